@@ -1,0 +1,53 @@
+// swift-tools-version: 6.1
+// GRDB 7 needs tools 6.1. Dependencies are deliberate: CI builds from scratch on 2 cores.
+import PackageDescription
+
+let package = Package(
+    name: "PQScout",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "pqscout", targets: ["pqscout"]),
+        .library(name: "PQScoutKit", targets: ["PQScoutKit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+    ],
+    targets: [
+        .target(name: "PQModel"),
+        .target(
+            name: "COpenSSLShim",
+            linkerSettings: [.linkedLibrary("ssl"), .linkedLibrary("crypto")]
+        ),
+        .target(
+            name: "PQCatalog",
+            dependencies: ["PQModel"],
+            resources: [.copy("Resources/algorithms.json")]
+        ),
+        .target(name: "PQScanners", dependencies: ["PQModel", "PQCatalog", "COpenSSLShim"]),
+        .target(
+            name: "PQStore",
+            dependencies: ["PQModel", "PQCatalog", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .target(name: "PQAssessment", dependencies: ["PQModel", "PQCatalog"]),
+        .target(name: "PQReports", dependencies: ["PQModel", "PQCatalog", "PQAssessment"]),
+        .target(
+            name: "PQScoutKit",
+            dependencies: ["PQModel", "PQCatalog", "PQScanners", "PQStore", "PQAssessment", "PQReports"]
+        ),
+        .executableTarget(
+            name: "pqscout",
+            dependencies: ["PQScoutKit", "PQModel", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .testTarget(name: "PQModelTests", dependencies: ["PQModel"]),
+        .testTarget(name: "PQCatalogTests", dependencies: ["PQCatalog", "PQModel"]),
+        .testTarget(
+            name: "PQScannersTests",
+            dependencies: ["PQScanners", "PQModel", "PQCatalog"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(name: "PQStoreTests", dependencies: ["PQStore", "PQModel"]),
+        .testTarget(name: "PQScoutKitTests", dependencies: ["PQScoutKit", "PQModel"]),
+        .testTarget(name: "pqscoutTests", dependencies: ["PQModel"]),
+    ]
+)

@@ -1,0 +1,91 @@
+import Foundation
+import PQModel
+
+/// The one source of truth about algorithms, read from the bundled `algorithms.json`.
+///
+/// Lookups are case-insensitive over every spelling in every naming system and over OIDs.
+public struct Catalog: Sendable {
+    public let entries: [AlgorithmEntry]
+    private let byName: [String: Int]
+    private let byOID: [String: Int]
+
+    /// The bundled catalog, loaded once.
+    public static let shared: Catalog = {
+        do {
+            return try Catalog.bundled()
+        } catch {
+            // The resource ships inside the binary's bundle; failing here is a packaging fault, not input.
+            preconditionFailure("PQCatalog: bundled algorithms.json is unreadable: \(error)")
+        }
+    }()
+
+    public static func bundled() throws -> Catalog {
+        guard let url = Bundle.module.url(forResource: "algorithms", withExtension: "json") else {
+            throw CatalogError(code: "catalog.missing", reason: "algorithms.json is not in the bundle")
+        }
+        return try Catalog(json: Data(contentsOf: url))
+    }
+
+    public init(json: Data) throws {
+        let file = try JSONDecoder().decode(CatalogFile.self, from: json)
+        try self.init(entries: file.algorithms)
+    }
+
+    public init(entries: [AlgorithmEntry]) throws {
+        var byName: [String: Int] = [:]
+        var byOID: [String: Int] = [:]
+        for (index, entry) in entries.enumerated() {
+            for name in [entry.canonical] + entry.names.all {
+                let key = Catalog.normalise(name)
+                if let other = byName[key], entries[other].canonical != entry.canonical {
+                    throw CatalogError(
+                        code: "catalog.duplicate-name",
+                        reason: "\(name) names both \(entries[other].canonical) and \(entry.canonical)")
+                }
+                byName[key] = index
+            }
+            for oid in entry.oids {
+                if let other = byOID[oid], entries[other].canonical != entry.canonical {
+                    throw CatalogError(
+                        code: "catalog.duplicate-oid",
+                        reason: "\(oid) names both \(entries[other].canonical) and \(entry.canonical)")
+                }
+                byOID[oid] = index
+            }
+        }
+        self.entries = entries
+        self.byName = byName
+        self.byOID = byOID
+    }
+
+    /// The entry for a name in any naming system, or nil.
+    public func entry(named name: String) -> AlgorithmEntry? {
+        byName[Catalog.normalise(name)].map { entries[$0] }
+    }
+
+    /// The entry for a dotted OID, or nil.
+    public func entry(oid: String) -> AlgorithmEntry? {
+        byOID[oid].map { entries[$0] }
+    }
+
+    /// Looks a query up as an OID first, then as a name.
+    public func entry(nameOrOID query: String) -> AlgorithmEntry? {
+        entry(oid: query.trimmingCharacters(in: .whitespaces)) ?? entry(named: query)
+    }
+
+    /// The one place spellings are normalised: trimmed and lower-cased.
+    public static func normalise(_ name: String) -> String {
+        name.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+    }
+}
+
+struct CatalogFile: Codable {
+    var algorithms: [AlgorithmEntry]
+}
+
+/// A catalog that cannot be loaded or is inconsistent.
+public struct CatalogError: Error, Sendable, CustomStringConvertible {
+    public let code: String
+    public let reason: String
+    public var description: String { reason }
+}

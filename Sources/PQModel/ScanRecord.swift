@@ -1,0 +1,77 @@
+import Foundation
+
+/// One scan as the inventory keeps it.
+public struct ScanRecord: Codable, Sendable, Hashable {
+    public enum Status: String, Codable, Sendable, CaseIterable {
+        /// Still running, or killed before it finished: its rows are partial.
+        case incomplete
+        case complete
+    }
+
+    public var id: Int64
+    /// The roots as given on the command line.
+    public var roots: [String]
+    public var host: String
+    public var toolVersion: String
+    public var startedAt: Date
+    public var finishedAt: Date?
+    public var status: Status
+    public var counts: ScanCounts
+
+    public init(
+        id: Int64, roots: [String], host: String, toolVersion: String, startedAt: Date, finishedAt: Date?,
+        status: Status, counts: ScanCounts
+    ) {
+        self.id = id
+        self.roots = roots
+        self.host = host
+        self.toolVersion = toolVersion
+        self.startedAt = startedAt
+        self.finishedAt = finishedAt
+        self.status = status
+        self.counts = counts
+    }
+}
+
+/// The figures a scan summary shows.
+public struct ScanCounts: Codable, Sendable, Hashable {
+    /// Regular files the walker handed to the scanners.
+    public var filesExamined: Int
+    /// Files that yielded at least one finding.
+    public var filesWithFindings: Int
+    public var findings: Int
+    public var assets: Int
+    public var diagnostics: Int
+    /// Findings per quantum status (raw value → count).
+    public var byStatus: [String: Int]
+
+    public init(
+        filesExamined: Int = 0, filesWithFindings: Int = 0, findings: Int = 0, assets: Int = 0,
+        diagnostics: Int = 0, byStatus: [String: Int] = [:]
+    ) {
+        self.filesExamined = filesExamined
+        self.filesWithFindings = filesWithFindings
+        self.findings = findings
+        self.assets = assets
+        self.diagnostics = diagnostics
+        self.byStatus = byStatus
+    }
+}
+
+/// The JSON document `scan --format json` and `inventory --format json` print (Docs/json-output.md).
+public struct InventoryDocument: Codable, Sendable {
+    /// Bumped when a field changes meaning or goes away; adding a field does not bump it.
+    public static let currentSchemaVersion = 1
+
+    public var schemaVersion: Int
+    public var scan: ScanRecord
+    public var findings: [Finding]
+    public var diagnostics: [Diagnostic]
+
+    public init(scan: ScanRecord, findings: [Finding], diagnostics: [Diagnostic]) {
+        self.schemaVersion = Self.currentSchemaVersion
+        self.scan = scan
+        self.findings = findings
+        self.diagnostics = diagnostics
+    }
+}

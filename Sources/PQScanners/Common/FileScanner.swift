@@ -1,0 +1,77 @@
+import PQModel
+
+/// One file handed to the scanners: its path relative to the scan root and its bytes.
+public struct ScanInput: Sendable {
+    public let path: ScanPath
+    public let bytes: [UInt8]
+    public let options: ScanOptions
+
+    public init(path: ScanPath, bytes: [UInt8], options: ScanOptions = ScanOptions()) {
+        self.path = path
+        self.bytes = bytes
+        self.options = options
+    }
+
+    /// True when the bytes decode as UTF-8 text without NULs (cheap enough for configs and PEM).
+    public var looksLikeText: Bool { !bytes.contains(0) }
+}
+
+/// Settings that change how files are read, from the command line.
+public struct ScanOptions: Sendable, Hashable {
+    /// Passwords tried, in order, on PKCS#12 files (the empty password is always tried first).
+    public var pkcs12Passwords: [String]
+
+    public init(pkcs12Passwords: [String] = []) {
+        self.pkcs12Passwords = pkcs12Passwords
+    }
+}
+
+/// How strongly a scanner claims a file before reading it in full.
+public enum Claim: Int, Sendable, Comparable {
+    /// Not ours.
+    case none = 0
+    /// The content looks like ours (a PEM marker, a DER SEQUENCE): scan it; a parse failure is a diagnostic.
+    case content = 1
+    /// The name says it is ours (`*.crt`, `authorized_keys`): a file yielding nothing is a diagnostic.
+    case name = 2
+
+    public static func < (lhs: Claim, rhs: Claim) -> Bool { lhs.rawValue < rhs.rawValue }
+}
+
+/// A scanner for one family of formats: a pure function from (path, bytes) to findings and diagnostics.
+///
+/// It never touches the store, the console or any other file. Register a new scanner in
+/// `ScannerRegistry.standard`; the parameterised example test then runs its `examples`.
+public protocol FileScanner: Sendable {
+    /// Stable identifier, used in diagnostics and the catalog of scanners ("x509", "ssh-key").
+    var id: String { get }
+    /// Decides from the name and the first bytes (at most `ScannerRegistry.headSize`) whether to read the file.
+    func claim(path: ScanPath, head: ArraySlice<UInt8>) -> Claim
+    /// Reads one file. Malformed input yields diagnostics, never a crash or a thrown error.
+    func scan(_ input: ScanInput) -> ScanOutput
+    /// Snippets in the software's own syntax that must and must not yield findings.
+    var examples: [ScannerExample] { get }
+}
+
+/// An example a scanner carries: a file and what scanning it must produce.
+public struct ScannerExample: Sendable {
+    public let name: String
+    public let path: String
+    public let contents: [UInt8]
+    /// Algorithms (as written) that must appear among the findings; empty with `expectsFindings == false`.
+    public let expectedAlgorithms: [String]
+    public let expectsFindings: Bool
+    public let expectsDiagnostic: Bool
+
+    public init(
+        name: String, path: String, contents: [UInt8], expectedAlgorithms: [String] = [],
+        expectsFindings: Bool = true, expectsDiagnostic: Bool = false
+    ) {
+        self.name = name
+        self.path = path
+        self.contents = contents
+        self.expectedAlgorithms = expectedAlgorithms
+        self.expectsFindings = expectsFindings
+        self.expectsDiagnostic = expectsDiagnostic
+    }
+}
