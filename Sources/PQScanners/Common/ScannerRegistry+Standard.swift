@@ -1,0 +1,4 @@
+extension ScannerRegistry {
+    /// Every scanner PQScout ships, in the order their findings are listed for one file.
+    public static let standard = ScannerRegistry(scanners: [])
+}

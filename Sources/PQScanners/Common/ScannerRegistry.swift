@@ -1,0 +1,50 @@
+import PQModel
+
+/// The scanners a scan runs, and the one place a file is matched to them.
+public struct ScannerRegistry: Sendable {
+    /// How many leading bytes the scanners see when they claim a file.
+    public static let headSize = 16 * 1024
+
+    public let scanners: [any FileScanner]
+
+    public init(scanners: [any FileScanner]) {
+        self.scanners = scanners
+    }
+
+    /// Which scanners want this file, strongest claim first.
+    public func claims(path: ScanPath, head: ArraySlice<UInt8>) -> [(scanner: any FileScanner, claim: Claim)] {
+        scanners.compactMap { scanner -> (scanner: any FileScanner, claim: Claim)? in
+            let claim = scanner.claim(path: path, head: head)
+            return claim == .none ? nil : (scanner, claim)
+        }
+        .sorted { $0.claim > $1.claim }
+    }
+
+    /// True when any scanner claims the file (used to decide whether to read past the head).
+    public func wants(path: ScanPath, head: ArraySlice<UInt8>) -> Bool {
+        scanners.contains { $0.claim(path: path, head: head) != .none }
+    }
+
+    /// Runs every scanner that claims the file. A claimed file that yields nothing at all gets one
+    /// diagnostic, so a `.pem` full of garbage is never silently "nothing found".
+    public func scan(_ input: ScanInput) -> ScanOutput {
+        let head = input.bytes.prefix(Self.headSize)
+        let claimed = claims(path: input.path, head: head)
+        guard !claimed.isEmpty else { return ScanOutput() }
+        var output = ScanOutput()
+        for (scanner, _) in claimed {
+            output.append(scanner.scan(input))
+        }
+        if output.isEmpty {
+            if input.bytes.isEmpty {
+                output.diagnostics.append(Diagnostic(path: input.path, reason: .empty, detail: "the file is empty"))
+            } else {
+                let names = claimed.map(\.scanner.id).joined(separator: ", ")
+                output.diagnostics.append(
+                    Diagnostic(path: input.path, reason: .malformed,
+                        detail: "looked like \(names) input, but nothing in it could be read"))
+            }
+        }
+        return output
+    }
+}

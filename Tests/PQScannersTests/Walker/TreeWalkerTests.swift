@@ -1,0 +1,198 @@
+import Foundation
+import PQModel
+import Testing
+
+@testable import PQScanners
+
+/// A scratch directory removed when the test ends.
+final class ScratchTree {
+    let root: String
+
+    init() throws {
+        root = FileManager.default.temporaryDirectory.appendingPathComponent("pqscout-walk-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: root) }
+
+    @discardableResult
+    func file(_ relative: String, _ contents: String = "x") throws -> String {
+        let path = root + "/" + relative
+        try FileManager.default.createDirectory(
+            atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try contents.write(toFile: path, atomically: false, encoding: .utf8)
+        return path
+    }
+
+    func link(_ relative: String, to target: String) throws {
+        let path = root + "/" + relative
+        try FileManager.default.createDirectory(
+            atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: path, withDestinationPath: target)
+    }
+}
+
+@Suite("TreeWalker: what the walk enters, reports and refuses")
+struct TreeWalkerTests {
+    func walk(_ tree: ScratchTree, _ options: WalkOptions = WalkOptions()) throws -> WalkResult {
+        try TreeWalker(options: options).walk(root: tree.root).get()
+    }
+
+    func paths(_ result: WalkResult) -> [String] { result.files.map(\.path.display) }
+
+    func reasons(_ result: WalkResult) -> [String: Diagnostic.Reason] {
+        Dictionary(result.diagnostics.map { ($0.path.display, $0.reason) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    @Test("regular files in nested folders, sorted, relative to the root; .git is skipped")
+    func nested() throws {
+        let tree = try ScratchTree()
+        try tree.file("b/c/leaf.pem")
+        try tree.file("a.txt")
+        try tree.file(".git/config")
+        #expect(paths(try walk(tree)) == ["a.txt", "b/c/leaf.pem"])
+    }
+
+    @Test("a link loop is entered once and reported")
+    func linkLoop() throws {
+        let tree = try ScratchTree()
+        try tree.file("links/x.pem")
+        try tree.link("links/loop", to: "../links")
+        let result = try walk(tree)
+        #expect(paths(result) == ["links/x.pem"])
+        #expect(reasons(result)["links/loop"] == .linkLoop)
+    }
+
+    @Test("a link out of the root is reported and not followed; one inside is followed")
+    func linksOutside() throws {
+        let tree = try ScratchTree()
+        try tree.file("good/a.pem")
+        try tree.link("out", to: "/")
+        try tree.link("zero.pem", to: "/dev/zero")
+        try tree.link("inside.pem", to: "good/a.pem")
+        try tree.link("dangling.pem", to: "nowhere")
+        let result = try walk(tree)
+        #expect(paths(result) == ["good/a.pem", "inside.pem"])
+        #expect(reasons(result)["out"] == .linkOutsideRoot)
+        #expect(reasons(result)["zero.pem"] == .linkOutsideRoot)
+        #expect(reasons(result)["dangling.pem"] == .brokenLink)
+        #expect(!result.diagnostics.contains { $0.path.display.hasPrefix("/") })
+    }
+
+    @Test("--no-follow-links leaves links inside the root alone")
+    func noFollow() throws {
+        let tree = try ScratchTree()
+        try tree.file("good/a.pem")
+        try tree.link("inside.pem", to: "good/a.pem")
+        #expect(paths(try walk(tree, WalkOptions(followLinks: false))) == ["good/a.pem"])
+    }
+
+    @Test("FIFOs are reported as special files and never opened")
+    func fifo() throws {
+        let tree = try ScratchTree()
+        #expect(mkfifo(tree.root + "/pipe.pem", 0o600) == 0)
+        let result = try walk(tree)
+        #expect(result.files.isEmpty)
+        #expect(reasons(result)["pipe.pem"] == .specialFile)
+    }
+
+    @Test("--exclude matches a component anywhere, or a path pattern from the root")
+    func excludes() throws {
+        let tree = try ScratchTree()
+        try tree.file("keep/a.pem")
+        try tree.file("logs/big.log")
+        try tree.file("var/cache/x.pem")
+        try tree.file("var/lib/y.pem")
+        let result = try walk(tree, WalkOptions(excludes: ["*.log", "var/cache"]))
+        #expect(paths(result) == ["keep/a.pem", "var/lib/y.pem"])
+    }
+
+    @Test("a file name that is not UTF-8 is kept as bytes")
+    func nonUTF8Name() throws {
+        let tree = try ScratchTree()
+        let name: [UInt8] = Array("odd\n".utf8) + [0xFF] + Array(".pem".utf8)
+        let full = Array(tree.root.utf8) + [UInt8(ascii: "/")] + name
+        let fd = TreeWalker.withCString(full) { open($0, O_CREAT | O_WRONLY, 0o600) }
+        #expect(fd >= 0)
+        close(fd)
+        let result = try walk(tree)
+        #expect(result.files.map(\.path.bytes) == [name])
+        #expect(result.files.first?.path.display == "odd\n\\xFF.pem")
+    }
+
+    @Test("120 folders deep is walked; deeper than --max-depth is reported")
+    func deep() throws {
+        let tree = try ScratchTree()
+        let deep = (1...120).map { "d\($0)" }.joined(separator: "/")
+        try tree.file(deep + "/bottom.der")
+        #expect(paths(try walk(tree)) == [deep + "/bottom.der"])
+        let limited = try walk(tree, WalkOptions(maxDepth: 10))
+        #expect(limited.files.isEmpty)
+        #expect(limited.diagnostics.contains { $0.reason == .tooDeep })
+    }
+
+    @Test("a missing root is an error, not an empty walk")
+    func missingRoot() {
+        let result = TreeWalker().walk(root: "/nonexistent/pqscout/\(UUID().uuidString)")
+        guard case .failure(let error) = result else {
+            Issue.record("expected failure")
+            return
+        }
+        #expect(error.description.contains("No such file"))
+    }
+
+    @Test("a single file can be the root")
+    func fileRoot() throws {
+        let tree = try ScratchTree()
+        let path = try tree.file("one.pem")
+        let result = try TreeWalker().walk(root: path).get()
+        #expect(paths(result) == ["one.pem"])
+    }
+}
+
+@Suite("FileReader: size limits and special files")
+struct FileReaderTests {
+    @Test("a file over the limit is skipped by its stat size, unread")
+    func tooLarge() throws {
+        let tree = try ScratchTree()
+        try tree.file("big.pem", String(repeating: "a", count: 2000))
+        let file = try TreeWalker().walk(root: tree.root).get().files[0]
+        guard case .skipped(let diagnostic) = FileReader(maxFileSize: 1000).read(file, headSize: 16, wantsRest: { _ in true })
+        else {
+            Issue.record("expected a skip")
+            return
+        }
+        #expect(diagnostic.reason == .tooLarge)
+    }
+
+    @Test("an unclaimed file is read only up to its head")
+    func headOnly() throws {
+        let tree = try ScratchTree()
+        try tree.file("noise.bin", String(repeating: "z", count: 100_000))
+        let file = try TreeWalker().walk(root: tree.root).get().files[0]
+        var seen = 0
+        let outcome = FileReader(maxFileSize: 1 << 20).read(file, headSize: 4096) { head in
+            seen = head.count
+            return false
+        }
+        #expect(seen == 4096)
+        guard case .notClaimed = outcome else {
+            Issue.record("expected notClaimed")
+            return
+        }
+    }
+
+    @Test("a file that vanished after the walk is a diagnostic")
+    func vanished() throws {
+        let tree = try ScratchTree()
+        let path = try tree.file("gone.pem")
+        let file = try TreeWalker().walk(root: tree.root).get().files[0]
+        try FileManager.default.removeItem(atPath: path)
+        guard case .skipped(let diagnostic) = FileReader(maxFileSize: 1000).read(file, headSize: 16, wantsRest: { _ in true })
+        else {
+            Issue.record("expected a skip")
+            return
+        }
+        #expect(diagnostic.reason == .vanished)
+    }
+}
