@@ -118,8 +118,10 @@ struct LazyBase64 {
         while out.count < length {
             var word: UInt32 = 0
             for index in 0..<4 { word = word << 6 | UInt32(LazyBase64.value(chars[group * 4 + index]) ?? 0) }
-            let decoded = [UInt8(truncatingIfNeeded: word >> 16), UInt8(truncatingIfNeeded: word >> 8),
-                UInt8(truncatingIfNeeded: word)]
+            let decoded = [
+                UInt8(truncatingIfNeeded: word >> 16), UInt8(truncatingIfNeeded: word >> 8),
+                UInt8(truncatingIfNeeded: word),
+            ]
             let first = out.isEmpty ? start % 3 : 0
             for byte in decoded[first...] where out.count < length { out.append(byte) }
             group += 1

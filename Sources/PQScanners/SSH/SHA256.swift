@@ -38,7 +38,8 @@ struct SHA256 {
         while block < padded.count {
             for t in 0..<16 {
                 let i = block + t * 4
-                w[t] = UInt32(padded[i]) << 24 | UInt32(padded[i + 1]) << 16 | UInt32(padded[i + 2]) << 8
+                w[t] =
+                    UInt32(padded[i]) << 24 | UInt32(padded[i + 1]) << 16 | UInt32(padded[i + 2]) << 8
                     | UInt32(padded[i + 3])
             }
             for t in 16..<64 {

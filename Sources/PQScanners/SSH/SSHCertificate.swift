@@ -55,7 +55,8 @@ public struct SSHCertificate: Sendable, Hashable {
         var reader = SSHWireReader(bytes)
         do throws(SSHWireError) {
             let typeName = try reader.text("certificate type")
-            guard let keyType = try SSHPublicKey.checkedType(writtenAs: writtenAs, wireName: typeName, certificate: true)
+            guard
+                let keyType = try SSHPublicKey.checkedType(writtenAs: writtenAs, wireName: typeName, certificate: true)
             else {
                 throw SSHWireError("unsupported", "certificate type \(typeName) is not known field by field")
             }

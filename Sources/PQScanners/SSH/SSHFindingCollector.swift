@@ -26,7 +26,8 @@ struct SSHFindingCollector {
             case .failure(let error) where error.code == "unsupported":
                 // Kept by name: a future certificate type is still an algorithm in use.
                 let id = SSHKeyFingerprint.assetID(of: keyLine.blob)
-                addAsset(id: id, kind: .sshCertificate, algorithm: keyLine.typeName, keyType: nil, bits: nil, curve: nil)
+                addAsset(
+                    id: id, kind: .sshCertificate, algorithm: keyLine.typeName, keyType: nil, bits: nil, curve: nil)
                 output.findings.append(
                     keyFinding(
                         algorithm: keyLine.typeName, keyType: nil, bits: nil, curve: nil, line: line,

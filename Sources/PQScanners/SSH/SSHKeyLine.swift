@@ -116,7 +116,8 @@ struct SSHKeyLine {
     }
 
     /// Reads `type base64 [comment]`. The comment is ignored: it is free text and not needed.
-    private static func keyFields(_ text: ArraySlice<UInt8>, kind: SSHKeyFileKind) -> Result<SSHKeyLine, SSHLineProblem> {
+    private static func keyFields(_ text: ArraySlice<UInt8>, kind: SSHKeyFileKind) -> Result<SSHKeyLine, SSHLineProblem>
+    {
         let (typeToken, rest) = SSHText.nextToken(text)
         let base64 = SSHText.nextToken(rest).token
         guard !typeToken.isEmpty else { return .failure(SSHLineProblem("no key type")) }
