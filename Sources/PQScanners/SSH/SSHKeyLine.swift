@@ -58,12 +58,17 @@ struct SSHKeyLine {
         }
     }
 
-    /// True when the line opens with `type base64`: a type this scanner knows, or any word followed by
-    /// base64 that starts like an SSH blob (`AAAA`: a 4-byte length below 2^24).
+    /// True when the line opens with `type base64`: a type this scanner knows, or any word followed by base64
+    /// whose blob names that same word first (so an unknown future type still reads, while an options field
+    /// such as `command="echo AAAA"` does not pass for a key).
     static func startsWithKey(_ line: ArraySlice<UInt8>) -> Bool {
         let (first, rest) = SSHText.nextToken(line)
+        let type = SSHText.string(first)
+        if SSHKeyType.allNames.contains(type) { return true }
         let second = SSHText.nextToken(rest).token
-        return SSHKeyType.allNames.contains(SSHText.string(first)) || second.starts(with: "AAAA".utf8)
+        guard second.starts(with: "AAAA".utf8), let blob = Data(base64Encoded: Data(second)) else { return false }
+        var reader = SSHWireReader(blob)
+        return (try? reader.text("key type")) == type
     }
 
     private static func authorizedKey(_ line: ArraySlice<UInt8>) -> Result<SSHKeyLine, SSHLineProblem> {

@@ -132,6 +132,20 @@ struct SSHKeyScannerTests {
         #expect(diagnostic.detail.contains("line 3: SSH protocol 1 key"))
     }
 
+    @Test("a file recognised by content reads bare keys, known_hosts lines and authorized_keys lines")
+    func mixedContent() throws {
+        let key = SSHKeyScanner.exampleEd25519
+        let text = "\(key) bare\nhost.example.org \(key)\n@revoked old.example.org \(key)\nfrom=\"10.0.0.1\" \(key)\n"
+        let output = T.scan("backup/keys.txt", text)
+        #expect(output.diagnostics.isEmpty)
+        #expect(output.findings.map(\.setting) == ["publicKey", "knownHost", "knownHost", "authorizedKey"])
+        #expect(
+            output.findings.map(\.context) == [
+                nil, "host.example.org", "@revoked old.example.org", "options: from",
+            ])
+        #expect(output.assets.count == 1)
+    }
+
     // MARK: - Certificates
 
     @Test("user certificate: certified key, CA key type and signature algorithm")

@@ -77,6 +77,15 @@ struct SSHKeyTypeTests {
         #expect(finding.asset == SSHKeyFingerprint.assetID(of: blob))
     }
 
+    @Test("an unknown type is read at the start of an authorized_keys line and after options")
+    func unknownTypeInAuthorizedKeys() throws {
+        let line = T.line("ssh-mldsa65@example.org", T.keyBlob("ssh-mldsa65@example.org", [T.bytes(64)]))
+        let output = T.scan("authorized_keys", line + #"command="echo AAAA x",no-pty "# + line)
+        #expect(output.diagnostics.isEmpty)
+        #expect(output.findings.map(\.algorithm) == ["ssh-mldsa65@example.org", "ssh-mldsa65@example.org"])
+        #expect(output.findings.map(\.context) == [nil, "options: command,no-pty"])
+    }
+
     @Test("an unknown certificate type is kept by name")
     func unknownCertificateType() throws {
         let name = "ssh-future-cert-v01@openssh.com"
