@@ -194,4 +194,20 @@ enum X509Examples {
         -----END PRIVATE KEY-----
 
         """
+    /// An EncryptedPrivateKeyInfo shape (PBES2) around 16 dummy bytes: no key inside.
+    static let encryptedPKCS8PEM = """
+        -----BEGIN ENCRYPTED PRIVATE KEY-----
+        MB8wCwYJKoZIhvcNAQUNBBAAAQIDBAUGBwgJCgsMDQ4P
+        -----END ENCRYPTED PRIVATE KEY-----
+
+        """
+    /// RFC 2409 Oakley group 2 (1024-bit MODP), g = 2.
+    static let dh1024PEM = """
+        -----BEGIN DH PARAMETERS-----
+        MIGHAoGBAP//////////yQ/aoiFowjTExmKLgNwc0SkCTgiKZ8x0Agu+pjsTmyJR
+        Sgh5jjQE3e+VGbPNOkMbMCsKbfJfFDdP4TVtbVHCReSFtXZiXn7G9ExC6aY37WsL
+        /1y29Aa37e44a/taiZ+lrp8kEXxLH+ZJKGZR7OZTgf//////////AgEC
+        -----END DH PARAMETERS-----
+
+        """
 }

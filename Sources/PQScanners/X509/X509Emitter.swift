@@ -5,7 +5,7 @@ import PQModel
 struct X509Emitter {
     let path: ScanPath
     let classifier: AlgorithmClassifier
-    private(set) var output = ScanOutput()
+    var output = ScanOutput()
     private var failures: [String] = []
     private var assetIDs: Set<String> = []
     private var diagnosed = false
