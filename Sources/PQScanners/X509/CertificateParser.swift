@@ -141,7 +141,9 @@ public enum CertificateParser {
             notAfter: Date(timeIntervalSince1970: TimeInterval(notAfter)),
             publicKey: publicKey,
             isCA: isCA,
-            subjectKeyIdentifier: ski.map { Hex.uppercase(UnsafeBufferPointer(rebasing: buffer[$0.contentStart..<$0.end])) },
+            subjectKeyIdentifier: ski.map {
+                Hex.uppercase(UnsafeBufferPointer(rebasing: buffer[$0.contentStart..<$0.end]))
+            },
             authorityKeyIdentifier: akiKeyID.map {
                 Hex.uppercase(UnsafeBufferPointer(rebasing: buffer[$0.contentStart..<$0.end]))
             },

@@ -33,12 +33,15 @@ public struct DHParametersScanner: FileScanner {
             let oid = block.label == "DH PARAMETERS" ? X509OID.dhPKCS3 : X509OID.dhX942
             let verdict = AlgorithmClassifier(catalog: catalog).classify(oid: oid, name: "DH", keyBits: bits)
             let id = "sha256:" + Hex.lowercase(Digest.sha256(der))
-            emitter.output.findings.append(Finding(
-                path: input.path, line: block.line, source: .dhParameters, setting: "DHParameters",
-                usage: .keyExchange, algorithm: "DH", canonical: verdict.canonical, oid: oid, keyBits: bits,
-                quantumStatus: verdict.status, asset: id, note: verdict.note))
-            emitter.asset(Asset(
-                id: id, kind: .dhParameters, algorithm: "DH", canonical: verdict.canonical, oid: oid, keyBits: bits))
+            emitter.output.findings.append(
+                Finding(
+                    path: input.path, line: block.line, source: .dhParameters, setting: "DHParameters",
+                    usage: .keyExchange, algorithm: "DH", canonical: verdict.canonical, oid: oid, keyBits: bits,
+                    quantumStatus: verdict.status, asset: id, note: verdict.note))
+            emitter.asset(
+                Asset(
+                    id: id, kind: .dhParameters, algorithm: "DH", canonical: verdict.canonical, oid: oid, keyBits: bits)
+            )
         }
         return emitter.finish()
     }

@@ -44,7 +44,8 @@ enum DistinguishedName {
             var scalars = String.UnicodeScalarView()
             var index = 0
             while index + 3 < bytes.count {
-                let code = UInt32(bytes[index]) << 24 | UInt32(bytes[index + 1]) << 16
+                let code =
+                    UInt32(bytes[index]) << 24 | UInt32(bytes[index + 1]) << 16
                     | UInt32(bytes[index + 2]) << 8 | UInt32(bytes[index + 3])
                 scalars.append(Unicode.Scalar(code) ?? "\u{FFFD}")
                 index += 4

@@ -156,10 +156,11 @@ enum OpenSSLContainers {
                 continue
             }
             guard status == Int32(PQS_OK) else { return .failure(OpenSSLFailure(status: status, error: error.text)) }
-            return .success(PKCS12Contents(
-                certificates: splitConcatenatedDER(Array(out.prefix(needed))),
-                key: info.has_key == 1 ? OpenSSLKeyInfo(info.key) : nil,
-                passwordIndex: info.password_index >= 0 ? Int(info.password_index) : nil))
+            return .success(
+                PKCS12Contents(
+                    certificates: splitConcatenatedDER(Array(out.prefix(needed))),
+                    key: info.has_key == 1 ? OpenSSLKeyInfo(info.key) : nil,
+                    passwordIndex: info.password_index >= 0 ? Int(info.password_index) : nil))
         }
         return .failure(OpenSSLFailure(status: Int32(PQS_INTERNAL), error: "certificate buffer kept growing"))
     }
@@ -216,11 +217,12 @@ struct OpenSSLCertificateFields: Sendable, Hashable {
             }
         }
         guard status == Int32(PQS_OK) else { return .failure(OpenSSLFailure(status: status, error: error.text)) }
-        return .success(OpenSSLCertificateFields(
-            version: Int(fields.version), signatureOID: shimText(fields.signature_oid),
-            keyOID: shimText(fields.key_oid), keyBits: Int(fields.key_bits), curveOID: shimText(fields.curve_oid),
-            subject: shimText(fields.subject), issuer: shimText(fields.issuer), serial: shimText(fields.serial_hex),
-            notBefore: fields.not_before, notAfter: fields.not_after,
-            sha256: Hex.uppercase(shimBytes(fields.sha256))))
+        return .success(
+            OpenSSLCertificateFields(
+                version: Int(fields.version), signatureOID: shimText(fields.signature_oid),
+                keyOID: shimText(fields.key_oid), keyBits: Int(fields.key_bits), curveOID: shimText(fields.curve_oid),
+                subject: shimText(fields.subject), issuer: shimText(fields.issuer), serial: shimText(fields.serial_hex),
+                notBefore: fields.not_before, notAfter: fields.not_after,
+                sha256: Hex.uppercase(shimBytes(fields.sha256))))
     }
 }

@@ -28,8 +28,9 @@ struct PKCS8Summary: Sendable, Hashable {
                     let parameters = try alg.read("parameters")
                     if oid == X509OID.ecPublicKey, parameters.tag == DERTag.oid {
                         summary.curveOID = alg.oid(parameters)
-                    } else if parameters.tag == DERTag.sequence, oid == X509OID.dsa || oid == X509OID.dhX942
-                        || oid == X509OID.dhPKCS3
+                    } else if parameters.tag == DERTag.sequence,
+                        oid == X509OID.dsa || oid == X509OID.dhX942
+                            || oid == X509OID.dhPKCS3
                     {
                         var params = try alg.reader(into: parameters)
                         summary.keyBits = params.unsignedBitLength(try params.read(tag: DERTag.integer, "p"))

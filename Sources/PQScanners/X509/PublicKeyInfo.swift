@@ -49,8 +49,9 @@ extension PublicKeyInfo {
             guard key.contentCount > 1, reader.bytes[key.contentStart] == 0 else {
                 throw DERError("x509.rsa", "RSA key BIT STRING has unused bits")
             }
-            var bits = try reader.reader(into: DERElement(
-                tag: key.tag, start: key.start, contentStart: key.contentStart + 1, end: key.end))
+            var bits = try reader.reader(
+                into: DERElement(
+                    tag: key.tag, start: key.start, contentStart: key.contentStart + 1, end: key.end))
             let rsaKey = try bits.read(tag: DERTag.sequence, "RSAPublicKey")
             var numbers = try bits.reader(into: rsaKey)
             let modulus = try numbers.read(tag: DERTag.integer, "RSA modulus")

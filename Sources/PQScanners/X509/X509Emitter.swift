@@ -50,31 +50,35 @@ struct X509Emitter {
         let keyVerdict = classifier.classify(oid: key.algorithmOID, keyBits: key.keyBits)
         let curve = classifier.curveName(oid: key.curveOID, fallback: key.curve)
         let certificateID = cert.assetID
-        output.findings.append(Finding(
-            path: path, line: line, source: source, setting: "signatureAlgorithm", usage: .signature,
-            algorithm: cert.signatureOID, canonical: signature.canonical, oid: cert.signatureOID,
-            quantumStatus: signature.status, asset: certificateID, note: signature.note))
-        output.findings.append(Finding(
-            path: path, line: line, source: source, setting: "subjectPublicKey", usage: .publicKey,
-            algorithm: key.algorithmOID, canonical: keyVerdict.canonical, oid: key.algorithmOID,
-            keyBits: key.keyBits, curve: curve, quantumStatus: keyVerdict.status, asset: certificateID,
-            note: keyVerdict.note))
+        output.findings.append(
+            Finding(
+                path: path, line: line, source: source, setting: "signatureAlgorithm", usage: .signature,
+                algorithm: cert.signatureOID, canonical: signature.canonical, oid: cert.signatureOID,
+                quantumStatus: signature.status, asset: certificateID, note: signature.note))
+        output.findings.append(
+            Finding(
+                path: path, line: line, source: source, setting: "subjectPublicKey", usage: .publicKey,
+                algorithm: key.algorithmOID, canonical: keyVerdict.canonical, oid: key.algorithmOID,
+                keyBits: key.keyBits, curve: curve, quantumStatus: keyVerdict.status, asset: certificateID,
+                note: keyVerdict.note))
         let details = CertificateDetails(
             subject: cert.subject, issuer: cert.issuer, serial: cert.serial, notBefore: cert.notBefore,
             notAfter: cert.notAfter, signatureOID: cert.signatureOID, signatureAlgorithm: signature.canonical,
             publicKeyOID: key.algorithmOID, sha256: cert.sha256, publicKeyID: key.assetID, isCA: cert.isCA,
             selfSigned: cert.selfSigned)
-        asset(Asset(
-            id: certificateID, kind: .certificate, algorithm: key.algorithmOID, canonical: keyVerdict.canonical,
-            oid: key.algorithmOID, keyBits: key.keyBits, curve: curve, certificate: details))
+        asset(
+            Asset(
+                id: certificateID, kind: .certificate, algorithm: key.algorithmOID, canonical: keyVerdict.canonical,
+                oid: key.algorithmOID, keyBits: key.keyBits, curve: curve, certificate: details))
         publicKeyAsset(key, canonical: keyVerdict.canonical, curve: curve)
     }
 
     mutating func publicKeyAsset(_ key: PublicKeyInfo, canonical: String?, curve: String?) {
-        asset(Asset(
-            id: key.assetID, kind: .publicKey, algorithm: key.algorithmOID, canonical: canonical,
-            oid: key.algorithmOID, keyBits: key.keyBits, curve: curve,
-            key: KeyDetails(format: "spki", isPrivate: false, encrypted: false)))
+        asset(
+            Asset(
+                id: key.assetID, kind: .publicKey, algorithm: key.algorithmOID, canonical: canonical,
+                oid: key.algorithmOID, keyBits: key.keyBits, curve: curve,
+                key: KeyDetails(format: "spki", isPrivate: false, encrypted: false)))
     }
 
     // MARK: - Keys
@@ -83,14 +87,16 @@ struct X509Emitter {
     mutating func publicKey(_ key: PublicKeyInfo, line: Int?, format: String) {
         let verdict = classifier.classify(oid: key.algorithmOID, keyBits: key.keyBits)
         let curve = classifier.curveName(oid: key.curveOID, fallback: key.curve)
-        output.findings.append(Finding(
-            path: path, line: line, source: .publicKey, setting: "subjectPublicKey", usage: .publicKey,
-            algorithm: key.algorithmOID, canonical: verdict.canonical, oid: key.algorithmOID, keyBits: key.keyBits,
-            curve: curve, quantumStatus: verdict.status, asset: key.assetID, note: verdict.note))
-        asset(Asset(
-            id: key.assetID, kind: .publicKey, algorithm: key.algorithmOID, canonical: verdict.canonical,
-            oid: key.algorithmOID, keyBits: key.keyBits, curve: curve,
-            key: KeyDetails(format: format, isPrivate: false, encrypted: false)))
+        output.findings.append(
+            Finding(
+                path: path, line: line, source: .publicKey, setting: "subjectPublicKey", usage: .publicKey,
+                algorithm: key.algorithmOID, canonical: verdict.canonical, oid: key.algorithmOID, keyBits: key.keyBits,
+                curve: curve, quantumStatus: verdict.status, asset: key.assetID, note: verdict.note))
+        asset(
+            Asset(
+                id: key.assetID, kind: .publicKey, algorithm: key.algorithmOID, canonical: verdict.canonical,
+                oid: key.algorithmOID, keyBits: key.keyBits, curve: curve,
+                key: KeyDetails(format: format, isPrivate: false, encrypted: false)))
     }
 
     /// What is known of a private key, from OpenSSL or from its PKCS#8 structure.
@@ -119,14 +125,16 @@ struct X509Emitter {
         let curve = classifier.curveName(oid: facts.curveOID, fallback: facts.curve)
         let id = "sha256:" + (facts.spkiSHA256 ?? Hex.lowercase(fileDigest))
         let note = [facts.note, verdict.note].compactMap { $0 }.joined(separator: "; ")
-        output.findings.append(Finding(
-            path: path, line: line, source: source, setting: "privateKey", usage: .publicKey,
-            algorithm: facts.algorithm, canonical: verdict.canonical, oid: facts.oid, keyBits: facts.keyBits,
-            curve: curve, quantumStatus: verdict.status, asset: id, note: note.isEmpty ? nil : note))
-        asset(Asset(
-            id: id, kind: .privateKey, algorithm: facts.algorithm, canonical: verdict.canonical, oid: facts.oid,
-            keyBits: facts.keyBits, curve: curve,
-            key: KeyDetails(format: facts.format, isPrivate: true, encrypted: facts.encrypted)))
+        output.findings.append(
+            Finding(
+                path: path, line: line, source: source, setting: "privateKey", usage: .publicKey,
+                algorithm: facts.algorithm, canonical: verdict.canonical, oid: facts.oid, keyBits: facts.keyBits,
+                curve: curve, quantumStatus: verdict.status, asset: id, note: note.isEmpty ? nil : note))
+        asset(
+            Asset(
+                id: id, kind: .privateKey, algorithm: facts.algorithm, canonical: verdict.canonical, oid: facts.oid,
+                keyBits: facts.keyBits, curve: curve,
+                key: KeyDetails(format: facts.format, isPrivate: true, encrypted: facts.encrypted)))
     }
 
     /// A private key OpenSSL decoded (PKCS#12 bag, PKCS#1, SEC1, PKCS#8).
@@ -147,13 +155,15 @@ struct X509Emitter {
     mutating func encryptedKeystore(fileBytes: [UInt8], detail: String) {
         let id = "sha256:" + Hex.lowercase(Digest.sha256(fileBytes))
         let verdict = classifier.classify(oid: nil, name: "PKCS#12", keyBits: nil)
-        output.findings.append(Finding(
-            path: path, line: nil, source: .pkcs12, setting: "keystore", usage: .publicKey, algorithm: "PKCS#12",
-            canonical: verdict.canonical, quantumStatus: verdict.status, asset: id,
-            note: "encrypted; pass --pkcs12-password"))
-        asset(Asset(
-            id: id, kind: .keystore, algorithm: "PKCS#12", canonical: verdict.canonical,
-            key: KeyDetails(format: "pkcs12", isPrivate: true, encrypted: true)))
+        output.findings.append(
+            Finding(
+                path: path, line: nil, source: .pkcs12, setting: "keystore", usage: .publicKey, algorithm: "PKCS#12",
+                canonical: verdict.canonical, quantumStatus: verdict.status, asset: id,
+                note: "encrypted; pass --pkcs12-password"))
+        asset(
+            Asset(
+                id: id, kind: .keystore, algorithm: "PKCS#12", canonical: verdict.canonical,
+                key: KeyDetails(format: "pkcs12", isPrivate: true, encrypted: true)))
         diagnose(.encrypted, "PKCS#12 not opened: \(detail); pass --pkcs12-password")
     }
 }

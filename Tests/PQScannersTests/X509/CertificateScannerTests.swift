@@ -142,7 +142,8 @@ struct CertificateScannerTests {
         let der = try X509Fixtures.bytes("ecdsa-p256.der")
         let truncated = diagnostics("t.der", Array(der.prefix(200)))
         #expect(truncated.map(\.reason) == [.malformed])
-        #expect(truncated.first?.detail.contains("truncated") == true || truncated.first?.detail.contains("length") == true)
+        #expect(
+            truncated.first?.detail.contains("truncated") == true || truncated.first?.detail.contains("length") == true)
         #expect(diagnostics("x.pem", Array("just text\n".utf8)).map(\.reason) == [.malformed])
         #expect(diagnostics("bad.p12", [0x30, 0x03, 0x02, 0x01, 0x03]).map(\.reason) == [.malformed])
     }

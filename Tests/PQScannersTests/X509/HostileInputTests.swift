@@ -27,8 +27,11 @@ struct HostileInputTests {
         var nested: [UInt8] = [0x05, 0x00]
         for _ in 0..<10_000 {
             let count = nested.count
-            nested = [0x30, 0x84, UInt8(count >> 24 & 0xFF), UInt8(count >> 16 & 0xFF), UInt8(count >> 8 & 0xFF),
-                      UInt8(count & 0xFF)] + nested
+            nested =
+                [
+                    0x30, 0x84, UInt8(count >> 24 & 0xFF), UInt8(count >> 16 & 0xFF), UInt8(count >> 8 & 0xFF),
+                    UInt8(count & 0xFF),
+                ] + nested
         }
         #expect(throws: DERError.self) { try CertificateParser.parse(der: nested) }
         #expect(throws: DERError.self) { try PublicKeyInfo.parse(der: nested) }
@@ -50,7 +53,8 @@ struct HostileInputTests {
             #expect(outputs[0].findings.isEmpty)
             #expect(outputs[0].diagnostics.count == 1)
         }
-        let zeros = Array("-----BEGIN CERTIFICATE-----\n".utf8) + [UInt8](repeating: UInt8(ascii: "A"), count: 6_000_000)
+        let zeros =
+            Array("-----BEGIN CERTIFICATE-----\n".utf8) + [UInt8](repeating: UInt8(ascii: "A"), count: 6_000_000)
             + Array("\n-----END CERTIFICATE-----\n".utf8)
         let output = X509Fixtures.certificateScanner.scan(ScanInput(path: ScanPath("z.pem"), bytes: zeros))
         #expect(output.findings.isEmpty)

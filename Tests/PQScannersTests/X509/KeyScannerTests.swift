@@ -99,9 +99,10 @@ struct KeyScannerTests {
             #expect(finding.usage == .keyExchange)
             #expect(finding.canonical == "DH")
         }
-        let bad = dh.scan(ScanInput(
-            path: ScanPath("dh.pem"),
-            bytes: Array("-----BEGIN DH PARAMETERS-----\nMAA=\n-----END DH PARAMETERS-----\n".utf8)))
+        let bad = dh.scan(
+            ScanInput(
+                path: ScanPath("dh.pem"),
+                bytes: Array("-----BEGIN DH PARAMETERS-----\nMAA=\n-----END DH PARAMETERS-----\n".utf8)))
         #expect(bad.diagnostics.map(\.reason) == [.malformed])
     }
 

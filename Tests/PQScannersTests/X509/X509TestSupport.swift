@@ -37,7 +37,8 @@ enum X509Fixtures {
                 DERShape.classify(data[...]) == .certificate
             {
                 out.append((name, data))
-            } else if name.hasSuffix(".p7c"), case .success(let certs) = OpenSSLContainers.pkcs7Certificates(der: data) {
+            } else if name.hasSuffix(".p7c"), case .success(let certs) = OpenSSLContainers.pkcs7Certificates(der: data)
+            {
                 for (index, der) in certs.enumerated() { out.append(("\(name)#\(index)", der)) }
             }
         }
