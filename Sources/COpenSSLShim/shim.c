@@ -1,5 +1,358 @@
+/*
+ * COpenSSLShim implementation. See include/COpenSSLShim.h for the contract and the rules.
+ */
 #include "COpenSSLShim.h"
+
+#include <string.h>
+#include <time.h>
+
+#include <openssl/bio.h>
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
 #include <openssl/crypto.h>
+#include <openssl/decoder.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/objects.h>
+#include <openssl/pkcs12.h>
+#include <openssl/pkcs7.h>
 #include <openssl/sha.h>
+#include <openssl/x509.h>
+
+/* MARK: - Helpers */
+
+/* Why: OpenSSL reports failures on a thread-local queue; Swift cannot walk it well, and a stale entry would
+ * blame the next file. Drain it into the caller's fixed buffer as "lib:reason; lib:reason". */
+static void pqs_drain_errors(char error[PQS_ERROR_SIZE], const char *fallback) {
+    if (error == NULL) {
+        ERR_clear_error();
+        return;
+    }
+    error[0] = '\0';
+    size_t used = 0;
+    unsigned long code;
+    while ((code = ERR_get_error()) != 0) {
+        char one[160];
+        ERR_error_string_n(code, one, sizeof one);
+        size_t n = strlen(one);
+        if (used + n + 3 >= PQS_ERROR_SIZE) {
+            continue; /* keep draining, drop what does not fit */
+        }
+        if (used > 0) {
+            memcpy(error + used, "; ", 2);
+            used += 2;
+        }
+        memcpy(error + used, one, n);
+        used += n;
+        error[used] = '\0';
+    }
+    if (used == 0 && fallback != NULL) {
+        strncpy(error, fallback, PQS_ERROR_SIZE - 1);
+        error[PQS_ERROR_SIZE - 1] = '\0';
+    }
+}
+
+static void pqs_copy(char *dst, size_t cap, const char *src) {
+    if (cap == 0) return;
+    if (src == NULL) {
+        dst[0] = '\0';
+        return;
+    }
+    strncpy(dst, src, cap - 1);
+    dst[cap - 1] = '\0';
+}
+
+static void pqs_obj_text(char *dst, size_t cap, const ASN1_OBJECT *obj) {
+    dst[0] = '\0';
+    if (obj != NULL && OBJ_obj2txt(dst, (int)cap, obj, 1) <= 0) dst[0] = '\0';
+}
+
+/* Why: the PKCS#7 and PKCS#12 readers hand back several certificates; a caller-sized buffer with the DERs
+ * back to back keeps pointers and STACK_OF out of Swift. Returns PQS_OK or PQS_BUFFER_TOO_SMALL. */
+static int pqs_append_der(X509 *cert, uint8_t *out, size_t capacity, size_t *needed, int32_t *count) {
+    int len = i2d_X509(cert, NULL);
+    if (len <= 0) return PQS_MALFORMED;
+    size_t at = *needed;
+    *needed += (size_t)len;
+    *count += 1;
+    if (out == NULL || *needed > capacity) return PQS_BUFFER_TOO_SMALL;
+    unsigned char *p = out + at;
+    i2d_X509(cert, &p);
+    return PQS_OK;
+}
+
+/* Why: OpenSSL asks for a pass phrase on the terminal when a decoder meets encrypted data and no callback
+ * is set; a scan must never block on a prompt. This callback answers "no pass phrase" (0 bytes, failure). */
+static int pqs_no_passphrase(char *buffer, size_t size, size_t *length, const OSSL_PARAM params[], void *arg) {
+    (void)buffer;
+    (void)size;
+    (void)params;
+    (void)arg;
+    *length = 0;
+    return 0;
+}
+
+/* MARK: - Version and digest */
+
 const char *pqs_openssl_version(void) { return OpenSSL_version(OPENSSL_VERSION); }
-void pqs_sha256(const uint8_t *data, size_t length, uint8_t *digest) { SHA256(data, length, digest); }
+
+int pqs_sha256(const uint8_t *data, size_t length, uint8_t out[32]) {
+    /* The one-shot SHA256() avoids a provider fetch per call, which matters in the certificate hot loop. */
+    static const uint8_t empty = 0;
+    return SHA256(data != NULL ? data : &empty, length, out) != NULL ? PQS_OK : PQS_INTERNAL;
+}
+
+/* MARK: - Keys */
+
+/* Why: one description of an EVP_PKEY for both PKCS#12 and bare private keys; the curve name needs the 3.0
+ * parameter API and the SPKI needs i2d_PUBKEY plus a temporary buffer. Never touches private bytes. */
+static void pqs_describe_key(EVP_PKEY *pkey, pqs_key_info *out) {
+    memset(out, 0, sizeof *out);
+    int nid = EVP_PKEY_get_base_id(pkey);
+    if (nid > 0) pqs_obj_text(out->oid, sizeof out->oid, OBJ_nid2obj(nid));
+    pqs_copy(out->type_name, sizeof out->type_name, EVP_PKEY_get0_type_name(pkey));
+    int bits = EVP_PKEY_get_bits(pkey);
+    out->bits = bits > 0 ? bits : 0;
+    char group[PQS_NAME_SIZE];
+    size_t group_len = 0;
+    if (EVP_PKEY_get_utf8_string_param(pkey, OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof group, &group_len) == 1) {
+        pqs_copy(out->curve_name, sizeof out->curve_name, group);
+        int curve_nid = OBJ_sn2nid(group);
+        if (curve_nid == NID_undef) curve_nid = OBJ_txt2nid(group);
+        if (curve_nid != NID_undef) pqs_obj_text(out->curve_oid, sizeof out->curve_oid, OBJ_nid2obj(curve_nid));
+    }
+    int spki_len = i2d_PUBKEY(pkey, NULL);
+    if (spki_len > 0) {
+        unsigned char *spki = OPENSSL_malloc((size_t)spki_len);
+        if (spki != NULL) {
+            unsigned char *p = spki;
+            if (i2d_PUBKEY(pkey, &p) == spki_len && SHA256(spki, (size_t)spki_len, out->spki_sha256) != NULL) {
+                out->has_spki_sha256 = 1;
+            }
+            OPENSSL_free(spki);
+        }
+    }
+    ERR_clear_error(); /* a missing group name is not an error worth reporting */
+}
+
+int pqs_private_key_info(const uint8_t *der, size_t length, pqs_key_info *out, char error[PQS_ERROR_SIZE]) {
+    ERR_clear_error();
+    memset(out, 0, sizeof *out);
+    if (der == NULL || length == 0 || length > (size_t)INT32_MAX) {
+        pqs_copy(error, PQS_ERROR_SIZE, "empty or oversized input");
+        return PQS_MALFORMED;
+    }
+    /* The decoder takes PKCS#8 PrivateKeyInfo and the traditional forms (RSA, DSA, SEC1 EC). An encrypted
+     * PKCS#8 would make it ask for a pass phrase: pqs_no_passphrase answers "none", so nothing can prompt. */
+    EVP_PKEY *pkey = NULL;
+    OSSL_DECODER_CTX *ctx =
+        OSSL_DECODER_CTX_new_for_pkey(&pkey, "DER", NULL, NULL, EVP_PKEY_KEYPAIR, NULL, NULL);
+    if (ctx == NULL) {
+        pqs_drain_errors(error, "cannot create an OpenSSL decoder");
+        return PQS_INTERNAL;
+    }
+    OSSL_DECODER_CTX_set_passphrase_cb(ctx, pqs_no_passphrase, NULL);
+    const unsigned char *p = der;
+    size_t left = length;
+    int decoded = OSSL_DECODER_from_data(ctx, &p, &left);
+    OSSL_DECODER_CTX_free(ctx);
+    if (!decoded || pkey == NULL) {
+        EVP_PKEY_free(pkey);
+        pqs_drain_errors(error, "not a private key OpenSSL can decode");
+        return PQS_MALFORMED;
+    }
+    pqs_describe_key(pkey, out);
+    EVP_PKEY_free(pkey);
+    if (error != NULL) error[0] = '\0';
+    return PQS_OK;
+}
+
+/* MARK: - PKCS#7 */
+
+/* Why: the certificates of a SignedData sit in a STACK_OF(X509) reached through a macro-heavy union. */
+int pqs_pkcs7_certificates(
+    const uint8_t *der, size_t length, uint8_t *out, size_t capacity, size_t *needed, int32_t *count,
+    char error[PQS_ERROR_SIZE]) {
+    ERR_clear_error();
+    *needed = 0;
+    *count = 0;
+    if (der == NULL || length == 0 || length > (size_t)INT32_MAX) {
+        pqs_copy(error, PQS_ERROR_SIZE, "empty or oversized input");
+        return PQS_MALFORMED;
+    }
+    const unsigned char *p = der;
+    PKCS7 *p7 = d2i_PKCS7(NULL, &p, (long)length);
+    if (p7 == NULL) {
+        pqs_drain_errors(error, "not a PKCS#7 structure");
+        return PQS_MALFORMED;
+    }
+    STACK_OF(X509) *certs = NULL;
+    int type = OBJ_obj2nid(p7->type);
+    if (type == NID_pkcs7_signed && p7->d.sign != NULL) {
+        certs = p7->d.sign->cert;
+    } else if (type == NID_pkcs7_signedAndEnveloped && p7->d.signed_and_enveloped != NULL) {
+        certs = p7->d.signed_and_enveloped->cert;
+    } else {
+        PKCS7_free(p7);
+        pqs_copy(error, PQS_ERROR_SIZE, "PKCS#7 content is not SignedData");
+        return PQS_MALFORMED;
+    }
+    int status = PQS_OK;
+    for (int i = 0; certs != NULL && i < sk_X509_num(certs); i++) {
+        int one = pqs_append_der(sk_X509_value(certs, i), out, capacity, needed, count);
+        if (one == PQS_MALFORMED) {
+            status = PQS_MALFORMED;
+            break;
+        }
+        if (one == PQS_BUFFER_TOO_SMALL) status = PQS_BUFFER_TOO_SMALL;
+    }
+    PKCS7_free(p7);
+    if (status == PQS_MALFORMED) pqs_drain_errors(error, "certificate in PKCS#7 cannot be re-encoded");
+    else if (error != NULL) error[0] = '\0';
+    return status;
+}
+
+/* MARK: - PKCS#12 */
+
+/* Why: PKCS12_parse conflates "wrong password" with "damaged"; checking the MAC per candidate first tells
+ * them apart, and NULL vs "" matters (some writers MAC with one, some with the other). */
+int pqs_pkcs12_open(
+    const uint8_t *der, size_t length, const char *const *passwords, size_t password_count, uint8_t *out,
+    size_t capacity, size_t *needed, pqs_pkcs12_info *info, char error[PQS_ERROR_SIZE]) {
+    ERR_clear_error();
+    memset(info, 0, sizeof *info);
+    *needed = 0;
+    if (der == NULL || length == 0 || length > (size_t)INT32_MAX) {
+        pqs_copy(error, PQS_ERROR_SIZE, "empty or oversized input");
+        return PQS_MALFORMED;
+    }
+    const unsigned char *p = der;
+    PKCS12 *p12 = d2i_PKCS12(NULL, &p, (long)length);
+    if (p12 == NULL) {
+        pqs_drain_errors(error, "not a PKCS#12 structure");
+        return PQS_MALFORMED;
+    }
+    int has_mac = PKCS12_mac_present(p12);
+    int status = PQS_WRONG_PASSWORD;
+    for (long i = -2; i < (long)password_count; i++) {
+        const char *pass = i == -2 ? NULL : (i == -1 ? "" : passwords[i]);
+        if (i >= 0 && pass == NULL) continue;
+        if (has_mac && !PKCS12_verify_mac(p12, pass, pass == NULL ? 0 : -1)) {
+            ERR_clear_error();
+            continue;
+        }
+        EVP_PKEY *pkey = NULL;
+        X509 *cert = NULL;
+        STACK_OF(X509) *ca = NULL;
+        if (!PKCS12_parse(p12, pass, &pkey, &cert, &ca)) {
+            ERR_clear_error();
+            continue; /* without a MAC, a failed decryption is how a wrong password shows */
+        }
+        info->password_index = (int32_t)i;
+        status = PQS_OK;
+        if (pkey != NULL) {
+            info->has_key = 1;
+            pqs_describe_key(pkey, &info->key);
+        }
+        int32_t count = 0;
+        if (cert != NULL) {
+            int one = pqs_append_der(cert, out, capacity, needed, &count);
+            if (one != PQS_OK) status = one;
+        }
+        for (int j = 0; ca != NULL && j < sk_X509_num(ca); j++) {
+            int one = pqs_append_der(sk_X509_value(ca, j), out, capacity, needed, &count);
+            if (one != PQS_OK && status != PQS_MALFORMED) status = one;
+        }
+        info->certificate_count = count;
+        EVP_PKEY_free(pkey);
+        X509_free(cert);
+        sk_X509_pop_free(ca, X509_free);
+        break;
+    }
+    PKCS12_free(p12);
+    if (status == PQS_WRONG_PASSWORD) {
+        pqs_copy(error, PQS_ERROR_SIZE, has_mac ? "MAC verification failed for every password tried"
+                                                 : "decryption failed for every password tried");
+        ERR_clear_error();
+    } else if (status == PQS_MALFORMED) {
+        pqs_drain_errors(error, "certificate in PKCS#12 cannot be re-encoded");
+    } else if (error != NULL) {
+        error[0] = '\0';
+    }
+    return status;
+}
+
+/* MARK: - X.509 via d2i_X509 (tests and benchmark only) */
+
+static int64_t pqs_time_seconds(const ASN1_TIME *t) {
+    struct tm tm;
+    memset(&tm, 0, sizeof tm);
+    if (t == NULL || !ASN1_TIME_to_tm(t, &tm)) return INT64_MIN;
+    return (int64_t)timegm(&tm);
+}
+
+static void pqs_name_text(char *dst, size_t cap, const X509_NAME *name) {
+    dst[0] = '\0';
+    BIO *bio = BIO_new(BIO_s_mem());
+    if (bio == NULL) return;
+    if (X509_NAME_print_ex(bio, name, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB) >= 0) {
+        int n = BIO_read(bio, dst, (int)cap - 1);
+        dst[n > 0 ? n : 0] = '\0';
+    }
+    BIO_free(bio);
+}
+
+/* Why: the reference reading for the differential test and the benchmark, the way a C program would do it:
+ * d2i_X509 (which decodes the public key through the providers) and the usual getters. */
+int pqs_x509_read_fields(const uint8_t *der, size_t length, pqs_x509_fields *out, char error[PQS_ERROR_SIZE]) {
+    ERR_clear_error();
+    memset(out, 0, sizeof *out);
+    if (der == NULL || length == 0 || length > (size_t)INT32_MAX) {
+        pqs_copy(error, PQS_ERROR_SIZE, "empty or oversized input");
+        return PQS_MALFORMED;
+    }
+    const unsigned char *p = der;
+    X509 *x = d2i_X509(NULL, &p, (long)length);
+    if (x == NULL) {
+        pqs_drain_errors(error, "d2i_X509 failed");
+        return PQS_MALFORMED;
+    }
+    out->version = (int32_t)X509_get_version(x) + 1;
+    const X509_ALGOR *sig = NULL;
+    X509_get0_signature(NULL, &sig, x);
+    if (sig != NULL) {
+        const ASN1_OBJECT *obj = NULL;
+        X509_ALGOR_get0(&obj, NULL, NULL, sig);
+        pqs_obj_text(out->signature_oid, sizeof out->signature_oid, obj);
+    }
+    X509_PUBKEY *pub = X509_get_X509_PUBKEY(x);
+    ASN1_OBJECT *key_obj = NULL;
+    X509_ALGOR *key_alg = NULL;
+    if (pub != NULL && X509_PUBKEY_get0_param(&key_obj, NULL, NULL, &key_alg, pub)) {
+        pqs_obj_text(out->key_oid, sizeof out->key_oid, key_obj);
+        int ptype = 0;
+        const void *pval = NULL;
+        X509_ALGOR_get0(NULL, &ptype, &pval, key_alg);
+        if (ptype == V_ASN1_OBJECT) pqs_obj_text(out->curve_oid, sizeof out->curve_oid, pval);
+    }
+    EVP_PKEY *pkey = X509_get0_pubkey(x);
+    out->key_bits = pkey != NULL ? EVP_PKEY_get_bits(pkey) : 0;
+    if (out->key_bits < 0) out->key_bits = 0;
+    pqs_name_text(out->subject, sizeof out->subject, X509_get_subject_name(x));
+    pqs_name_text(out->issuer, sizeof out->issuer, X509_get_issuer_name(x));
+    BIGNUM *bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(x), NULL);
+    if (bn != NULL) {
+        char *hex = BN_bn2hex(bn);
+        pqs_copy(out->serial_hex, sizeof out->serial_hex, hex);
+        OPENSSL_free(hex);
+        BN_free(bn);
+    }
+    out->not_before = pqs_time_seconds(X509_get0_notBefore(x));
+    out->not_after = pqs_time_seconds(X509_get0_notAfter(x));
+    unsigned int md_len = 0;
+    X509_digest(x, EVP_sha256(), out->sha256, &md_len);
+    X509_free(x);
+    ERR_clear_error(); /* an undecodable PQ key leaves entries behind; they are not failures here */
+    if (error != NULL) error[0] = '\0';
+    return PQS_OK;
+}

@@ -1,9 +1,120 @@
 #ifndef COPENSSLSHIM_H
 #define COPENSSLSHIM_H
+/*
+ * COpenSSLShim: the only C in PQScout. A small, dumb layer over the system libcrypto (OpenSSL 3.0+).
+ *
+ * Rules (STYLE.md rule 3): every symbol is `pqs_*`; results are plain structs with fixed-size fields
+ * (no pointers out, so Swift sees them as Sendable values); no algorithm tables or decisions here, only
+ * what Swift cannot call well (macros, STACK_OF, BIO plumbing, the error queue, version differences).
+ * No function ever prints, prompts or reads a file. Private key bytes never leave this layer.
+ */
 #include <stddef.h>
 #include <stdint.h>
-/// OpenSSL version string of the library linked at run time.
+
+/* Status codes shared by every function that can fail on input. */
+enum {
+    PQS_OK = 0,
+    /* The input is not what was asked for, or is damaged. */
+    PQS_MALFORMED = 1,
+    /* Protected by a password none of the candidates opened (PKCS#12 MAC or encryption). */
+    PQS_WRONG_PASSWORD = 2,
+    /* The caller's output buffer is too small; the needed size is reported. */
+    PQS_BUFFER_TOO_SMALL = 3,
+    /* Well-formed, but this OpenSSL cannot decode it (e.g. ML-DSA keys on OpenSSL 3.0). */
+    PQS_UNSUPPORTED = 4,
+    /* Memory or other failure of the library itself. */
+    PQS_INTERNAL = 5,
+};
+
+#define PQS_ERROR_SIZE 256
+#define PQS_NAME_SIZE 64
+#define PQS_TEXT_SIZE 1024
+
+/* MARK: - Version and digest */
+
+/// OpenSSL version string of the library linked at run time ("OpenSSL 3.0.19 27 Jan 2026").
 const char *pqs_openssl_version(void);
-/// SHA-256 of `length` bytes into `digest` (32 bytes).
-void pqs_sha256(const uint8_t *data, size_t length, uint8_t *digest);
+
+/// SHA-256 of a buffer into `out` (32 bytes). Returns PQS_OK, or PQS_INTERNAL.
+/// Why here: Swift has no SHA-256 in the toolchain on Linux without swift-crypto; libcrypto is linked anyway.
+int pqs_sha256(const uint8_t *data, size_t length, uint8_t out[32]);
+
+/* MARK: - Keys */
+
+/// What PQScout records of a key: never its bytes.
+typedef struct {
+    /// Dotted OID of the key's algorithm ("1.2.840.113549.1.1.1"); empty when OpenSSL has none.
+    char oid[PQS_NAME_SIZE];
+    /// OpenSSL's own type name ("RSA", "EC", "ED25519"), for diagnostics only.
+    char type_name[PQS_NAME_SIZE];
+    /// EVP_PKEY_get_bits; 0 when unknown.
+    int32_t bits;
+    /// Named curve as OpenSSL spells it ("prime256v1") and its dotted OID; empty for non-EC keys.
+    char curve_name[PQS_NAME_SIZE];
+    char curve_oid[PQS_NAME_SIZE];
+    /// SHA-256 of the DER SubjectPublicKeyInfo of the key's public half (links a private key to its
+    /// certificate's public-key asset); valid when has_spki_sha256 is 1.
+    uint8_t spki_sha256[32];
+    int32_t has_spki_sha256;
+} pqs_key_info;
+
+/// Decodes an unencrypted private key in DER (PKCS#1 RSAPrivateKey, SEC1 ECPrivateKey, DSA, PKCS#8
+/// PrivateKeyInfo) and describes it. Returns PQS_OK, PQS_MALFORMED or PQS_UNSUPPORTED; `error` receives
+/// OpenSSL's error queue as text. Never asks for a password (encrypted input fails).
+int pqs_private_key_info(const uint8_t *der, size_t length, pqs_key_info *out, char error[PQS_ERROR_SIZE]);
+
+/* MARK: - PKCS#7 */
+
+/// Copies the DER of every certificate in a PKCS#7 SignedData (DER input; decode PEM first) into `out`,
+/// back to back (each is one self-delimiting SEQUENCE). `*needed` gets the total size and `*count` the number
+/// of certificates. Returns PQS_OK, PQS_MALFORMED, or PQS_BUFFER_TOO_SMALL (call again with `*needed` bytes).
+int pqs_pkcs7_certificates(
+    const uint8_t *der, size_t length, uint8_t *out, size_t capacity, size_t *needed, int32_t *count,
+    char error[PQS_ERROR_SIZE]);
+
+/* MARK: - PKCS#12 */
+
+/// What a PKCS#12 file held, once opened.
+typedef struct {
+    /// Which password opened it: -2 = none needed / NULL, -1 = the empty string, i >= 0 = passwords[i].
+    int32_t password_index;
+    int32_t has_key;
+    pqs_key_info key;
+    int32_t certificate_count;
+} pqs_pkcs12_info;
+
+/// Opens a PKCS#12 (DER) trying NULL, "", then each of `passwords` in order, and copies the DER of every
+/// certificate into `out` back to back (the key's certificate first), as pqs_pkcs7_certificates does.
+/// Returns PQS_OK, PQS_WRONG_PASSWORD (no candidate verified), PQS_MALFORMED or PQS_BUFFER_TOO_SMALL.
+int pqs_pkcs12_open(
+    const uint8_t *der, size_t length, const char *const *passwords, size_t password_count, uint8_t *out,
+    size_t capacity, size_t *needed, pqs_pkcs12_info *info, char error[PQS_ERROR_SIZE]);
+
+/* MARK: - X.509 via d2i_X509 (tests and benchmark only) */
+
+/// The fields PQScout reads from a certificate, as OpenSSL's own decoder sees them. Used only by the
+/// differential test (Swift parser vs OpenSSL) and the benchmark; the scanner parses DER in Swift.
+typedef struct {
+    int32_t version;
+    char signature_oid[PQS_NAME_SIZE];
+    char key_oid[PQS_NAME_SIZE];
+    /// EVP_PKEY_get_bits; 0 when OpenSSL cannot decode the key (PQ keys on 3.0).
+    int32_t key_bits;
+    /// namedCurve parameter OID of an EC key; empty otherwise.
+    char curve_oid[PQS_NAME_SIZE];
+    /// X509_NAME_print_ex with XN_FLAG_RFC2253.
+    char subject[PQS_TEXT_SIZE];
+    char issuer[PQS_TEXT_SIZE];
+    /// Serial as signed upper-case hex ("-3039" for a negative serial).
+    char serial_hex[PQS_TEXT_SIZE];
+    /// Validity as seconds since 1970-01-01 UTC.
+    int64_t not_before;
+    int64_t not_after;
+    /// SHA-256 of the certificate DER (X509_digest).
+    uint8_t sha256[32];
+} pqs_x509_fields;
+
+/// d2i_X509 then read the fields above. Returns PQS_OK or PQS_MALFORMED.
+int pqs_x509_read_fields(const uint8_t *der, size_t length, pqs_x509_fields *out, char error[PQS_ERROR_SIZE]);
+
 #endif

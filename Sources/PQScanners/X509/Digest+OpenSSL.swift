@@ -1,0 +1,33 @@
+internal import COpenSSLShim
+
+/// SHA-256 through the shim (libcrypto's one-shot `SHA256`, no provider fetch per call).
+enum Digest {
+    /// SHA-256 of `bytes[from..<to]`.
+    static func sha256(_ bytes: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int) -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: 32)
+        out.withUnsafeMutableBufferPointer { digest in
+            guard let base = digest.baseAddress else { return }
+            _ = pqs_sha256(bytes.baseAddress.map { $0 + from }, max(0, to - from), base)
+        }
+        return out
+    }
+
+    static func sha256(_ bytes: [UInt8]) -> [UInt8] {
+        bytes.withUnsafeBufferPointer { sha256($0, 0, $0.count) }
+    }
+
+    /// Hex of the SHA-256 of `bytes[from..<to]`, built without an intermediate array.
+    static func sha256Hex(_ bytes: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int, uppercase: Bool) -> String {
+        var digest: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        return withUnsafeMutableBytes(of: &digest) { raw in
+            let out = raw.bindMemory(to: UInt8.self)
+            if let base = out.baseAddress {
+                _ = pqs_sha256(bytes.baseAddress.map { $0 + from }, max(0, to - from), base)
+            }
+            return uppercase ? Hex.uppercase(out) : Hex.lowercase(out)
+        }
+    }
+
+    /// OpenSSL's version string, for `pqscout --version` and diagnostics.
+    static var openSSLVersion: String { String(cString: pqs_openssl_version()) }
+}

@@ -1,0 +1,167 @@
+import PQCatalog
+import PQModel
+
+/// Finds public and private keys in PEM and DER: SPKI `PUBLIC KEY`, PKCS#1 `RSA PUBLIC KEY` and
+/// `RSA PRIVATE KEY`, SEC1 `EC PRIVATE KEY`, `DSA PRIVATE KEY`, PKCS#8 `PRIVATE KEY` and
+/// `ENCRYPTED PRIVATE KEY` (RFC 7468), legacy encrypted PEM (`Proc-Type: 4,ENCRYPTED`, RFC 1421), and DER
+/// keys in `.key`/`.der` files.
+///
+/// Findings carry source `public-key` or `private-key`; a private key is recorded by algorithm, size,
+/// format and whether it is encrypted, and linked to its public half by the SPKI SHA-256 — never its bytes.
+public struct KeyScanner: FileScanner {
+    public let id = "key"
+    let catalog: Catalog
+
+    static let publicLabels = ["PUBLIC KEY", "RSA PUBLIC KEY"]
+    static let privateLabels = [
+        "PRIVATE KEY", "ENCRYPTED PRIVATE KEY", "RSA PRIVATE KEY", "EC PRIVATE KEY", "DSA PRIVATE KEY",
+    ]
+    static let extensions: Set<String> = ["key", "der"]
+
+    /// - Parameter catalog: where names and statuses come from; tests pass a small one.
+    public init(catalog: Catalog = .shared) {
+        self.catalog = catalog
+    }
+
+    public func claim(path: ScanPath, head: ArraySlice<UInt8>) -> Claim {
+        let ext = path.lowercasedExtension
+        if head.isEmpty { return ext == "key" ? .name : .none }
+        if PEM.containsMarker(head) {
+            if ByteSearch.containsBegin(head, labels: Self.publicLabels + Self.privateLabels) { return .content }
+            return .none
+        }
+        switch DERShape.classify(head) {
+        case .pkcs8, .encryptedPKCS8, .traditionalPrivateKey, .subjectPublicKeyInfo:
+            return Self.extensions.contains(ext) ? .name : .content
+        case .certificate, .pkcs7, .pkcs12:
+            return .none
+        case .unknown:
+            return ext == "key" ? .name : .none
+        }
+    }
+
+    public func scan(_ input: ScanInput) -> ScanOutput {
+        var emitter = X509Emitter(path: input.path, classifier: AlgorithmClassifier(catalog: catalog))
+        if input.bytes.isEmpty {
+            emitter.diagnose(.empty, "empty file")
+            return emitter.finish()
+        }
+        if PEM.containsMarker(input.bytes[...]) {
+            for block in PEM.blocks(in: input.bytes) {
+                let known = Self.publicLabels.contains(block.label) || Self.privateLabels.contains(block.label)
+                guard known else { continue }  // EC PARAMETERS, certificates, ...: not ours, not errors
+                guard let der = block.der else {
+                    emitter.fail("line \(block.line): \(block.label) block is not valid base64 or not terminated")
+                    continue
+                }
+                scanBlock(label: block.label, headers: block.headers, der: der, line: block.line, &emitter)
+            }
+            return emitter.finish()
+        }
+        switch DERShape.classify(input.bytes[...]) {
+        case .pkcs8:
+            scanBlock(label: "PRIVATE KEY", headers: [:], der: input.bytes, line: nil, &emitter)
+        case .encryptedPKCS8:
+            scanBlock(label: "ENCRYPTED PRIVATE KEY", headers: [:], der: input.bytes, line: nil, &emitter)
+        case .traditionalPrivateKey:
+            scanBlock(label: "", headers: [:], der: input.bytes, line: nil, &emitter)
+        case .subjectPublicKeyInfo:
+            scanBlock(label: "PUBLIC KEY", headers: [:], der: input.bytes, line: nil, &emitter)
+        case .certificate, .pkcs7, .pkcs12:
+            break
+        case .unknown:
+            if input.path.lowercasedExtension == "key" {
+                emitter.fail(input.looksLikeText ? "no PEM key block and not DER" : "not a DER key")
+            }
+        }
+        return emitter.finish()
+    }
+
+    private func scanBlock(
+        label: String, headers: [String: String], der: [UInt8], line: Int?, _ emitter: inout X509Emitter
+    ) {
+        let at = line.map { "line \($0): " } ?? ""
+        let digest = Digest.sha256(der)
+        let legacyEncrypted = headers["Proc-Type"]?.uppercased().contains("ENCRYPTED") == true
+        switch label {
+        case "PUBLIC KEY":
+            do {
+                emitter.publicKey(try PublicKeyInfo.parse(der: der), line: line, format: "spki")
+            } catch {
+                emitter.fail(at + "PUBLIC KEY: \(error.detail)")
+            }
+        case "RSA PUBLIC KEY":
+            do {
+                let spki = RSAPublicKeyWrapper.subjectPublicKeyInfo(pkcs1: der)
+                emitter.publicKey(try PublicKeyInfo.parse(der: spki), line: line, format: "pkcs1")
+            } catch {
+                emitter.fail(at + "RSA PUBLIC KEY: \(error.detail)")
+            }
+        case "ENCRYPTED PRIVATE KEY":
+            guard EncryptedPKCS8.isWellFormed(der) else {
+                emitter.fail(at + "ENCRYPTED PRIVATE KEY is not an EncryptedPrivateKeyInfo")
+                return
+            }
+            emitter.privateKey(
+                .init(
+                    algorithm: "encrypted-private-key", format: "encrypted-pkcs8", encrypted: true,
+                    note: "encrypted PKCS#8: algorithm not visible", hidden: true),
+                line: line, source: .privateKey, fileDigest: digest)
+        case "RSA PRIVATE KEY" where legacyEncrypted, "EC PRIVATE KEY" where legacyEncrypted,
+            "DSA PRIVATE KEY" where legacyEncrypted:
+            // RFC 1421 legacy encryption: the label names the algorithm; the size is inside the ciphertext.
+            let word = String(label.prefix(while: { $0 != " " }))
+            let oid = [
+                "RSA": X509OID.rsaEncryption, "EC": X509OID.ecPublicKey, "DSA": X509OID.dsa,
+            ][word]
+            emitter.privateKey(
+                .init(
+                    algorithm: word, oid: oid, format: "legacy-encrypted-pem", encrypted: true,
+                    note: "encrypted (legacy PEM, \(headers["DEK-Info"] ?? "cipher not named")): key size not visible"),
+                line: line, source: .privateKey, fileDigest: digest)
+        case "PRIVATE KEY":
+            let summary = try? PKCS8Summary.parse(der: der)
+            switch OpenSSLKeys.privateKeyInfo(der: der) {
+            case .success(let info):
+                emitter.privateKey(
+                    info, source: .privateKey, format: "pkcs8", encrypted: false, fallbackID: digest, line: line)
+            case .failure(let failure):
+                guard let summary else {
+                    emitter.fail(at + "PRIVATE KEY: \(failure.detail)")
+                    return
+                }
+                // OpenSSL 3.0 cannot decode ML-DSA/ML-KEM keys; the OID is enough for the inventory.
+                emitter.privateKey(
+                    .init(
+                        algorithm: summary.algorithmOID, oid: summary.algorithmOID, keyBits: summary.keyBits,
+                        curveOID: summary.curveOID, curve: summary.curve, format: "pkcs8", encrypted: false),
+                    line: line, source: .privateKey, fileDigest: digest)
+            }
+        default:
+            // RSA / EC / DSA PRIVATE KEY (PKCS#1, SEC1, OpenSSL's DSA form), or an unlabelled DER key.
+            switch OpenSSLKeys.privateKeyInfo(der: der) {
+            case .success(let info):
+                let format = ["RSA": "pkcs1", "EC": "sec1", "DSA": "dsa"][info.typeName] ?? "traditional"
+                emitter.privateKey(
+                    info, source: .privateKey, format: format, encrypted: false, fallbackID: digest, line: line)
+            case .failure(let failure):
+                emitter.fail(at + "\(label.isEmpty ? "private key" : label): \(failure.detail)")
+            }
+        }
+    }
+
+    public var examples: [ScannerExample] {
+        [
+            ScannerExample(
+                name: "PKCS#8 Ed25519 private key (all-zero throwaway seed)", path: "keys/test.key",
+                contents: Array(X509Examples.ed25519PrivateKeyPEM.utf8), expectedAlgorithms: ["1.3.101.112"]),
+            ScannerExample(
+                name: "encrypted PKCS#8", path: "keys/enc.pem",
+                contents: Array(X509Examples.encryptedPKCS8PEM.utf8), expectedAlgorithms: ["encrypted-private-key"]),
+            ScannerExample(
+                name: "EC PARAMETERS alone are not a key and not an error", path: "keys/params.pem",
+                contents: Array("-----BEGIN EC PARAMETERS-----\nBggqhkjOPQMBBw==\n-----END EC PARAMETERS-----\n".utf8),
+                expectsFindings: false),
+        ]
+    }
+}
