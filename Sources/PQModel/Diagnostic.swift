@@ -1,5 +1,5 @@
 /// A file the scan skipped or could not parse. A bad file costs one diagnostic, never the scan.
-public struct Diagnostic: Codable, Sendable, Hashable {
+public struct Diagnostic: Codable, Sendable, Hashable, Error {
     public var path: ScanPath
     public var reason: Reason
     /// The specifics: the size and the limit, OpenSSL's error text, where parsing stopped.

@@ -1,28 +1,40 @@
 internal import COpenSSLShim
 
-/// SHA-256 through OpenSSL: fingerprints of files, certificates and keys.
+/// SHA-256 through the shim (libcrypto's one-shot `SHA256`, no provider fetch per call): fingerprints of
+/// files, certificates and keys.
 public enum Digest {
+    /// SHA-256 of `bytes[from..<to]`.
+    static func sha256(_ bytes: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int) -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: 32)
+        out.withUnsafeMutableBufferPointer { digest in
+            guard let base = digest.baseAddress else { return }
+            _ = pqs_sha256(bytes.baseAddress.map { $0 + from }, max(0, to - from), base)
+        }
+        return out
+    }
+
+    /// The 32-byte SHA-256 of the bytes.
+    public static func sha256(_ bytes: [UInt8]) -> [UInt8] {
+        bytes.withUnsafeBufferPointer { sha256($0, 0, $0.count) }
+    }
+
     /// Lower-case hex SHA-256 of the bytes.
     public static func sha256Hex(_ bytes: [UInt8]) -> String {
-        var digest = [UInt8](repeating: 0, count: 32)
-        bytes.withUnsafeBufferPointer { input in
-            digest.withUnsafeMutableBufferPointer { output in
-                pqs_sha256(input.baseAddress, input.count, output.baseAddress)
+        bytes.withUnsafeBufferPointer { sha256Hex($0, 0, $0.count, uppercase: false) }
+    }
+
+    /// Hex of the SHA-256 of `bytes[from..<to]`, built without an intermediate array.
+    static func sha256Hex(_ bytes: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int, uppercase: Bool) -> String {
+        var digest: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        return withUnsafeMutableBytes(of: &digest) { raw in
+            let out = raw.bindMemory(to: UInt8.self)
+            if let base = out.baseAddress {
+                _ = pqs_sha256(bytes.baseAddress.map { $0 + from }, max(0, to - from), base)
             }
+            return uppercase ? Hex.uppercase(out) : Hex.lowercase(out)
         }
-        return hex(digest)
     }
 
-    static let hexDigits = Array("0123456789abcdef".utf8)
-
-    /// Lower-case hex of any bytes.
-    public static func hex(_ bytes: [UInt8]) -> String {
-        var out = [UInt8]()
-        out.reserveCapacity(bytes.count * 2)
-        for byte in bytes {
-            out.append(hexDigits[Int(byte >> 4)])
-            out.append(hexDigits[Int(byte & 0x0F)])
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
+    /// OpenSSL's version string, for `pqscout --version` and diagnostics.
+    public static var openSSLVersion: String { String(cString: pqs_openssl_version()) }
 }

@@ -5,11 +5,14 @@ public struct ScanInput: Sendable {
     public let path: ScanPath
     public let bytes: [UInt8]
     public let options: ScanOptions
+    /// What the scan knows beyond this file: the rest of the tree (for includes) and installed software.
+    public let context: ScanContext
 
-    public init(path: ScanPath, bytes: [UInt8], options: ScanOptions = ScanOptions()) {
+    public init(path: ScanPath, bytes: [UInt8], options: ScanOptions = ScanOptions(), context: ScanContext = ScanContext()) {
         self.path = path
         self.bytes = bytes
         self.options = options
+        self.context = context
     }
 
     /// True when the bytes decode as UTF-8 text without NULs (cheap enough for configs and PEM).
@@ -23,6 +26,30 @@ public struct ScanOptions: Sendable, Hashable {
 
     public init(pkcs12Passwords: [String] = []) {
         self.pkcs12Passwords = pkcs12Passwords
+    }
+}
+
+/// Read-only access to the other files of the scanned tree, for formats that include other files
+/// (`Include`, `include`, `.include`). It only reaches regular files the walker already accepted, so it
+/// inherits every safety rule of the walk: nothing outside the root, no FIFOs or devices, the size limit.
+public protocol TreeReader: Sendable {
+    /// Paths (relative to the root) of walked files matching an fnmatch(3) pattern over the relative path,
+    /// sorted bytewise. A pattern is relative to the root: map an absolute config path by dropping its `/`.
+    func files(matching pattern: String) -> [ScanPath]
+    /// The bytes of one walked file, or the diagnostic that explains why they cannot be had.
+    func read(_ path: ScanPath) -> Result<[UInt8], Diagnostic>
+}
+
+/// What a scan knows beyond the file in hand.
+public struct ScanContext: Sendable {
+    /// The rest of the tree; nil when a single buffer is scanned on its own (tests, examples).
+    public var tree: (any TreeReader)?
+    /// Packages installed in the scanned tree (dpkg, rpm, apk), read before the files are scanned.
+    public var software: [Software]
+
+    public init(tree: (any TreeReader)? = nil, software: [Software] = []) {
+        self.tree = tree
+        self.software = software
     }
 }
 

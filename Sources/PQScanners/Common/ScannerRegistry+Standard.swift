@@ -1,4 +1,9 @@
 extension ScannerRegistry {
     /// Every scanner PQScout ships, in the order their findings are listed for one file.
-    public static let standard = ScannerRegistry(scanners: [])
+    public static let standard = ScannerRegistry(scanners: [
+        CertificateScanner(),
+        KeyScanner(),
+        DHParametersScanner(),
+        SSHKeyScanner(),
+    ])
 }

@@ -7,16 +7,12 @@ import Foundation
 public enum SSHKeyFingerprint {
     /// `sha256:<lower-case hex>` over the blob: the asset id shared by every file holding this key.
     public static func assetID<Bytes: Collection>(of blob: Bytes) -> String where Bytes.Element == UInt8 {
-        "sha256:"
-            + SHA256.hash(blob).map { byte in
-                let digits = Array("0123456789abcdef")
-                return String([digits[Int(byte >> 4)], digits[Int(byte & 0x0F)]])
-            }.joined()
+        "sha256:" + Digest.sha256Hex(Array(blob))
     }
 
     /// `SHA256:<base64 without padding>`, as `ssh-keygen -l` prints it (OpenSSH `sshkey_fingerprint`).
     public static func openSSH<Bytes: Collection>(of blob: Bytes) -> String where Bytes.Element == UInt8 {
-        var text = Data(SHA256.hash(blob)).base64EncodedString()
+        var text = Data(Digest.sha256(Array(blob))).base64EncodedString()
         while text.hasSuffix("=") { text.removeLast() }
         return "SHA256:" + text
     }
