@@ -175,8 +175,15 @@ public final class InventoryStore: Sendable {
     public func deleteScan(id: Int64) throws(StoreError) -> Bool {
         try storeOperation("cannot delete scan \(id) from \(label)") {
             try writer.write { db in
+                guard try Bool.fetchOne(db, sql: "SELECT 1 FROM scans WHERE id = ?", arguments: [id]) != nil else {
+                    return false
+                }
+                // Children before parents: each foreign key check on a parent row then finds an empty range of
+                // this scan's findings instead of walking them once per file or asset.
+                for table in ["findings", "diagnostics", "software", "files", "scan_assets"] {
+                    try db.execute(sql: "DELETE FROM \(table) WHERE scan_id = ?", arguments: [id])
+                }
                 try db.execute(sql: "DELETE FROM scans WHERE id = ?", arguments: [id])
-                guard db.changesCount > 0 else { return false }
                 try db.execute(
                     sql: "DELETE FROM assets WHERE NOT EXISTS (SELECT 1 FROM scan_assets WHERE asset_id = assets.id)")
                 return true

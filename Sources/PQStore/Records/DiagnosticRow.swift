@@ -8,7 +8,6 @@ struct DiagnosticRow: Codable, FetchableRecord {
     static let databaseTableName = "diagnostics"
     static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
 
-    var id: Int64
     var scanId: Int64
     var ordinal: Int64
     var path: Data
@@ -19,7 +18,7 @@ struct DiagnosticRow: Codable, FetchableRecord {
     var model: Diagnostic {
         get throws(StoreError) {
             guard let reason = Diagnostic.Reason(rawValue: reason) else {
-                throw StoreError(code: StoreError.corrupt, reason: "diagnostic \(id) has unknown reason \(reason)")
+                throw StoreError(code: StoreError.corrupt, reason: "diagnostic \(ordinal) of scan \(scanId) has unknown reason \(reason)")
             }
             return Diagnostic(path: ScanPath(bytes: Array(path)), reason: reason, detail: detail)
         }

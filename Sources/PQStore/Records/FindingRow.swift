@@ -10,7 +10,6 @@ struct FindingRow: Codable, FetchableRecord {
     static let databaseTableName = "findings"
     static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
 
-    var id: Int64
     var scanId: Int64
     var fileId: Int64
     var ordinal: Int64
@@ -36,7 +35,7 @@ struct FindingRow: Codable, FetchableRecord {
         else {
             throw StoreError(
                 code: StoreError.corrupt,
-                reason: "finding \(id) has unknown usage, status or origin (\(usage), \(quantumStatus), \(origin))")
+                reason: "finding \(ordinal) of scan \(scanId) has unknown usage, status or origin (\(usage), \(quantumStatus), \(origin))")
         }
         return Finding(
             path: path, line: line, source: FindingSource(rawValue: source), setting: setting, usage: usage,

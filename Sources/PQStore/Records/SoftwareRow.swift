@@ -7,7 +7,6 @@ struct SoftwareRow: Codable, FetchableRecord {
     static let databaseTableName = "software"
     static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
 
-    var id: Int64
     var scanId: Int64
     var ordinal: Int64
     var name: String
