@@ -219,7 +219,8 @@ struct BatchWriter {
 
     /// The next free ordinal of this scan in `table` (one of ours; never user input).
     private func nextOrdinal(_ table: String) throws -> Int64 {
-        try Int64.fetchOne(db, sql: "SELECT coalesce(max(ordinal) + 1, 0) FROM \(table) WHERE scan_id = ?",
+        try Int64.fetchOne(
+            db, sql: "SELECT coalesce(max(ordinal) + 1, 0) FROM \(table) WHERE scan_id = ?",
             arguments: [scanID]) ?? 0
     }
 }

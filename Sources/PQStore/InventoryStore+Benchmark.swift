@@ -53,7 +53,8 @@ extension InventoryStore {
                     path: path, line: index % 20 + 1, source: .openssh, setting: "KexAlgorithms",
                     usage: usages[index % usages.count], algorithm: "curve25519-sha256", canonical: "X25519",
                     keyBits: index % 3 == 0 ? 2048 : nil, curve: index % 2 == 0 ? "Curve25519" : nil,
-                    quantumStatus: statuses[index % statuses.count], context: index % 5 == 0 ? "Match User backup" : nil,
+                    quantumStatus: statuses[index % statuses.count],
+                    context: index % 5 == 0 ? "Match User backup" : nil,
                     note: index % 7 == 0 ? "not in the catalog; assumed quantum-vulnerable until classified" : nil))
             if batch.output.findings.count >= batchSize {
                 batches.append(batch)

@@ -146,7 +146,8 @@ extension InventoryStore {
             try writer.read { db in
                 let link = "JOIN scan_assets ON scan_assets.asset_id = %@ WHERE scan_assets.scan_id = ?"
                 let certificates = try CertificateRow.fetchAll(
-                    db, sql: "SELECT certificates.* FROM certificates "
+                    db,
+                    sql: "SELECT certificates.* FROM certificates "
                         + String(format: link, "certificates.asset_id"), arguments: [scanID])
                 let keys = try KeyRow.fetchAll(
                     db, sql: "SELECT keys.* FROM keys " + String(format: link, "keys.asset_id"), arguments: [scanID])
@@ -178,12 +179,14 @@ extension InventoryStore {
     public func files(scanID: Int64) throws(StoreError) -> [FileRecord] {
         try storeOperation("cannot read files of scan \(scanID) from \(label)") {
             try writer.read { db in
-                try FileRow.fetchAll(db, sql: "SELECT * FROM files WHERE scan_id = ? ORDER BY path", arguments: [scanID])
-                    .map {
-                        FileRecord(
-                            path: ScanPath(bytes: Array($0.path)), size: $0.size, modified: $0.modifiedAt,
-                            sha256: $0.sha256)
-                    }
+                try FileRow.fetchAll(
+                    db, sql: "SELECT * FROM files WHERE scan_id = ? ORDER BY path", arguments: [scanID]
+                )
+                .map {
+                    FileRecord(
+                        path: ScanPath(bytes: Array($0.path)), size: $0.size, modified: $0.modifiedAt,
+                        sha256: $0.sha256)
+                }
             }
         }
     }

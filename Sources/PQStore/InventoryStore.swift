@@ -47,7 +47,8 @@ public final class InventoryStore: Sendable {
             try queue.writeWithoutTransaction { db in
                 let mode = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
                 guard mode?.lowercased() == "wal" else {
-                    throw StoreError(code: StoreError.io, reason: "\(context): cannot switch to WAL mode (\(mode ?? "?"))")
+                    throw StoreError(
+                        code: StoreError.io, reason: "\(context): cannot switch to WAL mode (\(mode ?? "?"))")
                 }
             }
             try StoreSchema.migrator().migrate(queue)
@@ -193,8 +194,10 @@ public final class InventoryStore: Sendable {
 
     /// Throws unless `scanID` names a scan that has not been finished.
     private static func requireRunning(_ db: Database, scanID: Int64) throws {
-        guard let running = try Bool.fetchOne(db, sql: "SELECT finished_at IS NULL FROM scans WHERE id = ?",
-            arguments: [scanID])
+        guard
+            let running = try Bool.fetchOne(
+                db, sql: "SELECT finished_at IS NULL FROM scans WHERE id = ?",
+                arguments: [scanID])
         else {
             throw StoreError(code: StoreError.noSuchScan, reason: "there is no scan \(scanID)")
         }

@@ -7,7 +7,8 @@ import GRDB
 /// - A migration, once released, is never edited: a change is a new migration appended to `migrations`.
 /// - Each migration sets `PRAGMA user_version` to its position, so `user_version` is the schema number.
 /// - The enum lists in CHECK constraints are written out here, frozen, rather than generated from the model's
-///   `CaseIterable` types: a new case in PQModel must come with a migration, and `StoreSchemaTests` fails until it does.
+///   `CaseIterable` types: a new case in PQModel must come with a migration, and `StoreSchemaTests` fails until
+///   it does.
 /// Docs/store.md shows the resulting schema; a test fails when that page is stale.
 enum StoreSchema {
     /// The schema number this build writes and understands (the number of migrations).

@@ -166,9 +166,11 @@ struct InventoryStoreTests {
         }
         #expect(error?.code == StoreError.unknownFile)
         #expect(error?.reason.contains("missing") == true)
-        #expect(try store.counts(scanID: scanID) == ScanCounts(
-            filesExamined: 1, filesWithFindings: 1, findings: 1, assets: 0, diagnostics: 0,
-            byStatus: ["vulnerable": 1]))
+        #expect(
+            try store.counts(scanID: scanID)
+                == ScanCounts(
+                    filesExamined: 1, filesWithFindings: 1, findings: 1, assets: 0, diagnostics: 0,
+                    byStatus: ["vulnerable": 1]))
         #expect(try Sample.int(store, "SELECT count(*) FROM assets") == 0)
         // A finding may name a file recorded by an earlier batch of the same scan; ordinals carry on.
         try store.record(scanID: scanID, batch: ScanBatch(output: ScanOutput(findings: [Sample.finding("early")])))

@@ -20,7 +20,8 @@ enum Sample {
         _ path: String, line: Int? = 1, usage: Usage = .keyExchange, status: QuantumStatus = .vulnerable,
         source: FindingSource = .openssh, algorithm: String = "ecdh-sha2-nistp256", asset: String? = nil
     ) -> Finding {
-        finding(ScanPath(path), line: line, usage: usage, status: status, source: source, algorithm: algorithm,
+        finding(
+            ScanPath(path), line: line, usage: usage, status: status, source: source, algorithm: algorithm,
             asset: asset)
     }
 

@@ -18,7 +18,9 @@ struct StoreBenchmark {
             let recorded = batches.flatMap(\.output.findings)
             let expected = recorded.enumerated().sorted { left, right in
                 if left.element.path != right.element.path { return left.element.path < right.element.path }
-                if left.element.line != right.element.line { return (left.element.line ?? 0) < (right.element.line ?? 0) }
+                if left.element.line != right.element.line {
+                    return (left.element.line ?? 0) < (right.element.line ?? 0)
+                }
                 return left.offset < right.offset
             }.map(\.element)
             let stored = try store.findings(FindingQuery(scanID: scanID))

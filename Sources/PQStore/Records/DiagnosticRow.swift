@@ -18,7 +18,9 @@ struct DiagnosticRow: Codable, FetchableRecord {
     var model: Diagnostic {
         get throws(StoreError) {
             guard let reason = Diagnostic.Reason(rawValue: reason) else {
-                throw StoreError(code: StoreError.corrupt, reason: "diagnostic \(ordinal) of scan \(scanId) has unknown reason \(reason)")
+                throw StoreError(
+                    code: StoreError.corrupt,
+                    reason: "diagnostic \(ordinal) of scan \(scanId) has unknown reason \(reason)")
             }
             return Diagnostic(path: ScanPath(bytes: Array(path)), reason: reason, detail: detail)
         }

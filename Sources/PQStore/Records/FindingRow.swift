@@ -35,7 +35,10 @@ struct FindingRow: Codable, FetchableRecord {
         else {
             throw StoreError(
                 code: StoreError.corrupt,
-                reason: "finding \(ordinal) of scan \(scanId) has unknown usage, status or origin (\(usage), \(quantumStatus), \(origin))")
+                reason:
+                    "finding \(ordinal) of scan \(scanId) has unknown usage, status or origin "
+                    + "(\(usage), \(quantumStatus), \(origin))"
+            )
         }
         return Finding(
             path: path, line: line, source: FindingSource(rawValue: source), setting: setting, usage: usage,
