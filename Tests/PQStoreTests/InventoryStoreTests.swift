@@ -177,6 +177,29 @@ struct InventoryStoreTests {
         #expect(try Sample.int(store, "SELECT max(ordinal) FROM findings WHERE scan_id = ?", [scanID]) == 1)
     }
 
+    @Test("a row SQLite refuses is named in the one-line reason, and its batch is not kept")
+    func refusedRowIsNamed() throws {
+        let store = try InventoryStore.inMemory()
+        let scanID = try Sample.begin(store)
+        var badHash = Sample.file("etc/bad-hash")
+        badHash.sha256 = "not a digest"
+        let file = #expect(throws: StoreError.self) {
+            try store.record(scanID: scanID, batch: ScanBatch(files: [Sample.file("ok"), badHash]))
+        }
+        #expect(file?.code == StoreError.constraint)
+        #expect(file?.reason.contains("file etc/bad-hash") == true)
+        #expect(file?.reason.contains("\n") == false)
+        var zeroLine = Sample.finding("ok", line: 0)
+        zeroLine.setting = "Ciphers"
+        let finding = #expect(throws: StoreError.self) {
+            try store.record(
+                scanID: scanID, batch: ScanBatch(files: [Sample.file("ok")], output: ScanOutput(findings: [zeroLine])))
+        }
+        #expect(finding?.code == StoreError.constraint)
+        #expect(finding?.reason.contains("finding at ok:0") == true)
+        #expect(try store.files(scanID: scanID) == [])
+    }
+
     @Test("a finished scan is final, and an unknown scan is named as such")
     func finishedScanRefusesRows() throws {
         let store = try InventoryStore.inMemory()
