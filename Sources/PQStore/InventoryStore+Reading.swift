@@ -1,0 +1,193 @@
+import Foundation
+import GRDB
+import PQModel
+
+extension InventoryStore {
+    // MARK: - Scans
+
+    /// Every scan, oldest first. An unfinished scan's counts are recomputed from its rows.
+    public func scans() throws(StoreError) -> [ScanRecord] {
+        try storeOperation("cannot read scans from \(label)") {
+            try writer.read { db in
+                try ScanRow.fetchAll(db, sql: "SELECT * FROM scans ORDER BY id").map { row throws in
+                    try Self.model(row, db)
+                }
+            }
+        }
+    }
+
+    /// The scan with this id, or nil. An unfinished scan's counts are recomputed from its rows.
+    public func scan(id: Int64) throws(StoreError) -> ScanRecord? {
+        try storeOperation("cannot read scan \(id) from \(label)") {
+            try writer.read { db in
+                try ScanRow.fetchOne(db, sql: "SELECT * FROM scans WHERE id = ?", arguments: [id]).map { row throws in
+                    try Self.model(row, db)
+                }
+            }
+        }
+    }
+
+    /// The id of the most recently started scan that finished complete, or nil when there is none.
+    public func latestCompleteScanID() throws(StoreError) -> Int64? {
+        try storeOperation("cannot read scans from \(label)") {
+            try writer.read { db in
+                try Int64.fetchOne(db, sql: "SELECT max(id) FROM scans WHERE status = 'complete'")
+            }
+        }
+    }
+
+    /// The figures of a scan recomputed from its rows: what an interrupted scan actually holds.
+    /// - Throws: `StoreError` `store.no-such-scan`.
+    public func counts(scanID: Int64) throws(StoreError) -> ScanCounts {
+        try storeOperation("cannot count scan \(scanID) in \(label)") {
+            try writer.read { db in
+                guard try Bool.fetchOne(db, sql: "SELECT 1 FROM scans WHERE id = ?", arguments: [scanID]) != nil
+                else {
+                    throw StoreError(code: StoreError.noSuchScan, reason: "there is no scan \(scanID)")
+                }
+                return try Self.counts(db, scanID: scanID)
+            }
+        }
+    }
+
+    private static func model(_ row: ScanRow, _ db: Database) throws -> ScanRecord {
+        guard row.finishedAt == nil, let id = row.id else { return try row.model() }
+        return try row.model(counts: counts(db, scanID: id))
+    }
+
+    private static func counts(_ db: Database, scanID: Int64) throws -> ScanCounts {
+        let row = try Row.fetchOne(
+            db,
+            sql: """
+                SELECT (SELECT count(*) FROM files WHERE scan_id = :id),
+                    (SELECT count(DISTINCT file_id) FROM findings WHERE scan_id = :id),
+                    (SELECT count(*) FROM findings WHERE scan_id = :id),
+                    (SELECT count(*) FROM scan_assets WHERE scan_id = :id),
+                    (SELECT count(*) FROM diagnostics WHERE scan_id = :id)
+                """,
+            arguments: ["id": scanID])
+        guard let row else { return ScanCounts() }
+        var byStatus: [String: Int] = [:]
+        let statusRows = try Row.fetchCursor(
+            db, sql: "SELECT quantum_status, count(*) FROM findings WHERE scan_id = ? GROUP BY quantum_status",
+            arguments: [scanID])
+        while let statusRow = try statusRows.next() {
+            byStatus[try statusRow.decode(String.self, atIndex: 0)] = try statusRow.decode(Int.self, atIndex: 1)
+        }
+        return ScanCounts(
+            filesExamined: try row.decode(atIndex: 0), filesWithFindings: try row.decode(atIndex: 1),
+            findings: try row.decode(atIndex: 2), assets: try row.decode(atIndex: 3),
+            diagnostics: try row.decode(atIndex: 4), byStatus: byStatus)
+    }
+
+    // MARK: - Rows of one scan
+
+    /// The findings of one scan that match `query`, ordered by path bytes, then line (whole-file findings, which
+    /// have no line, first), then the order they were recorded in. The same store always answers in the same order.
+    public func findings(_ query: FindingQuery) throws(StoreError) -> [Finding] {
+        var sql = """
+            SELECT findings.*, files.path AS file_path FROM findings
+            JOIN files ON files.id = findings.file_id
+            WHERE findings.scan_id = ?
+            """
+        var arguments: StatementArguments = [query.scanID]
+        if let usage = query.usage {
+            sql += " AND findings.usage = ?"
+            arguments += [usage.rawValue]
+        }
+        if let status = query.status {
+            sql += " AND findings.quantum_status = ?"
+            arguments += [status.rawValue]
+        }
+        if let source = query.source {
+            sql += " AND findings.source = ?"
+            arguments += [source.rawValue]
+        }
+        if let glob = query.pathGlob {
+            sql += " AND files.path_display GLOB ?"
+            arguments += [glob]
+        }
+        sql += " ORDER BY files.path, findings.line, findings.ordinal"
+        return try storeOperation("cannot read findings of scan \(query.scanID) from \(label)") {
+            try writer.read { db in
+                var findings: [Finding] = []
+                var lastPathData: Data? = nil
+                var lastPath = ScanPath(bytes: [])
+                let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
+                while let row = try rows.next() {
+                    let pathData = try row.decode(Data.self, forColumn: "file_path")
+                    if pathData != lastPathData {
+                        lastPathData = pathData
+                        lastPath = ScanPath(bytes: Array(pathData))
+                    }
+                    findings.append(try FindingRow(row: row).model(path: lastPath))
+                }
+                return findings
+            }
+        }
+    }
+
+    /// The diagnostics of one scan, ordered by path bytes, then recording order.
+    public func diagnostics(scanID: Int64) throws(StoreError) -> [Diagnostic] {
+        try storeOperation("cannot read diagnostics of scan \(scanID) from \(label)") {
+            try writer.read { db in
+                try DiagnosticRow.fetchAll(
+                    db, sql: "SELECT * FROM diagnostics WHERE scan_id = ? ORDER BY path, ordinal",
+                    arguments: [scanID]
+                ).map { row throws in try row.model }
+            }
+        }
+    }
+
+    /// The assets one scan saw (recorded in a batch or named by a finding), ordered by id, with their
+    /// certificate and key details.
+    public func assets(scanID: Int64) throws(StoreError) -> [Asset] {
+        try storeOperation("cannot read assets of scan \(scanID) from \(label)") {
+            try writer.read { db in
+                let link = "JOIN scan_assets ON scan_assets.asset_id = %@ WHERE scan_assets.scan_id = ?"
+                let certificates = try CertificateRow.fetchAll(
+                    db,
+                    sql: "SELECT certificates.* FROM certificates "
+                        + String(format: link, "certificates.asset_id"), arguments: [scanID])
+                let keys = try KeyRow.fetchAll(
+                    db, sql: "SELECT keys.* FROM keys " + String(format: link, "keys.asset_id"), arguments: [scanID])
+                let certificateByID = Dictionary(certificates.map { ($0.assetId, $0.model) }) { first, _ in first }
+                let keyByID = Dictionary(keys.map { ($0.assetId, $0.model) }) { first, _ in first }
+                return try AssetRow.fetchAll(
+                    db, sql: "SELECT assets.* FROM assets " + String(format: link, "assets.id") + " ORDER BY assets.id",
+                    arguments: [scanID]
+                ).map { row throws in
+                    try row.model(certificate: certificateByID[row.id], key: keyByID[row.id])
+                }
+            }
+        }
+    }
+
+    /// The software records of one scan, ordered by name, version, source path, then recording order.
+    public func software(scanID: Int64) throws(StoreError) -> [Software] {
+        try storeOperation("cannot read software of scan \(scanID) from \(label)") {
+            try writer.read { db in
+                try SoftwareRow.fetchAll(
+                    db, sql: "SELECT * FROM software WHERE scan_id = ? ORDER BY name, version, source_path, ordinal",
+                    arguments: [scanID]
+                ).map(\.model)
+            }
+        }
+    }
+
+    /// The files one scan examined, ordered by path bytes.
+    public func files(scanID: Int64) throws(StoreError) -> [FileRecord] {
+        try storeOperation("cannot read files of scan \(scanID) from \(label)") {
+            try writer.read { db in
+                try FileRow.fetchAll(
+                    db, sql: "SELECT * FROM files WHERE scan_id = ? ORDER BY path", arguments: [scanID]
+                )
+                .map {
+                    FileRecord(
+                        path: ScanPath(bytes: Array($0.path)), size: $0.size, modified: $0.modifiedAt,
+                        sha256: $0.sha256)
+                }
+            }
+        }
+    }
+}

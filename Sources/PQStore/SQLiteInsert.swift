@@ -1,0 +1,78 @@
+import Foundation
+import GRDB
+import GRDBSQLite
+
+/// One prepared INSERT, bound and stepped through the SQLite C API for the hot path (findings).
+///
+/// Why: GRDB's `StatementArguments` boxes every value in an existential and an array per row; binding directly
+/// keeps the per-row cost to the SQLite calls themselves, which is what lets a scan store its findings at the
+/// 200,000 rows/s it needs (ARCHITECTURE.md performance note). GRDB documents `Statement.sqliteStatement` and
+/// `Database.sqliteConnection` for exactly this use. The GRDB `Statement` is kept so GRDB finalises it.
+///
+/// Use: `bind` every parameter in order (1-based, advancing by itself), then `step()`, which resets for the next row.
+struct SQLiteInsert {
+    private let statement: Statement
+    private let handle: OpaquePointer
+    private let connection: OpaquePointer?
+    private var next: Int32 = 1
+
+    /// SQLite copies the bytes before the call returns (`SQLITE_TRANSIENT`, https://sqlite.org/c3ref/bind_blob.html).
+    private static let transient = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
+
+    init(_ db: Database, sql: String) throws {
+        statement = try db.makeStatement(sql: sql)
+        handle = statement.sqliteStatement
+        connection = db.sqliteConnection
+    }
+
+    mutating func bind(_ value: Int64) {
+        sqlite3_bind_int64(handle, advance(), value)
+    }
+
+    mutating func bind(_ value: Int?) {
+        let index = advance()
+        if let value { sqlite3_bind_int64(handle, index, Int64(value)) } else { sqlite3_bind_null(handle, index) }
+    }
+
+    mutating func bind(_ value: Bool) {
+        sqlite3_bind_int64(handle, advance(), value ? 1 : 0)
+    }
+
+    mutating func bind(_ value: String?) {
+        let index = advance()
+        guard var value else {
+            sqlite3_bind_null(handle, index)
+            return
+        }
+        // Bound with its length, so the whole string is stored; an empty string stays '' (a nil pointer means NULL).
+        value.withUTF8 { utf8 in
+            if let base = utf8.baseAddress {
+                _ = base.withMemoryRebound(to: CChar.self, capacity: utf8.count) { text in
+                    sqlite3_bind_text(handle, index, text, Int32(utf8.count), Self.transient)
+                }
+            } else {
+                sqlite3_bind_text(handle, index, "", 0, Self.transient)
+            }
+        }
+    }
+
+    /// Runs the bound row, then resets and clears the bindings for the next one.
+    /// - Throws: `DatabaseError` with SQLite's code and message (a constraint names its table and column).
+    mutating func step() throws {
+        next = 1
+        let code = sqlite3_step(handle)
+        sqlite3_reset(handle)
+        sqlite3_clear_bindings(handle)
+        guard code == SQLITE_DONE else {
+            let message = connection.flatMap { sqlite3_errmsg($0) }.map { String(cString: $0) }
+            throw DatabaseError(
+                resultCode: ResultCode(rawValue: sqlite3_extended_errcode(connection)), message: message,
+                sql: statement.sql)
+        }
+    }
+
+    private mutating func advance() -> Int32 {
+        defer { next += 1 }
+        return next
+    }
+}

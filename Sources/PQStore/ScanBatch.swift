@@ -1,0 +1,56 @@
+import Foundation
+import PQModel
+
+/// What `InventoryStore.record(scanID:batch:)` writes in one transaction: the files examined and what they yielded.
+///
+/// A scan is written as a sequence of batches so a scan killed half-way keeps every batch it committed. Every
+/// finding's path must have a `FileRecord`, in this batch or an earlier batch of the same scan; diagnostics and
+/// software records carry their own paths (a skipped file has no hash).
+public struct ScanBatch: Sendable, Hashable {
+    public var files: [FileRecord]
+    public var output: ScanOutput
+
+    public init(files: [FileRecord] = [], output: ScanOutput = ScanOutput()) {
+        self.files = files
+        self.output = output
+    }
+}
+
+/// One regular file a scan examined, as the store keeps it.
+public struct FileRecord: Sendable, Hashable {
+    /// Path relative to the scan root, as raw bytes (stored as a BLOB and as its escaped display text).
+    public var path: ScanPath
+    public var size: Int64
+    /// Modification time; the store keeps it to the millisecond.
+    public var modified: Date
+    /// SHA-256 of the content, 64 hex digits (FIPS 180-4).
+    public var sha256: String
+
+    public init(path: ScanPath, size: Int64, modified: Date, sha256: String) {
+        self.path = path
+        self.size = size
+        self.modified = modified
+        self.sha256 = sha256
+    }
+}
+
+/// Which findings of one scan `InventoryStore.findings(_:)` returns. Every filter left nil matches everything.
+public struct FindingQuery: Sendable, Hashable {
+    public var scanID: Int64
+    public var usage: Usage?
+    public var status: QuantumStatus?
+    /// SQLite `GLOB` pattern over the escaped display path (`*`, `?`, `[...]`; case-sensitive; `*` crosses `/`).
+    public var pathGlob: String?
+    public var source: FindingSource?
+
+    public init(
+        scanID: Int64, usage: Usage? = nil, status: QuantumStatus? = nil, pathGlob: String? = nil,
+        source: FindingSource? = nil
+    ) {
+        self.scanID = scanID
+        self.usage = usage
+        self.status = status
+        self.pathGlob = pathGlob
+        self.source = source
+    }
+}

@@ -1,0 +1,170 @@
+import Foundation
+import GRDB
+
+/// The store's schema: named, append-only migrations, and the markers that let an older PQScout refuse a newer store.
+///
+/// Rules (STYLE.md rule 12, GRDB's "Migrations" guide):
+/// - A migration, once released, is never edited: a change is a new migration appended to `migrations`.
+/// - Each migration sets `PRAGMA user_version` to its position, so `user_version` is the schema number.
+/// - The enum lists in CHECK constraints are written out here, frozen, rather than generated from the model's
+///   `CaseIterable` types: a new case in PQModel must come with a migration, and `StoreSchemaTests` fails until
+///   it does.
+/// Docs/store.md shows the resulting schema; a test fails when that page is stale.
+enum StoreSchema {
+    /// The schema number this build writes and understands (the number of migrations).
+    static var version: Int { migrations.count }
+
+    /// `PRAGMA application_id` of a PQScout store: "PQSc" in ASCII. Lets us refuse another program's database.
+    static let applicationID: Int32 = 0x5051_5363
+
+    /// Migration identifiers in order, with their SQL. Append only.
+    static let migrations: [(identifier: String, sql: String)] = [
+        ("v1-inventory", v1Inventory)
+    ]
+
+    /// A migrator that applies the first `count` migrations (all by default).
+    static func migrator(upTo count: Int = migrations.count) -> DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        for (index, migration) in migrations.prefix(count).enumerated() {
+            let number = index + 1
+            migrator.registerMigration(migration.identifier) { db in
+                try db.execute(sql: migration.sql)
+                try db.execute(sql: "PRAGMA user_version = \(number)")
+                try db.execute(sql: "PRAGMA application_id = \(applicationID)")
+            }
+        }
+        return migrator
+    }
+
+    // MARK: - v1
+
+    /// The first schema: scans, files, assets (with certificate and key details), the scan-asset link,
+    /// findings, diagnostics and software. STRICT tables so SQLite itself rejects a value of the wrong type.
+    ///
+    /// Findings, diagnostics and software are WITHOUT ROWID tables keyed by (scan_id, ordinal): one b-tree per
+    /// row instead of a table plus indexes, which is what keeps bulk inserts above 200k findings/s. Every foreign
+    /// key from `findings` starts with `scan_id`, so the primary key serves as the child index of all three.
+    /// A finding's asset must be linked to the finding's own scan (`scan_assets`), not merely exist.
+    static let v1Inventory = """
+        CREATE TABLE scans (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            roots TEXT NOT NULL CHECK (json_valid(roots) AND json_type(roots) = 'array'),
+            host TEXT NOT NULL,
+            tool_version TEXT NOT NULL,
+            started_at TEXT NOT NULL,
+            finished_at TEXT,
+            status TEXT NOT NULL DEFAULT 'incomplete' CHECK (status IN ('incomplete', 'complete')),
+            files_examined INTEGER NOT NULL DEFAULT 0 CHECK (files_examined >= 0),
+            files_with_findings INTEGER NOT NULL DEFAULT 0 CHECK (files_with_findings >= 0),
+            findings INTEGER NOT NULL DEFAULT 0 CHECK (findings >= 0),
+            assets INTEGER NOT NULL DEFAULT 0 CHECK (assets >= 0),
+            diagnostics INTEGER NOT NULL DEFAULT 0 CHECK (diagnostics >= 0),
+            by_status TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(by_status) AND json_type(by_status) = 'object'),
+            CHECK (status = 'incomplete' OR finished_at IS NOT NULL)
+        ) STRICT;
+
+        CREATE TABLE files (
+            id INTEGER PRIMARY KEY,
+            scan_id INTEGER NOT NULL REFERENCES scans(id) ON DELETE CASCADE,
+            path BLOB NOT NULL,
+            path_display TEXT NOT NULL,
+            size INTEGER NOT NULL CHECK (size >= 0),
+            modified_at TEXT NOT NULL,
+            sha256 TEXT NOT NULL CHECK (length(sha256) = 64 AND sha256 NOT GLOB '*[^0-9A-Fa-f]*'),
+            UNIQUE (scan_id, path),
+            UNIQUE (scan_id, id)
+        ) STRICT;
+
+        CREATE TABLE assets (
+            id TEXT NOT NULL PRIMARY KEY CHECK (length(id) > 0),
+            kind TEXT NOT NULL CHECK (kind IN ('certificate', 'public-key', 'private-key', 'ssh-key',
+                'ssh-certificate', 'dh-parameters', 'keystore', 'service')),
+            algorithm TEXT NOT NULL,
+            canonical TEXT,
+            oid TEXT,
+            key_bits INTEGER CHECK (key_bits >= 0),
+            curve TEXT
+        ) STRICT, WITHOUT ROWID;
+
+        CREATE TABLE certificates (
+            asset_id TEXT NOT NULL PRIMARY KEY REFERENCES assets(id) ON DELETE CASCADE,
+            subject TEXT NOT NULL,
+            issuer TEXT NOT NULL,
+            serial TEXT NOT NULL,
+            not_before TEXT NOT NULL,
+            not_after TEXT NOT NULL,
+            signature_oid TEXT NOT NULL,
+            signature_algorithm TEXT,
+            public_key_oid TEXT NOT NULL,
+            sha256 TEXT NOT NULL,
+            public_key_id TEXT NOT NULL,
+            is_ca INTEGER CHECK (is_ca IN (0, 1)),
+            self_signed INTEGER NOT NULL CHECK (self_signed IN (0, 1))
+        ) STRICT, WITHOUT ROWID;
+
+        CREATE TABLE keys (
+            asset_id TEXT NOT NULL PRIMARY KEY REFERENCES assets(id) ON DELETE CASCADE,
+            format TEXT NOT NULL,
+            is_private INTEGER NOT NULL CHECK (is_private IN (0, 1)),
+            encrypted INTEGER NOT NULL CHECK (encrypted IN (0, 1))
+        ) STRICT, WITHOUT ROWID;
+
+        CREATE TABLE scan_assets (
+            scan_id INTEGER NOT NULL REFERENCES scans(id) ON DELETE CASCADE,
+            asset_id TEXT NOT NULL REFERENCES assets(id) ON DELETE CASCADE,
+            PRIMARY KEY (scan_id, asset_id)
+        ) STRICT, WITHOUT ROWID;
+        CREATE INDEX scan_assets_by_asset ON scan_assets(asset_id);
+
+        CREATE TABLE findings (
+            scan_id INTEGER NOT NULL REFERENCES scans(id) ON DELETE CASCADE,
+            ordinal INTEGER NOT NULL CHECK (ordinal >= 0),
+            file_id INTEGER NOT NULL,
+            line INTEGER CHECK (line >= 1),
+            source TEXT NOT NULL CHECK (length(source) > 0),
+            setting TEXT NOT NULL,
+            -- OR chains, not IN lists: SQLite 3.40 builds a temporary b-tree for an IN list on every row checked,
+            -- which halves the insert rate of the table that takes the most rows.
+            usage TEXT NOT NULL CHECK (usage = 'key-exchange' OR usage = 'signature' OR usage = 'public-key'
+                OR usage = 'cipher' OR usage = 'mac' OR usage = 'hash' OR usage = 'protocol-version'
+                OR usage = 'cipher-suite' OR usage = 'group'),
+            algorithm TEXT NOT NULL,
+            canonical TEXT,
+            oid TEXT,
+            key_bits INTEGER CHECK (key_bits >= 0),
+            curve TEXT,
+            quantum_status TEXT NOT NULL CHECK (quantum_status = 'vulnerable' OR quantum_status = 'weakened'
+                OR quantum_status = 'resistant' OR quantum_status = 'hybrid' OR quantum_status = 'broken'),
+            context TEXT,
+            effective INTEGER NOT NULL CHECK (effective = 0 OR effective = 1),
+            origin TEXT NOT NULL CHECK (origin = 'file' OR origin = 'default'),
+            asset_id TEXT,
+            note TEXT,
+            PRIMARY KEY (scan_id, ordinal),
+            FOREIGN KEY (scan_id, file_id) REFERENCES files(scan_id, id) ON DELETE CASCADE,
+            FOREIGN KEY (scan_id, asset_id) REFERENCES scan_assets(scan_id, asset_id)
+        ) STRICT, WITHOUT ROWID;
+
+        CREATE TABLE diagnostics (
+            scan_id INTEGER NOT NULL REFERENCES scans(id) ON DELETE CASCADE,
+            ordinal INTEGER NOT NULL CHECK (ordinal >= 0),
+            path BLOB NOT NULL,
+            path_display TEXT NOT NULL,
+            reason TEXT NOT NULL CHECK (reason IN ('too large', 'special file', 'link out of the tree', 'link loop',
+                'broken link', 'unreadable', 'vanished during scan', 'too deep', 'malformed', 'encrypted',
+                'unsupported', 'empty')),
+            detail TEXT NOT NULL,
+            PRIMARY KEY (scan_id, ordinal)
+        ) STRICT, WITHOUT ROWID;
+
+        CREATE TABLE software (
+            scan_id INTEGER NOT NULL REFERENCES scans(id) ON DELETE CASCADE,
+            ordinal INTEGER NOT NULL CHECK (ordinal >= 0),
+            name TEXT NOT NULL CHECK (length(name) > 0),
+            version TEXT NOT NULL,
+            source_path BLOB NOT NULL,
+            source_path_display TEXT NOT NULL,
+            PRIMARY KEY (scan_id, ordinal)
+        ) STRICT, WITHOUT ROWID;
+        """
+}
