@@ -8,6 +8,8 @@ let package = Package(
     products: [
         .executable(name: "pqscout", targets: ["pqscout"]),
         .library(name: "PQScoutKit", targets: ["PQScoutKit"]),
+        .library(name: "PQScanners", targets: ["PQScanners"]),
+        .library(name: "PQStore", targets: ["PQStore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -27,7 +29,10 @@ let package = Package(
         .target(name: "PQScanners", dependencies: ["PQModel", "PQCatalog", "COpenSSLShim"]),
         .target(
             name: "PQStore",
-            dependencies: ["PQModel", "PQCatalog", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "PQModel", "PQCatalog", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ]
         ),
         .target(name: "PQAssessment", dependencies: ["PQModel", "PQCatalog"]),
         .target(name: "PQReports", dependencies: ["PQModel", "PQCatalog", "PQAssessment"]),
@@ -39,6 +44,8 @@ let package = Package(
             name: "pqscout",
             dependencies: ["PQScoutKit", "PQModel", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
+        // The benchmark's Swift side (scripts/bench): parse and insert rates, never run by the tests.
+        .executableTarget(name: "pqscout-bench", dependencies: ["PQScanners", "PQStore"]),
         .testTarget(name: "PQModelTests", dependencies: ["PQModel"]),
         .testTarget(name: "PQCatalogTests", dependencies: ["PQCatalog", "PQModel"]),
         .testTarget(
@@ -46,7 +53,10 @@ let package = Package(
             dependencies: ["PQScanners", "PQModel", "PQCatalog"],
             resources: [.copy("Fixtures")]
         ),
-        .testTarget(name: "PQStoreTests", dependencies: ["PQStore", "PQModel"]),
+        .testTarget(
+            name: "PQStoreTests",
+            dependencies: ["PQStore", "PQModel", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .testTarget(name: "PQScoutKitTests", dependencies: ["PQScoutKit", "PQModel"]),
         .testTarget(name: "pqscoutTests", dependencies: ["PQModel"]),
     ]

@@ -1,0 +1,65 @@
+import Foundation
+import PQModel
+
+/// The human-readable outputs of the command line (summary, inventory table, scans list).
+public enum ConsoleText {
+    /// The summary `pqscout scan` prints by default.
+    public static func scanSummary(_ scan: ScanRecord, diagnostics: [Diagnostic], storePath: String) -> String {
+        var out = "Scan \(scan.id) \(scan.status.rawValue): \(scan.roots.joined(separator: ", "))\n"
+        out += "  files examined   \(scan.counts.filesExamined)\n"
+        out += "  files with crypto \(scan.counts.filesWithFindings)\n"
+        out += "  findings         \(scan.counts.findings)\n"
+        for status in QuantumStatus.allCases.sorted(by: >) {
+            let count = scan.counts.byStatus[status.rawValue] ?? 0
+            if count > 0 { out += "    \(status.rawValue.padded(12)) \(count)\n" }
+        }
+        out += "  assets           \(scan.counts.assets)\n"
+        out += "  diagnostics      \(scan.counts.diagnostics)\n"
+        let byReason = Dictionary(grouping: diagnostics, by: \.reason)
+        for reason in Diagnostic.Reason.allCases {
+            if let list = byReason[reason] { out += "    \(reason.rawValue.padded(20)) \(list.count)\n" }
+        }
+        out += "Stored in \(storePath). `pqscout inventory` lists the findings.\n"
+        return out
+    }
+
+    /// The inventory as a table for an 80-column terminal.
+    public static func inventoryTable(_ findings: [Finding], width: Int = 80) -> String {
+        let rows = findings.map { finding -> [String] in
+            let size = finding.keyBits.map { "\($0)" } ?? finding.curve ?? ""
+            let location = finding.path.display + (finding.line.map { ":\($0)" } ?? "")
+            return [
+                finding.quantumStatus.rawValue, finding.usage.rawValue, finding.canonical ?? finding.algorithm, size,
+                location,
+            ]
+        }
+        let table = TextTable(headers: ["STATUS", "USAGE", "ALGORITHM", "SIZE", "WHERE"], rows: rows, flexible: [2, 4])
+        return table.render(width: width) + "\(findings.count) finding\(findings.count == 1 ? "" : "s")\n"
+    }
+
+    /// `pqscout scans`.
+    public static func scansTable(_ scans: [ScanRecord], width: Int = 80) -> String {
+        let formatter = ISO8601DateFormatter()
+        let rows = scans.map { scan in
+            [
+                "\(scan.id)", formatter.string(from: scan.startedAt), scan.status.rawValue, "\(scan.counts.findings)",
+                "\(scan.counts.diagnostics)", scan.roots.joined(separator: " "),
+            ]
+        }
+        let table = TextTable(
+            headers: ["ID", "STARTED", "STATUS", "FINDINGS", "DIAGS", "ROOTS"], rows: rows, flexible: [5])
+        return table.render(width: width)
+    }
+
+    /// Diagnostics as lines for stderr.
+    public static func diagnosticLines(_ diagnostics: [Diagnostic]) -> String {
+        diagnostics.map { "\($0.path.display): \($0.reason.rawValue): \($0.detail)" }
+            .map(TextTable.clean).joined(separator: "\n")
+    }
+}
+
+extension String {
+    fileprivate func padded(_ width: Int) -> String {
+        count >= width ? self : self + String(repeating: " ", count: width - count)
+    }
+}

@@ -1,0 +1,64 @@
+/// Plain-text tables that fit a terminal: columns shrink (long cells are cut with "…") to fit `width`.
+public struct TextTable {
+    public var headers: [String]
+    public var rows: [[String]]
+    /// Columns that may be shortened, narrowest last; the others keep their natural width.
+    public var flexible: Set<Int>
+
+    public init(headers: [String], rows: [[String]], flexible: Set<Int>) {
+        self.headers = headers
+        self.rows = rows
+        self.flexible = flexible
+    }
+
+    public func render(width: Int = 80) -> String {
+        let count = headers.count
+        var widths = (0..<count).map { column in
+            ([headers[column]] + rows.map { column < $0.count ? $0[column] : "" }).map(Self.displayWidth).max() ?? 0
+        }
+        let separators = 2 * (count - 1)
+        var total = widths.reduce(0, +) + separators
+        // Shrink the widest flexible column one step at a time until the table fits.
+        while total > width {
+            guard let widest = widths.indices.filter({ flexible.contains($0) && widths[$0] > 8 })
+                .max(by: { widths[$0] < widths[$1] })
+            else { break }
+            widths[widest] -= 1
+            total -= 1
+        }
+        var lines = [line(headers, widths)]
+        for row in rows { lines.append(line(row, widths)) }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    private func line(_ cells: [String], _ widths: [Int]) -> String {
+        var parts: [String] = []
+        for (column, width) in widths.enumerated() {
+            let cell = column < cells.count ? Self.clean(cells[column]) : ""
+            let fitted = Self.fit(cell, width)
+            parts.append(column == widths.count - 1 ? fitted : fitted.padding(width))
+        }
+        var text = parts.joined(separator: "  ")
+        while text.hasSuffix(" ") { text.removeLast() }
+        return text
+    }
+
+    static func displayWidth(_ text: String) -> Int { clean(text).count }
+
+    /// Control characters from file names must not reach the terminal.
+    static func clean(_ text: String) -> String {
+        String(text.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? "?" : Character($0) })
+    }
+
+    static func fit(_ text: String, _ width: Int) -> String {
+        guard text.count > width else { return text }
+        guard width > 1 else { return String(text.prefix(width)) }
+        return String(text.prefix(width - 1)) + "…"
+    }
+}
+
+extension String {
+    fileprivate func padding(_ width: Int) -> String {
+        count >= width ? self : self + String(repeating: " ", count: width - count)
+    }
+}

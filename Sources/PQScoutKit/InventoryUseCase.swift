@@ -1,0 +1,69 @@
+import PQCatalog
+import PQModel
+import PQStore
+
+/// What `pqscout inventory` asks of the store.
+public struct InventoryRequest: Sendable {
+    public var storePath: String
+    /// A scan id; nil means the latest complete scan (or the latest scan if none is complete).
+    public var scanID: Int64?
+    public var usage: Usage?
+    public var status: QuantumStatus?
+    /// SQLite GLOB over the escaped path (`etc/ssl/*`).
+    public var pathGlob: String?
+
+    public init(
+        storePath: String = "pqscout.db", scanID: Int64? = nil, usage: Usage? = nil, status: QuantumStatus? = nil,
+        pathGlob: String? = nil
+    ) {
+        self.storePath = storePath
+        self.scanID = scanID
+        self.usage = usage
+        self.status = status
+        self.pathGlob = pathGlob
+    }
+}
+
+/// Read-only use cases over a stored inventory: the scans, and one scan's findings.
+public enum InventoryUseCase {
+    /// Every scan in the store, oldest first.
+    public static func scans(storePath: String) throws -> [ScanRecord] {
+        let store = try StoreAccess.open(storePath, create: false)
+        return try StoreAccess.perform(storePath) { try store.scans() }
+    }
+
+    /// One scan's findings and diagnostics as the JSON document of ARCHITECTURE.md.
+    public static func document(_ request: InventoryRequest) throws -> InventoryDocument {
+        let store = try StoreAccess.open(request.storePath, create: false)
+        return try StoreAccess.perform(request.storePath) {
+            let id = try resolveScanID(request.scanID, store: store, storePath: request.storePath)
+            guard let scan = try store.scan(id: id) else {
+                throw PQScoutError(code: "inventory.no-scan", kind: .usage,
+                    reason: "there is no scan \(id) in \(request.storePath); `pqscout scans` lists them")
+            }
+            let findings = try store.findings(
+                FindingQuery(scanID: id, usage: request.usage, status: request.status, pathGlob: request.pathGlob))
+            let diagnostics = try store.diagnostics(scanID: id)
+            return InventoryDocument(scan: scan, findings: findings, diagnostics: diagnostics)
+        }
+    }
+
+    static func resolveScanID(_ requested: Int64?, store: InventoryStore, storePath: String) throws -> Int64 {
+        if let requested { return requested }
+        if let latest = try store.latestCompleteScanID() { return latest }
+        if let any = try store.scans().last?.id { return any }
+        throw PQScoutError(code: "inventory.empty", kind: .input,
+            reason: "\(storePath) holds no scan yet; run `pqscout scan PATH` first")
+    }
+}
+
+/// `pqscout catalog`: what the catalog knows.
+public enum CatalogUseCase {
+    public static func entry(_ query: String, catalog: Catalog = .shared) throws -> AlgorithmEntry {
+        guard let entry = catalog.entry(nameOrOID: query) else {
+            throw PQScoutError(code: "catalog.unknown", kind: .input,
+                reason: "the catalog knows no algorithm named \(query); `pqscout catalog --list` shows them all")
+        }
+        return entry
+    }
+}

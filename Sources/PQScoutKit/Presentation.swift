@@ -1,0 +1,42 @@
+import PQCatalog
+import PQModel
+import PQReports
+
+/// The renderers the command line needs, reached through the Kit so the executable imports one library.
+public enum Presentation {
+    public static func json(_ document: InventoryDocument) throws -> String {
+        do {
+            return try InventoryJSON.render(document)
+        } catch {
+            throw PQScoutError(code: "output.json", kind: .input, reason: "cannot write JSON: \(error)")
+        }
+    }
+
+    public static func csv(_ findings: [Finding]) -> String { InventoryCSV.render(findings) }
+
+    public static func table(_ findings: [Finding], width: Int = 80) -> String {
+        ConsoleText.inventoryTable(findings, width: width)
+    }
+
+    public static func scanSummary(_ document: InventoryDocument, storePath: String) -> String {
+        ConsoleText.scanSummary(document.scan, diagnostics: document.diagnostics, storePath: storePath)
+    }
+
+    public static func scans(_ scans: [ScanRecord], width: Int = 80) -> String {
+        ConsoleText.scansTable(scans, width: width)
+    }
+
+    public static func diagnostics(_ diagnostics: [Diagnostic]) -> String {
+        ConsoleText.diagnosticLines(diagnostics)
+    }
+
+    public static func catalogEntry(_ entry: AlgorithmEntry, catalog: Catalog = .shared) -> String {
+        catalog.describe(entry)
+    }
+
+    public static func catalogList(catalog: Catalog = .shared, width: Int = 80) -> String {
+        let rows = catalog.entries.map { [$0.canonical, $0.primitive.rawValue, $0.quantumStatus.rawValue, $0.replacement ?? ""] }
+        return TextTable(headers: ["ALGORITHM", "PRIMITIVE", "STATUS", "REPLACEMENT"], rows: rows, flexible: [0, 3])
+            .render(width: width) + "\(rows.count) algorithms\n"
+    }
+}

@@ -1,0 +1,200 @@
+import Dispatch
+import Foundation
+import PQCatalog
+import PQModel
+import PQScanners
+import PQStore
+
+/// What to scan and where to record it.
+public struct ScanRequest: Sendable {
+    public var roots: [String]
+    public var storePath: String
+    /// Files larger than this are skipped with a diagnostic.
+    public var maxFileSize: Int64
+    /// Follow links that stay inside the root (links out of it are never followed).
+    public var followLinks: Bool
+    /// fnmatch globs to skip (Docs/user-guide.md).
+    public var excludes: [String]
+    /// Passwords tried on PKCS#12 files after the empty one.
+    public var pkcs12Passwords: [String]
+    /// Recorded with the scan; defaults to this machine's host name.
+    public var host: String?
+
+    public static let defaultMaxFileSize = WalkOptions.defaultMaxFileSize
+
+    public init(
+        roots: [String], storePath: String = "pqscout.db", maxFileSize: Int64 = ScanRequest.defaultMaxFileSize,
+        followLinks: Bool = true, excludes: [String] = [], pkcs12Passwords: [String] = [], host: String? = nil
+    ) {
+        self.roots = roots
+        self.storePath = storePath
+        self.maxFileSize = maxFileSize
+        self.followLinks = followLinks
+        self.excludes = excludes
+        self.pkcs12Passwords = pkcs12Passwords
+        self.host = host
+    }
+
+    var walk: WalkOptions { WalkOptions(maxFileSize: maxFileSize, followLinks: followLinks, excludes: excludes) }
+    var options: ScanOptions { ScanOptions(pkcs12Passwords: pkcs12Passwords) }
+}
+
+/// How far a running scan has got, for a progress line.
+public struct ScanProgress: Sendable {
+    public let filesDone: Int
+    public let filesTotal: Int
+    public let findings: Int
+}
+
+/// The use case `pqscout scan`: walk → scan (in parallel) → store, in batches, marked complete last.
+public struct ScanUseCase: Sendable {
+    public let registry: ScannerRegistry
+    /// Files scanned between two store transactions.
+    public var batchSize = 1024
+
+    public init(registry: ScannerRegistry = .standard) {
+        self.registry = registry
+    }
+
+    /// Runs a scan and returns its record as stored.
+    /// - Throws: `PQScoutError` when a root cannot be read, the store lies inside a scanned tree, or the
+    ///   store cannot be opened or written. A bad file inside a tree is a diagnostic, never a throw.
+    public func run(_ request: ScanRequest, progress: (@Sendable (ScanProgress) -> Void)? = nil) throws -> ScanRecord {
+        guard !request.roots.isEmpty else {
+            throw PQScoutError(code: "scan.no-root", kind: .usage, reason: "name at least one path to scan")
+        }
+        try StoreLocation.ensureOutside(roots: request.roots, storePath: request.storePath)
+        let walker = TreeWalker(options: request.walk)
+        var walks: [WalkResult] = []
+        for (index, root) in request.roots.enumerated() {
+            let label = request.roots.count > 1 ? Array("\(index + 1)-\(Self.lastComponent(root))".utf8) : []
+            switch walker.walk(root: root, label: label) {
+            case .success(let result): walks.append(result)
+            case .failure(let error):
+                throw PQScoutError(code: "scan.root-unreadable", kind: .input, reason: error.description)
+            }
+        }
+        let store = try StoreAccess.open(request.storePath, create: true)
+        let started = Date()
+        let scanID = try StoreAccess.perform(request.storePath) {
+            try store.beginScan(roots: request.roots, host: request.host ?? Self.hostName(),
+                toolVersion: ToolInfo.version, startedAt: started)
+        }
+        // One tree per root: include patterns are relative to the root they appear under.
+        var contexts: [ScanContext] = []
+        var rootOfFile: [Int] = []
+        for (index, walk) in walks.enumerated() {
+            contexts.append(ScanContext(tree: WalkedTree(files: walk.files, maxFileSize: request.maxFileSize)))
+            rootOfFile += Array(repeating: index, count: walk.files.count)
+        }
+        let files = walks.flatMap(\.files)
+        let walkDiagnostics = walks.flatMap(\.diagnostics)
+        if !walkDiagnostics.isEmpty {
+            try StoreAccess.perform(request.storePath) {
+                try store.record(scanID: scanID, batch: ScanBatch(files: [], output: ScanOutput(diagnostics: walkDiagnostics)))
+            }
+        }
+        var tally = Tally(filesExamined: files.count)
+        tally.diagnostics += walkDiagnostics.count
+        var start = 0
+        while start < files.count {
+            let end = min(start + batchSize, files.count)
+            let results = scanInParallel(
+                Array(files[start..<end]), contexts: (start..<end).map { contexts[rootOfFile[$0]] },
+                options: request.options, maxFileSize: request.maxFileSize)
+            var batch = ScanBatch(files: [], output: ScanOutput())
+            for result in results where !result.output.isEmpty {
+                if let record = result.record { batch.files.append(record) }
+                batch.output.append(result.output)
+                tally.add(result.output)
+            }
+            try StoreAccess.perform(request.storePath) { try store.record(scanID: scanID, batch: batch) }
+            start = end
+            progress?(ScanProgress(filesDone: end, filesTotal: files.count, findings: tally.findings))
+        }
+        let counts = try StoreAccess.perform(request.storePath) { try store.counts(scanID: scanID) }
+        var finalCounts = counts
+        finalCounts.filesExamined = files.count
+        try StoreAccess.perform(request.storePath) {
+            try store.finishScan(scanID: scanID, finishedAt: Date(), counts: finalCounts, complete: true)
+        }
+        guard let record = try StoreAccess.perform(request.storePath, { try store.scan(id: scanID) }) else {
+            throw PQScoutError(code: "store.lost-scan", kind: .input, reason: "scan \(scanID) vanished from \(request.storePath)")
+        }
+        return record
+    }
+
+    // MARK: - Parallel part
+
+    struct FileResult: Sendable {
+        var output = ScanOutput()
+        var record: FileRecord?
+    }
+
+    /// Reads and scans files on every core. Each worker writes only its own slot, so no lock is needed.
+    func scanInParallel(
+        _ files: [WalkedFile], contexts: [ScanContext], options: ScanOptions, maxFileSize: Int64
+    ) -> [FileResult] {
+        let reader = FileReader(maxFileSize: maxFileSize)
+        let registry = self.registry
+        let slots = ResultSlots(count: files.count)
+        DispatchQueue.concurrentPerform(iterations: files.count) { index in
+            let file = files[index]
+            var result = FileResult()
+            switch reader.read(file, headSize: ScannerRegistry.headSize, wantsRest: { registry.wants(path: file.path, head: $0) }) {
+            case .notClaimed:
+                break
+            case .skipped(let diagnostic):
+                result.output.diagnostics.append(diagnostic)
+            case .contents(let bytes):
+                result.output = registry.scan(
+                    ScanInput(path: file.path, bytes: bytes, options: options, context: contexts[index]))
+                if !result.output.isEmpty {
+                    result.record = FileRecord(path: file.path, size: Int64(bytes.count),
+                        modified: Date(timeIntervalSince1970: file.modified), sha256: Digest.sha256Hex(bytes))
+                }
+            }
+            slots.set(index, result)
+        }
+        return slots.values
+    }
+
+    // MARK: - Helpers
+
+    struct Tally {
+        var filesExamined: Int
+        var findings = 0
+        var diagnostics = 0
+
+        mutating func add(_ output: ScanOutput) {
+            findings += output.findings.count
+            diagnostics += output.diagnostics.count
+        }
+    }
+
+    static func lastComponent(_ path: String) -> String {
+        let trimmed = path.hasSuffix("/") && path.count > 1 ? String(path.dropLast()) : path
+        return trimmed.split(separator: "/").last.map(String.init) ?? trimmed
+    }
+
+    static func hostName() -> String {
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buffer, buffer.count - 1) == 0 else { return "unknown" }
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+}
+
+/// Slots that concurrent workers fill, one index each.
+final class ResultSlots: @unchecked Sendable {
+    // Safe without a lock: concurrentPerform gives each index to exactly one worker, and `values` is
+    // read only after concurrentPerform has returned.
+    private var storage: [ScanUseCase.FileResult]
+
+    init(count: Int) { storage = Array(repeating: ScanUseCase.FileResult(), count: count) }
+
+    func set(_ index: Int, _ value: ScanUseCase.FileResult) {
+        storage.withUnsafeMutableBufferPointer { $0[index] = value }
+    }
+
+    var values: [ScanUseCase.FileResult] { storage }
+}

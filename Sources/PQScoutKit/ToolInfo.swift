@@ -1,0 +1,5 @@
+/// The version this build reports in scans and outputs.
+public enum ToolInfo {
+    public static let name = "pqscout"
+    public static let version = "0.1.0"
+}

@@ -1,0 +1,57 @@
+import Foundation
+import PQScanners
+import PQStore
+
+// pqscout-bench parse FILE [REPEAT]   certificates/s of CertificateParser over length-prefixed DER
+// pqscout-bench inserts COUNT         findings/s into a fresh store (prepared statements, batched)
+
+func loadLengthPrefixed(_ path: String) -> [[UInt8]] {
+    guard let data = FileManager.default.contents(atPath: path) else {
+        FileHandle.standardError.write(Data("pqscout-bench: cannot read \(path)\n".utf8))
+        exit(2)
+    }
+    let bytes = [UInt8](data)
+    var certificates: [[UInt8]] = []
+    var index = 0
+    while index + 4 <= bytes.count {
+        let length = bytes[index..<(index + 4)].reduce(0) { $0 << 8 | Int($1) }
+        index += 4
+        guard index + length <= bytes.count else { break }
+        certificates.append(Array(bytes[index..<(index + length)]))
+        index += length
+    }
+    return certificates
+}
+
+let arguments = CommandLine.arguments
+switch arguments.count > 1 ? arguments[1] : "" {
+case "parse" where arguments.count >= 3:
+    let certificates = loadLengthPrefixed(arguments[2])
+    let rounds = arguments.count > 3 ? Int(arguments[3]) ?? 5 : 5
+    var parsed = 0
+    var bits = 0
+    let start = Date()
+    for _ in 0..<rounds {
+        for der in certificates {
+            if let certificate = try? CertificateParser.parse(der: der) {
+                parsed += 1
+                bits &+= certificate.publicKey.keyBits ?? 0
+            }
+        }
+    }
+    let seconds = Date().timeIntervalSince(start)
+    print(String(format: "swift-parse certs=%d seconds=%.3f certs_per_s=%.0f checksum=%d", parsed, seconds,
+        Double(parsed) / seconds, bits))
+case "inserts" where arguments.count >= 3:
+    let count = Int(arguments[2]) ?? 200_000
+    do {
+        let rate = try InventoryStore.benchmarkInserts(count: count)
+        print(String(format: "store-inserts findings=%d findings_per_s=%.0f", count, rate))
+    } catch {
+        FileHandle.standardError.write(Data("pqscout-bench: \(error)\n".utf8))
+        exit(2)
+    }
+default:
+    FileHandle.standardError.write(Data("usage: pqscout-bench parse FILE [REPEAT] | inserts COUNT\n".utf8))
+    exit(64)
+}

@@ -1,0 +1,41 @@
+import ArgumentParser
+import PQModel
+import PQScoutKit
+
+struct InventoryCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "inventory",
+        abstract: "List the findings of a scan (the latest complete one by default)."
+    )
+
+    @OptionGroup var store: StoreOptions
+
+    @Option(help: ArgumentHelp("The scan to list (see `pqscout scans`).", valueName: "id"))
+    var scan: Int64?
+
+    @Option(help: ArgumentHelp("Only findings of this usage.", valueName: "usage"))
+    var usage: Usage?
+
+    @Option(help: ArgumentHelp("Only findings with this quantum status.", valueName: "status"))
+    var status: QuantumStatus?
+
+    @Option(help: ArgumentHelp("Only findings whose path matches this glob (etc/ssl/*).", valueName: "glob"))
+    var path: String?
+
+    @Option(help: "Output format.")
+    var format: InventoryFormat = .table
+
+    func run() throws {
+        do {
+            let document = try InventoryUseCase.document(
+                InventoryRequest(storePath: store.path, scanID: scan, usage: usage, status: status, pathGlob: path))
+            switch format {
+            case .table: Console.out(Presentation.table(document.findings, width: Console.width))
+            case .csv: Console.out(Presentation.csv(document.findings))
+            case .json: Console.out(try Presentation.json(document))
+            }
+        } catch let error as PQScoutError {
+            throw Failure.exit(error)
+        }
+    }
+}

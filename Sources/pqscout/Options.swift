@@ -1,0 +1,35 @@
+import ArgumentParser
+import PQModel
+import PQScoutKit
+
+enum PQScoutVersion {
+    static let string = ToolInfo.version
+}
+
+/// `--db`, shared by every command that reads or writes the inventory.
+struct StoreOptions: ParsableArguments {
+    @Option(name: .customLong("db"), help: ArgumentHelp("The inventory database.", valueName: "file"))
+    var path = "pqscout.db"
+}
+
+enum InventoryFormat: String, ExpressibleByArgument, CaseIterable {
+    case table, json, csv
+}
+
+enum ScanFormat: String, ExpressibleByArgument, CaseIterable {
+    case table, json
+}
+
+extension Usage: ExpressibleByArgument {}
+extension QuantumStatus: ExpressibleByArgument {}
+
+/// Writes one-line errors and maps a use-case failure to its exit status.
+enum Failure {
+    static func exit(_ error: PQScoutError) -> ExitCode {
+        Console.error("pqscout: \(error.reason)")
+        switch error.kind {
+        case .usage: return ExitCode(64)
+        case .input: return ExitCode(2)
+        }
+    }
+}

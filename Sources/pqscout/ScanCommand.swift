@@ -1,0 +1,105 @@
+import ArgumentParser
+import Foundation
+import PQModel
+import PQScoutKit
+
+struct ScanCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "scan",
+        abstract: "Scan trees of configuration, certificates and keys into the inventory."
+    )
+
+    @Argument(help: ArgumentHelp("Directories or files to scan.", valueName: "path"))
+    var paths: [String]
+
+    @OptionGroup var store: StoreOptions
+
+    @Option(help: "Output: a summary table, or the JSON document of every finding and diagnostic.")
+    var format: ScanFormat = .table
+
+    @Option(help: ArgumentHelp("Skip files larger than this many bytes (suffixes K, M, G).", valueName: "size"))
+    var maxFileSize = "16M"
+
+    @Option(help: ArgumentHelp("Skip paths matching this glob (repeatable).", valueName: "glob"))
+    var exclude: [String] = []
+
+    @Flag(inversion: .prefixedNo, help: "Follow symbolic links that stay inside the scanned tree.")
+    var followLinks = true
+
+    @Option(help: ArgumentHelp("A password to try on PKCS#12 files (repeatable).", valueName: "password"))
+    var pkcs12Password: [String] = []
+
+    @Option(help: ArgumentHelp("Exit 1 when any finding is at least this bad (broken, vulnerable, weakened).",
+        valueName: "status"))
+    var failOn: QuantumStatus?
+
+    func validate() throws {
+        if paths.isEmpty { throw ValidationError("name at least one path to scan") }
+        if ByteSize.parse(maxFileSize) == nil {
+            throw ValidationError("--max-file-size takes a number of bytes with an optional K, M or G suffix")
+        }
+    }
+
+    func run() throws {
+        let request = ScanRequest(
+            roots: paths, storePath: store.path,
+            maxFileSize: ByteSize.parse(maxFileSize) ?? ScanRequest.defaultMaxFileSize, followLinks: followLinks,
+            excludes: exclude, pkcs12Passwords: pkcs12Password)
+        let progress = ProgressLine(enabled: Console.stderrIsTerminal)
+        let document: InventoryDocument
+        do {
+            let scan = try ScanUseCase().run(request) { progress.update($0) }
+            progress.finish()
+            document = try InventoryUseCase.document(InventoryRequest(storePath: store.path, scanID: scan.id))
+        } catch let error as PQScoutError {
+            progress.finish()
+            throw Failure.exit(error)
+        }
+        switch format {
+        case .table: Console.out(Presentation.scanSummary(document, storePath: store.path))
+        case .json:
+            do { Console.out(try Presentation.json(document)) } catch let error as PQScoutError { throw Failure.exit(error) }
+        }
+        if let failOn, document.findings.contains(where: { $0.effective && $0.quantumStatus >= failOn }) {
+            Console.error("pqscout: findings at or above \(failOn.rawValue) (--fail-on)")
+            throw ExitCode(1)
+        }
+    }
+}
+
+/// Parses "16M", "512K", "1048576".
+enum ByteSize {
+    static func parse(_ text: String) -> Int64? {
+        let units: [Character: Int64] = ["K": 1 << 10, "M": 1 << 20, "G": 1 << 30]
+        var digits = text.uppercased()
+        var scale: Int64 = 1
+        if let last = digits.last, let unit = units[last] {
+            scale = unit
+            digits.removeLast()
+        }
+        guard let value = Int64(digits), value >= 0 else { return nil }
+        let (product, overflow) = value.multipliedReportingOverflow(by: scale)
+        return overflow ? nil : product
+    }
+}
+
+/// A single self-rewriting status line on stderr, shown only on a terminal and only after a moment.
+final class ProgressLine: @unchecked Sendable {
+    // Updated from the scan's calling thread only; the class exists to carry state into the closure.
+    private let enabled: Bool
+    private let started = Date()
+    private var shown = false
+
+    init(enabled: Bool) { self.enabled = enabled }
+
+    func update(_ progress: ScanProgress) {
+        guard enabled, Date().timeIntervalSince(started) > 0.5 else { return }
+        shown = true
+        Console.status("\r\u{1B}[K\(progress.filesDone)/\(progress.filesTotal) files, \(progress.findings) findings")
+    }
+
+    func finish() {
+        if shown { Console.status("\r\u{1B}[K") }
+        shown = false
+    }
+}
