@@ -26,14 +26,14 @@ public enum ConsoleText {
     /// The inventory as a table for an 80-column terminal.
     public static func inventoryTable(_ findings: [Finding], width: Int = 80) -> String {
         let rows = findings.map { finding -> [String] in
-            let size = finding.keyBits.map { "\($0)" } ?? finding.curve ?? ""
+            let size = finding.curve ?? finding.keyBits.map { "\($0)" } ?? ""
             let location = finding.path.display + (finding.line.map { ":\($0)" } ?? "")
             return [
                 finding.quantumStatus.rawValue, finding.usage.rawValue, finding.canonical ?? finding.algorithm, size,
                 location,
             ]
         }
-        let table = TextTable(headers: ["STATUS", "USAGE", "ALGORITHM", "SIZE", "WHERE"], rows: rows, flexible: [2, 4])
+        let table = TextTable(headers: ["STATUS", "USAGE", "ALGORITHM", "SIZE", "WHERE"], rows: rows, flexible: [2, 4], keepEnd: [4])
         return table.render(width: width) + "\(findings.count) finding\(findings.count == 1 ? "" : "s")\n"
     }
 
@@ -47,7 +47,7 @@ public enum ConsoleText {
             ]
         }
         let table = TextTable(
-            headers: ["ID", "STARTED", "STATUS", "FINDINGS", "DIAGS", "ROOTS"], rows: rows, flexible: [5])
+            headers: ["ID", "STARTED", "STATUS", "FINDINGS", "DIAGS", "ROOTS"], rows: rows, flexible: [5], keepEnd: [5])
         return table.render(width: width)
     }
 

@@ -2,13 +2,16 @@
 public struct TextTable {
     public var headers: [String]
     public var rows: [[String]]
-    /// Columns that may be shortened, narrowest last; the others keep their natural width.
+    /// Columns that may be shortened; the others keep their natural width.
     public var flexible: Set<Int>
+    /// Flexible columns cut at the start rather than the end (paths: the file name matters most).
+    public var keepEnd: Set<Int>
 
-    public init(headers: [String], rows: [[String]], flexible: Set<Int>) {
+    public init(headers: [String], rows: [[String]], flexible: Set<Int>, keepEnd: Set<Int> = []) {
         self.headers = headers
         self.rows = rows
         self.flexible = flexible
+        self.keepEnd = keepEnd
     }
 
     public func render(width: Int = 80) -> String {
@@ -35,7 +38,7 @@ public struct TextTable {
         var parts: [String] = []
         for (column, width) in widths.enumerated() {
             let cell = column < cells.count ? Self.clean(cells[column]) : ""
-            let fitted = Self.fit(cell, width)
+            let fitted = keepEnd.contains(column) ? Self.fitKeepingEnd(cell, width) : Self.fit(cell, width)
             parts.append(column == widths.count - 1 ? fitted : fitted.padding(width))
         }
         var text = parts.joined(separator: "  ")
@@ -48,6 +51,12 @@ public struct TextTable {
     /// Control characters from file names must not reach the terminal.
     static func clean(_ text: String) -> String {
         String(text.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? "?" : Character($0) })
+    }
+
+    static func fitKeepingEnd(_ text: String, _ width: Int) -> String {
+        guard text.count > width else { return text }
+        guard width > 1 else { return String(text.suffix(width)) }
+        return "…" + String(text.suffix(width - 1))
     }
 
     static func fit(_ text: String, _ width: Int) -> String {
