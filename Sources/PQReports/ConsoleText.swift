@@ -33,7 +33,8 @@ public enum ConsoleText {
                 location,
             ]
         }
-        let table = TextTable(headers: ["STATUS", "USAGE", "ALGORITHM", "SIZE", "WHERE"], rows: rows, flexible: [2, 4], keepEnd: [4])
+        let table = TextTable(
+            headers: ["STATUS", "USAGE", "ALGORITHM", "SIZE", "WHERE"], rows: rows, flexible: [2, 4], keepEnd: [4])
         return table.render(width: width) + "\(findings.count) finding\(findings.count == 1 ? "" : "s")\n"
     }
 

@@ -23,8 +23,9 @@ public struct TextTable {
         var total = widths.reduce(0, +) + separators
         // Shrink the widest flexible column one step at a time until the table fits.
         while total > width {
-            guard let widest = widths.indices.filter({ flexible.contains($0) && widths[$0] > 8 })
-                .max(by: { widths[$0] < widths[$1] })
+            guard
+                let widest = widths.indices.filter({ flexible.contains($0) && widths[$0] > 8 })
+                    .max(by: { widths[$0] < widths[$1] })
             else { break }
             widths[widest] -= 1
             total -= 1

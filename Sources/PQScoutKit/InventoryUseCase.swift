@@ -38,7 +38,8 @@ public enum InventoryUseCase {
         return try StoreAccess.perform(request.storePath) {
             let id = try resolveScanID(request.scanID, store: store, storePath: request.storePath)
             guard let scan = try store.scan(id: id) else {
-                throw PQScoutError(code: "inventory.no-scan", kind: .usage,
+                throw PQScoutError(
+                    code: "inventory.no-scan", kind: .usage,
                     reason: "there is no scan \(id) in \(request.storePath); `pqscout scans` lists them")
             }
             let findings = try store.findings(
@@ -52,7 +53,8 @@ public enum InventoryUseCase {
         if let requested { return requested }
         if let latest = try store.latestCompleteScanID() { return latest }
         if let any = try store.scans().last?.id { return any }
-        throw PQScoutError(code: "inventory.empty", kind: .input,
+        throw PQScoutError(
+            code: "inventory.empty", kind: .input,
             reason: "\(storePath) holds no scan yet; run `pqscout scan PATH` first")
     }
 }
@@ -61,7 +63,8 @@ public enum InventoryUseCase {
 public enum CatalogUseCase {
     public static func entry(_ query: String, catalog: Catalog = .shared) throws -> AlgorithmEntry {
         guard let entry = catalog.entry(nameOrOID: query) else {
-            throw PQScoutError(code: "catalog.unknown", kind: .input,
+            throw PQScoutError(
+                code: "catalog.unknown", kind: .input,
                 reason: "the catalog knows no algorithm named \(query); `pqscout catalog --list` shows them all")
         }
         return entry

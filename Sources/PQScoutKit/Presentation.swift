@@ -35,7 +35,9 @@ public enum Presentation {
     }
 
     public static func catalogList(catalog: Catalog = .shared, width: Int = 80) -> String {
-        let rows = catalog.entries.map { [$0.canonical, $0.primitive.rawValue, $0.quantumStatus.rawValue, $0.replacement ?? ""] }
+        let rows = catalog.entries.map {
+            [$0.canonical, $0.primitive.rawValue, $0.quantumStatus.rawValue, $0.replacement ?? ""]
+        }
         return TextTable(headers: ["ALGORITHM", "PRIMITIVE", "STATUS", "REPLACEMENT"], rows: rows, flexible: [0, 3])
             .render(width: width) + "\(rows.count) algorithms\n"
     }

@@ -77,7 +77,8 @@ public struct ScanUseCase: Sendable {
         let store = try StoreAccess.open(request.storePath, create: true)
         let started = Date()
         let scanID = try StoreAccess.perform(request.storePath) {
-            try store.beginScan(roots: request.roots, host: request.host ?? Self.hostName(),
+            try store.beginScan(
+                roots: request.roots, host: request.host ?? Self.hostName(),
                 toolVersion: ToolInfo.version, startedAt: started)
         }
         // One tree per root: include patterns are relative to the root they appear under.
@@ -91,7 +92,8 @@ public struct ScanUseCase: Sendable {
         let walkDiagnostics = walks.flatMap(\.diagnostics)
         if !walkDiagnostics.isEmpty {
             try StoreAccess.perform(request.storePath) {
-                try store.record(scanID: scanID, batch: ScanBatch(files: [], output: ScanOutput(diagnostics: walkDiagnostics)))
+                try store.record(
+                    scanID: scanID, batch: ScanBatch(files: [], output: ScanOutput(diagnostics: walkDiagnostics)))
             }
         }
         var tally = Tally(filesExamined: files.count)
@@ -119,7 +121,8 @@ public struct ScanUseCase: Sendable {
             try store.finishScan(scanID: scanID, finishedAt: Date(), counts: finalCounts, complete: true)
         }
         guard let record = try StoreAccess.perform(request.storePath, { try store.scan(id: scanID) }) else {
-            throw PQScoutError(code: "store.lost-scan", kind: .input, reason: "scan \(scanID) vanished from \(request.storePath)")
+            throw PQScoutError(
+                code: "store.lost-scan", kind: .input, reason: "scan \(scanID) vanished from \(request.storePath)")
         }
         return record
     }
@@ -141,7 +144,9 @@ public struct ScanUseCase: Sendable {
         DispatchQueue.concurrentPerform(iterations: files.count) { index in
             let file = files[index]
             var result = FileResult()
-            switch reader.read(file, headSize: ScannerRegistry.headSize, wantsRest: { registry.wants(path: file.path, head: $0) }) {
+            switch reader.read(
+                file, headSize: ScannerRegistry.headSize, wantsRest: { registry.wants(path: file.path, head: $0) })
+            {
             case .notClaimed:
                 break
             case .skipped(let diagnostic):
@@ -150,7 +155,8 @@ public struct ScanUseCase: Sendable {
                 result.output = registry.scan(
                     ScanInput(path: file.path, bytes: bytes, options: options, context: contexts[index]))
                 if !result.output.isEmpty {
-                    result.record = FileRecord(path: file.path, size: Int64(bytes.count),
+                    result.record = FileRecord(
+                        path: file.path, size: Int64(bytes.count),
                         modified: Date(timeIntervalSince1970: file.modified), sha256: Digest.sha256Hex(bytes))
                 }
             }

@@ -5,7 +5,8 @@ import PQStore
 enum StoreAccess {
     static func open(_ path: String, create: Bool) throws -> InventoryStore {
         if !create, !FileManager.default.fileExists(atPath: path) {
-            throw PQScoutError(code: "store.missing", kind: .input,
+            throw PQScoutError(
+                code: "store.missing", kind: .input,
                 reason: "no inventory at \(path); run `pqscout scan PATH` first, or pass --db FILE")
         }
         do {
@@ -39,8 +40,11 @@ enum StoreLocation {
             else { continue }
             let prefix = rootPath == "/" ? "/" : rootPath + "/"
             if storeFull.hasPrefix(prefix) {
-                throw PQScoutError(code: "scan.store-inside-root", kind: .usage,
-                    reason: "the store \(storePath) lies inside the scanned tree \(root), and a scan never writes there; pass --db with a path outside it")
+                throw PQScoutError(
+                    code: "scan.store-inside-root", kind: .usage,
+                    reason:
+                        "the store \(storePath) lies inside the scanned tree \(root), and a scan never writes there; pass --db with a path outside it"
+                )
             }
         }
     }

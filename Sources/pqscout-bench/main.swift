@@ -40,8 +40,10 @@ case "parse" where arguments.count >= 3:
         }
     }
     let seconds = Date().timeIntervalSince(start)
-    print(String(format: "swift-parse certs=%d seconds=%.3f certs_per_s=%.0f checksum=%d", parsed, seconds,
-        Double(parsed) / seconds, bits))
+    print(
+        String(
+            format: "swift-parse certs=%d seconds=%.3f certs_per_s=%.0f checksum=%d", parsed, seconds,
+            Double(parsed) / seconds, bits))
 case "inserts" where arguments.count >= 3:
     let count = Int(arguments[2]) ?? 200_000
     do {

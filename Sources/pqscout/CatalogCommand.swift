@@ -7,7 +7,9 @@ struct CatalogCommand: ParsableCommand {
         abstract: "Show what PQScout knows about an algorithm, by any of its names or its OID."
     )
 
-    @Argument(help: ArgumentHelp("A name (X25519MLKEM768, ssh-ed25519, aes128-ctr) or a dotted OID.", valueName: "name-or-oid"))
+    @Argument(
+        help: ArgumentHelp(
+            "A name (X25519MLKEM768, ssh-ed25519, aes128-ctr) or a dotted OID.", valueName: "name-or-oid"))
     var query: String?
 
     @Flag(help: "List every algorithm in the catalog.")

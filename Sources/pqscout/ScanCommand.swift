@@ -29,8 +29,10 @@ struct ScanCommand: ParsableCommand {
     @Option(help: ArgumentHelp("A password to try on PKCS#12 files (repeatable).", valueName: "password"))
     var pkcs12Password: [String] = []
 
-    @Option(help: ArgumentHelp("Exit 1 when any finding is at least this bad (broken, vulnerable, weakened).",
-        valueName: "status"))
+    @Option(
+        help: ArgumentHelp(
+            "Exit 1 when any finding is at least this bad (broken, vulnerable, weakened).",
+            valueName: "status"))
     var failOn: QuantumStatus?
 
     func validate() throws {
@@ -58,7 +60,9 @@ struct ScanCommand: ParsableCommand {
         switch format {
         case .table: Console.out(Presentation.scanSummary(document, storePath: store.path))
         case .json:
-            do { Console.out(try Presentation.json(document)) } catch let error as PQScoutError { throw Failure.exit(error) }
+            do { Console.out(try Presentation.json(document)) } catch let error as PQScoutError {
+                throw Failure.exit(error)
+            }
         }
         if let failOn, document.findings.contains(where: { $0.effective && $0.quantumStatus >= failOn }) {
             Console.error("pqscout: findings at or above \(failOn.rawValue) (--fail-on)")

@@ -6,7 +6,8 @@ import Testing
 struct FindingContractTests {
     @Test("every contract field is present, nulls included, with the fixed names")
     func fieldNames() throws {
-        let finding = Finding(path: ScanPath("a.pem"), source: .x509, setting: "subjectPublicKey",
+        let finding = Finding(
+            path: ScanPath("a.pem"), source: .x509, setting: "subjectPublicKey",
             usage: .publicKey, algorithm: "1.2.840.113549.1.1.1", quantumStatus: .vulnerable)
         let object = try #require(
             try JSONSerialization.jsonObject(with: JSONEncoder().encode(finding)) as? [String: Any])
@@ -21,11 +22,15 @@ struct FindingContractTests {
 
     @Test("enum raw values are the contract's words")
     func rawValues() {
-        #expect(Usage.allCases.map(\.rawValue).sorted() == [
-            "cipher", "cipher-suite", "group", "hash", "key-exchange", "mac", "protocol-version", "public-key",
-            "signature",
-        ])
-        #expect(QuantumStatus.allCases.map(\.rawValue).sorted() == ["broken", "hybrid", "resistant", "vulnerable", "weakened"])
+        #expect(
+            Usage.allCases.map(\.rawValue).sorted() == [
+                "cipher", "cipher-suite", "group", "hash", "key-exchange", "mac", "protocol-version", "public-key",
+                "signature",
+            ])
+        #expect(
+            QuantumStatus.allCases.map(\.rawValue).sorted() == [
+                "broken", "hybrid", "resistant", "vulnerable", "weakened",
+            ])
         #expect(QuantumStatus.broken > QuantumStatus.vulnerable && QuantumStatus.vulnerable > QuantumStatus.weakened)
     }
 }

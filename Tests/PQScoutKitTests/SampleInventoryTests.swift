@@ -52,7 +52,8 @@ struct SampleInventoryTests {
         #expect(scan.status == .complete)
         let document = try InventoryUseCase.document(InventoryRequest(storePath: store, scanID: scan.id))
         let found = document.findings.map {
-            Expected.Row(path: $0.path.display, line: $0.line, source: $0.source.rawValue, setting: $0.setting,
+            Expected.Row(
+                path: $0.path.display, line: $0.line, source: $0.source.rawValue, setting: $0.setting,
                 usage: $0.usage.rawValue, algorithm: $0.algorithm, canonical: $0.canonical, keyBits: $0.keyBits,
                 curve: $0.curve, quantumStatus: $0.quantumStatus.rawValue, context: $0.context)
         }
@@ -62,7 +63,8 @@ struct SampleInventoryTests {
         #expect(extra.isEmpty, "found but not expected: \(extra.map(\.description).sorted())")
         #expect(found.count == expected.findings.count)
         #expect(scan.counts.byStatus == expected.byStatus)
-        let diagnostics = Set(document.diagnostics.map { Expected.DiagnosticRow(path: $0.path.display, reason: $0.reason.rawValue) })
+        let diagnostics = Set(
+            document.diagnostics.map { Expected.DiagnosticRow(path: $0.path.display, reason: $0.reason.rawValue) })
         #expect(diagnostics == Set(expected.diagnostics))
     }
 

@@ -81,7 +81,9 @@ struct ScanUseCaseTests {
             for path in [a, b, store] { try? FileManager.default.removeItem(atPath: path) }
         }
         let scan = try ScanUseCase().run(ScanRequest(roots: [a, b], storePath: store))
-        let paths = Set(try InventoryUseCase.document(InventoryRequest(storePath: store, scanID: scan.id)).findings.map(\.path.display))
+        let paths = Set(
+            try InventoryUseCase.document(InventoryRequest(storePath: store, scanID: scan.id)).findings.map(
+                \.path.display))
         #expect(paths.contains { $0.hasPrefix("1-") } && paths.contains { $0.hasPrefix("2-") })
     }
 }

@@ -33,7 +33,8 @@ struct PQScoutBinary {
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         let stderr = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return Outcome(status: process.terminationStatus, stdout: stdout, stderr: String(decoding: stderr, as: UTF8.self))
+        return Outcome(
+            status: process.terminationStatus, stdout: stdout, stderr: String(decoding: stderr, as: UTF8.self))
     }
 }
 
@@ -58,7 +59,9 @@ struct CommandLineContractTests {
     func jsonDocument() throws {
         let work = try scratch()
         defer { try? FileManager.default.removeItem(at: work) }
-        let outcome = try PQScoutBinary.run(["scan", sample, "--db", work.appendingPathComponent("s.db").path, "--format", "json"])
+        let outcome = try PQScoutBinary.run([
+            "scan", sample, "--db", work.appendingPathComponent("s.db").path, "--format", "json",
+        ])
         #expect(outcome.status == 0, "stderr: \(outcome.stderr)")
         let document = try #require(try JSONSerialization.jsonObject(with: outcome.stdout) as? [String: Any])
         #expect(document["schemaVersion"] as? Int == 1)
@@ -104,7 +107,9 @@ struct CommandLineContractTests {
             return pem.withUnsafeBytes { write(handle, $0.baseAddress, pem.count) } == pem.count
         }
         #expect(written)
-        let outcome = try PQScoutBinary.run(["scan", tree.path, "--db", work.appendingPathComponent("s.db").path, "--format", "json"])
+        let outcome = try PQScoutBinary.run([
+            "scan", tree.path, "--db", work.appendingPathComponent("s.db").path, "--format", "json",
+        ])
         #expect(outcome.status == 0)
         let document = try #require(try JSONSerialization.jsonObject(with: outcome.stdout) as? [String: Any])
         let paths = (document["findings"] as? [[String: Any]] ?? []).compactMap { $0["path"] as? String }
@@ -126,7 +131,9 @@ struct CommandLineContractTests {
         #expect(missingInput.stderr.contains("/nonexistent/"))
         let gate = try PQScoutBinary.run(["scan", sample, "--db", db, "--fail-on", "broken"])
         #expect(gate.status == 1)
-        let passing = try PQScoutBinary.run(["scan", sample + "/etc/ssl/certs/pq-root-mldsa87.pem", "--db", db, "--fail-on", "weakened"])
+        let passing = try PQScoutBinary.run([
+            "scan", sample + "/etc/ssl/certs/pq-root-mldsa87.pem", "--db", db, "--fail-on", "weakened",
+        ])
         #expect(passing.status == 0, "stderr: \(passing.stderr)")
         let notStore = work.appendingPathComponent("junk.db")
         try Data("not sqlite at all".utf8).write(to: notStore)
@@ -159,8 +166,12 @@ struct CommandLineContractTests {
         let db = work.appendingPathComponent("s.db").path
         _ = try PQScoutBinary.run(["scan", sample, "--db", db])
         let outcome = try PQScoutBinary.run(["inventory", "--db", db, "--format", "csv", "--status", "broken"])
-        let lines = String(decoding: outcome.stdout, as: UTF8.self).components(separatedBy: "\r\n").filter { !$0.isEmpty }
-        #expect(lines.first?.hasPrefix("path,line,source,setting,usage,algorithm,canonical,oid,keyBits,curve,quantumStatus") == true)
+        let lines = String(decoding: outcome.stdout, as: UTF8.self).components(separatedBy: "\r\n").filter {
+            !$0.isEmpty
+        }
+        #expect(
+            lines.first?.hasPrefix("path,line,source,setting,usage,algorithm,canonical,oid,keyBits,curve,quantumStatus")
+                == true)
         #expect(lines.dropFirst().allSatisfy { $0.contains(",broken,") })
     }
 

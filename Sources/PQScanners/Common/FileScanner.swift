@@ -8,7 +8,9 @@ public struct ScanInput: Sendable {
     /// What the scan knows beyond this file: the rest of the tree (for includes) and installed software.
     public let context: ScanContext
 
-    public init(path: ScanPath, bytes: [UInt8], options: ScanOptions = ScanOptions(), context: ScanContext = ScanContext()) {
+    public init(
+        path: ScanPath, bytes: [UInt8], options: ScanOptions = ScanOptions(), context: ScanContext = ScanContext()
+    ) {
         self.path = path
         self.bytes = bytes
         self.options = options

@@ -41,7 +41,8 @@ public struct ScannerRegistry: Sendable {
             } else {
                 let names = claimed.map(\.scanner.id).joined(separator: ", ")
                 output.diagnostics.append(
-                    Diagnostic(path: input.path, reason: .malformed,
+                    Diagnostic(
+                        path: input.path, reason: .malformed,
                         detail: "looked like \(names) input, but nothing in it could be read"))
             }
         }

@@ -1,3 +1,5 @@
+import PQModel
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Musl)
@@ -5,7 +7,6 @@
 #elseif canImport(Darwin)
     import Darwin
 #endif
-import PQModel
 
 /// Reads one walked file safely: opened without following a link and without blocking, checked again
 /// with `fstat` after opening (the file may have been swapped for a FIFO since the walk), and never
@@ -30,22 +31,28 @@ public struct FileReader: Sendable {
     /// reads the rest: large files nobody claims cost one small read.
     public func read(_ file: WalkedFile, headSize: Int, wantsRest: (ArraySlice<UInt8>) -> Bool) -> Outcome {
         if file.size > maxFileSize {
-            return .skipped(Diagnostic(path: file.path, reason: .tooLarge,
-                detail: "\(file.size) bytes; the limit is \(maxFileSize) (--max-file-size)"))
+            return .skipped(
+                Diagnostic(
+                    path: file.path, reason: .tooLarge,
+                    detail: "\(file.size) bytes; the limit is \(maxFileSize) (--max-file-size)"))
         }
         let descriptor = TreeWalker.withCString(file.absolute) {
             open($0, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY)
         }
         guard descriptor >= 0 else {
             let code = errno
-            return .skipped(Diagnostic(path: file.path, reason: code == ENOENT ? .vanished : .unreadable,
-                detail: String(cString: strerror(code))))
+            return .skipped(
+                Diagnostic(
+                    path: file.path, reason: code == ENOENT ? .vanished : .unreadable,
+                    detail: String(cString: strerror(code))))
         }
         defer { close(descriptor) }
         var info = stat()
         guard fstat(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
-            return .skipped(Diagnostic(path: file.path, reason: .specialFile,
-                detail: "no longer a regular file when opened; not read"))
+            return .skipped(
+                Diagnostic(
+                    path: file.path, reason: .specialFile,
+                    detail: "no longer a regular file when opened; not read"))
         }
         var bytes: [UInt8] = []
         var atEnd = false
@@ -75,7 +82,8 @@ public struct FileReader: Sendable {
                 }
             } while got < 0 && errno == EINTR
             if got < 0 {
-                return Diagnostic(path: path, reason: .unreadable, detail: "read failed: " + String(cString: strerror(errno)))
+                return Diagnostic(
+                    path: path, reason: .unreadable, detail: "read failed: " + String(cString: strerror(errno)))
             }
             if got == 0 {
                 atEnd = true
@@ -83,7 +91,8 @@ public struct FileReader: Sendable {
                 bytes.append(contentsOf: buffer[0..<got])
             }
             if Int64(bytes.count) > maxFileSize {
-                return Diagnostic(path: path, reason: .tooLarge,
+                return Diagnostic(
+                    path: path, reason: .tooLarge,
                     detail: "grew past the limit of \(maxFileSize) bytes while being read (--max-file-size)")
             }
         }

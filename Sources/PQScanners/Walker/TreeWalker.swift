@@ -1,3 +1,5 @@
+import PQModel
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Musl)
@@ -5,7 +7,6 @@
 #elseif canImport(Darwin)
     import Darwin
 #endif
-import PQModel
 
 /// How the walker treats the tree.
 public struct WalkOptions: Sendable, Hashable {
@@ -76,10 +77,14 @@ public struct TreeWalker: Sendable {
         }
         var result = WalkResult()
         if Self.kind(info) == S_IFREG {
-            let name = label.isEmpty ? ScanPath(bytes: Array(realRoot.split(separator: UInt8(ascii: "/")).last ?? []))
+            let name =
+                label.isEmpty
+                ? ScanPath(bytes: Array(realRoot.split(separator: UInt8(ascii: "/")).last ?? []))
                 : ScanPath(bytes: label)
-            result.files.append(WalkedFile(path: name, absolute: realRoot, size: Int64(info.st_size),
-                modified: Self.mtime(info)))
+            result.files.append(
+                WalkedFile(
+                    path: name, absolute: realRoot, size: Int64(info.st_size),
+                    modified: Self.mtime(info)))
             return .success(result)
         }
         guard Self.kind(info) == S_IFDIR else {
@@ -91,7 +96,8 @@ public struct TreeWalker: Sendable {
         while let (directory, relative, depth) = stack.popLast() {
             guard let entries = Self.listDirectory(directory) else {
                 result.diagnostics.append(
-                    Diagnostic(path: relative, reason: .unreadable, detail: "directory: " + String(cString: strerror(errno))))
+                    Diagnostic(
+                        path: relative, reason: .unreadable, detail: "directory: " + String(cString: strerror(errno))))
                 continue
             }
             for name in entries {
@@ -101,7 +107,8 @@ public struct TreeWalker: Sendable {
                 var entry = stat()
                 guard Self.fileStatus(absolute, &entry, followLinks: false) else {
                     let reason: Diagnostic.Reason = errno == ENOENT ? .vanished : .unreadable
-                    result.diagnostics.append(Diagnostic(path: path, reason: reason, detail: String(cString: strerror(errno))))
+                    result.diagnostics.append(
+                        Diagnostic(path: path, reason: reason, detail: String(cString: strerror(errno))))
                     continue
                 }
                 var target = absolute
@@ -115,13 +122,15 @@ public struct TreeWalker: Sendable {
                     }
                     guard Self.isInside(resolved, root: realRoot) else {
                         result.diagnostics.append(
-                            Diagnostic(path: path, reason: .linkOutsideRoot,
+                            Diagnostic(
+                                path: path, reason: .linkOutsideRoot,
                                 detail: "points to " + ScanPath.escape(resolved) + ", outside the scan root"))
                         continue
                     }
                     guard options.followLinks else { continue }
                     guard Self.fileStatus(resolved, &entry, followLinks: false) else {
-                        result.diagnostics.append(Diagnostic(path: path, reason: .brokenLink, detail: "target vanished"))
+                        result.diagnostics.append(
+                            Diagnostic(path: path, reason: .brokenLink, detail: "target vanished"))
                         continue
                     }
                     target = resolved
@@ -132,19 +141,22 @@ public struct TreeWalker: Sendable {
                     let id = DirectoryID(entry)
                     guard !visited.contains(id) else {
                         result.diagnostics.append(
-                            Diagnostic(path: path, reason: .linkLoop, detail: "directory already scanned; not entered again"))
+                            Diagnostic(
+                                path: path, reason: .linkLoop, detail: "directory already scanned; not entered again"))
                         continue
                     }
                     guard depth + 1 <= options.maxDepth else {
                         result.diagnostics.append(
-                            Diagnostic(path: path, reason: .tooDeep, detail: "deeper than \(options.maxDepth) directories"))
+                            Diagnostic(
+                                path: path, reason: .tooDeep, detail: "deeper than \(options.maxDepth) directories"))
                         continue
                     }
                     visited.insert(id)
                     stack.append((target, path, depth + 1))
                 case S_IFREG:
                     result.files.append(
-                        WalkedFile(path: path, absolute: target, size: Int64(entry.st_size), modified: Self.mtime(entry)))
+                        WalkedFile(
+                            path: path, absolute: target, size: Int64(entry.st_size), modified: Self.mtime(entry)))
                 default:
                     result.diagnostics.append(
                         Diagnostic(path: path, reason: .specialFile, detail: Self.describe(kind) + "; not opened"))
@@ -162,7 +174,8 @@ public struct TreeWalker: Sendable {
         let full = path.bytes + [0]
         let component = name + [0]
         for pattern in options.excludes {
-            let matched: Bool = pattern.utf8.contains(UInt8(ascii: "/"))
+            let matched: Bool =
+                pattern.utf8.contains(UInt8(ascii: "/"))
                 ? full.withUnsafeBufferPointer { buffer in
                     buffer.withMemoryRebound(to: CChar.self) { fnmatch(pattern, $0.baseAddress, 0) == 0 }
                 }

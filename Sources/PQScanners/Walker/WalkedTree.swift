@@ -1,7 +1,8 @@
+import PQModel
+
 #if canImport(Glibc)
     import Glibc
 #endif
-import PQModel
 
 /// A `TreeReader` over the files one walk accepted: includes can reach nothing the walk refused.
 public struct WalkedTree: TreeReader {
@@ -26,7 +27,8 @@ public struct WalkedTree: TreeReader {
 
     public func read(_ path: ScanPath) -> Result<[UInt8], Diagnostic> {
         guard let position = index[path] else {
-            return .failure(Diagnostic(path: path, reason: .unreadable, detail: "not a regular file inside the scanned tree"))
+            return .failure(
+                Diagnostic(path: path, reason: .unreadable, detail: "not a regular file inside the scanned tree"))
         }
         switch reader.read(files[position], headSize: Int.max / 4, wantsRest: { _ in true }) {
         case .contents(let bytes): return .success(bytes)

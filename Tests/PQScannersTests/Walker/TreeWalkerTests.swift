@@ -157,7 +157,9 @@ struct FileReaderTests {
         let tree = try ScratchTree()
         try tree.file("big.pem", String(repeating: "a", count: 2000))
         let file = try TreeWalker().walk(root: tree.root).get().files[0]
-        guard case .skipped(let diagnostic) = FileReader(maxFileSize: 1000).read(file, headSize: 16, wantsRest: { _ in true })
+        guard
+            case .skipped(let diagnostic) = FileReader(maxFileSize: 1000).read(
+                file, headSize: 16, wantsRest: { _ in true })
         else {
             Issue.record("expected a skip")
             return
@@ -188,7 +190,9 @@ struct FileReaderTests {
         let path = try tree.file("gone.pem")
         let file = try TreeWalker().walk(root: tree.root).get().files[0]
         try FileManager.default.removeItem(atPath: path)
-        guard case .skipped(let diagnostic) = FileReader(maxFileSize: 1000).read(file, headSize: 16, wantsRest: { _ in true })
+        guard
+            case .skipped(let diagnostic) = FileReader(maxFileSize: 1000).read(
+                file, headSize: 16, wantsRest: { _ in true })
         else {
             Issue.record("expected a skip")
             return
