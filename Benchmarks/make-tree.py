@@ -46,8 +46,8 @@ def main():
                         x509.NameAttribute(NameOID.ORGANIZATION_NAME, "PQScout Bench")])
     now = datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)
     made = 0
-    # Every certificate's DER, length-prefixed (4 bytes, big-endian), for the parse benchmark's two contenders.
-    lp = open(os.path.join(os.path.dirname(os.path.abspath(args.tree)), "certs.lp"), "wb")
+    # Every certificate's DER, back to back, for the parse benchmark's two contenders (Swift and d2i_loop.c).
+    lp = open(os.path.join(os.path.dirname(os.path.abspath(args.tree)), "certs.der"), "wb")
     for i in range(args.certs):
         name, key, digest = keys[i % len(keys)]
         subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, f"host{i}.example.org"),
@@ -61,7 +61,7 @@ def main():
         folder = os.path.join(args.tree, "certs", f"{i // 1000:03d}")
         os.makedirs(folder, exist_ok=True)
         der = cert.public_bytes(serialization.Encoding.DER)
-        lp.write(len(der).to_bytes(4, "big") + der)
+        lp.write(der)
         if i % 2:
             with open(os.path.join(folder, f"host{i}.der"), "wb") as f:
                 f.write(cert.public_bytes(serialization.Encoding.DER))

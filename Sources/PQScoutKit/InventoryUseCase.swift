@@ -49,6 +49,19 @@ public enum InventoryUseCase {
         }
     }
 
+    /// One scan's record and diagnostics, without its findings: what the scan summary needs.
+    public static func summary(storePath: String, scanID: Int64) throws -> InventoryDocument {
+        let store = try StoreAccess.open(storePath, create: false)
+        return try StoreAccess.perform(storePath) {
+            guard let scan = try store.scan(id: scanID) else {
+                throw PQScoutError(
+                    code: "inventory.no-scan", kind: .usage,
+                    reason: "there is no scan \(scanID) in \(storePath); `pqscout scans` lists them")
+            }
+            return InventoryDocument(scan: scan, findings: [], diagnostics: try store.diagnostics(scanID: scanID))
+        }
+    }
+
     static func resolveScanID(_ requested: Int64?, store: InventoryStore, storePath: String) throws -> Int64 {
         if let requested { return requested }
         if let latest = try store.latestCompleteScanID() { return latest }

@@ -98,6 +98,8 @@ public struct ScanUseCase: Sendable {
         }
         var tally = Tally(filesExamined: files.count)
         tally.diagnostics += walkDiagnostics.count
+        // Batch N is written on the writer queue while batch N+1 is scanned; at most one batch waits.
+        let writer = BatchWriterQueue(store: store, scanID: scanID)
         var start = 0
         while start < files.count {
             let end = min(start + batchSize, files.count)
@@ -110,10 +112,11 @@ public struct ScanUseCase: Sendable {
                 batch.output.append(result.output)
                 tally.add(result.output)
             }
-            try StoreAccess.perform(request.storePath) { try store.record(scanID: scanID, batch: batch) }
+            try StoreAccess.perform(request.storePath) { try writer.enqueue(batch) }
             start = end
             progress?(ScanProgress(filesDone: end, filesTotal: files.count, findings: tally.findings))
         }
+        try StoreAccess.perform(request.storePath) { try writer.finish() }
         let counts = try StoreAccess.perform(request.storePath) { try store.counts(scanID: scanID) }
         var finalCounts = counts
         finalCounts.filesExamined = files.count
@@ -144,16 +147,20 @@ public struct ScanUseCase: Sendable {
         DispatchQueue.concurrentPerform(iterations: files.count) { index in
             let file = files[index]
             var result = FileResult()
-            switch reader.read(
-                file, headSize: ScannerRegistry.headSize, wantsRest: { registry.wants(path: file.path, head: $0) })
-            {
+            var claimed: [(scanner: any FileScanner, claim: Claim)] = []
+            let outcome = reader.read(file, headSize: ScannerRegistry.headSize) { head in
+                claimed = registry.claims(path: file.path, head: head)
+                return !claimed.isEmpty
+            }
+            switch outcome {
             case .notClaimed:
                 break
             case .skipped(let diagnostic):
                 result.output.diagnostics.append(diagnostic)
             case .contents(let bytes):
                 result.output = registry.scan(
-                    ScanInput(path: file.path, bytes: bytes, options: options, context: contexts[index]))
+                    ScanInput(path: file.path, bytes: bytes, options: options, context: contexts[index]),
+                    claimed: claimed)
                 if !result.output.isEmpty {
                     result.record = FileRecord(
                         path: file.path, size: Int64(bytes.count),
@@ -187,6 +194,42 @@ public struct ScanUseCase: Sendable {
         var buffer = [CChar](repeating: 0, count: 256)
         guard gethostname(&buffer, buffer.count - 1) == 0 else { return "unknown" }
         return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+}
+
+/// Writes batches on a serial queue so the store works while the next batch is scanned.
+final class BatchWriterQueue: @unchecked Sendable {
+    // `failure` is written on the queue and read only after `group.wait()`, which orders the two.
+    private let store: InventoryStore
+    private let scanID: Int64
+    private let queue = DispatchQueue(label: "pqscout.store-writer")
+    private let group = DispatchGroup()
+    private var failure: (any Error)?
+
+    init(store: InventoryStore, scanID: Int64) {
+        self.store = store
+        self.scanID = scanID
+    }
+
+    /// Waits for the previous batch, rethrows its failure, then queues this one.
+    func enqueue(_ batch: ScanBatch) throws {
+        try finish()
+        queue.async(group: group) { [self] in
+            do {
+                try store.record(scanID: scanID, batch: batch)
+            } catch {
+                failure = error
+            }
+        }
+    }
+
+    /// Waits until every queued batch is written, and rethrows the first failure.
+    func finish() throws {
+        group.wait()
+        if let failure {
+            self.failure = nil
+            throw failure
+        }
     }
 }
 

@@ -2,10 +2,11 @@ import Foundation
 import PQScanners
 import PQStore
 
-// pqscout-bench parse FILE [REPEAT]   certificates/s of CertificateParser over length-prefixed DER
+// pqscout-bench parse FILE [REPEAT]   certificates/s of CertificateParser over DER certificates back to back
 // pqscout-bench inserts COUNT         findings/s into a fresh store (prepared statements, batched)
 
-func loadLengthPrefixed(_ path: String) -> [[UInt8]] {
+/// Splits a file of back-to-back DER SEQUENCEs, as Benchmarks/cert-parse/d2i_loop.c does.
+func loadConcatenatedDER(_ path: String) -> [[UInt8]] {
     guard let data = FileManager.default.contents(atPath: path) else {
         FileHandle.standardError.write(Data("pqscout-bench: cannot read \(path)\n".utf8))
         exit(2)
@@ -13,12 +14,18 @@ func loadLengthPrefixed(_ path: String) -> [[UInt8]] {
     let bytes = [UInt8](data)
     var certificates: [[UInt8]] = []
     var index = 0
-    while index + 4 <= bytes.count {
-        let length = bytes[index..<(index + 4)].reduce(0) { $0 << 8 | Int($1) }
-        index += 4
-        guard index + length <= bytes.count else { break }
-        certificates.append(Array(bytes[index..<(index + length)]))
-        index += length
+    while index + 2 <= bytes.count, bytes[index] == 0x30 {
+        var length = Int(bytes[index + 1])
+        var header = 2
+        if length & 0x80 != 0 {
+            let octets = length & 0x7F
+            guard (1...4).contains(octets), index + 2 + octets <= bytes.count else { break }
+            length = bytes[(index + 2)..<(index + 2 + octets)].reduce(0) { $0 << 8 | Int($1) }
+            header += octets
+        }
+        guard index + header + length <= bytes.count else { break }
+        certificates.append(Array(bytes[index..<(index + header + length)]))
+        index += header + length
     }
     return certificates
 }
@@ -26,7 +33,7 @@ func loadLengthPrefixed(_ path: String) -> [[UInt8]] {
 let arguments = CommandLine.arguments
 switch arguments.count > 1 ? arguments[1] : "" {
 case "parse" where arguments.count >= 3:
-    let certificates = loadLengthPrefixed(arguments[2])
+    let certificates = loadConcatenatedDER(arguments[2])
     let rounds = arguments.count > 3 ? Int(arguments[3]) ?? 5 : 5
     var parsed = 0
     var bits = 0

@@ -18,16 +18,7 @@ public enum PEM {
 
     /// True when the bytes contain a PEM BEGIN marker (cheap sniff for content recognition).
     public static func containsMarker(_ bytes: ArraySlice<UInt8>) -> Bool {
-        guard bytes.count >= begin.count else { return false }
-        var index = bytes.startIndex
-        let last = bytes.endIndex - begin.count
-        while index <= last {
-            if bytes[index] == UInt8(ascii: "-"), bytes[index..<(index + begin.count)].elementsEqual(begin) {
-                return true
-            }
-            index += 1
-        }
-        return false
+        ByteSearch.contains(bytes, begin)
     }
 
     /// Every block in the bytes, in order. An unterminated block is returned with `der == nil`.

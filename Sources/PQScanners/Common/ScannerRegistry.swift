@@ -20,16 +20,12 @@ public struct ScannerRegistry: Sendable {
         .sorted { $0.claim > $1.claim }
     }
 
-    /// True when any scanner claims the file (used to decide whether to read past the head).
-    public func wants(path: ScanPath, head: ArraySlice<UInt8>) -> Bool {
-        scanners.contains { $0.claim(path: path, head: head) != .none }
-    }
-
     /// Runs every scanner that claims the file. A claimed file that yields nothing at all gets one
     /// diagnostic, so a `.pem` full of garbage is never silently "nothing found".
-    public func scan(_ input: ScanInput) -> ScanOutput {
-        let head = input.bytes.prefix(Self.headSize)
-        let claimed = claims(path: input.path, head: head)
+    /// - Parameter claimed: the claims already made on the file's head, when the caller has them.
+    public func scan(_ input: ScanInput, claimed known: [(scanner: any FileScanner, claim: Claim)]? = nil) -> ScanOutput
+    {
+        let claimed = known ?? claims(path: input.path, head: input.bytes.prefix(Self.headSize))
         guard !claimed.isEmpty else { return ScanOutput() }
         var output = ScanOutput()
         for (scanner, _) in claimed {

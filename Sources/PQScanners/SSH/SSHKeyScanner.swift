@@ -38,7 +38,7 @@ public struct SSHKeyScanner: FileScanner {
     /// scanners.
     public func claim(path: ScanPath, head: ArraySlice<UInt8>) -> Claim {
         let name = String(decoding: path.lastComponent, as: UTF8.self)
-        let privateKeyMarker = head.firstRange(of: Array(OpenSSHPrivateKey.beginMarker.utf8)) != nil
+        let privateKeyMarker = ByteSearch.contains(head, Self.privateKeyMarker)
         if privateKeyMarker {
             return Self.isPrivateKeyName(name) || SSHKeyFileKind.forName(name) != nil ? .name : .content
         }
@@ -46,6 +46,9 @@ public struct SSHKeyScanner: FileScanner {
         if SSHKeyFileKind.forName(name) != nil || Self.isPrivateKeyName(name) { return .name }
         return Self.firstLineLooksLikeKey(head) ? .content : .none
     }
+
+    static let privateKeyMarker = Array(OpenSSHPrivateKey.beginMarker.utf8)
+    static let rfc4716Marker = Array("---- BEGIN SSH2 PUBLIC KEY ----".utf8)
 
     /// ssh-keygen(1) default identity names and sshd(8) host key names.
     static func isPrivateKeyName(_ name: String) -> Bool {
@@ -84,9 +87,9 @@ public struct SSHKeyScanner: FileScanner {
 
     public func scan(_ input: ScanInput) -> ScanOutput {
         var collector = SSHFindingCollector(path: input.path, catalog: catalog)
-        if input.bytes.firstRange(of: Array(OpenSSHPrivateKey.beginMarker.utf8)) != nil {
+        if ByteSearch.contains(input.bytes, Self.privateKeyMarker) {
             scanPrivateKeys(input, into: &collector)
-        } else if input.bytes.firstRange(of: Array("---- BEGIN SSH2 PUBLIC KEY ----".utf8)) != nil {
+        } else if ByteSearch.contains(input.bytes, Self.rfc4716Marker) {
             collector.output.diagnostics.append(
                 Diagnostic(
                     path: input.path, reason: .unsupported,

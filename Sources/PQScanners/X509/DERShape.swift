@@ -92,22 +92,3 @@ enum DERShape: Sendable, Equatable {
         return content + length
     }
 }
-
-/// Byte-level helpers shared by the X.509 family's claims.
-enum ByteSearch {
-    static func contains(_ haystack: ArraySlice<UInt8>, _ needle: [UInt8]) -> Bool {
-        guard !needle.isEmpty, haystack.count >= needle.count, let first = needle.first else { return false }
-        var index = haystack.startIndex
-        let last = haystack.endIndex - needle.count
-        while index <= last {
-            if haystack[index] == first, haystack[index..<(index + needle.count)].elementsEqual(needle) { return true }
-            index += 1
-        }
-        return false
-    }
-
-    /// True when any `-----BEGIN <label>-----` of the given labels appears.
-    static func containsBegin(_ head: ArraySlice<UInt8>, labels: [String]) -> Bool {
-        labels.contains { contains(head, Array("-----BEGIN \($0)-----".utf8)) }
-    }
-}

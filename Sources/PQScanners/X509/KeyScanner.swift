@@ -105,7 +105,7 @@ public struct KeyScanner: FileScanner {
             emitter.privateKey(
                 .init(
                     algorithm: "encrypted-private-key", format: "encrypted-pkcs8", encrypted: true,
-                    note: "encrypted PKCS#8: algorithm not visible", hidden: true),
+                    note: "encrypted PKCS#8: algorithm not visible, assumed quantum-vulnerable", hidden: true),
                 line: line, source: .privateKey, fileDigest: digest)
         case "RSA PRIVATE KEY" where legacyEncrypted, "EC PRIVATE KEY" where legacyEncrypted,
             "DSA PRIVATE KEY" where legacyEncrypted:

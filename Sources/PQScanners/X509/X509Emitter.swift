@@ -159,7 +159,7 @@ struct X509Emitter {
             Finding(
                 path: path, line: nil, source: .pkcs12, setting: "keystore", usage: .publicKey, algorithm: "PKCS#12",
                 canonical: verdict.canonical, quantumStatus: verdict.status, asset: id,
-                note: "encrypted; pass --pkcs12-password"))
+                note: "encrypted keystore: contents not visible, assumed quantum-vulnerable; pass --pkcs12-password"))
         asset(
             Asset(
                 id: id, kind: .keystore, algorithm: "PKCS#12", canonical: verdict.canonical,

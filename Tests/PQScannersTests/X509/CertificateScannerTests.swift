@@ -117,7 +117,9 @@ struct CertificateScannerTests {
         let locked = scanner.scan(try X509Fixtures.input("secret.pfx"))
         #expect(locked.findings.count == 1)
         #expect(locked.findings.first?.algorithm == "PKCS#12")
-        #expect(locked.findings.first?.note == "encrypted; pass --pkcs12-password")
+        #expect(
+            locked.findings.first?.note
+                == "encrypted keystore: contents not visible, assumed quantum-vulnerable; pass --pkcs12-password")
         #expect(locked.diagnostics.map(\.reason) == [.encrypted])
         let wrong = scanner.scan(try X509Fixtures.input("secret.pfx", passwords: ["nope"]))
         #expect(wrong.diagnostics.map(\.reason) == [.encrypted])

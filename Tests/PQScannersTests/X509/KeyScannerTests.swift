@@ -72,7 +72,7 @@ struct KeyScannerTests {
         #expect(pkcs8.algorithm == "encrypted-private-key")
         #expect(pkcs8.canonical == nil)
         #expect(pkcs8.quantumStatus == .vulnerable)
-        #expect(pkcs8.note == "encrypted PKCS#8: algorithm not visible")
+        #expect(pkcs8.note == "encrypted PKCS#8: algorithm not visible, assumed quantum-vulnerable")
         let output = scanner.scan(try X509Fixtures.input("rsa2048-encrypted-pkcs8-testkey.pem"))
         #expect(output.assets.first?.key == KeyDetails(format: "encrypted-pkcs8", isPrivate: true, encrypted: true))
         let legacy = try only("rsa2048-legacy-encrypted-testkey.pem")
