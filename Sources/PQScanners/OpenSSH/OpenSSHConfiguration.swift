@@ -187,7 +187,14 @@ public struct OpenSSHConfiguration: Sendable {
     }
 
     func assemble(_ value: String, _ keyword: OpenSSHAlgorithmKeyword) -> OpenSSHAssembledList {
-        OpenSSHAlgorithmList.assemble(
+        if keyword.list == .gssapiKex {
+            // The distribution patch checks the names and keeps the list as written: no modifiers, no wildcards.
+            let names = value.split(separator: ",", omittingEmptySubsequences: true).map(String.init)
+            let supported = profile.supported(keyword)
+            return OpenSSHAssembledList(
+                algorithms: names.filter { supported.contains($0) }, unsupported: names.filter { !supported.contains($0) })
+        }
+        return OpenSSHAlgorithmList.assemble(
             value, defaults: profile.defaults(keyword, for: program), supported: profile.supported(keyword),
             wildcardsAllowed: keyword.wildcardsAllowed)
     }
