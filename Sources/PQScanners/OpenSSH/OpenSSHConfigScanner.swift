@@ -30,6 +30,17 @@ public struct OpenSSHConfigScanner: FileScanner {
         return nil
     }
 
+    /// The catalog's canonical name and status for an algorithm name as OpenSSH writes it in a list of `usage`.
+    ///
+    /// Certificate names (`rsa-sha2-512-cert-v01@openssh.com`) are judged by their signature algorithm; a name the
+    /// catalog does not know is `vulnerable` with canonical nil (STYLE.md, open set).
+    public static func classify(_ name: String, usage: Usage, catalog: Catalog = .shared) -> (
+        canonical: String?, status: QuantumStatus
+    ) {
+        let verdict = OpenSSHFindingBuilder.classify(name, usage: usage, catalog: catalog)
+        return (verdict.canonical, verdict.status)
+    }
+
     public func claim(path: ScanPath, head: ArraySlice<UInt8>) -> Claim {
         Self.role(of: path) == nil ? .none : .name
     }
@@ -182,6 +193,12 @@ struct OpenSSHFindingBuilder {
 
     /// The catalog's verdict on one OpenSSH name; certificate names are judged by their signature's name.
     func classify(_ name: String, usage: Usage) -> (
+        canonical: String?, status: QuantumStatus, oid: String?, curve: String?, note: String?
+    ) {
+        Self.classify(name, usage: usage, catalog: catalog)
+    }
+
+    static func classify(_ name: String, usage: Usage, catalog: Catalog) -> (
         canonical: String?, status: QuantumStatus, oid: String?, curve: String?, note: String?
     ) {
         var entry = usage == .mac ? catalog.entry(mac: name) : catalog.entry(named: name)
