@@ -213,7 +213,7 @@ struct OpenSSHRealBinaryComparisonTests {
         }
     }
 
-    private func realLists(_ variant: OpenSSHVariant, root: OpenSSHTempRoot) throws -> [String: String] {
+    func realLists(_ variant: OpenSSHVariant, root: OpenSSHTempRoot) throws -> [String: String] {
         let main = root.url.appendingPathComponent(variant.mainFile).path
         let result: (status: Int32, output: String, error: String)?
         switch variant.program {
@@ -256,5 +256,24 @@ struct OpenSSHRealBinaryComparisonTests {
         }
         if let size = configuration.requiredRSASize(for: connection) { lists["requiredrsasize"] = String(size.bits) }
         return lists
+    }
+}
+
+extension OpenSSHRealBinaryComparisonTests {
+    @Test("the comparison can fail: the 10.0 defaults differ from the installed 9.2's")
+    func comparisonDetectsDifferences() throws {
+        guard Self.installed else {
+            print("SKIPPED: sshd not installed (apt-get install openssh-server)")
+            return
+        }
+        let variant = OpenSSHVariant.server("defaults", "# nothing\n")
+        let root = try OpenSSHTempRoot(files: variant.files)
+        let real = try realLists(variant, root: root)
+        let profile = try #require(OpenSSHProfile(version: OpenSSHVersion(major: 10, minor: 0)))
+        let configuration = OpenSSHConfiguration(
+            program: .server, path: ScanPath(variant.mainFile), bytes: try root.bytes(variant.mainFile),
+            tree: try root.tree(), profile: profile)
+        let kex = configuration.effectiveLists(for: nil).first { $0.setting == "KexAlgorithms" }
+        #expect(kex?.algorithms.joined(separator: ",") != real["kexalgorithms"])
     }
 }
