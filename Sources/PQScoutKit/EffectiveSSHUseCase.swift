@@ -149,7 +149,8 @@ public enum EffectiveSSHUseCase {
                 value: list.value,
                 algorithms: list.algorithms.map { name in
                     let verdict = OpenSSHConfigScanner.classify(name, usage: usage)
-                    return EffectiveSSHAlgorithm(name: name, canonical: verdict.canonical, quantumStatus: verdict.status)
+                    return EffectiveSSHAlgorithm(
+                        name: name, canonical: verdict.canonical, quantumStatus: verdict.status)
                 })
         }
         let rsa = configuration.requiredRSASize(for: request.connection)
@@ -179,7 +180,8 @@ public enum EffectiveSSHUseCase {
 
     /// The result as text: one block per list, its source, then one algorithm per line with its status.
     public static func table(_ result: EffectiveSSHResult) -> String {
-        var out = (result.program == .server ? "sshd" : "ssh") + " effective settings for \(result.configPath.display)\n"
+        var out =
+            (result.program == .server ? "sshd" : "ssh") + " effective settings for \(result.configPath.display)\n"
         out += "OpenSSH \(result.opensshVersion): \(result.versionBasis)\n"
         if let connection = result.connection {
             let fields: [(String, String?)] = [
@@ -187,7 +189,9 @@ public enum EffectiveSSHUseCase {
                 ("laddr", connection.localAddress), ("lport", connection.localPort.map(String.init)),
                 ("rdomain", connection.routingDomain),
             ]
-            out += "connection: " + fields.compactMap { key, value in value.map { "\(key)=\($0)" } }
+            out +=
+                "connection: "
+                + fields.compactMap { key, value in value.map { "\(key)=\($0)" } }
                 .joined(separator: ",") + "\n"
         }
         out += "post-quantum key exchange offered: " + (result.postQuantumKex ? "yes" : "no") + "\n"
@@ -200,8 +204,10 @@ public enum EffectiveSSHUseCase {
             }
         }
         if let bits = result.requiredRSASize {
-            out += "\nRequiredRSASize \(bits)  ("
-                + source(result.requiredRSASizePath == nil ? .default : .file, result.requiredRSASizePath,
+            out +=
+                "\nRequiredRSASize \(bits)  ("
+                + source(
+                    result.requiredRSASizePath == nil ? .default : .file, result.requiredRSASizePath,
                     result.requiredRSASizeLine, nil) + ")\n"
         }
         if !result.diagnostics.isEmpty {

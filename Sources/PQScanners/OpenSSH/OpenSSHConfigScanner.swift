@@ -101,7 +101,8 @@ struct OpenSSHFindingBuilder {
                     }
                 } else if let earlier = firstGlobal[keyword.name] {
                     effective = false
-                    note = "ignored: \(keyword.name) was already set at \(earlier.path.display) line "
+                    note =
+                        "ignored: \(keyword.name) was already set at \(earlier.path.display) line "
                         + "\(earlier.lineNumber) (the first value obtained wins)"
                 } else {
                     firstGlobal[keyword.name] = visited
@@ -203,7 +204,8 @@ struct OpenSSHFindingBuilder {
     ) {
         var entry = usage == .mac ? catalog.entry(mac: name) : catalog.entry(named: name)
         if entry == nil, let range = name.range(of: "-cert-v01@openssh.com") {
-            entry = catalog.entry(named: String(name[..<range.lowerBound]))
+            entry =
+                catalog.entry(named: String(name[..<range.lowerBound]))
                 ?? catalog.entry(named: String(name[..<range.lowerBound]) + "@openssh.com")
         }
         guard let entry else {
@@ -235,7 +237,8 @@ struct OpenSSHFindingBuilder {
                         usage: .publicKey, algorithm: keyFinding.algorithm, canonical: keyFinding.canonical,
                         oid: keyFinding.oid, keyBits: keyFinding.keyBits, curve: keyFinding.curve,
                         quantumStatus: keyFinding.quantumStatus, context: visited?.block?.text,
-                        effective: visited?.active ?? true, origin: origin, asset: keyFinding.asset ?? key.assets.first?.id,
+                        effective: visited?.active ?? true, origin: origin,
+                        asset: keyFinding.asset ?? key.assets.first?.id,
                         note: origin == .default ? "sshd default host key \(file)" : "host key \(file)"))
                 return
             }

@@ -125,7 +125,8 @@ public struct OpenSSHConfiguration: Sendable {
                 }
                 state.active = state.neverMatch ? false : holds
                 state.matchOnly = false
-                state.block = OpenSSHVisitedLine.Block(text: text, path: event.path, line: event.line, holdsAlways: always)
+                state.block = OpenSSHVisitedLine.Block(
+                    text: text, path: event.path, line: event.line, holdsAlways: always)
             case .setting(let line):
                 out.append(
                     OpenSSHVisitedLine(
@@ -192,7 +193,8 @@ public struct OpenSSHConfiguration: Sendable {
             let names = value.split(separator: ",", omittingEmptySubsequences: true).map(String.init)
             let supported = profile.supported(keyword)
             return OpenSSHAssembledList(
-                algorithms: names.filter { supported.contains($0) }, unsupported: names.filter { !supported.contains($0) })
+                algorithms: names.filter { supported.contains($0) },
+                unsupported: names.filter { !supported.contains($0) })
         }
         return OpenSSHAlgorithmList.assemble(
             value, defaults: profile.defaults(keyword, for: program), supported: profile.supported(keyword),

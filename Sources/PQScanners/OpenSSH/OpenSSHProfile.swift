@@ -18,14 +18,16 @@ public struct OpenSSHProfile: Sendable, Hashable {
     /// Order, as issue 3 sets it: the tree's package database, else `override` (`--openssh-version X.Y`), else
     /// `OpenSSHReleases.assumedVersion`, marked as assumed.
     public static func resolve(for program: OpenSSHProgram, software: [Software], override: String?) -> OpenSSHProfile {
-        let names = program == .server ? ["openssh-server", "openssh"] : ["openssh-client", "openssh-clients", "openssh"]
+        let names =
+            program == .server ? ["openssh-server", "openssh"] : ["openssh-client", "openssh-clients", "openssh"]
         for name in names {
             guard let package = software.first(where: { $0.name == name }),
                 let version = OpenSSHVersion(package.version), let release = OpenSSHReleases.release(for: version)
             else { continue }
             let patched = OpenSSHReleases.patches.filter { $0.applies(to: package.version) }
                 .reduce(release) { $1.apply(to: $0) }
-            let distro = package.sourcePath.display.hasSuffix("dpkg/status") || package.sourcePath.display.contains("rpm")
+            let distro =
+                package.sourcePath.display.hasSuffix("dpkg/status") || package.sourcePath.display.contains("rpm")
             return OpenSSHProfile(
                 release: patched, version: version, gssapiKex: distro,
                 basis: "\(package.name) \(package.version) (\(package.sourcePath.display))", assumed: false)

@@ -18,7 +18,8 @@ public enum InstalledSoftware {
         var software: [Software] = []
         var diagnostics: [Diagnostic] = []
         let readers: [(ScanPath, ([UInt8], ScanPath) -> [Software])] = [
-            (dpkgStatus, { parseDpkgStatus($0, sourcePath: $1) }), (apkInstalled, { parseApkInstalled($0, sourcePath: $1) }),
+            (dpkgStatus, { parseDpkgStatus($0, sourcePath: $1) }),
+            (apkInstalled, { parseApkInstalled($0, sourcePath: $1) }),
         ]
         for (path, parse) in readers {
             guard !tree.files(matching: path.display).isEmpty else { continue }

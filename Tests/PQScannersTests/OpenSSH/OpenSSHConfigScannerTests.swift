@@ -48,8 +48,11 @@ struct OpenSSHConfigScannerTests {
         #expect(kex.first?.quantumStatus == .hybrid)
         #expect(kex.last?.quantumStatus == .vulnerable)
         let ciphers = output.findings.filter { $0.setting == "Ciphers" }
-        #expect(ciphers.map(\.algorithm) == OpenSSHReleases.release(for: OpenSSHVersion(major: 10, minor: 0))?.serverCiphers)
-        #expect(ciphers.allSatisfy { $0.origin == .default && $0.line == nil && ($0.note ?? "").contains("OpenSSH 10.0") })
+        #expect(
+            ciphers.map(\.algorithm) == OpenSSHReleases.release(for: OpenSSHVersion(major: 10, minor: 0))?.serverCiphers
+        )
+        #expect(
+            ciphers.allSatisfy { $0.origin == .default && $0.line == nil && ($0.note ?? "").contains("OpenSSH 10.0") })
         #expect(output.diagnostics.isEmpty, "\(output.diagnostics)")
     }
 
@@ -87,15 +90,15 @@ struct OpenSSHConfigScannerTests {
         let root = try OpenSSHTempRoot(files: [
             "etc/ssh/sshd_config": "\n",
             "var/lib/dpkg/status": """
-                Package: openssh-server
-                Status: install ok installed
-                Version: 1:9.2p1-2+deb12u10
+            Package: openssh-server
+            Status: install ok installed
+            Version: 1:9.2p1-2+deb12u10
 
-                Package: openssh-client
-                Status: deinstall ok config-files
-                Version: 1:8.4p1-5
+            Package: openssh-client
+            Status: deinstall ok config-files
+            Version: 1:8.4p1-5
 
-                """,
+            """,
         ])
         let tree = try root.tree()
         let read = InstalledSoftware.read(from: tree)
@@ -119,13 +122,13 @@ struct OpenSSHConfigScannerTests {
     func contextsAndDuplicates() throws {
         let root = try OpenSSHTempRoot(files: [
             "etc/ssh/sshd_config": """
-                Ciphers aes256-gcm@openssh.com
-                Ciphers aes128-ctr
-                Match User backup
-                    PubkeyAcceptedAlgorithms +ssh-rsa
-                    KexAlgorithms curve25519-sha256
+            Ciphers aes256-gcm@openssh.com
+            Ciphers aes128-ctr
+            Match User backup
+                PubkeyAcceptedAlgorithms +ssh-rsa
+                KexAlgorithms curve25519-sha256
 
-                """
+            """
         ])
         let output = try T.scan(root, "etc/ssh/sshd_config")
         let ciphers = output.findings.filter { $0.setting == "Ciphers" }
@@ -137,7 +140,10 @@ struct OpenSSHConfigScannerTests {
         #expect(rsa.quantumStatus == .broken)
         let kexInMatch = output.findings.filter { $0.setting == "KexAlgorithms" && $0.context != nil }
         #expect(kexInMatch.allSatisfy { !$0.effective })
-        #expect(output.diagnostics.contains { $0.detail.contains("line 5") && $0.detail.contains("not allowed inside Match") })
+        #expect(
+            output.diagnostics.contains {
+                $0.detail.contains("line 5") && $0.detail.contains("not allowed inside Match")
+            })
     }
 
     @Test("Include resolves absolute paths in the root and relative ones from /etc/ssh, in sorted order")
@@ -178,7 +184,9 @@ struct OpenSSHConfigScannerTests {
         let output = try T.scan(root, "etc/ssh/sshd_config")
         let hostKey = try #require(output.findings.first { $0.setting == "HostKey" })
         let keyOutput = SSHKeyScanner().scan(
-            ScanInput(path: ScanPath("etc/ssh/ssh_host_ed25519_key.pub"), bytes: try root.bytes("etc/ssh/ssh_host_ed25519_key.pub")))
+            ScanInput(
+                path: ScanPath("etc/ssh/ssh_host_ed25519_key.pub"),
+                bytes: try root.bytes("etc/ssh/ssh_host_ed25519_key.pub")))
         #expect(hostKey.asset != nil)
         #expect(hostKey.asset == keyOutput.assets.first?.id)
         #expect(hostKey.canonical == "Ed25519")
@@ -229,7 +237,9 @@ struct OpenSSHConfigScannerTests {
 
     @Test("an Include of /dev/zero or a link out of the tree is a diagnostic, not a read")
     func includeOfDevice() throws {
-        let root = try OpenSSHTempRoot(files: ["etc/ssh/sshd_config": "Include /etc/ssh/zero.conf\nCiphers aes256-ctr\n"])
+        let root = try OpenSSHTempRoot(files: [
+            "etc/ssh/sshd_config": "Include /etc/ssh/zero.conf\nCiphers aes256-ctr\n"
+        ])
         try FileManager.default.createSymbolicLink(
             atPath: root.url.appendingPathComponent("etc/ssh/zero.conf").path, withDestinationPath: "/dev/zero")
         let output = try T.scan(root, "etc/ssh/sshd_config")
@@ -242,6 +252,10 @@ struct OpenSSHConfigScannerTests {
     func unknownKeyword() throws {
         let root = try OpenSSHTempRoot(files: ["etc/ssh/sshd_config": "RequiredRSASize 3072\n"])
         let output = try T.scan(root, "etc/ssh/sshd_config", version: "8.9")
-        #expect(output.diagnostics.contains { $0.detail == "line 1: RequiredRSASize not supported by OpenSSH 8.9 (dead config; sshd refuses to start with it)" })
+        #expect(
+            output.diagnostics.contains {
+                $0.detail
+                    == "line 1: RequiredRSASize not supported by OpenSSH 8.9 (dead config; sshd refuses to start with it)"
+            })
     }
 }

@@ -111,7 +111,8 @@ struct OpenSSHRealBinaryComparisonTests {
             "Match Host *.example.org,!bad.example.org\n  HostbasedAcceptedAlgorithms ssh-ed25519\n",
             connection: "user=alice,host=bad.example.org,addr=192.0.2.7"),
         .server(
-            "Match all, then a later Match", "Match all\n  PubkeyAcceptedAlgorithms rsa-sha2-512\nMatch User root\n"
+            "Match all, then a later Match",
+            "Match all\n  PubkeyAcceptedAlgorithms rsa-sha2-512\nMatch User root\n"
                 + "  PubkeyAcceptedAlgorithms ssh-ed25519\n",
             connection: "user=root,host=h,addr=192.0.2.1"),
         .server(
@@ -131,7 +132,8 @@ struct OpenSSHRealBinaryComparisonTests {
             "crypto-policies with a local override first",
             "Include @ROOT@/etc/ssh/sshd_config.d/*.conf\n",
             extra: [
-                "etc/ssh/sshd_config.d/40-pq.conf": "KexAlgorithms sntrup761x25519-sha512@openssh.com,curve25519-sha256\n",
+                "etc/ssh/sshd_config.d/40-pq.conf":
+                    "KexAlgorithms sntrup761x25519-sha512@openssh.com,curve25519-sha256\n",
                 "etc/ssh/sshd_config.d/50-redhat.conf":
                     "Include @ROOT@/etc/crypto-policies/back-ends/opensshserver.config\n",
                 "etc/crypto-policies/back-ends/opensshserver.config": policy,
@@ -157,13 +159,16 @@ struct OpenSSHRealBinaryComparisonTests {
             extra: ["etc/ssh/ssh_config.d/pq.conf": "KexAlgorithms ^sntrup761x25519-sha512@openssh.com\n"],
             host: "a.corp"),
         .client(
-            "CRLF and = with PubkeyAcceptedKeyTypes", "PubkeyAcceptedKeyTypes=+ssh-rsa\r\nCASignatureAlgorithms -rsa*\r\n",
+            "CRLF and = with PubkeyAcceptedKeyTypes",
+            "PubkeyAcceptedKeyTypes=+ssh-rsa\r\nCASignatureAlgorithms -rsa*\r\n",
             host: "h"),
         .client(
             "crypto-policies client back-end",
             "Include @ROOT@/etc/crypto-policies/back-ends/openssh.config\n",
-            extra: ["etc/crypto-policies/back-ends/openssh.config": policy.replacingOccurrences(
-                of: "RequiredRSASize 2048\n", with: "")],
+            extra: [
+                "etc/crypto-policies/back-ends/openssh.config": policy.replacingOccurrences(
+                    of: "RequiredRSASize 2048\n", with: "")
+            ],
             host: "h"),
     ]
 

@@ -125,6 +125,8 @@ struct OpenSSHReleasesTests {
             Array("Package: a\nStatus: install ok installed\nVersion: 1\nDescription: x\n more\n\nPackage: b\n".utf8),
             sourcePath: InstalledSoftware.dpkgStatus)
         #expect(dpkg == [Software(name: "a", version: "1", sourcePath: InstalledSoftware.dpkgStatus)])
-        #expect(InstalledSoftware.parseDpkgStatus(Array("\u{0}\u{1}garbage".utf8), sourcePath: InstalledSoftware.dpkgStatus).isEmpty)
+        #expect(
+            InstalledSoftware.parseDpkgStatus(Array("\u{0}\u{1}garbage".utf8), sourcePath: InstalledSoftware.dpkgStatus)
+                .isEmpty)
     }
 }

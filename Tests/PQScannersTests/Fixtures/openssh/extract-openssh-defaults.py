@@ -149,8 +149,7 @@ patches = [
         "fromRevision": 4,
         "addKex": ["sntrup761x25519-sha512"],
         "insertBefore": "sntrup761x25519-sha512@openssh.com",
-        "source": "Debian openssh changelog, 1:9.2p1-2+deb12u4: sntrup761x25519-sha512 made available "
-                  "under its IANA name (the 9.9 name, backported); checked against sshd -T of 1:9.2p1-2+deb12u10",
+        "source": "Debian openssh changelog 1:9.2p1-2+deb12u4 (IANA sntrup761 name backported)",
     },
 ]
 # The GSSAPI key exchange patch Debian, Ubuntu, Fedora and RHEL carry (not in openssh-portable).
@@ -159,6 +158,6 @@ gssapi = {
                 "gss-group14-sha1-", "gss-gex-sha1-"],
     "supported": ["gss-gex-sha1-", "gss-group1-sha1-", "gss-group14-sha1-", "gss-group14-sha256-",
                   "gss-group16-sha512-", "gss-nistp256-sha256-", "gss-curve25519-sha256-"],
-    "source": "Debian openssh 1:9.2p1-2+deb12u10 (gssapi.patch): sshd -T and ssh -G gssapikexalgorithms",
+    "source": "Debian openssh 1:9.2p1-2+deb12u10 gssapi.patch, sshd -T",
 }
 json.dump({"releases": result, "patches": patches, "gssapi": gssapi}, sys.stdout, indent=1)
