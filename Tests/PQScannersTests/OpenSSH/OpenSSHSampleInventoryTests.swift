@@ -25,7 +25,10 @@ struct OpenSSHSampleInventoryTests {
         let (output, tree) = try Self.scan("etc/ssh/sshd_config", version: "9.9")
         #expect(output.diagnostics.isEmpty, "\(output.diagnostics)")
         let kex = output.findings.filter { $0.setting == "KexAlgorithms" && $0.effective }
-        #expect(kex.map(\.algorithm) == ["mlkem768x25519-sha256", "sntrup761x25519-sha512@openssh.com", "curve25519-sha256"])
+        #expect(
+            kex.map(\.algorithm) == [
+                "mlkem768x25519-sha256", "sntrup761x25519-sha512@openssh.com", "curve25519-sha256",
+            ])
         #expect(kex.allSatisfy { $0.path == ScanPath("etc/ssh/sshd_config.d/10-hardening.conf") && $0.line == 3 })
         let ignoredKex = output.findings.filter { $0.setting == "KexAlgorithms" && !$0.effective }
         #expect(ignoredKex.contains { $0.algorithm == "diffie-hellman-group14-sha1" && $0.line == 2 })
@@ -49,17 +52,21 @@ struct OpenSSHSampleInventoryTests {
     @Test("on OpenSSH 9.2 the ML-KEM name is dead config")
     func serverOld() throws {
         let (output, _) = try Self.scan("etc/ssh/sshd_config", version: "9.2")
-        #expect(output.diagnostics.map(\.detail) == [
-            "line 3: KexAlgorithms: mlkem768x25519-sha256 not supported by OpenSSH 9.2 (dead config; sshd refuses "
-                + "to start with it)"
-        ])
+        #expect(
+            output.diagnostics.map(\.detail) == [
+                "line 3: KexAlgorithms: mlkem768x25519-sha256 not supported by OpenSSH 9.2 (dead config; sshd refuses "
+                    + "to start with it)"
+            ])
     }
 
     @Test("ssh_config: Host contexts and the defaults they leave")
     func client() throws {
         let (output, _) = try Self.scan("etc/ssh/ssh_config", version: "10.0")
         #expect(output.diagnostics.isEmpty, "\(output.diagnostics)")
-        #expect(output.findings.contains { $0.algorithm == "diffie-hellman-group14-sha1" && $0.context == "Host legacy-switch.mgmt" })
+        #expect(
+            output.findings.contains {
+                $0.algorithm == "diffie-hellman-group14-sha1" && $0.context == "Host legacy-switch.mgmt"
+            })
         let ciphers = output.findings.filter { $0.setting == "Ciphers" }
         #expect(ciphers.allSatisfy { $0.context == "Host *" && $0.origin == .file })
         let kexDefaults = output.findings.filter { $0.setting == "KexAlgorithms" && $0.origin == .default }
