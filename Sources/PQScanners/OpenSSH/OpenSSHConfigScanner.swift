@@ -208,6 +208,12 @@ struct OpenSSHFindingBuilder {
                 catalog.entry(named: String(name[..<range.lowerBound]))
                 ?? catalog.entry(named: String(name[..<range.lowerBound]) + "@openssh.com")
         }
+        if entry == nil, usage == .signature,
+            let type = SSHKeyType.known.first(where: { $0.name == name || $0.certificateNames.contains(name) })
+        {
+            // A key-type name the catalog lacks (the experimental ML-DSA composite): the SSH key table maps it.
+            entry = catalog.entry(named: type.canonicalKey)
+        }
         guard let entry else {
             return (nil, .vulnerable, nil, nil, "not in the catalog; assumed quantum-vulnerable until classified")
         }

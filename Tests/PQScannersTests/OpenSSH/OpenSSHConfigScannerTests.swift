@@ -258,4 +258,19 @@ struct OpenSSHConfigScannerTests {
                     == "line 1: RequiredRSASize not supported by OpenSSH 8.9 (dead config; sshd refuses to start with it)"
             })
     }
+
+    @Test("the experimental PQ host key type counts from OpenSSH 10.4 and is dead config before")
+    func postQuantumHostKeyType() throws {
+        let root = try OpenSSHTempRoot(files: [
+            "etc/ssh/sshd_config": "HostKeyAlgorithms ^ssh-mldsa44-ed25519@openssh.com\n"
+        ])
+        let new = try T.scan(root, "etc/ssh/sshd_config", version: "10.4")
+        let first = try #require(new.findings.first { $0.setting == "HostKeyAlgorithms" })
+        #expect(first.algorithm == "ssh-mldsa44-ed25519@openssh.com")
+        #expect(first.canonical == "ML-DSA-44+Ed25519-SHA512")
+        #expect(first.quantumStatus == .hybrid || first.quantumStatus == .resistant)
+        #expect(first.effective)
+        let old = try T.scan(root, "etc/ssh/sshd_config", version: "9.9")
+        #expect(old.diagnostics.contains { $0.detail.contains("not supported by OpenSSH 9.9") })
+    }
 }
