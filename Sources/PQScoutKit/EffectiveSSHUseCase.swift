@@ -28,15 +28,15 @@ public struct EffectiveSSHRequest: Sendable, Hashable {
 
     /// `pqscout effective ssh-server ROOT [--connection user=U,host=H,addr=A]`.
     ///
-    /// - Throws: `EffectiveSSHError` (usage) when the connection is not `user=U,host=H,addr=A[,laddr,lport,rdomain]`.
+    /// - Throws: `PQScoutError` (usage) when the connection is not `user=U,host=H,addr=A[,laddr,lport,rdomain]`.
     public static func server(
         root: String, connection spec: String?, configPath: String? = nil, opensshVersion: String? = nil
-    ) throws(EffectiveSSHError) -> EffectiveSSHRequest {
+    ) throws(PQScoutError) -> EffectiveSSHRequest {
         var connection: OpenSSHConnection?
         if let spec {
             guard let parsed = OpenSSHConnection(spec: spec) else {
-                throw EffectiveSSHError(
-                    code: "bad-connection", isUsage: true,
+                throw PQScoutError(
+                    code: "effective.bad-connection", kind: .usage,
                     reason: "--connection takes user=U,host=H,addr=A[,laddr=L,lport=P,rdomain=R], not \(spec)")
             }
             connection = parsed
@@ -97,26 +97,17 @@ public struct EffectiveSSHResult: Codable, Sendable, Hashable {
     public var postQuantumKex: Bool
 }
 
-/// Why the question cannot be answered; `isUsage` failures are bad requests (exit 64), the others unreadable
-/// inputs (exit 2).
-public struct EffectiveSSHError: Error, Sendable, Hashable, CustomStringConvertible {
-    public let code: String
-    public let isUsage: Bool
-    public let reason: String
-    public var description: String { reason }
-}
-
 /// The use case behind `pqscout effective`: walk the root, read installed software, evaluate one configuration.
 public enum EffectiveSSHUseCase {
     /// Evaluates the configuration for the request.
     ///
-    /// - Throws: `EffectiveSSHError` when the root cannot be walked or holds no such configuration file.
-    public static func run(_ request: EffectiveSSHRequest) throws(EffectiveSSHError) -> EffectiveSSHResult {
+    /// - Throws: `PQScoutError` when the root cannot be walked or holds no such configuration file.
+    public static func run(_ request: EffectiveSSHRequest) throws(PQScoutError) -> EffectiveSSHResult {
         let walk: WalkResult
         switch TreeWalker().walk(root: request.root) {
         case .success(let result): walk = result
         case .failure(let error):
-            throw EffectiveSSHError(code: "root-unreadable", isUsage: false, reason: "\(error)")
+            throw PQScoutError(code: "effective.root-unreadable", kind: .input, reason: "\(error)")
         }
         let tree = WalkedTree(files: walk.files, maxFileSize: WalkOptions.defaultMaxFileSize)
         let relative =
@@ -127,8 +118,8 @@ public enum EffectiveSSHUseCase {
         switch tree.read(path) {
         case .success(let read): bytes = read
         case .failure(let problem):
-            throw EffectiveSSHError(
-                code: "config-unreadable", isUsage: false,
+            throw PQScoutError(
+                code: "effective.config-unreadable", kind: .input,
                 reason: "cannot read \(relative) under \(request.root): \(problem.detail)")
         }
         let installed = InstalledSoftware.read(from: tree)

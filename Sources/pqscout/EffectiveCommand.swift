@@ -53,7 +53,7 @@ struct EffectiveSSHServerCommand: ParsableCommand {
     var connection: String?
 
     func run() throws {
-        try EffectiveOutput.print(format: options.format) { () throws(EffectiveSSHError) in
+        try EffectiveOutput.print(format: options.format) { () throws(PQScoutError) in
             try EffectiveSSHRequest.server(
                 root: options.root, connection: connection, configPath: options.config,
                 opensshVersion: options.opensshVersion)
@@ -87,15 +87,14 @@ struct EffectiveSSHClientCommand: ParsableCommand {
 /// Runs the use case and writes its result: stdout for the answer, stderr and an exit status for a failure.
 enum EffectiveOutput {
     static func print(
-        format: EffectiveFormat, _ request: () throws(EffectiveSSHError) -> EffectiveSSHRequest
+        format: EffectiveFormat, _ request: () throws(PQScoutError) -> EffectiveSSHRequest
     ) throws {
         do {
             let result = try EffectiveSSHUseCase.run(try request())
             let text = format == .json ? try EffectiveSSHUseCase.json(result) : EffectiveSSHUseCase.table(result)
-            FileHandle.standardOutput.write(Data(text.utf8))
-        } catch let error as EffectiveSSHError {
-            FileHandle.standardError.write(Data("pqscout: \(error.reason)\n".utf8))
-            throw ExitCode(error.isUsage ? 64 : 2)
+            Console.out(text)
+        } catch let error as PQScoutError {
+            throw Failure.exit(error)
         }
     }
 }

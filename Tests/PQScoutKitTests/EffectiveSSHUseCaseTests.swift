@@ -57,14 +57,14 @@ struct EffectiveSSHUseCaseTests {
 
     @Test("a bad connection is a usage error; a missing root an input error")
     func failures() {
-        #expect(throws: EffectiveSSHError.self) {
+        #expect(throws: PQScoutError.self) {
             try EffectiveSSHRequest.server(root: Self.webfarm, connection: "nobody")
         }
         do {
             _ = try EffectiveSSHUseCase.run(EffectiveSSHRequest.client(root: "/nonexistent-pqscout", host: "h"))
             Issue.record("expected a failure")
         } catch {
-            #expect(!error.isUsage)
+            #expect(error.kind == .input)
         }
     }
 }
