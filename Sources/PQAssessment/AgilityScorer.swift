@@ -196,7 +196,10 @@ public struct AgilityScorer: Sendable {
                 reason: "no package database was read in this scan, so the installed \(rule.package) is unknown")
         }
         let candidates = software.filter { Self.isPackage($0.name, of: rule.package) }
-        guard let best = candidates.max(by: { Self.version($0.version).lexicographicallyPrecedes(Self.version($1.version)) })
+        guard
+            let best = candidates.max(by: {
+                Self.version($0.version).lexicographicallyPrecedes(Self.version($1.version))
+            })
         else {
             return ScoreAdjustment(
                 dimension: "pq-capable-library", points: 0, evaluated: false,

@@ -37,11 +37,16 @@ public enum CoverageAnalyzer {
             let path = diagnostic.path.display
             if skippedReasons.contains(diagnostic.reason) {
                 skippedPaths.insert(path)
-                gaps.append(.init(kind: "file", subject: path, reason: "skipped (\(diagnostic.reason.rawValue)): \(diagnostic.detail)"))
+                gaps.append(
+                    .init(
+                        kind: "file", subject: path,
+                        reason: "skipped (\(diagnostic.reason.rawValue)): \(diagnostic.detail)"))
             } else {
                 unparsablePaths.insert(path)
                 gaps.append(
-                    .init(kind: "file", subject: path, reason: "not parsed (\(diagnostic.reason.rawValue)): \(diagnostic.detail)"))
+                    .init(
+                        kind: "file", subject: path,
+                        reason: "not parsed (\(diagnostic.reason.rawValue)): \(diagnostic.detail)"))
             }
         }
         var sources: [String: Int] = [:]

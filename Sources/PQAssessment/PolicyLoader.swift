@@ -70,7 +70,9 @@ public enum PolicyLoader {
             AssessmentError(code: "yaml.invalid", reason: "\(file): \(message)")
         }
         if let id = profile.defaultCategory, !categories.contains(id) {
-            throw bad("defaultCategory '\(id)' is not a category; valid choices: \(categories.sorted().joined(separator: ", "))")
+            throw bad(
+                "defaultCategory '\(id)' is not a category; valid choices: \(categories.sorted().joined(separator: ", "))"
+            )
         }
         for (source, id) in profile.categoryBySource where !categories.contains(id) {
             throw bad(
@@ -83,13 +85,15 @@ public enum PolicyLoader {
             for id in rule.categories ?? [] where !categories.contains(id) {
                 throw bad(
                     "rule \(rule.id) names category '\(id)'; valid choices: "
-                        + (categories.isEmpty ? "(the profile defines none)" : categories.sorted().joined(separator: ", ")))
+                        + (categories.isEmpty
+                            ? "(the profile defines none)" : categories.sorted().joined(separator: ", ")))
             }
             if rule.datesFromCategory && profile.categories.isEmpty {
                 throw bad("rule \(rule.id) takes its dates from the category, but the profile defines no categories")
             }
             if !rule.datesFromCategory && rule.deprecatedFrom == nil && rule.disallowedFrom == nil {
-                throw bad("rule \(rule.id) has no deprecatedFrom, disallowedFrom or datesFromCategory: it would never fire")
+                throw bad(
+                    "rule \(rule.id) has no deprecatedFrom, disallowedFrom or datesFromCategory: it would never fire")
             }
             if let deprecated = rule.deprecatedFrom, let disallowed = rule.disallowedFrom, disallowed < deprecated {
                 throw bad("rule \(rule.id) is disallowed (\(disallowed)) before it is deprecated (\(deprecated))")

@@ -65,7 +65,8 @@ public struct RiskPrioritizer: Sendable {
             tier = .classicallyBroken
             score = 60
             reasons.append(
-                "60: \(finding.canonical ?? finding.algorithm) is broken without a quantum computer (\(finding.usage.rawValue))")
+                "60: \(finding.canonical ?? finding.algorithm) is broken without a quantum computer (\(finding.usage.rawValue))"
+            )
             if finding.usage == .protocolVersion || finding.usage == .cipher {
                 score += 5
                 reasons.append("+5: protects data in transit today")

@@ -97,7 +97,8 @@ struct YAMLReader {
                 guard let fieldShape = fields[name] else {
                     throw fail(
                         keyNode,
-                        "unknown key '\(name)' in \(key); valid choices: \(fields.keys.sorted().joined(separator: ", "))")
+                        "unknown key '\(name)' in \(key); valid choices: \(fields.keys.sorted().joined(separator: ", "))"
+                    )
                 }
                 out[name] = try value(valueNode, fieldShape, key: name)
             }

@@ -105,9 +105,10 @@ public struct PolicyCategory: Codable, Sendable, Hashable {
     public var disallowedFrom: CalendarDay?
     public var source: String
 
-    public init(id: String, title: String, deprecatedFrom: CalendarDay? = nil, disallowedFrom: CalendarDay? = nil,
-        source: String)
-    {
+    public init(
+        id: String, title: String, deprecatedFrom: CalendarDay? = nil, disallowedFrom: CalendarDay? = nil,
+        source: String
+    ) {
         self.id = id
         self.title = title
         self.deprecatedFrom = deprecatedFrom

@@ -63,9 +63,10 @@ public struct AgilityScore: Codable, Sendable, Hashable {
     /// How many findings the system holds.
     public var findingCount: Int
 
-    public init(system: SystemRef, baseline: Int, score: Int, grade: String, adjustments: [ScoreAdjustment],
-        findingCount: Int)
-    {
+    public init(
+        system: SystemRef, baseline: Int, score: Int, grade: String, adjustments: [ScoreAdjustment],
+        findingCount: Int
+    ) {
         self.system = system
         self.baseline = baseline
         self.score = score

@@ -34,9 +34,10 @@ public struct AssessmentSummary: Codable, Sendable, Hashable {
     public var expiredWaivers: Int
     public var certificateOverruns: Int
 
-    public init(byState: [String: Int], byTier: [String: Int], waived: Int, expiredWaivers: Int,
-        certificateOverruns: Int)
-    {
+    public init(
+        byState: [String: Int], byTier: [String: Int], waived: Int, expiredWaivers: Int,
+        certificateOverruns: Int
+    ) {
         self.byState = byState
         self.byTier = byTier
         self.waived = waived
