@@ -102,10 +102,12 @@ struct AgilityScorerTests {
     @Test("pq-capable-library: +10 for OpenSSL 3.5, -10 for 3.0, not evaluated without a package database")
     func library() {
         let path = ScanPath("var/lib/dpkg/status")
-        let new = nginx([Self.group("X25519")], software: [Software(name: "libssl3t64", version: "3.5.1-1", sourcePath: path)])
+        let new = nginx(
+            [Self.group("X25519")], software: [Software(name: "libssl3t64", version: "3.5.1-1", sourcePath: path)])
         #expect(adjustment(new, "pq-capable-library")?.points == 10)
         let old = nginx(
-            [Self.group("X25519")], software: [Software(name: "libssl3", version: "3.0.15-1~deb12u1", sourcePath: path)])
+            [Self.group("X25519")], software: [Software(name: "libssl3", version: "3.0.15-1~deb12u1", sourcePath: path)]
+        )
         #expect(adjustment(old, "pq-capable-library")?.points == -10)
         let unknown = adjustment(nginx([Self.group("X25519")]), "pq-capable-library")
         #expect(unknown?.evaluated == false)
@@ -122,7 +124,8 @@ struct AgilityScorerTests {
     @Test("central-policy: +5 when settings come from crypto-policies, 0 for a per-file copy")
     func centralPolicy() {
         let central = Fixture.finding(
-            "X25519", usage: .keyExchange, source: "openssl-conf", path: "etc/crypto-policies/back-ends/opensslcnf.config")
+            "X25519", usage: .keyExchange, source: "openssl-conf",
+            path: "etc/crypto-policies/back-ends/opensslcnf.config")
         #expect(adjustment(nginx([central]), "central-policy")?.points == 5)
         #expect(adjustment(nginx([Self.group("X25519")]), "central-policy")?.points == 0)
     }
@@ -198,11 +201,14 @@ struct AgilityScorerTests {
     @Test("systems: config findings group by source, file and block; keys and certificates by directory")
     func systems() {
         let findings = [
-            Fixture.finding("X25519", usage: .group, source: "nginx", path: "etc/nginx/nginx.conf", context: "server a:443"),
-            Fixture.finding("X25519", usage: .group, source: "nginx", path: "etc/nginx/nginx.conf", context: "server b:443"),
+            Fixture.finding(
+                "X25519", usage: .group, source: "nginx", path: "etc/nginx/nginx.conf", context: "server a:443"),
+            Fixture.finding(
+                "X25519", usage: .group, source: "nginx", path: "etc/nginx/nginx.conf", context: "server b:443"),
             Fixture.finding("curve25519-sha256", usage: .keyExchange, source: "openssh", path: "etc/ssh/sshd_config"),
             Fixture.finding("RSA", usage: .publicKey, path: "etc/ssl/certs/a.pem", keyBits: 2048),
-            Fixture.finding("RSA", usage: .publicKey, source: "private-key", path: "etc/ssl/certs/a.key", keyBits: 2048),
+            Fixture.finding(
+                "RSA", usage: .publicKey, source: "private-key", path: "etc/ssl/certs/a.key", keyBits: 2048),
             Fixture.finding("ssh-ed25519", usage: .publicKey, source: "ssh-key", path: "etc/ssh/ssh_host_ed25519_key"),
         ]
         let groups = AssessedSystems.group(findings)

@@ -11,9 +11,11 @@ struct AssessorTests {
         Fixture.finding("RSA", usage: .publicKey, path: "etc/ssl/certs/www.pem", keyBits: 2048, asset: "www"),
         Fixture.finding("RSA-SHA1", usage: .signature, path: "etc/ssl/certs/legacy.crt"),
         Fixture.finding("ECDSA", usage: .publicKey, path: "etc/ssl/certs/api.pem", keyBits: 256, curve: "P-256"),
-        Fixture.finding("X25519MLKEM768", usage: .group, source: "nginx", path: "etc/nginx/nginx.conf", line: 12,
+        Fixture.finding(
+            "X25519MLKEM768", usage: .group, source: "nginx", path: "etc/nginx/nginx.conf", line: 12,
             context: "server www.example.org:443"),
-        Fixture.finding("X25519", usage: .group, source: "nginx", path: "etc/nginx/nginx.conf", line: 12,
+        Fixture.finding(
+            "X25519", usage: .group, source: "nginx", path: "etc/nginx/nginx.conf", line: 12,
             context: "server www.example.org:443"),
     ]
 

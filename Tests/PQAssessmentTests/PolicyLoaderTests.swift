@@ -82,11 +82,14 @@ struct PolicyLoaderTests {
     func otherErrors() {
         #expect(error(Self.custom.replacingOccurrences(of: "2028-01-01", with: "2028-13-01")).contains("p.yaml:13:"))
         #expect(error(Self.custom.replacingOccurrences(of: "binding: true\n", with: "")).contains("'binding'"))
-        #expect(error(Self.custom.replacingOccurrences(of: "    disallowedFrom: 2032-01-01\n", with: "")).contains(
-            "would never fire"))
+        #expect(
+            error(Self.custom.replacingOccurrences(of: "    disallowedFrom: 2032-01-01\n", with: "")).contains(
+                "would never fire"))
         #expect(error("id: [unclosed").contains("p.yaml: line"))
         #expect(error("").contains("empty"))
-        let categories = error(Self.custom.replacingOccurrences(of: "    source: ACME crypto standard v3 §4.2 ✅", with: "    categories: [web]\n    source: x"))
+        let categories = error(
+            Self.custom.replacingOccurrences(
+                of: "    source: ACME crypto standard v3 §4.2 ✅", with: "    categories: [web]\n    source: x"))
         #expect(categories.contains("names category 'web'"), "\(categories)")
     }
 

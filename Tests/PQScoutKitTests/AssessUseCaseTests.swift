@@ -9,7 +9,8 @@ struct AssessUseCaseTests {
 
     func scannedStore() throws -> String {
         let store = temporaryStore()
-        _ = try ScanUseCase().run(ScanRequest(roots: [Self.sample.appendingPathComponent("webfarm").path], storePath: store))
+        _ = try ScanUseCase().run(
+            ScanRequest(roots: [Self.sample.appendingPathComponent("webfarm").path], storePath: store))
         return store
     }
 

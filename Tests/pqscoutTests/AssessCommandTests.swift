@@ -27,7 +27,9 @@ struct AssessCommandTests {
             "assess", "--db", db, "--as-of", "2027-07-01", "--fail-on", "disallowed", "--waivers", waivers,
         ])
         #expect(expired.status == 1)
-        let vulnerable = try PQScoutBinary.run(["assess", "--db", db, "--as-of", "2020-01-01", "--fail-on", "vulnerable"])
+        let vulnerable = try PQScoutBinary.run([
+            "assess", "--db", db, "--as-of", "2020-01-01", "--fail-on", "vulnerable",
+        ])
         #expect(vulnerable.status == 1)
         let none = try PQScoutBinary.run(["assess", "--db", db, "--as-of", "2026-11-27"])
         #expect(none.status == 0)
