@@ -93,6 +93,20 @@ struct PolicyLoaderTests {
         #expect(categories.contains("names category 'web'"), "\(categories)")
     }
 
+    @Test("hostile YAML: deep nesting and a binary blob are refused with one error, never a crash")
+    func hostile() {
+        #expect(error("id: " + String(repeating: "[", count: 200_000)).contains("nested deeper than 64"))
+        #expect(error(String(repeating: " ", count: 200) + "id: x").contains("p.yaml:1:"))
+        let noise = String(decoding: (0..<4096).map { UInt8(truncatingIfNeeded: $0 &* 7919) }, as: UTF8.self)
+        #expect(!error(noise).isEmpty)
+        do {
+            _ = try PolicyLoader.waivers(yaml: "waivers: {" + String(repeating: "{", count: 1000), file: "w.yaml")
+            Issue.record("deep waivers accepted")
+        } catch {
+            #expect(error.code == "yaml.too-deep")
+        }
+    }
+
     static let waivers = """
         waivers:
           - id: legacy-intranet
