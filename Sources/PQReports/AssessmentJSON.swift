@@ -11,6 +11,13 @@ public enum AssessmentJSON {
         return String(decoding: try encoder.encode(result), as: UTF8.self) + "\n"
     }
 
+    /// The `--explain SYSTEM --format json` form: the explained scores, each with every adjustment.
+    public static func render(_ scores: [AgilityScore]) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(scores), as: UTF8.self) + "\n"
+    }
+
     /// Reads a document back.
     public static func parse(_ data: Data) throws -> AssessmentResult {
         let decoder = JSONDecoder()

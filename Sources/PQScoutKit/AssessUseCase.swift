@@ -108,6 +108,18 @@ public enum AssessUseCase {
         return AssessOutcome(result: result, explained: explained, assessmentID: assessmentID)
     }
 
+    /// The newest stored assessment of a scan (the latest complete scan by default), for reports and plans.
+    /// - Returns: nil when the scan was never assessed (under `profile`, when given).
+    public static func latest(storePath: String, scanID: Int64? = nil, profile: String? = nil) throws
+        -> StoredAssessment?
+    {
+        let store = try StoreAccess.open(storePath, create: false)
+        return try StoreAccess.perform(storePath) {
+            let id = try InventoryUseCase.resolveScanID(scanID, store: store, storePath: storePath)
+            return try store.latestAssessment(scanID: id, profile: profile)
+        }
+    }
+
     /// The systems `--explain` names: an exact id, else the ids ending in it or whose path equals it.
     static func systems(matching wanted: String, in result: AssessmentResult) throws -> [AgilityScore] {
         if wanted == "scan" { return [result.overall] }

@@ -15,6 +15,14 @@ extension Presentation {
         AssessmentText.render(result, width: width)
     }
 
+    public static func agilityJSON(_ scores: [AgilityScore]) throws -> String {
+        do {
+            return try AssessmentJSON.render(scores)
+        } catch {
+            throw PQScoutError(code: "output.json", kind: .input, reason: "cannot write JSON: \(error)")
+        }
+    }
+
     public static func agilityExplanation(_ scores: [AgilityScore]) -> String {
         scores.map(AssessmentText.explain).joined(separator: "\n")
     }

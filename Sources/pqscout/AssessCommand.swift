@@ -65,7 +65,8 @@ struct AssessCommand: ParsableCommand {
             switch (format, explain) {
             case (.json, nil): Console.out(try Presentation.assessmentJSON(outcome.result))
             case (.table, nil): Console.out(Presentation.assessmentTable(outcome.result, width: Console.width))
-            case (_, .some): Console.out(Presentation.agilityExplanation(outcome.explained))
+            case (.json, .some): Console.out(try Presentation.agilityJSON(outcome.explained))
+            case (.table, .some): Console.out(Presentation.agilityExplanation(outcome.explained))
             }
             if let gate = outcome.result.gate, gate.met {
                 Console.error("pqscout: --fail-on \(gate.threshold.rawValue) met by \(gate.findings.count) finding(s)")

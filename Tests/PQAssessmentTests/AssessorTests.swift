@@ -128,6 +128,41 @@ struct AssessorTests {
         #expect(result.overall.adjustments.first?.reason.contains("not a clean bill") == true)
     }
 
+    @Test("an sshd offering mlkem768x25519 on OpenSSH 9.9 scores every dimension and clamps at 100 (A)")
+    func sshdEndToEnd() throws {
+        let path = "etc/ssh/sshd_config"
+        let findings = [
+            Fixture.finding("mlkem768x25519-sha256", usage: .keyExchange, source: "openssh", path: path, line: 4),
+            Fixture.finding("curve25519-sha256", usage: .keyExchange, source: "openssh", path: path, line: 4),
+            Fixture.finding("aes256-gcm@openssh.com", usage: .cipher, source: "openssh", path: path, line: 5),
+            Fixture.finding("SSH-2", usage: .protocolVersion, source: "openssh", path: path, origin: .default),
+        ]
+        let input = AssessmentInput(
+            scan: Fixture.scan(), findings: findings,
+            software: [
+                Software(name: "openssh-server", version: "1:9.9p1-1", sourcePath: ScanPath("var/lib/dpkg/status"))
+            ],
+            scannerIDs: ["openssh"])
+        let result = try Assessor.assess(
+            input,
+            options: AssessmentOptions(profile: PolicyProfile.bundled("nist-ir-8547"), asOf: Fixture.day("2031-01-01")))
+        let sshd = try #require(result.systems.first)
+        #expect(sshd.system.id == "openssh:etc/ssh/sshd_config")
+        let points = Dictionary(sshd.adjustments.map { ($0.dimension, $0.points) }) { $0 + $1 }
+        #expect(points["configured-choice"] == 10)
+        #expect(points["negotiation-options"] == 10)
+        #expect(points["hybrid-pq-offered"] == 20)
+        #expect(points["protocol-floor"] == 10)
+        #expect(points["pq-capable-library"] == 10)
+        #expect(sshd.score == 100)
+        #expect(sshd.grade == "A")
+        #expect(!result.coverage.gaps.contains { $0.subject == "openssh" })
+        let kex = try #require(result.findings.first)
+        #expect(kex.finding.algorithm == "curve25519-sha256")
+        #expect(kex.risk.tier == .harvestNowDecryptLater)
+        #expect(kex.verdict.state == .due)
+    }
+
     @Test("a result round-trips through JSON")
     func codable() throws {
         let result = try assess(asOf: "2031-01-01", waivers: [Self.legacyWaiver], failOn: .deprecated)

@@ -34,6 +34,10 @@ struct AssessUseCaseTests {
         #expect(result.systems.map(\.system.id).contains("store:etc/ssl/certs"))
         let again = try AssessUseCase.run(AssessRequest(storePath: store, asOf: CalendarDay("2031-01-01")))
         #expect(again.assessmentID.map { $0 > (outcome.assessmentID ?? 0) } == true)
+        let stored = try AssessUseCase.latest(storePath: store)
+        #expect(stored?.id == again.assessmentID)
+        #expect(stored?.result == again.result)
+        #expect(try AssessUseCase.latest(storePath: store, profile: "cnsa-2.0") == nil)
     }
 
     @Test("the sample waivers are honoured before they expire and reported after")

@@ -99,5 +99,12 @@ struct AssessCommandTests {
         let text = String(decoding: explain.stdout, as: UTF8.self)
         #expect(text.contains("System store:etc/ssl/certs"))
         #expect(text.contains("pq-ready-material"))
+        let explainJSON = try PQScoutBinary.run([
+            "assess", "--db", db, "--explain", "etc/ssl/certs", "--format", "json",
+        ])
+        #expect(explainJSON.status == 0)
+        let scores = try #require(try JSONSerialization.jsonObject(with: explainJSON.stdout) as? [[String: Any]])
+        #expect(scores.count == 1)
+        #expect((scores.first?["adjustments"] as? [[String: Any]])?.isEmpty == false)
     }
 }
