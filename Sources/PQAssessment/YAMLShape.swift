@@ -25,6 +25,9 @@ indirect enum YAMLShape: Sendable {
 struct YAMLReader {
     let file: String
     let text: String
+    /// When set, every mapping read through an `.object` shape also gets this key holding its 1-based line, so a
+    /// later semantic check (a claimed default missing from the supported list) can still name the line.
+    var lineKey: String? = nil
 
     /// Deepest nesting accepted. The schemas need 5 levels; a hostile file of a million `[` would otherwise
     /// recurse the composer off the stack.
@@ -114,6 +117,7 @@ struct YAMLReader {
             for name in required where out[name] == nil {
                 throw fail(node, "\(key) lacks the required key '\(name)'")
             }
+            if let lineKey, let line = node.mark?.line { out[lineKey] = line }
             return out
         case .map(let element):
             guard let mapping = node.mapping else { throw fail(node, "'\(key)' must be a mapping of keys to values") }

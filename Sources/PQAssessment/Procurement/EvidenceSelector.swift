@@ -1,0 +1,47 @@
+import Foundation
+import PQModel
+
+/// Chooses which findings of an evidence scan speak to a claim about one protocol or use.
+///
+/// Generic on purpose: a finding is chosen by its `source` (the scanner family) or by its path, never by anything a
+/// particular scanner does, so a scanner added later (TLS servers, mail, VPN) is matched as soon as its source is
+/// listed here, and any file is matched when the claim names its path under `evidence`.
+public enum EvidenceSelector {
+    /// Finding sources that configure each protocol. A source containing `tls` also counts for the TLS server.
+    public static let sourcesByProtocol: [ClaimedProtocol: Set<String>] = [
+        .tlsServer: ["nginx", "apache", "haproxy", "openssl-conf", "java-security", "postfix", "dovecot", "exim"],
+        .tlsClient: ["openssl-conf", "java-security"],
+        .ssh: ["openssh", "ssh-key", "ssh-certificate"],
+        .ipsec: ["strongswan", "libreswan", "openvpn", "wireguard"],
+    ]
+
+    /// Path patterns used for a signing claim that names no `evidence`: where appliance images keep signers.
+    public static let defaultPaths: [ClaimedProtocol: [String]] = [
+        .firmwareSigning: ["fw/*", "firmware/*", "*/fw/*", "*/firmware/*"],
+        .codeSigning: ["codesign/*", "code-signing/*", "*/codesign/*", "*/code-signing/*"],
+    ]
+
+    /// True when `path` matches a pattern: fnmatch(3) without `FNM_PATHNAME`, so `*` also crosses `/`; a pattern
+    /// without wildcards matches that file or anything under that folder.
+    public static func path(_ path: String, matches pattern: String) -> Bool {
+        if !pattern.contains(where: { "*?[".contains($0) }) {
+            let folder = pattern.hasSuffix("/") ? pattern : pattern + "/"
+            return path == pattern || path.hasPrefix(folder)
+        }
+        return fnmatch(pattern, path, 0) == 0
+    }
+
+    /// The findings about `claim`'s protocol: under its `evidence` patterns when it names any, else by source (or,
+    /// for signing, under `defaultPaths`).
+    public static func findings(for claim: ProtocolClaim, in findings: [Finding]) -> [Finding] {
+        let patterns = claim.evidence.isEmpty ? (defaultPaths[claim.protocol] ?? []) : claim.evidence
+        if !patterns.isEmpty {
+            return findings.filter { finding in patterns.contains { path(finding.path.display, matches: $0) } }
+        }
+        let sources = sourcesByProtocol[claim.protocol] ?? []
+        return findings.filter { finding in
+            sources.contains(finding.source.rawValue)
+                || (claim.protocol == .tlsServer && finding.source.rawValue.contains("tls"))
+        }
+    }
+}

@@ -1,0 +1,144 @@
+/// How a vendor fares on one procurement requirement (Docs/procurement.md).
+public enum RequirementVerdict: String, Codable, Sendable, CaseIterable {
+    /// The claim (and the evidence, where given) satisfies the requirement.
+    case meets
+    /// The requirement is not met today; the check says by when it must be and what the vendor promises.
+    case gap
+    /// Neither the claims nor the evidence say either way.
+    case unverifiable
+}
+
+/// One requirement of the procurement checklist, judged for one vendor (and one protocol, where it is per use).
+public struct RequirementCheck: Codable, Sendable, Hashable {
+    /// The checklist item: `algorithms-configurable`, `hybrid-ml-kem`, `pq-signature-path`, `no-broken-crypto`,
+    /// `defaults-within-profile`, `cbom-delivered`.
+    public var requirement: String
+    /// The protocol the verdict is about; nil for product-wide requirements.
+    public var `protocol`: ClaimedProtocol?
+    public var verdict: RequirementVerdict
+    /// The day the requirement must be met by under the profile (and the acquisition gate); nil when undated.
+    public var mustMeetBy: CalendarDay?
+    /// The day the vendor promises to meet it; nil when it names none.
+    public var vendorPromise: CalendarDay?
+    /// For a gap: true when the promise falls on or before `mustMeetBy`; nil when either date is missing.
+    public var promiseInTime: Bool?
+    /// One sentence: why this verdict.
+    public var explanation: String
+    /// Where the deadline and the requirement come from, with the standards.md verification mark.
+    public var source: String
+    /// Evidence lines that bear the verdict out (`etc/ssh/sshd_config:12 sets KexAlgorithms ...`).
+    public var evidence: [String]
+
+    public init(
+        requirement: String, protocol: ClaimedProtocol? = nil, verdict: RequirementVerdict,
+        mustMeetBy: CalendarDay? = nil, vendorPromise: CalendarDay? = nil, promiseInTime: Bool? = nil,
+        explanation: String, source: String, evidence: [String] = []
+    ) {
+        self.requirement = requirement
+        self.protocol = `protocol`
+        self.verdict = verdict
+        self.mustMeetBy = mustMeetBy
+        self.vendorPromise = vendorPromise
+        self.promiseInTime = promiseInTime
+        self.explanation = explanation
+        self.source = source
+        self.evidence = evidence
+    }
+
+    /// `requirement` or `requirement (protocol)`: the row key of a comparison.
+    public var key: String { self.protocol.map { "\(requirement) (\($0.rawValue))" } ?? requirement }
+}
+
+/// What kind of disagreement between a claim and the shipped evidence.
+public enum ContradictionKind: String, Codable, Sendable, CaseIterable {
+    /// An algorithm claimed on by default is not among the algorithms the evidence puts in force for that use.
+    case defaultNotInForce = "default-not-in-force"
+    /// Hybrid key exchange is claimed, but no hybrid is in force in the evidence for that use.
+    case hybridNotOffered = "hybrid-not-offered"
+    /// A post-quantum signing path is claimed, but the signing certificate or key in the evidence is classical.
+    case classicalSigningKey = "classical-signing-key"
+    /// The evidence puts in force an algorithm of a kind the claim lists, but the claim does not name it.
+    case unclaimedAlgorithm = "unclaimed-algorithm"
+    /// The evidence puts in force a classically broken algorithm the claim does not name.
+    case brokenInForce = "broken-in-force"
+}
+
+/// One claim the evidence contradicts, with its proof.
+public struct Contradiction: Codable, Sendable, Hashable {
+    public var kind: ContradictionKind
+    public var `protocol`: ClaimedProtocol
+    /// What the vendor claims, in words: "claims X25519MLKEM768 on by default".
+    public var claim: String
+    /// What the evidence shows, citing the file and line: "`etc/nginx/nginx.conf:41` sets `ssl_ecdh_curve prime256v1`".
+    public var proof: String
+    /// Evidence file (relative to the evidence root) and line the proof cites.
+    public var path: String
+    public var line: Int?
+
+    public init(
+        kind: ContradictionKind, protocol: ClaimedProtocol, claim: String, proof: String, path: String, line: Int?
+    ) {
+        self.kind = kind
+        self.protocol = `protocol`
+        self.claim = claim
+        self.proof = proof
+        self.path = path
+        self.line = line
+    }
+
+    /// "claims ...; proof": the sentence reports print.
+    public var sentence: String { "\(claim); \(proof)" }
+}
+
+/// One vendor's claims judged against a profile's deadlines, the procurement checklist and (optionally) evidence.
+public struct VendorAssessment: Codable, Sendable, Hashable {
+    public var claims: VendorClaims
+    public var profile: String
+    /// The category judged under (`--category`, else the claims' own), if the profile has categories.
+    public var category: String?
+    public var asOf: CalendarDay
+    public var checks: [RequirementCheck]
+    /// Empty when no evidence was given (see `evidence`).
+    public var contradictions: [Contradiction]
+    /// What evidence was examined, in words ("scan 3 of /tmp/appliance: 14 findings"); nil when none.
+    public var evidence: String?
+
+    public init(
+        claims: VendorClaims, profile: String, category: String?, asOf: CalendarDay, checks: [RequirementCheck],
+        contradictions: [Contradiction] = [], evidence: String? = nil
+    ) {
+        self.claims = claims
+        self.profile = profile
+        self.category = category
+        self.asOf = asOf
+        self.checks = checks
+        self.contradictions = contradictions
+        self.evidence = evidence
+    }
+
+    /// Number of checks with this verdict.
+    public func count(_ verdict: RequirementVerdict) -> Int { checks.filter { $0.verdict == verdict }.count }
+}
+
+/// Several vendors side by side, for a tender: one row per requirement, one column per vendor.
+public struct VendorComparison: Codable, Sendable, Hashable {
+    public var vendors: [VendorAssessment]
+    /// Row keys (`RequirementCheck.key`), in checklist order, each once.
+    public var rows: [String]
+
+    public init(vendors: [VendorAssessment]) {
+        self.vendors = vendors
+        var seen = Set<String>()
+        var rows: [String] = []
+        for vendor in vendors {
+            for check in vendor.checks where seen.insert(check.key).inserted { rows.append(check.key) }
+        }
+        self.rows = rows
+    }
+
+    /// The check of one vendor for one row, or nil when the vendor has no such row (protocol not claimed).
+    public func cell(row: String, vendor: Int) -> RequirementCheck? {
+        guard vendors.indices.contains(vendor) else { return nil }
+        return vendors[vendor].checks.first { $0.key == row }
+    }
+}
