@@ -1,0 +1,110 @@
+#!/usr/bin/env python3
+"""Rebuild sample-inventories/vendors/evidence: two appliances' shipped configuration and firmware signers.
+
+`edgegate/` is what Northwind Networks ships with EdgeGate 4.2 (northwind-edgegate.claims.yaml, honest);
+`boxwall/` is what Boxwall Security ships with SecureBox 5.1 (boxwall-securebox.claims.yaml, whose claims the
+evidence contradicts). Only configuration files and certificates are written: no private key is kept, the signing
+keys live in memory while this script runs. Rerunning makes new certificates (new keys and signatures), but the
+algorithms, sizes, paths and lines stay the same, which is what the tests check.
+
+Needs Python `cryptography` >= 48 (ML-DSA). The ML-DSA certificate is built with the DER helpers of the X.509 test
+fixtures (make-fixtures.py), since `cryptography`'s CertificateBuilder will not sign with ML-DSA.
+Run from the repository root:  python3 sample-inventories/vendors/make-vendors.py
+"""
+import datetime
+import importlib.util
+import os
+import shutil
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import mldsa, rsa
+from cryptography.x509.oid import NameOID
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TREE = os.path.join(HERE, "evidence")
+spec = importlib.util.spec_from_file_location(
+    "fixtures",
+    os.path.join(HERE, "..", "..", "Tests", "PQScannersTests", "Fixtures", "x509", "make-fixtures.py"))
+fx = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(fx)
+
+START = datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)
+
+
+def put(relative, data):
+    path = os.path.join(TREE, relative)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "wb") as f:
+        f.write(data.encode() if isinstance(data, str) else data)
+
+
+EDGEGATE_SSHD = """\
+# EdgeGate 4.2 appliance: sshd configuration as shipped (sample for PQScout).
+Port 22
+PermitRootLogin no
+PasswordAuthentication no
+KexAlgorithms mlkem768x25519-sha256,curve25519-sha256
+HostKeyAlgorithms ssh-ed25519,rsa-sha2-512
+Ciphers aes256-gcm@openssh.com,chacha20-poly1305@openssh.com
+MACs hmac-sha2-512-etm@openssh.com
+"""
+
+BOXWALL_SSHD = """\
+# SecureBox 5.1 appliance: sshd configuration as shipped (sample for PQScout).
+Port 22
+PermitRootLogin prohibit-password
+PasswordAuthentication no
+KexAlgorithms curve25519-sha256,ecdh-sha2-nistp256
+HostKeyAlgorithms ssh-ed25519,ssh-rsa
+Ciphers aes256-gcm@openssh.com,chacha20-poly1305@openssh.com
+MACs hmac-sha2-512-etm@openssh.com
+"""
+
+# The TLS front end. Line 41 sets the curve list; a TLS configuration scanner reads it (the proof in Docs).
+BOXWALL_NGINX = (
+    "# SecureBox 5.1 management UI (sample for PQScout).\n"
+    + "".join(f"# reserved line {n}\n" for n in range(2, 35))
+    + "http {\n"
+    + "    server {\n"
+    + "        listen 443 ssl;\n"
+    + "        ssl_certificate     /etc/securebox/ui.pem;\n"
+    + "        ssl_certificate_key /etc/securebox/ui.key;\n"
+    + "        ssl_protocols TLSv1.2 TLSv1.3;\n"
+    + "        ssl_ecdh_curve prime256v1;\n"
+    + "    }\n"
+    + "}\n"
+)
+
+
+def rsa_signer(cn, org):
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn), x509.NameAttribute(NameOID.ORGANIZATION_NAME, org)])
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(0x7001).not_valid_before(START).not_valid_after(START + datetime.timedelta(days=3650))
+            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+            .add_extension(x509.KeyUsage(True, False, False, False, False, False, False, False, False), critical=True)
+            .sign(key, hashes.SHA256()))
+    return cert.public_bytes(serialization.Encoding.PEM)
+
+
+def mldsa_signer(cn, org):
+    key = mldsa.MLDSA87PrivateKey.generate()
+    spki = fx.spki_of(key.public_key())
+    name = fx.utf8_name(cn, org)
+    der = fx.hand_cert(name, name, spki, "2.16.840.1.101.3.4.3.19", key.sign, 0x7002, False, fx.key_id(spki),
+                       fx.key_id(spki))
+    return fx.pem("CERTIFICATE", der)
+
+
+def main():
+    shutil.rmtree(TREE, ignore_errors=True)
+    put("edgegate/etc/ssh/sshd_config", EDGEGATE_SSHD)
+    put("edgegate/fw/signer.pem", mldsa_signer("EdgeGate Firmware Signing ML-DSA-87", "Northwind Networks"))
+    put("boxwall/etc/ssh/sshd_config", BOXWALL_SSHD)
+    put("boxwall/etc/nginx/nginx.conf", BOXWALL_NGINX)
+    put("boxwall/fw/signer.pem", rsa_signer("SecureBox Firmware Signing", "Boxwall Security"))
+
+
+if __name__ == "__main__":
+    main()
