@@ -24,16 +24,19 @@ public struct RequirementCheck: Codable, Sendable, Hashable {
     public var promiseInTime: Bool?
     /// One sentence: why this verdict.
     public var explanation: String
-    /// Where the deadline and the requirement come from, with the standards.md verification mark.
+    /// Where the requirement comes from, with the standards.md verification mark.
     public var source: String
+    /// Where `mustMeetBy` comes from (the profile rule and category, or the acquisition gate); nil when undated.
+    public var deadlineSource: String?
     /// Evidence lines that bear the verdict out (`etc/ssh/sshd_config:12 sets KexAlgorithms ...`).
     public var evidence: [String]
 
     public init(
         requirement: String, protocol: ClaimedProtocol? = nil, verdict: RequirementVerdict,
         mustMeetBy: CalendarDay? = nil, vendorPromise: CalendarDay? = nil, promiseInTime: Bool? = nil,
-        explanation: String, source: String, evidence: [String] = []
+        explanation: String, source: String, deadlineSource: String? = nil, evidence: [String] = []
     ) {
+        self.deadlineSource = deadlineSource
         self.requirement = requirement
         self.protocol = `protocol`
         self.verdict = verdict

@@ -13,7 +13,7 @@ struct PQScoutCommand: ParsableCommand {
         version: PQScoutVersion.string,
         subcommands: [
             ScanCommand.self, ScansCommand.self, InventoryCommand.self, AssessCommand.self, EffectiveCommand.self,
-            CatalogCommand.self,
+            CatalogCommand.self, VendorCommand.self,
         ]
     )
 }

@@ -48,6 +48,7 @@ KexAlgorithms mlkem768x25519-sha256,curve25519-sha256
 HostKeyAlgorithms ssh-ed25519,rsa-sha2-512
 Ciphers aes256-gcm@openssh.com,chacha20-poly1305@openssh.com
 MACs hmac-sha2-512-etm@openssh.com
+RequiredRSASize 3072
 """
 
 BOXWALL_SSHD = """\
@@ -97,8 +98,22 @@ def mldsa_signer(cn, org):
     return fx.pem("CERTIFICATE", der)
 
 
+# The appliances' package databases name the OpenSSH they ship, so the scanner judges sshd_config by that version.
+DPKG = """\
+Package: openssh-server
+Status: install ok installed
+Architecture: amd64
+Source: openssh
+Version: 1:{version}-1
+Description: secure shell (SSH) server (sample package entry)
+
+"""
+
+
 def main():
     shutil.rmtree(TREE, ignore_errors=True)
+    put("edgegate/var/lib/dpkg/status", DPKG.format(version="10.0p1"))
+    put("boxwall/var/lib/dpkg/status", DPKG.format(version="9.9p1"))
     put("edgegate/etc/ssh/sshd_config", EDGEGATE_SSHD)
     put("edgegate/fw/signer.pem", mldsa_signer("EdgeGate Firmware Signing ML-DSA-87", "Northwind Networks"))
     put("boxwall/etc/ssh/sshd_config", BOXWALL_SSHD)

@@ -63,7 +63,13 @@ public enum ClaimsLoader {
     {
         var reader = YAMLReader(file: file, text: text)
         reader.lineKey = lineKey
-        let value = try reader.read(shape(catalog: catalog))
+        var value = try reader.read(shape(catalog: catalog))
+        // `protocols` is read as an object for its key check; its own line key is not a protocol.
+        if var root = value as? [String: Any], var protocols = root["protocols"] as? [String: Any] {
+            protocols[lineKey] = nil
+            root["protocols"] = protocols
+            value = root
+        }
         let decoded = try YAMLReader.decode(File.self, from: value, file: file)
         var protocols: [ProtocolClaim] = []
         for (key, claim) in decoded.protocols {

@@ -21,7 +21,11 @@ public struct ContradictionFinder: Sendable {
             let found = EvidenceSelector.findings(for: claim, in: evidence).filter(\.effective)
             out += contradictions(claim, evidence: found)
         }
-        return out
+        let kinds = ContradictionKind.allCases
+        return out.sorted {
+            ($0.protocol, kinds.firstIndex(of: $0.kind) ?? 0, $0.path, $0.line ?? 0)
+                < ($1.protocol, kinds.firstIndex(of: $1.kind) ?? 0, $1.path, $1.line ?? 0)
+        }
     }
 
     /// The contradictions of one protocol claim, given the in-force findings chosen for it.
@@ -32,7 +36,13 @@ public struct ContradictionFinder: Sendable {
         let defaults = claim.defaults.map { ClaimedAlgorithm($0, catalog: catalog) }
         let named = (claim.supported + claim.defaults).map { ClaimedAlgorithm($0, catalog: catalog) }
         let namedKeys = Set(named.map(\.key))
-        func ofJob(_ job: AlgorithmJob) -> [Finding] { evidence.filter { AlgorithmJob(usage: $0.usage) == job } }
+        // What the vendor wrote speaks louder than the software's defaults: where a job has explicit settings, only
+        // they are compared (a default list for an unused mechanism, like GSSAPI key exchange, proves nothing).
+        func ofJob(_ job: AlgorithmJob) -> [Finding] {
+            let all = evidence.filter { AlgorithmJob(usage: $0.usage) == job }
+            let written = all.filter { $0.origin == .file }
+            return written.isEmpty ? all : written
+        }
 
         // Defaults that the evidence does not put in force, for the jobs a configuration list decides.
         if !claim.protocol.isSigning {
@@ -96,7 +106,8 @@ public struct ContradictionFinder: Sendable {
                         path: finding.path.display, line: finding.line))
                 continue
             }
-            guard let job = AlgorithmJob(usage: finding.usage), [.keyExchange, .cipher, .mac].contains(job),
+            guard finding.origin == .file, let job = AlgorithmJob(usage: finding.usage),
+                [.keyExchange, .cipher, .mac].contains(job),
                 claimedJobs.contains(job), reported.insert(id).inserted
             else { continue }
             let listed = named.filter { $0.job == job }.map(\.name)
@@ -114,7 +125,7 @@ public struct ContradictionFinder: Sendable {
 
     func key(of finding: Finding) -> String { Catalog.normalise(finding.canonical ?? finding.algorithm) }
 
-    func label(_ finding: Finding) -> String { finding.canonical ?? finding.algorithm }
+    func label(_ finding: Finding) -> String { describe(finding) }
 
     func isPQKeyExchange(_ finding: Finding) -> Bool {
         finding.quantumStatus == .hybrid || finding.quantumStatus == .resistant
@@ -152,7 +163,7 @@ public struct ContradictionFinder: Sendable {
         let value = Self.unique(siblings.map(\.algorithm)).joined(separator: separator)
         let context = finding.context.map { " in `\($0)`" } ?? ""
         if finding.origin == .default {
-            return "`\(finding.path.display)` leaves `\(finding.setting)` at its default `\(value)`\(context)"
+            return "`\(finding.path.display)` leaves `\(finding.setting)` unset, so its default `\(value)` is in force\(context)"
         }
         guard let line = finding.line else {
             return "`\(finding.path.display)` holds \(describe(finding)) (\(finding.setting))"

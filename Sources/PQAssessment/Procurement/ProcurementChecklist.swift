@@ -129,7 +129,8 @@ public struct ProcurementChecklist: Sendable {
                 RequirementCheck(
                     requirement: Self.signing.id, verdict: .unverifiable,
                     mustMeetBy: pqDeadline(for: .firmwareSigning).day,
-                    explanation: "the claims say nothing about code or firmware signing", source: Self.signing.source))
+                    explanation: "the claims say nothing about code or firmware signing", source: Self.signing.source,
+                    deadlineSource: pqDeadline(for: .firmwareSigning).source))
         }
         for claim in signers { checks.append(signing(claim, evidence: evidence?[claim.protocol])) }
         for claim in claims.protocols { checks.append(noBroken(claim, evidence: evidence?[claim.protocol])) }
@@ -158,7 +159,7 @@ public struct ProcurementChecklist: Sendable {
         return RequirementCheck(
             requirement: item.id, protocol: claim?.protocol, verdict: .gap, mustMeetBy: deadline.day,
             vendorPromise: promise, promiseInTime: inTime, explanation: text,
-            source: item.source + " | deadline: " + deadline.source, evidence: evidence)
+            source: item.source, deadlineSource: deadline.day == nil ? nil : deadline.source, evidence: evidence)
     }
 
     func configurable(_ claim: ProtocolClaim) -> RequirementCheck {
@@ -178,7 +179,7 @@ public struct ProcurementChecklist: Sendable {
                 requirement: item.id, protocol: claim.protocol, verdict: .unverifiable,
                 mustMeetBy: pqDeadline(for: claim.protocol).day,
                 explanation: "the claims do not say whether the \(claim.protocol.rawValue) algorithms are configurable",
-                source: item.source)
+                source: item.source, deadlineSource: pqDeadline(for: claim.protocol).source)
         }
     }
 
@@ -213,7 +214,7 @@ public struct ProcurementChecklist: Sendable {
                 requirement: item.id, protocol: claim.protocol, verdict: .unverifiable, mustMeetBy: deadline.day,
                 vendorPromise: claim.pqShipsOn,
                 explanation: "the claims name no \(name) key exchange and do not say whether hybrid is offered",
-                source: item.source)
+                source: item.source, deadlineSource: deadline.source)
         }
         return gap(
             item, claim, "\(name) offers no ML-KEM key exchange today", deadline: deadline, promise: claim.pqShipsOn)
@@ -244,7 +245,8 @@ public struct ProcurementChecklist: Sendable {
             return RequirementCheck(
                 requirement: item.id, protocol: claim.protocol, verdict: .unverifiable, mustMeetBy: deadline.day,
                 vendorPromise: claim.pqShipsOn,
-                explanation: "the claims name no \(claim.protocol.rawValue) algorithm", source: item.source)
+                explanation: "the claims name no \(claim.protocol.rawValue) algorithm", source: item.source,
+                deadlineSource: deadline.source)
         }
         return gap(
             item, claim, "\(claim.protocol.rawValue) supports no ML-DSA, LMS or XMSS signature", deadline: deadline,
@@ -261,14 +263,27 @@ public struct ProcurementChecklist: Sendable {
             "\($0.path.display)\($0.line.map { ":\($0)" } ?? "") \($0.setting) \($0.algorithm)"
         }
         if !broken.isEmpty || !shipped.isEmpty {
-            let names = Set(broken.map(\.display) + shipped.map { $0.canonical ?? $0.algorithm }).sorted()
-            let dates = names.compactMap { brokenSince($0, protocol: claim.protocol) }
+            let names = Set(broken.map(\.display) + shipped.map(ContradictionFinder(catalog: catalog).describe)).sorted()
+            let subjects =
+                broken.map { subject($0, protocol: claim.protocol) }
+                + shipped.map { finding in
+                    var subject = subject(
+                        ClaimedAlgorithm(finding.canonical ?? finding.algorithm, catalog: catalog),
+                        protocol: claim.protocol)
+                    subject.quantumStatus = finding.quantumStatus
+                    return subject
+                }
+            let verdicts = subjects.compactMap { evaluator(for: claim.protocol)?.evaluate($0, asOf: asOf) }
+            let since = verdicts.compactMap { $0.since ?? $0.deadline }.min()
             let text =
                 broken.isEmpty
                 ? "the evidence puts \(names.joined(separator: ", ")) in force for \(claim.protocol.rawValue)"
                 : "\(claim.protocol.rawValue) supports \(names.joined(separator: ", "))"
+            let rule = verdicts.first(where: { ($0.since ?? $0.deadline) == since })
             return gap(
-                item, claim, text, deadline: (dates.min(), Self.noBroken.source), promise: nil, evidence: cited)
+                item, claim, text,
+                deadline: (since, rule.map { "\($0.rule ?? $0.profile): \($0.source)" } ?? profile.document),
+                promise: nil, evidence: cited)
         }
         if named.isEmpty && (evidence ?? []).isEmpty {
             return RequirementCheck(
@@ -282,13 +297,6 @@ public struct ProcurementChecklist: Sendable {
                 ? "the evidence puts nothing classically broken in force for \(claim.protocol.rawValue)"
                 : "none of the \(named.count) algorithms named for \(claim.protocol.rawValue) is classically broken",
             source: item.source)
-    }
-
-    /// The day the profile disallowed a broken algorithm (its `classically-broken` rule), if it says.
-    func brokenSince(_ name: String, protocol: ClaimedProtocol) -> CalendarDay? {
-        guard let evaluator = evaluator(for: `protocol`) else { return nil }
-        let verdict = evaluator.evaluate(subject(ClaimedAlgorithm(name, catalog: catalog), protocol: `protocol`), asOf: asOf)
-        return verdict.since ?? verdict.deadline
     }
 
     func subject(_ algorithm: ClaimedAlgorithm, protocol: ClaimedProtocol) -> PolicyEvaluator.Subject {
@@ -353,6 +361,7 @@ public struct ProcurementChecklist: Sendable {
         }
         return RequirementCheck(
             requirement: item.id, verdict: .unverifiable, mustMeetBy: gate?.day,
-            explanation: "the claims do not say whether a CBOM is delivered", source: item.source)
+            explanation: "the claims do not say whether a CBOM is delivered", source: item.source,
+            deadlineSource: gate?.source)
     }
 }

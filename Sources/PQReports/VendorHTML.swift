@@ -1,0 +1,127 @@
+import PQModel
+
+/// The HTML report of `vendor check --format html`: one self-contained page (inline style, no scripts, no external
+/// resources), every text escaped, so a vendor's file cannot inject markup into a tender report.
+public enum VendorHTML {
+    public static func render(_ comparison: VendorComparison) -> String {
+        var out = """
+            <!DOCTYPE html>
+            <html lang="en"><head><meta charset="utf-8">
+            <title>\(escape(title(comparison)))</title>
+            <style>
+            body{font-family:system-ui,sans-serif;margin:2em;max-width:80em;color:#222}
+            table{border-collapse:collapse;margin:1em 0}th,td{border:1px solid #bbb;padding:.3em .5em;text-align:left;vertical-align:top}
+            th{background:#eee}.meets{background:#e3f4e3}.gap{background:#fbe3e3}.unverifiable{background:#f4f0dc}
+            code{background:#f3f3f3;padding:0 .2em}
+            </style></head><body>
+
+            """
+        if comparison.vendors.count > 1 {
+            out += "<h1>Vendor comparison</h1>\n<table><tr><th>requirement</th>"
+            for vendor in comparison.vendors { out += "<th>\(escape(vendor.claims.title))</th>" }
+            out += "</tr>\n"
+            for row in comparison.rows {
+                out += "<tr><td>\(escape(row))</td>"
+                for index in comparison.vendors.indices {
+                    if let check = comparison.cell(row: row, vendor: index) {
+                        out += "<td class=\"\(check.verdict.rawValue)\">\(escape(VendorMarkdown.short(check)))</td>"
+                    } else {
+                        out += "<td>—</td>"
+                    }
+                }
+                out += "</tr>\n"
+            }
+            out += "<tr><td>contradictions</td>"
+            for vendor in comparison.vendors {
+                out += "<td>\(vendor.evidence == nil ? "no evidence" : String(vendor.contradictions.count))</td>"
+            }
+            out += "</tr></table>\n"
+        }
+        let heading = comparison.vendors.count > 1 ? 2 : 1
+        for vendor in comparison.vendors { out += section(vendor, heading: heading) }
+        return out + "</body></html>\n"
+    }
+
+    static func title(_ comparison: VendorComparison) -> String {
+        comparison.vendors.count == 1
+            ? "Vendor check: " + (comparison.vendors.first?.claims.title ?? "") : "Vendor comparison"
+    }
+
+    static func section(_ vendor: VendorAssessment, heading: Int) -> String {
+        let h = "h\(heading)"
+        let sub = "h\(heading + 1)"
+        let claims = vendor.claims
+        var out = "<\(h)>Vendor check: \(escape(claims.title))</\(h)>\n<ul>\n"
+        out += "<li>Claims: <code>\(escape(claims.file))</code> (\(escape(claims.origin.rawValue)))</li>\n"
+        out += "<li>Profile: <code>\(escape(vendor.profile))</code>"
+            + (vendor.category.map { ", category <code>\(escape($0))</code>" } ?? "") + ", as of \(vendor.asOf)</li>\n"
+        out += "<li>Evidence: \(escape(vendor.evidence ?? "none (pass --evidence PATH or --scan ID to compare)"))</li>\n"
+        out += "<li>Validations: "
+            + escape(claims.validations.isEmpty ? "none stated" : claims.validations.joined(separator: "; "))
+            + "</li>\n"
+        out += "<li>Verdicts: \(vendor.count(.meets)) meets, \(vendor.count(.gap)) gap, "
+            + "\(vendor.count(.unverifiable)) unverifiable</li>\n</ul>\n"
+        out += "<\(sub)>Checklist</\(sub)>\n<table><tr><th>requirement</th><th>protocol</th><th>verdict</th>"
+            + "<th>must be met by</th><th>vendor promises</th><th>why</th></tr>\n"
+        for check in vendor.checks {
+            out += "<tr class=\"\(check.verdict.rawValue)\"><td>\(escape(check.requirement))</td>"
+            out += "<td>\(escape(check.protocol?.rawValue ?? "product"))</td><td>\(check.verdict.rawValue)</td>"
+            out += "<td>\(check.mustMeetBy?.description ?? "")</td><td>\(check.vendorPromise?.description ?? "")</td>"
+            out += "<td>\(escape(check.explanation))"
+            if !check.evidence.isEmpty { out += "<br>evidence: \(escape(check.evidence.joined(separator: "; ")))" }
+            out += "</td></tr>\n"
+        }
+        out += "</table>\n<\(sub)>Contradictions</\(sub)>\n"
+        if vendor.evidence == nil {
+            out += "<p>No evidence was examined.</p>\n"
+        } else if vendor.contradictions.isEmpty {
+            out += "<p>None: the evidence bears out every claim it speaks to.</p>\n"
+        } else {
+            out += "<ul>\n"
+            for item in vendor.contradictions {
+                out += "<li><strong>\(item.kind.rawValue)</strong> (\(item.protocol.rawValue)): "
+                    + "\(codeSpans(escape(item.sentence)))</li>\n"
+            }
+            out += "</ul>\n"
+        }
+        out += "<\(sub)>Sources</\(sub)>\n<ul>\n"
+        for (name, text) in VendorMarkdown.sources(vendor) {
+            out += "<li>\(codeSpans(escape(name))): \(escape(text))</li>\n"
+        }
+        return out + "</ul>\n"
+    }
+
+    /// Turns already-escaped `` `x` `` spans into `<code>x</code>`.
+    static func codeSpans(_ escaped: String) -> String {
+        let parts = escaped.split(separator: "`", omittingEmptySubsequences: false)
+        guard parts.count > 2 else { return escaped }
+        var out = ""
+        for (index, part) in parts.enumerated() {
+            if index == 0 {
+                out += part
+            } else if index % 2 == 1 {
+                out += index == parts.count - 1 ? "`" + part : "<code>" + part
+            } else {
+                out += "</code>" + part
+            }
+        }
+        return out
+    }
+
+    /// Escapes the five characters that matter in HTML text and attributes.
+    public static func escape(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.count)
+        for character in text {
+            switch character {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default: out.append(character)
+            }
+        }
+        return out
+    }
+}
