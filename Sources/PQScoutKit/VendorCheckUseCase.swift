@@ -91,8 +91,11 @@ public enum VendorCheckUseCase {
     /// Reads one claims file. A CycloneDX CBOM (JSON) is recognised but not yet read as claims: that waits for the
     /// CBOM import of the reports issue (Docs/procurement.md, "CBOM as the claim").
     static func readClaims(_ path: String) throws -> VendorClaims {
-        let data = FileManager.default.contents(atPath: path)
-        if path.lowercased().hasSuffix(".json") || data?.first(where: { !$0.isWhitespace }) == UInt8(ascii: "{") {
+        let head = FileHandle(forReadingAtPath: path).flatMap { handle in
+            defer { try? handle.close() }
+            return try? handle.read(upToCount: 256)
+        }
+        if path.lowercased().hasSuffix(".json") || head?.first(where: { !$0.isWhitespace }) == UInt8(ascii: "{") {
             throw PQScoutError(
                 code: "vendor.cbom-unsupported", kind: .input,
                 reason: "\(path) looks like a CBOM (JSON); reading a vendor CBOM as claims is not available yet, "

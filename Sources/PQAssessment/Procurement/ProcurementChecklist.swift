@@ -105,9 +105,13 @@ public struct ProcurementChecklist: Sendable {
                     + ": " + rule.source
             }
         }
-        if let gate = Self.acquisitionGates[profile.id], day.map({ gate.day < $0 }) ?? true {
-            day = gate.day
-            source = gate.source
+        if let gate = Self.acquisitionGates[profile.id] {
+            if day == gate.day {
+                source += " | " + gate.source
+            } else if day.map({ gate.day < $0 }) ?? true {
+                day = gate.day
+                source = gate.source
+            }
         }
         return (day, source)
     }

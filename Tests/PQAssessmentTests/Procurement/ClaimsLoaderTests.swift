@@ -1,0 +1,98 @@
+import Foundation
+import PQModel
+import Testing
+
+@testable import PQAssessment
+
+@Suite("Claims files: the schema, and errors that name the line")
+struct ClaimsLoaderTests {
+    static let samples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("sample-inventories/vendors")
+
+    func error(_ yaml: String) -> AssessmentError? {
+        do {
+            _ = try ClaimsLoader.claims(yaml: yaml, file: "c.yaml")
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    @Test("both sample claims files parse, with protocols in order and lines kept")
+    func samplesParse() throws {
+        let honest = try ClaimsLoader.claims(
+            file: Self.samples.appendingPathComponent("northwind-edgegate.claims.yaml").path)
+        #expect(honest.title == "Northwind Networks EdgeGate 4.2")
+        #expect(honest.category == "networking")
+        #expect(honest.cbomProvided == true)
+        #expect(honest.protocols.map(\.protocol) == [.tlsServer, .tlsClient, .ssh, .ipsec, .firmwareSigning])
+        let ssh = try #require(honest.claim(.ssh))
+        #expect(ssh.defaults == ["mlkem768x25519-sha256", "curve25519-sha256"])
+        #expect(ssh.hybrid == true && ssh.configurable == true)
+        #expect(ssh.pqShipsOn == CalendarDay("2025-10-01"))
+        #expect(ssh.line == 12)
+        #expect(honest.claim(.firmwareSigning)?.evidence == ["fw/signer.pem"])
+        let boxwall = try ClaimsLoader.claims(
+            file: Self.samples.appendingPathComponent("boxwall-securebox.claims.yaml").path)
+        #expect(boxwall.cbomProvided == false)
+        #expect(boxwall.claim(.dataAtRest)?.configurable == nil)
+    }
+
+    @Test("a misspelt key names its line and the valid keys")
+    func unknownKey() {
+        let found = error("vendor: A\nproduct: B\nprotocols:\n  ssh:\n    suported: [X25519]\n")
+        #expect(found?.reason.hasPrefix("c.yaml:5: unknown key 'suported'") == true)
+        #expect(found?.reason.contains("supported") == true)
+    }
+
+    @Test("an unknown protocol names the valid protocols")
+    func unknownProtocol() {
+        let found = error("vendor: A\nproduct: B\nprotocols:\n  telnet: {}\n")
+        #expect(found?.reason.hasPrefix("c.yaml:4: unknown key 'telnet'") == true)
+        #expect(found?.reason.contains("firmware-signing") == true)
+    }
+
+    @Test("an algorithm the catalog does not know names its line and close names")
+    func unknownAlgorithm() {
+        let found = error("vendor: A\nproduct: B\nprotocols:\n  ssh:\n    supported: [X25519, ML-DSA-86]\n")
+        #expect(found?.reason.hasPrefix("c.yaml:5:") == true)
+        #expect(found?.reason.contains("ml-dsa-87") == true)
+    }
+
+    @Test("a bad date, a bad category and a missing vendor are refused with their lines")
+    func badValues() {
+        #expect(
+            error("vendor: A\nproduct: B\nprotocols:\n  ssh:\n    pqShipsOn: 2026-02-30\n")?.reason
+                .hasPrefix("c.yaml:5: 'pqShipsOn' must be a date") == true)
+        let category = error("vendor: A\nproduct: B\ncategory: toasters\nprotocols:\n  ssh: {}\n")
+        #expect(category?.reason.hasPrefix("c.yaml:3:") == true)
+        #expect(category?.reason.contains("networking") == true)
+        #expect(error("product: B\nprotocols:\n  ssh: {}\n")?.reason.contains("lacks the required key 'vendor'") == true)
+    }
+
+    @Test("a default that is not supported names the protocol's line")
+    func defaultNotSupported() {
+        let found = error(
+            "vendor: A\nproduct: B\nprotocols:\n  tls-server:\n    supported: [X25519]\n    defaults: [X25519MLKEM768]\n")
+        #expect(found?.reason == "c.yaml:5: tls-server lists X25519MLKEM768 in defaults but not in supported; "
+            + "a default must be supported")
+    }
+
+    @Test("two spellings of one algorithm count as the same default")
+    func spellings() throws {
+        let claims = try ClaimsLoader.claims(
+            yaml: "vendor: A\nproduct: B\nprotocols:\n  ssh:\n    supported: [X25519MLKEM768]\n"
+                + "    defaults: [mlkem768x25519-sha256]\n",
+            file: "c.yaml")
+        #expect(claims.protocols.count == 1)
+    }
+
+    @Test("no protocols, a syntax error, an empty file and deep nesting are refused")
+    func hostile() {
+        #expect(error("vendor: A\nproduct: B\nprotocols: {}\n")?.reason.contains("names no protocol") == true)
+        #expect(error("vendor: [A\n")?.code == "yaml.syntax")
+        #expect(error("")?.code == "yaml.empty")
+        #expect(error(String(repeating: "[", count: 10_000))?.code == "yaml.too-deep")
+        #expect(error("- just\n- a list\n")?.code == "yaml.invalid")
+    }
+}

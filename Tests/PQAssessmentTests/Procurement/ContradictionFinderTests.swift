@@ -1,0 +1,141 @@
+import Foundation
+import PQModel
+import Testing
+
+@testable import PQAssessment
+
+@Suite("Claims against evidence: every contradiction kind, with its proof")
+struct ContradictionFinderTests {
+    let finder = ContradictionFinder()
+
+    func claims(_ protocols: [ProtocolClaim]) -> VendorClaims {
+        VendorClaims(vendor: "V", product: "P", protocols: protocols, file: "v.yaml")
+    }
+
+    func nginx(_ algorithm: String, line: Int = 41) -> Finding {
+        Fixture.finding(
+            algorithm, usage: .group, source: "nginx", path: "etc/nginx/nginx.conf", line: line,
+            setting: "ssl_ecdh_curve")
+    }
+
+    func sshd(_ algorithm: String, usage: Usage = .keyExchange, line: Int = 5, setting: String = "KexAlgorithms")
+        -> Finding
+    {
+        Fixture.finding(
+            algorithm, usage: usage, source: "openssh", path: "etc/ssh/sshd_config", line: line, setting: setting)
+    }
+
+    @Test("a default not in force: the proof cites the file, line and setting (issue 9's example)")
+    func defaultNotInForce() {
+        let claim = ProtocolClaim(
+            protocol: .tlsServer, supported: ["X25519MLKEM768", "P-256"], defaults: ["X25519MLKEM768"])
+        let found = finder.contradictions(claims([claim]), evidence: [nginx("prime256v1")])
+        #expect(found.map(\.kind) == [.defaultNotInForce])
+        #expect(
+            found.first?.sentence
+                == "claims X25519MLKEM768 on by default for tls-server; `etc/nginx/nginx.conf:41` sets "
+                + "`ssl_ecdh_curve prime256v1`")
+        #expect(found.first?.path == "etc/nginx/nginx.conf" && found.first?.line == 41)
+    }
+
+    @Test("a default spelt another way, and in force, is no contradiction")
+    func defaultInForce() {
+        let claim = ProtocolClaim(
+            protocol: .ssh, supported: ["X25519MLKEM768", "X25519"], defaults: ["X25519MLKEM768"], hybrid: true)
+        let evidence = [sshd("mlkem768x25519-sha256"), sshd("curve25519-sha256")]
+        #expect(finder.contradictions(claims([claim]), evidence: evidence).isEmpty)
+    }
+
+    @Test("hybrid claimed, none in force")
+    func hybridNotOffered() {
+        let claim = ProtocolClaim(protocol: .ssh, supported: ["X25519", "P-256"], hybrid: true)
+        let found = finder.contradictions(
+            claims([claim]), evidence: [sshd("curve25519-sha256"), sshd("ecdh-sha2-nistp256")])
+        #expect(found.map(\.kind) == [.hybridNotOffered])
+        #expect(found.first?.proof.contains("`etc/ssh/sshd_config:5` sets `KexAlgorithms curve25519-sha256,ecdh-sha2-nistp256`") == true)
+    }
+
+    @Test("ML-DSA firmware signing claimed; the signing certificate is RSA-2048 (issue 9's example)")
+    func classicalSigningKey() {
+        let claim = ProtocolClaim(
+            protocol: .firmwareSigning, supported: ["ML-DSA-87"], defaults: ["ML-DSA-87"], evidence: ["fw/*"])
+        let rsa = Fixture.finding("RSA", usage: .publicKey, source: "x509", path: "fw/signer.pem", keyBits: 2048)
+        let found = finder.contradictions(claims([claim]), evidence: [rsa])
+        #expect(found.map(\.kind) == [.classicalSigningKey])
+        #expect(found.first?.sentence == "claims ML-DSA-87 firmware signing; the signing certificate `fw/signer.pem` is RSA-2048")
+        let mldsa = Fixture.finding("ML-DSA-87", usage: .publicKey, source: "x509", path: "fw/signer.pem")
+        #expect(finder.contradictions(claims([claim]), evidence: [mldsa]).isEmpty)
+        let key = Fixture.finding("ECDSA", usage: .publicKey, source: "private-key", path: "fw/k.pem", curve: "P-256")
+        #expect(finder.contradictions(claims([claim]), evidence: [key]).first?.proof == "the signing key `fw/k.pem` is ECDSA P-256")
+    }
+
+    @Test("an algorithm in force that the claim does not name, for a job the claim lists")
+    func unclaimedAlgorithm() {
+        let claim = ProtocolClaim(protocol: .ssh, supported: ["curve25519-sha256", "aes256-gcm@openssh.com"])
+        let evidence = [
+            sshd("curve25519-sha256"), sshd("ecdh-sha2-nistp256"),
+            sshd("hmac-sha2-256", usage: .mac, line: 8, setting: "MACs"),
+        ]
+        let found = finder.contradictions(claims([claim]), evidence: evidence)
+        #expect(found.map(\.kind) == [.unclaimedAlgorithm])
+        #expect(found.first?.proof == "`etc/ssh/sshd_config:5` sets `KexAlgorithms ecdh-sha2-nistp256` (P-256)")
+        #expect(found.first?.claim == "claims ssh key exchange is limited to curve25519-sha256")
+    }
+
+    @Test("a classically broken algorithm in force that the claim does not name")
+    func brokenInForce() {
+        let claim = ProtocolClaim(protocol: .ssh, supported: ["ssh-ed25519"])
+        let found = finder.contradictions(
+            claims([claim]), evidence: [sshd("ssh-rsa", usage: .signature, line: 6, setting: "HostKeyAlgorithms")])
+        #expect(found.map(\.kind) == [.brokenInForce])
+        #expect(
+            found.first?.proof
+                == "`etc/ssh/sshd_config:6` sets `HostKeyAlgorithms ssh-rsa` (RSA-SHA1, classically broken)")
+    }
+
+    @Test("findings not in force, and defaults where the vendor wrote a setting, prove nothing")
+    func onlyInForce() {
+        let claim = ProtocolClaim(protocol: .ssh, supported: ["curve25519-sha256"], defaults: ["curve25519-sha256"])
+        var stale = sshd("ecdh-sha2-nistp256", line: 9)
+        stale.effective = false
+        let gss = Fixture.finding(
+            "gss-group14-sha1-", usage: .keyExchange, source: "openssh", path: "etc/ssh/sshd_config",
+            origin: .default, setting: "GSSAPIKexAlgorithms")
+        #expect(finder.contradictions(claims([claim]), evidence: [sshd("curve25519-sha256"), stale, gss]).isEmpty)
+    }
+
+    @Test("a default-origin setting is cited as a default, not as a line the vendor wrote")
+    func defaultProof() {
+        let claim = ProtocolClaim(protocol: .ssh, supported: ["mlkem768x25519-sha256"], defaults: ["mlkem768x25519-sha256"])
+        let fallback = Fixture.finding(
+            "curve25519-sha256", usage: .keyExchange, source: "openssh", path: "etc/ssh/sshd_config",
+            origin: .default, setting: "KexAlgorithms")
+        let found = finder.contradictions(claims([claim]), evidence: [fallback])
+        #expect(found.first?.proof == "`etc/ssh/sshd_config` leaves `KexAlgorithms` unset, so its default "
+            + "`curve25519-sha256` is in force")
+    }
+
+    @Test("evidence is chosen by source, or by the claim's paths, so a new scanner's source just works")
+    func selection() {
+        let tls = ProtocolClaim(protocol: .tlsServer, supported: ["X25519"], defaults: ["X25519"])
+        let future = Fixture.finding(
+            "prime256v1", usage: .group, source: "lighttpd-tls", path: "etc/lighttpd.conf", line: 3,
+            setting: "ssl.ec-curve")
+        #expect(
+            finder.contradictions(claims([tls]), evidence: [future]).map(\.kind) == [
+                .defaultNotInForce, .unclaimedAlgorithm,
+            ])
+        var pinned = tls
+        pinned.evidence = ["opt/app/*"]
+        #expect(finder.contradictions(claims([pinned]), evidence: [future]).isEmpty)
+        let unknown = Fixture.finding(
+            "prime256v1", usage: .group, source: "appd", path: "opt/app/conf", line: 2, setting: "curves")
+        #expect(
+            finder.contradictions(claims([pinned]), evidence: [unknown]).map(\.kind) == [
+                .defaultNotInForce, .unclaimedAlgorithm,
+            ])
+        #expect(EvidenceSelector.path("fw/signer.pem", matches: "fw"))
+        #expect(EvidenceSelector.path("fw/a/b.pem", matches: "fw/*.pem"))
+        #expect(!EvidenceSelector.path("fwx/a.pem", matches: "fw"))
+    }
+}
