@@ -62,6 +62,7 @@ public struct NginxScanner: FileScanner {
         for context in top where ["http", "stream", "mail"].contains(context.name) {
             let children = context.children ?? []
             let inherited = Self.merge([:], children)
+            let servicesBefore = out.count
             for server in children where server.name == "server" {
                 let block = server.children ?? []
                 let settings = Self.merge(inherited, block)
@@ -72,6 +73,15 @@ public struct NginxScanner: FileScanner {
                     out.append(service)
                 }
                 out += upstreamServices(server, block: block, settings: settings, prefix: prefix)
+            }
+            let hasOwnTLS = inherited.keys.contains { $0.hasPrefix("ssl_") }
+            if out.count == servicesBefore, hasOwnTLS {
+                var template = TLSService(
+                    source: .nginx, name: "\(context.name) (no TLS server yet)", path: context.path, line: context.line)
+                template.filePrefix = prefix
+                template.isTemplate = true
+                apply(inherited, to: &template, directivePrefix: "ssl_", nginxVersion: nginxVersion, client: false)
+                out.append(template)
             }
         }
         return out

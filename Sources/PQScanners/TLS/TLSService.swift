@@ -101,6 +101,9 @@ public struct TLSService: Sendable, Hashable {
     public var dhParameters: TLSSetting?
     /// Where relative file paths (`ssl_certificate cert.pem`) are resolved, root-relative (`etc/nginx`).
     public var filePrefix: String = ""
+    /// True for settings no endpoint uses yet (an nginx `http` block with `ssl_*` but no TLS `server`): they are
+    /// reported, with `effective = false`, because the next TLS server added inherits them.
+    public var isTemplate = false
 
     public init(source: FindingSource, name: String, path: ScanPath, line: Int?, role: Role = .server) {
         self.source = source

@@ -45,6 +45,14 @@ public struct TLSServiceEmitter: Sendable {
         groups(service, tls13Enabled: tls13Enabled, &output)
         signatureAlgorithms(service, &output)
         linkFiles(service, &output)
+        if service.isTemplate {
+            for index in output.findings.indices {
+                output.findings[index].effective = false
+                let note = "inherited by any TLS server added here; none uses it yet"
+                output.findings[index].note = [note, output.findings[index].note].compactMap { $0 }.joined(
+                    separator: "; ")
+            }
+        }
         return output
     }
 
