@@ -72,7 +72,7 @@ public struct TLSServiceEmitter: Sendable {
     private func finding(
         _ service: TLSService, _ setting: TLSSetting, usage: Usage, algorithm: String, entry: AlgorithmEntry?,
         status: QuantumStatus? = nil, effective: Bool = true, notes: [String?] = [], asset: String? = nil,
-        keyBits: Int? = nil, curve: String? = nil
+        keyBits: Int? = nil, curve: String? = nil, origin: Origin? = nil
     ) -> Finding {
         var words = notes.compactMap { $0 }
         if entry == nil, status == nil { words.append("not in the catalog; assumed quantum-vulnerable until classified") }
@@ -81,7 +81,7 @@ public struct TLSServiceEmitter: Sendable {
             path: setting.path, line: setting.line, source: service.source, setting: setting.directive, usage: usage,
             algorithm: algorithm, canonical: entry?.canonical, keyBits: keyBits, curve: curve,
             quantumStatus: status ?? entry?.quantumStatus ?? .vulnerable, context: service.name, effective: effective,
-            origin: setting.origin, asset: asset ?? service.assetID, note: words.isEmpty ? nil : words.joined(separator: "; "))
+            origin: origin ?? setting.origin, asset: asset ?? service.assetID, note: words.isEmpty ? nil : words.joined(separator: "; "))
     }
 
     private func librarySetting(_ service: TLSService, _ directive: String, _ value: String) -> TLSSetting {
@@ -247,7 +247,7 @@ public struct TLSServiceEmitter: Sendable {
                     entry: catalog.entry(named: "X25519MLKEM768"), effective: false,
                     notes: [
                         "\(openssl.phrase) offers X25519MLKEM768 by default; this explicit group list switches it off"
-                    ]))
+                    ], origin: .default))
         }
     }
 
