@@ -66,19 +66,19 @@ public struct ApacheScanner: FileScanner {
             let own = host.children ?? []
             let all = global + own
             let engine = Self.last(all, "sslengine")?.args.first?.lowercased() == "on"
-            let serverName = Self.last(own, "servername")?.args.first ?? host.args.first ?? "_default_"
             let address = host.args.first ?? "*"
             let port = address.split(separator: ":").last.map(String.init) ?? address
+            let label = Self.last(own, "servername")?.args.first.map { "\($0):\(port)" } ?? address
             if engine {
                 var service = TLSService(
-                    source: .apache, name: "VirtualHost \(serverName):\(port)", path: host.path, line: host.line)
+                    source: .apache, name: "VirtualHost \(label)", path: host.path, line: host.line)
                 service.filePrefix = prefix
                 apply(global: global, own: own, to: &service, proxy: false)
                 out.append(service)
             }
             if Self.last(all, "sslproxyengine")?.args.first?.lowercased() == "on" {
                 var service = TLSService(
-                    source: .apache, name: "proxy of VirtualHost \(serverName):\(port)", path: host.path,
+                    source: .apache, name: "proxy of VirtualHost \(label)", path: host.path,
                     line: host.line, role: .client)
                 service.filePrefix = prefix
                 apply(global: global, own: own, to: &service, proxy: true)
