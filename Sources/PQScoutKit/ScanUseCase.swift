@@ -19,12 +19,15 @@ public struct ScanRequest: Sendable {
     public var pkcs12Passwords: [String]
     /// Recorded with the scan; defaults to this machine's host name.
     public var host: String?
+    /// The target's OpenSSL version for TLS settings when the tree has no package database (Docs/tls.md).
+    public var opensslVersion: String?
 
     public static let defaultMaxFileSize = WalkOptions.defaultMaxFileSize
 
     public init(
         roots: [String], storePath: String = "pqscout.db", maxFileSize: Int64 = ScanRequest.defaultMaxFileSize,
-        followLinks: Bool = true, excludes: [String] = [], pkcs12Passwords: [String] = [], host: String? = nil
+        followLinks: Bool = true, excludes: [String] = [], pkcs12Passwords: [String] = [], host: String? = nil,
+        opensslVersion: String? = nil
     ) {
         self.roots = roots
         self.storePath = storePath
@@ -33,10 +36,11 @@ public struct ScanRequest: Sendable {
         self.excludes = excludes
         self.pkcs12Passwords = pkcs12Passwords
         self.host = host
+        self.opensslVersion = opensslVersion
     }
 
     var walk: WalkOptions { WalkOptions(maxFileSize: maxFileSize, followLinks: followLinks, excludes: excludes) }
-    var options: ScanOptions { ScanOptions(pkcs12Passwords: pkcs12Passwords) }
+    var options: ScanOptions { ScanOptions(pkcs12Passwords: pkcs12Passwords, opensslVersion: opensslVersion) }
 }
 
 /// How far a running scan has got, for a progress line.

@@ -31,12 +31,21 @@ struct ScanCommand: ParsableCommand {
 
     @Option(
         help: ArgumentHelp(
+            "The scanned system's OpenSSL version (e.g. 3.5.1), used for TLS defaults when the tree has no package "
+                + "database.", valueName: "version"))
+    var opensslVersion: String?
+
+    @Option(
+        help: ArgumentHelp(
             "Exit 1 when any finding is at least this bad (broken, vulnerable, weakened).",
             valueName: "status"))
     var failOn: QuantumStatus?
 
     func validate() throws {
         if paths.isEmpty { throw ValidationError("name at least one path to scan") }
+        if let version = opensslVersion, version.split(separator: ".").count < 2 || !(version.first?.isNumber ?? false) {
+            throw ValidationError("--openssl-version takes a version such as 3.5.1")
+        }
         if ByteSize.parse(maxFileSize) == nil {
             throw ValidationError("--max-file-size takes a number of bytes with an optional K, M or G suffix")
         }
@@ -46,7 +55,7 @@ struct ScanCommand: ParsableCommand {
         let request = ScanRequest(
             roots: paths, storePath: store.path,
             maxFileSize: ByteSize.parse(maxFileSize) ?? ScanRequest.defaultMaxFileSize, followLinks: followLinks,
-            excludes: exclude, pkcs12Passwords: pkcs12Password)
+            excludes: exclude, pkcs12Passwords: pkcs12Password, opensslVersion: opensslVersion)
         let progress = ProgressLine(enabled: Console.stderrIsTerminal)
         let document: InventoryDocument
         do {

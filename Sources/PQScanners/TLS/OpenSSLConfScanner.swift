@@ -25,7 +25,7 @@ public struct OpenSSLConfScanner: FileScanner {
 
     public func scan(_ input: ScanInput) -> ScanOutput {
         let name = String(decoding: input.path.lastComponent, as: UTF8.self)
-        let software = OpenSSLInForce.resolve(software: input.context.software)
+        let software = OpenSSLInForce.resolve(software: input.context.software, option: input.options.opensslVersion)
         var system = SystemTLSConfig()
         var diagnostics: [Diagnostic] = []
         var service = TLSService(

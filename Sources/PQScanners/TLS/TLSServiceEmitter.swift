@@ -29,8 +29,8 @@ public struct TLSServiceEmitter: Sendable {
     /// The emitter for a scan input: OpenSSL version from the tree's packages, system config from the tree.
     public init(input: ScanInput, catalog: Catalog = .shared) {
         self.init(
-            openssl: OpenSSLInForce.resolve(software: input.context.software), system: SystemTLSConfig.load(
-                from: input.context.tree), tree: input.context.tree, catalog: catalog)
+            openssl: OpenSSLInForce.resolve(software: input.context.software, option: input.options.opensslVersion),
+            system: SystemTLSConfig.load(from: input.context.tree), tree: input.context.tree, catalog: catalog)
     }
 
     /// Findings, the service asset and any diagnostics (a certificate the config names but the tree lacks).

@@ -81,6 +81,21 @@ struct NginxScannerTests {
         #expect(!TLS.findings(fixture, context: legacy, usage: .group).contains { $0.algorithm == "X25519MLKEM768" })
     }
 
+    @Test("--openssl-version stands in when the tree has no package database, and the finding says so")
+    func versionOption() {
+        let conf = "http { server { listen 443 ssl; server_name o.example.org; } }\n"
+        let input = ScanInput(
+            path: ScanPath("etc/nginx/nginx.conf"), bytes: Array(conf.utf8),
+            options: ScanOptions(opensslVersion: "3.5.2"))
+        let output = NginxScanner().scan(input)
+        let hybrid = output.findings.first { $0.algorithm == "X25519MLKEM768" }
+        #expect(hybrid?.effective == true && hybrid?.origin == .default)
+        #expect(hybrid?.note?.contains("OpenSSL 3.5.2 (--openssl-version)") == true)
+        let assumed = NginxScanner().scan(ScanInput(path: ScanPath("etc/nginx/nginx.conf"), bytes: Array(conf.utf8)))
+        #expect(!assumed.findings.contains { $0.algorithm == "X25519MLKEM768" })
+        #expect(assumed.findings.contains { $0.note?.contains("assumed: no OpenSSL package") == true })
+    }
+
     @Test("ssl_conf_command SignatureAlgorithms yields signature findings, SHA-1 broken")
     func signatureAlgorithms() throws {
         let output = try scan()
