@@ -102,6 +102,11 @@ public struct ScanUseCase: Sendable {
         }
         var tally = Tally(filesExamined: files.count)
         tally.diagnostics += walkDiagnostics.count
+        // Config scanners report findings at the file a directive sits in, which may be a file they reached
+        // through an include (nginx `sites-enabled/*`, the system openssl.cnf): each such file gets one record.
+        var recorded = Set<ScanPath>()
+        var walkedByPath: [ScanPath: WalkedFile] = [:]
+        for file in files where walkedByPath[file.path] == nil { walkedByPath[file.path] = file }
         var start = 0
         while start < files.count {
             let end = min(start + batchSize, files.count)
@@ -110,9 +115,16 @@ public struct ScanUseCase: Sendable {
                 options: request.options, maxFileSize: request.maxFileSize)
             var batch = ScanBatch(files: [], output: ScanOutput())
             for result in results where !result.output.isEmpty {
-                if let record = result.record { batch.files.append(record) }
+                if let record = result.record, recorded.insert(record.path).inserted { batch.files.append(record) }
                 batch.output.append(result.output)
                 tally.add(result.output)
+            }
+            for path in Set(batch.output.findings.map(\.path)).sorted() where !recorded.contains(path) {
+                guard let walked = walkedByPath[path],
+                    let record = Self.record(walked, maxFileSize: request.maxFileSize)
+                else { continue }
+                recorded.insert(path)
+                batch.files.append(record)
             }
             try StoreAccess.perform(request.storePath) { try store.record(scanID: scanID, batch: batch) }
             start = end
@@ -170,6 +182,17 @@ public struct ScanUseCase: Sendable {
     }
 
     // MARK: - Helpers
+
+    /// A file record for a walked file a scanner reached through an include.
+    static func record(_ file: WalkedFile, maxFileSize: Int64) -> FileRecord? {
+        guard
+            case .contents(let bytes) = FileReader(maxFileSize: maxFileSize).read(
+                file, headSize: Int.max / 4, wantsRest: { _ in true })
+        else { return nil }
+        return FileRecord(
+            path: file.path, size: Int64(bytes.count), modified: Date(timeIntervalSince1970: file.modified),
+            sha256: Digest.sha256Hex(bytes))
+    }
 
     struct Tally {
         var filesExamined: Int

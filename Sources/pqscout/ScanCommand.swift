@@ -43,7 +43,8 @@ struct ScanCommand: ParsableCommand {
 
     func validate() throws {
         if paths.isEmpty { throw ValidationError("name at least one path to scan") }
-        if let version = opensslVersion, version.split(separator: ".").count < 2 || !(version.first?.isNumber ?? false) {
+        if let version = opensslVersion, version.split(separator: ".").count < 2 || !(version.first?.isNumber ?? false)
+        {
             throw ValidationError("--openssl-version takes a version such as 3.5.1")
         }
         if ByteSize.parse(maxFileSize) == nil {

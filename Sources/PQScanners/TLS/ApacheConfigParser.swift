@@ -60,7 +60,9 @@ struct ApacheConfigParser {
                 let name = line.dropFirst(2).prefix { $0 != ">" }.lowercased()
                 guard let (open, children) = stack.popLast() else {
                     diagnostics.append(
-                        Diagnostic(path: path, reason: .malformed, detail: "line \(pendingLine): </\(name)> without an opening section"))
+                        Diagnostic(
+                            path: path, reason: .malformed,
+                            detail: "line \(pendingLine): </\(name)> without an opening section"))
                     continue
                 }
                 if open.key != name {
@@ -77,13 +79,17 @@ struct ApacheConfigParser {
             if line.hasPrefix("<") {
                 guard line.hasSuffix(">") else {
                     diagnostics.append(
-                        Diagnostic(path: path, reason: .malformed, detail: "line \(pendingLine): section header without '>'"))
+                        Diagnostic(
+                            path: path, reason: .malformed, detail: "line \(pendingLine): section header without '>'"))
                     continue
                 }
                 let words = Self.words(String(line.dropFirst().dropLast()), path: path, line: pendingLine, &diagnostics)
                 guard let name = words.first else { continue }
                 stack.append(
-                    (ApacheDirective(name: name, args: Array(words.dropFirst()), path: path, line: pendingLine, children: []), []))
+                    (
+                        ApacheDirective(
+                            name: name, args: Array(words.dropFirst()), path: path, line: pendingLine, children: []), []
+                    ))
                 continue
             }
             let words = Self.words(line, path: path, line: pendingLine, &diagnostics)
@@ -115,7 +121,8 @@ struct ApacheConfigParser {
         guard let tree else { return [] }
         guard depth < ConfigText.maxIncludeDepth else {
             diagnostics.append(
-                Diagnostic(path: directive.path, reason: .tooDeep, detail: "line \(directive.line): Include nested too deep"))
+                Diagnostic(
+                    path: directive.path, reason: .tooDeep, detail: "line \(directive.line): Include nested too deep"))
             return []
         }
         var glob = ConfigText.rootPattern(pattern, prefix: serverRoot)

@@ -97,11 +97,13 @@ public struct ApacheScanner: FileScanner {
         let p = proxy ? "sslproxy" : "ssl"
         func setting(_ directive: ApacheDirective, _ value: String, name: String? = nil) -> TLSSetting {
             TLSSetting(
-                directive: name ?? directive.name, value: value, path: directive.path, line: directive.line, layer: .file)
+                directive: name ?? directive.name, value: value, path: directive.path, line: directive.line,
+                layer: .file)
         }
         if let directive = Self.last(all, p + "protocol") {
             service.protocols = TLSProtocolChoice(
-                versions: Self.protocols(directive.args), setting: setting(directive, directive.args.joined(separator: " ")),
+                versions: Self.protocols(directive.args),
+                setting: setting(directive, directive.args.joined(separator: " ")),
                 overridesSystem: true)
         } else {
             let versions = Self.protocols(["all", "-SSLv3"])
@@ -160,7 +162,8 @@ public struct ApacheScanner: FileScanner {
                 action = first
                 token = token.dropFirst()
             }
-            let versions = token.lowercased() == "all" ? everything : TLSProtocolChoice.normalise(String(token)).map { [$0] } ?? []
+            let versions =
+                token.lowercased() == "all" ? everything : TLSProtocolChoice.normalise(String(token)).map { [$0] } ?? []
             switch action {
             case "+": set += versions.filter { !set.contains($0) }
             case "-": set.removeAll { versions.contains($0) }

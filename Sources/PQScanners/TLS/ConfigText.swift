@@ -24,7 +24,8 @@ enum ConfigText {
                 diagnostics.append(
                     Diagnostic(
                         path: path, reason: .tooLarge,
-                        detail: "line \(number): \(end - start) bytes, over the \(maxLineBytes)-byte line limit; skipped"))
+                        detail:
+                            "line \(number): \(end - start) bytes, over the \(maxLineBytes)-byte line limit; skipped"))
             } else if end > start {
                 var lineEnd = end
                 if bytes[lineEnd - 1] == 0x0D { lineEnd -= 1 }

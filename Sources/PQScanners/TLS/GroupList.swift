@@ -127,7 +127,7 @@ public struct GroupList: Sendable, Hashable {
                     note = why + "; ignored ('?'): dead configuration"
                 } else {
                     note = why + "; dead configuration"
-                    rejection = rejection ?? why + ": OpenSSL rejects the whole list"
+                    rejection = rejection ?? why
                 }
             }
             out.append(

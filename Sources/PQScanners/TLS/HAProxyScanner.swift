@@ -32,7 +32,9 @@ public struct HAProxyScanner: FileScanner {
         var diagnostics: [Diagnostic] = []
         guard ConfigText.isText(input.bytes) else {
             return ScanOutput(
-                diagnostics: [Diagnostic(path: input.path, reason: .malformed, detail: "binary data, not a HAProxy config")])
+                diagnostics: [
+                    Diagnostic(path: input.path, reason: .malformed, detail: "binary data, not a HAProxy config")
+                ])
         }
         var sections: [(header: Line, lines: [Line])] = []
         for (number, raw) in ConfigText.lines(input.bytes, path: input.path, diagnostics: &diagnostics) {
@@ -46,7 +48,8 @@ public struct HAProxyScanner: FileScanner {
                 sections.append((line, []))
             } else if sections.isEmpty {
                 diagnostics.append(
-                    Diagnostic(path: input.path, reason: .malformed, detail: "line \(number): '\(first)' outside any section"))
+                    Diagnostic(
+                        path: input.path, reason: .malformed, detail: "line \(number): '\(first)' outside any section"))
             } else {
                 sections[sections.count - 1].lines.append(line)
             }
@@ -55,7 +58,8 @@ public struct HAProxyScanner: FileScanner {
         let emitter = TLSServiceEmitter(input: input, catalog: catalog)
         let global = sections.filter { $0.header.words[0].lowercased() == "global" }.flatMap(\.lines)
         let crtBase = Self.value(global, "crt-base")?.words.dropFirst().first ?? ""
-        let prefix = ConfigText.rootPattern(crtBase.isEmpty ? ConfigText.directory(of: input.path) : crtBase, prefix: "")
+        let prefix = ConfigText.rootPattern(
+            crtBase.isEmpty ? ConfigText.directory(of: input.path) : crtBase, prefix: "")
         for section in sections {
             let kind = section.header.words[0].lowercased()
             guard ["frontend", "backend", "listen"].contains(kind) else { continue }
@@ -89,7 +93,9 @@ public struct HAProxyScanner: FileScanner {
             TLSSetting(directive: directive, value: value, path: path, line: at, layer: .file)
         }
         func globalValue(_ name: String) -> TLSSetting? {
-            guard let found = Self.value(global, "ssl-default-\(side)-\(name)"), found.words.count >= 2 else { return nil }
+            guard let found = Self.value(global, "ssl-default-\(side)-\(name)"), found.words.count >= 2 else {
+                return nil
+            }
             return setting(found.words[0], found.words.dropFirst().joined(separator: " "), found.line)
         }
         func ownValue(_ name: String) -> TLSSetting? {

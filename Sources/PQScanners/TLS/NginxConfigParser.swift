@@ -104,7 +104,8 @@ struct NginxConfigParser {
         guard let tree else { return [] }
         guard depth < ConfigText.maxIncludeDepth else {
             diagnostics.append(
-                Diagnostic(path: directive.path, reason: .tooDeep, detail: "line \(directive.line): include nested too deep"))
+                Diagnostic(
+                    path: directive.path, reason: .tooDeep, detail: "line \(directive.line): include nested too deep"))
             return []
         }
         let glob = ConfigText.rootPattern(pattern, prefix: prefix)
@@ -172,7 +173,8 @@ struct NginxConfigParser {
                     if current.count > ConfigText.maxLineBytes, !tooLong {
                         tooLong = true
                         diagnostics.append(
-                            Diagnostic(path: path, reason: .tooLarge, detail: "line \(quoteLine): quoted string over 64 KiB"))
+                            Diagnostic(
+                                path: path, reason: .tooLarge, detail: "line \(quoteLine): quoted string over 64 KiB"))
                     }
                     continue
                 }

@@ -142,7 +142,8 @@ public struct NginxScanner: FileScanner {
         client: Bool
     ) {
         func setting(_ directive: NginxDirective, value: String) -> TLSSetting {
-            TLSSetting(directive: directive.name, value: value, path: directive.path, line: directive.line, layer: .file)
+            TLSSetting(
+                directive: directive.name, value: value, path: directive.path, line: directive.line, layer: .file)
         }
         func appDefault(_ name: String, _ value: String) -> TLSSetting {
             TLSSetting(directive: name, value: value, path: service.path, line: service.line, layer: .application)

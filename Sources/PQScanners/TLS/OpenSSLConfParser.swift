@@ -31,7 +31,9 @@ struct OpenSSLConfParser {
         sections[section]?.last { $0.key == key }
     }
 
-    private mutating func parse(path: ScanPath, bytes: [UInt8], tree: (any TreeReader)?, section: inout String, depth: Int) {
+    private mutating func parse(
+        path: ScanPath, bytes: [UInt8], tree: (any TreeReader)?, section: inout String, depth: Int
+    ) {
         visited.insert(path)
         guard ConfigText.isText(bytes) else {
             diagnostics.append(Diagnostic(path: path, reason: .malformed, detail: "binary data, not an OpenSSL config"))
@@ -79,7 +81,8 @@ struct OpenSSLConfParser {
         if line.hasPrefix(".pragma") { return }
         guard let equals = line.firstIndex(of: "=") else {
             diagnostics.append(
-                Diagnostic(path: path, reason: .malformed, detail: "line \(number): neither 'name = value' nor a section"))
+                Diagnostic(
+                    path: path, reason: .malformed, detail: "line \(number): neither 'name = value' nor a section"))
             return
         }
         let key = line[..<equals].trimmingCharacters(in: .whitespaces)

@@ -102,7 +102,8 @@ public struct OpenSSLInForce: Sendable, Hashable {
         switch basis {
         case .package: "OpenSSL \(version) (package \(package ?? "?"))"
         case .option: "OpenSSL \(version) (--openssl-version)"
-        case .assumed: "OpenSSL \(version) (assumed: no OpenSSL package found in the tree)"
+        case .assumed:
+            "OpenSSL \(version.major).\(version.minor) (assumed: no OpenSSL package in the tree, no --openssl-version)"
         }
     }
 }

@@ -75,13 +75,16 @@ public struct TLSServiceEmitter: Sendable {
         keyBits: Int? = nil, curve: String? = nil, origin: Origin? = nil
     ) -> Finding {
         var words = notes.compactMap { $0 }
-        if entry == nil, status == nil { words.append("not in the catalog; assumed quantum-vulnerable until classified") }
+        if entry == nil, status == nil {
+            words.append("not in the catalog; assumed quantum-vulnerable until classified")
+        }
         if let layer = layerNote(setting) { words.append(layer) }
         return Finding(
             path: setting.path, line: setting.line, source: service.source, setting: setting.directive, usage: usage,
             algorithm: algorithm, canonical: entry?.canonical, keyBits: keyBits, curve: curve,
             quantumStatus: status ?? entry?.quantumStatus ?? .vulnerable, context: service.name, effective: effective,
-            origin: origin ?? setting.origin, asset: asset ?? service.assetID, note: words.isEmpty ? nil : words.joined(separator: "; "))
+            origin: origin ?? setting.origin, asset: asset ?? service.assetID,
+            note: words.isEmpty ? nil : words.joined(separator: "; "))
     }
 
     private func librarySetting(_ service: TLSService, _ directive: String, _ value: String) -> TLSSetting {
@@ -231,10 +234,13 @@ public struct TLSServiceEmitter: Sendable {
             }
             if group.keyShare { notes.append("key share sent in the first flight ('*')") }
             if let rejection = resolution.rejection {
-                notes.append(rejection + "; the server fails to start or keeps OpenSSL's default groups")
+                notes.append(
+                    group.note == nil
+                        ? "not offered: \(rejection); the server refuses to start with this list"
+                        : "OpenSSL rejects the whole list; the server refuses to start with it")
             }
             if effective, isKEM { offersPQ = true }
-            notes.append("for \(openssl.phrase)")
+            if setting.layer != .library { notes.append("for \(openssl.phrase)") }
             output.findings.append(
                 finding(
                     service, setting, usage: .group, algorithm: group.name, entry: group.entry, effective: effective,
@@ -257,7 +263,8 @@ public struct TLSServiceEmitter: Sendable {
         guard let setting = service.signatureAlgorithms ?? system.signatureAlgorithms else { return }
         for name in setting.value.split(whereSeparator: { $0 == ":" || $0 == "," || $0 == " " }).map(String.init) {
             output.findings.append(
-                finding(service, setting, usage: .signature, algorithm: name, entry: Self.signatureEntry(name, catalog)))
+                finding(service, setting, usage: .signature, algorithm: name, entry: Self.signatureEntry(name, catalog))
+            )
         }
     }
 

@@ -10,7 +10,8 @@ struct ApacheScannerTests {
     let legacy = "VirtualHost legacy.example.org:8443"
 
     func scan(openssl: String = "3.5.1-1") throws -> ScanOutput {
-        try TLS.fixture("apache", file: "etc/apache2/apache2.conf", scanner: ApacheScanner(), software: TLS.openssl(openssl))
+        try TLS.fixture(
+            "apache", file: "etc/apache2/apache2.conf", scanner: ApacheScanner(), software: TLS.openssl(openssl))
     }
 
     @Test("one service per SSLEngine virtual host and one for its proxy side, through Include/IncludeOptional")
@@ -34,10 +35,14 @@ struct ApacheScannerTests {
     @Test("the TLSv1.3 form of SSLCipherSuite sets TLS 1.3 suites; the server-wide string is inherited")
     func cipherSuites() throws {
         let output = try scan()
-        let tls13 = TLS.findings(output, context: www, usage: .cipherSuite).filter { $0.algorithm.hasPrefix("TLS_") && !$0.algorithm.contains("WITH") }
+        let tls13 = TLS.findings(output, context: www, usage: .cipherSuite).filter {
+            $0.algorithm.hasPrefix("TLS_") && !$0.algorithm.contains("WITH")
+        }
         #expect(tls13.map(\.algorithm) == ["TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256"])
         #expect(tls13.first?.setting == "SSLCipherSuite TLSv1.3")
-        let inherited = TLS.findings(output, context: www, usage: .cipherSuite).filter { $0.setting == "SSLCipherSuite" }
+        let inherited = TLS.findings(output, context: www, usage: .cipherSuite).filter {
+            $0.setting == "SSLCipherSuite"
+        }
         #expect(!inherited.isEmpty)
         #expect(inherited.allSatisfy { $0.path == ScanPath("etc/apache2/mods-enabled/ssl.conf") })
         // The negated IfModule's NULL cipher string never applies.
@@ -62,7 +67,8 @@ struct ApacheScannerTests {
         }
         #expect(sigalgs.map(\.canonical) == ["ML-DSA-65", "Ed25519", "RSA-PSS-RSAE-SHA256"])
         #expect(sigalgs.first?.quantumStatus == .resistant)
-        #expect(TLS.findings(output, context: www).contains { $0.setting == "SSLCertificateFile" && $0.canonical == "RSA" })
+        #expect(
+            TLS.findings(output, context: www).contains { $0.setting == "SSLCertificateFile" && $0.canonical == "RSA" })
         #expect(TLS.findings(output, context: www).contains { $0.setting == "SSLCertificateKeyFile" })
         let proxy = TLS.findings(output, context: "proxy of VirtualHost www.example.org:443", usage: .protocolVersion)
         #expect(proxy.map(\.algorithm) == ["TLSv1.2"])
@@ -87,7 +93,8 @@ struct HAProxyScannerTests {
     let backend = "server app1 10.0.0.11:8443 (backend app)"
 
     func scan() throws -> ScanOutput {
-        try TLS.fixture("haproxy", file: "etc/haproxy/haproxy.cfg", scanner: HAProxyScanner(), software: TLS.openssl("3.5.1-1"))
+        try TLS.fixture(
+            "haproxy", file: "etc/haproxy/haproxy.cfg", scanner: HAProxyScanner(), software: TLS.openssl("3.5.1-1"))
     }
 
     @Test("ssl binds and ssl servers are services; plain ones are not")
@@ -98,12 +105,14 @@ struct HAProxyScannerTests {
     @Test("global ssl-default-bind-* apply to a bind that sets nothing")
     func globalDefaults() throws {
         let output = try scan()
-        #expect(TLS.findings(output, context: main, usage: .protocolVersion).map(\.algorithm) == ["TLSv1.2", "TLSv1.3"])
+        #expect(
+            TLS.findings(output, context: main, usage: .protocolVersion).map(\.algorithm) == ["TLSv1.2", "TLSv1.3"])
         let suites = TLS.findings(output, context: main, usage: .cipherSuite).map(\.algorithm)
-        #expect(suites == [
-            "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
-            "TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384",
-        ])
+        #expect(
+            suites == [
+                "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+                "TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384",
+            ])
         #expect(TLS.offers(output, main, "X25519MLKEM768"))
         #expect(TLS.findings(output, context: main).contains { $0.setting == "bind crt" && $0.usage == .publicKey })
     }
@@ -142,7 +151,8 @@ struct OpenSSLConfScannerTests {
     @Test("openssl.cnf follows openssl_conf → ssl_conf → system_default into the crypto-policies include")
     func rhelChain() throws {
         let output = try TLS.fixture(
-            "rhel", file: "etc/pki/tls/openssl.cnf", scanner: OpenSSLConfScanner(), software: TLS.openssl("1:3.5.1-2.el10"))
+            "rhel", file: "etc/pki/tls/openssl.cnf", scanner: OpenSSLConfScanner(),
+            software: TLS.openssl("1:3.5.1-2.el10"))
         let protocols = output.findings.filter { $0.usage == .protocolVersion }
         #expect(protocols.map(\.algorithm) == ["TLSv1.2", "TLSv1.3"])
         #expect(protocols.first?.setting == "TLS.MinProtocol")

@@ -164,9 +164,10 @@ struct TLSSuiteDecomposerTests {
 
     @Test("static RSA, anonymous and SHA-1 MAC suites decompose to their catalog rows")
     func legacyParts() throws {
-        #expect(decomposer.components(of: try suite("AES128-SHA")).map(\.canonical) == [
-            "RSA-KEX", "RSA", "AES-128-CBC", "HMAC-SHA1",
-        ])
+        #expect(
+            decomposer.components(of: try suite("AES128-SHA")).map(\.canonical) == [
+                "RSA-KEX", "RSA", "AES-128-CBC", "HMAC-SHA1",
+            ])
         let anonymous = try suite("ADH-AES256-GCM-SHA384:@SECLEVEL=0")
         #expect(decomposer.status(of: anonymous).status == .broken)
     }

@@ -50,7 +50,9 @@ enum DebianConfigs {
         "Debian default configs not unpacked: run scripts/fetch-debian-configs (CI does) or set PQSCOUT_DEBIAN_CONFIGS"
 }
 
-@Suite("Debian's shipped nginx, apache2 and haproxy configs", .enabled(if: DebianConfigs.available, DebianConfigs.skipMessage))
+@Suite(
+    "Debian's shipped nginx, apache2 and haproxy configs",
+    .enabled(if: DebianConfigs.available, DebianConfigs.skipMessage))
 struct DebianDefaultConfigTests {
     @Test("the OpenSSL of the Debian release is read from the recorded package")
     func opensslVersion() {
@@ -106,13 +108,16 @@ struct DebianDefaultConfigTests {
                 tree, from: "etc/apache2/sites-available/\(file)", to: "etc/apache2/sites-enabled/\(file)")
         }
         let output = try TLS.scan(
-            root: tree.root, file: "etc/apache2/apache2.conf", scanner: ApacheScanner(), software: DebianConfigs.software)
+            root: tree.root, file: "etc/apache2/apache2.conf", scanner: ApacheScanner(),
+            software: DebianConfigs.software)
         let context = try #require(output.findings.compactMap(\.context).first)
         #expect(context.hasPrefix("VirtualHost ") && context.hasSuffix(":443"))
         let versions = TLS.findings(output, context: context, usage: .protocolVersion)
         #expect(versions.filter(\.effective).map(\.algorithm) == ["TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"])
         #expect(versions.first?.setting == "SSLProtocol")
-        let suites = TLS.findings(output, context: context, usage: .cipherSuite).filter { $0.setting == "SSLCipherSuite" }
+        let suites = TLS.findings(output, context: context, usage: .cipherSuite).filter {
+            $0.setting == "SSLCipherSuite"
+        }
         let expected = try #require(try CipherStringExpanderTests.cli("HIGH:!aNULL"))
         #expect(suites.count == expected.filter { !$0.contains("TLSv1.3") }.count)
         #expect(!TLS.offers(output, context, "X25519MLKEM768"))
@@ -122,14 +127,17 @@ struct DebianDefaultConfigTests {
     func haproxy() throws {
         let tree = try DebianConfigs.copy("haproxy")
         let shipped = try TLS.scan(
-            root: tree.root, file: "etc/haproxy/haproxy.cfg", scanner: HAProxyScanner(), software: DebianConfigs.software)
+            root: tree.root, file: "etc/haproxy/haproxy.cfg", scanner: HAProxyScanner(),
+            software: DebianConfigs.software)
         #expect(shipped.findings.isEmpty)
         let config = try String(contentsOfFile: tree.root + "/etc/haproxy/haproxy.cfg", encoding: .utf8)
         try tree.file("etc/haproxy/haproxy.cfg", config + "\nfrontend www\n\tbind :443 ssl crt site.pem\n")
         let output = try TLS.scan(
-            root: tree.root, file: "etc/haproxy/haproxy.cfg", scanner: HAProxyScanner(), software: DebianConfigs.software)
+            root: tree.root, file: "etc/haproxy/haproxy.cfg", scanner: HAProxyScanner(),
+            software: DebianConfigs.software)
         let context = "bind :443 (frontend www)"
-        #expect(TLS.findings(output, context: context, usage: .protocolVersion).map(\.algorithm) == ["TLSv1.2", "TLSv1.3"])
+        #expect(
+            TLS.findings(output, context: context, usage: .protocolVersion).map(\.algorithm) == ["TLSv1.2", "TLSv1.3"])
         let suites = TLS.findings(output, context: context, usage: .cipherSuite)
         #expect(suites.filter { $0.setting == "ssl-default-bind-ciphers" }.count == 8)
         #expect(suites.filter { $0.setting == "ssl-default-bind-ciphersuites" }.count == 3)

@@ -26,9 +26,10 @@ struct GroupListTests {
         let groups = GroupList(
             "X25519MLKEM768:SecP256r1MLKEM768:SecP384r1MLKEM1024:MLKEM512:MLKEM768:MLKEM1024:X25519:secp384r1:ffdhe3072"
         ).resolve(for: v35).groups
-        #expect(groups.map { $0.entry?.quantumStatus } == [
-            .hybrid, .hybrid, .hybrid, .resistant, .resistant, .resistant, .vulnerable, .vulnerable, .vulnerable,
-        ])
+        #expect(
+            groups.map { $0.entry?.quantumStatus } == [
+                .hybrid, .hybrid, .hybrid, .resistant, .resistant, .resistant, .vulnerable, .vulnerable, .vulnerable,
+            ])
         #expect(groups.allSatisfy { $0.offered })
         #expect(groups[0].entry?.tlsCodePointValue == 0x11EC)
     }
@@ -85,10 +86,12 @@ struct GroupListTests {
 
 @Suite("OpenSSLVersion: versions from packages and the option")
 struct OpenSSLVersionTests {
-    @Test("package versions parse", arguments: [
-        ("3.0.15-1~deb12u1", "3.0.15"), ("1:3.2.2-3.el10", "3.2.2"), ("3.5.1-1", "3.5.1"),
-        ("OpenSSL 3.0.19 27 Jan 2026", "3.0.19"), ("1.1.1w-0+deb11u1", "1.1.1"), ("3.5", "3.5.0"),
-    ])
+    @Test(
+        "package versions parse",
+        arguments: [
+            ("3.0.15-1~deb12u1", "3.0.15"), ("1:3.2.2-3.el10", "3.2.2"), ("3.5.1-1", "3.5.1"),
+            ("OpenSSL 3.0.19 27 Jan 2026", "3.0.19"), ("1.1.1w-0+deb11u1", "1.1.1"), ("3.5", "3.5.0"),
+        ])
     func parse(text: String, expected: String) {
         #expect(OpenSSLVersion(parsing: text)?.description == expected)
     }

@@ -32,10 +32,11 @@ struct NginxScannerTests {
         #expect(protocols.map(\.algorithm) == ["TLSv1.2", "TLSv1.3"])
         #expect(protocols.allSatisfy { $0.path == ScanPath("etc/nginx/nginx.conf") && $0.line == 12 })
         let suites = TLS.findings(output, context: www, usage: .cipherSuite).filter { $0.setting == "ssl_ciphers" }
-        #expect(suites.map(\.algorithm) == [
-            "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
-            "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
-        ])
+        #expect(
+            suites.map(\.algorithm) == [
+                "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+                "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+            ])
         let dh = TLS.findings(output, context: www).first { $0.setting == "ssl_dhparam" }
         #expect(dh?.path == ScanPath("etc/nginx/conf.d/dh.conf"))
         #expect(dh?.keyBits == 2048)
@@ -49,7 +50,8 @@ struct NginxScannerTests {
         #expect(hybrid.quantumStatus == .hybrid && hybrid.canonical == "ML-KEM-768+X25519")
         let old = try scan(openssl: "3.0.15-1~deb12u1")
         #expect(!TLS.offers(old, www, "X25519MLKEM768"))
-        let dead = try #require(TLS.findings(old, context: www, usage: .group).first { $0.algorithm == "X25519MLKEM768" })
+        let dead = try #require(
+            TLS.findings(old, context: www, usage: .group).first { $0.algorithm == "X25519MLKEM768" })
         #expect(dead.note?.contains("dead configuration") == true)
         #expect(dead.note?.contains("package libssl3t64 3.0.15-1~deb12u1") == true)
     }
@@ -122,7 +124,8 @@ struct NginxScannerTests {
         let key = try #require(TLS.findings(output, context: www).first { $0.setting == "ssl_certificate_key" })
         #expect(key.asset?.hasPrefix("sha256:") == true)
         // The DER certificate of the legacy server is read too.
-        #expect(TLS.findings(output, context: legacy).contains { $0.setting == "ssl_certificate" && $0.curve == "P-256" })
+        #expect(
+            TLS.findings(output, context: legacy).contains { $0.setting == "ssl_certificate" && $0.curve == "P-256" })
     }
 
     @Test("protocols left unset take nginx's default, and TLS 1.3 suites the library's, marked as defaults")
@@ -131,9 +134,10 @@ struct NginxScannerTests {
         let stream = TLS.findings(output, context: "stream server _:993")
         #expect(stream.filter { $0.usage == .protocolVersion }.map(\.algorithm) == ["TLSv1.3"])
         let tls13 = stream.filter { $0.usage == .cipherSuite }
-        #expect(tls13.map(\.algorithm) == [
-            "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256", "TLS_AES_128_GCM_SHA256",
-        ])
+        #expect(
+            tls13.map(\.algorithm) == [
+                "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256", "TLS_AES_128_GCM_SHA256",
+            ])
         #expect(tls13.allSatisfy { $0.origin == .default && $0.note?.contains("library default") == true })
         // TLS 1.3 only: no TLS <= 1.2 suites at all.
         #expect(!stream.contains { $0.setting == "ssl_ciphers" })

@@ -21,7 +21,8 @@ struct TLSHostileInputTests {
     @Test("nginx: an unexpected '}' and an unclosed block are reported with their lines; servers still found")
     func nginxBraces() throws {
         let tree = try ScratchTree()
-        try tree.file("etc/nginx/nginx.conf", "http {\n" + Self.server + "}\n}\nhttp {\n    server { listen 8443 ssl;\n")
+        try tree.file(
+            "etc/nginx/nginx.conf", "http {\n" + Self.server + "}\n}\nhttp {\n    server { listen 8443 ssl;\n")
         let output = try scan(tree, "etc/nginx/nginx.conf", NginxScanner())
         #expect(hasDiagnostic(output, "etc/nginx/nginx.conf", "line 7: unexpected '}'"))
         #expect(hasDiagnostic(output, "etc/nginx/nginx.conf", "line 8: block 'http' is never closed"))
@@ -91,7 +92,8 @@ struct TLSHostileInputTests {
                 SSLEngine on
 
             """)
-        try FileManager.default.createDirectory(atPath: tree.root + "/etc/apache2/bin", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: tree.root + "/etc/apache2/bin", withIntermediateDirectories: true)
         try Data([0, 1, 2, 0xFF]).write(to: URL(fileURLWithPath: tree.root + "/etc/apache2/bin/x.so"))
         let output = try scan(tree, "etc/apache2/apache2.conf", ApacheScanner())
         let path = "etc/apache2/apache2.conf"
@@ -108,7 +110,8 @@ struct TLSHostileInputTests {
         let tree = try ScratchTree()
         try tree.file(
             "etc/haproxy/haproxy.cfg",
-            "stray keyword\nglobal\n    ssl-default-bind-ciphers \"HIGH\n    x \(Self.hugeLine)\nfrontend f\n    bind :443 ssl\n")
+            "stray keyword\nglobal\n    ssl-default-bind-ciphers \"HIGH\n    x \(Self.hugeLine)\nfrontend f\n    bind :443 ssl\n"
+        )
         let output = try scan(tree, "etc/haproxy/haproxy.cfg", HAProxyScanner())
         #expect(hasDiagnostic(output, "etc/haproxy/haproxy.cfg", "line 1: 'stray' outside any section"))
         #expect(hasDiagnostic(output, "etc/haproxy/haproxy.cfg", "line 3: quoted argument never closed"))
