@@ -261,10 +261,20 @@ public struct TLSServiceEmitter: Sendable {
 
     private func signatureAlgorithms(_ service: TLSService, _ output: inout ScanOutput) {
         guard let setting = service.signatureAlgorithms ?? system.signatureAlgorithms else { return }
-        for name in setting.value.split(whereSeparator: { $0 == ":" || $0 == "," || $0 == " " }).map(String.init) {
+        let names = setting.value.split(whereSeparator: { $0 == ":" || $0 == "," || $0 == " " }).map(String.init)
+        // ML-DSA signature schemes arrive in OpenSSL 3.5 (standards.md §4.3); an older library rejects the list.
+        let unknown = names.first { $0.lowercased().hasPrefix("mldsa") && openssl.version < OpenSSLVersion(3, 5) }
+        for name in names {
+            var notes: [String?] = []
+            if let unknown {
+                notes.append(
+                    "\(openssl.phrase) does not know \(unknown) (added in 3.5): OpenSSL rejects the whole list; "
+                        + "dead configuration")
+            }
             output.findings.append(
-                finding(service, setting, usage: .signature, algorithm: name, entry: Self.signatureEntry(name, catalog))
-            )
+                finding(
+                    service, setting, usage: .signature, algorithm: name, entry: Self.signatureEntry(name, catalog),
+                    effective: unknown == nil, notes: notes))
         }
     }
 
@@ -312,17 +322,30 @@ public struct TLSServiceEmitter: Sendable {
         else { return }
         guard let tree else { return }
         let target = ScanPath(ConfigText.rootPattern(setting.value, prefix: service.filePrefix))
-        let bytes: [UInt8]
-        switch tree.read(target) {
-        case .success(let read): bytes = read
-        case .failure:
+        var targets = [target]
+        if case .failure = tree.read(target) {
+            // HAProxy `crt` may name a directory of PEM files.
+            targets = Array(tree.files(matching: target.display + "/*").prefix(16))
+        }
+        guard !targets.isEmpty else {
             output.diagnostics.append(
                 Diagnostic(
                     path: setting.path, reason: .unreadable,
                     detail: "\(where_)\(setting.directive) \(setting.value): not a file in the scanned tree"))
             return
         }
-        let scanned = scan(ScanInput(path: target, bytes: bytes))
+        for file in targets {
+            guard case .success(let bytes) = tree.read(file) else { continue }
+            restate(scan(ScanInput(path: file, bytes: bytes)), from: file, setting, service, &output, wanted: wanted)
+        }
+    }
+
+    /// Copies the wanted findings of a linked file to the directive, keeping their asset ids.
+    private func restate(
+        _ scanned: ScanOutput, from target: ScanPath, _ setting: TLSSetting, _ service: TLSService,
+        _ output: inout ScanOutput, wanted: Set<String>?
+    ) {
+        let where_ = setting.line.map { "line \($0): " } ?? ""
         var taken = Set<String>()
         for found in scanned.findings {
             if let wanted {

@@ -74,6 +74,16 @@ struct ApacheScannerTests {
         #expect(proxy.map(\.algorithm) == ["TLSv1.2"])
     }
 
+    @Test("ML-DSA in SignatureAlgorithms on OpenSSL 3.0 makes the whole list dead configuration")
+    func signaturesOn30() throws {
+        let output = try scan(openssl: "3.0.15-1~deb12u1")
+        let sigalgs = TLS.findings(output, context: www, usage: .signature).filter {
+            $0.setting == "SSLOpenSSLConfCmd SignatureAlgorithms"
+        }
+        #expect(sigalgs.count == 3 && sigalgs.allSatisfy { !$0.effective })
+        #expect(sigalgs.first?.note?.contains("does not know mldsa65") == true)
+    }
+
     @Test("the scanner's examples hold", arguments: ApacheScanner().examples.indices)
     func examples(index: Int) {
         let example = ApacheScanner().examples[index]
@@ -132,6 +142,20 @@ struct HAProxyScannerTests {
     func serverSide() throws {
         let output = try scan()
         #expect(TLS.findings(output, context: backend, usage: .protocolVersion).map(\.algorithm) == ["TLSv1.3"])
+    }
+
+    @Test("crt naming a directory links every PEM in it")
+    func crtDirectory() throws {
+        let tree = try ScratchTree()
+        let pem = try String(
+            contentsOfFile: try TLS.fixtureRoot("haproxy") + "/etc/haproxy/certs/site.pem", encoding: .utf8)
+        try tree.file("etc/haproxy/certs/a.pem", pem)
+        try tree.file("etc/haproxy/certs/b.pem", pem)
+        try tree.file("etc/haproxy/haproxy.cfg", "frontend f\n    bind :443 ssl crt /etc/haproxy/certs\n")
+        let output = try TLS.scan(root: tree.root, file: "etc/haproxy/haproxy.cfg", scanner: HAProxyScanner())
+        let certificates = output.findings.filter { $0.setting == "bind crt" && $0.usage == .publicKey }
+        #expect(certificates.count == 4)  // two certificates and two keys
+        #expect(output.diagnostics.isEmpty)
     }
 
     @Test("the scanner's examples hold", arguments: HAProxyScanner().examples.indices)
