@@ -134,6 +134,8 @@ public struct ApacheScanner: FileScanner {
                 case "cipherstring": service.cipherString = one
                 case "signaturealgorithms", "sigalgs": service.signatureAlgorithms = one
                 case "dhparameters": service.dhParameters = one
+                case "minprotocol": service.minProtocol = one
+                case "maxprotocol": service.maxProtocol = one
                 default: continue
                 }
             }

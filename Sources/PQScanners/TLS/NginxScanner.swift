@@ -178,6 +178,8 @@ public struct NginxScanner: FileScanner {
             case "ciphersuites": service.ciphersuites = one
             case "signaturealgorithms", "sigalgs": service.signatureAlgorithms = one
             case "cipherstring": service.cipherString = one
+            case "minprotocol": service.minProtocol = one
+            case "maxprotocol": service.maxProtocol = one
             default: continue
             }
         }

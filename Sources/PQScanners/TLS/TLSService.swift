@@ -92,6 +92,10 @@ public struct TLSService: Sendable, Hashable {
     public var line: Int?
     public var role: Role
     public var protocols: TLSProtocolChoice?
+    /// `MinProtocol` / `MaxProtocol` given through the application's SSL_CONF pass-through (nginx
+    /// `ssl_conf_command`, Apache `SSLOpenSSLConfCmd`): applied after the protocol choice, so they cut it.
+    public var minProtocol: TLSSetting?
+    public var maxProtocol: TLSSetting?
     public var cipherString: TLSSetting?
     public var ciphersuites: TLSSetting?
     public var groups: TLSSetting?

@@ -116,10 +116,20 @@ public struct TLSServiceEmitter: Sendable {
             let setting = librarySetting(service, "protocols", TLSDefaults.protocols.joined(separator: " "))
             for version in TLSDefaults.protocols { listed.append((version, setting, true, nil)) }
         }
+        let ownMin = service.minProtocol.flatMap { TLSProtocolChoice.normalise($0.value) }
+        let ownMax = service.maxProtocol.flatMap { TLSProtocolChoice.normalise($0.value) }
+        let ownRange = TLSProtocolChoice.range(min: ownMin, max: ownMax)
+        let bound = [service.minProtocol, service.maxProtocol].compactMap { $0 }.map {
+            "\($0.directive) \($0.value)" + ($0.line.map { " (line \($0))" } ?? "")
+        }
         var enabled: [String] = []
         for (version, setting, on, note) in listed {
             var effective = on
             var notes = [note]
+            if !bound.isEmpty, !ownRange.contains(version) {
+                effective = false
+                notes.append("switched off by " + bound.joined(separator: " and "))
+            }
             if version == "SSLv2" || version == "SSLv3" {
                 effective = false
                 notes.append("not built into OpenSSL since 1.1.0 (SSLv2) / by default (SSLv3): not offered")

@@ -4,8 +4,6 @@ import Testing
 
 @testable import PQScanners
 
-typealias TLS = TLSTestSupport
-
 @Suite("NginxScanner: services, inheritance, includes and effective settings")
 struct NginxScannerTests {
     let www = "server www.example.org:443"
@@ -96,6 +94,27 @@ struct NginxScannerTests {
         let assumed = NginxScanner().scan(ScanInput(path: ScanPath("etc/nginx/nginx.conf"), bytes: Array(conf.utf8)))
         #expect(!assumed.findings.contains { $0.algorithm == "X25519MLKEM768" })
         #expect(assumed.findings.contains { $0.note?.contains("assumed: no OpenSSL package") == true })
+    }
+
+    @Test("ssl_conf_command MinProtocol cuts what ssl_protocols enables")
+    func confCommandMinProtocol() {
+        let conf = """
+            http {
+                server {
+                    listen 443 ssl;
+                    ssl_protocols TLSv1.1 TLSv1.2 TLSv1.3;
+                    ssl_conf_command MinProtocol TLSv1.3;
+                }
+            }
+
+            """
+        let output = NginxScanner().scan(ScanInput(path: ScanPath("etc/nginx/nginx.conf"), bytes: Array(conf.utf8)))
+        let versions = TLS.findings(output, context: "server _:443", usage: .protocolVersion)
+        #expect(versions.map(\.algorithm) == ["TLSv1.1", "TLSv1.2", "TLSv1.3"])
+        #expect(versions.map(\.effective) == [false, false, true])
+        #expect(versions.first?.note?.contains("ssl_conf_command MinProtocol TLSv1.3 (line 5)") == true)
+        // No TLS <= 1.2 version is left, so no TLS 1.2 suites are reported.
+        #expect(!output.findings.contains { $0.setting == "ssl_ciphers" })
     }
 
     @Test("ssl_conf_command SignatureAlgorithms yields signature findings, SHA-1 broken")

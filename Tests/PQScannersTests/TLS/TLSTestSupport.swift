@@ -4,6 +4,9 @@ import Testing
 
 @testable import PQScanners
 
+/// Short name used by the TLS tests.
+typealias TLS = TLSTestSupport
+
 /// Walks a fixture tree under `Fixtures/tls/` as a scan does and runs one scanner on one of its files.
 enum TLSTestSupport {
     static func fixtureRoot(_ name: String) throws -> String {
