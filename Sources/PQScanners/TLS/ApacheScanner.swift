@@ -19,11 +19,13 @@ public struct ApacheScanner: FileScanner {
         self.catalog = catalog
     }
 
+    /// By name only: `apache2.conf` (Debian) and `httpd.conf` (RHEL, upstream); the rest through `Include`.
     public func claim(path: ScanPath, head: ArraySlice<UInt8>) -> Claim {
         let name = String(decoding: path.lastComponent, as: UTF8.self)
         return name == "apache2.conf" || name == "httpd.conf" ? .name : .none
     }
 
+    /// Services of the file and its includes, through `TLSServiceEmitter`; damage costs diagnostics only.
     public func scan(_ input: ScanInput) -> ScanOutput {
         var root = ConfigText.directory(of: input.path)
         if root.hasSuffix("/conf") { root = String(root.dropLast(5)) }  // RHEL: /etc/httpd/conf/httpd.conf

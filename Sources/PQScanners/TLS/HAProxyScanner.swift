@@ -19,6 +19,7 @@ public struct HAProxyScanner: FileScanner {
         self.catalog = catalog
     }
 
+    /// By name only: `haproxy.cfg`.
     public func claim(path: ScanPath, head: ArraySlice<UInt8>) -> Claim {
         String(decoding: path.lastComponent, as: UTF8.self) == "haproxy.cfg" ? .name : .none
     }
@@ -28,6 +29,7 @@ public struct HAProxyScanner: FileScanner {
         var line: Int
     }
 
+    /// Services of the file and its includes, through `TLSServiceEmitter`; damage costs diagnostics only.
     public func scan(_ input: ScanInput) -> ScanOutput {
         var diagnostics: [Diagnostic] = []
         guard ConfigText.isText(input.bytes) else {

@@ -20,10 +20,13 @@ public struct NginxScanner: FileScanner {
         self.catalog = catalog
     }
 
+    /// By name only: `nginx.conf`. Everything else is reached through its `include`s, so a snippet is judged
+    /// in the context that includes it.
     public func claim(path: ScanPath, head: ArraySlice<UInt8>) -> Claim {
         String(decoding: path.lastComponent, as: UTF8.self) == "nginx.conf" ? .name : .none
     }
 
+    /// Services of the file and its includes, through `TLSServiceEmitter`; damage costs diagnostics only.
     public func scan(_ input: ScanInput) -> ScanOutput {
         let prefix = ConfigText.directory(of: input.path)
         var parser = NginxConfigParser(tree: input.context.tree, prefix: prefix)

@@ -15,6 +15,7 @@ public struct OpenSSLConfScanner: FileScanner {
         self.catalog = catalog
     }
 
+    /// By name: `openssl.cnf`, the crypto-policies back-ends `opensslcnf.config` and `.../crypto-policies/.../openssl.config`.
     public func claim(path: ScanPath, head: ArraySlice<UInt8>) -> Claim {
         let name = String(decoding: path.lastComponent, as: UTF8.self)
         let text = String(decoding: path.bytes, as: UTF8.self)
@@ -23,6 +24,7 @@ public struct OpenSSLConfScanner: FileScanner {
         return .none
     }
 
+    /// Services of the file and its includes, through `TLSServiceEmitter`; damage costs diagnostics only.
     public func scan(_ input: ScanInput) -> ScanOutput {
         let name = String(decoding: input.path.lastComponent, as: UTF8.self)
         let software = OpenSSLInForce.resolve(software: input.context.software, option: input.options.opensslVersion)
