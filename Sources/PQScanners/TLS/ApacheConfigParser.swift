@@ -101,7 +101,10 @@ struct ApacheConfigParser {
                     for included in include(pattern, from: directive, depth: depth) { append(included) }
                 }
             case "serverroot":
-                if let root = directive.args.first { serverRoot = ConfigText.rootPattern(root, prefix: "") }
+                if let root = directive.args.first {
+                    serverRoot = ConfigText.rootPattern(
+                        root, prefix: "", label: ConfigText.rootLabel(of: directive.path))
+                }
                 append(directive)
             default:
                 append(directive)
@@ -125,7 +128,8 @@ struct ApacheConfigParser {
                     path: directive.path, reason: .tooDeep, detail: "line \(directive.line): Include nested too deep"))
             return []
         }
-        var glob = ConfigText.rootPattern(pattern, prefix: serverRoot)
+        var glob = ConfigText.rootPattern(
+            pattern, prefix: serverRoot, label: ConfigText.rootLabel(of: directive.path))
         if glob.contains("${") { return [] }
         var files = tree.files(matching: glob)
         if files.isEmpty, !glob.contains("*") {

@@ -43,10 +43,14 @@ enum ConfigText {
     /// Maps a path from a config (absolute, or relative to `prefix`) to a glob over root-relative paths.
     /// `/etc/nginx/conf.d/*.conf` → `etc/nginx/conf.d/*.conf`; `sites-enabled/*` with prefix `etc/nginx` →
     /// `etc/nginx/sites-enabled/*`. Absolute paths are resolved inside the scan root, never outside it.
-    static func rootPattern(_ written: String, prefix: String) -> String {
+    ///
+    /// `label` is the walk's root label (`1-webfarm`) when several roots are scanned together: an absolute path
+    /// then resolves under that root's label, as every path of that tree carries it.
+    static func rootPattern(_ written: String, prefix: String, label: String = "") -> String {
         var path = written
         if path.hasPrefix("/") {
             while path.hasPrefix("/") { path.removeFirst() }
+            if !label.isEmpty { path = label + "/" + path }
         } else {
             path = prefix.isEmpty ? path : prefix + "/" + path
         }
@@ -60,6 +64,18 @@ enum ConfigText {
             parts.append(part)
         }
         return parts.joined(separator: "/")
+    }
+
+    /// The root label of a path from a multi-root scan (`1-webfarm` of `1-webfarm/etc/nginx/nginx.conf`; see
+    /// `ScanUseCase`), or "" for a single-root scan.
+    static func rootLabel(of path: ScanPath) -> String {
+        let text = String(decoding: path.bytes, as: UTF8.self)
+        guard let slash = text.firstIndex(of: "/") else { return "" }
+        let first = text[..<slash]
+        guard let dash = first.firstIndex(of: "-"), dash > first.startIndex,
+            first[..<dash].allSatisfy({ $0.isASCII && $0.isNumber })
+        else { return "" }
+        return String(first)
     }
 
     /// The directory of a root-relative path (`etc/nginx/nginx.conf` → `etc/nginx`).

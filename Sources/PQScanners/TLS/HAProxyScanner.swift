@@ -61,7 +61,8 @@ public struct HAProxyScanner: FileScanner {
         let global = sections.filter { $0.header.words[0].lowercased() == "global" }.flatMap(\.lines)
         let crtBase = Self.value(global, "crt-base")?.words.dropFirst().first ?? ""
         let prefix = ConfigText.rootPattern(
-            crtBase.isEmpty ? ConfigText.directory(of: input.path) : crtBase, prefix: "")
+            crtBase.isEmpty ? ConfigText.directory(of: input.path) : crtBase, prefix: "",
+            label: ConfigText.rootLabel(of: input.path))
         for section in sections {
             let kind = section.header.words[0].lowercased()
             guard ["frontend", "backend", "listen"].contains(kind) else { continue }

@@ -108,7 +108,7 @@ struct NginxConfigParser {
                     path: directive.path, reason: .tooDeep, detail: "line \(directive.line): include nested too deep"))
             return []
         }
-        let glob = ConfigText.rootPattern(pattern, prefix: prefix)
+        let glob = ConfigText.rootPattern(pattern, prefix: prefix, label: ConfigText.rootLabel(of: directive.path))
         var out: [NginxDirective] = []
         for file in ConfigText.includeTargets(glob, tree: tree, directoryAllowed: false) {
             if visited.contains(file) {

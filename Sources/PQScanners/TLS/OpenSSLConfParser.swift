@@ -99,7 +99,8 @@ struct OpenSSLConfParser {
                 Diagnostic(path: path, reason: .tooDeep, detail: "line \(number): .include nested too deep"))
             return
         }
-        let pattern = ConfigText.rootPattern(target, prefix: ConfigText.directory(of: path))
+        let pattern = ConfigText.rootPattern(
+            target, prefix: ConfigText.directory(of: path), label: ConfigText.rootLabel(of: path))
         var targets = ConfigText.includeTargets(pattern, tree: tree, directoryAllowed: true)
         if !tree.files(matching: pattern).contains(where: { _ in true }) {
             // A directory include reads only `*.cnf` and `*.conf` files (config(5)).

@@ -18,10 +18,11 @@ public struct SystemTLSConfig: Sendable, Hashable {
     static let candidates = ["etc/ssl/openssl.cnf", "usr/lib/ssl/openssl.cnf", "etc/pki/tls/openssl.cnf"]
 
     /// Finds and reads the system OpenSSL config of the tree; an empty value when there is none.
-    public static func load(from tree: (any TreeReader)?) -> SystemTLSConfig {
+    /// - Parameter label: the root label of a multi-root scan (`1-webfarm`), "" otherwise.
+    public static func load(from tree: (any TreeReader)?, label: String = "") -> SystemTLSConfig {
         guard let tree else { return SystemTLSConfig() }
         for candidate in candidates {
-            let path = ScanPath(candidate)
+            let path = ScanPath(label.isEmpty ? candidate : label + "/" + candidate)
             guard case .success(let bytes) = tree.read(path), !bytes.isEmpty else { continue }
             return read(OpenSSLConfParser(path: path, bytes: bytes, tree: tree), path: path)
         }

@@ -30,7 +30,8 @@ public struct TLSServiceEmitter: Sendable {
     public init(input: ScanInput, catalog: Catalog = .shared) {
         self.init(
             openssl: OpenSSLInForce.resolve(software: input.context.software, option: input.options.opensslVersion),
-            system: SystemTLSConfig.load(from: input.context.tree), tree: input.context.tree, catalog: catalog)
+            system: SystemTLSConfig.load(from: input.context.tree, label: ConfigText.rootLabel(of: input.path)),
+            tree: input.context.tree, catalog: catalog)
     }
 
     /// Findings, the service asset and any diagnostics (a certificate the config names but the tree lacks).
@@ -331,7 +332,9 @@ public struct TLSServiceEmitter: Sendable {
         guard !setting.value.contains("$"), !setting.value.hasPrefix("data:"), !setting.value.hasPrefix("engine:")
         else { return }
         guard let tree else { return }
-        let target = ScanPath(ConfigText.rootPattern(setting.value, prefix: service.filePrefix))
+        let target = ScanPath(
+            ConfigText.rootPattern(
+                setting.value, prefix: service.filePrefix, label: ConfigText.rootLabel(of: setting.path)))
         var targets = [target]
         if case .failure = tree.read(target) {
             // HAProxy `crt` may name a directory of PEM files.

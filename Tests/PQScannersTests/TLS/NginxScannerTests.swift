@@ -96,6 +96,24 @@ struct NginxScannerTests {
         #expect(assumed.findings.contains { $0.note?.contains("assumed: no OpenSSL package") == true })
     }
 
+    @Test(
+        "in a multi-root scan, absolute includes, certificates and the system openssl.cnf resolve under the root's label"
+    )
+    func multiRootLabel() throws {
+        let walk = try TreeWalker().walk(root: try TLS.fixtureRoot("rhel"), label: Array("2-rhel".utf8)).get()
+        let tree = WalkedTree(files: walk.files, maxFileSize: WalkOptions.defaultMaxFileSize)
+        let path = ScanPath("2-rhel/etc/nginx/nginx.conf")
+        let output = NginxScanner().scan(
+            ScanInput(
+                path: path, bytes: try tree.read(path).get(),
+                context: ScanContext(tree: tree, software: TLS.openssl("3.5.1-1"))))
+        let groups = TLS.findings(output, context: "server rhel.example.org:443", usage: .group)
+        #expect(groups.first?.path == ScanPath("2-rhel/etc/crypto-policies/back-ends/opensslcnf.config"))
+        #expect(ConfigText.rootLabel(of: path) == "2-rhel")
+        #expect(ConfigText.rootLabel(of: ScanPath("etc/nginx/nginx.conf")) == "")
+        #expect(ConfigText.rootPattern("/etc/x/*", prefix: "2-rhel/etc/nginx", label: "2-rhel") == "2-rhel/etc/x/*")
+    }
+
     @Test("ssl_conf_command MinProtocol cuts what ssl_protocols enables")
     func confCommandMinProtocol() {
         let conf = """
