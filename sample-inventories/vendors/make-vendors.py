@@ -65,17 +65,26 @@ MACs hmac-sha2-512-etm@openssh.com
 # The TLS front end. Line 41 sets the curve list; a TLS configuration scanner reads it (the proof in Docs).
 BOXWALL_NGINX = (
     "# SecureBox 5.1 management UI (sample for PQScout).\n"
-    + "".join(f"# reserved line {n}\n" for n in range(2, 35))
+    + "".join(f"# reserved line {n}\n" for n in range(2, 37))
     + "http {\n"
     + "    server {\n"
     + "        listen 443 ssl;\n"
-    + "        ssl_certificate     /etc/securebox/ui.pem;\n"
-    + "        ssl_certificate_key /etc/securebox/ui.key;\n"
     + "        ssl_protocols TLSv1.2 TLSv1.3;\n"
     + "        ssl_ecdh_curve prime256v1;\n"
     + "    }\n"
     + "}\n"
 )
+
+EDGEGATE_NGINX = """\
+# EdgeGate 4.2 management UI (sample for PQScout).
+http {
+    server {
+        listen 443 ssl;
+        ssl_protocols TLSv1.3;
+        ssl_ecdh_curve X25519MLKEM768:X25519;
+    }
+}
+"""
 
 
 def rsa_signer(cn, org):
@@ -115,6 +124,7 @@ def main():
     put("edgegate/var/lib/dpkg/status", DPKG.format(version="10.0p1"))
     put("boxwall/var/lib/dpkg/status", DPKG.format(version="9.9p1"))
     put("edgegate/etc/ssh/sshd_config", EDGEGATE_SSHD)
+    put("edgegate/etc/nginx/nginx.conf", EDGEGATE_NGINX)
     put("edgegate/fw/signer.pem", mldsa_signer("EdgeGate Firmware Signing ML-DSA-87", "Northwind Networks"))
     put("boxwall/etc/ssh/sshd_config", BOXWALL_SSHD)
     put("boxwall/etc/nginx/nginx.conf", BOXWALL_NGINX)

@@ -127,8 +127,10 @@ public struct ContradictionFinder: Sendable {
 
     func label(_ finding: Finding) -> String { describe(finding) }
 
+    /// A KEM that resists a quantum computer, alone or in a hybrid (a PSK key exchange does not count).
     func isPQKeyExchange(_ finding: Finding) -> Bool {
-        finding.quantumStatus == .hybrid || finding.quantumStatus == .resistant
+        guard finding.quantumStatus == .hybrid || finding.quantumStatus == .resistant else { return false }
+        return ClaimedAlgorithm(finding.canonical ?? finding.algorithm, catalog: catalog).entry?.primitive == .kem
     }
 
     func isPQSigner(_ finding: Finding) -> Bool {

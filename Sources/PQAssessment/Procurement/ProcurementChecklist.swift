@@ -192,8 +192,10 @@ public struct ProcurementChecklist: Sendable {
         let name = claim.protocol.rawValue
         let offered = claim.supported.map { ClaimedAlgorithm($0, catalog: catalog) }.filter(\.isMLKEM)
         let deadline = pqDeadline(for: claim.protocol)
-        let inForce = (evidence ?? []).filter { $0.quantumStatus == .hybrid || $0.quantumStatus == .resistant }
-            .filter { AlgorithmJob(usage: $0.usage) == .keyExchange }
+        let inForce = (evidence ?? []).filter {
+            AlgorithmJob(usage: $0.usage) == .keyExchange
+                && ClaimedAlgorithm($0.canonical ?? $0.algorithm, catalog: catalog).isMLKEM
+        }
         let cited = inForce.prefix(3).map { "\($0.path.display)\($0.line.map { ":\($0)" } ?? "") \($0.algorithm)" }
         if !offered.isEmpty {
             return RequirementCheck(
