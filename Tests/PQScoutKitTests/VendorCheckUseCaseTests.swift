@@ -44,6 +44,10 @@ struct VendorCheckUseCaseTests {
             sentences.contains(
                 "claims mlkem768x25519-sha256 on by default for ssh; `etc/ssh/sshd_config:5` sets "
                     + "`KexAlgorithms curve25519-sha256,ecdh-sha2-nistp256`"))
+        #expect(
+            sentences.contains(
+                "claims X25519MLKEM768 on by default for tls-server; `etc/nginx/nginx.conf:41` sets "
+                    + "`ssl_ecdh_curve prime256v1` in `server _:443`"))
         for verdict in RequirementVerdict.allCases {
             #expect(shady.checks.contains { $0.verdict == verdict }, "no \(verdict) for the shady vendor")
         }
