@@ -53,15 +53,20 @@ public enum VendorHTML {
         let claims = vendor.claims
         var out = "<\(h)>Vendor check: \(escape(claims.title))</\(h)>\n<ul>\n"
         out += "<li>Claims: <code>\(escape(claims.file))</code> (\(escape(claims.origin.rawValue)))</li>\n"
-        out += "<li>Profile: <code>\(escape(vendor.profile))</code>"
+        out +=
+            "<li>Profile: <code>\(escape(vendor.profile))</code>"
             + (vendor.category.map { ", category <code>\(escape($0))</code>" } ?? "") + ", as of \(vendor.asOf)</li>\n"
-        out += "<li>Evidence: \(escape(vendor.evidence ?? "none (pass --evidence PATH or --scan ID to compare)"))</li>\n"
-        out += "<li>Validations: "
+        out +=
+            "<li>Evidence: \(escape(vendor.evidence ?? "none (pass --evidence PATH or --scan ID to compare)"))</li>\n"
+        out +=
+            "<li>Validations: "
             + escape(claims.validations.isEmpty ? "none stated" : claims.validations.joined(separator: "; "))
             + "</li>\n"
-        out += "<li>Verdicts: \(vendor.count(.meets)) meets, \(vendor.count(.gap)) gap, "
+        out +=
+            "<li>Verdicts: \(vendor.count(.meets)) meets, \(vendor.count(.gap)) gap, "
             + "\(vendor.count(.unverifiable)) unverifiable</li>\n</ul>\n"
-        out += "<\(sub)>Checklist</\(sub)>\n<table><tr><th>requirement</th><th>protocol</th><th>verdict</th>"
+        out +=
+            "<\(sub)>Checklist</\(sub)>\n<table><tr><th>requirement</th><th>protocol</th><th>verdict</th>"
             + "<th>must be met by</th><th>vendor promises</th><th>why</th></tr>\n"
         for check in vendor.checks {
             out += "<tr class=\"\(check.verdict.rawValue)\"><td>\(escape(check.requirement))</td>"
@@ -79,7 +84,8 @@ public enum VendorHTML {
         } else {
             out += "<ul>\n"
             for item in vendor.contradictions {
-                out += "<li><strong>\(item.kind.rawValue)</strong> (\(item.protocol.rawValue)): "
+                out +=
+                    "<li><strong>\(item.kind.rawValue)</strong> (\(item.protocol.rawValue)): "
                     + "\(codeSpans(escape(item.sentence)))</li>\n"
             }
             out += "</ul>\n"

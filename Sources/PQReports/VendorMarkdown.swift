@@ -11,7 +11,8 @@ public enum VendorMarkdown {
             if let first = comparison.vendors.first {
                 out += "Profile `\(first.profile)`, as of \(first.asOf).\n\n"
             }
-            out += "| requirement | " + comparison.vendors.map { cell($0.claims.title) }.joined(separator: " | ")
+            out +=
+                "| requirement | " + comparison.vendors.map { cell($0.claims.title) }.joined(separator: " | ")
                 + " |\n"
             out += "|---|" + String(repeating: "---|", count: comparison.vendors.count) + "\n"
             for row in comparison.rows {
@@ -45,13 +46,16 @@ public enum VendorMarkdown {
         let claims = vendor.claims
         var out = "\(level) Vendor check: \(claims.title)\n\n"
         out += "- Claims: `\(claims.file)` (\(claims.origin.rawValue))\n"
-        out += "- Profile: `\(vendor.profile)`" + (vendor.category.map { ", category `\($0)`" } ?? "")
+        out +=
+            "- Profile: `\(vendor.profile)`" + (vendor.category.map { ", category `\($0)`" } ?? "")
             + ", as of \(vendor.asOf)\n"
         out += "- Evidence: " + (vendor.evidence ?? "none (pass --evidence PATH or --scan ID to compare)") + "\n"
-        out += "- Validations: "
+        out +=
+            "- Validations: "
             + (claims.validations.isEmpty ? "none stated" : claims.validations.map(inline).joined(separator: "; "))
             + "\n"
-        out += "- Verdicts: \(vendor.count(.meets)) meets, \(vendor.count(.gap)) gap, "
+        out +=
+            "- Verdicts: \(vendor.count(.meets)) meets, \(vendor.count(.gap)) gap, "
             + "\(vendor.count(.unverifiable)) unverifiable\n\n"
         out += "\(level)# Checklist\n\n"
         out += "| requirement | protocol | verdict | must be met by | vendor promises | why |\n"
@@ -60,7 +64,8 @@ public enum VendorMarkdown {
             let fields = [
                 check.requirement, check.protocol?.rawValue ?? "product", check.verdict.rawValue,
                 check.mustMeetBy?.description ?? "", check.vendorPromise?.description ?? "",
-                check.explanation + (check.evidence.isEmpty ? "" : " (evidence: \(check.evidence.joined(separator: "; ")))"),
+                check.explanation
+                    + (check.evidence.isEmpty ? "" : " (evidence: \(check.evidence.joined(separator: "; ")))"),
             ]
             out += "| " + fields.map(cell).joined(separator: " | ") + " |\n"
         }

@@ -62,7 +62,8 @@ public enum VendorCheckUseCase {
         if pairs != 0 && pairs != request.claimsFiles.count {
             throw PQScoutError(
                 code: "vendor.unpaired", kind: .usage,
-                reason: "give one --evidence or --scan per claims file, in the same order (\(request.claimsFiles.count) "
+                reason:
+                    "give one --evidence or --scan per claims file, in the same order (\(request.claimsFiles.count) "
                     + "claims file(s), \(pairs) evidence)")
         }
         let profile = try AssessUseCase.translate(.usage) { () throws(AssessmentError) in
@@ -112,7 +113,8 @@ public enum VendorCheckUseCase {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         } catch {
             throw PQScoutError(
-                code: "vendor.temp", kind: .input, reason: "cannot make a temporary store in \(directory.path): \(error)")
+                code: "vendor.temp", kind: .input,
+                reason: "cannot make a temporary store in \(directory.path): \(error)")
         }
         defer { try? FileManager.default.removeItem(at: directory) }
         let storePath = directory.appendingPathComponent("evidence.db").path

@@ -31,7 +31,8 @@ struct VendorCheckCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("Vendor claims files (YAML).", valueName: "claims"))
     var claims: [String] = []
 
-    @Option(help: ArgumentHelp("A tree the vendor ships, scanned as evidence (repeat per claims file).", valueName: "path"))
+    @Option(
+        help: ArgumentHelp("A tree the vendor ships, scanned as evidence (repeat per claims file).", valueName: "path"))
     var evidence: [String] = []
 
     @Option(help: ArgumentHelp("A scan in --db to use as evidence (repeat per claims file).", valueName: "id"))

@@ -28,7 +28,8 @@ struct VendorCheckUseCaseTests {
     func sampleVendors() throws {
         let outcome = try VendorCheckUseCase.run(
             VendorCheckRequest(
-                claimsFiles: [Self.honest, Self.shady], evidencePaths: [Self.evidence("edgegate"), Self.evidence("boxwall")],
+                claimsFiles: [Self.honest, Self.shady],
+                evidencePaths: [Self.evidence("edgegate"), Self.evidence("boxwall")],
                 profile: "cnsa-2.0", asOf: Self.asOf))
         #expect(outcome.assessments.count == 2)
         let honest = try #require(outcome.assessments.first)
@@ -75,7 +76,9 @@ struct VendorCheckUseCaseTests {
         let outcome = try VendorCheckUseCase.run(
             VendorCheckRequest(claimsFiles: [Self.shady], scanIDs: [record.id], storePath: db, asOf: Self.asOf))
         #expect(outcome.assessments.first?.contradictions.contains { $0.kind == .classicalSigningKey } == true)
-        #expect(refusal(VendorCheckRequest(claimsFiles: [Self.shady], scanIDs: [99], storePath: db))?.code == "vendor.no-scan")
+        #expect(
+            refusal(VendorCheckRequest(claimsFiles: [Self.shady], scanIDs: [99], storePath: db))?.code
+                == "vendor.no-scan")
     }
 
     @Test("refusals: no claims, both evidence kinds, unpaired evidence, unknown profile or category, bad files")

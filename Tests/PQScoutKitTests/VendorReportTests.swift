@@ -91,7 +91,8 @@ struct VendorReportTests {
         let object = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
         #expect(object["schemaVersion"] as? Int == 1)
         let rows = try #require(object["comparison"] as? [[String: Any]])
-        let signing = try #require(rows.first { $0["requirement"] as? String == "pq-signature-path (firmware-signing)" })
+        let signing = try #require(
+            rows.first { $0["requirement"] as? String == "pq-signature-path (firmware-signing)" })
         #expect((signing["verdicts"] as? [Any])?.first is NSNull)
         try compare(text, "comparison.json")
     }

@@ -107,22 +107,30 @@ def mldsa_signer(cn, org):
     return fx.pem("CERTIFICATE", der)
 
 
-# The appliances' package databases name the OpenSSH they ship, so the scanner judges sshd_config by that version.
+# The appliances' package databases name the OpenSSH and OpenSSL they ship, so the scanners judge sshd_config and
+# nginx.conf by those versions (ML-KEM hybrids need OpenSSH >= 9.9 and OpenSSL >= 3.5).
 DPKG = """\
 Package: openssh-server
 Status: install ok installed
 Architecture: amd64
 Source: openssh
-Version: 1:{version}-1
+Version: 1:{openssh}-1
 Description: secure shell (SSH) server (sample package entry)
+
+Package: libssl3t64
+Status: install ok installed
+Architecture: amd64
+Source: openssl
+Version: {openssl}-1
+Description: Secure Sockets Layer toolkit - shared libraries (sample package entry)
 
 """
 
 
 def main():
     shutil.rmtree(TREE, ignore_errors=True)
-    put("edgegate/var/lib/dpkg/status", DPKG.format(version="10.0p1"))
-    put("boxwall/var/lib/dpkg/status", DPKG.format(version="9.9p1"))
+    put("edgegate/var/lib/dpkg/status", DPKG.format(openssh="10.0p1", openssl="3.5.4"))
+    put("boxwall/var/lib/dpkg/status", DPKG.format(openssh="9.9p1", openssl="3.5.4"))
     put("edgegate/etc/ssh/sshd_config", EDGEGATE_SSHD)
     put("edgegate/etc/nginx/nginx.conf", EDGEGATE_NGINX)
     put("edgegate/fw/signer.pem", mldsa_signer("EdgeGate Firmware Signing ML-DSA-87", "Northwind Networks"))

@@ -114,7 +114,8 @@ public struct ContradictionFinder: Sendable {
             out.append(
                 Contradiction(
                     kind: .unclaimedAlgorithm, protocol: claim.protocol,
-                    claim: "claims \(name) \(job.rawValue) is limited to \(Self.unique(listed).joined(separator: ", "))",
+                    claim:
+                        "claims \(name) \(job.rawValue) is limited to \(Self.unique(listed).joined(separator: ", "))",
                     proof: proof(finding, among: evidence, only: true) + " (\(label(finding)))",
                     path: finding.path.display, line: finding.line))
         }
@@ -165,7 +166,8 @@ public struct ContradictionFinder: Sendable {
         let value = Self.unique(siblings.map(\.algorithm)).joined(separator: separator)
         let context = finding.context.map { " in `\($0)`" } ?? ""
         if finding.origin == .default {
-            return "`\(finding.path.display)` leaves `\(finding.setting)` unset, so its default `\(value)` is in force\(context)"
+            return
+                "`\(finding.path.display)` leaves `\(finding.setting)` unset, so its default `\(value)` is in force\(context)"
         }
         guard let line = finding.line else {
             return "`\(finding.path.display)` holds \(describe(finding)) (\(finding.setting))"

@@ -25,14 +25,17 @@ public struct ProcurementChecklist: Sendable {
             + "OpenSSH (standards.md §4.1, §5) ✅; the deadline is the profile's first transition for 128-bit "
             + "classical key establishment in the category")
     public static let signing = Item(
-        id: "pq-signature-path", title: "A post-quantum signature path for code and firmware signing (ML-DSA, LMS, XMSS)",
+        id: "pq-signature-path",
+        title: "A post-quantum signature path for code and firmware signing (ML-DSA, LMS, XMSS)",
         source: "CNSA 2.0: software/firmware signing with ML-DSA-87, or LMS/XMSS (SP 800-208), support and prefer by "
             + "2025, exclusively by 2030 ◐ (standards.md §1.2); FIPS 204 ML-DSA ✅")
     public static let noBroken = Item(
-        id: "no-broken-crypto", title: "No classically broken cryptography (MD5, SHA-1 signatures, RC4, DES, RSA < 2048)",
+        id: "no-broken-crypto",
+        title: "No classically broken cryptography (MD5, SHA-1 signatures, RC4, DES, RSA < 2048)",
         source: "SP 800-131A (disallowed after 2013 ❓ from memory); SP 800-131A Rev. 3 ipd ◐ (standards.md §1.1)")
     public static let withinProfile = Item(
-        id: "defaults-within-profile", title: "Algorithms on by default are not deprecated or disallowed by the profile",
+        id: "defaults-within-profile",
+        title: "Algorithms on by default are not deprecated or disallowed by the profile",
         source: "the profile's own rules (Docs/policies.md), each with its source")
     public static let cbom = Item(
         id: "cbom-delivered", title: "A CBOM (CycloneDX 1.6/1.7 cryptographic bill of materials) is delivered",
@@ -48,7 +51,8 @@ public struct ProcurementChecklist: Sendable {
         guard let day = CalendarDay(year: 2027, month: 1, day: 1) else { return [:] }
         return [
             "cnsa-2.0": (
-                day, "CNSA 2.0 acquisition gate: new NSS acquisitions CNSA 2.0-compliant from 1 Jan 2027 ◐ "
+                day,
+                "CNSA 2.0 acquisition gate: new NSS acquisitions CNSA 2.0-compliant from 1 Jan 2027 ◐ "
                     + "(standards.md §1.2)"
             )
         ]
@@ -102,7 +106,8 @@ public struct ProcurementChecklist: Sendable {
             if let rule = evaluator.rule(for: subject, category: chosen?.category) {
                 let dates = PolicyEvaluator.transitions(rule, category: chosen?.category)
                 day = dates.deprecated ?? dates.disallowed
-                source = "\(profile.id)/\(rule.id)" + (chosen.map { " in category \($0.category.id)" } ?? "")
+                source =
+                    "\(profile.id)/\(rule.id)" + (chosen.map { " in category \($0.category.id)" } ?? "")
                     + ": " + rule.source
             }
         }
@@ -270,7 +275,8 @@ public struct ProcurementChecklist: Sendable {
             "\($0.path.display)\($0.line.map { ":\($0)" } ?? "") \($0.setting) \($0.algorithm)"
         }
         if !broken.isEmpty || !shipped.isEmpty {
-            let names = Set(broken.map(\.display) + shipped.map(ContradictionFinder(catalog: catalog).describe)).sorted()
+            let names = Set(broken.map(\.display) + shipped.map(ContradictionFinder(catalog: catalog).describe))
+                .sorted()
             let subjects =
                 broken.map { subject($0, protocol: claim.protocol) }
                 + shipped.map { finding in
@@ -333,7 +339,11 @@ public struct ProcurementChecklist: Sendable {
                 source: item.source)
         }
         let verdicts = claim.defaults.map {
-            ($0, evaluator.evaluate(subject(ClaimedAlgorithm($0, catalog: catalog), protocol: claim.protocol), asOf: asOf))
+            (
+                $0,
+                evaluator.evaluate(
+                    subject(ClaimedAlgorithm($0, catalog: catalog), protocol: claim.protocol), asOf: asOf)
+            )
         }
         let bad = verdicts.filter { $0.1.state == .deprecated || $0.1.state == .disallowed }
         if !bad.isEmpty {
@@ -341,11 +351,14 @@ public struct ProcurementChecklist: Sendable {
             let names = bad.map { "\($0.0) (\($0.1.state.rawValue) since \($0.1.since.map(\.description) ?? "?"))" }
             return gap(
                 item, claim, "on by default for \(claim.protocol.rawValue): \(names.joined(separator: ", "))",
-                deadline: (since, bad.first?.1.rule.map { "\($0): " + (bad.first?.1.source ?? "") } ?? profile.document),
+                deadline: (
+                    since, bad.first?.1.rule.map { "\($0): " + (bad.first?.1.source ?? "") } ?? profile.document
+                ),
                 promise: claim.pqShipsOn)
         }
         let due = verdicts.filter { $0.1.state == .due }.sorted { ($0.1.deadline ?? asOf) < ($1.1.deadline ?? asOf) }
-        let tail = due.first.map { "; the first to fall due is \($0.0) on \($0.1.deadline.map(\.description) ?? "?")" } ?? ""
+        let tail =
+            due.first.map { "; the first to fall due is \($0.0) on \($0.1.deadline.map(\.description) ?? "?")" } ?? ""
         return RequirementCheck(
             requirement: item.id, protocol: claim.protocol, verdict: .meets, mustMeetBy: due.first?.1.deadline,
             explanation: "every \(claim.protocol.rawValue) default is allowed by \(profile.id) on \(asOf)\(tail)",

@@ -67,15 +67,18 @@ struct ClaimsLoaderTests {
         let category = error("vendor: A\nproduct: B\ncategory: toasters\nprotocols:\n  ssh: {}\n")
         #expect(category?.reason.hasPrefix("c.yaml:3:") == true)
         #expect(category?.reason.contains("networking") == true)
-        #expect(error("product: B\nprotocols:\n  ssh: {}\n")?.reason.contains("lacks the required key 'vendor'") == true)
+        #expect(
+            error("product: B\nprotocols:\n  ssh: {}\n")?.reason.contains("lacks the required key 'vendor'") == true)
     }
 
     @Test("a default that is not supported names the protocol's line")
     func defaultNotSupported() {
         let found = error(
-            "vendor: A\nproduct: B\nprotocols:\n  tls-server:\n    supported: [X25519]\n    defaults: [X25519MLKEM768]\n")
-        #expect(found?.reason == "c.yaml:5: tls-server lists X25519MLKEM768 in defaults but not in supported; "
-            + "a default must be supported")
+            "vendor: A\nproduct: B\nprotocols:\n  tls-server:\n    supported: [X25519]\n    defaults: [X25519MLKEM768]\n"
+        )
+        #expect(
+            found?.reason == "c.yaml:5: tls-server lists X25519MLKEM768 in defaults but not in supported; "
+                + "a default must be supported")
     }
 
     @Test("two spellings of one algorithm count as the same default")

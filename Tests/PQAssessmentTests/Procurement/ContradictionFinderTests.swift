@@ -52,7 +52,9 @@ struct ContradictionFinderTests {
         let found = finder.contradictions(
             claims([claim]), evidence: [sshd("curve25519-sha256"), sshd("ecdh-sha2-nistp256")])
         #expect(found.map(\.kind).contains(.hybridNotOffered))
-        #expect(found.first?.proof.contains("`etc/ssh/sshd_config:5` sets `KexAlgorithms curve25519-sha256,ecdh-sha2-nistp256`") == true)
+        #expect(
+            found.first?.proof.contains(
+                "`etc/ssh/sshd_config:5` sets `KexAlgorithms curve25519-sha256,ecdh-sha2-nistp256`") == true)
     }
 
     @Test("ML-DSA firmware signing claimed; the signing certificate is RSA-2048 (issue 9's example)")
@@ -62,11 +64,15 @@ struct ContradictionFinderTests {
         let rsa = Fixture.finding("RSA", usage: .publicKey, source: "x509", path: "fw/signer.pem", keyBits: 2048)
         let found = finder.contradictions(claims([claim]), evidence: [rsa])
         #expect(found.map(\.kind) == [.classicalSigningKey])
-        #expect(found.first?.sentence == "claims ML-DSA-87 firmware signing; the signing certificate `fw/signer.pem` is RSA-2048")
+        #expect(
+            found.first?.sentence
+                == "claims ML-DSA-87 firmware signing; the signing certificate `fw/signer.pem` is RSA-2048")
         let mldsa = Fixture.finding("ML-DSA-87", usage: .publicKey, source: "x509", path: "fw/signer.pem")
         #expect(finder.contradictions(claims([claim]), evidence: [mldsa]).isEmpty)
         let key = Fixture.finding("ECDSA", usage: .publicKey, source: "private-key", path: "fw/k.pem", curve: "P-256")
-        #expect(finder.contradictions(claims([claim]), evidence: [key]).first?.proof == "the signing key `fw/k.pem` is ECDSA P-256")
+        #expect(
+            finder.contradictions(claims([claim]), evidence: [key]).first?.proof
+                == "the signing key `fw/k.pem` is ECDSA P-256")
     }
 
     @Test("an algorithm in force that the claim does not name, for a job the claim lists")
@@ -106,13 +112,15 @@ struct ContradictionFinderTests {
 
     @Test("a default-origin setting is cited as a default, not as a line the vendor wrote")
     func defaultProof() {
-        let claim = ProtocolClaim(protocol: .ssh, supported: ["mlkem768x25519-sha256"], defaults: ["mlkem768x25519-sha256"])
+        let claim = ProtocolClaim(
+            protocol: .ssh, supported: ["mlkem768x25519-sha256"], defaults: ["mlkem768x25519-sha256"])
         let fallback = Fixture.finding(
             "curve25519-sha256", usage: .keyExchange, source: "openssh", path: "etc/ssh/sshd_config",
             origin: .default, setting: "KexAlgorithms")
         let found = finder.contradictions(claims([claim]), evidence: [fallback])
-        #expect(found.first?.proof == "`etc/ssh/sshd_config` leaves `KexAlgorithms` unset, so its default "
-            + "`curve25519-sha256` is in force")
+        #expect(
+            found.first?.proof == "`etc/ssh/sshd_config` leaves `KexAlgorithms` unset, so its default "
+                + "`curve25519-sha256` is in force")
     }
 
     @Test("evidence is chosen by source, or by the claim's paths, so a new scanner's source just works")

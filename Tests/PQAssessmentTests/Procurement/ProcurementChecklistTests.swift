@@ -27,7 +27,8 @@ struct ProcurementChecklistTests {
 
     @Test("configurable: meets, gap with the CNSA 2.0 acquisition gate and the promise, unverifiable")
     func configurable() throws {
-        let meets = try check(vendor([ProtocolClaim(protocol: .ssh, configurable: true)]), "algorithms-configurable", .ssh)
+        let meets = try check(
+            vendor([ProtocolClaim(protocol: .ssh, configurable: true)]), "algorithms-configurable", .ssh)
         #expect(meets.verdict == .meets)
         let gap = try check(
             vendor([ProtocolClaim(protocol: .ssh, configurable: false, pqShipsOn: Fixture.day("2027-06-30"))]),
