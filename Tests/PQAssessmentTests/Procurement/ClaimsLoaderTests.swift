@@ -1,4 +1,5 @@
 import Foundation
+import PQCatalog
 import PQModel
 import Testing
 
@@ -97,5 +98,34 @@ struct ClaimsLoaderTests {
         #expect(error("")?.code == "yaml.empty")
         #expect(error(String(repeating: "[", count: 10_000))?.code == "yaml.too-deep")
         #expect(error("- just\n- a list\n")?.code == "yaml.invalid")
+    }
+}
+
+@Suite("Claims from a delivered inventory (a CBOM's findings)")
+struct InventoryClaimsTests {
+    @Test("findings are placed by source, by words in their path, then by job; hybrids mark hybrid support")
+    func placement() throws {
+        let findings = [
+            Fixture.finding(
+                "mlkem768x25519-sha256", usage: .keyExchange, source: "openssh", path: "etc/ssh/sshd_config"),
+            Fixture.finding("ML-DSA-87", usage: .signature, source: "cbom", path: "firmware/signer.pem"),
+            Fixture.finding("X25519MLKEM768", usage: .group, source: "cbom", path: "product.cdx.json"),
+            Fixture.finding("AES-256-GCM", usage: .cipher, source: "cbom", path: "product.cdx.json"),
+            Fixture.finding("1.2.3.4.5", usage: .signature, source: "cbom", path: "opt/ipsec/ike.conf"),
+        ]
+        let claims = InventoryClaims.claims(findings: findings, vendor: "V", product: "P", file: "p.cdx.json")
+        #expect(claims.origin == .cbom && claims.cbomProvided == true)
+        #expect(claims.protocols.map(\.protocol) == [.tlsServer, .ssh, .ipsec, .firmwareSigning, .dataAtRest])
+        #expect(claims.claim(.ssh)?.supported == ["ML-KEM-768+X25519"])
+        #expect(claims.claim(.ssh)?.hybrid == true)
+        #expect(claims.claim(.tlsServer)?.hybrid == true)
+        #expect(claims.claim(.ipsec)?.supported == ["1.2.3.4.5"])
+        #expect(claims.claim(.firmwareSigning)?.defaults.isEmpty == true)
+        let checks = try VendorChecker.assess(
+            claims, profile: PolicyProfile.bundled("cnsa-2.0"), asOf: Fixture.day("2026-11-27")
+        ).checks
+        #expect(checks.first { $0.requirement == "pq-signature-path" }?.verdict == .meets)
+        #expect(checks.first { $0.requirement == "cbom-delivered" }?.verdict == .meets)
+        #expect(checks.first { $0.requirement == "algorithms-configurable" }?.verdict == .unverifiable)
     }
 }
