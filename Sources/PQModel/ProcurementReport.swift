@@ -131,12 +131,21 @@ public struct VendorComparison: Codable, Sendable, Hashable {
 
     public init(vendors: [VendorAssessment]) {
         self.vendors = vendors
-        var seen = Set<String>()
-        var rows: [String] = []
+        // Requirements in the order they first appear, each with its protocols in protocol order.
+        var requirements: [String] = []
+        var keys: [String: (requirement: Int, protocol: Int)] = [:]
         for vendor in vendors {
-            for check in vendor.checks where seen.insert(check.key).inserted { rows.append(check.key) }
+            for check in vendor.checks {
+                if !requirements.contains(check.requirement) { requirements.append(check.requirement) }
+                let protocolIndex = check.protocol.flatMap { ClaimedProtocol.allCases.firstIndex(of: $0) } ?? -1
+                keys[check.key] = (requirements.firstIndex(of: check.requirement) ?? 0, protocolIndex)
+            }
         }
-        self.rows = rows
+        self.rows = keys.keys.sorted { a, b in
+            let x = keys[a] ?? (0, 0)
+            let y = keys[b] ?? (0, 0)
+            return (x.requirement, x.protocol, a) < (y.requirement, y.protocol, b)
+        }
     }
 
     /// The check of one vendor for one row, or nil when the vendor has no such row (protocol not claimed).

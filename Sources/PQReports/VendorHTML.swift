@@ -24,7 +24,8 @@ public enum VendorHTML {
                 out += "<tr><td>\(escape(row))</td>"
                 for index in comparison.vendors.indices {
                     if let check = comparison.cell(row: row, vendor: index) {
-                        out += "<td class=\"\(check.verdict.rawValue)\">\(escape(VendorMarkdown.short(check)))</td>"
+                        out +=
+                            "<td class=\"\(check.verdict.rawValue)\">\(escape(VendorMarkdown.short(check, asOf: comparison.vendors[index].asOf)))</td>"
                     } else {
                         out += "<td>—</td>"
                     }

@@ -17,7 +17,8 @@ public enum VendorMarkdown {
             out += "|---|" + String(repeating: "---|", count: comparison.vendors.count) + "\n"
             for row in comparison.rows {
                 let cells = comparison.vendors.indices.map { index in
-                    comparison.cell(row: row, vendor: index).map(short) ?? "—"
+                    comparison.cell(row: row, vendor: index).map { short($0, asOf: comparison.vendors[index].asOf) }
+                        ?? "—"
                 }
                 out += "| \(cell(row)) | " + cells.map(cell).joined(separator: " | ") + " |\n"
             }
@@ -32,11 +33,11 @@ public enum VendorMarkdown {
     }
 
     /// "meets", "gap: by 2027-01-01, promised 2026-12-15", "unverifiable".
-    static func short(_ check: RequirementCheck) -> String {
+    static func short(_ check: RequirementCheck, asOf: CalendarDay) -> String {
         switch check.verdict {
         case .meets, .unverifiable: return check.verdict.rawValue
         case .gap:
-            let by = check.mustMeetBy.map { "by \($0)" } ?? "undated"
+            let by = check.mustMeetBy.map { $0 <= asOf ? "due since \($0)" : "by \($0)" } ?? "undated"
             let promise = check.vendorPromise.map { "promised \($0)" } ?? "no date promised"
             return "gap: \(by), \(promise)"
         }
