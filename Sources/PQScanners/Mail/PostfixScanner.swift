@@ -1,0 +1,285 @@
+import PQCatalog
+import PQModel
+
+/// Reads Postfix's `main.cf` and `master.cf` (postconf(5), master(5)).
+///
+/// For the SMTP server (`smtpd_tls_*`) and client (`smtp_tls_*`) it reports the TLS protocol versions and the
+/// cipher string in force: the opportunistic settings at security level `may`, the mandatory ones at `encrypt`
+/// and above, each grade resolved through `tls_<grade>_cipherlist` with the `*_exclude_ciphers` appended as
+/// `!name`, as Postfix does; plus `tls_eecdh_auto_curves`, `tls_ffdhe_auto_groups`, the DH parameter file and
+/// the certificates the cert and chain files hold. Unset parameters take Postfix 3.6+ defaults (origin
+/// `default`). With TLS off (empty or `none` security level) the settings are reported as not in force.
+/// In `master.cf`, a service whose `-o` overrides change any of this gets the changed findings with the
+/// service (`submission inet`) as context; `main.cf` next to it supplies the other parameters.
+public struct PostfixScanner: FileScanner {
+    public let id = "postfix"
+    let catalog: Catalog
+
+    /// - Parameter catalog: where names and statuses come from; tests pass a small one.
+    public init(catalog: Catalog = .shared) {
+        self.catalog = catalog
+    }
+
+    public func claim(path: ScanPath, head: ArraySlice<UInt8>) -> Claim {
+        guard ConfigLines.isText(head) else { return .none }
+        let name = String(decoding: path.lastComponent, as: UTF8.self)
+        return name == "main.cf" || name == "master.cf" ? .name : .none
+    }
+
+    public func scan(_ input: ScanInput) -> ScanOutput {
+        var out = ConfigFindings(path: input.path, source: .postfix, catalog: catalog)
+        guard input.looksLikeText else {
+            out.problem("binary content in a Postfix configuration", line: nil)
+            return out.finish()
+        }
+        let name = String(decoding: input.path.lastComponent, as: UTF8.self)
+        if name == "master.cf" {
+            scanMaster(input, &out)
+        } else {
+            var parameters = PostfixParameters()
+            parameters.readMain(input.bytes, path: input.path, &out)
+            emitAll(parameters, context: nil, tree: input.context.tree, &out)
+        }
+        if out.output.findings.isEmpty, out.output.diagnostics.isEmpty, name == "master.cf" {
+            // A master.cf without TLS overrides is fine: nothing to report, and no reason for a diagnostic.
+            return out.finish()
+        }
+        return out.finish()
+    }
+
+    // MARK: - Findings for one parameter set
+
+    func emitAll(
+        _ parameters: PostfixParameters, context: String?, tree: (any TreeReader)?, _ out: inout ConfigFindings
+    ) {
+        let tls = TLSSettingsEmitter(catalog: catalog, tree: tree)
+        let directory = ConfigLines.directory(of: out.path)
+        var anyTLS = false
+        for role in ["smtpd", "smtp"] {
+            anyTLS = emitRole(role, parameters, context: context, tls: tls, directory: directory, &out) || anyTLS
+        }
+        for name in ["tls_eecdh_auto_curves", "tls_ffdhe_auto_groups"] {
+            let value = parameters.expanded(name)
+            guard !value.isEmpty else { continue }
+            let note =
+                parameters.isSet(name)
+                ? nil
+                : name == "tls_eecdh_auto_curves"
+                    ? "Postfix default before 3.10 or without OpenSSL 3.5 (then ?X25519MLKEM768:DEFAULT)"
+                    : "Postfix 3.8+ default with OpenSSL 3.0-3.4 (empty with OpenSSL 3.5)"
+            tls.groups(value, setting: name, place: parameters.place(name, context: context, effective: anyTLS), note: note, &out)
+        }
+    }
+
+    /// The security level in force for a role, from `*_tls_security_level` or the legacy `*_use_tls`/`*_enforce_tls`.
+    func level(_ role: String, _ parameters: PostfixParameters) -> String {
+        let level = parameters.expanded("\(role)_tls_security_level").lowercased()
+        if !level.isEmpty { return level }
+        if parameters.expanded("\(role)_enforce_tls").lowercased() == "yes" { return "encrypt" }
+        if parameters.expanded("\(role)_use_tls").lowercased() == "yes" { return "may" }
+        return "none"
+    }
+
+    @discardableResult
+    func emitRole(
+        _ role: String, _ parameters: PostfixParameters, context: String?, tls: TLSSettingsEmitter, directory: String,
+        _ out: inout ConfigFindings
+    ) -> Bool {
+        let level = level(role, parameters)
+        let on = level != "none"
+        let mandatory = ["encrypt", "verify", "secure", "fingerprint", "dane-only"].contains(level)
+        let offNote = on ? nil : "TLS is off for \(role) (\(role)_tls_security_level is empty or none)"
+        let protocolName = mandatory ? "\(role)_tls_mandatory_protocols" : "\(role)_tls_protocols"
+        let enabled = protocols(parameters.expanded(protocolName), tls: tls)
+        tls.protocols(
+            enabled, setting: protocolName, place: parameters.place(protocolName, context: context, effective: on),
+            note: offNote, &out)
+
+        let gradeName = mandatory ? "\(role)_tls_mandatory_ciphers" : "\(role)_tls_ciphers"
+        let grade = parameters.expanded(gradeName).lowercased()
+        var cipherString = parameters.expanded("tls_\(grade)_cipherlist")
+        var excludes = parameters.expanded("\(role)_tls_exclude_ciphers")
+        if mandatory { excludes += " " + parameters.expanded("\(role)_tls_mandatory_exclude_ciphers") }
+        for name in excludes.split(whereSeparator: { ", :\t".contains($0) }) where !name.isEmpty {
+            cipherString += ":!" + name
+        }
+        if cipherString.isEmpty {
+            out.problem("\(gradeName) = \(grade.prefix(40)) is not a known grade", line: parameters.place(gradeName, context: nil, effective: true).line)
+        } else {
+            let source = parameters.isSet(gradeName) || !parameters.isSet("tls_\(grade)_cipherlist") ? gradeName : "tls_\(grade)_cipherlist"
+            tls.cipherString(
+                cipherString, setting: gradeName, place: parameters.place(source, context: context, effective: on),
+                note: [offNote, "grade \(grade) (tls_\(grade)_cipherlist)"].compactMap { $0 }.joined(separator: "; "),
+                &out)
+        }
+        if role == "smtpd" {
+            let file = parameters.expanded("smtpd_tls_dh1024_param_file")
+            let place = parameters.place("smtpd_tls_dh1024_param_file", context: context, effective: on)
+            if file.isEmpty {
+                tls.dhParameters(
+                    bits: 2048, setting: "smtpd_tls_dh1024_param_file", place: place,
+                    note: [offNote, "Postfix's built-in 2048-bit group (used by DHE suites)"].compactMap { $0 }.joined(
+                        separator: "; "), &out)
+            } else {
+                tls.dhFile(file, from: directory, setting: "smtpd_tls_dh1024_param_file", place: place, &out)
+            }
+        }
+        for suffix in ["cert_file", "eccert_file", "dcert_file", "chain_files"] {
+            let name = "\(role)_tls_\(suffix)"
+            guard parameters.isSet(name) else { continue }
+            let place = parameters.place(name, context: context, effective: on)
+            for file in parameters.expanded(name).split(whereSeparator: { ", \t".contains($0) }) where !file.isEmpty {
+                tls.certificateFile(String(file), from: directory, setting: name, place: place, &out)
+            }
+        }
+        return on
+    }
+
+    /// Enabled versions for a Postfix protocol list: `>=TLSv1.2`, `<=TLSv1.2`, `!SSLv2, !SSLv3`, `TLSv1.2 TLSv1.3`.
+    func protocols(_ text: String, tls: TLSSettingsEmitter) -> [String] {
+        var included: [String] = []
+        var excluded: Set<String> = []
+        var low: String?
+        var high: String?
+        for token in text.split(whereSeparator: { ", :\t".contains($0) }) {
+            if token.hasPrefix(">=") {
+                low = tls.version(String(token.dropFirst(2)))
+            } else if token.hasPrefix("<=") {
+                high = tls.version(String(token.dropFirst(2)))
+            } else if token.hasPrefix("!") {
+                if let version = tls.version(String(token.dropFirst())) { excluded.insert(version) }
+            } else if let version = tls.version(String(token)) {
+                included.append(version)
+            }
+        }
+        // SSLv2 is gone from every OpenSSL Postfix builds with; SSLv3 is absent from OpenSSL 1.1+ defaults.
+        var enabled = included.isEmpty ? tls.range(min: low ?? "TLSv1", max: high) : included
+        if included.isEmpty, low == nil { enabled = tls.range(min: "SSLv3", max: high) }
+        return enabled.filter { !excluded.contains($0) && $0 != "SSLv2" }
+    }
+
+    // MARK: - master.cf
+
+    struct Service {
+        var name: String
+        var line: Int
+        var command: String
+        var overrides: [(name: String, value: String)]
+    }
+
+    func scanMaster(_ input: ScanInput, _ out: inout ConfigFindings) {
+        var main = PostfixParameters()
+        if let tree = input.context.tree {
+            let sibling = ConfigLines.directory(of: input.path)
+            let path = ScanPath(sibling.isEmpty ? "main.cf" : sibling + "/main.cf")
+            if let bytes = ConfigLines.read(path, tree: tree) {
+                var ignored = ConfigFindings(path: path, source: .postfix, catalog: catalog)
+                main.readMain(bytes, path: path, &ignored)
+            }
+        }
+        var baseline = ConfigFindings(path: input.path, source: .postfix, catalog: catalog)
+        emitAll(main, context: nil, tree: input.context.tree, &baseline)
+        let known = Set(baseline.output.findings.map { Self.key($0) })
+        for service in services(input.bytes, &out) {
+            let role: String
+            switch service.command {
+            case "smtpd": role = "smtpd"
+            case "smtp", "lmtp": role = "smtp"
+            default: continue
+            }
+            guard service.overrides.contains(where: { $0.name.contains("tls") }) else { continue }
+            var parameters = main
+            for override in service.overrides {
+                parameters.set(override.name, override.value, path: input.path, line: service.line)
+            }
+            var scoped = ConfigFindings(path: input.path, source: .postfix, catalog: catalog)
+            let tls = TLSSettingsEmitter(catalog: catalog, tree: input.context.tree)
+            emitRole(
+                role, parameters, context: service.name, tls: tls, directory: ConfigLines.directory(of: input.path),
+                &scoped)
+            for finding in scoped.output.findings where !known.contains(Self.key(finding)) {
+                out.output.findings.append(finding)
+            }
+        }
+    }
+
+    static func key(_ finding: Finding) -> String {
+        "\(finding.setting)|\(finding.algorithm)|\(finding.effective)|\(finding.keyBits ?? 0)"
+    }
+
+    /// master.cf services: `service type private unpriv chroot wakeup maxproc command [args]`, with `-o name=value`
+    /// (or `-o { name = value }`, Postfix 3.0+) overrides.
+    func services(_ bytes: [UInt8], _ out: inout ConfigFindings) -> [Service] {
+        var result: [Service] = []
+        for (line, text) in PostfixParameters.logicalLines(bytes) {
+            let words = Self.words(text)
+            guard words.count >= 8 else {
+                out.problem("a service needs 8 fields", line: line)
+                continue
+            }
+            var overrides: [(String, String)] = []
+            var index = 8
+            while index < words.count {
+                if words[index] == "-o", index + 1 < words.count {
+                    var assignment = words[index + 1]
+                    if assignment.hasPrefix("{"), assignment.hasSuffix("}") {
+                        assignment = String(assignment.dropFirst().dropLast())
+                    }
+                    if let equals = assignment.firstIndex(of: "=") {
+                        let name = assignment[assignment.startIndex..<equals].trimmingCharacters(in: .whitespaces)
+                        let value = assignment[assignment.index(after: equals)...].trimmingCharacters(in: .whitespaces)
+                        overrides.append((name, value))
+                    } else {
+                        out.problem("-o without name=value", line: line)
+                    }
+                    index += 2
+                } else {
+                    index += 1
+                }
+            }
+            let command = words[7].split(separator: "/").last.map(String.init) ?? words[7]
+            result.append(Service(name: words[0] + " " + words[1], line: line, command: command, overrides: overrides))
+        }
+        return result
+    }
+
+    /// Splits on white space, keeping `{ ... }` groups (master(5), Postfix 3.0) as one word.
+    static func words(_ text: String) -> [String] {
+        var words: [String] = []
+        var current = ""
+        var depth = 0
+        for character in text {
+            if character == "{" { depth += 1 }
+            if character == "}" { depth = max(0, depth - 1) }
+            if depth == 0, character == " " || character == "\t" {
+                if !current.isEmpty { words.append(current) }
+                current = ""
+            } else {
+                current.append(character)
+            }
+        }
+        if !current.isEmpty { words.append(current) }
+        return words
+    }
+
+    public var examples: [ScannerExample] {
+        [
+            ScannerExample(
+                name: "main.cf with a continuation line and $name expansion", path: "etc/postfix/main.cf",
+                contents: Array(
+                    """
+                    smtpd_tls_security_level = may
+                    my_curves = X25519MLKEM768
+                        X25519
+                    tls_eecdh_auto_curves = $my_curves prime256v1
+                    smtpd_tls_protocols = >=TLSv1.2
+
+                    """.utf8),
+                expectedAlgorithms: ["X25519MLKEM768", "X25519", "prime256v1", "TLSv1.2", "TLSv1.3"]),
+            ScannerExample(
+                name: "a line without =", path: "etc/postfix/main.cf",
+                contents: Array("smtpd_tls_security_level may\n".utf8), expectedAlgorithms: ["TLSv1"],
+                expectsDiagnostic: true),
+        ]
+    }
+}

@@ -1,0 +1,269 @@
+import PQCatalog
+import PQModel
+
+/// Reads OpenVPN configurations (openvpn(8), `--config` file syntax: one option per line without the leading
+/// `--`, `#` and `;` comments, inline files as `<name>…</name>`).
+///
+/// Data channel: `data-ciphers` (default `AES-256-GCM:AES-128-GCM:CHACHA20-POLY1305` in OpenVPN 2.6),
+/// `data-ciphers-fallback`, the legacy `cipher`, and `auth` (HMAC for CBC ciphers and `tls-auth`, default
+/// SHA1). Control channel: `tls-cipher` (an OpenSSL cipher string), `tls-ciphersuites`, `tls-groups`,
+/// `ecdh-curve`, `tls-version-min`/`-max`, and `dh` (the parameter file's size, or `none` for ECDHE only).
+/// Certificates and keys written inline (`<ca>`, `<cert>`, `<extra-certs>`, `<key>`) are parsed like
+/// certificate and key files; `tls-auth`/`tls-crypt`/`tls-crypt-v2` and `secret` static keys are symmetric:
+/// they are noted, never stored.
+public struct OpenVPNScanner: FileScanner {
+    public let id = "openvpn"
+    let catalog: Catalog
+
+    /// - Parameter catalog: where names and statuses come from; tests pass a small one.
+    public init(catalog: Catalog = .shared) {
+        self.catalog = catalog
+    }
+
+    static let defaultDataCiphers = "AES-256-GCM:AES-128-GCM:CHACHA20-POLY1305"
+    static let staticKeyNote =
+        "static pre-shared key (OpenVPN Static key V1): symmetric, unaffected by Shor; key not recorded"
+    static let inlineBlocks: Set<String> = [
+        "ca", "cert", "extra-certs", "key", "dh", "tls-auth", "tls-crypt", "tls-crypt-v2", "secret", "pkcs12",
+        "crl-verify", "http-proxy-user-pass", "auth-user-pass", "connection",
+    ]
+
+    public func claim(path: ScanPath, head: ArraySlice<UInt8>) -> Claim {
+        guard ConfigLines.isText(head) else { return .none }
+        let ext = path.lowercasedExtension
+        if ext == "ovpn" { return .name }
+        if ext == "conf", path.display.contains("openvpn/") {
+            return head.isEmpty || Self.looksLikeOpenVPN(head) ? .name : .none
+        }
+        return Self.looksLikeOpenVPN(head) ? .content : .none
+    }
+
+    /// `dev tun`/`dev tap` or `remote` together with a TLS or cipher option, at the start of lines.
+    static func looksLikeOpenVPN(_ head: ArraySlice<UInt8>) -> Bool {
+        let text = String(decoding: head, as: UTF8.self)
+        let lines = text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        let device = lines.contains { $0.hasPrefix("dev tun") || $0.hasPrefix("dev tap") || $0.hasPrefix("remote ") }
+        let crypto = lines.contains {
+            $0.hasPrefix("<ca>") || $0.hasPrefix("ca ") || $0.hasPrefix("cipher ") || $0.hasPrefix("tls-")
+                || $0.hasPrefix("data-ciphers") || $0.hasPrefix("secret ")
+        }
+        return device && crypto
+    }
+
+    struct Option {
+        var words: [String]
+        var line: Int
+    }
+
+    public func scan(_ input: ScanInput) -> ScanOutput {
+        var out = ConfigFindings(path: input.path, source: .openvpn, catalog: catalog)
+        guard input.looksLikeText else {
+            out.problem("binary content in an OpenVPN configuration", line: nil)
+            return out.finish()
+        }
+        let tls = TLSSettingsEmitter(catalog: catalog, tree: input.context.tree)
+        let directory = ConfigLines.directory(of: input.path)
+        var options: [String: Option] = [:]
+        var order: [String] = []
+        var inline: (name: String, line: Int, bytes: [UInt8])?
+        for (number, raw) in ConfigLines.split(input.bytes) {
+            let text = ConfigLines.trim(raw)
+            if var block = inline {
+                if text == "</\(block.name)>" {
+                    inlineBlock(block.name, bytes: block.bytes, firstLine: block.line + 1, tls: tls, &options, &out)
+                    inline = nil
+                } else {
+                    block.bytes += Array(raw.utf8) + [0x0A]
+                    inline = block
+                }
+                continue
+            }
+            if text.hasPrefix("<"), text.hasSuffix(">"), !text.hasPrefix("</") {
+                let name = String(text.dropFirst().dropLast())
+                if !Self.inlineBlocks.contains(name) { out.problem("unknown inline block <\(name.prefix(40))>", line: number) }
+                inline = (name, number, [])
+                continue
+            }
+            let uncommented = ConfigLines.trim(ConfigLines.stripComment(raw, markers: ["#", ";"]))
+            if uncommented.isEmpty { continue }
+            var words = uncommented.split(whereSeparator: { $0 == " " || $0 == "\t" }).map {
+                ConfigLines.unquote(String($0))
+            }
+            if words[0].hasPrefix("--") { words[0].removeFirst(2) }
+            let key = words[0].lowercased()
+            if options[key] != nil { order.removeAll { $0 == key } }
+            options[key] = Option(words: words, line: number)
+            order.append(key)
+        }
+        if let block = inline { out.problem("<\(block.name)> is never closed", line: block.line) }
+        emitOptions(options, tls: tls, directory: directory, &out)
+        return out.finish()
+    }
+
+    private func inlineBlock(
+        _ name: String, bytes: [UInt8], firstLine: Int, tls: TLSSettingsEmitter, _ options: inout [String: Option],
+        _ out: inout ConfigFindings
+    ) {
+        let place = ConfigFindings.Place(line: firstLine - 1, context: "<\(name)>")
+        switch name {
+        case "ca", "cert", "extra-certs", "key":
+            tls.inlinePEM(bytes, firstLine: firstLine, block: name, &out)
+        case "dh":
+            if let bits = TLSSettingsEmitter.dhBits(bytes) {
+                tls.dhParameters(bits: bits, setting: "dh", place: place, note: "finite-field DHE, inline <dh>", &out)
+            } else {
+                out.problem("<dh> holds no DH PARAMETERS block", line: firstLine - 1)
+            }
+            options["dh"] = nil
+        case "tls-auth", "tls-crypt", "tls-crypt-v2", "secret":
+            let text = String(decoding: bytes, as: UTF8.self)
+            if !text.contains("-----BEGIN OpenVPN") {
+                out.problem("<\(name)> is not an OpenVPN static key", line: firstLine - 1)
+            }
+            if options[name] == nil { options[name] = Option(words: [name, "[inline]"], line: firstLine - 1) }
+            _ = place
+        default:
+            break
+        }
+    }
+
+    private func emitOptions(
+        _ options: [String: Option], tls: TLSSettingsEmitter, directory: String, _ out: inout ConfigFindings
+    ) {
+        func place(_ option: Option) -> ConfigFindings.Place { ConfigFindings.Place(line: option.line) }
+        func value(_ option: Option) -> String { option.words.count > 1 ? option.words[1] : "" }
+
+        // Data channel.
+        let dataCiphers = options["data-ciphers"] ?? options["ncp-ciphers"]
+        if let option = dataCiphers {
+            for name in value(option).split(separator: ":") where !name.isEmpty {
+                out.add(
+                    at: place(option), setting: option.words[0], usage: .cipher, algorithm: String(name),
+                    entry: catalog.entry(named: String(name)), note: "data channel")
+            }
+        } else if options["secret"] == nil {
+            for name in Self.defaultDataCiphers.split(separator: ":") {
+                out.add(
+                    at: ConfigFindings.Place(line: nil, origin: .default), setting: "data-ciphers", usage: .cipher,
+                    algorithm: String(name), entry: catalog.entry(named: String(name)),
+                    note: "OpenVPN 2.6 default data channel cipher (CHACHA20-POLY1305 when the library has it)")
+            }
+        }
+        if let option = options["data-ciphers-fallback"] {
+            out.add(
+                at: place(option), setting: "data-ciphers-fallback", usage: .cipher, algorithm: value(option),
+                entry: catalog.entry(named: value(option)), note: "used with peers that cannot negotiate (pre-2.4)")
+        }
+        if let option = options["cipher"] {
+            let note =
+                options["secret"] != nil
+                ? "data channel cipher of static-key mode"
+                : "legacy: since OpenVPN 2.5 used only with peers that cannot negotiate data-ciphers"
+            out.add(
+                at: place(option), setting: "cipher", usage: .cipher, algorithm: value(option),
+                entry: catalog.entry(named: value(option)), note: note)
+        }
+        let auth = options["auth"].map(value) ?? "SHA1"
+        if let option = options["auth"] {
+            if auth.lowercased() == "none" {
+                out.add(
+                    at: place(option), setting: "auth", usage: .mac, algorithm: "none", entry: nil, status: .broken,
+                    note: "no HMAC on data packets of non-AEAD ciphers")
+            } else {
+                out.add(
+                    at: place(option), setting: "auth", usage: .mac, algorithm: auth, entry: catalog.entry(mac: auth),
+                    note: "HMAC for non-AEAD data channel ciphers and tls-auth")
+            }
+        }
+        if let option = options["secret"] {
+            out.add(
+                at: place(option), setting: "secret", usage: .keyExchange, algorithm: "PSK",
+                entry: catalog.entry(named: "PSK"),
+                note: Self.staticKeyNote + "; static-key mode has no forward secrecy and is deprecated since 2.6")
+        }
+
+        // Control channel (TLS).
+        if let option = options["tls-cipher"] {
+            tls.cipherString(value(option), setting: "tls-cipher", place: place(option), note: "TLS 1.2 and older", &out)
+        }
+        if let option = options["tls-ciphersuites"] {
+            tls.suites(value(option), setting: "tls-ciphersuites", place: place(option), note: "TLS 1.3", &out)
+        }
+        if let option = options["tls-groups"] {
+            tls.groups(value(option), setting: "tls-groups", place: place(option), note: nil, &out)
+        }
+        if let option = options["ecdh-curve"] {
+            tls.groups(value(option), setting: "ecdh-curve", place: place(option), note: nil, &out)
+        }
+        if options["secret"] == nil, options["tls-server"] != nil || options["tls-client"] != nil
+            || options["client"] != nil || options["server"] != nil || options["ca"] != nil
+        {
+            let minimum = options["tls-version-min"].flatMap { tls.version(value($0)) }
+            let maximum = options["tls-version-max"].flatMap { tls.version(value($0)) }
+            let enabled = tls.range(min: minimum ?? "TLSv1.2", max: maximum).filter { $0 != "SSLv2" && $0 != "SSLv3" }
+            let option = options["tls-version-min"] ?? options["tls-version-max"]
+            var versionPlace = option.map(place) ?? ConfigFindings.Place(line: nil, origin: .default)
+            if option == nil { versionPlace.origin = .default }
+            tls.protocols(
+                enabled, setting: option?.words[0] ?? "tls-version-min", place: versionPlace,
+                note: minimum == nil ? "OpenVPN 2.6 default minimum TLS 1.2" : nil, &out)
+        }
+        if let option = options["dh"] {
+            let file = value(option)
+            if file.lowercased() == "none" {
+                out.add(
+                    at: place(option), setting: "dh", usage: .keyExchange, algorithm: "ECDHE",
+                    entry: catalog.entry(named: "ECDHE"),
+                    note: "dh none: no finite-field DHE; the TLS key exchange is ECDHE over tls-groups/ecdh-curve")
+            } else if file != "[inline]" {
+                tls.dhFile(file, from: directory, setting: "dh", place: place(option), &out)
+            }
+        }
+        for name in ["ca", "cert", "extra-certs"] {
+            guard let option = options[name] else { continue }
+            let file = value(option)
+            guard file != "[inline]", !file.isEmpty else { continue }
+            tls.certificateFile(file, from: directory, setting: name, place: place(option), &out)
+        }
+        // Static keys on the control channel.
+        if let option = options["tls-auth"] {
+            out.add(
+                at: place(option), setting: "tls-auth", usage: .mac, algorithm: auth,
+                entry: auth.lowercased() == "none" ? nil : catalog.entry(mac: auth),
+                note: Self.staticKeyNote + "; authenticates control packets (HMAC)")
+        }
+        for name in ["tls-crypt", "tls-crypt-v2"] {
+            guard let option = options[name] else { continue }
+            out.add(
+                at: place(option), setting: name, usage: .cipher, algorithm: "AES-256-CTR",
+                entry: catalog.entry(named: "AES-256-CTR"),
+                note: Self.staticKeyNote + "; encrypts the TLS handshake, hiding it from recording")
+            out.add(
+                at: place(option), setting: name, usage: .mac, algorithm: "HMAC-SHA256",
+                entry: catalog.entry(named: "HMAC-SHA256"), note: Self.staticKeyNote)
+        }
+    }
+
+    public var examples: [ScannerExample] {
+        [
+            ScannerExample(
+                name: "client with data-ciphers, tls-crypt and tls-groups", path: "etc/openvpn/client/office.conf",
+                contents: Array(
+                    """
+                    client
+                    dev tun
+                    remote vpn.example.org 1194
+                    data-ciphers AES-256-GCM:CHACHA20-POLY1305
+                    tls-groups X25519MLKEM768:X25519
+                    tls-version-min 1.2
+                    tls-crypt ta.key
+
+                    """.utf8),
+                expectedAlgorithms: ["AES-256-GCM", "X25519MLKEM768", "TLSv1.3", "AES-256-CTR"]),
+            ScannerExample(
+                name: "unterminated inline block", path: "etc/openvpn/server.conf",
+                contents: Array("dev tun\ncipher AES-128-CBC\n<ca>\n-----BEGIN CERTIFICATE-----\n".utf8),
+                expectedAlgorithms: ["AES-128-CBC"], expectsDiagnostic: true),
+        ]
+    }
+}
