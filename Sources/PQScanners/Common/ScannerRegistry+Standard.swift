@@ -5,5 +5,12 @@ extension ScannerRegistry {
         KeyScanner(),
         DHParametersScanner(),
         SSHKeyScanner(),
+        PostfixScanner(),
+        DovecotScanner(),
+        StrongSwanScanner(),
+        OpenVPNScanner(),
+        WireGuardScanner(),
+        JavaSecurityScanner(),
+        JavaKeystoreScanner(),
     ])
 }
