@@ -121,7 +121,7 @@ public struct JavaKeystoreScanner: FileScanner {
         out.add(
             at: ConfigFindings.Place(line: nil), setting: "keystore", usage: .publicKey, algorithm: format, entry: nil,
             status: .broken,
-            note: "\(format) keystore, \(count) entries (\(counts.keys) private-key, \(counts.trusted) trusted "
+            note: "\(format) keystore, entries: \(count) (\(counts.keys) private-key, \(counts.trusted) trusted "
                 + "certificate\(isJCEKS ? ", \(counts.secret) secret-key" : "") read); \(protection) and a keyed "
                 + "SHA-1 integrity check, not verified without the password; migrate to PKCS#12")
         var result = emitter.finish()

@@ -232,7 +232,7 @@ public struct JavaSecurityScanner: FileScanner {
         for entry in restricted {
             notes.append("restricted: \(entry.name) \(entry.restrictions.joined(separator: " & "))")
         }
-        if notes.isEmpty || (item.keyFamily == nil && restricted.isEmpty) {
+        if restricted.isEmpty, item.keyFamily == nil || item.fixedBits != nil {
             notes.append("enabled: not disabled by \(property)")
         }
         let entry = catalog.entry(named: item.lookup)

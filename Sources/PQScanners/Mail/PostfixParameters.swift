@@ -132,14 +132,22 @@ struct PostfixParameters {
 
     /// Logical lines: a line starting with white space continues the previous one; `#` lines are comments.
     static func logicalLines(_ bytes: [UInt8]) -> [(Int, String)] {
-        var lines: [(Int, String)] = []
+        logicalLinesWithParts(bytes).map { ($0.line, $0.text) }
+    }
+
+    /// Logical lines with the physical lines they were joined from.
+    static func logicalLinesWithParts(
+        _ bytes: [UInt8]
+    ) -> [(line: Int, text: String, parts: [(line: Int, text: String)])] {
+        var lines: [(line: Int, text: String, parts: [(line: Int, text: String)])] = []
         for (number, raw) in ConfigLines.split(bytes) {
             let trimmed = ConfigLines.trim(raw)
             if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
             if let first = raw.first, first == " " || first == "\t", !lines.isEmpty {
-                lines[lines.count - 1].1 += " " + trimmed
+                lines[lines.count - 1].text += " " + trimmed
+                lines[lines.count - 1].parts.append((number, trimmed))
             } else {
-                lines.append((number, trimmed))
+                lines.append((number, trimmed, [(number, trimmed)]))
             }
         }
         return lines

@@ -153,9 +153,10 @@ public struct PostfixScanner: FileScanner {
             }
         }
         // SSLv2 is gone from every OpenSSL Postfix builds with; SSLv3 is absent from OpenSSL 1.1+ defaults.
-        var enabled = included.isEmpty ? tls.range(min: low ?? "TLSv1", max: high) : included
-        if included.isEmpty, low == nil { enabled = tls.range(min: "SSLv3", max: high) }
-        return enabled.filter { !excluded.contains($0) && $0 != "SSLv2" }
+        // SSLv2 and SSLv3 are compiled out of the OpenSSL builds Postfix runs on (1.1.0+); they count only when
+        // a list names them.
+        let enabled = included.isEmpty ? tls.range(min: low ?? "TLSv1", max: high) : included
+        return enabled.filter { !excluded.contains($0) }
     }
 
     // MARK: - master.cf
@@ -164,7 +165,7 @@ public struct PostfixScanner: FileScanner {
         var name: String
         var line: Int
         var command: String
-        var overrides: [(name: String, value: String)]
+        var overrides: [(name: String, value: String, line: Int)]
     }
 
     func scanMaster(_ input: ScanInput, _ out: inout ConfigFindings) {
@@ -190,7 +191,7 @@ public struct PostfixScanner: FileScanner {
             guard service.overrides.contains(where: { $0.name.contains("tls") }) else { continue }
             var parameters = main
             for override in service.overrides {
-                parameters.set(override.name, override.value, path: input.path, line: service.line)
+                parameters.set(override.name, override.value, path: input.path, line: override.line)
             }
             var scoped = ConfigFindings(path: input.path, source: .postfix, catalog: catalog)
             let tls = TLSSettingsEmitter(catalog: catalog, tree: input.context.tree)
@@ -211,13 +212,13 @@ public struct PostfixScanner: FileScanner {
     /// (or `-o { name = value }`, Postfix 3.0+) overrides.
     func services(_ bytes: [UInt8], _ out: inout ConfigFindings) -> [Service] {
         var result: [Service] = []
-        for (line, text) in PostfixParameters.logicalLines(bytes) {
+        for (line, text, parts) in PostfixParameters.logicalLinesWithParts(bytes) {
             let words = Self.words(text)
             guard words.count >= 8 else {
                 out.problem("a service needs 8 fields", line: line)
                 continue
             }
-            var overrides: [(String, String)] = []
+            var overrides: [(String, String, Int)] = []
             var index = 8
             while index < words.count {
                 if words[index] == "-o", index + 1 < words.count {
@@ -228,7 +229,8 @@ public struct PostfixScanner: FileScanner {
                     if let equals = assignment.firstIndex(of: "=") {
                         let name = assignment[assignment.startIndex..<equals].trimmingCharacters(in: .whitespaces)
                         let value = assignment[assignment.index(after: equals)...].trimmingCharacters(in: .whitespaces)
-                        overrides.append((name, value))
+                        let physical = parts.last { $0.text.contains(name) }?.line ?? line
+                        overrides.append((name, value, physical))
                     } else {
                         out.problem("-o without name=value", line: line)
                     }

@@ -162,24 +162,4 @@ struct TLSSettingsEmitter {
             out.output.findings.append(finding)
         }
     }
-
-    /// Certificates and keys written inline (OpenVPN `<ca>…</ca>`), parsed like certificate and key files;
-    /// findings keep their fields but move to the config's path, source and lines. Key bytes are never kept.
-    func inlinePEM(
-        _ bytes: [UInt8], firstLine: Int, block: String, _ out: inout ConfigFindings
-    ) {
-        let input = ScanInput(path: out.path, bytes: bytes)
-        var scanned = CertificateScanner(catalog: catalog).scan(input)
-        scanned.append(KeyScanner(catalog: catalog).scan(input))
-        for var finding in scanned.findings {
-            finding.source = out.source
-            finding.line = finding.line.map { $0 + firstLine - 1 } ?? firstLine
-            finding.context = "<\(block)>"
-            out.output.findings.append(finding)
-        }
-        out.output.assets += scanned.assets
-        for diagnostic in scanned.diagnostics {
-            out.problem("<\(block)>: \(diagnostic.detail)", line: firstLine)
-        }
-    }
 }

@@ -8,8 +8,8 @@ import PQModel
 /// `data-ciphers-fallback`, the legacy `cipher`, and `auth` (HMAC for CBC ciphers and `tls-auth`, default
 /// SHA1). Control channel: `tls-cipher` (an OpenSSL cipher string), `tls-ciphersuites`, `tls-groups`,
 /// `ecdh-curve`, `tls-version-min`/`-max`, and `dh` (the parameter file's size, or `none` for ECDHE only).
-/// Certificates and keys written inline (`<ca>`, `<cert>`, `<extra-certs>`, `<key>`) are parsed like
-/// certificate and key files; `tls-auth`/`tls-crypt`/`tls-crypt-v2` and `secret` static keys are symmetric:
+/// Certificates, keys and DH parameters written inline (`<ca>`, `<cert>`, `<key>`, `<dh>`) are PEM blocks the
+/// certificate, key and DH-parameter scanners read in place, like certificate files; `tls-auth`/`tls-crypt`/`tls-crypt-v2` and `secret` static keys are symmetric:
 /// they are noted, never stored.
 public struct OpenVPNScanner: FileScanner {
     public let id = "openvpn"
@@ -23,10 +23,6 @@ public struct OpenVPNScanner: FileScanner {
     static let defaultDataCiphers = "AES-256-GCM:AES-128-GCM:CHACHA20-POLY1305"
     static let staticKeyNote =
         "static pre-shared key (OpenVPN Static key V1): symmetric, unaffected by Shor; key not recorded"
-    static let inlineBlocks: Set<String> = [
-        "ca", "cert", "extra-certs", "key", "dh", "tls-auth", "tls-crypt", "tls-crypt-v2", "secret", "pkcs12",
-        "crl-verify", "http-proxy-user-pass", "auth-user-pass", "connection",
-    ]
 
     public func claim(path: ScanPath, head: ArraySlice<UInt8>) -> Claim {
         guard ConfigLines.isText(head) else { return .none }
@@ -64,13 +60,12 @@ public struct OpenVPNScanner: FileScanner {
         let tls = TLSSettingsEmitter(catalog: catalog, tree: input.context.tree)
         let directory = ConfigLines.directory(of: input.path)
         var options: [String: Option] = [:]
-        var order: [String] = []
         var inline: (name: String, line: Int, bytes: [UInt8])?
         for (number, raw) in ConfigLines.split(input.bytes) {
             let text = ConfigLines.trim(raw)
             if var block = inline {
                 if text == "</\(block.name)>" {
-                    inlineBlock(block.name, bytes: block.bytes, firstLine: block.line + 1, tls: tls, &options, &out)
+                    inlineBlock(block.name, bytes: block.bytes, firstLine: block.line + 1, &options, &out)
                     inline = nil
                 } else {
                     block.bytes += Array(raw.utf8) + [0x0A]
@@ -80,7 +75,6 @@ public struct OpenVPNScanner: FileScanner {
             }
             if text.hasPrefix("<"), text.hasSuffix(">"), !text.hasPrefix("</") {
                 let name = String(text.dropFirst().dropLast())
-                if !Self.inlineBlocks.contains(name) { out.problem("unknown inline block <\(name.prefix(40))>", line: number) }
                 inline = (name, number, [])
                 continue
             }
@@ -91,9 +85,7 @@ public struct OpenVPNScanner: FileScanner {
             }
             if words[0].hasPrefix("--") { words[0].removeFirst(2) }
             let key = words[0].lowercased()
-            if options[key] != nil { order.removeAll { $0 == key } }
             options[key] = Option(words: words, line: number)
-            order.append(key)
         }
         if let block = inline { out.problem("<\(block.name)> is never closed", line: block.line) }
         emitOptions(options, tls: tls, directory: directory, &out)
@@ -101,27 +93,20 @@ public struct OpenVPNScanner: FileScanner {
     }
 
     private func inlineBlock(
-        _ name: String, bytes: [UInt8], firstLine: Int, tls: TLSSettingsEmitter, _ options: inout [String: Option],
+        _ name: String, bytes: [UInt8], firstLine: Int, _ options: inout [String: Option],
         _ out: inout ConfigFindings
     ) {
-        let place = ConfigFindings.Place(line: firstLine - 1, context: "<\(name)>")
         switch name {
-        case "ca", "cert", "extra-certs", "key":
-            tls.inlinePEM(bytes, firstLine: firstLine, block: name, &out)
-        case "dh":
-            if let bits = TLSSettingsEmitter.dhBits(bytes) {
-                tls.dhParameters(bits: bits, setting: "dh", place: place, note: "finite-field DHE, inline <dh>", &out)
-            } else {
-                out.problem("<dh> holds no DH PARAMETERS block", line: firstLine - 1)
-            }
-            options["dh"] = nil
+        case "ca", "cert", "extra-certs", "key", "dh":
+            // PEM blocks inside the config: the certificate, key and DH-parameter scanners read them where they
+            // stand (the file's own path and lines), so they are not parsed a second time here.
+            options[name] = nil
         case "tls-auth", "tls-crypt", "tls-crypt-v2", "secret":
             let text = String(decoding: bytes, as: UTF8.self)
             if !text.contains("-----BEGIN OpenVPN") {
                 out.problem("<\(name)> is not an OpenVPN static key", line: firstLine - 1)
             }
             if options[name] == nil { options[name] = Option(words: [name, "[inline]"], line: firstLine - 1) }
-            _ = place
         default:
             break
         }

@@ -120,10 +120,9 @@ public struct StrongSwanScanner: FileScanner {
                             + "traffic stays protected while ML-KEM holds")
                 }
             }
-            var context = place
-            if let existing = place.context { context.context = existing + " (proposal \(proposal.written.prefix(120)))" }
+            if note == nil { notes.insert("proposal \(proposal.written.prefix(160))", at: 0) }
             out.add(
-                at: context, setting: setting, usage: usage, algorithm: transform.written, entry: entry,
+                at: place, setting: setting, usage: usage, algorithm: transform.written, entry: entry,
                 keyBits: keyBits, curve: curve, note: notes.isEmpty ? nil : notes.joined(separator: "; "))
         }
     }

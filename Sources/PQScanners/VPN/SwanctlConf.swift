@@ -53,8 +53,7 @@ enum SwanctlConf {
         if stack.count > 1, let open = stack.last {
             out.problem("section \(open.name.prefix(60)) is never closed", line: open.line, file: open.path)
         }
-        guard let connections = root.child("connections") else { return }
-        let siblings = connections.children
+        let siblings = root.children.filter { $0.name == "connections" }.flatMap(\.children)
         for connection in siblings {
             let context = "connections.\(connection.name)"
             emit(
