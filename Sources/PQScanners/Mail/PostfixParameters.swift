@@ -47,7 +47,8 @@ struct PostfixParameters {
     func expanded(_ name: String) -> String { expand(raw(name), depth: 0) }
 
     func expand(_ text: String, depth: Int) -> String {
-        guard depth < 16, text.contains("$") else { return text }
+        guard depth < 16 else { return "" }  // a loop ($a = $a) or absurd nesting: Postfix refuses it too
+        guard text.contains("$") else { return text }
         var result = ""
         var index = text.startIndex
         while index < text.endIndex {
