@@ -79,7 +79,8 @@ struct JavaDisabledAlgorithms {
                 let items = constraint.split(separator: " ").map(String.init)
                 guard let head = items.first else { continue }
                 if head == "keySize" {
-                    guard items.count == 3, let bits = Int(items[2]), ["<", "<=", "==", "!=", ">=", ">"].contains(items[1])
+                    guard items.count == 3, let bits = Int(items[2]),
+                        ["<", "<=", "==", "!=", ">=", ">"].contains(items[1])
                     else {
                         malformed.append(String(part.trimmingCharacters(in: .whitespaces)))
                         continue

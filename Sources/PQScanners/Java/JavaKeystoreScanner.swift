@@ -84,7 +84,8 @@ public struct JavaKeystoreScanner: FileScanner {
             switch tag {
             case 1:
                 counts.keys += 1
-                guard let length = reader.u32(), reader.take(length) != nil, let chain = reader.u32(), chain <= 64 else {
+                guard let length = reader.u32(), reader.take(length) != nil, let chain = reader.u32(), chain <= 64
+                else {
                     stopped = "private-key entry \(index + 1) is truncated"
                     break entries
                 }
@@ -118,12 +119,17 @@ public struct JavaKeystoreScanner: FileScanner {
         let protection =
             isJCEKS
             ? "private keys sealed with PBEWithMD5AndTripleDES" : "private keys protected by Sun's SHA-1 keystream"
+        let keystoreID = "sha256:" + Hex.lowercase(Digest.sha256(input.bytes))
+        out.output.assets.append(
+            Asset(
+                id: keystoreID, kind: .keystore, algorithm: format,
+                key: KeyDetails(format: format.lowercased(), isPrivate: counts.keys > 0, encrypted: true)))
         out.add(
             at: ConfigFindings.Place(line: nil), setting: "keystore", usage: .publicKey, algorithm: format, entry: nil,
             status: .broken,
             note: "\(format) keystore, entries: \(count) (\(counts.keys) private-key, \(counts.trusted) trusted "
                 + "certificate\(isJCEKS ? ", \(counts.secret) secret-key" : "") read); \(protection) and a keyed "
-                + "SHA-1 integrity check, not verified without the password; migrate to PKCS#12")
+                + "SHA-1 integrity check, not verified without the password; migrate to PKCS#12", asset: keystoreID)
         var result = emitter.finish()
         result.findings = result.findings.map { finding in
             var copy = finding
@@ -144,15 +150,18 @@ public struct JavaKeystoreScanner: FileScanner {
     }
 
     /// Emits the certificate; for the first certificate of a key entry, also the private key's algorithm.
-    private func parse(_ der: [UInt8], emitter: inout X509Emitter, keyEntry: Bool, _ out: inout ConfigFindings) -> Bool {
+    private func parse(_ der: [UInt8], emitter: inout X509Emitter, keyEntry: Bool, _ out: inout ConfigFindings) -> Bool
+    {
         guard let parsed = try? CertificateParser.parse(der: der) else { return false }
         emitter.certificate(parsed, line: nil, source: .javaKeystore)
         if keyEntry {
             let key = parsed.publicKey
             let entry = catalog.entry(oid: key.algorithmOID)
             out.add(
-                at: ConfigFindings.Place(line: nil), setting: "privateKey", usage: .publicKey, algorithm: key.algorithmOID,
-                entry: entry, keyBits: key.keyBits, curve: key.curveOID.flatMap { catalog.entry(oid: $0)?.canonical } ?? key.curve,
+                at: ConfigFindings.Place(line: nil), setting: "privateKey", usage: .publicKey,
+                algorithm: key.algorithmOID,
+                entry: entry, keyBits: key.keyBits,
+                curve: key.curveOID.flatMap { catalog.entry(oid: $0)?.canonical } ?? key.curve,
                 oid: key.algorithmOID, note: "encrypted in the keystore; algorithm from its certificate (key not read)",
                 asset: key.assetID)
         }

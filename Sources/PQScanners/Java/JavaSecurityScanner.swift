@@ -45,7 +45,8 @@ public struct JavaSecurityScanner: FileScanner {
             + "brainpoolP256r1, brainpoolP320r1, brainpoolP384r1, brainpoolP512r1",
     ]
     /// JSSE's default named groups (JDK 21; JDK 27 puts X25519MLKEM768 first, JEP 527).
-    static let defaultGroups = "x25519, secp256r1, secp384r1, secp521r1, x448, ffdhe2048, ffdhe3072, ffdhe4096, ffdhe6144, ffdhe8192"
+    static let defaultGroups =
+        "x25519, secp256r1, secp384r1, secp521r1, x448, ffdhe2048, ffdhe3072, ffdhe4096, ffdhe6144, ffdhe8192"
 
     public func claim(path: ScanPath, head: ArraySlice<UInt8>) -> Claim {
         guard ConfigLines.isText(head) else { return .none }
@@ -60,6 +61,7 @@ public struct JavaSecurityScanner: FileScanner {
             out.problem("binary content in a security properties file", line: nil)
             return out.finish()
         }
+        out.service(input.path.display, protocol: "JSSE")
         let properties = JavaProperties(input.bytes)
         let useDefaults = String(decoding: input.path.lastComponent, as: UTF8.self) == "java.security"
         func text(_ key: String) -> String? {
@@ -69,24 +71,29 @@ public struct JavaSecurityScanner: FileScanner {
             if let value = properties[key] { return ConfigFindings.Place(line: value.line) }
             return ConfigFindings.Place(line: nil, origin: .default)
         }
-        for property in ["jdk.tls.disabledAlgorithms", "jdk.certpath.disabledAlgorithms", "jdk.jar.disabledAlgorithms"] {
+        for property in ["jdk.tls.disabledAlgorithms", "jdk.certpath.disabledAlgorithms", "jdk.jar.disabledAlgorithms"]
+        {
             guard let value = text(property) else { continue }
             let disabled = JavaDisabledAlgorithms(value, resolve: text)
             for part in disabled.malformed {
                 out.problem("\(property): cannot read \"\(part.prefix(60))\"", line: properties[property]?.line)
             }
-            let universe = property == "jdk.tls.disabledAlgorithms" ? tlsUniverse(text) : signatureUniverse(jar: property.hasPrefix("jdk.jar"))
+            let universe =
+                property == "jdk.tls.disabledAlgorithms"
+                ? tlsUniverse(text) : signatureUniverse(jar: property.hasPrefix("jdk.jar"))
             for item in universe {
                 evaluate(item, disabled, property: property, place: place(property), &out)
             }
         }
         if let legacy = text("jdk.tls.legacyAlgorithms") {
             let disabled = JavaDisabledAlgorithms(text("jdk.tls.disabledAlgorithms") ?? "", resolve: text)
-            for name in legacy.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !name.isEmpty {
+            for name in legacy.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) })
+            where !name.isEmpty {
                 let blocked = disabled.matching([name]).contains { $0.isUnconditional }
                 out.add(
                     at: place("jdk.tls.legacyAlgorithms"), setting: "jdk.tls.legacyAlgorithms",
-                    usage: Self.legacyUsage(name), algorithm: name, entry: catalog.entry(named: Self.legacyLookup(name)),
+                    usage: Self.legacyUsage(name), algorithm: name,
+                    entry: catalog.entry(named: Self.legacyLookup(name)),
                     note: blocked
                         ? "legacy and also disabled by jdk.tls.disabledAlgorithms: not negotiated"
                         : "legacy: negotiated only when nothing else is possible")
@@ -120,7 +127,8 @@ public struct JavaSecurityScanner: FileScanner {
         items.append(Item(written: "DTLSv1.2", lookup: "TLSv1.2", usage: .protocolVersion, names: ["DTLSv1.2"]))
         let exchanges: [(String, String, [String])] = [
             ("RSA", "RSA-KEX", ["RSA", "TLS_RSA_*"]), ("DHE", "DHE", ["DHE", "DHE_RSA", "DHE_DSS", "DH"]),
-            ("ECDHE", "ECDHE", ["ECDHE", "ECDHE_RSA", "ECDHE_ECDSA"]), ("ECDH", "ECDHE", ["ECDH", "ECDH_RSA", "ECDH_ECDSA"]),
+            ("ECDHE", "ECDHE", ["ECDHE", "ECDHE_RSA", "ECDHE_ECDSA"]),
+            ("ECDH", "ECDHE", ["ECDH", "ECDH_RSA", "ECDH_ECDSA"]),
             ("DH_anon", "Anonymous", ["DH_anon", "anon"]), ("ECDH_anon", "Anonymous", ["ECDH_anon", "anon"]),
         ]
         for (written, lookup, names) in exchanges {
@@ -128,8 +136,10 @@ public struct JavaSecurityScanner: FileScanner {
         }
         let ciphers: [(String, String, [String])] = [
             ("RC4_128", "RC4", ["RC4", "RC4_128"]), ("DES_CBC", "DES-CBC", ["DES", "DES_CBC"]),
-            ("3DES_EDE_CBC", "3DES-CBC", ["3DES_EDE_CBC", "DESede"]), ("AES_128_CBC", "AES-128-CBC", ["AES_128_CBC", "AES"]),
-            ("AES_256_CBC", "AES-256-CBC", ["AES_256_CBC", "AES"]), ("AES_128_GCM", "AES-128-GCM", ["AES_128_GCM", "AES"]),
+            ("3DES_EDE_CBC", "3DES-CBC", ["3DES_EDE_CBC", "DESede"]),
+            ("AES_128_CBC", "AES-128-CBC", ["AES_128_CBC", "AES"]),
+            ("AES_256_CBC", "AES-256-CBC", ["AES_256_CBC", "AES"]),
+            ("AES_128_GCM", "AES-128-GCM", ["AES_128_GCM", "AES"]),
             ("AES_256_GCM", "AES-256-GCM", ["AES_256_GCM", "AES"]),
             ("CHACHA20_POLY1305", "ChaCha20-Poly1305", ["CHACHA20_POLY1305", "ChaCha20-Poly1305"]),
             ("NULL", "NULL", ["NULL", "C_NULL"]),
@@ -181,10 +191,12 @@ public struct JavaSecurityScanner: FileScanner {
     func signatureUniverse(jar: Bool) -> [Item] {
         var items: [Item] = []
         let signatures: [(String, String)] = [
-            ("MD2withRSA", "RSA-MD2"), ("MD5withRSA", "RSA-MD5"), ("SHA1withRSA", "RSA-SHA1"), ("SHA1withDSA", "DSA-SHA1"),
+            ("MD2withRSA", "RSA-MD2"), ("MD5withRSA", "RSA-MD5"), ("SHA1withRSA", "RSA-SHA1"),
+            ("SHA1withDSA", "DSA-SHA1"),
             ("SHA1withECDSA", "ECDSA-SHA1"), ("SHA224withRSA", "RSA-SHA224"), ("SHA256withRSA", "RSA-SHA256"),
             ("SHA384withRSA", "RSA-SHA384"), ("SHA512withRSA", "RSA-SHA512"), ("SHA256withDSA", "DSA-SHA256"),
-            ("SHA256withECDSA", "ECDSA-SHA256"), ("SHA384withECDSA", "ECDSA-SHA384"), ("SHA512withECDSA", "ECDSA-SHA512"),
+            ("SHA256withECDSA", "ECDSA-SHA256"), ("SHA384withECDSA", "ECDSA-SHA384"),
+            ("SHA512withECDSA", "ECDSA-SHA512"),
             ("RSASSA-PSS", "RSA-PSS"), ("Ed25519", "Ed25519"), ("Ed448", "Ed448"), ("ML-DSA-44", "ML-DSA-44"),
             ("ML-DSA-65", "ML-DSA-65"), ("ML-DSA-87", "ML-DSA-87"),
         ]
@@ -200,8 +212,14 @@ public struct JavaSecurityScanner: FileScanner {
             items.append(Item(written: written, lookup: lookup, usage: .signature, names: names))
         }
         if jar {
-            for (written, lookup) in [("MD5", "MD5"), ("SHA1", "SHA-1"), ("SHA-256", "SHA-256"), ("SHA-384", "SHA-384"), ("SHA-512", "SHA-512")] {
-                items.append(Item(written: written, lookup: lookup, usage: .hash, names: [written, lookup, written.replacingOccurrences(of: "-", with: "")]))
+            for (written, lookup) in [
+                ("MD5", "MD5"), ("SHA1", "SHA-1"), ("SHA-256", "SHA-256"), ("SHA-384", "SHA-384"),
+                ("SHA-512", "SHA-512"),
+            ] {
+                items.append(
+                    Item(
+                        written: written, lookup: lookup, usage: .hash,
+                        names: [written, lookup, written.replacingOccurrences(of: "-", with: "")]))
             }
         }
         return items + keyItems().filter { $0.keyFamily != "DH" }

@@ -42,10 +42,13 @@ public struct DovecotScanner: FileScanner {
             out.problem("binary content in a Dovecot configuration", line: nil)
             return out.finish()
         }
+        out.service(input.path.display, protocol: "TLS")
         var settings: [String: [Setting]] = [:]
         var stack: [(name: String, line: Int, path: ScanPath)] = []
         read(input.bytes, path: input.path, tree: input.context.tree, depth: 0, &stack, &settings, &out)
-        if let open = stack.last { out.problem("section \(open.name.prefix(60)) is never closed", line: open.line, file: open.path) }
+        if let open = stack.last {
+            out.problem("section \(open.name.prefix(60)) is never closed", line: open.line, file: open.path)
+        }
         emit(settings, tree: input.context.tree, &out)
         return out.finish()
     }
@@ -121,12 +124,19 @@ public struct DovecotScanner: FileScanner {
             ] {
                 guard let setting = pick(names) else { continue }
                 let file = setting.value.hasPrefix("<") ? String(setting.value.dropFirst()) : setting.value
-                let name = settings.keys.first { names.contains($0) && settings[$0]?.contains { $0.line == setting.line } == true } ?? names[0]
+                let name =
+                    settings.keys.first {
+                        names.contains($0) && settings[$0]?.contains { $0.line == setting.line } == true
+                    } ?? names[0]
                 let directory = ConfigLines.directory(of: setting.path)
                 if label == "dh" {
-                    tls.dhFile(file.trimmingCharacters(in: .whitespaces), from: directory, setting: name, place: place(setting), &out)
+                    tls.dhFile(
+                        file.trimmingCharacters(in: .whitespaces), from: directory, setting: name,
+                        place: place(setting), &out)
                 } else {
-                    tls.certificateFile(file.trimmingCharacters(in: .whitespaces), from: directory, setting: name, place: place(setting), &out)
+                    tls.certificateFile(
+                        file.trimmingCharacters(in: .whitespaces), from: directory, setting: name,
+                        place: place(setting), &out)
                 }
             }
         }

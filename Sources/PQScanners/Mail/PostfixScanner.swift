@@ -32,6 +32,7 @@ public struct PostfixScanner: FileScanner {
             out.problem("binary content in a Postfix configuration", line: nil)
             return out.finish()
         }
+        out.service(input.path.display, protocol: "TLS")
         let name = String(decoding: input.path.lastComponent, as: UTF8.self)
         if name == "master.cf" {
             scanMaster(input, &out)
@@ -67,7 +68,9 @@ public struct PostfixScanner: FileScanner {
                 : name == "tls_eecdh_auto_curves"
                     ? "Postfix default before 3.10 or without OpenSSL 3.5 (then ?X25519MLKEM768:DEFAULT)"
                     : "Postfix 3.8+ default with OpenSSL 3.0-3.4 (empty with OpenSSL 3.5)"
-            tls.groups(value, setting: name, place: parameters.place(name, context: context, effective: anyTLS), note: note, &out)
+            tls.groups(
+                value, setting: name, place: parameters.place(name, context: context, effective: anyTLS), note: note,
+                &out)
         }
     }
 
@@ -104,9 +107,13 @@ public struct PostfixScanner: FileScanner {
             cipherString += ":!" + name
         }
         if cipherString.isEmpty {
-            out.problem("\(gradeName) = \(grade.prefix(40)) is not a known grade", line: parameters.place(gradeName, context: nil, effective: true).line)
+            out.problem(
+                "\(gradeName) = \(grade.prefix(40)) is not a known grade",
+                line: parameters.place(gradeName, context: nil, effective: true).line)
         } else {
-            let source = parameters.isSet(gradeName) || !parameters.isSet("tls_\(grade)_cipherlist") ? gradeName : "tls_\(grade)_cipherlist"
+            let source =
+                parameters.isSet(gradeName) || !parameters.isSet("tls_\(grade)_cipherlist")
+                ? gradeName : "tls_\(grade)_cipherlist"
             tls.cipherString(
                 cipherString, setting: gradeName, place: parameters.place(source, context: context, effective: on),
                 note: [offNote, "grade \(grade) (tls_\(grade)_cipherlist)"].compactMap { $0 }.joined(separator: "; "),

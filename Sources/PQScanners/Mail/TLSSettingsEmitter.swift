@@ -113,11 +113,13 @@ struct TLSSettingsEmitter {
         else {
             out.add(
                 at: place, setting: setting, usage: .keyExchange, algorithm: "DH", entry: entry,
-                note: "finite-field DHE; parameter file \(written.prefix(200)) is not in the scanned tree: size unknown")
+                note: "finite-field DHE; parameter file \(written.prefix(200)) is not in the scanned tree: size unknown"
+            )
             return
         }
         guard let bits = Self.dhBits(bytes) else {
-            out.problem("\(setting): \(target.display) holds no DH PARAMETERS block", line: place.line, file: place.path)
+            out.problem(
+                "\(setting): \(target.display) holds no DH PARAMETERS block", line: place.line, file: place.path)
             return
         }
         dhParameters(bits: bits, setting: setting, place: place, note: "finite-field DHE, \(target.display)", &out)

@@ -31,8 +31,25 @@ struct ConfigFindings {
         problems.append(text + detail)
     }
 
+    /// The id of the service asset this file describes, once `service(_:)` has been called.
+    private(set) var serviceID: String?
+
+    /// Records the file as a service asset (`kind: service`), the one every finding without an asset of its own
+    /// belongs to. The id follows the TLS scanners' scheme: `service:` + SHA-256 of source, path and name.
+    mutating func service(_ name: String, protocol: String) {
+        let seed = Array("\(source.rawValue)\u{0}\(path.display)\u{0}\(name)".utf8)
+        let id = "service:" + Hex.lowercase(Digest.sha256(seed))
+        serviceID = id
+        output.assets.append(Asset(id: id, kind: .service, algorithm: `protocol`))
+    }
+
     /// The output with at most one `.malformed` diagnostic listing the first problems.
     mutating func finish() -> ScanOutput {
+        if let serviceID {
+            for index in output.findings.indices where output.findings[index].asset == nil {
+                output.findings[index].asset = serviceID
+            }
+        }
         if !problems.isEmpty {
             var detail = problems.prefix(3).joined(separator: "; ")
             if problems.count > 3 { detail += "; and \(problems.count - 3) more" }

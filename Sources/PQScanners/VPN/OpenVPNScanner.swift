@@ -57,6 +57,7 @@ public struct OpenVPNScanner: FileScanner {
             out.problem("binary content in an OpenVPN configuration", line: nil)
             return out.finish()
         }
+        out.service(input.path.display, protocol: "TLS")
         let tls = TLSSettingsEmitter(catalog: catalog, tree: input.context.tree)
         let directory = ConfigLines.directory(of: input.path)
         var options: [String: Option] = [:]
@@ -169,7 +170,8 @@ public struct OpenVPNScanner: FileScanner {
 
         // Control channel (TLS).
         if let option = options["tls-cipher"] {
-            tls.cipherString(value(option), setting: "tls-cipher", place: place(option), note: "TLS 1.2 and older", &out)
+            tls.cipherString(
+                value(option), setting: "tls-cipher", place: place(option), note: "TLS 1.2 and older", &out)
         }
         if let option = options["tls-ciphersuites"] {
             tls.suites(value(option), setting: "tls-ciphersuites", place: place(option), note: "TLS 1.3", &out)
@@ -180,8 +182,9 @@ public struct OpenVPNScanner: FileScanner {
         if let option = options["ecdh-curve"] {
             tls.groups(value(option), setting: "ecdh-curve", place: place(option), note: nil, &out)
         }
-        if options["secret"] == nil, options["tls-server"] != nil || options["tls-client"] != nil
-            || options["client"] != nil || options["server"] != nil || options["ca"] != nil
+        if options["secret"] == nil,
+            options["tls-server"] != nil || options["tls-client"] != nil
+                || options["client"] != nil || options["server"] != nil || options["ca"] != nil
         {
             let minimum = options["tls-version-min"].flatMap { tls.version(value($0)) }
             let maximum = options["tls-version-max"].flatMap { tls.version(value($0)) }

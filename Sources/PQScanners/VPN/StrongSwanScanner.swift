@@ -26,7 +26,8 @@ public struct StrongSwanScanner: FileScanner {
         + "prfsha256-prfsha384-prfsha512-ecp256-ecp384-ecp521-curve25519-curve448-modp3072-modp4096-modp6144-"
         + "modp8192-modp2048"
     /// strongSwan's built-in ESP proposal set, flattened (no key exchange before 6.0.2, i.e. no PFS).
-    static let defaultESP = "aes128gcm16-aes192gcm16-aes256gcm16-chacha20poly1305-aes128-aes192-aes256-sha256-sha384-sha512"
+    static let defaultESP =
+        "aes128gcm16-aes192gcm16-aes256gcm16-chacha20poly1305-aes128-aes192-aes256-sha256-sha384-sha512"
     static let defaultNote = "strongSwan's default proposal (proposal.c; the exact list depends on version and plugins)"
 
     public func claim(path: ScanPath, head: ArraySlice<UInt8>) -> Claim {
@@ -42,6 +43,7 @@ public struct StrongSwanScanner: FileScanner {
             out.problem("binary content in a strongSwan configuration", line: nil)
             return out.finish()
         }
+        out.service(input.path.display, protocol: "IKEv2")
         let name = String(decoding: input.path.lastComponent, as: UTF8.self)
         if name == "swanctl.conf" {
             SwanctlConf.scan(input, scanner: self, &out)
@@ -80,7 +82,9 @@ public struct StrongSwanScanner: FileScanner {
         }
     }
 
-    func emit(proposal: IKEProposal, setting: String, place: ConfigFindings.Place, note: String?, _ out: inout ConfigFindings) {
+    func emit(
+        proposal: IKEProposal, setting: String, place: ConfigFindings.Place, note: String?, _ out: inout ConfigFindings
+    ) {
         let exchanges = proposal.transforms.filter { $0.kind == .keyExchange && $0.keyword != "none" }
         let pqRounds = exchanges.filter { Self.isPostQuantum($0.keyword) }
         let classical = exchanges.filter { !Self.isPostQuantum($0.keyword) }

@@ -41,6 +41,7 @@ public struct WireGuardScanner: FileScanner {
             out.problem("binary content in a WireGuard configuration", line: nil)
             return out.finish()
         }
+        out.service(input.path.display, protocol: "WireGuard")
         let x25519 = catalog.entry(named: "X25519")
         let psk = catalog.entry(named: "PSK")
         var section: String?

@@ -26,9 +26,10 @@ struct DovecotScannerTests {
         let cipherList = try #require(out.findings("ssl_cipher_list").first)
         #expect(cipherList.algorithm == "ECDHE+AESGCM:!aNULL", "the trailing comment is not part of the value")
         #expect(out.findings("ssl_curve_list").map(\.canonical) == ["ML-KEM-768+X25519", "X25519", "P-256"])
-        #expect(out.findings("ssl_cipher_suites").map(\.algorithm) == [
-            "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256",
-        ])
+        #expect(
+            out.findings("ssl_cipher_suites").map(\.algorithm) == [
+                "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256",
+            ])
     }
 
     @Test("ssl_cert = <file links the certificate's key; a missing ssl_dh file is noted, not guessed")

@@ -30,7 +30,9 @@ struct MailVPNScannerExamplesTests {
         #expect(ScannerRegistry.standard.scanners.contains { $0.id == Self.scanners[index].id })
     }
 
-    @Test("binary noise, NULs, a 256 KB line, deep nesting and unbalanced braces never crash", arguments: scanners.indices)
+    @Test(
+        "binary noise, NULs, a 256 KB line, deep nesting and unbalanced braces never crash", arguments: scanners.indices
+    )
     func hostile(index: Int) {
         let scanner = Self.scanners[index]
         var generator = SystemRandomNumberGenerator()
@@ -44,9 +46,10 @@ struct MailVPNScannerExamplesTests {
             JavaKeystoreScanner.jksMagic + [0, 0, 0, 1, 0xFF, 0xFF, 0xFF, 0xFF],
         ]
         for (number, bytes) in inputs.enumerated() {
-            for name in ["main.cf", "master.cf", "dovecot.conf", "ipsec.conf", "swanctl.conf", "x.ovpn", "wg0.conf",
-                "java.security", "k.jks"]
-            {
+            for name in [
+                "main.cf", "master.cf", "dovecot.conf", "ipsec.conf", "swanctl.conf", "x.ovpn", "wg0.conf",
+                "java.security", "k.jks",
+            ] {
                 let output = scanner.scan(ScanInput(path: ScanPath("etc/" + name), bytes: bytes))
                 #expect(output.diagnostics.count <= 1, "\(scanner.id) input \(number) as \(name)")
             }

@@ -21,9 +21,10 @@ struct OpenVPNScannerTests {
         #expect(out.findings("data-ciphers").last?.quantumStatus == .broken)
         #expect(out.findings("data-ciphers-fallback").first?.canonical == "AES-128-CBC")
         #expect(out.findings("auth").first?.canonical == "HMAC-SHA256")
-        #expect(out.findings("tls-ciphersuites").map(\.canonical) == [
-            "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256",
-        ])
+        #expect(
+            out.findings("tls-ciphersuites").map(\.canonical) == [
+                "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256",
+            ])
         #expect(out.findings("tls-groups").first?.quantumStatus == .hybrid)
         #expect(out.algorithms("tls-version-min") == ["TLSv1.2", "TLSv1.3"])
         let cipher = try #require(out.findings("tls-cipher").first)

@@ -26,7 +26,8 @@ struct StrongSwanScannerTests {
         #expect(kem.note?.contains("RFC 9370") == true)
         #expect(ike.first { $0.algorithm == "ke2_mlkem1024" }?.note?.contains("optional") == true)
         let x25519 = try #require(ike.first { $0.algorithm == "x25519" })
-        #expect(x25519.quantumStatus == .vulnerable && x25519.note?.contains("recorded traffic stays protected") == true)
+        #expect(
+            x25519.quantumStatus == .vulnerable && x25519.note?.contains("recorded traffic stays protected") == true)
     }
 
     @Test("the template conn with auto=ignore is reported as not in force")
@@ -87,7 +88,10 @@ struct StrongSwanScannerTests {
         #expect(site.map(\.algorithm) == ["aes128", "sha256", "curve25519"])
         let defaults = out.findings.filter { $0.context == "connections.defaults" }
         #expect(!defaults.isEmpty && defaults.allSatisfy { $0.origin == .default })
-        #expect(!out.findings.contains { $0.algorithm.contains("not-a-real-secret") || ($0.note ?? "").contains("not-a-real") })
+        #expect(
+            !out.findings.contains {
+                $0.algorithm.contains("not-a-real-secret") || ($0.note ?? "").contains("not-a-real")
+            })
         #expect(out.diagnostics.isEmpty)
     }
 
