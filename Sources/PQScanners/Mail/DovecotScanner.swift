@@ -26,7 +26,14 @@ public struct DovecotScanner: FileScanner {
 
     public func claim(path: ScanPath, head: ArraySlice<UInt8>) -> Claim {
         guard ConfigLines.isText(head) else { return .none }
-        return String(decoding: path.lastComponent, as: UTF8.self) == "dovecot.conf" ? .name : .none
+        if String(decoding: path.lastComponent, as: UTF8.self) == "dovecot.conf" { return .name }
+        return Self.isFragment(path) ? .name : .none
+    }
+
+    /// A file of Dovecot's `conf.d/` folder, which `dovecot.conf` includes.
+    static func isFragment(_ path: ScanPath) -> Bool {
+        let text = path.display
+        return text.contains("dovecot/conf.d/") && (text.hasSuffix(".conf") || text.hasSuffix(".conf.ext"))
     }
 
     struct Setting {
@@ -37,20 +44,39 @@ public struct DovecotScanner: FileScanner {
     }
 
     public func scan(_ input: ScanInput) -> ScanOutput {
-        var out = ConfigFindings(path: input.path, source: .dovecot, catalog: catalog)
         guard input.looksLikeText else {
+            var out = ConfigFindings(path: input.path, source: .dovecot, catalog: catalog)
             out.problem("binary content in a Dovecot configuration", line: nil)
             return out.finish()
         }
-        out.service(input.path.display, protocol: "TLS")
+        let tree = input.context.tree
+        if String(decoding: input.path.lastComponent, as: UTF8.self) == "dovecot.conf" {
+            var out = evaluate(input.path, input.bytes, tree: tree, defaults: true)
+            return ConfigOwnership.keep(out.finish(), for: input.path, isMain: true)
+        }
+        if let (owner, bytes) = ConfigOwnership.owner(of: input.path, mainName: "dovecot.conf", tree: tree) {
+            var out = evaluate(owner, bytes, tree: tree, defaults: true)
+            if out.included.contains(input.path) {
+                return ConfigOwnership.keep(out.finish(), for: input.path, isMain: false)
+            }
+        }
+        var out = evaluate(input.path, input.bytes, tree: tree, defaults: false)
+        return ConfigOwnership.orphan(out.finish(), mainName: "dovecot.conf")
+    }
+
+    /// Reads a main file with its includes into findings (not yet finished).
+    private func evaluate(_ path: ScanPath, _ bytes: [UInt8], tree: (any TreeReader)?, defaults: Bool) -> ConfigFindings
+    {
+        var out = ConfigFindings(path: path, source: .dovecot, catalog: catalog)
+        out.service(path.display, protocol: "TLS")
         var settings: [String: [Setting]] = [:]
         var stack: [(name: String, line: Int, path: ScanPath)] = []
-        read(input.bytes, path: input.path, tree: input.context.tree, depth: 0, &stack, &settings, &out)
+        read(bytes, path: path, tree: tree, depth: 0, &stack, &settings, &out)
         if let open = stack.last {
             out.problem("section \(open.name.prefix(60)) is never closed", line: open.line, file: open.path)
         }
-        emit(settings, tree: input.context.tree, &out)
-        return out.finish()
+        emit(settings, tree: tree, defaults: defaults, &out)
+        return out
     }
 
     /// The setting in force at the top level: the last one written outside any block.
@@ -61,7 +87,9 @@ public struct DovecotScanner: FileScanner {
         return nil
     }
 
-    private func emit(_ settings: [String: [Setting]], tree: (any TreeReader)?, _ out: inout ConfigFindings) {
+    private func emit(
+        _ settings: [String: [Setting]], tree: (any TreeReader)?, defaults: Bool, _ out: inout ConfigFindings
+    ) {
         let tls = TLSSettingsEmitter(catalog: catalog, tree: tree)
         let ssl = global(settings, ["ssl"])?.value.lowercased() ?? "yes"
         let on = ssl != "no"
@@ -86,7 +114,7 @@ public struct DovecotScanner: FileScanner {
                 }
                 return ConfigFindings.Place(path: setting.path, line: setting.line, context: context, effective: on)
             }
-            let isTop = context == nil
+            let isTop = context == nil && defaults
             let minimumSetting = pick(["ssl_min_protocol"])
             if isTop || minimumSetting != nil {
                 let minimum = minimumSetting.flatMap { tls.version($0.value) } ?? "TLSv1.2"
@@ -165,6 +193,7 @@ public struct DovecotScanner: FileScanner {
                 }
                 for file in targets where file != path {
                     guard let included = ConfigLines.read(file, tree: tree) else { continue }
+                    out.included.insert(file)
                     read(included, path: file, tree: tree, depth: depth + 1, &stack, &settings, &out)
                 }
                 continue

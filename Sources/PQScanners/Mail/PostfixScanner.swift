@@ -205,7 +205,15 @@ public struct PostfixScanner: FileScanner {
             emitRole(
                 role, parameters, context: service.name, tls: tls, directory: ConfigLines.directory(of: input.path),
                 &scoped)
-            for finding in scoped.output.findings where !known.contains(Self.key(finding)) {
+            for var finding in scoped.output.findings where !known.contains(Self.key(finding)) {
+                // A value main.cf supplies is reported at the service that changes its effect: the store records
+                // each finding against the file being scanned.
+                if finding.path != input.path {
+                    let origin = finding.line.map { "value from \(finding.path.display) line \($0)" }
+                    finding.note = [origin, finding.note].compactMap { $0 }.joined(separator: "; ")
+                    finding.path = input.path
+                    finding.line = service.line
+                }
                 out.output.findings.append(finding)
             }
         }

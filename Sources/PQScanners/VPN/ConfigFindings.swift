@@ -16,6 +16,8 @@ struct ConfigFindings {
     let catalog: Catalog
     var output = ScanOutput()
     private var problems: [String] = []
+    /// Files an include reached while this file was read.
+    var included: Set<ScanPath> = []
 
     init(path: ScanPath, source: FindingSource, catalog: Catalog) {
         self.path = path
@@ -95,6 +97,44 @@ struct ConfigFindings {
             self.effective = effective
             self.origin = origin
         }
+    }
+}
+
+/// Which file a finding belongs to when a configuration spans several files.
+///
+/// The store records findings against files of the scan, so each file reports the settings written in it: the
+/// main file (`dovecot.conf`, `ipsec.conf`, `swanctl.conf`) is read with everything it includes, to know the
+/// context and what is in force, and keeps only the findings located in itself plus the defaults; a fragment
+/// (`conf.d/10-ssl.conf`, `ipsec.d/x.conf`) is read through the main file that includes it and keeps its own.
+/// A fragment no main file includes is read on its own, its findings marked not in force.
+enum ConfigOwnership {
+    /// The main file next to a fragment's folder (`etc/dovecot/conf.d/10-ssl.conf` → `etc/dovecot/dovecot.conf`).
+    static func owner(of path: ScanPath, mainName: String, tree: (any TreeReader)?) -> (ScanPath, [UInt8])? {
+        guard let tree else { return nil }
+        let folder = ConfigLines.directory(of: path)
+        let parent = ConfigLines.directory(of: ScanPath(folder))
+        let candidate = ScanPath(parent.isEmpty ? mainName : parent + "/" + mainName)
+        guard candidate != path, let bytes = ConfigLines.read(candidate, tree: tree) else { return nil }
+        return (candidate, bytes)
+    }
+
+    /// The output of reading a main file, cut down to what one file of it reports.
+    static func keep(_ full: ScanOutput, for path: ScanPath, isMain: Bool) -> ScanOutput {
+        var output = full
+        output.findings = full.findings.filter { $0.path == path }
+        if !isMain { output.diagnostics = [] }
+        return output
+    }
+
+    /// Marks a stand-alone fragment's findings as not in force.
+    static func orphan(_ output: ScanOutput, mainName: String) -> ScanOutput {
+        var copy = output
+        for index in copy.findings.indices {
+            copy.findings[index].effective = false
+            let note = "no \(mainName) in the scanned tree includes this file"
+            copy.findings[index].note = [note, copy.findings[index].note].compactMap { $0 }.joined(separator: "; ")
+        }
+        return copy
     }
 }
 

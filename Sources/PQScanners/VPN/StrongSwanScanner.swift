@@ -33,24 +33,53 @@ public struct StrongSwanScanner: FileScanner {
     public func claim(path: ScanPath, head: ArraySlice<UInt8>) -> Claim {
         guard ConfigLines.isText(head) else { return .none }
         let name = String(decoding: path.lastComponent, as: UTF8.self)
-        if name == "ipsec.conf" || name == "swanctl.conf" { return .name }
+        if name == "ipsec.conf" || name == "swanctl.conf" || Self.mainName(forFragment: path) != nil { return .name }
         return .none
     }
 
+    /// For a file of `ipsec.d/` or `swanctl/conf.d/`, the main file that includes it.
+    static func mainName(forFragment path: ScanPath) -> String? {
+        let text = path.display
+        guard text.hasSuffix(".conf") else { return nil }
+        if text.contains("swanctl/conf.d/") { return "swanctl.conf" }
+        if text.contains("ipsec.d/") { return "ipsec.conf" }
+        return nil
+    }
+
     public func scan(_ input: ScanInput) -> ScanOutput {
-        var out = ConfigFindings(path: input.path, source: .strongswan, catalog: catalog)
         guard input.looksLikeText else {
+            var out = ConfigFindings(path: input.path, source: .strongswan, catalog: catalog)
             out.problem("binary content in a strongSwan configuration", line: nil)
             return out.finish()
         }
-        out.service(input.path.display, protocol: "IKEv2")
         let name = String(decoding: input.path.lastComponent, as: UTF8.self)
-        if name == "swanctl.conf" {
+        let tree = input.context.tree
+        guard let mainName = Self.mainName(forFragment: input.path), name != "ipsec.conf", name != "swanctl.conf"
+        else {
+            var out = evaluate(input.path, input.bytes, swanctl: name == "swanctl.conf", tree: tree)
+            return ConfigOwnership.keep(out.finish(), for: input.path, isMain: true)
+        }
+        if let (owner, bytes) = ConfigOwnership.owner(of: input.path, mainName: mainName, tree: tree) {
+            var out = evaluate(owner, bytes, swanctl: mainName == "swanctl.conf", tree: tree)
+            if out.included.contains(input.path) {
+                return ConfigOwnership.keep(out.finish(), for: input.path, isMain: false)
+            }
+        }
+        var out = evaluate(input.path, input.bytes, swanctl: mainName == "swanctl.conf", tree: tree)
+        return ConfigOwnership.orphan(out.finish(), mainName: mainName)
+    }
+
+    private func evaluate(_ path: ScanPath, _ bytes: [UInt8], swanctl: Bool, tree: (any TreeReader)?) -> ConfigFindings
+    {
+        var out = ConfigFindings(path: path, source: .strongswan, catalog: catalog)
+        out.service(path.display, protocol: "IKEv2")
+        let input = ScanInput(path: path, bytes: bytes, context: ScanContext(tree: tree))
+        if swanctl {
             SwanctlConf.scan(input, scanner: self, &out)
         } else {
             IPsecConf.scan(input, scanner: self, &out)
         }
-        return out.finish()
+        return out
     }
 
     // MARK: - Proposals to findings

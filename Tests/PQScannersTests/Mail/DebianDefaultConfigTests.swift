@@ -82,7 +82,9 @@ struct DebianDefaultConfigTests {
         contents[ScanPath("usr/share/dovecot/dh.pem")] = try DebianConfigs.bytes(
             "dovecot-core", "usr/share/dovecot/dh.pem")
         let tree = MemoryTree(contents: contents)
-        let out = try #require(DebianConfigs.scan(tree)[ScanPath("etc/dovecot/dovecot.conf")])
+        let outputs = DebianConfigs.scan(tree)
+        var out = ScanOutput()
+        for (_, output) in outputs { out.append(output) }
         #expect(out.diagnostics.isEmpty, "\(out.diagnostics.map(\.detail))")
         #expect(out.findings("ssl_min_protocol").map(\.algorithm) == ["TLSv1.2", "TLSv1.3"])
         #expect(out.findings("ssl_cipher_list").first?.origin == .default)

@@ -16,9 +16,38 @@ struct DovecotScannerTests {
         ])
     }
 
+    /// The main file and its fragments, each scanned on its own as a scan of the tree does.
+    func scanAll() throws -> ScanOutput {
+        try MailVPNFixtures.scan(
+            scanner,
+            ["etc/dovecot/dovecot.conf", "etc/dovecot/conf.d/10-ssl.conf", "etc/dovecot/conf.d/20-broken.conf"],
+            in: tree())
+    }
+
+    @Test("the main file keeps its own settings and defaults; a fragment reports its settings with its path and line")
+    func ownership() throws {
+        let tree = try tree()
+        let main = try MailVPNFixtures.scan(scanner, "etc/dovecot/dovecot.conf", in: tree)
+        #expect(main.findings.allSatisfy { $0.path == ScanPath("etc/dovecot/dovecot.conf") })
+        #expect(main.diagnostics.count == 1, "problems in included files are reported once, by the main file")
+        let fragment = try MailVPNFixtures.scan(scanner, "etc/dovecot/conf.d/10-ssl.conf", in: tree)
+        #expect(fragment.findings.allSatisfy { $0.path == ScanPath("etc/dovecot/conf.d/10-ssl.conf") && $0.effective })
+        #expect(fragment.diagnostics.isEmpty)
+        #expect(fragment.assets.first { $0.kind == .service }?.id == main.assets.first { $0.kind == .service }?.id)
+    }
+
+    @Test("a conf.d file no dovecot.conf includes is read alone and marked not in force")
+    func orphan() throws {
+        let tree = try MailVPNFixtures.tree(["etc/dovecot/conf.d/10-ssl.conf": "mail/dovecot/conf.d/10-ssl.conf"])
+        let out = try MailVPNFixtures.scan(scanner, "etc/dovecot/conf.d/10-ssl.conf", in: tree)
+        #expect(!out.findings.isEmpty && out.findings.allSatisfy { !$0.effective })
+        #expect(out.findings.first?.note?.contains("no dovecot.conf") == true)
+        #expect(!out.findings.contains { $0.origin == .default }, "defaults belong to the main file")
+    }
+
     @Test("settings from an !include'd file carry that file's path and line")
     func includedSettings() throws {
-        let out = try MailVPNFixtures.scan(scanner, "etc/dovecot/dovecot.conf", in: tree())
+        let out = try scanAll()
         let minimum = out.findings("ssl_min_protocol").filter { $0.context == nil }
         #expect(minimum.map(\.algorithm) == ["TLSv1.2", "TLSv1.3"])
         #expect(minimum.first?.path == ScanPath("etc/dovecot/conf.d/10-ssl.conf"))
@@ -34,7 +63,7 @@ struct DovecotScannerTests {
 
     @Test("ssl_cert = <file links the certificate's key; a missing ssl_dh file is noted, not guessed")
     func files() throws {
-        let out = try MailVPNFixtures.scan(scanner, "etc/dovecot/dovecot.conf", in: tree())
+        let out = try scanAll()
         let cert = try #require(out.findings("ssl_cert").first)
         #expect(cert.canonical == "ECDSA" && cert.curve == "P-384" && cert.asset != nil)
         let dh = try #require(out.findings("ssl_dh").first)
@@ -44,7 +73,7 @@ struct DovecotScannerTests {
 
     @Test("a nested local/protocol block is its own context; a broken included file is one diagnostic")
     func blocksAndDiagnostics() throws {
-        let out = try MailVPNFixtures.scan(scanner, "etc/dovecot/dovecot.conf", in: tree())
+        let out = try scanAll()
         let scoped = out.findings("ssl_min_protocol").filter { $0.context != nil }
         #expect(scoped.map(\.algorithm) == ["TLSv1.3"])
         #expect(scoped.first?.context == "local 192.0.2.10 / protocol imap")

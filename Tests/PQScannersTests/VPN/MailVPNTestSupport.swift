@@ -31,6 +31,13 @@ enum MailVPNFixtures {
         return scanner.scan(ScanInput(path: ScanPath(path), bytes: bytes, context: ScanContext(tree: tree)))
     }
 
+    /// Scans several files of a tree and joins their outputs, as a scan of the whole tree would.
+    static func scan(_ scanner: any FileScanner, _ paths: [String], in tree: MemoryTree) throws -> ScanOutput {
+        var joined = ScanOutput()
+        for path in paths { joined.append(try scan(scanner, path, in: tree)) }
+        return joined
+    }
+
     static func scan(_ scanner: any FileScanner, text: String, path: String) -> ScanOutput {
         scanner.scan(ScanInput(path: ScanPath(path), bytes: Array(text.utf8)))
     }

@@ -51,9 +51,12 @@ struct StrongSwanScannerTests {
         #expect(appended.first?.note?.contains("not strict") == true)
     }
 
-    @Test("include brings conns from ipsec.d with their own path; ICV-suffixed AEAD names resolve")
+    @Test("include brings conns from ipsec.d; the fragment reports them with its own path; ICV-suffixed names resolve")
     func includedConn() throws {
-        let out = try MailVPNFixtures.scan(scanner, "etc/ipsec.conf", in: tree())
+        let main = try MailVPNFixtures.scan(scanner, "etc/ipsec.conf", in: tree())
+        #expect(!main.findings.contains { $0.context == "conn partner" }, "the fragment's own scan reports it")
+        let out = try MailVPNFixtures.scan(scanner, "etc/ipsec.d/partner.conf", in: tree())
+        #expect(out.diagnostics.isEmpty)
         let partner = out.findings.filter { $0.context == "conn partner" }
         #expect(partner.allSatisfy { $0.path == ScanPath("etc/ipsec.d/partner.conf") })
         #expect(partner.first { $0.algorithm == "aes128gcm12" }?.canonical == "AES-128-GCM")
@@ -74,7 +77,8 @@ struct StrongSwanScannerTests {
 
     @Test("swanctl.conf: templates, children, the default keyword and included sections")
     func swanctl() throws {
-        let out = try MailVPNFixtures.scan(scanner, "etc/swanctl/swanctl.conf", in: tree())
+        let out = try MailVPNFixtures.scan(
+            scanner, ["etc/swanctl/swanctl.conf", "etc/swanctl/conf.d/site.conf"], in: tree())
         let roadwarrior = out.findings.filter { $0.context == "connections.roadwarrior" }
         #expect(roadwarrior.map(\.algorithm) == ["aes256", "sha384", "ecp384", "ke1_mlkem768"], "inherited from base")
         let net = out.findings.filter { $0.context == "connections.roadwarrior.children.net" }
