@@ -6,18 +6,18 @@ public enum ConsoleText {
     /// The summary `pqscout scan` prints by default.
     public static func scanSummary(_ scan: ScanRecord, diagnostics: [Diagnostic], storePath: String) -> String {
         var out = "Scan \(scan.id) \(scan.status.rawValue): \(scan.roots.joined(separator: ", "))\n"
-        out += "  files examined   \(scan.counts.filesExamined)\n"
-        out += "  files with crypto \(scan.counts.filesWithFindings)\n"
-        out += "  findings         \(scan.counts.findings)\n"
+        out += "  " + "files examined".padded(20) + "\(scan.counts.filesExamined)\n"
+        out += "  " + "files with crypto".padded(20) + "\(scan.counts.filesWithFindings)\n"
+        out += "  " + "findings".padded(20) + "\(scan.counts.findings)\n"
         for status in QuantumStatus.allCases.sorted(by: >) {
             let count = scan.counts.byStatus[status.rawValue] ?? 0
-            if count > 0 { out += "    \(status.rawValue.padded(12)) \(count)\n" }
+            if count > 0 { out += "    " + status.rawValue.padded(18) + "\(count)\n" }
         }
-        out += "  assets           \(scan.counts.assets)\n"
-        out += "  diagnostics      \(scan.counts.diagnostics)\n"
+        out += "  " + "assets".padded(20) + "\(scan.counts.assets)\n"
+        out += "  " + "diagnostics".padded(20) + "\(scan.counts.diagnostics)\n"
         let byReason = Dictionary(grouping: diagnostics, by: \.reason)
         for reason in Diagnostic.Reason.allCases {
-            if let list = byReason[reason] { out += "    \(reason.rawValue.padded(20)) \(list.count)\n" }
+            if let list = byReason[reason] { out += "    " + reason.rawValue.padded(18) + "\(list.count)\n" }
         }
         out += "Stored in \(storePath). `pqscout inventory` lists the findings.\n"
         return out

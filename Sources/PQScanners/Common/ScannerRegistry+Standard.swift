@@ -5,6 +5,8 @@ extension ScannerRegistry {
         KeyScanner(),
         DHParametersScanner(),
         SSHKeyScanner(),
+        OpenSSHConfigScanner(),
+        NginxScanner(), ApacheScanner(), HAProxyScanner(), OpenSSLConfScanner(),
         PostfixScanner(),
         DovecotScanner(),
         StrongSwanScanner(),

@@ -71,7 +71,7 @@ struct SSHKeyScannerHostileTests {
 
     @Test("random bytes under every kind of name: no crash, at most one diagnostic, nothing invented")
     func randomBytes() {
-        var random = SplitMix64(seed: 0x5353_484B_4559)
+        var random = SeededGenerator(seed: 0x5353_484B_4559)
         let names = ["id_ed25519.pub", "authorized_keys", "known_hosts", "id_rsa", "whatever"]
         for round in 0..<200 {
             let length = Int(random.next() % 600)
@@ -88,7 +88,7 @@ struct SSHKeyScannerHostileTests {
     /// sees the damage). A fixed seed keeps the run repeatable.
     @Test("fixed-seed fuzz over every fixture")
     func fuzz() throws {
-        var random = SplitMix64(seed: 20_260_821)
+        var random = SeededGenerator(seed: 20_260_821)
         for name in try T.fixtureNames() {
             let original = try T.fixture(name)
             let lineCount = original.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).count
@@ -115,7 +115,7 @@ struct SSHKeyScannerHostileTests {
     }
 
     /// Flips one byte inside the first base64 token that decodes, and writes it back encoded.
-    static func mutateFirstBlob(_ bytes: [UInt8], using random: inout SplitMix64) -> [UInt8] {
+    static func mutateFirstBlob(_ bytes: [UInt8], using random: inout SeededGenerator) -> [UInt8] {
         let text = String(decoding: bytes, as: UTF8.self)
         for token in text.split(whereSeparator: { $0 == " " || $0 == "\n" }) where token.hasPrefix("AAAA") {
             guard var blob = Data(base64Encoded: String(token)).map({ [UInt8]($0) }), !blob.isEmpty else { continue }

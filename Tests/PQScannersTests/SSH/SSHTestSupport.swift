@@ -85,16 +85,3 @@ enum SSHTestSupport {
         return [findings, assets, diagnostics].map { String(decoding: $0, as: UTF8.self) }.joined(separator: "\n")
     }
 }
-
-/// A small deterministic generator (SplitMix64) so fuzz runs repeat exactly.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

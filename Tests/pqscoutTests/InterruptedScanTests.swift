@@ -1,0 +1,64 @@
+import Foundation
+import Testing
+
+@Suite("A scan killed half-way")
+struct InterruptedScanTests {
+    @Test("SIGKILL during a scan leaves earlier scans complete and the killed one incomplete")
+    func killed() throws {
+        let work = try scratch()
+        defer { try? FileManager.default.removeItem(at: work) }
+        let db = work.appendingPathComponent("inventory.db").path
+        let tree = work.appendingPathComponent("tree")
+        // Hard links to one certificate: thousands of files to scan, made in milliseconds.
+        let original = work.appendingPathComponent("original.pem").path
+        try FileManager.default.copyItem(atPath: sample + "/etc/ssl/certs/www.example.org.pem", toPath: original)
+        for folder in 0..<40 {
+            let directory = tree.appendingPathComponent("d\(folder)")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            for index in 0..<500 {
+                #expect(link(original, directory.appendingPathComponent("c\(index).pem").path) == 0)
+            }
+        }
+        let first = try PQScoutBinary.run(["scan", sample, "--db", db])
+        #expect(first.status == 0)
+
+        let process = Process()
+        process.executableURL = PQScoutBinary.url
+        process.arguments = ["scan", tree.path, "--db", db]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // Wait until the second scan has written at least one batch, then kill it without warning.
+        var sawRows = false
+        let deadline = Date().addingTimeInterval(60)
+        while process.isRunning, Date() < deadline {
+            let listing = try PQScoutBinary.run(["scans", "--db", db])
+            let text = String(decoding: listing.stdout, as: UTF8.self)
+            // Columns: ID STARTED STATUS FINDINGS DIAGS ROOTS.
+            let columns = text.split(separator: "\n").first(where: { $0.hasPrefix("2 ") })?.split(separator: " ")
+            if let columns, columns.count >= 4, columns[2] == "incomplete", let findings = Int(columns[3]), findings > 0
+            {
+                sawRows = true
+                break
+            }
+            usleep(20_000)
+        }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        #expect(sawRows, "the scan finished before it could be killed; make the tree larger")
+
+        let listing = try PQScoutBinary.run(["scans", "--db", db])
+        #expect(listing.status == 0, "stderr: \(listing.stderr)")
+        let lines = String(decoding: listing.stdout, as: UTF8.self).split(separator: "\n")
+        #expect(lines.contains { $0.hasPrefix("1 ") && $0.contains("complete") && !$0.contains("incomplete") })
+        #expect(lines.contains { $0.hasPrefix("2 ") && $0.contains("incomplete") })
+        // The store still opens and serves the complete scan.
+        let inventory = try PQScoutBinary.run(["inventory", "--db", db, "--format", "json"])
+        #expect(inventory.status == 0)
+        let document = try JSONSerialization.jsonObject(with: inventory.stdout) as? [String: Any]
+        #expect((document?["scan"] as? [String: Any])?["id"] as? Int == 1)
+        // A new scan after the crash works and becomes the latest complete one.
+        let third = try PQScoutBinary.run(["scan", sample, "--db", db])
+        #expect(third.status == 0)
+    }
+}
