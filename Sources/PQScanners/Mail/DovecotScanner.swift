@@ -51,22 +51,22 @@ public struct DovecotScanner: FileScanner {
         }
         let tree = input.context.tree
         if String(decoding: input.path.lastComponent, as: UTF8.self) == "dovecot.conf" {
-            var out = evaluate(input.path, input.bytes, tree: tree, defaults: true)
+            var out = evaluate(input.path, input.bytes, base: input, defaults: true)
             return ConfigOwnership.keep(out.finish(), for: input.path, isMain: true)
         }
         if let (owner, bytes) = ConfigOwnership.owner(of: input.path, mainName: "dovecot.conf", tree: tree) {
-            var out = evaluate(owner, bytes, tree: tree, defaults: true)
+            var out = evaluate(owner, bytes, base: input, defaults: true)
             if out.included.contains(input.path) {
                 return ConfigOwnership.keep(out.finish(), for: input.path, isMain: false)
             }
         }
-        var out = evaluate(input.path, input.bytes, tree: tree, defaults: false)
+        var out = evaluate(input.path, input.bytes, base: input, defaults: false)
         return ConfigOwnership.orphan(out.finish(), mainName: "dovecot.conf")
     }
 
     /// Reads a main file with its includes into findings (not yet finished).
-    private func evaluate(_ path: ScanPath, _ bytes: [UInt8], tree: (any TreeReader)?, defaults: Bool) -> ConfigFindings
-    {
+    private func evaluate(_ path: ScanPath, _ bytes: [UInt8], base: ScanInput, defaults: Bool) -> ConfigFindings {
+        let tree = base.context.tree
         var out = ConfigFindings(path: path, source: .dovecot, catalog: catalog)
         out.service(path.display, protocol: "TLS")
         var settings: [String: [Setting]] = [:]
@@ -75,7 +75,10 @@ public struct DovecotScanner: FileScanner {
         if let open = stack.last {
             out.problem("section \(open.name.prefix(60)) is never closed", line: open.line, file: open.path)
         }
-        emit(settings, tree: tree, defaults: defaults, &out)
+        emit(
+            settings, input: ScanInput(path: path, bytes: bytes, options: base.options, context: base.context),
+            mainPath: path,
+            defaults: defaults, &out)
         return out
     }
 
@@ -88,85 +91,65 @@ public struct DovecotScanner: FileScanner {
     }
 
     private func emit(
-        _ settings: [String: [Setting]], tree: (any TreeReader)?, defaults: Bool, _ out: inout ConfigFindings
+        _ settings: [String: [Setting]], input: ScanInput, mainPath: ScanPath, defaults: Bool,
+        _ out: inout ConfigFindings
     ) {
-        let tls = TLSSettingsEmitter(catalog: catalog, tree: tree)
+        let shared = SharedTLS(input: input, catalog: catalog)
         let ssl = global(settings, ["ssl"])?.value.lowercased() ?? "yes"
         let on = ssl != "no"
-        let offNote = on ? nil : "ssl = no: TLS is off"
-        // Per context: the top level, then each block that overrides something.
+        // The top level, then each block (local, remote, protocol) that sets an ssl_* value of its own.
         var contexts: [String?] = [nil]
-        for list in settings.values {
+        for (key, list) in settings where key.hasPrefix("ssl") {
             for setting in list where setting.context != nil && !contexts.contains(setting.context) {
                 contexts.append(setting.context)
             }
         }
         for context in contexts {
+            /// The block's own value, else the top level's: Dovecot blocks inherit the global settings.
             func pick(_ names: [String]) -> Setting? {
                 for name in names {
                     if let found = settings[name]?.last(where: { $0.context == context }) { return found }
                 }
-                return nil
+                return context == nil ? nil : global(settings, names)
             }
-            func place(_ setting: Setting?) -> ConfigFindings.Place {
-                guard let setting else {
-                    return ConfigFindings.Place(line: nil, context: context, effective: on, origin: .default)
-                }
-                return ConfigFindings.Place(path: setting.path, line: setting.line, context: context, effective: on)
+            func tlsSetting(_ names: [String], _ value: String? = nil) -> TLSSetting? {
+                guard let found = pick(names) else { return nil }
+                let directive = names.first { settings[$0]?.contains { $0.line == found.line && $0.path == found.path } == true }
+                var text = value ?? found.value
+                if text.hasPrefix("<") { text = String(text.dropFirst()).trimmingCharacters(in: .whitespaces) }
+                return TLSSetting(directive: directive ?? names[0], value: text, path: found.path, line: found.line, layer: .file)
             }
-            let isTop = context == nil && defaults
+            func applicationDefault(_ directive: String, _ value: String) -> TLSSetting? {
+                defaults ? TLSSetting(directive: directive, value: value, path: mainPath, line: nil, layer: .application) : nil
+            }
+            var service = TLSService(source: .dovecot, name: context ?? "dovecot", path: mainPath, line: nil)
             let minimumSetting = pick(["ssl_min_protocol"])
-            if isTop || minimumSetting != nil {
-                let minimum = minimumSetting.flatMap { tls.version($0.value) } ?? "TLSv1.2"
-                let maximum = pick(["ssl_max_protocol"]).flatMap { tls.version($0.value) }
-                if let setting = minimumSetting, tls.version(setting.value) == nil,
-                    setting.value.uppercased() != "ANY"
-                {
-                    out.problem(
-                        "ssl_min_protocol \(setting.value.prefix(40)) is not a TLS version", line: setting.line,
-                        file: setting.path)
-                }
-                let defaultNote = minimumSetting == nil ? "Dovecot 2.3.15+ default TLSv1.2" : nil
-                tls.protocols(
-                    tls.range(min: minimum, max: maximum).filter { $0 != "SSLv2" }, setting: "ssl_min_protocol",
-                    place: place(minimumSetting),
-                    note: [offNote, defaultNote].compactMap { $0 }.joined(separator: "; ").nilIfEmpty, &out)
+            if let setting = minimumSetting, TLSProtocolChoice.normalise(setting.value) == nil,
+                setting.value.uppercased() != "ANY"
+            {
+                out.problem(
+                    "ssl_min_protocol \(setting.value.prefix(40)) is not a TLS version", line: setting.line,
+                    file: setting.path)
             }
-            let cipherList = pick(["ssl_cipher_list"])
-            if isTop || cipherList != nil {
-                tls.cipherString(
-                    cipherList?.value ?? Self.defaultCipherList, setting: "ssl_cipher_list", place: place(cipherList),
-                    note: [offNote, cipherList == nil ? "Dovecot's default" : nil].compactMap { $0 }.joined(
-                        separator: "; "
-                    ).nilIfEmpty, &out)
+            let minimum = minimumSetting.flatMap { TLSProtocolChoice.normalise($0.value) } ?? "TLSv1.2"
+            let maximum = pick(["ssl_max_protocol"]).flatMap { TLSProtocolChoice.normalise($0.value) }
+            // Dovecot 2.3.15+ defaults ssl_min_protocol to TLSv1.2 and sets it with SSL_CTX_set_min_proto_version.
+            if let protocolSetting = tlsSetting(["ssl_min_protocol"])
+                ?? applicationDefault("ssl_min_protocol", "TLSv1.2")
+            {
+                service.protocols = TLSProtocolChoice(
+                    versions: TLSProtocolChoice.range(min: minimum, max: maximum), setting: protocolSetting,
+                    overridesSystem: true)
             }
-            if let suites = pick(["ssl_cipher_suites"]) {
-                tls.suites(suites.value, setting: "ssl_cipher_suites", place: place(suites), note: offNote, &out)
-            }
-            if let curves = pick(["ssl_curve_list"]), !curves.value.isEmpty {
-                tls.groups(curves.value, setting: "ssl_curve_list", place: place(curves), note: offNote, &out)
-            }
-            for (names, label) in [
-                (["ssl_cert", "ssl_server_cert_file"], "cert"), (["ssl_alt_cert"], "cert"),
-                (["ssl_dh", "ssl_server_dh_file"], "dh"),
-            ] {
-                guard let setting = pick(names) else { continue }
-                let file = setting.value.hasPrefix("<") ? String(setting.value.dropFirst()) : setting.value
-                let name =
-                    settings.keys.first {
-                        names.contains($0) && settings[$0]?.contains { $0.line == setting.line } == true
-                    } ?? names[0]
-                let directory = ConfigLines.directory(of: setting.path)
-                if label == "dh" {
-                    tls.dhFile(
-                        file.trimmingCharacters(in: .whitespaces), from: directory, setting: name,
-                        place: place(setting), &out)
-                } else {
-                    tls.certificateFile(
-                        file.trimmingCharacters(in: .whitespaces), from: directory, setting: name,
-                        place: place(setting), &out)
-                }
-            }
+            service.cipherString =
+                tlsSetting(["ssl_cipher_list"]) ?? applicationDefault("ssl_cipher_list", Self.defaultCipherList)
+            service.ciphersuites = tlsSetting(["ssl_cipher_suites"])
+            if let curves = tlsSetting(["ssl_curve_list"]), !curves.value.isEmpty { service.groups = curves }
+            service.certificates = [tlsSetting(["ssl_cert", "ssl_server_cert_file"]), tlsSetting(["ssl_alt_cert"])]
+                .compactMap { $0 }
+            service.keys = [tlsSetting(["ssl_key", "ssl_server_key_file"]), tlsSetting(["ssl_alt_key"])].compactMap { $0 }
+            service.dhParameters = tlsSetting(["ssl_dh", "ssl_server_dh_file"])
+            shared.emit(service, inForce: on, offNote: "ssl = no: TLS is off", into: &out)
         }
     }
 

@@ -39,7 +39,7 @@ public struct PostfixScanner: FileScanner {
         } else {
             var parameters = PostfixParameters()
             parameters.readMain(input.bytes, path: input.path, &out)
-            emitAll(parameters, context: nil, tree: input.context.tree, &out)
+            emitAll(parameters, context: nil, input: input, &out)
         }
         if out.output.findings.isEmpty, out.output.diagnostics.isEmpty, name == "master.cf" {
             // A master.cf without TLS overrides is fine: nothing to report, and no reason for a diagnostic.
@@ -51,26 +51,12 @@ public struct PostfixScanner: FileScanner {
     // MARK: - Findings for one parameter set
 
     func emitAll(
-        _ parameters: PostfixParameters, context: String?, tree: (any TreeReader)?, _ out: inout ConfigFindings
+        _ parameters: PostfixParameters, context: String?, input: ScanInput, _ out: inout ConfigFindings
     ) {
-        let tls = TLSSettingsEmitter(catalog: catalog, tree: tree)
-        let directory = ConfigLines.directory(of: out.path)
-        var anyTLS = false
+        let shared = SharedTLS(input: input, catalog: catalog)
+        let tls = TLSSettingsEmitter(catalog: catalog, tree: input.context.tree)
         for role in ["smtpd", "smtp"] {
-            anyTLS = emitRole(role, parameters, context: context, tls: tls, directory: directory, &out) || anyTLS
-        }
-        for name in ["tls_eecdh_auto_curves", "tls_ffdhe_auto_groups"] {
-            let value = parameters.expanded(name)
-            guard !value.isEmpty else { continue }
-            let note =
-                parameters.isSet(name)
-                ? nil
-                : name == "tls_eecdh_auto_curves"
-                    ? "Postfix default before 3.10 or without OpenSSL 3.5 (then ?X25519MLKEM768:DEFAULT)"
-                    : "Postfix 3.8+ default with OpenSSL 3.0-3.4 (empty with OpenSSL 3.5)"
-            tls.groups(
-                value, setting: name, place: parameters.place(name, context: context, effective: anyTLS), note: note,
-                &out)
+            emitRole(role, parameters, context: context, shared: shared, tls: tls, &out)
         }
     }
 
@@ -83,21 +69,29 @@ public struct PostfixScanner: FileScanner {
         return "none"
     }
 
-    @discardableResult
+    /// One TLS endpoint (the SMTP server or client) through the shared TLS code.
     func emitRole(
-        _ role: String, _ parameters: PostfixParameters, context: String?, tls: TLSSettingsEmitter, directory: String,
-        _ out: inout ConfigFindings
-    ) -> Bool {
+        _ role: String, _ parameters: PostfixParameters, context: String?, shared: SharedTLS,
+        tls: TLSSettingsEmitter, _ out: inout ConfigFindings
+    ) {
         let level = level(role, parameters)
         let on = level != "none"
         let mandatory = ["encrypt", "verify", "secure", "fingerprint", "dane-only"].contains(level)
-        let offNote = on ? nil : "TLS is off for \(role) (\(role)_tls_security_level is empty or none)"
-        let protocolName = mandatory ? "\(role)_tls_mandatory_protocols" : "\(role)_tls_protocols"
-        let enabled = protocols(parameters.expanded(protocolName), tls: tls)
-        tls.protocols(
-            enabled, setting: protocolName, place: parameters.place(protocolName, context: context, effective: on),
-            note: offNote, &out)
+        let offNote = "TLS is off for \(role) (\(role)_tls_security_level is empty or none)"
+        var service = TLSService(
+            source: .postfix, name: context ?? role, path: out.path, line: nil, role: role == "smtpd" ? .server : .client)
+        service.filePrefix = ConfigLines.directory(of: out.path)
+        func setting(_ directive: String, _ value: String, from name: String) -> TLSSetting {
+            SharedTLS.setting(directive, value, at: parameters.place(name, context: nil, effective: on), mainPath: out.path)
+        }
 
+        let protocolName = mandatory ? "\(role)_tls_mandatory_protocols" : "\(role)_tls_protocols"
+        let protocolValue = parameters.expanded(protocolName)
+        service.protocols = TLSProtocolChoice(
+            versions: protocols(protocolValue, tls: tls), setting: setting(protocolName, protocolValue, from: protocolName),
+            overridesSystem: true)
+
+        // The grade picks tls_<grade>_cipherlist; *_exclude_ciphers are appended as !name (postconf(5)).
         let gradeName = mandatory ? "\(role)_tls_mandatory_ciphers" : "\(role)_tls_ciphers"
         let grade = parameters.expanded(gradeName).lowercased()
         var cipherString = parameters.expanded("tls_\(grade)_cipherlist")
@@ -111,35 +105,51 @@ public struct PostfixScanner: FileScanner {
                 "\(gradeName) = \(grade.prefix(40)) is not a known grade",
                 line: parameters.place(gradeName, context: nil, effective: true).line)
         } else {
-            let source =
+            let decidedBy =
                 parameters.isSet(gradeName) || !parameters.isSet("tls_\(grade)_cipherlist")
                 ? gradeName : "tls_\(grade)_cipherlist"
-            tls.cipherString(
-                cipherString, setting: gradeName, place: parameters.place(source, context: context, effective: on),
-                note: [offNote, "grade \(grade) (tls_\(grade)_cipherlist)"].compactMap { $0 }.joined(separator: "; "),
-                &out)
+            service.cipherString = setting(gradeName, cipherString, from: decidedBy)
         }
-        if role == "smtpd" {
-            let file = parameters.expanded("smtpd_tls_dh1024_param_file")
-            let place = parameters.place("smtpd_tls_dh1024_param_file", context: context, effective: on)
-            if file.isEmpty {
-                tls.dhParameters(
-                    bits: 2048, setting: "smtpd_tls_dh1024_param_file", place: place,
-                    note: [offNote, "Postfix's built-in 2048-bit group (used by DHE suites)"].compactMap { $0 }.joined(
-                        separator: "; "), &out)
-            } else {
-                tls.dhFile(file, from: directory, setting: "smtpd_tls_dh1024_param_file", place: place, &out)
-            }
+
+        // Postfix hands tls_eecdh_auto_curves and then tls_ffdhe_auto_groups to OpenSSL as one group list.
+        let curvesSet = parameters.isSet("tls_eecdh_auto_curves") || parameters.isSet("tls_ffdhe_auto_groups")
+        let hybridDefault = shared.emitter.openssl.version >= TLSDefaults.hybridDefaultSince
+        let curves =
+            parameters.isSet("tls_eecdh_auto_curves") || !hybridDefault
+            ? parameters.expanded("tls_eecdh_auto_curves") : "?X25519MLKEM768 DEFAULT"
+        let ffdhe = parameters.isSet("tls_ffdhe_auto_groups") || !hybridDefault ? parameters.expanded("tls_ffdhe_auto_groups") : ""
+        let groups = (curves + " " + ffdhe).split(whereSeparator: { " ,\t".contains($0) }).joined(separator: ":")
+        if !groups.isEmpty {
+            let decidedBy = parameters.isSet("tls_eecdh_auto_curves") || !curvesSet ? "tls_eecdh_auto_curves" : "tls_ffdhe_auto_groups"
+            service.groups = setting("tls_eecdh_auto_curves", groups, from: decidedBy)
         }
+
         for suffix in ["cert_file", "eccert_file", "dcert_file", "chain_files"] {
             let name = "\(role)_tls_\(suffix)"
             guard parameters.isSet(name) else { continue }
-            let place = parameters.place(name, context: context, effective: on)
             for file in parameters.expanded(name).split(whereSeparator: { ", \t".contains($0) }) where !file.isEmpty {
-                tls.certificateFile(String(file), from: directory, setting: name, place: place, &out)
+                service.certificates.append(setting(name, String(file), from: name))
             }
         }
-        return on
+        for suffix in ["key_file", "eckey_file", "dkey_file"] {
+            let name = "\(role)_tls_\(suffix)"
+            guard parameters.isSet(name) else { continue }
+            let file = parameters.expanded(name)
+            if !file.isEmpty { service.keys.append(setting(name, file, from: name)) }
+        }
+        if role == "smtpd" {
+            let file = parameters.expanded("smtpd_tls_dh1024_param_file")
+            if file.isEmpty {
+                tls.dhParameters(
+                    bits: 2048, setting: "smtpd_tls_dh1024_param_file",
+                    place: parameters.place("smtpd_tls_dh1024_param_file", context: context ?? role, effective: on),
+                    note: [on ? nil : offNote, "Postfix's built-in 2048-bit group (used by DHE suites)"].compactMap { $0 }
+                        .joined(separator: "; "), &out)
+            } else {
+                service.dhParameters = setting("smtpd_tls_dh1024_param_file", file, from: "smtpd_tls_dh1024_param_file")
+            }
+        }
+        shared.emit(service, inForce: on, offNote: offNote, into: &out)
     }
 
     /// Enabled versions for a Postfix protocol list: `>=TLSv1.2`, `<=TLSv1.2`, `!SSLv2, !SSLv3`, `TLSv1.2 TLSv1.3`.
@@ -185,9 +195,8 @@ public struct PostfixScanner: FileScanner {
                 main.readMain(bytes, path: path, &ignored)
             }
         }
-        var baseline = ConfigFindings(path: input.path, source: .postfix, catalog: catalog)
-        emitAll(main, context: nil, tree: input.context.tree, &baseline)
-        let known = Set(baseline.output.findings.map { Self.key($0) })
+        let shared = SharedTLS(input: input, catalog: catalog)
+        let tls = TLSSettingsEmitter(catalog: catalog, tree: input.context.tree)
         for service in services(input.bytes, &out) {
             let role: String
             switch service.command {
@@ -195,19 +204,16 @@ public struct PostfixScanner: FileScanner {
             case "smtp", "lmtp": role = "smtp"
             default: continue
             }
+            // A service without TLS overrides is the main.cf endpoint that main.cf's own scan reports.
             guard service.overrides.contains(where: { $0.name.contains("tls") }) else { continue }
             var parameters = main
             for override in service.overrides {
                 parameters.set(override.name, override.value, path: input.path, line: override.line)
             }
             var scoped = ConfigFindings(path: input.path, source: .postfix, catalog: catalog)
-            let tls = TLSSettingsEmitter(catalog: catalog, tree: input.context.tree)
-            emitRole(
-                role, parameters, context: service.name, tls: tls, directory: ConfigLines.directory(of: input.path),
-                &scoped)
-            for var finding in scoped.output.findings where !known.contains(Self.key(finding)) {
-                // A value main.cf supplies is reported at the service that changes its effect: the store records
-                // each finding against the file being scanned.
+            emitRole(role, parameters, context: service.name, shared: shared, tls: tls, &scoped)
+            for var finding in scoped.output.findings {
+                // A value main.cf supplies is reported at the service that uses it: each file reports its own.
                 if finding.path != input.path {
                     let origin = finding.line.map { "value from \(finding.path.display) line \($0)" }
                     finding.note = [origin, finding.note].compactMap { $0 }.joined(separator: "; ")
@@ -216,11 +222,11 @@ public struct PostfixScanner: FileScanner {
                 }
                 out.output.findings.append(finding)
             }
+            out.output.assets += scoped.output.assets.filter { asset in !out.output.assets.contains { $0.id == asset.id } }
+            for diagnostic in scoped.output.diagnostics where !out.output.diagnostics.contains(diagnostic) {
+                out.output.diagnostics.append(diagnostic)
+            }
         }
-    }
-
-    static func key(_ finding: Finding) -> String {
-        "\(finding.setting)|\(finding.algorithm)|\(finding.effective)|\(finding.keyBits ?? 0)"
     }
 
     /// master.cf services: `service type private unpriv chroot wakeup maxproc command [args]`, with `-o name=value`

@@ -89,7 +89,7 @@ public struct OpenVPNScanner: FileScanner {
             options[key] = Option(words: words, line: number)
         }
         if let block = inline { out.problem("<\(block.name)> is never closed", line: block.line) }
-        emitOptions(options, tls: tls, directory: directory, &out)
+        emitOptions(options, tls: tls, shared: SharedTLS(input: input, catalog: catalog), directory: directory, &out)
         return out.finish()
     }
 
@@ -114,7 +114,8 @@ public struct OpenVPNScanner: FileScanner {
     }
 
     private func emitOptions(
-        _ options: [String: Option], tls: TLSSettingsEmitter, directory: String, _ out: inout ConfigFindings
+        _ options: [String: Option], tls: TLSSettingsEmitter, shared: SharedTLS, directory: String,
+        _ out: inout ConfigFindings
     ) {
         func place(_ option: Option) -> ConfigFindings.Place { ConfigFindings.Place(line: option.line) }
         func value(_ option: Option) -> String { option.words.count > 1 ? option.words[1] : "" }
@@ -168,50 +169,54 @@ public struct OpenVPNScanner: FileScanner {
                 note: Self.staticKeyNote + "; static-key mode has no forward secrecy and is deprecated since 2.6")
         }
 
-        // Control channel (TLS).
-        if let option = options["tls-cipher"] {
-            tls.cipherString(
-                value(option), setting: "tls-cipher", place: place(option), note: "TLS 1.2 and older", &out)
-        }
-        if let option = options["tls-ciphersuites"] {
-            tls.suites(value(option), setting: "tls-ciphersuites", place: place(option), note: "TLS 1.3", &out)
-        }
-        if let option = options["tls-groups"] {
-            tls.groups(value(option), setting: "tls-groups", place: place(option), note: nil, &out)
-        }
-        if let option = options["ecdh-curve"] {
-            tls.groups(value(option), setting: "ecdh-curve", place: place(option), note: nil, &out)
-        }
-        if options["secret"] == nil,
-            options["tls-server"] != nil || options["tls-client"] != nil
-                || options["client"] != nil || options["server"] != nil || options["ca"] != nil
-        {
+        // Control channel: a TLS endpoint, through the shared TLS code.
+        let usesTLS =
+            options["secret"] == nil
+            && ["tls-server", "tls-client", "client", "server", "ca", "tls-cipher", "tls-groups"].contains {
+                options[$0] != nil
+            }
+        if usesTLS {
+            var service = TLSService(
+                source: .openvpn, name: "openvpn", path: out.path, line: nil,
+                role: options["client"] != nil || options["tls-client"] != nil ? .client : .server)
+            service.filePrefix = directory
+            func setting(_ option: Option) -> TLSSetting {
+                TLSSetting(
+                    directive: option.words[0], value: value(option), path: out.path, line: option.line, layer: .file)
+            }
             let minimum = options["tls-version-min"].flatMap { tls.version(value($0)) }
             let maximum = options["tls-version-max"].flatMap { tls.version(value($0)) }
-            let enabled = tls.range(min: minimum ?? "TLSv1.2", max: maximum).filter { $0 != "SSLv2" && $0 != "SSLv3" }
-            let option = options["tls-version-min"] ?? options["tls-version-max"]
-            var versionPlace = option.map(place) ?? ConfigFindings.Place(line: nil, origin: .default)
-            if option == nil { versionPlace.origin = .default }
-            tls.protocols(
-                enabled, setting: option?.words[0] ?? "tls-version-min", place: versionPlace,
-                note: minimum == nil ? "OpenVPN 2.6 default minimum TLS 1.2" : nil, &out)
-        }
-        if let option = options["dh"] {
-            let file = value(option)
-            if file.lowercased() == "none" {
-                out.add(
-                    at: place(option), setting: "dh", usage: .keyExchange, algorithm: "ECDHE",
-                    entry: catalog.entry(named: "ECDHE"),
-                    note: "dh none: no finite-field DHE; the TLS key exchange is ECDHE over tls-groups/ecdh-curve")
-            } else if file != "[inline]" {
-                tls.dhFile(file, from: directory, setting: "dh", place: place(option), &out)
+            // OpenVPN 2.6 raises the minimum to TLS 1.2 when tls-version-min is not given (openvpn(8)).
+            let versionSetting =
+                (options["tls-version-min"] ?? options["tls-version-max"]).map(setting)
+                ?? TLSSetting(directive: "tls-version-min", value: "1.2", path: out.path, line: nil, layer: .application)
+            service.protocols = TLSProtocolChoice(
+                versions: TLSProtocolChoice.range(min: minimum ?? "TLSv1.2", max: maximum), setting: versionSetting,
+                overridesSystem: true)
+            service.cipherString = options["tls-cipher"].map { option in
+                var translated = setting(option)
+                translated.value = Self.openSSLCipherString(translated.value)
+                return translated
             }
+            service.ciphersuites = options["tls-ciphersuites"].map(setting)
+            service.groups = (options["tls-groups"] ?? options["ecdh-curve"]).map(setting)
+            for name in ["ca", "cert", "extra-certs"] {
+                guard let option = options[name], value(option) != "[inline]", !value(option).isEmpty else { continue }
+                service.certificates.append(setting(option))
+            }
+            if let option = options["key"], value(option) != "[inline]", !value(option).isEmpty {
+                service.keys.append(setting(option))
+            }
+            if let option = options["dh"], value(option).lowercased() != "none", value(option) != "[inline]" {
+                service.dhParameters = setting(option)
+            }
+            shared.emit(service, inForce: true, offNote: nil, into: &out)
         }
-        for name in ["ca", "cert", "extra-certs"] {
-            guard let option = options[name] else { continue }
-            let file = value(option)
-            guard file != "[inline]", !file.isEmpty else { continue }
-            tls.certificateFile(file, from: directory, setting: name, place: place(option), &out)
+        if let option = options["dh"], value(option).lowercased() == "none" {
+            out.add(
+                at: place(option), setting: "dh", usage: .keyExchange, algorithm: "ECDHE",
+                entry: catalog.entry(named: "ECDHE"),
+                note: "dh none: no finite-field DHE; the TLS key exchange is ECDHE over tls-groups/ecdh-curve")
         }
         // Static keys on the control channel.
         if let option = options["tls-auth"] {
@@ -231,6 +236,24 @@ public struct OpenVPNScanner: FileScanner {
                 entry: catalog.entry(named: "HMAC-SHA256"), note: Self.staticKeyNote)
         }
     }
+
+    /// OpenVPN's `tls-cipher` also takes IANA names written with dashes (`TLS-ECDHE-RSA-WITH-AES-128-GCM-SHA256`)
+    /// and translates them to OpenSSL's names before OpenSSL sees the list (openvpn(8), `--show-tls`); this does the
+    /// same, with the name table the linked OpenSSL reports through the shared expander.
+    static func openSSLCipherString(_ text: String) -> String {
+        text.split(separator: ":", omittingEmptySubsequences: false).map { token -> String in
+            guard token.hasPrefix("TLS-"), token.contains("-WITH-") else { return String(token) }
+            return ianaToOpenSSL[token.replacingOccurrences(of: "-", with: "_")] ?? String(token)
+        }.joined(separator: ":")
+    }
+
+    static let ianaToOpenSSL: [String: String] = {
+        guard case .success(let all) = CipherStringExpander.expand(cipherString: "ALL:COMPLEMENTOFALL:@SECLEVEL=0")
+        else { return [:] }
+        var table: [String: String] = [:]
+        for suite in all.suites { table[suite.standardName] = suite.name }
+        return table
+    }()
 
     public var examples: [ScannerExample] {
         [

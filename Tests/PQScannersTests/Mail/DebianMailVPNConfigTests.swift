@@ -6,7 +6,7 @@ import Testing
 
 /// The default configs Debian's packages ship, fetched by `scripts/fetch-debian-configs-mail` into
 /// `.build-debian-configs/` (not committed). Each test skips, saying so, when the folder is absent.
-enum DebianConfigs {
+enum DebianMailVPNConfigs {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent(".build-debian-configs")
 
@@ -47,19 +47,19 @@ enum DebianConfigs {
 }
 
 @Suite("Debian's default mail and VPN configs")
-struct DebianDefaultConfigTests {
+struct DebianMailVPNConfigTests {
     @Test(
         "postfix: main.cf as postinst writes it offers TLS 1.0-1.3 and the medium grade at level may",
-        .enabled(if: DebianConfigs.available("postfix"), DebianConfigs.skipNote))
+        .enabled(if: DebianMailVPNConfigs.available("postfix"), DebianMailVPNConfigs.skipNote))
     func postfix() throws {
         let main =
-            try DebianConfigs.bytes("postfix", "usr/share/postfix/main.cf.debian")
-            + DebianConfigs.bytes("postfix", "usr/share/postfix/main.cf.tls")
-        let master = try DebianConfigs.bytes("postfix", "usr/share/postfix/master.cf.dist")
+            try DebianMailVPNConfigs.bytes("postfix", "usr/share/postfix/main.cf.debian")
+            + DebianMailVPNConfigs.bytes("postfix", "usr/share/postfix/main.cf.tls")
+        let master = try DebianMailVPNConfigs.bytes("postfix", "usr/share/postfix/master.cf.dist")
         let tree = MemoryTree(contents: [
             ScanPath("etc/postfix/main.cf"): main, ScanPath("etc/postfix/master.cf"): master,
         ])
-        let outputs = DebianConfigs.scan(tree)
+        let outputs = DebianMailVPNConfigs.scan(tree)
         let out = try #require(outputs[ScanPath("etc/postfix/main.cf")])
         #expect(out.diagnostics.isEmpty)
         let protocols = out.findings("smtpd_tls_protocols")
@@ -76,13 +76,13 @@ struct DebianDefaultConfigTests {
 
     @Test(
         "dovecot-core: ssl = yes with Dovecot's defaults and the shipped 4096-bit DH file",
-        .enabled(if: DebianConfigs.available("dovecot-core"), DebianConfigs.skipNote))
+        .enabled(if: DebianMailVPNConfigs.available("dovecot-core"), DebianMailVPNConfigs.skipNote))
     func dovecot() throws {
-        var contents = try DebianConfigs.files("dovecot-core", under: "usr/share/dovecot", as: "etc/dovecot/")
-        contents[ScanPath("usr/share/dovecot/dh.pem")] = try DebianConfigs.bytes(
+        var contents = try DebianMailVPNConfigs.files("dovecot-core", under: "usr/share/dovecot", as: "etc/dovecot/")
+        contents[ScanPath("usr/share/dovecot/dh.pem")] = try DebianMailVPNConfigs.bytes(
             "dovecot-core", "usr/share/dovecot/dh.pem")
         let tree = MemoryTree(contents: contents)
-        let outputs = DebianConfigs.scan(tree)
+        let outputs = DebianMailVPNConfigs.scan(tree)
         var out = ScanOutput()
         for (_, output) in outputs { out.append(output) }
         #expect(out.diagnostics.isEmpty, "\(out.diagnostics.map(\.detail))")
@@ -96,15 +96,15 @@ struct DebianDefaultConfigTests {
     @Test(
         "strongswan-starter and -swanctl: the shipped configs define no connection, so offer nothing",
         .enabled(
-            if: DebianConfigs.available("strongswan-starter") && DebianConfigs.available("strongswan-swanctl"),
-            DebianConfigs.skipNote))
+            if: DebianMailVPNConfigs.available("strongswan-starter") && DebianMailVPNConfigs.available("strongswan-swanctl"),
+            DebianMailVPNConfigs.skipNote))
     func strongswan() throws {
         let tree = MemoryTree(contents: [
-            ScanPath("etc/ipsec.conf"): try DebianConfigs.bytes("strongswan-starter", "etc/ipsec.conf"),
-            ScanPath("etc/swanctl/swanctl.conf"): try DebianConfigs.bytes(
+            ScanPath("etc/ipsec.conf"): try DebianMailVPNConfigs.bytes("strongswan-starter", "etc/ipsec.conf"),
+            ScanPath("etc/swanctl/swanctl.conf"): try DebianMailVPNConfigs.bytes(
                 "strongswan-swanctl", "etc/swanctl/swanctl.conf"),
         ])
-        for (path, out) in DebianConfigs.scan(tree) {
+        for (path, out) in DebianMailVPNConfigs.scan(tree) {
             #expect(out.findings.isEmpty, "\(path)")
             #expect(out.diagnostics.isEmpty, "\(path): \(out.diagnostics.map(\.detail))")
             #expect(out.assets.contains { $0.kind == .service }, "\(path) is recorded as a service")
@@ -113,14 +113,14 @@ struct DebianDefaultConfigTests {
 
     @Test(
         "openvpn: the sample server offers the 2.6 default data ciphers, TLS 1.2+ and a dh file it names",
-        .enabled(if: DebianConfigs.available("openvpn"), DebianConfigs.skipNote))
+        .enabled(if: DebianMailVPNConfigs.available("openvpn"), DebianMailVPNConfigs.skipNote))
     func openvpn() throws {
         let folder = "usr/share/doc/openvpn/examples/sample-config-files/"
         let tree = MemoryTree(contents: [
-            ScanPath("etc/openvpn/server.conf"): try DebianConfigs.bytes("openvpn", folder + "server.conf"),
-            ScanPath("etc/openvpn/client.conf"): try DebianConfigs.bytes("openvpn", folder + "client.conf"),
+            ScanPath("etc/openvpn/server.conf"): try DebianMailVPNConfigs.bytes("openvpn", folder + "server.conf"),
+            ScanPath("etc/openvpn/client.conf"): try DebianMailVPNConfigs.bytes("openvpn", folder + "client.conf"),
         ])
-        let outputs = DebianConfigs.scan(tree)
+        let outputs = DebianMailVPNConfigs.scan(tree)
         let server = try #require(outputs[ScanPath("etc/openvpn/server.conf")])
         #expect(server.diagnostics.isEmpty)
         #expect(server.algorithms("data-ciphers") == ["AES-256-GCM", "AES-128-GCM", "CHACHA20-POLY1305"])
