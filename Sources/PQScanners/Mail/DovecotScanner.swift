@@ -114,13 +114,18 @@ public struct DovecotScanner: FileScanner {
             }
             func tlsSetting(_ names: [String], _ value: String? = nil) -> TLSSetting? {
                 guard let found = pick(names) else { return nil }
-                let directive = names.first { settings[$0]?.contains { $0.line == found.line && $0.path == found.path } == true }
+                let directive = names.first {
+                    settings[$0]?.contains { $0.line == found.line && $0.path == found.path } == true
+                }
                 var text = value ?? found.value
                 if text.hasPrefix("<") { text = String(text.dropFirst()).trimmingCharacters(in: .whitespaces) }
-                return TLSSetting(directive: directive ?? names[0], value: text, path: found.path, line: found.line, layer: .file)
+                return TLSSetting(
+                    directive: directive ?? names[0], value: text, path: found.path, line: found.line, layer: .file)
             }
             func applicationDefault(_ directive: String, _ value: String) -> TLSSetting? {
-                defaults ? TLSSetting(directive: directive, value: value, path: mainPath, line: nil, layer: .application) : nil
+                defaults
+                    ? TLSSetting(directive: directive, value: value, path: mainPath, line: nil, layer: .application)
+                    : nil
             }
             var service = TLSService(source: .dovecot, name: context ?? "dovecot", path: mainPath, line: nil)
             let minimumSetting = pick(["ssl_min_protocol"])
@@ -147,7 +152,9 @@ public struct DovecotScanner: FileScanner {
             if let curves = tlsSetting(["ssl_curve_list"]), !curves.value.isEmpty { service.groups = curves }
             service.certificates = [tlsSetting(["ssl_cert", "ssl_server_cert_file"]), tlsSetting(["ssl_alt_cert"])]
                 .compactMap { $0 }
-            service.keys = [tlsSetting(["ssl_key", "ssl_server_key_file"]), tlsSetting(["ssl_alt_key"])].compactMap { $0 }
+            service.keys = [tlsSetting(["ssl_key", "ssl_server_key_file"]), tlsSetting(["ssl_alt_key"])].compactMap {
+                $0
+            }
             service.dhParameters = tlsSetting(["ssl_dh", "ssl_server_dh_file"])
             shared.emit(service, inForce: on, offNote: "ssl = no: TLS is off", into: &out)
         }

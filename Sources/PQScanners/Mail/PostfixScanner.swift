@@ -79,16 +79,19 @@ public struct PostfixScanner: FileScanner {
         let mandatory = ["encrypt", "verify", "secure", "fingerprint", "dane-only"].contains(level)
         let offNote = "TLS is off for \(role) (\(role)_tls_security_level is empty or none)"
         var service = TLSService(
-            source: .postfix, name: context ?? role, path: out.path, line: nil, role: role == "smtpd" ? .server : .client)
+            source: .postfix, name: context ?? role, path: out.path, line: nil,
+            role: role == "smtpd" ? .server : .client)
         service.filePrefix = ConfigLines.directory(of: out.path)
         func setting(_ directive: String, _ value: String, from name: String) -> TLSSetting {
-            SharedTLS.setting(directive, value, at: parameters.place(name, context: nil, effective: on), mainPath: out.path)
+            SharedTLS.setting(
+                directive, value, at: parameters.place(name, context: nil, effective: on), mainPath: out.path)
         }
 
         let protocolName = mandatory ? "\(role)_tls_mandatory_protocols" : "\(role)_tls_protocols"
         let protocolValue = parameters.expanded(protocolName)
         service.protocols = TLSProtocolChoice(
-            versions: protocols(protocolValue, tls: tls), setting: setting(protocolName, protocolValue, from: protocolName),
+            versions: protocols(protocolValue, tls: tls),
+            setting: setting(protocolName, protocolValue, from: protocolName),
             overridesSystem: true)
 
         // The grade picks tls_<grade>_cipherlist; *_exclude_ciphers are appended as !name (postconf(5)).
@@ -117,10 +120,14 @@ public struct PostfixScanner: FileScanner {
         let curves =
             parameters.isSet("tls_eecdh_auto_curves") || !hybridDefault
             ? parameters.expanded("tls_eecdh_auto_curves") : "?X25519MLKEM768 DEFAULT"
-        let ffdhe = parameters.isSet("tls_ffdhe_auto_groups") || !hybridDefault ? parameters.expanded("tls_ffdhe_auto_groups") : ""
+        let ffdhe =
+            parameters.isSet("tls_ffdhe_auto_groups") || !hybridDefault
+            ? parameters.expanded("tls_ffdhe_auto_groups") : ""
         let groups = (curves + " " + ffdhe).split(whereSeparator: { " ,\t".contains($0) }).joined(separator: ":")
         if !groups.isEmpty {
-            let decidedBy = parameters.isSet("tls_eecdh_auto_curves") || !curvesSet ? "tls_eecdh_auto_curves" : "tls_ffdhe_auto_groups"
+            let decidedBy =
+                parameters.isSet("tls_eecdh_auto_curves") || !curvesSet
+                ? "tls_eecdh_auto_curves" : "tls_ffdhe_auto_groups"
             service.groups = setting("tls_eecdh_auto_curves", groups, from: decidedBy)
         }
 
@@ -143,8 +150,10 @@ public struct PostfixScanner: FileScanner {
                 tls.dhParameters(
                     bits: 2048, setting: "smtpd_tls_dh1024_param_file",
                     place: parameters.place("smtpd_tls_dh1024_param_file", context: context ?? role, effective: on),
-                    note: [on ? nil : offNote, "Postfix's built-in 2048-bit group (used by DHE suites)"].compactMap { $0 }
-                        .joined(separator: "; "), &out)
+                    note: [on ? nil : offNote, "Postfix's built-in 2048-bit group (used by DHE suites)"].compactMap {
+                        $0
+                    }
+                    .joined(separator: "; "), &out)
             } else {
                 service.dhParameters = setting("smtpd_tls_dh1024_param_file", file, from: "smtpd_tls_dh1024_param_file")
             }
@@ -222,7 +231,9 @@ public struct PostfixScanner: FileScanner {
                 }
                 out.output.findings.append(finding)
             }
-            out.output.assets += scoped.output.assets.filter { asset in !out.output.assets.contains { $0.id == asset.id } }
+            out.output.assets += scoped.output.assets.filter { asset in
+                !out.output.assets.contains { $0.id == asset.id }
+            }
             for diagnostic in scoped.output.diagnostics where !out.output.diagnostics.contains(diagnostic) {
                 out.output.diagnostics.append(diagnostic)
             }

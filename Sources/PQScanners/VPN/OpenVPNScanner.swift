@@ -189,7 +189,8 @@ public struct OpenVPNScanner: FileScanner {
             // OpenVPN 2.6 raises the minimum to TLS 1.2 when tls-version-min is not given (openvpn(8)).
             let versionSetting =
                 (options["tls-version-min"] ?? options["tls-version-max"]).map(setting)
-                ?? TLSSetting(directive: "tls-version-min", value: "1.2", path: out.path, line: nil, layer: .application)
+                ?? TLSSetting(
+                    directive: "tls-version-min", value: "1.2", path: out.path, line: nil, layer: .application)
             service.protocols = TLSProtocolChoice(
                 versions: TLSProtocolChoice.range(min: minimum ?? "TLSv1.2", max: maximum), setting: versionSetting,
                 overridesSystem: true)
