@@ -90,8 +90,10 @@ public struct JavaSecurityScanner: FileScanner {
             for name in legacy.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) })
             where !name.isEmpty {
                 let blocked = disabled.matching([name]).contains { $0.isUnconditional }
+                var legacyPlace = place("jdk.tls.legacyAlgorithms")
+                legacyPlace.effective = !blocked
                 out.add(
-                    at: place("jdk.tls.legacyAlgorithms"), setting: "jdk.tls.legacyAlgorithms",
+                    at: legacyPlace, setting: "jdk.tls.legacyAlgorithms",
                     usage: Self.legacyUsage(name), algorithm: name,
                     entry: catalog.entry(named: Self.legacyLookup(name)),
                     note: blocked

@@ -135,7 +135,10 @@ public struct PostfixScanner: FileScanner {
             let name = "\(role)_tls_\(suffix)"
             guard parameters.isSet(name) else { continue }
             for file in parameters.expanded(name).split(whereSeparator: { ", \t".contains($0) }) where !file.isEmpty {
-                service.certificates.append(setting(name, String(file), from: name))
+                // *_chain_files list keys and certificates, in any mix, one file or several (postconf(5)).
+                let kind = suffix == "chain_files" ? Self.pemKind(String(file), tree: tls.tree) : .certificate
+                if kind != .key { service.certificates.append(setting(name, String(file), from: name)) }
+                if kind != .certificate { service.keys.append(setting(name, String(file), from: name)) }
             }
         }
         for suffix in ["key_file", "eckey_file", "dkey_file"] {
@@ -159,6 +162,23 @@ public struct PostfixScanner: FileScanner {
             }
         }
         shared.emit(service, inForce: on, offNote: offNote, into: &out)
+    }
+
+    enum PEMKind { case certificate, key, both }
+
+    /// What a chain file holds, read through the tree; a file the tree lacks counts as a certificate (the
+    /// shared code then says it is missing).
+    static func pemKind(_ written: String, tree: (any TreeReader)?) -> PEMKind {
+        guard let tree, let target = ConfigLines.resolve(written, from: "", tree: tree).first,
+            let bytes = ConfigLines.read(target, tree: tree)
+        else { return .certificate }
+        let hasCertificate = ByteSearch.contains(bytes, Array("-----BEGIN CERTIFICATE".utf8))
+        let hasKey = ByteSearch.contains(bytes, Array("PRIVATE KEY-----".utf8))
+        switch (hasCertificate, hasKey) {
+        case (true, true): return .both
+        case (false, true): return .key
+        default: return .certificate
+        }
     }
 
     /// Enabled versions for a Postfix protocol list: `>=TLSv1.2`, `<=TLSv1.2`, `!SSLv2, !SSLv3`, `TLSv1.2 TLSv1.3`.

@@ -198,6 +198,12 @@ enum ConfigLines {
     static func resolve(_ written: String, from directory: String, tree: any TreeReader) -> [ScanPath] {
         guard !written.isEmpty, written.utf8.count < 4096 else { return [] }
         if written.hasPrefix("/") {
+            // A multi-root scan labels each root (`1-webfarm/etc/...`): look under the label first.
+            let label = ConfigText.rootLabel(of: ScanPath(directory + "/x"))
+            if !label.isEmpty {
+                let labelled = tree.files(matching: ConfigText.rootPattern(written, prefix: "", label: label))
+                if !labelled.isEmpty { return labelled }
+            }
             var components = written.split(separator: "/").map(String.init)
             while !components.isEmpty {
                 let found = tree.files(matching: components.joined(separator: "/"))
