@@ -32,6 +32,7 @@ public struct DovecotScanner: FileScanner {
 
     /// A file of Dovecot's `conf.d/` folder, which `dovecot.conf` includes.
     static func isFragment(_ path: ScanPath) -> Bool {
+        guard ByteSearch.contains(path.bytes, Array("dovecot/conf.d/".utf8)) else { return false }
         let text = path.display
         return text.contains("dovecot/conf.d/") && (text.hasSuffix(".conf") || text.hasSuffix(".conf.ext"))
     }
@@ -181,7 +182,8 @@ public struct DovecotScanner: FileScanner {
                 if targets.isEmpty, !optional, !target.contains("*") {
                     out.problem("!include \(target.prefix(80)) is not in the scanned tree", line: number, file: path)
                 }
-                for file in targets where file != path {
+                // Each file once: a glob that matches its own includer (or a cycle) must not multiply the work.
+                for file in targets where file != path && !out.included.contains(file) {
                     guard let included = ConfigLines.read(file, tree: tree) else { continue }
                     out.included.insert(file)
                     read(included, path: file, tree: tree, depth: depth + 1, &stack, &settings, &out)

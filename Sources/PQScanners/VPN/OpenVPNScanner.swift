@@ -28,7 +28,7 @@ public struct OpenVPNScanner: FileScanner {
         guard ConfigLines.isText(head) else { return .none }
         let ext = path.lowercasedExtension
         if ext == "ovpn" { return .name }
-        if ext == "conf", path.display.contains("openvpn/") {
+        if ext == "conf", ByteSearch.contains(path.bytes, Array("openvpn/".utf8)) {
             return head.isEmpty || Self.looksLikeOpenVPN(head) ? .name : .none
         }
         return Self.looksLikeOpenVPN(head) ? .content : .none
@@ -36,6 +36,10 @@ public struct OpenVPNScanner: FileScanner {
 
     /// `dev tun`/`dev tap` or `remote` together with a TLS or cipher option, at the start of lines.
     static func looksLikeOpenVPN(_ head: ArraySlice<UInt8>) -> Bool {
+        // Cheap byte search first: this runs on the head of every file of the tree.
+        guard ["dev tun", "dev tap", "remote "].contains(where: { ByteSearch.contains(head, Array($0.utf8)) }) else {
+            return false
+        }
         let text = String(decoding: head, as: UTF8.self)
         let lines = text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
         let device = lines.contains { $0.hasPrefix("dev tun") || $0.hasPrefix("dev tap") || $0.hasPrefix("remote ") }

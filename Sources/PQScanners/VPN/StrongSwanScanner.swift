@@ -39,6 +39,7 @@ public struct StrongSwanScanner: FileScanner {
 
     /// For a file of `ipsec.d/` or `swanctl/conf.d/`, the main file that includes it.
     static func mainName(forFragment path: ScanPath) -> String? {
+        guard path.lowercasedExtension == "conf", ByteSearch.contains(path.bytes, Array(".d/".utf8)) else { return nil }
         let text = path.display
         guard text.hasSuffix(".conf") else { return nil }
         if text.contains("swanctl/conf.d/") { return "swanctl.conf" }

@@ -162,7 +162,7 @@ enum SwanctlConf {
             return
         }
         for target in ConfigLines.resolve(pattern, from: ConfigLines.directory(of: path), tree: tree)
-        where target != path {
+        where target != path && !out.included.contains(target) {
             guard let bytes = ConfigLines.read(target, tree: tree) else { continue }
             out.included.insert(target)
             read(bytes, path: target, tree: tree, depth: depth + 1, &stack, &out)

@@ -24,7 +24,7 @@ public struct WireGuardScanner: FileScanner {
         let name = String(decoding: path.lastComponent, as: UTF8.self)
         let hasInterface = ByteSearch.contains(head, Array("[Interface]".utf8))
         if name.hasPrefix("wg"), name.hasSuffix(".conf"), hasInterface || head.isEmpty { return .name }
-        if path.display.contains("wireguard/"), name.hasSuffix(".conf") { return .name }
+        if name.hasSuffix(".conf"), ByteSearch.contains(path.bytes, Array("wireguard/".utf8)) { return .name }
         if hasInterface, ByteSearch.contains(head, Array("PrivateKey".utf8)) { return .content }
         return .none
     }

@@ -56,3 +56,43 @@ struct MailVPNScannerExamplesTests {
         }
     }
 }
+
+@Suite("Mail and VPN includes: cycles and globs that match their includer")
+struct MailVPNIncludeCycleTests {
+    @Test("twenty files that each include all of them are read once each, quickly")
+    func globCycles() {
+        var contents: [ScanPath: [UInt8]] = [:]
+        contents[ScanPath("etc/dovecot/dovecot.conf")] = Array("!include conf.d/*.conf\n".utf8)
+        contents[ScanPath("etc/ipsec.conf")] = Array("include ipsec.d/*.conf\n".utf8)
+        contents[ScanPath("etc/swanctl/swanctl.conf")] = Array("include conf.d/*.conf\n".utf8)
+        for index in 0..<20 {
+            contents[ScanPath("etc/dovecot/conf.d/\(index).conf")] = Array(
+                "!include *.conf\nssl_min_protocol = TLSv1.3\n".utf8)
+            contents[ScanPath("etc/ipsec.d/\(index).conf")] = Array(
+                "include *.conf\nconn c\(index)\n  ike=aes256-sha256-modp3072!\n".utf8)
+            contents[ScanPath("etc/swanctl/conf.d/\(index).conf")] = Array("include *.conf\n".utf8)
+        }
+        let tree = MemoryTree(contents: contents)
+        let clock = ContinuousClock()
+        let elapsed = clock.measure {
+            for (scanner, path) in [
+                (DovecotScanner() as any FileScanner, "etc/dovecot/dovecot.conf"),
+                (StrongSwanScanner(), "etc/ipsec.conf"), (StrongSwanScanner(), "etc/swanctl/swanctl.conf"),
+                (StrongSwanScanner(), "etc/ipsec.d/3.conf"),
+            ] {
+                let bytes = contents[ScanPath(path)] ?? []
+                let output = scanner.scan(
+                    ScanInput(path: ScanPath(path), bytes: bytes, context: ScanContext(tree: tree)))
+                #expect(output.diagnostics.count <= 1)
+            }
+        }
+        #expect(elapsed < .seconds(20))
+        let fragment = StrongSwanScanner().scan(
+            ScanInput(
+                path: ScanPath("etc/ipsec.d/3.conf"), bytes: contents[ScanPath("etc/ipsec.d/3.conf")] ?? [],
+                context: ScanContext(tree: tree)))
+        #expect(
+            fragment.findings.filter { $0.context == "conn c3" && $0.setting == "ike" }.count == 3,
+            "read once, not once per includer")
+    }
+}
