@@ -51,8 +51,12 @@ public struct JavaSecurityScanner: FileScanner {
     public func claim(path: ScanPath, head: ArraySlice<UInt8>) -> Claim {
         guard ConfigLines.isText(head) else { return .none }
         if String(decoding: path.lastComponent, as: UTF8.self) == "java.security" { return .name }
+        // The property must start a line: a mention in prose or a comment is not a security properties file.
         let markers = ["jdk.tls.disabledAlgorithms", "jdk.certpath.disabledAlgorithms", "jdk.jar.disabledAlgorithms"]
-        return markers.contains { ByteSearch.contains(head, Array($0.utf8)) } ? .content : .none
+        let found = markers.contains { marker in
+            head.starts(with: Array(marker.utf8)) || ByteSearch.contains(head, Array(("\n" + marker).utf8))
+        }
+        return found ? .content : .none
     }
 
     public func scan(_ input: ScanInput) -> ScanOutput {

@@ -77,4 +77,13 @@ struct JavaSecurityScannerTests {
         #expect(properties["c"]?.text == "z")
         #expect(properties["d=e"]?.text == "f")
     }
+
+    @Test("claims: java.security by name; other text only when a disabledAlgorithms property starts a line")
+    func claims() {
+        let property = Array("# JDK overrides\njdk.tls.disabledAlgorithms=SSLv3\n".utf8)[...]
+        let prose = Array("Set jdk.tls.disabledAlgorithms in java.security to harden TLS.\n".utf8)[...]
+        #expect(scanner.claim(path: ScanPath("etc/java-21-openjdk/security/java.security"), head: prose) == .name)
+        #expect(scanner.claim(path: ScanPath("opt/app/override.properties"), head: property) == .content)
+        #expect(scanner.claim(path: ScanPath("usr/share/doc/README"), head: prose) == .none)
+    }
 }
