@@ -87,6 +87,14 @@ public protocol FileScanner: Sendable {
     func scan(_ input: ScanInput) -> ScanOutput
     /// Snippets in the software's own syntax that must and must not yield findings.
     var examples: [ScannerExample] { get }
+    /// Whether a claimed file that yields nothing is malformed. True for certificates and keys (a valid one always
+    /// yields a finding); false for configuration, where a valid file may set nothing cryptographic (a plain-HTTP
+    /// `nginx.conf`): such scanners report their own parse failures.
+    var nothingFoundIsMalformed: Bool { get }
+}
+
+extension FileScanner {
+    public var nothingFoundIsMalformed: Bool { true }
 }
 
 /// An example a scanner carries: a file and what scanning it must produce.

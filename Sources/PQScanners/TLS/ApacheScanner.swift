@@ -12,6 +12,9 @@ import PQModel
 /// version, so it overrides the system `MinProtocol`. `SSLCipherSuite` takes the `TLSv1.3` form for TLS 1.3 suites.
 /// An unset `SSLCipherSuite` leaves OpenSSL's (or the system config's) list.
 public struct ApacheScanner: FileScanner {
+    /// A configuration may set nothing cryptographic; parse failures are reported by the scanner itself.
+    public var nothingFoundIsMalformed: Bool { false }
+
     public let id = "apache"
     private let catalog: Catalog
 

@@ -12,6 +12,9 @@ import PQModel
 /// directory of them; relative to `crt-base`). HAProxy sets min/max versions itself (default minimum TLSv1.2
 /// since 2.2), so the system `MinProtocol` does not apply; ciphers it does not set come from OpenSSL.
 public struct HAProxyScanner: FileScanner {
+    /// A configuration may set nothing cryptographic; parse failures are reported by the scanner itself.
+    public var nothingFoundIsMalformed: Bool { false }
+
     public let id = "haproxy"
     private let catalog: Catalog
 

@@ -13,6 +13,9 @@ import PQModel
 /// `ssl_ecdh_curve auto` = OpenSSL's groups), and then the system OpenSSL config and library defaults apply
 /// (`TLSServiceEmitter`). The `stream` and `mail` contexts work the same way.
 public struct NginxScanner: FileScanner {
+    /// A configuration may set nothing cryptographic; parse failures are reported by the scanner itself.
+    public var nothingFoundIsMalformed: Bool { false }
+
     public let id = "nginx"
     private let catalog: Catalog
 

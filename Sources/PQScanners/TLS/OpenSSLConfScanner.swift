@@ -8,6 +8,9 @@ import PQModel
 /// Findings describe the `system_default` endpoint: what an application that sets nothing itself offers. Settings
 /// the file leaves unset are reported with the library default of the OpenSSL in force (origin `default`).
 public struct OpenSSLConfScanner: FileScanner {
+    /// A configuration may set nothing cryptographic; parse failures are reported by the scanner itself.
+    public var nothingFoundIsMalformed: Bool { false }
+
     public let id = "openssl-conf"
     private let catalog: Catalog
 
