@@ -16,6 +16,8 @@ import PQModel
 /// `java.security`, unset properties take JDK 21's values (origin `default`).
 public struct JavaSecurityScanner: FileScanner {
     public let id = "java-security"
+    /// A configuration may set nothing cryptographic; its own parse failures are reported by the scan.
+    public let nothingFoundIsMalformed = false
     let catalog: Catalog
 
     /// - Parameter catalog: where names and statuses come from; tests pass a small one.

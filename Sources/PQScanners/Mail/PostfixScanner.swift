@@ -13,6 +13,8 @@ import PQModel
 /// service (`submission inet`) as context; `main.cf` next to it supplies the other parameters.
 public struct PostfixScanner: FileScanner {
     public let id = "postfix"
+    /// A configuration may set nothing cryptographic; its own parse failures are reported by the scan.
+    public let nothingFoundIsMalformed = false
     let catalog: Catalog
 
     /// - Parameter catalog: where names and statuses come from; tests pass a small one.

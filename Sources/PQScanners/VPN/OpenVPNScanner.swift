@@ -13,6 +13,8 @@ import PQModel
 /// they are noted, never stored.
 public struct OpenVPNScanner: FileScanner {
     public let id = "openvpn"
+    /// A configuration may set nothing cryptographic; its own parse failures are reported by the scan.
+    public let nothingFoundIsMalformed = false
     let catalog: Catalog
 
     /// - Parameter catalog: where names and statuses come from; tests pass a small one.
