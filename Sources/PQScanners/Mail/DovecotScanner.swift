@@ -55,12 +55,12 @@ public struct DovecotScanner: FileScanner {
         let tree = input.context.tree
         if String(decoding: input.path.lastComponent, as: UTF8.self) == "dovecot.conf" {
             var out = evaluate(input.path, input.bytes, base: input, defaults: true)
-            return ConfigOwnership.keep(out.finish(), for: input.path, isMain: true)
+            return ConfigOwnership.keep(out.finish(), for: input.path, isMain: true, fragments: out.included)
         }
         if let (owner, bytes) = ConfigOwnership.owner(of: input.path, mainName: "dovecot.conf", tree: tree) {
             var out = evaluate(owner, bytes, base: input, defaults: true)
             if out.included.contains(input.path) {
-                return ConfigOwnership.keep(out.finish(), for: input.path, isMain: false)
+                return ConfigOwnership.keep(out.finish(), for: input.path, isMain: false, fragments: out.included)
             }
         }
         var out = evaluate(input.path, input.bytes, base: input, defaults: false)

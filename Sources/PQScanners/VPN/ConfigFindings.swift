@@ -118,11 +118,16 @@ enum ConfigOwnership {
         return (candidate, bytes)
     }
 
-    /// The output of reading a main file, cut down to what one file of it reports.
-    static func keep(_ full: ScanOutput, for path: ScanPath, isMain: Bool) -> ScanOutput {
+    /// The output of reading a main file, cut down to what one file of it reports: a fragment keeps the findings
+    /// written in it; the main file keeps the rest (its own, defaults, and values from the system `openssl.cnf`).
+    static func keep(_ full: ScanOutput, for path: ScanPath, isMain: Bool, fragments: Set<ScanPath>) -> ScanOutput {
         var output = full
-        output.findings = full.findings.filter { $0.path == path }
-        if !isMain { output.diagnostics = [] }
+        if isMain {
+            output.findings = full.findings.filter { $0.path == path || !fragments.contains($0.path) }
+        } else {
+            output.findings = full.findings.filter { $0.path == path }
+            output.diagnostics = []
+        }
         return output
     }
 

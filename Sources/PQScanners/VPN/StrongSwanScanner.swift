@@ -60,12 +60,12 @@ public struct StrongSwanScanner: FileScanner {
         guard let mainName = Self.mainName(forFragment: input.path), name != "ipsec.conf", name != "swanctl.conf"
         else {
             var out = evaluate(input.path, input.bytes, swanctl: name == "swanctl.conf", tree: tree)
-            return ConfigOwnership.keep(out.finish(), for: input.path, isMain: true)
+            return ConfigOwnership.keep(out.finish(), for: input.path, isMain: true, fragments: out.included)
         }
         if let (owner, bytes) = ConfigOwnership.owner(of: input.path, mainName: mainName, tree: tree) {
             var out = evaluate(owner, bytes, swanctl: mainName == "swanctl.conf", tree: tree)
             if out.included.contains(input.path) {
-                return ConfigOwnership.keep(out.finish(), for: input.path, isMain: false)
+                return ConfigOwnership.keep(out.finish(), for: input.path, isMain: false, fragments: out.included)
             }
         }
         var out = evaluate(input.path, input.bytes, swanctl: mainName == "swanctl.conf", tree: tree)

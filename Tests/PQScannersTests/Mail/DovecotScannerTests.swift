@@ -99,4 +99,22 @@ struct DovecotScannerTests {
         let off = MailVPNFixtures.scan(scanner, text: "ssl = no\n", path: "etc/dovecot/dovecot.conf")
         #expect(off.findings.allSatisfy { !$0.effective })
     }
+
+    @Test("a value the system openssl.cnf decides is reported by the main file, at openssl.cnf's line")
+    func systemLayer() throws {
+        let openssl =
+            "openssl_conf = init\n[init]\nssl_conf = ssl\n[ssl]\nsystem_default = sys\n[sys]\n"
+            + "Groups = X25519MLKEM768:X25519\n"
+        let tree = MemoryTree(contents: [
+            ScanPath("etc/ssl/openssl.cnf"): Array(openssl.utf8),
+            ScanPath("etc/dovecot/dovecot.conf"): Array("ssl = yes\n!include conf.d/*.conf\n".utf8),
+            ScanPath("etc/dovecot/conf.d/10-ssl.conf"): Array("ssl_min_protocol = TLSv1.3\n".utf8),
+        ])
+        let main = try MailVPNFixtures.scan(scanner, "etc/dovecot/dovecot.conf", in: tree)
+        let groups = main.findings.filter { $0.usage == .group && $0.path == ScanPath("etc/ssl/openssl.cnf") }
+        #expect(groups.map(\.algorithm) == ["X25519MLKEM768", "X25519"])
+        #expect(groups.allSatisfy { $0.line == 7 && $0.source == .dovecot })
+        let fragment = try MailVPNFixtures.scan(scanner, "etc/dovecot/conf.d/10-ssl.conf", in: tree)
+        #expect(fragment.findings.map(\.algorithm) == ["TLSv1.3"])
+    }
 }
