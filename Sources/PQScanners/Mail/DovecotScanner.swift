@@ -55,7 +55,9 @@ public struct DovecotScanner: FileScanner {
         let tree = input.context.tree
         if String(decoding: input.path.lastComponent, as: UTF8.self) == "dovecot.conf" {
             var out = evaluate(input.path, input.bytes, base: input, defaults: true)
-            return ConfigOwnership.keep(out.finish(), for: input.path, isMain: true, fragments: out.included)
+            // Included files this scanner claims on their own report themselves; others (`local.conf`) stay here.
+            let fragments = out.included.filter(Self.isFragment)
+            return ConfigOwnership.keep(out.finish(), for: input.path, isMain: true, fragments: fragments)
         }
         if let (owner, bytes) = ConfigOwnership.owner(of: input.path, mainName: "dovecot.conf", tree: tree) {
             var out = evaluate(owner, bytes, base: input, defaults: true)

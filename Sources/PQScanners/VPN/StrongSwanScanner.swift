@@ -60,7 +60,9 @@ public struct StrongSwanScanner: FileScanner {
         guard let mainName = Self.mainName(forFragment: input.path), name != "ipsec.conf", name != "swanctl.conf"
         else {
             var out = evaluate(input.path, input.bytes, swanctl: name == "swanctl.conf", tree: tree)
-            return ConfigOwnership.keep(out.finish(), for: input.path, isMain: true, fragments: out.included)
+            // Included files this scanner claims on their own report themselves; others stay with the main file.
+            let fragments = out.included.filter { Self.mainName(forFragment: $0) != nil }
+            return ConfigOwnership.keep(out.finish(), for: input.path, isMain: true, fragments: fragments)
         }
         if let (owner, bytes) = ConfigOwnership.owner(of: input.path, mainName: mainName, tree: tree) {
             var out = evaluate(owner, bytes, swanctl: mainName == "swanctl.conf", tree: tree)

@@ -117,4 +117,17 @@ struct DovecotScannerTests {
         let fragment = try MailVPNFixtures.scan(scanner, "etc/dovecot/conf.d/10-ssl.conf", in: tree)
         #expect(fragment.findings.map(\.algorithm) == ["TLSv1.3"])
     }
+
+    @Test("an included file outside conf.d (local.conf) is not claimed on its own, so the main file reports it")
+    func unclaimedInclude() throws {
+        let tree = MemoryTree(contents: [
+            ScanPath("etc/dovecot/dovecot.conf"): Array("!include_try local.conf\n".utf8),
+            ScanPath("etc/dovecot/local.conf"): Array("ssl_min_protocol = TLSv1.3\n".utf8),
+        ])
+        #expect(scanner.claim(path: ScanPath("etc/dovecot/local.conf"), head: [][...]) == .none)
+        let main = try MailVPNFixtures.scan(scanner, "etc/dovecot/dovecot.conf", in: tree)
+        let minimum = main.findings("ssl_min_protocol")
+        #expect(minimum.map(\.algorithm) == ["TLSv1.3"])
+        #expect(minimum.first?.path == ScanPath("etc/dovecot/local.conf"))
+    }
 }
