@@ -26,6 +26,11 @@ public struct CertificateActionBuilder: PlanActionBuilder {
         }
     }
 
+    /// Certificate findings: a certificate the policy still allows needs no action, and is not the long tail's.
+    public func handles(_ finding: Finding) -> Bool {
+        Self.certificateSources.contains(finding.source) && finding.asset != nil
+    }
+
     public func actions(_ context: PlanContext) -> [PlanAction] {
         let assets = Dictionary(context.input.assets.map { ($0.id, $0) }) { first, _ in first }
         var byAsset: [String: [Int]] = [:]
@@ -40,8 +45,7 @@ public struct CertificateActionBuilder: PlanActionBuilder {
             guard let members = byAsset[assetID], let asset = assets[assetID], let details = asset.certificate,
                 members.contains(where: context.needsAction)
             else { continue }
-            let role: Role =
-                details.isCA == true ? (details.selfSigned ? .root : .intermediate) : (details.selfSigned ? .root : .leaf)
+            let role: Role = details.isCA == true ? (details.selfSigned ? .root : .intermediate) : .leaf
             planned.append((role, details.subject, details.issuer, action(asset, details, role, members, context)))
         }
         let idBySubject = Dictionary(planned.map { ($0.subject, $0.action.id) }) { first, _ in first }

@@ -11,7 +11,8 @@ public struct GenericActionBuilder: Sendable {
         var order: [String] = []
         for index in indexes {
             let finding = context.findings[index]
-            let key = "\(AssessedSystems.system(of: finding).id)|\(finding.setting)"
+            let material = AssessedSystems.materialSources.contains(finding.source.rawValue)
+            let key = "\(AssessedSystems.system(of: finding).id)|\(material ? "keys" : finding.setting)"
             if groups[key] == nil { order.append(key) }
             groups[key, default: []].append(index)
         }
@@ -42,7 +43,7 @@ public struct GenericActionBuilder: Sendable {
         let deadline = context.earliestDeadline(members)
         let kind: PlanActionKind = keyMaterial ? .keyRotation : .replaceAlgorithm
         return PlanAction(
-            id: "\(kind.rawValue):\(system.id):\(first.setting)", kind: kind, phase: phase,
+            id: "\(kind.rawValue):\(system.id)" + (keyMaterial ? "" : ":\(first.setting)"), kind: kind, phase: phase,
             title: (keyMaterial ? "Replace the keys in " : "Replace \(first.setting) in ") + system.id,
             system: system.id, software: first.source.rawValue, locations: locations,
             retires: members.map(context.ref), rule: deadline.rule, ruleSource: deadline.source,

@@ -20,7 +20,10 @@ public enum MigrationPlanner {
             }
         }
         let handled = Set(actions.flatMap { $0.retires.map(\.index) + $0.keeps.map(\.index) })
-        let rest = context.findings.indices.filter { context.needsAction($0) && !handled.contains($0) }
+        let rest = context.findings.indices.filter { index in
+            context.needsAction(index) && !handled.contains(index)
+                && !builders.contains { $0.handles(context.findings[index]) }
+        }
         for action in GenericActionBuilder().actions(rest, context: context) where seen.insert(action.id).inserted {
             actions.append(action)
         }

@@ -66,7 +66,63 @@ public struct OpenSSHActionBuilder: PlanActionBuilder {
             guard let members = lines[key], let action = removeBrokenAction(members, context: context) else { continue }
             actions.append(action)
         }
+        // Signatures: OpenSSH has no post-quantum signature algorithm yet; one tracking action per configuration.
+        var signatureUnits: [String: [Int]] = [:]
+        for index in indexes where handles(context.findings[index]) && !kex.contains(index) {
+            let finding = context.findings[index]
+            guard context.needsAction(index), finding.quantumStatus != .broken else { continue }
+            signatureUnits[Self.mainFile(finding.path), default: []].append(index)
+        }
+        for main in signatureUnits.keys.sorted() {
+            guard let members = signatureUnits[main] else { continue }
+            actions.append(signatureAction(main: main, members: members, context: context))
+        }
+        // An OpenSSH older than the best hybrid's release stays a prerequisite while any configuration uses it.
+        let best = Self.hybrids[0]
+        for server in [true, false] where indexes.contains(where: { Self.isServer(context.findings[$0].path) == server }) {
+            let id = "upgrade:openssh:\(server ? "server" : "client")"
+            let packages = server ? ["openssh-server", "openssh"] : ["openssh-client", "openssh-clients", "openssh"]
+            guard upgradeNeeded[id] == nil, let installed = context.installedVersion(family: "openssh", packages: packages),
+                installed.version < best.since
+            else { continue }
+            upgradeNeeded[id] = upgradeAction(
+                id: id, name: best.name, since: best.since, installed: installed.text, server: server,
+                context: context)
+        }
         return upgradeNeeded.keys.sorted().compactMap { upgradeNeeded[$0] } + actions
+    }
+
+    /// Every OpenSSH key-exchange and algorithm-list finding, and host keys: the generic builder leaves them alone.
+    public func handles(_ finding: Finding) -> Bool {
+        guard finding.source == .openssh else { return false }
+        let setting = finding.setting.lowercased()
+        return setting == "kexalgorithms" || setting == "hostkey" || Self.listSettings.contains(setting)
+    }
+
+    func signatureAction(main: String, members: [Int], context: PlanContext) -> PlanAction {
+        let server = Self.isServer(ScanPath(main))
+        let deadline = context.earliestDeadline(members)
+        var locations: [PlanLocation] = []
+        for index in members {
+            let finding = context.findings[index]
+            let location = PlanLocation(path: finding.path.display, line: finding.line, context: finding.context)
+            if !locations.contains(location) { locations.append(location) }
+        }
+        let settings = Array(Set(members.map { context.findings[$0].setting })).sorted()
+        return PlanAction(
+            id: "replace-algorithm:openssh:\(main):signatures", kind: .replaceAlgorithm, phase: .signatures,
+            title: "Post-quantum \(server ? "host and user" : "client") signatures for \(main): track OpenSSH",
+            system: "openssh:\(main)", software: "openssh", locations: locations, retires: members.map(context.ref),
+            rule: deadline.rule, ruleSource: deadline.source, deadline: deadline.day, deadlineReason: deadline.reason,
+            change: "\(settings.joined(separator: ", ")): keep ssh-ed25519 first; move to a post-quantum or composite "
+                + "signature (ML-DSA, draft-sfluhrer-ssh-mldsa) once the installed OpenSSH offers one",
+            patchWithheld: "OpenSSH offers no post-quantum signature algorithm yet: nothing to write today",
+            verify: [server ? "sshd -T | grep -iE '^(hostkeyalgorithms|pubkeyacceptedalgorithms)'" : "ssh -Q sig"],
+            rollback: ["nothing changes until the new algorithm ships"],
+            effort: PlanEffort(
+                size: .medium, hours: 8,
+                reasoning: "new host keys and user keys, known_hosts and authorized_keys updates on every peer; "
+                    + "scheduled when OpenSSH ships a post-quantum signature"))
     }
 
     // MARK: - Key exchange
@@ -79,13 +135,21 @@ public struct OpenSSHActionBuilder: PlanActionBuilder {
         let server = Self.isServer(first.path)
         let mainFile = Self.mainFile(first.path)
         let effective = members.filter { context.findings[$0].effective }
-        guard effective.contains(where: { context.needsAction($0) }) else { return nil }
-
         let packages = server ? ["openssh-server", "openssh"] : ["openssh-client", "openssh-clients", "openssh"]
         let installed = context.installedVersion(family: "openssh", packages: packages)
+        // Names the installed OpenSSH refuses: the daemon will not start on them, so they go whatever else holds.
+        let refused = members.filter { index in
+            let finding = context.findings[index]
+            guard finding.origin == .file else { return false }
+            if let installed, let since = Self.hybrids.first(where: { $0.name == finding.algorithm })?.since {
+                return installed.version < since
+            }
+            return installed == nil && (finding.note ?? "").hasPrefix("not supported by OpenSSH")
+        }
+        guard effective.contains(where: { context.needsAction($0) }) || !refused.isEmpty else { return nil }
         // The line to edit: the first written line of the block (in scan order), else a new line.
         let written = members.filter { context.findings[$0].origin == .file && context.findings[$0].line != nil }
-        let targetIndex = written.first { context.findings[$0].effective } ?? written.first
+        let targetIndex = written.first { context.findings[$0].effective } ?? refused.first ?? written.first
         let target = targetIndex.map { context.findings[$0] }
         let currentNames = target.map { t in
             members.filter { context.findings[$0].path == t.path && context.findings[$0].line == t.line }
@@ -95,9 +159,10 @@ public struct OpenSSHActionBuilder: PlanActionBuilder {
         var hybrids: [String] = []
         var withheld: [String] = []
         for hybrid in Self.hybrids {
+            let refusedHere = refused.contains { context.findings[$0].algorithm == hybrid.name }
             if let installed {
                 if installed.version >= hybrid.since { hybrids.append(hybrid.name) } else { withheld.append(hybrid.name) }
-            } else if hybrid.since <= SoftwareVersion([8, 5]) || currentNames.contains(hybrid.name) {
+            } else if hybrid.since <= SoftwareVersion([8, 5]) || (currentNames.contains(hybrid.name) && !refusedHere) {
                 // Version unknown: add only what every supported OpenSSH accepts, keep what the author wrote.
                 hybrids.append(hybrid.name)
             } else {
@@ -106,7 +171,9 @@ public struct OpenSSHActionBuilder: PlanActionBuilder {
         }
         let fallback = fallbackAlgorithm(effective, context: context)
         let newList = hybrids + (fallback.map { [$0] } ?? [])
-        let retires = effective.filter { context.needsAction($0) && !newList.contains(context.findings[$0].algorithm) }
+        let retires =
+            effective.filter { context.needsAction($0) && !newList.contains(context.findings[$0].algorithm) }
+            + refused.filter { !effective.contains($0) }
         let keeps = effective.filter { newList.contains(context.findings[$0].algorithm) }
             .filter { context.findings[$0].quantumStatus == .vulnerable }
         guard !retires.isEmpty else { return nil }
@@ -129,7 +196,11 @@ public struct OpenSSHActionBuilder: PlanActionBuilder {
                     context: context)
             }
         }
-        let deadline = context.earliestDeadline(retires)
+        var deadline = context.earliestDeadline(retires)
+        if !refused.isEmpty {
+            deadline.day = context.asOf
+            deadline.reason = "the installed \(daemon) refuses \(Set(refused.map { context.findings[$0].algorithm }).sorted().joined(separator: ", ")): the line is dead config, and sshd -t fails on it"
+        }
         let contextLabel = first.context
         let locations: [PlanLocation]
         var patch: PlanPatch?
@@ -170,7 +241,9 @@ public struct OpenSSHActionBuilder: PlanActionBuilder {
         return PlanAction(
             id: "key-exchange:openssh:\(mainFile)\(contextLabel.map { "#\($0)" } ?? ""):KexAlgorithms",
             kind: .keyExchange, phase: .keyExchange,
-            title: "Hybrid post-quantum key exchange for \(daemon) (\(where_))",
+            title: refused.isEmpty || !effective.isEmpty
+                ? "Hybrid post-quantum key exchange for \(daemon) (\(where_))"
+                : "Make \(where_) acceptable to the installed \(daemon): hybrid key exchange it knows",
             system: AssessedSystems.system(of: target ?? first).id, software: "openssh", locations: locations,
             retires: retires.map(context.ref), keeps: keeps.map(context.ref), rule: deadline.rule,
             ruleSource: deadline.source, deadline: deadline.day, deadlineReason: deadline.reason,

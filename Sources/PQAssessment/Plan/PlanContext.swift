@@ -94,4 +94,11 @@ public protocol PlanActionBuilder: Sendable {
     var family: String { get }
     /// The actions for this family; each lists the finding indexes it retires in `retires`.
     func actions(_ context: PlanContext) -> [PlanAction]
+    /// True for findings this builder answers for even when it plans no action (a classical fallback it keeps,
+    /// a signature with no replacement yet): the generic builder then leaves them alone.
+    func handles(_ finding: Finding) -> Bool
+}
+
+extension PlanActionBuilder {
+    public func handles(_ finding: Finding) -> Bool { false }
 }

@@ -96,3 +96,75 @@ extension String {
         return String(self[start...end])
     }
 }
+
+extension PlanPatcher {
+    /// The edits a diff made by `TextFileLines.unifiedDiff` describes, against the original file.
+    public static func edits(of diff: String) -> [LineEdit] {
+        var edits: [LineEdit] = []
+        var oldIndex = 0
+        var current: LineEdit?
+        func flush() {
+            if let edit = current { edits.append(edit) }
+            current = nil
+        }
+        for line in diff.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.hasPrefix("@@ ") {
+                flush()
+                let old = line.dropFirst(4).prefix { $0 != " " }
+                let parts = old.split(separator: ",")
+                let start = parts.first.flatMap { Int($0) } ?? 1
+                let count = parts.count > 1 ? Int(parts[1]) ?? 0 : 1
+                oldIndex = count == 0 ? start : max(0, start - 1)
+            } else if line.hasPrefix("--- ") || line.hasPrefix("+++ ") || line.hasPrefix("\\") {
+                continue
+            } else if line.hasPrefix("-") {
+                if current == nil { current = LineEdit(start: oldIndex) }
+                current?.removeCount += 1
+                oldIndex += 1
+            } else if line.hasPrefix("+") {
+                if current == nil { current = LineEdit(start: oldIndex) }
+                current?.insert.append(String(line.dropFirst()))
+            } else if line.hasPrefix(" ") {
+                flush()
+                oldIndex += 1
+            }
+        }
+        flush()
+        return edits
+    }
+
+    /// One diff per file combining every action's patch for it (each was made against the scanned file), so
+    /// `patch -p1 < all.patch` applies the whole plan at once. Edits that overlap keep the first action's.
+    /// - Returns: the combined patches, and the ids of actions whose edits collided with an earlier action's.
+    public static func combine(_ actions: [PlanAction], files: any PlanFileSource) -> (
+        patches: [PlanPatch], collisions: [String]
+    ) {
+        var order: [String] = []
+        var byPath: [String: [(id: String, edits: [LineEdit])]] = [:]
+        for action in actions {
+            guard let patch = action.patch else { continue }
+            if byPath[patch.path] == nil { order.append(patch.path) }
+            byPath[patch.path, default: []].append((action.id, edits(of: patch.diff)))
+        }
+        var patches: [PlanPatch] = []
+        var collisions: [String] = []
+        for path in order {
+            guard let entries = byPath[path], let bytes = files.bytes(of: ScanPath(path)),
+                let text = TextFileLines(bytes: bytes)
+            else { continue }
+            var taken: [LineEdit] = []
+            for entry in entries {
+                let clashes = entry.edits.contains { edit in
+                    taken.contains { other in
+                        let a = edit.start..<(edit.start + max(edit.removeCount, 1))
+                        let b = other.start..<(other.start + max(other.removeCount, 1))
+                        return a.overlaps(b) || (edit.start == other.start)
+                    }
+                }
+                if clashes { collisions.append(entry.id) } else { taken += entry.edits }
+            }
+            if let diff = text.unifiedDiff(path: path, edits: taken) { patches.append(PlanPatch(path: path, diff: diff)) }
+        }
+        return (patches, collisions)
+    }
+}
