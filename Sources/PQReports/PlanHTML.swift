@@ -64,15 +64,21 @@ public enum PlanHTML {
                     + action.retires.map { "<code>\(e($0.label))</code>" }.joined(separator: ", "))
         }
         if !action.keeps.isEmpty {
-            row("keeps (classical fallback)", action.keeps.map { "<code>\(e($0.label))</code>" }.joined(separator: ", "))
+            row(
+                "keeps (classical fallback)", action.keeps.map { "<code>\(e($0.label))</code>" }.joined(separator: ", ")
+            )
         }
         for prerequisite in action.prerequisites { row("prerequisite", e(prerequisite.label)) }
         for issue in action.compatibility { row("compatibility", "<code>\(e(issue.peer))</code> \(e(issue.detail))") }
-        if !action.dependsOn.isEmpty { row("after", action.dependsOn.map { "<code>\(e($0))</code>" }.joined(separator: ", ")) }
+        if !action.dependsOn.isEmpty {
+            row("after", action.dependsOn.map { "<code>\(e($0))</code>" }.joined(separator: ", "))
+        }
         if !action.dependents.isEmpty {
             row("unblocks", action.dependents.map { "<code>\(e($0))</code>" }.joined(separator: ", "))
         }
-        row("effort", "\(e(action.effort.size.rawValue)), about \(action.effort.hours) h — \(e(action.effort.reasoning))")
+        row(
+            "effort",
+            "\(e(action.effort.size.rawValue)), about \(action.effort.hours) h — \(e(action.effort.reasoning))")
         row("verify", action.verify.map { "<code>\(e($0))</code>" }.joined(separator: "<br>"))
         row("rollback", action.rollback.map(e).joined(separator: "<br>"))
         if let withheld = action.patchWithheld { row("no patch", e(withheld)) }
@@ -81,7 +87,9 @@ public enum PlanHTML {
             out += "<pre>"
             for line in patch.diff.split(separator: "\n", omittingEmptySubsequences: false) {
                 let value = String(line)
-                let css = value.hasPrefix("+") && !value.hasPrefix("+++") ? "add"
+                let css =
+                    value.hasPrefix("+") && !value.hasPrefix("+++")
+                    ? "add"
                     : value.hasPrefix("-") && !value.hasPrefix("---") ? "del" : nil
                 out += css.map { "<span class=\"\($0)\">\(e(value))</span>\n" } ?? "\(e(value))\n"
             }

@@ -15,7 +15,8 @@ public enum PlanMarkdown {
             out += "\(progress.count(.done)) done, \(progress.count(.partlyDone)) partly done, "
             out += "\(progress.count(.open)) open.\n\n| state | action | remaining |\n|---|---|---|\n"
             for entry in progress.actions {
-                out += "| \(entry.state.rawValue) | \(code(entry.id)) | \(entry.remaining) of \(entry.retiredBefore) |\n"
+                out +=
+                    "| \(entry.state.rawValue) | \(code(entry.id)) | \(entry.remaining) of \(entry.retiredBefore) |\n"
             }
             out += "\n"
         }
@@ -39,15 +40,19 @@ public enum PlanMarkdown {
             out += "- touches: " + action.locations.map { code($0.label) }.joined(separator: ", ") + "\n"
         }
         out += "- deadline: \(action.deadline.map(\.description) ?? "none") (\(text(action.deadlineReason)))\n"
-        if let rule = action.rule { out += "- rule: \(code(rule))" + (action.ruleSource.map { " — \(text($0))" } ?? "") + "\n" }
+        if let rule = action.rule {
+            out += "- rule: \(code(rule))" + (action.ruleSource.map { " — \(text($0))" } ?? "") + "\n"
+        }
         out += "- change: \(code(action.change))\n"
         if !action.retires.isEmpty {
-            out += "- retires \(action.retires.count) finding(s): "
+            out +=
+                "- retires \(action.retires.count) finding(s): "
                 + action.retires.prefix(12).map { code($0.label) }.joined(separator: ", ")
                 + (action.retires.count > 12 ? ", …" : "") + "\n"
         }
         if !action.keeps.isEmpty {
-            out += "- keeps as classical fallback: " + action.keeps.map { code($0.label) }.joined(separator: ", ") + "\n"
+            out +=
+                "- keeps as classical fallback: " + action.keeps.map { code($0.label) }.joined(separator: ", ") + "\n"
         }
         for prerequisite in action.prerequisites { out += "- prerequisite: \(text(prerequisite.label))\n" }
         for issue in action.compatibility {
@@ -57,7 +62,8 @@ public enum PlanMarkdown {
         if !action.dependents.isEmpty {
             out += "- unblocks: " + action.dependents.map(code).joined(separator: ", ") + "\n"
         }
-        out += "- effort: \(action.effort.size.rawValue), about \(hours(action.effort.hours)) h — \(text(action.effort.reasoning))\n"
+        out +=
+            "- effort: \(action.effort.size.rawValue), about \(hours(action.effort.hours)) h — \(text(action.effort.reasoning))\n"
         out += "- verify: " + action.verify.map(code).joined(separator: "; ") + "\n"
         out += "- rollback: " + action.rollback.map(text).joined(separator: "; ") + "\n"
         if let withheld = action.patchWithheld { out += "- no patch: \(text(withheld))\n" }

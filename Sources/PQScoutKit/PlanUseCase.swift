@@ -64,10 +64,11 @@ public enum PlanUseCase {
         var (plan, files, findings) = try planScan(
             id, store: store, request: request, profile: profile, asOf: asOf, registry: registry, readFiles: true)
         if let since = request.since {
-            let (earlier, _, _) = try planScan(
+            let (earlier, _, earlierFindings) = try planScan(
                 since, store: store, request: request, profile: profile, asOf: asOf, registry: registry,
                 readFiles: false)
-            plan.progress = PlanProgressTracker.compare(earlier: earlier, later: plan, laterFindings: findings)
+            plan.progress = PlanProgressTracker.compare(
+                earlier: earlier, earlierFindings: earlierFindings, later: plan, laterFindings: findings)
         }
         let combined = PlanPatcher.combine(plan.actions, files: files)
         if !combined.collisions.isEmpty {

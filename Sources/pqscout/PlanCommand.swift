@@ -39,7 +39,8 @@ struct PlanCommand: ParsableCommand {
     @Option(help: ArgumentHelp("An earlier scan: mark its actions done, partly done or open.", valueName: "id"))
     var since: Int64?
 
-    @Option(help: ArgumentHelp("Write the patches (one per action, and all.patch) into this directory.", valueName: "dir"))
+    @Option(
+        help: ArgumentHelp("Write the patches (one per action, and all.patch) into this directory.", valueName: "dir"))
     var patch: String?
 
     @Option(help: ArgumentHelp("The OpenSSH version to plan for when the tree names none.", valueName: "X.Y"))

@@ -64,7 +64,8 @@ struct PlanUseCaseTests {
         try FileManager.default.createDirectory(at: keys, withIntermediateDirectories: true)
         for type in ["ed25519", "ecdsa", "rsa"] {
             let status = try run(
-                "/usr/bin/ssh-keygen", ["-q", "-t", type, "-N", "", "-f", keys.appendingPathComponent("ssh_host_\(type)_key").path])
+                "/usr/bin/ssh-keygen",
+                ["-q", "-t", type, "-N", "", "-f", keys.appendingPathComponent("ssh_host_\(type)_key").path])
             #expect(status.status == 0, "ssh-keygen: \(status.output)")
         }
         let config = tree.appendingPathComponent("etc/ssh/sshd_config")
@@ -99,7 +100,8 @@ struct PlanUseCaseTests {
         let before = try Self.run("/usr/sbin/sshd", ["-t", "-f", baselineConfig.path])
 
         let applied = try Self.run(
-            "/usr/bin/patch", ["-p1", "--forward", "--batch"], in: tree, input: directory.appendingPathComponent("all.patch"))
+            "/usr/bin/patch", ["-p1", "--forward", "--batch"], in: tree,
+            input: directory.appendingPathComponent("all.patch"))
         #expect(applied.status == 0, "patch: \(applied.output)")
 
         // (a) rescan: what the patched actions retire is gone, and nothing vulnerable appeared.
@@ -109,7 +111,9 @@ struct PlanUseCaseTests {
         let remaining = Self.keys(second, bad: false)
         for action in patched {
             for retired in action.retires {
-                let key = Key(path: retired.path, context: retired.context, setting: retired.setting, algorithm: retired.algorithm)
+                let key = Key(
+                    path: retired.path, context: retired.context, setting: retired.setting, algorithm: retired.algorithm
+                )
                 #expect(!remaining.contains(key), "\(action.id) left \(retired.label)")
             }
         }
@@ -117,7 +121,11 @@ struct PlanUseCaseTests {
         // defaults (no line) onto the written line is the same algorithm in the same configuration.
         // Before, a line sshd refuses still names its algorithms (the scanner marks it not in force).
         func offered(_ findings: [Finding], written: Bool = false) -> Set<Key> {
-            let named = written ? findings.map { finding in var f = finding; f.effective = true; return f } : findings
+            let named =
+                written
+                ? findings.map { finding in
+                    var f = finding; f.effective = true; return f
+                } : findings
             return Set(
                 Self.keys(named, bad: true).map { key in
                     let main = key.path.range(of: "_config.d/").map { String(key.path[..<$0.lowerBound]) + "_config" }
@@ -139,13 +147,16 @@ struct PlanUseCaseTests {
             let ssh = try Self.run("/usr/bin/ssh", ["-G", "-F", client, host])
             #expect(ssh.status == 0, "ssh -G \(host): \(ssh.output)")
             let kex = ssh.output.split(separator: "\n").first { $0.hasPrefix("kexalgorithms ") }
-            #expect(kex?.hasPrefix("kexalgorithms sntrup761x25519-sha512@openssh.com,") == true, "\(host): \(kex ?? "")")
+            #expect(
+                kex?.hasPrefix("kexalgorithms sntrup761x25519-sha512@openssh.com,") == true, "\(host): \(kex ?? "")")
         }
 
         // Progress: the patched actions are done by scan 2; certificates are still open.
         let progress = try #require(
-            try PlanUseCase.run(PlanRequest(storePath: store, scanID: 2, asOf: Self.day, since: 1, opensshVersion: version))
-                .plan.progress)
+            try PlanUseCase.run(
+                PlanRequest(storePath: store, scanID: 2, asOf: Self.day, since: 1, opensshVersion: version)
+            )
+            .plan.progress)
         for action in patched {
             #expect(progress.actions.first { $0.id == action.id }?.state == .done, "\(action.id) not done")
         }

@@ -25,9 +25,11 @@ public struct GenericActionBuilder: Sendable {
         let broken = members.contains { context.findings[$0].quantumStatus == .broken }
         let keyMaterial = AssessedSystems.materialSources.contains(first.source.rawValue)
         let phase: PlanPhaseKind =
-            broken ? .classicallyBroken
-            : first.usage == .keyExchange || first.usage == .group ? .keyExchange
-            : first.usage == .signature || first.usage == .publicKey ? .signatures : .longTail
+            broken
+            ? .classicallyBroken
+            : first.usage == .keyExchange || first.usage == .group
+                ? .keyExchange
+                : first.usage == .signature || first.usage == .publicKey ? .signatures : .longTail
         let names = members.map { context.findings[$0].canonical ?? context.findings[$0].algorithm }
             .reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
         let replacements = names.map { name -> String in

@@ -37,7 +37,9 @@ public enum MigrationPlanner {
                     + "Give --openssh-version X.Y to plan for the version you run.")
         }
         let waived = input.assessment.findings.filter(\.isWaived).count
-        if waived > 0 { notes.append("\(waived) waived finding(s) are left out of the plan until their waiver expires.") }
+        if waived > 0 {
+            notes.append("\(waived) waived finding(s) are left out of the plan until their waiver expires.")
+        }
         return Plan(
             scanID: input.assessment.scanID, profile: input.profile.id, profileTitle: input.profile.title,
             asOf: input.assessment.asOf, phases: phases(actions), actions: actions, notes: notes)
@@ -51,7 +53,8 @@ public enum MigrationPlanner {
             for upgrade in upgrades where upgrade.software == result[index].software {
                 let wanted = upgrade.prerequisites.map(\.requirement)
                 let blocked = result[index].prerequisites.contains { prerequisite in
-                    prerequisite.satisfied != true && wanted.contains { $0.hasPrefix(prerequisite.requirement.prefix(12)) }
+                    prerequisite.satisfied != true
+                        && wanted.contains { $0.hasPrefix(prerequisite.requirement.prefix(12)) }
                 }
                 if blocked, result[index].patch == nil, !result[index].dependsOn.contains(upgrade.id) {
                     result[index].dependsOn.append(upgrade.id)
@@ -100,9 +103,12 @@ public enum MigrationPlanner {
             var deadline = members.compactMap(\.deadline).min()
             if kind == .prerequisites {
                 let ids = Set(members.map(\.id))
-                deadline = actions.filter { !Set($0.dependsOn).isDisjoint(with: ids) || $0.prerequisites.contains {
-                    $0.satisfied == false
-                } }.compactMap(\.deadline).min()
+                deadline = actions.filter {
+                    !Set($0.dependsOn).isDisjoint(with: ids)
+                        || $0.prerequisites.contains {
+                            $0.satisfied == false
+                        }
+                }.compactMap(\.deadline).min()
             }
             let info = PlanPhases.describe(kind)
             return PlanPhase(

@@ -79,10 +79,12 @@ public struct OpenSSHActionBuilder: PlanActionBuilder {
         }
         // An OpenSSH older than the best hybrid's release stays a prerequisite while any configuration uses it.
         let best = Self.hybrids[0]
-        for server in [true, false] where indexes.contains(where: { Self.isServer(context.findings[$0].path) == server }) {
+        for server in [true, false]
+        where indexes.contains(where: { Self.isServer(context.findings[$0].path) == server }) {
             let id = "upgrade:openssh:\(server ? "server" : "client")"
             let packages = server ? ["openssh-server", "openssh"] : ["openssh-client", "openssh-clients", "openssh"]
-            guard upgradeNeeded[id] == nil, let installed = context.installedVersion(family: "openssh", packages: packages),
+            guard upgradeNeeded[id] == nil,
+                let installed = context.installedVersion(family: "openssh", packages: packages),
                 installed.version < best.since
             else { continue }
             upgradeNeeded[id] = upgradeAction(
@@ -151,17 +153,22 @@ public struct OpenSSHActionBuilder: PlanActionBuilder {
         let written = members.filter { context.findings[$0].origin == .file && context.findings[$0].line != nil }
         let targetIndex = written.first { context.findings[$0].effective } ?? refused.first ?? written.first
         let target = targetIndex.map { context.findings[$0] }
-        let currentNames = target.map { t in
-            members.filter { context.findings[$0].path == t.path && context.findings[$0].line == t.line }
-                .map { context.findings[$0].algorithm }
-        } ?? []
+        let currentNames =
+            target.map { t in
+                members.filter { context.findings[$0].path == t.path && context.findings[$0].line == t.line }
+                    .map { context.findings[$0].algorithm }
+            } ?? []
 
         var hybrids: [String] = []
         var withheld: [String] = []
         for hybrid in Self.hybrids {
             let refusedHere = refused.contains { context.findings[$0].algorithm == hybrid.name }
             if let installed {
-                if installed.version >= hybrid.since { hybrids.append(hybrid.name) } else { withheld.append(hybrid.name) }
+                if installed.version >= hybrid.since {
+                    hybrids.append(hybrid.name)
+                } else {
+                    withheld.append(hybrid.name)
+                }
             } else if hybrid.since <= SoftwareVersion([8, 5]) || (currentNames.contains(hybrid.name) && !refusedHere) {
                 // Version unknown: add only what every supported OpenSSH accepts, keep what the author wrote.
                 hybrids.append(hybrid.name)
@@ -199,7 +206,8 @@ public struct OpenSSHActionBuilder: PlanActionBuilder {
         var deadline = context.earliestDeadline(retires)
         if !refused.isEmpty {
             deadline.day = context.asOf
-            deadline.reason = "the installed \(daemon) refuses \(Set(refused.map { context.findings[$0].algorithm }).sorted().joined(separator: ", ")): the line is dead config, and sshd -t fails on it"
+            deadline.reason =
+                "the installed \(daemon) refuses \(Set(refused.map { context.findings[$0].algorithm }).sorted().joined(separator: ", ")): the line is dead config, and sshd -t fails on it"
         }
         let contextLabel = first.context
         let locations: [PlanLocation]
@@ -269,7 +277,8 @@ public struct OpenSSHActionBuilder: PlanActionBuilder {
             effort: PlanEffort(
                 size: .small, hours: server ? 1 : 0.5,
                 reasoning: "one directive in one file; \(server ? "a reload keeps sessions; " : "")"
-                    + "\(compatibility.isEmpty ? "no peer in the inventory loses its last method" : "\(compatibility.count) peer(s) to confirm first")"),
+                    + "\(compatibility.isEmpty ? "no peer in the inventory loses its last method" : "\(compatibility.count) peer(s) to confirm first")"
+            ),
             compatibility: compatibility)
     }
 
@@ -297,7 +306,8 @@ public struct OpenSSHActionBuilder: PlanActionBuilder {
         return PlanAction(
             id: id, kind: .upgrade, phase: .prerequisites,
             title: "Upgrade \(package) to OpenSSH \(since) or later (for \(name))", system: "software:\(package)",
-            software: "openssh", locations: [], retires: [], deadlineReason: "enables the key-exchange actions' "
+            software: "openssh", locations: [], retires: [],
+            deadlineReason: "enables the key-exchange actions' "
                 + "ML-KEM method; the sntrup761 hybrid works before it",
             prerequisites: [
                 PlanPrerequisite(
@@ -372,7 +382,9 @@ public struct OpenSSHActionBuilder: PlanActionBuilder {
             patch: patch, patchWithheld: withheld,
             verify: server
                 ? ["sshd -t -f /\(mainFile)", "sshd -T | grep -i '^\(first.setting.lowercased())'"]
-                : ["ssh -G -F /\(mainFile) \(Self.sampleHost(first.context)) | grep -i '^\(first.setting.lowercased())'"],
+                : [
+                    "ssh -G -F /\(mainFile) \(Self.sampleHost(first.context)) | grep -i '^\(first.setting.lowercased())'"
+                ],
             rollback: ["patch -R -p1 < this action's patch", server ? "sshd -t && systemctl reload ssh" : "none"],
             effort: PlanEffort(
                 size: compatibility.isEmpty ? .small : .medium, hours: compatibility.isEmpty ? 0.5 : 3,

@@ -54,9 +54,12 @@ public struct PlanContext: Sendable {
     }
 
     /// The earliest deadline among findings, with its reason and rule.
-    public func earliestDeadline(_ indexes: [Int]) -> (day: CalendarDay?, reason: String, rule: String?, source: String?)
-    {
-        var best: (day: CalendarDay?, reason: String, rule: String?, source: String?) = (nil, "no policy date", nil, nil)
+    public func earliestDeadline(_ indexes: [Int]) -> (
+        day: CalendarDay?, reason: String, rule: String?, source: String?
+    ) {
+        var best: (day: CalendarDay?, reason: String, rule: String?, source: String?) = (
+            nil, "no policy date", nil, nil
+        )
         for index in indexes {
             let (day, reason) = deadline(of: index)
             let verdict = assessments[index]?.verdict

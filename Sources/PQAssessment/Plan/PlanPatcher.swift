@@ -71,14 +71,16 @@ public enum PlanPatcher {
                 }
             }
             if let host = lastHost {
-                let indent = text.lines[(host + 1)...].first { !$0.trimmingCharacters().isEmpty }
+                let indent =
+                    text.lines[(host + 1)...].first { !$0.trimmingCharacters().isEmpty }
                     .map { String($0.prefix { $0 == " " || $0 == "\t" }) } ?? "    "
                 var end = text.lines.count
                 while end > host + 1, text.lines[end - 1].trimmingCharacters().isEmpty { end -= 1 }
                 edit = LineEdit(start: end, insert: [indent + addedComment + cr, indent + directive + cr])
             } else {
                 edit = LineEdit(
-                    start: text.lines.count, insert: [cr, "Host *" + cr, "    " + addedComment + cr, "    " + directive + cr])
+                    start: text.lines.count,
+                    insert: [cr, "Host *" + cr, "    " + addedComment + cr, "    " + directive + cr])
             }
         }
         guard let diff = text.unifiedDiff(path: path.display, edits: [edit]) else { return (nil, "nothing to add") }
@@ -163,7 +165,9 @@ extension PlanPatcher {
                 }
                 if clashes { collisions.append(entry.id) } else { taken += entry.edits }
             }
-            if let diff = text.unifiedDiff(path: path, edits: taken) { patches.append(PlanPatch(path: path, diff: diff)) }
+            if let diff = text.unifiedDiff(path: path, edits: taken) {
+                patches.append(PlanPatch(path: path, diff: diff))
+            }
         }
         return (patches, collisions)
     }

@@ -3,9 +3,18 @@ import PQModel
 /// `--since SCAN`: marks each action planned for the earlier scan done, partly done or open by the later scan's
 /// findings. Actions match by their stable id; findings by path, block, setting and algorithm (never by row).
 public enum PlanProgressTracker {
-    public static func compare(earlier: Plan, later: Plan, laterFindings: [Finding]) -> PlanProgressReport {
-        let present = Set(
-            laterFindings.filter(\.effective).map { key(path: $0.path.display, context: $0.context, setting: $0.setting, algorithm: $0.algorithm) })
+    /// A retired finding that was in force counts as remaining while the later scan has it in force; one that was
+    /// not in force (a line the daemon refuses) while the later scan still has it at all.
+    public static func compare(earlier: Plan, earlierFindings: [Finding] = [], later: Plan, laterFindings: [Finding])
+        -> PlanProgressReport
+    {
+        func keyOf(_ finding: Finding) -> String {
+            key(
+                path: finding.path.display, context: finding.context, setting: finding.setting,
+                algorithm: finding.algorithm)
+        }
+        let inForce = Set(laterFindings.filter(\.effective).map(keyOf))
+        let written = Set(laterFindings.map(keyOf))
         let laterIDs = Set(later.actions.map(\.id))
         let entries = earlier.actions.map { action -> PlanActionProgress in
             let before = action.retires.count
@@ -14,8 +23,10 @@ public enum PlanProgressTracker {
                 return PlanActionProgress(
                     id: action.id, title: action.title, state: state, retiredBefore: 0, remaining: 0)
             }
-            let remaining = action.retires.filter {
-                present.contains(key(path: $0.path, context: $0.context, setting: $0.setting, algorithm: $0.algorithm))
+            let remaining = action.retires.filter { ref in
+                let wasInForce = ref.index < earlierFindings.count ? earlierFindings[ref.index].effective : true
+                let key = key(path: ref.path, context: ref.context, setting: ref.setting, algorithm: ref.algorithm)
+                return wasInForce ? inForce.contains(key) : written.contains(key)
             }.count
             let state: PlanProgressState = remaining == 0 ? .done : remaining < before ? .partlyDone : .open
             return PlanActionProgress(

@@ -8,9 +8,10 @@ import Testing
 struct OpenSSHPlanTests {
     static let asOf = Fixture.day("2026-11-27")
 
-    static func kex(_ names: [String], path: String, line: Int?, context: String? = nil, origin: Origin = .file,
-        effective: Bool = true) -> [Finding]
-    {
+    static func kex(
+        _ names: [String], path: String, line: Int?, context: String? = nil, origin: Origin = .file,
+        effective: Bool = true
+    ) -> [Finding] {
         names.map {
             Fixture.finding(
                 $0, usage: .keyExchange, source: .openssh, path: path, line: line, context: context, origin: origin,
@@ -18,9 +19,10 @@ struct OpenSSHPlanTests {
         }
     }
 
-    static func plan(_ findings: [Finding], files: [String: String], versions: [String: String] = [:],
-        assets: [Asset] = [], profile: String = "nist-ir-8547") throws -> Plan
-    {
+    static func plan(
+        _ findings: [Finding], files: [String: String], versions: [String: String] = [:],
+        assets: [Asset] = [], profile: String = "nist-ir-8547"
+    ) throws -> Plan {
         let policy = try PolicyProfile.bundled(profile)
         let result = try Assessor.assess(
             AssessmentInput(scan: Fixture.scan(), findings: findings, assets: assets),
@@ -33,7 +35,8 @@ struct OpenSSHPlanTests {
     }
 
     static let defaults = [
-        "curve25519-sha256", "ecdh-sha2-nistp256", "diffie-hellman-group14-sha256", "sntrup761x25519-sha512@openssh.com",
+        "curve25519-sha256", "ecdh-sha2-nistp256", "diffie-hellman-group14-sha256",
+        "sntrup761x25519-sha512@openssh.com",
     ]
 
     @Test("an unset sshd KexAlgorithms gets a line before the Include: hybrids first, curve25519 kept")
@@ -43,11 +46,13 @@ struct OpenSSHPlanTests {
         let plan = try Self.plan(findings, files: ["etc/ssh/sshd_config": config], versions: ["openssh": "9.9"])
         let action = try #require(plan.action("key-exchange:openssh:etc/ssh/sshd_config:KexAlgorithms"))
         #expect(action.phase == .keyExchange)
-        #expect(action.change == "KexAlgorithms mlkem768x25519-sha256,sntrup761x25519-sha512@openssh.com,curve25519-sha256")
+        #expect(
+            action.change == "KexAlgorithms mlkem768x25519-sha256,sntrup761x25519-sha512@openssh.com,curve25519-sha256")
         #expect(Set(action.retires.map(\.algorithm)) == ["ecdh-sha2-nistp256", "diffie-hellman-group14-sha256"])
         #expect(action.keeps.map(\.algorithm) == ["curve25519-sha256"])
         let diff = try #require(action.patch?.diff)
-        #expect(diff.contains("@@ -1,4 +1,7 @@\n # local\n \n+\(PlanPatcher.addedComment)\n+KexAlgorithms mlkem768x25519"))
+        #expect(
+            diff.contains("@@ -1,4 +1,7 @@\n # local\n \n+\(PlanPatcher.addedComment)\n+KexAlgorithms mlkem768x25519"))
         #expect(action.deadline == Fixture.day("2031-01-01"))
         #expect(plan.action("upgrade:openssh:server") == nil)
     }
@@ -84,7 +89,8 @@ struct OpenSSHPlanTests {
         let config = "KexAlgorithms curve25519-sha256,diffie-hellman-group14-sha256\n"
         var findings = Self.kex(
             ["curve25519-sha256", "diffie-hellman-group14-sha256"], path: "etc/ssh/sshd_config", line: 1)
-        findings += Self.kex(["diffie-hellman-group14-sha256"], path: "etc/ssh/ssh_config", line: 2, context: "Host old")
+        findings += Self.kex(
+            ["diffie-hellman-group14-sha256"], path: "etc/ssh/ssh_config", line: 2, context: "Host old")
         let plan = try Self.plan(
             findings, files: ["etc/ssh/sshd_config": config, "etc/ssh/ssh_config": "Host old\n KexAlgorithms x\n"],
             versions: ["openssh": "9.9"])
@@ -124,7 +130,8 @@ struct OpenSSHPlanTests {
 
     @Test("progress: retired findings gone is done, some gone is partly done, none gone is open")
     func progress() throws {
-        let findings = Self.kex(["curve25519-sha256", "ecdh-sha2-nistp256", "ecdh-sha2-nistp384"],
+        let findings = Self.kex(
+            ["curve25519-sha256", "ecdh-sha2-nistp256", "ecdh-sha2-nistp384"],
             path: "etc/ssh/sshd_config", line: 1)
         let earlier = try Self.plan(
             findings, files: ["etc/ssh/sshd_config": "KexAlgorithms curve25519-sha256,ecdh-sha2-nistp256,x\n"])
@@ -146,10 +153,12 @@ struct OpenSSHPlanTests {
                 notAfter: Fixture.day("2030-01-01").date, signatureOID: "1.2.840.113549.1.1.11",
                 signatureAlgorithm: "RSA-SHA256", publicKeyOID: "1.2.840.113549.1.1.1", sha256: id, publicKeyID: id,
                 isCA: ca, selfSigned: subject == issuer)
-            let asset = Asset(id: id, kind: .certificate, algorithm: "RSA", canonical: "RSA", keyBits: 3072,
+            let asset = Asset(
+                id: id, kind: .certificate, algorithm: "RSA", canonical: "RSA", keyBits: 3072,
                 certificate: details)
             let findings = [
-                Fixture.finding("RSA", usage: .publicKey, source: .x509, path: path, line: 1, keyBits: 3072,
+                Fixture.finding(
+                    "RSA", usage: .publicKey, source: .x509, path: path, line: 1, keyBits: 3072,
                     asset: id, setting: "subjectPublicKey")
             ]
             return (asset, findings)

@@ -10,7 +10,8 @@ struct UnifiedDiffTests {
     @Test("a replaced line gives one hunk with three lines of context and correct counts")
     func replaceLine() throws {
         let text = try Self.file("a\nb\nc\nd\ne\nf\ng\nh\n")
-        let diff = try #require(text.unifiedDiff(path: "etc/x", edits: [LineEdit(start: 4, removeCount: 1, insert: ["E"])]))
+        let diff = try #require(
+            text.unifiedDiff(path: "etc/x", edits: [LineEdit(start: 4, removeCount: 1, insert: ["E"])]))
         #expect(diff == "--- a/etc/x\n+++ b/etc/x\n@@ -2,7 +2,7 @@\n b\n c\n d\n-e\n+E\n f\n g\n h\n")
     }
 
