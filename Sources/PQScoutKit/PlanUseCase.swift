@@ -21,14 +21,17 @@ public struct PlanRequest: Sendable {
     public var since: Int64?
     /// The OpenSSH version to plan for when the tree's package database names none (`9.2`).
     public var opensshVersion: String?
+    /// The OpenSSL version to plan for when the tree's package database names none (`3.5.1`).
+    public var opensslVersion: String?
     /// Read the scanned files from here instead of the roots the scan recorded (a copy of the tree).
     public var root: String?
 
     public init(
         storePath: String = "pqscout.db", scanID: Int64? = nil, profile: String? = nil, policyFile: String? = nil,
         category: String? = nil, asOf: CalendarDay? = nil, since: Int64? = nil, opensshVersion: String? = nil,
-        root: String? = nil
+        opensslVersion: String? = nil, root: String? = nil
     ) {
+        self.opensslVersion = opensslVersion
         self.storePath = storePath
         self.scanID = scanID
         self.profile = profile
@@ -106,6 +109,7 @@ public enum PlanUseCase {
             : InMemoryPlanFiles()
         var overrides: [String: String] = [:]
         if let version = request.opensshVersion { overrides["openssh"] = version }
+        if let version = request.opensslVersion { overrides["openssl"] = version }
         let plan = MigrationPlanner.plan(
             PlanInput(
                 findings: input.findings, assets: input.assets, software: input.software, assessment: result,

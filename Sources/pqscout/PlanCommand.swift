@@ -46,6 +46,9 @@ struct PlanCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The OpenSSH version to plan for when the tree names none.", valueName: "X.Y"))
     var opensshVersion: String?
 
+    @Option(help: ArgumentHelp("The OpenSSL version to plan for when the tree names none.", valueName: "X.Y.Z"))
+    var opensslVersion: String?
+
     @Option(help: ArgumentHelp("Read the scanned files from this copy of the tree.", valueName: "path"))
     var root: String?
 
@@ -54,7 +57,8 @@ struct PlanCommand: ParsableCommand {
             let outcome = try PlanUseCase.run(
                 PlanRequest(
                     storePath: store.path, scanID: scan, profile: profile, policyFile: policy, category: category,
-                    asOf: asOf, since: since, opensshVersion: opensshVersion, root: root))
+                    asOf: asOf, since: since, opensshVersion: opensshVersion,
+                    opensslVersion: opensslVersion, root: root))
             switch format {
             case .md: Console.out(Presentation.planMarkdown(outcome.plan))
             case .html: Console.out(Presentation.planHTML(outcome.plan))

@@ -76,6 +76,36 @@ struct PlanUseCaseTests {
         return config
     }
 
+    /// The rescan check: every finding a patched action retires is gone (not in force any more), and no
+    /// vulnerable algorithm appeared that the configuration did not offer or write before. The kept fallback moving
+    /// from the defaults (no line) onto the written line is the same algorithm in the same configuration, and a
+    /// line the daemon refused still named its algorithms.
+    static func expectRetired(_ patched: [PlanAction], before first: [Finding], after second: [Finding]) {
+        let remaining = keys(second, bad: false)
+        for action in patched {
+            for retired in action.retires {
+                let key = Key(
+                    path: retired.path, context: retired.context, setting: retired.setting, algorithm: retired.algorithm
+                )
+                #expect(!remaining.contains(key), "\(action.id) left \(retired.label)")
+            }
+        }
+        func offered(_ findings: [Finding], written: Bool = false) -> Set<Key> {
+            let named =
+                written
+                ? findings.map { finding in
+                    var f = finding; f.effective = true; return f
+                } : findings
+            return Set(
+                keys(named, bad: true).map { key in
+                    let main = key.path.range(of: "_config.d/").map { String(key.path[..<$0.lowerBound]) + "_config" }
+                    return Key(path: main ?? key.path, context: nil, setting: key.setting, algorithm: key.algorithm)
+                })
+        }
+        let newlyBad = offered(second).subtracting(offered(first, written: true))
+        #expect(newlyBad.isEmpty, "new vulnerable findings: \(newlyBad)")
+    }
+
     @Test("applied with patch -p1: retired findings gone, nothing new vulnerable, sshd -t and ssh -G accept the files")
     func patchesApplyAndServersAccept() throws {
         let (work, tree) = try Self.copiedTree()
@@ -108,32 +138,7 @@ struct PlanUseCaseTests {
         let first = try InventoryUseCase.document(InventoryRequest(storePath: store, scanID: 1)).findings
         _ = try ScanUseCase().run(ScanRequest(roots: [tree.path], storePath: store, opensshVersion: version))
         let second = try InventoryUseCase.document(InventoryRequest(storePath: store, scanID: 2)).findings
-        let remaining = Self.keys(second, bad: false)
-        for action in patched {
-            for retired in action.retires {
-                let key = Key(
-                    path: retired.path, context: retired.context, setting: retired.setting, algorithm: retired.algorithm
-                )
-                #expect(!remaining.contains(key), "\(action.id) left \(retired.label)")
-            }
-        }
-        // New means an algorithm the configuration did not offer before: the kept fallback moving from the
-        // defaults (no line) onto the written line is the same algorithm in the same configuration.
-        // Before, a line sshd refuses still names its algorithms (the scanner marks it not in force).
-        func offered(_ findings: [Finding], written: Bool = false) -> Set<Key> {
-            let named =
-                written
-                ? findings.map { finding in
-                    var f = finding; f.effective = true; return f
-                } : findings
-            return Set(
-                Self.keys(named, bad: true).map { key in
-                    let main = key.path.range(of: "_config.d/").map { String(key.path[..<$0.lowerBound]) + "_config" }
-                    return Key(path: main ?? key.path, context: nil, setting: key.setting, algorithm: key.algorithm)
-                })
-        }
-        let newlyBad = offered(second).subtracting(offered(first, written: true))
-        #expect(newlyBad.isEmpty, "new vulnerable findings: \(newlyBad)")
+        Self.expectRetired(patched, before: first, after: second)
 
         // (b) the real programs accept the patched files.
         let config = try Self.relocateSSHD(tree: tree, work: work)

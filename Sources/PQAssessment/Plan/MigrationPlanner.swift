@@ -5,7 +5,7 @@ import PQModel
 public enum MigrationPlanner {
     /// The family builders, one per software; more join as scanners land.
     public static let standardBuilders: [any PlanActionBuilder] = [
-        OpenSSHActionBuilder(), CertificateActionBuilder(),
+        OpenSSHActionBuilder(), TLSGroupActionBuilder(), CertificateActionBuilder(),
     ]
 
     public static func plan(
