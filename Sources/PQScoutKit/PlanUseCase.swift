@@ -23,14 +23,17 @@ public struct PlanRequest: Sendable {
     public var opensshVersion: String?
     /// The OpenSSL version to plan for when the tree's package database names none (`3.5.1`).
     public var opensslVersion: String?
+    /// Other installed versions to plan for, by family: `["strongswan": "6.0.1"]`.
+    public var softwareVersions: [String: String]
     /// Read the scanned files from here instead of the roots the scan recorded (a copy of the tree).
     public var root: String?
 
     public init(
         storePath: String = "pqscout.db", scanID: Int64? = nil, profile: String? = nil, policyFile: String? = nil,
         category: String? = nil, asOf: CalendarDay? = nil, since: Int64? = nil, opensshVersion: String? = nil,
-        opensslVersion: String? = nil, root: String? = nil
+        opensslVersion: String? = nil, softwareVersions: [String: String] = [:], root: String? = nil
     ) {
+        self.softwareVersions = softwareVersions
         self.opensslVersion = opensslVersion
         self.storePath = storePath
         self.scanID = scanID
@@ -107,7 +110,7 @@ public enum PlanUseCase {
             readFiles
             ? ScannedTreeFiles(roots: request.root.map { [$0] } ?? input.scan.roots, recorded: loaded.1)
             : InMemoryPlanFiles()
-        var overrides: [String: String] = [:]
+        var overrides = request.softwareVersions
         if let version = request.opensshVersion { overrides["openssh"] = version }
         if let version = request.opensslVersion { overrides["openssl"] = version }
         let plan = MigrationPlanner.plan(

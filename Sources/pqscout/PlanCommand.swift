@@ -49,16 +49,29 @@ struct PlanCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The OpenSSL version to plan for when the tree names none.", valueName: "X.Y.Z"))
     var opensslVersion: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "Another installed version to plan for, as family=version (strongswan=6.0.1).", valueName: "family=X.Y"))
+    var softwareVersion: [String] = []
+
     @Option(help: ArgumentHelp("Read the scanned files from this copy of the tree.", valueName: "path"))
     var root: String?
 
     func run() throws {
+        var versions: [String: String] = [:]
+        for pair in softwareVersion {
+            let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+                throw ValidationError("--software-version takes family=version, e.g. strongswan=6.0.1")
+            }
+            versions[parts[0].lowercased()] = parts[1]
+        }
         do {
             let outcome = try PlanUseCase.run(
                 PlanRequest(
                     storePath: store.path, scanID: scan, profile: profile, policyFile: policy, category: category,
                     asOf: asOf, since: since, opensshVersion: opensshVersion,
-                    opensslVersion: opensslVersion, root: root))
+                    opensslVersion: opensslVersion, softwareVersions: versions, root: root))
             switch format {
             case .md: Console.out(Presentation.planMarkdown(outcome.plan))
             case .html: Console.out(Presentation.planHTML(outcome.plan))

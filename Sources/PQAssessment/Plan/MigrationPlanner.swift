@@ -5,7 +5,8 @@ import PQModel
 public enum MigrationPlanner {
     /// The family builders, one per software; more join as scanners land.
     public static let standardBuilders: [any PlanActionBuilder] = [
-        OpenSSHActionBuilder(), TLSGroupActionBuilder(), CertificateActionBuilder(),
+        OpenSSHActionBuilder(), TLSGroupActionBuilder(), PostfixActionBuilder(), StrongSwanActionBuilder(),
+        CertificateActionBuilder(),
     ]
 
     public static func plan(
