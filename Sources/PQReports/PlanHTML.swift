@@ -1,3 +1,4 @@
+import PQAssessment
 import PQModel
 
 /// `plan --format html`: one self-contained page (inline CSS, no script, no external reference). Every value is
@@ -85,8 +86,7 @@ public enum PlanHTML {
         out += "</dl>\n"
         if let patch = action.patch {
             out += "<pre>"
-            for line in patch.diff.split(separator: "\n", omittingEmptySubsequences: false) {
-                let value = String(line)
+            for value in TextFileLines.splitLines(patch.diff) {
                 let css =
                     value.hasPrefix("+") && !value.hasPrefix("+++")
                     ? "add"

@@ -16,7 +16,7 @@ public struct ConfigDirectiveLine: Sendable, Hashable {
         while index < chars.count, chars[index] == " " || chars[index] == "\t" { index += 1 }
         indent = String(chars[0..<index])
         let keywordStart = index
-        while index < chars.count, !" \t=".contains(chars[index]), chars[index] != terminator { index += 1 }
+        while index < chars.count, !" \t=\r".contains(chars[index]), chars[index] != terminator { index += 1 }
         keyword = String(chars[keywordStart..<index])
         guard !keyword.isEmpty, !keyword.hasPrefix("#") else { return nil }
         if let wanted, keyword.lowercased() != wanted.lowercased() { return nil }

@@ -109,7 +109,7 @@ extension PlanPatcher {
             if let edit = current { edits.append(edit) }
             current = nil
         }
-        for line in diff.split(separator: "\n", omittingEmptySubsequences: false) {
+        for line in TextFileLines.splitLines(diff) {
             if line.hasPrefix("@@ ") {
                 flush()
                 let old = line.dropFirst(4).prefix { $0 != " " }

@@ -22,10 +22,18 @@ public struct TextFileLines: Sendable, Hashable {
     /// nil for bytes that are not UTF-8 text (or hold NUL): the planner never patches binary files.
     public init?(bytes: [UInt8]) {
         guard !bytes.contains(0), let text = String(validating: bytes, as: UTF8.self) else { return nil }
-        var parts = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        endsWithNewline = text.isEmpty || text.hasSuffix("\n")
+        var parts = Self.splitLines(text)
+        endsWithNewline = bytes.isEmpty || bytes.last == UInt8(ascii: "\n")
         if endsWithNewline, !parts.isEmpty { parts.removeLast() }
         lines = parts
+    }
+
+    /// Splits on `\n` bytes. (Swift compares Characters, and `\r\n` is one Character, so `split(separator: "\n")`
+    /// would leave a CRLF file in one piece.) A `\r` stays at the end of its line.
+    public static func splitLines(_ text: String) -> [String] {
+        text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map {
+            String(decoding: $0, as: UTF8.self)
+        }
     }
 
     public init(lines: [String], endsWithNewline: Bool = true) {

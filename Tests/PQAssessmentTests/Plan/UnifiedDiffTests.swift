@@ -45,6 +45,19 @@ struct UnifiedDiffTests {
         #expect(text.applying(PlanPatcher.edits(of: diff)) == text.applying(edits))
     }
 
+    @Test("a CRLF file splits into lines that keep their \\r, and a replaced line keeps CRLF")
+    func crlf() throws {
+        let text = try Self.file("K a\r\nL b\r\n")
+        #expect(text.lines == ["K a\r", "L b\r"])
+        #expect(text.usesCRLF)
+        let line = try #require(ConfigDirectiveLine(text.lines[0], keyword: "K"))
+        #expect(line.value == "a")
+        let diff = try #require(
+            text.unifiedDiff(path: "f", edits: [LineEdit(start: 0, removeCount: 1, insert: [line.with(value: "x")])]))
+        #expect(diff == "--- a/f\n+++ b/f\n@@ -1,2 +1,2 @@\n-K a\r\n+K x\r\n L b\r\n")
+        #expect(PlanPatcher.edits(of: diff) == [LineEdit(start: 0, removeCount: 1, insert: ["K x\r"])])
+    }
+
     @Test("binary or non-UTF-8 bytes are never treated as a patchable text file")
     func binaryRefused() {
         #expect(TextFileLines(bytes: [0x41, 0x00, 0x42]) == nil)
