@@ -139,6 +139,8 @@ public struct TLSGroupActionBuilder: PlanActionBuilder {
             deadline.day = context.asOf
             deadline.reason = "OpenSSL (\(installed)) rejects the list: \(syntax.daemon) does not start with it"
         }
+        let compatibility = Self.compatibility(
+            offered: hybridOK ? [hybrid] + fallback : newList, server: first, context: context)
         let contextText = first.context.map { " (\($0))" } ?? ""
         return PlanAction(
             id: "key-exchange:\(first.source.rawValue):\(first.path.display)#\(first.context ?? ""):\(first.setting)",
@@ -157,9 +159,38 @@ public struct TLSGroupActionBuilder: PlanActionBuilder {
             patch: patch, patchWithheld: withheld, verify: syntax.verify(first),
             rollback: ["patch -R -p1 < this action's patch (from the scan root)", syntax.reload],
             effort: PlanEffort(
-                size: .small, hours: 1,
+                size: compatibility.isEmpty ? .small : .medium, hours: compatibility.isEmpty ? 1 : 3,
                 reasoning: "one directive; \(syntax.daemon) checks and reloads without dropping connections; "
-                    + "clients without ML-KEM keep the classical fallback"))
+                    + (compatibility.isEmpty
+                        ? "clients without ML-KEM keep the classical fallback"
+                        : "\(compatibility.count) client configuration(s) in the inventory to align first")),
+            compatibility: compatibility)
+    }
+
+    /// Client-side group lists in the same inventory (the system `openssl.cnf`, Java `jdk.tls.namedGroups`) that
+    /// share no group with what the server will offer: those clients would lose their last common group.
+    static func compatibility(offered: [String], server: Finding, context: PlanContext) -> [PlanCompatibilityIssue] {
+        guard !offered.isEmpty else { return [] }
+        func canonical(_ name: String) -> String {
+            context.catalog.entry(named: name)?.canonical ?? name.lowercased()
+        }
+        let wanted = Set(offered.map(canonical))
+        var peers: [String: (label: String, names: [String])] = [:]
+        for finding in context.findings
+        where finding.usage == .group && finding.effective
+            && (finding.source == .opensslConf || finding.source == .javaSecurity) && finding.path != server.path
+        {
+            let key = "\(finding.source.rawValue)|\(finding.path.display)|\(finding.context ?? "")"
+            let label = finding.path.display + (finding.context.map { " (\($0))" } ?? "")
+            peers[key, default: (label, [])].names.append(finding.algorithm)
+        }
+        return peers.keys.sorted().compactMap { key in
+            guard let peer = peers[key], Set(peer.names.map(canonical)).isDisjoint(with: wanted) else { return nil }
+            return PlanCompatibilityIssue(
+                peer: peer.label, setting: "groups", peerAlgorithms: peer.names,
+                detail: "a client configuration that shares no group with the new list: it would lose its last "
+                    + "common group")
+        }
     }
 
     func defaultAction(_ members: [Int], hybridOK: Bool, installed: String, context: PlanContext) -> PlanAction? {

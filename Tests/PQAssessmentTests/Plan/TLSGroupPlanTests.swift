@@ -76,6 +76,22 @@ struct TLSGroupPlanTests {
         #expect(plan.actions.first?.id == "upgrade:openssl")
     }
 
+    @Test("a client openssl.cnf offering only a group the server drops is listed before the removal")
+    func clientCompatibility() throws {
+        var findings = Self.groups(
+            ["X25519", "secp521r1"], source: .nginx, path: "etc/x.conf", line: 1, setting: "ssl_ecdh_curve")
+        findings += Self.groups(
+            ["secp521r1"], source: .opensslConf, path: "etc/ssl/openssl.cnf", line: 9, setting: "Groups",
+            context: "system_default")
+        findings += Self.groups(
+            ["X25519"], source: .opensslConf, path: "etc/pki/openssl.cnf", line: 3, setting: "Groups",
+            context: "system_default")
+        let plan = try Self.plan(findings, file: ("etc/x.conf", "ssl_ecdh_curve X25519:secp521r1;\n"), openssl: "3.5.0")
+        let action = try #require(plan.actions.first { $0.software == "nginx" })
+        #expect(action.compatibility.map(\.peer) == ["etc/ssl/openssl.cnf (system_default)"])
+        #expect(action.effort.size == .medium)
+    }
+
     @Test("a group list on one line is found after its keyword, whatever surrounds it")
     func replaceList() {
         #expect(
