@@ -44,7 +44,7 @@ public struct StrongSwanActionBuilder: PlanActionBuilder {
                 var action = lineAction(members, hybridOK: hybridOK, installed: installed?.text, context: context)
             else { continue }
             if !hybridOK {
-                action.dependsOn.append("upgrade:strongswan")
+                if action.patch == nil { action.dependsOn.append("upgrade:strongswan") }
                 waits = true
             }
             actions.append(action)

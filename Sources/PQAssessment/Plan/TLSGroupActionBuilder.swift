@@ -55,7 +55,8 @@ public struct TLSGroupActionBuilder: PlanActionBuilder {
             }
             guard var action else { continue }
             if !hybridOK {
-                action.dependsOn.append("upgrade:openssl")
+                // The hybrid always waits for the upgrade; only an action with nothing to do before it depends on it.
+                if action.patch == nil { action.dependsOn.append("upgrade:openssl") }
                 waitsForUpgrade = true
             }
             actions.append(action)
