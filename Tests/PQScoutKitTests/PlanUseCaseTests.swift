@@ -168,6 +168,50 @@ struct PlanUseCaseTests {
         #expect(progress.actions.first { $0.id.hasPrefix("certificate-reissue:CN=www.example.org") }?.state == .open)
     }
 
+    @Test("strongSwan 6 and a classical Postfix list: ke1_mlkem768 and X25519MLKEM768 patched in, rescanned clean")
+    func strongSwanAndPostfix() throws {
+        let (work, tree) = try Self.copiedTree()
+        defer { try? FileManager.default.removeItem(at: work) }
+        let mainCF = tree.appendingPathComponent("etc/postfix/main.cf")
+        guard FileManager.default.fileExists(atPath: mainCF.path),
+            FileManager.default.fileExists(atPath: tree.appendingPathComponent("etc/ipsec.conf").path)
+        else {
+            Issue.record("the sample has no Postfix or strongSwan configuration")
+            return
+        }
+        var text = try String(contentsOf: mainCF, encoding: .utf8)
+        text = text.replacingOccurrences(
+            of: "tls_eecdh_auto_curves = ?X25519MLKEM768 X25519 prime256v1",
+            with: "tls_eecdh_auto_curves = X25519 prime256v1")
+        try Data(text.utf8).write(to: mainCF)
+        let store = work.appendingPathComponent("plan.db").path
+        _ = try ScanUseCase().run(ScanRequest(roots: [tree.path], storePath: store))
+        let outcome = try PlanUseCase.run(
+            PlanRequest(
+                storePath: store, asOf: Self.day, opensshVersion: "9.2", opensslVersion: "3.0.19",
+                softwareVersions: ["strongswan": "6.0.1"]))
+        let ipsec = try #require(outcome.plan.actions.first { $0.software == "strongswan" && $0.patch != nil })
+        #expect(ipsec.patch?.diff.contains("+    ike=aes128-sha1-modp2048-ke1_mlkem768\n") == true)
+        #expect(outcome.plan.action("upgrade:strongswan") == nil)
+        let postfix = try #require(outcome.plan.actions.first { $0.software == "postfix" && $0.patch != nil })
+        #expect(postfix.patch?.diff.contains("+tls_eecdh_auto_curves = X25519MLKEM768 X25519 prime256v1\n") == true)
+        let directory = work.appendingPathComponent("patches")
+        _ = try PlanUseCase.writePatches(outcome, to: directory.path)
+        let applied = try Self.run(
+            "/usr/bin/patch", ["-p1", "--batch"], in: tree, input: directory.appendingPathComponent("all.patch"))
+        #expect(applied.status == 0, "patch: \(applied.output)")
+        let first = try InventoryUseCase.document(InventoryRequest(storePath: store, scanID: 1)).findings
+        _ = try ScanUseCase().run(ScanRequest(roots: [tree.path], storePath: store))
+        let second = try InventoryUseCase.document(InventoryRequest(storePath: store, scanID: 2)).findings
+        Self.expectRetired(outcome.plan.actions.filter { $0.patch != nil }, before: first, after: second)
+        #expect(
+            second.contains {
+                $0.path.display == "etc/ipsec.conf" && $0.algorithm == "ke1_mlkem768"
+                    && $0.context == "conn branch-legacy"
+            })
+        #expect(second.contains { $0.path.display == "etc/postfix/main.cf" && $0.algorithm == "X25519MLKEM768" })
+    }
+
     @Test("with no OpenSSH version known the plan says so and adds no name only OpenSSH 9.9 accepts")
     func unknownVersion() throws {
         let (work, tree) = try Self.copiedTree()
