@@ -252,6 +252,7 @@ public enum PlanProgressState: String, Codable, Sendable, CaseIterable {
     case open
 }
 
+/// One earlier action's state in a later scan (`--since`).
 public struct PlanActionProgress: Codable, Sendable, Hashable {
     public var id: String
     public var title: String

@@ -4,6 +4,7 @@ import PQModel
 /// `plan --format html`: one self-contained page (inline CSS, no script, no external reference). Every value is
 /// HTML-escaped, so nothing from a scanned file can add markup.
 public enum PlanHTML {
+    /// The whole plan as one HTML page.
     public static func render(_ plan: Plan) -> String {
         var out = """
             <!DOCTYPE html>

@@ -3,6 +3,7 @@ import PQModel
 /// `plan --format md`: the plan as a document for the people who change the systems. Every value that came from
 /// a scanned file is put in code spans with backticks neutralised, so a hostile file name cannot inject markup.
 public enum PlanMarkdown {
+    /// The whole plan as one Markdown document: progress, then each phase with its actions and diffs.
     public static func render(_ plan: Plan) -> String {
         var out = "# Post-quantum migration plan\n\n"
         out += "Scan \(plan.scanID), profile \(plan.profileTitle) (`\(plan.profile)`), as of \(plan.asOf). "

@@ -198,10 +198,13 @@ struct ScannedTreeFiles: PlanFileSource {
 
 /// The plan's renderers, reached through the Kit so the executable imports one library.
 extension Presentation {
+    /// `plan --format md`.
     public static func planMarkdown(_ plan: Plan) -> String { PlanMarkdown.render(plan) }
 
+    /// `plan --format html`: self-contained, everything escaped.
     public static func planHTML(_ plan: Plan) -> String { PlanHTML.render(plan) }
 
+    /// `plan --format json`: the `Plan` value (Docs/plan.md).
     public static func planJSON(_ plan: Plan) throws -> String {
         do {
             return try PlanJSON.render(plan)

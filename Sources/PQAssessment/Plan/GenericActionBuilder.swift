@@ -6,6 +6,7 @@ import PQModel
 public struct GenericActionBuilder: Sendable {
     public init() {}
 
+    /// One action per system and setting (per system for keys) over the given finding indexes.
     public func actions(_ indexes: [Int], context: PlanContext) -> [PlanAction] {
         var groups: [String: [Int]] = [:]
         var order: [String] = []

@@ -9,6 +9,8 @@ public enum MigrationPlanner {
         CertificateActionBuilder(),
     ]
 
+    /// The plan for one assessed scan: every builder's actions, then the long tail, linked (dependents), ordered
+    /// (phase, deadline, dependencies) and grouped into dated phases. Pure: no disk, no clock.
     public static func plan(
         _ input: PlanInput, builders: [any PlanActionBuilder] = standardBuilders, catalog: Catalog = .shared
     ) -> Plan {
@@ -121,6 +123,7 @@ public enum MigrationPlanner {
 
 /// Why each phase sits where it does, and the source behind it (Docs/plan.md repeats and extends these).
 public enum PlanPhases {
+    /// The title, the reason for the phase's place in the order, and the source behind it.
     public static func describe(_ kind: PlanPhaseKind) -> (title: String, rationale: String, source: String) {
         switch kind {
         case .prerequisites:

@@ -72,6 +72,7 @@ public struct PlanContext: Sendable {
         return best
     }
 
+    /// The reference to a finding that actions and reports carry.
     public func ref(_ index: Int) -> FindingRef { FindingRef(index: index, finding: findings[index]) }
 
     /// The installed version of a software family, from the caller's override or the tree's package database.
