@@ -48,22 +48,9 @@ public enum MigrationPlanner {
             asOf: input.assessment.asOf, phases: phases(actions), actions: actions, notes: notes)
     }
 
-    /// Fills `dependents` from `dependsOn`, and makes an action whose prerequisite is an unmet upgrade depend on it.
+    /// Drops dependencies on actions the plan does not hold and fills `dependents` from `dependsOn`.
     static func link(_ actions: [PlanAction]) -> [PlanAction] {
         var result = actions
-        let upgrades = actions.filter { $0.kind == .upgrade }
-        for index in result.indices where result[index].kind != .upgrade {
-            for upgrade in upgrades where upgrade.software == result[index].software {
-                let wanted = upgrade.prerequisites.map(\.requirement)
-                let blocked = result[index].prerequisites.contains { prerequisite in
-                    prerequisite.satisfied != true
-                        && wanted.contains { $0.hasPrefix(prerequisite.requirement.prefix(12)) }
-                }
-                if blocked, result[index].patch == nil, !result[index].dependsOn.contains(upgrade.id) {
-                    result[index].dependsOn.append(upgrade.id)
-                }
-            }
-        }
         let ids = Set(result.map(\.id))
         for index in result.indices {
             result[index].dependsOn = result[index].dependsOn.filter { ids.contains($0) }

@@ -279,7 +279,7 @@ public struct OpenSSHActionBuilder: PlanActionBuilder {
                 reasoning: "one directive in one file; \(server ? "a reload keeps sessions; " : "")"
                     + "\(compatibility.isEmpty ? "no peer in the inventory loses its last method" : "\(compatibility.count) peer(s) to confirm first")"
             ),
-            compatibility: compatibility)
+            dependsOn: hybrids.isEmpty ? [upgradeID] : [], compatibility: compatibility)
     }
 
     /// The classical method kept beside the hybrids: curve25519-sha256 when the block offers it, else the first
