@@ -115,6 +115,27 @@ struct OpenSSHPlanTests {
         #expect(action.compatibility.isEmpty)
     }
 
+    @Test("a known_hosts key whose only signature algorithm the client drops is listed; RSA keys are not")
+    func knownHosts() throws {
+        let config = "Host old\n    HostKeyAlgorithms ssh-ed25519,ssh-dss,ssh-rsa\n"
+        var findings = ["ssh-dss", "ssh-rsa"].map {
+            Fixture.finding(
+                $0, usage: .signature, source: .openssh, path: "etc/ssh/ssh_config", line: 2, context: "Host old",
+                setting: "HostKeyAlgorithms")
+        }
+        findings += ["ssh-dss", "ssh-rsa"].enumerated().map { entry in
+            Fixture.finding(
+                entry.element, usage: .publicKey, source: .sshKey, path: "home/u/.ssh/known_hosts",
+                line: entry.offset + 1,
+                context: "old.example.org", setting: "knownHost")
+        }
+        let plan = try Self.plan(findings, files: ["etc/ssh/ssh_config": config])
+        let action = try #require(plan.actions.first { $0.kind == .removeBroken })
+        #expect(action.change == "HostKeyAlgorithms ssh-ed25519")
+        #expect(action.compatibility.map(\.peer) == ["home/u/.ssh/known_hosts:1 (old.example.org)"])
+        #expect(action.effort.size == .medium)
+    }
+
     @Test("action ids do not depend on row order or line numbers")
     func stableIDs() throws {
         let a = "KexAlgorithms curve25519-sha256,ecdh-sha2-nistp256\n"
