@@ -305,7 +305,10 @@ public struct OpenSSHActionBuilder: PlanActionBuilder {
         let package = server ? "openssh-server" : "openssh-client"
         return PlanAction(
             id: id, kind: .upgrade, phase: .prerequisites,
-            title: "Upgrade \(package) to OpenSSH \(since) or later (for \(name))", system: "software:\(package)",
+            title: installed == nil
+                ? "Confirm \(package) is OpenSSH \(since) or later (for \(name)), else upgrade: the version is unknown"
+                : "Upgrade \(package) to OpenSSH \(since) or later (for \(name))",
+            system: "software:\(package)",
             software: "openssh", locations: [], retires: [],
             deadlineReason: "enables the key-exchange actions' "
                 + "ML-KEM method; the sntrup761 hybrid works before it",
