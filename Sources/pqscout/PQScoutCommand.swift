@@ -12,7 +12,8 @@ struct PQScoutCommand: ParsableCommand {
             """,
         version: PQScoutVersion.string,
         subcommands: [
-            ScanCommand.self, ScansCommand.self, InventoryCommand.self, AssessCommand.self, EffectiveCommand.self,
+            ScanCommand.self, ScansCommand.self, InventoryCommand.self, AssessCommand.self, PlanCommand.self,
+            EffectiveCommand.self,
             CatalogCommand.self, VendorCommand.self,
         ]
     )
