@@ -17,6 +17,8 @@ public struct ScanRequest: Sendable {
     public var excludes: [String]
     /// Passwords tried on PKCS#12 files after the empty one.
     public var pkcs12Passwords: [String]
+    /// The OpenSSH version to assume when the tree's package database names none ("9.6").
+    public var opensshVersion: String?
     /// Recorded with the scan; defaults to this machine's host name.
     public var host: String?
 
@@ -24,8 +26,10 @@ public struct ScanRequest: Sendable {
 
     public init(
         roots: [String], storePath: String = "pqscout.db", maxFileSize: Int64 = ScanRequest.defaultMaxFileSize,
-        followLinks: Bool = true, excludes: [String] = [], pkcs12Passwords: [String] = [], host: String? = nil
+        followLinks: Bool = true, excludes: [String] = [], pkcs12Passwords: [String] = [],
+        opensshVersion: String? = nil, host: String? = nil
     ) {
+        self.opensshVersion = opensshVersion
         self.roots = roots
         self.storePath = storePath
         self.maxFileSize = maxFileSize
@@ -36,7 +40,7 @@ public struct ScanRequest: Sendable {
     }
 
     var walk: WalkOptions { WalkOptions(maxFileSize: maxFileSize, followLinks: followLinks, excludes: excludes) }
-    var options: ScanOptions { ScanOptions(pkcs12Passwords: pkcs12Passwords) }
+    var options: ScanOptions { ScanOptions(pkcs12Passwords: pkcs12Passwords, opensshVersion: opensshVersion) }
 }
 
 /// How far a running scan has got, for a progress line.
@@ -84,16 +88,24 @@ public struct ScanUseCase: Sendable {
         // One tree per root: include patterns are relative to the root they appear under.
         var contexts: [ScanContext] = []
         var rootOfFile: [Int] = []
+        // Installed software first: scanners need the version in force (OpenSSH, OpenSSL) before they judge.
+        var software: [Software] = []
+        var softwareDiagnostics: [Diagnostic] = []
         for (index, walk) in walks.enumerated() {
-            contexts.append(ScanContext(tree: WalkedTree(files: walk.files, maxFileSize: request.maxFileSize)))
+            let tree = WalkedTree(files: walk.files, maxFileSize: request.maxFileSize)
+            let installed = InstalledSoftware.read(from: tree)
+            software += installed.software
+            softwareDiagnostics += installed.diagnostics
+            contexts.append(ScanContext(tree: tree, software: installed.software))
             rootOfFile += Array(repeating: index, count: walk.files.count)
         }
         let files = walks.flatMap(\.files)
-        let walkDiagnostics = walks.flatMap(\.diagnostics)
-        if !walkDiagnostics.isEmpty {
+        let walkDiagnostics = walks.flatMap(\.diagnostics) + softwareDiagnostics
+        if !walkDiagnostics.isEmpty || !software.isEmpty {
             try StoreAccess.perform(request.storePath) {
                 try store.record(
-                    scanID: scanID, batch: ScanBatch(files: [], output: ScanOutput(diagnostics: walkDiagnostics)))
+                    scanID: scanID,
+                    batch: ScanBatch(files: [], output: ScanOutput(diagnostics: walkDiagnostics, software: software)))
             }
         }
         var tally = Tally(filesExamined: files.count)
@@ -108,7 +120,7 @@ public struct ScanUseCase: Sendable {
                 options: request.options, maxFileSize: request.maxFileSize)
             var batch = ScanBatch(files: [], output: ScanOutput())
             for result in results where !result.output.isEmpty {
-                if let record = result.record { batch.files.append(record) }
+                batch.files += result.records
                 batch.output.append(result.output)
                 tally.add(result.output)
             }
@@ -134,7 +146,26 @@ public struct ScanUseCase: Sendable {
 
     struct FileResult: Sendable {
         var output = ScanOutput()
-        var record: FileRecord?
+        var records: [FileRecord] = []
+    }
+
+    /// Records for the other files a scanner's findings point at (an `Include`d config), so every finding's
+    /// file is in the inventory with its own size and digest.
+    static func includedFileRecords(_ output: ScanOutput, besides path: ScanPath, tree: WalkedTree?) -> [FileRecord] {
+        guard let tree else { return [] }
+        var seen: Set<ScanPath> = [path]
+        var records: [FileRecord] = []
+        for finding in output.findings where !seen.contains(finding.path) {
+            seen.insert(finding.path)
+            guard let file = tree.file(at: finding.path), case .success(let bytes) = tree.read(finding.path) else {
+                continue
+            }
+            records.append(
+                FileRecord(
+                    path: file.path, size: Int64(bytes.count), modified: Date(timeIntervalSince1970: file.modified),
+                    sha256: Digest.sha256Hex(bytes)))
+        }
+        return records
     }
 
     /// Reads and scans files on every core. Each worker writes only its own slot, so no lock is needed.
@@ -162,9 +193,12 @@ public struct ScanUseCase: Sendable {
                     ScanInput(path: file.path, bytes: bytes, options: options, context: contexts[index]),
                     claimed: claimed)
                 if !result.output.isEmpty {
-                    result.record = FileRecord(
-                        path: file.path, size: Int64(bytes.count),
-                        modified: Date(timeIntervalSince1970: file.modified), sha256: Digest.sha256Hex(bytes))
+                    result.records.append(
+                        FileRecord(
+                            path: file.path, size: Int64(bytes.count),
+                            modified: Date(timeIntervalSince1970: file.modified), sha256: Digest.sha256Hex(bytes)))
+                    result.records += Self.includedFileRecords(
+                        result.output, besides: file.path, tree: contexts[index].tree as? WalkedTree)
                 }
             }
             slots.set(index, result)

@@ -94,7 +94,8 @@ struct BatchWriter {
 
     // MARK: - Files and findings
 
-    /// Inserts the batch's files; returns their row ids by path bytes.
+    /// Inserts the batch's files; returns their row ids by path bytes. A file already recorded in this scan (an
+    /// included config that several files reach) keeps its first row.
     private func writeFiles(_ files: [FileRecord]) throws -> [[UInt8]: Int64] {
         var ids: [[UInt8]: Int64] = [:]
         ids.reserveCapacity(files.count)
@@ -102,16 +103,22 @@ struct BatchWriter {
         let insert = try db.makeStatement(
             sql: """
                 INSERT INTO files (scan_id, path, path_display, size, modified_at, sha256) VALUES (?, ?, ?, ?, ?, ?)
+                ON CONFLICT (scan_id, path) DO NOTHING
                 """)
+        let existing = try db.makeStatement(sql: "SELECT id FROM files WHERE scan_id = ? AND path = ?")
         for file in files {
             do {
                 try insert.execute(arguments: [
                     scanID, Data(file.path.bytes), file.path.display, file.size, file.modified, file.sha256,
                 ])
+                if db.changesCount == 0 {
+                    ids[file.path.bytes] = try Int64.fetchOne(existing, arguments: [scanID, Data(file.path.bytes)])
+                } else {
+                    ids[file.path.bytes] = db.lastInsertedRowID
+                }
             } catch {
                 throw StoreError.wrapping(error, context: "file \(file.path.display)")
             }
-            ids[file.path.bytes] = db.lastInsertedRowID
         }
         return ids
     }

@@ -11,6 +11,8 @@ struct PQScoutCommand: ParsableCommand {
             64 bad usage.
             """,
         version: PQScoutVersion.string,
-        subcommands: [ScanCommand.self, ScansCommand.self, InventoryCommand.self, CatalogCommand.self]
+        subcommands: [
+            ScanCommand.self, ScansCommand.self, InventoryCommand.self, EffectiveCommand.self, CatalogCommand.self,
+        ]
     )
 }

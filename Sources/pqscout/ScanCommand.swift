@@ -30,6 +30,11 @@ struct ScanCommand: ParsableCommand {
     var pkcs12Password: [String] = []
 
     @Option(
+        name: .customLong("openssh-version"),
+        help: ArgumentHelp("OpenSSH version to assume when the tree's package database names none.", valueName: "X.Y"))
+    var opensshVersion: String?
+
+    @Option(
         help: ArgumentHelp(
             "Exit 1 when any finding is at least this bad (broken, vulnerable, weakened).",
             valueName: "status"))
@@ -37,6 +42,9 @@ struct ScanCommand: ParsableCommand {
 
     func validate() throws {
         if paths.isEmpty { throw ValidationError("name at least one path to scan") }
+        if let opensshVersion, opensshVersion.split(separator: ".").count < 2 {
+            throw ValidationError("--openssh-version takes X.Y, such as 9.6")
+        }
         if ByteSize.parse(maxFileSize) == nil {
             throw ValidationError("--max-file-size takes a number of bytes with an optional K, M or G suffix")
         }
@@ -46,7 +54,7 @@ struct ScanCommand: ParsableCommand {
         let request = ScanRequest(
             roots: paths, storePath: store.path,
             maxFileSize: ByteSize.parse(maxFileSize) ?? ScanRequest.defaultMaxFileSize, followLinks: followLinks,
-            excludes: exclude, pkcs12Passwords: pkcs12Password)
+            excludes: exclude, pkcs12Passwords: pkcs12Password, opensshVersion: opensshVersion)
         let progress = ProgressLine(enabled: Console.stderrIsTerminal)
         let document: InventoryDocument
         do {

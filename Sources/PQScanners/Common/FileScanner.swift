@@ -25,9 +25,12 @@ public struct ScanInput: Sendable {
 public struct ScanOptions: Sendable, Hashable {
     /// Passwords tried, in order, on PKCS#12 files (the empty password is always tried first).
     public var pkcs12Passwords: [String]
+    /// `--openssh-version X.Y`: the OpenSSH whose defaults apply when the tree's package database names none.
+    public var opensshVersion: String?
 
-    public init(pkcs12Passwords: [String] = []) {
+    public init(pkcs12Passwords: [String] = [], opensshVersion: String? = nil) {
         self.pkcs12Passwords = pkcs12Passwords
+        self.opensshVersion = opensshVersion
     }
 }
 

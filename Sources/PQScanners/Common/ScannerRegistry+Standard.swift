@@ -5,5 +5,6 @@ extension ScannerRegistry {
         KeyScanner(),
         DHParametersScanner(),
         SSHKeyScanner(),
+        OpenSSHConfigScanner(),
     ])
 }

@@ -25,6 +25,11 @@ public struct WalkedTree: TreeReader {
         }.sorted()
     }
 
+    /// The walked file at a path, if the walk accepted one there.
+    public func file(at path: ScanPath) -> WalkedFile? {
+        index[path].map { files[$0] }
+    }
+
     public func read(_ path: ScanPath) -> Result<[UInt8], Diagnostic> {
         guard let position = index[path] else {
             return .failure(

@@ -1,0 +1,192 @@
+import PQModel
+
+/// One step of reading a configuration with its includes, in the order OpenSSH reads them.
+struct OpenSSHConfigEvent: Sendable, Hashable {
+    enum Kind: Sendable, Hashable {
+        /// A directive line.
+        case setting(OpenSSHConfigLine)
+        /// A `Match` (sshd, ssh) or `Host` (ssh) line: the start of a conditional block.
+        case block(OpenSSHConfigLine, text: String)
+        /// The lines of an included file follow; when it ends, the includer's block state comes back.
+        case enterInclude
+        case leaveInclude
+    }
+
+    let kind: Kind
+    let path: ScanPath
+    let line: Int
+}
+
+/// Reads a configuration file and everything it includes through the scanned tree, as OpenSSH would.
+///
+/// Absolute `Include` paths are taken inside the scan root; relative ones are resolved as OpenSSH does
+/// (`servconf.c`: relative to `/etc/ssh`; `readconf.c`: `~/.ssh` for a user's config, `/etc/ssh` for the system
+/// one). Glob results are read in sorted order (glob(3)). A file already being read is an include cycle: one
+/// diagnostic, and the Include is skipped. OpenSSH stops at 16 levels (`SERVCONF_MAX_DEPTH`, `READCONF_MAX_DEPTH`).
+struct OpenSSHConfigLoader {
+    /// The longest line read; a longer one is a diagnostic (OpenSSH itself has no limit, a scanner needs one).
+    static let maxLineLength = 64 * 1024
+    static let maxDepth = 16
+
+    let tree: (any TreeReader)?
+    let program: OpenSSHProgram
+    /// The home directory (root-relative) of a user's `~/.ssh/config`; nil for the system-wide file.
+    let home: ScanPath?
+    private(set) var events: [OpenSSHConfigEvent] = []
+    private(set) var diagnostics: [Diagnostic] = []
+    /// Every file read, in order (the main file first).
+    private(set) var filesRead: [ScanPath] = []
+    private var stack: [ScanPath] = []
+
+    init(tree: (any TreeReader)?, program: OpenSSHProgram, home: ScanPath? = nil) {
+        self.tree = tree
+        self.program = program
+        self.home = home
+    }
+
+    /// Reads `bytes` as the file at `path`, following its includes.
+    mutating func load(path: ScanPath, bytes: [UInt8]) {
+        guard stack.count < Self.maxDepth else { return }
+        stack.append(path)
+        filesRead.append(path)
+        defer { stack.removeLast() }
+        if let nul = bytes.firstIndex(of: 0) {
+            let line = bytes[..<nul].reduce(1) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 }
+            diagnostics.append(
+                Diagnostic(
+                    path: path, reason: .malformed,
+                    detail: "line \(line): binary content (NUL byte); not an OpenSSH configuration, not read"))
+            return
+        }
+        var lineNumber = 0
+        for rawLine in bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
+            lineNumber += 1
+            guard rawLine.count <= Self.maxLineLength else {
+                diagnostics.append(
+                    Diagnostic(
+                        path: path, reason: .tooLarge,
+                        detail: "line \(lineNumber): \(rawLine.count) bytes, over the \(Self.maxLineLength)-byte "
+                            + "line limit; line skipped"))
+                continue
+            }
+            guard let text = String(validating: rawLine, as: UTF8.self) else {
+                diagnostics.append(
+                    Diagnostic(
+                        path: path, reason: .malformed, detail: "line \(lineNumber): not UTF-8 text; line skipped"))
+                continue
+            }
+            guard let parsed = OpenSSHConfigLine.parse(Substring(text)) else { continue }
+            switch parsed {
+            case .failure(.noArgument(let keyword)):
+                diagnostics.append(
+                    Diagnostic(
+                        path: path, reason: .malformed,
+                        detail: "line \(lineNumber): no argument after keyword \"\(keyword)\"; OpenSSH refuses this"))
+            case .failure(.badQuotes):
+                diagnostics.append(
+                    Diagnostic(
+                        path: path, reason: .malformed,
+                        detail: "line \(lineNumber): unbalanced quotes; OpenSSH refuses this line"))
+            case .success(let line):
+                handle(line, text: text, path: path, lineNumber: lineNumber)
+            }
+        }
+    }
+
+    private mutating func handle(_ line: OpenSSHConfigLine, text: String, path: ScanPath, lineNumber: Int) {
+        if line.key == "match" || (line.key == "host" && program == .client) {
+            let written = text.trimmingWhitespace()
+            events.append(OpenSSHConfigEvent(kind: .block(line, text: written), path: path, line: lineNumber))
+        } else if line.key == "include" {
+            for argument in line.arguments { include(argument, from: path, line: lineNumber) }
+        } else {
+            events.append(OpenSSHConfigEvent(kind: .setting(line), path: path, line: lineNumber))
+        }
+    }
+
+    private mutating func include(_ argument: String, from path: ScanPath, line: Int) {
+        guard let tree else {
+            diagnostics.append(
+                Diagnostic(
+                    path: path, reason: .unsupported,
+                    detail: "line \(line): Include \(argument) not followed: no scanned tree to read it from"))
+            return
+        }
+        guard let pattern = resolve(argument) else {
+            diagnostics.append(
+                Diagnostic(
+                    path: path, reason: .unsupported,
+                    detail: "line \(line): Include \(argument): a home directory that cannot be known offline"))
+            return
+        }
+        let matches = tree.files(matching: pattern)
+        if matches.isEmpty, !OpenSSHPattern.hasWildcard(argument), !argument.contains("[") {
+            diagnostics.append(
+                Diagnostic(
+                    path: path, reason: .unreadable,
+                    detail: "line \(line): Include \(argument): no such regular file in the scanned tree"))
+        }
+        for target in matches {
+            if stack.contains(target) {
+                diagnostics.append(
+                    Diagnostic(
+                        path: path, reason: .malformed,
+                        detail: "line \(line): Include cycle: \(target.display) is already being read; skipped"))
+                continue
+            }
+            guard stack.count < Self.maxDepth else {
+                diagnostics.append(
+                    Diagnostic(
+                        path: path, reason: .tooDeep,
+                        detail: "line \(line): Include \(target.display): more than \(Self.maxDepth) nested includes"))
+                continue
+            }
+            switch tree.read(target) {
+            case .failure(let problem):
+                diagnostics.append(
+                    Diagnostic(
+                        path: path, reason: problem.reason,
+                        detail: "line \(line): Include \(target.display): \(problem.detail)"))
+            case .success(let bytes):
+                events.append(OpenSSHConfigEvent(kind: .enterInclude, path: target, line: 0))
+                load(path: target, bytes: bytes)
+                events.append(OpenSSHConfigEvent(kind: .leaveInclude, path: target, line: 0))
+            }
+        }
+    }
+
+    /// The root-relative fnmatch pattern an Include argument names, or nil when it needs an unknown home.
+    func resolve(_ argument: String) -> String? {
+        var full: String
+        if argument.hasPrefix("/") {
+            full = argument
+        } else if argument.hasPrefix("~") {
+            guard program == .client, let home, argument.hasPrefix("~/") else { return nil }
+            full = "/" + home.display + String(argument.dropFirst())
+        } else if program == .client, let home {
+            full = "/" + home.display + "/.ssh/" + argument
+        } else {
+            full = "/etc/ssh/" + argument
+        }
+        var parts: [Substring] = []
+        for part in full.split(separator: "/", omittingEmptySubsequences: true) {
+            switch part {
+            case ".": continue
+            case "..": if !parts.isEmpty { parts.removeLast() }
+            default: parts.append(part)
+            }
+        }
+        return parts.joined(separator: "/")
+    }
+}
+
+extension String {
+    /// The text without leading or trailing spaces, tabs, CR or form feeds.
+    func trimmingWhitespace() -> String {
+        let blank: Set<Character> = [" ", "\t", "\r", "\n", "\u{0C}"]
+        var text = Substring(self)
+        while let first = text.first, blank.contains(first) { text = text.dropFirst() }
+        while let last = text.last, blank.contains(last) { text = text.dropLast() }
+        return String(text)
+    }
+}

@@ -1,0 +1,168 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// The connection a `Match` is tested against, as `sshd -T -C user=U,host=H,addr=A` takes it
+/// (sshd.c `parse_server_match_testspec`), or the host `ssh -G HOST` is asked about.
+public struct OpenSSHConnection: Sendable, Hashable, Codable {
+    public var user: String?
+    /// The remote host name (sshd) or the host name given to ssh.
+    public var host: String?
+    public var address: String?
+    public var localAddress: String?
+    public var localPort: Int?
+    public var routingDomain: String?
+    /// The local user running ssh (`Match localuser`).
+    public var localUser: String?
+
+    public init(
+        user: String? = nil, host: String? = nil, address: String? = nil, localAddress: String? = nil,
+        localPort: Int? = nil, routingDomain: String? = nil, localUser: String? = nil
+    ) {
+        self.user = user
+        self.host = host
+        self.address = address
+        self.localAddress = localAddress
+        self.localPort = localPort
+        self.routingDomain = routingDomain
+        self.localUser = localUser
+    }
+
+    /// Parses `user=U,host=H,addr=A[,laddr=L,lport=P,rdomain=R]`; nil on an unknown field or a bad port.
+    public init?(spec: String) {
+        self.init()
+        for field in spec.split(separator: ",", omittingEmptySubsequences: true) {
+            guard let equals = field.firstIndex(of: "=") else { return nil }
+            let value = String(field[field.index(after: equals)...])
+            switch field[..<equals].lowercased() {
+            case "user": user = value
+            case "host": host = value
+            case "addr": address = value
+            case "laddr": localAddress = value
+            case "lport":
+                guard let port = Int(value), (1...65535).contains(port) else { return nil }
+                localPort = port
+            case "rdomain": routingDomain = value
+            default: return nil
+            }
+        }
+    }
+}
+
+/// Decides whether a `Match` or `Host` line applies to a connection (servconf.c and readconf.c
+/// `match_cfg_line`). Criteria that need the running system (`Group`, `exec`, `localnetwork`, `canonical`,
+/// `final`, `tagged`) never match offline; Docs/openssh.md says so.
+enum OpenSSHMatch {
+    /// sshd: every criterion must hold; `Match all` always holds.
+    static func server(_ arguments: [String], connection: OpenSSHConnection) -> Bool {
+        var index = 0
+        var result = true
+        while index < arguments.count {
+            let attribute = arguments[index].lowercased()
+            index += 1
+            if attribute == "all" { continue }
+            guard index < arguments.count else { return false }
+            let value = arguments[index]
+            index += 1
+            switch attribute {
+            case "user": result = result && matches(connection.user, value)
+            case "host": result = result && matches(connection.host, value, caseInsensitive: true)
+            case "address": result = result && addressMatches(connection.address, value)
+            case "localaddress": result = result && addressMatches(connection.localAddress, value)
+            case "localport": result = result && connection.localPort.map { String($0) == value } ?? false
+            case "rdomain": result = result && matches(connection.routingDomain, value)
+            default: result = false
+            }
+        }
+        return result
+    }
+
+    /// ssh `Host`: some pattern matches the host and no negated one does (`match_pattern` per argument).
+    static func host(_ patterns: [String], host: String) -> Bool {
+        var matched = false
+        for pattern in patterns {
+            let negated = pattern.hasPrefix("!")
+            let body = String(negated ? pattern.dropFirst() : Substring(pattern))
+            guard OpenSSHPattern.matches(host, pattern: body, caseInsensitive: true) else { continue }
+            if negated { return false }
+            matched = true
+        }
+        return matched
+    }
+
+    /// ssh `Match`: criteria may be negated with `!`; all must hold.
+    static func client(_ arguments: [String], connection: OpenSSHConnection) -> Bool {
+        var index = 0
+        var result = true
+        while index < arguments.count {
+            var attribute = arguments[index].lowercased()
+            index += 1
+            let negate = attribute.hasPrefix("!")
+            if negate { attribute.removeFirst() }
+            var holds: Bool
+            switch attribute {
+            case "all": holds = true
+            case "canonical", "final": holds = false
+            default:
+                guard index < arguments.count else { return false }
+                let value = arguments[index]
+                index += 1
+                switch attribute {
+                case "host", "originalhost": holds = matches(connection.host, value, caseInsensitive: true)
+                case "user": holds = matches(connection.user, value)
+                case "localuser": holds = matches(connection.localUser, value)
+                default: holds = false
+                }
+            }
+            result = result && (negate ? !holds : holds)
+        }
+        return result
+    }
+
+    private static func matches(_ text: String?, _ list: String, caseInsensitive: Bool = false) -> Bool {
+        guard let text else { return false }
+        return OpenSSHPattern.matchesList(text, list: list, caseInsensitive: caseInsensitive)
+    }
+
+    /// `addr_match_list`: entries are CIDR blocks or wildcard patterns; a negated match fails the list.
+    static func addressMatches(_ address: String?, _ list: String) -> Bool {
+        guard let address, let bytes = parseAddress(address) else { return false }
+        var matched = false
+        for entry in list.split(separator: ",", omittingEmptySubsequences: true) {
+            let negated = entry.hasPrefix("!")
+            let body = String(negated ? entry.dropFirst() : entry)
+            let hit: Bool
+            if let slash = body.firstIndex(of: "/") {
+                guard let network = parseAddress(String(body[..<slash])), network.count == bytes.count,
+                    let bits = Int(body[body.index(after: slash)...]), bits >= 0, bits <= bytes.count * 8
+                else { continue }
+                hit = prefixEqual(bytes, network, bits: bits)
+            } else {
+                hit = OpenSSHPattern.matches(address, pattern: body)
+            }
+            guard hit else { continue }
+            if negated { return false }
+            matched = true
+        }
+        return matched
+    }
+
+    private static func prefixEqual(_ a: [UInt8], _ b: [UInt8], bits: Int) -> Bool {
+        for bit in 0..<bits {
+            let mask = UInt8(0x80) >> UInt8(bit % 8)
+            if a[bit / 8] & mask != b[bit / 8] & mask { return false }
+        }
+        return true
+    }
+
+    /// The bytes of an IPv4 or IPv6 address, via inet_pton(3); nil for anything else.
+    static func parseAddress(_ text: String) -> [UInt8]? {
+        var v4 = [UInt8](repeating: 0, count: 4)
+        if inet_pton(AF_INET, text, &v4) == 1 { return v4 }
+        var v6 = [UInt8](repeating: 0, count: 16)
+        if inet_pton(AF_INET6, text, &v6) == 1 { return v6 }
+        return nil
+    }
+}

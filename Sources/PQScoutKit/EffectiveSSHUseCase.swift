@@ -1,0 +1,219 @@
+import Foundation
+import PQCatalog
+import PQModel
+import PQScanners
+
+/// What `pqscout effective ssh-server|ssh-client` asks: which configuration, for which connection.
+public struct EffectiveSSHRequest: Sendable, Hashable {
+    /// The scan root (a directory holding `etc/ssh/...`).
+    public var root: String
+    public var program: OpenSSHProgram
+    /// sshd: the `-C` connection (`user=U,host=H,addr=A`), nil for none; ssh: the host (and user) asked about.
+    public var connection: OpenSSHConnection?
+    /// The configuration file relative to the root; nil for `etc/ssh/sshd_config` or `etc/ssh/ssh_config`.
+    public var configPath: String?
+    /// `--openssh-version X.Y`, used when the tree's package database names no OpenSSH.
+    public var opensshVersion: String?
+
+    public init(
+        root: String, program: OpenSSHProgram, connection: OpenSSHConnection? = nil, configPath: String? = nil,
+        opensshVersion: String? = nil
+    ) {
+        self.root = root
+        self.program = program
+        self.connection = connection
+        self.configPath = configPath
+        self.opensshVersion = opensshVersion
+    }
+
+    /// `pqscout effective ssh-server ROOT [--connection user=U,host=H,addr=A]`.
+    ///
+    /// - Throws: `PQScoutError` (usage) when the connection is not `user=U,host=H,addr=A[,laddr,lport,rdomain]`.
+    public static func server(
+        root: String, connection spec: String?, configPath: String? = nil, opensshVersion: String? = nil
+    ) throws(PQScoutError) -> EffectiveSSHRequest {
+        var connection: OpenSSHConnection?
+        if let spec {
+            guard let parsed = OpenSSHConnection(spec: spec) else {
+                throw PQScoutError(
+                    code: "effective.bad-connection", kind: .usage,
+                    reason: "--connection takes user=U,host=H,addr=A[,laddr=L,lport=P,rdomain=R], not \(spec)")
+            }
+            connection = parsed
+        }
+        return EffectiveSSHRequest(
+            root: root, program: .server, connection: connection, configPath: configPath,
+            opensshVersion: opensshVersion)
+    }
+
+    /// `pqscout effective ssh-client ROOT --host NAME [--user NAME]`.
+    public static func client(
+        root: String, host: String, user: String? = nil, configPath: String? = nil, opensshVersion: String? = nil
+    ) -> EffectiveSSHRequest {
+        EffectiveSSHRequest(
+            root: root, program: .client, connection: OpenSSHConnection(user: user, host: host),
+            configPath: configPath, opensshVersion: opensshVersion)
+    }
+}
+
+/// One algorithm of an effective list, with the catalog's verdict.
+public struct EffectiveSSHAlgorithm: Codable, Sendable, Hashable {
+    public var name: String
+    public var canonical: String?
+    public var quantumStatus: QuantumStatus
+}
+
+/// One effective list and where it came from.
+public struct EffectiveSSHList: Codable, Sendable, Hashable {
+    public var setting: String
+    public var origin: Origin
+    public var path: ScanPath?
+    public var line: Int?
+    public var context: String?
+    public var value: String?
+    public var algorithms: [EffectiveSSHAlgorithm]
+}
+
+/// The answer: the lists `sshd -T` / `ssh -G` would print, with their sources, the version and the problems met.
+public struct EffectiveSSHResult: Codable, Sendable, Hashable {
+    /// Version of this JSON shape.
+    public var schemaVersion = 1
+    public var program: OpenSSHProgram
+    public var configPath: ScanPath
+    public var connection: OpenSSHConnection?
+    /// The OpenSSH version whose defaults and names apply, and how it was chosen.
+    public var opensshVersion: String
+    public var versionBasis: String
+    public var versionAssumed: Bool
+    public var lists: [EffectiveSSHList]
+    /// RequiredRSASize in force (OpenSSH 9.1+), and the line that set it (nil path: the default, 1024).
+    public var requiredRSASize: Int?
+    public var requiredRSASizePath: ScanPath?
+    public var requiredRSASizeLine: Int?
+    /// Files read: the configuration, then its includes in reading order.
+    public var files: [ScanPath]
+    public var diagnostics: [Diagnostic]
+    /// True when some key exchange in force is post-quantum or hybrid.
+    public var postQuantumKex: Bool
+}
+
+/// The use case behind `pqscout effective`: walk the root, read installed software, evaluate one configuration.
+public enum EffectiveSSHUseCase {
+    /// Evaluates the configuration for the request.
+    ///
+    /// - Throws: `PQScoutError` when the root cannot be walked or holds no such configuration file.
+    public static func run(_ request: EffectiveSSHRequest) throws(PQScoutError) -> EffectiveSSHResult {
+        let walk: WalkResult
+        switch TreeWalker().walk(root: request.root) {
+        case .success(let result): walk = result
+        case .failure(let error):
+            throw PQScoutError(code: "effective.root-unreadable", kind: .input, reason: "\(error)")
+        }
+        let tree = WalkedTree(files: walk.files, maxFileSize: WalkOptions.defaultMaxFileSize)
+        let relative =
+            request.configPath.map { String($0.drop { $0 == "/" }) }
+            ?? (request.program == .server ? "etc/ssh/sshd_config" : "etc/ssh/ssh_config")
+        let path = ScanPath(relative)
+        let bytes: [UInt8]
+        switch tree.read(path) {
+        case .success(let read): bytes = read
+        case .failure(let problem):
+            throw PQScoutError(
+                code: "effective.config-unreadable", kind: .input,
+                reason: "cannot read \(relative) under \(request.root): \(problem.detail)")
+        }
+        let installed = InstalledSoftware.read(from: tree)
+        let profile = OpenSSHProfile.resolve(
+            for: request.program, software: installed.software, override: request.opensshVersion)
+        let home = homeDirectory(of: relative)
+        let configuration = OpenSSHConfiguration(
+            program: request.program, path: path, bytes: bytes, tree: tree, profile: profile, home: home)
+        // The scanner's diagnostics: load problems plus names and keywords this OpenSSH does not know.
+        let scanned = OpenSSHConfigScanner().scan(
+            ScanInput(
+                path: path, bytes: bytes, options: ScanOptions(opensshVersion: request.opensshVersion),
+                context: ScanContext(tree: tree, software: installed.software)))
+        let lists = configuration.effectiveLists(for: request.connection).map { list in
+            let usage = OpenSSHAlgorithmKeyword.all.first { $0.name == list.setting }?.usage ?? .keyExchange
+            return EffectiveSSHList(
+                setting: list.setting, origin: list.origin, path: list.path, line: list.line, context: list.context,
+                value: list.value,
+                algorithms: list.algorithms.map { name in
+                    let verdict = OpenSSHConfigScanner.classify(name, usage: usage)
+                    return EffectiveSSHAlgorithm(
+                        name: name, canonical: verdict.canonical, quantumStatus: verdict.status)
+                })
+        }
+        let rsa = configuration.requiredRSASize(for: request.connection)
+        let kex = lists.first { $0.setting == "KexAlgorithms" }?.algorithms ?? []
+        return EffectiveSSHResult(
+            program: request.program, configPath: path, connection: request.connection,
+            opensshVersion: profile.version.description, versionBasis: profile.basis, versionAssumed: profile.assumed,
+            lists: lists, requiredRSASize: rsa?.bits, requiredRSASizePath: rsa?.setter?.path,
+            requiredRSASizeLine: rsa?.setter?.line, files: configuration.files,
+            diagnostics: installed.diagnostics + scanned.diagnostics,
+            postQuantumKex: kex.contains { $0.quantumStatus == .hybrid || $0.quantumStatus == .resistant })
+    }
+
+    /// `home/alice` for `home/alice/.ssh/config`; nil for other files.
+    static func homeDirectory(of relative: String) -> ScanPath? {
+        guard relative.hasSuffix(".ssh/config") else { return nil }
+        let home = relative.dropLast(".ssh/config".count)
+        return ScanPath(String(home.hasSuffix("/") ? home.dropLast() : home))
+    }
+
+    /// The result as pretty JSON with sorted keys (stable bytes).
+    public static func json(_ result: EffectiveSSHResult) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(result), as: UTF8.self) + "\n"
+    }
+
+    /// The result as text: one block per list, its source, then one algorithm per line with its status.
+    public static func table(_ result: EffectiveSSHResult) -> String {
+        var out =
+            (result.program == .server ? "sshd" : "ssh") + " effective settings for \(result.configPath.display)\n"
+        out += "OpenSSH \(result.opensshVersion): \(result.versionBasis)\n"
+        if let connection = result.connection {
+            let fields: [(String, String?)] = [
+                ("user", connection.user), ("host", connection.host), ("addr", connection.address),
+                ("laddr", connection.localAddress), ("lport", connection.localPort.map(String.init)),
+                ("rdomain", connection.routingDomain),
+            ]
+            out +=
+                "connection: "
+                + fields.compactMap { key, value in value.map { "\(key)=\($0)" } }
+                .joined(separator: ",") + "\n"
+        }
+        out += "post-quantum key exchange offered: " + (result.postQuantumKex ? "yes" : "no") + "\n"
+        for list in result.lists {
+            out += "\n" + list.setting + "  (" + source(list.origin, list.path, list.line, list.context) + ")\n"
+            let width = list.algorithms.map(\.name.count).max() ?? 0
+            for algorithm in list.algorithms {
+                let padding = String(repeating: " ", count: max(0, width - algorithm.name.count))
+                out += "  \(algorithm.name)\(padding)  \(algorithm.quantumStatus.rawValue)\n"
+            }
+        }
+        if let bits = result.requiredRSASize {
+            out +=
+                "\nRequiredRSASize \(bits)  ("
+                + source(
+                    result.requiredRSASizePath == nil ? .default : .file, result.requiredRSASizePath,
+                    result.requiredRSASizeLine, nil) + ")\n"
+        }
+        if !result.diagnostics.isEmpty {
+            out += "\ndiagnostics:\n"
+            for diagnostic in result.diagnostics {
+                out += "  \(diagnostic.path.display): \(diagnostic.reason.rawValue): \(diagnostic.detail)\n"
+            }
+        }
+        return out
+    }
+
+    private static func source(_ origin: Origin, _ path: ScanPath?, _ line: Int?, _ context: String?) -> String {
+        guard origin == .file, let path else { return "default" }
+        var text = path.display + (line.map { ":\($0)" } ?? "")
+        if let context { text += ", " + context }
+        return text
+    }
+}

@@ -1,0 +1,70 @@
+import Foundation
+import PQModel
+import Testing
+
+@testable import PQScoutKit
+
+/// `pqscout effective` over the webfarm sample inventory (reached through #filePath, STYLE.md).
+@Suite("effective ssh-server / ssh-client use case")
+struct EffectiveSSHUseCaseTests {
+    static let webfarm = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("sample-inventories/webfarm").path
+
+    @Test("server lists name the file and line they came from; Match applies for its connection")
+    func server() throws {
+        let request = try EffectiveSSHRequest.server(
+            root: Self.webfarm, connection: "user=backup,host=nas.example.org,addr=10.20.3.4", opensshVersion: "9.9")
+        let result = try EffectiveSSHUseCase.run(request)
+        let kex = try #require(result.lists.first { $0.setting == "KexAlgorithms" })
+        #expect(kex.path == ScanPath("etc/ssh/sshd_config.d/10-hardening.conf"))
+        #expect(kex.line == 3)
+        #expect(kex.algorithms.first?.name == "mlkem768x25519-sha256")
+        #expect(kex.algorithms.first?.quantumStatus == .hybrid)
+        #expect(result.postQuantumKex)
+        let pubkey = try #require(result.lists.first { $0.setting == "PubkeyAcceptedAlgorithms" })
+        #expect(pubkey.context == "Match User backup")
+        #expect(pubkey.algorithms.last?.name == "ssh-rsa")
+        #expect(result.requiredRSASize == 2048)
+        let hostbased = try #require(result.lists.first { $0.setting == "HostbasedAcceptedAlgorithms" })
+        #expect(hostbased.origin == .default)
+        #expect(result.versionBasis == "--openssh-version 9.9")
+        #expect(result.diagnostics.isEmpty, "\(result.diagnostics)")
+    }
+
+    @Test("an old OpenSSH turns the ML-KEM name into a diagnostic; the table and JSON say so")
+    func deadConfig() throws {
+        let result = try EffectiveSSHUseCase.run(
+            try EffectiveSSHRequest.server(root: Self.webfarm, connection: nil, opensshVersion: "9.2"))
+        #expect(result.diagnostics.contains { $0.detail.contains("not supported by OpenSSH 9.2") })
+        let table = EffectiveSSHUseCase.table(result)
+        #expect(table.contains("KexAlgorithms  (etc/ssh/sshd_config.d/10-hardening.conf:3)"))
+        #expect(table.contains("not supported by OpenSSH 9.2"))
+        let json = try EffectiveSSHUseCase.json(result)
+        let decoded = try JSONDecoder().decode(EffectiveSSHResult.self, from: Data(json.utf8))
+        #expect(decoded == result)
+    }
+
+    @Test("client lists for a host: its Host block first, then Host *")
+    func client() throws {
+        let result = try EffectiveSSHUseCase.run(
+            EffectiveSSHRequest.client(root: Self.webfarm, host: "db1.internal", opensshVersion: "10.0"))
+        let kex = try #require(result.lists.first { $0.setting == "KexAlgorithms" })
+        #expect(kex.context == "Host *.internal")
+        #expect(kex.algorithms.map(\.name) == ["sntrup761x25519-sha512@openssh.com", "curve25519-sha256"])
+        let ciphers = try #require(result.lists.first { $0.setting == "Ciphers" })
+        #expect(ciphers.context == "Host *")
+    }
+
+    @Test("a bad connection is a usage error; a missing root an input error")
+    func failures() {
+        #expect(throws: PQScoutError.self) {
+            try EffectiveSSHRequest.server(root: Self.webfarm, connection: "nobody")
+        }
+        do {
+            _ = try EffectiveSSHUseCase.run(EffectiveSSHRequest.client(root: "/nonexistent-pqscout", host: "h"))
+            Issue.record("expected a failure")
+        } catch {
+            #expect(error.kind == .input)
+        }
+    }
+}
