@@ -13,6 +13,7 @@ struct PQScoutCommand: ParsableCommand {
         version: PQScoutVersion.string,
         subcommands: [
             ScanCommand.self, ScansCommand.self, InventoryCommand.self, EffectiveCommand.self, CatalogCommand.self,
+            ReportCommand.self, DiffCommand.self, ImportCommand.self,
         ]
     )
 }
