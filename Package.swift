@@ -58,6 +58,7 @@ let package = Package(
             dependencies: ["PQStore", "PQModel", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(name: "PQScoutKitTests", dependencies: ["PQScoutKit", "PQModel"]),
+        .testTarget(name: "PQReportsTests", dependencies: ["PQReports", "PQScoutKit", "PQModel", "PQCatalog"]),
         // Runs the built `pqscout` binary: the dependency makes `swift test` build it first.
         .testTarget(name: "pqscoutTests", dependencies: ["pqscout", "PQModel"]),
     ]

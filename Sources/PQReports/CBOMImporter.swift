@@ -62,7 +62,8 @@ public enum CBOMImporter {
         for property in document["metadata"]?["properties"]?.arrayValue ?? []
         where property["name"]?.stringValue == "pqscout:diagnostic" {
             guard let fields = property["value"]?.stringValue.flatMap(CBOMContext.decode),
-                let path = fields["path"].flatMap(ScanPath.unescape), let reason = fields["reason"].flatMap(Diagnostic.Reason.init)
+                let path = fields["path"].flatMap(ScanPath.unescape),
+                let reason = fields["reason"].flatMap(Diagnostic.Reason.init)
             else { continue }
             diagnostics.append(Diagnostic(path: ScanPath(bytes: path), reason: reason, detail: fields["detail"] ?? ""))
         }
@@ -197,11 +198,12 @@ public enum CBOMImporter {
             let ref = component["bom-ref"]?.stringValue ?? component["name"]?.stringValue ?? "unnamed"
             let referenced = algorithmRef.flatMap { byRef[$0] }.map { facts($0) }
             return Asset(
-                id: properties["pqscout:asset-id"] ?? "cbom:" + ContentHash.hex(ref),
+                id: properties["pqscout:asset-id"] ?? "cbom:" + ContentHash.hex(kind.rawValue + "|" + ref),
                 kind: properties["pqscout:asset-kind"].flatMap(Asset.Kind.init) ?? kind,
                 algorithm: properties["pqscout:asset-algorithm"] ?? referenced?.name ?? component["name"]?.stringValue
                     ?? "unknown",
-                canonical: properties["pqscout:asset-id"] != nil ? properties["pqscout:asset-canonical"] : referenced?.canonical,
+                canonical: properties["pqscout:asset-id"] != nil
+                    ? properties["pqscout:asset-canonical"] : referenced?.canonical,
                 oid: properties["pqscout:asset-id"] != nil ? properties["pqscout:asset-oid"] : referenced?.oid,
                 keyBits: properties["pqscout:asset-keyBits"].flatMap { Int($0) } ?? referenced?.keyBits,
                 curve: properties["pqscout:asset-id"] != nil ? properties["pqscout:asset-curve"] : referenced?.curve)
@@ -223,7 +225,8 @@ public enum CBOMImporter {
             if asset.keyBits == nil { asset.keyBits = material?["size"]?.intValue }
             if let format = properties["pqscout:key-format"] ?? material?["format"]?.stringValue {
                 asset.key = KeyDetails(
-                    format: format, isPrivate: properties["pqscout:private"].map { $0 == "true" } ?? (type == "private-key"),
+                    format: format,
+                    isPrivate: properties["pqscout:private"].map { $0 == "true" } ?? (type == "private-key"),
                     encrypted: properties["pqscout:encrypted"] == "true")
             }
             add(asset)
@@ -243,7 +246,8 @@ public enum CBOMImporter {
                 }
             }
             let keyComponent = keyRef.flatMap { byRef[$0] }
-            let keyAlgorithmRef = keyComponent?["cryptoProperties"]?["relatedCryptoMaterialProperties"]?["algorithmRef"]?
+            let keyAlgorithmRef = keyComponent?["cryptoProperties"]?["relatedCryptoMaterialProperties"]?[
+                "algorithmRef"]?
                 .stringValue
             var asset = baseAsset(component, kind: .certificate, algorithmRef: keyAlgorithmRef)
             let signature = signatureRef.flatMap { byRef[$0] }.map { facts($0) }

@@ -214,7 +214,9 @@ extension CycloneDXRenderer {
                 algorithm.append(("algorithmFamily", .string(family)))
             }
             let functions = Set(members.map(\.usage)).flatMap(Self.functions).sorted()
-            if !functions.isEmpty { algorithm.append(("cryptoFunctions", .array(Set(functions).sorted().map { .string($0) }))) }
+            if !functions.isEmpty {
+                algorithm.append(("cryptoFunctions", .array(Set(functions).sorted().map { .string($0) })))
+            }
             var properties = [CycloneDXRenderer.property("pqscout:quantumStatus", key.status.rawValue)]
             if key.canonicalKnown { properties.append(CycloneDXRenderer.property("pqscout:canonical", key.name)) }
             if let replacement = entry?.replacement {
@@ -267,17 +269,22 @@ extension CycloneDXRenderer {
                 let keyAsset = Asset(
                     id: details.publicKeyID, kind: .publicKey, algorithm: details.publicKeyOID,
                     canonical: asset.canonical, oid: details.publicKeyOID, keyBits: asset.keyBits, curve: asset.curve)
-                components.append(keyComponent(id: details.publicKeyID, asset: keyAsset, kind: .publicKey, derived: true))
+                components.append(
+                    keyComponent(id: details.publicKeyID, asset: keyAsset, kind: .publicKey, derived: true))
             }
         }
 
-        private mutating func keyComponent(id: String, asset: Asset, kind: Asset.Kind, derived: Bool = false) -> Component {
+        private mutating func keyComponent(id: String, asset: Asset, kind: Asset.Kind, derived: Bool = false)
+            -> Component
+        {
             let ref = "key:" + id
             keyRefs[id] = ref
             var indices = findings.indices.filter { findings[$0].asset == id }
             if indices.isEmpty, let certificate = certificateOfKey[id] {
                 // A certificate's subject public key: its findings are recorded against the certificate.
-                indices = findings.indices.filter { findings[$0].asset == certificate && findings[$0].usage == .publicKey }
+                indices = findings.indices.filter {
+                    findings[$0].asset == certificate && findings[$0].usage == .publicKey
+                }
             }
             let algorithmRef =
                 indices.first { [.publicKey, .keyExchange].contains(findings[$0].usage) }.map { algorithmRefs[$0] }
@@ -296,10 +303,12 @@ extension CycloneDXRenderer {
                 properties.append(CycloneDXRenderer.property("pqscout:private", key.isPrivate ? "true" : "false"))
             }
             let material = JSONValue.object([
-                ("type", .string(materialType)), ("id", .string(id)), ("algorithmRef", algorithmRef.map { .string($0) }),
+                ("type", .string(materialType)), ("id", .string(id)),
+                ("algorithmRef", algorithmRef.map { .string($0) }),
                 ("size", asset.keyBits.map { .int($0) }), ("format", asset.key.map { .string($0.format) }),
             ])
-            let name = (asset.canonical ?? asset.algorithm) + (asset.keyBits.map { " \($0)" } ?? "") + " " + kind.rawValue
+            let name =
+                (asset.canonical ?? asset.algorithm) + (asset.keyBits.map { " \($0)" } ?? "") + " " + kind.rawValue
             let value = JSONValue.object([
                 ("type", .string("cryptographic-asset")), ("bom-ref", .string(ref)), ("name", .string(name)),
                 (
@@ -372,7 +381,9 @@ extension CycloneDXRenderer {
                             certificate.append(
                                 (
                                     "fingerprint",
-                                    .object(["alg": .string("SHA-256"), "content": .string(details.sha256.lowercased())])
+                                    .object([
+                                        "alg": .string("SHA-256"), "content": .string(details.sha256.lowercased()),
+                                    ])
                                 ))
                         }
                     }
@@ -405,8 +416,10 @@ extension CycloneDXRenderer {
             }
             var groups: [Place: [Int]] = [:]
             for (index, finding) in findings.enumerated() where Self.isConfiguration(finding) {
-                groups[Place(source: finding.source.rawValue, path: finding.path, context: finding.context), default: []]
-                    .append(index)
+                groups[
+                    Place(source: finding.source.rawValue, path: finding.path, context: finding.context), default: []
+                ]
+                .append(index)
             }
             for (place, indices) in groups {
                 let members = indices.map { findings[$0] }
@@ -425,7 +438,9 @@ extension CycloneDXRenderer {
                     ]
                     if spec == .v1_7 {
                         if !groupNames.isEmpty { suite.append(("tlsGroups", .array(groupNames.map { .string($0) }))) }
-                        if !schemes.isEmpty { suite.append(("tlsSignatureSchemes", .array(schemes.map { .string($0) }))) }
+                        if !schemes.isEmpty {
+                            suite.append(("tlsSignatureSchemes", .array(schemes.map { .string($0) })))
+                        }
                     }
                     suites.append(.object(suite))
                 }
@@ -490,7 +505,9 @@ extension CycloneDXRenderer {
                 properties.append(CycloneDXRenderer.property("pqscout:asset-canonical", canonical))
             }
             if let oid = asset.oid { properties.append(CycloneDXRenderer.property("pqscout:asset-oid", oid)) }
-            if let bits = asset.keyBits { properties.append(CycloneDXRenderer.property("pqscout:asset-keyBits", "\(bits)")) }
+            if let bits = asset.keyBits {
+                properties.append(CycloneDXRenderer.property("pqscout:asset-keyBits", "\(bits)"))
+            }
             if let curve = asset.curve { properties.append(CycloneDXRenderer.property("pqscout:asset-curve", curve)) }
             if let key = asset.key {
                 properties.append(CycloneDXRenderer.property("pqscout:key-format", key.format))

@@ -142,7 +142,11 @@ public struct HTMLRenderer: ReportRenderer {
     private func certificates(_ input: ReportInput) -> String {
         let e = HTMLText.escape
         let certificates = input.assets.filter { $0.kind == .certificate }
-            .sorted { ($0.certificate?.notAfter ?? .distantFuture, $0.id) < ($1.certificate?.notAfter ?? .distantFuture, $1.id) }
+            .sorted {
+                ($0.certificate?.notAfter ?? .distantFuture, $0.id) < (
+                    $1.certificate?.notAfter ?? .distantFuture, $1.id
+                )
+            }
         var places: [String: [String]] = [:]
         for finding in input.sortedFindings {
             guard let asset = finding.asset else { continue }
@@ -169,7 +173,8 @@ public struct HTMLRenderer: ReportRenderer {
         }
         out += "</tbody></table>"
         if certificates.count > shown.count {
-            out += "<p class=\"more\">\(certificates.count - shown.count) more certificates are in the CSV and JSON.</p>"
+            out +=
+                "<p class=\"more\">\(certificates.count - shown.count) more certificates are in the CSV and JSON.</p>"
         }
         return out + "</details>\n</section>\n"
     }

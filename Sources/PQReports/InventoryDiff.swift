@@ -45,7 +45,9 @@ public struct InventoryDiff: Sendable, Hashable {
         func identity(_ f: Finding) -> Identity { Identity(place: place(f), algorithm: f.algorithm, asset: f.asset) }
 
         var pending: [Identity: [Finding]] = [:]
-        for finding in before.sorted(by: ReportOrder.finding) { pending[identity(finding), default: []].append(finding) }
+        for finding in before.sorted(by: ReportOrder.finding) {
+            pending[identity(finding), default: []].append(finding)
+        }
         var changed: [Change] = []
         var unmatchedAfter: [Finding] = []
         var unchanged = 0
@@ -58,7 +60,11 @@ public struct InventoryDiff: Sendable, Hashable {
             let previous = list.removeFirst()
             pending[key] = list
             let fields = differences(previous, finding)
-            if fields.isEmpty { unchanged += 1 } else { changed.append(Change(before: previous, after: finding, fields: fields)) }
+            if fields.isEmpty {
+                unchanged += 1
+            } else {
+                changed.append(Change(before: previous, after: finding, fields: fields))
+            }
         }
         var leftByPlace: [Place: [Finding]] = [:]
         for finding in pending.values.flatMap({ $0 }).sorted(by: ReportOrder.finding) {

@@ -24,7 +24,8 @@ public struct MarkdownRenderer: ReportRenderer {
         var out = "# Post-quantum cryptography inventory\n\n"
         out += "Scan \(scan.id) of \(scan.roots.map { "`" + Self.code($0) + "`" }.joined(separator: ", ")) on "
         out += "\(m(scan.host)), started \(ReportDate.iso(scan.startedAt)), \(scan.status.rawValue). "
-        out += "Report by \(m(context.toolName)) \(m(context.toolVersion)) at \(ReportDate.iso(context.generatedAt)).\n\n"
+        out +=
+            "Report by \(m(context.toolName)) \(m(context.toolVersion)) at \(ReportDate.iso(context.generatedAt)).\n\n"
         out += "## Summary\n\n| Measure | Value |\n|---|---:|\n"
         let byStatus = Dictionary(grouping: input.findings, by: \.quantumStatus).mapValues(\.count)
         out += "| Files examined | \(scan.counts.filesExamined) |\n"
@@ -36,7 +37,8 @@ public struct MarkdownRenderer: ReportRenderer {
         }
         out += "| Certificates | \(input.assets.filter { $0.kind == .certificate }.count) |\n"
         out += "| Assets (certificates, keys) | \(input.assets.count) |\n\n"
-        out += input.isIncomplete
+        out +=
+            input.isIncomplete
             ? "The inventory is **incomplete**: see Diagnostics.\n\n" : "Every examined file was read and parsed.\n\n"
         out += "## Assessment\n\nNo assessment was recorded for this scan; `pqscout assess` adds one.\n\n"
         out += history(input)
@@ -45,7 +47,8 @@ public struct MarkdownRenderer: ReportRenderer {
         if !input.diagnostics.isEmpty {
             out += "## Diagnostics\n\n| File | Reason | Detail |\n|---|---|---|\n"
             for diagnostic in input.diagnostics.sorted(by: { $0.path < $1.path }) {
-                out += "| `\(Self.code(diagnostic.path.display))` | \(diagnostic.reason.rawValue) | \(m(diagnostic.detail)) |\n"
+                out +=
+                    "| `\(Self.code(diagnostic.path.display))` | \(diagnostic.reason.rawValue) | \(m(diagnostic.detail)) |\n"
             }
             out += "\n"
         }
@@ -55,12 +58,14 @@ public struct MarkdownRenderer: ReportRenderer {
     private func history(_ input: ReportInput) -> String {
         let scans = input.trend
         var out = "## History\n\nVulnerable and broken findings in each scan of the same root.\n\n"
-        out += "| Scan | Started | Status | Findings | Broken | Vulnerable | Trend |\n|---:|---|---|---:|---:|---:|---|\n"
+        out +=
+            "| Scan | Started | Status | Findings | Broken | Vulnerable | Trend |\n|---:|---|---|---:|---:|---:|---|\n"
         let worst = max(1, scans.map { Self.atRisk($0) }.max() ?? 1)
         for scan in scans {
             let risk = Self.atRisk(scan)
             let bar = String(repeating: "█", count: risk == 0 ? 0 : max(1, 20 * risk / worst))
-            out += "| \(scan.id) | \(ReportDate.iso(scan.startedAt)) | \(scan.status.rawValue) | \(scan.counts.findings) "
+            out +=
+                "| \(scan.id) | \(ReportDate.iso(scan.startedAt)) | \(scan.status.rawValue) | \(scan.counts.findings) "
             out += "| \(scan.counts.byStatus["broken"] ?? 0) | \(scan.counts.byStatus["vulnerable"] ?? 0) | \(bar) |\n"
         }
         return out + "\n"
@@ -73,7 +78,11 @@ public struct MarkdownRenderer: ReportRenderer {
     private func certificates(_ input: ReportInput) -> String {
         let m = Self.escape
         let certificates = input.assets.filter { $0.kind == .certificate }
-            .sorted { ($0.certificate?.notAfter ?? .distantFuture, $0.id) < ($1.certificate?.notAfter ?? .distantFuture, $1.id) }
+            .sorted {
+                ($0.certificate?.notAfter ?? .distantFuture, $0.id) < (
+                    $1.certificate?.notAfter ?? .distantFuture, $1.id
+                )
+            }
         guard !certificates.isEmpty else { return "## Certificates\n\nNo certificates were found.\n\n" }
         var out = "## Certificates\n\n| Subject | Key | Signature | Not after |\n|---|---|---|---|\n"
         for asset in certificates {
@@ -140,7 +149,8 @@ public struct MarkdownRenderer: ReportRenderer {
             case "|": out += "\\|"
             case "\n", "\r", "\r\n": out += " "
             default:
-                out += character.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value != 0x7F })
+                out +=
+                    character.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value != 0x7F })
                     ? String(character) : "\u{FFFD}"
             }
         }

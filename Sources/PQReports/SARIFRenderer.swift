@@ -73,7 +73,14 @@ public struct SARIFRenderer: ReportRenderer {
             ("tool", .object(["driver": driver])),
             ("automationDetails", .object(["id": .string("pqscout/scan/\(input.scan.id)")])),
             ("columnKind", .string("unicodeCodePoints")),
-            ("originalUriBaseIds", .object(["SCANROOT": .object(["description": .object(["text": .string(input.scan.roots.joined(separator: " "))])])])),
+            (
+                "originalUriBaseIds",
+                .object([
+                    "SCANROOT": .object([
+                        "description": .object(["text": .string(input.scan.roots.joined(separator: " "))])
+                    ])
+                ])
+            ),
             ("invocations", .array([.object(invocation)])),
             ("results", .array(results)),
             (
@@ -96,7 +103,8 @@ public struct SARIFRenderer: ReportRenderer {
         var detail = name
         if let bits = finding.keyBits { detail += " (\(bits) bits)" }
         if let curve = finding.curve { detail += " on \(curve)" }
-        var message = "\(finding.setting) uses \(detail) for \(finding.usage.rawValue): \(finding.quantumStatus.rawValue)"
+        var message =
+            "\(finding.setting) uses \(detail) for \(finding.usage.rawValue): \(finding.quantumStatus.rawValue)"
         if let context = finding.context { message += " in \(context)" }
         if !finding.effective { message += " (not in effect)" }
         if let note = finding.note { message += ". \(note)" }
@@ -115,7 +123,10 @@ public struct SARIFRenderer: ReportRenderer {
                 .array([
                     .object([
                         "physicalLocation": .object([
-                            ("artifactLocation", .object(["uri": .string(Self.uri(finding.path)), "uriBaseId": .string("SCANROOT")])),
+                            (
+                                "artifactLocation",
+                                .object(["uri": .string(Self.uri(finding.path)), "uriBaseId": .string("SCANROOT")])
+                            ),
                             ("region", region),
                         ])
                     ])
@@ -126,7 +137,8 @@ public struct SARIFRenderer: ReportRenderer {
                 "properties",
                 .object([
                     ("source", .string(finding.source.rawValue)), ("algorithm", .string(finding.algorithm)),
-                    ("canonical", finding.canonical.map { .string($0) }), ("quantumStatus", .string(finding.quantumStatus.rawValue)),
+                    ("canonical", finding.canonical.map { .string($0) }),
+                    ("quantumStatus", .string(finding.quantumStatus.rawValue)),
                     ("asset", finding.asset.map { .string($0) }),
                 ])
             ),
@@ -146,10 +158,13 @@ public struct SARIFRenderer: ReportRenderer {
         return .object([
             "id": .string(rule.id),
             "name": .string(
-                rule.status.rawValue.capitalized + rule.usage.rawValue.split(separator: "-").map { $0.capitalized }.joined()),
+                rule.status.rawValue.capitalized
+                    + rule.usage.rawValue.split(separator: "-").map { $0.capitalized }.joined()),
             "shortDescription": .object(["text": .string(short)]),
             "fullDescription": .object(["text": .string(full)]),
-            "help": .object(["text": .string(help + " Source: " + source), "markdown": .string(help + "\n\nSource: " + source)]),
+            "help": .object([
+                "text": .string(help + " Source: " + source), "markdown": .string(help + "\n\nSource: " + source),
+            ]),
             "defaultConfiguration": .object(["level": .string(level(rule.status))]),
             "properties": .object([
                 "tags": .array([.string("cryptography"), .string("post-quantum"), .string(rule.status.rawValue)]),

@@ -22,7 +22,8 @@ enum SVGChart {
         for (index, bar) in bars.enumerated() {
             let y = 5 + index * rowHeight
             let length = bar.value == 0 ? 0 : max(2, room * bar.value / maxValue)
-            out += "<text x=\"\(labelWidth - 8)\" y=\"\(y + 17)\" text-anchor=\"end\">\(HTMLText.escape(bar.label))</text>"
+            out +=
+                "<text x=\"\(labelWidth - 8)\" y=\"\(y + 17)\" text-anchor=\"end\">\(HTMLText.escape(bar.label))</text>"
             out += "<rect x=\"\(labelWidth)\" y=\"\(y + 4)\" width=\"\(length)\" height=\"18\" fill=\"\(bar.color)\"/>"
             out += "<text x=\"\(labelWidth + length + 6)\" y=\"\(y + 17)\">\(bar.value)</text>"
         }

@@ -60,7 +60,8 @@ public enum ReportUseCase {
             return try renderer.render(input, context: context)
         } catch {
             throw PQScoutError(
-                code: "report.render", kind: .input, reason: "cannot write the \(request.format.rawValue) report: \(error)")
+                code: "report.render", kind: .input,
+                reason: "cannot write the \(request.format.rawValue) report: \(error)")
         }
     }
 
@@ -76,7 +77,8 @@ public enum ReportUseCase {
                     reason: "there is no scan \(id) in \(storePath); `pqscout scans` lists them")
             }
             return ReportInput(
-                scan: scan, findings: try store.findings(FindingQuery(scanID: id)), assets: try store.assets(scanID: id),
+                scan: scan, findings: try store.findings(FindingQuery(scanID: id)),
+                assets: try store.assets(scanID: id),
                 diagnostics: try store.diagnostics(scanID: id), software: try store.software(scanID: id),
                 history: try store.scans(sameRootsAs: id))
         }
