@@ -14,6 +14,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.0"),
     ],
     targets: [
         .target(name: "PQModel"),
@@ -24,7 +25,7 @@ let package = Package(
         .target(
             name: "PQCatalog",
             dependencies: ["PQModel"],
-            resources: [.copy("Resources/algorithms.json")]
+            resources: [.copy("Resources/algorithms.json"), .copy("Resources/policies")]
         ),
         .target(name: "PQScanners", dependencies: ["PQModel", "PQCatalog", "COpenSSLShim"]),
         .target(
@@ -34,7 +35,7 @@ let package = Package(
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
         ),
-        .target(name: "PQAssessment", dependencies: ["PQModel", "PQCatalog"]),
+        .target(name: "PQAssessment", dependencies: ["PQModel", "PQCatalog", .product(name: "Yams", package: "Yams")]),
         .target(name: "PQReports", dependencies: ["PQModel", "PQCatalog", "PQAssessment"]),
         .target(
             name: "PQScoutKit",
@@ -57,6 +58,7 @@ let package = Package(
             name: "PQStoreTests",
             dependencies: ["PQStore", "PQModel", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        .testTarget(name: "PQAssessmentTests", dependencies: ["PQAssessment", "PQCatalog", "PQModel"]),
         .testTarget(name: "PQScoutKitTests", dependencies: ["PQScoutKit", "PQModel"]),
         .testTarget(name: "PQReportsTests", dependencies: ["PQReports", "PQScoutKit", "PQModel", "PQCatalog"]),
         // Runs the built `pqscout` binary: the dependency makes `swift test` build it first.

@@ -19,7 +19,8 @@ enum StoreSchema {
 
     /// Migration identifiers in order, with their SQL. Append only.
     static let migrations: [(identifier: String, sql: String)] = [
-        ("v1-inventory", v1Inventory)
+        ("v1-inventory", v1Inventory),
+        ("v2-assessments", v2Assessments),
     ]
 
     /// A migrator that applies the first `count` migrations (all by default).
@@ -166,5 +167,26 @@ enum StoreSchema {
             source_path_display TEXT NOT NULL,
             PRIMARY KEY (scan_id, ordinal)
         ) STRICT, WITHOUT ROWID;
+        """
+
+    // MARK: - v2
+
+    /// Assessments kept with the scan they judge, so reports and plans read them (issue 6). The whole result is one
+    /// JSON document (`AssessmentResult`, versioned by its `schemaVersion`); the columns beside it are the figures a
+    /// listing filters on. Deleting a scan deletes its assessments.
+    static let v2Assessments = """
+        CREATE TABLE assessments (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            scan_id INTEGER NOT NULL REFERENCES scans(id) ON DELETE CASCADE,
+            created_at TEXT NOT NULL,
+            profile TEXT NOT NULL CHECK (length(profile) > 0),
+            category TEXT,
+            as_of TEXT NOT NULL CHECK (as_of GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+            data_lifetime_years INTEGER NOT NULL CHECK (data_lifetime_years >= 0),
+            overall_score INTEGER NOT NULL CHECK (overall_score BETWEEN 0 AND 100),
+            gate_met INTEGER CHECK (gate_met IN (0, 1)),
+            document TEXT NOT NULL CHECK (json_valid(document) AND json_type(document) = 'object')
+        ) STRICT;
+        CREATE INDEX assessments_by_scan ON assessments(scan_id, id);
         """
 }

@@ -1,0 +1,384 @@
+import PQCatalog
+import PQModel
+
+/// The crypto-agility score of one system and of a whole scan: 0-100 and a grade, every point explained.
+///
+/// Crypto agility is the ability to replace algorithms without rebuilding the system around them (NIST CSWP 39,
+/// "Considerations for Achieving Cryptographic Agility", 2025). The score starts from a neutral baseline of 50 and
+/// each dimension adds or takes away points, listing the findings behind them; a dimension that cannot be judged
+/// from what the scan holds is listed as not evaluated, with the reason, and moves nothing. Docs/scoring.md
+/// documents every dimension and its weight.
+public struct AgilityScorer: Sendable {
+    /// One finding of a system, with what the scorer needs beside it.
+    public struct Item: Sendable {
+        public var ref: FindingRef
+        public var finding: Finding
+        public var certificate: CertificateDetails?
+        public var overrun: CertificateOverrun?
+
+        public init(
+            ref: FindingRef, finding: Finding, certificate: CertificateDetails? = nil,
+            overrun: CertificateOverrun? = nil
+        ) {
+            self.ref = ref
+            self.finding = finding
+            self.certificate = certificate
+            self.overrun = overrun
+        }
+    }
+
+    /// The score every system starts from.
+    public static let baseline = 50
+
+    /// Library versions from which PQ key exchange is available, by the software a source depends on.
+    /// OpenSSL 3.5.0 (8 Apr 2025) first shipped ML-KEM and the TLS hybrids (standards.md §4.2 ✅); OpenSSH 9.9
+    /// added mlkem768x25519-sha256 (§5.1 ✅); strongSwan 6.0 added ML-KEM (issue 6 text; ❓ not in standards.md).
+    public static let pqCapableVersions: [(package: String, minimum: [Int], sources: Set<String>, source: String)] = [
+        ("openssh", [9, 9], ["openssh"], "OpenSSH 9.9 added mlkem768x25519-sha256 (standards.md §5.1 ✅)"),
+        (
+            "openssl", [3, 5], ["nginx", "apache", "haproxy", "postfix", "openssl-conf", "openvpn"],
+            "OpenSSL 3.5.0 first shipped ML-KEM and X25519MLKEM768 (standards.md §4.2 ✅)"
+        ),
+        ("strongswan", [6, 0], ["strongswan"], "strongSwan 6.0 added ML-KEM (issue 6; ❓ not verified)"),
+    ]
+
+    public init() {}
+
+    // MARK: - One system
+
+    /// Scores one system from its findings and the scan's installed software.
+    public func score(system: SystemRef, items: [Item], software: [Software]) -> AgilityScore {
+        let adjustments: [ScoreAdjustment]
+        switch system.kind {
+        case .configuration: adjustments = configurationDimensions(system: system, items: items, software: software)
+        case .certificateStore, .keyStore: adjustments = storeDimensions(items: items)
+        }
+        let total = Self.baseline + adjustments.reduce(0) { $0 + $1.points }
+        let score = min(100, max(0, total))
+        return AgilityScore(
+            system: system, baseline: Self.baseline, score: score, grade: Self.grade(score), adjustments: adjustments,
+            findingCount: items.count)
+    }
+
+    /// A ≥ 85, B ≥ 70, C ≥ 55, D ≥ 40, F below.
+    public static func grade(_ score: Int) -> String {
+        switch score {
+        case 85...: "A"
+        case 70..<85: "B"
+        case 55..<70: "C"
+        case 40..<55: "D"
+        default: "F"
+        }
+    }
+
+    func configurationDimensions(system: SystemRef, items: [Item], software: [Software]) -> [ScoreAdjustment] {
+        let live = items.filter { $0.finding.effective }
+        var out: [ScoreAdjustment] = []
+        let algorithmUsages: Set<Usage> = [.keyExchange, .group, .cipher, .cipherSuite, .mac, .signature]
+        let chosen = live.filter { algorithmUsages.contains($0.finding.usage) }
+        let explicit = chosen.filter { $0.finding.origin == .file }
+        if chosen.isEmpty {
+            out.append(
+                ScoreAdjustment(
+                    dimension: "configured-choice", points: 0, evaluated: false,
+                    reason: "no algorithm setting in force was found for this system"))
+        } else if !explicit.isEmpty {
+            out.append(
+                ScoreAdjustment(
+                    dimension: "configured-choice", points: 10,
+                    reason: "algorithms are chosen in configuration (\(Self.settings(explicit))), not fixed in code",
+                    findings: explicit.map(\.ref)))
+        } else {
+            out.append(
+                ScoreAdjustment(
+                    dimension: "configured-choice", points: 0,
+                    reason: "only the software's built-in defaults are in force: changing them takes an upgrade",
+                    findings: chosen.map(\.ref)))
+        }
+        let exchange = live.filter { $0.finding.usage == .keyExchange || $0.finding.usage == .group }
+        let distinct = Set(exchange.map { $0.finding.canonical ?? $0.finding.algorithm })
+        if exchange.isEmpty {
+            out.append(
+                ScoreAdjustment(
+                    dimension: "negotiation-options", points: 0, evaluated: false,
+                    reason: "no key exchange or group setting recorded for this system"))
+            out.append(
+                ScoreAdjustment(
+                    dimension: "hybrid-pq-offered", points: 0, evaluated: false,
+                    reason: "no key exchange or group setting recorded for this system"))
+        } else {
+            if distinct.count >= 2 {
+                out.append(
+                    ScoreAdjustment(
+                        dimension: "negotiation-options", points: 10,
+                        reason: "\(distinct.count) key exchanges offered: peers can negotiate, and one can be "
+                            + "retired without an outage", findings: exchange.map(\.ref)))
+            } else {
+                out.append(
+                    ScoreAdjustment(
+                        dimension: "negotiation-options", points: -10,
+                        reason: "a single key exchange (\(distinct.sorted().joined())): no fallback to move to",
+                        findings: exchange.map(\.ref)))
+            }
+            let pq = exchange.filter { $0.finding.quantumStatus == .hybrid || $0.finding.quantumStatus == .resistant }
+            if pq.isEmpty {
+                out.append(
+                    ScoreAdjustment(
+                        dimension: "hybrid-pq-offered", points: -20,
+                        reason: "no hybrid or post-quantum key exchange is offered", findings: exchange.map(\.ref)))
+            } else {
+                let names = Set(pq.map { $0.finding.canonical ?? $0.finding.algorithm }).sorted()
+                out.append(
+                    ScoreAdjustment(
+                        dimension: "hybrid-pq-offered", points: 20,
+                        reason: "offers \(names.joined(separator: ", ")) (hybrid or post-quantum)",
+                        findings: pq.map(\.ref)))
+            }
+        }
+        let protocols = live.filter { $0.finding.usage == .protocolVersion }
+        if protocols.isEmpty {
+            out.append(
+                ScoreAdjustment(
+                    dimension: "protocol-floor", points: 0, evaluated: false,
+                    reason: "no protocol version setting recorded for this system"))
+        } else {
+            let broken = protocols.filter { $0.finding.quantumStatus == .broken }
+            let modern = protocols.filter { Self.isModernProtocol($0.finding) }
+            if !modern.isEmpty {
+                out.append(
+                    ScoreAdjustment(
+                        dimension: "protocol-floor", points: 10,
+                        reason: "a protocol that can carry PQ key exchange is enabled (TLS 1.3 or SSH-2)",
+                        findings: modern.map(\.ref)))
+            }
+            if !broken.isEmpty {
+                out.append(
+                    ScoreAdjustment(
+                        dimension: "protocol-floor", points: -15,
+                        reason: "broken protocol versions still enabled (\(Self.names(broken)))",
+                        findings: broken.map(\.ref)))
+            }
+            if modern.isEmpty && broken.isEmpty {
+                out.append(
+                    ScoreAdjustment(
+                        dimension: "protocol-floor", points: -5,
+                        reason: "no protocol version that carries PQ key exchange (TLS 1.3) is enabled",
+                        findings: protocols.map(\.ref)))
+            }
+        }
+        out.append(libraryDimension(system: system, software: software))
+        let central = items.filter { $0.finding.path.display.contains("crypto-policies") }
+        if central.isEmpty {
+            out.append(
+                ScoreAdjustment(
+                    dimension: "central-policy", points: 0,
+                    reason: "settings are written in this file; no system-wide crypto policy was seen"))
+        } else {
+            out.append(
+                ScoreAdjustment(
+                    dimension: "central-policy", points: 5,
+                    reason: "algorithms come from a central crypto policy: one change moves every consumer",
+                    findings: central.map(\.ref)))
+        }
+        out.append(legacyDimension(live))
+        return out
+    }
+
+    func libraryDimension(system: SystemRef, software: [Software]) -> ScoreAdjustment {
+        guard let rule = Self.pqCapableVersions.first(where: { $0.sources.contains(system.source) }) else {
+            return ScoreAdjustment(
+                dimension: "pq-capable-library", points: 0, evaluated: false,
+                reason: "PQScout has no version rule for \(system.source)'s library")
+        }
+        guard !software.isEmpty else {
+            return ScoreAdjustment(
+                dimension: "pq-capable-library", points: 0, evaluated: false,
+                reason: "no package database was read in this scan, so the installed \(rule.package) is unknown")
+        }
+        let candidates = software.filter { Self.isPackage($0.name, of: rule.package) }
+        guard
+            let best = candidates.max(by: {
+                Self.version($0.version).lexicographicallyPrecedes(Self.version($1.version))
+            })
+        else {
+            return ScoreAdjustment(
+                dimension: "pq-capable-library", points: 0, evaluated: false,
+                reason: "no \(rule.package) package among the \(software.count) installed packages read")
+        }
+        let version = Self.version(best.version)
+        let wanted = rule.minimum.map(String.init).joined(separator: ".")
+        if !version.lexicographicallyPrecedes(rule.minimum) {
+            return ScoreAdjustment(
+                dimension: "pq-capable-library", points: 10,
+                reason: "\(best.name) \(best.version) can do PQ key exchange (≥ \(wanted)): \(rule.source)")
+        }
+        return ScoreAdjustment(
+            dimension: "pq-capable-library", points: -10,
+            reason: "\(best.name) \(best.version) is older than \(wanted): PQ key exchange needs an upgrade first "
+                + "(\(rule.source))")
+    }
+
+    func storeDimensions(items: [Item]) -> [ScoreAdjustment] {
+        var out: [ScoreAdjustment] = []
+        let live = items.filter { $0.finding.effective }
+        let ready = live.filter { $0.finding.quantumStatus == .resistant || $0.finding.quantumStatus == .hybrid }
+        if ready.isEmpty {
+            out.append(
+                ScoreAdjustment(
+                    dimension: "pq-ready-material", points: -10,
+                    reason: "every key and certificate here is quantum-vulnerable: nothing to switch to yet",
+                    findings: live.map(\.ref)))
+        } else {
+            out.append(
+                ScoreAdjustment(
+                    dimension: "pq-ready-material", points: 15,
+                    reason: "post-quantum or hybrid material is already deployed here (\(Self.names(ready)))",
+                    findings: ready.map(\.ref)))
+        }
+        var seen = Set<String>()
+        var leaves: [(item: Item, days: Int)] = []
+        var roots: [Item] = []
+        for item in live {
+            guard let certificate = item.certificate, seen.insert(certificate.sha256).inserted else { continue }
+            if certificate.isCA == true || certificate.selfSigned {
+                roots.append(item)
+            } else {
+                let days = CalendarDay(certificate.notBefore).days(until: CalendarDay(certificate.notAfter))
+                leaves.append((item, days))
+            }
+        }
+        if leaves.isEmpty {
+            out.append(
+                ScoreAdjustment(
+                    dimension: "certificate-lifetime", points: 0, evaluated: false,
+                    reason: "no leaf certificate here to judge lifetimes by"))
+        } else {
+            let long = leaves.filter { $0.days > 825 }
+            if !long.isEmpty {
+                out.append(
+                    ScoreAdjustment(
+                        dimension: "certificate-lifetime", points: -10,
+                        reason: "\(long.count) leaf certificate(s) valid for more than 825 days: they pin today's "
+                            + "algorithms for years", findings: long.map(\.item.ref)))
+            } else if leaves.allSatisfy({ $0.days <= 398 }) {
+                out.append(
+                    ScoreAdjustment(
+                        dimension: "certificate-lifetime", points: 10,
+                        reason: "every leaf certificate lives 398 days or less (CA/B Forum BR §6.3.2 ◐): "
+                            + "rotation moves them to new algorithms quickly", findings: leaves.map(\.item.ref)))
+            } else {
+                out.append(
+                    ScoreAdjustment(
+                        dimension: "certificate-lifetime", points: 0,
+                        reason: "leaf certificate lifetimes are between 398 and 825 days",
+                        findings: leaves.map(\.item.ref)))
+            }
+        }
+        let stuck = roots.filter { $0.overrun != nil && $0.finding.quantumStatus != .resistant }
+        if !stuck.isEmpty {
+            let cut = min(15, 5 * stuck.count)
+            out.append(
+                ScoreAdjustment(
+                    dimension: "long-lived-roots", points: -cut,
+                    reason: "\(stuck.count) CA or root certificate(s) outlive the policy deadline for their "
+                        + "algorithm: everything beneath them must move at once", findings: stuck.map(\.ref)))
+        }
+        out.append(legacyDimension(live))
+        return out
+    }
+
+    func legacyDimension(_ live: [Item]) -> ScoreAdjustment {
+        let broken = live.filter { $0.finding.quantumStatus == .broken }
+        if broken.isEmpty {
+            return ScoreAdjustment(
+                dimension: "legacy-in-force", points: 0, reason: "no classically broken algorithm in force")
+        }
+        return ScoreAdjustment(
+            dimension: "legacy-in-force", points: -15,
+            reason: "classically broken algorithms still in force (\(Self.names(broken))): old dependencies that "
+                + "slow every change", findings: broken.map(\.ref))
+    }
+
+    // MARK: - Whole scan
+
+    /// The whole scan's score: the systems' scores weighted by how many findings each holds.
+    public func overall(_ systems: [AgilityScore]) -> AgilityScore {
+        let scope = SystemRef(id: "scan", kind: .configuration, source: "scan", path: ".")
+        let total = systems.reduce(0) { $0 + $1.findingCount }
+        guard total > 0 else {
+            return AgilityScore(
+                system: scope, baseline: 0, score: 0, grade: "-",
+                adjustments: [
+                    ScoreAdjustment(
+                        dimension: "systems", points: 0, evaluated: false,
+                        reason: "no findings, so no system to score: this is not a clean bill of health")
+                ], findingCount: 0)
+        }
+        var adjustments: [ScoreAdjustment] = []
+        var exact = 0.0
+        for system in systems {
+            let share = Double(system.score * system.findingCount) / Double(total)
+            exact += share
+            adjustments.append(
+                ScoreAdjustment(
+                    dimension: "system", points: Int(share.rounded()),
+                    reason: "\(system.system.id) scored \(system.score) (\(system.grade)) over "
+                        + "\(system.findingCount) of \(total) findings"))
+        }
+        let score = min(100, max(0, Int(exact.rounded())))
+        let drift = score - adjustments.reduce(0) { $0 + $1.points }
+        if drift != 0 {
+            adjustments.append(ScoreAdjustment(dimension: "rounding", points: drift, reason: "rounding of the shares"))
+        }
+        return AgilityScore(
+            system: scope, baseline: 0, score: score, grade: Self.grade(score), adjustments: adjustments,
+            findingCount: total)
+    }
+
+    // MARK: - Helpers
+
+    static func settings(_ items: [Item]) -> String {
+        let names = Set(items.map(\.finding.setting)).sorted()
+        return names.prefix(4).joined(separator: ", ") + (names.count > 4 ? ", ..." : "")
+    }
+
+    static func names(_ items: [Item]) -> String {
+        let names = Set(items.map { $0.finding.canonical ?? $0.finding.algorithm }).sorted()
+        return names.prefix(5).joined(separator: ", ") + (names.count > 5 ? ", ..." : "")
+    }
+
+    static func isModernProtocol(_ finding: Finding) -> Bool {
+        let name = (finding.canonical ?? finding.algorithm).lowercased().replacingOccurrences(of: "v", with: "")
+        return name.contains("tls1.3") || name.contains("tls 1.3") || name == "ssh-2" || name == "ssh2"
+            || name.contains("dtls1.3")
+    }
+
+    /// Package names that carry a library: `openssh-server`, `libssl3`, `openssl`, `strongswan-charon`, ...
+    static func isPackage(_ name: String, of package: String) -> Bool {
+        let lowered = name.lowercased()
+        switch package {
+        case "openssl": return lowered == "openssl" || lowered.hasPrefix("libssl") || lowered.hasPrefix("openssl-libs")
+        default: return lowered == package || lowered.hasPrefix(package + "-") || lowered.hasPrefix(package)
+        }
+    }
+
+    /// Leading numeric components of a package version: "1:9.6p1-3" → [9, 6]; "3.0.15-1~deb12u1" → [3, 0, 15].
+    static func version(_ text: String) -> [Int] {
+        var body = Substring(text)
+        if let colon = body.firstIndex(of: ":") { body = body[body.index(after: colon)...] }
+        var parts: [Int] = []
+        var current = ""
+        for character in body {
+            if character.isASCII, character.isNumber {
+                current.append(character)
+            } else if character == ".", !current.isEmpty {
+                parts.append(Int(current) ?? 0)
+                current = ""
+            } else {
+                break
+            }
+        }
+        if !current.isEmpty { parts.append(Int(current) ?? 0) }
+        return parts
+    }
+}

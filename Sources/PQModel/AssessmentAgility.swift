@@ -1,0 +1,80 @@
+/// A unit whose crypto-agility is scored: an sshd, an nginx server block, a certificate directory.
+///
+/// Derived from findings (Docs/scoring.md, "Systems"): configuration findings group by source, file and block
+/// (`context`); certificates and keys group by the directory that holds them.
+public struct SystemRef: Codable, Sendable, Hashable, Comparable {
+    public enum Kind: String, Codable, Sendable, CaseIterable {
+        /// One configuration file (or one block of it) of one piece of software.
+        case configuration
+        /// A directory holding certificates (and perhaps keys).
+        case certificateStore = "certificate-store"
+        /// A directory holding keys only (SSH keys, private keys, DH parameters).
+        case keyStore = "key-store"
+    }
+
+    /// Stable id used by `--explain`: `openssh:etc/ssh/sshd_config`, `nginx:etc/nginx/nginx.conf#server www:443`,
+    /// `store:etc/ssl/certs`.
+    public var id: String
+    public var kind: Kind
+    public var source: String
+    /// The file (configuration) or directory (stores).
+    public var path: String
+    public var context: String?
+
+    public init(id: String, kind: Kind, source: String, path: String, context: String? = nil) {
+        self.id = id
+        self.kind = kind
+        self.source = source
+        self.path = path
+        self.context = context
+    }
+
+    public static func < (lhs: SystemRef, rhs: SystemRef) -> Bool { lhs.id < rhs.id }
+}
+
+/// One dimension's contribution to a score: the points, the reason, and the findings behind it.
+public struct ScoreAdjustment: Codable, Sendable, Hashable {
+    /// The dimension's id (Docs/scoring.md): `hybrid-pq-offered`, `certificate-lifetime`, ...
+    public var dimension: String
+    /// Points added (positive) or taken away (negative); 0 for a dimension that was looked at and left the score.
+    public var points: Int
+    /// False when the dimension could not be evaluated for this system (the reason says why): not a clean bill.
+    public var evaluated: Bool
+    public var reason: String
+    public var findings: [FindingRef]
+
+    public init(dimension: String, points: Int, evaluated: Bool = true, reason: String, findings: [FindingRef] = []) {
+        self.dimension = dimension
+        self.points = points
+        self.evaluated = evaluated
+        self.reason = reason
+        self.findings = findings
+    }
+}
+
+/// A crypto-agility score, 0-100 with a grade, and every point explained.
+public struct AgilityScore: Codable, Sendable, Hashable {
+    public var system: SystemRef
+    /// The score the adjustments start from (Docs/scoring.md).
+    public var baseline: Int
+    public var score: Int
+    public var grade: String
+    public var adjustments: [ScoreAdjustment]
+    /// How many findings the system holds.
+    public var findingCount: Int
+
+    public init(
+        system: SystemRef, baseline: Int, score: Int, grade: String, adjustments: [ScoreAdjustment],
+        findingCount: Int
+    ) {
+        self.system = system
+        self.baseline = baseline
+        self.score = score
+        self.grade = grade
+        self.adjustments = adjustments
+        self.findingCount = findingCount
+    }
+
+    /// Dimensions that could not be evaluated, in words.
+    public var notEvaluated: [ScoreAdjustment] { adjustments.filter { !$0.evaluated } }
+}

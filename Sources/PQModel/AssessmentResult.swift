@@ -1,0 +1,109 @@
+import Foundation
+
+/// The thresholds `--fail-on` accepts (ARCHITECTURE.md exit status 1).
+public enum GateThreshold: String, Codable, Sendable, CaseIterable {
+    /// A finding in force is disallowed on the as-of date.
+    case disallowed
+    /// A finding in force is deprecated or disallowed on the as-of date.
+    case deprecated
+    /// A finding in force is quantum-vulnerable (or classically broken), whatever the date.
+    case vulnerable
+}
+
+/// The outcome of a `--fail-on` gate.
+public struct GateOutcome: Codable, Sendable, Hashable {
+    public var threshold: GateThreshold
+    public var met: Bool
+    /// The findings that met it (waived findings never do).
+    public var findings: [FindingRef]
+
+    public init(threshold: GateThreshold, met: Bool, findings: [FindingRef]) {
+        self.threshold = threshold
+        self.met = met
+        self.findings = findings
+    }
+}
+
+/// Counts a summary line shows.
+public struct AssessmentSummary: Codable, Sendable, Hashable {
+    /// Findings per policy state (raw value → count), waived findings included.
+    public var byState: [String: Int]
+    /// Findings per risk tier (raw value → count).
+    public var byTier: [String: Int]
+    public var waived: Int
+    public var expiredWaivers: Int
+    public var certificateOverruns: Int
+
+    public init(
+        byState: [String: Int], byTier: [String: Int], waived: Int, expiredWaivers: Int,
+        certificateOverruns: Int
+    ) {
+        self.byState = byState
+        self.byTier = byTier
+        self.waived = waived
+        self.expiredWaivers = expiredWaivers
+        self.certificateOverruns = certificateOverruns
+    }
+}
+
+/// One assessment of one scan: the document `pqscout assess --format json` prints and the store keeps.
+public struct AssessmentResult: Codable, Sendable, Hashable {
+    /// Bumped when a field changes meaning or goes away; adding a field does not bump it.
+    public static let currentSchemaVersion = 1
+
+    public var schemaVersion: Int
+    public var scanID: Int64
+    public var profile: String
+    public var profileTitle: String
+    /// The system category asked for (`--category`); nil when each finding's category was inferred.
+    public var category: String?
+    public var asOf: CalendarDay
+    public var dataLifetimeYears: Int
+    /// Findings, highest risk first (ties in inventory order).
+    public var findings: [FindingAssessment]
+    public var systems: [AgilityScore]
+    /// The whole scan's score: the mean of its systems' scores weighted by their findings.
+    public var overall: AgilityScore
+    public var coverage: AssessmentCoverage
+    public var summary: AssessmentSummary
+    /// Waivers in the waiver file that matched no finding (typos, or fixed since).
+    public var unusedWaivers: [String]
+    public var gate: GateOutcome?
+
+    public init(
+        scanID: Int64, profile: String, profileTitle: String, category: String?, asOf: CalendarDay,
+        dataLifetimeYears: Int, findings: [FindingAssessment], systems: [AgilityScore], overall: AgilityScore,
+        coverage: AssessmentCoverage, summary: AssessmentSummary, unusedWaivers: [String] = [],
+        gate: GateOutcome? = nil
+    ) {
+        self.schemaVersion = Self.currentSchemaVersion
+        self.scanID = scanID
+        self.profile = profile
+        self.profileTitle = profileTitle
+        self.category = category
+        self.asOf = asOf
+        self.dataLifetimeYears = dataLifetimeYears
+        self.findings = findings
+        self.systems = systems
+        self.overall = overall
+        self.coverage = coverage
+        self.summary = summary
+        self.unusedWaivers = unusedWaivers
+        self.gate = gate
+    }
+}
+
+/// An assessment as the store lists it.
+public struct StoredAssessment: Codable, Sendable, Hashable {
+    public var id: Int64
+    public var scanID: Int64
+    public var createdAt: Date
+    public var result: AssessmentResult
+
+    public init(id: Int64, scanID: Int64, createdAt: Date, result: AssessmentResult) {
+        self.id = id
+        self.scanID = scanID
+        self.createdAt = createdAt
+        self.result = result
+    }
+}

@@ -1,0 +1,151 @@
+import PQModel
+
+/// The console form of an assessment: findings by risk, certificate overruns, waivers, agility scores, coverage,
+/// and the gate; and the `--explain SYSTEM` breakdown of a score. Pure: the same result gives the same text.
+public enum AssessmentText {
+    /// The whole assessment as tables and lines.
+    /// - Parameter limit: findings listed at most (highest risk first); the rest are counted.
+    public static func render(_ result: AssessmentResult, width: Int = 80, limit: Int = 50) -> String {
+        var out = header(result)
+        out += "\n"
+        let rows = result.findings.prefix(limit).map { item -> [String] in
+            var policy = state(item)
+            if let waiver = item.waiver { policy += waiver.honoured ? " [waived]" : " [waiver expired]" }
+            return [String(item.risk.score), tierLabel(item.risk.tier), policy, item.finding.label]
+        }
+        if rows.isEmpty {
+            out += "No findings in this scan: nothing was judged (see coverage below; this is not a clean bill).\n"
+        } else {
+            out += TextTable(headers: ["RISK", "TIER", "POLICY", "FINDING"], rows: rows, flexible: [3], keepEnd: [3])
+                .render(width: width)
+            out +=
+                "TIER: HNDL = harvest-now-decrypt-later exposure, broken = classically broken, auth = authentication\n"
+            if result.findings.count > limit {
+                out += "... and \(result.findings.count - limit) more (--format json lists all)\n"
+            }
+        }
+        out += "\n" + summaryLine(result) + "\n"
+        let overruns = result.findings.filter { $0.overrun != nil }
+        if !overruns.isEmpty {
+            out += "\nCertificates that outlive their algorithm's deadline:\n"
+            for item in overruns.sorted(by: { $0.finding < $1.finding }) {
+                if let overrun = item.overrun { out += "  \(item.finding.label): \(overrun.message)\n" }
+            }
+        }
+        let waived = result.findings.filter { $0.waiver != nil }
+        if !waived.isEmpty || !result.unusedWaivers.isEmpty {
+            out += "\nWaivers:\n"
+            for item in waived.sorted(by: { $0.finding < $1.finding }) {
+                guard let waiver = item.waiver else { continue }
+                let state = waiver.honoured ? "honoured until \(waiver.expires)" : "EXPIRED on \(waiver.expires)"
+                out += "  \(waiver.id) \(state), owner \(waiver.owner): \(item.finding.label) — \(waiver.reason)\n"
+            }
+            for id in result.unusedWaivers { out += "  \(id): matched no finding\n" }
+        }
+        out += "\n" + agility(result, width: width)
+        out += "\n" + coverage(result.coverage)
+        if let gate = result.gate {
+            out += "\nGate --fail-on \(gate.threshold.rawValue): "
+            out += gate.met ? "MET by \(gate.findings.count) finding(s) (exit 1)\n" : "not met\n"
+        }
+        return out
+    }
+
+    static func header(_ result: AssessmentResult) -> String {
+        var text = "Assessment of scan \(result.scanID) under \(result.profile) (\(result.profileTitle)), "
+        text += "as of \(result.asOf)"
+        if let category = result.category { text += ", category \(category)" }
+        text += "; data lifetime \(result.dataLifetimeYears) years\n"
+        let binding = Set(result.findings.filter { $0.verdict.rule != nil }.map(\.verdict.binding))
+        if binding == [false] {
+            text += "The profile's rules are guidance, not mandates.\n"
+        } else if binding.contains(true),
+            let scope = result.findings.first(where: { $0.verdict.binding })?.verdict.scope
+        {
+            text += "Rules marked binding bind \(scope).\n"
+        }
+        return text
+    }
+
+    /// Short tier names for the table; Docs/scoring.md spells them out.
+    static func tierLabel(_ tier: RiskTier) -> String {
+        switch tier {
+        case .harvestNowDecryptLater: "HNDL"
+        case .classicallyBroken: "broken"
+        case .authentication: "auth"
+        case .low: "low"
+        }
+    }
+
+    static func state(_ item: FindingAssessment) -> String {
+        let verdict = item.verdict
+        switch verdict.state {
+        case .allowed: return "allowed"
+        case .due:
+            let word = verdict.nextState?.rawValue ?? "due"
+            return "due: \(word) \(verdict.deadline?.description ?? "") (\(verdict.daysLeft ?? 0)d)"
+        case .deprecated: return "deprecated since \(verdict.since?.description ?? "?")"
+        case .disallowed: return "disallowed since \(verdict.since?.description ?? "?")"
+        }
+    }
+
+    static func summaryLine(_ result: AssessmentResult) -> String {
+        let states = PolicyState.allCases.reversed().map {
+            "\(result.summary.byState[$0.rawValue] ?? 0) \($0.rawValue)"
+        }
+        var line = "\(result.findings.count) findings: " + states.joined(separator: ", ")
+        line += "; \(result.summary.waived) waived"
+        if result.summary.expiredWaivers > 0 { line += ", \(result.summary.expiredWaivers) waiver(s) expired" }
+        if result.summary.certificateOverruns > 0 {
+            line += "; \(result.summary.certificateOverruns) certificate finding(s) outlive their deadline"
+        }
+        return line
+    }
+
+    static func agility(_ result: AssessmentResult, width: Int) -> String {
+        var out = "Crypto-agility: whole scan \(result.overall.score) (\(result.overall.grade))\n"
+        let rows = result.systems.map { score -> [String] in
+            [
+                score.system.id, String(score.score), score.grade, String(score.findingCount),
+                score.notEvaluated.map(\.dimension).joined(separator: ", "),
+            ]
+        }
+        if !rows.isEmpty {
+            out += TextTable(
+                headers: ["SYSTEM", "SCORE", "GRADE", "FINDINGS", "NOT EVALUATED"], rows: rows, flexible: [0, 4],
+                keepEnd: [0]
+            ).render(width: width)
+            out += "`pqscout assess --explain SYSTEM` lists every point of a score.\n"
+        }
+        return out
+    }
+
+    /// What was scanned, skipped and unparsable, and everything not evaluated.
+    public static func coverage(_ coverage: AssessmentCoverage) -> String {
+        var out = "Coverage: \(coverage.filesExamined) files examined, \(coverage.filesWithFindings) with findings, "
+        out += "\(coverage.filesSkipped) skipped, \(coverage.filesUnparsable) unparsable"
+        out += coverage.scanComplete ? "" : "; SCAN INCOMPLETE"
+        out += "\n"
+        let sources = coverage.sources.sorted { $0.key < $1.key }.map { "\($0.key) (\($0.value))" }
+        out += "  sources with findings: " + (sources.isEmpty ? "none" : sources.joined(separator: ", ")) + "\n"
+        for gap in coverage.gaps {
+            out += "  not evaluated — \(gap.kind) \(gap.subject): \(gap.reason)\n"
+        }
+        return out
+    }
+
+    /// Every point of one system's score, with its reason and findings.
+    public static func explain(_ score: AgilityScore) -> String {
+        var out = "System \(score.system.id) (\(score.system.kind.rawValue)): \(score.score) (\(score.grade)), "
+        out += "from a baseline of \(score.baseline), over \(score.findingCount) findings\n"
+        for adjustment in score.adjustments {
+            let points = adjustment.evaluated ? String(format: "%+4d", adjustment.points) : " n/a"
+            out += "  \(points) \(adjustment.dimension): \(adjustment.reason)"
+            out += adjustment.evaluated ? "\n" : " (not evaluated)\n"
+            for ref in adjustment.findings.prefix(10) { out += "         \(ref.label)\n" }
+            if adjustment.findings.count > 10 { out += "         ... and \(adjustment.findings.count - 10) more\n" }
+        }
+        out += "  = \(score.score)\n"
+        return out
+    }
+}

@@ -1,0 +1,158 @@
+import Foundation
+import PQAssessment
+import PQCatalog
+import PQModel
+import PQScanners
+import PQStore
+
+/// What `pqscout assess` asks for.
+public struct AssessRequest: Sendable {
+    public var storePath: String
+    /// A scan id; nil means the latest complete scan.
+    public var scanID: Int64?
+    /// A bundled profile id; nil means the default (`nist-ir-8547`) unless `policyFile` is given.
+    public var profile: String?
+    /// A custom policy in YAML (Docs/policies.md); excludes `profile`.
+    public var policyFile: String?
+    public var category: String?
+    /// The day to judge on; nil means today (UTC).
+    public var asOf: CalendarDay?
+    public var dataLifetimeYears: Int
+    public var waiversFile: String?
+    public var failOn: GateThreshold?
+    /// A system id (or a unique suffix of one) whose score to explain point by point.
+    public var explain: String?
+    /// Keep the result with the scan (default); tests and dry runs may turn it off.
+    public var record: Bool
+
+    public init(
+        storePath: String = "pqscout.db", scanID: Int64? = nil, profile: String? = nil, policyFile: String? = nil,
+        category: String? = nil, asOf: CalendarDay? = nil,
+        dataLifetimeYears: Int = RiskPrioritizer.defaultDataLifetimeYears, waiversFile: String? = nil,
+        failOn: GateThreshold? = nil, explain: String? = nil, record: Bool = true
+    ) {
+        self.storePath = storePath
+        self.scanID = scanID
+        self.profile = profile
+        self.policyFile = policyFile
+        self.category = category
+        self.asOf = asOf
+        self.dataLifetimeYears = dataLifetimeYears
+        self.waiversFile = waiversFile
+        self.failOn = failOn
+        self.explain = explain
+        self.record = record
+    }
+}
+
+/// What `pqscout assess` gets back.
+public struct AssessOutcome: Sendable {
+    public var result: AssessmentResult
+    /// The systems `explain` named (empty when it was not asked).
+    public var explained: [AgilityScore]
+    /// The stored assessment's id; nil when not recorded.
+    public var assessmentID: Int64?
+
+    /// True when a `--fail-on` threshold was met: the command exits 1.
+    public var gateMet: Bool { result.gate?.met == true }
+}
+
+/// The use case `pqscout assess`: read a scan, judge it, keep the result with the scan.
+public enum AssessUseCase {
+    /// Profiles `--profile` accepts.
+    public static var profiles: [String] { PolicyProfile.bundledIDs }
+
+    /// Runs an assessment.
+    /// - Throws: `PQScoutError`: `.usage` for an unknown profile, category or system, or `--profile` with
+    ///   `--policy`; `.input` for an unreadable or invalid policy/waiver file (the reason names file and line) or
+    ///   store.
+    public static func run(_ request: AssessRequest, registry: ScannerRegistry = .standard) throws -> AssessOutcome {
+        guard request.dataLifetimeYears >= 0 else {
+            throw PQScoutError(
+                code: "assess.lifetime", kind: .usage, reason: "--data-lifetime-years must be 0 or more")
+        }
+        let profile = try loadProfile(request)
+        let waivers =
+            try request.waiversFile.map { file in
+                try translate(.input) { () throws(AssessmentError) in try PolicyLoader.waivers(file: file) }
+            } ?? []
+        let store = try StoreAccess.open(request.storePath, create: false)
+        let asOf = request.asOf ?? CalendarDay(Date())
+        let input = try StoreAccess.perform(request.storePath) { () throws -> AssessmentInput in
+            let id = try InventoryUseCase.resolveScanID(request.scanID, store: store, storePath: request.storePath)
+            guard let scan = try store.scan(id: id) else {
+                throw PQScoutError(
+                    code: "assess.no-scan", kind: .usage,
+                    reason: "there is no scan \(id) in \(request.storePath); `pqscout scans` lists them")
+            }
+            return AssessmentInput(
+                scan: scan, findings: try store.findings(FindingQuery(scanID: id)),
+                assets: try store.assets(scanID: id), diagnostics: try store.diagnostics(scanID: id),
+                software: try store.software(scanID: id), scannerIDs: registry.scanners.map(\.id))
+        }
+        let options = AssessmentOptions(
+            profile: profile, category: request.category, asOf: asOf, dataLifetimeYears: request.dataLifetimeYears,
+            waivers: waivers, failOn: request.failOn)
+        let result = try translate(.usage) { () throws(AssessmentError) in try Assessor.assess(input, options: options)
+        }
+        var explained: [AgilityScore] = []
+        if let wanted = request.explain {
+            explained = try systems(matching: wanted, in: result)
+        }
+        var assessmentID: Int64?
+        if request.record {
+            assessmentID = try StoreAccess.perform(request.storePath) {
+                try store.recordAssessment(result, createdAt: Date())
+            }
+        }
+        return AssessOutcome(result: result, explained: explained, assessmentID: assessmentID)
+    }
+
+    /// The newest stored assessment of a scan (the latest complete scan by default), for reports and plans.
+    /// - Returns: nil when the scan was never assessed (under `profile`, when given).
+    public static func latest(storePath: String, scanID: Int64? = nil, profile: String? = nil) throws
+        -> StoredAssessment?
+    {
+        let store = try StoreAccess.open(storePath, create: false)
+        return try StoreAccess.perform(storePath) {
+            let id = try InventoryUseCase.resolveScanID(scanID, store: store, storePath: storePath)
+            return try store.latestAssessment(scanID: id, profile: profile)
+        }
+    }
+
+    /// The systems `--explain` names: an exact id, else the ids ending in it or whose path equals it.
+    static func systems(matching wanted: String, in result: AssessmentResult) throws -> [AgilityScore] {
+        if wanted == "scan" { return [result.overall] }
+        if let exact = result.systems.first(where: { $0.system.id == wanted }) { return [exact] }
+        let found = result.systems.filter { $0.system.id.hasSuffix(wanted) || $0.system.path == wanted }
+        guard !found.isEmpty else {
+            let ids = result.systems.map(\.system.id)
+            throw PQScoutError(
+                code: "assess.unknown-system", kind: .usage,
+                reason: "no system \(wanted) in scan \(result.scanID); valid choices: scan"
+                    + (ids.isEmpty ? "" : ", " + ids.joined(separator: ", ")))
+        }
+        return found
+    }
+
+    static func loadProfile(_ request: AssessRequest) throws -> PolicyProfile {
+        if let file = request.policyFile {
+            guard request.profile == nil else {
+                throw PQScoutError(
+                    code: "assess.profile-and-policy", kind: .usage,
+                    reason: "give either --profile or --policy, not both")
+            }
+            return try translate(.input) { () throws(AssessmentError) in try PolicyLoader.profile(file: file) }
+        }
+        let id = request.profile ?? PolicyProfile.defaultID
+        return try translate(.usage) { () throws(AssessmentError) in try PolicyLoader.bundled(id) }
+    }
+
+    static func translate<T>(_ kind: PQScoutError.Kind, _ body: () throws(AssessmentError) -> T) throws -> T {
+        do {
+            return try body()
+        } catch {
+            throw PQScoutError(code: error.code, kind: kind, reason: error.reason)
+        }
+    }
+}

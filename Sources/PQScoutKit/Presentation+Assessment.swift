@@ -1,0 +1,29 @@
+import PQModel
+import PQReports
+
+/// The assessment's renderers, reached through the Kit so the executable imports one library.
+extension Presentation {
+    public static func assessmentJSON(_ result: AssessmentResult) throws -> String {
+        do {
+            return try AssessmentJSON.render(result)
+        } catch {
+            throw PQScoutError(code: "output.json", kind: .input, reason: "cannot write JSON: \(error)")
+        }
+    }
+
+    public static func assessmentTable(_ result: AssessmentResult, width: Int = 80) -> String {
+        AssessmentText.render(result, width: width)
+    }
+
+    public static func agilityJSON(_ scores: [AgilityScore]) throws -> String {
+        do {
+            return try AssessmentJSON.render(scores)
+        } catch {
+            throw PQScoutError(code: "output.json", kind: .input, reason: "cannot write JSON: \(error)")
+        }
+    }
+
+    public static func agilityExplanation(_ scores: [AgilityScore]) -> String {
+        scores.map(AssessmentText.explain).joined(separator: "\n")
+    }
+}

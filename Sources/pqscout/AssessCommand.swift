@@ -1,0 +1,85 @@
+import ArgumentParser
+import PQModel
+import PQScoutKit
+
+struct AssessCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "assess",
+        abstract: "Judge a scan against a post-quantum policy: timelines, risk priority, crypto-agility, coverage.",
+        discussion: """
+            Exit status: 0 done; 1 the --fail-on threshold was met (waived findings and settings not in force \
+            never count); 2 the store, a policy or a waiver file cannot be read; 64 bad usage.
+            Profiles: \(AssessUseCase.profiles.joined(separator: ", ")). Docs/policies.md and Docs/scoring.md \
+            describe the rules, the YAML schemas and the score.
+            """
+    )
+
+    @OptionGroup var store: StoreOptions
+
+    @Option(help: ArgumentHelp("The scan to assess (default: the latest complete one).", valueName: "id"))
+    var scan: Int64?
+
+    @Option(help: ArgumentHelp("Bundled policy profile (default nist-ir-8547).", valueName: "profile"))
+    var profile: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "System category the profile dates separately (cnsa-2.0: web-cloud, ...).",
+            valueName: "category"))
+    var category: String?
+
+    @Option(help: ArgumentHelp("Judge as of this day, YYYY-MM-DD (default: today, UTC).", valueName: "date"))
+    var asOf: CalendarDay?
+
+    @Option(help: "Output format.")
+    var format: ScanFormat = .table
+
+    @Option(help: ArgumentHelp("Exit 1 when a finding in force meets this threshold.", valueName: "threshold"))
+    var failOn: GateThreshold?
+
+    @Option(
+        help: ArgumentHelp(
+            "How many years the protected data must stay secret (weights harvest-now-decrypt-later).",
+            valueName: "years"))
+    var dataLifetimeYears: Int = AssessRequest().dataLifetimeYears
+
+    @Option(help: ArgumentHelp("A custom policy profile in YAML (instead of --profile).", valueName: "file"))
+    var policy: String?
+
+    @Option(help: ArgumentHelp("A YAML file of accepted risks (selector, owner, reason, expires).", valueName: "file"))
+    var waivers: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "Explain every point of one system's score (an id from the table, or `scan`).",
+            valueName: "system"))
+    var explain: String?
+
+    func run() throws {
+        do {
+            let outcome = try AssessUseCase.run(
+                AssessRequest(
+                    storePath: store.path, scanID: scan, profile: profile, policyFile: policy, category: category,
+                    asOf: asOf, dataLifetimeYears: dataLifetimeYears, waiversFile: waivers, failOn: failOn,
+                    explain: explain))
+            switch (format, explain) {
+            case (.json, nil): Console.out(try Presentation.assessmentJSON(outcome.result))
+            case (.table, nil): Console.out(Presentation.assessmentTable(outcome.result, width: Console.width))
+            case (.json, .some): Console.out(try Presentation.agilityJSON(outcome.explained))
+            case (.table, .some): Console.out(Presentation.agilityExplanation(outcome.explained))
+            }
+            if let gate = outcome.result.gate, gate.met {
+                Console.error("pqscout: --fail-on \(gate.threshold.rawValue) met by \(gate.findings.count) finding(s)")
+                throw ExitCode(1)
+            }
+        } catch let error as PQScoutError {
+            throw Failure.exit(error)
+        }
+    }
+}
+
+extension GateThreshold: ExpressibleByArgument {}
+
+extension CalendarDay: ExpressibleByArgument {
+    public init?(argument: String) { self.init(argument) }
+}
