@@ -107,10 +107,141 @@ public struct HTMLRenderer: ReportRenderer {
         return out
     }
 
+    static let stateColors: [PolicyState: String] = [
+        .disallowed: "#b00020", .deprecated: "#d9730d", .due: "#b8941f", .allowed: "#2e8b57",
+    ]
+
     private func assessmentSection(_ input: ReportInput) -> String {
-        "<section id=\"assessment\"><h2>Assessment</h2><p>No assessment was recorded for this scan; "
-            + "<code>pqscout assess</code> judges it against a policy profile and adds scores, deadlines and "
-            + "their explanations here.</p></section>\n"
+        let e = HTMLText.escape
+        guard let assessment = input.assessment else {
+            return "<section id=\"assessment\"><h2>Assessment</h2><p>No assessment was recorded for this scan; "
+                + "<code>pqscout assess</code> judges it against a policy profile and adds scores, deadlines and "
+                + "their explanations here.</p></section>\n"
+        }
+        var out = "<section id=\"assessment\"><h2>Assessment</h2>\n<p>Judged against <b>"
+        out += "\(e(assessment.profileTitle))</b> (<code>\(e(assessment.profile))</code>) as of \(assessment.asOf)"
+        if let category = assessment.category { out += ", system category \(e(category))" }
+        out += "; data must stay confidential for \(assessment.dataLifetimeYears) years.</p>\n<div class=\"cards\">"
+        let overall = assessment.overall
+        out += "<div class=\"card\"><span class=\"num\">\(overall.score) \(e(overall.grade))</span>"
+        out += "<span>crypto-agility score (whole scan)</span></div>"
+        let byState = assessment.summary.byState
+        for state in PolicyState.allCases.sorted(by: >) {
+            let css = state == .disallowed ? "broken" : state == .deprecated ? "vulnerable" : state == .due ? "weakened" : ""
+            out += "<div class=\"card \(css)\"><span class=\"num\">\(byState[state.rawValue] ?? 0)</span>"
+            out += "<span>\(state.rawValue)</span></div>"
+        }
+        out += "<div class=\"card\"><span class=\"num\">\(assessment.summary.waived)</span><span>waived</span></div>"
+        out += "</div>\n"
+        out += "<details open><summary>How the overall score is made (baseline \(overall.baseline))</summary>"
+        out += adjustments(overall.adjustments) + "</details>\n"
+        // Deadlines on a timeline: how many findings change state on each date ahead.
+        var byDeadline: [CalendarDay: (count: Int, state: PolicyState)] = [:]
+        for judged in assessment.findings {
+            guard let deadline = judged.verdict.deadline, let next = judged.verdict.nextState else { continue }
+            let current = byDeadline[deadline]
+            byDeadline[deadline] = ((current?.count ?? 0) + 1, max(current?.state ?? next, next))
+        }
+        if !byDeadline.isEmpty {
+            out += "<h3>Deadlines ahead</h3>\n"
+            let marks = byDeadline.keys.sorted().prefix(12).map { day in
+                SVGChart.Mark(
+                    date: day.date, label: byDeadline[day]?.state.rawValue ?? "", count: byDeadline[day]?.count ?? 0,
+                    color: Self.stateColors[byDeadline[day]?.state ?? .due] ?? "#888")
+            }
+            out += SVGChart.timeline(Array(marks), start: assessment.asOf.date, title: "Policy deadlines ahead") + "\n"
+        }
+        out += "<h3>Score per system (\(assessment.systems.count))</h3>\n"
+        out += "<p>Open a system to see every point of its score and the findings behind it.</p>\n"
+        for system in assessment.systems.sorted(by: { ($0.score, $0.system.id) < ($1.score, $1.system.id) })
+            .prefix(maxRows)
+        {
+            out += "<details class=\"system\"><summary><b>\(system.score) \(e(system.grade))</b> "
+            out += "<code>\(e(system.system.id))</code> — \(system.system.kind.rawValue), \(system.findingCount) finding"
+            out += system.findingCount == 1 ? "</summary>" : "s</summary>"
+            out += adjustments(system.adjustments) + "</details>\n"
+        }
+        let gaps = assessment.coverage.gaps
+        if !gaps.isEmpty {
+            out += "<h3>Not evaluated (\(gaps.count))</h3><details><summary>What the assessment could not look at"
+            out += "</summary><table><thead><tr><th>Kind</th><th>Subject</th><th>Why</th></tr></thead><tbody>\n"
+            for gap in gaps.sorted().prefix(maxRows) {
+                out += "<tr><td>\(e(gap.kind))</td><td><code>\(e(gap.subject))</code></td><td>\(e(gap.reason))</td></tr>\n"
+            }
+            out += "</tbody></table></details>\n"
+        }
+        if !assessment.unusedWaivers.isEmpty {
+            out += "<p>Waivers that matched no finding: \(assessment.unusedWaivers.map { "<code>\(e($0))</code>" }.joined(separator: ", ")).</p>\n"
+        }
+        return out + "</section>\n" + policyFindings(input)
+    }
+
+    private func adjustments(_ list: [ScoreAdjustment]) -> String {
+        let e = HTMLText.escape
+        let withFindings = list.contains { !$0.findings.isEmpty }
+        var out = "<table><thead><tr><th>Points</th><th>Dimension</th><th>Why</th>"
+        out += withFindings ? "<th>Findings</th></tr></thead><tbody>" : "</tr></thead><tbody>"
+        for adjustment in list {
+            let points = adjustment.evaluated ? (adjustment.points > 0 ? "+\(adjustment.points)" : "\(adjustment.points)") : "n/e"
+            let refs = adjustment.findings.prefix(5).map { "<code>\(e($0.label))</code>" }.joined(separator: "<br>")
+            let more = adjustment.findings.count > 5 ? "<br>and \(adjustment.findings.count - 5) more" : ""
+            out += "<tr><td class=\"n\">\(points)</td><td>\(e(adjustment.dimension))</td><td>\(e(adjustment.reason))</td>"
+            out += withFindings ? "<td>\(refs)\(more)</td></tr>" : "</tr>"
+        }
+        return out + "</tbody></table>"
+    }
+
+    /// Findings the policy restricts, by state, then by the date that matters (deadline ahead, or since when).
+    private func policyFindings(_ input: ReportInput) -> String {
+        let e = HTMLText.escape
+        let judged = input.assessedFindings.filter { $0.assessment.verdict.state != .allowed }
+        var out = "<section id=\"deadlines\"><h2>Findings by policy state and deadline (\(judged.count))</h2>\n"
+        guard !judged.isEmpty else { return out + "<p>The policy restricts no finding.</p></section>\n" }
+        var budget = maxRows
+        for state in [PolicyState.disallowed, .deprecated, .due] {
+            let list = judged.filter { $0.assessment.verdict.state == state }
+            guard !list.isEmpty else { continue }
+            out += "<details class=\"status\"\(state == .disallowed ? " open" : "")><summary><span class=\"badge "
+            out += "\(state == .disallowed ? "broken" : state == .deprecated ? "vulnerable" : "weakened")\">"
+            out += "\(state.rawValue)</span> \(list.count) finding\(list.count == 1 ? "" : "s")</summary>\n"
+            let byDate = Dictionary(grouping: list) { item -> String in
+                let verdict = item.assessment.verdict
+                if let deadline = verdict.deadline { return "\(deadline) → \(verdict.nextState?.rawValue ?? "?")" }
+                if let since = verdict.since { return "since \(since)" }
+                return "no date"
+            }
+            for date in byDate.keys.sorted() {
+                let group = byDate[date] ?? []
+                out += "<details class=\"algorithm\"><summary><b>\(e(date))</b> — \(group.count)</summary>\n"
+                let take = max(0, min(rowsPerGroup, budget, group.count))
+                budget -= take
+                if take > 0 {
+                    out += "<table><thead><tr><th>Where</th><th>Algorithm</th><th>Rule</th><th>Risk</th>"
+                    out += "<th>Why</th><th>Waiver</th></tr></thead><tbody>\n"
+                    for (finding, assessment) in group.prefix(take) {
+                        let place = finding.path.display + (finding.line.map { ":\($0)" } ?? "")
+                        let verdict = assessment.verdict
+                        var why = verdict.explanation
+                        if let overrun = assessment.overrun { why += " " + overrun.message }
+                        let waiver = assessment.waiver.map {
+                            "\($0.id) (\($0.owner)), until \($0.expires)\($0.honoured ? "" : ", expired")"
+                        } ?? ""
+                        out += "<tr><td><code>\(e(place))</code></td><td>\(e(finding.canonical ?? finding.algorithm))</td>"
+                        out += "<td><code>\(e(verdict.rule ?? "-"))</code></td>"
+                        out += "<td>\(assessment.risk.score) \(assessment.risk.tier.rawValue)</td>"
+                        out += "<td>\(e(why))<br><small>\(e(verdict.source))</small></td><td>\(e(waiver))</td></tr>\n"
+                    }
+                    out += "</tbody></table>\n"
+                }
+                if group.count > take {
+                    out += "<p class=\"more\">\(group.count - take) more are not listed here; "
+                    out += "<code>pqscout assess --format json</code> has every verdict.</p>\n"
+                }
+                out += "</details>\n"
+            }
+            out += "</details>\n"
+        }
+        return out + "</section>\n"
     }
 
     private func trend(_ input: ReportInput) -> String {

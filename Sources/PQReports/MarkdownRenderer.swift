@@ -40,7 +40,7 @@ public struct MarkdownRenderer: ReportRenderer {
         out +=
             input.isIncomplete
             ? "The inventory is **incomplete**: see Diagnostics.\n\n" : "Every examined file was read and parsed.\n\n"
-        out += "## Assessment\n\nNo assessment was recorded for this scan; `pqscout assess` adds one.\n\n"
+        out += assessment(input)
         out += history(input)
         out += certificates(input)
         out += findings(input)
@@ -53,6 +53,63 @@ public struct MarkdownRenderer: ReportRenderer {
             out += "\n"
         }
         return out
+    }
+
+    private func assessment(_ input: ReportInput) -> String {
+        let m = Self.escape
+        guard let assessment = input.assessment else {
+            return "## Assessment\n\nNo assessment was recorded for this scan; `pqscout assess` adds one.\n\n"
+        }
+        var out = "## Assessment\n\nJudged against **\(m(assessment.profileTitle))** (`\(Self.code(assessment.profile))`)"
+        out += " as of \(assessment.asOf)"
+        if let category = assessment.category { out += ", system category \(m(category))" }
+        out += "; data lifetime \(assessment.dataLifetimeYears) years.\n\n"
+        out += "Overall crypto-agility score: **\(assessment.overall.score) (\(m(assessment.overall.grade)))**.\n\n"
+        out += "| Policy state | Findings |\n|---|---:|\n"
+        for state in PolicyState.allCases.sorted(by: >) {
+            out += "| \(state.rawValue) | \(assessment.summary.byState[state.rawValue] ?? 0) |\n"
+        }
+        out += "| waived | \(assessment.summary.waived) |\n\n"
+        out += "### Score per system\n\n| System | Score | Grade | Findings | Explanation |\n|---|---:|---|---:|---|\n"
+        for system in assessment.systems.sorted(by: { ($0.score, $0.system.id) < ($1.score, $1.system.id) }) {
+            let reasons = system.adjustments.filter { $0.points != 0 || !$0.evaluated }.map { adjustment in
+                let points = adjustment.evaluated ? (adjustment.points > 0 ? "+\(adjustment.points)" : "\(adjustment.points)") : "n/e"
+                return "\(points) \(m(adjustment.reason))"
+            }
+            out += "| `\(Self.code(system.system.id))` | \(system.score) | \(m(system.grade)) | \(system.findingCount) "
+            out += "| \(reasons.joined(separator: "<br>")) |\n"
+        }
+        out += "\n### Findings by policy state and deadline\n\n"
+        let judged = input.assessedFindings.filter { $0.assessment.verdict.state != .allowed }
+        guard !judged.isEmpty else { return out + "The policy restricts no finding.\n\n" }
+        out += "| State | Date | Algorithm | Uses | Where | Rule |\n|---|---|---|---:|---|---|\n"
+        struct Key: Hashable, Comparable {
+            var state: PolicyState
+            var date: String
+            var name: String
+            var rule: String
+            static func < (a: Key, b: Key) -> Bool {
+                (b.state.severity, a.date, a.name, a.rule) < (a.state.severity, b.date, b.name, b.rule)
+            }
+        }
+        let groups = Dictionary(grouping: judged) { item -> Key in
+            let verdict = item.assessment.verdict
+            let date = verdict.deadline.map { "\($0) → \(verdict.nextState?.rawValue ?? "?")" }
+                ?? verdict.since.map { "since \($0)" } ?? ""
+            return Key(
+                state: verdict.state, date: date, name: item.finding.canonical ?? item.finding.algorithm,
+                rule: verdict.rule ?? "-")
+        }
+        for key in groups.keys.sorted() {
+            let group = groups[key] ?? []
+            var places = group.prefix(locationsPerGroup).map { item in
+                "`" + Self.code(item.finding.path.display + (item.finding.line.map { ":\($0)" } ?? "")) + "`"
+            }
+            if group.count > locationsPerGroup { places.append("and \(group.count - locationsPerGroup) more") }
+            out += "| \(key.state.rawValue) | \(m(key.date)) | \(m(key.name)) | \(group.count) "
+            out += "| \(places.joined(separator: "<br>")) | `\(Self.code(key.rule))` |\n"
+        }
+        return out + "\n"
     }
 
     private func history(_ input: ReportInput) -> String {

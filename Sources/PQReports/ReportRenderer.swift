@@ -1,4 +1,5 @@
 import Foundation
+import PQCatalog
 import PQModel
 
 /// Everything a report shows, as values: one scan's inventory, the scans before it, and (when one was made)
@@ -11,10 +12,17 @@ public struct ReportInput: Sendable {
     public var software: [Software]
     /// Every scan of the same roots, oldest first, this one included: the trend charts and tables.
     public var history: [ScanRecord]
+    /// The newest assessment of this scan, when one was made (`pqscout assess`): policy verdicts, deadlines,
+    /// risk and agility scores. Every renderer works without it.
+    public var assessment: AssessmentResult?
+    /// The policy profile the assessment used, for its rules' full text (SARIF rules); nil for a custom policy
+    /// or no assessment, in which case the rules are described from the verdicts.
+    public var policy: PolicyProfile?
 
     public init(
         scan: ScanRecord, findings: [Finding], assets: [Asset] = [], diagnostics: [Diagnostic] = [],
-        software: [Software] = [], history: [ScanRecord] = []
+        software: [Software] = [], history: [ScanRecord] = [], assessment: AssessmentResult? = nil,
+        policy: PolicyProfile? = nil
     ) {
         self.scan = scan
         self.findings = findings
@@ -22,6 +30,36 @@ public struct ReportInput: Sendable {
         self.diagnostics = diagnostics
         self.software = software
         self.history = history
+        self.assessment = assessment
+        self.policy = policy
+    }
+
+    /// Each assessed finding with the inventory finding it judges (matched by place and name, so the pairing
+    /// holds whatever order `findings` is in), in the assessment's order: highest risk first.
+    var assessedFindings: [(finding: Finding, assessment: FindingAssessment)] {
+        guard let assessment else { return [] }
+        func key(_ path: String, _ line: Int?, _ source: String, _ setting: String, _ algorithm: String,
+            _ context: String?) -> String
+        {
+            [path, line.map(String.init) ?? "", source, setting, algorithm, context ?? ""].joined(separator: "\u{1F}")
+        }
+        var byKey: [String: [Finding]] = [:]
+        for finding in sortedFindings {
+            byKey[
+                key(
+                    finding.path.display, finding.line, finding.source.rawValue, finding.setting, finding.algorithm,
+                    finding.context), default: []
+            ].append(finding)
+        }
+        var out: [(Finding, FindingAssessment)] = []
+        for judged in assessment.findings {
+            let ref = judged.finding
+            let k = key(ref.path, ref.line, ref.source, ref.setting, ref.algorithm, ref.context)
+            guard var list = byKey[k], !list.isEmpty else { continue }
+            out.append((list.removeFirst(), judged))
+            byKey[k] = list
+        }
+        return out
     }
 
     /// Findings in the one order every renderer uses: path bytes, line (none first), source, setting, algorithm.

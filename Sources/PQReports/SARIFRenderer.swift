@@ -1,4 +1,5 @@
 import Foundation
+import PQCatalog
 import PQModel
 
 /// The findings that break or will break a rule, as a SARIF 2.1.0 log (OASIS SARIF v2.1.0, §3) fit for
@@ -34,19 +35,13 @@ public struct SARIFRenderer: ReportRenderer {
     }
 
     public func document(_ input: ReportInput, context: RenderContext) -> JSONValue {
-        let rules = Self.rules
-        var ruleIndex: [String: Int] = [:]
-        for (index, rule) in rules.enumerated() { ruleIndex[rule.id] = index }
-        var results: [JSONValue] = []
-        for finding in input.sortedFindings where Self.actionable.contains(finding.quantumStatus) {
-            let rule = Rule(status: finding.quantumStatus, usage: finding.usage)
-            results.append(result(finding, rule: rule, index: ruleIndex[rule.id] ?? 0))
-        }
+        let (rules, results) =
+            input.assessment == nil ? Self.statusRules(input) : Self.policyRules(input)
         let driver = JSONValue.object([
             "name": .string(context.toolName), "version": .string(context.toolVersion),
             "semanticVersion": .string(context.toolVersion),
             "informationUri": .string("https://github.com/pqscout/pqscout"),
-            "rules": .array(rules.map(Self.ruleDescriptor)),
+            "rules": .array(rules),
         ])
         var invocation: [(String, JSONValue?)] = [
             ("executionSuccessful", .bool(true)),
@@ -87,7 +82,7 @@ public struct SARIFRenderer: ReportRenderer {
                 "properties",
                 .object([
                     "pqscout.generatedAt": .string(ReportDate.iso(context.generatedAt)),
-                    "pqscout.ruleSet": .string("quantum-status"),
+                    "pqscout.ruleSet": .string(input.assessment.map { "policy:" + $0.profile } ?? "quantum-status"),
                 ])
             ),
         ])
@@ -98,25 +93,125 @@ public struct SARIFRenderer: ReportRenderer {
         ])
     }
 
-    private func result(_ finding: Finding, rule: Rule, index: Int) -> JSONValue {
-        let name = finding.canonical ?? finding.algorithm
-        var detail = name
+    /// Rules and results without an assessment: one rule per quantum status and usage.
+    static func statusRules(_ input: ReportInput) -> ([JSONValue], [JSONValue]) {
+        let rules = Self.rules
+        var ruleIndex: [String: Int] = [:]
+        for (index, rule) in rules.enumerated() { ruleIndex[rule.id] = index }
+        var results: [JSONValue] = []
+        for finding in input.sortedFindings where Self.actionable.contains(finding.quantumStatus) {
+            let rule = Rule(status: finding.quantumStatus, usage: finding.usage)
+            results.append(
+                result(
+                    finding, ruleID: rule.id, index: ruleIndex[rule.id] ?? 0, level: level(finding.quantumStatus),
+                    message: statusMessage(finding)))
+        }
+        return (rules.map(ruleDescriptor), results)
+    }
+
+    /// Rules and results with an assessment: one rule per policy rule, one result per finding the policy
+    /// deprecates or disallows now (`warning`, `error`) or will at a deadline ahead (`note`). A finding no rule
+    /// speaks to but that is not allowed falls back to its quantum-status rule. Waived findings carry a SARIF
+    /// suppression with the waiver's owner, reason and expiry.
+    static func policyRules(_ input: ReportInput) -> ([JSONValue], [JSONValue]) {
+        guard let assessment = input.assessment else { return ([], []) }
+        var descriptors: [String: JSONValue] = [:]
+        if let policy = input.policy, policy.id == assessment.profile {
+            for rule in policy.rules {
+                descriptors[policy.id + "/" + rule.id] = policyRuleDescriptor(rule, profile: policy)
+            }
+        }
+        var pending: [(Finding, FindingAssessment, String)] = []
+        for (finding, judged) in input.assessedFindings where judged.verdict.state != .allowed {
+            let ruleID: String
+            if let rule = judged.verdict.rule {
+                ruleID = rule
+                if descriptors[rule] == nil { descriptors[rule] = verdictRuleDescriptor(judged.verdict, id: rule) }
+            } else {
+                let rule = Rule(status: finding.quantumStatus, usage: finding.usage)
+                ruleID = rule.id
+                if descriptors[rule.id] == nil { descriptors[rule.id] = ruleDescriptor(rule) }
+            }
+            pending.append((finding, judged, ruleID))
+        }
+        let ids = descriptors.keys.sorted()
+        var index: [String: Int] = [:]
+        for (position, id) in ids.enumerated() { index[id] = position }
+        pending.sort { ReportOrder.finding($0.0, $1.0) }
+        let results = pending.map { finding, judged, ruleID in
+            let verdict = judged.verdict
+            var message = "\(finding.setting) uses \(name(finding)): \(verdict.state.rawValue)"
+            if let since = verdict.since { message += " since \(since)" }
+            if let deadline = verdict.deadline, let next = verdict.nextState {
+                message += "; \(next.rawValue) from \(deadline)"
+                if let days = verdict.daysLeft { message += " (\(days) days)" }
+            }
+            message += ". \(verdict.explanation)"
+            if let overrun = judged.overrun { message += " \(overrun.message)." }
+            var extra: [(String, JSONValue?)] = [
+                ("policyState", .string(verdict.state.rawValue)), ("riskScore", .int(judged.risk.score)),
+                ("riskTier", .string(judged.risk.tier.rawValue)), ("system", .string(judged.system)),
+                ("deadline", verdict.deadline.map { .string($0.description) }),
+            ]
+            if let waiver = judged.waiver { extra.append(("waiver", .string(waiver.id))) }
+            var suppressions: JSONValue?
+            if let waiver = judged.waiver, waiver.honoured {
+                suppressions = .array([
+                    .object([
+                        "kind": .string("external"), "status": .string("accepted"),
+                        "justification": .string(
+                            "waiver \(waiver.id) (\(waiver.owner)): \(waiver.reason); expires \(waiver.expires)"),
+                    ])
+                ])
+            }
+            return result(
+                finding, ruleID: ruleID, index: index[ruleID] ?? 0, level: policyLevel(verdict.state), message: message,
+                extra: extra, suppressions: suppressions)
+        }
+        return (ids.compactMap { descriptors[$0] }, results)
+    }
+
+    static func policyLevel(_ state: PolicyState) -> String {
+        switch state {
+        case .disallowed: "error"
+        case .deprecated: "warning"
+        case .due, .allowed: "note"
+        }
+    }
+
+    static func name(_ finding: Finding) -> String {
+        var detail = finding.canonical ?? finding.algorithm
         if let bits = finding.keyBits { detail += " (\(bits) bits)" }
         if let curve = finding.curve { detail += " on \(curve)" }
+        return detail
+    }
+
+    static func statusMessage(_ finding: Finding) -> String {
         var message =
-            "\(finding.setting) uses \(detail) for \(finding.usage.rawValue): \(finding.quantumStatus.rawValue)"
+            "\(finding.setting) uses \(name(finding)) for \(finding.usage.rawValue): \(finding.quantumStatus.rawValue)"
         if let context = finding.context { message += " in \(context)" }
         if !finding.effective { message += " (not in effect)" }
         if let note = finding.note { message += ". \(note)" }
+        return message
+    }
+
+    static func result(
+        _ finding: Finding, ruleID: String, index: Int, level: String, message: String,
+        extra: [(String, JSONValue?)] = [], suppressions: JSONValue? = nil
+    ) -> JSONValue {
         var region: JSONValue?
         if let line = finding.line, line >= 1 { region = .object(["startLine": .int(line)]) }
         let identity = [
             finding.path.display, finding.source.rawValue, finding.setting, finding.usage.rawValue, finding.algorithm,
             finding.context ?? "", finding.asset ?? "",
         ].joined(separator: "\u{1F}")
+        let properties: [(String, JSONValue?)] = [
+            ("source", .string(finding.source.rawValue)), ("algorithm", .string(finding.algorithm)),
+            ("canonical", finding.canonical.map { .string($0) }),
+            ("quantumStatus", .string(finding.quantumStatus.rawValue)), ("asset", finding.asset.map { .string($0) }),
+        ]
         return .object([
-            ("ruleId", .string(rule.id)), ("ruleIndex", .int(index)),
-            ("level", .string(Self.level(finding.quantumStatus))),
+            ("ruleId", .string(ruleID)), ("ruleIndex", .int(index)), ("level", .string(level)),
             ("message", .object(["text": .string(message)])),
             (
                 "locations",
@@ -125,7 +220,7 @@ public struct SARIFRenderer: ReportRenderer {
                         "physicalLocation": .object([
                             (
                                 "artifactLocation",
-                                .object(["uri": .string(Self.uri(finding.path)), "uriBaseId": .string("SCANROOT")])
+                                .object(["uri": .string(uri(finding.path)), "uriBaseId": .string("SCANROOT")])
                             ),
                             ("region", region),
                         ])
@@ -133,15 +228,47 @@ public struct SARIFRenderer: ReportRenderer {
                 ])
             ),
             ("partialFingerprints", .object(["pqscoutFindingIdentity/v1": .string(ContentHash.hex(identity))])),
-            (
-                "properties",
-                .object([
-                    ("source", .string(finding.source.rawValue)), ("algorithm", .string(finding.algorithm)),
-                    ("canonical", finding.canonical.map { .string($0) }),
-                    ("quantumStatus", .string(finding.quantumStatus.rawValue)),
-                    ("asset", finding.asset.map { .string($0) }),
-                ])
-            ),
+            ("suppressions", suppressions),
+            ("properties", .object(properties + extra)),
+        ])
+    }
+
+    static func policyRuleDescriptor(_ rule: PolicyRule, profile: PolicyProfile) -> JSONValue {
+        var dates: [String] = []
+        if let day = rule.deprecatedFrom { dates.append("deprecated from \(day)") }
+        if let day = rule.disallowedFrom { dates.append("disallowed from \(day)") }
+        if dates.isEmpty && rule.datesFromCategory { dates.append("dates from the system category") }
+        let binding = rule.binding ?? profile.binding
+        var help = "\(rule.summary): \(dates.joined(separator: ", ")) under \(profile.title)"
+        help += binding ? " (binding\(profile.scope.map { " for " + $0 } ?? ""))." : " (guidance)."
+        return .object([
+            "id": .string(profile.id + "/" + rule.id), "name": .string(rule.id),
+            "shortDescription": .object(["text": .string(rule.summary)]),
+            "fullDescription": .object(["text": .string(help)]),
+            "help": .object([
+                "text": .string(help + " Source: " + rule.source),
+                "markdown": .string(help + "\n\nSource: " + rule.source),
+            ]),
+            "defaultConfiguration": .object(["level": .string(binding ? "error" : "warning")]),
+            "properties": .object([
+                "tags": .array([.string("cryptography"), .string("post-quantum"), .string(profile.id)]),
+                "source": .string(rule.source), "binding": .bool(binding),
+            ]),
+        ])
+    }
+
+    /// A rule known only from a verdict (a custom policy file): its id, explanation and source.
+    static func verdictRuleDescriptor(_ verdict: PolicyVerdict, id: String) -> JSONValue {
+        let text = "Rule \(id) of policy \(verdict.profile)."
+        return .object([
+            "id": .string(id), "name": .string(id.split(separator: "/").last.map(String.init) ?? id),
+            "shortDescription": .object(["text": .string(text)]),
+            "help": .object([
+                "text": .string(text + " Source: " + verdict.source),
+                "markdown": .string(text + "\n\nSource: " + verdict.source),
+            ]),
+            "defaultConfiguration": .object(["level": .string(verdict.binding ? "error" : "warning")]),
+            "properties": .object(["source": .string(verdict.source), "binding": .bool(verdict.binding)]),
         ])
     }
 

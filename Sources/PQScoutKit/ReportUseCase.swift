@@ -1,4 +1,5 @@
 import Foundation
+import PQCatalog
 import PQModel
 import PQReports
 import PQStore
@@ -65,8 +66,8 @@ public enum ReportUseCase {
         }
     }
 
-    /// Everything a report shows for one scan: findings, assets, diagnostics, software and the scans of the
-    /// same roots.
+    /// Everything a report shows for one scan: findings, assets, diagnostics, software, the scans of the
+    /// same roots, and the newest assessment of the scan with its policy profile when one was made.
     public static func input(storePath: String, scanID: Int64?) throws -> ReportInput {
         let store = try StoreAccess.open(storePath, create: false)
         return try StoreAccess.perform(storePath) {
@@ -76,11 +77,12 @@ public enum ReportUseCase {
                     code: "report.no-scan", kind: .usage,
                     reason: "there is no scan \(id) in \(storePath); `pqscout scans` lists them")
             }
+            let assessment = try store.latestAssessment(scanID: id)?.result
             return ReportInput(
-                scan: scan, findings: try store.findings(FindingQuery(scanID: id)),
-                assets: try store.assets(scanID: id),
+                scan: scan, findings: try store.findings(FindingQuery(scanID: id)), assets: try store.assets(scanID: id),
                 diagnostics: try store.diagnostics(scanID: id), software: try store.software(scanID: id),
-                history: try store.scans(sameRootsAs: id))
+                history: try store.scans(sameRootsAs: id), assessment: assessment,
+                policy: assessment.flatMap { try? PolicyProfile.bundled($0.profile) })
         }
     }
 }

@@ -43,6 +43,24 @@ enum Fixtures {
 
     static func sample() throws -> ReportInput { try sampleResult.get().input }
 
+    /// The sample assessed under NIST IR 8547 as of a fixed day, with the example waivers, recorded in a copy
+    /// of the sample store and read back through the report use case.
+    static let assessedResult: Result<(input: ReportInput, store: String, scanID: Int64), any Error> = Result {
+        let (_, original, scanID) = try sampleResult.get()
+        let store = temporaryPath("assessed.db")
+        try FileManager.default.copyItem(atPath: original, toPath: store)
+        _ = try AssessUseCase.run(
+            AssessRequest(
+                storePath: store, scanID: scanID, asOf: CalendarDay(year: 2026, month: 11, day: 19),
+                waiversFile: repositoryRoot.appendingPathComponent("sample-inventories/waivers-example.yaml").path))
+        var input = try ReportUseCase.input(storePath: store, scanID: scanID)
+        input.scan = fixedScan(input.scan.counts)
+        input.history = [input.scan]
+        return (input, store, scanID)
+    }
+
+    static func assessed() throws -> ReportInput { try assessedResult.get().input }
+
     static func date(_ text: String) -> Date {
         ISO8601DateFormatter().date(from: text) ?? Date(timeIntervalSince1970: 0)
     }

@@ -18,6 +18,9 @@ struct GoldenTests {
         ("tls-1.7.cdx.json", CycloneDXRenderer(spec: .v1_7)),
         ("hostile.html", HTMLRenderer()),
         ("hostile.md", MarkdownRenderer()),
+        ("webfarm-assessed.sarif", SARIFRenderer()),
+        ("webfarm-assessed.html", HTMLRenderer()),
+        ("webfarm-assessed.md", MarkdownRenderer()),
     ]
 
     @Test("the rendered file equals its golden file", arguments: cases.indices)
@@ -25,7 +28,9 @@ struct GoldenTests {
         let (name, renderer) = Self.cases[index]
         let input: ReportInput =
             name.hasPrefix("tls")
-            ? Fixtures.tls() : name.hasPrefix("hostile") ? Fixtures.hostile() : try Fixtures.sample()
+            ? Fixtures.tls()
+            : name.hasPrefix("hostile")
+                ? Fixtures.hostile() : name.contains("assessed") ? try Fixtures.assessed() : try Fixtures.sample()
         let first = try renderer.render(input, context: Fixtures.context)
         var shuffled = input
         shuffled.findings.reverse()
