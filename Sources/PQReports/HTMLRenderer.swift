@@ -127,7 +127,8 @@ public struct HTMLRenderer: ReportRenderer {
         out += "<span>crypto-agility score (whole scan)</span></div>"
         let byState = assessment.summary.byState
         for state in PolicyState.allCases.sorted(by: >) {
-            let css = state == .disallowed ? "broken" : state == .deprecated ? "vulnerable" : state == .due ? "weakened" : ""
+            let css =
+                state == .disallowed ? "broken" : state == .deprecated ? "vulnerable" : state == .due ? "weakened" : ""
             out += "<div class=\"card \(css)\"><span class=\"num\">\(byState[state.rawValue] ?? 0)</span>"
             out += "<span>\(state.rawValue)</span></div>"
         }
@@ -157,7 +158,8 @@ public struct HTMLRenderer: ReportRenderer {
             .prefix(maxRows)
         {
             out += "<details class=\"system\"><summary><b>\(system.score) \(e(system.grade))</b> "
-            out += "<code>\(e(system.system.id))</code> — \(system.system.kind.rawValue), \(system.findingCount) finding"
+            out +=
+                "<code>\(e(system.system.id))</code> — \(system.system.kind.rawValue), \(system.findingCount) finding"
             out += system.findingCount == 1 ? "</summary>" : "s</summary>"
             out += adjustments(system.adjustments) + "</details>\n"
         }
@@ -166,12 +168,14 @@ public struct HTMLRenderer: ReportRenderer {
             out += "<h3>Not evaluated (\(gaps.count))</h3><details><summary>What the assessment could not look at"
             out += "</summary><table><thead><tr><th>Kind</th><th>Subject</th><th>Why</th></tr></thead><tbody>\n"
             for gap in gaps.sorted().prefix(maxRows) {
-                out += "<tr><td>\(e(gap.kind))</td><td><code>\(e(gap.subject))</code></td><td>\(e(gap.reason))</td></tr>\n"
+                out +=
+                    "<tr><td>\(e(gap.kind))</td><td><code>\(e(gap.subject))</code></td><td>\(e(gap.reason))</td></tr>\n"
             }
             out += "</tbody></table></details>\n"
         }
         if !assessment.unusedWaivers.isEmpty {
-            out += "<p>Waivers that matched no finding: \(assessment.unusedWaivers.map { "<code>\(e($0))</code>" }.joined(separator: ", ")).</p>\n"
+            out +=
+                "<p>Waivers that matched no finding: \(assessment.unusedWaivers.map { "<code>\(e($0))</code>" }.joined(separator: ", ")).</p>\n"
         }
         return out + "</section>\n" + policyFindings(input)
     }
@@ -182,10 +186,13 @@ public struct HTMLRenderer: ReportRenderer {
         var out = "<table><thead><tr><th>Points</th><th>Dimension</th><th>Why</th>"
         out += withFindings ? "<th>Findings</th></tr></thead><tbody>" : "</tr></thead><tbody>"
         for adjustment in list {
-            let points = adjustment.evaluated ? (adjustment.points > 0 ? "+\(adjustment.points)" : "\(adjustment.points)") : "n/e"
+            let points =
+                adjustment.evaluated
+                ? (adjustment.points > 0 ? "+\(adjustment.points)" : "\(adjustment.points)") : "n/e"
             let refs = adjustment.findings.prefix(5).map { "<code>\(e($0.label))</code>" }.joined(separator: "<br>")
             let more = adjustment.findings.count > 5 ? "<br>and \(adjustment.findings.count - 5) more" : ""
-            out += "<tr><td class=\"n\">\(points)</td><td>\(e(adjustment.dimension))</td><td>\(e(adjustment.reason))</td>"
+            out +=
+                "<tr><td class=\"n\">\(points)</td><td>\(e(adjustment.dimension))</td><td>\(e(adjustment.reason))</td>"
             out += withFindings ? "<td>\(refs)\(more)</td></tr>" : "</tr>"
         }
         return out + "</tbody></table>"
@@ -223,10 +230,12 @@ public struct HTMLRenderer: ReportRenderer {
                         let verdict = assessment.verdict
                         var why = verdict.explanation
                         if let overrun = assessment.overrun { why += " " + overrun.message }
-                        let waiver = assessment.waiver.map {
-                            "\($0.id) (\($0.owner)), until \($0.expires)\($0.honoured ? "" : ", expired")"
-                        } ?? ""
-                        out += "<tr><td><code>\(e(place))</code></td><td>\(e(finding.canonical ?? finding.algorithm))</td>"
+                        let waiver =
+                            assessment.waiver.map {
+                                "\($0.id) (\($0.owner)), until \($0.expires)\($0.honoured ? "" : ", expired")"
+                            } ?? ""
+                        out +=
+                            "<tr><td><code>\(e(place))</code></td><td>\(e(finding.canonical ?? finding.algorithm))</td>"
                         out += "<td><code>\(e(verdict.rule ?? "-"))</code></td>"
                         out += "<td>\(assessment.risk.score) \(assessment.risk.tier.rawValue)</td>"
                         out += "<td>\(e(why))<br><small>\(e(verdict.source))</small></td><td>\(e(waiver))</td></tr>\n"

@@ -60,7 +60,8 @@ public struct MarkdownRenderer: ReportRenderer {
         guard let assessment = input.assessment else {
             return "## Assessment\n\nNo assessment was recorded for this scan; `pqscout assess` adds one.\n\n"
         }
-        var out = "## Assessment\n\nJudged against **\(m(assessment.profileTitle))** (`\(Self.code(assessment.profile))`)"
+        var out =
+            "## Assessment\n\nJudged against **\(m(assessment.profileTitle))** (`\(Self.code(assessment.profile))`)"
         out += " as of \(assessment.asOf)"
         if let category = assessment.category { out += ", system category \(m(category))" }
         out += "; data lifetime \(assessment.dataLifetimeYears) years.\n\n"
@@ -73,7 +74,9 @@ public struct MarkdownRenderer: ReportRenderer {
         out += "### Score per system\n\n| System | Score | Grade | Findings | Explanation |\n|---|---:|---|---:|---|\n"
         for system in assessment.systems.sorted(by: { ($0.score, $0.system.id) < ($1.score, $1.system.id) }) {
             let reasons = system.adjustments.filter { $0.points != 0 || !$0.evaluated }.map { adjustment in
-                let points = adjustment.evaluated ? (adjustment.points > 0 ? "+\(adjustment.points)" : "\(adjustment.points)") : "n/e"
+                let points =
+                    adjustment.evaluated
+                    ? (adjustment.points > 0 ? "+\(adjustment.points)" : "\(adjustment.points)") : "n/e"
                 return "\(points) \(m(adjustment.reason))"
             }
             out += "| `\(Self.code(system.system.id))` | \(system.score) | \(m(system.grade)) | \(system.findingCount) "
@@ -94,7 +97,8 @@ public struct MarkdownRenderer: ReportRenderer {
         }
         let groups = Dictionary(grouping: judged) { item -> Key in
             let verdict = item.assessment.verdict
-            let date = verdict.deadline.map { "\($0) → \(verdict.nextState?.rawValue ?? "?")" }
+            let date =
+                verdict.deadline.map { "\($0) → \(verdict.nextState?.rawValue ?? "?")" }
                 ?? verdict.since.map { "since \($0)" } ?? ""
             return Key(
                 state: verdict.state, date: date, name: item.finding.canonical ?? item.finding.algorithm,

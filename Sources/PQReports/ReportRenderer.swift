@@ -38,9 +38,10 @@ public struct ReportInput: Sendable {
     /// holds whatever order `findings` is in), in the assessment's order: highest risk first.
     var assessedFindings: [(finding: Finding, assessment: FindingAssessment)] {
         guard let assessment else { return [] }
-        func key(_ path: String, _ line: Int?, _ source: String, _ setting: String, _ algorithm: String,
-            _ context: String?) -> String
-        {
+        func key(
+            _ path: String, _ line: Int?, _ source: String, _ setting: String, _ algorithm: String,
+            _ context: String?
+        ) -> String {
             [path, line.map(String.init) ?? "", source, setting, algorithm, context ?? ""].joined(separator: "\u{1F}")
         }
         var byKey: [String: [Finding]] = [:]

@@ -79,7 +79,8 @@ public enum ReportUseCase {
             }
             let assessment = try store.latestAssessment(scanID: id)?.result
             return ReportInput(
-                scan: scan, findings: try store.findings(FindingQuery(scanID: id)), assets: try store.assets(scanID: id),
+                scan: scan, findings: try store.findings(FindingQuery(scanID: id)),
+                assets: try store.assets(scanID: id),
                 diagnostics: try store.diagnostics(scanID: id), software: try store.software(scanID: id),
                 history: try store.scans(sameRootsAs: id), assessment: assessment,
                 policy: assessment.flatMap { try? PolicyProfile.bundled($0.profile) })

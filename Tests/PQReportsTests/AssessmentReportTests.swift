@@ -32,7 +32,8 @@ struct AssessmentReportTests {
         #expect(run["properties"]?["pqscout.ruleSet"]?.stringValue == "policy:nist-ir-8547")
     }
 
-    @Test("the assessed SARIF is valid under the schema",
+    @Test(
+        "the assessed SARIF is valid under the schema",
         .enabled(if: SharedCheck.pythonAvailable, "python3 is missing: the schema check cannot run"))
     func sarifSchema() throws {
         let data = try SARIFRenderer().render(try Fixtures.assessed(), context: Fixtures.context)
