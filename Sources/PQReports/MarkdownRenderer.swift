@@ -106,12 +106,9 @@ public struct MarkdownRenderer: ReportRenderer {
         }
         for key in groups.keys.sorted() {
             let group = groups[key] ?? []
-            var places = group.prefix(locationsPerGroup).map { item in
-                "`" + Self.code(item.finding.path.display + (item.finding.line.map { ":\($0)" } ?? "")) + "`"
-            }
-            if group.count > locationsPerGroup { places.append("and \(group.count - locationsPerGroup) more") }
+            let whereFound = places(group.map(\.finding))
             out += "| \(key.state.rawValue) | \(m(key.date)) | \(m(key.name)) | \(group.count) "
-            out += "| \(places.joined(separator: "<br>")) | `\(Self.code(key.rule))` |\n"
+            out += "| \(whereFound) | `\(Self.code(key.rule))` |\n"
         }
         return out + "\n"
     }
@@ -169,15 +166,27 @@ public struct MarkdownRenderer: ReportRenderer {
             let byAlgorithm = Dictionary(grouping: list) { $0.canonical ?? $0.algorithm }
             for name in byAlgorithm.keys.sorted() {
                 let group = byAlgorithm[name] ?? []
-                var places = group.prefix(locationsPerGroup).map { finding in
-                    "`" + Self.code(finding.path.display + (finding.line.map { ":\($0)" } ?? "")) + "`"
-                }
-                if group.count > locationsPerGroup { places.append("and \(group.count - locationsPerGroup) more") }
-                out += "| \(m(name)) | \(group.count) | \(places.joined(separator: "<br>")) |\n"
+                let whereFound = places(group)
+                out += "| \(m(name)) | \(group.count) | \(whereFound) |\n"
             }
             out += "\n"
         }
         return sorted.isEmpty ? out + "No cryptography was found.\n\n" : out
+    }
+
+    /// Distinct places of some findings, sorted, with a count where one place holds several; at most
+    /// `locationsPerGroup`, then how many more.
+    private func places(_ findings: [Finding]) -> String {
+        var counts: [String: Int] = [:]
+        for finding in findings {
+            counts[finding.path.display + (finding.line.map { ":\($0)" } ?? ""), default: 0] += 1
+        }
+        let sorted = counts.keys.sorted()
+        var out = sorted.prefix(locationsPerGroup).map { place in
+            "`" + Self.code(place) + "`" + ((counts[place] ?? 1) > 1 ? " ×\(counts[place] ?? 1)" : "")
+        }
+        if sorted.count > locationsPerGroup { out.append("and \(sorted.count - locationsPerGroup) more places") }
+        return out.joined(separator: "<br>")
     }
 
     /// Escapes text for a Markdown table cell: no markup, no raw HTML, one line.
