@@ -15,7 +15,14 @@ import PQModel
 public struct SARIFRenderer: ReportRenderer {
     public var format: ReportFormat { .sarif }
 
-    public init() {}
+    /// Most results written to one run. GitHub code scanning rejects a run with more than 25,000 results
+    /// (docs.github.com, "SARIF results exceed limit"); past this, the most severe are kept and a notification
+    /// says how many were left out.
+    public var maxResults: Int
+
+    public init(maxResults: Int = 25_000) {
+        self.maxResults = maxResults
+    }
 
     public func render(_ input: ReportInput, context: RenderContext) throws -> Data {
         Data(document(input, context: context).rendered().utf8)
@@ -35,7 +42,7 @@ public struct SARIFRenderer: ReportRenderer {
     }
 
     public func document(_ input: ReportInput, context: RenderContext) -> JSONValue {
-        let (rules, results) =
+        let (rules, allResults) =
             input.assessment == nil ? Self.statusRules(input) : Self.policyRules(input)
         let driver = JSONValue.object([
             "name": .string(context.toolName), "version": .string(context.toolVersion),
@@ -48,6 +55,18 @@ public struct SARIFRenderer: ReportRenderer {
             ("startTimeUtc", .string(ReportDate.iso(input.scan.startedAt))),
             ("endTimeUtc", input.scan.finishedAt.map { .string(ReportDate.iso($0)) }),
         ]
+        var results = allResults
+        if results.count > maxResults {
+            let rank = ["error": 0, "warning": 1, "note": 2]
+            let kept = Set(
+                results.indices.sorted {
+                    let a = rank[results[$0]["level"]?.stringValue ?? ""] ?? 3
+                    let b = rank[results[$1]["level"]?.stringValue ?? ""] ?? 3
+                    return a != b ? a < b : $0 < $1
+                }
+                .prefix(max(0, maxResults)))
+            results = results.indices.filter { kept.contains($0) }.map { results[$0] }
+        }
         let notifications = input.diagnostics.sorted { $0.path < $1.path }.map { diagnostic in
             JSONValue.object([
                 "level": .string("warning"),
@@ -63,7 +82,22 @@ public struct SARIFRenderer: ReportRenderer {
                 ]),
             ])
         }
-        if !notifications.isEmpty { invocation.append(("toolExecutionNotifications", .array(notifications))) }
+        var allNotifications = notifications
+        if allResults.count > results.count {
+            allNotifications.append(
+                .object([
+                    "level": .string("warning"),
+                    "message": .object([
+                        "text": .string(
+                            "\(allResults.count - results.count) of \(allResults.count) results were left out (the "
+                                + "least severe first): GitHub code scanning rejects runs of more than \(maxResults) "
+                                + "results. The CSV and JSON reports hold every finding.")
+                    ]),
+                ]))
+        }
+        if !allNotifications.isEmpty {
+            invocation.append(("toolExecutionNotifications", .array(allNotifications)))
+        }
         let run = JSONValue.object([
             ("tool", .object(["driver": driver])),
             ("automationDetails", .object(["id": .string("pqscout/scan/\(input.scan.id)")])),

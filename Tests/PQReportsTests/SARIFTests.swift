@@ -58,3 +58,18 @@ struct SARIFTests {
             })
     }
 }
+
+@Suite("SARIF stays within GitHub's limits")
+struct SARIFLimitTests {
+    @Test("past maxResults the most severe results are kept and a notification says how many were left out")
+    func capped() throws {
+        let input = LargeReportTests.large(600)
+        let log = SARIFRenderer(maxResults: 100).document(input, context: Fixtures.context)
+        let run = try #require(log["runs"]?.arrayValue.first)
+        let results = run["results"]?.arrayValue ?? []
+        #expect(results.count == 100)
+        #expect(results.allSatisfy { $0["level"]?.stringValue == "error" })
+        let notes = run["invocations"]?.arrayValue.first?["toolExecutionNotifications"]?.arrayValue ?? []
+        #expect(notes.contains { ($0["message"]?["text"]?.stringValue ?? "").contains("results were left out") })
+    }
+}
