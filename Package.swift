@@ -27,7 +27,11 @@ let package = Package(
             dependencies: ["PQModel"],
             resources: [.copy("Resources/algorithms.json"), .copy("Resources/policies")]
         ),
-        .target(name: "PQScanners", dependencies: ["PQModel", "PQCatalog", "COpenSSLShim"]),
+        .target(
+            name: "PQScanners",
+            dependencies: ["PQModel", "PQCatalog", "COpenSSLShim"],
+            resources: [.copy("Resources/openssh-releases.json")]
+        ),
         .target(
             name: "PQStore",
             dependencies: [

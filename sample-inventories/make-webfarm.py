@@ -81,7 +81,14 @@ def ssh_keygen(relative, kind, bits=None, comment="sample", passphrase=""):
 
 
 def main():
-    shutil.rmtree(TREE, ignore_errors=True)
+    # Remove only what this script makes; hand-written configs (etc/ssh/*config*, added with the OpenSSH
+    # scanner) stay as they are in git.
+    for folder in ("etc/ssl/certs", "etc/ssl/private", "etc/tomcat", "home/deploy/.ssh"):
+        shutil.rmtree(os.path.join(TREE, folder), ignore_errors=True)
+    for name in ("etc/ssl/dhparam.pem",) + tuple(
+            f"etc/ssh/ssh_host_{kind}_key{suffix}" for kind in ("ed25519", "ecdsa", "rsa") for suffix in ("", ".pub")):
+        if os.path.exists(os.path.join(TREE, name)):
+            os.remove(os.path.join(TREE, name))
     # ---- PKI: an RSA-4096 root, an ECDSA P-384 issuing CA, leaves in RSA-2048, P-256 and Ed25519.
     root_key = rsa.generate_private_key(65537, 4096)
     root = cert(subject("Example Root CA 2025"), subject("Example Root CA 2025"), root_key.public_key(), root_key,
@@ -159,7 +166,88 @@ def main():
         "git.example.org,10.1.2.3 " + host_rsa + "\n"
         + hashed_line + "\n"
         + "@cert-authority *.example.org " + ca + "\n")
+    tls_configs()
     print("webfarm written to", TREE)
+
+
+NGINX_CONF = """\
+# nginx main config of the sample web farm (syntax: nginx.org/en/docs). TLS settings here hold for every
+# server below that does not set its own.
+user www-data;
+worker_processes auto;
+
+events {
+    worker_connections 768;
+}
+
+http {
+    ssl_protocols TLSv1.2 TLSv1.3;
+    ssl_ciphers ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES256-GCM-SHA384;
+    ssl_dhparam /etc/ssl/dhparam.pem;
+
+    include /etc/nginx/conf.d/*.conf;
+    include /etc/nginx/sites-enabled/*;
+}
+"""
+
+NGINX_SITE_WWW = """\
+# The public site: hybrid ML-KEM first. On an OpenSSL older than 3.5 this whole list is rejected.
+server {
+    listen 443 ssl;
+    listen [::]:443 ssl;
+    server_name www.example.org;
+    ssl_ecdh_curve X25519MLKEM768:X25519:prime256v1;
+    ssl_certificate /etc/ssl/certs/www.example.org-fullchain.pem;
+    ssl_certificate_key /etc/ssl/private/www.example.org.key;
+
+    location /api/ {
+        proxy_pass https://api.example.org:8443;
+        proxy_ssl_protocols TLSv1.3;
+    }
+}
+"""
+
+NGINX_SITE_INTRANET = """\
+# A forgotten intranet site: old protocols, a SHA-1/RSA-1024 certificate, an explicit classical curve list.
+server {
+    listen 8443 ssl;
+    server_name intranet.example.org;
+    ssl_protocols TLSv1 TLSv1.1 TLSv1.2;
+    ssl_ciphers "AES128-SHA:ECDHE-RSA-AES128-SHA";
+    ssl_conf_command Groups secp384r1:prime256v1;
+    ssl_certificate /etc/ssl/certs/intranet-legacy.crt;
+}
+
+server {
+    listen 80;
+    server_name intranet.example.org;
+    return 301 https://$host:8443$request_uri;
+}
+"""
+
+OPENSSL_CNF = """\
+# System OpenSSL config of the sample web farm: the system_default every OpenSSL application starts from.
+openssl_conf = openssl_init
+
+[openssl_init]
+ssl_conf = ssl_sect
+
+[ssl_sect]
+system_default = system_default_sect
+
+[system_default_sect]
+MinProtocol = TLSv1.2
+CipherString = ECDHE+AESGCM:@SECLEVEL=2
+Ciphersuites = TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256
+"""
+
+
+def tls_configs():
+    """TLS server and OpenSSL configs (issue 4): nginx with includes and inheritance, a system openssl.cnf."""
+    put("etc/nginx/nginx.conf", NGINX_CONF)
+    put("etc/nginx/sites-enabled/www.example.org", NGINX_SITE_WWW)
+    put("etc/nginx/sites-enabled/intranet.example.org", NGINX_SITE_INTRANET)
+    put("etc/ssl/openssl.cnf", OPENSSL_CNF)
 
 
 if __name__ == "__main__":

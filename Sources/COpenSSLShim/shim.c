@@ -17,6 +17,7 @@
 #include <openssl/pkcs12.h>
 #include <openssl/pkcs7.h>
 #include <openssl/sha.h>
+#include <openssl/ssl.h>
 #include <openssl/x509.h>
 
 /* MARK: - Helpers */
@@ -355,4 +356,53 @@ int pqs_x509_read_fields(const uint8_t *der, size_t length, pqs_x509_fields *out
     ERR_clear_error(); /* an undecodable PQ key leaves entries behind; they are not failures here */
     if (error != NULL) error[0] = '\0';
     return PQS_OK;
+}
+
+/* MARK: - TLS cipher lists */
+
+int pqs_tls_expand_ciphers(
+    const char *cipher_list, const char *ciphersuites, pqs_tls_cipher *out, size_t capacity, size_t *count,
+    char error[PQS_ERROR_SIZE]) {
+    if (count != NULL) *count = 0;
+    if (error != NULL) error[0] = '\0';
+    /* Why NO_LOAD_CONFIG: libssl loads openssl.cnf on first use by default, and a host `system_default`
+     * section would change the expansion of every scanned config. Idempotent; harmless when already run. */
+    OPENSSL_init_ssl(OPENSSL_INIT_NO_LOAD_CONFIG, NULL);
+    ERR_clear_error();
+    SSL_CTX *ctx = SSL_CTX_new(TLS_method());
+    if (ctx == NULL) {
+        pqs_drain_errors(error, "SSL_CTX_new failed");
+        return PQS_INTERNAL;
+    }
+    if (cipher_list != NULL && SSL_CTX_set_cipher_list(ctx, cipher_list) != 1) {
+        pqs_drain_errors(error, "no cipher match");
+        SSL_CTX_free(ctx);
+        return PQS_MALFORMED;
+    }
+    if (ciphersuites != NULL && SSL_CTX_set_ciphersuites(ctx, ciphersuites) != 1) {
+        pqs_drain_errors(error, "no ciphersuite match");
+        SSL_CTX_free(ctx);
+        return PQS_MALFORMED;
+    }
+    STACK_OF(SSL_CIPHER) *list = SSL_CTX_get_ciphers(ctx);
+    int total = list != NULL ? sk_SSL_CIPHER_num(list) : 0;
+    if (total < 0) total = 0;
+    if (count != NULL) *count = (size_t)total;
+    for (int i = 0; i < total && (size_t)i < capacity && out != NULL; i++) {
+        const SSL_CIPHER *cipher = sk_SSL_CIPHER_value(list, i);
+        pqs_tls_cipher *one = &out[i];
+        memset(one, 0, sizeof *one);
+        if (cipher == NULL) continue;
+        pqs_copy(one->name, sizeof one->name, SSL_CIPHER_get_name(cipher));
+        pqs_copy(one->standard_name, sizeof one->standard_name, SSL_CIPHER_standard_name(cipher));
+        /* SSL_CIPHER_description writes at most len bytes including the NUL and ends the line with '\n'. */
+        if (SSL_CIPHER_description(cipher, one->description, (int)sizeof one->description) == NULL) {
+            one->description[0] = '\0';
+        }
+        one->protocol_id = SSL_CIPHER_get_protocol_id(cipher);
+        one->bits = SSL_CIPHER_get_bits(cipher, NULL);
+    }
+    SSL_CTX_free(ctx);
+    ERR_clear_error();
+    return ((size_t)total > capacity) ? PQS_BUFFER_TOO_SMALL : PQS_OK;
 }

@@ -21,13 +21,15 @@ public struct ScanRequest: Sendable {
     public var opensshVersion: String?
     /// Recorded with the scan; defaults to this machine's host name.
     public var host: String?
+    /// The target's OpenSSL version for TLS settings when the tree has no package database (Docs/tls.md).
+    public var opensslVersion: String?
 
     public static let defaultMaxFileSize = WalkOptions.defaultMaxFileSize
 
     public init(
         roots: [String], storePath: String = "pqscout.db", maxFileSize: Int64 = ScanRequest.defaultMaxFileSize,
         followLinks: Bool = true, excludes: [String] = [], pkcs12Passwords: [String] = [],
-        opensshVersion: String? = nil, host: String? = nil
+        opensshVersion: String? = nil, opensslVersion: String? = nil, host: String? = nil
     ) {
         self.opensshVersion = opensshVersion
         self.roots = roots
@@ -37,10 +39,13 @@ public struct ScanRequest: Sendable {
         self.excludes = excludes
         self.pkcs12Passwords = pkcs12Passwords
         self.host = host
+        self.opensslVersion = opensslVersion
     }
 
     var walk: WalkOptions { WalkOptions(maxFileSize: maxFileSize, followLinks: followLinks, excludes: excludes) }
-    var options: ScanOptions { ScanOptions(pkcs12Passwords: pkcs12Passwords, opensshVersion: opensshVersion) }
+    var options: ScanOptions {
+        ScanOptions(pkcs12Passwords: pkcs12Passwords, opensshVersion: opensshVersion, opensslVersion: opensslVersion)
+    }
 }
 
 /// How far a running scan has got, for a progress line.

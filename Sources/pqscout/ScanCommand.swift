@@ -36,6 +36,12 @@ struct ScanCommand: ParsableCommand {
 
     @Option(
         help: ArgumentHelp(
+            "The scanned system's OpenSSL version (e.g. 3.5.1), used for TLS defaults when the tree has no package "
+                + "database.", valueName: "version"))
+    var opensslVersion: String?
+
+    @Option(
+        help: ArgumentHelp(
             "Exit 1 when any finding is at least this bad (broken, vulnerable, weakened).",
             valueName: "status"))
     var failOn: QuantumStatus?
@@ -44,6 +50,10 @@ struct ScanCommand: ParsableCommand {
         if paths.isEmpty { throw ValidationError("name at least one path to scan") }
         if let opensshVersion, opensshVersion.split(separator: ".").count < 2 {
             throw ValidationError("--openssh-version takes X.Y, such as 9.6")
+        }
+        if let version = opensslVersion, version.split(separator: ".").count < 2 || !(version.first?.isNumber ?? false)
+        {
+            throw ValidationError("--openssl-version takes a version such as 3.5.1")
         }
         if ByteSize.parse(maxFileSize) == nil {
             throw ValidationError("--max-file-size takes a number of bytes with an optional K, M or G suffix")
@@ -54,7 +64,8 @@ struct ScanCommand: ParsableCommand {
         let request = ScanRequest(
             roots: paths, storePath: store.path,
             maxFileSize: ByteSize.parse(maxFileSize) ?? ScanRequest.defaultMaxFileSize, followLinks: followLinks,
-            excludes: exclude, pkcs12Passwords: pkcs12Password, opensshVersion: opensshVersion)
+            excludes: exclude, pkcs12Passwords: pkcs12Password, opensshVersion: opensshVersion,
+            opensslVersion: opensslVersion)
         let progress = ProgressLine(enabled: Console.stderrIsTerminal)
         let document: InventoryDocument
         do {

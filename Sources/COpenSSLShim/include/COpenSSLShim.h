@@ -117,4 +117,42 @@ typedef struct {
 /// d2i_X509 then read the fields above. Returns PQS_OK or PQS_MALFORMED.
 int pqs_x509_read_fields(const uint8_t *der, size_t length, pqs_x509_fields *out, char error[PQS_ERROR_SIZE]);
 
+/* MARK: - TLS cipher lists
+ *
+ * Why: OpenSSL's cipher-string language (`HIGH:!aNULL:+SHA1:@STRENGTH`) has no grammar outside
+ * ssl/ssl_ciph.c; re-implementing it in Swift would drift from what a server really offers. So the
+ * expansion runs through the library on a throwaway SSL_CTX, and only names and descriptions come back;
+ * the decomposition into algorithms stays in Swift against the catalog. The expansion is that of the
+ * OpenSSL linked at run time, which may differ from the target's; callers record the version.
+ */
+
+#define PQS_CIPHER_NAME_SIZE 96
+#define PQS_CIPHER_DESCRIPTION_SIZE 192
+/* More than any OpenSSL build lists ('ALL:COMPLEMENTOFALL' gives 158 suites on 3.0.19). */
+#define PQS_CIPHER_MAX 512
+
+/// One suite of an expanded cipher list.
+typedef struct {
+    /// OpenSSL's name ("ECDHE-RSA-AES128-GCM-SHA256", "TLS_AES_128_GCM_SHA256").
+    char name[PQS_CIPHER_NAME_SIZE];
+    /// The RFC/IANA name (SSL_CIPHER_standard_name); empty when OpenSSL has none.
+    char standard_name[PQS_CIPHER_NAME_SIZE];
+    /// SSL_CIPHER_description: "NAME  TLSv1.2 Kx=ECDH Au=RSA Enc=AESGCM(128) Mac=AEAD", the same text
+    /// `openssl ciphers -v` prints.
+    char description[PQS_CIPHER_DESCRIPTION_SIZE];
+    /// The two-byte IANA code point (SSL_CIPHER_get_protocol_id).
+    uint16_t protocol_id;
+    /// Secret bits of the bulk cipher (SSL_CIPHER_get_bits).
+    int32_t bits;
+} pqs_tls_cipher;
+
+/// Expands a TLS <= 1.2 cipher string and a TLS 1.3 ciphersuite list as an SSL_CTX would hold them,
+/// TLS 1.3 suites first (the order `openssl ciphers -v` prints). NULL for either means the library
+/// default. Never loads a configuration file, so the host's openssl.cnf does not leak into the result.
+/// Returns PQS_OK; PQS_MALFORMED when OpenSSL rejects a list (`error` names which); PQS_BUFFER_TOO_SMALL
+/// when more than `capacity` suites result (`*count` holds the full number, the first `capacity` are filled).
+int pqs_tls_expand_ciphers(
+    const char *cipher_list, const char *ciphersuites, pqs_tls_cipher *out, size_t capacity, size_t *count,
+    char error[PQS_ERROR_SIZE]);
+
 #endif

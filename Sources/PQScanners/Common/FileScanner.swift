@@ -27,10 +27,14 @@ public struct ScanOptions: Sendable, Hashable {
     public var pkcs12Passwords: [String]
     /// `--openssh-version X.Y`: the OpenSSH whose defaults apply when the tree's package database names none.
     public var opensshVersion: String?
+    /// The target's OpenSSL version (`3.5.1`) for TLS effective settings when the tree has no package database
+    /// (`--openssl-version`); nil means read it from the packages, else assume (Docs/tls.md).
+    public var opensslVersion: String?
 
-    public init(pkcs12Passwords: [String] = [], opensshVersion: String? = nil) {
+    public init(pkcs12Passwords: [String] = [], opensshVersion: String? = nil, opensslVersion: String? = nil) {
         self.pkcs12Passwords = pkcs12Passwords
         self.opensshVersion = opensshVersion
+        self.opensslVersion = opensslVersion
     }
 }
 
@@ -83,6 +87,14 @@ public protocol FileScanner: Sendable {
     func scan(_ input: ScanInput) -> ScanOutput
     /// Snippets in the software's own syntax that must and must not yield findings.
     var examples: [ScannerExample] { get }
+    /// Whether a claimed file that yields nothing is malformed. True for certificates and keys (a valid one always
+    /// yields a finding); false for configuration, where a valid file may set nothing cryptographic (a plain-HTTP
+    /// `nginx.conf`): such scanners report their own parse failures.
+    var nothingFoundIsMalformed: Bool { get }
+}
+
+extension FileScanner {
+    public var nothingFoundIsMalformed: Bool { true }
 }
 
 /// An example a scanner carries: a file and what scanning it must produce.

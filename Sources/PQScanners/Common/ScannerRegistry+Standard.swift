@@ -6,5 +6,6 @@ extension ScannerRegistry {
         DHParametersScanner(),
         SSHKeyScanner(),
         OpenSSHConfigScanner(),
+        NginxScanner(), ApacheScanner(), HAProxyScanner(), OpenSSLConfScanner(),
     ])
 }

@@ -10,6 +10,9 @@ import PQModel
 /// file that includes them, so their findings carry their own path and line. `HostKey` lines link to the key's
 /// asset (the same id the SSH key scanner gives the key file). Docs/openssh.md explains the derivation.
 public struct OpenSSHConfigScanner: FileScanner {
+    /// A configuration may set nothing cryptographic; parse failures are reported by the scanner itself.
+    public var nothingFoundIsMalformed: Bool { false }
+
     public let id = "openssh"
     let catalog: Catalog
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Reads OpenSSH's default and supported algorithm names at each release tag of openssh-portable.
 
-Usage: extract-openssh-defaults.py GIT_DIR > openssh-defaults.json
+Usage: extract-openssh-defaults.py GIT_DIR > Sources/PQScanners/Resources/openssh-releases.json
 
 Facts only (string literals), read with `git show TAG:FILE`:
   myproposal.h         KEX_SERVER_KEX, KEX_CLIENT_KEX, KEX_DEFAULT_PK_ALG, KEX_SERVER_ENCRYPT,

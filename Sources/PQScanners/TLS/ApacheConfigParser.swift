@@ -1,0 +1,198 @@
+import Foundation
+import PQModel
+
+/// One Apache httpd directive or section (`<VirtualHost *:443>` … `</VirtualHost>`), with its file and line.
+struct ApacheDirective: Sendable, Hashable {
+    /// As written; compare with `key`.
+    var name: String
+    var args: [String]
+    var path: ScanPath
+    var line: Int
+    /// nil for a directive; the contents for a section.
+    var children: [ApacheDirective]?
+
+    /// Lower-cased name (httpd directive names are case-insensitive).
+    var key: String { name.lowercased() }
+}
+
+/// Parses Apache httpd configuration (https://httpd.apache.org/docs/2.4/configuring.html): one directive per
+/// line, `\` continues a line, `#` starts a comment line, arguments may be double-quoted, `<Section args>` …
+/// `</Section>` nest. `Include` and `IncludeOptional` take globs or directories relative to `ServerRoot`.
+/// `<IfModule>`, `<IfDefine>`, `<IfVersion>`, `<Directory>` and `<Location>` are read as if their condition held,
+/// except negated ones (`<IfModule !mod_ssl.c>`), which are skipped.
+struct ApacheConfigParser {
+    var diagnostics: [Diagnostic] = []
+    private let tree: (any TreeReader)?
+    var serverRoot: String
+    private var visited: Set<ScanPath> = []
+    private var includedFiles = 0
+
+    init(tree: (any TreeReader)?, serverRoot: String) {
+        self.tree = tree
+        self.serverRoot = serverRoot
+    }
+
+    mutating func parse(path: ScanPath, bytes: [UInt8], depth: Int = 0) -> [ApacheDirective] {
+        visited.insert(path)
+        guard ConfigText.isText(bytes) else {
+            diagnostics.append(Diagnostic(path: path, reason: .malformed, detail: "binary data, not an httpd config"))
+            return []
+        }
+        var stack: [(ApacheDirective, [ApacheDirective])] = []
+        var top: [ApacheDirective] = []
+        func append(_ directive: ApacheDirective) {
+            if stack.isEmpty { top.append(directive) } else { stack[stack.count - 1].1.append(directive) }
+        }
+        var pending = ""
+        var pendingLine = 0
+        for (number, raw) in ConfigText.lines(bytes, path: path, diagnostics: &diagnostics) {
+            if pending.isEmpty { pendingLine = number }
+            var text = String(raw)
+            if text.hasSuffix("\\") {
+                text.removeLast()
+                pending += text + " "
+                continue
+            }
+            let line = (pending + text).trimmingCharacters(in: .whitespaces)
+            pending = ""
+            if line.isEmpty || line.hasPrefix("#") { continue }
+            if line.hasPrefix("</") {
+                let name = line.dropFirst(2).prefix { $0 != ">" }.lowercased()
+                guard let (open, children) = stack.popLast() else {
+                    diagnostics.append(
+                        Diagnostic(
+                            path: path, reason: .malformed,
+                            detail: "line \(pendingLine): </\(name)> without an opening section"))
+                    continue
+                }
+                if open.key != name {
+                    diagnostics.append(
+                        Diagnostic(
+                            path: path, reason: .malformed,
+                            detail: "line \(pendingLine): </\(name)> closes <\(open.name)> of line \(open.line)"))
+                }
+                var closed = open
+                closed.children = children
+                append(closed)
+                continue
+            }
+            if line.hasPrefix("<") {
+                guard line.hasSuffix(">") else {
+                    diagnostics.append(
+                        Diagnostic(
+                            path: path, reason: .malformed, detail: "line \(pendingLine): section header without '>'"))
+                    continue
+                }
+                let words = Self.words(String(line.dropFirst().dropLast()), path: path, line: pendingLine, &diagnostics)
+                guard let name = words.first else { continue }
+                stack.append(
+                    (
+                        ApacheDirective(
+                            name: name, args: Array(words.dropFirst()), path: path, line: pendingLine, children: []), []
+                    ))
+                continue
+            }
+            let words = Self.words(line, path: path, line: pendingLine, &diagnostics)
+            guard let name = words.first else { continue }
+            let directive = ApacheDirective(name: name, args: Array(words.dropFirst()), path: path, line: pendingLine)
+            switch directive.key {
+            case "include", "includeoptional":
+                for pattern in directive.args {
+                    for included in include(pattern, from: directive, depth: depth) { append(included) }
+                }
+            case "serverroot":
+                if let root = directive.args.first {
+                    serverRoot = ConfigText.rootPattern(
+                        root, prefix: "", label: ConfigText.rootLabel(of: directive.path))
+                }
+                append(directive)
+            default:
+                append(directive)
+            }
+        }
+        while let (open, children) = stack.popLast() {
+            diagnostics.append(
+                Diagnostic(path: path, reason: .malformed, detail: "line \(open.line): <\(open.name)> is never closed"))
+            var closed = open
+            closed.children = children
+            append(closed)
+        }
+        return top
+    }
+
+    private mutating func include(_ pattern: String, from directive: ApacheDirective, depth: Int) -> [ApacheDirective] {
+        guard let tree else { return [] }
+        guard depth < ConfigText.maxIncludeDepth else {
+            diagnostics.append(
+                Diagnostic(
+                    path: directive.path, reason: .tooDeep, detail: "line \(directive.line): Include nested too deep"))
+            return []
+        }
+        var glob = ConfigText.rootPattern(
+            pattern, prefix: serverRoot, label: ConfigText.rootLabel(of: directive.path))
+        if glob.contains("${") { return [] }
+        var files = tree.files(matching: glob)
+        if files.isEmpty, !glob.contains("*") {
+            glob += "/*"
+            files = tree.files(matching: glob)
+        }
+        var out: [ApacheDirective] = []
+        for file in files.prefix(ConfigText.maxIncludedFiles) {
+            if visited.contains(file) {
+                diagnostics.append(
+                    Diagnostic(
+                        path: directive.path, reason: .linkLoop,
+                        detail: "line \(directive.line): Include of \(file.display) again (loop); skipped"))
+                continue
+            }
+            includedFiles += 1
+            guard includedFiles <= ConfigText.maxIncludedFiles else { break }
+            switch tree.read(file) {
+            case .success(let bytes): out += parse(path: file, bytes: bytes, depth: depth + 1)
+            case .failure(let diagnostic): diagnostics.append(diagnostic)
+            }
+        }
+        return out
+    }
+
+    /// Splits arguments: whitespace-separated, double or single quotes group, backslash escapes a quote.
+    static func words(_ line: String, path: ScanPath, line number: Int, _ diagnostics: inout [Diagnostic]) -> [String] {
+        var out: [String] = []
+        var current = ""
+        var quote: Character?
+        var inWord = false
+        var escaped = false
+        for character in line {
+            if escaped {
+                current.append(character)
+                escaped = false
+                continue
+            }
+            if character == "\\" {
+                escaped = true
+                continue
+            }
+            if let open = quote {
+                if character == open { quote = nil } else { current.append(character) }
+                continue
+            }
+            if character == "\"" || character == "'", !inWord {
+                quote = character
+                inWord = true
+            } else if character == " " || character == "\t" {
+                if inWord { out.append(current) }
+                current = ""
+                inWord = false
+            } else {
+                current.append(character)
+                inWord = true
+            }
+        }
+        if quote != nil {
+            diagnostics.append(
+                Diagnostic(path: path, reason: .malformed, detail: "line \(number): quoted argument never closed"))
+        }
+        if inWord { out.append(current) }
+        return out
+    }
+}

@@ -1,0 +1,205 @@
+import PQCatalog
+import PQModel
+
+/// Works out what every TLS `<VirtualHost>` of an Apache httpd configuration offers (mod_ssl), and its proxy side
+/// (`SSLProxy*`).
+///
+/// The file read is the main config (`apache2.conf`, `httpd.conf`); `Include`/`IncludeOptional` bring in the rest.
+/// Server-wide `SSL*` directives hold for every virtual host that does not set them (mod_ssl's merge);
+/// `SSLOpenSSLConfCmd` lines are applied server-wide first, then per host, the last one for each command winning.
+/// `SSLProtocol` takes `all`, `+`/`-` terms and bare versions (a bare version replaces the set, as mod_ssl's
+/// `ssl_cmd_protocol_parse` does); its default is `all -SSLv3`, and mod_ssl sets it as the minimum and maximum
+/// version, so it overrides the system `MinProtocol`. `SSLCipherSuite` takes the `TLSv1.3` form for TLS 1.3 suites.
+/// An unset `SSLCipherSuite` leaves OpenSSL's (or the system config's) list.
+public struct ApacheScanner: FileScanner {
+    /// A configuration may set nothing cryptographic; parse failures are reported by the scanner itself.
+    public var nothingFoundIsMalformed: Bool { false }
+
+    public let id = "apache"
+    private let catalog: Catalog
+
+    public init(catalog: Catalog = .shared) {
+        self.catalog = catalog
+    }
+
+    /// By name only: `apache2.conf` (Debian) and `httpd.conf` (RHEL, upstream); the rest through `Include`.
+    public func claim(path: ScanPath, head: ArraySlice<UInt8>) -> Claim {
+        let name = String(decoding: path.lastComponent, as: UTF8.self)
+        return name == "apache2.conf" || name == "httpd.conf" ? .name : .none
+    }
+
+    /// Services of the file and its includes, through `TLSServiceEmitter`; damage costs diagnostics only.
+    public func scan(_ input: ScanInput) -> ScanOutput {
+        var root = ConfigText.directory(of: input.path)
+        if root.hasSuffix("/conf") { root = String(root.dropLast(5)) }  // RHEL: /etc/httpd/conf/httpd.conf
+        var parser = ApacheConfigParser(tree: input.context.tree, serverRoot: root)
+        let top = parser.parse(path: input.path, bytes: input.bytes)
+        var output = ScanOutput(diagnostics: parser.diagnostics)
+        let emitter = TLSServiceEmitter(input: input, catalog: catalog)
+        for service in services(Self.flatten(top), prefix: parser.serverRoot) {
+            output.append(emitter.emit(service))
+        }
+        return output
+    }
+
+    /// Opens conditional sections (keeping `VirtualHost`), dropping negated ones.
+    static func flatten(_ directives: [ApacheDirective]) -> [ApacheDirective] {
+        var out: [ApacheDirective] = []
+        for directive in directives {
+            guard var children = directive.children else {
+                out.append(directive)
+                continue
+            }
+            if directive.args.first?.hasPrefix("!") == true { continue }
+            children = flatten(children)
+            if directive.key == "virtualhost" {
+                var host = directive
+                host.children = children
+                out.append(host)
+            } else if ["ifmodule", "ifdefine", "ifversion", "ifdirective", "iffile"].contains(directive.key) {
+                out += children
+            }
+            // <Directory>, <Location>, <Files>: per-request scope, no handshake settings; skipped.
+        }
+        return out
+    }
+
+    func services(_ top: [ApacheDirective], prefix: String) -> [TLSService] {
+        let global = top.filter { $0.children == nil }
+        var out: [TLSService] = []
+        for host in top where host.key == "virtualhost" {
+            let own = host.children ?? []
+            let all = global + own
+            let engine = Self.last(all, "sslengine")?.args.first?.lowercased() == "on"
+            let address = host.args.first ?? "*"
+            let port = address.split(separator: ":").last.map(String.init) ?? address
+            let label = Self.last(own, "servername")?.args.first.map { "\($0):\(port)" } ?? address
+            if engine {
+                var service = TLSService(
+                    source: .apache, name: "VirtualHost \(label)", path: host.path, line: host.line)
+                service.filePrefix = prefix
+                apply(global: global, own: own, to: &service, proxy: false)
+                out.append(service)
+            }
+            if Self.last(all, "sslproxyengine")?.args.first?.lowercased() == "on" {
+                var service = TLSService(
+                    source: .apache, name: "proxy of VirtualHost \(label)", path: host.path,
+                    line: host.line, role: .client)
+                service.filePrefix = prefix
+                apply(global: global, own: own, to: &service, proxy: true)
+                out.append(service)
+            }
+        }
+        return out
+    }
+
+    static func last(_ directives: [ApacheDirective], _ key: String) -> ApacheDirective? {
+        directives.last { $0.key == key }
+    }
+
+    private func apply(global: [ApacheDirective], own: [ApacheDirective], to service: inout TLSService, proxy: Bool) {
+        let all = global + own
+        let p = proxy ? "sslproxy" : "ssl"
+        func setting(_ directive: ApacheDirective, _ value: String, name: String? = nil) -> TLSSetting {
+            TLSSetting(
+                directive: name ?? directive.name, value: value, path: directive.path, line: directive.line,
+                layer: .file)
+        }
+        if let directive = Self.last(all, p + "protocol") {
+            service.protocols = TLSProtocolChoice(
+                versions: Self.protocols(directive.args),
+                setting: setting(directive, directive.args.joined(separator: " ")),
+                overridesSystem: true)
+        } else {
+            let versions = Self.protocols(["all", "-SSLv3"])
+            service.protocols = TLSProtocolChoice(
+                versions: versions,
+                setting: TLSSetting(
+                    directive: proxy ? "SSLProxyProtocol" : "SSLProtocol", value: "all -SSLv3", path: service.path,
+                    line: service.line, layer: .application), overridesSystem: true)
+        }
+        for directive in all where directive.key == p + "ciphersuite" {
+            if directive.args.count >= 2 {
+                let proto = directive.args[0].lowercased()
+                if proto == "tlsv1.3" {
+                    service.ciphersuites = setting(directive, directive.args[1], name: "\(directive.name) TLSv1.3")
+                } else {
+                    service.cipherString = setting(directive, directive.args[1])
+                }
+            } else if let value = directive.args.first {
+                service.cipherString = setting(directive, value)
+            }
+        }
+        if !proxy {
+            for directive in all where directive.key == "sslopensslconfcmd" && directive.args.count >= 2 {
+                let one = setting(directive, directive.args[1], name: "SSLOpenSSLConfCmd \(directive.args[0])")
+                switch directive.args[0].lowercased() {
+                case "groups", "curves": service.groups = one
+                case "ciphersuites": service.ciphersuites = one
+                case "cipherstring": service.cipherString = one
+                case "signaturealgorithms", "sigalgs": service.signatureAlgorithms = one
+                case "dhparameters": service.dhParameters = one
+                case "minprotocol": service.minProtocol = one
+                case "maxprotocol": service.maxProtocol = one
+                default: continue
+                }
+            }
+            let ownCerts = own.filter { $0.key == "sslcertificatefile" }
+            let certs = ownCerts.isEmpty ? global.filter { $0.key == "sslcertificatefile" } : ownCerts
+            service.certificates = certs.compactMap { d in d.args.first.map { setting(d, $0) } }
+            let ownKeys = own.filter { $0.key == "sslcertificatekeyfile" }
+            let keys = ownKeys.isEmpty ? global.filter { $0.key == "sslcertificatekeyfile" } : ownKeys
+            service.keys = keys.compactMap { d in d.args.first.map { setting(d, $0) } }
+        } else {
+            service.certificates = all.filter { $0.key == "sslproxymachinecertificatefile" }.compactMap { d in
+                d.args.first.map { setting(d, $0) }
+            }
+        }
+    }
+
+    /// mod_ssl's SSLProtocol arithmetic: `all` adds every version (SSLv3 included, as OpenSSL builds without it
+    /// simply refuse it), `+v` adds, `-v` removes, a bare `v` replaces the set.
+    static func protocols(_ args: [String]) -> [String] {
+        let everything = ["SSLv3", "TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"]
+        var set: [String] = []
+        for arg in args {
+            var token = Substring(arg)
+            var action: Character = "="
+            if let first = token.first, first == "+" || first == "-" {
+                action = first
+                token = token.dropFirst()
+            }
+            let versions =
+                token.lowercased() == "all" ? everything : TLSProtocolChoice.normalise(String(token)).map { [$0] } ?? []
+            switch action {
+            case "+": set += versions.filter { !set.contains($0) }
+            case "-": set.removeAll { versions.contains($0) }
+            default: set = versions
+            }
+        }
+        return TLSProtocolChoice.all.filter { set.contains($0) }
+    }
+
+    public var examples: [ScannerExample] {
+        [
+            ScannerExample(
+                name: "a TLS virtual host with Groups", path: "etc/apache2/apache2.conf",
+                contents: Array(
+                    """
+                    SSLProtocol all -SSLv3 -TLSv1 -TLSv1.1
+                    <VirtualHost *:443>
+                        ServerName www.example.org
+                        SSLEngine on
+                        SSLCipherSuite ECDHE+AESGCM
+                        SSLOpenSSLConfCmd Groups X25519MLKEM768:X25519
+                    </VirtualHost>
+
+                    """.utf8),
+                expectedAlgorithms: ["TLSv1.2", "X25519MLKEM768", "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384"]),
+            ScannerExample(
+                name: "a virtual host without SSLEngine offers no TLS", path: "etc/apache2/apache2.conf",
+                contents: Array("<VirtualHost *:80>\n    ServerName example.org\n</VirtualHost>\n".utf8),
+                expectsFindings: false),
+        ]
+    }
+}

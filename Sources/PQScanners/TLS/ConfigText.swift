@@ -1,0 +1,99 @@
+import PQModel
+
+/// Shared pieces of the text-config parsers (nginx, Apache, HAProxy, openssl.cnf): line splitting with limits,
+/// include resolution through the walked tree, and the diagnostics every parser emits the same way.
+enum ConfigText {
+    /// Longest line a parser reads; a longer one (a 10 MB single line) is reported and skipped, not parsed.
+    static let maxLineBytes = 64 * 1024
+    /// Include nesting limit: deeper means a loop or a hostile tree.
+    static let maxIncludeDepth = 16
+    /// Most files one include may pull in (`include /etc/nginx/conf.d/*`), and in total per scan.
+    static let maxIncludedFiles = 512
+
+    /// Lines with 1-based numbers, decoded leniently (invalid UTF-8 becomes U+FFFD), long lines reported.
+    static func lines(_ bytes: [UInt8], path: ScanPath, diagnostics: inout [Diagnostic]) -> [(Int, Substring)] {
+        var out: [(Int, Substring)] = []
+        var number = 0
+        var start = 0
+        let count = bytes.count
+        while start <= count {
+            number += 1
+            var end = start
+            while end < count, bytes[end] != 0x0A { end += 1 }
+            if end - start > maxLineBytes {
+                diagnostics.append(
+                    Diagnostic(
+                        path: path, reason: .tooLarge,
+                        detail:
+                            "line \(number): \(end - start) bytes, over the \(maxLineBytes)-byte line limit; skipped"))
+            } else if end > start {
+                var lineEnd = end
+                if bytes[lineEnd - 1] == 0x0D { lineEnd -= 1 }
+                out.append((number, Substring(String(decoding: bytes[start..<lineEnd], as: UTF8.self))))
+            }
+            if end >= count { break }
+            start = end + 1
+        }
+        return out
+    }
+
+    /// True when the bytes look like text: no NUL in the first 8 KiB.
+    static func isText(_ bytes: [UInt8]) -> Bool { !bytes.prefix(8192).contains(0) }
+
+    /// Maps a path from a config (absolute, or relative to `prefix`) to a glob over root-relative paths.
+    /// `/etc/nginx/conf.d/*.conf` → `etc/nginx/conf.d/*.conf`; `sites-enabled/*` with prefix `etc/nginx` →
+    /// `etc/nginx/sites-enabled/*`. Absolute paths are resolved inside the scan root, never outside it.
+    ///
+    /// `label` is the walk's root label (`1-webfarm`) when several roots are scanned together: an absolute path
+    /// then resolves under that root's label, as every path of that tree carries it.
+    static func rootPattern(_ written: String, prefix: String, label: String = "") -> String {
+        var path = written
+        if path.hasPrefix("/") {
+            while path.hasPrefix("/") { path.removeFirst() }
+            if !label.isEmpty { path = label + "/" + path }
+        } else {
+            path = prefix.isEmpty ? path : prefix + "/" + path
+        }
+        var parts: [Substring] = []
+        for part in path.split(separator: "/") {
+            if part == "." { continue }
+            if part == ".." {
+                if !parts.isEmpty { parts.removeLast() }
+                continue
+            }
+            parts.append(part)
+        }
+        return parts.joined(separator: "/")
+    }
+
+    /// The root label of a path from a multi-root scan (`1-webfarm` of `1-webfarm/etc/nginx/nginx.conf`; see
+    /// `ScanUseCase`), or "" for a single-root scan.
+    static func rootLabel(of path: ScanPath) -> String {
+        let text = String(decoding: path.bytes, as: UTF8.self)
+        guard let slash = text.firstIndex(of: "/") else { return "" }
+        let first = text[..<slash]
+        guard let dash = first.firstIndex(of: "-"), dash > first.startIndex,
+            first[..<dash].allSatisfy({ $0.isASCII && $0.isNumber })
+        else { return "" }
+        return String(first)
+    }
+
+    /// The directory of a root-relative path (`etc/nginx/nginx.conf` → `etc/nginx`).
+    static func directory(of path: ScanPath) -> String {
+        let text = String(decoding: path.bytes, as: UTF8.self)
+        guard let slash = text.lastIndex(of: "/") else { return "" }
+        return String(text[..<slash])
+    }
+
+    /// Files an include names: a glob, a file, or (OpenSSL `.include`, Apache `Include dir`) a directory's files.
+    static func includeTargets(_ pattern: String, tree: any TreeReader, directoryAllowed: Bool) -> [ScanPath] {
+        var matches = tree.files(matching: pattern)
+        if matches.isEmpty, directoryAllowed, !pattern.contains("*"), !pattern.contains("?") {
+            matches = tree.files(matching: pattern + "/*")
+        }
+        return Array(matches.prefix(maxIncludedFiles))
+    }
+
+    /// Root-relative display of a path for notes.
+    static func text(_ path: ScanPath) -> String { path.display }
+}

@@ -1,0 +1,198 @@
+import PQCatalog
+import PQModel
+
+/// Works out what every TLS `bind` (listening side) and `server ... ssl` (connecting side) of a HAProxy
+/// configuration offers.
+///
+/// Syntax (HAProxy configuration.txt §2, §3.1, §5.1, §5.2): sections `global`, `defaults`, `frontend`, `backend`,
+/// `listen`; one keyword per line with space-separated arguments, `#` comments, quotes and backslash escapes.
+/// `global` sets `ssl-default-bind-{ciphers,ciphersuites,options,curves,sigalgs}` and the same for `server`;
+/// each `bind`/`server` may override with `ciphers`, `ciphersuites`, `curves`, `sigalgs`, `ssl-min-ver`,
+/// `ssl-max-ver`, `no-tlsv1x`, and names its certificate with `crt` (a PEM holding certificate and key, or a
+/// directory of them; relative to `crt-base`). HAProxy sets min/max versions itself (default minimum TLSv1.2
+/// since 2.2), so the system `MinProtocol` does not apply; ciphers it does not set come from OpenSSL.
+public struct HAProxyScanner: FileScanner {
+    /// A configuration may set nothing cryptographic; parse failures are reported by the scanner itself.
+    public var nothingFoundIsMalformed: Bool { false }
+
+    public let id = "haproxy"
+    private let catalog: Catalog
+
+    public init(catalog: Catalog = .shared) {
+        self.catalog = catalog
+    }
+
+    /// By name only: `haproxy.cfg`.
+    public func claim(path: ScanPath, head: ArraySlice<UInt8>) -> Claim {
+        String(decoding: path.lastComponent, as: UTF8.self) == "haproxy.cfg" ? .name : .none
+    }
+
+    struct Line {
+        var words: [String]
+        var line: Int
+    }
+
+    /// Services of the file and its includes, through `TLSServiceEmitter`; damage costs diagnostics only.
+    public func scan(_ input: ScanInput) -> ScanOutput {
+        var diagnostics: [Diagnostic] = []
+        guard ConfigText.isText(input.bytes) else {
+            return ScanOutput(
+                diagnostics: [
+                    Diagnostic(path: input.path, reason: .malformed, detail: "binary data, not a HAProxy config")
+                ])
+        }
+        var sections: [(header: Line, lines: [Line])] = []
+        for (number, raw) in ConfigText.lines(input.bytes, path: input.path, diagnostics: &diagnostics) {
+            let text = String(raw.prefix { $0 != "#" })
+            let words = ApacheConfigParser.words(text, path: input.path, line: number, &diagnostics)
+            guard let first = words.first else { continue }
+            let line = Line(words: words, line: number)
+            if ["global", "defaults", "frontend", "backend", "listen", "peers", "resolvers", "userlist", "program"]
+                .contains(first.lowercased())
+            {
+                sections.append((line, []))
+            } else if sections.isEmpty {
+                diagnostics.append(
+                    Diagnostic(
+                        path: input.path, reason: .malformed, detail: "line \(number): '\(first)' outside any section"))
+            } else {
+                sections[sections.count - 1].lines.append(line)
+            }
+        }
+        var output = ScanOutput(diagnostics: diagnostics)
+        let emitter = TLSServiceEmitter(input: input, catalog: catalog)
+        let global = sections.filter { $0.header.words[0].lowercased() == "global" }.flatMap(\.lines)
+        let crtBase = Self.value(global, "crt-base")?.words.dropFirst().first ?? ""
+        let prefix = ConfigText.rootPattern(
+            crtBase.isEmpty ? ConfigText.directory(of: input.path) : crtBase, prefix: "",
+            label: ConfigText.rootLabel(of: input.path))
+        for section in sections {
+            let kind = section.header.words[0].lowercased()
+            guard ["frontend", "backend", "listen"].contains(kind) else { continue }
+            let sectionName = section.header.words.dropFirst().first ?? ""
+            for line in section.lines {
+                let keyword = line.words[0].lowercased()
+                guard keyword == "bind" || keyword == "server" || keyword == "default-server" else { continue }
+                guard line.words.contains(where: { $0.lowercased() == "ssl" }) else { continue }
+                let isBind = keyword == "bind"
+                let label =
+                    isBind
+                    ? "bind \(line.words.dropFirst().first ?? "") (\(kind) \(sectionName))"
+                    : "server \(line.words.dropFirst().prefix(2).joined(separator: " ")) (\(kind) \(sectionName))"
+                var service = TLSService(
+                    source: .haproxy, name: label, path: input.path, line: line.line, role: isBind ? .server : .client)
+                service.filePrefix = prefix
+                apply(global: global, line: line, bind: isBind, path: input.path, to: &service)
+                output.append(emitter.emit(service))
+            }
+        }
+        return output
+    }
+
+    static func value(_ lines: [Line], _ keyword: String) -> Line? {
+        lines.last { $0.words[0].lowercased() == keyword }
+    }
+
+    private func apply(global: [Line], line: Line, bind: Bool, path: ScanPath, to service: inout TLSService) {
+        let side = bind ? "bind" : "server"
+        func setting(_ directive: String, _ value: String, _ at: Int) -> TLSSetting {
+            TLSSetting(directive: directive, value: value, path: path, line: at, layer: .file)
+        }
+        func globalValue(_ name: String) -> TLSSetting? {
+            guard let found = Self.value(global, "ssl-default-\(side)-\(name)"), found.words.count >= 2 else {
+                return nil
+            }
+            return setting(found.words[0], found.words.dropFirst().joined(separator: " "), found.line)
+        }
+        func ownValue(_ name: String) -> TLSSetting? {
+            guard let index = line.words.firstIndex(where: { $0.lowercased() == name }), index + 1 < line.words.count
+            else { return nil }
+            return setting("\(side) \(name)", line.words[index + 1], line.line)
+        }
+        service.cipherString = ownValue("ciphers") ?? globalValue("ciphers")
+        service.ciphersuites = ownValue("ciphersuites") ?? globalValue("ciphersuites")
+        service.groups = ownValue("curves") ?? globalValue("curves")
+        service.signatureAlgorithms = ownValue("sigalgs") ?? globalValue("sigalgs")
+        // Protocol range: global options, then the line's own keywords.
+        var options: [(String, Int, String)] = []
+        if let found = Self.value(global, "ssl-default-\(side)-options") {
+            options += Self.pairs(Array(found.words.dropFirst())).map { ($0.0, found.line, $0.1) }
+        }
+        options += Self.pairs(Array(line.words.dropFirst(2))).map { ($0.0, line.line, $0.1) }
+        var minimum: String? = "TLSv1.2"
+        var maximum: String?
+        var disabled: Set<String> = []
+        var where_: (String, Int)?
+        for (keyword, at, argument) in options {
+            switch keyword.lowercased() {
+            case "ssl-min-ver":
+                minimum = TLSProtocolChoice.normalise(argument) ?? minimum
+                where_ = ("ssl-min-ver", at)
+            case "ssl-max-ver":
+                maximum = TLSProtocolChoice.normalise(argument)
+                where_ = where_ ?? ("ssl-max-ver", at)
+            case "no-sslv3": disabled.insert("SSLv3")
+            case "no-tlsv10": disabled.insert("TLSv1")
+            case "no-tlsv11": disabled.insert("TLSv1.1")
+            case "no-tlsv12": disabled.insert("TLSv1.2")
+            case "no-tlsv13": disabled.insert("TLSv1.3")
+            case "force-tlsv12":
+                minimum = "TLSv1.2"
+                maximum = "TLSv1.2"
+            case "force-tlsv13":
+                minimum = "TLSv1.3"
+                maximum = "TLSv1.3"
+            default: continue
+            }
+            if keyword.lowercased().hasPrefix("no-") || keyword.lowercased().hasPrefix("force-") {
+                where_ = where_ ?? (keyword, at)
+            }
+        }
+        let versions = TLSProtocolChoice.range(min: minimum, max: maximum).filter { !disabled.contains($0) }
+        let protocolSetting =
+            where_.map { setting($0.0, versions.joined(separator: " "), $0.1) }
+            ?? TLSSetting(
+                directive: "ssl-min-ver", value: "TLSv1.2", path: path, line: line.line, layer: .application)
+        service.protocols = TLSProtocolChoice(versions: versions, setting: protocolSetting, overridesSystem: true)
+        for (index, word) in line.words.enumerated() where word.lowercased() == "crt" && index + 1 < line.words.count {
+            let file = setting("\(side) crt", line.words[index + 1], line.line)
+            service.certificates.append(file)
+            service.keys.append(file)
+        }
+    }
+
+    /// Keyword/argument pairs of a bind/server line (`ssl-min-ver TLSv1.2`, `no-tlsv11`).
+    static func pairs(_ words: [String]) -> [(String, String)] {
+        var out: [(String, String)] = []
+        var index = 0
+        while index < words.count {
+            let word = words[index]
+            let takesArgument = ["ssl-min-ver", "ssl-max-ver"].contains(word.lowercased())
+            let argument = takesArgument && index + 1 < words.count ? words[index + 1] : ""
+            out.append((word, argument))
+            index += takesArgument ? 2 : 1
+        }
+        return out
+    }
+
+    public var examples: [ScannerExample] {
+        [
+            ScannerExample(
+                name: "a TLS bind with global defaults", path: "etc/haproxy/haproxy.cfg",
+                contents: Array(
+                    """
+                    global
+                        ssl-default-bind-ciphers ECDHE+AESGCM
+                        ssl-default-bind-curves X25519MLKEM768:X25519
+                        ssl-default-bind-options ssl-min-ver TLSv1.2 no-tls-tickets
+                    frontend www
+                        bind :443 ssl crt /etc/haproxy/site.pem
+
+                    """.utf8),
+                expectedAlgorithms: ["TLSv1.2", "X25519MLKEM768", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384"]),
+            ScannerExample(
+                name: "a plain bind offers no TLS", path: "etc/haproxy/haproxy.cfg",
+                contents: Array("frontend www\n    bind :80\n".utf8), expectsFindings: false),
+        ]
+    }
+}

@@ -1,0 +1,124 @@
+import Foundation
+import PQModel
+
+/// One TLS setting and the layer it came from: the effective value of a service is the application's directive,
+/// else its built-in default, else the system OpenSSL config (`system_default`), else the library default.
+public struct TLSSetting: Sendable, Hashable {
+    public enum Layer: String, Sendable, Hashable {
+        /// Written in the application's config file.
+        case file
+        /// The application's built-in default for a directive left unset (nginx `ssl_ciphers HIGH:!aNULL:!MD5`).
+        case application
+        /// The system OpenSSL config's `system_default` section.
+        case system
+        /// The OpenSSL library's own default.
+        case library
+    }
+
+    /// The directive as written or implied (`ssl_ciphers`, `SSLCipherSuite`, `CipherString`).
+    public var directive: String
+    public var value: String
+    public var path: ScanPath
+    public var line: Int?
+    public var layer: Layer
+
+    public init(directive: String, value: String, path: ScanPath, line: Int?, layer: Layer) {
+        self.directive = directive
+        self.value = value
+        self.path = path
+        self.line = line
+        self.layer = layer
+    }
+
+    /// A finding's origin: written somewhere (file or system config) or a built-in default.
+    var origin: Origin { layer == .file || layer == .system ? .file : .default }
+}
+
+/// The protocol versions a service enables, as its directive says, and whether that choice replaces the system
+/// config's `MinProtocol`/`MaxProtocol` (Apache and HAProxy set min/max versions) or adds to it (nginx sets
+/// `SSL_OP_NO_*` options, so both restrictions hold).
+public struct TLSProtocolChoice: Sendable, Hashable {
+    /// Enabled versions in catalog spelling (`TLSv1`, `TLSv1.1`, `TLSv1.2`, `TLSv1.3`, `SSLv3`).
+    public var versions: [String]
+    public var setting: TLSSetting
+    public var overridesSystem: Bool
+
+    public init(versions: [String], setting: TLSSetting, overridesSystem: Bool) {
+        self.versions = versions
+        self.setting = setting
+        self.overridesSystem = overridesSystem
+    }
+
+    /// Every version, oldest first.
+    public static let all = ["SSLv2", "SSLv3", "TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"]
+
+    /// The catalog spelling of a version token (`TLSv1.0`, `tlsv1_2`, `TLS1.3`, `SSLv3`); nil when unknown.
+    public static func normalise(_ token: String) -> String? {
+        let lowered = token.lowercased().replacingOccurrences(of: "_", with: ".")
+        switch lowered {
+        case "sslv2", "ssl2": return "SSLv2"
+        case "sslv3", "ssl3", "sslv3.0": return "SSLv3"
+        case "tlsv1", "tlsv1.0", "tls1", "tls1.0": return "TLSv1"
+        case "tlsv1.1", "tls1.1": return "TLSv1.1"
+        case "tlsv1.2", "tls1.2": return "TLSv1.2"
+        case "tlsv1.3", "tls1.3": return "TLSv1.3"
+        default: return nil
+        }
+    }
+
+    /// Versions from `min` to `max` inclusive (either nil: open end).
+    public static func range(min: String?, max: String?) -> [String] {
+        let low = min.flatMap { all.firstIndex(of: $0) } ?? all.firstIndex(of: "TLSv1") ?? 0
+        let high = max.flatMap { all.firstIndex(of: $0) } ?? all.count - 1
+        guard low <= high else { return [] }
+        return Array(all[low...high])
+    }
+}
+
+/// One TLS endpoint of a config: an nginx `server`, an Apache `<VirtualHost>`, a HAProxy `bind` or `server`,
+/// an upstream (client) side, or OpenSSL's `system_default`. Scanners fill what the application decides; the
+/// emitter adds the system and library layers.
+public struct TLSService: Sendable, Hashable {
+    public enum Role: String, Sendable, Hashable {
+        case server
+        /// The application connecting out (nginx `proxy_ssl_*`, HAProxy `server ... ssl`, Apache `SSLProxy*`).
+        case client
+    }
+
+    public var source: FindingSource
+    /// Names the service in findings' `context`: "server www.example.org:443".
+    public var name: String
+    public var path: ScanPath
+    public var line: Int?
+    public var role: Role
+    public var protocols: TLSProtocolChoice?
+    /// `MinProtocol` / `MaxProtocol` given through the application's SSL_CONF pass-through (nginx
+    /// `ssl_conf_command`, Apache `SSLOpenSSLConfCmd`): applied after the protocol choice, so they cut it.
+    public var minProtocol: TLSSetting?
+    public var maxProtocol: TLSSetting?
+    public var cipherString: TLSSetting?
+    public var ciphersuites: TLSSetting?
+    public var groups: TLSSetting?
+    public var signatureAlgorithms: TLSSetting?
+    public var certificates: [TLSSetting] = []
+    public var keys: [TLSSetting] = []
+    public var dhParameters: TLSSetting?
+    /// Where relative file paths (`ssl_certificate cert.pem`) are resolved, root-relative (`etc/nginx`).
+    public var filePrefix: String = ""
+    /// True for settings no endpoint uses yet (an nginx `http` block with `ssl_*` but no TLS `server`): they are
+    /// reported, with `effective = false`, because the next TLS server added inherits them.
+    public var isTemplate = false
+
+    public init(source: FindingSource, name: String, path: ScanPath, line: Int?, role: Role = .server) {
+        self.source = source
+        self.name = name
+        self.path = path
+        self.line = line
+        self.role = role
+    }
+
+    /// The service's asset id: stable across scans for the same file and block.
+    public var assetID: String {
+        "service:" + Digest.sha256Hex(Array("\(source.rawValue)\u{0}\(path.display)\u{0}\(name)".utf8))
+    }
+}

@@ -1,0 +1,79 @@
+import Foundation
+import PQModel
+import Testing
+
+@testable import PQScanners
+
+@Suite("HAProxyScanner: global defaults, per-bind and per-server overrides")
+struct HAProxyScannerTests {
+    let main = "bind :443 (frontend www)"
+    let alt = "bind :8443 (frontend www)"
+    let backend = "server app1 10.0.0.11:8443 (backend app)"
+
+    func scan() throws -> ScanOutput {
+        try TLS.fixture(
+            "haproxy", file: "etc/haproxy/haproxy.cfg", scanner: HAProxyScanner(), software: TLS.openssl("3.5.1-1"))
+    }
+
+    @Test("ssl binds and ssl servers are services; plain ones are not")
+    func services() throws {
+        #expect(Set(try scan().findings.compactMap(\.context)) == [main, alt, backend])
+    }
+
+    @Test("global ssl-default-bind-* apply to a bind that sets nothing")
+    func globalDefaults() throws {
+        let output = try scan()
+        #expect(
+            TLS.findings(output, context: main, usage: .protocolVersion).map(\.algorithm) == ["TLSv1.2", "TLSv1.3"])
+        let suites = TLS.findings(output, context: main, usage: .cipherSuite).map(\.algorithm)
+        #expect(
+            suites == [
+                "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+                "TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384",
+            ])
+        #expect(TLS.offers(output, main, "X25519MLKEM768"))
+        #expect(TLS.findings(output, context: main).contains { $0.setting == "bind crt" && $0.usage == .publicKey })
+    }
+
+    @Test("per-bind ciphers, curves, ssl-min-ver/ssl-max-ver and no-tlsv11 override the globals")
+    func overrides() throws {
+        let output = try scan()
+        #expect(TLS.findings(output, context: alt, usage: .protocolVersion).map(\.algorithm) == ["TLSv1", "TLSv1.2"])
+        let groups = TLS.findings(output, context: alt, usage: .group)
+        #expect(groups.first?.algorithm == "secp384r1" && groups.first?.setting == "bind curves")
+        // TLS 1.3 is off on this bind, so no hybrid could be offered and no trap is raised.
+        #expect(!TLS.offers(output, alt, "X25519MLKEM768"))
+        #expect(TLS.findings(output, context: alt, usage: .cipherSuite).first?.setting == "bind ciphers")
+    }
+
+    @Test("ssl-default-server-options apply to servers")
+    func serverSide() throws {
+        let output = try scan()
+        #expect(TLS.findings(output, context: backend, usage: .protocolVersion).map(\.algorithm) == ["TLSv1.3"])
+    }
+
+    @Test("crt naming a directory links every PEM in it")
+    func crtDirectory() throws {
+        let tree = try ScratchTree()
+        let pem = try String(
+            contentsOfFile: try TLS.fixtureRoot("haproxy") + "/etc/haproxy/certs/site.pem", encoding: .utf8)
+        try tree.file("etc/haproxy/certs/a.pem", pem)
+        try tree.file("etc/haproxy/certs/b.pem", pem)
+        try tree.file("etc/haproxy/haproxy.cfg", "frontend f\n    bind :443 ssl crt /etc/haproxy/certs\n")
+        let output = try TLS.scan(root: tree.root, file: "etc/haproxy/haproxy.cfg", scanner: HAProxyScanner())
+        let certificates = output.findings.filter { $0.setting == "bind crt" && $0.usage == .publicKey }
+        #expect(certificates.count == 4)  // two certificates and two keys
+        #expect(output.diagnostics.isEmpty)
+    }
+
+    @Test("the scanner's examples hold", arguments: HAProxyScanner().examples.indices)
+    func examples(index: Int) {
+        let example = HAProxyScanner().examples[index]
+        let output = HAProxyScanner().scan(ScanInput(path: ScanPath(example.path), bytes: example.contents))
+        #expect(output.findings.isEmpty != example.expectsFindings, "\(example.name)")
+        #expect(output.diagnostics.isEmpty != example.expectsDiagnostic, "\(example.name)")
+        for algorithm in example.expectedAlgorithms {
+            #expect(output.findings.contains { $0.algorithm == algorithm }, "\(example.name): \(algorithm)")
+        }
+    }
+}
