@@ -134,7 +134,7 @@ public struct HTMLRenderer: ReportRenderer {
         }
         out += "<div class=\"card\"><span class=\"num\">\(assessment.summary.waived)</span><span>waived</span></div>"
         out += "</div>\n"
-        out += "<details open><summary>How the overall score is made (baseline \(overall.baseline))</summary>"
+        out += "<details><summary>How the overall score is made (baseline \(overall.baseline))</summary>"
         out += adjustments(overall.adjustments) + "</details>\n"
         // Deadlines on a timeline: how many findings change state on each date ahead.
         var byDeadline: [CalendarDay: (count: Int, state: PolicyState)] = [:]
