@@ -67,9 +67,15 @@ public enum CBOMImporter {
             else { continue }
             diagnostics.append(Diagnostic(path: ScanPath(bytes: path), reason: reason, detail: fields["detail"] ?? ""))
         }
+        // A finding may only name an asset the document describes; the store refuses dangling references.
+        let findings = reader.findings.map { finding -> Finding in
+            var kept = finding
+            if let asset = finding.asset, !reader.assetIDs.contains(asset) { kept.asset = nil }
+            return kept
+        }
         return ImportedInventory(
             specVersion: spec, subject: document["metadata"]?["component"]?["name"]?.stringValue,
-            findings: reader.findings, assets: reader.assets.sorted { $0.id < $1.id }, diagnostics: diagnostics)
+            findings: findings, assets: reader.assets.sorted { $0.id < $1.id }, diagnostics: diagnostics)
     }
 
     /// Components with their nested components, depth-first (nesting is bounded to 64 levels).
@@ -136,7 +142,7 @@ public enum CBOMImporter {
         func facts(_ component: JSONValue) -> AlgorithmFacts {
             let properties = Self.properties(component)
             let algorithm = component["cryptoProperties"]?["algorithmProperties"]
-            let name = component["name"]?.stringValue ?? "unnamed"
+            let name = Self.nonEmpty(component["name"]?.stringValue) ?? "unnamed"
             let oid = component["cryptoProperties"]?["oid"]?.stringValue
             let keyBits = algorithm?["parameterSetIdentifier"]?.stringValue.flatMap { Int($0) }.flatMap {
                 $0 >= 0 ? $0 : nil
@@ -181,10 +187,11 @@ public enum CBOMImporter {
                 findings.append(
                     Finding(
                         path: path(occurrence["location"]?.stringValue), line: line,
-                        source: FindingSource(rawValue: context["source"] ?? "cbom"),
-                        setting: occurrence["symbol"]?.stringValue ?? "algorithm",
+                        source: FindingSource(rawValue: Self.nonEmpty(context["source"]) ?? "cbom"),
+                        setting: Self.nonEmpty(occurrence["symbol"]?.stringValue) ?? "algorithm",
                         usage: context["usage"].flatMap(Usage.init) ?? facts.usage,
-                        algorithm: context["algorithm"] ?? facts.name, canonical: facts.canonical, oid: facts.oid,
+                        algorithm: Self.nonEmpty(context["algorithm"]) ?? facts.name, canonical: facts.canonical,
+                        oid: facts.oid,
                         keyBits: facts.keyBits, curve: facts.curve, quantumStatus: facts.status,
                         context: context["context"], effective: context["effective"] != "false",
                         origin: context["origin"].flatMap(Origin.init) ?? .file, asset: context["asset"],
@@ -198,14 +205,15 @@ public enum CBOMImporter {
             let ref = component["bom-ref"]?.stringValue ?? component["name"]?.stringValue ?? "unnamed"
             let referenced = algorithmRef.flatMap { byRef[$0] }.map { facts($0) }
             return Asset(
-                id: properties["pqscout:asset-id"] ?? "cbom:" + ContentHash.hex(kind.rawValue + "|" + ref),
+                id: Self.nonEmpty(properties["pqscout:asset-id"]) ?? "cbom:"
+                    + ContentHash.hex(kind.rawValue + "|" + ref),
                 kind: properties["pqscout:asset-kind"].flatMap(Asset.Kind.init) ?? kind,
                 algorithm: properties["pqscout:asset-algorithm"] ?? referenced?.name ?? component["name"]?.stringValue
                     ?? "unknown",
                 canonical: properties["pqscout:asset-id"] != nil
                     ? properties["pqscout:asset-canonical"] : referenced?.canonical,
                 oid: properties["pqscout:asset-id"] != nil ? properties["pqscout:asset-oid"] : referenced?.oid,
-                keyBits: properties["pqscout:asset-keyBits"].flatMap { Int($0) } ?? referenced?.keyBits,
+                keyBits: Self.size(properties["pqscout:asset-keyBits"].flatMap { Int($0) }) ?? referenced?.keyBits,
                 curve: properties["pqscout:asset-id"] != nil ? properties["pqscout:asset-curve"] : referenced?.curve)
         }
 
@@ -222,7 +230,7 @@ public enum CBOMImporter {
             var asset = baseAsset(
                 component, kind: type == "private-key" ? .privateKey : .publicKey,
                 algorithmRef: material?["algorithmRef"]?.stringValue)
-            if asset.keyBits == nil { asset.keyBits = material?["size"]?.intValue }
+            if asset.keyBits == nil { asset.keyBits = Self.size(material?["size"]?.intValue) }
             if let format = properties["pqscout:key-format"] ?? material?["format"]?.stringValue {
                 asset.key = KeyDetails(
                     format: format,
@@ -282,6 +290,17 @@ public enum CBOMImporter {
                     setting: "signatureAlgorithm", usage: .signature, algorithm: signature.name,
                     canonical: signature.canonical, oid: signature.oid, quantumStatus: signature.status,
                     asset: asset.id, note: signature.note))
+        }
+
+        static func nonEmpty(_ text: String?) -> String? {
+            guard let text, !text.isEmpty else { return nil }
+            return text
+        }
+
+        /// A size the store accepts: non-negative.
+        static func size(_ value: Int?) -> Int? {
+            guard let value, value >= 0 else { return nil }
+            return value
         }
 
         /// How a CycloneDX primitive is used, for a foreign finding.

@@ -51,6 +51,35 @@ struct UseCaseErrorTests {
         #expect(!FileManager.default.fileExists(atPath: store))
     }
 
+    @Test("a CBOM with dangling asset references, empty names and negative sizes still imports into the store")
+    func hostileImport() throws {
+        let text = #"""
+            {"bomFormat":"CycloneDX","specVersion":"1.6","components":[
+              {"type":"cryptographic-asset","bom-ref":"a","name":"",
+               "cryptoProperties":{"assetType":"algorithm","algorithmProperties":{"primitive":"signature"}},
+               "evidence":{"occurrences":[{"location":"x.pem","line":-4,"symbol":"",
+                 "additionalContext":"source=&algorithm=&asset=sha256%3Anowhere&usage=bogus"}]}},
+              {"type":"cryptographic-asset","bom-ref":"k","name":"key",
+               "properties":[{"name":"pqscout:asset-id","value":""},{"name":"pqscout:asset-keyBits","value":"-9"}],
+               "cryptoProperties":{"assetType":"related-crypto-material",
+                 "relatedCryptoMaterialProperties":{"type":"private-key","size":-1,"value":"c2VjcmV0"}}}]}
+            """#
+        let file = Fixtures.temporaryPath("hostile.cdx.json")
+        try Data(text.utf8).write(to: URL(fileURLWithPath: file))
+        let store = Fixtures.temporaryPath("hostile-import.db")
+        let scan = try ImportUseCase.run(ImportRequest(file: file, storePath: store))
+        #expect(scan.status == .complete)
+        let document = try InventoryUseCase.document(InventoryRequest(storePath: store, scanID: scan.id))
+        let finding = try #require(document.findings.first)
+        #expect(finding.asset == nil)
+        #expect(finding.source == "cbom")
+        #expect(finding.setting == "algorithm")
+        #expect(finding.line == nil)
+        #expect(finding.usage == .signature)
+        #expect(
+            !String(decoding: try Data(contentsOf: URL(fileURLWithPath: store)), as: UTF8.self).contains("c2VjcmV0"))
+    }
+
     @Test("a report of a store with no scan says to run a scan first")
     func missingStore() {
         do {
