@@ -7,5 +7,12 @@ extension ScannerRegistry {
         SSHKeyScanner(),
         OpenSSHConfigScanner(),
         NginxScanner(), ApacheScanner(), HAProxyScanner(), OpenSSLConfScanner(),
+        PostfixScanner(),
+        DovecotScanner(),
+        StrongSwanScanner(),
+        OpenVPNScanner(),
+        WireGuardScanner(),
+        JavaSecurityScanner(),
+        JavaKeystoreScanner(),
     ])
 }

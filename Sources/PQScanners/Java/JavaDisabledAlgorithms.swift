@@ -1,0 +1,103 @@
+/// One `*.disabledAlgorithms` value parsed per the grammar in `java.security`'s own comments:
+/// `DisabledAlgorithm { , DisabledAlgorithm }`, each `AlgorithmName [Constraint { & Constraint }]` or
+/// `include <property>`; constraints `keySize <op> <bits>`, `jdkCA`, `denyAfter YYYY-MM-DD`, `usage ...`.
+struct JavaDisabledAlgorithms {
+    struct Entry: Sendable, Hashable {
+        var name: String
+        /// `keySize < 1024` and friends; an entry with only these limits key sizes instead of the algorithm.
+        var keySize: [(op: String, bits: Int)]
+        /// The other constraints as written (`jdkCA`, `usage TLSServer`, `denyAfter 2019-01-01`).
+        var restrictions: [String]
+
+        static func == (lhs: Entry, rhs: Entry) -> Bool {
+            lhs.name == rhs.name && lhs.restrictions == rhs.restrictions
+                && lhs.keySize.map { "\($0.op)\($0.bits)" } == rhs.keySize.map { "\($0.op)\($0.bits)" }
+        }
+
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(name)
+            hasher.combine(restrictions)
+        }
+
+        var isUnconditional: Bool { keySize.isEmpty && restrictions.isEmpty }
+
+        /// True when a key of `bits` falls under a keySize constraint.
+        func disables(bits: Int) -> Bool {
+            keySize.contains { constraint in
+                switch constraint.op {
+                case "<": bits < constraint.bits
+                case "<=": bits <= constraint.bits
+                case "==": bits == constraint.bits
+                case "!=": bits != constraint.bits
+                case ">=": bits >= constraint.bits
+                case ">": bits > constraint.bits
+                default: false
+                }
+            }
+        }
+
+        /// The smallest key size no constraint disables, when the constraints are lower bounds.
+        var minimumBits: Int? {
+            var floor: Int?
+            for constraint in keySize {
+                let bound: Int? =
+                    switch constraint.op {
+                    case "<": constraint.bits
+                    case "<=": constraint.bits + 1
+                    default: nil
+                    }
+                if let bound { floor = max(floor ?? 0, bound) }
+            }
+            return floor
+        }
+    }
+
+    var entries: [Entry] = []
+    /// Parts that do not follow the grammar, as written.
+    var malformed: [String] = []
+
+    /// - Parameter resolve: the text of another security property, for `include`.
+    init(_ text: String, resolve: (String) -> String?, depth: Int = 0) {
+        for part in text.split(separator: ",") {
+            let words = part.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+            guard let name = words.first else { continue }
+            if name == "include" {
+                guard words.count == 2 else {
+                    malformed.append(String(part.trimmingCharacters(in: .whitespaces)))
+                    continue
+                }
+                if depth < 4, let included = resolve(words[1]) {
+                    let nested = JavaDisabledAlgorithms(included, resolve: resolve, depth: depth + 1)
+                    entries += nested.entries
+                    malformed += nested.malformed
+                }
+                continue
+            }
+            var entry = Entry(name: name, keySize: [], restrictions: [])
+            let constraints = words.dropFirst().joined(separator: " ").split(separator: "&")
+            for constraint in constraints {
+                let items = constraint.split(separator: " ").map(String.init)
+                guard let head = items.first else { continue }
+                if head == "keySize" {
+                    guard items.count == 3, let bits = Int(items[2]),
+                        ["<", "<=", "==", "!=", ">=", ">"].contains(items[1])
+                    else {
+                        malformed.append(String(part.trimmingCharacters(in: .whitespaces)))
+                        continue
+                    }
+                    entry.keySize.append((items[1], bits))
+                } else {
+                    entry.restrictions.append(items.joined(separator: " "))
+                }
+            }
+            entries.append(entry)
+        }
+    }
+
+    /// The entries naming an algorithm: case-insensitive, on the name or any component of it
+    /// (`SHA1` names `SHA1withRSA`, as `AlgorithmDecomposer` does).
+    func matching(_ names: [String]) -> [Entry] {
+        let wanted = Set(names.map { $0.lowercased() })
+        return entries.filter { wanted.contains($0.name.lowercased()) }
+    }
+}

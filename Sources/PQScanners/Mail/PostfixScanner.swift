@@ -1,0 +1,341 @@
+import PQCatalog
+import PQModel
+
+/// Reads Postfix's `main.cf` and `master.cf` (postconf(5), master(5)).
+///
+/// For the SMTP server (`smtpd_tls_*`) and client (`smtp_tls_*`) it reports the TLS protocol versions and the
+/// cipher string in force: the opportunistic settings at security level `may`, the mandatory ones at `encrypt`
+/// and above, each grade resolved through `tls_<grade>_cipherlist` with the `*_exclude_ciphers` appended as
+/// `!name`, as Postfix does; plus `tls_eecdh_auto_curves`, `tls_ffdhe_auto_groups`, the DH parameter file and
+/// the certificates the cert and chain files hold. Unset parameters take Postfix 3.6+ defaults (origin
+/// `default`). With TLS off (empty or `none` security level) the settings are reported as not in force.
+/// In `master.cf`, a service whose `-o` overrides change any of this gets the changed findings with the
+/// service (`submission inet`) as context; `main.cf` next to it supplies the other parameters.
+public struct PostfixScanner: FileScanner {
+    public let id = "postfix"
+    /// A configuration may set nothing cryptographic; its own parse failures are reported by the scan.
+    public let nothingFoundIsMalformed = false
+    let catalog: Catalog
+
+    /// - Parameter catalog: where names and statuses come from; tests pass a small one.
+    public init(catalog: Catalog = .shared) {
+        self.catalog = catalog
+    }
+
+    public func claim(path: ScanPath, head: ArraySlice<UInt8>) -> Claim {
+        guard ConfigLines.isText(head) else { return .none }
+        let name = String(decoding: path.lastComponent, as: UTF8.self)
+        return name == "main.cf" || name == "master.cf" ? .name : .none
+    }
+
+    public func scan(_ input: ScanInput) -> ScanOutput {
+        var out = ConfigFindings(path: input.path, source: .postfix, catalog: catalog)
+        guard input.looksLikeText else {
+            out.problem("binary content in a Postfix configuration", line: nil)
+            return out.finish()
+        }
+        out.service(input.path.display, protocol: "TLS")
+        let name = String(decoding: input.path.lastComponent, as: UTF8.self)
+        if name == "master.cf" {
+            scanMaster(input, &out)
+        } else {
+            var parameters = PostfixParameters()
+            parameters.readMain(input.bytes, path: input.path, &out)
+            emitAll(parameters, context: nil, input: input, &out)
+        }
+        if out.output.findings.isEmpty, out.output.diagnostics.isEmpty, name == "master.cf" {
+            // A master.cf without TLS overrides is fine: nothing to report, and no reason for a diagnostic.
+            return out.finish()
+        }
+        return out.finish()
+    }
+
+    // MARK: - Findings for one parameter set
+
+    func emitAll(
+        _ parameters: PostfixParameters, context: String?, input: ScanInput, _ out: inout ConfigFindings
+    ) {
+        let shared = SharedTLS(input: input, catalog: catalog)
+        let tls = TLSSettingsEmitter(catalog: catalog, tree: input.context.tree)
+        for role in ["smtpd", "smtp"] {
+            emitRole(role, parameters, context: context, shared: shared, tls: tls, &out)
+        }
+    }
+
+    /// The security level in force for a role, from `*_tls_security_level` or the legacy `*_use_tls`/`*_enforce_tls`.
+    func level(_ role: String, _ parameters: PostfixParameters) -> String {
+        let level = parameters.expanded("\(role)_tls_security_level").lowercased()
+        if !level.isEmpty { return level }
+        if parameters.expanded("\(role)_enforce_tls").lowercased() == "yes" { return "encrypt" }
+        if parameters.expanded("\(role)_use_tls").lowercased() == "yes" { return "may" }
+        return "none"
+    }
+
+    /// One TLS endpoint (the SMTP server or client) through the shared TLS code.
+    func emitRole(
+        _ role: String, _ parameters: PostfixParameters, context: String?, shared: SharedTLS,
+        tls: TLSSettingsEmitter, _ out: inout ConfigFindings
+    ) {
+        let level = level(role, parameters)
+        let on = level != "none"
+        let mandatory = ["encrypt", "verify", "secure", "fingerprint", "dane-only"].contains(level)
+        let offNote = "TLS is off for \(role) (\(role)_tls_security_level is empty or none)"
+        var service = TLSService(
+            source: .postfix, name: context ?? role, path: out.path, line: nil,
+            role: role == "smtpd" ? .server : .client)
+        service.filePrefix = ConfigLines.directory(of: out.path)
+        func setting(_ directive: String, _ value: String, from name: String) -> TLSSetting {
+            SharedTLS.setting(
+                directive, value, at: parameters.place(name, context: nil, effective: on), mainPath: out.path)
+        }
+
+        let protocolName = mandatory ? "\(role)_tls_mandatory_protocols" : "\(role)_tls_protocols"
+        let protocolValue = parameters.expanded(protocolName)
+        service.protocols = TLSProtocolChoice(
+            versions: protocols(protocolValue, tls: tls),
+            setting: setting(protocolName, protocolValue, from: protocolName),
+            overridesSystem: true)
+
+        // The grade picks tls_<grade>_cipherlist; *_exclude_ciphers are appended as !name (postconf(5)).
+        let gradeName = mandatory ? "\(role)_tls_mandatory_ciphers" : "\(role)_tls_ciphers"
+        let grade = parameters.expanded(gradeName).lowercased()
+        var cipherString = parameters.expanded("tls_\(grade)_cipherlist")
+        var excludes = parameters.expanded("\(role)_tls_exclude_ciphers")
+        if mandatory { excludes += " " + parameters.expanded("\(role)_tls_mandatory_exclude_ciphers") }
+        for name in excludes.split(whereSeparator: { ", :\t".contains($0) }) where !name.isEmpty {
+            cipherString += ":!" + name
+        }
+        if cipherString.isEmpty {
+            out.problem(
+                "\(gradeName) = \(grade.prefix(40)) is not a known grade",
+                line: parameters.place(gradeName, context: nil, effective: true).line)
+        } else {
+            let decidedBy =
+                parameters.isSet(gradeName) || !parameters.isSet("tls_\(grade)_cipherlist")
+                ? gradeName : "tls_\(grade)_cipherlist"
+            service.cipherString = setting(gradeName, cipherString, from: decidedBy)
+        }
+
+        // Postfix hands tls_eecdh_auto_curves and then tls_ffdhe_auto_groups to OpenSSL as one group list.
+        let curvesSet = parameters.isSet("tls_eecdh_auto_curves") || parameters.isSet("tls_ffdhe_auto_groups")
+        let hybridDefault = shared.emitter.openssl.version >= TLSDefaults.hybridDefaultSince
+        let curves =
+            parameters.isSet("tls_eecdh_auto_curves") || !hybridDefault
+            ? parameters.expanded("tls_eecdh_auto_curves") : "?X25519MLKEM768 DEFAULT"
+        let ffdhe =
+            parameters.isSet("tls_ffdhe_auto_groups") || !hybridDefault
+            ? parameters.expanded("tls_ffdhe_auto_groups") : ""
+        let groups = (curves + " " + ffdhe).split(whereSeparator: { " ,\t".contains($0) }).joined(separator: ":")
+        if !groups.isEmpty {
+            let decidedBy =
+                parameters.isSet("tls_eecdh_auto_curves") || !curvesSet
+                ? "tls_eecdh_auto_curves" : "tls_ffdhe_auto_groups"
+            service.groups = setting("tls_eecdh_auto_curves", groups, from: decidedBy)
+        }
+
+        for suffix in ["cert_file", "eccert_file", "dcert_file", "chain_files"] {
+            let name = "\(role)_tls_\(suffix)"
+            guard parameters.isSet(name) else { continue }
+            for file in parameters.expanded(name).split(whereSeparator: { ", \t".contains($0) }) where !file.isEmpty {
+                // *_chain_files list keys and certificates, in any mix, one file or several (postconf(5)).
+                let kind = suffix == "chain_files" ? Self.pemKind(String(file), tree: tls.tree) : .certificate
+                if kind != .key { service.certificates.append(setting(name, String(file), from: name)) }
+                if kind != .certificate { service.keys.append(setting(name, String(file), from: name)) }
+            }
+        }
+        for suffix in ["key_file", "eckey_file", "dkey_file"] {
+            let name = "\(role)_tls_\(suffix)"
+            guard parameters.isSet(name) else { continue }
+            let file = parameters.expanded(name)
+            if !file.isEmpty { service.keys.append(setting(name, file, from: name)) }
+        }
+        if role == "smtpd" {
+            let file = parameters.expanded("smtpd_tls_dh1024_param_file")
+            if file.isEmpty {
+                tls.dhParameters(
+                    bits: 2048, setting: "smtpd_tls_dh1024_param_file",
+                    place: parameters.place("smtpd_tls_dh1024_param_file", context: context ?? role, effective: on),
+                    note: [on ? nil : offNote, "Postfix's built-in 2048-bit group (used by DHE suites)"].compactMap {
+                        $0
+                    }
+                    .joined(separator: "; "), &out)
+            } else {
+                service.dhParameters = setting("smtpd_tls_dh1024_param_file", file, from: "smtpd_tls_dh1024_param_file")
+            }
+        }
+        shared.emit(service, inForce: on, offNote: offNote, into: &out)
+    }
+
+    enum PEMKind { case certificate, key, both }
+
+    /// What a chain file holds, read through the tree; a file the tree lacks counts as a certificate (the
+    /// shared code then says it is missing).
+    static func pemKind(_ written: String, tree: (any TreeReader)?) -> PEMKind {
+        guard let tree, let target = ConfigLines.resolve(written, from: "", tree: tree).first,
+            let bytes = ConfigLines.read(target, tree: tree)
+        else { return .certificate }
+        let hasCertificate = ByteSearch.contains(bytes, Array("-----BEGIN CERTIFICATE".utf8))
+        let hasKey = ByteSearch.contains(bytes, Array("PRIVATE KEY-----".utf8))
+        switch (hasCertificate, hasKey) {
+        case (true, true): return .both
+        case (false, true): return .key
+        default: return .certificate
+        }
+    }
+
+    /// Enabled versions for a Postfix protocol list: `>=TLSv1.2`, `<=TLSv1.2`, `!SSLv2, !SSLv3`, `TLSv1.2 TLSv1.3`.
+    func protocols(_ text: String, tls: TLSSettingsEmitter) -> [String] {
+        var included: [String] = []
+        var excluded: Set<String> = []
+        var low: String?
+        var high: String?
+        for token in text.split(whereSeparator: { ", :\t".contains($0) }) {
+            if token.hasPrefix(">=") {
+                low = tls.version(String(token.dropFirst(2)))
+            } else if token.hasPrefix("<=") {
+                high = tls.version(String(token.dropFirst(2)))
+            } else if token.hasPrefix("!") {
+                if let version = tls.version(String(token.dropFirst())) { excluded.insert(version) }
+            } else if let version = tls.version(String(token)) {
+                included.append(version)
+            }
+        }
+        // SSLv2 is gone from every OpenSSL Postfix builds with; SSLv3 is absent from OpenSSL 1.1+ defaults.
+        // SSLv2 and SSLv3 are compiled out of the OpenSSL builds Postfix runs on (1.1.0+); they count only when
+        // a list names them.
+        let enabled = included.isEmpty ? tls.range(min: low ?? "TLSv1", max: high) : included
+        return enabled.filter { !excluded.contains($0) }
+    }
+
+    // MARK: - master.cf
+
+    struct Service {
+        var name: String
+        var line: Int
+        var command: String
+        var overrides: [(name: String, value: String, line: Int)]
+    }
+
+    func scanMaster(_ input: ScanInput, _ out: inout ConfigFindings) {
+        var main = PostfixParameters()
+        if let tree = input.context.tree {
+            let sibling = ConfigLines.directory(of: input.path)
+            let path = ScanPath(sibling.isEmpty ? "main.cf" : sibling + "/main.cf")
+            if let bytes = ConfigLines.read(path, tree: tree) {
+                var ignored = ConfigFindings(path: path, source: .postfix, catalog: catalog)
+                main.readMain(bytes, path: path, &ignored)
+            }
+        }
+        let shared = SharedTLS(input: input, catalog: catalog)
+        let tls = TLSSettingsEmitter(catalog: catalog, tree: input.context.tree)
+        for service in services(input.bytes, &out) {
+            let role: String
+            switch service.command {
+            case "smtpd": role = "smtpd"
+            case "smtp", "lmtp": role = "smtp"
+            default: continue
+            }
+            // A service without TLS overrides is the main.cf endpoint that main.cf's own scan reports.
+            guard service.overrides.contains(where: { $0.name.contains("tls") }) else { continue }
+            var parameters = main
+            for override in service.overrides {
+                parameters.set(override.name, override.value, path: input.path, line: override.line)
+            }
+            var scoped = ConfigFindings(path: input.path, source: .postfix, catalog: catalog)
+            emitRole(role, parameters, context: service.name, shared: shared, tls: tls, &scoped)
+            for var finding in scoped.output.findings {
+                // A value main.cf supplies is reported at the service that uses it: each file reports its own.
+                if finding.path != input.path {
+                    let origin = finding.line.map { "value from \(finding.path.display) line \($0)" }
+                    finding.note = [origin, finding.note].compactMap { $0 }.joined(separator: "; ")
+                    finding.path = input.path
+                    finding.line = service.line
+                }
+                out.output.findings.append(finding)
+            }
+            out.output.assets += scoped.output.assets.filter { asset in
+                !out.output.assets.contains { $0.id == asset.id }
+            }
+            for diagnostic in scoped.output.diagnostics where !out.output.diagnostics.contains(diagnostic) {
+                out.output.diagnostics.append(diagnostic)
+            }
+        }
+    }
+
+    /// master.cf services: `service type private unpriv chroot wakeup maxproc command [args]`, with `-o name=value`
+    /// (or `-o { name = value }`, Postfix 3.0+) overrides.
+    func services(_ bytes: [UInt8], _ out: inout ConfigFindings) -> [Service] {
+        var result: [Service] = []
+        for (line, text, parts) in PostfixParameters.logicalLinesWithParts(bytes) {
+            let words = Self.words(text)
+            guard words.count >= 8 else {
+                out.problem("a service needs 8 fields", line: line)
+                continue
+            }
+            var overrides: [(String, String, Int)] = []
+            var index = 8
+            while index < words.count {
+                if words[index] == "-o", index + 1 < words.count {
+                    var assignment = words[index + 1]
+                    if assignment.hasPrefix("{"), assignment.hasSuffix("}") {
+                        assignment = String(assignment.dropFirst().dropLast())
+                    }
+                    if let equals = assignment.firstIndex(of: "=") {
+                        let name = assignment[assignment.startIndex..<equals].trimmingCharacters(in: .whitespaces)
+                        let value = assignment[assignment.index(after: equals)...].trimmingCharacters(in: .whitespaces)
+                        let physical = parts.last { $0.text.contains(name) }?.line ?? line
+                        overrides.append((name, value, physical))
+                    } else {
+                        out.problem("-o without name=value", line: line)
+                    }
+                    index += 2
+                } else {
+                    index += 1
+                }
+            }
+            let command = words[7].split(separator: "/").last.map(String.init) ?? words[7]
+            result.append(Service(name: words[0] + " " + words[1], line: line, command: command, overrides: overrides))
+        }
+        return result
+    }
+
+    /// Splits on white space, keeping `{ ... }` groups (master(5), Postfix 3.0) as one word.
+    static func words(_ text: String) -> [String] {
+        var words: [String] = []
+        var current = ""
+        var depth = 0
+        for character in text {
+            if character == "{" { depth += 1 }
+            if character == "}" { depth = max(0, depth - 1) }
+            if depth == 0, character == " " || character == "\t" {
+                if !current.isEmpty { words.append(current) }
+                current = ""
+            } else {
+                current.append(character)
+            }
+        }
+        if !current.isEmpty { words.append(current) }
+        return words
+    }
+
+    public var examples: [ScannerExample] {
+        [
+            ScannerExample(
+                name: "main.cf with a continuation line and $name expansion", path: "etc/postfix/main.cf",
+                contents: Array(
+                    """
+                    smtpd_tls_security_level = may
+                    my_curves = X25519MLKEM768
+                        X25519
+                    tls_eecdh_auto_curves = $my_curves prime256v1
+                    smtpd_tls_protocols = >=TLSv1.2
+
+                    """.utf8),
+                expectedAlgorithms: ["X25519MLKEM768", "X25519", "prime256v1", "TLSv1.2", "TLSv1.3"]),
+            ScannerExample(
+                name: "a line without =", path: "etc/postfix/main.cf",
+                contents: Array("smtpd_tls_security_level may\n".utf8), expectedAlgorithms: ["TLSv1"],
+                expectsDiagnostic: true),
+        ]
+    }
+}

@@ -1,0 +1,106 @@
+import PQModel
+import Testing
+
+@testable import PQScanners
+
+@Suite("Postfix scanner: main.cf, master.cf overrides, grades and defaults")
+struct PostfixScannerTests {
+    let scanner = PostfixScanner()
+
+    func tree() throws -> MemoryTree {
+        try MailVPNFixtures.tree([
+            "etc/postfix/main.cf": "mail/postfix/main.cf", "etc/postfix/master.cf": "mail/postfix/master.cf",
+            "etc/postfix/certs/rsa.pem": "x509/rsa2048-selfsigned.pem",
+            "etc/postfix/dh2048.pem": "x509/dhparam2048.pem",
+        ])
+    }
+
+    @Test("the last of two settings wins, the grade resolves through its cipherlist and excludes are appended")
+    func gradeAndExcludes() throws {
+        let out = try MailVPNFixtures.scan(scanner, "etc/postfix/main.cf", in: tree())
+        // ECDHE+AESGCM:DHE+AESGCM:!aNULL:!MD5:!RC4, expanded by the shared OpenSSL expander.
+        let ciphers = out.findings("smtpd_tls_ciphers").filter { $0.context == "smtpd" }
+        let suites = ciphers.filter { $0.usage == .cipherSuite }
+        #expect(!suites.isEmpty && ciphers.allSatisfy { $0.line == 6 && $0.origin == .file })
+        #expect(suites.allSatisfy { $0.algorithm.hasPrefix("TLS_ECDHE_") || $0.algorithm.hasPrefix("TLS_DHE_") })
+        #expect(suites.allSatisfy { $0.algorithm.contains("GCM") && !$0.algorithm.contains("anon") })
+        #expect(suites.first?.note?.contains("expanded by") == true)
+        #expect(ciphers.contains { $0.usage == .keyExchange }, "each suite is split into its parts")
+    }
+
+    @Test("protocol exclusions leave TLS 1.2 and 1.3; the client's mandatory list at level encrypt keeps TLSv1")
+    func protocols() throws {
+        let out = try MailVPNFixtures.scan(scanner, "etc/postfix/main.cf", in: tree())
+        #expect(out.algorithms("smtpd_tls_protocols") == ["TLSv1.2", "TLSv1.3"])
+        #expect(out.algorithms("smtp_tls_mandatory_protocols") == ["TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"])
+        #expect(out.findings("smtp_tls_mandatory_protocols").first?.quantumStatus == .broken)
+        #expect(out.findings("smtp_tls_protocols").isEmpty, "opportunistic list is not in force at level encrypt")
+        let mandatory = out.findings("smtp_tls_mandatory_ciphers")
+        #expect(!mandatory.isEmpty && mandatory.allSatisfy { $0.line == 21 && $0.origin == .file })
+        #expect(
+            mandatory.contains { $0.algorithm.contains("anon") }, "medium starts with aNULL:-aNULL: anon suites stay")
+    }
+
+    @Test("groups with ? prefix, a default FFDHE list, the DH file's size and the chain file's certificate")
+    func groupsDHAndCertificates() throws {
+        let out = try MailVPNFixtures.scan(scanner, "etc/postfix/main.cf", in: tree())
+        // tls_eecdh_auto_curves and tls_ffdhe_auto_groups reach OpenSSL as one list (resolved by the shared code).
+        let curves = out.findings("tls_eecdh_auto_curves").filter { $0.context == "smtpd" }
+        #expect(Array(curves.map(\.canonical).prefix(3)) == ["ML-KEM-768+X25519", "X25519", "P-256"])
+        #expect(curves.first?.quantumStatus == .hybrid)
+        #expect(curves.allSatisfy { $0.line == 16 })
+        let dh = try #require(out.findings("smtpd_tls_dh1024_param_file").first)
+        #expect(dh.keyBits == 2048)
+        let chain = out.findings("smtpd_tls_chain_files").filter { $0.usage == .publicKey }
+        #expect(chain.first?.canonical == "RSA" && chain.first?.keyBits == 2048 && chain.first?.asset != nil)
+        #expect(out.diagnostics.contains { $0.reason == .unreadable && $0.detail.contains("missing.pem") })
+    }
+
+    @Test("$name, ${name}, ${name?x} and ${name:x} expand; $$ is a dollar")
+    func expansion() {
+        var parameters = PostfixParameters()
+        parameters.set("a", "A", path: ScanPath("main.cf"), line: 1)
+        parameters.set("b", "$a-${a}-$(a)", path: ScanPath("main.cf"), line: 2)
+        parameters.set("loop", "$loop", path: ScanPath("main.cf"), line: 3)
+        #expect(parameters.expanded("b") == "A-A-A")
+        #expect(parameters.expand("${a?yes}${missing?no}${missing:fallback}$$", depth: 0) == "yesfallback$")
+        #expect(parameters.expanded("loop").isEmpty)
+        #expect(parameters.expanded("tls_high_cipherlist") == "aNULL:-aNULL:HIGH:@STRENGTH")
+    }
+
+    @Test("master.cf: -o overrides per service, with main.cf for the rest; the -o line is the finding's line")
+    func masterOverrides() throws {
+        let out = try MailVPNFixtures.scan(scanner, "etc/postfix/master.cf", in: tree())
+        let submission = out.findings.filter { $0.context == "submission inet" }
+        #expect(submission.filter { $0.usage == .protocolVersion }.map(\.algorithm) == ["TLSv1.3"])
+        #expect(submission.first { $0.usage == .protocolVersion }?.line == 6)
+        let smtps = out.findings.filter { $0.context == "smtps inet" && $0.usage == .protocolVersion }
+        #expect(smtps.map(\.algorithm) == ["TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"])
+        #expect(smtps.allSatisfy { $0.origin == .default })
+        #expect(!out.findings.contains { $0.context == "smtp inet" || $0.context == "pickup unix" })
+        let malformed = out.diagnostics.filter { $0.reason == .malformed }
+        #expect(malformed.count == 1)
+        #expect(malformed.first?.detail.contains("line 14") == true)
+        #expect(out.findings.allSatisfy { $0.path == ScanPath("etc/postfix/master.cf") }, "each file reports its own")
+    }
+
+    @Test("with no TLS security level, the defaults are reported as not in force")
+    func tlsOff() {
+        let out = MailVPNFixtures.scan(scanner, text: "myhostname = mx.example.org\n", path: "etc/postfix/main.cf")
+        let protocols = out.findings("smtpd_tls_protocols")
+        #expect(protocols.map(\.algorithm) == ["TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"])
+        #expect(protocols.allSatisfy { !$0.effective && $0.origin == .default })
+        let ciphers = out.findings("smtpd_tls_ciphers")
+        #expect(!ciphers.isEmpty && ciphers.allSatisfy { !$0.effective && $0.origin == .default })
+        #expect(out.diagnostics.isEmpty)
+    }
+
+    @Test("legacy smtpd_use_tls turns TLS on; an unknown grade is one diagnostic naming the line")
+    func legacyAndBadGrade() {
+        let out = MailVPNFixtures.scan(
+            scanner, text: "smtpd_use_tls = yes\nsmtpd_tls_ciphers = bogus\n", path: "etc/postfix/main.cf")
+        #expect(out.findings("smtpd_tls_protocols").allSatisfy { $0.effective })
+        #expect(out.diagnostics.count == 1)
+        #expect(out.diagnostics.first?.detail.contains("line 2") == true)
+    }
+}

@@ -1,0 +1,95 @@
+import PQModel
+import Testing
+
+@testable import PQScanners
+
+@Suite("OpenVPN scanner: data and control channel, dh, static keys")
+struct OpenVPNScannerTests {
+    let scanner = OpenVPNScanner()
+
+    func tree() throws -> MemoryTree {
+        try MailVPNFixtures.tree([
+            "etc/openvpn/server.conf": "vpn/openvpn/server.conf", "etc/openvpn/dh1024.pem": "x509/dhparam1024.pem",
+            "etc/openvpn/client.ovpn": "vpn/openvpn/client.ovpn",
+        ])
+    }
+
+    @Test("server: data-ciphers, fallback, auth, TLS 1.3 suites, groups and the minimum version")
+    func server() throws {
+        let out = try MailVPNFixtures.scan(scanner, "etc/openvpn/server.conf", in: tree())
+        #expect(out.algorithms("data-ciphers") == ["AES-256-GCM", "AES-128-GCM", "BF-CBC"])
+        #expect(out.findings("data-ciphers").last?.quantumStatus == .broken)
+        #expect(out.findings("data-ciphers-fallback").first?.canonical == "AES-128-CBC")
+        #expect(out.findings("auth").first?.canonical == "HMAC-SHA256")
+        let suites = out.findings("tls-ciphersuites").filter { $0.usage == .cipherSuite }
+        #expect(suites.map(\.canonical) == ["TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256"])
+        #expect(out.findings("tls-groups").first?.quantumStatus == .hybrid)
+        #expect(out.algorithms("tls-version-min") == ["TLSv1.2", "TLSv1.3"])
+        // OpenVPN's dashed IANA names are translated to OpenSSL's before the shared expander reads the list.
+        let cipher = out.findings("tls-cipher").filter { $0.usage == .cipherSuite }
+        #expect(
+            cipher.map(\.algorithm) == [
+                "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA",
+            ])
+        #expect(cipher.allSatisfy { $0.effective && $0.line == 9 })
+    }
+
+    @Test("dh names a 1024-bit file: broken; the inline CA is left to the certificate scanner")
+    func dhAndInline() throws {
+        let out = try MailVPNFixtures.scan(scanner, "etc/openvpn/server.conf", in: tree())
+        let dh = try #require(out.findings("dh").first)
+        #expect(dh.keyBits == 1024 && dh.quantumStatus == .broken && dh.line == 14)
+        #expect(out.diagnostics.contains { $0.reason == .unreadable && $0.detail.contains("server.crt") })
+        #expect(!out.findings.contains { $0.context == "<ca>" })
+        let bytes = try MailVPNFixtures.bytes("vpn/openvpn/server.conf")
+        let x509 = CertificateScanner().scan(ScanInput(path: ScanPath("etc/openvpn/server.conf"), bytes: bytes))
+        #expect(x509.findings.contains { $0.setting == "subjectPublicKey" && $0.line == 18 })
+    }
+
+    @Test("tls-crypt is noted as a static key without recording it")
+    func staticKeys() throws {
+        let out = try MailVPNFixtures.scan(scanner, "etc/openvpn/server.conf", in: tree())
+        let crypt = out.findings("tls-crypt")
+        #expect(crypt.map(\.algorithm) == ["AES-256-CTR", "HMAC-SHA256"])
+        #expect(crypt.allSatisfy { $0.note?.contains("key not recorded") == true })
+        let bytes = try MailVPNFixtures.bytes("vpn/openvpn/server.conf")
+        let text = String(decoding: bytes, as: UTF8.self)
+        let keyLines = text.split(separator: "\n").filter { $0.count == 32 && $0.allSatisfy(\.isHexDigit) }
+        #expect(keyLines.count == 16)
+        for finding in out.findings {
+            for line in keyLines {
+                #expect(!finding.algorithm.contains(line) && !(finding.note ?? "").contains(line))
+            }
+        }
+    }
+
+    @Test("client: dh none, legacy cipher, tls-auth with SHA1, a low minimum version, a bad inline <dh> left alone")
+    func client() throws {
+        let out = try MailVPNFixtures.scan(scanner, "etc/openvpn/client.ovpn", in: tree())
+        #expect(out.findings("dh").first?.algorithm == "ECDHE")
+        #expect(out.findings("cipher").first?.canonical == "Blowfish-CBC")
+        #expect(out.findings("tls-auth").first?.canonical == "HMAC-SHA1")
+        #expect(out.algorithms("tls-version-min") == ["TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"])
+        #expect(out.findings("data-ciphers").allSatisfy { $0.origin == .default })
+        #expect(out.findings("ecdh-curve").first?.canonical == "P-384")
+        #expect(out.diagnostics.isEmpty, "the broken <dh> block is the DH-parameter scanner's to report")
+    }
+
+    @Test("an unclosed inline block is one diagnostic; the options before it still count")
+    func unclosed() {
+        let out = MailVPNFixtures.scan(
+            scanner, text: "dev tun\ncipher AES-256-GCM\n<tls-crypt>\n-----BEGIN OpenVPN Static key V1-----\n",
+            path: "etc/openvpn/x.conf")
+        #expect(out.algorithms("cipher") == ["AES-256-GCM"])
+        #expect(out.diagnostics.count == 1)
+    }
+
+    @Test("claims: .ovpn by name, a config under openvpn/ by name, other text only when it looks like OpenVPN")
+    func claims() {
+        let head = Array("client\ndev tun\nremote a 1194\nca ca.crt\n".utf8)[...]
+        #expect(scanner.claim(path: ScanPath("x.ovpn"), head: head) == .name)
+        #expect(scanner.claim(path: ScanPath("etc/openvpn/server/a.conf"), head: head) == .name)
+        #expect(scanner.claim(path: ScanPath("home/u/vpn.txt"), head: head) == .content)
+        #expect(scanner.claim(path: ScanPath("etc/nginx/nginx.conf"), head: Array("dev null\n".utf8)[...]) == .none)
+    }
+}
