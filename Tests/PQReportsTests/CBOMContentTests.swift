@@ -115,13 +115,17 @@ struct CBOMContentTests {
     @Test("algorithm components carry OID, parameter set, security levels and curve")
     func algorithmProperties() throws {
         let document = CycloneDXRenderer(spec: .v1_7).document(try Fixtures.sample(), context: Fixtures.context)
+        // The sample's ECDSA P-256 keys: one component per (name, OID, size, curve, status).
         let ecdsa = try #require(
             Self.components(document).first {
-                $0["name"]?.stringValue == "ECDSA" && $0["cryptoProperties"]?["oid"]?.stringValue == "1.2.840.10045.2.1"
-                    && $0["cryptoProperties"]?["algorithmProperties"]?["parameterSetIdentifier"]?.stringValue == "256"
+                let properties = $0["cryptoProperties"]?["algorithmProperties"]
+                return $0["name"]?.stringValue == "ECDSA"
+                    && $0["cryptoProperties"]?["oid"]?.stringValue == "1.2.840.10045.2.1"
+                    && properties?["parameterSetIdentifier"]?.stringValue == "256"
+                    && properties?["ellipticCurve"]?.stringValue == "nist/P-256"
             })
         let properties = ecdsa["cryptoProperties"]?["algorithmProperties"]
-        #expect(properties?["ellipticCurve"]?.stringValue == "nist/P-256")
+        #expect(properties?["curve"] == nil, "1.7 names the curve in ellipticCurve, not the deprecated curve")
         #expect(properties?["classicalSecurityLevel"]?.intValue == 128)
         #expect(properties?["nistQuantumSecurityLevel"]?.intValue == 0)
         #expect(properties?["primitive"]?.stringValue == "signature")
