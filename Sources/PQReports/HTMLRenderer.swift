@@ -308,7 +308,7 @@ public struct HTMLRenderer: ReportRenderer {
             out += "<tr><td>\(e(details?.subject ?? "?"))</td><td>\(e(details?.issuer ?? "?"))</td>"
             out += "<td>\(e(key))</td><td>\(e(details?.signatureAlgorithm ?? details?.signatureOID ?? "?"))</td>"
             out += "<td>\(details.map { ReportDate.day($0.notAfter) } ?? "?")</td>"
-            out += "<td>\(files.prefix(5).map { "<code>\(e($0))</code>" }.joined(separator: "<br>"))"
+            out += "<td class=\"files\">\(files.prefix(5).map { "<code>\(e($0))</code>" }.joined(separator: "<br>"))"
             out += files.count > 5 ? " and \(files.count - 5) more</td></tr>\n" : "</td></tr>\n"
         }
         out += "</tbody></table>"
@@ -403,7 +403,8 @@ public struct HTMLRenderer: ReportRenderer {
         h2{border-bottom:2px solid #1f2a44;padding-bottom:4px}table{border-collapse:collapse;margin:8px 0;\
         font-size:.9em;background:#fff}th,td{border:1px solid #ddd;padding:4px 8px;text-align:left;\
         vertical-align:top}th{background:#eef1f6}td.n{text-align:right}table.kv th{width:420px}\
-        code{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.95em;word-break:break-all}\
+        code{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.95em;overflow-wrap:anywhere}\
+        td.files{min-width:280px}\
         .cards{display:flex;flex-wrap:wrap;gap:12px}.card{background:#fff;border:1px solid #ddd;border-radius:6px;\
         padding:10px 16px;min-width:130px;display:flex;flex-direction:column}.card .num{font-size:1.8em;\
         font-weight:600}.card.broken{border-left:6px solid #b00020}.card.vulnerable{border-left:6px solid #d9730d}\
