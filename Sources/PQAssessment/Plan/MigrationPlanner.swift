@@ -1,0 +1,153 @@
+import PQCatalog
+import PQModel
+
+/// Builds the migration plan from one assessed scan (Docs/plan.md). Pure: the same input gives the same plan.
+public enum MigrationPlanner {
+    /// The family builders, one per software; more join as scanners land.
+    public static let standardBuilders: [any PlanActionBuilder] = [
+        OpenSSHActionBuilder(), TLSGroupActionBuilder(), PostfixActionBuilder(), StrongSwanActionBuilder(),
+        CertificateActionBuilder(),
+    ]
+
+    /// The plan for one assessed scan: every builder's actions, then the long tail, linked (dependents), ordered
+    /// (phase, deadline, dependencies) and grouped into dated phases. Pure: no disk, no clock.
+    public static func plan(
+        _ input: PlanInput, builders: [any PlanActionBuilder] = standardBuilders, catalog: Catalog = .shared
+    ) -> Plan {
+        let context = PlanContext(input: input, catalog: catalog)
+        var actions: [PlanAction] = []
+        var seen: Set<String> = []
+        for builder in builders {
+            for action in builder.actions(context) where seen.insert(action.id).inserted {
+                actions.append(action)
+            }
+        }
+        let handled = Set(actions.flatMap { $0.retires.map(\.index) + $0.keeps.map(\.index) })
+        let rest = context.findings.indices.filter { index in
+            context.needsAction(index) && !handled.contains(index)
+                && !builders.contains { $0.handles(context.findings[index]) }
+        }
+        for action in GenericActionBuilder().actions(rest, context: context) where seen.insert(action.id).inserted {
+            actions.append(action)
+        }
+        actions = ordered(link(actions))
+        var notes: [String] = []
+        if context.installedVersion(family: "openssh", packages: ["openssh-server", "openssh-client", "openssh"])
+            == nil, context.findings.contains(where: { $0.source == .openssh })
+        {
+            notes.append(
+                "The tree names no OpenSSH version: patches add only methods every OpenSSH since 8.5 accepts. "
+                    + "Give --openssh-version X.Y to plan for the version you run.")
+        }
+        let waived = input.assessment.findings.filter(\.isWaived).count
+        if waived > 0 {
+            notes.append("\(waived) waived finding(s) are left out of the plan until their waiver expires.")
+        }
+        return Plan(
+            scanID: input.assessment.scanID, profile: input.profile.id, profileTitle: input.profile.title,
+            asOf: input.assessment.asOf, phases: phases(actions), actions: actions, notes: notes)
+    }
+
+    /// Drops dependencies on actions the plan does not hold and fills `dependents` from `dependsOn`.
+    static func link(_ actions: [PlanAction]) -> [PlanAction] {
+        var result = actions
+        let ids = Set(result.map(\.id))
+        for index in result.indices {
+            result[index].dependsOn = result[index].dependsOn.filter { ids.contains($0) }
+        }
+        for index in result.indices {
+            let id = result[index].id
+            result[index].dependents = result.filter { $0.dependsOn.contains(id) }.map(\.id)
+        }
+        return result
+    }
+
+    /// Phase order, then (within a phase) dependencies first, then the earliest deadline, then the id.
+    static func ordered(_ actions: [PlanAction]) -> [PlanAction] {
+        let sorted = actions.sorted { left, right in
+            if left.phase != right.phase { return left.phase < right.phase }
+            switch (left.deadline, right.deadline) {
+            case let (l?, r?) where l != r: return l < r
+            case (.some, nil): return true
+            case (nil, .some): return false
+            default: return left.id < right.id
+            }
+        }
+        // Stable topological pass: an action never precedes one it depends on.
+        var out: [PlanAction] = []
+        var placed: Set<String> = []
+        var pending = sorted
+        while !pending.isEmpty {
+            let ready = pending.firstIndex { action in action.dependsOn.allSatisfy { placed.contains($0) } } ?? 0
+            let action = pending.remove(at: ready)
+            out.append(action)
+            placed.insert(action.id)
+        }
+        return out
+    }
+
+    static func phases(_ actions: [PlanAction]) -> [PlanPhase] {
+        PlanPhaseKind.allCases.compactMap { kind in
+            let members = actions.filter { $0.phase == kind }
+            guard !members.isEmpty else { return nil }
+            var deadline = members.compactMap(\.deadline).min()
+            if kind == .prerequisites {
+                let ids = Set(members.map(\.id))
+                deadline = actions.filter {
+                    !Set($0.dependsOn).isDisjoint(with: ids)
+                        || $0.prerequisites.contains {
+                            $0.satisfied == false
+                        }
+                }.compactMap(\.deadline).min()
+            }
+            let info = PlanPhases.describe(kind)
+            return PlanPhase(
+                kind: kind, title: info.title, rationale: info.rationale, source: info.source, deadline: deadline,
+                actions: members.map(\.id))
+        }
+    }
+}
+
+/// Why each phase sits where it does, and the source behind it (Docs/plan.md repeats and extends these).
+public enum PlanPhases {
+    /// The title, the reason for the phase's place in the order, and the source behind it.
+    public static func describe(_ kind: PlanPhaseKind) -> (title: String, rationale: String, source: String) {
+        switch kind {
+        case .prerequisites:
+            (
+                "Prerequisites: software that can speak post-quantum",
+                "A configuration can only name what the installed library or daemon accepts; upgrades come first "
+                    + "and are dated by the earliest action waiting for them.",
+                "OpenSSH 9.9 release notes (mlkem768x25519-sha256); OpenSSL 3.5 release notes (ML-KEM, ML-DSA)"
+            )
+        case .keyExchange:
+            (
+                "Key exchange: hybrid post-quantum first",
+                "Traffic recorded today can be decrypted once a quantum computer exists (harvest now, decrypt "
+                    + "later), so key exchange moves before signatures, which an attacker must forge live.",
+                "NIST IR 8547 ipd §4.1; NSA CNSA 2.0 FAQ; NCSC 'Timelines for migration to PQC' (2025)"
+            )
+        case .classicallyBroken:
+            (
+                "Classically broken cryptography: now",
+                "SHA-1 signatures, RSA below 2048 bits, MD5 and their kin are broken without a quantum computer; "
+                    + "their deadline has passed.",
+                "NIST SP 800-131A Rev. 2; RFC 8332 and OpenSSH 8.8 release notes (ssh-rsa)"
+            )
+        case .signatures:
+            (
+                "Signatures and PKI: roots and long-lived keys before leaves",
+                "A root or code-signing key outlives the certificates under it and must be trusted by relying "
+                    + "parties before anything it signs can move; leaves follow their issuers.",
+                "NIST IR 8547 ipd §4.2; FIPS 204 (ML-DSA); CNSA 2.0 (software and firmware signing first)"
+            )
+        case .longTail:
+            (
+                "The long tail",
+                "Everything else the policy names, without a generated patch: edited by hand and verified by a "
+                    + "re-scan.",
+                "the profile's rules (Docs/policies.md)"
+            )
+        }
+    }
+}

@@ -1,0 +1,108 @@
+import PQCatalog
+import PQModel
+
+/// What an action builder sees: the input, with the assessment of each finding and the installed versions at hand.
+public struct PlanContext: Sendable {
+    public let input: PlanInput
+    public let catalog: Catalog
+    /// Assessment of each finding, by index into `input.findings`.
+    public let assessments: [Int: FindingAssessment]
+
+    public init(input: PlanInput, catalog: Catalog = .shared) {
+        self.input = input
+        self.catalog = catalog
+        var byIndex: [Int: FindingAssessment] = [:]
+        for assessed in input.assessment.findings {
+            let index = assessed.finding.index
+            guard index >= 0, index < input.findings.count else { continue }
+            let finding = input.findings[index]
+            // The assessment must describe the same row: a stale or foreign assessment is ignored, not misapplied.
+            guard finding.path.display == assessed.finding.path, finding.setting == assessed.finding.setting,
+                finding.algorithm == assessed.finding.algorithm
+            else { continue }
+            byIndex[index] = assessed
+        }
+        assessments = byIndex
+    }
+
+    public var asOf: CalendarDay { input.assessment.asOf }
+    public var findings: [Finding] { input.findings }
+
+    /// True when a finding is in force, not waived, and the policy or its quantum status calls for a change.
+    public func needsAction(_ index: Int) -> Bool {
+        guard index >= 0, index < findings.count, findings[index].effective else { return false }
+        let status = findings[index].quantumStatus
+        guard let assessed = assessments[index] else { return status == .vulnerable || status == .broken }
+        if assessed.isWaived { return false }
+        return assessed.verdict.state != .allowed || status == .vulnerable || status == .broken
+    }
+
+    /// The day a finding must be gone by: today when the policy already disallows it, else the policy's next date.
+    public func deadline(of index: Int) -> (day: CalendarDay?, reason: String) {
+        guard let verdict = assessments[index]?.verdict else { return (nil, "no policy verdict") }
+        switch verdict.state {
+        case .disallowed:
+            let since = verdict.since.map { " since \($0)" } ?? ""
+            return (asOf, "disallowed\(since) under \(verdict.profile): overdue")
+        case .allowed where verdict.deadline == nil:
+            return (nil, "allowed under \(verdict.profile) with no end date")
+        default:
+            guard let day = verdict.deadline else { return (nil, "\(verdict.state.rawValue) with no end date") }
+            let next = verdict.nextState?.rawValue ?? "disallowed"
+            return (day, "\(verdict.state.rawValue) under \(verdict.profile); \(next) from \(day)")
+        }
+    }
+
+    /// The earliest deadline among findings, with its reason and rule.
+    public func earliestDeadline(_ indexes: [Int]) -> (
+        day: CalendarDay?, reason: String, rule: String?, source: String?
+    ) {
+        var best: (day: CalendarDay?, reason: String, rule: String?, source: String?) = (
+            nil, "no policy date", nil, nil
+        )
+        for index in indexes {
+            let (day, reason) = deadline(of: index)
+            let verdict = assessments[index]?.verdict
+            if best.rule == nil, let verdict {
+                best = (day, reason, verdict.rule, verdict.source)
+            }
+            guard let day else { continue }
+            if best.day.map({ day < $0 }) ?? true { best = (day, reason, verdict?.rule, verdict?.source) }
+        }
+        return best
+    }
+
+    /// The reference to a finding that actions and reports carry.
+    public func ref(_ index: Int) -> FindingRef { FindingRef(index: index, finding: findings[index]) }
+
+    /// The installed version of a software family, from the caller's override or the tree's package database.
+    /// `names` are package names in preference order (`openssh-server`, `openssh`).
+    public func installedVersion(family: String, packages names: [String]) -> (version: SoftwareVersion, text: String)?
+    {
+        if let text = input.versionOverrides[family], let version = SoftwareVersion(text) { return (version, text) }
+        for name in names {
+            if let package = input.software.first(where: { $0.name == name }),
+                let version = SoftwareVersion(package.version)
+            {
+                return (version, "\(package.name) \(package.version)")
+            }
+        }
+        return nil
+    }
+}
+
+/// Builds the actions for one software family (one file per family: OpenSSH, certificates, nginx, ...). The
+/// planner runs every builder, then the generic one over the findings none of them retired.
+public protocol PlanActionBuilder: Sendable {
+    /// The software family, as in `PlanAction.software`.
+    var family: String { get }
+    /// The actions for this family; each lists the finding indexes it retires in `retires`.
+    func actions(_ context: PlanContext) -> [PlanAction]
+    /// True for findings this builder answers for even when it plans no action (a classical fallback it keeps,
+    /// a signature with no replacement yet): the generic builder then leaves them alone.
+    func handles(_ finding: Finding) -> Bool
+}
+
+extension PlanActionBuilder {
+    public func handles(_ finding: Finding) -> Bool { false }
+}

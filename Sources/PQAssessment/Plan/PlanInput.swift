@@ -1,0 +1,86 @@
+import PQCatalog
+import PQModel
+
+/// Reads the scanned files' bytes for patch generation. PQAssessment may not read the disk (it is pure): the Kit
+/// passes a reader over the scanned tree, tests pass bytes in memory.
+public protocol PlanFileSource: Sendable {
+    /// The bytes of a scanned file by its path relative to the scan root; nil when it cannot be read.
+    func bytes(of path: ScanPath) -> [UInt8]?
+}
+
+/// Files held in memory, for tests and for callers that already read them.
+public struct InMemoryPlanFiles: PlanFileSource {
+    public var files: [ScanPath: [UInt8]]
+
+    public init(_ files: [ScanPath: [UInt8]] = [:]) { self.files = files }
+
+    public func bytes(of path: ScanPath) -> [UInt8]? { files[path] }
+}
+
+/// Everything the planner reads: one scan's inventory, its assessment under the profile, and its files.
+public struct PlanInput: Sendable {
+    /// In the store's order: the assessment's `FindingRef.index` points into it.
+    public var findings: [Finding]
+    public var assets: [Asset]
+    public var software: [Software]
+    public var assessment: AssessmentResult
+    public var profile: PolicyProfile
+    public var files: any PlanFileSource
+    /// Versions the caller knows better than the tree's package database: `["openssh": "9.2"]`.
+    public var versionOverrides: [String: String]
+
+    public init(
+        findings: [Finding], assets: [Asset] = [], software: [Software] = [], assessment: AssessmentResult,
+        profile: PolicyProfile, files: any PlanFileSource = InMemoryPlanFiles(),
+        versionOverrides: [String: String] = [:]
+    ) {
+        self.findings = findings
+        self.assets = assets
+        self.software = software
+        self.assessment = assessment
+        self.profile = profile
+        self.files = files
+        self.versionOverrides = versionOverrides
+    }
+}
+
+/// A `major.minor[.patch]` version read from a package version (`1:9.2p1-2+deb12u3` → 9.2, `3.0.11-1~deb12u2` →
+/// 3.0.11). Comparable, so a rule can say "needs >= 9.9".
+public struct SoftwareVersion: Sendable, Hashable, Comparable, CustomStringConvertible {
+    public var parts: [Int]
+
+    public init(_ parts: [Int]) { self.parts = parts }
+
+    public init?(_ text: String) {
+        var rest = Substring(text)
+        if let colon = rest.firstIndex(of: ":"), rest[..<colon].allSatisfy(\.isNumber) {
+            rest = rest[rest.index(after: colon)...]
+        }
+        var numbers: [Int] = []
+        var current = ""
+        for char in rest {
+            if char.isASCII, char.isNumber {
+                current.append(char)
+            } else if char == ".", !current.isEmpty {
+                numbers.append(Int(current.prefix(6)) ?? 0)
+                current = ""
+            } else {
+                break
+            }
+        }
+        if !current.isEmpty { numbers.append(Int(current.prefix(6)) ?? 0) }
+        guard !numbers.isEmpty else { return nil }
+        parts = numbers
+    }
+
+    public var description: String { parts.map(String.init).joined(separator: ".") }
+
+    public static func < (lhs: SoftwareVersion, rhs: SoftwareVersion) -> Bool {
+        for index in 0..<max(lhs.parts.count, rhs.parts.count) {
+            let left = index < lhs.parts.count ? lhs.parts[index] : 0
+            let right = index < rhs.parts.count ? rhs.parts[index] : 0
+            if left != right { return left < right }
+        }
+        return false
+    }
+}

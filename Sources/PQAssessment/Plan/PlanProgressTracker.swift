@@ -1,0 +1,41 @@
+import PQModel
+
+/// `--since SCAN`: marks each action planned for the earlier scan done, partly done or open by the later scan's
+/// findings. Actions match by their stable id; findings by path, block, setting and algorithm (never by row).
+public enum PlanProgressTracker {
+    /// A retired finding that was in force counts as remaining while the later scan has it in force; one that was
+    /// not in force (a line the daemon refuses) while the later scan still has it at all.
+    public static func compare(earlier: Plan, earlierFindings: [Finding] = [], later: Plan, laterFindings: [Finding])
+        -> PlanProgressReport
+    {
+        func keyOf(_ finding: Finding) -> String {
+            key(
+                path: finding.path.display, context: finding.context, setting: finding.setting,
+                algorithm: finding.algorithm)
+        }
+        let inForce = Set(laterFindings.filter(\.effective).map(keyOf))
+        let written = Set(laterFindings.map(keyOf))
+        let laterIDs = Set(later.actions.map(\.id))
+        let entries = earlier.actions.map { action -> PlanActionProgress in
+            let before = action.retires.count
+            guard before > 0 else {
+                let state: PlanProgressState = laterIDs.contains(action.id) ? .open : .done
+                return PlanActionProgress(
+                    id: action.id, title: action.title, state: state, retiredBefore: 0, remaining: 0)
+            }
+            let remaining = action.retires.filter { ref in
+                let wasInForce = ref.index < earlierFindings.count ? earlierFindings[ref.index].effective : true
+                let key = key(path: ref.path, context: ref.context, setting: ref.setting, algorithm: ref.algorithm)
+                return wasInForce ? inForce.contains(key) : written.contains(key)
+            }.count
+            let state: PlanProgressState = remaining == 0 ? .done : remaining < before ? .partlyDone : .open
+            return PlanActionProgress(
+                id: action.id, title: action.title, state: state, retiredBefore: before, remaining: remaining)
+        }
+        return PlanProgressReport(sinceScanID: earlier.scanID, actions: entries)
+    }
+
+    static func key(path: String, context: String?, setting: String, algorithm: String) -> String {
+        [path, context ?? "", setting, algorithm].joined(separator: "\u{1F}")
+    }
+}

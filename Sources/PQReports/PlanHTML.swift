@@ -1,0 +1,119 @@
+import PQAssessment
+import PQModel
+
+/// `plan --format html`: one self-contained page (inline CSS, no script, no external reference). Every value is
+/// HTML-escaped, so nothing from a scanned file can add markup.
+public enum PlanHTML {
+    /// The whole plan as one HTML page.
+    public static func render(_ plan: Plan) -> String {
+        var out = """
+            <!DOCTYPE html>
+            <html lang="en"><head><meta charset="utf-8">
+            <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+            <title>Post-quantum migration plan, scan \(plan.scanID)</title>
+            <style>
+            body{font-family:system-ui,sans-serif;max-width:70rem;margin:2rem auto;padding:0 1rem;color:#222}
+            h2{border-bottom:2px solid #ccc;padding-bottom:.2rem}
+            .action{border:1px solid #ddd;border-radius:6px;padding:.5rem 1rem;margin:1rem 0}
+            code,pre{font-family:ui-monospace,monospace;font-size:.9em}
+            pre{background:#f6f6f6;padding:.5rem;overflow-x:auto}
+            .add{color:#064} .del{color:#900} dt{font-weight:600} .note{background:#fff7d6;padding:.5rem}
+            table{border-collapse:collapse} td,th{border:1px solid #ddd;padding:.2rem .5rem}
+            </style></head><body>
+
+            """
+        out += "<h1>Post-quantum migration plan</h1>\n"
+        out += "<p>Scan \(plan.scanID), profile \(e(plan.profileTitle)) (<code>\(e(plan.profile))</code>), as of "
+        out += "\(e(plan.asOf.description)). \(plan.actions.count) action(s) in \(plan.phases.count) phase(s).</p>\n"
+        for note in plan.notes { out += "<p class=\"note\">\(e(note))</p>\n" }
+        if let progress = plan.progress {
+            out += "<h2>Progress since scan \(progress.sinceScanID)</h2>\n<table><tr><th>state</th><th>action</th>"
+            out += "<th>remaining</th></tr>\n"
+            for entry in progress.actions {
+                out += "<tr><td>\(e(entry.state.rawValue))</td><td><code>\(e(entry.id))</code></td>"
+                out += "<td>\(entry.remaining) of \(entry.retiredBefore)</td></tr>\n"
+            }
+            out += "</table>\n"
+        }
+        for (number, phase) in plan.phases.enumerated() {
+            out += "<h2>Phase \(number + 1): \(e(phase.title))</h2>\n"
+            out += "<p><strong>Deadline:</strong> \(e(phase.deadline.map(\.description) ?? "none set by the profile"))."
+            out += " \(e(phase.rationale)) <em>Source: \(e(phase.source))</em></p>\n"
+            for id in phase.actions {
+                guard let action = plan.action(id) else { continue }
+                out += renderAction(action)
+            }
+        }
+        out += "</body></html>\n"
+        return out
+    }
+
+    static func renderAction(_ action: PlanAction) -> String {
+        var out = "<div class=\"action\"><h3>\(e(action.title))</h3>\n<dl>\n"
+        func row(_ term: String, _ value: String) { out += "<dt>\(term)</dt><dd>\(value)</dd>\n" }
+        row("id", "<code>\(e(action.id))</code>")
+        row("system", "<code>\(e(action.system))</code> (\(e(action.software)))")
+        if !action.locations.isEmpty {
+            row("touches", action.locations.map { "<code>\(e($0.label))</code>" }.joined(separator: ", "))
+        }
+        row("deadline", e(action.deadline.map(\.description) ?? "none") + " — " + e(action.deadlineReason))
+        if let rule = action.rule { row("rule", "<code>\(e(rule))</code> \(e(action.ruleSource ?? ""))") }
+        row("change", "<code>\(e(action.change))</code>")
+        if !action.retires.isEmpty {
+            row(
+                "retires",
+                "\(action.retires.count) finding(s): "
+                    + action.retires.map { "<code>\(e($0.label))</code>" }.joined(separator: ", "))
+        }
+        if !action.keeps.isEmpty {
+            row(
+                "keeps (classical fallback)", action.keeps.map { "<code>\(e($0.label))</code>" }.joined(separator: ", ")
+            )
+        }
+        for prerequisite in action.prerequisites { row("prerequisite", e(prerequisite.label)) }
+        for issue in action.compatibility { row("compatibility", "<code>\(e(issue.peer))</code> \(e(issue.detail))") }
+        if !action.dependsOn.isEmpty {
+            row("after", action.dependsOn.map { "<code>\(e($0))</code>" }.joined(separator: ", "))
+        }
+        if !action.dependents.isEmpty {
+            row("unblocks", action.dependents.map { "<code>\(e($0))</code>" }.joined(separator: ", "))
+        }
+        row(
+            "effort",
+            "\(e(action.effort.size.rawValue)), about \(action.effort.hours) h — \(e(action.effort.reasoning))")
+        row("verify", action.verify.map { "<code>\(e($0))</code>" }.joined(separator: "<br>"))
+        row("rollback", action.rollback.map(e).joined(separator: "<br>"))
+        if let withheld = action.patchWithheld { row("no patch", e(withheld)) }
+        out += "</dl>\n"
+        if let patch = action.patch {
+            out += "<pre>"
+            for value in TextFileLines.splitLines(patch.diff) {
+                let css =
+                    value.hasPrefix("+") && !value.hasPrefix("+++")
+                    ? "add"
+                    : value.hasPrefix("-") && !value.hasPrefix("---") ? "del" : nil
+                out += css.map { "<span class=\"\($0)\">\(e(value))</span>\n" } ?? "\(e(value))\n"
+            }
+            out += "</pre>\n"
+        }
+        out += "</div>\n"
+        return out
+    }
+
+    /// Escapes the five characters HTML gives meaning to.
+    static func e(_ value: String) -> String {
+        var out = ""
+        out.reserveCapacity(value.count)
+        for char in value {
+            switch char {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default: out.append(char)
+            }
+        }
+        return out
+    }
+}

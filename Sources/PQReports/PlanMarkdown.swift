@@ -1,0 +1,115 @@
+import PQModel
+
+/// `plan --format md`: the plan as a document for the people who change the systems. Every value that came from
+/// a scanned file is put in code spans with backticks neutralised, so a hostile file name cannot inject markup.
+public enum PlanMarkdown {
+    /// The whole plan as one Markdown document: progress, then each phase with its actions and diffs.
+    public static func render(_ plan: Plan) -> String {
+        var out = "# Post-quantum migration plan\n\n"
+        out += "Scan \(plan.scanID), profile \(plan.profileTitle) (`\(plan.profile)`), as of \(plan.asOf). "
+        out += "\(plan.actions.count) action(s) in \(plan.phases.count) phase(s); "
+        out += "\(plan.actions.filter { $0.patch != nil }.count) with a patch.\n\n"
+        for note in plan.notes { out += "> \(text(note))\n>\n" }
+        if !plan.notes.isEmpty { out += "\n" }
+        if let progress = plan.progress {
+            out += "## Progress since scan \(progress.sinceScanID)\n\n"
+            out += "\(progress.count(.done)) done, \(progress.count(.partlyDone)) partly done, "
+            out += "\(progress.count(.open)) open.\n\n| state | action | remaining |\n|---|---|---|\n"
+            for entry in progress.actions {
+                out +=
+                    "| \(entry.state.rawValue) | \(code(entry.id)) | \(entry.remaining) of \(entry.retiredBefore) |\n"
+            }
+            out += "\n"
+        }
+        for (number, phase) in plan.phases.enumerated() {
+            out += "## Phase \(number + 1): \(text(phase.title))\n\n"
+            out += "Deadline: \(phase.deadline.map(\.description) ?? "none set by the profile"). "
+            out += "\(text(phase.rationale)) Source: \(text(phase.source)).\n\n"
+            for id in phase.actions {
+                guard let action = plan.action(id) else { continue }
+                out += renderAction(action)
+            }
+        }
+        return out
+    }
+
+    static func renderAction(_ action: PlanAction) -> String {
+        var out = "### \(text(action.title))\n\n"
+        out += "- id: \(code(action.id))\n"
+        out += "- system: \(code(action.system)); software: \(action.software)\n"
+        if !action.locations.isEmpty {
+            out += "- touches: " + action.locations.map { code($0.label) }.joined(separator: ", ") + "\n"
+        }
+        out += "- deadline: \(action.deadline.map(\.description) ?? "none") (\(text(action.deadlineReason)))\n"
+        if let rule = action.rule {
+            out += "- rule: \(code(rule))" + (action.ruleSource.map { " — \(text($0))" } ?? "") + "\n"
+        }
+        out += "- change: \(code(action.change))\n"
+        if !action.retires.isEmpty {
+            out +=
+                "- retires \(action.retires.count) finding(s): "
+                + action.retires.prefix(12).map { code($0.label) }.joined(separator: ", ")
+                + (action.retires.count > 12 ? ", …" : "") + "\n"
+        }
+        if !action.keeps.isEmpty {
+            out +=
+                "- keeps as classical fallback: " + action.keeps.map { code($0.label) }.joined(separator: ", ") + "\n"
+        }
+        for prerequisite in action.prerequisites { out += "- prerequisite: \(text(prerequisite.label))\n" }
+        for issue in action.compatibility {
+            out += "- compatibility: \(code(issue.peer)) \(text(issue.detail))\n"
+        }
+        if !action.dependsOn.isEmpty { out += "- after: " + action.dependsOn.map(code).joined(separator: ", ") + "\n" }
+        if !action.dependents.isEmpty {
+            out += "- unblocks: " + action.dependents.map(code).joined(separator: ", ") + "\n"
+        }
+        out +=
+            "- effort: \(action.effort.size.rawValue), about \(hours(action.effort.hours)) h — \(text(action.effort.reasoning))\n"
+        out += "- verify: " + action.verify.map(code).joined(separator: "; ") + "\n"
+        out += "- rollback: " + action.rollback.map(text).joined(separator: "; ") + "\n"
+        if let withheld = action.patchWithheld { out += "- no patch: \(text(withheld))\n" }
+        out += "\n"
+        if let patch = action.patch {
+            let fence = String(repeating: "`", count: max(3, longestBacktickRun(patch.diff) + 1))
+            out += "\(fence)diff\n\(patch.diff)\(patch.diff.hasSuffix("\n") ? "" : "\n")\(fence)\n\n"
+        }
+        return out
+    }
+
+    static func hours(_ value: Double) -> String {
+        value == value.rounded() ? String(Int(value)) : String(value)
+    }
+
+    /// A code span that survives backticks inside and never spans lines.
+    static func code(_ value: String) -> String {
+        let flat = value.replacingNewlines()
+        let fence = String(repeating: "`", count: longestBacktickRun(flat) + 1)
+        return "\(fence) \(flat) \(fence)"
+    }
+
+    /// Prose from the plan: one line, Markdown's active characters escaped.
+    static func text(_ value: String) -> String {
+        var out = ""
+        for char in value.replacingNewlines() {
+            if "\\`*_[]<>|#".contains(char) { out.append("\\") }
+            out.append(char)
+        }
+        return out
+    }
+
+    static func longestBacktickRun(_ value: String) -> Int {
+        var best = 0
+        var run = 0
+        for char in value {
+            run = char == "`" ? run + 1 : 0
+            best = max(best, run)
+        }
+        return best
+    }
+}
+
+extension String {
+    func replacingNewlines() -> String {
+        String(map { $0 == "\n" || $0 == "\r" ? " " : $0 })
+    }
+}

@@ -1,0 +1,215 @@
+import Foundation
+import PQAssessment
+import PQCatalog
+import PQModel
+import PQReports
+import PQScanners
+import PQStore
+
+/// What `pqscout plan` asks for.
+public struct PlanRequest: Sendable {
+    public var storePath: String
+    /// A scan id; nil means the latest complete scan.
+    public var scanID: Int64?
+    /// A bundled profile id; nil means the default (`nist-ir-8547`) unless `policyFile` is given.
+    public var profile: String?
+    public var policyFile: String?
+    public var category: String?
+    /// The day to plan on; nil means today (UTC).
+    public var asOf: CalendarDay?
+    /// An earlier scan: the plan then says which of that scan's actions are done, partly done or open.
+    public var since: Int64?
+    /// The OpenSSH version to plan for when the tree's package database names none (`9.2`).
+    public var opensshVersion: String?
+    /// The OpenSSL version to plan for when the tree's package database names none (`3.5.1`).
+    public var opensslVersion: String?
+    /// Other installed versions to plan for, by family: `["strongswan": "6.0.1"]`.
+    public var softwareVersions: [String: String]
+    /// Read the scanned files from here instead of the roots the scan recorded (a copy of the tree).
+    public var root: String?
+
+    public init(
+        storePath: String = "pqscout.db", scanID: Int64? = nil, profile: String? = nil, policyFile: String? = nil,
+        category: String? = nil, asOf: CalendarDay? = nil, since: Int64? = nil, opensshVersion: String? = nil,
+        opensslVersion: String? = nil, softwareVersions: [String: String] = [:], root: String? = nil
+    ) {
+        self.softwareVersions = softwareVersions
+        self.opensslVersion = opensslVersion
+        self.storePath = storePath
+        self.scanID = scanID
+        self.profile = profile
+        self.policyFile = policyFile
+        self.category = category
+        self.asOf = asOf
+        self.since = since
+        self.opensshVersion = opensshVersion
+        self.root = root
+    }
+}
+
+/// What `pqscout plan` gets back: the plan, and the combined patches (one per file) for `--patch`.
+public struct PlanOutcome: Sendable {
+    public var plan: Plan
+    /// One diff per file, every action's edits together: `all.patch`.
+    public var combinedPatches: [PlanPatch]
+}
+
+/// The use case `pqscout plan`: assess the scan under the profile (not recorded), plan, compare with `--since`.
+public enum PlanUseCase {
+    /// - Throws: `PQScoutError`: `.usage` for an unknown profile or scan, `.input` for an unreadable store or policy.
+    public static func run(_ request: PlanRequest, registry: ScannerRegistry = .standard) throws -> PlanOutcome {
+        let assess = AssessRequest(
+            storePath: request.storePath, profile: request.profile, policyFile: request.policyFile,
+            category: request.category, asOf: request.asOf, record: false)
+        let profile = try AssessUseCase.loadProfile(assess)
+        let store = try StoreAccess.open(request.storePath, create: false)
+        let asOf = request.asOf ?? CalendarDay(Date())
+        let id = try StoreAccess.perform(request.storePath) {
+            try InventoryUseCase.resolveScanID(request.scanID, store: store, storePath: request.storePath)
+        }
+        var (plan, files, findings) = try planScan(
+            id, store: store, request: request, profile: profile, asOf: asOf, registry: registry, readFiles: true)
+        if let since = request.since {
+            let (earlier, _, earlierFindings) = try planScan(
+                since, store: store, request: request, profile: profile, asOf: asOf, registry: registry,
+                readFiles: false)
+            plan.progress = PlanProgressTracker.compare(
+                earlier: earlier, earlierFindings: earlierFindings, later: plan, laterFindings: findings)
+        }
+        let combined = PlanPatcher.combine(plan.actions, files: files)
+        if !combined.collisions.isEmpty {
+            plan.notes.append(
+                "all.patch leaves out the edits of \(combined.collisions.joined(separator: ", ")): they touch the "
+                    + "same lines as an earlier action; apply them after it and re-plan.")
+        }
+        return PlanOutcome(plan: plan, combinedPatches: combined.patches)
+    }
+
+    static func planScan(
+        _ id: Int64, store: InventoryStore, request: PlanRequest, profile: PolicyProfile, asOf: CalendarDay,
+        registry: ScannerRegistry, readFiles: Bool
+    ) throws -> (Plan, any PlanFileSource, [Finding]) {
+        let loaded = try StoreAccess.perform(request.storePath) { () throws -> (AssessmentInput, [FileRecord]) in
+            guard let scan = try store.scan(id: id) else {
+                throw PQScoutError(
+                    code: "plan.no-scan", kind: .usage,
+                    reason: "there is no scan \(id) in \(request.storePath); `pqscout scans` lists them")
+            }
+            let input = AssessmentInput(
+                scan: scan, findings: try store.findings(FindingQuery(scanID: id)),
+                assets: try store.assets(scanID: id), diagnostics: try store.diagnostics(scanID: id),
+                software: try store.software(scanID: id), scannerIDs: registry.scanners.map(\.id))
+            return (input, readFiles ? try store.files(scanID: id) : [])
+        }
+        let input = loaded.0
+        let options = AssessmentOptions(profile: profile, category: request.category, asOf: asOf)
+        let result = try AssessUseCase.translate(.usage) { () throws(AssessmentError) in
+            try Assessor.assess(input, options: options)
+        }
+        let files: any PlanFileSource =
+            readFiles
+            ? ScannedTreeFiles(roots: request.root.map { [$0] } ?? input.scan.roots, recorded: loaded.1)
+            : InMemoryPlanFiles()
+        var overrides = request.softwareVersions
+        if let version = request.opensshVersion { overrides["openssh"] = version }
+        if let version = request.opensslVersion { overrides["openssl"] = version }
+        let plan = MigrationPlanner.plan(
+            PlanInput(
+                findings: input.findings, assets: input.assets, software: input.software, assessment: result,
+                profile: profile, files: files, versionOverrides: overrides))
+        return (plan, files, input.findings)
+    }
+
+    /// Writes `--patch DIR`: one `NN-<action>.patch` per action with a patch (each applies alone), `all.patch`
+    /// (every edit, one diff per file), and `README` saying how to apply them.
+    /// - Returns: the files written, relative to `directory`.
+    public static func writePatches(_ outcome: PlanOutcome, to directory: String) throws -> [String] {
+        let manager = FileManager.default
+        do {
+            try manager.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            var written: [String] = []
+            var number = 0
+            for action in outcome.plan.actions {
+                guard let patch = action.patch else { continue }
+                number += 1
+                let name = String(format: "%02d-", number) + safeName(action.id) + ".patch"
+                try Data(patch.diff.utf8).write(to: URL(fileURLWithPath: directory).appendingPathComponent(name))
+                written.append(name)
+            }
+            let all = outcome.combinedPatches.map(\.diff).joined()
+            try Data(all.utf8).write(to: URL(fileURLWithPath: directory).appendingPathComponent("all.patch"))
+            written.append("all.patch")
+            let readme = """
+                Patches from `pqscout plan` for scan \(outcome.plan.scanID) (profile \(outcome.plan.profile), \
+                as of \(outcome.plan.asOf)).
+                Apply from the scan root: `patch -p1 --dry-run < all.patch`, then `patch -p1 < all.patch`.
+                Each NN-*.patch is one action alone; all.patch is every action together. Undo with `patch -R -p1`.
+                Check each service afterwards with the plan's verify commands (sshd -t, ssh -G, ...).
+
+                """
+            try Data(readme.utf8).write(to: URL(fileURLWithPath: directory).appendingPathComponent("README"))
+            written.append("README")
+            return written
+        } catch {
+            throw PQScoutError(
+                code: "plan.patch-dir", kind: .input, reason: "cannot write patches to \(directory): \(error)")
+        }
+    }
+
+    /// A file name from an action id: letters, digits, `.`, `-` and `_` kept, the rest `_`, at most 120 bytes.
+    static func safeName(_ id: String) -> String {
+        let kept = id.unicodeScalars.map { scalar -> Character in
+            scalar.isASCII && (CharacterSet.alphanumerics.contains(scalar) || "._-".unicodeScalars.contains(scalar))
+                ? Character(scalar) : "_"
+        }
+        return String(String(kept).prefix(120))
+    }
+}
+
+/// The scanned files, read again through the walker (so the same safety rules hold: nothing outside the root, no
+/// devices, the size cap) and only when their SHA-256 still matches what the scan recorded: a patch is made
+/// against the bytes that were scanned, never against a file changed since.
+struct ScannedTreeFiles: PlanFileSource {
+    let trees: [(label: [UInt8], tree: WalkedTree)]
+    let recorded: [ScanPath: String]
+
+    init(roots: [String], recorded: [FileRecord]) {
+        let walker = TreeWalker(options: WalkOptions())
+        var trees: [(label: [UInt8], tree: WalkedTree)] = []
+        for (index, root) in roots.enumerated() {
+            let label = roots.count > 1 ? Array("\(index + 1)-\(ScanUseCase.lastComponent(root))".utf8) : []
+            if case .success(let walk) = walker.walk(root: root, label: label) {
+                trees.append((label, WalkedTree(files: walk.files, maxFileSize: WalkOptions.defaultMaxFileSize)))
+            }
+        }
+        self.trees = trees
+        self.recorded = Dictionary(recorded.map { ($0.path, $0.sha256) }) { first, _ in first }
+    }
+
+    func bytes(of path: ScanPath) -> [UInt8]? {
+        for entry in trees {
+            guard case .success(let bytes) = entry.tree.read(path) else { continue }
+            if let expected = recorded[path], expected != Digest.sha256Hex(bytes) { return nil }
+            return bytes
+        }
+        return nil
+    }
+}
+
+/// The plan's renderers, reached through the Kit so the executable imports one library.
+extension Presentation {
+    /// `plan --format md`.
+    public static func planMarkdown(_ plan: Plan) -> String { PlanMarkdown.render(plan) }
+
+    /// `plan --format html`: self-contained, everything escaped.
+    public static func planHTML(_ plan: Plan) -> String { PlanHTML.render(plan) }
+
+    /// `plan --format json`: the `Plan` value (Docs/plan.md).
+    public static func planJSON(_ plan: Plan) throws -> String {
+        do {
+            return try PlanJSON.render(plan)
+        } catch {
+            throw PQScoutError(code: "output.json", kind: .input, reason: "cannot write JSON: \(error)")
+        }
+    }
+}
