@@ -52,6 +52,7 @@ public struct HTMLRenderer: ReportRenderer {
             """
         out += summary(input)
         out += assessmentSection(input)
+        out += planSection(input)
         out += trend(input)
         out += certificates(input)
         out += findings(input)
@@ -178,6 +179,36 @@ public struct HTMLRenderer: ReportRenderer {
                 "<p>Waivers that matched no finding: \(assessment.unusedWaivers.map { "<code>\(e($0))</code>" }.joined(separator: ", ")).</p>\n"
         }
         return out + "</section>\n" + policyFindings(input)
+    }
+
+    /// The migration plan's phases and actions, when the report was asked to include one.
+    private func planSection(_ input: ReportInput) -> String {
+        guard let plan = input.plan else { return "" }
+        let e = HTMLText.escape
+        var out = "<section id=\"plan\"><h2>Migration plan (\(plan.actions.count) actions)</h2>\n"
+        out += "<p>Under \(e(plan.profileTitle)) as of \(plan.asOf); <code>pqscout plan</code> writes the full plan "
+        out += "with its patches.</p>\n"
+        for note in plan.notes { out += "<p class=\"more\">\(e(note))</p>\n" }
+        for (number, phase) in plan.phases.enumerated() {
+            out += "<details class=\"status\"><summary><b>Phase \(number + 1): \(e(phase.title))</b> — deadline "
+            out += "\(e(phase.deadline.map(\.description) ?? "none")), \(phase.actions.count) action"
+            out += phase.actions.count == 1 ? "</summary>\n" : "s</summary>\n"
+            out += "<p>\(e(phase.rationale)) <small>\(e(phase.source))</small></p>\n"
+            out += "<table><thead><tr><th>Action</th><th>System</th><th>Deadline</th><th>Rule</th><th>Touches</th>"
+            out += "</tr></thead><tbody>\n"
+            for id in phase.actions.prefix(maxRows) {
+                guard let action = plan.action(id) else { continue }
+                let touches = action.locations.prefix(5).map { "<code>\(e($0.label))</code>" }.joined(separator: "<br>")
+                out += "<tr><td>\(e(action.title))</td><td><code>\(e(action.system))</code></td>"
+                out +=
+                    "<td>\(e(action.deadline.map(\.description) ?? "-"))</td><td><code>\(e(action.rule ?? "-"))</code>"
+                out +=
+                    "</td><td>\(touches)\(action.locations.count > 5 ? " and \(action.locations.count - 5) more" : "")"
+                out += "</td></tr>\n"
+            }
+            out += "</tbody></table></details>\n"
+        }
+        return out + "</section>\n"
     }
 
     private func adjustments(_ list: [ScoreAdjustment]) -> String {

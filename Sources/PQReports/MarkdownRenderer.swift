@@ -41,6 +41,21 @@ public struct MarkdownRenderer: ReportRenderer {
             input.isIncomplete
             ? "The inventory is **incomplete**: see Diagnostics.\n\n" : "Every examined file was read and parsed.\n\n"
         out += assessment(input)
+        if let plan = input.plan {
+            out +=
+                "## Migration plan\n\n\(plan.actions.count) actions under \(m(plan.profileTitle)) as of \(plan.asOf); "
+            out += "`pqscout plan` writes the full plan with its patches.\n\n"
+            out += "| Phase | Deadline | Action | System | Rule |\n|---|---|---|---|---|\n"
+            for (number, phase) in plan.phases.enumerated() {
+                for id in phase.actions {
+                    guard let action = plan.action(id) else { continue }
+                    out += "| \(number + 1). \(m(phase.title)) | \(action.deadline.map(\.description) ?? "-") "
+                    out +=
+                        "| \(m(action.title)) | `\(Self.code(action.system))` | `\(Self.code(action.rule ?? "-"))` |\n"
+                }
+            }
+            out += "\n"
+        }
         out += history(input)
         out += certificates(input)
         out += findings(input)

@@ -18,11 +18,13 @@ public struct ReportInput: Sendable {
     /// The policy profile the assessment used, for its rules' full text (SARIF rules); nil for a custom policy
     /// or no assessment, in which case the rules are described from the verdicts.
     public var policy: PolicyProfile?
+    /// The migration plan for this scan, when one was asked for (`report --plan`); plans are computed, not kept.
+    public var plan: Plan?
 
     public init(
         scan: ScanRecord, findings: [Finding], assets: [Asset] = [], diagnostics: [Diagnostic] = [],
         software: [Software] = [], history: [ScanRecord] = [], assessment: AssessmentResult? = nil,
-        policy: PolicyProfile? = nil
+        policy: PolicyProfile? = nil, plan: Plan? = nil
     ) {
         self.scan = scan
         self.findings = findings
@@ -32,6 +34,7 @@ public struct ReportInput: Sendable {
         self.history = history
         self.assessment = assessment
         self.policy = policy
+        self.plan = plan
     }
 
     /// Each assessed finding with the inventory finding it judges (matched by place and name, so the pairing

@@ -35,11 +35,15 @@ public struct ReportRequest: Sendable {
     public var cbomSpec: CBOMSpecVersion
     /// The report's timestamp; nil means now. Fixed in tests so outputs repeat byte for byte.
     public var generatedAt: Date?
+    /// Compute the migration plan (`pqscout plan` with its defaults, under the assessment's profile) and add it
+    /// to the HTML and Markdown reports.
+    public var includePlan: Bool
 
     public init(
         storePath: String = "pqscout.db", scanID: Int64? = nil, format: ReportOutputFormat,
-        cbomSpec: CBOMSpecVersion = .v1_6, generatedAt: Date? = nil
+        cbomSpec: CBOMSpecVersion = .v1_6, generatedAt: Date? = nil, includePlan: Bool = false
     ) {
+        self.includePlan = includePlan
         self.storePath = storePath
         self.scanID = scanID
         self.format = format
@@ -53,7 +57,15 @@ public enum ReportUseCase {
     /// The rendered report.
     /// - Throws: `PQScoutError` when the store or the scan cannot be read, or the renderer fails.
     public static func render(_ request: ReportRequest) throws -> Data {
-        let input = try input(storePath: request.storePath, scanID: request.scanID)
+        var input = try input(storePath: request.storePath, scanID: request.scanID)
+        if request.includePlan {
+            input.plan =
+                try PlanUseCase.run(
+                    PlanRequest(
+                        storePath: request.storePath, scanID: input.scan.id, profile: input.assessment?.profile,
+                        asOf: input.assessment?.asOf)
+                ).plan
+        }
         let renderer = Reports.renderer(
             request.format.reportFormat, cbomSpec: request.cbomSpec == .v1_7 ? .v1_7 : .v1_6)
         let context = RenderContext(generatedAt: request.generatedAt ?? Date(), toolVersion: ToolInfo.version)

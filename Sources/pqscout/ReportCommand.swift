@@ -26,10 +26,13 @@ struct ReportCommand: ParsableCommand {
     @Option(help: ArgumentHelp("CycloneDX specification version of a CBOM.", valueName: "1.6|1.7"))
     var spec: CBOMSpecVersion = .v1_6
 
+    @Flag(help: "Add the migration plan (as `pqscout plan` makes it) to the HTML and Markdown reports.")
+    var plan = false
+
     func run() throws {
         do {
             let data = try ReportUseCase.render(
-                ReportRequest(storePath: store.path, scanID: scan, format: format, cbomSpec: spec))
+                ReportRequest(storePath: store.path, scanID: scan, format: format, cbomSpec: spec, includePlan: plan))
             if let output {
                 do {
                     try data.write(to: URL(fileURLWithPath: output), options: .atomic)

@@ -1,6 +1,7 @@
 import Foundation
 import PQModel
 import PQReports
+import PQScoutKit
 import Testing
 
 /// With an assessment, SARIF carries the policy's rules and the HTML and Markdown its scores and deadlines.
@@ -63,6 +64,30 @@ struct AssessmentReportTests {
         #expect(text.contains("### Score per system"))
         #expect(text.contains("### Findings by policy state and deadline"))
         #expect(text.contains("| disallowed |"))
+    }
+
+    @Test("with the plan asked for, HTML and Markdown show its phases and actions; without it, no plan section")
+    func plan() throws {
+        let (_, store, scanID) = try Fixtures.assessedResult.get()
+        let html = String(
+            decoding: try ReportUseCase.render(
+                ReportRequest(
+                    storePath: store, scanID: scanID, format: .html, generatedAt: Fixtures.clock,
+                    includePlan: true)), as: UTF8.self)
+        #expect(html.contains("<section id=\"plan\">"))
+        #expect(html.contains("Phase 1:"))
+        #expect(!html.contains("<script"))
+        let markdown = String(
+            decoding: try ReportUseCase.render(
+                ReportRequest(
+                    storePath: store, scanID: scanID, format: .md, generatedAt: Fixtures.clock,
+                    includePlan: true)), as: UTF8.self)
+        #expect(markdown.contains("## Migration plan"))
+        let without = String(
+            decoding: try ReportUseCase.render(
+                ReportRequest(storePath: store, scanID: scanID, format: .html, generatedAt: Fixtures.clock)),
+            as: UTF8.self)
+        #expect(!without.contains("<section id=\"plan\">"))
     }
 
     @Test("a report without an assessment still renders every section")
