@@ -64,6 +64,11 @@ let package = Package(
         ),
         .testTarget(name: "PQAssessmentTests", dependencies: ["PQAssessment", "PQCatalog", "PQModel"]),
         .testTarget(name: "PQScoutKitTests", dependencies: ["PQScoutKit", "PQModel"]),
+        // Golden files are read from the source tree (#filePath), so `PQSCOUT_RECORD_SNAPSHOTS=1` can rewrite them.
+        .testTarget(
+            name: "PQReportsTests", dependencies: ["PQReports", "PQScoutKit", "PQModel", "PQCatalog"],
+            exclude: ["Golden"]
+        ),
         // Runs the built `pqscout` binary: the dependency makes `swift test` build it first.
         .testTarget(name: "pqscoutTests", dependencies: ["pqscout", "PQModel"]),
     ]

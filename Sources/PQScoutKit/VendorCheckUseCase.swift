@@ -89,18 +89,14 @@ public enum VendorCheckUseCase {
         return VendorCheckOutcome(assessments: assessments, comparison: VendorComparison(vendors: assessments))
     }
 
-    /// Reads one claims file. A CycloneDX CBOM (JSON) is recognised but not yet read as claims: that waits for the
-    /// CBOM import of the reports issue (Docs/procurement.md, "CBOM as the claim").
+    /// Reads one claims file: a CycloneDX CBOM when it is JSON (a `.json` name, or a `{` first), else YAML.
     static func readClaims(_ path: String) throws -> VendorClaims {
         let head = FileHandle(forReadingAtPath: path).flatMap { handle in
             defer { try? handle.close() }
             return try? handle.read(upToCount: 256)
         }
         if path.lowercased().hasSuffix(".json") || head?.first(where: { !$0.isWhitespace }) == UInt8(ascii: "{") {
-            throw PQScoutError(
-                code: "vendor.cbom-unsupported", kind: .input,
-                reason: "\(path) looks like a CBOM (JSON); reading a vendor CBOM as claims is not available yet, "
-                    + "write the claims as YAML (Docs/procurement.md)")
+            return try cbomClaims(path)
         }
         return try AssessUseCase.translate(.input) { () throws(AssessmentError) in try ClaimsLoader.claims(file: path) }
     }

@@ -13,8 +13,8 @@ struct PQScoutCommand: ParsableCommand {
         version: PQScoutVersion.string,
         subcommands: [
             ScanCommand.self, ScansCommand.self, InventoryCommand.self, AssessCommand.self, PlanCommand.self,
-            EffectiveCommand.self,
-            CatalogCommand.self, VendorCommand.self,
+            EffectiveCommand.self, CatalogCommand.self, ReportCommand.self, DiffCommand.self, ImportCommand.self,
+            VendorCommand.self,
         ]
     )
 }

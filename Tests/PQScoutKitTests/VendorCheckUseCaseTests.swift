@@ -100,7 +100,7 @@ struct VendorCheckUseCaseTests {
         defer { try? FileManager.default.removeItem(at: work) }
         let cbom = work.appendingPathComponent("vendor.cdx.json")
         try Data(#"{"bomFormat": "CycloneDX", "specVersion": "1.6"}"#.utf8).write(to: cbom)
-        #expect(refusal(VendorCheckRequest(claimsFiles: [cbom.path]))?.code == "vendor.cbom-unsupported")
+        #expect(refusal(VendorCheckRequest(claimsFiles: [cbom.path]))?.code == "vendor.cbom-empty")
         let bad = work.appendingPathComponent("bad.yaml")
         try Data("vendor: A\nproduct: B\nprotocols:\n  ssh:\n    hybird: true\n".utf8).write(to: bad)
         let error = refusal(VendorCheckRequest(claimsFiles: [bad.path]))

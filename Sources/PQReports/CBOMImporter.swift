@@ -1,0 +1,318 @@
+import Foundation
+import PQCatalog
+import PQModel
+
+/// What a CBOM holds, as inventory values: `ImportUseCase` records it as a scan of its own.
+public struct ImportedInventory: Sendable, Hashable {
+    public var specVersion: String
+    /// The metadata component's name (what the other tool scanned), when it gave one.
+    public var subject: String?
+    public var findings: [Finding]
+    public var assets: [Asset]
+    public var diagnostics: [Diagnostic]
+
+    /// Every path a finding names, sorted: the files the imported scan "examined".
+    public var paths: [ScanPath] { Array(Set(findings.map(\.path))).sorted() }
+}
+
+/// Why a document could not be imported, in words.
+public struct CBOMImportError: Error, Sendable, CustomStringConvertible {
+    public var reason: String
+    public var description: String { reason }
+}
+
+/// Reads a CycloneDX 1.6 or 1.7 CBOM, made by PQScout or by another tool, into findings, assets and diagnostics.
+///
+/// A PQScout CBOM comes back exactly (each occurrence's `additionalContext` and the `pqscout:` properties carry
+/// what CycloneDX has no field for). A foreign CBOM maps as Docs/reports.md describes: each occurrence of an
+/// `algorithm` component is a finding (usage from `primitive`, source `cbom`, the catalog's canonical name and
+/// status where it knows the name or OID); certificates and keys become assets. Nothing in the document is
+/// trusted: missing or mistyped members are skipped, never a crash.
+public enum CBOMImporter {
+    /// Largest document accepted (the parser holds it in memory).
+    public static let maxBytes = 256 * 1024 * 1024
+
+    /// - Parameter fallbackPath: The path given to a component that names no occurrence (the CBOM's file name).
+    public static func parse(
+        _ data: Data, fallbackPath: ScanPath, catalog: Catalog = .shared
+    ) throws(CBOMImportError) -> ImportedInventory {
+        guard data.count <= maxBytes else {
+            throw CBOMImportError(reason: "the document is \(data.count) bytes, more than the \(maxBytes) accepted")
+        }
+        let document: JSONValue
+        do {
+            document = try JSONValue.parse(data)
+        } catch {
+            throw CBOMImportError(reason: "not JSON: \(error)")
+        }
+        guard document["bomFormat"]?.stringValue == "CycloneDX" else {
+            throw CBOMImportError(reason: "not a CycloneDX document (bomFormat is not \"CycloneDX\")")
+        }
+        guard let spec = document["specVersion"]?.stringValue, ["1.6", "1.7"].contains(spec) else {
+            throw CBOMImportError(
+                reason: "CycloneDX specVersion \(document["specVersion"]?.stringValue ?? "?") is not 1.6 or 1.7")
+        }
+        var reader = Reader(catalog: catalog, fallbackPath: fallbackPath)
+        let components = flatten(document["components"]?.arrayValue ?? [])
+        for component in components { reader.index(component) }
+        for component in components where component["type"]?.stringValue == "cryptographic-asset" {
+            reader.read(component)
+        }
+        var diagnostics: [Diagnostic] = []
+        for property in document["metadata"]?["properties"]?.arrayValue ?? []
+        where property["name"]?.stringValue == "pqscout:diagnostic" {
+            guard let fields = property["value"]?.stringValue.flatMap(CBOMContext.decode),
+                let path = fields["path"].flatMap(ScanPath.unescape),
+                let reason = fields["reason"].flatMap(Diagnostic.Reason.init)
+            else { continue }
+            diagnostics.append(Diagnostic(path: ScanPath(bytes: path), reason: reason, detail: fields["detail"] ?? ""))
+        }
+        // A finding may only name an asset the document describes; the store refuses dangling references.
+        let findings = reader.findings.map { finding -> Finding in
+            var kept = finding
+            if let asset = finding.asset, !reader.assetIDs.contains(asset) { kept.asset = nil }
+            return kept
+        }
+        return ImportedInventory(
+            specVersion: spec, subject: document["metadata"]?["component"]?["name"]?.stringValue,
+            findings: findings, assets: reader.assets.sorted { $0.id < $1.id }, diagnostics: diagnostics)
+    }
+
+    /// Components with their nested components, depth-first (nesting is bounded to 64 levels).
+    static func flatten(_ components: [JSONValue], depth: Int = 0) -> [JSONValue] {
+        guard depth < 64 else { return [] }
+        return components.flatMap { [$0] + flatten($0["components"]?.arrayValue ?? [], depth: depth + 1) }
+    }
+
+    struct Reader {
+        let catalog: Catalog
+        let fallbackPath: ScanPath
+        var findings: [Finding] = []
+        var assets: [Asset] = []
+        var assetIDs = Set<String>()
+        var byRef: [String: JSONValue] = [:]
+
+        init(catalog: Catalog, fallbackPath: ScanPath) {
+            self.catalog = catalog
+            self.fallbackPath = fallbackPath
+        }
+
+        mutating func index(_ component: JSONValue) {
+            if let ref = component["bom-ref"]?.stringValue { byRef[ref] = component }
+        }
+
+        static func properties(_ component: JSONValue) -> [String: String] {
+            var out: [String: String] = [:]
+            for property in component["properties"]?.arrayValue ?? [] {
+                guard let name = property["name"]?.stringValue, let value = property["value"]?.stringValue,
+                    out[name] == nil
+                else { continue }
+                out[name] = value
+            }
+            return out
+        }
+
+        func path(_ text: String?) -> ScanPath {
+            guard let text, !text.isEmpty else { return fallbackPath }
+            return ScanPath.unescape(text).map { ScanPath(bytes: $0) } ?? ScanPath(text)
+        }
+
+        mutating func read(_ component: JSONValue) {
+            let crypto = component["cryptoProperties"]
+            switch crypto?["assetType"]?.stringValue {
+            case "algorithm": readAlgorithm(component)
+            case "certificate": readCertificate(component)
+            case "related-crypto-material": readKey(component)
+            default: break
+            }
+        }
+
+        /// Name, canonical, status and parameters of an algorithm component.
+        struct AlgorithmFacts {
+            var name: String
+            var canonical: String?
+            var oid: String?
+            var keyBits: Int?
+            var curve: String?
+            var status: QuantumStatus
+            var note: String?
+            var usage: Usage
+        }
+
+        func facts(_ component: JSONValue) -> AlgorithmFacts {
+            let properties = Self.properties(component)
+            let algorithm = component["cryptoProperties"]?["algorithmProperties"]
+            let name = Self.nonEmpty(component["name"]?.stringValue) ?? "unnamed"
+            let oid = component["cryptoProperties"]?["oid"]?.stringValue
+            let keyBits = algorithm?["parameterSetIdentifier"]?.stringValue.flatMap { Int($0) }.flatMap {
+                $0 >= 0 ? $0 : nil
+            }
+            var curve = algorithm?["curve"]?.stringValue
+            if let named = algorithm?["ellipticCurve"]?.stringValue {
+                curve = named.split(separator: "/", maxSplits: 1).last.map(String.init) ?? named
+            }
+            let pqscout = properties["pqscout:quantumStatus"] != nil
+            let entry = catalog.entry(named: name) ?? oid.flatMap { catalog.entry(oid: $0) }
+            let canonical = pqscout ? properties["pqscout:canonical"] : entry?.canonical
+            var note: String?
+            let status: QuantumStatus
+            if let text = properties["pqscout:quantumStatus"], let value = QuantumStatus(rawValue: text) {
+                status = value
+            } else if let entry {
+                status = entry.status(keyBits: keyBits)
+            } else {
+                status = .vulnerable
+                note = "not in the catalog; assumed quantum-vulnerable until classified"
+            }
+            let usage = Self.usage(primitive: algorithm?["primitive"]?.stringValue)
+            return AlgorithmFacts(
+                name: name, canonical: canonical, oid: oid, keyBits: keyBits, curve: curve, status: status,
+                note: note, usage: usage)
+        }
+
+        mutating func readAlgorithm(_ component: JSONValue) {
+            let facts = facts(component)
+            let occurrences = component["evidence"]?["occurrences"]?.arrayValue ?? []
+            if occurrences.isEmpty {
+                findings.append(
+                    Finding(
+                        path: fallbackPath, source: "cbom", setting: "algorithm", usage: facts.usage,
+                        algorithm: facts.name, canonical: facts.canonical, oid: facts.oid, keyBits: facts.keyBits,
+                        curve: facts.curve, quantumStatus: facts.status, note: facts.note))
+                return
+            }
+            for occurrence in occurrences {
+                let context = occurrence["additionalContext"]?.stringValue.flatMap(CBOMContext.decode) ?? [:]
+                let line = occurrence["line"]?.intValue.flatMap { $0 >= 1 ? $0 : nil }
+                findings.append(
+                    Finding(
+                        path: path(occurrence["location"]?.stringValue), line: line,
+                        source: FindingSource(rawValue: Self.nonEmpty(context["source"]) ?? "cbom"),
+                        setting: Self.nonEmpty(occurrence["symbol"]?.stringValue) ?? "algorithm",
+                        usage: context["usage"].flatMap(Usage.init) ?? facts.usage,
+                        algorithm: Self.nonEmpty(context["algorithm"]) ?? facts.name, canonical: facts.canonical,
+                        oid: facts.oid,
+                        keyBits: facts.keyBits, curve: facts.curve, quantumStatus: facts.status,
+                        context: context["context"], effective: context["effective"] != "false",
+                        origin: context["origin"].flatMap(Origin.init) ?? .file, asset: context["asset"],
+                        note: context["note"] ?? facts.note))
+            }
+        }
+
+        /// The asset a component describes: exactly, from `pqscout:` properties, or from its CycloneDX fields.
+        func baseAsset(_ component: JSONValue, kind: Asset.Kind, algorithmRef: String?) -> Asset {
+            let properties = Self.properties(component)
+            let ref = component["bom-ref"]?.stringValue ?? component["name"]?.stringValue ?? "unnamed"
+            let referenced = algorithmRef.flatMap { byRef[$0] }.map { facts($0) }
+            return Asset(
+                id: Self.nonEmpty(properties["pqscout:asset-id"]) ?? "cbom:"
+                    + ContentHash.hex(kind.rawValue + "|" + ref),
+                kind: properties["pqscout:asset-kind"].flatMap(Asset.Kind.init) ?? kind,
+                algorithm: properties["pqscout:asset-algorithm"] ?? referenced?.name ?? component["name"]?.stringValue
+                    ?? "unknown",
+                canonical: properties["pqscout:asset-id"] != nil
+                    ? properties["pqscout:asset-canonical"] : referenced?.canonical,
+                oid: properties["pqscout:asset-id"] != nil ? properties["pqscout:asset-oid"] : referenced?.oid,
+                keyBits: Self.size(properties["pqscout:asset-keyBits"].flatMap { Int($0) }) ?? referenced?.keyBits,
+                curve: properties["pqscout:asset-id"] != nil ? properties["pqscout:asset-curve"] : referenced?.curve)
+        }
+
+        mutating func add(_ asset: Asset) {
+            guard assetIDs.insert(asset.id).inserted else { return }
+            assets.append(asset)
+        }
+
+        mutating func readKey(_ component: JSONValue) {
+            let properties = Self.properties(component)
+            guard properties["pqscout:derived"] != "true" else { return }
+            let material = component["cryptoProperties"]?["relatedCryptoMaterialProperties"]
+            let type = material?["type"]?.stringValue
+            var asset = baseAsset(
+                component, kind: type == "private-key" ? .privateKey : .publicKey,
+                algorithmRef: material?["algorithmRef"]?.stringValue)
+            if asset.keyBits == nil { asset.keyBits = Self.size(material?["size"]?.intValue) }
+            if let format = properties["pqscout:key-format"] ?? material?["format"]?.stringValue {
+                asset.key = KeyDetails(
+                    format: format,
+                    isPrivate: properties["pqscout:private"].map { $0 == "true" } ?? (type == "private-key"),
+                    encrypted: properties["pqscout:encrypted"] == "true")
+            }
+            add(asset)
+        }
+
+        mutating func readCertificate(_ component: JSONValue) {
+            let properties = Self.properties(component)
+            let certificate = component["cryptoProperties"]?["certificateProperties"]
+            var signatureRef = certificate?["signatureAlgorithmRef"]?.stringValue
+            var keyRef = certificate?["subjectPublicKeyRef"]?.stringValue
+            for related in certificate?["relatedCryptographicAssets"]?.arrayValue ?? [] {
+                guard let ref = related["ref"]?.stringValue else { continue }
+                switch related["type"]?.stringValue {
+                case "algorithm", "signature": signatureRef = signatureRef ?? ref
+                case "publicKey", "public-key": keyRef = keyRef ?? ref
+                default: break
+                }
+            }
+            let keyComponent = keyRef.flatMap { byRef[$0] }
+            let keyAlgorithmRef = keyComponent?["cryptoProperties"]?["relatedCryptoMaterialProperties"]?[
+                "algorithmRef"]?
+                .stringValue
+            var asset = baseAsset(component, kind: .certificate, algorithmRef: keyAlgorithmRef)
+            let signature = signatureRef.flatMap { byRef[$0] }.map { facts($0) }
+            if let subject = certificate?["subjectName"]?.stringValue,
+                let notAfter = certificate?["notValidAfter"]?.stringValue.flatMap(ReportDate.parse)
+            {
+                let issuer = certificate?["issuerName"]?.stringValue ?? ""
+                let fingerprint = certificate?["fingerprint"]?["content"]?.stringValue?.uppercased()
+                asset.certificate = CertificateDetails(
+                    subject: subject, issuer: issuer,
+                    serial: properties["pqscout:serial"] ?? certificate?["serialNumber"]?.stringValue ?? "",
+                    notBefore: certificate?["notValidBefore"]?.stringValue.flatMap(ReportDate.parse) ?? notAfter,
+                    notAfter: notAfter,
+                    signatureOID: properties["pqscout:signatureOID"] ?? signature?.oid ?? "",
+                    signatureAlgorithm: properties["pqscout:asset-id"] != nil
+                        ? properties["pqscout:signatureAlgorithm"] : signature?.canonical,
+                    publicKeyOID: properties["pqscout:publicKeyOID"] ?? asset.oid ?? "",
+                    sha256: properties["pqscout:sha256"] ?? fingerprint ?? "",
+                    publicKeyID: properties["pqscout:publicKeyID"]
+                        ?? keyComponent.map { baseAsset($0, kind: .publicKey, algorithmRef: nil).id } ?? "",
+                    isCA: properties["pqscout:isCA"].map { $0 == "true" },
+                    selfSigned: properties["pqscout:selfSigned"].map { $0 == "true" } ?? (subject == issuer))
+            }
+            add(asset)
+            // A foreign certificate's signature is a finding of its own; PQScout's are occurrences already.
+            guard properties["pqscout:asset-id"] == nil, let signature else { return }
+            let place = component["evidence"]?["occurrences"]?.arrayValue.first
+            findings.append(
+                Finding(
+                    path: path(place?["location"]?.stringValue),
+                    line: place?["line"]?.intValue.flatMap { $0 >= 1 ? $0 : nil }, source: "cbom",
+                    setting: "signatureAlgorithm", usage: .signature, algorithm: signature.name,
+                    canonical: signature.canonical, oid: signature.oid, quantumStatus: signature.status,
+                    asset: asset.id, note: signature.note))
+        }
+
+        static func nonEmpty(_ text: String?) -> String? {
+            guard let text, !text.isEmpty else { return nil }
+            return text
+        }
+
+        /// A size the store accepts: non-negative.
+        static func size(_ value: Int?) -> Int? {
+            guard let value, value >= 0 else { return nil }
+            return value
+        }
+
+        /// How a CycloneDX primitive is used, for a foreign finding.
+        static func usage(primitive: String?) -> Usage {
+            switch primitive {
+            case "signature": .signature
+            case "kem", "key-agree": .keyExchange
+            case "hash", "xof": .hash
+            case "mac": .mac
+            case "block-cipher", "stream-cipher", "ae", "key-wrap": .cipher
+            default: .publicKey
+            }
+        }
+    }
+}

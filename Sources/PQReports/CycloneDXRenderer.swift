@@ -1,0 +1,649 @@
+import Foundation
+import PQCatalog
+import PQModel
+
+/// The inventory as a CycloneDX Cryptography Bill of Materials (CBOM), spec 1.6 or 1.7
+/// (CycloneDX/specification, `schema/bom-1.6.schema.json` and `bom-1.7.schema.json`; Docs/reports.md has the
+/// mapping table).
+///
+/// - Every distinct algorithm use (name, OID, key size, curve, quantum status) is one `cryptographic-asset`
+///   component with `assetType: algorithm`; each finding is one of its `evidence.occurrences` (file, line, the
+///   setting as `symbol`, the rest of the finding in `additionalContext`), so the CBOM holds every finding and
+///   `CBOMImporter` can read them back.
+/// - Certificates are `certificate` components pointing at their signature algorithm and subject public key;
+///   keys are `related-crypto-material` (type, size, format, never the value).
+/// - Configuration files with suites, versions or groups become `protocol` components (1.7 adds TLS groups and
+///   signature schemes to each suite).
+/// - `bom-ref`s are derived from content (asset ids are SHA-256 of the DER; algorithm refs hash their identity),
+///   so an unchanged asset keeps its reference across scans.
+/// - `compositions` says `incomplete` when files were skipped or not parsed, or the scan stopped early.
+public struct CycloneDXRenderer: ReportRenderer {
+    public enum Spec: String, Sendable, CaseIterable {
+        case v1_6 = "1.6"
+        case v1_7 = "1.7"
+    }
+
+    public var spec: Spec
+    public var catalog: Catalog
+    public var format: ReportFormat { .cbom }
+
+    public init(spec: Spec = .v1_6, catalog: Catalog = .shared) {
+        self.spec = spec
+        self.catalog = catalog
+    }
+
+    public func render(_ input: ReportInput, context: RenderContext) throws -> Data {
+        Data(document(input, context: context).rendered().utf8)
+    }
+
+    /// The CBOM as a JSON value (tests look inside it).
+    public func document(_ input: ReportInput, context: RenderContext) -> JSONValue {
+        var builder = Builder(spec: spec, catalog: catalog, findings: input.sortedFindings)
+        builder.addAlgorithms()
+        builder.addKeys(input.assets)
+        builder.addCertificates(input.assets)
+        builder.addProtocols()
+        builder.addSoftware(input.software)
+        let rootRef = "pqscout:scan-root"
+        var metadataProperties: [JSONValue] = [
+            Self.property("pqscout:scan-id", "\(input.scan.id)"),
+            Self.property("pqscout:scan-status", input.scan.status.rawValue),
+            Self.property("pqscout:scan-started", ReportDate.iso(input.scan.startedAt)),
+            Self.property("pqscout:host", input.scan.host),
+            Self.property("pqscout:files-examined", "\(input.scan.counts.filesExamined)"),
+        ]
+        let diagnostics = input.diagnostics.sorted {
+            $0.path != $1.path ? $0.path < $1.path : ($0.reason.rawValue, $0.detail) < ($1.reason.rawValue, $1.detail)
+        }
+        for diagnostic in diagnostics {
+            metadataProperties.append(
+                Self.property(
+                    "pqscout:diagnostic",
+                    CBOMContext.encode([
+                        ("path", diagnostic.path.display), ("reason", diagnostic.reason.rawValue),
+                        ("detail", diagnostic.detail),
+                    ])))
+        }
+        let identity = "\(input.scan.id)|\(input.scan.roots)|\(ReportDate.iso(input.scan.startedAt))|\(spec.rawValue)"
+        let metadata = JSONValue.object([
+            ("timestamp", .string(ReportDate.iso(context.generatedAt))),
+            (
+                "tools",
+                .object([
+                    "components": .array([
+                        .object([
+                            "type": .string("application"), "name": .string(context.toolName),
+                            "version": .string(context.toolVersion),
+                        ])
+                    ])
+                ])
+            ),
+            (
+                "component",
+                .object([
+                    "type": .string("data"), "bom-ref": .string(rootRef),
+                    "name": .string(input.scan.roots.joined(separator: " ")),
+                    "description": .string("The tree(s) pqscout scanned, on host \(input.scan.host)"),
+                ])
+            ),
+            ("properties", .array(metadataProperties)),
+        ])
+        let aggregate = input.isIncomplete ? "incomplete" : "complete"
+        return .object([
+            ("$schema", .string("http://cyclonedx.org/schema/bom-\(spec.rawValue).schema.json")),
+            ("bomFormat", .string("CycloneDX")),
+            ("specVersion", .string(spec.rawValue)),
+            ("serialNumber", .string(Self.uuidURN(identity))),
+            ("version", .int(1)),
+            ("metadata", metadata),
+            ("components", .array(builder.components.sorted { $0.ref < $1.ref }.map(\.value))),
+            (
+                "compositions",
+                .array([
+                    .object([
+                        "aggregate": .string(aggregate),
+                        "assemblies": .array([.string(rootRef)]),
+                    ])
+                ])
+            ),
+        ])
+    }
+
+    static func property(_ name: String, _ value: String) -> JSONValue {
+        .object(["name": .string(name), "value": .string(value)])
+    }
+
+    /// A version-5-shaped UUID derived from the scan's identity, so re-rendering a scan gives the same serial.
+    static func uuidURN(_ identity: String) -> String {
+        let hex = Array(ContentHash.hex(identity) + ContentHash.hex(identity + "#2"))
+        func part(_ range: Range<Int>) -> String { String(hex[range]) }
+        let variant = ["8", "9", "a", "b"][Int(String(hex[16]), radix: 16).map { $0 % 4 } ?? 0]
+        return "urn:uuid:\(part(0..<8))-\(part(8..<12))-5\(part(13..<16))-\(variant)\(part(17..<20))-\(part(20..<32))"
+    }
+}
+
+// MARK: - Building components
+
+extension CycloneDXRenderer {
+    struct Component {
+        var ref: String
+        var value: JSONValue
+    }
+
+    /// What makes two findings the same algorithm component.
+    struct AlgorithmKey: Hashable {
+        var name: String
+        var canonicalKnown: Bool
+        var oid: String?
+        var keyBits: Int?
+        var curve: String?
+        var status: QuantumStatus
+
+        init(_ finding: Finding) {
+            name = finding.canonical ?? finding.algorithm
+            canonicalKnown = finding.canonical != nil
+            oid = finding.oid
+            keyBits = finding.keyBits
+            curve = finding.curve
+            status = finding.quantumStatus
+        }
+
+        var ref: String {
+            let identity = [
+                name, canonicalKnown ? "1" : "0", oid ?? "", keyBits.map(String.init) ?? "", curve ?? "",
+                status.rawValue,
+            ].joined(separator: "|")
+            var label = name
+            if let keyBits { label += "-\(keyBits)" }
+            if let curve { label += "@\(curve)" }
+            return "algorithm:\(label):\(ContentHash.hex(identity).prefix(8))"
+        }
+    }
+
+    struct Builder {
+        let spec: Spec
+        let catalog: Catalog
+        let findings: [Finding]
+        var components: [Component] = []
+        /// Algorithm component ref of every finding, by its index in `findings`.
+        var algorithmRefs: [String] = []
+        var keyRefs: [String: String] = [:]
+        var certificateOfKey: [String: String] = [:]
+
+        init(spec: Spec, catalog: Catalog, findings: [Finding]) {
+            self.spec = spec
+            self.catalog = catalog
+            self.findings = findings
+        }
+
+        mutating func addAlgorithms() {
+            var groups: [AlgorithmKey: [Int]] = [:]
+            var order: [AlgorithmKey] = []
+            algorithmRefs = []
+            for (index, finding) in findings.enumerated() {
+                let key = AlgorithmKey(finding)
+                if groups[key] == nil { order.append(key) }
+                groups[key, default: []].append(index)
+                algorithmRefs.append(key.ref)
+            }
+            for key in order {
+                let members = groups[key, default: []].map { findings[$0] }
+                components.append(algorithmComponent(key, members))
+            }
+        }
+
+        private func algorithmComponent(_ key: AlgorithmKey, _ members: [Finding]) -> Component {
+            let entry = key.canonicalKnown ? catalog.entry(named: key.name) : nil
+            let usage = members.first?.usage ?? .publicKey
+            var algorithm: [(String, JSONValue?)] = [
+                ("primitive", .string(Self.primitive(entry?.primitive, usage: usage))),
+                ("nistQuantumSecurityLevel", .int(min(6, max(0, entry?.nistCategory ?? 0)))),
+            ]
+            if let bits = Self.classicalBits(entry, keyBits: key.keyBits, curve: key.curve) {
+                algorithm.append(("classicalSecurityLevel", .int(bits)))
+            }
+            if let keyBits = key.keyBits { algorithm.append(("parameterSetIdentifier", .string("\(keyBits)"))) }
+            if let curve = key.curve {
+                if spec == .v1_7, let named = Self.ellipticCurve(curve) {
+                    algorithm.append(("ellipticCurve", .string(named)))
+                } else {
+                    algorithm.append(("curve", .string(curve)))
+                }
+            }
+            if spec == .v1_7, let family = entry?.family, Self.families.contains(family) {
+                algorithm.append(("algorithmFamily", .string(family)))
+            }
+            let functions = Set(members.map(\.usage)).flatMap(Self.functions).sorted()
+            if !functions.isEmpty {
+                algorithm.append(("cryptoFunctions", .array(Set(functions).sorted().map { .string($0) })))
+            }
+            var properties = [CycloneDXRenderer.property("pqscout:quantumStatus", key.status.rawValue)]
+            if key.canonicalKnown { properties.append(CycloneDXRenderer.property("pqscout:canonical", key.name)) }
+            if let replacement = entry?.replacement {
+                properties.append(CycloneDXRenderer.property("pqscout:replacement", replacement))
+            }
+            let occurrences = members.map { finding -> JSONValue in
+                var pairs: [(String, String)] = [
+                    ("usage", finding.usage.rawValue), ("source", finding.source.rawValue),
+                    ("algorithm", finding.algorithm),
+                ]
+                if let context = finding.context { pairs.append(("context", context)) }
+                if !finding.effective { pairs.append(("effective", "false")) }
+                if finding.origin != .file { pairs.append(("origin", finding.origin.rawValue)) }
+                if let asset = finding.asset { pairs.append(("asset", asset)) }
+                if let note = finding.note { pairs.append(("note", note)) }
+                return JSONValue.object([
+                    ("location", .string(finding.path.display)), ("line", finding.line.map { .int($0) }),
+                    ("symbol", .string(finding.setting)), ("additionalContext", .string(CBOMContext.encode(pairs))),
+                ])
+            }
+            let value = JSONValue.object([
+                ("type", .string("cryptographic-asset")), ("bom-ref", .string(key.ref)), ("name", .string(key.name)),
+                (
+                    "cryptoProperties",
+                    .object([
+                        ("assetType", .string("algorithm")), ("oid", key.oid.map { .string($0) }),
+                        ("algorithmProperties", .object(algorithm)),
+                    ])
+                ),
+                ("evidence", .object(["occurrences": .array(occurrences)])),
+                ("properties", .array(properties)),
+            ])
+            return Component(ref: key.ref, value: value)
+        }
+
+        /// Keys as `related-crypto-material`: type, size, format and the algorithm, never the value.
+        mutating func addKeys(_ assets: [Asset]) {
+            for asset in assets where asset.kind == .certificate {
+                if let details = asset.certificate { certificateOfKey[details.publicKeyID] = asset.id }
+            }
+            var seen = Set<String>()
+            for asset in assets.sorted(by: { $0.id < $1.id }) where asset.kind != .certificate {
+                seen.insert(asset.id)
+                components.append(keyComponent(id: asset.id, asset: asset, kind: asset.kind))
+            }
+            // A certificate's subject public key is an asset of its own even when no key file holds it.
+            for asset in assets.sorted(by: { $0.id < $1.id }) {
+                guard let details = asset.certificate, !seen.contains(details.publicKeyID) else { continue }
+                seen.insert(details.publicKeyID)
+                let keyAsset = Asset(
+                    id: details.publicKeyID, kind: .publicKey, algorithm: details.publicKeyOID,
+                    canonical: asset.canonical, oid: details.publicKeyOID, keyBits: asset.keyBits, curve: asset.curve)
+                components.append(
+                    keyComponent(id: details.publicKeyID, asset: keyAsset, kind: .publicKey, derived: true))
+            }
+        }
+
+        private mutating func keyComponent(id: String, asset: Asset, kind: Asset.Kind, derived: Bool = false)
+            -> Component
+        {
+            let ref = "key:" + id
+            keyRefs[id] = ref
+            var indices = findings.indices.filter { findings[$0].asset == id }
+            if indices.isEmpty, let certificate = certificateOfKey[id] {
+                // A certificate's subject public key: its findings are recorded against the certificate.
+                indices = findings.indices.filter {
+                    findings[$0].asset == certificate && findings[$0].usage == .publicKey
+                }
+            }
+            let algorithmRef =
+                indices.first { [.publicKey, .keyExchange].contains(findings[$0].usage) }.map { algorithmRefs[$0] }
+                ?? indices.first.map { algorithmRefs[$0] }
+            let materialType: String
+            switch kind {
+            case .privateKey: materialType = "private-key"
+            case .publicKey, .sshCertificate: materialType = "public-key"
+            case .sshKey: materialType = asset.key?.isPrivate == true ? "private-key" : "public-key"
+            default: materialType = "other"
+            }
+            var properties = Self.assetProperties(asset)
+            if derived { properties.append(CycloneDXRenderer.property("pqscout:derived", "true")) }
+            if let key = asset.key {
+                properties.append(CycloneDXRenderer.property("pqscout:encrypted", key.encrypted ? "true" : "false"))
+                properties.append(CycloneDXRenderer.property("pqscout:private", key.isPrivate ? "true" : "false"))
+            }
+            let material = JSONValue.object([
+                ("type", .string(materialType)), ("id", .string(id)),
+                ("algorithmRef", algorithmRef.map { .string($0) }),
+                ("size", asset.keyBits.map { .int($0) }), ("format", asset.key.map { .string($0.format) }),
+            ])
+            let name =
+                (asset.canonical ?? asset.algorithm) + (asset.keyBits.map { " \($0)" } ?? "") + " " + kind.rawValue
+            let value = JSONValue.object([
+                ("type", .string("cryptographic-asset")), ("bom-ref", .string(ref)), ("name", .string(name)),
+                (
+                    "cryptoProperties",
+                    .object([
+                        ("assetType", .string("related-crypto-material")), ("oid", asset.oid.map { .string($0) }),
+                        ("relatedCryptoMaterialProperties", material),
+                    ])
+                ),
+                ("evidence", occurrences(indices)),
+                ("properties", .array(properties)),
+            ])
+            return Component(ref: ref, value: value)
+        }
+
+        /// Distinct (file, line) places of some findings, as `evidence`; nil when there are none.
+        private func occurrences(_ indices: [Int]) -> JSONValue? {
+            var places: [String: JSONValue] = [:]
+            for index in indices {
+                let finding = findings[index]
+                let key = finding.path.display + "\u{0}" + (finding.line.map(String.init) ?? "")
+                places[key] = .object([
+                    ("location", .string(finding.path.display)), ("line", finding.line.map { .int($0) }),
+                ])
+            }
+            guard !places.isEmpty else { return nil }
+            return .object(["occurrences": .array(places.keys.sorted().compactMap { places[$0] })])
+        }
+
+        mutating func addCertificates(_ assets: [Asset]) {
+            for asset in assets.sorted(by: { $0.id < $1.id }) where asset.kind == .certificate {
+                let ref = "certificate:" + asset.id
+                let indices = findings.indices.filter { findings[$0].asset == asset.id }
+                let signatureRef = indices.first { findings[$0].usage == .signature }.map { algorithmRefs[$0] }
+                let details = asset.certificate
+                let keyRef = details.flatMap { keyRefs[$0.publicKeyID] }
+                var certificate: [(String, JSONValue?)] = [("certificateFormat", .string("X.509"))]
+                var properties = Self.assetProperties(asset)
+                if let details {
+                    certificate += [
+                        ("subjectName", .string(details.subject)), ("issuerName", .string(details.issuer)),
+                        ("notValidBefore", .string(ReportDate.iso(details.notBefore))),
+                        ("notValidAfter", .string(ReportDate.iso(details.notAfter))),
+                    ]
+                    properties += [
+                        CycloneDXRenderer.property("pqscout:serial", details.serial),
+                        CycloneDXRenderer.property("pqscout:sha256", details.sha256),
+                        CycloneDXRenderer.property("pqscout:signatureOID", details.signatureOID),
+                        CycloneDXRenderer.property("pqscout:publicKeyOID", details.publicKeyOID),
+                        CycloneDXRenderer.property("pqscout:publicKeyID", details.publicKeyID),
+                        CycloneDXRenderer.property("pqscout:selfSigned", details.selfSigned ? "true" : "false"),
+                    ]
+                    if let signature = details.signatureAlgorithm {
+                        properties.append(CycloneDXRenderer.property("pqscout:signatureAlgorithm", signature))
+                    }
+                    if let isCA = details.isCA {
+                        properties.append(CycloneDXRenderer.property("pqscout:isCA", isCA ? "true" : "false"))
+                    }
+                }
+                if spec == .v1_7 {
+                    var related: [JSONValue] = []
+                    if let signatureRef {
+                        related.append(.object(["type": .string("algorithm"), "ref": .string(signatureRef)]))
+                    }
+                    if let keyRef { related.append(.object(["type": .string("publicKey"), "ref": .string(keyRef)])) }
+                    if !related.isEmpty { certificate.append(("relatedCryptographicAssets", .array(related))) }
+                    if let details {
+                        certificate.append(("serialNumber", .string(details.serial)))
+                        if details.sha256.count == 64 {
+                            certificate.append(
+                                (
+                                    "fingerprint",
+                                    .object([
+                                        "alg": .string("SHA-256"), "content": .string(details.sha256.lowercased()),
+                                    ])
+                                ))
+                        }
+                    }
+                } else {
+                    certificate.append(("signatureAlgorithmRef", signatureRef.map { .string($0) }))
+                    certificate.append(("subjectPublicKeyRef", keyRef.map { .string($0) }))
+                }
+                let name = details.map { Self.commonName($0.subject) } ?? asset.algorithm
+                let value = JSONValue.object([
+                    ("type", .string("cryptographic-asset")), ("bom-ref", .string(ref)), ("name", .string(name)),
+                    (
+                        "cryptoProperties",
+                        .object([
+                            ("assetType", .string("certificate")), ("certificateProperties", .object(certificate)),
+                        ])
+                    ),
+                    ("evidence", occurrences(indices)),
+                    ("properties", .array(properties)),
+                ])
+                components.append(Component(ref: ref, value: value))
+            }
+        }
+
+        /// One `protocol` component per configuration block that names suites, versions or groups.
+        mutating func addProtocols() {
+            struct Place: Hashable {
+                var source: String
+                var path: ScanPath
+                var context: String?
+            }
+            var groups: [Place: [Int]] = [:]
+            for (index, finding) in findings.enumerated() where Self.isConfiguration(finding) {
+                groups[
+                    Place(source: finding.source.rawValue, path: finding.path, context: finding.context), default: []
+                ]
+                .append(index)
+            }
+            for (place, indices) in groups {
+                let members = indices.map { findings[$0] }
+                let versions = members.filter { $0.usage == .protocolVersion }.map(\.algorithm)
+                let groupNames = members.filter { $0.usage == .group }.map(\.algorithm)
+                let schemes = members.filter { $0.usage == .signature }.map(\.algorithm)
+                var suites: [JSONValue] = []
+                var seenSuites = Set<String>()
+                for index in indices where findings[index].usage == .cipherSuite {
+                    let finding = findings[index]
+                    guard seenSuites.insert(finding.algorithm).inserted else { continue }
+                    let code = finding.canonical.flatMap { catalog.entry(named: $0)?.tlsCodePoint }
+                    var suite: [(String, JSONValue?)] = [
+                        ("name", .string(finding.algorithm)), ("algorithms", .array([.string(algorithmRefs[index])])),
+                        ("identifiers", code.map { .array([.string($0)]) }),
+                    ]
+                    if spec == .v1_7 {
+                        if !groupNames.isEmpty { suite.append(("tlsGroups", .array(groupNames.map { .string($0) }))) }
+                        if !schemes.isEmpty {
+                            suite.append(("tlsSignatureSchemes", .array(schemes.map { .string($0) })))
+                        }
+                    }
+                    suites.append(.object(suite))
+                }
+                let refs = Array(Set(indices.map { algorithmRefs[$0] })).sorted()
+                var protocolProperties: [(String, JSONValue?)] = [
+                    ("type", .string(Self.protocolType(place.source))),
+                    ("version", versions.isEmpty ? nil : .string(versions.joined(separator: ", "))),
+                    ("cipherSuites", suites.isEmpty ? nil : .array(suites)),
+                ]
+                if spec == .v1_7 {
+                    protocolProperties.append(
+                        (
+                            "relatedCryptographicAssets",
+                            .array(refs.map { .object(["type": .string("algorithm"), "ref": .string($0)]) })
+                        ))
+                } else {
+                    protocolProperties.append(("cryptoRefArray", .array(refs.map { .string($0) })))
+                }
+                let identity = place.source + "|" + place.path.display + "|" + (place.context ?? "")
+                let ref = "protocol:\(place.source):\(ContentHash.hex(identity).prefix(12))"
+                let name = "\(place.source) \(place.path.display)" + (place.context.map { " (\($0))" } ?? "")
+                let value = JSONValue.object([
+                    ("type", .string("cryptographic-asset")), ("bom-ref", .string(ref)), ("name", .string(name)),
+                    (
+                        "cryptoProperties",
+                        .object([
+                            ("assetType", .string("protocol")), ("protocolProperties", .object(protocolProperties)),
+                        ])
+                    ),
+                    ("evidence", occurrences(indices)),
+                ])
+                components.append(Component(ref: ref, value: value))
+            }
+        }
+
+        mutating func addSoftware(_ software: [Software]) {
+            var seen = Set<String>()
+            for item in software.sorted(by: { ($0.name, $0.version) < ($1.name, $1.version) }) {
+                let ref = "software:\(item.name)@\(item.version)"
+                guard seen.insert(ref).inserted else { continue }
+                components.append(
+                    Component(
+                        ref: ref,
+                        value: .object([
+                            "type": .string("application"), "bom-ref": .string(ref), "name": .string(item.name),
+                            "version": .string(item.version),
+                            "properties": .array([
+                                CycloneDXRenderer.property("pqscout:package-database", item.sourcePath.display)
+                            ]),
+                        ])))
+            }
+        }
+
+        /// The asset's own fields, so `CBOMImporter` restores the asset exactly.
+        static func assetProperties(_ asset: Asset) -> [JSONValue] {
+            var properties = [
+                CycloneDXRenderer.property("pqscout:asset-id", asset.id),
+                CycloneDXRenderer.property("pqscout:asset-kind", asset.kind.rawValue),
+                CycloneDXRenderer.property("pqscout:asset-algorithm", asset.algorithm),
+            ]
+            if let canonical = asset.canonical {
+                properties.append(CycloneDXRenderer.property("pqscout:asset-canonical", canonical))
+            }
+            if let oid = asset.oid { properties.append(CycloneDXRenderer.property("pqscout:asset-oid", oid)) }
+            if let bits = asset.keyBits {
+                properties.append(CycloneDXRenderer.property("pqscout:asset-keyBits", "\(bits)"))
+            }
+            if let curve = asset.curve { properties.append(CycloneDXRenderer.property("pqscout:asset-curve", curve)) }
+            if let key = asset.key {
+                properties.append(CycloneDXRenderer.property("pqscout:key-format", key.format))
+            }
+            return properties
+        }
+
+        // MARK: Vocabulary
+
+        /// Findings from configuration (not from certificate or key files) that describe a protocol.
+        static func isConfiguration(_ finding: Finding) -> Bool {
+            let objectSources: Set<FindingSource> = [
+                .x509, .pkcs7, .pkcs12, .publicKey, .privateKey, .dhParameters, .sshKey, .sshCertificate,
+            ]
+            guard !objectSources.contains(finding.source) else { return false }
+            return [.cipherSuite, .protocolVersion, .group, .keyExchange, .cipher, .mac, .signature]
+                .contains(finding.usage)
+        }
+
+        static func protocolType(_ source: String) -> String {
+            switch source {
+            case "openssh": "ssh"
+            case "strongswan", "libreswan": "ipsec"
+            case "nginx", "apache", "haproxy", "postfix", "openssl-conf", "openvpn", "java-security", "dovecot": "tls"
+            default: "other"
+            }
+        }
+
+        /// CycloneDX `primitive`: the catalog's, else one implied by how the finding uses the algorithm.
+        static func primitive(_ primitive: Primitive?, usage: Usage) -> String {
+            switch primitive {
+            case .curve?, .protocol?, nil:
+                switch usage {
+                case .keyExchange, .group: return "key-agree"
+                case .signature: return "signature"
+                case .cipher: return "block-cipher"
+                case .mac: return "mac"
+                case .hash: return "hash"
+                case .publicKey, .protocolVersion, .cipherSuite: return "other"
+                }
+            case let known?: return known.rawValue
+            }
+        }
+
+        static func functions(_ usage: Usage) -> [String] {
+            switch usage {
+            case .signature: ["sign", "verify"]
+            case .keyExchange, .group: ["keyderive"]
+            case .cipher: ["encrypt", "decrypt"]
+            case .mac: ["tag"]
+            case .hash: ["digest"]
+            case .publicKey, .protocolVersion, .cipherSuite: []
+            }
+        }
+
+        /// Classical strength in bits: the catalog's, else SP 800-57 Part 1 Rev. 5 Table 2 from the key size.
+        static func classicalBits(_ entry: AlgorithmEntry?, keyBits: Int?, curve: String?) -> Int? {
+            if let bits = entry?.classicalBits { return bits }
+            guard let keyBits, let family = entry?.family else { return nil }
+            switch family {
+            case "RSA", "DSA", "FFDH", "DH":
+                switch keyBits {
+                case ..<1024: return 0
+                case ..<2048: return 80
+                case ..<3072: return 112
+                case ..<7680: return 128
+                case ..<15360: return 192
+                default: return 256
+                }
+            case "ECDSA", "ECDH", "EdDSA", "ECC", "SM2": return keyBits / 2
+            default: return nil
+            }
+        }
+
+        /// CycloneDX 1.7 `ellipticCurve` (cryptography-defs.json) for the catalog's curve names.
+        static func ellipticCurve(_ curve: String) -> String? {
+            switch curve {
+            case "P-192", "P-224", "P-256", "P-384", "P-521": "nist/" + curve
+            case "secp256k1": "secg/secp256k1"
+            case "Curve25519", "Curve448": "other/" + curve
+            case _ where curve.hasPrefix("brainpoolP") && curve.hasSuffix("r1"): "brainpool/" + curve
+            default: nil
+            }
+        }
+
+        /// The `algorithmFamiliesEnum` of CycloneDX 1.7's cryptography-defs.schema.json that the catalog can name.
+        static let families: Set<String> = [
+            "3DES", "AES", "ARIA", "Blowfish", "CAMELLIA", "CAST5", "ChaCha20", "CMAC", "DES", "DSA", "ECDH", "ECDSA",
+            "EdDSA", "FFDH", "GOST", "HKDF", "HMAC", "IDEA", "LMS", "MD4", "MD5", "ML-DSA", "ML-KEM", "PBKDF2",
+            "Poly1305", "RC2", "RC4", "RIPEMD", "RSAES-OAEP", "RSAES-PKCS1", "RSASSA-PKCS1", "RSASSA-PSS", "SEED",
+            "SHA-1", "SHA-2", "SHA-3", "SLH-DSA", "SM2", "SM3", "SM4", "XMSS", "UMAC", "scrypt", "bcrypt",
+        ]
+
+        /// The CN of an RFC 4514 name for a component's name; the whole name when it has no CN.
+        static func commonName(_ subject: String) -> String {
+            for part in subject.split(separator: ",") {
+                let trimmed = part.trimmingCharacters(in: .whitespaces)
+                if trimmed.uppercased().hasPrefix("CN=") { return String(trimmed.dropFirst(3)) }
+            }
+            return subject.isEmpty ? "(empty subject)" : subject
+        }
+    }
+}
+
+/// The `additionalContext` of an occurrence and the value of a `pqscout:diagnostic` property: the parts of a
+/// finding CycloneDX has no field for, as `key=value` pairs joined by `&`, each value percent-encoded
+/// (RFC 3986 unreserved characters kept), so any text from a scanned file survives the trip.
+public enum CBOMContext {
+    public static func encode(_ pairs: [(String, String)]) -> String {
+        pairs.map { "\($0.0)=\(escape($0.1))" }.joined(separator: "&")
+    }
+
+    public static func decode(_ text: String) -> [String: String]? {
+        var out: [String: String] = [:]
+        for part in text.split(separator: "&", omittingEmptySubsequences: true) {
+            guard let equals = part.firstIndex(of: "=") else { return nil }
+            let key = String(part[..<equals])
+            guard let value = String(part[part.index(after: equals)...]).removingPercentEncoding else { return nil }
+            out[key] = value
+        }
+        return out
+    }
+
+    static func escape(_ value: String) -> String {
+        var out = ""
+        for byte in value.utf8 {
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
+                UInt8(ascii: "~"), UInt8(ascii: " "), UInt8(ascii: "/"), UInt8(ascii: ":"), UInt8(ascii: "*"),
+                UInt8(ascii: "@"), UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: "("), UInt8(ascii: ")"):
+                out.unicodeScalars.append(Unicode.Scalar(byte))
+            default:
+                out += String(format: "%%%02X", byte)
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,153 @@
+import Foundation
+import PQModel
+
+/// What changed between two scans, finding by finding, matched by identity rather than by row number.
+///
+/// A finding's identity is where it is and what it is: path, source, setting, usage, context, the algorithm as
+/// written, and the asset (content-derived, so a renewed certificate is a different asset). Findings with the
+/// same identity in both scans are the same finding; when a value around it differs (line, status, key size,
+/// curve, whether it is in effect, note), it is *changed*. Then what is left at the same place (path, source,
+/// setting, usage, context) is paired in order as changed too: a key replaced in place, a cipher list edited.
+/// The rest is added or removed.
+public struct InventoryDiff: Sendable, Hashable {
+    public struct Change: Sendable, Hashable {
+        public var before: Finding
+        public var after: Finding
+        /// Names of the contract fields that differ (`quantumStatus`, `line`, ...).
+        public var fields: [String]
+    }
+
+    public var fromScan: Int64
+    public var toScan: Int64
+    public var added: [Finding]
+    public var removed: [Finding]
+    public var changed: [Change]
+    public var unchanged: Int
+
+    public var isEmpty: Bool { added.isEmpty && removed.isEmpty && changed.isEmpty }
+
+    public static func compute(from: Int64, _ before: [Finding], to: Int64, _ after: [Finding]) -> InventoryDiff {
+        struct Identity: Hashable {
+            var place: Place
+            var algorithm: String
+            var asset: String?
+        }
+        struct Place: Hashable {
+            var path: ScanPath
+            var source: String
+            var setting: String
+            var usage: Usage
+            var context: String?
+        }
+        func place(_ f: Finding) -> Place {
+            Place(path: f.path, source: f.source.rawValue, setting: f.setting, usage: f.usage, context: f.context)
+        }
+        func identity(_ f: Finding) -> Identity { Identity(place: place(f), algorithm: f.algorithm, asset: f.asset) }
+
+        var pending: [Identity: [Finding]] = [:]
+        for finding in before.sorted(by: ReportOrder.finding) {
+            pending[identity(finding), default: []].append(finding)
+        }
+        var changed: [Change] = []
+        var unmatchedAfter: [Finding] = []
+        var unchanged = 0
+        for finding in after.sorted(by: ReportOrder.finding) {
+            let key = identity(finding)
+            guard var list = pending[key], !list.isEmpty else {
+                unmatchedAfter.append(finding)
+                continue
+            }
+            let previous = list.removeFirst()
+            pending[key] = list
+            let fields = differences(previous, finding)
+            if fields.isEmpty {
+                unchanged += 1
+            } else {
+                changed.append(Change(before: previous, after: finding, fields: fields))
+            }
+        }
+        var leftByPlace: [Place: [Finding]] = [:]
+        for finding in pending.values.flatMap({ $0 }).sorted(by: ReportOrder.finding) {
+            leftByPlace[place(finding), default: []].append(finding)
+        }
+        var added: [Finding] = []
+        for finding in unmatchedAfter {
+            let key = place(finding)
+            guard var list = leftByPlace[key], !list.isEmpty else {
+                added.append(finding)
+                continue
+            }
+            let previous = list.removeFirst()
+            leftByPlace[key] = list
+            changed.append(Change(before: previous, after: finding, fields: differences(previous, finding)))
+        }
+        let removed = leftByPlace.values.flatMap { $0 }.sorted(by: ReportOrder.finding)
+        changed.sort { ReportOrder.finding($0.after, $1.after) }
+        return InventoryDiff(
+            fromScan: from, toScan: to, added: added, removed: removed, changed: changed, unchanged: unchanged)
+    }
+
+    static func differences(_ a: Finding, _ b: Finding) -> [String] {
+        var fields: [String] = []
+        if a.line != b.line { fields.append("line") }
+        if a.algorithm != b.algorithm { fields.append("algorithm") }
+        if a.canonical != b.canonical { fields.append("canonical") }
+        if a.oid != b.oid { fields.append("oid") }
+        if a.keyBits != b.keyBits { fields.append("keyBits") }
+        if a.curve != b.curve { fields.append("curve") }
+        if a.quantumStatus != b.quantumStatus { fields.append("quantumStatus") }
+        if a.effective != b.effective { fields.append("effective") }
+        if a.origin != b.origin { fields.append("origin") }
+        if a.asset != b.asset { fields.append("asset") }
+        if a.note != b.note { fields.append("note") }
+        return fields
+    }
+
+    // MARK: - Output
+
+    /// Plain text for the terminal: one line per change, control characters removed.
+    public func text() -> String {
+        func describe(_ f: Finding) -> String {
+            var text = "\(f.path.display)" + (f.line.map { ":\($0)" } ?? "") + "  \(f.setting)  "
+            text += (f.canonical ?? f.algorithm)
+            if let bits = f.keyBits { text += " \(bits)" }
+            if let curve = f.curve { text += " \(curve)" }
+            text += "  \(f.quantumStatus.rawValue)"
+            if let context = f.context { text += "  [\(context)]" }
+            return TextTable.clean(text)
+        }
+        var out = "Scan \(fromScan) → scan \(toScan): \(added.count) added, \(removed.count) removed, "
+        out += "\(changed.count) changed, \(unchanged) unchanged\n"
+        for finding in added { out += "+ " + describe(finding) + "\n" }
+        for finding in removed { out += "- " + describe(finding) + "\n" }
+        for change in changed {
+            out += "~ " + describe(change.after) + "  (" + change.fields.joined(separator: ", ") + "; was "
+            out += describe(change.before) + ")\n"
+        }
+        return out
+    }
+
+    /// JSON: `{"from", "to", "added": [findings], "removed": [...], "changed": [{"before", "after", "fields"}],
+    /// "unchanged"}`, keys sorted.
+    public func json() throws -> String {
+        struct Body: Encodable {
+            struct ChangeBody: Encodable {
+                var before: Finding
+                var after: Finding
+                var fields: [String]
+            }
+            var from: Int64
+            var to: Int64
+            var added: [Finding]
+            var removed: [Finding]
+            var changed: [ChangeBody]
+            var unchanged: Int
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let body = Body(
+            from: fromScan, to: toScan, added: added, removed: removed,
+            changed: changed.map { .init(before: $0.before, after: $0.after, fields: $0.fields) }, unchanged: unchanged)
+        return String(decoding: try encoder.encode(body), as: UTF8.self) + "\n"
+    }
+}

@@ -1,0 +1,157 @@
+import Foundation
+
+/// A JSON value with a writer whose bytes depend only on the value: object keys sorted by their UTF-8 bytes,
+/// two-space indentation, no escaped slashes. The interchange renderers (CycloneDX, SARIF) build one of these so
+/// the same inventory always gives the same file, and the CBOM importer reads one back.
+public enum JSONValue: Sendable, Hashable {
+    case null
+    case bool(Bool)
+    case int(Int)
+    case double(Double)
+    case string(String)
+    case array([JSONValue])
+    case object([String: JSONValue])
+
+    /// The value as pretty JSON text ending in a newline.
+    public func rendered() -> String {
+        var out = ""
+        write(into: &out, indent: 0)
+        out += "\n"
+        return out
+    }
+
+    private func write(into out: inout String, indent: Int) {
+        switch self {
+        case .null: out += "null"
+        case .bool(let value): out += value ? "true" : "false"
+        case .int(let value): out += String(value)
+        case .double(let value):
+            out += value.isFinite ? (value == value.rounded() ? String(Int(value)) : String(value)) : "null"
+        case .string(let value): Self.quote(value, into: &out)
+        case .array(let values):
+            guard !values.isEmpty else {
+                out += "[]"
+                return
+            }
+            out += "[\n"
+            for (index, value) in values.enumerated() {
+                out += String(repeating: " ", count: indent + 2)
+                value.write(into: &out, indent: indent + 2)
+                out += index == values.count - 1 ? "\n" : ",\n"
+            }
+            out += String(repeating: " ", count: indent) + "]"
+        case .object(let members):
+            guard !members.isEmpty else {
+                out += "{}"
+                return
+            }
+            out += "{\n"
+            let keys = members.keys.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+            for (index, key) in keys.enumerated() {
+                out += String(repeating: " ", count: indent + 2)
+                Self.quote(key, into: &out)
+                out += ": "
+                members[key, default: .null].write(into: &out, indent: indent + 2)
+                out += index == keys.count - 1 ? "\n" : ",\n"
+            }
+            out += String(repeating: " ", count: indent) + "}"
+        }
+    }
+
+    /// RFC 8259 §7 string escaping; control characters as `\u00XX`.
+    static func quote(_ text: String, into out: inout String) {
+        out += "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20 || scalar.value == 0x2028 || scalar.value == 0x2029:
+                out += "\\u" + String(format: "%04X", scalar.value)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        out += "\""
+    }
+
+    // MARK: - Reading
+
+    /// Parses JSON text. Throws `DecodingError` on malformed input; nesting is bounded by Foundation's parser.
+    public static func parse(_ data: Data) throws -> JSONValue {
+        try JSONDecoder().decode(JSONValue.self, from: data)
+    }
+
+    public subscript(key: String) -> JSONValue? {
+        if case .object(let members) = self { return members[key] }
+        return nil
+    }
+
+    public var stringValue: String? {
+        if case .string(let value) = self { return value }
+        return nil
+    }
+
+    public var intValue: Int? {
+        switch self {
+        case .int(let value): return value
+        case .double(let value) where value.isFinite && value == value.rounded() && abs(value) < 1e15:
+            return Int(value)
+        default: return nil
+        }
+    }
+
+    public var boolValue: Bool? {
+        if case .bool(let value) = self { return value }
+        return nil
+    }
+
+    public var arrayValue: [JSONValue] {
+        if case .array(let values) = self { return values }
+        return []
+    }
+
+    /// An object from optional members: nil values are left out, so the output has no `null`s.
+    static func object(_ members: [(String, JSONValue?)]) -> JSONValue {
+        var dictionary: [String: JSONValue] = [:]
+        for (key, value) in members { if let value { dictionary[key] = value } }
+        return .object(dictionary)
+    }
+}
+
+extension JSONValue: Decodable {
+    public init(from decoder: Decoder) throws {
+        if var array = try? decoder.unkeyedContainer() {
+            var values: [JSONValue] = []
+            while !array.isAtEnd { values.append(try array.decode(JSONValue.self)) }
+            self = .array(values)
+            return
+        }
+        if let object = try? decoder.container(keyedBy: AnyKey.self) {
+            var members: [String: JSONValue] = [:]
+            for key in object.allKeys { members[key.stringValue] = try object.decode(JSONValue.self, forKey: key) }
+            self = .object(members)
+            return
+        }
+        let single = try decoder.singleValueContainer()
+        if single.decodeNil() {
+            self = .null
+        } else if let value = try? single.decode(Bool.self) {
+            self = .bool(value)
+        } else if let value = try? single.decode(Int.self) {
+            self = .int(value)
+        } else if let value = try? single.decode(Double.self) {
+            self = .double(value)
+        } else {
+            self = .string(try single.decode(String.self))
+        }
+    }
+
+    private struct AnyKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+}

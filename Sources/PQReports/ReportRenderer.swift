@@ -1,0 +1,169 @@
+import Foundation
+import PQCatalog
+import PQModel
+
+/// Everything a report shows, as values: one scan's inventory, the scans before it, and (when one was made)
+/// its assessment. Renderers never read files or the store; the Kit gathers this and hands it over.
+public struct ReportInput: Sendable {
+    public var scan: ScanRecord
+    public var findings: [Finding]
+    public var assets: [Asset]
+    public var diagnostics: [Diagnostic]
+    public var software: [Software]
+    /// Every scan of the same roots, oldest first, this one included: the trend charts and tables.
+    public var history: [ScanRecord]
+    /// The newest assessment of this scan, when one was made (`pqscout assess`): policy verdicts, deadlines,
+    /// risk and agility scores. Every renderer works without it.
+    public var assessment: AssessmentResult?
+    /// The policy profile the assessment used, for its rules' full text (SARIF rules); nil for a custom policy
+    /// or no assessment, in which case the rules are described from the verdicts.
+    public var policy: PolicyProfile?
+    /// The migration plan for this scan, when one was asked for (`report --plan`); plans are computed, not kept.
+    public var plan: Plan?
+
+    public init(
+        scan: ScanRecord, findings: [Finding], assets: [Asset] = [], diagnostics: [Diagnostic] = [],
+        software: [Software] = [], history: [ScanRecord] = [], assessment: AssessmentResult? = nil,
+        policy: PolicyProfile? = nil, plan: Plan? = nil
+    ) {
+        self.scan = scan
+        self.findings = findings
+        self.assets = assets
+        self.diagnostics = diagnostics
+        self.software = software
+        self.history = history
+        self.assessment = assessment
+        self.policy = policy
+        self.plan = plan
+    }
+
+    /// Each assessed finding with the inventory finding it judges (matched by place and name, so the pairing
+    /// holds whatever order `findings` is in), in the assessment's order: highest risk first.
+    var assessedFindings: [(finding: Finding, assessment: FindingAssessment)] {
+        guard let assessment else { return [] }
+        func key(
+            _ path: String, _ line: Int?, _ source: String, _ setting: String, _ algorithm: String,
+            _ context: String?
+        ) -> String {
+            [path, line.map(String.init) ?? "", source, setting, algorithm, context ?? ""].joined(separator: "\u{1F}")
+        }
+        var byKey: [String: [Finding]] = [:]
+        for finding in sortedFindings {
+            byKey[
+                key(
+                    finding.path.display, finding.line, finding.source.rawValue, finding.setting, finding.algorithm,
+                    finding.context), default: []
+            ].append(finding)
+        }
+        var out: [(Finding, FindingAssessment)] = []
+        for judged in assessment.findings {
+            let ref = judged.finding
+            let k = key(ref.path, ref.line, ref.source, ref.setting, ref.algorithm, ref.context)
+            guard var list = byKey[k], !list.isEmpty else { continue }
+            out.append((list.removeFirst(), judged))
+            byKey[k] = list
+        }
+        return out
+    }
+
+    /// Findings in the one order every renderer uses: path bytes, line (none first), source, setting, algorithm.
+    public var sortedFindings: [Finding] { findings.sorted(by: ReportOrder.finding) }
+
+    /// The scans to draw as a trend: the history, or this scan alone when no history was given.
+    var trend: [ScanRecord] { history.isEmpty ? [scan] : history.sorted { $0.id < $1.id } }
+
+    /// True when the inventory is known to be partial: files were skipped or unparsable, or the scan stopped.
+    public var isIncomplete: Bool { scan.status == .incomplete || !diagnostics.isEmpty }
+}
+
+/// What a renderer is told from outside, so its output depends on nothing else: the same input and context
+/// give the same bytes (golden tests pin them).
+public struct RenderContext: Sendable {
+    /// The report's timestamp (CycloneDX `metadata.timestamp`, the HTML footer). Pass a fixed date in tests.
+    public var generatedAt: Date
+    public var toolName: String
+    public var toolVersion: String
+
+    public init(generatedAt: Date, toolName: String = "pqscout", toolVersion: String) {
+        self.generatedAt = generatedAt
+        self.toolName = toolName
+        self.toolVersion = toolVersion
+    }
+}
+
+/// The formats `pqscout report --format` offers.
+public enum ReportFormat: String, Sendable, CaseIterable, Codable {
+    case cbom, sarif, html, md, csv, json
+
+    /// The usual file name extension for `--output` suggestions and the docs.
+    public var fileExtension: String {
+        switch self {
+        case .cbom: "cdx.json"
+        case .sarif: "sarif"
+        case .html: "html"
+        case .md: "md"
+        case .csv: "csv"
+        case .json: "json"
+        }
+    }
+}
+
+/// One output format: a pure function from report values to bytes.
+///
+/// Every renderer sorts what it writes, takes its clock and tool version from `RenderContext`, and escapes
+/// every string that came from a scanned file for its own syntax (HTML, Markdown, CSV, JSON).
+public protocol ReportRenderer: Sendable {
+    var format: ReportFormat { get }
+    func render(_ input: ReportInput, context: RenderContext) throws -> Data
+}
+
+/// Orderings shared by the renderers, so a report never depends on the order rows arrived in.
+enum ReportOrder {
+    static func finding(_ a: Finding, _ b: Finding) -> Bool {
+        if a.path != b.path { return a.path < b.path }
+        if a.line != b.line { return (a.line ?? 0) < (b.line ?? 0) }
+        if a.source != b.source { return a.source.rawValue < b.source.rawValue }
+        if a.setting != b.setting { return a.setting < b.setting }
+        if a.usage != b.usage { return a.usage.rawValue < b.usage.rawValue }
+        if a.algorithm != b.algorithm { return a.algorithm < b.algorithm }
+        if a.context != b.context { return (a.context ?? "") < (b.context ?? "") }
+        if a.asset != b.asset { return (a.asset ?? "") < (b.asset ?? "") }
+        return (a.note ?? "") < (b.note ?? "")
+    }
+}
+
+/// FNV-1a 64-bit over UTF-8: short, stable identifiers derived from content (bom-refs, SARIF fingerprints).
+/// Not a security hash; it only has to give the same text the same name in every run and on every machine.
+enum ContentHash {
+    static func hex(_ text: String) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in text.utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x0000_0100_0000_01B3
+        }
+        let digits = String(hash, radix: 16)
+        return String(repeating: "0", count: 16 - digits.count) + digits
+    }
+}
+
+/// ISO 8601 in UTC with whole seconds: `2026-11-27T01:00:00Z`.
+enum ReportDate {
+    static func iso(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.string(from: date)
+    }
+
+    static func day(_ date: Date) -> String { String(iso(date).prefix(10)) }
+
+    static func parse(_ text: String) -> Date? {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        if let date = formatter.date(from: text) { return date }
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        if let date = formatter.date(from: text) { return date }
+        formatter.formatOptions = [.withFullDate]
+        return formatter.date(from: text)
+    }
+}

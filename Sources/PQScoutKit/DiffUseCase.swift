@@ -1,0 +1,64 @@
+import Foundation
+import PQModel
+import PQReports
+import PQStore
+
+/// What `pqscout diff` compares. Left nil, `to` is the latest complete scan and `from` the scan of the same
+/// roots before it.
+public struct DiffRequest: Sendable {
+    public var storePath: String
+    public var fromScan: Int64?
+    public var toScan: Int64?
+
+    public init(storePath: String = "pqscout.db", fromScan: Int64? = nil, toScan: Int64? = nil) {
+        self.storePath = storePath
+        self.fromScan = fromScan
+        self.toScan = toScan
+    }
+}
+
+/// The outcome of a diff, ready to print.
+public struct DiffOutcome: Sendable {
+    public let fromScan: Int64
+    public let toScan: Int64
+    public let added: Int
+    public let removed: Int
+    public let changed: Int
+    public let unchanged: Int
+    /// One line per added (`+`), removed (`-`) and changed (`~`) finding.
+    public let text: String
+    /// `{"from", "to", "added", "removed", "changed", "unchanged"}` with whole findings.
+    public let json: String
+}
+
+/// `pqscout diff`: findings added, removed and changed between two scans, by identity (`InventoryDiff`).
+public enum DiffUseCase {
+    public static func run(_ request: DiffRequest) throws -> DiffOutcome {
+        let store = try StoreAccess.open(request.storePath, create: false)
+        return try StoreAccess.perform(request.storePath) {
+            let to = try InventoryUseCase.resolveScanID(request.toScan, store: store, storePath: request.storePath)
+            for id in [request.fromScan, to].compactMap({ $0 }) where try store.scan(id: id) == nil {
+                throw PQScoutError(
+                    code: "diff.no-scan", kind: .usage,
+                    reason: "there is no scan \(id) in \(request.storePath); `pqscout scans` lists them")
+            }
+            guard let from = try request.fromScan ?? store.previousScanID(sameRootsAs: to) else {
+                throw PQScoutError(
+                    code: "diff.no-earlier-scan", kind: .usage,
+                    reason: "scan \(to) has no earlier scan of the same roots; name one with --from")
+            }
+            let diff = InventoryDiff.compute(
+                from: from, try store.findings(FindingQuery(scanID: from)), to: to,
+                try store.findings(FindingQuery(scanID: to)))
+            let json: String
+            do {
+                json = try diff.json()
+            } catch {
+                throw PQScoutError(code: "output.json", kind: .input, reason: "cannot write JSON: \(error)")
+            }
+            return DiffOutcome(
+                fromScan: from, toScan: to, added: diff.added.count, removed: diff.removed.count,
+                changed: diff.changed.count, unchanged: diff.unchanged, text: diff.text(), json: json)
+        }
+    }
+}

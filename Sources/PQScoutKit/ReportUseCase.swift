@@ -1,0 +1,101 @@
+import Foundation
+import PQCatalog
+import PQModel
+import PQReports
+import PQStore
+
+/// The formats `pqscout report` writes (Docs/reports.md).
+public enum ReportOutputFormat: String, Sendable, CaseIterable {
+    case cbom, sarif, html, md, csv, json
+
+    var reportFormat: ReportFormat {
+        switch self {
+        case .cbom: .cbom
+        case .sarif: .sarif
+        case .html: .html
+        case .md: .md
+        case .csv: .csv
+        case .json: .json
+        }
+    }
+}
+
+/// The CycloneDX specification version of a CBOM.
+public enum CBOMSpecVersion: String, Sendable, CaseIterable {
+    case v1_6 = "1.6"
+    case v1_7 = "1.7"
+}
+
+/// What `pqscout report` asks for.
+public struct ReportRequest: Sendable {
+    public var storePath: String
+    /// A scan id; nil means the latest complete scan (or the latest scan if none is complete).
+    public var scanID: Int64?
+    public var format: ReportOutputFormat
+    public var cbomSpec: CBOMSpecVersion
+    /// The report's timestamp; nil means now. Fixed in tests so outputs repeat byte for byte.
+    public var generatedAt: Date?
+    /// Compute the migration plan (`pqscout plan` with its defaults, under the assessment's profile) and add it
+    /// to the HTML and Markdown reports.
+    public var includePlan: Bool
+
+    public init(
+        storePath: String = "pqscout.db", scanID: Int64? = nil, format: ReportOutputFormat,
+        cbomSpec: CBOMSpecVersion = .v1_6, generatedAt: Date? = nil, includePlan: Bool = false
+    ) {
+        self.includePlan = includePlan
+        self.storePath = storePath
+        self.scanID = scanID
+        self.format = format
+        self.cbomSpec = cbomSpec
+        self.generatedAt = generatedAt
+    }
+}
+
+/// `pqscout report`: gathers one scan's inventory and history from the store and renders it.
+public enum ReportUseCase {
+    /// The rendered report.
+    /// - Throws: `PQScoutError` when the store or the scan cannot be read, or the renderer fails.
+    public static func render(_ request: ReportRequest) throws -> Data {
+        var input = try input(storePath: request.storePath, scanID: request.scanID)
+        if request.includePlan {
+            input.plan =
+                try PlanUseCase.run(
+                    PlanRequest(
+                        storePath: request.storePath, scanID: input.scan.id, profile: input.assessment?.profile,
+                        asOf: input.assessment?.asOf)
+                ).plan
+        }
+        let renderer = Reports.renderer(
+            request.format.reportFormat, cbomSpec: request.cbomSpec == .v1_7 ? .v1_7 : .v1_6)
+        let context = RenderContext(generatedAt: request.generatedAt ?? Date(), toolVersion: ToolInfo.version)
+        do {
+            return try renderer.render(input, context: context)
+        } catch {
+            throw PQScoutError(
+                code: "report.render", kind: .input,
+                reason: "cannot write the \(request.format.rawValue) report: \(error)")
+        }
+    }
+
+    /// Everything a report shows for one scan: findings, assets, diagnostics, software, the scans of the
+    /// same roots, and the newest assessment of the scan with its policy profile when one was made.
+    public static func input(storePath: String, scanID: Int64?) throws -> ReportInput {
+        let store = try StoreAccess.open(storePath, create: false)
+        return try StoreAccess.perform(storePath) {
+            let id = try InventoryUseCase.resolveScanID(scanID, store: store, storePath: storePath)
+            guard let scan = try store.scan(id: id) else {
+                throw PQScoutError(
+                    code: "report.no-scan", kind: .usage,
+                    reason: "there is no scan \(id) in \(storePath); `pqscout scans` lists them")
+            }
+            let assessment = try store.latestAssessment(scanID: id)?.result
+            return ReportInput(
+                scan: scan, findings: try store.findings(FindingQuery(scanID: id)),
+                assets: try store.assets(scanID: id),
+                diagnostics: try store.diagnostics(scanID: id), software: try store.software(scanID: id),
+                history: try store.scans(sameRootsAs: id), assessment: assessment,
+                policy: assessment.flatMap { try? PolicyProfile.bundled($0.profile) })
+        }
+    }
+}

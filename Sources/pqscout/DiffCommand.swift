@@ -1,0 +1,37 @@
+import ArgumentParser
+import PQScoutKit
+
+enum DiffFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json
+}
+
+struct DiffCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "diff",
+        abstract: "List findings added, removed and changed between two scans.",
+        discussion: """
+            Findings are matched by identity (path, setting, usage, context, algorithm, asset), not by row.
+            Defaults: --to is the latest complete scan, --from the scan of the same roots before it.
+            """
+    )
+
+    @OptionGroup var store: StoreOptions
+
+    @Option(help: ArgumentHelp("The earlier scan.", valueName: "id"))
+    var from: Int64?
+
+    @Option(help: ArgumentHelp("The later scan.", valueName: "id"))
+    var to: Int64?
+
+    @Option(help: "Output format.")
+    var format: DiffFormat = .text
+
+    func run() throws {
+        do {
+            let outcome = try DiffUseCase.run(DiffRequest(storePath: store.path, fromScan: from, toScan: to))
+            Console.out(format == .json ? outcome.json : outcome.text)
+        } catch let error as PQScoutError {
+            throw Failure.exit(error)
+        }
+    }
+}

@@ -1,0 +1,30 @@
+import ArgumentParser
+import PQScoutKit
+
+struct ImportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Record a CycloneDX 1.6/1.7 CBOM made by another tool as a scan of its own."
+    )
+
+    @OptionGroup var store: StoreOptions
+
+    @Argument(help: ArgumentHelp("The CBOM (CycloneDX JSON).", valueName: "file.cdx.json"))
+    var file: String
+
+    @Option(help: "Output format.")
+    var format: ScanFormat = .table
+
+    func run() throws {
+        do {
+            let scan = try ImportUseCase.run(ImportRequest(file: file, storePath: store.path))
+            let document = try InventoryUseCase.summary(storePath: store.path, scanID: scan.id)
+            switch format {
+            case .table: Console.out(Presentation.scanSummary(document, storePath: store.path))
+            case .json: Console.out(try Presentation.json(document))
+            }
+        } catch let error as PQScoutError {
+            throw Failure.exit(error)
+        }
+    }
+}

@@ -1,0 +1,50 @@
+import ArgumentParser
+import Foundation
+import PQScoutKit
+
+extension ReportOutputFormat: ExpressibleByArgument {}
+extension CBOMSpecVersion: ExpressibleByArgument {}
+
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Write a report of a scan: CycloneDX CBOM, SARIF, HTML, Markdown, CSV or JSON.",
+        discussion: "Docs/reports.md describes each format and how the inventory maps onto CBOM and SARIF."
+    )
+
+    @OptionGroup var store: StoreOptions
+
+    @Option(help: "Output format.")
+    var format: ReportOutputFormat = .html
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("Write to this file instead of stdout.", valueName: "file"))
+    var output: String?
+
+    @Option(help: ArgumentHelp("The scan to report (see `pqscout scans`); the latest by default.", valueName: "id"))
+    var scan: Int64?
+
+    @Option(help: ArgumentHelp("CycloneDX specification version of a CBOM.", valueName: "1.6|1.7"))
+    var spec: CBOMSpecVersion = .v1_6
+
+    @Flag(help: "Add the migration plan (as `pqscout plan` makes it) to the HTML and Markdown reports.")
+    var plan = false
+
+    func run() throws {
+        do {
+            let data = try ReportUseCase.render(
+                ReportRequest(storePath: store.path, scanID: scan, format: format, cbomSpec: spec, includePlan: plan))
+            if let output {
+                do {
+                    try data.write(to: URL(fileURLWithPath: output), options: .atomic)
+                } catch {
+                    throw PQScoutError(code: "report.write", kind: .input, reason: "cannot write \(output): \(error)")
+                }
+                Console.error("pqscout: wrote \(output)")
+            } else {
+                FileHandle.standardOutput.write(data)
+            }
+        } catch let error as PQScoutError {
+            throw Failure.exit(error)
+        }
+    }
+}

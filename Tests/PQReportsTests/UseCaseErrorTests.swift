@@ -1,0 +1,97 @@
+import Foundation
+import PQModel
+import PQScoutKit
+import Testing
+
+/// The report, diff and import use cases fail with one-line reasons and the right kind (exit 64 or 2).
+@Suite("Report, diff and import use cases: errors")
+struct UseCaseErrorTests {
+    @Test("a scan that does not exist is a usage error for report and diff")
+    func noScan() throws {
+        let (_, store, _) = try Fixtures.sampleResult.get()
+        #expect(throws: PQScoutError.self) {
+            try ReportUseCase.render(ReportRequest(storePath: store, scanID: 999_999, format: .md))
+        }
+        do {
+            _ = try DiffUseCase.run(DiffRequest(storePath: store, fromScan: 999_999))
+            Issue.record("diff with an unknown scan succeeded")
+        } catch let error as PQScoutError {
+            #expect(error.kind == .usage)
+        }
+    }
+
+    @Test("diff without an earlier scan of the same roots asks for --from")
+    func noEarlier() throws {
+        let store = Fixtures.temporaryPath("single.db")
+        let root = Fixtures.repositoryRoot.appendingPathComponent("sample-inventories/webfarm/etc/ssh").path
+        let scan = try ScanUseCase().run(ScanRequest(roots: [root], storePath: store))
+        do {
+            _ = try DiffUseCase.run(DiffRequest(storePath: store, toScan: scan.id))
+            Issue.record("diff without an earlier scan succeeded")
+        } catch let error as PQScoutError {
+            #expect(error.code == "diff.no-earlier-scan")
+            #expect(error.kind == .usage)
+        }
+    }
+
+    @Test("importing a missing file, or one that is not a CBOM, is an input error and records nothing")
+    func badImport() throws {
+        let store = Fixtures.temporaryPath("import.db")
+        let garbage = Fixtures.temporaryPath("garbage.json")
+        try Data("{\"bomFormat\":\"SPDX\"}".utf8).write(to: URL(fileURLWithPath: garbage))
+        for file in [Fixtures.temporaryPath("missing.json"), garbage] {
+            do {
+                _ = try ImportUseCase.run(ImportRequest(file: file, storePath: store))
+                Issue.record("import of \(file) succeeded")
+            } catch let error as PQScoutError {
+                #expect(error.kind == .input)
+                #expect(!error.reason.contains("\n"))
+            }
+        }
+        #expect(!FileManager.default.fileExists(atPath: store))
+    }
+
+    @Test("a CBOM with dangling asset references, empty names and negative sizes still imports into the store")
+    func hostileImport() throws {
+        let text = #"""
+            {"bomFormat":"CycloneDX","specVersion":"1.6","components":[
+              {"type":"cryptographic-asset","bom-ref":"a","name":"",
+               "cryptoProperties":{"assetType":"algorithm","algorithmProperties":{"primitive":"signature"}},
+               "evidence":{"occurrences":[{"location":"x.pem","line":-4,"symbol":"",
+                 "additionalContext":"source=&algorithm=&asset=sha256%3Anowhere&usage=bogus"}]}},
+              {"type":"cryptographic-asset","bom-ref":"k","name":"key",
+               "properties":[{"name":"pqscout:asset-id","value":""},{"name":"pqscout:asset-keyBits","value":"-9"}],
+               "cryptoProperties":{"assetType":"related-crypto-material",
+                 "relatedCryptoMaterialProperties":{"type":"private-key","size":-1,"value":"c2VjcmV0"}}}]}
+            """#
+        let file = Fixtures.temporaryPath("hostile.cdx.json")
+        try Data(text.utf8).write(to: URL(fileURLWithPath: file))
+        let store = Fixtures.temporaryPath("hostile-import.db")
+        let scan = try ImportUseCase.run(ImportRequest(file: file, storePath: store))
+        #expect(scan.status == .complete)
+        let document = try InventoryUseCase.document(InventoryRequest(storePath: store, scanID: scan.id))
+        let finding = try #require(document.findings.first)
+        #expect(finding.asset == nil)
+        #expect(finding.source == "cbom")
+        #expect(finding.setting == "algorithm")
+        #expect(finding.line == nil)
+        #expect(finding.usage == .signature)
+        // The key's value is never read: neither the store nor its write-ahead log holds it.
+        for suffix in ["", "-wal"] {
+            let bytes = (try? Data(contentsOf: URL(fileURLWithPath: store + suffix))) ?? Data()
+            #expect(bytes.range(of: Data("c2VjcmV0".utf8)) == nil)
+        }
+    }
+
+    @Test("a report of a store with no scan says to run a scan first")
+    func missingStore() {
+        do {
+            _ = try ReportUseCase.render(ReportRequest(storePath: Fixtures.temporaryPath("none.db"), format: .html))
+            Issue.record("report without a store succeeded")
+        } catch let error as PQScoutError {
+            #expect(error.kind == .input)
+        } catch {
+            Issue.record("unexpected \(error)")
+        }
+    }
+}
