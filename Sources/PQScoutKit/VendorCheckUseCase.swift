@@ -7,7 +7,7 @@ import PQStore
 
 /// What `pqscout vendor check` asks for.
 public struct VendorCheckRequest: Sendable {
-    /// Claims files (YAML, Docs/procurement.md), one per vendor; several give a side-by-side comparison.
+    /// Claims files (YAML, Docs/procurement.md, or a CycloneDX CBOM), one per vendor; several give a comparison.
     public var claimsFiles: [String]
     /// Evidence trees (an appliance image, a config bundle), paired in order with `claimsFiles`; each is scanned
     /// into a temporary store that is deleted afterwards, so vendor evidence never mixes with the `--db` inventory.

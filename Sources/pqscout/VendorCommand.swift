@@ -20,7 +20,7 @@ struct VendorCheckCommand: ParsableCommand {
         commandName: "check",
         abstract: "Judge claims files: a verdict per requirement, contradictions with the evidence, a comparison.",
         discussion: """
-            Each CLAIMS file is a vendor's claims in YAML (Docs/procurement.md). Several give a side-by-side table. \
+            Each CLAIMS file is a vendor's claims in YAML (Docs/procurement.md), or its CycloneDX CBOM (JSON). Several give a side-by-side table. \
             --evidence scans a tree the vendor ships (appliance image, config bundle) into a temporary store, \
             deleted afterwards; --scan uses a scan already in --db. Give one --evidence or --scan per CLAIMS file, \
             in the same order.
@@ -28,7 +28,7 @@ struct VendorCheckCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("Vendor claims files (YAML).", valueName: "claims"))
+    @Argument(help: ArgumentHelp("Vendor claims files (YAML, or a CycloneDX CBOM).", valueName: "claims"))
     var claims: [String] = []
 
     @Option(

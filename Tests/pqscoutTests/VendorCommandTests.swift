@@ -39,6 +39,21 @@ struct VendorCommandTests {
         #expect((object?["vendors"] as? [Any])?.count == 2)
     }
 
+    @Test("a CycloneDX CBOM (from `pqscout report --format cbom`) is accepted as the claim")
+    func cbomClaim() throws {
+        let work = try scratch()
+        defer { try? FileManager.default.removeItem(at: work) }
+        let db = work.appendingPathComponent("v.db").path
+        let cbom = work.appendingPathComponent("edgegate.cdx.json").path
+        let evidence = Self.vendors.appendingPathComponent("evidence/edgegate").path
+        #expect(try PQScoutBinary.run(["scan", evidence, "--db", db]).status == 0)
+        #expect(try PQScoutBinary.run(["report", "--db", db, "--format", "cbom", "--output", cbom]).status == 0)
+        let outcome = try PQScoutBinary.run(["vendor", "check", cbom, "--evidence", evidence, "--as-of", "2026-11-27"])
+        #expect(outcome.status == 0, "stderr: \(outcome.stderr)")
+        #expect(text(outcome).contains("(cbom)"))
+        #expect(text(outcome).contains("| cbom-delivered | product | meets |"))
+    }
+
     @Test("exit 64 for bad usage, 2 for an unreadable or invalid claims file (with its line)")
     func exitCodes() throws {
         #expect(try PQScoutBinary.run(["vendor", "check"]).status == 64)
