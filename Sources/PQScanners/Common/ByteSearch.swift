@@ -36,6 +36,12 @@ public enum ByteSearch {
 }
 
 extension ByteSearch {
+    /// True when the first 8 KiB hold no NUL byte: the one test every text format uses to turn binary noise away.
+    public static func isText<H: ContiguousCollection>(_ bytes: H) -> Bool
+    where H.Element == UInt8, H.SubSequence: ContiguousCollection, H.SubSequence.Element == UInt8 {
+        !contains(bytes.prefix(8192), [0])
+    }
+
     private static let begin = Array("-----BEGIN ".utf8)
 
     /// True when any `-----BEGIN <label>-----` of the given labels appears.

@@ -17,8 +17,8 @@ public struct ScanInput: Sendable {
         self.context = context
     }
 
-    /// True when the bytes decode as UTF-8 text without NULs (cheap enough for configs and PEM).
-    public var looksLikeText: Bool { !bytes.contains(0) }
+    /// True when the file holds no NUL byte anywhere (configs and PEM are text; a NUL means binary).
+    public var looksLikeText: Bool { !ByteSearch.contains(bytes, [0]) }
 }
 
 /// Settings that change how files are read, from the command line.

@@ -51,7 +51,7 @@ public struct JavaSecurityScanner: FileScanner {
         "x25519, secp256r1, secp384r1, secp521r1, x448, ffdhe2048, ffdhe3072, ffdhe4096, ffdhe6144, ffdhe8192"
 
     public func claim(path: ScanPath, head: ArraySlice<UInt8>) -> Claim {
-        guard ConfigLines.isText(head) else { return .none }
+        guard ByteSearch.isText(head) else { return .none }
         if String(decoding: path.lastComponent, as: UTF8.self) == "java.security" { return .name }
         // The property must start a line: a mention in prose or a comment is not a security properties file.
         let markers = ["jdk.tls.disabledAlgorithms", "jdk.certpath.disabledAlgorithms", "jdk.jar.disabledAlgorithms"]

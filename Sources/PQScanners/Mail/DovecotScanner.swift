@@ -27,7 +27,7 @@ public struct DovecotScanner: FileScanner {
         "ALL:!kRSA:!SRP:!kDHd:!DSS:!aNULL:!eNULL:!EXPORT:!DES:!3DES:!MD5:!PSK:!RC4:!ADH:!LOW@STRENGTH"
 
     public func claim(path: ScanPath, head: ArraySlice<UInt8>) -> Claim {
-        guard ConfigLines.isText(head) else { return .none }
+        guard ByteSearch.isText(head) else { return .none }
         if String(decoding: path.lastComponent, as: UTF8.self) == "dovecot.conf" { return .name }
         return Self.isFragment(path) ? .name : .none
     }

@@ -23,7 +23,7 @@ public struct PostfixScanner: FileScanner {
     }
 
     public func claim(path: ScanPath, head: ArraySlice<UInt8>) -> Claim {
-        guard ConfigLines.isText(head) else { return .none }
+        guard ByteSearch.isText(head) else { return .none }
         let name = String(decoding: path.lastComponent, as: UTF8.self)
         return name == "main.cf" || name == "master.cf" ? .name : .none
     }

@@ -22,11 +22,13 @@ public struct OpenSSHConfigScanner: FileScanner {
 
     /// Which program reads a file, by its name, and the user's home for a `~/.ssh/config`.
     static func role(of path: ScanPath) -> (program: OpenSSHProgram, home: ScanPath?)? {
-        let name = String(decoding: path.lastComponent, as: UTF8.self)
-        if name == "sshd_config" { return (.server, nil) }
-        if name == "ssh_config" { return (.client, nil) }
+        // Compared as bytes: this runs for every file of a tree, and most names match none of the three.
+        let name = path.lastComponent
+        if name.elementsEqual("sshd_config".utf8) { return (.server, nil) }
+        if name.elementsEqual("ssh_config".utf8) { return (.client, nil) }
+        guard name.elementsEqual("config".utf8) else { return nil }
         let text = path.display
-        if name == "config", text == ".ssh/config" || text.hasSuffix("/.ssh/config") {
+        if text == ".ssh/config" || text.hasSuffix("/.ssh/config") {
             let home = String(text.dropLast(".ssh/config".count))
             return (.client, ScanPath(home.hasSuffix("/") ? String(home.dropLast()) : home))
         }

@@ -44,10 +44,13 @@ public struct SSHKeyScanner: FileScanner {
         }
         if PEM.containsMarker(head) { return .none }
         if SSHKeyFileKind.forName(name) != nil || Self.isPrivateKeyName(name) { return .name }
+        // A key blob starts with a 4-byte length below 2^24, so its base64 starts "AAAA": a cheap test first.
+        guard ByteSearch.contains(head, Self.blobStart) else { return .none }
         return Self.firstLineLooksLikeKey(head) ? .content : .none
     }
 
     static let privateKeyMarker = Array(OpenSSHPrivateKey.beginMarker.utf8)
+    static let blobStart = Array(" AAAA".utf8)
     static let rfc4716Marker = Array("---- BEGIN SSH2 PUBLIC KEY ----".utf8)
 
     /// ssh-keygen(1) default identity names and sshd(8) host key names.

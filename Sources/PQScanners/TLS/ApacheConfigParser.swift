@@ -34,7 +34,7 @@ struct ApacheConfigParser {
 
     mutating func parse(path: ScanPath, bytes: [UInt8], depth: Int = 0) -> [ApacheDirective] {
         visited.insert(path)
-        guard ConfigText.isText(bytes) else {
+        guard ByteSearch.isText(bytes) else {
             diagnostics.append(Diagnostic(path: path, reason: .malformed, detail: "binary data, not an httpd config"))
             return []
         }

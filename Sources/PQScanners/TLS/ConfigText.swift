@@ -38,7 +38,6 @@ enum ConfigText {
     }
 
     /// True when the bytes look like text: no NUL in the first 8 KiB.
-    static func isText(_ bytes: [UInt8]) -> Bool { !bytes.prefix(8192).contains(0) }
 
     /// Maps a path from a config (absolute, or relative to `prefix`) to a glob over root-relative paths.
     /// `/etc/nginx/conf.d/*.conf` → `etc/nginx/conf.d/*.conf`; `sites-enabled/*` with prefix `etc/nginx` →

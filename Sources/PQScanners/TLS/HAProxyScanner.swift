@@ -35,7 +35,7 @@ public struct HAProxyScanner: FileScanner {
     /// Services of the file and its includes, through `TLSServiceEmitter`; damage costs diagnostics only.
     public func scan(_ input: ScanInput) -> ScanOutput {
         var diagnostics: [Diagnostic] = []
-        guard ConfigText.isText(input.bytes) else {
+        guard ByteSearch.isText(input.bytes) else {
             return ScanOutput(
                 diagnostics: [
                     Diagnostic(path: input.path, reason: .malformed, detail: "binary data, not a HAProxy config")

@@ -35,7 +35,7 @@ struct OpenSSLConfParser {
         path: ScanPath, bytes: [UInt8], tree: (any TreeReader)?, section: inout String, depth: Int
     ) {
         visited.insert(path)
-        guard ConfigText.isText(bytes) else {
+        guard ByteSearch.isText(bytes) else {
             diagnostics.append(Diagnostic(path: path, reason: .malformed, detail: "binary data, not an OpenSSL config"))
             return
         }

@@ -39,7 +39,7 @@ public struct OpenSSLConfScanner: FileScanner {
         switch name {
         case "openssl.config":
             var lines: [(Int, Substring)] = []
-            if ConfigText.isText(input.bytes) {
+            if ByteSearch.isText(input.bytes) {
                 lines = ConfigText.lines(input.bytes, path: input.path, diagnostics: &diagnostics)
             } else {
                 diagnostics.append(Diagnostic(path: input.path, reason: .malformed, detail: "binary data"))

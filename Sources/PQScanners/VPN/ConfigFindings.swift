@@ -162,7 +162,6 @@ enum ConfigLines {
     }
 
     /// True when the first bytes hold no NUL (a text file).
-    static func isText(_ head: ArraySlice<UInt8>) -> Bool { !head.prefix(8192).contains(0) }
 
     /// The text before an unquoted comment character.
     static func stripComment(_ line: Substring, markers: Set<Character> = ["#"]) -> Substring {

@@ -27,7 +27,7 @@ public struct OpenVPNScanner: FileScanner {
         "static pre-shared key (OpenVPN Static key V1): symmetric, unaffected by Shor; key not recorded"
 
     public func claim(path: ScanPath, head: ArraySlice<UInt8>) -> Claim {
-        guard ConfigLines.isText(head) else { return .none }
+        guard ByteSearch.isText(head) else { return .none }
         let ext = path.lowercasedExtension
         if ext == "ovpn" { return .name }
         if ext == "conf", ByteSearch.contains(path.bytes, Array("openvpn/".utf8)) {

@@ -33,7 +33,7 @@ public struct StrongSwanScanner: FileScanner {
     static let defaultNote = "strongSwan's default proposal (proposal.c; the exact list depends on version and plugins)"
 
     public func claim(path: ScanPath, head: ArraySlice<UInt8>) -> Claim {
-        guard ConfigLines.isText(head) else { return .none }
+        guard ByteSearch.isText(head) else { return .none }
         let name = String(decoding: path.lastComponent, as: UTF8.self)
         if name == "ipsec.conf" || name == "swanctl.conf" || Self.mainName(forFragment: path) != nil { return .name }
         return .none

@@ -22,7 +22,7 @@ public struct WireGuardScanner: FileScanner {
     }
 
     public func claim(path: ScanPath, head: ArraySlice<UInt8>) -> Claim {
-        guard ConfigLines.isText(head) else { return .none }
+        guard ByteSearch.isText(head) else { return .none }
         let name = String(decoding: path.lastComponent, as: UTF8.self)
         let hasInterface = ByteSearch.contains(head, Array("[Interface]".utf8))
         if name.hasPrefix("wg"), name.hasSuffix(".conf"), hasInterface || head.isEmpty { return .name }
