@@ -3,17 +3,9 @@ import Testing
 
 @Suite("pqscout assess: output and the CI gate's exit codes, through the built binary")
 struct AssessCommandTests {
-    func scanned() throws -> (work: URL, db: String) {
-        let work = try scratch()
-        let db = work.appendingPathComponent("s.db").path
-        let outcome = try PQScoutBinary.run(["scan", sample, "--db", db])
-        #expect(outcome.status == 0, "stderr: \(outcome.stderr)")
-        return (work, db)
-    }
-
     @Test("--fail-on: exit 1 when met, 0 when not, with a one-line reason on stderr")
     func gateExitCodes() throws {
-        let (work, db) = try scanned()
+        let (work, db) = try scannedSample()
         defer { try? FileManager.default.removeItem(at: work) }
         let met = try PQScoutBinary.run(["assess", "--db", db, "--as-of", "2031-01-01", "--fail-on", "disallowed"])
         #expect(met.status == 1)
@@ -37,7 +29,7 @@ struct AssessCommandTests {
 
     @Test("--fail-on deprecated meets on 2031-01-01 but not on 2030-12-31 once broken findings are waived")
     func deprecatedGate() throws {
-        let (work, db) = try scanned()
+        let (work, db) = try scannedSample()
         defer { try? FileManager.default.removeItem(at: work) }
         let waivers = work.appendingPathComponent("w.yaml")
         try Data(
@@ -62,7 +54,7 @@ struct AssessCommandTests {
 
     @Test("bad usage exits 64, an unreadable input exits 2, each with one line on stderr")
     func errorExitCodes() throws {
-        let (work, db) = try scanned()
+        let (work, db) = try scannedSample()
         defer { try? FileManager.default.removeItem(at: work) }
         let category = try PQScoutBinary.run(["assess", "--db", db, "--profile", "cnsa-2.0", "--category", "web"])
         #expect(category.status == 64)
@@ -84,7 +76,7 @@ struct AssessCommandTests {
 
     @Test("--format json prints one assessment document; --explain lists every point")
     func jsonAndExplain() throws {
-        let (work, db) = try scanned()
+        let (work, db) = try scannedSample()
         defer { try? FileManager.default.removeItem(at: work) }
         let json = try PQScoutBinary.run(["assess", "--db", db, "--as-of", "2031-01-01", "--format", "json"])
         #expect(json.status == 0)

@@ -48,6 +48,15 @@ func scratch() throws -> URL {
     return url
 }
 
+/// A scratch folder with the sample inventory scanned into `s.db`.
+func scannedSample() throws -> (work: URL, db: String) {
+    let work = try scratch()
+    let db = work.appendingPathComponent("s.db").path
+    let outcome = try PQScoutBinary.run(["scan", sample, "--db", db])
+    #expect(outcome.status == 0, "stderr: \(outcome.stderr)")
+    return (work, db)
+}
+
 @Suite("pqscout's command-line contract: JSON fields, exit status, one-line errors")
 struct CommandLineContractTests {
     static let findingFields: Set<String> = [

@@ -3,17 +3,9 @@ import Testing
 
 @Suite("pqscout plan: formats, patches and exit codes, through the built binary")
 struct PlanCommandTests {
-    func scanned() throws -> (work: URL, db: String) {
-        let work = try scratch()
-        let db = work.appendingPathComponent("s.db").path
-        let outcome = try PQScoutBinary.run(["scan", sample, "--db", db])
-        #expect(outcome.status == 0, "stderr: \(outcome.stderr)")
-        return (work, db)
-    }
-
     @Test("--format json: phases in order, each action with id, deadline reason, verify and rollback")
     func json() throws {
-        let (work, db) = try scanned()
+        let (work, db) = try scannedSample()
         defer { try? FileManager.default.removeItem(at: work) }
         let outcome = try PQScoutBinary.run([
             "plan", "--db", db, "--as-of", "2026-11-27", "--openssh-version", "9.2", "--format", "json",
@@ -44,7 +36,7 @@ struct PlanCommandTests {
 
     @Test("md and html: the same actions; html is self-contained and escapes what came from files")
     func documents() throws {
-        let (work, db) = try scanned()
+        let (work, db) = try scannedSample()
         defer { try? FileManager.default.removeItem(at: work) }
         let md = try PQScoutBinary.run(["plan", "--db", db, "--as-of", "2026-11-27", "--openssh-version", "9.2"])
         #expect(md.status == 0)
@@ -67,7 +59,7 @@ struct PlanCommandTests {
 
     @Test("--patch DIR writes one patch per patched action, all.patch and a README")
     func patchDirectory() throws {
-        let (work, db) = try scanned()
+        let (work, db) = try scannedSample()
         defer { try? FileManager.default.removeItem(at: work) }
         let directory = work.appendingPathComponent("patches").path
         let outcome = try PQScoutBinary.run([
@@ -85,7 +77,7 @@ struct PlanCommandTests {
 
     @Test("--since marks the earlier scan's actions; exit 64 for a bad profile, 2 for a missing store")
     func sinceAndErrors() throws {
-        let (work, db) = try scanned()
+        let (work, db) = try scannedSample()
         defer { try? FileManager.default.removeItem(at: work) }
         _ = try PQScoutBinary.run(["scan", sample, "--db", db])
         let since = try PQScoutBinary.run([
