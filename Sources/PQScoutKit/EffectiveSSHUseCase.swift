@@ -2,6 +2,7 @@ import Foundation
 import PQCatalog
 import PQModel
 import PQScanners
+import PQStore
 
 /// What `pqscout effective ssh-server|ssh-client` asks: which configuration, for which connection.
 public struct EffectiveSSHRequest: Sendable, Hashable {
@@ -122,7 +123,7 @@ public enum EffectiveSSHUseCase {
                 code: "effective.config-unreadable", kind: .input,
                 reason: "cannot read \(relative) under \(request.root): \(problem.detail)")
         }
-        let installed = InstalledSoftware.read(from: tree)
+        let installed = InstalledSoftware.read(from: tree, rpmHeaders: RPMPackageDatabase.headerBlobs)
         let profile = OpenSSHProfile.resolve(
             for: request.program, software: installed.software, override: request.opensshVersion)
         let home = homeDirectory(of: relative)

@@ -98,7 +98,7 @@ public struct ScanUseCase: Sendable {
         var softwareDiagnostics: [Diagnostic] = []
         for (index, walk) in walks.enumerated() {
             let tree = WalkedTree(files: walk.files, maxFileSize: request.maxFileSize)
-            let installed = InstalledSoftware.read(from: tree)
+            let installed = InstalledSoftware.read(from: tree, rpmHeaders: RPMPackageDatabase.headerBlobs)
             software += installed.software
             softwareDiagnostics += installed.diagnostics
             contexts.append(ScanContext(tree: tree, software: installed.software))
