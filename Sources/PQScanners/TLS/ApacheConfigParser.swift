@@ -24,8 +24,7 @@ struct ApacheConfigParser {
     var diagnostics: [Diagnostic] = []
     private let tree: (any TreeReader)?
     var serverRoot: String
-    private var visited: Set<ScanPath> = []
-    private var includedFiles = 0
+    private var includes = IncludeTracker()
 
     init(tree: (any TreeReader)?, serverRoot: String) {
         self.tree = tree
@@ -33,7 +32,7 @@ struct ApacheConfigParser {
     }
 
     mutating func parse(path: ScanPath, bytes: [UInt8], depth: Int = 0) -> [ApacheDirective] {
-        visited.insert(path)
+        includes.enter(path)
         guard ByteSearch.isText(bytes) else {
             diagnostics.append(Diagnostic(path: path, reason: .malformed, detail: "binary data, not an httpd config"))
             return []
@@ -137,16 +136,10 @@ struct ApacheConfigParser {
             files = tree.files(matching: glob)
         }
         var out: [ApacheDirective] = []
-        for file in files.prefix(ConfigText.maxIncludedFiles) {
-            if visited.contains(file) {
-                diagnostics.append(
-                    Diagnostic(
-                        path: directive.path, reason: .linkLoop,
-                        detail: "line \(directive.line): Include of \(file.display) again (loop); skipped"))
-                continue
-            }
-            includedFiles += 1
-            guard includedFiles <= ConfigText.maxIncludedFiles else { break }
+        let admitted = includes.admit(
+            Array(files.prefix(ConfigText.maxIncludedFiles)), keyword: "Include", at: directive.path,
+            line: directive.line, diagnostics: &diagnostics)
+        for file in admitted {
             switch tree.read(file) {
             case .success(let bytes): out += parse(path: file, bytes: bytes, depth: depth + 1)
             case .failure(let diagnostic): diagnostics.append(diagnostic)

@@ -96,3 +96,35 @@ enum ConfigText {
     /// Root-relative display of a path for notes.
     static func text(_ path: ScanPath) -> String { path.display }
 }
+
+/// The include bookkeeping nginx and Apache share: every file read once, at most `maxIncludedFiles` in all, and
+/// a file met again reported as a loop on the line that includes it.
+struct IncludeTracker {
+    private var visited: Set<ScanPath> = []
+    private var included = 0
+
+    /// Marks a file as being read (the main file, or an included one).
+    mutating func enter(_ path: ScanPath) {
+        visited.insert(path)
+    }
+
+    /// The files of one include directive that may be read, in order.
+    mutating func admit(
+        _ files: [ScanPath], keyword: String, at path: ScanPath, line: Int, diagnostics: inout [Diagnostic]
+    ) -> [ScanPath] {
+        var admitted: [ScanPath] = []
+        for file in files {
+            if visited.contains(file) {
+                diagnostics.append(
+                    Diagnostic(
+                        path: path, reason: .linkLoop,
+                        detail: "line \(line): \(keyword) of \(file.display) again (loop); skipped"))
+                continue
+            }
+            included += 1
+            guard included <= ConfigText.maxIncludedFiles else { break }
+            admitted.append(file)
+        }
+        return admitted
+    }
+}

@@ -21,8 +21,7 @@ struct NginxConfigParser {
     var diagnostics: [Diagnostic] = []
     private let tree: (any TreeReader)?
     private let prefix: String
-    private var visited: Set<ScanPath> = []
-    private var includedFiles = 0
+    private var includes = IncludeTracker()
 
     init(tree: (any TreeReader)?, prefix: String) {
         self.tree = tree
@@ -31,7 +30,7 @@ struct NginxConfigParser {
 
     /// Parses a file and everything it includes, returning its top-level directives.
     mutating func parse(path: ScanPath, bytes: [UInt8], depth: Int = 0) -> [NginxDirective] {
-        visited.insert(path)
+        includes.enter(path)
         guard ByteSearch.isText(bytes) else {
             diagnostics.append(Diagnostic(path: path, reason: .malformed, detail: "binary data, not an nginx config"))
             return []
@@ -110,16 +109,10 @@ struct NginxConfigParser {
         }
         let glob = ConfigText.rootPattern(pattern, prefix: prefix, label: ConfigText.rootLabel(of: directive.path))
         var out: [NginxDirective] = []
-        for file in ConfigText.includeTargets(glob, tree: tree, directoryAllowed: false) {
-            if visited.contains(file) {
-                diagnostics.append(
-                    Diagnostic(
-                        path: directive.path, reason: .linkLoop,
-                        detail: "line \(directive.line): include of \(file.display) again (loop); skipped"))
-                continue
-            }
-            includedFiles += 1
-            guard includedFiles <= ConfigText.maxIncludedFiles else { break }
+        let files = includes.admit(
+            ConfigText.includeTargets(glob, tree: tree, directoryAllowed: false), keyword: "include",
+            at: directive.path, line: directive.line, diagnostics: &diagnostics)
+        for file in files {
             switch tree.read(file) {
             case .success(let bytes): out += parse(path: file, bytes: bytes, depth: depth + 1)
             case .failure(let diagnostic): diagnostics.append(diagnostic)
