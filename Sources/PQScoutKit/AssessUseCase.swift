@@ -80,11 +80,8 @@ public enum AssessUseCase {
         let asOf = request.asOf ?? CalendarDay(Date())
         let input = try StoreAccess.perform(request.storePath) { () throws -> AssessmentInput in
             let id = try InventoryUseCase.resolveScanID(request.scanID, store: store, storePath: request.storePath)
-            guard let scan = try store.scan(id: id) else {
-                throw PQScoutError(
-                    code: "assess.no-scan", kind: .usage,
-                    reason: "there is no scan \(id) in \(request.storePath); `pqscout scans` lists them")
-            }
+            let scan = try InventoryUseCase.existingScan(
+                id, store: store, storePath: request.storePath, code: "assess.no-scan")
             return AssessmentInput(
                 scan: scan, findings: try store.findings(FindingQuery(scanID: id)),
                 assets: try store.assets(scanID: id), diagnostics: try store.diagnostics(scanID: id),

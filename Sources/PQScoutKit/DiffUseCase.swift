@@ -37,10 +37,9 @@ public enum DiffUseCase {
         let store = try StoreAccess.open(request.storePath, create: false)
         return try StoreAccess.perform(request.storePath) {
             let to = try InventoryUseCase.resolveScanID(request.toScan, store: store, storePath: request.storePath)
-            for id in [request.fromScan, to].compactMap({ $0 }) where try store.scan(id: id) == nil {
-                throw PQScoutError(
-                    code: "diff.no-scan", kind: .usage,
-                    reason: "there is no scan \(id) in \(request.storePath); `pqscout scans` lists them")
+            for id in [request.fromScan, to].compactMap({ $0 }) {
+                _ = try InventoryUseCase.existingScan(
+                    id, store: store, storePath: request.storePath, code: "diff.no-scan")
             }
             guard let from = try request.fromScan ?? store.previousScanID(sameRootsAs: to) else {
                 throw PQScoutError(

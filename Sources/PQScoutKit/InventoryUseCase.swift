@@ -37,11 +37,7 @@ public enum InventoryUseCase {
         let store = try StoreAccess.open(request.storePath, create: false)
         return try StoreAccess.perform(request.storePath) {
             let id = try resolveScanID(request.scanID, store: store, storePath: request.storePath)
-            guard let scan = try store.scan(id: id) else {
-                throw PQScoutError(
-                    code: "inventory.no-scan", kind: .usage,
-                    reason: "there is no scan \(id) in \(request.storePath); `pqscout scans` lists them")
-            }
+            let scan = try existingScan(id, store: store, storePath: request.storePath)
             let findings = try store.findings(
                 FindingQuery(scanID: id, usage: request.usage, status: request.status, pathGlob: request.pathGlob))
             let diagnostics = try store.diagnostics(scanID: id)
@@ -53,13 +49,22 @@ public enum InventoryUseCase {
     public static func summary(storePath: String, scanID: Int64) throws -> InventoryDocument {
         let store = try StoreAccess.open(storePath, create: false)
         return try StoreAccess.perform(storePath) {
-            guard let scan = try store.scan(id: scanID) else {
-                throw PQScoutError(
-                    code: "inventory.no-scan", kind: .usage,
-                    reason: "there is no scan \(scanID) in \(storePath); `pqscout scans` lists them")
-            }
+            let scan = try existingScan(scanID, store: store, storePath: storePath)
             return InventoryDocument(scan: scan, findings: [], diagnostics: try store.diagnostics(scanID: scanID))
         }
+    }
+
+    /// The scan with this id, or the error (with the use case's own code) that names the command listing them.
+    static func existingScan(
+        _ id: Int64, store: InventoryStore, storePath: String, code: String = "inventory.no-scan",
+        kind: PQScoutError.Kind = .usage
+    ) throws -> ScanRecord {
+        guard let scan = try store.scan(id: id) else {
+            throw PQScoutError(
+                code: code, kind: kind,
+                reason: "there is no scan \(id) in \(storePath); `pqscout scans` lists them")
+        }
+        return scan
     }
 
     static func resolveScanID(_ requested: Int64?, store: InventoryStore, storePath: String) throws -> Int64 {

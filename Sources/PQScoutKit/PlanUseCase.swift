@@ -90,11 +90,8 @@ public enum PlanUseCase {
         registry: ScannerRegistry, readFiles: Bool
     ) throws -> (Plan, any PlanFileSource, [Finding]) {
         let loaded = try StoreAccess.perform(request.storePath) { () throws -> (AssessmentInput, [FileRecord]) in
-            guard let scan = try store.scan(id: id) else {
-                throw PQScoutError(
-                    code: "plan.no-scan", kind: .usage,
-                    reason: "there is no scan \(id) in \(request.storePath); `pqscout scans` lists them")
-            }
+            let scan = try InventoryUseCase.existingScan(
+                id, store: store, storePath: request.storePath, code: "plan.no-scan")
             let input = AssessmentInput(
                 scan: scan, findings: try store.findings(FindingQuery(scanID: id)),
                 assets: try store.assets(scanID: id), diagnostics: try store.diagnostics(scanID: id),

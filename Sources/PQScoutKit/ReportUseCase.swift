@@ -84,11 +84,7 @@ public enum ReportUseCase {
         let store = try StoreAccess.open(storePath, create: false)
         return try StoreAccess.perform(storePath) {
             let id = try InventoryUseCase.resolveScanID(scanID, store: store, storePath: storePath)
-            guard let scan = try store.scan(id: id) else {
-                throw PQScoutError(
-                    code: "report.no-scan", kind: .usage,
-                    reason: "there is no scan \(id) in \(storePath); `pqscout scans` lists them")
-            }
+            let scan = try InventoryUseCase.existingScan(id, store: store, storePath: storePath, code: "report.no-scan")
             let assessment = try store.latestAssessment(scanID: id)?.result
             return ReportInput(
                 scan: scan, findings: try store.findings(FindingQuery(scanID: id)),

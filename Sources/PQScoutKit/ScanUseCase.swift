@@ -113,8 +113,8 @@ public struct ScanUseCase: Sendable {
                     batch: ScanBatch(files: [], output: ScanOutput(diagnostics: walkDiagnostics, software: software)))
             }
         }
-        var tally = Tally(filesExamined: files.count)
-        tally.diagnostics += walkDiagnostics.count
+        // Only for the progress line; the scan's counts are taken from the store at the end.
+        var findingsSoFar = 0
         // Batch N is written on the writer queue while batch N+1 is scanned; at most one batch waits.
         let writer = BatchWriterQueue(store: store, scanID: scanID)
         var start = 0
@@ -127,11 +127,11 @@ public struct ScanUseCase: Sendable {
             for result in results where !result.output.isEmpty {
                 batch.files += result.records
                 batch.output.append(result.output)
-                tally.add(result.output)
+                findingsSoFar += result.output.findings.count
             }
             try StoreAccess.perform(request.storePath) { try writer.enqueue(batch) }
             start = end
-            progress?(ScanProgress(filesDone: end, filesTotal: files.count, findings: tally.findings))
+            progress?(ScanProgress(filesDone: end, filesTotal: files.count, findings: findingsSoFar))
         }
         try StoreAccess.perform(request.storePath) { try writer.finish() }
         let counts = try StoreAccess.perform(request.storePath) { try store.counts(scanID: scanID) }
@@ -212,17 +212,6 @@ public struct ScanUseCase: Sendable {
     }
 
     // MARK: - Helpers
-
-    struct Tally {
-        var filesExamined: Int
-        var findings = 0
-        var diagnostics = 0
-
-        mutating func add(_ output: ScanOutput) {
-            findings += output.findings.count
-            diagnostics += output.diagnostics.count
-        }
-    }
 
     static func lastComponent(_ path: String) -> String {
         let trimmed = path.hasSuffix("/") && path.count > 1 ? String(path.dropLast()) : path

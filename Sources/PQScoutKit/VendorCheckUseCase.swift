@@ -128,11 +128,8 @@ public enum VendorCheckUseCase {
     static func storedScan(_ id: Int64, storePath: String) throws -> (findings: [Finding], label: String) {
         let store = try StoreAccess.open(storePath, create: false)
         return try StoreAccess.perform(storePath) {
-            guard let scan = try store.scan(id: id) else {
-                throw PQScoutError(
-                    code: "vendor.no-scan", kind: .input,
-                    reason: "there is no scan \(id) in \(storePath); `pqscout scans` lists them")
-            }
+            let scan = try InventoryUseCase.existingScan(
+                id, store: store, storePath: storePath, code: "vendor.no-scan", kind: .input)
             let findings = try store.findings(FindingQuery(scanID: id))
             return (
                 findings,
