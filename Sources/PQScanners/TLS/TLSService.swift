@@ -119,6 +119,6 @@ public struct TLSService: Sendable, Hashable {
 
     /// The service's asset id: stable across scans for the same file and block.
     public var assetID: String {
-        "service:" + Digest.sha256Hex(Array("\(source.rawValue)\u{0}\(path.display)\u{0}\(name)".utf8))
+        ServiceAssetID.make(source: source, path: path, name: name)
     }
 }

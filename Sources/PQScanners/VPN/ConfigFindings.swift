@@ -37,10 +37,9 @@ struct ConfigFindings {
     private(set) var serviceID: String?
 
     /// Records the file as a service asset (`kind: service`), the one every finding without an asset of its own
-    /// belongs to. The id follows the TLS scanners' scheme: `service:` + SHA-256 of source, path and name.
+    /// belongs to. Its id is `ServiceAssetID`'s, the scheme every config scanner shares.
     mutating func service(_ name: String, protocol: String) {
-        let seed = Array("\(source.rawValue)\u{0}\(path.display)\u{0}\(name)".utf8)
-        let id = "service:" + Hex.lowercase(Digest.sha256(seed))
+        let id = ServiceAssetID.make(source: source, path: path, name: name)
         serviceID = id
         output.assets.append(Asset(id: id, kind: .service, algorithm: `protocol`))
     }
