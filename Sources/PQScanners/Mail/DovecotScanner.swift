@@ -182,7 +182,7 @@ public struct DovecotScanner: FileScanner {
                     out.problem("includes nested deeper than 8", line: number, file: path)
                     continue
                 }
-                let targets = ConfigLines.resolve(target, from: ConfigLines.directory(of: path), tree: tree)
+                let targets = ConfigLines.resolve(target, from: ConfigText.directory(of: path), tree: tree)
                 if targets.isEmpty, !optional, !target.contains("*") {
                     out.problem("!include \(target.prefix(80)) is not in the scanned tree", line: number, file: path)
                 }

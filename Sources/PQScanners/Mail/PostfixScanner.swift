@@ -83,7 +83,7 @@ public struct PostfixScanner: FileScanner {
         var service = TLSService(
             source: .postfix, name: context ?? role, path: out.path, line: nil,
             role: role == "smtpd" ? .server : .client)
-        service.filePrefix = ConfigLines.directory(of: out.path)
+        service.filePrefix = ConfigText.directory(of: out.path)
         func setting(_ directive: String, _ value: String, from name: String) -> TLSSetting {
             SharedTLS.setting(
                 directive, value, at: parameters.place(name, context: nil, effective: on), mainPath: out.path)
@@ -219,7 +219,7 @@ public struct PostfixScanner: FileScanner {
     func scanMaster(_ input: ScanInput, _ out: inout ConfigFindings) {
         var main = PostfixParameters()
         if let tree = input.context.tree {
-            let sibling = ConfigLines.directory(of: input.path)
+            let sibling = ConfigText.directory(of: input.path)
             let path = ScanPath(sibling.isEmpty ? "main.cf" : sibling + "/main.cf")
             if let bytes = ConfigLines.read(path, tree: tree) {
                 var ignored = ConfigFindings(path: path, source: .postfix, catalog: catalog)

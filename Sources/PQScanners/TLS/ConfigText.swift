@@ -37,8 +37,6 @@ enum ConfigText {
         return out
     }
 
-    /// True when the bytes look like text: no NUL in the first 8 KiB.
-
     /// Maps a path from a config (absolute, or relative to `prefix`) to a glob over root-relative paths.
     /// `/etc/nginx/conf.d/*.conf` → `etc/nginx/conf.d/*.conf`; `sites-enabled/*` with prefix `etc/nginx` →
     /// `etc/nginx/sites-enabled/*`. Absolute paths are resolved inside the scan root, never outside it.

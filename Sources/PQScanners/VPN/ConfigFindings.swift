@@ -110,8 +110,8 @@ enum ConfigOwnership {
     /// The main file next to a fragment's folder (`etc/dovecot/conf.d/10-ssl.conf` → `etc/dovecot/dovecot.conf`).
     static func owner(of path: ScanPath, mainName: String, tree: (any TreeReader)?) -> (ScanPath, [UInt8])? {
         guard let tree else { return nil }
-        let folder = ConfigLines.directory(of: path)
-        let parent = ConfigLines.directory(of: ScanPath(folder))
+        let folder = ConfigText.directory(of: path)
+        let parent = ConfigText.directory(of: ScanPath(folder))
         let candidate = ScanPath(parent.isEmpty ? mainName : parent + "/" + mainName)
         guard candidate != path, let bytes = ConfigLines.read(candidate, tree: tree) else { return nil }
         return (candidate, bytes)
@@ -160,8 +160,6 @@ enum ConfigLines {
         return lines
     }
 
-    /// True when the first bytes hold no NUL (a text file).
-
     /// The text before an unquoted comment character.
     static func stripComment(_ line: Substring, markers: Set<Character> = ["#"]) -> Substring {
         var quote: Character?
@@ -186,13 +184,6 @@ enum ConfigLines {
             return text
         }
         return String(text.dropFirst().dropLast())
-    }
-
-    /// The directory of a scan path, as a relative path ("" for a file at the root).
-    static func directory(of path: ScanPath) -> String {
-        let text = path.display
-        guard let slash = text.lastIndex(of: "/") else { return "" }
-        return String(text[text.startIndex..<slash])
     }
 
     /// Files of the tree a path written in a config names: absolute paths are taken from the scan root

@@ -65,7 +65,7 @@ public struct OpenVPNScanner: FileScanner {
         }
         out.service(input.path.display, protocol: "TLS")
         let tls = TLSSettingsEmitter(catalog: catalog, tree: input.context.tree)
-        let directory = ConfigLines.directory(of: input.path)
+        let directory = ConfigText.directory(of: input.path)
         var options: [String: Option] = [:]
         var inline: (name: String, line: Int, bytes: [UInt8])?
         for (number, raw) in ConfigLines.split(input.bytes) {

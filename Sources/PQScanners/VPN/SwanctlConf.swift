@@ -161,7 +161,7 @@ enum SwanctlConf {
             out.problem("includes nested deeper than \(IPsecConf.maxIncludeDepth)", line: line, file: path)
             return
         }
-        for target in ConfigLines.resolve(pattern, from: ConfigLines.directory(of: path), tree: tree)
+        for target in ConfigLines.resolve(pattern, from: ConfigText.directory(of: path), tree: tree)
         where target != path && !out.included.contains(target) {
             guard let bytes = ConfigLines.read(target, tree: tree) else { continue }
             out.included.insert(target)
