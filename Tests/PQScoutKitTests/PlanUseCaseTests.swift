@@ -142,6 +142,8 @@ struct PlanUseCaseTests {
 
         // (b) the real programs accept the patched files.
         let config = try Self.relocateSSHD(tree: tree, work: work)
+        // sshd -t insists on its privilege-separation directory, which only a booted system creates.
+        try? FileManager.default.createDirectory(atPath: "/run/sshd", withIntermediateDirectories: true)
         let sshd = try Self.run("/usr/sbin/sshd", ["-t", "-f", config.path])
         #expect(sshd.status == 0, "sshd -t rejected the patched config: \(sshd.output)")
         if (SoftwareVersionText(version) ?? 0) < 909 {
