@@ -35,7 +35,7 @@ struct AssessmentReportTests {
 
     @Test(
         "the assessed SARIF is valid under the schema",
-        .enabled(if: SharedCheck.pythonAvailable, "python3 is missing: the schema check cannot run"))
+        .enabled(if: SharedCheck.pythonAvailable, SharedCheck.missing))
     func sarifSchema() throws {
         let data = try SARIFRenderer().render(try Fixtures.assessed(), context: Fixtures.context)
         let result = try SharedCheck.run("validate-sarif", on: data, name: "assessed.sarif")

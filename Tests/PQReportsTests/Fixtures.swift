@@ -11,14 +11,23 @@ enum Fixtures {
         .deletingLastPathComponent().deletingLastPathComponent()
     static let goldenFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
         "Golden")
-    static let checks = repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/checks")
+    static let checks = repositoryRoot.appendingPathComponent("scripts")
 
     static let clock = Date(timeIntervalSince1970: 1_795_000_000)  // 2026-11-19T...Z, fixed for every golden file
     static let context = RenderContext(generatedAt: clock, toolVersion: "0.0.0-test")
 
+    /// One folder per test process, removed when the process exits, so a run leaves nothing in the temporary folder.
+    static let runFolder: String = {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "pqscout-reports-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)"
+        ).path
+        try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        atexit { try? FileManager.default.removeItem(atPath: Fixtures.runFolder) }
+        return folder
+    }()
+
     static func temporaryPath(_ name: String) -> String {
-        FileManager.default.temporaryDirectory.appendingPathComponent("pqscout-reports-\(UUID().uuidString)-\(name)")
-            .path
+        (runFolder as NSString).appendingPathComponent("\(UUID().uuidString)-\(name)")
     }
 
     /// A fixed scan record, so goldens do not depend on when or where the sample was scanned.
@@ -130,13 +139,21 @@ enum Fixtures {
     }
 }
 
-/// Runs one of the shared checks (`../shared/checks/validate-cbom`, `validate-sarif`) on a file.
+/// Runs one of the project's schema checks (`scripts/validate-cbom`, `scripts/validate-sarif`) on a file. They need
+/// python3 with jsonschema and cyclonedx-python-lib; `.ci/run` installs both, and elsewhere the suites that use them
+/// are skipped with that reason rather than failed.
 enum SharedCheck {
-    static var pythonAvailable: Bool {
-        ["/usr/bin/python3", "/usr/local/bin/python3", "/bin/python3"].contains {
-            FileManager.default.isExecutableFile(atPath: $0)
-        }
-    }
+    static let missing: Comment = "no python3 with jsonschema and cyclonedx-python-lib (pip): schema checks skipped"
+    static let pythonAvailable: Bool = {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", "import jsonschema, cyclonedx.validation.json"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return false }
+        process.waitUntilExit()
+        return process.terminationStatus == 0
+    }()
 
     static func run(_ check: String, on data: Data, name: String) throws -> (status: Int32, output: String) {
         let file = Fixtures.temporaryPath(name)
