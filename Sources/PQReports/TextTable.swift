@@ -4,7 +4,8 @@ public struct TextTable {
     public var rows: [[String]]
     /// Columns that may be shortened; the others keep their natural width.
     public var flexible: Set<Int>
-    /// Flexible columns cut at the start rather than the end (paths: the file name matters most).
+    /// Flexible columns cut in the middle rather than at the end (paths: the file name matters most, then the top
+    /// folders), so two rows never look alike only because their directories were cut away.
     public var keepEnd: Set<Int>
 
     public init(headers: [String], rows: [[String]], flexible: Set<Int>, keepEnd: Set<Int> = []) {
@@ -54,10 +55,16 @@ public struct TextTable {
         String(text.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? "?" : Character($0) })
     }
 
+    /// Cuts a path in the middle: the last component whole where it fits, then as much of the start as is left.
     static func fitKeepingEnd(_ text: String, _ width: Int) -> String {
         guard text.count > width else { return text }
         guard width > 1 else { return String(text.suffix(width)) }
-        return "…" + String(text.suffix(width - 1))
+        guard let slash = text.lastIndex(of: "/"), text.distance(from: slash, to: text.endIndex) < width else {
+            return "…" + String(text.suffix(width - 1))
+        }
+        let tail = text[slash...]
+        let head = text.prefix(width - 1 - tail.count)
+        return head + "…" + tail
     }
 
     static func fit(_ text: String, _ width: Int) -> String {

@@ -17,11 +17,16 @@ enum Console {
 
     static var stderrIsTerminal: Bool { isatty(STDERR_FILENO) == 1 }
 
-    /// Terminal width for tables: $COLUMNS when set, else 80.
+    /// Width for tables: the terminal's own (TIOCGWINSZ) when stdout is one, else $COLUMNS when set, else no limit:
+    /// output piped to a file or another program is never cut.
     static var width: Int {
+        var size = winsize()
+        if isatty(STDOUT_FILENO) == 1, ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col >= 40 {
+            return Int(size.ws_col)
+        }
         if let text = ProcessInfo.processInfo.environment["COLUMNS"], let value = Int(text), value >= 40 {
             return value
         }
-        return 80
+        return isatty(STDOUT_FILENO) == 1 ? 80 : Int.max
     }
 }

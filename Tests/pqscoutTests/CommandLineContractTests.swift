@@ -19,11 +19,16 @@ struct PQScoutBinary {
         var stderr: String
     }
 
-    static func run(_ arguments: [String], in directory: URL? = nil) throws -> Outcome {
+    static func run(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]) throws
+        -> Outcome
+    {
         let process = Process()
         process.executableURL = url
         process.arguments = arguments
         if let directory { process.currentDirectoryURL = directory }
+        var inherited = ProcessInfo.processInfo.environment
+        inherited["COLUMNS"] = nil
+        process.environment = inherited.merging(environment) { $1 }
         let out = Pipe()
         let err = Pipe()
         process.standardOutput = out
@@ -151,7 +156,7 @@ struct CommandLineContractTests {
         #expect(junk.stderr.contains("junk.db"))
     }
 
-    @Test("scan with no flags creates ./pqscout.db and prints a summary; tables fit 80 columns")
+    @Test("scan with no flags creates ./pqscout.db and prints a summary; tables fit $COLUMNS, piped ones are whole")
     func firstRun() throws {
         let work = try scratch()
         defer { try? FileManager.default.removeItem(at: work) }
@@ -160,10 +165,16 @@ struct CommandLineContractTests {
         #expect(FileManager.default.fileExists(atPath: work.appendingPathComponent("pqscout.db").path))
         let summary = String(decoding: outcome.stdout, as: UTF8.self)
         #expect(summary.contains("complete"))
-        let table = try PQScoutBinary.run(["inventory"], in: work)
+        let table = try PQScoutBinary.run(["inventory"], in: work, environment: ["COLUMNS": "80"])
         let lines = String(decoding: table.stdout, as: UTF8.self).split(separator: "\n")
         #expect(lines.count > 10)
         #expect(lines.allSatisfy { $0.count <= 80 })
+        // A cut path keeps its file name: the folder goes in the middle, never the name at the end.
+        #expect(lines.contains { $0.contains("…/sshd_config") || $0.contains("…/nginx.conf") })
+        let piped = try PQScoutBinary.run(["inventory"], in: work)
+        let whole = String(decoding: piped.stdout, as: UTF8.self).split(separator: "\n")
+        #expect(whole.contains { $0.count > 80 }, "piped output is not cut to a terminal width")
+        #expect(!whole.contains { $0.contains("…") })
         let scans = try PQScoutBinary.run(["scans"], in: work)
         #expect(String(decoding: scans.stdout, as: UTF8.self).contains("complete"))
     }
