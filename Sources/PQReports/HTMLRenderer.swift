@@ -44,7 +44,7 @@ public struct HTMLRenderer: ReportRenderer {
             <body>
             <header><h1>Post-quantum cryptography inventory</h1>
             <p class="meta">Scan \(input.scan.id) of <code>\(e(roots))</code> on \(e(input.scan.host)),
-             started \(ReportDate.iso(input.scan.startedAt)), \(input.scan.status.rawValue).
+             started \(ReportDate.iso(input.scan.startedAt)); the scan run is \(input.scan.status.rawValue).
              Report by \(e(context.toolName)) \(e(context.toolVersion)) at \(ReportDate.iso(context.generatedAt)).</p>
             </header>
             <main>
@@ -54,7 +54,7 @@ public struct HTMLRenderer: ReportRenderer {
         out += assessmentSection(input)
         out += planSection(input)
         out += trend(input)
-        out += certificates(input)
+        out += certificates(input, generatedAt: context.generatedAt)
         out += findings(input)
         out += diagnostics(input)
         out += software(input)
@@ -94,9 +94,10 @@ public struct HTMLRenderer: ReportRenderer {
             ("Files not parsed (malformed, encrypted, unsupported, empty)", "\(unparsed)"),
             ("Assets (certificates, keys)", "\(input.assets.count)"),
             (
-                "Inventory",
+                "Files read",
                 input.isIncomplete
-                    ? "incomplete: see Diagnostics" : "complete: every examined file was read"
+                    ? "not all: \(input.diagnostics.count) examined files were skipped or not parsed (see Diagnostics)"
+                    : "all: every examined file was read"
             ),
         ]
         for (label, value) in rows { out += "<tr><th>\(label)</th><td>\(HTMLText.escape(value))</td></tr>" }
@@ -124,7 +125,7 @@ public struct HTMLRenderer: ReportRenderer {
         if let category = assessment.category { out += ", system category \(e(category))" }
         out += "; data must stay confidential for \(assessment.dataLifetimeYears) years.</p>\n<div class=\"cards\">"
         let overall = assessment.overall
-        out += "<div class=\"card\"><span class=\"num\">\(overall.score) \(e(overall.grade))</span>"
+        out += "<div class=\"card\"><span class=\"num\">\(overall.score) \(Self.gradeBadge(overall.grade))</span>"
         out += "<span>crypto-agility score (whole scan)</span></div>"
         let byState = assessment.summary.byState
         for state in PolicyState.allCases.sorted(by: >) {
@@ -158,7 +159,7 @@ public struct HTMLRenderer: ReportRenderer {
         for system in assessment.systems.sorted(by: { ($0.score, $0.system.id) < ($1.score, $1.system.id) })
             .prefix(maxRows)
         {
-            out += "<details class=\"system\"><summary><b>\(system.score) \(e(system.grade))</b> "
+            out += "<details class=\"system\"><summary><b>\(system.score)</b> \(Self.gradeBadge(system.grade)) "
             out +=
                 "<code>\(e(system.system.id))</code> — \(system.system.kind.rawValue), \(system.findingCount) finding"
             out += system.findingCount == 1 ? "</summary>" : "s</summary>"
@@ -310,7 +311,7 @@ public struct HTMLRenderer: ReportRenderer {
         return out + "</tbody></table>\n</section>\n"
     }
 
-    private func certificates(_ input: ReportInput) -> String {
+    private func certificates(_ input: ReportInput, generatedAt: Date) -> String {
         let e = HTMLText.escape
         let certificates = input.assets.filter { $0.kind == .certificate }
             .sorted {
@@ -326,6 +327,8 @@ public struct HTMLRenderer: ReportRenderer {
         }
         var out = "<section id=\"certificates\"><h2>Certificates (\(certificates.count))</h2>\n"
         guard !certificates.isEmpty else { return out + "<p>No certificates were found.</p></section>\n" }
+        // Expiry is judged on the assessment's day when there is one, else on the day the report is made.
+        let now = input.assessment?.asOf.date ?? generatedAt
         out += "<details open><summary>Certificate inventory, soonest expiry first</summary>\n<table><thead><tr>"
         out += "<th>Subject</th><th>Issuer</th><th>Key</th><th>Signature</th><th>Not after</th><th>Found in</th>"
         out += "</tr></thead><tbody>\n"
@@ -338,7 +341,7 @@ public struct HTMLRenderer: ReportRenderer {
             let files = Array(Set(places[asset.id] ?? [])).sorted()
             out += "<tr><td>\(e(details?.subject ?? "?"))</td><td>\(e(details?.issuer ?? "?"))</td>"
             out += "<td>\(e(key))</td><td>\(e(details?.signatureAlgorithm ?? details?.signatureOID ?? "?"))</td>"
-            out += "<td>\(details.map { ReportDate.day($0.notAfter) } ?? "?")</td>"
+            out += "<td>\(details.map { ReportDate.day($0.notAfter) + Self.expiry($0.notAfter, now: now) } ?? "?")</td>"
             out += "<td class=\"files\">\(files.prefix(5).map { "<code>\(e($0))</code>" }.joined(separator: "<br>"))"
             out += files.count > 5 ? " and \(files.count - 5) more</td></tr>\n" : "</td></tr>\n"
         }
@@ -445,6 +448,31 @@ public struct HTMLRenderer: ReportRenderer {
         .badge.weakened{background:#b8941f}.badge.hybrid{background:#2f7bbf}.badge.resistant{background:#2e8b57}\
         .chart{font-size:12px;background:#fff;border:1px solid #ddd;margin:6px 0}.chart text{fill:#1d1d1f}\
         .chart .small{font-size:10px}.more{font-style:italic;color:#555}\
-        footer{padding:16px 28px;color:#555;font-size:.85em;border-top:1px solid #ddd}
+        footer{padding:16px 28px;color:#555;font-size:.85em;border-top:1px solid #ddd}\
+        .grade{display:inline-block;min-width:1.4em;text-align:center;padding:1px 8px;border-radius:10px;color:#fff;\
+        font-weight:700;font-size:.8em;vertical-align:middle;background:#666}.grade.A{background:#2e8b57}\
+        .grade.B{background:#5a9a3a}.grade.C{background:#b8941f}.grade.D{background:#d9730d}\
+        .grade.E,.grade.F{background:#b00020}.expiry{font-weight:600;margin-left:4px}.expiry.expired{color:#b00020}\
+        .expiry.soon{color:#d9730d}\
+        @media print{body{background:#fff}header{background:#fff;color:#000;border-bottom:2px solid #1f2a44}\
+        main{max-width:none;padding:0 8px}details::details-content{content-visibility:visible;display:block;\
+        height:auto}details>summary{list-style:none;font-weight:600}\
+        details>summary::-webkit-details-marker{display:none}section{break-before:page}\
+        section#summary{break-before:auto}tr,.card,svg{break-inside:avoid}h2,h3,summary{break-after:avoid}\
+        *{-webkit-print-color-adjust:exact;print-color-adjust:exact}}
         """
+
+    /// A grade as a coloured badge, so a printed or skimmed page shows the weak systems at a glance.
+    static func gradeBadge(_ grade: String) -> String {
+        let css = grade.unicodeScalars.allSatisfy { ("A"..."F").contains($0) } ? " \(grade)" : ""
+        return "<span class=\"grade\(css)\">\(HTMLText.escape(grade))</span>"
+    }
+
+    /// "expired" or "expires in N days" (within 90 days) beside a certificate's last day.
+    static func expiry(_ notAfter: Date, now: Date) -> String {
+        let days = Int(notAfter.timeIntervalSince(now) / 86_400)
+        if notAfter < now { return " <span class=\"expiry expired\">expired</span>" }
+        if days <= 90 { return " <span class=\"expiry soon\">expires in \(days) day\(days == 1 ? "" : "s")</span>" }
+        return ""
+    }
 }

@@ -2,6 +2,13 @@ import Foundation
 
 /// Small inline SVG charts for the HTML report: no script, no external font, text escaped like the page.
 enum SVGChart {
+    /// The opening tag: the chart takes the page's width (on screen and on paper) and keeps its proportions.
+    static func open(title: String, width: Int, height: Int) -> String {
+        "<svg class=\"chart\" role=\"img\" aria-label=\"\(HTMLText.escape(title))\" width=\"100%\" "
+            + "viewBox=\"0 0 \(width) \(height)\" preserveAspectRatio=\"xMinYMin meet\" "
+            + "xmlns=\"http://www.w3.org/2000/svg\">"
+    }
+
     struct Bar {
         var label: String
         var value: Int
@@ -9,15 +16,14 @@ enum SVGChart {
     }
 
     /// Horizontal bars with their labels and values.
-    static func bars(_ bars: [Bar], title: String, width: Int = 560) -> String {
+    static func bars(_ bars: [Bar], title: String, width: Int = 900) -> String {
         let rowHeight = 26
         let labelWidth = 150
         let height = max(1, bars.count) * rowHeight + 10
         let maxValue = max(1, bars.map(\.value).max() ?? 1)
         let room = width - labelWidth - 70
         var out =
-            "<svg class=\"chart\" role=\"img\" aria-label=\"\(HTMLText.escape(title))\" width=\"\(width)\" "
-            + "height=\"\(height)\" viewBox=\"0 0 \(width) \(height)\" xmlns=\"http://www.w3.org/2000/svg\">"
+            open(title: title, width: width, height: height)
         out += "<title>\(HTMLText.escape(title))</title>"
         for (index, bar) in bars.enumerated() {
             let y = 5 + index * rowHeight
@@ -36,7 +42,7 @@ enum SVGChart {
     }
 
     /// Columns over time (one per scan, oldest left), labelled below.
-    static func columns(_ points: [Point], title: String, color: String, width: Int = 560) -> String {
+    static func columns(_ points: [Point], title: String, color: String, width: Int = 900) -> String {
         let height = 180
         let top = 20
         let bottom = 40
@@ -45,8 +51,7 @@ enum SVGChart {
         let slot = max(8, (width - 20) / max(1, points.count))
         let columnWidth = max(4, min(48, slot - 6))
         var out =
-            "<svg class=\"chart\" role=\"img\" aria-label=\"\(HTMLText.escape(title))\" width=\"\(width)\" "
-            + "height=\"\(height)\" viewBox=\"0 0 \(width) \(height)\" xmlns=\"http://www.w3.org/2000/svg\">"
+            open(title: title, width: width, height: height)
         out += "<title>\(HTMLText.escape(title))</title>"
         out += "<line x1=\"10\" y1=\"\(top + plot)\" x2=\"\(width - 10)\" y2=\"\(top + plot)\" stroke=\"#888\"/>"
         let showLabels = points.count <= 24
@@ -72,26 +77,38 @@ enum SVGChart {
         var color: String
     }
 
-    /// Dated marks on a horizontal timeline from `start` to the last mark (deadlines).
-    static func timeline(_ marks: [Mark], start: Date, title: String, width: Int = 560) -> String {
+    /// Dated marks on a horizontal timeline from `start` to the last mark (deadlines), with a tick and a label for
+    /// every year so near dates do not crowd "today" unread.
+    static func timeline(_ marks: [Mark], start: Date, title: String, width: Int = 1000) -> String {
         let sorted = marks.sorted { $0.date < $1.date }
-        let height = 60 + sorted.count * 18
+        let height = 70 + sorted.count * 18
         guard let last = sorted.last?.date else { return "" }
         let first = min(start, sorted.first?.date ?? start)
         let span = max(1, last.timeIntervalSince(first))
-        func x(_ date: Date) -> Int { 20 + Int(Double(width - 200) * date.timeIntervalSince(first) / span) }
-        var out =
-            "<svg class=\"chart\" role=\"img\" aria-label=\"\(HTMLText.escape(title))\" width=\"\(width)\" "
-            + "height=\"\(height)\" viewBox=\"0 0 \(width) \(height)\" xmlns=\"http://www.w3.org/2000/svg\">"
+        let axisEnd = width - 220
+        func x(_ date: Date) -> Int { 30 + Int(Double(axisEnd - 30) * date.timeIntervalSince(first) / span) }
+        var out = open(title: title, width: width, height: height)
         out += "<title>\(HTMLText.escape(title))</title>"
-        out += "<line x1=\"20\" y1=\"30\" x2=\"\(width - 180)\" y2=\"30\" stroke=\"#888\"/>"
-        out += "<line x1=\"\(x(start))\" y1=\"20\" x2=\"\(x(start))\" y2=\"40\" stroke=\"#333\"/>"
-        out += "<text x=\"\(x(start))\" y=\"15\" text-anchor=\"middle\" class=\"small\">today</text>"
+        out += "<line x1=\"30\" y1=\"40\" x2=\"\(axisEnd)\" y2=\"40\" stroke=\"#888\"/>"
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC") ?? calendar.timeZone
+        let firstYear = calendar.component(.year, from: first) + 1
+        let lastYear = calendar.component(.year, from: last)
+        if firstYear <= lastYear {
+            for year in firstYear...lastYear {
+                guard let newYear = calendar.date(from: DateComponents(year: year, month: 1, day: 1)) else { continue }
+                let tick = x(newYear)
+                out += "<line x1=\"\(tick)\" y1=\"36\" x2=\"\(tick)\" y2=\"44\" stroke=\"#888\"/>"
+                out += "<text x=\"\(tick)\" y=\"32\" text-anchor=\"middle\" class=\"small\">\(year)</text>"
+            }
+        }
+        out += "<line x1=\"\(x(start))\" y1=\"14\" x2=\"\(x(start))\" y2=\"48\" stroke=\"#333\"/>"
+        out += "<text x=\"\(x(start))\" y=\"11\" text-anchor=\"middle\" class=\"small\">today</text>"
         for (index, mark) in sorted.enumerated() {
             let markX = x(mark.date)
-            let y = 55 + index * 18
-            out += "<circle cx=\"\(markX)\" cy=\"30\" r=\"6\" fill=\"\(mark.color)\"/>"
-            out += "<line x1=\"\(markX)\" y1=\"36\" x2=\"\(markX)\" y2=\"\(y - 4)\" stroke=\"#bbb\"/>"
+            let y = 65 + index * 18
+            out += "<circle cx=\"\(markX)\" cy=\"40\" r=\"6\" fill=\"\(mark.color)\"/>"
+            out += "<line x1=\"\(markX)\" y1=\"46\" x2=\"\(markX)\" y2=\"\(y - 4)\" stroke=\"#bbb\"/>"
             out += "<text x=\"\(markX + 4)\" y=\"\(y)\" class=\"small\">"
             out += "\(ReportDate.day(mark.date)) \(HTMLText.escape(mark.label)) (\(mark.count))</text>"
         }
