@@ -43,7 +43,8 @@ public enum CBOMImporter {
         do {
             document = try JSONValue.parse(data)
         } catch {
-            throw CBOMImportError(reason: "not JSON: \(error)")
+            // Foundation's DecodingError text is a multi-line debug dump: the user needs the fact, in one line.
+            throw CBOMImportError(reason: "not JSON: the file does not parse as a JSON document")
         }
         guard document["bomFormat"]?.stringValue == "CycloneDX" else {
             throw CBOMImportError(reason: "not a CycloneDX document (bomFormat is not \"CycloneDX\")")

@@ -19,7 +19,8 @@ public struct DiffRequest: Sendable {
 
 /// The outcome of a diff, ready to print.
 public struct DiffOutcome: Sendable {
-    public let fromScan: Int64
+    /// Nil when there is nothing to compare: the later scan is the first of its roots and no `--from` was named.
+    public let fromScan: Int64?
     public let toScan: Int64
     public let added: Int
     public let removed: Int
@@ -41,10 +42,15 @@ public enum DiffUseCase {
                 _ = try InventoryUseCase.existingScan(
                     id, store: store, storePath: request.storePath, code: "diff.no-scan")
             }
+            // The first scan of a tree is not a mistake: there is simply nothing to compare yet.
             guard let from = try request.fromScan ?? store.previousScanID(sameRootsAs: to) else {
-                throw PQScoutError(
-                    code: "diff.no-earlier-scan", kind: .usage,
-                    reason: "scan \(to) has no earlier scan of the same roots; name one with --from")
+                let note = "scan \(to) is the first scan of its roots; name an earlier scan with --from to compare"
+                return DiffOutcome(
+                    fromScan: nil, toScan: to, added: 0, removed: 0, changed: 0, unchanged: 0,
+                    text: "Nothing to compare: \(note).\n",
+                    json:
+                        #"{"from":null,"to":\#(to),"added":[],"removed":[],"changed":[],"unchanged":0,"note":"\#(note)"}"#
+                        + "\n")
             }
             let diff = InventoryDiff.compute(
                 from: from, try store.findings(FindingQuery(scanID: from)), to: to,
@@ -53,7 +59,8 @@ public enum DiffUseCase {
             do {
                 json = try diff.json()
             } catch {
-                throw PQScoutError(code: "output.json", kind: .input, reason: "cannot write JSON: \(error)")
+                throw PQScoutError(
+                    code: "output.json", kind: .input, reason: "cannot write JSON: \(PQScoutError.describe(error))")
             }
             return DiffOutcome(
                 fromScan: from, toScan: to, added: diff.added.count, removed: diff.removed.count,

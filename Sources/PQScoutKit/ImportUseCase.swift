@@ -39,7 +39,9 @@ public enum ImportUseCase {
         } catch let error as PQScoutError {
             throw error
         } catch {
-            throw PQScoutError(code: "import.unreadable", kind: .input, reason: "cannot read \(request.file): \(error)")
+            throw PQScoutError(
+                code: "import.unreadable", kind: .input,
+                reason: "cannot read \(request.file): \(PQScoutError.describe(error))")
         }
         let imported: ImportedInventory
         do {
@@ -65,7 +67,8 @@ public enum ImportUseCase {
                 try? store.finishScan(scanID: scanID, finishedAt: Date(), counts: ScanCounts(), complete: false)
                 throw PQScoutError(
                     code: "import.refused", kind: .input,
-                    reason: "\(request.file): the store refused the imported inventory: \(error)")
+                    reason: "\(request.file): the store refused the imported inventory: \(PQScoutError.describe(error))"
+                )
             }
             var counts = try store.counts(scanID: scanID)
             counts.filesExamined = files.count

@@ -149,7 +149,8 @@ public enum PlanUseCase {
             return written
         } catch {
             throw PQScoutError(
-                code: "plan.patch-dir", kind: .input, reason: "cannot write patches to \(directory): \(error)")
+                code: "plan.patch-dir", kind: .input,
+                reason: "cannot write patches to \(directory): \(PQScoutError.describe(error))")
         }
     }
 
@@ -206,7 +207,8 @@ extension Presentation {
         do {
             return try PlanJSON.render(plan)
         } catch {
-            throw PQScoutError(code: "output.json", kind: .input, reason: "cannot write JSON: \(error)")
+            throw PQScoutError(
+                code: "output.json", kind: .input, reason: "cannot write JSON: \(PQScoutError.describe(error))")
         }
     }
 }

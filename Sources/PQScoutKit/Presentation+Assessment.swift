@@ -7,7 +7,8 @@ extension Presentation {
         do {
             return try AssessmentJSON.render(result)
         } catch {
-            throw PQScoutError(code: "output.json", kind: .input, reason: "cannot write JSON: \(error)")
+            throw PQScoutError(
+                code: "output.json", kind: .input, reason: "cannot write JSON: \(PQScoutError.describe(error))")
         }
     }
 
@@ -19,7 +20,8 @@ extension Presentation {
         do {
             return try AssessmentJSON.render(scores)
         } catch {
-            throw PQScoutError(code: "output.json", kind: .input, reason: "cannot write JSON: \(error)")
+            throw PQScoutError(
+                code: "output.json", kind: .input, reason: "cannot write JSON: \(PQScoutError.describe(error))")
         }
     }
 

@@ -11,7 +11,8 @@ extension Presentation {
         do {
             return try VendorJSON.render(comparison)
         } catch {
-            throw PQScoutError(code: "output.json", kind: .input, reason: "cannot write JSON: \(error)")
+            throw PQScoutError(
+                code: "output.json", kind: .input, reason: "cannot write JSON: \(PQScoutError.describe(error))")
         }
     }
 }

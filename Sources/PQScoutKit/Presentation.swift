@@ -8,7 +8,8 @@ public enum Presentation {
         do {
             return try InventoryJSON.render(document)
         } catch {
-            throw PQScoutError(code: "output.json", kind: .input, reason: "cannot write JSON: \(error)")
+            throw PQScoutError(
+                code: "output.json", kind: .input, reason: "cannot write JSON: \(PQScoutError.describe(error))")
         }
     }
 

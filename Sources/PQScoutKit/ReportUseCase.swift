@@ -74,7 +74,7 @@ public enum ReportUseCase {
         } catch {
             throw PQScoutError(
                 code: "report.render", kind: .input,
-                reason: "cannot write the \(request.format.rawValue) report: \(error)")
+                reason: "cannot write the \(request.format.rawValue) report: \(PQScoutError.describe(error))")
         }
     }
 

@@ -9,10 +9,20 @@ enum StoreAccess {
                 code: "store.missing", kind: .input,
                 reason: "no inventory at \(path); run `pqscout scan PATH` first, or pass --db FILE")
         }
+        // A read-only command must not turn an empty file into a store: SQLite would write a schema into it.
+        if !create, let size = try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int, size == 0 {
+            throw PQScoutError(
+                code: "store.empty", kind: .input,
+                reason: "\(path) is an empty file, not an inventory; run `pqscout scan PATH --db \(path)` first")
+        }
         do {
             return try InventoryStore(path: path)
+        } catch let error as StoreError {
+            // The store's reason already names the file ("cannot open store X: ...").
+            throw PQScoutError(code: "store.open", kind: .input, reason: error.reason)
         } catch {
-            throw PQScoutError(code: "store.open", kind: .input, reason: "cannot open store \(path): \(error)")
+            let reason = PQScoutError.describe(error)
+            throw PQScoutError(code: "store.open", kind: .input, reason: "cannot open store \(path): \(reason)")
         }
     }
 
@@ -22,7 +32,8 @@ enum StoreAccess {
         } catch let error as PQScoutError {
             throw error
         } catch {
-            throw PQScoutError(code: "store.io", kind: .input, reason: "cannot use store \(path): \(error)")
+            let reason = PQScoutError.describe(error)
+            throw PQScoutError(code: "store.io", kind: .input, reason: "cannot use store \(path): \(reason)")
         }
     }
 }

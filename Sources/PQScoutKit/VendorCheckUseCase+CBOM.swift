@@ -23,7 +23,8 @@ extension VendorCheckUseCase {
         } catch let error as PQScoutError {
             throw error
         } catch {
-            throw PQScoutError(code: "vendor.unreadable", kind: .input, reason: "cannot read \(path): \(error)")
+            throw PQScoutError(
+                code: "vendor.unreadable", kind: .input, reason: "cannot read \(path): \(PQScoutError.describe(error))")
         }
         let imported: ImportedInventory
         do {

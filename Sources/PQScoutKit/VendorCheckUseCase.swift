@@ -110,7 +110,7 @@ public enum VendorCheckUseCase {
         } catch {
             throw PQScoutError(
                 code: "vendor.temp", kind: .input,
-                reason: "cannot make a temporary store in \(directory.path): \(error)")
+                reason: "cannot make a temporary store in \(directory.path): \(PQScoutError.describe(error))")
         }
         defer { try? FileManager.default.removeItem(at: directory) }
         let storePath = directory.appendingPathComponent("evidence.db").path

@@ -23,21 +23,34 @@ struct ReportCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The scan to report (see `pqscout scans`); the latest by default.", valueName: "id"))
     var scan: Int64?
 
-    @Option(help: ArgumentHelp("CycloneDX specification version of a CBOM.", valueName: "1.6|1.7"))
-    var spec: CBOMSpecVersion = .v1_6
+    @Option(help: ArgumentHelp("CycloneDX specification version of a CBOM (default 1.6).", valueName: "1.6|1.7"))
+    var spec: CBOMSpecVersion?
 
     @Flag(help: "Add the migration plan (as `pqscout plan` makes it) to the HTML and Markdown reports.")
     var plan = false
 
+    /// An option the chosen format would ignore is refused, so nobody believes it took effect.
+    func validate() throws {
+        if spec != nil, format != .cbom {
+            throw ValidationError("--spec applies to --format cbom only, not \(format.rawValue)")
+        }
+        if plan, format != .html, format != .md {
+            throw ValidationError("--plan applies to --format html and md only, not \(format.rawValue)")
+        }
+    }
+
     func run() throws {
         do {
             let data = try ReportUseCase.render(
-                ReportRequest(storePath: store.path, scanID: scan, format: format, cbomSpec: spec, includePlan: plan))
+                ReportRequest(
+                    storePath: store.path, scanID: scan, format: format, cbomSpec: spec ?? .v1_6, includePlan: plan))
             if let output {
                 do {
                     try data.write(to: URL(fileURLWithPath: output), options: .atomic)
                 } catch {
-                    throw PQScoutError(code: "report.write", kind: .input, reason: "cannot write \(output): \(error)")
+                    throw PQScoutError(
+                        code: "report.write", kind: .input,
+                        reason: "cannot write \(output): \(PQScoutError.describe(error))")
                 }
                 Console.error("pqscout: wrote \(output)")
             } else {

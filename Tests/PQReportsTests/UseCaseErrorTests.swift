@@ -20,18 +20,17 @@ struct UseCaseErrorTests {
         }
     }
 
-    @Test("diff without an earlier scan of the same roots asks for --from")
+    @Test("diff after the first scan says there is nothing to compare, and is not an error")
     func noEarlier() throws {
         let store = Fixtures.temporaryPath("single.db")
         let root = Fixtures.repositoryRoot.appendingPathComponent("sample-inventories/webfarm/etc/ssh").path
         let scan = try ScanUseCase().run(ScanRequest(roots: [root], storePath: store))
-        do {
-            _ = try DiffUseCase.run(DiffRequest(storePath: store, toScan: scan.id))
-            Issue.record("diff without an earlier scan succeeded")
-        } catch let error as PQScoutError {
-            #expect(error.code == "diff.no-earlier-scan")
-            #expect(error.kind == .usage)
-        }
+        let outcome = try DiffUseCase.run(DiffRequest(storePath: store, toScan: scan.id))
+        #expect(outcome.fromScan == nil)
+        #expect(outcome.text.hasPrefix("Nothing to compare: scan \(scan.id) is the first scan of its roots"))
+        let json = try JSONSerialization.jsonObject(with: Data(outcome.json.utf8)) as? [String: Any]
+        #expect(json?["to"] as? Int64 == scan.id)
+        #expect(json?["from"] is NSNull)
     }
 
     @Test("importing a missing file, or one that is not a CBOM, is an input error and records nothing")

@@ -1,0 +1,90 @@
+import Foundation
+import Testing
+
+/// Every error path a user meets in the first hour prints one line, `pqscout: ...`, with the documented exit status
+/// (README, "Exit status"), and a read-only command never writes into the file it was pointed at.
+@Suite("Error paths: one line each, the documented exit status")
+struct ErrorPathTests {
+    struct Case: Sendable, CustomTestStringConvertible {
+        var name: String
+        /// `STORE` stands for a store holding one scan of the sample, `EMPTY` for a 0-byte file, `WORK` for a folder.
+        var arguments: [String]
+        var status: Int32
+        /// Words the one line must contain.
+        var says: String
+        var testDescription: String { name }
+    }
+
+    static let cases: [Case] = [
+        Case(
+            name: "report into a missing folder", arguments: ["report", "--db", "STORE", "--output", "WORK/no/dir/x"],
+            status: 2, says: "cannot write WORK/no/dir/x: No such file or directory"),
+        Case(
+            name: "import of a missing file", arguments: ["import", "--db", "STORE", "WORK/missing.cdx.json"],
+            status: 2, says: "cannot read WORK/missing.cdx.json: No such file or directory"),
+        Case(
+            name: "import of a file that is not JSON", arguments: ["import", "--db", "STORE", "WORK/notes.txt"],
+            status: 2, says: "WORK/notes.txt"),
+        Case(
+            name: "a read-only command on an empty file", arguments: ["scans", "--db", "EMPTY"], status: 2,
+            says: "is an empty file, not an inventory"),
+        Case(
+            name: "inventory of a missing store", arguments: ["inventory", "--db", "WORK/none.db"], status: 2,
+            says: "no inventory at WORK/none.db"),
+        Case(
+            name: "a store that is not SQLite", arguments: ["inventory", "--db", "WORK/notes.txt"], status: 2,
+            says: "WORK/notes.txt"),
+        Case(
+            name: "a scan id that does not exist", arguments: ["inventory", "--db", "STORE", "--scan", "99"],
+            status: 64, says: "99"),
+    ]
+
+    @Test("one line, pqscout: prefix, documented status", arguments: cases)
+    func errorPath(_ example: Case) throws {
+        let work = try scratch()
+        defer { try? FileManager.default.removeItem(at: work) }
+        let store = work.appendingPathComponent("s.db").path
+        _ = try PQScoutBinary.run(["scan", sample, "--db", store])
+        let empty = work.appendingPathComponent("empty.db").path
+        FileManager.default.createFile(atPath: empty, contents: Data())
+        try Data("plain words\n".utf8).write(to: work.appendingPathComponent("notes.txt"))
+        let arguments = example.arguments.map {
+            $0.replacingOccurrences(of: "STORE", with: store).replacingOccurrences(of: "EMPTY", with: empty)
+                .replacingOccurrences(of: "WORK", with: work.path)
+        }
+        let outcome = try PQScoutBinary.run(arguments)
+        let says = example.says.replacingOccurrences(of: "WORK", with: work.path)
+        #expect(outcome.status == example.status, "\(arguments): \(outcome.stderr)")
+        #expect(outcome.stderr.hasPrefix("pqscout: "), "\(outcome.stderr)")
+        #expect(outcome.stderr.filter { $0 == "\n" }.count == 1, "more than one line: \(outcome.stderr)")
+        #expect(outcome.stderr.contains(says), "\(outcome.stderr)")
+        #expect(!outcome.stderr.contains("NSCocoaErrorDomain") && !outcome.stderr.contains("DecodingError"))
+        let emptySize = try FileManager.default.attributesOfItem(atPath: empty)[.size] as? Int
+        #expect(emptySize == 0, "a read-only command wrote into an empty file")
+    }
+
+    @Test("diff after the first scan says there is nothing to compare and exits 0")
+    func diffFirstScan() throws {
+        let work = try scratch()
+        defer { try? FileManager.default.removeItem(at: work) }
+        let store = work.appendingPathComponent("s.db").path
+        _ = try PQScoutBinary.run(["scan", sample, "--db", store])
+        let outcome = try PQScoutBinary.run(["diff", "--db", store])
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect(String(decoding: outcome.stdout, as: UTF8.self).hasPrefix("Nothing to compare: scan 1 is the first"))
+    }
+
+    @Test("options the chosen report format would ignore are refused (exit 64)")
+    func ignoredOptions() throws {
+        let work = try scratch()
+        defer { try? FileManager.default.removeItem(at: work) }
+        let store = work.appendingPathComponent("s.db").path
+        _ = try PQScoutBinary.run(["scan", sample, "--db", store])
+        let spec = try PQScoutBinary.run(["report", "--db", store, "--format", "sarif", "--spec", "1.7"])
+        #expect(spec.status == 64)
+        #expect(spec.stderr.contains("--spec applies to --format cbom only"))
+        let plan = try PQScoutBinary.run(["report", "--db", store, "--format", "csv", "--plan"])
+        #expect(plan.status == 64)
+        #expect(plan.stderr.contains("--plan applies to --format html and md only"))
+    }
+}
