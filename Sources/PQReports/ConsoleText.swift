@@ -6,18 +6,20 @@ public enum ConsoleText {
     /// The summary `pqscout scan` prints by default.
     public static func scanSummary(_ scan: ScanRecord, diagnostics: [Diagnostic], storePath: String) -> String {
         var out = "Scan \(scan.id) \(scan.status.rawValue): \(scan.roots.joined(separator: ", "))\n"
-        out += "  " + "files examined".padded(20) + "\(scan.counts.filesExamined)\n"
-        out += "  " + "files with crypto".padded(20) + "\(scan.counts.filesWithFindings)\n"
-        out += "  " + "findings".padded(20) + "\(scan.counts.findings)\n"
+        out += "  " + "files examined".padded(24) + "\(scan.counts.filesExamined)\n"
+        out += "  " + "files with crypto".padded(24) + "\(scan.counts.filesWithFindings)\n"
+        out += "  " + "findings".padded(24) + "\(scan.counts.findings)\n"
         for status in QuantumStatus.allCases.sorted(by: >) {
             let count = scan.counts.byStatus[status.rawValue] ?? 0
-            if count > 0 { out += "    " + status.rawValue.padded(18) + "\(count)\n" }
+            if count > 0 { out += "    " + status.rawValue.padded(22) + "\(count)\n" }
         }
-        out += "  " + "assets".padded(20) + "\(scan.counts.assets)\n"
-        out += "  " + "diagnostics".padded(20) + "\(scan.counts.diagnostics)\n"
+        out += "  " + "assets".padded(24) + "\(scan.counts.assets)\n"
+        out += "  " + "diagnostics".padded(24) + "\(scan.counts.diagnostics)\n"
         let byReason = Dictionary(grouping: diagnostics, by: \.reason)
+        // Wide enough for the longest reason ("link out of the tree"), so a count never runs into its words.
+        let column = max(22, (Diagnostic.Reason.allCases.map(\.rawValue.count).max() ?? 20) + 2)
         for reason in Diagnostic.Reason.allCases {
-            if let list = byReason[reason] { out += "    " + reason.rawValue.padded(18) + "\(list.count)\n" }
+            if let list = byReason[reason] { out += "    " + reason.rawValue.padded(column) + "\(list.count)\n" }
         }
         out += "Stored in \(storePath). `pqscout inventory` lists the findings.\n"
         return out

@@ -48,6 +48,10 @@ struct ScanCommand: ParsableCommand {
 
     func validate() throws {
         if paths.isEmpty { throw ValidationError("name at least one path to scan") }
+        // Every scan has resistant and hybrid findings somewhere, so a gate on them would always fire.
+        if let failOn, failOn == .resistant || failOn == .hybrid {
+            throw ValidationError("--fail-on takes broken, vulnerable or weakened, not \(failOn.rawValue)")
+        }
         if let opensshVersion, opensshVersion.split(separator: ".").count < 2 {
             throw ValidationError("--openssh-version takes X.Y, such as 9.6")
         }
