@@ -263,15 +263,24 @@ final class BatchWriterQueue: @unchecked Sendable {
 
 /// Slots that concurrent workers fill, one index each.
 final class ResultSlots: @unchecked Sendable {
-    // Safe without a lock: concurrentPerform gives each index to exactly one worker, and `values` is
-    // read only after concurrentPerform has returned.
-    private var storage: [ScanUseCase.FileResult]
+    // Each worker of concurrentPerform writes only its own index of a buffer allocated once, and `values` is read
+    // after concurrentPerform has returned. A Swift array held in a class would not do: every write is a mutating
+    // access to the array itself (its uniqueness check and header), a data race ThreadSanitizer reports.
+    private let storage: UnsafeMutableBufferPointer<ScanUseCase.FileResult>
 
-    init(count: Int) { storage = Array(repeating: ScanUseCase.FileResult(), count: count) }
-
-    func set(_ index: Int, _ value: ScanUseCase.FileResult) {
-        storage.withUnsafeMutableBufferPointer { $0[index] = value }
+    init(count: Int) {
+        storage = .allocate(capacity: count)
+        storage.initialize(repeating: ScanUseCase.FileResult())
     }
 
-    var values: [ScanUseCase.FileResult] { storage }
+    deinit {
+        storage.deinitialize()
+        storage.deallocate()
+    }
+
+    func set(_ index: Int, _ value: ScanUseCase.FileResult) {
+        storage[index] = value
+    }
+
+    var values: [ScanUseCase.FileResult] { Array(storage) }
 }
