@@ -8,6 +8,13 @@ public struct ScanRecord: Codable, Sendable, Hashable {
         case complete
     }
 
+    /// Where the rows came from: a scan of files on a host, or a CBOM imported from another tool. Commands default
+    /// to the latest host scan, so an import never silently becomes "the" inventory.
+    public enum Kind: String, Codable, Sendable, CaseIterable {
+        case scan
+        case `import`
+    }
+
     public var id: Int64
     /// The roots as given on the command line.
     public var roots: [String]
@@ -17,10 +24,11 @@ public struct ScanRecord: Codable, Sendable, Hashable {
     public var finishedAt: Date?
     public var status: Status
     public var counts: ScanCounts
+    public var kind: Kind
 
     public init(
         id: Int64, roots: [String], host: String, toolVersion: String, startedAt: Date, finishedAt: Date?,
-        status: Status, counts: ScanCounts
+        status: Status, counts: ScanCounts, kind: Kind = .scan
     ) {
         self.id = id
         self.roots = roots
@@ -30,6 +38,25 @@ public struct ScanRecord: Codable, Sendable, Hashable {
         self.finishedAt = finishedAt
         self.status = status
         self.counts = counts
+        self.kind = kind
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case id, roots, host, toolVersion, startedAt, finishedAt, status, counts, kind
+    }
+
+    /// Documents written before scans had a kind read as host scans.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = try container.decode(Int64.self, forKey: .id)
+        roots = try container.decode([String].self, forKey: .roots)
+        host = try container.decode(String.self, forKey: .host)
+        toolVersion = try container.decode(String.self, forKey: .toolVersion)
+        startedAt = try container.decode(Date.self, forKey: .startedAt)
+        finishedAt = try container.decodeIfPresent(Date.self, forKey: .finishedAt)
+        status = try container.decode(Status.self, forKey: .status)
+        counts = try container.decode(ScanCounts.self, forKey: .counts)
+        kind = try container.decodeIfPresent(Kind.self, forKey: .kind) ?? .scan
     }
 }
 

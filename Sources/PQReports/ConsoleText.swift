@@ -45,13 +45,23 @@ public enum ConsoleText {
         let formatter = ISO8601DateFormatter()
         let rows = scans.map { scan in
             [
-                "\(scan.id)", formatter.string(from: scan.startedAt), scan.status.rawValue, "\(scan.counts.findings)",
-                "\(scan.counts.diagnostics)", scan.roots.joined(separator: " "),
+                "\(scan.id)", formatter.string(from: scan.startedAt), scan.kind.rawValue, scan.status.rawValue,
+                "\(scan.counts.findings)", "\(scan.counts.diagnostics)", scan.roots.joined(separator: " "),
             ]
         }
         let table = TextTable(
-            headers: ["ID", "STARTED", "STATUS", "FINDINGS", "DIAGS", "ROOTS"], rows: rows, flexible: [5], keepEnd: [5])
+            headers: ["ID", "STARTED", "KIND", "STATUS", "FINDINGS", "DIAGS", "ROOTS"], rows: rows, flexible: [6],
+            keepEnd: [6])
         return table.render(width: width)
+    }
+
+    /// Which scan a command shows, in one line for stderr: "scan 3: host scan of /etc on web1, started ...".
+    public static func scanLine(_ scan: ScanRecord) -> String {
+        let kind = scan.kind == .import ? "imported CBOM" : "host scan"
+        let started = ISO8601DateFormatter().string(from: scan.startedAt)
+        return TextTable.clean(
+            "scan \(scan.id): \(kind) of \(scan.roots.joined(separator: " ")) on \(scan.host), started \(started), "
+                + scan.status.rawValue)
     }
 
     /// Diagnostics as lines for stderr.

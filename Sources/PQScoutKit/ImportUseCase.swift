@@ -55,7 +55,8 @@ public enum ImportUseCase {
         let files = imported.paths.map { FileRecord(path: $0, size: 0, modified: now, sha256: hash) }
         return try StoreAccess.perform(request.storePath) {
             let scanID = try store.beginScan(
-                roots: [request.file], host: request.host ?? "imported", toolVersion: ToolInfo.version, startedAt: now)
+                roots: [request.file], host: request.host ?? "imported", toolVersion: ToolInfo.version, startedAt: now,
+                kind: .import)
             do {
                 try store.record(
                     scanID: scanID,

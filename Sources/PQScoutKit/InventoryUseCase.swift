@@ -45,6 +45,15 @@ public enum InventoryUseCase {
         }
     }
 
+    /// The scan a command shows when given `requested` (nil: the latest complete host scan), so it can say which.
+    public static func shownScan(storePath: String, requested: Int64?) throws -> ScanRecord {
+        let store = try StoreAccess.open(storePath, create: false)
+        return try StoreAccess.perform(storePath) {
+            let id = try resolveScanID(requested, store: store, storePath: storePath)
+            return try existingScan(id, store: store, storePath: storePath)
+        }
+    }
+
     /// One scan's record and diagnostics, without its findings: what the scan summary needs.
     public static func summary(storePath: String, scanID: Int64) throws -> InventoryDocument {
         let store = try StoreAccess.open(storePath, create: false)
@@ -69,6 +78,8 @@ public enum InventoryUseCase {
 
     static func resolveScanID(_ requested: Int64?, store: InventoryStore, storePath: String) throws -> Int64 {
         if let requested { return requested }
+        // A host scan first: an imported CBOM is shown only when asked for by id, or when nothing else is stored.
+        if let latest = try store.latestCompleteScanID(kind: .scan) { return latest }
         if let latest = try store.latestCompleteScanID() { return latest }
         if let any = try store.scans().last?.id { return any }
         throw PQScoutError(

@@ -27,6 +27,10 @@ public enum Presentation {
         ConsoleText.scansTable(scans, width: width)
     }
 
+    public static func scanLine(_ scan: ScanRecord) -> String {
+        ConsoleText.scanLine(scan)
+    }
+
     public static func diagnostics(_ diagnostics: [Diagnostic]) -> String {
         ConsoleText.diagnosticLines(diagnostics)
     }

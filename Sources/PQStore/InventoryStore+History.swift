@@ -8,10 +8,10 @@ extension InventoryStore {
     public func scans(sameRootsAs scanID: Int64) throws(StoreError) -> [ScanRecord] {
         let all = try scans()
         guard let target = all.first(where: { $0.id == scanID }) else { return [] }
-        return all.filter { $0.roots == target.roots }
+        return all.filter { $0.roots == target.roots && $0.kind == target.kind }
     }
 
-    /// The latest scan of the same roots started before scan `scanID` (complete ones preferred), or nil.
+    /// The latest scan of the same roots and kind started before scan `scanID` (complete ones preferred), or nil.
     public func previousScanID(sameRootsAs scanID: Int64) throws(StoreError) -> Int64? {
         let earlier = try scans(sameRootsAs: scanID).filter { $0.id < scanID }
         return earlier.last(where: { $0.status == .complete })?.id ?? earlier.last?.id

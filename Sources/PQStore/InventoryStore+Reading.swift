@@ -28,10 +28,15 @@ extension InventoryStore {
     }
 
     /// The id of the most recently started scan that finished complete, or nil when there is none.
-    public func latestCompleteScanID() throws(StoreError) -> Int64? {
+    public func latestCompleteScanID(kind: ScanRecord.Kind? = nil) throws(StoreError) -> Int64? {
         try storeOperation("cannot read scans from \(label)") {
             try writer.read { db in
-                try Int64.fetchOne(db, sql: "SELECT max(id) FROM scans WHERE status = 'complete'")
+                guard let kind else {
+                    return try Int64.fetchOne(db, sql: "SELECT max(id) FROM scans WHERE status = 'complete'")
+                }
+                return try Int64.fetchOne(
+                    db, sql: "SELECT max(id) FROM scans WHERE status = 'complete' AND kind = ?",
+                    arguments: [kind.rawValue])
             }
         }
     }

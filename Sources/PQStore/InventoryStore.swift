@@ -112,15 +112,15 @@ public final class InventoryStore: Sendable {
     /// Starts a scan: records its roots, host and tool version, status `incomplete`.
     ///
     /// - Returns: The new scan's id. Ids are never reused, even after `deleteScan`.
-    public func beginScan(roots: [String], host: String, toolVersion: String, startedAt: Date) throws(StoreError)
-        -> Int64
-    {
+    public func beginScan(
+        roots: [String], host: String, toolVersion: String, startedAt: Date, kind: ScanRecord.Kind = .scan
+    ) throws(StoreError) -> Int64 {
         try storeOperation("cannot begin a scan in \(label)") {
             try writer.write { db in
                 var row = ScanRow(
                     id: nil, roots: ScanRow.json(roots), host: host, toolVersion: toolVersion, startedAt: startedAt,
                     finishedAt: nil, status: ScanRecord.Status.incomplete.rawValue, filesExamined: 0,
-                    filesWithFindings: 0, findings: 0, assets: 0, diagnostics: 0, byStatus: "{}")
+                    filesWithFindings: 0, findings: 0, assets: 0, diagnostics: 0, byStatus: "{}", kind: kind.rawValue)
                 try row.insert(db)
                 guard let id = row.id else {
                     throw StoreError(code: StoreError.sqlite, reason: "SQLite returned no id for the new scan")

@@ -21,6 +21,7 @@ enum StoreSchema {
     static let migrations: [(identifier: String, sql: String)] = [
         ("v1-inventory", v1Inventory),
         ("v2-assessments", v2Assessments),
+        ("v3-scan-kind", v3ScanKind),
     ]
 
     /// A migrator that applies the first `count` migrations (all by default).
@@ -36,6 +37,15 @@ enum StoreSchema {
         }
         return migrator
     }
+
+    // MARK: - v3
+
+    /// Host scans and imported CBOMs kept apart, so commands can default to the latest host scan. Imports made
+    /// before this migration carried the host "imported" unless the user named one; those are marked as imports.
+    static let v3ScanKind = """
+        ALTER TABLE scans ADD COLUMN kind TEXT NOT NULL DEFAULT 'scan' CHECK (kind IN ('scan', 'import'));
+        UPDATE scans SET kind = 'import' WHERE host = 'imported';
+        """
 
     // MARK: - v1
 

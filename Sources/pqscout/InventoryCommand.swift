@@ -29,6 +29,7 @@ struct InventoryCommand: ParsableCommand {
         do {
             let document = try InventoryUseCase.document(
                 InventoryRequest(storePath: store.path, scanID: scan, usage: usage, status: status, pathGlob: path))
+            Console.error("pqscout: \(Presentation.scanLine(document.scan))")
             switch format {
             case .table: Console.out(Presentation.table(document.findings, width: Console.width))
             case .csv: Console.out(Presentation.csv(document.findings))

@@ -41,6 +41,7 @@ struct ReportCommand: ParsableCommand {
 
     func run() throws {
         do {
+            let shown = try InventoryUseCase.shownScan(storePath: store.path, requested: scan)
             let data = try ReportUseCase.render(
                 ReportRequest(
                     storePath: store.path, scanID: scan, format: format, cbomSpec: spec ?? .v1_6, includePlan: plan))
@@ -56,6 +57,7 @@ struct ReportCommand: ParsableCommand {
             } else {
                 FileHandle.standardOutput.write(data)
             }
+            Console.error("pqscout: reported \(Presentation.scanLine(shown))")
         } catch let error as PQScoutError {
             throw Failure.exit(error)
         }

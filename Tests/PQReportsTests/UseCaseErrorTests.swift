@@ -1,5 +1,6 @@
 import Foundation
 import PQModel
+import PQReports
 import PQScoutKit
 import Testing
 
@@ -92,5 +93,29 @@ struct UseCaseErrorTests {
         } catch {
             Issue.record("unexpected \(error)")
         }
+    }
+}
+
+@Suite("Imported CBOMs are kept apart from host scans")
+struct ImportKindTests {
+    @Test("an import is recorded as such, and the commands' default scan stays the latest host scan")
+    func defaultIsHostScan() throws {
+        let store = Fixtures.temporaryPath("kind.db")
+        let root = Fixtures.repositoryRoot.appendingPathComponent("sample-inventories/webfarm/etc/ssh").path
+        let hostScan = try ScanUseCase().run(ScanRequest(roots: [root], storePath: store))
+        let cbom = Fixtures.temporaryPath("kind.cdx.json")
+        try CycloneDXRenderer(spec: .v1_6).render(try Fixtures.sample(), context: Fixtures.context).write(
+            to: URL(fileURLWithPath: cbom))
+        let imported = try ImportUseCase.run(ImportRequest(file: cbom, storePath: store))
+        #expect(imported.kind == .import)
+        #expect(hostScan.kind == .scan)
+        #expect(imported.id > hostScan.id)
+        let shown = try InventoryUseCase.shownScan(storePath: store, requested: nil)
+        #expect(shown.id == hostScan.id, "the later import did not become the default scan")
+        #expect(Presentation.scanLine(shown).contains("host scan of"))
+        let asked = try InventoryUseCase.shownScan(storePath: store, requested: imported.id)
+        #expect(Presentation.scanLine(asked).contains("imported CBOM"))
+        let table = Presentation.scans(try InventoryUseCase.scans(storePath: store), width: 200)
+        #expect(table.contains("KIND") && table.contains("import") && table.contains("scan"))
     }
 }

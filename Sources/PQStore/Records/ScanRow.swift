@@ -23,12 +23,17 @@ struct ScanRow: Codable, FetchableRecord, MutablePersistableRecord {
     var diagnostics: Int
     /// JSON object, quantum status raw value → count.
     var byStatus: String
+    /// `scan` or `import` (`ScanRecord.Kind`).
+    var kind: String
 
     mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 
     /// The model value; `counts` replaces the stored figures when given (an unfinished scan's are recomputed).
     func model(counts override: ScanCounts? = nil) throws(StoreError) -> ScanRecord {
         guard let id else { throw StoreError(code: StoreError.corrupt, reason: "scan row without an id") }
+        guard let kind = ScanRecord.Kind(rawValue: kind) else {
+            throw StoreError(code: StoreError.corrupt, reason: "scan \(id) has unknown kind \(self.kind)")
+        }
         guard let status = ScanRecord.Status(rawValue: status) else {
             throw StoreError(code: StoreError.corrupt, reason: "scan \(id) has unknown status \(self.status)")
         }
@@ -47,7 +52,7 @@ struct ScanRow: Codable, FetchableRecord, MutablePersistableRecord {
                 assets: assets, diagnostics: diagnostics, byStatus: byStatus)
         return ScanRecord(
             id: id, roots: roots, host: host, toolVersion: toolVersion, startedAt: startedAt, finishedAt: finishedAt,
-            status: status, counts: counts)
+            status: status, counts: counts, kind: kind)
     }
 
     static func json<T: Encodable>(_ value: T) -> String {
