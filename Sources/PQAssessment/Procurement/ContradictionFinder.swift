@@ -11,6 +11,9 @@ import PQModel
 /// and are borne out by any claimed algorithm of that family (ECDHE over claimed X25519 and P-384 groups).
 public struct ContradictionFinder: Sendable {
     public let catalog: Catalog
+    /// Lines of every certificate in each certificate file of the evidence, so a proof can say which one of a chain
+    /// it cites even when the leaf is represented by the configuration line that serves it.
+    var certificateLines: [String: [Int]] = [:]
 
     public init(catalog: Catalog = .shared) {
         self.catalog = catalog
@@ -23,10 +26,14 @@ public struct ContradictionFinder: Sendable {
     public func contradictions(_ claims: VendorClaims, evidence: [Finding], software: [Software] = [])
         -> [Contradiction]
     {
+        var finder = self
+        for finding in evidence where finding.line != nil && isCertificate(finding) {
+            finder.certificateLines[finding.path.display, default: []].append(finding.line ?? 0)
+        }
         var out: [Contradiction] = []
         for claim in claims.protocols {
             let found = EvidenceSelector.findings(for: claim, in: evidence).filter(\.effective)
-            out += contradictions(claim, evidence: found, software: software)
+            out += finder.contradictions(claim, evidence: found, software: software)
         }
         let kinds = ContradictionKind.allCases
         return out.sorted {
@@ -45,10 +52,14 @@ public struct ContradictionFinder: Sendable {
         // What the vendor wrote speaks louder than the software's defaults: where a job has explicit settings, only
         // they are compared (a default list for an unused mechanism, like GSSAPI key exchange, proves nothing).
         func ofJob(_ job: AlgorithmJob) -> [Finding] {
-            let all = evidence.filter { AlgorithmJob(usage: $0.usage) == job }
+            // Named groups before a suite's `Kx=` part: the group list is what decides the key exchange.
+            let all = evidence.filter { AlgorithmJob(usage: $0.usage) == job }.sorted {
+                ($0.usage == .group ? 0 : 1, $0.path, $0.line ?? 0) < ($1.usage == .group ? 0 : 1, $1.path, $1.line ?? 0)
+            }
             let written = all.filter { $0.origin == .file }
             return written.isEmpty ? all : written
         }
+        var reported = Set<String>()
         func add(_ kind: ContradictionKind, _ text: String, _ proof: String, _ finding: Finding, _ item: String) {
             out.append(
                 Contradiction(
@@ -78,6 +89,7 @@ public struct ContradictionFinder: Sendable {
                 guard let first = compared.first, !compared.contains(where: { covers([algorithm], $0) }) else {
                     continue
                 }
+                reported.insert("\(first.path.display):\(first.line ?? 0):\(key(of: first))")
                 add(
                     .certificateNotAsClaimed, "claims \(algorithm.name) on by default for \(name)",
                     keyProof(first, among: evidence), first, ProcurementChecklist.withinProfile.id)
@@ -118,7 +130,6 @@ public struct ContradictionFinder: Sendable {
         // In force but excluded, broken, or (for a job the claim lists) not named.
         let excluded = claim.excluded.map { ClaimedAlgorithm($0, catalog: catalog) }
         let claimedJobs = Set(named.compactMap(\.job))
-        var reported = Set<String>()
         for finding in evidence {
             let id = "\(finding.path.display):\(finding.line ?? 0):\(key(of: finding))"
             if let rule = excluded.first(where: { excludes($0, finding) }) {
@@ -136,7 +147,7 @@ public struct ContradictionFinder: Sendable {
                 add(
                     .brokenInForce, "claims no classically broken algorithm for \(name)",
                     proof(finding, among: evidence, only: true)
-                        + (isCertificate(finding) ? ", classically broken" : " (\(label(finding)), classically broken)"),
+                        + (namesItself(finding) ? ", classically broken" : " (\(label(finding)), classically broken)"),
                     finding,
                     ProcurementChecklist.noBroken.id)
                 continue
@@ -298,7 +309,13 @@ public struct ContradictionFinder: Sendable {
     func label(_ finding: Finding) -> String { describe(finding) }
 
     /// " (P-256)" after a configuration value; nothing after a certificate proof, which already names it in words.
-    func suffix(_ finding: Finding) -> String { isCertificate(finding) ? "" : " (\(label(finding)))" }
+    func suffix(_ finding: Finding) -> String { namesItself(finding) ? "" : " (\(label(finding)))" }
+
+    /// True when the proof of a finding already names its algorithm in words (a certificate or key).
+    func namesItself(_ finding: Finding) -> Bool {
+        isCertificate(finding) || finding.usage == .publicKey
+            || (finding.usage == .signature && finding.algorithm.first?.isNumber == true)
+    }
 
     /// "RSA-2048", "ECDSA P-256", "Ed25519", "SHA-1 with RSA": in words, never a raw OID.
     func describe(_ finding: Finding) -> String {
@@ -322,7 +339,8 @@ public struct ContradictionFinder: Sendable {
     /// "the 2nd certificate in `chain.pem` (line 18)": where in a chain file a certificate finding sits.
     func position(_ finding: Finding, among evidence: [Finding]) -> String {
         let lines = Set(
-            evidence.filter { $0.path == finding.path && isCertificate($0) }.compactMap(\.line)
+            (certificateLines[finding.path.display] ?? [])
+                + evidence.filter { $0.path == finding.path && isCertificate($0) }.compactMap(\.line)
         ).sorted()
         let ordinal = (lines.firstIndex(of: finding.line ?? 0) ?? 0) + 1
         let role = lines.count > 1 ? (ordinal == 1 ? " (the leaf)" : " (below the leaf)") : ""
@@ -354,7 +372,7 @@ public struct ContradictionFinder: Sendable {
             ? [finding]
             : evidence.filter {
                 $0.path == finding.path && $0.line == finding.line && $0.setting == finding.setting
-                    && $0.context == finding.context && $0.origin == finding.origin
+                    && $0.context == finding.context && $0.origin == finding.origin && $0.usage == finding.usage
             }
         let separator = ["openssh", "strongswan"].contains(finding.source.rawValue) ? "," : ":"
         let value = Self.unique(siblings.map(\.algorithm)).joined(separator: separator)

@@ -362,8 +362,9 @@ public struct ProcurementChecklist: Sendable {
             .map { ClaimedAlgorithm($0, catalog: catalog) }
         let broken = named.filter { $0.status == .broken }
         let shipped = (evidence ?? []).filter { $0.quantumStatus == .broken }
+        let finder = ContradictionFinder(catalog: catalog)
         let cited = shipped.prefix(5).map {
-            "\($0.path.display)\($0.line.map { ":\($0)" } ?? "") \($0.setting) \($0.algorithm)"
+            "\($0.path.display)\($0.line.map { ":\($0)" } ?? "") \($0.setting) \(finder.describe($0))"
         }
         if !broken.isEmpty || !shipped.isEmpty {
             let names = Set(broken.map(\.display) + shipped.map(ContradictionFinder(catalog: catalog).describe))
