@@ -130,7 +130,9 @@ public struct ContradictionFinder: Sendable {
         // In force but excluded, broken, or (for a job the claim lists) not named.
         let excluded = claim.excluded.map { ClaimedAlgorithm($0, catalog: catalog) }
         let claimedJobs = Set(named.compactMap(\.job))
-        for finding in evidence {
+        // A certificate a configuration line serves is judged once, at that line, not again inside its file.
+        let served = Set(evidence.filter { !isCertificate($0) && $0.usage == .publicKey }.compactMap(\.asset))
+        for finding in evidence where !(isCertificate(finding) && finding.asset.map(served.contains) == true) {
             let id = "\(finding.path.display):\(finding.line ?? 0):\(key(of: finding))"
             if let rule = excluded.first(where: { excludes($0, finding) }) {
                 guard reported.insert(id).inserted else { continue }

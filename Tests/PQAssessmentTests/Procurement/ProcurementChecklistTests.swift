@@ -45,9 +45,15 @@ struct ProcurementChecklistTests {
     @Test("hybrid ML-KEM: meets when offered (or in force), gap with both dates, unverifiable when silent")
     func hybrid() throws {
         let meets = try check(
-            vendor([ProtocolClaim(protocol: .tlsServer, supported: ["X25519MLKEM768", "X25519"])]), "hybrid-ml-kem",
-            .tlsServer)
+            vendor([ProtocolClaim(protocol: .tlsServer, supported: ["SecP384r1MLKEM1024", "X25519"])]),
+            "hybrid-ml-kem", .tlsServer)
         #expect(meets.verdict == .meets)
+        // CNSA 2.0 counts only ML-KEM-1024: ML-KEM-768 is a gap there, and the rule that says so is named.
+        let weak = try check(
+            vendor([ProtocolClaim(protocol: .tlsServer, supported: ["X25519MLKEM768", "X25519"], hybrid: true)]),
+            "hybrid-ml-kem", .tlsServer)
+        #expect(weak.verdict == .gap)
+        #expect(weak.explanation.contains("cnsa-2.0/kem-not-cnsa"), "\(weak.explanation)")
         let promised = try check(
             vendor([ProtocolClaim(protocol: .ipsec, supported: ["P-384"], pqShipsOn: Fixture.day("2026-12-15"))]),
             "hybrid-ml-kem", .ipsec)
@@ -62,11 +68,12 @@ struct ProcurementChecklistTests {
             vendor([ProtocolClaim(protocol: .ssh)]), "hybrid-ml-kem", .ssh,
             evidence: [
                 Fixture.finding(
-                    "mlkem768x25519-sha256", usage: .keyExchange, source: "openssh", path: "etc/ssh/sshd_config",
+                    "mlkem1024nistp384-sha384", usage: .keyExchange, source: "openssh", path: "etc/ssh/sshd_config",
                     line: 3)
             ])
         #expect(shown.verdict == .meets)
-        #expect(shown.evidence == ["etc/ssh/sshd_config:3 mlkem768x25519-sha256"])
+        #expect(shown.evidence.first == "etc/ssh/sshd_config:3 mlkem1024nistp384-sha384")
+        #expect(shown.state == .verified)
     }
 
     @Test("the deadline follows the profile: NIST IR 8547 dates 128-bit key establishment, not CNSA's gate")
@@ -116,7 +123,8 @@ struct ProcurementChecklistTests {
                     setting: "HostKeyAlgorithms")
             ])
         #expect(shipped.verdict == .gap)
-        #expect(shipped.evidence == ["etc/ssh/sshd_config:6 HostKeyAlgorithms ssh-rsa"])
+        #expect(shipped.evidence.first == "etc/ssh/sshd_config:6 HostKeyAlgorithms SHA-1 with RSA")
+        #expect(shipped.state == .contradicted)
         let clean = try check(
             vendor([ProtocolClaim(protocol: .ssh, supported: ["ssh-ed25519"])]), "no-broken-crypto", .ssh)
         #expect(clean.verdict == .meets)
