@@ -189,7 +189,11 @@ public enum VendorMarkdown {
             switch scalar {
             case "`": body += "ˋ"
             default:
-                if scalar.properties.generalCategory == .control { body += " " } else { body.unicodeScalars.append(scalar) }
+                if scalar.properties.generalCategory == .control {
+                    body += " "
+                } else {
+                    body.unicodeScalars.append(scalar)
+                }
             }
         }
         // `<` and `&` inside a code span are literal in CommonMark; raw HTML never starts inside one.

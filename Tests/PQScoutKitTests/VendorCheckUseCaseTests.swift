@@ -54,9 +54,12 @@ struct VendorCheckUseCaseTests {
         }
         // The four states, and a contradicted row never meets (issue 17: the table read "meets" over lies).
         for state in ClaimState.allCases {
-            #expect(outcome.comparison.rows.contains { row in
-                outcome.comparison.vendors.indices.contains { outcome.comparison.state(row: row, vendor: $0) == state }
-            }, "no \(state) cell")
+            #expect(
+                outcome.comparison.rows.contains { row in
+                    outcome.comparison.vendors.indices.contains {
+                        outcome.comparison.state(row: row, vendor: $0) == state
+                    }
+                }, "no \(state) cell")
         }
         #expect(shady.checks.filter { $0.state == .contradicted }.allSatisfy { $0.verdict != .meets })
         #expect(!honest.checks.contains { $0.state == .contradicted })

@@ -262,9 +262,10 @@ struct VendorHonestAndLyingTests {
         // 6. End of support: supported until 2029, IPsec PQ arrives 2031.
         let support = try #require(liar.checks.first { $0.requirement == "pq-within-support" })
         #expect(support.verdict == .gap && support.explanation.contains("never PQ-ready in its life"))
-        let honestSupport = try #require(try vendors.run().assessments.first?.checks.first {
-            $0.requirement == "pq-within-support"
-        })
+        let honestSupport = try #require(
+            try vendors.run().assessments.first?.checks.first {
+                $0.requirement == "pq-within-support"
+            })
         #expect(honestSupport.verdict == .meets)
     }
 

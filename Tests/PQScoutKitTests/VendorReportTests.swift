@@ -76,7 +76,8 @@ struct VendorReportTests {
         let text = Presentation.vendorMarkdown(Self.comparison)
         #expect(
             text.contains(
-                "| hybrid-ml-kem (ssh) | **verified: meets** | claimed only: gap: by 2027-01-01, promised 2028-06-30 |"))
+                "| hybrid-ml-kem (ssh) | **verified: meets** | claimed only: gap: by 2027-01-01, promised 2028-06-30 |")
+        )
         #expect(text.contains("| pq-signature-path (firmware-signing) | not claimed | **contradicted (1): gap** |"))
         #expect(text.contains("| cbom-delivered | claimed only: meets | not claimed: unverifiable |"))
         #expect(text.contains("| **rank (fewest contradicted, then most verified)** | 1 | 2 |"))

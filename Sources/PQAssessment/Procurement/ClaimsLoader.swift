@@ -107,7 +107,8 @@ public enum ClaimsLoader {
         return VendorClaims(
             vendor: decoded.vendor, product: decoded.product, version: decoded.version, category: decoded.category,
             validations: decoded.validations ?? [], cbomProvided: decoded.cbomProvided,
-            supportEndsOn: decoded.supportEndsOn, protocols: protocols.sorted { $0.protocol < $1.protocol }, file: file, origin: .yaml)
+            supportEndsOn: decoded.supportEndsOn, protocols: protocols.sorted { $0.protocol < $1.protocol }, file: file,
+            origin: .yaml)
     }
 
     /// Reads a claims file from disk (at most 4 MiB).

@@ -54,7 +54,9 @@ public struct ContradictionFinder: Sendable {
         func ofJob(_ job: AlgorithmJob) -> [Finding] {
             // Named groups before a suite's `Kx=` part: the group list is what decides the key exchange.
             let all = evidence.filter { AlgorithmJob(usage: $0.usage) == job }.sorted {
-                ($0.usage == .group ? 0 : 1, $0.path, $0.line ?? 0) < ($1.usage == .group ? 0 : 1, $1.path, $1.line ?? 0)
+                ($0.usage == .group ? 0 : 1, $0.path, $0.line ?? 0) < (
+                    $1.usage == .group ? 0 : 1, $1.path, $1.line ?? 0
+                )
             }
             let written = all.filter { $0.origin == .file }
             return written.isEmpty ? all : written
@@ -116,7 +118,8 @@ public struct ContradictionFinder: Sendable {
                 for key in keys where seen.insert(key.path.display).inserted {
                     let what = key.source == .x509 || key.source == .pkcs7 ? "signing certificate" : "signing key"
                     add(
-                        .classicalSigningKey, "claims \(pq.map(\.name).joined(separator: ", ")) \(words(claim.protocol))",
+                        .classicalSigningKey,
+                        "claims \(pq.map(\.name).joined(separator: ", ")) \(words(claim.protocol))",
                         "the \(what) `\(key.path.display)` is \(describe(key))", key, ProcurementChecklist.signing.id)
                 }
             }

@@ -65,8 +65,10 @@ struct ClaimStates {
                 if check.verdict == .meets || check.verdict == .unverifiable {
                     check.verdict = .gap
                     if check.mustMeetBy == nil, let use = check.protocol,
-                        [ProcurementChecklist.configurable.id, ProcurementChecklist.hybrid.id,
-                        ProcurementChecklist.signing.id].contains(check.requirement)
+                        [
+                            ProcurementChecklist.configurable.id, ProcurementChecklist.hybrid.id,
+                            ProcurementChecklist.signing.id,
+                        ].contains(check.requirement)
                     {
                         let deadline = checklist.pqDeadline(for: use)
                         check.mustMeetBy = deadline.day

@@ -206,7 +206,8 @@ struct ContradictionPartsTests {
         pinned.evidence = ["etc/ui-chain.pem"]
         let found = finder.contradictions(claims([pinned]), evidence: [intermediate])
         #expect(found.map(\.kind) == [.excludedInForce])
-        #expect(found.first?.proof == "the 1st certificate in `etc/ui-chain.pem`, line 18 is signed with SHA-1 with RSA")
+        #expect(
+            found.first?.proof == "the 1st certificate in `etc/ui-chain.pem`, line 18 is signed with SHA-1 with RSA")
         #expect(found.first?.requirement == "no-broken-crypto")
     }
 
