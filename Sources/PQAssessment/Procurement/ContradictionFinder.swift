@@ -201,6 +201,18 @@ public struct ContradictionFinder: Sendable {
         let text = "claims the \(name) algorithms are configurable"
         var files = Set<String>()
         for finding in evidence {
+            if Self.fixedProtocolSources[finding.source.rawValue] == nil, isHardCoded(finding),
+                files.insert(finding.path.display).inserted
+            {
+                out.append(
+                    Contradiction(
+                        kind: .notConfigurable, protocol: claim.protocol, claim: text,
+                        proof: "`\(finding.path.display)`: \(describe(finding)) (\(finding.setting)) is "
+                            + (finding.note ?? "hard-coded") + "; no setting chooses it",
+                        path: finding.path.display, line: finding.line,
+                        requirement: ProcurementChecklist.configurable.id))
+                continue
+            }
             guard let protocolName = Self.fixedProtocolSources[finding.source.rawValue],
                 files.insert(finding.path.display).inserted
             else { continue }
@@ -234,6 +246,13 @@ public struct ContradictionFinder: Sendable {
                     path: newest.sourcePath.display, line: nil, requirement: ProcurementChecklist.configurable.id))
         }
         return out
+    }
+
+    /// True for an algorithm the software puts in force with no setting to change it: a scanner marks such a
+    /// built-in list with a note beginning "hard-coded" or "fixed by" (`origin: default`, since no file wrote it).
+    func isHardCoded(_ finding: Finding) -> Bool {
+        guard finding.origin == .default, let note = finding.note?.lowercased() else { return false }
+        return note.hasPrefix("hard-coded") || note.hasPrefix("fixed by")
     }
 
     /// The first `N.N[.N]` of a package version, after a Debian/RPM epoch (`1:9.2p1-2` is [9, 2]).

@@ -221,6 +221,19 @@ struct ContradictionPartsTests {
         var honest = vpn
         honest.configurable = false
         #expect(finder.contradictions(claims([honest]), evidence: [wg]).isEmpty)
+        // A built-in list no setting can change, as a scanner marks it, is evidence against "configurable" too.
+        let app = ProtocolClaim(protocol: .tlsServer, supported: ["AES-256-GCM"], configurable: true)
+        var builtIn = Fixture.finding(
+            "AES-256-GCM", usage: .cipher, source: "appd", path: "opt/app/appd.conf", origin: .default,
+            setting: "ciphers")
+        builtIn.note = "hard-coded in appd 2.1 (no setting)"
+        var pinned = app
+        pinned.evidence = ["opt/app/*"]
+        let hardCoded = finder.contradictions(claims([pinned]), evidence: [builtIn])
+        #expect(hardCoded.map(\.kind) == [.notConfigurable])
+        #expect(hardCoded.first?.proof.contains("hard-coded in appd 2.1") == true)
+        builtIn.note = nil
+        #expect(finder.contradictions(claims([pinned]), evidence: [builtIn]).isEmpty)
         let tls = ProtocolClaim(protocol: .tlsServer, supported: ["X25519"], configurable: true)
         let group = Fixture.finding(
             "X25519", usage: .group, source: "nginx", path: "etc/nginx/nginx.conf", line: 4, setting: "ssl_ecdh_curve")
