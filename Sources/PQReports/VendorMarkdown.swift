@@ -184,6 +184,9 @@ public enum VendorMarkdown {
     /// Untrusted text in a code span: on one line, backticks and HTML characters made harmless. Inside a code span
     /// a backslash is literal, so a backtick cannot be escaped: it is replaced by a look-alike (U+02CB).
     static func code(_ value: String) -> String {
+        // CommonMark keeps `<` literal inside a code span, but not every viewer follows it: such a value is written
+        // as escaped text instead, which every viewer shows as it is.
+        if value.contains(where: { "<>&".contains($0) }) { return text(value) }
         var body = ""
         for scalar in value.unicodeScalars {
             switch scalar {
@@ -196,7 +199,6 @@ public enum VendorMarkdown {
                 }
             }
         }
-        // `<` and `&` inside a code span are literal in CommonMark; raw HTML never starts inside one.
         return "`\(body)`"
     }
 

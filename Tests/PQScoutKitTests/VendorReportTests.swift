@@ -111,3 +111,54 @@ struct VendorReportTests {
         try compare(text, "comparison.json")
     }
 }
+
+/// Issue 21 item 5: `vendor check` wrote vendor, product and validations verbatim into Markdown.
+@Suite("Vendor reports: a vendor's markup is inert in every format")
+struct VendorReportEscapingTests {
+    static let hostile = VendorComparison(vendors: [
+        VendorAssessment(
+            claims: VendorClaims(
+                vendor: "Evil <script>alert(1)</script>", product: "Box ![p](http://evil.example/p.png)",
+                version: "1\r\n| injected | row |",
+                validations: ["<img src=x onerror=alert(1)>", "[click](javascript:alert(1))", "**bold** `code`"],
+                protocols: [ProtocolClaim(protocol: .ssh)], file: "e`vil<b>.yaml"),
+            profile: "nist-ir-8547", category: nil, asOf: VendorReportTests.day("2026-11-27"),
+            checks: [
+                RequirementCheck(
+                    requirement: "hybrid-ml-kem", protocol: .ssh, verdict: .gap, explanation: "x <b>y</b>",
+                    source: "s", state: .contradicted)
+            ],
+            contradictions: [
+                Contradiction(
+                    kind: .hybridNotOffered, protocol: .ssh, claim: "claims <i>hybrid</i>",
+                    proof: "`etc/<img src=x onerror=alert(1)>.conf:3` sets `KexAlgorithms a`b`", path: "etc/x",
+                    line: 3, requirement: "hybrid-ml-kem")
+            ], evidence: "scan of <svg onload=alert(1)>"),
+        VendorAssessment(
+            claims: VendorClaims(vendor: "Plain", product: "P", protocols: [], file: "p.yaml"),
+            profile: "nist-ir-8547", category: nil, asOf: VendorReportTests.day("2026-11-27"), checks: []),
+    ])
+
+    @Test("Markdown: no tag, image, link or extra row from the vendor's text")
+    func markdown() {
+        let text = Presentation.vendorMarkdown(Self.hostile)
+        for live in ["<script", "<img", "<svg", "<b>", "<i>", "![p](", "[click](", "http://evil", "\r"] {
+            #expect(!text.contains(live), "Markdown carries \(live.debugDescription)")
+        }
+        #expect(!text.contains("\n| injected"), "a line break in a version opened a table row")
+        #expect(text.contains("Evil &lt;script&gt;alert\\(1\\)&lt;/script&gt;") || text.contains("Evil &lt;script&gt;"))
+        #expect(text.contains("\\*\\*bold\\*\\*"))
+    }
+
+    @Test("HTML escapes every text; JSON escapes < > & yet decodes to the same strings")
+    func htmlAndJSON() throws {
+        let html = Presentation.vendorHTML(Self.hostile)
+        for live in ["<script", "<img", "<svg", "<b>y", "<i>"] { #expect(!html.contains(live), "HTML carries \(live)") }
+        let json = try Presentation.vendorJSON(Self.hostile)
+        #expect(!json.contains("<") && !json.contains(">") && !json.contains("&"))
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+        let vendors = try #require(object["vendors"] as? [[String: Any]])
+        let claims = try #require(vendors.first?["claims"] as? [String: Any])
+        #expect(claims["vendor"] as? String == "Evil <script>alert(1)</script>")
+    }
+}
