@@ -247,4 +247,21 @@ struct ContradictionPartsTests {
         let new = old + [Software(name: "libssl3t64", version: "3.5.4-1", sourcePath: ScanPath("var/lib/dpkg/status"))]
         #expect(finder.contradictions(claims([tls]), evidence: [group], software: new).isEmpty)
     }
+
+    @Test("protocol versions: a claimed TLS 1.3 default must be in force, and an unclaimed TLS 1.2 is named")
+    func protocolVersions() {
+        let claim = ProtocolClaim(protocol: .tlsServer, supported: ["TLSv1.3"], defaults: ["TLSv1.3"])
+        func version(_ name: String) -> Finding {
+            Fixture.finding(
+                name, usage: .protocolVersion, source: "nginx", path: "etc/nginx/nginx.conf", line: 5,
+                setting: "ssl_protocols")
+        }
+        #expect(finder.contradictions(claims([claim]), evidence: [version("TLSv1.3")]).isEmpty)
+        let found = finder.contradictions(claims([claim]), evidence: [version("TLSv1.2"), version("TLSv1.3")])
+        #expect(found.map(\.kind) == [.unclaimedAlgorithm])
+        #expect(found.first?.claim == "claims tls-server protocol version is limited to TLSv1.3")
+        #expect(
+            finder.contradictions(claims([claim]), evidence: [version("TLSv1.2")]).map(\.kind).contains(
+                .defaultNotInForce))
+    }
 }

@@ -190,4 +190,27 @@ struct ProcurementChecklistTests {
         #expect(table.cell(row: "algorithms-configurable (ipsec)", vendor: 1)?.verdict == .gap)
         #expect(table.cell(row: "cbom-delivered", vendor: 5) == nil)
     }
+
+    @Test("end of support: PQ promised after support ends is never PQ-ready; within support meets; absent unverifiable")
+    func support() throws {
+        func judged(_ end: String?, ships: String?) throws -> RequirementCheck {
+            var claims = vendor([
+                ProtocolClaim(protocol: .ipsec, supported: ["P-384"], pqShipsOn: ships.flatMap { CalendarDay($0) })
+            ])
+            claims.supportEndsOn = end.flatMap { CalendarDay($0) }
+            return try check(claims, "pq-within-support", profile: "nist-ir-8547")
+        }
+        let never = try judged("2029-12-31", ships: "2031-06-30")
+        #expect(never.verdict == .gap)
+        #expect(
+            never.explanation.hasPrefix(
+                "supported until 2029-12-31, but ipsec PQ arrives 2031-06-30: never PQ-ready in its life"))
+        #expect(never.mustMeetBy == Fixture.day("2036-01-01"))
+        #expect(try judged("2029-12-31", ships: nil).explanation.contains("ipsec has no post-quantum date"))
+        let within = try judged("2034-12-31", ships: "2028-06-30")
+        #expect(within.verdict == .meets && within.explanation.contains("within support"))
+        #expect(try judged("2026-01-31", ships: "2028-06-30").explanation.hasPrefix("support ended on 2026-01-31"))
+        let silent = try judged(nil, ships: "2028-06-30")
+        #expect(silent.verdict == .unverifiable && silent.state == .notClaimed)
+    }
 }
