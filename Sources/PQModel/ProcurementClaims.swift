@@ -52,13 +52,18 @@ public struct ProtocolClaim: Codable, Sendable, Hashable {
     /// Path patterns (`fw/*.pem`, `etc/ssh/**`) naming the evidence files for this use; empty to use the
     /// finding sources the protocol is known by.
     public var evidence: [String]
+    /// Algorithms the vendor states this use never puts in force ("no SHA-1 anywhere": `[SHA-1]`); a hash also
+    /// excludes the signatures built on it (SHA-1 excludes SHA-1 with RSA).
+    public var excluded: [String]
     /// Line of the claim in its file, for messages.
     public var line: Int?
 
     public init(
         protocol: ClaimedProtocol, supported: [String] = [], defaults: [String] = [], configurable: Bool? = nil,
-        hybrid: Bool? = nil, pqShipsOn: CalendarDay? = nil, evidence: [String] = [], line: Int? = nil
+        hybrid: Bool? = nil, pqShipsOn: CalendarDay? = nil, evidence: [String] = [], excluded: [String] = [],
+        line: Int? = nil
     ) {
+        self.excluded = excluded
         self.protocol = `protocol`
         self.supported = supported
         self.defaults = defaults
@@ -67,6 +72,24 @@ public struct ProtocolClaim: Codable, Sendable, Hashable {
         self.pqShipsOn = pqShipsOn
         self.evidence = evidence
         self.line = line
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case `protocol`, supported, defaults, configurable, hybrid, pqShipsOn, evidence, excluded, line
+    }
+
+    /// Reads the JSON form; `excluded` (added after schema 1 shipped) may be absent.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.protocol = try c.decode(ClaimedProtocol.self, forKey: .protocol)
+        supported = try c.decodeIfPresent([String].self, forKey: .supported) ?? []
+        defaults = try c.decodeIfPresent([String].self, forKey: .defaults) ?? []
+        configurable = try c.decodeIfPresent(Bool.self, forKey: .configurable)
+        hybrid = try c.decodeIfPresent(Bool.self, forKey: .hybrid)
+        pqShipsOn = try c.decodeIfPresent(CalendarDay.self, forKey: .pqShipsOn)
+        evidence = try c.decodeIfPresent([String].self, forKey: .evidence) ?? []
+        excluded = try c.decodeIfPresent([String].self, forKey: .excluded) ?? []
+        line = try c.decodeIfPresent(Int.self, forKey: .line)
     }
 }
 
@@ -81,6 +104,8 @@ public struct VendorClaims: Codable, Sendable, Hashable {
     public var validations: [String]
     /// True when the vendor delivers a CBOM; nil when it does not say.
     public var cbomProvided: Bool?
+    /// The last day the vendor supports this version (security fixes); nil when it does not say.
+    public var supportEndsOn: CalendarDay?
     public var protocols: [ProtocolClaim]
     /// The file the claims were read from, as the user named it.
     public var file: String
@@ -88,8 +113,10 @@ public struct VendorClaims: Codable, Sendable, Hashable {
 
     public init(
         vendor: String, product: String, version: String? = nil, category: String? = nil, validations: [String] = [],
-        cbomProvided: Bool? = nil, protocols: [ProtocolClaim] = [], file: String, origin: ClaimOrigin = .yaml
+        cbomProvided: Bool? = nil, supportEndsOn: CalendarDay? = nil, protocols: [ProtocolClaim] = [], file: String,
+        origin: ClaimOrigin = .yaml
     ) {
+        self.supportEndsOn = supportEndsOn
         self.vendor = vendor
         self.product = product
         self.version = version

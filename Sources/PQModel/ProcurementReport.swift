@@ -8,6 +8,24 @@ public enum RequirementVerdict: String, Codable, Sendable, CaseIterable {
     case unverifiable
 }
 
+/// What the evidence says about a vendor's claim on one requirement: the state of a side-by-side table cell.
+///
+/// Raw values are the JSON contract. A verdict says whether the requirement is met; the state says how far to trust
+/// that verdict, so a contradicted claim never reads as met.
+public enum ClaimState: String, Codable, Sendable, CaseIterable {
+    /// The evidence shows it, and the check cites the proof.
+    case verified
+    /// The evidence disproves the claim; the contradictions give file, line and algorithm.
+    case contradicted
+    /// The vendor claims it and no evidence speaks either way (none given, or none for this use).
+    case claimedOnly = "claimed-only"
+    /// The vendor says nothing on it.
+    case notClaimed = "not-claimed"
+
+    /// "verified", "contradicted", "claimed only", "not claimed".
+    public var words: String { rawValue.replacingOccurrences(of: "-", with: " ") }
+}
+
 /// One requirement of the procurement checklist, judged for one vendor (and one protocol, where it is per use).
 public struct RequirementCheck: Codable, Sendable, Hashable {
     /// The checklist item: `algorithms-configurable`, `hybrid-ml-kem`, `pq-signature-path`, `no-broken-crypto`,
@@ -30,12 +48,16 @@ public struct RequirementCheck: Codable, Sendable, Hashable {
     public var deadlineSource: String?
     /// Evidence lines that bear the verdict out (`etc/ssh/sshd_config:12 sets KexAlgorithms ...`).
     public var evidence: [String]
+    /// What the evidence says about the claim (`VendorChecker` sets it); nil in a check built without one.
+    public var state: ClaimState?
 
     public init(
         requirement: String, protocol: ClaimedProtocol? = nil, verdict: RequirementVerdict,
         mustMeetBy: CalendarDay? = nil, vendorPromise: CalendarDay? = nil, promiseInTime: Bool? = nil,
-        explanation: String, source: String, deadlineSource: String? = nil, evidence: [String] = []
+        explanation: String, source: String, deadlineSource: String? = nil, evidence: [String] = [],
+        state: ClaimState? = nil
     ) {
+        self.state = state
         self.deadlineSource = deadlineSource
         self.requirement = requirement
         self.protocol = `protocol`
@@ -64,6 +86,13 @@ public enum ContradictionKind: String, Codable, Sendable, CaseIterable {
     case unclaimedAlgorithm = "unclaimed-algorithm"
     /// The evidence puts in force a classically broken algorithm the claim does not name.
     case brokenInForce = "broken-in-force"
+    /// A signature algorithm is claimed on by default, but the certificate or key the use serves is another.
+    case certificateNotAsClaimed = "certificate-not-as-claimed"
+    /// The evidence puts in force an algorithm the claim says the use never uses (`excluded`).
+    case excludedInForce = "excluded-in-force"
+    /// Algorithms are claimed configurable, but the evidence shows them fixed: a protocol without negotiation
+    /// (WireGuard), a list the software hard-codes, or a library too old to know any post-quantum algorithm.
+    case notConfigurable = "not-configurable"
 }
 
 /// One claim the evidence contradicts, with its proof.
@@ -77,10 +106,14 @@ public struct Contradiction: Codable, Sendable, Hashable {
     /// Evidence file (relative to the evidence root) and line the proof cites.
     public var path: String
     public var line: Int?
+    /// The checklist item (`RequirementCheck.requirement`) whose claim this disproves.
+    public var requirement: String?
 
     public init(
-        kind: ContradictionKind, protocol: ClaimedProtocol, claim: String, proof: String, path: String, line: Int?
+        kind: ContradictionKind, protocol: ClaimedProtocol, claim: String, proof: String, path: String, line: Int?,
+        requirement: String? = nil
     ) {
+        self.requirement = requirement
         self.kind = kind
         self.protocol = `protocol`
         self.claim = claim
@@ -121,6 +154,9 @@ public struct VendorAssessment: Codable, Sendable, Hashable {
 
     /// Number of checks with this verdict.
     public func count(_ verdict: RequirementVerdict) -> Int { checks.filter { $0.verdict == verdict }.count }
+
+    /// Number of checks in this state (a check without a state counts as claimed only).
+    public func count(_ state: ClaimState) -> Int { checks.filter { ($0.state ?? .claimedOnly) == state }.count }
 }
 
 /// Several vendors side by side, for a tender: one row per requirement, one column per vendor.
@@ -152,5 +188,44 @@ public struct VendorComparison: Codable, Sendable, Hashable {
     public func cell(row: String, vendor: Int) -> RequirementCheck? {
         guard vendors.indices.contains(vendor) else { return nil }
         return vendors[vendor].checks.first { $0.key == row }
+    }
+
+    /// The state of one cell: the check's, or not claimed where the vendor has no such row.
+    public func state(row: String, vendor: Int) -> ClaimState {
+        guard let check = cell(row: row, vendor: vendor) else { return .notClaimed }
+        return check.state ?? .claimedOnly
+    }
+
+    /// One vendor's standing in the summary: counts of each state and its rank.
+    public struct Standing: Codable, Sendable, Hashable {
+        public var vendor: String
+        public var verified: Int
+        public var contradicted: Int
+        public var claimedOnly: Int
+        public var notClaimed: Int
+        /// 1 for the best: fewest contradicted, then most verified (ties share a rank).
+        public var rank: Int
+    }
+
+    /// Each vendor's counts over the table's rows, ranked by what the evidence contradicted and verified, never by
+    /// what is merely claimed: fewest contradicted first (a disproved claim outweighs any number of proved ones),
+    /// then most verified.
+    public var standings: [Standing] {
+        var out = vendors.indices.map { index in
+            let states = rows.map { state(row: $0, vendor: index) }
+            return Standing(
+                vendor: vendors[index].claims.title, verified: states.filter { $0 == .verified }.count,
+                contradicted: states.filter { $0 == .contradicted }.count,
+                claimedOnly: states.filter { $0 == .claimedOnly }.count,
+                notClaimed: states.filter { $0 == .notClaimed }.count, rank: 0)
+        }
+        for index in out.indices {
+            out[index].rank =
+                1
+                + out.filter {
+                    (-$0.contradicted, $0.verified) > (-out[index].contradicted, out[index].verified)
+                }.count
+        }
+        return out
     }
 }

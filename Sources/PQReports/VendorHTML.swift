@@ -12,31 +12,33 @@ public enum VendorHTML {
             body{font-family:system-ui,sans-serif;margin:2em;max-width:80em;color:#222}
             table{border-collapse:collapse;margin:1em 0}th,td{border:1px solid #bbb;padding:.3em .5em;text-align:left;vertical-align:top}
             th{background:#eee}.meets{background:#e3f4e3}.gap{background:#fbe3e3}.unverifiable{background:#f4f0dc}
+            .verified{background:#cfeccf;font-weight:bold}.contradicted{background:#f6c4c4;font-weight:bold}
+            .claimed-only{background:#f4f0dc}.not-claimed{background:#f3f3f3;color:#666}
             code{background:#f3f3f3;padding:0 .2em}
             </style></head><body>
 
             """
         if comparison.vendors.count > 1 {
-            out += "<h1>Vendor comparison</h1>\n<table><tr><th>requirement</th>"
+            out += "<h1>Vendor comparison</h1>\n"
+            out +=
+                "<p>Each cell: <strong>verified</strong> (the evidence shows it), <strong>contradicted</strong> (the "
+                + "evidence disproves it), claimed only (no evidence either way) or not claimed; then the verdict.</p>\n"
+            out += "<table><tr><th>requirement</th>"
             for vendor in comparison.vendors { out += "<th>\(escape(vendor.claims.title))</th>" }
             out += "</tr>\n"
             for row in comparison.rows {
                 out += "<tr><td>\(escape(row))</td>"
                 for index in comparison.vendors.indices {
-                    if let check = comparison.cell(row: row, vendor: index) {
-                        out +=
-                            "<td class=\"\(check.verdict.rawValue)\">\(escape(VendorMarkdown.short(check, asOf: comparison.vendors[index].asOf)))</td>"
-                    } else {
-                        out += "<td>—</td>"
-                    }
+                    let state = comparison.state(row: row, vendor: index)
+                    let text = VendorMarkdown.cellText(comparison, row: row, vendor: index)
+                    out += "<td class=\"\(state.rawValue)\">\(escape(text))</td>"
                 }
                 out += "</tr>\n"
             }
-            out += "<tr><td>contradictions</td>"
-            for vendor in comparison.vendors {
-                out += "<td>\(vendor.evidence == nil ? "no evidence" : String(vendor.contradictions.count))</td>"
+            for (label, values) in VendorMarkdown.summary(comparison) {
+                out += "<tr><th>\(escape(label))</th>" + values.map { "<th>\(escape($0))</th>" }.joined() + "</tr>\n"
             }
-            out += "</tr></table>\n"
+            out += "</table>\n"
         }
         let heading = comparison.vendors.count > 1 ? 2 : 1
         for vendor in comparison.vendors { out += section(vendor, heading: heading) }
@@ -65,13 +67,19 @@ public enum VendorHTML {
             + "</li>\n"
         out +=
             "<li>Verdicts: \(vendor.count(.meets)) meets, \(vendor.count(.gap)) gap, "
-            + "\(vendor.count(.unverifiable)) unverifiable</li>\n</ul>\n"
+            + "\(vendor.count(.unverifiable)) unverifiable</li>\n"
         out +=
-            "<\(sub)>Checklist</\(sub)>\n<table><tr><th>requirement</th><th>protocol</th><th>verdict</th>"
-            + "<th>must be met by</th><th>vendor promises</th><th>why</th></tr>\n"
+            "<li>States: \(vendor.count(ClaimState.verified)) verified, \(vendor.count(ClaimState.contradicted)) "
+            + "contradicted, \(vendor.count(ClaimState.claimedOnly)) claimed only, "
+            + "\(vendor.count(ClaimState.notClaimed)) not claimed</li>\n</ul>\n"
+        out +=
+            "<\(sub)>Checklist</\(sub)>\n<table><tr><th>requirement</th><th>protocol</th><th>state</th>"
+            + "<th>verdict</th><th>must be met by</th><th>vendor promises</th><th>why</th></tr>\n"
         for check in vendor.checks {
+            let state = check.state ?? .claimedOnly
             out += "<tr class=\"\(check.verdict.rawValue)\"><td>\(escape(check.requirement))</td>"
-            out += "<td>\(escape(check.protocol?.rawValue ?? "product"))</td><td>\(check.verdict.rawValue)</td>"
+            out += "<td>\(escape(check.protocol?.rawValue ?? "product"))</td>"
+            out += "<td class=\"\(state.rawValue)\">\(state.words)</td><td>\(check.verdict.rawValue)</td>"
             out += "<td>\(check.mustMeetBy?.description ?? "")</td><td>\(check.vendorPromise?.description ?? "")</td>"
             out += "<td>\(escape(check.explanation))"
             if !check.evidence.isEmpty { out += "<br>evidence: \(escape(check.evidence.joined(separator: "; ")))" }

@@ -2,6 +2,10 @@ import PQModel
 
 /// The Markdown report of `vendor check` (the default format): for one vendor its checklist, contradictions and
 /// sources; for several, a side-by-side table for a tender first.
+///
+/// Every text that comes from a claims file or the evidence (vendor, product, validations, file names, proofs) is
+/// untrusted: it goes through `text`, which escapes HTML and Markdown syntax, so a rendered report runs no script,
+/// loads no image and opens no link a vendor wrote.
 public enum VendorMarkdown {
     /// Renders the comparison (one vendor renders without the side-by-side table).
     public static func render(_ comparison: VendorComparison) -> String {
@@ -12,20 +16,22 @@ public enum VendorMarkdown {
                 out += "Profile `\(first.profile)`, as of \(first.asOf).\n\n"
             }
             out +=
+                "Each cell: **verified** (the evidence shows it), **contradicted** (the evidence disproves it), "
+                + "claimed only (no evidence either way) or not claimed; then the verdict.\n\n"
+            out +=
                 "| requirement | " + comparison.vendors.map { cell($0.claims.title) }.joined(separator: " | ")
                 + " |\n"
             out += "|---|" + String(repeating: "---|", count: comparison.vendors.count) + "\n"
             for row in comparison.rows {
                 let cells = comparison.vendors.indices.map { index in
-                    comparison.cell(row: row, vendor: index).map { short($0, asOf: comparison.vendors[index].asOf) }
-                        ?? "—"
+                    comparisonCell(comparison, row: row, vendor: index)
                 }
-                out += "| \(cell(row)) | " + cells.map(cell).joined(separator: " | ") + " |\n"
+                out += "| \(cell(row)) | " + cells.joined(separator: " | ") + " |\n"
             }
-            let counts = comparison.vendors.map { vendor in
-                vendor.evidence == nil ? "no evidence" : "\(vendor.contradictions.count)"
+            for (label, values) in summary(comparison) {
+                out += "| **\(label)** | " + values.joined(separator: " | ") + " |\n"
             }
-            out += "| contradictions | " + counts.joined(separator: " | ") + " |\n\n"
+            out += "\n"
         }
         let level = comparison.vendors.count > 1 ? "##" : "#"
         for vendor in comparison.vendors { out += section(vendor, level: level) }
@@ -37,34 +43,76 @@ public enum VendorMarkdown {
         switch check.verdict {
         case .meets, .unverifiable: return check.verdict.rawValue
         case .gap:
+            guard check.mustMeetBy != nil || check.vendorPromise != nil else { return "gap" }
             let by = check.mustMeetBy.map { $0 <= asOf ? "due since \($0)" : "by \($0)" } ?? "undated"
             let promise = check.vendorPromise.map { "promised \($0)" } ?? "no date promised"
             return "gap: \(by), \(promise)"
         }
     }
 
+    /// One cell of the side-by-side table in words: its state, then its verdict ("verified: meets", "contradicted:
+    /// gap", "not claimed"). A contradicted check's verdict is never meets (`VendorChecker` makes it a gap).
+    public static func cellText(_ comparison: VendorComparison, row: String, vendor: Int) -> String {
+        let state = comparison.state(row: row, vendor: vendor)
+        guard let check = comparison.cell(row: row, vendor: vendor) else { return state.words }
+        let verdict = short(check, asOf: comparison.vendors[vendor].asOf)
+        let count = comparison.vendors[vendor].contradictions.filter {
+            $0.requirement == check.requirement && (check.protocol == nil || $0.protocol == check.protocol)
+        }.count
+        return state == .contradicted
+            ? "contradicted (\(count)): \(verdict == "meets" ? "gap" : verdict)" : "\(state.words): \(verdict)"
+    }
+
+    static func comparisonCell(_ comparison: VendorComparison, row: String, vendor: Int) -> String {
+        let text = cell(cellText(comparison, row: row, vendor: vendor))
+        switch comparison.state(row: row, vendor: vendor) {
+        case .verified, .contradicted: return "**\(text)**"
+        case .claimedOnly, .notClaimed: return text
+        }
+    }
+
+    /// The summary rows under the table: counts of each state, contradictions, and the rank they give.
+    static func summary(_ comparison: VendorComparison) -> [(String, [String])] {
+        let standings = comparison.standings
+        return [
+            ("verified", standings.map { "\($0.verified)" }),
+            ("contradicted", standings.map { "\($0.contradicted)" }),
+            ("claimed only", standings.map { "\($0.claimedOnly)" }),
+            ("not claimed", standings.map { "\($0.notClaimed)" }),
+            (
+                "contradictions",
+                comparison.vendors.map { $0.evidence == nil ? "no evidence" : "\($0.contradictions.count)" }
+            ),
+            ("rank (fewest contradicted, then most verified)", standings.map { "\($0.rank)" }),
+        ]
+    }
+
     static func section(_ vendor: VendorAssessment, level: String) -> String {
         let claims = vendor.claims
-        var out = "\(level) Vendor check: \(claims.title)\n\n"
-        out += "- Claims: `\(claims.file)` (\(claims.origin.rawValue))\n"
+        var out = "\(level) Vendor check: \(text(claims.title))\n\n"
+        out += "- Claims: \(code(claims.file)) (\(claims.origin.rawValue))\n"
         out +=
-            "- Profile: `\(vendor.profile)`" + (vendor.category.map { ", category `\($0)`" } ?? "")
+            "- Profile: \(code(vendor.profile))" + (vendor.category.map { ", category \(code($0))" } ?? "")
             + ", as of \(vendor.asOf)\n"
-        out += "- Evidence: " + (vendor.evidence ?? "none (pass --evidence PATH or --scan ID to compare)") + "\n"
+        out += "- Evidence: " + text(vendor.evidence ?? "none (pass --evidence PATH or --scan ID to compare)") + "\n"
         out +=
             "- Validations: "
-            + (claims.validations.isEmpty ? "none stated" : claims.validations.map(inline).joined(separator: "; "))
+            + (claims.validations.isEmpty ? "none stated" : claims.validations.map(text).joined(separator: "; "))
             + "\n"
         out +=
             "- Verdicts: \(vendor.count(.meets)) meets, \(vendor.count(.gap)) gap, "
-            + "\(vendor.count(.unverifiable)) unverifiable\n\n"
+            + "\(vendor.count(.unverifiable)) unverifiable\n"
+        out +=
+            "- States: \(vendor.count(ClaimState.verified)) verified, \(vendor.count(ClaimState.contradicted)) "
+            + "contradicted, \(vendor.count(ClaimState.claimedOnly)) claimed only, "
+            + "\(vendor.count(ClaimState.notClaimed)) not claimed\n\n"
         out += "\(level)# Checklist\n\n"
-        out += "| requirement | protocol | verdict | must be met by | vendor promises | why |\n"
-        out += "|---|---|---|---|---|---|\n"
+        out += "| requirement | protocol | state | verdict | must be met by | vendor promises | why |\n"
+        out += "|---|---|---|---|---|---|---|\n"
         for check in vendor.checks {
             let fields = [
-                check.requirement, check.protocol?.rawValue ?? "product", check.verdict.rawValue,
-                check.mustMeetBy?.description ?? "", check.vendorPromise?.description ?? "",
+                check.requirement, check.protocol?.rawValue ?? "product", (check.state ?? .claimedOnly).words,
+                check.verdict.rawValue, check.mustMeetBy?.description ?? "", check.vendorPromise?.description ?? "",
                 check.explanation
                     + (check.evidence.isEmpty ? "" : " (evidence: \(check.evidence.joined(separator: "; ")))"),
             ]
@@ -77,12 +125,12 @@ public enum VendorMarkdown {
             out += "None: the evidence bears out every claim it speaks to.\n\n"
         } else {
             for item in vendor.contradictions {
-                out += "- **\(item.kind.rawValue)** (\(item.protocol.rawValue)): \(inline(item.sentence))\n"
+                out += "- **\(item.kind.rawValue)** (\(item.protocol.rawValue)): \(prose(item.sentence))\n"
             }
             out += "\n"
         }
         out += "\(level)# Sources\n\n"
-        for (name, text) in sources(vendor) { out += "- \(name): \(inline(text))\n" }
+        for (name, source) in sources(vendor) { out += "- \(name): \(text(source))\n" }
         return out + "\n"
     }
 
@@ -102,13 +150,68 @@ public enum VendorMarkdown {
         return out
     }
 
-    /// A table cell: pipes escaped, line breaks flattened.
-    static func cell(_ text: String) -> String {
-        inline(text).replacingOccurrences(of: "|", with: "\\|")
+    /// A table cell: escaped like any text (pipes included), on one line.
+    static func cell(_ value: String) -> String { text(value) }
+
+    /// Untrusted text on one line, inert in Markdown and in the HTML a Markdown viewer makes of it: control
+    /// characters and line breaks become spaces (`"\r\n"` is one `Character`, so characters are tested by their
+    /// scalars), `& < >` become entities (no tag, no `<script>`, no `<img onerror>`), and every ASCII punctuation
+    /// mark Markdown gives meaning to gets a backslash (CommonMark 0.31, "Backslash escapes": any ASCII punctuation
+    /// may be escaped), so `![x](http://...)` is no image, `[x](...)` no link, `` ` `` no code span, `|` no column
+    /// and `*`, `_`, `~` no emphasis.
+    public static func text(_ value: String) -> String {
+        var out = ""
+        out.reserveCapacity(value.utf8.count)
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\\", "`", "*", "_", "[", "]", "!", "|", "~":
+                out += "\\" + String(scalar)
+            default:
+                if scalar.properties.generalCategory == .control || scalar == "\u{2028}" || scalar == "\u{2029}" {
+                    out += " "
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        // GFM turns a bare `http://...` or `www....` into a link; an escaped slash or dot keeps it text.
+        return out.replacingOccurrences(of: "://", with: ":\\/\\/").replacingOccurrences(of: "www.", with: "www\\.")
     }
 
-    /// Text on one line.
-    static func inline(_ text: String) -> String {
-        text.replacingOccurrences(of: "\r", with: " ").replacingOccurrences(of: "\n", with: " ")
+    /// Untrusted text in a code span: on one line, backticks and HTML characters made harmless. Inside a code span
+    /// a backslash is literal, so a backtick cannot be escaped: it is replaced by a look-alike (U+02CB).
+    static func code(_ value: String) -> String {
+        // CommonMark keeps `<` literal inside a code span, but not every viewer follows it: such a value is written
+        // as escaped text instead, which every viewer shows as it is.
+        if value.contains(where: { "<>&".contains($0) }) { return text(value) }
+        var body = ""
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "`": body += "ˋ"
+            default:
+                if scalar.properties.generalCategory == .control {
+                    body += " "
+                } else {
+                    body.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return "`\(body)`"
     }
+
+    /// A proof sentence whose `` `x` `` spans were written by PQScout around evidence values: each span's value is
+    /// made a safe code span, the prose between is escaped text.
+    static func prose(_ sentence: String) -> String {
+        let parts = sentence.split(separator: "`", omittingEmptySubsequences: false)
+        guard parts.count > 2, parts.count % 2 == 1 else { return text(sentence) }
+        return parts.enumerated().map { index, part in
+            index % 2 == 1 ? code(String(part)) : text(String(part))
+        }.joined()
+    }
+
+    /// Text on one line (kept for callers outside the vendor report).
+    static func inline(_ value: String) -> String { text(value) }
 }

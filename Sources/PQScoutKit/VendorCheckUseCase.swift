@@ -73,7 +73,7 @@ public enum VendorCheckUseCase {
         let claims = try request.claimsFiles.map(readClaims)
         var assessments: [VendorAssessment] = []
         for (index, vendor) in claims.enumerated() {
-            var evidence: (findings: [Finding], label: String)?
+            var evidence: (findings: [Finding], software: [Software], label: String)?
             if index < request.evidencePaths.count {
                 evidence = try scanEvidence(request.evidencePaths[index], registry: registry)
             } else if index < request.scanIDs.count {
@@ -82,7 +82,7 @@ public enum VendorCheckUseCase {
             let assessment = try AssessUseCase.translate(.usage) { () throws(AssessmentError) in
                 try VendorChecker.assess(
                     vendor, profile: profile, category: request.category, asOf: asOf, evidence: evidence?.findings,
-                    evidenceLabel: evidence?.label)
+                    software: evidence?.software ?? [], evidenceLabel: evidence?.label)
             }
             assessments.append(assessment)
         }
@@ -102,7 +102,9 @@ public enum VendorCheckUseCase {
     }
 
     /// Scans an evidence tree into a temporary store and returns its findings; the store is deleted afterwards.
-    static func scanEvidence(_ root: String, registry: ScannerRegistry) throws -> (findings: [Finding], label: String) {
+    static func scanEvidence(_ root: String, registry: ScannerRegistry) throws -> (
+        findings: [Finding], software: [Software], label: String
+    ) {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
             "pqscout-vendor-\(UUID().uuidString)", isDirectory: true)
         do {
@@ -116,23 +118,27 @@ public enum VendorCheckUseCase {
         let storePath = directory.appendingPathComponent("evidence.db").path
         let record = try ScanUseCase(registry: registry).run(ScanRequest(roots: [root], storePath: storePath))
         let store = try StoreAccess.open(storePath, create: false)
-        let findings = try StoreAccess.perform(storePath) { try store.findings(FindingQuery(scanID: record.id)) }
+        let (findings, software) = try StoreAccess.perform(storePath) {
+            (try store.findings(FindingQuery(scanID: record.id)), try store.software(scanID: record.id))
+        }
         return (
-            findings,
+            findings, software,
             "scan of \(root): \(record.counts.filesExamined) files, \(findings.count) findings, "
                 + "\(record.counts.diagnostics) diagnostics"
         )
     }
 
     /// The findings of a scan already in the store.
-    static func storedScan(_ id: Int64, storePath: String) throws -> (findings: [Finding], label: String) {
+    static func storedScan(_ id: Int64, storePath: String) throws -> (
+        findings: [Finding], software: [Software], label: String
+    ) {
         let store = try StoreAccess.open(storePath, create: false)
         return try StoreAccess.perform(storePath) {
             let scan = try InventoryUseCase.existingScan(
                 id, store: store, storePath: storePath, code: "vendor.no-scan", kind: .input)
             let findings = try store.findings(FindingQuery(scanID: id))
             return (
-                findings,
+                findings, try store.software(scanID: id),
                 "scan \(id) of \(scan.roots.joined(separator: ", ")) in \(storePath): \(findings.count) findings"
             )
         }

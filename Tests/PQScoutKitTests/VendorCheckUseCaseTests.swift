@@ -52,6 +52,24 @@ struct VendorCheckUseCaseTests {
         for verdict in RequirementVerdict.allCases {
             #expect(shady.checks.contains { $0.verdict == verdict }, "no \(verdict) for the shady vendor")
         }
+        // The four states, and a contradicted row never meets (issue 17: the table read "meets" over lies).
+        for state in ClaimState.allCases {
+            #expect(
+                outcome.comparison.rows.contains { row in
+                    outcome.comparison.vendors.indices.contains {
+                        outcome.comparison.state(row: row, vendor: $0) == state
+                    }
+                }, "no \(state) cell")
+        }
+        #expect(shady.checks.filter { $0.state == .contradicted }.allSatisfy { $0.verdict != .meets })
+        #expect(!honest.checks.contains { $0.state == .contradicted })
+        #expect(outcome.comparison.standings.map(\.rank) == [1, 2])
+        #expect(
+            sentences.contains(
+                "claims tls-server never uses SHA-1; the 2nd certificate (below the leaf) in "
+                    + "`etc/nginx/ui-fullchain.pem`, line 19 is signed with SHA-1 with RSA"))
+        let support = try #require(shady.checks.first { $0.requirement == "pq-within-support" })
+        #expect(support.explanation.contains("never PQ-ready in its life"))
         let promised = try #require(honest.checks.first { $0.requirement == "hybrid-ml-kem" && $0.protocol == .ipsec })
         #expect(promised.verdict == .gap && promised.promiseInTime == true)
         #expect(outcome.comparison.rows.contains("cbom-delivered"))

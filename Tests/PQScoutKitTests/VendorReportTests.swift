@@ -23,10 +23,10 @@ struct VendorReportTests {
                 RequirementCheck(
                     requirement: "hybrid-ml-kem", protocol: .ssh, verdict: .meets,
                     explanation: "ssh supports mlkem768x25519-sha256", source: "FIPS 203 ✅",
-                    evidence: ["etc/ssh/sshd_config:5 mlkem768x25519-sha256"]),
+                    evidence: ["etc/ssh/sshd_config:5 mlkem768x25519-sha256"], state: .verified),
                 RequirementCheck(
                     requirement: "cbom-delivered", verdict: .meets, explanation: "the vendor delivers a CBOM",
-                    source: "CycloneDX 1.6 ✅"),
+                    source: "CycloneDX 1.6 ✅", state: .claimedOnly),
             ], contradictions: [], evidence: "scan of evidence/edgegate: 3 files")
         let shady = VendorAssessment(
             claims: VendorClaims(
@@ -38,19 +38,23 @@ struct VendorReportTests {
                     requirement: "hybrid-ml-kem", protocol: .ssh, verdict: .gap, mustMeetBy: day("2027-01-01"),
                     vendorPromise: day("2028-06-30"), promiseInTime: false,
                     explanation: "ssh offers no ML-KEM key exchange today", source: "FIPS 203 ✅",
-                    deadlineSource: "CNSA 2.0 acquisition gate ◐"),
+                    deadlineSource: "CNSA 2.0 acquisition gate ◐", state: .claimedOnly),
                 RequirementCheck(
                     requirement: "cbom-delivered", verdict: .unverifiable,
-                    explanation: "the claims do not say whether a CBOM is delivered", source: "CycloneDX 1.6 ✅"),
+                    explanation: "the claims do not say whether a CBOM is delivered", source: "CycloneDX 1.6 ✅",
+                    state: .notClaimed),
                 RequirementCheck(
-                    requirement: "pq-signature-path", protocol: .firmwareSigning, verdict: .meets,
-                    explanation: "firmware-signing supports ML-DSA-87", source: "CNSA 2.0 ◐"),
+                    requirement: "pq-signature-path", protocol: .firmwareSigning, verdict: .gap,
+                    explanation: "firmware-signing supports ML-DSA-87; the evidence disproves the claim",
+                    source: "CNSA 2.0 ◐", evidence: ["the signing certificate `fw/<signer>.pem` is RSA-2048"],
+                    state: .contradicted),
             ],
             contradictions: [
                 Contradiction(
                     kind: .classicalSigningKey, protocol: .firmwareSigning,
                     claim: "claims ML-DSA-87 firmware signing",
-                    proof: "the signing certificate `fw/<signer>.pem` is RSA-2048", path: "fw/<signer>.pem", line: nil)
+                    proof: "the signing certificate `fw/<signer>.pem` is RSA-2048", path: "fw/<signer>.pem", line: nil,
+                    requirement: "pq-signature-path")
             ], evidence: "scan of evidence/boxwall: 4 files")
         return VendorComparison(vendors: [honest, shady])
     }
@@ -70,7 +74,13 @@ struct VendorReportTests {
     @Test("Markdown: the side-by-side table, then each vendor; pipes escaped in cells")
     func markdown() throws {
         let text = Presentation.vendorMarkdown(Self.comparison)
-        #expect(text.contains("| hybrid-ml-kem (ssh) | meets | gap: by 2027-01-01, promised 2028-06-30 |"))
+        #expect(
+            text.contains(
+                "| hybrid-ml-kem (ssh) | **verified: meets** | claimed only: gap: by 2027-01-01, promised 2028-06-30 |")
+        )
+        #expect(text.contains("| pq-signature-path (firmware-signing) | not claimed | **contradicted (1): gap** |"))
+        #expect(text.contains("| cbom-delivered | claimed only: meets | not claimed: unverifiable |"))
+        #expect(text.contains("| **rank (fewest contradicted, then most verified)** | 1 | 2 |"))
         #expect(text.contains("Secure\\|Box"))
         try compare(text, "comparison.md")
     }
@@ -94,6 +104,61 @@ struct VendorReportTests {
         let signing = try #require(
             rows.first { $0["requirement"] as? String == "pq-signature-path (firmware-signing)" })
         #expect((signing["verdicts"] as? [Any])?.first is NSNull)
+        #expect(signing["states"] as? [String] == ["not-claimed", "contradicted"])
+        let summary = try #require(object["summary"] as? [[String: Any]])
+        #expect(summary.map { $0["rank"] as? Int } == [1, 2])
+        #expect(summary.map { $0["contradicted"] as? Int } == [0, 1])
         try compare(text, "comparison.json")
+    }
+}
+
+/// Issue 21 item 5: `vendor check` wrote vendor, product and validations verbatim into Markdown.
+@Suite("Vendor reports: a vendor's markup is inert in every format")
+struct VendorReportEscapingTests {
+    static let hostile = VendorComparison(vendors: [
+        VendorAssessment(
+            claims: VendorClaims(
+                vendor: "Evil <script>alert(1)</script>", product: "Box ![p](http://evil.example/p.png)",
+                version: "1\r\n| injected | row |",
+                validations: ["<img src=x onerror=alert(1)>", "[click](javascript:alert(1))", "**bold** `code`"],
+                protocols: [ProtocolClaim(protocol: .ssh)], file: "e`vil<b>.yaml"),
+            profile: "nist-ir-8547", category: nil, asOf: VendorReportTests.day("2026-11-27"),
+            checks: [
+                RequirementCheck(
+                    requirement: "hybrid-ml-kem", protocol: .ssh, verdict: .gap, explanation: "x <b>y</b>",
+                    source: "s", state: .contradicted)
+            ],
+            contradictions: [
+                Contradiction(
+                    kind: .hybridNotOffered, protocol: .ssh, claim: "claims <i>hybrid</i>",
+                    proof: "`etc/<img src=x onerror=alert(1)>.conf:3` sets `KexAlgorithms a`b`", path: "etc/x",
+                    line: 3, requirement: "hybrid-ml-kem")
+            ], evidence: "scan of <svg onload=alert(1)>"),
+        VendorAssessment(
+            claims: VendorClaims(vendor: "Plain", product: "P", protocols: [], file: "p.yaml"),
+            profile: "nist-ir-8547", category: nil, asOf: VendorReportTests.day("2026-11-27"), checks: []),
+    ])
+
+    @Test("Markdown: no tag, image, link or extra row from the vendor's text")
+    func markdown() {
+        let text = Presentation.vendorMarkdown(Self.hostile)
+        for live in ["<script", "<img", "<svg", "<b>", "<i>", "![p](", "[click](", "http://evil", "\r"] {
+            #expect(!text.contains(live), "Markdown carries \(live.debugDescription)")
+        }
+        #expect(!text.contains("\n| injected"), "a line break in a version opened a table row")
+        #expect(text.contains("Evil &lt;script&gt;alert\\(1\\)&lt;/script&gt;") || text.contains("Evil &lt;script&gt;"))
+        #expect(text.contains("\\*\\*bold\\*\\*"))
+    }
+
+    @Test("HTML escapes every text; JSON escapes < > & yet decodes to the same strings")
+    func htmlAndJSON() throws {
+        let html = Presentation.vendorHTML(Self.hostile)
+        for live in ["<script", "<img", "<svg", "<b>y", "<i>"] { #expect(!html.contains(live), "HTML carries \(live)") }
+        let json = try Presentation.vendorJSON(Self.hostile)
+        #expect(!json.contains("<") && !json.contains(">") && !json.contains("&"))
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+        let vendors = try #require(object["vendors"] as? [[String: Any]])
+        let claims = try #require(vendors.first?["claims"] as? [String: Any])
+        #expect(claims["vendor"] as? String == "Evil <script>alert(1)</script>")
     }
 }

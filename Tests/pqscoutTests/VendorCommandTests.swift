@@ -20,7 +20,7 @@ struct VendorCommandTests {
         #expect(
             text(outcome).contains(
                 "claims ML-DSA-87 firmware signing; the signing certificate `fw/signer.pem` is RSA-2048"))
-        #expect(text(outcome).contains("| cbom-delivered | product | gap | 2027-01-01 |"))
+        #expect(text(outcome).contains("| cbom-delivered | product | claimed only | gap | 2027-01-01 |"))
     }
 
     @Test("several claims files: a side-by-side table, in HTML and JSON too")
@@ -51,7 +51,7 @@ struct VendorCommandTests {
         let outcome = try PQScoutBinary.run(["vendor", "check", cbom, "--evidence", evidence, "--as-of", "2026-11-27"])
         #expect(outcome.status == 0, "stderr: \(outcome.stderr)")
         #expect(text(outcome).contains("(cbom)"))
-        #expect(text(outcome).contains("| cbom-delivered | product | meets |"))
+        #expect(text(outcome).contains("| cbom-delivered | product | verified | meets |"))
     }
 
     @Test("exit 64 for bad usage, 2 for an unreadable or invalid claims file (with its line)")

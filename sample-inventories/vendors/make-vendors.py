@@ -7,18 +7,21 @@ evidence contradicts). Only configuration files and certificates are written: no
 keys live in memory while this script runs. Rerunning makes new certificates (new keys and signatures), but the
 algorithms, sizes, paths and lines stay the same, which is what the tests check.
 
-Needs Python `cryptography` >= 48 (ML-DSA). The ML-DSA certificate is built with the DER helpers of the X.509 test
+Needs Python `cryptography` >= 48 (ML-DSA) and the `openssl` command (the SHA-1 intermediate of Boxwall's chain). The ML-DSA certificate is built with the DER helpers of the X.509 test
 fixtures (make-fixtures.py), since `cryptography`'s CertificateBuilder will not sign with ML-DSA.
 Run from the repository root:  python3 sample-inventories/vendors/make-vendors.py
 """
+import base64
 import datetime
 import importlib.util
 import os
 import shutil
+import subprocess
+import tempfile
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import mldsa, rsa
+from cryptography.hazmat.primitives.asymmetric import mldsa, rsa, x25519
 from cryptography.x509.oid import NameOID
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -71,6 +74,7 @@ BOXWALL_NGINX = (
     + "        listen 443 ssl;\n"
     + "        ssl_protocols TLSv1.2 TLSv1.3;\n"
     + "        ssl_ecdh_curve prime256v1;\n"
+    + "        ssl_certificate /etc/nginx/ui-fullchain.pem;\n"
     + "    }\n"
     + "}\n"
 )
@@ -85,6 +89,43 @@ http {
     }
 }
 """
+
+
+# The VPN is WireGuard: its algorithms are fixed by the protocol, whatever the claims say about "configurable". Only
+# the peer's public key is written (no PrivateKey line: wg-quick reads it from a file the sample does not ship).
+BOXWALL_WIREGUARD = """\
+# SecureBox 5.1 site-to-site VPN (sample for PQScout).
+[Interface]
+ListenPort = 51820
+PostUp = wg set %i private-key /etc/wireguard/private.key
+
+[Peer]
+PublicKey = {peer}
+AllowedIPs = 10.20.0.0/16
+"""
+
+
+def rsa_chain(cn, org):
+    """A leaf and the intermediate that signed it, as a full-chain PEM, made by the `openssl` command line (Python's
+    `cryptography` refuses SHA-1 signatures): the leaf is RSA-2048 signed with SHA-256, the intermediate is signed by
+    a throwaway root with SHA-1, so the chain file breaks a "no SHA-1 anywhere" claim below the leaf. The keys stay in
+    a temporary folder that is deleted."""
+    with tempfile.TemporaryDirectory() as work:
+        def openssl(*args):
+            subprocess.run(["openssl", *args], cwd=work, check=True, capture_output=True)
+        with open(os.path.join(work, "ca.ext"), "w") as f:
+            f.write("basicConstraints=critical,CA:true,pathlen:0\n")
+        subj = f"/O={org}/CN={cn}"
+        openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "root.key", "-out", "root.pem",
+                "-subj", subj + " Root", "-days", "3650", "-sha256")
+        for name, issuer, digest in (("int", "root", "-sha1"), ("leaf", "int", "-sha256")):
+            openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", name + ".key", "-out", name + ".csr",
+                    "-subj", subj + (" CA" if name == "int" else ""))
+            openssl("x509", "-req", "-in", name + ".csr", "-CA", issuer + ".pem", "-CAkey", issuer + ".key",
+                    "-set_serial", "0x7101" if name == "int" else "0x7102", digest, "-days", "3650",
+                    "-out", name + ".pem", *(["-extfile", "ca.ext"] if name == "int" else []))
+        with open(os.path.join(work, "leaf.pem"), "rb") as leaf, open(os.path.join(work, "int.pem"), "rb") as inter:
+            return leaf.read() + inter.read()
 
 
 def rsa_signer(cn, org):
@@ -137,6 +178,10 @@ def main():
     put("boxwall/etc/ssh/sshd_config", BOXWALL_SSHD)
     put("boxwall/etc/nginx/nginx.conf", BOXWALL_NGINX)
     put("boxwall/fw/signer.pem", rsa_signer("SecureBox Firmware Signing", "Boxwall Security"))
+    put("boxwall/etc/nginx/ui-fullchain.pem", rsa_chain("securebox.example", "Boxwall Security"))
+    peer = base64.b64encode(x25519.X25519PrivateKey.generate().public_key().public_bytes(
+        serialization.Encoding.Raw, serialization.PublicFormat.Raw)).decode()
+    put("boxwall/etc/wireguard/wg0.conf", BOXWALL_WIREGUARD.format(peer=peer))
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ public enum ClaimsLoader {
             [
                 "supported": .list(.catalogName(names)), "defaults": .list(.catalogName(names)),
                 "configurable": .bool, "hybrid": .bool, "pqShipsOn": .day, "evidence": .list(.string),
+                "excluded": .list(.catalogName(names)),
             ], required: [])
         var protocols: [String: YAMLShape] = [:]
         for item in ClaimedProtocol.allCases { protocols[item.rawValue] = claim }
@@ -27,8 +28,8 @@ public enum ClaimsLoader {
             [
                 "vendor": .string, "product": .string, "version": .string,
                 "category": categories.isEmpty ? .string : .choice(categories),
-                "validations": .list(.string), "cbomProvided": .bool,
-                "protocols": .object(protocols, required: []),
+                "validations": .list(.string), "cbomProvided": .bool, "supportEndsOn": .day,
+                "excluded": .list(.catalogName(names)), "protocols": .object(protocols, required: []),
             ], required: ["vendor", "product", "protocols"])
     }
 
@@ -39,6 +40,8 @@ public enum ClaimsLoader {
         var category: String?
         var validations: [String]?
         var cbomProvided: Bool?
+        var supportEndsOn: CalendarDay?
+        var excluded: [String]?
         var protocols: [String: Claim]
     }
 
@@ -49,6 +52,7 @@ public enum ClaimsLoader {
         var hybrid: Bool?
         var pqShipsOn: CalendarDay?
         var evidence: [String]?
+        var excluded: [String]?
         var _line: Int?
     }
 
@@ -90,6 +94,8 @@ public enum ClaimsLoader {
                 ProtocolClaim(
                     protocol: kind, supported: supported, defaults: defaults, configurable: claim.configurable,
                     hybrid: claim.hybrid, pqShipsOn: claim.pqShipsOn, evidence: claim.evidence ?? [],
+                    // A product-wide exclusion ("no SHA-1 anywhere") holds for every use.
+                    excluded: ContradictionFinder.unique((decoded.excluded ?? []) + (claim.excluded ?? [])),
                     line: claim._line))
         }
         guard !protocols.isEmpty else {
@@ -101,7 +107,8 @@ public enum ClaimsLoader {
         return VendorClaims(
             vendor: decoded.vendor, product: decoded.product, version: decoded.version, category: decoded.category,
             validations: decoded.validations ?? [], cbomProvided: decoded.cbomProvided,
-            protocols: protocols.sorted { $0.protocol < $1.protocol }, file: file, origin: .yaml)
+            supportEndsOn: decoded.supportEndsOn, protocols: protocols.sorted { $0.protocol < $1.protocol }, file: file,
+            origin: .yaml)
     }
 
     /// Reads a claims file from disk (at most 4 MiB).
@@ -127,7 +134,12 @@ struct ClaimedAlgorithm: Hashable {
 
     var display: String { entry.map { $0.canonical == name ? name : "\(name) (\($0.canonical))" } ?? name }
 
-    var job: AlgorithmJob? { entry.map { AlgorithmJob(primitive: $0.primitive) } ?? nil }
+    var job: AlgorithmJob? {
+        guard let entry else { return nil }
+        // Protocol versions share the `protocol` primitive with cipher suites, which are judged by their parts.
+        if entry.primitive == .protocol { return entry.canonical.hasPrefix("TLS_") ? nil : .protocolVersion }
+        return AlgorithmJob(primitive: entry.primitive)
+    }
 
     var status: QuantumStatus { entry?.quantumStatus ?? .vulnerable }
 
@@ -148,6 +160,7 @@ enum AlgorithmJob: String, Hashable, Sendable {
     case cipher
     case mac
     case hash
+    case protocolVersion = "protocol version"
 
     init?(primitive: Primitive) {
         switch primitive {
@@ -167,7 +180,8 @@ enum AlgorithmJob: String, Hashable, Sendable {
         case .cipher: self = .cipher
         case .mac: self = .mac
         case .hash: self = .hash
-        case .cipherSuite, .protocolVersion: return nil
+        case .protocolVersion: self = .protocolVersion
+        case .cipherSuite: return nil
         }
     }
 }

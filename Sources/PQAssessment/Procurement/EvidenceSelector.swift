@@ -21,6 +21,10 @@ public enum EvidenceSelector {
         .codeSigning: ["codesign/*", "code-signing/*", "*/codesign/*", "*/code-signing/*"],
     ]
 
+    /// Finding sources read from certificate files. A chain file that a selected finding's certificate comes from
+    /// (same `asset`) is taken whole: its intermediates and root are served with the leaf.
+    public static let certificateSources: Set<String> = ["x509", "pkcs7", "pkcs12"]
+
     /// True when `path` matches a pattern: fnmatch(3) without `FNM_PATHNAME`, so `*` also crosses `/`; a pattern
     /// without wildcards matches that file or anything under that folder.
     public static func path(_ path: String, matches pattern: String) -> Bool {
@@ -39,9 +43,25 @@ public enum EvidenceSelector {
             return findings.filter { finding in patterns.contains { path(finding.path.display, matches: $0) } }
         }
         let sources = sourcesByProtocol[claim.protocol] ?? []
-        return findings.filter { finding in
+        let chosen = findings.filter { finding in
             sources.contains(finding.source.rawValue)
                 || (claim.protocol == .tlsServer && finding.source.rawValue.contains("tls"))
+        }
+        return chosen + chains(servedBy: chosen, in: findings)
+    }
+
+    /// The certificates of every file a selected finding serves a certificate from, except the ones the selected
+    /// findings already stand for (the leaf a configuration line names): so an intermediate inside a full-chain file
+    /// is judged with the service that sends it.
+    static func chains(servedBy chosen: [Finding], in findings: [Finding]) -> [Finding] {
+        let assets = Set(chosen.compactMap(\.asset))
+        guard !assets.isEmpty else { return [] }
+        let files = Set(
+            findings.filter { certificateSources.contains($0.source.rawValue) && $0.asset.map(assets.contains) == true }
+                .map(\.path))
+        return findings.filter { finding in
+            files.contains(finding.path) && certificateSources.contains(finding.source.rawValue)
+                && !(finding.asset.map(assets.contains) ?? false)
         }
     }
 }

@@ -41,8 +41,14 @@ public struct ProcurementChecklist: Sendable {
         id: "cbom-delivered", title: "A CBOM (CycloneDX 1.6/1.7 cryptographic bill of materials) is delivered",
         source: "CycloneDX 1.6 CBOM (cryptoProperties) ✅ (standards.md §6); asked for by the buyer's contract")
 
+    public static let support = Item(
+        id: "pq-within-support",
+        title: "Post-quantum support arrives before the product's support ends",
+        source: "the vendor's end-of-support date against its PQ promises and the profile's deadlines: a product "
+            + "supported until 2029 whose PQ arrives in 2031 is never PQ-ready in its life")
+
     /// Every item, in report order.
-    public static let items = [configurable, hybrid, signing, noBroken, withinProfile, cbom]
+    public static let items = [configurable, hybrid, signing, noBroken, withinProfile, cbom, support]
 
     /// Days from which a profile requires new acquisitions to comply, with the source. CNSA 2.0: new NSS
     /// acquisitions must be CNSA 2.0-compliant from 1 January 2027 (◐ corroborated by two secondary sources,
@@ -146,7 +152,76 @@ public struct ProcurementChecklist: Sendable {
         for claim in claims.protocols { checks.append(noBroken(claim, evidence: evidence?[claim.protocol])) }
         for claim in claims.protocols { checks.append(withinProfile(claim)) }
         checks.append(cbom(claims))
+        checks.append(support(claims, checks: checks))
         return checks
+    }
+
+    /// True when the profile lets this PQ algorithm meet its PQ items: no rule of the profile restricts it (CNSA 2.0
+    /// counts only ML-KEM-1024 and ML-DSA-87, LMS, XMSS: its rules `kem-not-cnsa` and `signature-not-cnsa`).
+    func qualifies(_ algorithm: ClaimedAlgorithm, protocol: ClaimedProtocol) -> Bool {
+        guard let evaluator = evaluator(for: `protocol`) else { return true }
+        return evaluator.evaluate(subject(algorithm, protocol: `protocol`), asOf: asOf).rule == nil
+    }
+
+    /// "; under cnsa-2.0 X25519MLKEM768 does not count (cnsa-2.0/kem-not-cnsa)", or "" when all qualify.
+    func disqualified(_ algorithms: [ClaimedAlgorithm], protocol: ClaimedProtocol) -> String {
+        guard let evaluator = evaluator(for: `protocol`) else { return "" }
+        let out = algorithms.compactMap { algorithm -> String? in
+            let verdict = evaluator.evaluate(subject(algorithm, protocol: `protocol`), asOf: asOf)
+            return verdict.rule.map { "\(algorithm.display) (\($0))" }
+        }
+        guard !out.isEmpty else { return "" }
+        return "; \(profile.id) does not count " + ContradictionFinder.unique(out).joined(separator: ", ")
+    }
+
+    /// The end of support against the PQ items: every key-establishing or signing use must be post-quantum (met
+    /// today, or promised by `pqShipsOn`) before support ends.
+    func support(_ claims: VendorClaims, checks: [RequirementCheck]) -> RequirementCheck {
+        let item = Self.support
+        let uses = claims.protocols.filter { $0.protocol.establishesKeys || $0.protocol.isSigning }
+        let deadline = uses.map { pqDeadline(for: $0.protocol) }.filter { $0.day != nil }.min {
+            ($0.day ?? asOf) < ($1.day ?? asOf)
+        }
+        guard let end = claims.supportEndsOn else {
+            return RequirementCheck(
+                requirement: item.id, verdict: .unverifiable, mustMeetBy: deadline?.day,
+                explanation: "the claims name no end-of-support date", source: item.source,
+                deadlineSource: deadline?.source)
+        }
+        if end < asOf {
+            return gap(
+                item, nil, "support ended on \(end)", deadline: (deadline?.day, deadline?.source ?? item.source),
+                promise: nil)
+        }
+        var late: [String] = []
+        var arrivals: [CalendarDay] = []
+        for claim in uses {
+            let pqItem = claim.protocol.isSigning ? Self.signing.id : Self.hybrid.id
+            let met = checks.contains {
+                $0.requirement == pqItem && $0.protocol == claim.protocol && $0.verdict == .meets
+            }
+            if met { continue }
+            guard let ships = claim.pqShipsOn else {
+                late.append("\(claim.protocol.rawValue) has no post-quantum date")
+                continue
+            }
+            arrivals.append(ships)
+            if ships > end { late.append("\(claim.protocol.rawValue) PQ arrives \(ships)") }
+        }
+        if !late.isEmpty {
+            return gap(
+                item, nil,
+                "supported until \(end), but \(late.joined(separator: ", ")): never PQ-ready in its life",
+                deadline: (deadline?.day, deadline?.source ?? item.source), promise: arrivals.max())
+        }
+        var text = "supported until \(end)"
+        text += arrivals.max().map { "; post-quantum for every use by \($0), within support" } ?? "; post-quantum today"
+        if let day = deadline?.day, end < day {
+            text += "; support ends before the \(profile.id) deadline \(day), so it is replaced before then"
+        }
+        return RequirementCheck(
+            requirement: item.id, verdict: .meets, mustMeetBy: deadline?.day, vendorPromise: arrivals.max(),
+            explanation: text, source: item.source, deadlineSource: deadline?.source)
     }
 
     func gap(
@@ -196,12 +271,19 @@ public struct ProcurementChecklist: Sendable {
     func hybrid(_ claim: ProtocolClaim, evidence: [Finding]?) -> RequirementCheck {
         let item = Self.hybrid
         let name = claim.protocol.rawValue
-        let offered = claim.supported.map { ClaimedAlgorithm($0, catalog: catalog) }.filter(\.isMLKEM)
+        let claimedPQ = claim.supported.map { ClaimedAlgorithm($0, catalog: catalog) }.filter(\.isMLKEM)
+        let offered = claimedPQ.filter { qualifies($0, protocol: claim.protocol) }
         let deadline = pqDeadline(for: claim.protocol)
-        let inForce = (evidence ?? []).filter {
+        let foundPQ = (evidence ?? []).filter {
             AlgorithmJob(usage: $0.usage) == .keyExchange
                 && ClaimedAlgorithm($0.canonical ?? $0.algorithm, catalog: catalog).isMLKEM
         }
+        let inForce = foundPQ.filter {
+            qualifies(ClaimedAlgorithm($0.canonical ?? $0.algorithm, catalog: catalog), protocol: claim.protocol)
+        }
+        let weak = disqualified(
+            claimedPQ + foundPQ.map { ClaimedAlgorithm($0.canonical ?? $0.algorithm, catalog: catalog) },
+            protocol: claim.protocol)
         let cited = inForce.prefix(3).map { "\($0.path.display)\($0.line.map { ":\($0)" } ?? "") \($0.algorithm)" }
         if !offered.isEmpty {
             return RequirementCheck(
@@ -215,7 +297,7 @@ public struct ProcurementChecklist: Sendable {
                 explanation: "the claims name no ML-KEM for \(name), but the evidence has one in force",
                 source: item.source, evidence: cited)
         }
-        if claim.hybrid == true {
+        if claim.hybrid == true, weak.isEmpty {
             return RequirementCheck(
                 requirement: item.id, protocol: claim.protocol, verdict: .meets,
                 explanation: "the vendor states hybrid key exchange for \(name) without naming the algorithm",
@@ -229,17 +311,25 @@ public struct ProcurementChecklist: Sendable {
                 source: item.source, deadlineSource: deadline.source)
         }
         return gap(
-            item, claim, "\(name) offers no ML-KEM key exchange today", deadline: deadline, promise: claim.pqShipsOn)
+            item, claim, "\(name) offers no \(weak.isEmpty ? "" : "qualifying ")ML-KEM key exchange today\(weak)",
+            deadline: deadline, promise: claim.pqShipsOn)
     }
 
     func signing(_ claim: ProtocolClaim, evidence: [Finding]?) -> RequirementCheck {
         let item = Self.signing
-        let pq = claim.supported.map { ClaimedAlgorithm($0, catalog: catalog) }.filter(\.isPQSignature)
+        let claimedPQ = claim.supported.map { ClaimedAlgorithm($0, catalog: catalog) }.filter(\.isPQSignature)
+        let pq = claimedPQ.filter { qualifies($0, protocol: claim.protocol) }
         let deadline = pqDeadline(for: claim.protocol)
         let signers = (evidence ?? []).filter { $0.usage == .publicKey }
-        let pqSigners = signers.filter {
+        let foundPQ = signers.filter {
             ClaimedAlgorithm($0.canonical ?? $0.algorithm, catalog: catalog).isPQSignature
         }
+        let pqSigners = foundPQ.filter {
+            qualifies(ClaimedAlgorithm($0.canonical ?? $0.algorithm, catalog: catalog), protocol: claim.protocol)
+        }
+        let weak = disqualified(
+            claimedPQ + foundPQ.map { ClaimedAlgorithm($0.canonical ?? $0.algorithm, catalog: catalog) },
+            protocol: claim.protocol)
         let cited = pqSigners.prefix(3).map { "\($0.path.display) \($0.canonical ?? $0.algorithm)" }
         if !pq.isEmpty {
             return RequirementCheck(
@@ -261,8 +351,9 @@ public struct ProcurementChecklist: Sendable {
                 deadlineSource: deadline.source)
         }
         return gap(
-            item, claim, "\(claim.protocol.rawValue) supports no ML-DSA, LMS or XMSS signature", deadline: deadline,
-            promise: claim.pqShipsOn)
+            item, claim,
+            "\(claim.protocol.rawValue) supports no \(weak.isEmpty ? "" : "qualifying ")ML-DSA, LMS or XMSS signature"
+                + weak, deadline: deadline, promise: claim.pqShipsOn)
     }
 
     func noBroken(_ claim: ProtocolClaim, evidence: [Finding]?) -> RequirementCheck {
@@ -271,8 +362,9 @@ public struct ProcurementChecklist: Sendable {
             .map { ClaimedAlgorithm($0, catalog: catalog) }
         let broken = named.filter { $0.status == .broken }
         let shipped = (evidence ?? []).filter { $0.quantumStatus == .broken }
+        let finder = ContradictionFinder(catalog: catalog)
         let cited = shipped.prefix(5).map {
-            "\($0.path.display)\($0.line.map { ":\($0)" } ?? "") \($0.setting) \($0.algorithm)"
+            "\($0.path.display)\($0.line.map { ":\($0)" } ?? "") \($0.setting) \(finder.describe($0))"
         }
         if !broken.isEmpty || !shipped.isEmpty {
             let names = Set(broken.map(\.display) + shipped.map(ContradictionFinder(catalog: catalog).describe))
@@ -319,6 +411,7 @@ public struct ProcurementChecklist: Sendable {
             case .cipher?: .cipher
             case .mac?: .mac
             case .hash?: .hash
+            case .protocolVersion?: .protocolVersion
             case .authentication?, nil: .signature
             }
         let canonical = algorithm.entry?.canonical

@@ -37,6 +37,22 @@ struct ClaimsLoaderTests {
             file: Self.samples.appendingPathComponent("boxwall-securebox.claims.yaml").path)
         #expect(boxwall.cbomProvided == false)
         #expect(boxwall.claim(.dataAtRest)?.configurable == nil)
+        // Schema additions: the end of support, and a product-wide exclusion that holds for every protocol.
+        #expect(boxwall.supportEndsOn == CalendarDay("2029-12-31"))
+        #expect(boxwall.protocols.allSatisfy { $0.excluded == ["SHA-1"] })
+    }
+
+    @Test("excluded: product-wide and per protocol, merged; unknown names refused with their line")
+    func excluded() throws {
+        let claims = try ClaimsLoader.claims(
+            yaml: "vendor: A\nproduct: B\nexcluded: [SHA-1]\nprotocols:\n  ssh:\n    excluded: [ssh-rsa, SHA-1]\n",
+            file: "e.yaml")
+        #expect(claims.claim(.ssh)?.excluded == ["SHA-1", "ssh-rsa"])
+        #expect(claims.supportEndsOn == nil)
+        #expect(throws: AssessmentError.self) {
+            try ClaimsLoader.claims(
+                yaml: "vendor: A\nproduct: B\nexcluded: [SHA-9]\nprotocols:\n  ssh: {}\n", file: "e.yaml")
+        }
     }
 
     @Test("a misspelt key names its line and the valid keys")

@@ -96,7 +96,7 @@ struct ContradictionFinderTests {
         #expect(found.map(\.kind) == [.brokenInForce])
         #expect(
             found.first?.proof
-                == "`etc/ssh/sshd_config:6` sets `HostKeyAlgorithms ssh-rsa` (RSA-SHA1, classically broken)")
+                == "`etc/ssh/sshd_config:6` sets `HostKeyAlgorithms ssh-rsa` (SHA-1 with RSA, classically broken)")
     }
 
     @Test("findings not in force, and defaults where the vendor wrote a setting, prove nothing")
@@ -159,5 +159,109 @@ struct PQKeyExchangeTests {
         let found = ContradictionFinder().contradictions(
             VendorClaims(vendor: "V", product: "P", protocols: [claim], file: "v.yaml"), evidence: [psk])
         #expect(found.map(\.kind).contains(.hybridNotOffered))
+    }
+}
+
+@Suite("Claims against evidence: suites by their parts, chains, exclusions, agility")
+struct ContradictionPartsTests {
+    let finder = ContradictionFinder()
+
+    func claims(_ protocols: [ProtocolClaim]) -> VendorClaims {
+        VendorClaims(vendor: "V", product: "P", protocols: protocols, file: "v.yaml")
+    }
+
+    func part(_ algorithm: String, _ usage: Usage) -> Finding {
+        Fixture.finding(
+            algorithm, usage: usage, source: "nginx", path: "etc/nginx/nginx.conf", line: 5, setting: "ssl_ciphers")
+    }
+
+    @Test("ECDHE, ECDSA and AEAD suite parts are borne out by the claimed groups, signatures and ciphers")
+    func suitePartsByFamily() {
+        let claim = ProtocolClaim(
+            protocol: .tlsServer, supported: ["X25519", "P-384", "ECDSA-SHA384", "AES-256-GCM"],
+            defaults: ["X25519"])
+        let parts = [
+            part("Kx=ECDH", .keyExchange), part("Au=ECDSA", .signature), part("Enc=AESGCM(256)", .cipher),
+            part("Mac=AEAD", .mac),
+            Fixture.finding(
+                "X25519", usage: .group, source: "nginx", path: "etc/nginx/nginx.conf", line: 4,
+                setting: "ssl_ecdh_curve"),
+        ]
+        #expect(finder.contradictions(claims([claim]), evidence: parts).isEmpty)
+        // Finite-field DHE and RSA authentication are other families: not borne out by the claim.
+        let found = finder.contradictions(
+            claims([claim]), evidence: parts + [part("Kx=DH", .keyExchange), part("Au=RSA", .signature)])
+        #expect(found.map(\.kind) == [.unclaimedAlgorithm, .unclaimedAlgorithm])
+        #expect(found.contains { $0.proof == "`etc/nginx/nginx.conf:5` sets `ssl_ciphers Kx=DH` (DHE)" })
+    }
+
+    @Test("an excluded hash excludes the signatures built on it; the proof names it in words")
+    func excludedHash() {
+        let claim = ProtocolClaim(protocol: .tlsServer, supported: ["X25519"], excluded: ["SHA-1"])
+        let intermediate = Finding(
+            path: ScanPath("etc/ui-chain.pem"), line: 18, source: .x509, setting: "signatureAlgorithm",
+            usage: .signature, algorithm: "1.2.840.113549.1.1.5", canonical: "RSA-SHA1", oid: "1.2.840.113549.1.1.5",
+            quantumStatus: .broken)
+        var pinned = claim
+        pinned.evidence = ["etc/ui-chain.pem"]
+        let found = finder.contradictions(claims([pinned]), evidence: [intermediate])
+        #expect(found.map(\.kind) == [.excludedInForce])
+        #expect(
+            found.first?.proof == "the 1st certificate in `etc/ui-chain.pem`, line 18 is signed with SHA-1 with RSA")
+        #expect(found.first?.requirement == "no-broken-crypto")
+    }
+
+    @Test("configurable claimed: WireGuard fixes its algorithms; an OpenSSL before 3.5 knows no PQ algorithm")
+    func agility() {
+        let vpn = ProtocolClaim(protocol: .ipsec, supported: ["X25519"], configurable: true)
+        let wg = Fixture.finding(
+            "X25519", usage: .keyExchange, source: "wireguard", path: "etc/wireguard/wg0.conf", line: 2,
+            setting: "PrivateKey")
+        #expect(finder.contradictions(claims([vpn]), evidence: [wg]).map(\.kind) == [.notConfigurable])
+        var honest = vpn
+        honest.configurable = false
+        #expect(finder.contradictions(claims([honest]), evidence: [wg]).isEmpty)
+        // A built-in list no setting can change, as a scanner marks it, is evidence against "configurable" too.
+        let app = ProtocolClaim(protocol: .tlsServer, supported: ["AES-256-GCM"], configurable: true)
+        var builtIn = Fixture.finding(
+            "AES-256-GCM", usage: .cipher, source: "appd", path: "opt/app/appd.conf", origin: .default,
+            setting: "ciphers")
+        builtIn.note = "hard-coded in appd 2.1 (no setting)"
+        var pinned = app
+        pinned.evidence = ["opt/app/*"]
+        let hardCoded = finder.contradictions(claims([pinned]), evidence: [builtIn])
+        #expect(hardCoded.map(\.kind) == [.notConfigurable])
+        #expect(hardCoded.first?.proof.contains("hard-coded in appd 2.1") == true)
+        builtIn.note = nil
+        #expect(finder.contradictions(claims([pinned]), evidence: [builtIn]).isEmpty)
+        let tls = ProtocolClaim(protocol: .tlsServer, supported: ["X25519"], configurable: true)
+        let group = Fixture.finding(
+            "X25519", usage: .group, source: "nginx", path: "etc/nginx/nginx.conf", line: 4, setting: "ssl_ecdh_curve")
+        let old = [
+            Software(name: "libssl1.1", version: "1.1.1w-0+deb11u1", sourcePath: ScanPath("var/lib/dpkg/status")),
+            Software(name: "libssl3", version: "3.0.13-1", sourcePath: ScanPath("var/lib/dpkg/status")),
+        ]
+        let found = finder.contradictions(claims([tls]), evidence: [group], software: old)
+        #expect(found.map(\.kind) == [.notConfigurable])
+        #expect(found.first?.proof.contains("libssl3 3.0.13-1") == true)
+        let new = old + [Software(name: "libssl3t64", version: "3.5.4-1", sourcePath: ScanPath("var/lib/dpkg/status"))]
+        #expect(finder.contradictions(claims([tls]), evidence: [group], software: new).isEmpty)
+    }
+
+    @Test("protocol versions: a claimed TLS 1.3 default must be in force, and an unclaimed TLS 1.2 is named")
+    func protocolVersions() {
+        let claim = ProtocolClaim(protocol: .tlsServer, supported: ["TLSv1.3"], defaults: ["TLSv1.3"])
+        func version(_ name: String) -> Finding {
+            Fixture.finding(
+                name, usage: .protocolVersion, source: "nginx", path: "etc/nginx/nginx.conf", line: 5,
+                setting: "ssl_protocols")
+        }
+        #expect(finder.contradictions(claims([claim]), evidence: [version("TLSv1.3")]).isEmpty)
+        let found = finder.contradictions(claims([claim]), evidence: [version("TLSv1.2"), version("TLSv1.3")])
+        #expect(found.map(\.kind) == [.unclaimedAlgorithm])
+        #expect(found.first?.claim == "claims tls-server protocol version is limited to TLSv1.3")
+        #expect(
+            finder.contradictions(claims([claim]), evidence: [version("TLSv1.2")]).map(\.kind).contains(
+                .defaultNotInForce))
     }
 }

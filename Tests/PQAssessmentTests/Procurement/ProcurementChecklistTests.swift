@@ -45,9 +45,15 @@ struct ProcurementChecklistTests {
     @Test("hybrid ML-KEM: meets when offered (or in force), gap with both dates, unverifiable when silent")
     func hybrid() throws {
         let meets = try check(
-            vendor([ProtocolClaim(protocol: .tlsServer, supported: ["X25519MLKEM768", "X25519"])]), "hybrid-ml-kem",
-            .tlsServer)
+            vendor([ProtocolClaim(protocol: .tlsServer, supported: ["SecP384r1MLKEM1024", "X25519"])]),
+            "hybrid-ml-kem", .tlsServer)
         #expect(meets.verdict == .meets)
+        // CNSA 2.0 counts only ML-KEM-1024: ML-KEM-768 is a gap there, and the rule that says so is named.
+        let weak = try check(
+            vendor([ProtocolClaim(protocol: .tlsServer, supported: ["X25519MLKEM768", "X25519"], hybrid: true)]),
+            "hybrid-ml-kem", .tlsServer)
+        #expect(weak.verdict == .gap)
+        #expect(weak.explanation.contains("cnsa-2.0/kem-not-cnsa"), "\(weak.explanation)")
         let promised = try check(
             vendor([ProtocolClaim(protocol: .ipsec, supported: ["P-384"], pqShipsOn: Fixture.day("2026-12-15"))]),
             "hybrid-ml-kem", .ipsec)
@@ -62,11 +68,12 @@ struct ProcurementChecklistTests {
             vendor([ProtocolClaim(protocol: .ssh)]), "hybrid-ml-kem", .ssh,
             evidence: [
                 Fixture.finding(
-                    "mlkem768x25519-sha256", usage: .keyExchange, source: "openssh", path: "etc/ssh/sshd_config",
+                    "mlkem1024nistp384-sha384", usage: .keyExchange, source: "openssh", path: "etc/ssh/sshd_config",
                     line: 3)
             ])
         #expect(shown.verdict == .meets)
-        #expect(shown.evidence == ["etc/ssh/sshd_config:3 mlkem768x25519-sha256"])
+        #expect(shown.evidence.first == "etc/ssh/sshd_config:3 mlkem1024nistp384-sha384")
+        #expect(shown.state == .verified)
     }
 
     @Test("the deadline follows the profile: NIST IR 8547 dates 128-bit key establishment, not CNSA's gate")
@@ -116,7 +123,8 @@ struct ProcurementChecklistTests {
                     setting: "HostKeyAlgorithms")
             ])
         #expect(shipped.verdict == .gap)
-        #expect(shipped.evidence == ["etc/ssh/sshd_config:6 HostKeyAlgorithms ssh-rsa"])
+        #expect(shipped.evidence.first == "etc/ssh/sshd_config:6 HostKeyAlgorithms SHA-1 with RSA")
+        #expect(shipped.state == .contradicted)
         let clean = try check(
             vendor([ProtocolClaim(protocol: .ssh, supported: ["ssh-ed25519"])]), "no-broken-crypto", .ssh)
         #expect(clean.verdict == .meets)
@@ -181,5 +189,28 @@ struct ProcurementChecklistTests {
         #expect(table.cell(row: "algorithms-configurable (ssh)", vendor: 1) == nil)
         #expect(table.cell(row: "algorithms-configurable (ipsec)", vendor: 1)?.verdict == .gap)
         #expect(table.cell(row: "cbom-delivered", vendor: 5) == nil)
+    }
+
+    @Test("end of support: PQ promised after support ends is never PQ-ready; within support meets; absent unverifiable")
+    func support() throws {
+        func judged(_ end: String?, ships: String?) throws -> RequirementCheck {
+            var claims = vendor([
+                ProtocolClaim(protocol: .ipsec, supported: ["P-384"], pqShipsOn: ships.flatMap { CalendarDay($0) })
+            ])
+            claims.supportEndsOn = end.flatMap { CalendarDay($0) }
+            return try check(claims, "pq-within-support", profile: "nist-ir-8547")
+        }
+        let never = try judged("2029-12-31", ships: "2031-06-30")
+        #expect(never.verdict == .gap)
+        #expect(
+            never.explanation.hasPrefix(
+                "supported until 2029-12-31, but ipsec PQ arrives 2031-06-30: never PQ-ready in its life"))
+        #expect(never.mustMeetBy == Fixture.day("2036-01-01"))
+        #expect(try judged("2029-12-31", ships: nil).explanation.contains("ipsec has no post-quantum date"))
+        let within = try judged("2034-12-31", ships: "2028-06-30")
+        #expect(within.verdict == .meets && within.explanation.contains("within support"))
+        #expect(try judged("2026-01-31", ships: "2028-06-30").explanation.hasPrefix("support ended on 2026-01-31"))
+        let silent = try judged(nil, ships: "2028-06-30")
+        #expect(silent.verdict == .unverifiable && silent.state == .notClaimed)
     }
 }
