@@ -8,13 +8,11 @@ public enum VendorHTML {
             <!DOCTYPE html>
             <html lang="en"><head><meta charset="utf-8">
             <title>\(escape(title(comparison)))</title>
-            <style>
-            body{font-family:system-ui,sans-serif;margin:2em;max-width:80em;color:#222}
-            table{border-collapse:collapse;margin:1em 0}th,td{border:1px solid #bbb;padding:.3em .5em;text-align:left;vertical-align:top}
-            th{background:#eee}.meets{background:#e3f4e3}.gap{background:#fbe3e3}.unverifiable{background:#f4f0dc}
+            <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+            <style>\(HTMLRenderer.style)
+            body{padding:8px 28px}.meets{background:#e3f4e3}.gap{background:#fbe3e3}.unverifiable{background:#f4f0dc}
             .verified{background:#cfeccf;font-weight:bold}.contradicted{background:#f6c4c4;font-weight:bold}
             .claimed-only{background:#f4f0dc}.not-claimed{background:#f3f3f3;color:#666}
-            code{background:#f3f3f3;padding:0 .2em}
             </style></head><body>
 
             """
@@ -124,19 +122,6 @@ public enum VendorHTML {
     }
 
     /// Escapes the five characters that matter in HTML text and attributes.
-    public static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.count)
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(character)
-            }
-        }
-        return out
-    }
+    /// The one HTML escaper of the reports (`HTMLText`), which also neutralises control characters.
+    public static func escape(_ text: String) -> String { HTMLText.escape(text) }
 }
