@@ -241,6 +241,13 @@ extension Assessor {
         /// The finding as its exchange makes it: RSA key transport takes the size of the RSA key it runs on, so a
         /// `TLS_RSA_*` suite over an RSA-1024 certificate is broken now, not due in 2031.
         func adjusted(_ finding: Finding, index: Int, catalog: Catalog) -> Finding {
+            if let broken = Self.brokenParts(of: finding) {
+                var out = finding
+                out.quantumStatus = .broken
+                out.note = [out.note, "judged by its parts: \(broken) is classically broken"].compactMap { $0 }
+                    .joined(separator: "; ")
+                return out
+            }
             guard finding.keyBits == nil, finding.usage == .keyExchange || finding.usage == .cipherSuite,
                 let entry = finding.canonical.flatMap({ catalog.entry(named: $0) }), entry.canonical == "RSA-KEX",
                 let bits = rsaKeyBits[systems[index]]
@@ -257,6 +264,36 @@ extension Assessor {
         }
     }
 
+}
+
+// MARK: - Unexpanded cipher lists
+
+extension Assessor.ExchangeContext {
+    /// Tokens of an OpenSSL suite name that mark a classically broken part (openssl-ciphers(1), standards.md §4.5):
+    /// DES and 3DES (`DES-CBC3-SHA`), RC4, export grades, MD5 MACs, NULL encryption, anonymous key exchange.
+    static let brokenTokens: Set<String> = [
+        "DES", "CBC3", "3DES", "RC4", "RC2", "EXP", "EXPORT", "MD5", "NULL", "ADH", "AECDH", "IDEA",
+    ]
+
+    /// For a cipher list PQScout could not expand (the catalog knows no name for it, and the OpenSSL in use knows
+    /// none of its suites: `DES-CBC3-SHA:RC4-SHA:EXP-RC4-MD5`), the broken suites it names; nil when none.
+    /// Judging the whole string as one unknown "vulnerable" finding dated 2036 would hide them.
+    static func brokenParts(of finding: Finding) -> String? {
+        guard finding.canonical == nil, finding.quantumStatus != .broken,
+            finding.usage == .cipherSuite || finding.usage == .cipher
+        else { return nil }
+        let parts = finding.algorithm.split(whereSeparator: { ":, ".contains($0) }).map(String.init)
+        let broken = parts.filter { part in
+            let name = part.hasPrefix("!") || part.hasPrefix("-") ? "" : part.uppercased()
+            return !name.isEmpty && name.split(separator: "-").contains { brokenTokens.contains(String($0)) }
+        }
+        return broken.isEmpty ? nil : broken.joined(separator: ", ")
+    }
+}
+
+// MARK: - Reading an exchange
+
+extension Assessor {
     static func exchangeContext(_ findings: [Finding], systems: [SystemRef], scorer: AgilityScorer, catalog: Catalog)
         -> ExchangeContext
     {

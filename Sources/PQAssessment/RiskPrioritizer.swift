@@ -118,12 +118,14 @@ public struct RiskPrioritizer: Sendable {
                         + "once a quantum computer exists")
                 let weight = min(20, 2 * mosca.exposureYears)
                 score += weight
-                reasons.append("+\(weight): Mosca's inequality holds: \(mosca.statement)")
+                reasons.append(
+                    "+\(weight): Mosca's inequality holds (x = --data-lifetime-years, y = --migration-years, "
+                        + "z from --crqc-year; 2 per year exposed, at most 20): \(mosca.statement)")
             } else {
                 score = 40
                 reasons.append(
-                    "40: quantum-vulnerable key establishment (\(name)), but Mosca's inequality does not hold yet: "
-                        + mosca.statement)
+                    "40: quantum-vulnerable key establishment (\(name)), but Mosca's inequality does not hold yet "
+                        + "(x = --data-lifetime-years, y = --migration-years, z from --crqc-year): " + mosca.statement)
             }
             if status == .broken {
                 score += 10
