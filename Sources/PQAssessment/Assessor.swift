@@ -218,13 +218,27 @@ extension Assessor {
     struct ExchangeContext {
         /// Finding index → the post-quantum component in force in the same exchange.
         var protectors: [Int: String] = [:]
-        /// System id → weakest elliptic-curve group in force (bits).
+        /// Scope (system, and system#block) → weakest elliptic-curve group in force (bits).
         var ellipticGroups: [String: Int] = [:]
-        /// System id → weakest finite-field group in force (bits).
+        /// Scope → weakest finite-field group in force (bits).
         var finiteFieldGroups: [String: Int] = [:]
-        /// System id → smallest RSA key in force (modulus bits), from the certificates the daemon is configured with.
+        /// Scope → smallest RSA key in force (modulus bits), from the certificates the daemon is configured with.
         var rsaKeyBits: [String: Int] = [:]
         var systems: [String]
+
+        /// The scopes a finding is looked up in, narrowest first: its block (an nginx server) within its system,
+        /// then the whole system.
+        static func scopes(system: String, context: String?) -> [String] {
+            context.map { [system + "#" + $0, system] } ?? [system]
+        }
+
+        static func lookup(_ table: [String: Int], system: String, context: String?) -> Int? {
+            scopes(system: system, context: context).lazy.compactMap { table[$0] }.first
+        }
+
+        static func record(_ bits: Int, in table: inout [String: Int], system: String, context: String?) {
+            for scope in scopes(system: system, context: context) { table[scope] = min(table[scope] ?? bits, bits) }
+        }
 
         /// The strength of a key exchange with no size of its own (`Kx=ECDH`, `DHE`): the weakest group in force in
         /// the same system, since the groups are what the peers negotiate.
@@ -232,8 +246,8 @@ extension Assessor {
             guard finding.usage == .keyExchange || finding.usage == .cipherSuite else { return nil }
             let entry = finding.canonical.flatMap { catalog.entry(named: $0) }
             switch entry?.family {
-            case "ECDH": return ellipticGroups[system]
-            case "FFDH": return finiteFieldGroups[system]
+            case "ECDH": return Self.lookup(ellipticGroups, system: system, context: finding.context)
+            case "FFDH": return Self.lookup(finiteFieldGroups, system: system, context: finding.context)
             default: return nil
             }
         }
@@ -250,7 +264,7 @@ extension Assessor {
             }
             guard finding.keyBits == nil, finding.usage == .keyExchange || finding.usage == .cipherSuite,
                 let entry = finding.canonical.flatMap({ catalog.entry(named: $0) }), entry.canonical == "RSA-KEX",
-                let bits = rsaKeyBits[systems[index]]
+                let bits = Self.lookup(rsaKeyBits, system: systems[index], context: finding.context)
             else { return finding }
             var out = finding
             out.keyBits = bits
@@ -325,15 +339,16 @@ extension Assessor {
                 let bits = entry.classicalBits
             {
                 if entry.family == "ECC" || entry.family == "ECDH" {
-                    context.ellipticGroups[system] = min(context.ellipticGroups[system] ?? bits, bits)
+                    ExchangeContext.record(bits, in: &context.ellipticGroups, system: system, context: finding.context)
                 } else if entry.family == "FFDH" {
-                    context.finiteFieldGroups[system] = min(context.finiteFieldGroups[system] ?? bits, bits)
+                    ExchangeContext.record(
+                        bits, in: &context.finiteFieldGroups, system: system, context: finding.context)
                 }
             }
             if finding.usage == .publicKey || finding.usage == .signature, entry?.family == "RSA",
                 let bits = finding.keyBits, bits > 0
             {
-                context.rsaKeyBits[system] = min(context.rsaKeyBits[system] ?? bits, bits)
+                ExchangeContext.record(bits, in: &context.rsaKeyBits, system: system, context: finding.context)
             }
         }
         for (index, finding) in findings.enumerated()

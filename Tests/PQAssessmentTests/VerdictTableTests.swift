@@ -203,6 +203,16 @@ struct VerdictTableTests {
             findings: [f("RSA-KEX", .keyExchange), f("RSA", .publicKey, line: 9, keyBits: 2048, setting: "ssl_certificate")],
             asOf: "2031-06-01", state: .deprecated, date: "2031-01-01", rule: "nist-ir-8547/rsa-kt-112",
             source: "Table 4"),
+        // Same table: the key of the suite's own server block decides, not another server's RSA-1024 key.
+        Case(
+            name: "TLS_RSA in a server with RSA-2048, beside a server with RSA-1024, NIST, 2031",
+            findings: [
+                f("RSA-KEX", .keyExchange, context: "server www:443"),
+                f("RSA", .publicKey, line: 9, keyBits: 2048, context: "server www:443", setting: "ssl_certificate"),
+                f("RSA", .publicKey, line: 19, keyBits: 1024, context: "server old:443", setting: "ssl_certificate"),
+            ],
+            asOf: "2031-06-01", state: .deprecated, date: "2031-01-01", rule: "nist-ir-8547/rsa-kt-112",
+            source: "Table 4"),
         // openssl-ciphers(1) (standards.md §4.5): DES-CBC3, RC4 and EXP suites are broken; an unexpandable list is
         // judged by those parts, not as one unknown "vulnerable 2036" finding. They are RSA key transport suites,
         // so broken key establishment ranks first (harvest-now-decrypt-later, +10 broken).
