@@ -165,7 +165,8 @@ public enum AssessmentText {
         if let category = score.category { out += "  policy category set for this system: \(category)\n" }
         if let mosca = score.mosca {
             out += "  Mosca's inequality (harvest-now-decrypt-later risk of its key exchanges): \(mosca.statement)\n"
-            out += "    x = data lifetime \(mosca.dataLifetimeYears) years, y = migration \(mosca.migrationYears) years, "
+            out +=
+                "    x = data lifetime \(mosca.dataLifetimeYears) years, y = migration \(mosca.migrationYears) years, "
             out += "z = years until a CRQC in \(mosca.crqcYear) counted from \(mosca.asOfYear)\n"
         }
         return out

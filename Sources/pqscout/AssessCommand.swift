@@ -63,7 +63,8 @@ struct AssessCommand: ParsableCommand {
     var systemCategory: [String] = []
 
     @Option(
-        help: ArgumentHelp("One system's data lifetime (Mosca's x), e.g. postfix:etc/postfix=0. Repeatable.",
+        help: ArgumentHelp(
+            "One system's data lifetime (Mosca's x), e.g. postfix:etc/postfix=0. Repeatable.",
             valueName: "system=years"))
     var systemDataLifetime: [String] = []
 

@@ -65,7 +65,8 @@ struct AgilityPropertyTests {
         for _ in 0..<500 {
             let base = Self.randomSystem(&rng, from: Self.pool)
             let extra = (0..<Int.random(in: 1...12, using: &rng)).map { index in
-                Self.finding(Self.pool[Int.random(in: 0..<Self.pool.count, using: &rng)], line: 100 + index, effective: false)
+                Self.finding(
+                    Self.pool[Int.random(in: 0..<Self.pool.count, using: &rng)], line: 100 + index, effective: false)
             }
             let packages = Bool.random(using: &rng) ? software : []
             let before = score(base, software: packages)
@@ -79,7 +80,10 @@ struct AgilityPropertyTests {
         var rng = SeededGenerator(state: 1515)
         for _ in 0..<200 {
             let base = Self.randomSystem(&rng, from: Self.classicalPool)
-            let withPSK = base + [Self.finding(("PSK", .keyExchange), line: 90), Self.finding(("DHE-PSK", .keyExchange), line: 91)]
+            let withPSK =
+                base + [
+                    Self.finding(("PSK", .keyExchange), line: 90), Self.finding(("DHE-PSK", .keyExchange), line: 91),
+                ]
             let credit = score(withPSK).adjustments.first { $0.dimension == "hybrid-pq-offered" }
             #expect(credit?.points != 20, "\(withPSK.map(\.algorithm))")
         }
@@ -115,7 +119,9 @@ struct AgilityPropertyTests {
                 context: "[Interface]", setting: "transport"),
         ]
         let system = AssessedSystems.system(of: findings[0])
-        let items = findings.enumerated().map { AgilityScorer.Item(ref: FindingRef(index: $0, finding: $1), finding: $1) }
+        let items = findings.enumerated().map {
+            AgilityScorer.Item(ref: FindingRef(index: $0, finding: $1), finding: $1)
+        }
         let result = AgilityScorer().score(system: system, items: items, software: [])
         #expect(result.adjustments.first { $0.dimension == "configured-choice" }?.points == 0)
         #expect(result.adjustments.first { $0.dimension == "negotiation-options" }?.points == -10)
@@ -126,7 +132,8 @@ struct AgilityPropertyTests {
         let long = Fixture.certificateAsset(
             id: "pq", algorithm: "ML-DSA-65", keyBits: 0, curve: nil, from: "2026-01-01", until: "2030-01-01")
         let finding = Fixture.finding("ML-DSA-65", usage: .publicKey, asset: "pq")
-        let item = AgilityScorer.Item(ref: FindingRef(index: 0, finding: finding), finding: finding, certificate: long.certificate)
+        let item = AgilityScorer.Item(
+            ref: FindingRef(index: 0, finding: finding), finding: finding, certificate: long.certificate)
         let result = AgilityScorer().score(
             system: AssessedSystems.system(of: finding), items: [item], software: [], asOf: Fixture.day("2026-06-01"))
         #expect(result.adjustments.first { $0.dimension == "certificate-lifetime" }?.points != -10)

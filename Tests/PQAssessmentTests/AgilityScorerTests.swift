@@ -257,7 +257,8 @@ struct AgilityScorerTests {
                 context: "openvpn"),
             Fixture.finding("X25519", usage: .group, source: "openvpn", path: "etc/openvpn/server/office.conf"),
             // openssl.cnf read by the only OpenVPN instance joins it; read by one of two nginx... (see below)
-            Fixture.finding("X25519", usage: .group, source: "openvpn", path: "etc/ssl/openssl.cnf", context: "openvpn"),
+            Fixture.finding(
+                "X25519", usage: .group, source: "openvpn", path: "etc/ssl/openssl.cnf", context: "openvpn"),
             Fixture.finding(
                 "X25519", usage: .group, source: "openssl-conf", path: "etc/ssl/openssl.cnf",
                 context: "system_default"),

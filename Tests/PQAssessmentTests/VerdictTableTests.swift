@@ -154,7 +154,8 @@ struct VerdictTableTests {
             state: .disallowed, date: "2015-02-01", rule: "eu-pqc-roadmap/rc4", source: "RFC 7465"),
         // RFC 9941 (Informational) / FIPS 203: sntrup761 is no NIST KEM; its X25519 half falls in 2035 (IR 8547).
         Case(
-            name: "sntrup761x25519, NIST, 2026", findings: [f("sntrup761x25519-sha512@openssh.com", .keyExchange, "openssh")],
+            name: "sntrup761x25519, NIST, 2026",
+            findings: [f("sntrup761x25519-sha512@openssh.com", .keyExchange, "openssh")],
             asOf: "2026-06-01", state: .due, date: "2036-01-01", rule: "nist-ir-8547/non-nist-kem-hybrid",
             source: "RFC 9941"),
         Case(
@@ -194,13 +195,17 @@ struct VerdictTableTests {
         // SP 800-131A: RSA below 2048 bits is broken; TLS_RSA_* over an RSA-1024 certificate is broken now.
         Case(
             name: "TLS_RSA key transport over RSA-1024, NIST, 2026",
-            findings: [f("RSA-KEX", .keyExchange), f("RSA", .publicKey, line: 9, keyBits: 1024, setting: "ssl_certificate")],
+            findings: [
+                f("RSA-KEX", .keyExchange), f("RSA", .publicKey, line: 9, keyBits: 1024, setting: "ssl_certificate"),
+            ],
             asOf: "2026-06-01", state: .disallowed, date: "2014-01-01", rule: "nist-ir-8547/classically-broken",
             source: "SP 800-131A", tier: .harvestNowDecryptLater),
         // IR 8547 Table 4: RSA key transport at 112 bits (RSA-2048) deprecated after 2030.
         Case(
             name: "TLS_RSA key transport over RSA-2048, NIST, 2031",
-            findings: [f("RSA-KEX", .keyExchange), f("RSA", .publicKey, line: 9, keyBits: 2048, setting: "ssl_certificate")],
+            findings: [
+                f("RSA-KEX", .keyExchange), f("RSA", .publicKey, line: 9, keyBits: 2048, setting: "ssl_certificate"),
+            ],
             asOf: "2031-06-01", state: .deprecated, date: "2031-01-01", rule: "nist-ir-8547/rsa-kt-112",
             source: "Table 4"),
         // Same table: the key of the suite's own server block decides, not another server's RSA-1024 key.

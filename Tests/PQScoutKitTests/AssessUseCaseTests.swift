@@ -98,7 +98,10 @@ struct AssessUseCaseTests {
             AssessRequest(
                 storePath: store, asOf: day, systemDataLifetimes: ["postfix:etc/postfix=0"], explain: "postfix",
                 record: false))
-        #expect(!perSystem.result.findings.contains { $0.system == "postfix:etc/postfix" && $0.risk.tier == .harvestNowDecryptLater })
+        #expect(
+            !perSystem.result.findings.contains {
+                $0.system == "postfix:etc/postfix" && $0.risk.tier == .harvestNowDecryptLater
+            })
         #expect(perSystem.result.findings.contains { $0.risk.tier == .harvestNowDecryptLater })
         #expect(perSystem.explained.first?.mosca?.dataLifetimeYears == 0)
         #expect(Presentation.agilityExplanation(perSystem.explained).contains("Mosca's inequality"))
@@ -124,7 +127,8 @@ struct AssessUseCaseTests {
         for request in requests {
             do {
                 _ = try AssessUseCase.run(request)
-                Issue.record("accepted \(request.crqcYear ?? "") \(request.systemCategories) \(request.systemDataLifetimes)")
+                Issue.record(
+                    "accepted \(request.crqcYear ?? "") \(request.systemCategories) \(request.systemDataLifetimes)")
             } catch let error as PQScoutError {
                 #expect(error.kind == .usage, "\(error.reason)")
             }
