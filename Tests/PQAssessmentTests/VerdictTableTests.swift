@@ -28,6 +28,11 @@ struct VerdictTableTests {
         var expired: String?
         var preferred: Bool?
         var reasonAbsent: String?
+        /// The system the judged finding is scored under (item 9).
+        var system: String?
+        /// A dimension of that system's agility score and its points (items 1 and 2).
+        var dimension: String?
+        var points: Int?
 
         var testDescription: String { name }
     }
@@ -50,6 +55,53 @@ struct VerdictTableTests {
     }
 
     static let cases: [Case] = [
+        // MARK: Items 1, 2 and 9, the score's inputs
+        // openssl-ciphers(1): a PSK suite needs a PSK callback to negotiate; it is not PQ key establishment, so a
+        // Postfix offering TLS_PSK_* and X25519 earns no hybrid credit (Docs/scoring.md).
+        Case(
+            name: "Postfix PSK suites earn no hybrid credit",
+            findings: [
+                f("PSK", .keyExchange, "postfix", path: "etc/postfix/main.cf", context: "smtpd"),
+                f("X25519", .group, "postfix", path: "etc/postfix/main.cf", line: 4, context: "smtpd"),
+            ], asOf: "2026-06-01", state: .allowed, system: "postfix:etc/postfix", dimension: "hybrid-pq-offered",
+            points: -20),
+        // draft-ietf-tls-ecdhe-mlkem (standards.md §7): X25519MLKEM768 in force is hybrid PQ key establishment.
+        Case(
+            name: "nginx with X25519MLKEM768 in force earns the hybrid credit",
+            findings: [f("X25519MLKEM768", .group), f("X25519", .group)], asOf: "2026-06-01", state: .allowed,
+            system: "nginx:etc/nginx", dimension: "hybrid-pq-offered", points: 20),
+        // WireGuard (wireguard.com/protocol): Noise_IKpsk2 fixes every algorithm; nothing to configure.
+        Case(
+            name: "WireGuard earns no configured-choice",
+            findings: [f("X25519", .keyExchange, "wireguard", line: 5, context: "[Interface]", setting: "PrivateKey")],
+            asOf: "2026-06-01", state: .due, date: "2036-01-01", rule: "nist-ir-8547/ecdh-128",
+            system: "wireguard:etc/wireguard/wg0.conf", dimension: "configured-choice", points: 0),
+        // sshd_config(5) Include: a drop-in is part of the one sshd; it is scored with the main file.
+        Case(
+            name: "an sshd drop-in belongs to the sshd",
+            findings: [
+                f("curve25519-sha256", .keyExchange, "openssh", path: "etc/ssh/sshd_config.d/10-hardening.conf")
+            ],
+            asOf: "2026-06-01", state: .due, date: "2036-01-01", rule: "nist-ir-8547/ecdh-128",
+            system: "openssh:etc/ssh/sshd_config"),
+        // openvpn(8): one configuration file is one instance; its blocks are not separate systems.
+        Case(
+            name: "an OpenVPN instance is one system",
+            findings: [
+                f("X25519", .group, "openvpn", path: "etc/openvpn/server/office.conf", context: "openvpn"),
+                f("X25519", .group, "openvpn", path: "etc/openvpn/server/office.conf", line: 9),
+            ], asOf: "2026-06-01", state: .due, date: "2036-01-01", rule: "nist-ir-8547/ecdh-128",
+            system: "openvpn:etc/openvpn/server/office.conf"),
+        // FIPS 204: an ML-DSA-65 leaf is already post-quantum; a long validity pins nothing classical.
+        Case(
+            name: "a long-lived ML-DSA-65 leaf is not penalised",
+            findings: [f("ML-DSA-65", .publicKey, "x509", asset: "pq")],
+            assets: [
+                Fixture.certificateAsset(
+                    id: "pq", algorithm: "ML-DSA-65", keyBits: 0, curve: nil, from: "2026-01-01", until: "2029-01-01")
+            ], asOf: "2026-06-01", state: .allowed, system: "store:etc/ssl/certs", dimension: "certificate-lifetime",
+            points: 10),
+
         // MARK: Item 3, classical retirement dates (standards.md §7b)
         // SP 800-131A Rev. 2: TDEA encryption disallowed from 2024-01-01.
         Case(
@@ -370,6 +422,12 @@ struct VerdictTableTests {
         if let tier = testCase.tier { #expect(judged.risk.tier == tier, "\(judged.risk.reasons)") }
         #expect(judged.expired == testCase.expired.map(Fixture.day))
         if let preferred = testCase.preferred { #expect(verdict.preferred == preferred) }
+        if let system = testCase.system { #expect(judged.system == system) }
+        if let dimension = testCase.dimension {
+            let score = try #require(result.systems.first { $0.system.id == judged.system })
+            let adjustment = score.adjustments.first { $0.dimension == dimension }
+            #expect(adjustment?.points == testCase.points, "\(score.adjustments.map(\.reason))")
+        }
         if let absent = testCase.reasonAbsent {
             #expect(!judged.risk.reasons.contains { $0.contains(absent) }, "\(judged.risk.reasons)")
         }
