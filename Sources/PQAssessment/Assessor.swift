@@ -308,6 +308,15 @@ extension Assessor.ExchangeContext {
 // MARK: - Reading an exchange
 
 extension Assessor {
+    /// The setting and, for strongSwan, the one proposal a finding came from: the scanner's note starts with
+    /// "proposal aes256gcm16-prfsha384-x25519-ke1_mlkem768;", and only the parts of one proposal are negotiated
+    /// together (a comma starts another proposal, an alternative).
+    static func proposal(of finding: Finding) -> String {
+        guard let note = finding.note, note.hasPrefix("proposal ") else { return finding.setting }
+        let name = note.dropFirst("proposal ".count).prefix { $0 != ";" }
+        return finding.setting + " " + name
+    }
+
     static func exchangeContext(_ findings: [Finding], systems: [SystemRef], scorer: AgilityScorer, catalog: Catalog)
         -> ExchangeContext
     {
@@ -326,7 +335,8 @@ extension Assessor {
             // ML-KEM there protects the x25519 beside it. A TLS group list offers alternatives instead.
             if finding.source.rawValue == "strongswan", scorer.isPQKeyEstablishment(finding) {
                 let key = Exchange(
-                    path: finding.path.display, line: finding.line, context: finding.context, setting: finding.setting)
+                    path: finding.path.display, line: finding.line, context: finding.context,
+                    setting: proposal(of: finding))
                 pq[key] = pq[key] ?? (finding.canonical ?? finding.algorithm)
             }
             // A WireGuard peer's PresharedKey is mixed into the Noise handshake (wireguard.com/protocol, "psk2"):
@@ -354,7 +364,8 @@ extension Assessor {
         for (index, finding) in findings.enumerated()
         where finding.quantumStatus == .vulnerable && (finding.usage == .keyExchange || finding.usage == .group) {
             let sameLine = Exchange(
-                path: finding.path.display, line: finding.line, context: finding.context, setting: finding.setting)
+                path: finding.path.display, line: finding.line, context: finding.context,
+                setting: proposal(of: finding))
             let samePeer = Exchange(path: finding.path.display, line: nil, context: finding.context, setting: nil)
             if let protector = pq[sameLine] ?? (finding.source.rawValue == "wireguard" ? pq[samePeer] : nil) {
                 context.protectors[index] = protector

@@ -54,6 +54,12 @@ struct VerdictTableTests {
             context: context, asset: asset, setting: setting)
     }
 
+    static func noted(_ finding: Finding, _ note: String) -> Finding {
+        var out = finding
+        out.note = note
+        return out
+    }
+
     static let cases: [Case] = [
         // MARK: Items 1, 2 and 9, the score's inputs
         // openssl-ciphers(1): a PSK suite needs a PSK callback to negotiate; it is not PQ key establishment, so a
@@ -297,6 +303,19 @@ struct VerdictTableTests {
                 f("ML-KEM-1024", .keyExchange, "strongswan", line: 12, context: "conn hq-pq", setting: "ike"),
             ], asOf: "2026-06-01", state: .due, date: "2036-01-01", rule: "nist-ir-8547/ecdh-128", source: "Table 4",
             tier: .low),
+        // strongSwan proposals separated by a comma are alternatives (ipsec.conf(5) ike=): the modp2048 of the
+        // classical-only proposal is negotiated alone and stays exposed.
+        Case(
+            name: "strongSwan modp2048 in a second, classical proposal",
+            findings: [
+                Self.noted(
+                    f("modp2048", .keyExchange, "strongswan", line: 12, context: "conn hq-pq", setting: "ike"),
+                    "proposal aes128-sha256-modp2048"),
+                Self.noted(
+                    f("ML-KEM-768", .keyExchange, "strongswan", line: 12, context: "conn hq-pq", setting: "ike"),
+                    "proposal aes256-sha256-x25519-ke1_mlkem768; additional key exchange 1"),
+            ], asOf: "2026-06-01", state: .due, date: "2031-01-01", rule: "nist-ir-8547/ffdh-112", source: "Table 4",
+            tier: .harvestNowDecryptLater),
         // WireGuard's Noise_IKpsk2 mixes a peer's PresharedKey into the handshake (wireguard.com/protocol).
         Case(
             name: "WireGuard peer X25519 with a PresharedKey",
