@@ -107,6 +107,7 @@ public enum Assessor {
         var items: [Int: AgilityScorer.Item] = [:]
         var usedWaivers = Set<String>()
         var expiredWaivers = Set<String>()
+        var expiredAssets = Set<String>()
         for (index, original) in input.findings.enumerated() {
             let system = systemOf[index]
             let override = options.systemOverrides.first { $0.matches(system) }
@@ -133,6 +134,7 @@ public enum Assessor {
                 if !waiverStatus.honoured { expiredWaivers.insert(waiverStatus.id) }
             }
             let expired = certificate.map { CalendarDay($0.notAfter) }.flatMap { $0 < options.asOf ? $0 : nil }
+            if expired != nil, let asset = finding.asset { expiredAssets.insert(asset) }
             assessed.append(
                 FindingAssessment(
                     finding: ref, quantumStatus: finding.quantumStatus, effective: finding.effective, verdict: verdict,
@@ -167,7 +169,7 @@ public enum Assessor {
         let summary = AssessmentSummary(
             byState: byState, byTier: byTier, waived: assessed.filter(\.isWaived).count,
             expiredWaivers: expiredWaivers.count, certificateOverruns: assessed.filter { $0.overrun != nil }.count,
-            expiredCertificates: Set(assessed.filter { $0.expired != nil }.map(\.finding.path)).count)
+            expiredCertificates: expiredAssets.count)
         let unused = options.waivers.map(\.id).filter { !usedWaivers.contains($0) }
         let outcome: GateOutcome? = options.failOn.map { threshold in Self.gate(threshold, findings: ordered) }
         return AssessmentResult(

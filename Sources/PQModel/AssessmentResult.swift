@@ -33,7 +33,7 @@ public struct AssessmentSummary: Codable, Sendable, Hashable {
     public var waived: Int
     public var expiredWaivers: Int
     public var certificateOverruns: Int
-    /// Certificates (by finding) that expired before the as-of date; nil in assessments made before it was counted.
+    /// Distinct certificates that expired before the as-of date; nil in assessments made before it was counted.
     public var expiredCertificates: Int?
 
     public init(

@@ -35,9 +35,13 @@ public enum AssessmentText {
         let expired = result.findings.filter { $0.expired != nil }
         if !expired.isEmpty {
             out += "\nCertificates expired before \(result.asOf) (invalid now: replace first):\n"
+            // One line per place that holds or names the certificate (a certificate file, or the directive of a
+            // daemon configured with it), not one per finding of it.
             var seen = Set<String>()
-            for item in expired.sorted(by: { $0.finding < $1.finding }) where seen.insert(item.finding.path).inserted {
-                if let day = item.expired { out += "  \(item.finding.path): expired on \(day)\n" }
+            for item in expired.sorted(by: { $0.finding < $1.finding }) {
+                let place = item.finding.line.map { "\(item.finding.path):\($0)" } ?? item.finding.path
+                guard seen.insert(place).inserted, let day = item.expired else { continue }
+                out += "  \(place) (\(item.finding.setting)): expired on \(day)\n"
             }
         }
         let waived = result.findings.filter { $0.waiver != nil }
@@ -113,7 +117,7 @@ public enum AssessmentText {
             line += "; \(result.summary.certificateOverruns) certificate finding(s) outlive their deadline"
         }
         if let expired = result.summary.expiredCertificates, expired > 0 {
-            line += "; \(expired) certificate file(s) EXPIRED"
+            line += "; \(expired) certificate(s) EXPIRED"
         }
         return line
     }

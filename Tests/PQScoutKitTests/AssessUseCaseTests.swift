@@ -106,7 +106,7 @@ struct AssessUseCaseTests {
         #expect(perSystem.explained.first?.mosca?.dataLifetimeYears == 0)
         #expect(Presentation.agilityExplanation(perSystem.explained).contains("Mosca's inequality"))
         // The sample's www and api certificates expired on 2026-07-04.
-        #expect((usual.summary.expiredCertificates ?? 0) > 0)
+        #expect(usual.summary.expiredCertificates == 2)
         #expect(usual.findings.contains { $0.finding.path == "etc/ssl/certs/api.example.org.der" && $0.expired != nil })
     }
 
