@@ -1,3 +1,4 @@
+import Foundation
 import PQCatalog
 import PQModel
 
@@ -42,16 +43,51 @@ public struct AgilityScorer: Sendable {
         ("strongswan", [6, 0], ["strongswan"], "strongSwan 6.0 added ML-KEM (issue 6; ❓ not verified)"),
     ]
 
-    public init() {}
+    /// Sources whose algorithms the protocol fixes: nothing to configure and nothing to negotiate. WireGuard runs
+    /// Noise_IKpsk2 with Curve25519, ChaCha20-Poly1305 and BLAKE2s, versioned as a whole (wireguard.com/protocol,
+    /// Donenfeld, NDSS 2017 ❓ not in standards.md).
+    public static let fixedSuiteSources: Set<String> = ["wireguard"]
+
+    /// Longest validity the CA/Browser Forum allows a publicly trusted TLS leaf issued on `day`: ballot SC-081v3
+    /// (April 2025) cuts 398 days to 200 from 2026-03-15, 100 from 2027-03-15 and 47 from 2029-03-15
+    /// (standards.md §7b ◐).
+    public static func maximumLeafDays(on day: CalendarDay) -> Int {
+        let steps: [(String, Int)] = [("2029-03-15", 47), ("2027-03-15", 100), ("2026-03-15", 200)]
+        for (from, days) in steps {
+            if let start = CalendarDay(from), day >= start { return days }
+        }
+        return 398
+    }
+
+    public let catalog: Catalog
+
+    public init(catalog: Catalog = .shared) {
+        self.catalog = catalog
+    }
+
+    /// True when a finding is a post-quantum or hybrid key establishment in force: a KEM in the catalog (ML-KEM,
+    /// its hybrids, sntrup761x25519, ...), not merely "resistant" (a plain PSK suite has no public-key step, but it
+    /// is not PQ key establishment and never negotiates without a PSK configured).
+    public func isPQKeyEstablishment(_ finding: Finding) -> Bool {
+        guard finding.effective, finding.quantumStatus == .hybrid || finding.quantumStatus == .resistant else {
+            return false
+        }
+        let entry = finding.canonical.flatMap { catalog.entry(named: $0) } ?? catalog.entry(named: finding.algorithm)
+        return entry?.primitive == .kem
+    }
 
     // MARK: - One system
 
     /// Scores one system from its findings and the scan's installed software.
-    public func score(system: SystemRef, items: [Item], software: [Software]) -> AgilityScore {
+    /// - Parameter asOf: the assessment day (certificate lifetimes are judged by the CA/B Forum limit in force).
+    public func score(system: SystemRef, items: [Item], software: [Software], asOf: CalendarDay? = nil)
+        -> AgilityScore
+    {
         let adjustments: [ScoreAdjustment]
         switch system.kind {
         case .configuration: adjustments = configurationDimensions(system: system, items: items, software: software)
-        case .certificateStore, .keyStore: adjustments = storeDimensions(items: items)
+        case .certificateStore, .keyStore:
+            adjustments = storeDimensions(items: items, asOf: asOf ?? CalendarDay(Date()))
         }
         let total = Self.baseline + adjustments.reduce(0) { $0 + $1.points }
         let score = min(100, max(0, total))
@@ -77,7 +113,14 @@ public struct AgilityScorer: Sendable {
         let algorithmUsages: Set<Usage> = [.keyExchange, .group, .cipher, .cipherSuite, .mac, .signature]
         let chosen = live.filter { algorithmUsages.contains($0.finding.usage) }
         let explicit = chosen.filter { $0.finding.origin == .file }
-        if chosen.isEmpty {
+        let fixed = Self.fixedSuiteSources.contains(system.source)
+        if fixed {
+            out.append(
+                ScoreAdjustment(
+                    dimension: "configured-choice", points: 0,
+                    reason: "\(system.source) fixes its algorithms in the protocol: nothing to choose in configuration",
+                    findings: chosen.map(\.ref)))
+        } else if chosen.isEmpty {
             out.append(
                 ScoreAdjustment(
                     dimension: "configured-choice", points: 0, evaluated: false,
@@ -106,6 +149,13 @@ public struct AgilityScorer: Sendable {
                 ScoreAdjustment(
                     dimension: "hybrid-pq-offered", points: 0, evaluated: false,
                     reason: "no key exchange or group setting recorded for this system"))
+        } else if fixed {
+            out.append(
+                ScoreAdjustment(
+                    dimension: "negotiation-options", points: -10,
+                    reason: "\(system.source) negotiates nothing: moving to another algorithm takes a new protocol "
+                        + "version on every peer", findings: exchange.map(\.ref)))
+            out.append(hybridDimension(exchange))
         } else {
             if distinct.count >= 2 {
                 out.append(
@@ -120,20 +170,7 @@ public struct AgilityScorer: Sendable {
                         reason: "a single key exchange (\(distinct.sorted().joined())): no fallback to move to",
                         findings: exchange.map(\.ref)))
             }
-            let pq = exchange.filter { $0.finding.quantumStatus == .hybrid || $0.finding.quantumStatus == .resistant }
-            if pq.isEmpty {
-                out.append(
-                    ScoreAdjustment(
-                        dimension: "hybrid-pq-offered", points: -20,
-                        reason: "no hybrid or post-quantum key exchange is offered", findings: exchange.map(\.ref)))
-            } else {
-                let names = Set(pq.map { $0.finding.canonical ?? $0.finding.algorithm }).sorted()
-                out.append(
-                    ScoreAdjustment(
-                        dimension: "hybrid-pq-offered", points: 20,
-                        reason: "offers \(names.joined(separator: ", ")) (hybrid or post-quantum)",
-                        findings: pq.map(\.ref)))
-            }
+            out.append(hybridDimension(exchange))
         }
         let protocols = live.filter { $0.finding.usage == .protocolVersion }
         if protocols.isEmpty {
@@ -167,7 +204,7 @@ public struct AgilityScorer: Sendable {
             }
         }
         out.append(libraryDimension(system: system, software: software))
-        let central = items.filter { $0.finding.path.display.contains("crypto-policies") }
+        let central = live.filter { $0.finding.path.display.contains("crypto-policies") }
         if central.isEmpty {
             out.append(
                 ScoreAdjustment(
@@ -182,6 +219,21 @@ public struct AgilityScorer: Sendable {
         }
         out.append(legacyDimension(live))
         return out
+    }
+
+    /// +20 when a post-quantum or hybrid KEM is in force, −20 when none is.
+    func hybridDimension(_ exchange: [Item]) -> ScoreAdjustment {
+        let pq = exchange.filter { isPQKeyEstablishment($0.finding) }
+        if pq.isEmpty {
+            return ScoreAdjustment(
+                dimension: "hybrid-pq-offered", points: -20,
+                reason: "no hybrid or post-quantum key exchange is in force (PSK and classical groups do not count)",
+                findings: exchange.map(\.ref))
+        }
+        let names = Set(pq.map { $0.finding.canonical ?? $0.finding.algorithm }).sorted()
+        return ScoreAdjustment(
+            dimension: "hybrid-pq-offered", points: 20,
+            reason: "\(names.joined(separator: ", ")) in force (hybrid or post-quantum KEM)", findings: pq.map(\.ref))
     }
 
     func libraryDimension(system: SystemRef, software: [Software]) -> ScoreAdjustment {
@@ -218,7 +270,7 @@ public struct AgilityScorer: Sendable {
                 + "(\(rule.source))")
     }
 
-    func storeDimensions(items: [Item]) -> [ScoreAdjustment] {
+    func storeDimensions(items: [Item], asOf: CalendarDay) -> [ScoreAdjustment] {
         var out: [ScoreAdjustment] = []
         let live = items.filter { $0.finding.effective }
         let ready = live.filter { $0.finding.quantumStatus == .resistant || $0.finding.quantumStatus == .hybrid }
@@ -240,7 +292,8 @@ public struct AgilityScorer: Sendable {
         var roots: [Item] = []
         for item in live {
             guard let certificate = item.certificate, seen.insert(certificate.sha256).inserted else { continue }
-            if certificate.isCA == true || certificate.selfSigned {
+            // A self-signed certificate marked CA:FALSE is a leaf, not a root.
+            if certificate.isCA == true || (certificate.selfSigned && certificate.isCA != false) {
                 roots.append(item)
             } else {
                 let days = CalendarDay(certificate.notBefore).days(until: CalendarDay(certificate.notAfter))
@@ -253,25 +306,31 @@ public struct AgilityScorer: Sendable {
                     dimension: "certificate-lifetime", points: 0, evaluated: false,
                     reason: "no leaf certificate here to judge lifetimes by"))
         } else {
-            let long = leaves.filter { $0.days > 825 }
+            // Only a quantum-vulnerable leaf pins today's algorithms: a long-lived ML-DSA leaf is already moved.
+            let limit = Self.maximumLeafDays(on: asOf)
+            let classical = leaves.filter {
+                $0.item.finding.quantumStatus == .vulnerable || $0.item.finding.quantumStatus == .broken
+            }
+            let long = classical.filter { $0.days > 825 }
             if !long.isEmpty {
                 out.append(
                     ScoreAdjustment(
                         dimension: "certificate-lifetime", points: -10,
-                        reason: "\(long.count) leaf certificate(s) valid for more than 825 days: they pin today's "
-                            + "algorithms for years", findings: long.map(\.item.ref)))
-            } else if leaves.allSatisfy({ $0.days <= 398 }) {
+                        reason: "\(long.count) quantum-vulnerable leaf certificate(s) valid for more than 825 days: "
+                            + "they pin today's algorithms for years", findings: long.map(\.item.ref)))
+            } else if classical.allSatisfy({ $0.days <= limit }) {
                 out.append(
                     ScoreAdjustment(
                         dimension: "certificate-lifetime", points: 10,
-                        reason: "every leaf certificate lives 398 days or less (CA/B Forum BR §6.3.2 ◐): "
-                            + "rotation moves them to new algorithms quickly", findings: leaves.map(\.item.ref)))
+                        reason: "every quantum-vulnerable leaf lives \(limit) days or less, the CA/B Forum limit on "
+                            + "\(asOf) (ballot SC-081v3 ◐): rotation moves them to new algorithms quickly",
+                        findings: leaves.map(\.item.ref)))
             } else {
                 out.append(
                     ScoreAdjustment(
                         dimension: "certificate-lifetime", points: 0,
-                        reason: "leaf certificate lifetimes are between 398 and 825 days",
-                        findings: leaves.map(\.item.ref)))
+                        reason: "quantum-vulnerable leaf lifetimes are between \(limit) (the CA/B Forum limit on "
+                            + "\(asOf), ballot SC-081v3 ◐) and 825 days", findings: classical.map(\.item.ref)))
             }
         }
         let stuck = roots.filter { $0.overrun != nil && $0.finding.quantumStatus != .resistant }
@@ -301,11 +360,15 @@ public struct AgilityScorer: Sendable {
 
     // MARK: - Whole scan
 
-    /// The whole scan's score: the systems' scores weighted by how many findings each holds.
+    /// The whole scan's score: the plain mean of its systems' scores, each system counted once.
+    ///
+    /// Weighting by finding count let one long cipher-list expansion outweigh every other system; a system is the
+    /// unit that migrates, so each counts the same. Every system is listed (0 points each) and one `mean` line
+    /// carries the whole score, so the lines add up with no rounding line.
     public func overall(_ systems: [AgilityScore]) -> AgilityScore {
         let scope = SystemRef(id: "scan", kind: .configuration, source: "scan", path: ".")
-        let total = systems.reduce(0) { $0 + $1.findingCount }
-        guard total > 0 else {
+        let findings = systems.reduce(0) { $0 + $1.findingCount }
+        guard !systems.isEmpty, findings > 0 else {
             return AgilityScore(
                 system: scope, baseline: 0, score: 0, grade: "-",
                 adjustments: [
@@ -314,25 +377,21 @@ public struct AgilityScorer: Sendable {
                         reason: "no findings, so no system to score: this is not a clean bill of health")
                 ], findingCount: 0)
         }
-        var adjustments: [ScoreAdjustment] = []
-        var exact = 0.0
-        for system in systems {
-            let share = Double(system.score * system.findingCount) / Double(total)
-            exact += share
-            adjustments.append(
-                ScoreAdjustment(
-                    dimension: "system", points: Int(share.rounded()),
-                    reason: "\(system.system.id) scored \(system.score) (\(system.grade)) over "
-                        + "\(system.findingCount) of \(total) findings"))
+        var adjustments: [ScoreAdjustment] = systems.map { system in
+            ScoreAdjustment(
+                dimension: "system", points: 0,
+                reason: "\(system.system.id) scored \(system.score) (\(system.grade)), \(system.findingCount) findings")
         }
-        let score = min(100, max(0, Int(exact.rounded())))
-        let drift = score - adjustments.reduce(0) { $0 + $1.points }
-        if drift != 0 {
-            adjustments.append(ScoreAdjustment(dimension: "rounding", points: drift, reason: "rounding of the shares"))
-        }
+        let sum = systems.reduce(0) { $0 + $1.score }
+        // Half up, in integers: (2·sum + n) / (2·n).
+        let score = min(100, max(0, (2 * sum + systems.count) / (2 * systems.count)))
+        adjustments.append(
+            ScoreAdjustment(
+                dimension: "mean", points: score,
+                reason: "mean of \(systems.count) system scores: \(sum) / \(systems.count), rounded half up"))
         return AgilityScore(
             system: scope, baseline: 0, score: score, grade: Self.grade(score), adjustments: adjustments,
-            findingCount: total)
+            findingCount: findings)
     }
 
     // MARK: - Helpers

@@ -2,9 +2,15 @@ import PQModel
 
 /// Derives the systems an assessment scores from the findings (Docs/scoring.md, "Systems").
 ///
-/// - Configuration findings (any source that is not a certificate or key format) group by source, file and block:
-///   `nginx:etc/nginx/nginx.conf#server www.example.org:443`. A setting outside any block is its own system
-///   (`openssh:etc/ssh/sshd_config`).
+/// - Configuration findings group by **daemon instance**: one sshd (its `sshd_config`, drop-ins and `Match` blocks),
+///   one ssh client configuration, one Postfix (`main.cf`, `master.cf` and its services), one nginx (every server
+///   block and included file), one OpenVPN instance (one `.conf` file), one WireGuard interface (one file). The id
+///   is the source and the instance's root: `openssh:etc/ssh/sshd_config`, `postfix:etc/postfix`, `nginx:etc/nginx`,
+///   `openvpn:etc/openvpn/server/office.conf`. A daemon is one unit to migrate: splitting it by file or block gave
+///   one daemon several contradictory grades.
+/// - A finding a daemon takes from a shared file (`etc/ssl/openssl.cnf` applied to nginx) joins that daemon when the
+///   scan holds exactly one instance of it; otherwise it stays its own system (`nginx:etc/ssl/openssl.cnf#server
+///   www:443`), since PQScout cannot tell which instance reads it.
 /// - Certificates, keys, SSH keys and DH parameters group by the directory that holds them (`store:etc/ssl/certs`):
 ///   a directory is what a deployment rotates as a unit.
 public enum AssessedSystems {
@@ -16,7 +22,16 @@ public enum AssessedSystems {
     /// Sources that hold certificates (a store with one is a certificate store).
     static let certificateSources: Set<String> = ["x509", "pkcs7", "pkcs12"]
 
-    /// The system of one finding.
+    /// Path components that mark a daemon's own configuration tree, by source. A finding of the source whose path
+    /// has none of them comes from a shared file.
+    static let homeMarkers: [String: [String]] = [
+        "nginx": ["nginx"], "apache": ["apache", "httpd"], "haproxy": ["haproxy"], "postfix": ["postfix"],
+        "dovecot": ["dovecot"], "openvpn": ["openvpn"], "strongswan": ["ipsec", "swanctl", "strongswan"],
+        "openssh": ["ssh"], "wireguard": ["wireguard"], "java-security": ["java", "jdk", "jre"],
+    ]
+
+    /// The system of one finding, judged alone (a finding from a shared file keeps its own system here; `group`
+    /// attaches it to its daemon when the scan holds one instance).
     public static func system(of finding: Finding) -> SystemRef {
         let source = finding.source.rawValue
         let path = finding.path.display
@@ -26,18 +41,55 @@ public enum AssessedSystems {
             let kind: SystemRef.Kind = certificateSources.contains(source) ? .certificateStore : .keyStore
             return SystemRef(id: "store:\(shown)", kind: kind, source: "store", path: shown)
         }
+        if let root = instanceRoot(source: source, path: path) {
+            return SystemRef(id: "\(source):\(root)", kind: .configuration, source: source, path: root)
+        }
         var id = "\(source):\(path)"
         if let context = finding.context { id += "#\(context)" }
         return SystemRef(id: id, kind: .configuration, source: source, path: path, context: finding.context)
     }
 
+    /// The root of the daemon instance a configuration file belongs to, or nil for a shared file.
+    static func instanceRoot(source: String, path: String) -> String? {
+        let parts = path.split(separator: "/").map(String.init)
+        guard let file = parts.last else { return nil }
+        switch source {
+        case "openssl-conf":
+            return path
+        case "openssh":
+            // sshd and the ssh client are different programs: each with its drop-in directory.
+            let directory = parts.dropLast().filter { !$0.hasSuffix("_config.d") }.joined(separator: "/")
+            let prefix = directory.isEmpty ? "" : directory + "/"
+            if parts.contains(where: { $0.hasPrefix("sshd_config") }) { return prefix + "sshd_config" }
+            if parts.contains(where: { $0.hasPrefix("ssh_config") }) { return prefix + "ssh_config" }
+            return parts.contains { $0.lowercased().contains("ssh") } ? path : nil
+        case "openvpn", "wireguard":
+            // One configuration file is one tunnel instance (openvpn@office, wg-quick@wg0).
+            let markers = homeMarkers[source] ?? []
+            return parts.contains { part in markers.contains { part.lowercased().contains($0) } } ? path : nil
+        default:
+            guard let markers = homeMarkers[source] else {
+                return parts.count > 1 ? parts.dropLast().joined(separator: "/") : file
+            }
+            guard
+                let index = parts.firstIndex(where: { part in markers.contains { part.lowercased().contains($0) } })
+            else { return nil }
+            if source == "strongswan" {
+                // ipsec.conf and swanctl/ configure the same charon daemon.
+                let parent = parts[..<index].joined(separator: "/")
+                return parent.isEmpty ? parts[index] : parent
+            }
+            return parts[...index].joined(separator: "/")
+        }
+    }
+
     /// Systems in id order, each with the indexes of its findings; a store holding any certificate is a
     /// certificate store.
     public static func group(_ findings: [Finding]) -> [(system: SystemRef, indexes: [Int])] {
+        let systems = resolve(findings)
         var order: [String] = []
         var byID: [String: (system: SystemRef, indexes: [Int])] = [:]
-        for (index, finding) in findings.enumerated() {
-            let system = system(of: finding)
+        for (index, system) in systems.enumerated() {
             if var existing = byID[system.id] {
                 existing.indexes.append(index)
                 if system.kind == .certificateStore { existing.system.kind = .certificateStore }
@@ -48,5 +100,24 @@ public enum AssessedSystems {
             }
         }
         return order.sorted().compactMap { byID[$0] }
+    }
+
+    /// The system of every finding, in order: shared-file findings join their daemon when it is the only instance
+    /// of its source in the scan.
+    public static func resolve(_ findings: [Finding]) -> [SystemRef] {
+        let alone = findings.map(system(of:))
+        var instances: [String: Set<String>] = [:]
+        for (finding, system) in zip(findings, alone)
+        where system.kind == .configuration && instanceRoot(source: system.source, path: finding.path.display) != nil {
+            instances[system.source, default: []].insert(system.id)
+        }
+        return zip(findings, alone).map { finding, system in
+            guard system.kind == .configuration,
+                instanceRoot(source: system.source, path: finding.path.display) == nil,
+                let only = instances[system.source], only.count == 1, let id = only.first
+            else { return system }
+            let root = String(id.dropFirst(system.source.count + 1))
+            return SystemRef(id: id, kind: .configuration, source: system.source, path: root)
+        }
     }
 }

@@ -25,24 +25,59 @@ public struct AssessmentInput: Sendable {
     }
 }
 
-/// How to assess: the profile, the category, the day, the data lifetime, the waivers and the gate.
+/// Settings for the systems one selector names: its policy category (the EU roadmap's `high-risk` 2030 or
+/// `medium-risk` 2035 track, a CNSA 2.0 category) and its data lifetime (Mosca's x).
+public struct SystemOverride: Sendable, Hashable {
+    /// A system id, a suffix of one, or a system's path (as `--explain` takes them).
+    public var selector: String
+    public var category: String?
+    public var dataLifetimeYears: Int?
+
+    public init(selector: String, category: String? = nil, dataLifetimeYears: Int? = nil) {
+        self.selector = selector
+        self.category = category
+        self.dataLifetimeYears = dataLifetimeYears
+    }
+
+    /// True when the selector names the system.
+    public func matches(_ system: SystemRef) -> Bool {
+        system.id == selector || system.id.hasSuffix(selector) || system.path == selector
+    }
+}
+
+/// How to assess: the profile, the category, the day, Mosca's inputs, per-system settings, the waivers and the
+/// gate.
 public struct AssessmentOptions: Sendable {
     public var profile: PolicyProfile
     public var category: String?
     public var asOf: CalendarDay
+    /// Mosca's x: years the data must stay confidential (0: confidentiality does not matter).
     public var dataLifetimeYears: Int
+    /// Mosca's y: years a migration takes.
+    public var migrationYears: Int
+    /// The year a CRQC is assumed, and the estimate it comes from.
+    public var crqcYear: Int
+    public var crqcEstimate: String
+    /// Per-system category and data lifetime; the first override naming a system applies.
+    public var systemOverrides: [SystemOverride]
     public var waivers: [Waiver]
     public var failOn: GateThreshold?
 
     public init(
         profile: PolicyProfile, category: String? = nil, asOf: CalendarDay,
-        dataLifetimeYears: Int = RiskPrioritizer.defaultDataLifetimeYears, waivers: [Waiver] = [],
-        failOn: GateThreshold? = nil
+        dataLifetimeYears: Int = RiskPrioritizer.defaultDataLifetimeYears,
+        migrationYears: Int = RiskPrioritizer.defaultMigrationYears, crqcYear: Int = 2035,
+        crqcEstimate: String = RiskPrioritizer.defaultCRQCEstimate, systemOverrides: [SystemOverride] = [],
+        waivers: [Waiver] = [], failOn: GateThreshold? = nil
     ) {
         self.profile = profile
         self.category = category
         self.asOf = asOf
         self.dataLifetimeYears = dataLifetimeYears
+        self.migrationYears = migrationYears
+        self.crqcYear = crqcYear
+        self.crqcEstimate = crqcEstimate
+        self.systemOverrides = systemOverrides
         self.waivers = waivers
         self.failOn = failOn
     }
@@ -56,43 +91,69 @@ public enum Assessor {
         throws(AssessmentError) -> AssessmentResult
     {
         let evaluator = try PolicyEvaluator(profile: options.profile, category: options.category, catalog: catalog)
-        let prioritizer = RiskPrioritizer(dataLifetimeYears: options.dataLifetimeYears, catalog: catalog)
+        var evaluators: [String: PolicyEvaluator] = [:]
+        for category in Set(options.systemOverrides.compactMap(\.category)) {
+            evaluators[category] = try PolicyEvaluator(profile: options.profile, category: category, catalog: catalog)
+        }
+        let prioritizer = RiskPrioritizer(
+            dataLifetimeYears: options.dataLifetimeYears, migrationYears: options.migrationYears,
+            crqcYear: options.crqcYear, crqcEstimate: options.crqcEstimate, catalog: catalog)
+        let scorer = AgilityScorer(catalog: catalog)
         let assetsByID = Dictionary(input.assets.map { ($0.id, $0) }) { first, _ in first }
         let issuerStrength = issuerStrengths(input.assets, catalog: catalog)
+        let systemOf = AssessedSystems.resolve(input.findings)
+        let context = Self.exchangeContext(input.findings, systems: systemOf, scorer: scorer, catalog: catalog)
         var assessed: [FindingAssessment] = []
         var items: [Int: AgilityScorer.Item] = [:]
         var usedWaivers = Set<String>()
         var expiredWaivers = Set<String>()
-        for (index, finding) in input.findings.enumerated() {
-            let ref = FindingRef(index: index, finding: finding)
+        var expiredAssets = Set<String>()
+        for (index, original) in input.findings.enumerated() {
+            let system = systemOf[index]
+            let override = options.systemOverrides.first { $0.matches(system) }
+            let judge = override?.category.flatMap { evaluators[$0] } ?? evaluator
+            var local = prioritizer
+            if let years = override?.dataLifetimeYears { local.dataLifetimeYears = max(0, years) }
+            let finding = context.adjusted(original, index: index, catalog: catalog)
+            let ref = FindingRef(index: index, finding: original)
             let certificate = finding.asset.flatMap { assetsByID[$0]?.certificate }
-            let issuer: Int? =
+            var fallback: Int? =
                 finding.usage == .signature ? certificate.flatMap { issuerStrength[$0.issuer] } : nil
-            let subject = evaluator.subject(of: finding, issuerStrength: issuer)
-            let verdict = evaluator.evaluate(subject, asOf: options.asOf)
+            fallback = fallback ?? context.groupStrength(for: finding, system: system.id, catalog: catalog)
+            let subject = judge.subject(of: finding, issuerStrength: fallback)
+            let verdict = judge.evaluate(subject, asOf: options.asOf)
             let overrun = certificate.flatMap {
-                evaluator.overrun(subject, notAfter: CalendarDay($0.notAfter), asOf: options.asOf)
+                judge.overrun(subject, notAfter: CalendarDay($0.notAfter), asOf: options.asOf)
             }
-            let risk = prioritizer.priority(finding, certificate: certificate, asOf: options.asOf)
-            let system = AssessedSystems.system(of: finding)
-            let waiver = options.waivers.first { $0.selector.matches(finding, verdict: verdict, system: system.id) }
+            let risk = local.priority(
+                finding, certificate: certificate, asOf: options.asOf, protectedBy: context.protectors[index])
+            let waiver = options.waivers.first { $0.selector.matches(original, verdict: verdict, system: system.id) }
             let waiverStatus = waiver?.status(asOf: options.asOf)
             if let waiverStatus {
                 usedWaivers.insert(waiverStatus.id)
                 if !waiverStatus.honoured { expiredWaivers.insert(waiverStatus.id) }
             }
+            let expired = certificate.map { CalendarDay($0.notAfter) }.flatMap { $0 < options.asOf ? $0 : nil }
+            if expired != nil, let asset = finding.asset { expiredAssets.insert(asset) }
             assessed.append(
                 FindingAssessment(
                     finding: ref, quantumStatus: finding.quantumStatus, effective: finding.effective, verdict: verdict,
-                    risk: risk, overrun: overrun, waiver: waiverStatus, system: system.id))
+                    risk: risk, overrun: overrun, waiver: waiverStatus, system: system.id, expired: expired))
             items[index] = AgilityScorer.Item(ref: ref, finding: finding, certificate: certificate, overrun: overrun)
         }
-        let scorer = AgilityScorer()
         let systems = AssessedSystems.group(input.findings).map { group in
-            scorer.score(
-                system: group.system, items: group.indexes.compactMap { items[$0] }, software: input.software)
+            let override = options.systemOverrides.first { $0.matches(group.system) }
+            var mosca = prioritizer.mosca(asOf: options.asOf)
+            if let years = override?.dataLifetimeYears { mosca.dataLifetimeYears = max(0, years) }
+            var score = scorer.score(
+                system: group.system, items: group.indexes.compactMap { items[$0] }, software: input.software,
+                asOf: options.asOf)
+            score.mosca = mosca
+            score.category = override?.category
+            return score
         }
-        let overall = scorer.overall(systems)
+        var overall = scorer.overall(systems)
+        overall.mosca = prioritizer.mosca(asOf: options.asOf)
         let coverage = CoverageAnalyzer.analyze(
             scan: input.scan, findings: input.findings, diagnostics: input.diagnostics, software: input.software,
             scannerIDs: input.scannerIDs)
@@ -107,14 +168,15 @@ public enum Assessor {
         }
         let summary = AssessmentSummary(
             byState: byState, byTier: byTier, waived: assessed.filter(\.isWaived).count,
-            expiredWaivers: expiredWaivers.count, certificateOverruns: assessed.filter { $0.overrun != nil }.count)
+            expiredWaivers: expiredWaivers.count, certificateOverruns: assessed.filter { $0.overrun != nil }.count,
+            expiredCertificates: expiredAssets.count)
         let unused = options.waivers.map(\.id).filter { !usedWaivers.contains($0) }
         let outcome: GateOutcome? = options.failOn.map { threshold in Self.gate(threshold, findings: ordered) }
         return AssessmentResult(
             scanID: input.scan.id, profile: options.profile.id, profileTitle: options.profile.title,
             category: options.category, asOf: options.asOf, dataLifetimeYears: options.dataLifetimeYears,
             findings: ordered, systems: systems, overall: overall, coverage: coverage, summary: summary,
-            unusedWaivers: unused, gate: outcome)
+            unusedWaivers: unused, gate: outcome, mosca: prioritizer.mosca(asOf: options.asOf))
     }
 
     /// The `--fail-on` gate over judged findings: only findings in force and not waived count.
@@ -147,5 +209,170 @@ public enum Assessor {
             }
         }
         return out
+    }
+}
+
+// MARK: - One exchange, judged by its parts in force
+
+extension Assessor {
+    /// What the findings of one exchange say about each other: the groups that decide a key exchange's strength,
+    /// the certificate key behind RSA key transport, and the post-quantum component that protects a classical one.
+    struct ExchangeContext {
+        /// Finding index → the post-quantum component in force in the same exchange.
+        var protectors: [Int: String] = [:]
+        /// Scope (system, and system#block) → weakest elliptic-curve group in force (bits).
+        var ellipticGroups: [String: Int] = [:]
+        /// Scope → weakest finite-field group in force (bits).
+        var finiteFieldGroups: [String: Int] = [:]
+        /// Scope → smallest RSA key in force (modulus bits), from the certificates the daemon is configured with.
+        var rsaKeyBits: [String: Int] = [:]
+        var systems: [String]
+
+        /// The scopes a finding is looked up in, narrowest first: its block (an nginx server) within its system,
+        /// then the whole system.
+        static func scopes(system: String, context: String?) -> [String] {
+            context.map { [system + "#" + $0, system] } ?? [system]
+        }
+
+        static func lookup(_ table: [String: Int], system: String, context: String?) -> Int? {
+            scopes(system: system, context: context).lazy.compactMap { table[$0] }.first
+        }
+
+        static func record(_ bits: Int, in table: inout [String: Int], system: String, context: String?) {
+            for scope in scopes(system: system, context: context) { table[scope] = min(table[scope] ?? bits, bits) }
+        }
+
+        /// The strength of a key exchange with no size of its own (`Kx=ECDH`, `DHE`): the weakest group in force in
+        /// the same system, since the groups are what the peers negotiate.
+        func groupStrength(for finding: Finding, system: String, catalog: Catalog) -> Int? {
+            guard finding.usage == .keyExchange || finding.usage == .cipherSuite else { return nil }
+            let entry = finding.canonical.flatMap { catalog.entry(named: $0) }
+            switch entry?.family {
+            case "ECDH": return Self.lookup(ellipticGroups, system: system, context: finding.context)
+            case "FFDH": return Self.lookup(finiteFieldGroups, system: system, context: finding.context)
+            default: return nil
+            }
+        }
+
+        /// The finding as its exchange makes it: RSA key transport takes the size of the RSA key it runs on, so a
+        /// `TLS_RSA_*` suite over an RSA-1024 certificate is broken now, not due in 2031.
+        func adjusted(_ finding: Finding, index: Int, catalog: Catalog) -> Finding {
+            if let broken = Self.brokenParts(of: finding) {
+                var out = finding
+                out.quantumStatus = .broken
+                out.note = [out.note, "judged by its parts: \(broken) is classically broken"].compactMap { $0 }
+                    .joined(separator: "; ")
+                return out
+            }
+            guard finding.keyBits == nil, finding.usage == .keyExchange || finding.usage == .cipherSuite,
+                let entry = finding.canonical.flatMap({ catalog.entry(named: $0) }), entry.canonical == "RSA-KEX",
+                let bits = Self.lookup(rsaKeyBits, system: systems[index], context: finding.context)
+            else { return finding }
+            var out = finding
+            out.keyBits = bits
+            let status = entry.status(keyBits: bits)
+            if status == .broken, out.quantumStatus != .broken {
+                out.quantumStatus = .broken
+                out.note = [out.note, "RSA key transport over a \(bits)-bit RSA key: broken classically"]
+                    .compactMap { $0 }.joined(separator: "; ")
+            }
+            return out
+        }
+    }
+
+}
+
+// MARK: - Unexpanded cipher lists
+
+extension Assessor.ExchangeContext {
+    /// Tokens of an OpenSSL suite name that mark a classically broken part (openssl-ciphers(1), standards.md §4.5):
+    /// DES and 3DES (`DES-CBC3-SHA`), RC4, export grades, MD5 MACs, NULL encryption, anonymous key exchange.
+    static let brokenTokens: Set<String> = [
+        "DES", "CBC3", "3DES", "RC4", "RC2", "EXP", "EXPORT", "MD5", "NULL", "ADH", "AECDH", "IDEA",
+    ]
+
+    /// For a cipher list PQScout could not expand (the catalog knows no name for it, and the OpenSSL in use knows
+    /// none of its suites: `DES-CBC3-SHA:RC4-SHA:EXP-RC4-MD5`), the broken suites it names; nil when none.
+    /// Judging the whole string as one unknown "vulnerable" finding dated 2036 would hide them.
+    static func brokenParts(of finding: Finding) -> String? {
+        guard finding.canonical == nil, finding.quantumStatus != .broken,
+            finding.usage == .cipherSuite || finding.usage == .cipher
+        else { return nil }
+        let parts = finding.algorithm.split(whereSeparator: { ":, ".contains($0) }).map(String.init)
+        let broken = parts.filter { part in
+            let name = part.hasPrefix("!") || part.hasPrefix("-") ? "" : part.uppercased()
+            return !name.isEmpty && name.split(separator: "-").contains { brokenTokens.contains(String($0)) }
+        }
+        return broken.isEmpty ? nil : broken.joined(separator: ", ")
+    }
+}
+
+// MARK: - Reading an exchange
+
+extension Assessor {
+    /// The setting and, for strongSwan, the one proposal a finding came from: the scanner's note starts with
+    /// "proposal aes256gcm16-prfsha384-x25519-ke1_mlkem768;", and only the parts of one proposal are negotiated
+    /// together (a comma starts another proposal, an alternative).
+    static func proposal(of finding: Finding) -> String {
+        guard let note = finding.note, note.hasPrefix("proposal ") else { return finding.setting }
+        let name = note.dropFirst("proposal ".count).prefix { $0 != ";" }
+        return finding.setting + " " + name
+    }
+
+    static func exchangeContext(_ findings: [Finding], systems: [SystemRef], scorer: AgilityScorer, catalog: Catalog)
+        -> ExchangeContext
+    {
+        var context = ExchangeContext(systems: systems.map(\.id))
+        struct Exchange: Hashable {
+            var path: String
+            var line: Int?
+            var context: String?
+            var setting: String?
+        }
+        var pq: [Exchange: String] = [:]
+        for (index, finding) in findings.enumerated() where finding.effective {
+            let system = systems[index].id
+            let entry = finding.canonical.flatMap { catalog.entry(named: $0) }
+            // One strongSwan proposal line combines its key exchanges (RFC 9370 additional key exchanges): an
+            // ML-KEM there protects the x25519 beside it. A TLS group list offers alternatives instead.
+            if finding.source.rawValue == "strongswan", scorer.isPQKeyEstablishment(finding) {
+                let key = Exchange(
+                    path: finding.path.display, line: finding.line, context: finding.context,
+                    setting: proposal(of: finding))
+                pq[key] = pq[key] ?? (finding.canonical ?? finding.algorithm)
+            }
+            // A WireGuard peer's PresharedKey is mixed into the Noise handshake (wireguard.com/protocol, "psk2"):
+            // recorded traffic stays safe while the PSK stays secret, whatever a quantum computer does to X25519.
+            if finding.source.rawValue == "wireguard", finding.setting == "PresharedKey" {
+                let key = Exchange(path: finding.path.display, line: nil, context: finding.context, setting: nil)
+                pq[key] = "the peer's PresharedKey (WireGuard psk2)"
+            }
+            if finding.usage == .group, finding.quantumStatus == .vulnerable, let entry,
+                let bits = entry.classicalBits
+            {
+                if entry.family == "ECC" || entry.family == "ECDH" {
+                    ExchangeContext.record(bits, in: &context.ellipticGroups, system: system, context: finding.context)
+                } else if entry.family == "FFDH" {
+                    ExchangeContext.record(
+                        bits, in: &context.finiteFieldGroups, system: system, context: finding.context)
+                }
+            }
+            if finding.usage == .publicKey || finding.usage == .signature, entry?.family == "RSA",
+                let bits = finding.keyBits, bits > 0
+            {
+                ExchangeContext.record(bits, in: &context.rsaKeyBits, system: system, context: finding.context)
+            }
+        }
+        for (index, finding) in findings.enumerated()
+        where finding.quantumStatus == .vulnerable && (finding.usage == .keyExchange || finding.usage == .group) {
+            let sameLine = Exchange(
+                path: finding.path.display, line: finding.line, context: finding.context,
+                setting: proposal(of: finding))
+            let samePeer = Exchange(path: finding.path.display, line: nil, context: finding.context, setting: nil)
+            if let protector = pq[sameLine] ?? (finding.source.rawValue == "wireguard" ? pq[samePeer] : nil) {
+                context.protectors[index] = protector
+            }
+        }
+        return context
     }
 }

@@ -90,8 +90,53 @@ public struct PolicyEvaluator: Sendable {
         evaluate(subject(of: finding, issuerStrength: issuerStrength), asOf: asOf)
     }
 
-    /// Judges one subject on `asOf`.
+    /// Judges one subject on `asOf`, and says whether it is what the profile prefers for its purpose.
     public func evaluate(_ subject: Subject, asOf: CalendarDay) -> PolicyVerdict {
+        var verdict = judge(subject, asOf: asOf)
+        if let preference = preference(for: subject) {
+            let preferred = preference.prefer.contains { Self.glob($0, matches: subject.name) }
+            verdict.preferred = preferred
+            verdict.preference = "\(preference.summary) (\(preference.source))"
+            if !preferred { verdict.explanation += "; \(profile.id) prefers \(preference.summary)" }
+        }
+        return verdict
+    }
+
+    /// The profile's preference for the subject's purpose (key establishment or signature), if it states one.
+    public func preference(for subject: Subject) -> PolicyPreference? {
+        let purpose: PolicyPreference.Purpose
+        if subject.usage == .keyExchange || subject.usage == .group || subject.primitive == "kem"
+            || subject.primitive == "key-agree"
+        {
+            purpose = .keyEstablishment
+        } else if subject.usage == .signature || subject.primitive == "signature" {
+            purpose = .signature
+        } else {
+            return nil
+        }
+        return profile.preferences.first { $0.purpose == purpose }
+    }
+
+    /// Case-insensitive match of a pattern where `*` stands for any run of characters.
+    static func glob(_ pattern: String, matches name: String) -> Bool {
+        let parts = pattern.lowercased().split(separator: "*", omittingEmptySubsequences: false).map(String.init)
+        var rest = Substring(name.lowercased())
+        for (index, part) in parts.enumerated() {
+            if index == 0 {
+                guard rest.hasPrefix(part) else { return false }
+                rest = rest.dropFirst(part.count)
+            } else if index == parts.count - 1 {
+                return part.isEmpty || rest.hasSuffix(part)
+            } else if let range = rest.range(of: part) {
+                rest = rest[range.upperBound...]
+            } else {
+                return false
+            }
+        }
+        return rest.isEmpty
+    }
+
+    func judge(_ subject: Subject, asOf: CalendarDay) -> PolicyVerdict {
         let chosen = category(for: subject.source)
         let categoryID = chosen?.category.id
         let categoryText = chosen.map { " in category \($0.category.id)" + ($0.inferred ? " (inferred)" : "") } ?? ""

@@ -46,11 +46,17 @@ public enum PolicyLoader {
         let category: YAMLShape = .object(
             ["id": .string, "title": .string, "deprecatedFrom": .day, "disallowedFrom": .day, "source": .string],
             required: ["id", "title", "source"])
+        let preference: YAMLShape = .object(
+            [
+                "purpose": .choice(PolicyPreference.Purpose.allCases.map(\.rawValue)), "prefer": .list(.string),
+                "summary": .string, "source": .string,
+            ], required: ["purpose", "prefer", "summary", "source"])
         return .object(
             [
                 "id": .string, "title": .string, "authority": .string, "document": .string, "binding": .bool,
                 "scope": .string, "verification": .string, "categories": .list(category), "defaultCategory": .string,
-                "categoryBySource": .map(.string), "rules": .list(rule), "notes": .list(.string),
+                "categoryBySource": .map(.string), "rules": .list(rule), "preferences": .list(preference),
+                "notes": .list(.string),
             ], required: ["id", "title", "authority", "document", "binding", "verification", "rules"])
     }
 

@@ -27,12 +27,16 @@ public struct PolicyProfile: Codable, Sendable, Hashable {
     public var categoryBySource: [String: String]
     /// Rules in order; the first that matches a finding decides.
     public var rules: [PolicyRule]
+    /// What the profile prefers where several algorithms are allowed (CNSA 2.0: pure ML-KEM-1024; BSI/ANSSI-style
+    /// guidance: hybrids). A preference never changes a verdict's state; it is reported beside it.
+    public var preferences: [PolicyPreference]
     public var notes: [String]
 
     public init(
         id: String, title: String, authority: String, document: String, binding: Bool, scope: String? = nil,
         verification: String, categories: [PolicyCategory] = [], defaultCategory: String? = nil,
-        categoryBySource: [String: String] = [:], rules: [PolicyRule], notes: [String] = []
+        categoryBySource: [String: String] = [:], rules: [PolicyRule], preferences: [PolicyPreference] = [],
+        notes: [String] = []
     ) {
         self.id = id
         self.title = title
@@ -45,6 +49,7 @@ public struct PolicyProfile: Codable, Sendable, Hashable {
         self.defaultCategory = defaultCategory
         self.categoryBySource = categoryBySource
         self.rules = rules
+        self.preferences = preferences
         self.notes = notes
     }
 
@@ -61,6 +66,7 @@ public struct PolicyProfile: Codable, Sendable, Hashable {
         defaultCategory = try c.decodeIfPresent(String.self, forKey: .defaultCategory)
         categoryBySource = try c.decodeIfPresent([String: String].self, forKey: .categoryBySource) ?? [:]
         rules = try c.decode([PolicyRule].self, forKey: .rules)
+        preferences = try c.decodeIfPresent([PolicyPreference].self, forKey: .preferences) ?? []
         notes = try c.decodeIfPresent([String].self, forKey: .notes) ?? []
     }
 
@@ -94,6 +100,32 @@ public struct PolicyProfile: Codable, Sendable, Hashable {
 
     /// Every bundled profile, in `bundledIDs` order.
     public static func allBundled() throws -> [PolicyProfile] { try bundledIDs.map { try bundled($0) } }
+}
+
+/// What a profile prefers for one purpose, among the algorithms it allows.
+public struct PolicyPreference: Codable, Sendable, Hashable {
+    /// What the preference is about.
+    public enum Purpose: String, Codable, Sendable, CaseIterable {
+        /// Key exchange, groups and KEMs.
+        case keyEstablishment = "key-establishment"
+        /// Signatures and signing keys.
+        case signature
+    }
+
+    public var purpose: Purpose
+    /// Canonical names preferred (case-insensitive; a trailing `*` matches any suffix).
+    public var prefer: [String]
+    /// The preference in words: "pure ML-KEM-1024".
+    public var summary: String
+    /// Document, section and date, with the standards.md verification mark.
+    public var source: String
+
+    public init(purpose: Purpose, prefer: [String], summary: String, source: String) {
+        self.purpose = purpose
+        self.prefer = prefer
+        self.summary = summary
+        self.source = source
+    }
 }
 
 /// A class of systems a profile dates separately (CNSA 2.0's "web browsers/servers and cloud services").

@@ -62,10 +62,14 @@ public struct AgilityScore: Codable, Sendable, Hashable {
     public var adjustments: [ScoreAdjustment]
     /// How many findings the system holds.
     public var findingCount: Int
+    /// The Mosca inputs this system's findings were judged with (per-system overrides applied); nil for the scan.
+    public var mosca: MoscaInputs?
+    /// The policy category this system was judged under when one was set for it (`--system-category`).
+    public var category: String?
 
     public init(
         system: SystemRef, baseline: Int, score: Int, grade: String, adjustments: [ScoreAdjustment],
-        findingCount: Int
+        findingCount: Int, mosca: MoscaInputs? = nil, category: String? = nil
     ) {
         self.system = system
         self.baseline = baseline
@@ -73,6 +77,8 @@ public struct AgilityScore: Codable, Sendable, Hashable {
         self.grade = grade
         self.adjustments = adjustments
         self.findingCount = findingCount
+        self.mosca = mosca
+        self.category = category
     }
 
     /// Dimensions that could not be evaluated, in words.

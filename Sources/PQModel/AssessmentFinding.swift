@@ -77,6 +77,11 @@ public struct PolicyVerdict: Codable, Sendable, Hashable {
     public var source: String
     /// One sentence: why this state.
     public var explanation: String
+    /// Whether the finding is what the profile prefers for its purpose (CNSA 2.0: pure ML-KEM-1024 for key
+    /// establishment); nil when the profile states no preference for it.
+    public var preferred: Bool?
+    /// The profile's preference in words, with its source, when it has one for this kind of finding.
+    public var preference: String?
 
     public init(
         state: PolicyState, since: CalendarDay? = nil, deadline: CalendarDay? = nil, nextState: PolicyState? = nil,
@@ -169,10 +174,14 @@ public struct FindingAssessment: Codable, Sendable, Hashable {
     public var waiver: WaiverStatus?
     /// The system (AgilityScore.system.id) the finding was scored under.
     public var system: String
+    /// The day the finding's certificate expired, when it expired before the as-of date (the certificate is
+    /// invalid now, whatever its algorithm: replace it first).
+    public var expired: CalendarDay?
 
     public init(
         finding: FindingRef, quantumStatus: QuantumStatus, effective: Bool, verdict: PolicyVerdict,
-        risk: RiskPriority, overrun: CertificateOverrun? = nil, waiver: WaiverStatus? = nil, system: String
+        risk: RiskPriority, overrun: CertificateOverrun? = nil, waiver: WaiverStatus? = nil, system: String,
+        expired: CalendarDay? = nil
     ) {
         self.finding = finding
         self.quantumStatus = quantumStatus
@@ -182,6 +191,7 @@ public struct FindingAssessment: Codable, Sendable, Hashable {
         self.overrun = overrun
         self.waiver = waiver
         self.system = system
+        self.expired = expired
     }
 
     /// True when a waiver in force covers the finding: it is reported, and no gate counts it.

@@ -33,16 +33,19 @@ public struct AssessmentSummary: Codable, Sendable, Hashable {
     public var waived: Int
     public var expiredWaivers: Int
     public var certificateOverruns: Int
+    /// Distinct certificates that expired before the as-of date; nil in assessments made before it was counted.
+    public var expiredCertificates: Int?
 
     public init(
         byState: [String: Int], byTier: [String: Int], waived: Int, expiredWaivers: Int,
-        certificateOverruns: Int
+        certificateOverruns: Int, expiredCertificates: Int? = nil
     ) {
         self.byState = byState
         self.byTier = byTier
         self.waived = waived
         self.expiredWaivers = expiredWaivers
         self.certificateOverruns = certificateOverruns
+        self.expiredCertificates = expiredCertificates
     }
 }
 
@@ -59,10 +62,13 @@ public struct AssessmentResult: Codable, Sendable, Hashable {
     public var category: String?
     public var asOf: CalendarDay
     public var dataLifetimeYears: Int
+    /// Mosca's inputs the scan was judged with (systems may override x and the category: `systems[].mosca`); nil in
+    /// assessments made before they were recorded.
+    public var mosca: MoscaInputs?
     /// Findings, highest risk first (ties in inventory order).
     public var findings: [FindingAssessment]
     public var systems: [AgilityScore]
-    /// The whole scan's score: the mean of its systems' scores weighted by their findings.
+    /// The whole scan's score: the plain mean of its systems' scores (each system counts once).
     public var overall: AgilityScore
     public var coverage: AssessmentCoverage
     public var summary: AssessmentSummary
@@ -74,9 +80,10 @@ public struct AssessmentResult: Codable, Sendable, Hashable {
         scanID: Int64, profile: String, profileTitle: String, category: String?, asOf: CalendarDay,
         dataLifetimeYears: Int, findings: [FindingAssessment], systems: [AgilityScore], overall: AgilityScore,
         coverage: AssessmentCoverage, summary: AssessmentSummary, unusedWaivers: [String] = [],
-        gate: GateOutcome? = nil
+        gate: GateOutcome? = nil, mosca: MoscaInputs? = nil
     ) {
         self.schemaVersion = Self.currentSchemaVersion
+        self.mosca = mosca
         self.scanID = scanID
         self.profile = profile
         self.profileTitle = profileTitle

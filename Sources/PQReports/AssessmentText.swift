@@ -32,6 +32,18 @@ public enum AssessmentText {
                 if let overrun = item.overrun { out += "  \(item.finding.label): \(overrun.message)\n" }
             }
         }
+        let expired = result.findings.filter { $0.expired != nil }
+        if !expired.isEmpty {
+            out += "\nCertificates expired before \(result.asOf) (invalid now: replace first):\n"
+            // One line per place that holds or names the certificate (a certificate file, or the directive of a
+            // daemon configured with it), not one per finding of it.
+            var seen = Set<String>()
+            for item in expired.sorted(by: { $0.finding < $1.finding }) {
+                let place = item.finding.line.map { "\(item.finding.path):\($0)" } ?? item.finding.path
+                guard seen.insert(place).inserted, let day = item.expired else { continue }
+                out += "  \(place) (\(item.finding.setting)): expired on \(day)\n"
+            }
+        }
         let waived = result.findings.filter { $0.waiver != nil }
         if !waived.isEmpty || !result.unusedWaivers.isEmpty {
             out += "\nWaivers:\n"
@@ -55,7 +67,12 @@ public enum AssessmentText {
         var text = "Assessment of scan \(result.scanID) under \(result.profile) (\(result.profileTitle)), "
         text += "as of \(result.asOf)"
         if let category = result.category { text += ", category \(category)" }
-        text += "; data lifetime \(result.dataLifetimeYears) years\n"
+        if let mosca = result.mosca {
+            text += "; Mosca x = \(mosca.dataLifetimeYears) (data lifetime), y = \(mosca.migrationYears) (migration), "
+            text += "CRQC \(mosca.crqcYear)\n"
+        } else {
+            text += "; data lifetime \(result.dataLifetimeYears) years\n"
+        }
         let binding = Set(result.findings.filter { $0.verdict.rule != nil }.map(\.verdict.binding))
         if binding == [false] {
             text += "The profile's rules are guidance, not mandates.\n"
@@ -98,6 +115,9 @@ public enum AssessmentText {
         if result.summary.expiredWaivers > 0 { line += ", \(result.summary.expiredWaivers) waiver(s) expired" }
         if result.summary.certificateOverruns > 0 {
             line += "; \(result.summary.certificateOverruns) certificate finding(s) outlive their deadline"
+        }
+        if let expired = result.summary.expiredCertificates, expired > 0 {
+            line += "; \(expired) certificate(s) EXPIRED"
         }
         return line
     }
@@ -146,6 +166,13 @@ public enum AssessmentText {
             if adjustment.findings.count > 10 { out += "         ... and \(adjustment.findings.count - 10) more\n" }
         }
         out += "  = \(score.score)\n"
+        if let category = score.category { out += "  policy category set for this system: \(category)\n" }
+        if let mosca = score.mosca {
+            out += "  Mosca's inequality (harvest-now-decrypt-later risk of its key exchanges): \(mosca.statement)\n"
+            out +=
+                "    x = data lifetime \(mosca.dataLifetimeYears) years, y = migration \(mosca.migrationYears) years, "
+            out += "z = years until a CRQC in \(mosca.crqcYear) counted from \(mosca.asOfYear)\n"
+        }
         return out
     }
 }

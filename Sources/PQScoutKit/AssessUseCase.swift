@@ -17,7 +17,16 @@ public struct AssessRequest: Sendable {
     public var category: String?
     /// The day to judge on; nil means today (UTC).
     public var asOf: CalendarDay?
+    /// Mosca's x: years the data must stay confidential.
     public var dataLifetimeYears: Int
+    /// Mosca's y: years a migration takes.
+    public var migrationYears: Int
+    /// Mosca's z as a year (`2035`) or a named published estimate (`RiskPrioritizer.crqcEstimates`); nil = default.
+    public var crqcYear: String?
+    /// `SYSTEM=CATEGORY` pairs: the policy category of one system (EU `high-risk` 2030 / `medium-risk` 2035).
+    public var systemCategories: [String]
+    /// `SYSTEM=YEARS` pairs: Mosca's x for one system.
+    public var systemDataLifetimes: [String]
     public var waiversFile: String?
     public var failOn: GateThreshold?
     /// A system id (or a unique suffix of one) whose score to explain point by point.
@@ -28,7 +37,9 @@ public struct AssessRequest: Sendable {
     public init(
         storePath: String = "pqscout.db", scanID: Int64? = nil, profile: String? = nil, policyFile: String? = nil,
         category: String? = nil, asOf: CalendarDay? = nil,
-        dataLifetimeYears: Int = RiskPrioritizer.defaultDataLifetimeYears, waiversFile: String? = nil,
+        dataLifetimeYears: Int = RiskPrioritizer.defaultDataLifetimeYears,
+        migrationYears: Int = RiskPrioritizer.defaultMigrationYears, crqcYear: String? = nil,
+        systemCategories: [String] = [], systemDataLifetimes: [String] = [], waiversFile: String? = nil,
         failOn: GateThreshold? = nil, explain: String? = nil, record: Bool = true
     ) {
         self.storePath = storePath
@@ -38,6 +49,10 @@ public struct AssessRequest: Sendable {
         self.category = category
         self.asOf = asOf
         self.dataLifetimeYears = dataLifetimeYears
+        self.migrationYears = migrationYears
+        self.crqcYear = crqcYear
+        self.systemCategories = systemCategories
+        self.systemDataLifetimes = systemDataLifetimes
         self.waiversFile = waiversFile
         self.failOn = failOn
         self.explain = explain
@@ -62,6 +77,9 @@ public enum AssessUseCase {
     /// Profiles `--profile` accepts.
     public static var profiles: [String] { PolicyProfile.bundledIDs }
 
+    /// Named CRQC estimates `--crqc-year` accepts, as `id (year)`.
+    public static var crqcEstimates: [String] { RiskPrioritizer.crqcEstimates.map { "\($0.id) (\($0.year))" } }
+
     /// Runs an assessment.
     /// - Throws: `PQScoutError`: `.usage` for an unknown profile, category or system, or `--profile` with
     ///   `--policy`; `.input` for an unreadable or invalid policy/waiver file (the reason names file and line) or
@@ -71,6 +89,11 @@ public enum AssessUseCase {
             throw PQScoutError(
                 code: "assess.lifetime", kind: .usage, reason: "--data-lifetime-years must be 0 or more")
         }
+        guard request.migrationYears >= 0 else {
+            throw PQScoutError(code: "assess.migration", kind: .usage, reason: "--migration-years must be 0 or more")
+        }
+        let crqc = try crqcYear(request.crqcYear)
+        let overrides = try systemOverrides(request)
         let profile = try loadProfile(request)
         let waivers =
             try request.waiversFile.map { file in
@@ -89,8 +112,16 @@ public enum AssessUseCase {
         }
         let options = AssessmentOptions(
             profile: profile, category: request.category, asOf: asOf, dataLifetimeYears: request.dataLifetimeYears,
-            waivers: waivers, failOn: request.failOn)
+            migrationYears: request.migrationYears, crqcYear: crqc.year, crqcEstimate: crqc.name,
+            systemOverrides: overrides, waivers: waivers, failOn: request.failOn)
         let result = try translate(.usage) { () throws(AssessmentError) in try Assessor.assess(input, options: options)
+        }
+        for override in overrides where !result.systems.contains(where: { override.matches($0.system) }) {
+            let ids = result.systems.map(\.system.id)
+            throw PQScoutError(
+                code: "assess.unknown-system", kind: .usage,
+                reason: "no system \(override.selector) in scan \(result.scanID); valid choices: "
+                    + ids.joined(separator: ", "))
         }
         var explained: [AgilityScore] = []
         if let wanted = request.explain {
@@ -130,6 +161,60 @@ public enum AssessUseCase {
                     + (ids.isEmpty ? "" : ", " + ids.joined(separator: ", ")))
         }
         return found
+    }
+
+    /// `--crqc-year`: a year from 2000 to 2100, or the id of a published estimate.
+    static func crqcYear(_ text: String?) throws -> (year: Int, name: String) {
+        let estimates = RiskPrioritizer.crqcEstimates
+        guard let text else {
+            let chosen = estimates.first { $0.id == RiskPrioritizer.defaultCRQCEstimate }
+            return (chosen?.year ?? 2035, "\(RiskPrioritizer.defaultCRQCEstimate): \(chosen?.source ?? "")")
+        }
+        if let year = Int(text), (2000...2100).contains(year) { return (year, "given with --crqc-year") }
+        if let estimate = estimates.first(where: { $0.id == text }) {
+            return (estimate.year, "\(estimate.id): \(estimate.source)")
+        }
+        throw PQScoutError(
+            code: "assess.crqc-year", kind: .usage,
+            reason: "--crqc-year \(text) is neither a year (2000-2100) nor an estimate; valid choices: "
+                + estimates.map { "\($0.id) (\($0.year))" }.joined(separator: ", "))
+    }
+
+    /// `--system-category` and `--system-data-lifetime` pairs, merged per selector in the order given.
+    static func systemOverrides(_ request: AssessRequest) throws -> [SystemOverride] {
+        var out: [SystemOverride] = []
+        func pair(_ text: String, option: String) throws -> (String, String) {
+            guard let equals = text.lastIndex(of: "="), equals != text.startIndex,
+                text.index(after: equals) != text.endIndex
+            else {
+                throw PQScoutError(
+                    code: "assess.system-option", kind: .usage, reason: "\(option) takes SYSTEM=VALUE, got \(text)")
+            }
+            return (String(text[..<equals]), String(text[text.index(after: equals)...]))
+        }
+        func merge(_ selector: String, _ change: (inout SystemOverride) -> Void) {
+            if let at = out.firstIndex(where: { $0.selector == selector }) {
+                change(&out[at])
+            } else {
+                var fresh = SystemOverride(selector: selector)
+                change(&fresh)
+                out.append(fresh)
+            }
+        }
+        for text in request.systemCategories {
+            let (selector, category) = try pair(text, option: "--system-category")
+            merge(selector) { $0.category = category }
+        }
+        for text in request.systemDataLifetimes {
+            let (selector, value) = try pair(text, option: "--system-data-lifetime")
+            guard let years = Int(value), years >= 0 else {
+                throw PQScoutError(
+                    code: "assess.system-option", kind: .usage,
+                    reason: "--system-data-lifetime \(text): the years must be 0 or more")
+            }
+            merge(selector) { $0.dataLifetimeYears = years }
+        }
+        return out
     }
 
     static func loadProfile(_ request: AssessRequest) throws -> PolicyProfile {

@@ -43,6 +43,31 @@ struct AssessCommand: ParsableCommand {
             valueName: "years"))
     var dataLifetimeYears: Int = AssessRequest().dataLifetimeYears
 
+    @Option(
+        help: ArgumentHelp(
+            "Mosca's y: years the migration takes (with x = --data-lifetime-years and z = --crqc-year).",
+            valueName: "years"))
+    var migrationYears: Int = AssessRequest().migrationYears
+
+    @Option(
+        help: ArgumentHelp(
+            "Mosca's z: the year a quantum computer breaks today's public keys, or an estimate: "
+                + "\(AssessUseCase.crqcEstimates.joined(separator: ", ")) (default ir-8547).",
+            valueName: "year|estimate"))
+    var crqcYear: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "One system's policy category, e.g. nginx:etc/nginx=high-risk (EU 2030 track). Repeatable.",
+            valueName: "system=category"))
+    var systemCategory: [String] = []
+
+    @Option(
+        help: ArgumentHelp(
+            "One system's data lifetime (Mosca's x), e.g. postfix:etc/postfix=0. Repeatable.",
+            valueName: "system=years"))
+    var systemDataLifetime: [String] = []
+
     @Option(help: ArgumentHelp("A custom policy profile in YAML (instead of --profile).", valueName: "file"))
     var policy: String?
 
@@ -60,8 +85,9 @@ struct AssessCommand: ParsableCommand {
             let outcome = try AssessUseCase.run(
                 AssessRequest(
                     storePath: store.path, scanID: scan, profile: profile, policyFile: policy, category: category,
-                    asOf: asOf, dataLifetimeYears: dataLifetimeYears, waiversFile: waivers, failOn: failOn,
-                    explain: explain))
+                    asOf: asOf, dataLifetimeYears: dataLifetimeYears, migrationYears: migrationYears,
+                    crqcYear: crqcYear, systemCategories: systemCategory, systemDataLifetimes: systemDataLifetime,
+                    waiversFile: waivers, failOn: failOn, explain: explain))
             switch (format, explain) {
             case (.json, nil): Console.out(try Presentation.assessmentJSON(outcome.result))
             case (.table, nil): Console.out(Presentation.assessmentTable(outcome.result, width: Console.width))

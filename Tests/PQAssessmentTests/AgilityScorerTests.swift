@@ -152,17 +152,29 @@ struct AgilityScorerTests {
                 == -10)
     }
 
-    @Test("store certificate-lifetime: +10 for ≤398-day leaves, -10 for >825 days, n/a without leaves")
+    @Test("store certificate-lifetime: +10 within the CA/B limit of the day, -10 for >825 days, n/a without leaves")
     func certificateLifetime() {
-        let short = Fixture.certificateAsset(id: "short", from: "2026-01-01", until: "2026-12-01")
+        // CA/B Forum SC-081v3 (standards.md §7b): 200 days from 2026-03-15.
+        let short = Fixture.certificateAsset(id: "short", from: "2026-06-01", until: "2026-12-01")
         let long = Fixture.certificateAsset(id: "long", from: "2026-01-01", until: "2030-01-01")
         let finding = { (asset: String) in
             Fixture.finding("ECDSA", usage: .publicKey, keyBits: 256, curve: "P-256", asset: asset)
         }
         let system = AssessedSystems.system(of: finding("short"))
         let certificates = ["short": short.certificate, "long": long.certificate].compactMapValues { $0 }
-        let good = scorer.score(system: system, items: items([finding("short")], assets: certificates), software: [])
+        let good = scorer.score(
+            system: system, items: items([finding("short")], assets: certificates), software: [],
+            asOf: Fixture.day("2026-07-01"))
         #expect(adjustment(good, "certificate-lifetime")?.points == 10)
+        // The same 183-day leaf exceeds the 100-day limit in force from 2027-03-15: no longer "short".
+        let later = scorer.score(
+            system: system, items: items([finding("short")], assets: certificates), software: [],
+            asOf: Fixture.day("2027-04-01"))
+        #expect(adjustment(later, "certificate-lifetime")?.points == 0)
+        #expect(AgilityScorer.maximumLeafDays(on: Fixture.day("2026-03-14")) == 398)
+        #expect(AgilityScorer.maximumLeafDays(on: Fixture.day("2026-03-15")) == 200)
+        #expect(AgilityScorer.maximumLeafDays(on: Fixture.day("2027-03-15")) == 100)
+        #expect(AgilityScorer.maximumLeafDays(on: Fixture.day("2029-03-15")) == 47)
         let bad = scorer.score(
             system: system, items: items([finding("short"), finding("long")], assets: certificates), software: [])
         #expect(adjustment(bad, "certificate-lifetime")?.points == -10)
@@ -184,21 +196,25 @@ struct AgilityScorerTests {
         #expect(adjustment(score, "long-lived-roots")?.points == -5)
     }
 
-    @Test("the whole scan's score weights systems by findings; no findings is not a clean bill")
+    @Test("the whole scan's score is the plain mean of its systems, whatever their finding counts")
     func overall() {
         let a = nginx([Self.group("X25519MLKEM768"), Self.group("X25519", line: 4)])
         let rsa = Fixture.finding("RSA", usage: .publicKey, keyBits: 3072)
         let b = scorer.score(system: AssessedSystems.system(of: rsa), items: items([rsa]), software: [])
         let whole = scorer.overall([a, b])
-        let expected = Int((Double(a.score * 2 + b.score) / 3).rounded())
-        #expect(whole.score == expected)
+        #expect(whole.score == (2 * (a.score + b.score) + 2) / 4)
         #expect(whole.adjustments.reduce(0) { $0 + $1.points } == whole.score)
+        #expect(!whole.adjustments.contains { $0.dimension == "rounding" })
+        // A system with 500 findings counts as much as one with 2: a long cipher list does not dominate.
+        var heavy = b
+        heavy.findingCount = 500
+        #expect(scorer.overall([a, heavy]).score == whole.score)
         let empty = scorer.overall([])
         #expect(empty.grade == "-")
         #expect(empty.adjustments.first?.evaluated == false)
     }
 
-    @Test("systems: config findings group by source, file and block; keys and certificates by directory")
+    @Test("systems: config findings group by daemon instance; keys and certificates by directory")
     func systems() {
         let findings = [
             Fixture.finding(
@@ -214,11 +230,52 @@ struct AgilityScorerTests {
         let groups = AssessedSystems.group(findings)
         #expect(
             groups.map(\.system.id) == [
-                "nginx:etc/nginx/nginx.conf#server a:443", "nginx:etc/nginx/nginx.conf#server b:443",
-                "openssh:etc/ssh/sshd_config", "store:etc/ssh", "store:etc/ssl/certs",
+                "nginx:etc/nginx", "openssh:etc/ssh/sshd_config", "store:etc/ssh", "store:etc/ssl/certs",
             ])
         #expect(groups.first { $0.system.id == "store:etc/ssl/certs" }?.system.kind == .certificateStore)
         #expect(groups.first { $0.system.id == "store:etc/ssh" }?.system.kind == .keyStore)
         #expect(groups.first { $0.system.id == "store:etc/ssl/certs" }?.indexes == [3, 4])
+        #expect(groups.first { $0.system.id == "nginx:etc/nginx" }?.indexes == [0, 1])
+    }
+
+    @Test("one system per daemon instance: sshd with its drop-ins and Match blocks, Postfix, OpenVPN, shared files")
+    func daemonInstances() {
+        let findings = [
+            Fixture.finding("curve25519-sha256", usage: .keyExchange, source: "openssh", path: "etc/ssh/sshd_config"),
+            Fixture.finding(
+                "curve25519-sha256", usage: .keyExchange, source: "openssh",
+                path: "etc/ssh/sshd_config.d/10-hardening.conf"),
+            Fixture.finding(
+                "ssh-rsa", usage: .signature, source: "openssh", path: "etc/ssh/sshd_config",
+                context: "Match User backup"),
+            Fixture.finding("curve25519-sha256", usage: .keyExchange, source: "openssh", path: "etc/ssh/ssh_config"),
+            Fixture.finding("X25519", usage: .group, source: "postfix", path: "etc/postfix/main.cf", context: "smtpd"),
+            Fixture.finding(
+                "X25519", usage: .group, source: "postfix", path: "etc/postfix/master.cf", context: "submission inet"),
+            Fixture.finding(
+                "X25519", usage: .group, source: "openvpn", path: "etc/openvpn/server/office.conf",
+                context: "openvpn"),
+            Fixture.finding("X25519", usage: .group, source: "openvpn", path: "etc/openvpn/server/office.conf"),
+            // openssl.cnf read by the only OpenVPN instance joins it; read by one of two nginx... (see below)
+            Fixture.finding(
+                "X25519", usage: .group, source: "openvpn", path: "etc/ssl/openssl.cnf", context: "openvpn"),
+            Fixture.finding(
+                "X25519", usage: .group, source: "openssl-conf", path: "etc/ssl/openssl.cnf",
+                context: "system_default"),
+        ]
+        let systems = AssessedSystems.resolve(findings).map(\.id)
+        #expect(
+            systems == [
+                "openssh:etc/ssh/sshd_config", "openssh:etc/ssh/sshd_config", "openssh:etc/ssh/sshd_config",
+                "openssh:etc/ssh/ssh_config", "postfix:etc/postfix", "postfix:etc/postfix",
+                "openvpn:etc/openvpn/server/office.conf", "openvpn:etc/openvpn/server/office.conf",
+                "openvpn:etc/openvpn/server/office.conf", "openssl-conf:etc/ssl/openssl.cnf",
+            ])
+        // Two OpenVPN instances: PQScout cannot tell which one reads the shared file, so it stays apart.
+        let two =
+            findings + [
+                Fixture.finding("X25519", usage: .group, source: "openvpn", path: "etc/openvpn/client/home.conf")
+            ]
+        #expect(AssessedSystems.resolve(two)[8].id == "openvpn:etc/ssl/openssl.cnf#openvpn")
     }
 }

@@ -51,7 +51,7 @@ struct AssessorTests {
         #expect(www.overrun?.message.contains("valid until 2034-05-01") == true)
         #expect(result.summary.byState["deprecated"] == 1)
         #expect(result.summary.certificateOverruns == 1)
-        #expect(result.systems.map(\.system.id).contains("nginx:etc/nginx/nginx.conf#server www.example.org:443"))
+        #expect(result.systems.map(\.system.id).contains("nginx:etc/nginx"))
     }
 
     @Test("a waiver is honoured up to its expiry day and not after; the gate ignores only honoured waivers")

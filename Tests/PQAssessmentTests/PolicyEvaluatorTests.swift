@@ -137,7 +137,8 @@ struct PolicyEvaluatorTests {
         #expect(nginx.explanation.contains("(inferred)"))
         let vpn = evaluator.evaluate(Fixture.finding("X25519", usage: .keyExchange, source: "strongswan"), asOf: day)
         #expect(vpn.category == "networking")
-        let other = evaluator.evaluate(Fixture.finding("X25519", usage: .keyExchange, source: "mystery"), asOf: day)
+        // P-384: CNSA 1.0 compliant, so dated by its category; X25519 was never compliant (RFC 9151).
+        let other = evaluator.evaluate(Fixture.finding("P-384", usage: .keyExchange, source: "mystery"), asOf: day)
         #expect(other.category == "custom-legacy")
         #expect(other.state == .due)
     }

@@ -32,6 +32,33 @@ struct PolicyLoaderTests {
             source: ACME crypto standard v3 §4.3 ✅
         """
 
+    @Test("a custom policy may state preferences; a verdict reports them without changing its state")
+    func customPreferences() throws {
+        let yaml =
+            Self.custom + """
+
+                preferences:
+                  - purpose: key-establishment
+                    prefer: ["ML-KEM-1024", "ML-KEM-*+P-384"]
+                    summary: ML-KEM-1024, pure or with P-384
+                    source: ACME crypto standard v3 §5 ✅
+                """
+        let profile = try PolicyLoader.profile(yaml: yaml, file: "acme.yaml")
+        #expect(profile.preferences.count == 1)
+        let evaluator = try PolicyEvaluator(profile: profile)
+        let day = Fixture.day("2027-01-01")
+        let hybrid = evaluator.evaluate(
+            Fixture.finding("SecP384r1MLKEM1024", usage: .group, source: "nginx"), asOf: day)
+        #expect(hybrid.preferred == true)
+        let other = evaluator.evaluate(Fixture.finding("X25519MLKEM768", usage: .group, source: "nginx"), asOf: day)
+        #expect(other.preferred == false)
+        #expect(other.explanation.contains("prefers ML-KEM-1024, pure or with P-384"))
+        let cipher = evaluator.evaluate(Fixture.finding("AES-256-GCM", usage: .cipher), asOf: day)
+        #expect(cipher.preferred == nil)
+        let bad = Self.custom + "\npreferences:\n  - purpose: kex\n    prefer: [X]\n    summary: s\n    source: s\n"
+        #expect(throws: AssessmentError.self) { try PolicyLoader.profile(yaml: bad, file: "acme.yaml") }
+    }
+
     @Test("a custom policy parses and judges like a bundled one")
     func customPolicy() throws {
         let profile = try PolicyLoader.profile(yaml: Self.custom, file: "acme.yaml")

@@ -66,12 +66,82 @@ struct AssessUseCaseTests {
         #expect(outcome.explained.map(\.system.id) == ["store:etc/ssl/certs"])
         #expect(outcome.assessmentID == nil)
         do {
-            _ = try AssessUseCase.run(AssessRequest(storePath: store, explain: "nginx", record: false))
+            _ = try AssessUseCase.run(AssessRequest(storePath: store, explain: "no-such-system", record: false))
             Issue.record("an unknown system was accepted")
         } catch let error as PQScoutError {
             #expect(error.kind == .usage)
             #expect(error.reason.contains("store:etc/ssl/certs"))
         }
+    }
+
+    @Test("Mosca on the sample: --data-lifetime-years 0 removes every HNDL finding; x, y and z are recorded")
+    func mosca() throws {
+        let store = try scannedStore()
+        defer { try? FileManager.default.removeItem(atPath: store) }
+        let day = CalendarDay("2026-12-01")
+        let usual = try AssessUseCase.run(AssessRequest(storePath: store, asOf: day, record: false)).result
+        #expect(usual.findings.contains { $0.risk.tier == .harvestNowDecryptLater })
+        #expect(usual.mosca?.crqcYear == 2035)
+        #expect(usual.mosca?.migrationYears == 5)
+        let none = try AssessUseCase.run(
+            AssessRequest(storePath: store, asOf: day, dataLifetimeYears: 0, record: false)
+        ).result
+        #expect(!none.findings.contains { $0.risk.tier == .harvestNowDecryptLater })
+        #expect(none.mosca?.holds == false)
+        let named = try AssessUseCase.run(
+            AssessRequest(storePath: store, asOf: day, migrationYears: 2, crqcYear: "gri-2023-5y", record: false)
+        ).result
+        #expect(named.mosca?.crqcYear == 2029)
+        #expect(named.mosca?.crqcEstimate.hasPrefix("gri-2023-5y") == true)
+        // Per system: only the Postfix loses its HNDL term, and its score says which x it was judged with.
+        let perSystem = try AssessUseCase.run(
+            AssessRequest(
+                storePath: store, asOf: day, systemDataLifetimes: ["postfix:etc/postfix=0"], explain: "postfix",
+                record: false))
+        #expect(
+            !perSystem.result.findings.contains {
+                $0.system == "postfix:etc/postfix" && $0.risk.tier == .harvestNowDecryptLater
+            })
+        #expect(perSystem.result.findings.contains { $0.risk.tier == .harvestNowDecryptLater })
+        #expect(perSystem.explained.first?.mosca?.dataLifetimeYears == 0)
+        #expect(Presentation.agilityExplanation(perSystem.explained).contains("Mosca's inequality"))
+        // The sample's www and api certificates expired on 2026-07-04.
+        #expect(usual.summary.expiredCertificates == 2)
+        #expect(usual.findings.contains { $0.finding.path == "etc/ssl/certs/api.example.org.der" && $0.expired != nil })
+    }
+
+    @Test("bad Mosca and per-system options are usage errors naming the valid choices")
+    func badMoscaOptions() throws {
+        let store = try scannedStore()
+        defer { try? FileManager.default.removeItem(atPath: store) }
+        let requests = [
+            AssessRequest(storePath: store, crqcYear: "soon", record: false),
+            AssessRequest(storePath: store, migrationYears: -1, record: false),
+            AssessRequest(storePath: store, systemCategories: ["nginx"], record: false),
+            AssessRequest(storePath: store, systemCategories: ["no-such-system=high-risk"], record: false),
+            AssessRequest(
+                storePath: store, profile: "eu-pqc-roadmap", systemCategories: ["nginx:etc/nginx=urgent"],
+                record: false),
+            AssessRequest(storePath: store, systemDataLifetimes: ["nginx:etc/nginx=-3"], record: false),
+        ]
+        for request in requests {
+            do {
+                _ = try AssessUseCase.run(request)
+                Issue.record(
+                    "accepted \(request.crqcYear ?? "") \(request.systemCategories) \(request.systemDataLifetimes)")
+            } catch let error as PQScoutError {
+                #expect(error.kind == .usage, "\(error.reason)")
+            }
+        }
+        let eu = try AssessUseCase.run(
+            AssessRequest(
+                storePath: store, profile: "eu-pqc-roadmap", asOf: CalendarDay("2031-06-01"),
+                systemCategories: ["nginx:etc/nginx=high-risk"], record: false)
+        ).result
+        let nginx = eu.findings.filter { $0.system == "nginx:etc/nginx" && $0.verdict.category == "high-risk" }
+        #expect(!nginx.isEmpty)
+        #expect(eu.findings.contains { $0.system != "nginx:etc/nginx" && $0.verdict.category == "medium-risk" })
+        #expect(eu.systems.first { $0.system.id == "nginx:etc/nginx" }?.category == "high-risk")
     }
 
     @Test("bad requests: unknown profile and --profile with --policy are usage errors, a missing file is input")

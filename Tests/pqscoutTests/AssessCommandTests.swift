@@ -52,6 +52,31 @@ struct AssessCommandTests {
         #expect(after.status == 1)
     }
 
+    @Test("--explain shows Mosca's inequality with x, y and z; bad Mosca options exit 64")
+    func explainShowsMosca() throws {
+        let (work, db) = try scannedSample()
+        defer { try? FileManager.default.removeItem(at: work) }
+        let explained = try PQScoutBinary.run([
+            "assess", "--db", db, "--as-of", "2026-12-01", "--explain", "postfix:etc/postfix", "--migration-years", "3",
+            "--crqc-year", "gri-2023-decade",
+        ])
+        #expect(explained.status == 0, "stderr: \(explained.stderr)")
+        #expect(String(decoding: explained.stdout, as: UTF8.self).contains("Mosca's inequality"))
+        #expect(String(decoding: explained.stdout, as: UTF8.self).contains("x + y = 10 + 3 = 13 > z = 2034 − 2026 = 8"))
+        let none = try PQScoutBinary.run([
+            "assess", "--db", db, "--as-of", "2026-12-01", "--explain", "postfix:etc/postfix", "--data-lifetime-years",
+            "0",
+        ])
+        #expect(String(decoding: none.stdout, as: UTF8.self).contains("no harvest-now-decrypt-later term"))
+        let table = try PQScoutBinary.run(["assess", "--db", db, "--as-of", "2026-12-01", "--data-lifetime-years", "0"])
+        #expect(!String(decoding: table.stdout, as: UTF8.self).contains("  HNDL  "))
+        #expect(String(decoding: table.stdout, as: UTF8.self).contains("EXPIRED"))
+        for bad in [["--crqc-year", "soon"], ["--system-category", "nginx"], ["--migration-years", "-2"]] {
+            let outcome = try PQScoutBinary.run(["assess", "--db", db] + bad)
+            #expect(outcome.status == 64, "\(bad): \(outcome.stderr)")
+        }
+    }
+
     @Test("bad usage exits 64, an unreadable input exits 2, each with one line on stderr")
     func errorExitCodes() throws {
         let (work, db) = try scannedSample()

@@ -103,10 +103,12 @@ public struct ProcurementChecklist: Sendable {
         var day: CalendarDay?
         var source = profile.document
         if let evaluator = evaluator(for: `protocol`) {
+            // The strongest classical choice (P-384, compliant under CNSA 1.0 too) dates the PQ deadline: weaker
+            // curves may already be disallowed for reasons that are not the quantum transition.
             let subject = PolicyEvaluator.Subject(
-                name: signing ? "ECDSA" : "X25519", rawAlgorithm: signing ? "ECDSA" : "X25519",
+                name: signing ? "ECDSA-P384-SHA384" : "P-384", rawAlgorithm: signing ? "ECDSA-P384-SHA384" : "P-384",
                 family: signing ? "ECDSA" : "ECDH", primitive: signing ? "signature" : "key-agree",
-                usage: signing ? .signature : .keyExchange, quantumStatus: .vulnerable, strength: 128,
+                usage: signing ? .signature : .keyExchange, quantumStatus: .vulnerable, strength: 192,
                 source: Self.sourceOf[`protocol`] ?? "x509")
             let chosen = evaluator.category(for: subject.source)
             if let rule = evaluator.rule(for: subject, category: chosen?.category) {

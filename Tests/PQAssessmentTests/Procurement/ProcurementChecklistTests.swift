@@ -114,7 +114,8 @@ struct ProcurementChecklistTests {
         let claimed = try check(
             vendor([ProtocolClaim(protocol: .ipsec, supported: ["3DES", "AES-256-CBC"])]), "no-broken-crypto", .ipsec)
         #expect(claimed.verdict == .gap)
-        #expect(claimed.mustMeetBy == Fixture.day("2014-01-01"))
+        // 3DES: SP 800-131A Rev. 2 disallows TDEA encryption from 2024-01-01 (standards.md §7b), not 2014.
+        #expect(claimed.mustMeetBy == Fixture.day("2024-01-01"))
         let shipped = try check(
             vendor([ProtocolClaim(protocol: .ssh, supported: ["ssh-ed25519"])]), "no-broken-crypto", .ssh,
             evidence: [
@@ -134,14 +135,15 @@ struct ProcurementChecklistTests {
 
     @Test("defaults within the profile: a deprecated default is a gap with its date; allowed meets; none unverifiable")
     func withinProfile() throws {
+        // P-384: CNSA 1.0 compliant, so in transition under CNSA 2.0; X25519 never was (RFC 9151, standards.md §7b).
         let late = try VendorChecker.assess(
-            vendor([ProtocolClaim(protocol: .ssh, supported: ["X25519"], defaults: ["X25519"])]),
+            vendor([ProtocolClaim(protocol: .ssh, supported: ["P-384"], defaults: ["P-384"])]),
             profile: cnsa(), asOf: Fixture.day("2027-03-01"))
         let gap = try #require(late.checks.first { $0.requirement == "defaults-within-profile" })
         #expect(gap.verdict == .gap)
         #expect(gap.mustMeetBy == Fixture.day("2027-01-01"))
         let meets = try check(
-            vendor([ProtocolClaim(protocol: .ssh, supported: ["X25519"], defaults: ["X25519"])]),
+            vendor([ProtocolClaim(protocol: .ssh, supported: ["P-384"], defaults: ["P-384"])]),
             "defaults-within-profile", .ssh)
         #expect(meets.verdict == .meets)
         #expect(meets.mustMeetBy == Fixture.day("2027-01-01"))
