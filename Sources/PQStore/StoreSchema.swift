@@ -21,6 +21,7 @@ enum StoreSchema {
     static let migrations: [(identifier: String, sql: String)] = [
         ("v1-inventory", v1Inventory),
         ("v2-assessments", v2Assessments),
+        ("v3-path-aliases", v3PathAliases),
     ]
 
     /// A migrator that applies the first `count` migrations (all by default).
@@ -188,5 +189,22 @@ enum StoreSchema {
             document TEXT NOT NULL CHECK (json_valid(document) AND json_type(document) = 'object')
         ) STRICT;
         CREATE INDEX assessments_by_scan ON assessments(scan_id, id);
+        """
+
+    // MARK: - v3
+
+    /// Links inside a scanned tree, each an alias of the file or directory it leads to (issue 14): the target's
+    /// content is recorded once under its real path, and the link's path is kept here for reports and for the
+    /// configs that name it. Paths are kept as bytes and as their escaped display text, as in `files`.
+    static let v3PathAliases = """
+        CREATE TABLE path_aliases (
+            scan_id INTEGER NOT NULL REFERENCES scans(id) ON DELETE CASCADE,
+            path BLOB NOT NULL,
+            path_display TEXT NOT NULL,
+            target BLOB NOT NULL,
+            target_display TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('file', 'directory')),
+            PRIMARY KEY (scan_id, path)
+        ) STRICT, WITHOUT ROWID;
         """
 }
