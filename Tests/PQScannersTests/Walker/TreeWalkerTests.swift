@@ -53,30 +53,56 @@ struct TreeWalkerTests {
         #expect(paths(try walk(tree)) == ["a.txt", "b/c/leaf.pem"])
     }
 
-    @Test("a link loop is entered once and reported")
+    @Test("a directory link back up the tree is an alias, not a loop; the real directory is walked once")
     func linkLoop() throws {
         let tree = try ScratchTree()
         try tree.file("links/x.pem")
         try tree.link("links/loop", to: "../links")
+        try tree.link("self", to: "self")
         let result = try walk(tree)
         #expect(paths(result) == ["links/x.pem"])
-        #expect(reasons(result)["links/loop"] == .linkLoop)
+        #expect(reasons(result)["links/loop"] == nil)
+        #expect(
+            result.aliases == [PathAlias(path: ScanPath("links/loop"), target: ScanPath("links"), kind: .directory)])
+        #expect(reasons(result)["self"] == .linkLoop)
     }
 
-    @Test("a link out of the root is reported and not followed; one inside is followed")
+    @Test("links resolve inside the image: a file link is an alias, absolute targets stay in the root")
     func linksOutside() throws {
         let tree = try ScratchTree()
         try tree.file("good/a.pem")
         try tree.link("out", to: "/")
         try tree.link("zero.pem", to: "/dev/zero")
         try tree.link("inside.pem", to: "good/a.pem")
+        try tree.link("absolute.pem", to: "/good/a.pem")
+        try tree.link("escape.pem", to: "../../../../../../good/a.pem")
         try tree.link("dangling.pem", to: "nowhere")
         let result = try walk(tree)
-        #expect(paths(result) == ["good/a.pem", "inside.pem"])
-        #expect(reasons(result)["out"] == .linkOutsideRoot)
-        #expect(reasons(result)["zero.pem"] == .linkOutsideRoot)
+        #expect(paths(result) == ["good/a.pem"])
+        let aliases = Dictionary(uniqueKeysWithValues: result.aliases.map { ($0.path.display, $0.target.display) })
+        #expect(
+            aliases == [
+                "inside.pem": "good/a.pem", "absolute.pem": "good/a.pem", "escape.pem": "good/a.pem", "out": "",
+            ])
+        // /dev/zero of the image, not of the host: there is none.
+        #expect(reasons(result)["zero.pem"] == .brokenLink)
         #expect(reasons(result)["dangling.pem"] == .brokenLink)
         #expect(!result.diagnostics.contains { $0.path.display.hasPrefix("/") })
+    }
+
+    @Test("a part of the running system: a link leaving the scan root is reported, not followed")
+    func liveLinkOutside() throws {
+        let tree = try ScratchTree()
+        try tree.file("sub/good/a.pem")
+        try tree.file("elsewhere/b.pem")
+        try tree.link("sub/out.pem", to: "../elsewhere/b.pem")
+        try tree.link("sub/in.pem", to: "good/a.pem")
+        let system = try #require(SystemRoot(path: tree.root))
+        let result = try TreeWalker().walk(root: tree.root + "/sub", system: system).get()
+        #expect(result.files.map(\.path.display) == ["sub/good/a.pem"])
+        #expect(result.files.map { result.reportedPath($0.path).display } == ["good/a.pem"])
+        #expect(reasons(result)["out.pem"] == .linkOutsideRoot)
+        #expect(result.aliases.map { result.reportedPath($0.path).display } == ["in.pem"])
     }
 
     @Test("--no-follow-links leaves links inside the root alone")
