@@ -22,3 +22,23 @@ public struct PathAlias: Codable, Sendable, Hashable, Comparable {
 
     public static func < (lhs: PathAlias, rhs: PathAlias) -> Bool { lhs.path < rhs.path }
 }
+
+extension PathAlias {
+    /// The other names of a path: file links to it, and the same path reached through a directory link
+    /// (`etc/ssl/certs/a.pem` for `etc/pki/tls/certs/a.pem` when `etc/ssl/certs -> ../pki/tls/certs`), sorted.
+    public static func names(of path: ScanPath, in aliases: [PathAlias]) -> [ScanPath] {
+        var out: [ScanPath] = []
+        for alias in aliases {
+            switch alias.kind {
+            case .file:
+                if alias.target == path { out.append(alias.path) }
+            case .directory:
+                let prefix = alias.target.bytes.isEmpty ? [] : alias.target.bytes + [UInt8(ascii: "/")]
+                if path.bytes.count > prefix.count, path.bytes.starts(with: prefix) {
+                    out.append(alias.path.appending(Array(path.bytes[prefix.count...])))
+                }
+            }
+        }
+        return out.sorted()
+    }
+}

@@ -31,7 +31,7 @@ struct InventoryCommand: ParsableCommand {
                 InventoryRequest(storePath: store.path, scanID: scan, usage: usage, status: status, pathGlob: path))
             switch format {
             case .table: Console.out(Presentation.table(document.findings, width: Console.width))
-            case .csv: Console.out(Presentation.csv(document.findings))
+            case .csv: Console.out(Presentation.csv(document.findings, aliases: document.aliases))
             case .json: Console.out(try Presentation.json(document))
             }
         } catch let error as PQScoutError {
