@@ -63,7 +63,8 @@ enum StoreLocation {
             let directory = url.deletingLastPathComponent().resolvingSymlinksInPath().path
             let full = (directory == "/" ? "" : directory) + "/" + url.lastPathComponent
             guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: full) else { return full }
-            url = URL(fileURLWithPath: target, relativeTo: URL(fileURLWithPath: directory, isDirectory: true))
+            url =
+                URL(fileURLWithPath: target, relativeTo: URL(fileURLWithPath: directory, isDirectory: true))
                 .standardizedFileURL
         }
         return url.path

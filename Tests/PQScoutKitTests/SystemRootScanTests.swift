@@ -60,7 +60,8 @@ final class SystemTree {
             "server {\n    listen 443 ssl;\n    ssl_certificate /etc/ssl/certs/unused.pem;\n}\n")
         // `ln -s /etc/nginx/sites-available/www /etc/nginx/sites-enabled/`, as Debian's documentation says.
         try tree.link("etc/nginx/sites-enabled/www", to: "/etc/nginx/sites-available/www")
-        try tree.copy("certs/www.example.org-fullchain.pem", to: "etc/letsencrypt/archive/www.example.org/fullchain1.pem")
+        try tree.copy(
+            "certs/www.example.org-fullchain.pem", to: "etc/letsencrypt/archive/www.example.org/fullchain1.pem")
         try tree.copy("private/www.example.org.key", to: "etc/letsencrypt/archive/www.example.org/privkey1.pem")
         try tree.link(
             "etc/letsencrypt/live/www.example.org/fullchain.pem", to: "../../archive/www.example.org/fullchain1.pem")
@@ -74,7 +75,8 @@ final class SystemTree {
         try tree.link("etc/ssl/certs/e5f6a7b8.0", to: "example-root-ca.pem")
         try tree.write(
             "etc/dovecot/dovecot.conf",
-            "ssl = required\nssl_cert = </etc/dovecot/private/dovecot.pem\nssl_key = </etc/dovecot/private/dovecot.key\n")
+            "ssl = required\nssl_cert = </etc/dovecot/private/dovecot.pem\nssl_key = </etc/dovecot/private/dovecot.key\n"
+        )
         try tree.link("etc/dovecot/private/dovecot.pem", to: "/etc/ssl/certs/ssl-cert-snakeoil.pem")
         try tree.link("etc/dovecot/private/dovecot.key", to: "/etc/ssl/private/ssl-cert-snakeoil.key")
         return tree

@@ -48,7 +48,8 @@ public struct FileReader: Sendable {
             let code = errno
             return .skipped(
                 Diagnostic(
-                    path: file.path, reason: code == ENOENT || code == ELOOP || code == ENOTDIR ? .vanished : .unreadable,
+                    path: file.path,
+                    reason: code == ENOENT || code == ELOOP || code == ENOTDIR ? .vanished : .unreadable,
                     detail: String(cString: strerror(code))))
         }
         defer { close(descriptor) }

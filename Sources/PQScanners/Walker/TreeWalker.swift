@@ -212,7 +212,8 @@ public struct TreeWalker: Sendable {
                     let code = errno
                     result.diagnostics.append(
                         Diagnostic(
-                            path: reported(directory), reason: code == ENOENT || code == ELOOP ? .vanished : .unreadable,
+                            path: reported(directory),
+                            reason: code == ENOENT || code == ELOOP ? .vanished : .unreadable,
                             detail: "directory: " + String(cString: strerror(code))))
                     continue
                 }
@@ -258,7 +259,8 @@ public struct TreeWalker: Sendable {
                             // Only a bind mount can show one directory twice now that links are not walked.
                             result.diagnostics.append(
                                 Diagnostic(
-                                    path: path, reason: .linkLoop, detail: "directory already scanned; not entered again"
+                                    path: path, reason: .linkLoop,
+                                    detail: "directory already scanned; not entered again"
                                 ))
                             continue
                         }
@@ -319,7 +321,8 @@ public struct TreeWalker: Sendable {
             switch TreeWalker.kind(target) {
             case S_IFDIR:
                 result.aliases.append(
-                    PathAlias(path: walker.name(label, systemPath), target: walker.name(label, resolved), kind: .directory))
+                    PathAlias(
+                        path: walker.name(label, systemPath), target: walker.name(label, resolved), kind: .directory))
             case S_IFREG:
                 result.aliases.append(
                     PathAlias(path: walker.name(label, systemPath), target: walker.name(label, resolved), kind: .file))

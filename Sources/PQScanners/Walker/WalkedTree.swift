@@ -164,7 +164,9 @@ public struct WalkedTree: TreeReader {
             guard descriptor >= 0 else { return [] }
             defer { close(descriptor) }
             let lastPattern = String(decoding: last, as: UTF8.self)
-            names = (TreeWalker.listDirectory(descriptor) ?? []).filter { Self.matches(lastPattern, $0, slashes: false) }
+            names = (TreeWalker.listDirectory(descriptor) ?? []).filter {
+                Self.matches(lastPattern, $0, slashes: false)
+            }
         } else {
             names = [last]
         }
