@@ -47,6 +47,13 @@ public protocol TreeReader: Sendable {
     func files(matching pattern: String) -> [ScanPath]
     /// The bytes of one walked file, or the diagnostic that explains why they cannot be had.
     func read(_ path: ScanPath) -> Result<[UInt8], Diagnostic>
+    /// True when `path` lies outside the scan root (a live subtree's config naming `/etc/ssl/...`): the file is
+    /// read for linking only, so a scanner that links to it carries its assets itself (no walk records them).
+    func isOutsideRoot(_ path: ScanPath) -> Bool
+}
+
+extension TreeReader {
+    public func isOutsideRoot(_ path: ScanPath) -> Bool { false }
 }
 
 /// What a scan knows beyond the file in hand.

@@ -377,10 +377,12 @@ public struct TLSServiceEmitter: Sendable {
             copy.note = [fileNote, found.note].compactMap { $0 }.joined(separator: "; ")
             output.findings.append(copy)
         }
-        // The linked file's assets travel with the findings that name them: the file may lie outside the scan
-        // root (read for linking only) or in a later batch, and a finding may only name a recorded asset.
-        let named = Set(output.findings.compactMap(\.asset))
-        output.assets += scanned.assets.filter { named.contains($0.id) && !output.assets.contains($0) }
+        // A file outside the scan root (read for linking only) is recorded by no walk: its assets travel with
+        // the findings that name them, as a finding may only name a recorded asset.
+        if tree?.isOutsideRoot(target) == true {
+            let named = Set(output.findings.compactMap(\.asset))
+            output.assets += scanned.assets.filter { named.contains($0.id) && !output.assets.contains($0) }
+        }
         if scanned.findings.isEmpty {
             output.diagnostics.append(
                 Diagnostic(

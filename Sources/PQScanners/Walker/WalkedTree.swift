@@ -104,10 +104,11 @@ public struct WalkedTree: TreeReader {
             modified: TreeWalker.mtime(info), systemPath: real, system: system)
     }
 
-    /// True when `path` names a file outside the scan root (read for linking, not inventoried as the tree's own).
+    /// True when `path` leads to a file outside the scan root (read for linking, not inventoried as the tree's
+    /// own), by its own name or through links (Dovecot's `private/dovecot.pem -> /etc/ssl/certs/...`).
     public func isOutsideRoot(_ path: ScanPath) -> Bool {
-        guard live, let relative = systemRelative(path.bytes) else { return false }
-        return !SystemRoot.isWithin(relative, rootInSystem)
+        guard live, let file = file(at: path) else { return false }
+        return index[file.path] == nil
     }
 
     public func read(_ path: ScanPath) -> Result<[UInt8], Diagnostic> {
