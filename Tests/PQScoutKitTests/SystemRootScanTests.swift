@@ -1,7 +1,8 @@
 import Foundation
 import PQModel
-import PQScoutKit
 import Testing
+
+@testable import PQScoutKit
 
 /// Trees laid out as real systems lay them out, built from the sample's certificates and keys: Debian's absolute
 /// `sites-enabled` links, Dovecot's snakeoil link, letsencrypt's `live/` links and `/etc/ssl/certs` hash links;
@@ -224,5 +225,18 @@ struct SystemRootScanTests {
         let relative = String(repeating: "../", count: depth) + tree.root.path.drop { $0 == "/" }
         let record = try ScanUseCase().run(ScanRequest(roots: [relative], storePath: store))
         #expect(record.roots == [tree.root.resolvingSymlinksInPath().path])
+    }
+}
+
+@Suite("Store location: refused inside a scanned tree, left out of the walk for /")
+struct StoreLocationTests {
+    @Test("scan / keeps its store out of the walk instead of refusing; any other root refuses it")
+    func wholeSystem() throws {
+        let store = FileManager.default.temporaryDirectory.appendingPathComponent("pqscout-\(UUID().uuidString).db")
+        let skipped = try StoreLocation.ensureOutside(roots: ["/"], storePath: store.path)
+        let real = StoreLocation.resolvedStorePath(store.path)
+        #expect(skipped == [real, real + "-journal", real + "-wal", real + "-shm"])
+        let parent = store.deletingLastPathComponent().resolvingSymlinksInPath().path
+        #expect(throws: PQScoutError.self) { try StoreLocation.ensureOutside(roots: [parent], storePath: store.path) }
     }
 }

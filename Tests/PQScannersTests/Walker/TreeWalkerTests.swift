@@ -226,3 +226,58 @@ struct FileReaderTests {
         #expect(diagnostic.reason == .vanished)
     }
 }
+
+@Suite("TreeWalker: the same tree gives the same paths, whatever order links and targets were made in")
+struct TreeWalkerOrderTests {
+    /// A directory `z` and a link `a -> z` to it, made in the given order (readdir order follows creation on
+    /// most file systems), plus a file link.
+    func make(linkFirst: Bool) throws -> ScratchTree {
+        let tree = try ScratchTree()
+        if linkFirst { try tree.link("a", to: "z") }
+        try tree.file("z/cert.pem")
+        try tree.file("z/sub/key.pem")
+        if !linkFirst { try tree.link("a", to: "z") }
+        try tree.link("z/alias.pem", to: "cert.pem")
+        return tree
+    }
+
+    @Test("a directory link and its target in either readdir order: identical files, aliases and diagnostics")
+    func orderIndependent() throws {
+        let results = try [true, false].map { linkFirst in
+            let tree = try make(linkFirst: linkFirst)
+            return try TreeWalker().walk(root: tree.root).get()
+        }
+        for result in results {
+            #expect(result.files.map(\.path.display) == ["z/cert.pem", "z/sub/key.pem"])
+            #expect(result.aliases.map(\.path.display) == ["a", "z/alias.pem"])
+            #expect(result.diagnostics.isEmpty)
+        }
+    }
+
+    @Test("paths given to skip (the store of `scan /`) are not walked")
+    func skipsStore() throws {
+        let tree = try ScratchTree()
+        let store = try tree.file("var/pqscout.db")
+        try tree.file("var/keep.pem")
+        let real = try #require(TreeWalker.realPath(Array(store.utf8)))
+        var options = WalkOptions()
+        options.skipHostPaths = [real]
+        let result = try TreeWalker(options: options).walk(root: tree.root).get()
+        #expect(result.files.map(\.path.display) == ["var/keep.pem"])
+    }
+
+    @Test("--max-file-size at Int64.max reads a file instead of trapping")
+    func largestLimit() throws {
+        let tree = try ScratchTree()
+        try tree.file("a.pem", "hello")
+        let file = try #require(try TreeWalker().walk(root: tree.root).get().files.first)
+        guard
+            case .contents(let bytes) = FileReader(maxFileSize: Int64.max).read(
+                file, headSize: 2, wantsRest: { _ in true })
+        else {
+            Issue.record("not read")
+            return
+        }
+        #expect(bytes == Array("hello".utf8))
+    }
+}
