@@ -146,6 +146,12 @@ struct SystemRootScanTests {
         let nginx = document.findings.filter { $0.source.rawValue == "nginx" && $0.setting == "ssl_certificate" }
         #expect(!nginx.isEmpty && nginx.allSatisfy { $0.asset != nil })
         #expect(nginx.allSatisfy { $0.path.display == "1-nginx/sites-available/www" })
+        // The linked certificate is named by its absolute path and marked as read for linking only.
+        #expect(
+            nginx.allSatisfy {
+                $0.note?.contains(
+                    "of /etc/letsencrypt/live/www.example.org/fullchain.pem, outside the scan root") == true
+            }, "\(nginx.map(\.note))")
         let dovecot = document.findings.filter { $0.source.rawValue == "dovecot" && $0.setting == "ssl_cert" }
         #expect(!dovecot.isEmpty && dovecot.allSatisfy { $0.asset != nil })
         // Dovecot's links leave its root: reported, not followed by the walk.

@@ -373,7 +373,11 @@ public struct TLSServiceEmitter: Sendable {
             copy.setting = setting.directive
             copy.context = service.name
             copy.origin = .file
-            let fileNote = "\(found.setting) of \(target.display)"
+            let fileNote =
+                tree?.isOutsideRoot(target) == true
+                ? "\(found.setting) of \(tree?.reportedName(target).display ?? target.display), outside the scan root "
+                    + "(read for linking, not inventoried)"
+                : "\(found.setting) of \(target.display)"
             copy.note = [fileNote, found.note].compactMap { $0 }.joined(separator: "; ")
             output.findings.append(copy)
         }

@@ -111,6 +111,13 @@ public struct WalkedTree: TreeReader {
         return index[file.path] == nil
     }
 
+    public func reportedName(_ path: ScanPath) -> ScanPath {
+        var walk = WalkResult()
+        walk.label = label
+        walk.rootInSystem = rootInSystem
+        return walk.reportedPath(path)
+    }
+
     public func read(_ path: ScanPath) -> Result<[UInt8], Diagnostic> {
         guard let file = file(at: path) else {
             return .failure(
