@@ -84,11 +84,20 @@ final class SystemTree {
     }
 
     func scan(_ roots: [String], system: SystemRootChoice = .automatic) throws -> InventoryDocument {
+        try scanWithSoftware(roots, system: system).document
+    }
+
+    func scanWithSoftware(_ roots: [String], system: SystemRootChoice = .automatic) throws -> (
+        document: InventoryDocument, software: [Software]
+    ) {
         let store = temporaryStore()
         defer { try? FileManager.default.removeItem(atPath: store) }
         let record = try ScanUseCase().run(
             ScanRequest(roots: roots.map { root.appendingPathComponent($0).path }, storePath: store, system: system))
-        return try InventoryUseCase.document(InventoryRequest(storePath: store, scanID: record.id))
+        return (
+            try InventoryUseCase.document(InventoryRequest(storePath: store, scanID: record.id)),
+            try ReportUseCase.input(storePath: store, scanID: record.id).software
+        )
     }
 }
 
@@ -138,7 +147,16 @@ struct SystemRootScanTests {
     @Test("the same tree as subtrees of a live system: links resolve on that system, only the roots' files reported")
     func debianLiveSubtrees() throws {
         let tree = try SystemTree.debian()
-        let document = try tree.scan(["etc/nginx", "etc/dovecot"], system: .path(tree.root.path))
+        try tree.write(
+            "var/lib/dpkg/status",
+            "Package: openssh-server\nStatus: install ok installed\nVersion: 1:9.9p1-1\n\n")
+        let (document, software) = try tree.scanWithSoftware(
+            ["etc/nginx", "etc/dovecot"], system: .path(tree.root.path))
+        // The package database is read from the system root, outside both scan roots, once.
+        #expect(
+            software == [
+                Software(name: "openssh-server", version: "1:9.9p1-1", sourcePath: ScanPath("/var/lib/dpkg/status"))
+            ])
         // Certificates lie outside both roots: read for linking, never inventoried as the tree's own.
         #expect(certificatePaths(document).isEmpty)
         let labels = ["1-nginx/", "2-dovecot/"]

@@ -24,6 +24,10 @@ struct OpenSSHLiveSystemTests {
         let walk = try TreeWalker().walk(root: root, system: system).get()
         let tree = WalkedTree(walk: walk, maxFileSize: WalkOptions.defaultMaxFileSize)
         let software = InstalledSoftware.read(from: tree).software
+        if system.isHost, FileManager.default.fileExists(atPath: "/var/lib/dpkg/status") {
+            // The host's package database, outside the scan root /etc, names the sshd in force.
+            #expect(software.contains { $0.name == "openssh-server" })
+        }
         let profile = OpenSSHProfile.resolve(for: .server, software: software, override: nil)
         let scanPath = ScanPath(path)
         let bytes = try tree.read(scanPath).get()
