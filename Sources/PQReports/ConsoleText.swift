@@ -17,7 +17,8 @@ public enum ConsoleText {
         out += "  " + "diagnostics".padded(20) + "\(scan.counts.diagnostics)\n"
         let byReason = Dictionary(grouping: diagnostics, by: \.reason)
         for reason in Diagnostic.Reason.allCases {
-            if let list = byReason[reason] { out += "    " + reason.rawValue.padded(18) + "\(list.count)\n" }
+            // A space always separates the count, whose reason ("link out of the tree") may outgrow the column.
+            if let list = byReason[reason] { out += "    " + (reason.rawValue + " ").padded(18) + "\(list.count)\n" }
         }
         out += "Stored in \(storePath). `pqscout inventory` lists the findings.\n"
         return out
