@@ -144,6 +144,29 @@ struct SystemRootScanTests {
             }, "\(document.diagnostics)")
     }
 
+    @Test("CSV and the CBOM name each certificate's aliases beside its findings, once per finding")
+    func aliasesInReports() throws {
+        let tree = try SystemTree.debian()
+        let store = temporaryStore()
+        defer { try? FileManager.default.removeItem(atPath: store) }
+        let record = try ScanUseCase().run(ScanRequest(roots: [tree.root.path], storePath: store))
+        let csv = String(
+            decoding: try ReportUseCase.render(ReportRequest(storePath: store, scanID: record.id, format: .csv)),
+            as: UTF8.self)
+        let snakeoil = csv.components(separatedBy: "\r\n").filter {
+            $0.hasPrefix("etc/ssl/certs/ssl-cert-snakeoil.pem,")
+        }
+        #expect(!snakeoil.isEmpty)
+        #expect(snakeoil.allSatisfy { $0.hasSuffix(",etc/dovecot/private/dovecot.pem;etc/ssl/certs/a1b2c3d4.0") })
+        let cbom = String(
+            decoding: try ReportUseCase.render(ReportRequest(storePath: store, scanID: record.id, format: .cbom)),
+            as: UTF8.self)
+        #expect(cbom.contains("aliases=etc/dovecot/private/dovecot.pem;etc/ssl/certs/a1b2c3d4.0"))
+        // Never an occurrence located at a link's path.
+        #expect(!cbom.contains("\"location\" : \"etc/ssl/certs/a1b2c3d4.0\""))
+        #expect(!cbom.contains("\"location\":\"etc/ssl/certs/a1b2c3d4.0\""))
+    }
+
     @Test("the same tree as subtrees of a live system: links resolve on that system, only the roots' files reported")
     func debianLiveSubtrees() throws {
         let tree = try SystemTree.debian()
