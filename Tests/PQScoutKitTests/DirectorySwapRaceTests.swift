@@ -11,6 +11,8 @@ final class DirectorySwapper: @unchecked Sendable {
     private var swaps = 0
     private let directory: String
     private let outside: String
+    private let finished = DispatchSemaphore(value: 0)
+    private var running = false
 
     init(directory: String, outside: String) {
         self.directory = directory
@@ -28,14 +30,24 @@ final class DirectorySwapper: @unchecked Sendable {
                 rename(directory + ".real", directory)
                 lock.withLock { swaps += 1 }
             }
+            finished.signal()
         }
+        lock.withLock { running = true }
         thread.start()
         return thread
     }
 
     var isStopped: Bool { lock.withLock { stopped } }
     var count: Int { lock.withLock { swaps } }
-    func stop() { lock.withLock { stopped = true } }
+    /// Stops the thread and waits for it, so the tree is back in place before it is removed.
+    func stop() {
+        let wasRunning = lock.withLock {
+            stopped = true
+            defer { running = false }
+            return running
+        }
+        if wasRunning { finished.wait() }
+    }
 }
 
 @Suite("Directory swap race: nothing outside the root is ever read (issue 21, item 4)")
