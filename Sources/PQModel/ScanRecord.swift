@@ -94,11 +94,28 @@ public struct InventoryDocument: Codable, Sendable {
     public var scan: ScanRecord
     public var findings: [Finding]
     public var diagnostics: [Diagnostic]
+    /// Links inside the tree recorded as aliases of their real paths (added with issue 14; absent in older
+    /// documents, read as none).
+    public var aliases: [PathAlias]
 
-    public init(scan: ScanRecord, findings: [Finding], diagnostics: [Diagnostic]) {
+    public init(scan: ScanRecord, findings: [Finding], diagnostics: [Diagnostic], aliases: [PathAlias] = []) {
         self.schemaVersion = Self.currentSchemaVersion
         self.scan = scan
         self.findings = findings
         self.diagnostics = diagnostics
+        self.aliases = aliases
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case schemaVersion, scan, findings, diagnostics, aliases
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        schemaVersion = try container.decode(Int.self, forKey: .schemaVersion)
+        scan = try container.decode(ScanRecord.self, forKey: .scan)
+        findings = try container.decode([Finding].self, forKey: .findings)
+        diagnostics = try container.decode([Diagnostic].self, forKey: .diagnostics)
+        aliases = try container.decodeIfPresent([PathAlias].self, forKey: .aliases) ?? []
     }
 }

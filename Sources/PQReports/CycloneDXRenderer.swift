@@ -39,6 +39,7 @@ public struct CycloneDXRenderer: ReportRenderer {
     /// The CBOM as a JSON value (tests look inside it).
     public func document(_ input: ReportInput, context: RenderContext) -> JSONValue {
         var builder = Builder(spec: spec, catalog: catalog, findings: input.sortedFindings)
+        builder.aliases = input.aliases
         builder.addAlgorithms()
         builder.addKeys(input.assets)
         builder.addCertificates(input.assets)
@@ -169,11 +170,19 @@ extension CycloneDXRenderer {
         var algorithmRefs: [String] = []
         var keyRefs: [String: String] = [:]
         var certificateOfKey: [String: String] = [:]
+        /// Links inside the tree, each another name of its target's findings.
+        var aliases: [PathAlias] = []
 
         init(spec: Spec, catalog: Catalog, findings: [Finding]) {
             self.spec = spec
             self.catalog = catalog
             self.findings = findings
+        }
+
+        /// The other names of a finding's file, `;`-separated ("" when none).
+        func aliasNames(_ path: ScanPath) -> String {
+            guard !aliases.isEmpty else { return "" }
+            return PathAlias.names(of: path, in: aliases).map(\.display).joined(separator: ";")
         }
 
         mutating func addAlgorithms() {
@@ -232,6 +241,10 @@ extension CycloneDXRenderer {
                 if finding.origin != .file { pairs.append(("origin", finding.origin.rawValue)) }
                 if let asset = finding.asset { pairs.append(("asset", asset)) }
                 if let note = finding.note { pairs.append(("note", note)) }
+                // Other names of the file (links inside the tree): kept in the context, not as more occurrences,
+                // so each file's content still counts once and an import gets the same findings back.
+                let names = aliasNames(finding.path)
+                if !names.isEmpty { pairs.append(("aliases", names)) }
                 return JSONValue.object([
                     ("location", .string(finding.path.display)), ("line", finding.line.map { .int($0) }),
                     ("symbol", .string(finding.setting)), ("additionalContext", .string(CBOMContext.encode(pairs))),

@@ -1,21 +1,32 @@
 import PQModel
 
-/// Findings as RFC 4180 CSV, one row per finding, columns in the JSON contract's order.
+/// Findings as RFC 4180 CSV, one row per finding, columns in the JSON contract's order, then `aliases`: the
+/// other paths (links inside the tree) that name the finding's file, separated by `;`.
 public enum InventoryCSV {
-    public static let columns = Finding.CodingKeys.allCases.map(\.stringValue)
+    public static let columns = Finding.CodingKeys.allCases.map(\.stringValue) + ["aliases"]
 
-    public static func render(_ findings: [Finding]) -> String {
+    public static func render(_ findings: [Finding], aliases: [PathAlias] = []) -> String {
         var out = columns.joined(separator: ",") + "\r\n"
+        var names: [ScanPath: String] = [:]
         for finding in findings {
             let fields: [String?] = [
                 finding.path.display, finding.line.map(String.init), finding.source.rawValue, finding.setting,
                 finding.usage.rawValue, finding.algorithm, finding.canonical, finding.oid,
                 finding.keyBits.map(String.init), finding.curve, finding.quantumStatus.rawValue, finding.context,
                 finding.effective ? "true" : "false", finding.origin.rawValue, finding.asset, finding.note,
+                aliasNames(finding.path, aliases, cache: &names),
             ]
             out += fields.map { escape($0 ?? "") }.joined(separator: ",") + "\r\n"
         }
         return out
+    }
+
+    static func aliasNames(_ path: ScanPath, _ aliases: [PathAlias], cache: inout [ScanPath: String]) -> String {
+        guard !aliases.isEmpty else { return "" }
+        if let known = cache[path] { return known }
+        let text = PathAlias.names(of: path, in: aliases).map(\.display).joined(separator: ";")
+        cache[path] = text
+        return text
     }
 
     /// Quotes a field when it holds a comma, quote or line break; and defuses spreadsheet formulas

@@ -20,6 +20,8 @@ public struct ReportInput: Sendable {
     public var policy: PolicyProfile?
     /// The migration plan for this scan, when one was asked for (`report --plan`); plans are computed, not kept.
     public var plan: Plan?
+    /// Links inside the tree recorded as aliases of their targets: CSV and CBOM name them beside each finding.
+    public var aliases: [PathAlias] = []
 
     public init(
         scan: ScanRecord, findings: [Finding], assets: [Asset] = [], diagnostics: [Diagnostic] = [],

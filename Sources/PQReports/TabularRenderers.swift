@@ -8,7 +8,7 @@ public struct CSVReportRenderer: ReportRenderer {
     public init() {}
 
     public func render(_ input: ReportInput, context: RenderContext) throws -> Data {
-        Data(InventoryCSV.render(input.sortedFindings).utf8)
+        Data(InventoryCSV.render(input.sortedFindings, aliases: input.aliases).utf8)
     }
 }
 

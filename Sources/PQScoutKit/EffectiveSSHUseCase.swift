@@ -110,7 +110,7 @@ public enum EffectiveSSHUseCase {
         case .failure(let error):
             throw PQScoutError(code: "effective.root-unreadable", kind: .input, reason: "\(error)")
         }
-        let tree = WalkedTree(files: walk.files, maxFileSize: WalkOptions.defaultMaxFileSize)
+        let tree = WalkedTree(walk: walk, maxFileSize: WalkOptions.defaultMaxFileSize)
         let relative =
             request.configPath.map { String($0.drop { $0 == "/" }) }
             ?? (request.program == .server ? "etc/ssh/sshd_config" : "etc/ssh/ssh_config")

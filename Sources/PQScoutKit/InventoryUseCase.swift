@@ -41,7 +41,8 @@ public enum InventoryUseCase {
             let findings = try store.findings(
                 FindingQuery(scanID: id, usage: request.usage, status: request.status, pathGlob: request.pathGlob))
             let diagnostics = try store.diagnostics(scanID: id)
-            return InventoryDocument(scan: scan, findings: findings, diagnostics: diagnostics)
+            return InventoryDocument(
+                scan: scan, findings: findings, diagnostics: diagnostics, aliases: try store.aliases(scanID: id))
         }
     }
 
@@ -59,7 +60,9 @@ public enum InventoryUseCase {
         let store = try StoreAccess.open(storePath, create: false)
         return try StoreAccess.perform(storePath) {
             let scan = try existingScan(scanID, store: store, storePath: storePath)
-            return InventoryDocument(scan: scan, findings: [], diagnostics: try store.diagnostics(scanID: scanID))
+            return InventoryDocument(
+                scan: scan, findings: [], diagnostics: try store.diagnostics(scanID: scanID),
+                aliases: try store.aliases(scanID: scanID))
         }
     }
 

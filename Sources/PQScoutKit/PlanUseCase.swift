@@ -177,7 +177,7 @@ struct ScannedTreeFiles: PlanFileSource {
         for (index, root) in roots.enumerated() {
             let label = roots.count > 1 ? Array("\(index + 1)-\(ScanUseCase.lastComponent(root))".utf8) : []
             if case .success(let walk) = walker.walk(root: root, label: label) {
-                trees.append((label, WalkedTree(files: walk.files, maxFileSize: WalkOptions.defaultMaxFileSize)))
+                trees.append((label, WalkedTree(walk: walk, maxFileSize: WalkOptions.defaultMaxFileSize)))
             }
         }
         self.trees = trees

@@ -13,7 +13,9 @@ public enum Presentation {
         }
     }
 
-    public static func csv(_ findings: [Finding]) -> String { InventoryCSV.render(findings) }
+    public static func csv(_ findings: [Finding], aliases: [PathAlias] = []) -> String {
+        InventoryCSV.render(findings, aliases: aliases)
+    }
 
     public static func table(_ findings: [Finding], width: Int = 80) -> String {
         ConsoleText.inventoryTable(findings, width: width)

@@ -86,12 +86,14 @@ public enum ReportUseCase {
             let id = try InventoryUseCase.resolveScanID(scanID, store: store, storePath: storePath)
             let scan = try InventoryUseCase.existingScan(id, store: store, storePath: storePath, code: "report.no-scan")
             let assessment = try store.latestAssessment(scanID: id)?.result
-            return ReportInput(
+            var input = ReportInput(
                 scan: scan, findings: try store.findings(FindingQuery(scanID: id)),
                 assets: try store.assets(scanID: id),
                 diagnostics: try store.diagnostics(scanID: id), software: try store.software(scanID: id),
                 history: try store.scans(sameRootsAs: id), assessment: assessment,
                 policy: assessment.flatMap { try? PolicyProfile.bundled($0.profile) })
+            input.aliases = try store.aliases(scanID: id)
+            return input
         }
     }
 }

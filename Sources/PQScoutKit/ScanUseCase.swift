@@ -23,14 +23,18 @@ public struct ScanRequest: Sendable {
     public var host: String?
     /// The target's OpenSSL version for TLS settings when the tree has no package database (Docs/tls.md).
     public var opensslVersion: String?
+    /// What absolute paths in the scanned trees mean (Docs/user-guide.md, "Live host or image").
+    public var system: SystemRootChoice = .automatic
 
     public static let defaultMaxFileSize = WalkOptions.defaultMaxFileSize
 
     public init(
         roots: [String], storePath: String = "pqscout.db", maxFileSize: Int64 = ScanRequest.defaultMaxFileSize,
         followLinks: Bool = true, excludes: [String] = [], pkcs12Passwords: [String] = [],
-        opensshVersion: String? = nil, opensslVersion: String? = nil, host: String? = nil
+        opensshVersion: String? = nil, opensslVersion: String? = nil, host: String? = nil,
+        system: SystemRootChoice = .automatic
     ) {
+        self.system = system
         self.opensshVersion = opensshVersion
         self.roots = roots
         self.storePath = storePath
@@ -43,9 +47,46 @@ public struct ScanRequest: Sendable {
     }
 
     var walk: WalkOptions { WalkOptions(maxFileSize: maxFileSize, followLinks: followLinks, excludes: excludes) }
+
+    /// The system root a scan root belongs to: nil when the root is its own (an image or a copy).
+    func systemRoot(for root: String) throws -> SystemRoot? {
+        let path: String
+        switch system {
+        case .image: return nil
+        case .path(let given): path = given
+        case .automatic:
+            // A tree holding etc/ or usr/ is a system of its own (an image, a container layer, a copy).
+            let ownSystem = ["etc", "usr"].contains { name in
+                var isDirectory: ObjCBool = false
+                return FileManager.default.fileExists(atPath: root + "/" + name, isDirectory: &isDirectory)
+                    && isDirectory.boolValue
+            }
+            if ownSystem { return nil }
+            path = "/"
+        }
+        guard let opened = SystemRoot(path: path) else {
+            throw PQScoutError(
+                code: "scan.system-root-unreadable", kind: .input,
+                reason: "cannot open the system root \(path): \(String(cString: strerror(errno)))")
+        }
+        // `--system-root` equal to the scanned directory is the image case.
+        return opened.relative(ofHost: Array(root.utf8)) == [] ? nil : opened
+    }
+
     var options: ScanOptions {
         ScanOptions(pkcs12Passwords: pkcs12Passwords, opensshVersion: opensshVersion, opensslVersion: opensslVersion)
     }
+}
+
+/// What absolute paths (in links and configs) of the scanned trees resolve against.
+public enum SystemRootChoice: Sendable, Hashable {
+    /// A tree holding `etc/` or `usr/` is its own system root (an image); any other path is part of the running
+    /// system, whose root is `/`.
+    case automatic
+    /// Every scanned tree is its own system root (`--image`): nothing of the host is ever read.
+    case image
+    /// This directory is the system root (`--system-root DIR`); scanned trees must lie inside it.
+    case path(String)
 }
 
 /// How far a running scan has got, for a progress line.
@@ -72,12 +113,16 @@ public struct ScanUseCase: Sendable {
         guard !request.roots.isEmpty else {
             throw PQScoutError(code: "scan.no-root", kind: .usage, reason: "name at least one path to scan")
         }
-        try StoreLocation.ensureOutside(roots: request.roots, storePath: request.storePath)
-        let walker = TreeWalker(options: request.walk)
+        // Roots are recorded absolute, so `plan` run from another directory finds the files (issue 21).
+        let roots = try request.roots.map(Self.absoluteRoot)
+        let storeInside = try StoreLocation.ensureOutside(roots: roots, storePath: request.storePath)
+        var walkOptions = request.walk
+        walkOptions.skipHostPaths = Set(storeInside.map { Array($0.utf8) })
+        let walker = TreeWalker(options: walkOptions)
         var walks: [WalkResult] = []
-        for (index, root) in request.roots.enumerated() {
-            let label = request.roots.count > 1 ? Array("\(index + 1)-\(Self.lastComponent(root))".utf8) : []
-            switch walker.walk(root: root, label: label) {
+        for (index, root) in roots.enumerated() {
+            let label = roots.count > 1 ? Array("\(index + 1)-\(Self.lastComponent(root))".utf8) : []
+            switch walker.walk(root: root, label: label, system: try request.systemRoot(for: root)) {
             case .success(let result): walks.append(result)
             case .failure(let error):
                 throw PQScoutError(code: "scan.root-unreadable", kind: .input, reason: error.description)
@@ -87,30 +132,43 @@ public struct ScanUseCase: Sendable {
         let started = Date()
         let scanID = try StoreAccess.perform(request.storePath) {
             try store.beginScan(
-                roots: request.roots, host: request.host ?? Self.hostName(),
+                roots: roots, host: request.host ?? Self.hostName(),
                 toolVersion: ToolInfo.version, startedAt: started)
         }
         // One tree per root: include patterns are relative to the root they appear under.
         var contexts: [ScanContext] = []
         var rootOfFile: [Int] = []
-        // Installed software first: scanners need the version in force (OpenSSH, OpenSSL) before they judge.
+        // Installed software first: scanners need the version in force (OpenSSH, OpenSSL) before they judge. It is
+        // read from the system root, so `scan /etc` on a live host knows the installed OpenSSH.
         var software: [Software] = []
         var softwareDiagnostics: [Diagnostic] = []
+        var aliases: [PathAlias] = []
         for (index, walk) in walks.enumerated() {
-            let tree = WalkedTree(files: walk.files, maxFileSize: request.maxFileSize)
-            let installed = InstalledSoftware.read(from: tree, rpmHeaders: RPMPackageDatabase.headerBlobs)
-            software += installed.software
-            softwareDiagnostics += installed.diagnostics
+            let tree = WalkedTree(walk: walk, maxFileSize: request.maxFileSize)
+            let installed = InstalledSoftware.read(
+                from: tree, label: String(decoding: walk.label, as: UTF8.self),
+                rpmHeaders: RPMPackageDatabase.headerBlobs)
+            for item in installed.software {
+                var reported = item
+                reported.sourcePath = walk.reportedPath(item.sourcePath)
+                if !software.contains(reported) { software.append(reported) }
+            }
+            softwareDiagnostics += installed.diagnostics.map { Self.reported($0, walk) }
             contexts.append(ScanContext(tree: tree, software: installed.software))
             rootOfFile += Array(repeating: index, count: walk.files.count)
+            aliases += walk.aliases.map {
+                PathAlias(path: walk.reportedPath($0.path), target: walk.reportedPath($0.target), kind: $0.kind)
+            }
         }
         let files = walks.flatMap(\.files)
         let walkDiagnostics = walks.flatMap(\.diagnostics) + softwareDiagnostics
-        if !walkDiagnostics.isEmpty || !software.isEmpty {
+        if !walkDiagnostics.isEmpty || !software.isEmpty || !aliases.isEmpty {
             try StoreAccess.perform(request.storePath) {
                 try store.record(
                     scanID: scanID,
-                    batch: ScanBatch(files: [], output: ScanOutput(diagnostics: walkDiagnostics, software: software)))
+                    batch: ScanBatch(
+                        files: [], output: ScanOutput(diagnostics: walkDiagnostics, software: software),
+                        aliases: aliases))
             }
         }
         // Only for the progress line; the scan's counts are taken from the store at the end.
@@ -122,7 +180,8 @@ public struct ScanUseCase: Sendable {
             let end = min(start + batchSize, files.count)
             let results = scanInParallel(
                 Array(files[start..<end]), contexts: (start..<end).map { contexts[rootOfFile[$0]] },
-                options: request.options, maxFileSize: request.maxFileSize)
+                walks: (start..<end).map { walks[rootOfFile[$0]] }, options: request.options,
+                maxFileSize: request.maxFileSize)
             var batch = ScanBatch(files: [], output: ScanOutput())
             for result in results where !result.output.isEmpty {
                 batch.files += result.records
@@ -175,7 +234,7 @@ public struct ScanUseCase: Sendable {
 
     /// Reads and scans files on every core. Each worker writes only its own slot, so no lock is needed.
     func scanInParallel(
-        _ files: [WalkedFile], contexts: [ScanContext], options: ScanOptions, maxFileSize: Int64
+        _ files: [WalkedFile], contexts: [ScanContext], walks: [WalkResult], options: ScanOptions, maxFileSize: Int64
     ) -> [FileResult] {
         let reader = FileReader(maxFileSize: maxFileSize)
         let registry = self.registry
@@ -206,9 +265,45 @@ public struct ScanUseCase: Sendable {
                         result.output, besides: file.path, tree: contexts[index].tree as? WalkedTree)
                 }
             }
+            Self.report(&result, walks[index])
             slots.set(index, result)
         }
         return slots.values
+    }
+
+    // MARK: - Paths
+
+    /// Maps a file's results from scanner-side names to the paths findings report (relative to the scan root;
+    /// absolute for a file outside it that a config named). Identity for an image.
+    static func report(_ result: inout FileResult, _ walk: WalkResult) {
+        guard !walk.rootInSystem.isEmpty else { return }
+        for index in result.output.findings.indices {
+            result.output.findings[index].path = walk.reportedPath(result.output.findings[index].path)
+        }
+        result.output.diagnostics = result.output.diagnostics.map { reported($0, walk) }
+        for index in result.output.software.indices {
+            result.output.software[index].sourcePath = walk.reportedPath(result.output.software[index].sourcePath)
+        }
+        for index in result.records.indices {
+            result.records[index].path = walk.reportedPath(result.records[index].path)
+        }
+    }
+
+    static func reported(_ diagnostic: Diagnostic, _ walk: WalkResult) -> Diagnostic {
+        var copy = diagnostic
+        copy.path = walk.reportedPath(diagnostic.path)
+        return copy
+    }
+
+    /// The absolute, real form of a root as typed (`.`, `../etc`, a link to a directory).
+    static func absoluteRoot(_ root: String) throws -> String {
+        guard let real = realpath(root, nil) else {
+            throw PQScoutError(
+                code: "scan.root-unreadable", kind: .input,
+                reason: "cannot read \(root): \(String(cString: strerror(errno)))")
+        }
+        defer { free(real) }
+        return String(cString: real)
     }
 
     // MARK: - Helpers

@@ -38,25 +38,46 @@ enum StoreAccess {
     }
 }
 
-/// Keeps the promise that a scan never writes inside the tree it scans.
+/// Keeps the promise that a scan never writes inside the tree it scans, except a scan of the whole running
+/// system (`pqscout scan /`), where no outside exists: the store's files are then left out of the walk.
 enum StoreLocation {
-    static func ensureOutside(roots: [String], storePath: String) throws {
-        let storeURL = URL(fileURLWithPath: storePath).standardizedFileURL
-        let storeDirectory = storeURL.deletingLastPathComponent().resolvingSymlinksInPath().path
-        let storeFull = storeDirectory + "/" + storeURL.lastPathComponent
+    /// Checks the store against the (absolute, real) roots.
+    /// - Returns: the store's files (the database, its journal and WAL) to leave out of the walk; empty when the
+    ///   store lies outside every root.
+    /// - Throws: `scan.store-inside-root` when the store would be written inside a scanned tree other than `/`.
+    static func ensureOutside(roots: [String], storePath: String) throws -> [String] {
+        let storeFull = resolvedStorePath(storePath)
+        var skipped: [String] = []
         for root in roots {
-            let rootPath = URL(fileURLWithPath: root).standardizedFileURL.resolvingSymlinksInPath().path
             var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: rootPath, isDirectory: &isDirectory), isDirectory.boolValue
+            guard FileManager.default.fileExists(atPath: root, isDirectory: &isDirectory), isDirectory.boolValue
             else { continue }
-            let prefix = rootPath == "/" ? "/" : rootPath + "/"
-            if storeFull.hasPrefix(prefix) {
+            let prefix = root == "/" ? "/" : root + "/"
+            guard storeFull.hasPrefix(prefix) else { continue }
+            guard root == "/" else {
                 throw PQScoutError(
                     code: "scan.store-inside-root", kind: .usage,
                     reason:
                         "the store \(storePath) lies inside the scanned tree \(root), and a scan never writes there; pass --db with a path outside it"
                 )
             }
+            skipped = ["", "-journal", "-wal", "-shm"].map { storeFull + $0 }
         }
+        return skipped
+    }
+
+    /// Where the store will really be written: its directory resolved, and the file itself followed when it is a
+    /// link (a `--db` link into the tree must not put the store there; issue 21), up to 40 links.
+    static func resolvedStorePath(_ storePath: String) -> String {
+        var url = URL(fileURLWithPath: storePath).standardizedFileURL
+        for _ in 0..<40 {
+            let directory = url.deletingLastPathComponent().resolvingSymlinksInPath().path
+            let full = (directory == "/" ? "" : directory) + "/" + url.lastPathComponent
+            guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: full) else { return full }
+            url =
+                URL(fileURLWithPath: target, relativeTo: URL(fileURLWithPath: directory, isDirectory: true))
+                .standardizedFileURL
+        }
+        return url.path
     }
 }

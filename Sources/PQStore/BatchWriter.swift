@@ -16,6 +16,7 @@ struct BatchWriter {
         try writeFindings(batch.output.findings, fileIDs: fileIDs)
         try writeDiagnostics(batch.output.diagnostics)
         try writeSoftware(batch.output.software)
+        try writeAliases(batch.aliases)
     }
 
     // MARK: - Assets
@@ -221,6 +222,26 @@ struct BatchWriter {
                 throw StoreError.wrapping(error, context: "software \(package.name) \(package.version)")
             }
             ordinal += 1
+        }
+    }
+
+    private func writeAliases(_ aliases: [PathAlias]) throws {
+        guard !aliases.isEmpty else { return }
+        // A link met twice (two roots of one system) keeps its first row.
+        let insert = try db.makeStatement(
+            sql: """
+                INSERT INTO path_aliases (scan_id, path, path_display, target, target_display, kind)
+                VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (scan_id, path) DO NOTHING
+                """)
+        for alias in aliases {
+            do {
+                try insert.execute(arguments: [
+                    scanID, Data(alias.path.bytes), alias.path.display, Data(alias.target.bytes),
+                    alias.target.display, alias.kind.rawValue,
+                ])
+            } catch {
+                throw StoreError.wrapping(error, context: "alias \(alias.path.display)")
+            }
         }
     }
 

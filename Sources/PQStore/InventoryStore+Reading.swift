@@ -180,6 +180,27 @@ extension InventoryStore {
         }
     }
 
+    /// The links one scan recorded as aliases of their targets, ordered by path bytes.
+    public func aliases(scanID: Int64) throws(StoreError) -> [PathAlias] {
+        try storeOperation("cannot read aliases of scan \(scanID) from \(label)") {
+            try writer.read { db in
+                try Row.fetchAll(
+                    db, sql: "SELECT path, target, kind FROM path_aliases WHERE scan_id = ? ORDER BY path",
+                    arguments: [scanID]
+                ).map { row throws in
+                    let path: Data = row["path"]
+                    let target: Data = row["target"]
+                    let kindText: String = row["kind"]
+                    guard let kind = PathAlias.Kind(rawValue: kindText) else {
+                        throw StoreError(code: StoreError.constraint, reason: "unknown alias kind \(kindText)")
+                    }
+                    return PathAlias(
+                        path: ScanPath(bytes: Array(path)), target: ScanPath(bytes: Array(target)), kind: kind)
+                }
+            }
+        }
+    }
+
     /// The files one scan examined, ordered by path bytes.
     public func files(scanID: Int64) throws(StoreError) -> [FileRecord] {
         try storeOperation("cannot read files of scan \(scanID) from \(label)") {

@@ -181,7 +181,7 @@ public final class InventoryStore: Sendable {
                 }
                 // Children before parents: each foreign key check on a parent row then finds an empty range of
                 // this scan's findings instead of walking them once per file or asset.
-                for table in ["findings", "diagnostics", "software", "files", "scan_assets"] {
+                for table in ["findings", "diagnostics", "software", "files", "scan_assets", "path_aliases"] {
                     try db.execute(sql: "DELETE FROM \(table) WHERE scan_id = ?", arguments: [id])
                 }
                 try db.execute(sql: "DELETE FROM scans WHERE id = ?", arguments: [id])

@@ -9,10 +9,13 @@ import PQModel
 public struct ScanBatch: Sendable, Hashable {
     public var files: [FileRecord]
     public var output: ScanOutput
+    /// Links inside the tree recorded as aliases of their targets (Docs/store.md, `path_aliases`).
+    public var aliases: [PathAlias]
 
-    public init(files: [FileRecord] = [], output: ScanOutput = ScanOutput()) {
+    public init(files: [FileRecord] = [], output: ScanOutput = ScanOutput(), aliases: [PathAlias] = []) {
         self.files = files
         self.output = output
+        self.aliases = aliases
     }
 }
 

@@ -22,6 +22,7 @@ enum StoreSchema {
         ("v1-inventory", v1Inventory),
         ("v2-assessments", v2Assessments),
         ("v3-scan-kind", v3ScanKind),
+        ("v4-path-aliases", v4PathAliases),
     ]
 
     /// A migrator that applies the first `count` migrations (all by default).
@@ -198,5 +199,22 @@ enum StoreSchema {
             document TEXT NOT NULL CHECK (json_valid(document) AND json_type(document) = 'object')
         ) STRICT;
         CREATE INDEX assessments_by_scan ON assessments(scan_id, id);
+        """
+
+    // MARK: - v4
+
+    /// Links inside a scanned tree, each an alias of the file or directory it leads to (issue 14): the target's
+    /// content is recorded once under its real path, and the link's path is kept here for reports and for the
+    /// configs that name it. Paths are kept as bytes and as their escaped display text, as in `files`.
+    static let v4PathAliases = """
+        CREATE TABLE path_aliases (
+            scan_id INTEGER NOT NULL REFERENCES scans(id) ON DELETE CASCADE,
+            path BLOB NOT NULL,
+            path_display TEXT NOT NULL,
+            target BLOB NOT NULL,
+            target_display TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('file', 'directory')),
+            PRIMARY KEY (scan_id, path)
+        ) STRICT, WITHOUT ROWID;
         """
 }

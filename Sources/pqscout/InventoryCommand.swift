@@ -32,7 +32,7 @@ struct InventoryCommand: ParsableCommand {
             Console.error("pqscout: \(Presentation.scanLine(document.scan))")
             switch format {
             case .table: Console.out(Presentation.table(document.findings, width: Console.width))
-            case .csv: Console.out(Presentation.csv(document.findings))
+            case .csv: Console.out(Presentation.csv(document.findings, aliases: document.aliases))
             case .json: Console.out(try Presentation.json(document))
             }
         } catch let error as PQScoutError {

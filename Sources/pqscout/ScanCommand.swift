@@ -26,6 +26,18 @@ struct ScanCommand: ParsableCommand {
     @Flag(inversion: .prefixedNo, help: "Follow symbolic links that stay inside the scanned tree.")
     var followLinks = true
 
+    @Flag(
+        help: ArgumentHelp(
+            "Each path is a copy or image of a whole system: absolute links and config paths resolve inside it, "
+                + "never on this host. Default for a directory holding etc/ or usr/."))
+    var image = false
+
+    @Option(
+        help: ArgumentHelp(
+            "The directory absolute links and config paths resolve against (default: the path itself when it "
+                + "holds etc/ or usr/, else /, the running system).", valueName: "dir"))
+    var systemRoot: String?
+
     @Option(help: ArgumentHelp("A password to try on PKCS#12 files (repeatable).", valueName: "password"))
     var pkcs12Password: [String] = []
 
@@ -52,6 +64,7 @@ struct ScanCommand: ParsableCommand {
         if let failOn, failOn == .resistant || failOn == .hybrid {
             throw ValidationError("--fail-on takes broken, vulnerable or weakened, not \(failOn.rawValue)")
         }
+        if image, systemRoot != nil { throw ValidationError("--image and --system-root exclude each other") }
         if let opensshVersion, opensshVersion.split(separator: ".").count < 2 {
             throw ValidationError("--openssh-version takes X.Y, such as 9.6")
         }
@@ -69,7 +82,7 @@ struct ScanCommand: ParsableCommand {
             roots: paths, storePath: store.path,
             maxFileSize: ByteSize.parse(maxFileSize) ?? ScanRequest.defaultMaxFileSize, followLinks: followLinks,
             excludes: exclude, pkcs12Passwords: pkcs12Password, opensshVersion: opensshVersion,
-            opensslVersion: opensslVersion)
+            opensslVersion: opensslVersion, system: image ? .image : systemRoot.map { .path($0) } ?? .automatic)
         let progress = ProgressLine(enabled: Console.stderrIsTerminal)
         let document: InventoryDocument
         do {

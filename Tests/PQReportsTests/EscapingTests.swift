@@ -97,15 +97,17 @@ struct EscapingTests {
         let input = Fixtures.hostile()
         let csv = String(decoding: try CSVReportRenderer().render(input, context: Fixtures.context), as: UTF8.self)
         let header = try #require(csv.split(separator: "\r\n").first)
-        #expect(header.split(separator: ",").map(String.init) == Finding.CodingKeys.allCases.map(\.stringValue))
+        #expect(
+            header.split(separator: ",").map(String.init)
+                == Finding.CodingKeys.allCases.map(\.stringValue) + ["aliases"])
         // The path holds a comma, a quote and a newline: the field is quoted with doubled quotes.
         #expect(csv.contains("\"etc/<b>x</b>|=cmd,\"\"q\"\"\n\\xFF #?.pem\""))
         #expect(csv.contains("'=HYPERLINK"))
         #expect(csv.contains("'@SUM(1+1)"))
         #expect(csv.contains("'-ECDHE+<evil>"))
-        // Parse it back: three records of sixteen fields.
+        // Parse it back: three records of the sixteen contract fields and the aliases column.
         #expect(Self.parseCSV(csv).count == 1 + input.findings.count)
-        #expect(Self.parseCSV(csv).allSatisfy { $0.count == 16 })
+        #expect(Self.parseCSV(csv).allSatisfy { $0.count == 17 })
     }
 
     @Test("JSON outputs keep hostile strings intact and parseable")

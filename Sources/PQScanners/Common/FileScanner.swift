@@ -44,9 +44,22 @@ public struct ScanOptions: Sendable, Hashable {
 public protocol TreeReader: Sendable {
     /// Paths (relative to the root) of walked files matching an fnmatch(3) pattern over the relative path,
     /// sorted bytewise. A pattern is relative to the root: map an absolute config path by dropping its `/`.
+    /// The tree resolves it against the scan's system root (Docs/user-guide.md, *Live host or image*): through
+    /// links inside the tree and, for a part of the running system, to files outside the scan root.
     func files(matching pattern: String) -> [ScanPath]
     /// The bytes of one walked file, or the diagnostic that explains why they cannot be had.
     func read(_ path: ScanPath) -> Result<[UInt8], Diagnostic>
+    /// True when `path` lies outside the scan root (a live subtree's config naming `/etc/ssl/...`): the file is
+    /// read for linking only, so a scanner that links to it carries its assets itself (no walk records them).
+    func isOutsideRoot(_ path: ScanPath) -> Bool
+    /// The path a report shows for a scanner-side path: relative to the scan root, or absolute for a file outside
+    /// it (`/etc/ssl/certs/x.pem`). Scanners use it in notes that name another file.
+    func reportedName(_ path: ScanPath) -> ScanPath
+}
+
+extension TreeReader {
+    public func isOutsideRoot(_ path: ScanPath) -> Bool { false }
+    public func reportedName(_ path: ScanPath) -> ScanPath { path }
 }
 
 /// What a scan knows beyond the file in hand.

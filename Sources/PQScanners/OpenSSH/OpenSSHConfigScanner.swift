@@ -251,6 +251,8 @@ struct OpenSSHFindingBuilder {
                         effective: visited?.active ?? true, origin: origin,
                         asset: keyFinding.asset ?? key.assets.first?.id,
                         note: origin == .default ? "sshd default host key \(file)" : "host key \(file)"))
+                // A key outside the scan root is recorded by no walk: its asset travels with the finding.
+                if tree.isOutsideRoot(candidate) { output.assets += key.assets }
                 return
             }
         }

@@ -15,12 +15,21 @@ public enum InstalledSoftware {
     public static let rpmSQLite = ScanPath("var/lib/rpm/rpmdb.sqlite")
 
     /// Every installed package the tree's databases list, in database order, and the problems met.
-    /// - Parameter rpmHeaders: turns the bytes of `rpmdb.sqlite` into its header blobs, or throws.
+    ///
+    /// The databases are looked up at their absolute places in the scanned system, through the tree: for an image
+    /// that is inside the image; for a part of the running host (`pqscout scan /etc`) the host's own databases.
+    /// - Parameters:
+    ///   - label: the walk's root label in a multi-root scan (`1-webfarm`), "" for one root.
+    ///   - rpmHeaders: turns the bytes of `rpmdb.sqlite` into its header blobs, or throws.
     public static func read(
-        from tree: any TreeReader, rpmHeaders: (([UInt8]) throws -> [[UInt8]])? = nil
+        from tree: any TreeReader, label: String = "", rpmHeaders: (([UInt8]) throws -> [[UInt8]])? = nil
     ) -> (software: [Software], diagnostics: [Diagnostic]) {
         var software: [Software] = []
         var diagnostics: [Diagnostic] = []
+        func labelled(_ path: ScanPath) -> ScanPath { label.isEmpty ? path : ScanPath(label + "/" + path.display) }
+        let dpkgStatus = labelled(Self.dpkgStatus)
+        let apkInstalled = labelled(Self.apkInstalled)
+        let rpmSQLite = labelled(Self.rpmSQLite)
         let readers: [(ScanPath, ([UInt8], ScanPath) -> [Software])] = [
             (dpkgStatus, { parseDpkgStatus($0, sourcePath: $1) }),
             (apkInstalled, { parseApkInstalled($0, sourcePath: $1) }),

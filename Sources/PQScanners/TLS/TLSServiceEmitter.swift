@@ -373,9 +373,19 @@ public struct TLSServiceEmitter: Sendable {
             copy.setting = setting.directive
             copy.context = service.name
             copy.origin = .file
-            let fileNote = "\(found.setting) of \(target.display)"
+            let fileNote =
+                tree?.isOutsideRoot(target) == true
+                ? "\(found.setting) of \(tree?.reportedName(target).display ?? target.display), outside the scan root "
+                    + "(read for linking, not inventoried)"
+                : "\(found.setting) of \(target.display)"
             copy.note = [fileNote, found.note].compactMap { $0 }.joined(separator: "; ")
             output.findings.append(copy)
+        }
+        // A file outside the scan root (read for linking only) is recorded by no walk: its assets travel with
+        // the findings that name them, as a finding may only name a recorded asset.
+        if tree?.isOutsideRoot(target) == true {
+            let named = Set(output.findings.compactMap(\.asset))
+            output.assets += scanned.assets.filter { named.contains($0.id) && !output.assets.contains($0) }
         }
         if scanned.findings.isEmpty {
             output.diagnostics.append(

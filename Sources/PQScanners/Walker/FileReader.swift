@@ -8,7 +8,8 @@ import PQModel
     import Darwin
 #endif
 
-/// Reads one walked file safely: opened without following a link and without blocking, checked again
+/// Reads one walked file safely: opened below its system root without following a link on the way and without
+/// blocking, checked again
 /// with `fstat` after opening (the file may have been swapped for a FIFO since the walk), and never
 /// read past the size limit, even if it grows while we read.
 public struct FileReader: Sendable {
@@ -36,14 +37,19 @@ public struct FileReader: Sendable {
                     path: file.path, reason: .tooLarge,
                     detail: "\(file.size) bytes; the limit is \(maxFileSize) (--max-file-size)"))
         }
-        let descriptor = TreeWalker.withCString(file.absolute) {
-            open($0, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY)
-        }
+        // Below the system root, one component at a time: a directory swapped for a link since the walk makes
+        // the open fail rather than read a file outside the root (issue 21).
+        let descriptor =
+            file.system.map { $0.openFile(file.systemPath) }
+            ?? TreeWalker.withCString(file.absolute) {
+                open($0, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY)
+            }
         guard descriptor >= 0 else {
             let code = errno
             return .skipped(
                 Diagnostic(
-                    path: file.path, reason: code == ENOENT ? .vanished : .unreadable,
+                    path: file.path,
+                    reason: code == ENOENT || code == ELOOP || code == ENOTDIR ? .vanished : .unreadable,
                     detail: String(cString: strerror(code))))
         }
         defer { close(descriptor) }
@@ -70,7 +76,7 @@ public struct FileReader: Sendable {
             return .skipped(failure)
         }
         guard wantsRest(bytes[...]) else { return .notClaimed }
-        let cap = Int(min(maxFileSize + 1, Int64(Int.max / 2)))
+        let cap = Int(min(maxFileSize, Int64(Int.max / 2))) + 1
         bytes.reserveCapacity(expected)
         if let failure = fill(
             &bytes, atEnd: &atEnd, upTo: cap, buffer: buffer, sizeAtOpen: Int(info.st_size),

@@ -19,6 +19,8 @@ public struct WalkOptions: Sendable, Hashable {
     public var excludes: [String]
     /// Directories deeper than this are not entered (a diagnostic says so).
     public var maxDepth: Int
+    /// Absolute host paths never walked (the store being written, when it lies inside the tree: `scan /`).
+    public var skipHostPaths: Set<[UInt8]> = []
 
     public static let defaultMaxFileSize: Int64 = 16 * 1024 * 1024
 
@@ -35,28 +37,88 @@ public struct WalkOptions: Sendable, Hashable {
 
 /// A regular file the walker found: where it is and what `stat` said of it.
 public struct WalkedFile: Sendable, Hashable {
-    /// Path relative to the scan root (what findings report).
+    /// The file's name for the scanners: the walk's label, then its path relative to the system root (for an
+    /// image that is the scan root, so this is the path findings report; see `WalkResult.reportedPath`).
     public let path: ScanPath
-    /// Absolute path bytes, for opening.
+    /// Absolute host path, for messages.
     public let absolute: [UInt8]
     public let size: Int64
     /// Modification time, seconds since 1970.
     public let modified: Double
+    /// The path relative to `system`, for opening it safely below that root.
+    public let systemPath: [UInt8]
+    /// The root it is opened under.
+    public let system: SystemRoot?
+
+    public init(
+        path: ScanPath, absolute: [UInt8], size: Int64, modified: Double, systemPath: [UInt8] = [],
+        system: SystemRoot? = nil
+    ) {
+        self.path = path
+        self.absolute = absolute
+        self.size = size
+        self.modified = modified
+        self.systemPath = systemPath
+        self.system = system
+    }
+
+    public static func == (lhs: WalkedFile, rhs: WalkedFile) -> Bool {
+        lhs.path == rhs.path && lhs.absolute == rhs.absolute && lhs.size == rhs.size && lhs.modified == rhs.modified
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(path)
+        hasher.combine(absolute)
+    }
 }
 
-/// The outcome of walking one root: the files to read, and the entries skipped with their reasons.
+/// The outcome of walking one root: the files to read, the links that are aliases of them, and the entries
+/// skipped with their reasons.
 public struct WalkResult: Sendable {
     public var files: [WalkedFile] = []
+    /// Links inside the tree to files or directories inside it, named as `files` are; sorted by path.
+    public var aliases: [PathAlias] = []
     public var diagnostics: [Diagnostic] = []
+    /// The root absolute paths resolve against; nil only for a result built by hand.
+    public var system: SystemRoot?
+    /// The scan root relative to `system` ("" when the scan root is the system root, as for an image).
+    public var rootInSystem: [UInt8] = []
+    /// The walk's label ("" for a single root).
+    public var label: [UInt8] = []
+    /// True when `system` is the running host's view of a subtree (`pqscout scan /etc`): configs may then name
+    /// files outside the scan root, which are read for linking but not inventoried.
+    public var live = false
+
+    public init() {}
+
+    /// The path findings report for a scanner-side path: relative to the scan root (with the label), or, for a
+    /// file outside the scan root that a config named, its absolute path on the system ("/etc/ssl/certs/x.pem").
+    public func reportedPath(_ path: ScanPath) -> ScanPath {
+        guard !rootInSystem.isEmpty else { return path }
+        var rest = path.bytes
+        if !label.isEmpty {
+            guard rest.starts(with: label + [UInt8(ascii: "/")]) else { return path }
+            rest.removeFirst(label.count + 1)
+        }
+        if rest == rootInSystem {
+            return ScanPath(bytes: label.isEmpty ? ScanPath(bytes: rest).lastComponent : label)
+        }
+        if SystemRoot.isWithin(rest, rootInSystem) {
+            return ScanPath(bytes: label).appending(Array(rest[(rootInSystem.count + 1)...]))
+        }
+        return ScanPath(bytes: [UInt8(ascii: "/")] + rest)
+    }
 }
 
-/// Walks a tree with POSIX calls (`opendir`/`readdir`/`lstat`): `FileManager`'s enumerator measured
-/// several times slower on large trees here, and it cannot report non-UTF-8 names losslessly.
+/// Walks a tree with POSIX calls relative to directory descriptors (`openat`/`fdopendir`/`fstatat`):
+/// `FileManager`'s enumerator measured several times slower on large trees here, it cannot report non-UTF-8
+/// names losslessly, and a path-based walk can be sent outside the root by a directory swapped for a link.
 ///
-/// Safety rules (ARCHITECTURE.md, "Scan semantics"): links are resolved and followed only when their
-/// target stays inside the root; FIFOs, sockets and devices are reported, never opened; `.git` and
-/// excluded paths are not entered; every directory is entered once (by device and inode), so link
-/// loops end; nothing is ever written.
+/// Safety rules (ARCHITECTURE.md, "Scan semantics"): every directory is opened below the system root one
+/// component at a time with `O_NOFOLLOW`; links are resolved inside the system root (`SystemRoot.resolve`) and
+/// never walked: a link to something inside the scan root becomes an alias of it (the target is walked under its
+/// real path, once), a link leaving the scan root is a diagnostic; FIFOs, sockets and devices are reported, never
+/// opened; `.git` and excluded paths are not entered; nothing is ever written.
 public struct TreeWalker: Sendable {
     public let options: WalkOptions
 
@@ -64,10 +126,18 @@ public struct TreeWalker: Sendable {
         self.options = options
     }
 
+    /// Host directories of a running system that hold no files of their own (kernel views, runtime state), not
+    /// entered when the system root is `/`.
+    public static let hostVirtualDirectories: Set<[UInt8]> = Set(["proc", "sys", "dev", "run"].map { Array($0.utf8) })
+
     /// Walks `root` (a directory or a single file).
-    /// - Parameter label: prefix for reported paths when several roots are scanned together ("" for none).
-    /// - Returns: the files, sorted by path, and the diagnostics; or nil when the root cannot be read at all.
-    public func walk(root: String, label: [UInt8] = []) -> Result<WalkResult, WalkError> {
+    /// - Parameters:
+    ///   - label: prefix for reported paths when several roots are scanned together ("" for none).
+    ///   - system: the system root `root` belongs to (`/` for a part of the running host); nil makes `root`
+    ///     its own system root, as for an image or a copy (a single file's directory, for a file).
+    /// - Returns: the files, sorted by path, their aliases and the diagnostics; or an error when the root cannot
+    ///   be read at all.
+    public func walk(root: String, label: [UInt8] = [], system: SystemRoot? = nil) -> Result<WalkResult, WalkError> {
         guard let realRoot = Self.realPath(Array(root.utf8)) else {
             return .failure(WalkError(path: root, reason: String(cString: strerror(errno))))
         }
@@ -75,96 +145,192 @@ public struct TreeWalker: Sendable {
         guard Self.fileStatus(realRoot, &info, followLinks: true) else {
             return .failure(WalkError(path: root, reason: String(cString: strerror(errno))))
         }
-        var result = WalkResult()
-        if Self.kind(info) == S_IFREG {
-            let name =
-                label.isEmpty
-                ? ScanPath(bytes: Array(realRoot.split(separator: UInt8(ascii: "/")).last ?? []))
-                : ScanPath(bytes: label)
-            result.files.append(
-                WalkedFile(
-                    path: name, absolute: realRoot, size: Int64(info.st_size),
-                    modified: Self.mtime(info)))
-            return .success(result)
-        }
-        guard Self.kind(info) == S_IFDIR else {
+        let isFile = Self.kind(info) == S_IFREG
+        guard isFile || Self.kind(info) == S_IFDIR else {
             return .failure(WalkError(path: root, reason: "not a directory or regular file"))
         }
-        var visited = Set<DirectoryID>([DirectoryID(info)])
-        // Explicit stack: 120-deep trees must not grow the call stack.
-        var stack: [(absolute: [UInt8], relative: ScanPath, depth: Int)] = [(realRoot, ScanPath(bytes: label), 0)]
-        while let (directory, relative, depth) = stack.popLast() {
-            guard let entries = Self.listDirectory(directory) else {
-                result.diagnostics.append(
-                    Diagnostic(
-                        path: relative, reason: .unreadable, detail: "directory: " + String(cString: strerror(errno))))
-                continue
+        let systemRoot: SystemRoot
+        if let system {
+            systemRoot = system
+        } else {
+            let own = isFile ? Array(realRoot[..<(realRoot.lastIndex(of: UInt8(ascii: "/")) ?? 0)]) : realRoot
+            guard let opened = SystemRoot(path: own.isEmpty ? "/" : String(decoding: own, as: UTF8.self)) else {
+                return .failure(WalkError(path: root, reason: String(cString: strerror(errno))))
             }
-            for name in entries {
-                let path = relative.appending(name)
-                let absolute = directory + [UInt8(ascii: "/")] + name
-                if name == Array(".git".utf8) || isExcluded(path: path, name: name) { continue }
-                var entry = stat()
-                guard Self.fileStatus(absolute, &entry, followLinks: false) else {
-                    let reason: Diagnostic.Reason = errno == ENOENT ? .vanished : .unreadable
+            systemRoot = opened
+        }
+        guard let rootInSystem = systemRoot.relative(ofHost: realRoot) else {
+            return .failure(
+                WalkError(
+                    path: root, reason: "outside the system root " + ScanPath.escape(systemRoot.path)))
+        }
+        var result = WalkResult()
+        result.system = systemRoot
+        result.rootInSystem = rootInSystem
+        result.label = label
+        result.live = system != nil
+        if isFile {
+            result.files.append(
+                WalkedFile(
+                    path: name(label, rootInSystem), absolute: realRoot, size: Int64(info.st_size),
+                    modified: Self.mtime(info), systemPath: rootInSystem, system: systemRoot))
+            return .success(result)
+        }
+        let walk = Walk(walker: self, system: systemRoot, rootInSystem: rootInSystem, label: label)
+        walk.run(rootID: DirectoryID(info), into: &result)
+        result.files.sort { $0.path < $1.path }
+        result.aliases.sort()
+        return .success(result)
+    }
+
+    /// A scanner-side name: the label, then the system-relative path.
+    func name(_ label: [UInt8], _ systemPath: [UInt8]) -> ScanPath {
+        ScanPath(bytes: label).appending(systemPath)
+    }
+
+    /// The state of one directory walk.
+    private struct Walk {
+        let walker: TreeWalker
+        let system: SystemRoot
+        let rootInSystem: [UInt8]
+        let label: [UInt8]
+
+        /// The path relative to the scan root with the label: what excludes match and diagnostics report.
+        func reported(_ systemPath: [UInt8]) -> ScanPath {
+            let below = rootInSystem.isEmpty ? systemPath : Array(systemPath.dropFirst(rootInSystem.count + 1))
+            return ScanPath(bytes: label).appending(below)
+        }
+
+        func run(rootID: DirectoryID, into result: inout WalkResult) {
+            var visited = Set<DirectoryID>([rootID])
+            // Explicit stack of paths (not descriptors: a wide tree would exhaust them); each directory is opened
+            // again below the root and checked to be the one that was seen.
+            var stack: [(path: [UInt8], id: DirectoryID, depth: Int)] = [(rootInSystem, rootID, 0)]
+            while let (directory, expected, depth) = stack.popLast() {
+                let descriptor = system.openDirectory(directory)
+                guard descriptor >= 0 else {
+                    let code = errno
                     result.diagnostics.append(
-                        Diagnostic(path: path, reason: reason, detail: String(cString: strerror(errno))))
+                        Diagnostic(
+                            path: reported(directory),
+                            reason: code == ENOENT || code == ELOOP ? .vanished : .unreadable,
+                            detail: "directory: " + String(cString: strerror(code))))
                     continue
                 }
-                var target = absolute
-                var kind = Self.kind(entry)
-                if kind == S_IFLNK {
-                    guard let resolved = Self.realPath(absolute) else {
-                        let detail = errno == ELOOP ? "the link resolves to itself" : "target missing"
-                        result.diagnostics.append(
-                            Diagnostic(path: path, reason: errno == ELOOP ? .linkLoop : .brokenLink, detail: detail))
-                        continue
-                    }
-                    guard Self.isInside(resolved, root: realRoot) else {
-                        result.diagnostics.append(
-                            Diagnostic(
-                                path: path, reason: .linkOutsideRoot,
-                                detail: "points to " + ScanPath.escape(resolved) + ", outside the scan root"))
-                        continue
-                    }
-                    guard options.followLinks else { continue }
-                    guard Self.fileStatus(resolved, &entry, followLinks: false) else {
-                        result.diagnostics.append(
-                            Diagnostic(path: path, reason: .brokenLink, detail: "target vanished"))
-                        continue
-                    }
-                    target = resolved
-                    kind = Self.kind(entry)
-                }
-                switch kind {
-                case S_IFDIR:
-                    let id = DirectoryID(entry)
-                    guard !visited.contains(id) else {
-                        result.diagnostics.append(
-                            Diagnostic(
-                                path: path, reason: .linkLoop, detail: "directory already scanned; not entered again"))
-                        continue
-                    }
-                    guard depth + 1 <= options.maxDepth else {
-                        result.diagnostics.append(
-                            Diagnostic(
-                                path: path, reason: .tooDeep, detail: "deeper than \(options.maxDepth) directories"))
-                        continue
-                    }
-                    visited.insert(id)
-                    stack.append((target, path, depth + 1))
-                case S_IFREG:
-                    result.files.append(
-                        WalkedFile(
-                            path: path, absolute: target, size: Int64(entry.st_size), modified: Self.mtime(entry)))
-                default:
+                defer { close(descriptor) }
+                var opened = stat()
+                guard fstat(descriptor, &opened) == 0, DirectoryID(opened) == expected else {
                     result.diagnostics.append(
-                        Diagnostic(path: path, reason: .specialFile, detail: Self.describe(kind) + "; not opened"))
+                        Diagnostic(
+                            path: reported(directory), reason: .vanished,
+                            detail: "directory replaced while the scan ran; not entered"))
+                    continue
+                }
+                guard let entries = TreeWalker.listDirectory(descriptor) else {
+                    result.diagnostics.append(
+                        Diagnostic(
+                            path: reported(directory), reason: .unreadable,
+                            detail: "directory: " + String(cString: strerror(errno))))
+                    continue
+                }
+                // Reverse order on the stack so directories are entered in name order: the same tree gives the
+                // same diagnostics in the same order, whatever order readdir returned.
+                var subdirectories: [(path: [UInt8], id: DirectoryID)] = []
+                for name in entries.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
+                    let systemPath = directory.isEmpty ? name : directory + [UInt8(ascii: "/")] + name
+                    let path = reported(systemPath)
+                    if name == Array(".git".utf8) || walker.isExcluded(path: path, name: name) { continue }
+                    if system.isHost, directory.isEmpty, TreeWalker.hostVirtualDirectories.contains(name) { continue }
+                    if walker.options.skipHostPaths.contains(system.hostPath(systemPath)) { continue }
+                    var entry = stat()
+                    guard TreeWalker.withCString(name, { fstatat(descriptor, $0, &entry, AT_SYMLINK_NOFOLLOW) }) == 0
+                    else {
+                        let reason: Diagnostic.Reason = errno == ENOENT ? .vanished : .unreadable
+                        result.diagnostics.append(
+                            Diagnostic(path: path, reason: reason, detail: String(cString: strerror(errno))))
+                        continue
+                    }
+                    switch TreeWalker.kind(entry) {
+                    case S_IFLNK:
+                        link(systemPath, path: path, into: &result)
+                    case S_IFDIR:
+                        let id = DirectoryID(entry)
+                        guard !visited.contains(id) else {
+                            // Only a bind mount can show one directory twice now that links are not walked.
+                            result.diagnostics.append(
+                                Diagnostic(
+                                    path: path, reason: .linkLoop,
+                                    detail: "directory already scanned; not entered again"
+                                ))
+                            continue
+                        }
+                        guard depth + 1 <= walker.options.maxDepth else {
+                            result.diagnostics.append(
+                                Diagnostic(
+                                    path: path, reason: .tooDeep,
+                                    detail: "deeper than \(walker.options.maxDepth) directories"))
+                            continue
+                        }
+                        visited.insert(id)
+                        subdirectories.append((systemPath, id))
+                    case S_IFREG:
+                        result.files.append(
+                            WalkedFile(
+                                path: walker.name(label, systemPath), absolute: system.hostPath(systemPath),
+                                size: Int64(entry.st_size), modified: TreeWalker.mtime(entry), systemPath: systemPath,
+                                system: system))
+                    case let kind:
+                        result.diagnostics.append(
+                            Diagnostic(
+                                path: path, reason: .specialFile, detail: TreeWalker.describe(kind) + "; not opened"))
+                    }
+                }
+                for subdirectory in subdirectories.reversed() {
+                    stack.append((subdirectory.path, subdirectory.id, depth + 1))
                 }
             }
         }
-        result.files.sort { $0.path < $1.path }
-        return .success(result)
+
+        /// A link: resolved inside the system root; an alias when it stays inside the scan root.
+        func link(_ systemPath: [UInt8], path: ScanPath, into result: inout WalkResult) {
+            guard walker.options.followLinks else { return }
+            let resolved: [UInt8]
+            switch system.resolve(systemPath) {
+            case .loop:
+                result.diagnostics.append(
+                    Diagnostic(path: path, reason: .linkLoop, detail: "the link resolves to itself"))
+                return
+            case .missing:
+                result.diagnostics.append(Diagnostic(path: path, reason: .brokenLink, detail: "target missing"))
+                return
+            case .resolved(let target):
+                resolved = target
+            }
+            guard SystemRoot.isWithin(resolved, rootInSystem) else {
+                result.diagnostics.append(
+                    Diagnostic(
+                        path: path, reason: .linkOutsideRoot,
+                        detail: "points to " + ScanPath.escape(system.hostPath(resolved)) + ", outside the scan root"))
+                return
+            }
+            var target = stat()
+            guard system.status(resolved, &target) else {
+                result.diagnostics.append(Diagnostic(path: path, reason: .brokenLink, detail: "target vanished"))
+                return
+            }
+            switch TreeWalker.kind(target) {
+            case S_IFDIR:
+                result.aliases.append(
+                    PathAlias(
+                        path: walker.name(label, systemPath), target: walker.name(label, resolved), kind: .directory))
+            case S_IFREG:
+                result.aliases.append(
+                    PathAlias(path: walker.name(label, systemPath), target: walker.name(label, resolved), kind: .file))
+            default:
+                // The special file itself is reported where it lies; its link adds nothing.
+                break
+            }
+        }
     }
 
     // MARK: - Exclusion
@@ -239,9 +405,15 @@ public struct TreeWalker: Sendable {
         return path.count > root.count && path.starts(with: root) && path[root.count] == UInt8(ascii: "/")
     }
 
-    /// Entry names of a directory, without "." and "..", or nil (errno set) when it cannot be opened.
-    static func listDirectory(_ path: [UInt8]) -> [[UInt8]]? {
-        guard let handle = withCString(path, { opendir($0) }) else { return nil }
+    /// Entry names of an open directory, without "." and "..", or nil (errno set) when it cannot be read. The
+    /// descriptor stays open (a duplicate is handed to `fdopendir`).
+    static func listDirectory(_ descriptor: Int32) -> [[UInt8]]? {
+        let copy = fcntl(descriptor, F_DUPFD_CLOEXEC, 0)
+        guard copy >= 0 else { return nil }
+        guard let handle = fdopendir(copy) else {
+            close(copy)
+            return nil
+        }
         defer { closedir(handle) }
         var names: [[UInt8]] = []
         while let entry = readdir(handle) {

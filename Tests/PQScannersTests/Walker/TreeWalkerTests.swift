@@ -53,30 +53,56 @@ struct TreeWalkerTests {
         #expect(paths(try walk(tree)) == ["a.txt", "b/c/leaf.pem"])
     }
 
-    @Test("a link loop is entered once and reported")
+    @Test("a directory link back up the tree is an alias, not a loop; the real directory is walked once")
     func linkLoop() throws {
         let tree = try ScratchTree()
         try tree.file("links/x.pem")
         try tree.link("links/loop", to: "../links")
+        try tree.link("self", to: "self")
         let result = try walk(tree)
         #expect(paths(result) == ["links/x.pem"])
-        #expect(reasons(result)["links/loop"] == .linkLoop)
+        #expect(reasons(result)["links/loop"] == nil)
+        #expect(
+            result.aliases == [PathAlias(path: ScanPath("links/loop"), target: ScanPath("links"), kind: .directory)])
+        #expect(reasons(result)["self"] == .linkLoop)
     }
 
-    @Test("a link out of the root is reported and not followed; one inside is followed")
+    @Test("links resolve inside the image: a file link is an alias, absolute targets stay in the root")
     func linksOutside() throws {
         let tree = try ScratchTree()
         try tree.file("good/a.pem")
         try tree.link("out", to: "/")
         try tree.link("zero.pem", to: "/dev/zero")
         try tree.link("inside.pem", to: "good/a.pem")
+        try tree.link("absolute.pem", to: "/good/a.pem")
+        try tree.link("escape.pem", to: "../../../../../../good/a.pem")
         try tree.link("dangling.pem", to: "nowhere")
         let result = try walk(tree)
-        #expect(paths(result) == ["good/a.pem", "inside.pem"])
-        #expect(reasons(result)["out"] == .linkOutsideRoot)
-        #expect(reasons(result)["zero.pem"] == .linkOutsideRoot)
+        #expect(paths(result) == ["good/a.pem"])
+        let aliases = Dictionary(uniqueKeysWithValues: result.aliases.map { ($0.path.display, $0.target.display) })
+        #expect(
+            aliases == [
+                "inside.pem": "good/a.pem", "absolute.pem": "good/a.pem", "escape.pem": "good/a.pem", "out": "",
+            ])
+        // /dev/zero of the image, not of the host: there is none.
+        #expect(reasons(result)["zero.pem"] == .brokenLink)
         #expect(reasons(result)["dangling.pem"] == .brokenLink)
         #expect(!result.diagnostics.contains { $0.path.display.hasPrefix("/") })
+    }
+
+    @Test("a part of the running system: a link leaving the scan root is reported, not followed")
+    func liveLinkOutside() throws {
+        let tree = try ScratchTree()
+        try tree.file("sub/good/a.pem")
+        try tree.file("elsewhere/b.pem")
+        try tree.link("sub/out.pem", to: "../elsewhere/b.pem")
+        try tree.link("sub/in.pem", to: "good/a.pem")
+        let system = try #require(SystemRoot(path: tree.root))
+        let result = try TreeWalker().walk(root: tree.root + "/sub", system: system).get()
+        #expect(result.files.map(\.path.display) == ["sub/good/a.pem"])
+        #expect(result.files.map { result.reportedPath($0.path).display } == ["good/a.pem"])
+        #expect(reasons(result)["out.pem"] == .linkOutsideRoot)
+        #expect(result.aliases.map { result.reportedPath($0.path).display } == ["in.pem"])
     }
 
     @Test("--no-follow-links leaves links inside the root alone")
@@ -198,5 +224,60 @@ struct FileReaderTests {
             return
         }
         #expect(diagnostic.reason == .vanished)
+    }
+}
+
+@Suite("TreeWalker: the same tree gives the same paths, whatever order links and targets were made in")
+struct TreeWalkerOrderTests {
+    /// A directory `z` and a link `a -> z` to it, made in the given order (readdir order follows creation on
+    /// most file systems), plus a file link.
+    func make(linkFirst: Bool) throws -> ScratchTree {
+        let tree = try ScratchTree()
+        if linkFirst { try tree.link("a", to: "z") }
+        try tree.file("z/cert.pem")
+        try tree.file("z/sub/key.pem")
+        if !linkFirst { try tree.link("a", to: "z") }
+        try tree.link("z/alias.pem", to: "cert.pem")
+        return tree
+    }
+
+    @Test("a directory link and its target in either readdir order: identical files, aliases and diagnostics")
+    func orderIndependent() throws {
+        let results = try [true, false].map { linkFirst in
+            let tree = try make(linkFirst: linkFirst)
+            return try TreeWalker().walk(root: tree.root).get()
+        }
+        for result in results {
+            #expect(result.files.map(\.path.display) == ["z/cert.pem", "z/sub/key.pem"])
+            #expect(result.aliases.map(\.path.display) == ["a", "z/alias.pem"])
+            #expect(result.diagnostics.isEmpty)
+        }
+    }
+
+    @Test("paths given to skip (the store of `scan /`) are not walked")
+    func skipsStore() throws {
+        let tree = try ScratchTree()
+        let store = try tree.file("var/pqscout.db")
+        try tree.file("var/keep.pem")
+        let real = try #require(TreeWalker.realPath(Array(store.utf8)))
+        var options = WalkOptions()
+        options.skipHostPaths = [real]
+        let result = try TreeWalker(options: options).walk(root: tree.root).get()
+        #expect(result.files.map(\.path.display) == ["var/keep.pem"])
+    }
+
+    @Test("--max-file-size at Int64.max reads a file instead of trapping")
+    func largestLimit() throws {
+        let tree = try ScratchTree()
+        try tree.file("a.pem", "hello")
+        let file = try #require(try TreeWalker().walk(root: tree.root).get().files.first)
+        guard
+            case .contents(let bytes) = FileReader(maxFileSize: Int64.max).read(
+                file, headSize: 2, wantsRest: { _ in true })
+        else {
+            Issue.record("not read")
+            return
+        }
+        #expect(bytes == Array("hello".utf8))
     }
 }

@@ -1,0 +1,48 @@
+import Foundation
+import PQModel
+import Testing
+
+@testable import PQScanners
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+@Suite("WalkedTree: glob lookups through the sorted path table")
+struct WalkedTreeTests {
+    /// A deterministic generator (SplitMix64), so every run sees the same tree and patterns.
+    struct SplitMix: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    @Test("the indexed lookup returns exactly what fnmatch over every path returns (seeded)")
+    func indexMatchesBruteForce() {
+        var random = SplitMix(state: 14)
+        let parts = ["etc", "nginx", "conf.d", "ssl", "certs", "a.conf", "b.pem", "x[1]", "sites-enabled", "é"]
+        var paths = Set<String>()
+        for _ in 0..<3000 {
+            let depth = Int.random(in: 1...5, using: &random)
+            paths.insert((0..<depth).map { _ in parts.randomElement(using: &random) ?? "x" }.joined(separator: "/"))
+        }
+        let files = paths.map {
+            WalkedFile(path: ScanPath($0), absolute: Array(("/x/" + $0).utf8), size: 1, modified: 0)
+        }
+        let tree = WalkedTree(files: files, maxFileSize: 1 << 20)
+        let patterns = [
+            "etc/*", "etc/nginx/*.conf", "etc/ssl/certs/*", "*", "*/*", "etc/nginx/conf.d/a.conf", "etc/x\\[1\\]/*",
+            "etc/[ns]*/*", "ssl/?.pem", "é/*", "nowhere/*", "etc/nginx",
+        ]
+        for pattern in patterns {
+            let expected = paths.filter { path in fnmatch(pattern, path, FNM_PATHNAME) == 0 }.map(ScanPath.init)
+                .sorted()
+            #expect(tree.files(matching: pattern) == expected, "\(pattern)")
+        }
+    }
+}
