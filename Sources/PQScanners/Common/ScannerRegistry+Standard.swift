@@ -3,6 +3,7 @@ extension ScannerRegistry {
     public static let standard = ScannerRegistry(scanners: [
         CertificateScanner(),
         KeyScanner(),
+        CSRScanner(),
         DHParametersScanner(),
         SSHKeyScanner(),
         OpenSSHConfigScanner(),

@@ -167,3 +167,31 @@ struct X509Emitter {
         diagnose(.encrypted, "PKCS#12 not opened: \(detail); pass --pkcs12-password")
     }
 }
+
+// MARK: - Certificate requests
+
+extension X509Emitter {
+    /// Two findings (signature algorithm, requested public key) and the requested key as a public-key asset.
+    /// The subject goes in the note: a request has no certificate asset of its own.
+    mutating func request(_ request: CertificationRequest, line: Int?) {
+        let key = request.publicKey
+        let signature = classifier.classify(oid: request.signatureOID, keyBits: nil)
+        let keyVerdict = classifier.classify(oid: key.algorithmOID, keyBits: key.keyBits)
+        let curve = classifier.curveName(oid: key.curveOID, fallback: key.curve)
+        let subject = request.subject.isEmpty ? "an empty subject" : request.subject
+        let about = "PKCS#10 request for \(subject)"
+        output.findings.append(
+            Finding(
+                path: path, line: line, source: .csr, setting: "signatureAlgorithm", usage: .signature,
+                algorithm: request.signatureOID, canonical: signature.canonical, oid: request.signatureOID,
+                quantumStatus: signature.status, asset: key.assetID,
+                note: [about, signature.note].compactMap { $0 }.joined(separator: "; ")))
+        output.findings.append(
+            Finding(
+                path: path, line: line, source: .csr, setting: "subjectPublicKey", usage: .publicKey,
+                algorithm: key.algorithmOID, canonical: keyVerdict.canonical, oid: key.algorithmOID,
+                keyBits: key.keyBits, curve: curve, quantumStatus: keyVerdict.status, asset: key.assetID,
+                note: [about, keyVerdict.note].compactMap { $0 }.joined(separator: "; ")))
+        publicKeyAsset(key, canonical: keyVerdict.canonical, curve: curve)
+    }
+}
