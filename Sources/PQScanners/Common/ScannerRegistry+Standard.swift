@@ -15,5 +15,6 @@ extension ScannerRegistry {
         WireGuardScanner(),
         JavaSecurityScanner(),
         JavaKeystoreScanner(),
+        KubernetesScanner(),
     ])
 }
