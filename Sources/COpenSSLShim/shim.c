@@ -3,6 +3,7 @@
  */
 #include "COpenSSLShim.h"
 
+#include <pthread.h>
 #include <string.h>
 #include <time.h>
 
@@ -15,7 +16,9 @@
 #include <openssl/evp.h>
 #include <openssl/objects.h>
 #include <openssl/pkcs12.h>
+#include <openssl/pem.h>
 #include <openssl/pkcs7.h>
+#include <openssl/provider.h>
 #include <openssl/sha.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
@@ -217,7 +220,41 @@ int pqs_pkcs7_certificates(
 
 /* Why: PKCS12_parse conflates "wrong password" with "damaged"; checking the MAC per candidate first tells
  * them apart, and NULL vs "" matters (some writers MAC with one, some with the other). */
+/* Why a private library context: RC2-40 and other PKCS#12 bag ciphers live in OpenSSL 3's legacy provider.
+ * Loading it into the default context would make every other answer of the shim (cipher expansion, key
+ * decoding) depend on it; a context of its own, made default on this thread only while a PKCS#12 is parsed,
+ * keeps it to that parse. Created once; NULL when the provider is missing (then legacy files stay closed). */
+static OSSL_LIB_CTX *pqs_legacy_libctx = NULL;
+static pthread_once_t pqs_legacy_once = PTHREAD_ONCE_INIT;
+
+static void pqs_make_legacy_libctx(void) {
+    OSSL_LIB_CTX *ctx = OSSL_LIB_CTX_new();
+    if (ctx == NULL) return;
+    if (OSSL_PROVIDER_load(ctx, "default") == NULL || OSSL_PROVIDER_load(ctx, "legacy") == NULL) {
+        OSSL_LIB_CTX_free(ctx);
+        ERR_clear_error();
+        return;
+    }
+    pqs_legacy_libctx = ctx;
+}
+
+static int pqs_pkcs12_open_in_context(
+    const uint8_t *der, size_t length, const char *const *passwords, size_t password_count, uint8_t *out,
+    size_t capacity, size_t *needed, pqs_pkcs12_info *info, char error[PQS_ERROR_SIZE]);
+
 int pqs_pkcs12_open(
+    const uint8_t *der, size_t length, const char *const *passwords, size_t password_count, uint8_t *out,
+    size_t capacity, size_t *needed, pqs_pkcs12_info *info, char error[PQS_ERROR_SIZE]) {
+    pthread_once(&pqs_legacy_once, pqs_make_legacy_libctx);
+    OSSL_LIB_CTX *previous = NULL;
+    if (pqs_legacy_libctx != NULL) previous = OSSL_LIB_CTX_set0_default(pqs_legacy_libctx);
+    int status =
+        pqs_pkcs12_open_in_context(der, length, passwords, password_count, out, capacity, needed, info, error);
+    if (pqs_legacy_libctx != NULL) OSSL_LIB_CTX_set0_default(previous);
+    return status;
+}
+
+static int pqs_pkcs12_open_in_context(
     const uint8_t *der, size_t length, const char *const *passwords, size_t password_count, uint8_t *out,
     size_t capacity, size_t *needed, pqs_pkcs12_info *info, char error[PQS_ERROR_SIZE]) {
     ERR_clear_error();
@@ -280,6 +317,126 @@ int pqs_pkcs12_open(
     } else if (error != NULL) {
         error[0] = '\0';
     }
+    return status;
+}
+
+/* MARK: - Password-protected keys */
+
+/* Why: describes a decrypted PrivateKeyInfo without letting its bytes out. OpenSSL 3.0 cannot build ML-KEM or
+ * ML-DSA keys, so the algorithm OID (and an EC curve parameter) is read from the structure first. */
+static void pqs_describe_p8(const PKCS8_PRIV_KEY_INFO *p8, pqs_key_info *out) {
+    memset(out, 0, sizeof *out);
+    const ASN1_OBJECT *algorithm = NULL;
+    const X509_ALGOR *alg = NULL;
+    if (PKCS8_pkey_get0(&algorithm, NULL, NULL, &alg, p8) && algorithm != NULL) {
+        int ptype = 0;
+        const void *pval = NULL;
+        X509_ALGOR_get0(NULL, &ptype, &pval, alg);
+        EVP_PKEY *pkey = EVP_PKCS82PKEY(p8);
+        if (pkey != NULL) {
+            pqs_describe_key(pkey, out);
+            EVP_PKEY_free(pkey);
+        }
+        pqs_obj_text(out->oid, sizeof out->oid, algorithm);
+        if (ptype == V_ASN1_OBJECT && out->curve_oid[0] == '\0') {
+            pqs_obj_text(out->curve_oid, sizeof out->curve_oid, pval);
+        }
+    }
+    ERR_clear_error();
+}
+
+int pqs_encrypted_pkcs8_info(
+    const uint8_t *der, size_t length, const char *const *passwords, size_t password_count, pqs_key_info *out,
+    int32_t *password_index, char error[PQS_ERROR_SIZE]) {
+    ERR_clear_error();
+    memset(out, 0, sizeof *out);
+    *password_index = -1;
+    if (der == NULL || length == 0 || length > (size_t)INT32_MAX) {
+        pqs_copy(error, PQS_ERROR_SIZE, "empty or oversized input");
+        return PQS_MALFORMED;
+    }
+    const unsigned char *p = der;
+    X509_SIG *sig = d2i_X509_SIG(NULL, &p, (long)length);
+    if (sig == NULL) {
+        pqs_drain_errors(error, "not an EncryptedPrivateKeyInfo");
+        return PQS_MALFORMED;
+    }
+    int status = PQS_WRONG_PASSWORD;
+    for (size_t i = 0; i < password_count; i++) {
+        if (passwords[i] == NULL) continue;
+        PKCS8_PRIV_KEY_INFO *p8 = PKCS8_decrypt(sig, passwords[i], (int)strlen(passwords[i]));
+        if (p8 == NULL) {
+            ERR_clear_error();
+            continue;
+        }
+        pqs_describe_p8(p8, out);
+        PKCS8_PRIV_KEY_INFO_free(p8);
+        *password_index = (int32_t)i;
+        status = PQS_OK;
+        break;
+    }
+    X509_SIG_free(sig);
+    if (status == PQS_WRONG_PASSWORD) {
+        pqs_copy(error, PQS_ERROR_SIZE, "decryption failed for every password tried");
+    } else if (error != NULL) {
+        error[0] = '\0';
+    }
+    ERR_clear_error();
+    return status;
+}
+
+/* The one candidate a PEM read may use; the callback copies it and never prompts. */
+typedef struct {
+    const char *password;
+} pqs_pem_candidate;
+
+static int pqs_pem_password(char *buffer, int size, int rwflag, void *arg) {
+    (void)rwflag;
+    const pqs_pem_candidate *candidate = arg;
+    if (candidate == NULL || candidate->password == NULL || size <= 0) return -1;
+    size_t length = strlen(candidate->password);
+    if (length > (size_t)size) return -1;
+    memcpy(buffer, candidate->password, length);
+    return (int)length;
+}
+
+int pqs_pem_private_key_info(
+    const uint8_t *pem, size_t length, const char *const *passwords, size_t password_count, pqs_key_info *out,
+    int32_t *password_index, char error[PQS_ERROR_SIZE]) {
+    ERR_clear_error();
+    memset(out, 0, sizeof *out);
+    *password_index = -1;
+    if (pem == NULL || length == 0 || length > (size_t)INT32_MAX) {
+        pqs_copy(error, PQS_ERROR_SIZE, "empty or oversized input");
+        return PQS_MALFORMED;
+    }
+    int status = PQS_WRONG_PASSWORD;
+    for (size_t i = 0; i < password_count; i++) {
+        if (passwords[i] == NULL) continue;
+        BIO *bio = BIO_new_mem_buf(pem, (int)length);
+        if (bio == NULL) {
+            pqs_drain_errors(error, "cannot create a memory BIO");
+            return PQS_INTERNAL;
+        }
+        pqs_pem_candidate candidate = {passwords[i]};
+        EVP_PKEY *pkey = PEM_read_bio_PrivateKey(bio, NULL, pqs_pem_password, &candidate);
+        BIO_free(bio);
+        if (pkey == NULL) {
+            ERR_clear_error();
+            continue;
+        }
+        pqs_describe_key(pkey, out);
+        EVP_PKEY_free(pkey);
+        *password_index = (int32_t)i;
+        status = PQS_OK;
+        break;
+    }
+    if (status == PQS_WRONG_PASSWORD) {
+        pqs_copy(error, PQS_ERROR_SIZE, "decryption failed for every password tried");
+    } else if (error != NULL) {
+        error[0] = '\0';
+    }
+    ERR_clear_error();
     return status;
 }
 

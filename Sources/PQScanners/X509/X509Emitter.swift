@@ -140,15 +140,23 @@ struct X509Emitter {
     /// A private key OpenSSL decoded (PKCS#12 bag, PKCS#1, SEC1, PKCS#8).
     mutating func privateKey(
         _ info: OpenSSLKeyInfo, source: FindingSource, format: String, encrypted: Bool, fallbackID: [UInt8],
-        line: Int? = nil
+        line: Int? = nil, note: String? = nil
     ) {
         let fixed = KeySize.fixed[info.oid]
         let facts = PrivateKeyFacts(
             algorithm: info.oid.isEmpty ? info.typeName : info.oid, oid: info.oid.isEmpty ? nil : info.oid,
             keyBits: fixed?.bits ?? info.bits, curveOID: info.curveOID,
             curve: info.curveOID.flatMap { KeySize.curves[$0]?.name } ?? fixed?.curve ?? info.curveName,
-            spkiSHA256: info.spkiSHA256, format: format, encrypted: encrypted)
+            spkiSHA256: info.spkiSHA256, format: format, encrypted: encrypted, note: note)
         privateKey(facts, line: line, source: source, fileDigest: fallbackID)
+    }
+
+    /// A protected key that passwords were given for but none opened: one `.encrypted` diagnostic saying how many
+    /// were tried (never which). With no password given, the finding's own note says the key stayed closed.
+    mutating func notOpened(_ what: String, passwords: [String]) {
+        guard !passwords.isEmpty else { return }
+        let plural = passwords.count == 1 ? "" : "s"
+        diagnose(.encrypted, "\(what) not opened: none of the \(passwords.count) given password\(plural) opened it")
     }
 
     /// A PKCS#12 none of the passwords opened: one finding saying so, one `.encrypted` diagnostic.
