@@ -440,6 +440,107 @@ int pqs_pem_private_key_info(
     return status;
 }
 
+/* MARK: - Java keystores (JKS, JCEKS) */
+
+/* SHA-1 over two or three buffers (password, then the rest): the shape of every JKS digest. */
+static int pqs_sha1_parts(
+    const uint8_t *a, size_t a_len, const uint8_t *b, size_t b_len, const uint8_t *c, size_t c_len, uint8_t out[20]) {
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    if (ctx == NULL) return 0;
+    unsigned int written = 0;
+    int ok = EVP_DigestInit_ex(ctx, EVP_sha1(), NULL) && (a_len == 0 || EVP_DigestUpdate(ctx, a, a_len)) &&
+             (b_len == 0 || EVP_DigestUpdate(ctx, b, b_len)) && (c_len == 0 || EVP_DigestUpdate(ctx, c, c_len)) &&
+             EVP_DigestFinal_ex(ctx, out, &written) && written == 20;
+    EVP_MD_CTX_free(ctx);
+    return ok;
+}
+
+int pqs_jks_verify(const uint8_t *store, size_t length, const uint8_t *password_utf16, size_t password_length) {
+    ERR_clear_error();
+    if (store == NULL || length < 20) return PQS_MALFORMED;
+    static const uint8_t whitener[] = "Mighty Aphrodite"; /* sun.security.provider.JavaKeyStore */
+    uint8_t digest[20];
+    if (!pqs_sha1_parts(password_utf16, password_length, whitener, sizeof whitener - 1, store, length - 20, digest)) {
+        ERR_clear_error();
+        return PQS_INTERNAL;
+    }
+    return CRYPTO_memcmp(digest, store + length - 20, 20) == 0 ? PQS_OK : PQS_WRONG_PASSWORD;
+}
+
+int pqs_jks_key_info(
+    const uint8_t *protected_key, size_t length, const uint8_t *password_utf16, size_t password_length,
+    pqs_key_info *out, char error[PQS_ERROR_SIZE]) {
+    ERR_clear_error();
+    memset(out, 0, sizeof *out);
+    if (protected_key == NULL || length == 0 || length > (size_t)INT32_MAX) {
+        pqs_copy(error, PQS_ERROR_SIZE, "empty or oversized input");
+        return PQS_MALFORMED;
+    }
+    const unsigned char *p = protected_key;
+    X509_SIG *sig = d2i_X509_SIG(NULL, &p, (long)length);
+    if (sig == NULL) {
+        pqs_drain_errors(error, "protected key is not an EncryptedPrivateKeyInfo");
+        return PQS_MALFORMED;
+    }
+    const X509_ALGOR *alg = NULL;
+    const ASN1_OCTET_STRING *data = NULL;
+    X509_SIG_get0(sig, &alg, &data);
+    const ASN1_OBJECT *oid = NULL;
+    X509_ALGOR_get0(&oid, NULL, NULL, alg);
+    char oid_text[PQS_NAME_SIZE];
+    pqs_obj_text(oid_text, sizeof oid_text, oid);
+    if (strcmp(oid_text, "1.3.6.1.4.1.42.2.17.1.1") != 0) {
+        X509_SIG_free(sig);
+        pqs_copy(error, PQS_ERROR_SIZE, "key protected by another algorithm than Sun's JKS KeyProtector");
+        return PQS_UNSUPPORTED;
+    }
+    const uint8_t *bytes = ASN1_STRING_get0_data(data);
+    int total = ASN1_STRING_length(data);
+    if (bytes == NULL || total <= 40) {
+        X509_SIG_free(sig);
+        pqs_copy(error, PQS_ERROR_SIZE, "protected key shorter than its salt and check");
+        return PQS_MALFORMED;
+    }
+    /* KeyProtector: salt (20) || key XOR keystream || SHA-1(password || key) (20); keystream blocks are
+     * SHA-1(password || previous block), starting from the salt. */
+    size_t key_length = (size_t)total - 40;
+    uint8_t *plain = OPENSSL_malloc(key_length);
+    if (plain == NULL) {
+        X509_SIG_free(sig);
+        return PQS_INTERNAL;
+    }
+    uint8_t block[20];
+    memcpy(block, bytes, 20);
+    int status = PQS_OK;
+    for (size_t at = 0; at < key_length && status == PQS_OK; at += 20) {
+        if (!pqs_sha1_parts(password_utf16, password_length, block, 20, NULL, 0, block)) status = PQS_INTERNAL;
+        for (size_t i = 0; i < 20 && at + i < key_length; i++) plain[at + i] = bytes[20 + at + i] ^ block[i];
+    }
+    uint8_t check[20];
+    if (status == PQS_OK && !pqs_sha1_parts(password_utf16, password_length, plain, key_length, NULL, 0, check)) {
+        status = PQS_INTERNAL;
+    }
+    if (status == PQS_OK && CRYPTO_memcmp(check, bytes + 20 + key_length, 20) != 0) status = PQS_WRONG_PASSWORD;
+    if (status == PQS_OK) {
+        const unsigned char *q = plain;
+        PKCS8_PRIV_KEY_INFO *p8 = d2i_PKCS8_PRIV_KEY_INFO(NULL, &q, (long)key_length);
+        if (p8 == NULL) {
+            status = PQS_MALFORMED;
+        } else {
+            pqs_describe_p8(p8, out);
+            PKCS8_PRIV_KEY_INFO_free(p8);
+        }
+    }
+    OPENSSL_clear_free(plain, key_length);
+    OPENSSL_cleanse(block, sizeof block);
+    X509_SIG_free(sig);
+    if (status == PQS_WRONG_PASSWORD) pqs_copy(error, PQS_ERROR_SIZE, "the key's check digest does not match");
+    else if (status == PQS_MALFORMED) pqs_drain_errors(error, "decrypted key is not a PrivateKeyInfo");
+    else if (error != NULL && status == PQS_OK) error[0] = '\0';
+    ERR_clear_error();
+    return status;
+}
+
 /* MARK: - X.509 via d2i_X509 (tests and benchmark only) */
 
 static int64_t pqs_time_seconds(const ASN1_TIME *t) {

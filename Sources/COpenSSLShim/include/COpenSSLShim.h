@@ -116,6 +116,25 @@ int pqs_pem_private_key_info(
     const uint8_t *pem, size_t length, const char *const *passwords, size_t password_count, pqs_key_info *out,
     int32_t *password_index, char error[PQS_ERROR_SIZE]);
 
+/* MARK: - Java keystores (JKS, JCEKS)
+ *
+ * Why: with the store password the keyed SHA-1 integrity check can be verified, and a JKS private key
+ * (Sun's KeyProtector, OID 1.3.6.1.4.1.42.2.17.1.1) decrypted to describe its real algorithm. Both need SHA-1
+ * loops over password bytes that Swift has no digest for; the decrypted key never leaves this layer.
+ * Passwords arrive as Java writes them: UTF-16BE code units of the char[].
+ */
+
+/// Verifies a JKS/JCEKS integrity check: SHA-1(password || "Mighty Aphrodite" || store) equals the 20 bytes that
+/// end the file. Returns PQS_OK, PQS_WRONG_PASSWORD, or PQS_MALFORMED (shorter than a digest).
+int pqs_jks_verify(const uint8_t *store, size_t length, const uint8_t *password_utf16, size_t password_length);
+
+/// Decrypts one JKS protected private key (the EncryptedPrivateKeyInfo of a key entry) with Sun's KeyProtector
+/// and describes it. Returns PQS_OK, PQS_WRONG_PASSWORD (the check digest differs), PQS_UNSUPPORTED (another
+/// protection algorithm, e.g. JCEKS's PBEWithMD5AndTripleDES) or PQS_MALFORMED.
+int pqs_jks_key_info(
+    const uint8_t *protected_key, size_t length, const uint8_t *password_utf16, size_t password_length,
+    pqs_key_info *out, char error[PQS_ERROR_SIZE]);
+
 /* MARK: - X.509 via d2i_X509 (tests and benchmark only) */
 
 /// The fields PQScout reads from a certificate, as OpenSSL's own decoder sees them. Used only by the
