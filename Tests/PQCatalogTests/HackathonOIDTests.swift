@@ -8,7 +8,8 @@ import Testing
 ///
 /// How the list was derived: every zip was extracted and scanned with `pqscout scan`; the 27 OIDs left as bare
 /// numbers in `canonical` (211 findings in 202 files) are all below, completed with the rest of the arcs
-/// `oid_mapping.md` names (all twelve composite ML-KEM OIDs, the eight FrodoKEM and six NTRU OIDs).
+/// `oid_mapping.md` names (all twelve composite ML-KEM OIDs, the eight FrodoKEM, six NTRU and sixteen Classic
+/// McEliece OIDs).
 @Suite("Hackathon r5 OIDs")
 struct HackathonOIDTests {
     struct Case: Sendable, CustomTestStringConvertible {
@@ -40,6 +41,15 @@ struct HackathonOIDTests {
         ("1.3.9999.3.11", "Falcon-512-r3"), ("1.3.9999.3.14", "Falcon-1024-r3"),
     ].map { Case(oid: $0.0, canonical: $0.1, status: .resistant, preStandard: true) }
 
+    /// Classic McEliece, listed in `oid_mapping.md` though no r5 artifact uses it.
+    static let mceliece: [Case] = ["460896", "6688128", "6960119", "8192128"].enumerated().flatMap { set, base in
+        ["", "f", "pc", "pcf"].enumerated().map { variant, suffix in
+            Case(
+                oid: "1.0.18033.2.2.6.\(set * 4 + variant + 1)", canonical: "Classic-McEliece-\(base)\(suffix)",
+                status: .resistant, preStandard: true)
+        }
+    }
+
     /// Generic composites name their components inside the key, so the OID alone cannot vouch for a PQ part.
     static let generic: [Case] = [
         Case(
@@ -51,7 +61,7 @@ struct HackathonOIDTests {
 
     @Test(
         "every hackathon r5 OID has a canonical name, a status and a source",
-        arguments: compositeKEM + others + generic)
+        arguments: compositeKEM + others + mceliece + generic)
     func named(_ item: Case) throws {
         let entry = try #require(Catalog.shared.entry(oid: item.oid))
         #expect(entry.canonical == item.canonical)
