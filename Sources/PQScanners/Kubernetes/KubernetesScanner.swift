@@ -10,8 +10,8 @@ extension FindingSource {
 /// Finds certificates and keys that Kubernetes documents carry as base64 under well-known keys:
 /// kubeconfig (`certificate-authority-data`, `client-certificate-data`, `client-key-data`; kubeadm writes
 /// them), Secrets of type `kubernetes.io/tls` (`tls.crt`, `tls.key`, `ca.crt` under `data`, as
-/// `kubectl create secret tls --dry-run=client -o yaml` prints them), and webhook and APIService `caBundle`,
-/// in YAML (several documents per file) and JSON.
+/// `kubectl create secret tls --dry-run=client -o yaml` prints them), webhook and APIService `caBundle`, and the
+/// PKCS#10 request of a CertificateSigningRequest (`spec.request`), in YAML (several documents per file) and JSON.
 ///
 /// Each value is decoded and read by the certificate, request and key scanners, so it is judged exactly as the
 /// same PEM file would be; the findings keep the document's path and the key's line, with the document's kind,
@@ -27,6 +27,15 @@ public struct KubernetesScanner: FileScanner {
         "caBundle",
     ]
 
+    /// `spec.request` of a `certificates.k8s.io` CertificateSigningRequest holds a base64 PKCS#10 request; the word
+    /// is too common to look for elsewhere, so it counts only in files naming that kind.
+    static let requestKey = "request"
+    static let requestKind = Array("CertificateSigningRequest".utf8)
+
+    static func keys(for bytes: ArraySlice<UInt8>) -> [String] {
+        ByteSearch.contains(bytes, requestKind) ? keys + [requestKey] : keys
+    }
+
     /// - Parameter catalog: where names and statuses come from; tests pass a small one.
     public init(catalog: Catalog = .shared) {
         inner = [CertificateScanner(catalog: catalog), CSRScanner(catalog: catalog), KeyScanner(catalog: catalog)]
@@ -34,7 +43,7 @@ public struct KubernetesScanner: FileScanner {
 
     public func claim(path: ScanPath, head: ArraySlice<UInt8>) -> Claim {
         guard !head.isEmpty, ByteSearch.isText(head) else { return .none }
-        return EmbeddedBase64.values(in: Array(head), keys: Self.keys).isEmpty ? .none : .content
+        return EmbeddedBase64.values(in: Array(head), keys: Self.keys(for: head)).isEmpty ? .none : .content
     }
 
     /// A document may hold no key material at all (a Secret with empty values), so nothing found is no error.
@@ -44,7 +53,7 @@ public struct KubernetesScanner: FileScanner {
         var output = ScanOutput()
         var failures: [String] = []
         var contexts: [Int: String] = [:]
-        for value in EmbeddedBase64.values(in: input.bytes, keys: Self.keys) {
+        for value in EmbeddedBase64.values(in: input.bytes, keys: Self.keys(for: input.bytes[...])) {
             let context =
                 contexts[value.document] ?? Self.describe(EmbeddedBase64.document(input.bytes, value.document))
             contexts[value.document] = context

@@ -165,6 +165,30 @@ struct KubernetesScannerTests {
         #expect(output.findings.allSatisfy { $0.line == 5 && $0.source == .x509 })
     }
 
+    @Test("a CertificateSigningRequest's spec.request is read as a PKCS#10 request; `request:` elsewhere is not")
+    func certificateSigningRequest() throws {
+        let request = Self.b64(Array(CSRExamples.ed25519RequestPEM.utf8))
+        let text = """
+            apiVersion: certificates.k8s.io/v1
+            kind: CertificateSigningRequest
+            metadata:
+              name: alice
+            spec:
+              request: \(request)
+              signerName: kubernetes.io/kube-apiserver-client
+              usages:
+              - client auth
+
+            """
+        let output = Self.scan("csr/alice.yaml", text)
+        #expect(output.diagnostics.isEmpty)
+        #expect(output.findings.count == 2)
+        #expect(output.findings.allSatisfy { $0.source == .csr && $0.line == 6 })
+        #expect(output.findings.first?.context == "CertificateSigningRequest alice: request")
+        let other = "kind: Deployment\nspec:\n  request: \(request)\n"
+        #expect(KubernetesScanner().claim(path: ScanPath("d.yaml"), head: Array(other.utf8)[...]) == .none)
+    }
+
     @Test("a base64 literal block (`tls.crt: |`) is decoded like a one-line value")
     func blockScalar() {
         let encoded = Self.b64(Array(X509Examples.ed25519CertificatePEM.utf8))
