@@ -21,6 +21,9 @@ struct EmbeddedValue: Sendable, Hashable {
 /// scanner that needs neither (issue 21, item 2).
 enum EmbeddedBase64 {
     static func values(in bytes: [UInt8], keys: [String]) -> [EmbeddedValue] {
+        // Claims run this on the head of every file in a tree: leave at once when no key occurs at all.
+        let needles = keys.map { Array($0.utf8) }
+        guard needles.contains(where: { ByteSearch.contains(bytes, $0) }) else { return [] }
         let lineStarts = lineStarts(bytes)
         let documentStarts = documentStarts(bytes, lineStarts)
         var found: [EmbeddedValue] = []

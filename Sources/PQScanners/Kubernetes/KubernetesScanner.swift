@@ -25,6 +25,10 @@ public struct KubernetesScanner: FileScanner {
     static let keys = [
         "certificate-authority-data", "client-certificate-data", "client-key-data", "tls.crt", "tls.key", "ca.crt",
         "caBundle",
+        // Istio's CA and workload Secrets (`cacerts`, `istio-ca-secret`).
+        "ca-cert.pem", "ca-key.pem", "cert-chain.pem", "root-cert.pem",
+        // Java and PKCS#12 keystores kept in Secrets (Spring Boot, Kafka, Elasticsearch charts).
+        "keystore.p12", "truststore.p12", "keystore.jks", "truststore.jks",
     ]
 
     /// `spec.request` of a `certificates.k8s.io` CertificateSigningRequest holds a base64 PKCS#10 request; the word
@@ -38,7 +42,10 @@ public struct KubernetesScanner: FileScanner {
 
     /// - Parameter catalog: where names and statuses come from; tests pass a small one.
     public init(catalog: Catalog = .shared) {
-        inner = [CertificateScanner(catalog: catalog), CSRScanner(catalog: catalog), KeyScanner(catalog: catalog)]
+        inner = [
+            CertificateScanner(catalog: catalog), CSRScanner(catalog: catalog), KeyScanner(catalog: catalog),
+            JavaKeystoreScanner(catalog: catalog),
+        ]
     }
 
     public func claim(path: ScanPath, head: ArraySlice<UInt8>) -> Claim {

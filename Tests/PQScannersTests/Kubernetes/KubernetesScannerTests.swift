@@ -189,6 +189,26 @@ struct KubernetesScannerTests {
         #expect(KubernetesScanner().claim(path: ScanPath("d.yaml"), head: Array(other.utf8)[...]) == .none)
     }
 
+    @Test("a JKS truststore and Istio's CA files in a Secret are read by the keystore and certificate scanners")
+    func keystoreInSecret() throws {
+        let jks = try MailVPNFixtures.bytes("java/trust.jks")
+        let text = """
+            apiVersion: v1
+            kind: Secret
+            metadata:
+              name: kafka-tls
+            data:
+              truststore.jks: \(Self.b64(jks))
+              root-cert.pem: \(Self.b64(Array(X509Examples.ed25519CertificatePEM.utf8)))
+
+            """
+        let output = Self.scan("kafka.yaml", text)
+        #expect(output.findings.contains { $0.line == 6 && $0.setting == "keystore" && $0.algorithm == "JKS" })
+        #expect(output.findings.filter { $0.line == 6 && $0.setting == "subjectPublicKey" }.count == 2)
+        #expect(output.findings.filter { $0.line == 7 }.count == 2)
+        #expect(output.findings.first { $0.line == 7 }?.context == "Secret kafka-tls: root-cert.pem")
+    }
+
     @Test("a base64 literal block (`tls.crt: |`) is decoded like a one-line value")
     func blockScalar() {
         let encoded = Self.b64(Array(X509Examples.ed25519CertificatePEM.utf8))
