@@ -48,8 +48,14 @@ public struct KubernetesScanner: FileScanner {
         ]
     }
 
+    /// Extensions of the files these documents live in; kubeconfigs often have none (`~/.kube/config`) or `.conf`
+    /// (`/etc/kubernetes/admin.conf`). Other files are not searched: claims run on every file of a tree.
+    static let extensions: Set<String> = ["yaml", "yml", "json", "conf", "kubeconfig", "config", "txt", ""]
+
     public func claim(path: ScanPath, head: ArraySlice<UInt8>) -> Claim {
-        guard !head.isEmpty, ByteSearch.isText(head) else { return .none }
+        guard !head.isEmpty, Self.extensions.contains(path.lowercasedExtension), ByteSearch.isText(head) else {
+            return .none
+        }
         return EmbeddedBase64.values(in: Array(head), keys: Self.keys(for: head)).isEmpty ? .none : .content
     }
 

@@ -261,5 +261,8 @@ struct KubernetesScannerTests {
             scanner.claim(path: ScanPath("nginx.conf"), head: Array("ssl_certificate /etc/tls.crt;\n".utf8)[...])
                 == .none)
         #expect(scanner.claim(path: ScanPath("a.yaml"), head: Array("files:\n  - tls.crt\n".utf8)[...]) == .none)
+        let secret = Array("data:\n  tls.crt: QUJDRA==\n".utf8)[...]
+        #expect(scanner.claim(path: ScanPath("root/.kube/config"), head: secret) == .content)
+        #expect(scanner.claim(path: ScanPath("src/main.c"), head: secret) == .none, "only document-like names")
     }
 }
