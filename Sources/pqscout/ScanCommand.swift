@@ -35,7 +35,7 @@ struct ScanCommand: ParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "A file of passwords, one per line, tried on PKCS#12, encrypted PKCS#8 and legacy encrypted PEM keys.",
+            "A file of passwords, one per line, tried on PKCS#12, encrypted PKCS#8, legacy encrypted PEM and JKS/JCEKS.",
             valueName: "file"))
     var passwordFile: String?
 
