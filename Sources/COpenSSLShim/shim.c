@@ -467,6 +467,107 @@ int pqs_jks_verify(const uint8_t *store, size_t length, const uint8_t *password_
     return CRYPTO_memcmp(digest, store + length - 20, 20) == 0 ? PQS_OK : PQS_WRONG_PASSWORD;
 }
 
+/* Why: JCEKS seals private keys with Sun's PBEWithMD5AndTripleDES (OID 1.3.6.1.4.1.42.2.19.1), which no
+ * OpenSSL PBE covers: per 4-byte salt half (the first reversed when both are equal), MD5 iterated over
+ * (previous || password) `iterations` times; the two digests give the 3DES key (24 bytes) and the CBC IV (8).
+ * Password bytes are the ASCII low 7 bits of each char (com.sun.crypto.provider.PBEKey). */
+static int pqs_jceks_key_info(
+    const X509_ALGOR *alg, const ASN1_OCTET_STRING *data, const uint8_t *password_utf16, size_t password_length,
+    pqs_key_info *out, char error[PQS_ERROR_SIZE]) {
+    int ptype = 0;
+    const void *pval = NULL;
+    X509_ALGOR_get0(NULL, &ptype, &pval, alg);
+    if (ptype != V_ASN1_SEQUENCE || pval == NULL) {
+        pqs_copy(error, PQS_ERROR_SIZE, "JCEKS key without PBE parameters");
+        return PQS_MALFORMED;
+    }
+    const ASN1_STRING *params = pval;
+    const unsigned char *p = ASN1_STRING_get0_data(params);
+    PBEPARAM *pbe = d2i_PBEPARAM(NULL, &p, ASN1_STRING_length(params));
+    long iterations = pbe != NULL ? ASN1_INTEGER_get(pbe->iter) : -1;
+    /* A hostile store could ask for billions of rounds: the JDK writes 200,000 at most. */
+    if (pbe == NULL || ASN1_STRING_length(pbe->salt) != 8 || iterations < 1 || iterations > 10000000) {
+        PBEPARAM_free(pbe);
+        pqs_copy(error, PQS_ERROR_SIZE, "JCEKS PBE parameters out of range");
+        return PQS_MALFORMED;
+    }
+    uint8_t salt[8];
+    memcpy(salt, ASN1_STRING_get0_data(pbe->salt), 8);
+    PBEPARAM_free(pbe);
+    if (memcmp(salt, salt + 4, 4) == 0) {
+        uint8_t swap = salt[0];
+        salt[0] = salt[3];
+        salt[3] = swap;
+        swap = salt[1];
+        salt[1] = salt[2];
+        salt[2] = swap;
+    }
+    size_t ascii_length = password_length / 2;
+    uint8_t *ascii = OPENSSL_malloc(ascii_length + 1);
+    EVP_MD_CTX *md = EVP_MD_CTX_new();
+    if (ascii == NULL || md == NULL) {
+        OPENSSL_free(ascii);
+        EVP_MD_CTX_free(md);
+        return PQS_INTERNAL;
+    }
+    for (size_t i = 0; i < ascii_length; i++) ascii[i] = password_utf16[2 * i + 1] & 0x7f;
+    uint8_t derived[32];
+    int ok = 1;
+    for (int half = 0; half < 2 && ok; half++) {
+        uint8_t digest[16];
+        size_t digest_length = 4;
+        memcpy(digest, salt + 4 * half, 4);
+        for (long round = 0; round < iterations && ok; round++) {
+            unsigned int written = 0;
+            ok = EVP_DigestInit_ex(md, EVP_md5(), NULL) && EVP_DigestUpdate(md, digest, digest_length) &&
+                 (ascii_length == 0 || EVP_DigestUpdate(md, ascii, ascii_length)) &&
+                 EVP_DigestFinal_ex(md, digest, &written) && written == 16;
+            digest_length = 16;
+        }
+        memcpy(derived + 16 * half, digest, 16);
+        OPENSSL_cleanse(digest, sizeof digest);
+    }
+    EVP_MD_CTX_free(md);
+    OPENSSL_clear_free(ascii, ascii_length + 1);
+    int status = ok ? PQS_OK : PQS_INTERNAL;
+    const uint8_t *cipher_text = ASN1_STRING_get0_data(data);
+    int cipher_length = ASN1_STRING_length(data);
+    uint8_t *plain = NULL;
+    int plain_length = 0;
+    if (status == PQS_OK) {
+        plain = OPENSSL_malloc((size_t)cipher_length + 16);
+        EVP_CIPHER_CTX *cipher = EVP_CIPHER_CTX_new();
+        int n = 0;
+        int final = 0;
+        if (plain == NULL || cipher == NULL) {
+            status = PQS_INTERNAL;
+        } else if (!EVP_DecryptInit_ex(cipher, EVP_des_ede3_cbc(), NULL, derived, derived + 24) ||
+                   !EVP_DecryptUpdate(cipher, plain, &n, cipher_text, cipher_length) ||
+                   !EVP_DecryptFinal_ex(cipher, plain + n, &final)) {
+            status = PQS_WRONG_PASSWORD; /* bad padding is how a wrong password shows */
+        } else {
+            plain_length = n + final;
+        }
+        EVP_CIPHER_CTX_free(cipher);
+    }
+    OPENSSL_cleanse(derived, sizeof derived);
+    if (status == PQS_OK) {
+        const unsigned char *q = plain;
+        PKCS8_PRIV_KEY_INFO *p8 = d2i_PKCS8_PRIV_KEY_INFO(NULL, &q, plain_length);
+        if (p8 == NULL) {
+            status = PQS_WRONG_PASSWORD; /* padding can pass by chance; the structure cannot */
+        } else {
+            pqs_describe_p8(p8, out);
+            PKCS8_PRIV_KEY_INFO_free(p8);
+        }
+    }
+    if (plain != NULL) OPENSSL_clear_free(plain, (size_t)cipher_length + 16);
+    if (status == PQS_WRONG_PASSWORD) pqs_copy(error, PQS_ERROR_SIZE, "JCEKS key does not decrypt with the password");
+    else if (error != NULL && status == PQS_OK) error[0] = '\0';
+    ERR_clear_error();
+    return status;
+}
+
 int pqs_jks_key_info(
     const uint8_t *protected_key, size_t length, const uint8_t *password_utf16, size_t password_length,
     pqs_key_info *out, char error[PQS_ERROR_SIZE]) {
@@ -489,9 +590,14 @@ int pqs_jks_key_info(
     X509_ALGOR_get0(&oid, NULL, NULL, alg);
     char oid_text[PQS_NAME_SIZE];
     pqs_obj_text(oid_text, sizeof oid_text, oid);
+    if (strcmp(oid_text, "1.3.6.1.4.1.42.2.19.1") == 0) {
+        int jceks = pqs_jceks_key_info(alg, data, password_utf16, password_length, out, error);
+        X509_SIG_free(sig);
+        return jceks;
+    }
     if (strcmp(oid_text, "1.3.6.1.4.1.42.2.17.1.1") != 0) {
         X509_SIG_free(sig);
-        pqs_copy(error, PQS_ERROR_SIZE, "key protected by another algorithm than Sun's JKS KeyProtector");
+        pqs_copy(error, PQS_ERROR_SIZE, "key protected by another algorithm than Sun's KeyProtector or JCEKS PBE");
         return PQS_UNSUPPORTED;
     }
     const uint8_t *bytes = ASN1_STRING_get0_data(data);

@@ -128,9 +128,9 @@ int pqs_pem_private_key_info(
 /// end the file. Returns PQS_OK, PQS_WRONG_PASSWORD, or PQS_MALFORMED (shorter than a digest).
 int pqs_jks_verify(const uint8_t *store, size_t length, const uint8_t *password_utf16, size_t password_length);
 
-/// Decrypts one JKS protected private key (the EncryptedPrivateKeyInfo of a key entry) with Sun's KeyProtector
-/// and describes it. Returns PQS_OK, PQS_WRONG_PASSWORD (the check digest differs), PQS_UNSUPPORTED (another
-/// protection algorithm, e.g. JCEKS's PBEWithMD5AndTripleDES) or PQS_MALFORMED.
+/// Decrypts one JKS or JCEKS protected private key (the EncryptedPrivateKeyInfo of a key entry: Sun's
+/// KeyProtector, or JCEKS's PBEWithMD5AndTripleDES) and describes it. Returns PQS_OK, PQS_WRONG_PASSWORD,
+/// PQS_UNSUPPORTED (another protection algorithm) or PQS_MALFORMED.
 int pqs_jks_key_info(
     const uint8_t *protected_key, size_t length, const uint8_t *password_utf16, size_t password_length,
     pqs_key_info *out, char error[PQS_ERROR_SIZE]);

@@ -96,10 +96,10 @@ public struct JavaKeystoreScanner: FileScanner {
                     stopped = "private-key entry \(index + 1) is truncated"
                     break entries
                 }
-                // JKS keys open with the store password when keytool's default (key password = store password)
-                // was kept; JCEKS keys use PBEWithMD5AndTripleDES, which is not decrypted here.
+                // Keys open with the store password when keytool's default (key password = store password) was
+                // kept: Sun's KeyProtector in JKS, PBEWithMD5AndTripleDES in JCEKS (both decrypted in the shim).
                 var decrypted: OpenSSLKeyInfo?
-                if !isJCEKS, let keyPassword,
+                if let keyPassword,
                     case .success(let info) = JavaKeystoreCrypto.keyInfo(
                         protectedKey: Array(protectedKey), password: keyPassword)
                 {
@@ -188,7 +188,7 @@ public struct JavaKeystoreScanner: FileScanner {
             out.add(
                 at: ConfigFindings.Place(line: nil), setting: "privateKey", usage: .publicKey,
                 algorithm: decrypted.oid, entry: catalog.entry(oid: decrypted.oid), keyBits: bits, curve: curve,
-                oid: decrypted.oid, note: "decrypted with a given password (JKS KeyProtector)",
+                oid: decrypted.oid, note: "decrypted with a given password",
                 asset: decrypted.spkiSHA256.map { "sha256:" + $0 } ?? parsed.publicKey.assetID)
         } else if keyEntry {
             let key = parsed.publicKey

@@ -38,7 +38,39 @@ struct JavaKeystorePasswordTests {
         #expect(out.diagnostics.first?.detail.contains("wrong") == false, "the password is not printed")
     }
 
-    @Test("JCEKS: the integrity check is verified with the password; its keys stay undecrypted")
+    @Test(
+        "a JCEKS made by keytool: its RSA key is decrypted (PBEWithMD5AndTripleDES); a wrong password leaves it closed",
+        .enabled(if: hasKeytool))
+    func keytoolJCEKS() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pqs-jceks-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let store = folder.appendingPathComponent("app.jceks").path
+        let result = try #require(
+            OpenSSHTestSupport.run(
+                Self.keytool,
+                [
+                    "-genkeypair", "-storetype", "JCEKS", "-keystore", store, "-storepass", "s3cret-jceks", "-keypass",
+                    "s3cret-jceks", "-alias", "app", "-keyalg", "EC", "-groupname", "secp256r1", "-dname",
+                    "CN=jceks.test", "-validity", "2",
+                ]))
+        try #require(result.status == 0, "keytool: \(result.error)")
+        let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: store)))
+        func scan(_ passwords: [String]) -> ScanOutput {
+            JavaKeystoreScanner().scan(
+                ScanInput(path: ScanPath("app.jceks"), bytes: bytes, options: ScanOptions(pkcs12Passwords: passwords)))
+        }
+        let opened = scan(["s3cret-jceks"])
+        let key = try #require(opened.findings.first { $0.setting == "privateKey" })
+        #expect(key.canonical == "ECDSA" && key.curve == "P-256")
+        #expect(key.note?.contains("decrypted") == true)
+        #expect(opened.diagnostics.isEmpty)
+        let closed = scan(["wrong"])
+        #expect(closed.findings.first { $0.setting == "privateKey" }?.note?.contains("key not read") == true)
+        #expect(closed.diagnostics.map(\.reason) == [.encrypted])
+    }
+
+    @Test("JCEKS: the integrity check is verified with the password")
     func jceks() throws {
         let out = try scan("secret.jceks", ["changeit"])
         #expect(
