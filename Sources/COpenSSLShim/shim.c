@@ -486,7 +486,7 @@ static int pqs_jceks_key_info(
     PBEPARAM *pbe = d2i_PBEPARAM(NULL, &p, ASN1_STRING_length(params));
     long iterations = pbe != NULL ? ASN1_INTEGER_get(pbe->iter) : -1;
     /* A hostile store could ask for billions of rounds: the JDK writes 200,000 at most. */
-    if (pbe == NULL || ASN1_STRING_length(pbe->salt) != 8 || iterations < 1 || iterations > 10000000) {
+    if (pbe == NULL || ASN1_STRING_length(pbe->salt) != 8 || iterations < 1 || iterations > 1000000) {
         PBEPARAM_free(pbe);
         pqs_copy(error, PQS_ERROR_SIZE, "JCEKS PBE parameters out of range");
         return PQS_MALFORMED;

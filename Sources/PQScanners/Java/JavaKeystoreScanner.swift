@@ -19,6 +19,9 @@ public struct JavaKeystoreScanner: FileScanner {
     static let jksMagic: [UInt8] = [0xFE, 0xED, 0xFE, 0xED]
     static let jceksMagic: [UInt8] = [0xCE, 0xCE, 0xCE, 0xCE]
     static let extensions: Set<String> = ["jks", "jceks", "keystore", "ks", "truststore"]
+    /// Key entries decrypted per store: each costs up to a million MD5 rounds (JCEKS), so a hostile store that
+    /// verifies with a guessed password cannot make the scan spin; later entries keep their certificate's algorithm.
+    static let maxDecryptedKeys = 64
 
     /// - Parameter catalog: where names and statuses come from; tests pass a small one.
     public init(catalog: Catalog = .shared) {
@@ -99,7 +102,7 @@ public struct JavaKeystoreScanner: FileScanner {
                 // Keys open with the store password when keytool's default (key password = store password) was
                 // kept: Sun's KeyProtector in JKS, PBEWithMD5AndTripleDES in JCEKS (both decrypted in the shim).
                 var decrypted: OpenSSLKeyInfo?
-                if let keyPassword,
+                if let keyPassword, counts.keys <= Self.maxDecryptedKeys,
                     case .success(let info) = JavaKeystoreCrypto.keyInfo(
                         protectedKey: Array(protectedKey), password: keyPassword)
                 {
