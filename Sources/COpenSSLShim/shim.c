@@ -3,6 +3,7 @@
  */
 #include "COpenSSLShim.h"
 
+#include <pthread.h>
 #include <string.h>
 #include <time.h>
 
@@ -15,7 +16,9 @@
 #include <openssl/evp.h>
 #include <openssl/objects.h>
 #include <openssl/pkcs12.h>
+#include <openssl/pem.h>
 #include <openssl/pkcs7.h>
+#include <openssl/provider.h>
 #include <openssl/sha.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
@@ -217,7 +220,41 @@ int pqs_pkcs7_certificates(
 
 /* Why: PKCS12_parse conflates "wrong password" with "damaged"; checking the MAC per candidate first tells
  * them apart, and NULL vs "" matters (some writers MAC with one, some with the other). */
+/* Why a private library context: RC2-40 and other PKCS#12 bag ciphers live in OpenSSL 3's legacy provider.
+ * Loading it into the default context would make every other answer of the shim (cipher expansion, key
+ * decoding) depend on it; a context of its own, made default on this thread only while a PKCS#12 is parsed,
+ * keeps it to that parse. Created once; NULL when the provider is missing (then legacy files stay closed). */
+static OSSL_LIB_CTX *pqs_legacy_libctx = NULL;
+static pthread_once_t pqs_legacy_once = PTHREAD_ONCE_INIT;
+
+static void pqs_make_legacy_libctx(void) {
+    OSSL_LIB_CTX *ctx = OSSL_LIB_CTX_new();
+    if (ctx == NULL) return;
+    if (OSSL_PROVIDER_load(ctx, "default") == NULL || OSSL_PROVIDER_load(ctx, "legacy") == NULL) {
+        OSSL_LIB_CTX_free(ctx);
+        ERR_clear_error();
+        return;
+    }
+    pqs_legacy_libctx = ctx;
+}
+
+static int pqs_pkcs12_open_in_context(
+    const uint8_t *der, size_t length, const char *const *passwords, size_t password_count, uint8_t *out,
+    size_t capacity, size_t *needed, pqs_pkcs12_info *info, char error[PQS_ERROR_SIZE]);
+
 int pqs_pkcs12_open(
+    const uint8_t *der, size_t length, const char *const *passwords, size_t password_count, uint8_t *out,
+    size_t capacity, size_t *needed, pqs_pkcs12_info *info, char error[PQS_ERROR_SIZE]) {
+    pthread_once(&pqs_legacy_once, pqs_make_legacy_libctx);
+    OSSL_LIB_CTX *previous = NULL;
+    if (pqs_legacy_libctx != NULL) previous = OSSL_LIB_CTX_set0_default(pqs_legacy_libctx);
+    int status =
+        pqs_pkcs12_open_in_context(der, length, passwords, password_count, out, capacity, needed, info, error);
+    if (pqs_legacy_libctx != NULL) OSSL_LIB_CTX_set0_default(previous);
+    return status;
+}
+
+static int pqs_pkcs12_open_in_context(
     const uint8_t *der, size_t length, const char *const *passwords, size_t password_count, uint8_t *out,
     size_t capacity, size_t *needed, pqs_pkcs12_info *info, char error[PQS_ERROR_SIZE]) {
     ERR_clear_error();
@@ -280,6 +317,333 @@ int pqs_pkcs12_open(
     } else if (error != NULL) {
         error[0] = '\0';
     }
+    return status;
+}
+
+/* MARK: - Password-protected keys */
+
+/* Why: describes a decrypted PrivateKeyInfo without letting its bytes out. OpenSSL 3.0 cannot build ML-KEM or
+ * ML-DSA keys, so the algorithm OID (and an EC curve parameter) is read from the structure first. */
+static void pqs_describe_p8(const PKCS8_PRIV_KEY_INFO *p8, pqs_key_info *out) {
+    memset(out, 0, sizeof *out);
+    const ASN1_OBJECT *algorithm = NULL;
+    const X509_ALGOR *alg = NULL;
+    if (PKCS8_pkey_get0(&algorithm, NULL, NULL, &alg, p8) && algorithm != NULL) {
+        int ptype = 0;
+        const void *pval = NULL;
+        X509_ALGOR_get0(NULL, &ptype, &pval, alg);
+        EVP_PKEY *pkey = EVP_PKCS82PKEY(p8);
+        if (pkey != NULL) {
+            pqs_describe_key(pkey, out);
+            EVP_PKEY_free(pkey);
+        }
+        pqs_obj_text(out->oid, sizeof out->oid, algorithm);
+        if (ptype == V_ASN1_OBJECT && out->curve_oid[0] == '\0') {
+            pqs_obj_text(out->curve_oid, sizeof out->curve_oid, pval);
+        }
+    }
+    ERR_clear_error();
+}
+
+int pqs_encrypted_pkcs8_info(
+    const uint8_t *der, size_t length, const char *const *passwords, size_t password_count, pqs_key_info *out,
+    int32_t *password_index, char error[PQS_ERROR_SIZE]) {
+    ERR_clear_error();
+    memset(out, 0, sizeof *out);
+    *password_index = -1;
+    if (der == NULL || length == 0 || length > (size_t)INT32_MAX) {
+        pqs_copy(error, PQS_ERROR_SIZE, "empty or oversized input");
+        return PQS_MALFORMED;
+    }
+    const unsigned char *p = der;
+    X509_SIG *sig = d2i_X509_SIG(NULL, &p, (long)length);
+    if (sig == NULL) {
+        pqs_drain_errors(error, "not an EncryptedPrivateKeyInfo");
+        return PQS_MALFORMED;
+    }
+    int status = PQS_WRONG_PASSWORD;
+    for (size_t i = 0; i < password_count; i++) {
+        if (passwords[i] == NULL) continue;
+        PKCS8_PRIV_KEY_INFO *p8 = PKCS8_decrypt(sig, passwords[i], (int)strlen(passwords[i]));
+        if (p8 == NULL) {
+            ERR_clear_error();
+            continue;
+        }
+        pqs_describe_p8(p8, out);
+        PKCS8_PRIV_KEY_INFO_free(p8);
+        *password_index = (int32_t)i;
+        status = PQS_OK;
+        break;
+    }
+    X509_SIG_free(sig);
+    if (status == PQS_WRONG_PASSWORD) {
+        pqs_copy(error, PQS_ERROR_SIZE, "decryption failed for every password tried");
+    } else if (error != NULL) {
+        error[0] = '\0';
+    }
+    ERR_clear_error();
+    return status;
+}
+
+/* The one candidate a PEM read may use; the callback copies it and never prompts. */
+typedef struct {
+    const char *password;
+} pqs_pem_candidate;
+
+static int pqs_pem_password(char *buffer, int size, int rwflag, void *arg) {
+    (void)rwflag;
+    const pqs_pem_candidate *candidate = arg;
+    if (candidate == NULL || candidate->password == NULL || size <= 0) return -1;
+    size_t length = strlen(candidate->password);
+    if (length > (size_t)size) return -1;
+    memcpy(buffer, candidate->password, length);
+    return (int)length;
+}
+
+int pqs_pem_private_key_info(
+    const uint8_t *pem, size_t length, const char *const *passwords, size_t password_count, pqs_key_info *out,
+    int32_t *password_index, char error[PQS_ERROR_SIZE]) {
+    ERR_clear_error();
+    memset(out, 0, sizeof *out);
+    *password_index = -1;
+    if (pem == NULL || length == 0 || length > (size_t)INT32_MAX) {
+        pqs_copy(error, PQS_ERROR_SIZE, "empty or oversized input");
+        return PQS_MALFORMED;
+    }
+    int status = PQS_WRONG_PASSWORD;
+    for (size_t i = 0; i < password_count; i++) {
+        if (passwords[i] == NULL) continue;
+        BIO *bio = BIO_new_mem_buf(pem, (int)length);
+        if (bio == NULL) {
+            pqs_drain_errors(error, "cannot create a memory BIO");
+            return PQS_INTERNAL;
+        }
+        pqs_pem_candidate candidate = {passwords[i]};
+        EVP_PKEY *pkey = PEM_read_bio_PrivateKey(bio, NULL, pqs_pem_password, &candidate);
+        BIO_free(bio);
+        if (pkey == NULL) {
+            ERR_clear_error();
+            continue;
+        }
+        pqs_describe_key(pkey, out);
+        EVP_PKEY_free(pkey);
+        *password_index = (int32_t)i;
+        status = PQS_OK;
+        break;
+    }
+    if (status == PQS_WRONG_PASSWORD) {
+        pqs_copy(error, PQS_ERROR_SIZE, "decryption failed for every password tried");
+    } else if (error != NULL) {
+        error[0] = '\0';
+    }
+    ERR_clear_error();
+    return status;
+}
+
+/* MARK: - Java keystores (JKS, JCEKS) */
+
+/* SHA-1 over two or three buffers (password, then the rest): the shape of every JKS digest. */
+static int pqs_sha1_parts(
+    const uint8_t *a, size_t a_len, const uint8_t *b, size_t b_len, const uint8_t *c, size_t c_len, uint8_t out[20]) {
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    if (ctx == NULL) return 0;
+    unsigned int written = 0;
+    int ok = EVP_DigestInit_ex(ctx, EVP_sha1(), NULL) && (a_len == 0 || EVP_DigestUpdate(ctx, a, a_len)) &&
+             (b_len == 0 || EVP_DigestUpdate(ctx, b, b_len)) && (c_len == 0 || EVP_DigestUpdate(ctx, c, c_len)) &&
+             EVP_DigestFinal_ex(ctx, out, &written) && written == 20;
+    EVP_MD_CTX_free(ctx);
+    return ok;
+}
+
+int pqs_jks_verify(const uint8_t *store, size_t length, const uint8_t *password_utf16, size_t password_length) {
+    ERR_clear_error();
+    if (store == NULL || length < 20) return PQS_MALFORMED;
+    static const uint8_t whitener[] = "Mighty Aphrodite"; /* sun.security.provider.JavaKeyStore */
+    uint8_t digest[20];
+    if (!pqs_sha1_parts(password_utf16, password_length, whitener, sizeof whitener - 1, store, length - 20, digest)) {
+        ERR_clear_error();
+        return PQS_INTERNAL;
+    }
+    return CRYPTO_memcmp(digest, store + length - 20, 20) == 0 ? PQS_OK : PQS_WRONG_PASSWORD;
+}
+
+/* Why: JCEKS seals private keys with Sun's PBEWithMD5AndTripleDES (OID 1.3.6.1.4.1.42.2.19.1), which no
+ * OpenSSL PBE covers: per 4-byte salt half (the first reversed when both are equal), MD5 iterated over
+ * (previous || password) `iterations` times; the two digests give the 3DES key (24 bytes) and the CBC IV (8).
+ * Password bytes are the ASCII low 7 bits of each char (com.sun.crypto.provider.PBEKey). */
+static int pqs_jceks_key_info(
+    const X509_ALGOR *alg, const ASN1_OCTET_STRING *data, const uint8_t *password_utf16, size_t password_length,
+    pqs_key_info *out, char error[PQS_ERROR_SIZE]) {
+    int ptype = 0;
+    const void *pval = NULL;
+    X509_ALGOR_get0(NULL, &ptype, &pval, alg);
+    if (ptype != V_ASN1_SEQUENCE || pval == NULL) {
+        pqs_copy(error, PQS_ERROR_SIZE, "JCEKS key without PBE parameters");
+        return PQS_MALFORMED;
+    }
+    const ASN1_STRING *params = pval;
+    const unsigned char *p = ASN1_STRING_get0_data(params);
+    PBEPARAM *pbe = d2i_PBEPARAM(NULL, &p, ASN1_STRING_length(params));
+    long iterations = pbe != NULL ? ASN1_INTEGER_get(pbe->iter) : -1;
+    /* A hostile store could ask for billions of rounds: the JDK writes 200,000 at most. */
+    if (pbe == NULL || ASN1_STRING_length(pbe->salt) != 8 || iterations < 1 || iterations > 1000000) {
+        PBEPARAM_free(pbe);
+        pqs_copy(error, PQS_ERROR_SIZE, "JCEKS PBE parameters out of range");
+        return PQS_MALFORMED;
+    }
+    uint8_t salt[8];
+    memcpy(salt, ASN1_STRING_get0_data(pbe->salt), 8);
+    PBEPARAM_free(pbe);
+    if (memcmp(salt, salt + 4, 4) == 0) {
+        uint8_t swap = salt[0];
+        salt[0] = salt[3];
+        salt[3] = swap;
+        swap = salt[1];
+        salt[1] = salt[2];
+        salt[2] = swap;
+    }
+    size_t ascii_length = password_length / 2;
+    uint8_t *ascii = OPENSSL_malloc(ascii_length + 1);
+    EVP_MD_CTX *md = EVP_MD_CTX_new();
+    if (ascii == NULL || md == NULL) {
+        OPENSSL_free(ascii);
+        EVP_MD_CTX_free(md);
+        return PQS_INTERNAL;
+    }
+    for (size_t i = 0; i < ascii_length; i++) ascii[i] = password_utf16[2 * i + 1] & 0x7f;
+    uint8_t derived[32];
+    int ok = 1;
+    for (int half = 0; half < 2 && ok; half++) {
+        uint8_t digest[16];
+        size_t digest_length = 4;
+        memcpy(digest, salt + 4 * half, 4);
+        for (long round = 0; round < iterations && ok; round++) {
+            unsigned int written = 0;
+            ok = EVP_DigestInit_ex(md, EVP_md5(), NULL) && EVP_DigestUpdate(md, digest, digest_length) &&
+                 (ascii_length == 0 || EVP_DigestUpdate(md, ascii, ascii_length)) &&
+                 EVP_DigestFinal_ex(md, digest, &written) && written == 16;
+            digest_length = 16;
+        }
+        memcpy(derived + 16 * half, digest, 16);
+        OPENSSL_cleanse(digest, sizeof digest);
+    }
+    EVP_MD_CTX_free(md);
+    OPENSSL_clear_free(ascii, ascii_length + 1);
+    int status = ok ? PQS_OK : PQS_INTERNAL;
+    const uint8_t *cipher_text = ASN1_STRING_get0_data(data);
+    int cipher_length = ASN1_STRING_length(data);
+    uint8_t *plain = NULL;
+    int plain_length = 0;
+    if (status == PQS_OK) {
+        plain = OPENSSL_malloc((size_t)cipher_length + 16);
+        EVP_CIPHER_CTX *cipher = EVP_CIPHER_CTX_new();
+        int n = 0;
+        int final = 0;
+        if (plain == NULL || cipher == NULL) {
+            status = PQS_INTERNAL;
+        } else if (!EVP_DecryptInit_ex(cipher, EVP_des_ede3_cbc(), NULL, derived, derived + 24) ||
+                   !EVP_DecryptUpdate(cipher, plain, &n, cipher_text, cipher_length) ||
+                   !EVP_DecryptFinal_ex(cipher, plain + n, &final)) {
+            status = PQS_WRONG_PASSWORD; /* bad padding is how a wrong password shows */
+        } else {
+            plain_length = n + final;
+        }
+        EVP_CIPHER_CTX_free(cipher);
+    }
+    OPENSSL_cleanse(derived, sizeof derived);
+    if (status == PQS_OK) {
+        const unsigned char *q = plain;
+        PKCS8_PRIV_KEY_INFO *p8 = d2i_PKCS8_PRIV_KEY_INFO(NULL, &q, plain_length);
+        if (p8 == NULL) {
+            status = PQS_WRONG_PASSWORD; /* padding can pass by chance; the structure cannot */
+        } else {
+            pqs_describe_p8(p8, out);
+            PKCS8_PRIV_KEY_INFO_free(p8);
+        }
+    }
+    if (plain != NULL) OPENSSL_clear_free(plain, (size_t)cipher_length + 16);
+    if (status == PQS_WRONG_PASSWORD) pqs_copy(error, PQS_ERROR_SIZE, "JCEKS key does not decrypt with the password");
+    else if (error != NULL && status == PQS_OK) error[0] = '\0';
+    ERR_clear_error();
+    return status;
+}
+
+int pqs_jks_key_info(
+    const uint8_t *protected_key, size_t length, const uint8_t *password_utf16, size_t password_length,
+    pqs_key_info *out, char error[PQS_ERROR_SIZE]) {
+    ERR_clear_error();
+    memset(out, 0, sizeof *out);
+    if (protected_key == NULL || length == 0 || length > (size_t)INT32_MAX) {
+        pqs_copy(error, PQS_ERROR_SIZE, "empty or oversized input");
+        return PQS_MALFORMED;
+    }
+    const unsigned char *p = protected_key;
+    X509_SIG *sig = d2i_X509_SIG(NULL, &p, (long)length);
+    if (sig == NULL) {
+        pqs_drain_errors(error, "protected key is not an EncryptedPrivateKeyInfo");
+        return PQS_MALFORMED;
+    }
+    const X509_ALGOR *alg = NULL;
+    const ASN1_OCTET_STRING *data = NULL;
+    X509_SIG_get0(sig, &alg, &data);
+    const ASN1_OBJECT *oid = NULL;
+    X509_ALGOR_get0(&oid, NULL, NULL, alg);
+    char oid_text[PQS_NAME_SIZE];
+    pqs_obj_text(oid_text, sizeof oid_text, oid);
+    if (strcmp(oid_text, "1.3.6.1.4.1.42.2.19.1") == 0) {
+        int jceks = pqs_jceks_key_info(alg, data, password_utf16, password_length, out, error);
+        X509_SIG_free(sig);
+        return jceks;
+    }
+    if (strcmp(oid_text, "1.3.6.1.4.1.42.2.17.1.1") != 0) {
+        X509_SIG_free(sig);
+        pqs_copy(error, PQS_ERROR_SIZE, "key protected by another algorithm than Sun's KeyProtector or JCEKS PBE");
+        return PQS_UNSUPPORTED;
+    }
+    const uint8_t *bytes = ASN1_STRING_get0_data(data);
+    int total = ASN1_STRING_length(data);
+    if (bytes == NULL || total <= 40) {
+        X509_SIG_free(sig);
+        pqs_copy(error, PQS_ERROR_SIZE, "protected key shorter than its salt and check");
+        return PQS_MALFORMED;
+    }
+    /* KeyProtector: salt (20) || key XOR keystream || SHA-1(password || key) (20); keystream blocks are
+     * SHA-1(password || previous block), starting from the salt. */
+    size_t key_length = (size_t)total - 40;
+    uint8_t *plain = OPENSSL_malloc(key_length);
+    if (plain == NULL) {
+        X509_SIG_free(sig);
+        return PQS_INTERNAL;
+    }
+    uint8_t block[20];
+    memcpy(block, bytes, 20);
+    int status = PQS_OK;
+    for (size_t at = 0; at < key_length && status == PQS_OK; at += 20) {
+        if (!pqs_sha1_parts(password_utf16, password_length, block, 20, NULL, 0, block)) status = PQS_INTERNAL;
+        for (size_t i = 0; i < 20 && at + i < key_length; i++) plain[at + i] = bytes[20 + at + i] ^ block[i];
+    }
+    uint8_t check[20];
+    if (status == PQS_OK && !pqs_sha1_parts(password_utf16, password_length, plain, key_length, NULL, 0, check)) {
+        status = PQS_INTERNAL;
+    }
+    if (status == PQS_OK && CRYPTO_memcmp(check, bytes + 20 + key_length, 20) != 0) status = PQS_WRONG_PASSWORD;
+    if (status == PQS_OK) {
+        const unsigned char *q = plain;
+        PKCS8_PRIV_KEY_INFO *p8 = d2i_PKCS8_PRIV_KEY_INFO(NULL, &q, (long)key_length);
+        if (p8 == NULL) {
+            status = PQS_MALFORMED;
+        } else {
+            pqs_describe_p8(p8, out);
+            PKCS8_PRIV_KEY_INFO_free(p8);
+        }
+    }
+    OPENSSL_clear_free(plain, key_length);
+    OPENSSL_cleanse(block, sizeof block);
+    X509_SIG_free(sig);
+    if (status == PQS_WRONG_PASSWORD) pqs_copy(error, PQS_ERROR_SIZE, "the key's check digest does not match");
+    else if (status == PQS_MALFORMED) pqs_drain_errors(error, "decrypted key is not a PrivateKeyInfo");
+    else if (error != NULL && status == PQS_OK) error[0] = '\0';
+    ERR_clear_error();
     return status;
 }
 

@@ -15,7 +15,8 @@ public struct ScanRequest: Sendable {
     public var followLinks: Bool
     /// fnmatch globs to skip (Docs/user-guide.md).
     public var excludes: [String]
-    /// Passwords tried on PKCS#12 files after the empty one.
+    /// Passwords tried on every protected format (PKCS#12, encrypted PKCS#8, legacy encrypted PEM, JKS) after the empty
+    /// one; `ScanPasswords.gather` collects them from a file and the environment. Never stored.
     public var pkcs12Passwords: [String]
     /// The OpenSSH version to assume when the tree's package database names none ("9.6").
     public var opensshVersion: String?

@@ -38,8 +38,18 @@ struct ScanCommand: ParsableCommand {
                 + "holds etc/ or usr/, else /, the running system).", valueName: "dir"))
     var systemRoot: String?
 
-    @Option(help: ArgumentHelp("A password to try on PKCS#12 files (repeatable).", valueName: "password"))
-    var pkcs12Password: [String] = []
+    @Option(
+        name: [.customLong("password"), .customLong("pkcs12-password")],
+        help: ArgumentHelp(
+            "A password to try on protected files (repeatable; visible in ps: prefer --password-file or "
+                + "PQSCOUT_PASSWORDS).", valueName: "password"))
+    var password: [String] = []
+
+    @Option(
+        help: ArgumentHelp(
+            "A file of passwords, one per line, tried on PKCS#12, encrypted PKCS#8, legacy encrypted PEM and JKS/JCEKS.",
+            valueName: "file"))
+    var passwordFile: String?
 
     @Option(
         name: .customLong("openssh-version"),
@@ -78,10 +88,14 @@ struct ScanCommand: ParsableCommand {
     }
 
     func run() throws {
+        let passwords: [String]
+        do { passwords = try ScanPasswords.gather(given: password, file: passwordFile) } catch {
+            throw Failure.exit(error)
+        }
         let request = ScanRequest(
             roots: paths, storePath: store.path,
             maxFileSize: ByteSize.parse(maxFileSize) ?? ScanRequest.defaultMaxFileSize, followLinks: followLinks,
-            excludes: exclude, pkcs12Passwords: pkcs12Password, opensshVersion: opensshVersion,
+            excludes: exclude, pkcs12Passwords: passwords, opensshVersion: opensshVersion,
             opensslVersion: opensslVersion, system: image ? .image : systemRoot.map { .path($0) } ?? .automatic)
         let progress = ProgressLine(enabled: Console.stderrIsTerminal)
         let document: InventoryDocument

@@ -86,9 +86,54 @@ typedef struct {
 /// Opens a PKCS#12 (DER) trying NULL, "", then each of `passwords` in order, and copies the DER of every
 /// certificate into `out` back to back (the key's certificate first), as pqs_pkcs7_certificates does.
 /// Returns PQS_OK, PQS_WRONG_PASSWORD (no candidate verified), PQS_MALFORMED or PQS_BUFFER_TOO_SMALL.
+/// Legacy bag ciphers (RC2-40, the OpenSSL 1.x and Windows default, and 3DES) are decrypted with OpenSSL's
+/// legacy provider, loaded into a private library context used for this parse only.
 int pqs_pkcs12_open(
     const uint8_t *der, size_t length, const char *const *passwords, size_t password_count, uint8_t *out,
     size_t capacity, size_t *needed, pqs_pkcs12_info *info, char error[PQS_ERROR_SIZE]);
+
+/* MARK: - Password-protected keys
+ *
+ * Why: an encrypted PKCS#8 hides its algorithm, and a legacy encrypted PEM key its size, until it is opened;
+ * given the user's candidate passwords, OpenSSL decrypts them and only the description (pqs_key_info) comes
+ * back. Candidates are tried in order and never kept; the decrypted key is freed (and cleansed by OpenSSL)
+ * before return. Nothing here can prompt: every decoder gets the candidate or a callback that refuses.
+ */
+
+/// Opens a DER EncryptedPrivateKeyInfo (RFC 5958 §3) with each of `passwords` in turn and describes the key.
+/// When OpenSSL cannot build the key itself (ML-KEM/ML-DSA on 3.0), `out->oid` still holds the decrypted
+/// PrivateKeyInfo's algorithm OID and `out->curve_oid` its namedCurve parameter (EC), so the caller can name it.
+/// `*password_index` receives the index of the password that opened it. Returns PQS_OK, PQS_WRONG_PASSWORD (no
+/// candidate decrypted it) or PQS_MALFORMED.
+int pqs_encrypted_pkcs8_info(
+    const uint8_t *der, size_t length, const char *const *passwords, size_t password_count, pqs_key_info *out,
+    int32_t *password_index, char error[PQS_ERROR_SIZE]);
+
+/// Opens a legacy encrypted PEM private key (RFC 1421 `Proc-Type: 4,ENCRYPTED` with `DEK-Info`) given as the
+/// PEM text of one block, with each of `passwords` in turn, and describes it. Returns PQS_OK,
+/// PQS_WRONG_PASSWORD or PQS_MALFORMED.
+int pqs_pem_private_key_info(
+    const uint8_t *pem, size_t length, const char *const *passwords, size_t password_count, pqs_key_info *out,
+    int32_t *password_index, char error[PQS_ERROR_SIZE]);
+
+/* MARK: - Java keystores (JKS, JCEKS)
+ *
+ * Why: with the store password the keyed SHA-1 integrity check can be verified, and a JKS private key
+ * (Sun's KeyProtector, OID 1.3.6.1.4.1.42.2.17.1.1) decrypted to describe its real algorithm. Both need SHA-1
+ * loops over password bytes that Swift has no digest for; the decrypted key never leaves this layer.
+ * Passwords arrive as Java writes them: UTF-16BE code units of the char[].
+ */
+
+/// Verifies a JKS/JCEKS integrity check: SHA-1(password || "Mighty Aphrodite" || store) equals the 20 bytes that
+/// end the file. Returns PQS_OK, PQS_WRONG_PASSWORD, or PQS_MALFORMED (shorter than a digest).
+int pqs_jks_verify(const uint8_t *store, size_t length, const uint8_t *password_utf16, size_t password_length);
+
+/// Decrypts one JKS or JCEKS protected private key (the EncryptedPrivateKeyInfo of a key entry: Sun's
+/// KeyProtector, or JCEKS's PBEWithMD5AndTripleDES) and describes it. Returns PQS_OK, PQS_WRONG_PASSWORD,
+/// PQS_UNSUPPORTED (another protection algorithm) or PQS_MALFORMED.
+int pqs_jks_key_info(
+    const uint8_t *protected_key, size_t length, const uint8_t *password_utf16, size_t password_length,
+    pqs_key_info *out, char error[PQS_ERROR_SIZE]);
 
 /* MARK: - X.509 via d2i_X509 (tests and benchmark only) */
 

@@ -23,7 +23,8 @@ public struct ScanInput: Sendable {
 
 /// Settings that change how files are read, from the command line.
 public struct ScanOptions: Sendable, Hashable {
-    /// Passwords tried, in order, on PKCS#12 files (the empty password is always tried first).
+    /// Passwords tried, in order, on every protected format: PKCS#12 (after no password and the empty one),
+    /// encrypted PKCS#8, legacy encrypted PEM, JKS/JCEKS. The name is kept from when only PKCS#12 used them.
     public var pkcs12Passwords: [String]
     /// `--openssh-version X.Y`: the OpenSSH whose defaults apply when the tree's package database names none.
     public var opensshVersion: String?

@@ -3,6 +3,7 @@ extension ScannerRegistry {
     public static let standard = ScannerRegistry(scanners: [
         CertificateScanner(),
         KeyScanner(),
+        CSRScanner(),
         DHParametersScanner(),
         SSHKeyScanner(),
         OpenSSHConfigScanner(),
@@ -14,5 +15,6 @@ extension ScannerRegistry {
         WireGuardScanner(),
         JavaSecurityScanner(),
         JavaKeystoreScanner(),
+        KubernetesScanner(),
     ])
 }

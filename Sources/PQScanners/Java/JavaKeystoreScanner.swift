@@ -19,6 +19,9 @@ public struct JavaKeystoreScanner: FileScanner {
     static let jksMagic: [UInt8] = [0xFE, 0xED, 0xFE, 0xED]
     static let jceksMagic: [UInt8] = [0xCE, 0xCE, 0xCE, 0xCE]
     static let extensions: Set<String> = ["jks", "jceks", "keystore", "ks", "truststore"]
+    /// Key entries decrypted per store: each costs up to a million MD5 rounds (JCEKS), so a hostile store that
+    /// verifies with a guessed password cannot make the scan spin; later entries keep their certificate's algorithm.
+    static let maxDecryptedKeys = 64
 
     /// - Parameter catalog: where names and statuses come from; tests pass a small one.
     public init(catalog: Catalog = .shared) {
@@ -74,6 +77,12 @@ public struct JavaKeystoreScanner: FileScanner {
             out.problem("\(format) header is truncated or has an unknown version", line: nil)
             return out.finish()
         }
+        // With the store password, the integrity check is verified and JKS keys are decrypted to their real
+        // algorithm; the password itself is never recorded (only that one verified).
+        let passwords = input.options.pkcs12Passwords
+        let verified =
+            passwords.isEmpty ? nil : JavaKeystoreCrypto.verifyingPassword(store: input.bytes, passwords: passwords)
+        let keyPassword = verified.map { passwords[$0] }
         var counts = (keys: 0, trusted: 0, secret: 0)
         var stopped: String?
         entries: for index in 0..<min(count, 100_000) {
@@ -84,17 +93,27 @@ public struct JavaKeystoreScanner: FileScanner {
             switch tag {
             case 1:
                 counts.keys += 1
-                guard let length = reader.u32(), reader.take(length) != nil, let chain = reader.u32(), chain <= 64
+                guard let length = reader.u32(), let protectedKey = reader.take(length), let chain = reader.u32(),
+                    chain <= 64
                 else {
                     stopped = "private-key entry \(index + 1) is truncated"
                     break entries
+                }
+                // Keys open with the store password when keytool's default (key password = store password) was
+                // kept: Sun's KeyProtector in JKS, PBEWithMD5AndTripleDES in JCEKS (both decrypted in the shim).
+                var decrypted: OpenSSLKeyInfo?
+                if let keyPassword, counts.keys <= Self.maxDecryptedKeys,
+                    case .success(let info) = JavaKeystoreCrypto.keyInfo(
+                        protectedKey: Array(protectedKey), password: keyPassword)
+                {
+                    decrypted = info
                 }
                 for position in 0..<chain {
                     guard let der = certificate(&reader, version: version) else {
                         stopped = "certificate in entry \(index + 1) is truncated"
                         break entries
                     }
-                    if !parse(der, emitter: &emitter, keyEntry: position == 0, &out) {
+                    if !parse(der, emitter: &emitter, keyEntry: position == 0, decrypted: decrypted, &out) {
                         stopped = "certificate in entry \(index + 1) is not X.509"
                     }
                 }
@@ -104,7 +123,7 @@ public struct JavaKeystoreScanner: FileScanner {
                     stopped = "trusted certificate entry \(index + 1) is truncated"
                     break entries
                 }
-                if !parse(der, emitter: &emitter, keyEntry: false, &out) {
+                if !parse(der, emitter: &emitter, keyEntry: false, decrypted: nil, &out) {
                     stopped = "trusted certificate entry \(index + 1) is not X.509"
                 }
             case 3 where isJCEKS:
@@ -129,7 +148,8 @@ public struct JavaKeystoreScanner: FileScanner {
             status: .broken,
             note: "\(format) keystore, entries: \(count) (\(counts.keys) private-key, \(counts.trusted) trusted "
                 + "certificate\(isJCEKS ? ", \(counts.secret) secret-key" : "") read); \(protection) and a keyed "
-                + "SHA-1 integrity check, not verified without the password; migrate to PKCS#12", asset: keystoreID)
+                + "SHA-1 integrity check, \(verified == nil ? "not verified without the password" : "verified with a given password"); "
+                + "migrate to PKCS#12", asset: keystoreID)
         var result = emitter.finish()
         result.findings = result.findings.map { finding in
             var copy = finding
@@ -139,6 +159,15 @@ public struct JavaKeystoreScanner: FileScanner {
         out.output.findings += result.findings
         out.output.assets += result.assets
         if let stopped { out.problem(stopped, line: nil) }
+        if !passwords.isEmpty, verified == nil {
+            let plural = passwords.count == 1 ? "" : "s"
+            out.output.diagnostics.append(
+                Diagnostic(
+                    path: input.path, reason: .encrypted,
+                    detail:
+                        "\(format) integrity check: none of the \(passwords.count) given password\(plural) verifies it")
+            )
+        }
         for diagnostic in result.diagnostics { out.problem(diagnostic.detail, line: nil) }
         return out.finish()
     }
@@ -150,11 +179,21 @@ public struct JavaKeystoreScanner: FileScanner {
     }
 
     /// Emits the certificate; for the first certificate of a key entry, also the private key's algorithm.
-    private func parse(_ der: [UInt8], emitter: inout X509Emitter, keyEntry: Bool, _ out: inout ConfigFindings) -> Bool
-    {
+    private func parse(
+        _ der: [UInt8], emitter: inout X509Emitter, keyEntry: Bool, decrypted: OpenSSLKeyInfo?,
+        _ out: inout ConfigFindings
+    ) -> Bool {
         guard let parsed = try? CertificateParser.parse(der: der) else { return false }
         emitter.certificate(parsed, line: nil, source: .javaKeystore)
-        if keyEntry {
+        if keyEntry, let decrypted {
+            let bits = KeySize.fixed[decrypted.oid]?.bits ?? decrypted.bits
+            let curve = decrypted.curveOID.flatMap { catalog.entry(oid: $0)?.canonical } ?? decrypted.curveName
+            out.add(
+                at: ConfigFindings.Place(line: nil), setting: "privateKey", usage: .publicKey,
+                algorithm: decrypted.oid, entry: catalog.entry(oid: decrypted.oid), keyBits: bits, curve: curve,
+                oid: decrypted.oid, note: "decrypted with a given password",
+                asset: decrypted.spkiSHA256.map { "sha256:" + $0 } ?? parsed.publicKey.assetID)
+        } else if keyEntry {
             let key = parsed.publicKey
             let entry = catalog.entry(oid: key.algorithmOID)
             out.add(

@@ -30,6 +30,8 @@ public struct CertificateScanner: FileScanner {
             // A PEM file of some other kind (a key, DH parameters) belongs to another scanner.
             return ["crt", "cer", "cert", "p7b", "p7c"].contains(ext) ? .name : .none
         }
+        // A DER PKCS#10 request has a certificate's outer shape (and often a `.der` name): the CSR scanner's.
+        if CertificationRequest.looksLikeRequest(head) { return .none }
         switch DERShape.classify(head) {
         case .certificate, .pkcs7, .pkcs12: return named ? .name : .content
         case .pkcs8, .encryptedPKCS8, .traditionalPrivateKey, .subjectPublicKeyInfo: return .none

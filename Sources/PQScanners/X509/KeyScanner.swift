@@ -1,3 +1,4 @@
+import Foundation
 import PQCatalog
 import PQModel
 
@@ -54,19 +55,32 @@ public struct KeyScanner: FileScanner {
                     emitter.fail("line \(block.line): \(block.label) block is not valid base64 or not terminated")
                     continue
                 }
-                scanBlock(label: block.label, headers: block.headers, der: der, line: block.line, &emitter)
+                scanBlock(
+                    label: block.label, headers: block.headers, der: der, line: block.line,
+                    passwords: input.options.pkcs12Passwords, &emitter)
             }
             return emitter.finish()
         }
         switch DERShape.classify(input.bytes[...]) {
         case .pkcs8:
-            scanBlock(label: "PRIVATE KEY", headers: [:], der: input.bytes, line: nil, &emitter)
+            scanBlock(
+                label: "PRIVATE KEY", headers: [:], der: input.bytes, line: nil,
+                passwords: input.options.pkcs12Passwords,
+                &emitter)
         case .encryptedPKCS8:
-            scanBlock(label: "ENCRYPTED PRIVATE KEY", headers: [:], der: input.bytes, line: nil, &emitter)
+            scanBlock(
+                label: "ENCRYPTED PRIVATE KEY", headers: [:], der: input.bytes, line: nil,
+                passwords: input.options.pkcs12Passwords,
+                &emitter)
         case .traditionalPrivateKey:
-            scanBlock(label: "", headers: [:], der: input.bytes, line: nil, &emitter)
+            scanBlock(
+                label: "", headers: [:], der: input.bytes, line: nil, passwords: input.options.pkcs12Passwords,
+                &emitter)
         case .subjectPublicKeyInfo:
-            scanBlock(label: "PUBLIC KEY", headers: [:], der: input.bytes, line: nil, &emitter)
+            scanBlock(
+                label: "PUBLIC KEY", headers: [:], der: input.bytes, line: nil,
+                passwords: input.options.pkcs12Passwords,
+                &emitter)
         case .certificate, .pkcs7, .pkcs12:
             break
         case .unknown:
@@ -78,7 +92,8 @@ public struct KeyScanner: FileScanner {
     }
 
     private func scanBlock(
-        label: String, headers: [String: String], der: [UInt8], line: Int?, _ emitter: inout X509Emitter
+        label: String, headers: [String: String], der: [UInt8], line: Int?, passwords: [String],
+        _ emitter: inout X509Emitter
     ) {
         let at = line.map { "line \($0): " } ?? ""
         let digest = Digest.sha256(der)
@@ -102,14 +117,32 @@ public struct KeyScanner: FileScanner {
                 emitter.fail(at + "ENCRYPTED PRIVATE KEY is not an EncryptedPrivateKeyInfo")
                 return
             }
-            emitter.privateKey(
-                .init(
-                    algorithm: "encrypted-private-key", format: "encrypted-pkcs8", encrypted: true,
-                    note: "encrypted PKCS#8: algorithm not visible, assumed quantum-vulnerable", hidden: true),
-                line: line, source: .privateKey, fileDigest: digest)
+            switch OpenSSLKeys.encryptedPKCS8(der: der, passwords: passwords) {
+            case .success(let opened):
+                emitter.privateKey(
+                    opened.info, source: .privateKey, format: "encrypted-pkcs8", encrypted: true, fallbackID: digest,
+                    line: line, note: "encrypted PKCS#8, opened with a given password")
+            case .failure:
+                emitter.privateKey(
+                    .init(
+                        algorithm: "encrypted-private-key", format: "encrypted-pkcs8", encrypted: true,
+                        note: "encrypted PKCS#8: algorithm not visible, assumed quantum-vulnerable", hidden: true),
+                    line: line, source: .privateKey, fileDigest: digest)
+                emitter.notOpened(at + "encrypted PKCS#8", passwords: passwords)
+            }
         case "RSA PRIVATE KEY" where legacyEncrypted, "EC PRIVATE KEY" where legacyEncrypted,
             "DSA PRIVATE KEY" where legacyEncrypted:
             // RFC 1421 legacy encryption: the label names the algorithm; the size is inside the ciphertext.
+            let cipher = headers["DEK-Info"] ?? "cipher not named"
+            let pem = LegacyPEM.text(label: label, headers: headers, der: der)
+            if case .success(let opened) = OpenSSLKeys.legacyPEM(pem: pem, passwords: passwords) {
+                let format = ["RSA": "pkcs1", "EC": "sec1", "DSA": "dsa"][opened.info.typeName] ?? "traditional"
+                emitter.privateKey(
+                    opened.info, source: .privateKey, format: "legacy-encrypted-pem", encrypted: true,
+                    fallbackID: digest, line: line,
+                    note: "encrypted (legacy PEM, \(cipher)) \(format) key, opened with a given password")
+                return
+            }
             let word = String(label.prefix(while: { $0 != " " }))
             let oid = [
                 "RSA": X509OID.rsaEncryption, "EC": X509OID.ecPublicKey, "DSA": X509OID.dsa,
@@ -117,8 +150,9 @@ public struct KeyScanner: FileScanner {
             emitter.privateKey(
                 .init(
                     algorithm: word, oid: oid, format: "legacy-encrypted-pem", encrypted: true,
-                    note: "encrypted (legacy PEM, \(headers["DEK-Info"] ?? "cipher not named")): key size not visible"),
+                    note: "encrypted (legacy PEM, \(cipher)): key size not visible"),
                 line: line, source: .privateKey, fileDigest: digest)
+            emitter.notOpened(at + "legacy encrypted PEM key", passwords: passwords)
         case "PRIVATE KEY":
             let summary = try? PKCS8Summary.parse(der: der)
             switch OpenSSLKeys.privateKeyInfo(der: der) {
@@ -147,6 +181,24 @@ public struct KeyScanner: FileScanner {
             case .failure(let failure):
                 emitter.fail(at + "\(label.isEmpty ? "private key" : label): \(failure.detail)")
             }
+        }
+    }
+
+    /// Rebuilds the text OpenSSL's PEM reader needs for one legacy encrypted block (RFC 1421 §4.6.1: Proc-Type,
+    /// then DEK-Info, a blank line, the base64 body).
+    enum LegacyPEM {
+        static func text(label: String, headers: [String: String], der: [UInt8]) -> [UInt8] {
+            var lines = ["-----BEGIN \(label)-----"]
+            if let type = headers["Proc-Type"] { lines.append("Proc-Type: \(type)") }
+            if let info = headers["DEK-Info"] { lines.append("DEK-Info: \(info)") }
+            lines.append("")
+            var body = Substring(Data(der).base64EncodedString())
+            while !body.isEmpty {
+                lines.append(String(body.prefix(64)))
+                body = body.dropFirst(64)
+            }
+            lines.append("-----END \(label)-----")
+            return Array((lines.joined(separator: "\n") + "\n").utf8)
         }
     }
 

@@ -95,6 +95,51 @@ enum OpenSSLKeys {
     }
 }
 
+extension OpenSSLKeys {
+    /// A protected key opened with one of the candidates: what it is and which candidate opened it.
+    struct Opened: Sendable, Hashable {
+        var info: OpenSSLKeyInfo
+        var passwordIndex: Int
+    }
+
+    /// Decrypts a DER EncryptedPrivateKeyInfo (RFC 5958 §3) with each password in turn and describes the key.
+    static func encryptedPKCS8(der: [UInt8], passwords: [String]) -> Result<Opened, OpenSSLFailure> {
+        open(input: der, passwords: passwords, pqs_encrypted_pkcs8_info)
+    }
+
+    /// Decrypts a legacy encrypted PEM key (RFC 1421 headers; `pem` is the text of one block) with each password.
+    static func legacyPEM(pem: [UInt8], passwords: [String]) -> Result<Opened, OpenSSLFailure> {
+        open(input: pem, passwords: passwords, pqs_pem_private_key_info)
+    }
+
+    private typealias ShimOpen = (
+        UnsafePointer<UInt8>?, Int, UnsafePointer<UnsafePointer<CChar>?>?, Int, UnsafeMutablePointer<pqs_key_info>?,
+        UnsafeMutablePointer<Int32>?, UnsafeMutablePointer<CChar>?
+    ) -> Int32
+
+    private static func open(input: [UInt8], passwords: [String], _ call: ShimOpen) -> Result<Opened, OpenSSLFailure> {
+        guard !passwords.isEmpty else {
+            return .failure(OpenSSLFailure(status: Int32(PQS_WRONG_PASSWORD), error: "no password given"))
+        }
+        var info = pqs_key_info()
+        var index: Int32 = -1
+        var error = ShimErrorBuffer()
+        let status: Int32 = OpenSSLContainers.withCStringArray(passwords.map { Array($0.utf8CString) }) { list in
+            input.withUnsafeBufferPointer { bytes in
+                error.storage.withUnsafeMutableBufferPointer { errorBuffer in
+                    call(
+                        bytes.baseAddress, bytes.count, list.baseAddress, list.count, &info, &index,
+                        errorBuffer.baseAddress)
+                }
+            }
+        }
+        guard status == Int32(PQS_OK), index >= 0 else {
+            return .failure(OpenSSLFailure(status: status, error: error.text))
+        }
+        return .success(Opened(info: OpenSSLKeyInfo(info), passwordIndex: Int(index)))
+    }
+}
+
 enum OpenSSLContainers {
     /// The DER of every certificate in a PKCS#7 SignedData (RFC 2315 §9.1).
     static func pkcs7Certificates(der: [UInt8]) -> Result<[[UInt8]], OpenSSLFailure> {
@@ -165,7 +210,7 @@ enum OpenSSLContainers {
         return .failure(OpenSSLFailure(status: Int32(PQS_INTERNAL), error: "certificate buffer kept growing"))
     }
 
-    private static func withCStringArray<R>(
+    static func withCStringArray<R>(
         _ strings: [[CChar]], _ body: (UnsafeBufferPointer<UnsafePointer<CChar>?>) -> R
     ) -> R {
         var pointers: [UnsafeMutablePointer<CChar>?] = []

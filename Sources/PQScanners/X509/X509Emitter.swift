@@ -140,15 +140,23 @@ struct X509Emitter {
     /// A private key OpenSSL decoded (PKCS#12 bag, PKCS#1, SEC1, PKCS#8).
     mutating func privateKey(
         _ info: OpenSSLKeyInfo, source: FindingSource, format: String, encrypted: Bool, fallbackID: [UInt8],
-        line: Int? = nil
+        line: Int? = nil, note: String? = nil
     ) {
         let fixed = KeySize.fixed[info.oid]
         let facts = PrivateKeyFacts(
             algorithm: info.oid.isEmpty ? info.typeName : info.oid, oid: info.oid.isEmpty ? nil : info.oid,
             keyBits: fixed?.bits ?? info.bits, curveOID: info.curveOID,
             curve: info.curveOID.flatMap { KeySize.curves[$0]?.name } ?? fixed?.curve ?? info.curveName,
-            spkiSHA256: info.spkiSHA256, format: format, encrypted: encrypted)
+            spkiSHA256: info.spkiSHA256, format: format, encrypted: encrypted, note: note)
         privateKey(facts, line: line, source: source, fileDigest: fallbackID)
+    }
+
+    /// A protected key that passwords were given for but none opened: one `.encrypted` diagnostic saying how many
+    /// were tried (never which). With no password given, the finding's own note says the key stayed closed.
+    mutating func notOpened(_ what: String, passwords: [String]) {
+        guard !passwords.isEmpty else { return }
+        let plural = passwords.count == 1 ? "" : "s"
+        diagnose(.encrypted, "\(what) not opened: none of the \(passwords.count) given password\(plural) opened it")
     }
 
     /// A PKCS#12 none of the passwords opened: one finding saying so, one `.encrypted` diagnostic.
@@ -165,5 +173,33 @@ struct X509Emitter {
                 id: id, kind: .keystore, algorithm: "PKCS#12", canonical: verdict.canonical,
                 key: KeyDetails(format: "pkcs12", isPrivate: true, encrypted: true)))
         diagnose(.encrypted, "PKCS#12 not opened: \(detail); pass --pkcs12-password")
+    }
+}
+
+// MARK: - Certificate requests
+
+extension X509Emitter {
+    /// Two findings (signature algorithm, requested public key) and the requested key as a public-key asset.
+    /// The subject goes in the note: a request has no certificate asset of its own.
+    mutating func request(_ request: CertificationRequest, line: Int?) {
+        let key = request.publicKey
+        let signature = classifier.classify(oid: request.signatureOID, keyBits: nil)
+        let keyVerdict = classifier.classify(oid: key.algorithmOID, keyBits: key.keyBits)
+        let curve = classifier.curveName(oid: key.curveOID, fallback: key.curve)
+        let subject = request.subject.isEmpty ? "an empty subject" : request.subject
+        let about = "PKCS#10 request for \(subject)"
+        output.findings.append(
+            Finding(
+                path: path, line: line, source: .csr, setting: "signatureAlgorithm", usage: .signature,
+                algorithm: request.signatureOID, canonical: signature.canonical, oid: request.signatureOID,
+                quantumStatus: signature.status, asset: key.assetID,
+                note: [about, signature.note].compactMap { $0 }.joined(separator: "; ")))
+        output.findings.append(
+            Finding(
+                path: path, line: line, source: .csr, setting: "subjectPublicKey", usage: .publicKey,
+                algorithm: key.algorithmOID, canonical: keyVerdict.canonical, oid: key.algorithmOID,
+                keyBits: key.keyBits, curve: curve, quantumStatus: keyVerdict.status, asset: key.assetID,
+                note: [about, keyVerdict.note].compactMap { $0 }.joined(separator: "; ")))
+        publicKeyAsset(key, canonical: keyVerdict.canonical, curve: curve)
     }
 }
