@@ -34,9 +34,9 @@ struct InterruptedScanTests {
         while process.isRunning, Date() < deadline {
             let listing = try PQScoutBinary.run(["scans", "--db", db])
             let text = String(decoding: listing.stdout, as: UTF8.self)
-            // Columns: ID STARTED STATUS FINDINGS DIAGS ROOTS.
+            // Columns: ID STARTED KIND STATUS FINDINGS DIAGS ROOTS.
             let columns = text.split(separator: "\n").first(where: { $0.hasPrefix("2 ") })?.split(separator: " ")
-            if let columns, columns.count >= 4, columns[2] == "incomplete", let findings = Int(columns[3]), findings > 0
+            if let columns, columns.count >= 5, columns[3] == "incomplete", let findings = Int(columns[4]), findings > 0
             {
                 sawRows = true
                 break
