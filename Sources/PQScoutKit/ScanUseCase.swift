@@ -23,6 +23,8 @@ public struct ScanRequest: Sendable {
     public var host: String?
     /// The target's OpenSSL version for TLS settings when the tree has no package database (Docs/tls.md).
     public var opensslVersion: String?
+    /// The local user for ssh_config `Match localuser` (`--local-user`); nil: the user running PQScout.
+    public var localUser: String?
 
     public static let defaultMaxFileSize = WalkOptions.defaultMaxFileSize
 
@@ -44,7 +46,9 @@ public struct ScanRequest: Sendable {
 
     var walk: WalkOptions { WalkOptions(maxFileSize: maxFileSize, followLinks: followLinks, excludes: excludes) }
     var options: ScanOptions {
-        ScanOptions(pkcs12Passwords: pkcs12Passwords, opensshVersion: opensshVersion, opensslVersion: opensslVersion)
+        ScanOptions(
+            pkcs12Passwords: pkcs12Passwords, opensshVersion: opensshVersion, opensslVersion: opensslVersion,
+            localUser: localUser)
     }
 }
 

@@ -42,6 +42,12 @@ struct ScanCommand: ParsableCommand {
 
     @Option(
         help: ArgumentHelp(
+            "The local user ssh_config `Match localuser` is tested against (default: the user running pqscout).",
+            valueName: "name"))
+    var localUser: String?
+
+    @Option(
+        help: ArgumentHelp(
             "Exit 1 when any finding is at least this bad (broken, vulnerable, weakened).",
             valueName: "status"))
     var failOn: QuantumStatus?
@@ -61,11 +67,12 @@ struct ScanCommand: ParsableCommand {
     }
 
     func run() throws {
-        let request = ScanRequest(
+        var request = ScanRequest(
             roots: paths, storePath: store.path,
             maxFileSize: ByteSize.parse(maxFileSize) ?? ScanRequest.defaultMaxFileSize, followLinks: followLinks,
             excludes: exclude, pkcs12Passwords: pkcs12Password, opensshVersion: opensshVersion,
             opensslVersion: opensslVersion)
+        request.localUser = localUser
         let progress = ProgressLine(enabled: Console.stderrIsTerminal)
         let document: InventoryDocument
         do {

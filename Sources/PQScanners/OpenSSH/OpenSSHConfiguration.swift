@@ -326,6 +326,31 @@ public struct OpenSSHConfiguration: Sendable {
         return lists
     }
 
+    /// The line that sets each keyword for `connection` (algorithm lists by their manual name, and
+    /// `RequiredRSASize`): for sshd the Match pass's line where sshd copies it (`Match all` under the blank
+    /// connection), else the first pass's.
+    func winningLines(for connection: OpenSSHConnection?) -> [String: OpenSSHVisitedLine] {
+        let passes = settersInForce(for: connection)
+        var winners = firstValues(in: passes.first)
+        for (name, line) in firstValues(in: passes.matched)
+        where OpenSSHAlgorithmKeyword.named(line.line.key, for: program)?.allowedInServerMatch == true {
+            winners[name] = line
+        }
+        if let line = firstLine("requiredrsasize", in: passes.matched) ?? firstLine("requiredrsasize", in: passes.first) {
+            winners["RequiredRSASize"] = line
+        }
+        return winners
+    }
+
+    /// True when some `Match Group` line exists but the tree has no `etc/passwd` and `etc/group` to test it with.
+    var matchGroupUnevaluated: [OpenSSHConfigEvent] {
+        guard program == .server, accounts == nil else { return [] }
+        return events.filter { event in
+            guard case .block(let line, _) = event.kind else { return false }
+            return line.arguments.contains { $0.lowercased() == "group" }
+        }
+    }
+
     /// The order readconf.c fill_default_options assembles the lists in (`ASSEMBLE`); HostKeyAlgorithms is assembled
     /// later, when connecting.
     static let clientAssemblyOrder = [
@@ -418,6 +443,26 @@ public struct OpenSSHConfiguration: Sendable {
             out.append("\(list.keyword.name) \(list.value): no algorithm left (kex_assemble_names: invalid argument)")
         }
         return out
+    }
+
+    /// sshd's explicit, `+` or `^` lists in force that expand to nothing (sshd refuses to start), where they are.
+    func emptyExpansions(for connection: OpenSSHConnection?) -> [(
+        keyword: OpenSSHAlgorithmKeyword, value: String, path: ScanPath, line: Int
+    )] {
+        guard program == .server else { return [] }
+        let passes = settersInForce(for: connection)
+        var setters = Array(firstValues(in: passes.first).values)
+        setters += firstValues(in: passes.matched).values.filter {
+            OpenSSHAlgorithmKeyword.named($0.line.key, for: program)?.allowedInServerMatch == true
+        }
+        return setters.compactMap { visited in
+            guard let keyword = OpenSSHAlgorithmKeyword.named(visited.line.key, for: program),
+                keyword.list != .gssapiKex, let value = visited.line.arguments.first, !value.hasPrefix("-")
+            else { return nil }
+            let assembled = assemble(value, keyword)
+            guard assembled.unsupported.isEmpty, assembled.algorithms.isEmpty else { return nil }
+            return (keyword, value, visited.path, visited.lineNumber)
+        }
     }
 
     /// The winning values that assemble to nothing without a `-`: OpenSSH refuses them. sshd assembles pass 1's

@@ -30,6 +30,13 @@ public struct OpenSSHConnection: Sendable, Hashable, Codable {
         self.localUser = localUser
     }
 
+    /// The name of the user running this process (getpwuid(geteuid())), the default for `Match localuser`; nil when
+    /// the system has no name for it.
+    public static var processUser: String? {
+        guard let entry = getpwuid(geteuid()), let name = entry.pointee.pw_name else { return nil }
+        return String(cString: name)
+    }
+
     /// Parses `user=U,host=H,addr=A[,laddr=L,lport=P,rdomain=R]`; nil on an unknown field or a bad port.
     public init?(spec: String) {
         self.init()
