@@ -46,11 +46,28 @@ public struct OpenSSHConfigScanner: FileScanner {
         return (verdict.canonical, verdict.status)
     }
 
+    /// A file in `sshd_config.d/` or `ssh_config.d/`: the program, and the main file beside the directory.
+    static func dropIn(_ path: ScanPath) -> (program: OpenSSHProgram, main: ScanPath)? {
+        let text = path.display
+        for (directory, program) in [("sshd_config.d/", OpenSSHProgram.server), ("ssh_config.d/", .client)] {
+            guard let range = text.range(of: directory, options: .backwards),
+                range.lowerBound == text.startIndex || text[text.index(before: range.lowerBound)] == "/",
+                !text[range.upperBound...].contains("/"), range.upperBound < text.endIndex
+            else { continue }
+            return (program, ScanPath(String(text[..<range.lowerBound]) + directory.dropLast(3)))
+        }
+        return nil
+    }
+
     public func claim(path: ScanPath, head: ArraySlice<UInt8>) -> Claim {
-        Self.role(of: path) == nil ? .none : .name
+        Self.role(of: path) == nil && Self.dropIn(path) == nil && !OpenSSHModuli.isModuli(path) ? .none : .name
     }
 
     public func scan(_ input: ScanInput) -> ScanOutput {
+        if OpenSSHModuli.isModuli(input.path) { return OpenSSHModuli.scan(input, catalog: catalog) }
+        if Self.role(of: input.path) == nil, let dropIn = Self.dropIn(input.path) {
+            return scanUnread(input, dropIn)
+        }
         guard let role = Self.role(of: input.path) else { return ScanOutput() }
         let profile = OpenSSHProfile.resolve(
             for: role.program, software: input.context.software, override: input.options.opensshVersion)
@@ -63,6 +80,43 @@ public struct OpenSSHConfigScanner: FileScanner {
         }
         builder.build(includeDefaults: role.home == nil)
         return builder.output
+    }
+}
+
+extension OpenSSHConfigScanner {
+    /// A drop-in file: nothing when the main file's Includes read it (the main file's scan reports it); otherwise its
+    /// settings are inventoried with `effective: false` and the reason, because sshd/ssh never read it
+    /// (`40-weak.conf.dpkg-old`, `*.dpkg-dist`, `*.ucf-*`, `*.rpmnew`, or any name the Include glob does not match).
+    func scanUnread(_ input: ScanInput, _ dropIn: (program: OpenSSHProgram, main: ScanPath)) -> ScanOutput {
+        let profile = OpenSSHProfile.resolve(
+            for: dropIn.program, software: input.context.software, override: input.options.opensshVersion)
+        let reader = dropIn.program == .server ? "sshd" : "ssh"
+        var reason = "\(reader) does not read this file: no \(dropIn.main.display) in the tree"
+        if let tree = input.context.tree, case .success(let mainBytes) = tree.read(dropIn.main) {
+            let main = OpenSSHConfiguration(
+                program: dropIn.program, path: dropIn.main, bytes: mainBytes, tree: tree, profile: profile)
+            if main.files.contains(input.path) { return ScanOutput() }
+            reason = "\(reader) does not read this file: no Include of \(dropIn.main.display) matches it"
+        }
+        let name = String(decoding: input.path.lastComponent, as: UTF8.self)
+        for marker in [".dpkg-old", ".dpkg-dist", ".dpkg-new", ".dpkg-bak", ".ucf-", ".rpmnew", ".rpmsave", ".rpmorig"]
+        where name.contains(marker) {
+            reason += " (a package manager's copy, \(marker.trimmingCharacters(in: CharacterSet(charactersIn: ".-"))))"
+            break
+        }
+        let configuration = OpenSSHConfiguration(
+            program: dropIn.program, path: input.path, bytes: input.bytes, tree: input.context.tree, profile: profile)
+        var builder = OpenSSHFindingBuilder(configuration: configuration, catalog: catalog, tree: input.context.tree)
+        builder.build(includeDefaults: false)
+        var output = ScanOutput()
+        output.findings = builder.output.findings.map { finding in
+            var unread = finding
+            unread.effective = false
+            unread.note = [reason, finding.note].compactMap { $0 }.joined(separator: "; ")
+            return unread
+        }
+        output.diagnostics = builder.output.diagnostics.filter { $0.reason != .unsupported }
+        return output
     }
 }
 
@@ -168,6 +222,7 @@ struct OpenSSHFindingBuilder {
                 bits: 1024, path: configuration.path, line: nil, context: nil, effective: true, origin: .default,
                 note: configuration.profile.defaultNote + "; RSA keys of 1024 bits and more are accepted")
         }
+        if program == .server { missingModuli(winners) }
         if program == .server, hostKeyLines == 0 {
             // servconf.c fill_default_server_options: the RSA, ECDSA and Ed25519 keys under /etc/ssh.
             for type in ["rsa", "ecdsa", "ed25519"] {
@@ -326,6 +381,29 @@ struct OpenSSHFindingBuilder {
         "gss-group16-sha512-": "diffie-hellman-group16-sha512", "gss-nistp256-sha256-": "ecdh-sha2-nistp256",
         "gss-curve25519-sha256-": "curve25519-sha256",
     ]
+
+    /// DH group exchange in force but no moduli file in the tree: sshd falls back to the fixed groups 14/16/18
+    /// (dh.c `dh_new_group_fallback`), so the exchange is not the one the operator may think.
+    private mutating func missingModuli(_ winners: [String: OpenSSHVisitedLine]) {
+        guard let tree, let kex = configuration.effectiveLists(for: view).first(where: { $0.setting == "KexAlgorithms" }),
+            let gex = kex.algorithms.first(where: { $0.hasPrefix("diffie-hellman-group-exchange-") })
+        else { return }
+        var file = "/etc/ssh/moduli"
+        for visited in configuration.visit(connection: view) where visited.active && visited.line.key == "modulifile" {
+            file = visited.line.arguments.first ?? file
+            break
+        }
+        guard tree.files(matching: String(file.drop { $0 == "/" })).isEmpty else { return }
+        let entry = catalog.entry(named: gex)
+        output.findings.append(
+            Finding(
+                path: kex.path ?? configuration.path, line: kex.line, source: .openssh, setting: "moduli",
+                usage: .keyExchange, algorithm: gex, canonical: entry?.canonical, keyBits: 2048,
+                quantumStatus: entry?.status(keyBits: 2048) ?? .vulnerable, context: kex.context, effective: true,
+                origin: kex.origin,
+                note: "\(gex) is offered but \(file) is not in the scanned tree: sshd falls back to the fixed "
+                    + "groups 14, 16 or 18 (2048 to 8192 bits, dh.c dh_new_group_fallback)"))
+    }
 
     // MARK: - HostKey, RequiredRSASize, Protocol
 
