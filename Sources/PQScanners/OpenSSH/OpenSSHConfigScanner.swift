@@ -184,13 +184,14 @@ struct OpenSSHFindingBuilder {
                     unknownKeyword(visited)
                     continue
                 }
-                let effective: Bool
+                var effective: Bool
+                var note: String?
                 if let scopeKey {
                     effective = firstInBlock.insert(scopeKey + "|RequiredRSASize").inserted
                 } else {
-                    effective = globalVerdict(visited, winner: winners["RequiredRSASize"], name: "RequiredRSASize").0
+                    (effective, note) = globalVerdict(visited, winner: winners["RequiredRSASize"], name: "RequiredRSASize")
                 }
-                addRequiredRSASize(visited, effective: effective)
+                addRequiredRSASize(visited, effective: effective, note: note)
             } else if key == "protocol" {
                 addProtocol(visited)
             }
@@ -370,7 +371,13 @@ struct OpenSSHFindingBuilder {
         guard let entry else {
             return (nil, .vulnerable, nil, nil, "not in the catalog; assumed quantum-vulnerable until classified")
         }
-        return (entry.canonical, entry.status(keyBits: nil), entry.oids.first, nil, nil)
+        // The catalog entry of a finite-field group covers its -sha1 and -sha256 exchanges alike; the SHA-1 exchange
+        // hash is worth saying on the finding (RFC 9142 section 4 moves SSH key exchange off SHA-1).
+        let sha1 = usage == .keyExchange && (name.hasSuffix("-sha1") || name.hasSuffix("-sha1-"))
+        return (
+            entry.canonical, entry.status(keyBits: nil), entry.oids.first, nil,
+            sha1 ? "SHA-1 exchange hash (RFC 9142)" : nil
+        )
     }
 
     /// The key exchange under each method of the distribution GSSAPI patch (names as `sshd -T` prints them,
@@ -440,14 +447,15 @@ struct OpenSSHFindingBuilder {
             "HostKey \(file): " + (problem ?? "the key file (and its .pub) is not in the scanned tree; type unknown"))
     }
 
-    private mutating func addRequiredRSASize(_ visited: OpenSSHVisitedLine, effective: Bool) {
+    private mutating func addRequiredRSASize(_ visited: OpenSSHVisitedLine, effective: Bool, note: String? = nil) {
         guard let text = visited.line.arguments.first, let bits = Int(text), bits > 0, bits < 1 << 20 else {
             diagnose(visited, "RequiredRSASize needs a number of bits; \(refusal)")
             return
         }
         addRSASizeFinding(
             bits: bits, path: visited.path, line: visited.lineNumber, context: visited.block?.text,
-            effective: effective, origin: .file, note: "smallest RSA key accepted")
+            effective: effective, origin: .file,
+            note: ["smallest RSA key accepted", note].compactMap { $0 }.joined(separator: "; "))
     }
 
     private mutating func addRSASizeFinding(
