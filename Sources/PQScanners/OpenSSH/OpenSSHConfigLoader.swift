@@ -153,7 +153,8 @@ struct OpenSSHConfigLoader {
                     stack.contains(target)
                     ? "Include cycle: \(target.display) is already being read"
                     : "Include \(target.display): more than \(Self.maxDepth) nested includes"
-                let words = "\(program == .server ? "sshd" : "ssh") refuses to start "
+                let words =
+                    "\(program == .server ? "sshd" : "ssh") refuses to start "
                     + "(\"Too many recursive configuration includes\"); no further Include followed"
                 refusal = why
                 stopped = true

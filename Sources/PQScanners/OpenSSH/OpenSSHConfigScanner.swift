@@ -189,7 +189,8 @@ struct OpenSSHFindingBuilder {
                 if let scopeKey {
                     effective = firstInBlock.insert(scopeKey + "|RequiredRSASize").inserted
                 } else {
-                    (effective, note) = globalVerdict(visited, winner: winners["RequiredRSASize"], name: "RequiredRSASize")
+                    (effective, note) = globalVerdict(
+                        visited, winner: winners["RequiredRSASize"], name: "RequiredRSASize")
                 }
                 addRequiredRSASize(visited, effective: effective, note: note)
             } else if key == "protocol" {
@@ -392,7 +393,8 @@ struct OpenSSHFindingBuilder {
     /// DH group exchange in force but no moduli file in the tree: sshd falls back to the fixed groups 14/16/18
     /// (dh.c `dh_new_group_fallback`), so the exchange is not the one the operator may think.
     private mutating func missingModuli(_ winners: [String: OpenSSHVisitedLine]) {
-        guard let tree, let kex = configuration.effectiveLists(for: view).first(where: { $0.setting == "KexAlgorithms" }),
+        guard let tree,
+            let kex = configuration.effectiveLists(for: view).first(where: { $0.setting == "KexAlgorithms" }),
             let gex = kex.algorithms.first(where: { $0.hasPrefix("diffie-hellman-group-exchange-") })
         else { return }
         var file = "/etc/ssh/moduli"

@@ -336,7 +336,8 @@ public struct OpenSSHConfiguration: Sendable {
         where OpenSSHAlgorithmKeyword.named(line.line.key, for: program)?.allowedInServerMatch == true {
             winners[name] = line
         }
-        if let line = firstLine("requiredrsasize", in: passes.matched) ?? firstLine("requiredrsasize", in: passes.first) {
+        if let line = firstLine("requiredrsasize", in: passes.matched) ?? firstLine("requiredrsasize", in: passes.first)
+        {
             winners["RequiredRSASize"] = line
         }
         return winners
@@ -425,11 +426,14 @@ public struct OpenSSHConfiguration: Sendable {
                 out.append("\(place): Bad configuration option: \(key)")
                 continue
             }
-            if program == .server, !visited.active, visited.block != nil, !OpenSSHKeywords.serverMatchAllowed.contains(key) {
+            if program == .server, !visited.active, visited.block != nil,
+                !OpenSSHKeywords.serverMatchAllowed.contains(key)
+            {
                 out.append("\(place): Directive '\(visited.line.keyword)' is not allowed within a Match block")
                 continue
             }
-            guard let keyword = OpenSSHAlgorithmKeyword.named(key, for: program), let value = visited.line.arguments.first
+            guard let keyword = OpenSSHAlgorithmKeyword.named(key, for: program),
+                let value = visited.line.arguments.first
             else { continue }
             // OpenSSH checks the names of every line it parses, in force or not.
             let assembled = assemble(value, keyword)
@@ -477,7 +481,8 @@ public struct OpenSSHConfiguration: Sendable {
         }
         var out: [(OpenSSHAlgorithmKeyword, String, Bool)] = []
         for visited in setters.sorted(by: { ($0.path.display, $0.lineNumber) < ($1.path.display, $1.lineNumber) }) {
-            guard let keyword = OpenSSHAlgorithmKeyword.named(visited.line.key, for: program), keyword.list != .gssapiKex,
+            guard let keyword = OpenSSHAlgorithmKeyword.named(visited.line.key, for: program),
+                keyword.list != .gssapiKex,
                 let value = visited.line.arguments.first, !value.hasPrefix("-")
             else { continue }
             let assembled = assemble(value, keyword)
@@ -507,7 +512,9 @@ public struct OpenSSHConfiguration: Sendable {
     private func firstValues(in lines: [OpenSSHVisitedLine]) -> [String: OpenSSHVisitedLine] {
         var values: [String: OpenSSHVisitedLine] = [:]
         for visited in lines where visited.active {
-            guard let keyword = OpenSSHAlgorithmKeyword.named(visited.line.key, for: program), values[keyword.name] == nil else {
+            guard let keyword = OpenSSHAlgorithmKeyword.named(visited.line.key, for: program),
+                values[keyword.name] == nil
+            else {
                 continue
             }
             values[keyword.name] = visited

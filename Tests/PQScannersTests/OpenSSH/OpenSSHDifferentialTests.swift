@@ -198,7 +198,9 @@ struct OpenSSHDifferentialTests {
                 if differing.isEmpty {
                     tally.agreed += 1
                 } else {
-                    let detail = differing.map { "\($0): real \(printed[$0] ?? "-") / PQScout \(mine.values[$0] ?? "-")" }
+                    let detail = differing.map {
+                        "\($0): real \(printed[$0] ?? "-") / PQScout \(mine.values[$0] ?? "-")"
+                    }
                     tally.failures.append("\(label): \(detail.joined(separator: "; "))\n\(describe(tree))")
                 }
             }

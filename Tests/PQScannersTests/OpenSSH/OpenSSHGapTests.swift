@@ -45,8 +45,11 @@ struct OpenSSHGapTests {
         #expect(configuration.requiredRSASize(for: nil)?.bits == 3072)
         #expect(Self.list(configuration, "PubkeyAcceptedAlgorithms", nil) == ["ssh-ed25519"])
         // Every connection gets Match all first; the later Match User block cannot override it (first value wins).
-        #expect(configuration.requiredRSASize(for: OpenSSHConnection(spec: "user=alice,host=h,addr=1.2.3.4"))?.bits == 3072)
-        #expect(configuration.requiredRSASize(for: OpenSSHConnection(spec: "user=backup,host=h,addr=1.2.3.4"))?.bits == 3072)
+        #expect(
+            configuration.requiredRSASize(for: OpenSSHConnection(spec: "user=alice,host=h,addr=1.2.3.4"))?.bits == 3072)
+        #expect(
+            configuration.requiredRSASize(for: OpenSSHConnection(spec: "user=backup,host=h,addr=1.2.3.4"))?.bits == 3072
+        )
         let output = try T.scan(root, "etc/ssh/sshd_config", software: Self.debian, version: nil)
         let sizes = output.findings.filter { $0.setting == "RequiredRSASize" }
         #expect(sizes.first { $0.keyBits == 4096 }?.effective == false)
@@ -150,8 +153,10 @@ struct OpenSSHGapTests {
         let root = try OpenSSHTempRoot(files: ["etc/ssh/sshd_config": "Ciphers -chacha*,aes*\n"])
         let configuration = try Self.configuration(root, "etc/ssh/sshd_config", program: .server)
         let ciphers = configuration.effectiveLists(for: nil).first { $0.setting == "Ciphers" }
-        #expect(ciphers?.algorithms == OpenSSHProfile.resolve(for: .server, software: Self.debian, override: nil)
-            .release.serverCiphers)
+        #expect(
+            ciphers?.algorithms
+                == OpenSSHProfile.resolve(for: .server, software: Self.debian, override: nil)
+                .release.serverCiphers)
         #expect(ciphers?.note?.contains("every connection fails") == true)
         let output = try T.scan(root, "etc/ssh/sshd_config")
         #expect(output.diagnostics.contains { $0.detail.hasPrefix("line 1: Ciphers emptied by -chacha*,aes*") })
@@ -167,7 +172,8 @@ struct OpenSSHGapTests {
         let defaults = OpenSSHProfile.resolve(for: .server, software: Self.debian, override: nil).release.publicKey
         #expect(Self.list(configuration, "PubkeyAcceptedAlgorithms", nil) == defaults)
         #expect(
-            Self.list(configuration, "PubkeyAcceptedAlgorithms", OpenSSHConnection(spec: "user=locked,host=h,addr=1.2.3.4"))
+            Self.list(
+                configuration, "PubkeyAcceptedAlgorithms", OpenSSHConnection(spec: "user=locked,host=h,addr=1.2.3.4"))
                 == [])
         let output = try T.scan(root, "etc/ssh/sshd_config")
         let rebuilt = output.findings.filter { $0.setting == "PubkeyAcceptedAlgorithms" && $0.origin == .default }
@@ -198,7 +204,10 @@ struct OpenSSHGapTests {
         let root = try OpenSSHTempRoot(files: [:])
         try root.write("etc/ssh/sshd_config", Data([0xEF, 0xBB, 0xBF] + Array("Ciphers aes128-ctr\n".utf8)))
         let configuration = try Self.configuration(root, "etc/ssh/sshd_config", program: .server)
-        #expect(configuration.refusals(for: nil) == ["etc/ssh/sshd_config line 1: Bad configuration option: \\357\\273\\277ciphers"])
+        #expect(
+            configuration.refusals(for: nil) == [
+                "etc/ssh/sshd_config line 1: Bad configuration option: \\357\\273\\277ciphers"
+            ])
         let output = try T.scan(root, "etc/ssh/sshd_config")
         #expect(output.diagnostics.contains { $0.detail.contains("byte-order mark") })
     }
@@ -207,7 +216,10 @@ struct OpenSSHGapTests {
     func serverKeywordInClient() throws {
         let root = try OpenSSHTempRoot(files: ["etc/ssh/ssh_config": "HostbasedAcceptedKeyTypes ssh-ed25519\n"])
         let configuration = try Self.configuration(root, "etc/ssh/ssh_config", program: .client)
-        #expect(configuration.refusals(for: nil).contains { $0.contains("Bad configuration option: hostbasedacceptedkeytypes") })
+        #expect(
+            configuration.refusals(for: nil).contains {
+                $0.contains("Bad configuration option: hostbasedacceptedkeytypes")
+            })
         let output = try T.scan(root, "etc/ssh/ssh_config")
         #expect(output.diagnostics.contains { $0.detail.contains("ssh refuses the whole file") })
         // The client's own alias is fine.
@@ -219,7 +231,10 @@ struct OpenSSHGapTests {
     func globalKeywordInMatch() throws {
         let root = try OpenSSHTempRoot(files: ["etc/ssh/sshd_config": "Match User x\n    GSSAPIKeyExchange yes\n"])
         let output = try T.scan(root, "etc/ssh/sshd_config")
-        #expect(output.diagnostics.contains { $0.detail.contains("Directive 'GSSAPIKeyExchange' is not allowed within a Match block") })
+        #expect(
+            output.diagnostics.contains {
+                $0.detail.contains("Directive 'GSSAPIKeyExchange' is not allowed within a Match block")
+            })
     }
 
     // MARK: - Gap 6: files sshd does not read
@@ -250,7 +265,8 @@ struct OpenSSHGapTests {
     @Test("gap 7: moduli prime sizes are findings; 1024-bit primes are broken")
     func moduliSizes() throws {
         let prime = String(repeating: "F", count: 256)
-        let moduli = "#    $OpenBSD: moduli,v 1.33\n"
+        let moduli =
+            "#    $OpenBSD: moduli,v 1.33\n"
             + "20230101000000 2 6 100 1023 2 \(prime)\n20230101000000 2 6 100 1023 5 \(prime)\n"
             + "20230101000000 2 6 100 3071 2 \(prime)\n"
         let root = try OpenSSHTempRoot(files: ["etc/ssh/moduli": moduli])
@@ -291,9 +307,11 @@ struct OpenSSHIncludeBombTests {
         return try OpenSSHTempRoot(files: files)
     }
 
-    @Test("N=10 self-including drop-ins: one refusal diagnostic, done in well under 10 s", arguments: [
-        OpenSSHProgram.server, .client,
-    ])
+    @Test(
+        "N=10 self-including drop-ins: one refusal diagnostic, done in well under 10 s",
+        arguments: [
+            OpenSSHProgram.server, .client,
+        ])
     func cycleFanOut(program: OpenSSHProgram) throws {
         let root = try Self.selfIncludingTree(10, program: program)
         let main = program == .server ? "etc/ssh/sshd_config" : "etc/ssh/ssh_config"
@@ -303,7 +321,8 @@ struct OpenSSHIncludeBombTests {
         _ = configuration.effectiveLists(for: program == .client ? OpenSSHConnection(host: "h") : nil)
         let elapsed = Date().timeIntervalSince(started)
         #expect(elapsed < 10, "took \(elapsed) s")
-        #expect(output.diagnostics.filter { $0.detail.contains("Too many recursive configuration includes") }.count == 1)
+        #expect(
+            output.diagnostics.filter { $0.detail.contains("Too many recursive configuration includes") }.count == 1)
         #expect(configuration.refusals(for: nil).contains { $0.contains("Too many recursive configuration includes") })
         #expect(configuration.files.count <= 11)
     }

@@ -118,7 +118,8 @@ struct OpenSSHTreeGenerator {
 
     static let serverSpellings: [(String, String)] = [
         ("KexAlgorithms", "KexAlgorithms"), ("HostKeyAlgorithms", "HostKeyAlgorithms"),
-        ("PubkeyAcceptedAlgorithms", "PubkeyAcceptedAlgorithms"), ("PubkeyAcceptedKeyTypes", "PubkeyAcceptedAlgorithms"),
+        ("PubkeyAcceptedAlgorithms", "PubkeyAcceptedAlgorithms"),
+        ("PubkeyAcceptedKeyTypes", "PubkeyAcceptedAlgorithms"),
         ("HostbasedAcceptedAlgorithms", "HostbasedAcceptedAlgorithms"),
         ("HostbasedAcceptedKeyTypes", "HostbasedAcceptedAlgorithms"),
         ("CASignatureAlgorithms", "CASignatureAlgorithms"), ("Ciphers", "Ciphers"), ("MACs", "MACs"),
@@ -153,7 +154,8 @@ struct OpenSSHTreeGenerator {
                 criterion = "Host " + userPatterns(["*.example.org", "bastion", "h.example.org", "*.corp", "web?"])
             case 3:
                 criterion =
-                    "Address " + userPatterns(["10.0.0.0/8", "192.0.2.*", "192.0.2.7", "2001:db8::/32", "172.16.0.0/12"])
+                    "Address "
+                    + userPatterns(["10.0.0.0/8", "192.0.2.*", "192.0.2.7", "2001:db8::/32", "172.16.0.0/12"])
             case 4:
                 criterion = "LocalAddress " + userPatterns(["127.0.0.1", "10.0.0.0/8", "192.0.2.0/24"])
             default:
@@ -175,7 +177,9 @@ struct OpenSSHTreeGenerator {
 
     mutating func serverFile(depth: Int, allowBad: Bool, includes: [String]) -> [String] {
         var lines: [String] = []
-        for _ in 0..<count(1...5) { lines.append(chance(25) ? comment() : serverSetting(inMatch: false, allowBad: allowBad)) }
+        for _ in 0..<count(1...5) {
+            lines.append(chance(25) ? comment() : serverSetting(inMatch: false, allowBad: allowBad))
+        }
         if depth == 0, let include = includes.first { lines.insert("Include " + include, at: count(0...lines.count)) }
         if depth == 0, includes.count > 1, chance(50) { lines.append("Include " + includes[1]) }
         for _ in 0..<count(0...3) {
@@ -253,8 +257,10 @@ struct OpenSSHTreeGenerator {
 
     static let clientSpellings: [(String, String)] = [
         ("KexAlgorithms", "KexAlgorithms"), ("HostKeyAlgorithms", "HostKeyAlgorithms"),
-        ("PubkeyAcceptedAlgorithms", "PubkeyAcceptedAlgorithms"), ("PubkeyAcceptedKeyTypes", "PubkeyAcceptedAlgorithms"),
-        ("HostbasedAcceptedAlgorithms", "HostbasedAcceptedAlgorithms"), ("HostbasedKeyTypes", "HostbasedAcceptedAlgorithms"),
+        ("PubkeyAcceptedAlgorithms", "PubkeyAcceptedAlgorithms"),
+        ("PubkeyAcceptedKeyTypes", "PubkeyAcceptedAlgorithms"),
+        ("HostbasedAcceptedAlgorithms", "HostbasedAcceptedAlgorithms"),
+        ("HostbasedKeyTypes", "HostbasedAcceptedAlgorithms"),
         ("CASignatureAlgorithms", "CASignatureAlgorithms"), ("Ciphers", "Ciphers"), ("MACs", "MACs"),
     ]
     static let hosts = ["bastion", "BASTION", "db.corp", "web1.example.org", "Legacy", "192.0.2.9"]
@@ -262,7 +268,8 @@ struct OpenSSHTreeGenerator {
     mutating func clientSetting(allowBad: Bool) -> String {
         if chance(8) { return line("RequiredRSASize", pick(["1024", "2048", "3072"])) }
         if chance(8) {
-            return line("Hostname", pick(["real.example.org", "%h.corp", "BASTION.example.org", "db.corp", "10.0.0.1"]))
+            return line(
+                "Hostname", pick(["real.example.org", "%h.corp", "BASTION.example.org", "db.corp", "10.0.0.1"]))
         }
         if chance(8) { return line("User", pick(["alice", "bob", "root", "git"])) }
         if allowBad, chance(4) { return line("HostbasedAcceptedKeyTypes", "ssh-ed25519") }
@@ -273,7 +280,8 @@ struct OpenSSHTreeGenerator {
 
     mutating func hostOrMatchLine() -> String {
         if chance(40) {
-            var patterns = subset(["bastion", "BASTION", "*.corp", "web?.example.org", "legacy", "*", "192.0.2.*"], 1...2)
+            var patterns = subset(
+                ["bastion", "BASTION", "*.corp", "web?.example.org", "legacy", "*", "192.0.2.*"], 1...2)
             if chance(20) { patterns.append("!" + pick(["db.corp", "bastion", "web1.example.org"])) }
             return pick(["Host ", "host ", "HOST "]) + patterns.joined(separator: " ")
         }
@@ -282,7 +290,9 @@ struct OpenSSHTreeGenerator {
         for _ in 0..<count(1...2) {
             let negate = chance(20) ? "!" : ""
             switch count(0...4) {
-            case 0: criteria.append(negate + "host " + pick(["*.corp", "real.example.org", "bastion*", "*.example.org,!db*"]))
+            case 0:
+                criteria.append(
+                    negate + "host " + pick(["*.corp", "real.example.org", "bastion*", "*.example.org,!db*"]))
             case 1: criteria.append(negate + "originalhost " + pick(["bastion", "BASTION", "db.*", "legacy"]))
             case 2: criteria.append(negate + "user " + pick(["alice", "root", "b*", "git,bob"]))
             case 3: criteria.append(negate + "localuser " + pick(["root", "r*", "nobody", "!root,*"]))
@@ -306,7 +316,8 @@ struct OpenSSHTreeGenerator {
     mutating func clientTree() -> OpenSSHRandomTree {
         var tree = OpenSSHRandomTree()
         let allowBad = chance(12)
-        tree.files["etc/ssh/ssh_config"] = render(clientFile(allowBad: allowBad, include: "/etc/ssh/ssh_config.d/*.conf"))
+        tree.files["etc/ssh/ssh_config"] = render(
+            clientFile(allowBad: allowBad, include: "/etc/ssh/ssh_config.d/*.conf"))
         for index in 0..<count(0...2) {
             tree.files["etc/ssh/ssh_config.d/\(index)0-x.conf"] = render(clientFile(allowBad: allowBad, include: nil))
         }
