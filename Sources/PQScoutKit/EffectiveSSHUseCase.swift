@@ -108,6 +108,9 @@ public struct EffectiveSSHResult: Codable, Sendable, Hashable {
     /// sshd with the distribution GSSAPI patch: whether `GSSAPIKeyExchange` is on (Debian's default is no, and then
     /// the GSSAPIKexAlgorithms list is printed but not offered); nil where the build has no such patch.
     public var gssapiKeyExchange: Bool?
+    /// Why sshd (`sshd -T [-C …]`) or ssh (`ssh -G`) would refuse this configuration for this connection, in
+    /// OpenSSH's words where it has them; empty when it would run.
+    public var refusals: [String] = []
 }
 
 /// The use case behind `pqscout effective`: walk the root, read installed software, evaluate one configuration.
@@ -167,7 +170,8 @@ public enum EffectiveSSHUseCase {
             requiredRSASizeLine: rsa?.setter?.line, files: configuration.files,
             diagnostics: installed.diagnostics + scanned.diagnostics,
             postQuantumKex: kex.contains { $0.quantumStatus == .hybrid || $0.quantumStatus == .resistant },
-            gssapiKeyExchange: profile.gssapiKex ? configuration.gssapiKeyExchange(for: request.connection) : nil)
+            gssapiKeyExchange: profile.gssapiKex ? configuration.gssapiKeyExchange(for: request.connection) : nil,
+            refusals: configuration.refusals(for: request.connection))
     }
 
     /// `home/alice` for `home/alice/.ssh/config`; nil for other files.
@@ -219,6 +223,10 @@ public enum EffectiveSSHUseCase {
                 + source(
                     result.requiredRSASizePath == nil ? .default : .file, result.requiredRSASizePath,
                     result.requiredRSASizeLine, nil) + ")\n"
+        }
+        if !result.refusals.isEmpty {
+            out += "\n" + (result.program == .server ? "sshd" : "ssh") + " would refuse this configuration:\n"
+            for refusal in result.refusals { out += "  \(refusal)\n" }
         }
         if !result.diagnostics.isEmpty {
             out += "\ndiagnostics:\n"

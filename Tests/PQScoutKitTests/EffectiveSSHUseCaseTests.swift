@@ -118,5 +118,7 @@ struct EffectiveSSHUseCaseTests {
             try EffectiveSSHRequest.server(root: url.path, connection: nil, opensshVersion: "9.2"))
         #expect(Date().timeIntervalSince(started) < 10)
         #expect(result.diagnostics.contains { $0.detail.contains("Too many recursive configuration includes") })
+        #expect(result.refusals.contains { $0.contains("Too many recursive configuration includes") })
+        #expect(EffectiveSSHUseCase.table(result).contains("sshd would refuse this configuration:"))
     }
 }
