@@ -411,7 +411,8 @@ struct OpenSSHFindingBuilder {
                 quantumStatus: entry?.status(keyBits: 2048) ?? .vulnerable, context: kex.context, effective: true,
                 origin: kex.origin,
                 note: "\(gex) is offered but \(file) is not in the scanned tree: sshd falls back to the fixed "
-                    + "groups 14, 16 or 18 (2048 to 8192 bits, dh.c dh_new_group_fallback)"))
+                    + "groups 14, 16 or 18 (2048 to 8192 bits, dh.c dh_new_group_fallback)"
+                    + (kex.origin == .default ? "; " + configuration.profile.defaultNote : "")))
     }
 
     // MARK: - HostKey, RequiredRSASize, Protocol

@@ -101,7 +101,7 @@ enum OpenSSHNamespaceRunner {
 
 /// Issue 13 acceptance: seeded random trees, PQScout against the installed `sshd -T` (with and without `-C`) and
 /// `ssh -G`, every compared setting and every refusal. Agreement must be 100%.
-@Suite("OpenSSH: random trees agree with the real sshd -T and ssh -G", .serialized)
+@Suite("OpenSSH: random trees agree with the real sshd -T and ssh -G")
 struct OpenSSHDifferentialTests {
     static let keywords = [
         "kexalgorithms", "hostkeyalgorithms", "pubkeyacceptedalgorithms", "hostbasedacceptedalgorithms",
