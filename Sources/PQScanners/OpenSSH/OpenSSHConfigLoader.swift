@@ -50,7 +50,7 @@ struct OpenSSHConfigLoader {
     /// Why OpenSSH would refuse this configuration's includes (cycle, depth); no Include is followed after it.
     private(set) var refusal: String?
     /// True once an include budget is spent; no Include is followed after it.
-    private var stopped = false
+    private(set) var stopped = false
     private var includedReads = 0
     /// Bytes of files already read, so a file included many times is read from the tree once.
     private var cache: [ScanPath: [UInt8]] = [:]
@@ -154,7 +154,7 @@ struct OpenSSHConfigLoader {
                     ? "Include cycle: \(target.display) is already being read"
                     : "Include \(target.display): more than \(Self.maxDepth) nested includes"
                 let words =
-                    "\(program == .server ? "sshd" : "ssh") refuses to start "
+                    (program == .server ? "sshd refuses to start " : "ssh refuses to run ")
                     + "(\"Too many recursive configuration includes\"); no further Include followed"
                 refusal = why
                 stopped = true

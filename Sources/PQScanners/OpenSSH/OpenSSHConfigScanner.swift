@@ -95,7 +95,9 @@ extension OpenSSHConfigScanner {
         if let tree = input.context.tree, case .success(let mainBytes) = tree.read(dropIn.main) {
             let main = OpenSSHConfiguration(
                 program: dropIn.program, path: dropIn.main, bytes: mainBytes, tree: tree, profile: profile)
-            if main.files.contains(input.path) { return ScanOutput() }
+            // Read by the main file, or unknowable because its includes were cut short (the main file's scan
+            // already says why): nothing of its own.
+            if main.files.contains(input.path) || main.includesStopped { return ScanOutput() }
             reason = "\(reader) does not read this file: no Include of \(dropIn.main.display) matches it"
         }
         let name = String(decoding: input.path.lastComponent, as: UTF8.self)

@@ -61,6 +61,8 @@ public struct OpenSSHConfiguration: Sendable {
     let events: [OpenSSHConfigEvent]
     /// Why OpenSSH refuses the includes (a cycle, too deep), from the loader.
     let loadRefusal: String?
+    /// True when the loader stopped following includes (a cycle, too deep, the read budget): `files` is partial.
+    let includesStopped: Bool
     /// The tree's `etc/passwd` and `etc/group`, for `Match Group`; nil when the tree lacks them.
     let accounts: OpenSSHAccounts?
 
@@ -81,6 +83,7 @@ public struct OpenSSHConfiguration: Sendable {
         self.files = loader.filesRead
         self.loadDiagnostics = loader.diagnostics
         self.events = loader.events
+        self.includesStopped = loader.stopped
         self.loadRefusal = loader.refusal.map { "\($0): Too many recursive configuration includes" }
         self.accounts = program == .server ? tree.flatMap(OpenSSHAccounts.init(tree:)) : nil
     }

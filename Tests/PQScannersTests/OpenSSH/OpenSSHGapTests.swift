@@ -327,6 +327,19 @@ struct OpenSSHIncludeBombTests {
         #expect(configuration.files.count <= 11)
     }
 
+    @Test("drop-ins of a configuration whose includes were cut short are not called unread")
+    func dropInsOfABomb() throws {
+        var files = ["etc/ssh/sshd_config": "Include /etc/ssh/sshd_config.d/*.conf\n"]
+        for index in 0..<10 {
+            files["etc/ssh/sshd_config.d/\(index).conf"] = "Include /etc/ssh/sshd_config.d/*.conf\nMACs hmac-md5\n"
+        }
+        let root = try OpenSSHTempRoot(files: files)
+        for index in 0..<10 {
+            let output = try T.scan(root, "etc/ssh/sshd_config.d/\(index).conf")
+            #expect(output.findings.isEmpty && output.diagnostics.isEmpty)
+        }
+    }
+
     @Test("a fan-out without a cycle (10 files each including the next 10, 5 levels) stops at the read budget")
     func acyclicFanOut() throws {
         var files = ["etc/ssh/sshd_config": "Include /etc/ssh/l0/*.conf\n"]
