@@ -106,6 +106,7 @@ struct OpenSSHDifferentialTests {
     static let keywords = [
         "kexalgorithms", "hostkeyalgorithms", "pubkeyacceptedalgorithms", "hostbasedacceptedalgorithms",
         "casignaturealgorithms", "ciphers", "macs", "gssapikexalgorithms", "requiredrsasize", "gssapikeyexchange",
+        "hostname", "user",
     ]
 
     static let machineSoftware: [Software] = {
@@ -150,6 +151,12 @@ struct OpenSSHDifferentialTests {
             values[list.setting.lowercased()] = list.algorithms.joined(separator: ",")
         }
         if let size = configuration.requiredRSASize(for: connection) { values["requiredrsasize"] = String(size.bits) }
+        if program == .client, let connection {
+            // ssh -G prints the host name after Hostname (lower-cased) and the remote user.
+            let passes = configuration.clientVisit(connection)
+            values["hostname"] = passes.hostname
+            values["user"] = passes.user
+        }
         if program == .server, profile.gssapiKex {
             values["gssapikeyexchange"] = configuration.gssapiKeyExchange(for: connection) ? "yes" : "no"
         }

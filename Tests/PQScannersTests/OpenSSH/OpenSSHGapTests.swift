@@ -129,6 +129,24 @@ struct OpenSSHGapTests {
         #expect(Self.list(configuration, "MACs", connection) == ["hmac-sha2-256"])
     }
 
+    @Test("gap 3: the scan's client view takes the local user (--local-user)")
+    func scanLocalUser() throws {
+        let root = try OpenSSHTempRoot(files: [
+            "etc/ssh/ssh_config": "Match localuser operator\n    Ciphers aes256-ctr\n"
+        ])
+        func ciphers(_ user: String) throws -> [Finding] {
+            let input = ScanInput(
+                path: ScanPath("etc/ssh/ssh_config"), bytes: try root.bytes("etc/ssh/ssh_config"),
+                options: ScanOptions(opensshVersion: "9.2", localUser: user),
+                context: ScanContext(tree: try root.tree()))
+            return OpenSSHConfigScanner().scan(input).findings.filter { $0.setting == "Ciphers" }
+        }
+        // For operator the block holds everywhere: its line wins and no default is in force.
+        #expect(try ciphers("operator").filter(\.effective).map(\.algorithm) == ["aes256-ctr"])
+        // For anyone else the block is a context of its own and the defaults stay in force.
+        #expect(try ciphers("someone").contains { $0.origin == .default && $0.effective })
+    }
+
     // MARK: - Gap 4: Debian's GSSAPI key exchange is off by default
 
     @Test("gap 4: gss-* methods are listed but not in force unless GSSAPIKeyExchange yes; SHA-1 ones say so")
