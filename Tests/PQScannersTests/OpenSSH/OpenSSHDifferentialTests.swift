@@ -222,6 +222,18 @@ struct OpenSSHDifferentialTests {
         }.joined()
     }
 
+    @Test("the generator repeats exactly for a seed, and the trees differ")
+    func generatorIsSeeded() {
+        if let why = OpenSSHNamespaceRunner.unavailable { print("SKIPPED OpenSSH differential: \(why)") }
+        let profile = OpenSSHProfile.resolve(for: .server, software: [], override: "9.2")
+        var first = OpenSSHTreeGenerator(seed: 7, profile: profile)
+        var second = OpenSSHTreeGenerator(seed: 7, profile: profile)
+        let a = (0..<20).map { _ in first.serverTree().files }
+        let b = (0..<20).map { _ in second.serverTree().files }
+        #expect(a == b)
+        #expect(Set(a.map { $0["etc/ssh/sshd_config"] ?? [] }).count > 15)
+    }
+
     @Test(
         "300 random sshd_config trees: sshd -T and sshd -T -C (two connections each) agree with PQScout",
         .enabled(if: OpenSSHNamespaceRunner.unavailable == nil, "needs sshd, ssh, root and unshare --mount"))
