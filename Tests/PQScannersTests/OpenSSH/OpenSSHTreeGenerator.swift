@@ -187,6 +187,9 @@ struct OpenSSHTreeGenerator {
             for _ in 0..<count(1...3) {
                 lines.append("    " + serverSetting(inMatch: true, allowBad: allowBad))
             }
+            // An Include inside a Match block: read in the block's state, its own Match lines never apply when
+            // the block does not hold (SSHCFG_NEVERMATCH).
+            if depth == 0, chance(20) { lines.append("    Include /etc/ssh/inmatch.d/*.conf") }
         }
         return lines
     }
@@ -204,6 +207,13 @@ struct OpenSSHTreeGenerator {
             var lines = serverFile(depth: 1, allowBad: allowBad, includes: [])
             if chance(15) { lines.append("Include /etc/ssh/extra.conf") }
             tree.files["etc/ssh/sshd_config.d/" + name] = render(lines)
+        }
+        if chance(50) {
+            var lines = [serverSetting(inMatch: true, allowBad: false)]
+            if chance(50) {
+                lines += [matchLine(), "    " + serverSetting(inMatch: true, allowBad: false)]
+            }
+            tree.files["etc/ssh/inmatch.d/a.conf"] = render(lines)
         }
         if chance(30) {
             // Files the glob does not match: sshd never reads them.
@@ -309,6 +319,7 @@ struct OpenSSHTreeGenerator {
         for _ in 0..<count(1...4) {
             lines.append(hostOrMatchLine())
             for _ in 0..<count(1...3) { lines.append("    " + clientSetting(allowBad: allowBad)) }
+            if include != nil, chance(20) { lines.append("    Include /etc/ssh/inhost.d/*.conf") }
         }
         return lines
     }
@@ -320,6 +331,10 @@ struct OpenSSHTreeGenerator {
             clientFile(allowBad: allowBad, include: "/etc/ssh/ssh_config.d/*.conf"))
         for index in 0..<count(0...2) {
             tree.files["etc/ssh/ssh_config.d/\(index)0-x.conf"] = render(clientFile(allowBad: allowBad, include: nil))
+        }
+        if chance(50) {
+            tree.files["etc/ssh/inhost.d/a.conf"] = render(
+                [clientSetting(allowBad: false), hostOrMatchLine(), "    " + clientSetting(allowBad: false)])
         }
         for _ in 0..<2 {
             tree.queries.append(
