@@ -183,8 +183,16 @@ struct OpenSSHDifferentialTests {
                 let label = "seed \(seed) tree \(index) query \(query.spec ?? "(none)") user \(query.user ?? "-")"
                 if real.status != 0 || !mine.refusals.isEmpty {
                     if real.status != 0, !mine.refusals.isEmpty {
-                        tally.agreed += 1
-                        tally.refusedByBoth += 1
+                        // Both refuse: for the same reason, in kind (OpenSSH stops at the first fatal line).
+                        let kind = refusalKind(real.error)
+                        if mine.refusals.contains(where: { refusalKind($0) == kind }) {
+                            tally.agreed += 1
+                            tally.refusedByBoth += 1
+                        } else {
+                            tally.failures.append(
+                                "\(label): both refuse, for different reasons: real \(real.error.prefix(200)), "
+                                    + "PQScout \(mine.refusals)\n\(describe(tree))")
+                        }
                     } else {
                         tally.failures.append(
                             "\(label): real status \(real.status) (\(real.error.prefix(300))), PQScout refusals "
@@ -214,6 +222,20 @@ struct OpenSSHDifferentialTests {
             }
         }
         return tally
+    }
+
+    /// The kind of a refusal, from OpenSSH's message or PQScout's.
+    static func refusalKind(_ text: String) -> String {
+        let kinds: [(String, [String])] = [
+            ("include", ["Too many recursive configuration includes"]),
+            ("match-directive", ["is not allowed within a Match block"]),
+            ("keyword", ["Bad configuration option"]),
+            ("lport", ["'lport' not in connection test specification"]),
+            ("empty", ["invalid argument"]),
+            ("name", ["Bad SSH2", "Bad key types", "Bad protocol 2 host key algorithms", "Bad "]),
+        ]
+        for (kind, markers) in kinds where markers.contains(where: { text.contains($0) }) { return kind }
+        return "other: " + text
     }
 
     static func describe(_ tree: OpenSSHRandomTree) -> String {
