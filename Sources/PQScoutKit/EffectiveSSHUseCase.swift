@@ -197,7 +197,7 @@ public enum EffectiveSSHUseCase {
             let fields: [(String, String?)] = [
                 ("user", connection.user), ("host", connection.host), ("addr", connection.address),
                 ("laddr", connection.localAddress), ("lport", connection.localPort.map(String.init)),
-                ("rdomain", connection.routingDomain),
+                ("rdomain", connection.routingDomain), ("localuser", connection.localUser),
             ]
             out +=
                 "connection: "
