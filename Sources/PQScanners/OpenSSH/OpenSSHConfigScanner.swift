@@ -200,6 +200,14 @@ struct OpenSSHFindingBuilder {
             }
         }
         emptiedLists()
+        if program == .server {
+            for bad in configuration.badServerMatches() {
+                output.diagnostics.append(
+                    Diagnostic(
+                        path: configuration.path, reason: .malformed,
+                        detail: "\(bad); \"Bad Match condition\": \(refusal)"))
+            }
+        }
         for event in configuration.matchGroupUnevaluated {
             output.diagnostics.append(
                 Diagnostic(

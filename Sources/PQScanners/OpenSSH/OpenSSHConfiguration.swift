@@ -418,6 +418,7 @@ public struct OpenSSHConfiguration: Sendable {
         } else {
             lines = clientVisit(connection ?? OpenSSHConnection()).lines
         }
+        if program == .server { out += badServerMatches() }
         for visited in lines {
             let key = visited.line.key
             let place = "\(visited.path.display) line \(visited.lineNumber)"
@@ -448,6 +449,43 @@ public struct OpenSSHConfiguration: Sendable {
         // assemble_algorithms; ssh: fill_default_options fails).
         for list in effectiveListsUnrebuilt(for: connection) where list.empty && program == .server {
             out.append("\(list.keyword.name) \(list.value): no algorithm left (kex_assemble_names: invalid argument)")
+        }
+        return out
+    }
+
+    /// Match criteria sshd knows (servconf.c `match_cfg_line` at 9.2, and the ones later releases added).
+    static let serverMatchCriteria: Set<String> = [
+        "all", "user", "group", "host", "address", "localaddress", "localport", "rdomain", "invalid-user", "version",
+    ]
+
+    /// `Match` lines sshd stops at ("Bad Match condition"): an unknown criterion, a criterion without its value,
+    /// `all` with anything else.
+    func badServerMatches() -> [String] {
+        var out: [String] = []
+        for event in events {
+            guard case .block(let line, _) = event.kind else { continue }
+            let place = "\(event.path.display) line \(event.line)"
+            var arguments = line.arguments[...]
+            if let comment = arguments.firstIndex(where: { $0.hasPrefix("#") }) { arguments = arguments[..<comment] }
+            var index = arguments.startIndex
+            while index < arguments.endIndex {
+                let attribute = arguments[index].lowercased()
+                if attribute == "all" {
+                    if arguments.count > 1 {
+                        out.append("\(place): 'all' cannot be combined with other Match attributes")
+                    }
+                    break
+                }
+                guard Self.serverMatchCriteria.contains(attribute) else {
+                    out.append("\(place): Unsupported Match attribute \(arguments[index])")
+                    break
+                }
+                guard index + 1 < arguments.endIndex else {
+                    out.append("\(place): Missing Match criteria for \(arguments[index])")
+                    break
+                }
+                index += 2
+            }
         }
         return out
     }

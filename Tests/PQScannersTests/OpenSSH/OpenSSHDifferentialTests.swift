@@ -228,6 +228,10 @@ struct OpenSSHDifferentialTests {
     static func refusalKind(_ text: String) -> String {
         let kinds: [(String, [String])] = [
             ("include", ["Too many recursive configuration includes"]),
+            (
+                "match",
+                ["Bad Match condition", "Unsupported Match attribute", "Missing Match criteria", "cannot be combined"]
+            ),
             ("match-directive", ["is not allowed within a Match block"]),
             ("keyword", ["Bad configuration option"]),
             ("lport", ["'lport' not in connection test specification"]),

@@ -255,6 +255,21 @@ struct OpenSSHGapTests {
             })
     }
 
+    @Test("gap 5: an unknown Match criterion or one without its value makes sshd refuse to start")
+    func badMatch() throws {
+        let root = try OpenSSHTempRoot(files: [
+            "etc/ssh/sshd_config": "Match Colour blue\n    RequiredRSASize 3072\nMatch User\n    RequiredRSASize 4096\n"
+        ])
+        let configuration = try Self.configuration(root, "etc/ssh/sshd_config", program: .server)
+        #expect(
+            configuration.badServerMatches() == [
+                "etc/ssh/sshd_config line 1: Unsupported Match attribute Colour",
+                "etc/ssh/sshd_config line 3: Missing Match criteria for User",
+            ])
+        let output = try T.scan(root, "etc/ssh/sshd_config")
+        #expect(output.diagnostics.filter { $0.detail.contains("Bad Match condition") }.count == 2)
+    }
+
     // MARK: - Gap 6: files sshd does not read
 
     @Test("gap 6: a dpkg-old drop-in is inventoried as not effective, with the reason; read drop-ins are not doubled")

@@ -140,8 +140,9 @@ struct OpenSSHTreeGenerator {
         return line(spelling, listValue(keyword, program: .server, allowBad: allowBad))
     }
 
-    mutating func matchLine() -> String {
+    mutating func matchLine(allowBad: Bool = false) -> String {
         if chance(12) { return pick(["Match all", "Match All", "match all # everyone"]) }
+        if allowBad, chance(8) { return pick(["Match Colour blue", "Match User", "Match all User root"]) }
         var criteria: [String] = []
         for _ in 0..<count(1...2) {
             let criterion: String
@@ -183,7 +184,7 @@ struct OpenSSHTreeGenerator {
         if depth == 0, let include = includes.first { lines.insert("Include " + include, at: count(0...lines.count)) }
         if depth == 0, includes.count > 1, chance(50) { lines.append("Include " + includes[1]) }
         for _ in 0..<count(0...3) {
-            lines.append(matchLine())
+            lines.append(matchLine(allowBad: allowBad))
             for _ in 0..<count(1...3) {
                 lines.append("    " + serverSetting(inMatch: true, allowBad: allowBad))
             }
