@@ -47,12 +47,19 @@ public struct EffectiveSSHRequest: Sendable, Hashable {
             opensshVersion: opensshVersion)
     }
 
-    /// `pqscout effective ssh-client ROOT --host NAME [--user NAME]`.
+    /// `pqscout effective ssh-client ROOT --host NAME [--user NAME] [--local-user NAME]`.
+    ///
+    /// - Parameters:
+    ///   - user: the remote user given to ssh (`ssh -l`); nil: the first `User` line, else the local user.
+    ///   - localUser: the local user for `Match localuser`; nil: the user running PQScout.
     public static func client(
-        root: String, host: String, user: String? = nil, configPath: String? = nil, opensshVersion: String? = nil
+        root: String, host: String, user: String? = nil, localUser: String? = nil, configPath: String? = nil,
+        opensshVersion: String? = nil
     ) -> EffectiveSSHRequest {
         EffectiveSSHRequest(
-            root: root, program: .client, connection: OpenSSHConnection(user: user, host: host),
+            root: root, program: .client,
+            connection: OpenSSHConnection(
+                user: user, host: host, localUser: localUser ?? OpenSSHConnection.processUser),
             configPath: configPath, opensshVersion: opensshVersion)
     }
 }
@@ -73,6 +80,8 @@ public struct EffectiveSSHList: Codable, Sendable, Hashable {
     public var context: String?
     public var value: String?
     public var algorithms: [EffectiveSSHAlgorithm]
+    /// Why the list is not what the line says: emptied by `-`, rebuilt by sshd, left unset by ssh.
+    public var note: String?
 }
 
 /// The answer: the lists `sshd -T` / `ssh -G` would print, with their sources, the version and the problems met.
@@ -96,6 +105,12 @@ public struct EffectiveSSHResult: Codable, Sendable, Hashable {
     public var diagnostics: [Diagnostic]
     /// True when some key exchange in force is post-quantum or hybrid.
     public var postQuantumKex: Bool
+    /// sshd with the distribution GSSAPI patch: whether `GSSAPIKeyExchange` is on (Debian's default is no, and then
+    /// the GSSAPIKexAlgorithms list is printed but not offered); nil where the build has no such patch.
+    public var gssapiKeyExchange: Bool?
+    /// Why sshd (`sshd -T [-C …]`) or ssh (`ssh -G`) would refuse this configuration for this connection, in
+    /// OpenSSH's words where it has them; empty when it would run.
+    public var refusals: [String] = []
 }
 
 /// The use case behind `pqscout effective`: walk the root, read installed software, evaluate one configuration.
@@ -132,7 +147,8 @@ public enum EffectiveSSHUseCase {
         // The scanner's diagnostics: load problems plus names and keywords this OpenSSH does not know.
         let scanned = OpenSSHConfigScanner().scan(
             ScanInput(
-                path: path, bytes: bytes, options: ScanOptions(opensshVersion: request.opensshVersion),
+                path: path, bytes: bytes,
+                options: ScanOptions(opensshVersion: request.opensshVersion, localUser: request.connection?.localUser),
                 context: ScanContext(tree: tree, software: installed.software)))
         let lists = configuration.effectiveLists(for: request.connection).map { list in
             let usage = OpenSSHAlgorithmKeyword.all.first { $0.name == list.setting }?.usage ?? .keyExchange
@@ -143,7 +159,7 @@ public enum EffectiveSSHUseCase {
                     let verdict = OpenSSHConfigScanner.classify(name, usage: usage)
                     return EffectiveSSHAlgorithm(
                         name: name, canonical: verdict.canonical, quantumStatus: verdict.status)
-                })
+                }, note: list.origin == .file ? list.note : nil)
         }
         let rsa = configuration.requiredRSASize(for: request.connection)
         let kex = lists.first { $0.setting == "KexAlgorithms" }?.algorithms ?? []
@@ -153,7 +169,9 @@ public enum EffectiveSSHUseCase {
             lists: lists, requiredRSASize: rsa?.bits, requiredRSASizePath: rsa?.setter?.path,
             requiredRSASizeLine: rsa?.setter?.line, files: configuration.files,
             diagnostics: installed.diagnostics + scanned.diagnostics,
-            postQuantumKex: kex.contains { $0.quantumStatus == .hybrid || $0.quantumStatus == .resistant })
+            postQuantumKex: kex.contains { $0.quantumStatus == .hybrid || $0.quantumStatus == .resistant },
+            gssapiKeyExchange: profile.gssapiKex ? configuration.gssapiKeyExchange(for: request.connection) : nil,
+            refusals: configuration.refusals(for: request.connection))
     }
 
     /// `home/alice` for `home/alice/.ssh/config`; nil for other files.
@@ -179,7 +197,7 @@ public enum EffectiveSSHUseCase {
             let fields: [(String, String?)] = [
                 ("user", connection.user), ("host", connection.host), ("addr", connection.address),
                 ("laddr", connection.localAddress), ("lport", connection.localPort.map(String.init)),
-                ("rdomain", connection.routingDomain),
+                ("rdomain", connection.routingDomain), ("localuser", connection.localUser),
             ]
             out +=
                 "connection: "
@@ -189,6 +207,10 @@ public enum EffectiveSSHUseCase {
         out += "post-quantum key exchange offered: " + (result.postQuantumKex ? "yes" : "no") + "\n"
         for list in result.lists {
             out += "\n" + list.setting + "  (" + source(list.origin, list.path, list.line, list.context) + ")\n"
+            if list.setting == "GSSAPIKexAlgorithms", result.gssapiKeyExchange == false {
+                out += "  (not offered: GSSAPIKeyExchange is no)\n"
+            }
+            if let note = list.note, list.origin == .file { out += "  (\(note))\n" }
             let width = list.algorithms.map(\.name.count).max() ?? 0
             for algorithm in list.algorithms {
                 let padding = String(repeating: " ", count: max(0, width - algorithm.name.count))
@@ -201,6 +223,10 @@ public enum EffectiveSSHUseCase {
                 + source(
                     result.requiredRSASizePath == nil ? .default : .file, result.requiredRSASizePath,
                     result.requiredRSASizeLine, nil) + ")\n"
+        }
+        if !result.refusals.isEmpty {
+            out += "\n" + (result.program == .server ? "sshd" : "ssh") + " would refuse this configuration:\n"
+            for refusal in result.refusals { out += "  \(refusal)\n" }
         }
         if !result.diagnostics.isEmpty {
             out += "\ndiagnostics:\n"

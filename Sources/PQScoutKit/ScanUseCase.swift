@@ -26,6 +26,8 @@ public struct ScanRequest: Sendable {
     public var opensslVersion: String?
     /// What absolute paths in the scanned trees mean (Docs/user-guide.md, "Live host or image").
     public var system: SystemRootChoice = .automatic
+    /// The local user for ssh_config `Match localuser` (`--local-user`); nil: the user running PQScout.
+    public var localUser: String?
 
     public static let defaultMaxFileSize = WalkOptions.defaultMaxFileSize
 
@@ -75,7 +77,9 @@ public struct ScanRequest: Sendable {
     }
 
     var options: ScanOptions {
-        ScanOptions(pkcs12Passwords: pkcs12Passwords, opensshVersion: opensshVersion, opensslVersion: opensslVersion)
+        ScanOptions(
+            pkcs12Passwords: pkcs12Passwords, opensshVersion: opensshVersion, opensslVersion: opensslVersion,
+            localUser: localUser)
     }
 }
 

@@ -72,13 +72,18 @@ struct EffectiveSSHClientCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The host name given to ssh.", valueName: "name"))
     var host: String
 
-    @Option(help: ArgumentHelp("The remote user, for `Match user`.", valueName: "name"))
+    @Option(help: ArgumentHelp("The remote user, for `Match user` (ssh -l).", valueName: "name"))
     var user: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "The local user, for `Match localuser` (default: the user running pqscout).", valueName: "name"))
+    var localUser: String?
 
     func run() throws {
         try EffectiveOutput.print(format: options.format) {
             EffectiveSSHRequest.client(
-                root: options.root, host: host, user: user, configPath: options.config,
+                root: options.root, host: host, user: user, localUser: localUser, configPath: options.config,
                 opensshVersion: options.opensshVersion)
         }
     }

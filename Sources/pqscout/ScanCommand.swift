@@ -64,6 +64,12 @@ struct ScanCommand: ParsableCommand {
 
     @Option(
         help: ArgumentHelp(
+            "The local user ssh_config `Match localuser` is tested against (default: the user running pqscout).",
+            valueName: "name"))
+    var localUser: String?
+
+    @Option(
+        help: ArgumentHelp(
             "Exit 1 when any finding is at least this bad (broken, vulnerable, weakened).",
             valueName: "status"))
     var failOn: QuantumStatus?
@@ -92,11 +98,12 @@ struct ScanCommand: ParsableCommand {
         do { passwords = try ScanPasswords.gather(given: password, file: passwordFile) } catch {
             throw Failure.exit(error)
         }
-        let request = ScanRequest(
+        var request = ScanRequest(
             roots: paths, storePath: store.path,
             maxFileSize: ByteSize.parse(maxFileSize) ?? ScanRequest.defaultMaxFileSize, followLinks: followLinks,
             excludes: exclude, pkcs12Passwords: passwords, opensshVersion: opensshVersion,
             opensslVersion: opensslVersion, system: image ? .image : systemRoot.map { .path($0) } ?? .automatic)
+        request.localUser = localUser
         let progress = ProgressLine(enabled: Console.stderrIsTerminal)
         let document: InventoryDocument
         do {

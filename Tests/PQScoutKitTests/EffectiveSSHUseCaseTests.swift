@@ -67,4 +67,58 @@ struct EffectiveSSHUseCaseTests {
             #expect(error.kind == .input)
         }
     }
+
+    /// A throwaway root with the given files.
+    static func root(_ files: [String: String]) throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "pqscout-effective-\(UUID().uuidString)")
+        for (path, text) in files {
+            let file = url.appendingPathComponent(path)
+            try FileManager.default.createDirectory(
+                at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(text.utf8).write(to: file)
+        }
+        return url
+    }
+
+    @Test("--local-user decides Match localuser; without it the user running pqscout does")
+    func localUser() throws {
+        let url = try Self.root([
+            "etc/ssh/ssh_config": "Match localuser operator\n    Ciphers aes256-ctr\n"
+        ])
+        defer { try? FileManager.default.removeItem(at: url) }
+        let operatorView = try EffectiveSSHUseCase.run(
+            EffectiveSSHRequest.client(root: url.path, host: "h", localUser: "operator", opensshVersion: "9.2"))
+        #expect(operatorView.lists.first { $0.setting == "Ciphers" }?.algorithms.map(\.name) == ["aes256-ctr"])
+        let other = try EffectiveSSHUseCase.run(
+            EffectiveSSHRequest.client(root: url.path, host: "h", localUser: "someone", opensshVersion: "9.2"))
+        #expect(other.lists.first { $0.setting == "Ciphers" }?.origin == .default)
+        let running = EffectiveSSHRequest.client(root: url.path, host: "h")
+        #expect(running.connection?.localUser != nil)
+    }
+
+    @Test("Debian's GSSAPI key exchange is reported off unless GSSAPIKeyExchange yes")
+    func gssapi() throws {
+        let status = "Package: openssh-server\nStatus: install ok installed\nVersion: 1:9.2p1-2+deb12u10\n\n"
+        let url = try Self.root(["etc/ssh/sshd_config": "# defaults\n", "var/lib/dpkg/status": status])
+        defer { try? FileManager.default.removeItem(at: url) }
+        let result = try EffectiveSSHUseCase.run(try EffectiveSSHRequest.server(root: url.path, connection: nil))
+        #expect(result.gssapiKeyExchange == false)
+        #expect(EffectiveSSHUseCase.table(result).contains("(not offered: GSSAPIKeyExchange is no)"))
+    }
+
+    @Test("issue 21: ten self-including drop-ins end within 10 s with the refusal as a diagnostic")
+    func includeBomb() throws {
+        var files = ["etc/ssh/sshd_config": "Include /etc/ssh/d/*.conf\n"]
+        for index in 0..<10 { files["etc/ssh/d/\(index).conf"] = "Include /etc/ssh/d/*.conf\nMACs hmac-sha2-256\n" }
+        let url = try Self.root(files)
+        defer { try? FileManager.default.removeItem(at: url) }
+        let started = Date()
+        let result = try EffectiveSSHUseCase.run(
+            try EffectiveSSHRequest.server(root: url.path, connection: nil, opensshVersion: "9.2"))
+        #expect(Date().timeIntervalSince(started) < 10)
+        #expect(result.diagnostics.contains { $0.detail.contains("Too many recursive configuration includes") })
+        #expect(result.refusals.contains { $0.contains("Too many recursive configuration includes") })
+        #expect(EffectiveSSHUseCase.table(result).contains("sshd would refuse this configuration:"))
+    }
 }

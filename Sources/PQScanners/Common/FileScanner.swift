@@ -31,11 +31,18 @@ public struct ScanOptions: Sendable, Hashable {
     /// The target's OpenSSL version (`3.5.1`) for TLS effective settings when the tree has no package database
     /// (`--openssl-version`); nil means read it from the packages, else assume (Docs/tls.md).
     public var opensslVersion: String?
+    /// `--local-user NAME`: the local user ssh_config `Match localuser` is tested against; nil for the user running
+    /// PQScout (Docs/openssh.md).
+    public var localUser: String?
 
-    public init(pkcs12Passwords: [String] = [], opensshVersion: String? = nil, opensslVersion: String? = nil) {
+    public init(
+        pkcs12Passwords: [String] = [], opensshVersion: String? = nil, opensslVersion: String? = nil,
+        localUser: String? = nil
+    ) {
         self.pkcs12Passwords = pkcs12Passwords
         self.opensshVersion = opensshVersion
         self.opensslVersion = opensslVersion
+        self.localUser = localUser
     }
 }
 

@@ -52,6 +52,23 @@ public struct OpenSSHAlgorithmKeyword: Sendable, Hashable {
     public static func named(_ key: String) -> OpenSSHAlgorithmKeyword? {
         all.first { $0.spellings.contains(key) }
     }
+
+    /// The keyword a lower-case spelling names for one program: the old hostbased aliases differ (servconf.c knows
+    /// `hostbasedacceptedkeytypes`, readconf.c `hostbasedkeytypes`; each refuses the other's).
+    public static func named(_ key: String, for program: OpenSSHProgram) -> OpenSSHAlgorithmKeyword? {
+        if program == .client, key == "hostbasedacceptedkeytypes" { return nil }
+        if program == .server, key == "hostbasedkeytypes" { return nil }
+        return named(key)
+    }
+
+    /// True for the lists the key exchange uses, before any Match pass can apply (kex.c kex_setup via the proposal).
+    var usedBeforeAuthentication: Bool {
+        switch list {
+        case .kex, .ciphers, .macs, .gssapiKex: true
+        case .publicKey: name == "HostKeyAlgorithms"
+        case .caSignature: false
+        }
+    }
 }
 
 /// The result of applying one directive's value to a default list.
@@ -71,7 +88,7 @@ enum OpenSSHAlgorithmList {
     /// - Those lists are then expanded pattern by pattern against the supported names, in the supported order.
     /// - `-` removes every default matching one of its patterns, and is not expanded further.
     static func assemble(
-        _ value: String, defaults: [String], supported: [String], wildcardsAllowed: Bool
+        _ value: String, defaults: [String], supported: [String], valid: [String]? = nil, wildcardsAllowed: Bool
     ) -> OpenSSHAssembledList {
         guard let first = value.first else { return OpenSSHAssembledList(algorithms: defaults, unsupported: []) }
         let body = "+-^".contains(first) ? String(value.dropFirst()) : value
@@ -81,8 +98,11 @@ enum OpenSSHAlgorithmList {
             return OpenSSHAssembledList(algorithms: kept, unsupported: [])
         }
         let unsupported = names.filter { name in
-            if wildcardsAllowed, OpenSSHPattern.hasWildcard(name) { return false }
-            return !supported.contains(name)
+            // sshkey_names_valid2: a wildcard is accepted when it matches some known name.
+            if wildcardsAllowed, OpenSSHPattern.hasWildcard(name) {
+                return !(valid ?? supported).contains { OpenSSHPattern.matches($0, pattern: name) }
+            }
+            return !(valid ?? supported).contains(name)
         }
         var list: [String]
         switch first {

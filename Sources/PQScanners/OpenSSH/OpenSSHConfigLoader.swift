@@ -21,12 +21,22 @@ struct OpenSSHConfigEvent: Sendable, Hashable {
 ///
 /// Absolute `Include` paths are taken inside the scan root; relative ones are resolved as OpenSSH does
 /// (`servconf.c`: relative to `/etc/ssh`; `readconf.c`: `~/.ssh` for a user's config, `/etc/ssh` for the system
-/// one). Glob results are read in sorted order (glob(3)). A file already being read is an include cycle: one
-/// diagnostic, and the Include is skipped. OpenSSH stops at 16 levels (`SERVCONF_MAX_DEPTH`, `READCONF_MAX_DEPTH`).
+/// one). Glob results are read in sorted order (glob(3)).
+///
+/// Includes are bounded as OpenSSH bounds them, and then some: OpenSSH follows an include cycle until it passes 16
+/// levels (`SERVCONF_MAX_DEPTH`, `READCONF_MAX_DEPTH`) and then exits with "Too many recursive configuration
+/// includes" (servconf.c `parse_server_config_depth`, readconf.c `read_config_file_depth`, OpenSSH 9.2). So the
+/// first cycle or the 17th level is a refusal: one diagnostic, and no further Include is followed (the lines of the
+/// files already open are still read, for the inventory). A fan-out without a cycle (each of N files including a
+/// glob of N more) is legal for OpenSSH but grows as N^depth: after `maxIncludedFiles` file reads the loader stops
+/// following includes, with a diagnostic, so a hostile tree cannot hold a scan (issue 21, item 1).
 struct OpenSSHConfigLoader {
     /// The longest line read; a longer one is a diagnostic (OpenSSH itself has no limit, a scanner needs one).
     static let maxLineLength = 64 * 1024
     static let maxDepth = 16
+    /// Included files read per configuration, counting re-reads; far above any real configuration (a crypto-policy
+    /// setup reads 3), far below what makes a scan slow.
+    static let maxIncludedFiles = 512
 
     let tree: (any TreeReader)?
     let program: OpenSSHProgram
@@ -37,6 +47,14 @@ struct OpenSSHConfigLoader {
     /// Every file read, in order (the main file first).
     private(set) var filesRead: [ScanPath] = []
     private var stack: [ScanPath] = []
+    /// Why OpenSSH would refuse this configuration's includes (cycle, depth); no Include is followed after it.
+    private(set) var refusal: String?
+    /// True once an include budget is spent; no Include is followed after it.
+    private(set) var stopped = false
+    private var includedReads = 0
+    /// Bytes of files already read, so a file included many times is read from the tree once.
+    private var cache: [ScanPath: [UInt8]] = [:]
+    private var globs: [String: [ScanPath]] = [:]
 
     init(tree: (any TreeReader)?, program: OpenSSHProgram, home: ScanPath? = nil) {
         self.tree = tree
@@ -48,7 +66,7 @@ struct OpenSSHConfigLoader {
     mutating func load(path: ScanPath, bytes: [UInt8]) {
         guard stack.count < Self.maxDepth else { return }
         stack.append(path)
-        filesRead.append(path)
+        if !filesRead.contains(path) { filesRead.append(path) }
         defer { stack.removeLast() }
         if let nul = bytes.firstIndex(of: 0) {
             let line = bytes[..<nul].reduce(1) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 }
@@ -105,6 +123,7 @@ struct OpenSSHConfigLoader {
     }
 
     private mutating func include(_ argument: String, from path: ScanPath, line: Int) {
+        guard !stopped else { return }
         guard let tree else {
             diagnostics.append(
                 Diagnostic(
@@ -119,7 +138,8 @@ struct OpenSSHConfigLoader {
                     detail: "line \(line): Include \(argument): a home directory that cannot be known offline"))
             return
         }
-        let matches = tree.files(matching: pattern)
+        let matches = globs[pattern] ?? tree.files(matching: pattern)
+        globs[pattern] = matches
         if matches.isEmpty, !OpenSSHPattern.hasWildcard(argument), !argument.contains("[") {
             diagnostics.append(
                 Diagnostic(
@@ -127,21 +147,41 @@ struct OpenSSHConfigLoader {
                     detail: "line \(line): Include \(argument): no such regular file in the scanned tree"))
         }
         for target in matches {
-            if stack.contains(target) {
+            guard !stopped else { return }
+            if stack.contains(target) || stack.count >= Self.maxDepth {
+                let why =
+                    stack.contains(target)
+                    ? "Include cycle: \(target.display) is already being read"
+                    : "Include \(target.display): more than \(Self.maxDepth) nested includes"
+                let words =
+                    (program == .server ? "sshd refuses to start " : "ssh refuses to run ")
+                    + "(\"Too many recursive configuration includes\"); no further Include followed"
+                refusal = why
+                stopped = true
                 diagnostics.append(
                     Diagnostic(
-                        path: path, reason: .malformed,
-                        detail: "line \(line): Include cycle: \(target.display) is already being read; skipped"))
-                continue
+                        path: path, reason: stack.contains(target) ? .malformed : .tooDeep,
+                        detail: "line \(line): \(why); \(words)"))
+                return
             }
-            guard stack.count < Self.maxDepth else {
+            guard includedReads < Self.maxIncludedFiles else {
+                stopped = true
                 diagnostics.append(
                     Diagnostic(
-                        path: path, reason: .tooDeep,
-                        detail: "line \(line): Include \(target.display): more than \(Self.maxDepth) nested includes"))
-                continue
+                        path: path, reason: .tooLarge,
+                        detail: "line \(line): Include \(argument): more than \(Self.maxIncludedFiles) included files "
+                            + "read for one configuration; no further Include followed"))
+                return
             }
-            switch tree.read(target) {
+            includedReads += 1
+            let read: Result<[UInt8], Diagnostic>
+            if let cached = cache[target] {
+                read = .success(cached)
+            } else {
+                read = tree.read(target)
+                if case .success(let bytes) = read { cache[target] = bytes }
+            }
+            switch read {
             case .failure(let problem):
                 diagnostics.append(
                     Diagnostic(

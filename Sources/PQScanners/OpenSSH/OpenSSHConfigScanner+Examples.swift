@@ -29,8 +29,17 @@ extension OpenSSHConfigScanner {
                 name: "a directive with no argument is a diagnostic", path: "etc/ssh/sshd_config",
                 contents: Array("KexAlgorithms\n".utf8), expectsFindings: true, expectsDiagnostic: true),
             ScannerExample(
-                name: "a file of another name is not read", path: "etc/ssh/moduli",
+                name: "a file of another name is not read", path: "etc/ssh/ssh_known_hosts",
                 contents: Array("KexAlgorithms curve25519-sha256\n".utf8), expectsFindings: false),
+            ScannerExample(
+                name: "moduli(5): one finding per prime size", path: "etc/ssh/moduli",
+                contents: Array(
+                    """
+                    #    $OpenBSD: moduli,v 1.33
+                    20230101000000 2 6 100 2047 2 \(String(repeating: "F", count: 512))
+
+                    """.utf8),
+                expectedAlgorithms: ["diffie-hellman-group-exchange"]),
         ]
     }
 }

@@ -46,11 +46,28 @@ public struct OpenSSHConfigScanner: FileScanner {
         return (verdict.canonical, verdict.status)
     }
 
+    /// A file in `sshd_config.d/` or `ssh_config.d/`: the program, and the main file beside the directory.
+    static func dropIn(_ path: ScanPath) -> (program: OpenSSHProgram, main: ScanPath)? {
+        let text = path.display
+        for (directory, program) in [("sshd_config.d/", OpenSSHProgram.server), ("ssh_config.d/", .client)] {
+            guard let range = text.range(of: directory, options: .backwards),
+                range.lowerBound == text.startIndex || text[text.index(before: range.lowerBound)] == "/",
+                !text[range.upperBound...].contains("/"), range.upperBound < text.endIndex
+            else { continue }
+            return (program, ScanPath(String(text[..<range.lowerBound]) + directory.dropLast(3)))
+        }
+        return nil
+    }
+
     public func claim(path: ScanPath, head: ArraySlice<UInt8>) -> Claim {
-        Self.role(of: path) == nil ? .none : .name
+        Self.role(of: path) == nil && Self.dropIn(path) == nil && !OpenSSHModuli.isModuli(path) ? .none : .name
     }
 
     public func scan(_ input: ScanInput) -> ScanOutput {
+        if OpenSSHModuli.isModuli(input.path) { return OpenSSHModuli.scan(input, catalog: catalog) }
+        if Self.role(of: input.path) == nil, let dropIn = Self.dropIn(input.path) {
+            return scanUnread(input, dropIn)
+        }
         guard let role = Self.role(of: input.path) else { return ScanOutput() }
         let profile = OpenSSHProfile.resolve(
             for: role.program, software: input.context.software, override: input.options.opensshVersion)
@@ -58,8 +75,50 @@ public struct OpenSSHConfigScanner: FileScanner {
             program: role.program, path: input.path, bytes: input.bytes, tree: input.context.tree, profile: profile,
             home: role.home)
         var builder = OpenSSHFindingBuilder(configuration: configuration, catalog: catalog, tree: input.context.tree)
+        if role.program == .client {
+            builder.view = OpenSSHConnection(localUser: input.options.localUser ?? OpenSSHConnection.processUser)
+        }
         builder.build(includeDefaults: role.home == nil)
         return builder.output
+    }
+}
+
+extension OpenSSHConfigScanner {
+    /// A drop-in file: nothing when the main file's Includes read it (the main file's scan reports it); otherwise its
+    /// settings are inventoried with `effective: false` and the reason, because sshd/ssh never read it
+    /// (`40-weak.conf.dpkg-old`, `*.dpkg-dist`, `*.ucf-*`, `*.rpmnew`, or any name the Include glob does not match).
+    func scanUnread(_ input: ScanInput, _ dropIn: (program: OpenSSHProgram, main: ScanPath)) -> ScanOutput {
+        let profile = OpenSSHProfile.resolve(
+            for: dropIn.program, software: input.context.software, override: input.options.opensshVersion)
+        let reader = dropIn.program == .server ? "sshd" : "ssh"
+        var reason = "\(reader) does not read this file: no \(dropIn.main.display) in the tree"
+        if let tree = input.context.tree, case .success(let mainBytes) = tree.read(dropIn.main) {
+            let main = OpenSSHConfiguration(
+                program: dropIn.program, path: dropIn.main, bytes: mainBytes, tree: tree, profile: profile)
+            // Read by the main file, or unknowable because its includes were cut short (the main file's scan
+            // already says why): nothing of its own.
+            if main.files.contains(input.path) || main.includesStopped { return ScanOutput() }
+            reason = "\(reader) does not read this file: no Include of \(dropIn.main.display) matches it"
+        }
+        let name = String(decoding: input.path.lastComponent, as: UTF8.self)
+        for marker in [".dpkg-old", ".dpkg-dist", ".dpkg-new", ".dpkg-bak", ".ucf-", ".rpmnew", ".rpmsave", ".rpmorig"]
+        where name.contains(marker) {
+            reason += " (a package manager's copy, \(marker.trimmingCharacters(in: CharacterSet(charactersIn: ".-"))))"
+            break
+        }
+        let configuration = OpenSSHConfiguration(
+            program: dropIn.program, path: input.path, bytes: input.bytes, tree: input.context.tree, profile: profile)
+        var builder = OpenSSHFindingBuilder(configuration: configuration, catalog: catalog, tree: input.context.tree)
+        builder.build(includeDefaults: false)
+        var output = ScanOutput()
+        output.findings = builder.output.findings.map { finding in
+            var unread = finding
+            unread.effective = false
+            unread.note = [reason, finding.note].compactMap { $0 }.joined(separator: "; ")
+            return unread
+        }
+        output.diagnostics = builder.output.diagnostics.filter { $0.reason != .unsupported }
+        return output
     }
 }
 
@@ -69,6 +128,8 @@ struct OpenSSHFindingBuilder {
     let catalog: Catalog
     let tree: (any TreeReader)?
     private(set) var output = ScanOutput()
+    /// The connection of the global view: nil for sshd (its blank Match pass); for ssh, the local user only.
+    var view: OpenSSHConnection?
 
     init(configuration: OpenSSHConfiguration, catalog: Catalog, tree: (any TreeReader)?) {
         self.configuration = configuration
@@ -82,15 +143,19 @@ struct OpenSSHFindingBuilder {
 
     mutating func build(includeDefaults: Bool) {
         output.diagnostics += configuration.loadDiagnostics
-        // Where each keyword was first set: globally (nil key) or per block (the block's position).
-        var firstGlobal: [String: OpenSSHVisitedLine] = [:]
+        // The line that wins each keyword in the global view: sshd's Match pass runs with a blank connection, so a
+        // `Match all` value replaces the global one for the keywords sshd copies (servconf.c
+        // copy_set_server_options); otherwise the first value obtained wins.
+        let winners = configuration.winningLines(for: view)
+        let gssapiOn = configuration.gssapiKeyExchange(for: view)
         var firstInBlock: Set<String> = []
         var hostKeyLines = 0
-        for visited in configuration.visit(connection: nil) {
+        for visited in configuration.visit(connection: view) {
             let key = visited.line.key
             let blockKey = visited.block.map { "\($0.path.display):\($0.line)" }
             let scopeKey = visited.active ? nil : blockKey
-            if let keyword = OpenSSHAlgorithmKeyword.named(key) {
+            refusals(visited)
+            if let keyword = OpenSSHAlgorithmKeyword.named(key, for: program) {
                 guard configuration.profile.knowsKeyword(key) else {
                     unknownKeyword(visited)
                     continue
@@ -104,14 +169,12 @@ struct OpenSSHFindingBuilder {
                         note = "\(keyword.name) is not allowed inside Match; \(refusal)"
                         diagnose(visited, "\(keyword.name) is not allowed inside Match; \(refusal)")
                     }
-                } else if let earlier = firstGlobal[keyword.name] {
-                    effective = false
-                    note =
-                        "ignored: \(keyword.name) was already set at \(earlier.path.display) line "
-                        + "\(earlier.lineNumber) (the first value obtained wins)"
                 } else {
-                    firstGlobal[keyword.name] = visited
-                    effective = true
+                    (effective, note) = globalVerdict(visited, winner: winners[keyword.name], name: keyword.name)
+                }
+                if keyword.list == .gssapiKex, !gssapiOn {
+                    effective = false
+                    note = [note, Self.gssapiOff].compactMap { $0 }.joined(separator: "; ")
                 }
                 addList(visited, keyword: keyword, effective: effective, note: note)
             } else if key == "hostkey", program == .server {
@@ -123,32 +186,55 @@ struct OpenSSHFindingBuilder {
                     unknownKeyword(visited)
                     continue
                 }
-                let effective: Bool
+                var effective: Bool
+                var note: String?
                 if let scopeKey {
                     effective = firstInBlock.insert(scopeKey + "|RequiredRSASize").inserted
                 } else {
-                    effective = firstGlobal["RequiredRSASize"] == nil
-                    if effective { firstGlobal["RequiredRSASize"] = visited }
+                    (effective, note) = globalVerdict(
+                        visited, winner: winners["RequiredRSASize"], name: "RequiredRSASize")
                 }
-                addRequiredRSASize(visited, effective: effective)
+                addRequiredRSASize(visited, effective: effective, note: note)
             } else if key == "protocol" {
                 addProtocol(visited)
             }
         }
-        guard includeDefaults else { return }
-        for keyword in OpenSSHAlgorithmKeyword.all where firstGlobal[keyword.name] == nil {
-            if keyword.list == .gssapiKex, !configuration.profile.gssapiKex { continue }
-            for name in configuration.profile.defaults(keyword, for: program) {
-                add(
-                    name, keyword: keyword, path: configuration.path, line: nil, context: nil, effective: true,
-                    origin: .default, note: configuration.profile.defaultNote)
+        emptiedLists()
+        if program == .server {
+            for bad in configuration.badServerMatches() {
+                output.diagnostics.append(
+                    Diagnostic(
+                        path: configuration.path, reason: .malformed,
+                        detail: "\(bad); \"Bad Match condition\": \(refusal)"))
             }
         }
-        if firstGlobal["RequiredRSASize"] == nil, configuration.profile.knowsKeyword("requiredrsasize") {
+        for event in configuration.matchGroupUnevaluated {
+            output.diagnostics.append(
+                Diagnostic(
+                    path: event.path, reason: .unsupported,
+                    detail: "line \(event.line): Match Group cannot be evaluated: the tree has no etc/passwd and "
+                        + "etc/group; the block is treated as not matching"))
+        }
+        guard includeDefaults else { return }
+        for keyword in OpenSSHAlgorithmKeyword.all where winners[keyword.name] == nil || rebuilt(keyword, winners) {
+            if keyword.list == .gssapiKex, !configuration.profile.gssapiKex { continue }
+            let rebuiltNote =
+                rebuilt(keyword, winners)
+                ? "; \(keyword.name) was emptied by \"-\" and sshd rebuilds it to the default at authentication" : ""
+            for name in configuration.profile.defaults(keyword, for: program) {
+                let off = keyword.list == .gssapiKex && !gssapiOn
+                add(
+                    name, keyword: keyword, path: configuration.path, line: nil, context: nil, effective: !off,
+                    origin: .default,
+                    note: configuration.profile.defaultNote + rebuiltNote + (off ? "; " + Self.gssapiOff : ""))
+            }
+        }
+        if winners["RequiredRSASize"] == nil, configuration.profile.knowsKeyword("requiredrsasize") {
             addRSASizeFinding(
                 bits: 1024, path: configuration.path, line: nil, context: nil, effective: true, origin: .default,
                 note: configuration.profile.defaultNote + "; RSA keys of 1024 bits and more are accepted")
         }
+        if program == .server { missingModuli(winners) }
         if program == .server, hostKeyLines == 0 {
             // servconf.c fill_default_server_options: the RSA, ECDSA and Ed25519 keys under /etc/ssh.
             for type in ["rsa", "ecdsa", "ed25519"] {
@@ -156,6 +242,75 @@ struct OpenSSHFindingBuilder {
                 guard let tree, !tree.files(matching: String(file.dropFirst())).isEmpty else { continue }
                 addHostKey(file, at: nil, origin: .default)
             }
+        }
+    }
+
+    static let gssapiOff =
+        "GSSAPIKeyExchange is no (the default): the gss-* key exchanges are listed but not offered"
+
+    /// Whether a line outside any block (or in `Match all` / `Host *`) is the one in force, and why not.
+    private func globalVerdict(_ visited: OpenSSHVisitedLine, winner: OpenSSHVisitedLine?, name: String) -> (
+        Bool, String?
+    ) {
+        guard let winner else { return (false, nil) }
+        if winner.path == visited.path, winner.lineNumber == visited.lineNumber { return (true, nil) }
+        let place = "\(winner.path.display) line \(winner.lineNumber)"
+        if program == .server, winner.block?.holdsAlways == true, visited.block?.holdsAlways != true {
+            return (
+                false,
+                "overridden: the \(winner.block?.text ?? "Match all") block at \(place) sets \(name), and sshd's Match "
+                    + "pass (run for every connection) copies it over the global value"
+            )
+        }
+        return (false, "ignored: \(name) was already set at \(place) (the first value obtained wins)")
+    }
+
+    /// sshd rebuilds an emptied list that only authentication uses (PubkeyAcceptedAlgorithms `-*`) to its default.
+    private func rebuilt(_ keyword: OpenSSHAlgorithmKeyword, _ winners: [String: OpenSSHVisitedLine]) -> Bool {
+        guard program == .server, !keyword.usedBeforeAuthentication, let winner = winners[keyword.name],
+            let value = winner.line.arguments.first, value.hasPrefix("-")
+        else { return false }
+        return configuration.assemble(value, keyword).algorithms.isEmpty
+    }
+
+    /// Refusals OpenSSH states for one line: a byte-order mark, the other program's keyword, a global keyword in Match.
+    private mutating func refusals(_ visited: OpenSSHVisitedLine) {
+        let key = visited.line.key
+        if key.hasPrefix("\u{FEFF}") {
+            diagnose(
+                visited,
+                "the file starts with a UTF-8 byte-order mark: OpenSSH reads the keyword as "
+                    + "\"\\357\\273\\277\(visited.line.keyword.dropFirst())\" (Bad configuration option); \(refusal)")
+        } else if OpenSSHKeywords.refused(key, by: program) {
+            let owner = program == .client ? "an sshd_config keyword" : "an ssh_config keyword"
+            diagnose(
+                visited,
+                "\(visited.line.keyword) is \(owner): \"Bad configuration option: \(key)\"; "
+                    + (program == .client ? "ssh refuses the whole file" : "sshd refuses to start"))
+        } else if program == .server, !visited.active, visited.block != nil,
+            !OpenSSHKeywords.serverMatchAllowed.contains(key), OpenSSHAlgorithmKeyword.named(key) == nil,
+            key != "hostkey"
+        {
+            diagnose(
+                visited, "Directive '\(visited.line.keyword)' is not allowed within a Match block; \(refusal)")
+        }
+    }
+
+    /// Lists a `-` empties, and lists that expand to nothing, in the global view.
+    private mutating func emptiedLists() {
+        for list in configuration.effectiveLists(for: view) {
+            guard let note = list.note, list.origin == .file, let path = list.path, let line = list.line else {
+                continue
+            }
+            output.diagnostics.append(
+                Diagnostic(path: path, reason: .unsupported, detail: "line \(line): \(list.setting) \(note)"))
+        }
+        for empty in configuration.emptyExpansions(for: view) {
+            output.diagnostics.append(
+                Diagnostic(
+                    path: empty.path, reason: .unsupported,
+                    detail: "line \(empty.line): \(empty.keyword.name) \(empty.value): no algorithm left once "
+                        + "expanded (kex_assemble_names: invalid argument); \(refusal)"))
         }
     }
 
@@ -208,6 +363,11 @@ struct OpenSSHFindingBuilder {
         canonical: String?, status: QuantumStatus, oid: String?, curve: String?, note: String?
     ) {
         var entry = usage == .mac ? catalog.entry(mac: name) : catalog.entry(named: name)
+        if entry == nil, let underlying = gssapiKexUnderlying[name] {
+            // A GSSAPI key exchange (RFC 4462, RFC 8732) is its Diffie-Hellman or ECDH exchange with a GSS-API
+            // authentication on top: judged as that exchange, so the SHA-1 ones are flagged as SHA-1 exchanges.
+            entry = catalog.entry(named: underlying)
+        }
         if entry == nil, let range = name.range(of: "-cert-v01@openssh.com") {
             entry =
                 catalog.entry(named: String(name[..<range.lowerBound]))
@@ -222,7 +382,47 @@ struct OpenSSHFindingBuilder {
         guard let entry else {
             return (nil, .vulnerable, nil, nil, "not in the catalog; assumed quantum-vulnerable until classified")
         }
-        return (entry.canonical, entry.status(keyBits: nil), entry.oids.first, nil, nil)
+        // The catalog entry of a finite-field group covers its -sha1 and -sha256 exchanges alike; the SHA-1 exchange
+        // hash is worth saying on the finding (RFC 9142 section 4 moves SSH key exchange off SHA-1).
+        let sha1 = usage == .keyExchange && (name.hasSuffix("-sha1") || name.hasSuffix("-sha1-"))
+        return (
+            entry.canonical, entry.status(keyBits: nil), entry.oids.first, nil,
+            sha1 ? "SHA-1 exchange hash (RFC 9142)" : nil
+        )
+    }
+
+    /// The key exchange under each method of the distribution GSSAPI patch (names as `sshd -T` prints them,
+    /// RFC 4462 section 2 and RFC 8732 section 4).
+    static let gssapiKexUnderlying: [String: String] = [
+        "gss-group1-sha1-": "diffie-hellman-group1-sha1", "gss-group14-sha1-": "diffie-hellman-group14-sha1",
+        "gss-gex-sha1-": "diffie-hellman-group-exchange-sha1", "gss-group14-sha256-": "diffie-hellman-group14-sha256",
+        "gss-group16-sha512-": "diffie-hellman-group16-sha512", "gss-nistp256-sha256-": "ecdh-sha2-nistp256",
+        "gss-curve25519-sha256-": "curve25519-sha256",
+    ]
+
+    /// DH group exchange in force but no moduli file in the tree: sshd falls back to the fixed groups 14/16/18
+    /// (dh.c `dh_new_group_fallback`), so the exchange is not the one the operator may think.
+    private mutating func missingModuli(_ winners: [String: OpenSSHVisitedLine]) {
+        guard let tree,
+            let kex = configuration.effectiveLists(for: view).first(where: { $0.setting == "KexAlgorithms" }),
+            let gex = kex.algorithms.first(where: { $0.hasPrefix("diffie-hellman-group-exchange-") })
+        else { return }
+        var file = "/etc/ssh/moduli"
+        for visited in configuration.visit(connection: view) where visited.active && visited.line.key == "modulifile" {
+            file = visited.line.arguments.first ?? file
+            break
+        }
+        guard tree.files(matching: String(file.drop { $0 == "/" })).isEmpty else { return }
+        let entry = catalog.entry(named: gex)
+        output.findings.append(
+            Finding(
+                path: kex.path ?? configuration.path, line: kex.line, source: .openssh, setting: "moduli",
+                usage: .keyExchange, algorithm: gex, canonical: entry?.canonical, keyBits: 2048,
+                quantumStatus: entry?.status(keyBits: 2048) ?? .vulnerable, context: kex.context, effective: true,
+                origin: kex.origin,
+                note: "\(gex) is offered but \(file) is not in the scanned tree: sshd falls back to the fixed "
+                    + "groups 14, 16 or 18 (2048 to 8192 bits, dh.c dh_new_group_fallback)"
+                    + (kex.origin == .default ? "; " + configuration.profile.defaultNote : "")))
     }
 
     // MARK: - HostKey, RequiredRSASize, Protocol
@@ -262,14 +462,15 @@ struct OpenSSHFindingBuilder {
             "HostKey \(file): " + (problem ?? "the key file (and its .pub) is not in the scanned tree; type unknown"))
     }
 
-    private mutating func addRequiredRSASize(_ visited: OpenSSHVisitedLine, effective: Bool) {
+    private mutating func addRequiredRSASize(_ visited: OpenSSHVisitedLine, effective: Bool, note: String? = nil) {
         guard let text = visited.line.arguments.first, let bits = Int(text), bits > 0, bits < 1 << 20 else {
             diagnose(visited, "RequiredRSASize needs a number of bits; \(refusal)")
             return
         }
         addRSASizeFinding(
             bits: bits, path: visited.path, line: visited.lineNumber, context: visited.block?.text,
-            effective: effective, origin: .file, note: "smallest RSA key accepted")
+            effective: effective, origin: .file,
+            note: ["smallest RSA key accepted", note].compactMap { $0 }.joined(separator: "; "))
     }
 
     private mutating func addRSASizeFinding(

@@ -30,6 +30,13 @@ public struct OpenSSHConnection: Sendable, Hashable, Codable {
         self.localUser = localUser
     }
 
+    /// The name of the user running this process (getpwuid(geteuid())), the default for `Match localuser`; nil when
+    /// the system has no name for it.
+    public static var processUser: String? {
+        guard let entry = getpwuid(geteuid()), let name = entry.pointee.pw_name else { return nil }
+        return String(cString: name)
+    }
+
     /// Parses `user=U,host=H,addr=A[,laddr=L,lport=P,rdomain=R]`; nil on an unknown field or a bad port.
     public init?(spec: String) {
         self.init()
@@ -52,31 +59,52 @@ public struct OpenSSHConnection: Sendable, Hashable, Codable {
 }
 
 /// Decides whether a `Match` or `Host` line applies to a connection (servconf.c and readconf.c
-/// `match_cfg_line`). Criteria that need the running system (`Group`, `exec`, `localnetwork`, `canonical`,
-/// `final`, `tagged`) never match offline; Docs/openssh.md says so.
+/// `match_cfg_line`, OpenSSH 9.2). `Group` is read from the tree's `etc/passwd` and `etc/group`; criteria that need
+/// the running system (`exec`, `localnetwork`, `tagged`) never match offline; Docs/openssh.md says so.
 enum OpenSSHMatch {
     /// sshd: every criterion must hold; `Match all` always holds.
-    static func server(_ arguments: [String], connection: OpenSSHConnection) -> Bool {
+    ///
+    /// The connection is sshd's test connection (`-C`, or the blank one of `sshd -T`): a criterion whose field is
+    /// absent does not hold (servconf.c: `ci->test && ci->user == NULL` → no match), except `LocalPort`, which sshd
+    /// cannot test without `lport=` ("'Match LocalPort' in configuration but 'lport' not in connection test
+    /// specification."): that is returned as the problem.
+    static func server(
+        _ arguments: [String], connection: OpenSSHConnection, accounts: OpenSSHAccounts? = nil
+    ) -> (holds: Bool, problem: String?) {
         var index = 0
         var result = true
+        var problem: String?
         while index < arguments.count {
             let attribute = arguments[index].lowercased()
             index += 1
-            if attribute == "all" { continue }
-            guard index < arguments.count else { return false }
+            if attribute.hasPrefix("#") { break }
+            if attribute == "all" { return (result, problem) }
+            guard index < arguments.count else { return (false, problem) }
             let value = arguments[index]
             index += 1
             switch attribute {
             case "user": result = result && matches(connection.user, value)
+            case "group":
+                guard let user = connection.user else {
+                    result = false
+                    continue
+                }
+                result = result && (accounts?.user(user, inGroups: value) ?? false)
             case "host": result = result && matches(connection.host, value, caseInsensitive: true)
             case "address": result = result && addressMatches(connection.address, value)
             case "localaddress": result = result && addressMatches(connection.localAddress, value)
-            case "localport": result = result && connection.localPort.map { String($0) == value } ?? false
+            case "localport":
+                guard let port = connection.localPort else {
+                    problem = "'Match LocalPort' in configuration but 'lport' not in connection test specification."
+                    result = false
+                    continue
+                }
+                result = result && String(port) == value
             case "rdomain": result = result && matches(connection.routingDomain, value)
             default: result = false
             }
         }
-        return result
+        return (result, problem)
     }
 
     /// ssh `Host`: some pattern matches the host and no negated one does (`match_pattern` per argument).
@@ -85,34 +113,46 @@ enum OpenSSHMatch {
         for pattern in patterns {
             let negated = pattern.hasPrefix("!")
             let body = String(negated ? pattern.dropFirst() : Substring(pattern))
-            guard OpenSSHPattern.matches(host, pattern: body, caseInsensitive: true) else { continue }
+            // readconf.c oHost: match_pattern, which is case-sensitive (`Host BASTION` does not apply to `bastion`).
+            guard OpenSSHPattern.matches(host, pattern: body) else { continue }
             if negated { return false }
             matched = true
         }
         return matched
     }
 
-    /// ssh `Match`: criteria may be negated with `!`; all must hold.
-    static func client(_ arguments: [String], connection: OpenSSHConnection) -> Bool {
+    /// ssh `Match`: criteria may be negated with `!`; all must hold; `all` ends the line.
+    ///
+    /// - Parameters:
+    ///   - host: the host after `Hostname` (pass 1) or the final host name (final pass); compared case-insensitively
+    ///     (`match_hostname` lower-cases both sides).
+    ///   - originalHost: the host as typed.
+    ///   - user: the remote user so far (`User` or `-l`), else the local user.
+    ///   - final: true in the final pass, where `final` and `canonical` hold.
+    static func client(
+        _ arguments: [String], host: String, originalHost: String, user: String?, localUser: String?, final: Bool
+    ) -> Bool {
         var index = 0
         var result = true
         while index < arguments.count {
             var attribute = arguments[index].lowercased()
             index += 1
+            if attribute.hasPrefix("#") { break }
             let negate = attribute.hasPrefix("!")
             if negate { attribute.removeFirst() }
+            if attribute == "all" { return result && !negate }
             var holds: Bool
             switch attribute {
-            case "all": holds = true
-            case "canonical", "final": holds = false
+            case "canonical", "final": holds = final
             default:
                 guard index < arguments.count else { return false }
                 let value = arguments[index]
                 index += 1
                 switch attribute {
-                case "host", "originalhost": holds = matches(connection.host, value, caseInsensitive: true)
-                case "user": holds = matches(connection.user, value)
-                case "localuser": holds = matches(connection.localUser, value)
+                case "host": holds = matches(host, value, caseInsensitive: true)
+                case "originalhost": holds = matches(originalHost, value, caseInsensitive: true)
+                case "user": holds = matches(user, value)
+                case "localuser": holds = matches(localUser, value)
                 default: holds = false
                 }
             }

@@ -25,13 +25,15 @@ struct OpenSSHConfigScannerTests {
         }
     }
 
-    @Test("claims sshd_config, ssh_config and ~/.ssh/config by name only")
+    @Test("claims sshd_config, ssh_config, ~/.ssh/config, drop-ins and moduli by name only")
     func claims() {
         let scanner = OpenSSHConfigScanner()
         #expect(scanner.claim(path: ScanPath("etc/ssh/sshd_config"), head: []) == .name)
         #expect(scanner.claim(path: ScanPath("etc/ssh/ssh_config"), head: []) == .name)
         #expect(scanner.claim(path: ScanPath("home/alice/.ssh/config"), head: []) == .name)
-        #expect(scanner.claim(path: ScanPath("etc/ssh/sshd_config.d/10-pq.conf"), head: []) == .none)
+        #expect(scanner.claim(path: ScanPath("etc/ssh/sshd_config.d/10-pq.conf"), head: []) == .name)
+        #expect(scanner.claim(path: ScanPath("etc/ssh/moduli"), head: []) == .name)
+        #expect(scanner.claim(path: ScanPath("etc/ssh/sshd_config.d/sub/x.conf"), head: []) == .none)
         #expect(scanner.claim(path: ScanPath("etc/app/config"), head: []) == .none)
         #expect(OpenSSHConfigScanner.role(of: ScanPath("home/alice/.ssh/config"))?.home == ScanPath("home/alice"))
     }
