@@ -64,7 +64,7 @@ extension Catalog {
         if let note = entry.note {
             fields.append(("note", note))
         }
-        fields.append(("source", entry.source))
+        fields.append(("source", SourceCitation.citation(entry.source)))
 
         let width = (fields.map(\.0.count).max() ?? 0) + 2
         var text = entry.canonical + "\n"

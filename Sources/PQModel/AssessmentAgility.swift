@@ -47,7 +47,7 @@ public struct ScoreAdjustment: Codable, Sendable, Hashable {
         self.dimension = dimension
         self.points = points
         self.evaluated = evaluated
-        self.reason = reason
+        self.reason = SourceCitation.citation(reason)
         self.findings = findings
     }
 }

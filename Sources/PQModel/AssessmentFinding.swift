@@ -73,7 +73,7 @@ public struct PolicyVerdict: Codable, Sendable, Hashable {
     public var binding: Bool
     /// Who the rule binds, in words ("US National Security Systems"); nil for guidance.
     public var scope: String?
-    /// Document, section and date the rule comes from, with its verification mark.
+    /// Document, section and date the rule comes from (the public citation: `SourceCitation`).
     public var source: String
     /// One sentence: why this state.
     public var explanation: String
@@ -98,7 +98,7 @@ public struct PolicyVerdict: Codable, Sendable, Hashable {
         self.category = category
         self.binding = binding
         self.scope = scope
-        self.source = source
+        self.source = SourceCitation.citation(source)
         self.explanation = explanation
     }
 }

@@ -20,7 +20,7 @@ public struct MoscaInputs: Codable, Sendable, Hashable {
         self.dataLifetimeYears = dataLifetimeYears
         self.migrationYears = migrationYears
         self.crqcYear = crqcYear
-        self.crqcEstimate = crqcEstimate
+        self.crqcEstimate = SourceCitation.citation(crqcEstimate)
         self.asOfYear = asOfYear
     }
 

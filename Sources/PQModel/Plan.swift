@@ -66,7 +66,7 @@ public struct PlanPhase: Codable, Sendable, Hashable {
         self.kind = kind
         self.title = title
         self.rationale = rationale
-        self.source = source
+        self.source = SourceCitation.citation(source)
         self.deadline = deadline
         self.actions = actions
     }
@@ -229,7 +229,7 @@ public struct PlanAction: Codable, Sendable, Hashable {
         self.retires = retires
         self.keeps = keeps
         self.rule = rule
-        self.ruleSource = ruleSource
+        self.ruleSource = ruleSource.map(SourceCitation.citation)
         self.deadline = deadline
         self.deadlineReason = deadlineReason
         self.prerequisites = prerequisites

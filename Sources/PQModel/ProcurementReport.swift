@@ -58,7 +58,7 @@ public struct RequirementCheck: Codable, Sendable, Hashable {
         state: ClaimState? = nil
     ) {
         self.state = state
-        self.deadlineSource = deadlineSource
+        self.deadlineSource = deadlineSource.map(SourceCitation.citation)
         self.requirement = requirement
         self.protocol = `protocol`
         self.verdict = verdict
@@ -66,7 +66,7 @@ public struct RequirementCheck: Codable, Sendable, Hashable {
         self.vendorPromise = vendorPromise
         self.promiseInTime = promiseInTime
         self.explanation = explanation
-        self.source = source
+        self.source = SourceCitation.citation(source)
         self.evidence = evidence
     }
 

@@ -280,13 +280,13 @@ public struct SARIFRenderer: ReportRenderer {
             "shortDescription": .object(["text": .string(rule.summary)]),
             "fullDescription": .object(["text": .string(help)]),
             "help": .object([
-                "text": .string(help + " Source: " + rule.source),
-                "markdown": .string(help + "\n\nSource: " + rule.source),
+                "text": .string(help + " Source: " + SourceCitation.citation(rule.source)),
+                "markdown": .string(help + "\n\nSource: " + SourceCitation.citation(rule.source)),
             ]),
             "defaultConfiguration": .object(["level": .string(binding ? "error" : "warning")]),
             "properties": .object([
                 "tags": .array([.string("cryptography"), .string("post-quantum"), .string(profile.id)]),
-                "source": .string(rule.source), "binding": .bool(binding),
+                "source": .string(SourceCitation.citation(rule.source)), "binding": .bool(binding),
             ]),
         ])
     }

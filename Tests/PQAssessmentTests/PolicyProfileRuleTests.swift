@@ -80,7 +80,7 @@ struct PolicyProfileRuleTests {
             #expect(on.since == disallowed)
             #expect(on.rule == ruleName)
             #expect(on.binding == (testCase.rule.binding ?? testCase.profile.binding))
-            #expect(on.source.contains(testCase.rule.source))
+            #expect(on.source.contains(SourceCitation.citation(testCase.rule.source)))
             let later = evaluator.evaluate(finding, asOf: disallowed.adding(years: 5))
             #expect(later.state == .disallowed)
         }

@@ -88,3 +88,43 @@ struct ErrorPathTests {
         #expect(plan.stderr.contains("--plan applies to --format html and md only"))
     }
 }
+
+/// Reports cite public documents only: no internal file name, no verification mark (issue: reports an auditor
+/// can print and trust).
+@Suite("Reports cite public sources only")
+struct PublicSourceTests {
+    @Test("assess, every report format, the plan and vendor check hold no internal reference or mark")
+    func noInternalReferences() throws {
+        let work = try scratch()
+        defer { try? FileManager.default.removeItem(at: work) }
+        let store = work.appendingPathComponent("s.db").path
+        _ = try PQScoutBinary.run(["scan", sample, "--db", store])
+        _ = try PQScoutBinary.run(["assess", "--db", store])
+        var outputs: [(String, Data)] = []
+        outputs.append(("assess json", try PQScoutBinary.run(["assess", "--db", store, "--format", "json"]).stdout))
+        for format in ["cbom", "sarif", "html", "md", "csv", "json"] {
+            outputs.append((format, try PQScoutBinary.run(["report", "--db", store, "--format", format]).stdout))
+        }
+        for format in ["md", "html", "json"] {
+            outputs.append(
+                ("plan " + format, try PQScoutBinary.run(["plan", "--db", store, "--format", format]).stdout))
+        }
+        let vendors = repositoryRoot.appendingPathComponent("sample-inventories/vendors").path
+        let claims = [vendors + "/northwind-edgegate.claims.yaml", vendors + "/boxwall-securebox.claims.yaml"]
+        for format in ["md", "html", "json"] {
+            outputs.append(
+                (
+                    "vendor " + format,
+                    try PQScoutBinary.run(["vendor", "check"] + claims + ["--format", format]).stdout
+                ))
+        }
+        outputs.append(("catalog", try PQScoutBinary.run(["catalog", "X25519MLKEM768"]).stdout))
+        for (name, data) in outputs {
+            let text = String(decoding: data, as: UTF8.self)
+            #expect(!text.isEmpty, "\(name) printed nothing")
+            for needle in ["standards.md", "✅", "◐", "❓", "from memory", "not re-read"] {
+                #expect(!text.contains(needle), "\(name) shows \(needle)")
+            }
+        }
+    }
+}

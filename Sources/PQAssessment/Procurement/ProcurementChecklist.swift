@@ -17,8 +17,7 @@ public struct ProcurementChecklist: Sendable {
     public static let configurable = Item(
         id: "algorithms-configurable", title: "Algorithms are configurable by the customer, not hard-coded",
         source: "Crypto-agility: a product whose algorithms cannot be changed must be replaced to meet the profile's "
-            + "deadlines (NIST IR 8547 ipd urges crypto agility ❓ section not re-read; NIST CSWP 39 on crypto "
-            + "agility ❓ not re-read)")
+            + "deadlines (RFC 7696, BCP 201, Nov 2015: Guidelines for Cryptographic Algorithm Agility ✅)")
     public static let hybrid = Item(
         id: "hybrid-ml-kem", title: "Hybrid ML-KEM key exchange offered before the deadline",
         source: "FIPS 203 ML-KEM (Aug 2024) ✅; X25519MLKEM768 / mlkem768x25519-sha256 as shipped by OpenSSL 3.5 and "
