@@ -111,7 +111,10 @@ public enum PlanHTML {
             case ">": out += "&gt;"
             case "\"": out += "&quot;"
             case "'": out += "&#39;"
-            default: out.append(char)
+            case "\n", "\t": out.append(char)
+            default:
+                // Control characters (ESC, BEL, CR LF inside a name) have no business in a page.
+                if char.unicodeScalars.contains(where: \.isControl) { out += "\u{FFFD}" } else { out.append(char) }
             }
         }
         return out

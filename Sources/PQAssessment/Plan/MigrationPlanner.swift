@@ -43,9 +43,26 @@ public enum MigrationPlanner {
         if waived > 0 {
             notes.append("\(waived) waived finding(s) are left out of the plan until their waiver expires.")
         }
-        return Plan(
+        var plan = Plan(
             scanID: input.assessment.scanID, profile: input.profile.id, profileTitle: input.profile.title,
             asOf: input.assessment.asOf, phases: phases(actions), actions: actions, notes: notes)
+        plan.installedVersions = installedVersions(context)
+        return plan
+    }
+
+    /// The versions in force by family, as the builders read them (flag first, then the package database).
+    static func installedVersions(_ context: PlanContext) -> [String: String] {
+        var versions: [String: String] = [:]
+        let families: [(String, [String])] = [
+            ("openssh", ["openssh-server", "openssh-client", "openssh"]),
+            ("openssl", TLSGroupActionBuilder.opensslPackages), ("strongswan", StrongSwanActionBuilder.packages),
+        ]
+        for (family, packages) in families {
+            if let found = context.installedVersion(family: family, packages: packages) {
+                versions[family] = found.version.description
+            }
+        }
+        return versions
     }
 
     /// Drops dependencies on actions the plan does not hold and fills `dependents` from `dependsOn`.
