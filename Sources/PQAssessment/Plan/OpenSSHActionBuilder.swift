@@ -231,7 +231,7 @@ public struct OpenSSHActionBuilder: PlanActionBuilder {
             if !hasHybrid, !hybrids.isEmpty, !writtenNames.isEmpty, mark.isEmpty, peerNeeds.isEmpty {
                 newList = hybrids + writtenNames.filter { !hybrids.contains($0) }
             }
-        } else if !hasHybrid || !disallowed.isEmpty {
+        } else if (!hasHybrid && !hybrids.isEmpty) || !disallowed.isEmpty {
             let current = effective.map { context.findings[$0].algorithm }.reduce(into: [String]()) {
                 if !$0.contains($1) { $0.append($1) }
             }
@@ -246,11 +246,7 @@ public struct OpenSSHActionBuilder: PlanActionBuilder {
             }
             retires = effective.filter { disallowed.contains(context.findings[$0].algorithm) }
         }
-        if let list = newList, list.isEmpty || (hybrids.isEmpty && refused.isEmpty && !hasHybrid && disallowed.isEmpty)
-        {
-            // Nothing the installed version accepts would improve the list: the upgrade comes first.
-            newList = list.isEmpty ? nil : newList
-        }
+        if newList?.isEmpty == true { newList = nil }
         guard newList != nil || !peerNeeds.isEmpty || (!hasHybrid && hybrids.isEmpty && peer == nil) else {
             return nil
         }

@@ -56,7 +56,9 @@ public struct TLSGroupActionBuilder: PlanActionBuilder {
             guard var action else { continue }
             // X25519MLKEM768 and SecP384r1MLKEM1024 are TLS 1.3 groups (draft-ietf-tls-ecdhe-mlkem §3): on a service
             // limited to TLS 1.2 the hybrid is never negotiated, so TLS 1.3 is enabled first.
-            if action.phase == .keyExchange, let enable = tls13Action(for: first, context: context) {
+            if action.phase == .keyExchange, first.origin == .file, first.line != nil,
+                let enable = tls13Action(for: first, context: context)
+            {
                 if !actions.contains(where: { $0.id == enable.id }) { actions.append(enable) }
                 action.dependsOn.append(enable.id)
                 action.prerequisites.append(
@@ -230,8 +232,10 @@ public struct TLSGroupActionBuilder: PlanActionBuilder {
     func tls13Action(for server: Finding, context: PlanContext) -> PlanAction? {
         let protocols = context.findings.indices.filter {
             let finding = context.findings[$0]
+            // The server's own protocols: a proxy's client-side setting (SSLProxyProtocol, proxy_ssl_protocols)
+            // does not decide what this server negotiates.
             return finding.usage == .protocolVersion && finding.source == server.source && finding.path == server.path
-                && finding.context == server.context
+                && finding.context == server.context && !finding.setting.lowercased().contains("proxy")
         }
         guard !protocols.isEmpty,
             !protocols.contains(where: {
