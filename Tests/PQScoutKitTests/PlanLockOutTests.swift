@@ -62,7 +62,10 @@ struct PlanLockOutTests {
 
     /// `sshd -T -C spec` on the patched sshd_config (Include and HostKey pointed into the copy).
     static func sshdT(_ tree: URL, work: URL, connection: String) throws -> [String: String] {
-        let config = try Support.relocateSSHD(tree: tree, work: work)
+        let config = tree.appendingPathComponent("etc/ssh/sshd_config")
+        if !FileManager.default.fileExists(atPath: work.appendingPathComponent("hostkeys").path) {
+            _ = try Support.relocateSSHD(tree: tree, work: work)
+        }
         try? FileManager.default.createDirectory(atPath: "/run/sshd", withIntermediateDirectories: true)
         let result = try Support.run(sshd, ["-T", "-C", connection, "-f", config.path])
         #expect(result.status == 0, "sshd -T -C \(connection): \(result.output)")
@@ -227,7 +230,10 @@ struct PlanLockOutTests {
             </VirtualHost>
 
             """
-        let (work, tree, _) = try Self.planApply(["etc/apache2/sites-enabled/pos.conf": site])
+        let (work, tree, _) = try Self.planApply([
+            "etc/apache2/sites-enabled/pos.conf": site,
+            "etc/apache2/apache2.conf": "ServerRoot \"/etc/apache2\"\nIncludeOptional sites-enabled/*.conf\n",
+        ])
         defer { try? FileManager.default.removeItem(at: work) }
         let text = try Self.text(tree, "etc/apache2/sites-enabled/pos.conf")
         let ciphers = try Self.opensslCiphers(try #require(Self.value(text, "SSLCipherSuite")))
@@ -251,7 +257,10 @@ struct PlanLockOutTests {
             }
 
             """
-        let (work, tree, _) = try Self.planApply(["etc/nginx/sites-enabled/pos": site])
+        let (work, tree, _) = try Self.planApply([
+            "etc/nginx/sites-enabled/pos": site,
+            "etc/nginx/nginx.conf": "events {}\nhttp {\n    include /etc/nginx/sites-enabled/*;\n}\n",
+        ])
         defer { try? FileManager.default.removeItem(at: work) }
         let text = try Self.text(tree, "etc/nginx/sites-enabled/pos")
         let ciphers = try Self.opensslCiphers(try #require(Self.value(text, "ssl_ciphers")))
@@ -291,7 +300,7 @@ struct PlanLockOutTests {
             """
         let policy = "[legacy-mx.example.net]:25 encrypt protocols=TLSv1 ciphers=medium\n"
         let (work, tree, plan) = try Self.planApply([
-            "etc/postfix/main.cf": main, "etc/postfix/tls_policy": policy,
+            "etc/postfix/main.cf": main, "etc/postfix/tls_policy": policy, "etc/postfix/master.cf": "",
         ])
         defer { try? FileManager.default.removeItem(at: work) }
         #expect(try Self.text(tree, "etc/postfix/tls_policy") == policy)

@@ -160,7 +160,7 @@ struct PlanUseCaseTests {
             #expect(ssh.status == 0, "ssh -G \(host): \(ssh.output)")
             let kex = ssh.output.split(separator: "\n").first { $0.hasPrefix("kexalgorithms ") }
             #expect(
-                kex?.hasPrefix("kexalgorithms sntrup761x25519-sha512@openssh.com,") == true, "\(host): \(kex ?? "")")
+                kex?.hasPrefix("kexalgorithms sntrup761x25519-sha512") == true, "\(host): \(kex ?? "")")
         }
 
         // Progress: the patched actions are done by scan 2; certificates are still open.
@@ -168,10 +168,17 @@ struct PlanUseCaseTests {
             PlanRequest(storePath: store, scanID: 2, asOf: Self.day, since: 1, opensshVersion: version)
         ).plan
         let progress = try #require(later.progress)
+        let plannedAgain = Set(later.actions.map(\.id))
         for action in patched {
-            #expect(progress.actions.first { $0.id == action.id }?.state == .done, "\(action.id) not done")
+            let entry = try #require(progress.actions.first { $0.id == action.id })
+            // Every finding it retired is gone; it is done unless the later plan needs the same action again (the
+            // nginx list made acceptable to OpenSSL 3.0 still waits for the hybrid): then partly done.
+            #expect(entry.remaining == 0, "\(action.id)")
+            #expect(entry.state == (plannedAgain.contains(action.id) ? .partlyDone : .done), "\(action.id)")
         }
-        #expect(progress.actions.first { $0.id.hasPrefix("certificate-reissue:CN=www.example.org") }?.state == .open)
+        #expect(progress.actions.first { $0.id.hasPrefix("certificate-reissue:CN=Example Issuing CA") }?.state == .open)
+        // www.example.org's certificate expired on 2026-07-04: no action at all.
+        #expect(!plan.actions.contains { $0.id.hasPrefix("certificate-reissue:CN=www.example.org") })
         // Goals, not lines: no upgrade happened, so the upgrades stay open although the ML-KEM line is gone; what
         // waits on a peer is open; a tracking action never shows movement; nothing is done and planned again.
         for id in ["upgrade:openssh:server", "upgrade:openssh:client"] {
@@ -183,7 +190,6 @@ struct PlanUseCaseTests {
         for entry in progress.actions where entry.id.hasSuffix(":signatures") {
             #expect(entry.state == .open, "\(entry.id) is \(entry.state)")
         }
-        let plannedAgain = Set(later.actions.map(\.id))
         for entry in progress.actions where entry.state == .done {
             #expect(!plannedAgain.contains(entry.id), "\(entry.id) is done and open again")
         }

@@ -39,6 +39,12 @@ public enum MigrationPlanner {
                 "The tree names no OpenSSH version: patches add only methods every OpenSSH since 8.5 accepts. "
                     + "Give --openssh-version X.Y to plan for the version you run.")
         }
+        if input.profile.id == "cnsa-2.0", context.findings.contains(where: { $0.source == .openssh }) {
+            notes.append(
+                "OpenSSH has no CNSA 2.0-compliant key exchange: CNSA 2.0 names ML-KEM-1024 only, and no OpenSSH "
+                    + "release offers an ML-KEM-1024 method (mlkem768x25519-sha256 and sntrup761x25519 are flagged "
+                    + "by kem-not-cnsa), so the plan adds none; SSH stays on its current methods until one ships.")
+        }
         let waived = input.assessment.findings.filter(\.isWaived).count
         if waived > 0 {
             notes.append("\(waived) waived finding(s) are left out of the plan until their waiver expires.")

@@ -80,7 +80,8 @@ public struct OpenSSHActionBuilder: PlanActionBuilder {
         // An OpenSSH older than the best hybrid's release stays a prerequisite while any configuration uses it.
         let best = Self.hybrids[0]
         for server in [true, false]
-        where indexes.contains(where: { Self.isServer(context.findings[$0].path) == server }) {
+        where context.input.profile.id != "cnsa-2.0"
+            && indexes.contains(where: { Self.isServer(context.findings[$0].path) == server }) {
             let id = "upgrade:openssh:\(server ? "server" : "client")"
             let packages = server ? ["openssh-server", "openssh"] : ["openssh-client", "openssh-clients", "openssh"]
             guard upgradeNeeded[id] == nil,
@@ -168,9 +169,13 @@ public struct OpenSSHActionBuilder: PlanActionBuilder {
             writtenNames = value.split(separator: ",").map { String($0).trimmingCharacters() }.filter { !$0.isEmpty }
         }
 
+        // CNSA 2.0 accepts ML-KEM-1024 only, and no released OpenSSH has an ML-KEM-1024 method: under that
+        // profile the plan adds no SSH key exchange (the planner's note says so) and only repairs refused lines.
+        let cnsa = context.input.profile.id == "cnsa-2.0"
+        if cnsa, refused.isEmpty { return nil }
         var hybrids: [String] = []
         var withheld: [String] = []
-        for hybrid in Self.hybrids {
+        for hybrid in Self.hybrids where !cnsa {
             if let installed {
                 if installed.version >= hybrid.since {
                     hybrids.append(hybrid.name)
@@ -196,24 +201,18 @@ public struct OpenSSHActionBuilder: PlanActionBuilder {
                     && context.findings[$0].quantumStatus != .hybrid
             }.map { context.findings[$0].algorithm })
         let peer = Self.peerScope(first.context)
-        // A peer block's own additions are a compatibility requirement: `+name` adds name for that peer; an
-        // explicit list in the block is what the peer negotiates with, and only its broken names count.
+        // A peer block's own algorithms are a compatibility requirement. Which ones the peer needs is read from
+        // the findings alone (an earlier scan re-planned by `--since` has no file text): on the block's written
+        // line, what is classically weak (broken, SHA-1 based) or already disallowed by the profile.
         let peerNeeds: [Int]
-        if peer != nil, let target, !writtenNames.isEmpty {
-            let asked = Set(
-                mark == "+"
-                    ? writtenNames
-                    : writtenNames.filter { name in
-                        disallowed.contains(name)
-                            || effective.contains {
-                                context.findings[$0].algorithm == name && context.findings[$0].quantumStatus == .broken
-                            }
-                    })
+        if peer != nil, let target {
             peerNeeds = effective.filter {
                 let finding = context.findings[$0]
-                return finding.path == target.path && finding.line == target.line && asked.contains(finding.algorithm)
+                return finding.path == target.path && finding.line == target.line && finding.origin == .file
                     && finding.quantumStatus != .hybrid && finding.quantumStatus != .resistant
                     && context.needsAction($0)
+                    && (finding.quantumStatus == .broken || disallowed.contains(finding.algorithm)
+                        || finding.algorithm.lowercased().contains("sha1"))
             }
         } else {
             peerNeeds = []
@@ -281,7 +280,8 @@ public struct OpenSSHActionBuilder: PlanActionBuilder {
             retires = peerNeeds
             let rest = writtenNames.filter { !needNames.contains($0) && !refusedNames.contains($0) }
             if newList == nil {
-                if rest.isEmpty, mark == "+" {
+                if rest.isEmpty {
+                    // Nothing but the peer's legacy names: once it has moved, the block uses the defaults.
                     (optInPatch, _) = PlanPatcher.deleteLine(path: target.path, line: line, files: context.input.files)
                     optInChange = "delete the KexAlgorithms line of \(contextLabel ?? peer)"
                 } else if !rest.isEmpty {
@@ -475,6 +475,12 @@ public struct OpenSSHActionBuilder: PlanActionBuilder {
         }
         if prefix == "-" { return nil }
         let remaining = value.split(separator: ",").map(String.init).filter { !broken.contains($0) }
+        if remaining.isEmpty, prefix.isEmpty, Self.peerScope(first.context) != nil {
+            // A peer block that lists only broken names: once the peer has moved, it uses the defaults.
+            let (patch, withheld) = PlanPatcher.deleteLine(path: first.path, line: line, files: context.input.files)
+            return removeBrokenAction(
+                members, first: first, newValue: nil, patch: patch, withheld: withheld, context: context)
+        }
         if remaining.isEmpty, prefix.isEmpty {
             return removeBrokenAction(
                 members, first: first, newValue: nil, patch: nil,

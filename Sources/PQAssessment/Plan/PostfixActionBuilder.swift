@@ -98,7 +98,9 @@ public struct PostfixActionBuilder: PlanActionBuilder {
         else { return nil }
         let value = String(text[text.index(after: equals)...]).trimmingCharacters()
         let separator = value.contains(",") ? ", " : " "
-        let newValue = "X25519MLKEM768" + separator + value
+        // CNSA 2.0 names ML-KEM-1024 only (its kem-not-cnsa rule flags X25519MLKEM768).
+        let hybrid = context.input.profile.id == "cnsa-2.0" ? "SecP384r1MLKEM1024" : "X25519MLKEM768"
+        let newValue = hybrid + separator + value
         let leading = text[text.index(after: equals)...].prefix { $0 == " " || $0 == "\t" }
         let edited = String(text[...equals]) + leading + newValue
         var patch: PlanPatch?

@@ -68,7 +68,8 @@ public struct StrongSwanActionBuilder: PlanActionBuilder {
         if let text = PlanPatcher.lineText(path: first.path, line: line, files: context.input.files),
             let value = Self.value(in: text, setting: first.setting)
         {
-            let upgraded = Self.rewrite(value.text, replacing: brokenNames, addMLKEM: hybridOK)
+            let upgraded = Self.rewrite(
+                value.text, replacing: brokenNames, addMLKEM: hybridOK, cnsa: context.input.profile.id == "cnsa-2.0")
             if upgraded != value.text {
                 // The conn's peer negotiates from this list: the new proposals go first and the peer's current
                 // ones stay after them, so a peer that knows nothing newer still finds its proposal. Dropping
@@ -186,7 +187,11 @@ public struct StrongSwanActionBuilder: PlanActionBuilder {
 
     /// Each proposal with broken key exchanges replaced by x25519 and, when allowed, `ke1_mlkem768` added after
     /// its key exchange; a proposal without a key exchange (ESP without PFS) is left alone.
-    static func rewrite(_ list: String, replacing broken: Set<String>, addMLKEM: Bool) -> String {
+    /// Under CNSA 2.0 the additional exchange is `ke1_mlkem1024` and a broken exchange becomes `ecp384`: the
+    /// profile's own `kem-not-cnsa` rule flags ML-KEM-768 (CNSA 2.0 names ML-KEM-1024 only).
+    static func rewrite(_ list: String, replacing broken: Set<String>, addMLKEM: Bool, cnsa: Bool = false) -> String {
+        let replacement = cnsa ? "ecp384" : "x25519"
+        let additional = cnsa ? "ke1_mlkem1024" : "ke1_mlkem768"
         let strict = list.hasSuffix("!")
         let body = strict ? String(list.dropLast()) : list
         let proposals = body.split(separator: ",", omittingEmptySubsequences: false).map { proposal -> String in
@@ -194,12 +199,12 @@ public struct StrongSwanActionBuilder: PlanActionBuilder {
             var sawKE = false
             for (index, transform) in transforms.enumerated() where isKeyExchange(transform) {
                 sawKE = true
-                if broken.contains(transform.lowercased()) { transforms[index] = "x25519" }
+                if broken.contains(transform.lowercased()) { transforms[index] = replacement }
             }
             var seen: Set<String> = []
             transforms = transforms.filter { seen.insert($0.lowercased()).inserted }
             if addMLKEM, sawKE, !transforms.contains(where: { $0.lowercased().contains("mlkem") }) {
-                transforms.append("ke1_mlkem768")
+                transforms.append(additional)
             }
             return transforms.joined(separator: "-")
         }

@@ -398,6 +398,8 @@ public struct TLSGroupActionBuilder: PlanActionBuilder {
                 kept.append(found.algorithm)
             }
         }
+        // Under CNSA 2.0 the classical fallback is P-384 (the one curve the profile names), never X25519.
+        if kept.isEmpty, strict { kept.append("secp384r1") }
         if kept.isEmpty, let first = written.first { kept.append(first.algorithm) }
         return kept
     }
