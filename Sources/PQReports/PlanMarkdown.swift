@@ -114,7 +114,9 @@ public enum PlanMarkdown {
         var out = ""
         let scalars = Array(value.unicodeScalars)
         for (index, scalar) in scalars.enumerated() {
-            if scalar == "\n" || scalar == "\t" || (scalar == "\r" && index + 1 < scalars.count && scalars[index + 1] == "\n") {
+            if scalar == "\n" || scalar == "\t"
+                || (scalar == "\r" && index + 1 < scalars.count && scalars[index + 1] == "\n")
+            {
                 // A CRLF file's line end stays as it is.
                 out.unicodeScalars.append(scalar)
             } else if scalar.isControl {

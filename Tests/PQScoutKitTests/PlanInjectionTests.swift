@@ -30,7 +30,8 @@ struct PlanInjectionTests {
                 "/CN=a\r\n![x](https://e.invalid/x.png)\u{1B}[2J",
             ])
         #expect(made.status == 0, "\(made.output)")
-        let site = "server {\n    listen 443 ssl;\n    server_name w\(injected)w;\n    ssl_ecdh_curve X25519:prime256v1;\n}\n"
+        let site =
+            "server {\n    listen 443 ssl;\n    server_name w\(injected)w;\n    ssl_ecdh_curve X25519:prime256v1;\n}\n"
         for name in ["hostile", "my site\tx", "new\nline", "e\u{1B}[31mred\u{07}"] {
             try Data(site.utf8).write(to: sites.appendingPathComponent(name))
         }

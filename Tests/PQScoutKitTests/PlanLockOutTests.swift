@@ -121,7 +121,8 @@ struct PlanLockOutTests {
         #expect(other.first?.hasPrefix("sntrup761x25519") == true || other.first?.hasPrefix("mlkem768") == true)
         #expect(other.contains("ecdh-sha2-nistp256") && other.contains("diffie-hellman-group14-sha256"))
         #expect(plan.action("key-exchange:openssh:etc/ssh/ssh_config:KexAlgorithms") == nil)
-        let blocked = try #require(plan.action("key-exchange:openssh:etc/ssh/ssh_config#Host legacy-switch.mgmt:KexAlgorithms"))
+        let blocked = try #require(
+            plan.action("key-exchange:openssh:etc/ssh/ssh_config#Host legacy-switch.mgmt:KexAlgorithms"))
         #expect(blocked.blockedOn?.hasPrefix("upgrade or retire legacy-switch.mgmt first") == true)
         #expect(blocked.optInPatch?.diff.contains("-    KexAlgorithms +diffie-hellman-group14-sha1\n") == true)
         // The patch did apply elsewhere: the refused mlkem768 name left 10-hardening.conf.
@@ -197,7 +198,10 @@ struct PlanLockOutTests {
         let (work, tree, plan) = try Self.planApply(["etc/ssh/ssh_config": config])
         defer { try? FileManager.default.removeItem(at: work) }
         let nas = try Self.sshG(tree, "oldnas")
-        #expect(!Set(Self.list(nas["kexalgorithms"])).isDisjoint(with: ["diffie-hellman-group1-sha1", "diffie-hellman-group14-sha1"]))
+        #expect(
+            !Set(Self.list(nas["kexalgorithms"])).isDisjoint(with: [
+                "diffie-hellman-group1-sha1", "diffie-hellman-group14-sha1",
+            ]))
         #expect(Self.list(nas["hostkeyalgorithms"]) == ["ssh-rsa"])
         #expect(Self.list(try Self.sshG(tree, "new")["hostkeyalgorithms"]) == ["ssh-ed25519"])
         #expect(plan.actions.contains { $0.blockedOn?.contains("oldnas") == true && $0.optInPatch != nil })
@@ -213,7 +217,8 @@ struct PlanLockOutTests {
             """
         let (work, tree, _) = try Self.planApply(["etc/ssh/sshd_config": config])
         defer { try? FileManager.default.removeItem(at: work) }
-        let kex = Self.list(try Self.sshdT(tree, work: work, connection: "user=a,host=b,addr=192.0.2.1")["kexalgorithms"])
+        let kex = Self.list(
+            try Self.sshdT(tree, work: work, connection: "user=a,host=b,addr=192.0.2.1")["kexalgorithms"])
         #expect(kex.first == "sntrup761x25519-sha512@openssh.com" || kex.first == "mlkem768x25519-sha256")
         #expect(["ecdh-sha2-nistp256", "ecdh-sha2-nistp384", "diffie-hellman-group14-sha256"].allSatisfy(kex.contains))
     }
@@ -310,7 +315,8 @@ struct PlanLockOutTests {
         #expect(Self.value(mainText, "tls_eecdh_auto_curves")?.hasPrefix("X25519MLKEM768") == true)
         if FileManager.default.isExecutableFile(atPath: "/usr/sbin/postconf") {
             let floor = try Support.run(
-                "/usr/sbin/postconf", ["-c", tree.appendingPathComponent("etc/postfix").path, "-h", "smtp_tls_protocols"])
+                "/usr/sbin/postconf",
+                ["-c", tree.appendingPathComponent("etc/postfix").path, "-h", "smtp_tls_protocols"])
             #expect(floor.output.trimmingCharacters(in: .whitespacesAndNewlines) == ">=TLSv1", "\(floor.output)")
         }
         // "medium" as Postfix expands it (postconf(5) tls_medium_cipherlist) still offers the old peer a suite.
@@ -341,39 +347,29 @@ struct PlanLockOutTests {
         return UInt16(bigEndian: address.sin_port)
     }
 
-    /// Starts `sshd -D -e` on 127.0.0.1:port with `arguments`, waits until it listens (at most 5 s).
-    static func startSSHD(_ arguments: [String], port: UInt16, log: URL) throws -> Process {
-        try? FileManager.default.createDirectory(atPath: "/run/sshd", withIntermediateDirectories: true)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: sshd)
-        process.arguments = ["-D", "-e", "-o", "ListenAddress=127.0.0.1", "-o", "Port=\(port)"] + arguments
-        FileManager.default.createFile(atPath: log.path, contents: nil)
-        let handle = try FileHandle(forWritingTo: log)
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
-        let deadline = Date().addingTimeInterval(5)
-        while Date() < deadline {
-            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            address.sin_port = port.bigEndian
-            let connected = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                    connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
-                }
-            }
-            close(fd)
-            if connected || !process.isRunning { break }
-            usleep(100_000)
-        }
-        return process
-    }
+    static func word(_ value: String) -> String { "'" + value.replacingOccurrences(of: "'", with: "'\\''") + "'" }
 
-    static func stop(_ process: Process) {
-        if process.isRunning { process.terminate() }
-        process.waitUntilExit()
+    /// One bounded shell run: sshd on 127.0.0.1:port in the background (its output to `log`), the client once it
+    /// listens (at most 10 s), then sshd killed and reaped. Everything inside `timeout 60`, so no server outlives
+    /// the test, and sshd never holds a pipe of this process.
+    static func live(sshdArguments: [String], client: [String], port: UInt16, log: URL) throws -> (
+        status: Int32, output: String
+    ) {
+        try? FileManager.default.createDirectory(atPath: "/run/sshd", withIntermediateDirectories: true)
+        let server = ([sshd, "-D", "-e", "-o", "ListenAddress=127.0.0.1", "-o", "Port=\(port)"] + sshdArguments)
+            .map(word).joined(separator: " ")
+        let script = """
+            \(server) >\(word(log.path)) 2>&1 </dev/null &
+            pid=$!
+            i=0
+            while [ $i -lt 40 ] && ! grep -q 'Server listening' \(word(log.path)); do sleep 0.25; i=$((i+1)); done
+            timeout 20 \(client.map(word).joined(separator: " ")) </dev/null 2>&1
+            status=$?
+            kill $pid 2>/dev/null
+            wait $pid 2>/dev/null
+            exit $status
+            """
+        return try Support.run("/usr/bin/timeout", ["60", "/bin/sh", "-c", script])
     }
 
     @Test(
@@ -385,6 +381,7 @@ struct PlanLockOutTests {
         let key = work.appendingPathComponent("switch_rsa_key")
         _ = try Support.run("/usr/bin/ssh-keygen", ["-q", "-t", "rsa", "-b", "2048", "-N", "", "-f", key.path])
         let config = work.appendingPathComponent("switch_sshd_config")
+        let port = Self.freePort()
         try Data(
             """
             HostKey \(key.path)
@@ -395,16 +392,13 @@ struct PlanLockOutTests {
 
             """.utf8
         ).write(to: config)
-        let port = Self.freePort()
-        let server = try Self.startSSHD(["-f", config.path], port: port, log: work.appendingPathComponent("sshd.log"))
-        defer { Self.stop(server) }
-        let client = try Support.run(
-            "/usr/bin/timeout",
-            [
-                "20", Self.ssh, "-vv", "-F", tree.appendingPathComponent("etc/ssh/ssh_config").path, "-o",
+        let client = try Self.live(
+            sshdArguments: ["-f", config.path],
+            client: [
+                Self.ssh, "-vv", "-F", tree.appendingPathComponent("etc/ssh/ssh_config").path, "-o",
                 "HostName=127.0.0.1", "-p", "\(port)", "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=no", "-o",
                 "UserKnownHostsFile=/dev/null", "-o", "ConnectTimeout=5", "legacy-switch.mgmt", "true",
-            ])
+            ], port: port, log: work.appendingPathComponent("sshd.log"))
         #expect(client.output.contains("kex: algorithm: diffie-hellman-group14-sha1"), "\(client.output.suffix(2000))")
         #expect(client.output.contains("Server host key: ssh-rsa"), "\(client.output.suffix(2000))")
     }
@@ -414,7 +408,8 @@ struct PlanLockOutTests {
         .enabled(if: haveOpenSSH), .timeLimit(.minutes(1)))
     func liveBackupAppliance() throws {
         let user = ProcessInfo.processInfo.environment["USER"] ?? "root"
-        let original = try String(contentsOf: Support.webfarm.appendingPathComponent("etc/ssh/sshd_config"), encoding: .utf8)
+        let original = try String(
+            contentsOf: Support.webfarm.appendingPathComponent("etc/ssh/sshd_config"), encoding: .utf8)
         // The appliance logs in as this machine's user, so sshd can run the session; everything else is the sample.
         let (work, tree, _) = try Self.planApply(
             ["etc/ssh/sshd_config": original.replacingOccurrences(of: "Match User backup", with: "Match User \(user)")],
@@ -426,20 +421,17 @@ struct PlanLockOutTests {
         let authorized = work.appendingPathComponent("authorized_keys")
         try FileManager.default.copyItem(at: work.appendingPathComponent("appliance_rsa.pub"), to: authorized)
         let port = Self.freePort()
-        let server = try Self.startSSHD(
-            [
+        let client = try Self.live(
+            sshdArguments: [
                 "-f", config.path, "-o", "AuthorizedKeysFile=\(authorized.path)", "-o", "StrictModes=no", "-o",
                 "PidFile=none",
-            ], port: port, log: work.appendingPathComponent("sshd.log"))
-        defer { Self.stop(server) }
-        let client = try Support.run(
-            "/usr/bin/timeout",
-            [
-                "20", Self.ssh, "-v", "-F", "/dev/null", "-i", key.path, "-o", "IdentitiesOnly=yes", "-o",
+            ],
+            client: [
+                Self.ssh, "-v", "-F", "/dev/null", "-i", key.path, "-o", "IdentitiesOnly=yes", "-o",
                 "PubkeyAcceptedAlgorithms=ssh-rsa", "-o", "KexAlgorithms=curve25519-sha256", "-o",
                 "BatchMode=yes", "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-p",
                 "\(port)", "\(user)@127.0.0.1", "true",
-            ])
+            ], port: port, log: work.appendingPathComponent("sshd.log"))
         let log = (try? String(contentsOf: work.appendingPathComponent("sshd.log"), encoding: .utf8)) ?? ""
         #expect(client.status == 0, "\(client.output.suffix(1500))\nsshd: \(log.suffix(1500))")
         #expect(client.output.contains("kex: algorithm: curve25519-sha256"))

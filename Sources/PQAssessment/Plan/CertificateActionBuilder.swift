@@ -86,7 +86,8 @@ public struct CertificateActionBuilder: PlanActionBuilder {
         return PlanAction(
             id: "certificate-interim:\(subject)", kind: .certificateReissue, phase: .classicallyBroken,
             title: "Re-issue \(subject) now with a classical key and SHA-256 (interim)", system: pq.system,
-            software: "x509", locations: pq.locations, retires: pq.retires.filter { context.findings[$0.index].quantumStatus == .broken },
+            software: "x509", locations: pq.locations,
+            retires: pq.retires.filter { context.findings[$0.index].quantumStatus == .broken },
             rule: pq.rule, ruleSource: pq.ruleSource, deadline: context.asOf,
             deadlineReason: "classically broken today: it cannot wait for the post-quantum re-issue",
             change: "new RSA-3072 (or ECDSA P-256) key and certificate for \(subject), signed with SHA-256 by the "

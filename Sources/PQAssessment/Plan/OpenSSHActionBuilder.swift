@@ -81,7 +81,8 @@ public struct OpenSSHActionBuilder: PlanActionBuilder {
         let best = Self.hybrids[0]
         for server in [true, false]
         where context.input.profile.id != "cnsa-2.0"
-            && indexes.contains(where: { Self.isServer(context.findings[$0].path) == server }) {
+            && indexes.contains(where: { Self.isServer(context.findings[$0].path) == server })
+        {
             let id = "upgrade:openssh:\(server ? "server" : "client")"
             let packages = server ? ["openssh-server", "openssh"] : ["openssh-client", "openssh-clients", "openssh"]
             guard upgradeNeeded[id] == nil,
@@ -286,8 +287,10 @@ public struct OpenSSHActionBuilder: PlanActionBuilder {
                     optInChange = "delete the KexAlgorithms line of \(contextLabel ?? peer)"
                 } else if !rest.isEmpty {
                     let value =
-                        mark == "+" ? "+" + rest.joined(separator: ",") : (hybrids.filter { !rest.contains($0) } + rest)
-                        .joined(separator: ",")
+                        mark == "+"
+                        ? "+" + rest.joined(separator: ",")
+                        : (hybrids.filter { !rest.contains($0) } + rest)
+                            .joined(separator: ",")
                     (optInPatch, _) = PlanPatcher.replaceValue(
                         path: target.path, line: line, keyword: "KexAlgorithms", value: value,
                         files: context.input.files)
@@ -359,7 +362,8 @@ public struct OpenSSHActionBuilder: PlanActionBuilder {
         return PlanAction(
             id: "key-exchange:openssh:\(mainFile)\(contextLabel.map { "#\($0)" } ?? ""):KexAlgorithms",
             kind: .keyExchange,
-            phase: peerNeeds.contains { context.findings[$0].quantumStatus == .broken } ? .classicallyBroken
+            phase: peerNeeds.contains { context.findings[$0].quantumStatus == .broken }
+                ? .classicallyBroken
                 : .keyExchange,
             title: title,
             system: AssessedSystems.system(of: target ?? first).id, software: "openssh", locations: locations,

@@ -47,7 +47,8 @@ public struct PostfixActionBuilder: PlanActionBuilder {
                 locations: [PlanLocation(path: first.path.display, line: first.line, context: first.context)],
                 retires: [], keeps: members.map(context.ref), rule: deadline.rule, ruleSource: deadline.source,
                 deadline: deadline.day, deadlineReason: deadline.reason,
-                change: "keep \(first.setting) as it is: with smtp_tls_security_level = \(level.isEmpty ? "none" : level) "
+                change:
+                    "keep \(first.setting) as it is: with smtp_tls_security_level = \(level.isEmpty ? "none" : level) "
                     + "a peer that fails the raised floor gets the mail in plaintext, so the floor protects nothing; "
                     + "raise smtp_tls_mandatory_protocols and per-destination entries in smtp_tls_policy_maps instead",
                 patchWithheld: "raising an opportunistic floor sends mail in plaintext to the peers it refuses",

@@ -88,7 +88,8 @@ public struct StrongSwanActionBuilder: PlanActionBuilder {
                             String(text[..<value.range.lowerBound]) + upgraded + String(text[value.range.upperBound...])
                         let after = file.applying([LineEdit(start: line - 1, removeCount: 1, insert: [edited])])
                         optIn = after.unifiedDiff(
-                            path: first.path.display, edits: [LineEdit(start: line - 1, removeCount: 1, insert: [alone])]
+                            path: first.path.display,
+                            edits: [LineEdit(start: line - 1, removeCount: 1, insert: [alone])]
                         ).map { PlanPatch(path: first.path.display, diff: $0) }
                     }
                 }

@@ -244,7 +244,8 @@ public struct TLSGroupActionBuilder: PlanActionBuilder {
         else { return nil }
         let first = context.findings[protocols[0]]
         var patch: PlanPatch?
-        var withheld: String? = "the planner has no \(first.source.rawValue) syntax for this protocol setting: add TLS 1.3 by hand"
+        var withheld: String? =
+            "the planner has no \(first.source.rawValue) syntax for this protocol setting: add TLS 1.3 by hand"
         var change = "enable TLSv1.3 beside the protocols already allowed"
         if first.origin == .file, let line = first.line,
             let text = PlanPatcher.lineText(path: first.path, line: line, files: context.input.files)
@@ -364,7 +365,11 @@ public struct TLSGroupActionBuilder: PlanActionBuilder {
         default:
             return Syntax(
                 daemon: "OpenSSL applications", keyword: setting,
-                verify: { f in ["OPENSSL_CONF=\(ShellQuote.quote("/" + f.path.display)) openssl s_client -connect HOST:443 </dev/null"] },
+                verify: { f in
+                    [
+                        "OPENSSL_CONF=\(ShellQuote.quote("/" + f.path.display)) openssl s_client -connect HOST:443 </dev/null"
+                    ]
+                },
                 reload: "restart the applications that read the system OpenSSL config")
         }
     }

@@ -140,7 +140,9 @@ public struct TextFileLines: Sendable, Hashable {
     /// is written in the C-quoted form GNU diff writes and GNU patch reads (`"a/x\ty"`; GNU diffutils manual,
     /// "Unified Format"): unquoted, `patch -p1` would cut the name at the blank and patch the wrong file or none.
     public static func headerName(_ name: String) -> String {
-        let needsQuotes = name.unicodeScalars.contains { $0 == " " || $0 == "\"" || $0 == "\\" || $0.value < 0x20 || $0.value == 0x7F }
+        let needsQuotes = name.unicodeScalars.contains {
+            $0 == " " || $0 == "\"" || $0 == "\\" || $0.value < 0x20 || $0.value == 0x7F
+        }
         guard needsQuotes else { return name }
         var out = "\""
         for scalar in name.unicodeScalars {

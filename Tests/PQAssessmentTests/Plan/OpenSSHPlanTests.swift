@@ -37,7 +37,8 @@ struct OpenSSHPlanTests {
     static func input(_ findings: [Finding]) throws -> PlanInput {
         let policy = try PolicyProfile.bundled("nist-ir-8547")
         let result = try Assessor.assess(
-            AssessmentInput(scan: Fixture.scan(), findings: findings), options: AssessmentOptions(profile: policy, asOf: asOf))
+            AssessmentInput(scan: Fixture.scan(), findings: findings),
+            options: AssessmentOptions(profile: policy, asOf: asOf))
         return PlanInput(findings: findings, assessment: result, profile: policy)
     }
 
@@ -117,8 +118,10 @@ struct OpenSSHPlanTests {
         #expect(action.compatibility.isEmpty)
         #expect(
             OpenSSHActionBuilder.kexCompatibility(
-                newList: ["mlkem768x25519-sha256"], server: true, self: [0, 1], context: PlanContext(input: try Self.input(findings)))
-                .map(\.peer) == ["etc/ssh/ssh_config (Host old)"])
+                newList: ["mlkem768x25519-sha256"], server: true, self: [0, 1],
+                context: PlanContext(input: try Self.input(findings))
+            )
+            .map(\.peer) == ["etc/ssh/ssh_config (Host old)"])
     }
 
     @Test("+ssh-rsa in a Match block is kept by default: blocked on the peer, its removal an opt-in patch")
@@ -223,9 +226,13 @@ struct OpenSSHPlanTests {
         let earlier = Plan(scanID: 1, profile: "p", profileTitle: "p", asOf: Self.asOf, phases: [], actions: [upgrade])
         var later = Plan(scanID: 2, profile: "p", profileTitle: "p", asOf: Self.asOf, phases: [], actions: [])
         later.installedVersions = ["openssh": "9.2"]
-        #expect(PlanProgressTracker.compare(earlier: earlier, later: later, laterFindings: []).actions.first?.state == .open)
+        #expect(
+            PlanProgressTracker.compare(earlier: earlier, later: later, laterFindings: []).actions.first?.state == .open
+        )
         later.installedVersions = ["openssh": "10.0"]
-        #expect(PlanProgressTracker.compare(earlier: earlier, later: later, laterFindings: []).actions.first?.state == .done)
+        #expect(
+            PlanProgressTracker.compare(earlier: earlier, later: later, laterFindings: []).actions.first?.state == .done
+        )
     }
 
     @Test("progress: a tracking action is open, not partly done, when findings vanish from under it")

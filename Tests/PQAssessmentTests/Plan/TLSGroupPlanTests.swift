@@ -99,7 +99,8 @@ struct TLSGroupPlanTests {
         #expect(action.patch?.diff.contains("+ssl_ecdh_curve X25519MLKEM768:X25519:secp521r1;") == true)
         #expect(action.compatibility.isEmpty)
         let dropped = TLSGroupActionBuilder.compatibility(
-            offered: ["X25519MLKEM768", "X25519"], server: findings[0], context: PlanContext(input: try Self.input(findings)))
+            offered: ["X25519MLKEM768", "X25519"], server: findings[0],
+            context: PlanContext(input: try Self.input(findings)))
         #expect(dropped.map(\.peer) == ["etc/ssl/openssl.cnf (system_default)"])
     }
 
