@@ -27,9 +27,11 @@ struct PlanInjectionTests {
             [
                 "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", work.appendingPathComponent("k.pem").path,
                 "-out", certs.appendingPathComponent("\(injected).pem").path, "-days", "30", "-subj",
-                "/CN=a\r\n![x](https://e.invalid/x.png)\u{1B}[2J",
+                "/CN=a\r\n![x](https:\\/\\/e.invalid\\/x.png)\u{1B}[2J",
             ])
         #expect(made.status == 0, "\(made.output)")
+        try Data("events {}\nhttp {\n    include /etc/nginx/sites-enabled/*;\n}\n".utf8)
+            .write(to: tree.appendingPathComponent("etc/nginx/nginx.conf"))
         let site =
             "server {\n    listen 443 ssl;\n    server_name w\(injected)w;\n    ssl_ecdh_curve X25519:prime256v1;\n}\n"
         for name in ["hostile", "my site\tx", "new\nline", "e\u{1B}[31mred\u{07}"] {
