@@ -68,10 +68,17 @@ public enum PlanMarkdown {
         out += "- verify: " + action.verify.map(code).joined(separator: "; ") + "\n"
         out += "- rollback: " + action.rollback.map(text).joined(separator: "; ") + "\n"
         if let withheld = action.patchWithheld { out += "- no patch: \(text(withheld))\n" }
+        if let blocked = action.blockedOn { out += "- blocked on the peer: \(text(blocked))\n" }
         out += "\n"
         if let patch = action.patch {
             let diff = visible(patch.diff)
             let fence = String(repeating: "`", count: max(3, longestBacktickRun(diff) + 1))
+            out += "\(fence)diff\n\(diff)\(diff.hasSuffix("\n") ? "" : "\n")\(fence)\n\n"
+        }
+        if let optIn = action.optInPatch {
+            let diff = visible(optIn.diff)
+            let fence = String(repeating: "`", count: max(3, longestBacktickRun(diff) + 1))
+            out += "Opt-in patch, not in all.patch (apply only after the peer has moved):\n\n"
             out += "\(fence)diff\n\(diff)\(diff.hasSuffix("\n") ? "" : "\n")\(fence)\n\n"
         }
         return out
