@@ -222,8 +222,15 @@ public struct OpenSSHActionBuilder: PlanActionBuilder {
         // The default change: never more than dropping refused and disallowed names and putting hybrids first.
         var newList: [String]?
         var retires: [Int] = []
-        if !refused.isEmpty, !writtenNames.isEmpty {
-            var names = writtenNames.filter { !refusedNames.contains($0) }
+        // Without the file's text (an earlier scan re-planned by `--since`) the line's names come from its findings.
+        let lineNames =
+            !writtenNames.isEmpty
+            ? writtenNames
+            : members.filter {
+                context.findings[$0].path == target?.path && context.findings[$0].line == target?.line
+            }.map { context.findings[$0].algorithm }
+        if !refused.isEmpty, !lineNames.isEmpty {
+            var names = lineNames.filter { !refusedNames.contains($0) }
             if !names.contains(where: { hybridNames.contains(Self.normalizedKex($0)) }) { names = hybrids + names }
             newList = names.isEmpty ? nil : names
             retires = refused.filter { !effective.contains($0) } + refused.filter { effective.contains($0) }
