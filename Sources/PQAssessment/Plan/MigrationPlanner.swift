@@ -82,6 +82,19 @@ public enum MigrationPlanner {
             let id = result[index].id
             result[index].dependents = result.filter { $0.dependsOn.contains(id) }.map(\.id)
         }
+        // Dates consistent along every chain: a prerequisite is due no later than the earliest action waiting
+        // for it (an upgrade, TLS 1.3 enablement, an issuer's re-issue).
+        let byID = Dictionary(result.enumerated().map { ($1.id, $0) }) { first, _ in first }
+        for _ in 0..<4 {
+            for index in result.indices {
+                let waiting = result[index].dependents.compactMap { byID[$0].flatMap { result[$0].deadline } }.min()
+                guard let waiting, result[index].deadline.map({ waiting < $0 }) ?? true else { continue }
+                result[index].deadline = waiting
+                if !result[index].deadlineReason.contains("an action waiting for it") {
+                    result[index].deadlineReason += "; due \(waiting): an action waiting for it is due then"
+                }
+            }
+        }
         return result
     }
 
