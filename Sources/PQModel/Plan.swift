@@ -16,6 +16,9 @@ public struct Plan: Codable, Sendable, Hashable {
     public var progress: PlanProgressReport?
     /// Facts the planner could not establish (unknown versions, unreadable files), in words.
     public var notes: [String]
+    /// The versions the plan was made for, by family (`openssh`, `openssl`, `strongswan`): from the flags or the
+    /// tree's package database. `--since` judges an upgrade done by these, not by a line that vanished.
+    public var installedVersions: [String: String]?
 
     public init(
         scanID: Int64, profile: String, profileTitle: String, asOf: CalendarDay, phases: [PlanPhase],
@@ -210,6 +213,16 @@ public struct PlanAction: Codable, Sendable, Hashable {
     /// Actions that wait for this one.
     public var dependents: [String]
     public var compatibility: [PlanCompatibilityIssue]
+    /// Set when the default plan keeps a setting because a known peer needs it (a `Host`/`Match` block, a
+    /// strongSwan conn, a Postfix policy entry): who must upgrade or retire first. The default patch then leaves
+    /// the peer's algorithms alone; `optInPatch` holds the scoped change.
+    public var blockedOn: String?
+    /// The scoped change for a peer, written as `optin-NN-<id>.patch` and never part of `all.patch`: apply it
+    /// once the peer named in `blockedOn` has moved.
+    public var optInPatch: PlanPatch?
+    /// For an upgrade: the family and the version that meets it. `--since` marks the upgrade done when the later
+    /// scan's version reaches it.
+    public var requiredVersion: PlanVersionRequirement?
 
     public init(
         id: String, kind: PlanActionKind, phase: PlanPhaseKind, title: String, system: String, software: String,
@@ -217,7 +230,8 @@ public struct PlanAction: Codable, Sendable, Hashable {
         ruleSource: String? = nil, deadline: CalendarDay? = nil, deadlineReason: String = "",
         prerequisites: [PlanPrerequisite] = [], change: String, patch: PlanPatch? = nil,
         patchWithheld: String? = nil, verify: [String] = [], rollback: [String] = [], effort: PlanEffort,
-        dependsOn: [String] = [], dependents: [String] = [], compatibility: [PlanCompatibilityIssue] = []
+        dependsOn: [String] = [], dependents: [String] = [], compatibility: [PlanCompatibilityIssue] = [],
+        blockedOn: String? = nil, optInPatch: PlanPatch? = nil, requiredVersion: PlanVersionRequirement? = nil
     ) {
         self.id = id
         self.kind = kind
@@ -242,6 +256,20 @@ public struct PlanAction: Codable, Sendable, Hashable {
         self.dependsOn = dependsOn
         self.dependents = dependents
         self.compatibility = compatibility
+        self.blockedOn = blockedOn
+        self.optInPatch = optInPatch
+        self.requiredVersion = requiredVersion
+    }
+}
+
+/// A software family at a minimum version (`openssh` 9.9): the goal of an upgrade action.
+public struct PlanVersionRequirement: Codable, Sendable, Hashable {
+    public var family: String
+    public var minimum: String
+
+    public init(family: String, minimum: String) {
+        self.family = family
+        self.minimum = minimum
     }
 }
 

@@ -84,6 +84,7 @@ public enum PlanHTML {
         row("verify", action.verify.map { "<code>\(e($0))</code>" }.joined(separator: "<br>"))
         row("rollback", action.rollback.map(e).joined(separator: "<br>"))
         if let withheld = action.patchWithheld { row("no patch", e(withheld)) }
+        if let blocked = action.blockedOn { row("blocked on the peer", e(blocked)) }
         out += "</dl>\n"
         if let patch = action.patch {
             out += "<pre>"
@@ -94,6 +95,11 @@ public enum PlanHTML {
                     : value.hasPrefix("-") && !value.hasPrefix("---") ? "del" : nil
                 out += css.map { "<span class=\"\($0)\">\(e(value))</span>\n" } ?? "\(e(value))\n"
             }
+            out += "</pre>\n"
+        }
+        if let optIn = action.optInPatch {
+            out += "<p>Opt-in patch, not in all.patch (apply only after the peer has moved):</p>\n<pre>"
+            for value in TextFileLines.splitLines(optIn.diff) { out += "\(e(value))\n" }
             out += "</pre>\n"
         }
         out += "</div>\n"
@@ -111,7 +117,10 @@ public enum PlanHTML {
             case ">": out += "&gt;"
             case "\"": out += "&quot;"
             case "'": out += "&#39;"
-            default: out.append(char)
+            case "\n", "\t": out.append(char)
+            default:
+                // Control characters (ESC, BEL, CR LF inside a name) have no business in a page.
+                if char.unicodeScalars.contains(where: \.isControl) { out += "\u{FFFD}" } else { out.append(char) }
             }
         }
         return out

@@ -68,10 +68,18 @@ public enum PlanMarkdown {
         out += "- verify: " + action.verify.map(code).joined(separator: "; ") + "\n"
         out += "- rollback: " + action.rollback.map(text).joined(separator: "; ") + "\n"
         if let withheld = action.patchWithheld { out += "- no patch: \(text(withheld))\n" }
+        if let blocked = action.blockedOn { out += "- blocked on the peer: \(text(blocked))\n" }
         out += "\n"
         if let patch = action.patch {
-            let fence = String(repeating: "`", count: max(3, longestBacktickRun(patch.diff) + 1))
-            out += "\(fence)diff\n\(patch.diff)\(patch.diff.hasSuffix("\n") ? "" : "\n")\(fence)\n\n"
+            let diff = visible(patch.diff)
+            let fence = String(repeating: "`", count: max(3, longestBacktickRun(diff) + 1))
+            out += "\(fence)diff\n\(diff)\(diff.hasSuffix("\n") ? "" : "\n")\(fence)\n\n"
+        }
+        if let optIn = action.optInPatch {
+            let diff = visible(optIn.diff)
+            let fence = String(repeating: "`", count: max(3, longestBacktickRun(diff) + 1))
+            out += "Opt-in patch, not in all.patch (apply only after the peer has moved):\n\n"
+            out += "\(fence)diff\n\(diff)\(diff.hasSuffix("\n") ? "" : "\n")\(fence)\n\n"
         }
         return out
     }
@@ -106,10 +114,47 @@ public enum PlanMarkdown {
         }
         return best
     }
+
+    /// A diff as the terminal may show it: lines kept, every other control character (ESC, BEL, a lone CR)
+    /// replaced by U+FFFD so a scanned file cannot drive the terminal that prints the plan.
+    static func visible(_ value: String) -> String {
+        var out = ""
+        let scalars = Array(value.unicodeScalars)
+        for (index, scalar) in scalars.enumerated() {
+            if scalar == "\n" || scalar == "\t"
+                || (scalar == "\r" && index + 1 < scalars.count && scalars[index + 1] == "\n")
+            {
+                // A CRLF file's line end stays as it is.
+                out.unicodeScalars.append(scalar)
+            } else if scalar.isControl {
+                out += "\u{FFFD}"
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+}
+
+extension Unicode.Scalar {
+    /// C0, DEL and C1 controls.
+    var isControl: Bool { value < 0x20 || (0x7F...0x9F).contains(value) }
 }
 
 extension String {
+    /// One line: CR, LF and CR LF (one `Character` in Swift, which matches neither "\r" nor "\n") become a
+    /// space; every other control character becomes U+FFFD.
     func replacingNewlines() -> String {
-        String(map { $0 == "\n" || $0 == "\r" ? " " : $0 })
+        var out = ""
+        for scalar in unicodeScalars {
+            if scalar == "\n" || scalar == "\r" || scalar == "\t" {
+                out += " "
+            } else if scalar.isControl {
+                out += "\u{FFFD}"
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
     }
 }

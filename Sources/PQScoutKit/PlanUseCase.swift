@@ -133,6 +133,16 @@ public enum PlanUseCase {
                 try Data(patch.diff.utf8).write(to: URL(fileURLWithPath: directory).appendingPathComponent(name))
                 written.append(name)
             }
+            // Opt-in patches change what a known peer needs: never in all.patch, named so nobody applies them
+            // by a glob over NN-*.patch.
+            var optIn = 0
+            for action in outcome.plan.actions {
+                guard let patch = action.optInPatch else { continue }
+                optIn += 1
+                let name = String(format: "optin-%02d-", optIn) + safeName(action.id) + ".patch"
+                try Data(patch.diff.utf8).write(to: URL(fileURLWithPath: directory).appendingPathComponent(name))
+                written.append(name)
+            }
             let all = outcome.combinedPatches.map(\.diff).joined()
             try Data(all.utf8).write(to: URL(fileURLWithPath: directory).appendingPathComponent("all.patch"))
             written.append("all.patch")
@@ -141,6 +151,8 @@ public enum PlanUseCase {
                 as of \(outcome.plan.asOf)).
                 Apply from the scan root: `patch -p1 --dry-run < all.patch`, then `patch -p1 < all.patch`.
                 Each NN-*.patch is one action alone; all.patch is every action together. Undo with `patch -R -p1`.
+                optin-NN-*.patch files are not in all.patch: each removes what a known peer still needs (a Host or \
+                Match block, a conn to a named peer). Apply one only after that peer has been upgraded or retired.
                 Check each service afterwards with the plan's verify commands (sshd -t, ssh -G, ...).
 
                 """

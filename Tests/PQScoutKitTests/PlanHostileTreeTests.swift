@@ -40,7 +40,8 @@ struct PlanHostileTreeTests {
         let server = try #require(plan.actions.first { $0.patch?.path == "etc/ssh/sshd_config" })
         #expect(
             server.patch?.diff.contains(
-                "+KexAlgorithms mlkem768x25519-sha256,sntrup761x25519-sha512@openssh.com,curve25519-sha256\r\n") == true
+                "+KexAlgorithms mlkem768x25519-sha256,sntrup761x25519-sha512@openssh.com,ecdh-sha2-nistp256,"
+                    + "curve25519-sha256\r\n") == true
         )
         let client = plan.actions.filter { $0.locations.contains { $0.path == "etc/ssh/ssh_config" } }
         #expect(client.allSatisfy { $0.patch == nil })
@@ -63,7 +64,8 @@ struct PlanHostileTreeTests {
         let text = String(decoding: patched, as: UTF8.self)
         #expect(
             text.contains(
-                "KexAlgorithms mlkem768x25519-sha256,sntrup761x25519-sha512@openssh.com,curve25519-sha256\r\n"))
+                "KexAlgorithms mlkem768x25519-sha256,sntrup761x25519-sha512@openssh.com,ecdh-sha2-nistp256,"
+                    + "curve25519-sha256\r\n"))
         #expect(text.components(separatedBy: "\r\n").count == 4)
     }
 }

@@ -78,7 +78,11 @@ struct PlanTLSPatchTests {
             plan.actions.first { $0.id.hasPrefix("key-exchange:nginx:etc/nginx/sites-enabled/intranet.example.org#") })
         #expect(intranet.patch == nil)
         #expect(intranet.patchWithheld?.contains("cannot accept X25519MLKEM768") == true)
-        #expect(intranet.dependsOn == ["upgrade:openssl"])
+        #expect(intranet.dependsOn.contains("upgrade:openssl"))
+        // TLS 1.2-only: TLS 1.3 is enabled first (the hybrid is a TLS 1.3 group), by a patch that adds, not removes.
+        let enable = try #require(plan.actions.first { $0.id.hasPrefix("enable-tls13:nginx:") })
+        #expect(intranet.dependsOn.contains(enable.id))
+        #expect(enable.patch?.diff.contains("+    ssl_protocols TLSv1 TLSv1.1 TLSv1.2 TLSv1.3;\n") == true)
         #expect(plan.action("upgrade:openssl")?.phase == .prerequisites)
 
         guard Self.available("/usr/sbin/nginx") else {
@@ -114,7 +118,8 @@ struct PlanTLSPatchTests {
     func haproxy() throws {
         let (work, before, after, plan) = try Self.planAndPatch(Self.tlsFixtures.appendingPathComponent("haproxy"))
         defer { try? FileManager.default.removeItem(at: work) }
-        let global = try #require(plan.actions.first { $0.software == "haproxy" && $0.patch != nil })
+        let global = try #require(
+            plan.actions.first { $0.software == "haproxy" && $0.patch != nil && $0.kind == .keyExchange })
         #expect(global.patch?.diff.contains("+    ssl-default-bind-curves X25519:P-256\n") == true)
         let bind = plan.actions.filter { $0.software == "haproxy" && $0.kind == .keyExchange && $0.patch == nil }
         #expect(bind.contains { $0.patchWithheld?.contains("cannot accept") == true })
@@ -143,7 +148,8 @@ struct PlanTLSPatchTests {
     func apache() throws {
         let (work, _, after, plan) = try Self.planAndPatch(Self.tlsFixtures.appendingPathComponent("apache"))
         defer { try? FileManager.default.removeItem(at: work) }
-        let groups = try #require(plan.actions.first { $0.software == "apache" && $0.patch != nil })
+        let groups = try #require(
+            plan.actions.first { $0.software == "apache" && $0.patch != nil && $0.kind == .keyExchange })
         let diff = try #require(groups.patch?.diff)
         #expect(diff.contains("+\t\tSSLOpenSSLConfCmd Groups X25519\n"))
         let curves = plan.actions.first { $0.locations.contains { $0.path.hasSuffix("mods-enabled/ssl.conf") } }

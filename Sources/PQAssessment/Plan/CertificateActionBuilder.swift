@@ -45,24 +45,66 @@ public struct CertificateActionBuilder: PlanActionBuilder {
             guard let members = byAsset[assetID], let asset = assets[assetID], let details = asset.certificate,
                 members.contains(where: context.needsAction)
             else { continue }
+            // An expired certificate protects nothing and needs no migration: it is removed, not re-issued.
+            guard CalendarDay(details.notAfter) >= context.asOf else { continue }
             let role: Role = details.isCA == true ? (details.selfSigned ? .root : .intermediate) : .leaf
             planned.append((role, details.subject, details.issuer, action(asset, details, role, members, context)))
         }
         let idBySubject = Dictionary(planned.map { ($0.subject, $0.action.id) }) { first, _ in first }
-        return planned.sorted { ($0.role, $0.action.id) < ($1.role, $1.action.id) }.map { entry in
+        var result = planned.sorted { ($0.role, $0.action.id) < ($1.role, $1.action.id) }.map { entry in
             var action = entry.action
             if entry.issuer != entry.subject, let issuerAction = idBySubject[entry.issuer] {
                 action.dependsOn.append(issuerAction)
             }
             return action
         }
+        // Dates consistent along the chain: an issuer's re-issue is due no later than the earliest certificate
+        // that waits for it (leaves, then their intermediates, then roots).
+        for _ in 0..<3 {
+            for index in result.indices {
+                let id = result[index].id
+                let waiting = result.filter { $0.dependsOn.contains(id) }.compactMap(\.deadline).min()
+                guard let waiting, result[index].deadline.map({ waiting < $0 }) ?? true else { continue }
+                result[index].deadline = waiting
+                result[index].deadlineReason += "; moved to \(waiting): a certificate it issues is due then"
+            }
+        }
+        // A classically broken certificate (SHA-1 signature, RSA below 2048) cannot wait for ML-DSA and the
+        // relying parties: a classical re-issue now, the post-quantum one later.
+        for action in result
+        where action.retires.contains(where: { context.findings[$0.index].quantumStatus == .broken }) {
+            result.append(interimAction(action, context: context))
+        }
+        return result
+    }
+
+    /// The classical re-issue of a broken certificate: same subject, RSA-3072 or ECDSA P-256 signed with SHA-256
+    /// (NIST SP 800-131A Rev. 2 §3 and §9), which every relying party validates today. Due today.
+    func interimAction(_ pq: PlanAction, context: PlanContext) -> PlanAction {
+        let subject = pq.id.dropFirst("certificate-reissue:".count)
+        let path = pq.locations.first.map { "/" + $0.path } ?? "CERT"
+        return PlanAction(
+            id: "certificate-interim:\(subject)", kind: .certificateReissue, phase: .classicallyBroken,
+            title: "Re-issue \(subject) now with a classical key and SHA-256 (interim)", system: pq.system,
+            software: "x509", locations: pq.locations,
+            retires: pq.retires.filter { context.findings[$0.index].quantumStatus == .broken },
+            rule: pq.rule, ruleSource: pq.ruleSource, deadline: context.asOf,
+            deadlineReason: "classically broken today: it cannot wait for the post-quantum re-issue",
+            change: "new RSA-3072 (or ECDSA P-256) key and certificate for \(subject), signed with SHA-256 by the "
+                + "same issuer; the post-quantum re-issue (\(pq.id)) follows",
+            patchWithheld: "a certificate is re-issued, not patched",
+            verify: [
+                "openssl x509 -in \(ShellQuote.quote(path)) -noout -text | grep -E 'Signature Algorithm|Public-Key'"
+            ],
+            rollback: ["keep the old certificate and key beside the new ones until the new one is deployed"],
+            effort: PlanEffort(
+                size: .small, hours: 2, reasoning: "a classical CSR and issuance by the existing CA; no new trust"))
     }
 
     func action(_ asset: Asset, _ details: CertificateDetails, _ role: Role, _ members: [Int], _ context: PlanContext)
         -> PlanAction
     {
         let retires = members.filter(context.needsAction)
-        let broken = retires.contains { context.findings[$0].quantumStatus == .broken }
         let strict = context.input.profile.id == "cnsa-2.0"
         let algorithm = strict || role == .root ? "ML-DSA-87" : "ML-DSA-65"
         let paths = members.map { context.findings[$0] }.reduce(into: [PlanLocation]()) { list, finding in
@@ -92,7 +134,7 @@ public struct CertificateActionBuilder: PlanActionBuilder {
         let shortSubject = details.subject.isEmpty ? asset.id : details.subject
         return PlanAction(
             id: "certificate-reissue:\(shortSubject)", kind: .certificateReissue,
-            phase: broken ? .classicallyBroken : .signatures,
+            phase: .signatures,
             title: "Re-issue the \(role.label) \(shortSubject) with \(algorithm)",
             system: paths.first.map { "store:" + $0.path.split(separator: "/").dropLast().joined(separator: "/") }
                 ?? "store:.",
@@ -110,8 +152,9 @@ public struct CertificateActionBuilder: PlanActionBuilder {
                 + "; replaces \(asset.canonical ?? asset.algorithm) (expires \(CalendarDay(details.notAfter)))",
             patchWithheld: "a certificate is re-issued, not patched",
             verify: [
-                "openssl x509 -in /\(firstPath) -noout -text | grep -E 'Signature Algorithm|Public Key Algorithm'",
-                "openssl verify -CAfile CHAIN /\(firstPath)",
+                "openssl x509 -in \(ShellQuote.quote("/" + firstPath)) -noout -text | grep -E "
+                    + "'Signature Algorithm|Public Key Algorithm'",
+                "openssl verify -CAfile CHAIN \(ShellQuote.quote("/" + firstPath))",
             ],
             rollback: [
                 "keep the old certificate and key beside the new ones until the new chain is proven",

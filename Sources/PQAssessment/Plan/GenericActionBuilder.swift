@@ -20,6 +20,77 @@ public struct GenericActionBuilder: Sendable {
         return order.compactMap { key in groups[key].map { action($0, context: context) } }
     }
 
+    /// Settings whose honest change is not "algorithm → successor": DH parameter files (no post-quantum form),
+    /// `RequiredRSASize` (a size), WireGuard (a pre-shared key or Rosenpass), SSH keys (no released OpenSSH signs
+    /// post-quantum) and Java's ML-DSA settings on a JDK older than 24 (JEP 497).
+    static func specialChange(_ first: Finding, names: [String], members: [Int], context: PlanContext) -> (
+        change: String, prerequisites: [PlanPrerequisite]
+    )? {
+        let setting = first.setting.lowercased()
+        let dhSettings: Set<String> = [
+            "ssl_dhparam", "smtpd_tls_dh1024_param_file", "smtpd_tls_dh512_param_file", "ssl_dh", "dh",
+            "sslopensslconfcmd dhparameters",
+        ]
+        if dhSettings.contains(setting) || (names == ["DH"]) {
+            return (
+                "finite-field DH parameters have no post-quantum form and serve only TLS 1.2 DHE suites: keep them "
+                    + "at 3072 bits or more (RFC 7919 ffdhe3072) or drop DHE; the post-quantum change is the hybrid "
+                    + "TLS 1.3 group (X25519MLKEM768)", []
+            )
+        }
+        if first.usage == .protocolVersion, names.allSatisfy({ $0.uppercased().hasPrefix("TLSV1.2") }) {
+            return (
+                "enable TLS 1.3 beside TLS 1.2 (the hybrid groups exist only in TLS 1.3); turn TLS 1.2 off only once "
+                    + "no client needs it, by the profile's date", []
+            )
+        }
+        if setting == "requiredrsasize" {
+            return (
+                "RequiredRSASize 3072 (RSA below 3072 bits gives less than 128-bit strength, NIST SP 800-57 Pt 1 "
+                    + "Table 2); once every key it admits is that size. Post-quantum SSH signatures wait for OpenSSH",
+                []
+            )
+        }
+        if first.source.rawValue == "wireguard" {
+            return (
+                "WireGuard's Noise handshake has no post-quantum exchange: add a PresharedKey per peer (mixed into "
+                    + "the handshake for post-quantum resistance, WireGuard paper §5.2) or run Rosenpass beside it to "
+                    + "rotate that key with a post-quantum exchange; the X25519 keys stay", []
+            )
+        }
+        if first.source == .sshKey || (first.source == .openssh && setting == "hostkey") {
+            return (
+                "no released OpenSSH has a post-quantum signature: keep the keys (ssh-ed25519 preferred; RSA at 3072 "
+                    + "bits or more) and replace them when OpenSSH ships one", []
+            )
+        }
+        if first.source == .javaSecurity, setting.contains("certpath") || setting.contains("jar"),
+            let jdk = Self.jdkVersion(first.path.display), jdk < 24
+        {
+            return (
+                "ML-DSA in certificate paths and signed JARs needs JDK 24 or later (JEP 497); JDK \(jdk) validates "
+                    + "none, so the classical algorithms stay until the JDK upgrade",
+                [
+                    PlanPrerequisite(
+                        requirement: "JDK >= 24 for ML-DSA (JEP 497)", installed: "JDK \(jdk) (from the path)",
+                        satisfied: false)
+                ]
+            )
+        }
+        return nil
+    }
+
+    /// The JDK feature version a path names (`etc/java-21-openjdk/...`, `jdk-17/...`), if any.
+    static func jdkVersion(_ path: String) -> Int? {
+        for component in path.split(separator: "/") {
+            let lower = component.lowercased()
+            guard lower.hasPrefix("java-") || lower.hasPrefix("jdk-") || lower.hasPrefix("jdk") else { continue }
+            let digits = lower.drop { !$0.isNumber }.prefix { $0.isNumber }
+            if let value = Int(digits) { return value }
+        }
+        return nil
+    }
+
     func action(_ members: [Int], context: PlanContext) -> PlanAction {
         let first = context.findings[members[0]]
         let system = AssessedSystems.system(of: first)
@@ -33,9 +104,25 @@ public struct GenericActionBuilder: Sendable {
                 : first.usage == .signature || first.usage == .publicKey ? .signatures : .longTail
         let names = members.map { context.findings[$0].canonical ?? context.findings[$0].algorithm }
             .reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
-        let replacements = names.map { name -> String in
-            let replacement = context.catalog.entry(named: name)?.replacement
-            return "\(name) → \(replacement ?? "a quantum-resistant algorithm from the catalog")"
+        let special = Self.specialChange(first, names: names, members: members, context: context)
+        var unnamed: [String] = []
+        var replacements: [String] = []
+        for name in names {
+            if let replacement = context.catalog.entry(named: name)?.replacement {
+                replacements.append("\(name) → \(replacement)")
+            } else {
+                unnamed.append(name)
+            }
+        }
+        if !unnamed.isEmpty {
+            // Suites and containers the catalog names no successor for: one sentence, not one arrow each.
+            let suites = members.filter { context.findings[$0].usage == .cipherSuite }.count
+            replacements.append(
+                suites > 0
+                    ? "\(unnamed.count) TLS 1.2 cipher suite(s) (\(unnamed.prefix(3).joined(separator: ", "))"
+                        + "\(unnamed.count > 3 ? ", …" : "")): their quantum exposure is the key exchange, which the "
+                        + "hybrid TLS 1.3 group fixes; trim the list by the profile's dates"
+                    : "\(unnamed.joined(separator: ", ")): no successor in the catalog; review by hand")
         }
         var locations: [PlanLocation] = []
         for index in members {
@@ -50,7 +137,8 @@ public struct GenericActionBuilder: Sendable {
             title: (keyMaterial ? "Replace the keys in " : "Replace \(first.setting) in ") + system.id,
             system: system.id, software: first.source.rawValue, locations: locations,
             retires: members.map(context.ref), rule: deadline.rule, ruleSource: deadline.source,
-            deadline: deadline.day, deadlineReason: deadline.reason, change: replacements.joined(separator: "; "),
+            deadline: deadline.day, deadlineReason: deadline.reason, prerequisites: special?.prerequisites ?? [],
+            change: special?.change ?? replacements.joined(separator: "; "),
             patchWithheld: keyMaterial
                 ? "keys are generated and distributed, not patched"
                 : "the planner has no \(first.source.rawValue) syntax for this setting yet: edit by hand",

@@ -39,13 +39,36 @@ public enum MigrationPlanner {
                 "The tree names no OpenSSH version: patches add only methods every OpenSSH since 8.5 accepts. "
                     + "Give --openssh-version X.Y to plan for the version you run.")
         }
+        if input.profile.id == "cnsa-2.0", context.findings.contains(where: { $0.source == .openssh }) {
+            notes.append(
+                "OpenSSH has no CNSA 2.0-compliant key exchange: CNSA 2.0 names ML-KEM-1024 only, and no OpenSSH "
+                    + "release offers an ML-KEM-1024 method (mlkem768x25519-sha256 and sntrup761x25519 are flagged "
+                    + "by kem-not-cnsa), so the plan adds none; SSH stays on its current methods until one ships.")
+        }
         let waived = input.assessment.findings.filter(\.isWaived).count
         if waived > 0 {
             notes.append("\(waived) waived finding(s) are left out of the plan until their waiver expires.")
         }
-        return Plan(
+        var plan = Plan(
             scanID: input.assessment.scanID, profile: input.profile.id, profileTitle: input.profile.title,
             asOf: input.assessment.asOf, phases: phases(actions), actions: actions, notes: notes)
+        plan.installedVersions = installedVersions(context)
+        return plan
+    }
+
+    /// The versions in force by family, as the builders read them (flag first, then the package database).
+    static func installedVersions(_ context: PlanContext) -> [String: String] {
+        var versions: [String: String] = [:]
+        let families: [(String, [String])] = [
+            ("openssh", ["openssh-server", "openssh-client", "openssh"]),
+            ("openssl", TLSGroupActionBuilder.opensslPackages), ("strongswan", StrongSwanActionBuilder.packages),
+        ]
+        for (family, packages) in families {
+            if let found = context.installedVersion(family: family, packages: packages) {
+                versions[family] = found.version.description
+            }
+        }
+        return versions
     }
 
     /// Drops dependencies on actions the plan does not hold and fills `dependents` from `dependsOn`.
@@ -58,6 +81,19 @@ public enum MigrationPlanner {
         for index in result.indices {
             let id = result[index].id
             result[index].dependents = result.filter { $0.dependsOn.contains(id) }.map(\.id)
+        }
+        // Dates consistent along every chain: a prerequisite is due no later than the earliest action waiting
+        // for it (an upgrade, TLS 1.3 enablement, an issuer's re-issue).
+        let byID = Dictionary(result.enumerated().map { ($1.id, $0) }) { first, _ in first }
+        for _ in 0..<4 {
+            for index in result.indices {
+                let waiting = result[index].dependents.compactMap { byID[$0].flatMap { result[$0].deadline } }.min()
+                guard let waiting, result[index].deadline.map({ waiting < $0 }) ?? true else { continue }
+                result[index].deadline = waiting
+                if !result[index].deadlineReason.contains("an action waiting for it") {
+                    result[index].deadlineReason += "; due \(waiting): an action waiting for it is due then"
+                }
+            }
         }
         return result
     }

@@ -80,7 +80,9 @@ public struct OpenSSHActionBuilder: PlanActionBuilder {
         // An OpenSSH older than the best hybrid's release stays a prerequisite while any configuration uses it.
         let best = Self.hybrids[0]
         for server in [true, false]
-        where indexes.contains(where: { Self.isServer(context.findings[$0].path) == server }) {
+        where context.input.profile.id != "cnsa-2.0"
+            && indexes.contains(where: { Self.isServer(context.findings[$0].path) == server })
+        {
             let id = "upgrade:openssh:\(server ? "server" : "client")"
             let packages = server ? ["openssh-server", "openssh"] : ["openssh-client", "openssh-clients", "openssh"]
             guard upgradeNeeded[id] == nil,
@@ -148,42 +150,113 @@ public struct OpenSSHActionBuilder: PlanActionBuilder {
             }
             return installed == nil && (finding.note ?? "").hasPrefix("not supported by OpenSSH")
         }
-        guard effective.contains(where: { context.needsAction($0) }) || !refused.isEmpty else { return nil }
+        let refusedNames = Set(refused.map { context.findings[$0].algorithm })
         // The line to edit: the first written line of the block (in scan order), else a new line.
         let written = members.filter { context.findings[$0].origin == .file && context.findings[$0].line != nil }
         let targetIndex = written.first { context.findings[$0].effective } ?? refused.first ?? written.first
         let target = targetIndex.map { context.findings[$0] }
-        let currentNames =
-            target.map { t in
-                members.filter { context.findings[$0].path == t.path && context.findings[$0].line == t.line }
-                    .map { context.findings[$0].algorithm }
-            } ?? []
+        let parsed = target.flatMap { t in
+            t.line.flatMap { PlanPatcher.lineText(path: t.path, line: $0, files: context.input.files) }
+                .flatMap { ConfigDirectiveLine($0, keyword: "KexAlgorithms") }
+        }
+        var mark = ""
+        var writtenNames: [String] = []
+        if let parsed {
+            var value = parsed.value
+            if let first = value.first, "+-^".contains(first) {
+                mark = String(first)
+                value.removeFirst()
+            }
+            writtenNames = value.split(separator: ",").map { String($0).trimmingCharacters() }.filter { !$0.isEmpty }
+        }
 
+        // CNSA 2.0 accepts ML-KEM-1024 only, and no released OpenSSH has an ML-KEM-1024 method: under that
+        // profile the plan adds no SSH key exchange (the planner's note says so) and only repairs refused lines.
+        let cnsa = context.input.profile.id == "cnsa-2.0"
+        if cnsa, refused.isEmpty { return nil }
         var hybrids: [String] = []
         var withheld: [String] = []
-        for hybrid in Self.hybrids {
-            let refusedHere = refused.contains { context.findings[$0].algorithm == hybrid.name }
+        for hybrid in Self.hybrids where !cnsa {
             if let installed {
                 if installed.version >= hybrid.since {
                     hybrids.append(hybrid.name)
                 } else {
                     withheld.append(hybrid.name)
                 }
-            } else if hybrid.since <= SoftwareVersion([8, 5]) || (currentNames.contains(hybrid.name) && !refusedHere) {
+            } else if hybrid.since <= SoftwareVersion([8, 5])
+                || (writtenNames.contains(hybrid.name) && !refusedNames.contains(hybrid.name))
+            {
                 // Version unknown: add only what every supported OpenSSH accepts, keep what the author wrote.
                 hybrids.append(hybrid.name)
             } else {
                 withheld.append(hybrid.name)
             }
         }
-        let fallback = fallbackAlgorithm(effective, context: context)
-        let newList = hybrids + (fallback.map { [$0] } ?? [])
-        let retires =
-            effective.filter { context.needsAction($0) && !newList.contains(context.findings[$0].algorithm) }
-            + refused.filter { !effective.contains($0) }
-        let keeps = effective.filter { newList.contains(context.findings[$0].algorithm) }
-            .filter { context.findings[$0].quantumStatus == .vulnerable }
-        guard !retires.isEmpty else { return nil }
+        let hybridNames = Set(Self.hybrids.map(\.name))
+        let hasHybrid = effective.contains { hybridNames.contains(Self.normalizedKex(context.findings[$0].algorithm)) }
+        // What the profile already forbids: only that may leave a list; the classical fallbacks stay until then
+        // (a change that only removes fallbacks adds no protection and can cut off FIPS-mode or older servers).
+        let disallowed = Set(
+            effective.filter {
+                context.assessments[$0]?.verdict.state == .disallowed
+                    && context.findings[$0].quantumStatus != .hybrid
+            }.map { context.findings[$0].algorithm })
+        let peer = Self.peerScope(first.context)
+        // A peer block's own algorithms are a compatibility requirement. Which ones the peer needs is read from
+        // the findings alone (an earlier scan re-planned by `--since` has no file text): on the block's written
+        // line, what is classically weak (broken, SHA-1 based) or already disallowed by the profile.
+        let peerNeeds: [Int]
+        if peer != nil, let target {
+            peerNeeds = effective.filter {
+                let finding = context.findings[$0]
+                return finding.path == target.path && finding.line == target.line && finding.origin == .file
+                    && finding.quantumStatus != .hybrid && finding.quantumStatus != .resistant
+                    && context.needsAction($0)
+                    && (finding.quantumStatus == .broken || disallowed.contains(finding.algorithm)
+                        || finding.algorithm.lowercased().contains("sha1"))
+            }
+        } else {
+            peerNeeds = []
+        }
+
+        // The default change: never more than dropping refused and disallowed names and putting hybrids first.
+        var newList: [String]?
+        var retires: [Int] = []
+        // Without the file's text (an earlier scan re-planned by `--since`) the line's names come from its findings.
+        let lineNames =
+            !writtenNames.isEmpty
+            ? writtenNames
+            : members.filter {
+                context.findings[$0].path == target?.path && context.findings[$0].line == target?.line
+            }.map { context.findings[$0].algorithm }
+        if !refused.isEmpty, !lineNames.isEmpty {
+            var names = lineNames.filter { !refusedNames.contains($0) }
+            if !names.contains(where: { hybridNames.contains(Self.normalizedKex($0)) }) { names = hybrids + names }
+            newList = names.isEmpty ? nil : names
+            retires = refused.filter { !effective.contains($0) } + refused.filter { effective.contains($0) }
+        } else if peer != nil {
+            if !hasHybrid, !hybrids.isEmpty, !writtenNames.isEmpty, mark.isEmpty, peerNeeds.isEmpty {
+                newList = hybrids + writtenNames.filter { !hybrids.contains($0) }
+            }
+        } else if (!hasHybrid && !hybrids.isEmpty) || !disallowed.isEmpty {
+            let current = effective.map { context.findings[$0].algorithm }.reduce(into: [String]()) {
+                if !$0.contains($1) { $0.append($1) }
+            }
+            let kept = current.filter { !disallowed.contains($0) && !hybridNames.contains(Self.normalizedKex($0)) }
+                .filter { $0 != "curve25519-sha256@libssh.org" || !current.contains(Self.preferredFallback) }
+            let present = current.filter { hybridNames.contains(Self.normalizedKex($0)) }
+            newList = (present.isEmpty ? hybrids : present) + kept
+            if kept.isEmpty, !disallowed.contains(Self.preferredFallback), let list = newList,
+                !list.contains(Self.preferredFallback), !hasHybrid
+            {
+                newList = list + [Self.preferredFallback]
+            }
+            retires = effective.filter { disallowed.contains(context.findings[$0].algorithm) }
+        }
+        if newList?.isEmpty == true { newList = nil }
+        guard newList != nil || !peerNeeds.isEmpty || (!hasHybrid && hybrids.isEmpty && peer == nil) else {
+            return nil
+        }
 
         let daemon = server ? "sshd" : "ssh"
         let upgradeID = "upgrade:openssh:\(server ? "server" : "client")"
@@ -203,83 +276,147 @@ public struct OpenSSHActionBuilder: PlanActionBuilder {
                     context: context)
             }
         }
-        var deadline = context.earliestDeadline(retires)
+        let contextLabel = first.context
+        var blockedOn: String?
+        var optInPatch: PlanPatch?
+        var optInChange: String?
+        if let peer, !peerNeeds.isEmpty, let target, let line = target.line {
+            let needNames = Array(Set(peerNeeds.map { context.findings[$0].algorithm })).sorted()
+            blockedOn =
+                "upgrade or retire \(peer) first: \(contextLabel ?? peer) keeps \(needNames.joined(separator: ", ")) "
+                + "because that peer may know nothing newer; the default plan leaves the line as it is"
+            retires = peerNeeds
+            let rest = writtenNames.filter { !needNames.contains($0) && !refusedNames.contains($0) }
+            if newList == nil {
+                if rest.isEmpty {
+                    // Nothing but the peer's legacy names: once it has moved, the block uses the defaults.
+                    (optInPatch, _) = PlanPatcher.deleteLine(path: target.path, line: line, files: context.input.files)
+                    optInChange = "delete the KexAlgorithms line of \(contextLabel ?? peer)"
+                } else if !rest.isEmpty {
+                    let value =
+                        mark == "+"
+                        ? "+" + rest.joined(separator: ",")
+                        : (hybrids.filter { !rest.contains($0) } + rest)
+                            .joined(separator: ",")
+                    (optInPatch, _) = PlanPatcher.replaceValue(
+                        path: target.path, line: line, keyword: "KexAlgorithms", value: value,
+                        files: context.input.files)
+                    optInChange = "KexAlgorithms \(value) in \(contextLabel ?? peer)"
+                }
+            }
+        }
+        var deadline = context.earliestDeadline(retires.isEmpty ? effective : retires)
         if !refused.isEmpty {
             deadline.day = context.asOf
             deadline.reason =
-                "the installed \(daemon) refuses \(Set(refused.map { context.findings[$0].algorithm }).sorted().joined(separator: ", ")): the line is dead config, and sshd -t fails on it"
+                "the installed \(daemon) refuses \(refusedNames.sorted().joined(separator: ", ")): the line is dead config, and sshd -t fails on it"
         }
-        let contextLabel = first.context
+        let keeps = effective.filter { index in
+            context.findings[index].quantumStatus == .vulnerable && !retires.contains(index)
+                && (newList?.contains(context.findings[index].algorithm) ?? false)
+        }
+        if blockedOn != nil, newList == nil { prerequisites = [] }
         let locations: [PlanLocation]
         var patch: PlanPatch?
         var patchWithheld: String?
-        let value = newList.joined(separator: ",")
-        if hybrids.isEmpty {
+        let value = (newList ?? []).joined(separator: ",")
+        if newList == nil {
             patchWithheld =
-                "the installed OpenSSH (\(installed?.text ?? "unknown")) accepts no hybrid key exchange; upgrade first"
+                blockedOn != nil
+                ? "the default plan keeps what a known peer needs; the scoped change is the opt-in patch"
+                : "the installed OpenSSH (\(installed?.text ?? "unknown")) accepts no hybrid key exchange; upgrade first"
         }
         if let target, let line = target.line {
             locations = [PlanLocation(path: target.path.display, line: line, context: target.context)]
-            if patchWithheld == nil {
+            if let list = newList {
                 (patch, patchWithheld) = PlanPatcher.replaceValue(
-                    path: target.path, line: line, keyword: "KexAlgorithms", value: value, files: context.input.files)
+                    path: target.path, line: line, keyword: "KexAlgorithms",
+                    value: (refused.isEmpty || mark != "+" ? "" : "+") + list.joined(separator: ","),
+                    files: context.input.files)
             }
         } else {
             locations = [PlanLocation(path: mainFile, line: nil, context: contextLabel)]
-            if patchWithheld == nil {
+            if newList != nil {
                 (patch, patchWithheld) = PlanPatcher.insertOpenSSH(
                     path: ScanPath(mainFile), server: server, directive: "KexAlgorithms \(value)",
                     files: context.input.files)
             }
         }
         var compatibility = Self.kexCompatibility(
-            newList: newList, server: server, self: members, context: context)
-        if let target, let line = target.line,
-            let written = PlanPatcher.lineText(path: target.path, line: line, files: context.input.files),
-            let parsed = ConfigDirectiveLine(written), parsed.value.hasPrefix("+")
-        {
+            newList: newList ?? [], server: server, self: members, context: context)
+        if newList == nil { compatibility = [] }
+        if peer == nil, mark == "+", let target, newList != nil {
             compatibility.append(
                 PlanCompatibilityIssue(
                     peer: target.path.display + (target.context.map { " (\($0))" } ?? ""), setting: "KexAlgorithms",
-                    peerAlgorithms: parsed.value.dropFirst().split(separator: ",").map(String.init),
-                    detail: "the line appends \(parsed.value.dropFirst()) for a peer that may know nothing newer: "
-                        + "confirm the peer offers \(newList.joined(separator: " or ")) before applying"))
+                    peerAlgorithms: writtenNames,
+                    detail: "the line appends \(writtenNames.joined(separator: ",")) for a peer that may know nothing "
+                        + "newer: confirm the peer offers \(value.replacingOccurrences(of: ",", with: " or ")) "
+                        + "before applying"))
         }
         let where_ = locations.first?.label ?? mainFile
+        let host = Self.sampleHost(contextLabel)
+        let title: String
+        if let blockedOn, blockedOn.isEmpty == false, let peer {
+            title =
+                "Retire \(Set(retires.map { context.findings[$0].algorithm }).sorted().joined(separator: ", ")) for "
+                + "\(peer) (\(where_)): blocked on the peer"
+        } else if !refused.isEmpty, effective.isEmpty {
+            title = "Make \(where_) acceptable to the installed \(daemon): hybrid key exchange it knows"
+        } else {
+            title = "Hybrid post-quantum key exchange for \(daemon) (\(where_))"
+        }
         return PlanAction(
             id: "key-exchange:openssh:\(mainFile)\(contextLabel.map { "#\($0)" } ?? ""):KexAlgorithms",
-            kind: .keyExchange, phase: .keyExchange,
-            title: refused.isEmpty || !effective.isEmpty
-                ? "Hybrid post-quantum key exchange for \(daemon) (\(where_))"
-                : "Make \(where_) acceptable to the installed \(daemon): hybrid key exchange it knows",
+            kind: .keyExchange,
+            phase: peerNeeds.contains { context.findings[$0].quantumStatus == .broken }
+                ? .classicallyBroken
+                : .keyExchange,
+            title: title,
             system: AssessedSystems.system(of: target ?? first).id, software: "openssh", locations: locations,
             retires: retires.map(context.ref), keeps: keeps.map(context.ref), rule: deadline.rule,
             ruleSource: deadline.source, deadline: deadline.day, deadlineReason: deadline.reason,
             prerequisites: prerequisites,
-            change: "KexAlgorithms \(value)"
-                + (fallback == nil ? " (no classical fallback: the profile disallows it)" : ""),
+            change: newList.map { _ in "KexAlgorithms \(value)" }
+                ?? optInChange.map { "keep the line for now; once the peer has moved: \($0)" }
+                ?? "KexAlgorithms \((hybrids.isEmpty ? withheld : hybrids).joined(separator: ",")),... (after \(upgradeID))",
             patch: patch, patchWithheld: patchWithheld,
             verify: server
                 ? [
-                    "sshd -t -f /\(mainFile)", "sshd -T | grep -i '^kexalgorithms'",
+                    "sshd -t -f \(ShellQuote.quote("/" + mainFile))", "sshd -T | grep -i '^kexalgorithms'",
                     "ssh -Q kex | grep -E 'mlkem|sntrup'",
                     "ssh -vv -o KexAlgorithms=\(hybrids.first ?? "sntrup761x25519-sha512@openssh.com") HOST true "
                         + "2>&1 | grep 'kex: algorithm'",
                 ]
                 : [
-                    "ssh -G -F /\(mainFile) \(Self.sampleHost(contextLabel)) | grep -i '^kexalgorithms'",
-                    "ssh -vv \(Self.sampleHost(contextLabel)) true 2>&1 | grep 'kex: algorithm'",
+                    "ssh -G -F \(ShellQuote.quote("/" + mainFile)) \(ShellQuote.quote(host)) | grep -i '^kexalgorithms'",
+                    "ssh -vv \(ShellQuote.quote(host)) true 2>&1 | grep 'kex: algorithm'",
                 ],
             rollback: [
                 "patch -R -p1 < this action's patch (from the scan root)",
                 server ? "sshd -t && systemctl reload ssh (existing sessions stay up)" : "no restart needed",
             ],
             effort: PlanEffort(
-                size: .small, hours: server ? 1 : 0.5,
-                reasoning: "one directive in one file; \(server ? "a reload keeps sessions; " : "")"
-                    + "\(compatibility.isEmpty ? "no peer in the inventory loses its last method" : "\(compatibility.count) peer(s) to confirm first")"
+                size: blockedOn == nil ? .small : .medium, hours: blockedOn == nil ? (server ? 1 : 0.5) : 3,
+                reasoning: blockedOn != nil
+                    ? "the peer must be upgraded or retired first; then one line"
+                    : "one directive in one file; \(server ? "a reload keeps sessions; " : "")"
+                        + "\(compatibility.isEmpty ? "no peer in the inventory loses its last method" : "\(compatibility.count) peer(s) to confirm first")"
             ),
-            dependsOn: hybrids.isEmpty ? [upgradeID] : [], compatibility: compatibility)
+            dependsOn: newList == nil && blockedOn == nil ? [upgradeID] : [], compatibility: compatibility,
+            blockedOn: blockedOn, optInPatch: optInPatch)
+    }
+
+    /// The peers a block names: `Host legacy-switch.mgmt` → `legacy-switch.mgmt`, `Match User backup` →
+    /// `User backup`; nil for settings that hold everywhere (no block, `Host *`, `Match all`).
+    static func peerScope(_ context: String?) -> String? {
+        guard let context else { return nil }
+        let words = context.split(whereSeparator: { $0 == " " || $0 == "\t" })
+        guard let keyword = words.first?.lowercased(), keyword == "host" || keyword == "match" else { return nil }
+        let rest = words.dropFirst()
+        if keyword == "host", rest.allSatisfy({ $0 == "*" }) { return nil }
+        if keyword == "match", rest.map({ $0.lowercased() }) == ["all"] { return nil }
+        return rest.isEmpty ? nil : rest.joined(separator: " ")
     }
 
     /// The classical method kept beside the hybrids: curve25519-sha256 when the block offers it, else the first
@@ -323,7 +460,8 @@ public struct OpenSSHActionBuilder: PlanActionBuilder {
             rollback: ["reinstall the previous package version from the distribution's archive"],
             effort: PlanEffort(
                 size: .medium, hours: 4,
-                reasoning: "a distribution upgrade or backport, tested on one host before the fleet; sshd restarts"))
+                reasoning: "a distribution upgrade or backport, tested on one host before the fleet; sshd restarts"),
+            requiredVersion: PlanVersionRequirement(family: "openssh", minimum: since.description))
     }
 
     // MARK: - Broken names
@@ -348,6 +486,12 @@ public struct OpenSSHActionBuilder: PlanActionBuilder {
         }
         if prefix == "-" { return nil }
         let remaining = value.split(separator: ",").map(String.init).filter { !broken.contains($0) }
+        if remaining.isEmpty, prefix.isEmpty, Self.peerScope(first.context) != nil {
+            // A peer block that lists only broken names: once the peer has moved, it uses the defaults.
+            let (patch, withheld) = PlanPatcher.deleteLine(path: first.path, line: line, files: context.input.files)
+            return removeBrokenAction(
+                members, first: first, newValue: nil, patch: patch, withheld: withheld, context: context)
+        }
         if remaining.isEmpty, prefix.isEmpty {
             return removeBrokenAction(
                 members, first: first, newValue: nil, patch: nil,
@@ -373,28 +517,51 @@ public struct OpenSSHActionBuilder: PlanActionBuilder {
         let mainFile = Self.mainFile(first.path)
         let compatibility = Self.keyTypeCompatibility(
             removed: Set(names), setting: first.setting, server: server, context: context)
+        // A Host/Match block that names the algorithm keeps it for that peer: removing it is the peer's upgrade,
+        // offered as an opt-in patch, never part of the default plan.
+        let peer = Self.peerScope(first.context)
+        let blockedOn = peer.map {
+            "upgrade or retire \($0) first: \(first.context ?? $0) keeps \(names.joined(separator: ", ")) for that "
+                + "peer, which may implement nothing newer; the default plan leaves the line as it is"
+        }
+        let host = Self.sampleHost(first.context)
+        let rsa = names.contains("ssh-rsa")
         return PlanAction(
             id: "remove-broken:openssh:\(first.path.display)\(first.context.map { "#\($0)" } ?? ""):\(first.setting)",
             kind: .removeBroken, phase: .classicallyBroken,
-            title: "Remove \(names.joined(separator: ", ")) from \(first.setting) (\(first.path.display))",
+            title: "Remove \(names.joined(separator: ", ")) from \(first.setting) (\(first.path.display))"
+                + (peer.map { " for \($0): blocked on the peer" } ?? ""),
             system: AssessedSystems.system(of: first).id, software: "openssh",
             locations: [PlanLocation(path: first.path.display, line: first.line, context: first.context)],
             retires: members.map(context.ref), rule: deadline.rule, ruleSource: deadline.source,
             deadline: deadline.day, deadlineReason: deadline.reason,
-            change: newValue.map { "\(first.setting) \($0)" } ?? "delete the \(first.setting) line",
-            patch: patch, patchWithheld: withheld,
+            change: (peer == nil ? "" : "keep the line for now; once the peer has moved: ")
+                + (newValue.map { "\(first.setting) \($0)" } ?? "delete the \(first.setting) line"),
+            patch: peer == nil ? patch : nil,
+            patchWithheld: peer == nil
+                ? withheld : "the default plan keeps what a known peer needs; the scoped change is the opt-in patch",
             verify: server
-                ? ["sshd -t -f /\(mainFile)", "sshd -T | grep -i '^\(first.setting.lowercased())'"]
+                ? [
+                    "sshd -t -f \(ShellQuote.quote("/" + mainFile))",
+                    "sshd -T | grep -i '^\(first.setting.lowercased())'",
+                ]
                 : [
-                    "ssh -G -F /\(mainFile) \(Self.sampleHost(first.context)) | grep -i '^\(first.setting.lowercased())'"
+                    "ssh -G -F \(ShellQuote.quote("/" + mainFile)) \(ShellQuote.quote(host)) | grep -i "
+                        + "'^\(first.setting.lowercased())'"
                 ],
             rollback: ["patch -R -p1 < this action's patch", server ? "sshd -t && systemctl reload ssh" : "none"],
             effort: PlanEffort(
-                size: compatibility.isEmpty ? .small : .medium, hours: compatibility.isEmpty ? 0.5 : 3,
-                reasoning: compatibility.isEmpty
-                    ? "one line; RSA keys keep working through rsa-sha2-256/512 (RFC 8332)"
-                    : "one line, but the peers listed must move off SHA-1 signatures first"),
-            compatibility: compatibility)
+                size: compatibility.isEmpty && peer == nil ? .small : .medium,
+                hours: compatibility.isEmpty && peer == nil ? 0.5 : 3,
+                reasoning: peer != nil
+                    ? "the peer must be upgraded (or retired) first; then one line"
+                    : compatibility.isEmpty
+                        ? (rsa
+                            ? "one line; peers that implement rsa-sha2-256/512 (RFC 8332) keep using RSA keys, but a "
+                                + "peer that implements only ssh-rsa needs its own Host or Match block first"
+                            : "one line")
+                        : "one line, but the peers listed must move off SHA-1 signatures first"),
+            compatibility: compatibility, blockedOn: blockedOn, optInPatch: peer == nil ? nil : patch)
     }
 
     // MARK: - Compatibility

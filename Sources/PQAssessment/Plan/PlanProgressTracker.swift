@@ -18,6 +18,15 @@ public enum PlanProgressTracker {
         let laterIDs = Set(later.actions.map(\.id))
         let entries = earlier.actions.map { action -> PlanActionProgress in
             let before = action.retires.count
+            // An upgrade is done when the version in force reaches its goal, never because a line that needed it
+            // was deleted.
+            if let goal = action.requiredVersion {
+                let now = later.installedVersions?[goal.family].flatMap(SoftwareVersion.init)
+                let met = now.map { version in SoftwareVersion(goal.minimum).map { version >= $0 } ?? false } ?? false
+                return PlanActionProgress(
+                    id: action.id, title: action.title, state: met ? .done : .open, retiredBefore: before,
+                    remaining: before)
+            }
             guard before > 0 else {
                 let state: PlanProgressState = laterIDs.contains(action.id) ? .open : .done
                 return PlanActionProgress(
@@ -28,11 +37,22 @@ public enum PlanProgressTracker {
                 let key = key(path: ref.path, context: ref.context, setting: ref.setting, algorithm: ref.algorithm)
                 return wasInForce ? inForce.contains(key) : written.contains(key)
             }.count
-            let state: PlanProgressState = remaining == 0 ? .done : remaining < before ? .partlyDone : .open
+            var state: PlanProgressState = remaining == 0 ? .done : remaining < before ? .partlyDone : .open
+            // The goal still missing in the later plan (the same action planned again) is never done.
+            if state == .done, laterIDs.contains(action.id) { state = .partlyDone }
+            // A tracking action waits for a release: findings vanishing from under it (another action edited the
+            // line) move nothing.
+            if isTracking(action), state == .partlyDone { state = .open }
             return PlanActionProgress(
                 id: action.id, title: action.title, state: state, retiredBefore: before, remaining: remaining)
         }
         return PlanProgressReport(sinceScanID: earlier.scanID, actions: entries)
+    }
+
+    /// An action with nothing to do until software ships (OpenSSH post-quantum signatures).
+    static func isTracking(_ action: PlanAction) -> Bool {
+        action.kind == .replaceAlgorithm && action.patch == nil && action.optInPatch == nil
+            && action.id.hasSuffix(":signatures")
     }
 
     static func key(path: String, context: String?, setting: String, algorithm: String) -> String {

@@ -10,7 +10,66 @@ public struct PostfixActionBuilder: PlanActionBuilder {
 
     public init() {}
 
-    public func handles(_ finding: Finding) -> Bool { finding.source == .postfix && finding.usage == .group }
+    /// The SMTP client's protocol and cipher floors: raising them is only safe where TLS is mandatory.
+    static let clientFloors: Set<String> = ["smtp_tls_protocols", "smtp_tls_ciphers"]
+
+    public func handles(_ finding: Finding) -> Bool {
+        finding.source == .postfix && (finding.usage == .group || Self.clientFloors.contains(finding.setting))
+    }
+
+    /// With `smtp_tls_security_level = may` (or unset: `none`) TLS is opportunistic: a peer that fails the handshake
+    /// gets the mail in plaintext (postconf(5), smtp_tls_security_level; Postfix TLS_README "Client-side TLS
+    /// security levels"), so raising the floor lowers protection. The floor is kept and the plan says why; where
+    /// TLS is mandatory the floor is a long-tail action like any other.
+    func floorActions(_ context: PlanContext) -> [PlanAction] {
+        var groups: [String: [Int]] = [:]
+        var order: [String] = []
+        for (index, finding) in context.findings.enumerated()
+        where finding.source == .postfix && Self.clientFloors.contains(finding.setting) && context.needsAction(index) {
+            let key = "\(finding.path.display)|\(finding.setting)"
+            if groups[key] == nil { order.append(key) }
+            groups[key, default: []].append(index)
+        }
+        return order.compactMap { key -> PlanAction? in
+            guard let members = groups[key], let firstIndex = members.first else { return nil }
+            let first = context.findings[firstIndex]
+            let level = Self.securityLevel(first.path, context: context)
+            guard level == "may" || level == "none" || level == "" else {
+                return GenericActionBuilder().action(members, context: context)
+            }
+            let deadline = context.earliestDeadline(members)
+            let main = first.path.display.split(separator: "/").dropLast().joined(separator: "/")
+            return PlanAction(
+                id: "replace-algorithm:postfix:\(first.path.display)#\(first.context ?? ""):\(first.setting)",
+                kind: .replaceAlgorithm, phase: .longTail,
+                title: "Keep the opportunistic \(first.setting) floor (\(first.path.display))",
+                system: AssessedSystems.system(of: first).id, software: "postfix",
+                locations: [PlanLocation(path: first.path.display, line: first.line, context: first.context)],
+                retires: [], keeps: members.map(context.ref), rule: deadline.rule, ruleSource: deadline.source,
+                deadline: deadline.day, deadlineReason: deadline.reason,
+                change:
+                    "keep \(first.setting) as it is: with smtp_tls_security_level = \(level.isEmpty ? "none" : level) "
+                    + "a peer that fails the raised floor gets the mail in plaintext, so the floor protects nothing; "
+                    + "raise smtp_tls_mandatory_protocols and per-destination entries in smtp_tls_policy_maps instead",
+                patchWithheld: "raising an opportunistic floor sends mail in plaintext to the peers it refuses",
+                verify: ["postconf -c \(ShellQuote.quote("/" + main)) -h smtp_tls_security_level \(first.setting)"],
+                rollback: ["none: no configuration changes"],
+                effort: PlanEffort(size: .small, hours: 0.5, reasoning: "a decision, recorded; no edit"))
+        }
+    }
+
+    /// `smtp_tls_security_level` as the file sets it (the last line wins in main.cf); "" when unset.
+    static func securityLevel(_ path: ScanPath, context: PlanContext) -> String {
+        guard let bytes = context.input.files.bytes(of: path), let file = TextFileLines(bytes: bytes) else {
+            return ""
+        }
+        var level = ""
+        for line in file.lines {
+            guard let parsed = ConfigDirectiveLine(line, keyword: "smtp_tls_security_level") else { continue }
+            level = parsed.value.trimmingCharacters().lowercased()
+        }
+        return level
+    }
 
     public func actions(_ context: PlanContext) -> [PlanAction] {
         var lines: [String: [Int]] = [:]
@@ -25,6 +84,7 @@ public struct PostfixActionBuilder: PlanActionBuilder {
         }
         let openssl = context.installedVersion(family: "openssl", packages: TLSGroupActionBuilder.opensslPackages)
         return order.compactMap { key in lines[key].flatMap { lineAction($0, openssl: openssl, context: context) } }
+            + floorActions(context)
     }
 
     func lineAction(_ members: [Int], openssl: (version: SoftwareVersion, text: String)?, context: PlanContext)
@@ -39,7 +99,9 @@ public struct PostfixActionBuilder: PlanActionBuilder {
         else { return nil }
         let value = String(text[text.index(after: equals)...]).trimmingCharacters()
         let separator = value.contains(",") ? ", " : " "
-        let newValue = "X25519MLKEM768" + separator + value
+        // CNSA 2.0 names ML-KEM-1024 only (its kem-not-cnsa rule flags X25519MLKEM768).
+        let hybrid = context.input.profile.id == "cnsa-2.0" ? "SecP384r1MLKEM1024" : "X25519MLKEM768"
+        let newValue = hybrid + separator + value
         let leading = text[text.index(after: equals)...].prefix { $0 == " " || $0 == "\t" }
         let edited = String(text[...equals]) + leading + newValue
         var patch: PlanPatch?

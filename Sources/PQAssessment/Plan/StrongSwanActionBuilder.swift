@@ -64,11 +64,17 @@ public struct StrongSwanActionBuilder: PlanActionBuilder {
         var patch: PlanPatch?
         var withheld: String?
         var newValue: String?
+        var optIn: PlanPatch?
         if let text = PlanPatcher.lineText(path: first.path, line: line, files: context.input.files),
             let value = Self.value(in: text, setting: first.setting)
         {
-            let rewritten = Self.rewrite(value.text, replacing: brokenNames, addMLKEM: hybridOK)
-            if rewritten != value.text {
+            let upgraded = Self.rewrite(
+                value.text, replacing: brokenNames, addMLKEM: hybridOK, cnsa: context.input.profile.id == "cnsa-2.0")
+            if upgraded != value.text {
+                // The conn's peer negotiates from this list: the new proposals go first and the peer's current
+                // ones stay after them, so a peer that knows nothing newer still finds its proposal. Dropping
+                // them is the opt-in patch, once the peer has moved.
+                let rewritten = Self.merge(upgraded, keeping: value.text)
                 newValue = rewritten
                 let edited =
                     String(text[..<value.range.lowerBound]) + rewritten + String(text[value.range.upperBound...])
@@ -77,6 +83,15 @@ public struct StrongSwanActionBuilder: PlanActionBuilder {
                         path: first.path.display, edits: [LineEdit(start: line - 1, removeCount: 1, insert: [edited])])
                 {
                     patch = PlanPatch(path: first.path.display, diff: diff)
+                    if !broken.isEmpty {
+                        let alone =
+                            String(text[..<value.range.lowerBound]) + upgraded + String(text[value.range.upperBound...])
+                        let after = file.applying([LineEdit(start: line - 1, removeCount: 1, insert: [edited])])
+                        optIn = after.unifiedDiff(
+                            path: first.path.display,
+                            edits: [LineEdit(start: line - 1, removeCount: 1, insert: [alone])]
+                        ).map { PlanPatch(path: first.path.display, diff: $0) }
+                    }
                 }
             }
         } else {
@@ -90,6 +105,13 @@ public struct StrongSwanActionBuilder: PlanActionBuilder {
         }
         let retires = broken
         let keeps = needs.filter { !broken.contains($0) }
+        let peer = first.context ?? first.path.display
+        let blockedOn =
+            broken.isEmpty
+            ? nil
+            : "upgrade or retire the peer of \(peer) first: the default patch puts the new proposal first and keeps "
+                + "\(brokenNames.sorted().joined(separator: ", ")) after it for that peer; the opt-in patch drops it"
+
         var deadline = context.earliestDeadline(needs)
         if !broken.isEmpty { deadline = context.earliestDeadline(broken) }
         return PlanAction(
@@ -116,7 +138,8 @@ public struct StrongSwanActionBuilder: PlanActionBuilder {
             effort: PlanEffort(
                 size: .medium, hours: 4,
                 reasoning: "both ends of each tunnel must offer the same proposal: coordinate with the peer, then "
-                    + "rekey; the classical exchange stays as the first round"))
+                    + "rekey; the classical exchange stays as the first round"),
+            blockedOn: blockedOn, optInPatch: optIn)
     }
 
     func upgradeAction(installed: String?) -> PlanAction {
@@ -134,8 +157,8 @@ public struct StrongSwanActionBuilder: PlanActionBuilder {
             verify: ["swanctl --version", "swanctl --list-algs | grep -i mlkem"],
             rollback: ["reinstall the previous package; swanctl --load-all"],
             effort: PlanEffort(
-                size: .medium, hours: 8, reasoning: "a daemon upgrade on both ends of every tunnel, one peer at a time")
-        )
+                size: .medium, hours: 8, reasoning: "a daemon upgrade on both ends of every tunnel, one peer at a time"),
+            requiredVersion: PlanVersionRequirement(family: "strongswan", minimum: Self.mlkemSince.description))
     }
 
     /// The proposal list after `setting=` or `setting =` on a line, and where it sits.
@@ -151,9 +174,25 @@ public struct StrongSwanActionBuilder: PlanActionBuilder {
         return (String(line[index..<end]), index..<end)
     }
 
+    /// The upgraded proposals first, then each original proposal that differs from them (the peer's), with the
+    /// strict `!` kept once at the end.
+    static func merge(_ upgraded: String, keeping original: String) -> String {
+        let strict = upgraded.hasSuffix("!") || original.hasSuffix("!")
+        func parts(_ list: String) -> [String] {
+            (list.hasSuffix("!") ? String(list.dropLast()) : list).split(separator: ",").map(String.init)
+        }
+        var out = parts(upgraded)
+        for proposal in parts(original) where !out.contains(proposal) { out.append(proposal) }
+        return out.joined(separator: ",") + (strict ? "!" : "")
+    }
+
     /// Each proposal with broken key exchanges replaced by x25519 and, when allowed, `ke1_mlkem768` added after
     /// its key exchange; a proposal without a key exchange (ESP without PFS) is left alone.
-    static func rewrite(_ list: String, replacing broken: Set<String>, addMLKEM: Bool) -> String {
+    /// Under CNSA 2.0 the additional exchange is `ke1_mlkem1024` and a broken exchange becomes `ecp384`: the
+    /// profile's own `kem-not-cnsa` rule flags ML-KEM-768 (CNSA 2.0 names ML-KEM-1024 only).
+    static func rewrite(_ list: String, replacing broken: Set<String>, addMLKEM: Bool, cnsa: Bool = false) -> String {
+        let replacement = cnsa ? "ecp384" : "x25519"
+        let additional = cnsa ? "ke1_mlkem1024" : "ke1_mlkem768"
         let strict = list.hasSuffix("!")
         let body = strict ? String(list.dropLast()) : list
         let proposals = body.split(separator: ",", omittingEmptySubsequences: false).map { proposal -> String in
@@ -161,12 +200,12 @@ public struct StrongSwanActionBuilder: PlanActionBuilder {
             var sawKE = false
             for (index, transform) in transforms.enumerated() where isKeyExchange(transform) {
                 sawKE = true
-                if broken.contains(transform.lowercased()) { transforms[index] = "x25519" }
+                if broken.contains(transform.lowercased()) { transforms[index] = replacement }
             }
             var seen: Set<String> = []
             transforms = transforms.filter { seen.insert($0.lowercased()).inserted }
             if addMLKEM, sawKE, !transforms.contains(where: { $0.lowercased().contains("mlkem") }) {
-                transforms.append("ke1_mlkem768")
+                transforms.append(additional)
             }
             return transforms.joined(separator: "-")
         }

@@ -54,6 +54,18 @@ public struct TLSGroupActionBuilder: PlanActionBuilder {
                 action = defaultAction(members, hybridOK: hybridOK, installed: installedText, context: context)
             }
             guard var action else { continue }
+            // X25519MLKEM768 and SecP384r1MLKEM1024 are TLS 1.3 groups (draft-ietf-tls-ecdhe-mlkem §3): on a service
+            // limited to TLS 1.2 the hybrid is never negotiated, so TLS 1.3 is enabled first.
+            if action.phase == .keyExchange, first.origin == .file, first.line != nil,
+                let enable = tls13Action(for: first, context: context)
+            {
+                if !actions.contains(where: { $0.id == enable.id }) { actions.append(enable) }
+                action.dependsOn.append(enable.id)
+                action.prerequisites.append(
+                    PlanPrerequisite(
+                        requirement: "TLS 1.3 enabled on this service (the hybrid groups exist only in TLS 1.3)",
+                        installed: "TLS 1.3 not enabled", satisfied: false, note: "done by \(enable.id)"))
+            }
             if !hybridOK {
                 // The hybrid always waits for the upgrade; only an action with nothing to do before it depends on it.
                 if action.patch == nil { action.dependsOn.append("upgrade:openssl") }
@@ -73,25 +85,45 @@ public struct TLSGroupActionBuilder: PlanActionBuilder {
         let first = context.findings[members[0]]
         guard let line = first.line else { return nil }
         // The scanner's note names the group OpenSSL does not know; the rest of a dead list is only collateral.
-        let refused = members.filter {
-            let finding = context.findings[$0]
-            let note = finding.note ?? ""
-            return !finding.effective
-                && (note.contains("does not know \(finding.algorithm) ")
-                    || note.hasSuffix("does not know \(finding.algorithm)"))
-        }
+        // The scanner judged the list by the OpenSSL it assumed; the plan judges by the version in force (the
+        // flag or the package database), so a hybrid the scan called unknown is fine on 3.5.
+        let refused =
+            hybridOK
+            ? []
+            : members.filter {
+                let finding = context.findings[$0]
+                let note = finding.note ?? ""
+                return !finding.effective
+                    && (note.contains("does not know \(finding.algorithm) ")
+                        || note.hasSuffix("does not know \(finding.algorithm)"))
+            }
         let dead = !refused.isEmpty
-        let effective = members.filter { context.findings[$0].effective }
+        // On a version that accepts the whole list, every written group is in force whatever the scan assumed.
+        let effective = members.filter { context.findings[$0].effective || (hybridOK && first.origin == .file) }
         let needs = effective.filter(context.needsAction)
         let names = members.map { context.findings[$0].algorithm }
-        let hasHybrid = members.contains {
-            context.findings[$0].quantumStatus == .hybrid && context.findings[$0].effective
-        }
-        guard dead || (!needs.isEmpty && !hasHybrid) || (!needs.isEmpty && Self.dropped(names, context).count > 0)
-        else { return nil }
         let strict = context.input.profile.id == "cnsa-2.0"
         let hybrid = strict ? "SecP384r1MLKEM1024" : "X25519MLKEM768"
-        let fallback = Self.fallback(members, strict: strict, context: context)
+        let hasHybrid = effective.contains {
+            context.findings[$0].quantumStatus == .hybrid
+                && (!strict || context.assessments[$0]?.verdict.state != .disallowed)
+                && (!strict || context.findings[$0].algorithm.lowercased() == hybrid.lowercased())
+        }
+        let disallowed = effective.filter {
+            context.assessments[$0]?.verdict.state == .disallowed && context.findings[$0].quantumStatus != .hybrid
+        }
+        guard dead || (!needs.isEmpty && !hasHybrid) || !disallowed.isEmpty else { return nil }
+        // Every classical group the profile still allows stays, in the author's order: a server never stops
+        // offering a group a client may depend on (only the profile's end date removes one). Under CNSA 2.0 only
+        // P-384 is kept, the one classical curve that profile names.
+        let fallback =
+            strict
+            ? Self.fallback(members, strict: true, context: context)
+            : effective.filter {
+                context.findings[$0].quantumStatus != .hybrid && !disallowed.contains($0)
+            }.map { context.findings[$0].algorithm }.reduce(into: [String]()) {
+                if !Self.contains($0, $1) { $0.append($1) }
+            }
         let syntax = Self.syntax(first)
         var newList: [String]
         var withheld: String?
@@ -194,6 +226,66 @@ public struct TLSGroupActionBuilder: PlanActionBuilder {
         }
     }
 
+    /// An action that enables TLS 1.3 where the block's protocol settings leave it out (nginx `ssl_protocols`,
+    /// Apache `SSLProtocol`, HAProxy `ssl-max-ver`); nil when TLS 1.3 is on or the block names no protocols.
+    /// Adding TLS 1.3 removes nothing: clients without it keep negotiating what they did.
+    func tls13Action(for server: Finding, context: PlanContext) -> PlanAction? {
+        let protocols = context.findings.indices.filter {
+            let finding = context.findings[$0]
+            // The server's own protocols: a proxy's client-side setting (SSLProxyProtocol, proxy_ssl_protocols)
+            // does not decide what this server negotiates.
+            return finding.usage == .protocolVersion && finding.source == server.source && finding.path == server.path
+                && finding.context == server.context && !finding.setting.lowercased().contains("proxy")
+        }
+        guard !protocols.isEmpty,
+            !protocols.contains(where: {
+                context.findings[$0].effective && context.findings[$0].algorithm.uppercased() == "TLSV1.3"
+            })
+        else { return nil }
+        let first = context.findings[protocols[0]]
+        var patch: PlanPatch?
+        var withheld: String? =
+            "the planner has no \(first.source.rawValue) syntax for this protocol setting: add TLS 1.3 by hand"
+        var change = "enable TLSv1.3 beside the protocols already allowed"
+        if first.origin == .file, let line = first.line,
+            let text = PlanPatcher.lineText(path: first.path, line: line, files: context.input.files)
+        {
+            var edited: String?
+            if let range = text.range(of: "ssl-max-ver ") {
+                let rest = text[range.upperBound...]
+                let word = rest.prefix { $0 != " " && $0 != "\t" && $0 != "\r" }
+                edited = String(text[..<range.upperBound]) + "TLSv1.3" + String(rest.dropFirst(word.count))
+            } else if first.source == .nginx, let parsed = ConfigDirectiveLine(text, terminator: ";") {
+                edited = parsed.with(value: parsed.value + " TLSv1.3")
+            } else if first.source == .apache, let parsed = ConfigDirectiveLine(text) {
+                edited = parsed.with(value: parsed.value + " +TLSv1.3")
+            }
+            if let edited, let bytes = context.input.files.bytes(of: first.path),
+                let file = TextFileLines(bytes: bytes),
+                let diff = file.unifiedDiff(
+                    path: first.path.display, edits: [LineEdit(start: line - 1, removeCount: 1, insert: [edited])])
+            {
+                patch = PlanPatch(path: first.path.display, diff: diff)
+                withheld = nil
+                change = edited.trimmingCharacters()
+            }
+        }
+        let syntax = Self.syntax(server)
+        return PlanAction(
+            id: "enable-tls13:\(first.source.rawValue):\(first.path.display)#\(first.context ?? ""):\(first.setting)",
+            kind: .upgrade, phase: .prerequisites,
+            title: "Enable TLS 1.3 for \(syntax.daemon)\(first.context.map { " (\($0))" } ?? "")",
+            system: AssessedSystems.system(of: first).id, software: first.source.rawValue,
+            locations: [PlanLocation(path: first.path.display, line: first.line, context: first.context)],
+            retires: [],
+            deadlineReason: "dated by the hybrid group action waiting for it",
+            change: change, patch: patch, patchWithheld: withheld, verify: syntax.verify(first),
+            rollback: ["patch -R -p1 < this action's patch (from the scan root)", syntax.reload],
+            effort: PlanEffort(
+                size: .small, hours: 1,
+                reasoning: "one directive; clients without TLS 1.3 keep the versions they use today"))
+    }
+
     func defaultAction(_ members: [Int], hybridOK: Bool, installed: String, context: PlanContext) -> PlanAction? {
         guard !hybridOK else { return nil }
         let needs = members.filter(context.needsAction)
@@ -238,7 +330,8 @@ public struct TLSGroupActionBuilder: PlanActionBuilder {
             effort: PlanEffort(
                 size: .large, hours: 16,
                 reasoning: "a library every TLS service links: an OS release upgrade or a vendor build, tested per "
-                    + "service before the fleet"))
+                    + "service before the fleet"),
+            requiredVersion: PlanVersionRequirement(family: "openssl", minimum: Self.mlkemSince.description))
     }
 
     // MARK: - Syntax per software
@@ -252,7 +345,7 @@ public struct TLSGroupActionBuilder: PlanActionBuilder {
 
     static func syntax(_ finding: Finding) -> Syntax {
         let setting = finding.setting
-        let host = hostOf(finding.context)
+        let host = ShellQuote.quote(hostOf(finding.context))
         let probe =
             "openssl s_client -connect \(host) -groups X25519MLKEM768 </dev/null 2>&1 | grep -i 'group'"
         switch finding.source {
@@ -272,7 +365,11 @@ public struct TLSGroupActionBuilder: PlanActionBuilder {
         default:
             return Syntax(
                 daemon: "OpenSSL applications", keyword: setting,
-                verify: { f in ["OPENSSL_CONF=/\(f.path.display) openssl s_client -connect HOST:443 </dev/null"] },
+                verify: { f in
+                    [
+                        "OPENSSL_CONF=\(ShellQuote.quote("/" + f.path.display)) openssl s_client -connect HOST:443 </dev/null"
+                    ]
+                },
                 reload: "restart the applications that read the system OpenSSL config")
         }
     }
@@ -306,6 +403,8 @@ public struct TLSGroupActionBuilder: PlanActionBuilder {
                 kept.append(found.algorithm)
             }
         }
+        // Under CNSA 2.0 the classical fallback is P-384 (the one curve the profile names), never X25519.
+        if kept.isEmpty, strict { kept.append("secp384r1") }
         if kept.isEmpty, let first = written.first { kept.append(first.algorithm) }
         return kept
     }

@@ -66,7 +66,11 @@ public struct TextFileLines: Sendable, Hashable {
             edits[edits.count - 1] = LineEdit(
                 start: lines.count - 1, removeCount: 1, insert: [lines[lines.count - 1]] + last.insert)
         }
-        edits = edits.filter { $0.removeCount > 0 || !$0.insert.isEmpty }
+        // An edit that writes back the lines it removes is no change: a patch is never a no-op.
+        edits = edits.filter { edit in
+            (edit.removeCount > 0 || !edit.insert.isEmpty)
+                && Array(lines[edit.start..<(edit.start + edit.removeCount)]) != edit.insert
+        }
         guard !edits.isEmpty else { return nil }
         var groups: [[LineEdit]] = []
         for edit in edits {
@@ -78,7 +82,7 @@ public struct TextFileLines: Sendable, Hashable {
         }
         let newEndsWithNewline = endsWithNewline || edits.contains { $0.start + $0.removeCount >= lines.count }
         let newCount = applying(edits).lines.count
-        var text = "--- a/\(path)\n+++ b/\(path)\n"
+        var text = "--- \(Self.headerName("a/" + path))\n+++ \(Self.headerName("b/" + path))\n"
         var delta = 0
         for group in groups {
             guard let first = group.first, let last = group.last else { continue }
@@ -130,6 +134,31 @@ public struct TextFileLines: Sendable, Hashable {
             text += body.map { $0 + "\n" }.joined()
         }
         return text
+    }
+
+    /// A file name for a `---`/`+++` header. A name with a blank, a quote, a backslash or a control character
+    /// is written in the C-quoted form GNU diff writes and GNU patch reads (`"a/x\ty"`; GNU diffutils manual,
+    /// "Unified Format"): unquoted, `patch -p1` would cut the name at the blank and patch the wrong file or none.
+    public static func headerName(_ name: String) -> String {
+        let needsQuotes = name.unicodeScalars.contains {
+            $0 == " " || $0 == "\"" || $0 == "\\" || $0.value < 0x20 || $0.value == 0x7F
+        }
+        guard needsQuotes else { return name }
+        var out = "\""
+        for scalar in name.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\t": out += "\\t"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case _ where scalar.value < 0x20 || scalar.value == 0x7F:
+                let octal = String(scalar.value, radix: 8)
+                out += "\\" + String(repeating: "0", count: 3 - octal.count) + octal
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
     }
 
     /// Edits sorted by start, in range, without overlaps.

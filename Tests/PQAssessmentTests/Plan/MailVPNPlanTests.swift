@@ -25,7 +25,7 @@ struct MailVPNPlanTests {
         }
     }
 
-    @Test("strongSwan 6: ke1_mlkem768 is added to every proposal with a key exchange; modp1024 becomes x25519")
+    @Test("strongSwan 6: a ke1_mlkem768 proposal goes first, the peer's proposals stay; dropping modp1024 is opt-in")
     func strongSwanSix() throws {
         let file = "conn %default\n    ike=aes128-sha256-modp1024,aes256gcm16-prfsha384-ecp384!\n"
         let findings = Self.ike([("modp1024", 1024), ("ecp384", nil)], line: 2)
@@ -33,8 +33,13 @@ struct MailVPNPlanTests {
         let action = try #require(plan.actions.first { $0.software == "strongswan" })
         #expect(
             action.patch?.diff.contains(
-                "+    ike=aes128-sha256-x25519-ke1_mlkem768,aes256gcm16-prfsha384-ecp384-ke1_mlkem768!\n") == true,
+                "+    ike=aes128-sha256-x25519-ke1_mlkem768,aes256gcm16-prfsha384-ecp384-ke1_mlkem768,"
+                    + "aes128-sha256-modp1024,aes256gcm16-prfsha384-ecp384!\n") == true,
             "\(action.patch?.diff ?? "")")
+        #expect(action.blockedOn?.contains("conn office") == true)
+        #expect(
+            action.optInPatch?.diff.contains(
+                "+    ike=aes128-sha256-x25519-ke1_mlkem768,aes256gcm16-prfsha384-ecp384-ke1_mlkem768!\n") == true)
         #expect(action.retires.map(\.algorithm) == ["modp1024"])
         #expect(action.phase == .classicallyBroken)
         #expect(plan.action("upgrade:strongswan") == nil)
@@ -46,7 +51,7 @@ struct MailVPNPlanTests {
         let plan = try Self.plan(
             Self.ike([("modp1024", 1024)], line: 2), file: ("etc/ipsec.conf", file), versions: ["strongswan": "5.9.8"])
         let action = try #require(plan.actions.first { $0.software == "strongswan" && $0.kind == .keyExchange })
-        #expect(action.patch?.diff.contains("+    ike=aes128-sha256-x25519\n") == true)
+        #expect(action.patch?.diff.contains("+    ike=aes128-sha256-x25519,aes128-sha256-modp1024\n") == true)
         #expect(action.dependsOn.isEmpty)
         #expect(plan.action("upgrade:strongswan")?.phase == .prerequisites)
         let classical = try Self.plan(

@@ -34,27 +34,45 @@ struct OpenSSHPlanTests {
                 files: InMemoryPlanFiles(bytes), versionOverrides: versions))
     }
 
+    static func input(_ findings: [Finding]) throws -> PlanInput {
+        let policy = try PolicyProfile.bundled("nist-ir-8547")
+        let result = try Assessor.assess(
+            AssessmentInput(scan: Fixture.scan(), findings: findings),
+            options: AssessmentOptions(profile: policy, asOf: asOf))
+        return PlanInput(findings: findings, assessment: result, profile: policy)
+    }
+
     static let defaults = [
         "curve25519-sha256", "ecdh-sha2-nistp256", "diffie-hellman-group14-sha256",
         "sntrup761x25519-sha512@openssh.com",
     ]
 
-    @Test("an unset sshd KexAlgorithms gets a line before the Include: hybrids first, curve25519 kept")
+    @Test("an unset sshd KexAlgorithms on 8.5 (no hybrid by default) gets a line before the Include: hybrid first")
     func unsetServer() throws {
         let config = "# local\n\nInclude /etc/ssh/sshd_config.d/*.conf\nPort 22\n"
-        let findings = Self.kex(Self.defaults, path: "etc/ssh/sshd_config", line: nil, origin: .default)
-        let plan = try Self.plan(findings, files: ["etc/ssh/sshd_config": config], versions: ["openssh": "9.9"])
+        let defaults = ["curve25519-sha256", "ecdh-sha2-nistp256", "diffie-hellman-group14-sha256"]
+        let findings = Self.kex(defaults, path: "etc/ssh/sshd_config", line: nil, origin: .default)
+        let plan = try Self.plan(findings, files: ["etc/ssh/sshd_config": config], versions: ["openssh": "8.5"])
         let action = try #require(plan.action("key-exchange:openssh:etc/ssh/sshd_config:KexAlgorithms"))
         #expect(action.phase == .keyExchange)
+        // Every classical method stays behind the hybrid: the change adds protection and removes no fallback.
         #expect(
-            action.change == "KexAlgorithms mlkem768x25519-sha256,sntrup761x25519-sha512@openssh.com,curve25519-sha256")
-        #expect(Set(action.retires.map(\.algorithm)) == ["ecdh-sha2-nistp256", "diffie-hellman-group14-sha256"])
-        #expect(action.keeps.map(\.algorithm) == ["curve25519-sha256"])
+            action.change
+                == "KexAlgorithms sntrup761x25519-sha512@openssh.com,curve25519-sha256,ecdh-sha2-nistp256,"
+                + "diffie-hellman-group14-sha256")
+        #expect(action.retires.isEmpty)
         let diff = try #require(action.patch?.diff)
         #expect(
-            diff.contains("@@ -1,4 +1,7 @@\n # local\n \n+\(PlanPatcher.addedComment)\n+KexAlgorithms mlkem768x25519"))
+            diff.contains("@@ -1,4 +1,7 @@\n # local\n \n+\(PlanPatcher.addedComment)\n+KexAlgorithms sntrup761x25519"))
         #expect(action.deadline == Fixture.day("2031-01-01"))
-        #expect(plan.action("upgrade:openssh:server") == nil)
+    }
+
+    @Test("a global list that already puts a hybrid first gets no action: removing fallbacks adds no protection")
+    func hybridAlreadyFirst() throws {
+        let findings = Self.kex(Self.defaults.reversed(), path: "etc/ssh/ssh_config", line: nil, origin: .default)
+        let plan = try Self.plan(
+            findings, files: ["etc/ssh/ssh_config": "Host *\n    SendEnv LANG\n"], versions: ["openssh": "9.2"])
+        #expect(plan.actions.filter { $0.kind == .keyExchange }.isEmpty)
     }
 
     @Test("OpenSSH 9.2 never gets mlkem768x25519: the plan says so and adds an upgrade prerequisite")
@@ -63,7 +81,8 @@ struct OpenSSHPlanTests {
         let findings = Self.kex(["curve25519-sha256", "ecdh-sha2-nistp256"], path: "etc/ssh/sshd_config", line: 1)
         let plan = try Self.plan(findings, files: ["etc/ssh/sshd_config": config], versions: ["openssh": "9.2"])
         let action = try #require(plan.actions.first { $0.kind == .keyExchange })
-        #expect(action.change == "KexAlgorithms sntrup761x25519-sha512@openssh.com,curve25519-sha256")
+        #expect(
+            action.change == "KexAlgorithms sntrup761x25519-sha512@openssh.com,curve25519-sha256,ecdh-sha2-nistp256")
         #expect(action.prerequisites.contains { $0.requirement.contains("9.9") && $0.satisfied == false })
         #expect(plan.action("upgrade:openssh:server")?.phase == .prerequisites)
         #expect(plan.phases.first?.kind == .prerequisites)
@@ -84,7 +103,7 @@ struct OpenSSHPlanTests {
         #expect(upgradeIndex < actionIndex)
     }
 
-    @Test("a client Host block that would share no key exchange with the new server list is reported")
+    @Test("a client Host block keeps a common key exchange: the server change removes no classical method")
     func compatibility() throws {
         let config = "KexAlgorithms curve25519-sha256,diffie-hellman-group14-sha256\n"
         var findings = Self.kex(
@@ -95,11 +114,17 @@ struct OpenSSHPlanTests {
             findings, files: ["etc/ssh/sshd_config": config, "etc/ssh/ssh_config": "Host old\n KexAlgorithms x\n"],
             versions: ["openssh": "9.9"])
         let action = try #require(plan.action("key-exchange:openssh:etc/ssh/sshd_config:KexAlgorithms"))
-        #expect(action.compatibility.map(\.peer) == ["etc/ssh/ssh_config (Host old)"])
-        #expect(action.compatibility.first?.detail.contains("last common") == true)
+        #expect(action.change.hasSuffix(",diffie-hellman-group14-sha256"))
+        #expect(action.compatibility.isEmpty)
+        #expect(
+            OpenSSHActionBuilder.kexCompatibility(
+                newList: ["mlkem768x25519-sha256"], server: true, self: [0, 1],
+                context: PlanContext(input: try Self.input(findings))
+            )
+            .map(\.peer) == ["etc/ssh/ssh_config (Host old)"])
     }
 
-    @Test("+ssh-rsa in a Match block is removed with its line; RSA known_hosts keys keep rsa-sha2")
+    @Test("+ssh-rsa in a Match block is kept by default: blocked on the peer, its removal an opt-in patch")
     func removeBroken() throws {
         let config = "Match User backup\n    PubkeyAcceptedAlgorithms +ssh-rsa\n    RequiredRSASize 2048\n"
         let findings = [
@@ -111,8 +136,24 @@ struct OpenSSHPlanTests {
         let action = try #require(plan.actions.first { $0.kind == .removeBroken })
         #expect(action.phase == .classicallyBroken)
         #expect(action.deadline == Self.asOf)
-        #expect(action.patch?.diff.contains("-    PubkeyAcceptedAlgorithms +ssh-rsa\n") == true)
-        #expect(action.compatibility.isEmpty)
+        #expect(action.patch == nil)
+        #expect(action.blockedOn?.hasPrefix("upgrade or retire User backup first") == true)
+        #expect(action.optInPatch?.diff.contains("-    PubkeyAcceptedAlgorithms +ssh-rsa\n") == true)
+        #expect(!action.effort.reasoning.contains("RSA keys keep working"))
+    }
+
+    @Test("a global ssh-rsa removal no longer claims every RSA peer keeps working")
+    func globalRSA() throws {
+        let config = "PubkeyAcceptedAlgorithms ssh-ed25519,ssh-rsa\n"
+        let findings = [
+            Fixture.finding(
+                "ssh-rsa", usage: .signature, source: .openssh, path: "etc/ssh/sshd_config", line: 1,
+                setting: "PubkeyAcceptedAlgorithms")
+        ]
+        let plan = try Self.plan(findings, files: ["etc/ssh/sshd_config": config])
+        let action = try #require(plan.actions.first { $0.kind == .removeBroken })
+        #expect(action.patch?.diff.contains("+PubkeyAcceptedAlgorithms ssh-ed25519\n") == true)
+        #expect(action.effort.reasoning.contains("implements only ssh-rsa"))
     }
 
     @Test("a known_hosts key whose only signature algorithm the client drops is listed; RSA keys are not")
@@ -131,7 +172,8 @@ struct OpenSSHPlanTests {
         }
         let plan = try Self.plan(findings, files: ["etc/ssh/ssh_config": config])
         let action = try #require(plan.actions.first { $0.kind == .removeBroken })
-        #expect(action.change == "HostKeyAlgorithms ssh-ed25519")
+        #expect(action.change == "keep the line for now; once the peer has moved: HostKeyAlgorithms ssh-ed25519")
+        #expect(action.blockedOn != nil && action.patch == nil)
         #expect(action.compatibility.map(\.peer) == ["home/u/.ssh/known_hosts:1 (old.example.org)"])
         #expect(action.effort.size == .medium)
     }
@@ -149,21 +191,62 @@ struct OpenSSHPlanTests {
         #expect(first.actions.map(\.id) == second.actions.map(\.id))
     }
 
-    @Test("progress: retired findings gone is done, some gone is partly done, none gone is open")
+    @Test("progress compares goals: done needs every retired finding gone and the action not planned again")
     func progress() throws {
         let findings = Self.kex(
             ["curve25519-sha256", "ecdh-sha2-nistp256", "ecdh-sha2-nistp384"],
             path: "etc/ssh/sshd_config", line: 1)
-        let earlier = try Self.plan(
-            findings, files: ["etc/ssh/sshd_config": "KexAlgorithms curve25519-sha256,ecdh-sha2-nistp256,x\n"])
-        let id = "key-exchange:openssh:etc/ssh/sshd_config:KexAlgorithms"
-        func state(_ later: [Finding]) -> PlanProgressState? {
-            PlanProgressTracker.compare(earlier: earlier, later: earlier, laterFindings: later).actions
-                .first { $0.id == id }?.state
+        let effort = PlanEffort(size: .small, hours: 1, reasoning: "")
+        let action = PlanAction(
+            id: "key-exchange:openssh:etc/ssh/sshd_config:KexAlgorithms", kind: .keyExchange, phase: .keyExchange,
+            title: "t", system: "s", software: "openssh", locations: [],
+            retires: [1, 2].map { FindingRef(index: $0, finding: findings[$0]) }, change: "c", effort: effort)
+        let earlier = Plan(
+            scanID: 1, profile: "p", profileTitle: "p", asOf: Self.asOf, phases: [], actions: [action])
+        let empty = Plan(scanID: 2, profile: "p", profileTitle: "p", asOf: Self.asOf, phases: [], actions: [])
+        func state(_ later: [Finding], in plan: Plan) -> PlanProgressState? {
+            PlanProgressTracker.compare(earlier: earlier, later: plan, laterFindings: later).actions.first?.state
         }
-        #expect(state(findings) == .open)
-        #expect(state(Array(findings.prefix(2))) == .partlyDone)
-        #expect(state(Array(findings.prefix(1))) == .done)
+        #expect(state(findings, in: empty) == .open)
+        #expect(state(Array(findings.prefix(2)), in: empty) == .partlyDone)
+        #expect(state(Array(findings.prefix(1)), in: empty) == .done)
+        // Planned again for the later scan: its goal does not hold there, so it is not done.
+        var again = empty
+        again.actions = [action]
+        #expect(state(Array(findings.prefix(1)), in: again) == .partlyDone)
+    }
+
+    @Test("progress: an upgrade is done by the version in force, never by a deleted line")
+    func upgradeProgress() throws {
+        let upgrade = PlanAction(
+            id: "upgrade:openssh:server", kind: .upgrade, phase: .prerequisites, title: "u", system: "s",
+            software: "openssh", locations: [], retires: [], change: "c",
+            effort: PlanEffort(size: .medium, hours: 4, reasoning: ""),
+            requiredVersion: PlanVersionRequirement(family: "openssh", minimum: "9.9"))
+        let earlier = Plan(scanID: 1, profile: "p", profileTitle: "p", asOf: Self.asOf, phases: [], actions: [upgrade])
+        var later = Plan(scanID: 2, profile: "p", profileTitle: "p", asOf: Self.asOf, phases: [], actions: [])
+        later.installedVersions = ["openssh": "9.2"]
+        #expect(
+            PlanProgressTracker.compare(earlier: earlier, later: later, laterFindings: []).actions.first?.state == .open
+        )
+        later.installedVersions = ["openssh": "10.0"]
+        #expect(
+            PlanProgressTracker.compare(earlier: earlier, later: later, laterFindings: []).actions.first?.state == .done
+        )
+    }
+
+    @Test("progress: a tracking action is open, not partly done, when findings vanish from under it")
+    func trackingProgress() throws {
+        let findings = Self.kex(["ssh-ed25519", "ecdsa-sha2-nistp256"], path: "etc/ssh/sshd_config", line: 1)
+        let tracking = PlanAction(
+            id: "replace-algorithm:openssh:etc/ssh/sshd_config:signatures", kind: .replaceAlgorithm,
+            phase: .signatures, title: "t", system: "s", software: "openssh", locations: [],
+            retires: [0, 1].map { FindingRef(index: $0, finding: findings[$0]) }, change: "c",
+            patchWithheld: "no PQ signature", effort: PlanEffort(size: .medium, hours: 8, reasoning: ""))
+        let earlier = Plan(scanID: 1, profile: "p", profileTitle: "p", asOf: Self.asOf, phases: [], actions: [tracking])
+        let state = PlanProgressTracker.compare(earlier: earlier, later: earlier, laterFindings: [findings[0]])
+            .actions.first?.state
+        #expect(state == .open)
     }
 
     @Test("certificates: the root before the intermediate before the leaf, each depending on its issuer")

@@ -28,26 +28,34 @@ struct TLSGroupPlanTests {
                 versionOverrides: openssl.map { ["openssl": $0] } ?? [:]))
     }
 
+    static func input(_ findings: [Finding]) throws -> PlanInput {
+        let policy = try PolicyProfile.bundled("nist-ir-8547")
+        let result = try Assessor.assess(
+            AssessmentInput(scan: Fixture.scan(), findings: findings),
+            options: AssessmentOptions(profile: policy, asOf: Fixture.day("2026-11-27")))
+        return PlanInput(findings: findings, assessment: result, profile: policy)
+    }
+
     @Test(
-        "OpenSSL 3.5: the hybrid goes first, X25519 and P-256 stay, the rest goes; each server's own syntax",
+        "OpenSSL 3.5: the hybrid goes first, every classical group the profile allows stays; each server's own syntax",
         arguments: [
             (
                 FindingSource.nginx, "ssl_ecdh_curve", "    ssl_ecdh_curve X25519:prime256v1:secp521r1;\n",
-                "+    ssl_ecdh_curve X25519MLKEM768:X25519:prime256v1;\n"
+                "+    ssl_ecdh_curve X25519MLKEM768:X25519:prime256v1:secp521r1;\n"
             ),
             (
                 FindingSource.apache, "SSLOpenSSLConfCmd Groups",
                 "\tSSLOpenSSLConfCmd Groups X25519:prime256v1:secp521r1\n",
-                "+\tSSLOpenSSLConfCmd Groups X25519MLKEM768:X25519:prime256v1\n"
+                "+\tSSLOpenSSLConfCmd Groups X25519MLKEM768:X25519:prime256v1:secp521r1\n"
             ),
             (
                 FindingSource.haproxy, "bind curves",
                 "    bind :443 ssl crt a.pem curves X25519:prime256v1:secp521r1 alpn h2\n",
-                "+    bind :443 ssl crt a.pem curves X25519MLKEM768:X25519:prime256v1 alpn h2\n"
+                "+    bind :443 ssl crt a.pem curves X25519MLKEM768:X25519:prime256v1:secp521r1 alpn h2\n"
             ),
             (
                 FindingSource.opensslConf, "Groups", "Groups = X25519:prime256v1:secp521r1\n",
-                "+Groups = X25519MLKEM768:X25519:prime256v1\n"
+                "+Groups = X25519MLKEM768:X25519:prime256v1:secp521r1\n"
             ),
         ])
     func hybridFirst(source: FindingSource, setting: String, line: String, expected: String) throws {
@@ -56,8 +64,8 @@ struct TLSGroupPlanTests {
         let plan = try Self.plan(findings, file: ("etc/x.conf", line), openssl: "3.5.1")
         let action = try #require(plan.actions.first { $0.software == source.rawValue })
         #expect(action.patch?.diff.contains(expected) == true, "\(action.patch?.diff ?? action.patchWithheld ?? "")")
-        #expect(action.retires.map(\.algorithm) == ["secp521r1"])
-        #expect(Set(action.keeps.map(\.algorithm)) == ["X25519", "prime256v1"])
+        #expect(action.retires.isEmpty)
+        #expect(Set(action.keeps.map(\.algorithm)) == ["X25519", "prime256v1", "secp521r1"])
         #expect(plan.action("upgrade:openssl") == nil)
     }
 
@@ -76,7 +84,7 @@ struct TLSGroupPlanTests {
         #expect(plan.actions.first?.id == "upgrade:openssl")
     }
 
-    @Test("a client openssl.cnf offering only a group the server drops is listed before the removal")
+    @Test("a client openssl.cnf offering only secp521r1 keeps it: the server drops no group the profile allows")
     func clientCompatibility() throws {
         var findings = Self.groups(
             ["X25519", "secp521r1"], source: .nginx, path: "etc/x.conf", line: 1, setting: "ssl_ecdh_curve")
@@ -88,8 +96,12 @@ struct TLSGroupPlanTests {
             context: "system_default")
         let plan = try Self.plan(findings, file: ("etc/x.conf", "ssl_ecdh_curve X25519:secp521r1;\n"), openssl: "3.5.0")
         let action = try #require(plan.actions.first { $0.software == "nginx" })
-        #expect(action.compatibility.map(\.peer) == ["etc/ssl/openssl.cnf (system_default)"])
-        #expect(action.effort.size == .medium)
+        #expect(action.patch?.diff.contains("+ssl_ecdh_curve X25519MLKEM768:X25519:secp521r1;") == true)
+        #expect(action.compatibility.isEmpty)
+        let dropped = TLSGroupActionBuilder.compatibility(
+            offered: ["X25519MLKEM768", "X25519"], server: findings[0],
+            context: PlanContext(input: try Self.input(findings)))
+        #expect(dropped.map(\.peer) == ["etc/ssl/openssl.cnf (system_default)"])
     }
 
     @Test("a group list on one line is found after its keyword, whatever surrounds it")
