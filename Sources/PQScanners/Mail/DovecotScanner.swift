@@ -221,7 +221,7 @@ public struct DovecotScanner: FileScanner {
     public var examples: [ScannerExample] {
         [
             ScannerExample(
-                name: "ssl settings and a protocol block", path: "etc/dovecot/dovecot.conf",
+                name: "ssl settings and a protocol block (OpenSSL 3.0, assumed, rejects the PQ group: a diagnostic)", path: "etc/dovecot/dovecot.conf",
                 contents: Array(
                     """
                     ssl = required
@@ -232,7 +232,7 @@ public struct DovecotScanner: FileScanner {
                     }
 
                     """.utf8),
-                expectedAlgorithms: ["TLSv1.2", "X25519MLKEM768", "TLS_AES_256_GCM_SHA384"]),
+                expectedAlgorithms: ["TLSv1.2", "X25519MLKEM768", "TLS_AES_256_GCM_SHA384"], expectsDiagnostic: true),
             ScannerExample(
                 name: "an unclosed section", path: "etc/dovecot/dovecot.conf",
                 contents: Array("ssl_min_protocol = TLSv1.3\nprotocol imap {\n".utf8), expectedAlgorithms: ["TLSv1.3"],

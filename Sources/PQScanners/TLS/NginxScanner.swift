@@ -214,7 +214,7 @@ public struct NginxScanner: FileScanner {
     public var examples: [ScannerExample] {
         [
             ScannerExample(
-                name: "a TLS server with a hybrid group", path: "etc/nginx/nginx.conf",
+                name: "a TLS server with a hybrid group (OpenSSL 3.0, assumed, rejects the PQ group: a diagnostic)", path: "etc/nginx/nginx.conf",
                 contents: Array(
                     """
                     http {
@@ -228,7 +228,7 @@ public struct NginxScanner: FileScanner {
                     }
 
                     """.utf8),
-                expectedAlgorithms: ["TLSv1.3", "X25519MLKEM768", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"]),
+                expectedAlgorithms: ["TLSv1.3", "X25519MLKEM768", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"], expectsDiagnostic: true),
             ScannerExample(
                 name: "a plain-HTTP server offers no TLS", path: "etc/nginx/nginx.conf",
                 contents: Array("http { server { listen 80; server_name example.org; } }\n".utf8),
