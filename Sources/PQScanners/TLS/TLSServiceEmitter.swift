@@ -70,6 +70,7 @@ public struct TLSServiceEmitter: Sendable {
         case .success(let answer):
             context = answer
             state.level = answer.securityLevel
+            state.versions = enabled.filter { answer.usableVersions.contains($0) }
         case .failure:
             reportRejectedLists(service, cipherSetting, suitesSetting, base: base, &state, &output)
         }
@@ -121,6 +122,8 @@ public struct TLSServiceEmitter: Sendable {
         var assets = TLSSuiteUsability.Assets(keyTypes: [], assumed: true, dhParameters: false, ecdheGroup: false)
         /// Suites in force, by minimum protocol.
         var effectiveSuites: [TLSCipherSuite] = []
+        /// Versions enabled by the configuration and allowed by the security level.
+        var versions: [String] = []
     }
 
     /// Records a reason the daemon refuses to start, with its diagnostic at the setting.
@@ -223,15 +226,6 @@ public struct TLSServiceEmitter: Sendable {
         return listed
     }
 
-    /// Does a suite serve this version? TLS 1.3 suites only TLS 1.3; the others from their minimum to TLS 1.2.
-    static func suite(_ suite: TLSCipherSuite, serves version: String) -> Bool {
-        if suite.isTLS13 || version == "TLSv1.3" { return suite.isTLS13 && version == "TLSv1.3" }
-        let order = TLSProtocolChoice.all
-        let minimum = suite.minimumProtocol == "SSLv3" ? "TLSv1" : suite.minimumProtocol
-        guard let low = order.firstIndex(of: minimum), let at = order.firstIndex(of: version) else { return false }
-        return at >= low
-    }
-
     private func emitProtocols(
         _ service: TLSService, _ listed: [ListedVersion], context: TLSServerProbe.Context?, _ state: inout State,
         _ output: inout ScanOutput
@@ -248,9 +242,15 @@ public struct TLSServiceEmitter: Sendable {
                             ? "refused at security level \(level): OpenSSL 3.0 and later allow TLS 1.0 and 1.1 only at "
                                 + "level 0 (SSL_CTX_set_security_level(3))"
                             : "no suite of this service's lists can be used with \(one.version)")
-                } else if !state.effectiveSuites.contains(where: { Self.suite($0, serves: one.version) }) {
+                } else if !state.effectiveSuites.contains(where: {
+                    TLSSuiteUsability.serves($0, version: one.version, level: level)
+                }) {
                     effective = false
-                    notes.append("no suite in force for \(one.version) (see this service's cipher-suite findings)")
+                    notes.append(
+                        ["TLSv1", "TLSv1.1"].contains(one.version) && level >= 1
+                            ? "refused at security level \(level): TLS 1.0/1.1 sign with MD5+SHA-1 or SHA-1, which the level "
+                                + "forbids, so no certificate can be used"
+                            : "no suite in force for \(one.version) (see this service's cipher-suite findings)")
                 }
             }
             output.findings.append(
@@ -318,6 +318,13 @@ public struct TLSServiceEmitter: Sendable {
                 why = TLSSuiteUsability.dropReason(suite, level: level, maximum: maximum)
             } else if service.role == .server {
                 why = TLSSuiteUsability.serverReason(suite, assets: state.assets)
+            }
+            if why == nil, !state.versions.contains(where: {
+                TLSSuiteUsability.serves(suite, version: $0, level: level)
+            }) {
+                why =
+                    "no enabled version can carry it: TLS 1.0/1.1 sign with MD5+SHA-1 or SHA-1, below security level "
+                    + "\(level)"
             }
             let verdict = decomposer.status(of: suite)
             let entry = verdict.canonical.flatMap { catalog.entry(named: $0) }

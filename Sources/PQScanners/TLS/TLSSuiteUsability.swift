@@ -78,6 +78,27 @@ public enum TLSSuiteUsability {
         return "dropped by OpenSSL at security level \(level)"
     }
 
+    /// Does the suite authenticate the server with its certificate? Not PSK, SRP or anonymous suites.
+    static func usesCertificate(_ suite: TLSCipherSuite) -> Bool {
+        !["NONE", "PSK", "SRP"].contains(value(suite.authentication).uppercased())
+    }
+
+    /// Can the suite be negotiated at `version` under security level `level`? TLS 1.3 suites only at TLS 1.3, the
+    /// others from their minimum version to TLS 1.2. In TLS 1.0 and 1.1 a certificate is only usable with the
+    /// version's fixed signature algorithm, MD5+SHA-1 (RSA) or SHA-1 (ECDSA), which security level 1 and above
+    /// refuse (ssl/t1_lib.c: "no suitable signature algorithm"), so no certificate-authenticated suite is left
+    /// there, RSA key transport included (measured by in-memory handshakes against OpenSSL 3.0).
+    public static func serves(_ suite: TLSCipherSuite, version: String, level: Int) -> Bool {
+        if suite.isTLS13 || version == "TLSv1.3" { return suite.isTLS13 && version == "TLSv1.3" }
+        let order = TLSProtocolChoice.all
+        let minimum = suite.minimumProtocol == "SSLv3" ? "TLSv1" : suite.minimumProtocol
+        guard let low = order.firstIndex(of: minimum), let at = order.firstIndex(of: version), at >= low else {
+            return false
+        }
+        if level >= 1, version == "TLSv1" || version == "TLSv1.1", usesCertificate(suite) { return false }
+        return true
+    }
+
     /// Words for a suite OpenSSL keeps that this server still cannot negotiate; nil when it can.
     public static func serverReason(_ suite: TLSCipherSuite, assets: Assets) -> String? {
         let kx = value(suite.keyExchange).uppercased()
