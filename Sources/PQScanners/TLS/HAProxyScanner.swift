@@ -82,8 +82,8 @@ public struct HAProxyScanner: FileScanner {
                 var service = TLSService(
                     source: .haproxy, name: label, path: input.path, line: line.line, role: isBind ? .server : .client)
                 service.filePrefix = prefix
-                // HAProxy sets its own DH parameters (tune.ssl.default-dh-param) when the PEM holds none.
-                service.automaticDHParameters = true
+                // HAProxy loads the crt before ssl_sock_prepare_ctx applies `ciphers` (and its @SECLEVEL).
+                service.loadsCertificateFirst = true
                 apply(global: global, line: line, bind: isBind, path: input.path, to: &service)
                 output.append(emitter.emit(service))
             }
@@ -115,6 +115,11 @@ public struct HAProxyScanner: FileScanner {
         service.ciphersuites = ownValue("ciphersuites") ?? globalValue("ciphersuites")
         service.groups = ownValue("curves") ?? globalValue("curves")
         service.signatureAlgorithms = ownValue("sigalgs") ?? globalValue("sigalgs")
+        // DHE needs `ssl-dh-param-file` (or DH parameters inside the crt PEM): HAProxy 2.6 with OpenSSL 3 offers no
+        // DHE suite otherwise (measured live: every DHE probe fails).
+        if bind, let found = Self.value(global, "ssl-dh-param-file"), found.words.count >= 2 {
+            service.dhParameters = setting(found.words[0], found.words[1], found.line)
+        }
         // Protocol range: global options, then the line's own keywords.
         var options: [(String, Int, String)] = []
         if let found = Self.value(global, "ssl-default-\(side)-options") {

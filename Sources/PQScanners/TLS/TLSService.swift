@@ -110,6 +110,9 @@ public struct TLSService: Sendable, Hashable {
     /// Group names the library does not know are skipped instead of rejecting the whole list (Postfix's
     /// `tls_eecdh_auto_curves`, tls_dh.c `setup_auto_groups`; postconf(5)).
     public var skipsUnknownGroups = false
+    /// The daemon loads its certificate before its cipher string moves the security level (HAProxy), so a
+    /// certificate the level refuses does not stop it: it starts, and no handshake succeeds.
+    public var loadsCertificateFirst = false
     /// Where relative file paths (`ssl_certificate cert.pem`) are resolved, root-relative (`etc/nginx`).
     public var filePrefix: String = ""
     /// True for settings no endpoint uses yet (an nginx `http` block with `ssl_*` but no TLS `server`): they are

@@ -90,8 +90,11 @@ public struct TLSServiceEmitter: Sendable {
         groups(service, groupResolution, &state, &output)
         signatureAlgorithms(service, &output)
         linkFiles(service, state, &output)
-        if !state.refusals.isEmpty {
-            let reason = "the server refuses to start: " + state.refusals.joined(separator: "; ")
+        if !state.refusals.isEmpty || !state.deadHandshakes.isEmpty {
+            let reason =
+                state.refusals.isEmpty
+                ? "the server starts but no handshake succeeds: " + state.deadHandshakes.joined(separator: "; ")
+                : "the server refuses to start: " + state.refusals.joined(separator: "; ")
             for index in output.findings.indices {
                 output.findings[index].effective = false
                 output.findings[index].note = [reason, output.findings[index].note].compactMap { $0 }.joined(
@@ -113,6 +116,8 @@ public struct TLSServiceEmitter: Sendable {
     private struct State {
         /// Why the daemon would refuse to start with this configuration (each also a diagnostic).
         var refusals: [String] = []
+        /// Why the daemon starts but no handshake can succeed (each also a diagnostic).
+        var deadHandshakes: [String] = []
         /// The security level in force (nil until OpenSSL answered).
         var level: Int?
         var defaultLevel = 1
@@ -393,7 +398,16 @@ public struct TLSServiceEmitter: Sendable {
                 {
                 case .success(let check):
                     if !check.keyType.isEmpty { state.keyTypes.insert(check.keyType) }
-                    if !check.accepted {
+                    if !check.accepted, service.loadsCertificateFirst {
+                        state.deadHandshakes.append(
+                            "OpenSSL refuses the certificate \(file.display) at the security level the cipher string sets "
+                                + "(\(check.keyType) \(check.keyBits) bits: " + (check.refusal ?? "refused") + ")")
+                        let place = setting.line.map { "line \($0): " } ?? ""
+                        output.diagnostics.append(
+                            Diagnostic(
+                                path: setting.path, reason: .malformed,
+                                detail: "\(place)\(setting.directive) \(setting.value): \(state.deadHandshakes.last ?? "")"))
+                    } else if !check.accepted {
                         refuse(
                             "OpenSSL refuses the certificate \(file.display) (\(check.keyType) \(check.keyBits) bits): "
                                 + (check.refusal ?? "refused"), at: setting, &state, &output)

@@ -31,9 +31,9 @@ enum TestCertificates {
     }
 
     /// `rsa:2048`, `rsa:1024`, `ec` (P-256) → a self-signed certificate and its key, in `directory`.
-    static func make(_ spec: String, in directory: URL) -> Pair? {
+    static func make(_ spec: String, in directory: URL, name: String? = nil) -> Pair? {
         guard let openssl = opensslPath else { return nil }
-        let name = spec.replacingOccurrences(of: ":", with: "")
+        let name = name ?? spec.replacingOccurrences(of: ":", with: "")
         let cert = directory.appendingPathComponent("\(name).crt").path
         let key = directory.appendingPathComponent("\(name).key").path
         let der = directory.appendingPathComponent("\(name).der").path
