@@ -66,6 +66,11 @@ public struct DovecotScanner: FileScanner {
             }
         }
         var out = evaluate(input.path, input.bytes, base: input, defaults: false)
+        // A fragment nothing includes that sets no TLS setting (auth-*.conf.ext) is no TLS service at all.
+        let setsTLS = ConfigLines.split(input.bytes).contains { line in
+            ConfigLines.trim(ConfigLines.stripComment(line.text)).lowercased().hasPrefix("ssl")
+        }
+        guard setsTLS else { return ScanOutput(diagnostics: out.finish().diagnostics) }
         return ConfigOwnership.orphan(out.finish(), mainName: "dovecot.conf")
     }
 

@@ -22,9 +22,28 @@ public struct HAProxyScanner: FileScanner {
         self.catalog = catalog
     }
 
-    /// By name only: `haproxy.cfg`.
+    /// `haproxy.cfg` and its leftover copies by name, and `.cfg` files of a `haproxy/` folder (`conf.d/`), which
+    /// HAProxy reads only when its command line names them (`-f`): reported not in force.
     public func claim(path: ScanPath, head: ArraySlice<UInt8>) -> Claim {
-        String(decoding: path.lastComponent, as: UTF8.self) == "haproxy.cfg" ? .name : .none
+        let name = String(decoding: path.lastComponent, as: UTF8.self)
+        if name == "haproxy.cfg" { return .name }
+        if name.hasPrefix("haproxy.cfg"), TLSConfigPlacement.leftover(name) != nil { return .name }
+        guard ByteSearch.isText(head), "/\(path.display)".contains("/haproxy/"), name.hasSuffix(".cfg") else {
+            return .none
+        }
+        let text = String(decoding: head, as: UTF8.self)
+        return text.contains(" ssl") || text.contains("ssl-default") ? .name : .none
+    }
+
+    /// Why a file other than `haproxy.cfg` is not in force; nil for `haproxy.cfg` itself.
+    static func notInForceReason(_ path: ScanPath) -> String? {
+        let name = String(decoding: path.lastComponent, as: UTF8.self)
+        guard name != "haproxy.cfg" else { return nil }
+        if let suffix = TLSConfigPlacement.leftover(name) {
+            return "a package's or editor's leftover copy (\(suffix)): HAProxy does not read it"
+        }
+        return "HAProxy reads haproxy.cfg unless its command line names other files (-f); none in the tree does: "
+            + "not in force"
     }
 
     struct Line {
@@ -32,8 +51,17 @@ public struct HAProxyScanner: FileScanner {
         var line: Int
     }
 
-    /// Services of the file and its includes, through `TLSServiceEmitter`; damage costs diagnostics only.
+    /// Services of the file, through `TLSServiceEmitter`; damage costs diagnostics only. A file other than
+    /// `haproxy.cfg` is reported not in force.
     public func scan(_ input: ScanInput) -> ScanOutput {
+        let output = scanFile(input)
+        guard let reason = Self.notInForceReason(input.path) else { return output }
+        return TLSConfigPlacement.notInForce(
+            output, reason: reason,
+            diagnostics: output.diagnostics.filter { $0.reason == .malformed && !$0.detail.contains("OpenSSL") })
+    }
+
+    private func scanFile(_ input: ScanInput) -> ScanOutput {
         var diagnostics: [Diagnostic] = []
         guard ByteSearch.isText(input.bytes) else {
             return ScanOutput(

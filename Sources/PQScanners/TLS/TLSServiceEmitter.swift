@@ -118,6 +118,8 @@ public struct TLSServiceEmitter: Sendable {
         var refusals: [String] = []
         /// Why the daemon starts but no handshake can succeed (each also a diagnostic).
         var deadHandshakes: [String] = []
+        /// Why no TLS <= 1.2 suite can be negotiated although the daemon starts (HAProxy's certificate order).
+        var legacyCertificateFailure: String?
         /// The security level in force (nil until OpenSSL answered).
         var level: Int?
         var defaultLevel = 1
@@ -324,6 +326,7 @@ public struct TLSServiceEmitter: Sendable {
             } else if service.role == .server {
                 why = TLSSuiteUsability.serverReason(suite, assets: state.assets)
             }
+            if why == nil, !suite.isTLS13, let failure = state.legacyCertificateFailure { why = failure }
             if why == nil, !state.versions.contains(where: {
                 TLSSuiteUsability.serves(suite, version: $0, level: level)
             }) {
@@ -399,14 +402,18 @@ public struct TLSServiceEmitter: Sendable {
                 case .success(let check):
                     if !check.keyType.isEmpty { state.keyTypes.insert(check.keyType) }
                     if !check.accepted, service.loadsCertificateFirst {
-                        state.deadHandshakes.append(
-                            "OpenSSL refuses the certificate \(file.display) at the security level the cipher string sets "
-                                + "(\(check.keyType) \(check.keyBits) bits: " + (check.refusal ?? "refused") + ")")
+                        // Loaded before the level rose: the daemon starts; TLS 1.2 handshakes check the chain
+                        // against the level (tls1_check_chain) and fail, TLS 1.3 ones do not (measured live).
+                        let why =
+                            "the certificate \(file.display) fails the security level the cipher string sets "
+                            + "(\(check.keyType) \(check.keyBits) bits: " + (check.refusal ?? "refused")
+                            + "); loaded before it, so only TLS 1.2 handshakes fail"
+                        state.legacyCertificateFailure = why
                         let place = setting.line.map { "line \($0): " } ?? ""
                         output.diagnostics.append(
                             Diagnostic(
                                 path: setting.path, reason: .malformed,
-                                detail: "\(place)\(setting.directive) \(setting.value): \(state.deadHandshakes.last ?? "")"))
+                                detail: "\(place)\(setting.directive) \(setting.value): \(why)"))
                     } else if !check.accepted {
                         refuse(
                             "OpenSSL refuses the certificate \(file.display) (\(check.keyType) \(check.keyBits) bits): "

@@ -380,8 +380,11 @@ struct TLSLiveOracleTests {
         guard let line = output.split(separator: "\n").first(where: { $0.hasPrefix("New, ") }) else { return false }
         guard !line.contains("(NONE)") else { return false }
         guard let expect else { return true }
-        if expect.hasPrefix("Protocol") {
+        if expect.hasPrefix("Protocol  : ") {
+            // The session block names the version; TLS 1.3 prints none before the ticket, so the "New," line counts.
+            let version = String(expect.dropFirst("Protocol  : ".count))
             return output.split(separator: "\n").contains { $0.trimmingCharacters(in: .whitespaces) == expect }
+                || line.hasPrefix("New, \(version), ") || (version == "TLSv1" && line.hasPrefix("New, TLSv1.0, "))
         }
         return line.hasSuffix(" " + expect)
     }
@@ -454,10 +457,8 @@ struct TLSLiveOracleTests {
                 usleep(100_000)
             }
             defer { child.stop() }
-            // HAProxy loads its certificate before the cipher string raises the level: it starts, nothing works.
-            let dead = server.contains { $0.note?.contains("no handshake succeeds") == true }
             total += 1
-            if up == !refused || (dead && up) {
+            if up == !refused {
                 agreed += 1
             } else {
                 failures.append("\(daemon) \(one): daemon \(up ? "started" : "refused"), PQScout says \(refused ? "refused" : "starts")")
