@@ -213,6 +213,7 @@ public struct ApacheScanner: FileScanner {
                 case "ciphersuites": service.ciphersuites = one
                 case "cipherstring": service.cipherString = one
                 case "signaturealgorithms", "sigalgs": service.signatureAlgorithms = one
+                case "clientsignaturealgorithms", "client_sigalgs": service.clientSignatureAlgorithms = one
                 case "dhparameters": service.dhParameters = one
                 case "minprotocol": service.minProtocol = one
                 case "maxprotocol": service.maxProtocol = one

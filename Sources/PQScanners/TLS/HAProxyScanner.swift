@@ -143,6 +143,7 @@ public struct HAProxyScanner: FileScanner {
         service.ciphersuites = ownValue("ciphersuites") ?? globalValue("ciphersuites")
         service.groups = ownValue("curves") ?? globalValue("curves")
         service.signatureAlgorithms = ownValue("sigalgs") ?? globalValue("sigalgs")
+        service.clientSignatureAlgorithms = ownValue("client-sigalgs") ?? globalValue("client-sigalgs")
         // DHE needs `ssl-dh-param-file` (or DH parameters inside the crt PEM): HAProxy 2.6 with OpenSSL 3 offers no
         // DHE suite otherwise (measured live: every DHE probe fails).
         if bind, let found = Self.value(global, "ssl-dh-param-file"), found.words.count >= 2 {

@@ -244,6 +244,7 @@ public struct NginxScanner: FileScanner {
             case "groups", "curves": service.groups = one
             case "ciphersuites": service.ciphersuites = one
             case "signaturealgorithms", "sigalgs": service.signatureAlgorithms = one
+            case "clientsignaturealgorithms", "client_sigalgs": service.clientSignatureAlgorithms = one
             case "cipherstring": service.cipherString = one
             case "minprotocol": service.minProtocol = one
             case "maxprotocol": service.maxProtocol = one

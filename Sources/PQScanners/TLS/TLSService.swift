@@ -100,6 +100,9 @@ public struct TLSService: Sendable, Hashable {
     public var ciphersuites: TLSSetting?
     public var groups: TLSSetting?
     public var signatureAlgorithms: TLSSetting?
+    /// Signature algorithms accepted in client certificates (`ClientSignatureAlgorithms`, HAProxy
+    /// `client-sigalgs`; SSL_CONF_cmd(3)).
+    public var clientSignatureAlgorithms: TLSSetting?
     public var certificates: [TLSSetting] = []
     public var keys: [TLSSetting] = []
     public var dhParameters: TLSSetting?

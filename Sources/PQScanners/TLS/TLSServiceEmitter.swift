@@ -554,12 +554,20 @@ public struct TLSServiceEmitter: Sendable {
     // MARK: - Signature algorithms
 
     private func signatureAlgorithms(_ service: TLSService, _ output: inout ScanOutput) {
-        guard let setting = service.signatureAlgorithms ?? system.signatureAlgorithms else { return }
+        if let setting = service.signatureAlgorithms ?? system.signatureAlgorithms {
+            signatureList(setting, service, note: nil, &output)
+        }
+        if let setting = service.clientSignatureAlgorithms ?? system.clientSignatureAlgorithms {
+            signatureList(setting, service, note: "accepted in client certificates (ClientSignatureAlgorithms)", &output)
+        }
+    }
+
+    private func signatureList(_ setting: TLSSetting, _ service: TLSService, note: String?, _ output: inout ScanOutput) {
         let names = setting.value.split(whereSeparator: { $0 == ":" || $0 == "," || $0 == " " }).map(String.init)
         // ML-DSA signature schemes arrive in OpenSSL 3.5 (standards.md §4.3); an older library rejects the list.
         let unknown = names.first { $0.lowercased().hasPrefix("mldsa") && openssl.version < OpenSSLVersion(3, 5) }
         for name in names {
-            var notes: [String?] = []
+            var notes: [String?] = [note]
             if let unknown {
                 notes.append(
                     "\(openssl.phrase) does not know \(unknown) (added in 3.5): OpenSSL rejects the whole list; "
