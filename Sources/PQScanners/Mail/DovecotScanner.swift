@@ -226,7 +226,8 @@ public struct DovecotScanner: FileScanner {
     public var examples: [ScannerExample] {
         [
             ScannerExample(
-                name: "ssl settings and a protocol block (OpenSSL 3.0, assumed, rejects the PQ group: a diagnostic)", path: "etc/dovecot/dovecot.conf",
+                name: "ssl settings and a protocol block (OpenSSL 3.0, assumed, rejects the PQ group: a diagnostic)",
+                path: "etc/dovecot/dovecot.conf",
                 contents: Array(
                     """
                     ssl = required

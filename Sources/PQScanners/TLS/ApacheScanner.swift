@@ -259,7 +259,8 @@ public struct ApacheScanner: FileScanner {
     public var examples: [ScannerExample] {
         [
             ScannerExample(
-                name: "a TLS virtual host with Groups (OpenSSL 3.0, assumed, rejects the PQ group: a diagnostic)", path: "etc/apache2/apache2.conf",
+                name: "a TLS virtual host with Groups (OpenSSL 3.0, assumed, rejects the PQ group: a diagnostic)",
+                path: "etc/apache2/apache2.conf",
                 contents: Array(
                     """
                     SSLProtocol all -SSLv3 -TLSv1 -TLSv1.1
@@ -271,7 +272,8 @@ public struct ApacheScanner: FileScanner {
                     </VirtualHost>
 
                     """.utf8),
-                expectedAlgorithms: ["TLSv1.2", "X25519MLKEM768", "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384"], expectsDiagnostic: true),
+                expectedAlgorithms: ["TLSv1.2", "X25519MLKEM768", "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384"],
+                expectsDiagnostic: true),
             ScannerExample(
                 name: "a virtual host without SSLEngine offers no TLS", path: "etc/apache2/apache2.conf",
                 contents: Array("<VirtualHost *:80>\n    ServerName example.org\n</VirtualHost>\n".utf8),

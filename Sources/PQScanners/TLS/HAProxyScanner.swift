@@ -214,7 +214,8 @@ public struct HAProxyScanner: FileScanner {
     public var examples: [ScannerExample] {
         [
             ScannerExample(
-                name: "a TLS bind with global defaults (OpenSSL 3.0, assumed, rejects the PQ group: a diagnostic)", path: "etc/haproxy/haproxy.cfg",
+                name: "a TLS bind with global defaults (OpenSSL 3.0, assumed, rejects the PQ group: a diagnostic)",
+                path: "etc/haproxy/haproxy.cfg",
                 contents: Array(
                     """
                     global
@@ -225,7 +226,8 @@ public struct HAProxyScanner: FileScanner {
                         bind :443 ssl crt /etc/haproxy/site.pem
 
                     """.utf8),
-                expectedAlgorithms: ["TLSv1.2", "X25519MLKEM768", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384"], expectsDiagnostic: true),
+                expectedAlgorithms: ["TLSv1.2", "X25519MLKEM768", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384"],
+                expectsDiagnostic: true),
             ScannerExample(
                 name: "a plain bind offers no TLS", path: "etc/haproxy/haproxy.cfg",
                 contents: Array("frontend www\n    bind :80\n".utf8), expectsFindings: false),

@@ -51,7 +51,8 @@ public struct NginxScanner: FileScanner {
         if name.hasPrefix("nginx.conf"), TLSConfigPlacement.leftover(name) != nil {
             let output = scanMain(input)
             return TLSConfigPlacement.notInForce(
-                output, reason: TLSConfigPlacement.reason(input.path, daemon: "nginx", mainName: "nginx.conf", hasOwner: true),
+                output,
+                reason: TLSConfigPlacement.reason(input.path, daemon: "nginx", mainName: "nginx.conf", hasOwner: true),
                 diagnostics: output.diagnostics.filter { $0.reason != .unreadable })
         }
         let tree = input.context.tree
@@ -77,7 +78,8 @@ public struct NginxScanner: FileScanner {
         }
         return TLSConfigPlacement.notInForce(
             output,
-            reason: TLSConfigPlacement.reason(input.path, daemon: "nginx", mainName: "nginx.conf", hasOwner: owner != nil),
+            reason: TLSConfigPlacement.reason(
+                input.path, daemon: "nginx", mainName: "nginx.conf", hasOwner: owner != nil),
             diagnostics: parser.diagnostics)
     }
 
@@ -276,7 +278,8 @@ public struct NginxScanner: FileScanner {
     public var examples: [ScannerExample] {
         [
             ScannerExample(
-                name: "a TLS server with a hybrid group (OpenSSL 3.0, assumed, rejects the PQ group: a diagnostic)", path: "etc/nginx/nginx.conf",
+                name: "a TLS server with a hybrid group (OpenSSL 3.0, assumed, rejects the PQ group: a diagnostic)",
+                path: "etc/nginx/nginx.conf",
                 contents: Array(
                     """
                     http {
@@ -290,7 +293,8 @@ public struct NginxScanner: FileScanner {
                     }
 
                     """.utf8),
-                expectedAlgorithms: ["TLSv1.3", "X25519MLKEM768", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"], expectsDiagnostic: true),
+                expectedAlgorithms: ["TLSv1.3", "X25519MLKEM768", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"],
+                expectsDiagnostic: true),
             ScannerExample(
                 name: "a plain-HTTP server offers no TLS", path: "etc/nginx/nginx.conf",
                 contents: Array("http { server { listen 80; server_name example.org; } }\n".utf8),

@@ -78,11 +78,13 @@ public struct TLSServiceEmitter: Sendable {
         if let context {
             let suites = context.suites
             if legacyEnabled {
-                emitSuites(suites.filter { !$0.suite.isTLS13 }, service, cipherSetting, maximum: enabled.last, &state,
+                emitSuites(
+                    suites.filter { !$0.suite.isTLS13 }, service, cipherSetting, maximum: enabled.last, &state,
                     &output)
             }
             if tls13Enabled {
-                emitSuites(suites.filter(\.suite.isTLS13), service, suitesSetting, maximum: enabled.last, &state,
+                emitSuites(
+                    suites.filter(\.suite.isTLS13), service, suitesSetting, maximum: enabled.last, &state,
                     &output)
             }
         }
@@ -327,9 +329,11 @@ public struct TLSServiceEmitter: Sendable {
                 why = TLSSuiteUsability.serverReason(suite, assets: state.assets)
             }
             if why == nil, !suite.isTLS13, let failure = state.legacyCertificateFailure { why = failure }
-            if why == nil, !state.versions.contains(where: {
-                TLSSuiteUsability.serves(suite, version: $0, level: level)
-            }) {
+            if why == nil,
+                !state.versions.contains(where: {
+                    TLSSuiteUsability.serves(suite, version: $0, level: level)
+                })
+            {
                 why =
                     "no enabled version can carry it: TLS 1.0/1.1 sign with MD5+SHA-1 or SHA-1, below security level "
                     + "\(level)"
@@ -447,11 +451,14 @@ public struct TLSServiceEmitter: Sendable {
     private func assets(
         _ service: TLSService, groups: GroupList.Resolution, level: Int, _ state: State
     ) -> TLSSuiteUsability.Assets {
-        let ecdhe = groups.rejection == nil && groups.groups.contains { group in
-            group.offered && Self.isEllipticCurve(group.name)
-                && (Self.groupSecurityBits[group.name.lowercased()] ?? 128) >= TLSSuiteUsability.minimumBits(
-                    level: level)
-        }
+        let ecdhe =
+            groups.rejection == nil
+            && groups.groups.contains { group in
+                group.offered && Self.isEllipticCurve(group.name)
+                    && (Self.groupSecurityBits[group.name.lowercased()] ?? 128)
+                        >= TLSSuiteUsability.minimumBits(
+                            level: level)
+            }
         return TLSSuiteUsability.Assets(
             keyTypes: state.keyTypes, assumed: state.keysAssumed,
             dhParameters: service.dhParameters != nil || service.automaticDHParameters, ecdheGroup: ecdhe)
@@ -558,11 +565,13 @@ public struct TLSServiceEmitter: Sendable {
             signatureList(setting, service, note: nil, &output)
         }
         if let setting = service.clientSignatureAlgorithms ?? system.clientSignatureAlgorithms {
-            signatureList(setting, service, note: "accepted in client certificates (ClientSignatureAlgorithms)", &output)
+            signatureList(
+                setting, service, note: "accepted in client certificates (ClientSignatureAlgorithms)", &output)
         }
     }
 
-    private func signatureList(_ setting: TLSSetting, _ service: TLSService, note: String?, _ output: inout ScanOutput) {
+    private func signatureList(_ setting: TLSSetting, _ service: TLSService, note: String?, _ output: inout ScanOutput)
+    {
         let names = setting.value.split(whereSeparator: { $0 == ":" || $0 == "," || $0 == " " }).map(String.init)
         // ML-DSA signature schemes arrive in OpenSSL 3.5 (standards.md §4.3); an older library rejects the list.
         let unknown = names.first { $0.lowercased().hasPrefix("mldsa") && openssl.version < OpenSSLVersion(3, 5) }

@@ -85,7 +85,8 @@ struct TLSConfigPlacementTests {
     @Test("an enabled site and an included file are reported once, by the main file")
     func enabled() {
         #expect(Self.scan(NginxScanner(), "etc/nginx/sites-enabled/www").findings.isEmpty)
-        #expect(Self.scan(NginxScanner(), "etc/nginx/sites-available/www").findings.isEmpty, "linked from sites-enabled")
+        #expect(
+            Self.scan(NginxScanner(), "etc/nginx/sites-available/www").findings.isEmpty, "linked from sites-enabled")
         let main = Self.scan(NginxScanner(), "etc/nginx/nginx.conf")
         #expect(main.findings.contains { $0.context == "server www.example.org:443" && $0.effective })
     }

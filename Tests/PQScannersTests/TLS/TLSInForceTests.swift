@@ -115,8 +115,10 @@ struct TLSInForceTests {
                         ssl_conf_command ClientSignatureAlgorithms ed25519; } }
 
                     """.utf8)))
-        #expect(nginx.findings.filter { $0.usage == .signature && $0.setting.hasSuffix("SignatureAlgorithms") }.count == 3)
-        #expect(nginx.findings.contains { $0.algorithm == "ed25519" && $0.note?.contains("client certificates") == true })
+        #expect(
+            nginx.findings.filter { $0.usage == .signature && $0.setting.hasSuffix("SignatureAlgorithms") }.count == 3)
+        #expect(
+            nginx.findings.contains { $0.algorithm == "ed25519" && $0.note?.contains("client certificates") == true })
         let haproxy = HAProxyScanner().scan(
             ScanInput(
                 path: ScanPath("etc/haproxy/haproxy.cfg"),

@@ -180,7 +180,8 @@ struct TLSLiveOracleTests {
 
         func arguments(config: String, dir: String) -> [String] {
             switch self {
-            case .nginx: ["-p", dir, "-c", config, "-e", "\(dir)/nginx-error.log", "-g", "daemon off; pid \(dir)/nginx.pid;"]
+            case .nginx:
+                ["-p", dir, "-c", config, "-e", "\(dir)/nginx-error.log", "-g", "daemon off; pid \(dir)/nginx.pid;"]
             case .apache: ["-f", config, "-DFOREGROUND"]
             case .haproxy: ["-f", config, "-db"]
             }
@@ -345,7 +346,9 @@ struct TLSLiveOracleTests {
     static func probes(for findings: [Finding], port: Int) -> [Probe] {
         let base = ["openssl", "s_client", "-connect", "127.0.0.1:\(port)", "-servername", "localhost"]
         var out: [Probe] = []
-        let tls13InForce = findings.contains { $0.usage == .protocolVersion && $0.algorithm == "TLSv1.3" && $0.effective }
+        let tls13InForce = findings.contains {
+            $0.usage == .protocolVersion && $0.algorithm == "TLSv1.3" && $0.effective
+        }
         for finding in findings where finding.usage == .cipherSuite {
             guard let note = finding.note, let range = note.range(of: "OpenSSL name ") else { continue }
             let name = String(note[range.upperBound...].prefix { $0 != "," })
@@ -370,7 +373,8 @@ struct TLSLiveOracleTests {
                 ? base + ["-tls1_3", "-groups", finding.algorithm]
                 : base + ["-no_tls1_3", "-cipher", "kEECDH:@SECLEVEL=0", "-groups", finding.algorithm]
             out.append(
-                Probe(what: "group \(finding.algorithm)", inForce: finding.effective, arguments: arguments, expect: nil))
+                Probe(what: "group \(finding.algorithm)", inForce: finding.effective, arguments: arguments, expect: nil)
+            )
         }
         return out
     }
@@ -404,13 +408,15 @@ struct TLSLiveOracleTests {
         let rsa = try #require(TestCertificates.make("rsa:2048", in: dir, name: "rsa"))
         let ec = try #require(TestCertificates.make("ec", in: dir, name: "ec"))
         for (name, pair) in [("rsa", rsa), ("ec", ec)] {
-            try (pair.certificatePEM + pair.keyPEM).write(toFile: "\(path)/\(name).pem", atomically: true, encoding: .utf8)
+            try (pair.certificatePEM + pair.keyPEM).write(
+                toFile: "\(path)/\(name).pem", atomically: true, encoding: .utf8)
         }
         let openssl = try #require(TestCertificates.opensslPath)
         // RFC 7919 ffdhe2048 as PKCS#3 "DH PARAMETERS" (instant; HAProxy refuses X9.42 -dsaparam output).
         #expect(
             TestCertificates.run(
-                openssl, ["genpkey", "-genparam", "-algorithm", "DH", "-pkeyopt", "group:ffdhe2048", "-out", "\(path)/dh.pem"])
+                openssl,
+                ["genpkey", "-genparam", "-algorithm", "DH", "-pkeyopt", "group:ffdhe2048", "-out", "\(path)/dh.pem"])
                 == 0)
         let software = [
             Software(name: "libssl3", version: "3.0.22-1", sourcePath: ScanPath("var/lib/dpkg/status")),
@@ -461,7 +467,9 @@ struct TLSLiveOracleTests {
             if up == !refused {
                 agreed += 1
             } else {
-                failures.append("\(daemon) \(one): daemon \(up ? "started" : "refused"), PQScout says \(refused ? "refused" : "starts")")
+                failures.append(
+                    "\(daemon) \(one): daemon \(up ? "started" : "refused"), PQScout says \(refused ? "refused" : "starts")"
+                )
             }
             guard up else { continue }
             let probes = Self.probes(for: server, port: port)

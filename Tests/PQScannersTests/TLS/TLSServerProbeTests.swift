@@ -37,7 +37,9 @@ enum TestCertificates {
         let cert = directory.appendingPathComponent("\(name).crt").path
         let key = directory.appendingPathComponent("\(name).key").path
         let der = directory.appendingPathComponent("\(name).der").path
-        var arguments = ["req", "-x509", "-nodes", "-days", "2", "-subj", "/CN=localhost", "-keyout", key, "-out", cert]
+        var arguments = [
+            "req", "-x509", "-nodes", "-days", "2", "-subj", "/CN=localhost", "-keyout", key, "-out", cert,
+        ]
         if spec == "ec" {
             arguments += ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-sha256"]
         } else {
@@ -133,7 +135,8 @@ struct TLSServerProbeTests {
             let level = Int.random(in: 0...3, using: &random)
             let pair = pairs.randomElement(using: &random) ?? pairs[0]
             let dh = Bool.random(using: &random)
-            let version = ["TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.2", "TLSv1.2"].randomElement(using: &random) ?? "TLSv1.2"
+            let version =
+                ["TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.2", "TLSv1.2"].randomElement(using: &random) ?? "TLSv1.2"
             let model = TLSServerProbe.suites(
                 base: nil, cipherString: cipherString, ciphersuites: nil, securityLevel: level, minimum: version,
                 maximum: version)
@@ -190,7 +193,8 @@ struct TLSServerProbeTests {
             for cipherString in ["DEFAULT", "HIGH:!aNULL:!MD5", "ECDHE+AESGCM", "ECDHE:AES128-SHA", "ALL:@SECLEVEL=0"] {
                 for version in ["TLSv1", "TLSv1.1", "TLSv1.2"] {
                     let context = try TLSServerProbe.suites(
-                        base: nil, cipherString: cipherString, ciphersuites: nil, securityLevel: level, minimum: version,
+                        base: nil, cipherString: cipherString, ciphersuites: nil, securityLevel: level,
+                        minimum: version,
                         maximum: version
                     ).get()
                     let legacy = context.suites.filter { !$0.suite.isTLS13 }
