@@ -349,15 +349,18 @@ public struct TLSServiceEmitter: Sendable {
                         "OpenSSL name \(suite.name), \(suite.keyExchange) \(suite.authentication) \(suite.encryption) "
                             + "\(suite.mac); status is its weakest part", note,
                     ]))
-            guard why == nil else { continue }
-            inForce += 1
-            state.effectiveSuites.append(suite)
+            if why == nil {
+                inForce += 1
+                state.effectiveSuites.append(suite)
+            }
+            // Every named suite's parts are reported; a part is in force when a suite in force uses it.
             for component in decomposer.components(of: suite) {
                 let key = component.usage.rawValue + "\u{0}" + component.token
+                let used = why == nil ? 1 : 0
                 if let (seen, count) = componentCounts[key] {
-                    componentCounts[key] = (seen, count + 1)
+                    componentCounts[key] = (seen, count + used)
                 } else {
-                    componentCounts[key] = (component, 1)
+                    componentCounts[key] = (component, used)
                     componentOrder.append(key)
                 }
             }
@@ -368,7 +371,13 @@ public struct TLSServiceEmitter: Sendable {
                 finding(
                     service, setting, usage: component.usage, algorithm: component.token,
                     entry: component.canonical.flatMap { catalog.entry(named: $0) }, status: component.status,
-                    notes: [component.note, "part of \(count) of \(inForce) suites in force"]))
+                    effective: count > 0,
+                    notes: [
+                        component.note,
+                        count > 0
+                            ? "part of \(count) of \(inForce) suites in force"
+                            : "part of no suite in force (\(suites.count) named)",
+                    ]))
         }
     }
 
