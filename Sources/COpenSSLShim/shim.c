@@ -15,6 +15,7 @@
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/objects.h>
+#include <openssl/pem.h>
 #include <openssl/pkcs12.h>
 #include <openssl/pem.h>
 #include <openssl/pkcs7.h>
@@ -731,6 +732,7 @@ int pqs_tls_expand_ciphers(
     if (error != NULL) error[0] = '\0';
     /* Why NO_LOAD_CONFIG: libssl loads openssl.cnf on first use by default, and a host `system_default`
      * section would change the expansion of every scanned config. Idempotent; harmless when already run. */
+    OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, NULL);
     OPENSSL_init_ssl(OPENSSL_INIT_NO_LOAD_CONFIG, NULL);
     ERR_clear_error();
     SSL_CTX *ctx = SSL_CTX_new(TLS_method());
@@ -769,4 +771,222 @@ int pqs_tls_expand_ciphers(
     SSL_CTX_free(ctx);
     ERR_clear_error();
     return ((size_t)total > capacity) ? PQS_BUFFER_TOO_SMALL : PQS_OK;
+}
+
+/* MARK: - TLS: what a server would really use */
+
+static void pqs_describe_cipher(const SSL_CIPHER *cipher, pqs_tls_cipher *one) {
+    memset(one, 0, sizeof *one);
+    if (cipher == NULL) return;
+    pqs_copy(one->name, sizeof one->name, SSL_CIPHER_get_name(cipher));
+    pqs_copy(one->standard_name, sizeof one->standard_name, SSL_CIPHER_standard_name(cipher));
+    if (SSL_CIPHER_description(cipher, one->description, (int)sizeof one->description) == NULL) {
+        one->description[0] = '\0';
+    }
+    one->protocol_id = SSL_CIPHER_get_protocol_id(cipher);
+    one->bits = SSL_CIPHER_get_bits(cipher, NULL);
+}
+
+/* Why one constructor: the suite list, the certificate check and the handshake oracle must build the context
+ * the same way, in the order a server does (security level, system string, the service's own lists). */
+static SSL_CTX *pqs_server_ctx(
+    const char *base_cipher_list, const char *cipher_list, const char *ciphersuites, int32_t security_level,
+    char error[PQS_ERROR_SIZE]) {
+    OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, NULL);
+    OPENSSL_init_ssl(OPENSSL_INIT_NO_LOAD_CONFIG, NULL);
+    ERR_clear_error();
+    SSL_CTX *ctx = SSL_CTX_new(TLS_server_method());
+    if (ctx == NULL) {
+        pqs_drain_errors(error, "SSL_CTX_new failed");
+        return NULL;
+    }
+    if (security_level >= 0) SSL_CTX_set_security_level(ctx, security_level);
+    if (base_cipher_list != NULL && SSL_CTX_set_cipher_list(ctx, base_cipher_list) != 1) {
+        pqs_drain_errors(error, "no cipher match in the system cipher string");
+        SSL_CTX_free(ctx);
+        return NULL;
+    }
+    if (cipher_list != NULL && SSL_CTX_set_cipher_list(ctx, cipher_list) != 1) {
+        pqs_drain_errors(error, "no cipher match");
+        SSL_CTX_free(ctx);
+        return NULL;
+    }
+    if (ciphersuites != NULL && SSL_CTX_set_ciphersuites(ctx, ciphersuites) != 1) {
+        pqs_drain_errors(error, "no ciphersuite match");
+        SSL_CTX_free(ctx);
+        return NULL;
+    }
+    return ctx;
+}
+
+/* The suites SSL_get1_supported_ciphers keeps on a fresh SSL limited to min..max (0: open); NULL when no
+ * protocol is available at all (the security level forbids every version in the range). */
+static STACK_OF(SSL_CIPHER) *pqs_supported(SSL_CTX *ctx, int min_version, int max_version) {
+    SSL *ssl = SSL_new(ctx);
+    if (ssl == NULL) return NULL;
+    if ((min_version != 0 && SSL_set_min_proto_version(ssl, min_version) != 1) ||
+        (max_version != 0 && SSL_set_max_proto_version(ssl, max_version) != 1)) {
+        SSL_free(ssl);
+        return NULL;
+    }
+    STACK_OF(SSL_CIPHER) *supported = SSL_get1_supported_ciphers(ssl);
+    SSL_free(ssl);
+    return supported;
+}
+
+int pqs_tls_server_suites(
+    const char *base_cipher_list, const char *cipher_list, const char *ciphersuites, int32_t security_level,
+    int32_t min_version, int32_t max_version, pqs_tls_server_suite *out, size_t capacity, size_t *count,
+    pqs_tls_server_context *context, char error[PQS_ERROR_SIZE]) {
+    if (count != NULL) *count = 0;
+    if (error != NULL) error[0] = '\0';
+    if (context != NULL) memset(context, 0, sizeof *context);
+    SSL_CTX *ctx = pqs_server_ctx(base_cipher_list, cipher_list, ciphersuites, security_level, error);
+    if (ctx == NULL) return PQS_MALFORMED;
+    if (context != NULL) {
+        context->security_level = SSL_CTX_get_security_level(ctx);
+        for (int i = 0; i < 4; i++) {
+            STACK_OF(SSL_CIPHER) *one = pqs_supported(ctx, TLS1_VERSION + i, TLS1_VERSION + i);
+            context->version_usable[i] = (one != NULL && sk_SSL_CIPHER_num(one) > 0) ? 1 : 0;
+            sk_SSL_CIPHER_free(one);
+        }
+    }
+    ERR_clear_error();
+    STACK_OF(SSL_CIPHER) *supported = pqs_supported(ctx, min_version, max_version);
+    STACK_OF(SSL_CIPHER) *list = SSL_CTX_get_ciphers(ctx);
+    int total = list != NULL ? sk_SSL_CIPHER_num(list) : 0;
+    if (total < 0) total = 0;
+    if (count != NULL) *count = (size_t)total;
+    for (int i = 0; i < total && (size_t)i < capacity && out != NULL; i++) {
+        const SSL_CIPHER *cipher = sk_SSL_CIPHER_value(list, i);
+        pqs_describe_cipher(cipher, &out[i].cipher);
+        out[i].usable = (supported != NULL && sk_SSL_CIPHER_find(supported, cipher) >= 0) ? 1 : 0;
+    }
+    sk_SSL_CIPHER_free(supported);
+    SSL_CTX_free(ctx);
+    ERR_clear_error();
+    return ((size_t)total > capacity) ? PQS_BUFFER_TOO_SMALL : PQS_OK;
+}
+
+int pqs_tls_check_certificate(
+    const char *base_cipher_list, const char *cipher_list, int32_t security_level, const uint8_t *der,
+    size_t length, pqs_tls_certificate_check *out, char error[PQS_ERROR_SIZE]) {
+    if (error != NULL) error[0] = '\0';
+    if (out == NULL) return PQS_INTERNAL;
+    memset(out, 0, sizeof *out);
+    SSL_CTX *ctx = pqs_server_ctx(base_cipher_list, cipher_list, NULL, security_level, error);
+    if (ctx == NULL) return PQS_MALFORMED;
+    const unsigned char *p = der;
+    X509 *cert = (der != NULL && length > 0 && length < (size_t)INT32_MAX) ? d2i_X509(NULL, &p, (long)length) : NULL;
+    if (cert == NULL) {
+        pqs_drain_errors(error, "not a DER certificate");
+        SSL_CTX_free(ctx);
+        return PQS_MALFORMED;
+    }
+    EVP_PKEY *key = X509_get0_pubkey(cert);
+    ERR_clear_error();
+    if (key != NULL) {
+        pqs_copy(out->key_type, sizeof out->key_type, EVP_PKEY_get0_type_name(key));
+        out->key_bits = EVP_PKEY_get_bits(key);
+        out->security_bits = EVP_PKEY_get_security_bits(key);
+    }
+    if (SSL_CTX_use_certificate(ctx, cert) == 1) {
+        out->accepted = 1;
+    } else {
+        pqs_drain_errors(error, "certificate refused");
+    }
+    X509_free(cert);
+    SSL_CTX_free(ctx);
+    ERR_clear_error();
+    return PQS_OK;
+}
+
+/* Runs both ends of a handshake over a BIO pair until both finish or one fails. */
+static int pqs_pump(SSL *client, SSL *server) {
+    int client_done = 0, server_done = 0;
+    for (int round = 0; round < 64 && !(client_done && server_done); round++) {
+        if (!client_done) {
+            int rc = SSL_do_handshake(client);
+            if (rc == 1) {
+                client_done = 1;
+            } else {
+                int e = SSL_get_error(client, rc);
+                if (e != SSL_ERROR_WANT_READ && e != SSL_ERROR_WANT_WRITE) return 0;
+            }
+        }
+        if (!server_done) {
+            int rc = SSL_do_handshake(server);
+            if (rc == 1) {
+                server_done = 1;
+            } else {
+                int e = SSL_get_error(server, rc);
+                if (e != SSL_ERROR_WANT_READ && e != SSL_ERROR_WANT_WRITE) return 0;
+            }
+        }
+    }
+    return client_done && server_done;
+}
+
+static int pqs_use_pem(SSL_CTX *ctx, const char *certificate_pem, const char *key_pem) {
+    BIO *cb = BIO_new_mem_buf(certificate_pem, -1);
+    BIO *kb = BIO_new_mem_buf(key_pem, -1);
+    X509 *cert = cb != NULL ? PEM_read_bio_X509(cb, NULL, NULL, (void *)"") : NULL;
+    EVP_PKEY *key = kb != NULL ? PEM_read_bio_PrivateKey(kb, NULL, NULL, (void *)"") : NULL;
+    int ok = cert != NULL && key != NULL && SSL_CTX_use_certificate(ctx, cert) == 1 &&
+             SSL_CTX_use_PrivateKey(ctx, key) == 1;
+    X509_free(cert);
+    EVP_PKEY_free(key);
+    BIO_free(cb);
+    BIO_free(kb);
+    return ok;
+}
+
+int pqs_tls_handshake(
+    const char *cipher_list, const char *ciphersuites, const char *groups, int32_t security_level, int32_t dh_auto,
+    const char *certificate_pem, const char *key_pem, int32_t version, const char *offer_ciphers,
+    const char *offer_suites, const char *offer_groups, char negotiated[PQS_CIPHER_NAME_SIZE],
+    char group[PQS_NAME_SIZE], char error[PQS_ERROR_SIZE]) {
+    if (negotiated != NULL) negotiated[0] = '\0';
+    if (group != NULL) group[0] = '\0';
+    if (error != NULL) error[0] = '\0';
+    if (certificate_pem == NULL || key_pem == NULL) return PQS_MALFORMED;
+    SSL_CTX *sctx = pqs_server_ctx(NULL, cipher_list, ciphersuites, security_level, error);
+    if (sctx == NULL) return PQS_MALFORMED;
+    SSL_CTX *cctx = SSL_CTX_new(TLS_client_method());
+    int status = PQS_MALFORMED;
+    SSL *client = NULL, *server = NULL;
+    BIO *cbio = NULL, *sbio = NULL;
+    if (cctx == NULL) goto done;
+    SSL_CTX_set_security_level(cctx, 0);
+    if (dh_auto) SSL_CTX_set_dh_auto(sctx, 1);
+    if (groups != NULL && SSL_CTX_set1_groups_list(sctx, groups) != 1) goto fail;
+    if (!pqs_use_pem(sctx, certificate_pem, key_pem)) goto fail;
+    if (offer_ciphers != NULL && SSL_CTX_set_cipher_list(cctx, offer_ciphers) != 1) goto fail;
+    if (offer_suites != NULL && SSL_CTX_set_ciphersuites(cctx, offer_suites) != 1) goto fail;
+    if (offer_groups != NULL && SSL_CTX_set1_groups_list(cctx, offer_groups) != 1) goto fail;
+    if (version != 0 &&
+        (SSL_CTX_set_min_proto_version(cctx, version) != 1 || SSL_CTX_set_max_proto_version(cctx, version) != 1))
+        goto fail;
+    client = SSL_new(cctx);
+    server = SSL_new(sctx);
+    if (client == NULL || server == NULL || BIO_new_bio_pair(&cbio, 0, &sbio, 0) != 1) goto fail;
+    SSL_set_bio(client, cbio, cbio);
+    SSL_set_bio(server, sbio, sbio);
+    SSL_set_connect_state(client);
+    SSL_set_accept_state(server);
+    if (!pqs_pump(client, server)) goto fail;
+    pqs_copy(negotiated, PQS_CIPHER_NAME_SIZE, SSL_CIPHER_get_name(SSL_get_current_cipher(server)));
+    int nid = SSL_get_negotiated_group(server);
+    if (nid != 0 && group != NULL) pqs_copy(group, PQS_NAME_SIZE, SSL_group_to_name(server, nid));
+    status = PQS_OK;
+    ERR_clear_error();
+    goto done;
+fail:
+    pqs_drain_errors(error, "handshake failed");
+done:
+    SSL_free(client);
+    SSL_free(server);
+    SSL_CTX_free(cctx);
+    SSL_CTX_free(sctx);
+    return status;
 }

@@ -74,15 +74,12 @@ struct PlanTLSPatchTests {
         #expect(www.patch != nil)
         #expect(www.retires.map(\.algorithm) == ["X25519MLKEM768"])
         #expect(www.prerequisites.contains { $0.requirement.contains("OpenSSL >= 3.5") && $0.satisfied == false })
-        let intranet = try #require(
-            plan.actions.first { $0.id.hasPrefix("key-exchange:nginx:etc/nginx/sites-enabled/intranet.example.org#") })
-        #expect(intranet.patch == nil)
-        #expect(intranet.patchWithheld?.contains("cannot accept X25519MLKEM768") == true)
-        #expect(intranet.dependsOn.contains("upgrade:openssl"))
-        // TLS 1.2-only: TLS 1.3 is enabled first (the hybrid is a TLS 1.3 group), by a patch that adds, not removes.
-        let enable = try #require(plan.actions.first { $0.id.hasPrefix("enable-tls13:nginx:") })
-        #expect(intranet.dependsOn.contains(enable.id))
-        #expect(enable.patch?.diff.contains("+    ssl_protocols TLSv1 TLSv1.1 TLSv1.2 TLSv1.3;\n") == true)
+        // The intranet server does not start: its RSA-1024 certificate fails the system @SECLEVEL=2 ("ee key too
+        // small"), so none of its settings is in force and there is no key exchange of it to plan.
+        #expect(
+            !plan.actions.contains {
+                $0.id.hasPrefix("key-exchange:nginx:etc/nginx/sites-enabled/intranet.example.org#")
+            })
         #expect(plan.action("upgrade:openssl")?.phase == .prerequisites)
 
         guard Self.available("/usr/sbin/nginx") else {

@@ -200,4 +200,77 @@ int pqs_tls_expand_ciphers(
     const char *cipher_list, const char *ciphersuites, pqs_tls_cipher *out, size_t capacity, size_t *count,
     char error[PQS_ERROR_SIZE]);
 
+/* MARK: - TLS: what a server would really use
+ *
+ * Why: a cipher string names suites a server may still never use. OpenSSL drops suites below the security
+ * level, anonymous and NULL suites, PSK and SRP suites without their callbacks, and protocol versions the
+ * level forbids (ssl/ssl_lib.c ssl_cipher_disabled, ssl/t1_lib.c ssl_security_default_callback). Those rules
+ * are asked of the library here, on an SSL_CTX built with the service's settings, instead of being copied
+ * into Swift. What depends on the served certificate (RSA vs ECDSA suites) is decided in Swift from the
+ * suite's Au=/Kx= tokens. Functions here call OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG) first so a
+ * host openssl.cnf never changes an answer.
+ */
+
+/* Protocol versions as their wire numbers (SSL_CTX_set_min_proto_version): 0x0301 TLS 1.0 .. 0x0304 TLS 1.3. */
+
+/// One suite of a service's list and whether OpenSSL would use it.
+typedef struct {
+    pqs_tls_cipher cipher;
+    /// 1 when SSL_get1_supported_ciphers keeps it on an SSL of the service's context (security level, the
+    /// service's version range, no PSK or SRP callback), 0 otherwise.
+    int32_t usable;
+} pqs_tls_server_suite;
+
+/// The context's answers that are not per suite.
+typedef struct {
+    /// SSL_CTX_get_security_level after every list was applied.
+    int32_t security_level;
+    /// For TLS 1.0, 1.1, 1.2, 1.3 (index 0..3): 1 when an SSL limited to that one version keeps at least one
+    /// suite (the version is allowed by the security level and the lists have a suite for it).
+    int32_t version_usable[4];
+} pqs_tls_server_context;
+
+/// Builds an SSL_CTX as a server would: security level `security_level` (negative: the library's), then
+/// `base_cipher_list` (the system CipherString, may be NULL), then `cipher_list` and `ciphersuites` (NULL: leave
+/// as is), then the version range `min_version`..`max_version` (0: open). Lists every suite of the context with
+/// its `usable` flag. Returns PQS_OK, PQS_MALFORMED when OpenSSL rejects a list or a version (`error` has
+/// OpenSSL's words), PQS_BUFFER_TOO_SMALL as pqs_tls_expand_ciphers.
+int pqs_tls_server_suites(
+    const char *base_cipher_list, const char *cipher_list, const char *ciphersuites, int32_t security_level,
+    int32_t min_version, int32_t max_version, pqs_tls_server_suite *out, size_t capacity, size_t *count,
+    pqs_tls_server_context *context, char error[PQS_ERROR_SIZE]);
+
+/// What OpenSSL says of a certificate a server would load.
+typedef struct {
+    /// 1 when SSL_CTX_use_certificate accepts it at the context's security level, 0 when it refuses
+    /// (`error` has OpenSSL's words: "ee key too small", "ca md too weak").
+    int32_t accepted;
+    /// OpenSSL's key type name ("RSA", "EC", "ED25519", "DSA"); empty when OpenSSL cannot decode the key.
+    char key_type[PQS_NAME_SIZE];
+    int32_t key_bits;
+    /// EVP_PKEY_get_security_bits.
+    int32_t security_bits;
+} pqs_tls_certificate_check;
+
+/// Loads one DER certificate into an SSL_CTX set up as pqs_tls_server_suites does (security level, then the
+/// cipher lists, which may carry @SECLEVEL). Returns PQS_OK (see `accepted`) or PQS_MALFORMED (not a
+/// certificate, or a list OpenSSL rejects).
+int pqs_tls_check_certificate(
+    const char *base_cipher_list, const char *cipher_list, int32_t security_level, const uint8_t *der,
+    size_t length, pqs_tls_certificate_check *out, char error[PQS_ERROR_SIZE]);
+
+/// One in-memory handshake between a server and a client, both in this process (a BIO pair; no socket).
+/// The server: `cipher_list`, `ciphersuites`, `groups` (NULL: library defaults), `security_level` (negative:
+/// library default), DH parameters chosen automatically when `dh_auto` is 1, certificate and key from PEM
+/// text. The client: security level 0, only `version` (0: any), offering `offer_ciphers`/`offer_suites`/
+/// `offer_groups` (NULL: library defaults). On success `negotiated` holds the suite's OpenSSL name and
+/// `group` the group's name (empty when none). Returns PQS_OK when the handshake completed, PQS_MALFORMED when
+/// it failed (`error` has OpenSSL's words) or the server could not be set up. For tests: the oracle for
+/// what a server would really negotiate.
+int pqs_tls_handshake(
+    const char *cipher_list, const char *ciphersuites, const char *groups, int32_t security_level, int32_t dh_auto,
+    const char *certificate_pem, const char *key_pem, int32_t version, const char *offer_ciphers,
+    const char *offer_suites, const char *offer_groups, char negotiated[PQS_CIPHER_NAME_SIZE],
+    char group[PQS_NAME_SIZE], char error[PQS_ERROR_SIZE]);
+
 #endif

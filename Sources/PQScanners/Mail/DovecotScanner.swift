@@ -66,6 +66,11 @@ public struct DovecotScanner: FileScanner {
             }
         }
         var out = evaluate(input.path, input.bytes, base: input, defaults: false)
+        // A fragment nothing includes that sets no TLS setting (auth-*.conf.ext) is no TLS service at all.
+        let setsTLS = ConfigLines.split(input.bytes).contains { line in
+            ConfigLines.trim(ConfigLines.stripComment(line.text)).lowercased().hasPrefix("ssl")
+        }
+        guard setsTLS else { return ScanOutput(diagnostics: out.finish().diagnostics) }
         return ConfigOwnership.orphan(out.finish(), mainName: "dovecot.conf")
     }
 
@@ -221,7 +226,8 @@ public struct DovecotScanner: FileScanner {
     public var examples: [ScannerExample] {
         [
             ScannerExample(
-                name: "ssl settings and a protocol block", path: "etc/dovecot/dovecot.conf",
+                name: "ssl settings and a protocol block (OpenSSL 3.0, assumed, rejects the PQ group: a diagnostic)",
+                path: "etc/dovecot/dovecot.conf",
                 contents: Array(
                     """
                     ssl = required
@@ -232,7 +238,7 @@ public struct DovecotScanner: FileScanner {
                     }
 
                     """.utf8),
-                expectedAlgorithms: ["TLSv1.2", "X25519MLKEM768", "TLS_AES_256_GCM_SHA384"]),
+                expectedAlgorithms: ["TLSv1.2", "X25519MLKEM768", "TLS_AES_256_GCM_SHA384"], expectsDiagnostic: true),
             ScannerExample(
                 name: "an unclosed section", path: "etc/dovecot/dovecot.conf",
                 contents: Array("ssl_min_protocol = TLSv1.3\nprotocol imap {\n".utf8), expectedAlgorithms: ["TLSv1.3"],

@@ -84,6 +84,10 @@ public struct PostfixScanner: FileScanner {
             source: .postfix, name: context ?? role, path: out.path, line: nil,
             role: role == "smtpd" ? .server : .client)
         service.filePrefix = ConfigText.directory(of: out.path)
+        // Postfix drops group names OpenSSL does not know (tls_dh.c `setup_auto_groups`; postconf(5)
+        // tls_eecdh_auto_curves) and always has DH parameters (its built-in group, or OpenSSL's automatic ones).
+        service.skipsUnknownGroups = true
+        service.automaticDHParameters = true
         func setting(_ directive: String, _ value: String, from name: String) -> TLSSetting {
             SharedTLS.setting(
                 directive, value, at: parameters.place(name, context: nil, effective: on), mainPath: out.path)

@@ -22,14 +22,87 @@ public struct ApacheScanner: FileScanner {
         self.catalog = catalog
     }
 
-    /// By name only: `apache2.conf` (Debian) and `httpd.conf` (RHEL, upstream); the rest through `Include`.
+    static let mainNames = ["apache2.conf", "httpd.conf"]
+
+    /// `apache2.conf` (Debian) and `httpd.conf` (RHEL, upstream) and their leftover copies by name; files of
+    /// httpd's folders (`sites-available`, `conf.d`, ...) by name; elsewhere a `.conf`-like text file holding a
+    /// `<VirtualHost` with `SSL` directives. A fragment the main file includes is reported by the main file.
     public func claim(path: ScanPath, head: ArraySlice<UInt8>) -> Claim {
         let name = String(decoding: path.lastComponent, as: UTF8.self)
-        return name == "apache2.conf" || name == "httpd.conf" ? .name : .none
+        if Self.mainNames.contains(name) { return .name }
+        if Self.mainNames.contains(where: { name.hasPrefix($0) }), TLSConfigPlacement.leftover(name) != nil {
+            return .name
+        }
+        guard ByteSearch.isText(head) else { return .none }
+        let text = String(decoding: head, as: UTF8.self)
+        let tls = text.contains("SSL") || text.lowercased().contains("sslengine")
+        if TLSConfigPlacement.inFolder(
+            path, daemons: ["apache2", "httpd"],
+            folders: [
+                "sites-available", "sites-enabled", "conf-available", "conf-enabled", "mods-available", "mods-enabled",
+                "conf.d", "conf.modules.d", "vhosts.d",
+            ])
+        {
+            return tls ? .name : .none
+        }
+        guard TLSConfigPlacement.configLikeName(name) else { return .none }
+        return text.contains("<VirtualHost") && tls ? .content : .none
     }
 
-    /// Services of the file and its includes, through `TLSServiceEmitter`; damage costs diagnostics only.
+    /// Services of the file and its includes, through `TLSServiceEmitter`; damage costs diagnostics only. A file
+    /// nothing puts in force is parsed alone and reported not in force (`TLSConfigPlacement`).
     public func scan(_ input: ScanInput) -> ScanOutput {
+        let name = String(decoding: input.path.lastComponent, as: UTF8.self)
+        if Self.mainNames.contains(name) { return scanMain(input) }
+        let tree = input.context.tree
+        let isLeftover = TLSConfigPlacement.leftover(name) != nil
+        if Self.mainNames.contains(where: { name.hasPrefix($0) }), isLeftover {
+            let output = scanMain(input)
+            return TLSConfigPlacement.notInForce(
+                output, reason: TLSConfigPlacement.reason(input.path, daemon: "httpd", mainName: name, hasOwner: true),
+                diagnostics: output.diagnostics.filter { $0.reason != .unreadable })
+        }
+        let owner = TLSConfigPlacement.owner(of: input.path, mainNames: Self.mainNames, tree: tree)
+        if !isLeftover {
+            if TLSConfigPlacement.enabledCopy(of: input.path, bytes: input.bytes, tree: tree) { return ScanOutput() }
+            if let (ownerPath, bytes) = owner {
+                var parser = ApacheConfigParser(tree: tree, serverRoot: Self.serverRoot(of: ownerPath))
+                if Self.paths(parser.parse(path: ownerPath, bytes: bytes)).contains(input.path) { return ScanOutput() }
+            }
+        }
+        let root = owner.map { Self.serverRoot(of: $0.0) } ?? ConfigText.directory(of: input.path)
+        var parser = ApacheConfigParser(tree: tree, serverRoot: root)
+        let top = parser.parse(path: input.path, bytes: input.bytes)
+        var output = ScanOutput()
+        let emitter = TLSServiceEmitter(input: input, catalog: catalog)
+        for service in services(Self.flatten(top), prefix: parser.serverRoot) {
+            output.append(emitter.emit(service))
+        }
+        let mainName = owner.map { String(decoding: $0.0.lastComponent, as: UTF8.self) } ?? "apache2.conf/httpd.conf"
+        return TLSConfigPlacement.notInForce(
+            output,
+            reason: TLSConfigPlacement.reason(input.path, daemon: "httpd", mainName: mainName, hasOwner: owner != nil),
+            diagnostics: parser.diagnostics)
+    }
+
+    /// ServerRoot as httpd derives it from the main file's place (`/etc/httpd/conf/httpd.conf` → `/etc/httpd`).
+    static func serverRoot(of path: ScanPath) -> String {
+        var root = ConfigText.directory(of: path)
+        if root.hasSuffix("/conf") { root = String(root.dropLast(5)) }
+        return root
+    }
+
+    /// Every file a parsed configuration was read from.
+    static func paths(_ directives: [ApacheDirective]) -> Set<ScanPath> {
+        var out = Set<ScanPath>()
+        for directive in directives {
+            out.insert(directive.path)
+            if let children = directive.children { out.formUnion(paths(children)) }
+        }
+        return out
+    }
+
+    private func scanMain(_ input: ScanInput) -> ScanOutput {
         var root = ConfigText.directory(of: input.path)
         if root.hasSuffix("/conf") { root = String(root.dropLast(5)) }  // RHEL: /etc/httpd/conf/httpd.conf
         var parser = ApacheConfigParser(tree: input.context.tree, serverRoot: root)
@@ -78,6 +151,8 @@ public struct ApacheScanner: FileScanner {
                 var service = TLSService(
                     source: .apache, name: "VirtualHost \(label)", path: host.path, line: host.line)
                 service.filePrefix = prefix
+                // mod_ssl with OpenSSL 3 calls SSL_CTX_set_dh_auto when no DH parameters are configured.
+                service.automaticDHParameters = true
                 apply(global: global, own: own, to: &service, proxy: false)
                 out.append(service)
             }
@@ -138,6 +213,7 @@ public struct ApacheScanner: FileScanner {
                 case "ciphersuites": service.ciphersuites = one
                 case "cipherstring": service.cipherString = one
                 case "signaturealgorithms", "sigalgs": service.signatureAlgorithms = one
+                case "clientsignaturealgorithms", "client_sigalgs": service.clientSignatureAlgorithms = one
                 case "dhparameters": service.dhParameters = one
                 case "minprotocol": service.minProtocol = one
                 case "maxprotocol": service.maxProtocol = one
@@ -183,7 +259,8 @@ public struct ApacheScanner: FileScanner {
     public var examples: [ScannerExample] {
         [
             ScannerExample(
-                name: "a TLS virtual host with Groups", path: "etc/apache2/apache2.conf",
+                name: "a TLS virtual host with Groups (OpenSSL 3.0, assumed, rejects the PQ group: a diagnostic)",
+                path: "etc/apache2/apache2.conf",
                 contents: Array(
                     """
                     SSLProtocol all -SSLv3 -TLSv1 -TLSv1.1
@@ -195,7 +272,8 @@ public struct ApacheScanner: FileScanner {
                     </VirtualHost>
 
                     """.utf8),
-                expectedAlgorithms: ["TLSv1.2", "X25519MLKEM768", "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384"]),
+                expectedAlgorithms: ["TLSv1.2", "X25519MLKEM768", "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384"],
+                expectsDiagnostic: true),
             ScannerExample(
                 name: "a virtual host without SSLEngine offers no TLS", path: "etc/apache2/apache2.conf",
                 contents: Array("<VirtualHost *:80>\n    ServerName example.org\n</VirtualHost>\n".utf8),

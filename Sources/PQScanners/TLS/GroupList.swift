@@ -80,7 +80,11 @@ public struct GroupList: Sendable, Hashable {
     }
 
     /// Applies the list to `version`, expanding `DEFAULT` to that release's built-in list.
-    public func resolve(for version: OpenSSLVersion, catalog: Catalog = .shared, depth: Int = 0) -> Resolution {
+    /// - Parameter skippingUnknown: the daemon drops names the library does not know before handing the list to
+    ///   OpenSSL (Postfix), so an unknown name is dead configuration but does not reject the list.
+    public func resolve(
+        for version: OpenSSLVersion, catalog: Catalog = .shared, depth: Int = 0, skippingUnknown: Bool = false
+    ) -> Resolution {
         var out: [Resolved] = []
         var rejection: String?
         for element in elements {
@@ -105,6 +109,19 @@ public struct GroupList: Sendable, Hashable {
                 out.removeAll { Self.same($0.name, element.name) }
                 continue
             }
+            if skippingUnknown, !element.removal, element.name.uppercased() != "DEFAULT",
+                (element.optional && version < TLSDefaults.optionalMarkSince)
+                    || ((element.keyShare || usesTupleSyntax) && version < TLSDefaults.tupleSyntaxSince)
+            {
+                // The daemon tries each name alone and drops what OpenSSL refuses, marks included.
+                out.append(
+                    Resolved(
+                        name: element.name, entry: catalog.entry(named: element.name), offered: false,
+                        keyShare: element.keyShare, tuple: element.tuple,
+                        note: "\(element.written) is not accepted by OpenSSL \(version); skipped by the daemon: "
+                            + "dead configuration"))
+                continue
+            }
             if element.optional, version < TLSDefaults.optionalMarkSince {
                 rejection =
                     rejection ?? "OpenSSL \(version) does not accept the '?' prefix (3.3+): the list is rejected"
@@ -125,6 +142,8 @@ public struct GroupList: Sendable, Hashable {
                     ?? "no OpenSSL release knows \(element.name) (only oqs-provider or other stacks)"
                 if element.optional, version >= TLSDefaults.optionalMarkSince {
                     note = why + "; ignored ('?'): dead configuration"
+                } else if skippingUnknown {
+                    note = why + "; skipped by the daemon before OpenSSL sees the list: dead configuration"
                 } else {
                     note = why + "; dead configuration"
                     rejection = rejection ?? why

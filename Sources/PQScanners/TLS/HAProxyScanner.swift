@@ -22,9 +22,28 @@ public struct HAProxyScanner: FileScanner {
         self.catalog = catalog
     }
 
-    /// By name only: `haproxy.cfg`.
+    /// `haproxy.cfg` and its leftover copies by name, and `.cfg` files of a `haproxy/` folder (`conf.d/`), which
+    /// HAProxy reads only when its command line names them (`-f`): reported not in force.
     public func claim(path: ScanPath, head: ArraySlice<UInt8>) -> Claim {
-        String(decoding: path.lastComponent, as: UTF8.self) == "haproxy.cfg" ? .name : .none
+        let name = String(decoding: path.lastComponent, as: UTF8.self)
+        if name == "haproxy.cfg" { return .name }
+        if name.hasPrefix("haproxy.cfg"), TLSConfigPlacement.leftover(name) != nil { return .name }
+        guard ByteSearch.isText(head), "/\(path.display)".contains("/haproxy/"), name.hasSuffix(".cfg") else {
+            return .none
+        }
+        let text = String(decoding: head, as: UTF8.self)
+        return text.contains(" ssl") || text.contains("ssl-default") ? .name : .none
+    }
+
+    /// Why a file other than `haproxy.cfg` is not in force; nil for `haproxy.cfg` itself.
+    static func notInForceReason(_ path: ScanPath) -> String? {
+        let name = String(decoding: path.lastComponent, as: UTF8.self)
+        guard name != "haproxy.cfg" else { return nil }
+        if let suffix = TLSConfigPlacement.leftover(name) {
+            return "a package's or editor's leftover copy (\(suffix)): HAProxy does not read it"
+        }
+        return "HAProxy reads haproxy.cfg unless its command line names other files (-f); none in the tree does: "
+            + "not in force"
     }
 
     struct Line {
@@ -32,8 +51,17 @@ public struct HAProxyScanner: FileScanner {
         var line: Int
     }
 
-    /// Services of the file and its includes, through `TLSServiceEmitter`; damage costs diagnostics only.
+    /// Services of the file, through `TLSServiceEmitter`; damage costs diagnostics only. A file other than
+    /// `haproxy.cfg` is reported not in force.
     public func scan(_ input: ScanInput) -> ScanOutput {
+        let output = scanFile(input)
+        guard let reason = Self.notInForceReason(input.path) else { return output }
+        return TLSConfigPlacement.notInForce(
+            output, reason: reason,
+            diagnostics: output.diagnostics.filter { $0.reason == .malformed && !$0.detail.contains("OpenSSL") })
+    }
+
+    private func scanFile(_ input: ScanInput) -> ScanOutput {
         var diagnostics: [Diagnostic] = []
         guard ByteSearch.isText(input.bytes) else {
             return ScanOutput(
@@ -82,6 +110,8 @@ public struct HAProxyScanner: FileScanner {
                 var service = TLSService(
                     source: .haproxy, name: label, path: input.path, line: line.line, role: isBind ? .server : .client)
                 service.filePrefix = prefix
+                // HAProxy loads the crt before ssl_sock_prepare_ctx applies `ciphers` (and its @SECLEVEL).
+                service.loadsCertificateFirst = true
                 apply(global: global, line: line, bind: isBind, path: input.path, to: &service)
                 output.append(emitter.emit(service))
             }
@@ -113,6 +143,12 @@ public struct HAProxyScanner: FileScanner {
         service.ciphersuites = ownValue("ciphersuites") ?? globalValue("ciphersuites")
         service.groups = ownValue("curves") ?? globalValue("curves")
         service.signatureAlgorithms = ownValue("sigalgs") ?? globalValue("sigalgs")
+        service.clientSignatureAlgorithms = ownValue("client-sigalgs") ?? globalValue("client-sigalgs")
+        // DHE needs `ssl-dh-param-file` (or DH parameters inside the crt PEM): HAProxy 2.6 with OpenSSL 3 offers no
+        // DHE suite otherwise (measured live: every DHE probe fails).
+        if bind, let found = Self.value(global, "ssl-dh-param-file"), found.words.count >= 2 {
+            service.dhParameters = setting(found.words[0], found.words[1], found.line)
+        }
         // Protocol range: global options, then the line's own keywords.
         var options: [(String, Int, String)] = []
         if let found = Self.value(global, "ssl-default-\(side)-options") {
@@ -178,7 +214,8 @@ public struct HAProxyScanner: FileScanner {
     public var examples: [ScannerExample] {
         [
             ScannerExample(
-                name: "a TLS bind with global defaults", path: "etc/haproxy/haproxy.cfg",
+                name: "a TLS bind with global defaults (OpenSSL 3.0, assumed, rejects the PQ group: a diagnostic)",
+                path: "etc/haproxy/haproxy.cfg",
                 contents: Array(
                     """
                     global
@@ -189,7 +226,8 @@ public struct HAProxyScanner: FileScanner {
                         bind :443 ssl crt /etc/haproxy/site.pem
 
                     """.utf8),
-                expectedAlgorithms: ["TLSv1.2", "X25519MLKEM768", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384"]),
+                expectedAlgorithms: ["TLSv1.2", "X25519MLKEM768", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384"],
+                expectsDiagnostic: true),
             ScannerExample(
                 name: "a plain bind offers no TLS", path: "etc/haproxy/haproxy.cfg",
                 contents: Array("frontend www\n    bind :80\n".utf8), expectsFindings: false),

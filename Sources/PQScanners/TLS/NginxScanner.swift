@@ -23,14 +23,77 @@ public struct NginxScanner: FileScanner {
         self.catalog = catalog
     }
 
-    /// By name only: `nginx.conf`. Everything else is reached through its `include`s, so a snippet is judged
-    /// in the context that includes it.
+    /// `nginx.conf` and its leftover copies by name; files of nginx's folders (`sites-available`, `conf.d`,
+    /// `snippets`, ...) by name; elsewhere a `.conf`-like text file holding a `server {` block with TLS directives
+    /// (a role's template, a config repository). A fragment `nginx.conf` includes is reported by `nginx.conf`.
     public func claim(path: ScanPath, head: ArraySlice<UInt8>) -> Claim {
-        String(decoding: path.lastComponent, as: UTF8.self) == "nginx.conf" ? .name : .none
+        let name = String(decoding: path.lastComponent, as: UTF8.self)
+        if name == "nginx.conf" { return .name }
+        if name.hasPrefix("nginx.conf"), TLSConfigPlacement.leftover(name) != nil { return .name }
+        guard ByteSearch.isText(head) else { return .none }
+        if TLSConfigPlacement.inFolder(
+            path, daemons: ["nginx"], folders: ["sites-available", "sites-enabled", "conf.d", "snippets", "streams"])
+        {
+            return .name
+        }
+        guard TLSConfigPlacement.configLikeName(name) else { return .none }
+        let text = String(decoding: head, as: UTF8.self)
+        let hasServer = text.contains("server {") || text.contains("server{")
+        return hasServer && (text.contains("ssl_") || text.contains(" ssl")) && !text.contains("<VirtualHost")
+            ? .content : .none
     }
 
-    /// Services of the file and its includes, through `TLSServiceEmitter`; damage costs diagnostics only.
+    /// Services of the file and its includes, through `TLSServiceEmitter`; damage costs diagnostics only. A file
+    /// nothing puts in force is parsed alone and reported not in force (`TLSConfigPlacement`).
     public func scan(_ input: ScanInput) -> ScanOutput {
+        let name = String(decoding: input.path.lastComponent, as: UTF8.self)
+        if name == "nginx.conf" { return scanMain(input) }
+        if name.hasPrefix("nginx.conf"), TLSConfigPlacement.leftover(name) != nil {
+            let output = scanMain(input)
+            return TLSConfigPlacement.notInForce(
+                output,
+                reason: TLSConfigPlacement.reason(input.path, daemon: "nginx", mainName: "nginx.conf", hasOwner: true),
+                diagnostics: output.diagnostics.filter { $0.reason != .unreadable })
+        }
+        let tree = input.context.tree
+        let owner = TLSConfigPlacement.owner(of: input.path, mainNames: ["nginx.conf"], tree: tree)
+        if TLSConfigPlacement.leftover(name) == nil {
+            if TLSConfigPlacement.enabledCopy(of: input.path, bytes: input.bytes, tree: tree) { return ScanOutput() }
+            if let (ownerPath, bytes) = owner {
+                var parser = NginxConfigParser(tree: tree, prefix: ConfigText.directory(of: ownerPath))
+                if Self.paths(parser.parse(path: ownerPath, bytes: bytes)).contains(input.path) { return ScanOutput() }
+            }
+        }
+        // Not in force: parsed alone; bare `server` blocks and `ssl_*` lines are read as if inside `http`.
+        let prefix = owner.map { ConfigText.directory(of: $0.0) } ?? ConfigText.directory(of: input.path)
+        var parser = NginxConfigParser(tree: tree, prefix: prefix)
+        var top = parser.parse(path: input.path, bytes: input.bytes)
+        if !top.contains(where: { ["http", "stream", "mail"].contains($0.name) }) {
+            top = [NginxDirective(name: "http", args: [], path: input.path, line: 1, children: top)]
+        }
+        var output = ScanOutput()
+        let emitter = TLSServiceEmitter(input: input, catalog: catalog)
+        for service in services(top, prefix: prefix, nginxVersion: Self.nginxVersion(input.context.software)) {
+            output.append(emitter.emit(service))
+        }
+        return TLSConfigPlacement.notInForce(
+            output,
+            reason: TLSConfigPlacement.reason(
+                input.path, daemon: "nginx", mainName: "nginx.conf", hasOwner: owner != nil),
+            diagnostics: parser.diagnostics)
+    }
+
+    /// Every file a parsed configuration was read from.
+    static func paths(_ directives: [NginxDirective]) -> Set<ScanPath> {
+        var out = Set<ScanPath>()
+        for directive in directives {
+            out.insert(directive.path)
+            if let children = directive.children { out.formUnion(paths(children)) }
+        }
+        return out
+    }
+
+    private func scanMain(_ input: ScanInput) -> ScanOutput {
         let prefix = ConfigText.directory(of: input.path)
         var parser = NginxConfigParser(tree: input.context.tree, prefix: prefix)
         let top = parser.parse(path: input.path, bytes: input.bytes)
@@ -183,6 +246,7 @@ public struct NginxScanner: FileScanner {
             case "groups", "curves": service.groups = one
             case "ciphersuites": service.ciphersuites = one
             case "signaturealgorithms", "sigalgs": service.signatureAlgorithms = one
+            case "clientsignaturealgorithms", "client_sigalgs": service.clientSignatureAlgorithms = one
             case "cipherstring": service.cipherString = one
             case "minprotocol": service.minProtocol = one
             case "maxprotocol": service.maxProtocol = one
@@ -214,7 +278,8 @@ public struct NginxScanner: FileScanner {
     public var examples: [ScannerExample] {
         [
             ScannerExample(
-                name: "a TLS server with a hybrid group", path: "etc/nginx/nginx.conf",
+                name: "a TLS server with a hybrid group (OpenSSL 3.0, assumed, rejects the PQ group: a diagnostic)",
+                path: "etc/nginx/nginx.conf",
                 contents: Array(
                     """
                     http {
@@ -228,7 +293,8 @@ public struct NginxScanner: FileScanner {
                     }
 
                     """.utf8),
-                expectedAlgorithms: ["TLSv1.3", "X25519MLKEM768", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"]),
+                expectedAlgorithms: ["TLSv1.3", "X25519MLKEM768", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"],
+                expectsDiagnostic: true),
             ScannerExample(
                 name: "a plain-HTTP server offers no TLS", path: "etc/nginx/nginx.conf",
                 contents: Array("http { server { listen 80; server_name example.org; } }\n".utf8),

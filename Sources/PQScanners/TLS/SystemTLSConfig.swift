@@ -9,6 +9,7 @@ public struct SystemTLSConfig: Sendable, Hashable {
     public var ciphersuites: TLSSetting?
     public var groups: TLSSetting?
     public var signatureAlgorithms: TLSSetting?
+    public var clientSignatureAlgorithms: TLSSetting?
     /// Where the chain was read (`etc/ssl/openssl.cnf`).
     public var path: ScanPath?
 
@@ -57,6 +58,7 @@ public struct SystemTLSConfig: Sendable, Hashable {
             case "ciphersuites": ciphersuites = setting
             case "groups", "curves": groups = setting
             case "signaturealgorithms": signatureAlgorithms = setting
+            case "clientsignaturealgorithms": clientSignatureAlgorithms = setting
             default: continue
             }
         }

@@ -100,9 +100,22 @@ public struct TLSService: Sendable, Hashable {
     public var ciphersuites: TLSSetting?
     public var groups: TLSSetting?
     public var signatureAlgorithms: TLSSetting?
+    /// Signature algorithms accepted in client certificates (`ClientSignatureAlgorithms`, HAProxy
+    /// `client-sigalgs`; SSL_CONF_cmd(3)).
+    public var clientSignatureAlgorithms: TLSSetting?
     public var certificates: [TLSSetting] = []
     public var keys: [TLSSetting] = []
     public var dhParameters: TLSSetting?
+    /// The daemon sets DH parameters itself when none are configured (Apache's mod_ssl and HAProxy with OpenSSL 3:
+    /// `SSL_CTX_set_dh_auto`; Postfix's built-in group), so DHE suites work without `dhParameters`. nginx does not
+    /// (ngx_http_ssl_module: "by default no parameters are set, and therefore DHE ciphers will not be used").
+    public var automaticDHParameters = false
+    /// Group names the library does not know are skipped instead of rejecting the whole list (Postfix's
+    /// `tls_eecdh_auto_curves`, tls_dh.c `setup_auto_groups`; postconf(5)).
+    public var skipsUnknownGroups = false
+    /// The daemon loads its certificate before its cipher string moves the security level (HAProxy), so a
+    /// certificate the level refuses does not stop it: it starts, and no handshake succeeds.
+    public var loadsCertificateFirst = false
     /// Where relative file paths (`ssl_certificate cert.pem`) are resolved, root-relative (`etc/nginx`).
     public var filePrefix: String = ""
     /// True for settings no endpoint uses yet (an nginx `http` block with `ssl_*` but no TLS `server`): they are

@@ -34,18 +34,75 @@ public struct TLSServiceEmitter: Sendable {
             tree: input.context.tree, catalog: catalog)
     }
 
-    /// Findings, the service asset and any diagnostics (a certificate the config names but the tree lacks).
+    /// Findings, the service asset and any diagnostics (a certificate the config names but the tree lacks, a
+    /// setting the daemon refuses to start with).
+    ///
+    /// A finding is `effective: true` only when the OpenSSL in force would really use it with this configuration
+    /// (`TLSServerProbe`: security level, version range, PSK/SRP/anonymous/NULL rules; `TLSSuiteUsability`: the
+    /// certificate's key type, DH parameters, a usable group). A setting the daemon refuses to start with (a
+    /// rejected cipher string or group list, a certificate the security level refuses or the tree lacks) is a
+    /// diagnostic, and then nothing of the service is in force.
     public func emit(_ service: TLSService) -> ScanOutput {
         var output = ScanOutput()
         output.assets.append(Asset(id: service.assetID, kind: .service, algorithm: "TLS"))
-        let versions = protocols(service, &output)
-        let legacyEnabled = versions.contains { $0 != "TLSv1.3" }
-        let tls13Enabled = versions.contains("TLSv1.3")
-        if legacyEnabled { legacySuites(service, &output) }
-        if tls13Enabled { tls13Suites(service, &output) }
-        groups(service, tls13Enabled: tls13Enabled, &output)
+        var state = State()
+        let listed = listedProtocols(service)
+        let enabled = listed.filter(\.on).map(\.version).filter { $0 != "SSLv2" && $0 != "SSLv3" }
+        let legacyEnabled = enabled.contains { $0 != "TLSv1.3" }
+        let tls13Enabled = enabled.contains("TLSv1.3")
+        let cipherSetting =
+            service.cipherString ?? system.cipherString
+            ?? librarySetting(service, "CipherString", TLSDefaults.cipherString)
+        let suitesSetting =
+            service.ciphersuites ?? system.ciphersuites
+            ?? librarySetting(service, "Ciphersuites", TLSDefaults.ciphersuites)
+        // The system CipherString is applied at SSL_CTX_new; a service's own string replaces its list but keeps its
+        // @SECLEVEL (SSL_CTX_set_cipher_list moves the level only when the string says @SECLEVEL).
+        let base = service.cipherString != nil ? system.cipherString?.value : nil
+        state.defaultLevel = TLSSuiteUsability.defaultLevel(for: openssl.version)
+        let groupResolution = resolveGroups(service)
+        checkCertificates(service, base: base, cipherString: cipherSetting.value, &state, &output)
+        let probe = TLSServerProbe.suites(
+            base: base, cipherString: cipherSetting.value, ciphersuites: suitesSetting.value,
+            securityLevel: state.defaultLevel, minimum: enabled.first, maximum: enabled.last)
+        var context: TLSServerProbe.Context?
+        switch probe {
+        case .success(let answer):
+            context = answer
+            state.level = answer.securityLevel
+            state.versions = enabled.filter { answer.usableVersions.contains($0) }
+        case .failure:
+            reportRejectedLists(service, cipherSetting, suitesSetting, base: base, &state, &output)
+        }
+        state.assets = assets(service, groups: groupResolution, level: state.level ?? state.defaultLevel, state)
+        if let context {
+            let suites = context.suites
+            if legacyEnabled {
+                emitSuites(
+                    suites.filter { !$0.suite.isTLS13 }, service, cipherSetting, maximum: enabled.last, &state,
+                    &output)
+            }
+            if tls13Enabled {
+                emitSuites(
+                    suites.filter(\.suite.isTLS13), service, suitesSetting, maximum: enabled.last, &state,
+                    &output)
+            }
+        }
+        emitProtocols(service, listed, context: context, &state, &output)
+        groups(service, groupResolution, &state, &output)
         signatureAlgorithms(service, &output)
-        linkFiles(service, &output)
+        linkFiles(service, state, &output)
+        if !state.refusals.isEmpty || !state.deadHandshakes.isEmpty {
+            let reason =
+                state.refusals.isEmpty
+                ? "the server starts but no handshake succeeds: " + state.deadHandshakes.joined(separator: "; ")
+                : "the server refuses to start: " + state.refusals.joined(separator: "; ")
+            for index in output.findings.indices {
+                output.findings[index].effective = false
+                output.findings[index].note = [reason, output.findings[index].note].compactMap { $0 }.joined(
+                    separator: "; ")
+            }
+        }
         if service.isTemplate {
             for index in output.findings.indices {
                 output.findings[index].effective = false
@@ -55,6 +112,36 @@ public struct TLSServiceEmitter: Sendable {
             }
         }
         return output
+    }
+
+    /// What one emission has learned so far.
+    private struct State {
+        /// Why the daemon would refuse to start with this configuration (each also a diagnostic).
+        var refusals: [String] = []
+        /// Why the daemon starts but no handshake can succeed (each also a diagnostic).
+        var deadHandshakes: [String] = []
+        /// Why no TLS <= 1.2 suite can be negotiated although the daemon starts (HAProxy's certificate order).
+        var legacyCertificateFailure: String?
+        /// The security level in force (nil until OpenSSL answered).
+        var level: Int?
+        var defaultLevel = 1
+        /// Key types of the served certificates (OpenSSL names); `keysAssumed` when none could be read.
+        var keyTypes: Set<String> = []
+        var keysAssumed = false
+        var assets = TLSSuiteUsability.Assets(keyTypes: [], assumed: true, dhParameters: false, ecdheGroup: false)
+        /// Suites in force, by minimum protocol.
+        var effectiveSuites: [TLSCipherSuite] = []
+        /// Versions enabled by the configuration and allowed by the security level.
+        var versions: [String] = []
+    }
+
+    /// Records a reason the daemon refuses to start, with its diagnostic at the setting.
+    private func refuse(_ reason: String, at setting: TLSSetting, _ state: inout State, _ output: inout ScanOutput) {
+        state.refusals.append(reason)
+        let place = setting.line.map { "line \($0): " } ?? ""
+        let diagnostic = Diagnostic(
+            path: setting.path, reason: .malformed, detail: "\(place)\(setting.directive) \(setting.value): \(reason)")
+        if !output.diagnostics.contains(diagnostic) { output.diagnostics.append(diagnostic) }
     }
 
     // MARK: - Layers
@@ -94,11 +181,19 @@ public struct TLSServiceEmitter: Sendable {
 
     // MARK: - Protocol versions
 
-    private func protocols(_ service: TLSService, _ output: inout ScanOutput) -> [String] {
+    /// A version the configuration names, whether its own settings leave it on, and why not.
+    private struct ListedVersion {
+        var version: String
+        var setting: TLSSetting
+        var on: Bool
+        var notes: [String?]
+    }
+
+    private func listedProtocols(_ service: TLSService) -> [ListedVersion] {
         let systemMin = system.minProtocol.flatMap { TLSProtocolChoice.normalise($0.value) }
         let systemMax = system.maxProtocol.flatMap { TLSProtocolChoice.normalise($0.value) }
         let systemRange = TLSProtocolChoice.range(min: systemMin, max: systemMax)
-        var listed: [(String, TLSSetting, Bool, String?)] = []
+        var listed: [ListedVersion] = []
         if let choice = service.protocols {
             for version in choice.versions {
                 var on = true
@@ -107,15 +202,17 @@ public struct TLSServiceEmitter: Sendable {
                     on = false
                     note = "switched off by MinProtocol/MaxProtocol in the system OpenSSL config"
                 }
-                listed.append((version, choice.setting, on, note))
+                listed.append(ListedVersion(version: version, setting: choice.setting, on: on, notes: [note]))
             }
         } else if let setting = system.minProtocol ?? system.maxProtocol {
             for version in TLSDefaults.protocols where systemRange.contains(version) {
-                listed.append((version, setting, true, nil))
+                listed.append(ListedVersion(version: version, setting: setting, on: true, notes: []))
             }
         } else {
             let setting = librarySetting(service, "protocols", TLSDefaults.protocols.joined(separator: " "))
-            for version in TLSDefaults.protocols { listed.append((version, setting, true, nil)) }
+            for version in TLSDefaults.protocols {
+                listed.append(ListedVersion(version: version, setting: setting, on: true, notes: []))
+            }
         }
         let ownMin = service.minProtocol.flatMap { TLSProtocolChoice.normalise($0.value) }
         let ownMax = service.maxProtocol.flatMap { TLSProtocolChoice.normalise($0.value) }
@@ -123,25 +220,53 @@ public struct TLSServiceEmitter: Sendable {
         let bound = [service.minProtocol, service.maxProtocol].compactMap { $0 }.map {
             "\($0.directive) \($0.value)" + ($0.line.map { " (line \($0))" } ?? "")
         }
-        var enabled: [String] = []
-        for (version, setting, on, note) in listed {
-            var effective = on
-            var notes = [note]
+        for index in listed.indices {
+            let version = listed[index].version
             if !bound.isEmpty, !ownRange.contains(version) {
-                effective = false
-                notes.append("switched off by " + bound.joined(separator: " and "))
+                listed[index].on = false
+                listed[index].notes.append("switched off by " + bound.joined(separator: " and "))
             }
             if version == "SSLv2" || version == "SSLv3" {
-                effective = false
-                notes.append("not built into OpenSSL since 1.1.0 (SSLv2) / by default (SSLv3): not offered")
+                listed[index].on = false
+                listed[index].notes.append(
+                    "not built into OpenSSL since 1.1.0 (SSLv2) / by default (SSLv3): not offered")
             }
-            if effective { enabled.append(version) }
+        }
+        return listed
+    }
+
+    private func emitProtocols(
+        _ service: TLSService, _ listed: [ListedVersion], context: TLSServerProbe.Context?, _ state: inout State,
+        _ output: inout ScanOutput
+    ) {
+        let level = state.level ?? state.defaultLevel
+        for one in listed {
+            var effective = one.on
+            var notes = one.notes
+            if effective, let context {
+                if !context.usableVersions.contains(one.version) {
+                    effective = false
+                    notes.append(
+                        ["TLSv1", "TLSv1.1"].contains(one.version) && level >= 1
+                            ? "refused at security level \(level): OpenSSL 3.0 and later allow TLS 1.0 and 1.1 only at "
+                                + "level 0 (SSL_CTX_set_security_level(3))"
+                            : "no suite of this service's lists can be used with \(one.version)")
+                } else if !state.effectiveSuites.contains(where: {
+                    TLSSuiteUsability.serves($0, version: one.version, level: level)
+                }) {
+                    effective = false
+                    notes.append(
+                        ["TLSv1", "TLSv1.1"].contains(one.version) && level >= 1
+                            ? "refused at security level \(level): TLS 1.0/1.1 sign with MD5+SHA-1 or SHA-1, which the level "
+                                + "forbids, so no certificate can be used"
+                            : "no suite in force for \(one.version) (see this service's cipher-suite findings)")
+                }
+            }
             output.findings.append(
                 finding(
-                    service, setting, usage: .protocolVersion, algorithm: version, entry: catalog.entry(named: version),
-                    effective: effective, notes: notes))
+                    service, one.setting, usage: .protocolVersion, algorithm: one.version,
+                    entry: catalog.entry(named: one.version), effective: effective, notes: notes))
         }
-        return enabled
     }
 
     // MARK: - Cipher suites
@@ -157,62 +282,85 @@ public struct TLSServiceEmitter: Sendable {
         return note
     }
 
-    private func legacySuites(_ service: TLSService, _ output: inout ScanOutput) {
-        let setting =
-            service.cipherString ?? system.cipherString
-            ?? librarySetting(service, "CipherString", TLSDefaults.cipherString)
-        switch CipherStringExpander.expand(cipherString: setting.value, ciphersuites: "") {
-        case .failure(let failure):
+    /// One list OpenSSL rejected: a finding with the list as written and a refusal, per list that fails alone.
+    private func reportRejectedLists(
+        _ service: TLSService, _ cipherSetting: TLSSetting, _ suitesSetting: TLSSetting, base: String?,
+        _ state: inout State, _ output: inout ScanOutput
+    ) {
+        let checks: [(TLSSetting, Result<TLSServerProbe.Context, TLSServerProbe.Failure>, String)] = [
+            (
+                cipherSetting,
+                TLSServerProbe.suites(
+                    base: base, cipherString: cipherSetting.value, ciphersuites: nil, securityLevel: nil, minimum: nil,
+                    maximum: nil), "cipher string"
+            ),
+            (
+                suitesSetting,
+                TLSServerProbe.suites(
+                    base: nil, cipherString: nil, ciphersuites: suitesSetting.value, securityLevel: nil, minimum: nil,
+                    maximum: nil), "TLS 1.3 suite list"
+            ),
+        ]
+        for (setting, result, what) in checks {
+            guard case .failure(let failure) = result else { continue }
             output.findings.append(
                 finding(
                     service, setting, usage: .cipherSuite, algorithm: setting.value, entry: nil, effective: false,
-                    notes: [
-                        "OpenSSL rejects this cipher string (\(failure.detail)); the server fails to start with it",
-                        expansionNote(),
-                    ]))
-        case .success(let expansion):
-            emitSuites(expansion.tls12, service, setting, &output)
-        }
-    }
-
-    private func tls13Suites(_ service: TLSService, _ output: inout ScanOutput) {
-        let setting =
-            service.ciphersuites ?? system.ciphersuites
-            ?? librarySetting(service, "Ciphersuites", TLSDefaults.ciphersuites)
-        switch CipherStringExpander.expand(cipherString: nil, ciphersuites: setting.value) {
-        case .failure(let failure):
-            output.findings.append(
-                finding(
-                    service, setting, usage: .cipherSuite, algorithm: setting.value, entry: nil, effective: false,
-                    notes: ["OpenSSL rejects this TLS 1.3 suite list (\(failure.detail))", expansionNote()]))
-        case .success(let expansion):
-            emitSuites(expansion.tls13, service, setting, &output)
+                    notes: ["OpenSSL rejects this \(what) (\(failure.detail))", expansionNote()]))
+            refuse("OpenSSL rejects the \(what) (\(failure.detail))", at: setting, &state, &output)
         }
     }
 
     private func emitSuites(
-        _ suites: [TLSCipherSuite], _ service: TLSService, _ setting: TLSSetting, _ output: inout ScanOutput
+        _ suites: [TLSServerProbe.Suite], _ service: TLSService, _ setting: TLSSetting, maximum: String?,
+        _ state: inout State, _ output: inout ScanOutput
     ) {
         let note = expansionNote()
+        let level = state.level ?? state.defaultLevel
         var componentCounts: [String: (TLSSuiteDecomposer.Component, Int)] = [:]
         var componentOrder: [String] = []
-        for suite in suites {
+        var inForce = 0
+        for one in suites {
+            let suite = one.suite
+            var why: String?
+            if !one.usable {
+                why = TLSSuiteUsability.dropReason(suite, level: level, maximum: maximum)
+            } else if service.role == .server {
+                why = TLSSuiteUsability.serverReason(suite, assets: state.assets)
+            }
+            if why == nil, !suite.isTLS13, let failure = state.legacyCertificateFailure { why = failure }
+            if why == nil,
+                !state.versions.contains(where: {
+                    TLSSuiteUsability.serves(suite, version: $0, level: level)
+                })
+            {
+                why =
+                    "no enabled version can carry it: TLS 1.0/1.1 sign with MD5+SHA-1 or SHA-1, below security level "
+                    + "\(level)"
+            }
             let verdict = decomposer.status(of: suite)
             let entry = verdict.canonical.flatMap { catalog.entry(named: $0) }
             output.findings.append(
                 finding(
                     service, setting, usage: .cipherSuite, algorithm: suite.standardName, entry: entry,
-                    canonical: verdict.canonical, status: verdict.status,
+                    canonical: verdict.canonical, status: verdict.status, effective: why == nil,
                     notes: [
+                        why.map { "not negotiated: \($0)" },
                         "OpenSSL name \(suite.name), \(suite.keyExchange) \(suite.authentication) \(suite.encryption) "
                             + "\(suite.mac); status is its weakest part", note,
                     ]))
+            if why == nil {
+                inForce += 1
+                state.effectiveSuites.append(suite)
+            }
+            // Every named suite's parts are reported; a part is in force when a suite in force uses it.
             for component in decomposer.components(of: suite) {
                 let key = component.usage.rawValue + "\u{0}" + component.token
+                let used = why == nil ? 1 : 0
                 if let (seen, count) = componentCounts[key] {
-                    componentCounts[key] = (seen, count + 1)
+                    componentCounts[key] = (seen, count + used)
                 } else {
-                    componentCounts[key] = (component, 1)
+                    componentCounts[key] = (component, used)
                     componentOrder.append(key)
                 }
             }
@@ -223,25 +371,167 @@ public struct TLSServiceEmitter: Sendable {
                 finding(
                     service, setting, usage: component.usage, algorithm: component.token,
                     entry: component.canonical.flatMap { catalog.entry(named: $0) }, status: component.status,
-                    notes: [component.note, "part of \(count) of \(suites.count) suites"]))
+                    effective: count > 0,
+                    notes: [
+                        component.note,
+                        count > 0
+                            ? "part of \(count) of \(inForce) suites in force"
+                            : "part of no suite in force (\(suites.count) named)",
+                    ]))
         }
+    }
+
+    // MARK: - Certificates and what they allow
+
+    /// Loads each certificate the service names into a context with its security level: a certificate OpenSSL
+    /// refuses ("ee key too small") or the tree lacks stops the daemon. Records the key types served.
+    private func checkCertificates(
+        _ service: TLSService, base: String?, cipherString: String, _ state: inout State, _ output: inout ScanOutput
+    ) {
+        guard service.role == .server else { return }
+        // OpenVPN's `ca`/`extra-certs` are CA certificates the server sends or trusts, not the one it serves.
+        for setting in service.certificates where !["ca", "extra-certs"].contains(setting.directive) {
+            guard let tree, !setting.value.contains("$"), !setting.value.hasPrefix("data:"),
+                !setting.value.hasPrefix("engine:")
+            else { continue }
+            let target = ScanPath(
+                ConfigText.rootPattern(
+                    setting.value, prefix: service.filePrefix, label: ConfigText.rootLabel(of: setting.path)))
+            var files = [target]
+            if case .failure = tree.read(target) {
+                files = Array(tree.files(matching: target.display + "/*").prefix(16))
+            }
+            if files.isEmpty {
+                state.refusals.append("certificate file \(setting.value) is not in the scanned tree")
+                continue
+            }
+            for file in files {
+                guard case .success(let bytes) = tree.read(file), let der = Self.firstCertificate(bytes) else {
+                    continue
+                }
+                switch TLSServerProbe.checkCertificate(
+                    der: der, base: base, cipherString: cipherString, securityLevel: state.defaultLevel)
+                {
+                case .success(let check):
+                    if !check.keyType.isEmpty { state.keyTypes.insert(check.keyType) }
+                    if !check.accepted, service.loadsCertificateFirst {
+                        // Loaded before the level rose: the daemon starts; TLS 1.2 handshakes check the chain
+                        // against the level (tls1_check_chain) and fail, TLS 1.3 ones do not (measured live).
+                        let why =
+                            "the certificate \(file.display) fails the security level the cipher string sets "
+                            + "(\(check.keyType) \(check.keyBits) bits: " + (check.refusal ?? "refused")
+                            + "); loaded before it, so only TLS 1.2 handshakes fail"
+                        state.legacyCertificateFailure = why
+                        let place = setting.line.map { "line \($0): " } ?? ""
+                        output.diagnostics.append(
+                            Diagnostic(
+                                path: setting.path, reason: .malformed,
+                                detail: "\(place)\(setting.directive) \(setting.value): \(why)"))
+                    } else if !check.accepted {
+                        refuse(
+                            "OpenSSL refuses the certificate \(file.display) (\(check.keyType) \(check.keyBits) bits): "
+                                + (check.refusal ?? "refused"), at: setting, &state, &output)
+                    }
+                case .failure:
+                    continue
+                }
+            }
+        }
+        if state.keyTypes.isEmpty {
+            state.keyTypes = ["RSA"]
+            state.keysAssumed = true
+        }
+    }
+
+    /// The DER of the first certificate of a PEM or DER file; nil when there is none.
+    static func firstCertificate(_ bytes: [UInt8]) -> [UInt8]? {
+        if bytes.first == 0x30 { return bytes }
+        let text = String(decoding: bytes, as: UTF8.self)
+        let begin = "-----BEGIN CERTIFICATE-----"
+        let end = "-----END CERTIFICATE-----"
+        guard let start = text.range(of: begin), let stop = text.range(of: end, range: start.upperBound..<text.endIndex)
+        else { return nil }
+        let body = text[start.upperBound..<stop.lowerBound].filter { !$0.isWhitespace }
+        guard let data = Data(base64Encoded: String(body)) else { return nil }
+        return [UInt8](data)
+    }
+
+    /// What the server has that decides which of OpenSSL's usable suites it can negotiate.
+    private func assets(
+        _ service: TLSService, groups: GroupList.Resolution, level: Int, _ state: State
+    ) -> TLSSuiteUsability.Assets {
+        let ecdhe =
+            groups.rejection == nil
+            && groups.groups.contains { group in
+                group.offered && Self.isEllipticCurve(group.name)
+                    && (Self.groupSecurityBits[group.name.lowercased()] ?? 128)
+                        >= TLSSuiteUsability.minimumBits(
+                            level: level)
+            }
+        return TLSSuiteUsability.Assets(
+            keyTypes: state.keyTypes, assumed: state.keysAssumed,
+            dhParameters: service.dhParameters != nil || service.automaticDHParameters, ecdheGroup: ecdhe)
     }
 
     // MARK: - Groups
 
-    private func groups(_ service: TLSService, tls13Enabled: Bool, _ output: inout ScanOutput) {
-        let setting =
-            service.groups ?? system.groups
+    private func groupSetting(_ service: TLSService) -> TLSSetting {
+        service.groups ?? system.groups
             ?? librarySetting(service, "Groups", TLSDefaults.groupList(for: openssl.version))
-        let resolution = GroupList(setting.value).resolve(for: openssl.version, catalog: catalog)
+    }
+
+    private func resolveGroups(_ service: TLSService) -> GroupList.Resolution {
+        GroupList(groupSetting(service).value).resolve(
+            for: openssl.version, catalog: catalog, skippingUnknown: service.skipsUnknownGroups)
+    }
+
+    /// Security strength OpenSSL gives each group (providers/common/capabilities.c `TLS_GROUP_ENTRY`
+    /// secbits; FFDHE per RFC 7919 §A); the level's minimum filters groups as it filters suites.
+    static let groupSecurityBits: [String: Int] = [
+        "secp256r1": 128, "prime256v1": 128, "p-256": 128, "secp384r1": 192, "p-384": 192, "secp521r1": 256,
+        "p-521": 256, "x25519": 128, "x448": 224, "brainpoolp256r1": 128, "brainpoolp384r1": 192,
+        "brainpoolp512r1": 256, "ffdhe2048": 112, "ffdhe3072": 128, "ffdhe4096": 128, "ffdhe6144": 128,
+        "ffdhe8192": 192, "secp224r1": 112, "p-224": 112, "secp192r1": 80, "prime192v1": 80, "secp256k1": 128,
+    ]
+
+    static func isEllipticCurve(_ name: String) -> Bool {
+        let lowered = name.lowercased()
+        return !lowered.hasPrefix("ffdhe") && !lowered.contains("mlkem") && !lowered.contains("kyber")
+    }
+
+    private func groups(
+        _ service: TLSService, _ resolution: GroupList.Resolution, _ state: inout State, _ output: inout ScanOutput
+    ) {
+        let setting = groupSetting(service)
+        let level = state.level ?? state.defaultLevel
+        let tls13InForce = state.effectiveSuites.contains(where: \.isTLS13)
+        let ecdheInForce = state.effectiveSuites.contains { !$0.isTLS13 && $0.keyExchange.uppercased() == "KX=ECDH" }
+        let legacyInForce = state.effectiveSuites.contains { !$0.isTLS13 }
         var offersPQ = false
         for group in resolution.groups {
             var effective = group.offered
             var notes: [String?] = [group.note]
-            let isKEM = group.entry?.primitive == .kem
-            if isKEM, effective, !tls13Enabled {
+            let isKEM = group.entry?.primitive == .kem || group.name.lowercased().contains("mlkem")
+            if effective, let bits = Self.groupSecurityBits[group.name.lowercased()],
+                bits < TLSSuiteUsability.minimumBits(level: level)
+            {
                 effective = false
-                notes.append("needs TLS 1.3, which this service does not enable")
+                notes.append("\(bits)-bit group: below security level \(level)")
+            }
+            if effective, !tls13InForce {
+                if isKEM {
+                    effective = false
+                    notes.append(
+                        legacyInForce
+                            ? "needs TLS 1.3; this service is limited to TLS 1.2 or lower, so it is not in force"
+                            : "needs TLS 1.3, which this service does not enable")
+                } else if !Self.isEllipticCurve(group.name) {
+                    effective = false
+                    notes.append("FFDHE groups are negotiated only in TLS 1.3; TLS 1.2 DHE uses the DH parameters")
+                } else if !ecdheInForce {
+                    effective = false
+                    notes.append("no ECDHE suite and no TLS 1.3 in force: the group is never used")
+                }
             }
             if group.keyShare { notes.append("key share sent in the first flight ('*')") }
             if let rejection = resolution.rejection {
@@ -257,7 +547,16 @@ public struct TLSServiceEmitter: Sendable {
                     service, setting, usage: .group, algorithm: group.name, entry: group.entry, effective: effective,
                     notes: notes))
         }
-        if setting.layer != .library, !offersPQ, openssl.version >= TLSDefaults.hybridDefaultSince, tls13Enabled {
+        // A bad system_default line is skipped by SSL_CTX_new (ssl/ssl_mcnf.c; the error is not fatal), so only a
+        // list the daemon itself hands to OpenSSL stops it.
+        if setting.layer == .system || setting.layer == .library {
+            // not the daemon's own list
+        } else if let rejection = resolution.rejection {
+            refuse("OpenSSL rejects the group list (\(rejection))", at: setting, &state, &output)
+        } else if !resolution.groups.isEmpty, !resolution.groups.contains(where: \.offered) {
+            refuse("no group of this list is known to \(openssl.phrase)", at: setting, &state, &output)
+        }
+        if setting.layer != .library, !offersPQ, openssl.version >= TLSDefaults.hybridDefaultSince, tls13InForce {
             output.findings.append(
                 finding(
                     service, setting, usage: .group, algorithm: "X25519MLKEM768",
@@ -271,12 +570,22 @@ public struct TLSServiceEmitter: Sendable {
     // MARK: - Signature algorithms
 
     private func signatureAlgorithms(_ service: TLSService, _ output: inout ScanOutput) {
-        guard let setting = service.signatureAlgorithms ?? system.signatureAlgorithms else { return }
+        if let setting = service.signatureAlgorithms ?? system.signatureAlgorithms {
+            signatureList(setting, service, note: nil, &output)
+        }
+        if let setting = service.clientSignatureAlgorithms ?? system.clientSignatureAlgorithms {
+            signatureList(
+                setting, service, note: "accepted in client certificates (ClientSignatureAlgorithms)", &output)
+        }
+    }
+
+    private func signatureList(_ setting: TLSSetting, _ service: TLSService, note: String?, _ output: inout ScanOutput)
+    {
         let names = setting.value.split(whereSeparator: { $0 == ":" || $0 == "," || $0 == " " }).map(String.init)
         // ML-DSA signature schemes arrive in OpenSSL 3.5 (standards.md §4.3); an older library rejects the list.
         let unknown = names.first { $0.lowercased().hasPrefix("mldsa") && openssl.version < OpenSSLVersion(3, 5) }
         for name in names {
-            var notes: [String?] = []
+            var notes: [String?] = [note]
             if let unknown {
                 notes.append(
                     "\(openssl.phrase) does not know \(unknown) (added in 3.5): OpenSSL rejects the whole list; "
@@ -308,7 +617,7 @@ public struct TLSServiceEmitter: Sendable {
 
     // MARK: - Certificate, key and DH parameters
 
-    private func linkFiles(_ service: TLSService, _ output: inout ScanOutput) {
+    private func linkFiles(_ service: TLSService, _ state: State, _ output: inout ScanOutput) {
         for setting in service.certificates {
             link(setting, service, &output, wanted: ["subjectPublicKey", "signatureAlgorithm"]) { input in
                 CertificateScanner(catalog: catalog).scan(input)
@@ -318,7 +627,22 @@ public struct TLSServiceEmitter: Sendable {
             link(setting, service, &output, wanted: ["privateKey"]) { KeyScanner(catalog: catalog).scan($0) }
         }
         if let setting = service.dhParameters {
+            let before = output.findings.count
             link(setting, service, &output, wanted: nil) { DHParametersScanner(catalog: catalog).scan($0) }
+            // DH parameters serve only TLS <= 1.2 DHE suites; TLS 1.3 takes FFDHE from the group list (RFC 8446
+            // §4.2.7), so a service with no DHE suite in force never uses them.
+            let dheInForce = state.effectiveSuites.contains { !$0.isTLS13 && $0.keyExchange.uppercased() == "KX=DH" }
+            if !dheInForce {
+                let why =
+                    state.effectiveSuites.allSatisfy(\.isTLS13)
+                    ? "not used: TLS 1.3 never uses DH parameters and this service offers only TLS 1.3"
+                    : "not used: no DHE suite is in force"
+                for index in output.findings.indices.dropFirst(before) {
+                    output.findings[index].effective = false
+                    output.findings[index].note = [why, output.findings[index].note].compactMap { $0 }.joined(
+                        separator: "; ")
+                }
+            }
         }
     }
 

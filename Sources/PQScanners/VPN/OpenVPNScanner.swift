@@ -200,11 +200,17 @@ public struct OpenVPNScanner: FileScanner {
             service.protocols = TLSProtocolChoice(
                 versions: TLSProtocolChoice.range(min: minimum ?? "TLSv1.2", max: maximum), setting: versionSetting,
                 overridesSystem: true)
-            service.cipherString = options["tls-cipher"].map { option in
-                var translated = setting(option)
-                translated.value = Self.openSSLCipherString(translated.value)
-                return translated
-            }
+            service.cipherString =
+                options["tls-cipher"].map { option in
+                    var translated = setting(option)
+                    translated.value = Self.openSSLCipherString(translated.value)
+                    return translated
+                }
+                ?? TLSSetting(
+                    directive: "tls-cipher", value: Self.defaultTLSCipherList, path: out.path, line: nil,
+                    layer: .application)
+            // tls_ctx_set_tls_groups looks each name up and warns about unknown ones instead of failing.
+            service.skipsUnknownGroups = true
             service.ciphersuites = options["tls-ciphersuites"].map(setting)
             service.groups = (options["tls-groups"] ?? options["ecdh-curve"]).map(setting)
             for name in ["ca", "cert", "extra-certs"] {
@@ -261,6 +267,10 @@ public struct OpenVPNScanner: FileScanner {
         for suite in all.suites { table[suite.standardName] = suite.name }
         return table
     }()
+
+    /// The TLS <= 1.2 cipher list OpenVPN 2.4-2.6 sets when `tls-cipher` is absent (ssl_openssl.c
+    /// `tls_ctx_restrict_ciphers`: "sane default"), narrower than OpenSSL's `DEFAULT`.
+    static let defaultTLSCipherList = "DEFAULT:!EXP:!LOW:!MEDIUM:!kDH:!kECDH:!DSS:!PSK:!SRP:!kRSA"
 
     public var examples: [ScannerExample] {
         [

@@ -11,6 +11,7 @@ struct OpenVPNScannerTests {
         try MailVPNFixtures.tree([
             "etc/openvpn/server.conf": "vpn/openvpn/server.conf", "etc/openvpn/dh1024.pem": "x509/dhparam1024.pem",
             "etc/openvpn/client.ovpn": "vpn/openvpn/client.ovpn",
+            "etc/openvpn/server.crt": "x509/rsa2048-selfsigned.pem",
         ])
     }
 
@@ -31,7 +32,10 @@ struct OpenVPNScannerTests {
             cipher.map(\.algorithm) == [
                 "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA",
             ])
-        #expect(cipher.allSatisfy { $0.effective && $0.line == 9 })
+        #expect(cipher.allSatisfy { $0.line == 9 })
+        // The server serves an RSA certificate: the ECDSA suite is named but never negotiated.
+        #expect(cipher.map(\.effective) == [false, true])
+        #expect(cipher.first?.note?.contains("needs an ECDSA certificate; the service serves RSA") == true)
     }
 
     @Test("dh names a 1024-bit file: broken; the inline CA is left to the certificate scanner")
@@ -39,7 +43,7 @@ struct OpenVPNScannerTests {
         let out = try MailVPNFixtures.scan(scanner, "etc/openvpn/server.conf", in: tree())
         let dh = try #require(out.findings("dh").first)
         #expect(dh.keyBits == 1024 && dh.quantumStatus == .broken && dh.line == 14)
-        #expect(out.diagnostics.contains { $0.reason == .unreadable && $0.detail.contains("server.crt") })
+        #expect(out.diagnostics.contains { $0.reason == .unreadable && $0.detail.contains("server.key") })
         #expect(!out.findings.contains { $0.context == "<ca>" })
         let bytes = try MailVPNFixtures.bytes("vpn/openvpn/server.conf")
         let x509 = CertificateScanner().scan(ScanInput(path: ScanPath("etc/openvpn/server.conf"), bytes: bytes))

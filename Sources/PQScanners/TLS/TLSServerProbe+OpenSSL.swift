@@ -1,0 +1,200 @@
+internal import COpenSSLShim
+
+/// Asks the linked OpenSSL what a server built with a service's settings would really use: which suites of its
+/// lists survive the security level, the version range and the missing PSK/SRP callbacks
+/// (`SSL_get1_supported_ciphers`), which versions the security level allows, and whether a certificate passes
+/// the level's key-size and digest rules (`SSL_CTX_use_certificate`: "ee key too small").
+///
+/// What depends on the served certificate's key type and on the daemon's DH parameters is decided in Swift
+/// (`TLSSuiteUsability`), from the suite's `Au=`/`Kx=` tokens: OpenSSL only decides that inside a handshake.
+/// `handshake` runs one in memory, as the tests' oracle for that decision.
+public enum TLSServerProbe {
+    /// One suite of the service's list and OpenSSL's verdict on it.
+    public struct Suite: Sendable, Hashable {
+        public var suite: TLSCipherSuite
+        /// Kept by the security level, the version range and the missing PSK/SRP callbacks.
+        public var usable: Bool
+    }
+
+    /// The context's answer.
+    public struct Context: Sendable, Hashable {
+        public var suites: [Suite]
+        /// The security level in force after every list (an `@SECLEVEL=n` in a string moves it).
+        public var securityLevel: Int
+        /// Versions (`TLSv1` ... `TLSv1.3`) for which an SSL limited to that version keeps a suite.
+        public var usableVersions: Set<String>
+    }
+
+    /// What OpenSSL says of a certificate the server would load.
+    public struct CertificateCheck: Sendable, Hashable {
+        /// False when the security level refuses it; `refusal` has OpenSSL's words.
+        public var accepted: Bool
+        public var refusal: String?
+        /// OpenSSL's key type name (`RSA`, `EC`, `ED25519`, `DSA`); empty when it cannot decode the key.
+        public var keyType: String
+        public var keyBits: Int
+    }
+
+    /// A handshake's outcome (tests' oracle).
+    public struct Handshake: Sendable, Hashable {
+        public var cipher: String
+        public var group: String
+    }
+
+    /// Why OpenSSL refused a list, a certificate or a handshake, in its own words.
+    public struct Failure: Error, Sendable, Hashable {
+        public var detail: String
+    }
+
+    /// The wire number of a version (`TLSv1.2` → 0x0303); 0 for nil or unknown.
+    static func wire(_ version: String?) -> Int32 {
+        switch version {
+        case "TLSv1": 0x0301
+        case "TLSv1.1": 0x0302
+        case "TLSv1.2": 0x0303
+        case "TLSv1.3": 0x0304
+        default: 0
+        }
+    }
+
+    private static let versionNames = ["TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"]
+
+    private static func checked(_ texts: String?...) -> Failure? {
+        for text in texts {
+            if let text, text.utf8.count > 64 * 1024 || text.utf8.contains(0) {
+                return Failure(detail: "list longer than 64 KiB or holding NUL")
+            }
+        }
+        return nil
+    }
+
+    /// The suites of a server context: security level `securityLevel` (nil: the linked library's), then the
+    /// system cipher string `base`, then the service's `cipherString` and `ciphersuites`, then the versions
+    /// `minimum`...`maximum` (nil: open).
+    public static func suites(
+        base: String?, cipherString: String?, ciphersuites: String?, securityLevel: Int?, minimum: String?,
+        maximum: String?
+    ) -> Result<Context, Failure> {
+        if let failure = checked(base, cipherString, ciphersuites) { return .failure(failure) }
+        var buffer = [pqs_tls_server_suite](repeating: pqs_tls_server_suite(), count: Int(PQS_CIPHER_MAX))
+        var count = 0
+        var context = pqs_tls_server_context()
+        var error = ShimErrorBuffer()
+        let level = Int32(clamping: securityLevel ?? -1)
+        let status: Int32 = buffer.withUnsafeMutableBufferPointer { out in
+            error.storage.withUnsafeMutableBufferPointer { errorOut in
+                withOptionalCString(base) { baseText in
+                    withOptionalCString(cipherString) { list in
+                        withOptionalCString(ciphersuites) { suites in
+                            pqs_tls_server_suites(
+                                baseText, list, suites, level, wire(minimum), wire(maximum), out.baseAddress,
+                                out.count, &count, &context, errorOut.baseAddress)
+                        }
+                    }
+                }
+            }
+        }
+        guard status == Int32(PQS_OK) || status == Int32(PQS_BUFFER_TOO_SMALL) else {
+            return .failure(Failure(detail: error.text.isEmpty ? "OpenSSL rejected the list" : error.text))
+        }
+        let suites = buffer.prefix(min(count, buffer.count)).compactMap { one -> Suite? in
+            let standard = shimText(one.cipher.standard_name)
+            guard
+                let suite = TLSCipherSuite(
+                    description: shimText(one.cipher.description), standardName: standard.isEmpty ? nil : standard,
+                    codePoint: one.cipher.protocol_id)
+            else { return nil }
+            return Suite(suite: suite, usable: one.usable == 1)
+        }
+        let flags = withUnsafeBytes(of: context.version_usable) { Array($0.bindMemory(to: Int32.self)) }
+        var versions = Set<String>()
+        for (index, name) in versionNames.enumerated() where index < flags.count && flags[index] == 1 {
+            versions.insert(name)
+        }
+        return .success(Context(suites: suites, securityLevel: Int(context.security_level), usableVersions: versions))
+    }
+
+    /// Loads a DER certificate into a server context set up like `suites` does.
+    public static func checkCertificate(
+        der: [UInt8], base: String?, cipherString: String?, securityLevel: Int?
+    ) -> Result<CertificateCheck, Failure> {
+        if let failure = checked(base, cipherString) { return .failure(failure) }
+        var out = pqs_tls_certificate_check()
+        var error = ShimErrorBuffer()
+        let level = Int32(clamping: securityLevel ?? -1)
+        let status: Int32 = der.withUnsafeBufferPointer { input in
+            error.storage.withUnsafeMutableBufferPointer { errorOut in
+                withOptionalCString(base) { baseText in
+                    withOptionalCString(cipherString) { list in
+                        pqs_tls_check_certificate(
+                            baseText, list, level, input.baseAddress, input.count, &out, errorOut.baseAddress)
+                    }
+                }
+            }
+        }
+        guard status == Int32(PQS_OK) else {
+            return .failure(Failure(detail: error.text.isEmpty ? "not a certificate" : error.text))
+        }
+        return .success(
+            CertificateCheck(
+                accepted: out.accepted == 1, refusal: out.accepted == 1 ? nil : error.text,
+                keyType: shimText(out.key_type), keyBits: Int(out.key_bits)))
+    }
+
+    /// One in-memory handshake (no socket) between a server with these settings and a client at security level
+    /// 0 limited to `version` offering `offerCiphers`/`offerSuites`/`offerGroups`: the tests' oracle.
+    public static func handshake(
+        cipherString: String?, ciphersuites: String?, groups: String?, securityLevel: Int?, automaticDH: Bool,
+        certificatePEM: String, keyPEM: String, version: String?, offerCiphers: String?, offerSuites: String?,
+        offerGroups: String?
+    ) -> Result<Handshake, Failure> {
+        if let failure = checked(cipherString, ciphersuites, groups, offerCiphers, offerSuites, offerGroups) {
+            return .failure(failure)
+        }
+        var negotiated = [CChar](repeating: 0, count: Int(PQS_CIPHER_NAME_SIZE))
+        var group = [CChar](repeating: 0, count: Int(PQS_NAME_SIZE))
+        var error = ShimErrorBuffer()
+        let level = Int32(clamping: securityLevel ?? -1)
+        let status: Int32 = withOptionalCString(cipherString) { list in
+            withOptionalCString(ciphersuites) { suites in
+                withOptionalCString(groups) { serverGroups in
+                    withOptionalCString(offerCiphers) { offerList in
+                        withOptionalCString(offerSuites) { offerTLS13 in
+                            withOptionalCString(offerGroups) { offerGroupList in
+                                certificatePEM.withCString { cert in
+                                    keyPEM.withCString { key in
+                                        negotiated.withUnsafeMutableBufferPointer { negotiatedOut in
+                                            group.withUnsafeMutableBufferPointer { groupOut in
+                                                error.storage.withUnsafeMutableBufferPointer { errorOut in
+                                                    pqs_tls_handshake(
+                                                        list, suites, serverGroups, level, automaticDH ? 1 : 0, cert,
+                                                        key, wire(version), offerList, offerTLS13, offerGroupList,
+                                                        negotiatedOut.baseAddress, groupOut.baseAddress,
+                                                        errorOut.baseAddress)
+                                                }
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        guard status == Int32(PQS_OK) else {
+            return .failure(Failure(detail: error.text.isEmpty ? "handshake failed" : error.text))
+        }
+        return .success(Handshake(cipher: text(negotiated), group: text(group)))
+    }
+
+    private static func text(_ chars: [CChar]) -> String {
+        let bytes = chars.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    private static func withOptionalCString<R>(_ text: String?, _ body: (UnsafePointer<CChar>?) -> R) -> R {
+        guard let text else { return body(nil) }
+        return text.withCString { body($0) }
+    }
+}
