@@ -116,7 +116,11 @@ public enum VendorCheckUseCase {
         }
         defer { try? FileManager.default.removeItem(at: directory) }
         let storePath = directory.appendingPathComponent("evidence.db").path
-        let record = try ScanUseCase(registry: registry).run(ScanRequest(roots: [root], storePath: storePath))
+        // Evidence is a vendor's shipped tree: its absolute paths and links mean the product's own files, never this
+        // host's, whether or not the folder holds etc/ or usr/.
+        var request = ScanRequest(roots: [root], storePath: storePath)
+        request.system = .image
+        let record = try ScanUseCase(registry: registry).run(request)
         let store = try StoreAccess.open(storePath, create: false)
         let (findings, software) = try StoreAccess.perform(storePath) {
             (try store.findings(FindingQuery(scanID: record.id)), try store.software(scanID: record.id))

@@ -115,8 +115,10 @@ struct PlanUseCaseTests {
         _ = try ScanUseCase().run(ScanRequest(roots: [tree.path], storePath: store, opensshVersion: version))
         let outcome = try PlanUseCase.run(PlanRequest(storePath: store, asOf: Self.day, opensshVersion: version))
         let plan = outcome.plan
+        // Patched by default: nginx www's curve list and sshd's KexAlgorithms. The intranet server does not start
+        // (its RSA-1024 certificate fails @SECLEVEL=2) and the legacy peers' blocks are opt-in, so nothing else.
         let patched = plan.actions.filter { $0.patch != nil }
-        #expect(patched.count >= 3)
+        #expect(patched.count >= 2)
         // The default plan keeps what the sample's legacy peers need: their changes are opt-in patches.
         let blocked = plan.actions.filter { $0.blockedOn != nil }
         #expect(blocked.count >= 3)
