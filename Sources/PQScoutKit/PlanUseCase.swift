@@ -120,8 +120,33 @@ public enum PlanUseCase {
     /// Writes `--patch DIR`: one `NN-<action>.patch` per action with a patch (each applies alone), `all.patch`
     /// (every edit, one diff per file), and `README` saying how to apply them.
     /// - Returns: the files written, relative to `directory`.
-    public static func writePatches(_ outcome: PlanOutcome, to directory: String) throws -> [String] {
+    ///
+    /// A folder that already holds files is refused unless `force` is set; then the patches, `all.patch` and README
+    /// a plan wrote there are removed first, so no stale `NN-*.patch` of an older plan is left beside the new ones.
+    public static func writePatches(_ outcome: PlanOutcome, to directory: String, force: Bool = false) throws
+        -> [String]
+    {
         let manager = FileManager.default
+        var isDirectory: ObjCBool = false
+        if manager.fileExists(atPath: directory, isDirectory: &isDirectory) {
+            guard isDirectory.boolValue else {
+                throw PQScoutError(
+                    code: "plan.patch-dir", kind: .input,
+                    reason: "cannot write patches to \(directory): it is a file, not a folder")
+            }
+            let present = (try? manager.contentsOfDirectory(atPath: directory)) ?? []
+            if !present.isEmpty, !force {
+                throw PQScoutError(
+                    code: "plan.patch-dir-not-empty", kind: .input,
+                    reason: "\(directory) is not empty; name a new folder, or add --force to replace the plan's files "
+                        + "there")
+            }
+            if force {
+                for name in present where name.hasSuffix(".patch") || name == "README" {
+                    try? manager.removeItem(atPath: (directory as NSString).appendingPathComponent(name))
+                }
+            }
+        }
         do {
             try manager.createDirectory(atPath: directory, withIntermediateDirectories: true)
             var written: [String] = []

@@ -43,6 +43,9 @@ struct PlanCommand: ParsableCommand {
         help: ArgumentHelp("Write the patches (one per action, and all.patch) into this directory.", valueName: "dir"))
     var patch: String?
 
+    @Flag(help: "With --patch: replace the patches, all.patch and README a plan wrote in a folder that is not empty.")
+    var force = false
+
     @Option(help: ArgumentHelp("The OpenSSH version to plan for when the tree names none.", valueName: "X.Y"))
     var opensshVersion: String?
 
@@ -78,7 +81,7 @@ struct PlanCommand: ParsableCommand {
             case .json: Console.out(try Presentation.planJSON(outcome.plan))
             }
             if let patch {
-                let written = try PlanUseCase.writePatches(outcome, to: patch)
+                let written = try PlanUseCase.writePatches(outcome, to: patch, force: force)
                 Console.error("pqscout: wrote \(written.count) file(s) to \(patch)")
             }
         } catch let error as PQScoutError {

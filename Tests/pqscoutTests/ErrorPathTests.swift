@@ -35,6 +35,13 @@ struct ErrorPathTests {
             name: "a store that is not SQLite", arguments: ["inventory", "--db", "WORK/notes.txt"], status: 2,
             says: "WORK/notes.txt"),
         Case(
+            name: "plan --patch onto a file", arguments: ["plan", "--db", "STORE", "--patch", "WORK/notes.txt"],
+            status: 2, says: "cannot write patches to WORK/notes.txt: it is a file, not a folder"),
+        Case(
+            name: "plan --patch into a folder that is not empty",
+            arguments: ["plan", "--db", "STORE", "--patch", "WORK"],
+            status: 2, says: "is not empty; name a new folder, or add --force"),
+        Case(
             name: "a scan id that does not exist", arguments: ["inventory", "--db", "STORE", "--scan", "99"],
             status: 64, says: "99"),
     ]
@@ -61,6 +68,25 @@ struct ErrorPathTests {
         #expect(!outcome.stderr.contains("NSCocoaErrorDomain") && !outcome.stderr.contains("DecodingError"))
         let emptySize = try FileManager.default.attributesOfItem(atPath: empty)[.size] as? Int
         #expect(emptySize == 0, "a read-only command wrote into an empty file")
+    }
+
+    @Test("plan --patch --force replaces an older plan's patches and leaves nothing stale")
+    func planForce() throws {
+        let work = try scratch()
+        defer { try? FileManager.default.removeItem(at: work) }
+        let store = work.appendingPathComponent("s.db").path
+        _ = try PQScoutBinary.run(["scan", sample, "--db", store])
+        let patches = work.appendingPathComponent("patches")
+        try FileManager.default.createDirectory(at: patches, withIntermediateDirectories: true)
+        try Data("stale\n".utf8).write(to: patches.appendingPathComponent("99-old-action.patch"))
+        try Data("keep\n".utf8).write(to: patches.appendingPathComponent("notes.txt"))
+        let refused = try PQScoutBinary.run(["plan", "--db", store, "--patch", patches.path])
+        #expect(refused.status == 2)
+        let forced = try PQScoutBinary.run(["plan", "--db", store, "--patch", patches.path, "--force"])
+        #expect(forced.status == 0, "\(forced.stderr)")
+        let names = try FileManager.default.contentsOfDirectory(atPath: patches.path)
+        #expect(!names.contains("99-old-action.patch"), "a stale patch of the older plan is left")
+        #expect(names.contains("all.patch") && names.contains("README") && names.contains("notes.txt"))
     }
 
     @Test("diff after the first scan says there is nothing to compare and exits 0")
