@@ -19,7 +19,9 @@ struct AssessCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The scan to assess (default: the latest complete one).", valueName: "id"))
     var scan: Int64?
 
-    @Option(help: ArgumentHelp("Bundled policy profile (default nist-ir-8547).", valueName: "profile"))
+    @Option(
+        help: ArgumentHelp("Bundled policy profile (default nist-ir-8547).", valueName: "profile"),
+        completion: .list(AssessUseCase.profiles))
     var profile: String?
 
     @Option(

@@ -21,7 +21,9 @@ struct PlanCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The scan to plan for (default: the latest complete one).", valueName: "id"))
     var scan: Int64?
 
-    @Option(help: ArgumentHelp("Bundled policy profile (default nist-ir-8547).", valueName: "profile"))
+    @Option(
+        help: ArgumentHelp("Bundled policy profile (default nist-ir-8547).", valueName: "profile"),
+        completion: .list(AssessUseCase.profiles))
     var profile: String?
 
     @Option(help: ArgumentHelp("A custom policy profile in YAML (instead of --profile).", valueName: "file"))

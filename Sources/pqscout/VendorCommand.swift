@@ -38,7 +38,9 @@ struct VendorCheckCommand: ParsableCommand {
     @Option(help: ArgumentHelp("A scan in --db to use as evidence (repeat per claims file).", valueName: "id"))
     var scan: [Int64] = []
 
-    @Option(help: ArgumentHelp("Bundled policy profile (default nist-ir-8547).", valueName: "profile"))
+    @Option(
+        help: ArgumentHelp("Bundled policy profile (default nist-ir-8547).", valueName: "profile"),
+        completion: .list(AssessUseCase.profiles))
     var profile: String?
 
     @Option(help: ArgumentHelp("System category (cnsa-2.0: networking, web-cloud, ...).", valueName: "category"))

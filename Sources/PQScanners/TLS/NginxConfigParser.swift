@@ -73,7 +73,7 @@ struct NginxConfigParser {
                             detail: "line \(words[0].1): directive '\(words[0].0)' is missing its ';'"))
                     words = []
                 }
-                guard var (directive, children) = stack.popLast() else {
+                guard case (var directive, let children)? = stack.popLast() else {
                     diagnostics.append(
                         Diagnostic(path: path, reason: .malformed, detail: "line \(token.line): unexpected '}'"))
                     continue
@@ -88,7 +88,7 @@ struct NginxConfigParser {
                     path: path, reason: .malformed,
                     detail: "line \(first.1): directive '\(first.0)' is missing its ';' at the end of the file"))
         }
-        while var (directive, children) = stack.popLast() {
+        while case (var directive, let children)? = stack.popLast() {
             diagnostics.append(
                 Diagnostic(
                     path: path, reason: .malformed,
