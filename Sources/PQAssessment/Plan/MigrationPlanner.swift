@@ -37,7 +37,8 @@ public enum MigrationPlanner {
         {
             notes.append(
                 "The tree names no OpenSSH version: patches add only methods every OpenSSH since 8.5 accepts. "
-                    + "Give --openssh-version X.Y to plan for the version you run.")
+                    + "`pqscout plan --openssh-version X.Y` (or `scan --openssh-version`) plans for the version you run."
+            )
         }
         if input.profile.id == "cnsa-2.0", context.findings.contains(where: { $0.source == .openssh }) {
             notes.append(
