@@ -36,7 +36,9 @@ struct SARIFTests {
         }
         let before = prints(input)
         input.findings = input.findings.map {
-            var moved = $0; moved.line = ($0.line ?? 0) + 10; return moved
+            var moved = $0
+            moved.line = ($0.line ?? 0) + 10
+            return moved
         }
         #expect(Set(prints(input)) == Set(before))
         #expect(Set(before).count == before.count)

@@ -94,7 +94,9 @@ struct PlanUseCaseTests {
             let named =
                 written
                 ? findings.map { finding in
-                    var f = finding; f.effective = true; return f
+                    var f = finding
+                    f.effective = true
+                    return f
                 } : findings
             return Set(
                 keys(named, bad: true).map { key in

@@ -104,7 +104,7 @@ public enum MigrationPlanner {
         let sorted = actions.sorted { left, right in
             if left.phase != right.phase { return left.phase < right.phase }
             switch (left.deadline, right.deadline) {
-            case let (l?, r?) where l != r: return l < r
+            case (let l?, let r?) where l != r: return l < r
             case (.some, nil): return true
             case (nil, .some): return false
             default: return left.id < right.id

@@ -217,8 +217,8 @@ struct TLSLiveOracleTests {
             let argv = arguments.map { strdup($0) } + [nil]
             let envp = environment.map { strdup($0) } + [nil]
             defer {
-                argv.forEach { free($0) }
-                envp.forEach { free($0) }
+                for pointer in argv { free(pointer) }
+                for pointer in envp { free(pointer) }
             }
             guard posix_spawn(&pid, arguments[0], &actions, &attributes, argv, envp) == 0 else { return nil }
             return Child(pid: pid, output: output)
