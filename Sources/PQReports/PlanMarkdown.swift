@@ -109,7 +109,10 @@ public enum PlanMarkdown {
 }
 
 extension String {
+    /// Every CR and LF as a space. On scalars: `"\r\n"` is one `Character` equal to neither `"\r"` nor `"\n"`.
     func replacingNewlines() -> String {
-        String(map { $0 == "\n" || $0 == "\r" ? " " : $0 })
+        var out = String.UnicodeScalarView()
+        for scalar in unicodeScalars { out.append(scalar == "\n" || scalar == "\r" ? " " : scalar) }
+        return String(out)
     }
 }
