@@ -42,6 +42,8 @@ public enum CBOMImporter {
         let document: JSONValue
         do {
             document = try JSONValue.parse(data)
+        } catch let error as JSONValueError {
+            throw CBOMImportError(reason: error.reason)
         } catch {
             throw CBOMImportError(reason: "not JSON: \(error)")
         }
