@@ -9,8 +9,14 @@ import PQStore
 public struct ScanRequest: Sendable {
     public var roots: [String]
     public var storePath: String
-    /// Files larger than this are skipped with a diagnostic.
-    public var maxFileSize: Int64
+    /// Files larger than this are skipped with a diagnostic. Values past `maximumFileSizeLimit` read as that limit
+    /// (`--max-file-size 9223372036854775807` trapped on `maxFileSize + 1`).
+    public var maxFileSize: Int64 {
+        get { storedMaxFileSize }
+        set { storedMaxFileSize = Self.bounded(newValue) }
+    }
+    private var storedMaxFileSize: Int64
+    static func bounded(_ size: Int64) -> Int64 { min(max(size, 0), maximumFileSizeLimit) }
     /// Follow links that stay inside the root (links out of it are never followed).
     public var followLinks: Bool
     /// fnmatch globs to skip (Docs/user-guide.md).
@@ -25,6 +31,8 @@ public struct ScanRequest: Sendable {
     public var opensslVersion: String?
 
     public static let defaultMaxFileSize = WalkOptions.defaultMaxFileSize
+    /// The largest `maxFileSize` honoured: 1 TiB, far past memory, far from `Int64.max`, so `+ 1` cannot overflow.
+    public static let maximumFileSizeLimit: Int64 = 1 << 40
 
     public init(
         roots: [String], storePath: String = "pqscout.db", maxFileSize: Int64 = ScanRequest.defaultMaxFileSize,
@@ -34,7 +42,7 @@ public struct ScanRequest: Sendable {
         self.opensshVersion = opensshVersion
         self.roots = roots
         self.storePath = storePath
-        self.maxFileSize = maxFileSize
+        self.storedMaxFileSize = Self.bounded(maxFileSize)
         self.followLinks = followLinks
         self.excludes = excludes
         self.pkcs12Passwords = pkcs12Passwords
@@ -60,6 +68,11 @@ public struct ScanUseCase: Sendable {
     public let registry: ScannerRegistry
     /// Files scanned between two store transactions.
     public var batchSize = 1024
+    /// Whether SIGINT and SIGTERM during the scan mark it interrupted (incomplete, with a finish time) before the
+    /// process exits. For the command line; a program embedding the kit keeps its own signal handling.
+    public var handlesSignals = false
+    /// Told things worth a line on stderr that are not errors: a wait for another writer's lock on the store.
+    public var notice: (@Sendable (String) -> Void)?
 
     public init(registry: ScannerRegistry = .standard) {
         self.registry = registry
@@ -90,6 +103,8 @@ public struct ScanUseCase: Sendable {
                 roots: request.roots, host: request.host ?? Self.hostName(),
                 toolVersion: ToolInfo.version, startedAt: started)
         }
+        let interruption = handlesSignals ? ScanInterruption(store: store, scanID: scanID) : nil
+        defer { interruption?.remove() }
         // One tree per root: include patterns are relative to the root they appear under.
         var contexts: [ScanContext] = []
         var rootOfFile: [Int] = []
@@ -140,6 +155,12 @@ public struct ScanUseCase: Sendable {
         try StoreAccess.perform(request.storePath) {
             try store.finishScan(scanID: scanID, finishedAt: Date(), counts: finalCounts, complete: true)
         }
+        interruption?.remove()
+        if store.lockWaitSeconds >= 0.05 {
+            notice?(
+                "waited \(String(format: "%.1f", store.lockWaitSeconds)) s for other writers' locks on "
+                    + request.storePath)
+        }
         guard let record = try StoreAccess.perform(request.storePath, { try store.scan(id: scanID) }) else {
             throw PQScoutError(
                 code: "store.lost-scan", kind: .input, reason: "scan \(scanID) vanished from \(request.storePath)")
@@ -168,9 +189,28 @@ public struct ScanUseCase: Sendable {
             records.append(
                 FileRecord(
                     path: file.path, size: Int64(bytes.count), modified: Date(timeIntervalSince1970: file.modified),
-                    sha256: Digest.sha256Hex(bytes)))
+                    sha256: contentDigest(bytes, path: file.path, output: output)))
         }
         return records
+    }
+
+    /// Sources whose files hold secrets: WireGuard `PrivateKey`/`PresharedKey`, swanctl `secrets`, ipsec.secrets,
+    /// OpenVPN inline static keys, private keys, PKCS#12 files and keystores.
+    static let secretSources: Set<FindingSource> = [
+        .wireguard, .strongswan, .openvpn, .privateKey, .pkcs12, .javaKeystore,
+    ]
+
+    /// The SHA-256 recorded for a file, or `FileRecord.noDigest` (64 zeros) for a file that holds secrets: a plain
+    /// digest of a config whose only unknown is a weak pre-shared key lets whoever holds the store test guesses
+    /// offline (issue 21), so the store keeps none for those files (Docs/store.md).
+    static func contentDigest(_ bytes: [UInt8], path: ScanPath, output: ScanOutput) -> String {
+        let name = String(decoding: path.lastComponent, as: UTF8.self)
+        if name.hasSuffix(".secrets") || name == "ipsec.secrets"
+            || output.findings.contains(where: { $0.path == path && secretSources.contains($0.source) })
+        {
+            return FileRecord.noDigest
+        }
+        return Digest.sha256Hex(bytes)
     }
 
     /// Reads and scans files on every core. Each worker writes only its own slot, so no lock is needed.
@@ -201,7 +241,8 @@ public struct ScanUseCase: Sendable {
                     result.records.append(
                         FileRecord(
                             path: file.path, size: Int64(bytes.count),
-                            modified: Date(timeIntervalSince1970: file.modified), sha256: Digest.sha256Hex(bytes)))
+                            modified: Date(timeIntervalSince1970: file.modified),
+                            sha256: Self.contentDigest(bytes, path: file.path, output: result.output)))
                     result.records += Self.includedFileRecords(
                         result.output, besides: file.path, tree: contexts[index].tree as? WalkedTree)
                 }
@@ -274,4 +315,39 @@ final class ResultSlots: @unchecked Sendable {
     }
 
     var values: [ScanUseCase.FileResult] { storage }
+}
+
+/// SIGINT/SIGTERM during a scan: record it as interrupted (incomplete, with a finish time and the counts of the
+/// batches committed) and exit 128 + the signal, instead of leaving a scan that looks still running.
+final class ScanInterruption: @unchecked Sendable {
+    // `sources` is set in init and cleared in `remove`, both on the scanning thread; handlers only read the store.
+    private var sources: [DispatchSourceSignal] = []
+    private let queue = DispatchQueue(label: "pqscout.scan-interruption")
+
+    init(store: InventoryStore, scanID: Int64) {
+        for number in [SIGINT, SIGTERM] {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
+            source.setEventHandler {
+                // The batch being written (if any) commits first: the store's connection serialises calls.
+                let counts = (try? store.counts(scanID: scanID)) ?? ScanCounts()
+                try? store.finishScan(scanID: scanID, finishedAt: Date(), counts: counts, complete: false)
+                let name = number == SIGINT ? "SIGINT" : "SIGTERM"
+                FileHandle.standardError.write(
+                    Data("pqscout: \(name): scan \(scanID) recorded as interrupted (incomplete)\n".utf8))
+                exit(128 + number)
+            }
+            source.resume()
+            sources.append(source)
+        }
+    }
+
+    /// Restores the default dispositions; idempotent.
+    func remove() {
+        guard !sources.isEmpty else { return }
+        for source in sources { source.cancel() }
+        sources = []
+        signal(SIGINT, SIG_DFL)
+        signal(SIGTERM, SIG_DFL)
+    }
 }
