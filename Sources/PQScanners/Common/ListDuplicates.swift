@@ -3,8 +3,9 @@ import PQModel
 /// One finding per algorithm per list: a setting that repeats a name (`X25519 X25519 …`, 800,000 times on one
 /// 15 MB line in the issue 21 campaign) is one use of that algorithm at that place, not 800,000.
 ///
-/// Applied to every scanner's output by `ScannerRegistry.scan`, so no list parser has to remember it. Only findings
-/// with a line (settings in text files) are collapsed: two identical certificates in one bundle are two objects.
+/// Applied to every scanner's output by `ScannerRegistry.scan`, so no list parser has to remember it. Findings are
+/// collapsed only when every field is equal (path, line, setting, context, asset, note, ...): the same use at the
+/// same place, whether a setting's line or a value taken as the default (a Java property's list).
 enum ListDuplicates {
     /// Repeats on one line above this many are reported as a diagnostic; a few (one cipher in two strongSwan
     /// proposals on one line) are collapsed silently.
@@ -18,30 +19,30 @@ enum ListDuplicates {
         var kept: [Finding] = []
         kept.reserveCapacity(output.findings.count)
         for finding in output.findings {
-            guard let line = finding.line else {
-                kept.append(finding)
-                continue
-            }
             if seen.insert(finding).inserted {
                 kept.append(finding)
             } else {
-                dropped[Place(path: finding.path, line: line), default: 0] += 1
+                dropped[Place(path: finding.path, line: finding.line, setting: finding.setting), default: 0] += 1
             }
         }
         guard !dropped.isEmpty else { return }
         output.findings = kept
         let reported = dropped.filter { $0.value > reportedAbove }
-        for (place, count) in reported.sorted(by: { ($0.key.path, $0.key.line) < ($1.key.path, $1.key.line) }) {
+        let order = reported.sorted {
+            ($0.key.path, $0.key.line ?? 0, $0.key.setting) < ($1.key.path, $1.key.line ?? 0, $1.key.setting)
+        }
+        for (place, count) in order {
+            let at = place.line.map { "line \($0)" } ?? place.setting
             output.diagnostics.append(
                 Diagnostic(
                     path: place.path, reason: .malformed,
-                    detail:
-                        "line \(place.line): \(count) repeated list entries ignored; each algorithm is recorded once"))
+                    detail: "\(at): \(count) repeated list entries ignored; each algorithm is recorded once"))
         }
     }
 
     private struct Place: Hashable {
         let path: ScanPath
-        let line: Int
+        let line: Int?
+        let setting: String
     }
 }
