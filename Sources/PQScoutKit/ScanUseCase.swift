@@ -71,6 +71,9 @@ public struct ScanUseCase: Sendable {
     /// Whether SIGINT and SIGTERM during the scan mark it interrupted (incomplete, with a finish time) before the
     /// process exits. For the command line; a program embedding the kit keeps its own signal handling.
     public var handlesSignals = false
+    /// CPU seconds one file's scan may take before it is reported (Docs/limits.md). Parsers cannot be stopped
+    /// part-way, so the budget is a diagnostic naming the file, and the scan goes on.
+    public var perFileCPUSeconds = 10.0
     /// Told things worth a line on stderr that are not errors: a wait for another writer's lock on the store.
     public var notice: (@Sendable (String) -> Void)?
 
@@ -219,6 +222,7 @@ public struct ScanUseCase: Sendable {
     ) -> [FileResult] {
         let reader = FileReader(maxFileSize: maxFileSize)
         let registry = self.registry
+        let cpuBudget = perFileCPUSeconds
         let slots = ResultSlots(count: files.count)
         DispatchQueue.concurrentPerform(iterations: files.count) { index in
             let file = files[index]
@@ -234,9 +238,18 @@ public struct ScanUseCase: Sendable {
             case .skipped(let diagnostic):
                 result.output.diagnostics.append(diagnostic)
             case .contents(let bytes):
+                let cpuBefore = Self.threadCPUSeconds()
                 result.output = registry.scan(
                     ScanInput(path: file.path, bytes: bytes, options: options, context: contexts[index]),
                     claimed: claimed)
+                let cpu = Self.threadCPUSeconds() - cpuBefore
+                if cpu > cpuBudget {
+                    result.output.diagnostics.append(
+                        Diagnostic(
+                            path: file.path, reason: .tooLarge,
+                            detail: "scanning took \(String(format: "%.1f", cpu)) s of CPU, over the "
+                                + "\(String(format: "%g", cpuBudget)) s per-file budget; its findings are kept"))
+                }
                 if !result.output.isEmpty {
                     result.records.append(
                         FileRecord(
@@ -257,6 +270,13 @@ public struct ScanUseCase: Sendable {
     static func lastComponent(_ path: String) -> String {
         let trimmed = path.hasSuffix("/") && path.count > 1 ? String(path.dropLast()) : path
         return trimmed.split(separator: "/").last.map(String.init) ?? trimmed
+    }
+
+    /// CPU time of the calling thread (`CLOCK_THREAD_CPUTIME_ID`): one file is scanned on one thread.
+    static func threadCPUSeconds() -> Double {
+        var time = timespec()
+        guard clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time) == 0 else { return 0 }
+        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
     }
 
     static func hostName() -> String {
