@@ -72,6 +72,9 @@ struct HostileScanTests {
         #expect(stderr.contains("interrupted"), "\(stderr)")
         let row = try query(db, "SELECT status, finished_at IS NOT NULL FROM scans WHERE id = 1")
         #expect(row == "('incomplete', 1)")
+        let listing = try PQScoutBinary.run(["scans", "--db", db])
+        let text = String(decoding: listing.stdout, as: UTF8.self)
+        #expect(text.split(separator: "\n").contains { $0.hasPrefix("1 ") && $0.contains("interrupted") }, "\(text)")
     }
 
     @Test("five scans writing one store at once all succeed: locks are waited for, not failed")
