@@ -14,6 +14,9 @@ struct YAMLBudget {
     /// Nodes reached through aliases, counted as if each alias were written out in full. The schemas need no
     /// aliases; a few lists shared between protocols stay far below this.
     var maximumAliasExpansion = 10_000
+    /// Most items in one list, or keys in one mapping. A product supports dozens of algorithms; a 4 MB claims file
+    /// of 200,000 names is not a claim but a denial of service (it took minutes to judge).
+    var maximumEntries = 10_000
 
     /// A budget exceeded: the 1-based line and what was exceeded.
     struct Exceeded: Error, Equatable {
@@ -27,6 +30,9 @@ struct YAMLBudget {
 
     private struct Frame {
         var anchor: String?
+        var isMapping = false
+        /// Child nodes so far (keys and values alike in a mapping).
+        var children = 0
         /// Collections nested inside this one, deepest path.
         var height = 0
         var nodes = 0
@@ -76,7 +82,7 @@ struct YAMLBudget {
                 let anchor =
                     event.type == YAML_SEQUENCE_START_EVENT
                     ? event.data.sequence_start.anchor : event.data.mapping_start.anchor
-                stack.append(Frame(anchor: Self.string(anchor)))
+                stack.append(Frame(anchor: Self.string(anchor), isMapping: event.type == YAML_MAPPING_START_EVENT))
                 if stack.count > maximumDepth {
                     return Exceeded(code: "yaml.too-deep", line: line, message: depthMessage)
                 }
@@ -93,6 +99,13 @@ struct YAMLBudget {
             if !stack.isEmpty {
                 stack[stack.count - 1].height = max(stack[stack.count - 1].height, node.height)
                 stack[stack.count - 1].nodes += node.nodes
+                stack[stack.count - 1].children += 1
+                let top = stack[stack.count - 1]
+                if (top.isMapping ? top.children / 2 : top.children) > maximumEntries {
+                    return Exceeded(
+                        code: "yaml.list-budget", line: line,
+                        message: "a \(top.isMapping ? "mapping" : "list") of more than \(maximumEntries) entries")
+                }
             }
         }
     }

@@ -13,7 +13,14 @@ struct HostileYAMLTests {
         ("complex keys", String(repeating: "? ", count: 5000) + "x\n", "yaml.too-deep"),
         ("flow brackets", String(repeating: "[", count: 200_000), "yaml.too-deep"),
         ("alias chain", aliasChain(100_000), "yaml.too-deep"),
-        ("aliases re-using a 200,000-item list", aliasFanOut(items: 200_000, uses: 20), "yaml.alias-budget"),
+        ("aliases re-using a 200,000-item list", aliasFanOut(items: 200_000, uses: 20), "yaml.list-budget"),
+        ("aliases re-using a 5,000-item list", aliasFanOut(items: 5_000, uses: 20), "yaml.alias-budget"),
+        (
+            "a 100,000-name supported list",
+            "vendor: V\nproduct: P\nprotocols:\n  ssh:\n    supported: ["
+                + Array(repeating: "curve25519-sha256", count: 100_000).joined(separator: ", ") + "]\n",
+            "yaml.list-budget"
+        ),
     ]
 
     /// `a0: &a0 [x]`, then each anchor wraps the previous alias: nesting that no bracket count sees.
