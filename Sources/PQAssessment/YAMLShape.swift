@@ -29,15 +29,12 @@ struct YAMLReader {
     /// later semantic check (a claimed default missing from the supported list) can still name the line.
     var lineKey: String? = nil
 
-    /// Deepest nesting accepted. The schemas need 5 levels; a hostile file of a million `[` would otherwise
-    /// recurse the composer off the stack.
-    static let maximumDepth = 64
+    /// Nesting and alias budgets, checked on the event stream before Yams builds a tree (YAMLBudget).
+    var budget = YAMLBudget()
 
     func read(_ shape: YAMLShape) throws(AssessmentError) -> Any {
-        if let line = Self.lineExceedingDepth(text) {
-            throw AssessmentError(
-                code: "yaml.too-deep",
-                reason: "\(file):\(line): nested deeper than \(Self.maximumDepth) levels; the schema needs far fewer")
+        if let exceeded = budget.check(text) {
+            throw AssessmentError(code: exceeded.code, reason: "\(file):\(exceeded.line): \(exceeded.message)")
         }
         let root: Node?
         do {
@@ -128,35 +125,6 @@ struct YAMLReader {
             }
             return out
         }
-    }
-
-    /// The first line where flow brackets or indentation nest deeper than `maximumDepth`, or nil.
-    static func lineExceedingDepth(_ text: String) -> Int? {
-        var depth = 0
-        var line = 1
-        var indent = 0
-        var atLineStart = true
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "\n"):
-                line += 1
-                indent = 0
-                atLineStart = true
-                continue
-            case UInt8(ascii: " ") where atLineStart:
-                indent += 1
-                if indent / 2 > maximumDepth { return line }
-                continue
-            case UInt8(ascii: "["), UInt8(ascii: "{"):
-                depth += 1
-                if depth > maximumDepth { return line }
-            case UInt8(ascii: "]"), UInt8(ascii: "}"):
-                depth = max(0, depth - 1)
-            default: break
-            }
-            atLineStart = false
-        }
-        return nil
     }
 
     /// Decodes validated values through their Codable form.

@@ -42,6 +42,8 @@ public enum CBOMImporter {
         let document: JSONValue
         do {
             document = try JSONValue.parse(data)
+        } catch let error as JSONValueError {
+            throw CBOMImportError(reason: error.reason)
         } catch {
             // Foundation's DecodingError text is a multi-line debug dump: the user needs the fact, in one line.
             throw CBOMImportError(reason: "not JSON: the file does not parse as a JSON document")

@@ -40,12 +40,18 @@ public enum ConsoleText {
         return table.render(width: width) + "\(findings.count) finding\(findings.count == 1 ? "" : "s")\n"
     }
 
+    /// The status as the scans list shows it: an incomplete scan with a finish time stopped on SIGINT/SIGTERM
+    /// (or failed) and is "interrupted"; one without is still running, or was killed outright.
+    static func statusWord(_ scan: ScanRecord) -> String {
+        scan.status == .incomplete && scan.finishedAt != nil ? "interrupted" : scan.status.rawValue
+    }
+
     /// `pqscout scans`.
     public static func scansTable(_ scans: [ScanRecord], width: Int = 80) -> String {
         let formatter = ISO8601DateFormatter()
         let rows = scans.map { scan in
             [
-                "\(scan.id)", formatter.string(from: scan.startedAt), scan.kind.rawValue, scan.status.rawValue,
+                "\(scan.id)", formatter.string(from: scan.startedAt), scan.kind.rawValue, statusWord(scan),
                 "\(scan.counts.findings)", "\(scan.counts.diagnostics)", scan.roots.joined(separator: " "),
             ]
         }

@@ -29,12 +29,17 @@ public enum InventoryCSV {
         return text
     }
 
-    /// Quotes a field when it holds a comma, quote or line break; and defuses spreadsheet formulas
-    /// (a leading `=`, `+`, `-`, `@`), because file names and subjects come from the scanned tree.
+    /// Quotes a field when it holds a comma, quote or line break; and defuses spreadsheet formulas (a leading `=`,
+    /// `+`, `-`, `@`, tab or CR, OWASP's list), because file names and subjects come from the scanned tree.
+    ///
+    /// Tests are on Unicode scalars, not `Character`s: `"\r\n"` is one `Character` that equals neither `"\r"` nor
+    /// `"\n"`, so a CR LF in a file name slipped through unquoted and started a new row.
     static func escape(_ field: String) -> String {
         var value = field
-        if let first = value.first, "=+-@".contains(first) { value = "'" + value }
-        guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return value }
+        if let first = value.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) { value = "'" + value }
+        guard value.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else {
+            return value
+        }
         return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }

@@ -12,6 +12,38 @@ public enum InventoryJSON {
         return String(decoding: data, as: UTF8.self) + "\n"
     }
 
+    /// The same bytes as `render`, written piece by piece: the findings come from `findings`, which calls its
+    /// argument once per finding in order, so a scan of 178,000 findings is never one document in memory (it was
+    /// 677 MB). Pretty-printed JSON puts every nested value on its own lines, so an element encoded alone and
+    /// indented to its depth is byte-for-byte what the whole-document encoder writes.
+    /// - Parameters:
+    ///   - write: receives the output in order.
+    ///   - findings: calls its argument with each finding.
+    public static func stream(
+        scan: ScanRecord, diagnostics: [Diagnostic], write: @escaping (String) -> Void,
+        findings: ((Finding) throws -> Void) throws -> Void
+    ) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        func encoded<T: Encodable>(_ value: T, indent: Int) throws -> String {
+            let text = String(decoding: try encoder.encode(value), as: UTF8.self)
+            let pad = String(repeating: " ", count: indent)
+            return text.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
+                .map { $0.offset == 0 || $0.element.isEmpty ? String($0.element) : pad + $0.element }
+                .joined(separator: "\n")
+        }
+        write("{\n  \"diagnostics\" : " + (try encoded(diagnostics, indent: 2)) + ",\n  \"findings\" : ")
+        var count = 0
+        try findings { finding in
+            write((count == 0 ? "[\n    " : ",\n    ") + (try encoded(finding, indent: 4)))
+            count += 1
+        }
+        write(count == 0 ? (try encoded([Finding](), indent: 2)) : "\n  ]")
+        write(",\n  \"scan\" : " + (try encoded(scan, indent: 2)))
+        write(",\n  \"schemaVersion\" : \(InventoryDocument.currentSchemaVersion)\n}\n")
+    }
+
     /// Reads a document back (tests, `diff`, and other tools written in Swift).
     public static func parse(_ data: Data) throws -> InventoryDocument {
         let decoder = JSONDecoder()

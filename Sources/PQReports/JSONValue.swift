@@ -78,9 +78,64 @@ public enum JSONValue: Sendable, Hashable {
 
     // MARK: - Reading
 
-    /// Parses JSON text. Throws `DecodingError` on malformed input; nesting is bounded by Foundation's parser.
+    /// Deepest nesting of arrays and objects accepted. CycloneDX nests components a few levels; the decoder below
+    /// recurses once per level.
+    public static let maximumDepth = 128
+
+    /// Parses JSON text.
+    /// - Throws: `JSONValueError` for nesting deeper than `maximumDepth` or a number no Double holds (`1e999`),
+    ///   both found before decoding starts; `DecodingError` for other malformed input.
     public static func parse(_ data: Data) throws -> JSONValue {
-        try JSONDecoder().decode(JSONValue.self, from: data)
+        if let problem = preflight(data) { throw problem }
+        return try JSONDecoder().decode(JSONValue.self, from: data)
+    }
+
+    /// One pass over the bytes outside strings: the nesting depth, and every number token's range.
+    static func preflight(_ data: Data) -> JSONValueError? {
+        var depth = 0
+        var inString = false
+        var escaped = false
+        var number: [UInt8] = []
+        func numberProblem() -> JSONValueError? {
+            defer { number.removeAll(keepingCapacity: true) }
+            guard !number.isEmpty, let value = Double(String(decoding: number, as: UTF8.self)) else { return nil }
+            if value.isFinite { return nil }
+            return JSONValueError(reason: "number out of range: \(String(decoding: number.prefix(40), as: UTF8.self))")
+        }
+        for byte in data {
+            if inString {
+                if escaped {
+                    escaped = false
+                } else if byte == UInt8(ascii: "\\") {
+                    escaped = true
+                } else if byte == UInt8(ascii: "\"") {
+                    inString = false
+                }
+                continue
+            }
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "+"), UInt8(ascii: "."),
+                UInt8(ascii: "e"), UInt8(ascii: "E"):
+                if number.count < 4096 { number.append(byte) }
+                continue
+            default:
+                if let problem = numberProblem() { return problem }
+            }
+            switch byte {
+            case UInt8(ascii: "\""):
+                inString = true
+            case UInt8(ascii: "["), UInt8(ascii: "{"):
+                depth += 1
+                if depth > maximumDepth {
+                    return JSONValueError(reason: "too deeply nested (more than \(maximumDepth) levels)")
+                }
+            case UInt8(ascii: "]"), UInt8(ascii: "}"):
+                depth = max(0, depth - 1)
+            default:
+                break
+            }
+        }
+        return numberProblem()
     }
 
     public subscript(key: String) -> JSONValue? {
@@ -154,4 +209,10 @@ extension JSONValue: Decodable {
         init(stringValue: String) { self.stringValue = stringValue }
         init?(intValue: Int) { nil }
     }
+}
+
+/// JSON that is well-formed enough to read but exceeds what PQScout accepts: said in words, not "not JSON".
+public struct JSONValueError: Error, Sendable, Hashable, CustomStringConvertible {
+    public let reason: String
+    public var description: String { reason }
 }

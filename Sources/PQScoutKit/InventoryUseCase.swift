@@ -1,5 +1,6 @@
 import PQCatalog
 import PQModel
+import PQReports
 import PQStore
 
 /// What `pqscout inventory` asks of the store.
@@ -52,6 +53,28 @@ public enum InventoryUseCase {
         return try StoreAccess.perform(storePath) {
             let id = try resolveScanID(requested, store: store, storePath: storePath)
             return try existingScan(id, store: store, storePath: storePath)
+        }
+    }
+
+    /// Writes the document `document(_:)` would return, as `InventoryJSON.render` would write it, reading the
+    /// findings from a cursor so they are never all in memory (`scan --format json` of a large tree).
+    /// - Parameter each: sees every finding as it is written (a `--fail-on` check without a second read).
+    public static func streamJSON(
+        _ request: InventoryRequest, write: @escaping (String) -> Void, each: (Finding) -> Void = { _ in }
+    ) throws {
+        let store = try StoreAccess.open(request.storePath, create: false)
+        try StoreAccess.perform(request.storePath) {
+            let id = try resolveScanID(request.scanID, store: store, storePath: request.storePath)
+            let scan = try existingScan(id, store: store, storePath: request.storePath)
+            let diagnostics = try store.diagnostics(scanID: id)
+            let query = FindingQuery(
+                scanID: id, usage: request.usage, status: request.status, pathGlob: request.pathGlob)
+            try InventoryJSON.stream(scan: scan, diagnostics: diagnostics, write: write) { body in
+                try store.forEachFinding(query) { finding in
+                    each(finding)
+                    try body(finding)
+                }
+            }
         }
     }
 

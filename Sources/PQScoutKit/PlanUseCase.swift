@@ -224,7 +224,10 @@ struct ScannedTreeFiles: PlanFileSource {
     func bytes(of path: ScanPath) -> [UInt8]? {
         for entry in trees {
             guard case .success(let bytes) = entry.tree.read(path) else { continue }
-            if let expected = recorded[path], expected != Digest.sha256Hex(bytes) { return nil }
+            // A file that holds secrets is recorded without a digest (ScanUseCase.contentDigest): nothing to compare.
+            if let expected = recorded[path], expected != FileRecord.noDigest, expected != Digest.sha256Hex(bytes) {
+                return nil
+            }
             return bytes
         }
         return nil

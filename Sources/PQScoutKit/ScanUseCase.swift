@@ -9,8 +9,14 @@ import PQStore
 public struct ScanRequest: Sendable {
     public var roots: [String]
     public var storePath: String
-    /// Files larger than this are skipped with a diagnostic.
-    public var maxFileSize: Int64
+    /// Files larger than this are skipped with a diagnostic. Values past `maximumFileSizeLimit` read as that limit
+    /// (`--max-file-size 9223372036854775807` trapped on `maxFileSize + 1`).
+    public var maxFileSize: Int64 {
+        get { storedMaxFileSize }
+        set { storedMaxFileSize = Self.bounded(newValue) }
+    }
+    private var storedMaxFileSize: Int64
+    static func bounded(_ size: Int64) -> Int64 { min(max(size, 0), maximumFileSizeLimit) }
     /// Follow links that stay inside the root (links out of it are never followed).
     public var followLinks: Bool
     /// fnmatch globs to skip (Docs/user-guide.md).
@@ -30,6 +36,8 @@ public struct ScanRequest: Sendable {
     public var localUser: String?
 
     public static let defaultMaxFileSize = WalkOptions.defaultMaxFileSize
+    /// The largest `maxFileSize` honoured: 1 TiB, far past memory, far from `Int64.max`, so `+ 1` cannot overflow.
+    public static let maximumFileSizeLimit: Int64 = 1 << 40
 
     public init(
         roots: [String], storePath: String = "pqscout.db", maxFileSize: Int64 = ScanRequest.defaultMaxFileSize,
@@ -41,7 +49,7 @@ public struct ScanRequest: Sendable {
         self.opensshVersion = opensshVersion
         self.roots = roots
         self.storePath = storePath
-        self.maxFileSize = maxFileSize
+        self.storedMaxFileSize = Self.bounded(maxFileSize)
         self.followLinks = followLinks
         self.excludes = excludes
         self.pkcs12Passwords = pkcs12Passwords
@@ -106,6 +114,14 @@ public struct ScanUseCase: Sendable {
     public let registry: ScannerRegistry
     /// Files scanned between two store transactions.
     public var batchSize = 1024
+    /// Whether SIGINT and SIGTERM during the scan mark it interrupted (incomplete, with a finish time) before the
+    /// process exits. For the command line; a program embedding the kit keeps its own signal handling.
+    public var handlesSignals = false
+    /// CPU seconds one file's scan may take before it is reported (Docs/limits.md). Parsers cannot be stopped
+    /// part-way, so the budget is a diagnostic naming the file, and the scan goes on.
+    public var perFileCPUSeconds = 10.0
+    /// Told things worth a line on stderr that are not errors: a wait for another writer's lock on the store.
+    public var notice: (@Sendable (String) -> Void)?
 
     public init(registry: ScannerRegistry = .standard) {
         self.registry = registry
@@ -140,6 +156,8 @@ public struct ScanUseCase: Sendable {
                 roots: roots, host: request.host ?? Self.hostName(),
                 toolVersion: ToolInfo.version, startedAt: started)
         }
+        let interruption = handlesSignals ? ScanInterruption(store: store, scanID: scanID) : nil
+        defer { interruption?.remove() }
         // One tree per root: include patterns are relative to the root they appear under.
         var contexts: [ScanContext] = []
         var rootOfFile: [Int] = []
@@ -204,6 +222,12 @@ public struct ScanUseCase: Sendable {
         try StoreAccess.perform(request.storePath) {
             try store.finishScan(scanID: scanID, finishedAt: Date(), counts: finalCounts, complete: true)
         }
+        interruption?.remove()
+        if store.lockWaitSeconds >= 0.05 {
+            notice?(
+                "waited \(String(format: "%.1f", store.lockWaitSeconds)) s for other writers' locks on "
+                    + request.storePath)
+        }
         guard let record = try StoreAccess.perform(request.storePath, { try store.scan(id: scanID) }) else {
             throw PQScoutError(
                 code: "store.lost-scan", kind: .input, reason: "scan \(scanID) vanished from \(request.storePath)")
@@ -232,9 +256,28 @@ public struct ScanUseCase: Sendable {
             records.append(
                 FileRecord(
                     path: file.path, size: Int64(bytes.count), modified: Date(timeIntervalSince1970: file.modified),
-                    sha256: Digest.sha256Hex(bytes)))
+                    sha256: contentDigest(bytes, path: file.path, output: output)))
         }
         return records
+    }
+
+    /// Sources whose files hold secrets: WireGuard `PrivateKey`/`PresharedKey`, swanctl `secrets`, ipsec.secrets,
+    /// OpenVPN inline static keys, private keys, PKCS#12 files and keystores.
+    static let secretSources: Set<FindingSource> = [
+        .wireguard, .strongswan, .openvpn, .privateKey, .pkcs12, .javaKeystore,
+    ]
+
+    /// The SHA-256 recorded for a file, or `FileRecord.noDigest` (64 zeros) for a file that holds secrets: a plain
+    /// digest of a config whose only unknown is a weak pre-shared key lets whoever holds the store test guesses
+    /// offline (issue 21), so the store keeps none for those files (Docs/store.md).
+    static func contentDigest(_ bytes: [UInt8], path: ScanPath, output: ScanOutput) -> String {
+        let name = String(decoding: path.lastComponent, as: UTF8.self)
+        if name.hasSuffix(".secrets") || name == "ipsec.secrets"
+            || output.findings.contains(where: { $0.path == path && secretSources.contains($0.source) })
+        {
+            return FileRecord.noDigest
+        }
+        return Digest.sha256Hex(bytes)
     }
 
     /// Reads and scans files on every core. Each worker writes only its own slot, so no lock is needed.
@@ -243,6 +286,7 @@ public struct ScanUseCase: Sendable {
     ) -> [FileResult] {
         let reader = FileReader(maxFileSize: maxFileSize)
         let registry = self.registry
+        let cpuBudget = perFileCPUSeconds
         let slots = ResultSlots(count: files.count)
         DispatchQueue.concurrentPerform(iterations: files.count) { index in
             let file = files[index]
@@ -258,14 +302,24 @@ public struct ScanUseCase: Sendable {
             case .skipped(let diagnostic):
                 result.output.diagnostics.append(diagnostic)
             case .contents(let bytes):
+                let cpuBefore = Self.threadCPUSeconds()
                 result.output = registry.scan(
                     ScanInput(path: file.path, bytes: bytes, options: options, context: contexts[index]),
                     claimed: claimed)
+                let cpu = Self.threadCPUSeconds() - cpuBefore
+                if cpu > cpuBudget {
+                    result.output.diagnostics.append(
+                        Diagnostic(
+                            path: file.path, reason: .tooLarge,
+                            detail: "scanning took \(String(format: "%.1f", cpu)) s of CPU, over the "
+                                + "\(String(format: "%g", cpuBudget)) s per-file budget; its findings are kept"))
+                }
                 if !result.output.isEmpty {
                     result.records.append(
                         FileRecord(
                             path: file.path, size: Int64(bytes.count),
-                            modified: Date(timeIntervalSince1970: file.modified), sha256: Digest.sha256Hex(bytes)))
+                            modified: Date(timeIntervalSince1970: file.modified),
+                            sha256: Self.contentDigest(bytes, path: file.path, output: result.output)))
                     result.records += Self.includedFileRecords(
                         result.output, besides: file.path, tree: contexts[index].tree as? WalkedTree)
                 }
@@ -316,6 +370,13 @@ public struct ScanUseCase: Sendable {
     static func lastComponent(_ path: String) -> String {
         let trimmed = path.hasSuffix("/") && path.count > 1 ? String(path.dropLast()) : path
         return trimmed.split(separator: "/").last.map(String.init) ?? trimmed
+    }
+
+    /// CPU time of the calling thread (`CLOCK_THREAD_CPUTIME_ID`): one file is scanned on one thread.
+    static func threadCPUSeconds() -> Double {
+        var time = timespec()
+        guard clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time) == 0 else { return 0 }
+        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
     }
 
     static func hostName() -> String {
@@ -383,4 +444,41 @@ final class ResultSlots: @unchecked Sendable {
     }
 
     var values: [ScanUseCase.FileResult] { Array(storage) }
+}
+
+/// SIGINT/SIGTERM during a scan: record it as interrupted (incomplete, with a finish time and the counts of the
+/// batches committed) and exit 128 + the signal, instead of leaving a scan that looks still running.
+final class ScanInterruption: @unchecked Sendable {
+    // `sources` is set in init and cleared in `remove`, both on the scanning thread; handlers only read the store.
+    private var sources: [DispatchSourceSignal] = []
+    private let queue = DispatchQueue(label: "pqscout.scan-interruption")
+
+    init(store: InventoryStore, scanID: Int64) {
+        for number in [SIGINT, SIGTERM] {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
+            source.setEventHandler {
+                // The batch being written (if any) commits first: the store's connection serialises calls.
+                let counts = (try? store.counts(scanID: scanID)) ?? ScanCounts()
+                try? store.finishScan(scanID: scanID, finishedAt: Date(), counts: counts, complete: false)
+                let name = number == SIGINT ? "SIGINT" : "SIGTERM"
+                FileHandle.standardError.write(
+                    Data("pqscout: \(name): scan \(scanID) recorded as interrupted (incomplete)\n".utf8))
+                // `_exit`, not `exit`: other threads are still scanning, and running the process's destructors
+                // under them crashed (SIGSEGV) about one time in four. Everything worth keeping is committed.
+                _exit(128 + number)
+            }
+            source.resume()
+            sources.append(source)
+        }
+    }
+
+    /// Restores the default dispositions; idempotent.
+    func remove() {
+        guard !sources.isEmpty else { return }
+        for source in sources { source.cancel() }
+        sources = []
+        signal(SIGINT, SIG_DFL)
+        signal(SIGTERM, SIG_DFL)
+    }
 }

@@ -90,6 +90,15 @@ extension InventoryStore {
     /// The findings of one scan that match `query`, ordered by path bytes, then line (whole-file findings, which
     /// have no line, first), then the order they were recorded in. The same store always answers in the same order.
     public func findings(_ query: FindingQuery) throws(StoreError) -> [Finding] {
+        var findings: [Finding] = []
+        try forEachFinding(query) { findings.append($0) }
+        return findings
+    }
+
+    /// The findings `findings(_:)` returns, in its order, handed to `body` one at a time from a cursor: a caller
+    /// that writes them out (`scan --format json`) never holds them all.
+    /// - Throws: `StoreError`, or whatever `body` throws (wrapped).
+    public func forEachFinding(_ query: FindingQuery, _ body: (Finding) throws -> Void) throws(StoreError) {
         var sql = """
             SELECT findings.*, files.path AS file_path FROM findings
             JOIN files ON files.id = findings.file_id
@@ -115,7 +124,6 @@ extension InventoryStore {
         sql += " ORDER BY files.path, findings.line, findings.ordinal"
         return try storeOperation("cannot read findings of scan \(query.scanID) from \(label)") {
             try writer.read { db in
-                var findings: [Finding] = []
                 var lastPathData: Data? = nil
                 var lastPath = ScanPath(bytes: [])
                 let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
@@ -125,9 +133,8 @@ extension InventoryStore {
                         lastPathData = pathData
                         lastPath = ScanPath(bytes: Array(pathData))
                     }
-                    findings.append(try FindingRow(row: row).model(path: lastPath))
+                    try body(try FindingRow(row: row).model(path: lastPath))
                 }
-                return findings
             }
         }
     }

@@ -18,11 +18,16 @@ public final class InventoryStore: Sendable {
     let writer: DatabaseQueue
     /// How errors name this store: its path, or `:memory:`.
     let label: String
+    let lockWaits: LockWaits
 
-    private init(writer: DatabaseQueue, label: String) {
+    private init(writer: DatabaseQueue, label: String, lockWaits: LockWaits = LockWaits()) {
         self.writer = writer
         self.label = label
+        self.lockWaits = lockWaits
     }
+
+    /// Seconds this connection has spent waiting for another process's lock on the store (concurrent scans).
+    public var lockWaitSeconds: Double { lockWaits.seconds }
 
     // MARK: - Opening
 
@@ -35,7 +40,11 @@ public final class InventoryStore: Sendable {
     public convenience init(path: String) throws(StoreError) {
         let context = "cannot open store \(path)"
         var configuration = Configuration()
-        configuration.busyMode = .timeout(5)
+        // Several scans may write one store at once (4-6 CI jobs): SQLite has one writer at a time, and a fixed 5 s
+        // timeout failed them with "database is locked". Back off and retry instead, for up to
+        // `LockWaits.maximumSeconds`, and keep the time waited so the scan can say so.
+        let lockWaits = LockWaits()
+        configuration.busyMode = .callback { tries in lockWaits.shouldRetry(tries: tries) }
         configuration.prepareDatabase { db in
             // In WAL mode NORMAL keeps the file consistent after a crash; only the last commits can be lost to a
             // power failure (https://sqlite.org/pragma.html#pragma_synchronous).
@@ -53,7 +62,7 @@ public final class InventoryStore: Sendable {
             }
             try StoreSchema.migrator().migrate(queue)
         }
-        self.init(writer: queue, label: path)
+        self.init(writer: queue, label: path, lockWaits: lockWaits)
     }
 
     /// A store that lives in memory and vanishes with the object; for tests and dry runs.
@@ -204,5 +213,33 @@ public final class InventoryStore: Sendable {
         guard running else {
             throw StoreError(code: StoreError.scanFinished, reason: "scan \(scanID) is already finished")
         }
+    }
+}
+
+/// The busy handler's state: exponential backoff with jitter, and the total time waited.
+final class LockWaits: @unchecked Sendable {
+    // `lock` guards `waited`; SQLite may call the handler from whichever thread runs the statement.
+    private let lock = NSLock()
+    private var waited = 0.0
+    private var started: Date?
+    /// How long one operation may wait for the lock before SQLite's "database is locked" is returned.
+    static let maximumSeconds = 300.0
+
+    var seconds: Double { lock.withLock { waited } }
+
+    /// Called by SQLite with the number of earlier tries for this lock; sleeps and answers true to retry.
+    func shouldRetry(tries: Int) -> Bool {
+        let now = Date()
+        let since: Date = lock.withLock {
+            if tries == 0 { started = now }
+            return started ?? now
+        }
+        guard now.timeIntervalSince(since) < Self.maximumSeconds else { return false }
+        // 1 ms doubling to 256 ms, with up to 50 % jitter so waiting writers do not retry in step.
+        let base = 0.001 * Double(1 << min(tries, 8))
+        let delay = base * (1 + Double.random(in: 0..<0.5))
+        Thread.sleep(forTimeInterval: delay)
+        lock.withLock { waited += delay }
+        return true
     }
 }

@@ -26,8 +26,12 @@ public struct FileRecord: Sendable, Hashable {
     public var size: Int64
     /// Modification time; the store keeps it to the millisecond.
     public var modified: Date
-    /// SHA-256 of the content, 64 hex digits (FIPS 180-4).
+    /// SHA-256 of the content, 64 hex digits (FIPS 180-4); `noDigest` for a file that holds secrets (a WireGuard
+    /// or swanctl config, ipsec.secrets, a private key), whose digest would let guesses of a weak secret be tested.
     public var sha256: String
+
+    /// 64 zeros: no digest kept. The schema's CHECK wants 64 hex digits, and no file has this SHA-256.
+    public static let noDigest = String(repeating: "0", count: 64)
 
     public init(path: ScanPath, size: Int64, modified: Date, sha256: String) {
         self.path = path

@@ -106,26 +106,34 @@ struct ScanCommand: ParsableCommand {
         request.localUser = localUser
         let progress = ProgressLine(enabled: Console.stderrIsTerminal)
         let document: InventoryDocument
+        var failed = false
         do {
-            let scan = try ScanUseCase().run(request) { progress.update($0) }
+            var useCase = ScanUseCase()
+            useCase.handlesSignals = true
+            useCase.notice = { Console.error("pqscout: " + $0) }
+            let scan = try useCase.run(request) { progress.update($0) }
             progress.finish()
-            // The summary needs no findings; reading 40,000 of them back measured as a sixth of a large scan.
-            document =
-                format == .json || failOn != nil
-                ? try InventoryUseCase.document(InventoryRequest(storePath: store.path, scanID: scan.id))
-                : try InventoryUseCase.summary(storePath: store.path, scanID: scan.id)
+            if format == .json {
+                // Streamed: the document of a large scan is never whole in memory (issue 21).
+                let output = BufferedOutput()
+                try InventoryUseCase.streamJSON(
+                    InventoryRequest(storePath: store.path, scanID: scan.id), write: output.write,
+                    each: { if let failOn, $0.effective && $0.quantumStatus >= failOn { failed = true } })
+                output.flush()
+                document = InventoryDocument(scan: scan, findings: [], diagnostics: [])
+            } else {
+                // The summary needs no findings; reading 40,000 of them back measured as a sixth of a large scan.
+                document =
+                    failOn != nil
+                    ? try InventoryUseCase.document(InventoryRequest(storePath: store.path, scanID: scan.id))
+                    : try InventoryUseCase.summary(storePath: store.path, scanID: scan.id)
+            }
         } catch let error as PQScoutError {
             progress.finish()
             throw Failure.exit(error)
         }
-        switch format {
-        case .table: Console.out(Presentation.scanSummary(document, storePath: store.path))
-        case .json:
-            do { Console.out(try Presentation.json(document)) } catch let error as PQScoutError {
-                throw Failure.exit(error)
-            }
-        }
-        if let failOn, document.findings.contains(where: { $0.effective && $0.quantumStatus >= failOn }) {
+        if format == .table { Console.out(Presentation.scanSummary(document, storePath: store.path)) }
+        if let failOn, failed || document.findings.contains(where: { $0.effective && $0.quantumStatus >= failOn }) {
             Console.error("pqscout: findings at or above \(failOn.rawValue) (--fail-on)")
             throw ExitCode(1)
         }
@@ -166,5 +174,21 @@ final class ProgressLine: @unchecked Sendable {
     func finish() {
         if shown { Console.status("\r\u{1B}[K") }
         shown = false
+    }
+}
+
+/// Collects output into 64 KiB writes to stdout.
+final class BufferedOutput {
+    private var buffer = Data()
+
+    func write(_ text: String) {
+        buffer.append(contentsOf: text.utf8)
+        if buffer.count >= 64 << 10 { flush() }
+    }
+
+    func flush() {
+        guard !buffer.isEmpty else { return }
+        FileHandle.standardOutput.write(buffer)
+        buffer.removeAll(keepingCapacity: true)
     }
 }

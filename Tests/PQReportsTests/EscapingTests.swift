@@ -110,6 +110,25 @@ struct EscapingTests {
         #expect(Self.parseCSV(csv).allSatisfy { $0.count == 17 })
     }
 
+    @Test("a CR LF in a file name stays inside its quoted field: no injected row, no bare formula (issue 21)")
+    func csvCRLF() throws {
+        let name = "a.pem\r\n=HYPERLINK(\"http://x\"),evil\r\n@SUM(1)"
+        let finding = Finding(
+            path: ScanPath(name), source: "x509", setting: "\r\n-x", usage: .publicKey, algorithm: "RSA",
+            quantumStatus: .vulnerable)
+        let csv = String(
+            decoding: try CSVReportRenderer().render(
+                ReportInput(scan: Fixtures.fixedScan(ScanCounts()), findings: [finding]), context: Fixtures.context),
+            as: UTF8.self)
+        let records = Self.parseCSV(csv)
+        #expect(records.count == 2)
+        #expect(records.allSatisfy { $0.count == 16 })
+        #expect(records.last?.first == name)
+        #expect(InventoryCSV.escape("\r\n=1") == "\"'\r\n=1\"")
+        #expect(InventoryCSV.escape("\t=1") == "'\t=1")
+        #expect("x\r\ny".replacingNewlines() == "x  y")
+    }
+
     @Test("JSON outputs keep hostile strings intact and parseable")
     func json() throws {
         let input = Fixtures.hostile()

@@ -86,6 +86,29 @@ struct ImportTests {
         }
     }
 
+    @Test(
+        "deep nesting and out-of-range numbers are named as such, not \"not JSON\" (issue 21)",
+        arguments: [
+            (String(repeating: "[", count: 100_000), "too deeply nested"),
+            (
+                #"{"bomFormat":"CycloneDX","specVersion":"1.6","#
+                    + #""components":["# + String(repeating: #"{"components":["#, count: 200), "too deeply nested"
+            ),
+            (#"{"bomFormat":"CycloneDX","specVersion":"1.6","version":1e999}"#, "number out of range: 1e999"),
+            (#"{"bomFormat":"CycloneDX","x":-2E+400}"#, "number out of range"),
+        ])
+    func namedProblems(_ text: String, _ reason: String) {
+        do {
+            _ = try CBOMImporter.parse(Data(text.utf8), fallbackPath: ScanPath("x"))
+            Issue.record("accepted")
+        } catch {
+            #expect(error.reason.contains(reason), "\(error.reason)")
+            #expect(!error.reason.contains("not JSON"))
+        }
+        // A string holding brackets and a huge exponent is data, not structure.
+        #expect((try? JSONValue.parse(Data((#"["# + #""[[[[1e999\"""# + "]").utf8))) != nil)
+    }
+
     @Test("members of the wrong type are skipped, never a crash")
     func wrongTypes() throws {
         let text = #"""

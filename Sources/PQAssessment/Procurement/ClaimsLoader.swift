@@ -11,7 +11,8 @@ public enum ClaimsLoader {
     static let lineKey = "_line"
 
     /// CNSA 2.0's system category ids, which the claims file's `category` takes; empty if the profile is missing.
-    static var categoryIDs: [String] { ((try? PolicyProfile.bundled("cnsa-2.0"))?.categories ?? []).map(\.id) }
+    /// Read once: loading the bundled profile from disk on every claims file was most of a small file's cost.
+    static let categoryIDs: [String] = ((try? PolicyProfile.bundled("cnsa-2.0"))?.categories ?? []).map(\.id)
 
     static func shape(catalog: Catalog) -> YAMLShape {
         let names = Set(catalog.entries.flatMap { [$0.canonical] + $0.names.all }.map { Catalog.normalise($0) })

@@ -13,6 +13,9 @@ public struct PEMBlock: Sendable, Hashable {
 
 /// Finds PEM blocks in text. Tolerates text between blocks, CRLF and blank lines; bounded work per byte.
 public enum PEM {
+    /// Largest base64 body of one block (Docs/limits.md): a certificate or key is a few KiB, a PKCS#7 bundle of a
+    /// whole CA store under 1 MiB.
+    public static let maxBodyBytes = 4 << 20
     private static let begin = Array("-----BEGIN ".utf8)
     private static let dashes = Array("-----".utf8)
 
@@ -35,8 +38,12 @@ public enum PEM {
             if line.last == UInt8(ascii: "\r") { line = line.dropLast() }
             start = end + 1
             if var block = current {
+                // Released first so `block.body` is uniquely referenced: appending to a shared copy copied the
+                // whole body on every line, quadratic in the size of one block.
+                current = nil
                 if let label = marker(line, prefix: "-----END ") {
-                    let der = label == block.label ? decodeBase64(block.body) : nil
+                    let der =
+                        label == block.label && block.body.count <= maxBodyBytes ? decodeBase64(block.body) : nil
                     blocks.append(PEMBlock(label: block.label, headers: block.headers, der: der, line: block.line))
                     current = nil
                     continue
@@ -48,7 +55,8 @@ public enum PEM {
                         in: .whitespaces)
                 } else {
                     block.inHeaders = false
-                    block.body.append(contentsOf: line)
+                    // Past the budget the body is not kept (its block decodes to nil, a diagnostic for the caller).
+                    if block.body.count <= maxBodyBytes { block.body.append(contentsOf: line) }
                 }
                 current = block
             } else if let label = marker(line, prefix: "-----BEGIN ") {

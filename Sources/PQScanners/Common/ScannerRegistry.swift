@@ -31,6 +31,7 @@ public struct ScannerRegistry: Sendable {
         for (scanner, _) in claimed {
             output.append(scanner.scan(input))
         }
+        ListDuplicates.collapse(&output)
         if output.isEmpty, claimed.contains(where: { $0.scanner.nothingFoundIsMalformed }) {
             if input.bytes.isEmpty {
                 output.diagnostics.append(Diagnostic(path: input.path, reason: .empty, detail: "the file is empty"))
