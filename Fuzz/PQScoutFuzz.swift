@@ -57,8 +57,10 @@ struct Harness {
         Harness("pkcs12", [CertificateScanner(), KeyScanner()], ["etc/ssl/private/store.p12"]),
         Harness(
             "ssh-wire", [SSHKeyScanner()],
-            ["home/u/.ssh/id_ed25519.pub", "home/u/.ssh/id_ed25519", "home/u/.ssh/authorized_keys",
-             "etc/ssh/ssh_host_ed25519_key-cert.pub"]),
+            [
+                "home/u/.ssh/id_ed25519.pub", "home/u/.ssh/id_ed25519", "home/u/.ssh/authorized_keys",
+                "etc/ssh/ssh_host_ed25519_key-cert.pub",
+            ]),
         Harness("jks", [JavaKeystoreScanner()], ["etc/java/keystore.jks", "etc/java/cacerts"]),
         Harness("openssh", [OpenSSHConfigScanner()], ["etc/ssh/sshd_config", "etc/ssh/ssh_config"]),
         Harness("nginx", [NginxScanner()], ["etc/nginx/nginx.conf"]),
