@@ -20,7 +20,7 @@ public enum InventoryJSON {
     ///   - write: receives the output in order.
     ///   - findings: calls its argument with each finding.
     public static func stream(
-        scan: ScanRecord, diagnostics: [Diagnostic], write: @escaping (String) -> Void,
+        scan: ScanRecord, diagnostics: [Diagnostic], aliases: [PathAlias] = [], write: @escaping (String) -> Void,
         findings: ((Finding) throws -> Void) throws -> Void
     ) throws {
         let encoder = JSONEncoder()
@@ -33,7 +33,9 @@ public enum InventoryJSON {
                 .map { $0.offset == 0 || $0.element.isEmpty ? String($0.element) : pad + $0.element }
                 .joined(separator: "\n")
         }
-        write("{\n  \"diagnostics\" : " + (try encoded(diagnostics, indent: 2)) + ",\n  \"findings\" : ")
+        // Keys in sorted order, as the whole-document form writes them.
+        write("{\n  \"aliases\" : " + (try encoded(aliases, indent: 2)))
+        write(",\n  \"diagnostics\" : " + (try encoded(diagnostics, indent: 2)) + ",\n  \"findings\" : ")
         var count = 0
         try findings { finding in
             write((count == 0 ? "[\n    " : ",\n    ") + (try encoded(finding, indent: 4)))

@@ -69,7 +69,8 @@ public enum InventoryUseCase {
             let diagnostics = try store.diagnostics(scanID: id)
             let query = FindingQuery(
                 scanID: id, usage: request.usage, status: request.status, pathGlob: request.pathGlob)
-            try InventoryJSON.stream(scan: scan, diagnostics: diagnostics, write: write) { body in
+            let aliases = try store.aliases(scanID: id)
+            try InventoryJSON.stream(scan: scan, diagnostics: diagnostics, aliases: aliases, write: write) { body in
                 try store.forEachFinding(query) { finding in
                     each(finding)
                     try body(finding)

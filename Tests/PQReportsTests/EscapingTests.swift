@@ -122,7 +122,7 @@ struct EscapingTests {
             as: UTF8.self)
         let records = Self.parseCSV(csv)
         #expect(records.count == 2)
-        #expect(records.allSatisfy { $0.count == 16 })
+        #expect(records.allSatisfy { $0.count == 17 }, "the contract's 16 fields and aliases")
         #expect(records.last?.first == name)
         #expect(InventoryCSV.escape("\r\n=1") == "\"'\r\n=1\"")
         #expect(InventoryCSV.escape("\t=1") == "'\t=1")

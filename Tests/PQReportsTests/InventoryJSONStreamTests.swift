@@ -10,7 +10,7 @@ struct InventoryJSONStreamTests {
     func streamed(_ document: InventoryDocument) throws -> String {
         var out = ""
         try InventoryJSON.stream(
-            scan: document.scan, diagnostics: document.diagnostics, write: { out += $0 },
+            scan: document.scan, diagnostics: document.diagnostics, aliases: document.aliases, write: { out += $0 },
             findings: { body in for finding in document.findings { try body(finding) } })
         return out
     }
@@ -22,6 +22,12 @@ struct InventoryJSONStreamTests {
         for document in [
             InventoryDocument(scan: hostile.scan, findings: hostile.findings, diagnostics: diagnostics),
             InventoryDocument(scan: hostile.scan, findings: [], diagnostics: []),
+            InventoryDocument(
+                scan: hostile.scan, findings: [], diagnostics: [],
+                aliases: [
+                    PathAlias(
+                        path: ScanPath("etc/ssl/certs/ab12.0"), target: ScanPath("etc/ssl/certs/a.pem"), kind: .file)
+                ]),
             InventoryDocument(scan: hostile.scan, findings: Array(hostile.findings.prefix(1)), diagnostics: []),
         ] {
             #expect(try streamed(document) == (try InventoryJSON.render(document)))
