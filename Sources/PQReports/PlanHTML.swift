@@ -11,14 +11,10 @@ public enum PlanHTML {
             <html lang="en"><head><meta charset="utf-8">
             <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
             <title>Post-quantum migration plan, scan \(plan.scanID)</title>
-            <style>
-            body{font-family:system-ui,sans-serif;max-width:70rem;margin:2rem auto;padding:0 1rem;color:#222}
-            h2{border-bottom:2px solid #ccc;padding-bottom:.2rem}
-            .action{border:1px solid #ddd;border-radius:6px;padding:.5rem 1rem;margin:1rem 0}
-            code,pre{font-family:ui-monospace,monospace;font-size:.9em}
-            pre{background:#f6f6f6;padding:.5rem;overflow-x:auto}
-            .add{color:#064} .del{color:#900} dt{font-weight:600} .note{background:#fff7d6;padding:.5rem}
-            table{border-collapse:collapse} td,th{border:1px solid #ddd;padding:.2rem .5rem}
+            <style>\(HTMLRenderer.style)
+            body{padding:8px 28px}.action{border:1px solid #ddd;border-radius:6px;padding:.5rem 1rem;margin:1rem 0;
+            background:#fff}pre{background:#f6f6f6;padding:.5rem;overflow-x:auto}.add{color:#064}.del{color:#900}
+            dt{font-weight:600}.note{background:#fff7d6;padding:.5rem}
             </style></head><body>
 
             """
@@ -107,22 +103,6 @@ public enum PlanHTML {
     }
 
     /// Escapes the five characters HTML gives meaning to.
-    static func e(_ value: String) -> String {
-        var out = ""
-        out.reserveCapacity(value.count)
-        for char in value {
-            switch char {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            case "\n", "\t": out.append(char)
-            default:
-                // Control characters (ESC, BEL, CR LF inside a name) have no business in a page.
-                if char.unicodeScalars.contains(where: \.isControl) { out += "\u{FFFD}" } else { out.append(char) }
-            }
-        }
-        return out
-    }
+    /// The reports' one HTML escaper (`HTMLText`): markup escaped, control characters replaced.
+    static func e(_ value: String) -> String { HTMLText.escape(value) }
 }
