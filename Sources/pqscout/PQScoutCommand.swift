@@ -5,10 +5,13 @@ import ArgumentParser
 struct PQScoutCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pqscout",
-        abstract: "Inventory the cryptography in configuration, certificates and keys, for the post-quantum migration.",
+        // Short lines: the help is read on 80-column terminals, and a sentence should not break mid-way.
+        abstract: "Inventory cryptography for the post-quantum migration.",
         discussion: """
-            Exit status: 0 done; 1 a --fail-on threshold was met; 2 an input or the store cannot be read;
-            64 bad usage.
+            Finds algorithms in configs, certificates and keys; judges, scores, plans.
+
+            Exit status: 0 done; 1 a --fail-on threshold was met;
+            2 an input or the store cannot be read; 64 bad usage.
             """,
         version: PQScoutVersion.string,
         subcommands: [
