@@ -53,7 +53,7 @@ struct ErrorPathTests {
         let store = work.appendingPathComponent("s.db").path
         _ = try PQScoutBinary.run(["scan", sample, "--db", store])
         let empty = work.appendingPathComponent("empty.db").path
-        FileManager.default.createFile(atPath: empty, contents: Data())
+        _ = FileManager.default.createFile(atPath: empty, contents: Data())
         try Data("plain words\n".utf8).write(to: work.appendingPathComponent("notes.txt"))
         let arguments = example.arguments.map {
             $0.replacingOccurrences(of: "STORE", with: store).replacingOccurrences(of: "EMPTY", with: empty)
