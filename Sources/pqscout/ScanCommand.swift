@@ -104,6 +104,17 @@ struct ScanCommand: ParsableCommand {
             excludes: exclude, pkcs12Passwords: passwords, opensshVersion: opensshVersion,
             opensslVersion: opensslVersion, system: image ? .image : systemRoot.map { .path($0) } ?? .automatic)
         request.localUser = localUser
+        // A lone file's Include, certificate and key paths resolve where the daemon would look (the system root),
+        // not beside the file: say so, so an empty drop-in folder is not a silent surprise.
+        for path in paths {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue {
+                Console.error(
+                    "pqscout: \(path) is one file: the paths it names (Include, certificates) resolve against the "
+                        + "system root as the daemon would, not beside it; scan its folder to read the files there")
+                break
+            }
+        }
         let progress = ProgressLine(enabled: Console.stderrIsTerminal)
         let document: InventoryDocument
         var failed = false

@@ -89,6 +89,17 @@ struct ErrorPathTests {
         #expect(names.contains("all.patch") && names.contains("README") && names.contains("notes.txt"))
     }
 
+    @Test("scanning one sshd_config says where its Include resolves instead of ignoring it silently")
+    func singleFile() throws {
+        let work = try scratch()
+        defer { try? FileManager.default.removeItem(at: work) }
+        let config = work.appendingPathComponent("sshd_config")
+        try Data("Include sshd_config.d/*.conf\nCiphers aes256-ctr\n".utf8).write(to: config)
+        let outcome = try PQScoutBinary.run(["scan", config.path, "--db", work.appendingPathComponent("s.db").path])
+        #expect(outcome.status == 0)
+        #expect(outcome.stderr.contains("is one file: the paths it names (Include, certificates) resolve against"))
+    }
+
     @Test("diff after the first scan says there is nothing to compare and exits 0")
     func diffFirstScan() throws {
         let work = try scratch()
