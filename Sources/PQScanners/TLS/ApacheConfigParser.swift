@@ -2,7 +2,7 @@ import Foundation
 import PQModel
 
 /// One Apache httpd directive or section (`<VirtualHost *:443>` … `</VirtualHost>`), with its file and line.
-struct ApacheDirective: Sendable, Hashable {
+struct ApacheDirective: Sendable, Hashable, NestedDirective {
     /// As written; compare with `key`.
     var name: String
     var args: [String]

@@ -67,7 +67,9 @@ public struct ApacheScanner: FileScanner {
             if TLSConfigPlacement.enabledCopy(of: input.path, bytes: input.bytes, tree: tree) { return ScanOutput() }
             if let (ownerPath, bytes) = owner {
                 var parser = ApacheConfigParser(tree: tree, serverRoot: Self.serverRoot(of: ownerPath))
-                if Self.paths(parser.parse(path: ownerPath, bytes: bytes)).contains(input.path) { return ScanOutput() }
+                if ConfigText.paths(parser.parse(path: ownerPath, bytes: bytes)).contains(input.path) {
+                    return ScanOutput()
+                }
             }
         }
         let root = owner.map { Self.serverRoot(of: $0.0) } ?? ConfigText.directory(of: input.path)
@@ -92,20 +94,8 @@ public struct ApacheScanner: FileScanner {
         return root
     }
 
-    /// Every file a parsed configuration was read from.
-    static func paths(_ directives: [ApacheDirective]) -> Set<ScanPath> {
-        var out = Set<ScanPath>()
-        for directive in directives {
-            out.insert(directive.path)
-            if let children = directive.children { out.formUnion(paths(children)) }
-        }
-        return out
-    }
-
     private func scanMain(_ input: ScanInput) -> ScanOutput {
-        var root = ConfigText.directory(of: input.path)
-        if root.hasSuffix("/conf") { root = String(root.dropLast(5)) }  // RHEL: /etc/httpd/conf/httpd.conf
-        var parser = ApacheConfigParser(tree: input.context.tree, serverRoot: root)
+        var parser = ApacheConfigParser(tree: input.context.tree, serverRoot: Self.serverRoot(of: input.path))
         let top = parser.parse(path: input.path, bytes: input.bytes)
         var output = ScanOutput(diagnostics: parser.diagnostics)
         let emitter = TLSServiceEmitter(input: input, catalog: catalog)

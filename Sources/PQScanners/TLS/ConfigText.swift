@@ -126,3 +126,22 @@ struct IncludeTracker {
         return admitted
     }
 }
+
+/// A parsed directive that may hold a block of others (nginx, Apache): what the file walk below needs of it.
+protocol NestedDirective {
+    var path: ScanPath { get }
+    var children: [Self]? { get }
+}
+
+extension ConfigText {
+    /// Every file a parsed configuration was read from: a file some main configuration includes is reported by
+    /// that configuration, not again on its own.
+    static func paths<Directive: NestedDirective>(_ directives: [Directive]) -> Set<ScanPath> {
+        var out = Set<ScanPath>()
+        for directive in directives {
+            out.insert(directive.path)
+            if let children = directive.children { out.formUnion(paths(children)) }
+        }
+        return out
+    }
+}

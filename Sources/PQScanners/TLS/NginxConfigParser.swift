@@ -1,7 +1,7 @@
 import PQModel
 
 /// One nginx directive: `name args...;` or `name args... { children }`, with the file and line it came from.
-struct NginxDirective: Sendable, Hashable {
+struct NginxDirective: Sendable, Hashable, NestedDirective {
     var name: String
     var args: [String]
     var path: ScanPath

@@ -61,7 +61,9 @@ public struct NginxScanner: FileScanner {
             if TLSConfigPlacement.enabledCopy(of: input.path, bytes: input.bytes, tree: tree) { return ScanOutput() }
             if let (ownerPath, bytes) = owner {
                 var parser = NginxConfigParser(tree: tree, prefix: ConfigText.directory(of: ownerPath))
-                if Self.paths(parser.parse(path: ownerPath, bytes: bytes)).contains(input.path) { return ScanOutput() }
+                if ConfigText.paths(parser.parse(path: ownerPath, bytes: bytes)).contains(input.path) {
+                    return ScanOutput()
+                }
             }
         }
         // Not in force: parsed alone; bare `server` blocks and `ssl_*` lines are read as if inside `http`.
@@ -81,16 +83,6 @@ public struct NginxScanner: FileScanner {
             reason: TLSConfigPlacement.reason(
                 input.path, daemon: "nginx", mainName: "nginx.conf", hasOwner: owner != nil),
             diagnostics: parser.diagnostics)
-    }
-
-    /// Every file a parsed configuration was read from.
-    static func paths(_ directives: [NginxDirective]) -> Set<ScanPath> {
-        var out = Set<ScanPath>()
-        for directive in directives {
-            out.insert(directive.path)
-            if let children = directive.children { out.formUnion(paths(children)) }
-        }
-        return out
     }
 
     private func scanMain(_ input: ScanInput) -> ScanOutput {
