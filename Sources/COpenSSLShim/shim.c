@@ -323,6 +323,21 @@ static int pqs_pkcs12_open_in_context(
 
 /* MARK: - Password-protected keys */
 
+/* Why: both password-protected key readers start from an EncryptedPrivateKeyInfo (PKCS#8's, and the one JKS wraps
+ * a key in); one place bounds the input and turns a bad structure into the caller's message. NULL on failure, with
+ * `error` filled. */
+static X509_SIG *pqs_read_encrypted_info(
+    const uint8_t *der, size_t length, const char *what, char error[PQS_ERROR_SIZE]) {
+    if (der == NULL || length == 0 || length > (size_t)INT32_MAX) {
+        pqs_copy(error, PQS_ERROR_SIZE, "empty or oversized input");
+        return NULL;
+    }
+    const unsigned char *p = der;
+    X509_SIG *sig = d2i_X509_SIG(NULL, &p, (long)length);
+    if (sig == NULL) pqs_drain_errors(error, what);
+    return sig;
+}
+
 /* Why: describes a decrypted PrivateKeyInfo without letting its bytes out. OpenSSL 3.0 cannot build ML-KEM or
  * ML-DSA keys, so the algorithm OID (and an EC curve parameter) is read from the structure first. */
 static void pqs_describe_p8(const PKCS8_PRIV_KEY_INFO *p8, pqs_key_info *out) {
@@ -352,16 +367,8 @@ int pqs_encrypted_pkcs8_info(
     ERR_clear_error();
     memset(out, 0, sizeof *out);
     *password_index = -1;
-    if (der == NULL || length == 0 || length > (size_t)INT32_MAX) {
-        pqs_copy(error, PQS_ERROR_SIZE, "empty or oversized input");
-        return PQS_MALFORMED;
-    }
-    const unsigned char *p = der;
-    X509_SIG *sig = d2i_X509_SIG(NULL, &p, (long)length);
-    if (sig == NULL) {
-        pqs_drain_errors(error, "not an EncryptedPrivateKeyInfo");
-        return PQS_MALFORMED;
-    }
+    X509_SIG *sig = pqs_read_encrypted_info(der, length, "not an EncryptedPrivateKeyInfo", error);
+    if (sig == NULL) return PQS_MALFORMED;
     int status = PQS_WRONG_PASSWORD;
     for (size_t i = 0; i < password_count; i++) {
         if (passwords[i] == NULL) continue;
@@ -574,16 +581,9 @@ int pqs_jks_key_info(
     pqs_key_info *out, char error[PQS_ERROR_SIZE]) {
     ERR_clear_error();
     memset(out, 0, sizeof *out);
-    if (protected_key == NULL || length == 0 || length > (size_t)INT32_MAX) {
-        pqs_copy(error, PQS_ERROR_SIZE, "empty or oversized input");
-        return PQS_MALFORMED;
-    }
-    const unsigned char *p = protected_key;
-    X509_SIG *sig = d2i_X509_SIG(NULL, &p, (long)length);
-    if (sig == NULL) {
-        pqs_drain_errors(error, "protected key is not an EncryptedPrivateKeyInfo");
-        return PQS_MALFORMED;
-    }
+    X509_SIG *sig =
+        pqs_read_encrypted_info(protected_key, length, "protected key is not an EncryptedPrivateKeyInfo", error);
+    if (sig == NULL) return PQS_MALFORMED;
     const X509_ALGOR *alg = NULL;
     const ASN1_OCTET_STRING *data = NULL;
     X509_SIG_get0(sig, &alg, &data);
