@@ -74,8 +74,15 @@ public struct Catalog: Sendable {
     }
 
     /// The one place spellings are normalised: trimmed and lower-cased.
+    ///
+    /// Trimmed on the Unicode White_Space property, which is the set `.whitespacesAndNewlines` holds, without a
+    /// Foundation bridge: every suite, group and key of a scan is looked up here, so this is a hot path.
     public static func normalise(_ name: String) -> String {
-        name.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+        let scalars = name.unicodeScalars
+        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
+            let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })
+        else { return "" }
+        return String(scalars[first...last]).lowercased()
     }
 }
 

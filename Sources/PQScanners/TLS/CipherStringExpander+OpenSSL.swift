@@ -35,6 +35,14 @@ public enum CipherStringExpander {
         if let text = ciphersuites, text.utf8.count > 64 * 1024 || text.utf8.contains(0) {
             return .failure(Failure(detail: "ciphersuite list longer than 64 KiB or holding NUL"))
         }
+        return memo.value(for: [cipherString, ciphersuites]) {
+            uncachedExpand(cipherString: cipherString, ciphersuites: ciphersuites)
+        }
+    }
+
+    private static let memo = InputMemo<[String?], Result<Expansion, Failure>>()
+
+    private static func uncachedExpand(cipherString: String?, ciphersuites: String?) -> Result<Expansion, Failure> {
         var buffer = [pqs_tls_cipher](repeating: pqs_tls_cipher(), count: Int(PQS_CIPHER_MAX))
         var count = 0
         var error = ShimErrorBuffer()

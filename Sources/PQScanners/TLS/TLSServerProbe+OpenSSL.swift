@@ -76,6 +76,35 @@ public enum TLSServerProbe {
         maximum: String?
     ) -> Result<Context, Failure> {
         if let failure = checked(base, cipherString, ciphersuites) { return .failure(failure) }
+        let key = SuitesKey(
+            base: base, cipherString: cipherString, ciphersuites: ciphersuites, securityLevel: securityLevel,
+            minimum: minimum, maximum: maximum)
+        return suitesMemo.value(for: key) {
+            uncachedSuites(
+                base: base, cipherString: cipherString, ciphersuites: ciphersuites, securityLevel: securityLevel,
+                minimum: minimum, maximum: maximum)
+        }
+    }
+
+    private struct SuitesKey: Hashable, Sendable {
+        var base, cipherString, ciphersuites: String?
+        var securityLevel: Int?
+        var minimum, maximum: String?
+    }
+
+    private struct CertificateKey: Hashable, Sendable {
+        var der: [UInt8]
+        var base, cipherString: String?
+        var securityLevel: Int?
+    }
+
+    private static let suitesMemo = InputMemo<SuitesKey, Result<Context, Failure>>()
+    private static let certificateMemo = InputMemo<CertificateKey, Result<CertificateCheck, Failure>>(capacity: 256)
+
+    private static func uncachedSuites(
+        base: String?, cipherString: String?, ciphersuites: String?, securityLevel: Int?, minimum: String?,
+        maximum: String?
+    ) -> Result<Context, Failure> {
         var buffer = [pqs_tls_server_suite](repeating: pqs_tls_server_suite(), count: Int(PQS_CIPHER_MAX))
         var count = 0
         var context = pqs_tls_server_context()
@@ -119,6 +148,15 @@ public enum TLSServerProbe {
         der: [UInt8], base: String?, cipherString: String?, securityLevel: Int?
     ) -> Result<CertificateCheck, Failure> {
         if let failure = checked(base, cipherString) { return .failure(failure) }
+        let key = CertificateKey(der: der, base: base, cipherString: cipherString, securityLevel: securityLevel)
+        return certificateMemo.value(for: key) {
+            uncachedCheckCertificate(der: der, base: base, cipherString: cipherString, securityLevel: securityLevel)
+        }
+    }
+
+    private static func uncachedCheckCertificate(
+        der: [UInt8], base: String?, cipherString: String?, securityLevel: Int?
+    ) -> Result<CertificateCheck, Failure> {
         var out = pqs_tls_certificate_check()
         var error = ShimErrorBuffer()
         let level = Int32(clamping: securityLevel ?? -1)
