@@ -8,6 +8,13 @@ public struct Catalog: Sendable {
     public let entries: [AlgorithmEntry]
     private let byName: [String: Int]
     private let byOID: [String: Int]
+    private let token = Token()
+
+    /// Tells one loaded catalog from another (copies share it), so callers can remember answers derived from a
+    /// catalog without comparing its entries.
+    public var identity: ObjectIdentifier { ObjectIdentifier(token) }
+
+    private final class Token: Sendable {}
 
     /// The bundled catalog, loaded once.
     public static let shared: Catalog = {

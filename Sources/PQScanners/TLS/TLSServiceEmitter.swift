@@ -17,6 +17,15 @@ public struct TLSServiceEmitter: Sendable {
     private let tree: (any TreeReader)?
     private let catalog: Catalog
     private let decomposer: TLSSuiteDecomposer
+    /// Why: every finding of a service carries its asset id, a SHA-256 over the service's identity; one per
+    /// service is enough.
+    private let assetIDs = InputMemo<ServiceIdentity, String>(capacity: 256)
+
+    private struct ServiceIdentity: Hashable, Sendable {
+        var source: FindingSource
+        var path: ScanPath
+        var name: String
+    }
 
     public init(openssl: OpenSSLInForce, system: SystemTLSConfig, tree: (any TreeReader)?, catalog: Catalog = .shared) {
         self.openssl = openssl
@@ -44,7 +53,7 @@ public struct TLSServiceEmitter: Sendable {
     /// diagnostic, and then nothing of the service is in force.
     public func emit(_ service: TLSService) -> ScanOutput {
         var output = ScanOutput()
-        output.assets.append(Asset(id: service.assetID, kind: .service, algorithm: "TLS"))
+        output.assets.append(Asset(id: assetID(service), kind: .service, algorithm: "TLS"))
         var state = State()
         let listed = listedProtocols(service)
         let enabled = listed.filter(\.on).map(\.version).filter { $0 != "SSLv2" && $0 != "SSLv3" }
@@ -171,8 +180,14 @@ public struct TLSServiceEmitter: Sendable {
             path: setting.path, line: setting.line, source: service.source, setting: setting.directive, usage: usage,
             algorithm: algorithm, canonical: entry?.canonical ?? canonical, keyBits: keyBits, curve: curve,
             quantumStatus: status ?? entry?.quantumStatus ?? .vulnerable, context: service.name, effective: effective,
-            origin: origin ?? setting.origin, asset: asset ?? service.assetID,
+            origin: origin ?? setting.origin, asset: asset ?? assetID(service),
             note: words.isEmpty ? nil : words.joined(separator: "; "))
+    }
+
+    private func assetID(_ service: TLSService) -> String {
+        assetIDs.value(for: ServiceIdentity(source: service.source, path: service.path, name: service.name)) {
+            service.assetID
+        }
     }
 
     private func librarySetting(_ service: TLSService, _ directive: String, _ value: String) -> TLSSetting {
@@ -338,8 +353,8 @@ public struct TLSServiceEmitter: Sendable {
                     "no enabled version can carry it: TLS 1.0/1.1 sign with MD5+SHA-1 or SHA-1, below security level "
                     + "\(level)"
             }
-            let verdict = decomposer.status(of: suite)
-            let entry = verdict.canonical.flatMap { catalog.entry(named: $0) }
+            let verdict = decomposer.judged(suite)
+            let entry = verdict.entry
             output.findings.append(
                 finding(
                     service, setting, usage: .cipherSuite, algorithm: suite.standardName, entry: entry,

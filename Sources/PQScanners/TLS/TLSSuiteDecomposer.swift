@@ -18,6 +18,21 @@ public struct TLSSuiteDecomposer: Sendable {
     }
 
     private let catalog: Catalog
+    /// Why: a service lists the same few dozen suites as every other service of its file (each `master.cf` line,
+    /// each vhost), and each part costs a catalog lookup; the answer depends only on the suite and the catalog.
+    private static let verdicts = InputMemo<VerdictKey, Verdict>(capacity: 2048)
+
+    private struct VerdictKey: Hashable, Sendable {
+        var catalog: ObjectIdentifier
+        var suite: TLSCipherSuite
+    }
+
+    private struct Verdict: Sendable {
+        var components: [Component]
+        var canonical: String?
+        var status: QuantumStatus
+        var entry: AlgorithmEntry?
+    }
 
     public init(catalog: Catalog = .shared) {
         self.catalog = catalog
@@ -25,6 +40,33 @@ public struct TLSSuiteDecomposer: Sendable {
 
     /// The parts of a suite, in kx, auth, cipher, MAC order.
     public func components(of suite: TLSCipherSuite) -> [Component] {
+        verdict(suite).components
+    }
+
+    /// The worst status among the parts: a suite is no stronger than its weakest piece. TLS 1.3 suites also get
+    /// their own catalog row (RFC 8446 §B.4 code points) when there is one.
+    public func status(of suite: TLSCipherSuite) -> (canonical: String?, status: QuantumStatus) {
+        let found = verdict(suite)
+        return (found.canonical, found.status)
+    }
+
+    /// `status(of:)` with the catalog row of its canonical name (nil for a suite the catalog only knows by parts).
+    public func judged(_ suite: TLSCipherSuite) -> (canonical: String?, status: QuantumStatus, entry: AlgorithmEntry?) {
+        let found = verdict(suite)
+        return (found.canonical, found.status, found.entry)
+    }
+
+    private func verdict(_ suite: TLSCipherSuite) -> Verdict {
+        Self.verdicts.value(for: VerdictKey(catalog: catalog.identity, suite: suite)) {
+            let parts = uncachedComponents(of: suite)
+            let judged = uncachedStatus(of: suite, parts: parts)
+            return Verdict(
+                components: parts, canonical: judged.canonical, status: judged.status,
+                entry: judged.canonical.flatMap { catalog.entry(named: $0) })
+        }
+    }
+
+    private func uncachedComponents(of suite: TLSCipherSuite) -> [Component] {
         var parts: [(Usage, String)] = []
         if !suite.isTLS13 {
             parts.append((.keyExchange, suite.keyExchange))
@@ -35,10 +77,9 @@ public struct TLSSuiteDecomposer: Sendable {
         return parts.map { usage, token in component(usage: usage, token: token) }
     }
 
-    /// The worst status among the parts: a suite is no stronger than its weakest piece. TLS 1.3 suites also get
-    /// their own catalog row (RFC 8446 §B.4 code points) when there is one.
-    public func status(of suite: TLSCipherSuite) -> (canonical: String?, status: QuantumStatus) {
-        let parts = components(of: suite)
+    private func uncachedStatus(
+        of suite: TLSCipherSuite, parts: [Component]
+    ) -> (canonical: String?, status: QuantumStatus) {
         let worst = parts.map(\.status).max() ?? .vulnerable
         if suite.isTLS13, let entry = catalog.tlsCipherSuite(codePoint: suite.codePoint) {
             return (entry.canonical, max(entry.quantumStatus, worst))
