@@ -52,12 +52,22 @@ struct JavaDisabledAlgorithms {
         }
     }
 
-    var entries: [Entry] = []
+    private(set) var entries: [Entry] = []
     /// Parts that do not follow the grammar, as written.
-    var malformed: [String] = []
+    private(set) var malformed: [String] = []
+    /// Entry indices by lower-cased name: `matching` runs once per algorithm the JDK offers.
+    private var byName: [String: [Int]] = [:]
 
     /// - Parameter resolve: the text of another security property, for `include`.
-    init(_ text: String, resolve: (String) -> String?, depth: Int = 0) {
+    init(_ text: String, resolve: (String) -> String?) {
+        var included: Set<String> = []
+        read(text, resolve: resolve, depth: 0, included: &included)
+        for (index, entry) in entries.enumerated() {
+            byName[entry.name.lowercased(), default: []].append(index)
+        }
+    }
+
+    private mutating func read(_ text: String, resolve: (String) -> String?, depth: Int, included: inout Set<String>) {
         for part in text.split(separator: ",") {
             let words = part.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
             guard let name = words.first else { continue }
@@ -66,11 +76,10 @@ struct JavaDisabledAlgorithms {
                     malformed.append(String(part.trimmingCharacters(in: .whitespaces)))
                     continue
                 }
-                if depth < 4, let included = resolve(words[1]) {
-                    let nested = JavaDisabledAlgorithms(included, resolve: resolve, depth: depth + 1)
-                    entries += nested.entries
-                    malformed += nested.malformed
-                }
+                // Each property once: a second include of it adds no entry, and a property that includes itself
+                // (or others) many times would otherwise multiply the work to the power of the depth.
+                guard depth < 4, included.insert(words[1]).inserted, let nested = resolve(words[1]) else { continue }
+                read(nested, resolve: resolve, depth: depth + 1, included: &included)
                 continue
             }
             var entry = Entry(name: name, keySize: [], restrictions: [])
@@ -97,7 +106,7 @@ struct JavaDisabledAlgorithms {
     /// The entries naming an algorithm: case-insensitive, on the name or any component of it
     /// (`SHA1` names `SHA1withRSA`, as `AlgorithmDecomposer` does).
     func matching(_ names: [String]) -> [Entry] {
-        let wanted = Set(names.map { $0.lowercased() })
-        return entries.filter { wanted.contains($0.name.lowercased()) }
+        let indices = Set(names.flatMap { byName[$0.lowercased()] ?? [] })
+        return indices.sorted().map { entries[$0] }
     }
 }

@@ -67,6 +67,19 @@ struct JavaSecurityScannerTests {
         #expect(out.diagnostics.first?.detail.contains("line 2") == true)
     }
 
+    @Test("include fan-out: a property that includes itself 200 times is read once, not 200^4 times")
+    func includeFanOut() {
+        // The minimal case of the hang: at n = 60 this took over a minute when each include was expanded anew.
+        let bomb = "a=" + Array(repeating: "include a", count: 200).joined(separator: ",") + ", MD5\n"
+            + "jdk.tls.disabledAlgorithms=include a, TLSv1\n"
+        let started = ContinuousClock.now
+        let out = scanner.scan(ScanInput(path: ScanPath("opt/app/bomb.security"), bytes: Array(bomb.utf8)))
+        #expect(ContinuousClock.now - started < .seconds(10))
+        let tls = out.findings("jdk.tls.disabledAlgorithms")
+        #expect(!tls.isEmpty)
+        #expect(!tls.contains { $0.algorithm == "TLSv1" })
+    }
+
     @Test("Properties syntax: continuations, escapes, : and space separators, ! comments")
     func properties() {
         let text = "! c\n# c\na = 1, \\\n   2\nb: x\\ty\nc z\nd\\=e=f\n"
