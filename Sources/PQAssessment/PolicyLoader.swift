@@ -18,7 +18,7 @@ public enum PolicyLoader {
 
     static func matchShape(catalog: Catalog) -> YAMLShape {
         let families = Array(Set(catalog.entries.map(\.family))).sorted()
-        let names = Set(catalog.entries.flatMap { [$0.canonical] + $0.names.all }.map { $0.lowercased() })
+        let names = catalog.knownNames
         return .object(
             [
                 "families": .list(.choice(families)),

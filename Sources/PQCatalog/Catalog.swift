@@ -9,6 +9,9 @@ public struct Catalog: Sendable {
     private let byName: [String: Int]
     private let byOID: [String: Int]
     private let token = Token()
+    /// Every spelling the catalog answers to, normalised (`normalise`): what a name in a claims file or policy is
+    /// checked against.
+    public let knownNames: Set<String>
 
     /// Tells one loaded catalog from another (copies share it), so callers can remember answers derived from a
     /// catalog without comparing its entries.
@@ -61,6 +64,7 @@ public struct Catalog: Sendable {
             }
         }
         self.entries = entries
+        self.knownNames = Set(byName.keys)
         self.byName = byName
         self.byOID = byOID
     }

@@ -15,7 +15,7 @@ public enum ClaimsLoader {
     static let categoryIDs: [String] = ((try? PolicyProfile.bundled("cnsa-2.0"))?.categories ?? []).map(\.id)
 
     static func shape(catalog: Catalog) -> YAMLShape {
-        let names = Set(catalog.entries.flatMap { [$0.canonical] + $0.names.all }.map { Catalog.normalise($0) })
+        let names = catalog.knownNames
         let claim: YAMLShape = .object(
             [
                 "supported": .list(.catalogName(names)), "defaults": .list(.catalogName(names)),
