@@ -76,11 +76,24 @@ public struct ScanContext: Sendable {
     public var tree: (any TreeReader)?
     /// Packages installed in the scanned tree (dpkg, rpm, apk), read before the files are scanned.
     public var software: [Software]
+    /// Answers read from the tree once per scan and shared by every file's scanners.
+    let shared = SharedAnswers()
 
     public init(tree: (any TreeReader)? = nil, software: [Software] = []) {
         self.tree = tree
         self.software = software
     }
+
+    /// The tree's system OpenSSL TLS settings for the root `label`, read once per scan: every nginx, Apache,
+    /// HAProxy, Postfix, Dovecot and OpenVPN file of a root layers its own settings over the same `system_default`.
+    func systemTLS(label: String) -> SystemTLSConfig {
+        shared.systemTLS.value(for: label) { SystemTLSConfig.load(from: tree, label: label) }
+    }
+}
+
+/// What `ScanContext` remembers; a class so the copies of one context share it.
+final class SharedAnswers: Sendable {
+    let systemTLS = InputMemo<String, SystemTLSConfig>(capacity: 4096)
 }
 
 /// How strongly a scanner claims a file before reading it in full.

@@ -51,7 +51,7 @@ public enum PEM {
                 if block.inHeaders, let colon = line.firstIndex(of: UInt8(ascii: ":")) {
                     let key = String(decoding: line[line.startIndex..<colon], as: UTF8.self)
                     let value = String(decoding: line[(colon + 1)...], as: UTF8.self)
-                    block.headers[key.trimmingCharacters(in: .whitespaces)] = value.trimmingCharacters(
+                    block.headers[key.trimmingWhitespace()] = value.trimmingCharacters(
                         in: .whitespaces)
                 } else {
                     block.inHeaders = false

@@ -73,7 +73,7 @@ struct JavaDisabledAlgorithms {
             guard let name = words.first else { continue }
             if name == "include" {
                 guard words.count == 2 else {
-                    malformed.append(String(part.trimmingCharacters(in: .whitespaces)))
+                    malformed.append(String(part.trimmingWhitespace()))
                     continue
                 }
                 // Each property once: a second include of it adds no entry, and a property that includes itself
@@ -91,7 +91,7 @@ struct JavaDisabledAlgorithms {
                     guard items.count == 3, let bits = Int(items[2]),
                         ["<", "<=", "==", "!=", ">=", ">"].contains(items[1])
                     else {
-                        malformed.append(String(part.trimmingCharacters(in: .whitespaces)))
+                        malformed.append(String(part.trimmingWhitespace()))
                         continue
                     }
                     entry.keySize.append((items[1], bits))

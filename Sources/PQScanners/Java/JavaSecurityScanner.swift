@@ -93,7 +93,7 @@ public struct JavaSecurityScanner: FileScanner {
         }
         if let legacy = text("jdk.tls.legacyAlgorithms") {
             let disabled = JavaDisabledAlgorithms(text("jdk.tls.disabledAlgorithms") ?? "", resolve: text)
-            for name in legacy.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) })
+            for name in legacy.split(separator: ",").map({ $0.trimmingWhitespace() })
             where !name.isEmpty {
                 let blocked = disabled.matching([name]).contains { $0.isUnconditional }
                 var legacyPlace = place("jdk.tls.legacyAlgorithms")
@@ -166,7 +166,7 @@ public struct JavaSecurityScanner: FileScanner {
         items += keyItems()
         let groups = text("jdk.tls.namedGroups")
         for name in (groups ?? Self.defaultGroups).split(separator: ",") {
-            let group = name.trimmingCharacters(in: .whitespaces)
+            let group = name.trimmingWhitespace()
             guard !group.isEmpty else { continue }
             let lower = group.lowercased()
             var family: String?

@@ -128,7 +128,7 @@ public struct DovecotScanner: FileScanner {
                     settings[$0]?.contains { $0.line == found.line && $0.path == found.path } == true
                 }
                 var text = value ?? found.value
-                if text.hasPrefix("<") { text = String(text.dropFirst()).trimmingCharacters(in: .whitespaces) }
+                if text.hasPrefix("<") { text = String(text.dropFirst()).trimmingWhitespace() }
                 return TLSSetting(
                     directive: directive ?? names[0], value: text, path: found.path, line: found.line, layer: .file)
             }
@@ -181,7 +181,7 @@ public struct DovecotScanner: FileScanner {
             if text.hasPrefix("!include") {
                 let optional = text.hasPrefix("!include_try")
                 let target = ConfigLines.unquote(
-                    text.dropFirst(optional ? 12 : 8).trimmingCharacters(in: .whitespaces))
+                    text.dropFirst(optional ? 12 : 8).trimmingWhitespace())
                 guard let tree else { continue }
                 guard depth < 8 else {
                     out.problem("includes nested deeper than 8", line: number, file: path)
@@ -204,7 +204,7 @@ public struct DovecotScanner: FileScanner {
                 continue
             }
             if text.hasSuffix("{") {
-                let header = text.dropLast().trimmingCharacters(in: .whitespaces)
+                let header = text.dropLast().trimmingWhitespace()
                 guard stack.count < 32 else {
                     out.problem("sections nested too deeply", line: number, file: path)
                     continue
@@ -216,8 +216,8 @@ public struct DovecotScanner: FileScanner {
                 out.problem("expected key = value", line: number, file: path)
                 continue
             }
-            let key = text[text.startIndex..<equals].trimmingCharacters(in: .whitespaces)
-            let value = ConfigLines.unquote(text[text.index(after: equals)...].trimmingCharacters(in: .whitespaces))
+            let key = text[text.startIndex..<equals].trimmingWhitespace()
+            let value = ConfigLines.unquote(text[text.index(after: equals)...].trimmingWhitespace())
             let context = stack.isEmpty ? nil : stack.map(\.name).joined(separator: " / ")
             settings[key, default: []].append(Setting(value: value, path: path, line: number, context: context))
         }

@@ -119,13 +119,13 @@ struct PostfixParameters {
                 out.problem("expected name = value", line: line, file: path)
                 continue
             }
-            let name = text[text.startIndex..<equals].trimmingCharacters(in: .whitespaces)
+            let name = text[text.startIndex..<equals].trimmingWhitespace()
             guard !name.isEmpty, !name.contains(" ") else {
                 out.problem("bad parameter name", line: line, file: path)
                 continue
             }
             if let earlier = values[name] { shadowed.append((name, earlier.line)) }
-            let value = text[text.index(after: equals)...].trimmingCharacters(in: .whitespaces)
+            let value = text[text.index(after: equals)...].trimmingWhitespace()
             set(name, value, path: path, line: line)
         }
         return shadowed

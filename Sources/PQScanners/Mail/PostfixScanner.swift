@@ -285,8 +285,8 @@ public struct PostfixScanner: FileScanner {
                         assignment = String(assignment.dropFirst().dropLast())
                     }
                     if let equals = assignment.firstIndex(of: "=") {
-                        let name = assignment[assignment.startIndex..<equals].trimmingCharacters(in: .whitespaces)
-                        let value = assignment[assignment.index(after: equals)...].trimmingCharacters(in: .whitespaces)
+                        let name = assignment[assignment.startIndex..<equals].trimmingWhitespace()
+                        let value = assignment[assignment.index(after: equals)...].trimmingWhitespace()
                         let physical = parts.last { $0.text.contains(name) }?.line ?? line
                         overrides.append((name, value, physical))
                     } else {

@@ -10,7 +10,7 @@ struct TLSSettingsEmitter {
 
     /// The canonical version for a spelling (`TLSv1.2`, `tls1_2`, `1.2`, `TLS1.2`), or nil.
     func version(_ token: String) -> String? {
-        let bare = token.trimmingCharacters(in: .whitespaces)
+        let bare = token.trimmingWhitespace()
         let map = ["1.0": "TLSv1", "1": "TLSv1", "1.1": "TLSv1.1", "1.2": "TLSv1.2", "1.3": "TLSv1.3"]
         if let mapped = map[bare] { return mapped }
         return TLSProtocolChoice.normalise(bare)

@@ -489,7 +489,7 @@ struct OpenSSHFindingBuilder {
     /// line still says someone wanted SSH-1.
     private mutating func addProtocol(_ visited: OpenSSHVisitedLine) {
         let versions = visited.line.arguments.joined(separator: ",").split(separator: ",").map {
-            $0.trimmingCharacters(in: .whitespaces)
+            $0.trimmingWhitespace()
         }
         guard versions.contains("1") else { return }
         output.findings.append(

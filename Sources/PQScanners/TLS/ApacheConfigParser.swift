@@ -52,7 +52,7 @@ struct ApacheConfigParser {
                 pending += text + " "
                 continue
             }
-            let line = (pending + text).trimmingCharacters(in: .whitespaces)
+            let line = (pending + text).trimmingWhitespace()
             pending = ""
             if line.isEmpty || line.hasPrefix("#") { continue }
             if line.hasPrefix("</") {

@@ -61,7 +61,7 @@ struct OpenSSLConfParser {
     private mutating func handle(
         _ rawLine: String, number: Int, path: ScanPath, tree: (any TreeReader)?, section: inout String, depth: Int
     ) {
-        let line = Self.stripComment(rawLine).trimmingCharacters(in: .whitespaces)
+        let line = Self.stripComment(rawLine).trimmingWhitespace()
         if line.isEmpty { return }
         if line.hasPrefix("[") {
             guard let close = line.firstIndex(of: "]") else {
@@ -69,12 +69,12 @@ struct OpenSSLConfParser {
                     Diagnostic(path: path, reason: .malformed, detail: "line \(number): section header without ']'"))
                 return
             }
-            section = line[line.index(after: line.startIndex)..<close].trimmingCharacters(in: .whitespaces)
+            section = line[line.index(after: line.startIndex)..<close].trimmingWhitespace()
             return
         }
         if line.hasPrefix(".include") {
-            var target = line.dropFirst(".include".count).trimmingCharacters(in: .whitespaces)
-            if target.hasPrefix("=") { target = target.dropFirst().trimmingCharacters(in: .whitespaces) }
+            var target = line.dropFirst(".include".count).trimmingWhitespace()
+            if target.hasPrefix("=") { target = target.dropFirst().trimmingWhitespace() }
             include(Self.unquote(target), from: path, number: number, tree: tree, section: &section, depth: depth)
             return
         }
@@ -85,8 +85,8 @@ struct OpenSSLConfParser {
                     path: path, reason: .malformed, detail: "line \(number): neither 'name = value' nor a section"))
             return
         }
-        let key = line[..<equals].trimmingCharacters(in: .whitespaces)
-        let value = Self.unquote(line[line.index(after: equals)...].trimmingCharacters(in: .whitespaces))
+        let key = line[..<equals].trimmingWhitespace()
+        let value = Self.unquote(line[line.index(after: equals)...].trimmingWhitespace())
         sections[section, default: []].append(Pair(key: key, value: value, path: path, line: number))
     }
 

@@ -39,7 +39,7 @@ public struct TLSServiceEmitter: Sendable {
     public init(input: ScanInput, catalog: Catalog = .shared) {
         self.init(
             openssl: OpenSSLInForce.resolve(software: input.context.software, option: input.options.opensslVersion),
-            system: SystemTLSConfig.load(from: input.context.tree, label: ConfigText.rootLabel(of: input.path)),
+            system: input.context.systemTLS(label: ConfigText.rootLabel(of: input.path)),
             tree: input.context.tree, catalog: catalog)
     }
 

@@ -37,8 +37,9 @@ public enum TLSSuiteUsability {
         version >= OpenSSLVersion(3, 2) ? 2 : 1
     }
 
-    private static func value(_ token: String) -> String {
-        token.split(separator: "=", maxSplits: 1).last.map(String.init) ?? token
+    private static func value(_ token: String) -> Substring {
+        guard let equals = token.firstIndex(of: "=") else { return token[...] }
+        return token[token.index(after: equals)...]
     }
 
     /// The strength OpenSSL gives the bulk cipher (`Enc=AESGCM(128)` → 128; 3DES counts 112, NULL 0).
@@ -103,8 +104,10 @@ public enum TLSSuiteUsability {
     public static func serverReason(_ suite: TLSCipherSuite, assets: Assets) -> String? {
         let kx = value(suite.keyExchange).uppercased()
         let au = value(suite.authentication).uppercased()
-        let served = assets.keyTypes.sorted().joined(separator: "/")
-        let servedWords = assets.assumed ? "\(served) (assumed: no certificate read)" : served
+        var servedWords: String {
+            let served = assets.keyTypes.sorted().joined(separator: "/")
+            return assets.assumed ? "\(served) (assumed: no certificate read)" : served
+        }
         let rsa = assets.keyTypes.contains("RSA") || assets.keyTypes.contains("RSA-PSS")
         let ec = !assets.keyTypes.isDisjoint(with: ["EC", "ED25519", "ED448"])
         if suite.isTLS13 {

@@ -176,7 +176,7 @@ enum ConfigLines {
         return line
     }
 
-    static func trim(_ text: Substring) -> String { text.trimmingCharacters(in: .whitespaces) }
+    static func trim(_ text: Substring) -> String { text.trimmingWhitespace() }
 
     /// Removes one pair of surrounding double or single quotes.
     static func unquote(_ text: String) -> String {

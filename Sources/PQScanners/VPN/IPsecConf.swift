@@ -129,8 +129,8 @@ enum IPsecConf {
                 out.problem("parameter outside any section", line: number, file: path)
                 continue
             }
-            let key = text[text.startIndex..<equals].trimmingCharacters(in: .whitespaces).lowercased()
-            let value = ConfigLines.unquote(text[text.index(after: equals)...].trimmingCharacters(in: .whitespaces))
+            let key = text[text.startIndex..<equals].trimmingWhitespace().lowercased()
+            let value = ConfigLines.unquote(text[text.index(after: equals)...].trimmingWhitespace())
             sections[sections.count - 1].parameters.append(
                 (key, Parameter(value: value, path: path, line: number)))
         }

@@ -43,7 +43,7 @@ public struct OpenVPNScanner: FileScanner {
             return false
         }
         let text = String(decoding: head, as: UTF8.self)
-        let lines = text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        let lines = text.split(separator: "\n").map { $0.trimmingWhitespace() }
         let device = lines.contains { $0.hasPrefix("dev tun") || $0.hasPrefix("dev tap") || $0.hasPrefix("remote ") }
         let crypto = lines.contains {
             $0.hasPrefix("<ca>") || $0.hasPrefix("ca ") || $0.hasPrefix("cipher ") || $0.hasPrefix("tls-")

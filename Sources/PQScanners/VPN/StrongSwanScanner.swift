@@ -94,7 +94,7 @@ public struct StrongSwanScanner: FileScanner {
         list: String, setting: String, place: ConfigFindings.Place, defaultList: String, strictByDefault: Bool,
         _ out: inout ConfigFindings
     ) {
-        var text = list.trimmingCharacters(in: .whitespaces)
+        var text = list.trimmingWhitespace()
         var strict = strictByDefault
         if text.hasSuffix("!") {
             strict = true

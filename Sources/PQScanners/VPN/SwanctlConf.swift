@@ -106,11 +106,11 @@ enum SwanctlConf {
                     } else {
                         out.problem("} without an open section", line: number, file: path)
                     }
-                    rest = Substring(rest.dropFirst().trimmingCharacters(in: .whitespaces))
+                    rest = Substring(rest.dropFirst().trimmingWhitespace())
                     continue
                 }
                 if rest.hasPrefix("include ") || rest.hasPrefix("include\t") {
-                    let target = ConfigLines.unquote(rest.dropFirst(8).trimmingCharacters(in: .whitespaces))
+                    let target = ConfigLines.unquote(rest.dropFirst(8).trimmingWhitespace())
                     include(target, from: path, line: number, tree: tree, depth: depth, &stack, &out)
                     break
                 }
@@ -119,10 +119,10 @@ enum SwanctlConf {
                 if let brace, equals.map({ brace < $0 }) ?? true {
                     let header = rest[rest.startIndex..<brace]
                     let parts = header.split(separator: ":", maxSplits: 1)
-                    let name = parts.first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
+                    let name = parts.first.map { $0.trimmingWhitespace() } ?? ""
                     let templates =
                         parts.count > 1
-                        ? parts[1].split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } : []
+                        ? parts[1].split(separator: ",").map { $0.trimmingWhitespace() } : []
                     if name.isEmpty { out.problem("section without a name", line: number, file: path) }
                     guard stack.count < 64, let parent = stack.last else {
                         out.problem("sections nested too deeply", line: number, file: path)
@@ -131,14 +131,14 @@ enum SwanctlConf {
                     let node = Node(name: name, path: path, line: number, templates: templates)
                     parent.children.append(node)
                     stack.append(node)
-                    rest = Substring(rest[rest.index(after: brace)...].trimmingCharacters(in: .whitespaces))
+                    rest = Substring(rest[rest.index(after: brace)...].trimmingWhitespace())
                     continue
                 }
                 guard let equals else {
                     out.problem("expected key = value, name {, or }", line: number, file: path)
                     break
                 }
-                let key = rest[rest.startIndex..<equals].trimmingCharacters(in: .whitespaces)
+                let key = rest[rest.startIndex..<equals].trimmingWhitespace()
                 var value = rest[rest.index(after: equals)...]
                 var remainder: Substring = ""
                 if let close = value.firstIndex(of: "}"), !value.hasPrefix("\"") {
@@ -146,7 +146,7 @@ enum SwanctlConf {
                     value = value[value.startIndex..<close]
                 }
                 stack.last?.values[key] = IPsecConf.Parameter(
-                    value: ConfigLines.unquote(value.trimmingCharacters(in: .whitespaces)), path: path, line: number)
+                    value: ConfigLines.unquote(value.trimmingWhitespace()), path: path, line: number)
                 rest = remainder
             }
         }

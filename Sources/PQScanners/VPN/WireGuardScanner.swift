@@ -80,7 +80,7 @@ public struct WireGuardScanner: FileScanner {
                     section = nil
                     continue
                 }
-                let name = String(line.dropFirst().dropLast()).trimmingCharacters(in: .whitespaces)
+                let name = String(line.dropFirst().dropLast()).trimmingWhitespace()
                 switch name.lowercased() {
                 case "interface":
                     section = "Interface"
@@ -99,8 +99,8 @@ public struct WireGuardScanner: FileScanner {
                 out.problem("expected Key = Value", line: number)
                 continue
             }
-            let key = line[line.startIndex..<equals].trimmingCharacters(in: .whitespaces).lowercased()
-            let value = line[line.index(after: equals)...].trimmingCharacters(in: .whitespaces)
+            let key = line[line.startIndex..<equals].trimmingWhitespace().lowercased()
+            let value = line[line.index(after: equals)...].trimmingWhitespace()
             switch (section, key) {
             case (nil, _):
                 out.problem("setting outside [Interface] or [Peer]", line: number)
