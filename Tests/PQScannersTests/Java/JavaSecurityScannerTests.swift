@@ -70,7 +70,8 @@ struct JavaSecurityScannerTests {
     @Test("include fan-out: a property that includes itself 200 times is read once, not 200^4 times")
     func includeFanOut() {
         // The minimal case of the hang: at n = 60 this took over a minute when each include was expanded anew.
-        let bomb = "a=" + Array(repeating: "include a", count: 200).joined(separator: ",") + ", MD5\n"
+        let bomb =
+            "a=" + Array(repeating: "include a", count: 200).joined(separator: ",") + ", MD5\n"
             + "jdk.tls.disabledAlgorithms=include a, TLSv1\n"
         let started = ContinuousClock.now
         let out = scanner.scan(ScanInput(path: ScanPath("opt/app/bomb.security"), bytes: Array(bomb.utf8)))
