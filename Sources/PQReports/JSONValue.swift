@@ -26,7 +26,8 @@ public enum JSONValue: Sendable, Hashable {
         case .bool(let value): out += value ? "true" : "false"
         case .int(let value): out += String(value)
         case .double(let value):
-            out += value.isFinite ? (value == value.rounded() ? String(Int(value)) : String(value)) : "null"
+            // Int(exactly:) rather than Int(_:): a whole double beyond Int's range (1e20) must not trap.
+            out += value.isFinite ? (Int(exactly: value).map { String($0) } ?? String(value)) : "null"
         case .string(let value): Self.quote(value, into: &out)
         case .array(let values):
             guard !values.isEmpty else {

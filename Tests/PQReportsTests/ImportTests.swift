@@ -125,4 +125,10 @@ struct ImportTests {
         #expect(imported.diagnostics.isEmpty)
         #expect(imported.assets.count == 2)
     }
+
+    @Test("whole doubles beyond Int's range are written as doubles, never a trap")
+    func largeWholeDoubles() {
+        let value = JSONValue.array([.double(1e20), .double(-9.3e18), .double(3), .double(2.5)])
+        #expect(value.rendered() == "[\n  1e+20,\n  -9.3e+18,\n  3,\n  2.5\n]\n")
+    }
 }
