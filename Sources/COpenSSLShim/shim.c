@@ -24,6 +24,17 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
+/* MARK: - Initialisation */
+
+/* Why at load time: OpenSSL loads the host's openssl.cnf (or $OPENSSL_CONF) at its first implicit
+ * initialisation, whatever call that is (a SHA-256 of a file, a PEM decode), and a `system_default` section there
+ * then changes every SSL_CTX the shim builds (RHEL crypto-policies: 2 suites instead of 60). The config step
+ * runs once per process, so initialising with NO_LOAD_CONFIG before anything else is the only order that holds. */
+__attribute__((constructor)) static void pqs_initialise(void) {
+    OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, NULL);
+    OPENSSL_init_ssl(OPENSSL_INIT_NO_LOAD_CONFIG, NULL);
+}
+
 /* MARK: - Helpers */
 
 /* Why: OpenSSL reports failures on a thread-local queue; Swift cannot walk it well, and a stale entry would

@@ -207,8 +207,8 @@ int pqs_tls_expand_ciphers(
  * level forbids (ssl/ssl_lib.c ssl_cipher_disabled, ssl/t1_lib.c ssl_security_default_callback). Those rules
  * are asked of the library here, on an SSL_CTX built with the service's settings, instead of being copied
  * into Swift. What depends on the served certificate (RSA vs ECDSA suites) is decided in Swift from the
- * suite's Au=/Kx= tokens. Functions here call OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG) first so a
- * host openssl.cnf never changes an answer.
+ * suite's Au=/Kx= tokens. The shim initialises OpenSSL with OPENSSL_INIT_NO_LOAD_CONFIG when it is loaded,
+ * before any other call, so a host openssl.cnf never changes an answer.
  */
 
 /* Protocol versions as their wire numbers (SSL_CTX_set_min_proto_version): 0x0301 TLS 1.0 .. 0x0304 TLS 1.3. */
