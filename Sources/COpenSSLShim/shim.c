@@ -4,6 +4,7 @@
 #include "COpenSSLShim.h"
 
 #include <pthread.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -151,6 +152,31 @@ static void pqs_describe_key(EVP_PKEY *pkey, pqs_key_info *out) {
     ERR_clear_error(); /* a missing group name is not an error worth reporting */
 }
 
+/* Why: the decoder says only "no supported data" whether the key's algorithm is one this OpenSSL has no key
+ * manager for (ML-DSA on 3.0: the caller may still record the OID) or a known algorithm whose key is corrupt (a
+ * failure to report). Asking for the key manager by the PrivateKeyInfo's OID tells the two apart. */
+static int pqs_pkcs8_unknown_algorithm(const uint8_t *der, size_t length, char error[PQS_ERROR_SIZE]) {
+    const unsigned char *p = der;
+    PKCS8_PRIV_KEY_INFO *info = d2i_PKCS8_PRIV_KEY_INFO(NULL, &p, (long)length);
+    if (info == NULL) {
+        ERR_clear_error();
+        return 0;
+    }
+    const ASN1_OBJECT *oid = NULL;
+    char text[PQS_NAME_SIZE] = "";
+    if (PKCS8_pkey_get0(&oid, NULL, NULL, NULL, info) == 1 && oid != NULL) pqs_obj_text(text, sizeof text, oid);
+    PKCS8_PRIV_KEY_INFO_free(info);
+    if (text[0] == '\0') return 0;
+    EVP_KEYMGMT *manager = EVP_KEYMGMT_fetch(NULL, text, NULL);
+    ERR_clear_error();
+    if (manager != NULL) {
+        EVP_KEYMGMT_free(manager);
+        return 0;
+    }
+    if (error != NULL) snprintf(error, PQS_ERROR_SIZE, "no key manager for algorithm %s in this OpenSSL", text);
+    return 1;
+}
+
 int pqs_private_key_info(const uint8_t *der, size_t length, pqs_key_info *out, char error[PQS_ERROR_SIZE]) {
     ERR_clear_error();
     memset(out, 0, sizeof *out);
@@ -175,7 +201,7 @@ int pqs_private_key_info(const uint8_t *der, size_t length, pqs_key_info *out, c
     if (!decoded || pkey == NULL) {
         EVP_PKEY_free(pkey);
         pqs_drain_errors(error, "not a private key OpenSSL can decode");
-        return PQS_MALFORMED;
+        return pqs_pkcs8_unknown_algorithm(der, length, error) ? PQS_UNSUPPORTED : PQS_MALFORMED;
     }
     pqs_describe_key(pkey, out);
     EVP_PKEY_free(pkey);

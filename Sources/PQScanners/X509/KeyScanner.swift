@@ -160,7 +160,9 @@ public struct KeyScanner: FileScanner {
                 emitter.privateKey(
                     info, source: .privateKey, format: "pkcs8", encrypted: false, fallbackID: digest, line: line)
             case .failure(let failure):
-                guard let summary else {
+                // Only an algorithm this OpenSSL has no key manager for falls back to the OID: a known algorithm
+                // whose key does not decode is a broken key, not a valid one.
+                guard failure.code == .unsupported, let summary else {
                     emitter.fail(at + "PRIVATE KEY: \(failure.detail)")
                     return
                 }

@@ -66,6 +66,21 @@ struct KeyScannerTests {
         #expect(mlkem.canonical == "ML-KEM-768")
     }
 
+    @Test("a PKCS#8 RSA key whose inner key is corrupt is a diagnostic, not a valid RSA key")
+    func corruptInnerKey() throws {
+        // PrivateKeyInfo { 0, rsaEncryption NULL, OCTET STRING { OCTET STRING 01 02 03 } }: the algorithm is one
+        // OpenSSL knows, so its failure to decode is the key's fault, and the OID fallback must not apply.
+        let der: [UInt8] =
+            [0x30, 0x19, 0x02, 0x01, 0x00, 0x30, 0x0D, 0x06, 0x09, 0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x01, 0x01]
+            + [0x05, 0x00, 0x04, 0x05, 0x04, 0x03, 0x01, 0x02, 0x03]
+        let pem =
+            "-----BEGIN PRIVATE KEY-----\n\(Data(der).base64EncodedString())\n-----END PRIVATE KEY-----\n"
+        let output = scanner.scan(ScanInput(path: ScanPath("etc/ssl/private/broken.key"), bytes: Array(pem.utf8)))
+        #expect(output.findings.isEmpty)
+        #expect(output.diagnostics.count == 1)
+        #expect(output.diagnostics.first?.detail.contains("PRIVATE KEY") == true)
+    }
+
     @Test("encrypted keys: PKCS#8 hides the algorithm, legacy PEM names it; never a prompt, never bytes")
     func encrypted() throws {
         let pkcs8 = try only("rsa2048-encrypted-pkcs8-testkey.pem")
