@@ -70,9 +70,11 @@ struct KeyScannerTests {
     func corruptInnerKey() throws {
         // PrivateKeyInfo { 0, rsaEncryption NULL, OCTET STRING { OCTET STRING 01 02 03 } }: the algorithm is one
         // OpenSSL knows, so its failure to decode is the key's fault, and the OID fallback must not apply.
-        let der: [UInt8] =
-            [0x30, 0x19, 0x02, 0x01, 0x00, 0x30, 0x0D, 0x06, 0x09, 0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x01, 0x01]
-            + [0x05, 0x00, 0x04, 0x05, 0x04, 0x03, 0x01, 0x02, 0x03]
+        let version: [UInt8] = [0x02, 0x01, 0x00]
+        let rsaOID: [UInt8] = [0x06, 0x09, 0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x01, 0x01]
+        let rsaEncryption: [UInt8] = [0x30, 0x0D] + rsaOID + [0x05, 0x00]
+        let privateKey: [UInt8] = [0x04, 0x05, 0x04, 0x03, 0x01, 0x02, 0x03]
+        let der: [UInt8] = [0x30, 0x19] + version + rsaEncryption + privateKey
         let pem =
             "-----BEGIN PRIVATE KEY-----\n\(Data(der).base64EncodedString())\n-----END PRIVATE KEY-----\n"
         let output = scanner.scan(ScanInput(path: ScanPath("etc/ssl/private/broken.key"), bytes: Array(pem.utf8)))
