@@ -136,7 +136,7 @@ public struct KeyScanner: FileScanner {
             let cipher = headers["DEK-Info"] ?? "cipher not named"
             let pem = LegacyPEM.text(label: label, headers: headers, der: der)
             if case .success(let opened) = OpenSSLKeys.legacyPEM(pem: pem, passwords: passwords) {
-                let format = ["RSA": "pkcs1", "EC": "sec1", "DSA": "dsa"][opened.info.typeName] ?? "traditional"
+                let format = Self.traditionalFormat(oid: opened.info.oid)
                 emitter.privateKey(
                     opened.info, source: .privateKey, format: "legacy-encrypted-pem", encrypted: true,
                     fallbackID: digest, line: line,
@@ -177,13 +177,19 @@ public struct KeyScanner: FileScanner {
             // RSA / EC / DSA PRIVATE KEY (PKCS#1, SEC1, OpenSSL's DSA form), or an unlabelled DER key.
             switch OpenSSLKeys.privateKeyInfo(der: der) {
             case .success(let info):
-                let format = ["RSA": "pkcs1", "EC": "sec1", "DSA": "dsa"][info.typeName] ?? "traditional"
+                let format = Self.traditionalFormat(oid: info.oid)
                 emitter.privateKey(
                     info, source: .privateKey, format: format, encrypted: false, fallbackID: digest, line: line)
             case .failure(let failure):
                 emitter.fail(at + "\(label.isEmpty ? "private key" : label): \(failure.detail)")
             }
         }
+    }
+
+    /// The name of a traditional (pre-PKCS#8) key form, from the key's algorithm OID rather than OpenSSL's type
+    /// name, which providers may spell as they like.
+    static func traditionalFormat(oid: String) -> String {
+        [X509OID.rsaEncryption: "pkcs1", X509OID.ecPublicKey: "sec1", X509OID.dsa: "dsa"][oid] ?? "traditional"
     }
 
     /// Rebuilds the text OpenSSL's PEM reader needs for one legacy encrypted block (RFC 1421 §4.6.1: Proc-Type,
