@@ -104,6 +104,7 @@ public enum Assessor {
         let systemOf = AssessedSystems.resolve(input.findings)
         let context = Self.exchangeContext(input.findings, systems: systemOf, scorer: scorer, catalog: catalog)
         var assessed: [FindingAssessment] = []
+        var memo = VerdictMemo()
         var items: [Int: AgilityScorer.Item] = [:]
         var usedWaivers = Set<String>()
         var expiredWaivers = Set<String>()
@@ -120,10 +121,12 @@ public enum Assessor {
             var fallback: Int? =
                 finding.usage == .signature ? certificate.flatMap { issuerStrength[$0.issuer] } : nil
             fallback = fallback ?? context.groupStrength(for: finding, system: system.id, catalog: catalog)
-            let subject = judge.subject(of: finding, issuerStrength: fallback)
-            let verdict = judge.evaluate(subject, asOf: options.asOf)
+            let category = override?.category.flatMap { evaluators[$0] == nil ? nil : $0 }
+            let subject = memo.subject(of: finding, issuerStrength: fallback, judge: judge)
+            let verdict = memo.verdict(subject, category: category, judge: judge, asOf: options.asOf)
             let overrun = certificate.flatMap {
-                judge.overrun(subject, notAfter: CalendarDay($0.notAfter), asOf: options.asOf)
+                memo.overrun(
+                    subject, category: category, notAfter: CalendarDay($0.notAfter), judge: judge, asOf: options.asOf)
             }
             let risk = local.priority(
                 finding, certificate: certificate, asOf: options.asOf, protectedBy: context.protectors[index])
@@ -209,6 +212,77 @@ public enum Assessor {
             }
         }
         return out
+    }
+}
+
+// MARK: - Judged once per key
+
+extension Assessor {
+    /// Verdicts by what decides them. 20,000 certificates use six key types: the profile's rules are matched six
+    /// times, not 20,000, and every finding with the same subject gets the same verdict. The profile and the day
+    /// are fixed for one assessment; the category (a per-system override) and the subject (algorithm, parameters,
+    /// usage, quantum status, strength, source) are the key.
+    struct VerdictMemo {
+        /// What `PolicyEvaluator.subject(of:issuerStrength:)` reads from a finding.
+        struct SubjectKey: Hashable {
+            var canonical: String?
+            var algorithm: String
+            var keyBits: Int?
+            var curve: String?
+            var usage: Usage
+            var quantumStatus: QuantumStatus
+            var source: String
+            var issuerStrength: Int?
+        }
+
+        struct VerdictKey: Hashable {
+            var category: String?
+            var subject: PolicyEvaluator.Subject
+        }
+
+        struct OverrunKey: Hashable {
+            var verdict: VerdictKey
+            var notAfter: CalendarDay
+        }
+
+        var subjects: [SubjectKey: PolicyEvaluator.Subject] = [:]
+        var verdicts: [VerdictKey: PolicyVerdict] = [:]
+        var overruns: [OverrunKey: CertificateOverrun?] = [:]
+
+        mutating func subject(of finding: Finding, issuerStrength: Int?, judge: PolicyEvaluator)
+            -> PolicyEvaluator.Subject
+        {
+            let key = SubjectKey(
+                canonical: finding.canonical, algorithm: finding.algorithm, keyBits: finding.keyBits,
+                curve: finding.curve, usage: finding.usage, quantumStatus: finding.quantumStatus,
+                source: finding.source.rawValue, issuerStrength: issuerStrength)
+            if let known = subjects[key] { return known }
+            let subject = judge.subject(of: finding, issuerStrength: issuerStrength)
+            subjects[key] = subject
+            return subject
+        }
+
+        /// - Parameter category: the override category whose evaluator `judge` is; nil for the default one.
+        mutating func verdict(
+            _ subject: PolicyEvaluator.Subject, category: String?, judge: PolicyEvaluator, asOf: CalendarDay
+        ) -> PolicyVerdict {
+            let key = VerdictKey(category: category, subject: subject)
+            if let known = verdicts[key] { return known }
+            let verdict = judge.evaluate(subject, asOf: asOf)
+            verdicts[key] = verdict
+            return verdict
+        }
+
+        mutating func overrun(
+            _ subject: PolicyEvaluator.Subject, category: String?, notAfter: CalendarDay, judge: PolicyEvaluator,
+            asOf: CalendarDay
+        ) -> CertificateOverrun? {
+            let key = OverrunKey(verdict: VerdictKey(category: category, subject: subject), notAfter: notAfter)
+            if let known = overruns[key] { return known }
+            let overrun = judge.overrun(subject, notAfter: notAfter, asOf: asOf)
+            overruns[key] = .some(overrun)
+            return overrun
+        }
     }
 }
 

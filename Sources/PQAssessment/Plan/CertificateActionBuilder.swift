@@ -128,7 +128,8 @@ public struct CertificateActionBuilder: PlanActionBuilder {
     /// The key algorithm with its size or curve, as a group names it.
     static func current(_ asset: Asset) -> String {
         let name = asset.canonical ?? asset.algorithm
-        if let curve = asset.curve, !name.contains(curve) { return "\(name) \(curve)" }
+        // Ed25519 and Ed448 carry their curve in the name; ECDSA needs it spelled out.
+        if let curve = asset.curve, !name.contains(where: \.isNumber) { return "\(name) \(curve)" }
         if let bits = asset.keyBits, !name.contains(where: \.isNumber) { return "\(name)-\(bits)" }
         return name
     }
