@@ -104,8 +104,10 @@ public enum Assessor {
         let systemOf = AssessedSystems.resolve(input.findings)
         let context = Self.exchangeContext(input.findings, systems: systemOf, scorer: scorer, catalog: catalog)
         var assessed: [FindingAssessment] = []
+        assessed.reserveCapacity(input.findings.count)
         var memo = VerdictMemo()
         var items: [Int: AgilityScorer.Item] = [:]
+        items.reserveCapacity(input.findings.count)
         var usedWaivers = Set<String>()
         var expiredWaivers = Set<String>()
         var expiredAssets = Set<String>()
@@ -128,8 +130,9 @@ public enum Assessor {
                 memo.overrun(
                     subject, category: category, notAfter: CalendarDay($0.notAfter), judge: judge, asOf: options.asOf)
             }
-            let risk = local.priority(
-                finding, certificate: certificate, asOf: options.asOf, protectedBy: context.protectors[index])
+            let risk = memo.risk(
+                finding, certificate: certificate, prioritizer: local, asOf: options.asOf,
+                protectedBy: context.protectors[index])
             let waiver = options.waivers.first { $0.selector.matches(original, verdict: verdict, system: system.id) }
             let waiverStatus = waiver?.status(asOf: options.asOf)
             if let waiverStatus {
@@ -245,7 +248,25 @@ extension Assessor {
             var notAfter: CalendarDay
         }
 
+        /// What `RiskPrioritizer.priority` reads: the finding's name, status, usage, source and whether it is in
+        /// force or a long-term private key; the certificate's role and last day; the hybrid partner; Mosca's x.
+        struct RiskKey: Hashable {
+            var canonical: String?
+            var algorithm: String
+            var usage: Usage
+            var quantumStatus: QuantumStatus
+            var source: String
+            var privateKey: Bool
+            var effective: Bool
+            var protectedBy: String?
+            var isCA: Bool?
+            var selfSigned: Bool?
+            var notAfter: CalendarDay?
+            var dataLifetimeYears: Int
+        }
+
         var subjects: [SubjectKey: PolicyEvaluator.Subject] = [:]
+        var risks: [RiskKey: RiskPriority] = [:]
         var verdicts: [VerdictKey: PolicyVerdict] = [:]
         var overruns: [OverrunKey: CertificateOverrun?] = [:]
 
@@ -260,6 +281,23 @@ extension Assessor {
             let subject = judge.subject(of: finding, issuerStrength: issuerStrength)
             subjects[key] = subject
             return subject
+        }
+
+        mutating func risk(
+            _ finding: Finding, certificate: CertificateDetails?, prioritizer: RiskPrioritizer, asOf: CalendarDay,
+            protectedBy: String?
+        ) -> RiskPriority {
+            let key = RiskKey(
+                canonical: finding.canonical, algorithm: finding.algorithm, usage: finding.usage,
+                quantumStatus: finding.quantumStatus, source: finding.source.rawValue,
+                privateKey: finding.setting.lowercased().contains("private") || finding.setting == "HostKey",
+                effective: finding.effective, protectedBy: protectedBy, isCA: certificate?.isCA,
+                selfSigned: certificate?.selfSigned, notAfter: certificate.map { CalendarDay($0.notAfter) },
+                dataLifetimeYears: prioritizer.dataLifetimeYears)
+            if let known = risks[key] { return known }
+            let risk = prioritizer.priority(finding, certificate: certificate, asOf: asOf, protectedBy: protectedBy)
+            risks[key] = risk
+            return risk
         }
 
         /// - Parameter category: the override category whose evaluator `judge` is; nil for the default one.
