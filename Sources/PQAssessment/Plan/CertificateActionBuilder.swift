@@ -151,10 +151,11 @@ public struct CertificateActionBuilder: PlanActionBuilder {
                         action: action.id, name: action.id, current: "", locations: action.locations,
                         deadline: action.deadline, findings: action.retires.count))
             }
-            let key = [
-                prefix, "\(same.role.rawValue)", same.current, same.target, same.issuer,
-                action.deadline?.description ?? "-", action.rule ?? "-",
-            ] + action.dependsOn.sorted() + action.prerequisites.map(\.label)
+            let key =
+                [
+                    prefix, "\(same.role.rawValue)", same.current, same.target, same.issuer,
+                    action.deadline?.description ?? "-", action.rule ?? "-",
+                ] + action.dependsOn.sorted() + action.prerequisites.map(\.label)
             return GroupableAction(
                 action: action, key: key,
                 idParts: [prefix, same.role.groupLabel, same.current, same.target, "issued by " + same.issuer],

@@ -31,10 +31,11 @@ public struct GenericActionBuilder: Sendable {
                 let name = ref.canonical ?? ref.algorithm
                 if !names.contains(name) { names.append(name) }
             }
-            let key = [
-                action.kind.rawValue, action.phase.rawValue, action.software, setting, action.change,
-                action.deadline?.description ?? "-", action.rule ?? "-",
-            ] + action.prerequisites.map(\.label)
+            let key =
+                [
+                    action.kind.rawValue, action.phase.rawValue, action.software, setting, action.change,
+                    action.deadline?.description ?? "-", action.rule ?? "-",
+                ] + action.prerequisites.map(\.label)
             return GroupableAction(
                 action: action, key: key, idParts: [action.kind.rawValue, action.software, setting],
                 asset: PlanAsset(

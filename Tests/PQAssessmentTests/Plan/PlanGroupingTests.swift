@@ -33,7 +33,10 @@ struct PlanGroupingTests {
         let list = try #require(action.assetList)
         #expect(list.count == 2)
         #expect(list.assets?.map(\.name) == ["CN=a.example.org", "CN=b.example.org"])
-        #expect(list.assets?.map(\.action) == ["certificate-reissue:CN=a.example.org", "certificate-reissue:CN=b.example.org"])
+        #expect(
+            list.assets?.map(\.action) == [
+                "certificate-reissue:CN=a.example.org", "certificate-reissue:CN=b.example.org",
+            ])
         #expect(list.assets?.allSatisfy { $0.current == "RSA-2048" } == true)
         #expect(Set(action.locations.map(\.path)) == ["etc/ssl/a.pem", "etc/ssl/b.pem"])
         #expect(Set(action.retires.map(\.path)) == ["etc/ssl/a.pem", "etc/ssl/b.pem"])
@@ -101,7 +104,8 @@ struct PlanGroupingTests {
         let wording: (GroupableAction, Int) -> GroupWording = { first, count in
             GroupWording(title: "\(count) files", change: first.action.change, verify: [])
         }
-        let patched = PlanActionGrouping.merge([action("etc/a", patch: true), action("etc/b", patch: true)], wording: wording)
+        let patched = PlanActionGrouping.merge(
+            [action("etc/a", patch: true), action("etc/b", patch: true)], wording: wording)
         #expect(patched.actions.count == 2)
         #expect(patched.actions.allSatisfy { $0.assetList == nil && $0.patch != nil })
         #expect(patched.idMap.isEmpty)
