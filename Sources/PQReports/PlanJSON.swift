@@ -21,8 +21,8 @@ public enum PlanJSON {
             let places = Set(examples.flatMap(\.locations))
             out.actions[index].locations = out.actions[index].locations.filter { places.contains($0) }
             out.actions[index].retires = Array(out.actions[index].retires.prefix(examples.map(\.findings).reduce(0, +)))
-            out.actions[index].keeps = out.actions[index].keeps.filter { ref in places.contains { $0.path == ref.path }
-            }
+            let paths = Set(places.map(\.path))
+            out.actions[index].keeps = out.actions[index].keeps.filter { paths.contains($0.path) }
             out.actions[index].assetList?.assets = nil
         }
         return out
