@@ -101,13 +101,9 @@ struct PlanCommand: ParsableCommand {
                     asOf: asOf, since: since, opensshVersion: opensshVersion,
                     opensslVersion: opensslVersion, softwareVersions: versions, root: root))
             var plan = outcome.plan
+            var files: [PlanAssetFile] = []
             if let folder = assetsFolder {
-                let files = PlanUseCase.listAssets(&plan, shownAs: folder.shown)
-                if !files.isEmpty {
-                    _ = try PlanUseCase.writeAssetFiles(files, to: folder.path)
-                    let rows = files.map(\.count).reduce(0, +)
-                    Console.error("pqscout: listed \(rows) asset(s) in \(files.count) file(s) in \(folder.path)")
-                }
+                files = PlanUseCase.listAssets(&plan, shownAs: folder.shown)
             } else if plan.actions.contains(where: { ($0.assetList?.count ?? 0) > PlanAssetList.inlineLimit }) {
                 Console.error(
                     "pqscout: long asset lists are printed in the plan; --output FILE or --assets-dir DIR writes "
@@ -119,11 +115,18 @@ struct PlanCommand: ParsableCommand {
             case .html: text = Presentation.planHTML(plan)
             case .json: text = try Presentation.planJSON(plan)
             }
+            // The document first: an --output into a folder that does not exist fails before plan-assets/ (made
+            // with its parents) could create that folder behind the user's back.
             if let output {
                 try PlanUseCase.writeDocument(text, to: output)
                 Console.error("pqscout: wrote \(output)")
             } else {
                 Console.out(text)
+            }
+            if let folder = assetsFolder, !files.isEmpty {
+                _ = try PlanUseCase.writeAssetFiles(files, to: folder.path)
+                let rows = files.map(\.count).reduce(0, +)
+                Console.error("pqscout: listed \(rows) asset(s) in \(files.count) file(s) in \(folder.path)")
             }
             if let patch {
                 let written = try PlanUseCase.writePatches(outcome, to: patch, force: force)
