@@ -147,7 +147,7 @@ public enum Assessor {
                     risk: risk, overrun: overrun, waiver: waiverStatus, system: system.id, expired: expired))
             items[index] = AgilityScorer.Item(ref: ref, finding: finding, certificate: certificate, overrun: overrun)
         }
-        let systems = AssessedSystems.group(input.findings).map { group in
+        let systems = AssessedSystems.group(resolved: systemOf).map { group in
             let override = options.systemOverrides.first { $0.matches(group.system) }
             var mosca = prioritizer.mosca(asOf: options.asOf)
             if let years = override?.dataLifetimeYears { mosca.dataLifetimeYears = max(0, years) }

@@ -39,4 +39,30 @@ struct AssessorMemoTests {
         // The sample must judge differently per subject, or equal verdicts would prove nothing.
         #expect(states.count > 1)
     }
+
+    @Test("systems worked out once per place: a place repeated gets the system it gets alone; blocks stay apart")
+    func systemsPerPlace() {
+        let places = [
+            Fixture.finding(
+                "X25519", usage: .group, source: "nginx", path: "etc/nginx/sites/a.conf", context: "server a"),
+            Fixture.finding(
+                "X25519", usage: .group, source: "nginx", path: "etc/nginx/sites/a.conf", context: "server b"),
+            Fixture.finding("X25519", usage: .group, source: "nginx", path: "etc/ssl/shared.conf"),
+            Fixture.finding("X25519", usage: .group, source: "openssl-conf", path: "etc/ssl/shared.conf"),
+            Fixture.finding("RSA", usage: .publicKey, source: "x509", path: "etc/ssl/certs/a.pem", keyBits: 2048),
+            Fixture.finding("X25519", usage: .group, source: "dovecot", path: "srv/conf/mail.conf", context: "one"),
+            Fixture.finding("X25519", usage: .group, source: "dovecot", path: "srv/conf/mail.conf", context: "two"),
+        ]
+        let once = AssessedSystems.resolve(places)
+        let repeated = (0..<3).flatMap { _ in places }
+        #expect(AssessedSystems.resolve(repeated).map(\.id) == (0..<3).flatMap { _ in once.map(\.id) })
+        #expect(
+            once.map(\.id) == [
+                "nginx:etc/nginx", "nginx:etc/nginx", "nginx:etc/nginx", "openssl-conf:etc/ssl/shared.conf",
+                "store:etc/ssl/certs", "dovecot:srv/conf/mail.conf#one", "dovecot:srv/conf/mail.conf#two",
+            ])
+        #expect(
+            AssessedSystems.group(resolved: AssessedSystems.resolve(repeated)).map(\.system.id)
+                == AssessedSystems.group(repeated).map(\.system.id))
+    }
 }
