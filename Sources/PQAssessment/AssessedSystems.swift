@@ -86,7 +86,11 @@ public enum AssessedSystems {
     /// Systems in id order, each with the indexes of its findings; a store holding any certificate is a
     /// certificate store.
     public static func group(_ findings: [Finding]) -> [(system: SystemRef, indexes: [Int])] {
-        let systems = resolve(findings)
+        group(resolved: resolve(findings))
+    }
+
+    /// `group(_:)` over systems `resolve(_:)` already gave, so an assessment resolves each finding once.
+    public static func group(resolved systems: [SystemRef]) -> [(system: SystemRef, indexes: [Int])] {
         var order: [String] = []
         var byID: [String: (system: SystemRef, indexes: [Int])] = [:]
         for (index, system) in systems.enumerated() {
@@ -104,16 +108,33 @@ public enum AssessedSystems {
 
     /// The system of every finding, in order: shared-file findings join their daemon when it is the only instance
     /// of its source in the scan.
+    ///
+    /// A system depends only on the finding's source, path and block, so it is worked out once per place: 10,000
+    /// nginx files with 178 findings each are 10,000 path walks, not 1.78 million.
     public static func resolve(_ findings: [Finding]) -> [SystemRef] {
-        let alone = findings.map(system(of:))
-        var instances: [String: Set<String>] = [:]
-        for (finding, system) in zip(findings, alone)
-        where system.kind == .configuration && instanceRoot(source: system.source, path: finding.path.display) != nil {
-            instances[system.source, default: []].insert(system.id)
+        struct Place: Hashable {
+            var source: String
+            var path: ScanPath
+            var context: String?
         }
-        return zip(findings, alone).map { finding, system in
-            guard system.kind == .configuration,
-                instanceRoot(source: system.source, path: finding.path.display) == nil,
+        var known: [Place: (system: SystemRef, rooted: Bool)] = [:]
+        let alone = findings.map { finding -> (system: SystemRef, rooted: Bool) in
+            let place = Place(source: finding.source.rawValue, path: finding.path, context: finding.context)
+            if let found = known[place] { return found }
+            let system = system(of: finding)
+            let rooted =
+                system.kind == .configuration
+                && instanceRoot(source: system.source, path: finding.path.display) != nil
+            known[place] = (system, rooted)
+            return (system, rooted)
+        }
+        var instances: [String: Set<String>] = [:]
+        for entry in alone where entry.rooted {
+            instances[entry.system.source, default: []].insert(entry.system.id)
+        }
+        return alone.map { entry in
+            let system = entry.system
+            guard system.kind == .configuration, !entry.rooted,
                 let only = instances[system.source], only.count == 1, let id = only.first
             else { return system }
             let root = String(id.dropFirst(system.source.count + 1))

@@ -104,7 +104,10 @@ public enum Assessor {
         let systemOf = AssessedSystems.resolve(input.findings)
         let context = Self.exchangeContext(input.findings, systems: systemOf, scorer: scorer, catalog: catalog)
         var assessed: [FindingAssessment] = []
+        assessed.reserveCapacity(input.findings.count)
+        var memo = VerdictMemo()
         var items: [Int: AgilityScorer.Item] = [:]
+        items.reserveCapacity(input.findings.count)
         var usedWaivers = Set<String>()
         var expiredWaivers = Set<String>()
         var expiredAssets = Set<String>()
@@ -120,13 +123,16 @@ public enum Assessor {
             var fallback: Int? =
                 finding.usage == .signature ? certificate.flatMap { issuerStrength[$0.issuer] } : nil
             fallback = fallback ?? context.groupStrength(for: finding, system: system.id, catalog: catalog)
-            let subject = judge.subject(of: finding, issuerStrength: fallback)
-            let verdict = judge.evaluate(subject, asOf: options.asOf)
+            let category = override?.category.flatMap { evaluators[$0] == nil ? nil : $0 }
+            let subject = memo.subject(of: finding, issuerStrength: fallback, judge: judge)
+            let verdict = memo.verdict(subject, category: category, judge: judge, asOf: options.asOf)
             let overrun = certificate.flatMap {
-                judge.overrun(subject, notAfter: CalendarDay($0.notAfter), asOf: options.asOf)
+                memo.overrun(
+                    subject, category: category, notAfter: CalendarDay($0.notAfter), judge: judge, asOf: options.asOf)
             }
-            let risk = local.priority(
-                finding, certificate: certificate, asOf: options.asOf, protectedBy: context.protectors[index])
+            let risk = memo.risk(
+                finding, certificate: certificate, prioritizer: local, asOf: options.asOf,
+                protectedBy: context.protectors[index])
             let waiver = options.waivers.first { $0.selector.matches(original, verdict: verdict, system: system.id) }
             let waiverStatus = waiver?.status(asOf: options.asOf)
             if let waiverStatus {
@@ -141,7 +147,7 @@ public enum Assessor {
                     risk: risk, overrun: overrun, waiver: waiverStatus, system: system.id, expired: expired))
             items[index] = AgilityScorer.Item(ref: ref, finding: finding, certificate: certificate, overrun: overrun)
         }
-        let systems = AssessedSystems.group(input.findings).map { group in
+        let systems = AssessedSystems.group(resolved: systemOf).map { group in
             let override = options.systemOverrides.first { $0.matches(group.system) }
             var mosca = prioritizer.mosca(asOf: options.asOf)
             if let years = override?.dataLifetimeYears { mosca.dataLifetimeYears = max(0, years) }
@@ -209,6 +215,112 @@ public enum Assessor {
             }
         }
         return out
+    }
+}
+
+// MARK: - Judged once per key
+
+extension Assessor {
+    /// Verdicts by what decides them. 20,000 certificates use six key types: the profile's rules are matched six
+    /// times, not 20,000, and every finding with the same subject gets the same verdict. The profile and the day
+    /// are fixed for one assessment; the category (a per-system override) and the subject (algorithm, parameters,
+    /// usage, quantum status, strength, source) are the key.
+    struct VerdictMemo {
+        /// What `PolicyEvaluator.subject(of:issuerStrength:)` reads from a finding.
+        struct SubjectKey: Hashable {
+            var canonical: String?
+            var algorithm: String
+            var keyBits: Int?
+            var curve: String?
+            var usage: Usage
+            var quantumStatus: QuantumStatus
+            var source: String
+            var issuerStrength: Int?
+        }
+
+        struct VerdictKey: Hashable {
+            var category: String?
+            var subject: PolicyEvaluator.Subject
+        }
+
+        struct OverrunKey: Hashable {
+            var verdict: VerdictKey
+            var notAfter: CalendarDay
+        }
+
+        /// What `RiskPrioritizer.priority` reads: the finding's name, status, usage, source and whether it is in
+        /// force or a long-term private key; the certificate's role and last day; the hybrid partner; Mosca's x.
+        struct RiskKey: Hashable {
+            var canonical: String?
+            var algorithm: String
+            var usage: Usage
+            var quantumStatus: QuantumStatus
+            var source: String
+            var privateKey: Bool
+            var effective: Bool
+            var protectedBy: String?
+            var isCA: Bool?
+            var selfSigned: Bool?
+            var notAfter: CalendarDay?
+            var dataLifetimeYears: Int
+        }
+
+        var subjects: [SubjectKey: PolicyEvaluator.Subject] = [:]
+        var risks: [RiskKey: RiskPriority] = [:]
+        var verdicts: [VerdictKey: PolicyVerdict] = [:]
+        var overruns: [OverrunKey: CertificateOverrun?] = [:]
+
+        mutating func subject(of finding: Finding, issuerStrength: Int?, judge: PolicyEvaluator)
+            -> PolicyEvaluator.Subject
+        {
+            let key = SubjectKey(
+                canonical: finding.canonical, algorithm: finding.algorithm, keyBits: finding.keyBits,
+                curve: finding.curve, usage: finding.usage, quantumStatus: finding.quantumStatus,
+                source: finding.source.rawValue, issuerStrength: issuerStrength)
+            if let known = subjects[key] { return known }
+            let subject = judge.subject(of: finding, issuerStrength: issuerStrength)
+            subjects[key] = subject
+            return subject
+        }
+
+        mutating func risk(
+            _ finding: Finding, certificate: CertificateDetails?, prioritizer: RiskPrioritizer, asOf: CalendarDay,
+            protectedBy: String?
+        ) -> RiskPriority {
+            let key = RiskKey(
+                canonical: finding.canonical, algorithm: finding.algorithm, usage: finding.usage,
+                quantumStatus: finding.quantumStatus, source: finding.source.rawValue,
+                privateKey: finding.setting.lowercased().contains("private") || finding.setting == "HostKey",
+                effective: finding.effective, protectedBy: protectedBy, isCA: certificate?.isCA,
+                selfSigned: certificate?.selfSigned, notAfter: certificate.map { CalendarDay($0.notAfter) },
+                dataLifetimeYears: prioritizer.dataLifetimeYears)
+            if let known = risks[key] { return known }
+            let risk = prioritizer.priority(finding, certificate: certificate, asOf: asOf, protectedBy: protectedBy)
+            risks[key] = risk
+            return risk
+        }
+
+        /// - Parameter category: the override category whose evaluator `judge` is; nil for the default one.
+        mutating func verdict(
+            _ subject: PolicyEvaluator.Subject, category: String?, judge: PolicyEvaluator, asOf: CalendarDay
+        ) -> PolicyVerdict {
+            let key = VerdictKey(category: category, subject: subject)
+            if let known = verdicts[key] { return known }
+            let verdict = judge.evaluate(subject, asOf: asOf)
+            verdicts[key] = verdict
+            return verdict
+        }
+
+        mutating func overrun(
+            _ subject: PolicyEvaluator.Subject, category: String?, notAfter: CalendarDay, judge: PolicyEvaluator,
+            asOf: CalendarDay
+        ) -> CertificateOverrun? {
+            let key = OverrunKey(verdict: VerdictKey(category: category, subject: subject), notAfter: notAfter)
+            if let known = overruns[key] { return known }
+            let overrun = judge.overrun(subject, notAfter: notAfter, asOf: asOf)
+            overruns[key] = .some(overrun)
+            return overrun
+        }
     }
 }
 

@@ -223,6 +223,9 @@ public struct PlanAction: Codable, Sendable, Hashable {
     /// For an upgrade: the family and the version that meets it. `--since` marks the upgrade done when the later
     /// scan's version reaches it.
     public var requiredVersion: PlanVersionRequirement?
+    /// Set when the action stands for the same change over many assets (Docs/plan.md, "Identical actions become
+    /// one"): how many, and each asset's own row, or the CSV file that lists them.
+    public var assetList: PlanAssetList?
 
     public init(
         id: String, kind: PlanActionKind, phase: PlanPhaseKind, title: String, system: String, software: String,
@@ -231,7 +234,8 @@ public struct PlanAction: Codable, Sendable, Hashable {
         prerequisites: [PlanPrerequisite] = [], change: String, patch: PlanPatch? = nil,
         patchWithheld: String? = nil, verify: [String] = [], rollback: [String] = [], effort: PlanEffort,
         dependsOn: [String] = [], dependents: [String] = [], compatibility: [PlanCompatibilityIssue] = [],
-        blockedOn: String? = nil, optInPatch: PlanPatch? = nil, requiredVersion: PlanVersionRequirement? = nil
+        blockedOn: String? = nil, optInPatch: PlanPatch? = nil, requiredVersion: PlanVersionRequirement? = nil,
+        assetList: PlanAssetList? = nil
     ) {
         self.id = id
         self.kind = kind
@@ -259,6 +263,61 @@ public struct PlanAction: Codable, Sendable, Hashable {
         self.blockedOn = blockedOn
         self.optInPatch = optInPatch
         self.requiredVersion = requiredVersion
+        self.assetList = assetList
+    }
+}
+
+/// The assets one aggregated action covers. A plan for 20,000 identical certificates holds one action whose list
+/// names them all: inline for a few, in a CSV file beside the plan for more (`file`).
+public struct PlanAssetList: Codable, Sendable, Hashable {
+    /// Lists of up to this many assets stay in the plan itself; longer ones go to a CSV file when the plan is
+    /// written to a file or `--assets-dir` names a folder.
+    public static let inlineLimit = 3
+
+    /// How many assets the action covers.
+    public var count: Int
+    /// How many findings it retires over all of them.
+    public var findings: Int
+    /// The CSV file listing every asset, as the plan document reaches it (`plan-assets/<name>.csv`); nil while
+    /// the assets are listed in the plan itself.
+    public var file: String?
+    /// Every asset, one row each; left out of the JSON document when `file` holds them.
+    public var assets: [PlanAsset]?
+
+    public init(count: Int, findings: Int, file: String? = nil, assets: [PlanAsset]?) {
+        self.count = count
+        self.findings = findings
+        self.file = file
+        self.assets = assets
+    }
+}
+
+/// One asset of an aggregated action: what a single action would have said about it.
+public struct PlanAsset: Codable, Sendable, Hashable {
+    /// The id the action would have had alone (`certificate-reissue:CN=host1.example.org`): stable across scans.
+    public var action: String
+    /// The certificate's subject, or the system the setting belongs to.
+    public var name: String
+    /// What it uses now, with its parameters (`RSA-2048`, `ECDSA P-256`, `TLSv1.2`).
+    public var current: String
+    public var locations: [PlanLocation]
+    /// A certificate's last valid day.
+    public var expires: CalendarDay?
+    public var deadline: CalendarDay?
+    /// How many findings the change retires on this asset.
+    public var findings: Int
+
+    public init(
+        action: String, name: String, current: String, locations: [PlanLocation], expires: CalendarDay? = nil,
+        deadline: CalendarDay?, findings: Int
+    ) {
+        self.action = action
+        self.name = name
+        self.current = current
+        self.locations = locations
+        self.expires = expires
+        self.deadline = deadline
+        self.findings = findings
     }
 }
 

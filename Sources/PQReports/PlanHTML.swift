@@ -45,21 +45,32 @@ public enum PlanHTML {
     }
 
     static func renderAction(_ action: PlanAction) -> String {
-        var out = "<div class=\"action\"><h3>\(e(action.title))</h3>\n<dl>\n"
+        let listed = action.assetList?.file.map { " (list: <code>\(e($0))</code>)" } ?? ""
+        var out = "<div class=\"action\"><h3>\(e(action.title))\(listed)</h3>\n<dl>\n"
         func row(_ term: String, _ value: String) { out += "<dt>\(term)</dt><dd>\(value)</dd>\n" }
         row("id", "<code>\(e(action.id))</code>")
         row("system", "<code>\(e(action.system))</code> (\(e(action.software)))")
+        if let list = action.assetList {
+            row("assets", assetCell(list))
+        }
         if !action.locations.isEmpty {
-            row("touches", action.locations.map { "<code>\(e($0.label))</code>" }.joined(separator: ", "))
+            // A merged action's places are in its list; a few here show what they look like.
+            let shown = action.assetList == nil ? action.locations : Array(action.locations.prefix(3))
+            row(
+                "touches",
+                shown.map { "<code>\(e($0.label))</code>" }.joined(separator: ", ")
+                    + (shown.count < action.locations.count ? ", … (\(action.locations.count) in all)" : ""))
         }
         row("deadline", e(action.deadline.map(\.description) ?? "none") + " — " + e(action.deadlineReason))
         if let rule = action.rule { row("rule", "<code>\(e(rule))</code> \(e(action.ruleSource ?? ""))") }
         row("change", "<code>\(e(action.change))</code>")
         if !action.retires.isEmpty {
+            let shown = action.assetList == nil ? action.retires : Array(action.retires.prefix(12))
             row(
                 "retires",
                 "\(action.retires.count) finding(s): "
-                    + action.retires.map { "<code>\(e($0.label))</code>" }.joined(separator: ", "))
+                    + shown.map { "<code>\(e($0.label))</code>" }.joined(separator: ", ")
+                    + (shown.count < action.retires.count ? ", …" : ""))
         }
         if !action.keeps.isEmpty {
             row(
@@ -100,6 +111,20 @@ public enum PlanHTML {
         }
         out += "</div>\n"
         return out
+    }
+
+    /// The assets of a merged action: the count and the CSV that lists them, or a table of them.
+    static func assetCell(_ list: PlanAssetList) -> String {
+        var out = "\(list.count), retiring \(list.findings) finding(s)"
+        if let file = list.file { return out + "; every one is listed in <code>\(e(file))</code>" }
+        out += "<table><tr><th>asset</th><th>now</th><th>expires</th><th>due</th><th>places</th><th>action</th></tr>"
+        for asset in list.assets ?? [] {
+            out += "<tr><td><code>\(e(asset.name))</code></td><td>\(e(asset.current))</td>"
+            out += "<td>\(e(asset.expires?.description ?? "-"))</td><td>\(e(asset.deadline?.description ?? "-"))</td>"
+            out += "<td>" + asset.locations.map { "<code>\(e($0.label))</code>" }.joined(separator: "<br>") + "</td>"
+            out += "<td><code>\(e(asset.action))</code></td></tr>"
+        }
+        return out + "</table>"
     }
 
     /// Escapes the five characters HTML gives meaning to.

@@ -34,11 +34,17 @@ public enum PlanMarkdown {
     }
 
     static func renderAction(_ action: PlanAction) -> String {
-        var out = "### \(text(action.title))\n\n"
+        var out = "### \(text(action.title))" + (action.assetList?.file.map { " (list: \(code($0)))" } ?? "") + "\n\n"
         out += "- id: \(code(action.id))\n"
         out += "- system: \(code(action.system)); software: \(action.software)\n"
+        if let list = action.assetList {
+            out += assetLines(list)
+        }
         if !action.locations.isEmpty {
-            out += "- touches: " + action.locations.map { code($0.label) }.joined(separator: ", ") + "\n"
+            // A merged action's places are in its list; a few here show what they look like.
+            let shown = action.assetList == nil ? action.locations : Array(action.locations.prefix(3))
+            out += "- touches: " + shown.map { code($0.label) }.joined(separator: ", ")
+            out += shown.count < action.locations.count ? ", … (\(action.locations.count) in all)\n" : "\n"
         }
         out += "- deadline: \(action.deadline.map(\.description) ?? "none") (\(text(action.deadlineReason)))\n"
         if let rule = action.rule {
@@ -80,6 +86,21 @@ public enum PlanMarkdown {
             let fence = String(repeating: "`", count: max(3, longestBacktickRun(diff) + 1))
             out += "Opt-in patch, not in all.patch (apply only after the peer has moved):\n\n"
             out += "\(fence)diff\n\(diff)\(diff.hasSuffix("\n") ? "" : "\n")\(fence)\n\n"
+        }
+        return out
+    }
+
+    /// The assets of a merged action: the count and the CSV that lists them, or each one on its own line.
+    static func assetLines(_ list: PlanAssetList) -> String {
+        var out = "- assets: \(list.count), retiring \(list.findings) finding(s)"
+        if let file = list.file { return out + "; every one is listed in \(code(file))\n" }
+        out += ":\n"
+        for asset in list.assets ?? [] {
+            out += "  - \(code(asset.name)): \(code(asset.current))"
+            out += asset.expires.map { ", expires \($0)" } ?? ""
+            out += asset.deadline.map { ", due \($0)" } ?? ""
+            out += " — " + asset.locations.map { code($0.label) }.joined(separator: ", ")
+            out += " (\(code(asset.action)))\n"
         }
         return out
     }

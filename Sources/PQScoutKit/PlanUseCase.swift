@@ -54,6 +54,14 @@ public struct PlanOutcome: Sendable {
     public var combinedPatches: [PlanPatch]
 }
 
+/// One merged action's asset list as a CSV file: its name inside the assets folder, and its text.
+public struct PlanAssetFile: Sendable, Hashable {
+    public var name: String
+    public var csv: String
+    /// How many assets it lists (one row each).
+    public var count: Int
+}
+
 /// The use case `pqscout plan`: assess the scan under the profile (not recorded), plan, compare with `--since`.
 public enum PlanUseCase {
     /// - Throws: `PQScoutError`: `.usage` for an unknown profile or scan, `.input` for an unreadable store or policy.
@@ -188,6 +196,57 @@ public enum PlanUseCase {
             throw PQScoutError(
                 code: "plan.patch-dir", kind: .input,
                 reason: "cannot write patches to \(directory): \(PQScoutError.describe(error))")
+        }
+    }
+
+    /// Moves every asset list longer than `PlanAssetList.inlineLimit` out of the plan into a CSV file: the action
+    /// then names the file as `folder/<name>.csv` and the returned files hold the rows. Shorter lists stay inline.
+    /// - Parameters:
+    ///   - folder: how the plan document reaches the folder (`plan-assets` beside `--output`, or `--assets-dir`
+    ///     as given).
+    /// - Returns: the files to write, named by `PlanAssetsCSV.fileName` (no path separator, nothing from the data
+    ///   but letters and digits).
+    public static func listAssets(_ plan: inout Plan, shownAs folder: String) -> [PlanAssetFile] {
+        var taken: Set<String> = []
+        var files: [PlanAssetFile] = []
+        let prefix = folder.hasSuffix("/") ? folder : folder + "/"
+        for index in plan.actions.indices {
+            guard let list = plan.actions[index].assetList, list.count > PlanAssetList.inlineLimit else { continue }
+            let name = PlanAssetsCSV.fileName(for: plan.actions[index].id, taken: &taken)
+            files.append(PlanAssetFile(name: name, csv: PlanAssetsCSV.render(list), count: list.count))
+            plan.actions[index].assetList?.file = prefix + name
+        }
+        return files
+    }
+
+    /// Writes the asset lists into `directory` (made when missing). Each file is written whole through a
+    /// temporary name and renamed, so a reader never sees half a list and a symlink planted under a list's name is
+    /// replaced, not followed.
+    /// - Returns: the files written, relative to `directory`.
+    /// - Throws: `PQScoutError` `plan.assets-dir` (kind `.input`) when the folder or a file cannot be written.
+    public static func writeAssetFiles(_ files: [PlanAssetFile], to directory: String) throws -> [String] {
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            for file in files {
+                try Data(file.csv.utf8).write(
+                    to: URL(fileURLWithPath: directory).appendingPathComponent(file.name), options: .atomic)
+            }
+            return files.map(\.name)
+        } catch {
+            throw PQScoutError(
+                code: "plan.assets-dir", kind: .input,
+                reason: "cannot write the asset lists to \(directory): \(PQScoutError.describe(error))")
+        }
+    }
+
+    /// Writes the plan document to `path` whole (through a temporary name).
+    /// - Throws: `PQScoutError` `plan.write` (kind `.input`).
+    public static func writeDocument(_ text: String, to path: String) throws {
+        do {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+        } catch {
+            throw PQScoutError(
+                code: "plan.write", kind: .input, reason: "cannot write \(path): \(PQScoutError.describe(error))")
         }
     }
 

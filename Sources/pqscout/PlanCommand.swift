@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import PQModel
 import PQScoutKit
 
@@ -38,6 +39,19 @@ struct PlanCommand: ParsableCommand {
     @Option(help: "Output format.")
     var format: PlanFormat = .md
 
+    @Option(
+        name: .shortAndLong,
+        help: ArgumentHelp(
+            "Write the plan to this file instead of stdout; long asset lists go to plan-assets/ beside it.",
+            valueName: "file"))
+    var output: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "Write long asset lists as CSV into this folder (default: plan-assets/ beside --output; without "
+                + "either, the plan lists every asset itself).", valueName: "dir"))
+    var assetsDir: String?
+
     @Option(help: ArgumentHelp("An earlier scan: mark its actions done, partly done or open.", valueName: "id"))
     var since: Int64?
 
@@ -62,6 +76,15 @@ struct PlanCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Read the scanned files from this copy of the tree.", valueName: "path"))
     var root: String?
 
+    /// Where the CSV lists go and how the plan names them: `--assets-dir` as given, else `plan-assets/` beside
+    /// `--output` (named relative to the plan file, so the pair can move together); nil for a plan on stdout.
+    var assetsFolder: (path: String, shown: String)? {
+        if let assetsDir { return (assetsDir, assetsDir) }
+        guard let output else { return nil }
+        let parent = (output as NSString).deletingLastPathComponent
+        return ((parent.isEmpty ? "." : parent) + "/plan-assets", "plan-assets")
+    }
+
     func run() throws {
         var versions: [String: String] = [:]
         for pair in softwareVersion {
@@ -77,10 +100,33 @@ struct PlanCommand: ParsableCommand {
                     storePath: store.path, scanID: scan, profile: profile, policyFile: policy, category: category,
                     asOf: asOf, since: since, opensshVersion: opensshVersion,
                     opensslVersion: opensslVersion, softwareVersions: versions, root: root))
+            var plan = outcome.plan
+            var files: [PlanAssetFile] = []
+            if let folder = assetsFolder {
+                files = PlanUseCase.listAssets(&plan, shownAs: folder.shown)
+            } else if plan.actions.contains(where: { ($0.assetList?.count ?? 0) > PlanAssetList.inlineLimit }) {
+                Console.error(
+                    "pqscout: long asset lists are printed in the plan; --output FILE or --assets-dir DIR writes "
+                        + "them as CSV files instead")
+            }
+            let text: String
             switch format {
-            case .md: Console.out(Presentation.planMarkdown(outcome.plan))
-            case .html: Console.out(Presentation.planHTML(outcome.plan))
-            case .json: Console.out(try Presentation.planJSON(outcome.plan))
+            case .md: text = Presentation.planMarkdown(plan)
+            case .html: text = Presentation.planHTML(plan)
+            case .json: text = try Presentation.planJSON(plan)
+            }
+            // The document first: an --output into a folder that does not exist fails before plan-assets/ (made
+            // with its parents) could create that folder behind the user's back.
+            if let output {
+                try PlanUseCase.writeDocument(text, to: output)
+                Console.error("pqscout: wrote \(output)")
+            } else {
+                Console.out(text)
+            }
+            if let folder = assetsFolder, !files.isEmpty {
+                _ = try PlanUseCase.writeAssetFiles(files, to: folder.path)
+                let rows = files.map(\.count).reduce(0, +)
+                Console.error("pqscout: listed \(rows) asset(s) in \(files.count) file(s) in \(folder.path)")
             }
             if let patch {
                 let written = try PlanUseCase.writePatches(outcome, to: patch, force: force)

@@ -24,6 +24,23 @@ public struct CertificateActionBuilder: PlanActionBuilder {
             case .leaf: "end-entity certificate"
             }
         }
+
+        var plural: String {
+            switch self {
+            case .root: "root CAs"
+            case .intermediate: "intermediate CAs"
+            case .leaf: "end-entity certificates"
+            }
+        }
+
+        /// The word a group's id uses: stable, short.
+        var groupLabel: String {
+            switch self {
+            case .root: "roots"
+            case .intermediate: "intermediates"
+            case .leaf: "leaves"
+            }
+        }
     }
 
     /// Certificate findings: a certificate the policy still allows needs no action, and is not the long tail's.
@@ -41,6 +58,7 @@ public struct CertificateActionBuilder: PlanActionBuilder {
             byAsset[asset, default: []].append(index)
         }
         var planned: [(role: Role, subject: String, issuer: String, action: PlanAction)] = []
+        var sameness: [String: Sameness] = [:]
         for assetID in order {
             guard let members = byAsset[assetID], let asset = assets[assetID], let details = asset.certificate,
                 members.contains(where: context.needsAction)
@@ -48,7 +66,12 @@ public struct CertificateActionBuilder: PlanActionBuilder {
             // An expired certificate protects nothing and needs no migration: it is removed, not re-issued.
             guard CalendarDay(details.notAfter) >= context.asOf else { continue }
             let role: Role = details.isCA == true ? (details.selfSigned ? .root : .intermediate) : .leaf
-            planned.append((role, details.subject, details.issuer, action(asset, details, role, members, context)))
+            let action = action(asset, details, role, members, context)
+            planned.append((role, details.subject, details.issuer, action))
+            sameness[action.id] = Sameness(
+                role: role, current: Self.current(asset), target: Self.target(role, context: context),
+                issuer: role == .root ? "itself" : details.issuer, expires: CalendarDay(details.notAfter),
+                name: details.subject.isEmpty ? asset.id : details.subject)
         }
         let idBySubject = Dictionary(planned.map { ($0.subject, $0.action.id) }) { first, _ in first }
         var result = planned.sorted { ($0.role, $0.action.id) < ($1.role, $1.action.id) }.map { entry in
@@ -60,11 +83,17 @@ public struct CertificateActionBuilder: PlanActionBuilder {
         }
         // Dates consistent along the chain: an issuer's re-issue is due no later than the earliest certificate
         // that waits for it (leaves, then their intermediates, then roots).
+        var waitingByIssuer: [String: CalendarDay] = [:]
         for _ in 0..<3 {
+            waitingByIssuer = [:]
+            for action in result {
+                guard let day = action.deadline else { continue }
+                for issuer in action.dependsOn { waitingByIssuer[issuer] = min(waitingByIssuer[issuer] ?? day, day) }
+            }
             for index in result.indices {
-                let id = result[index].id
-                let waiting = result.filter { $0.dependsOn.contains(id) }.compactMap(\.deadline).min()
-                guard let waiting, result[index].deadline.map({ waiting < $0 }) ?? true else { continue }
+                guard let waiting = waitingByIssuer[result[index].id],
+                    result[index].deadline.map({ waiting < $0 }) ?? true
+                else { continue }
                 result[index].deadline = waiting
                 result[index].deadlineReason += "; moved to \(waiting): a certificate it issues is due then"
             }
@@ -73,9 +102,89 @@ public struct CertificateActionBuilder: PlanActionBuilder {
         // relying parties: a classical re-issue now, the post-quantum one later.
         for action in result
         where action.retires.contains(where: { context.findings[$0.index].quantumStatus == .broken }) {
-            result.append(interimAction(action, context: context))
+            let interim = interimAction(action, context: context)
+            sameness[interim.id] = sameness[action.id].map { same in
+                var copy = same
+                copy.target = "a classical key and SHA-256"
+                return copy
+            }
+            result.append(interim)
         }
-        return result
+        return Self.grouped(result, sameness: sameness)
+    }
+
+    /// What makes two certificate actions the same change, beside the kind, deadline and rule every action has.
+    struct Sameness {
+        var role: Role
+        /// The key now, with its parameters: `RSA-2048`, `ECDSA P-256`.
+        var current: String
+        var target: String
+        /// Who signs the re-issue: the same CA for the whole group, so it is one request to one CA.
+        var issuer: String
+        var expires: CalendarDay
+        var name: String
+    }
+
+    /// The key algorithm with its size or curve, as a group names it.
+    static func current(_ asset: Asset) -> String {
+        let name = asset.canonical ?? asset.algorithm
+        // Ed25519 and Ed448 carry their curve in the name; ECDSA needs it spelled out.
+        if let curve = asset.curve, !name.contains(where: \.isNumber) { return "\(name) \(curve)" }
+        if let bits = asset.keyBits, !name.contains(where: \.isNumber) { return "\(name)-\(bits)" }
+        return name
+    }
+
+    static func target(_ role: Role, context: PlanContext) -> String {
+        context.input.profile.id == "cnsa-2.0" || role == .root ? "ML-DSA-87" : "ML-DSA-65"
+    }
+
+    /// Identical re-issues become one action over their certificates: same kind (post-quantum or interim), role,
+    /// current key with its parameters, target, issuer, deadline, rule and issuer action.
+    static func grouped(_ actions: [PlanAction], sameness: [String: Sameness]) -> [PlanAction] {
+        let members = actions.map { action -> GroupableAction in
+            let interim = action.id.hasPrefix("certificate-interim:")
+            let prefix = interim ? "certificate-interim" : "certificate-reissue"
+            guard let same = sameness[action.id] else {
+                return GroupableAction(
+                    action: action, key: ["alone", action.id], idParts: [action.id],
+                    asset: PlanAsset(
+                        action: action.id, name: action.id, current: "", locations: action.locations,
+                        deadline: action.deadline, findings: action.retires.count))
+            }
+            let key =
+                [
+                    prefix, "\(same.role.rawValue)", same.current, same.target, same.issuer,
+                    action.deadline?.description ?? "-", action.rule ?? "-",
+                ] + action.dependsOn.sorted() + action.prerequisites.map(\.label)
+            return GroupableAction(
+                action: action, key: key,
+                idParts: [prefix, same.role.groupLabel, same.current, same.target, "issued by " + same.issuer],
+                asset: PlanAsset(
+                    action: action.id, name: same.name, current: same.current, locations: action.locations,
+                    expires: same.expires, deadline: action.deadline, findings: action.retires.count))
+        }
+        return PlanActionGrouping.merge(members) { first, count in
+            guard let same = sameness[first.action.id] else {
+                return GroupWording(title: first.action.title, change: first.action.change, verify: first.action.verify)
+            }
+            let interim = first.action.id.hasPrefix("certificate-interim:")
+            let signer = same.role == .root ? "itself" : same.issuer
+            return GroupWording(
+                title: interim
+                    ? "Re-issue \(count) \(same.role.plural) (\(same.current)) now with a classical key and SHA-256 "
+                        + "(interim)"
+                    : "Re-issue \(count) \(same.role.plural) (\(same.current)) with \(same.target)",
+                change: interim
+                    ? "for each certificate in the list: a new RSA-3072 (or ECDSA P-256) key and certificate, signed "
+                        + "with SHA-256 by \(signer); the post-quantum re-issue follows"
+                    : "for each certificate in the list: a new \(same.target) key and certificate, signed by "
+                        + "\(signer); replaces \(same.current) (each certificate's expiry is in the list)",
+                verify: [
+                    "openssl x509 -in CERT -noout -text | grep -E 'Signature Algorithm|Public Key Algorithm'",
+                    "openssl verify -CAfile CHAIN CERT",
+                    "(CERT: each path in the list, from the scan root)",
+                ])
+        }.actions
     }
 
     /// The classical re-issue of a broken certificate: same subject, RSA-3072 or ECDSA P-256 signed with SHA-256

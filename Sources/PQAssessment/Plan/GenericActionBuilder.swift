@@ -17,7 +17,39 @@ public struct GenericActionBuilder: Sendable {
             if groups[key] == nil { order.append(key) }
             groups[key, default: []].append(index)
         }
-        return order.compactMap { key in groups[key].map { action($0, context: context) } }
+        let single = order.compactMap { key in groups[key].map { action($0, context: context) } }
+        return Self.grouped(single, context: context)
+    }
+
+    /// The same setting with the same change in many systems (10,000 nginx servers with one `ssl_ciphers` line)
+    /// becomes one action over the list: same kind, phase, software, setting, change (which names the algorithms
+    /// and their successors), prerequisites, deadline and rule.
+    static func grouped(_ actions: [PlanAction], context: PlanContext) -> [PlanAction] {
+        let members = actions.map { action -> GroupableAction in
+            let setting = action.kind == .keyRotation ? "keys" : action.retires.first?.setting ?? "-"
+            let current = action.retires.reduce(into: [String]()) { names, ref in
+                let name = ref.canonical ?? ref.algorithm
+                if !names.contains(name) { names.append(name) }
+            }
+            let key =
+                [
+                    action.kind.rawValue, action.phase.rawValue, action.software, setting, action.change,
+                    action.deadline?.description ?? "-", action.rule ?? "-",
+                ] + action.prerequisites.map(\.label)
+            return GroupableAction(
+                action: action, key: key, idParts: [action.kind.rawValue, action.software, setting],
+                asset: PlanAsset(
+                    action: action.id, name: action.system, current: current.joined(separator: ", "),
+                    locations: action.locations, deadline: action.deadline, findings: action.retires.count))
+        }
+        return PlanActionGrouping.merge(members) { first, count in
+            let keys = first.action.kind == .keyRotation
+            return GroupWording(
+                title: keys
+                    ? "Replace the keys in \(count) systems"
+                    : "Replace \(first.idParts[2]) in \(count) \(first.action.software) systems",
+                change: first.action.change, verify: first.action.verify)
+        }.actions
     }
 
     /// Settings whose honest change is not "algorithm → successor": DH parameter files (no post-quantum form),

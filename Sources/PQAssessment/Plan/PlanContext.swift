@@ -6,12 +6,23 @@ public struct PlanContext: Sendable {
     public let input: PlanInput
     public let catalog: Catalog
     /// Assessment of each finding, by index into `input.findings`.
-    public let assessments: [Int: FindingAssessment]
+    public let assessments: AssessmentsByIndex
+
+    /// The assessment of each finding by its index; nil for an index out of range or a finding not assessed.
+    /// An array, not a dictionary: 1.78 million findings (10,000 nginx servers with expanded cipher lists) made
+    /// the dictionary's rehashing the planner's largest cost and a gigabyte of its peak memory.
+    public struct AssessmentsByIndex: Sendable {
+        var slots: [FindingAssessment?]
+
+        public subscript(index: Int) -> FindingAssessment? {
+            slots.indices.contains(index) ? slots[index] : nil
+        }
+    }
 
     public init(input: PlanInput, catalog: Catalog = .shared) {
         self.input = input
         self.catalog = catalog
-        var byIndex: [Int: FindingAssessment] = [:]
+        var byIndex = [FindingAssessment?](repeating: nil, count: input.findings.count)
         for assessed in input.assessment.findings {
             let index = assessed.finding.index
             guard index >= 0, index < input.findings.count else { continue }
@@ -22,7 +33,7 @@ public struct PlanContext: Sendable {
             else { continue }
             byIndex[index] = assessed
         }
-        assessments = byIndex
+        assessments = AssessmentsByIndex(slots: byIndex)
     }
 
     public var asOf: CalendarDay { input.assessment.asOf }

@@ -1,0 +1,68 @@
+import PQCatalog
+import PQModel
+import Testing
+
+@testable import PQAssessment
+
+/// Issue 20: verdicts are computed once per subject and category, and each finding still gets its own subject's.
+@Suite("The assessor judges each subject once and applies the verdict per finding")
+struct AssessorMemoTests {
+    @Test("many findings over a few subjects: each verdict and risk equals the one computed for that finding alone")
+    func sameVerdicts() throws {
+        let policy = try PolicyProfile.bundled("nist-ir-8547")
+        let asOf = Fixture.day("2031-06-01")
+        let kinds: [(String, Usage, Int?, String?)] = [
+            ("RSA", .publicKey, 2048, nil), ("RSA", .publicKey, 3072, nil), ("RSA", .publicKey, 1024, nil),
+            ("ECDSA", .publicKey, 256, "P-256"), ("ECDSA", .publicKey, 384, "P-384"),
+            ("RSA-SHA1", .signature, nil, nil), ("X25519", .group, nil, nil), ("ML-KEM-768", .keyExchange, nil, nil),
+        ]
+        let findings = (0..<64).map { number in
+            let kind = kinds[number % kinds.count]
+            return Fixture.finding(
+                kind.0, usage: kind.1, source: number % 2 == 0 ? "x509" : "nginx", path: "etc/f\(number).pem",
+                line: 1, keyBits: kind.2, curve: kind.3, effective: number % 3 != 0)
+        }
+        let result = try Assessor.assess(
+            AssessmentInput(scan: Fixture.scan(), findings: findings),
+            options: AssessmentOptions(profile: policy, asOf: asOf))
+        let evaluator = try PolicyEvaluator(profile: policy)
+        let prioritizer = RiskPrioritizer()
+        #expect(result.findings.count == findings.count)
+        var states: Set<PolicyState> = []
+        for assessed in result.findings {
+            let alone = evaluator.evaluate(findings[assessed.finding.index], asOf: asOf)
+            #expect(assessed.verdict == alone, "\(assessed.finding.label)")
+            let risk = prioritizer.priority(findings[assessed.finding.index], asOf: asOf)
+            #expect(assessed.risk == risk, "\(assessed.finding.label)")
+            states.insert(assessed.verdict.state)
+        }
+        // The sample must judge differently per subject, or equal verdicts would prove nothing.
+        #expect(states.count > 1)
+    }
+
+    @Test("systems worked out once per place: a place repeated gets the system it gets alone; blocks stay apart")
+    func systemsPerPlace() {
+        let places = [
+            Fixture.finding(
+                "X25519", usage: .group, source: "nginx", path: "etc/nginx/sites/a.conf", context: "server a"),
+            Fixture.finding(
+                "X25519", usage: .group, source: "nginx", path: "etc/nginx/sites/a.conf", context: "server b"),
+            Fixture.finding("X25519", usage: .group, source: "nginx", path: "etc/ssl/shared.conf"),
+            Fixture.finding("X25519", usage: .group, source: "openssl-conf", path: "etc/ssl/shared.conf"),
+            Fixture.finding("RSA", usage: .publicKey, source: "x509", path: "etc/ssl/certs/a.pem", keyBits: 2048),
+            Fixture.finding("X25519", usage: .group, source: "dovecot", path: "srv/conf/mail.conf", context: "one"),
+            Fixture.finding("X25519", usage: .group, source: "dovecot", path: "srv/conf/mail.conf", context: "two"),
+        ]
+        let once = AssessedSystems.resolve(places)
+        let repeated = (0..<3).flatMap { _ in places }
+        #expect(AssessedSystems.resolve(repeated).map(\.id) == (0..<3).flatMap { _ in once.map(\.id) })
+        #expect(
+            once.map(\.id) == [
+                "nginx:etc/nginx", "nginx:etc/nginx", "nginx:etc/nginx", "openssl-conf:etc/ssl/shared.conf",
+                "store:etc/ssl/certs", "dovecot:srv/conf/mail.conf#one", "dovecot:srv/conf/mail.conf#two",
+            ])
+        #expect(
+            AssessedSystems.group(resolved: AssessedSystems.resolve(repeated)).map(\.system.id)
+                == AssessedSystems.group(repeated).map(\.system.id))
+    }
+}
