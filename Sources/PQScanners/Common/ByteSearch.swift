@@ -36,6 +36,30 @@ public enum ByteSearch {
 }
 
 extension ByteSearch {
+    /// True when any of the ASCII `needles` occurs in `haystack`.
+    public static func containsAny<H: ContiguousCollection>(_ haystack: H, _ needles: [String]) -> Bool
+    where H.Element == UInt8 {
+        needles.contains { contains(haystack, Array($0.utf8)) }
+    }
+
+    /// True when the ASCII `needle` occurs in `haystack` in any mix of ASCII case (`SSLEngine`, `sslengine`).
+    /// A non-ASCII byte never matches an ASCII one, so the search is exact on UTF-8 text.
+    public static func containsIgnoringASCIICase<H: ContiguousCollection>(_ haystack: H, _ needle: String) -> Bool
+    where H.Element == UInt8 {
+        let pin = Array(needle.lowercased().utf8)
+        guard !pin.isEmpty else { return true }
+        return haystack.withContiguousStorage { hay -> Bool in
+            guard hay.count >= pin.count else { return false }
+            func lower(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte }
+            for start in 0...(hay.count - pin.count) where lower(hay[start]) == pin[0] {
+                var offset = 1
+                while offset < pin.count, lower(hay[start + offset]) == pin[offset] { offset += 1 }
+                if offset == pin.count { return true }
+            }
+            return false
+        }
+    }
+
     /// True when the first 8 KiB hold no NUL byte: the one test every text format uses to turn binary noise away.
     public static func isText<H: ContiguousCollection>(_ bytes: H) -> Bool
     where H.Element == UInt8, H.SubSequence: ContiguousCollection, H.SubSequence.Element == UInt8 {

@@ -34,8 +34,10 @@ public struct ApacheScanner: FileScanner {
             return .name
         }
         guard ByteSearch.isText(head) else { return .none }
-        let text = String(decoding: head, as: UTF8.self)
-        let tls = text.contains("SSL") || text.lowercased().contains("sslengine")
+        // Byte searches: this runs on the head of every text file of the tree.
+        var tls: Bool {
+            ByteSearch.contains(head, Array("SSL".utf8)) || ByteSearch.containsIgnoringASCIICase(head, "sslengine")
+        }
         if TLSConfigPlacement.inFolder(
             path, daemons: ["apache2", "httpd"],
             folders: [
@@ -46,7 +48,7 @@ public struct ApacheScanner: FileScanner {
             return tls ? .name : .none
         }
         guard TLSConfigPlacement.configLikeName(name) else { return .none }
-        return text.contains("<VirtualHost") && tls ? .content : .none
+        return ByteSearch.contains(head, Array("<VirtualHost".utf8)) && tls ? .content : .none
     }
 
     /// Services of the file and its includes, through `TLSServiceEmitter`; damage costs diagnostics only. A file

@@ -31,8 +31,7 @@ public struct HAProxyScanner: FileScanner {
         guard ByteSearch.isText(head), "/\(path.display)".contains("/haproxy/"), name.hasSuffix(".cfg") else {
             return .none
         }
-        let text = String(decoding: head, as: UTF8.self)
-        return text.contains(" ssl") || text.contains("ssl-default") ? .name : .none
+        return ByteSearch.containsAny(head, [" ssl", "ssl-default"]) ? .name : .none
     }
 
     /// Why a file other than `haproxy.cfg` is not in force; nil for `haproxy.cfg` itself.

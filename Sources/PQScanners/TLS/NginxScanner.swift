@@ -37,10 +37,9 @@ public struct NginxScanner: FileScanner {
             return .name
         }
         guard TLSConfigPlacement.configLikeName(name) else { return .none }
-        let text = String(decoding: head, as: UTF8.self)
-        let hasServer = text.contains("server {") || text.contains("server{")
-        return hasServer && (text.contains("ssl_") || text.contains(" ssl")) && !text.contains("<VirtualHost")
-            ? .content : .none
+        let hasServer = ByteSearch.containsAny(head, ["server {", "server{"])
+        return hasServer && ByteSearch.containsAny(head, ["ssl_", " ssl"])
+            && !ByteSearch.contains(head, Array("<VirtualHost".utf8)) ? .content : .none
     }
 
     /// Services of the file and its includes, through `TLSServiceEmitter`; damage costs diagnostics only. A file
