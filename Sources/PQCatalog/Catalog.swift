@@ -8,16 +8,24 @@ public struct Catalog: Sendable {
     public let entries: [AlgorithmEntry]
     private let byName: [String: Int]
     private let byOID: [String: Int]
-    private let token = Token()
+    private let token = Identity.Token()
     /// Every spelling the catalog answers to, normalised (`normalise`): what a name in a claims file or policy is
     /// checked against.
     public let knownNames: Set<String>
 
     /// Tells one loaded catalog from another (copies share it), so callers can remember answers derived from a
     /// catalog without comparing its entries.
-    public var identity: ObjectIdentifier { ObjectIdentifier(token) }
+    public var identity: Identity { Identity(token: token) }
 
-    private final class Token: Sendable {}
+    /// A catalog's identity. It holds the catalog's token, so a remembered identity can never be mistaken for a
+    /// later catalog's (an `ObjectIdentifier` alone may be reused once its object is freed).
+    public struct Identity: Hashable, Sendable {
+        final class Token: Sendable {}
+        let token: Token
+
+        public static func == (lhs: Identity, rhs: Identity) -> Bool { lhs.token === rhs.token }
+        public func hash(into hasher: inout Hasher) { hasher.combine(ObjectIdentifier(token)) }
+    }
 
     /// The bundled catalog, loaded once.
     public static let shared: Catalog = {

@@ -23,7 +23,7 @@ public struct TLSSuiteDecomposer: Sendable {
     private static let verdicts = InputMemo<VerdictKey, Verdict>(capacity: 2048)
 
     private struct VerdictKey: Hashable, Sendable {
-        var catalog: ObjectIdentifier
+        var catalog: Catalog.Identity
         var suite: TLSCipherSuite
     }
 
