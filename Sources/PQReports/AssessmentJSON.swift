@@ -5,16 +5,13 @@ import PQModel
 public enum AssessmentJSON {
     /// Pretty, key-sorted JSON ending in a newline: the same assessment gives the same bytes.
     public static func render(_ result: AssessmentResult) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
+        let encoder = ReportJSONEncoder.make()
         return String(decoding: try encoder.encode(result), as: UTF8.self) + "\n"
     }
 
     /// The `--explain SYSTEM --format json` form: the explained scores, each with every adjustment.
     public static func render(_ scores: [AgilityScore]) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let encoder = ReportJSONEncoder.make()
         return String(decoding: try encoder.encode(scores), as: UTF8.self) + "\n"
     }
 

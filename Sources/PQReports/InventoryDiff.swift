@@ -143,8 +143,7 @@ public struct InventoryDiff: Sendable, Hashable {
             var changed: [ChangeBody]
             var unchanged: Int
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let encoder = ReportJSONEncoder.make()
         let body = Body(
             from: fromScan, to: toScan, added: added, removed: removed,
             changed: changed.map { .init(before: $0.before, after: $0.after, fields: $0.fields) }, unchanged: unchanged)

@@ -5,9 +5,7 @@ import PQModel
 public enum InventoryJSON {
     /// Pretty, key-sorted JSON with ISO 8601 dates, ending in a newline: the same inventory gives the same bytes.
     public static func render(_ document: InventoryDocument) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
+        let encoder = ReportJSONEncoder.make()
         let data = try encoder.encode(document)
         return String(decoding: data, as: UTF8.self) + "\n"
     }
@@ -23,9 +21,7 @@ public enum InventoryJSON {
         scan: ScanRecord, diagnostics: [Diagnostic], aliases: [PathAlias] = [], write: @escaping (String) -> Void,
         findings: ((Finding) throws -> Void) throws -> Void
     ) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
+        let encoder = ReportJSONEncoder.make()
         func encoded<T: Encodable>(_ value: T, indent: Int) throws -> String {
             let text = String(decoding: try encoder.encode(value), as: UTF8.self)
             let pad = String(repeating: " ", count: indent)

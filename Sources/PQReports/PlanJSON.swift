@@ -5,8 +5,7 @@ import PQModel
 public enum PlanJSON {
     /// Pretty, key-sorted JSON ending in a newline: the same plan gives the same bytes.
     public static func render(_ plan: Plan) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let encoder = ReportJSONEncoder.make()
         return String(decoding: try encoder.encode(compact(plan)), as: UTF8.self) + "\n"
     }
 

@@ -30,8 +30,7 @@ public enum VendorJSON {
                 verdicts: comparison.vendors.indices.map { comparison.cell(row: key, vendor: $0)?.verdict },
                 states: comparison.vendors.indices.map { comparison.state(row: key, vendor: $0) })
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let encoder = ReportJSONEncoder.make()
         let document = Document(
             schemaVersion: schemaVersion, vendors: comparison.vendors, comparison: rows,
             summary: comparison.standings)

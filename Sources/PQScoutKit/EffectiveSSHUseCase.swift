@@ -1,6 +1,7 @@
 import Foundation
 import PQCatalog
 import PQModel
+import PQReports
 import PQScanners
 import PQStore
 
@@ -183,8 +184,7 @@ public enum EffectiveSSHUseCase {
 
     /// The result as pretty JSON with sorted keys (stable bytes).
     public static func json(_ result: EffectiveSSHResult) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let encoder = ReportJSONEncoder.make()
         return String(decoding: try encoder.encode(result), as: UTF8.self) + "\n"
     }
 
