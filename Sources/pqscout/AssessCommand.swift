@@ -19,19 +19,7 @@ struct AssessCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The scan to assess (default: the latest complete one).", valueName: "id"))
     var scan: Int64?
 
-    @Option(
-        help: ArgumentHelp("Bundled policy profile (default nist-ir-8547).", valueName: "profile"),
-        completion: .list(AssessUseCase.profiles))
-    var profile: String?
-
-    @Option(
-        help: ArgumentHelp(
-            "System category the profile dates separately (cnsa-2.0: web-cloud, ...).",
-            valueName: "category"))
-    var category: String?
-
-    @Option(help: ArgumentHelp("Judge as of this day, YYYY-MM-DD (default: today, UTC).", valueName: "date"))
-    var asOf: CalendarDay?
+    @OptionGroup var judgement: PolicyOptions
 
     @Option(help: "Output format.")
     var format: ScanFormat = .table
@@ -86,8 +74,9 @@ struct AssessCommand: ParsableCommand {
         do {
             let outcome = try AssessUseCase.run(
                 AssessRequest(
-                    storePath: store.path, scanID: scan, profile: profile, policyFile: policy, category: category,
-                    asOf: asOf, dataLifetimeYears: dataLifetimeYears, migrationYears: migrationYears,
+                    storePath: store.path, scanID: scan, profile: judgement.profile, policyFile: policy,
+                    category: judgement.category, asOf: judgement.asOf, dataLifetimeYears: dataLifetimeYears,
+                    migrationYears: migrationYears,
                     crqcYear: crqcYear, systemCategories: systemCategory, systemDataLifetimes: systemDataLifetime,
                     waiversFile: waivers, failOn: failOn, explain: explain))
             switch (format, explain) {

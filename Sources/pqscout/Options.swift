@@ -33,3 +33,21 @@ enum Failure {
         }
     }
 }
+
+/// The policy a command judges by, one definition for `assess`, `plan` and `vendor check` (their help used to
+/// drift apart). `--policy FILE`, a custom profile, is declared by the commands that read one.
+struct PolicyOptions: ParsableArguments {
+    @Option(
+        help: ArgumentHelp("Bundled policy profile (default nist-ir-8547).", valueName: "profile"),
+        completion: .list(AssessUseCase.profiles))
+    var profile: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "System category the profile dates separately (cnsa-2.0: networking, web-cloud, ...).",
+            valueName: "category"))
+    var category: String?
+
+    @Option(help: ArgumentHelp("Judge as of this day, YYYY-MM-DD (default: today, UTC).", valueName: "date"))
+    var asOf: CalendarDay?
+}

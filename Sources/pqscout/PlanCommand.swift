@@ -22,19 +22,10 @@ struct PlanCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The scan to plan for (default: the latest complete one).", valueName: "id"))
     var scan: Int64?
 
-    @Option(
-        help: ArgumentHelp("Bundled policy profile (default nist-ir-8547).", valueName: "profile"),
-        completion: .list(AssessUseCase.profiles))
-    var profile: String?
+    @OptionGroup var judgement: PolicyOptions
 
     @Option(help: ArgumentHelp("A custom policy profile in YAML (instead of --profile).", valueName: "file"))
     var policy: String?
-
-    @Option(help: ArgumentHelp("System category the profile dates separately.", valueName: "category"))
-    var category: String?
-
-    @Option(help: ArgumentHelp("Plan as of this day, YYYY-MM-DD (default: today, UTC).", valueName: "date"))
-    var asOf: CalendarDay?
 
     @Option(help: "Output format.")
     var format: PlanFormat = .md
@@ -97,8 +88,8 @@ struct PlanCommand: ParsableCommand {
         do {
             let outcome = try PlanUseCase.run(
                 PlanRequest(
-                    storePath: store.path, scanID: scan, profile: profile, policyFile: policy, category: category,
-                    asOf: asOf, since: since, opensshVersion: opensshVersion,
+                    storePath: store.path, scanID: scan, profile: judgement.profile, policyFile: policy,
+                    category: judgement.category, asOf: judgement.asOf, since: since, opensshVersion: opensshVersion,
                     opensslVersion: opensslVersion, softwareVersions: versions, root: root))
             var plan = outcome.plan
             var files: [PlanAssetFile] = []

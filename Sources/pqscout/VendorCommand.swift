@@ -38,16 +38,7 @@ struct VendorCheckCommand: ParsableCommand {
     @Option(help: ArgumentHelp("A scan in --db to use as evidence (repeat per claims file).", valueName: "id"))
     var scan: [Int64] = []
 
-    @Option(
-        help: ArgumentHelp("Bundled policy profile (default nist-ir-8547).", valueName: "profile"),
-        completion: .list(AssessUseCase.profiles))
-    var profile: String?
-
-    @Option(help: ArgumentHelp("System category (cnsa-2.0: networking, web-cloud, ...).", valueName: "category"))
-    var category: String?
-
-    @Option(help: ArgumentHelp("Judge as of this day, YYYY-MM-DD (default: today, UTC).", valueName: "date"))
-    var asOf: CalendarDay?
+    @OptionGroup var judgement: PolicyOptions
 
     @Option(help: "Output format.")
     var format: VendorFormat = .md
@@ -64,7 +55,7 @@ struct VendorCheckCommand: ParsableCommand {
             let outcome = try VendorCheckUseCase.run(
                 VendorCheckRequest(
                     claimsFiles: claims, evidencePaths: evidence, scanIDs: scan, storePath: store.path,
-                    profile: profile, category: category, asOf: asOf))
+                    profile: judgement.profile, category: judgement.category, asOf: judgement.asOf))
             switch format {
             case .md: Console.out(Presentation.vendorMarkdown(outcome.comparison))
             case .html: Console.out(Presentation.vendorHTML(outcome.comparison))
