@@ -27,16 +27,10 @@ struct EffectiveOptions: ParsableArguments {
     @Option(
         name: .customLong("openssh-version"),
         help: ArgumentHelp("OpenSSH version when the tree's package database names none.", valueName: "X.Y"))
-    var opensshVersion: String?
+    var opensshVersion: ReleaseVersion?
 
     @Option(help: "Output format.")
     var format: EffectiveFormat = .table
-
-    func validate() throws {
-        if let opensshVersion, opensshVersion.split(separator: ".").count < 2 {
-            throw ValidationError("--openssh-version takes X.Y, such as 9.6")
-        }
-    }
 }
 
 struct EffectiveSSHServerCommand: ParsableCommand {
@@ -56,7 +50,7 @@ struct EffectiveSSHServerCommand: ParsableCommand {
         try EffectiveOutput.print(format: options.format) { () throws(PQScoutError) in
             try EffectiveSSHRequest.server(
                 root: options.root, connection: connection, configPath: options.config,
-                opensshVersion: options.opensshVersion)
+                opensshVersion: options.opensshVersion?.text)
         }
     }
 }
@@ -84,7 +78,7 @@ struct EffectiveSSHClientCommand: ParsableCommand {
         try EffectiveOutput.print(format: options.format) {
             EffectiveSSHRequest.client(
                 root: options.root, host: host, user: user, localUser: localUser, configPath: options.config,
-                opensshVersion: options.opensshVersion)
+                opensshVersion: options.opensshVersion?.text)
         }
     }
 }

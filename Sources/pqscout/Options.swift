@@ -51,3 +51,15 @@ struct PolicyOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Judge as of this day, YYYY-MM-DD (default: today, UTC).", valueName: "date"))
     var asOf: CalendarDay?
 }
+
+/// A software release given on the command line (`--openssh-version 9.6`, `--openssl-version 3.5.1`): a digit
+/// first and at least major.minor, checked where the argument is parsed for every command that takes one.
+struct ReleaseVersion: ExpressibleByArgument, Sendable {
+    let text: String
+
+    init?(argument: String) {
+        let parts = argument.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count >= 2, parts.allSatisfy({ !$0.isEmpty }), argument.first?.isNumber == true else { return nil }
+        text = argument
+    }
+}

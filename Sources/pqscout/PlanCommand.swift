@@ -54,10 +54,10 @@ struct PlanCommand: ParsableCommand {
     var force = false
 
     @Option(help: ArgumentHelp("The OpenSSH version to plan for when the tree names none.", valueName: "X.Y"))
-    var opensshVersion: String?
+    var opensshVersion: ReleaseVersion?
 
     @Option(help: ArgumentHelp("The OpenSSL version to plan for when the tree names none.", valueName: "X.Y.Z"))
-    var opensslVersion: String?
+    var opensslVersion: ReleaseVersion?
 
     @Option(
         help: ArgumentHelp(
@@ -89,8 +89,9 @@ struct PlanCommand: ParsableCommand {
             let outcome = try PlanUseCase.run(
                 PlanRequest(
                     storePath: store.path, scanID: scan, profile: judgement.profile, policyFile: policy,
-                    category: judgement.category, asOf: judgement.asOf, since: since, opensshVersion: opensshVersion,
-                    opensslVersion: opensslVersion, softwareVersions: versions, root: root))
+                    category: judgement.category, asOf: judgement.asOf, since: since,
+                    opensshVersion: opensshVersion?.text,
+                    opensslVersion: opensslVersion?.text, softwareVersions: versions, root: root))
             var plan = outcome.plan
             var files: [PlanAssetFile] = []
             if let folder = assetsFolder {

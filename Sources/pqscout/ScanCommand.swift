@@ -54,13 +54,13 @@ struct ScanCommand: ParsableCommand {
     @Option(
         name: .customLong("openssh-version"),
         help: ArgumentHelp("OpenSSH version to assume when the tree's package database names none.", valueName: "X.Y"))
-    var opensshVersion: String?
+    var opensshVersion: ReleaseVersion?
 
     @Option(
         help: ArgumentHelp(
             "The scanned system's OpenSSL version (e.g. 3.5.1), used for TLS defaults when the tree has no package "
                 + "database.", valueName: "version"))
-    var opensslVersion: String?
+    var opensslVersion: ReleaseVersion?
 
     @Option(
         help: ArgumentHelp(
@@ -81,13 +81,6 @@ struct ScanCommand: ParsableCommand {
             throw ValidationError("--fail-on takes broken, vulnerable or weakened, not \(failOn.rawValue)")
         }
         if image, systemRoot != nil { throw ValidationError("--image and --system-root exclude each other") }
-        if let opensshVersion, opensshVersion.split(separator: ".").count < 2 {
-            throw ValidationError("--openssh-version takes X.Y, such as 9.6")
-        }
-        if let version = opensslVersion, version.split(separator: ".").count < 2 || !(version.first?.isNumber ?? false)
-        {
-            throw ValidationError("--openssl-version takes a version such as 3.5.1")
-        }
         if ByteSize.parse(maxFileSize) == nil {
             throw ValidationError("--max-file-size takes a number of bytes with an optional K, M or G suffix")
         }
@@ -101,8 +94,8 @@ struct ScanCommand: ParsableCommand {
         var request = ScanRequest(
             roots: paths, storePath: store.path,
             maxFileSize: ByteSize.parse(maxFileSize) ?? ScanRequest.defaultMaxFileSize, followLinks: followLinks,
-            excludes: exclude, pkcs12Passwords: passwords, opensshVersion: opensshVersion,
-            opensslVersion: opensslVersion, system: image ? .image : systemRoot.map { .path($0) } ?? .automatic)
+            excludes: exclude, pkcs12Passwords: passwords, opensshVersion: opensshVersion?.text,
+            opensslVersion: opensslVersion?.text, system: image ? .image : systemRoot.map { .path($0) } ?? .automatic)
         request.localUser = localUser
         // A lone file's Include, certificate and key paths resolve where the daemon would look (the system root),
         // not beside the file: say so, so an empty drop-in folder is not a silent surprise.

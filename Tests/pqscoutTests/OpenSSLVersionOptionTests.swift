@@ -36,4 +36,19 @@ struct OpenSSLVersionOptionTests {
         #expect(outcome.status == 64)
         #expect(outcome.stderr.contains("--openssl-version"))
     }
+
+    @Test("plan and effective check versions as scan does: one parser for every version argument")
+    func everyCommandChecksVersions() throws {
+        let work = try scratch()
+        defer { try? FileManager.default.removeItem(at: work) }
+        let db = work.appendingPathComponent("p.db").path
+        for arguments in [
+            ["plan", "--db", db, "--openssl-version", "latest"], ["plan", "--db", db, "--openssh-version", "9."],
+            ["effective", "ssh-server", sample, "--openssh-version", "V_9_2"],
+        ] {
+            let outcome = try PQScoutBinary.run(arguments)
+            #expect(outcome.status == 64, "\(arguments)")
+            #expect(outcome.stderr.contains("is invalid for '--open"), "\(outcome.stderr)")
+        }
+    }
 }
