@@ -35,6 +35,10 @@ public enum CipherStringExpander {
         if let text = ciphersuites, text.utf8.count > 64 * 1024 || text.utf8.contains(0) {
             return .failure(Failure(detail: "ciphersuite list longer than 64 KiB or holding NUL"))
         }
+        // Real lists are well under 4 KiB; longer (hostile) ones are expanded without being remembered.
+        guard (cipherString?.utf8.count ?? 0) + (ciphersuites?.utf8.count ?? 0) <= 4096 else {
+            return uncachedExpand(cipherString: cipherString, ciphersuites: ciphersuites)
+        }
         return memo.value(for: [cipherString, ciphersuites]) {
             uncachedExpand(cipherString: cipherString, ciphersuites: ciphersuites)
         }

@@ -79,6 +79,13 @@ public enum TLSServerProbe {
         let key = SuitesKey(
             base: base, cipherString: cipherString, ciphersuites: ciphersuites, securityLevel: securityLevel,
             minimum: minimum, maximum: maximum)
+        // Real lists are well under 4 KiB; longer (hostile) ones are answered without being remembered, so the
+        // memo stays within a few MiB.
+        guard [base, cipherString, ciphersuites].reduce(0, { $0 + ($1?.utf8.count ?? 0) }) <= 4096 else {
+            return uncachedSuites(
+                base: base, cipherString: cipherString, ciphersuites: ciphersuites, securityLevel: securityLevel,
+                minimum: minimum, maximum: maximum)
+        }
         return suitesMemo.value(for: key) {
             uncachedSuites(
                 base: base, cipherString: cipherString, ciphersuites: ciphersuites, securityLevel: securityLevel,
@@ -148,6 +155,12 @@ public enum TLSServerProbe {
         der: [UInt8], base: String?, cipherString: String?, securityLevel: Int?
     ) -> Result<CertificateCheck, Failure> {
         if let failure = checked(base, cipherString) { return .failure(failure) }
+        // Only certificate-sized inputs are remembered (a real one is a few KiB), so 256 remembered answers can
+        // never hold more than 4 MiB of a hostile tree's bytes.
+        guard der.count <= 16 * 1024 else {
+            return uncachedCheckCertificate(
+                der: der, base: base, cipherString: cipherString, securityLevel: securityLevel)
+        }
         let key = CertificateKey(der: der, base: base, cipherString: cipherString, securityLevel: securityLevel)
         return certificateMemo.value(for: key) {
             uncachedCheckCertificate(der: der, base: base, cipherString: cipherString, securityLevel: securityLevel)
