@@ -762,15 +762,24 @@ int pqs_x509_read_fields(const uint8_t *der, size_t length, pqs_x509_fields *out
 
 /* MARK: - TLS cipher lists */
 
+/* SSL_CIPHER_description writes at most len bytes including the NUL and ends the line with '\n'. */
+static void pqs_describe_cipher(const SSL_CIPHER *cipher, pqs_tls_cipher *one) {
+    memset(one, 0, sizeof *one);
+    if (cipher == NULL) return;
+    pqs_copy(one->name, sizeof one->name, SSL_CIPHER_get_name(cipher));
+    pqs_copy(one->standard_name, sizeof one->standard_name, SSL_CIPHER_standard_name(cipher));
+    if (SSL_CIPHER_description(cipher, one->description, (int)sizeof one->description) == NULL) {
+        one->description[0] = '\0';
+    }
+    one->protocol_id = SSL_CIPHER_get_protocol_id(cipher);
+    one->bits = SSL_CIPHER_get_bits(cipher, NULL);
+}
+
 int pqs_tls_expand_ciphers(
     const char *cipher_list, const char *ciphersuites, pqs_tls_cipher *out, size_t capacity, size_t *count,
     char error[PQS_ERROR_SIZE]) {
     if (count != NULL) *count = 0;
     if (error != NULL) error[0] = '\0';
-    /* Why NO_LOAD_CONFIG: libssl loads openssl.cnf on first use by default, and a host `system_default`
-     * section would change the expansion of every scanned config. Idempotent; harmless when already run. */
-    OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, NULL);
-    OPENSSL_init_ssl(OPENSSL_INIT_NO_LOAD_CONFIG, NULL);
     ERR_clear_error();
     SSL_CTX *ctx = SSL_CTX_new(TLS_method());
     if (ctx == NULL) {
@@ -792,18 +801,7 @@ int pqs_tls_expand_ciphers(
     if (total < 0) total = 0;
     if (count != NULL) *count = (size_t)total;
     for (int i = 0; i < total && (size_t)i < capacity && out != NULL; i++) {
-        const SSL_CIPHER *cipher = sk_SSL_CIPHER_value(list, i);
-        pqs_tls_cipher *one = &out[i];
-        memset(one, 0, sizeof *one);
-        if (cipher == NULL) continue;
-        pqs_copy(one->name, sizeof one->name, SSL_CIPHER_get_name(cipher));
-        pqs_copy(one->standard_name, sizeof one->standard_name, SSL_CIPHER_standard_name(cipher));
-        /* SSL_CIPHER_description writes at most len bytes including the NUL and ends the line with '\n'. */
-        if (SSL_CIPHER_description(cipher, one->description, (int)sizeof one->description) == NULL) {
-            one->description[0] = '\0';
-        }
-        one->protocol_id = SSL_CIPHER_get_protocol_id(cipher);
-        one->bits = SSL_CIPHER_get_bits(cipher, NULL);
+        pqs_describe_cipher(sk_SSL_CIPHER_value(list, i), &out[i]);
     }
     SSL_CTX_free(ctx);
     ERR_clear_error();
@@ -812,25 +810,11 @@ int pqs_tls_expand_ciphers(
 
 /* MARK: - TLS: what a server would really use */
 
-static void pqs_describe_cipher(const SSL_CIPHER *cipher, pqs_tls_cipher *one) {
-    memset(one, 0, sizeof *one);
-    if (cipher == NULL) return;
-    pqs_copy(one->name, sizeof one->name, SSL_CIPHER_get_name(cipher));
-    pqs_copy(one->standard_name, sizeof one->standard_name, SSL_CIPHER_standard_name(cipher));
-    if (SSL_CIPHER_description(cipher, one->description, (int)sizeof one->description) == NULL) {
-        one->description[0] = '\0';
-    }
-    one->protocol_id = SSL_CIPHER_get_protocol_id(cipher);
-    one->bits = SSL_CIPHER_get_bits(cipher, NULL);
-}
-
 /* Why one constructor: the suite list, the certificate check and the handshake oracle must build the context
  * the same way, in the order a server does (security level, system string, the service's own lists). */
 static SSL_CTX *pqs_server_ctx(
     const char *base_cipher_list, const char *cipher_list, const char *ciphersuites, int32_t security_level,
     char error[PQS_ERROR_SIZE]) {
-    OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, NULL);
-    OPENSSL_init_ssl(OPENSSL_INIT_NO_LOAD_CONFIG, NULL);
     ERR_clear_error();
     SSL_CTX *ctx = SSL_CTX_new(TLS_server_method());
     if (ctx == NULL) {
