@@ -28,7 +28,7 @@ public struct Waiver: Codable, Sendable, Hashable {
 
 /// Which findings a waiver covers. Every given field must match; at least one must be given.
 public struct WaiverSelector: Codable, Sendable, Hashable {
-    /// fnmatch glob over the finding's path (`etc/ssl/certs/*.crt`).
+    /// A `PathPattern` over the finding's path (`etc/ssl/certs/*.crt`).
     public var path: String?
     /// Canonical name or the algorithm as written; a trailing `*` matches any suffix.
     public var algorithm: String?
@@ -66,7 +66,7 @@ public struct WaiverSelector: Codable, Sendable, Hashable {
     /// True when the selector covers the finding judged by `verdict` in `system`.
     public func matches(_ finding: Finding, verdict: PolicyVerdict?, system: String?) -> Bool {
         if isEmpty { return false }
-        if let path, fnmatch(path, finding.path.display, 0) != 0 { return false }
+        if let path, !PathPattern(path).matches(finding.path) { return false }
         if let algorithm {
             let names = [finding.canonical, finding.algorithm].compactMap { $0 }
             guard names.contains(where: { PolicyMatchName.matches($0, algorithm) }) else { return false }

@@ -10,18 +10,18 @@ public struct InventoryRequest: Sendable {
     public var scanID: Int64?
     public var usage: Usage?
     public var status: QuantumStatus?
-    /// SQLite GLOB over the escaped path (`etc/ssl/*`).
-    public var pathGlob: String?
+    /// Only findings whose path matches (`etc/ssl/*`, `PathPattern`).
+    public var pathPattern: PathPattern?
 
     public init(
         storePath: String = "pqscout.db", scanID: Int64? = nil, usage: Usage? = nil, status: QuantumStatus? = nil,
-        pathGlob: String? = nil
+        pathPattern: PathPattern? = nil
     ) {
         self.storePath = storePath
         self.scanID = scanID
         self.usage = usage
         self.status = status
-        self.pathGlob = pathGlob
+        self.pathPattern = pathPattern
     }
 }
 
@@ -40,7 +40,8 @@ public enum InventoryUseCase {
             let id = try resolveScanID(request.scanID, store: store, storePath: request.storePath)
             let scan = try existingScan(id, store: store, storePath: request.storePath)
             let findings = try store.findings(
-                FindingQuery(scanID: id, usage: request.usage, status: request.status, pathGlob: request.pathGlob))
+                FindingQuery(scanID: id, usage: request.usage, status: request.status, pathPattern: request.pathPattern)
+            )
             let diagnostics = try store.diagnostics(scanID: id)
             return InventoryDocument(
                 scan: scan, findings: findings, diagnostics: diagnostics, aliases: try store.aliases(scanID: id))
@@ -68,7 +69,7 @@ public enum InventoryUseCase {
             let scan = try existingScan(id, store: store, storePath: request.storePath)
             let diagnostics = try store.diagnostics(scanID: id)
             let query = FindingQuery(
-                scanID: id, usage: request.usage, status: request.status, pathGlob: request.pathGlob)
+                scanID: id, usage: request.usage, status: request.status, pathPattern: request.pathPattern)
             let aliases = try store.aliases(scanID: id)
             try InventoryJSON.stream(scan: scan, diagnostics: diagnostics, aliases: aliases, write: write) { body in
                 try store.forEachFinding(query) { finding in

@@ -19,7 +19,7 @@ public struct ScanRequest: Sendable {
     static func bounded(_ size: Int64) -> Int64 { min(max(size, 0), maximumFileSizeLimit) }
     /// Follow links that stay inside the root (links out of it are never followed).
     public var followLinks: Bool
-    /// fnmatch globs to skip (Docs/user-guide.md).
+    /// Path patterns to skip (`PathPattern`, Docs/user-guide.md).
     public var excludes: [String]
     /// Passwords tried on every protected format (PKCS#12, encrypted PKCS#8, legacy encrypted PEM, JKS) after the empty
     /// one; `ScanPasswords.gather` collects them from a file and the environment. Never stored.

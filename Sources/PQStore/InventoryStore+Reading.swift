@@ -117,22 +117,22 @@ extension InventoryStore {
             sql += " AND findings.source = ?"
             arguments += [source.rawValue]
         }
-        if let glob = query.pathGlob {
-            sql += " AND files.path_display GLOB ?"
-            arguments += [glob]
-        }
         sql += " ORDER BY files.path, findings.line, findings.ordinal"
         return try storeOperation("cannot read findings of scan \(query.scanID) from \(label)") {
             try writer.read { db in
                 var lastPathData: Data? = nil
                 var lastPath = ScanPath(bytes: [])
+                var lastPathMatches = true
                 let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
                 while let row = try rows.next() {
                     let pathData = try row.decode(Data.self, forColumn: "file_path")
                     if pathData != lastPathData {
                         lastPathData = pathData
                         lastPath = ScanPath(bytes: Array(pathData))
+                        // In Swift, not SQL: SQLite's GLOB is another dialect than every other pattern PQScout takes.
+                        lastPathMatches = query.pathPattern?.matches(lastPath) ?? true
                     }
+                    guard lastPathMatches else { continue }
                     try body(try FindingRow(row: row).model(path: lastPath))
                 }
             }

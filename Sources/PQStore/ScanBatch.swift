@@ -46,18 +46,18 @@ public struct FindingQuery: Sendable, Hashable {
     public var scanID: Int64
     public var usage: Usage?
     public var status: QuantumStatus?
-    /// SQLite `GLOB` pattern over the escaped display path (`*`, `?`, `[...]`; case-sensitive; `*` crosses `/`).
-    public var pathGlob: String?
+    /// Only findings whose path matches (`PathPattern`, over the escaped display path).
+    public var pathPattern: PathPattern?
     public var source: FindingSource?
 
     public init(
-        scanID: Int64, usage: Usage? = nil, status: QuantumStatus? = nil, pathGlob: String? = nil,
+        scanID: Int64, usage: Usage? = nil, status: QuantumStatus? = nil, pathPattern: PathPattern? = nil,
         source: FindingSource? = nil
     ) {
         self.scanID = scanID
         self.usage = usage
         self.status = status
-        self.pathGlob = pathGlob
+        self.pathPattern = pathPattern
         self.source = source
     }
 }

@@ -19,7 +19,8 @@ struct InventoryCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Only findings with this quantum status.", valueName: "status"))
     var status: QuantumStatus?
 
-    @Option(help: ArgumentHelp("Only findings whose path matches this glob (etc/ssl/*).", valueName: "glob"))
+    @Option(
+        help: ArgumentHelp("Only findings whose path matches this path pattern (etc/ssl, *.pem).", valueName: "glob"))
     var path: String?
 
     @Option(help: "Output format.")
@@ -28,7 +29,9 @@ struct InventoryCommand: ParsableCommand {
     func run() throws {
         do {
             let document = try InventoryUseCase.document(
-                InventoryRequest(storePath: store.path, scanID: scan, usage: usage, status: status, pathGlob: path))
+                InventoryRequest(
+                    storePath: store.path, scanID: scan, usage: usage, status: status,
+                    pathPattern: path.map(PathPattern.init)))
             Console.error("pqscout: \(Presentation.scanLine(document.scan))")
             switch format {
             case .table: Console.out(Presentation.table(document.findings, width: Console.width))

@@ -68,7 +68,9 @@ struct ScanUseCaseTests {
         #expect(!broken.isEmpty && broken.allSatisfy { $0.quantumStatus == .broken })
         let signatures = try InventoryUseCase.document(InventoryRequest(storePath: store, usage: .signature)).findings
         #expect(!signatures.isEmpty && signatures.allSatisfy { $0.usage == .signature })
-        let ssh = try InventoryUseCase.document(InventoryRequest(storePath: store, pathGlob: "etc/ssh/*")).findings
+        let ssh = try InventoryUseCase.document(
+            InventoryRequest(storePath: store, pathPattern: PathPattern("etc/ssh/*"))
+        ).findings
         #expect(!ssh.isEmpty && ssh.allSatisfy { $0.path.display.hasPrefix("etc/ssh/") })
     }
 

@@ -83,9 +83,9 @@ struct InventoryStoreTests {
         #expect(try lines(FindingQuery(scanID: scanID, usage: .cipher)) == [3, 2])
         #expect(try lines(FindingQuery(scanID: scanID, status: .vulnerable)) == [1])
         #expect(try lines(FindingQuery(scanID: scanID, source: .nginx)) == [3])
-        #expect(try lines(FindingQuery(scanID: scanID, pathGlob: "etc/ssh/*")) == [1, 2])
-        #expect(try lines(FindingQuery(scanID: scanID, usage: .cipher, pathGlob: "*sshd*")) == [2])
-        #expect(try lines(FindingQuery(scanID: scanID, pathGlob: "ETC/*")) == [])
+        #expect(try lines(FindingQuery(scanID: scanID, pathPattern: PathPattern("etc/ssh/*"))) == [1, 2])
+        #expect(try lines(FindingQuery(scanID: scanID, usage: .cipher, pathPattern: PathPattern("*sshd*"))) == [2])
+        #expect(try lines(FindingQuery(scanID: scanID, pathPattern: PathPattern("ETC/*"))) == [])
         #expect(try lines(FindingQuery(scanID: scanID + 1)) == [])
     }
 
@@ -273,6 +273,6 @@ struct InventoryStoreTests {
         }
         #expect(display == path.display)
         #expect(display == "etc/caf\\xE9\\\\\\xFF/é")
-        #expect(try store.findings(FindingQuery(scanID: scanID, pathGlob: "etc/caf*")).count == 1)
+        #expect(try store.findings(FindingQuery(scanID: scanID, pathPattern: PathPattern("etc/caf*"))).count == 1)
     }
 }

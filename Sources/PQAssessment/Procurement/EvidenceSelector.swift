@@ -25,22 +25,16 @@ public enum EvidenceSelector {
     /// (same `asset`) is taken whole: its intermediates and root are served with the leaf.
     public static let certificateSources: Set<String> = ["x509", "pkcs7", "pkcs12"]
 
-    /// True when `path` matches a pattern: fnmatch(3) without `FNM_PATHNAME`, so `*` also crosses `/`; a pattern
-    /// without wildcards matches that file or anything under that folder.
-    public static func path(_ path: String, matches pattern: String) -> Bool {
-        if !pattern.contains(where: { "*?[".contains($0) }) {
-            let folder = pattern.hasSuffix("/") ? pattern : pattern + "/"
-            return path == pattern || path.hasPrefix(folder)
-        }
-        return fnmatch(pattern, path, 0) == 0
-    }
-
     /// The findings about `claim`'s protocol: under its `evidence` patterns when it names any, else by source (or,
     /// for signing, under `defaultPaths`).
     public static func findings(for claim: ProtocolClaim, in findings: [Finding]) -> [Finding] {
         let patterns = claim.evidence.isEmpty ? (defaultPaths[claim.protocol] ?? []) : claim.evidence
         if !patterns.isEmpty {
-            return findings.filter { finding in patterns.contains { path(finding.path.display, matches: $0) } }
+            let compiled = patterns.map(PathPattern.init)
+            return findings.filter { finding in
+                let display = finding.path.display
+                return compiled.contains { $0.matches(display: display) }
+            }
         }
         let sources = sourcesByProtocol[claim.protocol] ?? []
         let chosen = findings.filter { finding in

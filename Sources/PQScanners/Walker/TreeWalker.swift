@@ -14,8 +14,7 @@ public struct WalkOptions: Sendable, Hashable {
     public var maxFileSize: Int64
     /// Follow symbolic links whose target stays inside the scan root. Links out of the root are never followed.
     public var followLinks: Bool
-    /// Glob patterns (fnmatch): a pattern with a `/` matches the path relative to the root, one without
-    /// matches any single path component. A matching directory is not entered.
+    /// Path patterns (`PathPattern`, the dialect of every user-facing pattern). A matching directory is not entered.
     public var excludes: [String]
     /// Directories deeper than this are not entered (a diagnostic says so).
     public var maxDepth: Int
@@ -121,9 +120,11 @@ public struct WalkResult: Sendable {
 /// opened; `.git` and excluded paths are not entered; nothing is ever written.
 public struct TreeWalker: Sendable {
     public let options: WalkOptions
+    private let excludes: [PathPattern]
 
     public init(options: WalkOptions = WalkOptions()) {
         self.options = options
+        excludes = options.excludes.map(PathPattern.init)
     }
 
     /// Host directories of a running system that hold no files of their own (kernel views, runtime state), not
@@ -239,7 +240,7 @@ public struct TreeWalker: Sendable {
                 for name in entries.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
                     let systemPath = directory.isEmpty ? name : directory + [UInt8(ascii: "/")] + name
                     let path = reported(systemPath)
-                    if name == Array(".git".utf8) || walker.isExcluded(path: path, name: name) { continue }
+                    if name == Array(".git".utf8) || walker.isExcluded(path: path) { continue }
                     if system.isHost, directory.isEmpty, TreeWalker.hostVirtualDirectories.contains(name) { continue }
                     if walker.options.skipHostPaths.contains(system.hostPath(systemPath)) { continue }
                     var entry = stat()
@@ -335,22 +336,11 @@ public struct TreeWalker: Sendable {
 
     // MARK: - Exclusion
 
-    func isExcluded(path: ScanPath, name: [UInt8]) -> Bool {
-        guard !options.excludes.isEmpty else { return false }
-        let full = path.bytes + [0]
-        let component = name + [0]
-        for pattern in options.excludes {
-            let matched: Bool =
-                pattern.utf8.contains(UInt8(ascii: "/"))
-                ? full.withUnsafeBufferPointer { buffer in
-                    buffer.withMemoryRebound(to: CChar.self) { fnmatch(pattern, $0.baseAddress, 0) == 0 }
-                }
-                : component.withUnsafeBufferPointer { buffer in
-                    buffer.withMemoryRebound(to: CChar.self) { fnmatch(pattern, $0.baseAddress, 0) == 0 }
-                }
-            if matched { return true }
-        }
-        return false
+    /// Folders above `path` were not excluded (they were entered), so the path itself is all there is to test.
+    func isExcluded(path: ScanPath) -> Bool {
+        guard !excludes.isEmpty else { return false }
+        let display = path.display
+        return excludes.contains { $0.matchesItself(display: display) }
     }
 
     // MARK: - POSIX plumbing

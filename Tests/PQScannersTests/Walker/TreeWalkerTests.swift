@@ -133,6 +133,27 @@ struct TreeWalkerTests {
         #expect(paths(result) == ["keep/a.pem", "var/lib/y.pem"])
     }
 
+    @Test("what --exclude skips is exactly what the same pattern selects from a finished walk (one dialect)")
+    func excludeAgreesWithFilter() throws {
+        let tree = try ScratchTree()
+        for path in [
+            "etc/ssl/certs/a.pem", "etc/ssl/private/k.key", "etc/ssl2/b.pem", "etc/ssh/sshd_config",
+            "etc/ssh/sshd_config.d/10.conf", "var/log/x.log", "var/cache/ssl/c.pem", "srv/www/ssl.conf",
+            "weird [1]/a*b?.pem", "proc/self",
+        ] {
+            try tree.file(path)
+        }
+        let everything = paths(try walk(tree))
+        for text in [
+            "*.pem", "etc/ssl", "etc/ssl/", "ssl", "etc/*/private", "sshd_config*", "*/ssl/*", "weird \\[1\\]",
+            "a\\*b?.pem", "[ev]*", "proc", "etc/ss?", "*", "nothing-here",
+        ] {
+            let pattern = PathPattern(text)
+            let kept = paths(try walk(tree, WalkOptions(excludes: [text])))
+            #expect(kept == everything.filter { !pattern.matches(display: $0) }, "pattern \(text)")
+        }
+    }
+
     @Test("a file name that is not UTF-8 is kept as bytes")
     func nonUTF8Name() throws {
         let tree = try ScratchTree()
