@@ -185,18 +185,11 @@ public enum Assessor {
             unusedWaivers: unused, gate: outcome, mosca: prioritizer.mosca(asOf: options.asOf))
     }
 
-    /// The `--fail-on` gate over judged findings: only findings in force and not waived count.
-    ///
-    /// `disallowed`: a finding is disallowed on the as-of date. `deprecated`: deprecated or disallowed.
-    /// `vulnerable`: a finding is quantum-vulnerable or classically broken, whatever the date.
+    /// The `--fail-on` gate over judged findings: only findings in force and not waived count
+    /// (`GateThreshold.isMet`, the rule `scan --fail-on` applies too).
     public static func gate(_ threshold: GateThreshold, findings: [FindingAssessment]) -> GateOutcome {
         let hits = findings.filter { item in
-            guard item.effective, !item.isWaived else { return false }
-            switch threshold {
-            case .disallowed: return item.verdict.state == .disallowed
-            case .deprecated: return item.verdict.state == .deprecated || item.verdict.state == .disallowed
-            case .vulnerable: return item.quantumStatus == .vulnerable || item.quantumStatus == .broken
-            }
+            item.effective && !item.isWaived && threshold.isMet(status: item.quantumStatus, state: item.verdict.state)
         }
         return GateOutcome(threshold: threshold, met: !hits.isEmpty, findings: hits.map(\.finding).sorted())
     }

@@ -1,13 +1,43 @@
 import Foundation
 
-/// The thresholds `--fail-on` accepts (ARCHITECTURE.md exit status 1).
+/// The thresholds `--fail-on` accepts (ARCHITECTURE.md exit status 1), for `scan` and `assess` alike.
+///
+/// Only findings in force count, and in `assess` only those no honoured waiver covers. `scan` judges no policy, so
+/// it takes the thresholds of a quantum status (`status` not nil).
 public enum GateThreshold: String, Codable, Sendable, CaseIterable {
-    /// A finding in force is disallowed on the as-of date.
+    /// A finding is disallowed on the as-of date.
     case disallowed
-    /// A finding in force is deprecated or disallowed on the as-of date.
+    /// A finding is deprecated or disallowed on the as-of date.
     case deprecated
-    /// A finding in force is quantum-vulnerable (or classically broken), whatever the date.
+    /// A finding is classically broken.
+    case broken
+    /// A finding is quantum-vulnerable or classically broken, whatever the date.
     case vulnerable
+    /// A finding is weakened by Grover's search, quantum-vulnerable or broken.
+    case weakened
+
+    /// The quantum status a finding must reach, for the thresholds that need no policy; nil for the others.
+    public var status: QuantumStatus? {
+        switch self {
+        case .disallowed, .deprecated: nil
+        case .broken: .broken
+        case .vulnerable: .vulnerable
+        case .weakened: .weakened
+        }
+    }
+
+    /// The thresholds `scan --fail-on` offers: those that need no policy.
+    public static let withoutPolicy: [GateThreshold] = allCases.filter { $0.status != nil }
+
+    /// True when a finding in force with this quantum status and policy state (nil: not judged) meets the threshold.
+    /// Waivers are the caller's: a waived finding meets none.
+    public func isMet(status: QuantumStatus, state: PolicyState?) -> Bool {
+        switch self {
+        case .disallowed: state == .disallowed
+        case .deprecated: state == .deprecated || state == .disallowed
+        case .broken, .vulnerable, .weakened: status >= (self.status ?? .broken)
+        }
+    }
 }
 
 /// The outcome of a `--fail-on` gate.

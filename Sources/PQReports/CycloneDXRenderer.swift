@@ -18,16 +18,11 @@ import PQModel
 ///   so an unchanged asset keeps its reference across scans.
 /// - `compositions` says `incomplete` when files were skipped or not parsed, or the scan stopped early.
 public struct CycloneDXRenderer: ReportRenderer {
-    public enum Spec: String, Sendable, CaseIterable {
-        case v1_6 = "1.6"
-        case v1_7 = "1.7"
-    }
-
-    public var spec: Spec
+    public var spec: CBOMSpecVersion
     public var catalog: Catalog
     public var format: ReportFormat { .cbom }
 
-    public init(spec: Spec = .v1_6, catalog: Catalog = .shared) {
+    public init(spec: CBOMSpecVersion = .v1_6, catalog: Catalog = .shared) {
         self.spec = spec
         self.catalog = catalog
     }
@@ -162,7 +157,7 @@ extension CycloneDXRenderer {
     }
 
     struct Builder {
-        let spec: Spec
+        let spec: CBOMSpecVersion
         let catalog: Catalog
         let findings: [Finding]
         var components: [Component] = []
@@ -173,7 +168,7 @@ extension CycloneDXRenderer {
         /// Links inside the tree, each another name of its target's findings.
         var aliases: [PathAlias] = []
 
-        init(spec: Spec, catalog: Catalog, findings: [Finding]) {
+        init(spec: CBOMSpecVersion, catalog: Catalog, findings: [Finding]) {
             self.spec = spec
             self.catalog = catalog
             self.findings = findings

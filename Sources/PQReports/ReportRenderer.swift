@@ -93,23 +93,6 @@ public struct RenderContext: Sendable {
     }
 }
 
-/// The formats `pqscout report --format` offers.
-public enum ReportFormat: String, Sendable, CaseIterable, Codable {
-    case cbom, sarif, html, md, csv, json
-
-    /// The usual file name extension for `--output` suggestions and the docs.
-    public var fileExtension: String {
-        switch self {
-        case .cbom: "cdx.json"
-        case .sarif: "sarif"
-        case .html: "html"
-        case .md: "md"
-        case .csv: "csv"
-        case .json: "json"
-        }
-    }
-}
-
 /// One output format: a pure function from report values to bytes.
 ///
 /// Every renderer sorts what it writes, takes its clock and tool version from `RenderContext`, and escapes

@@ -28,8 +28,7 @@ public struct JSONReportRenderer: ReportRenderer {
 
 /// The renderer for a format, with the options the command line offers.
 public enum Reports {
-    public static func renderer(_ format: ReportFormat, cbomSpec: CycloneDXRenderer.Spec = .v1_6) -> any ReportRenderer
-    {
+    public static func renderer(_ format: ReportFormat, cbomSpec: CBOMSpecVersion = .v1_6) -> any ReportRenderer {
         switch format {
         case .cbom: CycloneDXRenderer(spec: cbomSpec)
         case .sarif: SARIFRenderer()

@@ -4,34 +4,12 @@ import PQModel
 import PQReports
 import PQStore
 
-/// The formats `pqscout report` writes (Docs/reports.md).
-public enum ReportOutputFormat: String, Sendable, CaseIterable {
-    case cbom, sarif, html, md, csv, json
-
-    var reportFormat: ReportFormat {
-        switch self {
-        case .cbom: .cbom
-        case .sarif: .sarif
-        case .html: .html
-        case .md: .md
-        case .csv: .csv
-        case .json: .json
-        }
-    }
-}
-
-/// The CycloneDX specification version of a CBOM.
-public enum CBOMSpecVersion: String, Sendable, CaseIterable {
-    case v1_6 = "1.6"
-    case v1_7 = "1.7"
-}
-
 /// What `pqscout report` asks for.
 public struct ReportRequest: Sendable {
     public var storePath: String
     /// A scan id; nil means the latest complete scan (or the latest scan if none is complete).
     public var scanID: Int64?
-    public var format: ReportOutputFormat
+    public var format: ReportFormat
     public var cbomSpec: CBOMSpecVersion
     /// The report's timestamp; nil means now. Fixed in tests so outputs repeat byte for byte.
     public var generatedAt: Date?
@@ -40,7 +18,7 @@ public struct ReportRequest: Sendable {
     public var includePlan: Bool
 
     public init(
-        storePath: String = "pqscout.db", scanID: Int64? = nil, format: ReportOutputFormat,
+        storePath: String = "pqscout.db", scanID: Int64? = nil, format: ReportFormat,
         cbomSpec: CBOMSpecVersion = .v1_6, generatedAt: Date? = nil, includePlan: Bool = false
     ) {
         self.includePlan = includePlan
@@ -67,7 +45,7 @@ public enum ReportUseCase {
                 ).plan
         }
         let renderer = Reports.renderer(
-            request.format.reportFormat, cbomSpec: request.cbomSpec == .v1_7 ? .v1_7 : .v1_6)
+            request.format, cbomSpec: request.cbomSpec)
         let context = RenderContext(generatedAt: request.generatedAt ?? Date(), toolVersion: ToolInfo.version)
         do {
             return try renderer.render(input, context: context)

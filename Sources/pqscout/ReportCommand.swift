@@ -1,8 +1,9 @@
 import ArgumentParser
 import Foundation
+import PQModel
 import PQScoutKit
 
-extension ReportOutputFormat: ExpressibleByArgument {}
+extension ReportFormat: ExpressibleByArgument {}
 extension CBOMSpecVersion: ExpressibleByArgument {}
 
 struct ReportCommand: ParsableCommand {
@@ -15,7 +16,7 @@ struct ReportCommand: ParsableCommand {
     @OptionGroup var store: StoreOptions
 
     @Option(help: "Output format.")
-    var format: ReportOutputFormat = .html
+    var format: ReportFormat = .html
 
     @Option(name: .shortAndLong, help: ArgumentHelp("Write to this file instead of stdout.", valueName: "file"))
     var output: String?

@@ -68,17 +68,28 @@ struct ScanCommand: ParsableCommand {
             valueName: "name"))
     var localUser: String?
 
+    // Parsed by hand so the help lists only the thresholds a scan can judge; the type is assess's.
     @Option(
         help: ArgumentHelp(
-            "Exit 1 when any finding is at least this bad (broken, vulnerable, weakened).",
-            valueName: "status"))
-    var failOn: QuantumStatus?
+            "Exit 1 when a finding in force is at least this bad. (values: broken, vulnerable, weakened; "
+                + "deprecated and disallowed need a policy: pqscout assess --fail-on)",
+            valueName: "status"),
+        transform: { text in
+            guard let threshold = GateThreshold(rawValue: text) else {
+                throw ValidationError(
+                    "--fail-on takes " + GateThreshold.withoutPolicy.map(\.rawValue).joined(separator: ", ")
+                        + ", not \(text)")
+            }
+            return threshold
+        })
+    var failOn: GateThreshold?
 
     func validate() throws {
         if paths.isEmpty { throw ValidationError("name at least one path to scan") }
-        // Every scan has resistant and hybrid findings somewhere, so a gate on them would always fire.
-        if let failOn, failOn == .resistant || failOn == .hybrid {
-            throw ValidationError("--fail-on takes broken, vulnerable or weakened, not \(failOn.rawValue)")
+        if let failOn, failOn.status == nil {
+            throw ValidationError(
+                "--fail-on \(failOn.rawValue) needs a policy: use pqscout assess --fail-on; scan takes "
+                    + GateThreshold.withoutPolicy.map(\.rawValue).joined(separator: ", "))
         }
         if image, systemRoot != nil { throw ValidationError("--image and --system-root exclude each other") }
         if ByteSize.parse(maxFileSize) == nil {
@@ -122,7 +133,7 @@ struct ScanCommand: ParsableCommand {
                 let output = BufferedOutput()
                 try InventoryUseCase.streamJSON(
                     InventoryRequest(storePath: store.path, scanID: scan.id), write: output.write,
-                    each: { if let failOn, $0.effective && $0.quantumStatus >= failOn { failed = true } })
+                    each: { if let failOn, failOn.isMet(by: $0) { failed = true } })
                 output.flush()
                 document = InventoryDocument(scan: scan, findings: [], diagnostics: [])
             } else {
@@ -137,10 +148,17 @@ struct ScanCommand: ParsableCommand {
             throw Failure.exit(error)
         }
         if format == .table { Console.out(Presentation.scanSummary(document, storePath: store.path)) }
-        if let failOn, failed || document.findings.contains(where: { $0.effective && $0.quantumStatus >= failOn }) {
+        if let failOn, failed || document.findings.contains(where: failOn.isMet(by:)) {
             Console.error("pqscout: findings at or above \(failOn.rawValue) (--fail-on)")
             throw ExitCode(1)
         }
+    }
+}
+
+extension GateThreshold {
+    /// A scan judges no policy and honours no waiver: a finding in force meets a threshold by its status alone.
+    func isMet(by finding: Finding) -> Bool {
+        finding.effective && isMet(status: finding.quantumStatus, state: nil)
     }
 }
 

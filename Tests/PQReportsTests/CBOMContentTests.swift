@@ -9,8 +9,8 @@ struct CBOMContentTests {
     static func components(_ document: JSONValue) -> [JSONValue] { document["components"]?.arrayValue ?? [] }
 
     @Test(
-        "every bom-ref is unique and every reference points at a component", arguments: CycloneDXRenderer.Spec.allCases)
-    func references(_ spec: CycloneDXRenderer.Spec) throws {
+        "every bom-ref is unique and every reference points at a component", arguments: CBOMSpecVersion.allCases)
+    func references(_ spec: CBOMSpecVersion) throws {
         let document = CycloneDXRenderer(spec: spec).document(try Fixtures.sample(), context: Fixtures.context)
         let refs = Self.components(document).compactMap { $0["bom-ref"]?.stringValue }
         #expect(Set(refs).count == refs.count)
@@ -93,7 +93,7 @@ struct CBOMContentTests {
 
     @Test("a TLS configuration is a protocol component with suites; 1.7 adds groups and signature schemes")
     func protocols() throws {
-        for spec in CycloneDXRenderer.Spec.allCases {
+        for spec in CBOMSpecVersion.allCases {
             let document = CycloneDXRenderer(spec: spec).document(Fixtures.tls(), context: Fixtures.context)
             let tls = try #require(
                 Self.components(document).first { $0["cryptoProperties"]?["assetType"]?.stringValue == "protocol" })

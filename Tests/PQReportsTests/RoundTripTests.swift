@@ -13,8 +13,8 @@ struct RoundTripTests {
 
     @Test(
         "the sample's findings, assets and diagnostics survive CBOM 1.6 and 1.7",
-        arguments: CycloneDXRenderer.Spec.allCases)
-    func sample(_ spec: CycloneDXRenderer.Spec) throws {
+        arguments: CBOMSpecVersion.allCases)
+    func sample(_ spec: CBOMSpecVersion) throws {
         let input = try Fixtures.sample()
         let data = try CycloneDXRenderer(spec: spec).render(input, context: Fixtures.context)
         let imported = try CBOMImporter.parse(data, fallbackPath: ScanPath("sample.cdx.json"))

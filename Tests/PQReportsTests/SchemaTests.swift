@@ -1,4 +1,5 @@
 import Foundation
+import PQModel
 import PQReports
 import Testing
 
@@ -19,8 +20,8 @@ struct SchemaTests {
         }
     }
 
-    @Test("validate-cbom accepts the CBOM 1.6 and 1.7", arguments: inputs, CycloneDXRenderer.Spec.allCases)
-    func cbom(_ name: String, _ spec: CycloneDXRenderer.Spec) throws {
+    @Test("validate-cbom accepts the CBOM 1.6 and 1.7", arguments: inputs, CBOMSpecVersion.allCases)
+    func cbom(_ name: String, _ spec: CBOMSpecVersion) throws {
         let data = try CycloneDXRenderer(spec: spec).render(try Self.input(name), context: Fixtures.context)
         let result = try SharedCheck.run("validate-cbom", on: data, name: "\(name).cdx.json")
         #expect(result.status == 0, "\(name) \(spec.rawValue): \(result.output)")

@@ -125,3 +125,45 @@ struct AssessCommandTests {
         #expect((scores.first?["adjustments"] as? [[String: Any]])?.isEmpty == false)
     }
 }
+
+@Suite("pqscout scan --fail-on: the same thresholds as assess, those that need no policy")
+struct ScanGateTests {
+    @Test("scan and assess agree on the status thresholds; the policy thresholds are refused by scan with exit 64")
+    func sameRule() throws {
+        let work = try scratch()
+        defer { try? FileManager.default.removeItem(at: work) }
+        let db = work.appendingPathComponent("gate.db").path
+        // The intranet's legacy certificate alone: signed with SHA-1 (broken), so every status threshold is met.
+        let tree = work.appendingPathComponent("tree")
+        try FileManager.default.createDirectory(at: tree, withIntermediateDirectories: true)
+        let source = repositoryRoot.appendingPathComponent("sample-inventories/webfarm/etc/ssl/certs")
+        try FileManager.default.copyItem(
+            at: source.appendingPathComponent("intranet-legacy.crt"),
+            to: tree.appendingPathComponent("intranet-legacy.crt"))
+        for threshold in ["broken", "vulnerable", "weakened"] {
+            let scan = try PQScoutBinary.run(["scan", tree.path, "--db", db, "--fail-on", threshold])
+            let assess = try PQScoutBinary.run(["assess", "--db", db, "--fail-on", threshold])
+            #expect(scan.status == 1, "\(threshold): \(scan.stderr)")
+            #expect(assess.status == 1, "\(threshold): \(assess.stderr)")
+        }
+        // An Ed25519 public key alone: vulnerable, not broken.
+        let keyTree = work.appendingPathComponent("key")
+        try FileManager.default.createDirectory(at: keyTree, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(
+            at: repositoryRoot.appendingPathComponent("sample-inventories/webfarm/etc/ssh/ssh_host_ed25519_key.pub"),
+            to: keyTree.appendingPathComponent("host.pub"))
+        for (threshold, status) in [("broken", 0), ("vulnerable", 1), ("weakened", 1)] {
+            let scan = try PQScoutBinary.run(["scan", keyTree.path, "--db", db, "--fail-on", threshold])
+            let assess = try PQScoutBinary.run(["assess", "--db", db, "--fail-on", threshold])
+            #expect(scan.status == Int32(status), "\(threshold): \(scan.stderr)")
+            #expect(assess.status == scan.status, "\(threshold): \(assess.stderr)")
+        }
+        for threshold in ["deprecated", "disallowed"] {
+            let scan = try PQScoutBinary.run(["scan", tree.path, "--db", db, "--fail-on", threshold])
+            #expect(scan.status == 64)
+            #expect(scan.stderr.contains("needs a policy"), "\(scan.stderr)")
+        }
+        let unknown = try PQScoutBinary.run(["scan", tree.path, "--db", db, "--fail-on", "resistant"])
+        #expect(unknown.status == 64)
+    }
+}
