@@ -149,4 +149,42 @@ public struct InventoryDiff: Sendable, Hashable {
             changed: changed.map { .init(before: $0.before, after: $0.after, fields: $0.fields) }, unchanged: unchanged)
         return String(decoding: try encoder.encode(body), as: UTF8.self) + "\n"
     }
+
+    /// Why a scan has nothing to compare with: it is the first scan of its roots.
+    public static func nothingToCompareNote(to: Int64) -> String {
+        "scan \(to) is the first scan of its roots; name an earlier scan with --from to compare"
+    }
+
+    /// `text()` when there is nothing to compare.
+    public static func nothingToCompareText(to: Int64) -> String {
+        "Nothing to compare: \(nothingToCompareNote(to: to)).\n"
+    }
+
+    /// `json()` when there is nothing to compare: `{"from": null, "to", "added": [], ..., "note"}`, keys sorted.
+    public static func nothingToCompareJSON(to: Int64) throws -> String {
+        struct Body: Encodable {
+            var from: Int64?
+            var to: Int64
+            var added: [Finding] = []
+            var removed: [Finding] = []
+            var changed: [Finding] = []
+            var unchanged = 0
+            var note: String
+
+            enum CodingKeys: String, CodingKey { case from, to, added, removed, changed, unchanged, note }
+
+            func encode(to encoder: any Encoder) throws {
+                var container = encoder.container(keyedBy: CodingKeys.self)
+                try container.encode(from, forKey: .from)  // null, not left out: the key is part of the shape
+                try container.encode(to, forKey: .to)
+                try container.encode(added, forKey: .added)
+                try container.encode(removed, forKey: .removed)
+                try container.encode(changed, forKey: .changed)
+                try container.encode(unchanged, forKey: .unchanged)
+                try container.encode(note, forKey: .note)
+            }
+        }
+        let body = Body(to: to, note: nothingToCompareNote(to: to))
+        return String(decoding: try ReportJSONEncoder.make().encode(body), as: UTF8.self) + "\n"
+    }
 }

@@ -17,19 +17,18 @@ public struct DiffRequest: Sendable {
     }
 }
 
-/// The outcome of a diff, ready to print.
+/// The outcome of a diff: the differences, or why there is nothing to compare. `Presentation.diffText` and
+/// `Presentation.diffJSON` render it.
 public struct DiffOutcome: Sendable {
-    /// Nil when there is nothing to compare: the later scan is the first of its roots and no `--from` was named.
-    public let fromScan: Int64?
     public let toScan: Int64
-    public let added: Int
-    public let removed: Int
-    public let changed: Int
-    public let unchanged: Int
-    /// One line per added (`+`), removed (`-`) and changed (`~`) finding.
-    public let text: String
-    /// `{"from", "to", "added", "removed", "changed", "unchanged"}` with whole findings.
-    public let json: String
+    /// Nil when there is nothing to compare: the later scan is the first of its roots and no `--from` was named.
+    public let diff: InventoryDiff?
+
+    public var fromScan: Int64? { diff?.fromScan }
+    public var added: Int { diff?.added.count ?? 0 }
+    public var removed: Int { diff?.removed.count ?? 0 }
+    public var changed: Int { diff?.changed.count ?? 0 }
+    public var unchanged: Int { diff?.unchanged ?? 0 }
 }
 
 /// `pqscout diff`: findings added, removed and changed between two scans, by identity (`InventoryDiff`).
@@ -44,27 +43,12 @@ public enum DiffUseCase {
             }
             // The first scan of a tree is not a mistake: there is simply nothing to compare yet.
             guard let from = try request.fromScan ?? store.previousScanID(sameRootsAs: to) else {
-                let note = "scan \(to) is the first scan of its roots; name an earlier scan with --from to compare"
-                return DiffOutcome(
-                    fromScan: nil, toScan: to, added: 0, removed: 0, changed: 0, unchanged: 0,
-                    text: "Nothing to compare: \(note).\n",
-                    json:
-                        #"{"from":null,"to":\#(to),"added":[],"removed":[],"changed":[],"unchanged":0,"note":"\#(note)"}"#
-                        + "\n")
+                return DiffOutcome(toScan: to, diff: nil)
             }
             let diff = InventoryDiff.compute(
                 from: from, try store.findings(FindingQuery(scanID: from)), to: to,
                 try store.findings(FindingQuery(scanID: to)))
-            let json: String
-            do {
-                json = try diff.json()
-            } catch {
-                throw PQScoutError(
-                    code: "output.json", kind: .input, reason: "cannot write JSON: \(PQScoutError.describe(error))")
-            }
-            return DiffOutcome(
-                fromScan: from, toScan: to, added: diff.added.count, removed: diff.removed.count,
-                changed: diff.changed.count, unchanged: diff.unchanged, text: diff.text(), json: json)
+            return DiffOutcome(toScan: to, diff: diff)
         }
     }
 }

@@ -65,55 +65,6 @@ public struct EffectiveSSHRequest: Sendable, Hashable {
     }
 }
 
-/// One algorithm of an effective list, with the catalog's verdict.
-public struct EffectiveSSHAlgorithm: Codable, Sendable, Hashable {
-    public var name: String
-    public var canonical: String?
-    public var quantumStatus: QuantumStatus
-}
-
-/// One effective list and where it came from.
-public struct EffectiveSSHList: Codable, Sendable, Hashable {
-    public var setting: String
-    public var origin: Origin
-    public var path: ScanPath?
-    public var line: Int?
-    public var context: String?
-    public var value: String?
-    public var algorithms: [EffectiveSSHAlgorithm]
-    /// Why the list is not what the line says: emptied by `-`, rebuilt by sshd, left unset by ssh.
-    public var note: String?
-}
-
-/// The answer: the lists `sshd -T` / `ssh -G` would print, with their sources, the version and the problems met.
-public struct EffectiveSSHResult: Codable, Sendable, Hashable {
-    /// Version of this JSON shape.
-    public var schemaVersion = 1
-    public var program: OpenSSHProgram
-    public var configPath: ScanPath
-    public var connection: OpenSSHConnection?
-    /// The OpenSSH version whose defaults and names apply, and how it was chosen.
-    public var opensshVersion: String
-    public var versionBasis: String
-    public var versionAssumed: Bool
-    public var lists: [EffectiveSSHList]
-    /// RequiredRSASize in force (OpenSSH 9.1+), and the line that set it (nil path: the default, 1024).
-    public var requiredRSASize: Int?
-    public var requiredRSASizePath: ScanPath?
-    public var requiredRSASizeLine: Int?
-    /// Files read: the configuration, then its includes in reading order.
-    public var files: [ScanPath]
-    public var diagnostics: [Diagnostic]
-    /// True when some key exchange in force is post-quantum or hybrid.
-    public var postQuantumKex: Bool
-    /// sshd with the distribution GSSAPI patch: whether `GSSAPIKeyExchange` is on (Debian's default is no, and then
-    /// the GSSAPIKexAlgorithms list is printed but not offered); nil where the build has no such patch.
-    public var gssapiKeyExchange: Bool?
-    /// Why sshd (`sshd -T [-C …]`) or ssh (`ssh -G`) would refuse this configuration for this connection, in
-    /// OpenSSH's words where it has them; empty when it would run.
-    public var refusals: [String] = []
-}
-
 /// The use case behind `pqscout effective`: walk the root, read installed software, evaluate one configuration.
 public enum EffectiveSSHUseCase {
     /// Evaluates the configuration for the request.
@@ -180,67 +131,5 @@ public enum EffectiveSSHUseCase {
         guard relative.hasSuffix(".ssh/config") else { return nil }
         let home = relative.dropLast(".ssh/config".count)
         return ScanPath(String(home.hasSuffix("/") ? home.dropLast() : home))
-    }
-
-    /// The result as pretty JSON with sorted keys (stable bytes).
-    public static func json(_ result: EffectiveSSHResult) throws -> String {
-        let encoder = ReportJSONEncoder.make()
-        return String(decoding: try encoder.encode(result), as: UTF8.self) + "\n"
-    }
-
-    /// The result as text: one block per list, its source, then one algorithm per line with its status.
-    public static func table(_ result: EffectiveSSHResult) -> String {
-        var out =
-            (result.program == .server ? "sshd" : "ssh") + " effective settings for \(result.configPath.display)\n"
-        out += "OpenSSH \(result.opensshVersion): \(result.versionBasis)\n"
-        if let connection = result.connection {
-            let fields: [(String, String?)] = [
-                ("user", connection.user), ("host", connection.host), ("addr", connection.address),
-                ("laddr", connection.localAddress), ("lport", connection.localPort.map(String.init)),
-                ("rdomain", connection.routingDomain), ("localuser", connection.localUser),
-            ]
-            out +=
-                "connection: "
-                + fields.compactMap { key, value in value.map { "\(key)=\($0)" } }
-                .joined(separator: ",") + "\n"
-        }
-        out += "post-quantum key exchange offered: " + (result.postQuantumKex ? "yes" : "no") + "\n"
-        for list in result.lists {
-            out += "\n" + list.setting + "  (" + source(list.origin, list.path, list.line, list.context) + ")\n"
-            if list.setting == "GSSAPIKexAlgorithms", result.gssapiKeyExchange == false {
-                out += "  (not offered: GSSAPIKeyExchange is no)\n"
-            }
-            if let note = list.note, list.origin == .file { out += "  (\(note))\n" }
-            let width = list.algorithms.map(\.name.count).max() ?? 0
-            for algorithm in list.algorithms {
-                let padding = String(repeating: " ", count: max(0, width - algorithm.name.count))
-                out += "  \(algorithm.name)\(padding)  \(algorithm.quantumStatus.rawValue)\n"
-            }
-        }
-        if let bits = result.requiredRSASize {
-            out +=
-                "\nRequiredRSASize \(bits)  ("
-                + source(
-                    result.requiredRSASizePath == nil ? .default : .file, result.requiredRSASizePath,
-                    result.requiredRSASizeLine, nil) + ")\n"
-        }
-        if !result.refusals.isEmpty {
-            out += "\n" + (result.program == .server ? "sshd" : "ssh") + " would refuse this configuration:\n"
-            for refusal in result.refusals { out += "  \(refusal)\n" }
-        }
-        if !result.diagnostics.isEmpty {
-            out += "\ndiagnostics:\n"
-            for diagnostic in result.diagnostics {
-                out += "  \(diagnostic.path.display): \(diagnostic.reason.rawValue): \(diagnostic.detail)\n"
-            }
-        }
-        return out
-    }
-
-    private static func source(_ origin: Origin, _ path: ScanPath?, _ line: Int?, _ context: String?) -> String {
-        guard origin == .file, let path else { return "default" }
-        var text = path.display + (line.map { ":\($0)" } ?? "")
-        if let context { text += ", " + context }
-        return text
     }
 }

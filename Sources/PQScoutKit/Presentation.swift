@@ -49,3 +49,31 @@ public enum Presentation {
             .render(width: width) + "\(rows.count) algorithms\n"
     }
 }
+
+extension Presentation {
+    /// `pqscout effective` as text: one block per list, its source, one algorithm per line with its status.
+    public static func effectiveSSHTable(_ result: EffectiveSSHResult) -> String { EffectiveSSHText.table(result) }
+
+    /// `pqscout effective --format json`: pretty JSON with sorted keys (stable bytes).
+    public static func effectiveSSHJSON(_ result: EffectiveSSHResult) throws -> String {
+        try EffectiveSSHText.json(result)
+    }
+}
+
+extension Presentation {
+    /// `pqscout diff` as text: one line per added (`+`), removed (`-`) and changed (`~`) finding.
+    public static func diffText(_ outcome: DiffOutcome) -> String {
+        outcome.diff?.text() ?? InventoryDiff.nothingToCompareText(to: outcome.toScan)
+    }
+
+    /// `pqscout diff --format json`: `{"from", "to", "added", "removed", "changed", "unchanged"}` with whole
+    /// findings.
+    public static func diffJSON(_ outcome: DiffOutcome) throws(PQScoutError) -> String {
+        do {
+            return try outcome.diff?.json() ?? InventoryDiff.nothingToCompareJSON(to: outcome.toScan)
+        } catch {
+            throw PQScoutError(
+                code: "output.json", kind: .input, reason: "cannot write JSON: \(PQScoutError.describe(error))")
+        }
+    }
+}

@@ -29,7 +29,7 @@ struct DiffCommand: ParsableCommand {
     func run() throws {
         do {
             let outcome = try DiffUseCase.run(DiffRequest(storePath: store.path, fromScan: from, toScan: to))
-            Console.out(format == .json ? outcome.json : outcome.text)
+            Console.out(format == .json ? try Presentation.diffJSON(outcome) : Presentation.diffText(outcome))
         } catch let error as PQScoutError {
             throw Failure.exit(error)
         }

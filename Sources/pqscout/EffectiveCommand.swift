@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PQModel
 import PQScoutKit
 
 /// `pqscout effective`: what sshd or ssh would use, read from the files alone (like `sshd -T` / `ssh -G`).
@@ -90,7 +91,8 @@ enum EffectiveOutput {
     ) throws {
         do {
             let result = try EffectiveSSHUseCase.run(try request())
-            let text = format == .json ? try EffectiveSSHUseCase.json(result) : EffectiveSSHUseCase.table(result)
+            let text =
+                format == .json ? try Presentation.effectiveSSHJSON(result) : Presentation.effectiveSSHTable(result)
             Console.out(text)
         } catch let error as PQScoutError {
             throw Failure.exit(error)

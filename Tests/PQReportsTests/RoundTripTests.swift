@@ -47,7 +47,7 @@ struct RoundTripTests {
         #expect(imported.status == .complete)
         #expect(imported.roots == [file])
         let diff = try DiffUseCase.run(DiffRequest(storePath: copy, fromScan: scanID, toScan: imported.id))
-        #expect(diff.added == 0 && diff.removed == 0 && diff.changed == 0, "\(diff.text)")
+        #expect(diff.added == 0 && diff.removed == 0 && diff.changed == 0, "\(Presentation.diffText(diff))")
         #expect(diff.unchanged == imported.counts.findings)
         let original = try InventoryUseCase.document(InventoryRequest(storePath: copy, scanID: scanID))
         #expect(imported.counts.findings == original.findings.count)

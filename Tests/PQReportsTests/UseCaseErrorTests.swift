@@ -28,8 +28,11 @@ struct UseCaseErrorTests {
         let scan = try ScanUseCase().run(ScanRequest(roots: [root], storePath: store))
         let outcome = try DiffUseCase.run(DiffRequest(storePath: store, toScan: scan.id))
         #expect(outcome.fromScan == nil)
-        #expect(outcome.text.hasPrefix("Nothing to compare: scan \(scan.id) is the first scan of its roots"))
-        let json = try JSONSerialization.jsonObject(with: Data(outcome.json.utf8)) as? [String: Any]
+        #expect(
+            Presentation.diffText(outcome).hasPrefix(
+                "Nothing to compare: scan \(scan.id) is the first scan of its roots"))
+        let json =
+            try JSONSerialization.jsonObject(with: Data(try Presentation.diffJSON(outcome).utf8)) as? [String: Any]
         #expect(json?["to"] as? Int64 == scan.id)
         #expect(json?["from"] is NSNull)
     }

@@ -36,10 +36,10 @@ struct EffectiveSSHUseCaseTests {
         let result = try EffectiveSSHUseCase.run(
             try EffectiveSSHRequest.server(root: Self.webfarm, connection: nil, opensshVersion: "9.2"))
         #expect(result.diagnostics.contains { $0.detail.contains("not supported by OpenSSH 9.2") })
-        let table = EffectiveSSHUseCase.table(result)
+        let table = Presentation.effectiveSSHTable(result)
         #expect(table.contains("KexAlgorithms  (etc/ssh/sshd_config.d/10-hardening.conf:3)"))
         #expect(table.contains("not supported by OpenSSH 9.2"))
-        let json = try EffectiveSSHUseCase.json(result)
+        let json = try Presentation.effectiveSSHJSON(result)
         let decoded = try JSONDecoder().decode(EffectiveSSHResult.self, from: Data(json.utf8))
         #expect(decoded == result)
     }
@@ -104,7 +104,7 @@ struct EffectiveSSHUseCaseTests {
         defer { try? FileManager.default.removeItem(at: url) }
         let result = try EffectiveSSHUseCase.run(try EffectiveSSHRequest.server(root: url.path, connection: nil))
         #expect(result.gssapiKeyExchange == false)
-        #expect(EffectiveSSHUseCase.table(result).contains("(not offered: GSSAPIKeyExchange is no)"))
+        #expect(Presentation.effectiveSSHTable(result).contains("(not offered: GSSAPIKeyExchange is no)"))
     }
 
     @Test("issue 21: ten self-including drop-ins end within 10 s with the refusal as a diagnostic")
@@ -119,6 +119,6 @@ struct EffectiveSSHUseCaseTests {
         #expect(Date().timeIntervalSince(started) < 10)
         #expect(result.diagnostics.contains { $0.detail.contains("Too many recursive configuration includes") })
         #expect(result.refusals.contains { $0.contains("Too many recursive configuration includes") })
-        #expect(EffectiveSSHUseCase.table(result).contains("sshd would refuse this configuration:"))
+        #expect(Presentation.effectiveSSHTable(result).contains("sshd would refuse this configuration:"))
     }
 }

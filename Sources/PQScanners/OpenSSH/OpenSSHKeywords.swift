@@ -1,3 +1,5 @@
+import PQModel
+
 /// Keywords one OpenSSH program knows and the other refuses.
 ///
 /// Read from the `keywords[]` tables of openssh-portable `servconf.c` and `readconf.c` at `V_9_2_P1`, plus the

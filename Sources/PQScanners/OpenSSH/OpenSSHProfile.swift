@@ -106,14 +106,6 @@ public struct OpenSSHProfile: Sendable, Hashable {
     }
 }
 
-/// Which OpenSSH program reads a configuration.
-public enum OpenSSHProgram: String, Sendable, Hashable, Codable {
-    /// sshd, reading `sshd_config`.
-    case server
-    /// ssh, reading `ssh_config` and `~/.ssh/config`.
-    case client
-}
-
 extension OpenSSHPatch {
     /// The release with this patch's key exchange names added to its known names and default lists.
     func apply(to release: OpenSSHRelease) -> OpenSSHRelease {

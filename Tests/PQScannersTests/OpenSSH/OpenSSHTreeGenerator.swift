@@ -1,4 +1,5 @@
 import Foundation
+import PQModel
 
 @testable import PQScanners
 
