@@ -155,6 +155,7 @@ public enum PlanUseCase {
                 }
             }
         }
+        let code = "plan.patch-dir"
         do {
             try manager.createDirectory(atPath: directory, withIntermediateDirectories: true)
             var written: [String] = []
@@ -163,7 +164,7 @@ public enum PlanUseCase {
                 guard let patch = action.patch else { continue }
                 number += 1
                 let name = String(format: "%02d-", number) + safeName(action.id) + ".patch"
-                try Data(patch.diff.utf8).write(to: URL(fileURLWithPath: directory).appendingPathComponent(name))
+                try OutputFile.write(patch.diff, to: (directory as NSString).appendingPathComponent(name), code: code)
                 written.append(name)
             }
             // Opt-in patches change what a known peer needs: never in all.patch, named so nobody applies them
@@ -173,11 +174,11 @@ public enum PlanUseCase {
                 guard let patch = action.optInPatch else { continue }
                 optIn += 1
                 let name = String(format: "optin-%02d-", optIn) + safeName(action.id) + ".patch"
-                try Data(patch.diff.utf8).write(to: URL(fileURLWithPath: directory).appendingPathComponent(name))
+                try OutputFile.write(patch.diff, to: (directory as NSString).appendingPathComponent(name), code: code)
                 written.append(name)
             }
             let all = outcome.combinedPatches.map(\.diff).joined()
-            try Data(all.utf8).write(to: URL(fileURLWithPath: directory).appendingPathComponent("all.patch"))
+            try OutputFile.write(all, to: (directory as NSString).appendingPathComponent("all.patch"), code: code)
             written.append("all.patch")
             let readme = """
                 Patches from `pqscout plan` for scan \(outcome.plan.scanID) (profile \(outcome.plan.profile), \
@@ -189,9 +190,11 @@ public enum PlanUseCase {
                 Check each service afterwards with the plan's verify commands (sshd -t, ssh -G, ...).
 
                 """
-            try Data(readme.utf8).write(to: URL(fileURLWithPath: directory).appendingPathComponent("README"))
+            try OutputFile.write(readme, to: (directory as NSString).appendingPathComponent("README"), code: code)
             written.append("README")
             return written
+        } catch let known as PQScoutError {
+            throw known
         } catch {
             throw PQScoutError(
                 code: "plan.patch-dir", kind: .input,
@@ -228,10 +231,12 @@ public enum PlanUseCase {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             for file in files {
-                try Data(file.csv.utf8).write(
-                    to: URL(fileURLWithPath: directory).appendingPathComponent(file.name), options: .atomic)
+                try OutputFile.write(
+                    file.csv, to: (directory as NSString).appendingPathComponent(file.name), code: "plan.assets-dir")
             }
             return files.map(\.name)
+        } catch let known as PQScoutError {
+            throw known
         } catch {
             throw PQScoutError(
                 code: "plan.assets-dir", kind: .input,
@@ -242,12 +247,7 @@ public enum PlanUseCase {
     /// Writes the plan document to `path` whole (through a temporary name).
     /// - Throws: `PQScoutError` `plan.write` (kind `.input`).
     public static func writeDocument(_ text: String, to path: String) throws {
-        do {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
-        } catch {
-            throw PQScoutError(
-                code: "plan.write", kind: .input, reason: "cannot write \(path): \(PQScoutError.describe(error))")
-        }
+        try OutputFile.write(text, to: path, code: "plan.write")
     }
 
     /// A file name from an action id: letters, digits, `.`, `-` and `_` kept, the rest `_`, at most 120 bytes.

@@ -47,13 +47,7 @@ struct ReportCommand: ParsableCommand {
                 ReportRequest(
                     storePath: store.path, scanID: scan, format: format, cbomSpec: spec ?? .v1_6, includePlan: plan))
             if let output {
-                do {
-                    try data.write(to: URL(fileURLWithPath: output), options: .atomic)
-                } catch {
-                    throw PQScoutError(
-                        code: "report.write", kind: .input,
-                        reason: "cannot write \(output): \(PQScoutError.describe(error))")
-                }
+                try OutputFile.write(data, to: output, code: "report.write")
                 Console.error("pqscout: wrote \(output)")
             } else {
                 FileHandle.standardOutput.write(data)
