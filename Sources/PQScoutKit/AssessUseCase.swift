@@ -84,7 +84,9 @@ public enum AssessUseCase {
     /// - Throws: `PQScoutError`: `.usage` for an unknown profile, category or system, or `--profile` with
     ///   `--policy`; `.input` for an unreadable or invalid policy/waiver file (the reason names file and line) or
     ///   store.
-    public static func run(_ request: AssessRequest, registry: ScannerRegistry = .standard) throws -> AssessOutcome {
+    public static func run(_ request: AssessRequest, registry: ScannerRegistry = .standard) throws(PQScoutError)
+        -> AssessOutcome
+    {
         guard request.dataLifetimeYears >= 0 else {
             throw PQScoutError(
                 code: "assess.lifetime", kind: .usage, reason: "--data-lifetime-years must be 0 or more")
@@ -95,10 +97,10 @@ public enum AssessUseCase {
         let crqc = try crqcYear(request.crqcYear)
         let overrides = try systemOverrides(request)
         let profile = try loadProfile(request)
-        let waivers =
-            try request.waiversFile.map { file in
-                try translate(.input) { () throws(AssessmentError) in try PolicyLoader.waivers(file: file) }
-            } ?? []
+        var waivers: [Waiver] = []
+        if let file = request.waiversFile {
+            waivers = try translate(.input) { () throws(AssessmentError) in try PolicyLoader.waivers(file: file) }
+        }
         let store = try StoreAccess.open(request.storePath, create: false)
         let asOf = request.asOf ?? CalendarDay(Date())
         let input = try StoreAccess.perform(request.storePath) { () throws -> AssessmentInput in
@@ -138,7 +140,7 @@ public enum AssessUseCase {
 
     /// The newest stored assessment of a scan (the latest complete scan by default), for reports and plans.
     /// - Returns: nil when the scan was never assessed (under `profile`, when given).
-    public static func latest(storePath: String, scanID: Int64? = nil, profile: String? = nil) throws
+    public static func latest(storePath: String, scanID: Int64? = nil, profile: String? = nil) throws(PQScoutError)
         -> StoredAssessment?
     {
         let store = try StoreAccess.open(storePath, create: false)
@@ -149,7 +151,7 @@ public enum AssessUseCase {
     }
 
     /// The systems `--explain` names: an exact id, else the ids ending in it or whose path equals it.
-    static func systems(matching wanted: String, in result: AssessmentResult) throws -> [AgilityScore] {
+    static func systems(matching wanted: String, in result: AssessmentResult) throws(PQScoutError) -> [AgilityScore] {
         if wanted == "scan" { return [result.overall] }
         if let exact = result.systems.first(where: { $0.system.id == wanted }) { return [exact] }
         let found = result.systems.filter { $0.system.id.hasSuffix(wanted) || $0.system.path == wanted }
@@ -164,7 +166,7 @@ public enum AssessUseCase {
     }
 
     /// `--crqc-year`: a year from 2000 to 2100, or the id of a published estimate.
-    static func crqcYear(_ text: String?) throws -> (year: Int, name: String) {
+    static func crqcYear(_ text: String?) throws(PQScoutError) -> (year: Int, name: String) {
         let estimates = RiskPrioritizer.crqcEstimates
         guard let text else {
             let chosen = estimates.first { $0.id == RiskPrioritizer.defaultCRQCEstimate }
@@ -181,9 +183,9 @@ public enum AssessUseCase {
     }
 
     /// `--system-category` and `--system-data-lifetime` pairs, merged per selector in the order given.
-    static func systemOverrides(_ request: AssessRequest) throws -> [SystemOverride] {
+    static func systemOverrides(_ request: AssessRequest) throws(PQScoutError) -> [SystemOverride] {
         var out: [SystemOverride] = []
-        func pair(_ text: String, option: String) throws -> (String, String) {
+        func pair(_ text: String, option: String) throws(PQScoutError) -> (String, String) {
             guard let equals = text.lastIndex(of: "="), equals != text.startIndex,
                 text.index(after: equals) != text.endIndex
             else {
@@ -217,7 +219,7 @@ public enum AssessUseCase {
         return out
     }
 
-    static func loadProfile(_ request: AssessRequest) throws -> PolicyProfile {
+    static func loadProfile(_ request: AssessRequest) throws(PQScoutError) -> PolicyProfile {
         if let file = request.policyFile {
             guard request.profile == nil else {
                 throw PQScoutError(
@@ -230,7 +232,9 @@ public enum AssessUseCase {
         return try translate(.usage) { () throws(AssessmentError) in try PolicyLoader.bundled(id) }
     }
 
-    static func translate<T>(_ kind: PQScoutError.Kind, _ body: () throws(AssessmentError) -> T) throws -> T {
+    static func translate<T>(_ kind: PQScoutError.Kind, _ body: () throws(AssessmentError) -> T) throws(PQScoutError)
+        -> T
+    {
         do {
             return try body()
         } catch {

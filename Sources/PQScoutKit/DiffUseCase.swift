@@ -33,7 +33,7 @@ public struct DiffOutcome: Sendable {
 
 /// `pqscout diff`: findings added, removed and changed between two scans, by identity (`InventoryDiff`).
 public enum DiffUseCase {
-    public static func run(_ request: DiffRequest) throws -> DiffOutcome {
+    public static func run(_ request: DiffRequest) throws(PQScoutError) -> DiffOutcome {
         let store = try StoreAccess.open(request.storePath, create: false)
         return try StoreAccess.perform(request.storePath) {
             let to = try InventoryUseCase.resolveScanID(request.toScan, store: store, storePath: request.storePath)

@@ -25,7 +25,7 @@ public struct ImportRequest: Sendable {
 /// The scan's root is the CBOM's file path; each path an occurrence names is recorded as a file of the scan
 /// with size 0 and the SHA-256 of the CBOM itself (the store needs a hash, and the CBOM is what was read).
 public enum ImportUseCase {
-    public static func run(_ request: ImportRequest) throws -> ScanRecord {
+    public static func run(_ request: ImportRequest) throws(PQScoutError) -> ScanRecord {
         let url = URL(fileURLWithPath: request.file)
         let data: Data
         do {

@@ -28,13 +28,13 @@ public struct InventoryRequest: Sendable {
 /// Read-only use cases over a stored inventory: the scans, and one scan's findings.
 public enum InventoryUseCase {
     /// Every scan in the store, oldest first.
-    public static func scans(storePath: String) throws -> [ScanRecord] {
+    public static func scans(storePath: String) throws(PQScoutError) -> [ScanRecord] {
         let store = try StoreAccess.open(storePath, create: false)
         return try StoreAccess.perform(storePath) { try store.scans() }
     }
 
     /// One scan's findings and diagnostics as the JSON document of ARCHITECTURE.md.
-    public static func document(_ request: InventoryRequest) throws -> InventoryDocument {
+    public static func document(_ request: InventoryRequest) throws(PQScoutError) -> InventoryDocument {
         let store = try StoreAccess.open(request.storePath, create: false)
         return try StoreAccess.perform(request.storePath) {
             let id = try resolveScanID(request.scanID, store: store, storePath: request.storePath)
@@ -49,7 +49,7 @@ public enum InventoryUseCase {
     }
 
     /// The scan a command shows when given `requested` (nil: the latest complete host scan), so it can say which.
-    public static func shownScan(storePath: String, requested: Int64?) throws -> ScanRecord {
+    public static func shownScan(storePath: String, requested: Int64?) throws(PQScoutError) -> ScanRecord {
         let store = try StoreAccess.open(storePath, create: false)
         return try StoreAccess.perform(storePath) {
             let id = try resolveScanID(requested, store: store, storePath: storePath)
@@ -62,7 +62,7 @@ public enum InventoryUseCase {
     /// - Parameter each: sees every finding as it is written (a `--fail-on` check without a second read).
     public static func streamJSON(
         _ request: InventoryRequest, write: @escaping (String) -> Void, each: (Finding) -> Void = { _ in }
-    ) throws {
+    ) throws(PQScoutError) {
         let store = try StoreAccess.open(request.storePath, create: false)
         try StoreAccess.perform(request.storePath) {
             let id = try resolveScanID(request.scanID, store: store, storePath: request.storePath)
@@ -81,7 +81,7 @@ public enum InventoryUseCase {
     }
 
     /// One scan's record and diagnostics, without its findings: what the scan summary needs.
-    public static func summary(storePath: String, scanID: Int64) throws -> InventoryDocument {
+    public static func summary(storePath: String, scanID: Int64) throws(PQScoutError) -> InventoryDocument {
         let store = try StoreAccess.open(storePath, create: false)
         return try StoreAccess.perform(storePath) {
             let scan = try existingScan(scanID, store: store, storePath: storePath)
@@ -104,12 +104,15 @@ public enum InventoryUseCase {
         return scan
     }
 
-    static func resolveScanID(_ requested: Int64?, store: InventoryStore, storePath: String) throws -> Int64 {
+    static func resolveScanID(_ requested: Int64?, store: InventoryStore, storePath: String) throws(PQScoutError)
+        -> Int64
+    {
         if let requested { return requested }
         // A host scan first: an imported CBOM is shown only when asked for by id, or when nothing else is stored.
-        if let latest = try store.latestCompleteScanID(kind: .scan) { return latest }
-        if let latest = try store.latestCompleteScanID() { return latest }
-        if let any = try store.scans().last?.id { return any }
+        let latest = try StoreAccess.perform(storePath) {
+            try store.latestCompleteScanID(kind: .scan) ?? store.latestCompleteScanID() ?? store.scans().last?.id
+        }
+        if let latest { return latest }
         throw PQScoutError(
             code: "inventory.empty", kind: .input,
             reason: "\(storePath) holds no scan yet; run `pqscout scan PATH` first")
@@ -118,7 +121,7 @@ public enum InventoryUseCase {
 
 /// `pqscout catalog`: what the catalog knows.
 public enum CatalogUseCase {
-    public static func entry(_ query: String, catalog: Catalog = .shared) throws -> AlgorithmEntry {
+    public static func entry(_ query: String, catalog: Catalog = .shared) throws(PQScoutError) -> AlgorithmEntry {
         guard let entry = catalog.entry(nameOrOID: query) else {
             throw PQScoutError(
                 code: "catalog.unknown", kind: .input,

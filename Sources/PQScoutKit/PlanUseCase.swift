@@ -65,7 +65,9 @@ public struct PlanAssetFile: Sendable, Hashable {
 /// The use case `pqscout plan`: assess the scan under the profile (not recorded), plan, compare with `--since`.
 public enum PlanUseCase {
     /// - Throws: `PQScoutError`: `.usage` for an unknown profile or scan, `.input` for an unreadable store or policy.
-    public static func run(_ request: PlanRequest, registry: ScannerRegistry = .standard) throws -> PlanOutcome {
+    public static func run(_ request: PlanRequest, registry: ScannerRegistry = .standard) throws(PQScoutError)
+        -> PlanOutcome
+    {
         let assess = AssessRequest(
             storePath: request.storePath, profile: request.profile, policyFile: request.policyFile,
             category: request.category, asOf: request.asOf, record: false)
@@ -96,7 +98,7 @@ public enum PlanUseCase {
     static func planScan(
         _ id: Int64, store: InventoryStore, request: PlanRequest, profile: PolicyProfile, asOf: CalendarDay,
         registry: ScannerRegistry, readFiles: Bool
-    ) throws -> (Plan, any PlanFileSource, [Finding]) {
+    ) throws(PQScoutError) -> (Plan, any PlanFileSource, [Finding]) {
         let loaded = try StoreAccess.perform(request.storePath) { () throws -> (AssessmentInput, [FileRecord]) in
             let scan = try InventoryUseCase.existingScan(
                 id, store: store, storePath: request.storePath, code: "plan.no-scan")
@@ -131,7 +133,8 @@ public enum PlanUseCase {
     ///
     /// A folder that already holds files is refused unless `force` is set; then the patches, `all.patch` and README
     /// a plan wrote there are removed first, so no stale `NN-*.patch` of an older plan is left beside the new ones.
-    public static func writePatches(_ outcome: PlanOutcome, to directory: String, force: Bool = false) throws
+    public static func writePatches(_ outcome: PlanOutcome, to directory: String, force: Bool = false)
+        throws(PQScoutError)
         -> [String]
     {
         let manager = FileManager.default
@@ -227,7 +230,8 @@ public enum PlanUseCase {
     /// replaced, not followed.
     /// - Returns: the files written, relative to `directory`.
     /// - Throws: `PQScoutError` `plan.assets-dir` (kind `.input`) when the folder or a file cannot be written.
-    public static func writeAssetFiles(_ files: [PlanAssetFile], to directory: String) throws -> [String] {
+    public static func writeAssetFiles(_ files: [PlanAssetFile], to directory: String) throws(PQScoutError) -> [String]
+    {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             for file in files {
@@ -246,7 +250,7 @@ public enum PlanUseCase {
 
     /// Writes the plan document to `path` whole (through a temporary name).
     /// - Throws: `PQScoutError` `plan.write` (kind `.input`).
-    public static func writeDocument(_ text: String, to path: String) throws {
+    public static func writeDocument(_ text: String, to path: String) throws(PQScoutError) {
         try OutputFile.write(text, to: path, code: "plan.write")
     }
 
@@ -302,7 +306,7 @@ extension Presentation {
     public static func planHTML(_ plan: Plan) -> String { PlanHTML.render(plan) }
 
     /// `plan --format json`: the `Plan` value (Docs/plan.md).
-    public static func planJSON(_ plan: Plan) throws -> String {
+    public static func planJSON(_ plan: Plan) throws(PQScoutError) -> String {
         do {
             return try PlanJSON.render(plan)
         } catch {

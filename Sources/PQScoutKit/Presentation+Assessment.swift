@@ -3,7 +3,7 @@ import PQReports
 
 /// The assessment's renderers, reached through the Kit so the executable imports one library.
 extension Presentation {
-    public static func assessmentJSON(_ result: AssessmentResult) throws -> String {
+    public static func assessmentJSON(_ result: AssessmentResult) throws(PQScoutError) -> String {
         do {
             return try AssessmentJSON.render(result)
         } catch {
@@ -16,7 +16,7 @@ extension Presentation {
         AssessmentText.render(result, width: width)
     }
 
-    public static func agilityJSON(_ scores: [AgilityScore]) throws -> String {
+    public static func agilityJSON(_ scores: [AgilityScore]) throws(PQScoutError) -> String {
         do {
             return try AssessmentJSON.render(scores)
         } catch {

@@ -7,7 +7,7 @@ extension Presentation {
 
     public static func vendorHTML(_ comparison: VendorComparison) -> String { VendorHTML.render(comparison) }
 
-    public static func vendorJSON(_ comparison: VendorComparison) throws -> String {
+    public static func vendorJSON(_ comparison: VendorComparison) throws(PQScoutError) -> String {
         do {
             return try VendorJSON.render(comparison)
         } catch {

@@ -4,7 +4,7 @@ import PQReports
 
 /// The renderers the command line needs, reached through the Kit so the executable imports one library.
 public enum Presentation {
-    public static func json(_ document: InventoryDocument) throws -> String {
+    public static func json(_ document: InventoryDocument) throws(PQScoutError) -> String {
         do {
             return try InventoryJSON.render(document)
         } catch {
@@ -55,8 +55,13 @@ extension Presentation {
     public static func effectiveSSHTable(_ result: EffectiveSSHResult) -> String { EffectiveSSHText.table(result) }
 
     /// `pqscout effective --format json`: pretty JSON with sorted keys (stable bytes).
-    public static func effectiveSSHJSON(_ result: EffectiveSSHResult) throws -> String {
-        try EffectiveSSHText.json(result)
+    public static func effectiveSSHJSON(_ result: EffectiveSSHResult) throws(PQScoutError) -> String {
+        do {
+            return try EffectiveSSHText.json(result)
+        } catch {
+            throw PQScoutError(
+                code: "output.json", kind: .input, reason: "cannot write JSON: \(PQScoutError.describe(error))")
+        }
     }
 }
 

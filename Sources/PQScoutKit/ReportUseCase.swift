@@ -34,7 +34,7 @@ public struct ReportRequest: Sendable {
 public enum ReportUseCase {
     /// The rendered report.
     /// - Throws: `PQScoutError` when the store or the scan cannot be read, or the renderer fails.
-    public static func render(_ request: ReportRequest) throws -> Data {
+    public static func render(_ request: ReportRequest) throws(PQScoutError) -> Data {
         var input = try input(storePath: request.storePath, scanID: request.scanID)
         if request.includePlan {
             input.plan =
@@ -58,7 +58,7 @@ public enum ReportUseCase {
 
     /// Everything a report shows for one scan: findings, assets, diagnostics, software, the scans of the
     /// same roots, and the newest assessment of the scan with its policy profile when one was made.
-    public static func input(storePath: String, scanID: Int64?) throws -> ReportInput {
+    public static func input(storePath: String, scanID: Int64?) throws(PQScoutError) -> ReportInput {
         let store = try StoreAccess.open(storePath, create: false)
         return try StoreAccess.perform(storePath) {
             let id = try InventoryUseCase.resolveScanID(scanID, store: store, storePath: storePath)

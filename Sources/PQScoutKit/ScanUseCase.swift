@@ -60,7 +60,7 @@ public struct ScanRequest: Sendable {
     var walk: WalkOptions { WalkOptions(maxFileSize: maxFileSize, followLinks: followLinks, excludes: excludes) }
 
     /// The system root a scan root belongs to: nil when the root is its own (an image or a copy).
-    func systemRoot(for root: String) throws -> SystemRoot? {
+    func systemRoot(for root: String) throws(PQScoutError) -> SystemRoot? {
         let path: String
         switch system {
         case .image: return nil
@@ -130,7 +130,9 @@ public struct ScanUseCase: Sendable {
     /// Runs a scan and returns its record as stored.
     /// - Throws: `PQScoutError` when a root cannot be read, the store lies inside a scanned tree, or the
     ///   store cannot be opened or written. A bad file inside a tree is a diagnostic, never a throw.
-    public func run(_ request: ScanRequest, progress: (@Sendable (ScanProgress) -> Void)? = nil) throws -> ScanRecord {
+    public func run(_ request: ScanRequest, progress: (@Sendable (ScanProgress) -> Void)? = nil) throws(PQScoutError)
+        -> ScanRecord
+    {
         guard !request.roots.isEmpty else {
             throw PQScoutError(code: "scan.no-root", kind: .usage, reason: "name at least one path to scan")
         }
@@ -355,7 +357,7 @@ public struct ScanUseCase: Sendable {
     }
 
     /// The absolute, real form of a root as typed (`.`, `../etc`, a link to a directory).
-    static func absoluteRoot(_ root: String) throws -> String {
+    static func absoluteRoot(_ root: String) throws(PQScoutError) -> String {
         guard let real = realpath(root, nil) else {
             throw PQScoutError(
                 code: "scan.root-unreadable", kind: .input,

@@ -3,7 +3,7 @@ import PQStore
 
 /// Opening the store and turning its errors into one-line `PQScoutError`s that name the file.
 enum StoreAccess {
-    static func open(_ path: String, create: Bool) throws -> InventoryStore {
+    static func open(_ path: String, create: Bool) throws(PQScoutError) -> InventoryStore {
         if !create, !FileManager.default.fileExists(atPath: path) {
             throw PQScoutError(
                 code: "store.missing", kind: .input,
@@ -26,7 +26,7 @@ enum StoreAccess {
         }
     }
 
-    static func perform<T>(_ path: String, _ body: () throws -> T) throws -> T {
+    static func perform<T>(_ path: String, _ body: () throws -> T) throws(PQScoutError) -> T {
         do {
             return try body()
         } catch let error as PQScoutError {
@@ -45,7 +45,7 @@ enum StoreLocation {
     /// - Returns: the store's files (the database, its journal and WAL) to leave out of the walk; empty when the
     ///   store lies outside every root.
     /// - Throws: `scan.store-inside-root` when the store would be written inside a scanned tree other than `/`.
-    static func ensureOutside(roots: [String], storePath: String) throws -> [String] {
+    static func ensureOutside(roots: [String], storePath: String) throws(PQScoutError) -> [String] {
         let storeFull = resolvedStorePath(storePath)
         var skipped: [String] = []
         for root in roots {

@@ -9,7 +9,7 @@ extension VendorCheckUseCase {
     /// `supported`; defaults, configurability and promises stay unknown.
     /// - Throws: `PQScoutError` `.input` when the file cannot be read, is too large, is not a CycloneDX 1.6/1.7 CBOM
     ///   or lists no algorithm.
-    static func cbomClaims(_ path: String) throws -> VendorClaims {
+    static func cbomClaims(_ path: String) throws(PQScoutError) -> VendorClaims {
         let url = URL(fileURLWithPath: path)
         let data: Data
         do {

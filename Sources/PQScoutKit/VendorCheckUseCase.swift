@@ -48,7 +48,7 @@ public enum VendorCheckUseCase {
     /// - Throws: `PQScoutError`: `.usage` for no claims, both `--evidence` and `--scan`, evidence or scans not
     ///   paired one per claims file, an unknown profile or category; `.input` for an unreadable or invalid claims
     ///   file (the reason names file and line), an unreadable evidence tree or store, or an unknown scan.
-    public static func run(_ request: VendorCheckRequest, registry: ScannerRegistry = .standard) throws
+    public static func run(_ request: VendorCheckRequest, registry: ScannerRegistry = .standard) throws(PQScoutError)
         -> VendorCheckOutcome
     {
         guard !request.claimsFiles.isEmpty else {
@@ -90,7 +90,7 @@ public enum VendorCheckUseCase {
     }
 
     /// Reads one claims file: a CycloneDX CBOM when it is JSON (a `.json` name, or a `{` first), else YAML.
-    static func readClaims(_ path: String) throws -> VendorClaims {
+    static func readClaims(_ path: String) throws(PQScoutError) -> VendorClaims {
         let head = FileHandle(forReadingAtPath: path).flatMap { handle in
             defer { try? handle.close() }
             return try? handle.read(upToCount: 256)
@@ -102,7 +102,7 @@ public enum VendorCheckUseCase {
     }
 
     /// Scans an evidence tree into a temporary store and returns its findings; the store is deleted afterwards.
-    static func scanEvidence(_ root: String, registry: ScannerRegistry) throws -> (
+    static func scanEvidence(_ root: String, registry: ScannerRegistry) throws(PQScoutError) -> (
         findings: [Finding], software: [Software], label: String
     ) {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
@@ -133,7 +133,7 @@ public enum VendorCheckUseCase {
     }
 
     /// The findings of a scan already in the store.
-    static func storedScan(_ id: Int64, storePath: String) throws -> (
+    static func storedScan(_ id: Int64, storePath: String) throws(PQScoutError) -> (
         findings: [Finding], software: [Software], label: String
     ) {
         let store = try StoreAccess.open(storePath, create: false)

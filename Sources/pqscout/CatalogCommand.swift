@@ -26,7 +26,7 @@ struct CatalogCommand: ParsableCommand {
         }
         do {
             Console.out(Presentation.catalogEntry(try CatalogUseCase.entry(query ?? "")))
-        } catch let error as PQScoutError {
+        } catch {
             throw Failure.exit(error)
         }
     }

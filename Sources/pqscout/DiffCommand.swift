@@ -30,7 +30,7 @@ struct DiffCommand: ParsableCommand {
         do {
             let outcome = try DiffUseCase.run(DiffRequest(storePath: store.path, fromScan: from, toScan: to))
             Console.out(format == .json ? try Presentation.diffJSON(outcome) : Presentation.diffText(outcome))
-        } catch let error as PQScoutError {
+        } catch {
             throw Failure.exit(error)
         }
     }

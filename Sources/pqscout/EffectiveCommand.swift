@@ -94,7 +94,7 @@ enum EffectiveOutput {
             let text =
                 format == .json ? try Presentation.effectiveSSHJSON(result) : Presentation.effectiveSSHTable(result)
             Console.out(text)
-        } catch let error as PQScoutError {
+        } catch {
             throw Failure.exit(error)
         }
     }

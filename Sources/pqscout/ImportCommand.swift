@@ -23,7 +23,7 @@ struct ImportCommand: ParsableCommand {
             case .table: Console.out(Presentation.scanSummary(document, storePath: store.path))
             case .json: Console.out(try Presentation.json(document))
             }
-        } catch let error as PQScoutError {
+        } catch {
             throw Failure.exit(error)
         }
     }

@@ -38,7 +38,7 @@ struct InventoryCommand: ParsableCommand {
             case .csv: Console.out(Presentation.csv(document.findings, aliases: document.aliases))
             case .json: Console.out(try Presentation.json(document))
             }
-        } catch let error as PQScoutError {
+        } catch {
             throw Failure.exit(error)
         }
     }

@@ -124,7 +124,7 @@ struct PlanCommand: ParsableCommand {
                 let written = try PlanUseCase.writePatches(outcome, to: patch, force: force)
                 Console.error("pqscout: wrote \(written.count) file(s) to \(patch)")
             }
-        } catch let error as PQScoutError {
+        } catch {
             throw Failure.exit(error)
         }
     }

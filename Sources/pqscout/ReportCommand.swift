@@ -53,7 +53,7 @@ struct ReportCommand: ParsableCommand {
                 FileHandle.standardOutput.write(data)
             }
             Console.error("pqscout: reported \(Presentation.scanLine(shown))")
-        } catch let error as PQScoutError {
+        } catch {
             throw Failure.exit(error)
         }
     }

@@ -143,7 +143,7 @@ struct ScanCommand: ParsableCommand {
                     ? try InventoryUseCase.document(InventoryRequest(storePath: store.path, scanID: scan.id))
                     : try InventoryUseCase.summary(storePath: store.path, scanID: scan.id)
             }
-        } catch let error as PQScoutError {
+        } catch {
             progress.finish()
             throw Failure.exit(error)
         }

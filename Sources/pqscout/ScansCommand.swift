@@ -12,7 +12,7 @@ struct ScansCommand: ParsableCommand {
     func run() throws {
         do {
             Console.out(Presentation.scans(try InventoryUseCase.scans(storePath: store.path), width: Console.width))
-        } catch let error as PQScoutError {
+        } catch {
             throw Failure.exit(error)
         }
     }

@@ -61,7 +61,7 @@ struct VendorCheckCommand: ParsableCommand {
             case .html: Console.out(Presentation.vendorHTML(outcome.comparison))
             case .json: Console.out(try Presentation.vendorJSON(outcome.comparison))
             }
-        } catch let error as PQScoutError {
+        } catch {
             throw Failure.exit(error)
         }
     }

@@ -68,7 +68,7 @@ struct AssessUseCaseTests {
         do {
             _ = try AssessUseCase.run(AssessRequest(storePath: store, explain: "no-such-system", record: false))
             Issue.record("an unknown system was accepted")
-        } catch let error as PQScoutError {
+        } catch {
             #expect(error.kind == .usage)
             #expect(error.reason.contains("store:etc/ssl/certs"))
         }
@@ -129,7 +129,7 @@ struct AssessUseCaseTests {
                 _ = try AssessUseCase.run(request)
                 Issue.record(
                     "accepted \(request.crqcYear ?? "") \(request.systemCategories) \(request.systemDataLifetimes)")
-            } catch let error as PQScoutError {
+            } catch {
                 #expect(error.kind == .usage, "\(error.reason)")
             }
         }
@@ -159,7 +159,7 @@ struct AssessUseCaseTests {
             do {
                 _ = try AssessUseCase.run(request)
                 Issue.record("accepted \(request)")
-            } catch let error as PQScoutError {
+            } catch {
                 #expect(error.kind == kind, "\(error.reason)")
             }
         }
