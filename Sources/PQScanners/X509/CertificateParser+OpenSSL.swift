@@ -78,18 +78,19 @@ extension CertificateParser {
     private static func failure(status: Int32, _ failure: Int32, _ detail: String) -> DERError {
         let text = detail.isEmpty ? "OpenSSL reported no detail" : detail
         guard status == Int32(PQS_MALFORMED) else { return DERError("x509.internal", text) }
+        // The decoder's own reasons are terse ("header too long"): say what kind of fault it is first.
         switch failure {
-        case Int32(PQS_X509_TRUNCATED): return DERError("der.truncated", text)
-        case Int32(PQS_X509_UNEXPECTED_TAG): return DERError("der.unexpected-tag", text)
-        case Int32(PQS_X509_TOO_DEEP): return DERError("der.depth", text)
-        case Int32(PQS_X509_LENGTH): return DERError("der.length", text)
+        case Int32(PQS_X509_TRUNCATED): return DERError("der.truncated", "truncated: " + text)
+        case Int32(PQS_X509_UNEXPECTED_TAG): return DERError("der.unexpected-tag", "unexpected tag: " + text)
+        case Int32(PQS_X509_TOO_DEEP): return DERError("der.depth", "nested too deep: " + text)
+        case Int32(PQS_X509_LENGTH): return DERError("der.length", "length does not match the fields: " + text)
         case Int32(PQS_X509_VERSION): return DERError("x509.version", text)
         case Int32(PQS_X509_SERIAL): return DERError("x509.serial", text)
         case Int32(PQS_X509_TIME): return DERError("x509.time", text)
         case Int32(PQS_X509_OID): return DERError("der.oid", text)
         case Int32(PQS_X509_EXTENSION): return DERError("x509.extension", text)
         case Int32(PQS_X509_NAME): return DERError("x509.name", text)
-        default: return DERError("der.malformed", text)
+        default: return DERError("der.malformed", "malformed: " + text)
         }
     }
 }

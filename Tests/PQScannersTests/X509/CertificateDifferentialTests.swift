@@ -41,15 +41,35 @@ struct CertificateDifferentialTests {
         }
     }
 
-    /// RFC 4514 and OpenSSL's RFC 2253 printing differ only in escaping and spacing.
-    private static func loose(_ name: String) -> String {
-        name.replacingOccurrences(of: "\\", with: "").replacingOccurrences(of: " ", with: "").lowercased()
+    /// RFC 4514 and OpenSSL's RFC 2253 printing differ in escaping and spacing, and in the order of a
+    /// multi-valued RDN's attributes (ours as the DER SET holds them, OpenSSL's as it inserted them): compare
+    /// RDN by RDN with each RDN's attributes sorted.
+    private static func loose(_ name: String) -> [[String]] {
+        var rdns: [[String]] = [[]]
+        var attribute = ""
+        var escaped = false
+        for character in name {
+            if escaped {
+                attribute.append(character)
+                escaped = false
+            } else if character == "\\" {
+                escaped = true
+            } else if character == "+" || character == "," {
+                rdns[rdns.count - 1].append(attribute.replacingOccurrences(of: " ", with: "").lowercased())
+                attribute = ""
+                if character == "," { rdns.append([]) }
+            } else {
+                attribute.append(character)
+            }
+        }
+        rdns[rdns.count - 1].append(attribute.replacingOccurrences(of: " ", with: "").lowercased())
+        return rdns.map { $0.sorted() }
     }
 
     @Test("every fixture certificate reads the same as through d2i_X509")
     func fixtures() throws {
         let certificates = try X509Fixtures.allCertificates()
-        #expect(certificates.count == 21)
+        #expect(certificates.count == 18)
         for (name, der) in certificates { try Self.compare(name, der) }
     }
 
@@ -111,12 +131,13 @@ struct CertificateDifferentialTests {
         try Data(config.utf8).write(to: folder.appendingPathComponent("o.cnf"))
         let utf8Config = config.replacingOccurrences(of: "[req]\n", with: "[req]\nstring_mask = utf8only\n")
         try Data(utf8Config.utf8).write(to: folder.appendingPathComponent("u.cnf"))
-        let longCN = String(repeating: "long-name-", count: 30)
+        // X.520 caps CN at 64 characters (OpenSSL enforces it), so length comes from many attributes instead.
+        let longCN = (1...6).map { "/CN=" + String(repeating: "long-name-\($0)-", count: 5) }.joined()
         let special = #"/CN=\#\#lead\, comma+OU=plus \+ sign/O=quote \" semi; lt< gt> back\\\\ /C=DE"#
-        let many = (1...20).map { "/OU=unit \($0)" }.joined() + "/CN=\(longCN)/DC=example/DC=org"
+        let many = (1...20).map { "/OU=unit \($0)" }.joined() + longCN + "/DC=example/DC=org"
         var script = """
             set -eu
-            o() { openssl "$@" 2>/dev/null; }
+            o() { openssl "$@" 2>err.txt || { echo "openssl $*" >&2; cat err.txt >&2; exit 1; }; }
             o genpkey -genparam -algorithm DSA -pkeyopt dsa_paramgen_bits:2048 -out dsa.param
             o genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out ca.key
             o req -x509 -new -key ca.key -subj "/CN=Differential CA/O=PQScout" -set_serial 1 -days 30 \\
