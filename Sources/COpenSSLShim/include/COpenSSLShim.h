@@ -1,7 +1,8 @@
 #ifndef COPENSSLSHIM_H
 #define COPENSSLSHIM_H
 /*
- * COpenSSLShim: the only C in PQScout. A small, dumb layer over the system libcrypto (OpenSSL 3.0+).
+ * COpenSSLShim: the only C in PQScout's products (the tests' oracles live in Tests/COpenSSLTestShim). A small,
+ * dumb layer over the system libcrypto (OpenSSL 3.0+).
  *
  * Rules (STYLE.md rule 3): every symbol is `pqs_*`; results are plain structs with fixed-size fields
  * (no pointers out, so Swift sees them as Sendable values); no algorithm tables or decisions here, only

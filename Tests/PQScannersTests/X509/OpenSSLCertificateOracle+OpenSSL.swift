@@ -45,7 +45,8 @@ struct OpenSSLCertificateFields: Sendable, Hashable {
                 subjectDER: bytes(shimBytes(fields.subject_der), fields.subject_der_length),
                 issuerDER: bytes(shimBytes(fields.issuer_der), fields.issuer_der_length),
                 serial: shimText(fields.serial_hex), notBefore: fields.not_before, notAfter: fields.not_after,
-                sha256: Hex.uppercase(shimBytes(fields.sha256)), spkiSHA256: Hex.uppercase(shimBytes(fields.spki_sha256)),
+                sha256: Hex.uppercase(shimBytes(fields.sha256)),
+                spkiSHA256: Hex.uppercase(shimBytes(fields.spki_sha256)),
                 isCA: fields.is_ca < 0 ? nil : fields.is_ca == 1,
                 subjectKeyIdentifier: bytes(shimBytes(fields.subject_key_id), fields.subject_key_id_length).map {
                     Hex.uppercase($0)
