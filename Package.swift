@@ -53,9 +53,14 @@ let package = Package(
         .executableTarget(name: "pqscout-bench", dependencies: ["PQScanners", "PQStore"]),
         .testTarget(name: "PQModelTests", dependencies: ["PQModel"]),
         .testTarget(name: "PQCatalogTests", dependencies: ["PQCatalog", "PQModel"]),
+        // OpenSSL called the ordinary way (d2i_X509, a real handshake): the tests' oracles, outside every product.
+        .target(
+            name: "COpenSSLTestShim", dependencies: ["COpenSSLShim"], path: "Tests/COpenSSLTestShim",
+            linkerSettings: [.linkedLibrary("ssl"), .linkedLibrary("crypto")]
+        ),
         .testTarget(
             name: "PQScannersTests",
-            dependencies: ["PQScanners", "PQModel", "PQCatalog"],
+            dependencies: ["PQScanners", "PQModel", "PQCatalog", "COpenSSLTestShim"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(

@@ -2,7 +2,7 @@
  * d2i_loop: the C baseline for PQScout's certificate-parsing benchmark.
  *
  * Reads DER certificates (several files, or one file of certificates back to back), then for ROUNDS rounds
- * calls d2i_X509 on each and reads the same fields PQScout's Swift parser returns: version, serial (hex),
+ * calls d2i_X509 on each and reads the same fields PQScout's CertificateParser returns: version, serial (hex),
  * signature OID, key OID, key bits (EVP_PKEY_get_bits, which forces the provider key decode), curve OID,
  * subject and issuer (RFC 2253 text), notBefore/notAfter, SHA-256 of the certificate and of the SPKI.
  * Prints certificates per second.

@@ -3,11 +3,13 @@
  */
 #include "COpenSSLShim.h"
 
+#include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
+#include <openssl/asn1t.h>
 #include <openssl/bio.h>
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
@@ -24,6 +26,7 @@
 #include <openssl/sha.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
+#include <openssl/x509v3.h>
 
 /* MARK: - Initialisation */
 
@@ -685,79 +688,350 @@ int pqs_jks_key_info(
     return status;
 }
 
-/* MARK: - X.509 via d2i_X509 (tests and benchmark only) */
+/* MARK: - X.509 certificates */
 
-static int64_t pqs_time_seconds(const ASN1_TIME *t) {
+/* RFC 5280 §4.1 as OpenSSL templates, with the subjectPublicKey left a BIT STRING so no provider is asked to
+ * decode the key (the cost of d2i_X509 on 3.0), and issuer/subject left ANY so their received DER is kept
+ * as is, without building X509_NAME's canonical form. Member names follow the RFC: OpenSSL writes them into
+ * its errors ("Field=serialNumber"), which become the user's diagnostic. */
+
+typedef struct {
+    X509_ALGOR algorithm;
+    ASN1_BIT_STRING *subjectPublicKey;
+    ASN1_ENCODING enc; /* the SPKI as received, for its SHA-256 (the public key's asset id) */
+} pqs_SubjectPublicKeyInfo;
+
+ASN1_SEQUENCE_enc(pqs_SubjectPublicKeyInfo, enc, 0) = {
+    ASN1_EMBED(pqs_SubjectPublicKeyInfo, algorithm, X509_ALGOR),
+    ASN1_SIMPLE(pqs_SubjectPublicKeyInfo, subjectPublicKey, ASN1_BIT_STRING),
+} static_ASN1_SEQUENCE_END_ref(pqs_SubjectPublicKeyInfo, pqs_SubjectPublicKeyInfo)
+
+typedef struct {
+    ASN1_TIME *notBefore;
+    ASN1_TIME *notAfter;
+} pqs_Validity;
+
+ASN1_SEQUENCE(pqs_Validity) = {
+    ASN1_SIMPLE(pqs_Validity, notBefore, ASN1_TIME),
+    ASN1_SIMPLE(pqs_Validity, notAfter, ASN1_TIME),
+} static_ASN1_SEQUENCE_END(pqs_Validity)
+
+typedef struct {
+    ASN1_INTEGER *version;
+    ASN1_INTEGER *serialNumber;
+    X509_ALGOR signature;
+    ASN1_TYPE *issuer;
+    pqs_Validity validity;
+    ASN1_TYPE *subject;
+    pqs_SubjectPublicKeyInfo subjectPublicKeyInfo;
+    ASN1_BIT_STRING *issuerUniqueID;
+    ASN1_BIT_STRING *subjectUniqueID;
+    STACK_OF(X509_EXTENSION) *extensions;
+} pqs_TBSCertificate;
+
+ASN1_SEQUENCE(pqs_TBSCertificate) = {
+    ASN1_EXP_OPT(pqs_TBSCertificate, version, ASN1_INTEGER, 0),
+    ASN1_SIMPLE(pqs_TBSCertificate, serialNumber, ASN1_INTEGER),
+    ASN1_EMBED(pqs_TBSCertificate, signature, X509_ALGOR),
+    ASN1_SIMPLE(pqs_TBSCertificate, issuer, ASN1_ANY),
+    ASN1_EMBED(pqs_TBSCertificate, validity, pqs_Validity),
+    ASN1_SIMPLE(pqs_TBSCertificate, subject, ASN1_ANY),
+    ASN1_EMBED(pqs_TBSCertificate, subjectPublicKeyInfo, pqs_SubjectPublicKeyInfo),
+    ASN1_IMP_OPT(pqs_TBSCertificate, issuerUniqueID, ASN1_BIT_STRING, 1),
+    ASN1_IMP_OPT(pqs_TBSCertificate, subjectUniqueID, ASN1_BIT_STRING, 2),
+    ASN1_EXP_SEQUENCE_OF_OPT(pqs_TBSCertificate, extensions, X509_EXTENSION, 3),
+} static_ASN1_SEQUENCE_END(pqs_TBSCertificate)
+
+typedef struct {
+    pqs_TBSCertificate tbsCertificate;
+    X509_ALGOR signatureAlgorithm;
+    ASN1_BIT_STRING *signatureValue;
+} pqs_Certificate;
+
+ASN1_SEQUENCE(pqs_Certificate) = {
+    ASN1_EMBED(pqs_Certificate, tbsCertificate, pqs_TBSCertificate),
+    ASN1_EMBED(pqs_Certificate, signatureAlgorithm, X509_ALGOR),
+    ASN1_SIMPLE(pqs_Certificate, signatureValue, ASN1_BIT_STRING),
+} static_ASN1_SEQUENCE_END(pqs_Certificate)
+
+/* Why: one line for the user saying what OpenSSL refused and where. The first queued error is the innermost
+ * reason ("header too long"); the "nested asn1 error" entries after it carry the path ("Field=serialNumber,
+ * Type=pqs_TBSCertificate"), innermost first. */
+static int32_t pqs_x509_decode_failure(char error[PQS_ERROR_SIZE]) {
+    int32_t failure = PQS_X509_MALFORMED;
+    size_t used = 0;
+    if (error != NULL) error[0] = '\0';
+    const char *data = NULL;
+    int flags = 0;
+    unsigned long code;
+    int first = 1;
+    while ((code = ERR_get_error_all(NULL, NULL, NULL, &data, &flags)) != 0) {
+        if (first) {
+            first = 0;
+            if (ERR_GET_LIB(code) == ERR_LIB_ASN1) {
+                switch (ERR_GET_REASON(code)) {
+                case ASN1_R_TOO_LONG:
+                case ASN1_R_HEADER_TOO_LONG:
+                case ASN1_R_NOT_ENOUGH_DATA:
+                case ASN1_R_MISSING_EOC:
+                    failure = PQS_X509_TRUNCATED;
+                    break;
+                case ASN1_R_WRONG_TAG:
+                case ASN1_R_MSTRING_WRONG_TAG:
+                    failure = PQS_X509_UNEXPECTED_TAG;
+                    break;
+                case ASN1_R_NESTED_TOO_DEEP:
+                    failure = PQS_X509_TOO_DEEP;
+                    break;
+                case ASN1_R_SEQUENCE_LENGTH_MISMATCH:
+                    failure = PQS_X509_LENGTH;
+                    break;
+                default:
+                    break;
+                }
+            }
+            const char *reason = ERR_reason_error_string(code);
+            if (error != NULL) {
+                int n = snprintf(error, PQS_ERROR_SIZE, "%s", reason != NULL ? reason : "refused");
+                used = n <= 0 ? 0 : ((size_t)n < PQS_ERROR_SIZE ? (size_t)n : PQS_ERROR_SIZE - 1);
+            }
+        }
+        if (error != NULL && (flags & ERR_TXT_STRING) && data != NULL && data[0] != '\0' &&
+            used + 4 < PQS_ERROR_SIZE) {
+            int n = snprintf(error + used, PQS_ERROR_SIZE - used, " (%s)", data);
+            if (n > 0) used = used + (size_t)n < PQS_ERROR_SIZE ? used + (size_t)n : PQS_ERROR_SIZE - 1;
+        }
+    }
+    if (first && error != NULL) snprintf(error, PQS_ERROR_SIZE, "the ASN.1 decoder refused it");
+    return failure;
+}
+
+/* 0 when the dotted text does not fit: a truncated OID would name another algorithm. */
+static int pqs_oid_text(char dst[PQS_OID_SIZE], const ASN1_OBJECT *obj) {
+    dst[0] = '\0';
+    if (obj == NULL) return 0;
+    int n = OBJ_obj2txt(dst, PQS_OID_SIZE, obj, 1);
+    if (n <= 0 || n >= PQS_OID_SIZE) {
+        dst[0] = '\0';
+        return 0;
+    }
+    return 1;
+}
+
+/* Bit length of the first INTEGER inside a SEQUENCE at `p`, leading zero octets skipped and the sign ignored
+ * (the RSA modulus in an RSAPublicKey, p in DSA/DH parameters); -1 when the bytes do not start that way.
+ * ASN1_get_object checks every length against `length`. */
+static int32_t pqs_first_integer_bits(const unsigned char *p, long length) {
+    if (p == NULL || length <= 0) return -1;
+    const unsigned char *q = p;
+    long content = 0;
+    int tag = 0, cls = 0;
+    int rc = ASN1_get_object(&q, &content, &tag, &cls, length);
+    if ((rc & 0x80) || tag != V_ASN1_SEQUENCE || cls != V_ASN1_UNIVERSAL || !(rc & V_ASN1_CONSTRUCTED)) return -1;
+    long inside = (rc & 1) ? length - (long)(q - p) : content; /* indefinite length: up to the end */
+    rc = ASN1_get_object(&q, &content, &tag, &cls, inside);
+    if ((rc & 0x80) || (rc & V_ASN1_CONSTRUCTED) || tag != V_ASN1_INTEGER || cls != V_ASN1_UNIVERSAL) return -1;
+    while (content > 0 && *q == 0) {
+        q++;
+        content--;
+    }
+    if (content == 0) return 0;
+    if (content > INT32_MAX / 8) return -1;
+    int leading = 0;
+    for (unsigned char top = *q; !(top & 0x80); top <<= 1) leading++;
+    return (int32_t)(content * 8 - leading);
+}
+
+static int pqs_time_fields(const ASN1_TIME *t, int32_t out[6]) {
     struct tm tm;
     memset(&tm, 0, sizeof tm);
-    if (t == NULL || !ASN1_TIME_to_tm(t, &tm)) return INT64_MIN;
-    return (int64_t)timegm(&tm);
+    if (t == NULL || !ASN1_TIME_to_tm(t, &tm)) return 0;
+    out[0] = tm.tm_year + 1900;
+    out[1] = tm.tm_mon + 1;
+    out[2] = tm.tm_mday;
+    out[3] = tm.tm_hour;
+    out[4] = tm.tm_min;
+    out[5] = tm.tm_sec;
+    return 1;
 }
 
-static void pqs_name_text(char *dst, size_t cap, const X509_NAME *name) {
-    dst[0] = '\0';
-    BIO *bio = BIO_new(BIO_s_mem());
-    if (bio == NULL) return;
-    if (X509_NAME_print_ex(bio, name, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB) >= 0) {
-        int n = BIO_read(bio, dst, (int)cap - 1);
-        dst[n > 0 ? n : 0] = '\0';
+static void pqs_key_id(const ASN1_OCTET_STRING *id, uint8_t dst[PQS_KEY_ID_SIZE], int32_t *length) {
+    int n = ASN1_STRING_length(id);
+    *length = n;
+    memcpy(dst, ASN1_STRING_get0_data(id), n < PQS_KEY_ID_SIZE ? (size_t)n : PQS_KEY_ID_SIZE);
+}
+
+/* The three extensions PQScout reads; the last occurrence wins, as it did in the Swift reader. */
+static int pqs_read_extensions(const STACK_OF(X509_EXTENSION) *list, pqs_certificate *out, ASN1_OCTET_STRING **ski,
+                               AUTHORITY_KEYID **aki) {
+    for (int i = 0; i < sk_X509_EXTENSION_num(list); i++) {
+        X509_EXTENSION *ext = sk_X509_EXTENSION_value(list, i);
+        const ASN1_OCTET_STRING *value = X509_EXTENSION_get_data(ext);
+        const unsigned char *p = ASN1_STRING_get0_data(value);
+        long n = ASN1_STRING_length(value);
+        switch (OBJ_obj2nid(X509_EXTENSION_get_object(ext))) {
+        case NID_basic_constraints: {
+            BASIC_CONSTRAINTS *bc = d2i_BASIC_CONSTRAINTS(NULL, &p, n);
+            if (bc == NULL) return 0;
+            out->is_ca = bc->ca ? 1 : 0;
+            BASIC_CONSTRAINTS_free(bc);
+            break;
+        }
+        case NID_subject_key_identifier: {
+            ASN1_OCTET_STRING *id = d2i_ASN1_OCTET_STRING(NULL, &p, n);
+            if (id == NULL) return 0;
+            ASN1_OCTET_STRING_free(*ski);
+            *ski = id;
+            break;
+        }
+        case NID_authority_key_identifier: {
+            AUTHORITY_KEYID *id = d2i_AUTHORITY_KEYID(NULL, &p, n);
+            if (id == NULL) return 0;
+            AUTHORITY_KEYID_free(*aki);
+            *aki = id;
+            break;
+        }
+        default:
+            break;
+        }
     }
-    BIO_free(bio);
+    return 1;
 }
 
-/* Why: the reference reading for the differential test and the benchmark, the way a C program would do it:
- * d2i_X509 (which decodes the public key through the providers) and the usual getters. */
-int pqs_x509_read_fields(const uint8_t *der, size_t length, pqs_x509_fields *out, char error[PQS_ERROR_SIZE]) {
+static int pqs_fail(pqs_certificate *out, int32_t failure, char error[PQS_ERROR_SIZE], const char *detail) {
+    out->failure = failure;
     ERR_clear_error();
+    if (error != NULL) snprintf(error, PQS_ERROR_SIZE, "%s", detail);
+    return PQS_MALFORMED;
+}
+
+int pqs_certificate_parse(
+    const uint8_t *der, size_t length, pqs_certificate *out, uint8_t *names, size_t names_capacity,
+    char error[PQS_ERROR_SIZE]) {
+    if (out == NULL) return PQS_INTERNAL;
     memset(out, 0, sizeof *out);
-    if (der == NULL || length == 0 || length > (size_t)INT32_MAX) {
-        pqs_copy(error, PQS_ERROR_SIZE, "empty or oversized input");
-        return PQS_MALFORMED;
+    if (error != NULL) error[0] = '\0';
+    ERR_clear_error();
+    if (der == NULL || length == 0 || length > (size_t)LONG_MAX) {
+        return pqs_fail(out, PQS_X509_TRUNCATED, error, "empty or oversized input");
     }
     const unsigned char *p = der;
-    X509 *x = d2i_X509(NULL, &p, (long)length);
-    if (x == NULL) {
-        pqs_drain_errors(error, "d2i_X509 failed");
+    pqs_Certificate *cert =
+        (pqs_Certificate *)ASN1_item_d2i(NULL, &p, (long)length, ASN1_ITEM_rptr(pqs_Certificate));
+    if (cert == NULL) {
+        out->failure = pqs_x509_decode_failure(error);
         return PQS_MALFORMED;
     }
-    out->version = (int32_t)X509_get_version(x) + 1;
-    const X509_ALGOR *sig = NULL;
-    X509_get0_signature(NULL, &sig, x);
-    if (sig != NULL) {
-        const ASN1_OBJECT *obj = NULL;
-        X509_ALGOR_get0(&obj, NULL, NULL, sig);
-        pqs_obj_text(out->signature_oid, sizeof out->signature_oid, obj);
+    int status = PQS_MALFORMED;
+    ASN1_OCTET_STRING *ski = NULL;
+    AUTHORITY_KEYID *aki = NULL;
+    const pqs_TBSCertificate *tbs = &cert->tbsCertificate;
+    const pqs_SubjectPublicKeyInfo *spki = &tbs->subjectPublicKeyInfo;
+    out->der_length = (int64_t)(p - der);
+
+    int64_t version = 0;
+    if (tbs->version != NULL && (!ASN1_INTEGER_get_int64(&version, tbs->version) || version < 0 || version > 2)) {
+        status = pqs_fail(out, PQS_X509_VERSION, error, "version: unsupported value");
+        goto done;
     }
-    X509_PUBKEY *pub = X509_get_X509_PUBKEY(x);
-    ASN1_OBJECT *key_obj = NULL;
-    X509_ALGOR *key_alg = NULL;
-    if (pub != NULL && X509_PUBKEY_get0_param(&key_obj, NULL, NULL, &key_alg, pub)) {
-        pqs_obj_text(out->key_oid, sizeof out->key_oid, key_obj);
-        int ptype = 0;
-        const void *pval = NULL;
-        X509_ALGOR_get0(NULL, &ptype, &pval, key_alg);
-        if (ptype == V_ASN1_OBJECT) pqs_obj_text(out->curve_oid, sizeof out->curve_oid, pval);
+    out->version = (int32_t)version + 1;
+
+    /* The decoder keeps the magnitude, minimal, and the sign in the type. */
+    int serial_length = ASN1_STRING_length(tbs->serialNumber);
+    if (serial_length > PQS_SERIAL_SIZE) {
+        status = pqs_fail(out, PQS_X509_SERIAL, error, "serialNumber: wider than 64 octets");
+        goto done;
     }
-    EVP_PKEY *pkey = X509_get0_pubkey(x);
-    out->key_bits = pkey != NULL ? EVP_PKEY_get_bits(pkey) : 0;
-    if (out->key_bits < 0) out->key_bits = 0;
-    pqs_name_text(out->subject, sizeof out->subject, X509_get_subject_name(x));
-    pqs_name_text(out->issuer, sizeof out->issuer, X509_get_issuer_name(x));
-    BIGNUM *bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(x), NULL);
-    if (bn != NULL) {
-        char *hex = BN_bn2hex(bn);
-        pqs_copy(out->serial_hex, sizeof out->serial_hex, hex);
-        OPENSSL_free(hex);
-        BN_free(bn);
+    const unsigned char *serial = ASN1_STRING_get0_data(tbs->serialNumber);
+    while (serial_length > 0 && *serial == 0) {
+        serial++;
+        serial_length--;
     }
-    out->not_before = pqs_time_seconds(X509_get0_notBefore(x));
-    out->not_after = pqs_time_seconds(X509_get0_notAfter(x));
-    unsigned int md_len = 0;
-    X509_digest(x, EVP_sha256(), out->sha256, &md_len);
-    X509_free(x);
-    ERR_clear_error(); /* an undecodable PQ key leaves entries behind; they are not failures here */
-    if (error != NULL) error[0] = '\0';
-    return PQS_OK;
+    memcpy(out->serial, serial, (size_t)serial_length);
+    out->serial_length = serial_length;
+    out->serial_negative = ASN1_STRING_type(tbs->serialNumber) == V_ASN1_NEG_INTEGER ? 1 : 0;
+
+    if (!pqs_oid_text(out->signature_oid, cert->signatureAlgorithm.algorithm) ||
+        !pqs_oid_text(out->tbs_signature_oid, tbs->signature.algorithm) ||
+        !pqs_oid_text(out->key_oid, spki->algorithm.algorithm)) {
+        status = pqs_fail(out, PQS_X509_OID, error, "an algorithm OID is longer than 127 characters");
+        goto done;
+    }
+
+    if (!pqs_time_fields(tbs->validity.notBefore, out->not_before)) {
+        status = pqs_fail(out, PQS_X509_TIME, error, "notBefore: not a valid UTCTime/GeneralizedTime");
+        goto done;
+    }
+    if (!pqs_time_fields(tbs->validity.notAfter, out->not_after)) {
+        status = pqs_fail(out, PQS_X509_TIME, error, "notAfter: not a valid UTCTime/GeneralizedTime");
+        goto done;
+    }
+
+    const ASN1_TYPE *parameters = spki->algorithm.parameter;
+    out->key_parameters_tag = parameters != NULL ? parameters->type : -1;
+    out->key_parameters_integer_bits = -1;
+    if (parameters != NULL && parameters->type == V_ASN1_OBJECT &&
+        !pqs_oid_text(out->key_parameters_oid, parameters->value.object)) {
+        status = pqs_fail(out, PQS_X509_OID, error, "the key's parameter OID is longer than 127 characters");
+        goto done;
+    }
+    if (parameters != NULL && parameters->type == V_ASN1_SEQUENCE) {
+        /* ANY keeps a SEQUENCE as its whole encoding, header included. */
+        out->key_parameters_integer_bits = pqs_first_integer_bits(
+            ASN1_STRING_get0_data(parameters->value.sequence), ASN1_STRING_length(parameters->value.sequence));
+    }
+    const ASN1_BIT_STRING *key = spki->subjectPublicKey;
+    out->key_unused_bits = (key->flags & ASN1_STRING_FLAG_BITS_LEFT) ? (int32_t)(key->flags & 0x07) : 0;
+    out->key_octets = ASN1_STRING_length(key);
+    out->key_integer_bits = pqs_first_integer_bits(ASN1_STRING_get0_data(key), ASN1_STRING_length(key));
+    if (spki->enc.enc == NULL || spki->enc.len <= 0 ||
+        !EVP_Digest(spki->enc.enc, (size_t)spki->enc.len, out->key_sha256, NULL, EVP_sha256(), NULL) ||
+        !EVP_Digest(der, (size_t)out->der_length, out->sha256, NULL, EVP_sha256(), NULL)) {
+        status = PQS_INTERNAL;
+        pqs_drain_errors(error, "SHA-256 failed");
+        goto done;
+    }
+
+    out->is_ca = -1;
+    out->subject_key_id_length = -1;
+    out->authority_key_id_length = -1;
+    if (!pqs_read_extensions(tbs->extensions, out, &ski, &aki)) {
+        out->failure = PQS_X509_EXTENSION;
+        pqs_drain_errors(error, "bad extension");
+        if (error != NULL) {
+            char detail[PQS_ERROR_SIZE];
+            snprintf(detail, sizeof detail, "basicConstraints or a key identifier: %s", error);
+            memcpy(error, detail, PQS_ERROR_SIZE);
+        }
+        status = PQS_MALFORMED;
+        goto done;
+    }
+    if (ski != NULL) pqs_key_id(ski, out->subject_key_id, &out->subject_key_id_length);
+    if (aki != NULL && aki->keyid != NULL) pqs_key_id(aki->keyid, out->authority_key_id, &out->authority_key_id_length);
+    out->key_ids_equal = ski != NULL && aki != NULL && aki->keyid != NULL && ASN1_STRING_cmp(ski, aki->keyid) == 0;
+
+    if (tbs->issuer->type != V_ASN1_SEQUENCE || tbs->subject->type != V_ASN1_SEQUENCE) {
+        status = pqs_fail(out, PQS_X509_NAME, error, "issuer or subject is not a SEQUENCE");
+        goto done;
+    }
+    int issuer_length = ASN1_STRING_length(tbs->issuer->value.sequence);
+    int subject_length = ASN1_STRING_length(tbs->subject->value.sequence);
+    if (names == NULL || (size_t)issuer_length + (size_t)subject_length > names_capacity) {
+        status = PQS_BUFFER_TOO_SMALL;
+        if (error != NULL) snprintf(error, PQS_ERROR_SIZE, "names need %d bytes", issuer_length + subject_length);
+        goto done;
+    }
+    memcpy(names, ASN1_STRING_get0_data(tbs->issuer->value.sequence), (size_t)issuer_length);
+    memcpy(names + issuer_length, ASN1_STRING_get0_data(tbs->subject->value.sequence), (size_t)subject_length);
+    out->issuer_length = issuer_length;
+    out->subject_length = subject_length;
+    status = PQS_OK;
+done:
+    ASN1_OCTET_STRING_free(ski);
+    AUTHORITY_KEYID_free(aki);
+    ASN1_item_free((ASN1_VALUE *)cert, ASN1_ITEM_rptr(pqs_Certificate));
+    ERR_clear_error(); /* the first-INTEGER probes may leave entries for keys that are not SEQUENCEs */
+    return status;
 }
 
 /* MARK: - TLS cipher lists */
@@ -812,7 +1086,8 @@ int pqs_tls_expand_ciphers(
 
 /* Why one constructor: the suite list, the certificate check and the handshake oracle must build the context
  * the same way, in the order a server does (security level, system string, the service's own lists). */
-static SSL_CTX *pqs_server_ctx(
+/* Not static: the tests' handshake oracle (Tests/COpenSSLTestShim) must build its server exactly this way. */
+SSL_CTX *pqs_server_ctx(
     const char *base_cipher_list, const char *cipher_list, const char *ciphersuites, int32_t security_level,
     char error[PQS_ERROR_SIZE]) {
     ERR_clear_error();
@@ -920,94 +1195,4 @@ int pqs_tls_check_certificate(
     SSL_CTX_free(ctx);
     ERR_clear_error();
     return PQS_OK;
-}
-
-/* Runs both ends of a handshake over a BIO pair until both finish or one fails. */
-static int pqs_pump(SSL *client, SSL *server) {
-    int client_done = 0, server_done = 0;
-    for (int round = 0; round < 64 && !(client_done && server_done); round++) {
-        if (!client_done) {
-            int rc = SSL_do_handshake(client);
-            if (rc == 1) {
-                client_done = 1;
-            } else {
-                int e = SSL_get_error(client, rc);
-                if (e != SSL_ERROR_WANT_READ && e != SSL_ERROR_WANT_WRITE) return 0;
-            }
-        }
-        if (!server_done) {
-            int rc = SSL_do_handshake(server);
-            if (rc == 1) {
-                server_done = 1;
-            } else {
-                int e = SSL_get_error(server, rc);
-                if (e != SSL_ERROR_WANT_READ && e != SSL_ERROR_WANT_WRITE) return 0;
-            }
-        }
-    }
-    return client_done && server_done;
-}
-
-static int pqs_use_pem(SSL_CTX *ctx, const char *certificate_pem, const char *key_pem) {
-    BIO *cb = BIO_new_mem_buf(certificate_pem, -1);
-    BIO *kb = BIO_new_mem_buf(key_pem, -1);
-    X509 *cert = cb != NULL ? PEM_read_bio_X509(cb, NULL, NULL, (void *)"") : NULL;
-    EVP_PKEY *key = kb != NULL ? PEM_read_bio_PrivateKey(kb, NULL, NULL, (void *)"") : NULL;
-    int ok = cert != NULL && key != NULL && SSL_CTX_use_certificate(ctx, cert) == 1 &&
-             SSL_CTX_use_PrivateKey(ctx, key) == 1;
-    X509_free(cert);
-    EVP_PKEY_free(key);
-    BIO_free(cb);
-    BIO_free(kb);
-    return ok;
-}
-
-int pqs_tls_handshake(
-    const char *cipher_list, const char *ciphersuites, const char *groups, int32_t security_level, int32_t dh_auto,
-    const char *certificate_pem, const char *key_pem, int32_t version, const char *offer_ciphers,
-    const char *offer_suites, const char *offer_groups, char negotiated[PQS_CIPHER_NAME_SIZE],
-    char group[PQS_NAME_SIZE], char error[PQS_ERROR_SIZE]) {
-    if (negotiated != NULL) negotiated[0] = '\0';
-    if (group != NULL) group[0] = '\0';
-    if (error != NULL) error[0] = '\0';
-    if (certificate_pem == NULL || key_pem == NULL) return PQS_MALFORMED;
-    SSL_CTX *sctx = pqs_server_ctx(NULL, cipher_list, ciphersuites, security_level, error);
-    if (sctx == NULL) return PQS_MALFORMED;
-    SSL_CTX *cctx = SSL_CTX_new(TLS_client_method());
-    int status = PQS_MALFORMED;
-    SSL *client = NULL, *server = NULL;
-    BIO *cbio = NULL, *sbio = NULL;
-    if (cctx == NULL) goto done;
-    SSL_CTX_set_security_level(cctx, 0);
-    if (dh_auto) SSL_CTX_set_dh_auto(sctx, 1);
-    if (groups != NULL && SSL_CTX_set1_groups_list(sctx, groups) != 1) goto fail;
-    if (!pqs_use_pem(sctx, certificate_pem, key_pem)) goto fail;
-    if (offer_ciphers != NULL && SSL_CTX_set_cipher_list(cctx, offer_ciphers) != 1) goto fail;
-    if (offer_suites != NULL && SSL_CTX_set_ciphersuites(cctx, offer_suites) != 1) goto fail;
-    if (offer_groups != NULL && SSL_CTX_set1_groups_list(cctx, offer_groups) != 1) goto fail;
-    if (version != 0 &&
-        (SSL_CTX_set_min_proto_version(cctx, version) != 1 || SSL_CTX_set_max_proto_version(cctx, version) != 1))
-        goto fail;
-    client = SSL_new(cctx);
-    server = SSL_new(sctx);
-    if (client == NULL || server == NULL || BIO_new_bio_pair(&cbio, 0, &sbio, 0) != 1) goto fail;
-    SSL_set_bio(client, cbio, cbio);
-    SSL_set_bio(server, sbio, sbio);
-    SSL_set_connect_state(client);
-    SSL_set_accept_state(server);
-    if (!pqs_pump(client, server)) goto fail;
-    pqs_copy(negotiated, PQS_CIPHER_NAME_SIZE, SSL_CIPHER_get_name(SSL_get_current_cipher(server)));
-    int nid = SSL_get_negotiated_group(server);
-    if (nid != 0 && group != NULL) pqs_copy(group, PQS_NAME_SIZE, SSL_group_to_name(server, nid));
-    status = PQS_OK;
-    ERR_clear_error();
-    goto done;
-fail:
-    pqs_drain_errors(error, "handshake failed");
-done:
-    SSL_free(client);
-    SSL_free(server);
-    SSL_CTX_free(cctx);
-    SSL_CTX_free(sctx);
-    return status;
 }

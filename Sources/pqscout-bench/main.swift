@@ -2,7 +2,7 @@ import Foundation
 import PQScanners
 import PQStore
 
-// pqscout-bench parse FILE [REPEAT]   certificates/s of CertificateParser over DER certificates back to back
+// pqscout-bench parse FILE [REPEAT]   certificates/s of CertificateParser (OpenSSL shim), DER back to back
 // pqscout-bench inserts COUNT         findings/s into a fresh store (prepared statements, batched)
 
 /// Splits a file of back-to-back DER SEQUENCEs, as Benchmarks/cert-parse/d2i_loop.c does.
@@ -49,7 +49,7 @@ case "parse" where arguments.count >= 3:
     let seconds = Date().timeIntervalSince(start)
     print(
         String(
-            format: "swift-parse certs=%d seconds=%.3f certs_per_s=%.0f checksum=%d", parsed, seconds,
+            format: "shim-parse certs=%d seconds=%.3f certs_per_s=%.0f checksum=%d", parsed, seconds,
             Double(parsed) / seconds, bits))
 case "inserts" where arguments.count >= 3:
     let count = Int(arguments[2]) ?? 200_000

@@ -1,7 +1,8 @@
 #ifndef COPENSSLSHIM_H
 #define COPENSSLSHIM_H
 /*
- * COpenSSLShim: the only C in PQScout. A small, dumb layer over the system libcrypto (OpenSSL 3.0+).
+ * COpenSSLShim: the only C in PQScout's products (the tests' oracles live in Tests/COpenSSLTestShim). A small,
+ * dumb layer over the system libcrypto (OpenSSL 3.0+).
  *
  * Rules (STYLE.md rule 3): every symbol is `pqs_*`; results are plain structs with fixed-size fields
  * (no pointers out, so Swift sees them as Sendable values); no algorithm tables or decisions here, only
@@ -135,32 +136,99 @@ int pqs_jks_key_info(
     const uint8_t *protected_key, size_t length, const uint8_t *password_utf16, size_t password_length,
     pqs_key_info *out, char error[PQS_ERROR_SIZE]);
 
-/* MARK: - X.509 via d2i_X509 (tests and benchmark only) */
+/* MARK: - X.509 certificates
+ *
+ * Why here and not d2i_X509: on OpenSSL 3.0 d2i_X509 decodes every public key through the providers, most of
+ * its cost, and an inventory needs only the key's algorithm, parameters and size. The shim decodes with
+ * OpenSSL's own ASN.1 templates (RFC 5280 §4.1) that leave the key as a BIT STRING, and copies fields out;
+ * names of algorithms and attributes, key-size rules and every judgement stay in Swift.
+ */
 
-/// The fields PQScout reads from a certificate, as OpenSSL's own decoder sees them. Used only by the
-/// differential test (Swift parser vs OpenSSL) and the benchmark; the scanner parses DER in Swift.
+#define PQS_OID_SIZE 128
+#define PQS_SERIAL_SIZE 64
+#define PQS_KEY_ID_SIZE 64
+
+/* Where a certificate failed when pqs_certificate_parse does not return PQS_OK (pqs_certificate.failure). */
+enum {
+    /* The template decoder stopped at a length running past its enclosing element or the input. */
+    PQS_X509_TRUNCATED = 1,
+    /* An element has a tag other than the one the structure requires there. */
+    PQS_X509_UNEXPECTED_TAG = 2,
+    /* Elements nested deeper than OpenSSL's decoder allows. */
+    PQS_X509_TOO_DEEP = 3,
+    /* A SEQUENCE holds more or less than its fields (data after the signature, an unknown field). */
+    PQS_X509_LENGTH = 4,
+    /* Any other refusal of the decoder (bad INTEGER padding, bad OID encoding, bad BOOLEAN). */
+    PQS_X509_MALFORMED = 5,
+    /* version is not 0, 1 or 2. */
+    PQS_X509_VERSION = 6,
+    /* serialNumber wider than PQS_SERIAL_SIZE octets. */
+    PQS_X509_SERIAL = 7,
+    /* notBefore or notAfter is not a valid UTCTime/GeneralizedTime. */
+    PQS_X509_TIME = 8,
+    /* An OID's dotted text is longer than PQS_OID_SIZE - 1 characters. */
+    PQS_X509_OID = 9,
+    /* basicConstraints, subjectKeyIdentifier or authorityKeyIdentifier does not decode. */
+    PQS_X509_EXTENSION = 10,
+    /* issuer or subject is not a SEQUENCE. */
+    PQS_X509_NAME = 11,
+};
+
+/// The fields of one certificate, decoded but not interpreted.
 typedef struct {
+    /// 1, 2 or 3 (the encoded value plus one).
     int32_t version;
-    char signature_oid[PQS_NAME_SIZE];
-    char key_oid[PQS_NAME_SIZE];
-    /// EVP_PKEY_get_bits; 0 when OpenSSL cannot decode the key (PQ keys on 3.0).
-    int32_t key_bits;
-    /// namedCurve parameter OID of an EC key; empty otherwise.
-    char curve_oid[PQS_NAME_SIZE];
-    /// X509_NAME_print_ex with XN_FLAG_RFC2253.
-    char subject[PQS_TEXT_SIZE];
-    char issuer[PQS_TEXT_SIZE];
-    /// Serial as signed upper-case hex ("-3039" for a negative serial).
-    char serial_hex[PQS_TEXT_SIZE];
-    /// Validity as seconds since 1970-01-01 UTC.
-    int64_t not_before;
-    int64_t not_after;
-    /// SHA-256 of the certificate DER (X509_digest).
+    /// serialNumber's magnitude, big-endian without leading zero octets (empty for zero), and its sign.
+    uint8_t serial[PQS_SERIAL_SIZE];
+    int32_t serial_length;
+    int32_t serial_negative;
+    /// Dotted OIDs of the outer signatureAlgorithm and of the TBSCertificate's signature field.
+    char signature_oid[PQS_OID_SIZE];
+    char tbs_signature_oid[PQS_OID_SIZE];
+    /// Validity as UTC calendar fields: year, month 1-12, day 1-31, hour, minute, second.
+    int32_t not_before[6];
+    int32_t not_after[6];
+    /// SubjectPublicKeyInfo: the algorithm OID and its parameters' universal tag (-1 when absent).
+    char key_oid[PQS_OID_SIZE];
+    int32_t key_parameters_tag;
+    /// The parameters' dotted OID when they are an OBJECT IDENTIFIER (a namedCurve), else empty.
+    char key_parameters_oid[PQS_OID_SIZE];
+    /// Bit length of the first INTEGER when the parameters are a SEQUENCE starting with one (DSA/DH p); -1 else.
+    int32_t key_parameters_integer_bits;
+    /// The subjectPublicKey BIT STRING: unused bits, octets, and the bit length of the first INTEGER when its
+    /// content is a SEQUENCE starting with one (the RSA modulus), -1 else. Leading zero octets are not counted.
+    int32_t key_unused_bits;
+    int32_t key_octets;
+    int32_t key_integer_bits;
+    /// SHA-256 of the SubjectPublicKeyInfo as received.
+    uint8_t key_sha256[32];
+    /// basicConstraints cA: -1 when the extension is absent, else 0 or 1.
+    int32_t is_ca;
+    /// keyIdentifier of SubjectKeyIdentifier and of AuthorityKeyIdentifier: the first PQS_KEY_ID_SIZE octets and
+    /// the full length (-1 when absent); a length above PQS_KEY_ID_SIZE means the copy is truncated.
+    uint8_t subject_key_id[PQS_KEY_ID_SIZE];
+    int32_t subject_key_id_length;
+    uint8_t authority_key_id[PQS_KEY_ID_SIZE];
+    int32_t authority_key_id_length;
+    /// 1 when both key identifiers are present and equal in full.
+    int32_t key_ids_equal;
+    /// DER of issuer then subject, back to back in the caller's `names` buffer.
+    int32_t issuer_length;
+    int32_t subject_length;
+    /// SHA-256 of the certificate's bytes, and how many bytes of the input the certificate took.
     uint8_t sha256[32];
-} pqs_x509_fields;
+    int64_t der_length;
+    /// One of PQS_X509_* when the call fails with PQS_MALFORMED.
+    int32_t failure;
+} pqs_certificate;
 
-/// d2i_X509 then read the fields above. Returns PQS_OK or PQS_MALFORMED.
-int pqs_x509_read_fields(const uint8_t *der, size_t length, pqs_x509_fields *out, char error[PQS_ERROR_SIZE]);
+/// Decodes one certificate from the start of `der` (trailing bytes are left, see `der_length`) and copies its
+/// fields into `out` and the DER of its issuer and subject into `names`, whose `names_capacity` must hold both
+/// (the input's length always does). Returns PQS_OK; PQS_MALFORMED with `out->failure` and `error` saying
+/// where OpenSSL stopped; PQS_BUFFER_TOO_SMALL when `names` cannot hold the names.
+int pqs_certificate_parse(
+    const uint8_t *der, size_t length, pqs_certificate *out, uint8_t *names, size_t names_capacity,
+    char error[PQS_ERROR_SIZE]);
 
 /* MARK: - TLS cipher lists
  *
@@ -258,19 +326,5 @@ typedef struct {
 int pqs_tls_check_certificate(
     const char *base_cipher_list, const char *cipher_list, int32_t security_level, const uint8_t *der,
     size_t length, pqs_tls_certificate_check *out, char error[PQS_ERROR_SIZE]);
-
-/// One in-memory handshake between a server and a client, both in this process (a BIO pair; no socket).
-/// The server: `cipher_list`, `ciphersuites`, `groups` (NULL: library defaults), `security_level` (negative:
-/// library default), DH parameters chosen automatically when `dh_auto` is 1, certificate and key from PEM
-/// text. The client: security level 0, only `version` (0: any), offering `offer_ciphers`/`offer_suites`/
-/// `offer_groups` (NULL: library defaults). On success `negotiated` holds the suite's OpenSSL name and
-/// `group` the group's name (empty when none). Returns PQS_OK when the handshake completed, PQS_MALFORMED when
-/// it failed (`error` has OpenSSL's words) or the server could not be set up. For tests: the oracle for
-/// what a server would really negotiate.
-int pqs_tls_handshake(
-    const char *cipher_list, const char *ciphersuites, const char *groups, int32_t security_level, int32_t dh_auto,
-    const char *certificate_pem, const char *key_pem, int32_t version, const char *offer_ciphers,
-    const char *offer_suites, const char *offer_groups, char negotiated[PQS_CIPHER_NAME_SIZE],
-    char group[PQS_NAME_SIZE], char error[PQS_ERROR_SIZE]);
 
 #endif

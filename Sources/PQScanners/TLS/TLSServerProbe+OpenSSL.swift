@@ -6,8 +6,8 @@ internal import COpenSSLShim
 /// the level's key-size and digest rules (`SSL_CTX_use_certificate`: "ee key too small").
 ///
 /// What depends on the served certificate's key type and on the daemon's DH parameters is decided in Swift
-/// (`TLSSuiteUsability`), from the suite's `Au=`/`Kx=` tokens: OpenSSL only decides that inside a handshake.
-/// `handshake` runs one in memory, as the tests' oracle for that decision.
+/// (`TLSSuiteUsability`), from the suite's `Au=`/`Kx=` tokens: OpenSSL only decides that inside a handshake,
+/// which the tests run in memory as their oracle for that decision (COpenSSLTestShim).
 public enum TLSServerProbe {
     /// One suite of the service's list and OpenSSL's verdict on it.
     public struct Suite: Sendable, Hashable {
@@ -35,12 +35,6 @@ public enum TLSServerProbe {
         public var keyBits: Int
     }
 
-    /// A handshake's outcome (tests' oracle).
-    public struct Handshake: Sendable, Hashable {
-        public var cipher: String
-        public var group: String
-    }
-
     /// Why OpenSSL refused a list, a certificate or a handshake, in its own words.
     public struct Failure: Error, Sendable, Hashable {
         public var detail: String
@@ -59,7 +53,7 @@ public enum TLSServerProbe {
 
     private static let versionNames = ["TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"]
 
-    private static func checked(_ texts: String?...) -> Failure? {
+    static func checked(_ texts: String?...) -> Failure? {
         for text in texts {
             if let text, text.utf8.count > 64 * 1024 || text.utf8.contains(0) {
                 return Failure(detail: "list longer than 64 KiB or holding NUL")
@@ -192,59 +186,7 @@ public enum TLSServerProbe {
                 keyType: shimText(out.key_type), keyBits: Int(out.key_bits)))
     }
 
-    /// One in-memory handshake (no socket) between a server with these settings and a client at security level
-    /// 0 limited to `version` offering `offerCiphers`/`offerSuites`/`offerGroups`: the tests' oracle.
-    public static func handshake(
-        cipherString: String?, ciphersuites: String?, groups: String?, securityLevel: Int?, automaticDH: Bool,
-        certificatePEM: String, keyPEM: String, version: String?, offerCiphers: String?, offerSuites: String?,
-        offerGroups: String?
-    ) -> Result<Handshake, Failure> {
-        if let failure = checked(cipherString, ciphersuites, groups, offerCiphers, offerSuites, offerGroups) {
-            return .failure(failure)
-        }
-        var negotiated = [CChar](repeating: 0, count: Int(PQS_CIPHER_NAME_SIZE))
-        var group = [CChar](repeating: 0, count: Int(PQS_NAME_SIZE))
-        var error = ShimErrorBuffer()
-        let level = Int32(clamping: securityLevel ?? -1)
-        let status: Int32 = withOptionalCString(cipherString) { list in
-            withOptionalCString(ciphersuites) { suites in
-                withOptionalCString(groups) { serverGroups in
-                    withOptionalCString(offerCiphers) { offerList in
-                        withOptionalCString(offerSuites) { offerTLS13 in
-                            withOptionalCString(offerGroups) { offerGroupList in
-                                certificatePEM.withCString { cert in
-                                    keyPEM.withCString { key in
-                                        negotiated.withUnsafeMutableBufferPointer { negotiatedOut in
-                                            group.withUnsafeMutableBufferPointer { groupOut in
-                                                error.storage.withUnsafeMutableBufferPointer { errorOut in
-                                                    pqs_tls_handshake(
-                                                        list, suites, serverGroups, level, automaticDH ? 1 : 0, cert,
-                                                        key, wire(version), offerList, offerTLS13, offerGroupList,
-                                                        negotiatedOut.baseAddress, groupOut.baseAddress,
-                                                        errorOut.baseAddress)
-                                                }
-                                            }
-                                        }
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        guard status == Int32(PQS_OK) else {
-            return .failure(Failure(detail: error.text.isEmpty ? "handshake failed" : error.text))
-        }
-        return .success(Handshake(cipher: text(negotiated), group: text(group)))
-    }
-
-    private static func text(_ chars: [CChar]) -> String {
-        let bytes = chars.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }
-        return String(decoding: bytes, as: UTF8.self)
-    }
-
-    private static func withOptionalCString<R>(_ text: String?, _ body: (UnsafePointer<CChar>?) -> R) -> R {
+    static func withOptionalCString<R>(_ text: String?, _ body: (UnsafePointer<CChar>?) -> R) -> R {
         guard let text else { return body(nil) }
         return text.withCString { body($0) }
     }

@@ -4,8 +4,9 @@ import PQModel
 /// Finds X.509 certificates: PEM (one or many blocks, text between), DER, PKCS#7 bundles and PKCS#12 files.
 ///
 /// Per certificate it reports the signature algorithm and the subject public key as findings, and the
-/// certificate and its public key as assets (ids derived from content, RFC 5280 DER). Certificates are parsed
-/// in Swift (`CertificateParser`); PKCS#7 and PKCS#12 containers are opened through libcrypto.
+/// certificate and its public key as assets (ids derived from content, RFC 5280 DER). Certificates are decoded
+/// by OpenSSL's ASN.1 templates through the shim (`CertificateParser`); PKCS#7 and PKCS#12 containers are opened
+/// through libcrypto.
 public struct CertificateScanner: FileScanner {
     public let id = "x509"
     let catalog: Catalog

@@ -2,6 +2,14 @@
 /// short names for the common attribute types and dotted OIDs for the rest (§2.3), special characters
 /// escaped with a backslash (§2.4), and values that are not character strings as `#` plus DER hex (§2.4).
 enum DistinguishedName {
+    /// Renders the Name whose DER is exactly `der` (one SEQUENCE, nothing after it).
+    static func render(der: UnsafeBufferPointer<UInt8>) throws(DERError) -> String {
+        var reader = DERReader(der)
+        let name = try reader.read(tag: DERTag.sequence, "Name")
+        guard reader.isAtEnd else { throw DERError("x509.name", "bytes after the Name") }
+        return try render(reader, name: name)
+    }
+
     static func render(_ reader: DERReader, name: DERElement) throws(DERError) -> String {
         var rdns: [String] = []
         var outer = try reader.reader(into: name)

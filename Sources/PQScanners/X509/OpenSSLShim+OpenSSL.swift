@@ -237,37 +237,3 @@ enum OpenSSLContainers {
         return constPointers.withUnsafeBufferPointer(body)
     }
 }
-
-/// OpenSSL's own reading of a certificate (`d2i_X509` and getters): for the differential test and the
-/// benchmark only. The scanner never calls it.
-struct OpenSSLCertificateFields: Sendable, Hashable {
-    var version: Int
-    var signatureOID: String
-    var keyOID: String
-    var keyBits: Int
-    var curveOID: String
-    var subject: String
-    var issuer: String
-    var serial: String
-    var notBefore: Int64
-    var notAfter: Int64
-    var sha256: String
-
-    static func read(der: [UInt8]) -> Result<OpenSSLCertificateFields, OpenSSLFailure> {
-        var fields = pqs_x509_fields()
-        var error = ShimErrorBuffer()
-        let status = der.withUnsafeBufferPointer { input in
-            error.storage.withUnsafeMutableBufferPointer { errorBuffer in
-                pqs_x509_read_fields(input.baseAddress, input.count, &fields, errorBuffer.baseAddress)
-            }
-        }
-        guard status == Int32(PQS_OK) else { return .failure(OpenSSLFailure(status: status, error: error.text)) }
-        return .success(
-            OpenSSLCertificateFields(
-                version: Int(fields.version), signatureOID: shimText(fields.signature_oid),
-                keyOID: shimText(fields.key_oid), keyBits: Int(fields.key_bits), curveOID: shimText(fields.curve_oid),
-                subject: shimText(fields.subject), issuer: shimText(fields.issuer), serial: shimText(fields.serial_hex),
-                notBefore: fields.not_before, notAfter: fields.not_after,
-                sha256: Hex.uppercase(shimBytes(fields.sha256))))
-    }
-}

@@ -23,14 +23,6 @@ enum X509OID {
         "2.5.4.12": "title", "1.2.840.113549.1.9.1": "emailAddress",
         "0.9.2342.19200300.100.1.25": "DC", "0.9.2342.19200300.100.1.1": "UID",
     ]
-
-    // Encoded OID contents for the extensions read (RFC 5280 §4.2.1), compared without building text.
-    /// id-ce-basicConstraints 2.5.29.19
-    static let basicConstraints: [UInt8] = [0x55, 0x1D, 0x13]
-    /// id-ce-subjectKeyIdentifier 2.5.29.14
-    static let subjectKeyIdentifier: [UInt8] = [0x55, 0x1D, 0x0E]
-    /// id-ce-authorityKeyIdentifier 2.5.29.35
-    static let authorityKeyIdentifier: [UInt8] = [0x55, 0x1D, 0x23]
 }
 
 /// Key sizes that follow from an OID alone: named curves, fixed-size keys, and the NIST PQ parameter sets.
