@@ -43,11 +43,6 @@ public struct AgilityScorer: Sendable {
         ("strongswan", [6, 0], ["strongswan"], "strongSwan 6.0 added ML-KEM (issue 6; ❓ not verified)"),
     ]
 
-    /// Sources whose algorithms the protocol fixes: nothing to configure and nothing to negotiate. WireGuard runs
-    /// Noise_IKpsk2 with Curve25519, ChaCha20-Poly1305 and BLAKE2s, versioned as a whole (wireguard.com/protocol,
-    /// Donenfeld, NDSS 2017 ❓ not in standards.md).
-    public static let fixedSuiteSources: Set<String> = ["wireguard"]
-
     /// Longest validity the CA/Browser Forum allows a publicly trusted TLS leaf issued on `day`: ballot SC-081v3
     /// (April 2025) cuts 398 days to 200 from 2026-03-15, 100 from 2027-03-15 and 47 from 2029-03-15
     /// (standards.md §7b ◐).
@@ -113,7 +108,7 @@ public struct AgilityScorer: Sendable {
         let algorithmUsages: Set<Usage> = [.keyExchange, .group, .cipher, .cipherSuite, .mac, .signature]
         let chosen = live.filter { algorithmUsages.contains($0.finding.usage) }
         let explicit = chosen.filter { $0.finding.origin == .file }
-        let fixed = Self.fixedSuiteSources.contains(system.source)
+        let fixed = FindingSource(rawValue: system.source).described?.fixedProtocol != nil
         if fixed {
             out.append(
                 ScoreAdjustment(

@@ -12,7 +12,7 @@ public struct GenericActionBuilder: Sendable {
         var order: [String] = []
         for index in indexes {
             let finding = context.findings[index]
-            let material = AssessedSystems.materialSources.contains(finding.source.rawValue)
+            let material = AssessedSystems.isMaterial(finding.source)
             let key = "\(AssessedSystems.system(of: finding).id)|\(material ? "keys" : finding.setting)"
             if groups[key] == nil { order.append(key) }
             groups[key, default: []].append(index)
@@ -127,7 +127,7 @@ public struct GenericActionBuilder: Sendable {
         let first = context.findings[members[0]]
         let system = AssessedSystems.system(of: first)
         let broken = members.contains { context.findings[$0].quantumStatus == .broken }
-        let keyMaterial = AssessedSystems.materialSources.contains(first.source.rawValue)
+        let keyMaterial = AssessedSystems.isMaterial(first.source)
         let phase: PlanPhaseKind =
             broken
             ? .classicallyBroken

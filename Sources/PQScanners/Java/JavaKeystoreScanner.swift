@@ -14,6 +14,7 @@ import PQModel
 /// certificate scanner through OpenSSL.
 public struct JavaKeystoreScanner: FileScanner {
     public let id = "java-keystore"
+    public let sources: [FindingSource] = [.javaKeystore]
     let catalog: Catalog
 
     static let jksMagic: [UInt8] = [0xFE, 0xED, 0xFE, 0xED]

@@ -8,6 +8,7 @@ import PQModel
 /// in Swift (`CertificateParser`); PKCS#7 and PKCS#12 containers are opened through libcrypto.
 public struct CertificateScanner: FileScanner {
     public let id = "x509"
+    public let sources: [FindingSource] = [.x509, .pkcs7, .pkcs12, .privateKey]
     let catalog: Catalog
 
     /// PEM labels holding one certificate (RFC 7468 §5; OpenSSL's TRUSTED and legacy X509 forms).
