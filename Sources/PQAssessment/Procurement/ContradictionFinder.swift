@@ -176,20 +176,18 @@ public struct ContradictionFinder: Sendable {
 
     // MARK: - Agility
 
-    /// Libraries that decide a use's algorithms, with the first release that knows a post-quantum algorithm:
-    /// OpenSSL 3.5.0 (ML-KEM, ML-DSA, SLH-DSA; CHANGES.md 3.5.0, standards.md §4 ✅) and OpenSSH 8.5
-    /// (sntrup761x25519-sha512, kex.h V_8_5_P1, standards.md §5 ✅). Packages are matched by name prefix.
+    /// Libraries that decide a use's algorithms, with the catalog's first release of each that brings a
+    /// post-quantum key exchange (`Catalog.releases`). Packages are matched by name prefix.
     static let pqLibraries:
-        [(protocols: Set<ClaimedProtocol>, name: String, packages: [String], floor: [Int], knows: String)] = [
-            (
-                [.tlsServer, .tlsClient], "OpenSSL", ["libssl", "openssl"], [3, 5, 0],
-                "OpenSSL before 3.5.0 knows no ML-KEM or ML-DSA (CHANGES.md 3.5.0)"
-            ),
-            (
-                [.ssh], "OpenSSH", ["openssh-server", "openssh"], [8, 5],
-                "OpenSSH before 8.5 knows no post-quantum key exchange (sntrup761x25519-sha512 arrived in 8.5)"
-            ),
-        ]
+        [(protocols: Set<ClaimedProtocol>, name: String, packages: [String], floor: SoftwareRelease)] = {
+            let libraries: [(Set<ClaimedProtocol>, String, String, [String])] = [
+                ([.tlsServer, .tlsClient], "OpenSSL", "openssl", ["libssl", "openssl"]),
+                ([.ssh], "OpenSSH", "openssh", ["openssh-server", "openssh"]),
+            ]
+            return libraries.compactMap { protocols, name, software, packages in
+                Catalog.shared.firstPQKeyExchangeRelease(of: software).map { (protocols, name, packages, $0) }
+            }
+        }()
 
     func notConfigurable(_ claim: ProtocolClaim, evidence: [Finding], software: [Software]) -> [Contradiction] {
         var out: [Contradiction] = []
@@ -232,13 +230,15 @@ public struct ContradictionFinder: Sendable {
                 let newest = packages.max(by: {
                     (Self.version($0.version) ?? []).lexicographicallyPrecedes(Self.version($1.version) ?? [])
                 }),
-                let version = Self.version(newest.version), version.lexicographicallyPrecedes(library.floor)
+                let version = Self.version(newest.version),
+                version.lexicographicallyPrecedes(library.floor.versionParts)
             else { continue }
             out.append(
                 Contradiction(
                     kind: .notConfigurable, protocol: claim.protocol, claim: text,
                     proof: "`\(newest.sourcePath.display)` lists \(newest.name) \(newest.version), the newest "
-                        + "\(library.name) in the image: \(library.knows), so none can be configured",
+                        + "\(library.name) in the image: \(library.name) before \(library.floor.version) knows no post-quantum "
+                        + "key exchange (\(library.floor.source)), so none can be configured",
                     path: newest.sourcePath.display, line: nil, requirement: ProcurementChecklist.configurable.id))
         }
         return out

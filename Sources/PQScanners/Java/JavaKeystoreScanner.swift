@@ -187,7 +187,7 @@ public struct JavaKeystoreScanner: FileScanner {
         guard let parsed = try? CertificateParser.parse(der: der) else { return false }
         emitter.certificate(parsed, line: nil, source: .javaKeystore)
         if keyEntry, let decrypted {
-            let bits = KeySize.fixed[decrypted.oid]?.bits ?? decrypted.bits
+            let bits = catalog.fixedKeySize(oid: decrypted.oid)?.bits ?? decrypted.bits
             let curve = decrypted.curveOID.flatMap { catalog.entry(oid: $0)?.canonical } ?? decrypted.curveName
             out.add(
                 at: ConfigFindings.Place(line: nil), setting: "privateKey", usage: .publicKey,

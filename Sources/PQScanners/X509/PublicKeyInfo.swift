@@ -1,3 +1,5 @@
+import PQCatalog
+
 /// What PQScout reads from a SubjectPublicKeyInfo (RFC 5280 §4.1.2.7) without decoding the key itself.
 public struct PublicKeyInfo: Sendable, Hashable {
     /// AlgorithmIdentifier OID of the key, dotted.
@@ -59,7 +61,7 @@ extension PublicKeyInfo {
         case X509OID.ecPublicKey:
             if let parameters, parameters.tag == DERTag.oid {
                 info.curveOID = alg.oid(parameters)
-                if let curveOID = info.curveOID, let curve = KeySize.curves[curveOID] {
+                if let curveOID = info.curveOID, let curve = Catalog.shared.namedCurveKey(oid: curveOID) {
                     info.curve = curve.name
                     info.keyBits = curve.bits
                 }
@@ -72,7 +74,7 @@ extension PublicKeyInfo {
                 info.keyBits = params.unsignedBitLength(p)
             }
         default:
-            if let fixed = KeySize.fixed[oid] {
+            if let fixed = Catalog.shared.fixedKeySize(oid: oid) {
                 info.keyBits = fixed.bits
                 info.curve = fixed.curve
             }
