@@ -34,6 +34,7 @@ struct ReleaseTableTests {
         #expect(catalog.firstRelease(of: "openssl", bringing: "ML-DSA-65", as: .tlsGroup) == nil)
         #expect(catalog.firstRelease(of: "strongswan", bringing: "mlkem768")?.version == "6.0")
         #expect(catalog.firstRelease(of: "openssl", bringing: "X25519Kyber768Draft00") == nil)
+        #expect(catalog.firstRelease(of: "jdk", bringing: "ML-DSA-65", as: .signature)?.version == "24")
     }
 
     @Test("the first release with a post-quantum key exchange, judged by the catalog's entries")

@@ -1,3 +1,4 @@
+import PQCatalog
 import PQModel
 import Testing
 
@@ -44,6 +45,29 @@ struct FindingSourceRegistryTests {
             let output = scanner.scan(ScanInput(path: ScanPath(example.path), bytes: example.contents))
             for finding in output.findings {
                 #expect(declared.contains(finding.source), "\(id): \(example.name) wrote \(finding.source)")
+            }
+        }
+    }
+}
+
+/// OpenSSH's per-release lists (`openssh-releases.json`, generated from the release tags) and the catalog's release
+/// table state the same fact twice for the releases both cover: this test keeps them from drifting apart.
+@Suite("OpenSSH per-release lists agree with the catalog's release table")
+struct OpenSSHReleaseTableAgreementTests {
+    @Test("a key exchange is supported exactly from the release the catalog says first brings it")
+    func kexAgree() {
+        let rows = Catalog.shared.releases(of: "openssh").filter { $0.kind == .keyExchange }
+        #expect(!rows.isEmpty)
+        for row in rows {
+            guard let since = OpenSSHVersion(row.version) else {
+                Issue.record("unreadable version \(row.version)")
+                continue
+            }
+            for release in OpenSSHReleases.all {
+                for name in row.brings {
+                    let supported = release.supportedKex.contains(name)
+                    #expect(supported == (release.number >= since), "\(name) in OpenSSH \(release.version)")
+                }
             }
         }
     }
