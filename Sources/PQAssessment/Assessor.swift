@@ -447,7 +447,7 @@ extension Assessor {
             let entry = finding.canonical.flatMap { catalog.entry(named: $0) }
             // One strongSwan proposal line combines its key exchanges (RFC 9370 additional key exchanges): an
             // ML-KEM there protects the x25519 beside it. A TLS group list offers alternatives instead.
-            if finding.source.rawValue == "strongswan", scorer.isPQKeyEstablishment(finding) {
+            if finding.source == .strongswan, scorer.isPQKeyEstablishment(finding) {
                 let key = Exchange(
                     path: finding.path.display, line: finding.line, context: finding.context,
                     setting: proposal(of: finding))
@@ -455,7 +455,7 @@ extension Assessor {
             }
             // A WireGuard peer's PresharedKey is mixed into the Noise handshake (wireguard.com/protocol, "psk2"):
             // recorded traffic stays safe while the PSK stays secret, whatever a quantum computer does to X25519.
-            if finding.source.rawValue == "wireguard", finding.setting == "PresharedKey" {
+            if finding.source == .wireguard, finding.setting == "PresharedKey" {
                 let key = Exchange(path: finding.path.display, line: nil, context: finding.context, setting: nil)
                 pq[key] = "the peer's PresharedKey (WireGuard psk2)"
             }
@@ -481,7 +481,7 @@ extension Assessor {
                 path: finding.path.display, line: finding.line, context: finding.context,
                 setting: proposal(of: finding))
             let samePeer = Exchange(path: finding.path.display, line: nil, context: finding.context, setting: nil)
-            if let protector = pq[sameLine] ?? (finding.source.rawValue == "wireguard" ? pq[samePeer] : nil) {
+            if let protector = pq[sameLine] ?? (finding.source == .wireguard ? pq[samePeer] : nil) {
                 context.protectors[index] = protector
             }
         }

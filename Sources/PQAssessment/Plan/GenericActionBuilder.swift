@@ -83,7 +83,7 @@ public struct GenericActionBuilder: Sendable {
                 []
             )
         }
-        if first.source.rawValue == "wireguard" {
+        if first.source == .wireguard {
             return (
                 "WireGuard's Noise handshake has no post-quantum exchange: add a PresharedKey per peer (mixed into "
                     + "the handshake for post-quantum resistance, WireGuard paper §5.2) or run Rosenpass beside it to "
