@@ -9,19 +9,20 @@ public struct AssessmentInput: Sendable {
     public var assets: [Asset]
     public var diagnostics: [Diagnostic]
     public var software: [Software]
-    /// Ids of the scanners this build registers; nil when unknown (coverage then says so).
-    public var scannerIDs: [String]?
+    /// The finding sources this build's scanners write (`ScannerRegistry.sources`); nil when unknown (coverage then
+    /// says so).
+    public var scannedSources: [String]?
 
     public init(
         scan: ScanRecord, findings: [Finding], assets: [Asset] = [], diagnostics: [Diagnostic] = [],
-        software: [Software] = [], scannerIDs: [String]? = nil
+        software: [Software] = [], scannedSources: [String]? = nil
     ) {
         self.scan = scan
         self.findings = findings
         self.assets = assets
         self.diagnostics = diagnostics
         self.software = software
-        self.scannerIDs = scannerIDs
+        self.scannedSources = scannedSources
     }
 }
 
@@ -162,7 +163,7 @@ public enum Assessor {
         overall.mosca = prioritizer.mosca(asOf: options.asOf)
         let coverage = CoverageAnalyzer.analyze(
             scan: input.scan, findings: input.findings, diagnostics: input.diagnostics, software: input.software,
-            scannerIDs: input.scannerIDs)
+            scannedSources: input.scannedSources)
         let ordered = assessed.sorted {
             ($0.risk.score, -$0.finding.index) > ($1.risk.score, -$1.finding.index)
         }

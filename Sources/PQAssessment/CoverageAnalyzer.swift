@@ -16,11 +16,11 @@ public enum CoverageAnalyzer {
         .tooLarge, .specialFile, .linkOutsideRoot, .linkLoop, .brokenLink, .unreadable, .vanished, .tooDeep,
     ]
 
-    /// - Parameter scannerIDs: the finding sources the build's scanners write (`ScannerRegistry.sources`); nil when
-    ///   unknown (then formats without findings are reported as "none found or not scanned").
+    /// - Parameter scannedSources: the finding sources the build's scanners write (`ScannerRegistry.sources`); nil
+    ///   when unknown (then formats without findings are reported as "none found or not scanned").
     public static func analyze(
         scan: ScanRecord, findings: [Finding], diagnostics: [Diagnostic], software: [Software],
-        scannerIDs: [String]?
+        scannedSources: [String]?
     ) -> AssessmentCoverage {
         var gaps: [AssessmentCoverage.Gap] = []
         if scan.status != .complete {
@@ -59,7 +59,7 @@ public enum CoverageAnalyzer {
                     kind: "algorithm", subject: algorithm,
                     reason: "not in the catalog (\(count) finding(s)): assumed quantum-vulnerable until classified"))
         }
-        let registered = scannerIDs.map(Set.init)
+        let registered = scannedSources.map(Set.init)
         for format in configurationFormats where sources[format.source] == nil {
             if let registered, !registered.contains(format.source) {
                 gaps.append(

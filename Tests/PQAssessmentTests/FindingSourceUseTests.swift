@@ -19,7 +19,7 @@ struct FindingSourceUseTests {
             id: 1, roots: ["."], host: "h", toolVersion: "t", startedAt: .init(timeIntervalSince1970: 0),
             finishedAt: nil, status: .complete, counts: ScanCounts())
         let coverage = CoverageAnalyzer.analyze(
-            scan: scan, findings: [], diagnostics: [], software: [], scannerIDs: nil)
+            scan: scan, findings: [], diagnostics: [], software: [], scannedSources: nil)
         #expect(coverage.gaps.filter { $0.kind == "format" }.map(\.subject).sorted() == Self.configuration.sorted())
     }
 
