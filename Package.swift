@@ -25,7 +25,9 @@ let package = Package(
         .target(
             name: "PQCatalog",
             dependencies: ["PQModel"],
-            resources: [.copy("Resources/algorithms.json"), .copy("Resources/policies")]
+            resources: [
+                .copy("Resources/algorithms.json"), .copy("Resources/releases.json"), .copy("Resources/policies"),
+            ]
         ),
         .target(
             name: "PQScanners",

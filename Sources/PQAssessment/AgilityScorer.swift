@@ -31,22 +31,12 @@ public struct AgilityScorer: Sendable {
     /// The score every system starts from.
     public static let baseline = 50
 
-    /// Library versions from which PQ key exchange is available, by the software a source depends on.
-    /// OpenSSL 3.5.0 (8 Apr 2025) first shipped ML-KEM and the TLS hybrids (standards.md §4.2 ✅); OpenSSH 9.9
-    /// added mlkem768x25519-sha256 (§5.1 ✅); strongSwan 6.0 added ML-KEM (issue 6 text; ❓ not in standards.md).
-    public static let pqCapableVersions: [(package: String, minimum: [Int], sources: Set<String>, source: String)] = [
-        ("openssh", [9, 9], ["openssh"], "OpenSSH 9.9 added mlkem768x25519-sha256 (standards.md §5.1 ✅)"),
-        (
-            "openssl", [3, 5], ["nginx", "apache", "haproxy", "postfix", "openssl-conf", "openvpn"],
-            "OpenSSL 3.5.0 first shipped ML-KEM and X25519MLKEM768 (standards.md §4.2 ✅)"
-        ),
-        ("strongswan", [6, 0], ["strongswan"], "strongSwan 6.0 added ML-KEM (issue 6; ❓ not verified)"),
-    ]
-
-    /// Sources whose algorithms the protocol fixes: nothing to configure and nothing to negotiate. WireGuard runs
-    /// Noise_IKpsk2 with Curve25519, ChaCha20-Poly1305 and BLAKE2s, versioned as a whole (wireguard.com/protocol,
-    /// Donenfeld, NDSS 2017 ❓ not in standards.md).
-    public static let fixedSuiteSources: Set<String> = ["wireguard"]
+    /// The release from which a system's library can do PQ key exchange: the library its source's description
+    /// names, and the catalog's first release of it that brings a post-quantum or hybrid KEM (`Catalog.releases`).
+    public func pqCapableRelease(forSource source: String) -> SoftwareRelease? {
+        guard let library = FindingSource(rawValue: source).described?.library else { return nil }
+        return catalog.firstPQKeyExchangeRelease(of: library)
+    }
 
     /// Longest validity the CA/Browser Forum allows a publicly trusted TLS leaf issued on `day`: ballot SC-081v3
     /// (April 2025) cuts 398 days to 200 from 2026-03-15, 100 from 2027-03-15 and 47 from 2029-03-15
@@ -113,7 +103,7 @@ public struct AgilityScorer: Sendable {
         let algorithmUsages: Set<Usage> = [.keyExchange, .group, .cipher, .cipherSuite, .mac, .signature]
         let chosen = live.filter { algorithmUsages.contains($0.finding.usage) }
         let explicit = chosen.filter { $0.finding.origin == .file }
-        let fixed = Self.fixedSuiteSources.contains(system.source)
+        let fixed = FindingSource(rawValue: system.source).described?.fixedProtocol != nil
         if fixed {
             out.append(
                 ScoreAdjustment(
@@ -237,7 +227,7 @@ public struct AgilityScorer: Sendable {
     }
 
     func libraryDimension(system: SystemRef, software: [Software]) -> ScoreAdjustment {
-        guard let rule = Self.pqCapableVersions.first(where: { $0.sources.contains(system.source) }) else {
+        guard let rule = pqCapableRelease(forSource: system.source) else {
             return ScoreAdjustment(
                 dimension: "pq-capable-library", points: 0, evaluated: false,
                 reason: "PQScout has no version rule for \(system.source)'s library")
@@ -245,9 +235,9 @@ public struct AgilityScorer: Sendable {
         guard !software.isEmpty else {
             return ScoreAdjustment(
                 dimension: "pq-capable-library", points: 0, evaluated: false,
-                reason: "no package database was read in this scan, so the installed \(rule.package) is unknown")
+                reason: "no package database was read in this scan, so the installed \(rule.software) is unknown")
         }
-        let candidates = software.filter { Self.isPackage($0.name, of: rule.package) }
+        let candidates = software.filter { Self.isPackage($0.name, of: rule.software) }
         guard
             let best = candidates.max(by: {
                 Self.version($0.version).lexicographicallyPrecedes(Self.version($1.version))
@@ -255,11 +245,11 @@ public struct AgilityScorer: Sendable {
         else {
             return ScoreAdjustment(
                 dimension: "pq-capable-library", points: 0, evaluated: false,
-                reason: "no \(rule.package) package among the \(software.count) installed packages read")
+                reason: "no \(rule.software) package among the \(software.count) installed packages read")
         }
         let version = Self.version(best.version)
-        let wanted = rule.minimum.map(String.init).joined(separator: ".")
-        if !version.lexicographicallyPrecedes(rule.minimum) {
+        let wanted = rule.version
+        if !version.lexicographicallyPrecedes(rule.versionParts) {
             return ScoreAdjustment(
                 dimension: "pq-capable-library", points: 10,
                 reason: "\(best.name) \(best.version) can do PQ key exchange (≥ \(wanted)): \(rule.source)")

@@ -14,34 +14,21 @@ import PQModel
 /// - Certificates, keys, SSH keys and DH parameters group by the directory that holds them (`store:etc/ssl/certs`):
 ///   a directory is what a deployment rotates as a unit.
 public enum AssessedSystems {
-    /// Sources whose findings are certificates and keys rather than configuration.
-    public static let materialSources: Set<String> = [
-        "x509", "pkcs7", "pkcs12", "public-key", "private-key", "dh-parameters", "ssh-key", "ssh-certificate",
-    ]
-
-    /// Sources that hold certificates (a store with one is a certificate store).
-    static let certificateSources: Set<String> = ["x509", "pkcs7", "pkcs12"]
-
-    /// Path components that mark a daemon's own configuration tree, by source. A finding of the source whose path
-    /// has none of them comes from a shared file.
-    static let homeMarkers: [String: [String]] = [
-        "nginx": ["nginx"], "apache": ["apache", "httpd"], "haproxy": ["haproxy"], "postfix": ["postfix"],
-        "dovecot": ["dovecot"], "openvpn": ["openvpn"], "strongswan": ["ipsec", "swanctl", "strongswan"],
-        "openssh": ["ssh"], "wireguard": ["wireguard"], "java-security": ["java", "jdk", "jre"],
-    ]
+    /// True for sources whose findings are certificates and keys rather than configuration.
+    public static func isMaterial(_ source: FindingSource) -> Bool { source.described?.isMaterial ?? false }
 
     /// The system of one finding, judged alone (a finding from a shared file keeps its own system here; `group`
     /// attaches it to its daemon when the scan holds one instance).
     public static func system(of finding: Finding) -> SystemRef {
         let source = finding.source.rawValue
         let path = finding.path.display
-        if materialSources.contains(source) {
+        if let described = finding.source.described, described.isMaterial {
             let directory = path.split(separator: "/").dropLast().joined(separator: "/")
             let shown = directory.isEmpty ? "." : directory
-            let kind: SystemRef.Kind = certificateSources.contains(source) ? .certificateStore : .keyStore
+            let kind: SystemRef.Kind = described.holds == .certificates ? .certificateStore : .keyStore
             return SystemRef(id: "store:\(shown)", kind: kind, source: "store", path: shown)
         }
-        if let root = instanceRoot(source: source, path: path) {
+        if let root = instanceRoot(source: finding.source, path: path) {
             return SystemRef(id: "\(source):\(root)", kind: .configuration, source: source, path: root)
         }
         var id = "\(source):\(path)"
@@ -50,36 +37,32 @@ public enum AssessedSystems {
     }
 
     /// The root of the daemon instance a configuration file belongs to, or nil for a shared file.
-    static func instanceRoot(source: String, path: String) -> String? {
+    static func instanceRoot(source: FindingSource, path: String) -> String? {
         let parts = path.split(separator: "/").map(String.init)
         guard let file = parts.last else { return nil }
-        switch source {
-        case "openssl-conf":
+        func markerIndex(_ markers: [String]) -> Int? {
+            parts.firstIndex { part in markers.contains { part.lowercased().contains($0) } }
+        }
+        switch source.described?.instance {
+        case .eachFile?:
             return path
-        case "openssh":
+        case .sshProgram?:
             // sshd and the ssh client are different programs: each with its drop-in directory.
             let directory = parts.dropLast().filter { !$0.hasSuffix("_config.d") }.joined(separator: "/")
             let prefix = directory.isEmpty ? "" : directory + "/"
             if parts.contains(where: { $0.hasPrefix("sshd_config") }) { return prefix + "sshd_config" }
             if parts.contains(where: { $0.hasPrefix("ssh_config") }) { return prefix + "ssh_config" }
             return parts.contains { $0.lowercased().contains("ssh") } ? path : nil
-        case "openvpn", "wireguard":
-            // One configuration file is one tunnel instance (openvpn@office, wg-quick@wg0).
-            let markers = homeMarkers[source] ?? []
-            return parts.contains { part in markers.contains { part.lowercased().contains($0) } } ? path : nil
-        default:
-            guard let markers = homeMarkers[source] else {
-                return parts.count > 1 ? parts.dropLast().joined(separator: "/") : file
-            }
-            guard
-                let index = parts.firstIndex(where: { part in markers.contains { part.lowercased().contains($0) } })
-            else { return nil }
-            if source == "strongswan" {
-                // ipsec.conf and swanctl/ configure the same charon daemon.
-                let parent = parts[..<index].joined(separator: "/")
-                return parent.isEmpty ? parts[index] : parent
-            }
-            return parts[...index].joined(separator: "/")
+        case .oneFile(let markers)?:
+            return markerIndex(markers) == nil ? nil : path
+        case .directory(let markers)?:
+            return markerIndex(markers).map { parts[...$0].joined(separator: "/") }
+        case .parentDirectory(let markers)?:
+            guard let index = markerIndex(markers) else { return nil }
+            let parent = parts[..<index].joined(separator: "/")
+            return parent.isEmpty ? parts[index] : parent
+        case nil:
+            return parts.count > 1 ? parts.dropLast().joined(separator: "/") : file
         }
     }
 
@@ -124,7 +107,7 @@ public enum AssessedSystems {
             let system = system(of: finding)
             let rooted =
                 system.kind == .configuration
-                && instanceRoot(source: system.source, path: finding.path.display) != nil
+                && instanceRoot(source: FindingSource(rawValue: system.source), path: finding.path.display) != nil
             known[place] = (system, rooted)
             return (system, rooted)
         }

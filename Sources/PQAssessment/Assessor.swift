@@ -9,19 +9,20 @@ public struct AssessmentInput: Sendable {
     public var assets: [Asset]
     public var diagnostics: [Diagnostic]
     public var software: [Software]
-    /// Ids of the scanners this build registers; nil when unknown (coverage then says so).
-    public var scannerIDs: [String]?
+    /// The finding sources this build's scanners write (`ScannerRegistry.sources`); nil when unknown (coverage then
+    /// says so).
+    public var scannedSources: [String]?
 
     public init(
         scan: ScanRecord, findings: [Finding], assets: [Asset] = [], diagnostics: [Diagnostic] = [],
-        software: [Software] = [], scannerIDs: [String]? = nil
+        software: [Software] = [], scannedSources: [String]? = nil
     ) {
         self.scan = scan
         self.findings = findings
         self.assets = assets
         self.diagnostics = diagnostics
         self.software = software
-        self.scannerIDs = scannerIDs
+        self.scannedSources = scannedSources
     }
 }
 
@@ -162,7 +163,7 @@ public enum Assessor {
         overall.mosca = prioritizer.mosca(asOf: options.asOf)
         let coverage = CoverageAnalyzer.analyze(
             scan: input.scan, findings: input.findings, diagnostics: input.diagnostics, software: input.software,
-            scannerIDs: input.scannerIDs)
+            scannedSources: input.scannedSources)
         let ordered = assessed.sorted {
             ($0.risk.score, -$0.finding.index) > ($1.risk.score, -$1.finding.index)
         }
@@ -440,7 +441,7 @@ extension Assessor {
             let entry = finding.canonical.flatMap { catalog.entry(named: $0) }
             // One strongSwan proposal line combines its key exchanges (RFC 9370 additional key exchanges): an
             // ML-KEM there protects the x25519 beside it. A TLS group list offers alternatives instead.
-            if finding.source.rawValue == "strongswan", scorer.isPQKeyEstablishment(finding) {
+            if finding.source == .strongswan, scorer.isPQKeyEstablishment(finding) {
                 let key = Exchange(
                     path: finding.path.display, line: finding.line, context: finding.context,
                     setting: proposal(of: finding))
@@ -448,7 +449,7 @@ extension Assessor {
             }
             // A WireGuard peer's PresharedKey is mixed into the Noise handshake (wireguard.com/protocol, "psk2"):
             // recorded traffic stays safe while the PSK stays secret, whatever a quantum computer does to X25519.
-            if finding.source.rawValue == "wireguard", finding.setting == "PresharedKey" {
+            if finding.source == .wireguard, finding.setting == "PresharedKey" {
                 let key = Exchange(path: finding.path.display, line: nil, context: finding.context, setting: nil)
                 pq[key] = "the peer's PresharedKey (WireGuard psk2)"
             }
@@ -474,7 +475,7 @@ extension Assessor {
                 path: finding.path.display, line: finding.line, context: finding.context,
                 setting: proposal(of: finding))
             let samePeer = Exchange(path: finding.path.display, line: nil, context: finding.context, setting: nil)
-            if let protector = pq[sameLine] ?? (finding.source.rawValue == "wireguard" ? pq[samePeer] : nil) {
+            if let protector = pq[sameLine] ?? (finding.source == .wireguard ? pq[samePeer] : nil) {
                 context.protectors[index] = protector
             }
         }

@@ -6,23 +6,21 @@ import PQModel
 /// sources produced any; algorithms the catalog does not know), and the scanners this build registers (a
 /// configuration format without a scanner was not evaluated at all).
 public enum CoverageAnalyzer {
-    /// Configuration formats PQScout assesses (ARCHITECTURE.md `source` values) and what each covers.
-    public static let configurationFormats: [(source: String, what: String)] = [
-        ("openssh", "OpenSSH sshd_config/ssh_config"), ("nginx", "nginx"), ("apache", "Apache httpd mod_ssl"),
-        ("haproxy", "HAProxy"), ("openssl-conf", "OpenSSL configuration"), ("postfix", "Postfix"),
-        ("strongswan", "strongSwan IPsec"), ("openvpn", "OpenVPN"), ("java-security", "Java security properties"),
-    ]
+    /// Configuration formats PQScout assesses and what each covers: every configuration source described.
+    public static var configurationFormats: [(source: String, what: String)] {
+        FindingSourceDescription.holding(.configuration).map { ($0.source.rawValue, $0.title) }
+    }
 
     /// Diagnostic reasons that mean the walker did not read the file at all.
     static let skippedReasons: Set<Diagnostic.Reason> = [
         .tooLarge, .specialFile, .linkOutsideRoot, .linkLoop, .brokenLink, .unreadable, .vanished, .tooDeep,
     ]
 
-    /// - Parameter scannerIDs: ids of the scanners the build registers; nil when unknown (then formats without
-    ///   findings are reported as "none found or not scanned").
+    /// - Parameter scannedSources: the finding sources the build's scanners write (`ScannerRegistry.sources`); nil
+    ///   when unknown (then formats without findings are reported as "none found or not scanned").
     public static func analyze(
         scan: ScanRecord, findings: [Finding], diagnostics: [Diagnostic], software: [Software],
-        scannerIDs: [String]?
+        scannedSources: [String]?
     ) -> AssessmentCoverage {
         var gaps: [AssessmentCoverage.Gap] = []
         if scan.status != .complete {
@@ -61,7 +59,7 @@ public enum CoverageAnalyzer {
                     kind: "algorithm", subject: algorithm,
                     reason: "not in the catalog (\(count) finding(s)): assumed quantum-vulnerable until classified"))
         }
-        let registered = scannerIDs.map(Set.init)
+        let registered = scannedSources.map(Set.init)
         for format in configurationFormats where sources[format.source] == nil {
             if let registered, !registered.contains(format.source) {
                 gaps.append(

@@ -18,6 +18,14 @@ public struct AlgorithmEntry: Codable, Sendable, Hashable {
     /// What to move to.
     public var replacement: String?
     public var oids: [String]
+    /// The key size in bits the OID alone fixes: a named curve's field size; 256/448/456 for X25519, X448 and Ed448
+    /// keys (RFC 8410); for ML-DSA, ML-KEM and SLH-DSA the encoded public key, as OpenSSL 3.5's
+    /// `EVP_PKEY_get_bits` reports it (FIPS 204 table 2, FIPS 203 table 3, FIPS 205 table 2: 2n bytes). Nil where
+    /// the size is in the key (RSA, DSA, DH) or the entry is not a key.
+    public var keyBits: Int?
+    /// The curve a fixed-size key lies on (`Curve25519` for X25519 and Ed25519, RFC 8410), where it is not the
+    /// entry itself.
+    public var keyCurve: String?
     /// Spellings by naming system; all are matched case-insensitively.
     public var names: Names
     /// IANA TLS code point ("0x11EC") for groups, signature schemes and suites.

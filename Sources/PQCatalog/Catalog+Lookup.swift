@@ -35,6 +35,19 @@ extension Catalog {
         entry(oid: oid).flatMap { $0.primitive == .curve ? $0 : nil }
     }
 
+    /// The name and field size of the named curve an ECParameters `namedCurve` OID gives (RFC 5480 §2.1.1.1).
+    public func namedCurveKey(oid: String) -> (name: String, bits: Int)? {
+        guard let entry = curve(oid: oid), let bits = entry.keyBits else { return nil }
+        return (entry.canonical, bits)
+    }
+
+    /// The key size a key algorithm's OID fixes (Ed25519: 256 on Curve25519; ML-KEM-768: 9472), or nil when the
+    /// size is read from the key itself.
+    public func fixedKeySize(oid: String) -> (bits: Int, curve: String?)? {
+        guard let entry = entry(oid: oid), entry.primitive != .curve, let bits = entry.keyBits else { return nil }
+        return (bits, entry.keyCurve)
+    }
+
     /// The entry for an IANA TLS Supported Groups code point (RFC 8446 §4.2.7), e.g. 0x11EC → `ML-KEM-768+X25519`.
     ///
     /// TLS registries reuse numbers (0x0201 is both MLKEM768 and rsa_pkcs1_sha1), so each registry has its own lookup.

@@ -18,6 +18,8 @@ public struct FindingSource: RawRepresentable, Hashable, Codable, Sendable, Expr
     public static let publicKey: FindingSource = "public-key"
     public static let privateKey: FindingSource = "private-key"
     public static let dhParameters: FindingSource = "dh-parameters"
+    /// A PKCS#10 certificate signing request (RFC 2986).
+    public static let csr: FindingSource = "csr"
     public static let sshKey: FindingSource = "ssh-key"
     public static let sshCertificate: FindingSource = "ssh-certificate"
     public static let openssh: FindingSource = "openssh"

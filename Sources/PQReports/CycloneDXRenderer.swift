@@ -527,21 +527,14 @@ extension CycloneDXRenderer {
 
         /// Findings from configuration (not from certificate or key files) that describe a protocol.
         static func isConfiguration(_ finding: Finding) -> Bool {
-            let objectSources: Set<FindingSource> = [
-                .x509, .pkcs7, .pkcs12, .publicKey, .privateKey, .dhParameters, .sshKey, .sshCertificate,
-            ]
-            guard !objectSources.contains(finding.source) else { return false }
+            guard finding.source.described?.isMaterial != true else { return false }
             return [.cipherSuite, .protocolVersion, .group, .keyExchange, .cipher, .mac, .signature]
                 .contains(finding.usage)
         }
 
+        /// CycloneDX `protocolProperties.type`: the source's protocol family, else `other`.
         static func protocolType(_ source: String) -> String {
-            switch source {
-            case "openssh": "ssh"
-            case "strongswan", "libreswan": "ipsec"
-            case "nginx", "apache", "haproxy", "postfix", "openssl-conf", "openvpn", "java-security", "dovecot": "tls"
-            default: "other"
-            }
+            FindingSource(rawValue: source).described?.protocolFamily?.rawValue ?? "other"
         }
 
         /// CycloneDX `primitive`: the catalog's, else one implied by how the finding uses the algorithm.

@@ -110,7 +110,7 @@ public enum AssessUseCase {
             return AssessmentInput(
                 scan: scan, findings: try store.findings(FindingQuery(scanID: id)),
                 assets: try store.assets(scanID: id), diagnostics: try store.diagnostics(scanID: id),
-                software: try store.software(scanID: id), scannerIDs: registry.scanners.map(\.id))
+                software: try store.software(scanID: id), scannedSources: registry.sources.map(\.rawValue))
         }
         let options = AssessmentOptions(
             profile: profile, category: request.category, asOf: asOf, dataLifetimeYears: request.dataLifetimeYears,

@@ -105,7 +105,7 @@ public enum PlanUseCase {
             let input = AssessmentInput(
                 scan: scan, findings: try store.findings(FindingQuery(scanID: id)),
                 assets: try store.assets(scanID: id), diagnostics: try store.diagnostics(scanID: id),
-                software: try store.software(scanID: id), scannerIDs: registry.scanners.map(\.id))
+                software: try store.software(scanID: id), scannedSources: registry.sources.map(\.rawValue))
             return (input, readFiles ? try store.files(scanID: id) : [])
         }
         let input = loaded.0

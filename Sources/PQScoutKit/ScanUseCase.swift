@@ -263,19 +263,13 @@ public struct ScanUseCase: Sendable {
         return records
     }
 
-    /// Sources whose files hold secrets: WireGuard `PrivateKey`/`PresharedKey`, swanctl `secrets`, ipsec.secrets,
-    /// OpenVPN inline static keys, private keys, PKCS#12 files and keystores.
-    static let secretSources: Set<FindingSource> = [
-        .wireguard, .strongswan, .openvpn, .privateKey, .pkcs12, .javaKeystore,
-    ]
-
     /// The SHA-256 recorded for a file, or `FileRecord.noDigest` (64 zeros) for a file that holds secrets: a plain
     /// digest of a config whose only unknown is a weak pre-shared key lets whoever holds the store test guesses
     /// offline (issue 21), so the store keeps none for those files (Docs/store.md).
     static func contentDigest(_ bytes: [UInt8], path: ScanPath, output: ScanOutput) -> String {
         let name = String(decoding: path.lastComponent, as: UTF8.self)
         if name.hasSuffix(".secrets") || name == "ipsec.secrets"
-            || output.findings.contains(where: { $0.path == path && secretSources.contains($0.source) })
+            || output.findings.contains(where: { $0.path == path && $0.source.described?.holdsSecrets == true })
         {
             return FileRecord.noDigest
         }

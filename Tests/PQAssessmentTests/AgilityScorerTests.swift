@@ -114,10 +114,17 @@ struct AgilityScorerTests {
         #expect(unknown?.reason.contains("no package database") == true)
         let ssh = Fixture.finding(
             "mlkem768x25519-sha256", usage: .keyExchange, source: "openssh", path: "etc/ssh/sshd_config")
+        // OpenSSH does PQ key exchange from 8.5 (sntrup761x25519-sha512@openssh.com, release-8.5), not only from
+        // 9.9's ML-KEM hybrid: Debian 12's 9.2 is PQ-capable, Debian 11's 8.4 is not.
         let sshScore = scorer.score(
             system: AssessedSystems.system(of: ssh), items: items([ssh]),
             software: [Software(name: "openssh-server", version: "1:9.2p1-2+deb12u3", sourcePath: path)])
-        #expect(adjustment(sshScore, "pq-capable-library")?.points == -10)
+        #expect(adjustment(sshScore, "pq-capable-library")?.points == 10)
+        let oldSSH = scorer.score(
+            system: AssessedSystems.system(of: ssh), items: items([ssh]),
+            software: [Software(name: "openssh-server", version: "1:8.4p1-5+deb11u3", sourcePath: path)])
+        #expect(adjustment(oldSSH, "pq-capable-library")?.points == -10)
+        #expect(adjustment(oldSSH, "pq-capable-library")?.reason.contains("release-8.5") == true)
         #expect(AgilityScorer.version("1:10.0p1-1") == [10, 0])
     }
 

@@ -26,12 +26,13 @@ struct AssessorTests {
 
     func assess(
         asOf: String, waivers: [Waiver] = [], failOn: GateThreshold? = nil, findings: [Finding] = findings,
-        diagnostics: [Diagnostic] = [], scannerIDs: [String]? = ["x509", "key"], status: ScanRecord.Status = .complete
+        diagnostics: [Diagnostic] = [], scannedSources: [String]? = ["x509", "private-key"],
+        status: ScanRecord.Status = .complete
     ) throws -> AssessmentResult {
         try Assessor.assess(
             AssessmentInput(
                 scan: Fixture.scan(status: status), findings: findings, assets: Self.assets, diagnostics: diagnostics,
-                scannerIDs: scannerIDs),
+                scannedSources: scannedSources),
             options: AssessmentOptions(
                 profile: PolicyProfile.bundled("nist-ir-8547"), asOf: Fixture.day(asOf), waivers: waivers,
                 failOn: failOn))
@@ -142,7 +143,7 @@ struct AssessorTests {
             software: [
                 Software(name: "openssh-server", version: "1:9.9p1-1", sourcePath: ScanPath("var/lib/dpkg/status"))
             ],
-            scannerIDs: ["openssh"])
+            scannedSources: ["openssh"])
         let result = try Assessor.assess(
             input,
             options: AssessmentOptions(profile: PolicyProfile.bundled("nist-ir-8547"), asOf: Fixture.day("2031-01-01")))

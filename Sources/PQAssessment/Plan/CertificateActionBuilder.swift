@@ -222,7 +222,7 @@ public struct CertificateActionBuilder: PlanActionBuilder {
         }
         let deadline = context.earliestDeadline(retires)
         let openssl = context.installedVersion(family: "openssl", packages: ["openssl", "libssl3", "libssl3t64"])
-        let mlDSA = SoftwareVersion([3, 5])
+        let mlDSA = ReleaseFloor.first("openssl", bringing: "ML-DSA-65", as: .signature)
         let firstPath = paths.first?.path ?? "CERT"
         let effort: PlanEffort
         switch role {

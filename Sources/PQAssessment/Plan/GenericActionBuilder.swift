@@ -12,7 +12,7 @@ public struct GenericActionBuilder: Sendable {
         var order: [String] = []
         for index in indexes {
             let finding = context.findings[index]
-            let material = AssessedSystems.materialSources.contains(finding.source.rawValue)
+            let material = AssessedSystems.isMaterial(finding.source)
             let key = "\(AssessedSystems.system(of: finding).id)|\(material ? "keys" : finding.setting)"
             if groups[key] == nil { order.append(key) }
             groups[key, default: []].append(index)
@@ -83,7 +83,7 @@ public struct GenericActionBuilder: Sendable {
                 []
             )
         }
-        if first.source.rawValue == "wireguard" {
+        if first.source == .wireguard {
             return (
                 "WireGuard's Noise handshake has no post-quantum exchange: add a PresharedKey per peer (mixed into "
                     + "the handshake for post-quantum resistance, WireGuard paper §5.2) or run Rosenpass beside it to "
@@ -97,20 +97,24 @@ public struct GenericActionBuilder: Sendable {
             )
         }
         if first.source == .javaSecurity, setting.contains("certpath") || setting.contains("jar"),
-            let jdk = Self.jdkVersion(first.path.display), jdk < 24
+            let jdk = Self.jdkVersion(first.path.display), jdk < Self.mlDSAJDK
         {
             return (
-                "ML-DSA in certificate paths and signed JARs needs JDK 24 or later (JEP 497); JDK \(jdk) validates "
+                "ML-DSA in certificate paths and signed JARs needs JDK \(Self.mlDSAJDK) or later (JEP 497); JDK \(jdk) validates "
                     + "none, so the classical algorithms stay until the JDK upgrade",
                 [
                     PlanPrerequisite(
-                        requirement: "JDK >= 24 for ML-DSA (JEP 497)", installed: "JDK \(jdk) (from the path)",
+                        requirement: "JDK >= \(Self.mlDSAJDK) for ML-DSA (JEP 497)",
+                        installed: "JDK \(jdk) (from the path)",
                         satisfied: false)
                 ]
             )
         }
         return nil
     }
+
+    /// The first JDK feature release that verifies ML-DSA signatures, from the catalog's release table.
+    static let mlDSAJDK = ReleaseFloor.first("jdk", bringing: "ML-DSA-65", as: .signature).parts.first ?? 0
 
     /// The JDK feature version a path names (`etc/java-21-openjdk/...`, `jdk-17/...`), if any.
     static func jdkVersion(_ path: String) -> Int? {
@@ -127,7 +131,7 @@ public struct GenericActionBuilder: Sendable {
         let first = context.findings[members[0]]
         let system = AssessedSystems.system(of: first)
         let broken = members.contains { context.findings[$0].quantumStatus == .broken }
-        let keyMaterial = AssessedSystems.materialSources.contains(first.source.rawValue)
+        let keyMaterial = AssessedSystems.isMaterial(first.source)
         let phase: PlanPhaseKind =
             broken
             ? .classicallyBroken

@@ -20,9 +20,8 @@ public struct OpenSSHActionBuilder: PlanActionBuilder {
 
     /// Hybrid methods, best first, with the first OpenSSH release that accepts each.
     static let hybrids: [(name: String, since: SoftwareVersion)] = [
-        ("mlkem768x25519-sha256", SoftwareVersion([9, 9])),
-        ("sntrup761x25519-sha512@openssh.com", SoftwareVersion([8, 5])),
-    ]
+        "mlkem768x25519-sha256", "sntrup761x25519-sha512@openssh.com",
+    ].map { ($0, ReleaseFloor.first("openssh", bringing: $0, as: .keyExchange)) }
     static let preferredFallback = "curve25519-sha256"
     static let listSettings: Set<String> = [
         "hostkeyalgorithms", "pubkeyacceptedalgorithms", "pubkeyacceptedkeytypes", "casignaturealgorithms",

@@ -12,7 +12,7 @@ public struct StrongSwanActionBuilder: PlanActionBuilder {
 
     public init() {}
 
-    static let mlkemSince = SoftwareVersion([6, 0])
+    static let mlkemSince = ReleaseFloor.first("strongswan", bringing: "mlkem768", as: .keyExchange)
     static let packages = [
         "strongswan", "strongswan-charon", "strongswan-libcharon", "libstrongswan", "strongswan-starter",
     ]

@@ -14,7 +14,7 @@ public struct TLSGroupActionBuilder: PlanActionBuilder {
     public init() {}
 
     static let sources: Set<FindingSource> = [.nginx, .apache, .haproxy, .opensslConf]
-    static let mlkemSince = SoftwareVersion([3, 5])
+    static let mlkemSince = ReleaseFloor.first("openssl", bringing: "X25519MLKEM768", as: .tlsGroup)
     /// What the planner assumes when the tree names no OpenSSL: 3.0, as the TLS scanners do (Docs/tls.md).
     static let assumedOpenSSL = SoftwareVersion([3, 0])
     static let opensslPackages = ["libssl3t64", "libssl3", "openssl-libs", "libopenssl3", "libssl1.1", "openssl"]

@@ -85,7 +85,7 @@ public struct ContradictionFinder: Sendable {
             // A signature claimed on by default: the certificate or host key the use serves must be of it. Keys a
             // configuration line serves (the leaf) are compared when there are any, else every key found.
             let keys = evidence.filter { $0.usage == .publicKey }
-            let served = keys.filter { !EvidenceSelector.certificateSources.contains($0.source.rawValue) }
+            let served = keys.filter { !EvidenceSelector.isCertificate($0.source) }
             let compared = served.isEmpty ? keys : served
             for algorithm in defaults where algorithm.job == .authentication {
                 guard let first = compared.first, !compared.contains(where: { covers([algorithm], $0) }) else {
@@ -176,24 +176,18 @@ public struct ContradictionFinder: Sendable {
 
     // MARK: - Agility
 
-    /// Finding sources whose algorithms the protocol fixes (no negotiation, no setting): WireGuard uses Curve25519,
-    /// ChaCha20-Poly1305, BLAKE2s and SipHash with no cipher agility (WireGuard whitepaper, section 5 ✅).
-    public static let fixedProtocolSources: [String: String] = ["wireguard": "WireGuard"]
-
-    /// Libraries that decide a use's algorithms, with the first release that knows a post-quantum algorithm:
-    /// OpenSSL 3.5.0 (ML-KEM, ML-DSA, SLH-DSA; CHANGES.md 3.5.0, standards.md §4 ✅) and OpenSSH 8.5
-    /// (sntrup761x25519-sha512, kex.h V_8_5_P1, standards.md §5 ✅). Packages are matched by name prefix.
+    /// Libraries that decide a use's algorithms, with the catalog's first release of each that brings a
+    /// post-quantum key exchange (`Catalog.releases`). Packages are matched by name prefix.
     static let pqLibraries:
-        [(protocols: Set<ClaimedProtocol>, name: String, packages: [String], floor: [Int], knows: String)] = [
-            (
-                [.tlsServer, .tlsClient], "OpenSSL", ["libssl", "openssl"], [3, 5, 0],
-                "OpenSSL before 3.5.0 knows no ML-KEM or ML-DSA (CHANGES.md 3.5.0)"
-            ),
-            (
-                [.ssh], "OpenSSH", ["openssh-server", "openssh"], [8, 5],
-                "OpenSSH before 8.5 knows no post-quantum key exchange (sntrup761x25519-sha512 arrived in 8.5)"
-            ),
-        ]
+        [(protocols: Set<ClaimedProtocol>, name: String, packages: [String], floor: SoftwareRelease)] = {
+            let libraries: [(Set<ClaimedProtocol>, String, String, [String])] = [
+                ([.tlsServer, .tlsClient], "OpenSSL", "openssl", ["libssl", "openssl"]),
+                ([.ssh], "OpenSSH", "openssh", ["openssh-server", "openssh"]),
+            ]
+            return libraries.compactMap { protocols, name, software, packages in
+                Catalog.shared.firstPQKeyExchangeRelease(of: software).map { (protocols, name, packages, $0) }
+            }
+        }()
 
     func notConfigurable(_ claim: ProtocolClaim, evidence: [Finding], software: [Software]) -> [Contradiction] {
         var out: [Contradiction] = []
@@ -201,7 +195,7 @@ public struct ContradictionFinder: Sendable {
         let text = "claims the \(name) algorithms are configurable"
         var files = Set<String>()
         for finding in evidence {
-            if Self.fixedProtocolSources[finding.source.rawValue] == nil, isHardCoded(finding),
+            if finding.source.described?.fixedProtocol == nil, isHardCoded(finding),
                 files.insert(finding.path.display).inserted
             {
                 out.append(
@@ -213,7 +207,7 @@ public struct ContradictionFinder: Sendable {
                         requirement: ProcurementChecklist.configurable.id))
                 continue
             }
-            guard let protocolName = Self.fixedProtocolSources[finding.source.rawValue],
+            guard let protocolName = finding.source.described?.fixedProtocol,
                 files.insert(finding.path.display).inserted
             else { continue }
             let fixed = Self.unique(
@@ -236,13 +230,15 @@ public struct ContradictionFinder: Sendable {
                 let newest = packages.max(by: {
                     (Self.version($0.version) ?? []).lexicographicallyPrecedes(Self.version($1.version) ?? [])
                 }),
-                let version = Self.version(newest.version), version.lexicographicallyPrecedes(library.floor)
+                let version = Self.version(newest.version),
+                version.lexicographicallyPrecedes(library.floor.versionParts)
             else { continue }
             out.append(
                 Contradiction(
                     kind: .notConfigurable, protocol: claim.protocol, claim: text,
                     proof: "`\(newest.sourcePath.display)` lists \(newest.name) \(newest.version), the newest "
-                        + "\(library.name) in the image: \(library.knows), so none can be configured",
+                        + "\(library.name) in the image: \(library.name) before \(library.floor.version) knows no post-quantum "
+                        + "key exchange (\(library.floor.source)), so none can be configured",
                     path: newest.sourcePath.display, line: nil, requirement: ProcurementChecklist.configurable.id))
         }
         return out
@@ -356,7 +352,7 @@ public struct ContradictionFinder: Sendable {
 
     /// True for a finding read from a certificate file rather than a configuration line.
     func isCertificate(_ finding: Finding) -> Bool {
-        EvidenceSelector.certificateSources.contains(finding.source.rawValue)
+        EvidenceSelector.isCertificate(finding.source)
             || ["signatureAlgorithm", "subjectPublicKey"].contains(finding.setting)
     }
 
@@ -398,7 +394,7 @@ public struct ContradictionFinder: Sendable {
                 $0.path == finding.path && $0.line == finding.line && $0.setting == finding.setting
                     && $0.context == finding.context && $0.origin == finding.origin && $0.usage == finding.usage
             }
-        let separator = ["openssh", "strongswan"].contains(finding.source.rawValue) ? "," : ":"
+        let separator = finding.source.described?.listSeparator ?? ":"
         let value = Self.unique(siblings.map(\.algorithm)).joined(separator: separator)
         let context = finding.context.map { " in `\($0)`" } ?? ""
         if finding.origin == .default {

@@ -5,15 +5,16 @@ import PQModel
 ///
 /// Generic on purpose: a finding is chosen by its `source` (the scanner family) or by its path, never by anything a
 /// particular scanner does, so a scanner added later (TLS servers, mail, VPN) is matched as soon as its source is
-/// listed here, and any file is matched when the claim names its path under `evidence`.
+/// described (`FindingSourceDescription.claims`), and any file is matched when the claim names its path under `evidence`.
 public enum EvidenceSelector {
-    /// Finding sources that configure each protocol. A source containing `tls` also counts for the TLS server.
-    public static let sourcesByProtocol: [ClaimedProtocol: Set<String>] = [
-        .tlsServer: ["nginx", "apache", "haproxy", "openssl-conf", "java-security", "postfix", "dovecot", "exim"],
-        .tlsClient: ["openssl-conf", "java-security"],
-        .ssh: ["openssh", "ssh-key", "ssh-certificate"],
-        .ipsec: ["strongswan", "libreswan", "openvpn", "wireguard"],
-    ]
+    /// True when `source`'s findings are evidence about `protocol` (its description's `claims`). A source PQScout
+    /// does not describe whose name contains `tls` (an imported CBOM's) counts for the TLS server.
+    public static func source(_ source: FindingSource, configures protocol: ClaimedProtocol) -> Bool {
+        guard let described = source.described else {
+            return `protocol` == .tlsServer && source.rawValue.contains("tls")
+        }
+        return described.claims.contains(`protocol`)
+    }
 
     /// Path patterns used for a signing claim that names no `evidence`: where appliance images keep signers.
     public static let defaultPaths: [ClaimedProtocol: [String]] = [
@@ -21,9 +22,9 @@ public enum EvidenceSelector {
         .codeSigning: ["codesign/*", "code-signing/*", "*/codesign/*", "*/code-signing/*"],
     ]
 
-    /// Finding sources read from certificate files. A chain file that a selected finding's certificate comes from
+    /// True for findings read from certificate files. A chain file that a selected finding's certificate comes from
     /// (same `asset`) is taken whole: its intermediates and root are served with the leaf.
-    public static let certificateSources: Set<String> = ["x509", "pkcs7", "pkcs12"]
+    public static func isCertificate(_ source: FindingSource) -> Bool { source.described?.holds == .certificates }
 
     /// The findings about `claim`'s protocol: under its `evidence` patterns when it names any, else by source (or,
     /// for signing, under `defaultPaths`).
@@ -36,11 +37,7 @@ public enum EvidenceSelector {
                 return compiled.contains { $0.matches(display: display) }
             }
         }
-        let sources = sourcesByProtocol[claim.protocol] ?? []
-        let chosen = findings.filter { finding in
-            sources.contains(finding.source.rawValue)
-                || (claim.protocol == .tlsServer && finding.source.rawValue.contains("tls"))
-        }
+        let chosen = findings.filter { source($0.source, configures: claim.protocol) }
         return chosen + chains(servedBy: chosen, in: findings)
     }
 
@@ -51,10 +48,10 @@ public enum EvidenceSelector {
         let assets = Set(chosen.compactMap(\.asset))
         guard !assets.isEmpty else { return [] }
         let files = Set(
-            findings.filter { certificateSources.contains($0.source.rawValue) && $0.asset.map(assets.contains) == true }
+            findings.filter { isCertificate($0.source) && $0.asset.map(assets.contains) == true }
                 .map(\.path))
         return findings.filter { finding in
-            files.contains(finding.path) && certificateSources.contains(finding.source.rawValue)
+            files.contains(finding.path) && isCertificate(finding.source)
                 && !(finding.asset.map(assets.contains) ?? false)
         }
     }

@@ -36,8 +36,7 @@ public enum InventoryClaims {
     /// or context (`firmware`, `ssh`, `ipsec`, `tls`, ...), else by its job: key exchange, signatures and suites
     /// under the TLS server (the commonest use), ciphers, MACs and hashes under data at rest.
     public static func protocolOf(_ finding: Finding) -> ClaimedProtocol {
-        for kind in ClaimedProtocol.allCases
-        where EvidenceSelector.sourcesByProtocol[kind]?.contains(finding.source.rawValue) == true {
+        for kind in ClaimedProtocol.allCases where finding.source.described?.claims.contains(kind) == true {
             return kind
         }
         let words = [finding.path.display, finding.setting, finding.context ?? ""].joined(separator: " ").lowercased()

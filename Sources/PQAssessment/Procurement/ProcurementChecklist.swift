@@ -80,11 +80,12 @@ public struct ProcurementChecklist: Sendable {
         self.catalog = catalog
     }
 
-    /// A finding source typical of each protocol, so the profile infers the same category it would for a scan.
-    static let sourceOf: [ClaimedProtocol: String] = [
-        .tlsServer: "nginx", .tlsClient: "openssl-conf", .ssh: "openssh", .ipsec: "strongswan",
-        .codeSigning: "x509", .firmwareSigning: "x509", .dataAtRest: "openssl-conf",
-    ]
+    /// The finding source a claim about `protocol` is judged as (its description's `standsFor`), so the profile
+    /// infers the same category it would for a scan; X.509 when none stands for it.
+    static func sourceOf(_ protocol: ClaimedProtocol) -> String {
+        let described = FindingSourceDescription.all.first { $0.standsFor.contains(`protocol`) }
+        return (described?.source ?? .x509).rawValue
+    }
 
     func evaluator(for protocol: ClaimedProtocol) -> PolicyEvaluator? {
         var chosen = category
@@ -108,7 +109,7 @@ public struct ProcurementChecklist: Sendable {
                 name: signing ? "ECDSA-P384-SHA384" : "P-384", rawAlgorithm: signing ? "ECDSA-P384-SHA384" : "P-384",
                 family: signing ? "ECDSA" : "ECDH", primitive: signing ? "signature" : "key-agree",
                 usage: signing ? .signature : .keyExchange, quantumStatus: .vulnerable, strength: 192,
-                source: Self.sourceOf[`protocol`] ?? "x509")
+                source: Self.sourceOf(`protocol`))
             let chosen = evaluator.category(for: subject.source)
             if let rule = evaluator.rule(for: subject, category: chosen?.category) {
                 let dates = PolicyEvaluator.transitions(rule, category: chosen?.category)
@@ -421,7 +422,7 @@ public struct ProcurementChecklist: Sendable {
             primitive: algorithm.entry?.primitive.rawValue, usage: usage, quantumStatus: algorithm.status,
             strength: SecurityStrength.bits(
                 canonical: canonical, family: algorithm.entry?.family, keyBits: nil, curve: nil, catalog: catalog),
-            source: Self.sourceOf[`protocol`] ?? "x509")
+            source: Self.sourceOf(`protocol`))
     }
 
     func withinProfile(_ claim: ProtocolClaim) -> RequirementCheck {

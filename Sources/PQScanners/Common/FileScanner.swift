@@ -111,10 +111,13 @@ public enum Claim: Int, Sendable, Comparable {
 /// A scanner for one family of formats: a pure function from (path, bytes) to findings and diagnostics.
 ///
 /// It never touches the store, the console or any other file. Register a new scanner in
-/// `ScannerRegistry.standard`; the parameterised example test then runs its `examples`.
+/// `ScannerRegistry.standard` and describe each source it writes in `FindingSourceDescription.all`; the
+/// parameterised example test then runs its `examples` (Docs/architecture.md, "Adding a scanner").
 public protocol FileScanner: Sendable {
     /// Stable identifier, used in diagnostics and the catalog of scanners ("x509", "ssh-key").
     var id: String { get }
+    /// The finding sources it writes, each described once in `FindingSourceDescription.all`.
+    var sources: [FindingSource] { get }
     /// Decides from the name and the first bytes (at most `ScannerRegistry.headSize`) whether to read the file.
     func claim(path: ScanPath, head: ArraySlice<UInt8>) -> Claim
     /// Reads one file. Malformed input yields diagnostics, never a crash or a thrown error.

@@ -11,6 +11,12 @@ public struct ScannerRegistry: Sendable {
         self.scanners = scanners
     }
 
+    /// The finding sources this registry's scanners write, each once, in scanner order.
+    public var sources: [FindingSource] {
+        var seen = Set<FindingSource>()
+        return scanners.flatMap(\.sources).filter { seen.insert($0).inserted }
+    }
+
     /// Which scanners want this file, strongest claim first.
     public func claims(path: ScanPath, head: ArraySlice<UInt8>) -> [(scanner: any FileScanner, claim: Claim)] {
         scanners.compactMap { scanner -> (scanner: any FileScanner, claim: Claim)? in

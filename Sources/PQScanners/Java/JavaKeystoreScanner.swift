@@ -14,6 +14,7 @@ import PQModel
 /// certificate scanner through OpenSSL.
 public struct JavaKeystoreScanner: FileScanner {
     public let id = "java-keystore"
+    public let sources: [FindingSource] = [.javaKeystore]
     let catalog: Catalog
 
     static let jksMagic: [UInt8] = [0xFE, 0xED, 0xFE, 0xED]
@@ -186,7 +187,7 @@ public struct JavaKeystoreScanner: FileScanner {
         guard let parsed = try? CertificateParser.parse(der: der) else { return false }
         emitter.certificate(parsed, line: nil, source: .javaKeystore)
         if keyEntry, let decrypted {
-            let bits = KeySize.fixed[decrypted.oid]?.bits ?? decrypted.bits
+            let bits = catalog.fixedKeySize(oid: decrypted.oid)?.bits ?? decrypted.bits
             let curve = decrypted.curveOID.flatMap { catalog.entry(oid: $0)?.canonical } ?? decrypted.curveName
             out.add(
                 at: ConfigFindings.Place(line: nil), setting: "privateKey", usage: .publicKey,

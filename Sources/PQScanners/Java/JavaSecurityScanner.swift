@@ -16,6 +16,7 @@ import PQModel
 /// `java.security`, unset properties take JDK 21's values (origin `default`).
 public struct JavaSecurityScanner: FileScanner {
     public let id = "java-security"
+    public let sources: [FindingSource] = [.javaSecurity]
     /// A configuration may set nothing cryptographic; its own parse failures are reported by the scan.
     public let nothingFoundIsMalformed = false
     let catalog: Catalog

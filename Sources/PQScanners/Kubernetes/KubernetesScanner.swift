@@ -2,11 +2,6 @@ import Foundation
 import PQCatalog
 import PQModel
 
-extension FindingSource {
-    /// Certificates and keys carried base64-encoded in Kubernetes documents (kubeconfig, Secrets, webhooks).
-    public static let kubernetes: FindingSource = "kubernetes"
-}
-
 /// Finds certificates and keys that Kubernetes documents carry as base64 under well-known keys:
 /// kubeconfig (`certificate-authority-data`, `client-certificate-data`, `client-key-data`; kubeadm writes
 /// them), Secrets of type `kubernetes.io/tls` (`tls.crt`, `tls.key`, `ca.crt` under `data`, as
@@ -19,6 +14,8 @@ extension FindingSource {
 /// read PEM blocks anywhere in a file.
 public struct KubernetesScanner: FileScanner {
     public let id = "kubernetes"
+    /// What the scanners it hands decoded values to write.
+    public var sources: [FindingSource] { inner.flatMap(\.sources) }
     let inner: [any FileScanner]
 
     /// Keys whose value is a base64 certificate, bundle, request or key.

@@ -13,6 +13,7 @@ import PQModel
 /// and line where each setting is written.
 public struct DovecotScanner: FileScanner {
     public let id = "dovecot"
+    public let sources: [FindingSource] = [.dovecot]
     /// A configuration may set nothing cryptographic; its own parse failures are reported by the scan.
     public let nothingFoundIsMalformed = false
     let catalog: Catalog

@@ -13,6 +13,7 @@ import PQModel
 /// service (`submission inet`) as context; `main.cf` next to it supplies the other parameters.
 public struct PostfixScanner: FileScanner {
     public let id = "postfix"
+    public let sources: [FindingSource] = [.postfix]
     /// A configuration may set nothing cryptographic; its own parse failures are reported by the scan.
     public let nothingFoundIsMalformed = false
     let catalog: Catalog

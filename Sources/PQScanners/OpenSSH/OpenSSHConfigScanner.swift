@@ -14,6 +14,7 @@ public struct OpenSSHConfigScanner: FileScanner {
     public var nothingFoundIsMalformed: Bool { false }
 
     public let id = "openssh"
+    public let sources: [FindingSource] = [.openssh]
     let catalog: Catalog
 
     public init(catalog: Catalog = .shared) {

@@ -22,6 +22,7 @@ import PQModel
 /// `malformed` diagnostic summarising the bad ones.
 public struct SSHKeyScanner: FileScanner {
     public let id = "ssh-key"
+    public let sources: [FindingSource] = [.sshKey, .sshCertificate]
     private let catalog: Catalog
 
     /// - Parameter catalog: where canonical names and quantum status come from; tests pass their own.

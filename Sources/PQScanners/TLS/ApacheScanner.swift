@@ -16,6 +16,7 @@ public struct ApacheScanner: FileScanner {
     public var nothingFoundIsMalformed: Bool { false }
 
     public let id = "apache"
+    public let sources: [FindingSource] = [.apache]
     private let catalog: Catalog
 
     public init(catalog: Catalog = .shared) {

@@ -16,6 +16,7 @@ public struct HAProxyScanner: FileScanner {
     public var nothingFoundIsMalformed: Bool { false }
 
     public let id = "haproxy"
+    public let sources: [FindingSource] = [.haproxy]
     private let catalog: Catalog
 
     public init(catalog: Catalog = .shared) {

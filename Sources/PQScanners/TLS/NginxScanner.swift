@@ -17,6 +17,7 @@ public struct NginxScanner: FileScanner {
     public var nothingFoundIsMalformed: Bool { false }
 
     public let id = "nginx"
+    public let sources: [FindingSource] = [.nginx]
     private let catalog: Catalog
 
     public init(catalog: Catalog = .shared) {

@@ -12,6 +12,7 @@ public struct OpenSSLConfScanner: FileScanner {
     public var nothingFoundIsMalformed: Bool { false }
 
     public let id = "openssl-conf"
+    public let sources: [FindingSource] = [.opensslConf]
     private let catalog: Catalog
 
     public init(catalog: Catalog = .shared) {

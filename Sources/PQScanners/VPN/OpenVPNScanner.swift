@@ -13,6 +13,7 @@ import PQModel
 /// they are noted, never stored.
 public struct OpenVPNScanner: FileScanner {
     public let id = "openvpn"
+    public let sources: [FindingSource] = [.openvpn]
     /// A configuration may set nothing cryptographic; its own parse failures are reported by the scan.
     public let nothingFoundIsMalformed = false
     let catalog: Catalog

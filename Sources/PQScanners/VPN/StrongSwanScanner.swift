@@ -12,6 +12,7 @@ import PQModel
 /// as not in force. In `swanctl.conf` the keyword `default` in a list stands for the default proposals.
 public struct StrongSwanScanner: FileScanner {
     public let id = "strongswan"
+    public let sources: [FindingSource] = [.strongswan]
     /// A configuration may set nothing cryptographic; its own parse failures are reported by the scan.
     public let nothingFoundIsMalformed = false
     let catalog: Catalog

@@ -12,6 +12,7 @@ import PQModel
 /// peer's finding says whether it has one. Keys are checked for shape only and never copied into a finding.
 public struct WireGuardScanner: FileScanner {
     public let id = "wireguard"
+    public let sources: [FindingSource] = [.wireguard]
     /// A configuration may set nothing cryptographic; its own parse failures are reported by the scan.
     public let nothingFoundIsMalformed = false
     let catalog: Catalog

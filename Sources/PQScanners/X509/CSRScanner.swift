@@ -1,11 +1,6 @@
 import PQCatalog
 import PQModel
 
-extension FindingSource {
-    /// A PKCS#10 certificate signing request (RFC 2986).
-    public static let csr: FindingSource = "csr"
-}
-
 /// Finds PKCS#10 certificate signing requests (RFC 2986) in PEM (`CERTIFICATE REQUEST`, and the older
 /// `NEW CERTIFICATE REQUEST` of Netscape and Windows, RFC 7468 §7) and DER (`*.csr`, `*.req`, `*.p10`).
 ///
@@ -13,6 +8,7 @@ extension FindingSource {
 /// the requested key becomes a public-key asset, so a certificate issued later for it links to the same key.
 public struct CSRScanner: FileScanner {
     public let id = "csr"
+    public let sources: [FindingSource] = [.csr]
     let catalog: Catalog
 
     static let labels = ["CERTIFICATE REQUEST", "NEW CERTIFICATE REQUEST"]

@@ -9,6 +9,7 @@ import PQModel
 /// through libcrypto.
 public struct CertificateScanner: FileScanner {
     public let id = "x509"
+    public let sources: [FindingSource] = [.x509, .pkcs7, .pkcs12, .privateKey]
     let catalog: Catalog
 
     /// PEM labels holding one certificate (RFC 7468 §5; OpenSSL's TRUSTED and legacy X509 forms).

@@ -6,6 +6,7 @@ import PQModel
 /// is the group size that decides the status (below 2048 bits is classically broken, per the catalog).
 public struct DHParametersScanner: FileScanner {
     public let id = "dh-parameters"
+    public let sources: [FindingSource] = [.dhParameters]
     let catalog: Catalog
 
     static let labels = ["DH PARAMETERS", "X9.42 DH PARAMETERS"]

@@ -11,6 +11,7 @@ import PQModel
 /// format and whether it is encrypted, and linked to its public half by the SPKI SHA-256 — never its bytes.
 public struct KeyScanner: FileScanner {
     public let id = "key"
+    public let sources: [FindingSource] = [.privateKey, .publicKey]
     let catalog: Catalog
 
     static let publicLabels = ["PUBLIC KEY", "RSA PUBLIC KEY"]

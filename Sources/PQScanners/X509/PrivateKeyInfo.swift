@@ -1,3 +1,5 @@
+import PQCatalog
+
 /// What Swift reads from a PKCS#8 PrivateKeyInfo (RFC 5958 §2) without touching the key bytes.
 ///
 /// Why in Swift: OpenSSL 3.0 cannot decode ML-DSA or ML-KEM private keys (FIPS 204/203 arrived in 3.5), but
@@ -36,10 +38,10 @@ struct PKCS8Summary: Sendable, Hashable {
                         summary.keyBits = params.unsignedBitLength(try params.read(tag: DERTag.integer, "p"))
                     }
                 }
-                if let curveOID = summary.curveOID, let curve = KeySize.curves[curveOID] {
+                if let curveOID = summary.curveOID, let curve = Catalog.shared.namedCurveKey(oid: curveOID) {
                     summary.keyBits = curve.bits
                     summary.curve = curve.name
-                } else if let fixed = KeySize.fixed[oid] {
+                } else if let fixed = Catalog.shared.fixedKeySize(oid: oid) {
                     summary.keyBits = fixed.bits
                     summary.curve = fixed.curve
                 }

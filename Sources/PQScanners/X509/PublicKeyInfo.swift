@@ -1,3 +1,5 @@
+import PQCatalog
+
 /// What PQScout reads from a SubjectPublicKeyInfo (RFC 5280 §4.1.2.7) without decoding the key itself.
 public struct PublicKeyInfo: Sendable, Hashable {
     /// AlgorithmIdentifier OID of the key, dotted.
@@ -111,7 +113,7 @@ struct SPKIFacts {
         case X509OID.ecPublicKey:
             if case .oid(let curveOID) = parameters, let curveOID {
                 info.curveOID = curveOID
-                if let curve = KeySize.curves[curveOID] {
+                if let curve = Catalog.shared.namedCurveKey(oid: curveOID) {
                     info.curve = curve.name
                     info.keyBits = curve.bits
                 }
@@ -123,7 +125,7 @@ struct SPKIFacts {
                 info.keyBits = bits
             }
         default:
-            if let fixed = KeySize.fixed[algorithmOID] {
+            if let fixed = Catalog.shared.fixedKeySize(oid: algorithmOID) {
                 info.keyBits = fixed.bits
                 info.curve = fixed.curve
             }

@@ -1,3 +1,4 @@
+import PQCatalog
 import PQModel
 
 /// Builds one file's `ScanOutput` for the certificate and key scanners: findings, de-duplicated assets, and
@@ -142,11 +143,12 @@ struct X509Emitter {
         _ info: OpenSSLKeyInfo, source: FindingSource, format: String, encrypted: Bool, fallbackID: [UInt8],
         line: Int? = nil, note: String? = nil
     ) {
-        let fixed = KeySize.fixed[info.oid]
+        let fixed = Catalog.shared.fixedKeySize(oid: info.oid)
         let facts = PrivateKeyFacts(
             algorithm: info.oid.isEmpty ? info.typeName : info.oid, oid: info.oid.isEmpty ? nil : info.oid,
             keyBits: fixed?.bits ?? info.bits, curveOID: info.curveOID,
-            curve: info.curveOID.flatMap { KeySize.curves[$0]?.name } ?? fixed?.curve ?? info.curveName,
+            curve: info.curveOID.flatMap { Catalog.shared.namedCurveKey(oid: $0)?.name } ?? fixed?.curve
+                ?? info.curveName,
             spkiSHA256: info.spkiSHA256, format: format, encrypted: encrypted, note: note)
         privateKey(facts, line: line, source: source, fileDigest: fallbackID)
     }
