@@ -1,5 +1,3 @@
-import PQModel
-
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)

@@ -17,12 +17,9 @@ enum StoreAccess {
         }
         do {
             return try InventoryStore(path: path)
-        } catch let error as StoreError {
+        } catch {
             // The store's reason already names the file ("cannot open store X: ...").
             throw PQScoutError(code: "store.open", kind: .input, reason: error.reason)
-        } catch {
-            let reason = PQScoutError.describe(error)
-            throw PQScoutError(code: "store.open", kind: .input, reason: "cannot open store \(path): \(reason)")
         }
     }
 

@@ -43,7 +43,7 @@ struct VendorCBOMClaimsTests {
         do {
             _ = try VendorCheckUseCase.run(VendorCheckRequest(claimsFiles: [file.path]))
             Issue.record("a non-CBOM JSON file was accepted")
-        } catch let error as PQScoutError {
+        } catch {
             #expect(error.kind == .input && error.code == "vendor.not-cbom")
         }
     }

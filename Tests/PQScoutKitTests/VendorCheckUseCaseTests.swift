@@ -17,10 +17,8 @@ struct VendorCheckUseCaseTests {
         do {
             _ = try VendorCheckUseCase.run(request)
             return nil
-        } catch let error as PQScoutError {
-            return error
         } catch {
-            return nil
+            return error
         }
     }
 
