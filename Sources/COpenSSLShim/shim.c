@@ -1179,10 +1179,14 @@ int pqs_tls_check_certificate(
         SSL_CTX_free(ctx);
         return PQS_MALFORMED;
     }
+    ASN1_OBJECT *key_oid = NULL;
+    X509_PUBKEY *spki = X509_get_X509_PUBKEY(cert);
+    if (spki != NULL && X509_PUBKEY_get0_param(&key_oid, NULL, NULL, NULL, spki) == 1) {
+        pqs_obj_text(out->key_oid, sizeof out->key_oid, key_oid);
+    }
     EVP_PKEY *key = X509_get0_pubkey(cert);
     ERR_clear_error();
     if (key != NULL) {
-        pqs_copy(out->key_type, sizeof out->key_type, EVP_PKEY_get0_type_name(key));
         out->key_bits = EVP_PKEY_get_bits(key);
         out->security_bits = EVP_PKEY_get_security_bits(key);
     }

@@ -313,8 +313,9 @@ typedef struct {
     /// 1 when SSL_CTX_use_certificate accepts it at the context's security level, 0 when it refuses
     /// (`error` has OpenSSL's words: "ee key too small", "ca md too weak").
     int32_t accepted;
-    /// OpenSSL's key type name ("RSA", "EC", "ED25519", "DSA"); empty when OpenSSL cannot decode the key.
-    char key_type[PQS_NAME_SIZE];
+    /// The SubjectPublicKeyInfo algorithm OID, dotted (Swift names the key type from it; OpenSSL's type names
+    /// are a provider's choice); empty when the certificate has none that prints.
+    char key_oid[PQS_OID_SIZE];
     int32_t key_bits;
     /// EVP_PKEY_get_security_bits.
     int32_t security_bits;

@@ -30,9 +30,24 @@ public enum TLSServerProbe {
         /// False when the security level refuses it; `refusal` has OpenSSL's words.
         public var accepted: Bool
         public var refusal: String?
-        /// OpenSSL's key type name (`RSA`, `EC`, `ED25519`, `DSA`); empty when it cannot decode the key.
-        public var keyType: String
+        /// The key's algorithm OID from the certificate, dotted; empty when it has none that prints.
+        public var keyOID: String
         public var keyBits: Int
+
+        /// The key type the suites' authentication is matched against (`RSA`, `RSA-PSS`, `EC`, `ED25519`,
+        /// `ED448`, `DSA`), named from the OID (RFC 8017, RFC 5480, RFC 8410, RFC 3279), never from a provider's
+        /// type name; another key's dotted OID; empty when the certificate names none.
+        public var keyType: String {
+            switch keyOID {
+            case X509OID.rsaEncryption: "RSA"
+            case X509OID.rsassaPSS: "RSA-PSS"
+            case X509OID.ecPublicKey: "EC"
+            case "1.3.101.112": "ED25519"
+            case "1.3.101.113": "ED448"
+            case X509OID.dsa: "DSA"
+            default: keyOID
+            }
+        }
     }
 
     /// Why OpenSSL refused a list, a certificate or a handshake, in its own words.
@@ -183,7 +198,7 @@ public enum TLSServerProbe {
         return .success(
             CertificateCheck(
                 accepted: out.accepted == 1, refusal: out.accepted == 1 ? nil : error.text,
-                keyType: shimText(out.key_type), keyBits: Int(out.key_bits)))
+                keyOID: shimText(out.key_oid), keyBits: Int(out.key_bits)))
     }
 
     static func withOptionalCString<R>(_ text: String?, _ body: (UnsafePointer<CChar>?) -> R) -> R {

@@ -237,4 +237,23 @@ struct TLSServerProbeTests {
         ).get()
         #expect(!viaSystem.accepted)
     }
+
+    @Test(
+        "the served key type is named from the certificate's key OID, the way suites are matched",
+        .enabled(if: TestCertificates.opensslPath != nil, "needs the openssl command to make test certificates"))
+    func keyTypeFromOID() throws {
+        let directory = try TestCertificates.temporaryDirectory("keytype")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        for (spec, oid, type) in [
+            ("rsa:2048", "1.2.840.113549.1.1.1", "RSA"), ("ec", "1.2.840.10045.2.1", "EC"),
+            ("ed25519", "1.3.101.112", "ED25519"), ("ed448", "1.3.101.113", "ED448"),
+            ("rsa-pss", "1.2.840.113549.1.1.10", "RSA-PSS"),
+        ] {
+            let pair = try #require(TestCertificates.make(spec, in: directory), "\(spec)")
+            let check = try TLSServerProbe.checkCertificate(
+                der: pair.certificateDER, base: nil, cipherString: "DEFAULT", securityLevel: 0
+            ).get()
+            #expect(check.keyOID == oid && check.keyType == type, "\(spec): \(check.keyOID) \(check.keyType)")
+        }
+    }
 }
