@@ -128,9 +128,15 @@ int pqs_sha256(const uint8_t *data, size_t length, uint8_t out[32]) {
  * parameter API and the SPKI needs i2d_PUBKEY plus a temporary buffer. Never touches private bytes. */
 static void pqs_describe_key(EVP_PKEY *pkey, pqs_key_info *out) {
     memset(out, 0, sizeof *out);
+    /* The OID the key's own SubjectPublicKeyInfo carries: a provider's key (no legacy NID) has one too. */
+    X509_PUBKEY *pub = NULL;
+    ASN1_OBJECT *key_oid = NULL;
+    if (X509_PUBKEY_set(&pub, pkey) == 1 && X509_PUBKEY_get0_param(&key_oid, NULL, NULL, NULL, pub) == 1) {
+        pqs_obj_text(out->oid, sizeof out->oid, key_oid);
+    }
+    X509_PUBKEY_free(pub);
     int nid = EVP_PKEY_get_base_id(pkey);
-    if (nid > 0) pqs_obj_text(out->oid, sizeof out->oid, OBJ_nid2obj(nid));
-    pqs_copy(out->type_name, sizeof out->type_name, EVP_PKEY_get0_type_name(pkey));
+    if (out->oid[0] == '\0' && nid > 0) pqs_obj_text(out->oid, sizeof out->oid, OBJ_nid2obj(nid));
     int bits = EVP_PKEY_get_bits(pkey);
     out->bits = bits > 0 ? bits : 0;
     char group[PQS_NAME_SIZE];

@@ -44,10 +44,9 @@ int pqs_sha256(const uint8_t *data, size_t length, uint8_t out[32]);
 
 /// What PQScout records of a key: never its bytes.
 typedef struct {
-    /// Dotted OID of the key's algorithm ("1.2.840.113549.1.1.1"); empty when OpenSSL has none.
+    /// Dotted OID of the key's algorithm ("1.2.840.113549.1.1.1"), as its SubjectPublicKeyInfo names it; empty
+    /// when OpenSSL cannot encode the public half. OpenSSL's type names are not returned: a provider chooses them.
     char oid[PQS_NAME_SIZE];
-    /// OpenSSL's own type name ("RSA", "EC", "ED25519"), for diagnostics only.
-    char type_name[PQS_NAME_SIZE];
     /// EVP_PKEY_get_bits; 0 when unknown.
     int32_t bits;
     /// Named curve as OpenSSL spells it ("prime256v1") and its dotted OID; empty for non-EC keys.

@@ -60,8 +60,8 @@ func splitConcatenatedDER(_ bytes: [UInt8]) -> [[UInt8]] {
 
 /// What PQScout records of a decoded key (never its bytes).
 struct OpenSSLKeyInfo: Sendable, Hashable {
+    /// Empty when OpenSSL could not name the key's algorithm by an OID.
     var oid: String
-    var typeName: String
     var bits: Int?
     var curveName: String?
     var curveOID: String?
@@ -70,7 +70,6 @@ struct OpenSSLKeyInfo: Sendable, Hashable {
 
     init(_ info: pqs_key_info) {
         oid = shimText(info.oid)
-        typeName = shimText(info.type_name)
         bits = info.bits > 0 ? Int(info.bits) : nil
         let curve = shimText(info.curve_name)
         curveName = curve.isEmpty ? nil : curve

@@ -145,7 +145,7 @@ struct X509Emitter {
     ) {
         let fixed = Catalog.shared.fixedKeySize(oid: info.oid)
         let facts = PrivateKeyFacts(
-            algorithm: info.oid.isEmpty ? info.typeName : info.oid, oid: info.oid.isEmpty ? nil : info.oid,
+            algorithm: info.oid.isEmpty ? "unknown key algorithm" : info.oid, oid: info.oid.isEmpty ? nil : info.oid,
             keyBits: fixed?.bits ?? info.bits, curveOID: info.curveOID,
             curve: info.curveOID.flatMap { Catalog.shared.namedCurveKey(oid: $0)?.name } ?? fixed?.curve
                 ?? info.curveName,
