@@ -43,7 +43,8 @@ __attribute__((constructor)) static void pqs_initialise(void) {
 
 /* Why: OpenSSL reports failures on a thread-local queue; Swift cannot walk it well, and a stale entry would
  * blame the next file. Drain it into the caller's fixed buffer as "lib:reason; lib:reason". */
-static void pqs_drain_errors(char error[PQS_ERROR_SIZE], const char *fallback) {
+/* Not static: the tests' oracle (Tests/COpenSSLTestShim) reports errors and names the same way. */
+void pqs_drain_errors(char error[PQS_ERROR_SIZE], const char *fallback) {
     if (error == NULL) {
         ERR_clear_error();
         return;
@@ -72,7 +73,7 @@ static void pqs_drain_errors(char error[PQS_ERROR_SIZE], const char *fallback) {
     }
 }
 
-static void pqs_copy(char *dst, size_t cap, const char *src) {
+void pqs_copy(char *dst, size_t cap, const char *src) {
     if (cap == 0) return;
     if (src == NULL) {
         dst[0] = '\0';
@@ -82,7 +83,7 @@ static void pqs_copy(char *dst, size_t cap, const char *src) {
     dst[cap - 1] = '\0';
 }
 
-static void pqs_obj_text(char *dst, size_t cap, const ASN1_OBJECT *obj) {
+void pqs_obj_text(char *dst, size_t cap, const ASN1_OBJECT *obj) {
     dst[0] = '\0';
     if (obj != NULL && OBJ_obj2txt(dst, (int)cap, obj, 1) <= 0) dst[0] = '\0';
 }

@@ -24,51 +24,11 @@ SSL_CTX *pqs_server_ctx(
     const char *base_cipher_list, const char *cipher_list, const char *ciphersuites, int32_t security_level,
     char error[PQS_ERROR_SIZE]);
 
-/* MARK: - Helpers (as in the product shim) */
-
-static void pqs_drain_errors(char error[PQS_ERROR_SIZE], const char *fallback) {
-    if (error == NULL) {
-        ERR_clear_error();
-        return;
-    }
-    error[0] = '\0';
-    size_t used = 0;
-    unsigned long code;
-    while ((code = ERR_get_error()) != 0) {
-        char one[160];
-        ERR_error_string_n(code, one, sizeof one);
-        size_t n = strlen(one);
-        if (used + n + 3 >= PQS_ERROR_SIZE) {
-            continue; /* keep draining, drop what does not fit */
-        }
-        if (used > 0) {
-            memcpy(error + used, "; ", 2);
-            used += 2;
-        }
-        memcpy(error + used, one, n);
-        used += n;
-        error[used] = '\0';
-    }
-    if (used == 0 && fallback != NULL) {
-        strncpy(error, fallback, PQS_ERROR_SIZE - 1);
-        error[PQS_ERROR_SIZE - 1] = '\0';
-    }
-}
-
-static void pqs_copy(char *dst, size_t cap, const char *src) {
-    if (cap == 0) return;
-    if (src == NULL) {
-        dst[0] = '\0';
-        return;
-    }
-    strncpy(dst, src, cap - 1);
-    dst[cap - 1] = '\0';
-}
-
-static void pqs_obj_text(char *dst, size_t cap, const ASN1_OBJECT *obj) {
-    dst[0] = '\0';
-    if (obj != NULL && OBJ_obj2txt(dst, (int)cap, obj, 1) <= 0) dst[0] = '\0';
-}
+/* The product shim's helpers, shared for the same reason (not copied, so the oracle's error text and names are
+ * produced exactly as the product's). */
+void pqs_drain_errors(char error[PQS_ERROR_SIZE], const char *fallback);
+void pqs_copy(char *dst, size_t cap, const char *src);
+void pqs_obj_text(char *dst, size_t cap, const ASN1_OBJECT *obj);
 
 /* MARK: - X.509 via d2i_X509 */
 
