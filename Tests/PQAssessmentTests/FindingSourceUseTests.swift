@@ -57,6 +57,20 @@ struct FindingSourceUseTests {
         }
     }
 
+    /// A source left out of CNSA 2.0's map falls to `custom-legacy`, the latest deadline: a mail server or a VPN
+    /// judged that way would be told it has until 2034 when its category ends in 2031 or 2034. Only material whose
+    /// file does not say what it serves (a bare key, DH parameters) may fall to the default.
+    @Test("CNSA 2.0 places every source whose file tells its use")
+    func cnsaCategoriesCoverSources() throws {
+        let profile = try PolicyProfile.bundled("cnsa-2.0")
+        let useUnknown: Set<String> = ["public-key", "private-key", "dh-parameters"]
+        for described in FindingSourceDescription.all where !useUnknown.contains(described.source.rawValue) {
+            #expect(profile.categoryBySource[described.source.rawValue] != nil, "\(described.source)")
+        }
+        #expect(profile.categoryBySource["dovecot"] == "web-cloud")
+        #expect(profile.categoryBySource["wireguard"] == "networking")
+    }
+
     @Test("material sources group by directory, configuration by its description's instance")
     func systems() {
         for described in FindingSourceDescription.all {
