@@ -43,28 +43,85 @@ struct PostfixParameters {
     /// The raw text: set, else the default, else "".
     func raw(_ name: String) -> String { values[name]?.text ?? Self.defaults[name] ?? "" }
 
-    /// The value with `$name`, `${name}`, `$(name)`, `${name?text}` and `${name:text}` expanded.
-    func expanded(_ name: String) -> String { expand(raw(name), depth: 0) }
+    /// Why Postfix cannot evaluate a parameter.
+    enum ExpansionFailure: Error, Equatable {
+        /// `$a` reaches `$a` again (the names in order, the repeated one last). Postfix's `mac_expand` recurses
+        /// until its nesting limit and the daemon stops: `postconf -x` prints "unreasonable macro call nesting"
+        /// and "fatal: macro processing error" (checked with Postfix 3.7's postconf).
+        case loop([String])
+        /// More than `maxNesting` nested references without a loop: the same fatal error in Postfix.
+        case tooDeep
+        /// The value grows past `maxExpansionWork` (references that double at each level): PQScout does not
+        /// evaluate it (Docs/limits.md).
+        case tooLarge
 
-    func expand(_ text: String, depth: Int) -> String {
-        guard depth < 16 else { return "" }  // a loop ($a = $a) or absurd nesting: Postfix refuses it too
-        guard text.contains("$") else { return text }
+        var reason: String {
+            switch self {
+            case .loop(let names):
+                return "$" + names.joined(separator: " → $")
+                    + " is a loop: Postfix stops with \"fatal: macro processing error\""
+            case .tooDeep:
+                return "more than \(PostfixParameters.maxNesting) nested $name references: Postfix stops with "
+                    + "\"fatal: macro processing error\""
+            case .tooLarge:
+                return "the $name references expand past \(PostfixParameters.maxExpansionWork) characters; "
+                    + "PQScout does not evaluate it (Docs/limits.md)"
+            }
+        }
+    }
+
+    /// Postfix's own limit on nested macro calls (`mac_expand.c`: "unreasonable macro call nesting").
+    static let maxNesting = 100
+    /// The characters and references one evaluation may produce; a real main.cf needs a few hundred. Without it a
+    /// file of a few lines (`a = $b $b`, `b = $c $c`, ...) expands to gigabytes.
+    static let maxExpansionWork = 65_536
+
+    /// The value with `$name`, `${name}`, `$(name)`, `${name?text}` and `${name:text}` expanded; "" when Postfix
+    /// could not evaluate it (`evaluate` says why; the scanner checks the parameters a daemon reads first).
+    func expanded(_ name: String) -> String { (try? evaluate(name)) ?? "" }
+
+    /// The value as the daemon evaluates it, or why Postfix stops instead.
+    func evaluate(_ name: String) throws(ExpansionFailure) -> String {
+        var stack = [name]
+        var budget = Self.maxExpansionWork
+        return try expand(raw(name), stack: &stack, budget: &budget)
+    }
+
+    private func expand(_ text: String, stack: inout [String], budget: inout Int) throws(ExpansionFailure) -> String {
+        guard text.contains("$") else {
+            budget -= text.count
+            guard budget >= 0 else { throw .tooLarge }
+            return text
+        }
+        func reference(_ name: String) throws(ExpansionFailure) -> String {
+            if let seen = stack.firstIndex(of: name) { throw .loop(Array(stack[seen...]) + [name]) }
+            guard stack.count < Self.maxNesting else { throw .tooDeep }
+            // Each reference costs one, so presence tests (`${a?x}`) that produce nothing are bounded too.
+            budget -= 1
+            guard budget >= 0 else { throw .tooLarge }
+            stack.append(name)
+            defer { stack.removeLast() }
+            return try expand(raw(name), stack: &stack, budget: &budget)
+        }
         var result = ""
+        var literal = 0
         var index = text.startIndex
         while index < text.endIndex {
             let character = text[index]
             guard character == "$" else {
                 result.append(character)
+                literal += 1
                 index = text.index(after: index)
                 continue
             }
-            var next = text.index(after: index)
+            let next = text.index(after: index)
             guard next < text.endIndex else {
                 result.append("$")
                 break
             }
             if text[next] == "$" {
                 result.append("$")
+                literal += 1
                 index = text.index(after: next)
                 continue
             }
@@ -72,6 +129,7 @@ struct PostfixParameters {
                 let close: Character = text[next] == "{" ? "}" : ")"
                 guard let end = text[next...].firstIndex(of: close) else {
                     result.append(contentsOf: text[index...])
+                    literal += text[index...].count
                     break
                 }
                 let inner = String(text[text.index(after: next)..<end])
@@ -79,10 +137,14 @@ struct PostfixParameters {
                 if let mark = inner.firstIndex(where: { $0 == "?" || $0 == ":" }) {
                     let name = String(inner[inner.startIndex..<mark])
                     let alternative = String(inner[inner.index(after: mark)...])
-                    let present = !expand(raw(name), depth: depth + 1).isEmpty
-                    if (inner[mark] == "?") == present { result += expand(alternative, depth: depth + 1) }
+                    // Postfix tests the parameter's value as written, without expanding it (mac_expand's test
+                    // mode): `d = ${d?yes}` is "yes", not a loop (postconf -x agrees).
+                    let present = !raw(name).isEmpty
+                    if (inner[mark] == "?") == present {
+                        result += try expand(alternative, stack: &stack, budget: &budget)
+                    }
                 } else {
-                    result += expand(raw(inner), depth: depth + 1)
+                    result += try reference(inner)
                 }
                 continue
             }
@@ -91,11 +153,13 @@ struct PostfixParameters {
             if name.isEmpty {
                 result.append("$")
             } else {
-                result += expand(raw(name), depth: depth + 1)
+                result += try reference(name)
             }
-            next = nameEnd
-            index = next
+            index = nameEnd
         }
+        // Only this level's own text: what a reference produced was counted where it was written.
+        budget -= literal
+        guard budget >= 0 else { throw .tooLarge }
         return result
     }
 

@@ -59,8 +59,45 @@ public struct PostfixScanner: FileScanner {
         let shared = SharedTLS(input: input, catalog: catalog)
         let tls = TLSSettingsEmitter(catalog: catalog, tree: input.context.tree)
         for role in ["smtpd", "smtp"] {
+            guard !refusesToStart(role, parameters, context: context, &out) else { continue }
             emitRole(role, parameters, context: context, shared: shared, tls: tls, &out)
         }
+    }
+
+    /// The parameters a daemon evaluates for its TLS settings when it starts (postconf(5)); `emitRole` reads no
+    /// other.
+    static func parametersRead(by role: String) -> [String] {
+        var names = ["security_level", "enforce_tls", "use_tls"].map { "\(role)_\($0)" }
+        names += ["protocols", "mandatory_protocols", "ciphers", "mandatory_ciphers", "exclude_ciphers"]
+            .map { "\(role)_tls_\($0)" }
+        names += ["mandatory_exclude_ciphers", "cert_file", "eccert_file", "dcert_file", "chain_files", "key_file"]
+            .map { "\(role)_tls_\($0)" }
+        names += ["eckey_file", "dkey_file"].map { "\(role)_tls_\($0)" }
+        names += ["high", "medium", "low", "export", "null"].map { "tls_\($0)_cipherlist" }
+        names += ["tls_eecdh_auto_curves", "tls_ffdhe_auto_groups"]
+        if role == "smtpd" { names.append("smtpd_tls_dh1024_param_file") }
+        return names
+    }
+
+    /// True, with a problem reported, when a parameter the daemon evaluates loops or cannot be evaluated: Postfix
+    /// then stops at start ("fatal: macro processing error"), so none of that endpoint's settings is in force and
+    /// nothing is reported for it.
+    func refusesToStart(
+        _ role: String, _ parameters: PostfixParameters, context: String?, _ out: inout ConfigFindings
+    ) -> Bool {
+        for name in Self.parametersRead(by: role) {
+            do throws(PostfixParameters.ExpansionFailure) {
+                _ = try parameters.evaluate(name)
+            } catch {
+                let endpoint = role == "smtpd" ? "the SMTP server (smtpd)" : "the SMTP client (smtp)"
+                let value = parameters.values[name]
+                out.problem(
+                    "\(context.map { "service \($0): " } ?? "")\(name): \(error.reason); \(endpoint) does not start, "
+                        + "so none of its TLS settings is reported", line: value?.line, file: value?.path)
+                return true
+            }
+        }
+        return false
     }
 
     /// The security level in force for a role, from `*_tls_security_level` or the legacy `*_use_tls`/`*_enforce_tls`.
@@ -246,6 +283,7 @@ public struct PostfixScanner: FileScanner {
             for override in service.overrides {
                 parameters.set(override.name, override.value, path: input.path, line: override.line)
             }
+            guard !refusesToStart(role, parameters, context: service.name, &out) else { continue }
             var scoped = ConfigFindings(path: input.path, source: .postfix, catalog: catalog)
             emitRole(role, parameters, context: service.name, shared: shared, tls: tls, &scoped)
             for var finding in scoped.output.findings {

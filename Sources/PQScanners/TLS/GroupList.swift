@@ -85,7 +85,7 @@ public struct GroupList: Sendable, Hashable {
     public func resolve(
         for version: OpenSSLVersion, catalog: Catalog = .shared, depth: Int = 0, skippingUnknown: Bool = false
     ) -> Resolution {
-        var out: [Resolved] = []
+        var out = ResolvedList()
         var rejection: String?
         for element in elements {
             if element.name.uppercased() == "DEFAULT", depth == 0 {
@@ -95,7 +95,7 @@ public struct GroupList: Sendable, Hashable {
                 }
                 let builtin = GroupList(TLSDefaults.groupList(for: version)).resolve(
                     for: version, catalog: catalog, depth: 1)
-                for var group in builtin.groups where !out.contains(where: { Self.same($0.name, group.name) }) {
+                for var group in builtin.groups where !out.contains(group.name) {
                     group.tuple += element.tuple
                     group.note = "from DEFAULT"
                     out.append(group)
@@ -106,7 +106,7 @@ public struct GroupList: Sendable, Hashable {
                 if version < TLSDefaults.tupleSyntaxSince {
                     rejection = rejection ?? "OpenSSL \(version) does not accept '-' in a group list (3.5+)"
                 }
-                out.removeAll { Self.same($0.name, element.name) }
+                out.remove(element.name)
                 continue
             }
             if skippingUnknown, !element.removal, element.name.uppercased() != "DEFAULT",
@@ -154,10 +154,11 @@ public struct GroupList: Sendable, Hashable {
                     name: element.name, entry: entry, offered: offered, keyShare: element.keyShare,
                     tuple: element.tuple, note: note))
         }
+        var groups = out.groups
         if rejection != nil {
-            for index in out.indices { out[index].offered = false }
+            for index in groups.indices { groups[index].offered = false }
         }
-        return Resolution(groups: out, rejection: rejection)
+        return Resolution(groups: groups, rejection: rejection)
     }
 
     /// Does `version` implement the group name?
@@ -167,4 +168,24 @@ public struct GroupList: Sendable, Hashable {
     }
 
     static func same(_ a: String, _ b: String) -> Bool { a.lowercased() == b.lowercased() }
+
+    /// The groups resolved so far, with removal and the presence test by name (case-insensitive) in constant time:
+    /// a hostile list of many thousand `-name` elements would otherwise cost the square of its length.
+    private struct ResolvedList {
+        private var entries: [Resolved?] = []
+        private var positions: [String: [Int]] = [:]
+
+        mutating func append(_ group: Resolved) {
+            positions[group.name.lowercased(), default: []].append(entries.count)
+            entries.append(group)
+        }
+
+        func contains(_ name: String) -> Bool { positions[name.lowercased()] != nil }
+
+        mutating func remove(_ name: String) {
+            for position in positions.removeValue(forKey: name.lowercased()) ?? [] { entries[position] = nil }
+        }
+
+        var groups: [Resolved] { entries.compactMap { $0 } }
+    }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import PQModel
 import Testing
 
@@ -62,10 +63,88 @@ struct PostfixScannerTests {
         parameters.set("a", "A", path: ScanPath("main.cf"), line: 1)
         parameters.set("b", "$a-${a}-$(a)", path: ScanPath("main.cf"), line: 2)
         parameters.set("loop", "$loop", path: ScanPath("main.cf"), line: 3)
+        parameters.set("c", "${a?yes}${missing?no}${missing:fallback}$$", path: ScanPath("main.cf"), line: 4)
         #expect(parameters.expanded("b") == "A-A-A")
-        #expect(parameters.expand("${a?yes}${missing?no}${missing:fallback}$$", depth: 0) == "yesfallback$")
+        #expect(parameters.expanded("c") == "yesfallback$")
         #expect(parameters.expanded("loop").isEmpty)
+        #expect(throws: PostfixParameters.ExpansionFailure.loop(["loop", "loop"])) { try parameters.evaluate("loop") }
         #expect(parameters.expanded("tls_high_cipherlist") == "aNULL:-aNULL:HIGH:@STRENGTH")
+    }
+
+    /// Main.cf texts and what Postfix's own `postconf -x` makes of one parameter: its value, or failure.
+    /// `postconf -x` prints only parameters Postfix knows (or ones a known parameter uses), so each case sets
+    /// `smtpd_banner`.
+    static let expansionCases: [(name: String, text: String)] = [
+        ("a chain of 30 references (deeper than PQScout's old limit of 16)", "smtpd_banner = $p0\n" + chain(30)),
+        ("a two-name loop", "smtpd_banner = $b\nb = $c\nc = x $b\n"),
+        ("${name?text} tests the value as written: no loop", "smtpd_banner = ${smtpd_banner?yes}\n"),
+        ("presence tests and defaults", "a = A\nsmtpd_banner = ${a?[$a]}${z:none}$$\n"),
+        ("a reference to a built-in default", "smtpd_banner = $tls_high_cipherlist:!RC4\n"),
+        ("a test of a value that expands to nothing", "e = $f\nsmtpd_banner = ${e?set}${f:unset}\n"),
+    ]
+
+    static func chain(_ length: Int) -> String {
+        (0..<length).map { "p\($0) = v\($0) $p\($0 + 1)\n" }.joined() + "p\(length) = end\n"
+    }
+
+    /// The real thing: each case through `postconf -c DIR -x NAME`, and PQScout must agree on the value, or on
+    /// the failure (postconf exits 1 with "fatal: macro processing error").
+    @Test("$name expansion agrees with postconf -x: values, deep chains, loops", arguments: 0..<6)
+    func expansionAgreesWithPostconf(_ index: Int) throws {
+        let postconf = "/usr/sbin/postconf"
+        guard FileManager.default.isExecutableFile(atPath: postconf) else {
+            print("skipped: \(postconf) is not installed (.ci/run installs postfix)")
+            return
+        }
+        let item = Self.expansionCases[index]
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pqs-postconf-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try item.text.write(to: directory.appendingPathComponent("main.cf"), atomically: true, encoding: .utf8)
+        try "".write(to: directory.appendingPathComponent("master.cf"), atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: postconf)
+        process.arguments = ["-c", directory.path, "-x", "-h", "smtpd_banner"]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = Pipe()
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+
+        var parameters = PostfixParameters()
+        var ignored = ConfigFindings(path: ScanPath("main.cf"), source: .postfix, catalog: .shared)
+        _ = parameters.readMain(Array(item.text.utf8), path: ScanPath("main.cf"), &ignored)
+        let ours = Result { () throws(PostfixParameters.ExpansionFailure) in try parameters.evaluate("smtpd_banner") }
+        switch ours {
+        case .success(let value):
+            #expect(process.terminationStatus == 0, "\(item.name): postconf failed where PQScout did not")
+            #expect(value == String(decoding: data, as: UTF8.self).trimmingCharacters(in: .newlines), "\(item.name)")
+        case .failure(let failure):
+            #expect(process.terminationStatus != 0, "\(item.name): PQScout refused (\(failure)), postconf did not")
+        }
+    }
+
+    @Test("a loop in a parameter the SMTP server reads: one diagnostic, and nothing reported as in force for it")
+    func loopStopsTheDaemon() {
+        let text = "smtpd_tls_security_level = may\nmy_curves = X25519 $my_curves\ntls_eecdh_auto_curves = $my_curves\n"
+        let out = MailVPNFixtures.scan(scanner, text: text, path: "etc/postfix/main.cf")
+        #expect(out.findings.isEmpty, "both daemons read tls_eecdh_auto_curves: neither starts")
+        #expect(out.diagnostics.count == 1)
+        let detail = out.diagnostics.first?.detail ?? ""
+        #expect(detail.contains("line 3") && detail.contains("$my_curves → $my_curves"))
+        #expect(detail.contains("fatal: macro processing error") && detail.contains("does not start"))
+    }
+
+    /// The input the postfix fuzzer stopped on (a timeout): references that double at each level. It must finish
+    /// at once with a diagnostic instead of expanding 2^depth copies.
+    @Test("references that double at each level stop at the expansion budget")
+    func doublingReferences() {
+        let text = (0..<40).map { "d\($0) = $d\($0 + 1) $d\($0 + 1)\n" }.joined()
+            + "d40 = X25519\nsmtpd_tls_security_level = may\ntls_eecdh_auto_curves = $d0\n"
+        let out = MailVPNFixtures.scan(scanner, text: text, path: "etc/postfix/main.cf")
+        #expect(out.findings.isEmpty)
+        #expect(out.diagnostics.first?.detail.contains("does not evaluate it") == true)
     }
 
     @Test("master.cf: -o overrides per service, with main.cf for the rest; the -o line is the finding's line")
