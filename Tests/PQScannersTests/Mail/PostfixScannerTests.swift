@@ -140,7 +140,8 @@ struct PostfixScannerTests {
     /// at once with a diagnostic instead of expanding 2^depth copies.
     @Test("references that double at each level stop at the expansion budget")
     func doublingReferences() {
-        let text = (0..<40).map { "d\($0) = $d\($0 + 1) $d\($0 + 1)\n" }.joined()
+        let text =
+            (0..<40).map { "d\($0) = $d\($0 + 1) $d\($0 + 1)\n" }.joined()
             + "d40 = X25519\nsmtpd_tls_security_level = may\ntls_eecdh_auto_curves = $d0\n"
         let out = MailVPNFixtures.scan(scanner, text: text, path: "etc/postfix/main.cf")
         #expect(out.findings.isEmpty)
