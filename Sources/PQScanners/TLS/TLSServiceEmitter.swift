@@ -720,12 +720,12 @@ public struct TLSServiceEmitter: Sendable {
             copy.note = [fileNote, found.note].compactMap { $0 }.joined(separator: "; ")
             output.findings.append(copy)
         }
-        // A file outside the scan root (read for linking only) is recorded by no walk: its assets travel with
-        // the findings that name them, as a finding may only name a recorded asset.
-        if tree?.isOutsideRoot(target) == true {
-            let named = Set(output.findings.compactMap(\.asset))
-            output.assets += scanned.assets.filter { named.contains($0.id) && !output.assets.contains($0) }
-        }
+        // The assets travel with the findings that name them, as a finding may only name a recorded asset: a file
+        // outside the scan root (read for linking only) is recorded by no walk, and the walk records one inside it
+        // in whichever batch holds it, which may come after this one (a tree of many hosts, issue 20). The store
+        // merges the sightings by id.
+        let named = Set(output.findings.compactMap(\.asset))
+        output.assets += scanned.assets.filter { named.contains($0.id) && !output.assets.contains($0) }
         if scanned.findings.isEmpty {
             output.diagnostics.append(
                 Diagnostic(
