@@ -48,20 +48,40 @@ struct PreviousRescanState {
     }
 
     let scanID: Int64
+    /// `RescanCodec.walkSignature` of that scan's walk.
+    let walk: String
     let entries: [ScanPath: Entry]
+    /// The blob as stored: the next state, when nothing at all changed.
+    let raw: [UInt8]
 
     init?(scanID: Int64, format: Int, state: [UInt8]) {
-        guard format == RescanCodec.format, let entries = RescanCodec.decode(state) else { return nil }
+        guard format == RescanCodec.format, let (walk, entries) = RescanCodec.decode(state) else { return nil }
         self.scanID = scanID
+        self.walk = walk
         self.entries = entries
+        self.raw = state
     }
 }
 
-/// The blob's layout (format 1): "PQRS", then one entry after another, each its path, identity, digest, reads,
+/// The blob's layout (format 1): "PQRS", the walk's signature, then one entry after another, each its path, identity, digest, reads,
 /// listings and results (JSON of `CachedResult`). Integers are little-endian; byte strings carry a 32-bit length.
 enum RescanCodec {
     static let format = 1
     static let magic: [UInt8] = Array("PQRS".utf8)
+
+    /// The start of a state: the magic, then the signature of what the walk itself recorded.
+    static func header(walk: String) -> [UInt8] {
+        var out = magic
+        put(Array(walk.utf8), &out)
+        return out
+    }
+
+    /// A digest of what a scan records from its walk rather than from its files (walk and package diagnostics,
+    /// installed software, aliases): a scan in which no file changed copies the earlier scan's rows only when this
+    /// is the same too.
+    static func walkSignature(diagnostics: [Diagnostic], software: [Software], aliases: [PathAlias]) -> String {
+        Digest.sha256Hex(Array("\(diagnostics)\u{0}\(software)\u{0}\(aliases)".utf8))
+    }
 
     /// The results as JSON: Codable keeps every field of the model types, which a hand layout would have to track.
     struct CachedResult: Codable {
@@ -148,9 +168,9 @@ enum RescanCodec {
         return result
     }
 
-    static func decode(_ bytes: [UInt8]) -> [ScanPath: PreviousRescanState.Entry]? {
+    static func decode(_ bytes: [UInt8]) -> (walk: String, entries: [ScanPath: PreviousRescanState.Entry])? {
         var reader = Reader(rest: bytes[...])
-        guard reader.take(magic.count).map(Array.init) == magic else { return nil }
+        guard reader.take(magic.count).map(Array.init) == magic, let walk = reader.bytes() else { return nil }
         var entries: [ScanPath: PreviousRescanState.Entry] = [:]
         while !reader.atEnd {
             let start = reader.rest.startIndex
@@ -187,7 +207,7 @@ enum RescanCodec {
                 identity: identity, digest: digest.isEmpty ? nil : String(decoding: digest, as: UTF8.self),
                 reads: reads, listings: listings, result: result, framed: framed)
         }
-        return entries
+        return (String(decoding: walk, as: UTF8.self), entries)
     }
 
     // MARK: - Layout

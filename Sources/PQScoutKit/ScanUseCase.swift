@@ -216,15 +216,6 @@ public struct ScanUseCase: Sendable {
         }
         let files = walks.flatMap(\.files)
         let walkDiagnostics = walks.flatMap(\.diagnostics) + softwareDiagnostics
-        if !walkDiagnostics.isEmpty || !software.isEmpty || !aliases.isEmpty {
-            try StoreAccess.perform(request.storePath) {
-                try store.record(
-                    scanID: scanID,
-                    batch: ScanBatch(
-                        files: [], output: ScanOutput(diagnostics: walkDiagnostics, software: software),
-                        aliases: aliases))
-            }
-        }
         let fingerprint = RescanFingerprint.make(
             request: request, roots: roots, walks: walks, software: softwarePerRoot)
         var previous: PreviousRescanState? = nil
@@ -234,8 +225,30 @@ public struct ScanUseCase: Sendable {
             // A state this build cannot read (another format, damaged) is ignored: the scan is then a full one.
             previous = PreviousRescanState(scanID: stored.scanID, format: stored.format, state: Array(stored.state))
         }
-        var state: [UInt8] = fingerprint == nil ? [] : RescanCodec.magic
+        let walkSignature = RescanCodec.walkSignature(
+            diagnostics: walkDiagnostics, software: software, aliases: aliases)
+        var state: [UInt8] = fingerprint == nil ? [] : RescanCodec.header(walk: walkSignature)
         var reused = 0
+        if let previous, previous.walk == walkSignature, Self.everyFileUnchanged(files, contexts, rootOfFile, previous)
+        {
+            // Nothing changed: the earlier scan's rows are this scan's, copied in SQL.
+            try StoreAccess.perform(request.storePath) {
+                try store.copyScanRows(from: previous.scanID, to: scanID)
+            }
+            progress?(ScanProgress(filesDone: files.count, filesTotal: files.count, findings: 0))
+            return try finish(
+                request: request, store: store, scanID: scanID, files: files.count, fingerprint: fingerprint,
+                state: previous.raw, interruption: interruption, reused: files.count, previous: previous)
+        }
+        if !walkDiagnostics.isEmpty || !software.isEmpty || !aliases.isEmpty {
+            try StoreAccess.perform(request.storePath) {
+                try store.record(
+                    scanID: scanID,
+                    batch: ScanBatch(
+                        files: [], output: ScanOutput(diagnostics: walkDiagnostics, software: software),
+                        aliases: aliases))
+            }
+        }
         // Only for the progress line; the scan's counts are taken from the store at the end.
         var findingsSoFar = 0
         // Batch N is written on the writer queue while batch N+1 is scanned; at most one batch waits.
@@ -262,6 +275,16 @@ public struct ScanUseCase: Sendable {
             progress?(ScanProgress(filesDone: end, filesTotal: files.count, findings: findingsSoFar))
         }
         try StoreAccess.perform(request.storePath) { try writer.finish() }
+        return try finish(
+            request: request, store: store, scanID: scanID, files: files.count, fingerprint: fingerprint,
+            state: state, interruption: interruption, reused: reused, previous: previous)
+    }
+
+    /// Leaves the state for the next rescan, marks the scan complete with the counts of its rows, and reads it back.
+    private func finish(
+        request: ScanRequest, store: InventoryStore, scanID: Int64, files: Int, fingerprint: String?,
+        state: [UInt8], interruption: ScanInterruption?, reused: Int, previous: PreviousRescanState?
+    ) throws(PQScoutError) -> ScanOutcome {
         if let fingerprint {
             try StoreAccess.perform(request.storePath) {
                 try store.saveRescanState(
@@ -270,7 +293,7 @@ public struct ScanUseCase: Sendable {
         }
         let counts = try StoreAccess.perform(request.storePath) { try store.counts(scanID: scanID) }
         var finalCounts = counts
-        finalCounts.filesExamined = files.count
+        finalCounts.filesExamined = files
         try StoreAccess.perform(request.storePath) {
             try store.finishScan(scanID: scanID, finishedAt: Date(), counts: finalCounts, complete: true)
         }
@@ -285,6 +308,21 @@ public struct ScanUseCase: Sendable {
                 code: "store.lost-scan", kind: .input, reason: "scan \(scanID) vanished from \(request.storePath)")
         }
         return ScanOutcome(record: record, filesReused: reused, reusedFrom: previous?.scanID)
+    }
+
+    /// True when the earlier scan had exactly these files, each with the same identity and the same answers to
+    /// everything its scanners read: then its rows are this scan's.
+    static func everyFileUnchanged(
+        _ files: [WalkedFile], _ contexts: [ScanContext], _ rootOfFile: [Int], _ previous: PreviousRescanState
+    ) -> Bool {
+        guard previous.entries.count == files.count else { return false }
+        for (index, file) in files.enumerated() {
+            guard let entry = previous.entries[file.path], let identity = file.identity, identity == entry.identity,
+                let tree = contexts[rootOfFile[index]].tree as? WalkedTree,
+                unchanged(entry.reads, entry.listings, in: tree)
+            else { return false }
+        }
+        return true
     }
 
     // MARK: - Parallel part

@@ -113,6 +113,26 @@ struct RescanTests {
         #expect(try Contents(store: tree.rescanStore, scanID: again.record.id) == full)
     }
 
+    @Test("a damaged state is ignored: the rescan scans every file and still equals a full scan")
+    func damagedState() throws {
+        let tree = try Tree()
+        _ = try ScanUseCase().scan(ScanRequest(roots: [tree.root.path], storePath: tree.rescanStore))
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [
+            "python3", "-c",
+            "import sqlite3, sys; db = sqlite3.connect(sys.argv[1]); "
+                + "db.execute('UPDATE rescan_states SET state = substr(state, 1, length(state) - 7)'); db.commit()",
+            tree.rescanStore,
+        ]
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        let (rescan, rescanned, full) = try tree.scanBoth()
+        #expect(rescan.filesReused == 0 && rescan.reusedFrom == nil)
+        #expect(rescanned == full)
+    }
+
     /// Each change, then a rescan (reusing the rest) against a full scan of the same tree.
     @Test(
         "after each change the rescan equals a full scan",
