@@ -68,6 +68,15 @@ struct PreviousRescanState {
 enum RescanCodec {
     static let format = 1
     static let magic: [UInt8] = Array("PQRS".utf8)
+    /// Results larger than this (JSON) are not kept: the file is scanned again next time.
+    static let maximumResultBytes = 1024 * 1024
+    /// A count past which the results would not fit `maximumResultBytes` anyway (a finding is ~300-500 bytes).
+    static let maximumResultValues = 2048
+    /// The most a state holds; entries past it are left out (those files are scanned again next time), so a scan's
+    /// memory does not grow with its findings because of the state. The 10,000 nginx files of the 50k benchmark
+    /// tree expand their cipher strings to 1.76 million suite findings, a gigabyte of JSON: past SQLite's blob limit,
+    /// held in memory while the scan runs, and more CPU to encode than the scan itself.
+    static let maximumStateBytes = 64 * 1024 * 1024
 
     /// The start of a state: the magic, then the signature of what the walk itself recorded.
     static func header(walk: String) -> [UInt8] {
@@ -100,10 +109,15 @@ enum RescanCodec {
         var sha256: String
     }
 
-    /// The entry, framed for appending to a state; nil when its results do not encode (the file is then left out
-    /// of the state, and the next scan reads it again).
+    /// The entry, framed for appending to a state; nil when its results do not encode or are too large to keep
+    /// (the file is then left out of the state, and the next scan reads it again).
     static func encode(_ entry: RescanEntry) -> [UInt8]? {
-        guard let result = encodeResult(entry.result) else { return nil }
+        // Counted before encoding: JSON for the 1.76 million suite findings of the 50k benchmark tree's nginx files
+        // cost more CPU than scanning them.
+        let output = entry.result.output
+        guard output.findings.count + output.assets.count + output.diagnostics.count <= maximumResultValues,
+            let result = encodeResult(entry.result), result.count <= maximumResultBytes
+        else { return nil }
         return encode(
             path: entry.path, identity: entry.identity, digest: entry.digest, reads: entry.reads,
             listings: entry.listings, result: result)

@@ -249,6 +249,7 @@ public struct ScanUseCase: Sendable {
                         aliases: aliases))
             }
         }
+        var keepsState = fingerprint != nil
         // Only for the progress line; the scan's counts are taken from the store at the end.
         var findingsSoFar = 0
         // Batch N is written on the writer queue while batch N+1 is scanned; at most one batch waits.
@@ -259,12 +260,14 @@ public struct ScanUseCase: Sendable {
             let results = scanInParallel(
                 Array(files[start..<end]), contexts: (start..<end).map { contexts[rootOfFile[$0]] },
                 walks: (start..<end).map { walks[rootOfFile[$0]] }, options: request.options,
-                maxFileSize: request.maxFileSize, previous: previous, keepsState: fingerprint != nil)
+                maxFileSize: request.maxFileSize, previous: previous, keepsState: keepsState)
             var batch = ScanBatch(files: [], output: ScanOutput())
             for result in results {
-                state += result.stateEntry
+                if state.count + result.stateEntry.count <= RescanCodec.maximumStateBytes { state += result.stateEntry }
                 if result.reused { reused += 1 }
             }
+            // Full: the rest of the files are scanned again next time, and their results are not encoded now.
+            if state.count >= RescanCodec.maximumStateBytes * 15 / 16 { keepsState = false }
             for result in results where !result.output.isEmpty {
                 batch.files += result.records
                 batch.output.append(result.output)
@@ -419,7 +422,9 @@ public struct ScanUseCase: Sendable {
                         reusedResult.records[position].modified = Date(timeIntervalSince1970: file.modified)
                     }
                     reusedResult.reused = true
-                    if keepsState, let encoded = RescanCodec.encodeResult(reusedResult) {
+                    if keepsState, let encoded = RescanCodec.encodeResult(reusedResult),
+                        encoded.count <= RescanCodec.maximumResultBytes
+                    {
                         reusedResult.stateEntry = RescanCodec.encode(
                             path: file.path, identity: identity, digest: known, reads: earlier.reads,
                             listings: earlier.listings, result: encoded)
