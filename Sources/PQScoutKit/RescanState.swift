@@ -63,19 +63,20 @@ struct PreviousRescanState {
     }
 }
 
-/// The blob's layout (format 1): "PQRS", the walk's signature, then one entry after another, each its path, identity, digest, reads,
-/// listings and results (JSON of `CachedResult`). Integers are little-endian; byte strings carry a 32-bit length.
+/// The blob's layout (format 2): "PQRS", the walk's signature, then one entry after another, each its path, identity,
+/// digest, reads, listings and results (`RescanResultCodec`). Integers are little-endian; byte strings carry a 32-bit length.
 enum RescanCodec {
-    static let format = 1
+    /// 2: results in `RescanResultCodec`'s layout (1 had them as JSON).
+    static let format = 2
     static let magic: [UInt8] = Array("PQRS".utf8)
-    /// Results larger than this (JSON) are not kept: the file is scanned again next time.
+    /// Results larger than this (encoded) are not kept: the file is scanned again next time.
     static let maximumResultBytes = 1024 * 1024
-    /// A count past which the results would not fit `maximumResultBytes` anyway (a finding is ~300-500 bytes).
+    /// A count past which the results would not fit `maximumResultBytes` anyway.
     static let maximumResultValues = 2048
     /// The most a state holds; entries past it are left out (those files are scanned again next time), so a scan's
     /// memory does not grow with its findings because of the state. The 10,000 nginx files of the 50k benchmark
-    /// tree expand their cipher strings to 1.76 million suite findings, a gigabyte of JSON: past SQLite's blob limit,
-    /// held in memory while the scan runs, and more CPU to encode than the scan itself.
+    /// tree expand their cipher strings to 1.76 million suite findings: as JSON a gigabyte, past SQLite's blob
+    /// limit, held in memory while the scan runs, and more CPU to encode than the scan itself.
     static let maximumStateBytes = 64 * 1024 * 1024
 
     /// The start of a state: the magic, then the signature of what the walk itself recorded.
@@ -92,28 +93,10 @@ enum RescanCodec {
         Digest.sha256Hex(Array("\(diagnostics)\u{0}\(software)\u{0}\(aliases)".utf8))
     }
 
-    /// The results as JSON: Codable keeps every field of the model types, which a hand layout would have to track.
-    struct CachedResult: Codable {
-        var findings: [Finding]
-        var assets: [Asset]
-        var diagnostics: [Diagnostic]
-        var software: [Software]
-        var records: [CachedRecord]
-    }
-
-    struct CachedRecord: Codable {
-        var path: ScanPath
-        var size: Int64
-        /// `Date.timeIntervalSinceReferenceDate`, which round-trips a `Date` exactly.
-        var modified: Double
-        var sha256: String
-    }
-
     /// The entry, framed for appending to a state; nil when its results do not encode or are too large to keep
     /// (the file is then left out of the state, and the next scan reads it again).
     static func encode(_ entry: RescanEntry) -> [UInt8]? {
-        // Counted before encoding: JSON for the 1.76 million suite findings of the 50k benchmark tree's nginx files
-        // cost more CPU than scanning them.
+        // Counted before encoding, which costs CPU for every value.
         let output = entry.result.output
         guard output.findings.count + output.assets.count + output.diagnostics.count <= maximumResultValues,
             let result = encodeResult(entry.result), result.count <= maximumResultBytes
@@ -153,33 +136,15 @@ enum RescanCodec {
         return framed
     }
 
-    /// Empty bytes for an empty result.
+    /// Empty bytes for an empty result (`RescanResultCodec` otherwise).
     static func encodeResult(_ result: ScanUseCase.FileResult) -> [UInt8]? {
         guard !result.output.isEmpty || !result.records.isEmpty else { return [] }
-        let cached = CachedResult(
-            findings: result.output.findings, assets: result.output.assets, diagnostics: result.output.diagnostics,
-            software: result.output.software,
-            records: result.records.map {
-                CachedRecord(
-                    path: $0.path, size: $0.size, modified: $0.modified.timeIntervalSinceReferenceDate,
-                    sha256: $0.sha256)
-            })
-        return (try? JSONEncoder().encode(cached)).map { Array($0) }
+        return RescanResultCodec.encode(result)
     }
 
     static func decodeResult(_ bytes: ArraySlice<UInt8>) -> ScanUseCase.FileResult? {
         guard !bytes.isEmpty else { return ScanUseCase.FileResult() }
-        guard let cached = try? JSONDecoder().decode(CachedResult.self, from: Data(bytes)) else { return nil }
-        var result = ScanUseCase.FileResult()
-        result.output = ScanOutput(
-            findings: cached.findings, assets: cached.assets, diagnostics: cached.diagnostics,
-            software: cached.software)
-        result.records = cached.records.map {
-            FileRecord(
-                path: $0.path, size: $0.size, modified: Date(timeIntervalSinceReferenceDate: $0.modified),
-                sha256: $0.sha256)
-        }
-        return result
+        return RescanResultCodec.decode(bytes)
     }
 
     static func decode(_ bytes: [UInt8]) -> (walk: String, entries: [ScanPath: PreviousRescanState.Entry])? {

@@ -250,6 +250,7 @@ public struct ScanUseCase: Sendable {
             }
         }
         var keepsState = fingerprint != nil
+        var recordedAssets: Set<String> = []
         // Only for the progress line; the scan's counts are taken from the store at the end.
         var findingsSoFar = 0
         // Batch N is written on the writer queue while batch N+1 is scanned; at most one batch waits.
@@ -273,6 +274,13 @@ public struct ScanUseCase: Sendable {
                 batch.output.append(result.output)
                 findingsSoFar += result.output.findings.count
             }
+            // A linked file's asset is written here only when no batch has recorded it, its own file's included.
+            var inBatch = Set(batch.output.assets.map(\.id))
+            for asset in batch.output.linkedAssets where !recordedAssets.contains(asset.id) {
+                if inBatch.insert(asset.id).inserted { batch.output.assets.append(asset) }
+            }
+            batch.output.linkedAssets = []
+            recordedAssets.formUnion(inBatch)
             try StoreAccess.perform(request.storePath) { try writer.enqueue(batch) }
             start = end
             progress?(ScanProgress(filesDone: end, filesTotal: files.count, findings: findingsSoFar))

@@ -454,8 +454,12 @@ struct OpenSSHFindingBuilder {
                         note: origin == .default ? "sshd default host key \(file)" : "host key \(file)"))
                 // The asset travels with the finding: a key outside the scan root is recorded by no walk, and one
                 // inside may be recorded only in a later batch, after this finding names it (the store refuses a
-                // name it has not seen). The store merges the two sightings by id.
-                output.assets += key.assets
+                // name it has not seen; `ScanOutput.linkedAssets`).
+                if tree.isOutsideRoot(candidate) {
+                    output.assets += key.assets
+                } else {
+                    output.linkedAssets += key.assets
+                }
                 return
             }
         }

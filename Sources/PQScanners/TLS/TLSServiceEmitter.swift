@@ -721,11 +721,15 @@ public struct TLSServiceEmitter: Sendable {
             output.findings.append(copy)
         }
         // The assets travel with the findings that name them, as a finding may only name a recorded asset: a file
-        // outside the scan root (read for linking only) is recorded by no walk, and the walk records one inside it
-        // in whichever batch holds it, which may come after this one (a tree of many hosts, issue 20). The store
-        // merges the sightings by id.
+        // outside the scan root (read for linking only) is recorded by no walk; one inside it is recorded in
+        // whichever batch holds it, which may come after this one (a tree of many hosts, issue 20).
         let named = Set(output.findings.compactMap(\.asset))
-        output.assets += scanned.assets.filter { named.contains($0.id) && !output.assets.contains($0) }
+        let carried = scanned.assets.filter { named.contains($0.id) }
+        if tree?.isOutsideRoot(target) == true {
+            output.assets += carried.filter { !output.assets.contains($0) }
+        } else {
+            output.linkedAssets += carried.filter { !output.linkedAssets.contains($0) }
+        }
         if scanned.findings.isEmpty {
             output.diagnostics.append(
                 Diagnostic(
