@@ -4,6 +4,11 @@ public struct ScanOutput: Sendable, Hashable {
     public var assets: [Asset]
     public var diagnostics: [Diagnostic]
     public var software: [Software]
+    /// Assets of other walked files that this file's findings name (the certificate a vhost serves, a HostKey): the
+    /// walk records them with their own file, which may sit in a later batch than these findings, and the store
+    /// refuses a finding naming an asset it has not recorded. The scan writes one only when no batch so far, this
+    /// one included, has recorded it, so the first description stays the file's own wherever one batch holds both.
+    public var linkedAssets: [Asset] = []
 
     public init(
         findings: [Finding] = [], assets: [Asset] = [], diagnostics: [Diagnostic] = [], software: [Software] = []
@@ -21,5 +26,6 @@ public struct ScanOutput: Sendable, Hashable {
         assets += other.assets
         diagnostics += other.diagnostics
         software += other.software
+        linkedAssets += other.linkedAssets.filter { !linkedAssets.contains($0) }
     }
 }

@@ -25,6 +25,16 @@ public enum Presentation {
         ConsoleText.scanSummary(document.scan, diagnostics: document.diagnostics, storePath: storePath)
     }
 
+    /// The summary's line on reuse (issue 20): how many files an earlier scan lent, or why none.
+    public static func reuseLine(_ outcome: ScanOutcome) -> String {
+        guard let earlier = outcome.reusedFrom else {
+            return "reused: none (full scan)\n"
+        }
+        let examined = outcome.record.counts.filesExamined
+        return "reused: \(outcome.filesReused) of \(examined) files unchanged since scan \(earlier)"
+            + " (pqscout scan --full scans them all)\n"
+    }
+
     public static func scans(_ scans: [ScanRecord], width: Int = 80) -> String {
         ConsoleText.scansTable(scans, width: width)
     }

@@ -34,6 +34,8 @@ public struct ScanRequest: Sendable {
     public var system: SystemRootChoice = .automatic
     /// The local user for ssh_config `Match localuser` (`--local-user`); nil: the user running PQScout.
     public var localUser: String?
+    /// Scan every file even where the latest scan of the same roots and settings could lend its results (`--full`).
+    public var full = false
 
     public static let defaultMaxFileSize = WalkOptions.defaultMaxFileSize
     /// The largest `maxFileSize` honoured: 1 TiB, far past memory, far from `Int64.max`, so `+ 1` cannot overflow.
@@ -102,6 +104,16 @@ public enum SystemRootChoice: Sendable, Hashable {
     case path(String)
 }
 
+/// A finished scan: its record as stored, and how much of it an earlier scan lent.
+public struct ScanOutcome: Sendable {
+    public var record: ScanRecord
+    /// Files whose results were taken from `reusedFrom` instead of being scanned again (issue 20).
+    public var filesReused: Int
+    /// The earlier scan whose results could be reused (nil: none had the same roots, settings, installed software
+    /// and PQScout build, or `--full`).
+    public var reusedFrom: Int64?
+}
+
 /// How far a running scan has got, for a progress line.
 public struct ScanProgress: Sendable {
     public let filesDone: Int
@@ -132,6 +144,21 @@ public struct ScanUseCase: Sendable {
     ///   store cannot be opened or written. A bad file inside a tree is a diagnostic, never a throw.
     public func run(_ request: ScanRequest, progress: (@Sendable (ScanProgress) -> Void)? = nil) throws(PQScoutError)
         -> ScanRecord
+    {
+        try scan(request, progress: progress).record
+    }
+
+    /// Runs a scan, reusing what the latest scan of the same roots and settings found in files that have not
+    /// changed (unless `request.full`), and returns its record with how many files were reused.
+    ///
+    /// The record is complete either way: every file's findings, assets, diagnostics and software are written under
+    /// the new scan, equal to what a full scan writes. A file's results are reused only when its identity (device,
+    /// inode, size, mtime, ctime) is unchanged, or its content digest when only the metadata moved, and every file
+    /// and listing its scanners read answers as it did (`RescanState.swift`); anything else they depend on is in
+    /// the fingerprint (`RescanFingerprint`).
+    /// - Throws: as `run`.
+    public func scan(_ request: ScanRequest, progress: (@Sendable (ScanProgress) -> Void)? = nil) throws(PQScoutError)
+        -> ScanOutcome
     {
         guard !request.roots.isEmpty else {
             throw PQScoutError(code: "scan.no-root", kind: .usage, reason: "name at least one path to scan")
@@ -168,6 +195,7 @@ public struct ScanUseCase: Sendable {
         var software: [Software] = []
         var softwareDiagnostics: [Diagnostic] = []
         var aliases: [PathAlias] = []
+        var softwarePerRoot: [[Software]] = []
         for (index, walk) in walks.enumerated() {
             let tree = WalkedTree(walk: walk, maxFileSize: request.maxFileSize)
             let installed = InstalledSoftware.read(
@@ -179,6 +207,7 @@ public struct ScanUseCase: Sendable {
                 if !software.contains(reported) { software.append(reported) }
             }
             softwareDiagnostics += installed.diagnostics.map { Self.reported($0, walk) }
+            softwarePerRoot.append(installed.software)
             contexts.append(ScanContext(tree: tree, software: installed.software))
             rootOfFile += Array(repeating: index, count: walk.files.count)
             aliases += walk.aliases.map {
@@ -187,6 +216,30 @@ public struct ScanUseCase: Sendable {
         }
         let files = walks.flatMap(\.files)
         let walkDiagnostics = walks.flatMap(\.diagnostics) + softwareDiagnostics
+        let fingerprint = RescanFingerprint.make(
+            request: request, roots: roots, walks: walks, software: softwarePerRoot)
+        var previous: PreviousRescanState? = nil
+        if !request.full, let fingerprint,
+            let stored = try StoreAccess.perform(request.storePath, { try store.rescanState(fingerprint: fingerprint) })
+        {
+            // A state this build cannot read (another format, damaged) is ignored: the scan is then a full one.
+            previous = PreviousRescanState(scanID: stored.scanID, format: stored.format, state: Array(stored.state))
+        }
+        let walkSignature = RescanCodec.walkSignature(
+            diagnostics: walkDiagnostics, software: software, aliases: aliases)
+        var state: [UInt8] = fingerprint == nil ? [] : RescanCodec.header(walk: walkSignature)
+        var reused = 0
+        if let previous, previous.walk == walkSignature, Self.everyFileUnchanged(files, contexts, rootOfFile, previous)
+        {
+            // Nothing changed: the earlier scan's rows are this scan's, copied in SQL.
+            try StoreAccess.perform(request.storePath) {
+                try store.copyScanRows(from: previous.scanID, to: scanID)
+            }
+            progress?(ScanProgress(filesDone: files.count, filesTotal: files.count, findings: 0))
+            return try finish(
+                request: request, store: store, scanID: scanID, files: files.count, fingerprint: fingerprint,
+                state: previous.raw, interruption: interruption, reused: files.count, previous: previous)
+        }
         if !walkDiagnostics.isEmpty || !software.isEmpty || !aliases.isEmpty {
             try StoreAccess.perform(request.storePath) {
                 try store.record(
@@ -196,6 +249,8 @@ public struct ScanUseCase: Sendable {
                         aliases: aliases))
             }
         }
+        var keepsState = fingerprint != nil
+        var recordedAssets: Set<String> = []
         // Only for the progress line; the scan's counts are taken from the store at the end.
         var findingsSoFar = 0
         // Batch N is written on the writer queue while batch N+1 is scanned; at most one batch waits.
@@ -206,21 +261,50 @@ public struct ScanUseCase: Sendable {
             let results = scanInParallel(
                 Array(files[start..<end]), contexts: (start..<end).map { contexts[rootOfFile[$0]] },
                 walks: (start..<end).map { walks[rootOfFile[$0]] }, options: request.options,
-                maxFileSize: request.maxFileSize)
+                maxFileSize: request.maxFileSize, previous: previous, keepsState: keepsState)
             var batch = ScanBatch(files: [], output: ScanOutput())
+            for result in results {
+                if state.count + result.stateEntry.count <= RescanCodec.maximumStateBytes { state += result.stateEntry }
+                if result.reused { reused += 1 }
+            }
+            // Full: the rest of the files are scanned again next time, and their results are not encoded now.
+            if state.count >= RescanCodec.maximumStateBytes * 15 / 16 { keepsState = false }
             for result in results where !result.output.isEmpty {
                 batch.files += result.records
                 batch.output.append(result.output)
                 findingsSoFar += result.output.findings.count
             }
+            // A linked file's asset is written here only when no batch has recorded it, its own file's included.
+            var inBatch = Set(batch.output.assets.map(\.id))
+            for asset in batch.output.linkedAssets where !recordedAssets.contains(asset.id) {
+                if inBatch.insert(asset.id).inserted { batch.output.assets.append(asset) }
+            }
+            batch.output.linkedAssets = []
+            recordedAssets.formUnion(inBatch)
             try StoreAccess.perform(request.storePath) { try writer.enqueue(batch) }
             start = end
             progress?(ScanProgress(filesDone: end, filesTotal: files.count, findings: findingsSoFar))
         }
         try StoreAccess.perform(request.storePath) { try writer.finish() }
+        return try finish(
+            request: request, store: store, scanID: scanID, files: files.count, fingerprint: fingerprint,
+            state: state, interruption: interruption, reused: reused, previous: previous)
+    }
+
+    /// Leaves the state for the next rescan, marks the scan complete with the counts of its rows, and reads it back.
+    private func finish(
+        request: ScanRequest, store: InventoryStore, scanID: Int64, files: Int, fingerprint: String?,
+        state: [UInt8], interruption: ScanInterruption?, reused: Int, previous: PreviousRescanState?
+    ) throws(PQScoutError) -> ScanOutcome {
+        if let fingerprint {
+            try StoreAccess.perform(request.storePath) {
+                try store.saveRescanState(
+                    scanID: scanID, fingerprint: fingerprint, format: RescanCodec.format, state: Data(state))
+            }
+        }
         let counts = try StoreAccess.perform(request.storePath) { try store.counts(scanID: scanID) }
         var finalCounts = counts
-        finalCounts.filesExamined = files.count
+        finalCounts.filesExamined = files
         try StoreAccess.perform(request.storePath) {
             try store.finishScan(scanID: scanID, finishedAt: Date(), counts: finalCounts, complete: true)
         }
@@ -234,7 +318,22 @@ public struct ScanUseCase: Sendable {
             throw PQScoutError(
                 code: "store.lost-scan", kind: .input, reason: "scan \(scanID) vanished from \(request.storePath)")
         }
-        return record
+        return ScanOutcome(record: record, filesReused: reused, reusedFrom: previous?.scanID)
+    }
+
+    /// True when the earlier scan had exactly these files, each with the same identity and the same answers to
+    /// everything its scanners read: then its rows are this scan's.
+    static func everyFileUnchanged(
+        _ files: [WalkedFile], _ contexts: [ScanContext], _ rootOfFile: [Int], _ previous: PreviousRescanState
+    ) -> Bool {
+        guard previous.entries.count == files.count else { return false }
+        for (index, file) in files.enumerated() {
+            guard let entry = previous.entries[file.path], let identity = file.identity, identity == entry.identity,
+                let tree = contexts[rootOfFile[index]].tree as? WalkedTree,
+                unchanged(entry.reads, entry.listings, in: tree)
+            else { return false }
+        }
+        return true
     }
 
     // MARK: - Parallel part
@@ -242,6 +341,10 @@ public struct ScanUseCase: Sendable {
     struct FileResult: Sendable {
         var output = ScanOutput()
         var records: [FileRecord] = []
+        /// Taken from the earlier scan rather than scanned.
+        var reused = false
+        /// The file's entry for the next scan's reuse (`RescanCodec`), framed; empty when none is kept.
+        var stateEntry: [UInt8] = []
     }
 
     /// Records for the other files a scanner's findings point at (an `Include`d config), so every finding's
@@ -276,9 +379,11 @@ public struct ScanUseCase: Sendable {
         return Digest.sha256Hex(bytes)
     }
 
-    /// Reads and scans files on every core. Each worker writes only its own slot, so no lock is needed.
+    /// Reads and scans files on every core, or takes a file's results from the earlier scan where they still hold.
+    /// Each worker writes only its own slot, so no lock is needed.
     func scanInParallel(
-        _ files: [WalkedFile], contexts: [ScanContext], walks: [WalkResult], options: ScanOptions, maxFileSize: Int64
+        _ files: [WalkedFile], contexts: [ScanContext], walks: [WalkResult], options: ScanOptions, maxFileSize: Int64,
+        previous: PreviousRescanState? = nil, keepsState: Bool = false
     ) -> [FileResult] {
         let reader = FileReader(maxFileSize: maxFileSize)
         let registry = self.registry
@@ -286,22 +391,62 @@ public struct ScanUseCase: Sendable {
         let slots = ResultSlots(count: files.count)
         DispatchQueue.concurrentPerform(iterations: files.count) { index in
             let file = files[index]
+            let tree = contexts[index].tree as? WalkedTree
+            let earlier = previous?.entries[file.path]
+            // Unchanged by its identity, and so is everything its scanners read: reuse without opening the file.
+            if let earlier, let tree, file.identity == earlier.identity,
+                Self.unchanged(earlier.reads, earlier.listings, in: tree),
+                var result = RescanCodec.decodeResult(earlier.result)
+            {
+                result.reused = true
+                if keepsState { result.stateEntry = Array(earlier.framed) }
+                slots.set(index, result)
+                return
+            }
             var result = FileResult()
             var claimed: [(scanner: any FileScanner, claim: Claim)] = []
             let outcome = reader.read(file, headSize: ScannerRegistry.headSize) { head in
                 claimed = registry.claims(path: file.path, head: head)
                 return !claimed.isEmpty
             }
+            var reads = TreeReads()
+            var digest: String? = nil
+            var keepEntry = true
             switch outcome {
             case .notClaimed:
                 break
             case .skipped(let diagnostic):
                 result.output.diagnostics.append(diagnostic)
+                // A file that vanished or could not be opened may be back next time with the same identity.
+                keepEntry = diagnostic.reason != .vanished && diagnostic.reason != .unreadable
             case .contents(let bytes):
+                // Only the metadata moved (a touch, a copy over itself): the same content reuses the results.
+                if let earlier, let tree, let known = earlier.digest, let identity = file.identity,
+                    Self.unchanged(earlier.reads, earlier.listings, in: tree), Digest.sha256Hex(bytes) == known,
+                    var reusedResult = RescanCodec.decodeResult(earlier.result)
+                {
+                    let ownPath = walks[index].reportedPath(file.path)
+                    for position in reusedResult.records.indices where reusedResult.records[position].path == ownPath {
+                        reusedResult.records[position].modified = Date(timeIntervalSince1970: file.modified)
+                    }
+                    reusedResult.reused = true
+                    if keepsState, let encoded = RescanCodec.encodeResult(reusedResult),
+                        encoded.count <= RescanCodec.maximumResultBytes
+                    {
+                        reusedResult.stateEntry = RescanCodec.encode(
+                            path: file.path, identity: identity, digest: known, reads: earlier.reads,
+                            listings: earlier.listings, result: encoded)
+                    }
+                    slots.set(index, reusedResult)
+                    return
+                }
+                // Every question the scanners ask of the tree is written down, for the next rescan.
+                let recorder = contexts[index].tree.map { RecordingTree(base: $0) }
+                var context = contexts[index]
+                if let recorder { context.tree = recorder }
                 let cpuBefore = Self.threadCPUSeconds()
                 result.output = registry.scan(
-                    ScanInput(path: file.path, bytes: bytes, options: options, context: contexts[index]),
-                    claimed: claimed)
+                    ScanInput(path: file.path, bytes: bytes, options: options, context: context), claimed: claimed)
                 let cpu = Self.threadCPUSeconds() - cpuBefore
                 if cpu > cpuBudget {
                     result.output.diagnostics.append(
@@ -310,20 +455,48 @@ public struct ScanUseCase: Sendable {
                             detail: "scanning took \(String(format: "%.1f", cpu)) s of CPU, over the "
                                 + "\(String(format: "%g", cpuBudget)) s per-file budget; its findings are kept"))
                 }
+                reads = recorder?.reads ?? TreeReads()
                 if !result.output.isEmpty {
-                    result.records.append(
-                        FileRecord(
-                            path: file.path, size: Int64(bytes.count),
-                            modified: Date(timeIntervalSince1970: file.modified),
-                            sha256: Self.contentDigest(bytes, path: file.path, output: result.output)))
-                    result.records += Self.includedFileRecords(
-                        result.output, besides: file.path, tree: contexts[index].tree as? WalkedTree)
+                    let record = FileRecord(
+                        path: file.path, size: Int64(bytes.count), modified: Date(timeIntervalSince1970: file.modified),
+                        sha256: Self.contentDigest(bytes, path: file.path, output: result.output))
+                    if record.sha256 != FileRecord.noDigest { digest = record.sha256 }
+                    result.records.append(record)
+                    let included = Self.includedFileRecords(result.output, besides: file.path, tree: tree)
+                    result.records += included
+                    // The files findings point at are inputs too, however the scanner came to them.
+                    reads.merge(TreeReads(paths: result.output.findings.map(\.path).filter { $0 != file.path }))
                 }
             }
             Self.report(&result, walks[index])
+            if keepsState, keepEntry, let tree, let identity = file.identity {
+                let entry = RescanEntry(
+                    path: file.path, identity: identity, digest: digest,
+                    reads: reads.paths.map { path in
+                        let found = tree.file(at: path)
+                        return RescanEntry.ReadFile(path: path, resolved: found?.path, identity: found?.identity)
+                    },
+                    listings: reads.listings, result: result)
+                result.stateEntry = RescanCodec.encode(entry) ?? []
+            }
             slots.set(index, result)
         }
         return slots.values
+    }
+
+    /// True when every file a scan read still resolves to the same file with the same identity, and every listing
+    /// still matches the same paths.
+    static func unchanged(_ reads: [RescanEntry.ReadFile], _ listings: [TreeReads.Listing], in tree: WalkedTree)
+        -> Bool
+    {
+        for read in reads {
+            let now = tree.file(at: read.path)
+            guard now?.path == read.resolved, now?.identity == read.identity else { return false }
+            // A file whose identity was never known cannot be vouched for.
+            if now != nil, read.identity == nil { return false }
+        }
+        for listing in listings where tree.files(matching: listing.pattern) != listing.matches { return false }
+        return true
     }
 
     // MARK: - Paths

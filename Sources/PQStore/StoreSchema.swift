@@ -23,6 +23,7 @@ enum StoreSchema {
         ("v2-assessments", v2Assessments),
         ("v3-scan-kind", v3ScanKind),
         ("v4-path-aliases", v4PathAliases),
+        ("v5-rescan-states", v5RescanStates),
     ]
 
     /// A migrator that applies the first `count` migrations (all by default).
@@ -216,5 +217,21 @@ enum StoreSchema {
             kind TEXT NOT NULL CHECK (kind IN ('file', 'directory')),
             PRIMARY KEY (scan_id, path)
         ) STRICT, WITHOUT ROWID;
+        """
+
+    // MARK: - v5
+
+    /// What a rescan needs of the scan before it (issue 20): per walked file its identity, content digest, the
+    /// files its scanners read and its results, as one opaque document the scan use case writes and reads
+    /// (`format` names its layout). Kept for the latest complete scan of each fingerprint (roots, settings,
+    /// installed software, tool build) only, so the store does not grow by a copy of every scan.
+    static let v5RescanStates = """
+        CREATE TABLE rescan_states (
+            scan_id INTEGER NOT NULL PRIMARY KEY REFERENCES scans(id) ON DELETE CASCADE,
+            fingerprint TEXT NOT NULL CHECK (length(fingerprint) = 64),
+            format INTEGER NOT NULL CHECK (format >= 1),
+            state BLOB NOT NULL
+        ) STRICT;
+        CREATE INDEX rescan_states_by_fingerprint ON rescan_states(fingerprint, scan_id);
         """
 }

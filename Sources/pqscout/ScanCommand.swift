@@ -68,6 +68,12 @@ struct ScanCommand: ParsableCommand {
             valueName: "name"))
     var localUser: String?
 
+    @Flag(
+        help: ArgumentHelp(
+            "Scan every file again, instead of reusing the latest scan's results for files that have not changed "
+                + "(same roots and settings)."))
+    var full = false
+
     // Parsed by hand so the help lists only the thresholds a scan can judge; the type is assess's.
     @Option(
         help: ArgumentHelp(
@@ -108,6 +114,7 @@ struct ScanCommand: ParsableCommand {
             excludes: exclude, pkcs12Passwords: passwords, opensshVersion: opensshVersion?.text,
             opensslVersion: opensslVersion?.text, system: image ? .image : systemRoot.map { .path($0) } ?? .automatic)
         request.localUser = localUser
+        request.full = full
         // A lone file's Include, certificate and key paths resolve where the daemon would look (the system root),
         // not beside the file: say so, so an empty drop-in folder is not a silent surprise.
         for path in paths {
@@ -121,12 +128,14 @@ struct ScanCommand: ParsableCommand {
         }
         let progress = ProgressLine(enabled: Console.stderrIsTerminal)
         let document: InventoryDocument
+        let outcome: ScanOutcome
         var failed = false
         do {
             var useCase = ScanUseCase()
             useCase.handlesSignals = true
             useCase.notice = { Console.error("pqscout: " + $0) }
-            let scan = try useCase.run(request) { progress.update($0) }
+            outcome = try useCase.scan(request) { progress.update($0) }
+            let scan = outcome.record
             progress.finish()
             if format == .json {
                 // Streamed: the document of a large scan is never whole in memory (issue 21).
@@ -147,7 +156,9 @@ struct ScanCommand: ParsableCommand {
             progress.finish()
             throw Failure.exit(error)
         }
-        if format == .table { Console.out(Presentation.scanSummary(document, storePath: store.path)) }
+        if format == .table {
+            Console.out(Presentation.scanSummary(document, storePath: store.path) + Presentation.reuseLine(outcome))
+        }
         if let failOn, failed || document.findings.contains(where: failOn.isMet(by:)) {
             Console.error("pqscout: findings at or above \(failOn.rawValue) (--fail-on)")
             throw ExitCode(1)

@@ -86,14 +86,31 @@ public struct ScanContext: Sendable {
 
     /// The tree's system OpenSSL TLS settings for the root `label`, read once per scan: every nginx, Apache,
     /// HAProxy, Postfix, Dovecot and OpenVPN file of a root layers its own settings over the same `system_default`.
+    ///
+    /// The files the first reader read are remembered with the answer and told to every later caller's
+    /// `RecordingTree`: each TLS file depends on them as much as the first did, and a rescan must know it.
     func systemTLS(label: String) -> SystemTLSConfig {
-        shared.systemTLS.value(for: label) { SystemTLSConfig.load(from: tree, label: label) }
+        let recording = tree as? RecordingTree
+        let answer = shared.systemTLS.value(for: label) {
+            guard let base = recording?.base ?? tree else { return SharedAnswers.SystemTLS(config: SystemTLSConfig()) }
+            let recorder = RecordingTree(base: base)
+            let config = SystemTLSConfig.load(from: recorder, label: label)
+            return SharedAnswers.SystemTLS(config: config, reads: recorder.reads)
+        }
+        recording?.absorb(answer.reads)
+        return answer.config
     }
 }
 
 /// What `ScanContext` remembers; a class so the copies of one context share it.
 final class SharedAnswers: Sendable {
-    let systemTLS = InputMemo<String, SystemTLSConfig>(capacity: 4096)
+    struct SystemTLS: Sendable {
+        var config: SystemTLSConfig
+        /// What reading it asked of the tree (`TreeReads`).
+        var reads = TreeReads()
+    }
+
+    let systemTLS = InputMemo<String, SystemTLS>(capacity: 4096)
 }
 
 /// How strongly a scanner claims a file before reading it in full.

@@ -299,6 +299,7 @@ public struct PostfixScanner: FileScanner {
             out.output.assets += scoped.output.assets.filter { asset in
                 !out.output.assets.contains { $0.id == asset.id }
             }
+            out.output.linkedAssets += scoped.output.linkedAssets.filter { !out.output.linkedAssets.contains($0) }
             for diagnostic in scoped.output.diagnostics where !out.output.diagnostics.contains(diagnostic) {
                 out.output.diagnostics.append(diagnostic)
             }

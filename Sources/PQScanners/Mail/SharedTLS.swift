@@ -36,6 +36,9 @@ struct SharedTLS {
         for asset in emitted.assets where !out.output.assets.contains(where: { $0.id == asset.id }) {
             out.output.assets.append(asset)
         }
+        for asset in emitted.linkedAssets where !out.output.linkedAssets.contains(asset) {
+            out.output.linkedAssets.append(asset)
+        }
         // Endpoints of one file often share a certificate: say once that it is missing.
         for diagnostic in emitted.diagnostics where !out.output.diagnostics.contains(diagnostic) {
             out.output.diagnostics.append(diagnostic)

@@ -452,8 +452,14 @@ struct OpenSSHFindingBuilder {
                         effective: visited?.active ?? true, origin: origin,
                         asset: keyFinding.asset ?? key.assets.first?.id,
                         note: origin == .default ? "sshd default host key \(file)" : "host key \(file)"))
-                // A key outside the scan root is recorded by no walk: its asset travels with the finding.
-                if tree.isOutsideRoot(candidate) { output.assets += key.assets }
+                // The asset travels with the finding: a key outside the scan root is recorded by no walk, and one
+                // inside may be recorded only in a later batch, after this finding names it (the store refuses a
+                // name it has not seen; `ScanOutput.linkedAssets`).
+                if tree.isOutsideRoot(candidate) {
+                    output.assets += key.assets
+                } else {
+                    output.linkedAssets += key.assets
+                }
                 return
             }
         }

@@ -720,11 +720,15 @@ public struct TLSServiceEmitter: Sendable {
             copy.note = [fileNote, found.note].compactMap { $0 }.joined(separator: "; ")
             output.findings.append(copy)
         }
-        // A file outside the scan root (read for linking only) is recorded by no walk: its assets travel with
-        // the findings that name them, as a finding may only name a recorded asset.
+        // The assets travel with the findings that name them, as a finding may only name a recorded asset: a file
+        // outside the scan root (read for linking only) is recorded by no walk; one inside it is recorded in
+        // whichever batch holds it, which may come after this one (a tree of many hosts, issue 20).
+        let named = Set(output.findings.compactMap(\.asset))
+        let carried = scanned.assets.filter { named.contains($0.id) }
         if tree?.isOutsideRoot(target) == true {
-            let named = Set(output.findings.compactMap(\.asset))
-            output.assets += scanned.assets.filter { named.contains($0.id) && !output.assets.contains($0) }
+            output.assets += carried.filter { !output.assets.contains($0) }
+        } else {
+            output.linkedAssets += carried.filter { !output.linkedAssets.contains($0) }
         }
         if scanned.findings.isEmpty {
             output.diagnostics.append(

@@ -48,10 +48,13 @@ public struct WalkedFile: Sendable, Hashable {
     public let systemPath: [UInt8]
     /// The root it is opened under.
     public let system: SystemRoot?
+    /// What `stat` said, to tell a rescan whether the file may have changed; nil for a file built by hand, which a
+    /// rescan never trusts.
+    public let identity: FileIdentity?
 
     public init(
         path: ScanPath, absolute: [UInt8], size: Int64, modified: Double, systemPath: [UInt8] = [],
-        system: SystemRoot? = nil
+        system: SystemRoot? = nil, identity: FileIdentity? = nil
     ) {
         self.path = path
         self.absolute = absolute
@@ -59,6 +62,7 @@ public struct WalkedFile: Sendable, Hashable {
         self.modified = modified
         self.systemPath = systemPath
         self.system = system
+        self.identity = identity
     }
 
     public static func == (lhs: WalkedFile, rhs: WalkedFile) -> Bool {
@@ -68,6 +72,39 @@ public struct WalkedFile: Sendable, Hashable {
     public func hash(into hasher: inout Hasher) {
         hasher.combine(path)
         hasher.combine(absolute)
+    }
+}
+
+/// Device, inode, size and the modification and change times (nanoseconds) of a file: a rescan reuses a file's
+/// results without reading it only while all five are as they were (issue 20). The change time moves on every
+/// write, `chmod` or rename, and cannot be set back by `touch`, so content rewritten with its old mtime still shows.
+public struct FileIdentity: Sendable, Hashable {
+    public var device: UInt64
+    public var inode: UInt64
+    public var size: Int64
+    public var modifiedNanos: Int64
+    public var changedNanos: Int64
+
+    public init(device: UInt64, inode: UInt64, size: Int64, modifiedNanos: Int64, changedNanos: Int64) {
+        self.device = device
+        self.inode = inode
+        self.size = size
+        self.modifiedNanos = modifiedNanos
+        self.changedNanos = changedNanos
+    }
+
+    public init(_ info: stat) {
+        #if canImport(Darwin)
+            let modified = info.st_mtimespec
+            let changed = info.st_ctimespec
+        #else
+            let modified = info.st_mtim
+            let changed = info.st_ctim
+        #endif
+        self.init(
+            device: UInt64(truncatingIfNeeded: info.st_dev), inode: UInt64(truncatingIfNeeded: info.st_ino),
+            size: Int64(info.st_size), modifiedNanos: Int64(modified.tv_sec) * 1_000_000_000 + Int64(modified.tv_nsec),
+            changedNanos: Int64(changed.tv_sec) * 1_000_000_000 + Int64(changed.tv_nsec))
     }
 }
 
@@ -174,7 +211,8 @@ public struct TreeWalker: Sendable {
             result.files.append(
                 WalkedFile(
                     path: name(label, rootInSystem), absolute: realRoot, size: Int64(info.st_size),
-                    modified: Self.mtime(info), systemPath: rootInSystem, system: systemRoot))
+                    modified: Self.mtime(info), systemPath: rootInSystem, system: systemRoot,
+                    identity: FileIdentity(info)))
             return .success(result)
         }
         let walk = Walk(walker: self, system: systemRoot, rootInSystem: rootInSystem, label: label)
@@ -279,7 +317,7 @@ public struct TreeWalker: Sendable {
                             WalkedFile(
                                 path: walker.name(label, systemPath), absolute: system.hostPath(systemPath),
                                 size: Int64(entry.st_size), modified: TreeWalker.mtime(entry), systemPath: systemPath,
-                                system: system))
+                                system: system, identity: FileIdentity(entry)))
                     case let kind:
                         result.diagnostics.append(
                             Diagnostic(

@@ -101,7 +101,7 @@ public struct WalkedTree: TreeReader {
         guard system.status(real, &info), info.st_mode & S_IFMT == S_IFREG else { return nil }
         return WalkedFile(
             path: named(real), absolute: system.hostPath(real), size: Int64(info.st_size),
-            modified: TreeWalker.mtime(info), systemPath: real, system: system)
+            modified: TreeWalker.mtime(info), systemPath: real, system: system, identity: FileIdentity(info))
     }
 
     /// True when `path` leads to a file outside the scan root (read for linking, not inventoried as the tree's

@@ -1,0 +1,247 @@
+import Foundation
+import PQModel
+import PQScanners
+import PQStore
+
+/// What a scan leaves for the next scan of the same roots with the same settings (issue 20, "Rescans skip unchanged
+/// files"): per walked file, its identity (`FileIdentity`), the SHA-256 of its content, what its scanners asked of
+/// the rest of the tree (`TreeReads`, each path with the identity it had) and its results as reported.
+///
+/// A rescan reuses a file's results only when the file is unchanged (same identity, or, when only its metadata
+/// moved, the same content digest) and every file and listing its scanners looked at answers as before. Anything
+/// else that can change a result is in the scan's fingerprint (`RescanFingerprint`), and a different fingerprint
+/// reuses nothing.
+///
+/// The state is stored as one opaque blob (`InventoryStore.saveRescanState`); its layout is private to this file
+/// and named by `format`. A blob that does not decode is ignored: the rescan is then a full scan.
+struct RescanEntry {
+    /// The walked file's scanner-side name (label, then the path relative to the system root).
+    var path: ScanPath
+    var identity: FileIdentity
+    /// SHA-256 (hex) of the content; nil for a file that holds secrets (no digest is stored for those, issue 21) or
+    /// whose content was never read whole. Such a file is reused only while its identity is unchanged.
+    var digest: String?
+    /// The files its scanners read, each as `WalkedTree.file(at:)` resolved it then (nil: no such file).
+    var reads: [ReadFile]
+    var listings: [TreeReads.Listing]
+    /// The results, as reported (paths mapped to the scan root). Empty for a file no scanner claimed.
+    var result: ScanUseCase.FileResult
+
+    struct ReadFile: Equatable {
+        var path: ScanPath
+        var resolved: ScanPath?
+        var identity: FileIdentity?
+    }
+}
+
+/// A previous scan's entries, decoded lazily: only the outer layout is read at load; a file's results are decoded
+/// when they are reused.
+struct PreviousRescanState {
+    struct Entry {
+        var identity: FileIdentity
+        var digest: String?
+        var reads: [RescanEntry.ReadFile]
+        var listings: [TreeReads.Listing]
+        var result: ArraySlice<UInt8>
+        /// The whole entry as stored, framed: carried into the next state as is when nothing about the file moved.
+        var framed: ArraySlice<UInt8>
+    }
+
+    let scanID: Int64
+    /// `RescanCodec.walkSignature` of that scan's walk.
+    let walk: String
+    let entries: [ScanPath: Entry]
+    /// The blob as stored: the next state, when nothing at all changed.
+    let raw: [UInt8]
+
+    init?(scanID: Int64, format: Int, state: [UInt8]) {
+        guard format == RescanCodec.format, let (walk, entries) = RescanCodec.decode(state) else { return nil }
+        self.scanID = scanID
+        self.walk = walk
+        self.entries = entries
+        self.raw = state
+    }
+}
+
+/// The blob's layout (format 2): "PQRS", the walk's signature, then one entry after another, each its path, identity,
+/// digest, reads, listings and results (`RescanResultCodec`). Integers are little-endian; byte strings carry a 32-bit length.
+enum RescanCodec {
+    /// 2: results in `RescanResultCodec`'s layout (1 had them as JSON).
+    static let format = 2
+    static let magic: [UInt8] = Array("PQRS".utf8)
+    /// Results larger than this (encoded) are not kept: the file is scanned again next time.
+    static let maximumResultBytes = 1024 * 1024
+    /// A count past which the results would not fit `maximumResultBytes` anyway.
+    static let maximumResultValues = 2048
+    /// The most a state holds; entries past it are left out (those files are scanned again next time), so a scan's
+    /// memory does not grow with its findings because of the state. The 10,000 nginx files of the 50k benchmark
+    /// tree expand their cipher strings to 1.76 million suite findings: as JSON a gigabyte, past SQLite's blob
+    /// limit, held in memory while the scan runs, and more CPU to encode than the scan itself.
+    static let maximumStateBytes = 64 * 1024 * 1024
+
+    /// The start of a state: the magic, then the signature of what the walk itself recorded.
+    static func header(walk: String) -> [UInt8] {
+        var out = magic
+        put(Array(walk.utf8), &out)
+        return out
+    }
+
+    /// A digest of what a scan records from its walk rather than from its files (walk and package diagnostics,
+    /// installed software, aliases): a scan in which no file changed copies the earlier scan's rows only when this
+    /// is the same too.
+    static func walkSignature(diagnostics: [Diagnostic], software: [Software], aliases: [PathAlias]) -> String {
+        Digest.sha256Hex(Array("\(diagnostics)\u{0}\(software)\u{0}\(aliases)".utf8))
+    }
+
+    /// The entry, framed for appending to a state; nil when its results do not encode or are too large to keep
+    /// (the file is then left out of the state, and the next scan reads it again).
+    static func encode(_ entry: RescanEntry) -> [UInt8]? {
+        // Counted before encoding, which costs CPU for every value.
+        let output = entry.result.output
+        guard output.findings.count + output.assets.count + output.diagnostics.count <= maximumResultValues,
+            let result = encodeResult(entry.result), result.count <= maximumResultBytes
+        else { return nil }
+        return encode(
+            path: entry.path, identity: entry.identity, digest: entry.digest, reads: entry.reads,
+            listings: entry.listings, result: result)
+    }
+
+    /// An entry from its parts, the results already encoded (a reused file's are carried over as they were).
+    static func encode(
+        path: ScanPath, identity: FileIdentity, digest: String?, reads: [RescanEntry.ReadFile],
+        listings: [TreeReads.Listing], result: some Collection<UInt8>
+    ) -> [UInt8] {
+        var body: [UInt8] = []
+        put(path.bytes, &body)
+        put(identity, &body)
+        put(Array((digest ?? "").utf8), &body)
+        put(UInt64(reads.count), &body)
+        for read in reads {
+            put(read.path.bytes, &body)
+            body.append(read.resolved == nil ? 0 : 1)
+            put(read.resolved?.bytes ?? [], &body)
+            body.append(read.identity == nil ? 0 : 1)
+            put(read.identity ?? FileIdentity(device: 0, inode: 0, size: 0, modifiedNanos: 0, changedNanos: 0), &body)
+        }
+        put(UInt64(listings.count), &body)
+        for listing in listings {
+            put(Array(listing.pattern.utf8), &body)
+            put(UInt64(listing.matches.count), &body)
+            for match in listing.matches { put(match.bytes, &body) }
+        }
+        put(Array(result), &body)
+        var framed: [UInt8] = []
+        framed.reserveCapacity(body.count + 8)
+        put(body, &framed)
+        return framed
+    }
+
+    /// Empty bytes for an empty result (`RescanResultCodec` otherwise).
+    static func encodeResult(_ result: ScanUseCase.FileResult) -> [UInt8]? {
+        guard !result.output.isEmpty || !result.records.isEmpty else { return [] }
+        return RescanResultCodec.encode(result)
+    }
+
+    static func decodeResult(_ bytes: ArraySlice<UInt8>) -> ScanUseCase.FileResult? {
+        guard !bytes.isEmpty else { return ScanUseCase.FileResult() }
+        return RescanResultCodec.decode(bytes)
+    }
+
+    static func decode(_ bytes: [UInt8]) -> (walk: String, entries: [ScanPath: PreviousRescanState.Entry])? {
+        var reader = Reader(rest: bytes[...])
+        guard reader.take(magic.count).map(Array.init) == magic, let walk = reader.bytes() else { return nil }
+        var entries: [ScanPath: PreviousRescanState.Entry] = [:]
+        while !reader.atEnd {
+            let start = reader.rest.startIndex
+            guard let body = reader.bytes() else { return nil }
+            let framed = bytes[start..<reader.rest.startIndex]
+            var entry = Reader(rest: body)
+            guard let path = entry.bytes(), let identity = entry.identity(), let digest = entry.bytes(),
+                let readCount = entry.integer()
+            else { return nil }
+            var reads: [RescanEntry.ReadFile] = []
+            for _ in 0..<min(readCount, UInt64(body.count)) {
+                guard let readPath = entry.bytes(), let hasResolved = entry.byte(), let resolved = entry.bytes(),
+                    let hasIdentity = entry.byte(), let readIdentity = entry.identity()
+                else { return nil }
+                reads.append(
+                    RescanEntry.ReadFile(
+                        path: ScanPath(bytes: Array(readPath)),
+                        resolved: hasResolved == 1 ? ScanPath(bytes: Array(resolved)) : nil,
+                        identity: hasIdentity == 1 ? readIdentity : nil))
+            }
+            guard let listingCount = entry.integer() else { return nil }
+            var listings: [TreeReads.Listing] = []
+            for _ in 0..<min(listingCount, UInt64(body.count)) {
+                guard let pattern = entry.bytes(), let matchCount = entry.integer() else { return nil }
+                var matches: [ScanPath] = []
+                for _ in 0..<min(matchCount, UInt64(body.count)) {
+                    guard let match = entry.bytes() else { return nil }
+                    matches.append(ScanPath(bytes: Array(match)))
+                }
+                listings.append(TreeReads.Listing(pattern: String(decoding: pattern, as: UTF8.self), matches: matches))
+            }
+            guard let result = entry.bytes(), entry.atEnd else { return nil }
+            entries[ScanPath(bytes: Array(path))] = PreviousRescanState.Entry(
+                identity: identity, digest: digest.isEmpty ? nil : String(decoding: digest, as: UTF8.self),
+                reads: reads, listings: listings, result: result, framed: framed)
+        }
+        return (String(decoding: walk, as: UTF8.self), entries)
+    }
+
+    // MARK: - Layout
+
+    static func put(_ value: UInt64, _ out: inout [UInt8]) {
+        withUnsafeBytes(of: value.littleEndian) { out.append(contentsOf: $0) }
+    }
+
+    private static func put(_ bytes: [UInt8], _ out: inout [UInt8]) {
+        put(UInt64(bytes.count), &out)
+        out.append(contentsOf: bytes)
+    }
+
+    private static func put(_ identity: FileIdentity, _ out: inout [UInt8]) {
+        put(identity.device, &out)
+        put(identity.inode, &out)
+        put(UInt64(bitPattern: identity.size), &out)
+        put(UInt64(bitPattern: identity.modifiedNanos), &out)
+        put(UInt64(bitPattern: identity.changedNanos), &out)
+    }
+
+    /// Reads the layout back; every read checks the bounds, so a damaged blob decodes to nil, never a trap.
+    private struct Reader {
+        var rest: ArraySlice<UInt8>
+
+        var atEnd: Bool { rest.isEmpty }
+
+        mutating func take(_ count: Int) -> ArraySlice<UInt8>? {
+            guard count >= 0, rest.count >= count else { return nil }
+            let taken = rest.prefix(count)
+            rest = rest.dropFirst(count)
+            return taken
+        }
+
+        mutating func byte() -> UInt8? { take(1)?.first }
+
+        mutating func integer() -> UInt64? {
+            guard let raw = take(8) else { return nil }
+            var value: UInt64 = 0
+            for (shift, byte) in raw.enumerated() { value |= UInt64(byte) << (8 * UInt64(shift)) }
+            return value
+        }
+
+        mutating func bytes() -> ArraySlice<UInt8>? {
+            guard let count = integer(), count <= UInt64(rest.count) else { return nil }
+            return take(Int(count))
+        }
+
+        mutating func identity() -> FileIdentity? {
+            guard let device = integer(), let inode = integer(), let size = integer(), let modified = integer(),
+                let changed = integer()
+            else { return nil }
+            return FileIdentity(
+                device: device, inode: inode, size: Int64(bitPattern: size), modifiedNanos: Int64(bitPattern: modified),
+                changedNanos: Int64(bitPattern: changed))
+        }
+    }
+}

@@ -1,0 +1,98 @@
+import Foundation
+import GRDB
+
+extension InventoryStore {
+    /// A rescan's starting point: the state a complete scan left (`rescan_states`).
+    public struct RescanState: Sendable {
+        public var scanID: Int64
+        public var format: Int
+        public var state: Data
+    }
+
+    /// Keeps `state` as what a later scan with the same `fingerprint` may reuse, and drops the state of every
+    /// earlier scan with that fingerprint: only the latest is ever read. Call it before `finishScan`, so a scan
+    /// killed later leaves a state no rescan reads (`rescanState` wants a complete scan).
+    public func saveRescanState(scanID: Int64, fingerprint: String, format: Int, state: Data) throws(StoreError) {
+        try storeOperation("cannot record the rescan state of scan \(scanID) in \(label)") {
+            try writer.write { db in
+                try db.execute(
+                    sql: "DELETE FROM rescan_states WHERE fingerprint = ? AND scan_id <> ?",
+                    arguments: [fingerprint, scanID])
+                try db.execute(
+                    sql: """
+                        INSERT INTO rescan_states (scan_id, fingerprint, format, state) VALUES (?, ?, ?, ?)
+                        ON CONFLICT (scan_id) DO UPDATE SET fingerprint = excluded.fingerprint,
+                            format = excluded.format, state = excluded.state
+                        """,
+                    arguments: [scanID, fingerprint, format, state])
+            }
+        }
+    }
+
+    /// The state of the latest complete scan with this fingerprint, or nil.
+    public func rescanState(fingerprint: String) throws(StoreError) -> RescanState? {
+        try storeOperation("cannot read rescan states from \(label)") {
+            try writer.read { db in
+                guard
+                    let row = try Row.fetchOne(
+                        db,
+                        sql: """
+                            SELECT r.scan_id, r.format, r.state FROM rescan_states r JOIN scans s ON s.id = r.scan_id
+                            WHERE r.fingerprint = ? AND s.status = 'complete' ORDER BY r.scan_id DESC LIMIT 1
+                            """,
+                        arguments: [fingerprint])
+                else { return nil }
+                return RescanState(scanID: row[0], format: row[1], state: row[2])
+            }
+        }
+    }
+}
+
+extension InventoryStore {
+    /// Copies every row scan `source` recorded (files, asset links, findings, diagnostics, software, aliases) to the
+    /// running scan `target`, in one transaction and in SQL: a rescan of a tree in which nothing changed records
+    /// the same complete scan without passing 40,000 findings through Swift (issue 20). Ordinals and order are
+    /// kept; file ids are the target's own.
+    /// - Throws: `StoreError` `store.no-such-scan` or `store.scan-finished` for `target`.
+    public func copyScanRows(from source: Int64, to target: Int64) throws(StoreError) {
+        try storeOperation("cannot copy scan \(source) into scan \(target) in \(label)") {
+            try writer.write { db in
+                guard
+                    let running = try Bool.fetchOne(
+                        db, sql: "SELECT finished_at IS NULL FROM scans WHERE id = ?", arguments: [target])
+                else {
+                    throw StoreError(code: StoreError.noSuchScan, reason: "there is no scan \(target)")
+                }
+                guard running else {
+                    throw StoreError(code: StoreError.scanFinished, reason: "scan \(target) is already finished")
+                }
+                let arguments: StatementArguments = ["source": source, "target": target]
+                try db.execute(
+                    sql: """
+                        INSERT INTO files (scan_id, path, path_display, size, modified_at, sha256)
+                        SELECT :target, path, path_display, size, modified_at, sha256 FROM files
+                        WHERE scan_id = :source ORDER BY id;
+                        INSERT INTO scan_assets (scan_id, asset_id)
+                        SELECT :target, asset_id FROM scan_assets WHERE scan_id = :source;
+                        INSERT INTO findings (scan_id, ordinal, file_id, line, source, setting, usage, algorithm,
+                            canonical, oid, key_bits, curve, quantum_status, context, effective, origin, asset_id, note)
+                        SELECT :target, f.ordinal, n.id, f.line, f.source, f.setting, f.usage, f.algorithm,
+                            f.canonical, f.oid, f.key_bits, f.curve, f.quantum_status, f.context, f.effective,
+                            f.origin, f.asset_id, f.note
+                        FROM findings f JOIN files o ON o.id = f.file_id
+                            JOIN files n ON n.scan_id = :target AND n.path = o.path
+                        WHERE f.scan_id = :source ORDER BY f.ordinal;
+                        INSERT INTO diagnostics (scan_id, ordinal, path, path_display, reason, detail)
+                        SELECT :target, ordinal, path, path_display, reason, detail FROM diagnostics
+                        WHERE scan_id = :source;
+                        INSERT INTO software (scan_id, ordinal, name, version, source_path, source_path_display)
+                        SELECT :target, ordinal, name, version, source_path, source_path_display FROM software
+                        WHERE scan_id = :source;
+                        INSERT INTO path_aliases (scan_id, path, path_display, target, target_display, kind)
+                        SELECT :target, path, path_display, target, target_display, kind FROM path_aliases
+                        WHERE scan_id = :source;
+                        """, arguments: arguments)
+            }
+        }
+    }
+}
