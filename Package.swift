@@ -70,7 +70,7 @@ let package = Package(
             dependencies: ["PQStore", "PQModel", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(name: "PQAssessmentTests", dependencies: ["PQAssessment", "PQCatalog", "PQModel"]),
-        .testTarget(name: "PQScoutKitTests", dependencies: ["PQScoutKit", "PQModel"]),
+        .testTarget(name: "PQScoutKitTests", dependencies: ["PQScoutKit", "PQModel", "PQStore"]),
         // Golden files are read from the source tree (#filePath), so `PQSCOUT_RECORD_SNAPSHOTS=1` can rewrite them.
         .testTarget(
             name: "PQReportsTests", dependencies: ["PQReports", "PQScoutKit", "PQModel", "PQCatalog"],
