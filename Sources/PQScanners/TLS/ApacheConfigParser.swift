@@ -33,6 +33,7 @@ struct ApacheConfigParser {
 
     mutating func parse(path: ScanPath, bytes: [UInt8], depth: Int = 0) -> [ApacheDirective] {
         includes.enter(path)
+        defer { includes.leave() }
         guard ByteSearch.isText(bytes) else {
             diagnostics.append(Diagnostic(path: path, reason: .malformed, detail: "binary data, not an httpd config"))
             return []

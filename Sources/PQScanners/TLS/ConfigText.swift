@@ -95,15 +95,22 @@ enum ConfigText {
     static func text(_ path: ScanPath) -> String { path.display }
 }
 
-/// The include bookkeeping nginx and Apache share: every file read once, at most `maxIncludedFiles` in all, and
-/// a file met again reported as a loop on the line that includes it.
+/// The include bookkeeping nginx and Apache share: at most `maxIncludedFiles` files read in all, and a file that
+/// includes itself, directly or through others, reported as a loop on the line that includes it. The same file
+/// included again elsewhere (a `snippets/ssl.conf` in every server block) is read again, as nginx and Apache do:
+/// only the files being read right now, the chain of includes, make a loop.
 struct IncludeTracker {
-    private var visited: Set<ScanPath> = []
+    private var reading: [ScanPath] = []
     private var included = 0
 
-    /// Marks a file as being read (the main file, or an included one).
+    /// Marks a file as being read (the main file, or an included one), until `leave`.
     mutating func enter(_ path: ScanPath) {
-        visited.insert(path)
+        reading.append(path)
+    }
+
+    /// The file `enter` last named is read to its end.
+    mutating func leave() {
+        reading.removeLast()
     }
 
     /// The files of one include directive that may be read, in order.
@@ -112,11 +119,11 @@ struct IncludeTracker {
     ) -> [ScanPath] {
         var admitted: [ScanPath] = []
         for file in files {
-            if visited.contains(file) {
+            if reading.contains(file) {
                 diagnostics.append(
                     Diagnostic(
                         path: path, reason: .linkLoop,
-                        detail: "line \(line): \(keyword) of \(file.display) again (loop); skipped"))
+                        detail: "line \(line): \(keyword) of \(file.display), which is including it (loop); skipped"))
                 continue
             }
             included += 1

@@ -31,6 +31,7 @@ struct NginxConfigParser {
     /// Parses a file and everything it includes, returning its top-level directives.
     mutating func parse(path: ScanPath, bytes: [UInt8], depth: Int = 0) -> [NginxDirective] {
         includes.enter(path)
+        defer { includes.leave() }
         guard ByteSearch.isText(bytes) else {
             diagnostics.append(Diagnostic(path: path, reason: .malformed, detail: "binary data, not an nginx config"))
             return []

@@ -74,6 +74,42 @@ struct TLSHostileInputTests {
         #expect(output.findings.contains { $0.context == "server ok.example.org:443" })
     }
 
+    /// nginx and Apache read a file as often as it is included: the usual `snippets/ssl-params.conf` in every
+    /// server block is no loop, and each block gets its settings (seen wrong on a generated /etc, issue 20).
+    @Test("nginx and Apache: the same snippet included by two server blocks applies to both, with no loop")
+    func snippetIncludedTwice() throws {
+        let tree = try ScratchTree()
+        let snippet = "ssl_protocols TLSv1.3;\n"
+        try tree.file("etc/nginx/snippets/ssl.conf", snippet)
+        let servers = ["a", "b"].map { name in
+            "server {\n    listen 443 ssl;\n    server_name \(name).example.org;\n    include snippets/ssl.conf;\n}\n"
+        }
+        try tree.file("etc/nginx/nginx.conf", "http {\n" + servers.joined() + "}\n")
+        let nginx = try scan(tree, "etc/nginx/nginx.conf", NginxScanner())
+        #expect(!nginx.diagnostics.contains { $0.reason == .linkLoop })
+        for name in ["a", "b"] {
+            let versions = nginx.findings.filter {
+                $0.context == "server \(name).example.org:443" && $0.usage == .protocolVersion && $0.effective
+            }
+            #expect(versions.map(\.algorithm) == ["TLSv1.3"], "server \(name)")
+        }
+
+        try tree.file("etc/apache2/ssl-params.conf", "SSLProtocol -all +TLSv1.3\n")
+        let hosts = ["a", "b"].map { name in
+            "<VirtualHost *:443>\n  ServerName \(name).example.org\n  SSLEngine on\n"
+                + "  Include /etc/apache2/ssl-params.conf\n</VirtualHost>\n"
+        }
+        try tree.file("etc/apache2/apache2.conf", hosts.joined())
+        let apache = try scan(tree, "etc/apache2/apache2.conf", ApacheScanner())
+        #expect(!apache.diagnostics.contains { $0.reason == .linkLoop })
+        for name in ["a", "b"] {
+            let versions = apache.findings.filter {
+                $0.context?.contains("\(name).example.org") == true && $0.usage == .protocolVersion && $0.effective
+            }
+            #expect(versions.map(\.algorithm) == ["TLSv1.3"], "virtual host \(name)")
+        }
+    }
+
     @Test("apache: unclosed and mismatched sections, an unterminated quote, a 10 MB line, binary includes")
     func apache() throws {
         let tree = try ScratchTree()
