@@ -5,9 +5,12 @@ import PQModel
 extension InventoryStore {
     // MARK: - Assessments
 
-    /// Keeps an assessment with the scan it judged (migration `v2-assessments`).
+    /// Keeps an assessment with the scan it judged (migrations `v2-assessments`, `v5-assessment-findings`).
     ///
-    /// The result is stored whole as its JSON form, so a later PQScout reads it back as it was written.
+    /// The result is stored as its JSON form, so a later PQScout reads it back as it was written: the judged
+    /// findings one row each in `assessment_findings`, in the result's order, and the rest as one document. Each
+    /// finding is encoded alone and written through one prepared statement, so recording never holds the whole
+    /// result as text (1.78 million findings were over 2 GB of JSON, past SQLite's limit on one value).
     /// - Returns: The assessment's id.
     /// - Throws: `StoreError` `store.no-such-scan` when the scan is not in the store, or a write failure.
     @discardableResult
@@ -15,7 +18,9 @@ extension InventoryStore {
         try storeOperation("cannot record the assessment of scan \(result.scanID) in \(label)") {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
-            let document = String(decoding: try encoder.encode(result), as: UTF8.self)
+            var header = result
+            header.findings = []
+            let document = String(decoding: try encoder.encode(header), as: UTF8.self)
             return try writer.write { db in
                 guard try Bool.fetchOne(db, sql: "SELECT 1 FROM scans WHERE id = ?", arguments: [result.scanID]) != nil
                 else {
@@ -31,7 +36,14 @@ extension InventoryStore {
                         result.scanID, createdAt, result.profile, result.category, result.asOf.description,
                         result.dataLifetimeYears, result.overall.score, result.gate.map { $0.met ? 1 : 0 }, document,
                     ])
-                return db.lastInsertedRowID
+                let id = db.lastInsertedRowID
+                let insert = try db.makeStatement(
+                    sql: "INSERT INTO assessment_findings (assessment_id, position, document) VALUES (?, ?, ?)")
+                for (position, finding) in result.findings.enumerated() {
+                    let text = String(decoding: try encoder.encode(finding), as: UTF8.self)
+                    try insert.execute(arguments: [id, position, text])
+                }
+                return id
             }
         }
     }
@@ -68,11 +80,22 @@ extension InventoryStore {
     {
         let decoder = JSONDecoder()
         return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
+            let id: Int64 = try row.decode(forColumn: "id")
             let document: String = try row.decode(forColumn: "document")
+            var result = try decoder.decode(AssessmentResult.self, from: Data(document.utf8))
+            // Recorded since v5: the findings are rows of their own (older documents hold them and have no rows).
+            var findings: [FindingAssessment] = []
+            let rows = try String.fetchCursor(
+                db, sql: "SELECT document FROM assessment_findings WHERE assessment_id = ? ORDER BY position",
+                arguments: [id])
+            while let text = try rows.next() {
+                findings.append(try decoder.decode(FindingAssessment.self, from: Data(text.utf8)))
+            }
+            if !findings.isEmpty { result.findings = findings }
             return StoredAssessment(
-                id: try row.decode(forColumn: "id"), scanID: try row.decode(forColumn: "scan_id"),
+                id: id, scanID: try row.decode(forColumn: "scan_id"),
                 createdAt: try row.decode(forColumn: "created_at"),
-                result: try decoder.decode(AssessmentResult.self, from: Data(document.utf8)))
+                result: result)
         }
     }
 }

@@ -23,6 +23,7 @@ enum StoreSchema {
         ("v2-assessments", v2Assessments),
         ("v3-scan-kind", v3ScanKind),
         ("v4-path-aliases", v4PathAliases),
+        ("v5-assessment-findings", v5AssessmentFindings),
     ]
 
     /// A migrator that applies the first `count` migrations (all by default).
@@ -215,6 +216,21 @@ enum StoreSchema {
             target_display TEXT NOT NULL,
             kind TEXT NOT NULL CHECK (kind IN ('file', 'directory')),
             PRIMARY KEY (scan_id, path)
+        ) STRICT, WITHOUT ROWID;
+        """
+
+    // MARK: - v5
+
+    /// An assessment's judged findings, one row each in the result's order, beside the document that keeps the rest
+    /// of the result. A scan of 1.78 million findings judged into one JSON document needed gigabytes to encode and
+    /// exceeded SQLite's one-gigabyte limit on a value; one row per finding is written and read in a stream.
+    /// Assessments recorded before this migration keep their findings inside `document` and have no rows here.
+    static let v5AssessmentFindings = """
+        CREATE TABLE assessment_findings (
+            assessment_id INTEGER NOT NULL REFERENCES assessments(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL CHECK (position >= 0),
+            document TEXT NOT NULL CHECK (json_valid(document)),
+            PRIMARY KEY (assessment_id, position)
         ) STRICT, WITHOUT ROWID;
         """
 }
