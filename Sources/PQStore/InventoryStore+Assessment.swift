@@ -7,10 +7,10 @@ extension InventoryStore {
 
     /// Keeps an assessment with the scan it judged (migrations `v2-assessments`, `v5-assessment-findings`).
     ///
-    /// The result is stored as its JSON form, so a later PQScout reads it back as it was written: the judged
-    /// findings one row each in `assessment_findings`, in the result's order, and the rest as one document. Each
-    /// finding is encoded alone and written through one prepared statement, so recording never holds the whole
-    /// result as text (1.78 million findings were over 2 GB of JSON, past SQLite's limit on one value).
+    /// The result is stored as its JSON form, so a later PQScout reads it back as it was written: each judged
+    /// finding is one row of `assessment_findings` in the result's order, what findings share (`SharedPart`) one
+    /// row of `assessment_parts`, and the rest one document. Rows go through prepared statements, so recording
+    /// never holds the result as text (1.78 million findings were over 2 GB of JSON, past SQLite's limit on a value).
     /// - Returns: The assessment's id.
     /// - Throws: `StoreError` `store.no-such-scan` when the scan is not in the store, or a write failure.
     @discardableResult
@@ -37,14 +37,63 @@ extension InventoryStore {
                         result.dataLifetimeYears, result.overall.score, result.gate.map { $0.met ? 1 : 0 }, document,
                     ])
                 let id = db.lastInsertedRowID
-                let insert = try db.makeStatement(
-                    sql: "INSERT INTO assessment_findings (assessment_id, position, document) VALUES (?, ?, ?)")
-                for (position, finding) in result.findings.enumerated() {
-                    let text = String(decoding: try encoder.encode(finding), as: UTF8.self)
-                    try insert.execute(arguments: [id, position, text])
+                let insertPart = try db.makeStatement(
+                    sql: "INSERT INTO assessment_parts (assessment_id, part, document) VALUES (?, ?, ?)")
+                let insertFinding = try db.makeStatement(
+                    sql: """
+                        INSERT INTO assessment_findings (assessment_id, position, finding_index, path, line, source,
+                            setting, algorithm, canonical, context, part)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """)
+                var parts: [SharedPart: Int] = [:]
+                for (position, assessed) in result.findings.enumerated() {
+                    let shared = SharedPart(assessed)
+                    let part: Int
+                    if let known = parts[shared] {
+                        part = known
+                    } else {
+                        part = parts.count
+                        parts[shared] = part
+                        let text = String(decoding: try encoder.encode(shared), as: UTF8.self)
+                        try insertPart.execute(arguments: [id, part, text])
+                    }
+                    let ref = assessed.finding
+                    try insertFinding.execute(arguments: [
+                        id, position, ref.index, ref.path, ref.line, ref.source, ref.setting, ref.algorithm,
+                        ref.canonical, ref.context, part,
+                    ])
                 }
                 return id
             }
+        }
+    }
+
+    /// What a judged finding holds beside its reference: the same few values for most findings of a scan.
+    struct SharedPart: Codable, Hashable {
+        var quantumStatus: QuantumStatus
+        var effective: Bool
+        var verdict: PolicyVerdict
+        var risk: RiskPriority
+        var overrun: CertificateOverrun?
+        var waiver: WaiverStatus?
+        var system: String
+        var expired: CalendarDay?
+
+        init(_ assessed: FindingAssessment) {
+            quantumStatus = assessed.quantumStatus
+            effective = assessed.effective
+            verdict = assessed.verdict
+            risk = assessed.risk
+            overrun = assessed.overrun
+            waiver = assessed.waiver
+            system = assessed.system
+            expired = assessed.expired
+        }
+
+        func assessment(of ref: FindingRef) -> FindingAssessment {
+            FindingAssessment(
+                finding: ref, quantumStatus: quantumStatus, effective: effective, verdict: verdict, risk: risk,
+                overrun: overrun, waiver: waiver, system: system, expired: expired)
         }
     }
 
@@ -84,12 +133,43 @@ extension InventoryStore {
             let document: String = try row.decode(forColumn: "document")
             var result = try decoder.decode(AssessmentResult.self, from: Data(document.utf8))
             // Recorded since v5: the findings are rows of their own (older documents hold them and have no rows).
+            var parts: [Int: SharedPart] = [:]
+            let partRows = try Row.fetchCursor(
+                db, sql: "SELECT part, document FROM assessment_parts WHERE assessment_id = ?", arguments: [id])
+            while let part = try partRows.next() {
+                let text: String = try part.decode(atIndex: 1)
+                parts[try part.decode(atIndex: 0)] = try decoder.decode(SharedPart.self, from: Data(text.utf8))
+            }
             var findings: [FindingAssessment] = []
-            let rows = try String.fetchCursor(
-                db, sql: "SELECT document FROM assessment_findings WHERE assessment_id = ? ORDER BY position",
+            // FindingRef is made from a finding; every field is then set from the row.
+            let blank = FindingRef(
+                index: 0,
+                finding: Finding(
+                    path: ScanPath(bytes: []), source: "", setting: "", usage: .cipher,
+                    algorithm: "", quantumStatus: .vulnerable))
+            let rows = try Row.fetchCursor(
+                db,
+                sql: """
+                    SELECT finding_index, path, line, source, setting, algorithm, canonical, context, part
+                    FROM assessment_findings WHERE assessment_id = ? ORDER BY position
+                    """,
                 arguments: [id])
-            while let text = try rows.next() {
-                findings.append(try decoder.decode(FindingAssessment.self, from: Data(text.utf8)))
+            while let row = try rows.next() {
+                let number: Int = try row.decode(atIndex: 8)
+                guard let shared = parts[number] else {
+                    throw StoreError(
+                        code: StoreError.corrupt, reason: "assessment \(id) names a part \(number) it does not hold")
+                }
+                var ref = blank
+                ref.index = try row.decode(atIndex: 0)
+                ref.path = try row.decode(atIndex: 1)
+                ref.line = try row.decode(atIndex: 2)
+                ref.source = try row.decode(atIndex: 3)
+                ref.setting = try row.decode(atIndex: 4)
+                ref.algorithm = try row.decode(atIndex: 5)
+                ref.canonical = try row.decode(atIndex: 6)
+                ref.context = try row.decode(atIndex: 7)
+                findings.append(shared.assessment(of: ref))
             }
             if !findings.isEmpty { result.findings = findings }
             return StoredAssessment(

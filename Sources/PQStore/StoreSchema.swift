@@ -221,15 +221,33 @@ enum StoreSchema {
 
     // MARK: - v5
 
-    /// An assessment's judged findings, one row each in the result's order, beside the document that keeps the rest
-    /// of the result. A scan of 1.78 million findings judged into one JSON document needed gigabytes to encode and
-    /// exceeded SQLite's one-gigabyte limit on a value; one row per finding is written and read in a stream.
-    /// Assessments recorded before this migration keep their findings inside `document` and have no rows here.
+    /// An assessment's judged findings, one small row each in the result's order, beside the document that keeps
+    /// the rest of the result. What findings share (verdict, risk, overrun, waiver, system: a few dozen distinct
+    /// values over 1.78 million findings) is one JSON document in `assessment_parts`; a row holds the finding's
+    /// reference and its part's number (checked when read: a foreign key would make deleting an assessment scan
+    /// every row once per part). One JSON document for such a scan needed gigabytes to encode and exceeded
+    /// SQLite's one-gigabyte limit on a value. Assessments recorded before this migration keep their findings inside
+    /// `document` and have no rows here.
     static let v5AssessmentFindings = """
+        CREATE TABLE assessment_parts (
+            assessment_id INTEGER NOT NULL REFERENCES assessments(id) ON DELETE CASCADE,
+            part INTEGER NOT NULL CHECK (part >= 0),
+            document TEXT NOT NULL CHECK (json_valid(document) AND json_type(document) = 'object'),
+            PRIMARY KEY (assessment_id, part)
+        ) STRICT, WITHOUT ROWID;
+
         CREATE TABLE assessment_findings (
             assessment_id INTEGER NOT NULL REFERENCES assessments(id) ON DELETE CASCADE,
             position INTEGER NOT NULL CHECK (position >= 0),
-            document TEXT NOT NULL CHECK (json_valid(document)),
+            finding_index INTEGER NOT NULL CHECK (finding_index >= 0),
+            path TEXT NOT NULL,
+            line INTEGER,
+            source TEXT NOT NULL,
+            setting TEXT NOT NULL,
+            algorithm TEXT NOT NULL,
+            canonical TEXT,
+            context TEXT,
+            part INTEGER NOT NULL,
             PRIMARY KEY (assessment_id, position)
         ) STRICT, WITHOUT ROWID;
         """

@@ -79,16 +79,21 @@ struct AssessmentStoreTests {
         result.findings = (0..<5).map { number in
             var copy = one
             copy.finding.index = number
-            copy.risk.score = 80 - number
+            copy.finding.path = "etc/ssh/sshd_config.d/\(number).conf"
+            copy.finding.line = number % 2 == 0 ? nil : number
+            copy.risk.score = 80 - number / 2
             return copy
         }
         let id = try store.recordAssessment(result, createdAt: Sample.started)
         #expect(try Sample.int(store, "SELECT count(*) FROM assessment_findings WHERE assessment_id = \(id)") == 5)
+        // What findings share is kept once: three distinct risks, three parts.
+        #expect(try Sample.int(store, "SELECT count(*) FROM assessment_parts WHERE assessment_id = \(id)") == 3)
         #expect(
             try Sample.int(store, "SELECT count(*) FROM assessments WHERE document LIKE '%\"findings\":[]%'") == 1)
         #expect(try store.latestAssessment(scanID: scanID)?.result == result)
         try store.deleteScan(id: scanID)
         #expect(try Sample.int(store, "SELECT count(*) FROM assessment_findings") == 0)
+        #expect(try Sample.int(store, "SELECT count(*) FROM assessment_parts") == 0)
     }
 
     @Test("an assessment recorded before v5, its findings inside the document, still reads back whole")
