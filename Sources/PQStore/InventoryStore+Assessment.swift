@@ -42,8 +42,8 @@ extension InventoryStore {
                 let insertFinding = try db.makeStatement(
                     sql: """
                         INSERT INTO assessment_findings (assessment_id, position, finding_index, path, line, source,
-                            setting, algorithm, canonical, context, part)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                            setting, algorithm, canonical, context, system, expired, part)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """)
                 var parts: [SharedPart: Int] = [:]
                 for (position, assessed) in result.findings.enumerated() {
@@ -60,7 +60,7 @@ extension InventoryStore {
                     let ref = assessed.finding
                     try insertFinding.execute(arguments: [
                         id, position, ref.index, ref.path, ref.line, ref.source, ref.setting, ref.algorithm,
-                        ref.canonical, ref.context, part,
+                        ref.canonical, ref.context, assessed.system, assessed.expired?.description, part,
                     ])
                 }
                 return id
@@ -68,7 +68,8 @@ extension InventoryStore {
         }
     }
 
-    /// What a judged finding holds beside its reference: the same few values for most findings of a scan.
+    /// What a judged finding holds beside its reference, system and expiry: the same few values for most findings
+    /// of a scan.
     struct SharedPart: Codable, Hashable {
         var quantumStatus: QuantumStatus
         var effective: Bool
@@ -76,8 +77,6 @@ extension InventoryStore {
         var risk: RiskPriority
         var overrun: CertificateOverrun?
         var waiver: WaiverStatus?
-        var system: String
-        var expired: CalendarDay?
 
         init(_ assessed: FindingAssessment) {
             quantumStatus = assessed.quantumStatus
@@ -86,11 +85,9 @@ extension InventoryStore {
             risk = assessed.risk
             overrun = assessed.overrun
             waiver = assessed.waiver
-            system = assessed.system
-            expired = assessed.expired
         }
 
-        func assessment(of ref: FindingRef) -> FindingAssessment {
+        func assessment(of ref: FindingRef, system: String, expired: CalendarDay?) -> FindingAssessment {
             FindingAssessment(
                 finding: ref, quantumStatus: quantumStatus, effective: effective, verdict: verdict, risk: risk,
                 overrun: overrun, waiver: waiver, system: system, expired: expired)
@@ -150,12 +147,13 @@ extension InventoryStore {
             let rows = try Row.fetchCursor(
                 db,
                 sql: """
-                    SELECT finding_index, path, line, source, setting, algorithm, canonical, context, part
+                    SELECT finding_index, path, line, source, setting, algorithm, canonical, context, system, expired,
+                        part
                     FROM assessment_findings WHERE assessment_id = ? ORDER BY position
                     """,
                 arguments: [id])
             while let row = try rows.next() {
-                let number: Int = try row.decode(atIndex: 8)
+                let number: Int = try row.decode(atIndex: 10)
                 guard let shared = parts[number] else {
                     throw StoreError(
                         code: StoreError.corrupt, reason: "assessment \(id) names a part \(number) it does not hold")
@@ -169,7 +167,14 @@ extension InventoryStore {
                 ref.algorithm = try row.decode(atIndex: 5)
                 ref.canonical = try row.decode(atIndex: 6)
                 ref.context = try row.decode(atIndex: 7)
-                findings.append(shared.assessment(of: ref))
+                let expiredText: String? = try row.decode(atIndex: 9)
+                let expired = try expiredText.map { text throws in
+                    guard let day = CalendarDay(text) else {
+                        throw StoreError(code: StoreError.corrupt, reason: "assessment \(id) holds the day \(text)")
+                    }
+                    return day
+                }
+                findings.append(shared.assessment(of: ref, system: try row.decode(atIndex: 8), expired: expired))
             }
             if !findings.isEmpty { result.findings = findings }
             return StoredAssessment(

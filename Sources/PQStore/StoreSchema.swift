@@ -222,9 +222,10 @@ enum StoreSchema {
     // MARK: - v5
 
     /// An assessment's judged findings, one small row each in the result's order, beside the document that keeps
-    /// the rest of the result. What findings share (verdict, risk, overrun, waiver, system: a few dozen distinct
+    /// the rest of the result. What findings share (status, verdict, risk, overrun, waiver: a few dozen distinct
     /// values over 1.78 million findings) is one JSON document in `assessment_parts`; a row holds the finding's
-    /// reference and its part's number (checked when read: a foreign key would make deleting an assessment scan
+    /// reference, its system and expiry (columns: the benchmark's 10,000 systems multiplied the parts), and its
+    /// part's number (checked when read: a foreign key would make deleting an assessment scan
     /// every row once per part). One JSON document for such a scan needed gigabytes to encode and exceeded
     /// SQLite's one-gigabyte limit on a value. Assessments recorded before this migration keep their findings inside
     /// `document` and have no rows here.
@@ -247,6 +248,8 @@ enum StoreSchema {
             algorithm TEXT NOT NULL,
             canonical TEXT,
             context TEXT,
+            system TEXT NOT NULL,
+            expired TEXT CHECK (expired GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
             part INTEGER NOT NULL,
             PRIMARY KEY (assessment_id, position)
         ) STRICT, WITHOUT ROWID;

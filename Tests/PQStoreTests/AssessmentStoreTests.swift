@@ -82,6 +82,9 @@ struct AssessmentStoreTests {
             copy.finding.path = "etc/ssh/sshd_config.d/\(number).conf"
             copy.finding.line = number % 2 == 0 ? nil : number
             copy.risk.score = 80 - number / 2
+            // System and expiry are columns of the row, not of the shared part.
+            copy.system = number == 4 ? "store:etc/ssl/certs" : copy.system
+            copy.expired = number == 3 ? CalendarDay("2026-01-01") : nil
             return copy
         }
         let id = try store.recordAssessment(result, createdAt: Sample.started)
