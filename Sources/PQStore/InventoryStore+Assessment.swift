@@ -10,7 +10,7 @@ extension InventoryStore {
     /// The result is stored as its JSON form, so a later PQScout reads it back as it was written: each judged
     /// finding is one row of `assessment_findings` in the result's order, what findings share (`SharedPart`) one
     /// row of `assessment_parts`, and the rest one document. Rows go through prepared statements, so recording
-    /// never holds the result as text (1.78 million findings were over 2 GB of JSON, past SQLite's limit on a value).
+    /// never holds the result as text (1.78 million findings are about 2.2 GB of JSON, past SQLite's limit on a value).
     /// - Returns: The assessment's id.
     /// - Throws: `StoreError` `store.no-such-scan` when the scan is not in the store, or a write failure.
     @discardableResult
