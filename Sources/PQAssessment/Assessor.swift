@@ -91,69 +91,44 @@ public enum Assessor {
     public static func assess(_ input: AssessmentInput, options: AssessmentOptions, catalog: Catalog = .shared)
         throws(AssessmentError) -> AssessmentResult
     {
-        let evaluator = try PolicyEvaluator(profile: options.profile, category: options.category, catalog: catalog)
-        var evaluators: [String: PolicyEvaluator] = [:]
-        for category in Set(options.systemOverrides.compactMap(\.category)) {
-            evaluators[category] = try PolicyEvaluator(profile: options.profile, category: category, catalog: catalog)
-        }
-        let prioritizer = RiskPrioritizer(
-            dataLifetimeYears: options.dataLifetimeYears, migrationYears: options.migrationYears,
-            crqcYear: options.crqcYear, crqcEstimate: options.crqcEstimate, catalog: catalog)
-        let scorer = AgilityScorer(catalog: catalog)
-        let assetsByID = Dictionary(input.assets.map { ($0.id, $0) }) { first, _ in first }
-        let issuerStrength = issuerStrengths(input.assets, catalog: catalog)
-        let systemOf = AssessedSystems.resolve(input.findings)
-        let context = Self.exchangeContext(input.findings, systems: systemOf, scorer: scorer, catalog: catalog)
+        var judge = try FindingJudge(input: input, options: options, catalog: catalog)
         var assessed: [FindingAssessment] = []
         assessed.reserveCapacity(input.findings.count)
-        var memo = VerdictMemo()
-        var items: [Int: AgilityScorer.Item] = [:]
+        // One item per finding, by index: an array, not a dictionary keyed by index (1.78 million entries rehashed).
+        var items: [AgilityScorer.Item] = []
         items.reserveCapacity(input.findings.count)
         var usedWaivers = Set<String>()
         var expiredWaivers = Set<String>()
         var expiredAssets = Set<String>()
         for (index, original) in input.findings.enumerated() {
-            let system = systemOf[index]
-            let override = options.systemOverrides.first { $0.matches(system) }
-            let judge = override?.category.flatMap { evaluators[$0] } ?? evaluator
-            var local = prioritizer
-            if let years = override?.dataLifetimeYears { local.dataLifetimeYears = max(0, years) }
-            let finding = context.adjusted(original, index: index, catalog: catalog)
+            let judged = judge.judge(original, index: index)
+            let finding = judged.finding
             let ref = FindingRef(index: index, finding: original)
-            let certificate = finding.asset.flatMap { assetsByID[$0]?.certificate }
-            var fallback: Int? =
-                finding.usage == .signature ? certificate.flatMap { issuerStrength[$0.issuer] } : nil
-            fallback = fallback ?? context.groupStrength(for: finding, system: system.id, catalog: catalog)
-            let category = override?.category.flatMap { evaluators[$0] == nil ? nil : $0 }
-            let subject = memo.subject(of: finding, issuerStrength: fallback, judge: judge)
-            let verdict = memo.verdict(subject, category: category, judge: judge, asOf: options.asOf)
-            let overrun = certificate.flatMap {
-                memo.overrun(
-                    subject, category: category, notAfter: CalendarDay($0.notAfter), judge: judge, asOf: options.asOf)
-            }
-            let risk = memo.risk(
-                finding, certificate: certificate, prioritizer: local, asOf: options.asOf,
-                protectedBy: context.protectors[index])
-            let waiver = options.waivers.first { $0.selector.matches(original, verdict: verdict, system: system.id) }
-            let waiverStatus = waiver?.status(asOf: options.asOf)
-            if let waiverStatus {
+            let overrun = judge.overrun(judged)
+            let risk = judge.risk(judged, index: index)
+            if let waiverStatus = judged.waiver {
                 usedWaivers.insert(waiverStatus.id)
                 if !waiverStatus.honoured { expiredWaivers.insert(waiverStatus.id) }
             }
-            let expired = certificate.map { CalendarDay($0.notAfter) }.flatMap { $0 < options.asOf ? $0 : nil }
+            let expired = judged.certificate.map { CalendarDay($0.notAfter) }.flatMap { $0 < options.asOf ? $0 : nil }
             if expired != nil, let asset = finding.asset { expiredAssets.insert(asset) }
             assessed.append(
                 FindingAssessment(
-                    finding: ref, quantumStatus: finding.quantumStatus, effective: finding.effective, verdict: verdict,
-                    risk: risk, overrun: overrun, waiver: waiverStatus, system: system.id, expired: expired))
-            items[index] = AgilityScorer.Item(ref: ref, finding: finding, certificate: certificate, overrun: overrun)
+                    finding: ref, quantumStatus: finding.quantumStatus, effective: finding.effective,
+                    verdict: judged.verdict, risk: risk, overrun: overrun, waiver: judged.waiver,
+                    system: judged.system.id, expired: expired))
+            items.append(
+                AgilityScorer.Item(ref: ref, finding: finding, certificate: judged.certificate, overrun: overrun))
         }
+        let systemOf = judge.systemOf
+        let prioritizer = judge.prioritizer
+        let scorer = AgilityScorer(catalog: catalog)
         let systems = AssessedSystems.group(resolved: systemOf).map { group in
             let override = options.systemOverrides.first { $0.matches(group.system) }
             var mosca = prioritizer.mosca(asOf: options.asOf)
             if let years = override?.dataLifetimeYears { mosca.dataLifetimeYears = max(0, years) }
             var score = scorer.score(
-                system: group.system, items: group.indexes.compactMap { items[$0] }, software: input.software,
+                system: group.system, items: group.indexes.map { items[$0] }, software: input.software,
                 asOf: options.asOf)
             score.mosca = mosca
             score.category = override?.category
@@ -164,9 +139,8 @@ public enum Assessor {
         let coverage = CoverageAnalyzer.analyze(
             scan: input.scan, findings: input.findings, diagnostics: input.diagnostics, software: input.software,
             scannedSources: input.scannedSources)
-        let ordered = assessed.sorted {
-            ($0.risk.score, -$0.finding.index) > ($1.risk.score, -$1.finding.index)
-        }
+        // In place: a sorted copy held a second array of every judged finding at the peak.
+        assessed.sort { ($0.risk.score, -$0.finding.index) > ($1.risk.score, -$1.finding.index) }
         var byState: [String: Int] = [:]
         var byTier: [String: Int] = [:]
         for item in assessed {
@@ -178,12 +152,38 @@ public enum Assessor {
             expiredWaivers: expiredWaivers.count, certificateOverruns: assessed.filter { $0.overrun != nil }.count,
             expiredCertificates: expiredAssets.count)
         let unused = options.waivers.map(\.id).filter { !usedWaivers.contains($0) }
-        let outcome: GateOutcome? = options.failOn.map { threshold in Self.gate(threshold, findings: ordered) }
+        let outcome: GateOutcome? = options.failOn.map { threshold in Self.gate(threshold, findings: assessed) }
         return AssessmentResult(
             scanID: input.scan.id, profile: options.profile.id, profileTitle: options.profile.title,
             category: options.category, asOf: options.asOf, dataLifetimeYears: options.dataLifetimeYears,
-            findings: ordered, systems: systems, overall: overall, coverage: coverage, summary: summary,
+            findings: assessed, systems: systems, overall: overall, coverage: coverage, summary: summary,
             unusedWaivers: unused, gate: outcome, mosca: prioritizer.mosca(asOf: options.asOf))
+    }
+
+    /// Each finding's policy verdict and waiver, and nothing else: no risk, agility, coverage or ordering. What the
+    /// planner reads of an assessment, judged by the same walk as `assess` (so every verdict is the assessment's)
+    /// and held as one small slot per finding over the distinct verdicts.
+    /// - Throws: `AssessmentError` for a category the profile does not define.
+    public static func judge(_ input: AssessmentInput, options: AssessmentOptions, catalog: Catalog = .shared)
+        throws(AssessmentError) -> FindingJudgements
+    {
+        var judge = try FindingJudge(input: input, options: options, catalog: catalog)
+        var judgements = FindingJudgements(scanID: input.scan.id, asOf: options.asOf, count: input.findings.count)
+        // Verdicts are shared per memo key, so they are numbered by it: no verdict is hashed per finding.
+        var numbers: [VerdictMemo.VerdictKey: Int32] = [:]
+        for (index, original) in input.findings.enumerated() {
+            let judged = judge.judge(original, index: index)
+            let key = VerdictMemo.VerdictKey(category: judged.category, subject: judged.subject)
+            let number: Int32
+            if let known = numbers[key] {
+                number = known
+            } else {
+                number = judgements.add(judged.verdict)
+                numbers[key] = number
+            }
+            judgements.set(index, verdict: number, waived: judged.waiver?.honoured == true)
+        }
+        return judgements
     }
 
     /// The `--fail-on` gate over judged findings: only findings in force and not waived count
@@ -209,6 +209,97 @@ public enum Assessor {
             }
         }
         return out
+    }
+}
+
+// MARK: - One finding at a time
+
+extension Assessor {
+    /// Judges the findings of one scan one at a time: the evaluators, the prioritizer, the systems, the exchange
+    /// context and the memo, set up once. `assess` and `judge` both walk the findings through it.
+    struct FindingJudge {
+        /// One finding as judged: the finding as its exchange makes it, its system, and its verdict and waiver.
+        struct Judged {
+            var finding: Finding
+            var system: SystemRef
+            var prioritizer: RiskPrioritizer
+            var evaluator: PolicyEvaluator
+            /// The override category whose evaluator judged it; nil for the default one.
+            var category: String?
+            var subject: PolicyEvaluator.Subject
+            var certificate: CertificateDetails?
+            var verdict: PolicyVerdict
+            var waiver: WaiverStatus?
+        }
+
+        let options: AssessmentOptions
+        let catalog: Catalog
+        let evaluator: PolicyEvaluator
+        let evaluators: [String: PolicyEvaluator]
+        let prioritizer: RiskPrioritizer
+        let assetsByID: [String: Asset]
+        let issuerStrength: [String: Int]
+        let systemOf: [SystemRef]
+        let context: ExchangeContext
+        var memo = VerdictMemo()
+
+        init(input: AssessmentInput, options: AssessmentOptions, catalog: Catalog) throws(AssessmentError) {
+            self.options = options
+            self.catalog = catalog
+            evaluator = try PolicyEvaluator(profile: options.profile, category: options.category, catalog: catalog)
+            var evaluators: [String: PolicyEvaluator] = [:]
+            for category in Set(options.systemOverrides.compactMap(\.category)) {
+                evaluators[category] = try PolicyEvaluator(
+                    profile: options.profile, category: category, catalog: catalog)
+            }
+            self.evaluators = evaluators
+            prioritizer = RiskPrioritizer(
+                dataLifetimeYears: options.dataLifetimeYears, migrationYears: options.migrationYears,
+                crqcYear: options.crqcYear, crqcEstimate: options.crqcEstimate, catalog: catalog)
+            assetsByID = Dictionary(input.assets.map { ($0.id, $0) }) { first, _ in first }
+            issuerStrength = Assessor.issuerStrengths(input.assets, catalog: catalog)
+            systemOf = AssessedSystems.resolve(input.findings)
+            context = Assessor.exchangeContext(
+                input.findings, systems: systemOf, scorer: AgilityScorer(catalog: catalog), catalog: catalog)
+        }
+
+        /// The verdict and waiver of the finding at `index` (its position in the input).
+        mutating func judge(_ original: Finding, index: Int) -> Judged {
+            let system = systemOf[index]
+            let override = options.systemOverrides.first { $0.matches(system) }
+            let judge = override?.category.flatMap { evaluators[$0] } ?? evaluator
+            var local = prioritizer
+            if let years = override?.dataLifetimeYears { local.dataLifetimeYears = max(0, years) }
+            let finding = context.adjusted(original, index: index, catalog: catalog)
+            let certificate = finding.asset.flatMap { assetsByID[$0]?.certificate }
+            var fallback: Int? =
+                finding.usage == .signature ? certificate.flatMap { issuerStrength[$0.issuer] } : nil
+            fallback = fallback ?? context.groupStrength(for: finding, system: system.id, catalog: catalog)
+            let category = override?.category.flatMap { evaluators[$0] == nil ? nil : $0 }
+            let subject = memo.subject(of: finding, issuerStrength: fallback, judge: judge)
+            let verdict = memo.verdict(subject, category: category, judge: judge, asOf: options.asOf)
+            let waiver = options.waivers.first { $0.selector.matches(original, verdict: verdict, system: system.id) }
+            return Judged(
+                finding: finding, system: system, prioritizer: local, evaluator: judge, category: category,
+                subject: subject, certificate: certificate, verdict: verdict, waiver: waiver?.status(asOf: options.asOf)
+            )
+        }
+
+        /// The certificate overrun of a judged finding, if it belongs to a certificate that outlives its deadline.
+        mutating func overrun(_ judged: Judged) -> CertificateOverrun? {
+            judged.certificate.flatMap {
+                memo.overrun(
+                    judged.subject, category: judged.category, notAfter: CalendarDay($0.notAfter),
+                    judge: judged.evaluator, asOf: options.asOf)
+            }
+        }
+
+        /// The risk priority of a judged finding.
+        mutating func risk(_ judged: Judged, index: Int) -> RiskPriority {
+            memo.risk(
+                judged.finding, certificate: judged.certificate, prioritizer: judged.prioritizer, asOf: options.asOf,
+                protectedBy: context.protectors[index])
+        }
     }
 }
 

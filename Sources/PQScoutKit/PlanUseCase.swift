@@ -102,16 +102,17 @@ public enum PlanUseCase {
         let loaded = try StoreAccess.perform(request.storePath) { () throws -> (AssessmentInput, [FileRecord]) in
             let scan = try InventoryUseCase.existingScan(
                 id, store: store, storePath: request.storePath, code: "plan.no-scan")
+            // The planner reads verdicts only: no diagnostics (coverage) and no risk, agility or ordering.
             let input = AssessmentInput(
                 scan: scan, findings: try store.findings(FindingQuery(scanID: id)),
-                assets: try store.assets(scanID: id), diagnostics: try store.diagnostics(scanID: id),
-                software: try store.software(scanID: id), scannedSources: registry.sources.map(\.rawValue))
+                assets: try store.assets(scanID: id), software: try store.software(scanID: id),
+                scannedSources: registry.sources.map(\.rawValue))
             return (input, readFiles ? try store.files(scanID: id) : [])
         }
         let input = loaded.0
         let options = AssessmentOptions(profile: profile, category: request.category, asOf: asOf)
-        let result = try AssessUseCase.translate(.usage) { () throws(AssessmentError) in
-            try Assessor.assess(input, options: options)
+        let judgements = try AssessUseCase.translate(.usage) { () throws(AssessmentError) in
+            try Assessor.judge(input, options: options)
         }
         let files: any PlanFileSource =
             readFiles
@@ -122,7 +123,7 @@ public enum PlanUseCase {
         if let version = request.opensslVersion { overrides["openssl"] = version }
         let plan = MigrationPlanner.plan(
             PlanInput(
-                findings: input.findings, assets: input.assets, software: input.software, assessment: result,
+                findings: input.findings, assets: input.assets, software: input.software, judgements: judgements,
                 profile: profile, files: files, versionOverrides: overrides))
         return (plan, files, input.findings)
     }

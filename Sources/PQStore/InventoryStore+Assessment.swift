@@ -5,9 +5,12 @@ import PQModel
 extension InventoryStore {
     // MARK: - Assessments
 
-    /// Keeps an assessment with the scan it judged (migration `v2-assessments`).
+    /// Keeps an assessment with the scan it judged (migrations `v2-assessments`, `v6-assessment-findings`).
     ///
-    /// The result is stored whole as its JSON form, so a later PQScout reads it back as it was written.
+    /// The result is stored as its JSON form, so a later PQScout reads it back as it was written: each judged
+    /// finding is one row of `assessment_findings` in the result's order, what findings share (`SharedPart`) one
+    /// row of `assessment_parts`, and the rest one document. Rows go through prepared statements, so recording
+    /// never holds the result as text (1.78 million findings are about 2.2 GB of JSON, past SQLite's limit on a value).
     /// - Returns: The assessment's id.
     /// - Throws: `StoreError` `store.no-such-scan` when the scan is not in the store, or a write failure.
     @discardableResult
@@ -15,7 +18,9 @@ extension InventoryStore {
         try storeOperation("cannot record the assessment of scan \(result.scanID) in \(label)") {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
-            let document = String(decoding: try encoder.encode(result), as: UTF8.self)
+            var header = result
+            header.findings = []
+            let document = String(decoding: try encoder.encode(header), as: UTF8.self)
             return try writer.write { db in
                 guard try Bool.fetchOne(db, sql: "SELECT 1 FROM scans WHERE id = ?", arguments: [result.scanID]) != nil
                 else {
@@ -31,8 +36,61 @@ extension InventoryStore {
                         result.scanID, createdAt, result.profile, result.category, result.asOf.description,
                         result.dataLifetimeYears, result.overall.score, result.gate.map { $0.met ? 1 : 0 }, document,
                     ])
-                return db.lastInsertedRowID
+                let id = db.lastInsertedRowID
+                let insertPart = try db.makeStatement(
+                    sql: "INSERT INTO assessment_parts (assessment_id, part, document) VALUES (?, ?, ?)")
+                let insertFinding = try db.makeStatement(
+                    sql: """
+                        INSERT INTO assessment_findings (assessment_id, position, finding_index, path, line, source,
+                            setting, algorithm, canonical, context, system, expired, part)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """)
+                var parts: [SharedPart: Int] = [:]
+                for (position, assessed) in result.findings.enumerated() {
+                    let shared = SharedPart(assessed)
+                    let part: Int
+                    if let known = parts[shared] {
+                        part = known
+                    } else {
+                        part = parts.count
+                        parts[shared] = part
+                        let text = String(decoding: try encoder.encode(shared), as: UTF8.self)
+                        try insertPart.execute(arguments: [id, part, text])
+                    }
+                    let ref = assessed.finding
+                    try insertFinding.execute(arguments: [
+                        id, position, ref.index, ref.path, ref.line, ref.source, ref.setting, ref.algorithm,
+                        ref.canonical, ref.context, assessed.system, assessed.expired?.description, part,
+                    ])
+                }
+                return id
             }
+        }
+    }
+
+    /// What a judged finding holds beside its reference, system and expiry: the same few values for most findings
+    /// of a scan.
+    struct SharedPart: Codable, Hashable {
+        var quantumStatus: QuantumStatus
+        var effective: Bool
+        var verdict: PolicyVerdict
+        var risk: RiskPriority
+        var overrun: CertificateOverrun?
+        var waiver: WaiverStatus?
+
+        init(_ assessed: FindingAssessment) {
+            quantumStatus = assessed.quantumStatus
+            effective = assessed.effective
+            verdict = assessed.verdict
+            risk = assessed.risk
+            overrun = assessed.overrun
+            waiver = assessed.waiver
+        }
+
+        func assessment(of ref: FindingRef, system: String, expired: CalendarDay?) -> FindingAssessment {
+            FindingAssessment(
+                finding: ref, quantumStatus: quantumStatus, effective: effective, verdict: verdict, risk: risk,
+                overrun: overrun, waiver: waiver, system: system, expired: expired)
         }
     }
 
@@ -68,11 +126,61 @@ extension InventoryStore {
     {
         let decoder = JSONDecoder()
         return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
+            let id: Int64 = try row.decode(forColumn: "id")
             let document: String = try row.decode(forColumn: "document")
+            var result = try decoder.decode(AssessmentResult.self, from: Data(document.utf8))
+            // Recorded since v5: the findings are rows of their own (older documents hold them and have no rows).
+            var parts: [Int: SharedPart] = [:]
+            let partRows = try Row.fetchCursor(
+                db, sql: "SELECT part, document FROM assessment_parts WHERE assessment_id = ?", arguments: [id])
+            while let part = try partRows.next() {
+                let text: String = try part.decode(atIndex: 1)
+                parts[try part.decode(atIndex: 0)] = try decoder.decode(SharedPart.self, from: Data(text.utf8))
+            }
+            var findings: [FindingAssessment] = []
+            // FindingRef is made from a finding; every field is then set from the row.
+            let blank = FindingRef(
+                index: 0,
+                finding: Finding(
+                    path: ScanPath(bytes: []), source: "", setting: "", usage: .cipher,
+                    algorithm: "", quantumStatus: .vulnerable))
+            let rows = try Row.fetchCursor(
+                db,
+                sql: """
+                    SELECT finding_index, path, line, source, setting, algorithm, canonical, context, system, expired,
+                        part
+                    FROM assessment_findings WHERE assessment_id = ? ORDER BY position
+                    """,
+                arguments: [id])
+            while let row = try rows.next() {
+                let number: Int = try row.decode(atIndex: 10)
+                guard let shared = parts[number] else {
+                    throw StoreError(
+                        code: StoreError.corrupt, reason: "assessment \(id) names a part \(number) it does not hold")
+                }
+                var ref = blank
+                ref.index = try row.decode(atIndex: 0)
+                ref.path = try row.decode(atIndex: 1)
+                ref.line = try row.decode(atIndex: 2)
+                ref.source = try row.decode(atIndex: 3)
+                ref.setting = try row.decode(atIndex: 4)
+                ref.algorithm = try row.decode(atIndex: 5)
+                ref.canonical = try row.decode(atIndex: 6)
+                ref.context = try row.decode(atIndex: 7)
+                let expiredText: String? = try row.decode(atIndex: 9)
+                let expired = try expiredText.map { text throws in
+                    guard let day = CalendarDay(text) else {
+                        throw StoreError(code: StoreError.corrupt, reason: "assessment \(id) holds the day \(text)")
+                    }
+                    return day
+                }
+                findings.append(shared.assessment(of: ref, system: try row.decode(atIndex: 8), expired: expired))
+            }
+            if !findings.isEmpty { result.findings = findings }
             return StoredAssessment(
-                id: try row.decode(forColumn: "id"), scanID: try row.decode(forColumn: "scan_id"),
+                id: id, scanID: try row.decode(forColumn: "scan_id"),
                 createdAt: try row.decode(forColumn: "created_at"),
-                result: try decoder.decode(AssessmentResult.self, from: Data(document.utf8)))
+                result: result)
         }
     }
 }

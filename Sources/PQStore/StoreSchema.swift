@@ -24,6 +24,7 @@ enum StoreSchema {
         ("v3-scan-kind", v3ScanKind),
         ("v4-path-aliases", v4PathAliases),
         ("v5-rescan-states", v5RescanStates),
+        ("v6-assessment-findings", v6AssessmentFindings),
     ]
 
     /// A migrator that applies the first `count` migrations (all by default).
@@ -233,5 +234,41 @@ enum StoreSchema {
             state BLOB NOT NULL
         ) STRICT;
         CREATE INDEX rescan_states_by_fingerprint ON rescan_states(fingerprint, scan_id);
+        """
+
+    // MARK: - v6
+
+    /// An assessment's judged findings, one small row each in the result's order, beside the document that keeps
+    /// the rest of the result. What findings share (status, verdict, risk, overrun, waiver: a few dozen distinct
+    /// values over 1.78 million findings) is one JSON document in `assessment_parts`; a row holds the finding's
+    /// reference, its system and expiry (columns: the benchmark's 10,000 systems multiplied the parts), and its
+    /// part's number (checked when read: a foreign key would make deleting an assessment scan
+    /// every row once per part). One JSON document for such a scan needed gigabytes to encode and exceeded
+    /// SQLite's one-gigabyte limit on a value. Assessments recorded before this migration keep their findings inside
+    /// `document` and have no rows here.
+    static let v6AssessmentFindings = """
+        CREATE TABLE assessment_parts (
+            assessment_id INTEGER NOT NULL REFERENCES assessments(id) ON DELETE CASCADE,
+            part INTEGER NOT NULL CHECK (part >= 0),
+            document TEXT NOT NULL CHECK (json_valid(document) AND json_type(document) = 'object'),
+            PRIMARY KEY (assessment_id, part)
+        ) STRICT, WITHOUT ROWID;
+
+        CREATE TABLE assessment_findings (
+            assessment_id INTEGER NOT NULL REFERENCES assessments(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL CHECK (position >= 0),
+            finding_index INTEGER NOT NULL CHECK (finding_index >= 0),
+            path TEXT NOT NULL,
+            line INTEGER,
+            source TEXT NOT NULL,
+            setting TEXT NOT NULL,
+            algorithm TEXT NOT NULL,
+            canonical TEXT,
+            context TEXT,
+            system TEXT NOT NULL,
+            expired TEXT CHECK (expired GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+            part INTEGER NOT NULL,
+            PRIMARY KEY (assessment_id, position)
+        ) STRICT, WITHOUT ROWID;
         """
 }

@@ -28,10 +28,21 @@ struct InventoryCommand: ParsableCommand {
 
     func run() throws {
         do {
-            let document = try InventoryUseCase.document(
-                InventoryRequest(
-                    storePath: store.path, scanID: scan, usage: usage, status: status,
-                    pathPattern: path.map(PathPattern.init)))
+            let request = InventoryRequest(
+                storePath: store.path, scanID: scan, usage: usage, status: status,
+                pathPattern: path.map(PathPattern.init))
+            if format == .json {
+                // Streamed, the bytes of the whole-document form: 1.78 million findings are never all in memory.
+                let shown = try InventoryUseCase.shownScan(storePath: store.path, requested: scan)
+                Console.error("pqscout: \(Presentation.scanLine(shown))")
+                var streamed = request
+                streamed.scanID = shown.id
+                let output = BufferedOutput()
+                try InventoryUseCase.streamJSON(streamed, write: output.write)
+                output.flush()
+                return
+            }
+            let document = try InventoryUseCase.document(request)
             Console.error("pqscout: \(Presentation.scanLine(document.scan))")
             switch format {
             case .table: Console.out(Presentation.table(document.findings, width: Console.width))

@@ -65,4 +65,60 @@ struct AssessorMemoTests {
             AssessedSystems.group(resolved: AssessedSystems.resolve(repeated)).map(\.system.id)
                 == AssessedSystems.group(repeated).map(\.system.id))
     }
+    @Test("judge gives every finding the verdict and waiver assess gives it, with and without overrides and waivers")
+    func judgeEqualsAssess() throws {
+        let policy = try PolicyProfile.bundled("eu-pqc-roadmap")
+        let findings =
+            AssessorTests.findings
+            + AssessorTests.findings.map { finding in
+                var copy = finding
+                copy.effective = false
+                return copy
+            }
+        let waiver = AssessorTests.legacyWaiver
+        let variants: [AssessmentOptions] = [
+            AssessmentOptions(profile: policy, asOf: Fixture.day("2031-01-01")),
+            AssessmentOptions(
+                profile: policy, asOf: Fixture.day("2027-06-30"),
+                systemOverrides: [SystemOverride(selector: "nginx:etc/nginx", category: "high-risk")],
+                waivers: [waiver]),
+            AssessmentOptions(profile: policy, asOf: Fixture.day("2027-07-01"), waivers: [waiver]),
+        ]
+        for options in variants {
+            let input = AssessmentInput(scan: Fixture.scan(), findings: findings, assets: AssessorTests.assets)
+            let full = try Assessor.assess(input, options: options)
+            let judged = try Assessor.judge(input, options: options)
+            #expect(judged.count == findings.count)
+            #expect(judged.waivedCount == full.findings.filter(\.isWaived).count)
+            for assessed in full.findings {
+                let judgement = try #require(judged[assessed.finding.index])
+                #expect(judgement.verdict == assessed.verdict, "\(assessed.finding.label)")
+                #expect(judgement.isWaived == assessed.isWaived, "\(assessed.finding.label)")
+            }
+            // What the planner reads is the same whichever way it was made.
+            let fromResult = FindingJudgements(full, findings: findings)
+            for index in findings.indices { #expect(fromResult[index] == judged[index]) }
+        }
+        #expect(
+            try Assessor.judge(
+                AssessmentInput(scan: Fixture.scan(), findings: findings, assets: AssessorTests.assets),
+                options: variants[1]
+            ).waivedCount == 2)
+    }
+
+    @Test("a stale assessment entry (another finding at its index) is ignored, not applied")
+    func staleEntryIgnored() throws {
+        let policy = try PolicyProfile.bundled("nist-ir-8547")
+        let findings = AssessorTests.findings
+        let full = try Assessor.assess(
+            AssessmentInput(scan: Fixture.scan(), findings: findings),
+            options: AssessmentOptions(profile: policy, asOf: Fixture.day("2031-01-01")))
+        var shifted = findings
+        shifted.swapAt(0, 1)
+        let judged = FindingJudgements(full, findings: shifted)
+        #expect(judged[0] == nil)
+        #expect(judged[1] == nil)
+        #expect(judged[2] != nil)
+        #expect(judged[findings.count] == nil)
+    }
 }

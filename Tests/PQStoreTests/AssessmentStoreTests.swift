@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import PQModel
 import Testing
 
@@ -68,5 +69,54 @@ struct AssessmentStoreTests {
         try store.deleteScan(id: scanID)
         #expect(try store.assessments(scanID: scanID).isEmpty)
         #expect(try Sample.int(store, "SELECT count(*) FROM assessments") == 0)
+    }
+    @Test("the judged findings are rows of their own, in the result's order, and read back into the result")
+    func findingsAsRows() throws {
+        let store = try InventoryStore.inMemory()
+        let scanID = try Sample.begin(store)
+        var result = Self.result(scanID: scanID)
+        let one = try #require(result.findings.first)
+        result.findings = (0..<5).map { number in
+            var copy = one
+            copy.finding.index = number
+            copy.finding.path = "etc/ssh/sshd_config.d/\(number).conf"
+            copy.finding.line = number % 2 == 0 ? nil : number
+            copy.risk.score = 80 - number / 2
+            // System and expiry are columns of the row, not of the shared part.
+            copy.system = number == 4 ? "store:etc/ssl/certs" : copy.system
+            copy.expired = number == 3 ? CalendarDay("2026-01-01") : nil
+            return copy
+        }
+        let id = try store.recordAssessment(result, createdAt: Sample.started)
+        #expect(try Sample.int(store, "SELECT count(*) FROM assessment_findings WHERE assessment_id = \(id)") == 5)
+        // What findings share is kept once: three distinct risks, three parts.
+        #expect(try Sample.int(store, "SELECT count(*) FROM assessment_parts WHERE assessment_id = \(id)") == 3)
+        #expect(
+            try Sample.int(store, "SELECT count(*) FROM assessments WHERE document LIKE '%\"findings\":[]%'") == 1)
+        #expect(try store.latestAssessment(scanID: scanID)?.result == result)
+        try store.deleteScan(id: scanID)
+        #expect(try Sample.int(store, "SELECT count(*) FROM assessment_findings") == 0)
+        #expect(try Sample.int(store, "SELECT count(*) FROM assessment_parts") == 0)
+    }
+
+    @Test("an assessment recorded before v5, its findings inside the document, still reads back whole")
+    func documentWithFindings() throws {
+        let store = try InventoryStore.inMemory()
+        let scanID = try Sample.begin(store)
+        let result = Self.result(scanID: scanID)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let document = String(decoding: try encoder.encode(result), as: UTF8.self)
+        try store.writer.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO assessments (scan_id, created_at, profile, as_of, data_lifetime_years, overall_score,
+                        document)
+                    VALUES (?, ?, ?, ?, 10, 40, ?)
+                    """,
+                arguments: [scanID, Sample.started, result.profile, result.asOf.description, document])
+        }
+        #expect(try Sample.int(store, "SELECT count(*) FROM assessment_findings") == 0)
+        #expect(try store.latestAssessment(scanID: scanID)?.result == result)
     }
 }

@@ -178,7 +178,7 @@ public struct GenericActionBuilder: Sendable {
             patchWithheld: keyMaterial
                 ? "keys are generated and distributed, not patched"
                 : "the planner has no \(first.source.rawValue) syntax for this setting yet: edit by hand",
-            verify: ["pqscout scan ROOT && pqscout plan --since \(context.input.assessment.scanID)"],
+            verify: ["pqscout scan ROOT && pqscout plan --since \(context.input.judgements.scanID)"],
             rollback: keyMaterial
                 ? ["keep the old key until every peer trusts the new one; then remove it"]
                 : ["restore the file from the scan's copy or version control"],

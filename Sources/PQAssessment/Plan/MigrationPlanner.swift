@@ -46,13 +46,13 @@ public enum MigrationPlanner {
                     + "release offers an ML-KEM-1024 method (mlkem768x25519-sha256 and sntrup761x25519 are flagged "
                     + "by kem-not-cnsa), so the plan adds none; SSH stays on its current methods until one ships.")
         }
-        let waived = input.assessment.findings.filter(\.isWaived).count
+        let waived = input.judgements.waivedCount
         if waived > 0 {
             notes.append("\(waived) waived finding(s) are left out of the plan until their waiver expires.")
         }
         var plan = Plan(
-            scanID: input.assessment.scanID, profile: input.profile.id, profileTitle: input.profile.title,
-            asOf: input.assessment.asOf, phases: phases(actions), actions: actions, notes: notes)
+            scanID: input.judgements.scanID, profile: input.profile.id, profileTitle: input.profile.title,
+            asOf: input.judgements.asOf, phases: phases(actions), actions: actions, notes: notes)
         plan.installedVersions = installedVersions(context)
         return plan
     }

@@ -5,38 +5,15 @@ import PQModel
 public struct PlanContext: Sendable {
     public let input: PlanInput
     public let catalog: Catalog
-    /// Assessment of each finding, by index into `input.findings`.
-    public let assessments: AssessmentsByIndex
-
-    /// The assessment of each finding by its index; nil for an index out of range or a finding not assessed.
-    /// An array, not a dictionary: 1.78 million findings (10,000 nginx servers with expanded cipher lists) made
-    /// the dictionary's rehashing the planner's largest cost and a gigabyte of its peak memory.
-    public struct AssessmentsByIndex: Sendable {
-        var slots: [FindingAssessment?]
-
-        public subscript(index: Int) -> FindingAssessment? {
-            slots.indices.contains(index) ? slots[index] : nil
-        }
-    }
+    /// The verdict and waiver of each finding, by index into `input.findings` (`input.judgements`).
+    public var assessments: FindingJudgements { input.judgements }
 
     public init(input: PlanInput, catalog: Catalog = .shared) {
         self.input = input
         self.catalog = catalog
-        var byIndex = [FindingAssessment?](repeating: nil, count: input.findings.count)
-        for assessed in input.assessment.findings {
-            let index = assessed.finding.index
-            guard index >= 0, index < input.findings.count else { continue }
-            let finding = input.findings[index]
-            // The assessment must describe the same row: a stale or foreign assessment is ignored, not misapplied.
-            guard finding.path.display == assessed.finding.path, finding.setting == assessed.finding.setting,
-                finding.algorithm == assessed.finding.algorithm
-            else { continue }
-            byIndex[index] = assessed
-        }
-        assessments = AssessmentsByIndex(slots: byIndex)
     }
 
-    public var asOf: CalendarDay { input.assessment.asOf }
+    public var asOf: CalendarDay { input.judgements.asOf }
     public var findings: [Finding] { input.findings }
 
     /// True when a finding is in force, not waived, and the policy or its quantum status calls for a change.

@@ -17,30 +17,44 @@ public struct InMemoryPlanFiles: PlanFileSource {
     public func bytes(of path: ScanPath) -> [UInt8]? { files[path] }
 }
 
-/// Everything the planner reads: one scan's inventory, its assessment under the profile, and its files.
+/// Everything the planner reads: one scan's inventory, the policy verdict of each finding under the profile, and
+/// its files.
 public struct PlanInput: Sendable {
-    /// In the store's order: the assessment's `FindingRef.index` points into it.
+    /// In the store's order: `judgements` and every `FindingRef.index` point into it.
     public var findings: [Finding]
     public var assets: [Asset]
     public var software: [Software]
-    public var assessment: AssessmentResult
+    /// Each finding's verdict and waiver (`Assessor.judge`, or taken from a full assessment).
+    public var judgements: FindingJudgements
     public var profile: PolicyProfile
     public var files: any PlanFileSource
     /// Versions the caller knows better than the tree's package database: `["openssh": "9.2"]`.
     public var versionOverrides: [String: String]
 
     public init(
-        findings: [Finding], assets: [Asset] = [], software: [Software] = [], assessment: AssessmentResult,
+        findings: [Finding], assets: [Asset] = [], software: [Software] = [], judgements: FindingJudgements,
         profile: PolicyProfile, files: any PlanFileSource = InMemoryPlanFiles(),
         versionOverrides: [String: String] = [:]
     ) {
         self.findings = findings
         self.assets = assets
         self.software = software
-        self.assessment = assessment
+        self.judgements = judgements
         self.profile = profile
         self.files = files
         self.versionOverrides = versionOverrides
+    }
+
+    /// The input for a full assessment of `findings` (its verdicts and waivers are what the planner reads).
+    public init(
+        findings: [Finding], assets: [Asset] = [], software: [Software] = [], assessment: AssessmentResult,
+        profile: PolicyProfile, files: any PlanFileSource = InMemoryPlanFiles(),
+        versionOverrides: [String: String] = [:]
+    ) {
+        self.init(
+            findings: findings, assets: assets, software: software,
+            judgements: FindingJudgements(assessment, findings: findings), profile: profile, files: files,
+            versionOverrides: versionOverrides)
     }
 }
 
