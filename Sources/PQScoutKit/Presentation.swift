@@ -22,7 +22,8 @@ public enum Presentation {
     }
 
     public static func scanSummary(_ document: InventoryDocument, storePath: String) -> String {
-        ConsoleText.scanSummary(document.scan, diagnostics: document.diagnostics, storePath: storePath)
+        ConsoleText.scanSummary(
+            document.scan, diagnostics: document.diagnostics, storePath: StoreAccess.label(storePath))
     }
 
     public static func scans(_ scans: [ScanRecord], width: Int = 80) -> String {

@@ -13,6 +13,8 @@ struct InventoryCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The scan to list (see `pqscout scans`).", valueName: "id"))
     var scan: Int64?
 
+    @OptionGroup var host: HostOptions
+
     @Option(help: ArgumentHelp("Only findings of this usage.", valueName: "usage"))
     var usage: Usage?
 
@@ -30,7 +32,8 @@ struct InventoryCommand: ParsableCommand {
         do {
             let document = try InventoryUseCase.document(
                 InventoryRequest(
-                    storePath: store.path, scanID: scan, usage: usage, status: status,
+                    storePath: store.path, scanID: try host.scan(scan, storePath: store.path), usage: usage,
+                    status: status,
                     pathPattern: path.map(PathPattern.init)))
             Console.error("pqscout: \(Presentation.scanLine(document.scan))")
             switch format {

@@ -37,9 +37,11 @@ struct AssessmentStoreTests {
             gate: GateOutcome(threshold: .deprecated, met: true, findings: [ref]))
     }
 
-    @Test("an assessment is stored with its scan and read back whole, newest first by profile")
-    func roundTrip() throws {
-        let store = try InventoryStore.inMemory()
+    @Test(
+        "an assessment is stored with its scan and read back whole, newest first by profile",
+        arguments: StoreKind.available)
+    func roundTrip(kind: StoreKind) throws {
+        let store = try kind.make()
         let scanID = try Sample.begin(store)
         let first = Self.result(scanID: scanID)
         let second = Self.result(scanID: scanID, profile: "cnsa-2.0", asOf: "2034-01-01")
@@ -54,15 +56,15 @@ struct AssessmentStoreTests {
         #expect(try store.latestAssessment(scanID: scanID + 1) == nil)
     }
 
-    @Test("an assessment of a scan that is not in the store is refused")
-    func noSuchScan() throws {
-        let store = try InventoryStore.inMemory()
+    @Test("an assessment of a scan that is not in the store is refused", arguments: StoreKind.available)
+    func noSuchScan(kind: StoreKind) throws {
+        let store = try kind.make()
         #expect(throws: StoreError.self) { try store.recordAssessment(Self.result(scanID: 99), createdAt: Date()) }
     }
 
-    @Test("deleting a scan deletes its assessments")
-    func cascade() throws {
-        let store = try InventoryStore.inMemory()
+    @Test("deleting a scan deletes its assessments", arguments: StoreKind.available)
+    func cascade(kind: StoreKind) throws {
+        let store = try kind.make()
         let scanID = try Sample.begin(store)
         try store.recordAssessment(Self.result(scanID: scanID), createdAt: Date())
         try store.deleteScan(id: scanID)
