@@ -232,7 +232,8 @@ public struct ScanUseCase: Sendable {
         }
         guard let record = try StoreAccess.perform(request.storePath, { try store.scan(id: scanID) }) else {
             throw PQScoutError(
-                code: "store.lost-scan", kind: .input, reason: "scan \(scanID) vanished from \(StoreAccess.label(request.storePath))")
+                code: "store.lost-scan", kind: .input,
+                reason: "scan \(scanID) vanished from \(StoreAccess.label(request.storePath))")
         }
         return record
     }
