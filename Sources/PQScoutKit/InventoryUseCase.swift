@@ -105,10 +105,24 @@ public enum InventoryUseCase {
         return id
     }
 
-    /// The latest complete scan of every host, ordered by host: the fleet as it stands.
-    public static func fleet(storePath: String) throws(PQScoutError) -> [ScanRecord] {
-        let store = try StoreAccess.open(storePath, create: false)
-        return try StoreAccess.perform(storePath) { try store.latestCompleteScanPerHost() }
+    /// The fleet as it stands: for every host, its latest complete scan and the findings there that match the
+    /// request's filters (its `scanID` is ignored), counted from a cursor so no scan is held in memory.
+    public static func fleet(_ request: InventoryRequest) throws(PQScoutError) -> [FleetHost] {
+        let store = try StoreAccess.open(request.storePath, create: false)
+        return try StoreAccess.perform(request.storePath) {
+            try store.latestCompleteScanPerHost().map { scan in
+                var total = 0
+                var byStatus: [String: Int] = [:]
+                let query = FindingQuery(
+                    scanID: scan.id, usage: request.usage, status: request.status, pathPattern: request.pathPattern)
+                try store.forEachFinding(query) { finding in
+                    total += 1
+                    byStatus[finding.quantumStatus.rawValue, default: 0] += 1
+                }
+                return FleetHost(
+                    host: scan.host, scanID: scan.id, startedAt: scan.startedAt, findings: total, byStatus: byStatus)
+            }
+        }
     }
 
     /// The scan with this id, or the error (with the use case's own code) that names the command listing them.

@@ -25,11 +25,32 @@ struct InventoryCommand: ParsableCommand {
         help: ArgumentHelp("Only findings whose path matches this path pattern (etc/ssl, *.pem).", valueName: "glob"))
     var path: String?
 
+    @Flag(
+        help: ArgumentHelp(
+            "Per host of the store, count the findings of its latest complete scan that match the filters."))
+    var fleet = false
+
     @Option(help: "Output format.")
     var format: InventoryFormat = .table
 
+    func validate() throws {
+        if fleet, scan != nil || host.host != nil {
+            throw ValidationError("--fleet reads every host's latest scan; it takes no --scan or --host")
+        }
+        if fleet, format == .csv { throw ValidationError("--fleet writes a table or JSON") }
+    }
+
     func run() throws {
         do {
+            if fleet {
+                let hosts = try InventoryUseCase.fleet(
+                    InventoryRequest(
+                        storePath: store.path, usage: usage, status: status, pathPattern: path.map(PathPattern.init)))
+                Console.out(
+                    format == .json
+                        ? try Presentation.fleetJSON(hosts) : Presentation.fleet(hosts, width: Console.width))
+                return
+            }
             let document = try InventoryUseCase.document(
                 InventoryRequest(
                     storePath: store.path, scanID: try host.scan(scan, storePath: store.path), usage: usage,
