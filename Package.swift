@@ -15,6 +15,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.0"),
+        // The fleet backend (issue 20): PostgreSQL's wire protocol in Swift, no libpq.
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.0"),
     ],
     targets: [
         .target(name: "PQModel"),
@@ -39,6 +41,7 @@ let package = Package(
             dependencies: [
                 "PQModel", "PQCatalog", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
         ),
         .target(name: "PQAssessment", dependencies: ["PQModel", "PQCatalog", .product(name: "Yams", package: "Yams")]),
@@ -65,18 +68,23 @@ let package = Package(
             dependencies: ["PQScanners", "PQModel", "PQCatalog", "COpenSSLTestShim"],
             resources: [.copy("Fixtures")]
         ),
+        // A throwaway PostgreSQL cluster (or PQSCOUT_TEST_POSTGRES_URL) for the store's tests on both backends.
+        .target(name: "PQTestSupport", path: "Tests/PQTestSupport"),
         .testTarget(
             name: "PQStoreTests",
-            dependencies: ["PQStore", "PQModel", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "PQStore", "PQModel", "PQTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]
         ),
         .testTarget(name: "PQAssessmentTests", dependencies: ["PQAssessment", "PQCatalog", "PQModel"]),
-        .testTarget(name: "PQScoutKitTests", dependencies: ["PQScoutKit", "PQModel", "PQStore"]),
+        .testTarget(name: "PQScoutKitTests", dependencies: ["PQScoutKit", "PQModel", "PQStore", "PQTestSupport"]),
         // Golden files are read from the source tree (#filePath), so `PQSCOUT_RECORD_SNAPSHOTS=1` can rewrite them.
         .testTarget(
             name: "PQReportsTests", dependencies: ["PQReports", "PQScoutKit", "PQModel", "PQCatalog"],
             exclude: ["Golden"]
         ),
         // Runs the built `pqscout` binary: the dependency makes `swift test` build it first.
-        .testTarget(name: "pqscoutTests", dependencies: ["pqscout", "PQModel"]),
+        .testTarget(name: "pqscoutTests", dependencies: ["pqscout", "PQModel", "PQTestSupport"]),
     ]
 )

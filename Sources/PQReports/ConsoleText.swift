@@ -52,12 +52,31 @@ public enum ConsoleText {
         let rows = scans.map { scan in
             [
                 "\(scan.id)", formatter.string(from: scan.startedAt), scan.kind.rawValue, statusWord(scan),
-                "\(scan.counts.findings)", "\(scan.counts.diagnostics)", scan.roots.joined(separator: " "),
+                "\(scan.counts.findings)", "\(scan.counts.diagnostics)", scan.host, scan.roots.joined(separator: " "),
             ]
         }
+        // HOST before ROOTS: a fleet's database holds every host's scan of `/`, told apart by host alone.
         let table = TextTable(
-            headers: ["ID", "STARTED", "KIND", "STATUS", "FINDINGS", "DIAGS", "ROOTS"], rows: rows, flexible: [6],
-            keepEnd: [6])
+            headers: ["ID", "STARTED", "KIND", "STATUS", "FINDINGS", "DIAGS", "HOST", "ROOTS"], rows: rows,
+            flexible: [6, 7], keepEnd: [7])
+        return table.render(width: width)
+    }
+
+    /// The fleet view of `inventory --fleet`: per host, its latest complete scan and the findings in it that match
+    /// the filters, by quantum status; a last row sums the fleet.
+    public static func fleetTable(_ hosts: [FleetHost], width: Int = 80) -> String {
+        let statuses = QuantumStatus.allCases
+        var rows = hosts.map { host in
+            [host.host, "\(host.scanID)", "\(host.findings)"] + statuses.map { "\(host.byStatus[$0.rawValue] ?? 0)" }
+        }
+        if hosts.count > 1 {
+            rows.append(
+                ["all \(hosts.count) hosts", "", "\(hosts.reduce(0) { $0 + $1.findings })"]
+                    + statuses.map { status in "\(hosts.reduce(0) { $0 + ($1.byStatus[status.rawValue] ?? 0) })" })
+        }
+        let table = TextTable(
+            headers: ["HOST", "SCAN", "FINDINGS"] + statuses.map { $0.rawValue.uppercased() }, rows: rows,
+            flexible: [0])
         return table.render(width: width)
     }
 

@@ -91,6 +91,40 @@ public enum InventoryUseCase {
         }
     }
 
+    /// The latest complete scan of `host` (`--host`): a fleet's database holds many hosts' scans.
+    public static func latestScanID(storePath: String, host: String) throws(PQScoutError) -> Int64 {
+        let store = try StoreAccess.open(storePath, create: false)
+        let id = try StoreAccess.perform(storePath) { try store.latestCompleteScanID(kind: .scan, host: host) }
+        guard let id else {
+            throw PQScoutError(
+                code: "inventory.no-host", kind: .input,
+                reason:
+                    "\(StoreAccess.label(storePath)) holds no complete scan of host \(host); `pqscout scans` lists them"
+            )
+        }
+        return id
+    }
+
+    /// The fleet as it stands: for every host, its latest complete scan and the findings there that match the
+    /// request's filters (its `scanID` is ignored), counted from a cursor so no scan is held in memory.
+    public static func fleet(_ request: InventoryRequest) throws(PQScoutError) -> [FleetHost] {
+        let store = try StoreAccess.open(request.storePath, create: false)
+        return try StoreAccess.perform(request.storePath) {
+            try store.latestCompleteScanPerHost().map { scan in
+                var total = 0
+                var byStatus: [String: Int] = [:]
+                let query = FindingQuery(
+                    scanID: scan.id, usage: request.usage, status: request.status, pathPattern: request.pathPattern)
+                try store.forEachFinding(query) { finding in
+                    total += 1
+                    byStatus[finding.quantumStatus.rawValue, default: 0] += 1
+                }
+                return FleetHost(
+                    host: scan.host, scanID: scan.id, startedAt: scan.startedAt, findings: total, byStatus: byStatus)
+            }
+        }
+    }
+
     /// The scan with this id, or the error (with the use case's own code) that names the command listing them.
     static func existingScan(
         _ id: Int64, store: InventoryStore, storePath: String, code: String = "inventory.no-scan",
@@ -99,7 +133,7 @@ public enum InventoryUseCase {
         guard let scan = try store.scan(id: id) else {
             throw PQScoutError(
                 code: code, kind: kind,
-                reason: "there is no scan \(id) in \(storePath); `pqscout scans` lists them")
+                reason: "there is no scan \(id) in \(StoreAccess.label(storePath)); `pqscout scans` lists them")
         }
         return scan
     }
@@ -115,7 +149,7 @@ public enum InventoryUseCase {
         if let latest { return latest }
         throw PQScoutError(
             code: "inventory.empty", kind: .input,
-            reason: "\(storePath) holds no scan yet; run `pqscout scan PATH` first")
+            reason: "\(StoreAccess.label(storePath)) holds no scan yet; run `pqscout scan PATH` first")
     }
 }
 

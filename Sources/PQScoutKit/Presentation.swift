@@ -1,3 +1,4 @@
+import Foundation
 import PQCatalog
 import PQModel
 import PQReports
@@ -22,7 +23,8 @@ public enum Presentation {
     }
 
     public static func scanSummary(_ document: InventoryDocument, storePath: String) -> String {
-        ConsoleText.scanSummary(document.scan, diagnostics: document.diagnostics, storePath: storePath)
+        ConsoleText.scanSummary(
+            document.scan, diagnostics: document.diagnostics, storePath: StoreAccess.label(storePath))
     }
 
     /// The summary's line on reuse (issue 20): how many files an earlier scan lent, or why none.
@@ -37,6 +39,21 @@ public enum Presentation {
 
     public static func scans(_ scans: [ScanRecord], width: Int = 80) -> String {
         ConsoleText.scansTable(scans, width: width)
+    }
+
+    /// `inventory --fleet` as a table: one row per host, and the fleet's sum.
+    public static func fleet(_ hosts: [FleetHost], width: Int = 80) -> String {
+        ConsoleText.fleetTable(hosts, width: width)
+    }
+
+    /// `inventory --fleet --format json`: the hosts as a JSON array.
+    public static func fleetJSON(_ hosts: [FleetHost]) throws(PQScoutError) -> String {
+        do {
+            return String(decoding: try ReportJSONEncoder.make().encode(hosts), as: UTF8.self)
+        } catch {
+            throw PQScoutError(
+                code: "output.json", kind: .input, reason: "cannot write JSON: \(PQScoutError.describe(error))")
+        }
     }
 
     public static func scanLine(_ scan: ScanRecord) -> String {

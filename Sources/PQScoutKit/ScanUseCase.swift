@@ -316,7 +316,8 @@ public struct ScanUseCase: Sendable {
         }
         guard let record = try StoreAccess.perform(request.storePath, { try store.scan(id: scanID) }) else {
             throw PQScoutError(
-                code: "store.lost-scan", kind: .input, reason: "scan \(scanID) vanished from \(request.storePath)")
+                code: "store.lost-scan", kind: .input,
+                reason: "scan \(scanID) vanished from \(StoreAccess.label(request.storePath))")
         }
         return ScanOutcome(record: record, filesReused: reused, reusedFrom: previous?.scanID)
     }

@@ -3,7 +3,17 @@ import PQStore
 
 /// Opening the store and turning its errors into one-line `PQScoutError`s that name the file.
 enum StoreAccess {
+    /// Opens the store `--db` names: an SQLite file, or a PostgreSQL database (`postgresql://user@host/dbname`).
     static func open(_ path: String, create: Bool) throws(PQScoutError) -> InventoryStore {
+        if isPostgres(path) {
+            do {
+                return try InventoryStore(postgresURL: path)
+            } catch {
+                // A malformed URL is the user's typing (64); a server that cannot be reached is an input (2).
+                throw PQScoutError(
+                    code: "store.open", kind: error.code == StoreError.badURL ? .usage : .input, reason: error.reason)
+            }
+        }
         if !create, !FileManager.default.fileExists(atPath: path) {
             throw PQScoutError(
                 code: "store.missing", kind: .input,
@@ -23,6 +33,19 @@ enum StoreAccess {
         }
     }
 
+    /// True when `--db` names a PostgreSQL database rather than a file.
+    static func isPostgres(_ location: String) -> Bool {
+        location.hasPrefix("postgresql://") || location.hasPrefix("postgres://")
+    }
+
+    /// The store as messages name it: a URL loses its password.
+    static func label(_ location: String) -> String {
+        guard isPostgres(location), var components = URLComponents(string: location), components.password != nil
+        else { return location }
+        components.password = "***"
+        return components.string ?? location
+    }
+
     static func perform<T>(_ path: String, _ body: () throws -> T) throws(PQScoutError) -> T {
         do {
             return try body()
@@ -30,7 +53,8 @@ enum StoreAccess {
             throw error
         } catch {
             let reason = PQScoutError.describe(error)
-            throw PQScoutError(code: "store.io", kind: .input, reason: "cannot use store \(path): \(reason)")
+            throw PQScoutError(
+                code: "store.io", kind: .input, reason: "cannot use store \(label(path)): \(reason)")
         }
     }
 }
@@ -43,6 +67,8 @@ enum StoreLocation {
     ///   store lies outside every root.
     /// - Throws: `scan.store-inside-root` when the store would be written inside a scanned tree other than `/`.
     static func ensureOutside(roots: [String], storePath: String) throws(PQScoutError) -> [String] {
+        // A database on a server is written nowhere in the tree.
+        if StoreAccess.isPostgres(storePath) { return [] }
         let storeFull = resolvedStorePath(storePath)
         var skipped: [String] = []
         for root in roots {

@@ -65,3 +65,46 @@ extension InventoryStore {
         return batches
     }
 }
+
+extension InventoryStore {
+    /// Measures the ingest rate of a fleet: `scans` scans written at once into the store at `location` (a
+    /// PostgreSQL URL, or an SQLite path), each from its own thread and connection, `count` synthetic findings each
+    /// in batches of `batchSize`, as `pqscout scan` writes them. Returns all findings over the wall time from the
+    /// first `beginScan` to the last `finishScan`.
+    ///
+    /// Not a unit test: the figure depends on the machine and on what else runs (scripts/bench `--postgres`).
+    public static func benchmarkConcurrentScans(location: String, scans: Int, count: Int, batchSize: Int = 10_000)
+        throws(StoreError) -> Double
+    {
+        let batches = benchmarkBatches(count: count, batchSize: max(1, batchSize))
+        let stores = try (0..<scans).map { _ throws(StoreError) in try InventoryStore(location: location) }
+        let failure = BenchmarkFailure()
+        let start = ContinuousClock.now
+        DispatchQueue.concurrentPerform(iterations: scans) { index in
+            do throws(StoreError) {
+                let store = stores[index]
+                let id = try store.beginScan(
+                    roots: ["/bench"], host: "bench-\(index)", toolVersion: "bench", startedAt: Date())
+                for batch in batches { try store.record(scanID: id, batch: batch) }
+                try store.finishScan(
+                    scanID: id, finishedAt: Date(), counts: ScanCounts(findings: count), complete: true)
+            } catch {
+                failure.set(error)
+            }
+        }
+        let elapsed = ContinuousClock.now - start
+        if let error = failure.error { throw error }
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        return seconds > 0 ? Double(scans * count) / seconds : .infinity
+    }
+}
+
+/// The first error of the benchmark's threads.
+private final class BenchmarkFailure: @unchecked Sendable {
+    // `lock` guards `stored`.
+    private let lock = NSLock()
+    private var stored: StoreError?
+
+    func set(_ error: StoreError) { lock.withLock { stored = stored ?? error } }
+    var error: StoreError? { lock.withLock { stored } }
+}

@@ -13,6 +13,26 @@ extension InventoryStore {
     /// earlier scan with that fingerprint: only the latest is ever read. Call it before `finishScan`, so a scan
     /// killed later leaves a state no rescan reads (`rescanState` wants a complete scan).
     public func saveRescanState(scanID: Int64, fingerprint: String, format: Int, state: Data) throws(StoreError) {
+        try backend.saveRescanState(scanID: scanID, fingerprint: fingerprint, format: format, state: state)
+    }
+
+    /// The state of the latest complete scan with this fingerprint, or nil.
+    public func rescanState(fingerprint: String) throws(StoreError) -> RescanState? {
+        try backend.rescanState(fingerprint: fingerprint)
+    }
+
+    /// Copies every row scan `source` recorded (files, asset links, findings, diagnostics, software, aliases) to the
+    /// running scan `target`, in one transaction and in SQL: a rescan of a tree in which nothing changed records
+    /// the same complete scan without passing 40,000 findings through Swift (issue 20). Ordinals and order are
+    /// kept; file ids are the target's own.
+    /// - Throws: `StoreError` `store.no-such-scan` or `store.scan-finished` for `target`.
+    public func copyScanRows(from source: Int64, to target: Int64) throws(StoreError) {
+        try backend.copyScanRows(from: source, to: target)
+    }
+}
+
+extension SQLiteStore {
+    func saveRescanState(scanID: Int64, fingerprint: String, format: Int, state: Data) throws(StoreError) {
         try storeOperation("cannot record the rescan state of scan \(scanID) in \(label)") {
             try writer.write { db in
                 try db.execute(
@@ -29,8 +49,7 @@ extension InventoryStore {
         }
     }
 
-    /// The state of the latest complete scan with this fingerprint, or nil.
-    public func rescanState(fingerprint: String) throws(StoreError) -> RescanState? {
+    func rescanState(fingerprint: String) throws(StoreError) -> InventoryStore.RescanState? {
         try storeOperation("cannot read rescan states from \(label)") {
             try writer.read { db in
                 guard
@@ -42,19 +61,12 @@ extension InventoryStore {
                             """,
                         arguments: [fingerprint])
                 else { return nil }
-                return RescanState(scanID: row[0], format: row[1], state: row[2])
+                return InventoryStore.RescanState(scanID: row[0], format: row[1], state: row[2])
             }
         }
     }
-}
 
-extension InventoryStore {
-    /// Copies every row scan `source` recorded (files, asset links, findings, diagnostics, software, aliases) to the
-    /// running scan `target`, in one transaction and in SQL: a rescan of a tree in which nothing changed records
-    /// the same complete scan without passing 40,000 findings through Swift (issue 20). Ordinals and order are
-    /// kept; file ids are the target's own.
-    /// - Throws: `StoreError` `store.no-such-scan` or `store.scan-finished` for `target`.
-    public func copyScanRows(from source: Int64, to target: Int64) throws(StoreError) {
+    func copyScanRows(from source: Int64, to target: Int64) throws(StoreError) {
         try storeOperation("cannot copy scan \(source) into scan \(target) in \(label)") {
             try writer.write { db in
                 guard

@@ -2,121 +2,78 @@ import Foundation
 import GRDB
 import PQModel
 
-/// The inventory: every scan PQScout ran, with its files, findings, assets, diagnostics and software, in SQLite.
+/// The inventory: every scan PQScout ran, with its files, findings, assets, diagnostics and software.
 ///
-/// Design (Docs/store.md; GRDB's "trust SQLite more than yourself"): the schema carries the rules — NOT NULL,
-/// CHECK on every closed enum, foreign keys with ON DELETE CASCADE, STRICT column types — so a bug in a caller
-/// becomes a refused write, never a quietly wrong inventory. The file is in WAL mode. A scan is written as batches,
-/// one transaction each, and marked complete last (`finishScan`), so a scan killed half-way leaves every earlier
-/// scan intact and itself listed as incomplete with the batches it committed.
+/// One API over two backends (Docs/store.md): an SQLite file, the embedded default (`SQLiteStore`), and a PostgreSQL
+/// database that a fleet of hosts scans into at once (`PostgresStore`). Both carry the same tables, columns and
+/// named migrations, and both refuse a database written by a newer PQScout.
 ///
-/// Opening a store migrates an older schema forward (named, append-only migrations) and refuses one written by a
-/// newer PQScout. The store never holds private key material: the model has none to give it.
+/// Design (GRDB's "trust SQLite more than yourself"): the schema carries the rules — NOT NULL, CHECK on every closed
+/// enum, foreign keys with ON DELETE CASCADE — so a bug in a caller becomes a refused write, never a quietly wrong
+/// inventory. A scan is written as batches, one transaction each, and marked complete last (`finishScan`), so a scan
+/// killed half-way leaves every earlier scan intact and itself listed as incomplete with the batches it committed.
+/// The store never holds private key material: the model has none to give it.
 ///
-/// One `InventoryStore` owns one SQLite connection and serialises its calls; it is safe to share between tasks.
+/// An `InventoryStore` serialises its calls; it is safe to share between tasks.
 public final class InventoryStore: Sendable {
-    let writer: DatabaseQueue
-    /// How errors name this store: its path, or `:memory:`.
-    let label: String
-    let lockWaits: LockWaits
+    let backend: any StoreBackend
 
-    private init(writer: DatabaseQueue, label: String, lockWaits: LockWaits = LockWaits()) {
-        self.writer = writer
-        self.label = label
-        self.lockWaits = lockWaits
+    init(backend: any StoreBackend) {
+        self.backend = backend
     }
 
-    /// Seconds this connection has spent waiting for another process's lock on the store (concurrent scans).
-    public var lockWaitSeconds: Double { lockWaits.seconds }
+    deinit {
+        backend.close()
+    }
+
+    /// How errors name this store: its path, `:memory:`, or a PostgreSQL URL without its password.
+    public var label: String { backend.label }
+
+    /// Seconds this store has spent waiting for another process's lock (concurrent scans into one SQLite file).
+    public var lockWaitSeconds: Double { backend.lockWaitSeconds }
+
+    /// The SQLite connection of an SQLite store (tests look inside it); nil for PostgreSQL.
+    var sqliteWriter: DatabaseQueue? { (backend as? SQLiteStore)?.writer }
 
     // MARK: - Opening
 
-    /// Opens the store at `path`, creating it if missing and migrating it to the current schema.
+    /// Opens the SQLite store at `path`, creating it if missing and migrating it to the current schema.
     ///
     /// - Parameter path: File system path of the SQLite file (`pqscout.db`). Its directory must exist.
     /// - Throws: `StoreError` with code `store.cannot-open` (no such directory, no permission),
     ///   `store.not-a-store` (not SQLite, or another program's database), `store.newer-schema` (written by a newer
     ///   PQScout: unknown migrations applied or a higher `user_version`). A refused store is left untouched.
     public convenience init(path: String) throws(StoreError) {
-        let context = "cannot open store \(path)"
-        var configuration = Configuration()
-        // Several scans may write one store at once (4-6 CI jobs): SQLite has one writer at a time, and a fixed 5 s
-        // timeout failed them with "database is locked". Back off and retry instead, for up to
-        // `LockWaits.maximumSeconds`, and keep the time waited so the scan can say so.
-        let lockWaits = LockWaits()
-        configuration.busyMode = .callback { tries in lockWaits.shouldRetry(tries: tries) }
-        configuration.prepareDatabase { db in
-            // In WAL mode NORMAL keeps the file consistent after a crash; only the last commits can be lost to a
-            // power failure (https://sqlite.org/pragma.html#pragma_synchronous).
-            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        self.init(backend: try SQLiteStore(path: path))
+    }
+
+    /// Opens the PostgreSQL store at `url` (`postgresql://user[:password]@host[:port]/dbname`), creating the schema
+    /// in an empty database and migrating an older one, under an advisory lock so concurrent openers migrate once.
+    ///
+    /// - Throws: `StoreError` `store.bad-url` (not a PostgreSQL URL), `store.cannot-open` (server unreachable,
+    ///   authentication refused, no such database), `store.not-a-store`, `store.newer-schema`.
+    public convenience init(postgresURL url: String) throws(StoreError) {
+        self.init(backend: try PostgresStore(url: url))
+    }
+
+    /// Opens whichever store `location` names: a `postgresql://` or `postgres://` URL, else an SQLite file path.
+    public convenience init(location: String) throws(StoreError) {
+        if PostgresURL.isPostgres(location) {
+            try self.init(postgresURL: location)
+        } else {
+            try self.init(path: location)
         }
-        let queue = try storeOperation(context) { try DatabaseQueue(path: path, configuration: configuration) }
-        try Self.refuseForeignOrNewer(queue, context: context, path: path)
-        try storeOperation(context) {
-            try queue.writeWithoutTransaction { db in
-                let mode = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
-                guard mode?.lowercased() == "wal" else {
-                    throw StoreError(
-                        code: StoreError.io, reason: "\(context): cannot switch to WAL mode (\(mode ?? "?"))")
-                }
-            }
-            try StoreSchema.migrator().migrate(queue)
-        }
-        self.init(writer: queue, label: path, lockWaits: lockWaits)
     }
 
     /// A store that lives in memory and vanishes with the object; for tests and dry runs.
     public static func inMemory() throws(StoreError) -> InventoryStore {
-        let context = "cannot open in-memory store"
-        let queue = try storeOperation(context) { try DatabaseQueue() }
-        try storeOperation(context) { try StoreSchema.migrator().migrate(queue) }
-        return InventoryStore(writer: queue, label: ":memory:")
+        InventoryStore(backend: try SQLiteStore.inMemory())
     }
 
-    /// The schema number this build writes (`PRAGMA user_version` of a current store).
+    /// The schema number this build writes (the number of migrations; SQLite's `PRAGMA user_version`).
     public static var schemaVersion: Int { StoreSchema.version }
 
-    /// Refuses, before anything is written, a database that another program or a newer PQScout made.
-    private static func refuseForeignOrNewer(_ queue: DatabaseQueue, context: String, path: String) throws(StoreError) {
-        let known = Set(StoreSchema.migrations.map(\.identifier))
-        try storeOperation(context) {
-            try queue.read { db in
-                let applicationID = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
-                if applicationID != 0 && applicationID != StoreSchema.applicationID {
-                    throw StoreError(
-                        code: StoreError.notAStore,
-                        reason: "\(path) is not a PQScout store (SQLite application_id \(applicationID))")
-                }
-                if try db.tableExists("grdb_migrations") {
-                    let applied = try String.fetchSet(db, sql: "SELECT identifier FROM grdb_migrations")
-                    let unknown = applied.subtracting(known).sorted()
-                    if !unknown.isEmpty {
-                        throw StoreError(
-                            code: StoreError.newerSchema,
-                            reason: "store \(path) was written by a newer PQScout (unknown migrations: "
-                                + "\(unknown.joined(separator: ", "))); upgrade PQScout or use another store")
-                    }
-                } else {
-                    let tables = try Int.fetchOne(
-                        db, sql: "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
-                    if (tables ?? 0) > 0 {
-                        throw StoreError(
-                            code: StoreError.notAStore,
-                            reason: "\(path) is an SQLite database that PQScout did not create")
-                    }
-                }
-                let userVersion = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
-                if userVersion > StoreSchema.version {
-                    throw StoreError(
-                        code: StoreError.newerSchema,
-                        reason: "store \(path) has schema \(userVersion), newer than this PQScout's "
-                            + "\(StoreSchema.version); upgrade PQScout or use another store")
-                }
-            }
-        }
-    }
-
-    // MARK: - Scans
+    // MARK: - Writing a scan
 
     /// Starts a scan: records its roots, host and tool version, status `incomplete`.
     ///
@@ -124,19 +81,7 @@ public final class InventoryStore: Sendable {
     public func beginScan(
         roots: [String], host: String, toolVersion: String, startedAt: Date, kind: ScanRecord.Kind = .scan
     ) throws(StoreError) -> Int64 {
-        try storeOperation("cannot begin a scan in \(label)") {
-            try writer.write { db in
-                var row = ScanRow(
-                    id: nil, roots: ScanRow.json(roots), host: host, toolVersion: toolVersion, startedAt: startedAt,
-                    finishedAt: nil, status: ScanRecord.Status.incomplete.rawValue, filesExamined: 0,
-                    filesWithFindings: 0, findings: 0, assets: 0, diagnostics: 0, byStatus: "{}", kind: kind.rawValue)
-                try row.insert(db)
-                guard let id = row.id else {
-                    throw StoreError(code: StoreError.sqlite, reason: "SQLite returned no id for the new scan")
-                }
-                return id
-            }
-        }
+        try backend.beginScan(roots: roots, host: host, toolVersion: toolVersion, startedAt: startedAt, kind: kind)
     }
 
     /// Writes one batch of a running scan in one transaction: files, assets (upserted by id), the scan-asset links,
@@ -148,34 +93,14 @@ public final class InventoryStore: Sendable {
     ///   `store.unknown-file` (a finding's path has no `FileRecord` in this scan), `store.unknown-asset` (a finding
     ///   names an asset no batch recorded), `store.constraint` (a row broke a schema rule; the reason names it).
     public func record(scanID: Int64, batch: ScanBatch) throws(StoreError) {
-        try storeOperation("cannot record scan \(scanID) in \(label)") {
-            try writer.write { db in
-                try Self.requireRunning(db, scanID: scanID)
-                try BatchWriter(db: db, scanID: scanID).write(batch)
-            }
-        }
+        try backend.record(scanID: scanID, batch: batch)
     }
 
     /// Marks a scan finished, with the figures its summary shows. Call it last: until then the scan reads as
     /// incomplete. `complete: false` records a scan that stopped early (interrupted) as finished but incomplete.
     /// - Throws: `StoreError` `store.no-such-scan` or `store.scan-finished`.
     public func finishScan(scanID: Int64, finishedAt: Date, counts: ScanCounts, complete: Bool) throws(StoreError) {
-        try storeOperation("cannot finish scan \(scanID) in \(label)") {
-            try writer.write { db in
-                try Self.requireRunning(db, scanID: scanID)
-                let status: ScanRecord.Status = complete ? .complete : .incomplete
-                try db.execute(
-                    sql: """
-                        UPDATE scans SET finished_at = ?, status = ?, files_examined = ?, files_with_findings = ?,
-                            findings = ?, assets = ?, diagnostics = ?, by_status = ?
-                        WHERE id = ?
-                        """,
-                    arguments: [
-                        finishedAt, status.rawValue, counts.filesExamined, counts.filesWithFindings, counts.findings,
-                        counts.assets, counts.diagnostics, ScanRow.json(counts.byStatus), scanID,
-                    ])
-            }
-        }
+        try backend.finishScan(scanID: scanID, finishedAt: finishedAt, counts: counts, complete: complete)
     }
 
     /// Deletes a scan and everything recorded for it (files, findings, diagnostics, software, asset links), then
@@ -183,63 +108,128 @@ public final class InventoryStore: Sendable {
     /// - Returns: false when there was no such scan.
     @discardableResult
     public func deleteScan(id: Int64) throws(StoreError) -> Bool {
-        try storeOperation("cannot delete scan \(id) from \(label)") {
-            try writer.write { db in
-                guard try Bool.fetchOne(db, sql: "SELECT 1 FROM scans WHERE id = ?", arguments: [id]) != nil else {
-                    return false
-                }
-                // Children before parents: each foreign key check on a parent row then finds an empty range of
-                // this scan's findings instead of walking them once per file or asset.
-                for table in ["findings", "diagnostics", "software", "files", "scan_assets", "path_aliases"] {
-                    try db.execute(sql: "DELETE FROM \(table) WHERE scan_id = ?", arguments: [id])
-                }
-                try db.execute(sql: "DELETE FROM scans WHERE id = ?", arguments: [id])
-                try db.execute(
-                    sql: "DELETE FROM assets WHERE NOT EXISTS (SELECT 1 FROM scan_assets WHERE asset_id = assets.id)")
-                return true
-            }
-        }
+        try backend.deleteScan(id: id)
     }
 
-    /// Throws unless `scanID` names a scan that has not been finished.
-    private static func requireRunning(_ db: Database, scanID: Int64) throws {
-        guard
-            let running = try Bool.fetchOne(
-                db, sql: "SELECT finished_at IS NULL FROM scans WHERE id = ?",
-                arguments: [scanID])
-        else {
-            throw StoreError(code: StoreError.noSuchScan, reason: "there is no scan \(scanID)")
+    // MARK: - Reading scans
+
+    /// Every scan, oldest first. An unfinished scan's counts are recomputed from its rows.
+    public func scans() throws(StoreError) -> [ScanRecord] { try backend.scans() }
+
+    /// The scan with this id, or nil. An unfinished scan's counts are recomputed from its rows.
+    public func scan(id: Int64) throws(StoreError) -> ScanRecord? { try backend.scan(id: id) }
+
+    /// The id of the most recently started scan that finished complete (of this kind, of this host, when given), or
+    /// nil when there is none.
+    public func latestCompleteScanID(kind: ScanRecord.Kind? = nil, host: String? = nil) throws(StoreError) -> Int64? {
+        try backend.latestCompleteScanID(kind: kind, host: host)
+    }
+
+    /// The latest complete scan of each host (of this kind, when given), ordered by host: the fleet's current state.
+    public func latestCompleteScanPerHost(kind: ScanRecord.Kind? = .scan) throws(StoreError) -> [ScanRecord] {
+        var latest: [String: ScanRecord] = [:]
+        for scan in try scans() where scan.status == .complete && (kind == nil || scan.kind == kind) {
+            // Ids grow with time, so the last complete one met is the latest.
+            latest[scan.host] = scan
         }
-        guard running else {
-            throw StoreError(code: StoreError.scanFinished, reason: "scan \(scanID) is already finished")
-        }
+        return latest.values.sorted { $0.host < $1.host }
+    }
+
+    /// The figures of a scan recomputed from its rows: what an interrupted scan actually holds.
+    /// - Throws: `StoreError` `store.no-such-scan`.
+    public func counts(scanID: Int64) throws(StoreError) -> ScanCounts { try backend.counts(scanID: scanID) }
+
+    // MARK: - Rows of one scan
+
+    /// The findings of one scan that match `query`, ordered by path bytes, then line (whole-file findings, which
+    /// have no line, first), then the order they were recorded in. The same store always answers in the same order.
+    public func findings(_ query: FindingQuery) throws(StoreError) -> [Finding] {
+        var findings: [Finding] = []
+        try forEachFinding(query) { findings.append($0) }
+        return findings
+    }
+
+    /// The findings `findings(_:)` returns, in its order, handed to `body` one at a time from a cursor: a caller
+    /// that writes them out (`scan --format json`) never holds them all.
+    /// - Throws: `StoreError`, or whatever `body` throws (wrapped).
+    public func forEachFinding(_ query: FindingQuery, _ body: (Finding) throws -> Void) throws(StoreError) {
+        try backend.forEachFinding(query, body)
+    }
+
+    /// The diagnostics of one scan, ordered by path bytes, then recording order.
+    public func diagnostics(scanID: Int64) throws(StoreError) -> [Diagnostic] {
+        try backend.diagnostics(scanID: scanID)
+    }
+
+    /// The assets one scan saw (recorded in a batch or named by a finding), ordered by id, with their
+    /// certificate and key details.
+    public func assets(scanID: Int64) throws(StoreError) -> [Asset] { try backend.assets(scanID: scanID) }
+
+    /// The software records of one scan, ordered by name, version, source path, then recording order.
+    public func software(scanID: Int64) throws(StoreError) -> [Software] { try backend.software(scanID: scanID) }
+
+    /// The links one scan recorded as aliases of their targets, ordered by path bytes.
+    public func aliases(scanID: Int64) throws(StoreError) -> [PathAlias] { try backend.aliases(scanID: scanID) }
+
+    /// The files one scan examined, ordered by path bytes.
+    public func files(scanID: Int64) throws(StoreError) -> [FileRecord] { try backend.files(scanID: scanID) }
+
+    // MARK: - Assessments
+
+    /// Keeps an assessment with the scan it judged (migration `v2-assessments`).
+    ///
+    /// The result is stored whole as its JSON form, so a later PQScout reads it back as it was written.
+    /// - Returns: The assessment's id.
+    /// - Throws: `StoreError` `store.no-such-scan` when the scan is not in the store, or a write failure.
+    @discardableResult
+    public func recordAssessment(_ result: AssessmentResult, createdAt: Date) throws(StoreError) -> Int64 {
+        try backend.recordAssessment(result, createdAt: createdAt)
+    }
+
+    /// Every assessment of one scan, oldest first.
+    public func assessments(scanID: Int64) throws(StoreError) -> [StoredAssessment] {
+        try backend.assessments(scanID: scanID)
+    }
+
+    /// The newest assessment of one scan (under one profile, when given), or nil.
+    public func latestAssessment(scanID: Int64, profile: String? = nil) throws(StoreError) -> StoredAssessment? {
+        try backend.latestAssessment(scanID: scanID, profile: profile)
     }
 }
 
-/// The busy handler's state: exponential backoff with jitter, and the total time waited.
-final class LockWaits: @unchecked Sendable {
-    // `lock` guards `waited`; SQLite may call the handler from whichever thread runs the statement.
-    private let lock = NSLock()
-    private var waited = 0.0
-    private var started: Date?
-    /// How long one operation may wait for the lock before SQLite's "database is locked" is returned.
-    static let maximumSeconds = 300.0
+/// What each backend does; `InventoryStore` documents every call and forwards to one of these.
+///
+/// A backend is a class that serialises its own calls (SQLite through GRDB's queue, PostgreSQL through one
+/// connection and a lock), so the façade holds no state of its own.
+protocol StoreBackend: AnyObject, Sendable {
+    var label: String { get }
+    var lockWaitSeconds: Double { get }
+    func close()
 
-    var seconds: Double { lock.withLock { waited } }
+    func beginScan(
+        roots: [String], host: String, toolVersion: String, startedAt: Date, kind: ScanRecord.Kind
+    ) throws(StoreError) -> Int64
+    func record(scanID: Int64, batch: ScanBatch) throws(StoreError)
+    func finishScan(scanID: Int64, finishedAt: Date, counts: ScanCounts, complete: Bool) throws(StoreError)
+    func deleteScan(id: Int64) throws(StoreError) -> Bool
 
-    /// Called by SQLite with the number of earlier tries for this lock; sleeps and answers true to retry.
-    func shouldRetry(tries: Int) -> Bool {
-        let now = Date()
-        let since: Date = lock.withLock {
-            if tries == 0 { started = now }
-            return started ?? now
-        }
-        guard now.timeIntervalSince(since) < Self.maximumSeconds else { return false }
-        // 1 ms doubling to 256 ms, with up to 50 % jitter so waiting writers do not retry in step.
-        let base = 0.001 * Double(1 << min(tries, 8))
-        let delay = base * (1 + Double.random(in: 0..<0.5))
-        Thread.sleep(forTimeInterval: delay)
-        lock.withLock { waited += delay }
-        return true
-    }
+    func scans() throws(StoreError) -> [ScanRecord]
+    func scan(id: Int64) throws(StoreError) -> ScanRecord?
+    func latestCompleteScanID(kind: ScanRecord.Kind?, host: String?) throws(StoreError) -> Int64?
+    func counts(scanID: Int64) throws(StoreError) -> ScanCounts
+
+    func forEachFinding(_ query: FindingQuery, _ body: (Finding) throws -> Void) throws(StoreError)
+    func diagnostics(scanID: Int64) throws(StoreError) -> [Diagnostic]
+    func assets(scanID: Int64) throws(StoreError) -> [Asset]
+    func software(scanID: Int64) throws(StoreError) -> [Software]
+    func aliases(scanID: Int64) throws(StoreError) -> [PathAlias]
+    func files(scanID: Int64) throws(StoreError) -> [FileRecord]
+
+    func recordAssessment(_ result: AssessmentResult, createdAt: Date) throws(StoreError) -> Int64
+    func assessments(scanID: Int64) throws(StoreError) -> [StoredAssessment]
+    func latestAssessment(scanID: Int64, profile: String?) throws(StoreError) -> StoredAssessment?
+
+    func saveRescanState(scanID: Int64, fingerprint: String, format: Int, state: Data) throws(StoreError)
+    func rescanState(fingerprint: String) throws(StoreError) -> InventoryStore.RescanState?
+    func copyScanRows(from source: Int64, to target: Int64) throws(StoreError)
 }

@@ -45,6 +45,10 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
     public static let io = "store.io"
     /// Any other SQLite failure.
     public static let sqlite = "store.sqlite"
+    /// `--db` looks like a PostgreSQL URL but is not one PQScout can use.
+    public static let badURL = "store.bad-url"
+    /// Any other PostgreSQL failure.
+    public static let postgres = "store.postgres"
 }
 
 extension StoreError {

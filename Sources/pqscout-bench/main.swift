@@ -4,6 +4,8 @@ import PQStore
 
 // pqscout-bench parse FILE [REPEAT]   certificates/s of CertificateParser (OpenSSL shim), DER back to back
 // pqscout-bench inserts COUNT         findings/s into a fresh store (prepared statements, batched)
+// pqscout-bench concurrent-inserts LOCATION SCANS COUNT
+//                                     findings/s of SCANS scans written at once into one store (a PostgreSQL URL)
 
 /// Splits a file of back-to-back DER SEQUENCEs, as Benchmarks/cert-parse/d2i_loop.c does.
 func loadConcatenatedDER(_ path: String) -> [[UInt8]] {
@@ -60,7 +62,19 @@ case "inserts" where arguments.count >= 3:
         FileHandle.standardError.write(Data("pqscout-bench: \(error)\n".utf8))
         exit(2)
     }
+case "concurrent-inserts" where arguments.count >= 5:
+    let scans = Int(arguments[3]) ?? 4
+    let count = Int(arguments[4]) ?? 200_000
+    do {
+        let rate = try InventoryStore.benchmarkConcurrentScans(location: arguments[2], scans: scans, count: count)
+        print(String(format: "concurrent-inserts scans=%d findings=%d findings_per_s=%.0f", scans, scans * count, rate))
+    } catch {
+        FileHandle.standardError.write(Data("pqscout-bench: \(error)\n".utf8))
+        exit(2)
+    }
 default:
-    FileHandle.standardError.write(Data("usage: pqscout-bench parse FILE [REPEAT] | inserts COUNT\n".utf8))
+    FileHandle.standardError.write(
+        Data(
+            "usage: pqscout-bench parse FILE [REPEAT] | inserts COUNT | concurrent-inserts URL SCANS COUNT\n".utf8))
     exit(64)
 }

@@ -19,6 +19,8 @@ struct AssessCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The scan to assess (default: the latest complete one).", valueName: "id"))
     var scan: Int64?
 
+    @OptionGroup var host: HostOptions
+
     @OptionGroup var judgement: PolicyOptions
 
     @Option(help: "Output format.")
@@ -74,7 +76,8 @@ struct AssessCommand: ParsableCommand {
         do {
             let outcome = try AssessUseCase.run(
                 AssessRequest(
-                    storePath: store.path, scanID: scan, profile: judgement.profile, policyFile: policy,
+                    storePath: store.path, scanID: try host.scan(scan, storePath: store.path),
+                    profile: judgement.profile, policyFile: policy,
                     category: judgement.category, asOf: judgement.asOf, dataLifetimeYears: dataLifetimeYears,
                     migrationYears: migrationYears,
                     crqcYear: crqcYear, systemCategories: systemCategory, systemDataLifetimes: systemDataLifetime,

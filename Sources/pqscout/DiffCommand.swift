@@ -11,7 +11,8 @@ struct DiffCommand: ParsableCommand {
         abstract: "List findings added, removed and changed between two scans.",
         discussion: """
             Findings are matched by identity (path, setting, usage, context, algorithm, asset), not by row.
-            Defaults: --to is the latest complete scan, --from the scan of the same roots before it.
+            Defaults: --to is the latest complete scan (of --host, when given), --from the scan of the same
+            roots and host before it.
             """
     )
 
@@ -23,12 +24,15 @@ struct DiffCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The later scan.", valueName: "id"))
     var to: Int64?
 
+    @OptionGroup var host: HostOptions
+
     @Option(help: "Output format.")
     var format: DiffFormat = .text
 
     func run() throws {
         do {
-            let outcome = try DiffUseCase.run(DiffRequest(storePath: store.path, fromScan: from, toScan: to))
+            let outcome = try DiffUseCase.run(
+                DiffRequest(storePath: store.path, fromScan: from, toScan: try host.scan(to, storePath: store.path)))
             Console.out(format == .json ? try Presentation.diffJSON(outcome) : Presentation.diffText(outcome))
         } catch {
             throw Failure.exit(error)

@@ -13,6 +13,8 @@ struct InventoryCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The scan to list (see `pqscout scans`).", valueName: "id"))
     var scan: Int64?
 
+    @OptionGroup var host: HostOptions
+
     @Option(help: ArgumentHelp("Only findings of this usage.", valueName: "usage"))
     var usage: Usage?
 
@@ -23,17 +25,38 @@ struct InventoryCommand: ParsableCommand {
         help: ArgumentHelp("Only findings whose path matches this path pattern (etc/ssl, *.pem).", valueName: "glob"))
     var path: String?
 
+    @Flag(
+        help: ArgumentHelp(
+            "Per host of the store, count the findings of its latest complete scan that match the filters."))
+    var fleet = false
+
     @Option(help: "Output format.")
     var format: InventoryFormat = .table
 
+    func validate() throws {
+        if fleet, scan != nil || host.host != nil {
+            throw ValidationError("--fleet reads every host's latest scan; it takes no --scan or --host")
+        }
+        if fleet, format == .csv { throw ValidationError("--fleet writes a table or JSON") }
+    }
+
     func run() throws {
         do {
+            if fleet {
+                let hosts = try InventoryUseCase.fleet(
+                    InventoryRequest(
+                        storePath: store.path, usage: usage, status: status, pathPattern: path.map(PathPattern.init)))
+                Console.out(
+                    format == .json
+                        ? try Presentation.fleetJSON(hosts) : Presentation.fleet(hosts, width: Console.width))
+                return
+            }
             let request = InventoryRequest(
-                storePath: store.path, scanID: scan, usage: usage, status: status,
-                pathPattern: path.map(PathPattern.init))
+                storePath: store.path, scanID: try host.scan(scan, storePath: store.path), usage: usage,
+                status: status, pathPattern: path.map(PathPattern.init))
             if format == .json {
                 // Streamed, the bytes of the whole-document form: 1.78 million findings are never all in memory.
-                let shown = try InventoryUseCase.shownScan(storePath: store.path, requested: scan)
+                let shown = try InventoryUseCase.shownScan(storePath: store.path, requested: request.scanID)
                 Console.error("pqscout: \(Presentation.scanLine(shown))")
                 var streamed = request
                 streamed.scanID = shown.id

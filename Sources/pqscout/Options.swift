@@ -8,7 +8,11 @@ enum PQScoutVersion {
 
 /// `--db`, shared by every command that reads or writes the inventory.
 struct StoreOptions: ParsableArguments {
-    @Option(name: .customLong("db"), help: ArgumentHelp("The inventory database.", valueName: "file"))
+    @Option(
+        name: .customLong("db"),
+        help: ArgumentHelp(
+            "The inventory database: an SQLite file, or postgresql://user[:password]@host[:port]/dbname.",
+            valueName: "file|url"))
     var path = "pqscout.db"
 }
 
@@ -61,5 +65,23 @@ struct ReleaseVersion: ExpressibleByArgument, Sendable {
         let parts = argument.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count >= 2, parts.allSatisfy({ !$0.isEmpty }), argument.first?.isNumber == true else { return nil }
         text = argument
+    }
+}
+
+/// `--host`: the latest complete scan of one host, for the commands that read one scan from a fleet's database.
+struct HostOptions: ParsableArguments {
+    @Option(
+        help: ArgumentHelp(
+            "The latest complete scan of this host (a fleet's database holds many; `pqscout scans` lists them).",
+            valueName: "name"))
+    var host: String?
+
+    /// The scan to read: `explicit` (`--scan`), else the latest complete scan of `--host`, else nil (the default).
+    func scan(_ explicit: Int64?, storePath: String) throws(PQScoutError) -> Int64? {
+        guard let host else { return explicit }
+        guard explicit == nil else {
+            throw PQScoutError(code: "usage.scan-and-host", kind: .usage, reason: "give --scan or --host, not both")
+        }
+        return try InventoryUseCase.latestScanID(storePath: storePath, host: host)
     }
 }

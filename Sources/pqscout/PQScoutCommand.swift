@@ -17,7 +17,7 @@ struct PQScoutCommand: ParsableCommand {
         subcommands: [
             ScanCommand.self, ScansCommand.self, InventoryCommand.self, AssessCommand.self, PlanCommand.self,
             EffectiveCommand.self, CatalogCommand.self, ReportCommand.self, DiffCommand.self, ImportCommand.self,
-            VendorCommand.self,
+            PushCommand.self, VendorCommand.self,
         ]
     )
 }

@@ -24,6 +24,8 @@ struct ReportCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The scan to report (see `pqscout scans`); the latest by default.", valueName: "id"))
     var scan: Int64?
 
+    @OptionGroup var host: HostOptions
+
     @Option(help: ArgumentHelp("CycloneDX specification version of a CBOM (default 1.6).", valueName: "1.6|1.7"))
     var spec: CBOMSpecVersion?
 
@@ -42,6 +44,7 @@ struct ReportCommand: ParsableCommand {
 
     func run() throws {
         do {
+            let scan = try host.scan(scan, storePath: store.path)
             let shown = try InventoryUseCase.shownScan(storePath: store.path, requested: scan)
             let data = try ReportUseCase.render(
                 ReportRequest(

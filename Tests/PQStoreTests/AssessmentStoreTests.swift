@@ -38,9 +38,11 @@ struct AssessmentStoreTests {
             gate: GateOutcome(threshold: .deprecated, met: true, findings: [ref]))
     }
 
-    @Test("an assessment is stored with its scan and read back whole, newest first by profile")
-    func roundTrip() throws {
-        let store = try InventoryStore.inMemory()
+    @Test(
+        "an assessment is stored with its scan and read back whole, newest first by profile",
+        arguments: StoreKind.available)
+    func roundTrip(kind: StoreKind) throws {
+        let store = try kind.make()
         let scanID = try Sample.begin(store)
         let first = Self.result(scanID: scanID)
         let second = Self.result(scanID: scanID, profile: "cnsa-2.0", asOf: "2034-01-01")
@@ -55,15 +57,15 @@ struct AssessmentStoreTests {
         #expect(try store.latestAssessment(scanID: scanID + 1) == nil)
     }
 
-    @Test("an assessment of a scan that is not in the store is refused")
-    func noSuchScan() throws {
-        let store = try InventoryStore.inMemory()
+    @Test("an assessment of a scan that is not in the store is refused", arguments: StoreKind.available)
+    func noSuchScan(kind: StoreKind) throws {
+        let store = try kind.make()
         #expect(throws: StoreError.self) { try store.recordAssessment(Self.result(scanID: 99), createdAt: Date()) }
     }
 
-    @Test("deleting a scan deletes its assessments")
-    func cascade() throws {
-        let store = try InventoryStore.inMemory()
+    @Test("deleting a scan deletes its assessments", arguments: StoreKind.available)
+    func cascade(kind: StoreKind) throws {
+        let store = try kind.make()
         let scanID = try Sample.begin(store)
         try store.recordAssessment(Self.result(scanID: scanID), createdAt: Date())
         try store.deleteScan(id: scanID)
@@ -99,7 +101,7 @@ struct AssessmentStoreTests {
         #expect(try Sample.int(store, "SELECT count(*) FROM assessment_parts") == 0)
     }
 
-    @Test("an assessment recorded before v5, its findings inside the document, still reads back whole")
+    @Test("an assessment recorded before v6, its findings inside the document, still reads back whole")
     func documentWithFindings() throws {
         let store = try InventoryStore.inMemory()
         let scanID = try Sample.begin(store)
@@ -107,7 +109,7 @@ struct AssessmentStoreTests {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let document = String(decoding: try encoder.encode(result), as: UTF8.self)
-        try store.writer.write { db in
+        try #require(store.sqliteWriter).write { db in
             try db.execute(
                 sql: """
                     INSERT INTO assessments (scan_id, created_at, profile, as_of, data_lifetime_years, overall_score,

@@ -64,7 +64,7 @@ struct InterruptedScanTests {
             let crashPath = path + ".crash"
             var batch = ScanBatch(files: (0..<200).map { Sample.file("late/\($0)") })
             batch.output.findings = (0..<20_000).map { Sample.finding("late/\($0 % 200)", line: $0 + 1) }
-            try store.writer.writeWithoutTransaction { db in
+            try store.sqliteWriter!.writeWithoutTransaction { db in
                 // A tiny page cache makes SQLite spill the uncommitted batch into the WAL before the crash.
                 try db.execute(sql: "PRAGMA cache_size = -64")
                 try db.inTransaction {
@@ -80,9 +80,13 @@ struct InterruptedScanTests {
             #expect((walSize ?? 0) > 100_000, "the uncommitted batch should have reached the WAL")
             let recovered = try InventoryStore(path: crashPath)
             try expectSurvivors(recovered, complete: ids.complete, running: ids.running)
-            let integrity = try recovered.writer.read { db in try String.fetchOne(db, sql: "PRAGMA integrity_check") }
+            let integrity = try recovered.sqliteWriter!.read { db in
+                try String.fetchOne(db, sql: "PRAGMA integrity_check")
+            }
             #expect(integrity == "ok")
-            let violations = try recovered.writer.read { db in try Row.fetchAll(db, sql: "PRAGMA foreign_key_check") }
+            let violations = try recovered.sqliteWriter!.read { db in
+                try Row.fetchAll(db, sql: "PRAGMA foreign_key_check")
+            }
             #expect(violations.isEmpty)
         }
     }

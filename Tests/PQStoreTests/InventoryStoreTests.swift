@@ -6,9 +6,9 @@ import Testing
 
 @Suite("InventoryStore reads back what it recorded")
 struct InventoryStoreTests {
-    @Test("a recorded scan reads back field for field")
-    func roundTrip() throws {
-        let store = try InventoryStore.inMemory()
+    @Test("a recorded scan reads back field for field", arguments: StoreKind.available)
+    func roundTrip(kind: StoreKind) throws {
+        let store = try kind.make()
         let scanID = try Sample.begin(store)
         let full = Sample.fullFinding("etc/ssl/www.pem", asset: Sample.certificate.id)
         let bare = Sample.finding("etc/ssh/sshd_config", line: nil)
@@ -44,9 +44,11 @@ struct InventoryStoreTests {
         #expect(try store.scan(id: scanID + 1) == nil)
     }
 
-    @Test("findings come back by path bytes, then line (none first), then recording order")
-    func findingOrder() throws {
-        let store = try InventoryStore.inMemory()
+    @Test(
+        "findings come back by path bytes, then line (none first), then recording order", arguments: StoreKind.available
+    )
+    func findingOrder(kind: StoreKind) throws {
+        let store = try kind.make()
         let scanID = try Sample.begin(store)
         let high = ScanPath(bytes: Array("b/".utf8) + [0xFF])  // 0xFF sorts after every ASCII byte
         let findings = [
@@ -66,9 +68,9 @@ struct InventoryStoreTests {
         #expect(order == ["a-whole-file", "a2-first", "a2-second", "z1", "z3", "first-in-high"])
     }
 
-    @Test("a finding query filters by usage, status, source and path glob")
-    func findingQuery() throws {
-        let store = try InventoryStore.inMemory()
+    @Test("a finding query filters by usage, status, source and path glob", arguments: StoreKind.available)
+    func findingQuery(kind: StoreKind) throws {
+        let store = try kind.make()
         let scanID = try Sample.begin(store)
         try store.record(
             scanID: scanID,
@@ -89,9 +91,9 @@ struct InventoryStoreTests {
         #expect(try lines(FindingQuery(scanID: scanID + 1)) == [])
     }
 
-    @Test("one key seen in several files and scans is one asset row")
-    func assetsAreShared() throws {
-        let store = try InventoryStore.inMemory()
+    @Test("one key seen in several files and scans is one asset row", arguments: StoreKind.available)
+    func assetsAreShared(kind: StoreKind) throws {
+        let store = try kind.make()
         let first = try Sample.begin(store)
         for path in ["a.pem", "b.pem"] {
             try store.record(
@@ -118,9 +120,11 @@ struct InventoryStoreTests {
         #expect(try store.counts(scanID: first).assets == 1)
     }
 
-    @Test("a finding naming an asset recorded by an earlier scan links that asset to its own scan")
-    func findingLinksEarlierAsset() throws {
-        let store = try InventoryStore.inMemory()
+    @Test(
+        "a finding naming an asset recorded by an earlier scan links that asset to its own scan",
+        arguments: StoreKind.available)
+    func findingLinksEarlierAsset(kind: StoreKind) throws {
+        let store = try kind.make()
         let first = try Sample.begin(store)
         try store.record(scanID: first, batch: ScanBatch(output: ScanOutput(assets: [Sample.certificate])))
         let second = try Sample.begin(store)
@@ -132,9 +136,9 @@ struct InventoryStoreTests {
         #expect(try store.assets(scanID: second) == [Sample.certificate])
     }
 
-    @Test("a finding naming an asset nobody recorded is refused")
-    func unknownAsset() throws {
-        let store = try InventoryStore.inMemory()
+    @Test("a finding naming an asset nobody recorded is refused", arguments: StoreKind.available)
+    func unknownAsset(kind: StoreKind) throws {
+        let store = try kind.make()
         let scanID = try Sample.begin(store)
         let error = #expect(throws: StoreError.self) {
             try store.record(
@@ -147,9 +151,11 @@ struct InventoryStoreTests {
         #expect(error?.reason.contains("sha256:nowhere") == true)
     }
 
-    @Test("a finding whose file was never recorded is refused, and nothing of its batch is kept")
-    func batchIsAtomic() throws {
-        let store = try InventoryStore.inMemory()
+    @Test(
+        "a finding whose file was never recorded is refused, and nothing of its batch is kept",
+        arguments: StoreKind.available)
+    func batchIsAtomic(kind: StoreKind) throws {
+        let store = try kind.make()
         let scanID = try Sample.begin(store)
         try store.record(
             scanID: scanID,
@@ -177,9 +183,11 @@ struct InventoryStoreTests {
         #expect(try Sample.int(store, "SELECT max(ordinal) FROM findings WHERE scan_id = ?", [scanID]) == 1)
     }
 
-    @Test("a row SQLite refuses is named in the one-line reason, and its batch is not kept")
-    func refusedRowIsNamed() throws {
-        let store = try InventoryStore.inMemory()
+    @Test(
+        "a row SQLite refuses is named in the one-line reason, and its batch is not kept",
+        arguments: StoreKind.available)
+    func refusedRowIsNamed(kind: StoreKind) throws {
+        let store = try kind.make()
         let scanID = try Sample.begin(store)
         var badHash = Sample.file("etc/bad-hash")
         badHash.sha256 = "not a digest"
@@ -200,9 +208,9 @@ struct InventoryStoreTests {
         #expect(try store.files(scanID: scanID) == [])
     }
 
-    @Test("a finished scan is final, and an unknown scan is named as such")
-    func finishedScanRefusesRows() throws {
-        let store = try InventoryStore.inMemory()
+    @Test("a finished scan is final, and an unknown scan is named as such", arguments: StoreKind.available)
+    func finishedScanRefusesRows(kind: StoreKind) throws {
+        let store = try kind.make()
         let scanID = try Sample.begin(store)
         try store.finishScan(scanID: scanID, finishedAt: Sample.finished, counts: ScanCounts(), complete: false)
         let late = #expect(throws: StoreError.self) {
@@ -221,9 +229,9 @@ struct InventoryStoreTests {
         #expect(try store.latestCompleteScanID() == nil)
     }
 
-    @Test("deleting a scan removes its rows and the assets no other scan saw")
-    func deleteScan() throws {
-        let store = try InventoryStore.inMemory()
+    @Test("deleting a scan removes its rows and the assets no other scan saw", arguments: StoreKind.available)
+    func deleteScan(kind: StoreKind) throws {
+        let store = try kind.make()
         let first = try Sample.begin(store)
         try store.record(
             scanID: first,
@@ -249,9 +257,11 @@ struct InventoryStoreTests {
         #expect(try Sample.begin(store) == second + 1)
     }
 
-    @Test("paths that are not UTF-8 round-trip byte for byte, with their escaped text alongside")
-    func nonUTF8Paths() throws {
-        let store = try InventoryStore.inMemory()
+    @Test(
+        "paths that are not UTF-8 round-trip byte for byte, with their escaped text alongside",
+        arguments: StoreKind.available)
+    func nonUTF8Paths(kind: StoreKind) throws {
+        let store = try kind.make()
         let scanID = try Sample.begin(store)
         // POSIX file names never hold NUL, so the sample does not either.
         let path = ScanPath(bytes: Array("etc/caf".utf8) + [0xE9, 0x5C, 0xFF, 0x2F, 0xC3, 0xA9])
@@ -268,9 +278,7 @@ struct InventoryStoreTests {
         #expect(try store.diagnostics(scanID: scanID).first?.path.bytes == path.bytes)
         #expect(try store.software(scanID: scanID).first?.sourcePath.bytes == path.bytes)
         #expect(try store.files(scanID: scanID).first?.path.bytes == path.bytes)
-        let display = try store.writer.read { db in
-            try String.fetchOne(db, sql: "SELECT path_display FROM files WHERE scan_id = ?", arguments: [scanID])
-        }
+        let display = try Sample.string(store, "SELECT path_display FROM files WHERE scan_id = ?", [scanID])
         #expect(display == path.display)
         #expect(display == "etc/caf\\xE9\\\\\\xFF/é")
         #expect(try store.findings(FindingQuery(scanID: scanID, pathPattern: PathPattern("etc/caf*"))).count == 1)

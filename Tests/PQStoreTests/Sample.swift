@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import PQModel
+import PostgresNIO
 
 @testable import PQStore
 
@@ -65,13 +66,44 @@ enum Sample {
         return try body(directory.appendingPathComponent("pqscout.db").path)
     }
 
-    /// Runs raw SQL against the store's own connection (tests only: to break rules the API keeps).
-    static func execute(_ store: InventoryStore, _ sql: String, _ arguments: StatementArguments = []) throws {
-        try store.writer.write { db in try db.execute(sql: sql, arguments: arguments) }
+    /// Runs raw SQL against the store's own connection (tests only: to break rules the API keeps). `?` placeholders
+    /// become PostgreSQL's `$n` on a PostgreSQL store.
+    static func execute(_ store: InventoryStore, _ sql: String, _ arguments: [Int64] = []) throws {
+        if let session = store.postgresSession {
+            try session.query(postgres(sql), arguments.map { .int($0) })
+            return
+        }
+        try store.sqliteWriter!.write { db in try db.execute(sql: sql, arguments: StatementArguments(arguments)) }
     }
 
-    static func int(_ store: InventoryStore, _ sql: String, _ arguments: StatementArguments = []) throws -> Int? {
-        try store.writer.read { db in try Int.fetchOne(db, sql: sql, arguments: arguments) }
+    static func int(_ store: InventoryStore, _ sql: String, _ arguments: [Int64] = []) throws -> Int? {
+        if let session = store.postgresSession {
+            let rows = try session.query(postgres(sql), arguments.map { .int($0) })
+            return try rows.first?.makeRandomAccess()[0].decode(Int?.self)
+        }
+        return try store.sqliteWriter!.read { db in
+            try Int.fetchOne(db, sql: sql, arguments: StatementArguments(arguments))
+        }
+    }
+
+    static func string(_ store: InventoryStore, _ sql: String, _ arguments: [Int64] = []) throws -> String? {
+        if let session = store.postgresSession {
+            let rows = try session.query(postgres(sql), arguments.map { .int($0) })
+            return try rows.first?.makeRandomAccess()[0].decode(String?.self)
+        }
+        return try store.sqliteWriter!.read { db in
+            try String.fetchOne(db, sql: sql, arguments: StatementArguments(arguments))
+        }
+    }
+
+    /// `?` → `$1`, `$2`, ... (the tests' SQL holds no `?` in a literal).
+    private static func postgres(_ sql: String) -> String {
+        var number = 0
+        return sql.split(separator: "?", omittingEmptySubsequences: false).enumerated().map { index, part in
+            guard index > 0 else { return String(part) }
+            number += 1
+            return "$\(number)" + part
+        }.joined()
     }
 
     static func begin(_ store: InventoryStore) throws -> Int64 {

@@ -11,7 +11,7 @@ struct StoreSchemaTests {
     func newStore() throws {
         try Sample.withTemporaryStorePath { path in
             let store = try InventoryStore(path: path)
-            let (mode, userVersion, applicationID) = try store.writer.read { db in
+            let (mode, userVersion, applicationID) = try store.sqliteWriter!.read { db in
                 (
                     try String.fetchOne(db, sql: "PRAGMA journal_mode"),
                     try Int.fetchOne(db, sql: "PRAGMA user_version"),
@@ -45,7 +45,7 @@ struct StoreSchemaTests {
                 }
             }
             let store = try InventoryStore(path: path)
-            let applied = try store.writer.read { db in try StoreSchema.migrator().appliedMigrations(db) }
+            let applied = try store.sqliteWriter!.read { db in try StoreSchema.migrator().appliedMigrations(db) }
             #expect(applied == StoreSchema.migrations.map(\.identifier))
             #expect(try Sample.int(store, "PRAGMA user_version") == StoreSchema.version)
             if appliedBefore > 0 {
@@ -123,8 +123,8 @@ struct StoreSchemaTests {
                 store,
                 """
                 INSERT INTO files (scan_id, path, path_display, size, modified_at, sha256)
-                VALUES (999, x'61', 'a', 1, '2025-01-01 00:00:00.000', ?)
-                """, [Sample.sha])
+                VALUES (999, x'61', 'a', 1, '2025-01-01 00:00:00.000', '\(Sample.sha)')
+                """)
         }
         #expect(StoreError.wrapping(try #require(error), context: "t").code == StoreError.constraint)
         let scanID = try Sample.begin(store)
@@ -214,7 +214,7 @@ struct StoreSchemaTests {
     @Test("Docs/store.md shows the schema the migrations build (PQSCOUT_RECORD_SNAPSHOTS=1 rewrites it)")
     func documentedSchemaIsCurrent() throws {
         let store = try InventoryStore.inMemory()
-        let statements = try store.writer.read { db in
+        let statements = try store.sqliteWriter!.read { db in
             try String.fetchAll(
                 db,
                 sql: """

@@ -72,8 +72,9 @@ struct PostfixParameters {
 
     /// Postfix's own limit on nested macro calls (`mac_expand.c`: "unreasonable macro call nesting").
     static let maxNesting = 100
-    /// The characters and references one evaluation may produce; a real main.cf needs a few hundred. Without it a
-    /// file of a few lines (`a = $b $b`, `b = $c $c`, ...) expands to gigabytes.
+    /// The characters and references one evaluation may add through references (the parameter's own text is not
+    /// counted); a real main.cf needs a few hundred. Without it a file of a few lines (`a = $b $b`, `b = $c $c`,
+    /// ...) expands to gigabytes.
     static let maxExpansionWork = 65_536
 
     /// The value with `$name`, `${name}`, `$(name)`, `${name?text}` and `${name:text}` expanded; "" when Postfix
@@ -89,7 +90,7 @@ struct PostfixParameters {
 
     private func expand(_ text: String, stack: inout [String], budget: inout Int) throws(ExpansionFailure) -> String {
         guard text.contains("$") else {
-            budget -= text.count
+            if stack.count > 1 { budget -= text.count }
             guard budget >= 0 else { throw .tooLarge }
             return text
         }
@@ -157,8 +158,9 @@ struct PostfixParameters {
             }
             index = nameEnd
         }
-        // Only this level's own text: what a reference produced was counted where it was written.
-        budget -= literal
+        // Only this level's own text: what a reference produced was counted where it was written. The parameter's
+        // own text is not counted (the file's line limit bounds it): only what references add can grow without end.
+        if stack.count > 1 { budget -= literal }
         guard budget >= 0 else { throw .tooLarge }
         return result
     }

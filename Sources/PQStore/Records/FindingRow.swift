@@ -28,6 +28,31 @@ struct FindingRow: FetchableRecord {
     var assetId: String?
     var note: String?
 
+    init(
+        scanId: Int64, fileId: Int64, ordinal: Int64, line: Int?, source: String, setting: String, usage: String,
+        algorithm: String, canonical: String?, oid: String?, keyBits: Int?, curve: String?, quantumStatus: String,
+        context: String?, effective: Bool, origin: String, assetId: String?, note: String?
+    ) {
+        self.scanId = scanId
+        self.fileId = fileId
+        self.ordinal = ordinal
+        self.line = line
+        self.source = source
+        self.setting = setting
+        self.usage = usage
+        self.algorithm = algorithm
+        self.canonical = canonical
+        self.oid = oid
+        self.keyBits = keyBits
+        self.curve = curve
+        self.quantumStatus = quantumStatus
+        self.context = context
+        self.effective = effective
+        self.origin = origin
+        self.assetId = assetId
+        self.note = note
+    }
+
     /// Read by column name rather than through Codable: `plan`, `assess` and `inventory` read every finding of a
     /// scan, and the Codable path converted each column name from snake case on every row (a quarter of `plan`'s
     /// time on a 1.8-million-finding store). `decode` throws on a NULL where a value is required: a damaged store

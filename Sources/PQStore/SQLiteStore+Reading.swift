@@ -2,11 +2,11 @@ import Foundation
 import GRDB
 import PQModel
 
-extension InventoryStore {
+extension SQLiteStore {
     // MARK: - Scans
 
     /// Every scan, oldest first. An unfinished scan's counts are recomputed from its rows.
-    public func scans() throws(StoreError) -> [ScanRecord] {
+    func scans() throws(StoreError) -> [ScanRecord] {
         try storeOperation("cannot read scans from \(label)") {
             try writer.read { db in
                 try ScanRow.fetchAll(db, sql: "SELECT * FROM scans ORDER BY id").map { row throws in
@@ -17,7 +17,7 @@ extension InventoryStore {
     }
 
     /// The scan with this id, or nil. An unfinished scan's counts are recomputed from its rows.
-    public func scan(id: Int64) throws(StoreError) -> ScanRecord? {
+    func scan(id: Int64) throws(StoreError) -> ScanRecord? {
         try storeOperation("cannot read scan \(id) from \(label)") {
             try writer.read { db in
                 try ScanRow.fetchOne(db, sql: "SELECT * FROM scans WHERE id = ?", arguments: [id]).map { row throws in
@@ -27,23 +27,25 @@ extension InventoryStore {
         }
     }
 
-    /// The id of the most recently started scan that finished complete, or nil when there is none.
-    public func latestCompleteScanID(kind: ScanRecord.Kind? = nil) throws(StoreError) -> Int64? {
-        try storeOperation("cannot read scans from \(label)") {
-            try writer.read { db in
-                guard let kind else {
-                    return try Int64.fetchOne(db, sql: "SELECT max(id) FROM scans WHERE status = 'complete'")
-                }
-                return try Int64.fetchOne(
-                    db, sql: "SELECT max(id) FROM scans WHERE status = 'complete' AND kind = ?",
-                    arguments: [kind.rawValue])
-            }
+    func latestCompleteScanID(kind: ScanRecord.Kind?, host: String?) throws(StoreError) -> Int64? {
+        var sql = "SELECT max(id) FROM scans WHERE status = 'complete'"
+        var arguments: StatementArguments = []
+        if let kind {
+            sql += " AND kind = ?"
+            arguments += [kind.rawValue]
+        }
+        if let host {
+            sql += " AND host = ?"
+            arguments += [host]
+        }
+        return try storeOperation("cannot read scans from \(label)") {
+            try writer.read { db in try Int64.fetchOne(db, sql: sql, arguments: arguments) }
         }
     }
 
     /// The figures of a scan recomputed from its rows: what an interrupted scan actually holds.
     /// - Throws: `StoreError` `store.no-such-scan`.
-    public func counts(scanID: Int64) throws(StoreError) -> ScanCounts {
+    func counts(scanID: Int64) throws(StoreError) -> ScanCounts {
         try storeOperation("cannot count scan \(scanID) in \(label)") {
             try writer.read { db in
                 guard try Bool.fetchOne(db, sql: "SELECT 1 FROM scans WHERE id = ?", arguments: [scanID]) != nil
@@ -87,18 +89,8 @@ extension InventoryStore {
 
     // MARK: - Rows of one scan
 
-    /// The findings of one scan that match `query`, ordered by path bytes, then line (whole-file findings, which
-    /// have no line, first), then the order they were recorded in. The same store always answers in the same order.
-    public func findings(_ query: FindingQuery) throws(StoreError) -> [Finding] {
-        var findings: [Finding] = []
-        try forEachFinding(query) { findings.append($0) }
-        return findings
-    }
-
-    /// The findings `findings(_:)` returns, in its order, handed to `body` one at a time from a cursor: a caller
-    /// that writes them out (`scan --format json`) never holds them all.
-    /// - Throws: `StoreError`, or whatever `body` throws (wrapped).
-    public func forEachFinding(_ query: FindingQuery, _ body: (Finding) throws -> Void) throws(StoreError) {
+    /// The findings of one scan that match `query`, in `InventoryStore.findings(_:)`'s order, from a cursor.
+    func forEachFinding(_ query: FindingQuery, _ body: (Finding) throws -> Void) throws(StoreError) {
         var sql = """
             SELECT findings.*, files.path AS file_path FROM findings
             JOIN files ON files.id = findings.file_id
@@ -140,7 +132,7 @@ extension InventoryStore {
     }
 
     /// The diagnostics of one scan, ordered by path bytes, then recording order.
-    public func diagnostics(scanID: Int64) throws(StoreError) -> [Diagnostic] {
+    func diagnostics(scanID: Int64) throws(StoreError) -> [Diagnostic] {
         try storeOperation("cannot read diagnostics of scan \(scanID) from \(label)") {
             try writer.read { db in
                 try DiagnosticRow.fetchAll(
@@ -153,7 +145,7 @@ extension InventoryStore {
 
     /// The assets one scan saw (recorded in a batch or named by a finding), ordered by id, with their
     /// certificate and key details.
-    public func assets(scanID: Int64) throws(StoreError) -> [Asset] {
+    func assets(scanID: Int64) throws(StoreError) -> [Asset] {
         try storeOperation("cannot read assets of scan \(scanID) from \(label)") {
             try writer.read { db in
                 let link = "JOIN scan_assets ON scan_assets.asset_id = %@ WHERE scan_assets.scan_id = ?"
@@ -176,7 +168,7 @@ extension InventoryStore {
     }
 
     /// The software records of one scan, ordered by name, version, source path, then recording order.
-    public func software(scanID: Int64) throws(StoreError) -> [Software] {
+    func software(scanID: Int64) throws(StoreError) -> [Software] {
         try storeOperation("cannot read software of scan \(scanID) from \(label)") {
             try writer.read { db in
                 try SoftwareRow.fetchAll(
@@ -188,7 +180,7 @@ extension InventoryStore {
     }
 
     /// The links one scan recorded as aliases of their targets, ordered by path bytes.
-    public func aliases(scanID: Int64) throws(StoreError) -> [PathAlias] {
+    func aliases(scanID: Int64) throws(StoreError) -> [PathAlias] {
         try storeOperation("cannot read aliases of scan \(scanID) from \(label)") {
             try writer.read { db in
                 try Row.fetchAll(
@@ -209,7 +201,7 @@ extension InventoryStore {
     }
 
     /// The files one scan examined, ordered by path bytes.
-    public func files(scanID: Int64) throws(StoreError) -> [FileRecord] {
+    func files(scanID: Int64) throws(StoreError) -> [FileRecord] {
         try storeOperation("cannot read files of scan \(scanID) from \(label)") {
             try writer.read { db in
                 try FileRow.fetchAll(

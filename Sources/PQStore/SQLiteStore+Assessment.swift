@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 import PQModel
 
-extension InventoryStore {
+extension SQLiteStore {
     // MARK: - Assessments
 
     /// Keeps an assessment with the scan it judged (migrations `v2-assessments`, `v6-assessment-findings`).
@@ -13,8 +13,7 @@ extension InventoryStore {
     /// never holds the result as text (1.78 million findings are about 2.2 GB of JSON, past SQLite's limit on a value).
     /// - Returns: The assessment's id.
     /// - Throws: `StoreError` `store.no-such-scan` when the scan is not in the store, or a write failure.
-    @discardableResult
-    public func recordAssessment(_ result: AssessmentResult, createdAt: Date) throws(StoreError) -> Int64 {
+    func recordAssessment(_ result: AssessmentResult, createdAt: Date) throws(StoreError) -> Int64 {
         try storeOperation("cannot record the assessment of scan \(result.scanID) in \(label)") {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
@@ -95,7 +94,7 @@ extension InventoryStore {
     }
 
     /// Every assessment of one scan, oldest first.
-    public func assessments(scanID: Int64) throws(StoreError) -> [StoredAssessment] {
+    func assessments(scanID: Int64) throws(StoreError) -> [StoredAssessment] {
         try storeOperation("cannot read assessments of scan \(scanID) from \(label)") {
             try writer.read { db in
                 try Self.storedAssessments(
@@ -106,7 +105,7 @@ extension InventoryStore {
     }
 
     /// The newest assessment of one scan (under one profile, when given), or nil.
-    public func latestAssessment(scanID: Int64, profile: String? = nil) throws(StoreError) -> StoredAssessment? {
+    func latestAssessment(scanID: Int64, profile: String?) throws(StoreError) -> StoredAssessment? {
         try storeOperation("cannot read assessments of scan \(scanID) from \(label)") {
             try writer.read { db in
                 var sql = "SELECT id, scan_id, created_at, document FROM assessments WHERE scan_id = ?"

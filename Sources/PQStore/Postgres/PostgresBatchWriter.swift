@@ -1,0 +1,290 @@
+import Foundation
+import PQModel
+import PostgresNIO
+
+/// Writes one `ScanBatch` inside the caller's PostgreSQL transaction, with the rules `BatchWriter` keeps for SQLite:
+/// assets upserted (first sighting wins, later ones fill in unknowns), files first (an included file met twice
+/// keeps its first row), every finding's path known in this scan, every finding's asset recorded.
+///
+/// Rows go as multi-row INSERTs (`insert`), so a batch of 10,000 findings is ten round trips, not 10,000.
+struct PostgresBatchWriter {
+    let session: PostgresSession
+    let scanID: Int64
+
+    func write(_ batch: ScanBatch) throws {
+        try writeAssets(batch.output.assets)
+        let fileIDs = try writeFiles(batch)
+        try linkReferencedAssets(batch)
+        try writeFindings(batch.output.findings, fileIDs: fileIDs)
+        try writeDiagnostics(batch.output.diagnostics)
+        try writeSoftware(batch.output.software)
+        try writeAliases(batch.aliases)
+    }
+
+    /// Inserts `rows` into `table` in statements of at most `PostgresStore.rowsPerStatement` rows, each followed by
+    /// `suffix` (an ON CONFLICT or RETURNING clause); returns every row the statements return.
+    ///
+    /// A statement PostgreSQL refuses is tried again row by row, to a savepoint each, so the error names the row
+    /// (`name`, as SQLite's row-by-row writer names it: "file etc/x", "finding at etc/y:3"). Only a failing batch
+    /// pays for that; its transaction is rolled back anyway.
+    @discardableResult
+    func insert(
+        _ table: String, _ columns: [String], _ rows: [[PostgresValue]], suffix: String = "",
+        name: (Int) -> String
+    ) throws -> [PostgresRandomAccessRowBox] {
+        var returned: [PostgresRandomAccessRowBox] = []
+        var start = 0
+        while start < rows.count {
+            let chunk = rows[start..<min(rows.count, start + PostgresStore.rowsPerStatement)]
+            try session.query("SAVEPOINT pqscout_chunk")
+            do {
+                returned += try statement(table, columns, chunk, suffix: suffix)
+            } catch {
+                try session.query("ROLLBACK TO SAVEPOINT pqscout_chunk")
+                for index in chunk.indices {
+                    do {
+                        _ = try statement(table, columns, rows[index...index], suffix: suffix)
+                    } catch {
+                        throw PostgresSession.storeError(error, context: name(index))
+                    }
+                }
+                throw PostgresSession.storeError(error, context: "\(table) rows \(start)..<\(start + chunk.count)")
+            }
+            start += chunk.count
+        }
+        return returned
+    }
+
+    private func statement(
+        _ table: String, _ columns: [String], _ chunk: ArraySlice<[PostgresValue]>, suffix: String
+    ) throws -> [PostgresRandomAccessRowBox] {
+        var sql = "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES "
+        sql.reserveCapacity(sql.utf8.count + chunk.count * columns.count * 7 + suffix.utf8.count)
+        var values: [PostgresValue] = []
+        values.reserveCapacity(chunk.count * columns.count)
+        var number = 1
+        for (index, row) in chunk.enumerated() {
+            sql += index == 0 ? "(" : ", ("
+            for column in 0..<columns.count {
+                if column > 0 { sql += ", " }
+                sql += "$\(number)"
+                number += 1
+            }
+            sql += ")"
+            values.append(contentsOf: row)
+        }
+        sql += " " + suffix
+        return try session.query(sql, values).map { PostgresRandomAccessRowBox(row: $0.makeRandomAccess()) }
+    }
+
+    // MARK: - Assets
+
+    private func writeAssets(_ assets: [Asset]) throws {
+        guard !assets.isEmpty else { return }
+        // One row per id (a statement may not upsert one row twice), merged as SQLite's row-by-row upsert merges
+        // them; in id order, so concurrent scans sharing assets lock them in the same order.
+        var merged: [String: Asset] = [:]
+        for asset in assets {
+            guard var first = merged[asset.id] else {
+                merged[asset.id] = asset
+                continue
+            }
+            first.canonical = first.canonical ?? asset.canonical
+            first.oid = first.oid ?? asset.oid
+            first.keyBits = first.keyBits ?? asset.keyBits
+            first.curve = first.curve ?? asset.curve
+            first.certificate = first.certificate ?? asset.certificate
+            first.key = first.key ?? asset.key
+            merged[asset.id] = first
+        }
+        let sorted = merged.values.sorted { Array($0.id.utf8).lexicographicallyPrecedes(Array($1.id.utf8)) }
+        try insert(
+            "assets", ["id", "kind", "algorithm", "canonical", "oid", "key_bits", "curve"],
+            sorted.map {
+                [
+                    .text($0.id), .text($0.kind.rawValue), .text($0.algorithm), PostgresValue($0.canonical),
+                    PostgresValue($0.oid), PostgresValue($0.keyBits), PostgresValue($0.curve),
+                ]
+            },
+            suffix: """
+                ON CONFLICT (id) DO UPDATE SET canonical = coalesce(assets.canonical, excluded.canonical),
+                    oid = coalesce(assets.oid, excluded.oid), key_bits = coalesce(assets.key_bits, excluded.key_bits),
+                    curve = coalesce(assets.curve, excluded.curve)
+                """, name: { "asset \(sorted[$0].id)" })
+        let certificates: [[PostgresValue]] = sorted.compactMap { asset in
+            guard let c = asset.certificate else { return nil }
+            return [
+                .text(asset.id), .text(c.subject), .text(c.issuer), .text(c.serial),
+                .text(StoreDate.format(c.notBefore)),
+                .text(StoreDate.format(c.notAfter)), .text(c.signatureOID), PostgresValue(c.signatureAlgorithm),
+                .text(c.publicKeyOID), .text(c.sha256), .text(c.publicKeyID), c.isCA.map { PostgresValue($0) } ?? .null,
+                PostgresValue(c.selfSigned),
+            ]
+        }
+        if !certificates.isEmpty {
+            try insert(
+                "certificates",
+                [
+                    "asset_id", "subject", "issuer", "serial", "not_before", "not_after", "signature_oid",
+                    "signature_algorithm", "public_key_oid", "sha256", "public_key_id", "is_ca", "self_signed",
+                ], certificates, suffix: "ON CONFLICT (asset_id) DO NOTHING", name: { "certificate row \($0)" })
+        }
+        let keys: [[PostgresValue]] = sorted.compactMap { asset in
+            guard let k = asset.key else { return nil }
+            return [.text(asset.id), .text(k.format), PostgresValue(k.isPrivate), PostgresValue(k.encrypted)]
+        }
+        if !keys.isEmpty {
+            try insert(
+                "keys", ["asset_id", "format", "is_private", "encrypted"], keys,
+                suffix: "ON CONFLICT (asset_id) DO NOTHING",
+                name: { "key row \($0)" })
+        }
+        try link(sorted.map(\.id))
+    }
+
+    private func link(_ assetIDs: [String]) throws {
+        guard !assetIDs.isEmpty else { return }
+        try insert(
+            "scan_assets", ["scan_id", "asset_id"], assetIDs.map { [.int(scanID), .text($0)] },
+            suffix: "ON CONFLICT DO NOTHING", name: { "asset \(assetIDs[$0])" })
+    }
+
+    /// Links to this scan every asset a finding names, and refuses a name no batch has recorded.
+    private func linkReferencedAssets(_ batch: ScanBatch) throws {
+        let inBatch = Set(batch.output.assets.map(\.id))
+        var named: [String] = []
+        var seen: Set<String> = []
+        for finding in batch.output.findings {
+            if let id = finding.asset, !inBatch.contains(id), seen.insert(id).inserted { named.append(id) }
+        }
+        guard !named.isEmpty else { return }
+        var known: Set<String> = []
+        for row in try session.query("SELECT id FROM assets WHERE id = ANY($1)", [.textArray(named)]) {
+            known.insert(try row.makeRandomAccess().value("id", as: String.self))
+        }
+        if let missing = named.first(where: { !known.contains($0) }) {
+            let path = batch.output.findings.first { $0.asset == missing }?.path.display ?? "?"
+            throw StoreError(
+                code: StoreError.unknownAsset,
+                reason: "a finding in \(path) names asset \(missing), which no batch has recorded")
+        }
+        try link(named.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) })
+    }
+
+    // MARK: - Files and findings
+
+    /// Inserts the batch's files and returns the row id of every path the batch's findings name, whether recorded
+    /// now or by an earlier batch of this scan.
+    private func writeFiles(_ batch: ScanBatch) throws -> [[UInt8]: Int64] {
+        var ids: [[UInt8]: Int64] = [:]
+        if !batch.files.isEmpty {
+            let returned = try insert(
+                "files", ["scan_id", "path", "path_display", "size", "modified_at", "sha256"],
+                batch.files.map {
+                    [
+                        .int(scanID), .bytes($0.path.bytes), .text($0.path.display), .int($0.size),
+                        .text(StoreDate.format($0.modified)), .text($0.sha256),
+                    ]
+                }, suffix: "ON CONFLICT (scan_id, path) DO NOTHING RETURNING id, path",
+                name: { "file \(batch.files[$0].path.display)" })
+            for box in returned { ids[try box.row.bytes("path")] = try box.row.value("id", as: Int64.self) }
+        }
+        // Paths already recorded (an earlier batch, or a duplicate the insert skipped): one lookup for all.
+        var missing: Set<[UInt8]> = []
+        for file in batch.files where ids[file.path.bytes] == nil { missing.insert(file.path.bytes) }
+        for finding in batch.output.findings where ids[finding.path.bytes] == nil { missing.insert(finding.path.bytes) }
+        guard !missing.isEmpty else { return ids }
+        let hex = missing.map { bytes in bytes.map { String(format: "%02x", $0) }.joined() }
+        for row in try session.query(
+            "SELECT id, path FROM files WHERE scan_id = $1 AND path = ANY(SELECT decode(h, 'hex') FROM unnest($2) AS h)",
+            [.int(scanID), .textArray(hex)])
+        {
+            let r = row.makeRandomAccess()
+            ids[try r.bytes("path")] = try r.value("id", as: Int64.self)
+        }
+        return ids
+    }
+
+    private func writeFindings(_ findings: [Finding], fileIDs: [[UInt8]: Int64]) throws {
+        guard !findings.isEmpty else { return }
+        var ordinal = try nextOrdinal("findings")
+        var rows: [[PostgresValue]] = []
+        rows.reserveCapacity(findings.count)
+        for finding in findings {
+            guard let fileID = fileIDs[finding.path.bytes] else {
+                throw StoreError(
+                    code: StoreError.unknownFile,
+                    reason: "finding in \(finding.path.display) has no file record in scan \(scanID)")
+            }
+            rows.append([
+                .int(scanID), .int(fileID), .int(ordinal), PostgresValue(finding.line), .text(finding.source.rawValue),
+                .text(finding.setting), .text(finding.usage.rawValue), .text(finding.algorithm),
+                PostgresValue(finding.canonical), PostgresValue(finding.oid), PostgresValue(finding.keyBits),
+                PostgresValue(finding.curve), .text(finding.quantumStatus.rawValue), PostgresValue(finding.context),
+                PostgresValue(finding.effective), .text(finding.origin.rawValue), PostgresValue(finding.asset),
+                PostgresValue(finding.note),
+            ])
+            ordinal += 1
+        }
+        try insert(
+            "findings",
+            [
+                "scan_id", "file_id", "ordinal", "line", "source", "setting", "usage", "algorithm", "canonical", "oid",
+                "key_bits", "curve", "quantum_status", "context", "effective", "origin", "asset_id", "note",
+            ], rows,
+            name: { "finding at \(findings[$0].path.display)\(findings[$0].line.map { ":\($0)" } ?? "")" })
+    }
+
+    // MARK: - Diagnostics, software, aliases
+
+    private func writeDiagnostics(_ diagnostics: [Diagnostic]) throws {
+        guard !diagnostics.isEmpty else { return }
+        let first = try nextOrdinal("diagnostics")
+        try insert(
+            "diagnostics", ["scan_id", "ordinal", "path", "path_display", "reason", "detail"],
+            diagnostics.enumerated().map { index, diagnostic in
+                [
+                    .int(scanID), .int(first + Int64(index)), .bytes(diagnostic.path.bytes),
+                    .text(diagnostic.path.display), .text(diagnostic.reason.rawValue), .text(diagnostic.detail),
+                ]
+            }, name: { "diagnostic for \(diagnostics[$0].path.display)" })
+    }
+
+    private func writeSoftware(_ software: [Software]) throws {
+        guard !software.isEmpty else { return }
+        let first = try nextOrdinal("software")
+        try insert(
+            "software", ["scan_id", "ordinal", "name", "version", "source_path", "source_path_display"],
+            software.enumerated().map { index, package in
+                [
+                    .int(scanID), .int(first + Int64(index)), .text(package.name), .text(package.version),
+                    .bytes(package.sourcePath.bytes), .text(package.sourcePath.display),
+                ]
+            }, name: { "software \(software[$0].name) \(software[$0].version)" })
+    }
+
+    private func writeAliases(_ aliases: [PathAlias]) throws {
+        guard !aliases.isEmpty else { return }
+        // A link met twice (two roots of one system) keeps its first row.
+        try insert(
+            "path_aliases", ["scan_id", "path", "path_display", "target", "target_display", "kind"],
+            aliases.map {
+                [
+                    .int(scanID), .bytes($0.path.bytes), .text($0.path.display), .bytes($0.target.bytes),
+                    .text($0.target.display), .text($0.kind.rawValue),
+                ]
+            }, suffix: "ON CONFLICT (scan_id, path) DO NOTHING", name: { "alias \(aliases[$0].path.display)" })
+    }
+
+    /// The next free ordinal of this scan in `table` (one of ours; never user input).
+    private func nextOrdinal(_ table: String) throws -> Int64 {
+        try session.query(
+            "SELECT coalesce(max(ordinal) + 1, 0) AS next FROM \(table) WHERE scan_id = $1", [.int(scanID)]
+        ).first?.makeRandomAccess().value("next", as: Int64.self) ?? 0
+    }
+}
+
+/// A returned row, boxed so `insert` can hand back rows from several statements.
+struct PostgresRandomAccessRowBox {
+    let row: PostgresRandomAccessRow
+}

@@ -1,0 +1,576 @@
+import Foundation
+import PQModel
+import PostgresNIO
+
+/// The PostgreSQL backend of `InventoryStore`: one database that many hosts scan into at once (issue 20).
+///
+/// The schema mirrors SQLite's (`PostgresSchema`), and so do the rules: a batch is one transaction, a scan is
+/// marked complete last, a database written by a newer PQScout is refused before anything is written. Concurrent
+/// scans never wait for one another except on the assets they share: ids come from sequences, and each scan's rows
+/// carry its own scan id. Assets are upserted in id order, so two batches that share assets lock them in the same
+/// order; a deadlock that still happens is retried (`PostgresSession.transaction`).
+///
+/// Rows are sent as multi-row `INSERT ... VALUES` statements of up to `rowsPerStatement` rows: one round trip per
+/// thousand rows instead of one per row, which is what a fleet's ingest rate rests on.
+final class PostgresStore: StoreBackend {
+    let session: PostgresSession
+    let label: String
+    var lockWaitSeconds: Double { 0 }
+
+    /// Rows per INSERT: PostgreSQL takes at most 65,535 parameters per statement, and larger statements stop paying.
+    static let rowsPerStatement = 1_000
+
+    init(url text: String) throws(StoreError) {
+        let url = try PostgresURL(text)
+        label = url.label
+        session = try PostgresSession(url: url)
+        do {
+            try migrate()
+        } catch {
+            session.close()
+            throw error
+        }
+    }
+
+    func close() { session.close() }
+
+    /// Runs `body`, turning whatever it throws into a `StoreError` whose reason starts with `context`.
+    private func operation<T>(_ context: @autoclosure () -> String, _ body: () throws -> T) throws(StoreError) -> T {
+        do {
+            return try body()
+        } catch {
+            throw PostgresSession.storeError(error, context: context())
+        }
+    }
+
+    // MARK: - Schema
+
+    /// Refuses a foreign or newer database, then applies the migrations it lacks, holding an advisory lock so that
+    /// hosts opening one new database at once create the schema once.
+    private func migrate() throws(StoreError) {
+        let context = "cannot open store \(label)"
+        let known = PostgresSchema.migrations.map(\.identifier)
+        try operation(context) {
+            try session.transaction {
+                try session.query("SELECT pg_advisory_xact_lock($1)", [.int(PostgresSchema.migrationLock)])
+                let hasTable = try session.query(
+                    "SELECT to_regclass($1) IS NOT NULL AS present", [.text(PostgresSchema.migrationsTable)])
+                let present = try hasTable.first?.makeRandomAccess().value("present", as: Bool.self) ?? false
+                var applied: [String] = []
+                if present {
+                    applied = try session.query("SELECT identifier FROM \(PostgresSchema.migrationsTable)").map {
+                        try $0.makeRandomAccess().value("identifier", as: String.self)
+                    }
+                } else {
+                    let tables = try session.query(
+                        "SELECT count(*) AS n FROM pg_tables WHERE schemaname = current_schema()")
+                    if try (tables.first?.makeRandomAccess().value("n", as: Int64.self) ?? 0) > 0 {
+                        throw StoreError(
+                            code: StoreError.notAStore,
+                            reason:
+                                "\(label) holds tables that PQScout did not create (no \(PostgresSchema.migrationsTable))"
+                        )
+                    }
+                    try session.query(
+                        """
+                        CREATE TABLE \(PostgresSchema.migrationsTable) (
+                            identifier TEXT NOT NULL PRIMARY KEY,
+                            applied_at TIMESTAMPTZ NOT NULL DEFAULT now()
+                        )
+                        """)
+                }
+                let unknown = Set(applied).subtracting(known).sorted()
+                if !unknown.isEmpty {
+                    throw StoreError(
+                        code: StoreError.newerSchema,
+                        reason: "store \(label) was written by a newer PQScout (unknown migrations: "
+                            + "\(unknown.joined(separator: ", "))); upgrade PQScout or use another store")
+                }
+                for migration in PostgresSchema.migrations where !applied.contains(migration.identifier) {
+                    // Simple protocol (no parameters), so one migration may hold several statements.
+                    try session.executeScript(migration.sql)
+                    try session.query(
+                        "INSERT INTO \(PostgresSchema.migrationsTable) (identifier) VALUES ($1)",
+                        [.text(migration.identifier)])
+                }
+            }
+        }
+    }
+
+    // MARK: - Scans
+
+    func beginScan(
+        roots: [String], host: String, toolVersion: String, startedAt: Date, kind: ScanRecord.Kind
+    ) throws(StoreError) -> Int64 {
+        try operation("cannot begin a scan in \(label)") {
+            let rows = try session.query(
+                """
+                INSERT INTO scans (roots, host, tool_version, started_at, status, by_status, kind)
+                VALUES ($1, $2, $3, $4, 'incomplete', '{}', $5) RETURNING id
+                """,
+                [
+                    .text(ScanRow.json(roots)), .text(host), .text(toolVersion), .text(StoreDate.format(startedAt)),
+                    .text(kind.rawValue),
+                ])
+            guard let id = try rows.first?.makeRandomAccess().value("id", as: Int64.self) else {
+                throw StoreError(code: StoreError.postgres, reason: "PostgreSQL returned no id for the new scan")
+            }
+            return id
+        }
+    }
+
+    func record(scanID: Int64, batch: ScanBatch) throws(StoreError) {
+        try operation("cannot record scan \(scanID) in \(label)") {
+            try session.transaction {
+                try requireRunning(scanID: scanID)
+                try PostgresBatchWriter(session: session, scanID: scanID).write(batch)
+            }
+        }
+    }
+
+    func finishScan(scanID: Int64, finishedAt: Date, counts: ScanCounts, complete: Bool) throws(StoreError) {
+        try operation("cannot finish scan \(scanID) in \(label)") {
+            try session.transaction {
+                try requireRunning(scanID: scanID)
+                let status: ScanRecord.Status = complete ? .complete : .incomplete
+                try session.query(
+                    """
+                    UPDATE scans SET finished_at = $1, status = $2, files_examined = $3, files_with_findings = $4,
+                        findings = $5, assets = $6, diagnostics = $7, by_status = $8
+                    WHERE id = $9
+                    """,
+                    [
+                        .text(StoreDate.format(finishedAt)), .text(status.rawValue),
+                        PostgresValue(counts.filesExamined),
+                        PostgresValue(counts.filesWithFindings), PostgresValue(counts.findings),
+                        PostgresValue(counts.assets), PostgresValue(counts.diagnostics),
+                        .text(ScanRow.json(counts.byStatus)), .int(scanID),
+                    ])
+            }
+        }
+    }
+
+    func deleteScan(id: Int64) throws(StoreError) -> Bool {
+        try operation("cannot delete scan \(id) from \(label)") {
+            try session.transaction {
+                guard !(try session.query("SELECT 1 FROM scans WHERE id = $1 FOR UPDATE", [.int(id)])).isEmpty else {
+                    return false
+                }
+                // Children before parents, as in SQLite: each foreign key check then finds an empty range.
+                for table in ["findings", "diagnostics", "software", "files", "scan_assets", "path_aliases"] {
+                    try session.query("DELETE FROM \(table) WHERE scan_id = $1", [.int(id)])
+                }
+                try session.query("DELETE FROM scans WHERE id = $1", [.int(id)])
+                try session.query(
+                    "DELETE FROM assets WHERE NOT EXISTS (SELECT 1 FROM scan_assets WHERE asset_id = assets.id)")
+                return true
+            }
+        }
+    }
+
+    /// Throws unless `scanID` names a scan that has not been finished. Locks the scan's row for the transaction,
+    /// so a batch and the scan's `finishScan` never interleave.
+    private func requireRunning(scanID: Int64) throws {
+        let rows = try session.query(
+            "SELECT finished_at IS NULL AS running FROM scans WHERE id = $1 FOR UPDATE", [.int(scanID)])
+        guard let row = rows.first?.makeRandomAccess() else {
+            throw StoreError(code: StoreError.noSuchScan, reason: "there is no scan \(scanID)")
+        }
+        guard try row.value("running", as: Bool.self) else {
+            throw StoreError(code: StoreError.scanFinished, reason: "scan \(scanID) is already finished")
+        }
+    }
+
+    // MARK: - Reading scans
+
+    func scans() throws(StoreError) -> [ScanRecord] {
+        try operation("cannot read scans from \(label)") {
+            try session.transaction(readOnly: true) {
+                try session.query("SELECT * FROM scans ORDER BY id").map { try scanRecord($0.makeRandomAccess()) }
+            }
+        }
+    }
+
+    func scan(id: Int64) throws(StoreError) -> ScanRecord? {
+        try operation("cannot read scan \(id) from \(label)") {
+            try session.transaction(readOnly: true) {
+                try session.query("SELECT * FROM scans WHERE id = $1", [.int(id)]).first.map {
+                    try scanRecord($0.makeRandomAccess())
+                }
+            }
+        }
+    }
+
+    func latestCompleteScanID(kind: ScanRecord.Kind?, host: String?) throws(StoreError) -> Int64? {
+        var sql = "SELECT max(id) AS id FROM scans WHERE status = 'complete'"
+        var values: [PostgresValue] = []
+        if let kind {
+            values.append(.text(kind.rawValue))
+            sql += " AND kind = $\(values.count)"
+        }
+        if let host {
+            values.append(.text(host))
+            sql += " AND host = $\(values.count)"
+        }
+        return try operation("cannot read scans from \(label)") {
+            try session.query(sql, values).first?.makeRandomAccess().value("id", as: Int64?.self)
+        }
+    }
+
+    func counts(scanID: Int64) throws(StoreError) -> ScanCounts {
+        try operation("cannot count scan \(scanID) in \(label)") {
+            try session.transaction(readOnly: true) {
+                guard !(try session.query("SELECT 1 FROM scans WHERE id = $1", [.int(scanID)])).isEmpty else {
+                    throw StoreError(code: StoreError.noSuchScan, reason: "there is no scan \(scanID)")
+                }
+                return try computedCounts(scanID: scanID)
+            }
+        }
+    }
+
+    private func scanRecord(_ row: PostgresRandomAccessRow) throws -> ScanRecord {
+        let scanRow = ScanRow(
+            id: try row.value("id"), roots: try row.value("roots"), host: try row.value("host"),
+            toolVersion: try row.value("tool_version"), startedAt: try row.date("started_at"),
+            finishedAt: try row.optionalDate("finished_at"), status: try row.value("status"),
+            filesExamined: try row.value("files_examined"), filesWithFindings: try row.value("files_with_findings"),
+            findings: try row.value("findings"), assets: try row.value("assets"),
+            diagnostics: try row.value("diagnostics"), byStatus: try row.value("by_status"), kind: try row.value("kind")
+        )
+        guard scanRow.finishedAt == nil, let id = scanRow.id else { return try scanRow.model() }
+        return try scanRow.model(counts: computedCounts(scanID: id))
+    }
+
+    private func computedCounts(scanID: Int64) throws -> ScanCounts {
+        let rows = try session.query(
+            """
+            SELECT (SELECT count(*) FROM files WHERE scan_id = $1) AS files,
+                (SELECT count(DISTINCT file_id) FROM findings WHERE scan_id = $1) AS files_with_findings,
+                (SELECT count(*) FROM findings WHERE scan_id = $1) AS findings,
+                (SELECT count(*) FROM scan_assets WHERE scan_id = $1) AS assets,
+                (SELECT count(*) FROM diagnostics WHERE scan_id = $1) AS diagnostics
+            """, [.int(scanID)])
+        guard let row = rows.first?.makeRandomAccess() else { return ScanCounts() }
+        var byStatus: [String: Int] = [:]
+        for statusRow in try session.query(
+            "SELECT quantum_status, count(*) AS n FROM findings WHERE scan_id = $1 GROUP BY quantum_status",
+            [.int(scanID)])
+        {
+            let access = statusRow.makeRandomAccess()
+            byStatus[try access.value("quantum_status", as: String.self)] = try access.value("n", as: Int.self)
+        }
+        return ScanCounts(
+            filesExamined: try row.value("files"), filesWithFindings: try row.value("files_with_findings"),
+            findings: try row.value("findings"), assets: try row.value("assets"),
+            diagnostics: try row.value("diagnostics"), byStatus: byStatus)
+    }
+
+    // MARK: - Rows of one scan
+
+    /// Rows fetched per round trip from the findings cursor: bounded memory for any size of scan.
+    private static let cursorChunk = 5_000
+
+    func forEachFinding(_ query: FindingQuery, _ body: (Finding) throws -> Void) throws(StoreError) {
+        // The cursor's query is a utility statement, which takes no parameters: the filter values are inlined as
+        // literals (the scan id is a number; the others are quoted by `literal`).
+        var sql = """
+            SELECT findings.*, files.path AS file_path FROM findings
+            JOIN files ON files.id = findings.file_id
+            WHERE findings.scan_id = \(query.scanID)
+            """
+        if let usage = query.usage { sql += " AND findings.usage = \(Self.literal(usage.rawValue))" }
+        if let status = query.status { sql += " AND findings.quantum_status = \(Self.literal(status.rawValue))" }
+        if let source = query.source { sql += " AND findings.source = \(Self.literal(source.rawValue))" }
+        // SQLite puts NULL first in ascending order; PostgreSQL must be told.
+        sql += " ORDER BY files.path, findings.line NULLS FIRST, findings.ordinal"
+        try operation("cannot read findings of scan \(query.scanID) from \(label)") {
+            try session.transaction(readOnly: true) {
+                try session.query("DECLARE pqscout_findings NO SCROLL CURSOR FOR \(sql)")
+                var lastPathBytes: [UInt8]? = nil
+                var lastPath = ScanPath(bytes: [])
+                var lastPathMatches = true
+                while true {
+                    let rows = try session.query("FETCH \(Self.cursorChunk) FROM pqscout_findings")
+                    for row in rows {
+                        let access = row.makeRandomAccess()
+                        let pathBytes = try access.bytes("file_path")
+                        if pathBytes != lastPathBytes {
+                            lastPathBytes = pathBytes
+                            lastPath = ScanPath(bytes: pathBytes)
+                            lastPathMatches = query.pathPattern?.matches(lastPath) ?? true
+                        }
+                        guard lastPathMatches else { continue }
+                        try body(try Self.findingRow(access).model(path: lastPath))
+                    }
+                    if rows.count < Self.cursorChunk { break }
+                }
+                try session.query("CLOSE pqscout_findings")
+            }
+        }
+    }
+
+    /// `text` as a PostgreSQL string literal (standard_conforming_strings, on since 9.1: only `'` is special).
+    static func literal(_ text: String) -> String {
+        "'" + text.replacingOccurrences(of: "'", with: "''") + "'"
+    }
+
+    private static func findingRow(_ row: PostgresRandomAccessRow) throws -> FindingRow {
+        FindingRow(
+            scanId: try row.value("scan_id"), fileId: try row.value("file_id"), ordinal: try row.value("ordinal"),
+            line: try row.value("line"), source: try row.value("source"), setting: try row.value("setting"),
+            usage: try row.value("usage"), algorithm: try row.value("algorithm"),
+            canonical: try row.value("canonical"), oid: try row.value("oid"), keyBits: try row.value("key_bits"),
+            curve: try row.value("curve"), quantumStatus: try row.value("quantum_status"),
+            context: try row.value("context"), effective: try row.value("effective", as: Int64.self) != 0,
+            origin: try row.value("origin"), assetId: try row.value("asset_id"), note: try row.value("note"))
+    }
+
+    func diagnostics(scanID: Int64) throws(StoreError) -> [Diagnostic] {
+        try operation("cannot read diagnostics of scan \(scanID) from \(label)") {
+            try session.query(
+                "SELECT * FROM diagnostics WHERE scan_id = $1 ORDER BY path, ordinal", [.int(scanID)]
+            ).map { row in
+                let access = row.makeRandomAccess()
+                return try DiagnosticRow(
+                    scanId: access.value("scan_id"), ordinal: access.value("ordinal"), path: Data(access.bytes("path")),
+                    pathDisplay: access.value("path_display"), reason: access.value("reason"),
+                    detail: access.value("detail")
+                ).model
+            }
+        }
+    }
+
+    func assets(scanID: Int64) throws(StoreError) -> [Asset] {
+        try operation("cannot read assets of scan \(scanID) from \(label)") {
+            try session.transaction(readOnly: true) {
+                let link = "JOIN scan_assets ON scan_assets.asset_id = %@ WHERE scan_assets.scan_id = $1"
+                var certificates: [String: CertificateDetails] = [:]
+                for row in try session.query(
+                    "SELECT certificates.* FROM certificates " + String(format: link, "certificates.asset_id"),
+                    [.int(scanID)])
+                {
+                    let r = row.makeRandomAccess()
+                    certificates[try r.value("asset_id")] = CertificateDetails(
+                        subject: try r.value("subject"), issuer: try r.value("issuer"), serial: try r.value("serial"),
+                        notBefore: try r.date("not_before"), notAfter: try r.date("not_after"),
+                        signatureOID: try r.value("signature_oid"),
+                        signatureAlgorithm: try r.value("signature_algorithm"),
+                        publicKeyOID: try r.value("public_key_oid"), sha256: try r.value("sha256"),
+                        publicKeyID: try r.value("public_key_id"),
+                        isCA: try r.value("is_ca", as: Int64?.self).map { $0 != 0 },
+                        selfSigned: try r.value("self_signed", as: Int64.self) != 0)
+                }
+                var keys: [String: KeyDetails] = [:]
+                for row in try session.query(
+                    "SELECT keys.* FROM keys " + String(format: link, "keys.asset_id"), [.int(scanID)])
+                {
+                    let r = row.makeRandomAccess()
+                    keys[try r.value("asset_id")] = KeyDetails(
+                        format: try r.value("format"), isPrivate: try r.value("is_private", as: Int64.self) != 0,
+                        encrypted: try r.value("encrypted", as: Int64.self) != 0)
+                }
+                return try session.query(
+                    "SELECT assets.* FROM assets " + String(format: link, "assets.id")
+                        + " ORDER BY assets.id COLLATE \"C\"", [.int(scanID)]
+                ).map { row in
+                    let r = row.makeRandomAccess()
+                    let id: String = try r.value("id")
+                    return try AssetRow(
+                        id: id, kind: r.value("kind"), algorithm: r.value("algorithm"), canonical: r.value("canonical"),
+                        oid: r.value("oid"), keyBits: r.value("key_bits"), curve: r.value("curve")
+                    ).model(certificate: certificates[id], key: keys[id])
+                }
+            }
+        }
+    }
+
+    func software(scanID: Int64) throws(StoreError) -> [Software] {
+        try operation("cannot read software of scan \(scanID) from \(label)") {
+            // COLLATE "C": byte order, as SQLite's BINARY collation sorts.
+            try session.query(
+                """
+                SELECT name, version, source_path FROM software WHERE scan_id = $1
+                ORDER BY name COLLATE "C", version COLLATE "C", source_path, ordinal
+                """, [.int(scanID)]
+            ).map { row in
+                let r = row.makeRandomAccess()
+                return Software(
+                    name: try r.value("name"), version: try r.value("version"),
+                    sourcePath: ScanPath(bytes: try r.bytes("source_path")))
+            }
+        }
+    }
+
+    func aliases(scanID: Int64) throws(StoreError) -> [PathAlias] {
+        try operation("cannot read aliases of scan \(scanID) from \(label)") {
+            try session.query(
+                "SELECT path, target, kind FROM path_aliases WHERE scan_id = $1 ORDER BY path", [.int(scanID)]
+            ).map { row in
+                let r = row.makeRandomAccess()
+                let kindText: String = try r.value("kind")
+                guard let kind = PathAlias.Kind(rawValue: kindText) else {
+                    throw StoreError(code: StoreError.corrupt, reason: "unknown alias kind \(kindText)")
+                }
+                return PathAlias(
+                    path: ScanPath(bytes: try r.bytes("path")), target: ScanPath(bytes: try r.bytes("target")),
+                    kind: kind)
+            }
+        }
+    }
+
+    func files(scanID: Int64) throws(StoreError) -> [FileRecord] {
+        try operation("cannot read files of scan \(scanID) from \(label)") {
+            try session.query(
+                "SELECT path, size, modified_at, sha256 FROM files WHERE scan_id = $1 ORDER BY path", [.int(scanID)]
+            ).map { row in
+                let r = row.makeRandomAccess()
+                return FileRecord(
+                    path: ScanPath(bytes: try r.bytes("path")), size: try r.value("size"),
+                    modified: try r.date("modified_at"), sha256: try r.value("sha256"))
+            }
+        }
+    }
+
+    // MARK: - Assessments
+
+    func recordAssessment(_ result: AssessmentResult, createdAt: Date) throws(StoreError) -> Int64 {
+        try operation("cannot record the assessment of scan \(result.scanID) in \(label)") {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            let document = String(decoding: try encoder.encode(result), as: UTF8.self)
+            return try session.transaction {
+                guard !(try session.query("SELECT 1 FROM scans WHERE id = $1", [.int(result.scanID)])).isEmpty else {
+                    throw StoreError(code: StoreError.noSuchScan, reason: "there is no scan \(result.scanID)")
+                }
+                let rows = try session.query(
+                    """
+                    INSERT INTO assessments (scan_id, created_at, profile, category, as_of, data_lifetime_years,
+                        overall_score, gate_met, document)
+                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id
+                    """,
+                    [
+                        .int(result.scanID), .text(StoreDate.format(createdAt)), .text(result.profile),
+                        PostgresValue(result.category), .text(result.asOf.description),
+                        PostgresValue(result.dataLifetimeYears), PostgresValue(result.overall.score),
+                        PostgresValue(result.gate.map { $0.met ? 1 : 0 }), .text(document),
+                    ])
+                guard let id = try rows.first?.makeRandomAccess().value("id", as: Int64.self) else {
+                    throw StoreError(code: StoreError.postgres, reason: "PostgreSQL returned no id for the assessment")
+                }
+                return id
+            }
+        }
+    }
+
+    func assessments(scanID: Int64) throws(StoreError) -> [StoredAssessment] {
+        try operation("cannot read assessments of scan \(scanID) from \(label)") {
+            try storedAssessments(
+                "SELECT id, scan_id, created_at, document FROM assessments WHERE scan_id = $1 ORDER BY id",
+                [.int(scanID)])
+        }
+    }
+
+    func latestAssessment(scanID: Int64, profile: String?) throws(StoreError) -> StoredAssessment? {
+        try operation("cannot read assessments of scan \(scanID) from \(label)") {
+            var sql = "SELECT id, scan_id, created_at, document FROM assessments WHERE scan_id = $1"
+            var values: [PostgresValue] = [.int(scanID)]
+            if let profile {
+                sql += " AND profile = $2"
+                values.append(.text(profile))
+            }
+            return try storedAssessments(sql + " ORDER BY id DESC LIMIT 1", values).first
+        }
+    }
+
+    private func storedAssessments(_ sql: String, _ values: [PostgresValue]) throws -> [StoredAssessment] {
+        let decoder = JSONDecoder()
+        return try session.query(sql, values).map { row in
+            let r = row.makeRandomAccess()
+            let document: String = try r.value("document")
+            return StoredAssessment(
+                id: try r.value("id"), scanID: try r.value("scan_id"), createdAt: try r.date("created_at"),
+                result: try decoder.decode(AssessmentResult.self, from: Data(document.utf8)))
+        }
+    }
+}
+
+// MARK: - Rescans
+
+extension PostgresStore {
+    func saveRescanState(scanID: Int64, fingerprint: String, format: Int, state: Data) throws(StoreError) {
+        try operation("cannot record the rescan state of scan \(scanID) in \(label)") {
+            try session.transaction {
+                try session.query(
+                    "DELETE FROM rescan_states WHERE fingerprint = $1 AND scan_id <> $2",
+                    [.text(fingerprint), .int(scanID)])
+                try session.query(
+                    """
+                    INSERT INTO rescan_states (scan_id, fingerprint, format, state) VALUES ($1, $2, $3, $4)
+                    ON CONFLICT (scan_id) DO UPDATE SET fingerprint = excluded.fingerprint,
+                        format = excluded.format, state = excluded.state
+                    """,
+                    [.int(scanID), .text(fingerprint), PostgresValue(format), .bytes(Array(state))])
+            }
+        }
+    }
+
+    func rescanState(fingerprint: String) throws(StoreError) -> InventoryStore.RescanState? {
+        try operation("cannot read rescan states from \(label)") {
+            let rows = try session.query(
+                """
+                SELECT r.scan_id, r.format, r.state FROM rescan_states r JOIN scans s ON s.id = r.scan_id
+                WHERE r.fingerprint = $1 AND s.status = 'complete' ORDER BY r.scan_id DESC LIMIT 1
+                """, [.text(fingerprint)])
+            guard let row = rows.first?.makeRandomAccess() else { return nil }
+            return InventoryStore.RescanState(
+                scanID: try row.value("scan_id", as: Int64.self), format: Int(try row.value("format", as: Int64.self)),
+                state: Data(try row.bytes("state")))
+        }
+    }
+
+    /// The same copy as SQLite's, statement by statement in one transaction; the running scan's row is locked
+    /// first, as a batch locks it.
+    func copyScanRows(from source: Int64, to target: Int64) throws(StoreError) {
+        try operation("cannot copy scan \(source) into scan \(target) in \(label)") {
+            try session.transaction {
+                try requireRunning(scanID: target)
+                let statements = [
+                    """
+                    INSERT INTO files (scan_id, path, path_display, size, modified_at, sha256)
+                    SELECT $2, path, path_display, size, modified_at, sha256 FROM files
+                    WHERE scan_id = $1 ORDER BY id
+                    """,
+                    """
+                    INSERT INTO scan_assets (scan_id, asset_id)
+                    SELECT $2, asset_id FROM scan_assets WHERE scan_id = $1
+                    """,
+                    """
+                    INSERT INTO findings (scan_id, ordinal, file_id, line, source, setting, usage, algorithm,
+                        canonical, oid, key_bits, curve, quantum_status, context, effective, origin, asset_id, note)
+                    SELECT $2, f.ordinal, n.id, f.line, f.source, f.setting, f.usage, f.algorithm,
+                        f.canonical, f.oid, f.key_bits, f.curve, f.quantum_status, f.context, f.effective,
+                        f.origin, f.asset_id, f.note
+                    FROM findings f JOIN files o ON o.id = f.file_id
+                        JOIN files n ON n.scan_id = $2 AND n.path = o.path
+                    WHERE f.scan_id = $1 ORDER BY f.ordinal
+                    """,
+                    """
+                    INSERT INTO diagnostics (scan_id, ordinal, path, path_display, reason, detail)
+                    SELECT $2, ordinal, path, path_display, reason, detail FROM diagnostics WHERE scan_id = $1
+                    """,
+                    """
+                    INSERT INTO software (scan_id, ordinal, name, version, source_path, source_path_display)
+                    SELECT $2, ordinal, name, version, source_path, source_path_display FROM software
+                    WHERE scan_id = $1
+                    """,
+                    """
+                    INSERT INTO path_aliases (scan_id, path, path_display, target, target_display, kind)
+                    SELECT $2, path, path_display, target, target_display, kind FROM path_aliases
+                    WHERE scan_id = $1
+                    """,
+                ]
+                for statement in statements { try session.query(statement, [.int(source), .int(target)]) }
+            }
+        }
+    }
+}

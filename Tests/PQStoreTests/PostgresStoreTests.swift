@@ -1,0 +1,133 @@
+import Foundation
+import PQModel
+import PQTestSupport
+import Testing
+
+@testable import PQStore
+
+/// What only the PostgreSQL backend has to prove: its schema keeps SQLite's migrations, it refuses what SQLite
+/// refuses, and many scans write one database at once. The backend-neutral contract is in `InventoryStoreTests`
+/// and `AssessmentStoreTests`, which run on both backends.
+@Suite("The PostgreSQL store")
+struct PostgresStoreTests {
+    static var enabled: Bool { StoreKind.available.contains(.postgres) }
+
+    @Test("the PostgreSQL migrations are SQLite's, identifier for identifier")
+    func migrationsMirrored() {
+        #expect(PostgresSchema.migrations.map(\.identifier) == StoreSchema.migrations.map(\.identifier))
+    }
+
+    @Test("a URL is read as libpq reads it, and a bad one is one clear line that keeps the password out")
+    func urls() throws {
+        let url = try PostgresURL("postgresql://scan:s3cret@db.example:6543/fleet", environment: [:])
+        #expect(url.user == "scan" && url.password == "s3cret" && url.host == "db.example" && url.port == 6543)
+        #expect(url.database == "fleet" && url.label == "postgresql://scan@db.example:6543/fleet")
+        let fromEnvironment = try PostgresURL("postgres://scan@db/fleet", environment: ["PGPASSWORD": "p"])
+        #expect(fromEnvironment.password == "p" && fromEnvironment.port == 5432)
+        let socket = try PostgresURL("postgresql://scan@/fleet?host=/run/postgresql", environment: [:])
+        #expect(socket.socketDirectory == "/run/postgresql")
+        for bad in [
+            "postgresql://db.example/fleet", "postgresql://scan:pw@db.example/",
+            "postgresql://scan@db/fleet?sslmode=require",
+        ] {
+            let error = #expect(throws: StoreError.self) { try PostgresURL(bad, environment: [:]) }
+            #expect(error?.code == StoreError.badURL)
+            #expect(error?.reason.contains("pw") == false)
+            #expect(error?.reason.contains("\n") == false)
+        }
+    }
+
+    @Test("a server that does not answer is store.cannot-open, in one line", .enabled(if: enabled))
+    func unreachable() throws {
+        let error = #expect(throws: StoreError.self) {
+            try InventoryStore(postgresURL: "postgresql://nobody@127.0.0.1:1/none")
+        }
+        #expect(error?.code == StoreError.cannotOpen)
+        #expect(error?.reason.hasPrefix("cannot open store postgresql://nobody@127.0.0.1:1/none") == true)
+        #expect(error?.reason.contains("\n") == false)
+    }
+
+    @Test("a database with a migration this build does not know is refused and left alone", .enabled(if: enabled))
+    func newerSchemaRefused() throws {
+        let url = try StoreKind.freshURL()
+        _ = try InventoryStore(postgresURL: url)
+        try PostgresTestServer.shared?.execute(
+            "INSERT INTO pqscout_migrations (identifier) VALUES ('v99-from-the-future')", in: url)
+        let error = #expect(throws: StoreError.self) { try InventoryStore(postgresURL: url) }
+        #expect(error?.code == StoreError.newerSchema)
+        #expect(error?.reason.contains("v99-from-the-future") == true)
+    }
+
+    @Test("a database another program filled is refused", .enabled(if: enabled))
+    func foreignDatabaseRefused() throws {
+        let url = try StoreKind.freshURL()
+        try PostgresTestServer.shared?.execute("CREATE TABLE invoices (id integer)", in: url)
+        let error = #expect(throws: StoreError.self) { try InventoryStore(postgresURL: url) }
+        #expect(error?.code == StoreError.notAStore)
+    }
+
+    @Test("reopening a current database applies nothing and keeps its scans", .enabled(if: enabled))
+    func reopen() throws {
+        let url = try StoreKind.freshURL()
+        let id = try Sample.begin(try InventoryStore(postgresURL: url))
+        let again = try InventoryStore(postgresURL: url)
+        #expect(try again.scans().map(\.id) == [id])
+        #expect(try Sample.int(again, "SELECT count(*) FROM pqscout_migrations") == StoreSchema.migrations.count)
+    }
+
+    @Test(
+        "4 scans written at once into one new database are each complete, distinct and whole",
+        .enabled(if: enabled))
+    func concurrentScans() throws {
+        let url = try StoreKind.freshURL()
+        let scans = 4
+        let perScan = 10_000
+        // Every scan shares one asset, so their batches contend for the same `assets` row.
+        let shared = Sample.key
+        let ids = LockedArray<Int64>()
+        let failures = LockedArray<String>()
+        DispatchQueue.concurrentPerform(iterations: scans) { index in
+            do {
+                // Each opens the new database itself: the schema is created once under the advisory lock.
+                let store = try InventoryStore(postgresURL: url)
+                let id = try store.beginScan(
+                    roots: ["/"], host: "host\(index)", toolVersion: "test", startedAt: Sample.started)
+                var batches = InventoryStore.benchmarkBatches(count: perScan, batchSize: 2_500)
+                batches[0].output.assets.append(shared)
+                batches[0].output.findings[0].asset = shared.id
+                for batch in batches { try store.record(scanID: id, batch: batch) }
+                try store.finishScan(
+                    scanID: id, finishedAt: Sample.finished, counts: try store.counts(scanID: id), complete: true)
+                ids.append(id)
+            } catch {
+                failures.append("scan \(index): \(error)")
+            }
+        }
+        #expect(failures.values.isEmpty, "\(failures.values)")
+        let store = try InventoryStore(postgresURL: url)
+        let stored = try store.scans()
+        #expect(Set(stored.map(\.id)) == Set(ids.values))
+        #expect(Set(stored.map(\.host)) == ["host0", "host1", "host2", "host3"])
+        for scan in stored {
+            #expect(scan.status == .complete)
+            #expect(scan.counts.findings == perScan)
+            #expect(scan.counts.filesExamined == perScan / 20)
+            #expect(scan.counts.assets == 1)
+            let findings = try store.findings(FindingQuery(scanID: scan.id))
+            #expect(findings.count == perScan)
+            #expect(try store.counts(scanID: scan.id) == scan.counts)
+        }
+        #expect(try Sample.int(store, "SELECT count(*) FROM assets") == 1)
+        #expect(try Sample.int(store, "SELECT count(DISTINCT scan_id) FROM findings") == scans)
+        #expect(try store.latestCompleteScanPerHost().map(\.host) == ["host0", "host1", "host2", "host3"])
+    }
+}
+
+/// An array appended to from several threads.
+final class LockedArray<Element: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var storage: [Element] = []
+
+    func append(_ element: Element) { lock.withLock { storage.append(element) } }
+    var values: [Element] { lock.withLock { storage } }
+}
