@@ -413,7 +413,7 @@ struct OpenSSHFindingBuilder {
             file = visited.line.arguments.first ?? file
             break
         }
-        guard tree.files(matching: String(file.drop { $0 == "/" })).isEmpty else { return }
+        guard tree.files(matching: Self.inTree(file, config: configuration.path)).isEmpty else { return }
         let entry = catalog.entry(named: gex)
         output.findings.append(
             Finding(
@@ -428,10 +428,17 @@ struct OpenSSHFindingBuilder {
 
     // MARK: - HostKey, RequiredRSASize, Protocol
 
+    /// A file sshd names (`/etc/ssh/ssh_host_ed25519_key`; a relative name is taken from `/`), as the tree names it:
+    /// under the config's root label when several roots are scanned at once (`1-web/etc/ssh/...`).
+    static func inTree(_ file: String, config: ScanPath) -> String {
+        let label = ConfigText.rootLabel(of: config)
+        return ConfigText.rootPattern(file, prefix: label, label: label)
+    }
+
     /// A HostKey line: the key file's type and size, linked to its asset when the file is in the tree.
     private mutating func addHostKey(_ file: String, at visited: OpenSSHVisitedLine?, origin: Origin) {
         let path = visited?.path ?? configuration.path
-        let relative = file.hasPrefix("/") ? String(file.drop { $0 == "/" }) : file
+        let relative = Self.inTree(file, config: configuration.path)
         let candidates = [ScanPath(relative), ScanPath(relative + ".pub")]
         var problem: String?
         for candidate in candidates {

@@ -196,6 +196,28 @@ struct OpenSSHConfigScannerTests {
         #expect(hostKey.line == 1)
     }
 
+    /// Several roots scanned at once are named `1-a/...`, `2-b/...`: an absolute path in a config is looked up
+    /// under the config's own root (before, every such HostKey was "not in the scanned tree" and a present moduli
+    /// file was reported missing).
+    @Test("with several roots, HostKey and the moduli file are found under the config's own root")
+    func severalRoots() throws {
+        let config = "HostKey /etc/ssh/ssh_host_ed25519_key\nKexAlgorithms diffie-hellman-group-exchange-sha256\n"
+        let root = try OpenSSHTempRoot(files: [
+            "1-a/etc/ssh/sshd_config": config, "1-a/etc/ssh/moduli": "",
+            "2-b/etc/ssh/sshd_config": config,
+        ])
+        let key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIIzS4uXhrvWps7pFpiL7CkAcVTAx3z94TddlORYtKv+y root@h\n"
+        try root.write("1-a/etc/ssh/ssh_host_ed25519_key.pub", Data(key.utf8))
+        let first = try T.scan(root, "1-a/etc/ssh/sshd_config")
+        #expect(first.findings.first { $0.setting == "HostKey" }?.canonical == "Ed25519")
+        #expect(!first.diagnostics.contains { $0.detail.contains("not in the scanned tree") })
+        #expect(!first.findings.contains { $0.setting == "moduli" }, "1-a has its moduli file")
+        // The other root has neither: its own files decide, not the first root's.
+        let second = try T.scan(root, "2-b/etc/ssh/sshd_config")
+        #expect(second.diagnostics.contains { $0.detail.contains("HostKey /etc/ssh/ssh_host_ed25519_key") })
+        #expect(second.findings.contains { $0.setting == "moduli" })
+    }
+
     @Test("RequiredRSASize and Protocol 1 are findings")
     func rsaSizeAndProtocol() throws {
         let root = try OpenSSHTempRoot(files: ["etc/ssh/sshd_config": "Protocol 2,1\nRequiredRSASize 1024\n"])
