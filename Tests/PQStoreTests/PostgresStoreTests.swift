@@ -29,6 +29,8 @@ struct PostgresStoreTests {
         for bad in [
             "postgresql://db.example/fleet", "postgresql://scan:pw@db.example/",
             "postgresql://scan@db/fleet?sslmode=require",
+            // Not parsable as a URL at all (a space): the part that may hold the password is still left out.
+            "postgresql://scan:pw@db example/fleet",
         ] {
             let error = #expect(throws: StoreError.self) { try PostgresURL(bad, environment: [:]) }
             #expect(error?.code == StoreError.badURL)

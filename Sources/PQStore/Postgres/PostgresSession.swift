@@ -50,7 +50,14 @@ struct PostgresURL: Sendable, Hashable {
 
     /// The URL with its password replaced, for error messages and labels.
     static func redacted(_ text: String) -> String {
-        guard var components = URLComponents(string: text), components.password != nil else { return text }
+        guard var components = URLComponents(string: text) else {
+            // Unparsable, so no part can be trusted to be the host: keep only what follows the last "@", which
+            // cannot be the password (`postgresql://u:s3cret@bad host/db` → `postgresql://***@bad host/db`).
+            guard let at = text.lastIndex(of: "@") else { return text }
+            let scheme = text.range(of: "://").map { String(text[..<$0.upperBound]) } ?? ""
+            return scheme + "***" + String(text[at...])
+        }
+        guard components.password != nil else { return text }
         components.password = "***"
         return components.string ?? "postgresql://***"
     }
