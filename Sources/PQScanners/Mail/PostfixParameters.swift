@@ -97,7 +97,7 @@ struct PostfixParameters {
         func reference(_ name: String) throws(ExpansionFailure) -> String {
             if let seen = stack.firstIndex(of: name) { throw .loop(Array(stack[seen...]) + [name]) }
             guard stack.count < Self.maxNesting else { throw .tooDeep }
-            // Each reference costs one, so presence tests (`${a?x}`) that produce nothing are bounded too.
+            // Each reference costs one, so references that produce nothing are bounded too.
             budget -= 1
             guard budget >= 0 else { throw .tooLarge }
             stack.append(name)
