@@ -73,12 +73,7 @@ struct BatchWriter {
 
     /// Links to this scan every asset a finding names, and refuses a name no batch has recorded.
     private func linkReferencedAssets(_ batch: ScanBatch) throws {
-        let inBatch = Set(batch.output.assets.map(\.id))
-        var named: [String] = []
-        var seen: Set<String> = []
-        for finding in batch.output.findings {
-            if let id = finding.asset, !inBatch.contains(id), seen.insert(id).inserted { named.append(id) }
-        }
+        let named = batch.assetsNamedElsewhere
         guard !named.isEmpty else { return }
         let exists = try db.makeStatement(sql: "SELECT 1 FROM assets WHERE id = ?")
         let link = try linkStatement()

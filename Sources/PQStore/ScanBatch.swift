@@ -61,3 +61,17 @@ public struct FindingQuery: Sendable, Hashable {
         self.source = source
     }
 }
+
+extension ScanBatch {
+    /// The asset ids findings name that this batch does not record itself, each once, in the findings' order: the
+    /// names a backend must find recorded by an earlier batch (or refuse) and link to the scan.
+    var assetsNamedElsewhere: [String] {
+        let inBatch = Set(output.assets.map(\.id))
+        var named: [String] = []
+        var seen: Set<String> = []
+        for finding in output.findings {
+            if let id = finding.asset, !inBatch.contains(id), seen.insert(id).inserted { named.append(id) }
+        }
+        return named
+    }
+}

@@ -151,12 +151,7 @@ struct PostgresBatchWriter {
 
     /// Links to this scan every asset a finding names, and refuses a name no batch has recorded.
     private func linkReferencedAssets(_ batch: ScanBatch) throws {
-        let inBatch = Set(batch.output.assets.map(\.id))
-        var named: [String] = []
-        var seen: Set<String> = []
-        for finding in batch.output.findings {
-            if let id = finding.asset, !inBatch.contains(id), seen.insert(id).inserted { named.append(id) }
-        }
+        let named = batch.assetsNamedElsewhere
         guard !named.isEmpty else { return }
         var known: Set<String> = []
         for row in try session.query("SELECT id FROM assets WHERE id = ANY($1)", [.textArray(named)]) {
