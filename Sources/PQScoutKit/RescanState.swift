@@ -12,8 +12,9 @@ import PQStore
 /// else that can change a result is in the scan's fingerprint (`RescanFingerprint`), and a different fingerprint
 /// reuses nothing.
 ///
-/// The state is stored as one opaque blob (`InventoryStore.saveRescanState`); its layout is private to this file
-/// and named by `format`. A blob that does not decode is ignored: the rescan is then a full scan.
+/// The state is stored as a header (`InventoryStore.saveRescanState`) and parts written with the batches
+/// (`saveRescanStatePart`); the layout is private to this file and named by `format`. A header that does not decode
+/// is ignored (the rescan is then a full scan), and a part that does not decode ends the reuse at that part.
 struct RescanEntry {
     /// The walked file's scanner-side name (label, then the path relative to the system root).
     var path: ScanPath
@@ -34,9 +35,13 @@ struct RescanEntry {
     }
 }
 
-/// A previous scan's entries, decoded lazily: only the outer layout is read at load; a file's results are decoded
-/// when they are reused.
-struct PreviousRescanState {
+/// A previous scan's entries, read part by part in the order that scan walked its files, as this scan walks its
+/// own: only a window of entries is in memory, never the whole state (50,000 files' state was 64 MiB and more).
+///
+/// An unchanged tree walks in the same order, so each file's entry is the next one; a file added since is found in
+/// no entry, and entries of files deleted since are passed over. A file whose entry lies further ahead than the
+/// window (a rename across the tree) is simply scanned again: the window bounds memory, not correctness.
+final class PreviousRescanState {
     struct Entry {
         var identity: FileIdentity
         var digest: String?
@@ -47,43 +52,112 @@ struct PreviousRescanState {
         var framed: ArraySlice<UInt8>
     }
 
+    /// How far ahead a file's entry is looked for.
+    static let window = 8192
+
     let scanID: Int64
     /// `RescanCodec.walkSignature` of that scan's walk.
     let walk: String
-    let entries: [ScanPath: Entry]
-    /// The blob as stored: the next state, when nothing at all changed.
-    let raw: [UInt8]
+    /// The entries and parts that scan stored (`RescanCodec.Header`).
+    let header: RescanCodec.Header
+    private let readPart: (Int) throws(PQScoutError) -> [UInt8]?
+    private var nextPart = 0
+    private var exhausted = false
+    /// Entries read and not yet passed, from `head` on; `position` finds them by path.
+    private var buffer: [(path: ScanPath, entry: Entry)] = []
+    private var head = 0
+    private var position: [ScanPath: Int] = [:]
 
-    init?(scanID: Int64, format: Int, state: [UInt8]) {
-        guard format == RescanCodec.format, let (walk, entries) = RescanCodec.decode(state) else { return nil }
+    /// Nil for a state this build cannot read (another format, a damaged header).
+    init?(
+        scanID: Int64, format: Int, state: [UInt8], readPart: @escaping (Int) throws(PQScoutError) -> [UInt8]?
+    ) {
+        guard format == RescanCodec.format, let header = RescanCodec.decodeHeader(state) else { return nil }
         self.scanID = scanID
-        self.walk = walk
-        self.entries = entries
-        self.raw = state
+        self.walk = header.walk
+        self.header = header
+        self.readPart = readPart
+    }
+
+    /// The entries of these files, in order (nil: none kept, or not within the window); call with the files of
+    /// the walk in the walk's order, batch after batch.
+    func entries(for paths: [ScanPath]) throws(PQScoutError) -> [Entry?] {
+        var found: [Entry?] = []
+        found.reserveCapacity(paths.count)
+        for path in paths {
+            try fill()
+            guard let index = position[path] else {
+                found.append(nil)
+                continue
+            }
+            found.append(buffer[index].entry)
+            // The entries before it are files this walk did not meet where that one did: deleted, or moved.
+            for passed in head...index { position[buffer[passed].path] = nil }
+            head = index + 1
+        }
+        if head > Self.window {
+            buffer.removeFirst(head)
+            head = 0
+            position = Dictionary(
+                buffer.enumerated().map { ($0.element.path, $0.offset) }, uniquingKeysWith: { first, _ in first })
+        }
+        return found
+    }
+
+    /// Reads parts until a window of entries lies ahead, or none is left. A part that does not decode ends the
+    /// reading: the files after it are scanned again.
+    private func fill() throws(PQScoutError) {
+        while buffer.count - head < Self.window, !exhausted {
+            guard nextPart < header.parts, let bytes = try readPart(nextPart),
+                let entries = RescanCodec.decodeEntries(bytes[...])
+            else {
+                exhausted = true
+                return
+            }
+            nextPart += 1
+            for (path, entry) in entries where position[path] == nil {
+                position[path] = buffer.count
+                buffer.append((path, entry))
+            }
+        }
     }
 }
 
-/// The blob's layout (format 2): "PQRS", the walk's signature, then one entry after another, each its path, identity,
-/// digest, reads, listings and results (`RescanResultCodec`). Integers are little-endian; byte strings carry a 32-bit length.
+/// The layout (format 3). The header, kept in `rescan_states`: "PQRS", the walk's signature, the number of entries
+/// and of parts. Each part (`rescan_state_parts`, one per batch of files) is one entry after another, each its path,
+/// identity, digest, reads, listings and results (`RescanResultCodec`). Integers are little-endian (64-bit); byte
+/// strings carry a 64-bit length.
 enum RescanCodec {
-    /// 2: results in `RescanResultCodec`'s layout (1 had them as JSON).
-    static let format = 2
+    /// 3: the entries in parts beside the header (2 kept them in the one blob; 1 had the results as JSON).
+    static let format = 3
     static let magic: [UInt8] = Array("PQRS".utf8)
     /// Results larger than this (encoded) are not kept: the file is scanned again next time.
     static let maximumResultBytes = 1024 * 1024
     /// A count past which the results would not fit `maximumResultBytes` anyway.
     static let maximumResultValues = 2048
-    /// The most a state holds; entries past it are left out (those files are scanned again next time), so a scan's
-    /// memory does not grow with its findings because of the state. The 10,000 nginx files of the 50k benchmark
-    /// tree expand their cipher strings to 1.76 million suite findings: as JSON a gigabyte, past SQLite's blob
-    /// limit, held in memory while the scan runs, and more CPU to encode than the scan itself.
-    static let maximumStateBytes = 64 * 1024 * 1024
+    /// What `rescan_states` keeps of a state: the signature of what the walk itself recorded, and how many entries
+    /// and parts the scan stored.
+    struct Header: Equatable {
+        var walk: String
+        var entries: Int
+        var parts: Int
+    }
 
-    /// The start of a state: the magic, then the signature of what the walk itself recorded.
-    static func header(walk: String) -> [UInt8] {
+    static func encode(_ header: Header) -> [UInt8] {
         var out = magic
-        put(Array(walk.utf8), &out)
+        put(Array(header.walk.utf8), &out)
+        put(UInt64(header.entries), &out)
+        put(UInt64(header.parts), &out)
         return out
+    }
+
+    static func decodeHeader(_ bytes: [UInt8]) -> Header? {
+        var reader = Reader(rest: bytes[...])
+        guard reader.take(magic.count).map(Array.init) == magic, let walk = reader.bytes(),
+            let entries = reader.integer(), let parts = reader.integer(), reader.atEnd,
+            entries <= UInt64(Int.max), parts <= UInt64(Int.max)
+        else { return nil }
+        return Header(walk: String(decoding: walk, as: UTF8.self), entries: Int(entries), parts: Int(parts))
     }
 
     /// A digest of what a scan records from its walk rather than from its files (walk and package diagnostics,
@@ -147,10 +221,10 @@ enum RescanCodec {
         return RescanResultCodec.decode(bytes)
     }
 
-    static func decode(_ bytes: [UInt8]) -> (walk: String, entries: [ScanPath: PreviousRescanState.Entry])? {
-        var reader = Reader(rest: bytes[...])
-        guard reader.take(magic.count).map(Array.init) == magic, let walk = reader.bytes() else { return nil }
-        var entries: [ScanPath: PreviousRescanState.Entry] = [:]
+    /// One part's entries in order; nil when the part is damaged.
+    static func decodeEntries(_ bytes: ArraySlice<UInt8>) -> [(ScanPath, PreviousRescanState.Entry)]? {
+        var reader = Reader(rest: bytes)
+        var entries: [(ScanPath, PreviousRescanState.Entry)] = []
         while !reader.atEnd {
             let start = reader.rest.startIndex
             guard let body = reader.bytes() else { return nil }
@@ -182,11 +256,15 @@ enum RescanCodec {
                 listings.append(TreeReads.Listing(pattern: String(decoding: pattern, as: UTF8.self), matches: matches))
             }
             guard let result = entry.bytes(), entry.atEnd else { return nil }
-            entries[ScanPath(bytes: Array(path))] = PreviousRescanState.Entry(
-                identity: identity, digest: digest.isEmpty ? nil : String(decoding: digest, as: UTF8.self),
-                reads: reads, listings: listings, result: result, framed: framed)
+            entries.append(
+                (
+                    ScanPath(bytes: Array(path)),
+                    PreviousRescanState.Entry(
+                        identity: identity, digest: digest.isEmpty ? nil : String(decoding: digest, as: UTF8.self),
+                        reads: reads, listings: listings, result: result, framed: framed)
+                ))
         }
-        return (String(decoding: walk, as: UTF8.self), entries)
+        return entries
     }
 
     // MARK: - Layout

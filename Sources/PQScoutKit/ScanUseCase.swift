@@ -218,28 +218,41 @@ public struct ScanUseCase: Sendable {
         let walkDiagnostics = walks.flatMap(\.diagnostics) + softwareDiagnostics
         let fingerprint = RescanFingerprint.make(
             request: request, roots: roots, walks: walks, software: softwarePerRoot)
-        var previous: PreviousRescanState? = nil
-        if !request.full, let fingerprint,
-            let stored = try StoreAccess.perform(request.storePath, { try store.rescanState(fingerprint: fingerprint) })
-        {
-            // A state this build cannot read (another format, damaged) is ignored: the scan is then a full one.
-            previous = PreviousRescanState(scanID: stored.scanID, format: stored.format, state: Array(stored.state))
+        var stored: InventoryStore.RescanState? = nil
+        if !request.full, let fingerprint {
+            stored = try StoreAccess.perform(request.storePath, { try store.rescanState(fingerprint: fingerprint) })
         }
+        // A reader of the earlier scan's state from its first part; nil when there is none this build can read
+        // (another format, a damaged header): the scan is then a full one.
+        func previousState() -> PreviousRescanState? {
+            guard let stored else { return nil }
+            return PreviousRescanState(
+                scanID: stored.scanID, format: stored.format, state: Array(stored.state)
+            ) { (part: Int) throws(PQScoutError) -> [UInt8]? in
+                try StoreAccess.perform(request.storePath) {
+                    try store.rescanStatePart(scanID: stored.scanID, part: part)
+                }
+            }
+        }
+        var previous = previousState()
         let walkSignature = RescanCodec.walkSignature(
             diagnostics: walkDiagnostics, software: software, aliases: aliases)
-        var state: [UInt8] = fingerprint == nil ? [] : RescanCodec.header(walk: walkSignature)
         var reused = 0
-        if let previous, previous.walk == walkSignature, Self.everyFileUnchanged(files, contexts, rootOfFile, previous)
+        if let earlier = previous, earlier.walk == walkSignature,
+            try Self.everyFileUnchanged(files, contexts, rootOfFile, earlier)
         {
-            // Nothing changed: the earlier scan's rows are this scan's, copied in SQL.
+            // Nothing changed: the earlier scan's rows and state are this scan's, copied in SQL.
             try StoreAccess.perform(request.storePath) {
-                try store.copyScanRows(from: previous.scanID, to: scanID)
+                try store.copyScanRows(from: earlier.scanID, to: scanID)
+                try store.copyRescanStateParts(from: earlier.scanID, to: scanID)
             }
             progress?(ScanProgress(filesDone: files.count, filesTotal: files.count, findings: 0))
             return try finish(
                 request: request, store: store, scanID: scanID, files: files.count, fingerprint: fingerprint,
-                state: previous.raw, interruption: interruption, reused: files.count, previous: previous)
+                state: earlier.header, interruption: interruption, reused: files.count, reusedFrom: earlier.scanID)
         }
+        // The check read some of the state; the scan reads it again from its first part.
+        if previous != nil { previous = previousState() }
         if !walkDiagnostics.isEmpty || !software.isEmpty || !aliases.isEmpty {
             try StoreAccess.perform(request.storePath) {
                 try store.record(
@@ -249,7 +262,8 @@ public struct ScanUseCase: Sendable {
                         aliases: aliases))
             }
         }
-        var keepsState = fingerprint != nil
+        let keepsState = fingerprint != nil
+        var stateHeader = RescanCodec.Header(walk: walkSignature, entries: 0, parts: 0)
         var recordedAssets: Set<String> = []
         // Only for the progress line; the scan's counts are taken from the store at the end.
         var findingsSoFar = 0
@@ -258,17 +272,22 @@ public struct ScanUseCase: Sendable {
         var start = 0
         while start < files.count {
             let end = min(start + batchSize, files.count)
+            let batchFiles = Array(files[start..<end])
+            let earlier = try previous?.entries(for: batchFiles.map(\.path))
             let results = scanInParallel(
-                Array(files[start..<end]), contexts: (start..<end).map { contexts[rootOfFile[$0]] },
+                batchFiles, contexts: (start..<end).map { contexts[rootOfFile[$0]] },
                 walks: (start..<end).map { walks[rootOfFile[$0]] }, options: request.options,
-                maxFileSize: request.maxFileSize, previous: previous, keepsState: keepsState)
+                maxFileSize: request.maxFileSize, earlierEntries: earlier, keepsState: keepsState)
             var batch = ScanBatch(files: [], output: ScanOutput())
+            // This batch's part of the state, written with the batch: the scan never holds the whole state.
+            var statePart: [UInt8] = []
             for result in results {
-                if state.count + result.stateEntry.count <= RescanCodec.maximumStateBytes { state += result.stateEntry }
+                if !result.stateEntry.isEmpty {
+                    statePart += result.stateEntry
+                    stateHeader.entries += 1
+                }
                 if result.reused { reused += 1 }
             }
-            // Full: the rest of the files are scanned again next time, and their results are not encoded now.
-            if state.count >= RescanCodec.maximumStateBytes * 15 / 16 { keepsState = false }
             for result in results where !result.output.isEmpty {
                 batch.files += result.records
                 batch.output.append(result.output)
@@ -281,25 +300,31 @@ public struct ScanUseCase: Sendable {
             }
             batch.output.linkedAssets = []
             recordedAssets.formUnion(inBatch)
-            try StoreAccess.perform(request.storePath) { try writer.enqueue(batch) }
+            var part: (number: Int, bytes: [UInt8])? = nil
+            if !statePart.isEmpty {
+                part = (stateHeader.parts, statePart)
+                stateHeader.parts += 1
+            }
+            try StoreAccess.perform(request.storePath) { try writer.enqueue(batch, statePart: part) }
             start = end
             progress?(ScanProgress(filesDone: end, filesTotal: files.count, findings: findingsSoFar))
         }
         try StoreAccess.perform(request.storePath) { try writer.finish() }
         return try finish(
             request: request, store: store, scanID: scanID, files: files.count, fingerprint: fingerprint,
-            state: state, interruption: interruption, reused: reused, previous: previous)
+            state: stateHeader, interruption: interruption, reused: reused, reusedFrom: previous?.scanID)
     }
 
     /// Leaves the state for the next rescan, marks the scan complete with the counts of its rows, and reads it back.
     private func finish(
         request: ScanRequest, store: InventoryStore, scanID: Int64, files: Int, fingerprint: String?,
-        state: [UInt8], interruption: ScanInterruption?, reused: Int, previous: PreviousRescanState?
+        state: RescanCodec.Header, interruption: ScanInterruption?, reused: Int, reusedFrom: Int64?
     ) throws(PQScoutError) -> ScanOutcome {
         if let fingerprint {
             try StoreAccess.perform(request.storePath) {
                 try store.saveRescanState(
-                    scanID: scanID, fingerprint: fingerprint, format: RescanCodec.format, state: Data(state))
+                    scanID: scanID, fingerprint: fingerprint, format: RescanCodec.format,
+                    state: Data(RescanCodec.encode(state)))
             }
         }
         let counts = try StoreAccess.perform(request.storePath) { try store.counts(scanID: scanID) }
@@ -319,20 +344,28 @@ public struct ScanUseCase: Sendable {
                 code: "store.lost-scan", kind: .input,
                 reason: "scan \(scanID) vanished from \(StoreAccess.label(request.storePath))")
         }
-        return ScanOutcome(record: record, filesReused: reused, reusedFrom: previous?.scanID)
+        return ScanOutcome(record: record, filesReused: reused, reusedFrom: reusedFrom)
     }
 
     /// True when the earlier scan had exactly these files, each with the same identity and the same answers to
     /// everything its scanners read: then its rows are this scan's.
     static func everyFileUnchanged(
         _ files: [WalkedFile], _ contexts: [ScanContext], _ rootOfFile: [Int], _ previous: PreviousRescanState
-    ) -> Bool {
-        guard previous.entries.count == files.count else { return false }
-        for (index, file) in files.enumerated() {
-            guard let entry = previous.entries[file.path], let identity = file.identity, identity == entry.identity,
-                let tree = contexts[rootOfFile[index]].tree as? WalkedTree,
-                unchanged(entry.reads, entry.listings, in: tree)
-            else { return false }
+    ) throws(PQScoutError) -> Bool {
+        guard previous.header.entries == files.count else { return false }
+        var start = 0
+        while start < files.count {
+            let end = min(start + 1024, files.count)
+            // Every entry found in order, as many as files: no entry was passed over.
+            let entries = try previous.entries(for: files[start..<end].map(\.path))
+            for (offset, entry) in entries.enumerated() {
+                let index = start + offset
+                guard let entry, let identity = files[index].identity, identity == entry.identity,
+                    let tree = contexts[rootOfFile[index]].tree as? WalkedTree,
+                    unchanged(entry.reads, entry.listings, in: tree)
+                else { return false }
+            }
+            start = end
         }
         return true
     }
@@ -384,7 +417,7 @@ public struct ScanUseCase: Sendable {
     /// Each worker writes only its own slot, so no lock is needed.
     func scanInParallel(
         _ files: [WalkedFile], contexts: [ScanContext], walks: [WalkResult], options: ScanOptions, maxFileSize: Int64,
-        previous: PreviousRescanState? = nil, keepsState: Bool = false
+        earlierEntries: [PreviousRescanState.Entry?]? = nil, keepsState: Bool = false
     ) -> [FileResult] {
         let reader = FileReader(maxFileSize: maxFileSize)
         let registry = self.registry
@@ -393,7 +426,7 @@ public struct ScanUseCase: Sendable {
         DispatchQueue.concurrentPerform(iterations: files.count) { index in
             let file = files[index]
             let tree = contexts[index].tree as? WalkedTree
-            let earlier = previous?.entries[file.path]
+            let earlier = earlierEntries?[index]
             // Unchanged by its identity, and so is everything its scanners read: reuse without opening the file.
             if let earlier, let tree, file.identity == earlier.identity,
                 Self.unchanged(earlier.reads, earlier.listings, in: tree),
@@ -570,12 +603,15 @@ final class BatchWriterQueue: @unchecked Sendable {
         self.scanID = scanID
     }
 
-    /// Waits for the previous batch, rethrows its failure, then queues this one.
-    func enqueue(_ batch: ScanBatch) throws {
+    /// Waits for the previous batch, rethrows its failure, then queues this one, with its part of the rescan state.
+    func enqueue(_ batch: ScanBatch, statePart: (number: Int, bytes: [UInt8])? = nil) throws {
         try finish()
         queue.async(group: group) { [self] in
             do {
                 try store.record(scanID: scanID, batch: batch)
+                if let statePart {
+                    try store.saveRescanStatePart(scanID: scanID, part: statePart.number, bytes: statePart.bytes)
+                }
             } catch {
                 failure = error
             }

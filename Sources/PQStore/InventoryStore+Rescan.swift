@@ -10,8 +10,9 @@ extension InventoryStore {
     }
 
     /// Keeps `state` as what a later scan with the same `fingerprint` may reuse, and drops the state of every
-    /// earlier scan with that fingerprint: only the latest is ever read. Call it before `finishScan`, so a scan
-    /// killed later leaves a state no rescan reads (`rescanState` wants a complete scan).
+    /// earlier scan with that fingerprint, with its parts: only the latest is ever read. Parts of finished scans
+    /// that left no state (interrupted ones) go too. Call it before `finishScan`, so a scan killed later leaves a
+    /// state no rescan reads (`rescanState` wants a complete scan).
     public func saveRescanState(scanID: Int64, fingerprint: String, format: Int, state: Data) throws(StoreError) {
         try backend.saveRescanState(scanID: scanID, fingerprint: fingerprint, format: format, state: state)
     }
@@ -29,6 +30,23 @@ extension InventoryStore {
     public func copyScanRows(from source: Int64, to target: Int64) throws(StoreError) {
         try backend.copyScanRows(from: source, to: target)
     }
+
+    /// Keeps one part of a running scan's state (migration `v7-rescan-state-parts`); parts are numbered from 0 in
+    /// the order a rescan reads them.
+    public func saveRescanStatePart(scanID: Int64, part: Int, bytes: [UInt8]) throws(StoreError) {
+        try backend.saveRescanStatePart(scanID: scanID, part: part, bytes: bytes)
+    }
+
+    /// One part of a scan's state, or nil past the last.
+    public func rescanStatePart(scanID: Int64, part: Int) throws(StoreError) -> [UInt8]? {
+        try backend.rescanStatePart(scanID: scanID, part: part)
+    }
+
+    /// Gives the running scan `target` the state parts of scan `source`, in SQL: a rescan in which nothing changed
+    /// leaves the same state as the scan it copied.
+    public func copyRescanStateParts(from source: Int64, to target: Int64) throws(StoreError) {
+        try backend.copyRescanStateParts(from: source, to: target)
+    }
 }
 
 extension SQLiteStore {
@@ -36,8 +54,15 @@ extension SQLiteStore {
         try storeOperation("cannot record the rescan state of scan \(scanID) in \(label)") {
             try writer.write { db in
                 try db.execute(
-                    sql: "DELETE FROM rescan_states WHERE fingerprint = ? AND scan_id <> ?",
-                    arguments: [fingerprint, scanID])
+                    sql: """
+                        DELETE FROM rescan_state_parts WHERE scan_id IN (
+                            SELECT scan_id FROM rescan_states WHERE fingerprint = ? AND scan_id <> ?);
+                        DELETE FROM rescan_states WHERE fingerprint = ? AND scan_id <> ?;
+                        DELETE FROM rescan_state_parts WHERE scan_id <> ? AND scan_id IN (
+                            SELECT id FROM scans WHERE finished_at IS NOT NULL
+                            AND id NOT IN (SELECT scan_id FROM rescan_states));
+                        """,
+                    arguments: [fingerprint, scanID, fingerprint, scanID, scanID])
                 try db.execute(
                     sql: """
                         INSERT INTO rescan_states (scan_id, fingerprint, format, state) VALUES (?, ?, ?, ?)
@@ -104,6 +129,40 @@ extension SQLiteStore {
                         SELECT :target, path, path_display, target, target_display, kind FROM path_aliases
                         WHERE scan_id = :source;
                         """, arguments: arguments)
+            }
+        }
+    }
+
+    func saveRescanStatePart(scanID: Int64, part: Int, bytes: [UInt8]) throws(StoreError) {
+        try storeOperation("cannot record the rescan state of scan \(scanID) in \(label)") {
+            try writer.write { db in
+                try db.execute(
+                    sql: "INSERT OR REPLACE INTO rescan_state_parts (scan_id, part, bytes) VALUES (?, ?, ?)",
+                    arguments: [scanID, part, Data(bytes)])
+            }
+        }
+    }
+
+    func rescanStatePart(scanID: Int64, part: Int) throws(StoreError) -> [UInt8]? {
+        try storeOperation("cannot read the rescan state of scan \(scanID) from \(label)") {
+            try writer.read { db in
+                try Data.fetchOne(
+                    db, sql: "SELECT bytes FROM rescan_state_parts WHERE scan_id = ? AND part = ?",
+                    arguments: [scanID, part]
+                ).map { Array($0) }
+            }
+        }
+    }
+
+    func copyRescanStateParts(from source: Int64, to target: Int64) throws(StoreError) {
+        try storeOperation("cannot copy the rescan state of scan \(source) into scan \(target) in \(label)") {
+            try writer.write { db in
+                try db.execute(
+                    sql: """
+                        INSERT OR REPLACE INTO rescan_state_parts (scan_id, part, bytes)
+                        SELECT ?, part, bytes FROM rescan_state_parts WHERE scan_id = ? ORDER BY part
+                        """,
+                    arguments: [target, source])
             }
         }
     }

@@ -25,6 +25,7 @@ enum StoreSchema {
         ("v4-path-aliases", v4PathAliases),
         ("v5-rescan-states", v5RescanStates),
         ("v6-assessment-findings", v6AssessmentFindings),
+        ("v7-rescan-state-parts", v7RescanStateParts),
     ]
 
     /// A migrator that applies the first `count` migrations (all by default).
@@ -269,6 +270,22 @@ enum StoreSchema {
             expired TEXT CHECK (expired GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
             part INTEGER NOT NULL,
             PRIMARY KEY (assessment_id, position)
+        ) STRICT, WITHOUT ROWID;
+        """
+
+    // MARK: - v7
+
+    /// A rescan state in parts, one per batch of files, written with the batches: a scan no longer holds its whole
+    /// state in memory to store it at the end (50,000 files took 64 MiB, three copies of it at the peak), and a
+    /// rescan reads the parts in turn instead of loading one blob. `rescan_states.state` keeps the state's header;
+    /// parts belong to a scan, so a scan that never finished leaves parts no rescan reads, removed when a later
+    /// scan of the same fingerprint finishes.
+    static let v7RescanStateParts = """
+        CREATE TABLE rescan_state_parts (
+            scan_id INTEGER NOT NULL REFERENCES scans(id) ON DELETE CASCADE,
+            part INTEGER NOT NULL CHECK (part >= 0),
+            bytes BLOB NOT NULL,
+            PRIMARY KEY (scan_id, part)
         ) STRICT, WITHOUT ROWID;
         """
 }

@@ -191,17 +191,7 @@ struct RescanTests {
             Issue.record("unknown change \(kind)")
         }
         let (rescan, rescanned, full) = try tree.scanBoth()
-        #expect(rescanned == full, "rescan after \(kind) differs from a full scan")
-        if rescanned != full {
-            for (name, left, right) in [
-                ("findings", rescanned.findings.map { "\($0)" }, full.findings.map { "\($0)" }),
-                ("diagnostics", rescanned.diagnostics.map { "\($0)" }, full.diagnostics.map { "\($0)" }),
-                ("files", rescanned.files.map { "\($0)" }, full.files.map { "\($0)" }),
-            ] where left != right {
-                let difference = right.difference(from: left)
-                Issue.record("\(name): \(difference.prefix(6))")
-            }
-        }
+        Self.expectSame(rescanned, full, "rescan after \(kind) differs from a full scan")
         // Something changed, so a full scan differs from the first one.
         #expect(full != before, "the change \(kind) left the record as it was: the test proves nothing")
         let examined = rescan.record.counts.filesExamined
@@ -213,5 +203,106 @@ struct RescanTests {
             #expect(rescan.reusedFrom == first.record.id)
             #expect(rescan.filesReused > 0 && rescan.filesReused < examined)
         }
+    }
+
+    /// Equal records, or the first differences of each part named (the whole records are too long to read).
+    static func expectSame(_ rescanned: Contents, _ full: Contents, _ message: String) {
+        #expect(rescanned == full, "\(message)")
+        guard rescanned != full else { return }
+        for (name, left, right) in [
+            ("findings", rescanned.findings.map { "\($0)" }, full.findings.map { "\($0)" }),
+            ("diagnostics", rescanned.diagnostics.map { "\($0)" }, full.diagnostics.map { "\($0)" }),
+            ("assets", rescanned.assets.map { "\($0)" }, full.assets.map { "\($0)" }),
+            ("software", rescanned.software.map { "\($0)" }, full.software.map { "\($0)" }),
+            ("files", rescanned.files.map { "\($0)" }, full.files.map { "\($0)" }),
+            ("aliases", rescanned.aliases.map { "\($0)" }, full.aliases.map { "\($0)" }),
+        ] where left != right {
+            let difference = right.difference(from: left)
+            Issue.record("\(name): \(difference.prefix(6))")
+        }
+    }
+
+    /// A scan in batches of 4 files, so the state has many parts (`rescan_state_parts`, one per batch).
+    static func scanInSmallBatches(_ tree: Tree, store: String? = nil) throws -> ScanOutcome {
+        var use = ScanUseCase()
+        use.batchSize = 4
+        return try use.scan(ScanRequest(roots: [tree.root.path], storePath: store ?? tree.rescanStore))
+    }
+
+    static func sqlite(_ store: String, _ statement: String) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [
+            "python3", "-c",
+            "import sqlite3, sys; db = sqlite3.connect(sys.argv[1]); "
+                + "rows = db.execute(sys.argv[2]).fetchall(); db.commit(); print(rows)",
+            store, statement,
+        ]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    @Test("the state is kept in one part per batch; added and deleted files in several batches cost only themselves")
+    func parts() throws {
+        let tree = try Tree()
+        let first = try Self.scanInSmallBatches(tree)
+        let files = first.record.counts.filesExamined
+        let parts = try Self.sqlite(
+            tree.rescanStore, "SELECT count(*) FROM rescan_state_parts WHERE scan_id = \(first.record.id)")
+        #expect(parts == "[(\((files + 3) / 4),)]", "one part per batch of 4 of \(files) files")
+        Self.tick()
+        // Files added and deleted across the tree: the walk no longer meets the earlier entries one for one.
+        try tree.write("etc/aaa-new.conf", "not crypto\n")
+        try tree.write("etc/ssh/sshd_config.d/15-added.conf", "Ciphers aes128-ctr\n")
+        try FileManager.default.removeItem(atPath: tree.path("etc/ssh/sshd_config.d/20-legacy.conf"))
+        var use = ScanUseCase()
+        use.batchSize = 4
+        let rescan = try use.scan(ScanRequest(roots: [tree.root.path], storePath: tree.rescanStore))
+        var full = ScanRequest(roots: [tree.root.path], storePath: tree.fullStore)
+        full.full = true
+        // In batches of 4 too: a key pair's asset keeps the kind of its first sighting in a store (the private key
+        // linked from nginx, or the certificate's public key), and batch boundaries decide which comes first.
+        let fullScan = try use.scan(full)
+        Self.expectSame(
+            try Contents(store: tree.rescanStore, scanID: rescan.record.id),
+            try Contents(store: tree.fullStore, scanID: fullScan.record.id), "rescan in parts")
+        #expect(rescan.reusedFrom == first.record.id)
+        // Scanned again: the two new files, and sshd_config, whose Include glob now lists other files (and so the
+        // files its findings came from, which depend on that listing).
+        let examined = rescan.record.counts.filesExamined
+        #expect(examined == files + 1)
+        #expect(rescan.filesReused >= examined - 6 && rescan.filesReused < examined)
+        // The first scan's state is gone with its parts: only the latest state of a fingerprint is kept.
+        #expect(
+            try Self.sqlite(tree.rescanStore, "SELECT DISTINCT scan_id FROM rescan_state_parts")
+                == "[(\(rescan.record.id),)]")
+    }
+
+    @Test("a damaged part ends the reuse at that part: the files after it are scanned again, and the record holds")
+    func damagedPart() throws {
+        let tree = try Tree()
+        let first = try Self.scanInSmallBatches(tree)
+        _ = try Self.sqlite(
+            tree.rescanStore,
+            "UPDATE rescan_state_parts SET bytes = substr(bytes, 1, length(bytes) - 3) WHERE part = 2")
+        Self.tick()
+        try tree.write("etc/aaa-new.conf", "not crypto\n")
+        let rescan = try Self.scanInSmallBatches(tree)
+        var request = ScanRequest(roots: [tree.root.path], storePath: tree.fullStore)
+        request.full = true
+        var use = ScanUseCase()
+        use.batchSize = 4
+        let fullScan = try use.scan(request)
+        Self.expectSame(
+            try Contents(store: tree.rescanStore, scanID: rescan.record.id),
+            try Contents(store: tree.fullStore, scanID: fullScan.record.id), "rescan after a damaged part")
+        #expect(rescan.reusedFrom == first.record.id)
+        // Parts 0 and 1 (8 files) at most are reused, and the new file is not.
+        #expect(rescan.filesReused > 0 && rescan.filesReused <= 8)
     }
 }

@@ -28,6 +28,7 @@ enum PostgresSchema {
         ("v4-path-aliases", v4PathAliases),
         ("v5-rescan-states", v5RescanStates),
         ("v6-assessment-findings", v6AssessmentFindings),
+        ("v7-rescan-state-parts", v7RescanStateParts),
     ]
 
     static let v1Inventory = """
@@ -223,6 +224,15 @@ enum PostgresSchema {
             expired TEXT CHECK (expired ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$'),
             part BIGINT NOT NULL,
             PRIMARY KEY (assessment_id, position)
+        );
+        """
+
+    static let v7RescanStateParts = """
+        CREATE TABLE rescan_state_parts (
+            scan_id BIGINT NOT NULL REFERENCES scans(id) ON DELETE CASCADE,
+            part BIGINT NOT NULL CHECK (part >= 0),
+            bytes BYTEA NOT NULL,
+            PRIMARY KEY (scan_id, part)
         );
         """
 }

@@ -501,8 +501,20 @@ extension PostgresStore {
         try operation("cannot record the rescan state of scan \(scanID) in \(label)") {
             try session.transaction {
                 try session.query(
+                    """
+                    DELETE FROM rescan_state_parts WHERE scan_id IN (
+                        SELECT scan_id FROM rescan_states WHERE fingerprint = $1 AND scan_id <> $2)
+                    """, [.text(fingerprint), .int(scanID)])
+                try session.query(
                     "DELETE FROM rescan_states WHERE fingerprint = $1 AND scan_id <> $2",
                     [.text(fingerprint), .int(scanID)])
+                // Only finished scans: a scan another host is running right now has parts and no state yet.
+                try session.query(
+                    """
+                    DELETE FROM rescan_state_parts WHERE scan_id <> $1 AND scan_id IN (
+                        SELECT id FROM scans WHERE finished_at IS NOT NULL
+                        AND id NOT IN (SELECT scan_id FROM rescan_states))
+                    """, [.int(scanID)])
                 try session.query(
                     """
                     INSERT INTO rescan_states (scan_id, fingerprint, format, state) VALUES ($1, $2, $3, $4)
@@ -525,6 +537,37 @@ extension PostgresStore {
             return InventoryStore.RescanState(
                 scanID: try row.value("scan_id", as: Int64.self), format: Int(try row.value("format", as: Int64.self)),
                 state: Data(try row.bytes("state")))
+        }
+    }
+
+    func saveRescanStatePart(scanID: Int64, part: Int, bytes: [UInt8]) throws(StoreError) {
+        try operation("cannot record the rescan state of scan \(scanID) in \(label)") {
+            try session.query(
+                """
+                INSERT INTO rescan_state_parts (scan_id, part, bytes) VALUES ($1, $2, $3)
+                ON CONFLICT (scan_id, part) DO UPDATE SET bytes = excluded.bytes
+                """, [.int(scanID), .int(Int64(part)), .bytes(bytes)])
+        }
+    }
+
+    func rescanStatePart(scanID: Int64, part: Int) throws(StoreError) -> [UInt8]? {
+        try operation("cannot read the rescan state of scan \(scanID) from \(label)") {
+            let rows = try session.query(
+                "SELECT bytes FROM rescan_state_parts WHERE scan_id = $1 AND part = $2",
+                [.int(scanID), .int(Int64(part))])
+            guard let row = rows.first?.makeRandomAccess() else { return nil }
+            return try row.bytes("bytes")
+        }
+    }
+
+    func copyRescanStateParts(from source: Int64, to target: Int64) throws(StoreError) {
+        try operation("cannot copy the rescan state of scan \(source) into scan \(target) in \(label)") {
+            try session.query(
+                """
+                INSERT INTO rescan_state_parts (scan_id, part, bytes)
+                SELECT $2, part, bytes FROM rescan_state_parts WHERE scan_id = $1
+                ON CONFLICT (scan_id, part) DO UPDATE SET bytes = excluded.bytes
+                """, [.int(source), .int(target)])
         }
     }
 
