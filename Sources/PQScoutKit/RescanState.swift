@@ -135,6 +135,12 @@ enum RescanCodec {
     static let maximumResultBytes = 1024 * 1024
     /// A count past which the results would not fit `maximumResultBytes` anyway.
     static let maximumResultValues = 2048
+    /// The most a state holds on disk; the files past it are left out and scanned again next time. Memory is not the
+    /// reason (a scan holds one batch's part): time and space are. The 50k benchmark tree's 10,000 nginx files
+    /// expand their cipher strings to 1.76 million suite findings; kept whole, their state was 1.2 GB beside
+    /// 1.2 GB of findings, writing it made the scan 50% slower, and an unchanged rescan copying it took longer than
+    /// the scan (Docs/performance.md).
+    static let maximumStateBytes = 64 * 1024 * 1024
     /// What `rescan_states` keeps of a state: the signature of what the walk itself recorded, and how many entries
     /// and parts the scan stored.
     struct Header: Equatable {

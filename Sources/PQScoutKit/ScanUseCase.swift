@@ -262,7 +262,8 @@ public struct ScanUseCase: Sendable {
                         aliases: aliases))
             }
         }
-        let keepsState = fingerprint != nil
+        var keepsState = fingerprint != nil
+        var stateBytes = 0
         var stateHeader = RescanCodec.Header(walk: walkSignature, entries: 0, parts: 0)
         var recordedAssets: Set<String> = []
         // Only for the progress line; the scan's counts are taken from the store at the end.
@@ -282,12 +283,15 @@ public struct ScanUseCase: Sendable {
             // This batch's part of the state, written with the batch: the scan never holds the whole state.
             var statePart: [UInt8] = []
             for result in results {
-                if !result.stateEntry.isEmpty {
+                if !result.stateEntry.isEmpty, stateBytes + result.stateEntry.count <= RescanCodec.maximumStateBytes {
                     statePart += result.stateEntry
+                    stateBytes += result.stateEntry.count
                     stateHeader.entries += 1
                 }
                 if result.reused { reused += 1 }
             }
+            // Full: the rest of the files are scanned again next time, and their results are not encoded now.
+            if stateBytes >= RescanCodec.maximumStateBytes * 15 / 16 { keepsState = false }
             for result in results where !result.output.isEmpty {
                 batch.files += result.records
                 batch.output.append(result.output)
