@@ -203,6 +203,23 @@ final class PostgresStore: StoreBackend {
         }
     }
 
+    func fleetSummary() throws(StoreError) -> [FleetScanSummary] {
+        try operation("cannot read the fleet from \(label)") {
+            try session.transaction(readOnly: true) {
+                try session.query(FleetSummarySQL.query(verdicts: "(a.document::json #> '{summary,byState}')::text"))
+                    .map { row in
+                        let r = row.makeRandomAccess()
+                        return try FleetSummarySQL.summary(
+                            scan: try scanRecord(r), assessmentID: try r.value("assessment_id"),
+                            profile: try r.value("assessment_profile"),
+                            score: try r.value("assessment_score", as: Int64?.self).map { Int($0) },
+                            gateMet: try r.value("assessment_gate_met", as: Int64?.self).map { Int($0) },
+                            byVerdict: try r.value("assessment_by_verdict"))
+                    }
+            }
+        }
+    }
+
     func latestCompleteScanID(kind: ScanRecord.Kind?, host: String?) throws(StoreError) -> Int64? {
         var sql = "SELECT max(id) AS id FROM scans WHERE status = 'complete'"
         var values: [PostgresValue] = []
