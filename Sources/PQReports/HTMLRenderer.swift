@@ -54,6 +54,7 @@ public struct HTMLRenderer: ReportRenderer {
         out += assessmentSection(input)
         out += planSection(input)
         out += trend(input)
+        out += fleetSection(input)
         out += certificates(input, generatedAt: context.generatedAt)
         out += findings(input)
         out += diagnostics(input)
@@ -309,6 +310,12 @@ public struct HTMLRenderer: ReportRenderer {
             out += "</tr>"
         }
         return out + "</tbody></table>\n</section>\n"
+    }
+
+    /// The fleet's table (`FleetReport.htmlSection`), only when the store holds more than one host.
+    private func fleetSection(_ input: ReportInput) -> String {
+        guard input.fleet.count > 1 else { return "" }
+        return FleetReport.htmlSection(input.fleet, heading: "Fleet", current: input.scan.id)
     }
 
     private func certificates(_ input: ReportInput, generatedAt: Date) -> String {

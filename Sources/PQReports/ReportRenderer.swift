@@ -22,6 +22,9 @@ public struct ReportInput: Sendable {
     public var plan: Plan?
     /// Links inside the tree recorded as aliases of their targets: CSV and CBOM name them beside each finding.
     public var aliases: [PathAlias] = []
+    /// Every host's latest complete scan when the store holds several hosts (a fleet's database): the HTML report
+    /// shows them in a section of their own. Empty for a single host's store, whose report does not change.
+    public var fleet: [FleetScanSummary] = []
 
     public init(
         scan: ScanRecord, findings: [Finding], assets: [Asset] = [], diagnostics: [Diagnostic] = [],

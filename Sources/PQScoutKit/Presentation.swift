@@ -56,6 +56,23 @@ public enum Presentation {
         }
     }
 
+    /// `assess --fleet` as a table: per host its assessment's score, gate and verdicts, and the fleet's sum.
+    public static func fleetAssessment(_ hosts: [FleetScanSummary], width: Int = 80) -> String {
+        FleetReport.assessmentTable(hosts, width: width)
+    }
+
+    /// `assess --fleet --format json`: the document `report --fleet --format json` writes.
+    public static func fleetAssessmentJSON(_ hosts: [FleetScanSummary]) throws(PQScoutError) -> String {
+        do {
+            let data = try FleetReport.json(
+                hosts, context: RenderContext(generatedAt: Date(), toolVersion: ToolInfo.version))
+            return String(decoding: data.dropLast(), as: UTF8.self)
+        } catch {
+            throw PQScoutError(
+                code: "output.json", kind: .input, reason: "cannot write JSON: \(PQScoutError.describe(error))")
+        }
+    }
+
     public static func scanLine(_ scan: ScanRecord) -> String {
         ConsoleText.scanLine(scan)
     }

@@ -57,7 +57,8 @@ public enum ReportUseCase {
     }
 
     /// Everything a report shows for one scan: findings, assets, diagnostics, software, the scans of the
-    /// same roots, and the newest assessment of the scan with its policy profile when one was made.
+    /// same roots, the newest assessment of the scan with its policy profile when one was made, and every host's
+    /// latest scan (the HTML report lists them when there are several).
     public static func input(storePath: String, scanID: Int64?) throws(PQScoutError) -> ReportInput {
         let store = try StoreAccess.open(storePath, create: false)
         return try StoreAccess.perform(storePath) {
@@ -71,7 +72,34 @@ public enum ReportUseCase {
                 history: try store.scans(sameRootsAs: id), assessment: assessment,
                 policy: assessment.flatMap { try? PolicyProfile.bundled($0.profile) })
             input.aliases = try store.aliases(scanID: id)
+            input.fleet = try store.fleetSummary()
             return input
+        }
+    }
+
+    /// The formats `report --fleet` writes.
+    public static var fleetFormats: [ReportFormat] { FleetReport.formats }
+
+    /// `pqscout report --fleet`: every host's latest complete scan (`InventoryStore.fleetSummary()`) as one
+    /// table in HTML, Markdown or JSON.
+    public static func renderFleet(storePath: String, format: ReportFormat, generatedAt: Date? = nil)
+        throws(PQScoutError) -> Data
+    {
+        let store = try StoreAccess.open(storePath, create: false)
+        let hosts = try StoreAccess.perform(storePath) { try store.fleetSummary() }
+        guard !hosts.isEmpty else {
+            throw PQScoutError(
+                code: "report.empty", kind: .input,
+                reason: "\(StoreAccess.label(storePath)) holds no complete host scan yet; run `pqscout scan PATH` first"
+            )
+        }
+        let context = RenderContext(generatedAt: generatedAt ?? Date(), toolVersion: ToolInfo.version)
+        do {
+            return try FleetReport.render(hosts, format: format, context: context)
+        } catch {
+            throw PQScoutError(
+                code: "report.render", kind: .input,
+                reason: "cannot write the \(format.rawValue) fleet report: \(PQScoutError.describe(error))")
         }
     }
 }

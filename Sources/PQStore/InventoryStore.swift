@@ -216,6 +216,7 @@ protocol StoreBackend: AnyObject, Sendable {
     func scans() throws(StoreError) -> [ScanRecord]
     func scan(id: Int64) throws(StoreError) -> ScanRecord?
     func latestCompleteScanID(kind: ScanRecord.Kind?, host: String?) throws(StoreError) -> Int64?
+    func fleetSummary() throws(StoreError) -> [FleetScanSummary]
     func counts(scanID: Int64) throws(StoreError) -> ScanCounts
 
     func forEachFinding(_ query: FindingQuery, _ body: (Finding) throws -> Void) throws(StoreError)

@@ -27,6 +27,25 @@ extension SQLiteStore {
         }
     }
 
+    func fleetSummary() throws(StoreError) -> [FleetScanSummary] {
+        let sql = FleetSummarySQL.query(verdicts: "json_extract(a.document, '$.summary.byState')")
+        return try storeOperation("cannot read the fleet from \(label)") {
+            try writer.read { db in
+                try Row.fetchAll(db, sql: sql).map { row throws -> FleetScanSummary in
+                    let scan = try ScanRow(row: row).model()
+                    let id: Int64? = row["assessment_id"]
+                    let profile: String? = row["assessment_profile"]
+                    let score: Int? = row["assessment_score"]
+                    let gateMet: Int? = row["assessment_gate_met"]
+                    let verdicts: String? = row["assessment_by_verdict"]
+                    return try FleetSummarySQL.summary(
+                        scan: scan, assessmentID: id, profile: profile, score: score, gateMet: gateMet,
+                        byVerdict: verdicts)
+                }
+            }
+        }
+    }
+
     func latestCompleteScanID(kind: ScanRecord.Kind?, host: String?) throws(StoreError) -> Int64? {
         var sql = "SELECT max(id) FROM scans WHERE status = 'complete'"
         var arguments: StatementArguments = []

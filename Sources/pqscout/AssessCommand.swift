@@ -72,8 +72,23 @@ struct AssessCommand: ParsableCommand {
             valueName: "system"))
     var explain: String?
 
+    @Flag(
+        help: ArgumentHelp(
+            "Assess the latest complete scan of every host in turn (same options) and print a per-host table."))
+    var fleet = false
+
+    func validate() throws {
+        if fleet, scan != nil || host.host != nil || explain != nil {
+            throw ValidationError("--fleet assesses every host's latest scan; it takes no --scan, --host or --explain")
+        }
+    }
+
     func run() throws {
         do {
+            if fleet {
+                try runFleet()
+                return
+            }
             let outcome = try AssessUseCase.run(
                 AssessRequest(
                     storePath: store.path, scanID: try host.scan(scan, storePath: store.path),
@@ -94,6 +109,32 @@ struct AssessCommand: ParsableCommand {
             }
         } catch let error as PQScoutError {
             throw Failure.exit(error)
+        }
+    }
+}
+
+extension AssessCommand {
+    /// Each host through the usual assessment, one line on stderr per host done; exit 1 when any host's gate was met.
+    private func runFleet() throws {
+        let hosts = try AssessUseCase.runFleet(
+            AssessRequest(
+                storePath: store.path, profile: judgement.profile, policyFile: policy, category: judgement.category,
+                asOf: judgement.asOf, dataLifetimeYears: dataLifetimeYears, migrationYears: migrationYears,
+                crqcYear: crqcYear, systemCategories: systemCategory, systemDataLifetimes: systemDataLifetime,
+                waiversFile: waivers, failOn: failOn)
+        ) { host in
+            Console.error("pqscout: assessed scan \(host.scanID) of \(host.host)")
+        }
+        switch format {
+        case .json: Console.out(try Presentation.fleetAssessmentJSON(hosts))
+        case .table: Console.out(Presentation.fleetAssessment(hosts, width: Console.width))
+        }
+        let met = hosts.filter { $0.assessment?.gateMet == true }
+        if let failOn, !met.isEmpty {
+            Console.error(
+                "pqscout: --fail-on \(failOn.rawValue) met on \(met.count) host(s): \(met.map(\.host).joined(separator: ", "))"
+            )
+            throw ExitCode(1)
         }
     }
 }

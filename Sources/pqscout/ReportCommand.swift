@@ -32,10 +32,23 @@ struct ReportCommand: ParsableCommand {
     @Flag(help: "Add the migration plan (as `pqscout plan` makes it) to the HTML and Markdown reports.")
     var plan = false
 
+    @Flag(
+        help: ArgumentHelp(
+            "One table of every host's latest complete scan (files, findings, assets, assessment), and the fleet's "
+                + "total (html, md or json)."))
+    var fleet = false
+
     /// An option the chosen format would ignore is refused, so nobody believes it took effect.
     func validate() throws {
         if spec != nil, format != .cbom {
             throw ValidationError("--spec applies to --format cbom only, not \(format.rawValue)")
+        }
+        if fleet, scan != nil || host.host != nil || plan || spec != nil {
+            throw ValidationError(
+                "--fleet reports every host's latest scan; it takes no --scan, --host, --plan or --spec")
+        }
+        if fleet, !ReportUseCase.fleetFormats.contains(format) {
+            throw ValidationError("--fleet writes --format html, md or json, not \(format.rawValue)")
         }
         if plan, format != .html, format != .md {
             throw ValidationError("--plan applies to --format html and md only, not \(format.rawValue)")
@@ -44,20 +57,28 @@ struct ReportCommand: ParsableCommand {
 
     func run() throws {
         do {
+            if fleet {
+                try write(try ReportUseCase.renderFleet(storePath: store.path, format: format))
+                return
+            }
             let scan = try host.scan(scan, storePath: store.path)
             let shown = try InventoryUseCase.shownScan(storePath: store.path, requested: scan)
             let data = try ReportUseCase.render(
                 ReportRequest(
                     storePath: store.path, scanID: scan, format: format, cbomSpec: spec ?? .v1_6, includePlan: plan))
-            if let output {
-                try OutputFile.write(data, to: output, code: "report.write")
-                Console.error("pqscout: wrote \(output)")
-            } else {
-                FileHandle.standardOutput.write(data)
-            }
+            try write(data)
             Console.error("pqscout: reported \(Presentation.scanLine(shown))")
         } catch {
             throw Failure.exit(error)
+        }
+    }
+
+    private func write(_ data: Data) throws(PQScoutError) {
+        if let output {
+            try OutputFile.write(data, to: output, code: "report.write")
+            Console.error("pqscout: wrote \(output)")
+        } else {
+            FileHandle.standardOutput.write(data)
         }
     }
 }

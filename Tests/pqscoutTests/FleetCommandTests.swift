@@ -125,6 +125,50 @@ struct FleetCommandTests {
         #expect(both.status == 64)
     }
 
+    @Test("report --fleet and assess --fleet on an SQLite store: a row per host, the fleet's line, usage checked")
+    func fleetViewsSQLite() throws {
+        let work = try scratch()
+        defer { try? FileManager.default.removeItem(at: work) }
+        try fleetViews(work.appendingPathComponent("fleet.db").path)
+    }
+
+    @Test("report --fleet and assess --fleet on PostgreSQL", .enabled(if: postgres))
+    func fleetViewsPostgres() throws {
+        let server = try #require(PostgresTestServer.shared)
+        try fleetViews(try server.freshDatabaseURL())
+    }
+
+    private func fleetViews(_ db: String) throws {
+        #expect(try PQScoutBinary.run(["scan", sample, "--db", db]).status == 0)
+        let hostName = try #require(try inventory(db, []).scan["host"] as? String)
+        let options = ["--as-of", "2031-01-01", "--fail-on", "deprecated"]
+        let one = try PQScoutBinary.run(["assess", "--db", db, "--host", hostName, "--format", "json"] + options)
+        #expect(one.status == 0 || one.status == 1, "stderr: \(one.stderr)")
+        let fleet = try PQScoutBinary.run(["assess", "--db", db, "--fleet"] + options)
+        #expect(fleet.status == one.status, "stderr: \(fleet.stderr)")
+        let table = String(decoding: fleet.stdout, as: UTF8.self)
+        #expect(table.hasPrefix("HOST") && table.contains(hostName) && table.contains("all 1 hosts"), "\(table)")
+        #expect(fleet.stderr.contains("assessed scan 1 of \(hostName)"))
+
+        let report = try PQScoutBinary.run(["report", "--db", db, "--fleet", "--format", "json"])
+        #expect(report.status == 0, "stderr: \(report.stderr)")
+        let document = try JSONSerialization.jsonObject(with: report.stdout) as? [String: Any] ?? [:]
+        let hosts = document["hosts"] as? [[String: Any]] ?? []
+        #expect(hosts.map { $0["host"] as? String } == [hostName])
+        let judged = try JSONSerialization.jsonObject(with: one.stdout) as? [String: Any] ?? [:]
+        let assessment = hosts.first?["assessment"] as? [String: Any] ?? [:]
+        #expect(
+            assessment["byVerdict"] as? NSDictionary == (judged["summary"] as? [String: Any])?["byState"]
+                as? NSDictionary)
+        #expect(assessment["gateMet"] as? Bool == (one.status == 1))
+        let html = try PQScoutBinary.run(["report", "--db", db, "--fleet"])
+        #expect(html.status == 0 && String(decoding: html.stdout, as: UTF8.self).contains("<section id=\"fleet\">"))
+
+        #expect(try PQScoutBinary.run(["report", "--db", db, "--fleet", "--format", "csv"]).status == 64)
+        #expect(try PQScoutBinary.run(["report", "--db", db, "--fleet", "--host", hostName]).status == 64)
+        #expect(try PQScoutBinary.run(["assess", "--db", db, "--fleet", "--scan", "1"]).status == 64)
+    }
+
     @Test("a bad URL is bad usage and an unreachable server an unreadable store, each in one line")
     func badURLs() throws {
         let bad = try PQScoutBinary.run(["scans", "--db", "postgresql://db.example/fleet"])

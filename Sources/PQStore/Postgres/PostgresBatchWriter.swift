@@ -6,10 +6,15 @@ import PostgresNIO
 /// assets upserted (first sighting wins, later ones fill in unknowns), files first (an included file met twice
 /// keeps its first row), every finding's path known in this scan, every finding's asset recorded.
 ///
-/// Rows go as multi-row INSERTs (`insert`), so a batch of 10,000 findings is ten round trips, not 10,000.
+/// Each table's rows go as one `INSERT ... SELECT * FROM unnest($1::bigint[], $2::text[], ...)` per
+/// `PostgresStore.rowsPerStatement` rows, every column bound as one array (`PostgresArrayColumn`): a batch of 10,000
+/// findings is one short statement of 18 parameters, which the server parses and plans once.
 struct PostgresBatchWriter {
     let session: PostgresSession
     let scanID: Int64
+
+    /// A column of an insert: its name and the type of its values.
+    typealias Column = (name: String, element: PostgresArrayColumn.Element)
 
     func write(_ batch: ScanBatch) throws {
         try writeAssets(batch.output.assets)
@@ -29,21 +34,22 @@ struct PostgresBatchWriter {
     /// pays for that; its transaction is rolled back anyway.
     @discardableResult
     func insert(
-        _ table: String, _ columns: [String], _ rows: [[PostgresValue]], suffix: String = "",
+        _ table: String, _ columns: [Column], _ rows: [[PostgresValue]], suffix: String = "",
         name: (Int) -> String
     ) throws -> [PostgresRandomAccessRowBox] {
+        let sql = Self.statement(table, columns, suffix: suffix)
         var returned: [PostgresRandomAccessRowBox] = []
         var start = 0
         while start < rows.count {
             let chunk = rows[start..<min(rows.count, start + PostgresStore.rowsPerStatement)]
             try session.query("SAVEPOINT pqscout_chunk")
             do {
-                returned += try statement(table, columns, chunk, suffix: suffix)
+                returned += try run(sql, columns, chunk)
             } catch {
                 try session.query("ROLLBACK TO SAVEPOINT pqscout_chunk")
                 for index in chunk.indices {
                     do {
-                        _ = try statement(table, columns, rows[index...index], suffix: suffix)
+                        _ = try run(sql, columns, rows[index...index])
                     } catch {
                         throw PostgresSession.storeError(error, context: name(index))
                     }
@@ -55,26 +61,24 @@ struct PostgresBatchWriter {
         return returned
     }
 
-    private func statement(
-        _ table: String, _ columns: [String], _ chunk: ArraySlice<[PostgresValue]>, suffix: String
+    /// `INSERT INTO table (a, b) SELECT * FROM unnest($1::bigint[], $2::text[]) suffix`: its text does not depend
+    /// on how many rows it carries.
+    static func statement(_ table: String, _ columns: [Column], suffix: String) -> String {
+        let names = columns.map(\.name).joined(separator: ", ")
+        let arrays = columns.enumerated().map { "$\($0.offset + 1)::\($0.element.element.sqlArrayType)" }
+        return "INSERT INTO \(table) (\(names)) SELECT * FROM unnest(\(arrays.joined(separator: ", "))) \(suffix)"
+    }
+
+    private func run(
+        _ sql: String, _ columns: [Column], _ chunk: ArraySlice<[PostgresValue]>
     ) throws -> [PostgresRandomAccessRowBox] {
-        var sql = "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES "
-        sql.reserveCapacity(sql.utf8.count + chunk.count * columns.count * 7 + suffix.utf8.count)
-        var values: [PostgresValue] = []
-        values.reserveCapacity(chunk.count * columns.count)
-        var number = 1
-        for (index, row) in chunk.enumerated() {
-            sql += index == 0 ? "(" : ", ("
-            for column in 0..<columns.count {
-                if column > 0 { sql += ", " }
-                sql += "$\(number)"
-                number += 1
-            }
-            sql += ")"
-            values.append(contentsOf: row)
+        var arrays = columns.map { PostgresArrayColumn($0.element, capacity: chunk.count) }
+        for row in chunk {
+            for index in arrays.indices { arrays[index].append(row[index]) }
         }
-        sql += " " + suffix
-        return try session.query(sql, values).map { PostgresRandomAccessRowBox(row: $0.makeRandomAccess()) }
+        return try session.query(sql, arrays.map { .column($0) }).map {
+            PostgresRandomAccessRowBox(row: $0.makeRandomAccess())
+        }
     }
 
     // MARK: - Assets
@@ -99,7 +103,11 @@ struct PostgresBatchWriter {
         }
         let sorted = merged.values.sorted { Array($0.id.utf8).lexicographicallyPrecedes(Array($1.id.utf8)) }
         try insert(
-            "assets", ["id", "kind", "algorithm", "canonical", "oid", "key_bits", "curve"],
+            "assets",
+            [
+                ("id", .text), ("kind", .text), ("algorithm", .text), ("canonical", .text), ("oid", .text),
+                ("key_bits", .int8), ("curve", .text),
+            ],
             sorted.map {
                 [
                     .text($0.id), .text($0.kind.rawValue), .text($0.algorithm), PostgresValue($0.canonical),
@@ -125,8 +133,10 @@ struct PostgresBatchWriter {
             try insert(
                 "certificates",
                 [
-                    "asset_id", "subject", "issuer", "serial", "not_before", "not_after", "signature_oid",
-                    "signature_algorithm", "public_key_oid", "sha256", "public_key_id", "is_ca", "self_signed",
+                    ("asset_id", .text), ("subject", .text), ("issuer", .text), ("serial", .text),
+                    ("not_before", .text), ("not_after", .text), ("signature_oid", .text),
+                    ("signature_algorithm", .text), ("public_key_oid", .text), ("sha256", .text),
+                    ("public_key_id", .text), ("is_ca", .int8), ("self_signed", .int8),
                 ], certificates, suffix: "ON CONFLICT (asset_id) DO NOTHING", name: { "certificate row \($0)" })
         }
         let keys: [[PostgresValue]] = sorted.compactMap { asset in
@@ -135,7 +145,7 @@ struct PostgresBatchWriter {
         }
         if !keys.isEmpty {
             try insert(
-                "keys", ["asset_id", "format", "is_private", "encrypted"], keys,
+                "keys", [("asset_id", .text), ("format", .text), ("is_private", .int8), ("encrypted", .int8)], keys,
                 suffix: "ON CONFLICT (asset_id) DO NOTHING",
                 name: { "key row \($0)" })
         }
@@ -145,7 +155,7 @@ struct PostgresBatchWriter {
     private func link(_ assetIDs: [String]) throws {
         guard !assetIDs.isEmpty else { return }
         try insert(
-            "scan_assets", ["scan_id", "asset_id"], assetIDs.map { [.int(scanID), .text($0)] },
+            "scan_assets", [("scan_id", .int8), ("asset_id", .text)], assetIDs.map { [.int(scanID), .text($0)] },
             suffix: "ON CONFLICT DO NOTHING", name: { "asset \(assetIDs[$0])" })
     }
 
@@ -174,7 +184,11 @@ struct PostgresBatchWriter {
         var ids: [[UInt8]: Int64] = [:]
         if !batch.files.isEmpty {
             let returned = try insert(
-                "files", ["scan_id", "path", "path_display", "size", "modified_at", "sha256"],
+                "files",
+                [
+                    ("scan_id", .int8), ("path", .bytea), ("path_display", .text), ("size", .int8),
+                    ("modified_at", .text), ("sha256", .text),
+                ],
                 batch.files.map {
                     [
                         .int(scanID), .bytes($0.path.bytes), .text($0.path.display), .int($0.size),
@@ -224,8 +238,10 @@ struct PostgresBatchWriter {
         try insert(
             "findings",
             [
-                "scan_id", "file_id", "ordinal", "line", "source", "setting", "usage", "algorithm", "canonical", "oid",
-                "key_bits", "curve", "quantum_status", "context", "effective", "origin", "asset_id", "note",
+                ("scan_id", .int8), ("file_id", .int8), ("ordinal", .int8), ("line", .int8), ("source", .text),
+                ("setting", .text), ("usage", .text), ("algorithm", .text), ("canonical", .text), ("oid", .text),
+                ("key_bits", .int8), ("curve", .text), ("quantum_status", .text), ("context", .text),
+                ("effective", .int8), ("origin", .text), ("asset_id", .text), ("note", .text),
             ], rows,
             name: { "finding at \(findings[$0].path.display)\(findings[$0].line.map { ":\($0)" } ?? "")" })
     }
@@ -236,7 +252,11 @@ struct PostgresBatchWriter {
         guard !diagnostics.isEmpty else { return }
         let first = try nextOrdinal("diagnostics")
         try insert(
-            "diagnostics", ["scan_id", "ordinal", "path", "path_display", "reason", "detail"],
+            "diagnostics",
+            [
+                ("scan_id", .int8), ("ordinal", .int8), ("path", .bytea), ("path_display", .text),
+                ("reason", .text), ("detail", .text),
+            ],
             diagnostics.enumerated().map { index, diagnostic in
                 [
                     .int(scanID), .int(first + Int64(index)), .bytes(diagnostic.path.bytes),
@@ -249,7 +269,11 @@ struct PostgresBatchWriter {
         guard !software.isEmpty else { return }
         let first = try nextOrdinal("software")
         try insert(
-            "software", ["scan_id", "ordinal", "name", "version", "source_path", "source_path_display"],
+            "software",
+            [
+                ("scan_id", .int8), ("ordinal", .int8), ("name", .text), ("version", .text),
+                ("source_path", .bytea), ("source_path_display", .text),
+            ],
             software.enumerated().map { index, package in
                 [
                     .int(scanID), .int(first + Int64(index)), .text(package.name), .text(package.version),
@@ -262,7 +286,11 @@ struct PostgresBatchWriter {
         guard !aliases.isEmpty else { return }
         // A link met twice (two roots of one system) keeps its first row.
         try insert(
-            "path_aliases", ["scan_id", "path", "path_display", "target", "target_display", "kind"],
+            "path_aliases",
+            [
+                ("scan_id", .int8), ("path", .bytea), ("path_display", .text), ("target", .bytea),
+                ("target_display", .text), ("kind", .text),
+            ],
             aliases.map {
                 [
                     .int(scanID), .bytes($0.path.bytes), .text($0.path.display), .bytes($0.target.bytes),

@@ -86,6 +86,8 @@ enum PostgresValue: Sendable {
     case text(String)
     case bytes([UInt8])
     case textArray([String])
+    /// A whole column of rows, for `unnest` (`PostgresArrayColumn`).
+    case column(PostgresArrayColumn)
 
     init(_ value: Int?) { self = value.map { .int(Int64($0)) } ?? .null }
     init(_ value: Int64) { self = .int(value) }
@@ -99,6 +101,7 @@ enum PostgresValue: Sendable {
         case .text(let value): bindings.append(value)
         case .bytes(let value): bindings.append(ByteBuffer(bytes: value))
         case .textArray(let value): bindings.append(value)
+        case .column(let value): bindings.append(value)
         }
     }
 }

@@ -10,15 +10,17 @@ import PostgresNIO
 /// carry its own scan id. Assets are upserted in id order, so two batches that share assets lock them in the same
 /// order; a deadlock that still happens is retried (`PostgresSession.transaction`).
 ///
-/// Rows are sent as multi-row `INSERT ... VALUES` statements of up to `rowsPerStatement` rows: one round trip per
-/// thousand rows instead of one per row, which is what a fleet's ingest rate rests on.
+/// Rows are sent as `INSERT ... SELECT * FROM unnest(...)` statements, one array per column and up to
+/// `rowsPerStatement` rows each (`PostgresBatchWriter`): one short statement per table and batch, which is what a
+/// fleet's ingest rate rests on.
 final class PostgresStore: StoreBackend {
     let session: PostgresSession
     let label: String
     var lockWaitSeconds: Double { 0 }
 
-    /// Rows per INSERT: PostgreSQL takes at most 65,535 parameters per statement, and larger statements stop paying.
-    static let rowsPerStatement = 1_000
+    /// Rows per INSERT: a whole batch of `pqscout scan` (10,000 findings) in one statement, while a larger batch
+    /// (a push's) still goes in messages of a few megabytes.
+    static let rowsPerStatement = 10_000
 
     init(url text: String) throws(StoreError) {
         let url = try PostgresURL(text)
@@ -197,6 +199,23 @@ final class PostgresStore: StoreBackend {
                 try session.query("SELECT * FROM scans WHERE id = $1", [.int(id)]).first.map {
                     try scanRecord($0.makeRandomAccess())
                 }
+            }
+        }
+    }
+
+    func fleetSummary() throws(StoreError) -> [FleetScanSummary] {
+        try operation("cannot read the fleet from \(label)") {
+            try session.transaction(readOnly: true) {
+                try session.query(FleetSummarySQL.query(verdicts: "(a.document::json #> '{summary,byState}')::text"))
+                    .map { row in
+                        let r = row.makeRandomAccess()
+                        return try FleetSummarySQL.summary(
+                            scan: try scanRecord(r), assessmentID: try r.value("assessment_id"),
+                            profile: try r.value("assessment_profile"),
+                            score: try r.value("assessment_score", as: Int64?.self).map { Int($0) },
+                            gateMet: try r.value("assessment_gate_met", as: Int64?.self).map { Int($0) },
+                            byVerdict: try r.value("assessment_by_verdict"))
+                    }
             }
         }
     }
