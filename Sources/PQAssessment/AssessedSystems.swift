@@ -95,33 +95,83 @@ public enum AssessedSystems {
     /// A system depends only on the finding's source, path and block, so it is worked out once per place: 10,000
     /// nginx files with 178 findings each are 10,000 path walks, not 1.78 million.
     public static func resolve(_ findings: [Finding]) -> [SystemRef] {
-        struct Place: Hashable {
+        var places = Places()
+        let numbers = findings.map { places.add($0) }
+        let resolved = places.resolved()
+        return numbers.map { resolved[$0] }
+    }
+
+    /// The places (source, file, block) of a scan's findings, gathered one finding at a time, and the system of
+    /// each: what an assessment needs to know of the findings before it judges any, bounded by places, not findings.
+    public struct Places: Sendable {
+        struct Key: Hashable, Sendable {
             var source: String
             var path: ScanPath
             var context: String?
         }
-        var known: [Place: (system: SystemRef, rooted: Bool)] = [:]
-        let alone = findings.map { finding -> (system: SystemRef, rooted: Bool) in
-            let place = Place(source: finding.source.rawValue, path: finding.path, context: finding.context)
-            if let found = known[place] { return found }
-            let system = system(of: finding)
-            let rooted =
-                system.kind == .configuration
-                && instanceRoot(source: FindingSource(rawValue: system.source), path: finding.path.display) != nil
-            known[place] = (system, rooted)
-            return (system, rooted)
+
+        /// Place → its number, in the order the places were first seen.
+        private var numbers: [Key: Int] = [:]
+        /// By place number: the system of its findings judged alone, and whether its file is a daemon's own.
+        private var alone: [(system: SystemRef, rooted: Bool)] = []
+        /// By place number: how many findings were added there.
+        public private(set) var counts: [Int] = []
+        /// The place the last lookup found: a file's findings come one after another.
+        private var last: (key: Key, number: Int)?
+
+        public init() {}
+
+        /// How many places were seen.
+        public var count: Int { alone.count }
+
+        /// Adds one finding.
+        /// - Returns: the number of its place.
+        public mutating func add(_ finding: Finding) -> Int {
+            let key = Key(source: finding.source.rawValue, path: finding.path, context: finding.context)
+            let number: Int
+            if let last, last.key == key {
+                number = last.number
+            } else if let known = numbers[key] {
+                number = known
+            } else {
+                number = alone.count
+                numbers[key] = number
+                let system = AssessedSystems.system(of: finding)
+                let rooted =
+                    system.kind == .configuration
+                    && instanceRoot(source: FindingSource(rawValue: system.source), path: finding.path.display) != nil
+                alone.append((system, rooted))
+                counts.append(0)
+            }
+            last = (key, number)
+            counts[number] += 1
+            return number
         }
-        var instances: [String: Set<String>] = [:]
-        for entry in alone where entry.rooted {
-            instances[entry.system.source, default: []].insert(entry.system.id)
+
+        /// The number of a finding's place, if it was added.
+        public mutating func number(of finding: Finding) -> Int? {
+            let key = Key(source: finding.source.rawValue, path: finding.path, context: finding.context)
+            if let last, last.key == key { return last.number }
+            guard let number = numbers[key] else { return nil }
+            last = (key, number)
+            return number
         }
-        return alone.map { entry in
-            let system = entry.system
-            guard system.kind == .configuration, !entry.rooted,
-                let only = instances[system.source], only.count == 1, let id = only.first
-            else { return system }
-            let root = String(id.dropFirst(system.source.count + 1))
-            return SystemRef(id: id, kind: .configuration, source: system.source, path: root)
+
+        /// The system of each place, by place number: a shared file's place joins its daemon when the scan holds
+        /// exactly one instance of it.
+        public func resolved() -> [SystemRef] {
+            var instances: [String: Set<String>] = [:]
+            for entry in alone where entry.rooted {
+                instances[entry.system.source, default: []].insert(entry.system.id)
+            }
+            return alone.map { entry in
+                let system = entry.system
+                guard system.kind == .configuration, !entry.rooted,
+                    let only = instances[system.source], only.count == 1, let id = only.first
+                else { return system }
+                let root = String(id.dropFirst(system.source.count + 1))
+                return SystemRef(id: id, kind: .configuration, source: system.source, path: root)
+            }
         }
     }
 }

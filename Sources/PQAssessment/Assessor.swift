@@ -26,6 +26,44 @@ public struct AssessmentInput: Sendable {
     }
 }
 
+extension AssessmentInput {
+    /// The input as a source that walks its findings array.
+    public var source: AssessmentSource {
+        let findings = findings
+        return AssessmentSource(
+            scan: scan, assets: assets, diagnostics: diagnostics, software: software, scannedSources: scannedSources
+        ) { body in
+            for finding in findings { try body(finding) }
+        }
+    }
+}
+
+/// What an assessment reads, with the findings walked from a cursor instead of held: the same rows as
+/// `AssessmentInput`. The assessment walks the findings twice, so every walk must hand over the same findings in the
+/// same order (the store's: `FindingRef.index` counts them).
+public struct AssessmentSource {
+    public var scan: ScanRecord
+    public var assets: [Asset]
+    public var diagnostics: [Diagnostic]
+    public var software: [Software]
+    /// The finding sources this build's scanners write (`ScannerRegistry.sources`); nil when unknown.
+    public var scannedSources: [String]?
+    /// Hands every finding of the scan to `body`, one at a time, in the store's order.
+    public var forEachFinding: (_ body: (Finding) throws -> Void) throws -> Void
+
+    public init(
+        scan: ScanRecord, assets: [Asset] = [], diagnostics: [Diagnostic] = [], software: [Software] = [],
+        scannedSources: [String]? = nil, forEachFinding: @escaping (_ body: (Finding) throws -> Void) throws -> Void
+    ) {
+        self.scan = scan
+        self.assets = assets
+        self.diagnostics = diagnostics
+        self.software = software
+        self.scannedSources = scannedSources
+        self.forEachFinding = forEachFinding
+    }
+}
+
 /// Settings for the systems one selector names: its policy category (the EU roadmap's `high-risk` 2030 or
 /// `medium-risk` 2035 track, a CNSA 2.0 category) and its data lifetime (Mosca's x).
 public struct SystemOverride: Sendable, Hashable {
@@ -91,73 +129,100 @@ public enum Assessor {
     public static func assess(_ input: AssessmentInput, options: AssessmentOptions, catalog: Catalog = .shared)
         throws(AssessmentError) -> AssessmentResult
     {
-        var judge = try FindingJudge(input: input, options: options, catalog: catalog)
         var assessed: [FindingAssessment] = []
         assessed.reserveCapacity(input.findings.count)
-        // One item per finding, by index: an array, not a dictionary keyed by index (1.78 million entries rehashed).
-        var items: [AgilityScorer.Item] = []
-        items.reserveCapacity(input.findings.count)
-        var usedWaivers = Set<String>()
-        var expiredWaivers = Set<String>()
-        var expiredAssets = Set<String>()
-        for (index, original) in input.findings.enumerated() {
-            let judged = judge.judge(original, index: index)
+        var result = try walkingArray {
+            try assess(input.source, options: options, catalog: catalog) { assessed.append($0) }
+        }
+        // In place: a sorted copy held a second array of every judged finding at the peak.
+        assessed.sort { riskOrder($0, $1) }
+        result.findings = assessed
+        return result
+    }
+
+    /// True when `lhs` comes before `rhs` in an assessment's findings: highest risk first, ties in inventory order.
+    public static func riskOrder(_ lhs: FindingAssessment, _ rhs: FindingAssessment) -> Bool {
+        (lhs.risk.score, -lhs.finding.index) > (rhs.risk.score, -rhs.finding.index)
+    }
+
+    /// The whole assessment, walking the findings twice and holding none of them: the first walk gathers what is
+    /// bounded by places (systems, the exchanges' groups and keys, coverage counts), the second judges each finding
+    /// and hands it to `judged` in inventory order, counting the summary as it goes and scoring each system as soon
+    /// as its last finding is judged.
+    /// - Returns: the result without its findings (`findings` is empty: they went to `judged`; order them by
+    ///   `riskOrder`).
+    /// - Throws: `AssessmentError` for a category the profile does not define, or what the walk or `judged` throws.
+    public static func assess(
+        _ source: AssessmentSource, options: AssessmentOptions, catalog: Catalog = .shared,
+        judged sink: (FindingAssessment) throws -> Void
+    ) throws -> AssessmentResult {
+        var groundwork = Groundwork(catalog: catalog)
+        try source.forEachFinding { groundwork.add($0) }
+        var judge = try FindingJudge(source: source, groundwork: groundwork, options: options, catalog: catalog)
+        let prioritizer = judge.prioritizer
+        let scorer = AgilityScorer(catalog: catalog)
+        var scoring = SystemScoring(groundwork.systems)
+        var tally = SummaryTally()
+        var gateHits: [FindingRef] = []
+        var index = 0
+        try source.forEachFinding { original in
+            defer { index += 1 }
+            let judged = judge.judge(original)
             let finding = judged.finding
             let ref = FindingRef(index: index, finding: original)
             let overrun = judge.overrun(judged)
-            let risk = judge.risk(judged, index: index)
-            if let waiverStatus = judged.waiver {
-                usedWaivers.insert(waiverStatus.id)
-                if !waiverStatus.honoured { expiredWaivers.insert(waiverStatus.id) }
-            }
+            let risk = judge.risk(judged, original: original)
             let expired = judged.certificate.map { CalendarDay($0.notAfter) }.flatMap { $0 < options.asOf ? $0 : nil }
-            if expired != nil, let asset = finding.asset { expiredAssets.insert(asset) }
-            assessed.append(
-                FindingAssessment(
-                    finding: ref, quantumStatus: finding.quantumStatus, effective: finding.effective,
-                    verdict: judged.verdict, risk: risk, overrun: overrun, waiver: judged.waiver,
-                    system: judged.system.id, expired: expired))
-            items.append(
-                AgilityScorer.Item(ref: ref, finding: finding, certificate: judged.certificate, overrun: overrun))
+            let assessment = FindingAssessment(
+                finding: ref, quantumStatus: finding.quantumStatus, effective: finding.effective,
+                verdict: judged.verdict, risk: risk, overrun: overrun, waiver: judged.waiver,
+                system: judged.system.id, expired: expired)
+            tally.add(assessment, asset: finding.asset)
+            if let threshold = options.failOn, Self.meets(threshold, assessment) { gateHits.append(ref) }
+            try sink(assessment)
+            let item = AgilityScorer.Item(
+                ref: ref, finding: finding, certificate: judged.certificate, overrun: overrun)
+            scoring.add(item, system: judged.system.id) { system, items in
+                let override = options.systemOverrides.first { $0.matches(system) }
+                var mosca = prioritizer.mosca(asOf: options.asOf)
+                if let years = override?.dataLifetimeYears { mosca.dataLifetimeYears = max(0, years) }
+                var score = scorer.score(system: system, items: items, software: source.software, asOf: options.asOf)
+                score.mosca = mosca
+                score.category = override?.category
+                return score
+            }
         }
-        let systemOf = judge.systemOf
-        let prioritizer = judge.prioritizer
-        let scorer = AgilityScorer(catalog: catalog)
-        let systems = AssessedSystems.group(resolved: systemOf).map { group in
-            let override = options.systemOverrides.first { $0.matches(group.system) }
-            var mosca = prioritizer.mosca(asOf: options.asOf)
-            if let years = override?.dataLifetimeYears { mosca.dataLifetimeYears = max(0, years) }
-            var score = scorer.score(
-                system: group.system, items: group.indexes.map { items[$0] }, software: input.software,
-                asOf: options.asOf)
-            score.mosca = mosca
-            score.category = override?.category
-            return score
+        guard index == groundwork.places.counts.reduce(0, +) else {
+            throw AssessmentError(
+                code: "assess.findings-changed",
+                reason: "the scan's findings changed while it was assessed (\(index) read the second time)")
         }
+        let systems = scoring.scores
         var overall = scorer.overall(systems)
         overall.mosca = prioritizer.mosca(asOf: options.asOf)
         let coverage = CoverageAnalyzer.analyze(
-            scan: input.scan, findings: input.findings, diagnostics: input.diagnostics, software: input.software,
-            scannedSources: input.scannedSources)
-        // In place: a sorted copy held a second array of every judged finding at the peak.
-        assessed.sort { ($0.risk.score, -$0.finding.index) > ($1.risk.score, -$1.finding.index) }
-        var byState: [String: Int] = [:]
-        var byTier: [String: Int] = [:]
-        for item in assessed {
-            byState[item.verdict.state.rawValue, default: 0] += 1
-            byTier[item.risk.tier.rawValue, default: 0] += 1
+            scan: source.scan, sources: groundwork.sourceCounts, unknownAlgorithms: groundwork.unknownAlgorithms,
+            diagnostics: source.diagnostics, software: source.software, scannedSources: source.scannedSources)
+        let unused = options.waivers.map(\.id).filter { !tally.usedWaivers.contains($0) }
+        let outcome = options.failOn.map { threshold in
+            GateOutcome(threshold: threshold, met: !gateHits.isEmpty, findings: gateHits)
         }
-        let summary = AssessmentSummary(
-            byState: byState, byTier: byTier, waived: assessed.filter(\.isWaived).count,
-            expiredWaivers: expiredWaivers.count, certificateOverruns: assessed.filter { $0.overrun != nil }.count,
-            expiredCertificates: expiredAssets.count)
-        let unused = options.waivers.map(\.id).filter { !usedWaivers.contains($0) }
-        let outcome: GateOutcome? = options.failOn.map { threshold in Self.gate(threshold, findings: assessed) }
         return AssessmentResult(
-            scanID: input.scan.id, profile: options.profile.id, profileTitle: options.profile.title,
+            scanID: source.scan.id, profile: options.profile.id, profileTitle: options.profile.title,
             category: options.category, asOf: options.asOf, dataLifetimeYears: options.dataLifetimeYears,
-            findings: assessed, systems: systems, overall: overall, coverage: coverage, summary: summary,
+            findings: [], systems: systems, overall: overall, coverage: coverage, summary: tally.summary,
             unusedWaivers: unused, gate: outcome, mosca: prioritizer.mosca(asOf: options.asOf))
+    }
+
+    /// Runs `body`, which walks an array (so throws nothing but `AssessmentError`), with its error typed.
+    static func walkingArray<T>(_ body: () throws -> T) throws(AssessmentError) -> T {
+        do {
+            return try body()
+        } catch let error as AssessmentError {
+            throw error
+        } catch {
+            preconditionFailure("walking an array of findings threw \(error)")
+        }
     }
 
     /// Each finding's policy verdict and waiver, and nothing else: no risk, agility, coverage or ordering. What the
@@ -167,12 +232,23 @@ public enum Assessor {
     public static func judge(_ input: AssessmentInput, options: AssessmentOptions, catalog: Catalog = .shared)
         throws(AssessmentError) -> FindingJudgements
     {
-        var judge = try FindingJudge(input: input, options: options, catalog: catalog)
-        var judgements = FindingJudgements(scanID: input.scan.id, asOf: options.asOf, count: input.findings.count)
+        try walkingArray { try judge(input.source, count: input.findings.count, options: options, catalog: catalog) }
+    }
+
+    /// `judge(_:options:catalog:)` over findings walked from a cursor, `count` of them.
+    public static func judge(
+        _ source: AssessmentSource, count: Int, options: AssessmentOptions, catalog: Catalog = .shared
+    ) throws -> FindingJudgements {
+        var groundwork = Groundwork(catalog: catalog)
+        try source.forEachFinding { groundwork.add($0) }
+        var judge = try FindingJudge(source: source, groundwork: groundwork, options: options, catalog: catalog)
+        var judgements = FindingJudgements(scanID: source.scan.id, asOf: options.asOf, count: count)
         // Verdicts are shared per memo key, so they are numbered by it: no verdict is hashed per finding.
         var numbers: [VerdictMemo.VerdictKey: Int32] = [:]
-        for (index, original) in input.findings.enumerated() {
-            let judged = judge.judge(original, index: index)
+        var index = 0
+        try source.forEachFinding { original in
+            defer { index += 1 }
+            let judged = judge.judge(original)
             let key = VerdictMemo.VerdictKey(category: judged.category, subject: judged.subject)
             let number: Int32
             if let known = numbers[key] {
@@ -186,12 +262,15 @@ public enum Assessor {
         return judgements
     }
 
+    /// True when a judged finding meets a `--fail-on` threshold: in force, not waived, and at the threshold.
+    static func meets(_ threshold: GateThreshold, _ item: FindingAssessment) -> Bool {
+        item.effective && !item.isWaived && threshold.isMet(status: item.quantumStatus, state: item.verdict.state)
+    }
+
     /// The `--fail-on` gate over judged findings: only findings in force and not waived count
     /// (`GateThreshold.isMet`, the rule `scan --fail-on` applies too).
     public static func gate(_ threshold: GateThreshold, findings: [FindingAssessment]) -> GateOutcome {
-        let hits = findings.filter { item in
-            item.effective && !item.isWaived && threshold.isMet(status: item.quantumStatus, state: item.verdict.state)
-        }
+        let hits = findings.filter { meets(threshold, $0) }
         return GateOutcome(threshold: threshold, met: !hits.isEmpty, findings: hits.map(\.finding).sorted())
     }
 
@@ -239,11 +318,15 @@ extension Assessor {
         let prioritizer: RiskPrioritizer
         let assetsByID: [String: Asset]
         let issuerStrength: [String: Int]
+        /// The places the first walk saw, and the system of each by place number.
+        var places: AssessedSystems.Places
         let systemOf: [SystemRef]
         let context: ExchangeContext
         var memo = VerdictMemo()
 
-        init(input: AssessmentInput, options: AssessmentOptions, catalog: Catalog) throws(AssessmentError) {
+        init(source: AssessmentSource, groundwork: Groundwork, options: AssessmentOptions, catalog: Catalog)
+            throws(AssessmentError)
+        {
             self.options = options
             self.catalog = catalog
             evaluator = try PolicyEvaluator(profile: options.profile, category: options.category, catalog: catalog)
@@ -256,21 +339,24 @@ extension Assessor {
             prioritizer = RiskPrioritizer(
                 dataLifetimeYears: options.dataLifetimeYears, migrationYears: options.migrationYears,
                 crqcYear: options.crqcYear, crqcEstimate: options.crqcEstimate, catalog: catalog)
-            assetsByID = Dictionary(input.assets.map { ($0.id, $0) }) { first, _ in first }
-            issuerStrength = Assessor.issuerStrengths(input.assets, catalog: catalog)
-            systemOf = AssessedSystems.resolve(input.findings)
-            context = Assessor.exchangeContext(
-                input.findings, systems: systemOf, scorer: AgilityScorer(catalog: catalog), catalog: catalog)
+            assetsByID = Dictionary(source.assets.map { ($0.id, $0) }) { first, _ in first }
+            issuerStrength = Assessor.issuerStrengths(source.assets, catalog: catalog)
+            places = groundwork.places
+            systemOf = groundwork.resolved
+            context = groundwork.context
         }
 
-        /// The verdict and waiver of the finding at `index` (its position in the input).
-        mutating func judge(_ original: Finding, index: Int) -> Judged {
-            let system = systemOf[index]
+        /// The verdict and waiver of one finding, which the first walk saw.
+        mutating func judge(_ original: Finding) -> Judged {
+            guard let place = places.number(of: original) else {
+                preconditionFailure("the second walk of the findings met a place the first did not")
+            }
+            let system = systemOf[place]
             let override = options.systemOverrides.first { $0.matches(system) }
             let judge = override?.category.flatMap { evaluators[$0] } ?? evaluator
             var local = prioritizer
             if let years = override?.dataLifetimeYears { local.dataLifetimeYears = max(0, years) }
-            let finding = context.adjusted(original, index: index, catalog: catalog)
+            let finding = context.adjusted(original, system: system.id, catalog: catalog)
             let certificate = finding.asset.flatMap { assetsByID[$0]?.certificate }
             var fallback: Int? =
                 finding.usage == .signature ? certificate.flatMap { issuerStrength[$0.issuer] } : nil
@@ -294,11 +380,11 @@ extension Assessor {
             }
         }
 
-        /// The risk priority of a judged finding.
-        mutating func risk(_ judged: Judged, index: Int) -> RiskPriority {
+        /// The risk priority of a judged finding (`original` is the finding as the store holds it).
+        mutating func risk(_ judged: Judged, original: Finding) -> RiskPriority {
             memo.risk(
                 judged.finding, certificate: judged.certificate, prioritizer: judged.prioritizer, asOf: options.asOf,
-                protectedBy: context.protectors[index])
+                protectedBy: context.protector(of: original))
         }
     }
 }
@@ -415,15 +501,35 @@ extension Assessor {
     /// What the findings of one exchange say about each other: the groups that decide a key exchange's strength,
     /// the certificate key behind RSA key transport, and the post-quantum component that protects a classical one.
     struct ExchangeContext {
-        /// Finding index → the post-quantum component in force in the same exchange.
-        var protectors: [Int: String] = [:]
+        /// Where a key exchange is negotiated: one line (and strongSwan proposal), or one WireGuard peer.
+        struct Exchange: Hashable {
+            var path: String
+            var line: Int?
+            var context: String?
+            var setting: String?
+        }
+
+        /// Exchange → the post-quantum component in force in it.
+        var postQuantum: [Exchange: String] = [:]
         /// Scope (system, and system#block) → weakest elliptic-curve group in force (bits).
         var ellipticGroups: [String: Int] = [:]
         /// Scope → weakest finite-field group in force (bits).
         var finiteFieldGroups: [String: Int] = [:]
         /// Scope → smallest RSA key in force (modulus bits), from the certificates the daemon is configured with.
         var rsaKeyBits: [String: Int] = [:]
-        var systems: [String]
+
+        /// The post-quantum component in force in the same exchange as a quantum-vulnerable key exchange or group,
+        /// which protects it; nil when none does.
+        func protector(of finding: Finding) -> String? {
+            guard finding.quantumStatus == .vulnerable, finding.usage == .keyExchange || finding.usage == .group
+            else { return nil }
+            let sameLine = Exchange(
+                path: finding.path.display, line: finding.line, context: finding.context,
+                setting: Assessor.proposal(of: finding))
+            if let found = postQuantum[sameLine] { return found }
+            guard finding.source == .wireguard else { return nil }
+            return postQuantum[Exchange(path: finding.path.display, line: nil, context: finding.context, setting: nil)]
+        }
 
         /// The scopes a finding is looked up in, narrowest first: its block (an nginx server) within its system,
         /// then the whole system.
@@ -453,7 +559,7 @@ extension Assessor {
 
         /// The finding as its exchange makes it: RSA key transport takes the size of the RSA key it runs on, so a
         /// `TLS_RSA_*` suite over an RSA-1024 certificate is broken now, not due in 2031.
-        func adjusted(_ finding: Finding, index: Int, catalog: Catalog) -> Finding {
+        func adjusted(_ finding: Finding, system: String, catalog: Catalog) -> Finding {
             if let broken = Self.brokenParts(of: finding) {
                 var out = finding
                 out.quantumStatus = .broken
@@ -463,7 +569,7 @@ extension Assessor {
             }
             guard finding.keyBits == nil, finding.usage == .keyExchange || finding.usage == .cipherSuite,
                 let entry = finding.canonical.flatMap({ catalog.entry(named: $0) }), entry.canonical == "RSA-KEX",
-                let bits = Self.lookup(rsaKeyBits, system: systems[index], context: finding.context)
+                let bits = Self.lookup(rsaKeyBits, system: system, context: finding.context)
             else { return finding }
             var out = finding
             out.keyBits = bits
@@ -516,60 +622,167 @@ extension Assessor {
         return finding.setting + " " + name
     }
 
-    static func exchangeContext(_ findings: [Finding], systems: [SystemRef], scorer: AgilityScorer, catalog: Catalog)
-        -> ExchangeContext
-    {
-        var context = ExchangeContext(systems: systems.map(\.id))
-        struct Exchange: Hashable {
-            var path: String
-            var line: Int?
-            var context: String?
-            var setting: String?
+    /// What the first walk over a scan's findings gathers before any is judged, bounded by places (files, blocks,
+    /// directive lines), not by findings: the places and their systems, what each exchange's findings say about each
+    /// other, and the coverage counts.
+    struct Groundwork {
+        /// The part of a system a strength was seen in: the whole place (a file's block), keyed by place number.
+        struct Strengths {
+            var elliptic: [Int: Int] = [:]
+            var finiteField: [Int: Int] = [:]
+            var rsa: [Int: Int] = [:]
         }
-        var pq: [Exchange: String] = [:]
-        for (index, finding) in findings.enumerated() where finding.effective {
-            let system = systems[index].id
+
+        let catalog: Catalog
+        let scorer: AgilityScorer
+        var places = AssessedSystems.Places()
+        var strengths = Strengths()
+        /// Place number → its block (`Finding.context`), for the scopes the strengths are recorded under.
+        var blocks: [Int: String] = [:]
+        var postQuantum: [ExchangeContext.Exchange: String] = [:]
+        /// Findings per source, and per algorithm the catalog does not know (the coverage counts).
+        var sourceCounts: [String: Int] = [:]
+        var unknownAlgorithms: [String: Int] = [:]
+
+        init(catalog: Catalog) {
+            self.catalog = catalog
+            scorer = AgilityScorer(catalog: catalog)
+        }
+
+        mutating func add(_ finding: Finding) {
+            let place = places.add(finding)
+            sourceCounts[finding.source.rawValue, default: 0] += 1
+            if finding.canonical == nil { unknownAlgorithms[finding.algorithm, default: 0] += 1 }
+            guard finding.effective else { return }
+            if let context = finding.context { blocks[place] = context }
             let entry = finding.canonical.flatMap { catalog.entry(named: $0) }
             // One strongSwan proposal line combines its key exchanges (RFC 9370 additional key exchanges): an
             // ML-KEM there protects the x25519 beside it. A TLS group list offers alternatives instead.
             if finding.source == .strongswan, scorer.isPQKeyEstablishment(finding) {
-                let key = Exchange(
+                let key = ExchangeContext.Exchange(
                     path: finding.path.display, line: finding.line, context: finding.context,
                     setting: proposal(of: finding))
-                pq[key] = pq[key] ?? (finding.canonical ?? finding.algorithm)
+                postQuantum[key] = postQuantum[key] ?? (finding.canonical ?? finding.algorithm)
             }
             // A WireGuard peer's PresharedKey is mixed into the Noise handshake (wireguard.com/protocol, "psk2"):
             // recorded traffic stays safe while the PSK stays secret, whatever a quantum computer does to X25519.
             if finding.source == .wireguard, finding.setting == "PresharedKey" {
-                let key = Exchange(path: finding.path.display, line: nil, context: finding.context, setting: nil)
-                pq[key] = "the peer's PresharedKey (WireGuard psk2)"
+                let key = ExchangeContext.Exchange(
+                    path: finding.path.display, line: nil, context: finding.context, setting: nil)
+                postQuantum[key] = "the peer's PresharedKey (WireGuard psk2)"
             }
             if finding.usage == .group, finding.quantumStatus == .vulnerable, let entry,
                 let bits = entry.classicalBits
             {
                 if entry.family == "ECC" || entry.family == "ECDH" {
-                    ExchangeContext.record(bits, in: &context.ellipticGroups, system: system, context: finding.context)
+                    strengths.elliptic[place] = min(strengths.elliptic[place] ?? bits, bits)
                 } else if entry.family == "FFDH" {
-                    ExchangeContext.record(
-                        bits, in: &context.finiteFieldGroups, system: system, context: finding.context)
+                    strengths.finiteField[place] = min(strengths.finiteField[place] ?? bits, bits)
                 }
             }
             if finding.usage == .publicKey || finding.usage == .signature, entry?.family == "RSA",
                 let bits = finding.keyBits, bits > 0
             {
-                ExchangeContext.record(bits, in: &context.rsaKeyBits, system: system, context: finding.context)
+                strengths.rsa[place] = min(strengths.rsa[place] ?? bits, bits)
             }
         }
-        for (index, finding) in findings.enumerated()
-        where finding.quantumStatus == .vulnerable && (finding.usage == .keyExchange || finding.usage == .group) {
-            let sameLine = Exchange(
-                path: finding.path.display, line: finding.line, context: finding.context,
-                setting: proposal(of: finding))
-            let samePeer = Exchange(path: finding.path.display, line: nil, context: finding.context, setting: nil)
-            if let protector = pq[sameLine] ?? (finding.source == .wireguard ? pq[samePeer] : nil) {
-                context.protectors[index] = protector
+
+        /// The system of each place, by place number.
+        var resolved: [SystemRef] { places.resolved() }
+
+        /// The exchange context: each place's strengths recorded under its system (and block), as the findings'
+        /// systems are known only once every place has been seen.
+        var context: ExchangeContext {
+            let systems = resolved
+            var context = ExchangeContext(postQuantum: postQuantum)
+            func record(_ table: [Int: Int], into target: inout [String: Int]) {
+                for (place, bits) in table {
+                    ExchangeContext.record(bits, in: &target, system: systems[place].id, context: blocks[place])
+                }
+            }
+            record(strengths.elliptic, into: &context.ellipticGroups)
+            record(strengths.finiteField, into: &context.finiteFieldGroups)
+            record(strengths.rsa, into: &context.rsaKeyBits)
+            return context
+        }
+
+        /// The systems in id order, each with how many findings it holds; a store holding any certificate is a
+        /// certificate store (as `AssessedSystems.group`).
+        var systems: [(system: SystemRef, count: Int)] {
+            var byID: [String: (system: SystemRef, count: Int)] = [:]
+            for (place, system) in resolved.enumerated() {
+                let count = places.counts[place]
+                if var existing = byID[system.id] {
+                    existing.count += count
+                    if system.kind == .certificateStore { existing.system.kind = .certificateStore }
+                    byID[system.id] = existing
+                } else {
+                    byID[system.id] = (system, count)
+                }
+            }
+            return byID.keys.sorted().compactMap { byID[$0] }
+        }
+    }
+
+    /// Scores each system as soon as its last finding is judged, so only the findings of systems still open are
+    /// held (a file's findings come together in the store's order, so few are open at once).
+    struct SystemScoring {
+        private var remaining: [String: Int] = [:]
+        private var open: [String: [AgilityScorer.Item]] = [:]
+        private var refs: [String: SystemRef] = [:]
+        private let order: [String]
+        private var done: [String: AgilityScore] = [:]
+
+        init(_ systems: [(system: SystemRef, count: Int)]) {
+            order = systems.map(\.system.id)
+            for (system, count) in systems {
+                remaining[system.id] = count
+                refs[system.id] = system
             }
         }
-        return context
+
+        /// Adds one judged finding of a system; scores the system with `score` once it has all its findings.
+        mutating func add(
+            _ item: AgilityScorer.Item, system id: String,
+            score: (SystemRef, [AgilityScorer.Item]) -> AgilityScore
+        ) {
+            open[id, default: []].append(item)
+            let left = (remaining[id] ?? 1) - 1
+            remaining[id] = left
+            guard left == 0, let system = refs[id], let items = open.removeValue(forKey: id) else { return }
+            done[id] = score(system, items)
+        }
+
+        /// The scores, in system id order.
+        var scores: [AgilityScore] { order.compactMap { done[$0] } }
+    }
+
+    /// The summary's counts, kept as judged findings go by.
+    struct SummaryTally {
+        var byState: [String: Int] = [:]
+        var byTier: [String: Int] = [:]
+        var waived = 0
+        var overruns = 0
+        var usedWaivers = Set<String>()
+        var expiredWaivers = Set<String>()
+        var expiredAssets = Set<String>()
+
+        mutating func add(_ item: FindingAssessment, asset: String?) {
+            byState[item.verdict.state.rawValue, default: 0] += 1
+            byTier[item.risk.tier.rawValue, default: 0] += 1
+            if item.isWaived { waived += 1 }
+            if item.overrun != nil { overruns += 1 }
+            if let waiver = item.waiver {
+                usedWaivers.insert(waiver.id)
+                if !waiver.honoured { expiredWaivers.insert(waiver.id) }
+            }
+            if item.expired != nil, let asset { expiredAssets.insert(asset) }
+        }
+
+        var summary: AssessmentSummary {
+            AssessmentSummary(
+                byState: byState, byTier: byTier, waived: waived, expiredWaivers: expiredWaivers.count,
+                certificateOverruns: overruns, expiredCertificates: expiredAssets.count)
+        }
     }
 }

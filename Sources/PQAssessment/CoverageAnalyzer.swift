@@ -22,6 +22,23 @@ public enum CoverageAnalyzer {
         scan: ScanRecord, findings: [Finding], diagnostics: [Diagnostic], software: [Software],
         scannedSources: [String]?
     ) -> AssessmentCoverage {
+        var sources: [String: Int] = [:]
+        var unknown: [String: Int] = [:]
+        for finding in findings {
+            sources[finding.source.rawValue, default: 0] += 1
+            if finding.canonical == nil { unknown[finding.algorithm, default: 0] += 1 }
+        }
+        return analyze(
+            scan: scan, sources: sources, unknownAlgorithms: unknown, diagnostics: diagnostics, software: software,
+            scannedSources: scannedSources)
+    }
+
+    /// `analyze(scan:findings:...)` from the findings' counts, kept as they were read: findings per source, and per
+    /// algorithm the catalog does not know (`canonical` nil).
+    public static func analyze(
+        scan: ScanRecord, sources: [String: Int], unknownAlgorithms unknown: [String: Int], diagnostics: [Diagnostic],
+        software: [Software], scannedSources: [String]?
+    ) -> AssessmentCoverage {
         var gaps: [AssessmentCoverage.Gap] = []
         if scan.status != .complete {
             gaps.append(
@@ -46,12 +63,6 @@ public enum CoverageAnalyzer {
                         kind: "file", subject: path,
                         reason: "not parsed (\(diagnostic.reason.rawValue)): \(diagnostic.detail)"))
             }
-        }
-        var sources: [String: Int] = [:]
-        var unknown: [String: Int] = [:]
-        for finding in findings {
-            sources[finding.source.rawValue, default: 0] += 1
-            if finding.canonical == nil { unknown[finding.algorithm, default: 0] += 1 }
         }
         for (algorithm, count) in unknown {
             gaps.append(

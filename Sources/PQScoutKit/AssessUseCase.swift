@@ -103,21 +103,30 @@ public enum AssessUseCase {
         }
         let store = try StoreAccess.open(request.storePath, create: false)
         let asOf = request.asOf ?? CalendarDay(Date())
-        let input = try StoreAccess.perform(request.storePath) { () throws -> AssessmentInput in
+        let source = try StoreAccess.perform(request.storePath) { () throws -> AssessmentSource in
             let id = try InventoryUseCase.resolveScanID(request.scanID, store: store, storePath: request.storePath)
             let scan = try InventoryUseCase.existingScan(
                 id, store: store, storePath: request.storePath, code: "assess.no-scan")
-            return AssessmentInput(
-                scan: scan, findings: try store.findings(FindingQuery(scanID: id)),
-                assets: try store.assets(scanID: id), diagnostics: try store.diagnostics(scanID: id),
-                software: try store.software(scanID: id), scannedSources: registry.sources.map(\.rawValue))
+            // The findings are walked from the store's cursor (twice), never held as one array.
+            return AssessmentSource(
+                scan: scan, assets: try store.assets(scanID: id), diagnostics: try store.diagnostics(scanID: id),
+                software: try store.software(scanID: id), scannedSources: registry.sources.map(\.rawValue)
+            ) { body in try store.forEachFinding(FindingQuery(scanID: id), body) }
         }
         let options = AssessmentOptions(
             profile: profile, category: request.category, asOf: asOf, dataLifetimeYears: request.dataLifetimeYears,
             migrationYears: request.migrationYears, crqcYear: crqc.year, crqcEstimate: crqc.name,
             systemOverrides: overrides, waivers: waivers, failOn: request.failOn)
-        let result = try translate(.usage) { () throws(AssessmentError) in try Assessor.assess(input, options: options)
+        var assessed: [FindingAssessment] = []
+        var result = try StoreAccess.perform(request.storePath) { () throws -> AssessmentResult in
+            do {
+                return try Assessor.assess(source, options: options) { assessed.append($0) }
+            } catch let error as AssessmentError {
+                throw PQScoutError(code: error.code, kind: .usage, reason: error.reason)
+            }
         }
+        assessed.sort { Assessor.riskOrder($0, $1) }
+        result.findings = assessed
         for override in overrides where !result.systems.contains(where: { override.matches($0.system) }) {
             let ids = result.systems.map(\.system.id)
             throw PQScoutError(

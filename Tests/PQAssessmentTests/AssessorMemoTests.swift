@@ -121,4 +121,58 @@ struct AssessorMemoTests {
         #expect(judged[2] != nil)
         #expect(judged[findings.count] == nil)
     }
+
+    @Test("systems scored as their last finding is judged: interleaved systems get the scores of all their findings")
+    func systemsScoredOnTheirLastFinding() throws {
+        let policy = try PolicyProfile.bundled("nist-ir-8547")
+        // Two certificate directories and an nginx whose findings alternate, the nginx's shared file last.
+        let findings =
+            (0..<12).map { number -> Finding in
+                switch number % 3 {
+                case 0:
+                    Fixture.finding(
+                        "RSA", usage: .publicKey, source: "x509", path: "etc/ssl/certs/c\(number).pem", keyBits: 2048)
+                case 1:
+                    Fixture.finding(
+                        number < 6 ? "X25519MLKEM768" : "X25519", usage: .group, source: "nginx",
+                        path: "etc/nginx/sites/s\(number).conf", context: "server s\(number)")
+                default:
+                    Fixture.finding(
+                        "ML-DSA-65", usage: .publicKey, source: "x509", path: "srv/keys/k\(number).pem", keyBits: nil)
+                }
+            } + [Fixture.finding("TLSv1", usage: .protocolVersion, source: "nginx", path: "etc/ssl/shared.conf")]
+        let options = AssessmentOptions(profile: policy, asOf: Fixture.day("2031-01-01"))
+        let result = try Assessor.assess(AssessmentInput(scan: Fixture.scan(), findings: findings), options: options)
+        let scorer = AgilityScorer()
+        let systems = AssessedSystems.resolve(findings)
+        let expected = AssessedSystems.group(resolved: systems).map { group in
+            var score = scorer.score(
+                system: group.system,
+                items: group.indexes.map {
+                    AgilityScorer.Item(ref: FindingRef(index: $0, finding: findings[$0]), finding: findings[$0])
+                },
+                software: [], asOf: options.asOf)
+            score.mosca = RiskPrioritizer().mosca(asOf: options.asOf)
+            return score
+        }
+        #expect(result.systems.map(\.system.id) == ["nginx:etc/nginx", "store:etc/ssl/certs", "store:srv/keys"])
+        #expect(result.systems == expected)
+        #expect(result.systems.first?.findingCount == 5)
+    }
+
+    @Test("findings that change between the two walks are refused, not judged against the wrong systems")
+    func changedWalkRefused() throws {
+        let policy = try PolicyProfile.bundled("nist-ir-8547")
+        let findings = AssessorTests.findings
+        var walks = 0
+        let source = AssessmentSource(scan: Fixture.scan()) { body in
+            walks += 1
+            for finding in walks == 1 ? findings : Array(findings.dropLast()) { try body(finding) }
+        }
+        #expect(throws: AssessmentError.self) {
+            _ = try Assessor.assess(
+                source, options: AssessmentOptions(profile: policy, asOf: Fixture.day("2031-01-01"))
+            ) { _ in }
+        }
+    }
 }
