@@ -24,10 +24,15 @@ struct BatchWriter {
     private func writeAssets(_ assets: [Asset]) throws {
         guard !assets.isEmpty else { return }
         // First sighting wins; a later one only fills in what was unknown (content-derived ids make the rest equal).
+        // One exception, so batch boundaries and file order cannot decide it: a private key and its public half share
+        // the SPKI id, and a sighting of the private key makes the asset a private key.
         let upsert = try db.makeStatement(
             sql: """
                 INSERT INTO assets (id, kind, algorithm, canonical, oid, key_bits, curve) VALUES (?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (id) DO UPDATE SET canonical = coalesce(assets.canonical, excluded.canonical),
+                ON CONFLICT (id) DO UPDATE SET
+                    kind = CASE WHEN assets.kind = 'public-key' AND excluded.kind = 'private-key' THEN excluded.kind
+                        ELSE assets.kind END,
+                    canonical = coalesce(assets.canonical, excluded.canonical),
                     oid = coalesce(assets.oid, excluded.oid), key_bits = coalesce(assets.key_bits, excluded.key_bits),
                     curve = coalesce(assets.curve, excluded.curve)
                 """)
@@ -41,7 +46,9 @@ struct BatchWriter {
         let key = try db.makeStatement(
             sql: """
                 INSERT INTO keys (asset_id, format, is_private, encrypted) VALUES (?, ?, ?, ?)
-                ON CONFLICT (asset_id) DO NOTHING
+                ON CONFLICT (asset_id) DO UPDATE SET format = excluded.format, is_private = excluded.is_private,
+                    encrypted = excluded.encrypted
+                WHERE keys.is_private = 0 AND excluded.is_private = 1
                 """)
         let link = try linkStatement()
         for asset in assets {

@@ -3,7 +3,7 @@ import PQModel
 import PostgresNIO
 
 /// Writes one `ScanBatch` inside the caller's PostgreSQL transaction, with the rules `BatchWriter` keeps for SQLite:
-/// assets upserted (first sighting wins, later ones fill in unknowns), files first (an included file met twice
+/// assets upserted (first sighting wins, later ones fill in unknowns; a private key wins over its public half), files first (an included file met twice
 /// keeps its first row), every finding's path known in this scan, every finding's asset recorded.
 ///
 /// Each table's rows go as one `INSERT ... SELECT * FROM unnest($1::bigint[], $2::text[], ...)` per
@@ -99,6 +99,11 @@ struct PostgresBatchWriter {
             first.curve = first.curve ?? asset.curve
             first.certificate = first.certificate ?? asset.certificate
             first.key = first.key ?? asset.key
+            // A key pair's private half wins over its public half, as in SQLite's upsert.
+            if first.kind == .publicKey, asset.kind == .privateKey {
+                first.kind = .privateKey
+                first.key = asset.key ?? first.key
+            }
             merged[asset.id] = first
         }
         let sorted = merged.values.sorted { Array($0.id.utf8).lexicographicallyPrecedes(Array($1.id.utf8)) }
@@ -115,7 +120,10 @@ struct PostgresBatchWriter {
                 ]
             },
             suffix: """
-                ON CONFLICT (id) DO UPDATE SET canonical = coalesce(assets.canonical, excluded.canonical),
+                ON CONFLICT (id) DO UPDATE SET
+                    kind = CASE WHEN assets.kind = 'public-key' AND excluded.kind = 'private-key' THEN excluded.kind
+                        ELSE assets.kind END,
+                    canonical = coalesce(assets.canonical, excluded.canonical),
                     oid = coalesce(assets.oid, excluded.oid), key_bits = coalesce(assets.key_bits, excluded.key_bits),
                     curve = coalesce(assets.curve, excluded.curve)
                 """, name: { "asset \(sorted[$0].id)" })
@@ -146,7 +154,11 @@ struct PostgresBatchWriter {
         if !keys.isEmpty {
             try insert(
                 "keys", [("asset_id", .text), ("format", .text), ("is_private", .int8), ("encrypted", .int8)], keys,
-                suffix: "ON CONFLICT (asset_id) DO NOTHING",
+                suffix: """
+                    ON CONFLICT (asset_id) DO UPDATE SET format = excluded.format, is_private = excluded.is_private,
+                        encrypted = excluded.encrypted
+                    WHERE keys.is_private = 0 AND excluded.is_private = 1
+                    """,
                 name: { "key row \($0)" })
         }
         try link(sorted.map(\.id))
