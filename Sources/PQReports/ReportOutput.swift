@@ -70,6 +70,13 @@ public struct ReportFindings: Sendable {
         return ReportFindings { body in for finding in sorted { try body(finding) } }
     }
 
+    /// Findings from a cursor that already gives the order wanted (`inventory --format csv` keeps the store's).
+    public static func asGiven(
+        _ cursor: @escaping @Sendable (_ body: (Finding) throws -> Void) throws -> Void
+    ) -> ReportFindings {
+        ReportFindings(cursor: cursor)
+    }
+
     /// Findings from a cursor in the store's order (`InventoryStore.forEachFinding`: path bytes, line with none
     /// first, then recording order), put into report order one run of the same path and line at a time.
     ///

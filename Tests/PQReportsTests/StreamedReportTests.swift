@@ -51,9 +51,22 @@ struct StreamedReportTests {
             ReportRequest(storePath: store, format: format, cbomSpec: .v1_7, generatedAt: generatedAt))
         let input = try ReportUseCase.input(storePath: store, scanID: nil)
         #expect(input.findingSource == nil && input.findings.count > 100)
+        // The odd names really hold findings, so the comparison covers their order.
+        #expect(
+            Self.names.allSatisfy { name in input.findings.contains { $0.path.display.contains("/\(name)/nginx/") } })
         let whole = try Reports.renderer(format, cbomSpec: .v1_7).render(
             input, context: RenderContext(generatedAt: generatedAt, toolVersion: ToolInfo.version))
         #expect(streamed == whole, "\(format.rawValue): the streamed report differs")
+    }
+
+    @Test("inventory --format csv, streamed, equals the CSV of the whole document")
+    func inventoryCSV() throws {
+        let request = InventoryRequest(storePath: try Self.store.get())
+        var streamed = ""
+        try InventoryUseCase.streamCSV(request) { streamed += $0 }
+        let document = try InventoryUseCase.document(request)
+        #expect(document.findings.count > 100)
+        #expect(streamed == Presentation.csv(document.findings, aliases: document.aliases))
     }
 
     /// The sample tree with its nginx configuration and a certificate copied under each of `names`.
