@@ -33,11 +33,13 @@ public enum OutputFile {
             return PQScoutError(
                 code: code, kind: .input, reason: "cannot write \(path): \(PQScoutError.describe(error))")
         }
-        guard FileManager.default.createFile(atPath: temporary.path, contents: nil) else {
-            throw PQScoutError(code: code, kind: .input, reason: "cannot write \(path): cannot create a file beside it")
+        let descriptor = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            let reason = String(cString: strerror(errno))
+            throw PQScoutError(code: code, kind: .input, reason: "cannot write \(path): \(reason)")
         }
         do {
-            let handle = try FileHandle(forWritingTo: temporary)
+            let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
             defer { try? handle.close() }
             let output = ReportOutput.file(handle)
             try body(output)
