@@ -28,18 +28,41 @@ public struct CycloneDXRenderer: ReportRenderer {
     }
 
     public func render(_ input: ReportInput, context: RenderContext) throws -> Data {
-        Data(document(input, context: context).rendered().utf8)
+        try ReportOutput.collect { try write(input, context: context, to: $0) }
     }
 
-    /// The CBOM as a JSON value (tests look inside it).
-    public func document(_ input: ReportInput, context: RenderContext) -> JSONValue {
-        var builder = Builder(spec: spec, catalog: catalog, findings: input.sortedFindings)
+    public func streams(assessed: Bool) -> Bool { true }
+
+    /// The CBOM as a JSON value (tests look inside it): the written bytes, read back.
+    public func document(_ input: ReportInput, context: RenderContext) throws -> JSONValue {
+        try JSONValue.parse(render(input, context: context))
+    }
+
+    /// Writes the CBOM as it is made. One walk over the findings gathers every component: each finding's
+    /// occurrence is rendered at once and parked in a spill file with its algorithm's others, a configuration
+    /// file's protocol components when the walk leaves the file; what stays in memory is counted by distinct
+    /// algorithms, assets and the places of one file, not by findings. The components then go out sorted by
+    /// reference, between the document's other members.
+    public func write(_ input: ReportInput, context: RenderContext, to output: ReportOutput) throws {
+        let spill = try SpillFile()
+        defer { spill.remove() }
+        var builder = Builder(spec: spec, catalog: catalog, spill: spill)
         builder.aliases = input.aliases
-        builder.addAlgorithms()
-        builder.addKeys(input.assets)
-        builder.addCertificates(input.assets)
-        builder.addProtocols()
-        builder.addSoftware(input.software)
+        try input.orderedFindings.walk { try builder.add($0) }
+        try builder.finishProtocols()
+        try builder.addKeys(input.assets)
+        try builder.addCertificates(input.assets)
+        try builder.addSoftware(input.software)
+        let marker = "pqscout-components-\(UUID().uuidString)"
+        let (head, tail) = document(input, context: context, components: .string(marker))
+            .rendered(indent: 0, around: marker)
+        try output.write(head)
+        try builder.writeComponents(to: output)
+        try output.write(tail + "\n")
+    }
+
+    /// The document with `components` standing for the components array.
+    private func document(_ input: ReportInput, context: RenderContext, components: JSONValue) -> JSONValue {
         let rootRef = "pqscout:scan-root"
         var metadataProperties: [JSONValue] = [
             Self.property("pqscout:scan-id", "\(input.scan.id)"),
@@ -92,7 +115,7 @@ public struct CycloneDXRenderer: ReportRenderer {
             ("serialNumber", .string(Self.uuidURN(identity))),
             ("version", .int(1)),
             ("metadata", metadata),
-            ("components", .array(builder.components.sorted { $0.ref < $1.ref }.map(\.value))),
+            ("components", components),
             (
                 "compositions",
                 .array([
@@ -121,11 +144,6 @@ public struct CycloneDXRenderer: ReportRenderer {
 // MARK: - Building components
 
 extension CycloneDXRenderer {
-    struct Component {
-        var ref: String
-        var value: JSONValue
-    }
-
     /// What makes two findings the same algorithm component.
     struct AlgorithmKey: Hashable {
         var name: String
@@ -156,51 +174,223 @@ extension CycloneDXRenderer {
         }
     }
 
+    /// The components of one CBOM, gathered from findings that arrive in report order.
     struct Builder {
         let spec: CBOMSpecVersion
         let catalog: Catalog
-        let findings: [Finding]
-        var components: [Component] = []
-        /// Algorithm component ref of every finding, by its index in `findings`.
-        var algorithmRefs: [String] = []
-        var keyRefs: [String: String] = [:]
-        var certificateOfKey: [String: String] = [:]
+        let spill: SpillFile
         /// Links inside the tree, each another name of its target's findings.
         var aliases: [PathAlias] = []
+        /// Components rendered whole (keys, certificates, protocols, software), parked in `spill`.
+        var parked: [(ref: String, span: SpillFile.Span)] = []
+        var algorithms: [AlgorithmGroup] = []
+        var algorithmIndex: [AlgorithmKey: Int] = [:]
+        /// What the key and certificate components need of the findings that name each asset.
+        var assetFindings: [String: AssetFindings] = [:]
+        /// The configuration blocks of the file the walk is in; written out when it moves to the next file.
+        var protocolPath: ScanPath?
+        var protocols: [ProtocolPlace: ProtocolGroup] = [:]
+        var keyRefs: [String: String] = [:]
+        var certificateOfKey: [String: String] = [:]
+        /// The alias names of the last path asked for: findings come path by path.
+        var lastAliases: (path: ScanPath, names: String)?
+        let occurrencesMarker = "pqscout-occurrences-\(UUID().uuidString)"
 
-        init(spec: CBOMSpecVersion, catalog: Catalog, findings: [Finding]) {
+        /// An algorithm component's findings so far: what its fields need, and its occurrences as rendered text
+        /// (`pending`, then `chunks` parked in the spill file once it passes `chunkBytes`).
+        struct AlgorithmGroup {
+            var key: AlgorithmKey
+            var ref: String
+            var firstUsage: Usage
+            var usages: Set<Usage> = []
+            var count = 0
+            var pending = ""
+            var chunks: [SpillFile.Span] = []
+        }
+
+        /// The findings that name one asset, reduced to what its key or certificate component shows.
+        struct AssetFindings {
+            var places = Places()
+            /// Places of its public-key findings: a certificate's subject key is shown there.
+            var publicKeyPlaces = Places()
+            var firstRef: String?
+            /// The first public-key or key-exchange use: the algorithm a key component points at.
+            var firstKeyRef: String?
+            var firstSignatureRef: String?
+            var firstPublicKeyRef: String?
+
+            mutating func add(_ finding: Finding, ref: String) {
+                places.add(finding)
+                if firstRef == nil { firstRef = ref }
+                switch finding.usage {
+                case .publicKey:
+                    publicKeyPlaces.add(finding)
+                    if firstPublicKeyRef == nil { firstPublicKeyRef = ref }
+                    if firstKeyRef == nil { firstKeyRef = ref }
+                case .keyExchange:
+                    if firstKeyRef == nil { firstKeyRef = ref }
+                case .signature:
+                    if firstSignatureRef == nil { firstSignatureRef = ref }
+                default: break
+                }
+            }
+        }
+
+        /// Distinct (file, line) places, as `evidence` lists them.
+        struct Places {
+            var byKey: [String: JSONValue] = [:]
+
+            mutating func add(_ finding: Finding) {
+                let key = finding.path.display + "\u{0}" + (finding.line.map(String.init) ?? "")
+                guard byKey[key] == nil else { return }
+                byKey[key] = .object([
+                    ("location", .string(finding.path.display)), ("line", finding.line.map { .int($0) }),
+                ])
+            }
+
+            /// The `evidence`; nil when there are no places.
+            var evidence: JSONValue? {
+                guard !byKey.isEmpty else { return nil }
+                return .object(["occurrences": .array(byKey.keys.sorted().compactMap { byKey[$0] })])
+            }
+        }
+
+        /// One configuration block of a file: its source and context (the file is `protocolPath`).
+        struct ProtocolPlace: Hashable {
+            var source: String
+            var context: String?
+        }
+
+        struct ProtocolGroup {
+            var versions: [String] = []
+            var groupNames: [String] = []
+            var schemes: [String] = []
+            var suites: [(name: String, ref: String, code: String?)] = []
+            var seenSuites: Set<String> = []
+            var refs: Set<String> = []
+            var places = Places()
+        }
+
+        init(spec: CBOMSpecVersion, catalog: Catalog, spill: SpillFile) {
             self.spec = spec
             self.catalog = catalog
-            self.findings = findings
+            self.spill = spill
+        }
+
+        static let chunkBytes = 64 << 10
+        static let occurrenceIndent = String(repeating: " ", count: 10)
+
+        /// Takes the next finding in report order.
+        mutating func add(_ finding: Finding) throws {
+            let key = AlgorithmKey(finding)
+            let index: Int
+            if let known = algorithmIndex[key] {
+                index = known
+            } else {
+                index = algorithms.count
+                algorithmIndex[key] = index
+                algorithms.append(AlgorithmGroup(key: key, ref: key.ref, firstUsage: finding.usage))
+            }
+            let ref = algorithms[index].ref
+            let text = occurrence(finding).rendered(indent: 10)
+            algorithms[index].usages.insert(finding.usage)
+            algorithms[index].pending += (algorithms[index].count == 0 ? "" : ",\n") + Self.occurrenceIndent + text
+            algorithms[index].count += 1
+            if algorithms[index].pending.utf8.count >= Self.chunkBytes {
+                algorithms[index].chunks.append(try spill.append(algorithms[index].pending))
+                algorithms[index].pending = ""
+            }
+            if let asset = finding.asset { assetFindings[asset, default: AssetFindings()].add(finding, ref: ref) }
+            if protocolPath != finding.path {
+                try finishProtocols()
+                protocolPath = finding.path
+            }
+            guard Self.isConfiguration(finding) else { return }
+            let place = ProtocolPlace(source: finding.source.rawValue, context: finding.context)
+            protocols[place, default: ProtocolGroup()].refs.insert(ref)
+            protocols[place, default: ProtocolGroup()].places.add(finding)
+            switch finding.usage {
+            case .protocolVersion: protocols[place, default: ProtocolGroup()].versions.append(finding.algorithm)
+            case .group: protocols[place, default: ProtocolGroup()].groupNames.append(finding.algorithm)
+            case .signature: protocols[place, default: ProtocolGroup()].schemes.append(finding.algorithm)
+            case .cipherSuite:
+                guard protocols[place, default: ProtocolGroup()].seenSuites.insert(finding.algorithm).inserted else {
+                    break
+                }
+                let code = finding.canonical.flatMap { catalog.entry(named: $0)?.tlsCodePoint }
+                protocols[place, default: ProtocolGroup()].suites.append((finding.algorithm, ref, code))
+            default: break
+            }
         }
 
         /// The other names of a finding's file, `;`-separated ("" when none).
-        func aliasNames(_ path: ScanPath) -> String {
+        mutating func aliasNames(_ path: ScanPath) -> String {
             guard !aliases.isEmpty else { return "" }
-            return PathAlias.names(of: path, in: aliases).map(\.display).joined(separator: ";")
+            if let last = lastAliases, last.path == path { return last.names }
+            let names = PathAlias.names(of: path, in: aliases).map(\.display).joined(separator: ";")
+            lastAliases = (path, names)
+            return names
         }
 
-        mutating func addAlgorithms() {
-            var groups: [AlgorithmKey: [Int]] = [:]
-            var order: [AlgorithmKey] = []
-            algorithmRefs = []
-            for (index, finding) in findings.enumerated() {
-                let key = AlgorithmKey(finding)
-                if groups[key] == nil { order.append(key) }
-                groups[key, default: []].append(index)
-                algorithmRefs.append(key.ref)
-            }
-            for key in order {
-                let members = groups[key, default: []].map { findings[$0] }
-                components.append(algorithmComponent(key, members))
-            }
+        /// One finding as an occurrence of its algorithm.
+        private mutating func occurrence(_ finding: Finding) -> JSONValue {
+            var pairs: [(String, String)] = [
+                ("usage", finding.usage.rawValue), ("source", finding.source.rawValue),
+                ("algorithm", finding.algorithm),
+            ]
+            if let context = finding.context { pairs.append(("context", context)) }
+            if !finding.effective { pairs.append(("effective", "false")) }
+            if finding.origin != .file { pairs.append(("origin", finding.origin.rawValue)) }
+            if let asset = finding.asset { pairs.append(("asset", asset)) }
+            if let note = finding.note { pairs.append(("note", note)) }
+            // Other names of the file (links inside the tree): kept in the context, not as more occurrences,
+            // so each file's content still counts once and an import gets the same findings back.
+            let names = aliasNames(finding.path)
+            if !names.isEmpty { pairs.append(("aliases", names)) }
+            return JSONValue.object([
+                ("location", .string(finding.path.display)), ("line", finding.line.map { .int($0) }),
+                ("symbol", .string(finding.setting)), ("additionalContext", .string(CBOMContext.encode(pairs))),
+            ])
         }
 
-        private func algorithmComponent(_ key: AlgorithmKey, _ members: [Finding]) -> Component {
+        /// Parks a component rendered whole.
+        private mutating func park(_ ref: String, _ value: JSONValue) throws {
+            parked.append((ref, try spill.append(value.rendered(indent: 4))))
+        }
+
+        /// Writes the components array, sorted by reference, as it stands two spaces deep.
+        func writeComponents(to output: ReportOutput) throws {
+            enum Body {
+                case parked(SpillFile.Span)
+                case algorithm(Int)
+            }
+            var entries: [(ref: String, body: Body)] = parked.map { ($0.ref, .parked($0.span)) }
+            entries += algorithms.indices.map { (algorithms[$0].ref, .algorithm($0)) }
+            entries.sort { $0.ref < $1.ref }
+            guard !entries.isEmpty else { return try output.write("[]") }
+            try output.write("[\n")
+            for (position, entry) in entries.enumerated() {
+                try output.write("    ")
+                switch entry.body {
+                case .parked(let span): try spill.copy(span, to: output)
+                case .algorithm(let index):
+                    let group = algorithms[index]
+                    let (head, tail) = algorithmComponent(group).rendered(indent: 4, around: occurrencesMarker)
+                    try output.write(head + "[\n")
+                    for chunk in group.chunks { try spill.copy(chunk, to: output) }
+                    try output.write(group.pending + "\n" + String(repeating: " ", count: 8) + "]" + tail)
+                }
+                try output.write(position == entries.count - 1 ? "\n" : ",\n")
+            }
+            try output.write("  ]")
+        }
+
+        /// An algorithm component, its occurrences standing as `occurrencesMarker`.
+        private func algorithmComponent(_ group: AlgorithmGroup) -> JSONValue {
+            let key = group.key
             let entry = key.canonicalKnown ? catalog.entry(named: key.name) : nil
-            let usage = members.first?.usage ?? .publicKey
             var algorithm: [(String, JSONValue?)] = [
-                ("primitive", .string(Self.primitive(entry?.primitive, usage: usage))),
+                ("primitive", .string(Self.primitive(entry?.primitive, usage: group.firstUsage))),
                 ("nistQuantumSecurityLevel", .int(min(6, max(0, entry?.nistCategory ?? 0)))),
             ]
             if let bits = Self.classicalBits(entry, keyBits: key.keyBits, curve: key.curve) {
@@ -217,35 +407,16 @@ extension CycloneDXRenderer {
             if spec == .v1_7, let family = entry?.family, Self.families.contains(family) {
                 algorithm.append(("algorithmFamily", .string(family)))
             }
-            let functions = Set(members.map(\.usage)).flatMap(Self.functions).sorted()
+            let functions = Set(group.usages.flatMap(Self.functions)).sorted()
             if !functions.isEmpty {
-                algorithm.append(("cryptoFunctions", .array(Set(functions).sorted().map { .string($0) })))
+                algorithm.append(("cryptoFunctions", .array(functions.map { .string($0) })))
             }
             var properties = [CycloneDXRenderer.property("pqscout:quantumStatus", key.status.rawValue)]
             if key.canonicalKnown { properties.append(CycloneDXRenderer.property("pqscout:canonical", key.name)) }
             if let replacement = entry?.replacement {
                 properties.append(CycloneDXRenderer.property("pqscout:replacement", replacement))
             }
-            let occurrences = members.map { finding -> JSONValue in
-                var pairs: [(String, String)] = [
-                    ("usage", finding.usage.rawValue), ("source", finding.source.rawValue),
-                    ("algorithm", finding.algorithm),
-                ]
-                if let context = finding.context { pairs.append(("context", context)) }
-                if !finding.effective { pairs.append(("effective", "false")) }
-                if finding.origin != .file { pairs.append(("origin", finding.origin.rawValue)) }
-                if let asset = finding.asset { pairs.append(("asset", asset)) }
-                if let note = finding.note { pairs.append(("note", note)) }
-                // Other names of the file (links inside the tree): kept in the context, not as more occurrences,
-                // so each file's content still counts once and an import gets the same findings back.
-                let names = aliasNames(finding.path)
-                if !names.isEmpty { pairs.append(("aliases", names)) }
-                return JSONValue.object([
-                    ("location", .string(finding.path.display)), ("line", finding.line.map { .int($0) }),
-                    ("symbol", .string(finding.setting)), ("additionalContext", .string(CBOMContext.encode(pairs))),
-                ])
-            }
-            let value = JSONValue.object([
+            return JSONValue.object([
                 ("type", .string("cryptographic-asset")), ("bom-ref", .string(key.ref)), ("name", .string(key.name)),
                 (
                     "cryptoProperties",
@@ -254,49 +425,50 @@ extension CycloneDXRenderer {
                         ("algorithmProperties", .object(algorithm)),
                     ])
                 ),
-                ("evidence", .object(["occurrences": .array(occurrences)])),
+                ("evidence", .object(["occurrences": .string(occurrencesMarker)])),
                 ("properties", .array(properties)),
             ])
-            return Component(ref: key.ref, value: value)
         }
 
         /// Keys as `related-crypto-material`: type, size, format and the algorithm, never the value.
-        mutating func addKeys(_ assets: [Asset]) {
+        mutating func addKeys(_ assets: [Asset]) throws {
             for asset in assets where asset.kind == .certificate {
                 if let details = asset.certificate { certificateOfKey[details.publicKeyID] = asset.id }
             }
             var seen = Set<String>()
-            for asset in assets.sorted(by: { $0.id < $1.id }) where asset.kind != .certificate {
+            let sorted = assets.sorted(by: { $0.id < $1.id })
+            for asset in sorted where asset.kind != .certificate {
                 seen.insert(asset.id)
-                components.append(keyComponent(id: asset.id, asset: asset, kind: asset.kind))
+                try addKey(id: asset.id, asset: asset, kind: asset.kind)
             }
             // A certificate's subject public key is an asset of its own even when no key file holds it.
-            for asset in assets.sorted(by: { $0.id < $1.id }) {
+            for asset in sorted {
                 guard let details = asset.certificate, !seen.contains(details.publicKeyID) else { continue }
                 seen.insert(details.publicKeyID)
                 let keyAsset = Asset(
                     id: details.publicKeyID, kind: .publicKey, algorithm: details.publicKeyOID,
                     canonical: asset.canonical, oid: details.publicKeyOID, keyBits: asset.keyBits, curve: asset.curve)
-                components.append(
-                    keyComponent(id: details.publicKeyID, asset: keyAsset, kind: .publicKey, derived: true))
+                try addKey(id: details.publicKeyID, asset: keyAsset, kind: .publicKey, derived: true)
             }
         }
 
-        private mutating func keyComponent(id: String, asset: Asset, kind: Asset.Kind, derived: Bool = false)
-            -> Component
-        {
+        private mutating func addKey(id: String, asset: Asset, kind: Asset.Kind, derived: Bool = false) throws {
             let ref = "key:" + id
             keyRefs[id] = ref
-            var indices = findings.indices.filter { findings[$0].asset == id }
-            if indices.isEmpty, let certificate = certificateOfKey[id] {
+            let algorithmRef: String?
+            let places: Places
+            if let own = assetFindings[id] {
+                algorithmRef = own.firstKeyRef ?? own.firstRef
+                places = own.places
+            } else if let certificate = certificateOfKey[id] {
                 // A certificate's subject public key: its findings are recorded against the certificate.
-                indices = findings.indices.filter {
-                    findings[$0].asset == certificate && findings[$0].usage == .publicKey
-                }
+                let found = assetFindings[certificate]
+                algorithmRef = found?.firstPublicKeyRef
+                places = found?.publicKeyPlaces ?? Places()
+            } else {
+                algorithmRef = nil
+                places = Places()
             }
-            let algorithmRef =
-                indices.first { [.publicKey, .keyExchange].contains(findings[$0].usage) }.map { algorithmRefs[$0] }
-                ?? indices.first.map { algorithmRefs[$0] }
             let materialType: String
             switch kind {
             case .privateKey: materialType = "private-key"
@@ -317,40 +489,27 @@ extension CycloneDXRenderer {
             ])
             let name =
                 (asset.canonical ?? asset.algorithm) + (asset.keyBits.map { " \($0)" } ?? "") + " " + kind.rawValue
-            let value = JSONValue.object([
-                ("type", .string("cryptographic-asset")), ("bom-ref", .string(ref)), ("name", .string(name)),
-                (
-                    "cryptoProperties",
-                    .object([
-                        ("assetType", .string("related-crypto-material")), ("oid", asset.oid.map { .string($0) }),
-                        ("relatedCryptoMaterialProperties", material),
-                    ])
-                ),
-                ("evidence", occurrences(indices)),
-                ("properties", .array(properties)),
-            ])
-            return Component(ref: ref, value: value)
+            try park(
+                ref,
+                JSONValue.object([
+                    ("type", .string("cryptographic-asset")), ("bom-ref", .string(ref)), ("name", .string(name)),
+                    (
+                        "cryptoProperties",
+                        .object([
+                            ("assetType", .string("related-crypto-material")), ("oid", asset.oid.map { .string($0) }),
+                            ("relatedCryptoMaterialProperties", material),
+                        ])
+                    ),
+                    ("evidence", places.evidence),
+                    ("properties", .array(properties)),
+                ]))
         }
 
-        /// Distinct (file, line) places of some findings, as `evidence`; nil when there are none.
-        private func occurrences(_ indices: [Int]) -> JSONValue? {
-            var places: [String: JSONValue] = [:]
-            for index in indices {
-                let finding = findings[index]
-                let key = finding.path.display + "\u{0}" + (finding.line.map(String.init) ?? "")
-                places[key] = .object([
-                    ("location", .string(finding.path.display)), ("line", finding.line.map { .int($0) }),
-                ])
-            }
-            guard !places.isEmpty else { return nil }
-            return .object(["occurrences": .array(places.keys.sorted().compactMap { places[$0] })])
-        }
-
-        mutating func addCertificates(_ assets: [Asset]) {
+        mutating func addCertificates(_ assets: [Asset]) throws {
             for asset in assets.sorted(by: { $0.id < $1.id }) where asset.kind == .certificate {
                 let ref = "certificate:" + asset.id
-                let indices = findings.indices.filter { findings[$0].asset == asset.id }
-                let signatureRef = indices.first { findings[$0].usage == .signature }.map { algorithmRefs[$0] }
+                let found = assetFindings[asset.id]
+                let signatureRef = found?.firstSignatureRef
                 let details = asset.certificate
                 let keyRef = details.flatMap { keyRefs[$0.publicKeyID] }
                 var certificate: [(String, JSONValue?)] = [("certificateFormat", .string("X.509"))]
@@ -400,62 +559,48 @@ extension CycloneDXRenderer {
                     certificate.append(("subjectPublicKeyRef", keyRef.map { .string($0) }))
                 }
                 let name = details.map { Self.commonName($0.subject) } ?? asset.algorithm
-                let value = JSONValue.object([
-                    ("type", .string("cryptographic-asset")), ("bom-ref", .string(ref)), ("name", .string(name)),
-                    (
-                        "cryptoProperties",
-                        .object([
-                            ("assetType", .string("certificate")), ("certificateProperties", .object(certificate)),
-                        ])
-                    ),
-                    ("evidence", occurrences(indices)),
-                    ("properties", .array(properties)),
-                ])
-                components.append(Component(ref: ref, value: value))
+                try park(
+                    ref,
+                    JSONValue.object([
+                        ("type", .string("cryptographic-asset")), ("bom-ref", .string(ref)), ("name", .string(name)),
+                        (
+                            "cryptoProperties",
+                            .object([
+                                ("assetType", .string("certificate")), ("certificateProperties", .object(certificate)),
+                            ])
+                        ),
+                        ("evidence", found?.places.evidence),
+                        ("properties", .array(properties)),
+                    ]))
             }
         }
 
-        /// One `protocol` component per configuration block that names suites, versions or groups.
-        mutating func addProtocols() {
-            struct Place: Hashable {
-                var source: String
-                var path: ScanPath
-                var context: String?
-            }
-            var groups: [Place: [Int]] = [:]
-            for (index, finding) in findings.enumerated() where Self.isConfiguration(finding) {
-                groups[
-                    Place(source: finding.source.rawValue, path: finding.path, context: finding.context), default: []
-                ]
-                .append(index)
-            }
-            for (place, indices) in groups {
-                let members = indices.map { findings[$0] }
-                let versions = members.filter { $0.usage == .protocolVersion }.map(\.algorithm)
-                let groupNames = members.filter { $0.usage == .group }.map(\.algorithm)
-                let schemes = members.filter { $0.usage == .signature }.map(\.algorithm)
+        /// One `protocol` component per configuration block of the file just walked that names suites, versions
+        /// or groups.
+        mutating func finishProtocols() throws {
+            defer { protocols.removeAll(keepingCapacity: true) }
+            guard let path = protocolPath else { return }
+            for (place, group) in protocols {
                 var suites: [JSONValue] = []
-                var seenSuites = Set<String>()
-                for index in indices where findings[index].usage == .cipherSuite {
-                    let finding = findings[index]
-                    guard seenSuites.insert(finding.algorithm).inserted else { continue }
-                    let code = finding.canonical.flatMap { catalog.entry(named: $0)?.tlsCodePoint }
-                    var suite: [(String, JSONValue?)] = [
-                        ("name", .string(finding.algorithm)), ("algorithms", .array([.string(algorithmRefs[index])])),
-                        ("identifiers", code.map { .array([.string($0)]) }),
+                for suite in group.suites {
+                    var value: [(String, JSONValue?)] = [
+                        ("name", .string(suite.name)), ("algorithms", .array([.string(suite.ref)])),
+                        ("identifiers", suite.code.map { .array([.string($0)]) }),
                     ]
                     if spec == .v1_7 {
-                        if !groupNames.isEmpty { suite.append(("tlsGroups", .array(groupNames.map { .string($0) }))) }
-                        if !schemes.isEmpty {
-                            suite.append(("tlsSignatureSchemes", .array(schemes.map { .string($0) })))
+                        if !group.groupNames.isEmpty {
+                            value.append(("tlsGroups", .array(group.groupNames.map { .string($0) })))
+                        }
+                        if !group.schemes.isEmpty {
+                            value.append(("tlsSignatureSchemes", .array(group.schemes.map { .string($0) })))
                         }
                     }
-                    suites.append(.object(suite))
+                    suites.append(.object(value))
                 }
-                let refs = Array(Set(indices.map { algorithmRefs[$0] })).sorted()
+                let refs = group.refs.sorted()
                 var protocolProperties: [(String, JSONValue?)] = [
                     ("type", .string(Self.protocolType(place.source))),
-                    ("version", versions.isEmpty ? nil : .string(versions.joined(separator: ", "))),
+                    ("version", group.versions.isEmpty ? nil : .string(group.versions.joined(separator: ", "))),
                     ("cipherSuites", suites.isEmpty ? nil : .array(suites)),
                 ]
                 if spec == .v1_7 {
@@ -467,41 +612,41 @@ extension CycloneDXRenderer {
                 } else {
                     protocolProperties.append(("cryptoRefArray", .array(refs.map { .string($0) })))
                 }
-                let identity = place.source + "|" + place.path.display + "|" + (place.context ?? "")
+                let identity = place.source + "|" + path.display + "|" + (place.context ?? "")
                 let ref = "protocol:\(place.source):\(ContentHash.hex(identity).prefix(12))"
-                let name = "\(place.source) \(place.path.display)" + (place.context.map { " (\($0))" } ?? "")
-                let value = JSONValue.object([
-                    ("type", .string("cryptographic-asset")), ("bom-ref", .string(ref)), ("name", .string(name)),
-                    (
-                        "cryptoProperties",
-                        .object([
-                            ("assetType", .string("protocol")), ("protocolProperties", .object(protocolProperties)),
-                        ])
-                    ),
-                    ("evidence", occurrences(indices)),
-                ])
-                components.append(Component(ref: ref, value: value))
+                let name = "\(place.source) \(path.display)" + (place.context.map { " (\($0))" } ?? "")
+                try park(
+                    ref,
+                    JSONValue.object([
+                        ("type", .string("cryptographic-asset")), ("bom-ref", .string(ref)), ("name", .string(name)),
+                        (
+                            "cryptoProperties",
+                            .object([
+                                ("assetType", .string("protocol")),
+                                ("protocolProperties", .object(protocolProperties)),
+                            ])
+                        ),
+                        ("evidence", group.places.evidence),
+                    ]))
             }
         }
 
-        mutating func addSoftware(_ software: [Software]) {
+        mutating func addSoftware(_ software: [Software]) throws {
             var seen = Set<String>()
             for item in software.sorted(by: { ($0.name, $0.version) < ($1.name, $1.version) }) {
                 let ref = "software:\(item.name)@\(item.version)"
                 guard seen.insert(ref).inserted else { continue }
-                components.append(
-                    Component(
-                        ref: ref,
-                        value: .object([
-                            "type": .string("application"), "bom-ref": .string(ref), "name": .string(item.name),
-                            "version": .string(item.version),
-                            "properties": .array([
-                                CycloneDXRenderer.property("pqscout:package-database", item.sourcePath.display)
-                            ]),
-                        ])))
+                try park(
+                    ref,
+                    .object([
+                        "type": .string("application"), "bom-ref": .string(ref), "name": .string(item.name),
+                        "version": .string(item.version),
+                        "properties": .array([
+                            CycloneDXRenderer.property("pqscout:package-database", item.sourcePath.display)
+                        ]),
+                    ]))
             }
         }
-
         /// The asset's own fields, so `CBOMImporter` restores the asset exactly.
         static func assetProperties(_ asset: Asset) -> [JSONValue] {
             var properties = [

@@ -6,19 +6,36 @@ public enum InventoryCSV {
     public static let columns = Finding.CodingKeys.allCases.map(\.stringValue) + ["aliases"]
 
     public static func render(_ findings: [Finding], aliases: [PathAlias] = []) -> String {
-        var out = columns.joined(separator: ",") + "\r\n"
+        var out = header
         var names: [ScanPath: String] = [:]
-        for finding in findings {
-            let fields: [String?] = [
-                finding.path.display, finding.line.map(String.init), finding.source.rawValue, finding.setting,
-                finding.usage.rawValue, finding.algorithm, finding.canonical, finding.oid,
-                finding.keyBits.map(String.init), finding.curve, finding.quantumStatus.rawValue, finding.context,
-                finding.effective ? "true" : "false", finding.origin.rawValue, finding.asset, finding.note,
-                aliasNames(finding.path, aliases, cache: &names),
-            ]
-            out += fields.map { escape($0 ?? "") }.joined(separator: ",") + "\r\n"
-        }
+        for finding in findings { out += row(finding, aliases: aliasNames(finding.path, aliases, cache: &names)) }
         return out
+    }
+
+    /// The bytes of `render`, written a row at a time as the findings come (in the order given).
+    public static func write(_ findings: ReportFindings, aliases: [PathAlias] = [], to output: ReportOutput) throws {
+        try output.write(header)
+        // Findings come path by path: the last path's alias names are all the cache needs.
+        var last: (path: ScanPath, names: String)?
+        try findings.walk { finding in
+            if last?.path != finding.path {
+                var none: [ScanPath: String] = [:]
+                last = (finding.path, aliasNames(finding.path, aliases, cache: &none))
+            }
+            try output.write(row(finding, aliases: last?.names ?? ""))
+        }
+    }
+
+    static var header: String { columns.joined(separator: ",") + "\r\n" }
+
+    static func row(_ finding: Finding, aliases: String) -> String {
+        let fields: [String?] = [
+            finding.path.display, finding.line.map(String.init), finding.source.rawValue, finding.setting,
+            finding.usage.rawValue, finding.algorithm, finding.canonical, finding.oid,
+            finding.keyBits.map(String.init), finding.curve, finding.quantumStatus.rawValue, finding.context,
+            finding.effective ? "true" : "false", finding.origin.rawValue, finding.asset, finding.note, aliases,
+        ]
+        return fields.map { escape($0 ?? "") }.joined(separator: ",") + "\r\n"
     }
 
     static func aliasNames(_ path: ScanPath, _ aliases: [PathAlias], cache: inout [ScanPath: String]) -> String {

@@ -18,7 +18,8 @@ public enum InventoryJSON {
     ///   - write: receives the output in order.
     ///   - findings: calls its argument with each finding.
     public static func stream(
-        scan: ScanRecord, diagnostics: [Diagnostic], aliases: [PathAlias] = [], write: @escaping (String) -> Void,
+        scan: ScanRecord, diagnostics: [Diagnostic], aliases: [PathAlias] = [],
+        write: @escaping (String) throws -> Void,
         findings: ((Finding) throws -> Void) throws -> Void
     ) throws {
         let encoder = ReportJSONEncoder.make()
@@ -30,16 +31,16 @@ public enum InventoryJSON {
                 .joined(separator: "\n")
         }
         // Keys in sorted order, as the whole-document form writes them.
-        write("{\n  \"aliases\" : " + (try encoded(aliases, indent: 2)))
-        write(",\n  \"diagnostics\" : " + (try encoded(diagnostics, indent: 2)) + ",\n  \"findings\" : ")
+        try write("{\n  \"aliases\" : " + (try encoded(aliases, indent: 2)))
+        try write(",\n  \"diagnostics\" : " + (try encoded(diagnostics, indent: 2)) + ",\n  \"findings\" : ")
         var count = 0
         try findings { finding in
-            write((count == 0 ? "[\n    " : ",\n    ") + (try encoded(finding, indent: 4)))
+            try write((count == 0 ? "[\n    " : ",\n    ") + (try encoded(finding, indent: 4)))
             count += 1
         }
-        write(count == 0 ? (try encoded([Finding](), indent: 2)) : "\n  ]")
-        write(",\n  \"scan\" : " + (try encoded(scan, indent: 2)))
-        write(",\n  \"schemaVersion\" : \(InventoryDocument.currentSchemaVersion)\n}\n")
+        try write(count == 0 ? (try encoded([Finding](), indent: 2)) : "\n  ]")
+        try write(",\n  \"scan\" : " + (try encoded(scan, indent: 2)))
+        try write(",\n  \"schemaVersion\" : \(InventoryDocument.currentSchemaVersion)\n}\n")
     }
 
     /// Reads a document back (tests, `diff`, and other tools written in Swift).

@@ -20,6 +20,24 @@ public enum JSONValue: Sendable, Hashable {
         return out
     }
 
+    /// The value as `rendered()` writes it where it stands `indent` spaces deep (its first line not indented, no
+    /// final newline): a streaming renderer writes a large array's elements one at a time with it.
+    func rendered(indent: Int) -> String {
+        var out = ""
+        write(into: &out, indent: indent)
+        return out
+    }
+
+    /// `rendered()` cut around one value: the text before and after the member `marker` stands for (a string
+    /// value nothing else in the document holds), so a streaming renderer writes the head, the member, the tail.
+    func rendered(indent: Int, around marker: String) -> (head: String, tail: String) {
+        let text = rendered(indent: indent)
+        var quoted = ""
+        Self.quote(marker, into: &quoted)
+        guard let range = text.range(of: quoted) else { preconditionFailure("the marker is not in the value") }
+        return (String(text[..<range.lowerBound]), String(text[range.upperBound...]))
+    }
+
     private func write(into out: inout String, indent: Int) {
         switch self {
         case .null: out += "null"

@@ -15,10 +15,62 @@ public struct MarkdownRenderer: ReportRenderer {
     }
 
     public func render(_ input: ReportInput, context: RenderContext) throws -> Data {
-        Data(markdown(input, context: context).utf8)
+        Data(try markdown(input, context: context).utf8)
     }
 
-    public func markdown(_ input: ReportInput, context: RenderContext) -> String {
+    /// Without an assessment the summary and findings sections come from one walk over `orderedFindings`
+    /// (`Digest`); with one, the judged findings are paired with `findings` in memory.
+    public func streams(assessed: Bool) -> Bool { !assessed }
+
+    /// What the summary and findings sections show of the findings, gathered in one walk: counts per status, and
+    /// per status and algorithm the number of uses and places and the first `locationsPerGroup` places. Bounded
+    /// by groups, not findings or places: a place (file and line) is one run of the walk, so it is counted when
+    /// its run ends.
+    struct Digest {
+        struct Group {
+            var count = 0
+            var places = 0
+            /// The first places in `String` order, with their uses.
+            var first: [(place: String, count: Int)] = []
+        }
+
+        var count = 0
+        var byStatus: [QuantumStatus: Int] = [:]
+        var groups: [QuantumStatus: [String: Group]] = [:]
+
+        init(_ findings: ReportFindings, locationsPerGroup: Int) throws {
+            let limit = max(0, locationsPerGroup)
+            struct GroupKey: Hashable {
+                var status: QuantumStatus
+                var name: String
+            }
+            // The uses of each place in the current run (one path and line), by group.
+            var run: [GroupKey: [String: Int]] = [:]
+            var runKey: (path: ScanPath, line: Int)?
+            func finishRun() {
+                for (key, places) in run {
+                    for (place, uses) in places {
+                        groups[key.status, default: [:]][key.name, default: Group()].add(place, uses, limit: limit)
+                    }
+                }
+                run.removeAll(keepingCapacity: true)
+            }
+            try findings.walk { finding in
+                if let key = runKey, key.path != finding.path || key.line != (finding.line ?? 0) { finishRun() }
+                runKey = (finding.path, finding.line ?? 0)
+                count += 1
+                byStatus[finding.quantumStatus, default: 0] += 1
+                let name = finding.canonical ?? finding.algorithm
+                let place = finding.path.display + (finding.line.map { ":\($0)" } ?? "")
+                run[GroupKey(status: finding.quantumStatus, name: name), default: [:]][place, default: 0] += 1
+                groups[finding.quantumStatus, default: [:]][name, default: Group()].count += 1
+            }
+            finishRun()
+        }
+    }
+
+    public func markdown(_ input: ReportInput, context: RenderContext) throws -> String {
+        let digest = try Digest(input.orderedFindings, locationsPerGroup: locationsPerGroup)
         let m = Self.escape
         let scan = input.scan
         var out = "# Post-quantum cryptography inventory\n\n"
@@ -27,11 +79,11 @@ public struct MarkdownRenderer: ReportRenderer {
         out +=
             "Report by \(m(context.toolName)) \(m(context.toolVersion)) at \(ReportDate.iso(context.generatedAt)).\n\n"
         out += "## Summary\n\n| Measure | Value |\n|---|---:|\n"
-        let byStatus = Dictionary(grouping: input.findings, by: \.quantumStatus).mapValues(\.count)
+        let byStatus = digest.byStatus
         out += "| Files examined | \(scan.counts.filesExamined) |\n"
         out += "| Files with cryptography | \(scan.counts.filesWithFindings) |\n"
         out += "| Files skipped or not parsed | \(input.diagnostics.count) |\n"
-        out += "| Findings | \(input.findings.count) |\n"
+        out += "| Findings | \(digest.count) |\n"
         for status in QuantumStatus.allCases.sorted(by: >) {
             out += "| — \(status.rawValue) | \(byStatus[status] ?? 0) |\n"
         }
@@ -58,7 +110,7 @@ public struct MarkdownRenderer: ReportRenderer {
         }
         out += history(input)
         out += certificates(input)
-        out += findings(input)
+        out += findings(digest)
         if !input.diagnostics.isEmpty {
             out += "## Diagnostics\n\n| File | Reason | Detail |\n|---|---|---|\n"
             for diagnostic in input.diagnostics.sorted(by: { $0.path < $1.path }) {
@@ -170,37 +222,38 @@ public struct MarkdownRenderer: ReportRenderer {
         return out + "\n"
     }
 
-    private func findings(_ input: ReportInput) -> String {
+    private func findings(_ digest: Digest) -> String {
         let m = Self.escape
         var out = "## Findings\n\n"
-        let sorted = input.sortedFindings
-        let byStatus = Dictionary(grouping: sorted, by: \.quantumStatus)
         for status in QuantumStatus.allCases.sorted(by: >) {
-            guard let list = byStatus[status], !list.isEmpty else { continue }
-            out += "### \(status.rawValue) (\(list.count))\n\n| Algorithm | Uses | Where |\n|---|---:|---|\n"
-            let byAlgorithm = Dictionary(grouping: list) { $0.canonical ?? $0.algorithm }
+            guard let byAlgorithm = digest.groups[status], !byAlgorithm.isEmpty else { continue }
+            out +=
+                "### \(status.rawValue) (\(digest.byStatus[status] ?? 0))\n\n| Algorithm | Uses | Where |\n|---|---:|---|\n"
             for name in byAlgorithm.keys.sorted() {
-                let group = byAlgorithm[name] ?? []
-                let whereFound = places(group)
-                out += "| \(m(name)) | \(group.count) | \(whereFound) |\n"
+                let group = byAlgorithm[name] ?? Digest.Group()
+                out += "| \(m(name)) | \(group.count) | \(places(group)) |\n"
             }
             out += "\n"
         }
-        return sorted.isEmpty ? out + "No cryptography was found.\n\n" : out
+        return digest.count == 0 ? out + "No cryptography was found.\n\n" : out
     }
 
-    /// Distinct places of some findings, sorted, with a count where one place holds several; at most
-    /// `locationsPerGroup`, then how many more.
+    /// `places(_:)` of findings in memory (the assessment's judged findings).
     private func places(_ findings: [Finding]) -> String {
         var counts: [String: Int] = [:]
         for finding in findings {
             counts[finding.path.display + (finding.line.map { ":\($0)" } ?? ""), default: 0] += 1
         }
-        let sorted = counts.keys.sorted()
-        var out = sorted.prefix(locationsPerGroup).map { place in
-            "`" + Self.code(place) + "`" + ((counts[place] ?? 1) > 1 ? " ×\(counts[place] ?? 1)" : "")
-        }
-        if sorted.count > locationsPerGroup { out.append("and \(sorted.count - locationsPerGroup) more places") }
+        var group = Digest.Group()
+        for (place, uses) in counts { group.add(place, uses, limit: locationsPerGroup) }
+        return places(group)
+    }
+
+    /// Distinct places of a group's findings, sorted, with a count where one place holds several; at most
+    /// `locationsPerGroup`, then how many more.
+    private func places(_ group: Digest.Group) -> String {
+        var out = group.first.map { place, count in "`" + Self.code(place) + "`" + (count > 1 ? " ×\(count)" : "") }
+        if group.places > locationsPerGroup { out.append("and \(group.places - locationsPerGroup) more places") }
         return out.joined(separator: "<br>")
     }
 
@@ -240,5 +293,21 @@ public struct MarkdownRenderer: ReportRenderer {
             }
         }
         return out
+    }
+}
+
+extension MarkdownRenderer.Digest.Group {
+    /// Counts a place's uses; keeps it if it is among the first `limit` places in `String` order. A place met
+    /// again (two byte strings Swift counts as one text: NFC and NFD) adds to its uses when it is kept.
+    mutating func add(_ place: String, _ uses: Int, limit: Int) {
+        if let index = first.firstIndex(where: { $0.place == place }) {
+            first[index].count += uses
+            return
+        }
+        places += 1
+        guard first.count < limit || (first.last.map { place < $0.place } ?? false) else { return }
+        let position = first.firstIndex { place < $0.place } ?? first.count
+        first.insert((place, uses), at: position)
+        if first.count > limit { first.removeLast() }
     }
 }

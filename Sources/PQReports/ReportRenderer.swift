@@ -25,6 +25,9 @@ public struct ReportInput: Sendable {
     /// Every host's latest complete scan when the store holds several hosts (a fleet's database): the HTML report
     /// shows them in a section of their own. Empty for a single host's store, whose report does not change.
     public var fleet: [FleetScanSummary] = []
+    /// The findings from somewhere other than `findings` (a store cursor), for the renderers that walk
+    /// `orderedFindings`; `findings` is then left empty. Nil: `findings` is the inventory.
+    public var findingSource: ReportFindings?
 
     public init(
         scan: ScanRecord, findings: [Finding], assets: [Asset] = [], diagnostics: [Diagnostic] = [],
@@ -74,6 +77,9 @@ public struct ReportInput: Sendable {
     /// Findings in the one order every renderer uses: path bytes, line (none first), source, setting, algorithm.
     public var sortedFindings: [Finding] { findings.sorted(by: ReportOrder.finding) }
 
+    /// The findings in `sortedFindings`' order, one at a time: `findingSource` when set, else `findings`.
+    public var orderedFindings: ReportFindings { findingSource ?? .array(findings) }
+
     /// The scans to draw as a trend: the history, or this scan alone when no history was given.
     var trend: [ScanRecord] { history.isEmpty ? [scan] : history.sorted { $0.id < $1.id } }
 
@@ -103,6 +109,21 @@ public struct RenderContext: Sendable {
 public protocol ReportRenderer: Sendable {
     var format: ReportFormat { get }
     func render(_ input: ReportInput, context: RenderContext) throws -> Data
+    /// The bytes of `render`, written to `output` as they are made. The renderers that walk
+    /// `input.orderedFindings` say so in `streams`; the others read `input.findings`.
+    func write(_ input: ReportInput, context: RenderContext, to output: ReportOutput) throws
+    /// True when the renderer reads the findings from `input.orderedFindings` only (so `findingSource` may
+    /// replace `findings`), in one or more passes, and holds what it aggregates, not the findings. `assessed`:
+    /// the input carries an assessment (whose judged findings are still paired with `findings` in memory).
+    func streams(assessed: Bool) -> Bool
+}
+
+extension ReportRenderer {
+    public func write(_ input: ReportInput, context: RenderContext, to output: ReportOutput) throws {
+        try output.write(try render(input, context: context))
+    }
+
+    public func streams(assessed: Bool) -> Bool { false }
 }
 
 /// Orderings shared by the renderers, so a report never depends on the order rows arrived in.

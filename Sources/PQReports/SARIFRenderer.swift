@@ -25,7 +25,79 @@ public struct SARIFRenderer: ReportRenderer {
     }
 
     public func render(_ input: ReportInput, context: RenderContext) throws -> Data {
-        Data(document(input, context: context).rendered().utf8)
+        try ReportOutput.collect { try write(input, context: context, to: $0) }
+    }
+
+    /// Without an assessment the results come from one walk over `orderedFindings`, keeping at most
+    /// `maxResults` of each level; with one they are paired with `findings` in memory.
+    public func streams(assessed: Bool) -> Bool { !assessed }
+
+    /// The log as a JSON value (tests look inside it): the written bytes, read back.
+    public func document(_ input: ReportInput, context: RenderContext) throws -> JSONValue {
+        try JSONValue.parse(render(input, context: context))
+    }
+
+    public func write(_ input: ReportInput, context: RenderContext, to output: ReportOutput) throws {
+        let rules: [JSONValue]
+        let results: [JSONValue]
+        let total: Int
+        if input.assessment == nil {
+            let kept: KeptResults<Finding>
+            (rules, kept) = try Self.statusRules(input, limit: maxResults)
+            results = kept.items.map(Self.statusResult)
+            total = kept.total
+        } else {
+            let kept: KeptResults<JSONValue>
+            (rules, kept) = Self.policyRules(input, limit: maxResults)
+            results = kept.items
+            total = kept.total
+        }
+        let marker = "pqscout-results-\(UUID().uuidString)"
+        let (head, tail) = document(
+            input, context: context, rules: rules, kept: results.count, of: total, marker: marker
+        )
+        .rendered(indent: 0, around: marker)
+        try output.write(head)
+        if results.isEmpty {
+            try output.write("[]")
+        } else {
+            try output.write("[\n")
+            for (position, result) in results.enumerated() {
+                try output.write(String(repeating: " ", count: 8) + result.rendered(indent: 8))
+                try output.write(position == results.count - 1 ? "\n" : ",\n")
+            }
+            try output.write(String(repeating: " ", count: 6) + "]")
+        }
+        try output.write(tail + "\n")
+    }
+
+    /// The results kept of those a run would hold: the most severe first, at most `limit`, in the order they came.
+    struct KeptResults<Item> {
+        let limit: Int
+        /// Every result offered, kept or not.
+        private(set) var total = 0
+        /// The first `limit` of each level (error, warning, note, other), with their arrival numbers.
+        private var byRank: [[(number: Int, item: Item)]] = [[], [], [], []]
+
+        init(limit: Int) { self.limit = max(0, limit) }
+
+        mutating func add(level: String, _ item: Item) {
+            let rank = ["error": 0, "warning": 1, "note": 2][level] ?? 3
+            if byRank[rank].count < limit { byRank[rank].append((total, item)) }
+            total += 1
+        }
+
+        /// What a run holds: all errors up to `limit`, then warnings to fill it, then notes, in arrival order.
+        var items: [Item] {
+            var room = limit
+            var kept: [(number: Int, item: Item)] = []
+            for list in byRank {
+                kept += list.prefix(room)
+                room -= min(room, list.count)
+            }
+            return kept.sorted { $0.number < $1.number }.map(\.item)
+        }
+
     }
 
     /// A rule of the quantum-status rule set.
@@ -41,9 +113,10 @@ public struct SARIFRenderer: ReportRenderer {
         actionable.flatMap { status in Usage.allCases.map { Rule(status: status, usage: $0) } }
     }
 
-    public func document(_ input: ReportInput, context: RenderContext) -> JSONValue {
-        let (rules, allResults) =
-            input.assessment == nil ? Self.statusRules(input) : Self.policyRules(input)
+    /// The log with `marker` standing for the results array, of which `kept` of `total` are written.
+    private func document(
+        _ input: ReportInput, context: RenderContext, rules: [JSONValue], kept: Int, of total: Int, marker: String
+    ) -> JSONValue {
         let driver = JSONValue.object([
             "name": .string(context.toolName), "version": .string(context.toolVersion),
             "semanticVersion": .string(context.toolVersion),
@@ -55,18 +128,6 @@ public struct SARIFRenderer: ReportRenderer {
             ("startTimeUtc", .string(ReportDate.iso(input.scan.startedAt))),
             ("endTimeUtc", input.scan.finishedAt.map { .string(ReportDate.iso($0)) }),
         ]
-        var results = allResults
-        if results.count > maxResults {
-            let rank = ["error": 0, "warning": 1, "note": 2]
-            let kept = Set(
-                results.indices.sorted {
-                    let a = rank[results[$0]["level"]?.stringValue ?? ""] ?? 3
-                    let b = rank[results[$1]["level"]?.stringValue ?? ""] ?? 3
-                    return a != b ? a < b : $0 < $1
-                }
-                .prefix(max(0, maxResults)))
-            results = results.indices.filter { kept.contains($0) }.map { results[$0] }
-        }
         let notifications = input.diagnostics.sorted { $0.path < $1.path }.map { diagnostic in
             JSONValue.object([
                 "level": .string("warning"),
@@ -83,13 +144,13 @@ public struct SARIFRenderer: ReportRenderer {
             ])
         }
         var allNotifications = notifications
-        if allResults.count > results.count {
+        if total > kept {
             allNotifications.append(
                 .object([
                     "level": .string("warning"),
                     "message": .object([
                         "text": .string(
-                            "\(allResults.count - results.count) of \(allResults.count) results were left out (the "
+                            "\(total - kept) of \(total) results were left out (the "
                                 + "least severe first): GitHub code scanning rejects runs of more than \(maxResults) "
                                 + "results. The CSV and JSON reports hold every finding.")
                     ]),
@@ -111,7 +172,7 @@ public struct SARIFRenderer: ReportRenderer {
                 ])
             ),
             ("invocations", .array([.object(invocation)])),
-            ("results", .array(results)),
+            ("results", .string(marker)),
             (
                 "properties",
                 .object([
@@ -127,28 +188,35 @@ public struct SARIFRenderer: ReportRenderer {
         ])
     }
 
-    /// Rules and results without an assessment: one rule per quantum status and usage.
-    static func statusRules(_ input: ReportInput) -> ([JSONValue], [JSONValue]) {
-        let rules = Self.rules
-        var ruleIndex: [String: Int] = [:]
-        for (index, rule) in rules.enumerated() { ruleIndex[rule.id] = index }
-        var results: [JSONValue] = []
-        for finding in input.sortedFindings where Self.actionable.contains(finding.quantumStatus) {
-            let rule = Rule(status: finding.quantumStatus, usage: finding.usage)
-            results.append(
-                result(
-                    finding, ruleID: rule.id, index: ruleIndex[rule.id] ?? 0, level: level(finding.quantumStatus),
-                    message: statusMessage(finding)))
+    /// Rules and results without an assessment: one rule per quantum status and usage; the findings kept as
+    /// results, from one walk over `orderedFindings`.
+    static func statusRules(_ input: ReportInput, limit: Int) throws -> ([JSONValue], KeptResults<Finding>) {
+        var kept = KeptResults<Finding>(limit: limit)
+        try input.orderedFindings.walk { finding in
+            guard Self.actionable.contains(finding.quantumStatus) else { return }
+            kept.add(level: level(finding.quantumStatus), finding)
         }
-        return (rules.map(ruleDescriptor), results)
+        return (rules.map(ruleDescriptor), kept)
+    }
+
+    static let ruleIndex: [String: Int] = Dictionary(
+        uniqueKeysWithValues: rules.enumerated().map { ($0.element.id, $0.offset) })
+
+    /// The result of a finding under its quantum-status rule.
+    static func statusResult(_ finding: Finding) -> JSONValue {
+        let rule = Rule(status: finding.quantumStatus, usage: finding.usage)
+        return result(
+            finding, ruleID: rule.id, index: ruleIndex[rule.id] ?? 0, level: level(finding.quantumStatus),
+            message: statusMessage(finding))
     }
 
     /// Rules and results with an assessment: one rule per policy rule, one result per finding the policy
     /// deprecates or disallows now (`warning`, `error`) or will at a deadline ahead (`note`). A finding no rule
     /// speaks to but that is not allowed falls back to its quantum-status rule. Waived findings carry a SARIF
     /// suppression with the waiver's owner, reason and expiry.
-    static func policyRules(_ input: ReportInput) -> ([JSONValue], [JSONValue]) {
-        guard let assessment = input.assessment else { return ([], []) }
+    static func policyRules(_ input: ReportInput, limit: Int) -> ([JSONValue], KeptResults<JSONValue>) {
+        var kept = KeptResults<JSONValue>(limit: limit)
+        guard let assessment = input.assessment else { return ([], kept) }
         var descriptors: [String: JSONValue] = [:]
         if let policy = input.policy, policy.id == assessment.profile {
             for rule in policy.rules {
@@ -172,7 +240,7 @@ public struct SARIFRenderer: ReportRenderer {
         var index: [String: Int] = [:]
         for (position, id) in ids.enumerated() { index[id] = position }
         pending.sort { ReportOrder.finding($0.0, $1.0) }
-        let results = pending.map { finding, judged, ruleID in
+        for (finding, judged, ruleID) in pending {
             let verdict = judged.verdict
             var message = "\(finding.setting) uses \(name(finding)): \(verdict.state.rawValue)"
             if let since = verdict.since { message += " since \(since)" }
@@ -198,11 +266,14 @@ public struct SARIFRenderer: ReportRenderer {
                     ])
                 ])
             }
-            return result(
-                finding, ruleID: ruleID, index: index[ruleID] ?? 0, level: policyLevel(verdict.state), message: message,
-                extra: extra, suppressions: suppressions)
+            let level = policyLevel(verdict.state)
+            kept.add(
+                level: level,
+                result(
+                    finding, ruleID: ruleID, index: index[ruleID] ?? 0, level: level, message: message,
+                    extra: extra, suppressions: suppressions))
         }
-        return (ids.compactMap { descriptors[$0] }, results)
+        return (ids.compactMap { descriptors[$0] }, kept)
     }
 
     static func policyLevel(_ state: PolicyState) -> String {

@@ -8,7 +8,14 @@ public struct CSVReportRenderer: ReportRenderer {
     public init() {}
 
     public func render(_ input: ReportInput, context: RenderContext) throws -> Data {
-        Data(InventoryCSV.render(input.sortedFindings, aliases: input.aliases).utf8)
+        try ReportOutput.collect { try write(input, context: context, to: $0) }
+    }
+
+    public func streams(assessed: Bool) -> Bool { true }
+
+    /// One row per finding, written as it comes from `orderedFindings`.
+    public func write(_ input: ReportInput, context: RenderContext, to output: ReportOutput) throws {
+        try InventoryCSV.write(input.orderedFindings, aliases: input.aliases, to: output)
     }
 }
 
@@ -19,10 +26,18 @@ public struct JSONReportRenderer: ReportRenderer {
     public init() {}
 
     public func render(_ input: ReportInput, context: RenderContext) throws -> Data {
-        let document = InventoryDocument(
-            scan: input.scan, findings: input.sortedFindings,
-            diagnostics: input.diagnostics.sorted { $0.path != $1.path ? $0.path < $1.path : $0.detail < $1.detail })
-        return Data(try InventoryJSON.render(document).utf8)
+        try ReportOutput.collect { try write(input, context: context, to: $0) }
+    }
+
+    public func streams(assessed: Bool) -> Bool { true }
+
+    /// The document of `InventoryJSON.render`, written as the findings come from `orderedFindings`
+    /// (`InventoryJSON.stream`).
+    public func write(_ input: ReportInput, context: RenderContext, to output: ReportOutput) throws {
+        let diagnostics = input.diagnostics.sorted { $0.path != $1.path ? $0.path < $1.path : $0.detail < $1.detail }
+        try InventoryJSON.stream(scan: input.scan, diagnostics: diagnostics, write: output.write) { body in
+            try input.orderedFindings.walk(body)
+        }
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import PQReports
 
 /// Every file PQScout writes for a reader (a report, a plan, its patches and asset lists) is written here.
 ///
@@ -13,6 +14,42 @@ public enum OutputFile {
         } catch {
             throw PQScoutError(
                 code: code, kind: .input, reason: "cannot write \(path): \(PQScoutError.describe(error))")
+        }
+    }
+
+    /// Writes what `body` writes to `path` as it comes, through a temporary name in the same directory renamed over
+    /// the target once `body` is done (so, as `write`, a reader never sees half a file and a link is replaced). On
+    /// failure the temporary file is removed and the target left as it was.
+    /// - Throws: what `body` throws when it is a `PQScoutError`; otherwise `PQScoutError` with `code`.
+    public static func stream(to path: String, code: String, _ body: (ReportOutput) throws -> Void)
+        throws(PQScoutError)
+    {
+        let target = URL(fileURLWithPath: path)
+        let temporary = target.deletingLastPathComponent()
+            .appendingPathComponent(".\(target.lastPathComponent).pqscout-\(UUID().uuidString)")
+        func failure(_ error: any Error) -> PQScoutError {
+            try? FileManager.default.removeItem(at: temporary)
+            if let known = error as? PQScoutError { return known }
+            return PQScoutError(
+                code: code, kind: .input, reason: "cannot write \(path): \(PQScoutError.describe(error))")
+        }
+        let descriptor = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            let reason = String(cString: strerror(errno))
+            throw PQScoutError(code: code, kind: .input, reason: "cannot write \(path): \(reason)")
+        }
+        do {
+            let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
+            defer { try? handle.close() }
+            let output = ReportOutput.file(handle)
+            try body(output)
+            try output.flush()
+            try handle.synchronize()
+        } catch {
+            throw failure(error)
+        }
+        guard rename(temporary.path, target.path) == 0 else {
+            throw failure(POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO))
         }
     }
 

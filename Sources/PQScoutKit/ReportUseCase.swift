@@ -32,10 +32,21 @@ public struct ReportRequest: Sendable {
 
 /// `pqscout report`: gathers one scan's inventory and history from the store and renders it.
 public enum ReportUseCase {
-    /// The rendered report.
+    /// The rendered report, whole (tests, small reports); `write` streams it.
     /// - Throws: `PQScoutError` when the store or the scan cannot be read, or the renderer fails.
     public static func render(_ request: ReportRequest) throws(PQScoutError) -> Data {
-        var input = try input(storePath: request.storePath, scanID: request.scanID)
+        var data = Data()
+        let output = ReportOutput { data.append(contentsOf: $0) }
+        try write(request, to: output)
+        return data
+    }
+
+    /// Writes the report to `output` as it is made, and flushes it. A renderer that streams reads the findings
+    /// from a store cursor (`ReportFindings.storeOrdered`), so memory follows what it aggregates, not the findings.
+    /// - Throws: `PQScoutError` when the store or the scan cannot be read, or the renderer or `output` fails.
+    public static func write(_ request: ReportRequest, to output: ReportOutput) throws(PQScoutError) {
+        let renderer = Reports.renderer(request.format, cbomSpec: request.cbomSpec)
+        var input = try input(storePath: request.storePath, scanID: request.scanID, streamingFor: renderer)
         if request.includePlan {
             input.plan =
                 try PlanUseCase.run(
@@ -44,11 +55,10 @@ public enum ReportUseCase {
                         asOf: input.assessment?.asOf)
                 ).plan
         }
-        let renderer = Reports.renderer(
-            request.format, cbomSpec: request.cbomSpec)
         let context = RenderContext(generatedAt: request.generatedAt ?? Date(), toolVersion: ToolInfo.version)
         do {
-            return try renderer.render(input, context: context)
+            try renderer.write(input, context: context, to: output)
+            try output.flush()
         } catch {
             throw PQScoutError(
                 code: "report.render", kind: .input,
@@ -56,21 +66,43 @@ public enum ReportUseCase {
         }
     }
 
+    /// Writes the report to the file at `path` as it is made (`OutputFile.stream`).
+    public static func write(_ request: ReportRequest, toFile path: String) throws(PQScoutError) {
+        try OutputFile.stream(to: path, code: "report.write") { output in try write(request, to: output) }
+    }
+
+    /// Writes the report to standard output as it is made.
+    public static func writeToStandardOutput(_ request: ReportRequest) throws(PQScoutError) {
+        try write(request, to: ReportOutput.file(FileHandle.standardOutput))
+    }
+
     /// Everything a report shows for one scan: findings, assets, diagnostics, software, the scans of the
     /// same roots, the newest assessment of the scan with its policy profile when one was made, and every host's
     /// latest scan (the HTML report lists them when there are several).
     public static func input(storePath: String, scanID: Int64?) throws(PQScoutError) -> ReportInput {
+        try input(storePath: storePath, scanID: scanID, streamingFor: nil)
+    }
+
+    /// `input(storePath:scanID:)`, with the findings left in the store (`findingSource`, a cursor walked by the
+    /// renderer) when `renderer` streams them.
+    static func input(storePath: String, scanID: Int64?, streamingFor renderer: (any ReportRenderer)?)
+        throws(PQScoutError) -> ReportInput
+    {
         let store = try StoreAccess.open(storePath, create: false)
         return try StoreAccess.perform(storePath) {
             let id = try InventoryUseCase.resolveScanID(scanID, store: store, storePath: storePath)
             let scan = try InventoryUseCase.existingScan(id, store: store, storePath: storePath, code: "report.no-scan")
             let assessment = try store.latestAssessment(scanID: id)?.result
+            let streamed = renderer?.streams(assessed: assessment != nil) ?? false
             var input = ReportInput(
-                scan: scan, findings: try store.findings(FindingQuery(scanID: id)),
+                scan: scan, findings: streamed ? [] : try store.findings(FindingQuery(scanID: id)),
                 assets: try store.assets(scanID: id),
                 diagnostics: try store.diagnostics(scanID: id), software: try store.software(scanID: id),
                 history: try store.scans(sameRootsAs: id), assessment: assessment,
                 policy: assessment.flatMap { try? PolicyProfile.bundled($0.profile) })
+            if streamed {
+                input.findingSource = .storeOrdered { body in try store.forEachFinding(FindingQuery(scanID: id), body) }
+            }
             input.aliases = try store.aliases(scanID: id)
             input.fleet = try store.fleetSummary()
             return input

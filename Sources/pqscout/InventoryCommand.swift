@@ -54,14 +54,18 @@ struct InventoryCommand: ParsableCommand {
             let request = InventoryRequest(
                 storePath: store.path, scanID: try host.scan(scan, storePath: store.path), usage: usage,
                 status: status, pathPattern: path.map(PathPattern.init))
-            if format == .json {
+            if format == .json || format == .csv {
                 // Streamed, the bytes of the whole-document form: 1.78 million findings are never all in memory.
                 let shown = try InventoryUseCase.shownScan(storePath: store.path, requested: request.scanID)
                 Console.error("pqscout: \(Presentation.scanLine(shown))")
                 var streamed = request
                 streamed.scanID = shown.id
                 let output = BufferedOutput()
-                try InventoryUseCase.streamJSON(streamed, write: output.write)
+                if format == .json {
+                    try InventoryUseCase.streamJSON(streamed, write: output.write)
+                } else {
+                    try InventoryUseCase.streamCSV(streamed, write: output.write)
+                }
                 output.flush()
                 return
             }

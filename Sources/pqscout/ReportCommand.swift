@@ -63,10 +63,15 @@ struct ReportCommand: ParsableCommand {
             }
             let scan = try host.scan(scan, storePath: store.path)
             let shown = try InventoryUseCase.shownScan(storePath: store.path, requested: scan)
-            let data = try ReportUseCase.render(
-                ReportRequest(
-                    storePath: store.path, scanID: scan, format: format, cbomSpec: spec ?? .v1_6, includePlan: plan))
-            try write(data)
+            let request = ReportRequest(
+                storePath: store.path, scanID: scan, format: format, cbomSpec: spec ?? .v1_6, includePlan: plan)
+            // Written as it is made: a CBOM of 1.78 million findings is never one value in memory.
+            if let output {
+                try ReportUseCase.write(request, toFile: output)
+                Console.error("pqscout: wrote \(output)")
+            } else {
+                try ReportUseCase.writeToStandardOutput(request)
+            }
             Console.error("pqscout: reported \(Presentation.scanLine(shown))")
         } catch {
             throw Failure.exit(error)

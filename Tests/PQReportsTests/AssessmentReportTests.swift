@@ -12,7 +12,7 @@ struct AssessmentReportTests {
         let input = try Fixtures.assessed()
         let assessment = try #require(input.assessment)
         let policy = try #require(input.policy)
-        let run = try #require(SARIFRenderer().document(input, context: Fixtures.context)["runs"]?.arrayValue.first)
+        let run = try #require(try SARIFRenderer().document(input, context: Fixtures.context)["runs"]?.arrayValue.first)
         let rules = run["tool"]?["driver"]?["rules"]?.arrayValue ?? []
         let ids = rules.compactMap { $0["id"]?.stringValue }
         for rule in policy.rules { #expect(ids.contains(policy.id + "/" + rule.id)) }
@@ -46,7 +46,7 @@ struct AssessmentReportTests {
     func html() throws {
         let input = try Fixtures.assessed()
         let assessment = try #require(input.assessment)
-        let html = HTMLRenderer().html(input, context: Fixtures.context)
+        let html = try HTMLRenderer().html(input, context: Fixtures.context)
         #expect(html.contains("NIST IR 8547"))
         #expect(html.contains("Score per system (\(assessment.systems.count))"))
         for system in assessment.systems { #expect(html.contains(HTMLTextProbe.escape(system.system.id))) }
@@ -60,7 +60,7 @@ struct AssessmentReportTests {
     @Test("Markdown shows the scores and the restricted findings by state and date")
     func markdown() throws {
         let input = try Fixtures.assessed()
-        let text = MarkdownRenderer().markdown(input, context: Fixtures.context)
+        let text = try MarkdownRenderer().markdown(input, context: Fixtures.context)
         #expect(text.contains("### Score per system"))
         #expect(text.contains("### Findings by policy state and deadline"))
         #expect(text.contains("| disallowed |"))
@@ -92,7 +92,7 @@ struct AssessmentReportTests {
 
     @Test("a report without an assessment still renders every section")
     func without() throws {
-        let html = HTMLRenderer().html(try Fixtures.sample(), context: Fixtures.context)
+        let html = try HTMLRenderer().html(try Fixtures.sample(), context: Fixtures.context)
         #expect(html.contains("No assessment was recorded"))
     }
 }

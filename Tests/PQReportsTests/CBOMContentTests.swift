@@ -11,7 +11,7 @@ struct CBOMContentTests {
     @Test(
         "every bom-ref is unique and every reference points at a component", arguments: CBOMSpecVersion.allCases)
     func references(_ spec: CBOMSpecVersion) throws {
-        let document = CycloneDXRenderer(spec: spec).document(try Fixtures.sample(), context: Fixtures.context)
+        let document = try CycloneDXRenderer(spec: spec).document(try Fixtures.sample(), context: Fixtures.context)
         let refs = Self.components(document).compactMap { $0["bom-ref"]?.stringValue }
         #expect(Set(refs).count == refs.count)
         let known = Set(refs)
@@ -47,7 +47,7 @@ struct CBOMContentTests {
     @Test("every finding is an occurrence with its file and line")
     func occurrences() throws {
         let input = try Fixtures.sample()
-        let document = CycloneDXRenderer().document(input, context: Fixtures.context)
+        let document = try CycloneDXRenderer().document(input, context: Fixtures.context)
         var places: [String] = []
         for component in Self.components(document)
         where component["cryptoProperties"]?["assetType"]?.stringValue == "algorithm" {
@@ -69,7 +69,7 @@ struct CBOMContentTests {
         let second = try ScanUseCase().run(ScanRequest(roots: [root], storePath: store))
         func refs(_ id: Int64) throws -> [String] {
             let input = try ReportUseCase.input(storePath: store, scanID: id)
-            return Self.components(CycloneDXRenderer().document(input, context: Fixtures.context))
+            return try Self.components(CycloneDXRenderer().document(input, context: Fixtures.context))
                 .compactMap { $0["bom-ref"]?.stringValue }
         }
         #expect(try refs(first.id) == refs(second.id))
@@ -79,22 +79,22 @@ struct CBOMContentTests {
 
     @Test("compositions say incomplete when files were skipped, complete otherwise")
     func compositions() throws {
-        func aggregate(_ input: ReportInput) -> String? {
-            CycloneDXRenderer().document(input, context: Fixtures.context)["compositions"]?.arrayValue.first?[
+        func aggregate(_ input: ReportInput) throws -> String? {
+            try CycloneDXRenderer().document(input, context: Fixtures.context)["compositions"]?.arrayValue.first?[
                 "aggregate"]?
                 .stringValue
         }
-        #expect(aggregate(try Fixtures.sample()) == "incomplete")
-        #expect(aggregate(Fixtures.tls()) == "complete")
+        #expect(try aggregate(try Fixtures.sample()) == "incomplete")
+        #expect(try aggregate(Fixtures.tls()) == "complete")
         var stopped = Fixtures.tls()
         stopped.scan.status = .incomplete
-        #expect(aggregate(stopped) == "incomplete")
+        #expect(try aggregate(stopped) == "incomplete")
     }
 
     @Test("a TLS configuration is a protocol component with suites; 1.7 adds groups and signature schemes")
     func protocols() throws {
         for spec in CBOMSpecVersion.allCases {
-            let document = CycloneDXRenderer(spec: spec).document(Fixtures.tls(), context: Fixtures.context)
+            let document = try CycloneDXRenderer(spec: spec).document(Fixtures.tls(), context: Fixtures.context)
             let tls = try #require(
                 Self.components(document).first { $0["cryptoProperties"]?["assetType"]?.stringValue == "protocol" })
             let properties = tls["cryptoProperties"]?["protocolProperties"]
@@ -114,7 +114,7 @@ struct CBOMContentTests {
 
     @Test("algorithm components carry OID, parameter set, security levels and curve")
     func algorithmProperties() throws {
-        let document = CycloneDXRenderer(spec: .v1_7).document(try Fixtures.sample(), context: Fixtures.context)
+        let document = try CycloneDXRenderer(spec: .v1_7).document(try Fixtures.sample(), context: Fixtures.context)
         // The sample's ECDSA P-256 keys: one component per (name, OID, size, curve, status).
         let ecdsa = try #require(
             Self.components(document).first {

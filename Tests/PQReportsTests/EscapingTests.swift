@@ -9,7 +9,7 @@ import Testing
 struct EscapingTests {
     @Test("a certificate subject of <script> renders as text in HTML")
     func html() throws {
-        let html = HTMLRenderer().html(Fixtures.hostile(), context: Fixtures.context)
+        let html = try HTMLRenderer().html(Fixtures.hostile(), context: Fixtures.context)
         #expect(!html.contains("<script"))
         #expect(!html.contains("<img"))
         #expect(!html.contains("<b>x</b>"))
@@ -20,7 +20,7 @@ struct EscapingTests {
 
     @Test("the sample HTML loads nothing from outside: only known tags, no src, href, import or url()")
     func selfContained() throws {
-        let html = HTMLRenderer().html(try Fixtures.sample(), context: Fixtures.context)
+        let html = try HTMLRenderer().html(try Fixtures.sample(), context: Fixtures.context)
         let allowed: Set<String> = [
             "html", "head", "meta", "title", "style", "body", "header", "main", "section", "footer", "h1", "h2", "h3",
             "p", "div", "span", "table", "thead", "tbody", "tr", "th", "td", "code", "details", "summary", "b", "br",
@@ -65,7 +65,7 @@ struct EscapingTests {
 
     @Test("Markdown cells cannot open markup, raw HTML or a new row")
     func markdown() throws {
-        let text = MarkdownRenderer().markdown(Fixtures.hostile(), context: Fixtures.context)
+        let text = try MarkdownRenderer().markdown(Fixtures.hostile(), context: Fixtures.context)
         #expect(!text.contains("<script"))
         #expect(text.contains("CN=&lt;script&gt;alert(1)&lt;/script&gt;"))
         for line in text.split(separator: "\n") where line.hasPrefix("| ") {

@@ -28,7 +28,7 @@ struct LargeReportTests {
     func html() throws {
         let input = Self.large(100_000)
         let start = Date()
-        let html = HTMLRenderer().html(input, context: Fixtures.context)
+        let html = try HTMLRenderer().html(input, context: Fixtures.context)
         let seconds = Date().timeIntervalSince(start)
         let bytes = html.utf8.count
         #expect(bytes < 8_000_000, "the page is \(bytes) bytes")
@@ -45,7 +45,7 @@ struct LargeReportTests {
         let input = Self.large(100_000)
         let csv = try CSVReportRenderer().render(input, context: Fixtures.context)
         #expect(csv.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) } == 100_001)
-        let cbom = CycloneDXRenderer().document(input, context: Fixtures.context)
+        let cbom = try CycloneDXRenderer().document(input, context: Fixtures.context)
         let occurrences = cbom["components"]?.arrayValue.reduce(0) { total, component in
             component["cryptoProperties"]?["assetType"]?.stringValue == "algorithm"
                 ? total + (component["evidence"]?["occurrences"]?.arrayValue.count ?? 0) : total

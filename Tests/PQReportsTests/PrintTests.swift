@@ -13,7 +13,7 @@ struct PrintTests {
     @Test("print-pdf: every section heading, the collapsed contents and one page per section")
     func printed() throws {
         let input = try Fixtures.assessed()
-        let html = HTMLRenderer().html(input, context: Fixtures.context)
+        let html = try HTMLRenderer().html(input, context: Fixtures.context)
         // The point of the test: these sit inside collapsed <details> on screen.
         let system = try #require(input.assessment?.systems.first)
         let collapsed = try #require(system.adjustments.first?.reason)

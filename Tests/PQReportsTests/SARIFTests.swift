@@ -8,7 +8,7 @@ struct SARIFTests {
     @Test("one result per broken, vulnerable or weakened finding, each naming a defined rule")
     func results() throws {
         let input = try Fixtures.sample()
-        let log = SARIFRenderer().document(input, context: Fixtures.context)
+        let log = try SARIFRenderer().document(input, context: Fixtures.context)
         let run = try #require(log["runs"]?.arrayValue.first)
         let rules = run["tool"]?["driver"]?["rules"]?.arrayValue ?? []
         let ids = rules.compactMap { $0["id"]?.stringValue }
@@ -30,23 +30,24 @@ struct SARIFTests {
     @Test("a finding's fingerprint survives a moved line")
     func fingerprint() throws {
         var input = Fixtures.hostile()
-        func prints(_ input: ReportInput) -> [String] {
-            SARIFRenderer().document(input, context: Fixtures.context)["runs"]?.arrayValue.first?["results"]?.arrayValue
+        func prints(_ input: ReportInput) throws -> [String] {
+            try SARIFRenderer().document(input, context: Fixtures.context)["runs"]?.arrayValue.first?["results"]?
+                .arrayValue
                 .compactMap { $0["partialFingerprints"]?["pqscoutFindingIdentity/v1"]?.stringValue } ?? []
         }
-        let before = prints(input)
+        let before = try prints(input)
         input.findings = input.findings.map {
             var moved = $0
             moved.line = ($0.line ?? 0) + 10
             return moved
         }
-        #expect(Set(prints(input)) == Set(before))
+        #expect(try Set(prints(input)) == Set(before))
         #expect(Set(before).count == before.count)
     }
 
     @Test("binary-file findings have a location without a region; text findings have their line")
     func regions() throws {
-        let log = SARIFRenderer().document(try Fixtures.sample(), context: Fixtures.context)
+        let log = try SARIFRenderer().document(try Fixtures.sample(), context: Fixtures.context)
         let results = log["runs"]?.arrayValue.first?["results"]?.arrayValue ?? []
         let der = results.first {
             $0["locations"]?.arrayValue.first?["physicalLocation"]?["artifactLocation"]?["uri"]?.stringValue
@@ -66,7 +67,7 @@ struct SARIFLimitTests {
     @Test("past maxResults the most severe results are kept and a notification says how many were left out")
     func capped() throws {
         let input = LargeReportTests.large(600)
-        let log = SARIFRenderer(maxResults: 100).document(input, context: Fixtures.context)
+        let log = try SARIFRenderer(maxResults: 100).document(input, context: Fixtures.context)
         let run = try #require(log["runs"]?.arrayValue.first)
         let results = run["results"]?.arrayValue ?? []
         #expect(results.count == 100)
