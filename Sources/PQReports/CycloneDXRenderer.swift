@@ -132,6 +132,19 @@ public struct CycloneDXRenderer: ReportRenderer {
         .object(["name": .string(name), "value": .string(value)])
     }
 
+    /// A `cryptographic-asset` component: algorithms, keys, certificates and protocols differ only in what their
+    /// `cryptoProperties`, evidence and properties hold.
+    static func assetComponent(
+        ref: String, name: String, cryptoProperties: [(String, JSONValue?)], evidence: JSONValue?,
+        properties: [JSONValue]? = nil
+    ) -> JSONValue {
+        .object([
+            ("type", .string("cryptographic-asset")), ("bom-ref", .string(ref)), ("name", .string(name)),
+            ("cryptoProperties", .object(cryptoProperties)), ("evidence", evidence),
+            ("properties", properties.map { .array($0) }),
+        ])
+    }
+
     /// A version-5-shaped UUID derived from the scan's identity, so re-rendering a scan gives the same serial.
     static func uuidURN(_ identity: String) -> String {
         let hex = Array(ContentHash.hex(identity) + ContentHash.hex(identity + "#2"))
@@ -416,18 +429,13 @@ extension CycloneDXRenderer {
             if let replacement = entry?.replacement {
                 properties.append(CycloneDXRenderer.property("pqscout:replacement", replacement))
             }
-            return JSONValue.object([
-                ("type", .string("cryptographic-asset")), ("bom-ref", .string(key.ref)), ("name", .string(key.name)),
-                (
-                    "cryptoProperties",
-                    .object([
-                        ("assetType", .string("algorithm")), ("oid", key.oid.map { .string($0) }),
-                        ("algorithmProperties", .object(algorithm)),
-                    ])
-                ),
-                ("evidence", .object(["occurrences": .string(occurrencesMarker)])),
-                ("properties", .array(properties)),
-            ])
+            return CycloneDXRenderer.assetComponent(
+                ref: key.ref, name: key.name,
+                cryptoProperties: [
+                    ("assetType", .string("algorithm")), ("oid", key.oid.map { .string($0) }),
+                    ("algorithmProperties", .object(algorithm)),
+                ],
+                evidence: .object(["occurrences": .string(occurrencesMarker)]), properties: properties)
         }
 
         /// Keys as `related-crypto-material`: type, size, format and the algorithm, never the value.
@@ -491,18 +499,13 @@ extension CycloneDXRenderer {
                 (asset.canonical ?? asset.algorithm) + (asset.keyBits.map { " \($0)" } ?? "") + " " + kind.rawValue
             try park(
                 ref,
-                JSONValue.object([
-                    ("type", .string("cryptographic-asset")), ("bom-ref", .string(ref)), ("name", .string(name)),
-                    (
-                        "cryptoProperties",
-                        .object([
-                            ("assetType", .string("related-crypto-material")), ("oid", asset.oid.map { .string($0) }),
-                            ("relatedCryptoMaterialProperties", material),
-                        ])
-                    ),
-                    ("evidence", places.evidence),
-                    ("properties", .array(properties)),
-                ]))
+                CycloneDXRenderer.assetComponent(
+                    ref: ref, name: name,
+                    cryptoProperties: [
+                        ("assetType", .string("related-crypto-material")), ("oid", asset.oid.map { .string($0) }),
+                        ("relatedCryptoMaterialProperties", material),
+                    ],
+                    evidence: places.evidence, properties: properties))
         }
 
         mutating func addCertificates(_ assets: [Asset]) throws {
@@ -561,17 +564,12 @@ extension CycloneDXRenderer {
                 let name = details.map { Self.commonName($0.subject) } ?? asset.algorithm
                 try park(
                     ref,
-                    JSONValue.object([
-                        ("type", .string("cryptographic-asset")), ("bom-ref", .string(ref)), ("name", .string(name)),
-                        (
-                            "cryptoProperties",
-                            .object([
-                                ("assetType", .string("certificate")), ("certificateProperties", .object(certificate)),
-                            ])
-                        ),
-                        ("evidence", found?.places.evidence),
-                        ("properties", .array(properties)),
-                    ]))
+                    CycloneDXRenderer.assetComponent(
+                        ref: ref, name: name,
+                        cryptoProperties: [
+                            ("assetType", .string("certificate")), ("certificateProperties", .object(certificate)),
+                        ],
+                        evidence: found?.places.evidence, properties: properties))
             }
         }
 
@@ -617,17 +615,12 @@ extension CycloneDXRenderer {
                 let name = "\(place.source) \(path.display)" + (place.context.map { " (\($0))" } ?? "")
                 try park(
                     ref,
-                    JSONValue.object([
-                        ("type", .string("cryptographic-asset")), ("bom-ref", .string(ref)), ("name", .string(name)),
-                        (
-                            "cryptoProperties",
-                            .object([
-                                ("assetType", .string("protocol")),
-                                ("protocolProperties", .object(protocolProperties)),
-                            ])
-                        ),
-                        ("evidence", group.places.evidence),
-                    ]))
+                    CycloneDXRenderer.assetComponent(
+                        ref: ref, name: name,
+                        cryptoProperties: [
+                            ("assetType", .string("protocol")), ("protocolProperties", .object(protocolProperties)),
+                        ],
+                        evidence: group.places.evidence))
             }
         }
 

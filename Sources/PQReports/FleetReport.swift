@@ -51,17 +51,8 @@ public enum FleetReport {
 
     public static func html(_ hosts: [FleetScanSummary], context: RenderContext) -> String {
         let e = HTMLText.escape
-        var out = """
-            <!DOCTYPE html>
-            <html lang="en">
-            <head>
-            <meta charset="utf-8">
-            <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
-            <meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>PQScout fleet report: \(hosts.count) hosts</title>
-            <style>\(HTMLRenderer.style)</style>
-            </head>
-            <body>
+        var out = HTMLRenderer.documentStart(title: "PQScout fleet report: \(hosts.count) hosts")
+        out += """
             <header><h1>Post-quantum cryptography inventory of the fleet</h1>
             <p class="meta">The latest complete scan of each of \(hosts.count) host\(hosts.count == 1 ? "" : "s").
              Report by \(e(context.toolName)) \(e(context.toolVersion)) at \(ReportDate.iso(context.generatedAt)).</p>

@@ -83,17 +83,8 @@ public struct HTMLRenderer: ReportRenderer {
         let e = HTMLText.escape
         let digest = try Digest(input.orderedFindings, rowsPerGroup: max(0, min(rowsPerGroup, maxRows)))
         let roots = input.scan.roots.joined(separator: ", ")
-        var out = """
-            <!DOCTYPE html>
-            <html lang="en">
-            <head>
-            <meta charset="utf-8">
-            <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
-            <meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>PQScout report: \(e(roots))</title>
-            <style>\(Self.style)</style>
-            </head>
-            <body>
+        var out = Self.documentStart(title: "PQScout report: \(e(roots))")
+        out += """
             <header><h1>Post-quantum cryptography inventory</h1>
             <p class="meta">Scan \(input.scan.id) of <code>\(e(roots))</code> on \(e(input.scan.host)),
              started \(ReportDate.iso(input.scan.startedAt)); the scan run is \(input.scan.status.rawValue).
@@ -469,6 +460,24 @@ public struct HTMLRenderer: ReportRenderer {
             out += "<td><code>\(e(item.sourcePath.display))</code></td></tr>\n"
         }
         return out + "</tbody></table></details></section>\n"
+    }
+
+    /// The page up to its body: the Content-Security-Policy that allows no script and nothing fetched, and the
+    /// style. `title` is HTML already (escaped by the caller).
+    static func documentStart(title: String) -> String {
+        """
+        <!DOCTYPE html>
+        <html lang="en">
+        <head>
+        <meta charset="utf-8">
+        <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>\(title)</title>
+        <style>\(style)</style>
+        </head>
+        <body>
+
+        """
     }
 
     static let style = """
