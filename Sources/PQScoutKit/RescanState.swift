@@ -56,10 +56,10 @@ final class PreviousRescanState {
     static let window = 8192
 
     let scanID: Int64
-    /// `RescanCodec.walkSignature` of that scan's walk.
-    let walk: String
-    /// The entries and parts that scan stored (`RescanCodec.Header`).
+    /// The walk's signature and the entries and parts that scan stored.
     let header: RescanCodec.Header
+    /// `RescanCodec.walkSignature` of that scan's walk.
+    var walk: String { header.walk }
     private let readPart: (Int) throws(PQScoutError) -> [UInt8]?
     private var nextPart = 0
     private var exhausted = false
@@ -74,7 +74,6 @@ final class PreviousRescanState {
     ) {
         guard format == RescanCodec.format, let header = RescanCodec.decodeHeader(state) else { return nil }
         self.scanID = scanID
-        self.walk = header.walk
         self.header = header
         self.readPart = readPart
     }

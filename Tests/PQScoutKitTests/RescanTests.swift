@@ -117,17 +117,8 @@ struct RescanTests {
     func damagedState() throws {
         let tree = try Tree()
         _ = try ScanUseCase().scan(ScanRequest(roots: [tree.root.path], storePath: tree.rescanStore))
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [
-            "python3", "-c",
-            "import sqlite3, sys; db = sqlite3.connect(sys.argv[1]); "
-                + "db.execute('UPDATE rescan_states SET state = substr(state, 1, length(state) - 7)'); db.commit()",
-            tree.rescanStore,
-        ]
-        try process.run()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
+        _ = try Self.sqlite(
+            tree.rescanStore, "UPDATE rescan_states SET state = substr(state, 1, length(state) - 7)")
         let (rescan, rescanned, full) = try tree.scanBoth()
         #expect(rescan.filesReused == 0 && rescan.reusedFrom == nil)
         #expect(rescanned == full)
