@@ -139,6 +139,19 @@ public enum FleetReport {
         return table.render(width: width)
     }
 
+    /// `assess --fleet`'s line on stderr when a host is done. Host names come from the store (a pushed scan names
+    /// its own), so control characters are replaced, as in every table.
+    public static func assessedLine(_ host: FleetScanSummary) -> String {
+        TextTable.clean("pqscout: assessed scan \(host.scanID) of \(host.host)")
+    }
+
+    /// `assess --fleet`'s line on stderr when `--fail-on` was met on some hosts, named the same way.
+    public static func gateMetLine(threshold: String, hosts: [FleetScanSummary]) -> String {
+        TextTable.clean(
+            "pqscout: --fail-on \(threshold) met on \(hosts.count) host(s): "
+                + hosts.map(\.host).joined(separator: ", "))
+    }
+
     // MARK: - Markdown
 
     public static func markdown(_ hosts: [FleetScanSummary], context: RenderContext) -> String {

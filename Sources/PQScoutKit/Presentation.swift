@@ -61,6 +61,14 @@ public enum Presentation {
         FleetReport.assessmentTable(hosts, width: width)
     }
 
+    /// `assess --fleet`'s progress line for one host, safe for a terminal.
+    public static func fleetAssessedLine(_ host: FleetScanSummary) -> String { FleetReport.assessedLine(host) }
+
+    /// `assess --fleet`'s line naming the hosts whose `--fail-on` threshold was met, safe for a terminal.
+    public static func fleetGateMetLine(threshold: String, hosts: [FleetScanSummary]) -> String {
+        FleetReport.gateMetLine(threshold: threshold, hosts: hosts)
+    }
+
     /// `assess --fleet --format json`: the document `report --fleet --format json` writes.
     public static func fleetAssessmentJSON(_ hosts: [FleetScanSummary]) throws(PQScoutError) -> String {
         do {

@@ -127,7 +127,7 @@ extension AssessCommand {
                 crqcYear: crqcYear, systemCategories: systemCategory, systemDataLifetimes: systemDataLifetime,
                 waiversFile: waivers, failOn: failOn)
         ) { host in
-            Console.error("pqscout: assessed scan \(host.scanID) of \(host.host)")
+            Console.error(Presentation.fleetAssessedLine(host))
         }
         switch format {
         case .json: Console.out(try Presentation.fleetAssessmentJSON(hosts))
@@ -135,9 +135,7 @@ extension AssessCommand {
         }
         let met = hosts.filter { $0.assessment?.gateMet == true }
         if let failOn, !met.isEmpty {
-            Console.error(
-                "pqscout: --fail-on \(failOn.rawValue) met on \(met.count) host(s): \(met.map(\.host).joined(separator: ", "))"
-            )
+            Console.error(Presentation.fleetGateMetLine(threshold: failOn.rawValue, hosts: met))
             throw ExitCode(1)
         }
     }

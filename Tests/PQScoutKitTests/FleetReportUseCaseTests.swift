@@ -118,6 +118,17 @@ struct FleetReportUseCaseTests {
         #expect(table.contains("web1") && table.contains("all 2 hosts") && table.contains("2 assessed"))
     }
 
+    @Test("assess --fleet's stderr lines replace control characters in host names, which come from the store")
+    func terminalLines() {
+        let host = FleetScanSummary(
+            host: "web1\u{1B}]0;owned\u{07}\nfake", scanID: 7, startedAt: Date(timeIntervalSince1970: 0),
+            finishedAt: nil, files: 1, findings: 1, byStatus: [:], assets: 0)
+        let done = Presentation.fleetAssessedLine(host)
+        let met = Presentation.fleetGateMetLine(threshold: "disallowed", hosts: [host, host])
+        #expect(done == "pqscout: assessed scan 7 of web1?]0;owned??fake")
+        #expect(met == "pqscout: --fail-on disallowed met on 2 host(s): web1?]0;owned??fake, web1?]0;owned??fake")
+    }
+
     @Test("a store without a complete host scan has no fleet to report or assess")
     func empty() throws {
         let store = temporaryStore()
