@@ -5,7 +5,8 @@ import PQStore
 
 /// What a scan leaves for the next scan of the same roots with the same settings (issue 20, "Rescans skip unchanged
 /// files"): per walked file, its identity (`FileIdentity`), the SHA-256 of its content, what its scanners asked of
-/// the rest of the tree (`TreeReads`, each path with the identity it had) and its results as reported.
+/// the rest of the tree (`TreeReads`, each path with the identity it had) and where its results lie among that scan's
+/// rows (`RescanRows`): a reused file's rows are copied in the store, never decoded (Docs/store.md).
 ///
 /// A rescan reuses a file's results only when the file is unchanged (same identity, or, when only its metadata
 /// moved, the same content digest) and every file and listing its scanners looked at answers as before. Anything
@@ -25,13 +26,30 @@ struct RescanEntry {
     /// The files its scanners read, each as `WalkedTree.file(at:)` resolved it then (nil: no such file).
     var reads: [ReadFile]
     var listings: [TreeReads.Listing]
-    /// The results, as reported (paths mapped to the scan root). Empty for a file no scanner claimed.
-    var result: ScanUseCase.FileResult
+    /// Where its results lie among the scan's rows.
+    var rows: RescanRows
 
     struct ReadFile: Equatable {
         var path: ScanPath
         var resolved: ScanPath?
         var identity: FileIdentity?
+    }
+}
+
+/// Where one file's results lie among the rows of the scan that made them: the file rows it recorded (its own and
+/// those of included files its findings point at, by reported path), the assets it recorded or named, and a run
+/// of ordinals in each of findings, diagnostics and software. A file's rows are contiguous in each table: a scan
+/// writes each file's results together, in the walk's order.
+struct RescanRows: Equatable {
+    var files: [ScanPath] = []
+    var assets: [String] = []
+    var findings = Run()
+    var diagnostics = Run()
+    var software = Run()
+
+    struct Run: Equatable {
+        var first: Int64 = 0
+        var count: Int64 = 0
     }
 }
 
@@ -47,9 +65,7 @@ final class PreviousRescanState {
         var digest: String?
         var reads: [RescanEntry.ReadFile]
         var listings: [TreeReads.Listing]
-        var result: ArraySlice<UInt8>
-        /// The whole entry as stored, framed: carried into the next state as is when nothing about the file moved.
-        var framed: ArraySlice<UInt8>
+        var rows: RescanRows
     }
 
     /// How far ahead a file's entry is looked for.
@@ -122,24 +138,20 @@ final class PreviousRescanState {
     }
 }
 
-/// The layout (format 3). The header, kept in `rescan_states`: "PQRS", the walk's signature, the number of entries
+/// The layout (format 4). The header, kept in `rescan_states`: "PQRS", the walk's signature, the number of entries
 /// and of parts. Each part (`rescan_state_parts`, one per batch of files) is one entry after another, each its path,
-/// identity, digest, reads, listings and results (`RescanResultCodec`). Integers are little-endian (64-bit); byte
-/// strings carry a 64-bit length.
+/// identity, digest, reads, listings and rows (`RescanRows`). Integers are little-endian (64-bit); byte strings
+/// carry a 64-bit length.
 enum RescanCodec {
-    /// 3: the entries in parts beside the header (2 kept them in the one blob; 1 had the results as JSON).
-    static let format = 3
+    /// 4: where a file's results lie among the scan's rows, instead of the results themselves (3 kept them encoded,
+    /// and its 64 MiB cap left 29,000 of the 50k benchmark tree's files out; 2 kept the entries in the one blob; 1
+    /// had the results as JSON).
+    static let format = 4
     static let magic: [UInt8] = Array("PQRS".utf8)
-    /// Results larger than this (encoded) are not kept: the file is scanned again next time.
-    static let maximumResultBytes = 1024 * 1024
-    /// A count past which the results would not fit `maximumResultBytes` anyway.
-    static let maximumResultValues = 2048
-    /// The most a state holds on disk; the files past it are left out and scanned again next time. Memory is not the
-    /// reason (a scan holds one batch's part): time and space are. The 50k benchmark tree's 10,000 nginx files
-    /// expand their cipher strings to 1.76 million suite findings; kept whole, their state was 1.2 GB beside
-    /// 1.2 GB of findings, writing it made the scan 50% slower, and an unchanged rescan copying it took longer than
-    /// the scan (Docs/performance.md).
-    static let maximumStateBytes = 64 * 1024 * 1024
+    /// The most a state holds on disk; the files past it are left out and scanned again next time. An entry is a
+    /// few hundred bytes whatever the file's results (the 50k benchmark tree's state is under 20 MB), so only a
+    /// tree of millions of files meets this.
+    static let maximumStateBytes = 1024 * 1024 * 1024
     /// What `rescan_states` keeps of a state: the signature of what the walk itself recorded, and how many entries
     /// and parts the scan stored.
     struct Header: Equatable {
@@ -172,58 +184,39 @@ enum RescanCodec {
         Digest.sha256Hex(Array("\(diagnostics)\u{0}\(software)\u{0}\(aliases)".utf8))
     }
 
-    /// The entry, framed for appending to a state; nil when its results do not encode or are too large to keep
-    /// (the file is then left out of the state, and the next scan reads it again).
-    static func encode(_ entry: RescanEntry) -> [UInt8]? {
-        // Counted before encoding, which costs CPU for every value.
-        let output = entry.result.output
-        guard output.findings.count + output.assets.count + output.diagnostics.count <= maximumResultValues,
-            let result = encodeResult(entry.result), result.count <= maximumResultBytes
-        else { return nil }
-        return encode(
-            path: entry.path, identity: entry.identity, digest: entry.digest, reads: entry.reads,
-            listings: entry.listings, result: result)
-    }
-
-    /// An entry from its parts, the results already encoded (a reused file's are carried over as they were).
-    static func encode(
-        path: ScanPath, identity: FileIdentity, digest: String?, reads: [RescanEntry.ReadFile],
-        listings: [TreeReads.Listing], result: some Collection<UInt8>
-    ) -> [UInt8] {
+    /// The entry, framed for appending to a state.
+    static func encode(_ entry: RescanEntry) -> [UInt8] {
         var body: [UInt8] = []
-        put(path.bytes, &body)
-        put(identity, &body)
-        put(Array((digest ?? "").utf8), &body)
-        put(UInt64(reads.count), &body)
-        for read in reads {
+        put(entry.path.bytes, &body)
+        put(entry.identity, &body)
+        put(Array((entry.digest ?? "").utf8), &body)
+        put(UInt64(entry.reads.count), &body)
+        for read in entry.reads {
             put(read.path.bytes, &body)
             body.append(read.resolved == nil ? 0 : 1)
             put(read.resolved?.bytes ?? [], &body)
             body.append(read.identity == nil ? 0 : 1)
             put(read.identity ?? FileIdentity(device: 0, inode: 0, size: 0, modifiedNanos: 0, changedNanos: 0), &body)
         }
-        put(UInt64(listings.count), &body)
-        for listing in listings {
+        put(UInt64(entry.listings.count), &body)
+        for listing in entry.listings {
             put(Array(listing.pattern.utf8), &body)
             put(UInt64(listing.matches.count), &body)
             for match in listing.matches { put(match.bytes, &body) }
         }
-        put(Array(result), &body)
+        let rows = entry.rows
+        put(UInt64(rows.files.count), &body)
+        for file in rows.files { put(file.bytes, &body) }
+        put(UInt64(rows.assets.count), &body)
+        for asset in rows.assets { put(Array(asset.utf8), &body) }
+        for run in [rows.findings, rows.diagnostics, rows.software] {
+            put(UInt64(bitPattern: run.first), &body)
+            put(UInt64(bitPattern: run.count), &body)
+        }
         var framed: [UInt8] = []
         framed.reserveCapacity(body.count + 8)
         put(body, &framed)
         return framed
-    }
-
-    /// Empty bytes for an empty result (`RescanResultCodec` otherwise).
-    static func encodeResult(_ result: ScanUseCase.FileResult) -> [UInt8]? {
-        guard !result.output.isEmpty || !result.records.isEmpty else { return [] }
-        return RescanResultCodec.encode(result)
-    }
-
-    static func decodeResult(_ bytes: ArraySlice<UInt8>) -> ScanUseCase.FileResult? {
-        guard !bytes.isEmpty else { return ScanUseCase.FileResult() }
-        return RescanResultCodec.decode(bytes)
     }
 
     /// One part's entries in order; nil when the part is damaged.
@@ -231,9 +224,7 @@ enum RescanCodec {
         var reader = Reader(rest: bytes)
         var entries: [(ScanPath, PreviousRescanState.Entry)] = []
         while !reader.atEnd {
-            let start = reader.rest.startIndex
             guard let body = reader.bytes() else { return nil }
-            let framed = bytes[start..<reader.rest.startIndex]
             var entry = Reader(rest: body)
             guard let path = entry.bytes(), let identity = entry.identity(), let digest = entry.bytes(),
                 let readCount = entry.integer()
@@ -260,13 +251,34 @@ enum RescanCodec {
                 }
                 listings.append(TreeReads.Listing(pattern: String(decoding: pattern, as: UTF8.self), matches: matches))
             }
-            guard let result = entry.bytes(), entry.atEnd else { return nil }
+            var rows = RescanRows()
+            guard let fileCount = entry.integer() else { return nil }
+            for _ in 0..<min(fileCount, UInt64(body.count)) {
+                guard let file = entry.bytes() else { return nil }
+                rows.files.append(ScanPath(bytes: Array(file)))
+            }
+            guard let assetCount = entry.integer() else { return nil }
+            for _ in 0..<min(assetCount, UInt64(body.count)) {
+                guard let asset = entry.bytes() else { return nil }
+                rows.assets.append(String(decoding: asset, as: UTF8.self))
+            }
+            var runs: [RescanRows.Run] = []
+            for _ in 0..<3 {
+                guard let first = entry.integer(), let count = entry.integer(), first <= UInt64(Int64.max),
+                    count <= UInt64(Int64.max) - first
+                else { return nil }
+                runs.append(RescanRows.Run(first: Int64(first), count: Int64(count)))
+            }
+            rows.findings = runs[0]
+            rows.diagnostics = runs[1]
+            rows.software = runs[2]
+            guard entry.atEnd else { return nil }
             entries.append(
                 (
                     ScanPath(bytes: Array(path)),
                     PreviousRescanState.Entry(
                         identity: identity, digest: digest.isEmpty ? nil : String(decoding: digest, as: UTF8.self),
-                        reads: reads, listings: listings, result: result, framed: framed)
+                        reads: reads, listings: listings, rows: rows)
                 ))
         }
         return entries

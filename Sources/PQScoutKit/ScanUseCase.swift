@@ -266,6 +266,11 @@ public struct ScanUseCase: Sendable {
         var stateBytes = 0
         var stateHeader = RescanCodec.Header(walk: walkSignature, entries: 0, parts: 0)
         var recordedAssets: Set<String> = []
+        // The ordinals the store gives this scan's rows, for the state's `RescanRows`: each table numbers its rows
+        // from 0 in the order they are written, the walk's own rows first (`OrdinalPlan` in the store).
+        var nextFinding: Int64 = 0
+        var nextDiagnostic = Int64(walkDiagnostics.count)
+        var nextSoftware = Int64(software.count)
         // Only for the progress line; the scan's counts are taken from the store at the end.
         var findingsSoFar = 0
         // Batch N is written on the writer queue while batch N+1 is scanned; at most one batch waits.
@@ -280,25 +285,69 @@ public struct ScanUseCase: Sendable {
                 walks: (start..<end).map { walks[rootOfFile[$0]] }, options: request.options,
                 maxFileSize: request.maxFileSize, earlierEntries: earlier, keepsState: keepsState)
             var batch = ScanBatch(files: [], output: ScanOutput())
+            var copied = ReusedRows(scanID: previous?.scanID ?? scanID)
+            var copiedAssets: Set<String> = []
             // This batch's part of the state, written with the batch: the scan never holds the whole state.
             var statePart: [UInt8] = []
             for result in results {
-                if !result.stateEntry.isEmpty, stateBytes + result.stateEntry.count <= RescanCodec.maximumStateBytes {
-                    statePart += result.stateEntry
-                    stateBytes += result.stateEntry.count
-                    stateHeader.entries += 1
+                var rows = RescanRows()
+                if let earlierRows = result.reused {
+                    // Its rows are copied in the store, placed where a full scan would write them.
+                    reused += 1
+                    copied.files += earlierRows.files
+                    if let refreshed = result.refreshed { copied.refreshed.append(refreshed) }
+                    for asset in earlierRows.assets where copiedAssets.insert(asset).inserted {
+                        copied.assets.append(asset)
+                    }
+                    copied.findings.append(
+                        ReusedRows.Span(
+                            at: batch.output.findings.count, first: earlierRows.findings.first,
+                            count: earlierRows.findings.count))
+                    copied.diagnostics.append(
+                        ReusedRows.Span(
+                            at: batch.output.diagnostics.count, first: earlierRows.diagnostics.first,
+                            count: earlierRows.diagnostics.count))
+                    copied.software.append(
+                        ReusedRows.Span(
+                            at: batch.output.software.count, first: earlierRows.software.first,
+                            count: earlierRows.software.count))
+                    rows.files = earlierRows.files
+                    rows.assets = earlierRows.assets
+                    rows.findings.count = earlierRows.findings.count
+                    rows.diagnostics.count = earlierRows.diagnostics.count
+                    rows.software.count = earlierRows.software.count
+                } else if !result.output.isEmpty {
+                    batch.files += result.records
+                    batch.output.append(result.output)
+                    rows.files = result.records.map(\.path)
+                    rows.assets = Self.assetIDs(result.output)
+                    rows.findings.count = Int64(result.output.findings.count)
+                    rows.diagnostics.count = Int64(result.output.diagnostics.count)
+                    rows.software.count = Int64(result.output.software.count)
                 }
-                if result.reused { reused += 1 }
+                rows.findings.first = nextFinding
+                rows.diagnostics.first = nextDiagnostic
+                rows.software.first = nextSoftware
+                nextFinding += rows.findings.count
+                nextDiagnostic += rows.diagnostics.count
+                nextSoftware += rows.software.count
+                findingsSoFar += Int(rows.findings.count)
+                if var entry = result.stateEntry {
+                    entry.rows = rows
+                    let encoded = RescanCodec.encode(entry)
+                    if stateBytes + encoded.count <= RescanCodec.maximumStateBytes {
+                        statePart += encoded
+                        stateBytes += encoded.count
+                        stateHeader.entries += 1
+                    }
+                }
             }
-            // Full: the rest of the files are scanned again next time, and their results are not encoded now.
+            // Full: the rest of the files are scanned again next time.
             if stateBytes >= RescanCodec.maximumStateBytes * 15 / 16 { keepsState = false }
-            for result in results where !result.output.isEmpty {
-                batch.files += result.records
-                batch.output.append(result.output)
-                findingsSoFar += result.output.findings.count
-            }
-            // A linked file's asset is written here only when no batch has recorded it, its own file's included.
-            var inBatch = Set(batch.output.assets.map(\.id))
+            if !copied.isEmpty { batch.reused = copied }
+            // A linked file's asset is written here only when no batch has recorded it, its own file's included; a
+            // reused file's assets are in the store already.
+            var inBatch = Set(batch.output.assets.map(\.id)).union(copiedAssets)
             for asset in batch.output.linkedAssets where !recordedAssets.contains(asset.id) {
                 if inBatch.insert(asset.id).inserted { batch.output.assets.append(asset) }
             }
@@ -379,10 +428,23 @@ public struct ScanUseCase: Sendable {
     struct FileResult: Sendable {
         var output = ScanOutput()
         var records: [FileRecord] = []
-        /// Taken from the earlier scan rather than scanned.
-        var reused = false
-        /// The file's entry for the next scan's reuse (`RescanCodec`), framed; empty when none is kept.
-        var stateEntry: [UInt8] = []
+        /// Not scanned: its results are the earlier scan's rows named here, which the store copies.
+        var reused: RescanRows?
+        /// A reused file whose metadata moved while its content did not: its own file row, as this scan sees it.
+        var refreshed: FileRecord?
+        /// The file's entry for the next scan's reuse, its rows left for the batch to place; nil when none is kept.
+        var stateEntry: RescanEntry?
+    }
+
+    /// Every asset a file's results record or name, each once: what a copy of its rows links to the scan.
+    static func assetIDs(_ output: ScanOutput) -> [String] {
+        var seen: Set<String> = []
+        var ids: [String] = []
+        for id in output.assets.map(\.id) + output.linkedAssets.map(\.id) + output.findings.compactMap(\.asset)
+        where seen.insert(id).inserted {
+            ids.append(id)
+        }
+        return ids
     }
 
     /// Records for the other files a scanner's findings point at (an `Include`d config), so every finding's
@@ -432,12 +494,16 @@ public struct ScanUseCase: Sendable {
             let tree = contexts[index].tree as? WalkedTree
             let earlier = earlierEntries?[index]
             // Unchanged by its identity, and so is everything its scanners read: reuse without opening the file.
-            if let earlier, let tree, file.identity == earlier.identity,
-                Self.unchanged(earlier.reads, earlier.listings, in: tree),
-                var result = RescanCodec.decodeResult(earlier.result)
+            if let earlier, let tree, let identity = file.identity, identity == earlier.identity,
+                Self.unchanged(earlier.reads, earlier.listings, in: tree)
             {
-                result.reused = true
-                if keepsState { result.stateEntry = Array(earlier.framed) }
+                var result = FileResult()
+                result.reused = earlier.rows
+                if keepsState {
+                    result.stateEntry = RescanEntry(
+                        path: file.path, identity: identity, digest: earlier.digest, reads: earlier.reads,
+                        listings: earlier.listings, rows: RescanRows())
+                }
                 slots.set(index, result)
                 return
             }
@@ -460,20 +526,20 @@ public struct ScanUseCase: Sendable {
             case .contents(let bytes):
                 // Only the metadata moved (a touch, a copy over itself): the same content reuses the results.
                 if let earlier, let tree, let known = earlier.digest, let identity = file.identity,
-                    Self.unchanged(earlier.reads, earlier.listings, in: tree), Digest.sha256Hex(bytes) == known,
-                    var reusedResult = RescanCodec.decodeResult(earlier.result)
+                    Self.unchanged(earlier.reads, earlier.listings, in: tree), Digest.sha256Hex(bytes) == known
                 {
+                    var reusedResult = FileResult()
+                    reusedResult.reused = earlier.rows
                     let ownPath = walks[index].reportedPath(file.path)
-                    for position in reusedResult.records.indices where reusedResult.records[position].path == ownPath {
-                        reusedResult.records[position].modified = Date(timeIntervalSince1970: file.modified)
+                    if earlier.rows.files.contains(ownPath) {
+                        reusedResult.refreshed = FileRecord(
+                            path: ownPath, size: Int64(bytes.count),
+                            modified: Date(timeIntervalSince1970: file.modified), sha256: known)
                     }
-                    reusedResult.reused = true
-                    if keepsState, let encoded = RescanCodec.encodeResult(reusedResult),
-                        encoded.count <= RescanCodec.maximumResultBytes
-                    {
-                        reusedResult.stateEntry = RescanCodec.encode(
+                    if keepsState {
+                        reusedResult.stateEntry = RescanEntry(
                             path: file.path, identity: identity, digest: known, reads: earlier.reads,
-                            listings: earlier.listings, result: encoded)
+                            listings: earlier.listings, rows: RescanRows())
                     }
                     slots.set(index, reusedResult)
                     return
@@ -514,8 +580,8 @@ public struct ScanUseCase: Sendable {
                         let found = tree.file(at: path)
                         return RescanEntry.ReadFile(path: path, resolved: found?.path, identity: found?.identity)
                     },
-                    listings: reads.listings, result: result)
-                result.stateEntry = RescanCodec.encode(entry) ?? []
+                    listings: reads.listings, rows: RescanRows())
+                result.stateEntry = entry
             }
             slots.set(index, result)
         }

@@ -12,10 +12,12 @@ struct BatchWriter {
     func write(_ batch: ScanBatch) throws {
         try writeAssets(batch.output.assets)
         let fileIDs = try writeFiles(batch.files)
+        let reused = batch.reused ?? ReusedRows(scanID: scanID)
+        try copyFiles(reused)
         try linkReferencedAssets(batch)
-        try writeFindings(batch.output.findings, fileIDs: fileIDs)
-        try writeDiagnostics(batch.output.diagnostics)
-        try writeSoftware(batch.output.software)
+        try writeFindings(batch.output.findings, fileIDs: fileIDs, reused: reused)
+        try writeDiagnostics(batch.output.diagnostics, reused: reused)
+        try writeSoftware(batch.output.software, reused: reused)
         try writeAliases(batch.aliases)
     }
 
@@ -126,9 +128,9 @@ struct BatchWriter {
         return ids
     }
 
-    private func writeFindings(_ findings: [Finding], fileIDs: [[UInt8]: Int64]) throws {
-        guard !findings.isEmpty else { return }
-        var ordinal = try nextOrdinal("findings")
+    private func writeFindings(_ findings: [Finding], fileIDs: [[UInt8]: Int64], reused: ReusedRows) throws {
+        guard !findings.isEmpty || !reused.findings.isEmpty else { return }
+        var plan = OrdinalPlan(first: try nextOrdinal("findings"), spans: reused.findings)
         var insert = try SQLiteInsert(
             db,
             sql: """
@@ -139,7 +141,7 @@ struct BatchWriter {
         let earlierFile = try db.makeStatement(sql: "SELECT id FROM files WHERE scan_id = ? AND path = ?")
         var lastPath: [UInt8]? = nil
         var lastFileID: Int64 = 0
-        for finding in findings {
+        for (index, finding) in findings.enumerated() {
             // Findings of one file arrive together: remember the last lookup.
             if finding.path.bytes != lastPath {
                 if let id = fileIDs[finding.path.bytes] {
@@ -157,7 +159,7 @@ struct BatchWriter {
             }
             insert.bind(scanID)
             insert.bind(lastFileID)
-            insert.bind(ordinal)
+            insert.bind(plan.ordinal(at: index))
             insert.bind(finding.line)
             insert.bind(finding.source.rawValue)
             insert.bind(finding.setting)
@@ -179,52 +181,129 @@ struct BatchWriter {
                 let line = finding.line.map { ":\($0)" } ?? ""
                 throw StoreError.wrapping(error, context: "finding at \(finding.path.display)\(line)")
             }
-            ordinal += 1
+        }
+        // A copied finding's file is the row of its path in this scan (`copyFiles` made sure there is one).
+        try copy(
+            plan.copies(), from: reused.scanID, table: "findings",
+            sql: """
+                INSERT INTO findings (scan_id, ordinal, file_id, line, source, setting, usage, algorithm, canonical,
+                    oid, key_bits, curve, quantum_status, context, effective, origin, asset_id, note)
+                SELECT :target, f.ordinal - :first + :to, n.id, f.line, f.source, f.setting, f.usage, f.algorithm,
+                    f.canonical, f.oid, f.key_bits, f.curve, f.quantum_status, f.context, f.effective, f.origin,
+                    f.asset_id, f.note
+                FROM findings f JOIN files o ON o.id = f.file_id JOIN files n ON n.scan_id = :target AND n.path = o.path
+                WHERE f.scan_id = :source AND f.ordinal >= :first AND f.ordinal < :first + :count ORDER BY f.ordinal
+                """)
+    }
+
+    // MARK: - Reused rows
+
+    /// Copies the file rows of the reused files from the earlier scan (a path already recorded in this scan keeps
+    /// its row), refreshes those whose metadata moved, and links the reused files' assets.
+    private func copyFiles(_ reused: ReusedRows) throws {
+        guard !reused.isEmpty else { return }
+        let copy = try db.makeStatement(
+            sql: """
+                INSERT INTO files (scan_id, path, path_display, size, modified_at, sha256)
+                SELECT ?, path, path_display, size, modified_at, sha256 FROM files WHERE scan_id = ? AND path = ?
+                ON CONFLICT (scan_id, path) DO NOTHING
+                """)
+        for path in reused.files {
+            do {
+                try copy.execute(arguments: [scanID, reused.scanID, Data(path.bytes)])
+            } catch {
+                throw StoreError.wrapping(error, context: "file \(path.display) of scan \(reused.scanID)")
+            }
+        }
+        let refresh = try db.makeStatement(
+            sql: "UPDATE files SET size = ?, modified_at = ?, sha256 = ? WHERE scan_id = ? AND path = ?")
+        for file in reused.refreshed {
+            try refresh.execute(arguments: [file.size, file.modified, file.sha256, scanID, Data(file.path.bytes)])
+        }
+        let exists = try db.makeStatement(sql: "SELECT 1 FROM assets WHERE id = ?")
+        let link = try linkStatement()
+        for id in reused.assets {
+            guard try Int.fetchOne(exists, arguments: [id]) != nil else {
+                throw StoreError(
+                    code: StoreError.unknownAsset,
+                    reason: "scan \(reused.scanID) names asset \(id), which the store no longer holds")
+            }
+            try link.execute(arguments: [scanID, id])
+        }
+    }
+
+    /// Runs `sql` once per copy, bound to `:target` (this scan), `:source`, `:first`, `:count` and `:to`; refuses a
+    /// copy that finds fewer rows than the earlier scan's state promised (a damaged or pruned scan).
+    private func copy(_ copies: [OrdinalPlan.Copy], from source: Int64, table: String, sql: String) throws {
+        guard !copies.isEmpty else { return }
+        let statement = try db.makeStatement(sql: sql)
+        for copy in copies {
+            try statement.execute(arguments: [
+                "target": scanID, "source": source, "first": copy.first, "count": copy.count, "to": copy.target,
+            ])
+            guard Int64(db.changesCount) == copy.count else {
+                throw StoreError(
+                    code: StoreError.unknownFile,
+                    reason: "scan \(source) holds \(db.changesCount) of the \(copy.count) \(table) from ordinal "
+                        + "\(copy.first) that its rescan state names")
+            }
         }
     }
 
     // MARK: - Diagnostics and software
 
-    private func writeDiagnostics(_ diagnostics: [Diagnostic]) throws {
-        guard !diagnostics.isEmpty else { return }
-        var ordinal = try nextOrdinal("diagnostics")
+    private func writeDiagnostics(_ diagnostics: [Diagnostic], reused: ReusedRows) throws {
+        guard !diagnostics.isEmpty || !reused.diagnostics.isEmpty else { return }
+        var plan = OrdinalPlan(first: try nextOrdinal("diagnostics"), spans: reused.diagnostics)
         let insert = try db.makeStatement(
             sql: """
                 INSERT INTO diagnostics (scan_id, ordinal, path, path_display, reason, detail)
                 VALUES (?, ?, ?, ?, ?, ?)
                 """)
-        for diagnostic in diagnostics {
+        for (index, diagnostic) in diagnostics.enumerated() {
             do {
                 try insert.execute(arguments: [
-                    scanID, ordinal, Data(diagnostic.path.bytes), diagnostic.path.display,
+                    scanID, plan.ordinal(at: index), Data(diagnostic.path.bytes), diagnostic.path.display,
                     diagnostic.reason.rawValue, diagnostic.detail,
                 ])
             } catch {
                 throw StoreError.wrapping(error, context: "diagnostic for \(diagnostic.path.display)")
             }
-            ordinal += 1
         }
+        try copy(
+            plan.copies(), from: reused.scanID, table: "diagnostics",
+            sql: """
+                INSERT INTO diagnostics (scan_id, ordinal, path, path_display, reason, detail)
+                SELECT :target, ordinal - :first + :to, path, path_display, reason, detail FROM diagnostics
+                WHERE scan_id = :source AND ordinal >= :first AND ordinal < :first + :count ORDER BY ordinal
+                """)
     }
 
-    private func writeSoftware(_ software: [Software]) throws {
-        guard !software.isEmpty else { return }
-        var ordinal = try nextOrdinal("software")
+    private func writeSoftware(_ software: [Software], reused: ReusedRows) throws {
+        guard !software.isEmpty || !reused.software.isEmpty else { return }
+        var plan = OrdinalPlan(first: try nextOrdinal("software"), spans: reused.software)
         let insert = try db.makeStatement(
             sql: """
                 INSERT INTO software (scan_id, ordinal, name, version, source_path, source_path_display)
                 VALUES (?, ?, ?, ?, ?, ?)
                 """)
-        for package in software {
+        for (index, package) in software.enumerated() {
             do {
                 try insert.execute(arguments: [
-                    scanID, ordinal, package.name, package.version, Data(package.sourcePath.bytes),
+                    scanID, plan.ordinal(at: index), package.name, package.version, Data(package.sourcePath.bytes),
                     package.sourcePath.display,
                 ])
             } catch {
                 throw StoreError.wrapping(error, context: "software \(package.name) \(package.version)")
             }
-            ordinal += 1
         }
+        try copy(
+            plan.copies(), from: reused.scanID, table: "software",
+            sql: """
+                INSERT INTO software (scan_id, ordinal, name, version, source_path, source_path_display)
+                SELECT :target, ordinal - :first + :to, name, version, source_path, source_path_display FROM software
+                WHERE scan_id = :source AND ordinal >= :first AND ordinal < :first + :count ORDER BY ordinal
+                """)
     }
 
     private func writeAliases(_ aliases: [PathAlias]) throws {

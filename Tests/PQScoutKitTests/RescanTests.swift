@@ -296,4 +296,50 @@ struct RescanTests {
         // Parts 0 and 1 (8 files) at most are reused, and the new file is not.
         #expect(rescan.filesReused > 0 && rescan.filesReused <= 8)
     }
+
+    @Test(
+        "reused files' rows are copied across batch boundaries, and the state a rescan leaves serves the next rescan"
+    )
+    func rescanOfRescan() throws {
+        let tree = try Tree()
+        let first = try Self.scanInSmallBatches(tree)
+        var use = ScanUseCase()
+        use.batchSize = 4
+        var fullRequest = ScanRequest(roots: [tree.root.path], storePath: tree.fullStore)
+        fullRequest.full = true
+        // Changes spread over the walk: a modified file, a touched one (same bytes: reused by digest, with its new
+        // mtime), an added one, so reused runs and scanned files alternate inside and across batches.
+        let changes: [() throws -> Void] = [
+            {
+                try tree.write("etc/ssh/ssh_config", "Host *\n    KexAlgorithms diffie-hellman-group1-sha1\n")
+                try tree.write("etc/nginx/nginx.conf", try tree.read("etc/nginx/nginx.conf"))
+                try tree.write("etc/aaa-new.conf", "not crypto\n")
+            },
+            {
+                try tree.write("etc/ssl/openssl.cnf", try tree.read("etc/ssl/openssl.cnf"))
+                try tree.write("etc/ssh/sshd_config.d/15-added.conf", "Ciphers aes128-ctr\n")
+            },
+            {},
+        ]
+        var previous = first.record.id
+        for (round, change) in changes.enumerated() {
+            Self.tick()
+            try change()
+            let rescan = try use.scan(ScanRequest(roots: [tree.root.path], storePath: tree.rescanStore))
+            try? FileManager.default.removeItem(atPath: tree.fullStore)
+            let fullScan = try use.scan(fullRequest)
+            Self.expectSame(
+                try Contents(store: tree.rescanStore, scanID: rescan.record.id),
+                try Contents(store: tree.fullStore, scanID: fullScan.record.id), "rescan \(round + 1)")
+            #expect(rescan.record.counts == fullScan.record.counts, "rescan \(round + 1)")
+            #expect(rescan.reusedFrom == previous)
+            let examined = rescan.record.counts.filesExamined
+            if round == 2 {
+                #expect(rescan.filesReused == examined, "nothing changed: every file reused")
+            } else {
+                #expect(rescan.filesReused > examined / 2 && rescan.filesReused < examined)
+            }
+            previous = rescan.record.id
+        }
+    }
 }

@@ -19,10 +19,12 @@ struct PostgresBatchWriter {
     func write(_ batch: ScanBatch) throws {
         try writeAssets(batch.output.assets)
         let fileIDs = try writeFiles(batch)
+        let reused = batch.reused ?? ReusedRows(scanID: scanID)
+        try copyFiles(reused)
         try linkReferencedAssets(batch)
-        try writeFindings(batch.output.findings, fileIDs: fileIDs)
-        try writeDiagnostics(batch.output.diagnostics)
-        try writeSoftware(batch.output.software)
+        try writeFindings(batch.output.findings, fileIDs: fileIDs, reused: reused)
+        try writeDiagnostics(batch.output.diagnostics, reused: reused)
+        try writeSoftware(batch.output.software, reused: reused)
         try writeAliases(batch.aliases)
     }
 
@@ -226,26 +228,26 @@ struct PostgresBatchWriter {
         return ids
     }
 
-    private func writeFindings(_ findings: [Finding], fileIDs: [[UInt8]: Int64]) throws {
-        guard !findings.isEmpty else { return }
-        var ordinal = try nextOrdinal("findings")
+    private func writeFindings(_ findings: [Finding], fileIDs: [[UInt8]: Int64], reused: ReusedRows) throws {
+        guard !findings.isEmpty || !reused.findings.isEmpty else { return }
+        var plan = OrdinalPlan(first: try nextOrdinal("findings"), spans: reused.findings)
         var rows: [[PostgresValue]] = []
         rows.reserveCapacity(findings.count)
-        for finding in findings {
+        for (index, finding) in findings.enumerated() {
             guard let fileID = fileIDs[finding.path.bytes] else {
                 throw StoreError(
                     code: StoreError.unknownFile,
                     reason: "finding in \(finding.path.display) has no file record in scan \(scanID)")
             }
             rows.append([
-                .int(scanID), .int(fileID), .int(ordinal), PostgresValue(finding.line), .text(finding.source.rawValue),
+                .int(scanID), .int(fileID), .int(plan.ordinal(at: index)), PostgresValue(finding.line),
+                .text(finding.source.rawValue),
                 .text(finding.setting), .text(finding.usage.rawValue), .text(finding.algorithm),
                 PostgresValue(finding.canonical), PostgresValue(finding.oid), PostgresValue(finding.keyBits),
                 PostgresValue(finding.curve), .text(finding.quantumStatus.rawValue), PostgresValue(finding.context),
                 PostgresValue(finding.effective), .text(finding.origin.rawValue), PostgresValue(finding.asset),
                 PostgresValue(finding.note),
             ])
-            ordinal += 1
         }
         try insert(
             "findings",
@@ -256,13 +258,95 @@ struct PostgresBatchWriter {
                 ("effective", .int8), ("origin", .text), ("asset_id", .text), ("note", .text),
             ], rows,
             name: { "finding at \(findings[$0].path.display)\(findings[$0].line.map { ":\($0)" } ?? "")" })
+        // A copied finding's file is the row of its path in this scan (`copyFiles` made sure there is one).
+        try copy(
+            plan.copies(), from: reused.scanID, table: "findings",
+            sql: """
+                INSERT INTO findings (scan_id, ordinal, file_id, line, source, setting, usage, algorithm, canonical,
+                    oid, key_bits, curve, quantum_status, context, effective, origin, asset_id, note)
+                SELECT $1, f.ordinal - $3 + $5, n.id, f.line, f.source, f.setting, f.usage, f.algorithm,
+                    f.canonical, f.oid, f.key_bits, f.curve, f.quantum_status, f.context, f.effective, f.origin,
+                    f.asset_id, f.note
+                FROM findings f JOIN files o ON o.id = f.file_id JOIN files n ON n.scan_id = $1 AND n.path = o.path
+                WHERE f.scan_id = $2 AND f.ordinal >= $3 AND f.ordinal < $3 + $4 ORDER BY f.ordinal
+                """)
+    }
+
+    // MARK: - Reused rows
+
+    /// Copies the file rows of the reused files from the earlier scan (a path already recorded in this scan keeps
+    /// its row), refreshes those whose metadata moved, and links the reused files' assets: as SQLite's writer.
+    private func copyFiles(_ reused: ReusedRows) throws {
+        guard !reused.isEmpty else { return }
+        if !reused.files.isEmpty {
+            var paths = PostgresArrayColumn(.bytea, capacity: reused.files.count)
+            for path in reused.files { paths.append(.bytes(path.bytes)) }
+            try session.query(
+                """
+                INSERT INTO files (scan_id, path, path_display, size, modified_at, sha256)
+                SELECT $1, o.path, o.path_display, o.size, o.modified_at, o.sha256
+                FROM unnest($3::bytea[]) WITH ORDINALITY AS r(path, position)
+                    JOIN files o ON o.scan_id = $2 AND o.path = r.path
+                ORDER BY r.position
+                ON CONFLICT (scan_id, path) DO NOTHING
+                """, [.int(scanID), .int(reused.scanID), .column(paths)])
+        }
+        if !reused.refreshed.isEmpty {
+            var paths = PostgresArrayColumn(.bytea, capacity: reused.refreshed.count)
+            var sizes = PostgresArrayColumn(.int8, capacity: reused.refreshed.count)
+            var modified = PostgresArrayColumn(.text, capacity: reused.refreshed.count)
+            var digests = PostgresArrayColumn(.text, capacity: reused.refreshed.count)
+            for file in reused.refreshed {
+                paths.append(.bytes(file.path.bytes))
+                sizes.append(.int(file.size))
+                modified.append(.text(StoreDate.format(file.modified)))
+                digests.append(.text(file.sha256))
+            }
+            try session.query(
+                """
+                UPDATE files SET size = r.size, modified_at = r.modified, sha256 = r.sha256
+                FROM unnest($2::bytea[], $3::bigint[], $4::text[], $5::text[]) AS r(path, size, modified, sha256)
+                WHERE files.scan_id = $1 AND files.path = r.path
+                """, [.int(scanID), .column(paths), .column(sizes), .column(modified), .column(digests)])
+        }
+        guard !reused.assets.isEmpty else { return }
+        var known: Set<String> = []
+        for row in try session.query("SELECT id FROM assets WHERE id = ANY($1)", [.textArray(reused.assets)]) {
+            known.insert(try row.makeRandomAccess().value("id", as: String.self))
+        }
+        if let missing = reused.assets.first(where: { !known.contains($0) }) {
+            throw StoreError(
+                code: StoreError.unknownAsset,
+                reason: "scan \(reused.scanID) names asset \(missing), which the store no longer holds")
+        }
+        try link(reused.assets.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) })
+    }
+
+    /// Runs `sql` once per copy, bound to $1 this scan, $2 the earlier scan, $3 the first ordinal copied, $4 the
+    /// count and $5 the first ordinal here; refuses a copy that finds fewer rows than the earlier scan's state
+    /// promised (a damaged or pruned scan).
+    private func copy(_ copies: [OrdinalPlan.Copy], from source: Int64, table: String, sql: String) throws {
+        for copy in copies {
+            let copied =
+                try session.query(
+                    "WITH copied AS (\(sql) RETURNING 1) SELECT count(*) AS rows FROM copied",
+                    [.int(scanID), .int(source), .int(copy.first), .int(copy.count), .int(copy.target)]
+                ).first?.makeRandomAccess().value("rows", as: Int64.self) ?? 0
+            guard copied == copy.count else {
+                throw StoreError(
+                    code: StoreError.unknownFile,
+                    reason: "scan \(source) holds \(copied) of the \(copy.count) \(table) from ordinal \(copy.first) "
+                        + "that its rescan state names")
+            }
+        }
     }
 
     // MARK: - Diagnostics, software, aliases
 
-    private func writeDiagnostics(_ diagnostics: [Diagnostic]) throws {
-        guard !diagnostics.isEmpty else { return }
-        let first = try nextOrdinal("diagnostics")
+    private func writeDiagnostics(_ diagnostics: [Diagnostic], reused: ReusedRows) throws {
+        guard !diagnostics.isEmpty || !reused.diagnostics.isEmpty else { return }
+        var plan = OrdinalPlan(first: try nextOrdinal("diagnostics"), spans: reused.diagnostics)
+        let ordinals = diagnostics.indices.map { plan.ordinal(at: $0) }
         try insert(
             "diagnostics",
             [
@@ -271,15 +355,23 @@ struct PostgresBatchWriter {
             ],
             diagnostics.enumerated().map { index, diagnostic in
                 [
-                    .int(scanID), .int(first + Int64(index)), .bytes(diagnostic.path.bytes),
+                    .int(scanID), .int(ordinals[index]), .bytes(diagnostic.path.bytes),
                     .text(diagnostic.path.display), .text(diagnostic.reason.rawValue), .text(diagnostic.detail),
                 ]
             }, name: { "diagnostic for \(diagnostics[$0].path.display)" })
+        try copy(
+            plan.copies(), from: reused.scanID, table: "diagnostics",
+            sql: """
+                INSERT INTO diagnostics (scan_id, ordinal, path, path_display, reason, detail)
+                SELECT $1, ordinal - $3 + $5, path, path_display, reason, detail FROM diagnostics
+                WHERE scan_id = $2 AND ordinal >= $3 AND ordinal < $3 + $4 ORDER BY ordinal
+                """)
     }
 
-    private func writeSoftware(_ software: [Software]) throws {
-        guard !software.isEmpty else { return }
-        let first = try nextOrdinal("software")
+    private func writeSoftware(_ software: [Software], reused: ReusedRows) throws {
+        guard !software.isEmpty || !reused.software.isEmpty else { return }
+        var plan = OrdinalPlan(first: try nextOrdinal("software"), spans: reused.software)
+        let ordinals = software.indices.map { plan.ordinal(at: $0) }
         try insert(
             "software",
             [
@@ -288,10 +380,17 @@ struct PostgresBatchWriter {
             ],
             software.enumerated().map { index, package in
                 [
-                    .int(scanID), .int(first + Int64(index)), .text(package.name), .text(package.version),
+                    .int(scanID), .int(ordinals[index]), .text(package.name), .text(package.version),
                     .bytes(package.sourcePath.bytes), .text(package.sourcePath.display),
                 ]
             }, name: { "software \(software[$0].name) \(software[$0].version)" })
+        try copy(
+            plan.copies(), from: reused.scanID, table: "software",
+            sql: """
+                INSERT INTO software (scan_id, ordinal, name, version, source_path, source_path_display)
+                SELECT $1, ordinal - $3 + $5, name, version, source_path, source_path_display FROM software
+                WHERE scan_id = $2 AND ordinal >= $3 AND ordinal < $3 + $4 ORDER BY ordinal
+                """)
     }
 
     private func writeAliases(_ aliases: [PathAlias]) throws {
