@@ -41,9 +41,12 @@ public enum ConsoleText {
             width: width,
             rows: { row in
                 count = 0
-                try findings { finding in
-                    count += 1
-                    try row(inventoryRow(finding))
+                // Both closures are the callers' and are called only here, during this walk.
+                try withoutActuallyEscaping(row) { row in
+                    try findings { finding in
+                        count += 1
+                        try row(inventoryRow(finding))
+                    }
                 }
             }, to: output)
         try output.write(inventoryCount(count))
