@@ -197,3 +197,15 @@ public struct FindingAssessment: Codable, Sendable, Hashable {
     /// True when a waiver in force covers the finding: it is reported, and no gate counts it.
     public var isWaived: Bool { waiver?.honoured == true }
 }
+
+/// A judged finding with its place in the assessment's risk order (0: the highest risk): what a stream of judged
+/// findings in another order (the inventory's) carries so a reader can still rank them.
+public struct RankedAssessment: Sendable, Hashable {
+    public var position: Int
+    public var assessment: FindingAssessment
+
+    public init(position: Int, assessment: FindingAssessment) {
+        self.position = position
+        self.assessment = assessment
+    }
+}

@@ -27,17 +27,47 @@ public enum ConsoleText {
 
     /// The inventory as a table for an 80-column terminal.
     public static func inventoryTable(_ findings: [Finding], width: Int = 80) -> String {
-        let rows = findings.map { finding -> [String] in
-            let size = finding.curve ?? finding.keyBits.map { "\($0)" } ?? ""
-            let location = finding.path.display + (finding.line.map { ":\($0)" } ?? "")
-            return [
-                finding.quantumStatus.rawValue, finding.usage.rawValue, finding.canonical ?? finding.algorithm, size,
-                location,
-            ]
-        }
-        let table = TextTable(
+        let table = inventoryTableShape(rows: findings.map(inventoryRow))
+        return table.render(width: width) + inventoryCount(findings.count)
+    }
+
+    /// The bytes of `inventoryTable`, written as they are made from `findings` (a cursor called twice: once to
+    /// measure the columns, once to write the rows), so a scan's findings are never all in memory.
+    public static func writeInventoryTable(
+        width: Int = 80, findings: ((Finding) throws -> Void) throws -> Void, to output: ReportOutput
+    ) throws {
+        var count = 0
+        try inventoryTableShape(rows: []).write(
+            width: width,
+            rows: { row in
+                count = 0
+                // Both closures are the callers' and are called only here, during this walk.
+                try withoutActuallyEscaping(row) { row in
+                    try findings { finding in
+                        count += 1
+                        try row(inventoryRow(finding))
+                    }
+                }
+            }, to: output)
+        try output.write(inventoryCount(count))
+    }
+
+    private static func inventoryTableShape(rows: [[String]]) -> TextTable {
+        TextTable(
             headers: ["STATUS", "USAGE", "ALGORITHM", "SIZE", "WHERE"], rows: rows, flexible: [2, 4], keepEnd: [4])
-        return table.render(width: width) + "\(findings.count) finding\(findings.count == 1 ? "" : "s")\n"
+    }
+
+    private static func inventoryRow(_ finding: Finding) -> [String] {
+        let size = finding.curve ?? finding.keyBits.map { "\($0)" } ?? ""
+        let location = finding.path.display + (finding.line.map { ":\($0)" } ?? "")
+        return [
+            finding.quantumStatus.rawValue, finding.usage.rawValue, finding.canonical ?? finding.algorithm, size,
+            location,
+        ]
+    }
+
+    private static func inventoryCount(_ count: Int) -> String {
+        "\(count) finding\(count == 1 ? "" : "s")\n"
     }
 
     /// The status as the scans list shows it: an incomplete scan with a finish time stopped on SIGINT/SIGTERM

@@ -28,9 +28,9 @@ public struct HTMLRenderer: ReportRenderer {
         Data(try html(input, context: context).utf8)
     }
 
-    /// Without an assessment every section is made from one walk over `orderedFindings` (`Digest`); with one,
-    /// the judged findings are paired with `findings` in memory.
-    public func streams(assessed: Bool) -> Bool { !assessed }
+    /// Every section is made from one walk over `orderedFindings` (`Digest`), and with an assessment one walk
+    /// over its judged findings in risk order and one over their pairs (`PolicyDigest`).
+    public func streams(assessed: Bool) -> Bool { true }
 
     /// What the summary, certificate and findings sections show of the findings, gathered in one walk: counts,
     /// the files that name each asset, and per status and algorithm the first rows a group can list. Bounded by
@@ -94,7 +94,7 @@ public struct HTMLRenderer: ReportRenderer {
 
             """
         out += summary(input, digest)
-        out += assessmentSection(input)
+        out += try assessmentSection(input)
         out += planSection(input)
         out += trend(input)
         out += fleetSection(input)
@@ -157,7 +157,7 @@ public struct HTMLRenderer: ReportRenderer {
         .disallowed: "#b00020", .deprecated: "#d9730d", .due: "#b8941f", .allowed: "#2e8b57",
     ]
 
-    private func assessmentSection(_ input: ReportInput) -> String {
+    private func assessmentSection(_ input: ReportInput) throws -> String {
         let e = HTMLText.escape
         guard let assessment = input.assessment else {
             return "<section id=\"assessment\"><h2>Assessment</h2><p>No assessment was recorded for this scan; "
@@ -184,8 +184,8 @@ public struct HTMLRenderer: ReportRenderer {
         out += adjustments(overall.adjustments) + "</details>\n"
         // Deadlines on a timeline: how many findings change state on each date ahead.
         var byDeadline: [CalendarDay: (count: Int, state: PolicyState)] = [:]
-        for judged in assessment.findings {
-            guard let deadline = judged.verdict.deadline, let next = judged.verdict.nextState else { continue }
+        try input.judgedFindings.walkJudged { judged in
+            guard let deadline = judged.verdict.deadline, let next = judged.verdict.nextState else { return }
             let current = byDeadline[deadline]
             byDeadline[deadline] = ((current?.count ?? 0) + 1, max(current?.state ?? next, next))
         }
@@ -223,7 +223,7 @@ public struct HTMLRenderer: ReportRenderer {
             out +=
                 "<p>Waivers that matched no finding: \(assessment.unusedWaivers.map { "<code>\(e($0))</code>" }.joined(separator: ", ")).</p>\n"
         }
-        return out + "</section>\n" + policyFindings(input)
+        return out + "</section>\n" + (try policyFindings(input))
     }
 
     /// The migration plan's phases and actions, when the report was asked to include one.
@@ -274,34 +274,71 @@ public struct HTMLRenderer: ReportRenderer {
         return out + "</tbody></table>"
     }
 
+    /// What the policy-findings section shows, gathered in one walk over the judged findings: per state and date
+    /// the count and the `rows` highest risks (lowest positions). Bounded by groups, not findings.
+    struct PolicyDigest {
+        struct Group {
+            var count = 0
+            /// The highest risks met so far, by position.
+            var top: [(finding: Finding, judged: RankedAssessment)] = []
+
+            mutating func add(_ finding: Finding, _ ranked: RankedAssessment, rows: Int) {
+                count += 1
+                guard top.count < rows || (top.last.map { ranked.position < $0.judged.position } ?? false) else {
+                    return
+                }
+                let at = top.firstIndex { ranked.position < $0.judged.position } ?? top.count
+                top.insert((finding, ranked), at: at)
+                if top.count > rows { top.removeLast() }
+            }
+        }
+
+        var count = 0
+        var byState: [PolicyState: Int] = [:]
+        var groups: [PolicyState: [String: Group]] = [:]
+
+        init(_ judged: ReportJudgedFindings, rows: Int) throws {
+            try judged.walkPairs { finding, ranked in
+                let verdict = ranked.assessment.verdict
+                guard verdict.state != .allowed else { return }
+                count += 1
+                byState[verdict.state, default: 0] += 1
+                let date: String
+                if let deadline = verdict.deadline {
+                    date = "\(deadline) → \(verdict.nextState?.rawValue ?? "?")"
+                } else if let since = verdict.since {
+                    date = "since \(since)"
+                } else {
+                    date = "no date"
+                }
+                groups[verdict.state, default: [:]][date, default: Group()].add(finding, ranked, rows: rows)
+            }
+        }
+    }
+
     /// Findings the policy restricts, by state, then by the date that matters (deadline ahead, or since when).
-    private func policyFindings(_ input: ReportInput) -> String {
+    private func policyFindings(_ input: ReportInput) throws -> String {
         let e = HTMLText.escape
-        let judged = input.assessedFindings.filter { $0.assessment.verdict.state != .allowed }
-        var out = "<section id=\"deadlines\"><h2>Findings by policy state and deadline (\(judged.count))</h2>\n"
-        guard !judged.isEmpty else { return out + "<p>The policy restricts no finding.</p></section>\n" }
+        let digest = try PolicyDigest(input.judgedFindings, rows: max(0, min(rowsPerGroup, maxRows)))
+        var out = "<section id=\"deadlines\"><h2>Findings by policy state and deadline (\(digest.count))</h2>\n"
+        guard digest.count > 0 else { return out + "<p>The policy restricts no finding.</p></section>\n" }
         var budget = maxRows
         for state in [PolicyState.disallowed, .deprecated, .due] {
-            let list = judged.filter { $0.assessment.verdict.state == state }
-            guard !list.isEmpty else { continue }
+            let count = digest.byState[state] ?? 0
+            guard count > 0, let byDate = digest.groups[state] else { continue }
             out += "<details class=\"status\"\(state == .disallowed ? " open" : "")><summary><span class=\"badge "
             out += "\(state == .disallowed ? "broken" : state == .deprecated ? "vulnerable" : "weakened")\">"
-            out += "\(state.rawValue)</span> \(list.count) finding\(list.count == 1 ? "" : "s")</summary>\n"
-            let byDate = Dictionary(grouping: list) { item -> String in
-                let verdict = item.assessment.verdict
-                if let deadline = verdict.deadline { return "\(deadline) → \(verdict.nextState?.rawValue ?? "?")" }
-                if let since = verdict.since { return "since \(since)" }
-                return "no date"
-            }
+            out += "\(state.rawValue)</span> \(count) finding\(count == 1 ? "" : "s")</summary>\n"
             for date in byDate.keys.sorted() {
-                let group = byDate[date] ?? []
+                let group = byDate[date] ?? PolicyDigest.Group()
                 out += "<details class=\"algorithm\"><summary><b>\(e(date))</b> — \(group.count)</summary>\n"
                 let take = max(0, min(rowsPerGroup, budget, group.count))
                 budget -= take
                 if take > 0 {
                     out += "<table><thead><tr><th>Where</th><th>Algorithm</th><th>Rule</th><th>Risk</th>"
                     out += "<th>Why</th><th>Waiver</th></tr></thead><tbody>\n"
-                    for (finding, assessment) in group.prefix(take) {
+                    for (finding, ranked) in group.top.prefix(take) {
+                        let assessment = ranked.assessment
                         let place = finding.path.display + (finding.line.map { ":\($0)" } ?? "")
                         let verdict = assessment.verdict
                         var why = verdict.explanation

@@ -87,6 +87,25 @@ public struct InventoryDiff: Sendable, Hashable {
             fromScan: from, toScan: to, added: added, removed: removed, changed: changed, unchanged: unchanged)
     }
 
+    /// `compute` over findings handed over one path at a time (`paths` calls its argument with each path's findings
+    /// of the earlier and the later scan, paths in byte order): the same diff, holding one path's findings at a
+    /// time besides what the diff lists. Every match is within one path (the identity and the place both hold
+    /// it), and every list is in `ReportOrder.finding`'s order, which sorts by path first: so the diff of the
+    /// whole is the diffs of the paths put end to end.
+    public static func compute(
+        from: Int64, to: Int64, paths: ((_ before: [Finding], _ after: [Finding]) throws -> Void) throws -> Void
+    ) throws -> InventoryDiff {
+        var diff = InventoryDiff(fromScan: from, toScan: to, added: [], removed: [], changed: [], unchanged: 0)
+        try paths { before, after in
+            let part = compute(from: from, before, to: to, after)
+            diff.added += part.added
+            diff.removed += part.removed
+            diff.changed += part.changed
+            diff.unchanged += part.unchanged
+        }
+        return diff
+    }
+
     static func differences(_ a: Finding, _ b: Finding) -> [String] {
         var fields: [String] = []
         if a.line != b.line { fields.append("line") }

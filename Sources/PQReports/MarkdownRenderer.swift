@@ -18,9 +18,9 @@ public struct MarkdownRenderer: ReportRenderer {
         Data(try markdown(input, context: context).utf8)
     }
 
-    /// Without an assessment the summary and findings sections come from one walk over `orderedFindings`
-    /// (`Digest`); with one, the judged findings are paired with `findings` in memory.
-    public func streams(assessed: Bool) -> Bool { !assessed }
+    /// The summary and findings sections come from one walk over `orderedFindings` (`Digest`), the assessment's
+    /// findings from one walk over their pairs (`PolicyDigest`).
+    public func streams(assessed: Bool) -> Bool { true }
 
     /// What the summary and findings sections show of the findings, gathered in one walk: counts per status, and
     /// per status and algorithm the number of uses and places and the first `locationsPerGroup` places. Bounded
@@ -92,7 +92,7 @@ public struct MarkdownRenderer: ReportRenderer {
         out +=
             input.isIncomplete
             ? "The inventory is **incomplete**: see Diagnostics.\n\n" : "Every examined file was read and parsed.\n\n"
-        out += assessment(input)
+        out += try assessment(input)
         if let plan = input.plan {
             out +=
                 "## Migration plan\n\n\(plan.actions.count) actions under \(m(plan.profileTitle)) as of \(plan.asOf); "
@@ -122,7 +122,7 @@ public struct MarkdownRenderer: ReportRenderer {
         return out
     }
 
-    private func assessment(_ input: ReportInput) -> String {
+    private func assessment(_ input: ReportInput) throws -> String {
         let m = Self.escape
         guard let assessment = input.assessment else {
             return "## Assessment\n\nNo assessment was recorded for this scan; `pqscout assess` adds one.\n\n"
@@ -150,9 +150,21 @@ public struct MarkdownRenderer: ReportRenderer {
             out += "| \(reasons.joined(separator: "<br>")) |\n"
         }
         out += "\n### Findings by policy state and deadline\n\n"
-        let judged = input.assessedFindings.filter { $0.assessment.verdict.state != .allowed }
-        guard !judged.isEmpty else { return out + "The policy restricts no finding.\n\n" }
+        let groups = try PolicyDigest(input.judgedFindings, locationsPerGroup: locationsPerGroup).groups
+        guard !groups.isEmpty else { return out + "The policy restricts no finding.\n\n" }
         out += "| State | Date | Algorithm | Uses | Where | Rule |\n|---|---|---|---:|---|---|\n"
+        for key in groups.keys.sorted() {
+            let group = groups[key] ?? Digest.Group()
+            out += "| \(key.state.rawValue) | \(m(key.date)) | \(m(key.name)) | \(group.count) "
+            out += "| \(places(group)) | `\(Self.code(key.rule))` |\n"
+        }
+        return out + "\n"
+    }
+
+    /// The findings the policy restricts, grouped by state, date, algorithm and rule, from one walk over the
+    /// judged findings' pairs in report order: per group the uses and places as `Digest` counts them (a place is
+    /// one run of one path and line, counted when its run ends). Bounded by groups, not findings.
+    struct PolicyDigest {
         struct Key: Hashable, Comparable {
             var state: PolicyState
             var date: String
@@ -162,22 +174,36 @@ public struct MarkdownRenderer: ReportRenderer {
                 (b.state.severity, a.date, a.name, a.rule) < (a.state.severity, b.date, b.name, b.rule)
             }
         }
-        let groups = Dictionary(grouping: judged) { item -> Key in
-            let verdict = item.assessment.verdict
-            let date =
-                verdict.deadline.map { "\($0) → \(verdict.nextState?.rawValue ?? "?")" }
-                ?? verdict.since.map { "since \($0)" } ?? ""
-            return Key(
-                state: verdict.state, date: date, name: item.finding.canonical ?? item.finding.algorithm,
-                rule: verdict.rule ?? "-")
+
+        var groups: [Key: Digest.Group] = [:]
+
+        init(_ judged: ReportJudgedFindings, locationsPerGroup: Int) throws {
+            let limit = max(0, locationsPerGroup)
+            var run: [Key: [String: Int]] = [:]
+            var runKey: (path: ScanPath, line: Int)?
+            func finishRun() {
+                for (key, places) in run {
+                    for (place, uses) in places { groups[key, default: Digest.Group()].add(place, uses, limit: limit) }
+                }
+                run.removeAll(keepingCapacity: true)
+            }
+            try judged.walkPairs { finding, ranked in
+                let verdict = ranked.assessment.verdict
+                guard verdict.state != .allowed else { return }
+                if let key = runKey, key.path != finding.path || key.line != (finding.line ?? 0) { finishRun() }
+                runKey = (finding.path, finding.line ?? 0)
+                let date =
+                    verdict.deadline.map { "\($0) → \(verdict.nextState?.rawValue ?? "?")" }
+                    ?? verdict.since.map { "since \($0)" } ?? ""
+                let key = Key(
+                    state: verdict.state, date: date, name: finding.canonical ?? finding.algorithm,
+                    rule: verdict.rule ?? "-")
+                let place = finding.path.display + (finding.line.map { ":\($0)" } ?? "")
+                run[key, default: [:]][place, default: 0] += 1
+                groups[key, default: Digest.Group()].count += 1
+            }
+            finishRun()
         }
-        for key in groups.keys.sorted() {
-            let group = groups[key] ?? []
-            let whereFound = places(group.map(\.finding))
-            out += "| \(key.state.rawValue) | \(m(key.date)) | \(m(key.name)) | \(group.count) "
-            out += "| \(whereFound) | `\(Self.code(key.rule))` |\n"
-        }
-        return out + "\n"
     }
 
     private func history(_ input: ReportInput) -> String {
@@ -236,17 +262,6 @@ public struct MarkdownRenderer: ReportRenderer {
             out += "\n"
         }
         return digest.count == 0 ? out + "No cryptography was found.\n\n" : out
-    }
-
-    /// `places(_:)` of findings in memory (the assessment's judged findings).
-    private func places(_ findings: [Finding]) -> String {
-        var counts: [String: Int] = [:]
-        for finding in findings {
-            counts[finding.path.display + (finding.line.map { ":\($0)" } ?? ""), default: 0] += 1
-        }
-        var group = Digest.Group()
-        for (place, uses) in counts { group.add(place, uses, limit: locationsPerGroup) }
-        return places(group)
     }
 
     /// Distinct places of a group's findings, sorted, with a count where one place holds several; at most

@@ -45,30 +45,28 @@ public struct ReportInput: Sendable {
         self.plan = plan
     }
 
+    /// The judged findings of `assessment` when they are not in it: read from the store as the renderer walks
+    /// them (`ReportJudgedFindings.storeOrdered`), beside `findingSource`. Nil: `assessment.findings` and
+    /// `findings` are paired in memory.
+    public var judgedSource: ReportJudgedFindings?
+
+    /// The judged findings with the inventory findings they judge: `judgedSource` when set, else paired in memory.
+    public var judgedFindings: ReportJudgedFindings { judgedSource ?? .array(self) }
+
     /// Each assessed finding with the inventory finding it judges (matched by place and name, so the pairing
-    /// holds whatever order `findings` is in), in the assessment's order: highest risk first.
-    var assessedFindings: [(finding: Finding, assessment: FindingAssessment)] {
+    /// holds whatever order `findings` is in), in the assessment's order: highest risk first; `position` is the
+    /// judged finding's place in `assessment.findings`.
+    var rankedAssessedFindings: [(finding: Finding, judged: RankedAssessment)] {
         guard let assessment else { return [] }
-        func key(
-            _ path: String, _ line: Int?, _ source: String, _ setting: String, _ algorithm: String,
-            _ context: String?
-        ) -> String {
-            [path, line.map(String.init) ?? "", source, setting, algorithm, context ?? ""].joined(separator: "\u{1F}")
-        }
         var byKey: [String: [Finding]] = [:]
         for finding in sortedFindings {
-            byKey[
-                key(
-                    finding.path.display, finding.line, finding.source.rawValue, finding.setting, finding.algorithm,
-                    finding.context), default: []
-            ].append(finding)
+            byKey[ReportJudgedFindings.key(finding), default: []].append(finding)
         }
-        var out: [(Finding, FindingAssessment)] = []
-        for judged in assessment.findings {
-            let ref = judged.finding
-            let k = key(ref.path, ref.line, ref.source, ref.setting, ref.algorithm, ref.context)
+        var out: [(finding: Finding, judged: RankedAssessment)] = []
+        for (position, judged) in assessment.findings.enumerated() {
+            let k = ReportJudgedFindings.key(judged.finding)
             guard var list = byKey[k], !list.isEmpty else { continue }
-            out.append((list.removeFirst(), judged))
+            out.append((list.removeFirst(), RankedAssessment(position: position, assessment: judged)))
             byKey[k] = list
         }
         return out

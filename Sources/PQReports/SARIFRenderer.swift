@@ -28,9 +28,9 @@ public struct SARIFRenderer: ReportRenderer {
         try ReportOutput.collect { try write(input, context: context, to: $0) }
     }
 
-    /// Without an assessment the results come from one walk over `orderedFindings`, keeping at most
-    /// `maxResults` of each level; with one they are paired with `findings` in memory.
-    public func streams(assessed: Bool) -> Bool { !assessed }
+    /// The results come from one walk over `orderedFindings`, or with an assessment over
+    /// `judgedFindings.walkPairs`, keeping at most `maxResults` of each level.
+    public func streams(assessed: Bool) -> Bool { true }
 
     /// The log as a JSON value (tests look inside it): the written bytes, read back.
     public func document(_ input: ReportInput, context: RenderContext) throws -> JSONValue {
@@ -47,10 +47,7 @@ public struct SARIFRenderer: ReportRenderer {
             results = kept.items.map(Self.statusResult)
             total = kept.total
         } else {
-            let kept: KeptResults<JSONValue>
-            (rules, kept) = Self.policyRules(input, limit: maxResults)
-            results = kept.items
-            total = kept.total
+            (rules, results, total) = try Self.policyRules(input, limit: maxResults)
         }
         let marker = "pqscout-results-\(UUID().uuidString)"
         let (head, tail) = document(
@@ -214,17 +211,22 @@ public struct SARIFRenderer: ReportRenderer {
     /// deprecates or disallows now (`warning`, `error`) or will at a deadline ahead (`note`). A finding no rule
     /// speaks to but that is not allowed falls back to its quantum-status rule. Waived findings carry a SARIF
     /// suppression with the waiver's owner, reason and expiry.
-    static func policyRules(_ input: ReportInput, limit: Int) -> ([JSONValue], KeptResults<JSONValue>) {
-        var kept = KeptResults<JSONValue>(limit: limit)
-        guard let assessment = input.assessment else { return ([], kept) }
+    static func policyRules(_ input: ReportInput, limit: Int) throws -> (
+        rules: [JSONValue], results: [JSONValue], total: Int
+    ) {
+        guard let assessment = input.assessment else { return ([], [], 0) }
         var descriptors: [String: JSONValue] = [:]
         if let policy = input.policy, policy.id == assessment.profile {
             for rule in policy.rules {
                 descriptors[policy.id + "/" + rule.id] = policyRuleDescriptor(rule, profile: policy)
             }
         }
-        var pending: [(Finding, FindingAssessment, String)] = []
-        for (finding, judged) in input.assessedFindings where judged.verdict.state != .allowed {
+        // The results come in report order; a result names its rule's index among every rule met, known at the
+        // end, so the kept ones wait as values.
+        var pending = KeptResults<(Finding, FindingAssessment, String)>(limit: limit)
+        try input.judgedFindings.walkPairs { finding, ranked in
+            let judged = ranked.assessment
+            guard judged.verdict.state != .allowed else { return }
             let ruleID: String
             if let rule = judged.verdict.rule {
                 ruleID = rule
@@ -234,13 +236,13 @@ public struct SARIFRenderer: ReportRenderer {
                 ruleID = rule.id
                 if descriptors[rule.id] == nil { descriptors[rule.id] = ruleDescriptor(rule) }
             }
-            pending.append((finding, judged, ruleID))
+            pending.add(level: policyLevel(judged.verdict.state), (finding, judged, ruleID))
         }
         let ids = descriptors.keys.sorted()
         var index: [String: Int] = [:]
         for (position, id) in ids.enumerated() { index[id] = position }
-        pending.sort { ReportOrder.finding($0.0, $1.0) }
-        for (finding, judged, ruleID) in pending {
+        var results: [JSONValue] = []
+        for (finding, judged, ruleID) in pending.items {
             let verdict = judged.verdict
             var message = "\(finding.setting) uses \(name(finding)): \(verdict.state.rawValue)"
             if let since = verdict.since { message += " since \(since)" }
@@ -267,13 +269,12 @@ public struct SARIFRenderer: ReportRenderer {
                 ])
             }
             let level = policyLevel(verdict.state)
-            kept.add(
-                level: level,
+            results.append(
                 result(
                     finding, ruleID: ruleID, index: index[ruleID] ?? 0, level: level, message: message,
                     extra: extra, suppressions: suppressions))
         }
-        return (ids.compactMap { descriptors[$0] }, kept)
+        return (ids.compactMap { descriptors[$0] }, results, pending.total)
     }
 
     static func policyLevel(_ state: PolicyState) -> String {

@@ -16,13 +16,40 @@ public struct TextTable {
     }
 
     public func render(width: Int = 80) -> String {
-        let count = headers.count
-        var widths = (0..<count).map { column in
-            ([headers[column]] + rows.map { column < $0.count ? $0[column] : "" }).map(Self.displayWidth).max() ?? 0
+        var widths = headers.map(Self.displayWidth)
+        for row in rows { Self.widen(&widths, row) }
+        widths = fitted(widths, width: width)
+        var lines = [line(headers, widths)]
+        for row in rows { lines.append(line(row, widths)) }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The bytes of `render`, written a line at a time from rows made twice by `rows` (which calls its argument
+    /// with each row, in order, every time it is called): once to measure the columns, once to write them. The
+    /// table's own `rows` are not used. Memory: one row.
+    public func write(width: Int = 80, rows: ((_ row: [String]) throws -> Void) throws -> Void, to output: ReportOutput)
+        throws
+    {
+        var widths = headers.map(Self.displayWidth)
+        try rows { Self.widen(&widths, $0) }
+        widths = fitted(widths, width: width)
+        try output.write(line(headers, widths))
+        try rows { try output.write("\n" + line($0, widths)) }
+        try output.write("\n")
+    }
+
+    /// `widths` grown to hold `row`'s cells (a missing cell is empty).
+    private static func widen(_ widths: inout [Int], _ row: [String]) {
+        for column in widths.indices where column < row.count {
+            widths[column] = max(widths[column], displayWidth(row[column]))
         }
-        let separators = 2 * (count - 1)
+    }
+
+    /// The natural widths shrunk, the widest flexible column one step at a time, until the table fits `width`.
+    private func fitted(_ natural: [Int], width: Int) -> [Int] {
+        var widths = natural
+        let separators = 2 * (widths.count - 1)
         var total = widths.reduce(0, +) + separators
-        // Shrink the widest flexible column one step at a time until the table fits.
         while total > width {
             guard
                 let widest = widths.indices.filter({ flexible.contains($0) && widths[$0] > 8 })
@@ -31,9 +58,7 @@ public struct TextTable {
             widths[widest] -= 1
             total -= 1
         }
-        var lines = [line(headers, widths)]
-        for row in rows { lines.append(line(row, widths)) }
-        return lines.joined(separator: "\n") + "\n"
+        return widths
     }
 
     private func line(_ cells: [String], _ widths: [Int]) -> String {

@@ -45,9 +45,10 @@ public enum DiffUseCase {
             guard let from = try request.fromScan ?? store.previousScanID(sameRootsAs: to) else {
                 return DiffOutcome(toScan: to, diff: nil)
             }
-            let diff = InventoryDiff.compute(
-                from: from, try store.findings(FindingQuery(scanID: from)), to: to,
-                try store.findings(FindingQuery(scanID: to)))
+            // One path at a time from one cursor over both scans: never either scan's findings whole.
+            let diff = try InventoryDiff.compute(from: from, to: to) { body in
+                try store.forEachPathOfScans(from, to, body)
+            }
             return DiffOutcome(toScan: to, diff: diff)
         }
     }

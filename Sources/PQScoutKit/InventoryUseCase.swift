@@ -97,6 +97,24 @@ public enum InventoryUseCase {
         }
     }
 
+    /// Writes the table `Presentation.table` would make of `document(_:)`'s findings, from two walks of a cursor
+    /// (one measures the columns, one writes the rows): never every finding in memory.
+    public static func streamTable(_ request: InventoryRequest, width: Int, write: @escaping (String) -> Void)
+        throws(PQScoutError)
+    {
+        let store = try StoreAccess.open(request.storePath, create: false)
+        try StoreAccess.perform(request.storePath) {
+            let id = try resolveScanID(request.scanID, store: store, storePath: request.storePath)
+            _ = try existingScan(id, store: store, storePath: request.storePath)
+            let query = FindingQuery(
+                scanID: id, usage: request.usage, status: request.status, pathPattern: request.pathPattern)
+            let output = ReportOutput(bufferSize: 64 << 10) { write(String(decoding: $0, as: UTF8.self)) }
+            try ConsoleText.writeInventoryTable(
+                width: width, findings: { body in try store.forEachFinding(query, body) }, to: output)
+            try output.flush()
+        }
+    }
+
     /// One scan's record and diagnostics, without its findings: what the scan summary needs.
     public static func summary(storePath: String, scanID: Int64) throws(PQScoutError) -> InventoryDocument {
         let store = try StoreAccess.open(storePath, create: false)

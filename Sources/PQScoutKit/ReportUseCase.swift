@@ -92,8 +92,13 @@ public enum ReportUseCase {
         return try StoreAccess.perform(storePath) {
             let id = try InventoryUseCase.resolveScanID(scanID, store: store, storePath: storePath)
             let scan = try InventoryUseCase.existingScan(id, store: store, storePath: storePath, code: "report.no-scan")
-            let assessment = try store.latestAssessment(scanID: id)?.result
-            let streamed = renderer?.streams(assessed: assessment != nil) ?? false
+            // Without its judged findings: a streaming renderer reads them from the store as it writes.
+            let stored = try store.latestAssessmentSummary(scanID: id)
+            let streamed = renderer?.streams(assessed: stored != nil) ?? false
+            var assessment = stored?.result
+            if let stored, !streamed, stored.result.findings.isEmpty {
+                assessment = try store.latestAssessment(scanID: id)?.result
+            }
             var input = ReportInput(
                 scan: scan, findings: streamed ? [] : try store.findings(FindingQuery(scanID: id)),
                 assets: try store.assets(scanID: id),
@@ -102,11 +107,40 @@ public enum ReportUseCase {
                 policy: assessment.flatMap { try? PolicyProfile.bundled($0.profile) })
             if streamed {
                 input.findingSource = .storeOrdered { body in try store.forEachFinding(FindingQuery(scanID: id), body) }
+                if let stored { input.judgedSource = judgedSource(stored, store: store) }
             }
             input.aliases = try store.aliases(scanID: id)
             input.fleet = try store.fleetSummary()
             return input
         }
+    }
+
+    /// The judged findings of `stored` as a streaming renderer walks them: from the store's rows, or, for an
+    /// assessment that keeps them in its document (recorded before v6, or on PostgreSQL), from that document,
+    /// each paired by `FindingRef.index` with the inventory finding at that place in the store's order.
+    static func judgedSource(_ stored: StoredAssessment, store: InventoryStore) -> ReportJudgedFindings {
+        let scanID = stored.scanID
+        let inDocument = stored.result.findings
+        guard inDocument.isEmpty else {
+            var byIndex: [Int: [RankedAssessment]] = [:]
+            for (position, judged) in inDocument.enumerated() {
+                byIndex[judged.finding.index, default: []].append(
+                    RankedAssessment(position: position, assessment: judged))
+            }
+            let judgedByIndex = byIndex
+            return .storeOrdered(
+                { body in
+                    var index = 0
+                    try store.forEachFinding(FindingQuery(scanID: scanID)) { finding in
+                        try body(finding, judgedByIndex[index] ?? [])
+                        index += 1
+                    }
+                },
+                judged: { body in for judged in inDocument { try body(judged) } })
+        }
+        return .storeOrdered(
+            { body in try store.forEachJudgedFinding(scanID: scanID, assessmentID: stored.id, body) },
+            judged: { body in try store.forEachAssessedFinding(assessmentID: stored.id) { try body($0.assessment) } })
     }
 
     /// The formats `report --fleet` writes.

@@ -156,6 +156,32 @@ public final class InventoryStore: Sendable {
         try backend.forEachFinding(query, body)
     }
 
+    /// The findings of two scans in one walk, a path at a time: for each path either scan has findings at, in
+    /// path byte order, `body` gets that path's findings of `first` and of `second`, each in `forEachFinding`'s
+    /// order. One cursor over both scans, so a caller holds one path's findings, never a scan's (`diff`).
+    /// - Throws: `StoreError`, or whatever `body` throws (wrapped).
+    public func forEachPathOfScans(
+        _ first: Int64, _ second: Int64, _ body: (_ first: [Finding], _ second: [Finding]) throws -> Void
+    ) throws(StoreError) {
+        var path: ScanPath?
+        var ofFirst: [Finding] = []
+        var ofSecond: [Finding] = []
+        try backend.forEachFinding(ofScans: [first, second]) { scanID, finding in
+            if let current = path, current != finding.path {
+                try body(ofFirst, ofSecond)
+                ofFirst.removeAll(keepingCapacity: true)
+                ofSecond.removeAll(keepingCapacity: true)
+            }
+            path = finding.path
+            if scanID == first { ofFirst.append(finding) }
+            if scanID == second { ofSecond.append(finding) }
+        }
+        guard path != nil else { return }
+        try storeOperation("cannot read findings of scans \(first) and \(second) from \(label)") {
+            try body(ofFirst, ofSecond)
+        }
+    }
+
     /// The diagnostics of one scan, ordered by path bytes, then recording order.
     public func diagnostics(scanID: Int64) throws(StoreError) -> [Diagnostic] {
         try backend.diagnostics(scanID: scanID)
@@ -193,7 +219,38 @@ public final class InventoryStore: Sendable {
 
     /// The newest assessment of one scan (under one profile, when given), or nil.
     public func latestAssessment(scanID: Int64, profile: String? = nil) throws(StoreError) -> StoredAssessment? {
-        try backend.latestAssessment(scanID: scanID, profile: profile)
+        try backend.latestAssessment(scanID: scanID, profile: profile, withFindings: true)
+    }
+
+    /// The newest assessment of one scan (under one profile, when given) without its judged findings: its
+    /// systems, scores, gate, counts and coverage. `result.findings` holds only findings kept inside the
+    /// assessment's document (assessments recorded before v6); otherwise it is empty and
+    /// `forEachAssessedFinding` or `forEachJudgedFinding` reads them.
+    public func latestAssessmentSummary(scanID: Int64, profile: String? = nil) throws(StoreError)
+        -> StoredAssessment?
+    {
+        try backend.latestAssessment(scanID: scanID, profile: profile, withFindings: false)
+    }
+
+    /// The judged findings of one assessment recorded as rows, in its order (risk, highest first), handed to
+    /// `body` one at a time: `position` counts from 0 in that order. None for an assessment whose findings are in
+    /// its document.
+    /// - Throws: `StoreError`, or whatever `body` throws (wrapped).
+    public func forEachAssessedFinding(assessmentID: Int64, _ body: (RankedAssessment) throws -> Void)
+        throws(StoreError)
+    {
+        try backend.forEachAssessedFinding(assessmentID: assessmentID, body)
+    }
+
+    /// Every finding of a scan in `forEachFinding`'s order (no filter), each handed to `body` with the judged
+    /// findings of an assessment of that scan whose `FindingRef.index` is its place in that order, in risk order
+    /// (usually one; none for a finding the assessment has no row for). A report pairs the two as it writes,
+    /// holding neither whole.
+    /// - Throws: `StoreError`, or whatever `body` throws (wrapped).
+    public func forEachJudgedFinding(
+        scanID: Int64, assessmentID: Int64, _ body: (Finding, [RankedAssessment]) throws -> Void
+    ) throws(StoreError) {
+        try backend.forEachJudgedFinding(scanID: scanID, assessmentID: assessmentID, body)
     }
 }
 
@@ -220,6 +277,8 @@ protocol StoreBackend: AnyObject, Sendable {
     func counts(scanID: Int64) throws(StoreError) -> ScanCounts
 
     func forEachFinding(_ query: FindingQuery, _ body: (Finding) throws -> Void) throws(StoreError)
+    /// The findings of several scans by path bytes, then scan id, line (none first) and recording order.
+    func forEachFinding(ofScans scanIDs: [Int64], _ body: (Int64, Finding) throws -> Void) throws(StoreError)
     func diagnostics(scanID: Int64) throws(StoreError) -> [Diagnostic]
     func assets(scanID: Int64) throws(StoreError) -> [Asset]
     func software(scanID: Int64) throws(StoreError) -> [Software]
@@ -228,7 +287,11 @@ protocol StoreBackend: AnyObject, Sendable {
 
     func recordAssessment(_ result: AssessmentResult, createdAt: Date) throws(StoreError) -> Int64
     func assessments(scanID: Int64) throws(StoreError) -> [StoredAssessment]
-    func latestAssessment(scanID: Int64, profile: String?) throws(StoreError) -> StoredAssessment?
+    func latestAssessment(scanID: Int64, profile: String?, withFindings: Bool) throws(StoreError) -> StoredAssessment?
+    func forEachAssessedFinding(assessmentID: Int64, _ body: (RankedAssessment) throws -> Void) throws(StoreError)
+    func forEachJudgedFinding(
+        scanID: Int64, assessmentID: Int64, _ body: (Finding, [RankedAssessment]) throws -> Void
+    ) throws(StoreError)
 
     func saveRescanState(scanID: Int64, fingerprint: String, format: Int, state: Data) throws(StoreError)
     func rescanState(fingerprint: String) throws(StoreError) -> InventoryStore.RescanState?

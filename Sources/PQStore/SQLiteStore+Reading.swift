@@ -150,6 +150,33 @@ extension SQLiteStore {
         }
     }
 
+    func forEachFinding(ofScans scanIDs: [Int64], _ body: (Int64, Finding) throws -> Void) throws(StoreError) {
+        let marks = Array(repeating: "?", count: scanIDs.count).joined(separator: ", ")
+        let sql = """
+            SELECT findings.*, files.path AS file_path FROM findings
+            JOIN files ON files.id = findings.file_id
+            WHERE findings.scan_id IN (\(marks))
+            ORDER BY files.path, findings.scan_id, findings.line, findings.ordinal
+            """
+        let names = scanIDs.map(String.init).joined(separator: " and ")
+        return try storeOperation("cannot read findings of scans \(names) from \(label)") {
+            try writer.read { db in
+                var lastPathData: Data? = nil
+                var lastPath = ScanPath(bytes: [])
+                let rows = try Row.fetchCursor(db, sql: sql, arguments: StatementArguments(scanIDs))
+                while let row = try rows.next() {
+                    let pathData = try row.decode(Data.self, forColumn: "file_path")
+                    if pathData != lastPathData {
+                        lastPathData = pathData
+                        lastPath = ScanPath(bytes: Array(pathData))
+                    }
+                    let finding = try FindingRow(row: row)
+                    try body(finding.scanId, try finding.model(path: lastPath))
+                }
+            }
+        }
+    }
+
     /// The diagnostics of one scan, ordered by path bytes, then recording order.
     func diagnostics(scanID: Int64) throws(StoreError) -> [Diagnostic] {
         try storeOperation("cannot read diagnostics of scan \(scanID) from \(label)") {

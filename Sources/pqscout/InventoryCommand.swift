@@ -54,28 +54,18 @@ struct InventoryCommand: ParsableCommand {
             let request = InventoryRequest(
                 storePath: store.path, scanID: try host.scan(scan, storePath: store.path), usage: usage,
                 status: status, pathPattern: path.map(PathPattern.init))
-            if format == .json || format == .csv {
-                // Streamed, the bytes of the whole-document form: 1.78 million findings are never all in memory.
-                let shown = try InventoryUseCase.shownScan(storePath: store.path, requested: request.scanID)
-                Console.error("pqscout: \(Presentation.scanLine(shown))")
-                var streamed = request
-                streamed.scanID = shown.id
-                let output = BufferedOutput()
-                if format == .json {
-                    try InventoryUseCase.streamJSON(streamed, write: output.write)
-                } else {
-                    try InventoryUseCase.streamCSV(streamed, write: output.write)
-                }
-                output.flush()
-                return
-            }
-            let document = try InventoryUseCase.document(request)
-            Console.error("pqscout: \(Presentation.scanLine(document.scan))")
+            // Streamed, the bytes of the whole-document form: 1.78 million findings are never all in memory.
+            let shown = try InventoryUseCase.shownScan(storePath: store.path, requested: request.scanID)
+            Console.error("pqscout: \(Presentation.scanLine(shown))")
+            var streamed = request
+            streamed.scanID = shown.id
+            let output = BufferedOutput()
             switch format {
-            case .table: Console.out(Presentation.table(document.findings, width: Console.width))
-            case .csv: Console.out(Presentation.csv(document.findings, aliases: document.aliases))
-            case .json: Console.out(try Presentation.json(document))
+            case .json: try InventoryUseCase.streamJSON(streamed, write: output.write)
+            case .csv: try InventoryUseCase.streamCSV(streamed, write: output.write)
+            case .table: try InventoryUseCase.streamTable(streamed, width: Console.width, write: output.write)
             }
+            output.flush()
         } catch {
             throw Failure.exit(error)
         }

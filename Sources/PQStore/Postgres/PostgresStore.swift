@@ -22,7 +22,12 @@ final class PostgresStore: StoreBackend {
     /// (a push's) still goes in messages of a few megabytes.
     static let rowsPerStatement = 10_000
 
-    init(url text: String) throws(StoreError) {
+    /// Rows fetched per round trip from a cursor (findings, judged findings): bounded memory for any size of
+    /// scan. Tests pass a few rows to cross fetches.
+    let fetchSize: Int
+
+    init(url text: String, fetchSize: Int = 5_000) throws(StoreError) {
+        self.fetchSize = max(1, fetchSize)
         let url = try PostgresURL(text)
         label = url.label
         session = try PostgresSession(url: url)
@@ -286,9 +291,6 @@ final class PostgresStore: StoreBackend {
 
     // MARK: - Rows of one scan
 
-    /// Rows fetched per round trip from the findings cursor: bounded memory for any size of scan.
-    private static let cursorChunk = 5_000
-
     func forEachFinding(_ query: FindingQuery, _ body: (Finding) throws -> Void) throws(StoreError) {
         // The cursor's query is a utility statement, which takes no parameters: the filter values are inlined as
         // literals (the scan id is a number; the others are quoted by `literal`).
@@ -309,7 +311,7 @@ final class PostgresStore: StoreBackend {
                 var lastPath = ScanPath(bytes: [])
                 var lastPathMatches = true
                 while true {
-                    let rows = try session.query("FETCH \(Self.cursorChunk) FROM pqscout_findings")
+                    let rows = try session.query("FETCH \(fetchSize) FROM pqscout_findings")
                     for row in rows {
                         let access = row.makeRandomAccess()
                         let pathBytes = try access.bytes("file_path")
@@ -321,7 +323,7 @@ final class PostgresStore: StoreBackend {
                         guard lastPathMatches else { continue }
                         try body(try Self.findingRow(access).model(path: lastPath))
                     }
-                    if rows.count < Self.cursorChunk { break }
+                    if rows.count < fetchSize { break }
                 }
                 try session.query("CLOSE pqscout_findings")
             }
@@ -331,6 +333,38 @@ final class PostgresStore: StoreBackend {
     /// `text` as a PostgreSQL string literal (standard_conforming_strings, on since 9.1: only `'` is special).
     static func literal(_ text: String) -> String {
         "'" + text.replacingOccurrences(of: "'", with: "''") + "'"
+    }
+
+    func forEachFinding(ofScans scanIDs: [Int64], _ body: (Int64, Finding) throws -> Void) throws(StoreError) {
+        let list = scanIDs.map(String.init).joined(separator: ", ")
+        let sql = """
+            SELECT findings.*, files.path AS file_path FROM findings
+            JOIN files ON files.id = findings.file_id
+            WHERE findings.scan_id IN (\(list))
+            ORDER BY files.path, findings.scan_id, findings.line NULLS FIRST, findings.ordinal
+            """
+        try operation("cannot read findings of scans \(list) from \(label)") {
+            try session.transaction(readOnly: true) {
+                try session.query("DECLARE pqscout_scans NO SCROLL CURSOR FOR \(sql)")
+                var lastPathBytes: [UInt8]? = nil
+                var lastPath = ScanPath(bytes: [])
+                while true {
+                    let rows = try session.query("FETCH \(fetchSize) FROM pqscout_scans")
+                    for row in rows {
+                        let access = row.makeRandomAccess()
+                        let pathBytes = try access.bytes("file_path")
+                        if pathBytes != lastPathBytes {
+                            lastPathBytes = pathBytes
+                            lastPath = ScanPath(bytes: pathBytes)
+                        }
+                        let finding = try Self.findingRow(access)
+                        try body(finding.scanId, try finding.model(path: lastPath))
+                    }
+                    if rows.count < fetchSize { break }
+                }
+                try session.query("CLOSE pqscout_scans")
+            }
+        }
     }
 
     private static func findingRow(_ row: PostgresRandomAccessRow) throws -> FindingRow {
@@ -489,7 +523,9 @@ final class PostgresStore: StoreBackend {
         }
     }
 
-    func latestAssessment(scanID: Int64, profile: String?) throws(StoreError) -> StoredAssessment? {
+    func latestAssessment(scanID: Int64, profile: String?, withFindings: Bool) throws(StoreError)
+        -> StoredAssessment?
+    {
         try operation("cannot read assessments of scan \(scanID) from \(label)") {
             var sql = "SELECT id, scan_id, created_at, document FROM assessments WHERE scan_id = $1"
             var values: [PostgresValue] = [.int(scanID)]
@@ -497,18 +533,171 @@ final class PostgresStore: StoreBackend {
                 sql += " AND profile = $2"
                 values.append(.text(profile))
             }
-            return try storedAssessments(sql + " ORDER BY id DESC LIMIT 1", values).first
+            return try storedAssessments(sql + " ORDER BY id DESC LIMIT 1", values, withFindings: withFindings).first
         }
     }
 
-    private func storedAssessments(_ sql: String, _ values: [PostgresValue]) throws -> [StoredAssessment] {
+    private func storedAssessments(_ sql: String, _ values: [PostgresValue], withFindings: Bool = true) throws
+        -> [StoredAssessment]
+    {
         let decoder = JSONDecoder()
         return try session.query(sql, values).map { row in
             let r = row.makeRandomAccess()
             let document: String = try r.value("document")
+            let id: Int64 = try r.value("id")
+            var result = try decoder.decode(AssessmentResult.self, from: Data(document.utf8))
+            // Judged findings written as rows (the v6 tables) replace the document's, as on SQLite.
+            if withFindings {
+                var findings: [FindingAssessment] = []
+                try forEachAssessedFindingRow(assessmentID: id) { findings.append($0.assessment) }
+                if !findings.isEmpty { result.findings = findings }
+            }
             return StoredAssessment(
-                id: try r.value("id"), scanID: try r.value("scan_id"), createdAt: try r.date("created_at"),
-                result: try decoder.decode(AssessmentResult.self, from: Data(document.utf8)))
+                id: id, scanID: try r.value("scan_id"), createdAt: try r.date("created_at"), result: result)
+        }
+    }
+
+    func forEachAssessedFinding(assessmentID: Int64, _ body: (RankedAssessment) throws -> Void) throws(StoreError) {
+        try operation("cannot read the findings of assessment \(assessmentID) from \(label)") {
+            try forEachAssessedFindingRow(assessmentID: assessmentID, body)
+        }
+    }
+
+    /// The rows of `assessment_findings` in position order, from a cursor fetched `fetchSize` rows at a time.
+    private func forEachAssessedFindingRow(assessmentID: Int64, _ body: (RankedAssessment) throws -> Void) throws {
+        try session.transaction(readOnly: true) {
+            let reader = try JudgedRowReader(session, assessmentID: assessmentID)
+            try session.query(
+                """
+                DECLARE pqscout_judged NO SCROLL CURSOR FOR SELECT \(JudgedRowReader.columns)
+                FROM assessment_findings WHERE assessment_id = \(assessmentID) ORDER BY position
+                """)
+            while true {
+                let rows = try session.query("FETCH \(fetchSize) FROM pqscout_judged")
+                for row in rows { try body(try reader.ranked(row.makeRandomAccess())) }
+                if rows.count < fetchSize { break }
+            }
+            try session.query("CLOSE pqscout_judged")
+        }
+    }
+
+    /// `SQLiteStore.forEachJudgedFinding`: two cursors in one read-only transaction, fetched in turn.
+    func forEachJudgedFinding(
+        scanID: Int64, assessmentID: Int64, _ body: (Finding, [RankedAssessment]) throws -> Void
+    ) throws(StoreError) {
+        try operation("cannot read the findings of assessment \(assessmentID) from \(label)") {
+            try session.transaction(readOnly: true) {
+                let reader = try JudgedRowReader(session, assessmentID: assessmentID)
+                try session.query(
+                    """
+                    DECLARE pqscout_judged NO SCROLL CURSOR FOR SELECT \(JudgedRowReader.columns)
+                    FROM assessment_findings WHERE assessment_id = \(assessmentID) ORDER BY finding_index, position
+                    """)
+                try session.query(
+                    """
+                    DECLARE pqscout_findings NO SCROLL CURSOR FOR SELECT findings.*, files.path AS file_path
+                    FROM findings JOIN files ON files.id = findings.file_id WHERE findings.scan_id = \(scanID)
+                    ORDER BY files.path, findings.line NULLS FIRST, findings.ordinal
+                    """)
+                var judgedPage: [RankedAssessment] = []
+                var judgedAt = 0
+                var judgedDone = false
+                func nextJudged() throws -> RankedAssessment? {
+                    if judgedAt == judgedPage.count {
+                        guard !judgedDone else { return nil }
+                        let rows = try session.query("FETCH \(fetchSize) FROM pqscout_judged")
+                        judgedPage = try rows.map { try reader.ranked($0.makeRandomAccess()) }
+                        judgedAt = 0
+                        judgedDone = judgedPage.count < fetchSize
+                        if judgedPage.isEmpty { return nil }
+                    }
+                    judgedAt += 1
+                    return judgedPage[judgedAt - 1]
+                }
+                var pending = try nextJudged()
+                var lastPathBytes: [UInt8]? = nil
+                var lastPath = ScanPath(bytes: [])
+                var index = 0
+                var judged: [RankedAssessment] = []
+                while true {
+                    let rows = try session.query("FETCH \(fetchSize) FROM pqscout_findings")
+                    for row in rows {
+                        let access = row.makeRandomAccess()
+                        let pathBytes = try access.bytes("file_path")
+                        if pathBytes != lastPathBytes {
+                            lastPathBytes = pathBytes
+                            lastPath = ScanPath(bytes: pathBytes)
+                        }
+                        let finding = try Self.findingRow(access).model(path: lastPath)
+                        judged.removeAll(keepingCapacity: true)
+                        while let next = pending, next.assessment.finding.index <= index {
+                            if next.assessment.finding.index == index { judged.append(next) }
+                            pending = try nextJudged()
+                        }
+                        try body(finding, judged)
+                        index += 1
+                    }
+                    if rows.count < fetchSize { break }
+                }
+                try session.query("CLOSE pqscout_findings")
+                try session.query("CLOSE pqscout_judged")
+            }
+        }
+    }
+
+    /// Reads `assessment_findings` rows back into judged findings, with the parts of their assessment.
+    private struct JudgedRowReader {
+        static let columns =
+            "finding_index, path, line, source, setting, algorithm, canonical, context, system, expired, part, position"
+
+        let assessmentID: Int64
+        var parts: [Int64: SQLiteStore.SharedPart] = [:]
+        let blank = FindingRef(
+            index: 0,
+            finding: Finding(
+                path: ScanPath(bytes: []), source: "", setting: "", usage: .cipher,
+                algorithm: "", quantumStatus: .vulnerable))
+
+        init(_ session: PostgresSession, assessmentID: Int64) throws {
+            self.assessmentID = assessmentID
+            let decoder = JSONDecoder()
+            for row in try session.query(
+                "SELECT part, document FROM assessment_parts WHERE assessment_id = $1", [.int(assessmentID)])
+            {
+                let r = row.makeRandomAccess()
+                let text: String = try r.value("document")
+                parts[try r.value("part", as: Int64.self)] = try decoder.decode(
+                    SQLiteStore.SharedPart.self, from: Data(text.utf8))
+            }
+        }
+
+        func ranked(_ row: PostgresRandomAccessRow) throws -> RankedAssessment {
+            let number: Int64 = try row.value("part")
+            guard let shared = parts[number] else {
+                throw StoreError(
+                    code: StoreError.corrupt,
+                    reason: "assessment \(assessmentID) names a part \(number) it does not hold")
+            }
+            var ref = blank
+            ref.index = Int(try row.value("finding_index", as: Int64.self))
+            ref.path = try row.value("path")
+            ref.line = try row.value("line")
+            ref.source = try row.value("source")
+            ref.setting = try row.value("setting")
+            ref.algorithm = try row.value("algorithm")
+            ref.canonical = try row.value("canonical")
+            ref.context = try row.value("context")
+            let expiredText: String? = try row.value("expired")
+            let expired = try expiredText.map { text throws in
+                guard let day = CalendarDay(text) else {
+                    throw StoreError(
+                        code: StoreError.corrupt, reason: "assessment \(assessmentID) holds the day \(text)")
+                }
+                return day
+            }
+            return RankedAssessment(
+                position: Int(try row.value("position", as: Int64.self)),
+                assessment: shared.assessment(of: ref, system: try row.value("system"), expired: expired))
         }
     }
 }
