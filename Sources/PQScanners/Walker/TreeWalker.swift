@@ -39,8 +39,14 @@ public struct WalkedFile: Sendable, Hashable {
     /// The file's name for the scanners: the walk's label, then its path relative to the system root (for an
     /// image that is the scan root, so this is the path findings report; see `WalkResult.reportedPath`).
     public let path: ScanPath
-    /// Absolute host path, for messages.
-    public let absolute: [UInt8]
+    /// Absolute host path, for messages and for opening a file that has no system root.
+    public var absolute: [UInt8] {
+        guard let system, givenAbsolute.isEmpty else { return givenAbsolute }
+        return system.hostPath(systemPath)
+    }
+    /// The absolute path as given, or empty when the system root and `systemPath` make it: kept for every file of
+    /// a walk, a million of them took 66 MB (issue 20).
+    private let givenAbsolute: [UInt8]
     public let size: Int64
     /// Modification time, seconds since 1970.
     public let modified: Double
@@ -57,7 +63,20 @@ public struct WalkedFile: Sendable, Hashable {
         system: SystemRoot? = nil, identity: FileIdentity? = nil
     ) {
         self.path = path
-        self.absolute = absolute
+        self.givenAbsolute = system.map { $0.hostPath(systemPath) == absolute } == true ? [] : absolute
+        self.size = size
+        self.modified = modified
+        self.systemPath = systemPath
+        self.system = system
+        self.identity = identity
+    }
+
+    /// A file of a walk, opened below its system root: its absolute path is the root's host path and `systemPath`.
+    init(
+        path: ScanPath, size: Int64, modified: Double, systemPath: [UInt8], system: SystemRoot, identity: FileIdentity
+    ) {
+        self.path = path
+        self.givenAbsolute = []
         self.size = size
         self.modified = modified
         self.systemPath = systemPath
@@ -315,9 +334,9 @@ public struct TreeWalker: Sendable {
                     case S_IFREG:
                         result.files.append(
                             WalkedFile(
-                                path: walker.name(label, systemPath), absolute: system.hostPath(systemPath),
-                                size: Int64(entry.st_size), modified: TreeWalker.mtime(entry), systemPath: systemPath,
-                                system: system, identity: FileIdentity(entry)))
+                                path: walker.name(label, systemPath), size: Int64(entry.st_size),
+                                modified: TreeWalker.mtime(entry), systemPath: systemPath, system: system,
+                                identity: FileIdentity(entry)))
                     case let kind:
                         result.diagnostics.append(
                             Diagnostic(

@@ -16,9 +16,10 @@ import PQModel
 /// absolute path from a config maps to a name by dropping its `/` (`ConfigText.rootPattern`). Nothing outside the
 /// system root is ever reached, and for an image nothing outside the walked files at all.
 public struct WalkedTree: TreeReader {
-    /// Sorted by path: a glob looks only at the files under its literal prefix (issue 20, point 4).
+    /// Sorted by path: a glob looks only at the files under its literal prefix, and a path is found by binary
+    /// search (issue 20, point 4). No separate index by path: at a million files a dictionary of them cost as much
+    /// memory as the files themselves.
     private let files: [WalkedFile]
-    private let index: [ScanPath: Int]
     /// File links inside the tree: link path → real path.
     private let fileAliases: [ScanPath: ScanPath]
     /// Directory links inside the tree: link path → real path (bytes, scanner-side names).
@@ -49,11 +50,9 @@ public struct WalkedTree: TreeReader {
         files: [WalkedFile], aliases: [PathAlias], system: SystemRoot?, rootInSystem: [UInt8], label: [UInt8],
         live: Bool, maxFileSize: Int64
     ) {
-        let sorted = files.sorted { $0.path < $1.path }
-        self.files = sorted
-        var index: [ScanPath: Int] = [:]
-        for (position, file) in sorted.enumerated() { index[file.path] = position }
-        self.index = index
+        // A walk's files come sorted; sorting them again would copy a million of them.
+        let inOrder = zip(files, files.dropFirst()).allSatisfy { $0.path < $1.path }
+        self.files = inOrder ? files : Self.sortedUnique(files)
         var fileAliases: [ScanPath: ScanPath] = [:]
         var directoryAliases: [(path: [UInt8], target: [UInt8])] = []
         for alias in aliases {
@@ -76,7 +75,7 @@ public struct WalkedTree: TreeReader {
 
     public func files(matching pattern: String) -> [ScanPath] {
         var found = Set(ownFiles(matching: pattern))
-        for (alias, target) in fileAliases where index[target] != nil && Self.matches(pattern, alias.bytes) {
+        for (alias, target) in fileAliases where position(of: target) != nil && Self.matches(pattern, alias.bytes) {
             found.insert(target)
         }
         let bytes = Array(pattern.utf8)
@@ -91,11 +90,11 @@ public struct WalkedTree: TreeReader {
     /// The walked file at a path (an alias leads to its target), or, for a part of the running system, a file
     /// outside the scan root that a config names.
     public func file(at path: ScanPath) -> WalkedFile? {
-        if let position = index[path] { return files[position] }
-        if let target = fileAliases[path], let position = index[target] { return files[position] }
+        if let position = position(of: path) { return files[position] }
+        if let target = fileAliases[path], let position = position(of: target) { return files[position] }
         guard let system, let relative = systemRelative(path.bytes), case .resolved(let real) = system.resolve(relative)
         else { return nil }
-        if let position = index[named(real)] { return files[position] }
+        if let position = position(of: named(real)) { return files[position] }
         guard live, !SystemRoot.isWithin(real, rootInSystem) else { return nil }
         var info = stat()
         guard system.status(real, &info), info.st_mode & S_IFMT == S_IFREG else { return nil }
@@ -108,7 +107,7 @@ public struct WalkedTree: TreeReader {
     /// own), by its own name or through links (Dovecot's `private/dovecot.pem -> /etc/ssl/certs/...`).
     public func isOutsideRoot(_ path: ScanPath) -> Bool {
         guard live, let file = file(at: path) else { return false }
-        return index[file.path] == nil
+        return position(of: file.path) == nil
     }
 
     public func reportedName(_ path: ScanPath) -> ScanPath {
@@ -132,12 +131,34 @@ public struct WalkedTree: TreeReader {
 
     // MARK: - Lookup
 
+    /// The position of the walked file at exactly this path.
+    private func position(of path: ScanPath) -> Int? {
+        var low = 0
+        var high = files.count
+        while low < high {
+            let middle = (low + high) / 2
+            if files[middle].path < path { low = middle + 1 } else { high = middle }
+        }
+        return low < files.count && files[low].path == path ? low : nil
+    }
+
+    /// Files sorted by path, one per path (the last given wins, as a dictionary by path would keep it).
+    private static func sortedUnique(_ files: [WalkedFile]) -> [WalkedFile] {
+        let sorted = files.enumerated().sorted { ($0.element.path, $0.offset) < ($1.element.path, $1.offset) }
+        var out: [WalkedFile] = []
+        out.reserveCapacity(sorted.count)
+        for (_, file) in sorted {
+            if let last = out.last, last.path == file.path { out[out.count - 1] = file } else { out.append(file) }
+        }
+        return out
+    }
+
     /// The walked files matching a pattern: only those under the pattern's literal prefix are tested.
     private func ownFiles(matching pattern: String) -> [ScanPath] {
         let bytes = Array(pattern.utf8)
         let special: Set<UInt8> = [UInt8(ascii: "*"), UInt8(ascii: "?"), UInt8(ascii: "["), UInt8(ascii: "\\")]
         guard let firstSpecial = bytes.firstIndex(where: { special.contains($0) }) else {
-            return index[ScanPath(bytes: bytes)] != nil ? [ScanPath(bytes: bytes)] : []
+            return position(of: ScanPath(bytes: bytes)) != nil ? [ScanPath(bytes: bytes)] : []
         }
         let prefix = Array(bytes[..<firstSpecial])
         var low = 0
@@ -183,7 +204,7 @@ public struct WalkedTree: TreeReader {
         for name in names.prefix(Self.maxOutsideMatches) {
             let candidate = directory.isEmpty ? name : directory + [UInt8(ascii: "/")] + name
             guard case .resolved(let real) = system.resolve(candidate) else { continue }
-            if index[named(real)] != nil {
+            if position(of: named(real)) != nil {
                 out.append(named(real))
             } else if live, !SystemRoot.isWithin(real, rootInSystem) {
                 var info = stat()

@@ -45,4 +45,26 @@ struct WalkedTreeTests {
             #expect(tree.files(matching: pattern) == expected, "\(pattern)")
         }
     }
+
+    @Test(
+        "files found by path through binary search, whatever the order given; a path given twice is one file, the last")
+    func lookupByPath() {
+        let names = ["etc/ssh/sshd_config", "etc/nginx/nginx.conf", "etc/a", "etc/nginx/conf.d/x.conf", "etc/b"]
+        var files = names.map {
+            WalkedFile(path: ScanPath($0), absolute: Array(("/x/" + $0).utf8), size: 1, modified: 0)
+        }
+        files.append(WalkedFile(path: ScanPath("etc/a"), absolute: Array("/y/etc/a".utf8), size: 2, modified: 0))
+        for tree in [
+            WalkedTree(files: files, maxFileSize: 1 << 20), WalkedTree(files: files.reversed(), maxFileSize: 1 << 20),
+        ] {
+            for name in names where name != "etc/a" {
+                #expect(tree.file(at: ScanPath(name))?.absolute == Array(("/x/" + name).utf8), "\(name)")
+            }
+            #expect(tree.file(at: ScanPath("etc/nginx")) == nil)
+            #expect(tree.file(at: ScanPath("etc/c")) == nil)
+            #expect(tree.files(matching: "etc/*") == [ScanPath("etc/a"), ScanPath("etc/b")])
+        }
+        #expect(WalkedTree(files: files, maxFileSize: 1 << 20).file(at: ScanPath("etc/a"))?.size == 2)
+        #expect(WalkedTree(files: files.reversed(), maxFileSize: 1 << 20).file(at: ScanPath("etc/a"))?.size == 1)
+    }
 }
