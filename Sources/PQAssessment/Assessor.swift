@@ -239,27 +239,52 @@ public enum Assessor {
     public static func judge(
         _ source: AssessmentSource, count: Int, options: AssessmentOptions, catalog: Catalog = .shared
     ) throws -> FindingJudgements {
+        var judgements = FindingJudgements(scanID: source.scan.id, asOf: options.asOf, count: count)
+        var numbers: [Int32] = []
+        var index = 0
+        try judgeEach(source, options: options, catalog: catalog) { _, judged in
+            defer { index += 1 }
+            judgements.set(index, verdict: judgements.number(judged, numbers: &numbers), waived: judged.isWaived)
+        }
+        return judgements
+    }
+
+    /// One finding's judgement as `judgeEach` hands it over: its verdict, whether a waiver in force covers it, and
+    /// the number of its verdict among the distinct verdicts met so far (0, 1, 2, ... in the order first met).
+    public struct StreamedJudgement: Sendable {
+        public var verdict: PolicyVerdict
+        public var isWaived: Bool
+        public var verdictNumber: Int
+    }
+
+    /// Judges every finding of `source` in the store's order and hands each to `body` with its judgement, holding
+    /// nothing per finding: a verdict is computed once per distinct subject (algorithm, parameters, usage, status,
+    /// source, strength) and category under the profile and day of `options` (`VerdictMemo`), and numbered by it.
+    /// The findings are walked twice (the first walk lays the groundwork: places, systems, exchange context).
+    public static func judgeEach(
+        _ source: AssessmentSource, options: AssessmentOptions, catalog: Catalog = .shared,
+        _ body: (Finding, StreamedJudgement) throws -> Void
+    ) throws {
         var groundwork = Groundwork(catalog: catalog)
         try source.forEachFinding { groundwork.add($0) }
         var judge = try FindingJudge(source: source, groundwork: groundwork, options: options, catalog: catalog)
-        var judgements = FindingJudgements(scanID: source.scan.id, asOf: options.asOf, count: count)
         // Verdicts are shared per memo key, so they are numbered by it: no verdict is hashed per finding.
-        var numbers: [VerdictMemo.VerdictKey: Int32] = [:]
-        var index = 0
+        var numbers: [VerdictMemo.VerdictKey: Int] = [:]
         try source.forEachFinding { original in
-            defer { index += 1 }
             let judged = judge.judge(original)
             let key = VerdictMemo.VerdictKey(category: judged.category, subject: judged.subject)
-            let number: Int32
+            let number: Int
             if let known = numbers[key] {
                 number = known
             } else {
-                number = judgements.add(judged.verdict)
+                number = numbers.count
                 numbers[key] = number
             }
-            judgements.set(index, verdict: number, waived: judged.waiver?.honoured == true)
+            try body(
+                original,
+                StreamedJudgement(
+                    verdict: judged.verdict, isWaived: judged.waiver?.honoured == true, verdictNumber: number))
         }
-        return judgements
     }
 
     /// True when a judged finding meets a `--fail-on` threshold: in force, not waived, and at the threshold.

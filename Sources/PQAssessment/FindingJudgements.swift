@@ -16,8 +16,9 @@ public struct FindingJudgements: Sendable {
 
     public var scanID: Int64
     public var asOf: CalendarDay
-    /// How many findings a waiver in force covers.
-    public private(set) var waivedCount = 0
+    /// How many findings a waiver in force covers. Judgements of some of a scan's findings (the planner keeps
+    /// only those it can use) set it to the count over all of them.
+    public internal(set) var waivedCount = 0
     /// The distinct verdicts; `slots` number them.
     private var verdicts: [PolicyVerdict] = []
     /// Per finding index: the number of its verdict in `verdicts`, or -1 for a finding not judged.
@@ -68,6 +69,21 @@ public struct FindingJudgements: Sendable {
         if waived[index] { waivedCount -= 1 }
         slots[index] = verdict
         waived[index] = isWaived
+        if isWaived { waivedCount += 1 }
+    }
+
+    /// The number of a streamed judgement's verdict here, adding the verdict the first time its number is met.
+    /// - Parameter numbers: by `StreamedJudgement.verdictNumber`, the number given here; kept by the caller.
+    mutating func number(_ judged: Assessor.StreamedJudgement, numbers: inout [Int32]) -> Int32 {
+        while numbers.count <= judged.verdictNumber { numbers.append(-1) }
+        if numbers[judged.verdictNumber] < 0 { numbers[judged.verdictNumber] = add(judged.verdict) }
+        return numbers[judged.verdictNumber]
+    }
+
+    /// Adds a slot for one more finding, judged.
+    mutating func append(verdict: Int32, waived isWaived: Bool) {
+        slots.append(verdict)
+        waived.append(isWaived)
         if isWaived { waivedCount += 1 }
     }
 

@@ -77,14 +77,22 @@ public enum PlanUseCase {
         let id = try StoreAccess.perform(request.storePath) {
             try InventoryUseCase.resolveScanID(request.scanID, store: store, storePath: request.storePath)
         }
-        var (plan, files, findings) = try planScan(
+        var (plan, files, _) = try planScan(
             id, store: store, request: request, profile: profile, asOf: asOf, registry: registry, readFiles: true)
         if let since = request.since {
-            let (earlier, _, earlierFindings) = try planScan(
+            let (earlier, _, earlierInput) = try planScan(
                 since, store: store, request: request, profile: profile, asOf: asOf, registry: registry,
                 readFiles: false)
+            // The later scan's findings are walked once more for the places the earlier actions retire: the
+            // comparison holds those places, not the scan.
+            var later = PlanProgressTracker.LaterFindings(earlier: earlier)
+            try StoreAccess.perform(request.storePath) {
+                try store.forEachFinding(FindingQuery(scanID: id)) { later.add($0) }
+            }
             plan.progress = PlanProgressTracker.compare(
-                earlier: earlier, earlierFindings: earlierFindings, later: plan, laterFindings: findings)
+                earlier: earlier,
+                wasInForce: { earlierInput.finding(atScanIndex: $0.index)?.effective ?? true }, later: plan,
+                laterFindings: later)
         }
         let combined = PlanPatcher.combine(plan.actions, files: files)
         if !combined.collisions.isEmpty {
@@ -95,37 +103,39 @@ public enum PlanUseCase {
         return PlanOutcome(plan: plan, combinedPatches: combined.patches)
     }
 
+    /// The plan of one scan, its files (for patches) and the planner's input (the findings it kept).
     static func planScan(
         _ id: Int64, store: InventoryStore, request: PlanRequest, profile: PolicyProfile, asOf: CalendarDay,
         registry: ScannerRegistry, readFiles: Bool
-    ) throws(PQScoutError) -> (Plan, any PlanFileSource, [Finding]) {
-        let loaded = try StoreAccess.perform(request.storePath) { () throws -> (AssessmentInput, [FileRecord]) in
+    ) throws(PQScoutError) -> (Plan, any PlanFileSource, PlanInput) {
+        let loaded = try StoreAccess.perform(request.storePath) { () throws -> (AssessmentSource, [FileRecord]) in
             let scan = try InventoryUseCase.existingScan(
                 id, store: store, storePath: request.storePath, code: "plan.no-scan")
-            // The planner reads verdicts only: no diagnostics (coverage) and no risk, agility or ordering.
-            let input = AssessmentInput(
-                scan: scan, findings: try store.findings(FindingQuery(scanID: id)),
-                assets: try store.assets(scanID: id), software: try store.software(scanID: id),
-                scannedSources: registry.sources.map(\.rawValue))
-            return (input, readFiles ? try store.files(scanID: id) : [])
+            // The planner reads verdicts only: no diagnostics (coverage) and no risk, agility or ordering. The
+            // findings are walked from the store's cursor, never held as one array.
+            let source = AssessmentSource(
+                scan: scan, assets: try store.assets(scanID: id), software: try store.software(scanID: id),
+                scannedSources: registry.sources.map(\.rawValue)
+            ) { body in try store.forEachFinding(FindingQuery(scanID: id), body) }
+            return (source, readFiles ? try store.files(scanID: id) : [])
         }
-        let input = loaded.0
+        let source = loaded.0
         let options = AssessmentOptions(profile: profile, category: request.category, asOf: asOf)
-        let judgements = try AssessUseCase.translate(.usage) { () throws(AssessmentError) in
-            try Assessor.judge(input, options: options)
-        }
         let files: any PlanFileSource =
             readFiles
-            ? ScannedTreeFiles(roots: request.root.map { [$0] } ?? input.scan.roots, recorded: loaded.1)
+            ? ScannedTreeFiles(roots: request.root.map { [$0] } ?? source.scan.roots, recorded: loaded.1)
             : InMemoryPlanFiles()
         var overrides = request.softwareVersions
         if let version = request.opensshVersion { overrides["openssh"] = version }
         if let version = request.opensslVersion { overrides["openssl"] = version }
-        let plan = MigrationPlanner.plan(
-            PlanInput(
-                findings: input.findings, assets: input.assets, software: input.software, judgements: judgements,
-                profile: profile, files: files, versionOverrides: overrides))
-        return (plan, files, input.findings)
+        let input = try StoreAccess.perform(request.storePath) { () throws -> PlanInput in
+            do {
+                return try PlanInput.gathering(source, options: options, files: files, versionOverrides: overrides)
+            } catch let error as AssessmentError {
+                throw PQScoutError(code: error.code, kind: .usage, reason: error.reason)
+            }
+        }
+        return (MigrationPlanner.plan(input), files, input)
     }
 
     /// Writes `--patch DIR`: one `NN-<action>.patch` per action with a patch (each applies alone), `all.patch`
@@ -268,25 +278,43 @@ public enum PlanUseCase {
 /// The scanned files, read again through the walker (so the same safety rules hold: nothing outside the root, no
 /// devices, the size cap) and only when their SHA-256 still matches what the scan recorded: a patch is made
 /// against the bytes that were scanned, never against a file changed since.
+///
+/// The tree is walked the first time a file is asked for, not before: a plan with nothing to patch (the
+/// benchmark's, all certificates) never walks it.
 struct ScannedTreeFiles: PlanFileSource {
-    let trees: [(label: [UInt8], tree: WalkedTree)]
+    let roots: [String]
     let recorded: [ScanPath: String]
+    let walked = WalkedOnce()
+
+    /// The walked trees, made once by the first reader; the lock keeps `bytes(of:)` safe from any thread.
+    final class WalkedOnce: @unchecked Sendable {
+        private let lock = NSLock()
+        private var trees: [(label: [UInt8], tree: WalkedTree)]?
+
+        func trees(_ roots: [String]) -> [(label: [UInt8], tree: WalkedTree)] {
+            lock.lock()
+            defer { lock.unlock() }
+            if let trees { return trees }
+            let walker = TreeWalker(options: WalkOptions())
+            var made: [(label: [UInt8], tree: WalkedTree)] = []
+            for (index, root) in roots.enumerated() {
+                let label = roots.count > 1 ? Array("\(index + 1)-\(ScanUseCase.lastComponent(root))".utf8) : []
+                if case .success(let walk) = walker.walk(root: root, label: label) {
+                    made.append((label, WalkedTree(walk: walk, maxFileSize: WalkOptions.defaultMaxFileSize)))
+                }
+            }
+            trees = made
+            return made
+        }
+    }
 
     init(roots: [String], recorded: [FileRecord]) {
-        let walker = TreeWalker(options: WalkOptions())
-        var trees: [(label: [UInt8], tree: WalkedTree)] = []
-        for (index, root) in roots.enumerated() {
-            let label = roots.count > 1 ? Array("\(index + 1)-\(ScanUseCase.lastComponent(root))".utf8) : []
-            if case .success(let walk) = walker.walk(root: root, label: label) {
-                trees.append((label, WalkedTree(walk: walk, maxFileSize: WalkOptions.defaultMaxFileSize)))
-            }
-        }
-        self.trees = trees
+        self.roots = roots
         self.recorded = Dictionary(recorded.map { ($0.path, $0.sha256) }) { first, _ in first }
     }
 
     func bytes(of path: ScanPath) -> [UInt8]? {
-        for entry in trees {
+        for entry in walked.trees(roots) {
             guard case .success(let bytes) = entry.tree.read(path) else { continue }
             // A file that holds secrets is recorded without a digest (ScanUseCase.contentDigest): nothing to compare.
             if let expected = recorded[path], expected != FileRecord.noDigest, expected != Digest.sha256Hex(bytes) {

@@ -44,6 +44,8 @@ public struct CertificateActionBuilder: PlanActionBuilder {
     }
 
     /// Certificate findings: a certificate the policy still allows needs no action, and is not the long tail's.
+    public func reads(_ finding: Finding) -> Bool { Self.certificateSources.contains(finding.source) }
+
     public func handles(_ finding: Finding) -> Bool {
         Self.certificateSources.contains(finding.source) && finding.asset != nil
     }

@@ -31,6 +31,7 @@ public enum MigrationPlanner {
             actions.append(action)
         }
         actions = ordered(link(actions))
+        if let positions = input.findingIndexes { actions = renumbered(actions, positions: positions) }
         var notes: [String] = []
         if context.installedVersion(family: "openssh", packages: ["openssh-server", "openssh-client", "openssh"])
             == nil, context.findings.contains(where: { $0.source == .openssh })
@@ -55,6 +56,22 @@ public enum MigrationPlanner {
             asOf: input.judgements.asOf, phases: phases(actions), actions: actions, notes: notes)
         plan.installedVersions = installedVersions(context)
         return plan
+    }
+
+    /// The actions with each finding reference's index turned from its place in the planner's findings into its
+    /// place in the scan's (`PlanInput.findingIndexes`).
+    static func renumbered(_ actions: [PlanAction], positions: [Int]) -> [PlanAction] {
+        func scanIndex(_ ref: FindingRef) -> FindingRef {
+            var copy = ref
+            if positions.indices.contains(ref.index) { copy.index = positions[ref.index] }
+            return copy
+        }
+        return actions.map { action in
+            var copy = action
+            copy.retires = action.retires.map(scanIndex)
+            copy.keeps = action.keeps.map(scanIndex)
+            return copy
+        }
     }
 
     /// The versions in force by family, as the builders read them (flag first, then the package database).

@@ -96,6 +96,12 @@ public struct OpenSSHActionBuilder: PlanActionBuilder {
     }
 
     /// Every OpenSSH key-exchange and algorithm-list finding, and host keys: the generic builder leaves them alone.
+    /// Every OpenSSH setting (a unit's whole list, the peers' lists) and the keys in known_hosts and
+    /// authorized_keys (the key types a change could strand).
+    public func reads(_ finding: Finding) -> Bool {
+        finding.source == .openssh || finding.source == .sshKey
+    }
+
     public func handles(_ finding: Finding) -> Bool {
         guard finding.source == .openssh else { return false }
         let setting = finding.setting.lowercased()

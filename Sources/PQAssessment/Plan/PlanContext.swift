@@ -18,9 +18,16 @@ public struct PlanContext: Sendable {
 
     /// True when a finding is in force, not waived, and the policy or its quantum status calls for a change.
     public func needsAction(_ index: Int) -> Bool {
-        guard index >= 0, index < findings.count, findings[index].effective else { return false }
-        let status = findings[index].quantumStatus
-        guard let assessed = assessments[index] else { return status == .vulnerable || status == .broken }
+        guard index >= 0, index < findings.count else { return false }
+        return Self.needsAction(findings[index], assessments[index])
+    }
+
+    /// `needsAction(_:)` for a finding and its judgement (nil when not judged), before any context exists: the
+    /// planner's input keeps every finding for which this holds.
+    public static func needsAction(_ finding: Finding, _ assessed: FindingJudgements.Judgement?) -> Bool {
+        guard finding.effective else { return false }
+        let status = finding.quantumStatus
+        guard let assessed else { return status == .vulnerable || status == .broken }
         if assessed.isWaived { return false }
         return assessed.verdict.state != .allowed || status == .vulnerable || status == .broken
     }
@@ -60,7 +67,8 @@ public struct PlanContext: Sendable {
         return best
     }
 
-    /// The reference to a finding that actions and reports carry.
+    /// The reference to a finding that actions and reports carry. Its index is the position in `findings`; the
+    /// planner turns it into the position in the scan's ordered findings at the end (`PlanInput.findingIndexes`).
     public func ref(_ index: Int) -> FindingRef { FindingRef(index: index, finding: findings[index]) }
 
     /// The installed version of a software family, from the caller's override or the tree's package database.
@@ -89,8 +97,16 @@ public protocol PlanActionBuilder: Sendable {
     /// True for findings this builder answers for even when it plans no action (a classical fallback it keeps,
     /// a signature with no replacement yet): the generic builder then leaves them alone.
     func handles(_ finding: Finding) -> Bool
+    /// True for every finding the builder may look at, beside those that need action (which the planner always
+    /// keeps): a setting's whole list, the protocol lines of a server, a peer's algorithms. The planner streams a
+    /// scan's findings and keeps only these, so the answer must be a superset of what `actions` reads; a finding
+    /// answered false here is never seen by the builder unless it needs action.
+    func reads(_ finding: Finding) -> Bool
 }
 
 extension PlanActionBuilder {
     public func handles(_ finding: Finding) -> Bool { false }
+
+    /// Every finding, unless the builder says which it reads: always correct, never smaller.
+    public func reads(_ finding: Finding) -> Bool { true }
 }

@@ -30,6 +30,22 @@ public struct PlanInput: Sendable {
     public var files: any PlanFileSource
     /// Versions the caller knows better than the tree's package database: `["openssh": "9.2"]`.
     public var versionOverrides: [String: String]
+    /// Set when `findings` holds only some of the scan's findings (`PlanInput.gathering`): the position of each in
+    /// the scan's ordered findings, ascending. The plan's `FindingRef.index` values are then these positions. Nil
+    /// when `findings` is the whole scan.
+    public var findingIndexes: [Int]?
+
+    /// The finding at `index` in the scan's ordered findings, when the input holds it.
+    public func finding(atScanIndex index: Int) -> Finding? {
+        guard let positions = findingIndexes else { return findings.indices.contains(index) ? findings[index] : nil }
+        var low = 0
+        var high = positions.count
+        while low < high {
+            let middle = (low + high) / 2
+            if positions[middle] < index { low = middle + 1 } else { high = middle }
+        }
+        return low < positions.count && positions[low] == index ? findings[low] : nil
+    }
 
     public init(
         findings: [Finding], assets: [Asset] = [], software: [Software] = [], judgements: FindingJudgements,

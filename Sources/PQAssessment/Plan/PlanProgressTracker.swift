@@ -8,13 +8,50 @@ public enum PlanProgressTracker {
     public static func compare(earlier: Plan, earlierFindings: [Finding] = [], later: Plan, laterFindings: [Finding])
         -> PlanProgressReport
     {
-        func keyOf(_ finding: Finding) -> String {
-            key(
+        var seen = LaterFindings(earlier: earlier)
+        for finding in laterFindings { seen.add(finding) }
+        return compare(
+            earlier: earlier,
+            wasInForce: { ref in ref.index < earlierFindings.count ? earlierFindings[ref.index].effective : true },
+            later: later, laterFindings: seen)
+    }
+
+    /// What `compare` reads of the later scan's findings, gathered one finding at a time: of the places the earlier
+    /// plan's actions retire, which the later scan still writes and which it still has in force. It holds those
+    /// places only, never the later scan's findings.
+    public struct LaterFindings: Sendable {
+        let wanted: Set<String>
+        var inForce: Set<String> = []
+        var written: Set<String> = []
+
+        public init(earlier: Plan) {
+            var wanted: Set<String> = []
+            for action in earlier.actions {
+                for ref in action.retires {
+                    wanted.insert(
+                        key(path: ref.path, context: ref.context, setting: ref.setting, algorithm: ref.algorithm))
+                }
+            }
+            self.wanted = wanted
+        }
+
+        public mutating func add(_ finding: Finding) {
+            let place = key(
                 path: finding.path.display, context: finding.context, setting: finding.setting,
                 algorithm: finding.algorithm)
+            guard wanted.contains(place) else { return }
+            written.insert(place)
+            if finding.effective { inForce.insert(place) }
         }
-        let inForce = Set(laterFindings.filter(\.effective).map(keyOf))
-        let written = Set(laterFindings.map(keyOf))
+    }
+
+    /// `compare(earlier:earlierFindings:later:laterFindings:)` with the earlier findings asked one retired reference
+    /// at a time (`wasInForce`: was it in force in the earlier scan) and the later scan's findings gathered.
+    public static func compare(
+        earlier: Plan, wasInForce: (FindingRef) -> Bool, later: Plan, laterFindings: LaterFindings
+    ) -> PlanProgressReport {
+        let inForce = laterFindings.inForce
+        let written = laterFindings.written
         let laterIDs = Set(later.actions.map(\.id))
         let entries = earlier.actions.map { action -> PlanActionProgress in
             let before = action.retires.count
@@ -33,9 +70,8 @@ public enum PlanProgressTracker {
                     id: action.id, title: action.title, state: state, retiredBefore: 0, remaining: 0)
             }
             let remaining = action.retires.filter { ref in
-                let wasInForce = ref.index < earlierFindings.count ? earlierFindings[ref.index].effective : true
                 let key = key(path: ref.path, context: ref.context, setting: ref.setting, algorithm: ref.algorithm)
-                return wasInForce ? inForce.contains(key) : written.contains(key)
+                return wasInForce(ref) ? inForce.contains(key) : written.contains(key)
             }.count
             var state: PlanProgressState = remaining == 0 ? .done : remaining < before ? .partlyDone : .open
             // The goal still missing in the later plan (the same action planned again) is never done.

@@ -13,6 +13,8 @@ public struct PostfixActionBuilder: PlanActionBuilder {
     /// The SMTP client's protocol and cipher floors: raising them is only safe where TLS is mandatory.
     static let clientFloors: Set<String> = ["smtp_tls_protocols", "smtp_tls_ciphers"]
 
+    public func reads(_ finding: Finding) -> Bool { finding.source == .postfix }
+
     public func handles(_ finding: Finding) -> Bool {
         finding.source == .postfix && (finding.usage == .group || Self.clientFloors.contains(finding.setting))
     }

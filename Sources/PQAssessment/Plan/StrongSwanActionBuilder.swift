@@ -18,6 +18,8 @@ public struct StrongSwanActionBuilder: PlanActionBuilder {
     ]
     static let settings: Set<String> = ["ike", "esp", "proposals", "esp_proposals"]
 
+    public func reads(_ finding: Finding) -> Bool { finding.source == .strongswan }
+
     public func handles(_ finding: Finding) -> Bool {
         finding.source == .strongswan && finding.usage == .keyExchange
             && Self.settings.contains(finding.setting.lowercased())

@@ -19,6 +19,19 @@ public struct TLSGroupActionBuilder: PlanActionBuilder {
     static let assumedOpenSSL = SoftwareVersion([3, 0])
     static let opensslPackages = ["libssl3t64", "libssl3", "openssl-libs", "libopenssl3", "libssl1.1", "openssl"]
 
+    /// A written group list whole (a line the installed OpenSSL refuses is out of force and still edited), the
+    /// protocol settings of each server (TLS 1.3 enablement) and the client group lists a server change is checked
+    /// against. A library-default group list acts only through findings that need action, which are kept anyway.
+    public func reads(_ finding: Finding) -> Bool {
+        switch finding.usage {
+        case .group:
+            (Self.sources.contains(finding.source) && finding.origin == .file)
+                || (finding.effective && (finding.source == .opensslConf || finding.source == .javaSecurity))
+        case .protocolVersion: Self.sources.contains(finding.source)
+        default: false
+        }
+    }
+
     public func handles(_ finding: Finding) -> Bool {
         Self.sources.contains(finding.source) && finding.usage == .group
     }
