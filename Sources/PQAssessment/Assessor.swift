@@ -140,9 +140,10 @@ public enum Assessor {
         return result
     }
 
-    /// True when `lhs` comes before `rhs` in an assessment's findings: highest risk first, ties in inventory order.
+    /// True when `lhs` comes before `rhs` in an assessment's findings: highest risk first, ties in inventory order
+    /// (`RiskRank`, the order the store sorts recorded findings by).
     public static func riskOrder(_ lhs: FindingAssessment, _ rhs: FindingAssessment) -> Bool {
-        (lhs.risk.score, -lhs.finding.index) > (rhs.risk.score, -rhs.finding.index)
+        lhs.rank < rhs.rank
     }
 
     /// The whole assessment, walking the findings twice and holding none of them: the first walk gathers what is

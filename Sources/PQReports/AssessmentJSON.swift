@@ -12,6 +12,16 @@ public enum AssessmentJSON {
     /// Writes the bytes `render(_:)` returns in pieces, each judged finding and each system encoded alone, so the
     /// whole document (2.2 GB for 1.78 million findings) is never one string in memory.
     public static func write(_ result: AssessmentResult, to write: (String) -> Void) throws {
+        let findings = result.findings
+        try self.write(result, findings: { body in for item in findings { try body(item) } }, to: write)
+    }
+
+    /// `write(_:to:)` with the findings handed over by `findings` (a cursor over stored rows, in their order)
+    /// instead of read from `result.findings`, which is not read.
+    public static func write(
+        _ result: AssessmentResult, findings: ((FindingAssessment) throws -> Void) throws -> Void,
+        to write: (String) -> Void
+    ) throws {
         let encoder = ReportJSONEncoder.make()
         // Each piece indented as it stands in the whole document: every line but the first and the empty ones
         // (an empty array's) shifted right. On bytes: splitting and joining Strings doubled the CPU time.
@@ -37,25 +47,31 @@ public enum AssessmentJSON {
         header.findings = []
         header.systems = []
         var rest = Substring(try encoded(header, indent: 0))
-        func array<T: Encodable>(_ key: String, _ items: [T]) throws {
+        func array<T: Encodable>(_ key: String, _ forEach: ((T) throws -> Void) throws -> Void) throws {
             let marker = "\n  \"\(key)\" : " + (try encoded([T](), indent: 2))
             guard let range = rest.range(of: marker) else {
                 throw EncodingError.invalidValue(
-                    items, .init(codingPath: [], debugDescription: "no \(key) in the assessment's document"))
+                    key, .init(codingPath: [], debugDescription: "no \(key) in the assessment's document"))
             }
             write(String(rest[..<range.lowerBound]) + "\n  \"\(key)\" : ")
-            if items.isEmpty {
+            var first = true
+            // The items come from a closure that calls back: `write` is only called while `forEach` runs.
+            try withoutActuallyEscaping(write) { write in
+                try forEach { item in
+                    write((first ? "[\n    " : ",\n    ") + (try encoded(item, indent: 4)))
+                    first = false
+                }
+            }
+            if first {
                 write(try encoded([T](), indent: 2))
             } else {
-                for (offset, item) in items.enumerated() {
-                    write((offset == 0 ? "[\n    " : ",\n    ") + (try encoded(item, indent: 4)))
-                }
                 write("\n  ]")
             }
             rest = rest[range.upperBound...]
         }
-        try array("findings", result.findings)
-        try array("systems", result.systems)
+        try array("findings", findings)
+        let systems = result.systems
+        try array("systems") { (body: (AgilityScore) throws -> Void) in for item in systems { try body(item) } }
         write(String(rest) + "\n")
     }
 

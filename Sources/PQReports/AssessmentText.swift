@@ -3,12 +3,22 @@ import PQModel
 /// The console form of an assessment: findings by risk, certificate overruns, waivers, agility scores, coverage,
 /// and the gate; and the `--explain SYSTEM` breakdown of a score. Pure: the same result gives the same text.
 public enum AssessmentText {
+    /// Findings the table lists at most (highest risk first); the rest are counted.
+    public static let defaultLimit = 50
+
     /// The whole assessment as tables and lines.
     /// - Parameter limit: findings listed at most (highest risk first); the rest are counted.
-    public static func render(_ result: AssessmentResult, width: Int = 80, limit: Int = 50) -> String {
-        var out = header(result)
+    public static func render(_ result: AssessmentResult, width: Int = 80, limit: Int = defaultLimit) -> String {
+        render(result, highlights: AssessmentHighlights(result.findings, limit: limit), width: width)
+    }
+
+    /// The whole assessment as tables and lines, its findings shown from `highlights` (gathered as they were
+    /// judged): `result.findings` is not read, so it may be empty when the findings went to the store.
+    public static func render(_ result: AssessmentResult, highlights: AssessmentHighlights, width: Int = 80) -> String {
+        let limit = highlights.limit
+        var out = header(result, highlights: highlights)
         out += "\n"
-        let rows = result.findings.prefix(limit).map { item -> [String] in
+        let rows = highlights.top.map { item -> [String] in
             var policy = state(item)
             if let waiver = item.waiver { policy += waiver.honoured ? " [waived]" : " [waiver expired]" }
             return [String(item.risk.score), tierLabel(item.risk.tier), policy, item.finding.label]
@@ -20,34 +30,31 @@ public enum AssessmentText {
                 .render(width: width)
             out +=
                 "TIER: HNDL = harvest-now-decrypt-later exposure, broken = classically broken, auth = authentication\n"
-            if result.findings.count > limit {
-                out += "... and \(result.findings.count - limit) more (--format json lists all)\n"
+            if highlights.count > limit {
+                out += "... and \(highlights.count - limit) more (--format json lists all)\n"
             }
         }
-        out += "\n" + summaryLine(result) + "\n"
-        let overruns = result.findings.filter { $0.overrun != nil }
-        if !overruns.isEmpty {
+        out += "\n" + summaryLine(result, count: highlights.count) + "\n"
+        if !highlights.overruns.isEmpty {
             out += "\nCertificates that outlive their algorithm's deadline:\n"
-            for item in overruns.sorted(by: { $0.finding < $1.finding }) {
+            for item in highlights.overruns {
                 if let overrun = item.overrun { out += "  \(item.finding.label): \(overrun.message)\n" }
             }
         }
-        let expired = result.findings.filter { $0.expired != nil }
-        if !expired.isEmpty {
+        if !highlights.expired.isEmpty {
             out += "\nCertificates expired before \(result.asOf) (invalid now: replace first):\n"
             // One line per place that holds or names the certificate (a certificate file, or the directive of a
             // daemon configured with it), not one per finding of it.
             var seen = Set<String>()
-            for item in expired.sorted(by: { $0.finding < $1.finding }) {
+            for item in highlights.expired {
                 let place = item.finding.line.map { "\(item.finding.path):\($0)" } ?? item.finding.path
                 guard seen.insert(place).inserted, let day = item.expired else { continue }
                 out += "  \(place) (\(item.finding.setting)): expired on \(day)\n"
             }
         }
-        let waived = result.findings.filter { $0.waiver != nil }
-        if !waived.isEmpty || !result.unusedWaivers.isEmpty {
+        if !highlights.waived.isEmpty || !result.unusedWaivers.isEmpty {
             out += "\nWaivers:\n"
-            for item in waived.sorted(by: { $0.finding < $1.finding }) {
+            for item in highlights.waived {
                 guard let waiver = item.waiver else { continue }
                 let state = waiver.honoured ? "honoured until \(waiver.expires)" : "EXPIRED on \(waiver.expires)"
                 out += "  \(waiver.id) \(state), owner \(waiver.owner): \(item.finding.label) — \(waiver.reason)\n"
@@ -63,7 +70,7 @@ public enum AssessmentText {
         return out
     }
 
-    static func header(_ result: AssessmentResult) -> String {
+    static func header(_ result: AssessmentResult, highlights: AssessmentHighlights) -> String {
         var text = "Assessment of scan \(result.scanID) under \(result.profile) (\(result.profileTitle)), "
         text += "as of \(result.asOf)"
         if let category = result.category { text += ", category \(category)" }
@@ -73,12 +80,9 @@ public enum AssessmentText {
         } else {
             text += "; data lifetime \(result.dataLifetimeYears) years\n"
         }
-        let binding = Set(result.findings.filter { $0.verdict.rule != nil }.map(\.verdict.binding))
-        if binding == [false] {
+        if highlights.binding == [false] {
             text += "The profile's rules are guidance, not mandates.\n"
-        } else if binding.contains(true),
-            let scope = result.findings.first(where: { $0.verdict.binding })?.verdict.scope
-        {
+        } else if highlights.binding.contains(true), let scope = highlights.bindingScope {
             text += "Rules marked binding bind \(scope).\n"
         }
         return text
@@ -106,11 +110,11 @@ public enum AssessmentText {
         }
     }
 
-    static func summaryLine(_ result: AssessmentResult) -> String {
+    static func summaryLine(_ result: AssessmentResult, count: Int) -> String {
         let states = PolicyState.allCases.reversed().map {
             "\(result.summary.byState[$0.rawValue] ?? 0) \($0.rawValue)"
         }
-        var line = "\(result.findings.count) findings: " + states.joined(separator: ", ")
+        var line = "\(count) findings: " + states.joined(separator: ", ")
         line += "; \(result.summary.waived) waived"
         if result.summary.expiredWaivers > 0 { line += ", \(result.summary.expiredWaivers) waiver(s) expired" }
         if result.summary.certificateOverruns > 0 {

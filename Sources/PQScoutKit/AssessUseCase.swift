@@ -2,6 +2,7 @@ import Foundation
 import PQAssessment
 import PQCatalog
 import PQModel
+import PQReports
 import PQScanners
 import PQStore
 
@@ -62,14 +63,30 @@ public struct AssessRequest: Sendable {
 
 /// What `pqscout assess` gets back.
 public struct AssessOutcome: Sendable {
+    /// The result; when it was recorded its `findings` are empty (they went to the store as they were judged, and
+    /// `forEachFinding` reads them back in order), else they are all here, highest risk first.
     public var result: AssessmentResult
+    /// What the table shows of the findings, gathered as they were judged.
+    public var highlights: AssessmentHighlights
     /// The systems `explain` named (empty when it was not asked).
     public var explained: [AgilityScore]
     /// The stored assessment's id; nil when not recorded.
     public var assessmentID: Int64?
+    /// The store the assessment was recorded in (nil when not recorded).
+    let store: InventoryStore?
 
     /// True when a `--fail-on` threshold was met: the command exits 1.
     public var gateMet: Bool { result.gate?.met == true }
+
+    /// Hands every judged finding to `body`, highest risk first (`Assessor.riskOrder`): read back from the store
+    /// by position when the assessment was recorded, from `result.findings` otherwise.
+    public func forEachFinding(_ body: (FindingAssessment) throws -> Void) throws {
+        guard let store, let assessmentID, result.findings.isEmpty else {
+            for item in result.findings { try body(item) }
+            return
+        }
+        try store.forEachAssessedFinding(assessmentID: assessmentID) { try body($0.assessment) }
+    }
 }
 
 /// The use case `pqscout assess`: read a scan, judge it, keep the result with the scan.
@@ -102,25 +119,40 @@ public enum AssessUseCase {
             waivers = try translate(.input) { () throws(AssessmentError) in try PolicyLoader.waivers(file: file) }
         }
         let store = try StoreAccess.open(request.storePath, create: false)
+        // Recording stages each judged finding through `store` while the findings are still being read: that takes
+        // a second connection to read them (SQLite cannot write on a connection inside its own read, nor
+        // PostgreSQL between the fetches of a read-only cursor).
+        let reader = try request.record ? StoreAccess.open(request.storePath, create: false) : store
         let asOf = request.asOf ?? CalendarDay(Date())
         let source = try StoreAccess.perform(request.storePath) { () throws -> AssessmentSource in
-            let id = try InventoryUseCase.resolveScanID(request.scanID, store: store, storePath: request.storePath)
+            let id = try InventoryUseCase.resolveScanID(request.scanID, store: reader, storePath: request.storePath)
             let scan = try InventoryUseCase.existingScan(
-                id, store: store, storePath: request.storePath, code: "assess.no-scan")
+                id, store: reader, storePath: request.storePath, code: "assess.no-scan")
             // The findings are walked from the store's cursor (twice), never held as one array.
             return AssessmentSource(
-                scan: scan, assets: try store.assets(scanID: id), diagnostics: try store.diagnostics(scanID: id),
-                software: try store.software(scanID: id), scannedSources: registry.sources.map(\.rawValue)
-            ) { body in try store.forEachFinding(FindingQuery(scanID: id), body) }
+                scan: scan, assets: try reader.assets(scanID: id), diagnostics: try reader.diagnostics(scanID: id),
+                software: try reader.software(scanID: id), scannedSources: registry.sources.map(\.rawValue)
+            ) { body in try reader.forEachFinding(FindingQuery(scanID: id), body) }
         }
         let options = AssessmentOptions(
             profile: profile, category: request.category, asOf: asOf, dataLifetimeYears: request.dataLifetimeYears,
             migrationYears: request.migrationYears, crqcYear: crqc.year, crqcEstimate: crqc.name,
             systemOverrides: overrides, waivers: waivers, failOn: request.failOn)
+        // Recorded: each judged finding goes to the store as it comes (in batches, sorted there by risk), and only
+        // what the table shows is kept. Not recorded (tests, dry runs): the findings are held and sorted here.
+        var recording: AssessmentRecording?
+        if request.record {
+            recording = try StoreAccess.perform(request.storePath) { try store.beginAssessment(scanID: source.scan.id) }
+        }
+        defer { recording?.discard() }
+        var highlights = AssessmentHighlights(limit: AssessmentText.defaultLimit)
         var assessed: [FindingAssessment] = []
         var result = try StoreAccess.perform(request.storePath) { () throws -> AssessmentResult in
             do {
-                return try Assessor.assess(source, options: options) { assessed.append($0) }
+                return try Assessor.assess(source, options: options) { item in
+                    highlights.add(item)
+                    if let recording { try recording.add(item) } else { assessed.append(item) }
+                }
             } catch let error as AssessmentError {
                 throw PQScoutError(code: error.code, kind: .usage, reason: error.reason)
             }
@@ -139,12 +171,15 @@ public enum AssessUseCase {
             explained = try systems(matching: wanted, in: result)
         }
         var assessmentID: Int64?
-        if request.record {
+        if let recording {
+            let finished = result
             assessmentID = try StoreAccess.perform(request.storePath) {
-                try store.recordAssessment(result, createdAt: Date())
+                try recording.finish(finished, createdAt: Date())
             }
         }
-        return AssessOutcome(result: result, explained: explained, assessmentID: assessmentID)
+        return AssessOutcome(
+            result: result, highlights: highlights, explained: explained, assessmentID: assessmentID,
+            store: request.record ? store : nil)
     }
 
     /// The newest stored assessment of a scan (the latest complete scan by default), for reports and plans.

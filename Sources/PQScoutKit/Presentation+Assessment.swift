@@ -1,5 +1,6 @@
 import PQModel
 import PQReports
+import PQStore
 
 /// The assessment's renderers, reached through the Kit so the executable imports one library.
 extension Presentation {
@@ -13,6 +14,28 @@ extension Presentation {
             throw PQScoutError(
                 code: "output.json", kind: .input, reason: "cannot write JSON: \(PQScoutError.describe(error))")
         }
+    }
+
+    /// Writes the JSON document of an assessment in pieces, its findings read as `outcome.forEachFinding` hands
+    /// them over (from the store when it was recorded): the same bytes as `assessmentJSON` of the whole result.
+    public static func writeAssessmentJSON(_ outcome: AssessOutcome, to write: (String) -> Void)
+        throws(PQScoutError)
+    {
+        do {
+            try AssessmentJSON.write(outcome.result, findings: { body in try outcome.forEachFinding(body) }, to: write)
+        } catch let error as PQScoutError {
+            throw error
+        } catch let error as StoreError {
+            throw PQScoutError(code: error.code, kind: .input, reason: error.reason)
+        } catch {
+            throw PQScoutError(
+                code: "output.json", kind: .input, reason: "cannot write JSON: \(PQScoutError.describe(error))")
+        }
+    }
+
+    /// The table of an assessment, its findings from the highlights gathered as they were judged.
+    public static func assessmentTable(_ outcome: AssessOutcome, width: Int = 80) -> String {
+        AssessmentText.render(outcome.result, highlights: outcome.highlights, width: width)
     }
 
     public static func assessmentJSON(_ result: AssessmentResult) throws(PQScoutError) -> String {

@@ -202,14 +202,27 @@ public final class InventoryStore: Sendable {
 
     // MARK: - Assessments
 
-    /// Keeps an assessment with the scan it judged (migration `v2-assessments`).
-    ///
-    /// The result is stored whole as its JSON form, so a later PQScout reads it back as it was written.
+    /// Starts recording an assessment of one scan while it is judged: hand each judged finding to the recording's
+    /// `add` as it comes, then `finish` with the result. The findings go to the store in batches of `batchSize`
+    /// and are stored in risk order (`RiskRank`: `assessment_findings.position` is the rank), whatever order they
+    /// come in; nothing is visible to readers, or left behind, until `finish` commits.
+    /// - Throws: `StoreError` `store.no-such-scan` when the scan is not in the store.
+    public func beginAssessment(scanID: Int64, batchSize: Int = AssessmentRecording.defaultBatchSize)
+        throws(StoreError) -> AssessmentRecording
+    {
+        try backend.beginAssessment(scanID: scanID, order: .byRisk, batchSize: batchSize)
+    }
+
+    /// Keeps an assessment with the scan it judged (migrations `v2-assessments`, `v6-assessment-findings`), its
+    /// findings in the order `result` holds them.
     /// - Returns: The assessment's id.
     /// - Throws: `StoreError` `store.no-such-scan` when the scan is not in the store, or a write failure.
     @discardableResult
     public func recordAssessment(_ result: AssessmentResult, createdAt: Date) throws(StoreError) -> Int64 {
-        try backend.recordAssessment(result, createdAt: createdAt)
+        let recording = try backend.beginAssessment(
+            scanID: result.scanID, order: .asAdded, batchSize: AssessmentRecording.defaultBatchSize)
+        for assessed in result.findings { try recording.add(assessed) }
+        return try recording.finish(result, createdAt: createdAt)
     }
 
     /// Every assessment of one scan, oldest first.
@@ -285,7 +298,8 @@ protocol StoreBackend: AnyObject, Sendable {
     func aliases(scanID: Int64) throws(StoreError) -> [PathAlias]
     func files(scanID: Int64) throws(StoreError) -> [FileRecord]
 
-    func recordAssessment(_ result: AssessmentResult, createdAt: Date) throws(StoreError) -> Int64
+    func beginAssessment(scanID: Int64, order: AssessmentRecording.Order, batchSize: Int) throws(StoreError)
+        -> AssessmentRecording
     func assessments(scanID: Int64) throws(StoreError) -> [StoredAssessment]
     func latestAssessment(scanID: Int64, profile: String?, withFindings: Bool) throws(StoreError) -> StoredAssessment?
     func forEachAssessedFinding(assessmentID: Int64, _ body: (RankedAssessment) throws -> Void) throws(StoreError)

@@ -5,92 +5,16 @@ import PQModel
 extension SQLiteStore {
     // MARK: - Assessments
 
-    /// Keeps an assessment with the scan it judged (migrations `v2-assessments`, `v6-assessment-findings`).
-    ///
-    /// The result is stored as its JSON form, so a later PQScout reads it back as it was written: each judged
-    /// finding is one row of `assessment_findings` in the result's order, what findings share (`SharedPart`) one
-    /// row of `assessment_parts`, and the rest one document. Rows go through prepared statements, so recording
-    /// never holds the result as text (1.78 million findings are about 2.2 GB of JSON, past SQLite's limit on a value).
-    /// - Returns: The assessment's id.
-    /// - Throws: `StoreError` `store.no-such-scan` when the scan is not in the store, or a write failure.
-    func recordAssessment(_ result: AssessmentResult, createdAt: Date) throws(StoreError) -> Int64 {
-        try storeOperation("cannot record the assessment of scan \(result.scanID) in \(label)") {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            var header = result
-            header.findings = []
-            let document = String(decoding: try encoder.encode(header), as: UTF8.self)
-            return try writer.write { db in
-                guard try Bool.fetchOne(db, sql: "SELECT 1 FROM scans WHERE id = ?", arguments: [result.scanID]) != nil
-                else {
-                    throw StoreError(code: StoreError.noSuchScan, reason: "there is no scan \(result.scanID)")
-                }
-                try db.execute(
-                    sql: """
-                        INSERT INTO assessments (scan_id, created_at, profile, category, as_of, data_lifetime_years,
-                            overall_score, gate_met, document)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        """,
-                    arguments: [
-                        result.scanID, createdAt, result.profile, result.category, result.asOf.description,
-                        result.dataLifetimeYears, result.overall.score, result.gate.map { $0.met ? 1 : 0 }, document,
-                    ])
-                let id = db.lastInsertedRowID
-                let insertPart = try db.makeStatement(
-                    sql: "INSERT INTO assessment_parts (assessment_id, part, document) VALUES (?, ?, ?)")
-                let insertFinding = try db.makeStatement(
-                    sql: """
-                        INSERT INTO assessment_findings (assessment_id, position, finding_index, path, line, source,
-                            setting, algorithm, canonical, context, system, expired, part)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        """)
-                var parts: [SharedPart: Int] = [:]
-                for (position, assessed) in result.findings.enumerated() {
-                    let shared = SharedPart(assessed)
-                    let part: Int
-                    if let known = parts[shared] {
-                        part = known
-                    } else {
-                        part = parts.count
-                        parts[shared] = part
-                        let text = String(decoding: try encoder.encode(shared), as: UTF8.self)
-                        try insertPart.execute(arguments: [id, part, text])
-                    }
-                    let ref = assessed.finding
-                    try insertFinding.execute(arguments: [
-                        id, position, ref.index, ref.path, ref.line, ref.source, ref.setting, ref.algorithm,
-                        ref.canonical, ref.context, assessed.system, assessed.expired?.description, part,
-                    ])
-                }
-                return id
-            }
-        }
-    }
-
-    /// What a judged finding holds beside its reference, system and expiry: the same few values for most findings
-    /// of a scan.
-    struct SharedPart: Codable, Hashable {
-        var quantumStatus: QuantumStatus
-        var effective: Bool
-        var verdict: PolicyVerdict
-        var risk: RiskPriority
-        var overrun: CertificateOverrun?
-        var waiver: WaiverStatus?
-
-        init(_ assessed: FindingAssessment) {
-            quantumStatus = assessed.quantumStatus
-            effective = assessed.effective
-            verdict = assessed.verdict
-            risk = assessed.risk
-            overrun = assessed.overrun
-            waiver = assessed.waiver
-        }
-
-        func assessment(of ref: FindingRef, system: String, expired: CalendarDay?) -> FindingAssessment {
-            FindingAssessment(
-                finding: ref, quantumStatus: quantumStatus, effective: effective, verdict: verdict, risk: risk,
-                overrun: overrun, waiver: waiver, system: system, expired: expired)
-        }
+    /// Starts recording an assessment of a scan (migrations `v2-assessments`, `v6-assessment-findings`): its
+    /// findings are staged in a temporary table of this connection, which SQLite keeps in a file and sorts on disk
+    /// (`temp_store` is FILE unless a build says otherwise), and written to `assessment_findings` in rank order when
+    /// the recording finishes. Other connections do not see the stage, and staging takes no lock on the store.
+    /// - Throws: `StoreError` `store.no-such-scan` when the scan is not in the store.
+    func beginAssessment(scanID: Int64, order: AssessmentRecording.Order, batchSize: Int) throws(StoreError)
+        -> AssessmentRecording
+    {
+        let staging = try SQLiteAssessmentStaging(store: self, scanID: scanID)
+        return AssessmentRecording(scanID: scanID, staging: staging, order: order, batchSize: batchSize)
     }
 
     /// Every assessment of one scan, oldest first.
@@ -270,6 +194,119 @@ extension SQLiteStore {
                 id: id, scanID: try row.decode(forColumn: "scan_id"),
                 createdAt: try row.decode(forColumn: "created_at"),
                 result: result)
+        }
+    }
+}
+
+/// An SQLite recording's stage: two temporary tables of the recording store's connection, the findings keyed by
+/// their rank so that reading them in rank order needs no sort, and the parts.
+final class SQLiteAssessmentStaging: AssessmentStaging {
+    private let store: SQLiteStore
+    private let scanID: Int64
+    private var dropped = false
+
+    /// The stage's findings: sort key, then the columns of `assessment_findings` but its id and position.
+    private static let create = """
+        DROP TABLE IF EXISTS temp.assessment_stage;
+        DROP TABLE IF EXISTS temp.assessment_stage_parts;
+        CREATE TEMP TABLE assessment_stage (
+            sort_score INTEGER NOT NULL, sort_index INTEGER NOT NULL,
+            finding_index INTEGER NOT NULL, path TEXT NOT NULL, line INTEGER, source TEXT NOT NULL,
+            setting TEXT NOT NULL, algorithm TEXT NOT NULL, canonical TEXT, context TEXT, system TEXT NOT NULL,
+            expired TEXT, part INTEGER NOT NULL,
+            PRIMARY KEY (sort_score DESC, sort_index ASC)
+        ) WITHOUT ROWID;
+        CREATE TEMP TABLE assessment_stage_parts (part INTEGER PRIMARY KEY, document TEXT NOT NULL);
+        """
+    static let columns =
+        "finding_index, path, line, source, setting, algorithm, canonical, context, system, expired, part"
+
+    private var context: String { "cannot record the assessment of scan \(scanID) in \(store.label)" }
+
+    init(store: SQLiteStore, scanID: Int64) throws(StoreError) {
+        self.store = store
+        self.scanID = scanID
+        try storeOperation(context) {
+            try store.writer.writeWithoutTransaction { db in
+                guard try Bool.fetchOne(db, sql: "SELECT 1 FROM scans WHERE id = ?", arguments: [scanID]) != nil else {
+                    throw StoreError(code: StoreError.noSuchScan, reason: "there is no scan \(scanID)")
+                }
+                try db.execute(sql: Self.create)
+            }
+        }
+    }
+
+    func stage(_ findings: [StagedFinding], parts: [(number: Int, document: String)]) throws(StoreError) {
+        try storeOperation(context) {
+            try store.writer.write { db in
+                let insertPart = try db.cachedStatement(
+                    sql: "INSERT INTO temp.assessment_stage_parts (part, document) VALUES (?, ?)")
+                for part in parts { try insertPart.execute(arguments: [part.number, part.document]) }
+                let insert = try db.cachedStatement(
+                    sql: """
+                        INSERT INTO temp.assessment_stage (sort_score, sort_index, \(Self.columns))
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """)
+                for staged in findings {
+                    let assessed = staged.assessed
+                    let ref = assessed.finding
+                    try insert.execute(arguments: [
+                        staged.sortKey.score, staged.sortKey.index, ref.index, ref.path, ref.line, ref.source,
+                        ref.setting, ref.algorithm, ref.canonical, ref.context, assessed.system,
+                        assessed.expired?.description, staged.part,
+                    ])
+                }
+            }
+        }
+    }
+
+    func commit(header result: AssessmentResult, document: String, createdAt: Date) throws(StoreError) -> Int64 {
+        let scanID = scanID
+        let id = try storeOperation(context) {
+            try store.writer.write { db in
+                guard try Bool.fetchOne(db, sql: "SELECT 1 FROM scans WHERE id = ?", arguments: [scanID]) != nil else {
+                    throw StoreError(code: StoreError.noSuchScan, reason: "there is no scan \(scanID)")
+                }
+                try db.execute(
+                    sql: """
+                        INSERT INTO assessments (scan_id, created_at, profile, category, as_of, data_lifetime_years,
+                            overall_score, gate_met, document)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [
+                        scanID, createdAt, result.profile, result.category, result.asOf.description,
+                        result.dataLifetimeYears, result.overall.score, result.gate.map { $0.met ? 1 : 0 }, document,
+                    ])
+                let id = db.lastInsertedRowID
+                try db.execute(
+                    sql: """
+                        INSERT INTO assessment_parts (assessment_id, part, document)
+                        SELECT ?, part, document FROM temp.assessment_stage_parts ORDER BY part
+                        """,
+                    arguments: [id])
+                // The stage's key is the rank, so it is read in key order without a sort; the row number is the
+                // position.
+                let order = RiskRank.sqlOrder(score: "sort_score", index: "sort_index")
+                try db.execute(
+                    sql: """
+                        INSERT INTO assessment_findings (assessment_id, position, \(Self.columns))
+                        SELECT ?, row_number() OVER (ORDER BY \(order)) - 1, \(Self.columns)
+                        FROM temp.assessment_stage ORDER BY \(order)
+                        """,
+                    arguments: [id])
+                return id
+            }
+        }
+        discard()
+        return id
+    }
+
+    func discard() {
+        guard !dropped else { return }
+        dropped = true
+        _ = try? store.writer.writeWithoutTransaction { db in
+            try db.execute(
+                sql: "DROP TABLE IF EXISTS temp.assessment_stage; DROP TABLE IF EXISTS temp.assessment_stage_parts")
         }
     }
 }

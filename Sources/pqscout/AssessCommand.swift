@@ -101,9 +101,9 @@ struct AssessCommand: ParsableCommand {
             case (.json, nil):
                 // In pieces: the whole document of 1.78 million judged findings is 2.2 GB as one string.
                 let output = BufferedOutput()
-                try Presentation.writeAssessmentJSON(outcome.result, to: output.write)
+                try Presentation.writeAssessmentJSON(outcome, to: output.write)
                 output.flush()
-            case (.table, nil): Console.out(Presentation.assessmentTable(outcome.result, width: Console.width))
+            case (.table, nil): Console.out(Presentation.assessmentTable(outcome, width: Console.width))
             case (.json, .some): Console.out(try Presentation.agilityJSON(outcome.explained))
             case (.table, .some): Console.out(Presentation.agilityExplanation(outcome.explained))
             }

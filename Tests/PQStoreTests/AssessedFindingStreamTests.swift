@@ -52,39 +52,6 @@ struct AssessedFindingStreamTests {
         return result
     }
 
-    /// Writes the judged findings of `result` as the rows of assessment `id` (PostgreSQL's `recordAssessment`
-    /// still keeps them in the document; the reads take rows when there are some).
-    static func plantRows(_ store: InventoryStore, id: Int64, _ result: AssessmentResult) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        func quoted(_ text: String?) -> String {
-            text.map { "'" + $0.replacingOccurrences(of: "'", with: "''") + "'" } ?? "NULL"
-        }
-        var parts: [SQLiteStore.SharedPart: Int] = [:]
-        for (position, judged) in result.findings.enumerated() {
-            let shared = SQLiteStore.SharedPart(judged)
-            let part = parts[shared] ?? parts.count
-            if parts[shared] == nil {
-                parts[shared] = part
-                let text = String(decoding: try encoder.encode(shared), as: UTF8.self)
-                try Sample.execute(
-                    store,
-                    "INSERT INTO assessment_parts (assessment_id, part, document) VALUES (?, ?, \(quoted(text)))",
-                    [id, Int64(part)])
-            }
-            let ref = judged.finding
-            try Sample.execute(
-                store,
-                """
-                INSERT INTO assessment_findings (assessment_id, position, finding_index, path, line, source, setting,
-                    algorithm, canonical, context, system, expired, part)
-                VALUES (?, ?, ?, \(quoted(ref.path)), \(ref.line.map(String.init) ?? "NULL"), \(quoted(ref.source)),
-                    \(quoted(ref.setting)), \(quoted(ref.algorithm)), \(quoted(ref.canonical)), \(quoted(ref.context)),
-                    \(quoted(judged.system)), \(quoted(judged.expired?.description)), ?)
-                """, [id, Int64(position), Int64(ref.index), Int64(part)])
-        }
-    }
-
     @Test(
         "judged findings come back in risk order, and beside the inventory finding their index names",
         arguments: StoreKind.available)
@@ -93,7 +60,6 @@ struct AssessedFindingStreamTests {
         let scanID = try Self.scan(store)
         let result = try Self.assessment(store, scanID: scanID)
         let id = try store.recordAssessment(result, createdAt: Sample.started)
-        if kind == .postgres { try Self.plantRows(store, id: id, result) }
 
         #expect(try store.latestAssessment(scanID: scanID)?.result == result)
         let summary = try #require(try store.latestAssessmentSummary(scanID: scanID))

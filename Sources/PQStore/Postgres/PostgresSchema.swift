@@ -198,9 +198,8 @@ enum PostgresSchema {
         CREATE INDEX rescan_states_by_fingerprint ON rescan_states(fingerprint, scan_id);
         """
 
-    /// The tables exist so both backends carry one schema; `PostgresStore.recordAssessment` still writes the
-    /// judged findings inside `assessments.document` (the pre-v6 form, which every reader accepts), so they stay
-    /// empty on PostgreSQL for now (Docs/store.md).
+    /// As in SQLite: one row per judged finding in rank order, and the parts they share. Assessments recorded on
+    /// PostgreSQL before the findings were staged keep them inside `assessments.document` (Docs/store.md).
     static let v6AssessmentFindings = """
         CREATE TABLE assessment_parts (
             assessment_id BIGINT NOT NULL REFERENCES assessments(id) ON DELETE CASCADE,

@@ -42,6 +42,15 @@ final class PostgresStore: StoreBackend {
     func close() { session.close() }
 
     /// Runs `body`, turning whatever it throws into a `StoreError` whose reason starts with `context`.
+    static func run<T>(_ context: @autoclosure () -> String, _ body: () throws -> T) throws(StoreError) -> T {
+        do {
+            return try body()
+        } catch {
+            throw PostgresSession.storeError(error, context: context())
+        }
+    }
+
+    /// Runs `body`, turning whatever it throws into a `StoreError` whose reason starts with `context`.
     private func operation<T>(_ context: @autoclosure () -> String, _ body: () throws -> T) throws(StoreError) -> T {
         do {
             return try body()
@@ -486,33 +495,14 @@ final class PostgresStore: StoreBackend {
 
     // MARK: - Assessments
 
-    func recordAssessment(_ result: AssessmentResult, createdAt: Date) throws(StoreError) -> Int64 {
-        try operation("cannot record the assessment of scan \(result.scanID) in \(label)") {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            let document = String(decoding: try encoder.encode(result), as: UTF8.self)
-            return try session.transaction {
-                guard !(try session.query("SELECT 1 FROM scans WHERE id = $1", [.int(result.scanID)])).isEmpty else {
-                    throw StoreError(code: StoreError.noSuchScan, reason: "there is no scan \(result.scanID)")
-                }
-                let rows = try session.query(
-                    """
-                    INSERT INTO assessments (scan_id, created_at, profile, category, as_of, data_lifetime_years,
-                        overall_score, gate_met, document)
-                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id
-                    """,
-                    [
-                        .int(result.scanID), .text(StoreDate.format(createdAt)), .text(result.profile),
-                        PostgresValue(result.category), .text(result.asOf.description),
-                        PostgresValue(result.dataLifetimeYears), PostgresValue(result.overall.score),
-                        PostgresValue(result.gate.map { $0.met ? 1 : 0 }), .text(document),
-                    ])
-                guard let id = try rows.first?.makeRandomAccess().value("id", as: Int64.self) else {
-                    throw StoreError(code: StoreError.postgres, reason: "PostgreSQL returned no id for the assessment")
-                }
-                return id
-            }
-        }
+    /// Starts recording an assessment: its findings are staged in temporary tables of this session (which other
+    /// sessions do not see), in batches of one `INSERT ... unnest` each, and copied to `assessment_findings` sorted
+    /// by rank when the recording finishes, in one transaction.
+    func beginAssessment(scanID: Int64, order: AssessmentRecording.Order, batchSize: Int) throws(StoreError)
+        -> AssessmentRecording
+    {
+        let staging = try PostgresAssessmentStaging(store: self, scanID: scanID)
+        return AssessmentRecording(scanID: scanID, staging: staging, order: order, batchSize: batchSize)
     }
 
     func assessments(scanID: Int64) throws(StoreError) -> [StoredAssessment] {
@@ -651,7 +641,7 @@ final class PostgresStore: StoreBackend {
             "finding_index, path, line, source, setting, algorithm, canonical, context, system, expired, part, position"
 
         let assessmentID: Int64
-        var parts: [Int64: SQLiteStore.SharedPart] = [:]
+        var parts: [Int64: SharedPart] = [:]
         let blank = FindingRef(
             index: 0,
             finding: Finding(
@@ -667,7 +657,7 @@ final class PostgresStore: StoreBackend {
                 let r = row.makeRandomAccess()
                 let text: String = try r.value("document")
                 parts[try r.value("part", as: Int64.self)] = try decoder.decode(
-                    SQLiteStore.SharedPart.self, from: Data(text.utf8))
+                    SharedPart.self, from: Data(text.utf8))
             }
         }
 
@@ -699,6 +689,131 @@ final class PostgresStore: StoreBackend {
                 position: Int(try row.value("position", as: Int64.self)),
                 assessment: shared.assessment(of: ref, system: try row.value("system"), expired: expired))
         }
+    }
+}
+
+/// A PostgreSQL recording's stage: two temporary tables of the recording store's session.
+final class PostgresAssessmentStaging: AssessmentStaging {
+    private let store: PostgresStore
+    private let scanID: Int64
+    private var dropped = false
+
+    private static let findingColumns: [PostgresBatchWriter.Column] = [
+        ("sort_score", .int8), ("sort_index", .int8), ("finding_index", .int8), ("path", .text), ("line", .int8),
+        ("source", .text), ("setting", .text), ("algorithm", .text), ("canonical", .text), ("context", .text),
+        ("system", .text), ("expired", .text), ("part", .int8),
+    ]
+    private static let partColumns: [PostgresBatchWriter.Column] = [("part", .int8), ("document", .text)]
+    static let columns =
+        "finding_index, path, line, source, setting, algorithm, canonical, context, system, expired, part"
+
+    private var context: String { "cannot record the assessment of scan \(scanID) in \(store.label)" }
+
+    init(store: PostgresStore, scanID: Int64) throws(StoreError) {
+        self.store = store
+        self.scanID = scanID
+        let session = store.session
+        try PostgresStore.run(context) {
+            guard !(try session.query("SELECT 1 FROM scans WHERE id = $1", [.int(scanID)])).isEmpty else {
+                throw StoreError(code: StoreError.noSuchScan, reason: "there is no scan \(scanID)")
+            }
+            try session.query("DROP TABLE IF EXISTS pg_temp.pqscout_assessment_stage, pg_temp.pqscout_assessment_parts")
+            try session.query(
+                """
+                CREATE TEMP TABLE pqscout_assessment_stage (
+                    sort_score BIGINT NOT NULL, sort_index BIGINT NOT NULL, finding_index BIGINT NOT NULL,
+                    path TEXT NOT NULL, line BIGINT, source TEXT NOT NULL, setting TEXT NOT NULL,
+                    algorithm TEXT NOT NULL, canonical TEXT, context TEXT, system TEXT NOT NULL, expired TEXT,
+                    part BIGINT NOT NULL)
+                """)
+            try session.query(
+                "CREATE TEMP TABLE pqscout_assessment_parts (part BIGINT NOT NULL, document TEXT NOT NULL)")
+        }
+    }
+
+    func stage(_ findings: [StagedFinding], parts: [(number: Int, document: String)]) throws(StoreError) {
+        let session = store.session
+        try PostgresStore.run(context) {
+            if !parts.isEmpty {
+                var arrays = Self.partColumns.map { PostgresArrayColumn($0.element, capacity: parts.count) }
+                for part in parts {
+                    arrays[0].append(.int(Int64(part.number)))
+                    arrays[1].append(.text(part.document))
+                }
+                try session.query(
+                    PostgresBatchWriter.statement("pqscout_assessment_parts", Self.partColumns, suffix: ""),
+                    arrays.map { .column($0) })
+            }
+            for chunk in stride(from: 0, to: findings.count, by: PostgresStore.rowsPerStatement) {
+                let rows = findings[chunk..<min(findings.count, chunk + PostgresStore.rowsPerStatement)]
+                var arrays = Self.findingColumns.map { PostgresArrayColumn($0.element, capacity: rows.count) }
+                for staged in rows {
+                    let assessed = staged.assessed
+                    let ref = assessed.finding
+                    let values: [PostgresValue] = [
+                        .int(Int64(staged.sortKey.score)), .int(Int64(staged.sortKey.index)), .int(Int64(ref.index)),
+                        .text(ref.path), PostgresValue(ref.line), .text(ref.source), .text(ref.setting),
+                        .text(ref.algorithm), PostgresValue(ref.canonical), PostgresValue(ref.context),
+                        .text(assessed.system), PostgresValue(assessed.expired?.description),
+                        .int(Int64(staged.part)),
+                    ]
+                    for (index, value) in values.enumerated() { arrays[index].append(value) }
+                }
+                try session.query(
+                    PostgresBatchWriter.statement("pqscout_assessment_stage", Self.findingColumns, suffix: ""),
+                    arrays.map { .column($0) })
+            }
+        }
+    }
+
+    func commit(header result: AssessmentResult, document: String, createdAt: Date) throws(StoreError) -> Int64 {
+        let session = store.session
+        let scanID = scanID
+        let id = try PostgresStore.run(context) {
+            try session.transaction {
+                guard !(try session.query("SELECT 1 FROM scans WHERE id = $1", [.int(scanID)])).isEmpty else {
+                    throw StoreError(code: StoreError.noSuchScan, reason: "there is no scan \(scanID)")
+                }
+                let rows = try session.query(
+                    """
+                    INSERT INTO assessments (scan_id, created_at, profile, category, as_of, data_lifetime_years,
+                        overall_score, gate_met, document)
+                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id
+                    """,
+                    [
+                        .int(scanID), .text(StoreDate.format(createdAt)), .text(result.profile),
+                        PostgresValue(result.category), .text(result.asOf.description),
+                        PostgresValue(result.dataLifetimeYears), PostgresValue(result.overall.score),
+                        PostgresValue(result.gate.map { $0.met ? 1 : 0 }), .text(document),
+                    ])
+                guard let id = try rows.first?.makeRandomAccess().value("id", as: Int64.self) else {
+                    throw StoreError(code: StoreError.postgres, reason: "PostgreSQL returned no id for the assessment")
+                }
+                try session.query(
+                    """
+                    INSERT INTO assessment_parts (assessment_id, part, document)
+                    SELECT $1, part, document FROM pqscout_assessment_parts
+                    """, [.int(id)])
+                // The server sorts (on disk past work_mem); the row number is the position.
+                let order = RiskRank.sqlOrder(score: "sort_score", index: "sort_index")
+                try session.query(
+                    """
+                    INSERT INTO assessment_findings (assessment_id, position, \(Self.columns))
+                    SELECT $1, row_number() OVER (ORDER BY \(order)) - 1, \(Self.columns)
+                    FROM pqscout_assessment_stage
+                    """, [.int(id)])
+                return id
+            }
+        }
+        discard()
+        return id
+    }
+
+    func discard() {
+        guard !dropped else { return }
+        dropped = true
+        _ = try? store.session.query(
+            "DROP TABLE IF EXISTS pg_temp.pqscout_assessment_stage, pg_temp.pqscout_assessment_parts")
     }
 }
 
