@@ -554,6 +554,8 @@ public struct ScanUseCase: Sendable {
                     ScanInput(path: file.path, bytes: bytes, options: options, context: context), claimed: claimed)
                 let cpu = Self.threadCPUSeconds() - cpuBefore
                 if cpu > cpuBudget {
+                    // The diagnostic is about this run (the budget, the machine's load), not the file: never reused.
+                    keepEntry = false
                     result.output.diagnostics.append(
                         Diagnostic(
                             path: file.path, reason: .tooLarge,
