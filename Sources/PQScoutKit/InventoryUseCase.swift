@@ -83,17 +83,10 @@ public enum InventoryUseCase {
     /// Writes the CSV `Presentation.csv` would make of `document(_:)`'s findings, in the same (store) order, from a
     /// cursor: a row per finding as it comes, never every finding in memory.
     public static func streamCSV(_ request: InventoryRequest, write: @escaping (String) -> Void) throws(PQScoutError) {
-        let store = try StoreAccess.open(request.storePath, create: false)
-        try StoreAccess.perform(request.storePath) {
-            let id = try resolveScanID(request.scanID, store: store, storePath: request.storePath)
-            _ = try existingScan(id, store: store, storePath: request.storePath)
-            let query = FindingQuery(
-                scanID: id, usage: request.usage, status: request.status, pathPattern: request.pathPattern)
-            let output = ReportOutput(bufferSize: 64 << 10) { write(String(decoding: $0, as: UTF8.self)) }
+        try streaming(request, write: write) { store, query, output in
             try InventoryCSV.write(
-                .asGiven { body in try store.forEachFinding(query, body) }, aliases: try store.aliases(scanID: id),
-                to: output)
-            try output.flush()
+                .asGiven { body in try store.forEachFinding(query, body) },
+                aliases: try store.aliases(scanID: query.scanID), to: output)
         }
     }
 
@@ -102,6 +95,17 @@ public enum InventoryUseCase {
     public static func streamTable(_ request: InventoryRequest, width: Int, write: @escaping (String) -> Void)
         throws(PQScoutError)
     {
+        try streaming(request, write: write) { store, query, output in
+            try ConsoleText.writeInventoryTable(
+                width: width, findings: { body in try store.forEachFinding(query, body) }, to: output)
+        }
+    }
+
+    /// The request's scan and filters as a query on the open store, and an output buffered for `write`.
+    private static func streaming(
+        _ request: InventoryRequest, write: @escaping (String) -> Void,
+        _ body: (InventoryStore, FindingQuery, ReportOutput) throws -> Void
+    ) throws(PQScoutError) {
         let store = try StoreAccess.open(request.storePath, create: false)
         try StoreAccess.perform(request.storePath) {
             let id = try resolveScanID(request.scanID, store: store, storePath: request.storePath)
@@ -109,8 +113,7 @@ public enum InventoryUseCase {
             let query = FindingQuery(
                 scanID: id, usage: request.usage, status: request.status, pathPattern: request.pathPattern)
             let output = ReportOutput(bufferSize: 64 << 10) { write(String(decoding: $0, as: UTF8.self)) }
-            try ConsoleText.writeInventoryTable(
-                width: width, findings: { body in try store.forEachFinding(query, body) }, to: output)
+            try body(store, query, output)
             try output.flush()
         }
     }

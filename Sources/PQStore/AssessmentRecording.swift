@@ -170,3 +170,73 @@ struct SharedPart: Codable, Hashable {
             overrun: overrun, waiver: waiver, system: system, expired: expired)
     }
 }
+
+/// An `assessment_findings` row read back (`columns`, in that order, on either backend) made into a ranked judged
+/// finding with its assessment's shared parts.
+struct JudgedRowAssembler {
+    static let columns =
+        "finding_index, path, line, source, setting, algorithm, canonical, context, system, expired, part, position"
+
+    /// One row's values, as each backend decodes them.
+    struct Row {
+        var findingIndex: Int
+        var path: String
+        var line: Int?
+        var source: String
+        var setting: String
+        var algorithm: String
+        var canonical: String?
+        var context: String?
+        var system: String
+        var expired: String?
+        var part: Int
+        var position: Int
+    }
+
+    let assessmentID: Int64
+    let parts: [Int: SharedPart]
+    // FindingRef is made from a finding; every field is then set from the row.
+    private let blank = FindingRef(
+        index: 0,
+        finding: Finding(
+            path: ScanPath(bytes: []), source: "", setting: "", usage: .cipher, algorithm: "",
+            quantumStatus: .vulnerable))
+
+    /// The parts from their stored documents (`assessment_parts`: number, JSON).
+    init(assessmentID: Int64, documents: [(part: Int, document: String)]) throws {
+        self.assessmentID = assessmentID
+        let decoder = JSONDecoder()
+        var parts: [Int: SharedPart] = [:]
+        for (number, text) in documents {
+            parts[number] = try decoder.decode(SharedPart.self, from: Data(text.utf8))
+        }
+        self.parts = parts
+    }
+
+    /// - Throws: `StoreError` `store.corrupt` for a part the assessment does not hold or a day that is no day.
+    func ranked(_ row: Row) throws(StoreError) -> RankedAssessment {
+        guard let shared = parts[row.part] else {
+            throw StoreError(
+                code: StoreError.corrupt, reason: "assessment \(assessmentID) names a part \(row.part) it does not hold"
+            )
+        }
+        var ref = blank
+        ref.index = row.findingIndex
+        ref.path = row.path
+        ref.line = row.line
+        ref.source = row.source
+        ref.setting = row.setting
+        ref.algorithm = row.algorithm
+        ref.canonical = row.canonical
+        ref.context = row.context
+        var expired: CalendarDay? = nil
+        if let text = row.expired {
+            guard let day = CalendarDay(text) else {
+                throw StoreError(code: StoreError.corrupt, reason: "assessment \(assessmentID) holds the day \(text)")
+            }
+            expired = day
+        }
+        return RankedAssessment(
+            position: row.position, assessment: shared.assessment(of: ref, system: row.system, expired: expired))
+    }
+}

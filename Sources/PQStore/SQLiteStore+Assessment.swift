@@ -116,57 +116,26 @@ extension SQLiteStore {
     /// Reads `assessment_findings` rows (`columns`, in that order) back into judged findings, with the parts of
     /// their assessment.
     private struct JudgedRowReader {
-        static let columns =
-            "finding_index, path, line, source, setting, algorithm, canonical, context, system, expired, part, position"
-
-        let assessmentID: Int64
-        var parts: [Int: SharedPart] = [:]
-        // FindingRef is made from a finding; every field is then set from the row.
-        let blank = FindingRef(
-            index: 0,
-            finding: Finding(
-                path: ScanPath(bytes: []), source: "", setting: "", usage: .cipher,
-                algorithm: "", quantumStatus: .vulnerable))
+        static let columns = JudgedRowAssembler.columns
+        let assembler: JudgedRowAssembler
 
         init(_ db: Database, assessmentID: Int64) throws {
-            self.assessmentID = assessmentID
-            let decoder = JSONDecoder()
-            let partRows = try Row.fetchCursor(
+            let documents = try Row.fetchAll(
                 db, sql: "SELECT part, document FROM assessment_parts WHERE assessment_id = ?",
-                arguments: [assessmentID])
-            while let part = try partRows.next() {
-                let text: String = try part.decode(atIndex: 1)
-                parts[try part.decode(atIndex: 0)] = try decoder.decode(SharedPart.self, from: Data(text.utf8))
-            }
+                arguments: [assessmentID]
+            ).map { (part: try $0.decode(atIndex: 0) as Int, document: try $0.decode(atIndex: 1) as String) }
+            assembler = try JudgedRowAssembler(assessmentID: assessmentID, documents: documents)
         }
 
         func ranked(_ row: Row) throws -> RankedAssessment {
-            let number: Int = try row.decode(atIndex: 10)
-            guard let shared = parts[number] else {
-                throw StoreError(
-                    code: StoreError.corrupt,
-                    reason: "assessment \(assessmentID) names a part \(number) it does not hold")
-            }
-            var ref = blank
-            ref.index = try row.decode(atIndex: 0)
-            ref.path = try row.decode(atIndex: 1)
-            ref.line = try row.decode(atIndex: 2)
-            ref.source = try row.decode(atIndex: 3)
-            ref.setting = try row.decode(atIndex: 4)
-            ref.algorithm = try row.decode(atIndex: 5)
-            ref.canonical = try row.decode(atIndex: 6)
-            ref.context = try row.decode(atIndex: 7)
-            let expiredText: String? = try row.decode(atIndex: 9)
-            let expired = try expiredText.map { text throws in
-                guard let day = CalendarDay(text) else {
-                    throw StoreError(
-                        code: StoreError.corrupt, reason: "assessment \(assessmentID) holds the day \(text)")
-                }
-                return day
-            }
-            return RankedAssessment(
-                position: try row.decode(atIndex: 11),
-                assessment: shared.assessment(of: ref, system: try row.decode(atIndex: 8), expired: expired))
+            try assembler.ranked(
+                JudgedRowAssembler.Row(
+                    findingIndex: try row.decode(atIndex: 0), path: try row.decode(atIndex: 1),
+                    line: try row.decode(atIndex: 2), source: try row.decode(atIndex: 3),
+                    setting: try row.decode(atIndex: 4), algorithm: try row.decode(atIndex: 5),
+                    canonical: try row.decode(atIndex: 6), context: try row.decode(atIndex: 7),
+                    system: try row.decode(atIndex: 8), expired: try row.decode(atIndex: 9),
+                    part: try row.decode(atIndex: 10), position: try row.decode(atIndex: 11)))
         }
     }
 

@@ -315,28 +315,35 @@ final class PostgresStore: StoreBackend {
         sql += " ORDER BY files.path, findings.line NULLS FIRST, findings.ordinal"
         try operation("cannot read findings of scan \(query.scanID) from \(label)") {
             try session.transaction(readOnly: true) {
-                try session.query("DECLARE pqscout_findings NO SCROLL CURSOR FOR \(sql)")
                 var lastPathBytes: [UInt8]? = nil
                 var lastPath = ScanPath(bytes: [])
                 var lastPathMatches = true
-                while true {
-                    let rows = try session.query("FETCH \(fetchSize) FROM pqscout_findings")
-                    for row in rows {
-                        let access = row.makeRandomAccess()
-                        let pathBytes = try access.bytes("file_path")
-                        if pathBytes != lastPathBytes {
-                            lastPathBytes = pathBytes
-                            lastPath = ScanPath(bytes: pathBytes)
-                            lastPathMatches = query.pathPattern?.matches(lastPath) ?? true
-                        }
-                        guard lastPathMatches else { continue }
-                        try body(try Self.findingRow(access).model(path: lastPath))
+                try forEachRow(cursor: "pqscout_findings", sql) { access in
+                    let pathBytes = try access.bytes("file_path")
+                    if pathBytes != lastPathBytes {
+                        lastPathBytes = pathBytes
+                        lastPath = ScanPath(bytes: pathBytes)
+                        lastPathMatches = query.pathPattern?.matches(lastPath) ?? true
                     }
-                    if rows.count < fetchSize { break }
+                    guard lastPathMatches else { return }
+                    try body(try Self.findingRow(access).model(path: lastPath))
                 }
-                try session.query("CLOSE pqscout_findings")
             }
         }
+    }
+
+    /// Hands each row of `sql` to `body` through a server-side cursor fetched `fetchSize` rows at a time, so a
+    /// result of millions of rows is never held; inside the caller's transaction (a cursor lives in one).
+    private func forEachRow(cursor name: String, _ sql: String, _ body: (PostgresRandomAccessRow) throws -> Void)
+        throws
+    {
+        try session.query("DECLARE \(name) NO SCROLL CURSOR FOR \(sql)")
+        while true {
+            let rows = try session.query("FETCH \(fetchSize) FROM \(name)")
+            for row in rows { try body(row.makeRandomAccess()) }
+            if rows.count < fetchSize { break }
+        }
+        try session.query("CLOSE \(name)")
     }
 
     /// `text` as a PostgreSQL string literal (standard_conforming_strings, on since 9.1: only `'` is special).
@@ -354,24 +361,17 @@ final class PostgresStore: StoreBackend {
             """
         try operation("cannot read findings of scans \(list) from \(label)") {
             try session.transaction(readOnly: true) {
-                try session.query("DECLARE pqscout_scans NO SCROLL CURSOR FOR \(sql)")
                 var lastPathBytes: [UInt8]? = nil
                 var lastPath = ScanPath(bytes: [])
-                while true {
-                    let rows = try session.query("FETCH \(fetchSize) FROM pqscout_scans")
-                    for row in rows {
-                        let access = row.makeRandomAccess()
-                        let pathBytes = try access.bytes("file_path")
-                        if pathBytes != lastPathBytes {
-                            lastPathBytes = pathBytes
-                            lastPath = ScanPath(bytes: pathBytes)
-                        }
-                        let finding = try Self.findingRow(access)
-                        try body(finding.scanId, try finding.model(path: lastPath))
+                try forEachRow(cursor: "pqscout_scans", sql) { access in
+                    let pathBytes = try access.bytes("file_path")
+                    if pathBytes != lastPathBytes {
+                        lastPathBytes = pathBytes
+                        lastPath = ScanPath(bytes: pathBytes)
                     }
-                    if rows.count < fetchSize { break }
+                    let finding = try Self.findingRow(access)
+                    try body(finding.scanId, try finding.model(path: lastPath))
                 }
-                try session.query("CLOSE pqscout_scans")
             }
         }
     }
@@ -557,17 +557,13 @@ final class PostgresStore: StoreBackend {
     private func forEachAssessedFindingRow(assessmentID: Int64, _ body: (RankedAssessment) throws -> Void) throws {
         try session.transaction(readOnly: true) {
             let reader = try JudgedRowReader(session, assessmentID: assessmentID)
-            try session.query(
+            try forEachRow(
+                cursor: "pqscout_judged",
                 """
-                DECLARE pqscout_judged NO SCROLL CURSOR FOR SELECT \(JudgedRowReader.columns)
-                FROM assessment_findings WHERE assessment_id = \(assessmentID) ORDER BY position
-                """)
-            while true {
-                let rows = try session.query("FETCH \(fetchSize) FROM pqscout_judged")
-                for row in rows { try body(try reader.ranked(row.makeRandomAccess())) }
-                if rows.count < fetchSize { break }
-            }
-            try session.query("CLOSE pqscout_judged")
+                SELECT \(JudgedRowReader.columns) FROM assessment_findings WHERE assessment_id = \(assessmentID)
+                ORDER BY position
+                """
+            ) { try body(try reader.ranked($0)) }
         }
     }
 
@@ -637,57 +633,30 @@ final class PostgresStore: StoreBackend {
 
     /// Reads `assessment_findings` rows back into judged findings, with the parts of their assessment.
     private struct JudgedRowReader {
-        static let columns =
-            "finding_index, path, line, source, setting, algorithm, canonical, context, system, expired, part, position"
-
-        let assessmentID: Int64
-        var parts: [Int64: SharedPart] = [:]
-        let blank = FindingRef(
-            index: 0,
-            finding: Finding(
-                path: ScanPath(bytes: []), source: "", setting: "", usage: .cipher,
-                algorithm: "", quantumStatus: .vulnerable))
+        static let columns = JudgedRowAssembler.columns
+        let assembler: JudgedRowAssembler
 
         init(_ session: PostgresSession, assessmentID: Int64) throws {
-            self.assessmentID = assessmentID
-            let decoder = JSONDecoder()
-            for row in try session.query(
-                "SELECT part, document FROM assessment_parts WHERE assessment_id = $1", [.int(assessmentID)])
-            {
+            let documents = try session.query(
+                "SELECT part, document FROM assessment_parts WHERE assessment_id = $1", [.int(assessmentID)]
+            ).map { row in
                 let r = row.makeRandomAccess()
-                let text: String = try r.value("document")
-                parts[try r.value("part", as: Int64.self)] = try decoder.decode(
-                    SharedPart.self, from: Data(text.utf8))
+                return (part: Int(try r.value("part", as: Int64.self)), document: try r.value("document") as String)
             }
+            assembler = try JudgedRowAssembler(assessmentID: assessmentID, documents: documents)
         }
 
         func ranked(_ row: PostgresRandomAccessRow) throws -> RankedAssessment {
-            let number: Int64 = try row.value("part")
-            guard let shared = parts[number] else {
-                throw StoreError(
-                    code: StoreError.corrupt,
-                    reason: "assessment \(assessmentID) names a part \(number) it does not hold")
-            }
-            var ref = blank
-            ref.index = Int(try row.value("finding_index", as: Int64.self))
-            ref.path = try row.value("path")
-            ref.line = try row.value("line")
-            ref.source = try row.value("source")
-            ref.setting = try row.value("setting")
-            ref.algorithm = try row.value("algorithm")
-            ref.canonical = try row.value("canonical")
-            ref.context = try row.value("context")
-            let expiredText: String? = try row.value("expired")
-            let expired = try expiredText.map { text throws in
-                guard let day = CalendarDay(text) else {
-                    throw StoreError(
-                        code: StoreError.corrupt, reason: "assessment \(assessmentID) holds the day \(text)")
-                }
-                return day
-            }
-            return RankedAssessment(
-                position: Int(try row.value("position", as: Int64.self)),
-                assessment: shared.assessment(of: ref, system: try row.value("system"), expired: expired))
+            try assembler.ranked(
+                JudgedRowAssembler.Row(
+                    findingIndex: Int(try row.value("finding_index", as: Int64.self)), path: try row.value("path"),
+                    line: try row.value("line", as: Int64?.self).map { Int($0) }, source: try row.value("source"),
+                    setting: try row.value("setting"), algorithm: try row.value("algorithm"),
+                    canonical: try row.value("canonical", as: String?.self),
+                    context: try row.value("context", as: String?.self), system: try row.value("system"),
+                    expired: try row.value("expired", as: String?.self),
+                    part: Int(try row.value("part", as: Int64.self)),
+                    position: Int(try row.value("position", as: Int64.self))))
         }
     }
 }
