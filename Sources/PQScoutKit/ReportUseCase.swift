@@ -116,8 +116,9 @@ public enum ReportUseCase {
     }
 
     /// The judged findings of `stored` as a streaming renderer walks them: from the store's rows, or, for an
-    /// assessment that keeps them in its document (recorded before v6, or on PostgreSQL), from that document,
-    /// each paired by `FindingRef.index` with the inventory finding at that place in the store's order.
+    /// assessment that keeps them in its document (recorded before v6, or on PostgreSQL before it wrote rows), from
+    /// that document, each paired by `FindingRef.index` with the inventory finding at that place in the store's
+    /// order.
     static func judgedSource(_ stored: StoredAssessment, store: InventoryStore) -> ReportJudgedFindings {
         let scanID = stored.scanID
         let inDocument = stored.result.findings
