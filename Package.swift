@@ -65,10 +65,11 @@ let package = Package(
         ),
         .testTarget(
             name: "PQScannersTests",
-            dependencies: ["PQScanners", "PQModel", "PQCatalog", "COpenSSLTestShim"],
+            dependencies: ["PQScanners", "PQModel", "PQCatalog", "COpenSSLTestShim", "PQTestSupport"],
             resources: [.copy("Fixtures")]
         ),
-        // A throwaway PostgreSQL cluster (or PQSCOUT_TEST_POSTGRES_URL) for the store's tests on both backends.
+        // A throwaway PostgreSQL cluster (or PQSCOUT_TEST_POSTGRES_URL) for the store's tests on both backends, and
+        // the seeded generator of the random-input tests.
         .target(name: "PQTestSupport", path: "Tests/PQTestSupport"),
         .testTarget(
             name: "PQStoreTests",

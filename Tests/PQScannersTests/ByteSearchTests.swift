@@ -1,3 +1,4 @@
+import PQTestSupport
 import Testing
 
 @testable import PQScanners

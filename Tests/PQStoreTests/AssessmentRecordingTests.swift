@@ -1,5 +1,6 @@
 import Foundation
 import PQModel
+import PQTestSupport
 import Testing
 
 @testable import PQStore
@@ -63,18 +64,5 @@ struct AssessmentRecordingTests {
         let id = try recording.finish(AssessmentStoreTests.result(scanID: scanID), createdAt: Sample.started)
         #expect(try Sample.int(store, "SELECT count(*) FROM assessment_findings WHERE assessment_id = \(id)") == 5)
         #expect(throws: StoreError.self) { try store.beginAssessment(scanID: scanID + 100) }
-    }
-}
-
-/// A small deterministic generator (SplitMix64), so a failing order can be replayed.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

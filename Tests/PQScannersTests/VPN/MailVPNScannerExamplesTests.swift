@@ -1,4 +1,5 @@
 import PQModel
+import PQTestSupport
 import Testing
 
 @testable import PQScanners

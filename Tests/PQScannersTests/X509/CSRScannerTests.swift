@@ -1,6 +1,7 @@
 import Foundation
 import PQCatalog
 import PQModel
+import PQTestSupport
 import Testing
 
 @testable import PQScanners

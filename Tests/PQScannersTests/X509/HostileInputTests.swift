@@ -1,5 +1,6 @@
 import Foundation
 import PQModel
+import PQTestSupport
 import Testing
 
 @testable import PQScanners
