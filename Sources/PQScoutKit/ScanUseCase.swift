@@ -214,8 +214,8 @@ public struct ScanUseCase: Sendable {
                 PathAlias(path: walk.reportedPath($0.path), target: walk.reportedPath($0.target), kind: $0.kind)
             }
         }
-        // One root's files are used as they are: flattening copies every file (96 MB at a million files).
-        let files = walks.count == 1 ? walks[0].files : walks.flatMap(\.files)
+        // One root's files are used as they are: joining copies every file.
+        let files = walks.count == 1 ? walks[0].files : WalkedFiles(concatenating: walks.map(\.files))
         let walkDiagnostics = walks.flatMap(\.diagnostics) + softwareDiagnostics
         let fingerprint = RescanFingerprint.make(
             request: request, roots: roots, walks: walks, software: softwarePerRoot)
@@ -404,7 +404,7 @@ public struct ScanUseCase: Sendable {
     /// True when the earlier scan had exactly these files, each with the same identity and the same answers to
     /// everything its scanners read: then its rows are this scan's.
     static func everyFileUnchanged(
-        _ files: [WalkedFile], _ contexts: [ScanContext], _ rootOfFile: [Int], _ previous: PreviousRescanState
+        _ files: WalkedFiles, _ contexts: [ScanContext], _ rootOfFile: [Int], _ previous: PreviousRescanState
     ) throws(PQScoutError) -> Bool {
         guard previous.header.entries == files.count else { return false }
         var start = 0

@@ -84,6 +84,9 @@ public struct WalkedFile: Sendable, Hashable {
         self.identity = identity
     }
 
+    /// True when the absolute path is the system root's host path and `systemPath` (nothing of its own is kept).
+    var absoluteIsDerived: Bool { givenAbsolute.isEmpty }
+
     public static func == (lhs: WalkedFile, rhs: WalkedFile) -> Bool {
         lhs.path == rhs.path && lhs.absolute == rhs.absolute && lhs.size == rhs.size && lhs.modified == rhs.modified
     }
@@ -130,7 +133,7 @@ public struct FileIdentity: Sendable, Hashable {
 /// The outcome of walking one root: the files to read, the links that are aliases of them, and the entries
 /// skipped with their reasons.
 public struct WalkResult: Sendable {
-    public var files: [WalkedFile] = []
+    public var files = WalkedFiles()
     /// Links inside the tree to files or directories inside it, named as `files` are; sorted by path.
     public var aliases: [PathAlias] = []
     public var diagnostics: [Diagnostic] = []
@@ -236,7 +239,7 @@ public struct TreeWalker: Sendable {
         }
         let walk = Walk(walker: self, system: systemRoot, rootInSystem: rootInSystem, label: label)
         walk.run(rootID: DirectoryID(info), into: &result)
-        result.files.sort { $0.path < $1.path }
+        result.files.sortByPath()
         result.aliases.sort()
         return .success(result)
     }

@@ -19,7 +19,7 @@ public struct WalkedTree: TreeReader {
     /// Sorted by path: a glob looks only at the files under its literal prefix, and a path is found by binary
     /// search (issue 20, point 4). No separate index by path: at a million files a dictionary of them cost as much
     /// memory as the files themselves.
-    private let files: [WalkedFile]
+    private let files: WalkedFiles
     /// File links inside the tree: link path → real path.
     private let fileAliases: [ScanPath: ScanPath]
     /// Directory links inside the tree: link path → real path (bytes, scanner-side names).
@@ -41,18 +41,22 @@ public struct WalkedTree: TreeReader {
     }
 
     /// A tree of files alone (no links, nothing outside them).
-    public init(files: [WalkedFile], maxFileSize: Int64) {
+    public init(files: WalkedFiles, maxFileSize: Int64) {
         self.init(
             files: files, aliases: [], system: nil, rootInSystem: [], label: [], live: false, maxFileSize: maxFileSize)
     }
 
+    /// A tree of files alone (no links, nothing outside them).
+    public init(files: [WalkedFile], maxFileSize: Int64) {
+        self.init(files: WalkedFiles(files), maxFileSize: maxFileSize)
+    }
+
     private init(
-        files: [WalkedFile], aliases: [PathAlias], system: SystemRoot?, rootInSystem: [UInt8], label: [UInt8],
+        files: WalkedFiles, aliases: [PathAlias], system: SystemRoot?, rootInSystem: [UInt8], label: [UInt8],
         live: Bool, maxFileSize: Int64
     ) {
         // A walk's files come sorted; sorting them again would copy a million of them.
-        let inOrder = zip(files, files.dropFirst()).allSatisfy { $0.path < $1.path }
-        self.files = inOrder ? files : Self.sortedUnique(files)
+        self.files = files.isSortedAndUnique ? files : Self.sortedUnique(files)
         var fileAliases: [ScanPath: ScanPath] = [:]
         var directoryAliases: [(path: [UInt8], target: [UInt8])] = []
         for alias in aliases {
@@ -137,20 +141,20 @@ public struct WalkedTree: TreeReader {
         var high = files.count
         while low < high {
             let middle = (low + high) / 2
-            if files[middle].path < path { low = middle + 1 } else { high = middle }
+            if files.path(at: middle).lexicographicallyPrecedes(path.bytes) { low = middle + 1 } else { high = middle }
         }
-        return low < files.count && files[low].path == path ? low : nil
+        return low < files.count && files.path(at: low).elementsEqual(path.bytes) ? low : nil
     }
 
     /// Files sorted by path, one per path (the last given wins, as a dictionary by path would keep it).
-    private static func sortedUnique(_ files: [WalkedFile]) -> [WalkedFile] {
-        let sorted = files.enumerated().sorted { ($0.element.path, $0.offset) < ($1.element.path, $1.offset) }
+    private static func sortedUnique(_ files: WalkedFiles) -> WalkedFiles {
+        var sorted = files
+        sorted.sortByPath()
         var out: [WalkedFile] = []
-        out.reserveCapacity(sorted.count)
-        for (_, file) in sorted {
+        for file in sorted {
             if let last = out.last, last.path == file.path { out[out.count - 1] = file } else { out.append(file) }
         }
-        return out
+        return WalkedFiles(out)
     }
 
     /// The walked files matching a pattern: only those under the pattern's literal prefix are tested.
@@ -165,12 +169,13 @@ public struct WalkedTree: TreeReader {
         var high = files.count
         while low < high {
             let middle = (low + high) / 2
-            if files[middle].path.bytes.lexicographicallyPrecedes(prefix) { low = middle + 1 } else { high = middle }
+            if files.path(at: middle).lexicographicallyPrecedes(prefix) { low = middle + 1 } else { high = middle }
         }
         var out: [ScanPath] = []
         var position = low
-        while position < files.count, files[position].path.bytes.starts(with: prefix) {
-            if Self.matches(pattern, files[position].path.bytes) { out.append(files[position].path) }
+        while position < files.count, files.path(at: position).starts(with: prefix) {
+            let path = Array(files.path(at: position))
+            if Self.matches(pattern, path) { out.append(ScanPath(bytes: path)) }
             position += 1
         }
         return out

@@ -1,5 +1,6 @@
 import Foundation
 import PQModel
+import PQTestSupport
 import Testing
 
 @testable import PQScanners
@@ -10,21 +11,9 @@ import Testing
 
 @Suite("WalkedTree: glob lookups through the sorted path table")
 struct WalkedTreeTests {
-    /// A deterministic generator (SplitMix64), so every run sees the same tree and patterns.
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     @Test("the indexed lookup returns exactly what fnmatch over every path returns (seeded)")
     func indexMatchesBruteForce() {
-        var random = SplitMix(state: 14)
+        var random = SeededGenerator(seed: 14)
         let parts = ["etc", "nginx", "conf.d", "ssl", "certs", "a.conf", "b.pem", "x[1]", "sites-enabled", "é"]
         var paths = Set<String>()
         for _ in 0..<3000 {
