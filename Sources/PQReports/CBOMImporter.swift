@@ -125,12 +125,13 @@ public enum CBOMImporter {
         }
         try flush(whenFull: false)
         for component in assets {
-            for finding in reader.findings(component) {
+            // One occurrence at a time: an algorithm of a large CBOM has one occurrence per certificate.
+            try reader.forEachFinding(component) { finding in
                 var kept = finding
                 if let asset = finding.asset, !reader.assetIDs.contains(asset) { kept.asset = nil }
                 pending.findings.append(kept)
+                try flush(whenFull: true)
             }
-            try flush(whenFull: true)
         }
         for property in document.metadata?["properties"]?.arrayValue ?? []
         where property["name"]?.stringValue == "pqscout:diagnostic" {
@@ -195,12 +196,13 @@ public enum CBOMImporter {
             return asset
         }
 
-        /// The findings a component yields: an algorithm's occurrences, a foreign certificate's signature.
-        func findings(_ component: JSONValue) -> [Finding] {
+        /// Hands over the findings a component yields, one at a time: an algorithm's occurrences, a foreign
+        /// certificate's signature.
+        func forEachFinding(_ component: JSONValue, _ body: (Finding) throws -> Void) rethrows {
             switch component["cryptoProperties"]?["assetType"]?.stringValue {
-            case "algorithm": algorithmFindings(component)
-            case "certificate": signatureFinding(component).map { [$0] } ?? []
-            default: []
+            case "algorithm": try forEachAlgorithmFinding(component, body)
+            case "certificate": if let finding = signatureFinding(component) { try body(finding) }
+            default: break
             }
         }
 
@@ -247,21 +249,21 @@ public enum CBOMImporter {
                 note: note, usage: usage)
         }
 
-        func algorithmFindings(_ component: JSONValue) -> [Finding] {
+        func forEachAlgorithmFinding(_ component: JSONValue, _ body: (Finding) throws -> Void) rethrows {
             let facts = facts(component)
             let occurrences = component["evidence"]?["occurrences"]?.arrayValue ?? []
             if occurrences.isEmpty {
-                return [
+                try body(
                     Finding(
                         path: fallbackPath, source: "cbom", setting: "algorithm", usage: facts.usage,
                         algorithm: facts.name, canonical: facts.canonical, oid: facts.oid, keyBits: facts.keyBits,
-                        curve: facts.curve, quantumStatus: facts.status, note: facts.note)
-                ]
+                        curve: facts.curve, quantumStatus: facts.status, note: facts.note))
+                return
             }
-            return occurrences.map { occurrence in
+            for occurrence in occurrences {
                 let context = occurrence["additionalContext"]?.stringValue.flatMap(CBOMContext.decode) ?? [:]
                 let line = occurrence["line"]?.intValue.flatMap { $0 >= 1 ? $0 : nil }
-                return Finding(
+                let finding = Finding(
                     path: path(occurrence["location"]?.stringValue), line: line,
                     source: FindingSource(rawValue: Self.nonEmpty(context["source"]) ?? "cbom"),
                     setting: Self.nonEmpty(occurrence["symbol"]?.stringValue) ?? "algorithm",
@@ -272,6 +274,7 @@ public enum CBOMImporter {
                     context: context["context"], effective: context["effective"] != "false",
                     origin: context["origin"].flatMap(Origin.init) ?? .file, asset: context["asset"],
                     note: context["note"] ?? facts.note)
+                try body(finding)
             }
         }
 
