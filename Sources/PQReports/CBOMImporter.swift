@@ -21,6 +21,26 @@ public struct CBOMImportError: Error, Sendable, CustomStringConvertible {
     public var description: String { reason }
 }
 
+/// A CBOM parsed and its header checked, its components not yet converted: `CBOMImporter.read` converts them batch
+/// by batch, so an importer never holds every finding beside the document.
+public struct CBOMDocument: Sendable {
+    public let specVersion: String
+    /// The metadata component's name (what the other tool scanned), when it gave one.
+    public let subject: String?
+    /// Every component, nested ones after their parent, depth-first.
+    let components: [JSONValue]
+    let metadata: JSONValue?
+}
+
+/// What `CBOMImporter.read` hands over at a time: a few thousand rows, in the order the store numbers them.
+public struct CBOMBatch: Sendable, Hashable {
+    public var findings: [Finding] = []
+    public var assets: [Asset] = []
+    public var diagnostics: [Diagnostic] = []
+
+    var rows: Int { findings.count + assets.count + diagnostics.count }
+}
+
 /// Reads a CycloneDX 1.6 or 1.7 CBOM, made by PQScout or by another tool, into findings, assets and diagnostics.
 ///
 /// A PQScout CBOM comes back exactly (each occurrence's `additionalContext` and the `pqscout:` properties carry
@@ -32,10 +52,31 @@ public enum CBOMImporter {
     /// Largest document accepted (the parser holds it in memory).
     public static let maxBytes = 256 * 1024 * 1024
 
+    /// Rows (findings, assets, diagnostics) per `CBOMBatch`: large enough that a store's transaction per batch costs
+    /// little, small enough that a batch is a few MB.
+    public static let batchRows = 10_000
+
+    /// Every finding, asset and diagnostic of a document at once: for a vendor's CBOM, which is judged whole.
+    /// `pqscout import` records a document batch by batch with `open` and `read` instead.
     /// - Parameter fallbackPath: The path given to a component that names no occurrence (the CBOM's file name).
     public static func parse(
         _ data: Data, fallbackPath: ScanPath, catalog: Catalog = .shared
     ) throws(CBOMImportError) -> ImportedInventory {
+        let document = try open(data)
+        var all = CBOMBatch()
+        read(document, fallbackPath: fallbackPath, catalog: catalog) { batch in
+            all.findings += batch.findings
+            all.assets += batch.assets
+            all.diagnostics += batch.diagnostics
+        }
+        return ImportedInventory(
+            specVersion: document.specVersion, subject: document.subject, findings: all.findings,
+            assets: all.assets.sorted { $0.id < $1.id }, diagnostics: all.diagnostics)
+    }
+
+    /// Parses a document and checks it is CycloneDX 1.6 or 1.7. The document is parsed whole (Foundation's
+    /// `JSONDecoder` has no streaming mode); the caller may let go of `data` once this returns.
+    public static func open(_ data: Data) throws(CBOMImportError) -> CBOMDocument {
         guard data.count <= maxBytes else {
             throw CBOMImportError(reason: "the document is \(data.count) bytes, more than the \(maxBytes) accepted")
         }
@@ -55,30 +96,54 @@ public enum CBOMImporter {
             throw CBOMImportError(
                 reason: "CycloneDX specVersion \(document["specVersion"]?.stringValue ?? "?") is not 1.6 or 1.7")
         }
+        return CBOMDocument(
+            specVersion: spec, subject: document["metadata"]?["component"]?["name"]?.stringValue,
+            components: flatten(document["components"]?.arrayValue ?? []), metadata: document["metadata"])
+    }
+
+    /// Converts a document into batches of at most `batchRows` rows and hands each to `body` as it fills: first
+    /// every asset, then the findings in document order, then the diagnostics. Assets come first because a finding
+    /// may only name an asset the document describes (the store refuses dangling references), and that is known
+    /// only once every asset has been read; the findings' order is the one a single batch would have.
+    /// - Parameter fallbackPath: The path given to a component that names no occurrence (the CBOM's file name).
+    public static func read(
+        _ document: CBOMDocument, fallbackPath: ScanPath, catalog: Catalog = .shared, batchRows: Int = batchRows,
+        into body: (CBOMBatch) throws -> Void
+    ) rethrows {
         var reader = Reader(catalog: catalog, fallbackPath: fallbackPath)
-        let components = flatten(document["components"]?.arrayValue ?? [])
-        for component in components { reader.index(component) }
-        for component in components where component["type"]?.stringValue == "cryptographic-asset" {
-            reader.read(component)
+        for component in document.components { reader.index(component) }
+        let assets = document.components.filter { $0["type"]?.stringValue == "cryptographic-asset" }
+        var pending = CBOMBatch()
+        func flush(whenFull: Bool) throws {
+            guard pending.rows >= (whenFull ? max(1, batchRows) : 1) else { return }
+            try body(pending)
+            pending = CBOMBatch()
         }
-        var diagnostics: [Diagnostic] = []
-        for property in document["metadata"]?["properties"]?.arrayValue ?? []
+        for component in assets {
+            if let asset = reader.asset(component) { pending.assets.append(asset) }
+            try flush(whenFull: true)
+        }
+        try flush(whenFull: false)
+        for component in assets {
+            // One occurrence at a time: an algorithm of a large CBOM has one occurrence per certificate.
+            try reader.forEachFinding(component) { finding in
+                var kept = finding
+                if let asset = finding.asset, !reader.assetIDs.contains(asset) { kept.asset = nil }
+                pending.findings.append(kept)
+                try flush(whenFull: true)
+            }
+        }
+        for property in document.metadata?["properties"]?.arrayValue ?? []
         where property["name"]?.stringValue == "pqscout:diagnostic" {
             guard let fields = property["value"]?.stringValue.flatMap(CBOMContext.decode),
                 let path = fields["path"].flatMap(ScanPath.unescape),
                 let reason = fields["reason"].flatMap(Diagnostic.Reason.init)
             else { continue }
-            diagnostics.append(Diagnostic(path: ScanPath(bytes: path), reason: reason, detail: fields["detail"] ?? ""))
+            pending.diagnostics.append(
+                Diagnostic(path: ScanPath(bytes: path), reason: reason, detail: fields["detail"] ?? ""))
+            try flush(whenFull: true)
         }
-        // A finding may only name an asset the document describes; the store refuses dangling references.
-        let findings = reader.findings.map { finding -> Finding in
-            var kept = finding
-            if let asset = finding.asset, !reader.assetIDs.contains(asset) { kept.asset = nil }
-            return kept
-        }
-        return ImportedInventory(
-            specVersion: spec, subject: document["metadata"]?["component"]?["name"]?.stringValue,
-            findings: findings, assets: reader.assets.sorted { $0.id < $1.id }, diagnostics: diagnostics)
+        try flush(whenFull: false)
     }
 
     /// Components with their nested components, depth-first (nesting is bounded to 64 levels).
@@ -90,8 +155,7 @@ public enum CBOMImporter {
     struct Reader {
         let catalog: Catalog
         let fallbackPath: ScanPath
-        var findings: [Finding] = []
-        var assets: [Asset] = []
+        /// Every asset `asset(_:)` returned: what a finding may name.
         var assetIDs = Set<String>()
         var byRef: [String: JSONValue] = [:]
 
@@ -120,12 +184,24 @@ public enum CBOMImporter {
             return ScanPath.unescape(text).map { ScanPath(bytes: $0) } ?? ScanPath(text)
         }
 
-        mutating func read(_ component: JSONValue) {
-            let crypto = component["cryptoProperties"]
-            switch crypto?["assetType"]?.stringValue {
-            case "algorithm": readAlgorithm(component)
-            case "certificate": readCertificate(component)
-            case "related-crypto-material": readKey(component)
+        /// The asset a certificate or key component describes, the first time its id is seen; nil otherwise.
+        mutating func asset(_ component: JSONValue) -> Asset? {
+            let asset: Asset?
+            switch component["cryptoProperties"]?["assetType"]?.stringValue {
+            case "certificate": asset = certificate(component)
+            case "related-crypto-material": asset = key(component)
+            default: asset = nil
+            }
+            guard let asset, assetIDs.insert(asset.id).inserted else { return nil }
+            return asset
+        }
+
+        /// Hands over the findings a component yields, one at a time: an algorithm's occurrences, a foreign
+        /// certificate's signature.
+        func forEachFinding(_ component: JSONValue, _ body: (Finding) throws -> Void) rethrows {
+            switch component["cryptoProperties"]?["assetType"]?.stringValue {
+            case "algorithm": try forEachAlgorithmFinding(component, body)
+            case "certificate": if let finding = signatureFinding(component) { try body(finding) }
             default: break
             }
         }
@@ -173,11 +249,11 @@ public enum CBOMImporter {
                 note: note, usage: usage)
         }
 
-        mutating func readAlgorithm(_ component: JSONValue) {
+        func forEachAlgorithmFinding(_ component: JSONValue, _ body: (Finding) throws -> Void) rethrows {
             let facts = facts(component)
             let occurrences = component["evidence"]?["occurrences"]?.arrayValue ?? []
             if occurrences.isEmpty {
-                findings.append(
+                try body(
                     Finding(
                         path: fallbackPath, source: "cbom", setting: "algorithm", usage: facts.usage,
                         algorithm: facts.name, canonical: facts.canonical, oid: facts.oid, keyBits: facts.keyBits,
@@ -187,18 +263,18 @@ public enum CBOMImporter {
             for occurrence in occurrences {
                 let context = occurrence["additionalContext"]?.stringValue.flatMap(CBOMContext.decode) ?? [:]
                 let line = occurrence["line"]?.intValue.flatMap { $0 >= 1 ? $0 : nil }
-                findings.append(
-                    Finding(
-                        path: path(occurrence["location"]?.stringValue), line: line,
-                        source: FindingSource(rawValue: Self.nonEmpty(context["source"]) ?? "cbom"),
-                        setting: Self.nonEmpty(occurrence["symbol"]?.stringValue) ?? "algorithm",
-                        usage: context["usage"].flatMap(Usage.init) ?? facts.usage,
-                        algorithm: Self.nonEmpty(context["algorithm"]) ?? facts.name, canonical: facts.canonical,
-                        oid: facts.oid,
-                        keyBits: facts.keyBits, curve: facts.curve, quantumStatus: facts.status,
-                        context: context["context"], effective: context["effective"] != "false",
-                        origin: context["origin"].flatMap(Origin.init) ?? .file, asset: context["asset"],
-                        note: context["note"] ?? facts.note))
+                let finding = Finding(
+                    path: path(occurrence["location"]?.stringValue), line: line,
+                    source: FindingSource(rawValue: Self.nonEmpty(context["source"]) ?? "cbom"),
+                    setting: Self.nonEmpty(occurrence["symbol"]?.stringValue) ?? "algorithm",
+                    usage: context["usage"].flatMap(Usage.init) ?? facts.usage,
+                    algorithm: Self.nonEmpty(context["algorithm"]) ?? facts.name, canonical: facts.canonical,
+                    oid: facts.oid,
+                    keyBits: facts.keyBits, curve: facts.curve, quantumStatus: facts.status,
+                    context: context["context"], effective: context["effective"] != "false",
+                    origin: context["origin"].flatMap(Origin.init) ?? .file, asset: context["asset"],
+                    note: context["note"] ?? facts.note)
+                try body(finding)
             }
         }
 
@@ -220,14 +296,9 @@ public enum CBOMImporter {
                 curve: properties["pqscout:asset-id"] != nil ? properties["pqscout:asset-curve"] : referenced?.curve)
         }
 
-        mutating func add(_ asset: Asset) {
-            guard assetIDs.insert(asset.id).inserted else { return }
-            assets.append(asset)
-        }
-
-        mutating func readKey(_ component: JSONValue) {
+        func key(_ component: JSONValue) -> Asset? {
             let properties = Self.properties(component)
-            guard properties["pqscout:derived"] != "true" else { return }
+            guard properties["pqscout:derived"] != "true" else { return nil }
             let material = component["cryptoProperties"]?["relatedCryptoMaterialProperties"]
             let type = material?["type"]?.stringValue
             var asset = baseAsset(
@@ -240,11 +311,11 @@ public enum CBOMImporter {
                     isPrivate: properties["pqscout:private"].map { $0 == "true" } ?? (type == "private-key"),
                     encrypted: properties["pqscout:encrypted"] == "true")
             }
-            add(asset)
+            return asset
         }
 
-        mutating func readCertificate(_ component: JSONValue) {
-            let properties = Self.properties(component)
+        /// The certificate's signature algorithm component, and its key's component, by reference.
+        func references(_ component: JSONValue) -> (signature: JSONValue?, key: JSONValue?) {
             let certificate = component["cryptoProperties"]?["certificateProperties"]
             var signatureRef = certificate?["signatureAlgorithmRef"]?.stringValue
             var keyRef = certificate?["subjectPublicKeyRef"]?.stringValue
@@ -256,12 +327,18 @@ public enum CBOMImporter {
                 default: break
                 }
             }
-            let keyComponent = keyRef.flatMap { byRef[$0] }
+            return (signatureRef.flatMap { byRef[$0] }, keyRef.flatMap { byRef[$0] })
+        }
+
+        func certificate(_ component: JSONValue) -> Asset {
+            let properties = Self.properties(component)
+            let certificate = component["cryptoProperties"]?["certificateProperties"]
+            let (signatureComponent, keyComponent) = references(component)
             let keyAlgorithmRef = keyComponent?["cryptoProperties"]?["relatedCryptoMaterialProperties"]?[
                 "algorithmRef"]?
                 .stringValue
             var asset = baseAsset(component, kind: .certificate, algorithmRef: keyAlgorithmRef)
-            let signature = signatureRef.flatMap { byRef[$0] }.map { facts($0) }
+            let signature = signatureComponent.map { facts($0) }
             if let subject = certificate?["subjectName"]?.stringValue,
                 let notAfter = certificate?["notValidAfter"]?.stringValue.flatMap(ReportDate.parse)
             {
@@ -282,17 +359,21 @@ public enum CBOMImporter {
                     isCA: properties["pqscout:isCA"].map { $0 == "true" },
                     selfSigned: properties["pqscout:selfSigned"].map { $0 == "true" } ?? (subject == issuer))
             }
-            add(asset)
-            // A foreign certificate's signature is a finding of its own; PQScout's are occurrences already.
-            guard properties["pqscout:asset-id"] == nil, let signature else { return }
+            return asset
+        }
+
+        /// A foreign certificate's signature is a finding of its own; PQScout's are occurrences already.
+        func signatureFinding(_ component: JSONValue) -> Finding? {
+            guard Self.properties(component)["pqscout:asset-id"] == nil,
+                let signature = references(component).signature.map({ facts($0) })
+            else { return nil }
             let place = component["evidence"]?["occurrences"]?.arrayValue.first
-            findings.append(
-                Finding(
-                    path: path(place?["location"]?.stringValue),
-                    line: place?["line"]?.intValue.flatMap { $0 >= 1 ? $0 : nil }, source: "cbom",
-                    setting: "signatureAlgorithm", usage: .signature, algorithm: signature.name,
-                    canonical: signature.canonical, oid: signature.oid, quantumStatus: signature.status,
-                    asset: asset.id, note: signature.note))
+            return Finding(
+                path: path(place?["location"]?.stringValue),
+                line: place?["line"]?.intValue.flatMap { $0 >= 1 ? $0 : nil }, source: "cbom",
+                setting: "signatureAlgorithm", usage: .signature, algorithm: signature.name,
+                canonical: signature.canonical, oid: signature.oid, quantumStatus: signature.status,
+                asset: certificate(component).id, note: signature.note)
         }
 
         static func nonEmpty(_ text: String?) -> String? {

@@ -11,6 +11,8 @@ public struct ImportRequest: Sendable {
     public var storePath: String
     /// Recorded as the scan's host; defaults to `imported`.
     public var host: String?
+    /// Rows recorded per batch (each batch is one transaction of the store).
+    public var batchRows = CBOMImporter.batchRows
 
     public init(file: String, storePath: String = "pqscout.db", host: String? = nil) {
         self.file = file
@@ -27,43 +29,25 @@ public struct ImportRequest: Sendable {
 public enum ImportUseCase {
     public static func run(_ request: ImportRequest) throws(PQScoutError) -> ScanRecord {
         let url = URL(fileURLWithPath: request.file)
-        let data: Data
-        do {
-            let attributes = try FileManager.default.attributesOfItem(atPath: request.file)
-            if let size = attributes[.size] as? NSNumber, size.intValue > CBOMImporter.maxBytes {
-                throw PQScoutError(
-                    code: "import.too-large", kind: .input,
-                    reason: "\(request.file) is larger than \(CBOMImporter.maxBytes) bytes")
-            }
-            data = try Data(contentsOf: url)
-        } catch let error as PQScoutError {
-            throw error
-        } catch {
-            throw PQScoutError(
-                code: "import.unreadable", kind: .input,
-                reason: "cannot read \(request.file): \(PQScoutError.describe(error))")
-        }
-        let imported: ImportedInventory
-        do {
-            imported = try CBOMImporter.parse(data, fallbackPath: ScanPath(url.lastPathComponent))
-        } catch {
-            throw PQScoutError(code: "import.not-cbom", kind: .input, reason: "\(request.file): \(error.reason)")
-        }
+        let (document, hash) = try open(request.file)
         let store = try StoreAccess.open(request.storePath, create: true)
-        let hash = Digest.sha256Hex(Array(data))
         let now = Date()
-        let files = imported.paths.map { FileRecord(path: $0, size: 0, modified: now, sha256: hash) }
         return try StoreAccess.perform(request.storePath) {
             let scanID = try store.beginScan(
                 roots: [request.file], host: request.host ?? "imported", toolVersion: ToolInfo.version, startedAt: now,
                 kind: .import)
             do {
-                try store.record(
-                    scanID: scanID,
-                    batch: ScanBatch(
-                        files: files,
-                        output: ScanOutput(
-                            findings: imported.findings, assets: imported.assets, diagnostics: imported.diagnostics)))
+                // Batch by batch, as a scan records (issue 20): the parsed document is the only thing held whole.
+                try CBOMImporter.read(
+                    document, fallbackPath: ScanPath(url.lastPathComponent), batchRows: request.batchRows
+                ) { batch in
+                    try store.record(
+                        scanID: scanID,
+                        batch: ScanBatch(
+                            files: files(of: batch.findings, modified: now, sha256: hash),
+                            output: ScanOutput(
+                                findings: batch.findings, assets: batch.assets, diagnostics: batch.diagnostics)))
+                }
             } catch {
                 try? store.finishScan(scanID: scanID, finishedAt: Date(), counts: ScanCounts(), complete: false)
                 throw PQScoutError(
@@ -71,13 +55,48 @@ public enum ImportUseCase {
                     reason: "\(request.file): the store refused the imported inventory: \(PQScoutError.describe(error))"
                 )
             }
-            var counts = try store.counts(scanID: scanID)
-            counts.filesExamined = files.count
+            // The store counts each path once, however many batches named it: the files the import "examined".
+            let counts = try store.counts(scanID: scanID)
             try store.finishScan(scanID: scanID, finishedAt: Date(), counts: counts, complete: true)
             guard let record = try store.scan(id: scanID) else {
                 throw PQScoutError(code: "store.lost-scan", kind: .input, reason: "scan \(scanID) vanished")
             }
             return record
+        }
+    }
+
+    /// The document parsed and checked, and the SHA-256 of its bytes; the bytes themselves are let go on return.
+    private static func open(_ file: String) throws(PQScoutError) -> (CBOMDocument, String) {
+        let data: Data
+        do {
+            let attributes = try FileManager.default.attributesOfItem(atPath: file)
+            if let size = attributes[.size] as? NSNumber, size.intValue > CBOMImporter.maxBytes {
+                throw PQScoutError(
+                    code: "import.too-large", kind: .input,
+                    reason: "\(file) is larger than \(CBOMImporter.maxBytes) bytes")
+            }
+            data = try Data(contentsOf: URL(fileURLWithPath: file))
+        } catch let error as PQScoutError {
+            throw error
+        } catch {
+            throw PQScoutError(
+                code: "import.unreadable", kind: .input,
+                reason: "cannot read \(file): \(PQScoutError.describe(error))")
+        }
+        do {
+            return (try CBOMImporter.open(data), Digest.sha256Hex(data))
+        } catch {
+            throw PQScoutError(code: "import.not-cbom", kind: .input, reason: "\(file): \(error.reason)")
+        }
+    }
+
+    /// A file record for each path the findings name, once: a batch's files. A path an earlier batch recorded is
+    /// recorded again and keeps its first row (the store's rule for a file several batches reach).
+    private static func files(of findings: [Finding], modified: Date, sha256: String) -> [FileRecord] {
+        var seen = Set<ScanPath>()
+        return findings.compactMap { finding in
+            guard seen.insert(finding.path).inserted else { return nil }
+            return FileRecord(path: finding.path, size: 0, modified: modified, sha256: sha256)
         }
     }
 }

@@ -53,6 +53,51 @@ struct RoundTripTests {
         #expect(imported.counts.findings == original.findings.count)
         #expect(imported.counts.byStatus == original.scan.counts.byStatus)
     }
+
+    @Test(
+        "a CBOM read in batches of any size gives the rows of one batch, every asset before the first finding",
+        arguments: [1, 2, 7, 1000])
+    func batches(_ rows: Int) throws {
+        for data in [
+            try CycloneDXRenderer(spec: .v1_6).render(try Fixtures.sample(), context: Fixtures.context),
+            Data(ImportTests.foreign.utf8),
+        ] {
+            let whole = try CBOMImporter.parse(data, fallbackPath: ScanPath("x.cdx.json"))
+            var batches: [CBOMBatch] = []
+            CBOMImporter.read(try CBOMImporter.open(data), fallbackPath: ScanPath("x.cdx.json"), batchRows: rows) {
+                batches.append($0)
+            }
+            #expect(batches.allSatisfy { $0.findings.count + $0.assets.count + $0.diagnostics.count <= rows })
+            #expect(batches.count >= (whole.findings.count + whole.assets.count) / rows)
+            #expect(batches.flatMap(\.findings) == whole.findings, "the same findings in the same order")
+            #expect(batches.flatMap(\.assets).sorted { $0.id < $1.id } == whole.assets)
+            #expect(batches.flatMap(\.diagnostics) == whole.diagnostics)
+            let firstFinding = batches.firstIndex { !$0.findings.isEmpty } ?? batches.count
+            #expect(batches[firstFinding...].allSatisfy { $0.assets.isEmpty }, "a finding may name any asset")
+        }
+    }
+
+    @Test("pqscout import records the same inventory in batches of 3 rows as in one batch")
+    func batchedImport() throws {
+        let (_, store, scanID) = try Fixtures.sampleResult.get()
+        let file = Fixtures.temporaryPath("batched.cdx.json")
+        try ReportUseCase.render(
+            ReportRequest(storePath: store, scanID: scanID, format: .cbom, generatedAt: Fixtures.clock)
+        ).write(to: URL(fileURLWithPath: file))
+        var documents: [InventoryDocument] = []
+        for rows in [3, 1_000_000] {
+            let target = Fixtures.temporaryPath("batched-\(rows).db")
+            var request = ImportRequest(file: file, storePath: target)
+            request.batchRows = rows
+            let imported = try ImportUseCase.run(request)
+            #expect(imported.status == .complete)
+            documents.append(try InventoryUseCase.document(InventoryRequest(storePath: target, scanID: imported.id)))
+        }
+        #expect(documents[0].findings.count > 3, "the sample takes several batches")
+        #expect(documents[0].findings == documents[1].findings)
+        #expect(documents[0].diagnostics == documents[1].diagnostics)
+        #expect(documents[0].scan.counts == documents[1].scan.counts)
+    }
 }
 
 /// The order the round-trip tests compare in (the importer keeps component order, not file order).

@@ -19,7 +19,13 @@ struct RescanTests {
         var aliases: [PathAlias]
 
         init(store path: String, scanID: Int64) throws {
-            let store = try InventoryStore(path: path)
+            try self.init(
+                store: path.hasPrefix("postgresql://")
+                    ? try InventoryStore(postgresURL: path) : try InventoryStore(path: path),
+                scanID: scanID)
+        }
+
+        init(store: InventoryStore, scanID: Int64) throws {
             findings = try store.findings(FindingQuery(scanID: scanID))
             diagnostics = try store.diagnostics(scanID: scanID)
             assets = try store.assets(scanID: scanID)

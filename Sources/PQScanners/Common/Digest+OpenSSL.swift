@@ -1,4 +1,5 @@
 internal import COpenSSLShim
+import Foundation
 
 /// SHA-256 through the shim (libcrypto's one-shot `SHA256`, no provider fetch per call): fingerprints of
 /// files, certificates and keys.
@@ -21,6 +22,14 @@ public enum Digest {
     /// Lower-case hex SHA-256 of the bytes.
     public static func sha256Hex(_ bytes: [UInt8]) -> String {
         bytes.withUnsafeBufferPointer { sha256Hex($0, 0, $0.count, uppercase: false) }
+    }
+
+    /// Lower-case hex SHA-256 of the bytes, hashed where they lie (a large document is not copied into an array).
+    public static func sha256Hex(_ data: Data) -> String {
+        data.withUnsafeBytes { raw in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            return sha256Hex(bytes, 0, bytes.count, uppercase: false)
+        }
     }
 
     /// Hex of the SHA-256 of `bytes[from..<to]`, built without an intermediate array.
