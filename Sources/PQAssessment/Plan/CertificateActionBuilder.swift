@@ -33,6 +33,16 @@ public struct CertificateActionBuilder: PlanActionBuilder {
             }
         }
 
+        /// One re-issue's effort, in hours (`PlanEffort`): a root's key ceremony, an intermediate's chain files, a
+        /// leaf's CSR and reload.
+        var hours: Double {
+            switch self {
+            case .root: 40
+            case .intermediate: 8
+            case .leaf: 2
+            }
+        }
+
         /// The word a group's id uses: stable, short.
         var groupLabel: String {
             switch self {
@@ -59,60 +69,60 @@ public struct CertificateActionBuilder: PlanActionBuilder {
             if byAsset[asset] == nil { order.append(asset) }
             byAsset[asset, default: []].append(index)
         }
-        var planned: [(role: Role, subject: String, issuer: String, action: PlanAction)] = []
-        var sameness: [String: Sameness] = [:]
+        // One small candidate per certificate, never a whole action: the action (its title, change, verify lines,
+        // prerequisites, citation) is written once per merged group and once per certificate left alone, so the
+        // planner's memory follows the groups, not the certificates.
+        var planned: [Candidate] = []
         for assetID in order {
-            guard let members = byAsset[assetID], let asset = assets[assetID], let details = asset.certificate,
-                members.contains(where: context.needsAction)
+            guard let members = byAsset.removeValue(forKey: assetID), let asset = assets[assetID],
+                let details = asset.certificate, members.contains(where: context.needsAction)
             else { continue }
             // An expired certificate protects nothing and needs no migration: it is removed, not re-issued.
             guard CalendarDay(details.notAfter) >= context.asOf else { continue }
             let role: Role = details.isCA == true ? (details.selfSigned ? .root : .intermediate) : .leaf
-            let action = action(asset, details, role, members, context)
-            planned.append((role, details.subject, details.issuer, action))
-            sameness[action.id] = Sameness(
-                role: role, current: Self.current(asset), target: Self.target(role, context: context),
-                issuer: role == .root ? "itself" : details.issuer, expires: CalendarDay(details.notAfter),
-                name: details.subject.isEmpty ? asset.id : details.subject)
+            let deadline = context.earliestDeadline(members.filter(context.needsAction))
+            planned.append(
+                Candidate(
+                    asset: asset, details: details, role: role, members: members,
+                    id: "certificate-reissue:" + (details.subject.isEmpty ? asset.id : details.subject),
+                    deadline: deadline.day, rule: deadline.rule))
         }
-        let idBySubject = Dictionary(planned.map { ($0.subject, $0.action.id) }) { first, _ in first }
-        var result = planned.sorted { ($0.role, $0.action.id) < ($1.role, $1.action.id) }.map { entry in
-            var action = entry.action
-            if entry.issuer != entry.subject, let issuerAction = idBySubject[entry.issuer] {
-                action.dependsOn.append(issuerAction)
-            }
-            return action
+        let idBySubject = Dictionary(planned.map { ($0.details.subject, $0.id) }) { first, _ in first }
+        var result = planned.sorted { ($0.role, $0.id) < ($1.role, $1.id) }
+        for index in result.indices {
+            let details = result[index].details
+            guard details.issuer != details.subject, let issuerAction = idBySubject[details.issuer]
+            else { continue }
+            result[index].dependsOn = issuerAction
         }
         // Dates consistent along the chain: an issuer's re-issue is due no later than the earliest certificate
         // that waits for it (leaves, then their intermediates, then roots).
-        var waitingByIssuer: [String: CalendarDay] = [:]
         for _ in 0..<3 {
-            waitingByIssuer = [:]
-            for action in result {
-                guard let day = action.deadline else { continue }
-                for issuer in action.dependsOn { waitingByIssuer[issuer] = min(waitingByIssuer[issuer] ?? day, day) }
+            var waitingByIssuer: [String: CalendarDay] = [:]
+            for candidate in result {
+                guard let day = candidate.deadline, let issuer = candidate.dependsOn else { continue }
+                waitingByIssuer[issuer] = min(waitingByIssuer[issuer] ?? day, day)
             }
             for index in result.indices {
                 guard let waiting = waitingByIssuer[result[index].id],
                     result[index].deadline.map({ waiting < $0 }) ?? true
                 else { continue }
                 result[index].deadline = waiting
-                result[index].deadlineReason += "; moved to \(waiting): a certificate it issues is due then"
+                result[index].deadlineMoves.append(waiting)
             }
         }
         // A classically broken certificate (SHA-1 signature, RSA below 2048) cannot wait for ML-DSA and the
         // relying parties: a classical re-issue now, the post-quantum one later.
-        for action in result
-        where action.retires.contains(where: { context.findings[$0.index].quantumStatus == .broken }) {
-            let interim = interimAction(action, context: context)
-            sameness[interim.id] = sameness[action.id].map { same in
-                var copy = same
-                copy.target = "a classical key and SHA-256"
-                return copy
-            }
+        for candidate in result
+        where candidate.members.contains(where: {
+            context.needsAction($0) && context.findings[$0].quantumStatus == .broken
+        }) {
+            var interim = candidate
+            interim.interim = true
+            interim.id = "certificate-interim:" + candidate.id.dropFirst("certificate-reissue:".count)
             result.append(interim)
         }
-        return Self.grouped(result, sameness: sameness)
+        return grouped(result, context: context)
     }
 
     /// What makes two certificate actions the same change, beside the kind, deadline and rule every action has.
@@ -140,53 +150,178 @@ public struct CertificateActionBuilder: PlanActionBuilder {
         context.input.profile.id == "cnsa-2.0" || role == .root ? "ML-DSA-87" : "ML-DSA-65"
     }
 
-    /// Identical re-issues become one action over their certificates: same kind (post-quantum or interim), role,
-    /// current key with its parameters, target, issuer, deadline, rule and issuer action.
-    static func grouped(_ actions: [PlanAction], sameness: [String: Sameness]) -> [PlanAction] {
-        let members = actions.map { action -> GroupableAction in
-            let interim = action.id.hasPrefix("certificate-interim:")
-            let prefix = interim ? "certificate-interim" : "certificate-reissue"
-            guard let same = sameness[action.id] else {
-                return GroupableAction(
-                    action: action, key: ["alone", action.id], idParts: [action.id],
-                    asset: PlanAsset(
-                        action: action.id, name: action.id, current: "", locations: action.locations,
-                        deadline: action.deadline, findings: action.retires.count))
-            }
-            let key =
-                [
-                    prefix, "\(same.role.rawValue)", same.current, same.target, same.issuer,
-                    action.deadline?.description ?? "-", action.rule ?? "-",
-                ] + action.dependsOn.sorted() + action.prerequisites.map(\.label)
-            return GroupableAction(
-                action: action, key: key,
-                idParts: [prefix, same.role.groupLabel, same.current, same.target, "issued by " + same.issuer],
-                asset: PlanAsset(
-                    action: action.id, name: same.name, current: same.current, locations: action.locations,
-                    expires: same.expires, deadline: action.deadline, findings: action.retires.count))
+    /// One certificate's re-issue (or its interim) before identical ones are merged: what the grouping and the
+    /// asset list need, and what `fullAction` needs to write the whole action for it alone.
+    struct Candidate {
+        var asset: Asset
+        var details: CertificateDetails
+        var role: Role
+        /// The certificate's findings, by index into the context's findings.
+        var members: [Int]
+        /// The id the action has alone: `certificate-reissue:<subject>` (or `certificate-interim:<subject>`).
+        var id: String
+        var deadline: CalendarDay?
+        var rule: String?
+        /// The issuer's re-issue this one waits for.
+        var dependsOn: String?
+        /// Each day an action waiting for this one moved its deadline to, in order.
+        var deadlineMoves: [CalendarDay] = []
+        var interim = false
+
+        /// The id of the post-quantum re-issue: the candidate's own, or the one its interim precedes.
+        var reissueID: String {
+            interim ? "certificate-reissue:" + id.dropFirst("certificate-interim:".count) : id
         }
-        return PlanActionGrouping.merge(members) { first, count in
-            guard let same = sameness[first.action.id] else {
-                return GroupWording(title: first.action.title, change: first.action.change, verify: first.action.verify)
+    }
+
+    /// The action a candidate has alone: the same action the builder writes for one certificate.
+    func fullAction(_ candidate: Candidate, context: PlanContext) -> PlanAction {
+        var action = action(candidate.asset, candidate.details, candidate.role, candidate.members, context)
+        for day in candidate.deadlineMoves {
+            action.deadline = day
+            action.deadlineReason += "; moved to \(day): a certificate it issues is due then"
+        }
+        if let issuer = candidate.dependsOn { action.dependsOn.append(issuer) }
+        return candidate.interim ? interimAction(action, context: context) : action
+    }
+
+    /// The certificate's places, each once, in the order of its findings.
+    static func locations(_ members: [Int], context: PlanContext) -> [PlanLocation] {
+        members.map { context.findings[$0] }.reduce(into: [PlanLocation]()) { list, finding in
+            let location = PlanLocation(path: finding.path.display, line: finding.line)
+            if !list.contains(location) { list.append(location) }
+        }
+    }
+
+    /// The store folder of a certificate's first place: the system its action names.
+    static func system(_ locations: [PlanLocation]) -> String {
+        locations.first.map { "store:" + $0.path.split(separator: "/").dropLast().joined(separator: "/") } ?? "store:."
+    }
+
+    /// Identical re-issues become one action over their certificates: same kind (post-quantum or interim), role,
+    /// current key with its parameters, target, issuer, deadline, rule and issuer action. The rules are
+    /// `PlanActionGrouping.merge`'s; the candidates are grouped first and each group's action is then written
+    /// once, from its first member and the totals of the rest.
+    func grouped(_ candidates: [Candidate], context: PlanContext) -> [PlanAction] {
+        // A subject planned twice takes the last certificate's sameness, as the one-by-one builder did.
+        var lastBySubject: [String: Int] = [:]
+        for (index, candidate) in candidates.enumerated() where !candidate.interim {
+            lastBySubject[candidate.id] = index
+        }
+        func sameness(_ candidate: Candidate) -> Sameness {
+            let source = lastBySubject[candidate.reissueID].map { candidates[$0] } ?? candidate
+            let details = source.details
+            return Sameness(
+                role: source.role, current: Self.current(source.asset),
+                target: candidate.interim ? "a classical key and SHA-256" : Self.target(source.role, context: context),
+                issuer: source.role == .root ? "itself" : details.issuer, expires: CalendarDay(details.notAfter),
+                name: details.subject.isEmpty ? source.asset.id : details.subject)
+        }
+        var prerequisiteLabels: [String: String] = [:]
+        var groups: [[String]: [Int]] = [:]
+        var order: [[String]] = []
+        for (index, candidate) in candidates.enumerated() {
+            let same = sameness(candidate)
+            var key = [
+                candidate.interim ? "certificate-interim" : "certificate-reissue", "\(same.role.rawValue)",
+                same.current, same.target, same.issuer,
+                (candidate.interim ? context.asOf : candidate.deadline)?.description ?? "-", candidate.rule ?? "-",
+            ]
+            if !candidate.interim {
+                if let issuer = candidate.dependsOn { key.append(issuer) }
+                let algorithm = Self.target(candidate.role, context: context)
+                if prerequisiteLabels[algorithm] == nil {
+                    prerequisiteLabels[algorithm] = Self.prerequisite(algorithm, context: context).label
+                }
+                key.append(prerequisiteLabels[algorithm] ?? "")
             }
-            let interim = first.action.id.hasPrefix("certificate-interim:")
-            let signer = same.role == .root ? "itself" : same.issuer
-            return GroupWording(
-                title: interim
-                    ? "Re-issue \(count) \(same.role.plural) (\(same.current)) now with a classical key and SHA-256 "
-                        + "(interim)"
-                    : "Re-issue \(count) \(same.role.plural) (\(same.current)) with \(same.target)",
-                change: interim
-                    ? "for each certificate in the list: a new RSA-3072 (or ECDSA P-256) key and certificate, signed "
-                        + "with SHA-256 by \(signer); the post-quantum re-issue follows"
-                    : "for each certificate in the list: a new \(same.target) key and certificate, signed by "
-                        + "\(signer); replaces \(same.current) (each certificate's expiry is in the list)",
-                verify: [
-                    "openssl x509 -in CERT -noout -text | grep -E 'Signature Algorithm|Public Key Algorithm'",
-                    "openssl verify -CAfile CHAIN CERT",
-                    "(CERT: each path in the list, from the scan root)",
-                ])
-        }.actions
+            if groups[key] == nil { order.append(key) }
+            groups[key, default: []].append(index)
+        }
+        var usedIDs = Set(candidates.map(\.id))
+        let issuers = Set(candidates.compactMap(\.dependsOn))
+        var idMap: [String: String] = [:]
+        var actions: [PlanAction] = []
+        for key in order {
+            guard let indexes = groups.removeValue(forKey: key), let first = indexes.first else { continue }
+            let firstAction = fullAction(candidates[first], context: context)
+            guard indexes.count > 1 else {
+                actions.append(firstAction)
+                continue
+            }
+            let same = sameness(candidates[first])
+            let prefix = candidates[first].interim ? "certificate-interim" : "certificate-reissue"
+            let stem = [prefix, same.role.groupLabel, same.current, same.target, "issued by " + same.issuer]
+                .joined(separator: ":")
+            var id = stem
+            var suffix = 2
+            while usedIDs.contains(id) {
+                id = stem + "#\(suffix)"
+                suffix += 1
+            }
+            usedIDs.insert(id)
+            var totals = GroupTotals()
+            for index in indexes {
+                let member = candidates[index]
+                if issuers.contains(member.id) { idMap[member.id] = id }
+                let places = Self.locations(member.members, context: context)
+                let retires = member.members.filter { index in
+                    context.needsAction(index) && (!member.interim || context.findings[index].quantumStatus == .broken)
+                }.map(context.ref)
+                let deadline = member.interim ? context.asOf : member.deadline
+                let memberSame = sameness(member)
+                totals.add(
+                    locations: places, retires: retires, keeps: [],
+                    dependsOn: member.interim ? [] : member.dependsOn.map { [$0] } ?? [], system: Self.system(places),
+                    hours: member.interim ? 2 : member.role.hours, deadline: deadline,
+                    asset: PlanAsset(
+                        action: member.id, name: memberSame.name, current: memberSame.current, locations: places,
+                        expires: memberSame.expires, deadline: deadline, findings: retires.count))
+            }
+            actions.append(
+                PlanActionGrouping.merged(
+                    first: firstAction, id: id, wording: wording(firstAction, same: same, count: indexes.count),
+                    totals: totals))
+        }
+        for index in actions.indices {
+            var seen: Set<String> = []
+            actions[index].dependsOn = actions[index].dependsOn.map { idMap[$0] ?? $0 }.filter {
+                $0 != actions[index].id && seen.insert($0).inserted
+            }
+        }
+        return actions
+    }
+
+    /// How a merged group of re-issues is worded.
+    func wording(_ first: PlanAction, same: Sameness, count: Int) -> GroupWording {
+        let interim = first.id.hasPrefix("certificate-interim:")
+        let signer = same.role == .root ? "itself" : same.issuer
+        return GroupWording(
+            title: interim
+                ? "Re-issue \(count) \(same.role.plural) (\(same.current)) now with a classical key and SHA-256 "
+                    + "(interim)"
+                : "Re-issue \(count) \(same.role.plural) (\(same.current)) with \(same.target)",
+            change: interim
+                ? "for each certificate in the list: a new RSA-3072 (or ECDSA P-256) key and certificate, signed "
+                    + "with SHA-256 by \(signer); the post-quantum re-issue follows"
+                : "for each certificate in the list: a new \(same.target) key and certificate, signed by "
+                    + "\(signer); replaces \(same.current) (each certificate's expiry is in the list)",
+            verify: [
+                "openssl x509 -in CERT -noout -text | grep -E 'Signature Algorithm|Public Key Algorithm'",
+                "openssl verify -CAfile CHAIN CERT",
+                "(CERT: each path in the list, from the scan root)",
+            ])
+    }
+
+    /// What re-issuing with `algorithm` needs installed.
+    static func prerequisite(_ algorithm: String, context: PlanContext) -> PlanPrerequisite {
+        let openssl = context.installedVersion(family: "openssl", packages: ["openssl", "libssl3", "libssl3t64"])
+        let mlDSA = ReleaseFloor.first("openssl", bringing: "ML-DSA-65", as: .signature)
+        return PlanPrerequisite(
+            requirement: "OpenSSL >= 3.5 (or a CA product) for \(algorithm) keys and certificates (FIPS 204)",
+            installed: openssl?.text, satisfied: openssl.map { $0.version >= mlDSA },
+            note: "relying parties must validate \(algorithm) too; until they do, keep a classical chain "
+                + "beside it or use a composite ML-DSA certificate (draft-ietf-lamps-pq-composite-sigs)")
     }
 
     /// The classical re-issue of a broken certificate: same subject, RSA-3072 or ECDSA P-256 signed with SHA-256
@@ -218,28 +353,23 @@ public struct CertificateActionBuilder: PlanActionBuilder {
         let retires = members.filter(context.needsAction)
         let strict = context.input.profile.id == "cnsa-2.0"
         let algorithm = strict || role == .root ? "ML-DSA-87" : "ML-DSA-65"
-        let paths = members.map { context.findings[$0] }.reduce(into: [PlanLocation]()) { list, finding in
-            let location = PlanLocation(path: finding.path.display, line: finding.line)
-            if !list.contains(location) { list.append(location) }
-        }
+        let paths = Self.locations(members, context: context)
         let deadline = context.earliestDeadline(retires)
-        let openssl = context.installedVersion(family: "openssl", packages: ["openssl", "libssl3", "libssl3t64"])
-        let mlDSA = ReleaseFloor.first("openssl", bringing: "ML-DSA-65", as: .signature)
         let firstPath = paths.first?.path ?? "CERT"
         let effort: PlanEffort
         switch role {
         case .root:
             effort = PlanEffort(
-                size: .large, hours: 40,
+                size: .large, hours: role.hours,
                 reasoning: "a key ceremony, then the new root must reach every relying party's trust store before "
                     + "anything it signs is deployed")
         case .intermediate:
             effort = PlanEffort(
-                size: .medium, hours: 8,
+                size: .medium, hours: role.hours,
                 reasoning: "a CSR signed by the root, then every chain file and bundle that carries it is replaced")
         case .leaf:
             effort = PlanEffort(
-                size: .small, hours: 2,
+                size: .small, hours: role.hours,
                 reasoning: "a new key and CSR, issuance, and a reload of the service in \(paths.count) file(s)")
         }
         let shortSubject = details.subject.isEmpty ? asset.id : details.subject
@@ -247,17 +377,10 @@ public struct CertificateActionBuilder: PlanActionBuilder {
             id: "certificate-reissue:\(shortSubject)", kind: .certificateReissue,
             phase: .signatures,
             title: "Re-issue the \(role.label) \(shortSubject) with \(algorithm)",
-            system: paths.first.map { "store:" + $0.path.split(separator: "/").dropLast().joined(separator: "/") }
-                ?? "store:.",
+            system: Self.system(paths),
             software: "x509", locations: paths, retires: retires.map(context.ref), rule: deadline.rule,
             ruleSource: deadline.source, deadline: deadline.day, deadlineReason: deadline.reason,
-            prerequisites: [
-                PlanPrerequisite(
-                    requirement: "OpenSSL >= 3.5 (or a CA product) for \(algorithm) keys and certificates (FIPS 204)",
-                    installed: openssl?.text, satisfied: openssl.map { $0.version >= mlDSA },
-                    note: "relying parties must validate \(algorithm) too; until they do, keep a classical chain "
-                        + "beside it or use a composite ML-DSA certificate (draft-ietf-lamps-pq-composite-sigs)")
-            ],
+            prerequisites: [Self.prerequisite(algorithm, context: context)],
             change: "new \(algorithm) key and certificate for \(shortSubject), signed by "
                 + (role == .root ? "itself" : details.issuer)
                 + "; replaces \(asset.canonical ?? asset.algorithm) (expires \(CalendarDay(details.notAfter)))",

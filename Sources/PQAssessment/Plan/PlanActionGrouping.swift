@@ -73,44 +73,72 @@ enum PlanActionGrouping {
     }
 
     static func merged(_ group: [GroupableAction], id: String, wording: GroupWording) -> PlanAction {
-        let first = group[0].action
-        var locations: [PlanLocation] = []
-        var seenLocations: Set<PlanLocation> = []
-        var retires: [FindingRef] = []
-        var keeps: [FindingRef] = []
-        var dependsOn: [String] = []
+        var totals = GroupTotals()
         for member in group {
-            for location in member.action.locations where seenLocations.insert(location).inserted {
-                locations.append(location)
-            }
-            retires += member.action.retires
-            keeps += member.action.keeps
-            for dependency in member.action.dependsOn where !dependsOn.contains(dependency) {
-                dependsOn.append(dependency)
-            }
+            totals.add(
+                locations: member.action.locations, retires: member.action.retires, keeps: member.action.keeps,
+                dependsOn: member.action.dependsOn, system: member.action.system, hours: member.action.effort.hours,
+                deadline: member.action.deadline, asset: member.asset)
         }
-        let systems = Set(group.map(\.action.system))
-        let hours = group.map(\.action.effort.hours).reduce(0, +)
+        return merged(first: group[0].action, id: id, wording: wording, totals: totals)
+    }
+
+    /// The merged action: what every member shares from the first, the rest from the group's totals.
+    static func merged(first: PlanAction, id: String, wording: GroupWording, totals: GroupTotals) -> PlanAction {
+        let hours = totals.hours
         // The sum is what doing them one by one costs; the reasoning says what a bulk run saves, so nobody
         // budgets 40,000 hours for 20,000 leaves that one ACME rollout re-issues.
         let effort = PlanEffort(
             size: hours <= 2 ? .small : hours <= 16 ? .medium : .large, hours: hours,
-            reasoning: "\(group.count) × about \(PlanActionGrouping.hours(first.effort.hours)) h, one by one: "
+            reasoning: "\(totals.assets.count) × about \(PlanActionGrouping.hours(first.effort.hours)) h, one by one: "
                 + first.effort.reasoning + "; a scripted run over the list (ACME, the CA's or the fleet tool's "
                 + "bulk interface) costs far less than the sum")
         return PlanAction(
             id: id, kind: first.kind, phase: first.phase, title: wording.title,
-            system: wording.system ?? (systems.count == 1 ? first.system : "\(systems.count) systems (see the list)"),
-            software: first.software, locations: locations, retires: retires, keeps: keeps, rule: first.rule,
-            ruleSource: first.ruleSource, deadline: group.compactMap(\.action.deadline).min(),
+            system: wording.system
+                ?? (totals.systems.count == 1 ? first.system : "\(totals.systems.count) systems (see the list)"),
+            software: first.software, locations: totals.locations, retires: totals.retires, keeps: totals.keeps,
+            rule: first.rule, ruleSource: first.ruleSource, deadline: totals.deadline,
             deadlineReason: first.deadlineReason, prerequisites: first.prerequisites, change: wording.change,
             patchWithheld: first.patchWithheld, verify: wording.verify, rollback: first.rollback, effort: effort,
-            dependsOn: dependsOn,
+            dependsOn: totals.dependsOn,
             assetList: PlanAssetList(
-                count: group.count, findings: retires.count, assets: group.map(\.asset)))
+                count: totals.assets.count, findings: totals.retires.count, assets: totals.assets))
     }
 
     static func hours(_ value: Double) -> String {
         value == value.rounded() ? String(Int(value)) : String(value)
+    }
+}
+
+/// What a merged action's members add up to, gathered one member at a time: a builder can add members without
+/// writing an action for each.
+struct GroupTotals {
+    /// Every member's places, each once, in the order they came.
+    private(set) var locations: [PlanLocation] = []
+    private var seenLocations: Set<PlanLocation> = []
+    private(set) var retires: [FindingRef] = []
+    private(set) var keeps: [FindingRef] = []
+    private(set) var dependsOn: [String] = []
+    private(set) var systems: Set<String> = []
+    /// The members' efforts summed in member order.
+    private(set) var hours: Double = 0
+    /// The earliest member deadline.
+    private(set) var deadline: CalendarDay?
+    /// One row per member, in member order.
+    private(set) var assets: [PlanAsset] = []
+
+    mutating func add(
+        locations: [PlanLocation], retires: [FindingRef], keeps: [FindingRef], dependsOn: [String], system: String,
+        hours: Double, deadline: CalendarDay?, asset: PlanAsset
+    ) {
+        for location in locations where seenLocations.insert(location).inserted { self.locations.append(location) }
+        self.retires += retires
+        self.keeps += keeps
+        for dependency in dependsOn where !self.dependsOn.contains(dependency) { self.dependsOn.append(dependency) }
+        systems.insert(system)
+        self.hours += hours
+        if let deadline { self.deadline = self.deadline.map { min($0, deadline) } ?? deadline }
+        assets.append(asset)
     }
 }
