@@ -94,7 +94,7 @@ public final class AssessmentRecording {
             header.findings = []
             let document: String
             do {
-                document = String(decoding: try encoder.encode(header), as: UTF8.self)
+                document = try AssessmentDocument.encode(header)
             } catch {
                 throw StoreError(code: StoreError.io, reason: "cannot encode the assessment: \(error)")
             }

@@ -1,0 +1,96 @@
+import Foundation
+import PQModel
+import Testing
+
+@testable import PQStore
+
+@Suite("The stored assessment document, encoded in pieces: the bytes of one whole encode")
+struct AssessmentDocumentTests {
+    /// One whole encode, as the store wrote the document before it was written in pieces.
+    static func whole(_ header: AssessmentResult) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return String(decoding: try encoder.encode(header), as: UTF8.self)
+    }
+
+    /// A result with `systems` systems, the first citing `cited` findings in one adjustment and none in another;
+    /// reasons and paths that hold the markers the pieces are spliced at, quotes and slashes.
+    static func result(systems: Int, cited: Int) -> AssessmentResult {
+        var result = AssessmentStoreTests.result(scanID: 1)
+        result.findings = []
+        let template = result.systems[0]
+        result.systems = (0..<systems).map { number in
+            var score = template
+            score.system.id = "store:certs/\(number)"
+            score.system.path = "certs/\"\(number)\"/\"systems\":[]"
+            let refs = (0..<(number == 0 ? cited : number)).map { index in
+                var ref = template.adjustments[0].findings[0]
+                ref.index = index
+                ref.path = "certs/\(number)/host\(index).pem"
+                ref.context = index % 2 == 0 ? nil : "\"findings\":[] \\ é"
+                return ref
+            }
+            score.adjustments = [
+                ScoreAdjustment(
+                    dimension: "pq-ready-material", points: -10, reason: "\"adjustments\":[]", findings: refs),
+                ScoreAdjustment(dimension: "legacy-in-force", points: 0, evaluated: false, reason: "none"),
+            ]
+            score.findingCount = refs.count
+            return score
+        }
+        return result
+    }
+
+    @Test(
+        "any number of systems and cited findings, across chunk boundaries, give the bytes of one encode",
+        arguments: [(0, 0), (1, 0), (1, 1), (3, 5), (4, 9), (2, 4097)], [1, 2, 4, 4096])
+    func sameBytes(shape: (systems: Int, cited: Int), chunkSize: Int) throws {
+        let header = Self.result(systems: shape.systems, cited: shape.cited)
+        let pieces = try AssessmentDocument.encode(header, chunkSize: chunkSize)
+        #expect(pieces == (try Self.whole(header)))
+        let decoded = try JSONDecoder().decode(AssessmentResult.self, from: Data(pieces.utf8))
+        #expect(decoded == header)
+    }
+
+    @Test("the findings of the result are not written: they are rows")
+    func findingsLeftOut() throws {
+        var header = Self.result(systems: 2, cited: 3)
+        let bare = try AssessmentDocument.encode(header)
+        header.findings = AssessmentStoreTests.result(scanID: 1).findings
+        #expect(try AssessmentDocument.encode(header) == bare)
+    }
+
+    @Test(
+        "a recorded assessment's document is the whole encode of its header, on either backend",
+        arguments: StoreKind.available)
+    func recorded(kind: StoreKind) throws {
+        let store = try kind.make()
+        let scanID = try Sample.begin(store)
+        var header = Self.result(systems: 3, cited: 20)
+        header.scanID = scanID
+        let recording = try store.beginAssessment(scanID: scanID, batchSize: 4)
+        let id = try recording.finish(header, createdAt: Sample.started)
+        let document = try Sample.string(store, "SELECT document FROM assessments WHERE id = \(id)")
+        #expect(document == (try Self.whole(header)))
+        #expect(try store.latestAssessment(scanID: scanID)?.result == header)
+    }
+
+    @Test("SQLite checks other rows again once the document is written")
+    func checksBackOn() throws {
+        let store = try InventoryStore.inMemory()
+        let scanID = try Sample.begin(store)
+        var header = Self.result(systems: 1, cited: 2)
+        header.scanID = scanID
+        _ = try store.beginAssessment(scanID: scanID).finish(header, createdAt: Sample.started)
+        #expect(try Sample.int(store, "PRAGMA ignore_check_constraints") == 0)
+        #expect(throws: (any Error).self) {
+            try Sample.execute(
+                store,
+                """
+                INSERT INTO assessments (scan_id, created_at, profile, as_of, data_lifetime_years, overall_score,
+                    document)
+                VALUES (\(scanID), '2026-01-01', 'p', '2026-01-01', 10, 40, 'not json')
+                """)
+        }
+    }
+}
