@@ -42,6 +42,10 @@ public struct ScoreAdjustment: Codable, Sendable, Hashable {
     public var evaluated: Bool
     public var reason: String
     public var findings: [FindingRef]
+    /// How many findings are behind the points when `findings` holds only the first few (a report's read of a
+    /// stored assessment, `InventoryStore.latestAssessmentSummary(scanID:findingsPerAdjustment:)`); nil when
+    /// `findings` is every one, as an assessment makes and writes it.
+    public var findingTotal: Int?
 
     public init(dimension: String, points: Int, evaluated: Bool = true, reason: String, findings: [FindingRef] = []) {
         self.dimension = dimension

@@ -20,6 +20,10 @@ public struct HTMLRenderer: ReportRenderer {
         self.maxRows = maxRows
     }
 
+    /// Findings named beside a score adjustment; the rest are counted (`ScoreAdjustment.findingTotal` when the
+    /// store trimmed the list to these).
+    public static let findingsPerAdjustment = 5
+
     static let colors: [QuantumStatus: String] = [
         .broken: "#b00020", .vulnerable: "#d9730d", .weakened: "#b8941f", .hybrid: "#2f7bbf", .resistant: "#2e8b57",
     ]
@@ -32,9 +36,12 @@ public struct HTMLRenderer: ReportRenderer {
     /// over its judged findings in risk order and one over their pairs (`PolicyDigest`).
     public func streams(assessed: Bool) -> Bool { true }
 
+    /// The certificate table lists the first `maxRows` of `input.certificates`; the summary takes its counts.
+    public var streamsCertificates: Bool { true }
+
     /// What the summary, certificate and findings sections show of the findings, gathered in one walk: counts,
-    /// the files that name each asset, and per status and algorithm the first rows a group can list. Bounded by
-    /// assets and groups, not findings.
+    /// the files that name each listed certificate, and per status and algorithm the first rows a group can list.
+    /// Bounded by the listed certificates and groups, not findings or assets.
     struct Digest {
         struct Group {
             var count = 0
@@ -43,15 +50,15 @@ public struct HTMLRenderer: ReportRenderer {
 
         var count = 0
         var byStatus: [QuantumStatus: Int] = [:]
-        /// The files that name each asset, in order, without repeats in a row.
+        /// The files that name each asset of `placesOf`, in order, without repeats in a row.
         var places: [String: [String]] = [:]
         var groups: [QuantumStatus: [String: Group]] = [:]
 
-        init(_ findings: ReportFindings, rowsPerGroup: Int) throws {
+        init(_ findings: ReportFindings, rowsPerGroup: Int, placesOf listed: Set<String>) throws {
             try findings.walk { finding in
                 count += 1
                 byStatus[finding.quantumStatus, default: 0] += 1
-                if let asset = finding.asset {
+                if let asset = finding.asset, listed.contains(asset) {
                     let place = finding.path.display
                     if places[asset]?.last != place { places[asset, default: []].append(place) }
                 }
@@ -81,7 +88,13 @@ public struct HTMLRenderer: ReportRenderer {
 
     public func html(_ input: ReportInput, context: RenderContext) throws -> String {
         let e = HTMLText.escape
-        let digest = try Digest(input.orderedFindings, rowsPerGroup: max(0, min(rowsPerGroup, maxRows)))
+        // The certificates the table lists, before the walk that finds the files naming them.
+        let certificates = input.certificates
+        var listed: [Asset] = []
+        try certificates.walk(limit: max(0, maxRows)) { listed.append($0) }
+        let digest = try Digest(
+            input.orderedFindings, rowsPerGroup: max(0, min(rowsPerGroup, maxRows)),
+            placesOf: Set(listed.map(\.id)))
         let roots = input.scan.roots.joined(separator: ", ")
         var out = Self.documentStart(title: "PQScout report: \(e(roots))")
         out += """
@@ -93,12 +106,12 @@ public struct HTMLRenderer: ReportRenderer {
             <main>
 
             """
-        out += summary(input, digest)
+        out += summary(input, digest, certificates)
         out += try assessmentSection(input)
         out += planSection(input)
         out += trend(input)
         out += fleetSection(input)
-        out += certificates(input, digest, generatedAt: context.generatedAt)
+        out += certificateSection(input, digest, listed: listed, of: certificates, generatedAt: context.generatedAt)
         out += findings(digest)
         out += diagnostics(input)
         out += software(input)
@@ -111,7 +124,7 @@ public struct HTMLRenderer: ReportRenderer {
 
     // MARK: - Sections
 
-    private func summary(_ input: ReportInput, _ digest: Digest) -> String {
+    private func summary(_ input: ReportInput, _ digest: Digest, _ certificates: ReportCertificates) -> String {
         let counts = input.scan.counts
         let byStatus = digest.byStatus
         let skipped = input.diagnostics.filter {
@@ -123,7 +136,7 @@ public struct HTMLRenderer: ReportRenderer {
             ("findings", digest.count, ""),
             ("broken", byStatus[.broken] ?? 0, "broken"),
             ("quantum-vulnerable", byStatus[.vulnerable] ?? 0, "vulnerable"),
-            ("certificates", input.assets.filter { $0.kind == .certificate }.count, ""),
+            ("certificates", certificates.count, ""),
             ("files examined", counts.filesExamined, ""),
             ("files skipped or unparsed", input.diagnostics.count, input.diagnostics.isEmpty ? "" : "weakened"),
         ]
@@ -136,7 +149,7 @@ public struct HTMLRenderer: ReportRenderer {
             ("Files with cryptography", "\(counts.filesWithFindings)"),
             ("Files skipped (size, special, links, unreadable)", "\(skipped)"),
             ("Files not parsed (malformed, encrypted, unsupported, empty)", "\(unparsed)"),
-            ("Assets (certificates, keys)", "\(input.assets.count)"),
+            ("Assets (certificates, keys)", "\(certificates.assetCount)"),
             (
                 "Files read",
                 input.isIncomplete
@@ -265,8 +278,11 @@ public struct HTMLRenderer: ReportRenderer {
             let points =
                 adjustment.evaluated
                 ? (adjustment.points > 0 ? "+\(adjustment.points)" : "\(adjustment.points)") : "n/e"
-            let refs = adjustment.findings.prefix(5).map { "<code>\(e($0.label))</code>" }.joined(separator: "<br>")
-            let more = adjustment.findings.count > 5 ? "<br>and \(adjustment.findings.count - 5) more" : ""
+            let shown = Self.findingsPerAdjustment
+            let refs = adjustment.findings.prefix(shown).map { "<code>\(e($0.label))</code>" }
+                .joined(separator: "<br>")
+            let total = adjustment.findingTotal ?? adjustment.findings.count
+            let more = total > shown ? "<br>and \(total - shown) more" : ""
             out +=
                 "<tr><td class=\"n\">\(points)</td><td>\(e(adjustment.dimension))</td><td>\(e(adjustment.reason))</td>"
             out += withFindings ? "<td>\(refs)\(more)</td></tr>" : "</tr>"
@@ -398,23 +414,20 @@ public struct HTMLRenderer: ReportRenderer {
         return FleetReport.htmlSection(input.fleet, heading: "Fleet", current: input.scan.id)
     }
 
-    private func certificates(_ input: ReportInput, _ digest: Digest, generatedAt: Date) -> String {
+    /// The certificate table: `listed`, the first `maxRows` of `certificates`.
+    private func certificateSection(
+        _ input: ReportInput, _ digest: Digest, listed shown: [Asset], of certificates: ReportCertificates,
+        generatedAt: Date
+    ) -> String {
         let e = HTMLText.escape
-        let certificates = input.assets.filter { $0.kind == .certificate }
-            .sorted {
-                ($0.certificate?.notAfter ?? .distantFuture, $0.id) < (
-                    $1.certificate?.notAfter ?? .distantFuture, $1.id
-                )
-            }
         let places = digest.places
         var out = "<section id=\"certificates\"><h2>Certificates (\(certificates.count))</h2>\n"
-        guard !certificates.isEmpty else { return out + "<p>No certificates were found.</p></section>\n" }
+        guard certificates.count > 0 else { return out + "<p>No certificates were found.</p></section>\n" }
         // Expiry is judged on the assessment's day when there is one, else on the day the report is made.
         let now = input.assessment?.asOf.date ?? generatedAt
         out += "<details open><summary>Certificate inventory, soonest expiry first</summary>\n<table><thead><tr>"
         out += "<th>Subject</th><th>Issuer</th><th>Key</th><th>Signature</th><th>Not after</th><th>Found in</th>"
         out += "</tr></thead><tbody>\n"
-        let shown = certificates.prefix(maxRows)
         for asset in shown {
             let details = asset.certificate
             var key = asset.canonical ?? asset.algorithm

@@ -15,12 +15,15 @@ public struct MarkdownRenderer: ReportRenderer {
     }
 
     public func render(_ input: ReportInput, context: RenderContext) throws -> Data {
-        Data(try markdown(input, context: context).utf8)
+        try ReportOutput.collect { try write(input, context: context, to: $0) }
     }
 
     /// The summary and findings sections come from one walk over `orderedFindings` (`Digest`), the assessment's
     /// findings from one walk over their pairs (`PolicyDigest`).
     public func streams(assessed: Bool) -> Bool { true }
+
+    /// The certificate table lists every certificate of `input.certificates`, written as each comes.
+    public var streamsCertificates: Bool { true }
 
     /// What the summary and findings sections show of the findings, gathered in one walk: counts per status, and
     /// per status and algorithm the number of uses and places and the first `locationsPerGroup` places. Bounded
@@ -70,7 +73,13 @@ public struct MarkdownRenderer: ReportRenderer {
     }
 
     public func markdown(_ input: ReportInput, context: RenderContext) throws -> String {
+        String(decoding: try render(input, context: context), as: UTF8.self)
+    }
+
+    /// The sections in order; the certificate table a row at a time, as `input.certificates` walks them.
+    public func write(_ input: ReportInput, context: RenderContext, to output: ReportOutput) throws {
         let digest = try Digest(input.orderedFindings, locationsPerGroup: locationsPerGroup)
+        let certificates = input.certificates
         let m = Self.escape
         let scan = input.scan
         var out = "# Post-quantum cryptography inventory\n\n"
@@ -87,8 +96,8 @@ public struct MarkdownRenderer: ReportRenderer {
         for status in QuantumStatus.allCases.sorted(by: >) {
             out += "| — \(status.rawValue) | \(byStatus[status] ?? 0) |\n"
         }
-        out += "| Certificates | \(input.assets.filter { $0.kind == .certificate }.count) |\n"
-        out += "| Assets (certificates, keys) | \(input.assets.count) |\n\n"
+        out += "| Certificates | \(certificates.count) |\n"
+        out += "| Assets (certificates, keys) | \(certificates.assetCount) |\n\n"
         out +=
             input.isIncomplete
             ? "The inventory is **incomplete**: see Diagnostics.\n\n" : "Every examined file was read and parsed.\n\n"
@@ -109,8 +118,9 @@ public struct MarkdownRenderer: ReportRenderer {
             out += "\n"
         }
         out += history(input)
-        out += certificates(input)
-        out += findings(digest)
+        try output.write(out)
+        try writeCertificates(certificates, to: output)
+        out = findings(digest)
         if !input.diagnostics.isEmpty {
             out += "## Diagnostics\n\n| File | Reason | Detail |\n|---|---|---|\n"
             for diagnostic in input.diagnostics.sorted(by: { $0.path < $1.path }) {
@@ -119,7 +129,7 @@ public struct MarkdownRenderer: ReportRenderer {
             }
             out += "\n"
         }
-        return out
+        try output.write(out)
     }
 
     private func assessment(_ input: ReportInput) throws -> String {
@@ -226,26 +236,24 @@ public struct MarkdownRenderer: ReportRenderer {
         (scan.counts.byStatus["broken"] ?? 0) + (scan.counts.byStatus["vulnerable"] ?? 0)
     }
 
-    private func certificates(_ input: ReportInput) -> String {
+    private func writeCertificates(_ certificates: ReportCertificates, to output: ReportOutput) throws {
         let m = Self.escape
-        let certificates = input.assets.filter { $0.kind == .certificate }
-            .sorted {
-                ($0.certificate?.notAfter ?? .distantFuture, $0.id) < (
-                    $1.certificate?.notAfter ?? .distantFuture, $1.id
-                )
-            }
-        guard !certificates.isEmpty else { return "## Certificates\n\nNo certificates were found.\n\n" }
-        var out = "## Certificates\n\n| Subject | Key | Signature | Not after |\n|---|---|---|---|\n"
-        for asset in certificates {
+        guard certificates.count > 0 else {
+            try output.write("## Certificates\n\nNo certificates were found.\n\n")
+            return
+        }
+        try output.write("## Certificates\n\n| Subject | Key | Signature | Not after |\n|---|---|---|---|\n")
+        try certificates.walk { asset in
             var key = asset.canonical ?? asset.algorithm
             if let bits = asset.keyBits { key += " \(bits)" }
             if let curve = asset.curve { key += " \(curve)" }
             let details = asset.certificate
-            out += "| \(m(details?.subject ?? "?")) | \(m(key)) "
+            var out = "| \(m(details?.subject ?? "?")) | \(m(key)) "
             out += "| \(m(details?.signatureAlgorithm ?? details?.signatureOID ?? "?")) "
             out += "| \(details.map { ReportDate.day($0.notAfter) } ?? "?") |\n"
+            try output.write(out)
         }
-        return out + "\n"
+        try output.write("\n")
     }
 
     private func findings(_ digest: Digest) -> String {

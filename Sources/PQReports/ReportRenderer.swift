@@ -45,6 +45,13 @@ public struct ReportInput: Sendable {
         self.plan = plan
     }
 
+    /// The certificates from somewhere other than `assets` (a store cursor in report order, with the counts), for
+    /// the renderers that read `certificates` only; `assets` is then left empty. Nil: `assets` is the inventory.
+    public var certificateSource: ReportCertificates?
+
+    /// The scan's certificates in report order with the asset counts: `certificateSource` when set, else `assets`.
+    public var certificates: ReportCertificates { certificateSource ?? .array(assets) }
+
     /// The judged findings of `assessment` when they are not in it: read from the store as the renderer walks
     /// them (`ReportJudgedFindings.storeOrdered`), beside `findingSource`. Nil: `assessment.findings` and
     /// `findings` are paired in memory.
@@ -114,6 +121,9 @@ public protocol ReportRenderer: Sendable {
     /// replace `findings`), in one or more passes, and holds what it aggregates, not the findings. `assessed`:
     /// the input carries an assessment (whose judged findings are still paired with `findings` in memory).
     func streams(assessed: Bool) -> Bool
+    /// True when the renderer reads the assets from `input.certificates` only, or not at all (so
+    /// `certificateSource` may replace `assets`).
+    var streamsCertificates: Bool { get }
 }
 
 extension ReportRenderer {
@@ -122,6 +132,8 @@ extension ReportRenderer {
     }
 
     public func streams(assessed: Bool) -> Bool { false }
+
+    public var streamsCertificates: Bool { false }
 }
 
 /// Orderings shared by the renderers, so a report never depends on the order rows arrived in.

@@ -37,35 +37,104 @@ public struct SARIFRenderer: ReportRenderer {
         try JSONValue.parse(render(input, context: context))
     }
 
+    /// SARIF does not read the assets.
+    public var streamsCertificates: Bool { true }
+
     public func write(_ input: ReportInput, context: RenderContext, to output: ReportOutput) throws {
+        let results = try SpilledResults(limit: maxResults)
+        defer { results.remove() }
         let rules: [JSONValue]
-        let results: [JSONValue]
-        let total: Int
         if input.assessment == nil {
-            let kept: KeptResults<Finding>
-            (rules, kept) = try Self.statusRules(input, limit: maxResults)
-            results = kept.items.map(Self.statusResult)
-            total = kept.total
+            rules = try Self.statusRules(input, into: results)
         } else {
-            (rules, results, total) = try Self.policyRules(input, limit: maxResults)
+            rules = try Self.policyRules(input, into: results)
         }
+        let kept = results.kept.items
         let marker = "pqscout-results-\(UUID().uuidString)"
         let (head, tail) = document(
-            input, context: context, rules: rules, kept: results.count, of: total, marker: marker
+            input, context: context, rules: rules, kept: kept.count, of: results.kept.total, marker: marker
         )
         .rendered(indent: 0, around: marker)
         try output.write(head)
-        if results.isEmpty {
+        if kept.isEmpty {
             try output.write("[]")
         } else {
             try output.write("[\n")
-            for (position, result) in results.enumerated() {
-                try output.write(String(repeating: " ", count: 8) + result.rendered(indent: 8))
-                try output.write(position == results.count - 1 ? "\n" : ",\n")
+            for (position, result) in kept.enumerated() {
+                try output.write(String(repeating: " ", count: 8))
+                try results.copy(result, ruleIndex: results.ruleIndex[result.rule], to: output)
+                try output.write(position == kept.count - 1 ? "\n" : ",\n")
             }
             try output.write(String(repeating: " ", count: 6) + "]")
         }
         try output.write(tail + "\n")
+    }
+
+    /// The results a run may hold, rendered as they come and parked in a spill file until the rules before them
+    /// in the document are all known: memory holds a place per kept result (at most `limit` of each level), not
+    /// the results. A result names its rule's index among every rule met, so it is parked in two parts, before
+    /// and after that index, which is written between them once the rules are sorted.
+    final class SpilledResults {
+        /// A parked result: its text before and after its rule index, and its rule (a number in `rules`).
+        struct Parked {
+            var span: SpillFile.Span
+            var headLength: Int
+            var rule: Int
+        }
+
+        private(set) var kept: KeptResults<Parked>
+        /// The rule of each result, by number in order of first use.
+        private(set) var rules: [String] = []
+        private var ruleNumbers: [String: Int] = [:]
+        /// Each rule's index among the sorted rules; set by `sortRules`.
+        private(set) var ruleIndex: [Int] = []
+        private let spill: SpillFile
+        private let marker = "pqscout-rule-index-\(UUID().uuidString)"
+
+        init(limit: Int) throws {
+            kept = KeptResults(limit: limit)
+            spill = try SpillFile()
+        }
+
+        /// Offers a result of `level` under `ruleID`; `make` renders it with the index it is given, and is only
+        /// called when the result may be kept.
+        func add(level: String, ruleID: String, _ make: (_ index: JSONValue) -> JSONValue) throws {
+            guard kept.wouldKeep(level: level) else {
+                kept.add(level: level, nil)
+                return
+            }
+            let rule: Int
+            if let number = ruleNumbers[ruleID] {
+                rule = number
+            } else {
+                rule = rules.count
+                ruleNumbers[ruleID] = rule
+                rules.append(ruleID)
+            }
+            let (head, tail) = make(.string(marker)).rendered(indent: 8, around: marker)
+            let span = try spill.append(head + tail)
+            kept.add(level: level, Parked(span: span, headLength: head.utf8.count, rule: rule))
+        }
+
+        /// Fixes each rule's index from the rule ids in document order.
+        func sortRules(_ ids: [String]) {
+            var index: [String: Int] = [:]
+            for (position, id) in ids.enumerated() { index[id] = position }
+            ruleIndex = rules.map { index[$0] ?? 0 }
+        }
+
+        /// Writes a parked result with its rule's index.
+        func copy(_ parked: Parked, ruleIndex: Int, to output: ReportOutput) throws {
+            try spill.copy(SpillFile.Span(offset: parked.span.offset, length: parked.headLength), to: output)
+            try output.write(String(ruleIndex))
+            try spill.copy(
+                SpillFile.Span(
+                    offset: parked.span.offset + UInt64(parked.headLength),
+                    length: parked.span.length - parked.headLength
+                ), to: output)
+        }
+
+        func remove() { spill.remove() }
     }
 
     /// The results kept of those a run would hold: the most severe first, at most `limit`, in the order they came.
@@ -78,11 +147,18 @@ public struct SARIFRenderer: ReportRenderer {
 
         init(limit: Int) { self.limit = max(0, limit) }
 
-        mutating func add(level: String, _ item: Item) {
-            let rank = ["error": 0, "warning": 1, "note": 2][level] ?? 3
-            if byRank[rank].count < limit { byRank[rank].append((total, item)) }
+        /// Counts a result; keeps `item` when its level has room. A nil item is only counted (`wouldKeep` was
+        /// false for it).
+        mutating func add(level: String, _ item: Item?) {
+            let rank = Self.rank(level)
+            if let item, byRank[rank].count < limit { byRank[rank].append((total, item)) }
             total += 1
         }
+
+        /// True when a result of `level` offered now would be kept by `add`.
+        func wouldKeep(level: String) -> Bool { byRank[Self.rank(level)].count < limit }
+
+        private static func rank(_ level: String) -> Int { ["error": 0, "warning": 1, "note": 2][level] ?? 3 }
 
         /// What a run holds: all errors up to `limit`, then warnings to fill it, then notes, in arrival order.
         var items: [Item] {
@@ -185,25 +261,25 @@ public struct SARIFRenderer: ReportRenderer {
         ])
     }
 
-    /// Rules and results without an assessment: one rule per quantum status and usage; the findings kept as
-    /// results, from one walk over `orderedFindings`.
-    static func statusRules(_ input: ReportInput, limit: Int) throws -> ([JSONValue], KeptResults<Finding>) {
-        var kept = KeptResults<Finding>(limit: limit)
+    /// Rules and results without an assessment: one rule per quantum status and usage; the findings' results
+    /// offered to `results`, from one walk over `orderedFindings`.
+    static func statusRules(_ input: ReportInput, into results: SpilledResults) throws -> [JSONValue] {
         try input.orderedFindings.walk { finding in
             guard Self.actionable.contains(finding.quantumStatus) else { return }
-            kept.add(level: level(finding.quantumStatus), finding)
+            let rule = Rule(status: finding.quantumStatus, usage: finding.usage)
+            try results.add(level: level(finding.quantumStatus), ruleID: rule.id) { index in
+                statusResult(finding, index: index)
+            }
         }
-        return (rules.map(ruleDescriptor), kept)
+        results.sortRules(rules.map(\.id))
+        return rules.map(ruleDescriptor)
     }
 
-    static let ruleIndex: [String: Int] = Dictionary(
-        uniqueKeysWithValues: rules.enumerated().map { ($0.element.id, $0.offset) })
-
-    /// The result of a finding under its quantum-status rule.
-    static func statusResult(_ finding: Finding) -> JSONValue {
+    /// The result of a finding under its quantum-status rule; `index` is the rule's (or a marker for it).
+    static func statusResult(_ finding: Finding, index: JSONValue) -> JSONValue {
         let rule = Rule(status: finding.quantumStatus, usage: finding.usage)
         return result(
-            finding, ruleID: rule.id, index: ruleIndex[rule.id] ?? 0, level: level(finding.quantumStatus),
+            finding, ruleID: rule.id, index: index, level: level(finding.quantumStatus),
             message: statusMessage(finding))
     }
 
@@ -211,10 +287,8 @@ public struct SARIFRenderer: ReportRenderer {
     /// deprecates or disallows now (`warning`, `error`) or will at a deadline ahead (`note`). A finding no rule
     /// speaks to but that is not allowed falls back to its quantum-status rule. Waived findings carry a SARIF
     /// suppression with the waiver's owner, reason and expiry.
-    static func policyRules(_ input: ReportInput, limit: Int) throws -> (
-        rules: [JSONValue], results: [JSONValue], total: Int
-    ) {
-        guard let assessment = input.assessment else { return ([], [], 0) }
+    static func policyRules(_ input: ReportInput, into results: SpilledResults) throws -> [JSONValue] {
+        guard let assessment = input.assessment else { return [] }
         var descriptors: [String: JSONValue] = [:]
         if let policy = input.policy, policy.id == assessment.profile {
             for rule in policy.rules {
@@ -222,8 +296,7 @@ public struct SARIFRenderer: ReportRenderer {
             }
         }
         // The results come in report order; a result names its rule's index among every rule met, known at the
-        // end, so the kept ones wait as values.
-        var pending = KeptResults<(Finding, FindingAssessment, String)>(limit: limit)
+        // end, so the kept ones wait in `results`' spill file.
         try input.judgedFindings.walkPairs { finding, ranked in
             let judged = ranked.assessment
             guard judged.verdict.state != .allowed else { return }
@@ -236,45 +309,48 @@ public struct SARIFRenderer: ReportRenderer {
                 ruleID = rule.id
                 if descriptors[rule.id] == nil { descriptors[rule.id] = ruleDescriptor(rule) }
             }
-            pending.add(level: policyLevel(judged.verdict.state), (finding, judged, ruleID))
+            try results.add(level: policyLevel(judged.verdict.state), ruleID: ruleID) { index in
+                policyResult(finding, judged, ruleID: ruleID, index: index)
+            }
         }
         let ids = descriptors.keys.sorted()
-        var index: [String: Int] = [:]
-        for (position, id) in ids.enumerated() { index[id] = position }
-        var results: [JSONValue] = []
-        for (finding, judged, ruleID) in pending.items {
-            let verdict = judged.verdict
-            var message = "\(finding.setting) uses \(name(finding)): \(verdict.state.rawValue)"
-            if let since = verdict.since { message += " since \(since)" }
-            if let deadline = verdict.deadline, let next = verdict.nextState {
-                message += "; \(next.rawValue) from \(deadline)"
-                if let days = verdict.daysLeft { message += " (\(days) days)" }
-            }
-            message += ". \(verdict.explanation)"
-            if let overrun = judged.overrun { message += " \(overrun.message)." }
-            var extra: [(String, JSONValue?)] = [
-                ("policyState", .string(verdict.state.rawValue)), ("riskScore", .int(judged.risk.score)),
-                ("riskTier", .string(judged.risk.tier.rawValue)), ("system", .string(judged.system)),
-                ("deadline", verdict.deadline.map { .string($0.description) }),
-            ]
-            if let waiver = judged.waiver { extra.append(("waiver", .string(waiver.id))) }
-            var suppressions: JSONValue?
-            if let waiver = judged.waiver, waiver.honoured {
-                suppressions = .array([
-                    .object([
-                        "kind": .string("external"), "status": .string("accepted"),
-                        "justification": .string(
-                            "waiver \(waiver.id) (\(waiver.owner)): \(waiver.reason); expires \(waiver.expires)"),
-                    ])
-                ])
-            }
-            let level = policyLevel(verdict.state)
-            results.append(
-                result(
-                    finding, ruleID: ruleID, index: index[ruleID] ?? 0, level: level, message: message,
-                    extra: extra, suppressions: suppressions))
+        results.sortRules(ids)
+        return ids.compactMap { descriptors[$0] }
+    }
+
+    /// The result of a finding the policy does not allow, under `ruleID`; `index` is the rule's (or a marker).
+    static func policyResult(_ finding: Finding, _ judged: FindingAssessment, ruleID: String, index: JSONValue)
+        -> JSONValue
+    {
+        let verdict = judged.verdict
+        var message = "\(finding.setting) uses \(name(finding)): \(verdict.state.rawValue)"
+        if let since = verdict.since { message += " since \(since)" }
+        if let deadline = verdict.deadline, let next = verdict.nextState {
+            message += "; \(next.rawValue) from \(deadline)"
+            if let days = verdict.daysLeft { message += " (\(days) days)" }
         }
-        return (ids.compactMap { descriptors[$0] }, results, pending.total)
+        message += ". \(verdict.explanation)"
+        if let overrun = judged.overrun { message += " \(overrun.message)." }
+        var extra: [(String, JSONValue?)] = [
+            ("policyState", .string(verdict.state.rawValue)), ("riskScore", .int(judged.risk.score)),
+            ("riskTier", .string(judged.risk.tier.rawValue)), ("system", .string(judged.system)),
+            ("deadline", verdict.deadline.map { .string($0.description) }),
+        ]
+        if let waiver = judged.waiver { extra.append(("waiver", .string(waiver.id))) }
+        var suppressions: JSONValue?
+        if let waiver = judged.waiver, waiver.honoured {
+            suppressions = .array([
+                .object([
+                    "kind": .string("external"), "status": .string("accepted"),
+                    "justification": .string(
+                        "waiver \(waiver.id) (\(waiver.owner)): \(waiver.reason); expires \(waiver.expires)"),
+                ])
+            ])
+        }
+        let level = policyLevel(verdict.state)
+        return result(
+            finding, ruleID: ruleID, index: index, level: level, message: message, extra: extra,
+            suppressions: suppressions)
     }
 
     static func policyLevel(_ state: PolicyState) -> String {
@@ -302,7 +378,7 @@ public struct SARIFRenderer: ReportRenderer {
     }
 
     static func result(
-        _ finding: Finding, ruleID: String, index: Int, level: String, message: String,
+        _ finding: Finding, ruleID: String, index: JSONValue, level: String, message: String,
         extra: [(String, JSONValue?)] = [], suppressions: JSONValue? = nil
     ) -> JSONValue {
         var region: JSONValue?
@@ -317,7 +393,7 @@ public struct SARIFRenderer: ReportRenderer {
             ("quantumStatus", .string(finding.quantumStatus.rawValue)), ("asset", finding.asset.map { .string($0) }),
         ]
         return .object([
-            ("ruleId", .string(ruleID)), ("ruleIndex", .int(index)), ("level", .string(level)),
+            ("ruleId", .string(ruleID)), ("ruleIndex", index), ("level", .string(level)),
             ("message", .object(["text": .string(message)])),
             (
                 "locations",

@@ -92,16 +92,19 @@ public enum ReportUseCase {
         return try StoreAccess.perform(storePath) {
             let id = try InventoryUseCase.resolveScanID(scanID, store: store, storePath: storePath)
             let scan = try InventoryUseCase.existingScan(id, store: store, storePath: storePath, code: "report.no-scan")
-            // Without its judged findings: a streaming renderer reads them from the store as it writes.
-            let stored = try store.latestAssessmentSummary(scanID: id)
+            // Without its judged findings: a streaming renderer reads them from the store as it writes. Each score
+            // adjustment keeps the findings a report names (the HTML's first few) and their number.
+            let stored = try store.latestAssessmentSummary(
+                scanID: id, findingsPerAdjustment: HTMLRenderer.findingsPerAdjustment)
             let streamed = renderer?.streams(assessed: stored != nil) ?? false
             var assessment = stored?.result
             if let stored, !streamed, stored.result.findings.isEmpty {
                 assessment = try store.latestAssessment(scanID: id)?.result
             }
+            let certificatesStreamed = renderer?.streamsCertificates ?? false
             var input = ReportInput(
                 scan: scan, findings: streamed ? [] : try store.findings(FindingQuery(scanID: id)),
-                assets: try store.assets(scanID: id),
+                assets: certificatesStreamed ? [] : try store.assets(scanID: id),
                 diagnostics: try store.diagnostics(scanID: id), software: try store.software(scanID: id),
                 history: try store.scans(sameRootsAs: id), assessment: assessment,
                 policy: assessment.flatMap { try? PolicyProfile.bundled($0.profile) })
@@ -109,8 +112,16 @@ public enum ReportUseCase {
                 input.findingSource = .storeOrdered { body in try store.forEachFinding(FindingQuery(scanID: id), body) }
                 if let stored { input.judgedSource = judgedSource(stored, store: store) }
             }
+            if certificatesStreamed {
+                let counts = try store.assetCounts(scanID: id)
+                input.certificateSource = .stored(count: counts.certificates, assetCount: counts.assets) {
+                    limit, body in try store.forEachCertificate(scanID: id, limit: limit, body)
+                }
+            }
             input.aliases = try store.aliases(scanID: id)
-            input.fleet = try store.fleetSummary()
+            // Only a store of several hosts has a fleet to show; the summary reads each host's assessment document
+            // (a JSON member of it), whose parse costs several times the document's size.
+            if try store.latestCompleteScanPerHost().count > 1 { input.fleet = try store.fleetSummary() }
             return input
         }
     }

@@ -191,6 +191,21 @@ public final class InventoryStore: Sendable {
     /// certificate and key details.
     public func assets(scanID: Int64) throws(StoreError) -> [Asset] { try backend.assets(scanID: scanID) }
 
+    /// The certificate assets of one scan with their details, handed to `body` one at a time from a cursor: the
+    /// soonest to expire first (`notAfter`; a certificate without details last), then by id (bytes), at most
+    /// `limit` when given. A report's certificate table reads them so, never holding every asset.
+    /// - Throws: `StoreError`, or whatever `body` throws (wrapped).
+    public func forEachCertificate(scanID: Int64, limit: Int? = nil, _ body: (Asset) throws -> Void)
+        throws(StoreError)
+    {
+        try backend.forEachCertificate(scanID: scanID, limit: limit, body)
+    }
+
+    /// How many assets one scan saw (`assets(scanID:)`' count), and how many of them are certificates.
+    public func assetCounts(scanID: Int64) throws(StoreError) -> (assets: Int, certificates: Int) {
+        try backend.assetCounts(scanID: scanID)
+    }
+
     /// The software records of one scan, ordered by name, version, source path, then recording order.
     public func software(scanID: Int64) throws(StoreError) -> [Software] { try backend.software(scanID: scanID) }
 
@@ -232,17 +247,23 @@ public final class InventoryStore: Sendable {
 
     /// The newest assessment of one scan (under one profile, when given), or nil.
     public func latestAssessment(scanID: Int64, profile: String? = nil) throws(StoreError) -> StoredAssessment? {
-        try backend.latestAssessment(scanID: scanID, profile: profile, withFindings: true)
+        try backend.latestAssessment(scanID: scanID, profile: profile, withFindings: true, findingsPerAdjustment: nil)
     }
 
     /// The newest assessment of one scan (under one profile, when given) without its judged findings: its
     /// systems, scores, gate, counts and coverage. `result.findings` holds only findings kept inside the
     /// assessment's document (assessments recorded before v6); otherwise it is empty and
     /// `forEachAssessedFinding` or `forEachJudgedFinding` reads them.
-    public func latestAssessmentSummary(scanID: Int64, profile: String? = nil) throws(StoreError)
-        -> StoredAssessment?
+    ///
+    /// With `findingsPerAdjustment`, each score adjustment keeps only its first findings (as many) and says how many
+    /// it had in `ScoreAdjustment.findingTotal`: the adjustments list every finding of their system, the bulk of a
+    /// large assessment's document, and on SQLite the document is then read a chunk at a time
+    /// (`AssessmentDocumentTrimmer`), never whole.
+    public func latestAssessmentSummary(scanID: Int64, profile: String? = nil, findingsPerAdjustment: Int? = nil)
+        throws(StoreError) -> StoredAssessment?
     {
-        try backend.latestAssessment(scanID: scanID, profile: profile, withFindings: false)
+        try backend.latestAssessment(
+            scanID: scanID, profile: profile, withFindings: false, findingsPerAdjustment: findingsPerAdjustment)
     }
 
     /// The judged findings of one assessment recorded as rows, in its order (risk, highest first), handed to
@@ -294,6 +315,8 @@ protocol StoreBackend: AnyObject, Sendable {
     func forEachFinding(ofScans scanIDs: [Int64], _ body: (Int64, Finding) throws -> Void) throws(StoreError)
     func diagnostics(scanID: Int64) throws(StoreError) -> [Diagnostic]
     func assets(scanID: Int64) throws(StoreError) -> [Asset]
+    func forEachCertificate(scanID: Int64, limit: Int?, _ body: (Asset) throws -> Void) throws(StoreError)
+    func assetCounts(scanID: Int64) throws(StoreError) -> (assets: Int, certificates: Int)
     func software(scanID: Int64) throws(StoreError) -> [Software]
     func aliases(scanID: Int64) throws(StoreError) -> [PathAlias]
     func files(scanID: Int64) throws(StoreError) -> [FileRecord]
@@ -301,7 +324,8 @@ protocol StoreBackend: AnyObject, Sendable {
     func beginAssessment(scanID: Int64, order: AssessmentRecording.Order, batchSize: Int) throws(StoreError)
         -> AssessmentRecording
     func assessments(scanID: Int64) throws(StoreError) -> [StoredAssessment]
-    func latestAssessment(scanID: Int64, profile: String?, withFindings: Bool) throws(StoreError) -> StoredAssessment?
+    func latestAssessment(scanID: Int64, profile: String?, withFindings: Bool, findingsPerAdjustment: Int?)
+        throws(StoreError) -> StoredAssessment?
     func forEachAssessedFinding(assessmentID: Int64, _ body: (RankedAssessment) throws -> Void) throws(StoreError)
     func forEachJudgedFinding(
         scanID: Int64, assessmentID: Int64, _ body: (Finding, [RankedAssessment]) throws -> Void

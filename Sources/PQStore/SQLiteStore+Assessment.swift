@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import PQModel
 
 extension SQLiteStore {
@@ -30,20 +31,24 @@ extension SQLiteStore {
 
     /// The newest assessment of one scan (under one profile, when given), or nil; with its judged findings when
     /// `withFindings`, else with only those its document holds (none since v6: they are rows).
-    func latestAssessment(scanID: Int64, profile: String?, withFindings: Bool) throws(StoreError)
-        -> StoredAssessment?
+    func latestAssessment(scanID: Int64, profile: String?, withFindings: Bool, findingsPerAdjustment: Int?)
+        throws(StoreError) -> StoredAssessment?
     {
         try storeOperation("cannot read assessments of scan \(scanID) from \(label)") {
             try writer.read { db in
-                var sql = "SELECT id, scan_id, created_at, document FROM assessments WHERE scan_id = ?"
+                // A trimmed document is read apart, a chunk at a time.
+                let document = findingsPerAdjustment == nil ? ", document" : ""
+                var sql = "SELECT id, scan_id, created_at\(document) FROM assessments WHERE scan_id = ?"
                 var arguments: StatementArguments = [scanID]
                 if let profile {
                     sql += " AND profile = ?"
                     arguments += [profile]
                 }
                 sql += " ORDER BY id DESC LIMIT 1"
-                return try Self.storedAssessments(db, sql: sql, arguments: arguments, withFindings: withFindings)
-                    .first
+                return try Self.storedAssessments(
+                    db, sql: sql, arguments: arguments, withFindings: withFindings,
+                    findingsPerAdjustment: findingsPerAdjustment
+                ).first
             }
         }
     }
@@ -140,13 +145,20 @@ extension SQLiteStore {
     }
 
     private static func storedAssessments(
-        _ db: Database, sql: String, arguments: StatementArguments, withFindings: Bool
+        _ db: Database, sql: String, arguments: StatementArguments, withFindings: Bool,
+        findingsPerAdjustment: Int? = nil
     ) throws -> [StoredAssessment] {
         let decoder = JSONDecoder()
         return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
             let id: Int64 = try row.decode(forColumn: "id")
-            let document: String = try row.decode(forColumn: "document")
-            var result = try decoder.decode(AssessmentResult.self, from: Data(document.utf8))
+            var result: AssessmentResult
+            if let keep = findingsPerAdjustment {
+                result = try decoder.decode(
+                    AssessmentResult.self, from: Data(try trimmedDocument(db, assessmentID: id, keep: keep)))
+            } else {
+                let document: String = try row.decode(forColumn: "document")
+                result = try decoder.decode(AssessmentResult.self, from: Data(document.utf8))
+            }
             // Recorded since v5: the findings are rows of their own (older documents hold them and have no rows).
             if withFindings {
                 let reader = try JudgedRowReader(db, assessmentID: id)
@@ -164,6 +176,37 @@ extension SQLiteStore {
                 createdAt: try row.decode(forColumn: "created_at"),
                 result: result)
         }
+    }
+}
+
+extension SQLiteStore {
+    /// The document of an assessment with each adjustment's findings trimmed to `keep`
+    /// (`AssessmentDocumentTrimmer`), read through SQLite's incremental blob I/O a megabyte at a time, so the
+    /// whole document is never in memory (`assessments.id` is the table's rowid).
+    static func trimmedDocument(_ db: Database, assessmentID: Int64, keep: Int) throws -> [UInt8] {
+        var handle: OpaquePointer?
+        let opened = sqlite3_blob_open(db.sqliteConnection, "main", "assessments", "document", assessmentID, 0, &handle)
+        defer { sqlite3_blob_close(handle) }
+        guard opened == SQLITE_OK, let blob = handle else {
+            throw StoreError(code: StoreError.corrupt, reason: "cannot open the document of assessment \(assessmentID)")
+        }
+        let size = Int(sqlite3_blob_bytes(blob))
+        var trimmer = AssessmentDocumentTrimmer(keep: keep)
+        var chunk = [UInt8](repeating: 0, count: 1 << 20)
+        var offset = 0
+        while offset < size {
+            let count = min(chunk.count, size - offset)
+            let read = chunk.withUnsafeMutableBytes {
+                sqlite3_blob_read(blob, $0.baseAddress, Int32(count), Int32(offset))
+            }
+            guard read == SQLITE_OK else {
+                throw StoreError(
+                    code: StoreError.corrupt, reason: "cannot read the document of assessment \(assessmentID)")
+            }
+            trimmer.feed(chunk[0..<count])
+            offset += count
+        }
+        return trimmer.trimmed
     }
 }
 

@@ -213,6 +213,56 @@ extension SQLiteStore {
         }
     }
 
+    /// The certificate assets of one scan, soonest `not_after` first (a certificate without details last), then by
+    /// id, at most `limit`. `not_after` is GRDB's fixed-width UTC text, so its text order is its time order.
+    func forEachCertificate(scanID: Int64, limit: Int?, _ body: (Asset) throws -> Void) throws(StoreError) {
+        var sql = """
+            SELECT assets.*, certificates.* FROM scan_assets
+            JOIN assets ON assets.id = scan_assets.asset_id
+            LEFT JOIN certificates ON certificates.asset_id = assets.id
+            WHERE scan_assets.scan_id = ? AND assets.kind = 'certificate'
+            ORDER BY certificates.not_after IS NULL, certificates.not_after, assets.id
+            """
+        var arguments: StatementArguments = [scanID]
+        if let limit {
+            sql += " LIMIT ?"
+            arguments += [max(0, limit)]
+        }
+        try storeOperation("cannot read certificates of scan \(scanID) from \(label)") {
+            try writer.read { db in
+                let assetColumns = try db.columns(in: AssetRow.databaseTableName).count
+                let adapter = ScopeAdapter([
+                    "asset": RangeRowAdapter(0..<assetColumns),
+                    "certificate": SuffixRowAdapter(fromIndex: assetColumns),
+                ])
+                let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments, adapter: adapter)
+                while let row = try rows.next() {
+                    guard let assetRow = row.scopes["asset"], let certificateRow = row.scopes["certificate"] else {
+                        continue
+                    }
+                    let certificate: CertificateDetails? =
+                        certificateRow.hasNull(atIndex: 0) ? nil : try CertificateRow(row: certificateRow).model
+                    try body(try AssetRow(row: assetRow).model(certificate: certificate, key: nil))
+                }
+            }
+        }
+    }
+
+    /// How many assets one scan saw, and how many of them are certificates.
+    func assetCounts(scanID: Int64) throws(StoreError) -> (assets: Int, certificates: Int) {
+        try storeOperation("cannot count assets of scan \(scanID) in \(label)") {
+            try writer.read { db in
+                let row = try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT count(*), coalesce(sum(assets.kind = 'certificate'), 0) FROM scan_assets
+                        JOIN assets ON assets.id = scan_assets.asset_id WHERE scan_assets.scan_id = ?
+                        """, arguments: [scanID])
+                return (try row?.decode(Int.self, atIndex: 0) ?? 0, try row?.decode(Int.self, atIndex: 1) ?? 0)
+            }
+        }
+    }
+
     /// The software records of one scan, ordered by name, version, source path, then recording order.
     func software(scanID: Int64) throws(StoreError) -> [Software] {
         try storeOperation("cannot read software of scan \(scanID) from \(label)") {

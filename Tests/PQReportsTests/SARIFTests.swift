@@ -76,3 +76,83 @@ struct SARIFLimitTests {
         #expect(notes.contains { ($0["message"]?["text"]?.stringValue ?? "").contains("results were left out") })
     }
 }
+
+/// The results a run keeps are parked in a spill file while the walk goes on and written once the rules are known
+/// (`SARIFRenderer.SpilledResults`): what comes out must be the kept results, in report order, each naming its
+/// rule by its index in the rules array.
+@Suite("SARIF results parked until the rules are known")
+struct SARIFSpilledResultsTests {
+    /// `count` findings, one per file, broken, vulnerable and weakened in turn, over two usages.
+    static func input(_ count: Int) -> ReportInput {
+        let statuses: [QuantumStatus] = [.weakened, .broken, .vulnerable, .resistant]
+        let findings = (0..<count).map { index in
+            Finding(
+                path: ScanPath(String(format: "etc/f%04d.conf", index)), line: 1, source: "nginx",
+                setting: "ssl_ciphers",
+                usage: index % 5 < 2 ? .keyExchange : .cipher, algorithm: "A\(index)",
+                quantumStatus: statuses[index % statuses.count])
+        }
+        return ReportInput(
+            scan: Fixtures.fixedScan(ScanCounts(filesExamined: count, filesWithFindings: count, findings: count)),
+            findings: Array(findings.reversed()))
+    }
+
+    static func paths(_ results: [JSONValue]) -> [String] {
+        results.compactMap {
+            $0["locations"]?.arrayValue.first?["physicalLocation"]?["artifactLocation"]?["uri"]?.stringValue
+        }
+    }
+
+    @Test("past the cap: every error and the first warnings, in report order, each rule named by its index")
+    func capped() throws {
+        let input = Self.input(400)
+        let log = try SARIFRenderer(maxResults: 150).document(input, context: Fixtures.context)
+        let run = try #require(log["runs"]?.arrayValue.first)
+        let results = run["results"]?.arrayValue ?? []
+        let sorted = input.sortedFindings
+        let errors = sorted.filter { $0.quantumStatus == .broken }
+        let warnings = sorted.filter { $0.quantumStatus == .vulnerable }
+        #expect(errors.count == 100 && warnings.count == 100)
+        let kept = Set((errors + warnings.prefix(50)).map(\.path))
+        #expect(Self.paths(results) == sorted.filter { kept.contains($0.path) }.map(\.path.display))
+        let rules = run["tool"]?["driver"]?["rules"]?.arrayValue ?? []
+        #expect(!rules.isEmpty)
+        for result in results {
+            let index = try #require(result["ruleIndex"]?.intValue)
+            #expect(rules.indices.contains(index) && rules[index]["id"] == result["ruleId"])
+        }
+        let notes = run["invocations"]?.arrayValue.first?["toolExecutionNotifications"]?.arrayValue ?? []
+        #expect(notes.contains { $0["message"]?["text"]?.stringValue?.hasPrefix("150 of 300 results") == true })
+    }
+
+    @Test("at any cap the most severe are kept, written in report order", arguments: [0, 1, 299, 300])
+    func uncapped(limit: Int) throws {
+        let input = Self.input(400)
+        let log = try SARIFRenderer(maxResults: limit).document(input, context: Fixtures.context)
+        let results = log["runs"]?.arrayValue.first?["results"]?.arrayValue ?? []
+        let actionable = input.sortedFindings.filter { $0.quantumStatus != .resistant }
+        let errorsFirst =
+            actionable.filter { $0.quantumStatus == .broken } + actionable.filter { $0.quantumStatus == .vulnerable }
+            + actionable.filter { $0.quantumStatus == .weakened }
+        let kept = Set(errorsFirst.prefix(limit).map(\.path))
+        #expect(results.count == min(limit, 300))
+        #expect(Self.paths(results) == actionable.filter { kept.contains($0.path) }.map(\.path.display))
+    }
+
+    @Test("an assessed scan's results name their policy rules by index")
+    func assessedRuleIndexes() throws {
+        let (input, _, _) = try Fixtures.assessedResult.get()
+        for limit in [2, 25_000] {
+            let log = try SARIFRenderer(maxResults: limit).document(input, context: Fixtures.context)
+            let run = try #require(log["runs"]?.arrayValue.first)
+            let rules = run["tool"]?["driver"]?["rules"]?.arrayValue ?? []
+            let results = run["results"]?.arrayValue ?? []
+            #expect(!results.isEmpty && results.count <= limit)
+            #expect(Set(results.compactMap { $0["ruleId"]?.stringValue }).count > 1)
+            for result in results {
+                let index = try #require(result["ruleIndex"]?.intValue)
+                #expect(rules.indices.contains(index) && rules[index]["id"] == result["ruleId"])
+            }
+        }
+    }
+}

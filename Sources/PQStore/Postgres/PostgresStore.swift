@@ -446,6 +446,58 @@ final class PostgresStore: StoreBackend {
         }
     }
 
+    func forEachCertificate(scanID: Int64, limit: Int?, _ body: (Asset) throws -> Void) throws(StoreError) {
+        // `not_after` is `StoreDate`'s fixed-width UTC text: byte order (COLLATE "C") is time order, as on SQLite.
+        let sql = """
+            SELECT assets.*, certificates.asset_id AS certificate_id, certificates.subject, certificates.issuer,
+                certificates.serial, certificates.not_before, certificates.not_after, certificates.signature_oid,
+                certificates.signature_algorithm, certificates.public_key_oid, certificates.sha256,
+                certificates.public_key_id, certificates.is_ca, certificates.self_signed
+            FROM scan_assets
+            JOIN assets ON assets.id = scan_assets.asset_id
+            LEFT JOIN certificates ON certificates.asset_id = assets.id
+            WHERE scan_assets.scan_id = \(scanID) AND assets.kind = 'certificate'
+            ORDER BY certificates.not_after COLLATE "C" NULLS LAST, assets.id COLLATE "C"
+            LIMIT \(limit.map { String(max(0, $0)) } ?? "ALL")
+            """
+        try operation("cannot read certificates of scan \(scanID) from \(label)") {
+            try session.transaction(readOnly: true) {
+                try forEachRow(cursor: "pqscout_certificates", sql) { r in
+                    var certificate: CertificateDetails?
+                    if try r.value("certificate_id", as: String?.self) != nil {
+                        certificate = CertificateDetails(
+                            subject: try r.value("subject"), issuer: try r.value("issuer"),
+                            serial: try r.value("serial"), notBefore: try r.date("not_before"),
+                            notAfter: try r.date("not_after"), signatureOID: try r.value("signature_oid"),
+                            signatureAlgorithm: try r.value("signature_algorithm"),
+                            publicKeyOID: try r.value("public_key_oid"), sha256: try r.value("sha256"),
+                            publicKeyID: try r.value("public_key_id"),
+                            isCA: try r.value("is_ca", as: Int64?.self).map { $0 != 0 },
+                            selfSigned: try r.value("self_signed", as: Int64.self) != 0)
+                    }
+                    try body(
+                        try AssetRow(
+                            id: r.value("id"), kind: r.value("kind"), algorithm: r.value("algorithm"),
+                            canonical: r.value("canonical"), oid: r.value("oid"), keyBits: r.value("key_bits"),
+                            curve: r.value("curve")
+                        ).model(certificate: certificate, key: nil))
+                }
+            }
+        }
+    }
+
+    func assetCounts(scanID: Int64) throws(StoreError) -> (assets: Int, certificates: Int) {
+        try operation("cannot count assets of scan \(scanID) in \(label)") {
+            let rows = try session.query(
+                """
+                SELECT count(*) AS assets, count(*) FILTER (WHERE assets.kind = 'certificate') AS certificates
+                FROM scan_assets JOIN assets ON assets.id = scan_assets.asset_id WHERE scan_assets.scan_id = $1
+                """, [.int(scanID)])
+            guard let row = rows.first?.makeRandomAccess() else { return (0, 0) }
+            return (try row.value("assets", as: Int.self), try row.value("certificates", as: Int.self))
+        }
+    }
+
     func software(scanID: Int64) throws(StoreError) -> [Software] {
         try operation("cannot read software of scan \(scanID) from \(label)") {
             // COLLATE "C": byte order, as SQLite's BINARY collation sorts.
@@ -513,8 +565,8 @@ final class PostgresStore: StoreBackend {
         }
     }
 
-    func latestAssessment(scanID: Int64, profile: String?, withFindings: Bool) throws(StoreError)
-        -> StoredAssessment?
+    func latestAssessment(scanID: Int64, profile: String?, withFindings: Bool, findingsPerAdjustment: Int?)
+        throws(StoreError) -> StoredAssessment?
     {
         try operation("cannot read assessments of scan \(scanID) from \(label)") {
             var sql = "SELECT id, scan_id, created_at, document FROM assessments WHERE scan_id = $1"
@@ -523,19 +575,31 @@ final class PostgresStore: StoreBackend {
                 sql += " AND profile = $2"
                 values.append(.text(profile))
             }
-            return try storedAssessments(sql + " ORDER BY id DESC LIMIT 1", values, withFindings: withFindings).first
+            return try storedAssessments(
+                sql + " ORDER BY id DESC LIMIT 1", values, withFindings: withFindings,
+                findingsPerAdjustment: findingsPerAdjustment
+            ).first
         }
     }
 
-    private func storedAssessments(_ sql: String, _ values: [PostgresValue], withFindings: Bool = true) throws
-        -> [StoredAssessment]
-    {
+    /// With `findingsPerAdjustment`, each adjustment's findings trimmed (`AssessmentDocumentTrimmer`): the
+    /// document still arrives whole over the wire, but is not decoded whole.
+    private func storedAssessments(
+        _ sql: String, _ values: [PostgresValue], withFindings: Bool = true, findingsPerAdjustment: Int? = nil
+    ) throws -> [StoredAssessment] {
         let decoder = JSONDecoder()
         return try session.query(sql, values).map { row in
             let r = row.makeRandomAccess()
             let document: String = try r.value("document")
             let id: Int64 = try r.value("id")
-            var result = try decoder.decode(AssessmentResult.self, from: Data(document.utf8))
+            var result: AssessmentResult
+            if let keep = findingsPerAdjustment {
+                var trimmer = AssessmentDocumentTrimmer(keep: keep)
+                trimmer.feed(document.utf8)
+                result = try decoder.decode(AssessmentResult.self, from: Data(trimmer.trimmed))
+            } else {
+                result = try decoder.decode(AssessmentResult.self, from: Data(document.utf8))
+            }
             // Judged findings written as rows (the v6 tables) replace the document's, as on SQLite.
             if withFindings {
                 var findings: [FindingAssessment] = []
