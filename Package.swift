@@ -56,7 +56,7 @@ let package = Package(
         ),
         // The benchmark's Swift side (scripts/bench): parse and insert rates, never run by the tests.
         .executableTarget(name: "pqscout-bench", dependencies: ["PQScanners", "PQStore"]),
-        .testTarget(name: "PQModelTests", dependencies: ["PQModel"]),
+        .testTarget(name: "PQModelTests", dependencies: ["PQModel", "PQTestSupport"]),
         .testTarget(name: "PQCatalogTests", dependencies: ["PQCatalog", "PQModel"]),
         // OpenSSL called the ordinary way (d2i_X509, a real handshake): the tests' oracles, outside every product.
         .target(
@@ -78,7 +78,8 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
         ),
-        .testTarget(name: "PQAssessmentTests", dependencies: ["PQAssessment", "PQCatalog", "PQModel"]),
+        .testTarget(
+            name: "PQAssessmentTests", dependencies: ["PQAssessment", "PQCatalog", "PQModel", "PQTestSupport"]),
         .testTarget(name: "PQScoutKitTests", dependencies: ["PQScoutKit", "PQModel", "PQStore", "PQTestSupport"]),
         // Golden files are read from the source tree (#filePath), so `PQSCOUT_RECORD_SNAPSHOTS=1` can rewrite them.
         .testTarget(

@@ -1,5 +1,6 @@
 import Foundation
 import PQModel
+import PQTestSupport
 import Testing
 
 @testable import PQAssessment
@@ -8,18 +9,6 @@ import Testing
 /// nothing, a plain PSK is not post-quantum, and a hybrid PQ key exchange in force always lifts a system.
 @Suite("AgilityScorer: the score cannot be gamed")
 struct AgilityPropertyTests {
-    /// SplitMix64: a small seeded generator, so every run draws the same systems.
-    struct SeededGenerator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// What an nginx server can carry: groups (classical and hybrid), TLS 1.2 key exchanges (PSK among them),
     /// protocol versions, ciphers and MACs, some of them broken.
     static let pool: [(String, Usage)] = [
@@ -60,7 +49,7 @@ struct AgilityPropertyTests {
 
     @Test("adding algorithms that are not in force never raises a system's score (500 seeded systems)")
     func notInForceEarnsNothing() {
-        var rng = SeededGenerator(state: 15)
+        var rng = SeededGenerator(seed: 15)
         let software = [Software(name: "libssl3", version: "3.5.1-1", sourcePath: ScanPath("var/lib/dpkg/status"))]
         for _ in 0..<500 {
             let base = Self.randomSystem(&rng, from: Self.pool)
@@ -77,7 +66,7 @@ struct AgilityPropertyTests {
 
     @Test("a plain PSK suite in force never earns the hybrid-pq credit")
     func pskIsNotPostQuantum() {
-        var rng = SeededGenerator(state: 1515)
+        var rng = SeededGenerator(seed: 1515)
         for _ in 0..<200 {
             let base = Self.randomSystem(&rng, from: Self.classicalPool)
             let withPSK =
@@ -91,7 +80,7 @@ struct AgilityPropertyTests {
 
     @Test("a hybrid PQ key exchange in force always scores above the same system without it (500 seeded systems)")
     func hybridAlwaysLifts() {
-        var rng = SeededGenerator(state: 8547)
+        var rng = SeededGenerator(seed: 8547)
         let hybrids: [(String, Usage)] = [("X25519MLKEM768", .group), ("SecP384r1MLKEM1024", .group)]
         for _ in 0..<500 {
             let base = Self.randomSystem(&rng, from: Self.classicalPool)

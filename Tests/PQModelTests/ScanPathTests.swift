@@ -1,5 +1,6 @@
 import Foundation
 import PQModel
+import PQTestSupport
 import Testing
 
 @Suite("ScanPath: lossless text form of byte paths")
@@ -45,18 +46,5 @@ struct ScanPathTests {
         #expect(ScanPath("a/B.PEM").lowercasedExtension == "pem")
         #expect(ScanPath("a/.bashrc").lowercasedExtension == "")
         #expect(ScanPath("a/noext").lowercasedExtension == "")
-    }
-}
-
-/// A small deterministic generator (SplitMix64) so fuzz-style tests repeat.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

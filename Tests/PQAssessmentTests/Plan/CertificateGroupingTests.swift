@@ -1,6 +1,7 @@
 import Foundation
 import PQCatalog
 import PQModel
+import PQTestSupport
 import Testing
 
 @testable import PQAssessment
@@ -15,7 +16,7 @@ struct CertificateGroupingTests {
     /// A mix that interleaves every group key: roles, key sizes, issuers, broken signatures (interim actions),
     /// deadlines, expired certificates, a subject used twice, and leaves whose issuer is planned or not.
     static func certificates(_ count: Int, seed: UInt64) -> [(Asset, [Finding])] {
-        var random = Mix(state: seed)
+        var random = SeededGenerator(seed: seed)
         var out: [(Asset, [Finding])] = [
             PlanRegressionTests.certificate(
                 "root", subject: "CN=root", issuer: "CN=root", ca: true, until: "2045-01-01"),
@@ -95,19 +96,6 @@ struct CertificateGroupingTests {
         #expect(small.assetList?.assets?.map(\.name) == ["CN=k2.example.org", "CN=k4.example.org"])
         #expect(small.title == "Re-issue 2 end-entity certificates (RSA-3072) with ML-DSA-65")
         #expect(small.effort.hours == 4)
-    }
-}
-
-/// SplitMix64: the same certificates for a seed on every run.
-struct Mix {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 
