@@ -73,11 +73,7 @@ public struct WalkedFiles: RandomAccessCollection, Sendable, Equatable, Expressi
         }
         identities.append(identity)
         if let last = segments.last, last.system === system, last.prefix == prefix { return }
-        if let last = segments.last, last.start == position {
-            segments[segments.count - 1] = Segment(start: position, system: system, prefix: prefix)
-        } else {
-            segments.append(Segment(start: position, system: system, prefix: prefix))
-        }
+        segments.append(Segment(start: position, system: system, prefix: prefix))
     }
 
     public mutating func append(contentsOf other: WalkedFiles) {
@@ -90,11 +86,7 @@ public struct WalkedFiles: RandomAccessCollection, Sendable, Equatable, Expressi
             var moved = segment
             moved.start += offset
             if let last = segments.last, last.system === moved.system, last.prefix == moved.prefix { continue }
-            if let last = segments.last, last.start == moved.start {
-                segments[segments.count - 1] = moved
-            } else {
-                segments.append(moved)
-            }
+            segments.append(moved)
         }
         for (position, file) in other.irregular { irregular[position + offset] = file }
     }
