@@ -242,9 +242,9 @@ public struct ScanUseCase: Sendable {
         if let earlier = previous, earlier.walk == walkSignature,
             try Self.everyFileUnchanged(files, contexts, rootOfFile, earlier)
         {
-            // Nothing changed: the earlier scan's rows and state are this scan's, copied in SQL.
+            // Nothing changed: the earlier scan's rows are this scan's, shared (`ScanRowsSQL`); its state is copied.
             try StoreAccess.perform(request.storePath) {
-                try store.copyScanRows(from: earlier.scanID, to: scanID)
+                try store.shareScanRows(from: earlier.scanID, to: scanID)
                 try store.copyRescanStateParts(from: earlier.scanID, to: scanID)
             }
             progress?(ScanProgress(filesDone: files.count, filesTotal: files.count, findings: 0))

@@ -12,7 +12,13 @@ struct BatchWriter {
     func write(_ batch: ScanBatch) throws {
         try writeAssets(batch.output.assets)
         let fileIDs = try writeFiles(batch.files)
-        let reused = batch.reused ?? ReusedRows(scanID: scanID)
+        var reused = batch.reused ?? ReusedRows(scanID: scanID)
+        if batch.reused != nil {
+            // The earlier scan may share another's rows (`ScanRowsSQL`): copy from where they lie.
+            reused.scanID =
+                try Int64.fetchOne(
+                    db, sql: "SELECT \(ScanRowsSQL.rowsOf("?"))", arguments: [reused.scanID]) ?? reused.scanID
+        }
         try copyFiles(reused)
         try linkReferencedAssets(batch)
         try writeFindings(batch.output.findings, fileIDs: fileIDs, reused: reused)

@@ -333,7 +333,7 @@ protocol StoreBackend: AnyObject, Sendable {
 
     func saveRescanState(scanID: Int64, fingerprint: String, format: Int, state: Data) throws(StoreError)
     func rescanState(fingerprint: String) throws(StoreError) -> InventoryStore.RescanState?
-    func copyScanRows(from source: Int64, to target: Int64) throws(StoreError)
+    func shareScanRows(from source: Int64, to target: Int64) throws(StoreError)
     func saveRescanStatePart(scanID: Int64, part: Int, bytes: [UInt8]) throws(StoreError)
     func rescanStatePart(scanID: Int64, part: Int) throws(StoreError) -> [UInt8]?
     func copyRescanStateParts(from source: Int64, to target: Int64) throws(StoreError)

@@ -90,7 +90,8 @@ extension SQLiteStore {
                     sql: """
                         SELECT findings.*, files.path AS file_path FROM findings
                         JOIN files ON files.id = findings.file_id
-                        WHERE findings.scan_id = ? ORDER BY files.path, findings.line, findings.ordinal
+                        WHERE findings.scan_id = \(ScanRowsSQL.rowsOf("?"))
+                        ORDER BY files.path, findings.line, findings.ordinal
                         """,
                     arguments: [scanID])
                 var lastPathData: Data? = nil

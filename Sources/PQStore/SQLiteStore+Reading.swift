@@ -82,20 +82,23 @@ extension SQLiteStore {
     }
 
     private static func counts(_ db: Database, scanID: Int64) throws -> ScanCounts {
+        let rows = ScanRowsSQL.rowsOf(":id")
         let row = try Row.fetchOne(
             db,
             sql: """
-                SELECT (SELECT count(*) FROM files WHERE scan_id = :id),
-                    (SELECT count(DISTINCT file_id) FROM findings WHERE scan_id = :id),
-                    (SELECT count(*) FROM findings WHERE scan_id = :id),
-                    (SELECT count(*) FROM scan_assets WHERE scan_id = :id),
-                    (SELECT count(*) FROM diagnostics WHERE scan_id = :id)
+                SELECT (SELECT count(*) FROM files WHERE scan_id = \(rows)),
+                    (SELECT count(DISTINCT file_id) FROM findings WHERE scan_id = \(rows)),
+                    (SELECT count(*) FROM findings WHERE scan_id = \(rows)),
+                    (SELECT count(*) FROM scan_assets WHERE scan_id = \(rows)),
+                    (SELECT count(*) FROM diagnostics WHERE scan_id = \(rows))
                 """,
             arguments: ["id": scanID])
         guard let row else { return ScanCounts() }
         var byStatus: [String: Int] = [:]
         let statusRows = try Row.fetchCursor(
-            db, sql: "SELECT quantum_status, count(*) FROM findings WHERE scan_id = ? GROUP BY quantum_status",
+            db,
+            sql:
+                "SELECT quantum_status, count(*) FROM findings WHERE scan_id = \(ScanRowsSQL.rowsOf("?")) GROUP BY quantum_status",
             arguments: [scanID])
         while let statusRow = try statusRows.next() {
             byStatus[try statusRow.decode(String.self, atIndex: 0)] = try statusRow.decode(Int.self, atIndex: 1)
@@ -113,7 +116,7 @@ extension SQLiteStore {
         var sql = """
             SELECT findings.*, files.path AS file_path FROM findings
             JOIN files ON files.id = findings.file_id
-            WHERE findings.scan_id = ?
+            WHERE findings.scan_id = \(ScanRowsSQL.rowsOf("?"))
             """
         var arguments: StatementArguments = [query.scanID]
         if let usage = query.usage {
@@ -151,19 +154,24 @@ extension SQLiteStore {
     }
 
     func forEachFinding(ofScans scanIDs: [Int64], _ body: (Int64, Finding) throws -> Void) throws(StoreError) {
-        let marks = Array(repeating: "?", count: scanIDs.count).joined(separator: ", ")
+        let scanIDs = scanIDs.reduce(into: [Int64]()) { if !$0.contains($1) { $0.append($1) } }
+        // Two scans may share their rows (`ScanRowsSQL`): each finding comes once per scan asked for.
+        let wanted = Array(repeating: "(?, \(ScanRowsSQL.rowsOf("?")))", count: scanIDs.count)
+            .joined(separator: ", ")
         let sql = """
-            SELECT findings.*, files.path AS file_path FROM findings
+            WITH wanted(scan, rows_scan) AS (VALUES \(wanted))
+            SELECT wanted.scan AS wanted_scan, findings.*, files.path AS file_path FROM wanted
+            JOIN findings ON findings.scan_id = wanted.rows_scan
             JOIN files ON files.id = findings.file_id
-            WHERE findings.scan_id IN (\(marks))
-            ORDER BY files.path, findings.scan_id, findings.line, findings.ordinal
+            ORDER BY files.path, wanted.scan, findings.line, findings.ordinal
             """
         let names = scanIDs.map(String.init).joined(separator: " and ")
         return try storeOperation("cannot read findings of scans \(names) from \(label)") {
             try writer.read { db in
                 var lastPathData: Data? = nil
                 var lastPath = ScanPath(bytes: [])
-                let rows = try Row.fetchCursor(db, sql: sql, arguments: StatementArguments(scanIDs))
+                let rows = try Row.fetchCursor(
+                    db, sql: sql, arguments: StatementArguments(scanIDs.flatMap { [$0, $0] }))
                 while let row = try rows.next() {
                     let pathData = try row.decode(Data.self, forColumn: "file_path")
                     if pathData != lastPathData {
@@ -171,7 +179,7 @@ extension SQLiteStore {
                         lastPath = ScanPath(bytes: Array(pathData))
                     }
                     let finding = try FindingRow(row: row)
-                    try body(finding.scanId, try finding.model(path: lastPath))
+                    try body(try row.decode(Int64.self, forColumn: "wanted_scan"), try finding.model(path: lastPath))
                 }
             }
         }
@@ -182,7 +190,8 @@ extension SQLiteStore {
         try storeOperation("cannot read diagnostics of scan \(scanID) from \(label)") {
             try writer.read { db in
                 try DiagnosticRow.fetchAll(
-                    db, sql: "SELECT * FROM diagnostics WHERE scan_id = ? ORDER BY path, ordinal",
+                    db,
+                    sql: "SELECT * FROM diagnostics WHERE scan_id = \(ScanRowsSQL.rowsOf("?")) ORDER BY path, ordinal",
                     arguments: [scanID]
                 ).map { row throws in try row.model }
             }
@@ -194,7 +203,8 @@ extension SQLiteStore {
     func assets(scanID: Int64) throws(StoreError) -> [Asset] {
         try storeOperation("cannot read assets of scan \(scanID) from \(label)") {
             try writer.read { db in
-                let link = "JOIN scan_assets ON scan_assets.asset_id = %@ WHERE scan_assets.scan_id = ?"
+                let link =
+                    "JOIN scan_assets ON scan_assets.asset_id = %@ WHERE scan_assets.scan_id = \(ScanRowsSQL.rowsOf("?"))"
                 let certificates = try CertificateRow.fetchAll(
                     db,
                     sql: "SELECT certificates.* FROM certificates "
@@ -220,7 +230,7 @@ extension SQLiteStore {
             SELECT assets.*, certificates.* FROM scan_assets
             JOIN assets ON assets.id = scan_assets.asset_id
             LEFT JOIN certificates ON certificates.asset_id = assets.id
-            WHERE scan_assets.scan_id = ? AND assets.kind = 'certificate'
+            WHERE scan_assets.scan_id = \(ScanRowsSQL.rowsOf("?")) AND assets.kind = 'certificate'
             ORDER BY certificates.not_after IS NULL, certificates.not_after, assets.id
             """
         var arguments: StatementArguments = [scanID]
@@ -256,7 +266,8 @@ extension SQLiteStore {
                     db,
                     sql: """
                         SELECT count(*), coalesce(sum(assets.kind = 'certificate'), 0) FROM scan_assets
-                        JOIN assets ON assets.id = scan_assets.asset_id WHERE scan_assets.scan_id = ?
+                        JOIN assets ON assets.id = scan_assets.asset_id
+                        WHERE scan_assets.scan_id = \(ScanRowsSQL.rowsOf("?"))
                         """, arguments: [scanID])
                 return (try row?.decode(Int.self, atIndex: 0) ?? 0, try row?.decode(Int.self, atIndex: 1) ?? 0)
             }
@@ -268,7 +279,9 @@ extension SQLiteStore {
         try storeOperation("cannot read software of scan \(scanID) from \(label)") {
             try writer.read { db in
                 try SoftwareRow.fetchAll(
-                    db, sql: "SELECT * FROM software WHERE scan_id = ? ORDER BY name, version, source_path, ordinal",
+                    db,
+                    sql:
+                        "SELECT * FROM software WHERE scan_id = \(ScanRowsSQL.rowsOf("?")) ORDER BY name, version, source_path, ordinal",
                     arguments: [scanID]
                 ).map(\.model)
             }
@@ -280,7 +293,9 @@ extension SQLiteStore {
         try storeOperation("cannot read aliases of scan \(scanID) from \(label)") {
             try writer.read { db in
                 try Row.fetchAll(
-                    db, sql: "SELECT path, target, kind FROM path_aliases WHERE scan_id = ? ORDER BY path",
+                    db,
+                    sql:
+                        "SELECT path, target, kind FROM path_aliases WHERE scan_id = \(ScanRowsSQL.rowsOf("?")) ORDER BY path",
                     arguments: [scanID]
                 ).map { row throws in
                     let path: Data = row["path"]
@@ -301,7 +316,8 @@ extension SQLiteStore {
         try storeOperation("cannot read files of scan \(scanID) from \(label)") {
             try writer.read { db in
                 try FileRow.fetchAll(
-                    db, sql: "SELECT * FROM files WHERE scan_id = ? ORDER BY path", arguments: [scanID]
+                    db, sql: "SELECT * FROM files WHERE scan_id = \(ScanRowsSQL.rowsOf("?")) ORDER BY path",
+                    arguments: [scanID]
                 )
                 .map {
                     FileRecord(

@@ -188,6 +188,7 @@ final class SQLiteStore: StoreBackend {
                 guard try Bool.fetchOne(db, sql: "SELECT 1 FROM scans WHERE id = ?", arguments: [id]) != nil else {
                     return false
                 }
+                try Self.handOverSharedRows(db, of: id)
                 // Children before parents: each foreign key check on a parent row then finds an empty range of
                 // this scan's findings instead of walking them once per file or asset.
                 for table in ["findings", "diagnostics", "software", "files", "scan_assets", "path_aliases"] {
@@ -202,7 +203,7 @@ final class SQLiteStore: StoreBackend {
     }
 
     /// Throws unless `scanID` names a scan that has not been finished.
-    private static func requireRunning(_ db: Database, scanID: Int64) throws {
+    static func requireRunning(_ db: Database, scanID: Int64) throws {
         guard
             let running = try Bool.fetchOne(
                 db, sql: "SELECT finished_at IS NULL FROM scans WHERE id = ?",

@@ -23,7 +23,7 @@ struct RescanBackendTests {
     }
 
     @Test(
-        "an unchanged rescan copies every file's rows, a rescan after one change copies the others; each equals a full scan",
+        "an unchanged rescan shares the scan's rows, a rescan after one change copies the others; each equals a full scan",
         arguments: Backend.available)
     func rescans(_ backend: Backend) throws {
         let tree = try RescanTests.Tree()
@@ -37,7 +37,7 @@ struct RescanBackendTests {
 
         let second = try ScanUseCase().scan(ScanRequest(roots: [tree.root.path], storePath: location))
         #expect(second.reusedFrom == first.record.id)
-        #expect(second.filesReused == second.record.counts.filesExamined, "every file's rows copied")
+        #expect(second.filesReused == second.record.counts.filesExamined, "every file's rows shared")
         #expect(second.record.counts == first.record.counts)
         RescanTests.expectSame(
             try RescanTests.Contents(store: location, scanID: second.record.id), firstContents,
@@ -53,5 +53,12 @@ struct RescanBackendTests {
         RescanTests.expectSame(
             try RescanTests.Contents(store: location, scanID: third.record.id), full,
             "rescan after a change on \(backend.rawValue)")
+
+        // The second scan reads the first's rows; deleting the first leaves the second's record whole.
+        let store = try InventoryStore(location: location)
+        #expect(try store.deleteScan(id: first.record.id))
+        RescanTests.expectSame(
+            try RescanTests.Contents(store: store, scanID: second.record.id), firstContents,
+            "unchanged rescan after its scan was deleted, on \(backend.rawValue)")
     }
 }

@@ -19,7 +19,12 @@ struct PostgresBatchWriter {
     func write(_ batch: ScanBatch) throws {
         try writeAssets(batch.output.assets)
         let fileIDs = try writeFiles(batch)
-        let reused = batch.reused ?? ReusedRows(scanID: scanID)
+        var reused = batch.reused ?? ReusedRows(scanID: scanID)
+        if batch.reused != nil {
+            // The earlier scan may share another's rows (`ScanRowsSQL`): copy from where they lie.
+            let rows = try session.query("SELECT \(ScanRowsSQL.rowsOf("$1")) AS id", [.int(reused.scanID)])
+            if let id = try rows.first?.makeRandomAccess().value("id", as: Int64?.self) ?? nil { reused.scanID = id }
+        }
         try copyFiles(reused)
         try linkReferencedAssets(batch)
         try writeFindings(batch.output.findings, fileIDs: fileIDs, reused: reused)

@@ -29,6 +29,7 @@ enum PostgresSchema {
         ("v5-rescan-states", v5RescanStates),
         ("v6-assessment-findings", v6AssessmentFindings),
         ("v7-rescan-state-parts", v7RescanStateParts),
+        ("v8-shared-scan-rows", v8SharedScanRows),
     ]
 
     static let v1Inventory = """
@@ -233,5 +234,10 @@ enum PostgresSchema {
             bytes BYTEA NOT NULL,
             PRIMARY KEY (scan_id, part)
         );
+        """
+
+    static let v8SharedScanRows = """
+        ALTER TABLE scans ADD COLUMN rows_of BIGINT REFERENCES scans(id) CHECK (rows_of < id);
+        CREATE INDEX scans_by_rows_of ON scans(rows_of) WHERE rows_of IS NOT NULL;
         """
 }

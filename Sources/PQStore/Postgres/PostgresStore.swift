@@ -172,6 +172,7 @@ final class PostgresStore: StoreBackend {
                 guard !(try session.query("SELECT 1 FROM scans WHERE id = $1 FOR UPDATE", [.int(id)])).isEmpty else {
                     return false
                 }
+                try handOverSharedRows(of: id)
                 // Children before parents, as in SQLite: each foreign key check then finds an empty range.
                 for table in ["findings", "diagnostics", "software", "files", "scan_assets", "path_aliases"] {
                     try session.query("DELETE FROM \(table) WHERE scan_id = $1", [.int(id)])
@@ -275,18 +276,19 @@ final class PostgresStore: StoreBackend {
     }
 
     private func computedCounts(scanID: Int64) throws -> ScanCounts {
+        let rowsScan = ScanRowsSQL.rowsOf("$1")
         let rows = try session.query(
             """
-            SELECT (SELECT count(*) FROM files WHERE scan_id = $1) AS files,
-                (SELECT count(DISTINCT file_id) FROM findings WHERE scan_id = $1) AS files_with_findings,
-                (SELECT count(*) FROM findings WHERE scan_id = $1) AS findings,
-                (SELECT count(*) FROM scan_assets WHERE scan_id = $1) AS assets,
-                (SELECT count(*) FROM diagnostics WHERE scan_id = $1) AS diagnostics
+            SELECT (SELECT count(*) FROM files WHERE scan_id = \(rowsScan)) AS files,
+                (SELECT count(DISTINCT file_id) FROM findings WHERE scan_id = \(rowsScan)) AS files_with_findings,
+                (SELECT count(*) FROM findings WHERE scan_id = \(rowsScan)) AS findings,
+                (SELECT count(*) FROM scan_assets WHERE scan_id = \(rowsScan)) AS assets,
+                (SELECT count(*) FROM diagnostics WHERE scan_id = \(rowsScan)) AS diagnostics
             """, [.int(scanID)])
         guard let row = rows.first?.makeRandomAccess() else { return ScanCounts() }
         var byStatus: [String: Int] = [:]
         for statusRow in try session.query(
-            "SELECT quantum_status, count(*) AS n FROM findings WHERE scan_id = $1 GROUP BY quantum_status",
+            "SELECT quantum_status, count(*) AS n FROM findings WHERE scan_id = \(ScanRowsSQL.rowsOf("$1")) GROUP BY quantum_status",
             [.int(scanID)])
         {
             let access = statusRow.makeRandomAccess()
@@ -306,7 +308,7 @@ final class PostgresStore: StoreBackend {
         var sql = """
             SELECT findings.*, files.path AS file_path FROM findings
             JOIN files ON files.id = findings.file_id
-            WHERE findings.scan_id = \(query.scanID)
+            WHERE findings.scan_id = \(ScanRowsSQL.rowsOf(String(query.scanID)))
             """
         if let usage = query.usage { sql += " AND findings.usage = \(Self.literal(usage.rawValue))" }
         if let status = query.status { sql += " AND findings.quantum_status = \(Self.literal(status.rawValue))" }
@@ -352,12 +354,16 @@ final class PostgresStore: StoreBackend {
     }
 
     func forEachFinding(ofScans scanIDs: [Int64], _ body: (Int64, Finding) throws -> Void) throws(StoreError) {
+        let scanIDs = scanIDs.reduce(into: [Int64]()) { if !$0.contains($1) { $0.append($1) } }
         let list = scanIDs.map(String.init).joined(separator: ", ")
+        // Two scans may share their rows (`ScanRowsSQL`): each finding comes once per scan asked for.
+        let wanted = scanIDs.map { "(\($0)::bigint, \(ScanRowsSQL.rowsOf(String($0))))" }.joined(separator: ", ")
         let sql = """
-            SELECT findings.*, files.path AS file_path FROM findings
+            SELECT wanted.scan AS wanted_scan, findings.*, files.path AS file_path
+            FROM (VALUES \(wanted)) AS wanted(scan, rows_scan)
+            JOIN findings ON findings.scan_id = wanted.rows_scan
             JOIN files ON files.id = findings.file_id
-            WHERE findings.scan_id IN (\(list))
-            ORDER BY files.path, findings.scan_id, findings.line NULLS FIRST, findings.ordinal
+            ORDER BY files.path, wanted.scan, findings.line NULLS FIRST, findings.ordinal
             """
         try operation("cannot read findings of scans \(list) from \(label)") {
             try session.transaction(readOnly: true) {
@@ -370,7 +376,7 @@ final class PostgresStore: StoreBackend {
                         lastPath = ScanPath(bytes: pathBytes)
                     }
                     let finding = try Self.findingRow(access)
-                    try body(finding.scanId, try finding.model(path: lastPath))
+                    try body(try access.value("wanted_scan", as: Int64.self), try finding.model(path: lastPath))
                 }
             }
         }
@@ -390,7 +396,8 @@ final class PostgresStore: StoreBackend {
     func diagnostics(scanID: Int64) throws(StoreError) -> [Diagnostic] {
         try operation("cannot read diagnostics of scan \(scanID) from \(label)") {
             try session.query(
-                "SELECT * FROM diagnostics WHERE scan_id = $1 ORDER BY path, ordinal", [.int(scanID)]
+                "SELECT * FROM diagnostics WHERE scan_id = \(ScanRowsSQL.rowsOf("$1")) ORDER BY path, ordinal",
+                [.int(scanID)]
             ).map { row in
                 let access = row.makeRandomAccess()
                 return try DiagnosticRow(
@@ -405,7 +412,8 @@ final class PostgresStore: StoreBackend {
     func assets(scanID: Int64) throws(StoreError) -> [Asset] {
         try operation("cannot read assets of scan \(scanID) from \(label)") {
             try session.transaction(readOnly: true) {
-                let link = "JOIN scan_assets ON scan_assets.asset_id = %@ WHERE scan_assets.scan_id = $1"
+                let link =
+                    "JOIN scan_assets ON scan_assets.asset_id = %@ WHERE scan_assets.scan_id = \(ScanRowsSQL.rowsOf("$1"))"
                 var certificates: [String: CertificateDetails] = [:]
                 for row in try session.query(
                     "SELECT certificates.* FROM certificates " + String(format: link, "certificates.asset_id"),
@@ -456,7 +464,7 @@ final class PostgresStore: StoreBackend {
             FROM scan_assets
             JOIN assets ON assets.id = scan_assets.asset_id
             LEFT JOIN certificates ON certificates.asset_id = assets.id
-            WHERE scan_assets.scan_id = \(scanID) AND assets.kind = 'certificate'
+            WHERE scan_assets.scan_id = \(ScanRowsSQL.rowsOf(String(scanID))) AND assets.kind = 'certificate'
             ORDER BY certificates.not_after COLLATE "C" NULLS LAST, assets.id COLLATE "C"
             LIMIT \(limit.map { String(max(0, $0)) } ?? "ALL")
             """
@@ -491,7 +499,8 @@ final class PostgresStore: StoreBackend {
             let rows = try session.query(
                 """
                 SELECT count(*) AS assets, count(*) FILTER (WHERE assets.kind = 'certificate') AS certificates
-                FROM scan_assets JOIN assets ON assets.id = scan_assets.asset_id WHERE scan_assets.scan_id = $1
+                FROM scan_assets JOIN assets ON assets.id = scan_assets.asset_id
+                WHERE scan_assets.scan_id = \(ScanRowsSQL.rowsOf("$1"))
                 """, [.int(scanID)])
             guard let row = rows.first?.makeRandomAccess() else { return (0, 0) }
             return (try row.value("assets", as: Int.self), try row.value("certificates", as: Int.self))
@@ -503,7 +512,7 @@ final class PostgresStore: StoreBackend {
             // COLLATE "C": byte order, as SQLite's BINARY collation sorts.
             try session.query(
                 """
-                SELECT name, version, source_path FROM software WHERE scan_id = $1
+                SELECT name, version, source_path FROM software WHERE scan_id = \(ScanRowsSQL.rowsOf("$1"))
                 ORDER BY name COLLATE "C", version COLLATE "C", source_path, ordinal
                 """, [.int(scanID)]
             ).map { row in
@@ -518,7 +527,8 @@ final class PostgresStore: StoreBackend {
     func aliases(scanID: Int64) throws(StoreError) -> [PathAlias] {
         try operation("cannot read aliases of scan \(scanID) from \(label)") {
             try session.query(
-                "SELECT path, target, kind FROM path_aliases WHERE scan_id = $1 ORDER BY path", [.int(scanID)]
+                "SELECT path, target, kind FROM path_aliases WHERE scan_id = \(ScanRowsSQL.rowsOf("$1")) ORDER BY path",
+                [.int(scanID)]
             ).map { row in
                 let r = row.makeRandomAccess()
                 let kindText: String = try r.value("kind")
@@ -535,7 +545,8 @@ final class PostgresStore: StoreBackend {
     func files(scanID: Int64) throws(StoreError) -> [FileRecord] {
         try operation("cannot read files of scan \(scanID) from \(label)") {
             try session.query(
-                "SELECT path, size, modified_at, sha256 FROM files WHERE scan_id = $1 ORDER BY path", [.int(scanID)]
+                "SELECT path, size, modified_at, sha256 FROM files WHERE scan_id = \(ScanRowsSQL.rowsOf("$1")) ORDER BY path",
+                [.int(scanID)]
             ).map { row in
                 let r = row.makeRandomAccess()
                 return FileRecord(
@@ -646,7 +657,8 @@ final class PostgresStore: StoreBackend {
                 try session.query(
                     """
                     DECLARE pqscout_findings NO SCROLL CURSOR FOR SELECT findings.*, files.path AS file_path
-                    FROM findings JOIN files ON files.id = findings.file_id WHERE findings.scan_id = \(scanID)
+                    FROM findings JOIN files ON files.id = findings.file_id
+                    WHERE findings.scan_id = \(ScanRowsSQL.rowsOf(String(scanID)))
                     ORDER BY files.path, findings.line NULLS FIRST, findings.ordinal
                     """)
                 var judgedPage: [RankedAssessment] = []
@@ -927,49 +939,90 @@ extension PostgresStore {
         }
     }
 
-    /// The same copy as SQLite's, statement by statement in one transaction; the running scan's row is locked
-    /// first, as a batch locks it.
-    func copyScanRows(from source: Int64, to target: Int64) throws(StoreError) {
-        try operation("cannot copy scan \(source) into scan \(target) in \(label)") {
+    /// `SQLiteStore.shareScanRows`. The running scan's row is locked first, as a batch locks it; the scan whose rows
+    /// are shared is locked `FOR SHARE`, so a concurrent `deleteScan` of it (which locks it `FOR UPDATE`, then hands
+    /// its rows over) runs wholly before or after: after, the source's `rows_of` names the heir, read again.
+    func shareScanRows(from source: Int64, to target: Int64) throws(StoreError) {
+        try operation("cannot record scan \(target) with the rows of scan \(source) in \(label)") {
             try session.transaction {
                 try requireRunning(scanID: target)
-                let statements = [
+                var rowsScan: Int64? = nil
+                for _ in 0..<3 where rowsScan == nil {
+                    guard
+                        let sourceRow = try session.query(
+                            "SELECT coalesce(rows_of, id) AS rows_scan FROM scans WHERE id = $1 FOR SHARE",
+                            [.int(source)]
+                        ).first?.makeRandomAccess()
+                    else {
+                        throw StoreError(code: StoreError.noSuchScan, reason: "there is no scan \(source)")
+                    }
+                    let candidate = try sourceRow.value("rows_scan", as: Int64.self)
+                    let locked = try session.query("SELECT 1 FROM scans WHERE id = $1 FOR SHARE", [.int(candidate)])
+                    if !locked.isEmpty { rowsScan = candidate }
+                }
+                guard let rowsScan else {
+                    throw StoreError(
+                        code: StoreError.noSuchScan, reason: "the scan holding the rows of scan \(source) was deleted")
+                }
+                let own = try session.query(
                     """
-                    INSERT INTO files (scan_id, path, path_display, size, modified_at, sha256)
-                    SELECT $2, path, path_display, size, modified_at, sha256 FROM files
-                    WHERE scan_id = $1 ORDER BY id
-                    """,
-                    """
-                    INSERT INTO scan_assets (scan_id, asset_id)
-                    SELECT $2, asset_id FROM scan_assets WHERE scan_id = $1
-                    """,
-                    """
-                    INSERT INTO findings (scan_id, ordinal, file_id, line, source, setting, usage, algorithm,
-                        canonical, oid, key_bits, curve, quantum_status, context, effective, origin, asset_id, note)
-                    SELECT $2, f.ordinal, n.id, f.line, f.source, f.setting, f.usage, f.algorithm,
-                        f.canonical, f.oid, f.key_bits, f.curve, f.quantum_status, f.context, f.effective,
-                        f.origin, f.asset_id, f.note
-                    FROM findings f JOIN files o ON o.id = f.file_id
-                        JOIN files n ON n.scan_id = $2 AND n.path = o.path
-                    WHERE f.scan_id = $1 ORDER BY f.ordinal
-                    """,
-                    """
-                    INSERT INTO diagnostics (scan_id, ordinal, path, path_display, reason, detail)
-                    SELECT $2, ordinal, path, path_display, reason, detail FROM diagnostics WHERE scan_id = $1
-                    """,
-                    """
-                    INSERT INTO software (scan_id, ordinal, name, version, source_path, source_path_display)
-                    SELECT $2, ordinal, name, version, source_path, source_path_display FROM software
-                    WHERE scan_id = $1
-                    """,
-                    """
-                    INSERT INTO path_aliases (scan_id, path, path_display, target, target_display, kind)
-                    SELECT $2, path, path_display, target, target_display, kind FROM path_aliases
-                    WHERE scan_id = $1
-                    """,
-                ]
-                for statement in statements { try session.query(statement, [.int(source), .int(target)]) }
+                    SELECT EXISTS (SELECT 1 FROM files WHERE scan_id = $1)
+                        OR EXISTS (SELECT 1 FROM findings WHERE scan_id = $1)
+                        OR EXISTS (SELECT 1 FROM diagnostics WHERE scan_id = $1)
+                        OR EXISTS (SELECT 1 FROM software WHERE scan_id = $1)
+                        OR EXISTS (SELECT 1 FROM scan_assets WHERE scan_id = $1)
+                        OR EXISTS (SELECT 1 FROM path_aliases WHERE scan_id = $1) AS own
+                    """, [.int(target)])
+                guard let ownRow = own.first?.makeRandomAccess(), try !ownRow.value("own", as: Bool.self) else {
+                    throw StoreError(
+                        code: StoreError.constraint,
+                        reason: "scan \(target) already holds rows of its own; it cannot share those of scan \(source)")
+                }
+                try session.query("UPDATE scans SET rows_of = $1 WHERE id = $2", [.int(rowsScan), .int(target)])
             }
         }
+    }
+
+    /// `SQLiteStore.handOverSharedRows`, statement by statement inside `deleteScan`'s transaction.
+    private func handOverSharedRows(of id: Int64) throws {
+        let heirs = try session.query("SELECT min(id) AS heir FROM scans WHERE rows_of = $1", [.int(id)])
+        guard let heir = try heirs.first?.makeRandomAccess().value("heir", as: Int64?.self) ?? nil else { return }
+        let statements = [
+            """
+            INSERT INTO files (scan_id, path, path_display, size, modified_at, sha256)
+            SELECT $2, path, path_display, size, modified_at, sha256 FROM files
+            WHERE scan_id = $1 ORDER BY id
+            """,
+            """
+            INSERT INTO scan_assets (scan_id, asset_id)
+            SELECT $2, asset_id FROM scan_assets WHERE scan_id = $1
+            """,
+            """
+            INSERT INTO findings (scan_id, ordinal, file_id, line, source, setting, usage, algorithm,
+                canonical, oid, key_bits, curve, quantum_status, context, effective, origin, asset_id, note)
+            SELECT $2, f.ordinal, n.id, f.line, f.source, f.setting, f.usage, f.algorithm,
+                f.canonical, f.oid, f.key_bits, f.curve, f.quantum_status, f.context, f.effective,
+                f.origin, f.asset_id, f.note
+            FROM findings f JOIN files o ON o.id = f.file_id
+                JOIN files n ON n.scan_id = $2 AND n.path = o.path
+            WHERE f.scan_id = $1 ORDER BY f.ordinal
+            """,
+            """
+            INSERT INTO diagnostics (scan_id, ordinal, path, path_display, reason, detail)
+            SELECT $2, ordinal, path, path_display, reason, detail FROM diagnostics WHERE scan_id = $1
+            """,
+            """
+            INSERT INTO software (scan_id, ordinal, name, version, source_path, source_path_display)
+            SELECT $2, ordinal, name, version, source_path, source_path_display FROM software
+            WHERE scan_id = $1
+            """,
+            """
+            INSERT INTO path_aliases (scan_id, path, path_display, target, target_display, kind)
+            SELECT $2, path, path_display, target, target_display, kind FROM path_aliases
+            WHERE scan_id = $1
+            """,
+            "UPDATE scans SET rows_of = CASE WHEN id = $2 THEN NULL ELSE $2 END WHERE rows_of = $1",
+        ]
+        for statement in statements { try session.query(statement, [.int(id), .int(heir)]) }
     }
 }
