@@ -175,7 +175,9 @@ struct GroupTotals {
             placeCount += 1
             if example || self.locations.count < PlanAssetList.shownPlaces { self.locations.append(location) }
         }
-        for ref in retires where example || self.retires.count < PlanAssetList.shownFindings { self.retires.append(ref) }
+        for ref in retires where example || self.retires.count < PlanAssetList.shownFindings {
+            self.retires.append(ref)
+        }
         retireCount += retires.count
         if seenDigests.insert(Digest(system: system)).inserted { systemCount += 1 }
         if example { assets.append(asset) }
