@@ -273,6 +273,10 @@ public struct PlanAssetList: Codable, Sendable, Hashable {
     /// Lists of up to this many assets stay in the plan itself; longer ones go to a CSV file when the plan is
     /// written to a file or `--assets-dir` names a folder.
     public static let inlineLimit = 3
+    /// How many of a merged action's places the plan document shows before "… (N in all)".
+    public static let shownPlaces = 3
+    /// How many of a merged action's retired findings the plan document names before "…".
+    public static let shownFindings = 12
 
     /// How many assets the action covers.
     public var count: Int
@@ -281,15 +285,37 @@ public struct PlanAssetList: Codable, Sendable, Hashable {
     /// The CSV file listing every asset, as the plan document reaches it (`plan-assets/<name>.csv`); nil while
     /// the assets are listed in the plan itself.
     public var file: String?
-    /// Every asset, one row each; left out of the JSON document when `file` holds them.
+    /// Every asset, one row each; left out of the JSON document when `file` holds them. When `allPlaces` is set,
+    /// only the first `inlineLimit`: the rest went to the CSV file as the planner made them.
     public var assets: [PlanAsset]?
+    /// Set when the planner wrote this list's rows out as it made them (`PlanInput.assetRows`) and the action
+    /// keeps only the places and findings its document shows: how many places it touches in all. Never encoded.
+    public var allPlaces: Int?
+    /// With `allPlaces`: how many findings the action retires in all (its `retires` holds the first ones).
+    public var allRetires: Int?
 
-    public init(count: Int, findings: Int, file: String? = nil, assets: [PlanAsset]?) {
+    enum CodingKeys: String, CodingKey {
+        case count, findings, file, assets
+    }
+
+    public init(
+        count: Int, findings: Int, file: String? = nil, assets: [PlanAsset]?, allPlaces: Int? = nil,
+        allRetires: Int? = nil
+    ) {
         self.count = count
         self.findings = findings
         self.file = file
         self.assets = assets
+        self.allPlaces = allPlaces
+        self.allRetires = allRetires
     }
+}
+
+extension PlanAction {
+    /// How many places the action touches, those of a list written out as it was made included.
+    public var placeCount: Int { assetList?.allPlaces ?? locations.count }
+    /// How many findings the action retires, those of a list written out as it was made included.
+    public var retireCount: Int { assetList?.allRetires ?? retires.count }
 }
 
 /// One asset of an aggregated action: what a single action would have said about it.

@@ -8,19 +8,25 @@ public enum PlanAssetsCSV {
         "action", "asset", "now", "expires", "due", "findings", "path", "line", "context", "other places",
     ]
 
+    /// The header line, CRLF included.
+    public static var header: String { columns.joined(separator: ",") + "\r\n" }
+
     public static func render(_ list: PlanAssetList) -> String {
-        var out = columns.joined(separator: ",") + "\r\n"
-        for asset in list.assets ?? [] {
-            let first = asset.locations.first
-            let fields: [String] = [
-                asset.action, asset.name, asset.current, asset.expires?.description ?? "",
-                asset.deadline?.description ?? "", String(asset.findings), first?.path ?? "",
-                first?.line.map(String.init) ?? "", first?.context ?? "",
-                asset.locations.dropFirst().map(\.label).joined(separator: ";"),
-            ]
-            out += fields.map(InventoryCSV.escape).joined(separator: ",") + "\r\n"
-        }
+        var out = header
+        for asset in list.assets ?? [] { out += row(asset) }
         return out
+    }
+
+    /// One asset's line, CRLF included.
+    public static func row(_ asset: PlanAsset) -> String {
+        let first = asset.locations.first
+        let fields: [String] = [
+            asset.action, asset.name, asset.current, asset.expires?.description ?? "",
+            asset.deadline?.description ?? "", String(asset.findings), first?.path ?? "",
+            first?.line.map(String.init) ?? "", first?.context ?? "",
+            asset.locations.dropFirst().map(\.label).joined(separator: ";"),
+        ]
+        return fields.map(InventoryCSV.escape).joined(separator: ",") + "\r\n"
     }
 
     /// A file name for an action's list, made from its id: lower-case ASCII letters and digits, every other run

@@ -55,22 +55,24 @@ public enum PlanHTML {
         }
         if !action.locations.isEmpty {
             // A merged action's places are in its list; a few here show what they look like.
-            let shown = action.assetList == nil ? action.locations : Array(action.locations.prefix(3))
+            let shown =
+                action.assetList == nil ? action.locations : Array(action.locations.prefix(PlanAssetList.shownPlaces))
             row(
                 "touches",
                 shown.map { "<code>\(e($0.label))</code>" }.joined(separator: ", ")
-                    + (shown.count < action.locations.count ? ", … (\(action.locations.count) in all)" : ""))
+                    + (shown.count < action.placeCount ? ", … (\(action.placeCount) in all)" : ""))
         }
         row("deadline", e(action.deadline.map(\.description) ?? "none") + " — " + e(action.deadlineReason))
         if let rule = action.rule { row("rule", "<code>\(e(rule))</code> \(e(action.ruleSource ?? ""))") }
         row("change", "<code>\(e(action.change))</code>")
         if !action.retires.isEmpty {
-            let shown = action.assetList == nil ? action.retires : Array(action.retires.prefix(12))
+            let shown =
+                action.assetList == nil ? action.retires : Array(action.retires.prefix(PlanAssetList.shownFindings))
             row(
                 "retires",
-                "\(action.retires.count) finding(s): "
+                "\(action.retireCount) finding(s): "
                     + shown.map { "<code>\(e($0.label))</code>" }.joined(separator: ", ")
-                    + (shown.count < action.retires.count ? ", …" : ""))
+                    + (shown.count < action.retireCount ? ", …" : ""))
         }
         if !action.keeps.isEmpty {
             row(

@@ -42,9 +42,10 @@ public enum PlanMarkdown {
         }
         if !action.locations.isEmpty {
             // A merged action's places are in its list; a few here show what they look like.
-            let shown = action.assetList == nil ? action.locations : Array(action.locations.prefix(3))
+            let shown =
+                action.assetList == nil ? action.locations : Array(action.locations.prefix(PlanAssetList.shownPlaces))
             out += "- touches: " + shown.map { code($0.label) }.joined(separator: ", ")
-            out += shown.count < action.locations.count ? ", … (\(action.locations.count) in all)\n" : "\n"
+            out += shown.count < action.placeCount ? ", … (\(action.placeCount) in all)\n" : "\n"
         }
         out += "- deadline: \(action.deadline.map(\.description) ?? "none") (\(text(action.deadlineReason)))\n"
         if let rule = action.rule {
@@ -53,9 +54,9 @@ public enum PlanMarkdown {
         out += "- change: \(code(action.change))\n"
         if !action.retires.isEmpty {
             out +=
-                "- retires \(action.retires.count) finding(s): "
-                + action.retires.prefix(12).map { code($0.label) }.joined(separator: ", ")
-                + (action.retires.count > 12 ? ", …" : "") + "\n"
+                "- retires \(action.retireCount) finding(s): "
+                + action.retires.prefix(PlanAssetList.shownFindings).map { code($0.label) }.joined(separator: ", ")
+                + (action.retireCount > PlanAssetList.shownFindings ? ", …" : "") + "\n"
         }
         if !action.keeps.isEmpty {
             out +=

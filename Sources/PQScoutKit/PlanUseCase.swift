@@ -27,12 +27,19 @@ public struct PlanRequest: Sendable {
     public var softwareVersions: [String: String]
     /// Read the scanned files from here instead of the roots the scan recorded (a copy of the tree).
     public var root: String?
+    /// The caller writes every asset list longer than `PlanAssetList.inlineLimit` to a CSV file
+    /// (`listAssets(_:shownAs:rows:)`): the certificate lists' rows are then parked on disk as they are made
+    /// (`PlanOutcome.assetRows`) and the plan keeps only what its document shows of them. Ignored with `since`,
+    /// whose comparison reads every finding an action retires.
+    public var filesAssetLists: Bool
 
     public init(
         storePath: String = "pqscout.db", scanID: Int64? = nil, profile: String? = nil, policyFile: String? = nil,
         category: String? = nil, asOf: CalendarDay? = nil, since: Int64? = nil, opensshVersion: String? = nil,
-        opensslVersion: String? = nil, softwareVersions: [String: String] = [:], root: String? = nil
+        opensslVersion: String? = nil, softwareVersions: [String: String] = [:], root: String? = nil,
+        filesAssetLists: Bool = false
     ) {
+        self.filesAssetLists = filesAssetLists
         self.softwareVersions = softwareVersions
         self.opensslVersion = opensslVersion
         self.storePath = storePath
@@ -52,14 +59,19 @@ public struct PlanOutcome: Sendable {
     public var plan: Plan
     /// One diff per file, every action's edits together: `all.patch`.
     public var combinedPatches: [PlanPatch]
+    /// The rows of the lists the plan holds only the first of (`PlanRequest.filesAssetLists`).
+    public var assetRows: PlanAssetSpill?
 }
 
 /// One merged action's asset list as a CSV file: its name inside the assets folder, and its text.
 public struct PlanAssetFile: Sendable, Hashable {
     public var name: String
+    /// The file's text; empty when `parked` holds it.
     public var csv: String
     /// How many assets it lists (one row each).
     public var count: Int
+    /// The action id whose rows `PlanOutcome.assetRows` parked: the file is written from there.
+    public var parked: String?
 }
 
 /// The use case `pqscout plan`: assess the scan under the profile (not recorded), plan, compare with `--since`.
@@ -77,8 +89,15 @@ public enum PlanUseCase {
         let id = try StoreAccess.perform(request.storePath) {
             try InventoryUseCase.resolveScanID(request.scanID, store: store, storePath: request.storePath)
         }
+        let rows = request.filesAssetLists && request.since == nil ? PlanAssetSpill() : nil
         var (plan, files, _) = try planScan(
-            id, store: store, request: request, profile: profile, asOf: asOf, registry: registry, readFiles: true)
+            id, store: store, request: request, profile: profile, asOf: asOf, registry: registry, readFiles: true,
+            assetRows: rows)
+        if let error = rows?.error {
+            throw PQScoutError(
+                code: "plan.assets-dir", kind: .input,
+                reason: "cannot park the asset lists in a temporary file: \(PQScoutError.describe(error))")
+        }
         if let since = request.since {
             let (earlier, _, earlierInput) = try planScan(
                 since, store: store, request: request, profile: profile, asOf: asOf, registry: registry,
@@ -100,13 +119,13 @@ public enum PlanUseCase {
                 "all.patch leaves out the edits of \(combined.collisions.joined(separator: ", ")): they touch the "
                     + "same lines as an earlier action; apply them after it and re-plan.")
         }
-        return PlanOutcome(plan: plan, combinedPatches: combined.patches)
+        return PlanOutcome(plan: plan, combinedPatches: combined.patches, assetRows: rows)
     }
 
     /// The plan of one scan, its files (for patches) and the planner's input (the findings it kept).
     static func planScan(
         _ id: Int64, store: InventoryStore, request: PlanRequest, profile: PolicyProfile, asOf: CalendarDay,
-        registry: ScannerRegistry, readFiles: Bool
+        registry: ScannerRegistry, readFiles: Bool, assetRows: PlanAssetSpill? = nil
     ) throws(PQScoutError) -> (Plan, any PlanFileSource, PlanInput) {
         let loaded = try StoreAccess.perform(request.storePath) { () throws -> (AssessmentSource, [FileRecord]) in
             let scan = try InventoryUseCase.existingScan(
@@ -114,7 +133,8 @@ public enum PlanUseCase {
             // The planner reads verdicts only: no diagnostics (coverage) and no risk, agility or ordering. The
             // findings are walked from the store's cursor, never held as one array.
             let source = AssessmentSource(
-                scan: scan, assets: try store.assets(scanID: id), software: try store.software(scanID: id),
+                scan: scan, assets: StringPool.sharing(try store.assets(scanID: id)),
+                software: try store.software(scanID: id),
                 scannedSources: registry.sources.map(\.rawValue)
             ) { body in try store.forEachFinding(FindingQuery(scanID: id), body) }
             return (source, readFiles ? try store.files(scanID: id) : [])
@@ -130,7 +150,10 @@ public enum PlanUseCase {
         if let version = request.opensslVersion { overrides["openssl"] = version }
         let input = try StoreAccess.perform(request.storePath) { () throws -> PlanInput in
             do {
-                return try PlanInput.gathering(source, options: options, files: files, versionOverrides: overrides)
+                var input = try PlanInput.gathering(
+                    source, options: options, files: files, versionOverrides: overrides)
+                input.assetRows = assetRows
+                return input
             } catch let error as AssessmentError {
                 throw PQScoutError(code: error.code, kind: .usage, reason: error.reason)
             }
@@ -223,14 +246,22 @@ public enum PlanUseCase {
     ///     as given).
     /// - Returns: the files to write, named by `PlanAssetsCSV.fileName` (no path separator, nothing from the data
     ///   but letters and digits).
-    public static func listAssets(_ plan: inout Plan, shownAs folder: String) -> [PlanAssetFile] {
+    ///   - rows: the parked rows of the run (`PlanOutcome.assetRows`): a list parked there is written from there.
+    public static func listAssets(_ plan: inout Plan, shownAs folder: String, rows: PlanAssetSpill? = nil)
+        -> [PlanAssetFile]
+    {
         var taken: Set<String> = []
         var files: [PlanAssetFile] = []
         let prefix = folder.hasSuffix("/") ? folder : folder + "/"
         for index in plan.actions.indices {
             guard let list = plan.actions[index].assetList, list.count > PlanAssetList.inlineLimit else { continue }
-            let name = PlanAssetsCSV.fileName(for: plan.actions[index].id, taken: &taken)
-            files.append(PlanAssetFile(name: name, csv: PlanAssetsCSV.render(list), count: list.count))
+            let id = plan.actions[index].id
+            let name = PlanAssetsCSV.fileName(for: id, taken: &taken)
+            if list.allPlaces != nil, rows?.holds(id) == true {
+                files.append(PlanAssetFile(name: name, csv: "", count: list.count, parked: id))
+            } else {
+                files.append(PlanAssetFile(name: name, csv: PlanAssetsCSV.render(list), count: list.count))
+            }
             plan.actions[index].assetList?.file = prefix + name
         }
         return files
@@ -241,13 +272,23 @@ public enum PlanUseCase {
     /// replaced, not followed.
     /// - Returns: the files written, relative to `directory`.
     /// - Throws: `PQScoutError` `plan.assets-dir` (kind `.input`) when the folder or a file cannot be written.
-    public static func writeAssetFiles(_ files: [PlanAssetFile], to directory: String) throws(PQScoutError) -> [String]
-    {
+    public static func writeAssetFiles(
+        _ files: [PlanAssetFile], to directory: String, rows: PlanAssetSpill? = nil
+    ) throws(PQScoutError) -> [String] {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             for file in files {
-                try OutputFile.write(
-                    file.csv, to: (directory as NSString).appendingPathComponent(file.name), code: "plan.assets-dir")
+                let path = (directory as NSString).appendingPathComponent(file.name)
+                if let list = file.parked {
+                    guard let rows else {
+                        throw PQScoutError(
+                            code: "plan.assets-dir", kind: .input,
+                            reason: "the rows of \(file.name) were parked, but no parked rows were given")
+                    }
+                    try OutputFile.stream(to: path, code: "plan.assets-dir") { try rows.write(list, to: $0) }
+                } else {
+                    try OutputFile.write(file.csv, to: path, code: "plan.assets-dir")
+                }
             }
             return files.map(\.name)
         } catch let known as PQScoutError {

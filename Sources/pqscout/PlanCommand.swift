@@ -91,11 +91,12 @@ struct PlanCommand: ParsableCommand {
                     storePath: store.path, scanID: scan, profile: judgement.profile, policyFile: policy,
                     category: judgement.category, asOf: judgement.asOf, since: since,
                     opensshVersion: opensshVersion?.text,
-                    opensslVersion: opensslVersion?.text, softwareVersions: versions, root: root))
+                    opensslVersion: opensslVersion?.text, softwareVersions: versions, root: root,
+                    filesAssetLists: assetsFolder != nil))
             var plan = outcome.plan
             var files: [PlanAssetFile] = []
             if let folder = assetsFolder {
-                files = PlanUseCase.listAssets(&plan, shownAs: folder.shown)
+                files = PlanUseCase.listAssets(&plan, shownAs: folder.shown, rows: outcome.assetRows)
             } else if plan.actions.contains(where: { ($0.assetList?.count ?? 0) > PlanAssetList.inlineLimit }) {
                 Console.error(
                     "pqscout: long asset lists are printed in the plan; --output FILE or --assets-dir DIR writes "
@@ -116,7 +117,7 @@ struct PlanCommand: ParsableCommand {
                 Console.out(text)
             }
             if let folder = assetsFolder, !files.isEmpty {
-                _ = try PlanUseCase.writeAssetFiles(files, to: folder.path)
+                _ = try PlanUseCase.writeAssetFiles(files, to: folder.path, rows: outcome.assetRows)
                 let rows = files.map(\.count).reduce(0, +)
                 Console.error("pqscout: listed \(rows) asset(s) in \(files.count) file(s) in \(folder.path)")
             }

@@ -61,11 +61,17 @@ public struct CertificateActionBuilder: PlanActionBuilder {
     }
 
     public func actions(_ context: PlanContext) -> [PlanAction] {
-        let assets = Dictionary(context.input.assets.map { ($0.id, $0) }) { first, _ in first }
+        // Each asset by its place in the input, not a copy of it: the candidates below hold that place.
+        var assets: [String: Int] = [:]
+        for (index, asset) in context.input.assets.enumerated() where assets[asset.id] == nil {
+            assets[asset.id] = index
+        }
         var byAsset: [String: [Int]] = [:]
         var order: [String] = []
         for (index, finding) in context.findings.enumerated() where Self.certificateSources.contains(finding.source) {
-            guard let asset = finding.asset, assets[asset]?.certificate != nil else { continue }
+            guard let asset = finding.asset, let place = assets[asset],
+                context.input.assets[place].certificate != nil
+            else { continue }
             if byAsset[asset] == nil { order.append(asset) }
             byAsset[asset, default: []].append(index)
         }
@@ -74,8 +80,8 @@ public struct CertificateActionBuilder: PlanActionBuilder {
         // planner's memory follows the groups, not the certificates.
         var planned: [Candidate] = []
         for assetID in order {
-            guard let members = byAsset.removeValue(forKey: assetID), let asset = assets[assetID],
-                let details = asset.certificate, members.contains(where: context.needsAction)
+            guard let members = byAsset.removeValue(forKey: assetID), let place = assets[assetID],
+                let details = context.input.assets[place].certificate, members.contains(where: context.needsAction)
             else { continue }
             // An expired certificate protects nothing and needs no migration: it is removed, not re-issued.
             guard CalendarDay(details.notAfter) >= context.asOf else { continue }
@@ -83,15 +89,17 @@ public struct CertificateActionBuilder: PlanActionBuilder {
             let deadline = context.earliestDeadline(members.filter(context.needsAction))
             planned.append(
                 Candidate(
-                    asset: asset, details: details, role: role, members: members,
-                    id: "certificate-reissue:" + (details.subject.isEmpty ? asset.id : details.subject),
+                    asset: place, subject: details.subject, issuer: details.issuer,
+                    expires: CalendarDay(details.notAfter), role: role, members: members,
+                    id: "certificate-reissue:" + (details.subject.isEmpty ? assetID : details.subject),
                     deadline: deadline.day, rule: deadline.rule))
         }
-        let idBySubject = Dictionary(planned.map { ($0.details.subject, $0.id) }) { first, _ in first }
+        let idBySubject = Dictionary(planned.map { ($0.subject, $0.id) }) { first, _ in first }
         var result = planned.sorted { ($0.role, $0.id) < ($1.role, $1.id) }
+        planned = []
         for index in result.indices {
-            let details = result[index].details
-            guard details.issuer != details.subject, let issuerAction = idBySubject[details.issuer]
+            let candidate = result[index]
+            guard candidate.issuer != candidate.subject, let issuerAction = idBySubject[candidate.issuer]
             else { continue }
             result[index].dependsOn = issuerAction
         }
@@ -151,10 +159,15 @@ public struct CertificateActionBuilder: PlanActionBuilder {
     }
 
     /// One certificate's re-issue (or its interim) before identical ones are merged: what the grouping and the
-    /// asset list need, and what `fullAction` needs to write the whole action for it alone.
+    /// asset list need, and what `fullAction` needs to write the whole action for it alone. Small: the asset is
+    /// named by its place in the input, not copied (a copy of an asset with its certificate details is about
+    /// 500 bytes, the candidates and their sorted copy once were a quarter of the plan's heap).
     struct Candidate {
-        var asset: Asset
-        var details: CertificateDetails
+        /// The certificate's asset: its index in the context's `input.assets`.
+        var asset: Int
+        var subject: String
+        var issuer: String
+        var expires: CalendarDay
         var role: Role
         /// The certificate's findings, by index into the context's findings.
         var members: [Int]
@@ -174,9 +187,12 @@ public struct CertificateActionBuilder: PlanActionBuilder {
         }
     }
 
-    /// The action a candidate has alone: the same action the builder writes for one certificate.
-    func fullAction(_ candidate: Candidate, context: PlanContext) -> PlanAction {
-        var action = action(candidate.asset, candidate.details, candidate.role, candidate.members, context)
+    /// The action a candidate has alone: the same action the builder writes for one certificate. Nil only for a
+    /// candidate whose asset has no certificate details, which `actions` never makes.
+    func fullAction(_ candidate: Candidate, context: PlanContext) -> PlanAction? {
+        let asset = context.input.assets[candidate.asset]
+        guard let details = asset.certificate else { return nil }
+        var action = action(asset, details, candidate.role, candidate.members, context)
         for day in candidate.deadlineMoves {
             action.deadline = day
             action.deadlineReason += "; moved to \(day): a certificate it issues is due then"
@@ -210,12 +226,12 @@ public struct CertificateActionBuilder: PlanActionBuilder {
         }
         func sameness(_ candidate: Candidate) -> Sameness {
             let source = lastBySubject[candidate.reissueID].map { candidates[$0] } ?? candidate
-            let details = source.details
+            let asset = context.input.assets[source.asset]
             return Sameness(
-                role: source.role, current: Self.current(source.asset),
+                role: source.role, current: Self.current(asset),
                 target: candidate.interim ? "a classical key and SHA-256" : Self.target(source.role, context: context),
-                issuer: source.role == .root ? "itself" : details.issuer, expires: CalendarDay(details.notAfter),
-                name: details.subject.isEmpty ? source.asset.id : details.subject)
+                issuer: source.role == .root ? "itself" : source.issuer, expires: source.expires,
+                name: source.subject.isEmpty ? asset.id : source.subject)
         }
         var prerequisiteLabels: [String: String] = [:]
         var groups: [[String]: [Int]] = [:]
@@ -243,8 +259,9 @@ public struct CertificateActionBuilder: PlanActionBuilder {
         var idMap: [String: String] = [:]
         var actions: [PlanAction] = []
         for key in order {
-            guard let indexes = groups.removeValue(forKey: key), let first = indexes.first else { continue }
-            let firstAction = fullAction(candidates[first], context: context)
+            guard let indexes = groups.removeValue(forKey: key), let first = indexes.first,
+                let firstAction = fullAction(candidates[first], context: context)
+            else { continue }
             guard indexes.count > 1 else {
                 actions.append(firstAction)
                 continue
@@ -260,7 +277,14 @@ public struct CertificateActionBuilder: PlanActionBuilder {
                 suffix += 1
             }
             usedIDs.insert(id)
-            var totals = GroupTotals()
+            // A list the caller files as CSV goes out row by row: the action keeps its examples and counts, so
+            // the plan's memory does not follow the certificates.
+            var totals =
+                if let sink = context.input.assetRows, indexes.count > PlanAssetList.inlineLimit {
+                    GroupTotals(rows: sink, list: id)
+                } else {
+                    GroupTotals()
+                }
             for index in indexes {
                 let member = candidates[index]
                 if issuers.contains(member.id) { idMap[member.id] = id }

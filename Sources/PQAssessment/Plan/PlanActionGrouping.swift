@@ -90,20 +90,22 @@ enum PlanActionGrouping {
         // budgets 40,000 hours for 20,000 leaves that one ACME rollout re-issues.
         let effort = PlanEffort(
             size: hours <= 2 ? .small : hours <= 16 ? .medium : .large, hours: hours,
-            reasoning: "\(totals.assets.count) × about \(PlanActionGrouping.hours(first.effort.hours)) h, one by one: "
+            reasoning: "\(totals.assetCount) × about \(PlanActionGrouping.hours(first.effort.hours)) h, one by one: "
                 + first.effort.reasoning + "; a scripted run over the list (ACME, the CA's or the fleet tool's "
                 + "bulk interface) costs far less than the sum")
         return PlanAction(
             id: id, kind: first.kind, phase: first.phase, title: wording.title,
             system: wording.system
-                ?? (totals.systems.count == 1 ? first.system : "\(totals.systems.count) systems (see the list)"),
+                ?? (totals.distinctSystems == 1 ? first.system : "\(totals.distinctSystems) systems (see the list)"),
             software: first.software, locations: totals.locations, retires: totals.retires, keeps: totals.keeps,
             rule: first.rule, ruleSource: first.ruleSource, deadline: totals.deadline,
             deadlineReason: first.deadlineReason, prerequisites: first.prerequisites, change: wording.change,
             patchWithheld: first.patchWithheld, verify: wording.verify, rollback: first.rollback, effort: effort,
             dependsOn: totals.dependsOn,
             assetList: PlanAssetList(
-                count: totals.assets.count, findings: totals.retires.count, assets: totals.assets))
+                count: totals.assetCount, findings: totals.isBounded ? totals.retireCount : totals.retires.count,
+                assets: totals.assets, allPlaces: totals.isBounded ? totals.placeCount : nil,
+                allRetires: totals.isBounded ? totals.retireCount : nil))
     }
 
     static func hours(_ value: Double) -> String {
@@ -113,32 +115,94 @@ enum PlanActionGrouping {
 
 /// What a merged action's members add up to, gathered one member at a time: a builder can add members without
 /// writing an action for each.
+///
+/// Made with a row sink (`init(rows:list:)`), the totals are bounded: each member's asset row goes to the sink at
+/// once, and only what the plan document shows of a filed list is kept (the places, findings and rows of the
+/// first `PlanAssetList.inlineLimit` members, which the JSON document keeps as examples, and at least the first
+/// `shownPlaces` places and `shownFindings` findings); the rest is counted. Distinct places and systems are then
+/// told apart by a 128-bit keyed digest rather than by holding their text.
 struct GroupTotals {
-    /// Every member's places, each once, in the order they came.
+    /// Every member's places, each once, in the order they came (bounded: the first of them).
     private(set) var locations: [PlanLocation] = []
     private var seenLocations: Set<PlanLocation> = []
     private(set) var retires: [FindingRef] = []
     private(set) var keeps: [FindingRef] = []
     private(set) var dependsOn: [String] = []
-    private(set) var systems: Set<String> = []
+    private var systems: Set<String> = []
     /// The members' efforts summed in member order.
     private(set) var hours: Double = 0
     /// The earliest member deadline.
     private(set) var deadline: CalendarDay?
-    /// One row per member, in member order.
+    /// One row per member, in member order (bounded: the first `inlineLimit`).
     private(set) var assets: [PlanAsset] = []
+    private(set) var assetCount = 0
+    private(set) var placeCount = 0
+    private(set) var retireCount = 0
+    private var systemCount = 0
+    private let rows: (sink: any PlanAssetRowSink, list: String)?
+    private var seenDigests: Set<Digest> = []
+
+    init() { rows = nil }
+
+    /// Bounded totals for the list of the merged action `list` whose rows go to `sink`.
+    init(rows sink: any PlanAssetRowSink, list: String) { rows = (sink, list) }
+
+    /// True when the rows went to a sink and the totals hold only the first of them.
+    var isBounded: Bool { rows != nil }
+
+    /// How many distinct systems the members are in.
+    var distinctSystems: Int { rows == nil ? systems.count : systemCount }
 
     mutating func add(
         locations: [PlanLocation], retires: [FindingRef], keeps: [FindingRef], dependsOn: [String], system: String,
         hours: Double, deadline: CalendarDay?, asset: PlanAsset
     ) {
-        for location in locations where seenLocations.insert(location).inserted { self.locations.append(location) }
-        self.retires += retires
-        self.keeps += keeps
         for dependency in dependsOn where !self.dependsOn.contains(dependency) { self.dependsOn.append(dependency) }
-        systems.insert(system)
+        self.keeps += keeps
         self.hours += hours
         if let deadline { self.deadline = self.deadline.map { min($0, deadline) } ?? deadline }
-        assets.append(asset)
+        defer { assetCount += 1 }
+        guard let rows else {
+            for location in locations where seenLocations.insert(location).inserted { self.locations.append(location) }
+            self.retires += retires
+            systems.insert(system)
+            assets.append(asset)
+            return
+        }
+        // An example member's whole share is kept; after them, only up to what the document names.
+        let example = assetCount < PlanAssetList.inlineLimit
+        for location in locations where seenDigests.insert(Digest(place: location)).inserted {
+            placeCount += 1
+            if example || self.locations.count < PlanAssetList.shownPlaces { self.locations.append(location) }
+        }
+        for ref in retires where example || self.retires.count < PlanAssetList.shownFindings {
+            self.retires.append(ref)
+        }
+        retireCount += retires.count
+        if seenDigests.insert(Digest(system: system)).inserted { systemCount += 1 }
+        if example { assets.append(asset) }
+        rows.sink.add(asset, list: rows.list)
+    }
+
+    /// Two keyed SipHash values of a place or a system (the process's random seed, two domains each): distinct
+    /// values collide with a chance of about 2^-128 per pair, and the set holds 16 bytes a value, not its text.
+    struct Digest: Hashable {
+        var first: Int
+        var second: Int
+
+        init(place: PlanLocation) { self.init(domain: 0, place) }
+
+        init(system: String) { self.init(domain: 2, system) }
+
+        private init(domain: UInt8, _ value: some Hashable) {
+            var one = Hasher()
+            one.combine(domain)
+            one.combine(value)
+            var two = Hasher()
+            two.combine(domain + 1)
+            two.combine(value)
+            first = one.finalize()
+            second = two.finalize()
+        }
     }
 }

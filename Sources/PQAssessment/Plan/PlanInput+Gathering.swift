@@ -23,6 +23,8 @@ extension PlanInput {
         var numbers: [Int32] = []
         var waived = 0
         var position = 0
+        // Seeded with the assets' ids, so each kept finding's asset id is the asset's own string.
+        var strings = StringPool(source.assets.lazy.map(\.id))
         try Assessor.judgeEach(source, options: options, catalog: catalog) { finding, judged in
             defer { position += 1 }
             if judged.isWaived { waived += 1 }
@@ -31,7 +33,7 @@ extension PlanInput {
                 PlanContext.needsAction(finding, judgement) || finding.source == .openssh
                     || builders.contains(where: { $0.reads(finding) })
             else { return }
-            kept.append(finding)
+            kept.append(strings.sharing(finding))
             positions.append(position)
             judgements.append(verdict: judgements.number(judged, numbers: &numbers), waived: judged.isWaived)
         }
@@ -42,5 +44,64 @@ extension PlanInput {
             profile: options.profile, files: files, versionOverrides: versionOverrides)
         input.findingIndexes = positions
         return input
+    }
+}
+
+/// One instance of each equal string: a store reads every row's text into a new string, so 40,000 certificate
+/// findings carried 40,000 copies of `subjectPublicKey`, of an OID and of their asset's 71-character id, which
+/// the asset holds too. Equal values, shared storage: nothing the planner sees changes.
+public struct StringPool {
+    private var strings: Set<String> = []
+
+    public init(_ seed: some Sequence<String> = []) {
+        for string in seed { strings.insert(string) }
+    }
+
+    /// The pooled instance of `string` (pooled now if it is new).
+    public mutating func shared(_ string: String) -> String {
+        // Strings of up to 15 UTF-8 bytes sit inside the value itself: nothing to share.
+        guard string.utf8.count > 15 else { return string }
+        return strings.insert(string).memberAfterInsert
+    }
+
+    public mutating func shared(_ string: String?) -> String? { string.map { shared($0) } }
+
+    /// The finding with its text fields pooled.
+    public mutating func sharing(_ finding: Finding) -> Finding {
+        var copy = finding
+        copy.setting = shared(finding.setting)
+        copy.algorithm = shared(finding.algorithm)
+        copy.canonical = shared(finding.canonical)
+        copy.oid = shared(finding.oid)
+        copy.curve = shared(finding.curve)
+        copy.context = shared(finding.context)
+        copy.asset = shared(finding.asset)
+        copy.note = shared(finding.note)
+        return copy
+    }
+
+    /// The asset with the text it shares with other assets pooled (names, OIDs, the issuer); its own id, serial
+    /// and digests are unique and stay as they are.
+    public mutating func sharing(_ asset: Asset) -> Asset {
+        var copy = asset
+        copy.algorithm = shared(asset.algorithm)
+        copy.canonical = shared(asset.canonical)
+        copy.oid = shared(asset.oid)
+        copy.curve = shared(asset.curve)
+        if var details = asset.certificate {
+            details.issuer = shared(details.issuer)
+            details.signatureOID = shared(details.signatureOID)
+            details.signatureAlgorithm = shared(details.signatureAlgorithm)
+            details.publicKeyOID = shared(details.publicKeyOID)
+            copy.certificate = details
+        }
+        return copy
+    }
+
+    /// The assets with `sharing(_:)` applied to each, in place.
+    public static func sharing(_ assets: consuming [Asset]) -> [Asset] {
+        var pool = StringPool()
+        for index in assets.indices { assets[index] = pool.sharing(assets[index]) }
+        return assets
     }
 }

@@ -8,6 +8,13 @@ public protocol PlanFileSource: Sendable {
     func bytes(of path: ScanPath) -> [UInt8]?
 }
 
+/// Takes the rows of a plan's long asset lists as the planner makes them (`PlanInput.assetRows`), so 400,000
+/// certificate rows never sit in the plan. PQAssessment does no I/O: the caller's sink writes them.
+public protocol PlanAssetRowSink: AnyObject, Sendable {
+    /// One row of the list of the merged action `list` (its id), in the list's order.
+    func add(_ row: PlanAsset, list: String)
+}
+
 /// Files held in memory, for tests and for callers that already read them.
 public struct InMemoryPlanFiles: PlanFileSource {
     public var files: [ScanPath: [UInt8]]
@@ -34,6 +41,11 @@ public struct PlanInput: Sendable {
     /// the scan's ordered findings, ascending. The plan's `FindingRef.index` values are then these positions. Nil
     /// when `findings` is the whole scan.
     public var findingIndexes: [Int]?
+    /// Where the certificate builder writes the rows of each merged list longer than `PlanAssetList.inlineLimit`
+    /// as it makes them; the action then keeps only what its document shows (`PlanAssetList.allPlaces`). Set only
+    /// by a caller that writes every such list to a CSV file (`plan --output`, `--assets-dir`) and needs no full
+    /// `retires` (no `--since`); nil keeps every list whole in the plan.
+    public var assetRows: (any PlanAssetRowSink)?
 
     /// The finding at `index` in the scan's ordered findings, when the input holds it.
     public func finding(atScanIndex index: Int) -> Finding? {

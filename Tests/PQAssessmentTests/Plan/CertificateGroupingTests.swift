@@ -72,6 +72,83 @@ struct CertificateGroupingTests {
         #expect(new.actions.contains { !$0.dependsOn.isEmpty && $0.assetList != nil })
     }
 
+    /// Takes the rows as `plan --output` parks them.
+    final class RecordedRows: PlanAssetRowSink, @unchecked Sendable {
+        var rows: [String: [PlanAsset]] = [:]
+        func add(_ row: PlanAsset, list: String) { rows[list, default: []].append(row) }
+    }
+
+    @Test(
+        "rows given to a sink: each long list's rows go there in order, the action keeps what its document shows",
+        arguments: [1, 2] as [UInt64])
+    func parkedRows(seed: UInt64) throws {
+        var certificates = Self.certificates(400, seed: seed)
+        // Places shared between certificates (a bundle's path) and a certificate found in two files: the counts
+        // of distinct places must still hold.
+        for index in stride(from: 10, to: certificates.count, by: 9) {
+            certificates[index].1 = certificates[index].1.map { finding in
+                var copy = finding
+                copy.path = ScanPath("etc/ssl/bundle.p7b")
+                copy.line = nil
+                return copy
+            }
+        }
+        for index in stride(from: 11, to: certificates.count, by: 13) {
+            certificates[index].1 += certificates[index].1.map { finding in
+                var copy = finding
+                copy.path = ScanPath("srv/copy/\(index).pem")
+                return copy
+            }
+        }
+        let findings = certificates.flatMap(\.1)
+        let assets = certificates.map(\.0)
+        let policy = try PolicyProfile.bundled("nist-ir-8547")
+        let result = try Assessor.assess(
+            AssessmentInput(scan: Fixture.scan(), findings: findings, assets: assets),
+            options: AssessmentOptions(profile: policy, asOf: Self.asOf))
+        var input = PlanInput(findings: findings, assets: assets, assessment: result, profile: policy)
+        let whole = MigrationPlanner.plan(input, builders: [CertificateActionBuilder()])
+        let sink = RecordedRows()
+        input.assetRows = sink
+        let bounded = MigrationPlanner.plan(input, builders: [CertificateActionBuilder()])
+        #expect(bounded.actions.count == whole.actions.count)
+        var parked = 0
+        for (made, full) in zip(bounded.actions, whole.actions) {
+            guard let list = full.assetList, list.count > PlanAssetList.inlineLimit else {
+                #expect(made == full, "action \(full.id)")
+                #expect(sink.rows[full.id] == nil)
+                continue
+            }
+            parked += 1
+            #expect(sink.rows[full.id] == list.assets, "rows of \(full.id)")
+            let examples = Array((list.assets ?? []).prefix(PlanAssetList.inlineLimit))
+            #expect(made.assetList?.assets == examples)
+            #expect(made.assetList?.allPlaces == full.locations.count)
+            #expect(made.assetList?.allRetires == full.retires.count)
+            #expect(made.placeCount == full.placeCount && made.retireCount == full.retireCount)
+            // What the documents read: the examples' places and findings, and the first few of each.
+            let places = Set(examples.flatMap(\.locations))
+            let kept = full.locations.prefix { places.contains($0) }.count
+            #expect(made.locations == Array(full.locations.prefix(max(kept, PlanAssetList.shownPlaces))))
+            let findings = examples.map(\.findings).reduce(0, +)
+            #expect(made.retires == Array(full.retires.prefix(max(findings, PlanAssetList.shownFindings))))
+            if list.count > 20 {
+                #expect(made.locations.count < full.locations.count && made.retires.count < full.retires.count)
+            }
+            var restored = made
+            restored.locations = full.locations
+            restored.retires = full.retires
+            restored.assetList = list
+            #expect(restored == full, "action \(full.id)")
+        }
+        #expect(parked > 3)
+        // Some list's members share a place, so its distinct places are fewer than its rows name.
+        #expect(
+            whole.actions.contains { action in
+                (action.assetList?.assets ?? []).map(\.locations.count).reduce(0, +) > action.locations.count
+            })
+    }
+
     @Test("a merged group lists its certificates sorted by subject, whatever order the scan found them in")
     func rowOrder() throws {
         let leaves = [5, 3, 9, 1, 7].map {

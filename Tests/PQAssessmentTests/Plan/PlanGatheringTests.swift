@@ -117,6 +117,54 @@ struct PlanGatheringTests {
         }
     }
 
+    /// Where a string's bytes live; equal for two values only when they share storage.
+    static func storage(_ value: String?) -> UnsafeRawPointer? {
+        value?.utf8.withContiguousStorageIfAvailable { UnsafeRawPointer($0.baseAddress) } ?? nil
+    }
+
+    @Test("kept findings share one instance of equal text, and their asset id is the asset's own string")
+    func sharedStrings() throws {
+        // Each value made at run time, as the store's reader makes one per row.
+        func fresh(_ text: String) -> String { String(decoding: Array(text.utf8), as: UTF8.self) }
+        let id = "sha256:" + String(repeating: "ab", count: 32)
+        let asset = Asset(
+            id: fresh(id), kind: .certificate, algorithm: "RSA", canonical: "RSA", keyBits: 2048,
+            certificate: CertificateDetails(
+                subject: "CN=leaf", issuer: fresh("CN=Example Issuing CA 1, O=Example"), serial: "1",
+                notBefore: Fixture.day("2020-01-01").date, notAfter: Fixture.day("2029-01-01").date,
+                signatureOID: fresh("1.2.840.113549.1.1.11"), signatureAlgorithm: "RSA-SHA256",
+                publicKeyOID: fresh("1.2.840.113549.1.1.1"), sha256: "x", publicKeyID: "y", isCA: false,
+                selfSigned: false))
+        var other = asset
+        other.id = fresh("sha256:" + String(repeating: "cd", count: 32))
+        other.certificate?.issuer = fresh("CN=Example Issuing CA 1, O=Example")
+        other.certificate?.signatureOID = fresh("1.2.840.113549.1.1.11")
+        let findings = (0..<2).map { number in
+            var finding = Fixture.finding(
+                "RSA", usage: .publicKey, path: "etc/ssl/leaf.pem", line: 1, keyBits: 2048, asset: fresh(id),
+                setting: fresh("subjectPublicKey"))
+            finding.oid = fresh("1.2.840.113549.1.1.1")
+            finding.context = fresh("certificate \(number % 1) in the bundle")
+            return finding
+        }
+        #expect(Self.storage(findings[0].asset) != Self.storage(findings[1].asset))
+        let options = AssessmentOptions(profile: try PolicyProfile.bundled("nist-ir-8547"), asOf: Self.asOf)
+        let input = try Self.gathered(findings, assets: [asset], options: options)
+        #expect(input.findings == findings)
+        let kept = input.findings
+        #expect(kept.count == 2)
+        #expect(Self.storage(kept[0].asset) == Self.storage(asset.id))
+        #expect(Self.storage(kept[1].asset) == Self.storage(asset.id))
+        #expect(Self.storage(kept[0].setting) == Self.storage(kept[1].setting))
+        #expect(Self.storage(kept[0].oid) == Self.storage(kept[1].oid))
+        #expect(Self.storage(kept[0].context) == Self.storage(kept[1].context))
+        let pooled = StringPool.sharing([asset, other])
+        #expect(pooled == [asset, other])
+        #expect(Self.storage(pooled[0].certificate?.issuer) == Self.storage(pooled[1].certificate?.issuer))
+        #expect(Self.storage(pooled[0].certificate?.signatureOID) == Self.storage(pooled[1].certificate?.signatureOID))
+        #expect(Self.storage(pooled[0].id) != Self.storage(pooled[1].id))
+    }
+
     @Test("a waiver on a finding that is left out still counts in the plan's note")
     func waivedNote() throws {
         let (findings, assets) = Self.findings()
