@@ -83,7 +83,7 @@ let package = Package(
         .testTarget(name: "PQScoutKitTests", dependencies: ["PQScoutKit", "PQModel", "PQStore", "PQTestSupport"]),
         // Golden files are read from the source tree (#filePath), so `PQSCOUT_RECORD_SNAPSHOTS=1` can rewrite them.
         .testTarget(
-            name: "PQReportsTests", dependencies: ["PQReports", "PQScoutKit", "PQModel", "PQCatalog"],
+            name: "PQReportsTests", dependencies: ["PQReports", "PQScoutKit", "PQModel", "PQCatalog", "PQTestSupport"],
             exclude: ["Golden"]
         ),
         // Runs the built `pqscout` binary: the dependency makes `swift test` build it first.

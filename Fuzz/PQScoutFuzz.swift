@@ -89,6 +89,18 @@ struct Harness {
         Harness("cbom-import") { bytes in
             _ = try? CBOMImporter.parse(Data(bytes), fallbackPath: ScanPath("bom.json"))
         },
+        // Differential: the streaming tokenizer `pqscout import` reads with must agree with `JSONDecoder` (through
+        // `JSONValue.parse`) on every input, value for value, in pieces of any size; a disagreement traps.
+        Harness("json-stream") { bytes in
+            let data = Data(bytes)
+            let whole = try? JSONValue.parse(data)
+            let streamed = try? JSONValue.parseStreamed(data, pieceBytes: 1 + bytes.count % 7)
+            if whole != streamed {
+                fatalError(
+                    "JSONValue.parseStreamed disagrees with JSONValue.parse: \(String(describing: whole)) vs \(String(describing: streamed))"
+                )
+            }
+        },
     ]
 }
 

@@ -123,6 +123,29 @@ int pqs_sha256(const uint8_t *data, size_t length, uint8_t out[32]) {
     return SHA256(data != NULL ? data : &empty, length, out) != NULL ? PQS_OK : PQS_INTERNAL;
 }
 
+/* Why: a document too large to hold (a CBOM being imported) is hashed as it is read. */
+void *pqs_sha256_begin(void) {
+    EVP_MD_CTX *context = EVP_MD_CTX_new();
+    if (context != NULL && !EVP_DigestInit_ex(context, EVP_sha256(), NULL)) {
+        EVP_MD_CTX_free(context);
+        return NULL;
+    }
+    return context;
+}
+
+int pqs_sha256_update(void *context, const uint8_t *data, size_t length) {
+    if (context == NULL) return PQS_INTERNAL;
+    return length == 0 || EVP_DigestUpdate((EVP_MD_CTX *)context, data, length) ? PQS_OK : PQS_INTERNAL;
+}
+
+int pqs_sha256_end(void *context, uint8_t out[32]) {
+    if (context == NULL) return PQS_INTERNAL;
+    unsigned int size = 0;
+    int ok = EVP_DigestFinal_ex((EVP_MD_CTX *)context, out, &size) && size == 32;
+    EVP_MD_CTX_free((EVP_MD_CTX *)context);
+    return ok ? PQS_OK : PQS_INTERNAL;
+}
+
 /* MARK: - Keys */
 
 /* Why: one description of an EVP_PKEY for both PKCS#12 and bare private keys; the curve name needs the 3.0

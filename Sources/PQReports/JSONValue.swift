@@ -111,50 +111,8 @@ public enum JSONValue: Sendable, Hashable {
 
     /// One pass over the bytes outside strings: the nesting depth, and every number token's range.
     static func preflight(_ data: Data) -> JSONValueError? {
-        var depth = 0
-        var inString = false
-        var escaped = false
-        var number: [UInt8] = []
-        func numberProblem() -> JSONValueError? {
-            defer { number.removeAll(keepingCapacity: true) }
-            guard !number.isEmpty, let value = Double(String(decoding: number, as: UTF8.self)) else { return nil }
-            if value.isFinite { return nil }
-            return JSONValueError(reason: "number out of range: \(String(decoding: number.prefix(40), as: UTF8.self))")
-        }
-        for byte in data {
-            if inString {
-                if escaped {
-                    escaped = false
-                } else if byte == UInt8(ascii: "\\") {
-                    escaped = true
-                } else if byte == UInt8(ascii: "\"") {
-                    inString = false
-                }
-                continue
-            }
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "+"), UInt8(ascii: "."),
-                UInt8(ascii: "e"), UInt8(ascii: "E"):
-                if number.count < 4096 { number.append(byte) }
-                continue
-            default:
-                if let problem = numberProblem() { return problem }
-            }
-            switch byte {
-            case UInt8(ascii: "\""):
-                inString = true
-            case UInt8(ascii: "["), UInt8(ascii: "{"):
-                depth += 1
-                if depth > maximumDepth {
-                    return JSONValueError(reason: "too deeply nested (more than \(maximumDepth) levels)")
-                }
-            case UInt8(ascii: "]"), UInt8(ascii: "}"):
-                depth = max(0, depth - 1)
-            default:
-                break
-            }
-        }
-        return numberProblem()
+        var preflight = JSONPreflight()
+        return preflight.feed(data) ?? preflight.finish()
     }
 
     public subscript(key: String) -> JSONValue? {
@@ -234,4 +192,61 @@ extension JSONValue: Decodable {
 public struct JSONValueError: Error, Sendable, Hashable, CustomStringConvertible {
     public let reason: String
     public var description: String { reason }
+}
+
+/// `JSONValue.preflight` fed a piece at a time, so a document streamed from a file gets the same checks, in the same
+/// order, before any of it is read as JSON.
+struct JSONPreflight {
+    private var depth = 0
+    private var inString = false
+    private var escaped = false
+    private var number: [UInt8] = []
+
+    private mutating func numberProblem() -> JSONValueError? {
+        defer { number.removeAll(keepingCapacity: true) }
+        guard !number.isEmpty, let value = Double(String(decoding: number, as: UTF8.self)) else { return nil }
+        if value.isFinite { return nil }
+        return JSONValueError(reason: "number out of range: \(String(decoding: number.prefix(40), as: UTF8.self))")
+    }
+
+    /// Checks the next piece of the document; the first problem found, if any (later pieces need not be fed).
+    mutating func feed<Bytes: Sequence<UInt8>>(_ bytes: Bytes) -> JSONValueError? {
+        for byte in bytes {
+            if inString {
+                if escaped {
+                    escaped = false
+                } else if byte == UInt8(ascii: "\\") {
+                    escaped = true
+                } else if byte == UInt8(ascii: "\"") {
+                    inString = false
+                }
+                continue
+            }
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "+"), UInt8(ascii: "."),
+                UInt8(ascii: "e"), UInt8(ascii: "E"):
+                if number.count < 4096 { number.append(byte) }
+                continue
+            default:
+                if let problem = numberProblem() { return problem }
+            }
+            switch byte {
+            case UInt8(ascii: "\""):
+                inString = true
+            case UInt8(ascii: "["), UInt8(ascii: "{"):
+                depth += 1
+                if depth > JSONValue.maximumDepth {
+                    return JSONValueError(reason: "too deeply nested (more than \(JSONValue.maximumDepth) levels)")
+                }
+            case UInt8(ascii: "]"), UInt8(ascii: "}"):
+                depth = max(0, depth - 1)
+            default:
+                break
+            }
+        }
+        return nil
+    }
+
+    /// The problem a number at the very end of the document makes, once every piece was fed.
+    mutating func finish() -> JSONValueError? { numberProblem() }
 }

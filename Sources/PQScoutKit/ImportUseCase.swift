@@ -37,7 +37,8 @@ public enum ImportUseCase {
                 roots: [request.file], host: request.host ?? "imported", toolVersion: ToolInfo.version, startedAt: now,
                 kind: .import)
             do {
-                // Batch by batch, as a scan records (issue 20): the parsed document is the only thing held whole.
+                // Batch by batch, as a scan records (issue 20), from the file read again in pieces: no part of the
+                // import holds the whole document.
                 try CBOMImporter.read(
                     document, fallbackPath: ScanPath(url.lastPathComponent), batchRows: request.batchRows
                 ) { batch in
@@ -65,29 +66,15 @@ public enum ImportUseCase {
         }
     }
 
-    /// The document parsed and checked, and the SHA-256 of its bytes; the bytes themselves are let go on return.
+    /// The document checked, and the SHA-256 of its bytes, both from one read of the file in pieces.
     private static func open(_ file: String) throws(PQScoutError) -> (CBOMDocument, String) {
-        let data: Data
-        do {
-            let attributes = try FileManager.default.attributesOfItem(atPath: file)
-            if let size = attributes[.size] as? NSNumber, size.intValue > CBOMImporter.maxBytes {
-                throw PQScoutError(
-                    code: "import.too-large", kind: .input,
-                    reason: "\(file) is larger than \(CBOMImporter.maxBytes) bytes")
-            }
-            data = try Data(contentsOf: URL(fileURLWithPath: file))
-        } catch let error as PQScoutError {
-            throw error
-        } catch {
-            throw PQScoutError(
-                code: "import.unreadable", kind: .input,
-                reason: "cannot read \(file): \(PQScoutError.describe(error))")
-        }
-        do {
-            return (try CBOMImporter.open(data), Digest.sha256Hex(data))
-        } catch {
-            throw PQScoutError(code: "import.not-cbom", kind: .input, reason: "\(file): \(error.reason)")
-        }
+        let hash = Digest.Stream()
+        let document = try CBOMFile.open(
+            file,
+            codes: CBOMFile.Codes(
+                tooLarge: "import.too-large", unreadable: "import.unreadable", notCBOM: "import.not-cbom"),
+            eachChunk: hash.update)
+        return (document, hash.finish())
     }
 
     /// A file record for each path the findings name, once: a batch's files. A path an earlier batch recorded is

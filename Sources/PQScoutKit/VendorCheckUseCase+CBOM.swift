@@ -11,24 +11,13 @@ extension VendorCheckUseCase {
     ///   or lists no algorithm.
     static func cbomClaims(_ path: String) throws(PQScoutError) -> VendorClaims {
         let url = URL(fileURLWithPath: path)
-        let data: Data
-        do {
-            let attributes = try FileManager.default.attributesOfItem(atPath: path)
-            if let size = attributes[.size] as? NSNumber, size.intValue > CBOMImporter.maxBytes {
-                throw PQScoutError(
-                    code: "vendor.cbom-too-large", kind: .input,
-                    reason: "\(path) is larger than \(CBOMImporter.maxBytes) bytes")
-            }
-            data = try Data(contentsOf: url)
-        } catch let error as PQScoutError {
-            throw error
-        } catch {
-            throw PQScoutError(
-                code: "vendor.unreadable", kind: .input, reason: "cannot read \(path): \(PQScoutError.describe(error))")
-        }
+        let document = try CBOMFile.open(
+            path,
+            codes: CBOMFile.Codes(
+                tooLarge: "vendor.cbom-too-large", unreadable: "vendor.unreadable", notCBOM: "vendor.not-cbom"))
         let imported: ImportedInventory
         do {
-            imported = try CBOMImporter.parse(data, fallbackPath: ScanPath(url.lastPathComponent))
+            imported = try CBOMImporter.parse(document, fallbackPath: ScanPath(url.lastPathComponent))
         } catch {
             throw PQScoutError(code: "vendor.not-cbom", kind: .input, reason: "\(path): \(error.reason)")
         }

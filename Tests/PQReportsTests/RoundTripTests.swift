@@ -64,7 +64,7 @@ struct RoundTripTests {
         ] {
             let whole = try CBOMImporter.parse(data, fallbackPath: ScanPath("x.cdx.json"))
             var batches: [CBOMBatch] = []
-            CBOMImporter.read(try CBOMImporter.open(data), fallbackPath: ScanPath("x.cdx.json"), batchRows: rows) {
+            try CBOMImporter.read(try CBOMImporter.open(data), fallbackPath: ScanPath("x.cdx.json"), batchRows: rows) {
                 batches.append($0)
             }
             #expect(batches.allSatisfy { $0.findings.count + $0.assets.count + $0.diagnostics.count <= rows })

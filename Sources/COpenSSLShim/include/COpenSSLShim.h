@@ -39,6 +39,10 @@ const char *pqs_openssl_version(void);
 /// SHA-256 of a buffer into `out` (32 bytes). Returns PQS_OK, or PQS_INTERNAL.
 /// Why here: Swift has no SHA-256 in the toolchain on Linux without swift-crypto; libcrypto is linked anyway.
 int pqs_sha256(const uint8_t *data, size_t length, uint8_t out[32]);
+/* SHA-256 of a stream, fed piece by piece: begin returns NULL on failure; end writes the digest and frees. */
+void *pqs_sha256_begin(void);
+int pqs_sha256_update(void *context, const uint8_t *data, size_t length);
+int pqs_sha256_end(void *context, uint8_t out[32]);
 
 /* MARK: - Keys */
 

@@ -44,6 +44,32 @@ public enum Digest {
         }
     }
 
+    /// SHA-256 of bytes handed over piece by piece: the same digest as `sha256Hex` of them all at once, without
+    /// holding them.
+    public final class Stream {
+        private var context: UnsafeMutableRawPointer?
+
+        public init() { context = pqs_sha256_begin() }
+
+        deinit {
+            guard let context else { return }
+            var unused = [UInt8](repeating: 0, count: 32)
+            _ = unused.withUnsafeMutableBufferPointer { pqs_sha256_end(context, $0.baseAddress) }
+        }
+
+        public func update(_ bytes: [UInt8]) {
+            bytes.withUnsafeBufferPointer { _ = pqs_sha256_update(context, $0.baseAddress, $0.count) }
+        }
+
+        /// Lower-case hex of the digest; the stream is finished after it.
+        public func finish() -> String {
+            var digest = [UInt8](repeating: 0, count: 32)
+            _ = digest.withUnsafeMutableBufferPointer { pqs_sha256_end(context, $0.baseAddress) }
+            context = nil
+            return digest.withUnsafeBufferPointer { Hex.lowercase($0) }
+        }
+    }
+
     /// OpenSSL's version string, for `pqscout --version` and diagnostics.
     public static var openSSLVersion: String { String(cString: pqs_openssl_version()) }
 }
