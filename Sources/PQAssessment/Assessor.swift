@@ -136,6 +136,7 @@ public enum Assessor {
         }
         // In place: a sorted copy held a second array of every judged finding at the peak.
         assessed.sort { riskOrder($0, $1) }
+        if let threshold = options.failOn { result.gate = gate(threshold, findings: assessed) }
         result.findings = assessed
         return result
     }
@@ -151,7 +152,8 @@ public enum Assessor {
     /// and hands it to `judged` in inventory order, counting the summary as it goes and scoring each system as soon
     /// as its last finding is judged.
     /// - Returns: the result without its findings (`findings` is empty: they went to `judged`; order them by
-    ///   `riskOrder`).
+    ///   `riskOrder`), and a gate that counts the findings meeting it without holding them (`GateOutcome.findings`
+    ///   is empty: `GateOutcome.findings(in:)` picks them from the judged findings).
     /// - Throws: `AssessmentError` for a category the profile does not define, or what the walk or `judged` throws.
     public static func assess(
         _ source: AssessmentSource, options: AssessmentOptions, catalog: Catalog = .shared,
@@ -164,7 +166,8 @@ public enum Assessor {
         let scorer = AgilityScorer(catalog: catalog)
         var scoring = SystemScoring(groundwork.systems)
         var tally = SummaryTally()
-        var gateHits: [FindingRef] = []
+        // Counted, not held: nearly every finding of a large tree meets `vulnerable`.
+        var gateHits = 0
         var index = 0
         try source.forEachFinding { original in
             defer { index += 1 }
@@ -179,7 +182,7 @@ public enum Assessor {
                 verdict: judged.verdict, risk: risk, overrun: overrun, waiver: judged.waiver,
                 system: judged.system.id, expired: expired)
             tally.add(assessment, asset: finding.asset)
-            if let threshold = options.failOn, Self.meets(threshold, assessment) { gateHits.append(ref) }
+            if let threshold = options.failOn, threshold.isMet(by: assessment) { gateHits += 1 }
             try sink(assessment)
             let item = AgilityScorer.Item(
                 ref: ref, finding: finding, certificate: judged.certificate, overrun: overrun)
@@ -205,9 +208,7 @@ public enum Assessor {
             scan: source.scan, sources: groundwork.sourceCounts, unknownAlgorithms: groundwork.unknownAlgorithms,
             diagnostics: source.diagnostics, software: source.software, scannedSources: source.scannedSources)
         let unused = options.waivers.map(\.id).filter { !tally.usedWaivers.contains($0) }
-        let outcome = options.failOn.map { threshold in
-            GateOutcome(threshold: threshold, met: !gateHits.isEmpty, findings: gateHits)
-        }
+        let outcome = options.failOn.map { GateOutcome(threshold: $0, count: gateHits) }
         return AssessmentResult(
             scanID: source.scan.id, profile: options.profile.id, profileTitle: options.profile.title,
             category: options.category, asOf: options.asOf, dataLifetimeYears: options.dataLifetimeYears,
@@ -288,15 +289,10 @@ public enum Assessor {
         }
     }
 
-    /// True when a judged finding meets a `--fail-on` threshold: in force, not waived, and at the threshold.
-    static func meets(_ threshold: GateThreshold, _ item: FindingAssessment) -> Bool {
-        item.effective && !item.isWaived && threshold.isMet(status: item.quantumStatus, state: item.verdict.state)
-    }
-
     /// The `--fail-on` gate over judged findings: only findings in force and not waived count
     /// (`GateThreshold.isMet`, the rule `scan --fail-on` applies too).
     public static func gate(_ threshold: GateThreshold, findings: [FindingAssessment]) -> GateOutcome {
-        let hits = findings.filter { meets(threshold, $0) }
+        let hits = findings.filter { threshold.isMet(by: $0) }
         return GateOutcome(threshold: threshold, met: !hits.isEmpty, findings: hits.map(\.finding).sorted())
     }
 

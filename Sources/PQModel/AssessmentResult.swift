@@ -38,19 +38,74 @@ public enum GateThreshold: String, Codable, Sendable, CaseIterable {
         case .broken, .vulnerable, .weakened: status >= (self.status ?? .broken)
         }
     }
+
+    /// True when a judged finding meets the threshold: in force, not waived, and at the threshold.
+    public func isMet(by item: FindingAssessment) -> Bool {
+        item.effective && !item.isWaived && isMet(status: item.quantumStatus, state: item.verdict.state)
+    }
 }
 
 /// The outcome of a `--fail-on` gate.
 public struct GateOutcome: Codable, Sendable, Hashable {
     public var threshold: GateThreshold
     public var met: Bool
-    /// The findings that met it (waived findings never do).
+    /// How many findings met it.
+    public var count: Int
+    /// The findings that met it (waived findings never do), in inventory order; empty while they are left in the
+    /// store, where they are judged rows (a recorded assessment: `findings(in:)` picks them from judged findings).
+    /// On the benchmark trees nearly every finding meets `vulnerable`: millions of references.
     public var findings: [FindingRef]
 
     public init(threshold: GateThreshold, met: Bool, findings: [FindingRef]) {
         self.threshold = threshold
         self.met = met
+        self.count = findings.count
         self.findings = findings
+    }
+
+    /// A gate met by `count` findings that are not held.
+    public init(threshold: GateThreshold, count: Int) {
+        self.threshold = threshold
+        self.met = count > 0
+        self.count = count
+        self.findings = []
+    }
+
+    /// True when the findings that met the gate are left out of `findings`.
+    public var findingsLeftOut: Bool { findings.count != count }
+
+    /// The findings of `judged` that meet the gate, in inventory order: what `findings` holds when held.
+    public func findings(in judged: [FindingAssessment]) -> [FindingRef] {
+        judged.filter { threshold.isMet(by: $0) }.map(\.finding).sorted()
+    }
+
+    /// When an encoder's `userInfo` has this key set to true, `count` is written (the store's document, where the
+    /// findings are left out); otherwise the document is the one `assess --format json` has always printed.
+    public static let encodesCount: CodingUserInfoKey = {
+        guard let key = CodingUserInfoKey(rawValue: "PQModel.GateOutcome.encodesCount") else {
+            preconditionFailure("a key with a raw value")
+        }
+        return key
+    }()
+
+    private enum CodingKeys: String, CodingKey {
+        case threshold, met, count, findings
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        threshold = try c.decode(GateThreshold.self, forKey: .threshold)
+        met = try c.decode(Bool.self, forKey: .met)
+        findings = try c.decode([FindingRef].self, forKey: .findings)
+        count = try c.decodeIfPresent(Int.self, forKey: .count) ?? findings.count
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(threshold, forKey: .threshold)
+        try c.encode(met, forKey: .met)
+        if encoder.userInfo[Self.encodesCount] as? Bool == true { try c.encode(count, forKey: .count) }
+        try c.encode(findings, forKey: .findings)
     }
 }
 
@@ -142,5 +197,17 @@ public struct StoredAssessment: Codable, Sendable, Hashable {
         self.scanID = scanID
         self.createdAt = createdAt
         self.result = result
+    }
+}
+
+extension AssessmentResult {
+    /// Fills the gate's findings from `findings` when they were left out (a recorded assessment's document keeps
+    /// their number, the rows keep them) and the judged findings are here; otherwise changes nothing.
+    public mutating func restoreGateFindings() {
+        guard var outcome = gate, outcome.findingsLeftOut, !findings.isEmpty else { return }
+        outcome.findings = outcome.findings(in: findings)
+        // The rows decide: a count that disagrees (a header made by hand) is not kept beside them.
+        outcome.count = outcome.findings.count
+        gate = outcome
     }
 }

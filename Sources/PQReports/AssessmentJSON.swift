@@ -17,10 +17,11 @@ public enum AssessmentJSON {
     }
 
     /// `write(_:to:)` with the findings handed over by `findings` (a cursor over stored rows, in their order)
-    /// instead of read from `result.findings`, which is not read.
+    /// instead of read from `result.findings`, which is not read; and the gate's findings by `gated` (in inventory
+    /// order) when given, instead of from `result.gate`, whose findings are then not read.
     public static func write(
         _ result: AssessmentResult, findings: ((FindingAssessment) throws -> Void) throws -> Void,
-        to write: (String) -> Void
+        gated: (((FindingRef) throws -> Void) throws -> Void)? = nil, to write: (String) -> Void
     ) throws {
         let encoder = ReportJSONEncoder.make()
         // Each piece indented as it stands in the whole document: every line but the first and the empty ones
@@ -41,35 +42,48 @@ public enum AssessmentJSON {
             }
             return String(decoding: out, as: UTF8.self)
         }
-        // The document without its two long arrays; each is written where its empty form stands. Keys at the top
-        // level are the only ones indented by two spaces, so each marker occurs once.
+        // The document without its long arrays; each is written where its empty form stands. Keys at the top
+        // level are the only ones indented by two spaces, so each marker occurs once; the gate's findings are the
+        // first key indented by four after the gate's own.
         var header = result
         header.findings = []
         header.systems = []
+        header.gate?.findings = []
         var rest = Substring(try encoded(header, indent: 0))
-        func array<T: Encodable>(_ key: String, _ forEach: ((T) throws -> Void) throws -> Void) throws {
-            let marker = "\n  \"\(key)\" : " + (try encoded([T](), indent: 2))
-            guard let range = rest.range(of: marker) else {
+        func array<T: Encodable>(
+            _ key: String, indent: Int = 2, after parent: String? = nil, _ forEach: ((T) throws -> Void) throws -> Void
+        ) throws {
+            let margin = String(repeating: " ", count: indent)
+            let inner = String(repeating: " ", count: indent + 2)
+            let marker = "\n\(margin)\"\(key)\" : " + (try encoded([T](), indent: indent))
+            let start = parent.flatMap { rest.range(of: $0)?.upperBound } ?? rest.startIndex
+            guard parent == nil || start != rest.startIndex, let range = rest[start...].range(of: marker) else {
                 throw EncodingError.invalidValue(
                     key, .init(codingPath: [], debugDescription: "no \(key) in the assessment's document"))
             }
-            write(String(rest[..<range.lowerBound]) + "\n  \"\(key)\" : ")
+            write(String(rest[..<range.lowerBound]) + "\n\(margin)\"\(key)\" : ")
             var first = true
             // The items come from a closure that calls back: `write` is only called while `forEach` runs.
             try withoutActuallyEscaping(write) { write in
                 try forEach { item in
-                    write((first ? "[\n    " : ",\n    ") + (try encoded(item, indent: 4)))
+                    write((first ? "[\n" : ",\n") + inner + (try encoded(item, indent: indent + 2)))
                     first = false
                 }
             }
             if first {
-                write(try encoded([T](), indent: 2))
+                write(try encoded([T](), indent: indent))
             } else {
-                write("\n  ]")
+                write("\n\(margin)]")
             }
             rest = rest[range.upperBound...]
         }
         try array("findings", findings)
+        if let gate = result.gate {
+            let held = gate.findings
+            try array(
+                "findings", indent: 4, after: "\n  \"gate\" : {",
+                gated ?? { (body: (FindingRef) throws -> Void) in for ref in held { try body(ref) } })
+        }
         let systems = result.systems
         try array("systems") { (body: (AgilityScore) throws -> Void) in for item in systems { try body(item) } }
         write(String(rest) + "\n")

@@ -65,7 +65,7 @@ public enum AssessmentText {
         out += "\n" + coverage(result.coverage)
         if let gate = result.gate {
             out += "\nGate --fail-on \(gate.threshold.rawValue): "
-            out += gate.met ? "MET by \(gate.findings.count) finding(s) (exit 1)\n" : "not met\n"
+            out += gate.met ? "MET by \(gate.count) finding(s) (exit 1)\n" : "not met\n"
         }
         return out
     }

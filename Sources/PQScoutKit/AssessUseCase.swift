@@ -87,6 +87,20 @@ public struct AssessOutcome: Sendable {
         }
         try store.forEachAssessedFinding(assessmentID: assessmentID) { try body($0.assessment) }
     }
+
+    /// Hands every finding that met the `--fail-on` gate to `body` in inventory order (`GateOutcome.findings`):
+    /// picked from the store's judged rows in that order when the assessment was recorded (the result holds only
+    /// their number), from the result otherwise. None without a gate.
+    public func forEachGatedFinding(_ body: (FindingRef) throws -> Void) throws {
+        guard let gate = result.gate else { return }
+        guard gate.findingsLeftOut, let store, let assessmentID, result.findings.isEmpty else {
+            for ref in gate.findingsLeftOut ? gate.findings(in: result.findings) : gate.findings { try body(ref) }
+            return
+        }
+        try store.forEachAssessedFinding(assessmentID: assessmentID, order: .inventory) { ranked in
+            if gate.threshold.isMet(by: ranked.assessment) { try body(ranked.assessment.finding) }
+        }
+    }
 }
 
 /// The use case `pqscout assess`: read a scan, judge it, keep the result with the scan.
@@ -159,6 +173,9 @@ public enum AssessUseCase {
         }
         assessed.sort { Assessor.riskOrder($0, $1) }
         result.findings = assessed
+        // Held (not recorded): the gate lists its findings as it always did. Recorded, it counts them and
+        // `forEachGatedFinding` reads them back.
+        result.restoreGateFindings()
         for override in overrides where !result.systems.contains(where: { override.matches($0.system) }) {
             let ids = result.systems.map(\.system.id)
             throw PQScoutError(

@@ -17,12 +17,15 @@ extension Presentation {
     }
 
     /// Writes the JSON document of an assessment in pieces, its findings read as `outcome.forEachFinding` hands
-    /// them over (from the store when it was recorded): the same bytes as `assessmentJSON` of the whole result.
+    /// them over and its gate's as `outcome.forEachGatedFinding` does (from the store when it was recorded): the
+    /// same bytes as `assessmentJSON` of the whole result.
     public static func writeAssessmentJSON(_ outcome: AssessOutcome, to write: (String) -> Void)
         throws(PQScoutError)
     {
         do {
-            try AssessmentJSON.write(outcome.result, findings: { body in try outcome.forEachFinding(body) }, to: write)
+            try AssessmentJSON.write(
+                outcome.result, findings: { body in try outcome.forEachFinding(body) },
+                gated: { body in try outcome.forEachGatedFinding(body) }, to: write)
         } catch let error as PQScoutError {
             throw error
         } catch let error as StoreError {

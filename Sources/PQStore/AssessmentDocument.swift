@@ -1,7 +1,8 @@
 import Foundation
 import PQModel
 
-/// The JSON document `assessments.document` holds: an assessment without its findings, compact and key-sorted.
+/// The JSON document `assessments.document` holds: an assessment without its findings (nor its gate's, whose
+/// number it keeps as `gate.count`), compact and key-sorted.
 ///
 /// Encoded in pieces, the same bytes as one `JSONEncoder.encode` of the whole: each system, each of its
 /// adjustments, and the findings an adjustment cites a few thousand at a time, written where their empty form
@@ -16,6 +17,8 @@ enum AssessmentDocument {
     static func encode(_ header: AssessmentResult, chunkSize: Int = chunkSize) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
+        // The gate's findings are rows (`AssessmentRecording.finish`): the document keeps how many there are.
+        encoder.userInfo[GateOutcome.encodesCount] = true
         let pieces = Pieces()
         var bare = header
         bare.findings = []

@@ -268,12 +268,13 @@ public final class InventoryStore: Sendable {
 
     /// The judged findings of one assessment recorded as rows, in its order (risk, highest first), handed to
     /// `body` one at a time: `position` counts from 0 in that order. None for an assessment whose findings are in
-    /// its document.
+    /// its document. With `order` `.inventory`, in the scan's order instead (`FindingRef.index`, then position):
+    /// the order of `GateOutcome.findings`.
     /// - Throws: `StoreError`, or whatever `body` throws (wrapped).
-    public func forEachAssessedFinding(assessmentID: Int64, _ body: (RankedAssessment) throws -> Void)
-        throws(StoreError)
-    {
-        try backend.forEachAssessedFinding(assessmentID: assessmentID, body)
+    public func forEachAssessedFinding(
+        assessmentID: Int64, order: AssessedFindingOrder = .risk, _ body: (RankedAssessment) throws -> Void
+    ) throws(StoreError) {
+        try backend.forEachAssessedFinding(assessmentID: assessmentID, order: order, body)
     }
 
     /// Every finding of a scan in `forEachFinding`'s order (no filter), each handed to `body` with the judged
@@ -326,7 +327,9 @@ protocol StoreBackend: AnyObject, Sendable {
     func assessments(scanID: Int64) throws(StoreError) -> [StoredAssessment]
     func latestAssessment(scanID: Int64, profile: String?, withFindings: Bool, findingsPerAdjustment: Int?)
         throws(StoreError) -> StoredAssessment?
-    func forEachAssessedFinding(assessmentID: Int64, _ body: (RankedAssessment) throws -> Void) throws(StoreError)
+    func forEachAssessedFinding(
+        assessmentID: Int64, order: AssessedFindingOrder, _ body: (RankedAssessment) throws -> Void
+    ) throws(StoreError)
     func forEachJudgedFinding(
         scanID: Int64, assessmentID: Int64, _ body: (Finding, [RankedAssessment]) throws -> Void
     ) throws(StoreError)
@@ -337,4 +340,20 @@ protocol StoreBackend: AnyObject, Sendable {
     func saveRescanStatePart(scanID: Int64, part: Int, bytes: [UInt8]) throws(StoreError)
     func rescanStatePart(scanID: Int64, part: Int) throws(StoreError) -> [UInt8]?
     func copyRescanStateParts(from source: Int64, to target: Int64) throws(StoreError)
+}
+
+/// The order `InventoryStore.forEachAssessedFinding` hands judged findings over in.
+public enum AssessedFindingOrder: Sendable {
+    /// The assessment's: highest risk first (`position`).
+    case risk
+    /// The scan's: by `FindingRef.index`, then position.
+    case inventory
+
+    /// The `ORDER BY` of `assessment_findings` rows.
+    var sql: String {
+        switch self {
+        case .risk: "position"
+        case .inventory: "finding_index, position"
+        }
+    }
 }

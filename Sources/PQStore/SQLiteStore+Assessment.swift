@@ -53,15 +53,19 @@ extension SQLiteStore {
         }
     }
 
-    /// Every judged finding of one assessment in its order (risk, highest first), one at a time from a cursor.
-    func forEachAssessedFinding(assessmentID: Int64, _ body: (RankedAssessment) throws -> Void) throws(StoreError) {
+    /// Every judged finding of one assessment in `order`, one at a time from a cursor.
+    func forEachAssessedFinding(
+        assessmentID: Int64, order: AssessedFindingOrder, _ body: (RankedAssessment) throws -> Void
+    ) throws(StoreError) {
         try storeOperation("cannot read the findings of assessment \(assessmentID) from \(label)") {
             try writer.read { db in
                 let reader = try JudgedRowReader(db, assessmentID: assessmentID)
                 let rows = try Row.fetchCursor(
                     db,
-                    sql:
-                        "SELECT \(JudgedRowReader.columns) FROM assessment_findings WHERE assessment_id = ? ORDER BY position",
+                    sql: """
+                        SELECT \(JudgedRowReader.columns) FROM assessment_findings WHERE assessment_id = ?
+                        ORDER BY \(order.sql)
+                        """,
                     arguments: [assessmentID])
                 while let row = try rows.next() { try body(try reader.ranked(row)) }
             }
@@ -171,6 +175,7 @@ extension SQLiteStore {
                     arguments: [id])
                 while let row = try rows.next() { findings.append(try reader.ranked(row).assessment) }
                 if !findings.isEmpty { result.findings = findings }
+                result.restoreGateFindings()
             }
             return StoredAssessment(
                 id: id, scanID: try row.decode(forColumn: "scan_id"),

@@ -108,7 +108,7 @@ struct AssessCommand: ParsableCommand {
             case (.table, .some): Console.out(Presentation.agilityExplanation(outcome.explained))
             }
             if let gate = outcome.result.gate, gate.met {
-                Console.error("pqscout: --fail-on \(gate.threshold.rawValue) met by \(gate.findings.count) finding(s)")
+                Console.error("pqscout: --fail-on \(gate.threshold.rawValue) met by \(gate.count) finding(s)")
                 throw ExitCode(1)
             }
         } catch let error as PQScoutError {

@@ -25,4 +25,50 @@ import Testing
         result.gate = nil
         #expect(try written(result) == (try AssessmentJSON.render(result)))
     }
+
+    /// The sample's result with a `vulnerable` gate met by its findings in force at that threshold (several, in
+    /// inventory order), or by none.
+    func gated(met: Bool) throws -> AssessmentResult {
+        var result = try #require(try Fixtures.assessed().assessment)
+        let refs = GateOutcome(threshold: .vulnerable, count: 0).findings(in: result.findings)
+        #expect(refs.count > 2 && refs.count < result.findings.count)
+        result.gate = GateOutcome(threshold: .vulnerable, met: met, findings: met ? refs : [])
+        return result
+    }
+
+    @Test(arguments: [true, false])
+    func gateFindingsHeldOrHandedOverAreTheDocument(met: Bool) throws {
+        let whole = try gated(met: met)
+        #expect(try written(whole) == (try AssessmentJSON.render(whole)))
+        // Counted only, the gate's findings handed over by a closure: the same bytes.
+        let refs = try #require(whole.gate?.findings)
+        var counted = whole
+        counted.gate = GateOutcome(threshold: .vulnerable, count: refs.count)
+        var text = ""
+        try AssessmentJSON.write(
+            counted, findings: { body in for item in whole.findings { try body(item) } },
+            gated: { body in for ref in refs { try body(ref) } }, to: { text += $0 })
+        #expect(text == (try AssessmentJSON.render(whole)))
+        #expect(!text.contains("\"count\""))
+    }
+
+    @Test func gateCountIsWrittenOnlyWhenAskedAndReadBackFromTheFindingsOtherwise() throws {
+        let whole = try gated(met: true)
+        let gate = try #require(whole.gate)
+        let plain = JSONEncoder()
+        plain.outputFormatting = [.sortedKeys]
+        let printed = try plain.encode(gate)
+        #expect(!String(decoding: printed, as: UTF8.self).contains("\"count\""))
+        #expect(try JSONDecoder().decode(GateOutcome.self, from: printed) == gate)
+        let stored = JSONEncoder()
+        stored.outputFormatting = [.sortedKeys]
+        stored.userInfo[GateOutcome.encodesCount] = true
+        let left = GateOutcome(threshold: .vulnerable, count: gate.count)
+        let decoded = try JSONDecoder().decode(GateOutcome.self, from: try stored.encode(left))
+        #expect(decoded == left && decoded.met && decoded.findingsLeftOut)
+        var restored = whole
+        restored.gate = decoded
+        restored.restoreGateFindings()
+        #expect(restored.gate == gate)
+    }
 }

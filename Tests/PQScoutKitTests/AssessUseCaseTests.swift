@@ -15,14 +15,26 @@ struct AssessUseCaseTests {
         return store
     }
 
-    @Test("recorded while judged: the stored order, the JSON bytes and the table equal the in-memory sort's")
-    func recordedEqualsHeld() throws {
+    @Test(
+        "recorded while judged: the stored order, the gate, the JSON bytes and the table equal the in-memory sort's",
+        arguments: [GateThreshold.deprecated, .vulnerable])
+    func recordedEqualsHeld(failOn: GateThreshold) throws {
         let store = try scannedStore()
         defer { try? FileManager.default.removeItem(atPath: store) }
         let day = CalendarDay("2031-01-01")
-        let held = try AssessUseCase.run(AssessRequest(storePath: store, asOf: day, failOn: .deprecated, record: false))
-        let recorded = try AssessUseCase.run(AssessRequest(storePath: store, asOf: day, failOn: .deprecated))
+        let held = try AssessUseCase.run(AssessRequest(storePath: store, asOf: day, failOn: failOn, record: false))
+        let recorded = try AssessUseCase.run(AssessRequest(storePath: store, asOf: day, failOn: failOn))
         #expect(recorded.result.findings.isEmpty)
+        // The recorded gate counts its findings and holds none; they are read back from the rows in inventory
+        // order, and the stored assessment has them again.
+        let heldGate = try #require(held.result.gate)
+        #expect(heldGate.findings.count > 1 && heldGate.findings == heldGate.findings.sorted())
+        #expect(recorded.result.gate?.findings == [])
+        #expect(recorded.result.gate?.count == heldGate.findings.count)
+        var gated: [FindingRef] = []
+        try recorded.forEachGatedFinding { gated.append($0) }
+        #expect(gated == heldGate.findings)
+        #expect(try AssessUseCase.latest(storePath: store)?.result.gate == heldGate)
         var stored: [FindingAssessment] = []
         try recorded.forEachFinding { stored.append($0) }
         #expect(stored.count > 50)

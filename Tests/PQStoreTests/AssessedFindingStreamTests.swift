@@ -49,6 +49,8 @@ struct AssessedFindingStreamTests {
             judged.system = "system-\(index % 2)"
             return judged
         }
+        // Every one is deprecated, in force and not waived: each meets the gate.
+        result.gate = GateOutcome(threshold: .deprecated, met: true, findings: result.findings.map(\.finding).sorted())
         return result
     }
 
@@ -66,6 +68,8 @@ struct AssessedFindingStreamTests {
         #expect(summary.id == id)
         var header = result
         header.findings = summary.result.findings
+        // The document keeps the gate's number; its findings are the rows that meet it, read with them.
+        header.gate = GateOutcome(threshold: .deprecated, count: result.findings.count)
         #expect(summary.result == header)
         if kind == .sqlite { #expect(summary.result.findings.isEmpty) }
 
@@ -73,6 +77,10 @@ struct AssessedFindingStreamTests {
         try store.forEachAssessedFinding(assessmentID: id) { ranked.append($0) }
         #expect(ranked.map(\.position) == Array(0..<result.findings.count))
         #expect(ranked.map(\.assessment) == result.findings)
+        var byIndex: [RankedAssessment] = []
+        try store.forEachAssessedFinding(assessmentID: id, order: .inventory) { byIndex.append($0) }
+        #expect(byIndex.map(\.assessment.finding.index) == [0, 1, 3, 4, 5])
+        #expect(byIndex == ranked.sorted { $0.assessment.finding.index < $1.assessment.finding.index })
 
         let inventory = try store.findings(FindingQuery(scanID: scanID))
         var walked: [Finding] = []

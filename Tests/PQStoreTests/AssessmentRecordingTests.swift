@@ -47,6 +47,9 @@ struct AssessmentRecordingTests {
             try Sample.int(store, "SELECT count(*) FROM assessment_parts WHERE assessment_id = \(id)")
                 == Set(added.map(\.risk.score)).count)
         result.findings = stored
+        // Each added finding is deprecated and in force: the gate read back is all of them, picked from the rows
+        // in inventory order (the document keeps only their number).
+        result.gate = GateOutcome(threshold: .deprecated, met: true, findings: stored.map(\.finding).sorted())
         #expect(try store.latestAssessment(scanID: scanID)?.result == result)
     }
 

@@ -89,12 +89,18 @@ struct AssessmentStoreTests {
             copy.expired = number == 3 ? CalendarDay("2026-01-01") : nil
             return copy
         }
+        // Each is deprecated and in force: the gate's findings are all five, read back from the rows.
+        result.gate = GateOutcome(threshold: .deprecated, met: true, findings: result.findings.map(\.finding).sorted())
         let id = try store.recordAssessment(result, createdAt: Sample.started)
         #expect(try Sample.int(store, "SELECT count(*) FROM assessment_findings WHERE assessment_id = \(id)") == 5)
         // What findings share is kept once: three distinct risks, three parts.
         #expect(try Sample.int(store, "SELECT count(*) FROM assessment_parts WHERE assessment_id = \(id)") == 3)
         #expect(
             try Sample.int(store, "SELECT count(*) FROM assessments WHERE document LIKE '%\"findings\":[]%'") == 1)
+        #expect(
+            try Sample.int(
+                store, "SELECT count(*) FROM assessments WHERE document LIKE '%\"gate\":{\"count\":5,\"findings\":[]%'")
+                == 1)
         #expect(try store.latestAssessment(scanID: scanID)?.result == result)
         try store.deleteScan(id: scanID)
         #expect(try Sample.int(store, "SELECT count(*) FROM assessment_findings") == 0)

@@ -614,29 +614,34 @@ final class PostgresStore: StoreBackend {
             // Judged findings written as rows (the v6 tables) replace the document's, as on SQLite.
             if withFindings {
                 var findings: [FindingAssessment] = []
-                try forEachAssessedFindingRow(assessmentID: id) { findings.append($0.assessment) }
+                try forEachAssessedFindingRow(assessmentID: id, order: .risk) { findings.append($0.assessment) }
                 if !findings.isEmpty { result.findings = findings }
+                result.restoreGateFindings()
             }
             return StoredAssessment(
                 id: id, scanID: try r.value("scan_id"), createdAt: try r.date("created_at"), result: result)
         }
     }
 
-    func forEachAssessedFinding(assessmentID: Int64, _ body: (RankedAssessment) throws -> Void) throws(StoreError) {
+    func forEachAssessedFinding(
+        assessmentID: Int64, order: AssessedFindingOrder, _ body: (RankedAssessment) throws -> Void
+    ) throws(StoreError) {
         try operation("cannot read the findings of assessment \(assessmentID) from \(label)") {
-            try forEachAssessedFindingRow(assessmentID: assessmentID, body)
+            try forEachAssessedFindingRow(assessmentID: assessmentID, order: order, body)
         }
     }
 
-    /// The rows of `assessment_findings` in position order, from a cursor fetched `fetchSize` rows at a time.
-    private func forEachAssessedFindingRow(assessmentID: Int64, _ body: (RankedAssessment) throws -> Void) throws {
+    /// The rows of `assessment_findings` in `order`, from a cursor fetched `fetchSize` rows at a time.
+    private func forEachAssessedFindingRow(
+        assessmentID: Int64, order: AssessedFindingOrder, _ body: (RankedAssessment) throws -> Void
+    ) throws {
         try session.transaction(readOnly: true) {
             let reader = try JudgedRowReader(session, assessmentID: assessmentID)
             try forEachRow(
                 cursor: "pqscout_judged",
                 """
                 SELECT \(JudgedRowReader.columns) FROM assessment_findings WHERE assessment_id = \(assessmentID)
-                ORDER BY position
+                ORDER BY \(order.sql)
                 """
             ) { try body(try reader.ranked($0)) }
         }
