@@ -17,10 +17,10 @@ public enum AssessmentJSON {
     }
 
     /// `write(_:to:)` with the findings handed over by `findings` (a cursor over stored rows, in their order)
-    /// instead of read from `result.findings`, which is not read.
+    /// instead of read from `result.findings`, which is not read; likewise the systems by `systems` when given.
     public static func write(
         _ result: AssessmentResult, findings: ((FindingAssessment) throws -> Void) throws -> Void,
-        to write: (String) -> Void
+        systems: (((AgilityScore) throws -> Void) throws -> Void)? = nil, to write: (String) -> Void
     ) throws {
         let encoder = ReportJSONEncoder.make()
         // Each piece indented as it stands in the whole document: every line but the first and the empty ones
@@ -70,8 +70,12 @@ public enum AssessmentJSON {
             rest = rest[range.upperBound...]
         }
         try array("findings", findings)
-        let systems = result.systems
-        try array("systems") { (body: (AgilityScore) throws -> Void) in for item in systems { try body(item) } }
+        if let systems {
+            try array("systems", systems)
+        } else {
+            let held = result.systems
+            try array("systems") { (body: (AgilityScore) throws -> Void) in for item in held { try body(item) } }
+        }
         write(String(rest) + "\n")
     }
 

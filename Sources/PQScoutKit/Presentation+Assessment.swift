@@ -22,7 +22,9 @@ extension Presentation {
         throws(PQScoutError)
     {
         do {
-            try AssessmentJSON.write(outcome.result, findings: { body in try outcome.forEachFinding(body) }, to: write)
+            try AssessmentJSON.write(
+                outcome.result, findings: { body in try outcome.forEachFinding(body) },
+                systems: { body in try outcome.forEachSystem(body) }, to: write)
         } catch let error as PQScoutError {
             throw error
         } catch let error as StoreError {

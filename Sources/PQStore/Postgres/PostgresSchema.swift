@@ -29,6 +29,7 @@ enum PostgresSchema {
         ("v5-rescan-states", v5RescanStates),
         ("v6-assessment-findings", v6AssessmentFindings),
         ("v7-rescan-state-parts", v7RescanStateParts),
+        ("v8-assessment-systems", v8AssessmentSystems),
     ]
 
     static let v1Inventory = """
@@ -233,5 +234,18 @@ enum PostgresSchema {
             bytes BYTEA NOT NULL,
             PRIMARY KEY (scan_id, part)
         );
+        """
+
+    /// As in SQLite: one row per scored system of an assessment, in the result's order.
+    static let v8AssessmentSystems = """
+        CREATE TABLE assessment_systems (
+            assessment_id BIGINT NOT NULL REFERENCES assessments(id) ON DELETE CASCADE,
+            position BIGINT NOT NULL CHECK (position >= 0),
+            system_id TEXT NOT NULL,
+            score BIGINT NOT NULL,
+            document TEXT NOT NULL,
+            PRIMARY KEY (assessment_id, position)
+        );
+        CREATE INDEX assessment_systems_by_score ON assessment_systems(assessment_id, score, position);
         """
 }
