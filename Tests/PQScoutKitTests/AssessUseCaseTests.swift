@@ -115,7 +115,8 @@ struct AssessUseCaseTests {
         #expect(try AssessUseCase.run(AssessRequest(storePath: store, explain: "scan")).explained.count == 1)
         for request in [
             AssessRequest(storePath: store, explain: "no-such-system"),
-            AssessRequest(storePath: store, systemCategories: ["no-such-system=high-risk"]),
+            AssessRequest(
+                storePath: store, profile: "eu-pqc-roadmap", systemCategories: ["no-such-system=high-risk"]),
         ] {
             let unrecorded = #expect(throws: PQScoutError.self) {
                 var copy = request

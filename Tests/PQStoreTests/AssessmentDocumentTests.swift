@@ -71,7 +71,10 @@ struct AssessmentDocumentTests {
         let recording = try store.beginAssessment(scanID: scanID, batchSize: 4)
         let id = try recording.finish(header, createdAt: Sample.started)
         let document = try Sample.string(store, "SELECT document FROM assessments WHERE id = \(id)")
-        #expect(document == (try Self.whole(header)))
+        // The systems are rows of their own (v8): the document keeps an empty list.
+        var bare = header
+        bare.systems = []
+        #expect(document == (try Self.whole(bare)))
         #expect(try store.latestAssessment(scanID: scanID)?.result == header)
     }
 
