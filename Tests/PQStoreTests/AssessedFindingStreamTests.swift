@@ -66,7 +66,12 @@ struct AssessedFindingStreamTests {
         #expect(summary.id == id)
         var header = result
         header.findings = summary.result.findings
+        // The systems are rows (v8), not in the summary: read from their cursor.
+        header.systems = []
         #expect(summary.result == header)
+        var systems: [AgilityScore] = []
+        try store.forEachAssessedSystem(assessmentID: id) { systems.append($0) }
+        #expect(systems == result.systems)
         if kind == .sqlite { #expect(summary.result.findings.isEmpty) }
 
         var ranked: [RankedAssessment] = []
