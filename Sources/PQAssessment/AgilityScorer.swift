@@ -356,6 +356,27 @@ public struct AgilityScorer: Sendable {
     /// unit that migrates, so each counts the same. Every system is listed (0 points each) and one `mean` line
     /// carries the whole score, so the lines add up with no rounding line.
     public func overall(_ systems: [AgilityScore]) -> AgilityScore {
+        overall(digests: systems.map(Digest.init))
+    }
+
+    /// What the overall score reads of a system's score: an assessment that hands each score on as it is made
+    /// keeps these, not the scores (whose adjustments cite every finding behind them).
+    public struct Digest: Sendable, Hashable {
+        public var id: String
+        public var score: Int
+        public var grade: String
+        public var findingCount: Int
+
+        public init(_ score: AgilityScore) {
+            id = score.system.id
+            self.score = score.score
+            grade = score.grade
+            findingCount = score.findingCount
+        }
+    }
+
+    /// `overall(_:)` of the systems' digests, in system id order.
+    public func overall(digests systems: [Digest]) -> AgilityScore {
         let scope = SystemRef(id: "scan", kind: .configuration, source: "scan", path: ".")
         let findings = systems.reduce(0) { $0 + $1.findingCount }
         guard !systems.isEmpty, findings > 0 else {
@@ -370,7 +391,7 @@ public struct AgilityScorer: Sendable {
         var adjustments: [ScoreAdjustment] = systems.map { system in
             ScoreAdjustment(
                 dimension: "system", points: 0,
-                reason: "\(system.system.id) scored \(system.score) (\(system.grade)), \(system.findingCount) findings")
+                reason: "\(system.id) scored \(system.score) (\(system.grade)), \(system.findingCount) findings")
         }
         let sum = systems.reduce(0) { $0 + $1.score }
         // Half up, in integers: (2·sum + n) / (2·n).

@@ -151,13 +151,19 @@ public enum Assessor {
     /// bounded by places (systems, the exchanges' groups and keys, coverage counts), the second judges each finding
     /// and hands it to `judged` in inventory order, counting the summary as it goes and scoring each system as soon
     /// as its last finding is judged.
+    ///
+    /// With `scored`, each system's score goes there as soon as it is made, with its place in `systems` (id order;
+    /// systems are scored in the order their last finding comes, not in that order), and is not kept: the result's
+    /// `systems` is then empty, and only what the overall score needs of each system is held.
     /// - Returns: the result without its findings (`findings` is empty: they went to `judged`; order them by
     ///   `riskOrder`), and a gate that counts the findings meeting it without holding them (`GateOutcome.findings`
     ///   is empty: `GateOutcome.findings(in:)` picks them from the judged findings).
-    /// - Throws: `AssessmentError` for a category the profile does not define, or what the walk or `judged` throws.
+    /// - Throws: `AssessmentError` for a category the profile does not define, or what the walk, `judged` or
+    ///   `scored` throws.
     public static func assess(
         _ source: AssessmentSource, options: AssessmentOptions, catalog: Catalog = .shared,
-        judged sink: (FindingAssessment) throws -> Void
+        judged sink: (FindingAssessment) throws -> Void,
+        scored: ((_ score: AgilityScore, _ position: Int) throws -> Void)? = nil
     ) throws -> AssessmentResult {
         var groundwork = Groundwork(catalog: catalog)
         try source.forEachFinding { groundwork.add($0) }
@@ -186,7 +192,7 @@ public enum Assessor {
             try sink(assessment)
             let item = AgilityScorer.Item(
                 ref: ref, finding: finding, certificate: judged.certificate, overrun: overrun)
-            scoring.add(item, system: judged.system.id) { system, items in
+            let finished = scoring.add(item, system: judged.system.id) { system, items in
                 let override = options.systemOverrides.first { $0.matches(system) }
                 var mosca = prioritizer.mosca(asOf: options.asOf)
                 if let years = override?.dataLifetimeYears { mosca.dataLifetimeYears = max(0, years) }
@@ -195,6 +201,14 @@ public enum Assessor {
                 score.category = override?.category
                 return score
             }
+            if let finished {
+                if let scored {
+                    scoring.digest(finished.score, position: finished.position)
+                    try scored(finished.score, finished.position)
+                } else {
+                    scoring.keep(finished.score, position: finished.position)
+                }
+            }
         }
         guard index == groundwork.places.counts.reduce(0, +) else {
             throw AssessmentError(
@@ -202,7 +216,7 @@ public enum Assessor {
                 reason: "the scan's findings changed while it was assessed (\(index) read the second time)")
         }
         let systems = scoring.scores
-        var overall = scorer.overall(systems)
+        var overall = scorer.overall(digests: scoring.digests)
         overall.mosca = prioritizer.mosca(asOf: options.asOf)
         let coverage = CoverageAnalyzer.analyze(
             scan: source.scan, sources: groundwork.sourceCounts, unknownAlgorithms: groundwork.unknownAlgorithms,
@@ -747,36 +761,56 @@ extension Assessor {
     }
 
     /// Scores each system as soon as its last finding is judged, so only the findings of systems still open are
-    /// held (a file's findings come together in the store's order, so few are open at once).
+    /// held (a file's findings come together in the store's order, so few are open at once). The caller keeps each
+    /// score (`keep`) or hands it on and keeps its digest (`digest`), what the overall score needs.
     struct SystemScoring {
         private var remaining: [String: Int] = [:]
         private var open: [String: [AgilityScorer.Item]] = [:]
         private var refs: [String: SystemRef] = [:]
-        private let order: [String]
-        private var done: [String: AgilityScore] = [:]
+        /// Each system's place in id order.
+        private var positions: [String: Int] = [:]
+        private var done: [Int: AgilityScore] = [:]
+        private var digested: [Int: AgilityScorer.Digest] = [:]
 
         init(_ systems: [(system: SystemRef, count: Int)]) {
-            order = systems.map(\.system.id)
-            for (system, count) in systems {
+            for (position, (system, count)) in systems.enumerated() {
                 remaining[system.id] = count
                 refs[system.id] = system
+                positions[system.id] = position
             }
         }
 
         /// Adds one judged finding of a system; scores the system with `score` once it has all its findings.
+        /// - Returns: the score and the system's place in id order when this was its last finding.
         mutating func add(
             _ item: AgilityScorer.Item, system id: String,
             score: (SystemRef, [AgilityScorer.Item]) -> AgilityScore
-        ) {
+        ) -> (score: AgilityScore, position: Int)? {
             open[id, default: []].append(item)
             let left = (remaining[id] ?? 1) - 1
             remaining[id] = left
-            guard left == 0, let system = refs[id], let items = open.removeValue(forKey: id) else { return }
-            done[id] = score(system, items)
+            guard left == 0, let system = refs[id], let position = positions[id],
+                let items = open.removeValue(forKey: id)
+            else { return nil }
+            return (score(system, items), position)
         }
 
-        /// The scores, in system id order.
-        var scores: [AgilityScore] { order.compactMap { done[$0] } }
+        /// Keeps a score for `scores`.
+        mutating func keep(_ score: AgilityScore, position: Int) {
+            done[position] = score
+            digested[position] = AgilityScorer.Digest(score)
+        }
+
+        /// Keeps only what the overall score needs of a score handed on.
+        mutating func digest(_ score: AgilityScore, position: Int) {
+            digested[position] = AgilityScorer.Digest(score)
+        }
+
+        /// The scores kept, in system id order.
+        var scores: [AgilityScore] { done.keys.sorted().compactMap { done[$0] } }
+
+        /// Every system scored, in system id order.
+        var digests: [AgilityScorer.Digest] { digested.keys.sorted().compactMap { digested[$0] } }
     }
 
     /// The summary's counts, kept as judged findings go by.

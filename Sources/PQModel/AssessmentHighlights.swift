@@ -50,6 +50,37 @@ public struct AssessmentHighlights: Sendable, Hashable {
         }
     }
 
+    /// What the table's agility section shows of one system.
+    public struct SystemLine: Sendable, Hashable {
+        public var id: String
+        public var score: Int
+        public var grade: String
+        public var findingCount: Int
+        /// The dimensions that could not be evaluated, in the score's order.
+        public var notEvaluated: [String]
+
+        public init(_ score: AgilityScore) {
+            id = score.system.id
+            self.score = score.score
+            grade = score.grade
+            findingCount = score.findingCount
+            notEvaluated = score.notEvaluated.map(\.dimension)
+        }
+    }
+
+    /// Each system scored so far, by its place in the result's `systems` (systems are scored out of that order).
+    private var systemLines: [Int: SystemLine] = [:]
+
+    /// The systems taken by `add(_:position:)`, in the result's order; empty when none were (the table then reads
+    /// the result's systems).
+    public var systems: [SystemLine] { systemLines.keys.sorted().compactMap { systemLines[$0] } }
+
+    /// Takes one system's score, handed on as it was made, and its place in the result's `systems`: a line of it,
+    /// not the score (whose adjustments cite every finding behind it).
+    public mutating func add(_ score: AgilityScore, position: Int) {
+        systemLines[position] = SystemLine(score)
+    }
+
     /// Appends in the usual case (judged in inventory order); sorts when findings come in another order.
     private static func insertByIndex(_ item: FindingAssessment, into list: inout [FindingAssessment]) {
         if let last = list.last, item.finding < last.finding {

@@ -17,11 +17,13 @@ public enum AssessmentJSON {
     }
 
     /// `write(_:to:)` with the findings handed over by `findings` (a cursor over stored rows, in their order)
-    /// instead of read from `result.findings`, which is not read; and the gate's findings by `gated` (in inventory
-    /// order) when given, instead of from `result.gate`, whose findings are then not read.
+    /// instead of read from `result.findings`, which is not read; the gate's findings by `gated` (in inventory
+    /// order) when given, instead of from `result.gate`, whose findings are then not read; likewise the systems by
+    /// `systems` when given.
     public static func write(
         _ result: AssessmentResult, findings: ((FindingAssessment) throws -> Void) throws -> Void,
-        gated: (((FindingRef) throws -> Void) throws -> Void)? = nil, to write: (String) -> Void
+        gated: (((FindingRef) throws -> Void) throws -> Void)? = nil,
+        systems: (((AgilityScore) throws -> Void) throws -> Void)? = nil, to write: (String) -> Void
     ) throws {
         let encoder = ReportJSONEncoder.make()
         // Each piece indented as it stands in the whole document: every line but the first and the empty ones
@@ -84,8 +86,12 @@ public enum AssessmentJSON {
                 "findings", indent: 4, after: "\n  \"gate\" : {",
                 gated ?? { (body: (FindingRef) throws -> Void) in for ref in held { try body(ref) } })
         }
-        let systems = result.systems
-        try array("systems") { (body: (AgilityScore) throws -> Void) in for item in systems { try body(item) } }
+        if let systems {
+            try array("systems", systems)
+        } else {
+            let held = result.systems
+            try array("systems") { (body: (AgilityScore) throws -> Void) in for item in held { try body(item) } }
+        }
         write(String(rest) + "\n")
     }
 

@@ -61,7 +61,7 @@ public enum AssessmentText {
             }
             for id in result.unusedWaivers { out += "  \(id): matched no finding\n" }
         }
-        out += "\n" + agility(result, width: width)
+        out += "\n" + agility(result, systems: highlights.systems, width: width)
         out += "\n" + coverage(result.coverage)
         if let gate = result.gate {
             out += "\nGate --fail-on \(gate.threshold.rawValue): "
@@ -126,12 +126,14 @@ public enum AssessmentText {
         return line
     }
 
-    static func agility(_ result: AssessmentResult, width: Int) -> String {
+    /// `systems`: the lines gathered as the systems were scored, when the result does not hold them.
+    static func agility(_ result: AssessmentResult, systems: [AssessmentHighlights.SystemLine], width: Int) -> String {
         var out = "Crypto-agility: whole scan \(result.overall.score) (\(result.overall.grade))\n"
-        let rows = result.systems.map { score -> [String] in
+        let lines = result.systems.isEmpty ? systems : result.systems.map(AssessmentHighlights.SystemLine.init)
+        let rows = lines.map { line -> [String] in
             [
-                score.system.id, String(score.score), score.grade, String(score.findingCount),
-                score.notEvaluated.map(\.dimension).joined(separator: ", "),
+                line.id, String(line.score), line.grade, String(line.findingCount),
+                line.notEvaluated.joined(separator: ", "),
             ]
         }
         if !rows.isEmpty {

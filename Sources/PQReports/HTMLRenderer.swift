@@ -211,11 +211,10 @@ public struct HTMLRenderer: ReportRenderer {
             }
             out += SVGChart.timeline(Array(marks), start: assessment.asOf.date, title: "Policy deadlines ahead") + "\n"
         }
-        out += "<h3>Score per system (\(assessment.systems.count))</h3>\n"
+        let systems = input.systems
+        out += "<h3>Score per system (\(systems.count))</h3>\n"
         out += "<p>Open a system to see every point of its score and the findings behind it.</p>\n"
-        for system in assessment.systems.sorted(by: { ($0.score, $0.system.id) < ($1.score, $1.system.id) })
-            .prefix(maxRows)
-        {
+        try systems.walkByScore(limit: maxRows) { system in
             out += "<details class=\"system\"><summary><b>\(system.score)</b> \(Self.gradeBadge(system.grade)) "
             out +=
                 "<code>\(e(system.system.id))</code> — \(system.system.kind.rawValue), \(system.findingCount) finding"

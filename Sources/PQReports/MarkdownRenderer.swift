@@ -149,7 +149,7 @@ public struct MarkdownRenderer: ReportRenderer {
         }
         out += "| waived | \(assessment.summary.waived) |\n\n"
         out += "### Score per system\n\n| System | Score | Grade | Findings | Explanation |\n|---|---:|---|---:|---|\n"
-        for system in assessment.systems.sorted(by: { ($0.score, $0.system.id) < ($1.score, $1.system.id) }) {
+        try input.systems.walkByScore { system in
             let reasons = system.adjustments.filter { $0.points != 0 || !$0.evaluated }.map { adjustment in
                 let points =
                     adjustment.evaluated

@@ -57,6 +57,13 @@ public struct ReportInput: Sendable {
     /// `findings` are paired in memory.
     public var judgedSource: ReportJudgedFindings?
 
+    /// The scored systems of `assessment` when they are not in it: read from the store as the renderer walks them.
+    /// Nil: `assessment.systems`.
+    public var systemSource: ReportSystems?
+
+    /// The assessment's scored systems: `systemSource` when set, else `assessment.systems` (none without one).
+    public var systems: ReportSystems { systemSource ?? .array(assessment?.systems ?? []) }
+
     /// The judged findings with the inventory findings they judge: `judgedSource` when set, else paired in memory.
     public var judgedFindings: ReportJudgedFindings { judgedSource ?? .array(self) }
 

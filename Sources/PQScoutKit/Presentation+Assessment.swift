@@ -25,7 +25,8 @@ extension Presentation {
         do {
             try AssessmentJSON.write(
                 outcome.result, findings: { body in try outcome.forEachFinding(body) },
-                gated: { body in try outcome.forEachGatedFinding(body) }, to: write)
+                gated: { body in try outcome.forEachGatedFinding(body) },
+                systems: { body in try outcome.forEachSystem(body) }, to: write)
         } catch let error as PQScoutError {
             throw error
         } catch let error as StoreError {

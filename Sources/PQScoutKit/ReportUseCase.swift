@@ -112,6 +112,16 @@ public enum ReportUseCase {
                 input.findingSource = .storeOrdered { body in try store.forEachFinding(FindingQuery(scanID: id), body) }
                 if let stored { input.judgedSource = judgedSource(stored, store: store) }
             }
+            // Systems recorded as rows (since v9) are walked from the store; older documents hold them.
+            if streamed, let stored, stored.result.systems.isEmpty {
+                let assessmentID = stored.id
+                input.systemSource = ReportSystems(count: try store.assessedSystemCount(assessmentID: assessmentID)) {
+                    limit, body in
+                    try store.forEachAssessedSystem(
+                        assessmentID: assessmentID, order: .byScore, limit: limit,
+                        findingsPerAdjustment: HTMLRenderer.findingsPerAdjustment, body)
+                }
+            }
             if certificatesStreamed {
                 let counts = try store.assetCounts(scanID: id)
                 input.certificateSource = .stored(count: counts.certificates, assetCount: counts.assets) {

@@ -32,6 +32,16 @@ enum AssessmentDocument {
         return pieces.joined()
     }
 
+    /// The document of one system (`assessment_systems.document`): the bytes it has inside an assessment's
+    /// document, encoded in the same pieces.
+    static func encode(_ score: AgilityScore, chunkSize: Int = chunkSize) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let pieces = Pieces()
+        try encode(score, encoder: encoder, chunkSize: max(1, chunkSize), into: pieces)
+        return pieces.joined()
+    }
+
     private static let comma = Data(",".utf8)
 
     private static func encode(

@@ -2,7 +2,8 @@ import Foundation
 import PQModel
 
 /// An assessment being recorded while it is judged: each judged finding is handed over as it is produced and goes
-/// to the store in batches, so no list of every judged finding is held (1.78 million took 2.9 GB).
+/// to the store in batches, so no list of every judged finding is held (1.78 million took 2.9 GB); so does each
+/// scored system (`add(_:position:)`), as `assessment_systems` rows.
 ///
 /// The batches are staged where only this recording sees them (a temporary table of the recording's own
 /// connection) with their rank (`RiskRank`); `finish` then writes the assessment in one transaction: its document,
@@ -31,6 +32,9 @@ public final class AssessmentRecording {
     private var parts: [SharedPart: Int] = [:]
     private var newParts: [(number: Int, document: String)] = []
     private var added = 0
+    private var systems: [StagedSystem] = []
+    private var systemBytes = 0
+    private var systemsAdded = 0
     private var closed = false
     private let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
@@ -79,8 +83,34 @@ public final class AssessmentRecording {
         if batch.count >= batchSize { try flush() }
     }
 
-    /// Writes the assessment: `result`'s document (its findings, if any, are not read: they were added) and every
-    /// finding added, in one transaction.
+    /// Takes one scored system and its place in the result's `systems` (systems may come in any order: an
+    /// assessor scores each when its last finding is judged); staged as its document, a batch at a time.
+    public func add(_ score: AgilityScore, position: Int) throws(StoreError) {
+        precondition(!closed, "a finished recording takes no more systems")
+        try stage(score, position: position)
+    }
+
+    private func stage(_ score: AgilityScore, position: Int) throws(StoreError) {
+        precondition(position >= 0, "a system's position counts from 0")
+        let document: String
+        do {
+            document = try AssessmentDocument.encode(score)
+        } catch {
+            throw StoreError(code: StoreError.io, reason: "cannot encode a scored system: \(error)")
+        }
+        systems.append(
+            StagedSystem(position: position, systemID: score.system.id, score: score.score, document: document))
+        systemBytes += document.utf8.count
+        systemsAdded += 1
+        if systems.count >= batchSize || systemBytes >= Self.systemBatchBytes { try flush() }
+    }
+
+    /// Bytes of system documents per staged batch: one system can cite tens of thousands of findings.
+    static let systemBatchBytes = 4 << 20
+
+    /// Writes the assessment: `result`'s document (its findings, if any, are not read: they were added; its
+    /// systems, if any, are recorded as rows in their order, and then none may have been added) and every finding
+    /// and system added, in one transaction.
     /// - Returns: The assessment's id.
     /// - Throws: `StoreError` `store.no-such-scan` when the scan is not in the store, or a write failure; nothing is
     ///   recorded then.
@@ -89,12 +119,17 @@ public final class AssessmentRecording {
         precondition(result.scanID == scanID, "the result of another scan")
         closed = true
         do throws(StoreError) {
+            if !result.systems.isEmpty {
+                precondition(systemsAdded == 0, "systems are either added or in the result")
+                for (position, score) in result.systems.enumerated() { try stage(score, position: position) }
+            }
             try flush()
             var header = result
             header.findings = []
             // The gate's findings are judged rows like the others (`GateOutcome.findings(in:)` picks them on
             // reading): held in the document, they were millions of references under `--fail-on vulnerable`.
             header.gate?.findings = []
+            header.systems = []
             let document: String
             do {
                 document = try AssessmentDocument.encode(header)
@@ -116,9 +151,10 @@ public final class AssessmentRecording {
     }
 
     private func flush() throws(StoreError) {
-        guard !batch.isEmpty || !newParts.isEmpty else { return }
+        guard !batch.isEmpty || !newParts.isEmpty || !systems.isEmpty else { return }
         do throws(StoreError) {
-            try staging.stage(batch, parts: newParts)
+            if !batch.isEmpty || !newParts.isEmpty { try staging.stage(batch, parts: newParts) }
+            if !systems.isEmpty { try staging.stage(systems) }
         } catch {
             closed = true
             staging.discard()
@@ -126,6 +162,8 @@ public final class AssessmentRecording {
         }
         batch.removeAll(keepingCapacity: true)
         newParts.removeAll()
+        systems.removeAll(keepingCapacity: true)
+        systemBytes = 0
     }
 }
 
@@ -136,13 +174,23 @@ struct StagedFinding {
     var part: Int
 }
 
+/// One scored system on its way to `assessment_systems`: its place in the result, id, score and document.
+struct StagedSystem {
+    var position: Int
+    var systemID: String
+    var score: Int
+    var document: String
+}
+
 /// What a backend does for an `AssessmentRecording`: keep batches where only the recording sees them, then write
 /// the assessment in one transaction, or forget the batches.
 protocol AssessmentStaging: AnyObject {
     /// Keeps a batch of findings and the parts first named in it (number, JSON document).
     func stage(_ findings: [StagedFinding], parts: [(number: Int, document: String)]) throws(StoreError)
-    /// In one transaction: the assessment's row, its parts, its findings sorted by their key with positions from 0.
-    /// Drops the stage.
+    /// Keeps a batch of scored systems.
+    func stage(_ systems: [StagedSystem]) throws(StoreError)
+    /// In one transaction: the assessment's row, its parts, its findings sorted by their key with positions from 0,
+    /// its systems by position. Drops the stage.
     func commit(header: AssessmentResult, document: String, createdAt: Date) throws(StoreError) -> Int64
     /// Drops the stage; nothing is recorded.
     func discard()
@@ -241,5 +289,29 @@ struct JudgedRowAssembler {
         }
         return RankedAssessment(
             position: row.position, assessment: shared.assessment(of: ref, system: row.system, expired: expired))
+    }
+}
+
+/// An `assessment_systems` row's document read back into a score.
+enum AssessedSystemDocument {
+    /// The rows' order: the result's (`position`), or by score then the result's.
+    static func order(byScore: Bool) -> String { byScore ? "score, position" : "position" }
+
+    /// With `keep`, each adjustment's findings trimmed to their first `keep` and counted in `findingTotal`
+    /// (`AssessmentDocumentTrimmer`, whose rule finds a system's adjustments at the top of its document too).
+    /// - Throws: `StoreError` `store.corrupt` for a document that is no score.
+    static func decode(_ document: String, keep: Int?, decoder: JSONDecoder, assessmentID: Int64) throws(StoreError)
+        -> AgilityScore
+    {
+        do {
+            guard let keep else { return try decoder.decode(AgilityScore.self, from: Data(document.utf8)) }
+            var trimmer = AssessmentDocumentTrimmer(keep: keep)
+            trimmer.feed(document.utf8)
+            return try decoder.decode(AgilityScore.self, from: Data(trimmer.trimmed))
+        } catch {
+            throw StoreError(
+                code: StoreError.corrupt, reason: "assessment \(assessmentID) holds a system that is no score: \(error)"
+            )
+        }
     }
 }

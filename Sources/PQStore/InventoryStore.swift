@@ -250,10 +250,12 @@ public final class InventoryStore: Sendable {
         try backend.latestAssessment(scanID: scanID, profile: profile, withFindings: true, findingsPerAdjustment: nil)
     }
 
-    /// The newest assessment of one scan (under one profile, when given) without its judged findings: its
-    /// systems, scores, gate, counts and coverage. `result.findings` holds only findings kept inside the
+    /// The newest assessment of one scan (under one profile, when given) without its judged findings and systems:
+    /// its overall score, gate, counts and coverage. `result.findings` holds only findings kept inside the
     /// assessment's document (assessments recorded before v6); otherwise it is empty and
-    /// `forEachAssessedFinding` or `forEachJudgedFinding` reads them.
+    /// `forEachAssessedFinding` or `forEachJudgedFinding` reads them. Likewise `result.systems` holds only the
+    /// systems kept inside the document (assessments recorded before v9); otherwise it is empty and
+    /// `forEachAssessedSystem` reads them.
     ///
     /// With `findingsPerAdjustment`, each score adjustment keeps only its first findings (as many) and says how many
     /// it had in `ScoreAdjustment.findingTotal`: the adjustments list every finding of their system, the bulk of a
@@ -264,6 +266,33 @@ public final class InventoryStore: Sendable {
     {
         try backend.latestAssessment(
             scanID: scanID, profile: profile, withFindings: false, findingsPerAdjustment: findingsPerAdjustment)
+    }
+
+    /// The order `forEachAssessedSystem` hands systems over in.
+    public enum SystemOrder: Sendable {
+        /// The result's order (system id, as an assessment makes it).
+        case recorded
+        /// Lowest score first, ties in the result's order (so by id, as reports list them).
+        case byScore
+    }
+
+    /// The scored systems of one assessment recorded as rows (`assessment_systems`), handed to `body` one at a
+    /// time in `order`, the first `limit` of them (all when nil). With `findingsPerAdjustment`, each adjustment keeps only its first findings (as many) and
+    /// says how many it had in `ScoreAdjustment.findingTotal`, as `latestAssessmentSummary` trims. None for an
+    /// assessment whose systems are in its document.
+    /// - Throws: `StoreError`, or whatever `body` throws (wrapped).
+    public func forEachAssessedSystem(
+        assessmentID: Int64, order: SystemOrder = .recorded, limit: Int? = nil, findingsPerAdjustment: Int? = nil,
+        _ body: (AgilityScore) throws -> Void
+    ) throws(StoreError) {
+        try backend.forEachAssessedSystem(
+            assessmentID: assessmentID, byScore: order == .byScore, limit: limit,
+            findingsPerAdjustment: findingsPerAdjustment, body)
+    }
+
+    /// How many scored systems of one assessment are rows (0 for one whose systems are in its document).
+    public func assessedSystemCount(assessmentID: Int64) throws(StoreError) -> Int {
+        try backend.assessedSystemCount(assessmentID: assessmentID)
     }
 
     /// The judged findings of one assessment recorded as rows, in its order (risk, highest first), handed to
@@ -330,6 +359,11 @@ protocol StoreBackend: AnyObject, Sendable {
     func forEachAssessedFinding(
         assessmentID: Int64, order: AssessedFindingOrder, _ body: (RankedAssessment) throws -> Void
     ) throws(StoreError)
+    func forEachAssessedSystem(
+        assessmentID: Int64, byScore: Bool, limit: Int?, findingsPerAdjustment: Int?,
+        _ body: (AgilityScore) throws -> Void
+    ) throws(StoreError)
+    func assessedSystemCount(assessmentID: Int64) throws(StoreError) -> Int
     func forEachJudgedFinding(
         scanID: Int64, assessmentID: Int64, _ body: (Finding, [RankedAssessment]) throws -> Void
     ) throws(StoreError)

@@ -72,6 +72,43 @@ extension SQLiteStore {
         }
     }
 
+    /// The scored systems of one assessment recorded as rows (`assessment_systems`), one at a time from a cursor: in
+    /// the result's order, or by score then that order; each adjustment's findings trimmed to
+    /// `findingsPerAdjustment` when given (`AssessedSystemDocument`).
+    func forEachAssessedSystem(
+        assessmentID: Int64, byScore: Bool, limit: Int?, findingsPerAdjustment: Int?,
+        _ body: (AgilityScore) throws -> Void
+    ) throws(StoreError) {
+        try storeOperation("cannot read the systems of assessment \(assessmentID) from \(label)") {
+            try writer.read { db in
+                let rows = try String.fetchCursor(
+                    db,
+                    sql: """
+                        SELECT document FROM assessment_systems WHERE assessment_id = ?
+                        ORDER BY \(AssessedSystemDocument.order(byScore: byScore)) LIMIT ?
+                        """,
+                    arguments: [assessmentID, limit ?? -1])
+                let decoder = JSONDecoder()
+                while let document = try rows.next() {
+                    try body(
+                        try AssessedSystemDocument.decode(
+                            document, keep: findingsPerAdjustment, decoder: decoder, assessmentID: assessmentID))
+                }
+            }
+        }
+    }
+
+    /// How many systems of one assessment are rows.
+    func assessedSystemCount(assessmentID: Int64) throws(StoreError) -> Int {
+        try storeOperation("cannot read the systems of assessment \(assessmentID) from \(label)") {
+            try writer.read { db in
+                try Int.fetchOne(
+                    db, sql: "SELECT count(*) FROM assessment_systems WHERE assessment_id = ?",
+                    arguments: [assessmentID]) ?? 0
+            }
+        }
+    }
+
     /// The scan's findings in `forEachFinding`'s order, each with the judged findings of the assessment that name
     /// it by its place in that order (`FindingRef.index`), in risk order. Two cursors on one connection, stepped
     /// in turn: the judged rows sorted by that place, so neither side is ever held whole.
@@ -175,6 +212,16 @@ extension SQLiteStore {
                     arguments: [id])
                 while let row = try rows.next() { findings.append(try reader.ranked(row).assessment) }
                 if !findings.isEmpty { result.findings = findings }
+                // Recorded since v9: the systems are rows too (older documents hold them and have no rows).
+                if result.systems.isEmpty {
+                    let documents = try String.fetchCursor(
+                        db, sql: "SELECT document FROM assessment_systems WHERE assessment_id = ? ORDER BY position",
+                        arguments: [id])
+                    while let document = try documents.next() {
+                        result.systems.append(
+                            try AssessedSystemDocument.decode(document, keep: nil, decoder: decoder, assessmentID: id))
+                    }
+                }
                 result.restoreGateFindings()
             }
             return StoredAssessment(
@@ -227,6 +274,7 @@ final class SQLiteAssessmentStaging: AssessmentStaging {
     private static let create = """
         DROP TABLE IF EXISTS temp.assessment_stage;
         DROP TABLE IF EXISTS temp.assessment_stage_parts;
+        DROP TABLE IF EXISTS temp.assessment_stage_systems;
         CREATE TEMP TABLE assessment_stage (
             sort_score INTEGER NOT NULL, sort_index INTEGER NOT NULL,
             finding_index INTEGER NOT NULL, path TEXT NOT NULL, line INTEGER, source TEXT NOT NULL,
@@ -235,6 +283,8 @@ final class SQLiteAssessmentStaging: AssessmentStaging {
             PRIMARY KEY (sort_score DESC, sort_index ASC)
         ) WITHOUT ROWID;
         CREATE TEMP TABLE assessment_stage_parts (part INTEGER PRIMARY KEY, document TEXT NOT NULL);
+        CREATE TEMP TABLE assessment_stage_systems (
+            position INTEGER PRIMARY KEY, system_id TEXT NOT NULL, score INTEGER NOT NULL, document TEXT NOT NULL);
         """
     static let columns =
         "finding_index, path, line, source, setting, algorithm, canonical, context, system, expired, part"
@@ -273,6 +323,21 @@ final class SQLiteAssessmentStaging: AssessmentStaging {
                         ref.setting, ref.algorithm, ref.canonical, ref.context, assessed.system,
                         assessed.expired?.description, staged.part,
                     ])
+                }
+            }
+        }
+    }
+
+    func stage(_ systems: [StagedSystem]) throws(StoreError) {
+        try storeOperation(context) {
+            try store.writer.write { db in
+                let insert = try db.cachedStatement(
+                    sql: """
+                        INSERT INTO temp.assessment_stage_systems (position, system_id, score, document)
+                        VALUES (?, ?, ?, ?)
+                        """)
+                for system in systems {
+                    try insert.execute(arguments: [system.position, system.systemID, system.score, system.document])
                 }
             }
         }
@@ -325,6 +390,13 @@ final class SQLiteAssessmentStaging: AssessmentStaging {
                         FROM temp.assessment_stage ORDER BY \(order)
                         """,
                     arguments: [id])
+                try db.execute(
+                    sql: """
+                        INSERT INTO assessment_systems (assessment_id, position, system_id, score, document)
+                        SELECT ?, position, system_id, score, document FROM temp.assessment_stage_systems
+                        ORDER BY position
+                        """,
+                    arguments: [id])
                 return id
             }
         }
@@ -337,7 +409,10 @@ final class SQLiteAssessmentStaging: AssessmentStaging {
         dropped = true
         _ = try? store.writer.writeWithoutTransaction { db in
             try db.execute(
-                sql: "DROP TABLE IF EXISTS temp.assessment_stage; DROP TABLE IF EXISTS temp.assessment_stage_parts")
+                sql: """
+                    DROP TABLE IF EXISTS temp.assessment_stage; DROP TABLE IF EXISTS temp.assessment_stage_parts;
+                    DROP TABLE IF EXISTS temp.assessment_stage_systems
+                    """)
         }
     }
 }

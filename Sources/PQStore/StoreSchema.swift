@@ -27,6 +27,7 @@ enum StoreSchema {
         ("v6-assessment-findings", v6AssessmentFindings),
         ("v7-rescan-state-parts", v7RescanStateParts),
         ("v8-shared-scan-rows", v8SharedScanRows),
+        ("v9-assessment-systems", v9AssessmentSystems),
     ]
 
     /// A migrator that applies the first `count` migrations (all by default).
@@ -301,5 +302,27 @@ enum StoreSchema {
     static let v8SharedScanRows = """
         ALTER TABLE scans ADD COLUMN rows_of INTEGER REFERENCES scans(id) CHECK (rows_of < id);
         CREATE INDEX scans_by_rows_of ON scans(rows_of) WHERE rows_of IS NOT NULL;
+        """
+
+    // MARK: - v9
+
+    /// An assessment's scored systems, one row each in the result's order (system id), beside the document that
+    /// keeps the rest of the result with an empty `systems` list: the systems grow with the configuration files and
+    /// their adjustments cite every finding behind the points (107 MB of the 200k benchmark's document), so a
+    /// reader walks them from a cursor (by position, or by score for the reports) instead of decoding them all.
+    /// `document` is one `AgilityScore` in the assessment document's encoding; `score` and `system_id` are copies
+    /// of its fields for the order and for lookups. A rowid table: one system's document can be megabytes (a
+    /// directory of many certificates), which a WITHOUT ROWID b-tree holds badly. Assessments recorded before this
+    /// migration keep their systems inside `document` and have no rows here.
+    static let v9AssessmentSystems = """
+        CREATE TABLE assessment_systems (
+            assessment_id INTEGER NOT NULL REFERENCES assessments(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL CHECK (position >= 0),
+            system_id TEXT NOT NULL,
+            score INTEGER NOT NULL,
+            document TEXT NOT NULL,
+            UNIQUE (assessment_id, position)
+        ) STRICT;
+        CREATE INDEX assessment_systems_by_score ON assessment_systems(assessment_id, score, position);
         """
 }

@@ -164,6 +164,31 @@ struct AssessorTests {
         #expect(kex.verdict.state == .due)
     }
 
+    @Test("systems handed on as they are scored are the result's systems, each once at its place; none is kept")
+    func systemsHandedOn() throws {
+        let input = AssessmentInput(
+            scan: Fixture.scan(), findings: Self.findings, assets: Self.assets,
+            scannedSources: ["x509", "private-key"])
+        let options = AssessmentOptions(
+            profile: try PolicyProfile.bundled("nist-ir-8547"), asOf: Fixture.day("2031-01-01"))
+        let held = try Assessor.assess(input, options: options)
+        #expect(held.systems.count > 1)
+        var handed: [Int: AgilityScore] = [:]
+        var calls = 0
+        let streamed = try Assessor.assess(
+            input.source, options: options, judged: { _ in },
+            scored: { score, position in
+                calls += 1
+                handed[position] = score
+            })
+        #expect(streamed.systems.isEmpty)
+        #expect(calls == held.systems.count)
+        #expect(handed.keys.sorted() == Array(held.systems.indices))
+        #expect(handed.keys.sorted().compactMap { handed[$0] } == held.systems)
+        // The overall score is made from what was kept of each system: the same score and lines.
+        #expect(streamed.overall == held.overall)
+    }
+
     @Test("a result round-trips through JSON")
     func codable() throws {
         let result = try assess(asOf: "2031-01-01", waivers: [Self.legacyWaiver], failOn: .deprecated)

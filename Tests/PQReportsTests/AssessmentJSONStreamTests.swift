@@ -17,6 +17,17 @@ import Testing
         #expect(try written(result) == (try AssessmentJSON.render(result)))
     }
 
+    @Test func systemsFromACursorAreTheDocumentsSystems() throws {
+        let result = try #require(try Fixtures.assessed().assessment)
+        var header = result
+        header.systems = []
+        var text = ""
+        try AssessmentJSON.write(
+            header, findings: { body in for item in result.findings { try body(item) } },
+            systems: { body in for item in result.systems { try body(item) } }, to: { text += $0 })
+        #expect(text == (try AssessmentJSON.render(result)))
+    }
+
     @Test func piecesAreTheDocumentWithoutFindingsOrSystems() throws {
         var result = try #require(try Fixtures.assessed().assessment)
         result.findings = []

@@ -27,6 +27,9 @@ struct StreamedAssessedReportTests {
         let streamed = try ReportUseCase.input(storePath: store, scanID: scanID, streamingFor: renderer)
         #expect(streamed.findings.isEmpty && streamed.findingSource != nil && streamed.judgedSource != nil)
         #expect(streamed.assessment?.findings.isEmpty == true)
+        // The systems too are read from the store as the renderer walks them.
+        #expect(streamed.assessment?.systems.isEmpty == true && assessment.systems.count > 5)
+        #expect(streamed.systemSource?.count == assessment.systems.count)
         let expected = try renderer.render(whole, context: Fixtures.context)
         let actual = try ReportOutput.collect { try renderer.write(streamed, context: Fixtures.context, to: $0) }
         #expect(actual == expected, "\(renderer.format.rawValue): the streamed report differs")

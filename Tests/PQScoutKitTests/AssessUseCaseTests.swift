@@ -74,7 +74,19 @@ struct AssessUseCaseTests {
         // No package database in the sample: coverage says the versions in force were assumed.
         #expect(result.coverage.gaps.contains { $0.kind == "software" })
         #expect(!result.coverage.gaps.contains { $0.kind == "format" && $0.subject == "nginx" })
+        // And so did the systems, as they were scored: the same as a run that keeps them in its result.
+        #expect(result.systems.isEmpty)
+        try outcome.forEachSystem { result.systems.append($0) }
         #expect(result.systems.map(\.system.id).contains("store:etc/ssl/certs"))
+        let held = try AssessUseCase.run(
+            AssessRequest(storePath: store, asOf: CalendarDay("2031-01-01"), failOn: .disallowed, record: false))
+        #expect(result.systems == held.result.systems && result.overall == held.result.overall)
+        #expect(Presentation.assessmentTable(outcome) == Presentation.assessmentTable(held))
+        var recordedJSON = ""
+        try Presentation.writeAssessmentJSON(outcome) { recordedJSON += $0 }
+        var heldJSON = ""
+        try Presentation.writeAssessmentJSON(held) { heldJSON += $0 }
+        #expect(recordedJSON == heldJSON)
         let again = try AssessUseCase.run(AssessRequest(storePath: store, asOf: CalendarDay("2031-01-01")))
         #expect(again.assessmentID.map { $0 > (outcome.assessmentID ?? 0) } == true)
         let stored = try AssessUseCase.latest(storePath: store)
@@ -82,6 +94,7 @@ struct AssessUseCaseTests {
         // The stored assessment reads back whole; the outcome of a recorded run reads its findings from the store.
         var againWhole = again.result
         try again.forEachFinding { againWhole.findings.append($0) }
+        try again.forEachSystem { againWhole.systems.append($0) }
         #expect(stored?.result == againWhole)
         #expect(try AssessUseCase.latest(storePath: store, profile: "cnsa-2.0") == nil)
     }
@@ -108,6 +121,24 @@ struct AssessUseCaseTests {
         let outcome = try AssessUseCase.run(AssessRequest(storePath: store, explain: "etc/ssl/certs", record: false))
         #expect(outcome.explained.map(\.system.id) == ["store:etc/ssl/certs"])
         #expect(outcome.assessmentID == nil)
+        // Recorded, the systems are seen once, as they are scored: the same choice, the same errors.
+        let recorded = try AssessUseCase.run(AssessRequest(storePath: store, explain: "etc/ssl/certs"))
+        #expect(recorded.explained == outcome.explained)
+        #expect(try AssessUseCase.run(AssessRequest(storePath: store, explain: "scan")).explained.count == 1)
+        for request in [
+            AssessRequest(storePath: store, explain: "no-such-system"),
+            AssessRequest(
+                storePath: store, profile: "eu-pqc-roadmap", systemCategories: ["no-such-system=high-risk"]),
+        ] {
+            let unrecorded = #expect(throws: PQScoutError.self) {
+                var copy = request
+                copy.record = false
+                _ = try AssessUseCase.run(copy)
+            }
+            let error = #expect(throws: PQScoutError.self) { _ = try AssessUseCase.run(request) }
+            #expect(error?.reason == unrecorded?.reason)
+            #expect(error?.reason.contains("store:etc/ssl/certs") == true)
+        }
         do {
             _ = try AssessUseCase.run(AssessRequest(storePath: store, explain: "no-such-system", record: false))
             Issue.record("an unknown system was accepted")

@@ -70,7 +70,12 @@ struct AssessedFindingStreamTests {
         header.findings = summary.result.findings
         // The document keeps the gate's number; its findings are the rows that meet it, read with them.
         header.gate = GateOutcome(threshold: .deprecated, count: result.findings.count)
+        // The systems are rows (v9), not in the summary: read from their cursor.
+        header.systems = []
         #expect(summary.result == header)
+        var systems: [AgilityScore] = []
+        try store.forEachAssessedSystem(assessmentID: id) { systems.append($0) }
+        #expect(systems == result.systems)
         if kind == .sqlite { #expect(summary.result.findings.isEmpty) }
 
         var ranked: [RankedAssessment] = []

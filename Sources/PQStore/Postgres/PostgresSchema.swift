@@ -30,6 +30,7 @@ enum PostgresSchema {
         ("v6-assessment-findings", v6AssessmentFindings),
         ("v7-rescan-state-parts", v7RescanStateParts),
         ("v8-shared-scan-rows", v8SharedScanRows),
+        ("v9-assessment-systems", v9AssessmentSystems),
     ]
 
     static let v1Inventory = """
@@ -239,5 +240,18 @@ enum PostgresSchema {
     static let v8SharedScanRows = """
         ALTER TABLE scans ADD COLUMN rows_of BIGINT REFERENCES scans(id) CHECK (rows_of < id);
         CREATE INDEX scans_by_rows_of ON scans(rows_of) WHERE rows_of IS NOT NULL;
+        """
+
+    /// As in SQLite: one row per scored system of an assessment, in the result's order.
+    static let v9AssessmentSystems = """
+        CREATE TABLE assessment_systems (
+            assessment_id BIGINT NOT NULL REFERENCES assessments(id) ON DELETE CASCADE,
+            position BIGINT NOT NULL CHECK (position >= 0),
+            system_id TEXT NOT NULL,
+            score BIGINT NOT NULL,
+            document TEXT NOT NULL,
+            PRIMARY KEY (assessment_id, position)
+        );
+        CREATE INDEX assessment_systems_by_score ON assessment_systems(assessment_id, score, position);
         """
 }

@@ -616,6 +616,14 @@ final class PostgresStore: StoreBackend {
                 var findings: [FindingAssessment] = []
                 try forEachAssessedFindingRow(assessmentID: id, order: .risk) { findings.append($0.assessment) }
                 if !findings.isEmpty { result.findings = findings }
+                // Systems written as rows (v9) replace the document's empty list, as on SQLite.
+                if result.systems.isEmpty {
+                    var systems: [AgilityScore] = []
+                    try forEachAssessedSystemRow(assessmentID: id, byScore: false, limit: nil, keep: nil) {
+                        systems.append($0)
+                    }
+                    result.systems = systems
+                }
                 result.restoreGateFindings()
             }
             return StoredAssessment(
@@ -628,6 +636,53 @@ final class PostgresStore: StoreBackend {
     ) throws(StoreError) {
         try operation("cannot read the findings of assessment \(assessmentID) from \(label)") {
             try forEachAssessedFindingRow(assessmentID: assessmentID, order: order, body)
+        }
+    }
+
+    func forEachAssessedSystem(
+        assessmentID: Int64, byScore: Bool, limit: Int?, findingsPerAdjustment: Int?,
+        _ body: (AgilityScore) throws -> Void
+    ) throws(StoreError) {
+        try operation("cannot read the systems of assessment \(assessmentID) from \(label)") {
+            try forEachAssessedSystemRow(
+                assessmentID: assessmentID, byScore: byScore, limit: limit, keep: findingsPerAdjustment, body)
+        }
+    }
+
+    func assessedSystemCount(assessmentID: Int64) throws(StoreError) -> Int {
+        try operation("cannot read the systems of assessment \(assessmentID) from \(label)") {
+            let rows = try session.query(
+                "SELECT count(*) AS n FROM assessment_systems WHERE assessment_id = $1", [.int(assessmentID)])
+            return Int(try rows.first?.makeRandomAccess().value("n", as: Int64.self) ?? 0)
+        }
+    }
+
+    /// Systems fetched at a time: a system's document can be megabytes, so fewer than `fetchSize` findings.
+    static let systemFetchSize = 100
+
+    /// The rows of `assessment_systems` in `order`, from a cursor fetched `systemFetchSize` rows at a time.
+    private func forEachAssessedSystemRow(
+        assessmentID: Int64, byScore: Bool, limit: Int?, keep: Int?, _ body: (AgilityScore) throws -> Void
+    ) throws {
+        try session.transaction(readOnly: true) {
+            try session.query(
+                """
+                DECLARE pqscout_systems NO SCROLL CURSOR FOR SELECT document FROM assessment_systems
+                WHERE assessment_id = \(assessmentID) ORDER BY \(AssessedSystemDocument.order(byScore: byScore))
+                \(limit.map { "LIMIT \(max(0, $0))" } ?? "")
+                """)
+            let decoder = JSONDecoder()
+            while true {
+                let rows = try session.query("FETCH \(Self.systemFetchSize) FROM pqscout_systems")
+                for row in rows {
+                    let document: String = try row.makeRandomAccess().value("document")
+                    try body(
+                        try AssessedSystemDocument.decode(
+                            document, keep: keep, decoder: decoder, assessmentID: assessmentID))
+                }
+                if rows.count < Self.systemFetchSize { break }
+            }
+            try session.query("CLOSE pqscout_systems")
         }
     }
 
@@ -754,6 +809,9 @@ final class PostgresAssessmentStaging: AssessmentStaging {
         ("system", .text), ("expired", .text), ("part", .int8),
     ]
     private static let partColumns: [PostgresBatchWriter.Column] = [("part", .int8), ("document", .text)]
+    private static let systemColumns: [PostgresBatchWriter.Column] = [
+        ("position", .int8), ("system_id", .text), ("score", .int8), ("document", .text),
+    ]
     static let columns =
         "finding_index, path, line, source, setting, algorithm, canonical, context, system, expired, part"
 
@@ -767,7 +825,11 @@ final class PostgresAssessmentStaging: AssessmentStaging {
             guard !(try session.query("SELECT 1 FROM scans WHERE id = $1", [.int(scanID)])).isEmpty else {
                 throw StoreError(code: StoreError.noSuchScan, reason: "there is no scan \(scanID)")
             }
-            try session.query("DROP TABLE IF EXISTS pg_temp.pqscout_assessment_stage, pg_temp.pqscout_assessment_parts")
+            try session.query(
+                """
+                DROP TABLE IF EXISTS pg_temp.pqscout_assessment_stage, pg_temp.pqscout_assessment_parts,
+                    pg_temp.pqscout_assessment_systems
+                """)
             try session.query(
                 """
                 CREATE TEMP TABLE pqscout_assessment_stage (
@@ -778,6 +840,27 @@ final class PostgresAssessmentStaging: AssessmentStaging {
                 """)
             try session.query(
                 "CREATE TEMP TABLE pqscout_assessment_parts (part BIGINT NOT NULL, document TEXT NOT NULL)")
+            try session.query(
+                """
+                CREATE TEMP TABLE pqscout_assessment_systems (
+                    position BIGINT NOT NULL, system_id TEXT NOT NULL, score BIGINT NOT NULL, document TEXT NOT NULL)
+                """)
+        }
+    }
+
+    func stage(_ systems: [StagedSystem]) throws(StoreError) {
+        let session = store.session
+        try PostgresStore.run(context) {
+            var arrays = Self.systemColumns.map { PostgresArrayColumn($0.element, capacity: systems.count) }
+            for system in systems {
+                arrays[0].append(.int(Int64(system.position)))
+                arrays[1].append(.text(system.systemID))
+                arrays[2].append(.int(Int64(system.score)))
+                arrays[3].append(.text(system.document))
+            }
+            try session.query(
+                PostgresBatchWriter.statement("pqscout_assessment_systems", Self.systemColumns, suffix: ""),
+                arrays.map { .column($0) })
         }
     }
 
@@ -852,6 +935,11 @@ final class PostgresAssessmentStaging: AssessmentStaging {
                     SELECT $1, row_number() OVER (ORDER BY \(order)) - 1, \(Self.columns)
                     FROM pqscout_assessment_stage
                     """, [.int(id)])
+                try session.query(
+                    """
+                    INSERT INTO assessment_systems (assessment_id, position, system_id, score, document)
+                    SELECT $1, position, system_id, score, document FROM pqscout_assessment_systems
+                    """, [.int(id)])
                 return id
             }
         }
@@ -863,7 +951,10 @@ final class PostgresAssessmentStaging: AssessmentStaging {
         guard !dropped else { return }
         dropped = true
         _ = try? store.session.query(
-            "DROP TABLE IF EXISTS pg_temp.pqscout_assessment_stage, pg_temp.pqscout_assessment_parts")
+            """
+            DROP TABLE IF EXISTS pg_temp.pqscout_assessment_stage, pg_temp.pqscout_assessment_parts,
+                pg_temp.pqscout_assessment_systems
+            """)
     }
 }
 
