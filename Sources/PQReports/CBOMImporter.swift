@@ -165,20 +165,10 @@ public enum CBOMImporter {
         var components: Int?
         var metadata: Int?
         var referenced = Set<String>()
-        var seen = Set<String>()
         do {
             let first = try tokenizer.next()
             if first == .beginObject {
-                while true {
-                    let token = try tokenizer.next()
-                    if token == .endObject { break }
-                    guard case .key(let key) = token else { throw JSONSyntaxError(offset: 0, detail: "expected a key") }
-                    // Of duplicate keys the first counts, as for `JSONDecoder`, which never decodes the others.
-                    guard seen.insert(key).inserted else {
-                        try tokenizer.skipUnread()
-                        continue
-                    }
-                    let value = try tokenizer.next()
+                try tokenizer.forEachMember { tokenizer, key, value in
                     switch key {
                     case "bomFormat": bomFormat = try tokenizer.value(after: value)
                     case "specVersion": spec = try tokenizer.value(after: value)
@@ -189,13 +179,14 @@ public enum CBOMImporter {
                         components = tokenizer.tokenStart
                         guard value == .beginArray else {
                             try tokenizer.skip(after: value)
-                            continue
+                            return true
                         }
                         try walkComponents(&tokenizer, source: source, depth: 0, inline: true) { component in
                             referenced.formUnion(Self.references(component.value))
                         }
                     default: try tokenizer.skip(after: value)
                     }
+                    return true
                 }
             } else {
                 try tokenizer.skip(after: first)
@@ -350,16 +341,7 @@ public enum CBOMImporter {
             }
             var component = Component(value: .null)
             var members: [String: JSONValue] = [:]
-            var seen = Set<String>()
-            while true {
-                let next = try tokenizer.next()
-                if next == .endObject { break }
-                guard case .key(let key) = next else { throw JSONSyntaxError(offset: 0, detail: "expected a key") }
-                guard seen.insert(key).inserted else {
-                    try tokenizer.skipUnread()
-                    continue
-                }
-                let value = try tokenizer.next()
+            try tokenizer.forEachMember { tokenizer, key, value in
                 switch key {
                 case "evidence":
                     component.evidence = tokenizer.tokenStart
@@ -374,6 +356,7 @@ public enum CBOMImporter {
                 default:
                     members[key] = try tokenizer.value(after: value)
                 }
+                return true
             }
             component.value = .object(members)
             try body(component)
@@ -394,21 +377,13 @@ public enum CBOMImporter {
             var tokenizer = JSONTokenizer(source: source, offset: offset, fragment: true)
             guard try tokenizer.next() == .beginObject else { return nil }
             var found: Int?
-            var seen = Set<String>()
-            while true {
-                let token = try tokenizer.next()
-                if token == .endObject { return nil }
-                guard case .key(let name) = token else { throw JSONSyntaxError(offset: 0, detail: "expected a key") }
-                guard seen.insert(name).inserted else {
-                    try tokenizer.skipUnread()
-                    continue
-                }
-                let value = try tokenizer.next()
+            try tokenizer.forEachMember { tokenizer, name, value in
                 if name == key {
                     found = tokenizer.tokenStart
-                    break
+                    return false
                 }
                 try tokenizer.skip(after: value)
+                return true
             }
             guard let found else { return nil }
             offset = found

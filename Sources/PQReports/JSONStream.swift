@@ -486,17 +486,11 @@ struct JSONTokenizer {
             }
         case .beginObject:
             var members: [String: JSONValue] = [:]
-            while true {
-                let next = try next()
-                if next == .endObject { return .object(members) }
-                guard case .key(let name) = next else { throw fail("expected a key") }
-                // Of duplicate keys the first counts, and the others' values are never decoded.
-                if members[name] == nil {
-                    members[name] = try value(after: try self.next())
-                } else {
-                    try skipUnread()
-                }
+            try forEachMember { tokenizer, name, token in
+                members[name] = try tokenizer.value(after: token)
+                return true
             }
+            return .object(members)
         case .endObject, .endArray, .key, .end:
             throw fail("no value here")
         }
@@ -515,21 +509,33 @@ struct JSONTokenizer {
                 try skip(after: next)
             }
         case .beginObject:
-            var seen = Set<String>()
-            while true {
-                let next = try next()
-                if next == .endObject { return }
-                guard case .key(let name) = next else { throw fail("expected a key") }
-                if seen.insert(name).inserted {
-                    try skip(after: try self.next())
-                } else {
-                    try skipUnread()
-                }
+            try forEachMember { tokenizer, _, token in
+                try tokenizer.skip(after: token)
+                return true
             }
         case .key, .end, .endArray, .endObject:
             throw fail("no value here")
         default:
             return
+        }
+    }
+
+    /// The members of the object whose `.beginObject` was just read, through its `.endObject`, each key once: of
+    /// duplicate keys the first counts, as for `JSONDecoder`, which scans the others' values (`skipUnread`) but never
+    /// decodes them. `body` gets the tokenizer, a first key and its value's first token, and reads past that value
+    /// (`value(after:)`, `skip(after:)`); it returns false to stop there, inside the object.
+    mutating func forEachMember(_ body: (inout JSONTokenizer, String, Token) throws -> Bool) throws {
+        var seen = Set<String>()
+        while true {
+            let next = try next()
+            if next == .endObject { return }
+            guard case .key(let name) = next else { throw fail("expected a key") }
+            guard seen.insert(name).inserted else {
+                try skipUnread()
+                continue
+            }
+            let value = try self.next()
+            guard try body(&self, name, value) else { return }
         }
     }
 
