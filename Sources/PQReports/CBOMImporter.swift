@@ -59,8 +59,14 @@ public struct CBOMBatch: Sendable, Hashable {
 /// status where it knows the name or OID); certificates and keys become assets. Nothing in the document is
 /// trusted: missing or mistyped members are skipped, never a crash.
 public enum CBOMImporter {
-    /// Largest document accepted.
+    /// Largest document held whole in memory: a vendor's CBOM, whose claims are judged together, and a UTF-16 or
+    /// UTF-32 document, which is decoded whole.
     public static let maxBytes = 256 * 1024 * 1024
+
+    /// Largest UTF-8 document `pqscout import` reads in pieces. Its memory does not grow with the document, so
+    /// this bound only stops a runaway input (a device, a file that keeps growing): a scan of the 50,000-file
+    /// benchmark tree exports a 1.8 GB CBOM.
+    public static let maxStreamedBytes = 64 * 1024 * 1024 * 1024
 
     /// Rows (findings, assets, diagnostics) per `CBOMBatch`: large enough that a store's transaction per batch costs
     /// little, small enough that a batch is a few MB.
@@ -107,12 +113,23 @@ public enum CBOMImporter {
     }
 
     /// Checks a document in a file is JSON and CycloneDX 1.6 or 1.7, reading it in pieces: the memory it takes
-    /// is a few chunks, whatever the size. `eachChunk` sees every byte of the file once, in order (to hash it).
+    /// is a few chunks, whatever the size. `eachChunk` sees every byte of the file once, in order (to hash it),
+    /// unless the document is refused part-way.
+    /// - Parameters:
+    ///   - limit: The largest document accepted; a UTF-16 or UTF-32 document, decoded whole, may in any case be
+    ///     at most `maxBytes`.
+    ///   - wholeLimit: The largest document decoded whole (tests lower it).
     /// - Throws: `CBOMFileError.unreadable` when the file cannot be read, `.notCBOM` when it is no such document
     ///   (the reasons are `open(_:)`'s).
-    public static func open(file path: String, eachChunk: ([UInt8]) -> Void = { _ in }) throws(CBOMFileError)
-        -> CBOMDocument
-    {
+    public static func open(
+        file path: String, limit: Int = maxBytes, eachChunk: ([UInt8]) -> Void = { _ in }
+    ) throws(CBOMFileError) -> CBOMDocument {
+        try open(file: path, limit: limit, wholeLimit: maxBytes, eachChunk: eachChunk)
+    }
+
+    static func open(
+        file path: String, limit: Int, wholeLimit: Int, eachChunk: ([UInt8]) -> Void = { _ in }
+    ) throws(CBOMFileError) -> CBOMDocument {
         var offset = 0
         var preflight = JSONPreflight()
         var problem: JSONValueError?
@@ -123,7 +140,9 @@ public enum CBOMImporter {
                 if chunk.isEmpty { break }
                 eachChunk(chunk)
                 offset += chunk.count
-                if problem == nil { problem = preflight.feed(chunk) }
+                problem = preflight.feed(chunk)
+                // Refused either way: reading on would only make a device such as /dev/zero read forever.
+                if problem != nil || offset > limit { break }
             }
             return source
         }
@@ -131,12 +150,13 @@ public enum CBOMImporter {
             if case .failure(let error) = opened { throw .unreadable(error) }
             preconditionFailure()
         }
-        guard offset <= maxBytes else {
-            throw .notCBOM(
-                CBOMImportError(reason: "the document is \(offset) bytes, more than the \(maxBytes) accepted"))
+        guard offset <= limit else {
+            throw .notCBOM(CBOMImportError(reason: "the document is more than the \(limit) bytes accepted"))
         }
         if let problem = problem ?? preflight.finish() { throw .notCBOM(CBOMImportError(reason: problem.reason)) }
-        let checked: Result<CBOMDocument, CBOMImportError> = Result { () throws(CBOMImportError) in try check(source) }
+        let checked: Result<CBOMDocument, CBOMImportError> = Result { () throws(CBOMImportError) in
+            try check(source, wholeLimit: wholeLimit)
+        }
         switch checked {
         case .success(let document): return document
         case .failure(let error): throw .notCBOM(error)
@@ -146,7 +166,9 @@ public enum CBOMImporter {
     /// The one pass that reads the whole document as JSON: everything `read` will read again is checked here, so
     /// nothing is recorded of a document that turns out broken. It keeps the header and the bom-refs certificates
     /// and keys name.
-    static func check(_ source: any JSONByteSource) throws(CBOMImportError) -> CBOMDocument {
+    static func check(_ source: any JSONByteSource, wholeLimit: Int = maxBytes) throws(CBOMImportError)
+        -> CBOMDocument
+    {
         let head: [UInt8]
         do {
             head = try source.read(at: 0, count: 4)
@@ -156,7 +178,7 @@ public enum CBOMImporter {
         // `JSONDecoder` also reads UTF-16 and UTF-32, which UTF-8 JSON can never begin like (a NUL, or 0xFE/0xFF):
         // such a document is decoded whole as before and read back as UTF-8.
         if head.contains(0) || head.first == 0xFE || head.first == 0xFF {
-            return try check(JSONDataSource(reencoded(source)))
+            return try check(JSONDataSource(reencoded(source, limit: wholeLimit)))
         }
         // A UTF-8 byte order mark is skipped, as `JSONDecoder` skips it.
         var tokenizer = JSONTokenizer(source: source, offset: head.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0)
@@ -220,10 +242,21 @@ public enum CBOMImporter {
 
     /// A document in another encoding than UTF-8, decoded by `JSONValue.parse` and written back as UTF-8 (what it
     /// holds, as the importer reads it, stays the same).
-    static func reencoded(_ source: any JSONByteSource) throws(CBOMImportError) -> Data {
+    static func reencoded(_ source: any JSONByteSource, limit: Int) throws(CBOMImportError) -> Data {
+        let bytes: [UInt8]
+        do {
+            bytes = try source.read(at: 0, count: limit + 1)
+        } catch {
+            throw CBOMImportError(reason: "cannot read the document: \(error)")
+        }
+        guard bytes.count <= limit else {
+            throw CBOMImportError(
+                reason: "a UTF-16 or UTF-32 document is decoded whole, so it may be at most \(limit) bytes; "
+                    + "this one is larger (convert it to UTF-8)")
+        }
         let value: JSONValue
         do {
-            value = try JSONValue.parse(Data(source.read(at: 0, count: maxBytes + 1)))
+            value = try JSONValue.parse(Data(bytes))
         } catch let error as JSONValueError {
             throw CBOMImportError(reason: error.reason)
         } catch {

@@ -13,23 +13,25 @@ enum CBOMFile {
     }
 
     /// The document checked (it is read once, in pieces, and is not held); `eachChunk` sees its bytes in order.
-    static func open(_ path: String, codes: Codes, eachChunk: ([UInt8]) -> Void = { _ in }) throws(PQScoutError)
-        -> CBOMDocument
-    {
-        do {
-            let attributes = try FileManager.default.attributesOfItem(atPath: path)
-            if let size = attributes[.size] as? NSNumber, size.intValue > CBOMImporter.maxBytes {
-                throw PQScoutError(
-                    code: codes.tooLarge, kind: .input,
-                    reason: "\(path) is larger than \(CBOMImporter.maxBytes) bytes")
-            }
-        } catch let error as PQScoutError {
-            throw error
-        } catch {
-            throw unreadable(path, error, codes)
+    /// - Parameter limit: The largest file accepted: `CBOMImporter.maxBytes` for a document the command then holds
+    ///   whole, `CBOMImporter.maxStreamedBytes` for one it records in batches.
+    static func open(
+        _ path: String, limit: Int, codes: Codes, eachChunk: ([UInt8]) -> Void = { _ in }
+    ) throws(PQScoutError) -> CBOMDocument {
+        // stat, not lstat: a link to a CBOM is read as the CBOM, and its size is the CBOM's.
+        var status = stat()
+        guard stat(path, &status) == 0 else {
+            throw unreadable(path, POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO), codes)
+        }
+        // A device or a pipe has no size to check and may never end.
+        guard status.st_mode & S_IFMT == S_IFREG else {
+            throw PQScoutError(code: codes.unreadable, kind: .input, reason: "\(path) is not a regular file")
+        }
+        guard Int(status.st_size) <= limit else {
+            throw PQScoutError(code: codes.tooLarge, kind: .input, reason: "\(path) is larger than \(limit) bytes")
         }
         do {
-            return try CBOMImporter.open(file: path, eachChunk: eachChunk)
+            return try CBOMImporter.open(file: path, limit: limit, eachChunk: eachChunk)
         } catch {
             switch error {
             case .unreadable(let cause): throw unreadable(path, cause, codes)

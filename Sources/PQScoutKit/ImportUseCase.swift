@@ -70,7 +70,7 @@ public enum ImportUseCase {
     private static func open(_ file: String) throws(PQScoutError) -> (CBOMDocument, String) {
         let hash = Digest.Stream()
         let document = try CBOMFile.open(
-            file,
+            file, limit: CBOMImporter.maxStreamedBytes,
             codes: CBOMFile.Codes(
                 tooLarge: "import.too-large", unreadable: "import.unreadable", notCBOM: "import.not-cbom"),
             eachChunk: hash.update)

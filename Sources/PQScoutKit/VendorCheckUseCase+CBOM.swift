@@ -12,7 +12,7 @@ extension VendorCheckUseCase {
     static func cbomClaims(_ path: String) throws(PQScoutError) -> VendorClaims {
         let url = URL(fileURLWithPath: path)
         let document = try CBOMFile.open(
-            path,
+            path, limit: CBOMImporter.maxBytes,
             codes: CBOMFile.Codes(
                 tooLarge: "vendor.cbom-too-large", unreadable: "vendor.unreadable", notCBOM: "vendor.not-cbom"))
         let imported: ImportedInventory

@@ -23,6 +23,12 @@ struct ErrorPathTests {
             name: "import of a missing file", arguments: ["import", "--db", "STORE", "WORK/missing.cdx.json"],
             status: 2, says: "cannot read WORK/missing.cdx.json: No such file or directory"),
         Case(
+            name: "import of a device, which may never end", arguments: ["import", "--db", "STORE", "/dev/zero"],
+            status: 2, says: "/dev/zero is not a regular file"),
+        Case(
+            name: "import of a folder", arguments: ["import", "--db", "STORE", "WORK"],
+            status: 2, says: "WORK is not a regular file"),
+        Case(
             name: "import of a file that is not JSON", arguments: ["import", "--db", "STORE", "WORK/notes.txt"],
             status: 2, says: "WORK/notes.txt"),
         Case(
