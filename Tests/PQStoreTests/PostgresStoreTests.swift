@@ -68,6 +68,52 @@ struct PostgresStoreTests {
         #expect(error?.code == StoreError.notAStore)
     }
 
+    @Test(
+        "a database left at an older migration is brought up to date and keeps its scans and findings",
+        .enabled(if: enabled), arguments: 1..<PostgresSchema.migrations.count)
+    func migratesOlderDatabases(appliedBefore: Int) throws {
+        let url = try StoreKind.freshURL()
+        let server = try #require(PostgresTestServer.shared)
+        // The database as an older PQScout left it: its migrations, and v1 rows written by hand.
+        var script = """
+            CREATE TABLE \(PostgresSchema.migrationsTable) (
+                identifier TEXT NOT NULL PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now());
+
+            """
+        for migration in PostgresSchema.migrations.prefix(appliedBefore) {
+            script += migration.sql + "\n"
+            script += "INSERT INTO \(PostgresSchema.migrationsTable) (identifier) VALUES ('\(migration.identifier)');\n"
+        }
+        script += """
+            INSERT INTO scans (id, roots, host, tool_version, started_at, finished_at, status, files_examined,
+                files_with_findings, findings)
+            VALUES (7, '["/etc"]', 'old-host', '0.0.1', '2025-01-01 00:00:00.000', '2025-01-01 00:01:00.000',
+                'complete', 1, 1, 1);
+            INSERT INTO files (id, scan_id, path, path_display, size, modified_at, sha256)
+            VALUES (70, 7, convert_to('/etc/ssh/sshd_config', 'UTF8'), '/etc/ssh/sshd_config', 10,
+                '2025-01-01 00:00:00.000', '\(String(repeating: "ab", count: 32))');
+            INSERT INTO findings (scan_id, ordinal, file_id, line, source, setting, usage, algorithm, quantum_status,
+                effective, origin)
+            VALUES (7, 0, 70, 3, 'openssh', 'KexAlgorithms', 'key-exchange', 'curve25519-sha256', 'vulnerable', 1,
+                'file');
+            """
+        try server.execute(script, in: url)
+
+        let store = try InventoryStore(postgresURL: url)
+        // Identifiers are unique and the opener refuses unknown ones: the count says every migration is applied.
+        #expect(try Sample.int(store, "SELECT count(*) FROM pqscout_migrations") == PostgresSchema.migrations.count)
+        let scan = try #require(try store.scan(id: 7))
+        #expect(scan.host == "old-host" && scan.status == .complete && scan.kind == .scan)
+        let findings = try store.findings(FindingQuery(scanID: 7))
+        #expect(findings.map(\.algorithm) == ["curve25519-sha256"])
+        #expect(findings.first?.path == ScanPath("/etc/ssh/sshd_config"))
+        #expect(try store.counts(scanID: 7).findings == 1)
+        // The migrated database takes new scans beside the old one.
+        let next = try Sample.begin(store)
+        #expect(next != 7)
+        #expect(Set(try store.scans().map(\.id)) == [7, next])
+    }
+
     @Test("reopening a current database applies nothing and keeps its scans", .enabled(if: enabled))
     func reopen() throws {
         let url = try StoreKind.freshURL()
