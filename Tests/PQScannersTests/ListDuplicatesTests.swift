@@ -1,5 +1,6 @@
 import Foundation
 import PQModel
+import PQTestSupport
 import Testing
 
 @testable import PQScanners
@@ -47,5 +48,45 @@ struct ListDuplicatesTests {
         ListDuplicates.collapse(&output)
         #expect(output.findings == [finding, other])
         #expect(output.diagnostics.isEmpty)
+    }
+
+    @Test("findings alike in line, setting and algorithm but different elsewhere are kept, first of each in order")
+    func alikeButDistinct() {
+        let base = Finding(
+            path: ScanPath("etc/nginx/sites-enabled/a"), line: 7, source: "nginx", setting: "ssl_ciphers",
+            usage: .cipherSuite, algorithm: "TLS_AES_128_GCM_SHA256", quantumStatus: .weakened)
+        var otherFile = base
+        otherFile.path = ScanPath("etc/nginx/sites-enabled/b")
+        var otherContext = base
+        otherContext.context = "server b.example"
+        var otherNote = base
+        otherNote.note = "offered only to TLS 1.3 clients"
+        var output = ScanOutput(findings: [base, otherFile, otherContext, base, otherNote, otherContext, otherFile])
+        ListDuplicates.collapse(&output)
+        #expect(output.findings == [base, otherFile, otherContext, otherNote])
+    }
+
+    @Test("seeded lists collapse exactly as a set of whole findings would keep them")
+    func sameAsWholeFindingSet() {
+        var generator = SeededGenerator(seed: 20_261_206)
+        for _ in 0..<200 {
+            var findings: [Finding] = []
+            for _ in 0..<Int.random(in: 0...60, using: &generator) {
+                var finding = Finding(
+                    path: ScanPath(["a", "b"].randomElement(using: &generator)!),
+                    line: [nil, 1, 2].randomElement(using: &generator)!, source: "test",
+                    setting: ["x", "y"].randomElement(using: &generator)!, usage: .cipher,
+                    algorithm: ["aes128", "aes256", "chacha20"].randomElement(using: &generator)!,
+                    quantumStatus: .weakened)
+                finding.context = [nil, "c"].randomElement(using: &generator)!
+                finding.note = [nil, "n"].randomElement(using: &generator)!
+                findings.append(finding)
+            }
+            var seen = Set<Finding>()
+            let expected = findings.filter { seen.insert($0).inserted }
+            var output = ScanOutput(findings: findings)
+            ListDuplicates.collapse(&output)
+            #expect(output.findings == expected)
+        }
     }
 }

@@ -14,15 +14,25 @@ enum ListDuplicates {
     /// Drops each finding identical to an earlier one on the same line, keeping the first; says how many went.
     static func collapse(_ output: inout ScanOutput) {
         guard output.findings.count > 1 else { return }
-        var seen = Set<Finding>()
+        // Equal findings share their line, setting and algorithm: those three pick the few earlier findings a
+        // finding is compared with whole. Hashing every field of every finding in a `Set<Finding>` was 8% of a
+        // scan of the benchmark tree (176 suites per nginx file).
+        var candidates: [Int: [Int]] = [:]
+        candidates.reserveCapacity(output.findings.count)
         var dropped: [Place: Int] = [:]
         var kept: [Finding] = []
         kept.reserveCapacity(output.findings.count)
         for finding in output.findings {
-            if seen.insert(finding).inserted {
-                kept.append(finding)
-            } else {
+            var hasher = Hasher()
+            hasher.combine(finding.line)
+            hasher.combine(finding.setting)
+            hasher.combine(finding.algorithm)
+            let key = hasher.finalize()
+            if candidates[key]?.contains(where: { kept[$0] == finding }) == true {
                 dropped[Place(path: finding.path, line: finding.line, setting: finding.setting), default: 0] += 1
+            } else {
+                candidates[key, default: []].append(kept.count)
+                kept.append(finding)
             }
         }
         guard !dropped.isEmpty else { return }
