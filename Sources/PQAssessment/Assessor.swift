@@ -43,6 +43,8 @@ extension AssessmentInput {
 /// same order (the store's: `FindingRef.index` counts them).
 public struct AssessmentSource {
     public var scan: ScanRecord
+    /// The scan's assets; with `forEachFindingWithCertificate`, at least every certificate whose subject issued
+    /// one of the scan's certificates (what a signature is judged by: `Assessor.issuerStrengths`).
     public var assets: [Asset]
     public var diagnostics: [Diagnostic]
     public var software: [Software]
@@ -50,6 +52,10 @@ public struct AssessmentSource {
     public var scannedSources: [String]?
     /// Hands every finding of the scan to `body`, one at a time, in the store's order.
     public var forEachFinding: (_ body: (Finding) throws -> Void) throws -> Void
+    /// When set, hands every finding as `forEachFinding` does, each with the details of the certificate its asset
+    /// is: the judging walk reads it instead of looking each finding's asset up in `assets`, which then need not
+    /// hold every asset of the scan (a store joins them: the 30,000 assets of the 50k tree took 47 MB held).
+    public var forEachFindingWithCertificate: ((_ body: (Finding, CertificateDetails?) throws -> Void) throws -> Void)?
 
     public init(
         scan: ScanRecord, assets: [Asset] = [], diagnostics: [Diagnostic] = [], software: [Software] = [],
@@ -61,6 +67,14 @@ public struct AssessmentSource {
         self.software = software
         self.scannedSources = scannedSources
         self.forEachFinding = forEachFinding
+    }
+
+    /// The judging walk: every finding with its certificate, from `forEachFindingWithCertificate` when set, else
+    /// looked up by the finding's asset in `assets` (the first asset of an id counts).
+    func forEachFindingAndCertificate(_ body: (Finding, CertificateDetails?) throws -> Void) throws {
+        if let walk = forEachFindingWithCertificate { return try walk(body) }
+        let certificates = Dictionary(assets.map { ($0.id, $0.certificate) }) { first, _ in first }
+        try forEachFinding { finding in try body(finding, finding.asset.flatMap { certificates[$0] ?? nil }) }
     }
 }
 
@@ -175,9 +189,9 @@ public enum Assessor {
         // Counted, not held: nearly every finding of a large tree meets `vulnerable`.
         var gateHits = 0
         var index = 0
-        try source.forEachFinding { original in
+        try source.forEachFindingAndCertificate { original, certificate in
             defer { index += 1 }
-            let judged = judge.judge(original)
+            let judged = judge.judge(original, certificate: certificate)
             let finding = judged.finding
             let ref = FindingRef(index: index, finding: original)
             let overrun = judge.overrun(judged)
@@ -286,8 +300,8 @@ public enum Assessor {
         var judge = try FindingJudge(source: source, groundwork: groundwork, options: options, catalog: catalog)
         // Verdicts are shared per memo key, so they are numbered by it: no verdict is hashed per finding.
         var numbers: [VerdictMemo.VerdictKey: Int] = [:]
-        try source.forEachFinding { original in
-            let judged = judge.judge(original)
+        try source.forEachFindingAndCertificate { original, certificate in
+            let judged = judge.judge(original, certificate: certificate)
             let key = VerdictMemo.VerdictKey(category: judged.category, subject: judged.subject)
             let number: Int
             if let known = numbers[key] {
@@ -352,7 +366,6 @@ extension Assessor {
         let evaluator: PolicyEvaluator
         let evaluators: [String: PolicyEvaluator]
         let prioritizer: RiskPrioritizer
-        let assetsByID: [String: Asset]
         let issuerStrength: [String: Int]
         /// The places the first walk saw, and the system of each by place number.
         var places: AssessedSystems.Places
@@ -375,15 +388,14 @@ extension Assessor {
             prioritizer = RiskPrioritizer(
                 dataLifetimeYears: options.dataLifetimeYears, migrationYears: options.migrationYears,
                 crqcYear: options.crqcYear, crqcEstimate: options.crqcEstimate, catalog: catalog)
-            assetsByID = Dictionary(source.assets.map { ($0.id, $0) }) { first, _ in first }
             issuerStrength = Assessor.issuerStrengths(source.assets, catalog: catalog)
             places = groundwork.places
             systemOf = groundwork.resolved
             context = groundwork.context
         }
 
-        /// The verdict and waiver of one finding, which the first walk saw.
-        mutating func judge(_ original: Finding) -> Judged {
+        /// The verdict and waiver of one finding, which the first walk saw, and the certificate its asset is.
+        mutating func judge(_ original: Finding, certificate: CertificateDetails?) -> Judged {
             guard let place = places.number(of: original) else {
                 preconditionFailure("the second walk of the findings met a place the first did not")
             }
@@ -393,7 +405,6 @@ extension Assessor {
             var local = prioritizer
             if let years = override?.dataLifetimeYears { local.dataLifetimeYears = max(0, years) }
             let finding = context.adjusted(original, system: system.id, catalog: catalog)
-            let certificate = finding.asset.flatMap { assetsByID[$0]?.certificate }
             var fallback: Int? =
                 finding.usage == .signature ? certificate.flatMap { issuerStrength[$0.issuer] } : nil
             fallback = fallback ?? context.groupStrength(for: finding, system: system.id, catalog: catalog)

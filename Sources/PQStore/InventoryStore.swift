@@ -191,6 +191,23 @@ public final class InventoryStore: Sendable {
     /// certificate and key details.
     public func assets(scanID: Int64) throws(StoreError) -> [Asset] { try backend.assets(scanID: scanID) }
 
+    /// Every finding of a scan in `forEachFinding`'s order, each with the details of the certificate its asset is
+    /// (nil when it names no asset, or one that is no certificate with details): an assessment judges a finding by
+    /// its certificate, and joined here it holds no table of every asset of the scan (about 1.6 KB an asset).
+    /// - Throws: `StoreError`, or whatever `body` throws (wrapped).
+    public func forEachFindingWithCertificate(
+        scanID: Int64, _ body: (Finding, CertificateDetails?) throws -> Void
+    ) throws(StoreError) {
+        try backend.forEachFindingWithCertificate(scanID: scanID, body)
+    }
+
+    /// The certificate assets of a scan whose subject is the issuer of one of the scan's certificates, with their
+    /// details, in no set order: what an assessment needs to judge a signature by the key that made it. Few in a
+    /// tree whose certificates a handful of CAs issued, however many certificates it holds.
+    public func issuerCertificates(scanID: Int64) throws(StoreError) -> [Asset] {
+        try backend.issuerCertificates(scanID: scanID)
+    }
+
     /// The certificate assets of one scan with their details, handed to `body` one at a time from a cursor: the
     /// soonest to expire first (`notAfter`; a certificate without details last), then by id (bytes), at most
     /// `limit` when given. A report's certificate table reads them so, never holding every asset.
@@ -345,6 +362,9 @@ protocol StoreBackend: AnyObject, Sendable {
     func forEachFinding(ofScans scanIDs: [Int64], _ body: (Int64, Finding) throws -> Void) throws(StoreError)
     func diagnostics(scanID: Int64) throws(StoreError) -> [Diagnostic]
     func assets(scanID: Int64) throws(StoreError) -> [Asset]
+    func forEachFindingWithCertificate(scanID: Int64, _ body: (Finding, CertificateDetails?) throws -> Void)
+        throws(StoreError)
+    func issuerCertificates(scanID: Int64) throws(StoreError) -> [Asset]
     func forEachCertificate(scanID: Int64, limit: Int?, _ body: (Asset) throws -> Void) throws(StoreError)
     func assetCounts(scanID: Int64) throws(StoreError) -> (assets: Int, certificates: Int)
     func software(scanID: Int64) throws(StoreError) -> [Software]

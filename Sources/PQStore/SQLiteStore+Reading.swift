@@ -223,6 +223,77 @@ extension SQLiteStore {
         }
     }
 
+    func forEachFindingWithCertificate(scanID: Int64, _ body: (Finding, CertificateDetails?) throws -> Void)
+        throws(StoreError)
+    {
+        // The certificate's columns without its `asset_id`: `CertificateRow` then reads the finding's, the same id.
+        let sql = """
+            SELECT findings.*, files.path AS file_path, \(Self.certificateDetailColumns) FROM findings
+            JOIN files ON files.id = findings.file_id
+            LEFT JOIN certificates ON certificates.asset_id = findings.asset_id
+            WHERE findings.scan_id = \(ScanRowsSQL.rowsOf("?"))
+            ORDER BY files.path, findings.line, findings.ordinal
+            """
+        return try storeOperation("cannot read findings of scan \(scanID) from \(label)") {
+            try writer.read { db in
+                var lastPathData: Data? = nil
+                var lastPath = ScanPath(bytes: [])
+                let rows = try Row.fetchCursor(db, sql: sql, arguments: [scanID])
+                while let row = try rows.next() {
+                    let pathData = try row.decode(Data.self, forColumn: "file_path")
+                    if pathData != lastPathData {
+                        lastPathData = pathData
+                        lastPath = ScanPath(bytes: Array(pathData))
+                    }
+                    let finding = try FindingRow(row: row).model(path: lastPath)
+                    let subject: String? = row["subject"]
+                    let certificate = subject == nil ? nil : try CertificateRow(row: row).model
+                    try body(finding, certificate)
+                }
+            }
+        }
+    }
+
+    /// `certificates`' columns but `asset_id`.
+    static let certificateDetailColumns = """
+        certificates.subject, certificates.issuer, certificates.serial, certificates.not_before, \
+        certificates.not_after, certificates.signature_oid, certificates.signature_algorithm, \
+        certificates.public_key_oid, certificates.sha256, certificates.public_key_id, certificates.is_ca, \
+        certificates.self_signed
+        """
+
+    func issuerCertificates(scanID: Int64) throws(StoreError) -> [Asset] {
+        let sql = """
+            SELECT assets.*, certificates.* FROM scan_assets
+            JOIN assets ON assets.id = scan_assets.asset_id
+            JOIN certificates ON certificates.asset_id = assets.id
+            WHERE scan_assets.scan_id = \(ScanRowsSQL.rowsOf("?")) AND certificates.subject IN (
+                SELECT issued.issuer FROM scan_assets AS named
+                JOIN certificates AS issued ON issued.asset_id = named.asset_id
+                WHERE named.scan_id = \(ScanRowsSQL.rowsOf("?")))
+            """
+        return try storeOperation("cannot read certificates of scan \(scanID) from \(label)") {
+            try writer.read { db in
+                let assetColumns = try db.columns(in: AssetRow.databaseTableName).count
+                let adapter = ScopeAdapter([
+                    "asset": RangeRowAdapter(0..<assetColumns),
+                    "certificate": SuffixRowAdapter(fromIndex: assetColumns),
+                ])
+                var out: [Asset] = []
+                let rows = try Row.fetchCursor(db, sql: sql, arguments: [scanID, scanID], adapter: adapter)
+                while let row = try rows.next() {
+                    guard let assetRow = row.scopes["asset"], let certificateRow = row.scopes["certificate"] else {
+                        continue
+                    }
+                    out.append(
+                        try AssetRow(row: assetRow).model(
+                            certificate: try CertificateRow(row: certificateRow).model, key: nil))
+                }
+                return out
+            }
+        }
+    }
+
     /// The certificate assets of one scan, soonest `not_after` first (a certificate without details last), then by
     /// id, at most `limit`. `not_after` is GRDB's fixed-width UTC text, so its text order is its time order.
     func forEachCertificate(scanID: Int64, limit: Int?, _ body: (Asset) throws -> Void) throws(StoreError) {

@@ -454,6 +454,78 @@ final class PostgresStore: StoreBackend {
         }
     }
 
+    func forEachFindingWithCertificate(scanID: Int64, _ body: (Finding, CertificateDetails?) throws -> Void)
+        throws(StoreError)
+    {
+        let sql = """
+            SELECT findings.*, files.path AS file_path, certificates.asset_id AS certificate_id, certificates.subject,
+                certificates.issuer, certificates.serial, certificates.not_before, certificates.not_after,
+                certificates.signature_oid, certificates.signature_algorithm, certificates.public_key_oid,
+                certificates.sha256, certificates.public_key_id, certificates.is_ca, certificates.self_signed
+            FROM findings
+            JOIN files ON files.id = findings.file_id
+            LEFT JOIN certificates ON certificates.asset_id = findings.asset_id
+            WHERE findings.scan_id = \(ScanRowsSQL.rowsOf(String(scanID)))
+            ORDER BY files.path, findings.line NULLS FIRST, findings.ordinal
+            """
+        try operation("cannot read findings of scan \(scanID) from \(label)") {
+            try session.transaction(readOnly: true) {
+                var lastPathBytes: [UInt8]? = nil
+                var lastPath = ScanPath(bytes: [])
+                try forEachRow(cursor: "pqscout_judged_findings", sql) { access in
+                    let pathBytes = try access.bytes("file_path")
+                    if pathBytes != lastPathBytes {
+                        lastPathBytes = pathBytes
+                        lastPath = ScanPath(bytes: pathBytes)
+                    }
+                    let certificate =
+                        try access.value("certificate_id", as: String?.self) == nil
+                        ? nil : try Self.certificateDetails(access)
+                    try body(try Self.findingRow(access).model(path: lastPath), certificate)
+                }
+            }
+        }
+    }
+
+    /// A row's certificate columns (`certificates`' names) as details.
+    private static func certificateDetails(_ r: PostgresRandomAccessRow) throws -> CertificateDetails {
+        CertificateDetails(
+            subject: try r.value("subject"), issuer: try r.value("issuer"), serial: try r.value("serial"),
+            notBefore: try r.date("not_before"), notAfter: try r.date("not_after"),
+            signatureOID: try r.value("signature_oid"), signatureAlgorithm: try r.value("signature_algorithm"),
+            publicKeyOID: try r.value("public_key_oid"), sha256: try r.value("sha256"),
+            publicKeyID: try r.value("public_key_id"), isCA: try r.value("is_ca", as: Int64?.self).map { $0 != 0 },
+            selfSigned: try r.value("self_signed", as: Int64.self) != 0)
+    }
+
+    func issuerCertificates(scanID: Int64) throws(StoreError) -> [Asset] {
+        let sql = """
+            SELECT assets.*, certificates.subject, certificates.issuer, certificates.serial, certificates.not_before,
+                certificates.not_after, certificates.signature_oid, certificates.signature_algorithm,
+                certificates.public_key_oid, certificates.sha256, certificates.public_key_id, certificates.is_ca,
+                certificates.self_signed
+            FROM scan_assets
+            JOIN assets ON assets.id = scan_assets.asset_id
+            JOIN certificates ON certificates.asset_id = assets.id
+            WHERE scan_assets.scan_id = \(ScanRowsSQL.rowsOf("$1")) AND certificates.subject IN (
+                SELECT issued.issuer FROM scan_assets AS named
+                JOIN certificates AS issued ON issued.asset_id = named.asset_id
+                WHERE named.scan_id = \(ScanRowsSQL.rowsOf("$1")))
+            """
+        return try operation("cannot read certificates of scan \(scanID) from \(label)") {
+            try session.transaction(readOnly: true) {
+                try session.query(sql, [.int(scanID)]).map { row in
+                    let r = row.makeRandomAccess()
+                    return try AssetRow(
+                        id: r.value("id"), kind: r.value("kind"), algorithm: r.value("algorithm"),
+                        canonical: r.value("canonical"), oid: r.value("oid"), keyBits: r.value("key_bits"),
+                        curve: r.value("curve")
+                    ).model(certificate: try Self.certificateDetails(r), key: nil)
+                }
+            }
+        }
+    }
+
     func forEachCertificate(scanID: Int64, limit: Int?, _ body: (Asset) throws -> Void) throws(StoreError) {
         // `not_after` is `StoreDate`'s fixed-width UTC text: byte order (COLLATE "C") is time order, as on SQLite.
         let sql = """
