@@ -352,7 +352,10 @@ extension Assessor {
         let evaluator: PolicyEvaluator
         let evaluators: [String: PolicyEvaluator]
         let prioritizer: RiskPrioritizer
-        let assetsByID: [String: Asset]
+        /// The source's assets, and each id's place among them (the first asset of an id counts): a dictionary of
+        /// the assets themselves copied every asset, about half a kilobyte a certificate (issue 20).
+        let assets: [Asset]
+        let assetPlaces: [String: Int]
         let issuerStrength: [String: Int]
         /// The places the first walk saw, and the system of each by place number.
         var places: AssessedSystems.Places
@@ -375,7 +378,8 @@ extension Assessor {
             prioritizer = RiskPrioritizer(
                 dataLifetimeYears: options.dataLifetimeYears, migrationYears: options.migrationYears,
                 crqcYear: options.crqcYear, crqcEstimate: options.crqcEstimate, catalog: catalog)
-            assetsByID = Dictionary(source.assets.map { ($0.id, $0) }) { first, _ in first }
+            assets = source.assets
+            assetPlaces = Dictionary(source.assets.enumerated().map { ($1.id, $0) }) { first, _ in first }
             issuerStrength = Assessor.issuerStrengths(source.assets, catalog: catalog)
             places = groundwork.places
             systemOf = groundwork.resolved
@@ -393,7 +397,7 @@ extension Assessor {
             var local = prioritizer
             if let years = override?.dataLifetimeYears { local.dataLifetimeYears = max(0, years) }
             let finding = context.adjusted(original, system: system.id, catalog: catalog)
-            let certificate = finding.asset.flatMap { assetsByID[$0]?.certificate }
+            let certificate = finding.asset.flatMap { assetPlaces[$0] }.flatMap { assets[$0].certificate }
             var fallback: Int? =
                 finding.usage == .signature ? certificate.flatMap { issuerStrength[$0.issuer] } : nil
             fallback = fallback ?? context.groupStrength(for: finding, system: system.id, catalog: catalog)
