@@ -73,8 +73,11 @@ public struct AssessmentSource {
     /// looked up by the finding's asset in `assets` (the first asset of an id counts).
     func forEachFindingAndCertificate(_ body: (Finding, CertificateDetails?) throws -> Void) throws {
         if let walk = forEachFindingWithCertificate { return try walk(body) }
-        let certificates = Dictionary(assets.map { ($0.id, $0.certificate) }) { first, _ in first }
-        try forEachFinding { finding in try body(finding, finding.asset.flatMap { certificates[$0] ?? nil }) }
+        // Each id's place among the assets, not a copy of every certificate's details.
+        let places = Dictionary(assets.enumerated().map { ($1.id, $0) }) { first, _ in first }
+        try forEachFinding { finding in
+            try body(finding, finding.asset.flatMap { places[$0] }.flatMap { assets[$0].certificate })
+        }
     }
 }
 

@@ -127,38 +127,63 @@ public enum PlanUseCase {
         _ id: Int64, store: InventoryStore, request: PlanRequest, profile: PolicyProfile, asOf: CalendarDay,
         registry: ScannerRegistry, readFiles: Bool, assetRows: PlanAssetSpill? = nil
     ) throws(PQScoutError) -> (Plan, any PlanFileSource, PlanInput) {
-        let loaded = try StoreAccess.perform(request.storePath) { () throws -> (AssessmentSource, [FileRecord]) in
+        let source = try StoreAccess.perform(request.storePath) { () throws -> AssessmentSource in
             let scan = try InventoryUseCase.existingScan(
                 id, store: store, storePath: request.storePath, code: "plan.no-scan")
             // The planner reads verdicts only: no diagnostics (coverage) and no risk, agility or ordering. The
             // findings are walked from the store's cursor, never held as one array.
             let source = AssessmentSource(
-                scan: scan, assets: StringPool.sharing(try store.assets(scanID: id)),
+                scan: scan, assets: StringPool.sharing(try store.assets(scanID: id).map(planned)),
                 software: try store.software(scanID: id),
                 scannedSources: registry.sources.map(\.rawValue)
             ) { body in try store.forEachFinding(FindingQuery(scanID: id), body) }
-            return (source, readFiles ? try store.files(scanID: id) : [])
+            return source
         }
-        let source = loaded.0
         let options = AssessmentOptions(profile: profile, category: request.category, asOf: asOf)
-        let files: any PlanFileSource =
+        let tree =
             readFiles
-            ? ScannedTreeFiles(roots: request.root.map { [$0] } ?? source.scan.roots, recorded: loaded.1)
-            : InMemoryPlanFiles()
+            ? ScannedTreeFiles(roots: request.root.map { [$0] } ?? source.scan.roots) { path in
+                try store.file(scanID: id, path: path)?.sha256
+            } : nil
+        let files: any PlanFileSource = tree ?? InMemoryPlanFiles()
         var overrides = request.softwareVersions
         if let version = request.opensshVersion { overrides["openssh"] = version }
         if let version = request.opensslVersion { overrides["openssl"] = version }
+        // The kept findings are parked on disk: held in memory they were most of the plan's heap.
+        let kept = PlanFindingSpill()
         let input = try StoreAccess.perform(request.storePath) { () throws -> PlanInput in
             do {
                 var input = try PlanInput.gathering(
-                    source, options: options, files: files, versionOverrides: overrides)
+                    source, options: options, files: files, versionOverrides: overrides, table: kept)
                 input.assetRows = assetRows
                 return input
             } catch let error as AssessmentError {
                 throw PQScoutError(code: error.code, kind: .usage, reason: error.reason)
             }
         }
-        return (MigrationPlanner.plan(input), files, input)
+        let plan = MigrationPlanner.plan(input)
+        if let error = tree?.failures.first {
+            try StoreAccess.perform(request.storePath) { () throws -> Void in throw error }
+        }
+        if let error = kept.error {
+            throw PQScoutError(
+                code: "plan.findings", kind: .input,
+                reason: "cannot park the plan's findings in a temporary file: \(PQScoutError.describe(error))")
+        }
+        return (plan, files, input)
+    }
+
+    /// The asset with what neither judging nor planning reads left empty: a certificate's serial, SHA-256 and key
+    /// id, unique to each certificate (about 200 bytes of text each, held for the whole run) and read only by the
+    /// agility score, which `plan` does not compute.
+    static func planned(_ asset: Asset) -> Asset {
+        guard var details = asset.certificate else { return asset }
+        details.serial = ""
+        details.sha256 = ""
+        details.publicKeyID = ""
+        var copy = asset
+        copy.certificate = details
+        return copy
     }
 
     /// Writes `--patch DIR`: one `NN-<action>.patch` per action with a patch (each applies alone), `all.patch`
@@ -322,10 +347,27 @@ public enum PlanUseCase {
 ///
 /// The tree is walked the first time a file is asked for, not before: a plan with nothing to patch (the
 /// benchmark's, all certificates) never walks it.
+///
+/// Each file's recorded digest is asked of the store when the file is read (`recorded`), not held for every file of
+/// the scan: a plan patches a few files, and the table grew with the tree.
 struct ScannedTreeFiles: PlanFileSource {
     let roots: [String]
-    let recorded: [ScanPath: String]
+    /// The digest the scan recorded for a path (nil when it recorded none).
+    let recorded: @Sendable (ScanPath) throws -> String?
     let walked = WalkedOnce()
+    let failures = Failures()
+
+    /// The first error met asking the store for a digest: a file whose digest could not be read is not patched,
+    /// and the plan is not shown.
+    final class Failures: @unchecked Sendable {
+        // Unchecked: `first` is accessed with `lock` held.
+        private let lock = NSLock()
+        private var stored: (any Error)?
+
+        var first: (any Error)? { lock.withLock { stored } }
+
+        func note(_ error: any Error) { lock.withLock { stored = stored ?? error } }
+    }
 
     /// The walked trees, made once by the first reader; the lock keeps `bytes(of:)` safe from any thread.
     final class WalkedOnce: @unchecked Sendable {
@@ -349,16 +391,29 @@ struct ScannedTreeFiles: PlanFileSource {
         }
     }
 
-    init(roots: [String], recorded: [FileRecord]) {
+    init(roots: [String], recorded: @escaping @Sendable (ScanPath) throws -> String?) {
         self.roots = roots
-        self.recorded = Dictionary(recorded.map { ($0.path, $0.sha256) }) { first, _ in first }
+        self.recorded = recorded
+    }
+
+    /// The digests of `records` (the first record of a path counts).
+    init(roots: [String], records: [FileRecord]) {
+        let digests = Dictionary(records.map { ($0.path, $0.sha256) }) { first, _ in first }
+        self.init(roots: roots) { digests[$0] }
     }
 
     func bytes(of path: ScanPath) -> [UInt8]? {
         for entry in walked.trees(roots) {
             guard case .success(let bytes) = entry.tree.read(path) else { continue }
+            let expected: String?
+            do {
+                expected = try recorded(path)
+            } catch {
+                failures.note(error)
+                return nil
+            }
             // A file that holds secrets is recorded without a digest (ScanUseCase.contentDigest): nothing to compare.
-            if let expected = recorded[path], expected != FileRecord.noDigest, expected != Digest.sha256Hex(bytes) {
+            if let expected, expected != FileRecord.noDigest, expected != Digest.sha256Hex(bytes) {
                 return nil
             }
             return bytes

@@ -232,6 +232,12 @@ public final class InventoryStore: Sendable {
     /// The files one scan examined, ordered by path bytes.
     public func files(scanID: Int64) throws(StoreError) -> [FileRecord] { try backend.files(scanID: scanID) }
 
+    /// The file one scan examined at `path` (its bytes), or nil when the scan recorded none there: a point lookup
+    /// (`UNIQUE (scan_id, path)`), for a caller that needs a few files' records, not the scan's table (`plan`).
+    public func file(scanID: Int64, path: ScanPath) throws(StoreError) -> FileRecord? {
+        try backend.file(scanID: scanID, path: path)
+    }
+
     // MARK: - Assessments
 
     /// Starts recording an assessment of one scan while it is judged: hand each judged finding to the recording's
@@ -370,6 +376,7 @@ protocol StoreBackend: AnyObject, Sendable {
     func software(scanID: Int64) throws(StoreError) -> [Software]
     func aliases(scanID: Int64) throws(StoreError) -> [PathAlias]
     func files(scanID: Int64) throws(StoreError) -> [FileRecord]
+    func file(scanID: Int64, path: ScanPath) throws(StoreError) -> FileRecord?
 
     func beginAssessment(scanID: Int64, order: AssessmentRecording.Order, batchSize: Int) throws(StoreError)
         -> AssessmentRecording

@@ -398,4 +398,20 @@ extension SQLiteStore {
             }
         }
     }
+
+    func file(scanID: Int64, path: ScanPath) throws(StoreError) -> FileRecord? {
+        try storeOperation("cannot read file \(path.display) of scan \(scanID) from \(label)") {
+            try writer.read { db in
+                try FileRow.fetchOne(
+                    db, sql: "SELECT * FROM files WHERE scan_id = \(ScanRowsSQL.rowsOf("?")) AND path = ?",
+                    arguments: [scanID, Data(path.bytes)]
+                )
+                .map {
+                    FileRecord(
+                        path: ScanPath(bytes: Array($0.path)), size: $0.size, modified: $0.modifiedAt,
+                        sha256: $0.sha256)
+                }
+            }
+        }
+    }
 }

@@ -14,7 +14,7 @@ public struct PlanContext: Sendable {
     }
 
     public var asOf: CalendarDay { input.judgements.asOf }
-    public var findings: [Finding] { input.findings }
+    public var findings: PlanFindings { input.findings }
 
     /// True when a finding is in force, not waived, and the policy or its quantum status calls for a change.
     public func needsAction(_ index: Int) -> Bool {

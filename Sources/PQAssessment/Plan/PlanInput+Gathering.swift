@@ -11,20 +11,25 @@ extension PlanInput {
     /// The plan made from it is the plan `MigrationPlanner.plan` makes from every finding: the builders see the same
     /// findings in the same order, each with the same judgement, and `findingIndexes` gives each reference its
     /// position in the whole scan.
+    ///
+    /// - Parameter table: where the kept findings go (a table that parks them on disk keeps the plan's memory from
+    ///   following the scan); nil holds them in memory, their text shared (`StringPool`).
     /// - Throws: `AssessmentError` for a category the profile does not define; whatever the source's walk throws.
     public static func gathering(
         _ source: AssessmentSource, options: AssessmentOptions, files: any PlanFileSource = InMemoryPlanFiles(),
         versionOverrides: [String: String] = [:], builders: [any PlanActionBuilder] = MigrationPlanner.standardBuilders,
-        catalog: Catalog = .shared
+        catalog: Catalog = .shared, table: (any PlanFindingTable)? = nil
     ) throws -> PlanInput {
-        var kept: [Finding] = []
+        let kept = table ?? InMemoryPlanFindingTable()
+        // Sharing text pays only for findings held in memory; the pool itself holds every distinct string.
+        let pooled = table == nil
         var positions: [Int] = []
         var judgements = FindingJudgements(scanID: source.scan.id, asOf: options.asOf, count: 0)
         var numbers: [Int32] = []
         var waived = 0
         var position = 0
         // Seeded with the assets' ids, so each kept finding's asset id is the asset's own string.
-        var strings = StringPool(source.assets.lazy.map(\.id))
+        var strings = StringPool(pooled ? source.assets.map(\.id) : [])
         try Assessor.judgeEach(source, options: options, catalog: catalog) { finding, judged in
             defer { position += 1 }
             if judged.isWaived { waived += 1 }
@@ -33,15 +38,16 @@ extension PlanInput {
                 PlanContext.needsAction(finding, judgement) || finding.source == .openssh
                     || builders.contains(where: { $0.reads(finding) })
             else { return }
-            kept.append(strings.sharing(finding))
+            kept.append(pooled ? strings.sharing(finding) : finding)
             positions.append(position)
             judgements.append(verdict: judgements.number(judged, numbers: &numbers), waived: judged.isWaived)
         }
         // The plan's note counts every waived finding of the scan, kept or not.
         judgements.waivedCount = waived
         var input = PlanInput(
-            findings: kept, assets: source.assets, software: source.software, judgements: judgements,
+            findings: [], assets: source.assets, software: source.software, judgements: judgements,
             profile: options.profile, files: files, versionOverrides: versionOverrides)
+        input.findings = PlanFindings(kept)
         input.findingIndexes = positions
         return input
     }

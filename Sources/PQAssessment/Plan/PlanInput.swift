@@ -28,7 +28,7 @@ public struct InMemoryPlanFiles: PlanFileSource {
 /// its files.
 public struct PlanInput: Sendable {
     /// In the store's order: `judgements` and every `FindingRef.index` point into it.
-    public var findings: [Finding]
+    public var findings: PlanFindings
     public var assets: [Asset]
     public var software: [Software]
     /// Each finding's verdict and waiver (`Assessor.judge`, or taken from a full assessment).
@@ -64,7 +64,7 @@ public struct PlanInput: Sendable {
         profile: PolicyProfile, files: any PlanFileSource = InMemoryPlanFiles(),
         versionOverrides: [String: String] = [:]
     ) {
-        self.findings = findings
+        self.findings = PlanFindings(findings)
         self.assets = assets
         self.software = software
         self.judgements = judgements

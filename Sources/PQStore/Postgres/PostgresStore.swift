@@ -628,6 +628,22 @@ final class PostgresStore: StoreBackend {
         }
     }
 
+    func file(scanID: Int64, path: ScanPath) throws(StoreError) -> FileRecord? {
+        try operation("cannot read file \(path.display) of scan \(scanID) from \(label)") {
+            try session.query(
+                "SELECT path, size, modified_at, sha256 FROM files WHERE scan_id = \(ScanRowsSQL.rowsOf("$1")) "
+                    + "AND path = decode($2, 'hex')",
+                // As hex, the way the batch writer names paths (`PostgresBatchWriter`): any bytes, NUL too.
+                [.int(scanID), .text(path.bytes.map { String(format: "%02x", $0) }.joined())]
+            ).map { row in
+                let r = row.makeRandomAccess()
+                return FileRecord(
+                    path: ScanPath(bytes: try r.bytes("path")), size: try r.value("size"),
+                    modified: try r.date("modified_at"), sha256: try r.value("sha256"))
+            }.first
+        }
+    }
+
     // MARK: - Assessments
 
     /// Starts recording an assessment: its findings are staged in temporary tables of this session (which other
