@@ -125,3 +125,24 @@ struct StreamedHTMLTests {
         #expect(maxRows == 0 || !listed.isEmpty)
     }
 }
+
+/// The Markdown report's table of systems is written a row at a time too (10,020 rows, 8.4 MB as one string, on n50).
+@Suite("Streamed Markdown systems")
+struct StreamedMarkdownSystemsTests {
+    @Test("the Markdown of 3,000 more systems reaches the output in small writes, the same bytes")
+    func smallWrites() throws {
+        let input = try StreamedHTMLTests.many(systems: 3_000, findings: 0)
+        let renderer = MarkdownRenderer()
+        final class Box { var chunks: [[UInt8]] = [] }
+        let box = Box()
+        let output = ReportOutput(bufferSize: 1) { box.chunks.append($0) }
+        try renderer.write(input, context: Fixtures.context, to: output)
+        try output.flush()
+        let page = Data(box.chunks.joined())
+        #expect(page == (try renderer.render(input, context: Fixtures.context)))
+        let largest = box.chunks.map(\.count).max() ?? 0
+        #expect(page.count > 500_000, "the report is \(page.count) bytes")
+        #expect(largest < 64 << 10, "one write of \(largest) bytes: the systems are not written as they come")
+        #expect(String(decoding: page, as: UTF8.self).contains("app2999"))
+    }
+}
