@@ -29,7 +29,7 @@ public struct HTMLRenderer: ReportRenderer {
     ]
 
     public func render(_ input: ReportInput, context: RenderContext) throws -> Data {
-        Data(try html(input, context: context).utf8)
+        try ReportOutput.collect { try write(input, context: context, to: $0) }
     }
 
     /// Every section is made from one walk over `orderedFindings` (`Digest`), and with an assessment one walk
@@ -41,11 +41,14 @@ public struct HTMLRenderer: ReportRenderer {
 
     /// What the summary, certificate and findings sections show of the findings, gathered in one walk: counts,
     /// the files that name each listed certificate, and per status and algorithm the first rows a group can list.
-    /// Bounded by the listed certificates and groups, not findings or assets.
+    /// Bounded by the listed certificates and groups, not findings or assets; the rows by `maxRows + slack`
+    /// (`trim`), not `rowsPerGroup` per group (166 groups of 500 rows, 55 MB, on the 10k benchmark tree).
     struct Digest {
         struct Group {
             var count = 0
             var rows: [String] = []
+            /// Rows this group may still list: `rowsPerGroup`, lowered by `trim` to what the page's budget leaves it.
+            var cap: Int
         }
 
         var count = 0
@@ -53,8 +56,12 @@ public struct HTMLRenderer: ReportRenderer {
         /// The files that name each asset of `placesOf`, in order, without repeats in a row.
         var places: [String: [String]] = [:]
         var groups: [QuantumStatus: [String: Group]] = [:]
+        /// Rows held across the groups.
+        private(set) var heldRows = 0
+        /// Rows taken past `maxRows` before `trim` drops what the page cannot list: each trim sorts the groups.
+        static let slack = 1_024
 
-        init(_ findings: ReportFindings, rowsPerGroup: Int, placesOf listed: Set<String>) throws {
+        init(_ findings: ReportFindings, rowsPerGroup: Int, maxRows: Int, placesOf listed: Set<String>) throws {
             try findings.walk { finding in
                 count += 1
                 byStatus[finding.quantumStatus, default: 0] += 1
@@ -63,10 +70,39 @@ public struct HTMLRenderer: ReportRenderer {
                     if places[asset]?.last != place { places[asset, default: []].append(place) }
                 }
                 let name = finding.canonical ?? finding.algorithm
-                groups[finding.quantumStatus, default: [:]][name, default: Group()].count += 1
-                if groups[finding.quantumStatus]?[name]?.rows.count ?? 0 < rowsPerGroup {
-                    groups[finding.quantumStatus, default: [:]][name, default: Group()].rows.append(Self.row(finding))
+                var group = groups[finding.quantumStatus]?[name] ?? Group(cap: rowsPerGroup)
+                group.count += 1
+                let listsRow = group.rows.count < group.cap
+                if listsRow { group.rows.append(Self.row(finding)) }
+                groups[finding.quantumStatus, default: [:]][name] = group
+                if listsRow {
+                    heldRows += 1
+                    if heldRows > maxRows + Self.slack { trim(rowsPerGroup: rowsPerGroup, maxRows: maxRows) }
                 }
+            }
+        }
+
+        /// The groups in the page's order: status, worst first, then name.
+        var ordered: [(status: QuantumStatus, name: String)] {
+            QuantumStatus.allCases.sorted(by: >).flatMap { status in
+                (groups[status]?.keys.sorted() ?? []).map { (status, $0) }
+            }
+        }
+
+        /// Drops the rows the page cannot list. `findings` gives each group, in page order, the rows its count
+        /// asks for up to `rowsPerGroup` while `maxRows` lasts; groups and counts only grow, so the budget a group
+        /// is left only shrinks, and a row past it now is never listed. `cap` stops the group taking rows again
+        /// (a later row would not be among its first).
+        mutating func trim(rowsPerGroup: Int, maxRows: Int) {
+            var budget = maxRows
+            heldRows = 0
+            for (status, name) in ordered {
+                guard var group = groups[status]?[name] else { continue }
+                group.cap = min(group.cap, max(0, min(rowsPerGroup, budget)))
+                budget -= max(0, min(rowsPerGroup, budget, group.count))
+                if group.rows.count > group.cap { group.rows.removeLast(group.rows.count - group.cap) }
+                heldRows += group.rows.count
+                groups[status]?[name] = group
             }
         }
 
@@ -86,18 +122,27 @@ public struct HTMLRenderer: ReportRenderer {
         }
     }
 
+    /// The page as one string (tests); `write` streams it.
     public func html(_ input: ReportInput, context: RenderContext) throws -> String {
+        String(decoding: try render(input, context: context), as: UTF8.self)
+    }
+
+    /// Writes the page section by section, each row or system as it is made, so the page is never one string in
+    /// memory (46 MB at 200k files): what is held is the digests, bounded by the rows the page lists.
+    public func write(_ input: ReportInput, context: RenderContext, to output: ReportOutput) throws {
         let e = HTMLText.escape
-        // The certificates the table lists, before the walk that finds the files naming them.
+        // The ids of the certificates the table lists, before the walk that finds the files naming them; the table
+        // walks the certificates again rather than hold up to `maxRows` assets through the walk of the findings.
         let certificates = input.certificates
-        var listed: [Asset] = []
-        try certificates.walk(limit: max(0, maxRows)) { listed.append($0) }
+        var listed: Set<String> = []
+        try certificates.walk(limit: max(0, maxRows)) { listed.insert($0.id) }
         let digest = try Digest(
-            input.orderedFindings, rowsPerGroup: max(0, min(rowsPerGroup, maxRows)),
-            placesOf: Set(listed.map(\.id)))
+            input.orderedFindings, rowsPerGroup: max(0, min(rowsPerGroup, maxRows)), maxRows: max(0, maxRows),
+            placesOf: listed)
         let roots = input.scan.roots.joined(separator: ", ")
-        var out = Self.documentStart(title: "PQScout report: \(e(roots))")
-        out += """
+        try output.write(Self.documentStart(title: "PQScout report: \(e(roots))"))
+        try output.write(
+            """
             <header><h1>Post-quantum cryptography inventory</h1>
             <p class="meta">Scan \(input.scan.id) of <code>\(e(roots))</code> on \(e(input.scan.host)),
              started \(ReportDate.iso(input.scan.startedAt)); the scan run is \(input.scan.status.rawValue).
@@ -105,21 +150,21 @@ public struct HTMLRenderer: ReportRenderer {
             </header>
             <main>
 
-            """
-        out += summary(input, digest, certificates)
-        out += try assessmentSection(input)
-        out += planSection(input)
-        out += trend(input)
-        out += fleetSection(input)
-        out += certificateSection(input, digest, listed: listed, of: certificates, generatedAt: context.generatedAt)
-        out += findings(digest)
-        out += diagnostics(input)
-        out += software(input)
-        out += "</main>\n<footer>Generated by \(e(context.toolName)) \(e(context.toolVersion)). "
+            """)
+        try output.write(summary(input, digest, certificates))
+        try assessmentSection(input, to: output)
+        try planSection(input, to: output)
+        try output.write(trend(input))
+        try output.write(fleetSection(input))
+        try certificateSection(input, digest, of: certificates, generatedAt: context.generatedAt, to: output)
+        try findings(digest, to: output)
+        try diagnostics(input, to: output)
+        try software(input, to: output)
+        var out = "</main>\n<footer>Generated by \(e(context.toolName)) \(e(context.toolVersion)). "
         out += "Quantum status: broken = already broken classically; vulnerable = broken by Shor's algorithm; "
         out += "weakened = Grover leaves under 128 bits; hybrid = classical + post-quantum; resistant = post-quantum "
         out += "or 256-bit symmetric.</footer>\n</body>\n</html>\n"
-        return out
+        try output.write(out)
     }
 
     // MARK: - Sections
@@ -170,12 +215,14 @@ public struct HTMLRenderer: ReportRenderer {
         .disallowed: "#b00020", .deprecated: "#d9730d", .due: "#b8941f", .allowed: "#2e8b57",
     ]
 
-    private func assessmentSection(_ input: ReportInput) throws -> String {
+    private func assessmentSection(_ input: ReportInput, to output: ReportOutput) throws {
         let e = HTMLText.escape
         guard let assessment = input.assessment else {
-            return "<section id=\"assessment\"><h2>Assessment</h2><p>No assessment was recorded for this scan; "
-                + "<code>pqscout assess</code> judges it against a policy profile and adds scores, deadlines and "
-                + "their explanations here.</p></section>\n"
+            try output.write(
+                "<section id=\"assessment\"><h2>Assessment</h2><p>No assessment was recorded for this scan; "
+                    + "<code>pqscout assess</code> judges it against a policy profile and adds scores, deadlines and "
+                    + "their explanations here.</p></section>\n")
+            return
         }
         var out = "<section id=\"assessment\"><h2>Assessment</h2>\n<p>Judged against <b>"
         out += "\(e(assessment.profileTitle))</b> (<code>\(e(assessment.profile))</code>) as of \(assessment.asOf)"
@@ -214,13 +261,15 @@ public struct HTMLRenderer: ReportRenderer {
         let systems = input.systems
         out += "<h3>Score per system (\(systems.count))</h3>\n"
         out += "<p>Open a system to see every point of its score and the findings behind it.</p>\n"
+        try output.write(out)
         try systems.walkByScore(limit: maxRows) { system in
-            out += "<details class=\"system\"><summary><b>\(system.score)</b> \(Self.gradeBadge(system.grade)) "
+            var out = "<details class=\"system\"><summary><b>\(system.score)</b> \(Self.gradeBadge(system.grade)) "
             out +=
                 "<code>\(e(system.system.id))</code> — \(system.system.kind.rawValue), \(system.findingCount) finding"
             out += system.findingCount == 1 ? "</summary>" : "s</summary>"
-            out += adjustments(system.adjustments) + "</details>\n"
+            try output.write(out + adjustments(system.adjustments) + "</details>\n")
         }
+        out = ""
         let gaps = assessment.coverage.gaps
         if !gaps.isEmpty {
             out += "<h3>Not evaluated (\(gaps.count))</h3><details><summary>What the assessment could not look at"
@@ -228,6 +277,8 @@ public struct HTMLRenderer: ReportRenderer {
             for gap in gaps.sorted().prefix(maxRows) {
                 out +=
                     "<tr><td>\(e(gap.kind))</td><td><code>\(e(gap.subject))</code></td><td>\(e(gap.reason))</td></tr>\n"
+                try output.write(out)
+                out = ""
             }
             out += "</tbody></table></details>\n"
         }
@@ -235,12 +286,13 @@ public struct HTMLRenderer: ReportRenderer {
             out +=
                 "<p>Waivers that matched no finding: \(assessment.unusedWaivers.map { "<code>\(e($0))</code>" }.joined(separator: ", ")).</p>\n"
         }
-        return out + "</section>\n" + (try policyFindings(input))
+        try output.write(out + "</section>\n")
+        try policyFindings(input, to: output)
     }
 
     /// The migration plan's phases and actions, when the report was asked to include one.
-    private func planSection(_ input: ReportInput) -> String {
-        guard let plan = input.plan else { return "" }
+    private func planSection(_ input: ReportInput, to output: ReportOutput) throws {
+        guard let plan = input.plan else { return }
         let e = HTMLText.escape
         var out = "<section id=\"plan\"><h2>Migration plan (\(plan.actions.count) actions)</h2>\n"
         out += "<p>Under \(e(plan.profileTitle)) as of \(plan.asOf); <code>pqscout plan</code> writes the full plan "
@@ -262,10 +314,12 @@ public struct HTMLRenderer: ReportRenderer {
                 out +=
                     "</td><td>\(touches)\(action.locations.count > 5 ? " and \(action.locations.count - 5) more" : "")"
                 out += "</td></tr>\n"
+                try output.write(out)
+                out = ""
             }
             out += "</tbody></table></details>\n"
         }
-        return out + "</section>\n"
+        try output.write(out + "</section>\n")
     }
 
     private func adjustments(_ list: [ScoreAdjustment]) -> String {
@@ -332,11 +386,14 @@ public struct HTMLRenderer: ReportRenderer {
     }
 
     /// Findings the policy restricts, by state, then by the date that matters (deadline ahead, or since when).
-    private func policyFindings(_ input: ReportInput) throws -> String {
+    private func policyFindings(_ input: ReportInput, to output: ReportOutput) throws {
         let e = HTMLText.escape
         let digest = try PolicyDigest(input.judgedFindings, rows: max(0, min(rowsPerGroup, maxRows)))
         var out = "<section id=\"deadlines\"><h2>Findings by policy state and deadline (\(digest.count))</h2>\n"
-        guard digest.count > 0 else { return out + "<p>The policy restricts no finding.</p></section>\n" }
+        guard digest.count > 0 else {
+            try output.write(out + "<p>The policy restricts no finding.</p></section>\n")
+            return
+        }
         var budget = maxRows
         for state in [PolicyState.disallowed, .deprecated, .due] {
             let count = digest.byState[state] ?? 0
@@ -367,6 +424,8 @@ public struct HTMLRenderer: ReportRenderer {
                         out += "<td><code>\(e(verdict.rule ?? "-"))</code></td>"
                         out += "<td>\(assessment.risk.score) \(assessment.risk.tier.rawValue)</td>"
                         out += "<td>\(e(why))<br><small>\(e(verdict.source))</small></td><td>\(e(waiver))</td></tr>\n"
+                        try output.write(out)
+                        out = ""
                     }
                     out += "</tbody></table>\n"
                 }
@@ -378,7 +437,7 @@ public struct HTMLRenderer: ReportRenderer {
             }
             out += "</details>\n"
         }
-        return out + "</section>\n"
+        try output.write(out + "</section>\n")
     }
 
     private func trend(_ input: ReportInput) -> String {
@@ -413,41 +472,47 @@ public struct HTMLRenderer: ReportRenderer {
         return FleetReport.htmlSection(input.fleet, heading: "Fleet", current: input.scan.id)
     }
 
-    /// The certificate table: `listed`, the first `maxRows` of `certificates`.
+    /// The certificate table: the first `maxRows` of `certificates`, a row at a time.
     private func certificateSection(
-        _ input: ReportInput, _ digest: Digest, listed shown: [Asset], of certificates: ReportCertificates,
-        generatedAt: Date
-    ) -> String {
+        _ input: ReportInput, _ digest: Digest, of certificates: ReportCertificates, generatedAt: Date,
+        to output: ReportOutput
+    ) throws {
         let e = HTMLText.escape
         let places = digest.places
         var out = "<section id=\"certificates\"><h2>Certificates (\(certificates.count))</h2>\n"
-        guard certificates.count > 0 else { return out + "<p>No certificates were found.</p></section>\n" }
+        guard certificates.count > 0 else {
+            try output.write(out + "<p>No certificates were found.</p></section>\n")
+            return
+        }
         // Expiry is judged on the assessment's day when there is one, else on the day the report is made.
         let now = input.assessment?.asOf.date ?? generatedAt
         out += "<details open><summary>Certificate inventory, soonest expiry first</summary>\n<table><thead><tr>"
         out += "<th>Subject</th><th>Issuer</th><th>Key</th><th>Signature</th><th>Not after</th><th>Found in</th>"
         out += "</tr></thead><tbody>\n"
-        for asset in shown {
+        try output.write(out)
+        var shown = 0
+        try certificates.walk(limit: max(0, maxRows)) { asset in
+            shown += 1
             let details = asset.certificate
             var key = asset.canonical ?? asset.algorithm
             if let bits = asset.keyBits { key += " \(bits)" }
             if let curve = asset.curve { key += " \(curve)" }
             let files = Array(Set(places[asset.id] ?? [])).sorted()
-            out += "<tr><td>\(e(details?.subject ?? "?"))</td><td>\(e(details?.issuer ?? "?"))</td>"
+            var out = "<tr><td>\(e(details?.subject ?? "?"))</td><td>\(e(details?.issuer ?? "?"))</td>"
             out += "<td>\(e(key))</td><td>\(e(details?.signatureAlgorithm ?? details?.signatureOID ?? "?"))</td>"
             out += "<td>\(details.map { ReportDate.day($0.notAfter) + Self.expiry($0.notAfter, now: now) } ?? "?")</td>"
             out += "<td class=\"files\">\(files.prefix(5).map { "<code>\(e($0))</code>" }.joined(separator: "<br>"))"
             out += files.count > 5 ? " and \(files.count - 5) more</td></tr>\n" : "</td></tr>\n"
+            try output.write(out)
         }
-        out += "</tbody></table>"
-        if certificates.count > shown.count {
-            out +=
-                "<p class=\"more\">\(certificates.count - shown.count) more certificates are in the CSV and JSON.</p>"
+        out = "</tbody></table>"
+        if certificates.count > shown {
+            out += "<p class=\"more\">\(certificates.count - shown) more certificates are in the CSV and JSON.</p>"
         }
-        return out + "</details>\n</section>\n"
+        try output.write(out + "</details>\n</section>\n")
     }
 
-    private func findings(_ digest: Digest) -> String {
+    private func findings(_ digest: Digest, to output: ReportOutput) throws {
         let e = HTMLText.escape
         var out = "<section id=\"findings\"><h2>Findings (\(digest.count))</h2>\n"
         out += "<p>Grouped by quantum status, then algorithm; open a group to see where each use was found.</p>\n"
@@ -459,14 +524,16 @@ public struct HTMLRenderer: ReportRenderer {
             out += "<details class=\"status\"\(open)><summary><span class=\"badge \(status.rawValue)\">"
             out += "\(status.rawValue)</span> \(total) finding\(total == 1 ? "" : "s")</summary>\n"
             for name in byAlgorithm.keys.sorted() {
-                let group = byAlgorithm[name] ?? Digest.Group()
+                let group = byAlgorithm[name] ?? Digest.Group(cap: 0)
                 out += "<details class=\"algorithm\"><summary><b>\(e(name))</b> — \(group.count)</summary>\n"
                 let take = max(0, min(rowsPerGroup, budget, group.count))
                 budget -= take
                 if take > 0 {
                     out += "<table><thead><tr><th>Where</th><th>Setting</th><th>Usage</th><th>As written</th>"
                     out += "<th>Size</th><th>Source</th><th>Note</th></tr></thead><tbody>\n"
-                    for row in group.rows.prefix(take) { out += row }
+                    try output.write(out)
+                    out = ""
+                    for row in group.rows.prefix(take) { try output.write(row) }
                     out += "</tbody></table>\n"
                 }
                 if group.count > take {
@@ -477,14 +544,15 @@ public struct HTMLRenderer: ReportRenderer {
             }
             out += "</details>\n"
         }
-        return out + "</section>\n"
+        try output.write(out + "</section>\n")
     }
 
-    private func diagnostics(_ input: ReportInput) -> String {
+    private func diagnostics(_ input: ReportInput, to output: ReportOutput) throws {
         let e = HTMLText.escape
         var out = "<section id=\"diagnostics\"><h2>Diagnostics (\(input.diagnostics.count))</h2>\n"
         guard !input.diagnostics.isEmpty else {
-            return out + "<p>Every examined file was read and parsed.</p></section>\n"
+            try output.write(out + "<p>Every examined file was read and parsed.</p></section>\n")
+            return
         }
         out += "<details><summary>Files skipped or not parsed</summary><table><thead><tr><th>File</th><th>Reason</th>"
         out += "<th>Detail</th></tr></thead><tbody>\n"
@@ -492,14 +560,16 @@ public struct HTMLRenderer: ReportRenderer {
         for diagnostic in sorted.prefix(maxRows) {
             out += "<tr><td><code>\(e(diagnostic.path.display))</code></td><td>\(diagnostic.reason.rawValue)</td>"
             out += "<td>\(e(diagnostic.detail))</td></tr>\n"
+            try output.write(out)
+            out = ""
         }
         out += "</tbody></table>"
         if sorted.count > maxRows { out += "<p class=\"more\">\(sorted.count - maxRows) more in the JSON.</p>" }
-        return out + "</details>\n</section>\n"
+        try output.write(out + "</details>\n</section>\n")
     }
 
-    private func software(_ input: ReportInput) -> String {
-        guard !input.software.isEmpty else { return "" }
+    private func software(_ input: ReportInput, to output: ReportOutput) throws {
+        guard !input.software.isEmpty else { return }
         let e = HTMLText.escape
         var out = "<section id=\"software\"><h2>Installed software (\(input.software.count))</h2><details>"
         out += "<summary>Packages read from the tree's package databases</summary><table><thead><tr><th>Name</th>"
@@ -507,8 +577,10 @@ public struct HTMLRenderer: ReportRenderer {
         for item in input.software.sorted(by: { ($0.name, $0.version) < ($1.name, $1.version) }).prefix(maxRows) {
             out += "<tr><td>\(e(item.name))</td><td>\(e(item.version))</td>"
             out += "<td><code>\(e(item.sourcePath.display))</code></td></tr>\n"
+            try output.write(out)
+            out = ""
         }
-        return out + "</tbody></table></details></section>\n"
+        try output.write(out + "</tbody></table></details></section>\n")
     }
 
     /// The page up to its body: the Content-Security-Policy that allows no script and nothing fetched, and the
