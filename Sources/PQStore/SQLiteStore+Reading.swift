@@ -290,7 +290,8 @@ extension SQLiteStore {
                 notAfter: try row.decode(forColumn: "c_not_after"),
                 signatureOID: try row.decode(forColumn: "c_signature_oid"),
                 signatureAlgorithm: try row.decode(forColumn: "c_signature_algorithm"),
-                publicKeyOID: try row.decode(forColumn: "c_public_key_oid"), sha256: try row.decode(forColumn: "c_sha256"),
+                publicKeyOID: try row.decode(forColumn: "c_public_key_oid"),
+                sha256: try row.decode(forColumn: "c_sha256"),
                 publicKeyID: try row.decode(forColumn: "c_public_key_id"), isCA: try row.decode(forColumn: "c_is_ca"),
                 selfSigned: try row.decode(forColumn: "c_self_signed"))
         }

@@ -20,7 +20,8 @@ struct CBOMAssetStreamTests {
             curve: "P-256",
             certificate: CertificateDetails(
                 subject: "CN=host\(number)", issuer: "CN=CA", serial: "\(number)",
-                notBefore: Date(timeIntervalSince1970: 1_700_000_000), notAfter: Date(timeIntervalSince1970: 1_800_000_000),
+                notBefore: Date(timeIntervalSince1970: 1_700_000_000),
+                notAfter: Date(timeIntervalSince1970: 1_800_000_000),
                 signatureOID: "1.2.840.10045.4.3.2", signatureAlgorithm: "ECDSA-SHA256",
                 publicKeyOID: "1.2.840.10045.2.1", sha256: String(repeating: "AB", count: 32),
                 publicKeyID: "pk\(number % keyCount)", isCA: nil, selfSigned: false))
@@ -84,7 +85,7 @@ struct CBOMAssetStreamTests {
         var streamed = ReportInput(scan: scan, findings: [])
         let ordered = Self.storeOrder(findings)
         streamed.findingSource = .storeOrdered { body in for finding in ordered { try body(finding) } }
-        func named(_ asset: Asset, usage: Usage? = nil) -> [Finding] {
+        @Sendable func named(_ asset: Asset, usage: Usage? = nil) -> [Finding] {
             ordered.filter { $0.asset == asset.id && (usage == nil || $0.usage == usage) }
         }
         func keyID(_ asset: Asset) -> String? { asset.kind == .certificate ? asset.certificate?.publicKeyID : asset.id }

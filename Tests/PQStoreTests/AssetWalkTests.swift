@@ -75,7 +75,8 @@ struct AssetWalkTests {
         }
     }
 
-    @Test("certificates by id bytes, each with every finding naming it, details as the whole read gives them",
+    @Test(
+        "certificates by id bytes, each with every finding naming it, details as the whole read gives them",
         arguments: StoreKind.available)
     func certificates(kind: StoreKind) throws {
         let store = try AssessedFindingStreamTests.store(kind)
@@ -89,7 +90,8 @@ struct AssetWalkTests {
         #expect(assets == (try store.assets(scanID: scanID)).filter { $0.kind == .certificate })
     }
 
-    @Test("keys by key id: the key's asset first, then its certificates by id with their public-key findings",
+    @Test(
+        "keys by key id: the key's asset first, then its certificates by id with their public-key findings",
         arguments: StoreKind.available)
     func keys(kind: StoreKind) throws {
         let store = try AssessedFindingStreamTests.store(kind)
