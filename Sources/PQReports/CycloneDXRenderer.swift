@@ -33,16 +33,21 @@ public struct CycloneDXRenderer: ReportRenderer {
 
     public func streams(assessed: Bool) -> Bool { true }
 
+    public var streamsAssets: Bool { true }
+
     /// The CBOM as a JSON value (tests look inside it): the written bytes, read back.
     public func document(_ input: ReportInput, context: RenderContext) throws -> JSONValue {
         try JSONValue.parse(render(input, context: context))
     }
 
-    /// Writes the CBOM as it is made. One walk over the findings gathers every component: each finding's
-    /// occurrence is rendered at once and parked in a spill file with its algorithm's others, a configuration
-    /// file's protocol components when the walk leaves the file; what stays in memory is counted by distinct
-    /// algorithms, assets and the places of one file, not by findings. The components then go out sorted by
-    /// reference, between the document's other members.
+    /// Writes the CBOM as it is made. One walk over the findings gathers the algorithm and protocol components:
+    /// each finding's occurrence is rendered at once and parked in a spill file with its algorithm's others, a
+    /// configuration file's protocol components when the walk leaves the file. The components then go out
+    /// sorted by reference, between the document's other members: the algorithms, then the certificates and the
+    /// keys as `input.assetsWithFindings` walks them (by id, each with its findings: their references sort so,
+    /// `algorithm:` < `certificate:` < `key:` < `protocol:` < `software:`), then the parked protocols and
+    /// software. What stays in memory is counted by distinct algorithms, protocol blocks and the findings of one
+    /// asset, not by findings or assets.
     public func write(_ input: ReportInput, context: RenderContext, to output: ReportOutput) throws {
         let spill = try SpillFile()
         defer { spill.remove() }
@@ -50,14 +55,12 @@ public struct CycloneDXRenderer: ReportRenderer {
         builder.aliases = input.aliases
         try input.orderedFindings.walk { try builder.add($0) }
         try builder.finishProtocols()
-        try builder.addKeys(input.assets)
-        try builder.addCertificates(input.assets)
         try builder.addSoftware(input.software)
         let marker = "pqscout-components-\(UUID().uuidString)"
         let (head, tail) = document(input, context: context, components: .string(marker))
             .rendered(indent: 0, around: marker)
         try output.write(head)
-        try builder.writeComponents(to: output)
+        try builder.writeComponents(assets: input.assetsWithFindings, to: output)
         try output.write(tail + "\n")
     }
 
@@ -198,13 +201,9 @@ extension CycloneDXRenderer {
         var parked: [(ref: String, span: SpillFile.Span)] = []
         var algorithms: [AlgorithmGroup] = []
         var algorithmIndex: [AlgorithmKey: Int] = [:]
-        /// What the key and certificate components need of the findings that name each asset.
-        var assetFindings: [String: AssetFindings] = [:]
         /// The configuration blocks of the file the walk is in; written out when it moves to the next file.
         var protocolPath: ScanPath?
         var protocols: [ProtocolPlace: ProtocolGroup] = [:]
-        var keyRefs: [String: String] = [:]
-        var certificateOfKey: [String: String] = [:]
         /// The alias names of the last path asked for: findings come path by path.
         var lastAliases: (path: ScanPath, names: String)?
         let occurrencesMarker = "pqscout-occurrences-\(UUID().uuidString)"
@@ -313,7 +312,6 @@ extension CycloneDXRenderer {
                 algorithms[index].chunks.append(try spill.append(algorithms[index].pending))
                 algorithms[index].pending = ""
             }
-            if let asset = finding.asset { assetFindings[asset, default: AssetFindings()].add(finding, ref: ref) }
             if protocolPath != finding.path {
                 try finishProtocols()
                 protocolPath = finding.path
@@ -371,31 +369,51 @@ extension CycloneDXRenderer {
             parked.append((ref, try spill.append(value.rendered(indent: 4))))
         }
 
-        /// Writes the components array, sorted by reference, as it stands two spaces deep.
-        func writeComponents(to output: ReportOutput) throws {
-            enum Body {
-                case parked(SpillFile.Span)
-                case algorithm(Int)
+        /// Writes the components array, sorted by reference, as it stands two spaces deep: the algorithms, the
+        /// certificates and keys of `assets` as they come, then the parked components.
+        func writeComponents(assets: ReportAssets, to output: ReportOutput) throws {
+            var first = true
+            func next() throws {
+                try output.write(first ? "[\n    " : ",\n    ")
+                first = false
             }
-            var entries: [(ref: String, body: Body)] = parked.map { ($0.ref, .parked($0.span)) }
-            entries += algorithms.indices.map { (algorithms[$0].ref, .algorithm($0)) }
-            entries.sort { $0.ref < $1.ref }
-            guard !entries.isEmpty else { return try output.write("[]") }
-            try output.write("[\n")
-            for (position, entry) in entries.enumerated() {
-                try output.write("    ")
-                switch entry.body {
-                case .parked(let span): try spill.copy(span, to: output)
-                case .algorithm(let index):
-                    let group = algorithms[index]
-                    let (head, tail) = algorithmComponent(group).rendered(indent: 4, around: occurrencesMarker)
-                    try output.write(head + "[\n")
-                    for chunk in group.chunks { try spill.copy(chunk, to: output) }
-                    try output.write(group.pending + "\n" + String(repeating: " ", count: 8) + "]" + tail)
-                }
-                try output.write(position == entries.count - 1 ? "\n" : ",\n")
+            for index in algorithms.indices.sorted(by: { algorithms[$0].ref < algorithms[$1].ref }) {
+                try next()
+                let group = algorithms[index]
+                let (head, tail) = algorithmComponent(group).rendered(indent: 4, around: occurrencesMarker)
+                try output.write(head + "[\n")
+                for chunk in group.chunks { try spill.copy(chunk, to: output) }
+                try output.write(group.pending + "\n" + String(repeating: " ", count: 8) + "]" + tail)
             }
-            try output.write("  ]")
+            func emit(_ component: JSONValue) throws {
+                try next()
+                try output.write(component.rendered(indent: 4))
+            }
+            try assets.walkCertificates { asset, findings in
+                guard asset.kind == .certificate else { return }
+                try emit(certificateComponent(asset, found: findings.isEmpty ? nil : summary(findings)))
+            }
+            try writeKeys(assets, emit)
+            for entry in parked.sorted(by: { $0.ref < $1.ref }) {
+                try next()
+                try spill.copy(entry.span, to: output)
+            }
+            try output.write(first ? "[]" : "\n  ]")
+        }
+
+        /// The findings of one asset reduced as its component shows them, taken in report order (a stable sort:
+        /// findings the order cannot tell apart keep the order they came in, as in the walk of every finding).
+        func summary(_ findings: [Finding]) -> AssetFindings {
+            var out = AssetFindings()
+            let ordered = findings.enumerated().sorted {
+                ReportOrder.finding($0.element, $1.element)
+                    || (!ReportOrder.finding($1.element, $0.element) && $0.offset < $1.offset)
+            }
+            for (_, finding) in ordered {
+                let key = AlgorithmKey(finding)
+                out.add(finding, ref: algorithmIndex[key].map { algorithms[$0].ref } ?? key.ref)
+            }
+            return out
         }
 
         /// An algorithm component, its occurrences standing as `occurrencesMarker`.
@@ -438,41 +456,75 @@ extension CycloneDXRenderer {
                 evidence: .object(["occurrences": .string(occurrencesMarker)]), properties: properties)
         }
 
-        /// Keys as `related-crypto-material`: type, size, format and the algorithm, never the value.
-        mutating func addKeys(_ assets: [Asset]) throws {
-            for asset in assets where asset.kind == .certificate {
-                if let details = asset.certificate { certificateOfKey[details.publicKeyID] = asset.id }
+        /// Keys as `related-crypto-material`: type, size, format and the algorithm, never the value; one per asset
+        /// that is not a certificate, and one per certificate's subject public key that no such asset holds (from
+        /// the first certificate by id that carries it). A key without findings of its own shows the public-key
+        /// findings of the last certificate that carries it. Holds one key's assets at a time.
+        func writeKeys(_ assets: ReportAssets, _ emit: (JSONValue) throws -> Void) throws {
+            var group: KeyGroup?
+            func finish() throws {
+                guard let done = group else { return }
+                group = nil
+                let carrier = done.carrierFindings.map(summary)
+                if let asset = done.asset {
+                    try emit(
+                        keyComponent(
+                            id: asset.id, asset: asset, kind: asset.kind,
+                            own: done.ownFindings.isEmpty ? nil : summary(done.ownFindings), carrier: carrier))
+                } else if let first = done.firstCertificate, let details = first.certificate {
+                    let keyAsset = Asset(
+                        id: details.publicKeyID, kind: .publicKey, algorithm: details.publicKeyOID,
+                        canonical: first.canonical, oid: details.publicKeyOID, keyBits: first.keyBits,
+                        curve: first.curve)
+                    try emit(
+                        keyComponent(
+                            id: details.publicKeyID, asset: keyAsset, kind: .publicKey, own: nil, carrier: carrier,
+                            derived: true))
+                }
             }
-            var seen = Set<String>()
-            let sorted = assets.sorted(by: { $0.id < $1.id })
-            for asset in sorted where asset.kind != .certificate {
-                seen.insert(asset.id)
-                try addKey(id: asset.id, asset: asset, kind: asset.kind)
+            try assets.walkKeys { asset, findings in
+                let id = asset.kind == .certificate ? asset.certificate?.publicKeyID : asset.id
+                guard let id else { return }
+                if group?.id != id {
+                    try finish()
+                    group = KeyGroup(id: id)
+                }
+                if asset.kind != .certificate {
+                    group?.asset = asset
+                    group?.ownFindings = findings
+                } else {
+                    if group?.firstCertificate.map({ asset.id < $0.id }) ?? true { group?.firstCertificate = asset }
+                    group?.carrierFindings = findings.filter { $0.usage == .publicKey }
+                }
             }
-            // A certificate's subject public key is an asset of its own even when no key file holds it.
-            for asset in sorted {
-                guard let details = asset.certificate, !seen.contains(details.publicKeyID) else { continue }
-                seen.insert(details.publicKeyID)
-                let keyAsset = Asset(
-                    id: details.publicKeyID, kind: .publicKey, algorithm: details.publicKeyOID,
-                    canonical: asset.canonical, oid: details.publicKeyOID, keyBits: asset.keyBits, curve: asset.curve)
-                try addKey(id: details.publicKeyID, asset: keyAsset, kind: .publicKey, derived: true)
-            }
+            try finish()
         }
 
-        private mutating func addKey(id: String, asset: Asset, kind: Asset.Kind, derived: Bool = false) throws {
+        /// The assets of one key id as `writeKeys` meets them.
+        struct KeyGroup {
+            var id: String
+            var asset: Asset?
+            var ownFindings: [Finding] = []
+            var firstCertificate: Asset?
+            /// The public-key findings of the last certificate carrying the key; nil when none carries it.
+            var carrierFindings: [Finding]?
+        }
+
+        /// `own`: the findings naming the key, nil when none; `carrier`: those of the certificate standing for it.
+        private func keyComponent(
+            id: String, asset: Asset, kind: Asset.Kind, own: AssetFindings?, carrier: AssetFindings?,
+            derived: Bool = false
+        ) -> JSONValue {
             let ref = "key:" + id
-            keyRefs[id] = ref
             let algorithmRef: String?
             let places: Places
-            if let own = assetFindings[id] {
+            if let own {
                 algorithmRef = own.firstKeyRef ?? own.firstRef
                 places = own.places
-            } else if let certificate = certificateOfKey[id] {
+            } else if let carrier {
                 // A certificate's subject public key: its findings are recorded against the certificate.
-                let found = assetFindings[certificate]
-                algorithmRef = found?.firstPublicKeyRef
-                places = found?.publicKeyPlaces ?? Places()
+                algorithmRef = carrier.firstPublicKeyRef
+                places = carrier.publicKeyPlaces
             } else {
                 algorithmRef = nil
                 places = Places()
@@ -497,80 +549,75 @@ extension CycloneDXRenderer {
             ])
             let name =
                 (asset.canonical ?? asset.algorithm) + (asset.keyBits.map { " \($0)" } ?? "") + " " + kind.rawValue
-            try park(
-                ref,
-                CycloneDXRenderer.assetComponent(
-                    ref: ref, name: name,
-                    cryptoProperties: [
-                        ("assetType", .string("related-crypto-material")), ("oid", asset.oid.map { .string($0) }),
-                        ("relatedCryptoMaterialProperties", material),
-                    ],
-                    evidence: places.evidence, properties: properties))
+            return CycloneDXRenderer.assetComponent(
+                ref: ref, name: name,
+                cryptoProperties: [
+                    ("assetType", .string("related-crypto-material")), ("oid", asset.oid.map { .string($0) }),
+                    ("relatedCryptoMaterialProperties", material),
+                ],
+                evidence: places.evidence, properties: properties)
         }
 
-        mutating func addCertificates(_ assets: [Asset]) throws {
-            for asset in assets.sorted(by: { $0.id < $1.id }) where asset.kind == .certificate {
-                let ref = "certificate:" + asset.id
-                let found = assetFindings[asset.id]
-                let signatureRef = found?.firstSignatureRef
-                let details = asset.certificate
-                let keyRef = details.flatMap { keyRefs[$0.publicKeyID] }
-                var certificate: [(String, JSONValue?)] = [("certificateFormat", .string("X.509"))]
-                var properties = Self.assetProperties(asset)
-                if let details {
-                    certificate += [
-                        ("subjectName", .string(details.subject)), ("issuerName", .string(details.issuer)),
-                        ("notValidBefore", .string(ReportDate.iso(details.notBefore))),
-                        ("notValidAfter", .string(ReportDate.iso(details.notAfter))),
-                    ]
-                    properties += [
-                        CycloneDXRenderer.property("pqscout:serial", details.serial),
-                        CycloneDXRenderer.property("pqscout:sha256", details.sha256),
-                        CycloneDXRenderer.property("pqscout:signatureOID", details.signatureOID),
-                        CycloneDXRenderer.property("pqscout:publicKeyOID", details.publicKeyOID),
-                        CycloneDXRenderer.property("pqscout:publicKeyID", details.publicKeyID),
-                        CycloneDXRenderer.property("pqscout:selfSigned", details.selfSigned ? "true" : "false"),
-                    ]
-                    if let signature = details.signatureAlgorithm {
-                        properties.append(CycloneDXRenderer.property("pqscout:signatureAlgorithm", signature))
-                    }
-                    if let isCA = details.isCA {
-                        properties.append(CycloneDXRenderer.property("pqscout:isCA", isCA ? "true" : "false"))
-                    }
+        /// A certificate pointing at its signature algorithm and at its subject public key, which is always a key
+        /// component (`writeKeys`); `found`: the findings naming it, nil when none.
+        private func certificateComponent(_ asset: Asset, found: AssetFindings?) -> JSONValue {
+            let ref = "certificate:" + asset.id
+            let signatureRef = found?.firstSignatureRef
+            let details = asset.certificate
+            let keyRef = details.map { "key:" + $0.publicKeyID }
+            var certificate: [(String, JSONValue?)] = [("certificateFormat", .string("X.509"))]
+            var properties = Self.assetProperties(asset)
+            if let details {
+                certificate += [
+                    ("subjectName", .string(details.subject)), ("issuerName", .string(details.issuer)),
+                    ("notValidBefore", .string(ReportDate.iso(details.notBefore))),
+                    ("notValidAfter", .string(ReportDate.iso(details.notAfter))),
+                ]
+                properties += [
+                    CycloneDXRenderer.property("pqscout:serial", details.serial),
+                    CycloneDXRenderer.property("pqscout:sha256", details.sha256),
+                    CycloneDXRenderer.property("pqscout:signatureOID", details.signatureOID),
+                    CycloneDXRenderer.property("pqscout:publicKeyOID", details.publicKeyOID),
+                    CycloneDXRenderer.property("pqscout:publicKeyID", details.publicKeyID),
+                    CycloneDXRenderer.property("pqscout:selfSigned", details.selfSigned ? "true" : "false"),
+                ]
+                if let signature = details.signatureAlgorithm {
+                    properties.append(CycloneDXRenderer.property("pqscout:signatureAlgorithm", signature))
                 }
-                if spec == .v1_7 {
-                    var related: [JSONValue] = []
-                    if let signatureRef {
-                        related.append(.object(["type": .string("algorithm"), "ref": .string(signatureRef)]))
-                    }
-                    if let keyRef { related.append(.object(["type": .string("publicKey"), "ref": .string(keyRef)])) }
-                    if !related.isEmpty { certificate.append(("relatedCryptographicAssets", .array(related))) }
-                    if let details {
-                        certificate.append(("serialNumber", .string(details.serial)))
-                        if details.sha256.count == 64 {
-                            certificate.append(
-                                (
-                                    "fingerprint",
-                                    .object([
-                                        "alg": .string("SHA-256"), "content": .string(details.sha256.lowercased()),
-                                    ])
-                                ))
-                        }
-                    }
-                } else {
-                    certificate.append(("signatureAlgorithmRef", signatureRef.map { .string($0) }))
-                    certificate.append(("subjectPublicKeyRef", keyRef.map { .string($0) }))
+                if let isCA = details.isCA {
+                    properties.append(CycloneDXRenderer.property("pqscout:isCA", isCA ? "true" : "false"))
                 }
-                let name = details.map { Self.commonName($0.subject) } ?? asset.algorithm
-                try park(
-                    ref,
-                    CycloneDXRenderer.assetComponent(
-                        ref: ref, name: name,
-                        cryptoProperties: [
-                            ("assetType", .string("certificate")), ("certificateProperties", .object(certificate)),
-                        ],
-                        evidence: found?.places.evidence, properties: properties))
             }
+            if spec == .v1_7 {
+                var related: [JSONValue] = []
+                if let signatureRef {
+                    related.append(.object(["type": .string("algorithm"), "ref": .string(signatureRef)]))
+                }
+                if let keyRef { related.append(.object(["type": .string("publicKey"), "ref": .string(keyRef)])) }
+                if !related.isEmpty { certificate.append(("relatedCryptographicAssets", .array(related))) }
+                if let details {
+                    certificate.append(("serialNumber", .string(details.serial)))
+                    if details.sha256.count == 64 {
+                        certificate.append(
+                            (
+                                "fingerprint",
+                                .object([
+                                    "alg": .string("SHA-256"), "content": .string(details.sha256.lowercased()),
+                                ])
+                            ))
+                    }
+                }
+            } else {
+                certificate.append(("signatureAlgorithmRef", signatureRef.map { .string($0) }))
+                certificate.append(("subjectPublicKeyRef", keyRef.map { .string($0) }))
+            }
+            let name = details.map { Self.commonName($0.subject) } ?? asset.algorithm
+            return CycloneDXRenderer.assetComponent(
+                ref: ref, name: name,
+                cryptoProperties: [
+                    ("assetType", .string("certificate")), ("certificateProperties", .object(certificate)),
+                ],
+                evidence: found?.places.evidence, properties: properties)
         }
 
         /// One `protocol` component per configuration block of the file just walked that names suites, versions

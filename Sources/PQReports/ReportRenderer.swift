@@ -52,6 +52,15 @@ public struct ReportInput: Sendable {
     /// The scan's certificates in report order with the asset counts: `certificateSource` when set, else `assets`.
     public var certificates: ReportCertificates { certificateSource ?? .array(assets) }
 
+    /// The assets with the findings that name them from somewhere other than `assets` and the findings (store
+    /// cursors), for the renderers that read `assetsWithFindings` only (the CBOM); `assets` is then left empty.
+    /// Nil: `assets` and `orderedFindings` are the inventory.
+    public var assetSource: ReportAssets?
+
+    /// The assets with the findings that name them: `assetSource` when set, else gathered from `assets` and
+    /// `orderedFindings`.
+    public var assetsWithFindings: ReportAssets { assetSource ?? .array(assets, findings: orderedFindings) }
+
     /// The judged findings of `assessment` when they are not in it: read from the store as the renderer walks
     /// them (`ReportJudgedFindings.storeOrdered`), beside `findingSource`. Nil: `assessment.findings` and
     /// `findings` are paired in memory.
@@ -131,6 +140,9 @@ public protocol ReportRenderer: Sendable {
     /// True when the renderer reads the assets from `input.certificates` only, or not at all (so
     /// `certificateSource` may replace `assets`).
     var streamsCertificates: Bool { get }
+    /// True when the renderer reads the assets from `input.assetsWithFindings` only (so `assetSource` may replace
+    /// `assets`).
+    var streamsAssets: Bool { get }
 }
 
 extension ReportRenderer {
@@ -141,6 +153,8 @@ extension ReportRenderer {
     public func streams(assessed: Bool) -> Bool { false }
 
     public var streamsCertificates: Bool { false }
+
+    public var streamsAssets: Bool { false }
 }
 
 /// Orderings shared by the renderers, so a report never depends on the order rows arrived in.

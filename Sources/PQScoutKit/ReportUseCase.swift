@@ -102,9 +102,10 @@ public enum ReportUseCase {
                 assessment = try store.latestAssessment(scanID: id)?.result
             }
             let certificatesStreamed = renderer?.streamsCertificates ?? false
+            let assetsStreamed = streamed && renderer?.streamsAssets == true
             var input = ReportInput(
                 scan: scan, findings: streamed ? [] : try store.findings(FindingQuery(scanID: id)),
-                assets: certificatesStreamed ? [] : try store.assets(scanID: id),
+                assets: certificatesStreamed || assetsStreamed ? [] : try store.assets(scanID: id),
                 diagnostics: try store.diagnostics(scanID: id), software: try store.software(scanID: id),
                 history: try store.scans(sameRootsAs: id), assessment: assessment,
                 policy: assessment.flatMap { try? PolicyProfile.bundled($0.profile) })
@@ -127,6 +128,11 @@ public enum ReportUseCase {
                 input.certificateSource = .stored(count: counts.certificates, assetCount: counts.assets) {
                     limit, body in try store.forEachCertificate(scanID: id, limit: limit, body)
                 }
+            }
+            if assetsStreamed {
+                input.assetSource = .stored(
+                    certificates: { body in try store.forEachAsset(scanID: id, walk: .certificates, body) },
+                    keys: { body in try store.forEachAsset(scanID: id, walk: .keys, body) })
             }
             input.aliases = try store.aliases(scanID: id)
             // Only a store of several hosts has a fleet to show; the summary reads each host's assessment document

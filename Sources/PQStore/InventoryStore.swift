@@ -218,6 +218,16 @@ public final class InventoryStore: Sendable {
         try backend.forEachCertificate(scanID: scanID, limit: limit, body)
     }
 
+    /// Assets of one scan with the findings that name them, one asset at a time from a cursor, in `walk`'s order;
+    /// each asset's findings in `forEachFinding`'s order (path bytes, line with none first, recording order). A
+    /// CBOM's certificate and key components come out so, never holding every asset or every finding.
+    /// - Throws: `StoreError`, or whatever `body` throws (wrapped).
+    public func forEachAsset(scanID: Int64, walk: AssetWalk, _ body: (Asset, [Finding]) throws -> Void)
+        throws(StoreError)
+    {
+        try backend.forEachAsset(scanID: scanID, walk: walk, body)
+    }
+
     /// How many assets one scan saw (`assets(scanID:)`' count), and how many of them are certificates.
     public func assetCounts(scanID: Int64) throws(StoreError) -> (assets: Int, certificates: Int) {
         try backend.assetCounts(scanID: scanID)
@@ -372,6 +382,7 @@ protocol StoreBackend: AnyObject, Sendable {
         throws(StoreError)
     func issuerCertificates(scanID: Int64) throws(StoreError) -> [Asset]
     func forEachCertificate(scanID: Int64, limit: Int?, _ body: (Asset) throws -> Void) throws(StoreError)
+    func forEachAsset(scanID: Int64, walk: AssetWalk, _ body: (Asset, [Finding]) throws -> Void) throws(StoreError)
     func assetCounts(scanID: Int64) throws(StoreError) -> (assets: Int, certificates: Int)
     func software(scanID: Int64) throws(StoreError) -> [Software]
     func aliases(scanID: Int64) throws(StoreError) -> [PathAlias]

@@ -329,6 +329,57 @@ extension SQLiteStore {
         }
     }
 
+    func forEachAsset(scanID: Int64, walk: AssetWalk, _ body: (Asset, [Finding]) throws -> Void) throws(StoreError) {
+        let sql = AssetWalkSQL.query(walk, scan: "?", dialect: .sqlite)
+        try storeOperation("cannot read assets of scan \(scanID) from \(label)") {
+            try writer.read { db in
+                var current: Asset?
+                var findings: [Finding] = []
+                let rows = try Row.fetchCursor(db, sql: sql, arguments: [scanID, scanID])
+                while let row = try rows.next() {
+                    if try row.decode(Int.self, forColumn: "walk_part") == 0 {
+                        if let current { try body(current, findings) }
+                        findings.removeAll(keepingCapacity: true)
+                        current = try Self.walkedAsset(row)
+                    } else {
+                        let path = ScanPath(bytes: Array(try row.decode(Data.self, forColumn: "file_path")))
+                        findings.append(try FindingRow(row: row).model(path: path))
+                    }
+                }
+                if let current { try body(current, findings) }
+            }
+        }
+    }
+
+    /// The asset of a `walk_part` 0 row of `AssetWalkSQL`.
+    private static func walkedAsset(_ row: Row) throws -> Asset {
+        var certificate: CertificateDetails?
+        if try row.decode(String?.self, forColumn: "c_asset_id") != nil {
+            certificate = CertificateDetails(
+                subject: try row.decode(forColumn: "c_subject"), issuer: try row.decode(forColumn: "c_issuer"),
+                serial: try row.decode(forColumn: "c_serial"), notBefore: try row.decode(forColumn: "c_not_before"),
+                notAfter: try row.decode(forColumn: "c_not_after"),
+                signatureOID: try row.decode(forColumn: "c_signature_oid"),
+                signatureAlgorithm: try row.decode(forColumn: "c_signature_algorithm"),
+                publicKeyOID: try row.decode(forColumn: "c_public_key_oid"),
+                sha256: try row.decode(forColumn: "c_sha256"),
+                publicKeyID: try row.decode(forColumn: "c_public_key_id"), isCA: try row.decode(forColumn: "c_is_ca"),
+                selfSigned: try row.decode(forColumn: "c_self_signed"))
+        }
+        var key: KeyDetails?
+        if try row.decode(String?.self, forColumn: "k_asset_id") != nil {
+            key = KeyDetails(
+                format: try row.decode(forColumn: "k_format"), isPrivate: try row.decode(forColumn: "k_is_private"),
+                encrypted: try row.decode(forColumn: "k_encrypted"))
+        }
+        return try AssetRow(
+            id: try row.decode(forColumn: "walk_asset"), kind: try row.decode(forColumn: "a_kind"),
+            algorithm: try row.decode(forColumn: "a_algorithm"), canonical: try row.decode(forColumn: "a_canonical"),
+            oid: try row.decode(forColumn: "a_oid"), keyBits: try row.decode(forColumn: "a_key_bits"),
+            curve: try row.decode(forColumn: "a_curve")
+        ).model(certificate: certificate, key: key)
+    }
+
     /// How many assets one scan saw, and how many of them are certificates.
     func assetCounts(scanID: Int64) throws(StoreError) -> (assets: Int, certificates: Int) {
         try storeOperation("cannot count assets of scan \(scanID) in \(label)") {

@@ -566,6 +566,52 @@ final class PostgresStore: StoreBackend {
         }
     }
 
+    func forEachAsset(scanID: Int64, walk: AssetWalk, _ body: (Asset, [Finding]) throws -> Void) throws(StoreError) {
+        let sql = AssetWalkSQL.query(walk, scan: String(scanID), dialect: .postgres)
+        try operation("cannot read assets of scan \(scanID) from \(label)") {
+            try session.transaction(readOnly: true) {
+                var current: Asset?
+                var findings: [Finding] = []
+                try forEachRow(cursor: "pqscout_assets", sql) { r in
+                    if try r.value("walk_part", as: Int32.self) == 0 {
+                        if let current { try body(current, findings) }
+                        findings.removeAll(keepingCapacity: true)
+                        current = try Self.walkedAsset(r)
+                    } else {
+                        findings.append(try Self.findingRow(r).model(path: ScanPath(bytes: try r.bytes("file_path"))))
+                    }
+                }
+                if let current { try body(current, findings) }
+            }
+        }
+    }
+
+    /// The asset of a `walk_part` 0 row of `AssetWalkSQL`.
+    private static func walkedAsset(_ r: PostgresRandomAccessRow) throws -> Asset {
+        var certificate: CertificateDetails?
+        if try r.value("c_asset_id", as: String?.self) != nil {
+            certificate = CertificateDetails(
+                subject: try r.value("c_subject"), issuer: try r.value("c_issuer"), serial: try r.value("c_serial"),
+                notBefore: try r.date("c_not_before"), notAfter: try r.date("c_not_after"),
+                signatureOID: try r.value("c_signature_oid"), signatureAlgorithm: try r.value("c_signature_algorithm"),
+                publicKeyOID: try r.value("c_public_key_oid"), sha256: try r.value("c_sha256"),
+                publicKeyID: try r.value("c_public_key_id"),
+                isCA: try r.value("c_is_ca", as: Int64?.self).map { $0 != 0 },
+                selfSigned: try r.value("c_self_signed", as: Int64.self) != 0)
+        }
+        var key: KeyDetails?
+        if try r.value("k_asset_id", as: String?.self) != nil {
+            key = KeyDetails(
+                format: try r.value("k_format"), isPrivate: try r.value("k_is_private", as: Int64.self) != 0,
+                encrypted: try r.value("k_encrypted", as: Int64.self) != 0)
+        }
+        return try AssetRow(
+            id: r.value("walk_asset"), kind: r.value("a_kind"), algorithm: r.value("a_algorithm"),
+            canonical: r.value("a_canonical"), oid: r.value("a_oid"), keyBits: r.value("a_key_bits"),
+            curve: r.value("a_curve")
+        ).model(certificate: certificate, key: key)
+    }
+
     func assetCounts(scanID: Int64) throws(StoreError) -> (assets: Int, certificates: Int) {
         try operation("cannot count assets of scan \(scanID) in \(label)") {
             let rows = try session.query(
