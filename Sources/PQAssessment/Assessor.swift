@@ -372,7 +372,7 @@ extension Assessor {
         let issuerStrength: [String: Int]
         /// The places the first walk saw, and the system of each by place number.
         var places: AssessedSystems.Places
-        let systemOf: [SystemRef]
+        let systemOf: AssessedSystems.Resolved
         let context: ExchangeContext
         var memo = VerdictMemo()
 
@@ -738,7 +738,7 @@ extension Assessor {
         }
 
         /// The system of each place, by place number.
-        var resolved: [SystemRef] { places.resolved() }
+        var resolved: AssessedSystems.Resolved { places.resolved() }
 
         /// The exchange context: each place's strengths recorded under its system (and block), as the findings'
         /// systems are known only once every place has been seen.
@@ -760,7 +760,9 @@ extension Assessor {
         /// certificate store (as `AssessedSystems.group`).
         var systems: [(system: SystemRef, count: Int)] {
             var byID: [String: (system: SystemRef, count: Int)] = [:]
-            for (place, system) in resolved.enumerated() {
+            let resolved = resolved
+            for place in 0..<resolved.count {
+                let system = resolved[place]
                 let count = places.counts[place]
                 if var existing = byID[system.id] {
                     existing.count += count

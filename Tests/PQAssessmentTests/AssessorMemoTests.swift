@@ -65,6 +65,38 @@ struct AssessorMemoTests {
             AssessedSystems.group(resolved: AssessedSystems.resolve(repeated)).map(\.system.id)
                 == AssessedSystems.group(repeated).map(\.system.id))
     }
+    @Test("places are numbered in first-seen order and each distinct system is held once, not once per place")
+    func placesHoldEachSystemOnce() {
+        var places = AssessedSystems.Places()
+        var numbers: [Int] = []
+        // 1,000 certificate files of one directory (one store system) and 20 nginx files (20 systems), interleaved.
+        for index in 0..<1_000 {
+            numbers.append(
+                places.add(
+                    Fixture.finding(
+                        "RSA", usage: .publicKey, source: "x509", path: "etc/ssl/certs/c\(index).pem", keyBits: 2048)))
+            if index % 50 == 0 {
+                numbers.append(
+                    places.add(
+                        Fixture.finding(
+                            "X25519", usage: .group, source: "nginx", path: "srv/site\(index)/nginx.conf")))
+            }
+        }
+        #expect(numbers == Array(0..<1_020))
+        #expect(places.count == 1_020)
+        let resolved = places.resolved()
+        #expect(resolved.count == 1_020)
+        #expect(resolved.systems.count == 21)
+        #expect(resolved[0].id == "store:etc/ssl/certs")
+        #expect(resolved[1].id.hasPrefix("nginx:srv/site0"))
+        // A place seen again keeps its number, through the digest as through the last lookup.
+        let again = Fixture.finding(
+            "RSA", usage: .publicKey, source: "x509", path: "etc/ssl/certs/c7.pem", keyBits: 2048)
+        #expect(places.number(of: again) == 8)
+        #expect(places.add(again) == 8)
+        #expect(places.counts[8] == 2)
+    }
+
     @Test("judge gives every finding the verdict and waiver assess gives it, with and without overrides and waivers")
     func judgeEqualsAssess() throws {
         let policy = try PolicyProfile.bundled("eu-pqc-roadmap")
