@@ -212,7 +212,8 @@ public enum AssessedSystems {
         }
     }
 
-    /// The system of each place by place number, each distinct system held once.
+    /// The system of each place by place number, held once per distinct system judged alone (two of those may
+    /// resolve to the same system: a shared file joining its daemon).
     public struct Resolved: Sendable {
         let systems: [SystemRef]
         let systemOf: [Int32]
