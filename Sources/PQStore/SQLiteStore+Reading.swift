@@ -264,13 +264,8 @@ extension SQLiteStore {
 
     func issuerCertificates(scanID: Int64) throws(StoreError) -> [Asset] {
         let sql = """
-            SELECT assets.*, certificates.* FROM scan_assets
-            JOIN assets ON assets.id = scan_assets.asset_id
-            JOIN certificates ON certificates.asset_id = assets.id
-            WHERE scan_assets.scan_id = \(ScanRowsSQL.rowsOf("?")) AND certificates.subject IN (
-                SELECT issued.issuer FROM scan_assets AS named
-                JOIN certificates AS issued ON issued.asset_id = named.asset_id
-                WHERE named.scan_id = \(ScanRowsSQL.rowsOf("?")))
+            SELECT assets.*, certificates.*
+            \(ScanRowsSQL.issuerCertificates("?"))
             """
         return try storeOperation("cannot read certificates of scan \(scanID) from \(label)") {
             try writer.read { db in

@@ -7,4 +7,18 @@ enum ScanRowsSQL {
     static func rowsOf(_ parameter: String) -> String {
         "(SELECT coalesce(rows_of, id) FROM scans WHERE id = \(parameter))"
     }
+
+    /// `FROM` and `WHERE` of the certificates of scan `parameter` whose subject issued one of its certificates
+    /// (`issuerCertificates`, both backends; `parameter` appears twice). Selects from `assets` and `certificates`.
+    static func issuerCertificates(_ parameter: String) -> String {
+        """
+        FROM scan_assets
+        JOIN assets ON assets.id = scan_assets.asset_id
+        JOIN certificates ON certificates.asset_id = assets.id
+        WHERE scan_assets.scan_id = \(rowsOf(parameter)) AND certificates.subject IN (
+            SELECT issued.issuer FROM scan_assets AS named
+            JOIN certificates AS issued ON issued.asset_id = named.asset_id
+            WHERE named.scan_id = \(rowsOf(parameter)))
+        """
+    }
 }

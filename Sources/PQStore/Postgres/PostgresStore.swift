@@ -504,13 +504,7 @@ final class PostgresStore: StoreBackend {
                 certificates.not_after, certificates.signature_oid, certificates.signature_algorithm,
                 certificates.public_key_oid, certificates.sha256, certificates.public_key_id, certificates.is_ca,
                 certificates.self_signed
-            FROM scan_assets
-            JOIN assets ON assets.id = scan_assets.asset_id
-            JOIN certificates ON certificates.asset_id = assets.id
-            WHERE scan_assets.scan_id = \(ScanRowsSQL.rowsOf("$1")) AND certificates.subject IN (
-                SELECT issued.issuer FROM scan_assets AS named
-                JOIN certificates AS issued ON issued.asset_id = named.asset_id
-                WHERE named.scan_id = \(ScanRowsSQL.rowsOf("$1")))
+            \(ScanRowsSQL.issuerCertificates("$1"))
             """
         return try operation("cannot read certificates of scan \(scanID) from \(label)") {
             try session.transaction(readOnly: true) {
