@@ -129,9 +129,7 @@ extension SQLiteStore {
                 let findingRows = try Row.fetchCursor(
                     db,
                     sql: """
-                        SELECT findings.*, files.path AS file_path FROM findings
-                        JOIN files ON files.id = findings.file_id
-                        WHERE findings.scan_id = \(ScanRowsSQL.rowsOf("?"))
+                        SELECT findings.*, files.path AS file_path \(ScanRowsSQL.findingsInPathOrder("?"))
                         ORDER BY files.path, findings.line, findings.ordinal
                         """,
                     arguments: [scanID])

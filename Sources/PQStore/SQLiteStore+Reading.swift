@@ -114,9 +114,7 @@ extension SQLiteStore {
     /// The findings of one scan that match `query`, in `InventoryStore.findings(_:)`'s order, from a cursor.
     func forEachFinding(_ query: FindingQuery, _ body: (Finding) throws -> Void) throws(StoreError) {
         var sql = """
-            SELECT findings.*, files.path AS file_path FROM findings
-            JOIN files ON files.id = findings.file_id
-            WHERE findings.scan_id = \(ScanRowsSQL.rowsOf("?"))
+            SELECT findings.*, files.path AS file_path \(ScanRowsSQL.findingsInPathOrder("?"))
             """
         var arguments: StatementArguments = [query.scanID]
         if let usage = query.usage {
@@ -228,10 +226,8 @@ extension SQLiteStore {
     {
         // The certificate's columns without its `asset_id`: `CertificateRow` then reads the finding's, the same id.
         let sql = """
-            SELECT findings.*, files.path AS file_path, \(Self.certificateDetailColumns) FROM findings
-            JOIN files ON files.id = findings.file_id
-            LEFT JOIN certificates ON certificates.asset_id = findings.asset_id
-            WHERE findings.scan_id = \(ScanRowsSQL.rowsOf("?"))
+            SELECT findings.*, files.path AS file_path, \(Self.certificateDetailColumns)
+            \(ScanRowsSQL.findingsInPathOrder("?", more: "LEFT JOIN certificates ON certificates.asset_id = findings.asset_id"))
             ORDER BY files.path, findings.line, findings.ordinal
             """
         return try storeOperation("cannot read findings of scan \(scanID) from \(label)") {

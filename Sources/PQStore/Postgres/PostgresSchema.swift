@@ -31,6 +31,7 @@ enum PostgresSchema {
         ("v7-rescan-state-parts", v7RescanStateParts),
         ("v8-shared-scan-rows", v8SharedScanRows),
         ("v9-assessment-systems", v9AssessmentSystems),
+        ("v10-findings-by-file", v10FindingsByFile),
     ]
 
     static let v1Inventory = """
@@ -253,5 +254,13 @@ enum PostgresSchema {
             PRIMARY KEY (assessment_id, position)
         );
         CREATE INDEX assessment_systems_by_score ON assessment_systems(assessment_id, score, position);
+        """
+
+    /// As in SQLite: each file's findings in the inventory's order (`line NULLS FIRST`, as the readers sort), so the
+    /// planner can walk the files by path and each file's findings by this index instead of sorting them all. It
+    /// replaces v1's `findings_by_file (scan_id, file_id)`, its prefix, which served the foreign key alone.
+    static let v10FindingsByFile = """
+        DROP INDEX findings_by_file;
+        CREATE INDEX findings_by_file ON findings(scan_id, file_id, line NULLS FIRST, ordinal);
         """
 }

@@ -306,9 +306,8 @@ final class PostgresStore: StoreBackend {
         // The cursor's query is a utility statement, which takes no parameters: the filter values are inlined as
         // literals (the scan id is a number; the others are quoted by `literal`).
         var sql = """
-            SELECT findings.*, files.path AS file_path FROM findings
-            JOIN files ON files.id = findings.file_id
-            WHERE findings.scan_id = \(ScanRowsSQL.rowsOf(String(query.scanID)))
+            SELECT findings.*, files.path AS file_path
+            \(ScanRowsSQL.findingsInPathOrder(String(query.scanID), join: "JOIN"))
             """
         if let usage = query.usage { sql += " AND findings.usage = \(Self.literal(usage.rawValue))" }
         if let status = query.status { sql += " AND findings.quantum_status = \(Self.literal(status.rawValue))" }
@@ -462,10 +461,8 @@ final class PostgresStore: StoreBackend {
                 certificates.issuer, certificates.serial, certificates.not_before, certificates.not_after,
                 certificates.signature_oid, certificates.signature_algorithm, certificates.public_key_oid,
                 certificates.sha256, certificates.public_key_id, certificates.is_ca, certificates.self_signed
-            FROM findings
-            JOIN files ON files.id = findings.file_id
-            LEFT JOIN certificates ON certificates.asset_id = findings.asset_id
-            WHERE findings.scan_id = \(ScanRowsSQL.rowsOf(String(scanID)))
+            \(ScanRowsSQL.findingsInPathOrder(
+                String(scanID), join: "JOIN", more: "LEFT JOIN certificates ON certificates.asset_id = findings.asset_id"))
             ORDER BY files.path, findings.line NULLS FIRST, findings.ordinal
             """
         try operation("cannot read findings of scan \(scanID) from \(label)") {
@@ -845,8 +842,7 @@ final class PostgresStore: StoreBackend {
                 try session.query(
                     """
                     DECLARE pqscout_findings NO SCROLL CURSOR FOR SELECT findings.*, files.path AS file_path
-                    FROM findings JOIN files ON files.id = findings.file_id
-                    WHERE findings.scan_id = \(ScanRowsSQL.rowsOf(String(scanID)))
+                    \(ScanRowsSQL.findingsInPathOrder(String(scanID), join: "JOIN"))
                     ORDER BY files.path, findings.line NULLS FIRST, findings.ordinal
                     """)
                 var judgedPage: [RankedAssessment] = []

@@ -1,0 +1,50 @@
+import Foundation
+import GRDB
+import PQModel
+import Synchronization
+import Testing
+
+@testable import PQStore
+
+/// The inventory's order (file path, line, ordinal) is read by walking the files in path order and each file's
+/// findings by `findings_by_file` (migration `v10-findings-by-file`), never by sorting every finding: at a million
+/// files, SQLite's sort wrote a 23 GB temporary b-tree before a single finding came out.
+@Suite("Findings in the inventory's order without a sort of every finding (v10-findings-by-file)")
+struct FindingOrderPlanTests {
+    @Test("each SQLite reader of findings in the inventory's order has a query plan without a temporary b-tree")
+    func noTemporaryBTree() throws {
+        let store = try InventoryStore.inMemory()
+        let scanID = try AssessedFindingStreamTests.scan(store)
+        let result = try AssessedFindingStreamTests.assessment(store, scanID: scanID)
+        let assessmentID = try store.recordAssessment(result, createdAt: Sample.started)
+        let writer = try #require(store.sqliteWriter)
+        let statements = Mutex<[String]>([])
+        // One connection (a `DatabaseQueue`): the trace sees every statement the readers below run.
+        writer.inDatabase { db in
+            db.trace(options: .statement) { event in
+                if case .statement(let statement) = event {
+                    let sql = statement.expandedSQL
+                    statements.withLock { $0.append(sql) }
+                }
+            }
+        }
+        var count = 0
+        try store.forEachFinding(FindingQuery(scanID: scanID)) { _ in count += 1 }
+        try store.forEachFinding(FindingQuery(scanID: scanID, usage: .keyExchange)) { _ in count += 1 }
+        try store.forEachFindingWithCertificate(scanID: scanID) { _, _ in count += 1 }
+        try store.forEachJudgedFinding(scanID: scanID, assessmentID: assessmentID) { _, _ in count += 1 }
+        _ = try store.findings(FindingQuery(scanID: scanID))
+        writer.inDatabase { db in db.trace(options: .statement, nil) }
+        #expect(count > 0)
+
+        let ordered = statements.withLock { $0 }.filter { $0.contains("ORDER BY files.path, findings.line") }
+        #expect(ordered.count >= 5)
+        for sql in ordered {
+            let plan = try writer.read { db in
+                try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql).map { row -> String in row["detail"] }
+            }
+            #expect(!plan.contains { $0.contains("TEMP B-TREE") }, "\(sql)\n\(plan.joined(separator: "\n"))")
+            #expect(plan.contains { $0.contains("findings_by_file") }, "\(sql)\n\(plan.joined(separator: "\n"))")
+        }
+    }
+}
