@@ -1202,19 +1202,25 @@ int pqs_tls_server_suites(
     return ((size_t)total > capacity) ? PQS_BUFFER_TOO_SMALL : PQS_OK;
 }
 
-int pqs_tls_check_certificate(
-    const char *base_cipher_list, const char *cipher_list, int32_t security_level, const uint8_t *der,
-    size_t length, pqs_tls_certificate_check *out, char error[PQS_ERROR_SIZE]) {
+pqs_tls_certificate_context *pqs_tls_certificate_context_new(
+    const char *base_cipher_list, const char *cipher_list, int32_t security_level, char error[PQS_ERROR_SIZE]) {
     if (error != NULL) error[0] = '\0';
-    if (out == NULL) return PQS_INTERNAL;
+    return (pqs_tls_certificate_context *)pqs_server_ctx(base_cipher_list, cipher_list, NULL, security_level, error);
+}
+
+void pqs_tls_certificate_context_free(pqs_tls_certificate_context *context) { SSL_CTX_free((SSL_CTX *)context); }
+
+int pqs_tls_check_certificate_in(
+    const pqs_tls_certificate_context *context, const uint8_t *der, size_t length, pqs_tls_certificate_check *out,
+    char error[PQS_ERROR_SIZE]) {
+    if (error != NULL) error[0] = '\0';
+    if (out == NULL || context == NULL) return PQS_INTERNAL;
     memset(out, 0, sizeof *out);
-    SSL_CTX *ctx = pqs_server_ctx(base_cipher_list, cipher_list, NULL, security_level, error);
-    if (ctx == NULL) return PQS_MALFORMED;
+    ERR_clear_error();
     const unsigned char *p = der;
     X509 *cert = (der != NULL && length > 0 && length < (size_t)INT32_MAX) ? d2i_X509(NULL, &p, (long)length) : NULL;
     if (cert == NULL) {
         pqs_drain_errors(error, "not a DER certificate");
-        SSL_CTX_free(ctx);
         return PQS_MALFORMED;
     }
     ASN1_OBJECT *key_oid = NULL;
@@ -1228,13 +1234,34 @@ int pqs_tls_check_certificate(
         out->key_bits = EVP_PKEY_get_bits(key);
         out->security_bits = EVP_PKEY_get_security_bits(key);
     }
-    if (SSL_CTX_use_certificate(ctx, cert) == 1) {
+    /* SSL_new copies the context's security level and lists; the certificate goes into the SSL's own copy. */
+    SSL *ssl = SSL_new((SSL_CTX *)context);
+    if (ssl == NULL) {
+        pqs_drain_errors(error, "SSL_new failed");
+        X509_free(cert);
+        return PQS_INTERNAL;
+    }
+    if (SSL_use_certificate(ssl, cert) == 1) {
         out->accepted = 1;
     } else {
         pqs_drain_errors(error, "certificate refused");
     }
+    SSL_free(ssl);
     X509_free(cert);
-    SSL_CTX_free(ctx);
     ERR_clear_error();
     return PQS_OK;
+}
+
+int pqs_tls_check_certificate(
+    const char *base_cipher_list, const char *cipher_list, int32_t security_level, const uint8_t *der,
+    size_t length, pqs_tls_certificate_check *out, char error[PQS_ERROR_SIZE]) {
+    if (error != NULL) error[0] = '\0';
+    if (out == NULL) return PQS_INTERNAL;
+    memset(out, 0, sizeof *out);
+    pqs_tls_certificate_context *context =
+        pqs_tls_certificate_context_new(base_cipher_list, cipher_list, security_level, error);
+    if (context == NULL) return PQS_MALFORMED;
+    int status = pqs_tls_check_certificate_in(context, der, length, out, error);
+    pqs_tls_certificate_context_free(context);
+    return status;
 }
