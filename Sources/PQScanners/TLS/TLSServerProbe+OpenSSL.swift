@@ -186,10 +186,13 @@ public enum TLSServerProbe {
         }
         var out = pqs_tls_certificate_check()
         var error = ShimErrorBuffer()
-        let status: Int32 = der.withUnsafeBufferPointer { input in
-            error.storage.withUnsafeMutableBufferPointer { errorOut in
-                pqs_tls_check_certificate_in(
-                    context.pointer, input.baseAddress, input.count, &out, errorOut.baseAddress)
+        // The context must outlive the call: the memo may drop its last other reference meanwhile.
+        let status: Int32 = withExtendedLifetime(context) {
+            der.withUnsafeBufferPointer { input in
+                error.storage.withUnsafeMutableBufferPointer { errorOut in
+                    pqs_tls_check_certificate_in(
+                        context.pointer, input.baseAddress, input.count, &out, errorOut.baseAddress)
+                }
             }
         }
         guard status == Int32(PQS_OK) else {
