@@ -148,17 +148,36 @@ int pqs_sha256_end(void *context, uint8_t out[32]) {
 
 /* MARK: - Keys */
 
+/* The algorithm OID of a DER SubjectPublicKeyInfo, SEQUENCE { SEQUENCE { OBJECT IDENTIFIER, ... }, BIT STRING },
+ * as dotted text; left empty when the bytes do not start that way. ASN1_get_object checks every length. */
+static void pqs_spki_oid_text(char *dst, size_t cap, const unsigned char *spki, long length) {
+    dst[0] = '\0';
+    const unsigned char *p = spki;
+    long content = 0;
+    int tag = 0, cls = 0;
+    int rc = ASN1_get_object(&p, &content, &tag, &cls, length);
+    if ((rc & 0x80) || (rc & 1) || tag != V_ASN1_SEQUENCE || !(rc & V_ASN1_CONSTRUCTED)) return;
+    rc = ASN1_get_object(&p, &content, &tag, &cls, content);
+    if ((rc & 0x80) || (rc & 1) || tag != V_ASN1_SEQUENCE || !(rc & V_ASN1_CONSTRUCTED)) return;
+    ASN1_OBJECT *oid = d2i_ASN1_OBJECT(NULL, &p, content);
+    pqs_obj_text(dst, cap, oid);
+    ASN1_OBJECT_free(oid);
+}
+
 /* Why: one description of an EVP_PKEY for both PKCS#12 and bare private keys; the curve name needs the 3.0
- * parameter API and the SPKI needs i2d_PUBKEY plus a temporary buffer. Never touches private bytes. */
+ * parameter API and the SPKI needs i2d_PUBKEY plus a temporary buffer. Never touches private bytes. The key is
+ * encoded once: its SubjectPublicKeyInfo gives both the OID (a provider's key, with no legacy NID, has one too) and
+ * the SHA-256 that is the public key's asset id, and OpenSSL 3.0 builds an encoder context per encoding (three, with
+ * X509_PUBKEY_set and i2d_PUBKEY's length pass, were a third of the cost of a key on 30 copies of a real /etc). */
 static void pqs_describe_key(EVP_PKEY *pkey, pqs_key_info *out) {
     memset(out, 0, sizeof *out);
-    /* The OID the key's own SubjectPublicKeyInfo carries: a provider's key (no legacy NID) has one too. */
-    X509_PUBKEY *pub = NULL;
-    ASN1_OBJECT *key_oid = NULL;
-    if (X509_PUBKEY_set(&pub, pkey) == 1 && X509_PUBKEY_get0_param(&key_oid, NULL, NULL, NULL, pub) == 1) {
-        pqs_obj_text(out->oid, sizeof out->oid, key_oid);
+    unsigned char *spki = NULL;
+    int spki_len = i2d_PUBKEY(pkey, &spki);
+    if (spki_len > 0 && spki != NULL) {
+        pqs_spki_oid_text(out->oid, sizeof out->oid, spki, spki_len);
+        if (SHA256(spki, (size_t)spki_len, out->spki_sha256) != NULL) out->has_spki_sha256 = 1;
     }
-    X509_PUBKEY_free(pub);
+    OPENSSL_free(spki);
     int nid = EVP_PKEY_get_base_id(pkey);
     if (out->oid[0] == '\0' && nid > 0) pqs_obj_text(out->oid, sizeof out->oid, OBJ_nid2obj(nid));
     int bits = EVP_PKEY_get_bits(pkey);
@@ -170,17 +189,6 @@ static void pqs_describe_key(EVP_PKEY *pkey, pqs_key_info *out) {
         int curve_nid = OBJ_sn2nid(group);
         if (curve_nid == NID_undef) curve_nid = OBJ_txt2nid(group);
         if (curve_nid != NID_undef) pqs_obj_text(out->curve_oid, sizeof out->curve_oid, OBJ_nid2obj(curve_nid));
-    }
-    int spki_len = i2d_PUBKEY(pkey, NULL);
-    if (spki_len > 0) {
-        unsigned char *spki = OPENSSL_malloc((size_t)spki_len);
-        if (spki != NULL) {
-            unsigned char *p = spki;
-            if (i2d_PUBKEY(pkey, &p) == spki_len && SHA256(spki, (size_t)spki_len, out->spki_sha256) != NULL) {
-                out->has_spki_sha256 = 1;
-            }
-            OPENSSL_free(spki);
-        }
     }
     ERR_clear_error(); /* a missing group name is not an error worth reporting */
 }
@@ -1194,19 +1202,25 @@ int pqs_tls_server_suites(
     return ((size_t)total > capacity) ? PQS_BUFFER_TOO_SMALL : PQS_OK;
 }
 
-int pqs_tls_check_certificate(
-    const char *base_cipher_list, const char *cipher_list, int32_t security_level, const uint8_t *der,
-    size_t length, pqs_tls_certificate_check *out, char error[PQS_ERROR_SIZE]) {
+pqs_tls_certificate_context *pqs_tls_certificate_context_new(
+    const char *base_cipher_list, const char *cipher_list, int32_t security_level, char error[PQS_ERROR_SIZE]) {
     if (error != NULL) error[0] = '\0';
-    if (out == NULL) return PQS_INTERNAL;
+    return (pqs_tls_certificate_context *)pqs_server_ctx(base_cipher_list, cipher_list, NULL, security_level, error);
+}
+
+void pqs_tls_certificate_context_free(pqs_tls_certificate_context *context) { SSL_CTX_free((SSL_CTX *)context); }
+
+int pqs_tls_check_certificate_in(
+    const pqs_tls_certificate_context *context, const uint8_t *der, size_t length, pqs_tls_certificate_check *out,
+    char error[PQS_ERROR_SIZE]) {
+    if (error != NULL) error[0] = '\0';
+    if (out == NULL || context == NULL) return PQS_INTERNAL;
     memset(out, 0, sizeof *out);
-    SSL_CTX *ctx = pqs_server_ctx(base_cipher_list, cipher_list, NULL, security_level, error);
-    if (ctx == NULL) return PQS_MALFORMED;
+    ERR_clear_error();
     const unsigned char *p = der;
     X509 *cert = (der != NULL && length > 0 && length < (size_t)INT32_MAX) ? d2i_X509(NULL, &p, (long)length) : NULL;
     if (cert == NULL) {
         pqs_drain_errors(error, "not a DER certificate");
-        SSL_CTX_free(ctx);
         return PQS_MALFORMED;
     }
     ASN1_OBJECT *key_oid = NULL;
@@ -1220,13 +1234,34 @@ int pqs_tls_check_certificate(
         out->key_bits = EVP_PKEY_get_bits(key);
         out->security_bits = EVP_PKEY_get_security_bits(key);
     }
-    if (SSL_CTX_use_certificate(ctx, cert) == 1) {
+    /* SSL_new copies the context's security level and lists; the certificate goes into the SSL's own copy. */
+    SSL *ssl = SSL_new((SSL_CTX *)context);
+    if (ssl == NULL) {
+        pqs_drain_errors(error, "SSL_new failed");
+        X509_free(cert);
+        return PQS_INTERNAL;
+    }
+    if (SSL_use_certificate(ssl, cert) == 1) {
         out->accepted = 1;
     } else {
         pqs_drain_errors(error, "certificate refused");
     }
+    SSL_free(ssl);
     X509_free(cert);
-    SSL_CTX_free(ctx);
     ERR_clear_error();
     return PQS_OK;
+}
+
+int pqs_tls_check_certificate(
+    const char *base_cipher_list, const char *cipher_list, int32_t security_level, const uint8_t *der,
+    size_t length, pqs_tls_certificate_check *out, char error[PQS_ERROR_SIZE]) {
+    if (error != NULL) error[0] = '\0';
+    if (out == NULL) return PQS_INTERNAL;
+    memset(out, 0, sizeof *out);
+    pqs_tls_certificate_context *context =
+        pqs_tls_certificate_context_new(base_cipher_list, cipher_list, security_level, error);
+    if (context == NULL) return PQS_MALFORMED;
+    int status = pqs_tls_check_certificate_in(context, der, length, out, error);
+    pqs_tls_certificate_context_free(context);
+    return status;
 }

@@ -331,4 +331,23 @@ int pqs_tls_check_certificate(
     const char *base_cipher_list, const char *cipher_list, int32_t security_level, const uint8_t *der,
     size_t length, pqs_tls_certificate_check *out, char error[PQS_ERROR_SIZE]);
 
+/* Why: building an SSL_CTX costs OpenSSL 3.0 a fetch of every cipher, group and signature algorithm, and a server's
+ * certificates are checked against the same few contexts (one per cipher string and level) again and again. A
+ * context built once answers every certificate through an SSL of its own (SSL_use_certificate applies the same
+ * security-level rules as SSL_CTX_use_certificate), so concurrent checks never change it. */
+typedef struct pqs_tls_certificate_context pqs_tls_certificate_context;
+
+/// The server context pqs_tls_check_certificate loads into, built once; NULL when OpenSSL rejects a list (`error`
+/// has its words). Free with pqs_tls_certificate_context_free.
+pqs_tls_certificate_context *pqs_tls_certificate_context_new(
+    const char *base_cipher_list, const char *cipher_list, int32_t security_level, char error[PQS_ERROR_SIZE]);
+
+void pqs_tls_certificate_context_free(pqs_tls_certificate_context *context);
+
+/// pqs_tls_check_certificate on a context built by pqs_tls_certificate_context_new; safe to call from several
+/// threads on one context. Returns PQS_OK (see `accepted`) or PQS_MALFORMED (not a certificate).
+int pqs_tls_check_certificate_in(
+    const pqs_tls_certificate_context *context, const uint8_t *der, size_t length, pqs_tls_certificate_check *out,
+    char error[PQS_ERROR_SIZE]);
+
 #endif

@@ -15,6 +15,13 @@ final class InputMemo<Key: Hashable & Sendable, Value: Sendable>: @unchecked Sen
         self.capacity = capacity
     }
 
+    /// The answer remembered for `key`, without computing one.
+    func remembered(_ key: Key) -> Value? {
+        lock.lock()
+        defer { lock.unlock() }
+        return answers[key]
+    }
+
     /// The remembered answer for `key`, or `compute()`'s, remembered. `compute` runs outside the lock: two threads
     /// may both compute a new key once, which is harmless for a pure function.
     func value(for key: Key, _ compute: () -> Value) -> Value {

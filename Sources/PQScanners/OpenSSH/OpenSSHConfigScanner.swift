@@ -49,6 +49,8 @@ public struct OpenSSHConfigScanner: FileScanner {
 
     /// A file in `sshd_config.d/` or `ssh_config.d/`: the program, and the main file beside the directory.
     static func dropIn(_ path: ScanPath) -> (program: OpenSSHProgram, main: ScanPath)? {
+        // A byte search first: this runs for every file of a tree, and the text search below measured 1% of a scan.
+        guard ByteSearch.contains(path.bytes, Self.dropInMark) else { return nil }
         let text = path.display
         for (directory, program) in [("sshd_config.d/", OpenSSHProgram.server), ("ssh_config.d/", .client)] {
             guard let range = text.range(of: directory, options: .backwards),
@@ -59,6 +61,9 @@ public struct OpenSSHConfigScanner: FileScanner {
         }
         return nil
     }
+
+    /// What both drop-in folder names end with.
+    private static let dropInMark = Array("_config.d/".utf8)
 
     public func claim(path: ScanPath, head: ArraySlice<UInt8>) -> Claim {
         Self.role(of: path) == nil && Self.dropIn(path) == nil && !OpenSSHModuli.isModuli(path) ? .none : .name

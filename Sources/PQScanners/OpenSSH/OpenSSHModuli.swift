@@ -10,8 +10,11 @@ import PQModel
 enum OpenSSHModuli {
     /// True for `…/ssh/moduli`.
     static func isModuli(_ path: ScanPath) -> Bool {
-        path.display == "etc/ssh/moduli" || path.display.hasSuffix("/etc/ssh/moduli")
+        // Bytes, not the escaped display: this runs for every file of a tree.
+        path.bytes.elementsEqual(moduli.dropFirst()) || path.bytes.suffix(moduli.count).elementsEqual(moduli)
     }
+
+    private static let moduli = Array("/etc/ssh/moduli".utf8)
 
     /// One finding per prime size, on the line of its first prime, judged as DH group exchange of that size.
     static func scan(_ input: ScanInput, catalog: Catalog) -> ScanOutput {

@@ -18,9 +18,17 @@ enum TLSConfigPlacement {
     }
 
     /// Is the path inside one of the daemon's configuration folders (`nginx/sites-available/`, `apache2/conf.d/`)?
+    ///
+    /// Compared as path components in bytes: the nginx and Apache claims ask it of every text file in the tree.
     static func inFolder(_ path: ScanPath, daemons: [String], folders: [String]) -> Bool {
-        let text = "/" + path.display
-        return daemons.contains { daemon in folders.contains { text.contains("/\(daemon)/\($0)/") } }
+        let components = path.bytes.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
+        // A daemon folder and a config folder under it, with a file (or folder) below: `/daemon/folder/`.
+        guard components.count >= 3 else { return false }
+        for index in 0..<(components.count - 2)
+        where daemons.contains(where: { components[index].elementsEqual($0.utf8) }) {
+            if folders.contains(where: { components[index + 1].elementsEqual($0.utf8) }) { return true }
+        }
+        return false
     }
 
     /// Does the file name look like configuration a content sniff may claim (`.conf`, Jinja templates)?

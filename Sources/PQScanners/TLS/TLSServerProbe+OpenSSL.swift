@@ -179,6 +179,97 @@ public enum TLSServerProbe {
     private static func uncachedCheckCertificate(
         der: [UInt8], base: String?, cipherString: String?, securityLevel: Int?
     ) -> Result<CertificateCheck, Failure> {
+        let context: CertificateContext
+        switch certificateContext(base: base, cipherString: cipherString, securityLevel: securityLevel) {
+        case .success(let built): context = built
+        case .failure(let failure): return .failure(failure)
+        }
+        var out = pqs_tls_certificate_check()
+        var error = ShimErrorBuffer()
+        // The context must outlive the call: the memo may drop its last other reference meanwhile.
+        let status: Int32 = withExtendedLifetime(context) {
+            der.withUnsafeBufferPointer { input in
+                error.storage.withUnsafeMutableBufferPointer { errorOut in
+                    pqs_tls_check_certificate_in(
+                        context.pointer, input.baseAddress, input.count, &out, errorOut.baseAddress)
+                }
+            }
+        }
+        guard status == Int32(PQS_OK) else {
+            return .failure(Failure(detail: error.text.isEmpty ? "not a certificate" : error.text))
+        }
+        return .success(
+            CertificateCheck(
+                accepted: out.accepted == 1, refusal: out.accepted == 1 ? nil : error.text,
+                keyOID: shimText(out.key_oid), keyBits: Int(out.key_bits)))
+    }
+
+    /// A server context certificates are loaded into, owned here and freed with the last reference.
+    private final class CertificateContext: @unchecked Sendable {
+        // Never changed after init: OpenSSL lets several threads make SSLs from one context at once.
+        let pointer: OpaquePointer
+
+        init(_ pointer: OpaquePointer) {
+            self.pointer = pointer
+        }
+
+        deinit {
+            pqs_tls_certificate_context_free(pointer)
+        }
+    }
+
+    private struct ContextKey: Hashable, Sendable {
+        var base, cipherString: String?
+        var securityLevel: Int?
+    }
+
+    /// Why: a fresh SSL_CTX per certificate was half of each check (OpenSSL 3.0 fetches every cipher, group and
+    /// signature algorithm for it), and a tree's certificates are checked against a few contexts: one per system
+    /// and service cipher string and default level.
+    private static let certificateContexts = InputMemo<ContextKey, Result<CertificateContext, Failure>>(capacity: 64)
+
+    private static func certificateContext(
+        base: String?, cipherString: String?, securityLevel: Int?
+    ) -> Result<CertificateContext, Failure> {
+        // As `suites`: longer (hostile) lists get a context of their own, not remembered.
+        guard [base, cipherString].reduce(0, { $0 + ($1?.utf8.count ?? 0) }) <= 4096 else {
+            return newCertificateContext(base: base, cipherString: cipherString, securityLevel: securityLevel)
+        }
+        let key = ContextKey(base: base, cipherString: cipherString, securityLevel: securityLevel)
+        return certificateContexts.value(for: key) {
+            newCertificateContext(base: base, cipherString: cipherString, securityLevel: securityLevel)
+        }
+    }
+
+    private static func newCertificateContext(
+        base: String?, cipherString: String?, securityLevel: Int?
+    ) -> Result<CertificateContext, Failure> {
+        var error = ShimErrorBuffer()
+        let level = Int32(clamping: securityLevel ?? -1)
+        let built = error.storage.withUnsafeMutableBufferPointer { errorOut in
+            withOptionalCString(base) { baseText in
+                withOptionalCString(cipherString) { list in
+                    pqs_tls_certificate_context_new(baseText, list, level, errorOut.baseAddress)
+                }
+            }
+        }
+        guard let built else {
+            return .failure(Failure(detail: error.text.isEmpty ? "not a certificate" : error.text))
+        }
+        return .success(CertificateContext(built))
+    }
+
+    /// True when a context for these lists and level is remembered (for tests).
+    static func remembersCertificateContext(base: String?, cipherString: String?, securityLevel: Int?) -> Bool {
+        certificateContexts.remembered(
+            ContextKey(base: base, cipherString: cipherString, securityLevel: securityLevel)) != nil
+    }
+
+    /// The check on a context built for this one certificate and freed after it, as before contexts were shared:
+    /// the oracle the shared contexts are tested against.
+    static func checkCertificateInOwnContext(
+        der: [UInt8], base: String?, cipherString: String?, securityLevel: Int?
+    ) -> Result<CertificateCheck, Failure> {
         var out = pqs_tls_certificate_check()
         var error = ShimErrorBuffer()
         let level = Int32(clamping: securityLevel ?? -1)

@@ -459,14 +459,17 @@ public struct TLSServiceEmitter: Sendable {
     }
 
     /// The DER of the first certificate of a PEM or DER file; nil when there is none.
+    ///
+    /// The markers are found in bytes (a CA bundle can be 200 KiB); only the body between them becomes text.
     static func firstCertificate(_ bytes: [UInt8]) -> [UInt8]? {
         if bytes.first == 0x30 { return bytes }
-        let text = String(decoding: bytes, as: UTF8.self)
-        let begin = "-----BEGIN CERTIFICATE-----"
-        let end = "-----END CERTIFICATE-----"
-        guard let start = text.range(of: begin), let stop = text.range(of: end, range: start.upperBound..<text.endIndex)
+        let begin = Array("-----BEGIN CERTIFICATE-----".utf8)
+        let end = Array("-----END CERTIFICATE-----".utf8)
+        guard let start = ByteSearch.firstIndex(of: begin, in: bytes),
+            let length = ByteSearch.firstIndex(of: end, in: bytes[(start + begin.count)...])
         else { return nil }
-        let body = text[start.upperBound..<stop.lowerBound].filter { !$0.isWhitespace }
+        let text = String(decoding: bytes[(start + begin.count)..<(start + begin.count + length)], as: UTF8.self)
+        let body = text.filter { !$0.isWhitespace }
         guard let data = Data(base64Encoded: String(body)) else { return nil }
         return [UInt8](data)
     }

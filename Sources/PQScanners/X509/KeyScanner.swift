@@ -156,7 +156,7 @@ public struct KeyScanner: FileScanner {
             emitter.notOpened(at + "legacy encrypted PEM key", passwords: passwords)
         case "PRIVATE KEY":
             let summary = try? PKCS8Summary.parse(der: der)
-            switch OpenSSLKeys.privateKeyInfo(der: der) {
+            switch OpenSSLKeys.privateKeyInfo(der: der, digest: digest) {
             case .success(let info):
                 emitter.privateKey(
                     info, source: .privateKey, format: "pkcs8", encrypted: false, fallbackID: digest, line: line)
@@ -176,7 +176,7 @@ public struct KeyScanner: FileScanner {
             }
         default:
             // RSA / EC / DSA PRIVATE KEY (PKCS#1, SEC1, OpenSSL's DSA form), or an unlabelled DER key.
-            switch OpenSSLKeys.privateKeyInfo(der: der) {
+            switch OpenSSLKeys.privateKeyInfo(der: der, digest: digest) {
             case .success(let info):
                 let format = Self.traditionalFormat(oid: info.oid)
                 emitter.privateKey(

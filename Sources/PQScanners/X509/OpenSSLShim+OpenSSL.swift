@@ -80,6 +80,23 @@ struct OpenSSLKeyInfo: Sendable, Hashable {
 }
 
 enum OpenSSLKeys {
+    /// Why: a key file is decoded when the walk reaches it and again for every service that names it (each vhost's
+    /// `ssl_certificate_key`, both the sites-available and sites-enabled copy of a site), and OpenSSL 3.0 spends most
+    /// of a decode building its decoder context: 24% of the CPU of a scan of 30 copies of a real /etc. The answer
+    /// depends only on the bytes and the linked library, so it is remembered by the bytes' SHA-256; the key itself is
+    /// never kept.
+    private static let keyInfos = InputMemo<[UInt8], Result<OpenSSLKeyInfo, OpenSSLFailure>>(capacity: 4096)
+
+    /// `privateKeyInfo(der:)`, remembered by `digest`, the SHA-256 of `der`.
+    static func privateKeyInfo(der: [UInt8], digest: [UInt8]) -> Result<OpenSSLKeyInfo, OpenSSLFailure> {
+        keyInfos.value(for: digest) { privateKeyInfo(der: der) }
+    }
+
+    /// The remembered answer for the key whose SHA-256 is `digest`, if any (for tests).
+    static func rememberedKeyInfo(digest: [UInt8]) -> Result<OpenSSLKeyInfo, OpenSSLFailure>? {
+        keyInfos.remembered(digest)
+    }
+
     /// Describes an unencrypted DER private key (PKCS#1, SEC1, DSA, PKCS#8) through libcrypto.
     static func privateKeyInfo(der: [UInt8]) -> Result<OpenSSLKeyInfo, OpenSSLFailure> {
         var info = pqs_key_info()

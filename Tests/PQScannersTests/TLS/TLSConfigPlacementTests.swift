@@ -110,4 +110,22 @@ struct DovecotOrphanFragmentTests {
             ScanInput(path: tls, bytes: (try? tree.read(tls).get()) ?? [], context: ScanContext(tree: tree)))
         #expect(!some.findings.isEmpty && some.findings.allSatisfy { !$0.effective })
     }
+
+    @Test(
+        "a daemon's config folder is found by path components, as the text search `/daemon/folder/` found it",
+        arguments: [
+            ("etc/apache2/sites-available/x.conf", true), ("apache2/conf.d/ssl.conf", true),
+            ("srv/etc/nginx/sites-enabled/default", true), ("etc/apache2/conf.d/", true),
+            ("etc/apache2/sites-available", false), ("etc/apache22/conf.d/x", false), ("etc/xapache2/conf.d/x", false),
+            ("etc/apache2/conf.dx/x", false), ("etc/httpd/x/conf.d/y", false), ("etc/nginx//sites-enabled/x", false),
+            ("a\\b/httpd/vhosts.d/x", true), ("", false), ("httpd", false),
+        ])
+    func inFolder(path: String, expected: Bool) {
+        let daemons = ["apache2", "httpd", "nginx"]
+        let folders = ["sites-available", "sites-enabled", "conf.d", "vhosts.d"]
+        let text = "/" + path
+        let searched = daemons.contains { daemon in folders.contains { text.contains("/\(daemon)/\($0)/") } }
+        #expect(searched == expected)
+        #expect(TLSConfigPlacement.inFolder(ScanPath(path), daemons: daemons, folders: folders) == expected)
+    }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import PQModel
 import Testing
 
@@ -168,5 +169,17 @@ struct TLSInForceTests {
         #expect(groups.first { $0.algorithm == "X25519" }?.effective == true)
         #expect(groups.first { $0.algorithm == "prime256v1" }?.effective == true)
         #expect(!out.diagnostics.contains { $0.detail.contains("rejects the group list") })
+    }
+
+    @Test("the certificate a service loads is the first of its PEM file, found by its markers; DER passes through")
+    func firstCertificate() throws {
+        let pem = try X509Fixtures.bytes("rsa-chain.pem")
+        let expected = try #require(PEM.blocks(in: pem).first { $0.label == "CERTIFICATE" }?.der)
+        #expect(TLSServiceEmitter.firstCertificate(pem) == expected)
+        let crlf = Array(String(decoding: pem, as: UTF8.self).replacingOccurrences(of: "\n", with: "\r\n").utf8)
+        #expect(TLSServiceEmitter.firstCertificate(crlf) == expected)
+        #expect(TLSServiceEmitter.firstCertificate([0x30, 0x03, 0x02, 0x01, 0x00]) == [0x30, 0x03, 0x02, 0x01, 0x00])
+        #expect(TLSServiceEmitter.firstCertificate(Array("-----BEGIN CERTIFICATE-----\nMIIB\n".utf8)) == nil)
+        #expect(TLSServiceEmitter.firstCertificate(Array("no certificate here".utf8)) == nil)
     }
 }

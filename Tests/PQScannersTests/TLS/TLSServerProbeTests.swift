@@ -257,4 +257,24 @@ struct TLSServerProbeTests {
             #expect(check.keyOID == oid && check.keyType == type, "\(spec): \(check.keyOID) \(check.keyType)")
         }
     }
+
+    @Test("certificates are loaded into one shared context per lists and level, with a fresh context's answers")
+    func sharedCertificateContexts() throws {
+        let certificates = try X509Fixtures.allCertificates()
+        #expect(certificates.count > 10)
+        let lists: [(String?, String?, Int?)] = [
+            (nil, "DEFAULT", 0), (nil, "DEFAULT", 2), (nil, "DEFAULT:@SECLEVEL=3", 1),
+            ("DEFAULT:@SECLEVEL=3", "HIGH", 1), (nil, "NOSUCH", 1),
+        ]
+        for (base, list, level) in lists {
+            for (name, der) in certificates {
+                let shared = TLSServerProbe.checkCertificate(
+                    der: der, base: base, cipherString: list, securityLevel: level)
+                let own = TLSServerProbe.checkCertificateInOwnContext(
+                    der: der, base: base, cipherString: list, securityLevel: level)
+                #expect(shared == own, "\(name) \(list ?? "-") \(level ?? -1)")
+            }
+            #expect(TLSServerProbe.remembersCertificateContext(base: base, cipherString: list, securityLevel: level))
+        }
+    }
 }

@@ -138,4 +138,17 @@ struct KeyScannerTests {
             #expect(findings > 0, "\(name)")
         }
     }
+
+    @Test("a private key is decoded once per content: the service that names it again gets the remembered answer")
+    func decodedOncePerContent() throws {
+        let name = "ec-p256-pkcs8-testkey.key"
+        let scanned = try only(name)
+        let digest = Digest.sha256(try X509Fixtures.bytes(name))
+        let remembered = try #require(OpenSSLKeys.rememberedKeyInfo(digest: digest))
+        let info = try remembered.get()
+        #expect(info.curveName == "prime256v1" && scanned.curve == "P-256")
+        // A second file with the same bytes (a linked copy) yields the same finding from the remembered answer.
+        let again = scanner.scan(ScanInput(path: ScanPath("elsewhere/same.key"), bytes: try X509Fixtures.bytes(name)))
+        #expect(again.findings.first?.asset == scanned.asset)
+    }
 }
