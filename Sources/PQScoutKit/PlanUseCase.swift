@@ -142,13 +142,6 @@ public enum PlanUseCase {
             source.forEachFindingWithCertificate = { body in try store.forEachFindingWithCertificate(scanID: id, body) }
             return source
         }
-        // The certificate builder's certificates, walked from the store's cursor into a compact table: held as
-        // assets (about 1 KB each with their details) they grew the plan's heap with the tree.
-        let certificates = try StoreAccess.perform(request.storePath) { () throws -> PlanCertificates in
-            var certificates = PlanCertificates()
-            try store.forEachCertificate(scanID: id, limit: nil) { certificates.add($0) }
-            return certificates
-        }
         let options = AssessmentOptions(profile: profile, category: request.category, asOf: asOf)
         let tree =
             readFiles
@@ -165,8 +158,13 @@ public enum PlanUseCase {
             do {
                 var input = try PlanInput.gathering(
                     source, options: options, files: files, versionOverrides: overrides, table: kept,
-                    certificates: certificates)
+                    certificates: PlanCertificates())
                 input.assetRows = assetRows
+                // The certificate builder's certificates, walked from the store's cursor into a compact table, and
+                // only now: judging's own holding (places, systems) is gone. Held as assets (about 1 KB each with
+                // their details) they grew the plan's heap with the tree.
+                input.certificates.reserveCapacity(try store.assetCounts(scanID: id).certificates)
+                try store.forEachCertificate(scanID: id, limit: nil) { input.certificates.add($0) }
                 return input
             } catch let error as AssessmentError {
                 throw PQScoutError(code: error.code, kind: .usage, reason: error.reason)

@@ -54,13 +54,15 @@ public struct PlanCertificate: Sendable, Hashable {
 }
 
 /// The scan's certificates, found by asset id, held as compactly as the planner can: each one's id and subject
-/// as bytes in one buffer and a fixed-size record, the text certificates share (issuer, key) once. Held as
-/// assets they were the plan's largest holding on certificate-heavy trees (about 1 KB each, with their details;
-/// 400,000 of them at a million files).
+/// as bytes (a `sha256:` id as its 32 bytes) in chunks of one buffer and a fixed-size record, the text
+/// certificates share (issuer, key) once. Held as assets they were the plan's largest holding on
+/// certificate-heavy trees (about 1 KB each, with their details; 400,000 of them at a million files).
 public struct PlanCertificates: Sendable {
     struct Record {
-        /// Where the id starts in `text`; the subject follows it.
-        var start: Int
+        /// Where the id starts: a chunk of `text` and the offset in it; the subject follows the id.
+        var chunk: Int32
+        var offset: Int32
+        /// The id's length as held (32 when `packed`).
         var idLength: Int32
         var subjectLength: Int32
         var notAfter: Date
@@ -70,13 +72,18 @@ public struct PlanCertificates: Sendable {
         var replaces: Int32
         var isCA: Bool?
         var selfSigned: Bool
-        /// Id and subject are ASCII: their byte order is their order as strings.
+        /// The subject is ASCII: its byte order is its order as a string.
         var ascii: Bool
+        /// The id is `sha256:` and 64 lower-case hex digits, held as the 32 bytes they spell.
+        var packed: Bool
     }
 
-    private var text: [UInt8] = []
+    /// Bytes in chunks of at most `chunkSize` (a certificate's bytes never span two): a growing buffer copied
+    /// whole at each doubling would hold up to three times the text at that moment.
+    private var text: [[UInt8]] = []
+    static let chunkSize = 1 << 20
     private var records: [Record] = []
-    /// Record numbers by id, the first record of an id only (`sealed`).
+    /// Record numbers by id (packed ids first, each part by its bytes), the first record of an id only.
     private var byID: [Int32] = []
     private var sealedCount = 0
     private var shared: [String] = []
@@ -89,19 +96,35 @@ public struct PlanCertificates: Sendable {
         for asset in assets { add(asset) }
     }
 
+    /// Room for `count` certificates' records, made once instead of by doubling.
+    public mutating func reserveCapacity(_ count: Int) { records.reserveCapacity(count) }
+
     /// Adds `asset` when it is a certificate with details; a later asset of an id already held is not found.
     public mutating func add(_ asset: Asset) {
         guard let certificate = PlanCertificate(asset) else { return }
-        let start = text.count
-        text.append(contentsOf: certificate.id.utf8)
-        text.append(contentsOf: certificate.subject.utf8)
+        let packedID = Self.packed(certificate.id)
+        let idLength = packedID?.count ?? certificate.id.utf8.count
+        let length = idLength + certificate.subject.utf8.count
+        if text.isEmpty || text[text.count - 1].count + length > Self.chunkSize {
+            var chunk: [UInt8] = []
+            chunk.reserveCapacity(max(Self.chunkSize, length))
+            text.append(chunk)
+        }
+        let chunk = text.count - 1
+        let offset = text[chunk].count
+        if let packedID {
+            text[chunk].append(contentsOf: packedID)
+        } else {
+            text[chunk].append(contentsOf: certificate.id.utf8)
+        }
+        text[chunk].append(contentsOf: certificate.subject.utf8)
         records.append(
             Record(
-                start: start, idLength: Int32(certificate.id.utf8.count),
+                chunk: Int32(chunk), offset: Int32(offset), idLength: Int32(idLength),
                 subjectLength: Int32(certificate.subject.utf8.count), notAfter: certificate.notAfter,
                 issuer: number(certificate.issuer), current: number(certificate.current),
                 replaces: number(certificate.replaces), isCA: certificate.isCA, selfSigned: certificate.selfSigned,
-                ascii: text[start...].allSatisfy { $0 < 0x80 }))
+                ascii: certificate.subject.utf8.allSatisfy { $0 < 0x80 }, packed: packedID != nil))
     }
 
     public var count: Int { records.count }
@@ -110,16 +133,25 @@ public struct PlanCertificates: Sendable {
     public subscript(number: Int) -> PlanCertificate {
         let record = records[number]
         return PlanCertificate(
-            id: string(record.start, Int(record.idLength)), subject: subject(number),
-            issuer: shared[Int(record.issuer)], notAfter: record.notAfter, isCA: record.isCA,
-            selfSigned: record.selfSigned, current: shared[Int(record.current)],
+            id: id(number), subject: subject(number), issuer: shared[Int(record.issuer)], notAfter: record.notAfter,
+            isCA: record.isCA, selfSigned: record.selfSigned, current: shared[Int(record.current)],
             replaces: shared[Int(record.replaces)])
+    }
+
+    /// The asset id of certificate `number`.
+    public func id(_ number: Int) -> String {
+        let record = records[number]
+        return bytes(record, 0..<Int(record.idLength)) { id in
+            record.packed ? Self.unpacked(id) : String(decoding: id, as: UTF8.self)
+        }
     }
 
     /// The subject of certificate `number`, without making the rest.
     public func subject(_ number: Int) -> String {
         let record = records[number]
-        return string(record.start + Int(record.idLength), Int(record.subjectLength))
+        return bytes(record, Int(record.idLength)..<Int(record.idLength + record.subjectLength)) {
+            String(decoding: $0, as: UTF8.self)
+        }
     }
 
     /// The issuer of certificate `number`, without making the rest.
@@ -127,22 +159,21 @@ public struct PlanCertificates: Sendable {
 
     /// The name an action of certificate `number` has: its subject, or its asset id when the subject is empty.
     public func name(_ number: Int) -> String {
-        let record = records[number]
-        return record.subjectLength == 0 ? string(record.start, Int(record.idLength)) : subject(number)
+        records[number].subjectLength == 0 ? id(number) : subject(number)
     }
 
-    /// `name(left) < name(right)` as strings, comparing bytes where both are ASCII (the same order, without
-    /// making either string).
+    /// `name(left) < name(right)` as strings, comparing bytes where both are ASCII subjects (the same order,
+    /// without making either string).
     public func nameIsBefore(_ left: Int, _ right: Int) -> Bool {
         let one = records[left]
         let two = records[right]
-        guard one.ascii, two.ascii else { return name(left) < name(right) }
-        let first = nameBytes(one)
-        let second = nameBytes(two)
-        return text.withUnsafeBufferPointer { buffer in
-            let a = UnsafeBufferPointer(rebasing: buffer[first])
-            let b = UnsafeBufferPointer(rebasing: buffer[second])
-            return a.lexicographicallyPrecedes(b)
+        guard one.ascii, two.ascii, one.subjectLength > 0, two.subjectLength > 0 else {
+            return name(left) < name(right)
+        }
+        return bytes(one, Int(one.idLength)..<Int(one.idLength + one.subjectLength)) { first in
+            bytes(two, Int(two.idLength)..<Int(two.idLength + two.subjectLength)) { second in
+                first.lexicographicallyPrecedes(second)
+            }
         }
     }
 
@@ -154,23 +185,21 @@ public struct PlanCertificates: Sendable {
     /// The number of the first certificate added with asset id `id`.
     public mutating func number(of id: String) -> Int? {
         if sealedCount != records.count { seal() }
-        var key = id
-        return key.withUTF8 { wanted in
-            text.withUnsafeBufferPointer { buffer in
-                var low = 0
-                var high = byID.count
-                while low < high {
-                    let middle = (low + high) / 2
-                    let record = records[Int(byID[middle])]
-                    let held = UnsafeBufferPointer(
-                        rebasing: buffer[record.start..<record.start + Int(record.idLength)])
-                    if held.lexicographicallyPrecedes(wanted) { low = middle + 1 } else { high = middle }
-                }
-                guard low < byID.count else { return nil }
-                let record = records[Int(byID[low])]
-                let held = UnsafeBufferPointer(rebasing: buffer[record.start..<record.start + Int(record.idLength)])
-                return held.elementsEqual(wanted) ? Int(byID[low]) : nil
+        let packed = Self.packed(id)
+        var wanted = packed ?? Array(id.utf8)
+        let isPacked = packed != nil
+        return wanted.withUnsafeMutableBufferPointer { mutable in
+            let wanted = UnsafeBufferPointer(mutable)
+            var low = 0
+            var high = byID.count
+            while low < high {
+                let middle = (low + high) / 2
+                if precedes(records[Int(byID[middle])], (isPacked, wanted)) { low = middle + 1 } else { high = middle }
             }
+            guard low < byID.count else { return nil }
+            let record = records[Int(byID[low])]
+            guard record.packed == isPacked else { return nil }
+            return bytes(record, 0..<Int(record.idLength)) { $0.elementsEqual(wanted) } ? Int(byID[low]) : nil
         }
     }
 
@@ -185,42 +214,84 @@ public struct PlanCertificates: Sendable {
     /// The key of certificate `number` as a group names it.
     public func current(_ number: Int) -> String { shared[Int(records[number].current)] }
 
-    /// Sorts the record numbers by id bytes (ids are looked up by their bytes: an asset id is compared as stored),
-    /// keeping the first record of each id.
+    /// True when the id of `record` sorts before `key` (packed ids first, then by bytes).
+    private func precedes(_ record: Record, _ key: (packed: Bool, bytes: UnsafeBufferPointer<UInt8>)) -> Bool {
+        if record.packed != key.packed { return record.packed }
+        return bytes(record, 0..<Int(record.idLength)) { $0.lexicographicallyPrecedes(key.bytes) }
+    }
+
+    /// Sorts the record numbers by id (`precedes`), keeping the first record of each id.
     private mutating func seal() {
-        let records = records
-        byID = text.withUnsafeBufferPointer { buffer in
-            func id(_ number: Int32) -> UnsafeBufferPointer<UInt8> {
-                let record = records[Int(number)]
-                return UnsafeBufferPointer(rebasing: buffer[record.start..<record.start + Int(record.idLength)])
-            }
-            var order = Array(0..<Int32(records.count))
-            order.sort { left, right in
-                let a = id(left)
-                let b = id(right)
-                if a.elementsEqual(b) { return left < right }
-                return a.lexicographicallyPrecedes(b)
-            }
-            var kept: [Int32] = []
-            kept.reserveCapacity(order.count)
-            for number in order where kept.last.map({ !id($0).elementsEqual(id(number)) }) ?? true {
-                kept.append(number)
-            }
-            return kept
+        var order = Array(0..<Int32(records.count))
+        order.sort { left, right in
+            let one = records[Int(left)]
+            let two = records[Int(right)]
+            let before = bytes(two, 0..<Int(two.idLength)) { precedes(one, (two.packed, $0)) }
+            let after = bytes(one, 0..<Int(one.idLength)) { precedes(two, (one.packed, $0)) }
+            return before || (!after && left < right)
         }
+        var kept: [Int32] = []
+        kept.reserveCapacity(order.count)
+        for number in order {
+            if let last = kept.last {
+                let one = records[Int(last)]
+                let two = records[Int(number)]
+                let same =
+                    one.packed == two.packed
+                    && bytes(one, 0..<Int(one.idLength)) { a in
+                        bytes(two, 0..<Int(two.idLength)) { b in a.elementsEqual(b) }
+                    }
+                if same { continue }
+            }
+            kept.append(number)
+        }
+        byID = kept
         sealedCount = records.count
     }
 
-    private func nameBytes(_ record: Record) -> Range<Int> {
-        record.subjectLength == 0
-            ? record.start..<record.start + Int(record.idLength)
-            : record.start + Int(record.idLength)..<record.start + Int(record.idLength) + Int(record.subjectLength)
+    /// The bytes `range` of `record` (relative to its start).
+    private func bytes<Result>(_ record: Record, _ range: Range<Int>, _ body: (UnsafeBufferPointer<UInt8>) -> Result)
+        -> Result
+    {
+        text[Int(record.chunk)].withUnsafeBufferPointer { buffer in
+            let start = Int(record.offset)
+            return body(UnsafeBufferPointer(rebasing: buffer[start + range.lowerBound..<start + range.upperBound]))
+        }
     }
 
-    private func string(_ start: Int, _ length: Int) -> String {
-        text.withUnsafeBufferPointer {
-            String(decoding: UnsafeBufferPointer(rebasing: $0[start..<start + length]), as: UTF8.self)
+    /// The 32 bytes of a `sha256:` id of 64 lower-case hex digits; nil for any other id.
+    static func packed(_ id: String) -> [UInt8]? {
+        let utf8 = id.utf8
+        guard utf8.count == 71, utf8.starts(with: "sha256:".utf8) else { return nil }
+        var out: [UInt8] = []
+        out.reserveCapacity(32)
+        var high: UInt8?
+        for byte in utf8.dropFirst(7) {
+            let nibble: UInt8
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): nibble = byte - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): nibble = byte - UInt8(ascii: "a") + 10
+            default: return nil
+            }
+            if let first = high {
+                out.append(first << 4 | nibble)
+                high = nil
+            } else {
+                high = nibble
+            }
         }
+        return out
+    }
+
+    /// The id `packed` made `bytes` from.
+    static func unpacked(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var text = Array("sha256:".utf8)
+        for byte in bytes {
+            text.append(digits[Int(byte >> 4)])
+            text.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: text, as: UTF8.self)
     }
 
     private mutating func number(_ string: String) -> Int32 {

@@ -14,10 +14,16 @@ struct PlanCertificatesTests {
         "CN=Ωmega", "CN=a.example.org",
     ]
 
+    /// Even numbers a digest id (held as its 32 bytes; 6's in upper case, held as text), odd ones any other text.
+    static func id(_ number: Int) -> String {
+        guard number % 2 == 0 else { return "sha256:\(number)" }
+        return "sha256:" + String(repeating: "0f", count: 31) + (number == 6 ? "A\(number)" : "a\(number)")
+    }
+
     static func table() -> (PlanCertificates, [Asset]) {
         let assets = subjects.enumerated().map { number, subject in
             PlanRegressionTests.certificate(
-                "sha256:\(number)", subject: subject, issuer: number % 2 == 0 ? "CN=root" : "CN=Zürich CA",
+                id(number), subject: subject, issuer: number % 2 == 0 ? "CN=root" : "CN=Zürich CA",
                 ca: number % 3 == 0, until: "2031-05-05", bits: 2048 + number
             ).0
         }
@@ -45,6 +51,10 @@ struct PlanCertificatesTests {
             #expect(table.name(number) == (held.subject.isEmpty ? asset.id : held.subject))
         }
         #expect(table.number(of: "sha256:1") == 1)
+        #expect(table.id(0) == Self.id(0))
+        #expect(PlanCertificates.packed(Self.id(0))?.count == 32)
+        #expect(PlanCertificates.packed(Self.id(6)) == nil)
+        #expect(table.number(of: "sha256:" + String(repeating: "0f", count: 31) + "a1") == nil)
         #expect(table.number(of: "sha256:key") == nil)
         #expect(table.number(of: "sha256:") == nil)
         #expect(table.number(of: "sha256:99") == nil)
