@@ -70,16 +70,17 @@ public struct CertificateActionBuilder: PlanActionBuilder {
         for _ in 0..<3 {
             var waitingByIssuer = [CalendarDay?](repeating: nil, count: candidates.issuerIDs.count)
             for candidate in candidates.list {
-                guard let day = candidate.deadline, candidate.dependsOn >= 0 else { continue }
+                guard let day = candidates.day(candidate.deadline), candidate.dependsOn >= 0 else { continue }
                 let issuer = Int(candidate.dependsOn)
                 waitingByIssuer[issuer] = min(waitingByIssuer[issuer] ?? day, day)
             }
             for index in candidates.list.indices {
                 let issuer = Int(candidates.list[index].issuerNumber)
                 guard issuer >= 0, let waiting = waitingByIssuer[issuer],
-                    candidates.list[index].deadline.map({ waiting < $0 }) ?? true
+                    candidates.day(candidates.list[index].deadline).map({ waiting < $0 }) ?? true
                 else { continue }
-                candidates.list[index].deadline = waiting
+                let moved = candidates.number(waiting)
+                candidates.list[index].deadline = moved
                 candidates.list[index].deadlineMoves.append(waiting)
             }
         }
@@ -128,8 +129,9 @@ public struct CertificateActionBuilder: PlanActionBuilder {
         var members: Range<Int32>
         var role: Role
         var interim = false
-        var deadline: CalendarDay?
-        var rule: String?
+        /// Numbers in `Candidates.days` and `Candidates.rules` (-1: none): 8 bytes, not 41.
+        var deadline: Int32
+        var rule: Int32
         /// The issuer's re-issue this one waits for: a number in `Candidates.issuerIDs`, or -1.
         var dependsOn: Int32 = -1
         /// This one's id as a number in `Candidates.issuerIDs` (a re-issue another waits for), or -1.
@@ -146,6 +148,11 @@ public struct CertificateActionBuilder: PlanActionBuilder {
         var list: [Candidate] = []
         /// The ids of the re-issues a candidate waits for, each once.
         var issuerIDs: [String] = []
+        /// The candidates' deadlines and rules, each once.
+        private(set) var days: [CalendarDay] = []
+        private var dayNumbers: [CalendarDay: Int32] = [:]
+        private(set) var rules: [String] = []
+        private var ruleNumbers: [String: Int32] = [:]
 
         /// One candidate per certificate with a finding that needs action and not expired, in the order of their
         /// first findings.
@@ -181,9 +188,31 @@ public struct CertificateActionBuilder: PlanActionBuilder {
                 let deadline = context.earliestDeadline(own.filter(context.needsAction))
                 list.append(
                     Candidate(
-                        certificate: number, members: range, role: role, deadline: deadline.day, rule: deadline.rule))
+                        certificate: number, members: range, role: role, deadline: self.number(deadline.day),
+                        rule: self.number(rule: deadline.rule)))
             }
         }
+
+        /// The number of `day` in `days` (added when new); -1 for none.
+        mutating func number(_ day: CalendarDay?) -> Int32 {
+            guard let day else { return -1 }
+            if let known = dayNumbers[day] { return known }
+            days.append(day)
+            dayNumbers[day] = Int32(days.count - 1)
+            return Int32(days.count - 1)
+        }
+
+        mutating func number(rule: String?) -> Int32 {
+            guard let rule else { return -1 }
+            if let known = ruleNumbers[rule] { return known }
+            rules.append(rule)
+            ruleNumbers[rule] = Int32(rules.count - 1)
+            return Int32(rules.count - 1)
+        }
+
+        func day(_ number: Int32) -> CalendarDay? { number < 0 ? nil : days[Int(number)] }
+
+        func rule(_ candidate: Candidate) -> String? { candidate.rule < 0 ? nil : rules[Int(candidate.rule)] }
 
         func members(_ candidate: Candidate) -> [Int] {
             members[Int(candidate.members.lowerBound)..<Int(candidate.members.upperBound)].map(Int.init)
@@ -318,7 +347,8 @@ public struct CertificateActionBuilder: PlanActionBuilder {
             var key = [
                 candidate.interim ? "certificate-interim" : "certificate-reissue", "\(same.role.rawValue)",
                 same.current, same.target, same.issuer,
-                (candidate.interim ? context.asOf : candidate.deadline)?.description ?? "-", candidate.rule ?? "-",
+                (candidate.interim ? context.asOf : candidates.day(candidate.deadline))?.description ?? "-",
+                candidates.rule(candidate) ?? "-",
             ]
             if !candidate.interim {
                 if candidate.dependsOn >= 0 { key.append(candidates.issuerIDs[Int(candidate.dependsOn)]) }
@@ -395,7 +425,7 @@ public struct CertificateActionBuilder: PlanActionBuilder {
                 let retires = findings.filter { index in
                     context.needsAction(index) && (!member.interim || context.findings[index].quantumStatus == .broken)
                 }.map(context.ref)
-                let deadline = member.interim ? context.asOf : member.deadline
+                let deadline = member.interim ? context.asOf : candidates.day(member.deadline)
                 let memberSame = sameness(member)
                 totals.add(
                     locations: places, retires: retires, keeps: [],
