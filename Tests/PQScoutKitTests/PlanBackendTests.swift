@@ -1,6 +1,8 @@
 import Foundation
 import PQAssessment
+import PQCatalog
 import PQModel
+import PQReports
 import PQStore
 import PQTestSupport
 import Testing
