@@ -131,12 +131,15 @@ public enum PlanUseCase {
             let scan = try InventoryUseCase.existingScan(
                 id, store: store, storePath: request.storePath, code: "plan.no-scan")
             // The planner reads verdicts only: no diagnostics (coverage) and no risk, agility or ordering. The
-            // findings are walked from the store's cursor, never held as one array.
-            let source = AssessmentSource(
-                scan: scan, assets: StringPool.sharing(try store.assets(scanID: id).map(planned)),
+            // findings are walked from the store's cursor, never held as one array, each judged with its
+            // certificate from the store's join: judging then holds only the certificates that issued one
+            // (`issuerCertificates`), as `assess` does.
+            var source = AssessmentSource(
+                scan: scan, assets: try store.issuerCertificates(scanID: id),
                 software: try store.software(scanID: id),
                 scannedSources: registry.sources.map(\.rawValue)
             ) { body in try store.forEachFinding(FindingQuery(scanID: id), body) }
+            source.forEachFindingWithCertificate = { body in try store.forEachFindingWithCertificate(scanID: id, body) }
             return source
         }
         let options = AssessmentOptions(profile: profile, category: request.category, asOf: asOf)
@@ -154,8 +157,14 @@ public enum PlanUseCase {
         let input = try StoreAccess.perform(request.storePath) { () throws -> PlanInput in
             do {
                 var input = try PlanInput.gathering(
-                    source, options: options, files: files, versionOverrides: overrides, table: kept)
+                    source, options: options, files: files, versionOverrides: overrides, table: kept,
+                    certificates: PlanCertificates())
                 input.assetRows = assetRows
+                // The certificate builder's certificates, walked from the store's cursor into a compact table, and
+                // only now: judging's own holding (places, systems) is gone. Held as assets (about 1 KB each with
+                // their details) they grew the plan's heap with the tree.
+                input.certificates.reserveCapacity(try store.assetCounts(scanID: id).certificates)
+                try store.forEachCertificate(scanID: id, limit: nil) { input.certificates.add($0) }
                 return input
             } catch let error as AssessmentError {
                 throw PQScoutError(code: error.code, kind: .usage, reason: error.reason)
@@ -171,19 +180,6 @@ public enum PlanUseCase {
                 reason: "cannot park the plan's findings in a temporary file: \(PQScoutError.describe(error))")
         }
         return (plan, files, input)
-    }
-
-    /// The asset with what neither judging nor planning reads left empty: a certificate's serial, SHA-256 and key
-    /// id, unique to each certificate (about 200 bytes of text each, held for the whole run) and read only by the
-    /// agility score, which `plan` does not compute.
-    static func planned(_ asset: Asset) -> Asset {
-        guard var details = asset.certificate else { return asset }
-        details.serial = ""
-        details.sha256 = ""
-        details.publicKeyID = ""
-        var copy = asset
-        copy.certificate = details
-        return copy
     }
 
     /// Writes `--patch DIR`: one `NN-<action>.patch` per action with a patch (each applies alone), `all.patch`

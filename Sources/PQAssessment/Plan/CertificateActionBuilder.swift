@@ -61,76 +61,42 @@ public struct CertificateActionBuilder: PlanActionBuilder {
     }
 
     public func actions(_ context: PlanContext) -> [PlanAction] {
-        // Each asset by its place in the input, not a copy of it: the candidates below hold that place.
-        var assets: [String: Int] = [:]
-        for (index, asset) in context.input.assets.enumerated() where assets[asset.id] == nil {
-            assets[asset.id] = index
-        }
-        var byAsset: [String: [Int]] = [:]
-        var order: [String] = []
-        for (index, finding) in context.findings.enumerated() where Self.certificateSources.contains(finding.source) {
-            guard let asset = finding.asset, let place = assets[asset],
-                context.input.assets[place].certificate != nil
-            else { continue }
-            if byAsset[asset] == nil { order.append(asset) }
-            byAsset[asset, default: []].append(index)
-        }
-        // One small candidate per certificate, never a whole action: the action (its title, change, verify lines,
-        // prerequisites, citation) is written once per merged group and once per certificate left alone, so the
-        // planner's memory follows the groups, not the certificates.
-        var planned: [Candidate] = []
-        for assetID in order {
-            guard let members = byAsset.removeValue(forKey: assetID), let place = assets[assetID],
-                let details = context.input.assets[place].certificate, members.contains(where: context.needsAction)
-            else { continue }
-            // An expired certificate protects nothing and needs no migration: it is removed, not re-issued.
-            guard CalendarDay(details.notAfter) >= context.asOf else { continue }
-            let role: Role = details.isCA == true ? (details.selfSigned ? .root : .intermediate) : .leaf
-            let deadline = context.earliestDeadline(members.filter(context.needsAction))
-            planned.append(
-                Candidate(
-                    asset: place, subject: details.subject, issuer: details.issuer,
-                    expires: CalendarDay(details.notAfter), role: role, members: members,
-                    id: "certificate-reissue:" + (details.subject.isEmpty ? assetID : details.subject),
-                    deadline: deadline.day, rule: deadline.rule))
-        }
-        let idBySubject = Dictionary(planned.map { ($0.subject, $0.id) }) { first, _ in first }
-        var result = planned.sorted { ($0.role, $0.id) < ($1.role, $1.id) }
-        planned = []
-        for index in result.indices {
-            let candidate = result[index]
-            guard candidate.issuer != candidate.subject, let issuerAction = idBySubject[candidate.issuer]
-            else { continue }
-            result[index].dependsOn = issuerAction
-        }
+        var candidates = Candidates(context: context)
+        guard !candidates.list.isEmpty else { return [] }
+        candidates.sortByRoleAndID()
+        candidates.link()
         // Dates consistent along the chain: an issuer's re-issue is due no later than the earliest certificate
         // that waits for it (leaves, then their intermediates, then roots).
         for _ in 0..<3 {
-            var waitingByIssuer: [String: CalendarDay] = [:]
-            for candidate in result {
-                guard let day = candidate.deadline, let issuer = candidate.dependsOn else { continue }
+            var waitingByIssuer = [CalendarDay?](repeating: nil, count: candidates.issuerIDs.count)
+            for candidate in candidates.list {
+                guard let day = candidates.day(candidate.deadline), candidate.dependsOn >= 0 else { continue }
+                let issuer = Int(candidate.dependsOn)
                 waitingByIssuer[issuer] = min(waitingByIssuer[issuer] ?? day, day)
             }
-            for index in result.indices {
-                guard let waiting = waitingByIssuer[result[index].id],
-                    result[index].deadline.map({ waiting < $0 }) ?? true
+            for index in candidates.list.indices {
+                let issuer = Int(candidates.list[index].issuerNumber)
+                guard issuer >= 0, let waiting = waitingByIssuer[issuer],
+                    candidates.day(candidates.list[index].deadline).map({ waiting < $0 }) ?? true
                 else { continue }
-                result[index].deadline = waiting
-                result[index].deadlineMoves.append(waiting)
+                let moved = candidates.number(waiting)
+                candidates.list[index].deadline = moved
+                candidates.list[index].deadlineMoves.append(waiting)
             }
         }
         // A classically broken certificate (SHA-1 signature, RSA below 2048) cannot wait for ML-DSA and the
         // relying parties: a classical re-issue now, the post-quantum one later.
-        for candidate in result
-        where candidate.members.contains(where: {
+        for candidate in candidates.list
+        where candidates.members(candidate).contains(where: {
             context.needsAction($0) && context.findings[$0].quantumStatus == .broken
         }) {
             var interim = candidate
             interim.interim = true
-            interim.id = "certificate-interim:" + candidate.id.dropFirst("certificate-reissue:".count)
-            result.append(interim)
+            // An interim's id is never the id of a re-issue another waits for.
+            interim.issuerNumber = -1
+            candidates.list.append(interim)
         }
-        return grouped(result, context: context)
+        return grouped(candidates, context: context)
     }
 
     /// What makes two certificate actions the same change, beside the kind, deadline and rule every action has.
@@ -146,58 +112,173 @@ public struct CertificateActionBuilder: PlanActionBuilder {
     }
 
     /// The key algorithm with its size or curve, as a group names it.
-    static func current(_ asset: Asset) -> String {
-        let name = asset.canonical ?? asset.algorithm
-        // Ed25519 and Ed448 carry their curve in the name; ECDSA needs it spelled out.
-        if let curve = asset.curve, !name.contains(where: \.isNumber) { return "\(name) \(curve)" }
-        if let bits = asset.keyBits, !name.contains(where: \.isNumber) { return "\(name)-\(bits)" }
-        return name
-    }
+    static func current(_ asset: Asset) -> String { PlanCertificate.current(asset) }
 
     static func target(_ role: Role, context: PlanContext) -> String {
         context.input.profile.id == "cnsa-2.0" || role == .root ? "ML-DSA-87" : "ML-DSA-65"
     }
 
-    /// One certificate's re-issue (or its interim) before identical ones are merged: what the grouping and the
-    /// asset list need, and what `fullAction` needs to write the whole action for it alone. Small: the asset is
-    /// named by its place in the input, not copied (a copy of an asset with its certificate details is about
-    /// 500 bytes, the candidates and their sorted copy once were a quarter of the plan's heap).
+    /// One certificate's re-issue (or its interim) before identical ones are merged: numbers and a few days, the
+    /// text it needs (subject, issuer, key) read from the input's certificates when it is needed. Candidates
+    /// holding their subject, issuer and id as strings, with the input holding every asset whole, were most of
+    /// the plan's heap on certificate-heavy trees.
     struct Candidate {
-        /// The certificate's asset: its index in the context's `input.assets`.
-        var asset: Int
-        var subject: String
-        var issuer: String
-        var expires: CalendarDay
+        /// The certificate's number in the input's `certificates`.
+        var certificate: Int32
+        /// The certificate's findings: a range of `Candidates.members`.
+        var members: Range<Int32>
         var role: Role
-        /// The certificate's findings, by index into the context's findings.
-        var members: [Int]
-        /// The id the action has alone: `certificate-reissue:<subject>` (or `certificate-interim:<subject>`).
-        var id: String
-        var deadline: CalendarDay?
-        var rule: String?
-        /// The issuer's re-issue this one waits for.
-        var dependsOn: String?
+        var interim = false
+        /// Numbers in `Candidates.days` and `Candidates.rules` (-1: none): 8 bytes, not 41.
+        var deadline: Int32
+        var rule: Int32
+        /// The issuer's re-issue this one waits for: a number in `Candidates.issuerIDs`, or -1.
+        var dependsOn: Int32 = -1
+        /// This one's id as a number in `Candidates.issuerIDs` (a re-issue another waits for), or -1.
+        var issuerNumber: Int32 = -1
         /// Each day an action waiting for this one moved its deadline to, in order.
         var deadlineMoves: [CalendarDay] = []
-        var interim = false
+    }
 
-        /// The id of the post-quantum re-issue: the candidate's own, or the one its interim precedes.
-        var reissueID: String {
-            interim ? "certificate-reissue:" + id.dropFirst("certificate-interim:".count) : id
+    /// The candidates, one per certificate that needs a re-issue (and one per interim), with what they share.
+    struct Candidates {
+        var certificates: PlanCertificates
+        /// Every candidate's findings (indexes into the context's findings), one certificate after another.
+        var members: [Int32] = []
+        var list: [Candidate] = []
+        /// The ids of the re-issues a candidate waits for, each once.
+        var issuerIDs: [String] = []
+        /// The candidates' deadlines and rules, each once.
+        private(set) var days: [CalendarDay] = []
+        private var dayNumbers: [CalendarDay: Int32] = [:]
+        private(set) var rules: [String] = []
+        private var ruleNumbers: [String: Int32] = [:]
+
+        /// One candidate per certificate with a finding that needs action and not expired, in the order of their
+        /// first findings.
+        init(context: PlanContext) {
+            certificates = context.input.certificates
+            var rankOf = [Int32](repeating: -1, count: certificates.count)
+            var order: [Int32] = []
+            var pairs: [(rank: Int32, finding: Int32)] = []
+            for (index, finding) in context.findings.enumerated()
+            where CertificateActionBuilder.certificateSources.contains(finding.source) {
+                guard let asset = finding.asset, let number = certificates.number(of: asset) else { continue }
+                if rankOf[number] < 0 {
+                    rankOf[number] = Int32(order.count)
+                    order.append(Int32(number))
+                }
+                pairs.append((rankOf[number], Int32(index)))
+            }
+            rankOf = []
+            pairs.sort { ($0.rank, $0.finding) < ($1.rank, $1.finding) }
+            members = pairs.map(\.finding)
+            var low = 0
+            for (rank, number) in order.enumerated() {
+                var high = low
+                while high < pairs.count, pairs[high].rank == rank { high += 1 }
+                let range = Int32(low)..<Int32(high)
+                low = high
+                let own = members[Int(range.lowerBound)..<Int(range.upperBound)].map(Int.init)
+                guard own.contains(where: context.needsAction) else { continue }
+                // An expired certificate protects nothing and needs no migration: it is removed, not re-issued.
+                guard certificates.expires(Int(number)) >= context.asOf else { continue }
+                let authority = certificates.authority(Int(number))
+                let role: Role = authority.isCA == true ? (authority.selfSigned ? .root : .intermediate) : .leaf
+                let deadline = context.earliestDeadline(own.filter(context.needsAction))
+                list.append(
+                    Candidate(
+                        certificate: number, members: range, role: role, deadline: self.number(deadline.day),
+                        rule: self.number(rule: deadline.rule)))
+            }
+        }
+
+        /// The number of `day` in `days` (added when new); -1 for none.
+        mutating func number(_ day: CalendarDay?) -> Int32 {
+            guard let day else { return -1 }
+            if let known = dayNumbers[day] { return known }
+            days.append(day)
+            dayNumbers[day] = Int32(days.count - 1)
+            return Int32(days.count - 1)
+        }
+
+        mutating func number(rule: String?) -> Int32 {
+            guard let rule else { return -1 }
+            if let known = ruleNumbers[rule] { return known }
+            rules.append(rule)
+            ruleNumbers[rule] = Int32(rules.count - 1)
+            return Int32(rules.count - 1)
+        }
+
+        func day(_ number: Int32) -> CalendarDay? { number < 0 ? nil : days[Int(number)] }
+
+        func rule(_ candidate: Candidate) -> String? { candidate.rule < 0 ? nil : rules[Int(candidate.rule)] }
+
+        func members(_ candidate: Candidate) -> [Int] {
+            members[Int(candidate.members.lowerBound)..<Int(candidate.members.upperBound)].map(Int.init)
+        }
+
+        /// The name of a candidate's action: its certificate's subject, or its asset id when the subject is empty.
+        func name(_ candidate: Candidate) -> String { certificates.name(Int(candidate.certificate)) }
+
+        /// The id the candidate's action has alone: `certificate-reissue:<name>` (`certificate-interim:<name>`).
+        func id(_ candidate: Candidate) -> String {
+            (candidate.interim ? "certificate-interim:" : "certificate-reissue:") + name(candidate)
+        }
+
+        /// Roots, then intermediates, then leaves, each by id (by name: every id of a kind has the same prefix).
+        mutating func sortByRoleAndID() {
+            let certificates = certificates
+            list.sort { left, right in
+                if left.role != right.role { return left.role < right.role }
+                return certificates.nameIsBefore(Int(left.certificate), Int(right.certificate))
+            }
+        }
+
+        /// Each candidate's issuer re-issue: the first candidate (in the order of their first findings, which
+        /// `dependsOn` ids were taken in) whose subject is the candidate's issuer, when that is not the candidate's
+        /// own subject.
+        mutating func link() {
+            let issuers = Set(list.map { certificates.issuer(Int($0.certificate)) })
+            // The candidates were sorted; the first with a subject counts in their first findings' order, which
+            // is the order of their certificates' ranges in `members`.
+            var bySubject: [String: (start: Int32, candidate: Int)] = [:]
+            for (index, candidate) in list.enumerated() {
+                let subject = certificates.subject(Int(candidate.certificate))
+                guard issuers.contains(subject) else { continue }
+                if let known = bySubject[subject], known.start < candidate.members.lowerBound { continue }
+                bySubject[subject] = (candidate.members.lowerBound, index)
+            }
+            var numbers: [String: Int32] = [:]
+            for index in list.indices {
+                let certificate = Int(list[index].certificate)
+                let issuer = certificates.issuer(certificate)
+                guard issuer != certificates.subject(certificate), let found = bySubject[issuer] else { continue }
+                let id = id(list[found.candidate])
+                if let known = numbers[id] {
+                    list[index].dependsOn = known
+                } else {
+                    list[index].dependsOn = Int32(issuerIDs.count)
+                    numbers[id] = Int32(issuerIDs.count)
+                    issuerIDs.append(id)
+                }
+            }
+            guard !numbers.isEmpty else { return }
+            for index in list.indices {
+                list[index].issuerNumber = numbers[id(list[index])] ?? -1
+            }
         }
     }
 
-    /// The action a candidate has alone: the same action the builder writes for one certificate. Nil only for a
-    /// candidate whose asset has no certificate details, which `actions` never makes.
-    func fullAction(_ candidate: Candidate, context: PlanContext) -> PlanAction? {
-        let asset = context.input.assets[candidate.asset]
-        guard let details = asset.certificate else { return nil }
-        var action = action(asset, details, candidate.role, candidate.members, context)
+    /// The action a candidate has alone: the same action the builder writes for one certificate.
+    func fullAction(_ candidate: Candidate, _ candidates: Candidates, context: PlanContext) -> PlanAction {
+        let certificate = candidates.certificates[Int(candidate.certificate)]
+        var action = action(certificate, candidate.role, candidates.members(candidate), context)
         for day in candidate.deadlineMoves {
             action.deadline = day
             action.deadlineReason += "; moved to \(day): a certificate it issues is due then"
         }
-        if let issuer = candidate.dependsOn { action.dependsOn.append(issuer) }
+        if candidate.dependsOn >= 0 { action.dependsOn.append(candidates.issuerIDs[Int(candidate.dependsOn)]) }
         return candidate.interim ? interimAction(action, context: context) : action
     }
 
@@ -218,33 +299,59 @@ public struct CertificateActionBuilder: PlanActionBuilder {
     /// current key with its parameters, target, issuer, deadline, rule and issuer action. The rules are
     /// `PlanActionGrouping.merge`'s; the candidates are grouped first and each group's action is then written
     /// once, from its first member and the totals of the rest.
-    func grouped(_ candidates: [Candidate], context: PlanContext) -> [PlanAction] {
-        // A subject planned twice takes the last certificate's sameness, as the one-by-one builder did.
-        var lastBySubject: [String: Int] = [:]
-        for (index, candidate) in candidates.enumerated() where !candidate.interim {
-            lastBySubject[candidate.id] = index
+    func grouped(_ candidates: Candidates, context: PlanContext) -> [PlanAction] {
+        let list = candidates.list
+        let certificates = candidates.certificates
+        // A subject planned twice takes the last certificate's sameness, as the one-by-one builder did: the
+        // re-issues by name (then by place), so each name's last re-issue ends its run.
+        var byName = list.indices.filter { !list[$0].interim }
+        byName.sort { left, right in
+            let one = Int(list[left].certificate)
+            let two = Int(list[right].certificate)
+            if certificates.nameIsBefore(one, two) { return true }
+            if certificates.nameIsBefore(two, one) { return false }
+            return left < right
+        }
+        /// The last re-issue named as `candidate` is, or nil; `index` of the re-issues by name.
+        func lastNamed(_ certificate: Int) -> Int? {
+            var low = 0
+            var high = byName.count
+            // The first re-issue whose name is after the candidate's; the one before it is the last of the run.
+            while low < high {
+                let middle = (low + high) / 2
+                if certificates.nameIsBefore(certificate, Int(list[byName[middle]].certificate)) {
+                    high = middle
+                } else {
+                    low = middle + 1
+                }
+            }
+            guard low > 0, certificates.sameName(Int(list[byName[low - 1]].certificate), certificate) else {
+                return nil
+            }
+            return byName[low - 1]
         }
         func sameness(_ candidate: Candidate) -> Sameness {
-            let source = lastBySubject[candidate.reissueID].map { candidates[$0] } ?? candidate
-            let asset = context.input.assets[source.asset]
+            let source = lastNamed(Int(candidate.certificate)).map { list[$0] } ?? candidate
+            let certificate = Int(source.certificate)
             return Sameness(
-                role: source.role, current: Self.current(asset),
+                role: source.role, current: certificates.current(certificate),
                 target: candidate.interim ? "a classical key and SHA-256" : Self.target(source.role, context: context),
-                issuer: source.role == .root ? "itself" : source.issuer, expires: source.expires,
-                name: source.subject.isEmpty ? asset.id : source.subject)
+                issuer: source.role == .root ? "itself" : certificates.issuer(certificate),
+                expires: certificates.expires(certificate), name: certificates.name(certificate))
         }
         var prerequisiteLabels: [String: String] = [:]
-        var groups: [[String]: [Int]] = [:]
+        var groups: [[String]: [Int32]] = [:]
         var order: [[String]] = []
-        for (index, candidate) in candidates.enumerated() {
+        for (index, candidate) in list.enumerated() {
             let same = sameness(candidate)
             var key = [
                 candidate.interim ? "certificate-interim" : "certificate-reissue", "\(same.role.rawValue)",
                 same.current, same.target, same.issuer,
-                (candidate.interim ? context.asOf : candidate.deadline)?.description ?? "-", candidate.rule ?? "-",
+                (candidate.interim ? context.asOf : candidates.day(candidate.deadline))?.description ?? "-",
+                candidates.rule(candidate) ?? "-",
             ]
             if !candidate.interim {
-                if let issuer = candidate.dependsOn { key.append(issuer) }
+                if candidate.dependsOn >= 0 { key.append(candidates.issuerIDs[Int(candidate.dependsOn)]) }
                 let algorithm = Self.target(candidate.role, context: context)
                 if prerequisiteLabels[algorithm] == nil {
                     prerequisiteLabels[algorithm] = Self.prerequisite(algorithm, context: context).label
@@ -252,31 +359,55 @@ public struct CertificateActionBuilder: PlanActionBuilder {
                 key.append(prerequisiteLabels[algorithm] ?? "")
             }
             if groups[key] == nil { order.append(key) }
-            groups[key, default: []].append(index)
+            groups[key, default: []].append(Int32(index))
         }
-        var usedIDs = Set(candidates.map(\.id))
-        let issuers = Set(candidates.compactMap(\.dependsOn))
+        // The interims by name, for the ids a merged action must not take.
+        let interimsByName = list.indices.filter { list[$0].interim }.sorted { left, right in
+            certificates.nameIsBefore(Int(list[left].certificate), Int(list[right].certificate))
+        }
+        var taken: Set<String> = []
+        /// True when a candidate has `id` alone, or a merged action took it.
+        func used(_ id: String) -> Bool {
+            if taken.contains(id) { return true }
+            for (prefix, named) in [("certificate-reissue:", byName), ("certificate-interim:", interimsByName)]
+            where id.hasPrefix(prefix) {
+                let name = String(id.dropFirst(prefix.count))
+                var low = 0
+                var high = named.count
+                while low < high {
+                    let middle = (low + high) / 2
+                    if certificates.name(Int(list[named[middle]].certificate)) < name {
+                        low = middle + 1
+                    } else {
+                        high = middle
+                    }
+                }
+                if low < named.count, certificates.name(Int(list[named[low]].certificate)) == name { return true }
+            }
+            return false
+        }
         var idMap: [String: String] = [:]
         var actions: [PlanAction] = []
         for key in order {
-            guard let indexes = groups.removeValue(forKey: key), let first = indexes.first,
-                let firstAction = fullAction(candidates[first], context: context)
-            else { continue }
+            guard let indexes = groups.removeValue(forKey: key), let first = indexes.first.map(Int.init) else {
+                continue
+            }
+            let firstAction = fullAction(list[first], candidates, context: context)
             guard indexes.count > 1 else {
                 actions.append(firstAction)
                 continue
             }
-            let same = sameness(candidates[first])
-            let prefix = candidates[first].interim ? "certificate-interim" : "certificate-reissue"
+            let same = sameness(list[first])
+            let prefix = list[first].interim ? "certificate-interim" : "certificate-reissue"
             let stem = [prefix, same.role.groupLabel, same.current, same.target, "issued by " + same.issuer]
                 .joined(separator: ":")
             var id = stem
             var suffix = 2
-            while usedIDs.contains(id) {
+            while used(id) {
                 id = stem + "#\(suffix)"
                 suffix += 1
             }
-            usedIDs.insert(id)
+            taken.insert(id)
             // A list the caller files as CSV goes out row by row: the action keeps its examples and counts, so
             // the plan's memory does not follow the certificates.
             var totals =
@@ -286,20 +417,23 @@ public struct CertificateActionBuilder: PlanActionBuilder {
                     GroupTotals()
                 }
             for index in indexes {
-                let member = candidates[index]
-                if issuers.contains(member.id) { idMap[member.id] = id }
-                let places = Self.locations(member.members, context: context)
-                let retires = member.members.filter { index in
+                let member = list[Int(index)]
+                let memberID = candidates.id(member)
+                if member.issuerNumber >= 0 { idMap[memberID] = id }
+                let findings = candidates.members(member)
+                let places = Self.locations(findings, context: context)
+                let retires = findings.filter { index in
                     context.needsAction(index) && (!member.interim || context.findings[index].quantumStatus == .broken)
                 }.map(context.ref)
-                let deadline = member.interim ? context.asOf : member.deadline
+                let deadline = member.interim ? context.asOf : candidates.day(member.deadline)
                 let memberSame = sameness(member)
                 totals.add(
                     locations: places, retires: retires, keeps: [],
-                    dependsOn: member.interim ? [] : member.dependsOn.map { [$0] } ?? [], system: Self.system(places),
-                    hours: member.interim ? 2 : member.role.hours, deadline: deadline,
+                    dependsOn: member.interim || member.dependsOn < 0
+                        ? [] : [candidates.issuerIDs[Int(member.dependsOn)]],
+                    system: Self.system(places), hours: member.interim ? 2 : member.role.hours, deadline: deadline,
                     asset: PlanAsset(
-                        action: member.id, name: memberSame.name, current: memberSame.current, locations: places,
+                        action: memberID, name: memberSame.name, current: memberSame.current, locations: places,
                         expires: memberSame.expires, deadline: deadline, findings: retires.count))
             }
             actions.append(
@@ -371,9 +505,7 @@ public struct CertificateActionBuilder: PlanActionBuilder {
                 size: .small, hours: 2, reasoning: "a classical CSR and issuance by the existing CA; no new trust"))
     }
 
-    func action(_ asset: Asset, _ details: CertificateDetails, _ role: Role, _ members: [Int], _ context: PlanContext)
-        -> PlanAction
-    {
+    func action(_ certificate: PlanCertificate, _ role: Role, _ members: [Int], _ context: PlanContext) -> PlanAction {
         let retires = members.filter(context.needsAction)
         let strict = context.input.profile.id == "cnsa-2.0"
         let algorithm = strict || role == .root ? "ML-DSA-87" : "ML-DSA-65"
@@ -396,7 +528,7 @@ public struct CertificateActionBuilder: PlanActionBuilder {
                 size: .small, hours: role.hours,
                 reasoning: "a new key and CSR, issuance, and a reload of the service in \(paths.count) file(s)")
         }
-        let shortSubject = details.subject.isEmpty ? asset.id : details.subject
+        let shortSubject = certificate.subject.isEmpty ? certificate.id : certificate.subject
         return PlanAction(
             id: "certificate-reissue:\(shortSubject)", kind: .certificateReissue,
             phase: .signatures,
@@ -406,8 +538,8 @@ public struct CertificateActionBuilder: PlanActionBuilder {
             ruleSource: deadline.source, deadline: deadline.day, deadlineReason: deadline.reason,
             prerequisites: [Self.prerequisite(algorithm, context: context)],
             change: "new \(algorithm) key and certificate for \(shortSubject), signed by "
-                + (role == .root ? "itself" : details.issuer)
-                + "; replaces \(asset.canonical ?? asset.algorithm) (expires \(CalendarDay(details.notAfter)))",
+                + (role == .root ? "itself" : certificate.issuer)
+                + "; replaces \(certificate.replaces) (expires \(CalendarDay(certificate.notAfter)))",
             patchWithheld: "a certificate is re-issued, not patched",
             verify: [
                 "openssl x509 -in \(ShellQuote.quote("/" + firstPath)) -noout -text | grep -E "

@@ -12,13 +12,17 @@ extension PlanInput {
     /// findings in the same order, each with the same judgement, and `findingIndexes` gives each reference its
     /// position in the whole scan.
     ///
-    /// - Parameter table: where the kept findings go (a table that parks them on disk keeps the plan's memory from
-    ///   following the scan); nil holds them in memory, their text shared (`StringPool`).
+    /// - Parameters:
+    ///   - table: where the kept findings go (a table that parks them on disk keeps the plan's memory from
+    ///     following the scan); nil holds them in memory, their text shared (`StringPool`).
+    ///   - certificates: the scan's certificates, when `source.assets` does not hold them all (a store's source
+    ///     holds only the issuers, `AssessmentSource.forEachFindingWithCertificate`); nil takes them from
+    ///     `source.assets`.
     /// - Throws: `AssessmentError` for a category the profile does not define; whatever the source's walk throws.
     public static func gathering(
         _ source: AssessmentSource, options: AssessmentOptions, files: any PlanFileSource = InMemoryPlanFiles(),
         versionOverrides: [String: String] = [:], builders: [any PlanActionBuilder] = MigrationPlanner.standardBuilders,
-        catalog: Catalog = .shared, table: (any PlanFindingTable)? = nil
+        catalog: Catalog = .shared, table: (any PlanFindingTable)? = nil, certificates: PlanCertificates? = nil
     ) throws -> PlanInput {
         let kept = table ?? InMemoryPlanFindingTable()
         // Sharing text pays only for findings held in memory; the pool itself holds every distinct string.
@@ -28,8 +32,7 @@ extension PlanInput {
         var numbers: [Int32] = []
         var waived = 0
         var position = 0
-        // Seeded with the assets' ids, so each kept finding's asset id is the asset's own string.
-        var strings = StringPool(pooled ? source.assets.map(\.id) : [])
+        var strings = StringPool()
         try Assessor.judgeEach(source, options: options, catalog: catalog) { finding, judged in
             defer { position += 1 }
             if judged.isWaived { waived += 1 }
@@ -45,8 +48,9 @@ extension PlanInput {
         // The plan's note counts every waived finding of the scan, kept or not.
         judgements.waivedCount = waived
         var input = PlanInput(
-            findings: [], assets: source.assets, software: source.software, judgements: judgements,
-            profile: options.profile, files: files, versionOverrides: versionOverrides)
+            findings: [], software: source.software, judgements: judgements, profile: options.profile, files: files,
+            versionOverrides: versionOverrides)
+        input.certificates = certificates ?? PlanCertificates(source.assets)
         input.findings = PlanFindings(kept)
         input.findingIndexes = positions
         return input

@@ -29,7 +29,8 @@ public struct InMemoryPlanFiles: PlanFileSource {
 public struct PlanInput: Sendable {
     /// In the store's order: `judgements` and every `FindingRef.index` point into it.
     public var findings: PlanFindings
-    public var assets: [Asset]
+    /// The scan's certificates, found by asset id (the certificate builder's; no other asset is read).
+    public var certificates: PlanCertificates
     public var software: [Software]
     /// Each finding's verdict and waiver (`Assessor.judge`, or taken from a full assessment).
     public var judgements: FindingJudgements
@@ -65,7 +66,7 @@ public struct PlanInput: Sendable {
         versionOverrides: [String: String] = [:]
     ) {
         self.findings = PlanFindings(findings)
-        self.assets = assets
+        self.certificates = PlanCertificates(assets)
         self.software = software
         self.judgements = judgements
         self.profile = profile

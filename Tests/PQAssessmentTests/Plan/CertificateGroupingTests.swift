@@ -72,6 +72,22 @@ struct CertificateGroupingTests {
         #expect(new.actions.contains { !$0.dependsOn.isEmpty && $0.assetList != nil })
     }
 
+    @Test("subjects beyond ASCII (one spelled two ways), empty subjects and issuers among them: the same plan")
+    func sameAsOneByOneWithUnusualNames() throws {
+        var mix = Self.certificates(120, seed: 7)
+        let names = ["CN=Zürich CA", "CN=Zu\u{308}rich CA", "CN=émile", "CN=Émile", "", "", "CN=zebra", "CN=Ωmega"]
+        for (number, subject) in names.enumerated() {
+            mix.append(
+                PlanRegressionTests.certificate(
+                    "odd\(number)", subject: subject, issuer: number % 2 == 0 ? "CN=Zürich CA" : "CN=ica1",
+                    ca: number < 2, until: "2031-05-05", signature: number == 5 ? "RSA-SHA1" : "RSA-SHA256",
+                    bits: 2048))
+        }
+        let (new, reference) = try Self.plans(mix)
+        #expect(new == reference)
+        #expect(new.actions.contains { $0.dependsOn.contains("certificate-reissue:CN=Zürich CA") })
+    }
+
     /// Takes the rows as `plan --output` parks them.
     final class RecordedRows: PlanAssetRowSink, @unchecked Sendable {
         var rows: [String: [PlanAsset]] = [:]
@@ -185,32 +201,35 @@ struct OneByOneCertificateBuilder: PlanActionBuilder {
     func handles(_ finding: Finding) -> Bool { builder.handles(finding) }
 
     func actions(_ context: PlanContext) -> [PlanAction] {
-        let assets = Dictionary(context.input.assets.map { ($0.id, $0) }) { first, _ in first }
+        let certificates = context.input.certificates
+        let assets = Dictionary((0..<certificates.count).map { (certificates[$0].id, certificates[$0]) }) { first, _ in
+            first
+        }
         var byAsset: [String: [Int]] = [:]
         var order: [String] = []
         for (index, finding) in context.findings.enumerated()
         where CertificateActionBuilder.certificateSources.contains(finding.source) {
-            guard let asset = finding.asset, assets[asset]?.certificate != nil else { continue }
+            guard let asset = finding.asset, assets[asset] != nil else { continue }
             if byAsset[asset] == nil { order.append(asset) }
             byAsset[asset, default: []].append(index)
         }
         var planned: [(role: CertificateActionBuilder.Role, subject: String, issuer: String, action: PlanAction)] = []
         var sameness: [String: CertificateActionBuilder.Sameness] = [:]
         for assetID in order {
-            guard let members = byAsset[assetID], let asset = assets[assetID], let details = asset.certificate,
+            guard let members = byAsset[assetID], let details = assets[assetID],
                 members.contains(where: context.needsAction)
             else { continue }
             // An expired certificate protects nothing and needs no migration: it is removed, not re-issued.
             guard CalendarDay(details.notAfter) >= context.asOf else { continue }
             let role: CertificateActionBuilder.Role =
                 details.isCA == true ? (details.selfSigned ? .root : .intermediate) : .leaf
-            let action = builder.action(asset, details, role, members, context)
+            let action = builder.action(details, role, members, context)
             planned.append((role, details.subject, details.issuer, action))
             sameness[action.id] = CertificateActionBuilder.Sameness(
-                role: role, current: CertificateActionBuilder.current(asset),
+                role: role, current: details.current,
                 target: CertificateActionBuilder.target(role, context: context),
                 issuer: role == .root ? "itself" : details.issuer, expires: CalendarDay(details.notAfter),
-                name: details.subject.isEmpty ? asset.id : details.subject)
+                name: details.subject.isEmpty ? details.id : details.subject)
         }
         let idBySubject = Dictionary(planned.map { ($0.subject, $0.action.id) }) { first, _ in first }
         var result = planned.sorted { ($0.role, $0.action.id) < ($1.role, $1.action.id) }.map { entry in
