@@ -60,26 +60,6 @@ struct PlanFindingSpillTests {
         #expect(spill.error == nil)
     }
 
-    @Test("the certificates' serials and digests, left out of the plan's assets, change nothing in the plan")
-    func plannedAssets() throws {
-        let whole = try PlanParkedAssetListTests.input(60)
-        let policy = try PolicyProfile.bundled("nist-ir-8547")
-        let options = AssessmentOptions(profile: policy, asOf: PlanParkedAssetListTests.asOf)
-        func plan(_ assets: [Asset]) throws -> Plan {
-            let scan = ScanRecord(
-                id: 1, roots: ["/srv"], host: "test", toolVersion: "test", startedAt: Date(timeIntervalSince1970: 0),
-                finishedAt: Date(timeIntervalSince1970: 1), status: .complete, counts: ScanCounts())
-            let source = AssessmentInput(scan: scan, findings: Array(whole.findings), assets: assets).source
-            return MigrationPlanner.plan(try PlanInput.gathering(source, options: options))
-        }
-        let planned = whole.assets.map(PlanUseCase.planned)
-        #expect(planned.allSatisfy { $0.certificate?.sha256 == "" && $0.certificate?.serial == "" })
-        #expect(planned.map(\.id) == whole.assets.map(\.id))
-        let expected = try plan(whole.assets)
-        #expect(expected.actions.count > 3)
-        #expect(try plan(planned) == expected)
-    }
-
     @Test("plan keeps its findings in the spill and reads the scanned files' digests through the store")
     func planUsesSpill() throws {
         let (work, tree) = try PlanUseCaseTests.copiedTree()
