@@ -110,7 +110,7 @@ enum AssessmentDocument {
     private static func splice(
         _ encoded: Data, key: String, into pieces: Pieces, items: () throws -> Void
     ) throws {
-        try splice(encoded, [(key, items)], into: pieces)
+        try withoutActuallyEscaping(items) { items in try splice(encoded, [(key, items)], into: pieces) }
     }
 
     /// `splice(_:key:into:items:)` of several arrays, each key once in `encoded`, in whatever order they stand.
