@@ -356,30 +356,37 @@ public struct AgilityScorer: Sendable {
     /// unit that migrates, so each counts the same. Every system is listed (0 points each) and one `mean` line
     /// carries the whole score, so the lines add up with no rounding line.
     public func overall(_ systems: [AgilityScore]) -> AgilityScore {
-        overall(digests: systems.map(Digest.init))
+        var tally = Tally()
+        for system in systems { tally.add(system) }
+        var score = overall(tally: tally)
+        if score.systemLinesLeftOut {
+            score.adjustments = systems.map(ScoreAdjustment.systemLine) + score.adjustments
+            score.systemLinesLeftOut = false
+        }
+        return score
     }
 
-    /// What the overall score reads of a system's score: an assessment that hands each score on as it is made
-    /// keeps these, not the scores (whose adjustments cite every finding behind them).
-    public struct Digest: Sendable, Hashable {
-        public var id: String
-        public var score: Int
-        public var grade: String
-        public var findingCount: Int
+    /// What the whole scan's score reads of its systems, summed as each is scored: an assessment that hands each
+    /// score on as it is made keeps these three numbers, not a line per system.
+    public struct Tally: Sendable, Hashable {
+        public private(set) var systems = 0
+        public private(set) var scores = 0
+        public private(set) var findings = 0
 
-        public init(_ score: AgilityScore) {
-            id = score.system.id
-            self.score = score.score
-            grade = score.grade
-            findingCount = score.findingCount
+        public init() {}
+
+        public mutating func add(_ score: AgilityScore) {
+            systems += 1
+            scores += score.score
+            findings += score.findingCount
         }
     }
 
-    /// `overall(_:)` of the systems' digests, in system id order.
-    public func overall(digests systems: [Digest]) -> AgilityScore {
+    /// The whole scan's score from its systems' tally, with their lines left out (`AgilityScore.systemLinesLeftOut`:
+    /// the writer puts them back from the systems, in id order); a scan with no findings has no system lines.
+    public func overall(tally: Tally) -> AgilityScore {
         let scope = SystemRef(id: "scan", kind: .configuration, source: "scan", path: ".")
-        let findings = systems.reduce(0) { $0 + $1.findingCount }
-        guard !systems.isEmpty, findings > 0 else {
+        guard tally.systems > 0, tally.findings > 0 else {
             return AgilityScore(
                 system: scope, baseline: 0, score: 0, grade: "-",
                 adjustments: [
@@ -388,21 +395,18 @@ public struct AgilityScorer: Sendable {
                         reason: "no findings, so no system to score: this is not a clean bill of health")
                 ], findingCount: 0)
         }
-        var adjustments: [ScoreAdjustment] = systems.map { system in
-            ScoreAdjustment(
-                dimension: "system", points: 0,
-                reason: "\(system.id) scored \(system.score) (\(system.grade)), \(system.findingCount) findings")
-        }
-        let sum = systems.reduce(0) { $0 + $1.score }
+        let sum = tally.scores
+        let count = tally.systems
         // Half up, in integers: (2·sum + n) / (2·n).
-        let score = min(100, max(0, (2 * sum + systems.count) / (2 * systems.count)))
-        adjustments.append(
-            ScoreAdjustment(
-                dimension: "mean", points: score,
-                reason: "mean of \(systems.count) system scores: \(sum) / \(systems.count), rounded half up"))
-        return AgilityScore(
-            system: scope, baseline: 0, score: score, grade: Self.grade(score), adjustments: adjustments,
-            findingCount: findings)
+        let score = min(100, max(0, (2 * sum + count) / (2 * count)))
+        let mean = ScoreAdjustment(
+            dimension: "mean", points: score,
+            reason: "mean of \(count) system scores: \(sum) / \(count), rounded half up")
+        var out = AgilityScore(
+            system: scope, baseline: 0, score: score, grade: Self.grade(score), adjustments: [mean],
+            findingCount: tally.findings)
+        out.systemLinesLeftOut = true
+        return out
     }
 
     // MARK: - Helpers

@@ -87,4 +87,42 @@ public struct AgilityScore: Codable, Sendable, Hashable {
 
     /// Dimensions that could not be evaluated, in words.
     public var notEvaluated: [ScoreAdjustment] { adjustments.filter { !$0.evaluated } }
+
+    /// True when this is a whole scan's score whose line for each system is left out of `adjustments`, which then
+    /// holds only its `mean` line: an assessment that hands each system on as it is scored keeps no line per
+    /// system (200,000 systems on a 1-million-file tree), and whoever writes the score puts them back from the
+    /// systems (`restoringSystemLines`). Not encoded: a written score always holds its lines.
+    public var systemLinesLeftOut = false
+
+    private enum CodingKeys: String, CodingKey {
+        case system, baseline, score, grade, adjustments, findingCount, mosca, category
+    }
+
+    /// The whole scan's score with its line for each system put back before its `mean` line, from the systems'
+    /// scores in the result's order as `forEach` hands them over (`ScoreAdjustment.systemLine`); this score when
+    /// no line was left out.
+    public func restoringSystemLines(_ forEach: ((AgilityScore) throws -> Void) throws -> Void) rethrows
+        -> AgilityScore
+    {
+        guard systemLinesLeftOut else { return self }
+        var lines: [ScoreAdjustment] = []
+        try forEach { lines.append(.systemLine($0)) }
+        var out = self
+        out.adjustments = lines + adjustments
+        out.systemLinesLeftOut = false
+        return out
+    }
+}
+
+extension ScoreAdjustment {
+    /// A system's line in the whole scan's score: 0 points, its score, grade and number of findings in words.
+    public static func systemLine(id: String, score: Int, grade: String, findingCount: Int) -> ScoreAdjustment {
+        ScoreAdjustment(
+            dimension: "system", points: 0, reason: "\(id) scored \(score) (\(grade)), \(findingCount) findings")
+    }
+
+    /// `systemLine(id:score:grade:findingCount:)` of a system's score.
+    public static func systemLine(_ score: AgilityScore) -> ScoreAdjustment {
+        systemLine(id: score.system.id, score: score.score, grade: score.grade, findingCount: score.findingCount)
+    }
 }

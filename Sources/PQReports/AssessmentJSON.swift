@@ -6,7 +6,10 @@ public enum AssessmentJSON {
     /// Pretty, key-sorted JSON ending in a newline: the same assessment gives the same bytes.
     public static func render(_ result: AssessmentResult) throws -> String {
         let encoder = ReportJSONEncoder.make()
-        return String(decoding: try encoder.encode(result), as: UTF8.self) + "\n"
+        var whole = result
+        let systems = result.systems
+        whole.overall = try result.overall.restoringSystemLines { body in for system in systems { try body(system) } }
+        return String(decoding: try encoder.encode(whole), as: UTF8.self) + "\n"
     }
 
     /// Writes the bytes `render(_:)` returns in pieces, each judged finding and each system encoded alone, so the
@@ -19,11 +22,14 @@ public enum AssessmentJSON {
     /// `write(_:to:)` with the findings handed over by `findings` (a cursor over stored rows, in their order)
     /// instead of read from `result.findings`, which is not read; the gate's findings by `gated` (in inventory
     /// order) when given, instead of from `result.gate`, whose findings are then not read; likewise the systems by
-    /// `systems` when given.
+    /// `systems` when given. When the overall score's line for each system is left out
+    /// (`AgilityScore.systemLinesLeftOut`), they are written from the systems `systemLines` hands over (in the
+    /// result's order; their adjustments are not read, so they may be trimmed), else from the systems.
     public static func write(
         _ result: AssessmentResult, findings: ((FindingAssessment) throws -> Void) throws -> Void,
         gated: (((FindingRef) throws -> Void) throws -> Void)? = nil,
-        systems: (((AgilityScore) throws -> Void) throws -> Void)? = nil, to write: (String) -> Void
+        systems: (((AgilityScore) throws -> Void) throws -> Void)? = nil,
+        systemLines: (((AgilityScore) throws -> Void) throws -> Void)? = nil, to write: (String) -> Void
     ) throws {
         let encoder = ReportJSONEncoder.make()
         // Each piece indented as it stands in the whole document: every line but the first and the empty ones
@@ -51,6 +57,7 @@ public enum AssessmentJSON {
         header.findings = []
         header.systems = []
         header.gate?.findings = []
+        if result.overall.systemLinesLeftOut { header.overall.adjustments = [] }
         var rest = Substring(try encoded(header, indent: 0))
         func array<T: Encodable>(
             _ key: String, indent: Int = 2, after parent: String? = nil, _ forEach: ((T) throws -> Void) throws -> Void
@@ -86,12 +93,18 @@ public enum AssessmentJSON {
                 "findings", indent: 4, after: "\n  \"gate\" : {",
                 gated ?? { (body: (FindingRef) throws -> Void) in for ref in held { try body(ref) } })
         }
-        if let systems {
-            try array("systems", systems)
-        } else {
-            let held = result.systems
-            try array("systems") { (body: (AgilityScore) throws -> Void) in for item in held { try body(item) } }
+        let held = result.systems
+        let forEachSystem = systems ?? { (body: (AgilityScore) throws -> Void) in for item in held { try body(item) } }
+        if result.overall.systemLinesLeftOut {
+            let scored = systemLines ?? forEachSystem
+            let mean = result.overall.adjustments
+            try array("adjustments", indent: 4, after: "\n  \"overall\" : {") {
+                (body: (ScoreAdjustment) throws -> Void) in
+                try scored { try body(.systemLine($0)) }
+                for line in mean { try body(line) }
+            }
         }
+        try array("systems", forEachSystem)
         write(String(rest) + "\n")
     }
 

@@ -64,8 +64,9 @@ public struct AssessRequest: Sendable {
 /// What `pqscout assess` gets back.
 public struct AssessOutcome: Sendable {
     /// The result; when it was recorded its `findings` and `systems` are empty (they went to the store as they were
-    /// judged and scored, and `forEachFinding` and `forEachSystem` read them back in order), else they are all here,
-    /// the findings highest risk first.
+    /// judged and scored, and `forEachFinding` and `forEachSystem` read them back in order) and its overall score
+    /// keeps only its mean line (`overallScore()` puts back each system's), else they are all here, the findings
+    /// highest risk first.
     public var result: AssessmentResult
     /// What the table shows of the findings, gathered as they were judged.
     public var highlights: AssessmentHighlights
@@ -104,13 +105,23 @@ public struct AssessOutcome: Sendable {
     }
 
     /// Hands every scored system to `body` in the result's order (system id): read back from the store when the
-    /// assessment was recorded, from `result.systems` otherwise.
-    public func forEachSystem(_ body: (AgilityScore) throws -> Void) throws {
+    /// assessment was recorded, from `result.systems` otherwise. With `findingsPerAdjustment`, a system read back
+    /// keeps only the first findings of each adjustment (`InventoryStore.forEachAssessedSystem`).
+    public func forEachSystem(findingsPerAdjustment: Int? = nil, _ body: (AgilityScore) throws -> Void) throws {
         guard let store, let assessmentID, result.systems.isEmpty else {
             for system in result.systems { try body(system) }
             return
         }
-        try store.forEachAssessedSystem(assessmentID: assessmentID, body)
+        try store.forEachAssessedSystem(
+            assessmentID: assessmentID, findingsPerAdjustment: findingsPerAdjustment, body)
+    }
+
+    /// The whole scan's score with its line for each system: `result.overall` keeps only its mean line when the
+    /// systems went to the store as they were scored (`AgilityScore.systemLinesLeftOut`), and the lines are then
+    /// made from the systems read back.
+    public func overallScore() throws -> AgilityScore {
+        // A line reads a system's id, score, grade and finding count, none of its adjustments' findings.
+        try result.overall.restoringSystemLines { body in try forEachSystem(findingsPerAdjustment: 0, body) }
     }
 }
 
@@ -249,9 +260,15 @@ public enum AssessUseCase {
                 try recording.finish(finished, createdAt: Date())
             }
         }
-        return AssessOutcome(
+        var outcome = AssessOutcome(
             result: result, highlights: highlights, explained: explained, assessmentID: assessmentID,
             store: request.record ? store : nil)
+        // `--explain scan` lists every system's line, which the recorded result leaves out: read back now.
+        if outcome.explained.contains(where: \.systemLinesLeftOut) {
+            let whole = try StoreAccess.perform(request.storePath) { [outcome] in try outcome.overallScore() }
+            outcome.explained = outcome.explained.map { $0.systemLinesLeftOut ? whole : $0 }
+        }
+        return outcome
     }
 
     /// What an assessment of `scan` reads from `store`. The findings are walked from the store's cursor (twice),

@@ -26,7 +26,8 @@ extension Presentation {
             try AssessmentJSON.write(
                 outcome.result, findings: { body in try outcome.forEachFinding(body) },
                 gated: { body in try outcome.forEachGatedFinding(body) },
-                systems: { body in try outcome.forEachSystem(body) }, to: write)
+                systems: { body in try outcome.forEachSystem(body) },
+                systemLines: { body in try outcome.forEachSystem(findingsPerAdjustment: 0, body) }, to: write)
         } catch let error as PQScoutError {
             throw error
         } catch let error as StoreError {

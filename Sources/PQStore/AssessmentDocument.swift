@@ -14,7 +14,13 @@ enum AssessmentDocument {
     static let chunkSize = 4096
 
     /// The document of `header` (its findings are not read: they are rows).
-    static func encode(_ header: AssessmentResult, chunkSize: Int = chunkSize) throws -> String {
+    /// - Parameter systemLines: when the overall score's line for each system is left out
+    ///   (`AgilityScore.systemLinesLeftOut`), hands them over in the systems' order; they are written before its
+    ///   `mean` line, as one `JSONEncoder.encode` of the whole score would write them.
+    static func encode(
+        _ header: AssessmentResult, chunkSize: Int = chunkSize,
+        systemLines: (((ScoreAdjustment) throws -> Void) throws -> Void)? = nil
+    ) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         // The gate's findings are rows (`AssessmentRecording.finish`): the document keeps how many there are.
@@ -23,12 +29,41 @@ enum AssessmentDocument {
         var bare = header
         bare.findings = []
         bare.systems = []
-        try splice(encoder.encode(bare), key: "systems", into: pieces) {
-            for (offset, system) in header.systems.enumerated() {
-                if offset > 0 { pieces.append(comma) }
-                try encode(system, encoder: encoder, chunkSize: max(1, chunkSize), into: pieces)
+        var arrays: [(key: String, items: () throws -> Void)] = [
+            (
+                "systems",
+                {
+                    for (offset, system) in header.systems.enumerated() {
+                        if offset > 0 { pieces.append(comma) }
+                        try encode(system, encoder: encoder, chunkSize: max(1, chunkSize), into: pieces)
+                    }
+                }
+            )
+        ]
+        if header.overall.systemLinesLeftOut {
+            guard let systemLines else {
+                throw EncodingError.invalidValue(
+                    header.overall,
+                    .init(codingPath: [], debugDescription: "the overall score's system lines were not handed over"))
             }
+            // The only adjustments of the bare document: its systems are empty.
+            bare.overall.adjustments = []
+            arrays.append(
+                (
+                    "adjustments",
+                    {
+                        var first = true
+                        func write(_ line: ScoreAdjustment) throws {
+                            if !first { pieces.append(comma) }
+                            first = false
+                            pieces.append(try encoder.encode(line))
+                        }
+                        try systemLines(write)
+                        for line in header.overall.adjustments { try write(line) }
+                    }
+                ))
         }
+        try splice(encoder.encode(bare), arrays, into: pieces)
         return pieces.joined()
     }
 
@@ -75,16 +110,31 @@ enum AssessmentDocument {
     private static func splice(
         _ encoded: Data, key: String, into pieces: Pieces, items: () throws -> Void
     ) throws {
-        let marker = Data("\"\(key)\":[]".utf8)
-        guard let range = encoded.firstRange(of: marker),
-            encoded[range.upperBound...].firstRange(of: marker) == nil
-        else {
-            throw EncodingError.invalidValue(
-                key, .init(codingPath: [], debugDescription: "no single \(key) in the assessment's document"))
+        try withoutActuallyEscaping(items) { items in try splice(encoded, [(key, items)], into: pieces) }
+    }
+
+    /// `splice(_:key:into:items:)` of several arrays, each key once in `encoded`, in whatever order they stand.
+    private static func splice(
+        _ encoded: Data, _ arrays: [(key: String, items: () throws -> Void)], into pieces: Pieces
+    ) throws {
+        var found: [(range: Range<Data.Index>, items: () throws -> Void)] = []
+        for (key, items) in arrays {
+            let marker = Data("\"\(key)\":[]".utf8)
+            guard let range = encoded.firstRange(of: marker),
+                encoded[range.upperBound...].firstRange(of: marker) == nil
+            else {
+                throw EncodingError.invalidValue(
+                    key, .init(codingPath: [], debugDescription: "no single \(key) in the assessment's document"))
+            }
+            found.append((range, items))
         }
-        pieces.append(encoded[..<(range.upperBound - 1)])
-        try items()
-        pieces.append(encoded[(range.upperBound - 1)...])
+        var start = encoded.startIndex
+        for (range, items) in found.sorted(by: { $0.range.lowerBound < $1.range.lowerBound }) {
+            pieces.append(encoded[start..<(range.upperBound - 1)])
+            try items()
+            start = range.upperBound - 1
+        }
+        pieces.append(encoded[start...])
     }
 
     /// The document's bytes as they are written, joined once into one string at the end. A class: the closures that

@@ -99,7 +99,9 @@ public final class AssessmentRecording {
             throw StoreError(code: StoreError.io, reason: "cannot encode a scored system: \(error)")
         }
         systems.append(
-            StagedSystem(position: position, systemID: score.system.id, score: score.score, document: document))
+            StagedSystem(
+                position: position, systemID: score.system.id, score: score.score, grade: score.grade,
+                findingCount: score.findingCount, document: document))
         systemBytes += document.utf8.count
         systemsAdded += 1
         if systems.count >= batchSize || systemBytes >= Self.systemBatchBytes { try flush() }
@@ -109,8 +111,9 @@ public final class AssessmentRecording {
     static let systemBatchBytes = 4 << 20
 
     /// Writes the assessment: `result`'s document (its findings, if any, are not read: they were added; its
-    /// systems, if any, are recorded as rows in their order, and then none may have been added) and every finding
-    /// and system added, in one transaction.
+    /// systems, if any, are recorded as rows in their order, and then none may have been added; the overall
+    /// score's line for each system, when left out, is written from the systems added) and every finding and system
+    /// added, in one transaction.
     /// - Returns: The assessment's id.
     /// - Throws: `StoreError` `store.no-such-scan` when the scan is not in the store, or a write failure; nothing is
     ///   recorded then.
@@ -131,8 +134,15 @@ public final class AssessmentRecording {
             header.gate?.findings = []
             header.systems = []
             let document: String
+            let staging = staging
             do {
-                document = try AssessmentDocument.encode(header)
+                document = try AssessmentDocument.encode(header) { line in
+                    try staging.forEachStagedSystem { id, score, grade, findingCount in
+                        try line(.systemLine(id: id, score: score, grade: grade, findingCount: findingCount))
+                    }
+                }
+            } catch let error as StoreError {
+                throw error
             } catch {
                 throw StoreError(code: StoreError.io, reason: "cannot encode the assessment: \(error)")
             }
@@ -174,11 +184,14 @@ struct StagedFinding {
     var part: Int
 }
 
-/// One scored system on its way to `assessment_systems`: its place in the result, id, score and document.
+/// One scored system on its way to `assessment_systems`: its place in the result, id, score and document; its
+/// grade and number of findings are staged beside them for its line in the overall score.
 struct StagedSystem {
     var position: Int
     var systemID: String
     var score: Int
+    var grade: String
+    var findingCount: Int
     var document: String
 }
 
@@ -189,6 +202,10 @@ protocol AssessmentStaging: AnyObject {
     func stage(_ findings: [StagedFinding], parts: [(number: Int, document: String)]) throws(StoreError)
     /// Keeps a batch of scored systems.
     func stage(_ systems: [StagedSystem]) throws(StoreError)
+    /// Hands each system staged so far to `body` by position: its id, score, grade and number of findings.
+    func forEachStagedSystem(
+        _ body: (_ id: String, _ score: Int, _ grade: String, _ findingCount: Int) throws -> Void
+    ) throws
     /// In one transaction: the assessment's row, its parts, its findings sorted by their key with positions from 0,
     /// its systems by position. Drops the stage.
     func commit(header: AssessmentResult, document: String, createdAt: Date) throws(StoreError) -> Int64

@@ -282,7 +282,8 @@ final class SQLiteAssessmentStaging: AssessmentStaging {
         ) WITHOUT ROWID;
         CREATE TEMP TABLE assessment_stage_parts (part INTEGER PRIMARY KEY, document TEXT NOT NULL);
         CREATE TEMP TABLE assessment_stage_systems (
-            position INTEGER PRIMARY KEY, system_id TEXT NOT NULL, score INTEGER NOT NULL, document TEXT NOT NULL);
+            position INTEGER PRIMARY KEY, system_id TEXT NOT NULL, score INTEGER NOT NULL, grade TEXT NOT NULL,
+            finding_count INTEGER NOT NULL, document TEXT NOT NULL);
         """
     static let columns =
         "finding_index, path, line, source, setting, algorithm, canonical, context, system, expired, part"
@@ -331,12 +332,34 @@ final class SQLiteAssessmentStaging: AssessmentStaging {
             try store.writer.write { db in
                 let insert = try db.cachedStatement(
                     sql: """
-                        INSERT INTO temp.assessment_stage_systems (position, system_id, score, document)
-                        VALUES (?, ?, ?, ?)
+                        INSERT INTO temp.assessment_stage_systems (
+                            position, system_id, score, grade, finding_count, document)
+                        VALUES (?, ?, ?, ?, ?, ?)
                         """)
                 for system in systems {
-                    try insert.execute(arguments: [system.position, system.systemID, system.score, system.document])
+                    try insert.execute(arguments: [
+                        system.position, system.systemID, system.score, system.grade, system.findingCount,
+                        system.document,
+                    ])
                 }
+            }
+        }
+    }
+
+    func forEachStagedSystem(
+        _ body: (_ id: String, _ score: Int, _ grade: String, _ findingCount: Int) throws -> Void
+    ) throws {
+        try store.writer.read { db in
+            let rows = try Row.fetchCursor(
+                db,
+                sql: """
+                    SELECT system_id, score, grade, finding_count FROM temp.assessment_stage_systems
+                    ORDER BY position
+                    """)
+            while let row = try rows.next() {
+                try body(
+                    try row.decode(atIndex: 0), try row.decode(atIndex: 1), try row.decode(atIndex: 2),
+                    try row.decode(atIndex: 3))
             }
         }
     }

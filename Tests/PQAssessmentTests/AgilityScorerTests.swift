@@ -221,6 +221,27 @@ struct AgilityScorerTests {
         #expect(empty.adjustments.first?.evaluated == false)
     }
 
+    @Test("the overall score from a tally of its systems is the same score with each system's line left out")
+    func overallFromTally() {
+        let a = nginx([Self.group("X25519MLKEM768"), Self.group("X25519", line: 4)])
+        let rsa = Fixture.finding("RSA", usage: .publicKey, keyBits: 3072)
+        let b = scorer.score(system: AssessedSystems.system(of: rsa), items: items([rsa]), software: [])
+        var tally = AgilityScorer.Tally()
+        tally.add(a)
+        tally.add(b)
+        let counted = scorer.overall(tally: tally)
+        #expect(counted.systemLinesLeftOut)
+        #expect(counted.adjustments.map(\.dimension) == ["mean"])
+        let whole = scorer.overall([a, b])
+        #expect(!whole.systemLinesLeftOut)
+        #expect(whole.adjustments.map(\.dimension) == ["system", "system", "mean"])
+        #expect(counted.restoringSystemLines { body in try [a, b].forEach(body) } == whole)
+        // No findings: no system lines to leave out.
+        let empty = scorer.overall(tally: AgilityScorer.Tally())
+        #expect(!empty.systemLinesLeftOut)
+        #expect(empty == scorer.overall([]))
+    }
+
     @Test("systems: config findings group by daemon instance; keys and certificates by directory")
     func systems() {
         let findings = [

@@ -192,6 +192,31 @@ struct AssessorMemoTests {
         #expect(result.systems.first?.findingCount == 5)
     }
 
+    @Test("systems numbered in id order: one number per system, counts summed, a certificate makes a certificate store")
+    func systemsNumberedInIDOrder() {
+        // A key before a certificate in one directory, and an nginx's shared file before its own file.
+        let findings = [
+            Fixture.finding("TLSv1", usage: .protocolVersion, source: "nginx", path: "etc/ssl/shared.conf"),
+            Fixture.finding("RSA", usage: .publicKey, source: "private-key", path: "etc/ssl/k.key", keyBits: 2048),
+            Fixture.finding("X25519", usage: .group, source: "nginx", path: "etc/nginx/nginx.conf"),
+            Fixture.finding("X25519", usage: .group, source: "nginx", path: "etc/nginx/nginx.conf"),
+            Fixture.finding("RSA", usage: .publicKey, source: "x509", path: "etc/ssl/c.pem", keyBits: 2048),
+            Fixture.finding("RSA", usage: .publicKey, source: "x509", path: "srv/certs/a.pem", keyBits: 2048),
+        ]
+        var places = AssessedSystems.Places()
+        let placeNumbers = findings.map { places.add($0) }
+        let numbers = Assessor.SystemNumbers(places.resolved(), counts: places.counts)
+        let grouped = AssessedSystems.group(findings)
+        #expect(numbers.count == grouped.count)
+        #expect((0..<numbers.count).map { numbers[$0] } == grouped.map(\.system))
+        #expect(numbers.counts == grouped.map(\.indexes.count))
+        #expect(numbers[1].kind == .certificateStore)
+        for (index, place) in placeNumbers.enumerated() {
+            let number = Int(numbers.ofPlace[place])
+            #expect(grouped[number].indexes.contains(index))
+        }
+    }
+
     @Test("findings that change between the two walks are refused, not judged against the wrong systems")
     func changedWalkRefused() throws {
         let policy = try PolicyProfile.bundled("nist-ir-8547")

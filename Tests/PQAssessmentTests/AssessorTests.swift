@@ -185,8 +185,14 @@ struct AssessorTests {
         #expect(calls == held.systems.count)
         #expect(handed.keys.sorted() == Array(held.systems.indices))
         #expect(handed.keys.sorted().compactMap { handed[$0] } == held.systems)
-        // The overall score is made from what was kept of each system: the same score and lines.
-        #expect(streamed.overall == held.overall)
+        // The overall score is made from a tally of the systems: the same score, its system lines left out and
+        // made again from the systems handed on.
+        #expect(streamed.overall.systemLinesLeftOut)
+        #expect(streamed.overall.score == held.overall.score)
+        let restored = streamed.overall.restoringSystemLines { body in
+            for position in handed.keys.sorted() { try handed[position].map(body) }
+        }
+        #expect(restored == held.overall)
     }
 
     @Test("a result round-trips through JSON")

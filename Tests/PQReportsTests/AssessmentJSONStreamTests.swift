@@ -28,6 +28,35 @@ import Testing
         #expect(text == (try AssessmentJSON.render(result)))
     }
 
+    @Test(arguments: [true, false])
+    func overallSystemLinesLeftOutAreWrittenFromTheSystems(met: Bool) throws {
+        let whole = try gated(met: met)
+        let mean = try #require(whole.overall.adjustments.last)
+        #expect(mean.dimension == "mean" && whole.overall.adjustments.count == whole.systems.count + 1)
+        var header = whole
+        header.systems = []
+        header.overall.adjustments = [mean]
+        header.overall.systemLinesLeftOut = true
+        // A line reads no adjustment of its system: handed over trimmed, the same bytes.
+        let trimmed = whole.systems.map { system in
+            var bare = system
+            bare.adjustments = []
+            return bare
+        }
+        var text = ""
+        try AssessmentJSON.write(
+            header, findings: { body in for item in whole.findings { try body(item) } },
+            systems: { body in for item in whole.systems { try body(item) } },
+            systemLines: { body in for item in trimmed { try body(item) } }, to: { text += $0 })
+        #expect(text == (try AssessmentJSON.render(whole)))
+        // Without `systemLines`, from the systems.
+        text = ""
+        try AssessmentJSON.write(
+            header, findings: { body in for item in whole.findings { try body(item) } },
+            systems: { body in for item in whole.systems { try body(item) } }, to: { text += $0 })
+        #expect(text == (try AssessmentJSON.render(whole)))
+    }
+
     @Test func piecesAreTheDocumentWithoutFindingsOrSystems() throws {
         var result = try #require(try Fixtures.assessed().assessment)
         result.findings = []

@@ -80,7 +80,10 @@ struct AssessUseCaseTests {
         #expect(result.systems.map(\.system.id).contains("store:etc/ssl/certs"))
         let held = try AssessUseCase.run(
             AssessRequest(storePath: store, asOf: CalendarDay("2031-01-01"), failOn: .disallowed, record: false))
-        #expect(result.systems == held.result.systems && result.overall == held.result.overall)
+        #expect(result.systems == held.result.systems && (try outcome.overallScore()) == held.result.overall)
+        // Recorded, the overall score keeps only its mean line: each system's is made again from the store.
+        #expect(outcome.result.overall.systemLinesLeftOut)
+        #expect(outcome.result.overall.adjustments.map(\.dimension) == ["mean"])
         #expect(Presentation.assessmentTable(outcome) == Presentation.assessmentTable(held))
         var recordedJSON = ""
         try Presentation.writeAssessmentJSON(outcome) { recordedJSON += $0 }
@@ -95,6 +98,7 @@ struct AssessUseCaseTests {
         var againWhole = again.result
         try again.forEachFinding { againWhole.findings.append($0) }
         try again.forEachSystem { againWhole.systems.append($0) }
+        againWhole.overall = try again.overallScore()
         #expect(stored?.result == againWhole)
         #expect(try AssessUseCase.latest(storePath: store, profile: "cnsa-2.0") == nil)
     }
@@ -125,6 +129,11 @@ struct AssessUseCaseTests {
         let recorded = try AssessUseCase.run(AssessRequest(storePath: store, explain: "etc/ssl/certs"))
         #expect(recorded.explained == outcome.explained)
         #expect(try AssessUseCase.run(AssessRequest(storePath: store, explain: "scan")).explained.count == 1)
+        // The whole scan explained lists every system's line, recorded or not.
+        let scan = try AssessUseCase.run(AssessRequest(storePath: store, explain: "scan")).explained
+        let heldScan = try AssessUseCase.run(AssessRequest(storePath: store, explain: "scan", record: false)).explained
+        #expect(scan == heldScan)
+        #expect(scan.first?.adjustments.filter { $0.dimension == "system" }.count == outcome.result.systems.count)
         for request in [
             AssessRequest(storePath: store, explain: "no-such-system"),
             AssessRequest(

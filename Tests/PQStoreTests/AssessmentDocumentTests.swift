@@ -84,6 +84,55 @@ struct AssessmentDocumentTests {
         #expect(try store.latestAssessment(scanID: scanID)?.result == header)
     }
 
+    /// `header` with its overall score listing a line per system before its mean line (`whole`), and the same
+    /// score with those lines left out, as an assessment that hands its systems on makes it (`leftOut`).
+    static func overall(of header: AssessmentResult) -> (whole: AgilityScore, leftOut: AgilityScore) {
+        let mean = ScoreAdjustment(dimension: "mean", points: 40, reason: "mean of the \"adjustments\":[] scores")
+        var whole = header.overall
+        whole.adjustments = header.systems.map(ScoreAdjustment.systemLine) + [mean]
+        var leftOut = whole
+        leftOut.adjustments = [mean]
+        leftOut.systemLinesLeftOut = true
+        return (whole, leftOut)
+    }
+
+    @Test("an overall score whose system lines were left out is written with them, handed over, before its mean")
+    func systemLinesSpliced() throws {
+        var header = Self.result(systems: 3, cited: 5)
+        let (whole, leftOut) = Self.overall(of: header)
+        let systems = header.systems
+        header.overall = whole
+        let expected = try AssessmentDocument.encode(header)
+        header.overall = leftOut
+        let spliced = try AssessmentDocument.encode(header, chunkSize: 2) { line in
+            for system in systems { try line(.systemLine(system)) }
+        }
+        #expect(spliced == expected)
+        // Not handed over, they would be missing: the encode refuses.
+        #expect(throws: EncodingError.self) { try AssessmentDocument.encode(header) }
+    }
+
+    @Test(
+        "a recorded assessment whose overall score left its system lines out stores them from the systems added",
+        arguments: StoreKind.available)
+    func recordedSystemLines(kind: StoreKind) throws {
+        let store = try kind.make()
+        let scanID = try Sample.begin(store)
+        var header = Self.result(systems: 5, cited: 3)
+        header.scanID = scanID
+        let systems = header.systems
+        let (whole, leftOut) = Self.overall(of: header)
+        header.systems = []
+        header.overall = leftOut
+        let recording = try store.beginAssessment(scanID: scanID, batchSize: 2)
+        // Scored out of id order, as an assessor hands them on.
+        for position in [3, 0, 4, 2, 1] { try recording.add(systems[position], position: position) }
+        _ = try recording.finish(header, createdAt: Sample.started)
+        let stored = try #require(try store.latestAssessment(scanID: scanID)?.result)
+        #expect(stored.overall == whole)
+        #expect(stored.systems == systems)
+    }
+
     @Test("SQLite checks other rows again once the document is written")
     func checksBackOn() throws {
         let store = try InventoryStore.inMemory()

@@ -934,7 +934,8 @@ final class PostgresAssessmentStaging: AssessmentStaging {
     ]
     private static let partColumns: [PostgresBatchWriter.Column] = [("part", .int8), ("document", .text)]
     private static let systemColumns: [PostgresBatchWriter.Column] = [
-        ("position", .int8), ("system_id", .text), ("score", .int8), ("document", .text),
+        ("position", .int8), ("system_id", .text), ("score", .int8), ("grade", .text), ("finding_count", .int8),
+        ("document", .text),
     ]
     static let columns =
         "finding_index, path, line, source, setting, algorithm, canonical, context, system, expired, part"
@@ -967,7 +968,8 @@ final class PostgresAssessmentStaging: AssessmentStaging {
             try session.query(
                 """
                 CREATE TEMP TABLE pqscout_assessment_systems (
-                    position BIGINT NOT NULL, system_id TEXT NOT NULL, score BIGINT NOT NULL, document TEXT NOT NULL)
+                    position BIGINT NOT NULL, system_id TEXT NOT NULL, score BIGINT NOT NULL, grade TEXT NOT NULL,
+                    finding_count BIGINT NOT NULL, document TEXT NOT NULL)
                 """)
         }
     }
@@ -980,11 +982,38 @@ final class PostgresAssessmentStaging: AssessmentStaging {
                 arrays[0].append(.int(Int64(system.position)))
                 arrays[1].append(.text(system.systemID))
                 arrays[2].append(.int(Int64(system.score)))
-                arrays[3].append(.text(system.document))
+                arrays[3].append(.text(system.grade))
+                arrays[4].append(.int(Int64(system.findingCount)))
+                arrays[5].append(.text(system.document))
             }
             try session.query(
                 PostgresBatchWriter.statement("pqscout_assessment_systems", Self.systemColumns, suffix: ""),
                 arrays.map { .column($0) })
+        }
+    }
+
+    func forEachStagedSystem(
+        _ body: (_ id: String, _ score: Int, _ grade: String, _ findingCount: Int) throws -> Void
+    ) throws {
+        let session = store.session
+        // A cursor, fetched a batch at a time: not every staged system's row at once.
+        try session.transaction(readOnly: true) {
+            try session.query(
+                """
+                DECLARE pqscout_staged_systems NO SCROLL CURSOR FOR
+                SELECT system_id, score, grade, finding_count FROM pqscout_assessment_systems ORDER BY position
+                """)
+            while true {
+                let rows = try session.query("FETCH \(store.fetchSize) FROM pqscout_staged_systems")
+                for row in rows {
+                    let r = row.makeRandomAccess()
+                    try body(
+                        try r.value("system_id"), Int(try r.value("score", as: Int64.self)), try r.value("grade"),
+                        Int(try r.value("finding_count", as: Int64.self)))
+                }
+                if rows.count < store.fetchSize { break }
+            }
+            try session.query("CLOSE pqscout_staged_systems")
         }
     }
 
