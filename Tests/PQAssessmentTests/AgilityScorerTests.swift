@@ -222,7 +222,7 @@ struct AgilityScorerTests {
     }
 
     @Test("the overall score from a tally of its systems is the same score with each system's line left out")
-    func overallFromTally() {
+    func overallFromTally() throws {
         let a = nginx([Self.group("X25519MLKEM768"), Self.group("X25519", line: 4)])
         let rsa = Fixture.finding("RSA", usage: .publicKey, keyBits: 3072)
         let b = scorer.score(system: AssessedSystems.system(of: rsa), items: items([rsa]), software: [])
@@ -235,7 +235,7 @@ struct AgilityScorerTests {
         let whole = scorer.overall([a, b])
         #expect(!whole.systemLinesLeftOut)
         #expect(whole.adjustments.map(\.dimension) == ["system", "system", "mean"])
-        #expect(counted.restoringSystemLines { body in try [a, b].forEach(body) } == whole)
+        #expect(try counted.restoringSystemLines { body in try [a, b].forEach(body) } == whole)
         // No findings: no system lines to leave out.
         let empty = scorer.overall(tally: AgilityScorer.Tally())
         #expect(!empty.systemLinesLeftOut)

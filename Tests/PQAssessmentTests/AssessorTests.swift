@@ -189,7 +189,7 @@ struct AssessorTests {
         // made again from the systems handed on.
         #expect(streamed.overall.systemLinesLeftOut)
         #expect(streamed.overall.score == held.overall.score)
-        let restored = streamed.overall.restoringSystemLines { body in
+        let restored = try streamed.overall.restoringSystemLines { body in
             for position in handed.keys.sorted() { try handed[position].map(body) }
         }
         #expect(restored == held.overall)
