@@ -13,6 +13,7 @@ struct DiagnosticSourceTests {
     /// (detail) and CBOM (reason, detail) reports change and the others keep.
     static func input(extra: Int) throws -> ReportInput {
         var input = try Fixtures.sample()
+        input.diagnosticSource = nil
         let reasons: [Diagnostic.Reason] = [.malformed, .tooLarge, .empty, .unreadable]
         input.diagnostics = (0..<extra).map { number in
             Diagnostic(
