@@ -57,15 +57,50 @@ public struct CycloneDXRenderer: ReportRenderer {
         try builder.finishProtocols()
         try builder.addSoftware(input.software)
         let marker = "pqscout-components-\(UUID().uuidString)"
-        let (head, tail) = document(input, context: context, components: .string(marker))
-            .rendered(indent: 0, around: marker)
+        let diagnosticsMarker = "pqscout-diagnostics-\(UUID().uuidString)"
+        let diagnostics = input.orderedDiagnostics
+        let text = document(
+            input, context: context, components: .string(marker),
+            diagnosticsMarker: diagnostics.isEmpty ? nil : diagnosticsMarker
+        ).rendered(indent: 0)
+        let (head, rest) = JSONValue.cut(text, around: marker)
         try output.write(head)
         try builder.writeComponents(assets: input.assetsWithFindings, to: output)
+        var tail = rest
+        if !diagnostics.isEmpty {
+            // The metadata's diagnostic properties come after the components (keys in byte order), one path's at a
+            // time: by path, then reason and detail.
+            let (beforeDiagnostics, afterDiagnostics) = JSONValue.cut(rest, around: diagnosticsMarker)
+            try output.write(beforeDiagnostics)
+            try JSONValue.writeElements(after: beforeDiagnostics, to: output) { element in
+                try diagnostics.walkByPath { group in
+                    let sorted = group.enumerated().sorted {
+                        ($0.element.reason.rawValue, $0.element.detail, $0.offset)
+                            < ($1.element.reason.rawValue, $1.element.detail, $1.offset)
+                    }
+                    for (_, diagnostic) in sorted { try element(Self.diagnosticProperty(diagnostic)) }
+                }
+            }
+            tail = afterDiagnostics
+        }
         try output.write(tail + "\n")
     }
 
-    /// The document with `components` standing for the components array.
-    private func document(_ input: ReportInput, context: RenderContext, components: JSONValue) -> JSONValue {
+    /// The `pqscout:diagnostic` metadata property of a file the scan skipped or could not parse.
+    static func diagnosticProperty(_ diagnostic: Diagnostic) -> JSONValue {
+        property(
+            "pqscout:diagnostic",
+            CBOMContext.encode([
+                ("path", diagnostic.path.display), ("reason", diagnostic.reason.rawValue),
+                ("detail", diagnostic.detail),
+            ]))
+    }
+
+    /// The document with `components` standing for the components array, and `diagnosticsMarker` (when given) for
+    /// the metadata's diagnostic properties.
+    private func document(
+        _ input: ReportInput, context: RenderContext, components: JSONValue, diagnosticsMarker: String?
+    ) -> JSONValue {
         let rootRef = "pqscout:scan-root"
         var metadataProperties: [JSONValue] = [
             Self.property("pqscout:scan-id", "\(input.scan.id)"),
@@ -74,18 +109,7 @@ public struct CycloneDXRenderer: ReportRenderer {
             Self.property("pqscout:host", input.scan.host),
             Self.property("pqscout:files-examined", "\(input.scan.counts.filesExamined)"),
         ]
-        let diagnostics = input.diagnostics.sorted {
-            $0.path != $1.path ? $0.path < $1.path : ($0.reason.rawValue, $0.detail) < ($1.reason.rawValue, $1.detail)
-        }
-        for diagnostic in diagnostics {
-            metadataProperties.append(
-                Self.property(
-                    "pqscout:diagnostic",
-                    CBOMContext.encode([
-                        ("path", diagnostic.path.display), ("reason", diagnostic.reason.rawValue),
-                        ("detail", diagnostic.detail),
-                    ])))
-        }
+        if let diagnosticsMarker { metadataProperties.append(.string(diagnosticsMarker)) }
         let identity = "\(input.scan.id)|\(input.scan.roots)|\(ReportDate.iso(input.scan.startedAt))|\(spec.rawValue)"
         let metadata = JSONValue.object([
             ("timestamp", .string(ReportDate.iso(context.generatedAt))),

@@ -172,10 +172,11 @@ public struct HTMLRenderer: ReportRenderer {
     private func summary(_ input: ReportInput, _ digest: Digest, _ certificates: ReportCertificates) -> String {
         let counts = input.scan.counts
         let byStatus = digest.byStatus
-        let skipped = input.diagnostics.filter {
-            ![.malformed, .encrypted, .unsupported, .empty].contains($0.reason)
-        }.count
-        let unparsed = input.diagnostics.count - skipped
+        let diagnostics = input.orderedDiagnostics
+        let unparsed = [Diagnostic.Reason.malformed, .encrypted, .unsupported, .empty].reduce(0) {
+            $0 + (diagnostics.countsByReason[$1] ?? 0)
+        }
+        let skipped = diagnostics.count - unparsed
         var out = "<section id=\"summary\"><h2>Summary</h2>\n<div class=\"cards\">"
         let cards: [(String, Int, String)] = [
             ("findings", digest.count, ""),
@@ -183,7 +184,7 @@ public struct HTMLRenderer: ReportRenderer {
             ("quantum-vulnerable", byStatus[.vulnerable] ?? 0, "vulnerable"),
             ("certificates", certificates.count, ""),
             ("files examined", counts.filesExamined, ""),
-            ("files skipped or unparsed", input.diagnostics.count, input.diagnostics.isEmpty ? "" : "weakened"),
+            ("files skipped or unparsed", diagnostics.count, diagnostics.isEmpty ? "" : "weakened"),
         ]
         for (label, value, status) in cards {
             out += "<div class=\"card \(status)\"><span class=\"num\">\(value)</span><span>\(label)</span></div>"
@@ -198,7 +199,7 @@ public struct HTMLRenderer: ReportRenderer {
             (
                 "Files read",
                 input.isIncomplete
-                    ? "not all: \(input.diagnostics.count) examined files were skipped or not parsed (see Diagnostics)"
+                    ? "not all: \(diagnostics.count) examined files were skipped or not parsed (see Diagnostics)"
                     : "all: every examined file was read"
             ),
         ]
@@ -549,22 +550,24 @@ public struct HTMLRenderer: ReportRenderer {
 
     private func diagnostics(_ input: ReportInput, to output: ReportOutput) throws {
         let e = HTMLText.escape
-        var out = "<section id=\"diagnostics\"><h2>Diagnostics (\(input.diagnostics.count))</h2>\n"
-        guard !input.diagnostics.isEmpty else {
+        let diagnostics = input.orderedDiagnostics
+        var out = "<section id=\"diagnostics\"><h2>Diagnostics (\(diagnostics.count))</h2>\n"
+        guard !diagnostics.isEmpty else {
             try output.write(out + "<p>Every examined file was read and parsed.</p></section>\n")
             return
         }
         out += "<details><summary>Files skipped or not parsed</summary><table><thead><tr><th>File</th><th>Reason</th>"
         out += "<th>Detail</th></tr></thead><tbody>\n"
-        let sorted = input.diagnostics.sorted { $0.path < $1.path }
-        for diagnostic in sorted.prefix(maxRows) {
+        try diagnostics.walk(limit: maxRows) { diagnostic in
             out += "<tr><td><code>\(e(diagnostic.path.display))</code></td><td>\(diagnostic.reason.rawValue)</td>"
             out += "<td>\(e(diagnostic.detail))</td></tr>\n"
             try output.write(out)
             out = ""
         }
         out += "</tbody></table>"
-        if sorted.count > maxRows { out += "<p class=\"more\">\(sorted.count - maxRows) more in the JSON.</p>" }
+        if diagnostics.count > maxRows {
+            out += "<p class=\"more\">\(diagnostics.count - maxRows) more in the JSON.</p>"
+        }
         try output.write(out + "</details>\n</section>\n")
     }
 

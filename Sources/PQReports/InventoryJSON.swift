@@ -14,11 +14,13 @@ public enum InventoryJSON {
     /// argument once per finding in order, so a scan of 178,000 findings is never one document in memory (it was
     /// 677 MB). Pretty-printed JSON puts every nested value on its own lines, so an element encoded alone and
     /// indented to its depth is byte-for-byte what the whole-document encoder writes.
+    /// The diagnostics come the same way: a tree of broken files leaves hundreds of thousands.
     /// - Parameters:
+    ///   - diagnostics: calls its argument with each diagnostic, in the document's order.
     ///   - write: receives the output in order.
     ///   - findings: calls its argument with each finding.
     public static func stream(
-        scan: ScanRecord, diagnostics: [Diagnostic], aliases: [PathAlias] = [],
+        scan: ScanRecord, diagnostics: ((Diagnostic) throws -> Void) throws -> Void, aliases: [PathAlias] = [],
         write: @escaping (String) throws -> Void,
         findings: ((Finding) throws -> Void) throws -> Void
     ) throws {
@@ -32,7 +34,14 @@ public enum InventoryJSON {
         }
         // Keys in sorted order, as the whole-document form writes them.
         try write("{\n  \"aliases\" : " + (try encoded(aliases, indent: 2)))
-        try write(",\n  \"diagnostics\" : " + (try encoded(diagnostics, indent: 2)) + ",\n  \"findings\" : ")
+        try write(",\n  \"diagnostics\" : ")
+        var diagnosticCount = 0
+        try diagnostics { diagnostic in
+            try write((diagnosticCount == 0 ? "[\n    " : ",\n    ") + (try encoded(diagnostic, indent: 4)))
+            diagnosticCount += 1
+        }
+        try write(diagnosticCount == 0 ? (try encoded([Diagnostic](), indent: 2)) : "\n  ]")
+        try write(",\n  \"findings\" : ")
         var count = 0
         try findings { finding in
             try write((count == 0 ? "[\n    " : ",\n    ") + (try encoded(finding, indent: 4)))

@@ -31,11 +31,31 @@ public enum JSONValue: Sendable, Hashable {
     /// `rendered()` cut around one value: the text before and after the member `marker` stands for (a string
     /// value nothing else in the document holds), so a streaming renderer writes the head, the member, the tail.
     func rendered(indent: Int, around marker: String) -> (head: String, tail: String) {
-        let text = rendered(indent: indent)
+        Self.cut(rendered(indent: indent), around: marker)
+    }
+
+    /// Rendered `text` cut around the string value `marker` (one nothing else in it holds): before, and after.
+    static func cut(_ text: String, around marker: String) -> (head: String, tail: String) {
         var quoted = ""
         Self.quote(marker, into: &quoted)
         guard let range = text.range(of: quoted) else { preconditionFailure("the marker is not in the value") }
         return (String(text[..<range.lowerBound]), String(text[range.upperBound...]))
+    }
+
+    /// Writes, where an array element `marker` stood in rendered text (after `head`, cut there by
+    /// `cut(_:around:)`), the elements `elements` hands over one at a time, at the marker's depth and separated
+    /// as `rendered` separates them: a long array is written without being one value. `elements` must hand over
+    /// at least one, since the marker's place holds one.
+    static func writeElements(
+        after head: String, to output: ReportOutput, _ elements: ((JSONValue) throws -> Void) throws -> Void
+    ) throws {
+        let indent = head.reversed().prefix { $0 == " " }.count
+        let separator = ",\n" + String(repeating: " ", count: indent)
+        var first = true
+        try elements { value in
+            try output.write((first ? "" : separator) + value.rendered(indent: indent))
+            first = false
+        }
     }
 
     private func write(into out: inout String, indent: Int) {

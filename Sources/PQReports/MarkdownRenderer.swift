@@ -91,7 +91,8 @@ public struct MarkdownRenderer: ReportRenderer {
         let byStatus = digest.byStatus
         out += "| Files examined | \(scan.counts.filesExamined) |\n"
         out += "| Files with cryptography | \(scan.counts.filesWithFindings) |\n"
-        out += "| Files skipped or not parsed | \(input.diagnostics.count) |\n"
+        let diagnostics = input.orderedDiagnostics
+        out += "| Files skipped or not parsed | \(diagnostics.count) |\n"
         out += "| Findings | \(digest.count) |\n"
         for status in QuantumStatus.allCases.sorted(by: >) {
             out += "| — \(status.rawValue) | \(byStatus[status] ?? 0) |\n"
@@ -123,11 +124,15 @@ public struct MarkdownRenderer: ReportRenderer {
         try output.write(out)
         try writeCertificates(certificates, to: output)
         out = findings(digest)
-        if !input.diagnostics.isEmpty {
+        if !diagnostics.isEmpty {
             out += "## Diagnostics\n\n| File | Reason | Detail |\n|---|---|---|\n"
-            for diagnostic in input.diagnostics.sorted(by: { $0.path < $1.path }) {
+            try diagnostics.walk { diagnostic in
                 out +=
                     "| `\(Self.code(diagnostic.path.display))` | \(diagnostic.reason.rawValue) | \(m(diagnostic.detail)) |\n"
+                if out.utf8.count >= 1 << 16 {
+                    try output.write(out)
+                    out = ""
+                }
             }
             out += "\n"
         }

@@ -45,6 +45,14 @@ public struct ReportInput: Sendable {
         self.plan = plan
     }
 
+    /// The diagnostics from somewhere other than `diagnostics` (a store cursor in report order, with the counts by
+    /// reason), for the renderers, which read `orderedDiagnostics` only; `diagnostics` is then left empty. Nil:
+    /// `diagnostics` is the list.
+    public var diagnosticSource: ReportDiagnostics?
+
+    /// The scan's diagnostics in report order with their counts: `diagnosticSource` when set, else `diagnostics`.
+    public var orderedDiagnostics: ReportDiagnostics { diagnosticSource ?? .array(diagnostics) }
+
     /// The certificates from somewhere other than `assets` (a store cursor in report order, with the counts), for
     /// the renderers that read `certificates` only; `assets` is then left empty. Nil: `assets` is the inventory.
     public var certificateSource: ReportCertificates?
@@ -105,7 +113,9 @@ public struct ReportInput: Sendable {
     var trend: [ScanRecord] { history.isEmpty ? [scan] : history.sorted { $0.id < $1.id } }
 
     /// True when the inventory is known to be partial: files were skipped or unparsable, or the scan stopped.
-    public var isIncomplete: Bool { scan.status == .incomplete || !diagnostics.isEmpty }
+    public var isIncomplete: Bool {
+        scan.status == .incomplete || (diagnosticSource.map { !$0.isEmpty } ?? !diagnostics.isEmpty)
+    }
 }
 
 /// What a renderer is told from outside, so its output depends on nothing else: the same input and context

@@ -51,10 +51,26 @@ public struct SARIFRenderer: ReportRenderer {
         }
         let kept = results.kept.items
         let marker = "pqscout-results-\(UUID().uuidString)"
-        let (head, tail) = document(
-            input, context: context, rules: rules, kept: kept.count, of: results.kept.total, marker: marker
-        )
-        .rendered(indent: 0, around: marker)
+        let notificationsMarker = "pqscout-notifications-\(UUID().uuidString)"
+        let diagnostics = input.orderedDiagnostics
+        let text = document(
+            input, context: context, rules: rules, kept: kept.count, of: results.kept.total, marker: marker,
+            notificationsMarker: diagnostics.isEmpty ? nil : notificationsMarker
+        ).rendered(indent: 0)
+        let head: String
+        let tail: String
+        if diagnostics.isEmpty {
+            (head, tail) = JSONValue.cut(text, around: marker)
+        } else {
+            // A notification per diagnostic, written as the walk hands them over; the invocation's notifications
+            // come before the results (keys in byte order).
+            let (beforeNotifications, rest) = JSONValue.cut(text, around: notificationsMarker)
+            try output.write(beforeNotifications)
+            try JSONValue.writeElements(after: beforeNotifications, to: output) { element in
+                try diagnostics.walk { try element(Self.notification($0)) }
+            }
+            (head, tail) = JSONValue.cut(rest, around: marker)
+        }
         try output.write(head)
         if kept.isEmpty {
             try output.write("[]")
@@ -187,8 +203,26 @@ public struct SARIFRenderer: ReportRenderer {
     }
 
     /// The log with `marker` standing for the results array, of which `kept` of `total` are written.
+    /// The tool execution notification for a file the scan skipped or could not parse.
+    static func notification(_ diagnostic: Diagnostic) -> JSONValue {
+        .object([
+            "level": .string("warning"),
+            "message": .object(["text": .string("\(diagnostic.reason.rawValue): \(diagnostic.detail)")]),
+            "locations": .array([
+                .object([
+                    "physicalLocation": .object([
+                        "artifactLocation": .object([
+                            "uri": .string(Self.uri(diagnostic.path)), "uriBaseId": .string("SCANROOT"),
+                        ])
+                    ])
+                ])
+            ]),
+        ])
+    }
+
     private func document(
-        _ input: ReportInput, context: RenderContext, rules: [JSONValue], kept: Int, of total: Int, marker: String
+        _ input: ReportInput, context: RenderContext, rules: [JSONValue], kept: Int, of total: Int, marker: String,
+        notificationsMarker: String?
     ) -> JSONValue {
         let driver = JSONValue.object([
             "name": .string(context.toolName), "version": .string(context.toolVersion),
@@ -201,22 +235,7 @@ public struct SARIFRenderer: ReportRenderer {
             ("startTimeUtc", .string(ReportDate.iso(input.scan.startedAt))),
             ("endTimeUtc", input.scan.finishedAt.map { .string(ReportDate.iso($0)) }),
         ]
-        let notifications = input.diagnostics.sorted { $0.path < $1.path }.map { diagnostic in
-            JSONValue.object([
-                "level": .string("warning"),
-                "message": .object(["text": .string("\(diagnostic.reason.rawValue): \(diagnostic.detail)")]),
-                "locations": .array([
-                    .object([
-                        "physicalLocation": .object([
-                            "artifactLocation": .object([
-                                "uri": .string(Self.uri(diagnostic.path)), "uriBaseId": .string("SCANROOT"),
-                            ])
-                        ])
-                    ])
-                ]),
-            ])
-        }
-        var allNotifications = notifications
+        var allNotifications: [JSONValue] = notificationsMarker.map { [.string($0)] } ?? []
         if total > kept {
             allNotifications.append(
                 .object([

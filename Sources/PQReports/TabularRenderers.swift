@@ -34,7 +34,15 @@ public struct JSONReportRenderer: ReportRenderer {
     /// The document of `InventoryJSON.render`, written as the findings come from `orderedFindings`
     /// (`InventoryJSON.stream`).
     public func write(_ input: ReportInput, context: RenderContext, to output: ReportOutput) throws {
-        let diagnostics = input.diagnostics.sorted { $0.path != $1.path ? $0.path < $1.path : $0.detail < $1.detail }
+        // By path, then detail: one path's at a time.
+        let diagnostics: ((Diagnostic) throws -> Void) throws -> Void = { body in
+            try input.orderedDiagnostics.walkByPath { group in
+                let sorted = group.enumerated().sorted {
+                    ($0.element.detail, $0.offset) < ($1.element.detail, $1.offset)
+                }
+                for (_, diagnostic) in sorted { try body(diagnostic) }
+            }
+        }
         try InventoryJSON.stream(scan: input.scan, diagnostics: diagnostics, write: output.write) { body in
             try input.orderedFindings.walk(body)
         }

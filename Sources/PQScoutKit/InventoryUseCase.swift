@@ -58,7 +58,8 @@ public enum InventoryUseCase {
     }
 
     /// Writes the document `document(_:)` would return, as `InventoryJSON.render` would write it, reading the
-    /// findings from a cursor so they are never all in memory (`scan --format json` of a large tree).
+    /// findings and the diagnostics from cursors so they are never all in memory (`scan --format json` of a large
+    /// tree).
     /// - Parameter each: sees every finding as it is written (a `--fail-on` check without a second read).
     public static func streamJSON(
         _ request: InventoryRequest, write: @escaping (String) -> Void, each: (Finding) -> Void = { _ in }
@@ -67,10 +68,12 @@ public enum InventoryUseCase {
         try StoreAccess.perform(request.storePath) {
             let id = try resolveScanID(request.scanID, store: store, storePath: request.storePath)
             let scan = try existingScan(id, store: store, storePath: request.storePath)
-            let diagnostics = try store.diagnostics(scanID: id)
             let query = FindingQuery(
                 scanID: id, usage: request.usage, status: request.status, pathPattern: request.pathPattern)
             let aliases = try store.aliases(scanID: id)
+            let diagnostics: ((Diagnostic) throws -> Void) throws -> Void = { body in
+                try store.forEachDiagnostic(scanID: id, body)
+            }
             try InventoryJSON.stream(scan: scan, diagnostics: diagnostics, aliases: aliases, write: write) { body in
                 try store.forEachFinding(query) { finding in
                     each(finding)

@@ -106,7 +106,8 @@ public enum ReportUseCase {
             var input = ReportInput(
                 scan: scan, findings: streamed ? [] : try store.findings(FindingQuery(scanID: id)),
                 assets: certificatesStreamed || assetsStreamed ? [] : try store.assets(scanID: id),
-                diagnostics: try store.diagnostics(scanID: id), software: try store.software(scanID: id),
+                diagnostics: renderer == nil ? try store.diagnostics(scanID: id) : [],
+                software: try store.software(scanID: id),
                 history: try store.scans(sameRootsAs: id), assessment: assessment,
                 policy: assessment.flatMap { try? PolicyProfile.bundled($0.profile) })
             if streamed {
@@ -121,6 +122,13 @@ public enum ReportUseCase {
                     try store.forEachAssessedSystem(
                         assessmentID: assessmentID, order: .byScore, limit: limit,
                         findingsPerAdjustment: HTMLRenderer.findingsPerAdjustment, body)
+                }
+            }
+            // Every renderer walks the diagnostics (a hostile tree leaves hundreds of thousands); the inventory
+            // asked for without one holds them.
+            if renderer != nil {
+                input.diagnosticSource = .stored(countsByReason: try store.diagnosticCounts(scanID: id)) {
+                    limit, body in try store.forEachDiagnostic(scanID: id, limit: limit, body)
                 }
             }
             if certificatesStreamed {

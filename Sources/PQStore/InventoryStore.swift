@@ -187,6 +187,21 @@ public final class InventoryStore: Sendable {
         try backend.diagnostics(scanID: scanID)
     }
 
+    /// The diagnostics of one scan handed to `body` one at a time from a cursor, in `diagnostics(scanID:)`' order
+    /// (path bytes, then recording order), at most `limit` when given: a hostile tree can leave hundreds of
+    /// thousands, and a report walks them rather than holding them.
+    /// - Throws: `StoreError`, or whatever `body` throws (wrapped).
+    public func forEachDiagnostic(scanID: Int64, limit: Int? = nil, _ body: (Diagnostic) throws -> Void)
+        throws(StoreError)
+    {
+        try backend.forEachDiagnostic(scanID: scanID, limit: limit, body)
+    }
+
+    /// How many diagnostics of one scan give each reason (a reason none gives is absent).
+    public func diagnosticCounts(scanID: Int64) throws(StoreError) -> [Diagnostic.Reason: Int] {
+        try backend.diagnosticCounts(scanID: scanID)
+    }
+
     /// The assets one scan saw (recorded in a batch or named by a finding), ordered by id, with their
     /// certificate and key details.
     public func assets(scanID: Int64) throws(StoreError) -> [Asset] { try backend.assets(scanID: scanID) }
@@ -377,6 +392,8 @@ protocol StoreBackend: AnyObject, Sendable {
     /// The findings of several scans by path bytes, then scan id, line (none first) and recording order.
     func forEachFinding(ofScans scanIDs: [Int64], _ body: (Int64, Finding) throws -> Void) throws(StoreError)
     func diagnostics(scanID: Int64) throws(StoreError) -> [Diagnostic]
+    func forEachDiagnostic(scanID: Int64, limit: Int?, _ body: (Diagnostic) throws -> Void) throws(StoreError)
+    func diagnosticCounts(scanID: Int64) throws(StoreError) -> [Diagnostic.Reason: Int]
     func assets(scanID: Int64) throws(StoreError) -> [Asset]
     func forEachFindingWithCertificate(scanID: Int64, _ body: (Finding, CertificateDetails?) throws -> Void)
         throws(StoreError)

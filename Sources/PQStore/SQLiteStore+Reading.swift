@@ -196,6 +196,42 @@ extension SQLiteStore {
         }
     }
 
+    /// The diagnostics of one scan from a cursor, in `diagnostics(scanID:)`' order, at most `limit` when given.
+    func forEachDiagnostic(scanID: Int64, limit: Int?, _ body: (Diagnostic) throws -> Void) throws(StoreError) {
+        var sql = "SELECT * FROM diagnostics WHERE scan_id = \(ScanRowsSQL.rowsOf("?")) ORDER BY path, ordinal"
+        var arguments: StatementArguments = [scanID]
+        if let limit {
+            sql += " LIMIT ?"
+            arguments += [max(0, limit)]
+        }
+        try storeOperation("cannot read diagnostics of scan \(scanID) from \(label)") {
+            try writer.read { db in
+                let rows = try DiagnosticRow.fetchCursor(db, sql: sql, arguments: arguments)
+                while let row = try rows.next() { try body(try row.model) }
+            }
+        }
+    }
+
+    /// How many diagnostics of one scan give each reason.
+    func diagnosticCounts(scanID: Int64) throws(StoreError) -> [Diagnostic.Reason: Int] {
+        try storeOperation("cannot count diagnostics of scan \(scanID) in \(label)") {
+            try writer.read { db in
+                var counts: [Diagnostic.Reason: Int] = [:]
+                let rows = try Row.fetchCursor(
+                    db,
+                    sql:
+                        "SELECT reason, count(*) FROM diagnostics WHERE scan_id = \(ScanRowsSQL.rowsOf("?")) GROUP BY reason",
+                    arguments: [scanID])
+                while let row = try rows.next() {
+                    let reason = try DiagnosticRow.countedReason(
+                        try row.decode(String.self, atIndex: 0), scanID: scanID)
+                    counts[reason] = try row.decode(Int.self, atIndex: 1)
+                }
+                return counts
+            }
+        }
+    }
+
     /// The assets one scan saw (recorded in a batch or named by a finding), ordered by id, with their
     /// certificate and key details.
     func assets(scanID: Int64) throws(StoreError) -> [Asset] {

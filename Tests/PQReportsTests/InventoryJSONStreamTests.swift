@@ -10,7 +10,9 @@ struct InventoryJSONStreamTests {
     func streamed(_ document: InventoryDocument) throws -> String {
         var out = ""
         try InventoryJSON.stream(
-            scan: document.scan, diagnostics: document.diagnostics, aliases: document.aliases, write: { out += $0 },
+            scan: document.scan,
+            diagnostics: { body in for diagnostic in document.diagnostics { try body(diagnostic) } },
+            aliases: document.aliases, write: { out += $0 },
             findings: { body in for finding in document.findings { try body(finding) } })
         return out
     }
@@ -18,7 +20,10 @@ struct InventoryJSONStreamTests {
     @Test("the streamed document is byte-for-byte the rendered one, with findings, without, and with hostile text")
     func sameBytes() throws {
         let hostile = Fixtures.hostile()
-        let diagnostics = [Diagnostic(path: ScanPath("a\r\nb"), reason: .malformed, detail: "line 1: \"x\"")]
+        let diagnostics = [
+            Diagnostic(path: ScanPath("a\r\nb"), reason: .malformed, detail: "line 1: \"x\""),
+            Diagnostic(path: ScanPath("b.pem"), reason: .empty, detail: "no bytes"),
+        ]
         for document in [
             InventoryDocument(scan: hostile.scan, findings: hostile.findings, diagnostics: diagnostics),
             InventoryDocument(scan: hostile.scan, findings: [], diagnostics: []),
@@ -29,6 +34,7 @@ struct InventoryJSONStreamTests {
                         path: ScanPath("etc/ssl/certs/ab12.0"), target: ScanPath("etc/ssl/certs/a.pem"), kind: .file)
                 ]),
             InventoryDocument(scan: hostile.scan, findings: Array(hostile.findings.prefix(1)), diagnostics: []),
+            InventoryDocument(scan: hostile.scan, findings: [], diagnostics: Array(diagnostics.prefix(1))),
         ] {
             #expect(try streamed(document) == (try InventoryJSON.render(document)))
         }

@@ -5,7 +5,8 @@ import Testing
 @testable import PQStore
 
 /// The reads a report makes so it never holds every asset or a whole assessment document: the certificates in
-/// the order the reports list them (`forEachCertificate`, `assetCounts`), and an assessment's summary with each
+/// the order the reports list them (`forEachCertificate`, `assetCounts`), the diagnostics likewise
+/// (`forEachDiagnostic`, `diagnosticCounts`), and an assessment's summary with each
 /// score adjustment's findings trimmed (`latestAssessmentSummary(findingsPerAdjustment:)`), on both backends; on
 /// PostgreSQL with two rows per fetch, so every walk crosses fetches.
 @Suite("Report reads: certificates in report order, trimmed assessment summaries")
@@ -69,6 +70,37 @@ struct ReportReadTests {
         #expect(counts.assets == (try store.assets(scanID: scanID)).count)
         let empty = try Sample.begin(store)
         #expect(try store.assetCounts(scanID: empty) == (0, 0))
+    }
+
+    @Test(
+        "diagnostics come by path bytes, then recording order, at most the limit, with their counts by reason",
+        arguments: StoreKind.available)
+    func diagnosticsInReportOrder(kind: StoreKind) throws {
+        let store = try Self.store(kind)
+        let scanID = try Sample.begin(store)
+        // Out of order, one path twice, and a path whose first byte (0xC3, "é") sorts after every ASCII one.
+        let recorded = [
+            Diagnostic(path: ScanPath("z.pem"), reason: .malformed, detail: "second"),
+            Diagnostic(path: ScanPath("é.pem"), reason: .empty, detail: "empty"),
+            Diagnostic(path: ScanPath("a.pem"), reason: .tooLarge, detail: "big"),
+            Diagnostic(path: ScanPath("z.pem"), reason: .malformed, detail: "first"),
+            Diagnostic(path: ScanPath("m.pem"), reason: .malformed, detail: "bad"),
+        ]
+        try store.record(scanID: scanID, batch: ScanBatch(output: ScanOutput(diagnostics: recorded)))
+
+        var walked: [Diagnostic] = []
+        try store.forEachDiagnostic(scanID: scanID) { walked.append($0) }
+        #expect(walked == [recorded[2], recorded[4], recorded[0], recorded[3], recorded[1]])
+        #expect(walked == (try store.diagnostics(scanID: scanID)))
+        var first: [Diagnostic] = []
+        try store.forEachDiagnostic(scanID: scanID, limit: 3) { first.append($0) }
+        #expect(first == Array(walked.prefix(3)))
+        var none = 0
+        try store.forEachDiagnostic(scanID: scanID, limit: 0) { _ in none += 1 }
+        #expect(none == 0)
+
+        #expect(try store.diagnosticCounts(scanID: scanID) == [.malformed: 3, .empty: 1, .tooLarge: 1])
+        #expect(try store.diagnosticCounts(scanID: try Sample.begin(store)) == [:])
     }
 
     /// An assessment whose systems' adjustments hold `sizes` findings each, and whose overall score holds the

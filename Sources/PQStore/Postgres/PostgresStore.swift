@@ -397,14 +397,44 @@ final class PostgresStore: StoreBackend {
             try session.query(
                 "SELECT * FROM diagnostics WHERE scan_id = \(ScanRowsSQL.rowsOf("$1")) ORDER BY path, ordinal",
                 [.int(scanID)]
-            ).map { row in
-                let access = row.makeRandomAccess()
-                return try DiagnosticRow(
-                    scanId: access.value("scan_id"), ordinal: access.value("ordinal"), path: Data(access.bytes("path")),
-                    pathDisplay: access.value("path_display"), reason: access.value("reason"),
-                    detail: access.value("detail")
-                ).model
+            ).map { row in try Self.diagnosticRow(row.makeRandomAccess()).model }
+        }
+    }
+
+    func forEachDiagnostic(scanID: Int64, limit: Int?, _ body: (Diagnostic) throws -> Void) throws(StoreError) {
+        let sql = """
+            SELECT * FROM diagnostics WHERE scan_id = \(ScanRowsSQL.rowsOf(String(scanID))) ORDER BY path, ordinal
+            LIMIT \(limit.map { String(max(0, $0)) } ?? "ALL")
+            """
+        try operation("cannot read diagnostics of scan \(scanID) from \(label)") {
+            try session.transaction(readOnly: true) {
+                try forEachRow(cursor: "pqscout_diagnostics", sql) { access in
+                    try body(try Self.diagnosticRow(access).model)
+                }
             }
+        }
+    }
+
+    private static func diagnosticRow(_ access: PostgresRandomAccessRow) throws -> DiagnosticRow {
+        try DiagnosticRow(
+            scanId: access.value("scan_id"), ordinal: access.value("ordinal"), path: Data(access.bytes("path")),
+            pathDisplay: access.value("path_display"), reason: access.value("reason"), detail: access.value("detail"))
+    }
+
+    func diagnosticCounts(scanID: Int64) throws(StoreError) -> [Diagnostic.Reason: Int] {
+        try operation("cannot count diagnostics of scan \(scanID) in \(label)") {
+            var counts: [Diagnostic.Reason: Int] = [:]
+            for row in try session.query(
+                """
+                SELECT reason, count(*) AS count FROM diagnostics WHERE scan_id = \(ScanRowsSQL.rowsOf("$1"))
+                GROUP BY reason
+                """, [.int(scanID)])
+            {
+                let access = row.makeRandomAccess()
+                let reason = try DiagnosticRow.countedReason(try access.value("reason"), scanID: scanID)
+                counts[reason] = try access.value("count", as: Int.self)
+            }
+            return counts
         }
     }
 

@@ -25,4 +25,13 @@ struct DiagnosticRow: Codable, FetchableRecord {
             return Diagnostic(path: ScanPath(bytes: Array(path)), reason: reason, detail: detail)
         }
     }
+
+    /// The reason a `reason` column holds in a count by reason; one no version wrote means a damaged store.
+    static func countedReason(_ raw: String, scanID: Int64) throws(StoreError) -> Diagnostic.Reason {
+        guard let reason = Diagnostic.Reason(rawValue: raw) else {
+            throw StoreError(
+                code: StoreError.corrupt, reason: "diagnostics of scan \(scanID) have unknown reason \(raw)")
+        }
+        return reason
+    }
 }
