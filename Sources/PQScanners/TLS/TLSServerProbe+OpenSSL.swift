@@ -195,13 +195,7 @@ public enum TLSServerProbe {
                 }
             }
         }
-        guard status == Int32(PQS_OK) else {
-            return .failure(Failure(detail: error.text.isEmpty ? "not a certificate" : error.text))
-        }
-        return .success(
-            CertificateCheck(
-                accepted: out.accepted == 1, refusal: out.accepted == 1 ? nil : error.text,
-                keyOID: shimText(out.key_oid), keyBits: Int(out.key_bits)))
+        return checkResult(status: status, out, error)
     }
 
     /// A server context certificates are loaded into, owned here and freed with the last reference.
@@ -283,6 +277,13 @@ public enum TLSServerProbe {
                 }
             }
         }
+        return checkResult(status: status, out, error)
+    }
+
+    /// What a certificate check's shim call answered: the check, or why the bytes are not a certificate.
+    private static func checkResult(status: Int32, _ out: pqs_tls_certificate_check, _ error: ShimErrorBuffer)
+        -> Result<CertificateCheck, Failure>
+    {
         guard status == Int32(PQS_OK) else {
             return .failure(Failure(detail: error.text.isEmpty ? "not a certificate" : error.text))
         }
