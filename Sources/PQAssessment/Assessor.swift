@@ -856,10 +856,9 @@ extension Assessor {
             return (score(numbers[number], items), number)
         }
 
-        /// Keeps a score for `scores`.
+        /// Keeps a score for `scores` (the overall score is then made from them, not from the tally).
         mutating func keep(_ score: AgilityScore, position: Int) {
             done[position] = score
-            tally.add(score)
         }
 
         /// Counts a score handed on in the tally.
