@@ -47,4 +47,34 @@ struct FindingOrderPlanTests {
             #expect(plan.contains { $0.contains("findings_by_file") }, "\(sql)\n\(plan.joined(separator: "\n"))")
         }
     }
+
+    @Test("an assessment's judged findings are copied from the stage in rank order by counting, not by a window")
+    func stageCopiedWithoutAWindow() throws {
+        let store = try InventoryStore.inMemory()
+        let scanID = try AssessedFindingStreamTests.scan(store)
+        let result = try AssessedFindingStreamTests.assessment(store, scanID: scanID)
+        let writer = try #require(store.sqliteWriter)
+        let statements = Mutex<[String]>([])
+        writer.inDatabase { db in
+            db.trace(options: .statement) { event in
+                if case .statement(let statement) = event {
+                    let sql = statement.sql
+                    statements.withLock { $0.append(sql) }
+                }
+            }
+        }
+        let assessmentID = try store.recordAssessment(result, createdAt: Sample.started)
+        writer.inDatabase { db in db.trace(options: .statement, nil) }
+        // `row_number() OVER` buffered every judged finding in a temporary table before the copy (8.6 GB at 1M).
+        let copies = statements.withLock { $0 }.filter { $0.hasPrefix("INSERT INTO assessment_findings") }
+        #expect(copies.count == 1)
+        #expect(copies.allSatisfy { $0.contains("pqs_next_position()") && !$0.contains("OVER") }, "\(copies)")
+        var positions: [Int] = []
+        try store.forEachAssessedFinding(assessmentID: assessmentID) { positions.append($0.position) }
+        #expect(positions == Array(0..<result.findings.count))
+        var stored: [FindingAssessment] = []
+        try store.forEachAssessedFinding(assessmentID: assessmentID) { stored.append($0.assessment) }
+        // `recordAssessment` keeps the result's order (`AssessmentRecording.Order.asAdded`); the stage's key is it.
+        #expect(stored == result.findings)
+    }
 }
