@@ -98,15 +98,16 @@ public enum AssessedSystems {
         var places = Places()
         let numbers = findings.map { places.add($0) }
         let resolved = places.resolved()
-        return numbers.map { resolved[$0] }
+        let systems = resolved.alones.map(\.system)
+        return numbers.map { systems[Int(resolved.systemOf[$0])] }
     }
 
     /// The places (source, file, block) of a scan's findings, gathered one finding at a time, and the system of
     /// each: what an assessment needs to know of the findings before it judges any, bounded by places, not findings.
     public struct Places: Sendable {
-        struct Key: Hashable, Sendable {
+        /// A place within its file: the findings of one file with the same source and block.
+        struct LocalKey: Hashable, Sendable {
             var source: String
-            var path: ScanPath
             var context: String?
         }
 
@@ -129,46 +130,106 @@ public enum AssessedSystems {
             }
         }
 
-        /// A place's system judged alone, and whether its file is a daemon's own.
-        struct Alone: Hashable, Sendable {
-            var system: SystemRef
-            var rooted: Bool
+        /// Numbers the places of one walk in the order first seen, remembering only the current file's places: a
+        /// file's findings come together in the store's order, so no table of every place is held (a dictionary
+        /// of digests of every place was about 30 MB for the 600,000 places of the 1M benchmark tree).
+        ///
+        /// A place met again after another file's findings gets a new number: one more place of the same system,
+        /// whose findings, counts and strengths add up as the first one's do. Two walks over the same findings in
+        /// the same order number them alike, so the second walk of an assessment finds each finding's place by
+        /// numbering again.
+        public struct Numbering: Sendable {
+            private var path: ScanPath?
+            private var local: [LocalKey: Int32] = [:]
+            private var last: (key: LocalKey, number: Int)?
+            /// How many places were numbered.
+            public private(set) var count = 0
+
+            public init() {}
+
+            /// The number of a finding's place, and whether it is new (first seen in this run of its file).
+            public mutating func number(of finding: Finding) -> (number: Int, isNew: Bool) {
+                let key = LocalKey(source: finding.source.rawValue, context: finding.context)
+                if finding.path != path {
+                    path = finding.path
+                    local.removeAll(keepingCapacity: true)
+                    last = nil
+                } else if let last, last.key == key {
+                    return (last.number, false)
+                }
+                if let known = local[key] {
+                    last = (key, Int(known))
+                    return (Int(known), false)
+                }
+                let number = count
+                count += 1
+                local[key] = Int32(number)
+                last = (key, number)
+                return (number, true)
+            }
         }
 
-        /// Place → its number, in the order the places were first seen.
-        private var numbers: [Digest: Int32] = [:]
-        /// The distinct (system alone, rooted) pairs, and each one's number.
+        /// A system judged alone, held as its id with where its path and block lie in it (`system(of:)` makes every
+        /// id `source:path` or `source:path#block`), and whether its file is a daemon's own. As a `SystemRef`, a
+        /// system held its path and block twice: 200,000 systems of the 1M benchmark tree.
+        struct Alone: Hashable, Sendable {
+            var id: String
+            var source: String
+            var kind: SystemRef.Kind
+            /// The path's length in UTF-8 bytes, after `source:` in the id.
+            var pathLength: Int32
+            var hasContext: Bool
+            var rooted: Bool
+
+            init(_ system: SystemRef, rooted: Bool) {
+                precondition(
+                    system.id == "\(system.source):\(system.path)" + (system.context.map { "#" + $0 } ?? ""),
+                    "a system's id is source:path#block: \(system.id)")
+                id = system.id
+                source = system.source
+                kind = system.kind
+                pathLength = Int32(system.path.utf8.count)
+                hasContext = system.context != nil
+                self.rooted = rooted
+            }
+
+            var system: SystemRef {
+                let utf8 = id.utf8
+                let start = utf8.index(utf8.startIndex, offsetBy: source.utf8.count + 1)
+                let end = utf8.index(start, offsetBy: Int(pathLength))
+                let path = String(decoding: utf8[start..<end], as: UTF8.self)
+                let context = hasContext ? String(decoding: utf8[utf8.index(after: end)...], as: UTF8.self) : nil
+                return SystemRef(id: id, kind: kind, source: source, path: path, context: context)
+            }
+        }
+
+        private var numbering = Numbering()
+        /// The distinct systems judged alone (with whether their file is rooted), and each one's number.
         private var alones: [Alone] = []
         private var aloneNumbers: [Digest: Int32] = [:]
-        /// By place number: the number of its pair in `alones`.
+        /// By place number: the number of its system in `alones`.
         private var aloneOf: [Int32] = []
         /// By place number: how many findings were added there.
         public private(set) var counts: [Int] = []
-        /// The place the last lookup found: a file's findings come one after another.
-        private var last: (key: Key, number: Int)?
 
         public init() {}
 
         /// How many places were seen.
         public var count: Int { aloneOf.count }
 
+        /// How many distinct systems judged alone the places have.
+        var aloneCount: Int { alones.count }
+
         /// Adds one finding.
         /// - Returns: the number of its place.
         public mutating func add(_ finding: Finding) -> Int {
-            let key = Key(source: finding.source.rawValue, path: finding.path, context: finding.context)
-            let number: Int
-            if let last, last.key == key {
-                number = last.number
-            } else if let known = numbers[Digest(key)] {
-                number = Int(known)
-            } else {
-                number = aloneOf.count
-                numbers[Digest(key)] = Int32(number)
+            let (number, isNew) = numbering.number(of: finding)
+            if isNew {
                 let system = AssessedSystems.system(of: finding)
                 let rooted =
                     system.kind == .configuration
                     && instanceRoot(source: FindingSource(rawValue: system.source), path: finding.path.display) != nil
-                let alone = Alone(system: system, rooted: rooted)
+                let alone = Alone(system, rooted: rooted)
                 let digest = Digest(alone)
                 if let known = aloneNumbers[digest] {
                     aloneOf.append(known)
@@ -179,47 +240,43 @@ public enum AssessedSystems {
                 }
                 counts.append(0)
             }
-            last = (key, number)
             counts[number] += 1
             return number
         }
 
-        /// The number of a finding's place, if it was added.
-        public mutating func number(of finding: Finding) -> Int? {
-            let key = Key(source: finding.source.rawValue, path: finding.path, context: finding.context)
-            if let last, last.key == key { return last.number }
-            guard let number = numbers[Digest(key)].map(Int.init) else { return nil }
-            last = (key, number)
-            return number
-        }
-
         /// The system of each place, by place number: a shared file's place joins its daemon when the scan holds
-        /// exactly one instance of it.
+        /// exactly one instance of it. Shares the systems with these places (nothing is copied).
         public func resolved() -> Resolved {
             var instances: [String: Set<String>] = [:]
-            for entry in alones where entry.rooted {
-                instances[entry.system.source, default: []].insert(entry.system.id)
+            var rootedNumbers: [String: Int32] = [:]
+            for (number, entry) in alones.enumerated() where entry.rooted {
+                instances[entry.source, default: []].insert(entry.id)
+                rootedNumbers[entry.id] = rootedNumbers[entry.id] ?? Int32(number)
             }
-            let systems = alones.map { entry in
-                let system = entry.system
-                guard system.kind == .configuration, !entry.rooted,
-                    let only = instances[system.source], only.count == 1, let id = only.first
-                else { return system }
-                let root = String(id.dropFirst(system.source.count + 1))
-                return SystemRef(id: id, kind: .configuration, source: system.source, path: root)
+            // A joined place takes its daemon's own system: the same id, kind, source and root path.
+            var joined: [Int32: Int32] = [:]
+            for (number, entry) in alones.enumerated() where entry.kind == .configuration && !entry.rooted {
+                guard let only = instances[entry.source], only.count == 1, let id = only.first,
+                    let daemon = rootedNumbers[id]
+                else { continue }
+                joined[Int32(number)] = daemon
             }
-            return Resolved(systems: systems, systemOf: aloneOf)
+            var systemOf = aloneOf
+            if !joined.isEmpty {
+                for place in systemOf.indices { if let daemon = joined[systemOf[place]] { systemOf[place] = daemon } }
+            }
+            return Resolved(alones: alones, systemOf: systemOf)
         }
     }
 
-    /// The system of each place by place number, held once per distinct system judged alone (two of those may
-    /// resolve to the same system: a shared file joining its daemon).
+    /// The system of each place by place number, held once per distinct system judged alone.
     public struct Resolved: Sendable {
-        let systems: [SystemRef]
+        let alones: [Places.Alone]
+        /// By place number: its system's number in `alones`.
         let systemOf: [Int32]
 
         public var count: Int { systemOf.count }
 
-        public subscript(place: Int) -> SystemRef { systems[Int(systemOf[place])] }
+        public subscript(place: Int) -> SystemRef { alones[Int(systemOf[place])].system }
     }
 }

@@ -184,10 +184,10 @@ public enum Assessor {
     ) throws -> AssessmentResult {
         var groundwork = Groundwork(catalog: catalog)
         try source.forEachFinding { groundwork.add($0) }
-        var judge = try FindingJudge(source: source, groundwork: groundwork, options: options, catalog: catalog)
+        var judge = try FindingJudge(source: source, laid: groundwork.lay(), options: options, catalog: catalog)
         let prioritizer = judge.prioritizer
         let scorer = AgilityScorer(catalog: catalog)
-        var scoring = SystemScoring(groundwork.numbers)
+        var scoring = SystemScoring(judge.systems)
         var tally = SummaryTally()
         // Counted, not held: nearly every finding of a large tree meets `vulnerable`.
         var gateHits = 0
@@ -227,7 +227,7 @@ public enum Assessor {
                 }
             }
         }
-        guard index == groundwork.places.counts.reduce(0, +) else {
+        guard index == groundwork.findingCount else {
             throw AssessmentError(
                 code: "assess.findings-changed",
                 reason: "the scan's findings changed while it was assessed (\(index) read the second time)")
@@ -302,7 +302,7 @@ public enum Assessor {
     ) throws {
         var groundwork = Groundwork(catalog: catalog)
         try source.forEachFinding { groundwork.add($0) }
-        var judge = try FindingJudge(source: source, groundwork: groundwork, options: options, catalog: catalog)
+        var judge = try FindingJudge(source: source, laid: groundwork.lay(), options: options, catalog: catalog)
         // Verdicts are shared per memo key, so they are numbered by it: no verdict is hashed per finding.
         var numbers: [VerdictMemo.VerdictKey: Int] = [:]
         try source.forEachFindingAndCertificate { original, certificate in
@@ -374,13 +374,16 @@ extension Assessor {
         let evaluators: [String: PolicyEvaluator]
         let prioritizer: RiskPrioritizer
         let issuerStrength: [String: Int]
-        /// The places the first walk saw, and the system of each by place number.
-        var places: AssessedSystems.Places
-        let systemOf: AssessedSystems.Resolved
+        /// Numbers the places again as the first walk did (`AssessedSystems.Places.Numbering`).
+        var numbering = AssessedSystems.Places.Numbering()
+        /// The systems, and the number of each place's.
+        let systems: SystemNumbers
         let context: ExchangeContext
         var memo = VerdictMemo()
+        /// The system of the last place judged: a place's findings come together.
+        private var lastSystem: (alone: Int32, system: SystemRef)?
 
-        init(source: AssessmentSource, groundwork: Groundwork, options: AssessmentOptions, catalog: Catalog)
+        init(source: AssessmentSource, laid: Groundwork.Laid, options: AssessmentOptions, catalog: Catalog)
             throws(AssessmentError)
         {
             self.options = options
@@ -396,25 +399,33 @@ extension Assessor {
                 dataLifetimeYears: options.dataLifetimeYears, migrationYears: options.migrationYears,
                 crqcYear: options.crqcYear, crqcEstimate: options.crqcEstimate, catalog: catalog)
             issuerStrength = Assessor.issuerStrengths(source.assets, catalog: catalog)
-            places = groundwork.places
-            systemOf = groundwork.resolved
-            context = groundwork.context
+            systems = laid.systems
+            context = laid.context
         }
 
         /// The verdict and waiver of one finding, which the first walk saw, and the certificate its asset is.
         mutating func judge(_ original: Finding, certificate: CertificateDetails?) -> Judged {
-            guard let place = places.number(of: original) else {
+            let place = numbering.number(of: original).number
+            guard place < systems.ofPlace.count else {
                 preconditionFailure("the second walk of the findings met a place the first did not")
             }
-            let system = systemOf[place]
+            let alone = systems.resolved.systemOf[place]
+            let system: SystemRef
+            if let lastSystem, lastSystem.alone == alone {
+                system = lastSystem.system
+            } else {
+                system = systems.resolved.alones[Int(alone)].system
+                lastSystem = (alone, system)
+            }
+            let number = systems.ofPlace[place]
             let override = options.systemOverrides.first { $0.matches(system) }
             let judge = override?.category.flatMap { evaluators[$0] } ?? evaluator
             var local = prioritizer
             if let years = override?.dataLifetimeYears { local.dataLifetimeYears = max(0, years) }
-            let finding = context.adjusted(original, system: system.id, catalog: catalog)
+            let finding = context.adjusted(original, system: number, catalog: catalog)
             var fallback: Int? =
                 finding.usage == .signature ? certificate.flatMap { issuerStrength[$0.issuer] } : nil
-            fallback = fallback ?? context.groupStrength(for: finding, system: system.id, catalog: catalog)
+            fallback = fallback ?? context.groupStrength(for: finding, system: number, catalog: catalog)
             let category = override?.category.flatMap { evaluators[$0] == nil ? nil : $0 }
             let subject = memo.subject(of: finding, issuerStrength: fallback, judge: judge)
             let verdict = memo.verdict(subject, category: category, judge: judge, asOf: options.asOf)
@@ -563,14 +574,21 @@ extension Assessor {
             var setting: String?
         }
 
+        /// Where a strength holds: a block (an nginx server) of a system, or the whole system, by the system's
+        /// number (`SystemNumbers`) and the block's digest; keyed by text, two scopes a place were 30 MB at 1M.
+        struct Scope: Hashable {
+            var system: Int32
+            var block: AssessedSystems.Places.Digest?
+        }
+
         /// Exchange → the post-quantum component in force in it.
         var postQuantum: [Exchange: String] = [:]
-        /// Scope (system, and system#block) → weakest elliptic-curve group in force (bits).
-        var ellipticGroups: [String: Int] = [:]
+        /// Scope → weakest elliptic-curve group in force (bits).
+        var ellipticGroups: [Scope: Int] = [:]
         /// Scope → weakest finite-field group in force (bits).
-        var finiteFieldGroups: [String: Int] = [:]
+        var finiteFieldGroups: [Scope: Int] = [:]
         /// Scope → smallest RSA key in force (modulus bits), from the certificates the daemon is configured with.
-        var rsaKeyBits: [String: Int] = [:]
+        var rsaKeyBits: [Scope: Int] = [:]
 
         /// The post-quantum component in force in the same exchange as a quantum-vulnerable key exchange or group,
         /// which protects it; nil when none does.
@@ -587,21 +605,25 @@ extension Assessor {
 
         /// The scopes a finding is looked up in, narrowest first: its block (an nginx server) within its system,
         /// then the whole system.
-        static func scopes(system: String, context: String?) -> [String] {
-            context.map { [system + "#" + $0, system] } ?? [system]
+        static func scopes(system: Int32, block: AssessedSystems.Places.Digest?) -> [Scope] {
+            block.map { [Scope(system: system, block: $0), Scope(system: system)] } ?? [Scope(system: system)]
         }
 
-        static func lookup(_ table: [String: Int], system: String, context: String?) -> Int? {
-            scopes(system: system, context: context).lazy.compactMap { table[$0] }.first
+        static func lookup(_ table: [Scope: Int], system: Int32, context: String?) -> Int? {
+            guard !table.isEmpty else { return nil }
+            let block = context.map { AssessedSystems.Places.Digest($0) }
+            return scopes(system: system, block: block).lazy.compactMap { table[$0] }.first
         }
 
-        static func record(_ bits: Int, in table: inout [String: Int], system: String, context: String?) {
-            for scope in scopes(system: system, context: context) { table[scope] = min(table[scope] ?? bits, bits) }
+        static func record(
+            _ bits: Int, in table: inout [Scope: Int], system: Int32, block: AssessedSystems.Places.Digest?
+        ) {
+            for scope in scopes(system: system, block: block) { table[scope] = min(table[scope] ?? bits, bits) }
         }
 
         /// The strength of a key exchange with no size of its own (`Kx=ECDH`, `DHE`): the weakest group in force in
         /// the same system, since the groups are what the peers negotiate.
-        func groupStrength(for finding: Finding, system: String, catalog: Catalog) -> Int? {
+        func groupStrength(for finding: Finding, system: Int32, catalog: Catalog) -> Int? {
             guard finding.usage == .keyExchange || finding.usage == .cipherSuite else { return nil }
             let entry = finding.canonical.flatMap { catalog.entry(named: $0) }
             switch entry?.family {
@@ -613,7 +635,7 @@ extension Assessor {
 
         /// The finding as its exchange makes it: RSA key transport takes the size of the RSA key it runs on, so a
         /// `TLS_RSA_*` suite over an RSA-1024 certificate is broken now, not due in 2031.
-        func adjusted(_ finding: Finding, system: String, catalog: Catalog) -> Finding {
+        func adjusted(_ finding: Finding, system: Int32, catalog: Catalog) -> Finding {
             if let broken = Self.brokenParts(of: finding) {
                 var out = finding
                 out.quantumStatus = .broken
@@ -691,8 +713,11 @@ extension Assessor {
         let scorer: AgilityScorer
         var places = AssessedSystems.Places()
         var strengths = Strengths()
-        /// Place number → its block (`Finding.context`), for the scopes the strengths are recorded under.
-        var blocks: [Int: String] = [:]
+        /// Place number → the digest of its block (`Finding.context`), for the places with a strength: the scopes
+        /// the strengths are recorded under.
+        var blocks: [Int: AssessedSystems.Places.Digest] = [:]
+        /// How many findings were added.
+        private(set) var findingCount = 0
         var postQuantum: [ExchangeContext.Exchange: String] = [:]
         /// Findings per source, and per algorithm the catalog does not know (the coverage counts).
         var sourceCounts: [String: Int] = [:]
@@ -705,10 +730,16 @@ extension Assessor {
 
         mutating func add(_ finding: Finding) {
             let place = places.add(finding)
+            findingCount += 1
             sourceCounts[finding.source.rawValue, default: 0] += 1
             if finding.canonical == nil { unknownAlgorithms[finding.algorithm, default: 0] += 1 }
             guard finding.effective else { return }
-            if let context = finding.context { blocks[place] = context }
+            // A place's findings share its block: it is part of what tells places apart.
+            func noteBlock() {
+                if let context = finding.context, blocks[place] == nil {
+                    blocks[place] = AssessedSystems.Places.Digest(context)
+                }
+            }
             let entry = finding.canonical.flatMap { catalog.entry(named: $0) }
             // One strongSwan proposal line combines its key exchanges (RFC 9370 additional key exchanges): an
             // ML-KEM there protects the x25519 beside it. A TLS group list offers alternatives instead.
@@ -730,38 +761,48 @@ extension Assessor {
             {
                 if entry.family == "ECC" || entry.family == "ECDH" {
                     strengths.elliptic[place] = min(strengths.elliptic[place] ?? bits, bits)
+                    noteBlock()
                 } else if entry.family == "FFDH" {
                     strengths.finiteField[place] = min(strengths.finiteField[place] ?? bits, bits)
+                    noteBlock()
                 }
             }
             if finding.usage == .publicKey || finding.usage == .signature, entry?.family == "RSA",
                 let bits = finding.keyBits, bits > 0
             {
                 strengths.rsa[place] = min(strengths.rsa[place] ?? bits, bits)
+                noteBlock()
             }
         }
 
-        /// The system of each place, by place number.
-        var resolved: AssessedSystems.Resolved { places.resolved() }
+        /// What the second walk judges by, laid once every place has been seen.
+        struct Laid {
+            /// The systems numbered in id order, each with how many findings it holds, and each place's.
+            var systems: SystemNumbers
+            /// Each place's strengths recorded under its system (and block), as the findings' systems are known
+            /// only once every place has been seen.
+            var context: ExchangeContext
+        }
 
-        /// The exchange context: each place's strengths recorded under its system (and block), as the findings'
-        /// systems are known only once every place has been seen.
-        var context: ExchangeContext {
-            let systems = resolved
+        /// The systems and the exchange context. What only they needed (the places, strengths and blocks) is let
+        /// go; the coverage counts stay.
+        mutating func lay() -> Laid {
+            let systems = SystemNumbers(places.resolved(), counts: places.counts)
             var context = ExchangeContext(postQuantum: postQuantum)
-            func record(_ table: [Int: Int], into target: inout [String: Int]) {
+            func record(_ table: [Int: Int], into target: inout [ExchangeContext.Scope: Int]) {
                 for (place, bits) in table {
-                    ExchangeContext.record(bits, in: &target, system: systems[place].id, context: blocks[place])
+                    ExchangeContext.record(bits, in: &target, system: systems.ofPlace[place], block: blocks[place])
                 }
             }
             record(strengths.elliptic, into: &context.ellipticGroups)
             record(strengths.finiteField, into: &context.finiteFieldGroups)
             record(strengths.rsa, into: &context.rsaKeyBits)
-            return context
+            places = AssessedSystems.Places()
+            strengths = Strengths()
+            blocks = [:]
+            postQuantum = [:]
+            return Laid(systems: systems, context: context)
         }
-
-        /// The systems numbered in id order, each with how many findings it holds.
-        var numbers: SystemNumbers { SystemNumbers(resolved, counts: places.counts) }
     }
 
     /// The systems of a scan numbered in id order (a system's number is its place in the result's `systems`), and
@@ -782,9 +823,12 @@ extension Assessor {
         /// - Parameter counts: by place number, how many findings the place holds.
         init(_ resolved: AssessedSystems.Resolved, counts placeCounts: [Int]) {
             self.resolved = resolved
-            let systems = resolved.systems
-            // Systems judged alone with the same id (a shared file joined to its daemon) share one number.
-            let byID = systems.indices.sorted { systems[$0].id < systems[$1].id }
+            let systems = resolved.alones
+            // Only systems some place has: a shared file joined to its daemon has the daemon's.
+            var held = [Bool](repeating: false, count: systems.count)
+            for alone in resolved.systemOf { held[Int(alone)] = true }
+            // Systems judged alone with the same id (a directory of keys and certificates) share one number.
+            let byID = systems.indices.filter { held[$0] }.sorted { systems[$0].id < systems[$1].id }
             var numberOf = [Int32](repeating: 0, count: systems.count)
             var next: Int32 = -1
             for (offset, alone) in byID.enumerated() {
@@ -820,7 +864,7 @@ extension Assessor {
 
         /// The system numbered `number`.
         subscript(number: Int) -> SystemRef {
-            var system = resolved.systems[Int(first[number])]
+            var system = resolved.alones[Int(first[number])].system
             system.kind = kinds[number]
             return system
         }

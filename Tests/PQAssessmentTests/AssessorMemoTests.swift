@@ -86,15 +86,42 @@ struct AssessorMemoTests {
         #expect(places.count == 1_020)
         let resolved = places.resolved()
         #expect(resolved.count == 1_020)
-        #expect(resolved.systems.count == 21)
+        #expect(places.aloneCount == 21)
         #expect(resolved[0].id == "store:etc/ssl/certs")
         #expect(resolved[1].id.hasPrefix("nginx:srv/site0"))
-        // A place seen again keeps its number, through the digest as through the last lookup.
+        // A place met again after another file's findings is numbered again, with the same system (only the
+        // current file's places are remembered).
         let again = Fixture.finding(
             "RSA", usage: .publicKey, source: "x509", path: "etc/ssl/certs/c7.pem", keyBits: 2048)
-        #expect(places.number(of: again) == 8)
-        #expect(places.add(again) == 8)
-        #expect(places.counts[8] == 2)
+        #expect(places.add(again) == 1_020)
+        #expect(places.add(again) == 1_020)
+        #expect(places.counts[1_020] == 2)
+        #expect(places.aloneCount == 21)
+        #expect(places.resolved()[1_020] == places.resolved()[8])
+    }
+
+    @Test("a second walk numbers the places as the first did, blocks of one file interleaved")
+    func placesNumberedAgainAlike() {
+        let block = { (context: String?, path: String) in
+            var finding = Fixture.finding("X25519", usage: .group, source: "nginx", path: path)
+            finding.context = context
+            return finding
+        }
+        let findings = [
+            block("server a", "srv/www/a.conf"), block("server b", "srv/www/a.conf"),
+            block("server a", "srv/www/a.conf"), block(nil, "srv/www/a.conf"),
+            block("server a", "srv/www/b.conf"), block("server a", "srv/www/a.conf"),
+        ]
+        var places = AssessedSystems.Places()
+        let first = findings.map { places.add($0) }
+        #expect(first == [0, 1, 0, 2, 3, 4])
+        var numbering = AssessedSystems.Places.Numbering()
+        #expect(findings.map { numbering.number(of: $0).number } == first)
+        #expect(numbering.count == places.count)
+        let resolved = places.resolved()
+        #expect(resolved[4] == resolved[0])
+        #expect(resolved[0].context == "server a")
+        #expect(resolved[2].context == nil)
     }
 
     @Test("judge gives every finding the verdict and waiver assess gives it, with and without overrides and waivers")
