@@ -1,5 +1,13 @@
 import PQModel
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// The files of one or more walks, packed: one byte buffer holds every path, and a file costs its path, an end
 /// offset and its `stat` identity (about 50 bytes and its path). A `WalkedFile` is made when one is asked for.
 ///
@@ -58,6 +66,33 @@ public struct WalkedFiles: RandomAccessCollection, Sendable, Equatable, Expressi
     /// A file's path without making a `WalkedFile`: what lookups by path compare.
     public func path(at position: Int) -> ArraySlice<UInt8> {
         paths[pathRange(position)]
+    }
+
+    /// How the path at `position` orders against `bytes`: negative before, zero equal, positive after (bytewise,
+    /// as `lexicographicallyPrecedes`, by `memcmp`: the generic comparison was 17% of a realistic tree's scan).
+    public func comparePath(at position: Int, with bytes: [UInt8]) -> Int {
+        Self.compare(paths, pathRange(position), bytes)
+    }
+
+    /// True when the path at `position` starts with `prefix`.
+    public func pathStarts(at position: Int, with prefix: [UInt8]) -> Bool {
+        let range = pathRange(position)
+        guard range.count >= prefix.count else { return false }
+        return Self.compare(paths, range.lowerBound..<(range.lowerBound + prefix.count), prefix) == 0
+    }
+
+    /// `comparePath(at:with:)` over any bytes: a range of `buffer` against `bytes`.
+    static func compare(_ buffer: [UInt8], _ range: Range<Int>, _ bytes: [UInt8]) -> Int {
+        buffer.withUnsafeBufferPointer { whole in
+            bytes.withUnsafeBufferPointer { other in
+                let shared = Swift.min(range.count, other.count)
+                if shared > 0, let left = whole.baseAddress, let right = other.baseAddress {
+                    let order = memcmp(left + range.lowerBound, right, shared)
+                    if order != 0 { return Int(order) }
+                }
+                return range.count - other.count
+            }
+        }
     }
 
     public mutating func append(_ file: WalkedFile) {

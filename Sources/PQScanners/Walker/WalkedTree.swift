@@ -22,6 +22,9 @@ public struct WalkedTree: TreeReader {
     private let files: WalkedFiles
     /// File links inside the tree: link path → real path.
     private let fileAliases: [ScanPath: ScanPath]
+    /// The same links sorted by link path: a glob looks only at those under its literal prefix (a tree of 30
+    /// systems has hundreds of `sites-enabled` and certificate-hash links, and every lookup tested each).
+    private let sortedFileAliases: [(path: [UInt8], target: ScanPath)]
     /// Directory links inside the tree: link path → real path (bytes, scanner-side names).
     private let directoryAliases: [(path: [UInt8], target: [UInt8])]
     private let reader: FileReader
@@ -68,6 +71,9 @@ public struct WalkedTree: TreeReader {
         // Longest first, so the nearest link on a path is taken.
         self.directoryAliases = directoryAliases.sorted { $0.path.count > $1.path.count }
         self.fileAliases = fileAliases
+        sortedFileAliases = fileAliases.map { ($0.key.bytes, $0.value) }.sorted {
+            $0.path.lexicographicallyPrecedes($1.path)
+        }
         self.reader = FileReader(maxFileSize: maxFileSize)
         self.system = system
         self.rootInSystem = rootInSystem
@@ -79,10 +85,22 @@ public struct WalkedTree: TreeReader {
 
     public func files(matching pattern: String) -> [ScanPath] {
         var found = Set(ownFiles(matching: pattern))
-        for (alias, target) in fileAliases where position(of: target) != nil && Self.matches(pattern, alias.bytes) {
+        let bytes = Array(pattern.utf8)
+        let prefix = Self.literalPrefix(bytes)
+        var low = 0
+        var high = sortedFileAliases.count
+        while low < high {
+            let middle = (low + high) / 2
+            if sortedFileAliases[middle].path.lexicographicallyPrecedes(prefix) {
+                low = middle + 1
+            } else {
+                high = middle
+            }
+        }
+        for (alias, target) in sortedFileAliases[low...].prefix(while: { $0.path.starts(with: prefix) })
+        where Self.matches(pattern, alias) && position(of: target) != nil {
             found.insert(target)
         }
-        let bytes = Array(pattern.utf8)
         for alias in directoryAliases where bytes.starts(with: alias.path + [UInt8(ascii: "/")]) {
             let rewritten = alias.target + bytes[alias.path.count...]
             found.formUnion(ownFiles(matching: String(decoding: rewritten, as: UTF8.self)))
@@ -137,13 +155,29 @@ public struct WalkedTree: TreeReader {
 
     /// The position of the walked file at exactly this path.
     private func position(of path: ScanPath) -> Int? {
+        let low = firstPosition(notBefore: path.bytes)
+        return low < files.count && files.comparePath(at: low, with: path.bytes) == 0 ? low : nil
+    }
+
+    /// The first position whose path does not come before `bytes`.
+    private func firstPosition(notBefore bytes: [UInt8]) -> Int {
         var low = 0
         var high = files.count
         while low < high {
             let middle = (low + high) / 2
-            if files.path(at: middle).lexicographicallyPrecedes(path.bytes) { low = middle + 1 } else { high = middle }
+            if files.comparePath(at: middle, with: bytes) < 0 { low = middle + 1 } else { high = middle }
         }
-        return low < files.count && files.path(at: low).elementsEqual(path.bytes) ? low : nil
+        return low
+    }
+
+    /// The bytes that make a pattern a glob (fnmatch(3)), and `\\` that escapes one.
+    private static let globSpecial: Set<UInt8> = [
+        UInt8(ascii: "*"), UInt8(ascii: "?"), UInt8(ascii: "["), UInt8(ascii: "\\"),
+    ]
+
+    /// A glob's bytes before its first special character (the whole of a plain path).
+    private static func literalPrefix(_ pattern: [UInt8]) -> [UInt8] {
+        Array(pattern.prefix { !globSpecial.contains($0) })
     }
 
     /// Files sorted by path, one per path (the last given wins, as a dictionary by path would keep it).
@@ -160,20 +194,13 @@ public struct WalkedTree: TreeReader {
     /// The walked files matching a pattern: only those under the pattern's literal prefix are tested.
     private func ownFiles(matching pattern: String) -> [ScanPath] {
         let bytes = Array(pattern.utf8)
-        let special: Set<UInt8> = [UInt8(ascii: "*"), UInt8(ascii: "?"), UInt8(ascii: "["), UInt8(ascii: "\\")]
-        guard let firstSpecial = bytes.firstIndex(where: { special.contains($0) }) else {
+        guard let firstSpecial = bytes.firstIndex(where: { Self.globSpecial.contains($0) }) else {
             return position(of: ScanPath(bytes: bytes)) != nil ? [ScanPath(bytes: bytes)] : []
         }
         let prefix = Array(bytes[..<firstSpecial])
-        var low = 0
-        var high = files.count
-        while low < high {
-            let middle = (low + high) / 2
-            if files.path(at: middle).lexicographicallyPrecedes(prefix) { low = middle + 1 } else { high = middle }
-        }
         var out: [ScanPath] = []
-        var position = low
-        while position < files.count, files.path(at: position).starts(with: prefix) {
+        var position = firstPosition(notBefore: prefix)
+        while position < files.count, files.pathStarts(at: position, with: prefix) {
             let path = Array(files.path(at: position))
             if Self.matches(pattern, path) { out.append(ScanPath(bytes: path)) }
             position += 1
@@ -188,12 +215,11 @@ public struct WalkedTree: TreeReader {
         var parts = SystemRoot.components(relative)
         guard let last = parts.popLast() else { return [] }
         let directoryPart = SystemRoot.join(parts)
-        let special: Set<UInt8> = [UInt8(ascii: "*"), UInt8(ascii: "?"), UInt8(ascii: "["), UInt8(ascii: "\\")]
-        guard !directoryPart.contains(where: { special.contains($0) }),
+        guard !directoryPart.contains(where: { Self.globSpecial.contains($0) }),
             case .resolved(let directory) = system.resolve(directoryPart)
         else { return [] }
         var names: [[UInt8]]
-        if last.contains(where: { special.contains($0) }) {
+        if last.contains(where: { Self.globSpecial.contains($0) }) {
             let descriptor = system.openDirectory(directory)
             guard descriptor >= 0 else { return [] }
             defer { close(descriptor) }
