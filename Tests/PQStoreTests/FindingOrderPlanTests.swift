@@ -18,26 +18,17 @@ struct FindingOrderPlanTests {
         let result = try AssessedFindingStreamTests.assessment(store, scanID: scanID)
         let assessmentID = try store.recordAssessment(result, createdAt: Sample.started)
         let writer = try #require(store.sqliteWriter)
-        let statements = Mutex<[String]>([])
-        // One connection (a `DatabaseQueue`): the trace sees every statement the readers below run.
-        writer.inDatabase { db in
-            db.trace(options: .statement) { event in
-                if case .statement(let statement) = event {
-                    let sql = statement.expandedSQL
-                    statements.withLock { $0.append(sql) }
-                }
-            }
-        }
         var count = 0
-        try store.forEachFinding(FindingQuery(scanID: scanID)) { _ in count += 1 }
-        try store.forEachFinding(FindingQuery(scanID: scanID, usage: .keyExchange)) { _ in count += 1 }
-        try store.forEachFindingWithCertificate(scanID: scanID) { _, _ in count += 1 }
-        try store.forEachJudgedFinding(scanID: scanID, assessmentID: assessmentID) { _, _ in count += 1 }
-        _ = try store.findings(FindingQuery(scanID: scanID))
-        writer.inDatabase { db in db.trace(options: .statement, nil) }
+        let statements = try Self.statements(of: writer) {
+            try store.forEachFinding(FindingQuery(scanID: scanID)) { _ in count += 1 }
+            try store.forEachFinding(FindingQuery(scanID: scanID, usage: .keyExchange)) { _ in count += 1 }
+            try store.forEachFindingWithCertificate(scanID: scanID) { _, _ in count += 1 }
+            try store.forEachJudgedFinding(scanID: scanID, assessmentID: assessmentID) { _, _ in count += 1 }
+            _ = try store.findings(FindingQuery(scanID: scanID))
+        }
         #expect(count > 0)
 
-        let ordered = statements.withLock { $0 }.filter { $0.contains("ORDER BY files.path, findings.line") }
+        let ordered = statements.filter { $0.contains("ORDER BY files.path, findings.line") }
         #expect(ordered.count >= 5)
         for sql in ordered {
             let plan = try writer.read { db in
@@ -54,19 +45,12 @@ struct FindingOrderPlanTests {
         let scanID = try AssessedFindingStreamTests.scan(store)
         let result = try AssessedFindingStreamTests.assessment(store, scanID: scanID)
         let writer = try #require(store.sqliteWriter)
-        let statements = Mutex<[String]>([])
-        writer.inDatabase { db in
-            db.trace(options: .statement) { event in
-                if case .statement(let statement) = event {
-                    let sql = statement.sql
-                    statements.withLock { $0.append(sql) }
-                }
-            }
+        var assessmentID: Int64 = 0
+        let statements = try Self.statements(of: writer) {
+            assessmentID = try store.recordAssessment(result, createdAt: Sample.started)
         }
-        let assessmentID = try store.recordAssessment(result, createdAt: Sample.started)
-        writer.inDatabase { db in db.trace(options: .statement, nil) }
         // `row_number() OVER` buffered every judged finding in a temporary table before the copy (8.6 GB at 1M).
-        let copies = statements.withLock { $0 }.filter { $0.hasPrefix("INSERT INTO assessment_findings") }
+        let copies = statements.filter { $0.hasPrefix("INSERT INTO assessment_findings") }
         #expect(copies.count == 1)
         #expect(copies.allSatisfy { $0.contains("pqs_next_position()") && !$0.contains("OVER") }, "\(copies)")
         var positions: [Int] = []
@@ -76,5 +60,22 @@ struct FindingOrderPlanTests {
         try store.forEachAssessedFinding(assessmentID: assessmentID) { stored.append($0.assessment) }
         // `recordAssessment` keeps the result's order (`AssessmentRecording.Order.asAdded`); the stage's key is it.
         #expect(stored == result.findings)
+    }
+
+    /// The statements (arguments expanded) `body` runs on the store's one connection (a `DatabaseQueue`, so the
+    /// trace sees them all).
+    static func statements(of writer: DatabaseQueue, _ body: () throws -> Void) throws -> [String] {
+        let statements = Mutex<[String]>([])
+        writer.inDatabase { db in
+            db.trace(options: .statement) { event in
+                if case .statement(let statement) = event {
+                    let sql = statement.expandedSQL
+                    statements.withLock { $0.append(sql) }
+                }
+            }
+        }
+        defer { writer.inDatabase { db in db.trace(options: .statement, nil) } }
+        try body()
+        return statements.withLock { $0 }
     }
 }
