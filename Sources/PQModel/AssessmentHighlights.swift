@@ -1,6 +1,8 @@
 /// What the console form of an assessment shows of its judged findings, gathered as they are judged so that no
-/// list of every finding is held: the first `limit` by risk, the certificate overruns, expired certificates and
-/// waived findings (each listed whole by the table), whether the rules applied bind, and how many findings there are.
+/// list of every finding is held: the first `limit` by risk; the first `limit` certificate overruns, findings of
+/// expired certificates and waived findings, in inventory order; the `limit` lowest-scoring systems; whether the
+/// rules applied bind; and how many of each there are. A 1M-file tree has 200,000 systems, and a real estate can
+/// hold hundreds of thousands of expired certificates: listed whole, the table held and printed them all.
 public struct AssessmentHighlights: Sendable, Hashable {
     /// Findings listed at most, highest risk first.
     public let limit: Int
@@ -8,12 +10,16 @@ public struct AssessmentHighlights: Sendable, Hashable {
     public private(set) var count = 0
     /// The first `limit` findings in risk order (`RiskRank`).
     public private(set) var top: [FindingAssessment] = []
-    /// Findings whose certificate outlives its algorithm's deadline, in inventory order.
+    /// The first `limit` findings whose certificate outlives its algorithm's deadline, in inventory order.
     public private(set) var overruns: [FindingAssessment] = []
-    /// Findings whose certificate expired before the as-of date, in inventory order.
+    /// The first `limit` findings whose certificate expired before the as-of date, in inventory order.
     public private(set) var expired: [FindingAssessment] = []
-    /// Findings a waiver names (honoured or expired), in inventory order.
+    /// The first `limit` findings a waiver names (honoured or expired), in inventory order.
     public private(set) var waived: [FindingAssessment] = []
+    /// How many findings of each of those lists there are in all.
+    public private(set) var overrunCount = 0
+    public private(set) var expiredCount = 0
+    public private(set) var waivedCount = 0
     /// The `binding` values of the verdicts that came from a rule.
     public private(set) var binding: Set<Bool> = []
     /// The scope of the highest-ranked finding whose rule binds (nil when that rule names none).
@@ -40,9 +46,18 @@ public struct AssessmentHighlights: Sendable, Hashable {
             top.insert(item, at: at)
             if top.count > limit { top.removeLast() }
         }
-        if item.overrun != nil { Self.insertByIndex(item, into: &overruns) }
-        if item.expired != nil { Self.insertByIndex(item, into: &expired) }
-        if item.waiver != nil { Self.insertByIndex(item, into: &waived) }
+        if item.overrun != nil {
+            overrunCount += 1
+            insertByIndex(item, into: &overruns)
+        }
+        if item.expired != nil {
+            expiredCount += 1
+            insertByIndex(item, into: &expired)
+        }
+        if item.waiver != nil {
+            waivedCount += 1
+            insertByIndex(item, into: &waived)
+        }
         if item.verdict.rule != nil { binding.insert(item.verdict.binding) }
         if item.verdict.binding, bindingRank.map({ rank < $0 }) ?? true {
             bindingRank = rank
@@ -68,36 +83,64 @@ public struct AssessmentHighlights: Sendable, Hashable {
         }
     }
 
-    /// Each system scored so far with its place in the result's `systems` (systems are scored out of that order),
-    /// in the order they came: an array, not a dictionary by place (a line per system, 200,000 on a 1-million-file
-    /// tree).
+    /// The `limit` lowest-scoring systems so far with their place in the result's `systems` (systems are scored
+    /// out of that order), by score then place.
     private var systemLines: [PlacedLine] = []
+    /// Every system taken by `add(_:position:)`.
+    public private(set) var systemCount = 0
 
     private struct PlacedLine: Sendable, Hashable {
         var position: Int
         var line: SystemLine
-    }
-    /// The distinct lists of dimensions not evaluated, each held once and shared by the lines that have it: a
-    /// handful of lists, not an array per system.
-    private var notEvaluatedLists: Set<[String]> = []
 
-    /// The systems taken by `add(_:position:)`, in the result's order; empty when none were (the table then reads
-    /// the result's systems).
-    public var systems: [SystemLine] { systemLines.sorted { $0.position < $1.position }.map(\.line) }
+        static func lower(_ lhs: PlacedLine, _ rhs: PlacedLine) -> Bool {
+            (lhs.line.score, lhs.position) < (rhs.line.score, rhs.position)
+        }
+    }
+
+    /// The systems the table lists, taken by `add(_:position:)`: all of them in the result's order when there are
+    /// `limit` or fewer, else the `limit` lowest-scoring by score (`systemsLeftOut` counts the rest); empty when
+    /// none were taken (the table then reads the result's systems, `Self.shown`).
+    public var systems: [SystemLine] { Self.ordered(systemLines, leftOut: systemsLeftOut) }
+
+    /// Systems taken but not listed.
+    public var systemsLeftOut: Int { systemCount - systemLines.count }
 
     /// Takes one system's score, handed on as it was made, and its place in the result's `systems`: a line of it,
     /// not the score (whose adjustments cite every finding behind it).
     public mutating func add(_ score: AgilityScore, position: Int) {
-        var line = SystemLine(score)
-        line.notEvaluated = notEvaluatedLists.insert(line.notEvaluated).memberAfterInsert
-        systemLines.append(PlacedLine(position: position, line: line))
+        systemCount += 1
+        Self.keepLowest(PlacedLine(position: position, line: SystemLine(score)), in: &systemLines, limit: limit)
     }
 
-    /// Appends in the usual case (judged in inventory order); sorts when findings come in another order.
-    private static func insertByIndex(_ item: FindingAssessment, into list: inout [FindingAssessment]) {
+    /// The lines the table lists of a result's systems (in its order) and how many it leaves out: as
+    /// `systems` and `systemsLeftOut` would be after taking each.
+    public static func shown(_ lines: [SystemLine], limit: Int) -> (lines: [SystemLine], leftOut: Int) {
+        var kept: [PlacedLine] = []
+        for (position, line) in lines.enumerated() {
+            keepLowest(PlacedLine(position: position, line: line), in: &kept, limit: limit)
+        }
+        return (ordered(kept, leftOut: lines.count - kept.count), lines.count - kept.count)
+    }
+
+    private static func keepLowest(_ placed: PlacedLine, in kept: inout [PlacedLine], limit: Int) {
+        guard kept.count < limit || (kept.last.map { PlacedLine.lower(placed, $0) } ?? false) else { return }
+        // Few (50): an insertion keeps them sorted.
+        kept.insert(placed, at: kept.firstIndex { PlacedLine.lower(placed, $0) } ?? kept.endIndex)
+        if kept.count > limit { kept.removeLast() }
+    }
+
+    private static func ordered(_ kept: [PlacedLine], leftOut: Int) -> [SystemLine] {
+        (leftOut == 0 ? kept.sorted { $0.position < $1.position } : kept).map(\.line)
+    }
+
+    /// Keeps the first `limit` findings in inventory order: appends in the usual case (judged in inventory order),
+    /// inserts when findings come in another order.
+    private func insertByIndex(_ item: FindingAssessment, into list: inout [FindingAssessment]) {
         if let last = list.last, item.finding < last.finding {
             list.insert(item, at: list.firstIndex { item.finding < $0.finding } ?? list.endIndex)
-        } else {
+            if list.count > limit { list.removeLast() }
+        } else if list.count < limit {
             list.append(item)
         }
     }

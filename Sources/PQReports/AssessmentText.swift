@@ -40,6 +40,7 @@ public enum AssessmentText {
             for item in highlights.overruns {
                 if let overrun = item.overrun { out += "  \(item.finding.label): \(overrun.message)\n" }
             }
+            out += more(highlights.overrunCount - highlights.overruns.count, "certificate findings that outlive it")
         }
         if !highlights.expired.isEmpty {
             out += "\nCertificates expired before \(result.asOf) (invalid now: replace first):\n"
@@ -51,6 +52,7 @@ public enum AssessmentText {
                 guard seen.insert(place).inserted, let day = item.expired else { continue }
                 out += "  \(place) (\(item.finding.setting)): expired on \(day)\n"
             }
+            out += more(highlights.expiredCount - highlights.expired.count, "findings of expired certificates")
         }
         if !highlights.waived.isEmpty || !result.unusedWaivers.isEmpty {
             out += "\nWaivers:\n"
@@ -59,9 +61,10 @@ public enum AssessmentText {
                 let state = waiver.honoured ? "honoured until \(waiver.expires)" : "EXPIRED on \(waiver.expires)"
                 out += "  \(waiver.id) \(state), owner \(waiver.owner): \(item.finding.label) — \(waiver.reason)\n"
             }
+            out += more(highlights.waivedCount - highlights.waived.count, "waived findings")
             for id in result.unusedWaivers { out += "  \(id): matched no finding\n" }
         }
-        out += "\n" + agility(result, systems: highlights.systems, width: width)
+        out += "\n" + agility(result, highlights: highlights, width: width)
         out += "\n" + coverage(result.coverage)
         if let gate = result.gate {
             out += "\nGate --fail-on \(gate.threshold.rawValue): "
@@ -126,10 +129,19 @@ public enum AssessmentText {
         return line
     }
 
-    /// `systems`: the lines gathered as the systems were scored, when the result does not hold them.
-    static func agility(_ result: AssessmentResult, systems: [AssessmentHighlights.SystemLine], width: Int) -> String {
+    /// The systems from `highlights` (gathered as they were scored) when the result does not hold them; at most
+    /// `highlights.limit` of them, the lowest-scoring when there are more.
+    static func agility(_ result: AssessmentResult, highlights: AssessmentHighlights, width: Int) -> String {
         var out = "Crypto-agility: whole scan \(result.overall.score) (\(result.overall.grade))\n"
-        let lines = result.systems.isEmpty ? systems : result.systems.map(AssessmentHighlights.SystemLine.init)
+        let (lines, leftOut) =
+            result.systems.isEmpty
+            ? (highlights.systems, highlights.systemsLeftOut)
+            : AssessmentHighlights.shown(
+                result.systems.map(AssessmentHighlights.SystemLine.init), limit: highlights.limit)
+        if leftOut > 0 {
+            out += "The \(lines.count) lowest-scoring of \(lines.count + leftOut) systems, lowest first "
+            out += "(`pqscout report` and --format json list all):\n"
+        }
         let rows = lines.map { line -> [String] in
             [
                 line.id, String(line.score), line.grade, String(line.findingCount),
@@ -144,6 +156,11 @@ public enum AssessmentText {
             out += "`pqscout assess --explain SYSTEM` lists every point of a score.\n"
         }
         return out
+    }
+
+    /// The line after a list of the first few: how many `what` it leaves out; empty when none.
+    static func more(_ count: Int, _ what: String) -> String {
+        count > 0 ? "  ... and \(count) more \(what) (--format json lists all)\n" : ""
     }
 
     /// What was scanned, skipped and unparsable, and everything not evaluated.

@@ -133,7 +133,11 @@ struct SystemWatch {
     let explain: String?
     private(set) var matched: Set<Int> = []
     private var candidates: [(position: Int, score: AgilityScore)] = []
+    /// The first `listedIDs` system ids in id order, and how many systems there are.
     private var ids: [(position: Int, id: String)] = []
+    private var idCount = 0
+    /// System ids an error message lists at most: 200,000 systems made a message of megabytes.
+    static let listedIDs = 50
 
     init(overrides: [SystemOverride], explain: String?) {
         self.overrides = overrides
@@ -147,14 +151,20 @@ struct SystemWatch {
         {
             candidates.append((position, score))
         }
-        if !overrides.isEmpty || explain != nil { ids.append((position, score.system.id)) }
+        if !overrides.isEmpty || explain != nil {
+            idCount += 1
+            guard ids.count < Self.listedIDs || position < (ids.last?.position ?? 0) else { return }
+            ids.insert((position, score.system.id), at: ids.firstIndex { position < $0.position } ?? ids.endIndex)
+            if ids.count > Self.listedIDs { ids.removeLast() }
+        }
     }
 
     /// The systems `--explain` may mean, in id order.
     var explainable: [AgilityScore] { candidates.sorted { $0.position < $1.position }.map(\.score) }
 
-    /// Every system id, in order; empty when neither overrides nor `--explain` were given.
-    var allIDs: [String] { ids.sorted { $0.position < $1.position }.map(\.id) }
+    /// The first system ids in order and how many are left out; empty when neither overrides nor `--explain` were
+    /// given.
+    var listed: (ids: [String], more: Int) { (ids.map(\.id), idCount - ids.count) }
 }
 
 /// The use case `pqscout assess`: read a scan, judge it, keep the result with the scan.
@@ -245,12 +255,13 @@ public enum AssessUseCase {
             throw PQScoutError(
                 code: "assess.unknown-system", kind: .usage,
                 reason: "no system \(override.selector) in scan \(result.scanID); valid choices: "
-                    + watch.allIDs.joined(separator: ", "))
+                    + choices(watch.listed.ids, more: watch.listed.more))
         }
         var explained: [AgilityScore] = []
         if let wanted = request.explain {
             explained = try systems(
-                matching: wanted, candidates: watch.explainable, ids: watch.allIDs, overall: result.overall,
+                matching: wanted, candidates: watch.explainable, ids: watch.listed.ids, more: watch.listed.more,
+                overall: result.overall,
                 scanID: result.scanID)
         }
         var assessmentID: Int64?
@@ -305,13 +316,15 @@ public enum AssessUseCase {
         try systems(
             matching: wanted,
             candidates: result.systems.filter { $0.system.id.hasSuffix(wanted) || $0.system.path == wanted },
-            ids: result.systems.map(\.system.id), overall: result.overall, scanID: result.scanID)
+            ids: result.systems.prefix(SystemWatch.listedIDs).map(\.system.id),
+            more: max(0, result.systems.count - SystemWatch.listedIDs), overall: result.overall, scanID: result.scanID)
     }
 
     /// `systems(matching:in:)` from the systems whose id ends in `wanted` or whose path equals it (`candidates`,
     /// an exact id among them) and every id, in id order.
     static func systems(
-        matching wanted: String, candidates: [AgilityScore], ids: [String], overall: AgilityScore, scanID: Int64
+        matching wanted: String, candidates: [AgilityScore], ids: [String], more: Int, overall: AgilityScore,
+        scanID: Int64
     ) throws(PQScoutError) -> [AgilityScore] {
         if wanted == "scan" { return [overall] }
         if let exact = candidates.first(where: { $0.system.id == wanted }) { return [exact] }
@@ -319,9 +332,14 @@ public enum AssessUseCase {
             throw PQScoutError(
                 code: "assess.unknown-system", kind: .usage,
                 reason: "no system \(wanted) in scan \(scanID); valid choices: scan"
-                    + (ids.isEmpty ? "" : ", " + ids.joined(separator: ", ")))
+                    + (ids.isEmpty ? "" : ", " + choices(ids, more: more)))
         }
         return candidates
+    }
+
+    /// System ids for a message: the first ones, and how many more there are.
+    static func choices(_ ids: [String], more: Int) -> String {
+        ids.joined(separator: ", ") + (more > 0 ? ", and \(more) more (`pqscout assess --format json` lists all)" : "")
     }
 
     /// `--crqc-year`: a year from 2000 to 2100, or the id of a published estimate.

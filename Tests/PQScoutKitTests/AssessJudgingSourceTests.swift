@@ -39,3 +39,23 @@ struct AssessJudgingSourceTests {
         #expect(held.summary.certificateOverruns > 0)
     }
 }
+
+@Suite("An unknown system's message lists the first system ids, not all of them")
+struct SystemWatchListingTests {
+    @Test("120 systems scored out of order: the first 50 ids in id order, and how many more")
+    func firstIDsListed() throws {
+        let one = AgilityScore(
+            system: SystemRef(id: "x", kind: .configuration, source: "nginx", path: "x"), baseline: 100, score: 50,
+            grade: "C", adjustments: [], findingCount: 1)
+        var watch = SystemWatch(overrides: [], explain: "nothing-like-it")
+        for position in (0..<120).reversed() {
+            var score = one
+            score.system.id = String(format: "nginx:srv/site%03d.conf", position)
+            watch.add(score, position: position)
+        }
+        #expect(watch.listed.ids == (0..<50).map { String(format: "nginx:srv/site%03d.conf", $0) })
+        #expect(watch.listed.more == 70)
+        let message = AssessUseCase.choices(watch.listed.ids, more: watch.listed.more)
+        #expect(message.hasSuffix(", and 70 more (`pqscout assess --format json` lists all)"))
+    }
+}
