@@ -25,6 +25,7 @@ struct FindingOrderPlanTests {
             try store.forEachFindingWithCertificate(scanID: scanID) { _, _ in count += 1 }
             try store.forEachJudgedFinding(scanID: scanID, assessmentID: assessmentID) { _, _ in count += 1 }
             _ = try store.findings(FindingQuery(scanID: scanID))
+            try store.forEachAssessedFinding(assessmentID: assessmentID, order: .inventory) { _ in count += 1 }
         }
         #expect(count > 0)
 
@@ -36,6 +37,21 @@ struct FindingOrderPlanTests {
             }
             #expect(!plan.contains { $0.contains("TEMP B-TREE") }, "\(sql)\n\(plan.joined(separator: "\n"))")
             #expect(plan.contains { $0.contains("findings_by_file") }, "\(sql)\n\(plan.joined(separator: "\n"))")
+        }
+        // The judged rows in finding order, beside the findings (`forEachJudgedFinding`) or for the gate
+        // (`AssessedFindingOrder.inventory`): through `v11-judged-by-finding`'s index, not a sort (8 GB at 1M).
+        let judged = statements.filter {
+            $0.contains("FROM assessment_findings") && $0.contains("ORDER BY finding_index")
+        }
+        #expect(judged.count >= 2)
+        for sql in judged {
+            let plan = try writer.read { db in
+                try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql).map { row -> String in row["detail"] }
+            }
+            #expect(!plan.contains { $0.contains("TEMP B-TREE") }, "\(sql)\n\(plan.joined(separator: "\n"))")
+            #expect(
+                plan.contains { $0.contains("assessment_findings_by_finding") },
+                "\(sql)\n\(plan.joined(separator: "\n"))")
         }
     }
 

@@ -32,6 +32,7 @@ enum PostgresSchema {
         ("v8-shared-scan-rows", v8SharedScanRows),
         ("v9-assessment-systems", v9AssessmentSystems),
         ("v10-findings-by-file", v10FindingsByFile),
+        ("v11-judged-by-finding", v11JudgedByFinding),
     ]
 
     static let v1Inventory = """
@@ -262,5 +263,11 @@ enum PostgresSchema {
     static let v10FindingsByFile = """
         DROP INDEX findings_by_file;
         CREATE INDEX findings_by_file ON findings(scan_id, file_id, line NULLS FIRST, ordinal);
+        """
+
+    /// As in SQLite: an assessment's judged findings by finding, for the reports' pairing of findings with their
+    /// judged rows without a sort of every row.
+    static let v11JudgedByFinding = """
+        CREATE INDEX assessment_findings_by_finding ON assessment_findings(assessment_id, finding_index, position);
         """
 }
