@@ -48,15 +48,15 @@ public struct AssessmentHighlights: Sendable, Hashable {
         }
         if item.overrun != nil {
             overrunCount += 1
-            insertByIndex(item, into: &overruns)
+            Self.insertByIndex(item, into: &overruns, limit: limit)
         }
         if item.expired != nil {
             expiredCount += 1
-            insertByIndex(item, into: &expired)
+            Self.insertByIndex(item, into: &expired, limit: limit)
         }
         if item.waiver != nil {
             waivedCount += 1
-            insertByIndex(item, into: &waived)
+            Self.insertByIndex(item, into: &waived, limit: limit)
         }
         if item.verdict.rule != nil { binding.insert(item.verdict.binding) }
         if item.verdict.binding, bindingRank.map({ rank < $0 }) ?? true {
@@ -136,7 +136,7 @@ public struct AssessmentHighlights: Sendable, Hashable {
 
     /// Keeps the first `limit` findings in inventory order: appends in the usual case (judged in inventory order),
     /// inserts when findings come in another order.
-    private func insertByIndex(_ item: FindingAssessment, into list: inout [FindingAssessment]) {
+    private static func insertByIndex(_ item: FindingAssessment, into list: inout [FindingAssessment], limit: Int) {
         if let last = list.last, item.finding < last.finding {
             list.insert(item, at: list.firstIndex { item.finding < $0.finding } ?? list.endIndex)
             if list.count > limit { list.removeLast() }
