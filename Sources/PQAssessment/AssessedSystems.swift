@@ -132,7 +132,7 @@ public enum AssessedSystems {
 
         /// Numbers the places of one walk in the order first seen, remembering only the current file's places: a
         /// file's findings come together in the store's order, so no table of every place is held (a dictionary
-        /// of digests of every place was about 30 MB for the 600,000 places of the 1M benchmark tree).
+        /// of a digest per place held all 600,000 places of the 1M benchmark tree).
         ///
         /// A place met again after another file's findings gets a new number: one more place of the same system,
         /// whose findings, counts and strengths add up as the first one's do. Two walks over the same findings in

@@ -575,7 +575,8 @@ extension Assessor {
         }
 
         /// Where a strength holds: a block (an nginx server) of a system, or the whole system, by the system's
-        /// number (`SystemNumbers`) and the block's digest; keyed by text, two scopes a place were 30 MB at 1M.
+        /// number (`SystemNumbers`) and the block's digest: keyed by text, each place with a strength held two
+        /// strings (its system's id, and that id with `#block`).
         struct Scope: Hashable {
             var system: Int32
             var block: AssessedSystems.Places.Digest?
