@@ -1,8 +1,8 @@
 /// What the console form of an assessment shows of its judged findings, gathered as they are judged so that no
 /// list of every finding is held: the first `limit` by risk; the first `limit` certificate overruns, findings of
 /// expired certificates and waived findings, in inventory order; the `limit` lowest-scoring systems; whether the
-/// rules applied bind; and how many of each there are. A 1M-file tree has 200,000 systems, and a real estate can
-/// hold hundreds of thousands of expired certificates: listed whole, the table held and printed them all.
+/// rules applied bind; and how many of each there are. The 1M-file benchmark tree has 200,400 systems, and every
+/// certificate of a tree can be expired: listed whole, the table held and printed them all.
 public struct AssessmentHighlights: Sendable, Hashable {
     /// Findings listed at most, highest risk first.
     public let limit: Int
