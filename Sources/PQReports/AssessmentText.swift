@@ -40,7 +40,7 @@ public enum AssessmentText {
             for item in highlights.overruns {
                 if let overrun = item.overrun { out += "  \(item.finding.label): \(overrun.message)\n" }
             }
-            out += more(highlights.overrunCount - highlights.overruns.count, "certificate findings that outlive it")
+            out += more(highlights.overrunCount - highlights.overruns.count, "certificate findings past their deadline")
         }
         if !highlights.expired.isEmpty {
             out += "\nCertificates expired before \(result.asOf) (invalid now: replace first):\n"
