@@ -34,20 +34,18 @@ public enum InventoryJSON {
         }
         // Keys in sorted order, as the whole-document form writes them.
         try write("{\n  \"aliases\" : " + (try encoded(aliases, indent: 2)))
-        try write(",\n  \"diagnostics\" : ")
-        var diagnosticCount = 0
-        try diagnostics { diagnostic in
-            try write((diagnosticCount == 0 ? "[\n    " : ",\n    ") + (try encoded(diagnostic, indent: 4)))
-            diagnosticCount += 1
+        // A top-level array whose elements come one at a time, each indented to its depth.
+        func array<T: Encodable>(_ key: String, _ each: ((T) throws -> Void) throws -> Void) throws {
+            try write(",\n  \"\(key)\" : ")
+            var count = 0
+            try each { element in
+                try write((count == 0 ? "[\n    " : ",\n    ") + (try encoded(element, indent: 4)))
+                count += 1
+            }
+            try write(count == 0 ? (try encoded([T](), indent: 2)) : "\n  ]")
         }
-        try write(diagnosticCount == 0 ? (try encoded([Diagnostic](), indent: 2)) : "\n  ]")
-        try write(",\n  \"findings\" : ")
-        var count = 0
-        try findings { finding in
-            try write((count == 0 ? "[\n    " : ",\n    ") + (try encoded(finding, indent: 4)))
-            count += 1
-        }
-        try write(count == 0 ? (try encoded([Finding](), indent: 2)) : "\n  ]")
+        try array("diagnostics", diagnostics)
+        try array("findings", findings)
         try write(",\n  \"scan\" : " + (try encoded(scan, indent: 2)))
         try write(",\n  \"schemaVersion\" : \(InventoryDocument.currentSchemaVersion)\n}\n")
     }
