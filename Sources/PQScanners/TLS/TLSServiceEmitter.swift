@@ -85,16 +85,14 @@ public struct TLSServiceEmitter: Sendable {
         }
         state.assets = assets(service, groups: groupResolution, level: state.level ?? state.defaultLevel, state)
         if let context {
-            let suites = context.suites
+            let probed = ProbeInputs(
+                base: base, cipherString: cipherSetting.value, ciphersuites: suitesSetting.value,
+                defaultLevel: state.defaultLevel, minimum: enabled.first, maximum: enabled.last)
             if legacyEnabled {
-                emitSuites(
-                    suites.filter { !$0.suite.isTLS13 }, service, cipherSetting, maximum: enabled.last, &state,
-                    &output)
+                emitSuites(context, probed, tls13: false, service, cipherSetting, &state, &output)
             }
             if tls13Enabled {
-                emitSuites(
-                    suites.filter(\.suite.isTLS13), service, suitesSetting, maximum: enabled.last, &state,
-                    &output)
+                emitSuites(context, probed, tls13: true, service, suitesSetting, &state, &output)
             }
         }
         emitProtocols(service, listed, context: context, &state, &output)
@@ -326,21 +324,91 @@ public struct TLSServiceEmitter: Sendable {
         }
     }
 
+    /// What the OpenSSL probe of a service was asked: its answer, `TLSServerProbe.Context`, depends on nothing else.
+    private struct ProbeInputs: Hashable, Sendable {
+        var base, cipherString, ciphersuites: String?
+        var defaultLevel: Int
+        var minimum, maximum: String?
+    }
+
+    /// Everything a service's suite findings depend on but the service's own place and names.
+    private struct SuiteRowsKey: Hashable, Sendable {
+        var catalog: Catalog.Identity
+        var openssl: OpenSSLInForce
+        var probe: ProbeInputs
+        var tls13: Bool
+        var server: Bool
+        var level: Int
+        var assets: TLSSuiteUsability.Assets
+        var legacyCertificateFailure: String?
+        var versions: [String]
+    }
+
+    /// One suite or suite-part finding without its service: what `finding(...)` would make of it but the place,
+    /// the names and the layer note.
+    private struct SuiteRow: Sendable {
+        var usage: Usage
+        var algorithm: String
+        var canonical: String?
+        var status: QuantumStatus
+        var effective: Bool
+        var note: String
+    }
+
+    private struct SuiteRows: Sendable {
+        var rows: [SuiteRow]
+        var inForce: [TLSCipherSuite]
+    }
+
+    /// Why: every vhost, `master.cf` service and HAProxy bind of a tree with the same cipher lists, certificate
+    /// key types and protocol range gets the same suite verdicts and words; only the place and names differ.
+    /// Putting them into words was a fifth of a scan of nginx-heavy trees. A few dozen kinds per tree; bounded
+    /// because each holds every suite's words.
+    private static let suiteRows = InputMemo<SuiteRowsKey, SuiteRows>(capacity: 64)
+
     private func emitSuites(
-        _ suites: [TLSServerProbe.Suite], _ service: TLSService, _ setting: TLSSetting, maximum: String?,
-        _ state: inout State, _ output: inout ScanOutput
+        _ context: TLSServerProbe.Context, _ probe: ProbeInputs, tls13: Bool, _ service: TLSService,
+        _ setting: TLSSetting, _ state: inout State, _ output: inout ScanOutput
     ) {
-        let note = expansionNote()
         let level = state.level ?? state.defaultLevel
+        let key = SuiteRowsKey(
+            catalog: catalog.identity, openssl: openssl, probe: probe, tls13: tls13, server: service.role == .server,
+            level: level, assets: state.assets, legacyCertificateFailure: state.legacyCertificateFailure,
+            versions: state.versions)
+        let known = Self.suiteRows.value(for: key) {
+            suiteRows(
+                context.suites.filter { $0.suite.isTLS13 == tls13 }, server: key.server, level: level,
+                maximum: probe.maximum, state)
+        }
+        state.effectiveSuites.append(contentsOf: known.inForce)
+        let layer = layerNote(setting)
+        let asset = assetID(service)
+        output.findings.reserveCapacity(output.findings.count + known.rows.count)
+        for row in known.rows {
+            output.findings.append(
+                Finding(
+                    path: setting.path, line: setting.line, source: service.source, setting: setting.directive,
+                    usage: row.usage, algorithm: row.algorithm, canonical: row.canonical, quantumStatus: row.status,
+                    context: service.name, effective: row.effective, origin: setting.origin, asset: asset,
+                    note: layer.map { row.note + "; " + $0 } ?? row.note))
+        }
+    }
+
+    /// A suite finding per suite the list names, then one per part (kx, auth, cipher, MAC) in first-seen order.
+    private func suiteRows(
+        _ suites: [TLSServerProbe.Suite], server: Bool, level: Int, maximum: String?, _ state: State
+    ) -> SuiteRows {
+        let note = expansionNote()
+        var rows: [SuiteRow] = []
+        var inForce: [TLSCipherSuite] = []
         var componentCounts: [String: (TLSSuiteDecomposer.Component, Int)] = [:]
         var componentOrder: [String] = []
-        var inForce = 0
         for one in suites {
             let suite = one.suite
             var why: String?
             if !one.usable {
                 why = TLSSuiteUsability.dropReason(suite, level: level, maximum: maximum)
-            } else if service.role == .server {
+            } else if server {
                 why = TLSSuiteUsability.serverReason(suite, assets: state.assets)
             }
             if why == nil, !suite.isTLS13, let failure = state.legacyCertificateFailure { why = failure }
@@ -354,20 +422,17 @@ public struct TLSServiceEmitter: Sendable {
                     + "\(level)"
             }
             let verdict = decomposer.judged(suite)
-            let entry = verdict.entry
-            output.findings.append(
-                finding(
-                    service, setting, usage: .cipherSuite, algorithm: suite.standardName, entry: entry,
-                    canonical: verdict.canonical, status: verdict.status, effective: why == nil,
-                    notes: [
-                        why.map { "not negotiated: \($0)" },
-                        "OpenSSL name \(suite.name), \(suite.keyExchange) \(suite.authentication) \(suite.encryption) "
-                            + "\(suite.mac); status is its weakest part", note,
-                    ]))
-            if why == nil {
-                inForce += 1
-                state.effectiveSuites.append(suite)
-            }
+            let words = [
+                why.map { "not negotiated: \($0)" },
+                "OpenSSL name \(suite.name), \(suite.keyExchange) \(suite.authentication) \(suite.encryption) "
+                    + "\(suite.mac); status is its weakest part", note,
+            ]
+            rows.append(
+                SuiteRow(
+                    usage: .cipherSuite, algorithm: suite.standardName,
+                    canonical: verdict.entry?.canonical ?? verdict.canonical, status: verdict.status,
+                    effective: why == nil, note: words.compactMap { $0 }.joined(separator: "; ")))
+            if why == nil { inForce.append(suite) }
             // Every named suite's parts are reported; a part is in force when a suite in force uses it.
             for component in decomposer.components(of: suite) {
                 let key = component.usage.rawValue + "\u{0}" + component.token
@@ -382,18 +447,20 @@ public struct TLSServiceEmitter: Sendable {
         }
         for key in componentOrder {
             guard let (component, count) = componentCounts[key] else { continue }
-            output.findings.append(
-                finding(
-                    service, setting, usage: component.usage, algorithm: component.token,
-                    entry: component.canonical.flatMap { catalog.entry(named: $0) }, status: component.status,
-                    effective: count > 0,
-                    notes: [
-                        component.note,
-                        count > 0
-                            ? "part of \(count) of \(inForce) suites in force"
-                            : "part of no suite in force (\(suites.count) named)",
-                    ]))
+            let entry = component.canonical.flatMap { catalog.entry(named: $0) }
+            let words = [
+                component.note,
+                count > 0
+                    ? "part of \(count) of \(inForce.count) suites in force"
+                    : "part of no suite in force (\(suites.count) named)",
+            ]
+            rows.append(
+                SuiteRow(
+                    usage: component.usage, algorithm: component.token, canonical: entry?.canonical,
+                    status: component.status, effective: count > 0,
+                    note: words.compactMap { $0 }.joined(separator: "; ")))
         }
+        return SuiteRows(rows: rows, inForce: inForce)
     }
 
     // MARK: - Certificates and what they allow

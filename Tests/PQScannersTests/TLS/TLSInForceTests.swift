@@ -47,6 +47,38 @@ struct TLSInForceTests {
         #expect(dhe.allSatisfy { !$0.effective && $0.note?.contains("DHE needs DH parameters") == true })
     }
 
+    /// The suite verdicts are remembered across services by what they depend on (`TLSServiceEmitter`'s suite rows):
+    /// vhosts with the same cipher list but different certificate key types must not share them.
+    @Test("same cipher list, RSA then ECDSA then RSA certificate: each vhost's suites follow its own key type")
+    func suitesFollowEachVhostsCertificate() throws {
+        var tree = try MailVPNFixtures.tree([
+            "etc/ssl/rsa.pem": "x509/rsa2048-selfsigned.pem", "etc/ssl/ec.der": "x509/ecdsa-p256.der",
+        ])
+        func server(_ name: String, _ certificate: String) -> String {
+            "server {\n listen 443 ssl;\n server_name \(name);\n ssl_certificate \(certificate);\n"
+                + " ssl_ciphers 'ECDHE+AESGCM';\n}\n"
+        }
+        let text =
+            "http {\n" + server("a.example.org", "/etc/ssl/rsa.pem") + server("b.example.org", "/etc/ssl/ec.der")
+            + server("c.example.org", "/etc/ssl/rsa.pem") + "}\n"
+        var contents = tree.contents
+        contents[ScanPath("etc/nginx/nginx.conf")] = Array(text.utf8)
+        tree = MemoryTree(contents: contents)
+        let out = try MailVPNFixtures.scan(NginxScanner(), "etc/nginx/nginx.conf", in: tree)
+        func inForce(_ name: String) -> [String] {
+            TLS.findings(out, context: "server \(name):443", usage: .cipherSuite).filter(\.effective).map(\.algorithm)
+                .filter { !$0.hasPrefix("TLS_AES") && !$0.hasPrefix("TLS_CHACHA20") }
+        }
+        let rsa = ["TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"]
+        let ecdsa = ["TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256"]
+        #expect(Set(inForce("a.example.org")) == Set(rsa))
+        #expect(Set(inForce("b.example.org")) == Set(ecdsa))
+        #expect(Set(inForce("c.example.org")) == Set(rsa))
+        let bNotes = TLS.findings(out, context: "server b.example.org:443", usage: .cipherSuite)
+            .filter { $0.algorithm.contains("_RSA_") }.compactMap(\.note)
+        #expect(!bNotes.isEmpty && bNotes.allSatisfy { $0.contains("needs an RSA certificate; the service serves EC") })
+    }
+
     @Test("Debian's ssl_protocols TLSv1 TLSv1.1 TLSv1.2 TLSv1.3: TLS 1.0 and 1.1 are refused at security level 1")
     func oldVersions() throws {
         let out = try Self.nginx("ssl_protocols TLSv1 TLSv1.1 TLSv1.2 TLSv1.3;")
