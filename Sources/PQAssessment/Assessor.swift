@@ -46,7 +46,9 @@ public struct AssessmentSource {
     /// The scan's assets; with `forEachFindingWithCertificate`, at least every certificate whose subject issued
     /// one of the scan's certificates (what a signature is judged by: `Assessor.issuerStrengths`).
     public var assets: [Asset]
-    public var diagnostics: [Diagnostic]
+    /// Hands every diagnostic of the scan to `body` in path order (the store's `forEachDiagnostic`): the coverage
+    /// counts and lists them as they pass, never holding them.
+    public var forEachDiagnostic: (_ body: (Diagnostic) -> Void) throws -> Void
     public var software: [Software]
     /// The finding sources this build's scanners write (`ScannerRegistry.sources`); nil when unknown.
     public var scannedSources: [String]?
@@ -63,7 +65,8 @@ public struct AssessmentSource {
     ) {
         self.scan = scan
         self.assets = assets
-        self.diagnostics = diagnostics
+        let byPath = diagnostics.enumerated().sorted { ($0.element.path, $0.offset) < ($1.element.path, $1.offset) }
+        self.forEachDiagnostic = { body in for (_, diagnostic) in byPath { body(diagnostic) } }
         self.software = software
         self.scannedSources = scannedSources
         self.forEachFinding = forEachFinding
@@ -237,9 +240,10 @@ public enum Assessor {
         // writes it puts their lines back from the written systems.
         var overall = scored == nil ? scorer.overall(systems) : scorer.overall(tally: scoring.tally)
         overall.mosca = prioritizer.mosca(asOf: options.asOf)
-        let coverage = CoverageAnalyzer.analyze(
+        let coverage = try CoverageAnalyzer.analyze(
             scan: source.scan, sources: groundwork.sourceCounts, unknownAlgorithms: groundwork.unknownAlgorithms,
-            diagnostics: source.diagnostics, software: source.software, scannedSources: source.scannedSources)
+            forEachDiagnostic: source.forEachDiagnostic, software: source.software,
+            scannedSources: source.scannedSources)
         let unused = options.waivers.map(\.id).filter { !tally.usedWaivers.contains($0) }
         let outcome = options.failOn.map { GateOutcome(threshold: $0, count: gateHits) }
         return AssessmentResult(

@@ -26,11 +26,15 @@ public struct AssessmentCoverage: Codable, Sendable, Hashable {
     public var filesUnparsable: Int
     /// Finding sources that produced at least one finding, with their counts.
     public var sources: [String: Int]
+    /// In `Gap`'s order. Of the `file` gaps (one per diagnostic) only the first `CoverageAnalyzer.listedFileGaps`
+    /// are listed: a hostile tree leaves hundreds of thousands, and the inventory lists every diagnostic.
     public var gaps: [Gap]
+    /// The `file` gaps past those listed: counted, not listed.
+    public var gapsLeftOut: Int
 
     public init(
         scanComplete: Bool, filesExamined: Int, filesWithFindings: Int, filesSkipped: Int, filesUnparsable: Int,
-        sources: [String: Int], gaps: [Gap]
+        sources: [String: Int], gaps: [Gap], gapsLeftOut: Int = 0
     ) {
         self.scanComplete = scanComplete
         self.filesExamined = filesExamined
@@ -39,5 +43,23 @@ public struct AssessmentCoverage: Codable, Sendable, Hashable {
         self.filesUnparsable = filesUnparsable
         self.sources = sources
         self.gaps = gaps
+        self.gapsLeftOut = gapsLeftOut
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case scanComplete, filesExamined, filesWithFindings, filesSkipped, filesUnparsable, sources, gaps, gapsLeftOut
+    }
+
+    /// Assessments stored before `gapsLeftOut` listed every gap: none was left out.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        scanComplete = try container.decode(Bool.self, forKey: .scanComplete)
+        filesExamined = try container.decode(Int.self, forKey: .filesExamined)
+        filesWithFindings = try container.decode(Int.self, forKey: .filesWithFindings)
+        filesSkipped = try container.decode(Int.self, forKey: .filesSkipped)
+        filesUnparsable = try container.decode(Int.self, forKey: .filesUnparsable)
+        sources = try container.decode([String: Int].self, forKey: .sources)
+        gaps = try container.decode([Gap].self, forKey: .gaps)
+        gapsLeftOut = try container.decodeIfPresent(Int.self, forKey: .gapsLeftOut) ?? 0
     }
 }

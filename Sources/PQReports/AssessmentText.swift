@@ -163,16 +163,24 @@ public enum AssessmentText {
         count > 0 ? "  ... and \(count) more \(what) (--format json lists all)\n" : ""
     }
 
-    /// What was scanned, skipped and unparsable, and everything not evaluated.
-    public static func coverage(_ coverage: AssessmentCoverage) -> String {
+    /// What was scanned, skipped and unparsable, and everything not evaluated: every format, algorithm, scan and
+    /// software gap, then the first `limit` files (the rest counted).
+    public static func coverage(_ coverage: AssessmentCoverage, limit: Int = defaultLimit) -> String {
         var out = "Coverage: \(coverage.filesExamined) files examined, \(coverage.filesWithFindings) with findings, "
         out += "\(coverage.filesSkipped) skipped, \(coverage.filesUnparsable) unparsable"
         out += coverage.scanComplete ? "" : "; SCAN INCOMPLETE"
         out += "\n"
         let sources = coverage.sources.sorted { $0.key < $1.key }.map { "\($0.key) (\($0.value))" }
         out += "  sources with findings: " + (sources.isEmpty ? "none" : sources.joined(separator: ", ")) + "\n"
-        for gap in coverage.gaps {
+        // A hostile tree leaves a file gap per diagnostic: the few others are listed first, where they are seen.
+        let files = coverage.gaps.filter { $0.kind == "file" }
+        for gap in coverage.gaps.filter({ $0.kind != "file" }) + files.prefix(limit) {
             out += "  not evaluated — \(gap.kind) \(gap.subject): \(gap.reason)\n"
+        }
+        let more = files.count - min(limit, files.count) + coverage.gapsLeftOut
+        if more > 0 {
+            out += "  ... and \(more) more files not evaluated "
+            out += "(pqscout inventory --format json lists every diagnostic)\n"
         }
         return out
     }

@@ -273,15 +273,22 @@ public struct HTMLRenderer: ReportRenderer {
         out = ""
         let gaps = assessment.coverage.gaps
         if !gaps.isEmpty {
-            out += "<h3>Not evaluated (\(gaps.count))</h3><details><summary>What the assessment could not look at"
+            let total = gaps.count + assessment.coverage.gapsLeftOut
+            out += "<h3>Not evaluated (\(total))</h3><details><summary>What the assessment could not look at"
             out += "</summary><table><thead><tr><th>Kind</th><th>Subject</th><th>Why</th></tr></thead><tbody>\n"
-            for gap in gaps.sorted().prefix(maxRows) {
+            let shown = gaps.sorted().prefix(maxRows)
+            for gap in shown {
                 out +=
                     "<tr><td>\(e(gap.kind))</td><td><code>\(e(gap.subject))</code></td><td>\(e(gap.reason))</td></tr>\n"
                 try output.write(out)
                 out = ""
             }
-            out += "</tbody></table></details>\n"
+            out += "</tbody></table>"
+            if total > shown.count {
+                out += "<p class=\"more\">\(total - shown.count) more, counted, not listed: "
+                out += "<code>pqscout inventory --format json</code> lists every diagnostic.</p>"
+            }
+            out += "</details>\n"
         }
         if !assessment.unusedWaivers.isEmpty {
             out +=

@@ -292,10 +292,10 @@ public enum AssessUseCase {
         let id = scan.id
         var source = AssessmentSource(
             scan: scan, assets: try store.issuerCertificates(scanID: id),
-            diagnostics: try store.diagnostics(scanID: id),
             software: try store.software(scanID: id), scannedSources: registry.sources.map(\.rawValue)
         ) { body in try store.forEachFinding(FindingQuery(scanID: id), body) }
         source.forEachFindingWithCertificate = { body in try store.forEachFindingWithCertificate(scanID: id, body) }
+        source.forEachDiagnostic = { body in try store.forEachDiagnostic(scanID: id, limit: nil, body) }
         return source
     }
 

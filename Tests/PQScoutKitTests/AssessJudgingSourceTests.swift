@@ -33,7 +33,8 @@ struct AssessJudgingSourceTests {
         let held = try Assessor.assess(
             AssessmentInput(
                 scan: scan, findings: try store.findings(FindingQuery(scanID: scanID)), assets: assets,
-                diagnostics: source.diagnostics, software: source.software, scannedSources: source.scannedSources),
+                diagnostics: try store.diagnostics(scanID: scanID), software: source.software,
+                scannedSources: source.scannedSources),
             options: options)
         #expect(joined == held)
         #expect(held.summary.certificateOverruns > 0)
