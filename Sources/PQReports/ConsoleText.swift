@@ -5,6 +5,16 @@ import PQModel
 public enum ConsoleText {
     /// The summary `pqscout scan` prints by default.
     public static func scanSummary(_ scan: ScanRecord, diagnostics: [Diagnostic], storePath: String) -> String {
+        scanSummary(
+            scan, diagnosticsByReason: Dictionary(grouping: diagnostics, by: \.reason).mapValues(\.count),
+            storePath: storePath)
+    }
+
+    /// `scanSummary(_:diagnostics:storePath:)` from the diagnostics' counts by reason (the store's
+    /// `diagnosticCounts`): a tree of broken files leaves hundreds of thousands, not worth holding to count.
+    public static func scanSummary(
+        _ scan: ScanRecord, diagnosticsByReason byReason: [Diagnostic.Reason: Int], storePath: String
+    ) -> String {
         var out = "Scan \(scan.id) \(scan.status.rawValue): \(scan.roots.joined(separator: ", "))\n"
         out += "  " + "files examined".padded(24) + "\(scan.counts.filesExamined)\n"
         out += "  " + "files with crypto".padded(24) + "\(scan.counts.filesWithFindings)\n"
@@ -15,11 +25,10 @@ public enum ConsoleText {
         }
         out += "  " + "assets".padded(24) + "\(scan.counts.assets)\n"
         out += "  " + "diagnostics".padded(24) + "\(scan.counts.diagnostics)\n"
-        let byReason = Dictionary(grouping: diagnostics, by: \.reason)
         // Wide enough for the longest reason ("link out of the tree"), so a count never runs into its words.
         let column = max(22, (Diagnostic.Reason.allCases.map(\.rawValue.count).max() ?? 20) + 2)
         for reason in Diagnostic.Reason.allCases {
-            if let list = byReason[reason] { out += "    " + reason.rawValue.padded(column) + "\(list.count)\n" }
+            if let count = byReason[reason] { out += "    " + reason.rawValue.padded(column) + "\(count)\n" }
         }
         out += "Stored in \(storePath). `pqscout inventory` lists the findings.\n"
         return out

@@ -132,6 +132,28 @@ public enum InventoryUseCase {
         }
     }
 
+    /// One scan's record and its diagnostics counted by reason: what the scan summary shows, without holding the
+    /// diagnostics (a tree of broken files leaves one per file).
+    public static func summaryCounts(storePath: String, scanID: Int64) throws(PQScoutError)
+        -> (scan: ScanRecord, diagnosticsByReason: [Diagnostic.Reason: Int])
+    {
+        let store = try StoreAccess.open(storePath, create: false)
+        return try StoreAccess.perform(storePath) {
+            (try existingScan(scanID, store: store, storePath: storePath), try store.diagnosticCounts(scanID: scanID))
+        }
+    }
+
+    /// The first finding of a scan, in the store's order, that `matches`; nil when none does. Reads no further
+    /// than that finding, and holds none but it.
+    public static func firstFinding(storePath: String, scanID: Int64, where matches: (Finding) -> Bool)
+        throws(PQScoutError) -> Finding?
+    {
+        let store = try StoreAccess.open(storePath, create: false)
+        return try StoreAccess.perform(storePath) {
+            try store.firstFinding(FindingQuery(scanID: scanID), where: matches)
+        }
+    }
+
     /// The latest complete scan of `host` (`--host`): a fleet's database holds many hosts' scans.
     public static func latestScanID(storePath: String, host: String) throws(PQScoutError) -> Int64 {
         let store = try StoreAccess.open(storePath, create: false)

@@ -27,6 +27,14 @@ public enum Presentation {
             document.scan, diagnostics: document.diagnostics, storePath: StoreAccess.label(storePath))
     }
 
+    /// The scan summary from the scan's diagnostics counted by reason (`InventoryUseCase.summaryCounts`).
+    public static func scanSummary(
+        _ scan: ScanRecord, diagnosticsByReason: [Diagnostic.Reason: Int], storePath: String
+    ) -> String {
+        ConsoleText.scanSummary(
+            scan, diagnosticsByReason: diagnosticsByReason, storePath: StoreAccess.label(storePath))
+    }
+
     /// The summary's line on reuse (issue 20): how many files an earlier scan lent, or why none.
     public static func reuseLine(_ outcome: ScanOutcome) -> String {
         guard let earlier = outcome.reusedFrom else {

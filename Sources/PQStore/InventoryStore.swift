@@ -197,6 +197,24 @@ public final class InventoryStore: Sendable {
         try backend.forEachDiagnostic(scanID: scanID, limit: limit, body)
     }
 
+    /// The first finding of `query`'s walk (in `forEachFinding`'s order) that `matches`; the walk stops there.
+    /// `scan --fail-on` asks only whether one finding meets its threshold, and a large scan has millions.
+    public func firstFinding(_ query: FindingQuery, where matches: (Finding) -> Bool) throws(StoreError) -> Finding? {
+        // Both backends hand a `StoreError` thrown by the body back unwrapped: this one ends the walk.
+        let stop = StoreError(code: "store.walk-stopped", reason: "the walk stopped at the finding it looked for")
+        var first: Finding?
+        do {
+            try backend.forEachFinding(query) { finding in
+                guard matches(finding) else { return }
+                first = finding
+                throw stop
+            }
+        } catch {
+            guard error == stop, first != nil else { throw error }
+        }
+        return first
+    }
+
     /// How many diagnostics of one scan give each reason (a reason none gives is absent).
     public func diagnosticCounts(scanID: Int64) throws(StoreError) -> [Diagnostic.Reason: Int] {
         try backend.diagnosticCounts(scanID: scanID)

@@ -18,10 +18,14 @@ struct ImportCommand: ParsableCommand {
     func run() throws {
         do {
             let scan = try ImportUseCase.run(ImportRequest(file: file, storePath: store.path))
-            let document = try InventoryUseCase.summary(storePath: store.path, scanID: scan.id)
             switch format {
-            case .table: Console.out(Presentation.scanSummary(document, storePath: store.path))
-            case .json: Console.out(try Presentation.json(document))
+            case .table:
+                let summary = try InventoryUseCase.summaryCounts(storePath: store.path, scanID: scan.id)
+                Console.out(
+                    Presentation.scanSummary(
+                        summary.scan, diagnosticsByReason: summary.diagnosticsByReason, storePath: store.path))
+            case .json:
+                Console.out(try Presentation.json(try InventoryUseCase.summary(storePath: store.path, scanID: scan.id)))
             }
         } catch {
             throw Failure.exit(error)

@@ -127,7 +127,7 @@ struct ScanCommand: ParsableCommand {
             }
         }
         let progress = ProgressLine(enabled: Console.stderrIsTerminal)
-        let document: InventoryDocument
+        var summary: (scan: ScanRecord, diagnosticsByReason: [Diagnostic.Reason: Int])?
         let outcome: ScanOutcome
         var failed = false
         do {
@@ -144,22 +144,27 @@ struct ScanCommand: ParsableCommand {
                     InventoryRequest(storePath: store.path, scanID: scan.id), write: output.write,
                     each: { if let failOn, failOn.isMet(by: $0) { failed = true } })
                 output.flush()
-                document = InventoryDocument(scan: scan, findings: [], diagnostics: [])
             } else {
-                // The summary needs no findings; reading 40,000 of them back measured as a sixth of a large scan.
-                document =
-                    failOn != nil
-                    ? try InventoryUseCase.document(InventoryRequest(storePath: store.path, scanID: scan.id))
-                    : try InventoryUseCase.summary(storePath: store.path, scanID: scan.id)
+                // The summary needs no findings (reading 40,000 of them back measured as a sixth of a large scan),
+                // nor the diagnostics, only their counts; the gate reads up to the first finding that meets it.
+                summary = try InventoryUseCase.summaryCounts(storePath: store.path, scanID: scan.id)
+                if let failOn {
+                    failed =
+                        try InventoryUseCase.firstFinding(storePath: store.path, scanID: scan.id, where: failOn.isMet)
+                        != nil
+                }
             }
         } catch {
             progress.finish()
             throw Failure.exit(error)
         }
-        if format == .table {
-            Console.out(Presentation.scanSummary(document, storePath: store.path) + Presentation.reuseLine(outcome))
+        if format == .table, let summary {
+            Console.out(
+                Presentation.scanSummary(
+                    summary.scan, diagnosticsByReason: summary.diagnosticsByReason, storePath: store.path)
+                    + Presentation.reuseLine(outcome))
         }
-        if let failOn, failed || document.findings.contains(where: failOn.isMet(by:)) {
+        if let failOn, failed {
             Console.error("pqscout: findings at or above \(failOn.rawValue) (--fail-on)")
             throw ExitCode(1)
         }

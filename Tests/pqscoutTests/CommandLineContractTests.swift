@@ -145,6 +145,8 @@ struct CommandLineContractTests {
         #expect(missingInput.stderr.contains("/nonexistent/"))
         let gate = try PQScoutBinary.run(["scan", sample, "--db", db, "--fail-on", "broken"])
         #expect(gate.status == 1)
+        #expect(String(decoding: gate.stdout, as: UTF8.self).contains("files examined"))
+        #expect(gate.stderr.contains("at or above broken (--fail-on)"))
         let passing = try PQScoutBinary.run([
             "scan", sample + "/etc/ssl/certs/pq-root-mldsa87.pem", "--db", db, "--fail-on", "weakened",
         ])
