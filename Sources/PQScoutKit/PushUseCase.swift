@@ -131,10 +131,10 @@ public enum PushUseCase {
                         findings: batch, diagnostics: try source.diagnostics(scanID: scan.id),
                         software: try source.software(scanID: scan.id)),
                     aliases: try source.aliases(scanID: scan.id)))
-            for assessment in try source.assessments(scanID: scan.id) {
-                var result = assessment.result
-                result.scanID = id
-                try target.recordAssessment(result, createdAt: assessment.createdAt)
+            // Each assessment's judged findings and systems are walked across, never held: a large scan's are
+            // millions of rows.
+            for assessment in try source.assessmentHeaders(scanID: scan.id) {
+                try target.recordAssessment(copying: assessment, from: source, scanID: id)
             }
             // Last: until now the copy reads as incomplete, and a later push would not take it for this scan.
             try target.finishScan(

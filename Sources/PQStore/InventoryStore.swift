@@ -308,7 +308,42 @@ public final class InventoryStore: Sendable {
 
     /// Every assessment of one scan, oldest first.
     public func assessments(scanID: Int64) throws(StoreError) -> [StoredAssessment] {
-        try backend.assessments(scanID: scanID)
+        try backend.assessments(scanID: scanID, withFindings: true)
+    }
+
+    /// Copies one assessment of another store, `stored` as `assessmentHeaders` read it, onto this store's scan
+    /// `scanID` (a copy of the scan it judged, its findings in the same order: `FindingRef.index` still points at
+    /// the same finding), walking its judged findings and systems from `source` a batch at a time, never all held.
+    /// - Returns: The copy's id.
+    @discardableResult
+    public func recordAssessment(copying stored: StoredAssessment, from source: InventoryStore, scanID: Int64)
+        throws(StoreError) -> Int64
+    {
+        var header = stored.result
+        header.scanID = scanID
+        let recording = try backend.beginAssessment(
+            scanID: scanID, order: .asAdded, batchSize: AssessmentRecording.defaultBatchSize)
+        // Recorded before v6, the findings are in the document; since, rows (and the document holds none).
+        for assessed in header.findings { try recording.add(assessed) }
+        if header.findings.isEmpty {
+            try source.forEachAssessedFinding(assessmentID: stored.id) { try recording.add($0.assessment) }
+        }
+        header.findings = []
+        // Likewise the systems before and since v9.
+        if header.systems.isEmpty {
+            var position = 0
+            try source.forEachAssessedSystem(assessmentID: stored.id) { score in
+                try recording.add(score, position: position)
+                position += 1
+            }
+        }
+        return try recording.finish(header, createdAt: stored.createdAt)
+    }
+
+    /// Every assessment of one scan, oldest first, as `latestAssessmentSummary` reads one: without the judged
+    /// findings and systems recorded as rows (`forEachAssessedFinding`, `forEachAssessedSystem` walk them).
+    public func assessmentHeaders(scanID: Int64) throws(StoreError) -> [StoredAssessment] {
+        try backend.assessments(scanID: scanID, withFindings: false)
     }
 
     /// The newest assessment of one scan (under one profile, when given), or nil.
@@ -426,7 +461,7 @@ protocol StoreBackend: AnyObject, Sendable {
 
     func beginAssessment(scanID: Int64, order: AssessmentRecording.Order, batchSize: Int) throws(StoreError)
         -> AssessmentRecording
-    func assessments(scanID: Int64) throws(StoreError) -> [StoredAssessment]
+    func assessments(scanID: Int64, withFindings: Bool) throws(StoreError) -> [StoredAssessment]
     func latestAssessment(scanID: Int64, profile: String?, withFindings: Bool, findingsPerAdjustment: Int?)
         throws(StoreError) -> StoredAssessment?
     func forEachAssessedFinding(

@@ -20,12 +20,12 @@ extension SQLiteStore {
     }
 
     /// Every assessment of one scan, oldest first.
-    func assessments(scanID: Int64) throws(StoreError) -> [StoredAssessment] {
+    func assessments(scanID: Int64, withFindings: Bool) throws(StoreError) -> [StoredAssessment] {
         try storeOperation("cannot read assessments of scan \(scanID) from \(label)") {
             try writer.read { db in
                 try Self.storedAssessments(
                     db, sql: "SELECT id, scan_id, created_at, document FROM assessments WHERE scan_id = ? ORDER BY id",
-                    arguments: [scanID], withFindings: true)
+                    arguments: [scanID], withFindings: withFindings)
             }
         }
     }

@@ -1,6 +1,7 @@
 import Foundation
 import PQModel
 import PQScoutKit
+import PQStore
 import Testing
 
 /// Issue 20 through the Kit: a store that several hosts scanned into, read per host (`--host`) and across the
@@ -48,6 +49,10 @@ struct FleetUseCaseTests {
         }
         let first = try ScanUseCase().run(ScanRequest(roots: [root], storePath: source, host: "air1"))
         let second = try ScanUseCase().run(ScanRequest(roots: [root], storePath: source, host: "air1"))
+        // Two assessments of the second scan, under two profiles.
+        let day = try #require(CalendarDay("2031-01-01"))
+        _ = try AssessUseCase.run(AssessRequest(storePath: source, scanID: second.id, asOf: day))
+        _ = try AssessUseCase.run(AssessRequest(storePath: source, scanID: second.id, profile: "cnsa-2.0", asOf: day))
         let pushed = try PushUseCase.run(PushRequest(sourcePath: source, targetPath: target))
         #expect(pushed.copied.map(\.sourceID) == [first.id, second.id])
         let again = try PushUseCase.run(PushRequest(sourcePath: source, targetPath: target))
@@ -61,6 +66,19 @@ struct FleetUseCaseTests {
             #expect(copied.aliases == original.aliases)
             #expect(copied.scan.counts == original.scan.counts)
             #expect(copied.scan.host == "air1")
+            // The assessments, walked across a batch at a time, read back as they were: findings, systems, gate.
+            let originals = try InventoryStore(path: source).assessments(scanID: copy.sourceID)
+            let copies = try InventoryStore(path: target).assessments(scanID: copy.targetID)
+            #expect(originals.count == (copy.sourceID == second.id ? 2 : 0))
+            #expect(copies.map(\.createdAt) == originals.map(\.createdAt))
+            #expect(
+                copies.map(\.result)
+                    == originals.map { original in
+                        var result = original.result
+                        result.scanID = copy.targetID
+                        return result
+                    })
+            #expect(originals.allSatisfy { !$0.result.findings.isEmpty && !$0.result.systems.isEmpty })
         }
         let unknown = #expect(throws: PQScoutError.self) {
             try PushUseCase.run(PushRequest(sourcePath: source, targetPath: target, scanIDs: [99]))

@@ -723,11 +723,11 @@ final class PostgresStore: StoreBackend {
         return AssessmentRecording(scanID: scanID, staging: staging, order: order, batchSize: batchSize)
     }
 
-    func assessments(scanID: Int64) throws(StoreError) -> [StoredAssessment] {
+    func assessments(scanID: Int64, withFindings: Bool) throws(StoreError) -> [StoredAssessment] {
         try operation("cannot read assessments of scan \(scanID) from \(label)") {
             try storedAssessments(
                 "SELECT id, scan_id, created_at, document FROM assessments WHERE scan_id = $1 ORDER BY id",
-                [.int(scanID)])
+                [.int(scanID)], withFindings: withFindings)
         }
     }
 
