@@ -109,12 +109,14 @@ public enum PushUseCase {
             roots: scan.roots, host: scan.host, toolVersion: scan.toolVersion, startedAt: scan.startedAt,
             kind: scan.kind)
         do {
-            // Assets and files first: every finding of a later batch then finds its file and asset recorded.
-            try target.record(
-                scanID: id,
-                batch: ScanBatch(
-                    files: try source.files(scanID: scan.id),
-                    output: ScanOutput(assets: try source.assets(scanID: scan.id))))
+            // Assets and files first, a page at a time: every finding of a later batch then finds its file and
+            // asset recorded.
+            try source.forEachFilePage(scanID: scan.id) { files in
+                try target.record(scanID: id, batch: ScanBatch(files: files, output: ScanOutput()))
+            }
+            try source.forEachAssetPage(scanID: scan.id) { assets in
+                try target.record(scanID: id, batch: ScanBatch(output: ScanOutput(assets: assets)))
+            }
             var batch: [Finding] = []
             batch.reserveCapacity(findingsPerBatch)
             try source.forEachFinding(FindingQuery(scanID: scan.id)) { finding in

@@ -275,6 +275,32 @@ public final class InventoryStore: Sendable {
     /// The files one scan examined, ordered by path bytes.
     public func files(scanID: Int64) throws(StoreError) -> [FileRecord] { try backend.files(scanID: scanID) }
 
+    /// `files(scanID:)` handed over `pageSize` at a time, each page read apart (after the last path of the one
+    /// before): a copy of a 1M-file scan (`push`) holds one page, not a million records.
+    /// - Throws: `StoreError`, or whatever `body` throws.
+    public func forEachFilePage(scanID: Int64, pageSize: Int = 8_192, _ body: ([FileRecord]) throws -> Void) throws {
+        var after: ScanPath?
+        while true {
+            let page = try backend.files(scanID: scanID, after: after, limit: pageSize)
+            if page.isEmpty { return }
+            try body(page)
+            after = page.last?.path
+        }
+    }
+
+    /// `assets(scanID:)` handed over `pageSize` at a time, each page read apart (after the last id of the one
+    /// before), with their certificate and key details: a copy of a scan of 600,000 assets holds one page.
+    /// - Throws: `StoreError`, or whatever `body` throws.
+    public func forEachAssetPage(scanID: Int64, pageSize: Int = 4_096, _ body: ([Asset]) throws -> Void) throws {
+        var after: String?
+        while true {
+            let page = try backend.assets(scanID: scanID, after: after, limit: pageSize)
+            if page.isEmpty { return }
+            try body(page)
+            after = page.last?.id
+        }
+    }
+
     /// The file one scan examined at `path` (its bytes), or nil when the scan recorded none there: a point lookup
     /// (`UNIQUE (scan_id, path)`), for a caller that needs a few files' records, not the scan's table (`plan`).
     public func file(scanID: Int64, path: ScanPath) throws(StoreError) -> FileRecord? {
@@ -448,6 +474,8 @@ protocol StoreBackend: AnyObject, Sendable {
     func forEachDiagnostic(scanID: Int64, limit: Int?, _ body: (Diagnostic) throws -> Void) throws(StoreError)
     func diagnosticCounts(scanID: Int64) throws(StoreError) -> [Diagnostic.Reason: Int]
     func assets(scanID: Int64) throws(StoreError) -> [Asset]
+    /// The assets `assets(scanID:)` returns whose id comes after `after` (in id byte order), the first `limit`.
+    func assets(scanID: Int64, after: String?, limit: Int) throws(StoreError) -> [Asset]
     func forEachFindingWithCertificate(scanID: Int64, _ body: (Finding, CertificateDetails?) throws -> Void)
         throws(StoreError)
     func issuerCertificates(scanID: Int64) throws(StoreError) -> [Asset]
@@ -457,6 +485,8 @@ protocol StoreBackend: AnyObject, Sendable {
     func software(scanID: Int64) throws(StoreError) -> [Software]
     func aliases(scanID: Int64) throws(StoreError) -> [PathAlias]
     func files(scanID: Int64) throws(StoreError) -> [FileRecord]
+    /// The files `files(scanID:)` returns whose path comes after `after` (in byte order), the first `limit`.
+    func files(scanID: Int64, after: ScanPath?, limit: Int) throws(StoreError) -> [FileRecord]
     func file(scanID: Int64, path: ScanPath) throws(StoreError) -> FileRecord?
 
     func beginAssessment(scanID: Int64, order: AssessmentRecording.Order, batchSize: Int) throws(StoreError)

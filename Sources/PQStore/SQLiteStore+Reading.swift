@@ -235,22 +235,50 @@ extension SQLiteStore {
     /// The assets one scan saw (recorded in a batch or named by a finding), ordered by id, with their
     /// certificate and key details.
     func assets(scanID: Int64) throws(StoreError) -> [Asset] {
+        try assetRows(scanID: scanID, after: nil, limit: nil)
+    }
+
+    func assets(scanID: Int64, after: String?, limit: Int) throws(StoreError) -> [Asset] {
+        try assetRows(scanID: scanID, after: after, limit: limit)
+    }
+
+    /// The scan's assets by id, those after `after` and the first `limit` when given; each page's details are
+    /// read for its ids only.
+    private func assetRows(scanID: Int64, after: String?, limit: Int?) throws(StoreError) -> [Asset] {
         try storeOperation("cannot read assets of scan \(scanID) from \(label)") {
             try writer.read { db in
                 let link =
                     "JOIN scan_assets ON scan_assets.asset_id = %@ WHERE scan_assets.scan_id = \(ScanRowsSQL.rowsOf("?"))"
+                var sql = "SELECT assets.* FROM assets " + String(format: link, "assets.id")
+                var arguments: StatementArguments = [scanID]
+                if let after {
+                    sql += " AND assets.id > ?"
+                    arguments += [after]
+                }
+                sql += " ORDER BY assets.id"
+                if let limit {
+                    sql += " LIMIT ?"
+                    arguments += [max(0, limit)]
+                }
+                let rows = try AssetRow.fetchAll(db, sql: sql, arguments: arguments)
+                guard let first = rows.first?.id, let last = rows.last?.id else { return [] }
+                // The details of this page's ids: the same link, bounded by the page's first and last id.
+                let within = " AND %@ >= ? AND %@ <= ?"
                 let certificates = try CertificateRow.fetchAll(
                     db,
                     sql: "SELECT certificates.* FROM certificates "
-                        + String(format: link, "certificates.asset_id"), arguments: [scanID])
+                        + String(
+                            format: link + within, "certificates.asset_id", "certificates.asset_id",
+                            "certificates.asset_id"),
+                    arguments: [scanID, first, last])
                 let keys = try KeyRow.fetchAll(
-                    db, sql: "SELECT keys.* FROM keys " + String(format: link, "keys.asset_id"), arguments: [scanID])
+                    db,
+                    sql: "SELECT keys.* FROM keys "
+                        + String(format: link + within, "keys.asset_id", "keys.asset_id", "keys.asset_id"),
+                    arguments: [scanID, first, last])
                 let certificateByID = Dictionary(certificates.map { ($0.assetId, $0.model) }) { first, _ in first }
                 let keyByID = Dictionary(keys.map { ($0.assetId, $0.model) }) { first, _ in first }
-                return try AssetRow.fetchAll(
-                    db, sql: "SELECT assets.* FROM assets " + String(format: link, "assets.id") + " ORDER BY assets.id",
-                    arguments: [scanID]
-                ).map { row throws in
+                return try rows.map { row throws in
                     try row.model(certificate: certificateByID[row.id], key: keyByID[row.id])
                 }
             }
@@ -462,17 +490,33 @@ extension SQLiteStore {
 
     /// The files one scan examined, ordered by path bytes.
     func files(scanID: Int64) throws(StoreError) -> [FileRecord] {
-        try storeOperation("cannot read files of scan \(scanID) from \(label)") {
+        try fileRows(scanID: scanID, after: nil, limit: nil)
+    }
+
+    func files(scanID: Int64, after: ScanPath?, limit: Int) throws(StoreError) -> [FileRecord] {
+        try fileRows(scanID: scanID, after: after, limit: limit)
+    }
+
+    private func fileRows(scanID: Int64, after: ScanPath?, limit: Int?) throws(StoreError) -> [FileRecord] {
+        var sql = "SELECT * FROM files WHERE scan_id = \(ScanRowsSQL.rowsOf("?"))"
+        var arguments: StatementArguments = [scanID]
+        if let after {
+            sql += " AND path > ?"
+            arguments += [Data(after.bytes)]
+        }
+        sql += " ORDER BY path"
+        if let limit {
+            sql += " LIMIT ?"
+            arguments += [max(0, limit)]
+        }
+        return try storeOperation("cannot read files of scan \(scanID) from \(label)") {
             try writer.read { db in
-                try FileRow.fetchAll(
-                    db, sql: "SELECT * FROM files WHERE scan_id = \(ScanRowsSQL.rowsOf("?")) ORDER BY path",
-                    arguments: [scanID]
-                )
-                .map {
-                    FileRecord(
-                        path: ScanPath(bytes: Array($0.path)), size: $0.size, modified: $0.modifiedAt,
-                        sha256: $0.sha256)
-                }
+                try FileRow.fetchAll(db, sql: sql, arguments: arguments)
+                    .map {
+                        FileRecord(
+                            path: ScanPath(bytes: Array($0.path)), size: $0.size, modified: $0.modifiedAt,
+                            sha256: $0.sha256)
+                    }
             }
         }
     }

@@ -439,14 +439,44 @@ final class PostgresStore: StoreBackend {
     }
 
     func assets(scanID: Int64) throws(StoreError) -> [Asset] {
+        try assetRows(scanID: scanID, after: nil, limit: nil)
+    }
+
+    func assets(scanID: Int64, after: String?, limit: Int) throws(StoreError) -> [Asset] {
+        try assetRows(scanID: scanID, after: after, limit: limit)
+    }
+
+    /// The scan's assets by id (byte order: `COLLATE "C"`), those after `after` and the first `limit` when given;
+    /// the details are read for the page's range of ids only.
+    private func assetRows(scanID: Int64, after: String?, limit: Int?) throws(StoreError) -> [Asset] {
         try operation("cannot read assets of scan \(scanID) from \(label)") {
             try session.transaction(readOnly: true) {
                 let link =
                     "JOIN scan_assets ON scan_assets.asset_id = %@ WHERE scan_assets.scan_id = \(ScanRowsSQL.rowsOf("$1"))"
+                var sql = "SELECT assets.* FROM assets " + String(format: link, "assets.id")
+                var values: [PostgresValue] = [.int(scanID)]
+                if let after {
+                    sql += " AND assets.id COLLATE \"C\" > $2"
+                    values.append(.text(after))
+                }
+                sql += " ORDER BY assets.id COLLATE \"C\""
+                if let limit { sql += " LIMIT \(max(0, limit))" }
+                let rows = try session.query(sql, values).map { row in
+                    let r = row.makeRandomAccess()
+                    return try AssetRow(
+                        id: r.value("id"), kind: r.value("kind"), algorithm: r.value("algorithm"),
+                        canonical: r.value("canonical"), oid: r.value("oid"), keyBits: r.value("key_bits"),
+                        curve: r.value("curve"))
+                }
+                guard let first = rows.first?.id, let last = rows.last?.id else { return [] }
+                let within = " AND %@ COLLATE \"C\" >= $2 AND %@ COLLATE \"C\" <= $3"
+                let range: [PostgresValue] = [.int(scanID), .text(first), .text(last)]
                 var certificates: [String: CertificateDetails] = [:]
                 for row in try session.query(
-                    "SELECT certificates.* FROM certificates " + String(format: link, "certificates.asset_id"),
-                    [.int(scanID)])
+                    "SELECT certificates.* FROM certificates "
+                        + String(
+                            format: link + within, "certificates.asset_id", "certificates.asset_id",
+                            "certificates.asset_id"), range)
                 {
                     let r = row.makeRandomAccess()
                     certificates[try r.value("asset_id")] = CertificateDetails(
@@ -461,23 +491,16 @@ final class PostgresStore: StoreBackend {
                 }
                 var keys: [String: KeyDetails] = [:]
                 for row in try session.query(
-                    "SELECT keys.* FROM keys " + String(format: link, "keys.asset_id"), [.int(scanID)])
+                    "SELECT keys.* FROM keys "
+                        + String(format: link + within, "keys.asset_id", "keys.asset_id", "keys.asset_id"), range)
                 {
                     let r = row.makeRandomAccess()
                     keys[try r.value("asset_id")] = KeyDetails(
                         format: try r.value("format"), isPrivate: try r.value("is_private", as: Int64.self) != 0,
                         encrypted: try r.value("encrypted", as: Int64.self) != 0)
                 }
-                return try session.query(
-                    "SELECT assets.* FROM assets " + String(format: link, "assets.id")
-                        + " ORDER BY assets.id COLLATE \"C\"", [.int(scanID)]
-                ).map { row in
-                    let r = row.makeRandomAccess()
-                    let id: String = try r.value("id")
-                    return try AssetRow(
-                        id: id, kind: r.value("kind"), algorithm: r.value("algorithm"), canonical: r.value("canonical"),
-                        oid: r.value("oid"), keyBits: r.value("key_bits"), curve: r.value("curve")
-                    ).model(certificate: certificates[id], key: keys[id])
+                return try rows.map { row in
+                    try row.model(certificate: certificates[row.id], key: keys[row.id])
                 }
             }
         }
@@ -682,11 +705,25 @@ final class PostgresStore: StoreBackend {
     }
 
     func files(scanID: Int64) throws(StoreError) -> [FileRecord] {
-        try operation("cannot read files of scan \(scanID) from \(label)") {
-            try session.query(
-                "SELECT path, size, modified_at, sha256 FROM files WHERE scan_id = \(ScanRowsSQL.rowsOf("$1")) ORDER BY path",
-                [.int(scanID)]
-            ).map { row in
+        try fileRows(scanID: scanID, after: nil, limit: nil)
+    }
+
+    func files(scanID: Int64, after: ScanPath?, limit: Int) throws(StoreError) -> [FileRecord] {
+        try fileRows(scanID: scanID, after: after, limit: limit)
+    }
+
+    private func fileRows(scanID: Int64, after: ScanPath?, limit: Int?) throws(StoreError) -> [FileRecord] {
+        var sql = "SELECT path, size, modified_at, sha256 FROM files WHERE scan_id = \(ScanRowsSQL.rowsOf("$1"))"
+        var values: [PostgresValue] = [.int(scanID)]
+        if let after {
+            // As hex, as `file(scanID:path:)` names a path: any bytes, NUL too.
+            sql += " AND path > decode($2, 'hex')"
+            values.append(.text(after.bytes.map { String(format: "%02x", $0) }.joined()))
+        }
+        sql += " ORDER BY path"
+        if let limit { sql += " LIMIT \(max(0, limit))" }
+        return try operation("cannot read files of scan \(scanID) from \(label)") {
+            try session.query(sql, values).map { row in
                 let r = row.makeRandomAccess()
                 return FileRecord(
                     path: ScanPath(bytes: try r.bytes("path")), size: try r.value("size"),
