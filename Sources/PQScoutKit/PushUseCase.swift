@@ -126,12 +126,21 @@ public enum PushUseCase {
                     batch.removeAll(keepingCapacity: true)
                 }
             }
+            // The diagnostics likewise, from their cursor (in their order, which the copy's numbering keeps): a tree
+            // of broken files leaves one per file.
+            var diagnostics: [Diagnostic] = []
+            try source.forEachDiagnostic(scanID: scan.id) { diagnostic in
+                diagnostics.append(diagnostic)
+                if diagnostics.count == findingsPerBatch {
+                    try target.record(scanID: id, batch: ScanBatch(output: ScanOutput(diagnostics: diagnostics)))
+                    diagnostics.removeAll(keepingCapacity: true)
+                }
+            }
             try target.record(
                 scanID: id,
                 batch: ScanBatch(
                     output: ScanOutput(
-                        findings: batch, diagnostics: try source.diagnostics(scanID: scan.id),
-                        software: try source.software(scanID: scan.id)),
+                        findings: batch, diagnostics: diagnostics, software: try source.software(scanID: scan.id)),
                     aliases: try source.aliases(scanID: scan.id)))
             // Each assessment's judged findings and systems are walked across, never held: a large scan's are
             // millions of rows.
