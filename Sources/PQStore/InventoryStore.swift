@@ -279,12 +279,8 @@ public final class InventoryStore: Sendable {
     /// before): a copy of a 1M-file scan (`push`) holds one page, not a million records.
     /// - Throws: `StoreError`, or whatever `body` throws.
     public func forEachFilePage(scanID: Int64, pageSize: Int = 8_192, _ body: ([FileRecord]) throws -> Void) throws {
-        var after: ScanPath?
-        while true {
-            let page = try backend.files(scanID: scanID, after: after, limit: pageSize)
-            if page.isEmpty { return }
-            try body(page)
-            after = page.last?.path
+        try Self.forEachPage(key: \.path, body) { after in
+            try backend.files(scanID: scanID, after: after, limit: pageSize)
         }
     }
 
@@ -292,12 +288,22 @@ public final class InventoryStore: Sendable {
     /// before), with their certificate and key details: a copy of a scan of 600,000 assets holds one page.
     /// - Throws: `StoreError`, or whatever `body` throws.
     public func forEachAssetPage(scanID: Int64, pageSize: Int = 4_096, _ body: ([Asset]) throws -> Void) throws {
-        var after: String?
+        try Self.forEachPage(key: \.id, body) { after in
+            try backend.assets(scanID: scanID, after: after, limit: pageSize)
+        }
+    }
+
+    /// Keyset paging: `read(after)` returns the rows after a key in the order of `key`, a page at most; the next
+    /// page starts after the last row's key, until a page is empty.
+    private static func forEachPage<Row, Key>(
+        key: (Row) -> Key, _ body: ([Row]) throws -> Void, read: (Key?) throws -> [Row]
+    ) throws {
+        var after: Key?
         while true {
-            let page = try backend.assets(scanID: scanID, after: after, limit: pageSize)
-            if page.isEmpty { return }
+            let page = try read(after)
+            guard let last = page.last else { return }
             try body(page)
-            after = page.last?.id
+            after = key(last)
         }
     }
 
