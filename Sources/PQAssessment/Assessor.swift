@@ -65,8 +65,7 @@ public struct AssessmentSource {
     ) {
         self.scan = scan
         self.assets = assets
-        let byPath = diagnostics.enumerated().sorted { ($0.element.path, $0.offset) < ($1.element.path, $1.offset) }
-        self.forEachDiagnostic = { body in for (_, diagnostic) in byPath { body(diagnostic) } }
+        self.forEachDiagnostic = CoverageAnalyzer.inPathOrder(diagnostics)
         self.software = software
         self.scannedSources = scannedSources
         self.forEachFinding = forEachFinding

@@ -44,12 +44,16 @@ public enum CoverageAnalyzer {
         scan: ScanRecord, sources: [String: Int], unknownAlgorithms unknown: [String: Int], diagnostics: [Diagnostic],
         software: [Software], scannedSources: [String]?
     ) -> AssessmentCoverage {
-        // In path order, as a store hands them over: a path's diagnostics are then next to each other.
+        analyze(
+            scan: scan, sources: sources, unknownAlgorithms: unknown, forEachDiagnostic: inPathOrder(diagnostics),
+            software: software, scannedSources: scannedSources)
+    }
+
+    /// A walk of `diagnostics` in path order, recording order within a path, as a store hands them over: a path's
+    /// diagnostics are then next to each other, as `analyze(...forEachDiagnostic:...)` needs them.
+    static func inPathOrder(_ diagnostics: [Diagnostic]) -> (_ body: (Diagnostic) -> Void) -> Void {
         let byPath = diagnostics.enumerated().sorted { ($0.element.path, $0.offset) < ($1.element.path, $1.offset) }
-        return analyze(
-            scan: scan, sources: sources, unknownAlgorithms: unknown,
-            forEachDiagnostic: { body in for (_, diagnostic) in byPath { body(diagnostic) } }, software: software,
-            scannedSources: scannedSources)
+        return { body in for (_, diagnostic) in byPath { body(diagnostic) } }
     }
 
     /// `analyze(...)` with the diagnostics walked, never held: `forEachDiagnostic` hands them over in path order

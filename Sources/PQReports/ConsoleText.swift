@@ -3,14 +3,7 @@ import PQModel
 
 /// The human-readable outputs of the command line (summary, inventory table, scans list).
 public enum ConsoleText {
-    /// The summary `pqscout scan` prints by default.
-    public static func scanSummary(_ scan: ScanRecord, diagnostics: [Diagnostic], storePath: String) -> String {
-        scanSummary(
-            scan, diagnosticsByReason: Dictionary(grouping: diagnostics, by: \.reason).mapValues(\.count),
-            storePath: storePath)
-    }
-
-    /// `scanSummary(_:diagnostics:storePath:)` from the diagnostics' counts by reason (the store's
+    /// The summary `pqscout scan` prints by default, from the diagnostics' counts by reason (the store's
     /// `diagnosticCounts`): a tree of broken files leaves hundreds of thousands, not worth holding to count.
     public static func scanSummary(
         _ scan: ScanRecord, diagnosticsByReason byReason: [Diagnostic.Reason: Int], storePath: String

@@ -22,11 +22,6 @@ public enum Presentation {
         ConsoleText.inventoryTable(findings, width: width)
     }
 
-    public static func scanSummary(_ document: InventoryDocument, storePath: String) -> String {
-        ConsoleText.scanSummary(
-            document.scan, diagnostics: document.diagnostics, storePath: StoreAccess.label(storePath))
-    }
-
     /// The scan summary from the scan's diagnostics counted by reason (`InventoryUseCase.summaryCounts`).
     public static func scanSummary(
         _ scan: ScanRecord, diagnosticsByReason: [Diagnostic.Reason: Int], storePath: String

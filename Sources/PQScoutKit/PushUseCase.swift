@@ -117,30 +117,31 @@ public enum PushUseCase {
             try source.forEachAssetPage(scanID: scan.id) { assets in
                 try target.record(scanID: id, batch: ScanBatch(output: ScanOutput(assets: assets)))
             }
-            var batch: [Finding] = []
-            batch.reserveCapacity(findingsPerBatch)
-            try source.forEachFinding(FindingQuery(scanID: scan.id)) { finding in
-                batch.append(finding)
-                if batch.count == findingsPerBatch {
-                    try target.record(scanID: id, batch: ScanBatch(output: ScanOutput(findings: batch)))
-                    batch.removeAll(keepingCapacity: true)
+            // Findings, then diagnostics (in their order, which the copy's numbering keeps), from their cursors:
+            // each full batch recorded as it fills, the rest with the scan's last batch.
+            func inBatches<Row>(
+                _ rows: WritableKeyPath<ScanOutput, [Row]>, _ walk: ((Row) throws -> Void) throws -> Void
+            )
+                throws -> [Row]
+            {
+                var output = ScanOutput()
+                output[keyPath: rows].reserveCapacity(findingsPerBatch)
+                try walk { row in
+                    output[keyPath: rows].append(row)
+                    if output[keyPath: rows].count == findingsPerBatch {
+                        try target.record(scanID: id, batch: ScanBatch(output: output))
+                        output[keyPath: rows].removeAll(keepingCapacity: true)
+                    }
                 }
+                return output[keyPath: rows]
             }
-            // The diagnostics likewise, from their cursor (in their order, which the copy's numbering keeps): a tree
-            // of broken files leaves one per file.
-            var diagnostics: [Diagnostic] = []
-            try source.forEachDiagnostic(scanID: scan.id) { diagnostic in
-                diagnostics.append(diagnostic)
-                if diagnostics.count == findingsPerBatch {
-                    try target.record(scanID: id, batch: ScanBatch(output: ScanOutput(diagnostics: diagnostics)))
-                    diagnostics.removeAll(keepingCapacity: true)
-                }
-            }
+            let findings = try inBatches(\.findings) { try source.forEachFinding(FindingQuery(scanID: scan.id), $0) }
+            let diagnostics = try inBatches(\.diagnostics) { try source.forEachDiagnostic(scanID: scan.id, $0) }
             try target.record(
                 scanID: id,
                 batch: ScanBatch(
                     output: ScanOutput(
-                        findings: batch, diagnostics: diagnostics, software: try source.software(scanID: scan.id)),
+                        findings: findings, diagnostics: diagnostics, software: try source.software(scanID: scan.id)),
                     aliases: try source.aliases(scanID: scan.id)))
             // Each assessment's judged findings and systems are walked across, never held: a large scan's are
             // millions of rows.

@@ -222,7 +222,7 @@ struct PostgresBatchWriter {
         for file in batch.files where ids[file.path.bytes] == nil { missing.insert(file.path.bytes) }
         for finding in batch.output.findings where ids[finding.path.bytes] == nil { missing.insert(finding.path.bytes) }
         guard !missing.isEmpty else { return ids }
-        let hex = missing.map { bytes in bytes.map { String(format: "%02x", $0) }.joined() }
+        let hex = missing.map(PostgresValue.hexText)
         for row in try session.query(
             "SELECT id, path FROM files WHERE scan_id = $1 AND path = ANY(SELECT decode(h, 'hex') FROM unnest($2) AS h)",
             [.int(scanID), .textArray(hex)])

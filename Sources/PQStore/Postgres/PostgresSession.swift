@@ -94,6 +94,10 @@ enum PostgresValue: Sendable {
     init(_ value: Bool) { self = .int(value ? 1 : 0) }
     init(_ value: String?) { self = value.map { .text($0) } ?? .null }
 
+    /// Bytes as the hex text `decode($n, 'hex')` turns back into them: how a path (any bytes, NUL too) is named in
+    /// a query.
+    static func hexText(_ bytes: [UInt8]) -> String { bytes.map { String(format: "%02x", $0) }.joined() }
+
     func append(to bindings: inout PostgresBindings) {
         switch self {
         case .null: bindings.appendNull()

@@ -718,7 +718,7 @@ final class PostgresStore: StoreBackend {
         if let after {
             // As hex, as `file(scanID:path:)` names a path: any bytes, NUL too.
             sql += " AND path > decode($2, 'hex')"
-            values.append(.text(after.bytes.map { String(format: "%02x", $0) }.joined()))
+            values.append(.text(PostgresValue.hexText(after.bytes)))
         }
         sql += " ORDER BY path"
         if let limit { sql += " LIMIT \(max(0, limit))" }
@@ -738,7 +738,7 @@ final class PostgresStore: StoreBackend {
                 "SELECT path, size, modified_at, sha256 FROM files WHERE scan_id = \(ScanRowsSQL.rowsOf("$1")) "
                     + "AND path = decode($2, 'hex')",
                 // As hex, the way the batch writer names paths (`PostgresBatchWriter`): any bytes, NUL too.
-                [.int(scanID), .text(path.bytes.map { String(format: "%02x", $0) }.joined())]
+                [.int(scanID), .text(PostgresValue.hexText(path.bytes))]
             ).map { row in
                 let r = row.makeRandomAccess()
                 return FileRecord(
