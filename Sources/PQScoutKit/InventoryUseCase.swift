@@ -121,14 +121,18 @@ public enum InventoryUseCase {
         }
     }
 
-    /// One scan's record and diagnostics, without its findings: what the scan summary needs.
-    public static func summary(storePath: String, scanID: Int64) throws(PQScoutError) -> InventoryDocument {
+    /// One scan's record, diagnostics and aliases as `inventory --format json` writes them, with no findings: what
+    /// `import --format json` prints. Written as the diagnostics come from the store's cursor (a CBOM may name
+    /// hundreds of thousands of files it could not describe), never one document in memory.
+    public static func streamSummaryJSON(storePath: String, scanID: Int64, write: @escaping (String) -> Void)
+        throws(PQScoutError)
+    {
         let store = try StoreAccess.open(storePath, create: false)
-        return try StoreAccess.perform(storePath) {
+        try StoreAccess.perform(storePath) {
             let scan = try existingScan(scanID, store: store, storePath: storePath)
-            return InventoryDocument(
-                scan: scan, findings: [], diagnostics: try store.diagnostics(scanID: scanID),
-                aliases: try store.aliases(scanID: scanID))
+            try InventoryJSON.stream(
+                scan: scan, diagnostics: { body in try store.forEachDiagnostic(scanID: scanID, body) },
+                aliases: try store.aliases(scanID: scanID), write: write, findings: { _ in })
         }
     }
 

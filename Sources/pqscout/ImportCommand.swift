@@ -25,7 +25,9 @@ struct ImportCommand: ParsableCommand {
                     Presentation.scanSummary(
                         summary.scan, diagnosticsByReason: summary.diagnosticsByReason, storePath: store.path))
             case .json:
-                Console.out(try Presentation.json(try InventoryUseCase.summary(storePath: store.path, scanID: scan.id)))
+                let output = BufferedOutput()
+                try InventoryUseCase.streamSummaryJSON(storePath: store.path, scanID: scan.id, write: output.write)
+                output.flush()
             }
         } catch {
             throw Failure.exit(error)
