@@ -1135,11 +1135,9 @@ SSL_CTX *pqs_server_ctx(
         return NULL;
     }
     if (security_level >= 0) SSL_CTX_set_security_level(ctx, security_level);
-    if (base_cipher_list != NULL && SSL_CTX_set_cipher_list(ctx, base_cipher_list) != 1) {
-        pqs_drain_errors(error, "no cipher match in the system cipher string");
-        SSL_CTX_free(ctx);
-        return NULL;
-    }
+    /* As SSL_CTX_new applies system_default: a string OpenSSL rejects is skipped, and the list stays as the call
+     * left it (only the TLS 1.3 suites after "no cipher match"; unchanged after a syntax error). */
+    if (base_cipher_list != NULL && SSL_CTX_set_cipher_list(ctx, base_cipher_list) != 1) ERR_clear_error();
     if (cipher_list != NULL && SSL_CTX_set_cipher_list(ctx, cipher_list) != 1) {
         pqs_drain_errors(error, "no cipher match");
         SSL_CTX_free(ctx);

@@ -3,7 +3,13 @@ import PQModel
 
 /// Reads OpenSSL configuration files (config(5)): `[section]` headers, `name = value` pairs, `#` comments,
 /// `\` line continuations, quotes, and `.include` (with or without `=`, of a file or a directory), following
-/// includes through the walked tree. `$var` expansions are kept as written.
+/// includes through the walked tree. Values are read as OpenSSL's NCONF reads them (config(5), "Settings"):
+/// quotes and `\` escapes, and variables (`$name`, `${name}`, `$(name)`, `$section::name`) expanded when the line
+/// is read, from the values set above it (the current section, then the default one), never again. A variable
+/// with no value, an unclosed brace or a value past 64 KiB is an error at which OpenSSL stops and loads nothing
+/// (`refusal`): its applications then run with the library's defaults, as `openssl ciphers` does. `$ENV::name`
+/// reads the environment of each program that loads the file, which a scan cannot know: such a value is kept as
+/// written, with a diagnostic.
 ///
 /// Keys of an included file land in the section in force at the `.include`, which is how RHEL's
 /// `[crypto_policy] .include = /etc/crypto-policies/back-ends/opensslcnf.config` works.
@@ -15,11 +21,18 @@ struct OpenSSLConfParser {
         var line: Int
     }
 
-    /// Section name (as written) → pairs in order. The unnamed default section is "".
+    /// Section name (as written) → pairs in order. The unnamed default section is "" (`[default]` is the same).
     var sections: [String: [Pair]] = [:]
     var diagnostics: [Diagnostic] = []
+    /// Where OpenSSL stops loading the file, if it does: nothing of it is then in force.
+    private(set) var refusal: Diagnostic?
     private var visited: Set<ScanPath> = []
     private var includedFiles = 0
+    /// `.pragma dollarid:on`: `$` is part of a name, and only `${...}` and `$(...)` expand.
+    private var dollarID = false
+
+    /// config(5): "It is an error if the value ends up longer than 64k."
+    static let maxValueLength = 65536
 
     init(path: ScanPath, bytes: [UInt8], tree: (any TreeReader)?) {
         var section = ""
@@ -42,6 +55,7 @@ struct OpenSSLConfParser {
         var pending = ""
         var pendingLine = 0
         for (number, raw) in ConfigText.lines(bytes, path: path, diagnostics: &diagnostics) {
+            if refusal != nil { return }
             var line = String(raw)
             if pending.isEmpty { pendingLine = number }
             if line.hasSuffix("\\") {
@@ -53,7 +67,7 @@ struct OpenSSLConfParser {
             pending = ""
             handle(line, number: pendingLine, path: path, tree: tree, section: &section, depth: depth)
         }
-        if !pending.isEmpty {
+        if !pending.isEmpty, refusal == nil {
             handle(pending, number: pendingLine, path: path, tree: tree, section: &section, depth: depth)
         }
     }
@@ -70,6 +84,7 @@ struct OpenSSLConfParser {
                 return
             }
             section = line[line.index(after: line.startIndex)..<close].trimmingWhitespace()
+            if section == "default" { section = "" }
             return
         }
         if line.hasPrefix(".include") {
@@ -78,7 +93,15 @@ struct OpenSSLConfParser {
             include(Self.unquote(target), from: path, number: number, tree: tree, section: &section, depth: depth)
             return
         }
-        if line.hasPrefix(".pragma") { return }
+        if line.hasPrefix(".pragma") {
+            var pragma = line.dropFirst(".pragma".count).trimmingWhitespace()
+            if pragma.hasPrefix("=") { pragma = pragma.dropFirst().trimmingWhitespace() }
+            let parts = pragma.split(separator: ":", maxSplits: 1).map { $0.trimmingWhitespace() }
+            if parts.count == 2, parts[0] == "dollarid" {
+                dollarID = ["on", "true"].contains(parts[1].lowercased())
+            }
+            return
+        }
         guard let equals = line.firstIndex(of: "=") else {
             diagnostics.append(
                 Diagnostic(
@@ -86,8 +109,128 @@ struct OpenSSLConfParser {
             return
         }
         let key = line[..<equals].trimmingWhitespace()
-        let value = Self.unquote(line[line.index(after: equals)...].trimmingWhitespace())
-        sections[section, default: []].append(Pair(key: key, value: value, path: path, line: number))
+        let written = line[line.index(after: equals)...].trimmingWhitespace()
+        switch expand(written, section: section) {
+        case .value(let value):
+            sections[section, default: []].append(Pair(key: key, value: value, path: path, line: number))
+        case .environment(let name):
+            diagnostics.append(
+                Diagnostic(
+                    path: path, reason: .unsupported,
+                    detail: "line \(number): \(key) reads $ENV::\(name) from the environment of each program that "
+                        + "loads OpenSSL, which the scan cannot know: kept as written"))
+            sections[section, default: []].append(Pair(key: key, value: written, path: path, line: number))
+        case .refused(let reason):
+            let refused = Diagnostic(
+                path: path, reason: .malformed,
+                detail: "line \(number): \(reason): OpenSSL stops loading the file there, so its applications run "
+                    + "with the library's defaults")
+            refusal = refused
+            diagnostics.append(refused)
+        }
+    }
+
+    /// What a value reads as.
+    enum Expansion: Equatable {
+        case value(String)
+        /// It names this environment variable, not set in the file's `[ENV]` section.
+        case environment(String)
+        /// OpenSSL refuses the file at this value, for this reason.
+        case refused(String)
+    }
+
+    /// A value as NCONF's `str_copy` makes it (config(5), "Settings"): `'...'` with `\` escaping the next
+    /// character, `"..."` with `""` for a quote, `\r \n \b \t` and `\`-escaped characters outside quotes, and
+    /// variables expanded outside quotes from the values set so far.
+    func expand(_ written: String, section: String) -> Expansion {
+        let text = Array(written.unicodeScalars)
+        var out = String.UnicodeScalarView()
+        var index = 0
+        func isNameCharacter(_ scalar: Unicode.Scalar) -> Bool {
+            (scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar))) || scalar == "_"
+                || (dollarID && scalar == "$")
+        }
+        while index < text.count {
+            let scalar = text[index]
+            if scalar == "'" {
+                index += 1
+                while index < text.count, text[index] != "'" {
+                    if text[index] == "\\" {
+                        index += 1
+                        if index == text.count { break }
+                    }
+                    out.append(text[index])
+                    index += 1
+                }
+                if index < text.count { index += 1 }
+            } else if scalar == "\"" {
+                index += 1
+                while index < text.count {
+                    if text[index] == "\"" {
+                        guard index + 1 < text.count, text[index + 1] == "\"" else { break }
+                        index += 1
+                    }
+                    out.append(text[index])
+                    index += 1
+                }
+                if index < text.count { index += 1 }
+            } else if scalar == "\\" {
+                index += 1
+                guard index < text.count else { break }
+                switch text[index] {
+                case "r": out.append("\r")
+                case "n": out.append("\n")
+                case "b": out.append("\u{8}")
+                case "t": out.append("\t")
+                default: out.append(text[index])
+                }
+                index += 1
+            } else if scalar == "$",
+                !dollarID || (index + 1 < text.count && (text[index + 1] == "{" || text[index + 1] == "("))
+            {
+                var cursor = index + 1
+                var close: Unicode.Scalar?
+                if cursor < text.count, text[cursor] == "{" { close = "}" }
+                if cursor < text.count, text[cursor] == "(" { close = ")" }
+                if close != nil { cursor += 1 }
+                var start = cursor
+                while cursor < text.count, isNameCharacter(text[cursor]) { cursor += 1 }
+                var scope = section
+                if cursor + 1 < text.count, text[cursor] == ":", text[cursor + 1] == ":" {
+                    scope = String(String.UnicodeScalarView(text[start..<cursor]))
+                    cursor += 2
+                    start = cursor
+                    while cursor < text.count, isNameCharacter(text[cursor]) { cursor += 1 }
+                }
+                let name = String(String.UnicodeScalarView(text[start..<cursor]))
+                if let close {
+                    guard cursor < text.count, text[cursor] == close else {
+                        return .refused("no close brace after $\(String(close == "}" ? "{" : "("))\(name)")
+                    }
+                    cursor += 1
+                }
+                if scope == "default" { scope = "" }
+                // NCONF looks in the section, then (for `ENV`) in the environment, then in the default section.
+                if let pair = value(name, in: scope) {
+                    out.append(contentsOf: pair.value.unicodeScalars)
+                } else if scope == "ENV" {
+                    return .environment(name)
+                } else if let pair = value(name, in: "") {
+                    out.append(contentsOf: pair.value.unicodeScalars)
+                } else {
+                    let shown = scope == section ? name : "\(scope.isEmpty ? "default" : scope)::\(name)"
+                    return .refused("variable $\(shown) has no value above this line")
+                }
+                guard out.count <= Self.maxValueLength else {
+                    return .refused("the value grows past 64 KiB by its variables")
+                }
+                index = cursor
+            } else {
+                out.append(scalar)
+                index += 1
+            }
+        }
+        return .value(String(out))
     }
 
     private mutating func include(

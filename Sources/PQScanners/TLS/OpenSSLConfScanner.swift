@@ -55,8 +55,9 @@ public struct OpenSSLConfScanner: FileScanner {
         default:
             let conf = OpenSSLConfParser(path: input.path, bytes: input.bytes, tree: input.context.tree)
             diagnostics = conf.diagnostics
+            // A file OpenSSL refuses sets nothing (the library's defaults); its diagnostic says why.
             if name == "opensslcnf.config" {
-                system.apply(conf.sections[""] ?? [])
+                if conf.refusal == nil { system.apply(conf.sections[""] ?? []) }
             } else {
                 system = SystemTLSConfig.read(conf, path: input.path)
             }
@@ -70,7 +71,7 @@ public struct OpenSSLConfScanner: FileScanner {
     public var examples: [ScannerExample] {
         [
             ScannerExample(
-                name: "system_default with a PQ group", path: "etc/ssl/openssl.cnf",
+                name: "system_default with a protocol floor and groups", path: "etc/ssl/openssl.cnf",
                 contents: Array(
                     """
                     openssl_conf = openssl_init
@@ -81,10 +82,26 @@ public struct OpenSSLConfScanner: FileScanner {
                     [system_default_sect]
                     MinProtocol = TLSv1.2
                     CipherString = DEFAULT:@SECLEVEL=2
+                    Groups = X25519:secp384r1
+
+                    """.utf8),
+                expectedAlgorithms: ["TLSv1.2", "X25519", "secp384r1", "TLS_AES_256_GCM_SHA384"]),
+            // With no package database the OpenSSL in force is assumed to be 3.0, which lacks the PQ group: OpenSSL
+            // rejects the line and skips it, so the library's default groups stand (and a diagnostic says so).
+            ScannerExample(
+                name: "a system_default group list the OpenSSL in force rejects", path: "etc/ssl/openssl.cnf",
+                contents: Array(
+                    """
+                    openssl_conf = openssl_init
+                    [openssl_init]
+                    ssl_conf = ssl_sect
+                    [ssl_sect]
+                    system_default = system_default_sect
+                    [system_default_sect]
                     Groups = X25519MLKEM768:X25519
 
                     """.utf8),
-                expectedAlgorithms: ["TLSv1.2", "X25519MLKEM768", "TLS_AES_256_GCM_SHA384"])
+                expectedAlgorithms: ["X25519MLKEM768", "x25519"], expectsDiagnostic: true),
         ]
     }
 }

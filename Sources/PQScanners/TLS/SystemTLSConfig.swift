@@ -34,7 +34,8 @@ public struct SystemTLSConfig: Sendable, Hashable {
     static func read(_ conf: OpenSSLConfParser, path: ScanPath) -> SystemTLSConfig {
         var result = SystemTLSConfig()
         result.path = path
-        guard let initName = conf.value("openssl_conf", in: "")?.value,
+        // A file OpenSSL refuses sets nothing: its applications get the library's defaults.
+        guard conf.refusal == nil, let initName = conf.value("openssl_conf", in: "")?.value,
             let sslName = conf.value("ssl_conf", in: initName)?.value,
             let defaultName = conf.value("system_default", in: sslName)?.value
         else { return result }

@@ -78,8 +78,9 @@ public enum TLSServerProbe {
     }
 
     /// The suites of a server context: security level `securityLevel` (nil: the linked library's), then the
-    /// system cipher string `base`, then the service's `cipherString` and `ciphersuites`, then the versions
-    /// `minimum`...`maximum` (nil: open).
+    /// system cipher string `base` (applied as `SSL_CTX_new` applies system_default: a string OpenSSL rejects
+    /// is skipped), then the service's `cipherString` and `ciphersuites`, then the versions `minimum`...`maximum`
+    /// (nil: open).
     public static func suites(
         base: String?, cipherString: String?, ciphersuites: String?, securityLevel: Int?, minimum: String?,
         maximum: String?

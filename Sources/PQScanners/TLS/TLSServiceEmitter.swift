@@ -59,20 +59,25 @@ public struct TLSServiceEmitter: Sendable {
         let enabled = listed.filter(\.on).map(\.version).filter { $0 != "SSLv2" && $0 != "SSLv3" }
         let legacyEnabled = enabled.contains { $0 != "TLSv1.3" }
         let tls13Enabled = enabled.contains("TLSv1.3")
+        let skipped = skippedSystemLines(service)
+        for line in skipped.lines { reportSkipped(line, service, &output) }
+        let librarySuites = librarySetting(service, "Ciphersuites", TLSDefaults.ciphersuites)
+        let libraryCiphers = librarySetting(service, "CipherString", TLSDefaults.cipherString)
         let cipherSetting =
-            service.cipherString ?? system.cipherString
-            ?? librarySetting(service, "CipherString", TLSDefaults.cipherString)
+            service.cipherString ?? (skipped.skips(.cipherString) ? nil : system.cipherString) ?? libraryCiphers
         let suitesSetting =
-            service.ciphersuites ?? system.ciphersuites
-            ?? librarySetting(service, "Ciphersuites", TLSDefaults.ciphersuites)
-        // The system CipherString is applied at SSL_CTX_new; a service's own string replaces its list but keeps its
-        // @SECLEVEL (SSL_CTX_set_cipher_list moves the level only when the string says @SECLEVEL).
-        let base = service.cipherString != nil ? system.cipherString?.value : nil
+            service.ciphersuites ?? (skipped.skips(.ciphersuites) ? nil : system.ciphersuites) ?? librarySuites
+        // The system CipherString is applied at SSL_CTX_new, where a string OpenSSL rejects is skipped but can
+        // still leave its mark (only TLS 1.3 suites after "no cipher match"); a service's own string replaces
+        // the list but keeps its @SECLEVEL (SSL_CTX_set_cipher_list moves the level only when the string says
+        // @SECLEVEL).
+        let base = system.cipherString?.value
+        let ownCipherString = service.cipherString?.value ?? (system.cipherString == nil ? cipherSetting.value : nil)
         state.defaultLevel = TLSSuiteUsability.defaultLevel(for: openssl.version)
-        let groupResolution = resolveGroups(service)
-        checkCertificates(service, base: base, cipherString: cipherSetting.value, &state, &output)
+        let groupResolution = resolveGroups(service, skipped)
+        checkCertificates(service, base: base, cipherString: ownCipherString, &state, &output)
         let probe = TLSServerProbe.suites(
-            base: base, cipherString: cipherSetting.value, ciphersuites: suitesSetting.value,
+            base: base, cipherString: ownCipherString, ciphersuites: suitesSetting.value,
             securityLevel: state.defaultLevel, minimum: enabled.first, maximum: enabled.last)
         var context: TLSServerProbe.Context?
         switch probe {
@@ -86,7 +91,7 @@ public struct TLSServiceEmitter: Sendable {
         state.assets = assets(service, groups: groupResolution, level: state.level ?? state.defaultLevel, state)
         if let context {
             let probed = ProbeInputs(
-                base: base, cipherString: cipherSetting.value, ciphersuites: suitesSetting.value,
+                base: base, cipherString: ownCipherString, ciphersuites: suitesSetting.value,
                 defaultLevel: state.defaultLevel, minimum: enabled.first, maximum: enabled.last)
             if legacyEnabled {
                 emitSuites(context, probed, tls13: false, service, cipherSetting, &state, &output)
@@ -96,7 +101,7 @@ public struct TLSServiceEmitter: Sendable {
             }
         }
         emitProtocols(service, listed, context: context, &state, &output)
-        groups(service, groupResolution, &state, &output)
+        groups(service, groupResolution, skipped, &state, &output)
         signatureAlgorithms(service, &output)
         linkFiles(service, state, &output)
         if !state.refusals.isEmpty || !state.deadHandshakes.isEmpty {
@@ -152,6 +157,96 @@ public struct TLSServiceEmitter: Sendable {
     }
 
     // MARK: - Layers
+
+    /// The system_default lines a service would inherit but OpenSSL rejects. `SSL_CTX_new` applies each line and
+    /// goes on past one that fails (observed with `openssl ciphers` under such a file), so the line is dead
+    /// configuration and the layer below stands, but for what a rejected cipher string leaves behind (OpenSSL
+    /// has already replaced the list when it finds no suite: only the TLS 1.3 ones remain).
+    private struct SkippedSystemLines {
+        enum Kind { case cipherString, ciphersuites, groups }
+
+        struct Line {
+            var kind: Kind
+            var setting: TLSSetting
+            var why: String
+            /// A rejected group line's groups, reported as not in force.
+            var groups: [GroupList.Resolved] = []
+        }
+
+        var lines: [Line] = []
+
+        func skips(_ kind: Kind) -> Bool { lines.contains { $0.kind == kind } }
+    }
+
+    private func skippedSystemLines(_ service: TLSService) -> SkippedSystemLines {
+        var skipped = SkippedSystemLines()
+        let skips = "SSL_CTX_new skips the line"
+        if service.cipherString == nil, let setting = system.cipherString,
+            case .failure(let failure) = CipherStringExpander.expand(cipherString: setting.value)
+        {
+            let left =
+                failure.detail.contains("no cipher match")
+                ? "the list it leaves holds only the TLS 1.3 suites, so no TLS 1.2 or older suite is offered"
+                : "the library default \(TLSDefaults.cipherString) stands"
+            skipped.lines.append(
+                .init(
+                    kind: .cipherString, setting: setting,
+                    why: "OpenSSL rejects this system_default cipher string (\(failure.detail)); \(skips): \(left)"))
+        }
+        if service.ciphersuites == nil, let setting = system.ciphersuites,
+            case .failure(let failure) = CipherStringExpander.expand(cipherString: nil, ciphersuites: setting.value)
+        {
+            skipped.lines.append(
+                .init(
+                    kind: .ciphersuites, setting: setting,
+                    why: "OpenSSL rejects this system_default TLS 1.3 suite list (\(failure.detail)); \(skips): the "
+                        + "library default TLS 1.3 suites stand"))
+        }
+        if service.groups == nil, let setting = system.groups {
+            // The daemon does not see this line: OpenSSL reads it whole, unknown names included.
+            let resolution = GroupList(setting.value).resolve(
+                for: openssl.version, catalog: catalog, skippingUnknown: false)
+            let rejection =
+                resolution.rejection
+                ?? (!resolution.groups.isEmpty && !resolution.groups.contains(where: \.offered)
+                    ? "no group of this list is known to \(openssl.phrase)" : nil)
+            if let rejection {
+                skipped.lines.append(
+                    .init(
+                        kind: .groups, setting: setting,
+                        why: "OpenSSL rejects this system_default group list (\(rejection)); \(skips): the "
+                            + "library's default groups stand",
+                        groups: resolution.groups))
+            }
+        }
+        return skipped
+    }
+
+    /// A skipped system_default line's findings, none in force; on the OpenSSL config's own service, a diagnostic.
+    private func reportSkipped(
+        _ line: SkippedSystemLines.Line, _ service: TLSService, _ output: inout ScanOutput
+    ) {
+        switch line.kind {
+        case .cipherString, .ciphersuites:
+            output.findings.append(
+                finding(
+                    service, line.setting, usage: .cipherSuite, algorithm: line.setting.value, entry: nil,
+                    effective: false, notes: [line.why]))
+        case .groups:
+            for group in line.groups {
+                output.findings.append(
+                    finding(
+                        service, line.setting, usage: .group, algorithm: group.name, entry: group.entry,
+                        effective: false, notes: [group.note, line.why]))
+            }
+        }
+        guard service.source == .opensslConf else { return }
+        let place = line.setting.line.map { "line \($0): " } ?? ""
+        let diagnostic = Diagnostic(
+            path: line.setting.path, reason: .malformed,
+            detail: "\(place)\(line.setting.directive) \(line.setting.value): \(line.why)")
+        if !output.diagnostics.contains(diagnostic) { output.diagnostics.append(diagnostic) }
+    }
 
     private func libraryNote() -> String { "library default of \(openssl.phrase)" }
 
@@ -468,7 +563,7 @@ public struct TLSServiceEmitter: Sendable {
     /// Loads each certificate the service names into a context with its security level: a certificate OpenSSL
     /// refuses ("ee key too small") or the tree lacks stops the daemon. Records the key types served.
     private func checkCertificates(
-        _ service: TLSService, base: String?, cipherString: String, _ state: inout State, _ output: inout ScanOutput
+        _ service: TLSService, base: String?, cipherString: String?, _ state: inout State, _ output: inout ScanOutput
     ) {
         guard service.role == .server else { return }
         // OpenVPN's `ca`/`extra-certs` are CA certificates the server sends or trusts, not the one it serves.
@@ -560,13 +655,13 @@ public struct TLSServiceEmitter: Sendable {
 
     // MARK: - Groups
 
-    private func groupSetting(_ service: TLSService) -> TLSSetting {
-        service.groups ?? system.groups
+    private func groupSetting(_ service: TLSService, _ skipped: SkippedSystemLines) -> TLSSetting {
+        service.groups ?? (skipped.skips(.groups) ? nil : system.groups)
             ?? librarySetting(service, "Groups", TLSDefaults.groupList(for: openssl.version))
     }
 
-    private func resolveGroups(_ service: TLSService) -> GroupList.Resolution {
-        GroupList(groupSetting(service).value).resolve(
+    private func resolveGroups(_ service: TLSService, _ skipped: SkippedSystemLines) -> GroupList.Resolution {
+        GroupList(groupSetting(service, skipped).value).resolve(
             for: openssl.version, catalog: catalog, skippingUnknown: service.skipsUnknownGroups)
     }
 
@@ -585,9 +680,10 @@ public struct TLSServiceEmitter: Sendable {
     }
 
     private func groups(
-        _ service: TLSService, _ resolution: GroupList.Resolution, _ state: inout State, _ output: inout ScanOutput
+        _ service: TLSService, _ resolution: GroupList.Resolution, _ skipped: SkippedSystemLines,
+        _ state: inout State, _ output: inout ScanOutput
     ) {
-        let setting = groupSetting(service)
+        let setting = groupSetting(service, skipped)
         let level = state.level ?? state.defaultLevel
         let tls13InForce = state.effectiveSuites.contains(where: \.isTLS13)
         let ecdheInForce = state.effectiveSuites.contains { !$0.isTLS13 && $0.keyExchange.uppercased() == "KX=ECDH" }

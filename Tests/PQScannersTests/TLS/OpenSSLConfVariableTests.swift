@@ -1,0 +1,146 @@
+import Foundation
+import PQModel
+import Testing
+
+@testable import PQScanners
+
+/// openssl.cnf values as OpenSSL reads them (config(5), "Settings": quotes, escapes, `$var` expansion), held to the
+/// real thing: `openssl ciphers -v` with `OPENSSL_CONF` naming the file lists the suites its `system_default`
+/// leaves in force, and a file OpenSSL refuses leaves the library's defaults.
+@Suite("OpenSSL config: values and variables as OpenSSL reads them")
+struct OpenSSLConfVariableTests {
+    static let head = """
+        openssl_conf = openssl_init
+        [openssl_init]
+        ssl_conf = ssl_sect
+        [ssl_sect]
+        system_default = system_default_sect
+
+        """
+
+    /// (name, the file, whether OpenSSL loads it).
+    static let cases: [(String, String, Bool)] = [
+        (
+            "$name from the default section",
+            "suites = AES128-SHA\n" + head + "[system_default_sect]\nCipherString = $suites\n", true
+        ),
+        (
+            "${name}, $(name) and $section::name",
+            "a = AES128-SHA\n" + head
+                + "[vars]\nb = AES256\n[system_default_sect]\nCipherString = ${a}:$(vars::b)-SHA:${vars::b}-GCM-SHA384\n",
+            true
+        ),
+        (
+            "expanded when read: a later value does not count",
+            "a = AES128-SHA\n" + head
+                + "[system_default_sect]\nCipherString = $a\n[default]\na = AES256-SHA\n", true
+        ),
+        (
+            "the current section first, then the default",
+            "x = AES128-SHA\n" + head
+                + "[vars]\nx = AES256-SHA\n[system_default_sect]\nCipherString = $vars::x:$x\n", true
+        ),
+        (
+            "quotes and escapes",
+            head
+                + "[system_default_sect]\nCipherString = 'AES256-SHA:'\"AES128-SHA\"\\:AES128\\-GCM-SHA256\n", true
+        ),
+        (
+            "dollarid: $ inside a name",
+            ".pragma dollarid:on\na = AES128-SHA\n" + head + "[system_default_sect]\nCipherString = ${a}\n", true
+        ),
+        ("a variable with no value", head + "[system_default_sect]\nCipherString = $missing:AES128-SHA\n", false),
+        (
+            "a variable set below its use",
+            head + "[system_default_sect]\nCipherString = $late\n[default]\nlate = AES128-SHA\n", false
+        ),
+        (
+            "an unclosed brace", "a = AES128-SHA\n" + head + "[system_default_sect]\nCipherString = ${a:AES256-SHA\n",
+            false
+        ),
+        ("a lone dollar", head + "[system_default_sect]\nCipherString = AES128-SHA:$\n", false),
+    ]
+
+    /// `openssl ciphers -v` under this configuration file; nil when the CLI reports an error.
+    static func cli(conf: URL?) throws -> [String]? {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["openssl", "ciphers", "-v"]
+        var environment = ProcessInfo.processInfo.environment
+        environment["OPENSSL_CONF"] = conf?.path ?? "/dev/null"
+        process.environment = environment
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = Pipe()
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { return nil }
+        return String(decoding: data, as: UTF8.self).split(separator: "\n").map {
+            $0.split(whereSeparator: { $0 == " " }).joined(separator: " ")
+        }
+    }
+
+    @Test("the system_default suites match openssl ciphers under the same file", arguments: cases.indices)
+    func matchesOpenSSL(index: Int) throws {
+        let (name, text, loads) = Self.cases[index]
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("pqscout-cnf-\(UUID().uuidString)")
+        try Data(text.utf8).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let expected = try #require(try Self.cli(conf: file), "\(name): openssl ciphers failed")
+        let defaults = try #require(try Self.cli(conf: nil))
+        // The case says what OpenSSL does with the file: its own suites, or the defaults of a refused file.
+        #expect((expected != defaults) == loads, "\(name)")
+
+        let path = ScanPath("etc/ssl/openssl.cnf")
+        let conf = OpenSSLConfParser(path: path, bytes: Array(text.utf8), tree: nil)
+        #expect((conf.refusal == nil) == loads, "\(name): \(conf.diagnostics.map(\.detail))")
+        let system = SystemTLSConfig.read(conf, path: path)
+        let expansion = try CipherStringExpander.expand(
+            cipherString: system.cipherString?.value, ciphersuites: system.ciphersuites?.value
+        ).get()
+        #expect(expansion.suites.map(\.verboseLine) == expected, "\(name)")
+    }
+
+    @Test("a refused file is reported with its line, and its services get the library's defaults")
+    func refusedFile() {
+        let text = Self.head + "[system_default_sect]\nMinProtocol = TLSv1.3\nCipherString = $missing\n"
+        let output = OpenSSLConfScanner().scan(
+            ScanInput(
+                path: ScanPath("etc/ssl/openssl.cnf"), bytes: Array(text.utf8),
+                context: ScanContext(software: TLS.openssl("3.0.19-1"))))
+        let refusal = output.diagnostics.first { $0.reason == .malformed }
+        #expect(refusal?.detail.hasPrefix("line 8: variable $missing has no value") == true, "\(output.diagnostics)")
+        #expect(!output.findings.isEmpty && output.findings.allSatisfy { $0.origin == .default })
+        #expect(output.findings.contains { $0.algorithm == "TLSv1.2" && $0.effective })
+    }
+
+    @Test("$ENV::name is kept as written, with a diagnostic; the file's [ENV] section is read")
+    func environment() {
+        let parser = OpenSSLConfParser(
+            path: ScanPath("etc/ssl/openssl.cnf"),
+            bytes: Array("[ENV]\nHOME = /root\n[s]\na = $ENV::HOME/x\nb = $ENV::PQSCOUT_UNSET\n".utf8), tree: nil)
+        #expect(parser.value("a", in: "s")?.value == "/root/x")
+        #expect(parser.value("b", in: "s")?.value == "$ENV::PQSCOUT_UNSET")
+        #expect(parser.refusal == nil)
+        #expect(parser.diagnostics.map(\.reason) == [.unsupported])
+    }
+
+    @Test("quotes keep $ as written; escapes are read")
+    func quotes() {
+        let parser = OpenSSLConfParser(
+            path: ScanPath("openssl.cnf"),
+            bytes: Array("a = x\nb = '$a\\'' \"$a\"\"\" \\$a \\t$a\n".utf8), tree: nil)
+        #expect(parser.value("b", in: "")?.value == "$a' $a\" $a \tx")
+        #expect(parser.refusal == nil)
+    }
+
+    @Test("a value grown past 64 KiB by its variables is refused")
+    func tooLong() {
+        var text = "a = " + String(repeating: "x", count: 40_000) + "\n"
+        text += "b = $a$a\n"
+        let parser = OpenSSLConfParser(path: ScanPath("openssl.cnf"), bytes: Array(text.utf8), tree: nil)
+        #expect(parser.refusal?.detail.contains("64 KiB") == true)
+        #expect(parser.value("b", in: "") == nil)
+    }
+}

@@ -1,0 +1,149 @@
+import Foundation
+import PQModel
+import Testing
+
+@testable import PQScanners
+
+/// A system_default line OpenSSL rejects is skipped where `SSL_CTX_new` applies the file, not fatal: the layer
+/// below stands (a cipher string that matches nothing leaves only the TLS 1.3 suites). Held to the real thing:
+/// `openssl ciphers -stdname -v` and a live `openssl s_server` on 127.0.0.1, each under `OPENSSL_CONF` naming the
+/// same file.
+@Suite("OpenSSL config: rejected system_default lines, against openssl ciphers and s_server", .serialized)
+struct SystemDefaultOracleTests {
+    static let head = """
+        openssl_conf = openssl_init
+        [openssl_init]
+        ssl_conf = ssl_sect
+        [ssl_sect]
+        system_default = system_default_sect
+        [system_default_sect]
+
+        """
+
+    /// The linked library's version as a package record, so the model reads names as the CLI beside it does.
+    static var linkedOpenSSL: [Software] {
+        let version = OpenSSLVersion(parsing: CipherStringExpander.libraryVersion) ?? OpenSSLVersion(3, 0)
+        return TLS.openssl("\(version.major).\(version.minor).\(version.patch)-1")
+    }
+
+    /// Runs the CLI with its output in a file, not a pipe: a server another test starts meanwhile would inherit
+    /// the pipe's write end and hold the read open until it exits.
+    static func run(_ arguments: [String], conf: URL?) throws -> (status: Int32, out: String) {
+        let outFile = FileManager.default.temporaryDirectory.appendingPathComponent("pqscout-out-\(UUID().uuidString)")
+        FileManager.default.createFile(atPath: outFile.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: outFile) }
+        let out = try FileHandle(forWritingTo: outFile)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["openssl"] + arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["OPENSSL_CONF"] = conf?.path ?? "/dev/null"
+        process.environment = environment
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        try out.close()
+        return (process.terminationStatus, try String(contentsOf: outFile, encoding: .utf8))
+    }
+
+    static func scan(_ text: String) -> ScanOutput {
+        OpenSSLConfScanner().scan(
+            ScanInput(
+                path: ScanPath("etc/ssl/openssl.cnf"), bytes: Array(text.utf8),
+                context: ScanContext(software: linkedOpenSSL)))
+    }
+
+    static let suiteCases: [(String, String)] = [
+        ("a cipher string that matches nothing", "CipherString = NOT-A-CIPHER\n"),
+        ("a cipher string with a syntax error", "CipherString = AES128-SHA:@NOT-A-RULE\n"),
+        ("a TLS 1.3 list of unknown names", "Ciphersuites = TLS_NOT_A_SUITE\n"),
+        ("a TLS 1.3 list with one unknown name", "Ciphersuites = TLS_NOT_A_SUITE:TLS_AES_128_GCM_SHA256\n"),
+        ("both rejected", "CipherString = NOT-A-CIPHER\nCiphersuites = TLS_NOT_A_SUITE\n"),
+        ("both accepted", "CipherString = AES128-SHA\nCiphersuites = TLS_AES_128_GCM_SHA256\n"),
+    ]
+
+    @Test("the suites named are those openssl ciphers lists under the same file", arguments: suiteCases.indices)
+    func suitesMatchOpenSSL(index: Int) throws {
+        let (name, section) = Self.suiteCases[index]
+        let text = Self.head + section
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("pqscout-cnf-\(UUID().uuidString)")
+        try Data(text.utf8).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let cli = try Self.run(["ciphers", "-stdname", "-v"], conf: file)
+        #expect(cli.status == 0, "\(name)")
+        let expected = cli.out.split(separator: "\n").compactMap { $0.split(separator: " ").first.map(String.init) }
+        let output = Self.scan(text)
+        let suites = output.findings.filter { $0.usage == .cipherSuite && $0.note?.contains("OpenSSL name ") == true }
+        #expect(Set(suites.map(\.algorithm)) == Set(expected), "\(name)")
+        // The rejected line is reported where it is written, never in force, with a diagnostic; nothing refuses.
+        let rejected = output.findings.filter { $0.note?.contains("rejects this system_default") == true }
+        #expect(rejected.allSatisfy { !$0.effective && $0.line != nil }, "\(name)")
+        #expect(rejected.count == output.diagnostics.count, "\(name): \(output.diagnostics.map(\.detail))")
+        #expect(!output.findings.contains { $0.note?.contains("refuses to start") == true }, "\(name)")
+    }
+
+    /// (name, the section's lines, the groups whose handshakes succeed).
+    static let groupCases: [(String, String)] = [
+        ("a group list naming a group the library lacks", "Groups = X25519MLKEM768:X25519\n"),
+        ("a group list of unknown names", "Groups = not-a-group\n"),
+        ("a valid group list", "Groups = X25519:secp384r1\n"),
+    ]
+
+    static let probedGroups = ["x25519", "secp256r1", "secp384r1", "secp521r1", "x448", "ffdhe2048", "ffdhe3072"]
+
+    @Test("the groups in force are those a live s_server under the same file accepts", arguments: groupCases.indices)
+    func groupsMatchServer(index: Int) throws {
+        let (name, section) = Self.groupCases[index]
+        let text = Self.head + section
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("pqscout-sd-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: work) }
+        let conf = work.appendingPathComponent("openssl.cnf")
+        try Data(text.utf8).write(to: conf)
+        let key = work.appendingPathComponent("key.pem").path
+        let certificate = work.appendingPathComponent("cert.pem").path
+        let made = try Self.run(
+            [
+                "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", key,
+                "-out", certificate, "-subj", "/CN=localhost", "-days", "1",
+            ], conf: nil)
+        #expect(made.status == 0)
+
+        let port = TLSLiveOracleTests.freePort()
+        let server = Process()
+        server.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        server.arguments = [
+            "openssl", "s_server", "-accept", "127.0.0.1:\(port)", "-cert", certificate, "-key", key, "-www",
+            "-naccept", "\(Self.probedGroups.count + 20)",
+        ]
+        var environment = ProcessInfo.processInfo.environment
+        environment["OPENSSL_CONF"] = conf.path
+        server.environment = environment
+        server.standardOutput = FileHandle.nullDevice
+        server.standardError = FileHandle.nullDevice
+        server.standardInput = FileHandle.nullDevice
+        try server.run()
+        defer {
+            // SIGKILL: started from the test process, s_server was seen to outlive SIGTERM.
+            kill(server.processIdentifier, SIGKILL)
+            server.waitUntilExit()
+        }
+        let deadline = Date().addingTimeInterval(10)
+        while !TLSLiveOracleTests.listening(port), Date() < deadline { usleep(50_000) }
+        try #require(TLSLiveOracleTests.listening(port), "s_server did not start")
+
+        var accepted: Set<String> = []
+        for group in Self.probedGroups {
+            let client = try Self.run(
+                ["s_client", "-connect", "127.0.0.1:\(port)", "-groups", group, "-tls1_3", "-brief"], conf: nil)
+            if client.status == 0 { accepted.insert(group) }
+        }
+        let output = Self.scan(text)
+        let inForce = Set(
+            output.findings.filter { $0.usage == .group && $0.effective }.map { $0.algorithm.lowercased() })
+        #expect(inForce.intersection(Self.probedGroups) == accepted, "\(name)")
+        #expect(!accepted.isEmpty, "\(name)")
+    }
+}
