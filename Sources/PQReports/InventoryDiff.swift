@@ -124,9 +124,158 @@ public struct InventoryDiff: Sendable, Hashable {
 
     // MARK: - Output
 
+    public enum Format: Sendable {
+        case text, json
+    }
+
+    /// How many findings a written diff lists of each kind.
+    public struct Totals: Sendable, Hashable {
+        public var added = 0
+        public var removed = 0
+        public var changed = 0
+        public var unchanged = 0
+
+        public init(added: Int = 0, removed: Int = 0, changed: Int = 0, unchanged: Int = 0) {
+            self.added = added
+            self.removed = removed
+            self.changed = changed
+            self.unchanged = unchanged
+        }
+    }
+
     /// Plain text for the terminal: one line per change, control characters removed.
-    public func text() -> String {
-        func describe(_ f: Finding) -> String {
+    public func text() throws -> String {
+        try rendered(.text)
+    }
+
+    /// JSON: `{"from", "to", "added": [findings], "removed": [...], "changed": [{"before", "after", "fields"}],
+    /// "unchanged"}`, keys sorted, pretty-printed as `ReportJSONEncoder` prints.
+    public func json() throws -> String {
+        try rendered(.json)
+    }
+
+    private func rendered(_ format: Format) throws -> String {
+        let data = try ReportOutput.collect { output in
+            let writer = try Writer(from: fromScan, to: toScan, format: format)
+            defer { writer.remove() }
+            try writer.add(self)
+            try writer.finish(to: output)
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// Writes the diff of the paths `paths` hands over (as `compute(from:to:paths:)` takes them) in `format`, the
+    /// bytes `text()` or `json()` give for the whole: one path's findings in memory at a time, each list parked in
+    /// a temporary file until the counts that head the text, or the JSON's sorted keys, let it out.
+    public static func write(
+        from: Int64, to: Int64, format: Format,
+        paths: ((_ before: [Finding], _ after: [Finding]) throws -> Void) throws -> Void, to output: ReportOutput
+    ) throws -> Totals {
+        let writer = try Writer(from: from, to: to, format: format)
+        defer { writer.remove() }
+        try paths { before, after in try writer.add(compute(from: from, before, to: to, after)) }
+        try writer.finish(to: output)
+        return writer.totals
+    }
+
+    /// The lists of a diff, rendered as its parts come and parked, then written out in order.
+    final class Writer {
+        let from: Int64
+        let to: Int64
+        let format: Format
+        private(set) var totals = Totals()
+        private let added: SpillFile
+        private let removed: SpillFile
+        private let changed: SpillFile
+        private let encoder = ReportJSONEncoder.make()
+
+        init(from: Int64, to: Int64, format: Format) throws {
+            self.from = from
+            self.to = to
+            self.format = format
+            added = try SpillFile()
+            removed = try SpillFile()
+            changed = try SpillFile()
+        }
+
+        struct ChangeBody: Encodable {
+            var before: Finding
+            var after: Finding
+            var fields: [String]
+        }
+
+        /// Parks a part's lists after those of the parts before it.
+        func add(_ part: InventoryDiff) throws {
+            switch format {
+            case .text:
+                _ = try added.append(part.added.map { "+ " + Self.describe($0) + "\n" }.joined())
+                _ = try removed.append(part.removed.map { "- " + Self.describe($0) + "\n" }.joined())
+                _ = try changed.append(
+                    part.changed.map {
+                        "~ " + Self.describe($0.after) + "  (" + $0.fields.joined(separator: ", ") + "; was "
+                            + Self.describe($0.before) + ")\n"
+                    }.joined())
+            case .json:
+                _ = try added.append(try elements(part.added, after: totals.added))
+                _ = try removed.append(try elements(part.removed, after: totals.removed))
+                _ = try changed.append(
+                    try elements(
+                        part.changed.map { ChangeBody(before: $0.before, after: $0.after, fields: $0.fields) },
+                        after: totals.changed))
+            }
+            totals.added += part.added.count
+            totals.removed += part.removed.count
+            totals.changed += part.changed.count
+            totals.unchanged += part.unchanged
+        }
+
+        /// A part's elements as they stand inside the document's array (one encode for the part, not one per
+        /// element: twice as fast), `after` being how many of the array come before them.
+        private func elements<T: Encodable>(_ values: [T], after: Int) throws -> String {
+            guard !values.isEmpty else { return "" }
+            // `[\n    a,\n    b\n  ]` at depth 2: the elements are what lies between its first and last line.
+            let array = try ReportJSONEncoder.nested(values, indent: 2, encoder: encoder)
+            return (after == 0 ? "" : ",\n    ") + array.dropFirst(6).dropLast(4)
+        }
+
+        func finish(to output: ReportOutput) throws {
+            switch format {
+            case .text:
+                try output.write(
+                    "Scan \(from) → scan \(to): \(totals.added) added, \(totals.removed) removed, "
+                        + "\(totals.changed) changed, \(totals.unchanged) unchanged\n")
+                try added.copyAll(to: output)
+                try removed.copyAll(to: output)
+                try changed.copyAll(to: output)
+            case .json:
+                // Keys in sorted order, as the whole document's encoder writes them.
+                func array(_ key: String, _ spill: SpillFile, count: Int) throws {
+                    try output.write("\n  \"\(key)\" : ")
+                    if count == 0 {
+                        try output.write(try ReportJSONEncoder.nested([Finding](), indent: 2, encoder: encoder))
+                    } else {
+                        try output.write("[\n    ")
+                        try spill.copyAll(to: output)
+                        try output.write("\n  ]")
+                    }
+                    try output.write(",")
+                }
+                try output.write("{")
+                try array("added", added, count: totals.added)
+                try array("changed", changed, count: totals.changed)
+                try output.write("\n  \"from\" : \(from),")
+                try array("removed", removed, count: totals.removed)
+                try output.write("\n  \"to\" : \(to),\n  \"unchanged\" : \(totals.unchanged)\n}\n")
+            }
+        }
+
+        func remove() {
+            added.remove()
+            removed.remove()
+            changed.remove()
+        }
+
+        static func describe(_ f: Finding) -> String {
             var text = "\(f.path.display)" + (f.line.map { ":\($0)" } ?? "") + "  \(f.setting)  "
             text += (f.canonical ?? f.algorithm)
             if let bits = f.keyBits { text += " \(bits)" }
@@ -135,38 +284,6 @@ public struct InventoryDiff: Sendable, Hashable {
             if let context = f.context { text += "  [\(context)]" }
             return TextTable.clean(text)
         }
-        var out = "Scan \(fromScan) → scan \(toScan): \(added.count) added, \(removed.count) removed, "
-        out += "\(changed.count) changed, \(unchanged) unchanged\n"
-        for finding in added { out += "+ " + describe(finding) + "\n" }
-        for finding in removed { out += "- " + describe(finding) + "\n" }
-        for change in changed {
-            out += "~ " + describe(change.after) + "  (" + change.fields.joined(separator: ", ") + "; was "
-            out += describe(change.before) + ")\n"
-        }
-        return out
-    }
-
-    /// JSON: `{"from", "to", "added": [findings], "removed": [...], "changed": [{"before", "after", "fields"}],
-    /// "unchanged"}`, keys sorted.
-    public func json() throws -> String {
-        struct Body: Encodable {
-            struct ChangeBody: Encodable {
-                var before: Finding
-                var after: Finding
-                var fields: [String]
-            }
-            var from: Int64
-            var to: Int64
-            var added: [Finding]
-            var removed: [Finding]
-            var changed: [ChangeBody]
-            var unchanged: Int
-        }
-        let encoder = ReportJSONEncoder.make()
-        let body = Body(
-            from: fromScan, to: toScan, added: added, removed: removed,
-            changed: changed.map { .init(before: $0.before, after: $0.after, fields: $0.fields) }, unchanged: unchanged)
-        return String(decoding: try encoder.encode(body), as: UTF8.self) + "\n"
     }
 
     /// Why a scan has nothing to compare with: it is the first scan of its roots.

@@ -26,11 +26,7 @@ public enum InventoryJSON {
     ) throws {
         let encoder = ReportJSONEncoder.make()
         func encoded<T: Encodable>(_ value: T, indent: Int) throws -> String {
-            let text = String(decoding: try encoder.encode(value), as: UTF8.self)
-            let pad = String(repeating: " ", count: indent)
-            return text.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
-                .map { $0.offset == 0 || $0.element.isEmpty ? String($0.element) : pad + $0.element }
-                .joined(separator: "\n")
+            try ReportJSONEncoder.nested(value, indent: indent, encoder: encoder)
         }
         // Keys in sorted order, as the whole-document form writes them.
         try write("{\n  \"aliases\" : " + (try encoded(aliases, indent: 2)))

@@ -45,6 +45,11 @@ final class SpillFile {
         }
     }
 
+    /// Copies everything parked so far to `output`.
+    func copyAll(to output: ReportOutput) throws {
+        try copy(Span(offset: 0, length: Int(end)), to: output)
+    }
+
     func remove() {
         try? handle.close()
         try? FileManager.default.removeItem(at: url)

@@ -122,8 +122,13 @@ extension Presentation {
 
 extension Presentation {
     /// `pqscout diff` as text: one line per added (`+`), removed (`-`) and changed (`~`) finding.
-    public static func diffText(_ outcome: DiffOutcome) -> String {
-        outcome.diff?.text() ?? InventoryDiff.nothingToCompareText(to: outcome.toScan)
+    public static func diffText(_ outcome: DiffOutcome) throws(PQScoutError) -> String {
+        do {
+            return try outcome.diff?.text() ?? InventoryDiff.nothingToCompareText(to: outcome.toScan)
+        } catch {
+            throw PQScoutError(
+                code: "output.text", kind: .input, reason: "cannot write the diff: \(PQScoutError.describe(error))")
+        }
     }
 
     /// `pqscout diff --format json`: `{"from", "to", "added", "removed", "changed", "unchanged"}` with whole

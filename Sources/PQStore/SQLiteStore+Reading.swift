@@ -151,33 +151,48 @@ extension SQLiteStore {
         }
     }
 
+    /// The findings of several scans in one walk: by path bytes, then (at one path) by scan id, then line and
+    /// ordinal. Each scan's findings come from its own cursor in the inventory's order (`findingsInPathOrder`, an
+    /// index walk), and the cursors are merged here: one query ordering both scans together sorted every finding
+    /// of the two in a temporary b-tree (two 1M-file scans: 71 million rows).
     func forEachFinding(ofScans scanIDs: [Int64], _ body: (Int64, Finding) throws -> Void) throws(StoreError) {
-        let scanIDs = scanIDs.reduce(into: [Int64]()) { if !$0.contains($1) { $0.append($1) } }
-        // Two scans may share their rows (`ScanRowsSQL`): each finding comes once per scan asked for.
-        let wanted = Array(repeating: "(?, \(ScanRowsSQL.rowsOf("?")))", count: scanIDs.count)
-            .joined(separator: ", ")
+        let scanIDs = scanIDs.reduce(into: [Int64]()) { if !$0.contains($1) { $0.append($1) } }.sorted()
         let sql = """
-            WITH wanted(scan, rows_scan) AS (VALUES \(wanted))
-            SELECT wanted.scan AS wanted_scan, findings.*, files.path AS file_path FROM wanted
-            JOIN findings ON findings.scan_id = wanted.rows_scan
-            JOIN files ON files.id = findings.file_id
-            ORDER BY files.path, wanted.scan, findings.line, findings.ordinal
+            SELECT findings.*, files.path AS file_path \(ScanRowsSQL.findingsInPathOrder("?"))
+            ORDER BY files.path, findings.line, findings.ordinal
             """
         let names = scanIDs.map(String.init).joined(separator: " and ")
         return try storeOperation("cannot read findings of scans \(names) from \(label)") {
             try writer.read { db in
-                var lastPathData: Data? = nil
-                var lastPath = ScanPath(bytes: [])
-                let rows = try Row.fetchCursor(
-                    db, sql: sql, arguments: StatementArguments(scanIDs.flatMap { [$0, $0] }))
-                while let row = try rows.next() {
-                    let pathData = try row.decode(Data.self, forColumn: "file_path")
-                    if pathData != lastPathData {
-                        lastPathData = pathData
-                        lastPath = ScanPath(bytes: Array(pathData))
+                // One cursor per scan (two cursors may read the same shared rows), and the row each is at.
+                var cursors: [(scanID: Int64, rows: RowCursor, path: Data, row: Row)] = []
+                for scanID in scanIDs {
+                    let rows = try Row.fetchCursor(db, sql: sql, arguments: [scanID])
+                    if let row = try rows.next() {
+                        cursors.append((scanID, rows, try row.decode(Data.self, forColumn: "file_path"), row))
                     }
-                    let finding = try FindingRow(row: row)
-                    try body(try row.decode(Int64.self, forColumn: "wanted_scan"), try finding.model(path: lastPath))
+                }
+                while !cursors.isEmpty {
+                    // Path bytes as SQLite orders a BLOB (memcmp, then length); ties go to the lowest scan id,
+                    // which comes first in `cursors`.
+                    var next = 0
+                    for index in cursors.indices.dropFirst()
+                    where cursors[index].path.lexicographicallyPrecedes(cursors[next].path) {
+                        next = index
+                    }
+                    let path = cursors[next].path
+                    let scanPath = ScanPath(bytes: Array(path))
+                    while true {
+                        try body(cursors[next].scanID, try FindingRow(row: cursors[next].row).model(path: scanPath))
+                        guard let row = try cursors[next].rows.next() else {
+                            cursors.remove(at: next)
+                            break
+                        }
+                        let rowPath = try row.decode(Data.self, forColumn: "file_path")
+                        cursors[next].path = rowPath
+                        cursors[next].row = row
+                        if rowPath != path { break }
+                    }
                 }
             }
         }

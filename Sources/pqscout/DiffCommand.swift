@@ -31,9 +31,11 @@ struct DiffCommand: ParsableCommand {
 
     func run() throws {
         do {
-            let outcome = try DiffUseCase.run(
-                DiffRequest(storePath: store.path, fromScan: from, toScan: try host.scan(to, storePath: store.path)))
-            Console.out(format == .json ? try Presentation.diffJSON(outcome) : Presentation.diffText(outcome))
+            let output = BufferedOutput()
+            try DiffUseCase.write(
+                DiffRequest(storePath: store.path, fromScan: from, toScan: try host.scan(to, storePath: store.path)),
+                format: format == .json ? .json : .text, write: output.write)
+            output.flush()
         } catch {
             throw Failure.exit(error)
         }

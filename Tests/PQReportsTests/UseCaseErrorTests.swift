@@ -29,7 +29,7 @@ struct UseCaseErrorTests {
         let outcome = try DiffUseCase.run(DiffRequest(storePath: store, toScan: scan.id))
         #expect(outcome.fromScan == nil)
         #expect(
-            Presentation.diffText(outcome).hasPrefix(
+            try Presentation.diffText(outcome).hasPrefix(
                 "Nothing to compare: scan \(scan.id) is the first scan of its roots"))
         let json =
             try JSONSerialization.jsonObject(with: Data(try Presentation.diffJSON(outcome).utf8)) as? [String: Any]

@@ -17,6 +17,7 @@ struct FindingOrderPlanTests {
         let scanID = try AssessedFindingStreamTests.scan(store)
         let result = try AssessedFindingStreamTests.assessment(store, scanID: scanID)
         let assessmentID = try store.recordAssessment(result, createdAt: Sample.started)
+        let secondScanID = try AssessedFindingStreamTests.scan(store)
         let writer = try #require(store.sqliteWriter)
         var count = 0
         let statements = try Self.statements(of: writer) {
@@ -26,11 +27,13 @@ struct FindingOrderPlanTests {
             try store.forEachJudgedFinding(scanID: scanID, assessmentID: assessmentID) { _, _ in count += 1 }
             _ = try store.findings(FindingQuery(scanID: scanID))
             try store.forEachAssessedFinding(assessmentID: assessmentID, order: .inventory) { _ in count += 1 }
+            // `diff`'s walk of two scans, each from its own cursor.
+            try store.forEachPathOfScans(scanID, secondScanID) { first, second in count += first.count + second.count }
         }
         #expect(count > 0)
 
         let ordered = statements.filter { $0.contains("ORDER BY files.path, findings.line") }
-        #expect(ordered.count >= 5)
+        #expect(ordered.count >= 6)
         for sql in ordered {
             let plan = try writer.read { db in
                 try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql).map { row -> String in row["detail"] }
