@@ -30,6 +30,8 @@ struct OpenSSLConfParser {
     private var includedFiles = 0
     /// `.pragma dollarid:on`: `$` is part of a name, and only `${...}` and `$(...)` expand.
     private var dollarID = false
+    /// Section → name → the value set last: what a variable reads (a lookup per reference, not a search).
+    private var latest: [String: [String: String]] = [:]
 
     /// config(5): "It is an error if the value ends up longer than 64k."
     static let maxValueLength = 65536
@@ -113,6 +115,7 @@ struct OpenSSLConfParser {
         switch expand(written, section: section) {
         case .value(let value):
             sections[section, default: []].append(Pair(key: key, value: value, path: path, line: number))
+            latest[section, default: [:]][key] = value
         case .environment(let name):
             diagnostics.append(
                 Diagnostic(
@@ -120,6 +123,7 @@ struct OpenSSLConfParser {
                     detail: "line \(number): \(key) reads $ENV::\(name) from the environment of each program that "
                         + "loads OpenSSL, which the scan cannot know: kept as written"))
             sections[section, default: []].append(Pair(key: key, value: written, path: path, line: number))
+            latest[section, default: [:]][key] = written
         case .refused(let reason):
             let refused = Diagnostic(
                 path: path, reason: .malformed,
@@ -143,19 +147,23 @@ struct OpenSSLConfParser {
     /// character, `"..."` with `""` for a quote, `\r \n \b \t` and `\`-escaped characters outside quotes, and
     /// variables expanded outside quotes from the values set so far.
     func expand(_ written: String, section: String) -> Expansion {
-        let text = Array(written.unicodeScalars)
-        var out = String.UnicodeScalarView()
+        // On the UTF-8 bytes: every byte the syntax gives a meaning to is ASCII, and the length OpenSSL limits is
+        // in bytes.
+        let text = Array(written.utf8)
+        var out: [UInt8] = []
         var index = 0
-        func isNameCharacter(_ scalar: Unicode.Scalar) -> Bool {
-            (scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar))) || scalar == "_"
-                || (dollarID && scalar == "$")
+        func byte(_ character: Unicode.Scalar) -> UInt8 { UInt8(ascii: character) }
+        func isNameByte(_ value: UInt8) -> Bool {
+            (value >= byte("a") && value <= byte("z")) || (value >= byte("A") && value <= byte("Z"))
+                || (value >= byte("0") && value <= byte("9")) || value == byte("_") || (dollarID && value == byte("$"))
         }
+        func name(_ range: Range<Int>) -> String { String(decoding: text[range], as: UTF8.self) }
         while index < text.count {
-            let scalar = text[index]
-            if scalar == "'" {
+            let current = text[index]
+            if current == byte("'") {
                 index += 1
-                while index < text.count, text[index] != "'" {
-                    if text[index] == "\\" {
+                while index < text.count, text[index] != byte("'") {
+                    if text[index] == byte("\\") {
                         index += 1
                         if index == text.count { break }
                     }
@@ -163,62 +171,62 @@ struct OpenSSLConfParser {
                     index += 1
                 }
                 if index < text.count { index += 1 }
-            } else if scalar == "\"" {
+            } else if current == byte("\"") {
                 index += 1
                 while index < text.count {
-                    if text[index] == "\"" {
-                        guard index + 1 < text.count, text[index + 1] == "\"" else { break }
+                    if text[index] == byte("\"") {
+                        guard index + 1 < text.count, text[index + 1] == byte("\"") else { break }
                         index += 1
                     }
                     out.append(text[index])
                     index += 1
                 }
                 if index < text.count { index += 1 }
-            } else if scalar == "\\" {
+            } else if current == byte("\\") {
                 index += 1
                 guard index < text.count else { break }
                 switch text[index] {
-                case "r": out.append("\r")
-                case "n": out.append("\n")
-                case "b": out.append("\u{8}")
-                case "t": out.append("\t")
+                case byte("r"): out.append(byte("\r"))
+                case byte("n"): out.append(byte("\n"))
+                case byte("b"): out.append(8)
+                case byte("t"): out.append(byte("\t"))
                 default: out.append(text[index])
                 }
                 index += 1
-            } else if scalar == "$",
-                !dollarID || (index + 1 < text.count && (text[index + 1] == "{" || text[index + 1] == "("))
+            } else if current == byte("$"),
+                !dollarID || (index + 1 < text.count && (text[index + 1] == byte("{") || text[index + 1] == byte("(")))
             {
                 var cursor = index + 1
-                var close: Unicode.Scalar?
-                if cursor < text.count, text[cursor] == "{" { close = "}" }
-                if cursor < text.count, text[cursor] == "(" { close = ")" }
+                var close: UInt8?
+                if cursor < text.count, text[cursor] == byte("{") { close = byte("}") }
+                if cursor < text.count, text[cursor] == byte("(") { close = byte(")") }
                 if close != nil { cursor += 1 }
                 var start = cursor
-                while cursor < text.count, isNameCharacter(text[cursor]) { cursor += 1 }
+                while cursor < text.count, isNameByte(text[cursor]) { cursor += 1 }
                 var scope = section
-                if cursor + 1 < text.count, text[cursor] == ":", text[cursor + 1] == ":" {
-                    scope = String(String.UnicodeScalarView(text[start..<cursor]))
+                if cursor + 1 < text.count, text[cursor] == byte(":"), text[cursor + 1] == byte(":") {
+                    scope = name(start..<cursor)
                     cursor += 2
                     start = cursor
-                    while cursor < text.count, isNameCharacter(text[cursor]) { cursor += 1 }
+                    while cursor < text.count, isNameByte(text[cursor]) { cursor += 1 }
                 }
-                let name = String(String.UnicodeScalarView(text[start..<cursor]))
+                let variable = name(start..<cursor)
                 if let close {
                     guard cursor < text.count, text[cursor] == close else {
-                        return .refused("no close brace after $\(String(close == "}" ? "{" : "("))\(name)")
+                        return .refused("no close brace after $\(close == byte("}") ? "{" : "(")\(variable)")
                     }
                     cursor += 1
                 }
                 if scope == "default" { scope = "" }
                 // NCONF looks in the section, then (for `ENV`) in the environment, then in the default section.
-                if let pair = value(name, in: scope) {
-                    out.append(contentsOf: pair.value.unicodeScalars)
+                if let value = latest[scope]?[variable] {
+                    out.append(contentsOf: value.utf8)
                 } else if scope == "ENV" {
-                    return .environment(name)
-                } else if let pair = value(name, in: "") {
-                    out.append(contentsOf: pair.value.unicodeScalars)
+                    return .environment(variable)
+                } else if let value = latest[""]?[variable] {
+                    out.append(contentsOf: value.utf8)
                 } else {
-                    let shown = scope == section ? name : "\(scope.isEmpty ? "default" : scope)::\(name)"
+                    let shown = scope == section ? variable : "\(scope.isEmpty ? "default" : scope)::\(variable)"
                     return .refused("variable $\(shown) has no value above this line")
                 }
                 guard out.count <= Self.maxValueLength else {
@@ -226,11 +234,11 @@ struct OpenSSLConfParser {
                 }
                 index = cursor
             } else {
-                out.append(scalar)
+                out.append(current)
                 index += 1
             }
         }
-        return .value(String(out))
+        return .value(String(decoding: out, as: UTF8.self))
     }
 
     private mutating func include(

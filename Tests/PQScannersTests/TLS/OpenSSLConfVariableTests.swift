@@ -61,24 +61,12 @@ struct OpenSSLConfVariableTests {
         ("a lone dollar", head + "[system_default_sect]\nCipherString = AES128-SHA:$\n", false),
     ]
 
-    /// `openssl ciphers -v` under this configuration file; nil when the CLI reports an error.
+    /// `openssl ciphers -v` under this configuration file (none: `/dev/null`), spaces collapsed; nil when the CLI
+    /// reports an error.
     static func cli(conf: URL?) throws -> [String]? {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["openssl", "ciphers", "-v"]
-        var environment = ProcessInfo.processInfo.environment
-        environment["OPENSSL_CONF"] = conf?.path ?? "/dev/null"
-        process.environment = environment
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = Pipe()
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { return nil }
-        return String(decoding: data, as: UTF8.self).split(separator: "\n").map {
-            $0.split(whereSeparator: { $0 == " " }).joined(separator: " ")
-        }
+        let run = try SystemDefaultOracleTests.run(["ciphers", "-v"], conf: conf)
+        guard run.status == 0 else { return nil }
+        return run.out.split(separator: "\n").map { $0.split(whereSeparator: { $0 == " " }).joined(separator: " ") }
     }
 
     @Test("the system_default suites match openssl ciphers under the same file", arguments: cases.indices)
@@ -133,6 +121,19 @@ struct OpenSSLConfVariableTests {
             bytes: Array("a = x\nb = '$a\\'' \"$a\"\"\" \\$a \\t$a\n".utf8), tree: nil)
         #expect(parser.value("b", in: "")?.value == "$a' $a\" $a \tx")
         #expect(parser.refusal == nil)
+    }
+
+    /// A hostile file's cost stays linear in its size: each reference is one lookup and the length is counted as
+    /// the value grows (counting it anew per reference made this line billions of steps).
+    @Test("a line of 30,000 references and a section of 20,000 names read in one pass")
+    func manyReferences() {
+        var text = "a = xy\n[s]\n"
+        for index in 0..<20_000 { text += "k\(index) = $a\n" }
+        text += "b = " + String(repeating: "$a", count: 30_000) + "\n"
+        let parser = OpenSSLConfParser(path: ScanPath("openssl.cnf"), bytes: Array(text.utf8), tree: nil)
+        #expect(parser.refusal == nil)
+        #expect(parser.value("b", in: "s")?.value.utf8.count == 60_000)
+        #expect(parser.value("k19999", in: "s")?.value == "xy")
     }
 
     @Test("a value grown past 64 KiB by its variables is refused")

@@ -10,15 +10,7 @@ import Testing
 /// same file.
 @Suite("OpenSSL config: rejected system_default lines, against openssl ciphers and s_server", .serialized)
 struct SystemDefaultOracleTests {
-    static let head = """
-        openssl_conf = openssl_init
-        [openssl_init]
-        ssl_conf = ssl_sect
-        [ssl_sect]
-        system_default = system_default_sect
-        [system_default_sect]
-
-        """
+    static let head = OpenSSLConfVariableTests.head + "[system_default_sect]\n"
 
     /// The linked library's version as a package record, so the model reads names as the CLI beside it does.
     static var linkedOpenSSL: [Software] {
