@@ -92,7 +92,19 @@ struct OpenSSLConfParser {
         if line.hasPrefix(".include") {
             var target = line.dropFirst(".include".count).trimmingWhitespace()
             if target.hasPrefix("=") { target = target.dropFirst().trimmingWhitespace() }
-            include(Self.unquote(target), from: path, number: number, tree: tree, section: &section, depth: depth)
+            // The path is a value like any other (NCONF's `str_copy`): quotes, escapes and variables.
+            switch expand(target, section: section) {
+            case .value(let expanded):
+                include(expanded, from: path, number: number, tree: tree, section: &section, depth: depth)
+            case .environment(let name):
+                diagnostics.append(
+                    Diagnostic(
+                        path: path, reason: .unsupported,
+                        detail: "line \(number): .include reads $ENV::\(name) from the environment of each program "
+                            + "that loads OpenSSL, which the scan cannot know: not followed"))
+            case .refused(let reason):
+                refuse(reason, path: path, number: number)
+            }
             return
         }
         if line.hasPrefix(".pragma") {
@@ -125,13 +137,18 @@ struct OpenSSLConfParser {
             sections[section, default: []].append(Pair(key: key, value: written, path: path, line: number))
             latest[section, default: [:]][key] = written
         case .refused(let reason):
-            let refused = Diagnostic(
-                path: path, reason: .malformed,
-                detail: "line \(number): \(reason): OpenSSL stops loading the file there, so its applications run "
-                    + "with the library's defaults")
-            refusal = refused
-            diagnostics.append(refused)
+            refuse(reason, path: path, number: number)
         }
+    }
+
+    /// Where OpenSSL stops loading: nothing of the file is in force.
+    private mutating func refuse(_ reason: String, path: ScanPath, number: Int) {
+        let refused = Diagnostic(
+            path: path, reason: .malformed,
+            detail: "line \(number): \(reason): OpenSSL stops loading the file there, so its applications run with "
+                + "the library's defaults")
+        refusal = refused
+        diagnostics.append(refused)
     }
 
     /// What a value reads as.

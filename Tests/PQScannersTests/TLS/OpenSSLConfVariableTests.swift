@@ -136,6 +136,24 @@ struct OpenSSLConfVariableTests {
         #expect(parser.value("k19999", in: "s")?.value == "xy")
     }
 
+    @Test(".include takes its path through the same expansion; an undefined variable there refuses the file")
+    func includePath() {
+        let tree = MemoryTree(contents: [
+            ScanPath("etc/ssl/policy/tls.cnf"): Array("[system_default_sect]\nCipherString = AES128-SHA\n".utf8)
+        ])
+        let main = Self.head + "[system_default_sect]\n"
+        let included = OpenSSLConfParser(
+            path: ScanPath("etc/ssl/openssl.cnf"),
+            bytes: Array(("dir = /etc/ssl/policy\n" + main + ".include ${dir}/tls.cnf\n").utf8), tree: tree)
+        #expect(included.refusal == nil)
+        #expect(
+            SystemTLSConfig.read(included, path: ScanPath("etc/ssl/openssl.cnf")).cipherString?.value == "AES128-SHA")
+        let undefined = OpenSSLConfParser(
+            path: ScanPath("etc/ssl/openssl.cnf"), bytes: Array((main + ".include $nowhere/tls.cnf\n").utf8),
+            tree: tree)
+        #expect(undefined.refusal?.detail.contains("$nowhere") == true)
+    }
+
     @Test("a value grown past 64 KiB by its variables is refused")
     func tooLong() {
         var text = "a = " + String(repeating: "x", count: 40_000) + "\n"
