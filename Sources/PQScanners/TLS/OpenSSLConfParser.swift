@@ -97,11 +97,7 @@ struct OpenSSLConfParser {
             case .value(let expanded):
                 include(expanded, from: path, number: number, tree: tree, section: &section, depth: depth)
             case .environment(let name):
-                diagnostics.append(
-                    Diagnostic(
-                        path: path, reason: .unsupported,
-                        detail: "line \(number): .include reads $ENV::\(name) from the environment of each program "
-                            + "that loads OpenSSL, which the scan cannot know: not followed"))
+                unknownEnvironment(name, in: ".include", outcome: "not followed", path: path, number: number)
             case .refused(let reason):
                 refuse(reason, path: path, number: number)
             }
@@ -124,21 +120,30 @@ struct OpenSSLConfParser {
         }
         let key = line[..<equals].trimmingWhitespace()
         let written = line[line.index(after: equals)...].trimmingWhitespace()
+        var value: String
         switch expand(written, section: section) {
-        case .value(let value):
-            sections[section, default: []].append(Pair(key: key, value: value, path: path, line: number))
-            latest[section, default: [:]][key] = value
+        case .value(let expanded):
+            value = expanded
         case .environment(let name):
-            diagnostics.append(
-                Diagnostic(
-                    path: path, reason: .unsupported,
-                    detail: "line \(number): \(key) reads $ENV::\(name) from the environment of each program that "
-                        + "loads OpenSSL, which the scan cannot know: kept as written"))
-            sections[section, default: []].append(Pair(key: key, value: written, path: path, line: number))
-            latest[section, default: [:]][key] = written
+            unknownEnvironment(name, in: key, outcome: "kept as written", path: path, number: number)
+            value = written
         case .refused(let reason):
             refuse(reason, path: path, number: number)
+            return
         }
+        sections[section, default: []].append(Pair(key: key, value: value, path: path, line: number))
+        latest[section, default: [:]][key] = value
+    }
+
+    /// A value (or an `.include` path) that names an environment variable the file's `[ENV]` section does not set.
+    private mutating func unknownEnvironment(
+        _ name: String, in what: String, outcome: String, path: ScanPath, number: Int
+    ) {
+        diagnostics.append(
+            Diagnostic(
+                path: path, reason: .unsupported,
+                detail: "line \(number): \(what) reads $ENV::\(name) from the environment of each program that loads "
+                    + "OpenSSL, which the scan cannot know: \(outcome)"))
     }
 
     /// Where OpenSSL stops loading: nothing of the file is in force.
@@ -298,12 +303,5 @@ struct OpenSSLConfParser {
             previous = character
         }
         return line
-    }
-
-    static func unquote(_ text: String) -> String {
-        if text.count >= 2, let first = text.first, first == "\"" || first == "'", text.last == first {
-            return String(text.dropFirst().dropLast())
-        }
-        return text
     }
 }

@@ -68,39 +68,40 @@ public struct OpenSSLConfScanner: FileScanner {
         return output
     }
 
+    /// The chain every example's settings hang from: `openssl_conf` → `ssl_conf` → `system_default`.
+    static let exampleChain = """
+        openssl_conf = openssl_init
+        [openssl_init]
+        ssl_conf = ssl_sect
+        [ssl_sect]
+        system_default = system_default_sect
+        [system_default_sect]
+
+        """
+
     public var examples: [ScannerExample] {
         [
             ScannerExample(
                 name: "system_default with a protocol floor and groups", path: "etc/ssl/openssl.cnf",
                 contents: Array(
-                    """
-                    openssl_conf = openssl_init
-                    [openssl_init]
-                    ssl_conf = ssl_sect
-                    [ssl_sect]
-                    system_default = system_default_sect
-                    [system_default_sect]
-                    MinProtocol = TLSv1.2
-                    CipherString = DEFAULT:@SECLEVEL=2
-                    Groups = X25519:secp384r1
+                    (Self.exampleChain
+                        + """
+                        MinProtocol = TLSv1.2
+                        CipherString = DEFAULT:@SECLEVEL=2
+                        Groups = X25519:secp384r1
 
-                    """.utf8),
+                        """).utf8),
                 expectedAlgorithms: ["TLSv1.2", "X25519", "secp384r1", "TLS_AES_256_GCM_SHA384"]),
             // With no package database the OpenSSL in force is assumed to be 3.0, which lacks the PQ group: OpenSSL
             // rejects the line and skips it, so the library's default groups stand (and a diagnostic says so).
             ScannerExample(
                 name: "a system_default group list the OpenSSL in force rejects", path: "etc/ssl/openssl.cnf",
                 contents: Array(
-                    """
-                    openssl_conf = openssl_init
-                    [openssl_init]
-                    ssl_conf = ssl_sect
-                    [ssl_sect]
-                    system_default = system_default_sect
-                    [system_default_sect]
-                    Groups = X25519MLKEM768:X25519
+                    (Self.exampleChain
+                        + """
+                        Groups = X25519MLKEM768:X25519
 
-                    """.utf8),
+                        """).utf8),
                 expectedAlgorithms: ["X25519MLKEM768", "x25519"], expectsDiagnostic: true),
         ]
     }

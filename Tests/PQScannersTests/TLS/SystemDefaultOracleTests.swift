@@ -10,7 +10,7 @@ import Testing
 /// same file.
 @Suite("OpenSSL config: rejected system_default lines, against openssl ciphers and s_server", .serialized)
 struct SystemDefaultOracleTests {
-    static let head = OpenSSLConfVariableTests.head + "[system_default_sect]\n"
+    static let head = OpenSSLConfScanner.exampleChain
 
     /// The linked library's version as a package record, so the model reads names as the CLI beside it does.
     static var linkedOpenSSL: [Software] {
