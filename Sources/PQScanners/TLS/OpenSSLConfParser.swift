@@ -13,6 +13,12 @@ import PQModel
 ///
 /// Keys of an included file land in the section in force at the `.include`, which is how RHEL's
 /// `[crypto_policy] .include = /etc/crypto-policies/back-ends/opensslcnf.config` works.
+///
+/// An `.include` path is taken as written (config(5), checked with `openssl ciphers` on 3.0): no glob, a file or
+/// a directory's `*.cnf`/`*.conf`, a missing one skipped. A relative path gets `.pragma includedir:` in front; one
+/// still relative is resolved by OpenSSL against the working directory of the program that loads the file, which
+/// a scan cannot know: PQScout reads it from `/`, a system service's working directory, and says so. Under
+/// `.pragma abspath:on` a relative path makes OpenSSL load nothing.
 struct OpenSSLConfParser {
     struct Pair: Sendable, Hashable {
         var key: String
@@ -30,6 +36,13 @@ struct OpenSSLConfParser {
     private var includedFiles = 0
     /// `.pragma dollarid:on`: `$` is part of a name, and only `${...}` and `$(...)` expand.
     private var dollarID = false
+    /// The section in force: a file included inside a section adds to it, and a `[section]` in an included file
+    /// stays in force after it (NCONF keeps one for the whole load).
+    private var section = ""
+    /// `.pragma abspath:on`: a relative `.include` path is an error.
+    private var absolutePathsOnly = false
+    /// `.pragma includedir:DIR`: put in front of a relative `.include` path.
+    private var includeDirectory: String?
     /// Section → name → the value set last: what a variable reads (a lookup per reference, not a search).
     private var latest: [String: [String: String]] = [:]
 
@@ -37,8 +50,7 @@ struct OpenSSLConfParser {
     static let maxValueLength = 65536
 
     init(path: ScanPath, bytes: [UInt8], tree: (any TreeReader)?) {
-        var section = ""
-        parse(path: path, bytes: bytes, tree: tree, section: &section, depth: 0)
+        read(main: path, bytes: bytes, tree: tree)
     }
 
     /// The value of a key in a section (last one wins, as in OpenSSL's NCONF), case-sensitively on the section.
@@ -46,93 +58,267 @@ struct OpenSSLConfParser {
         sections[section]?.last { $0.key == key }
     }
 
-    private mutating func parse(
-        path: ScanPath, bytes: [UInt8], tree: (any TreeReader)?, section: inout String, depth: Int
-    ) {
-        visited.insert(path)
-        guard ByteSearch.isText(bytes) else {
-            diagnostics.append(Diagnostic(path: path, reason: .malformed, detail: "binary data, not an OpenSSL config"))
-            return
-        }
-        var pending = ""
-        var pendingLine = 0
-        for (number, raw) in ConfigText.lines(bytes, path: path, diagnostics: &diagnostics) {
-            if refusal != nil { return }
-            var line = String(raw)
-            if pending.isEmpty { pendingLine = number }
-            if line.hasSuffix("\\") {
+    /// One file being read: its logical lines (continuations joined) and how far it is read.
+    private struct OpenFile {
+        var path: ScanPath
+        var lines: [(Int, Substring)]
+        var next = 0
+
+        /// The next logical line and its first line's number; nil at the end of the file.
+        mutating func nextLine() -> (number: Int, text: String)? {
+            guard next < lines.count else { return nil }
+            let number = lines[next].0
+            var joined = ""
+            while next < lines.count {
+                var line = String(lines[next].1)
+                next += 1
+                guard line.hasSuffix("\\") else { return (number, joined + line) }
                 line.removeLast()
-                pending += line
-                continue
+                joined += line
             }
-            line = pending + line
-            pending = ""
-            handle(line, number: pendingLine, path: path, tree: tree, section: &section, depth: depth)
-        }
-        if !pending.isEmpty, refusal == nil {
-            handle(pending, number: pendingLine, path: path, tree: tree, section: &section, depth: depth)
+            return (number, joined)
         }
     }
 
-    private mutating func handle(
-        _ rawLine: String, number: Int, path: ScanPath, tree: (any TreeReader)?, section: inout String, depth: Int
-    ) {
-        let line = Self.stripComment(rawLine).trimmingWhitespace()
-        if line.isEmpty { return }
-        if line.hasPrefix("[") {
-            guard let close = line.firstIndex(of: "]") else {
-                diagnostics.append(
-                    Diagnostic(path: path, reason: .malformed, detail: "line \(number): section header without ']'"))
-                return
+    /// What an `.include` line leads to.
+    private enum Inclusion {
+        case nothing
+        case file(ScanPath)
+        /// A directory's `*.cnf` and `*.conf` files, in order.
+        case directory([ScanPath])
+    }
+
+    /// Reads the file and its includes in the order OpenSSL's `def_load_bio` does (OpenSSL 3.0,
+    /// crypto/conf/conf_def.c): an included file is read to its end, then the one that included it goes on. Only
+    /// one directory is listed at a time, and at the end of *any* file while it is, the directory's next file is
+    /// read (so a file a directory's file includes is followed by the directory's other files, before the rest
+    /// of its includer); a directory named while one is being listed is skipped.
+    private mutating func read(main path: ScanPath, bytes: [UInt8], tree: (any TreeReader)?) {
+        var current = open(path, bytes: bytes)
+        var suspended: [OpenFile] = []
+        // The directory being listed: the files not read yet. nil when none is.
+        var directory: [ScanPath]? = nil
+        while refusal == nil {
+            if let (number, text) = current.nextLine() {
+                switch handle(text, number: number, path: current.path, tree: tree, listing: directory != nil) {
+                case .nothing:
+                    break
+                case .file(let file):
+                    guard let opened = open(file, tree: tree, depth: suspended.count, from: current.path, number)
+                    else { break }
+                    suspended.append(current)
+                    current = opened
+                case .directory(var files):
+                    while !files.isEmpty {
+                        let first = files.removeFirst()
+                        guard let opened = open(first, tree: tree, depth: suspended.count, from: current.path, number)
+                        else { continue }
+                        directory = files
+                        suspended.append(current)
+                        current = opened
+                        break
+                    }
+                }
+                continue
             }
-            section = line[line.index(after: line.startIndex)..<close].trimmingWhitespace()
-            if section == "default" { section = "" }
-            return
+            if var rest = directory {
+                var opened: OpenFile? = nil
+                while opened == nil, !rest.isEmpty {
+                    opened = open(
+                        rest.removeFirst(), tree: tree, depth: suspended.count - 1, from: current.path, nil)
+                }
+                if let opened {
+                    directory = rest
+                    current = opened
+                    continue
+                }
+                directory = nil
+            }
+            guard let includer = suspended.popLast() else { return }
+            current = includer
         }
-        if line.hasPrefix(".include") {
-            var target = line.dropFirst(".include".count).trimmingWhitespace()
-            if target.hasPrefix("=") { target = target.dropFirst().trimmingWhitespace() }
+    }
+
+    private mutating func open(_ path: ScanPath, bytes: [UInt8]) -> OpenFile {
+        visited.insert(path)
+        guard ByteSearch.isText(bytes) else {
+            diagnostics.append(Diagnostic(path: path, reason: .malformed, detail: "binary data, not an OpenSSL config"))
+            return OpenFile(path: path, lines: [])
+        }
+        return OpenFile(path: path, lines: ConfigText.lines(bytes, path: path, diagnostics: &diagnostics))
+    }
+
+    /// An included file, ready to read; nil when it is not read (already read: a loop; too deep; the budget of
+    /// included files spent; unreadable).
+    private mutating func open(
+        _ file: ScanPath, tree: (any TreeReader)?, depth: Int, from path: ScanPath, _ number: Int?
+    ) -> OpenFile? {
+        guard let tree, !visited.contains(file) else { return nil }
+        guard depth < ConfigText.maxIncludeDepth else {
+            diagnostics.append(
+                Diagnostic(
+                    path: path, reason: .tooDeep, detail: "line \(number ?? 0): .include nested too deep"))
+            return nil
+        }
+        includedFiles += 1
+        guard includedFiles <= ConfigText.maxIncludedFiles else { return nil }
+        switch tree.read(file) {
+        case .success(let bytes): return open(file, bytes: bytes)
+        case .failure(let diagnostic):
+            diagnostics.append(diagnostic)
+            return nil
+        }
+    }
+
+    /// One line, read as `def_load_bio` reads it (OpenSSL 3.0, crypto/conf/conf_def.c): a `[section]`, a
+    /// `.pragma`, an `.include`, or `name = value` (`section::name = value` sets it in that section). A name is
+    /// made of the characters `isNameByte` takes; anything else where a name or its `=` should be makes OpenSSL
+    /// stop loading the file (checked with `openssl ciphers`: `key with space = 1` or a line of words does).
+    /// - Parameter listing: a directory is being listed (its `.include` of a directory is skipped).
+    private mutating func handle(
+        _ rawLine: String, number: Int, path: ScanPath, tree: (any TreeReader)?, listing: Bool
+    ) -> Inclusion {
+        let line = Array(Self.stripComment(rawLine).trimmingWhitespace().utf8)
+        if line.isEmpty { return .nothing }
+        func text(_ range: Range<Int>) -> String { String(decoding: line[range], as: UTF8.self) }
+        if line[0] == UInt8(ascii: "[") {
+            // Words of name characters with blanks between, up to `]`; what follows the `]` is not read.
+            let start = skipBlanks(line, 1)
+            var word = start
+            var end = start
+            while true {
+                end = nameEnd(line, word)
+                let next = skipBlanks(line, end)
+                if next < line.count, line[next] == UInt8(ascii: "]") { break }
+                guard next < line.count, next != word else {
+                    refuse("a section header OpenSSL cannot read (no ']' after its name)", path: path, number: number)
+                    return .nothing
+                }
+                word = next
+            }
+            switch expand(text(start..<end), section: "") {
+            case .value(let name): section = name == "default" ? "" : name
+            case .environment: section = text(start..<end)
+            case .refused(let reason): refuse(reason, path: path, number: number)
+            }
+            return .nothing
+        }
+        var nameStart = 0
+        var end = nameEnd(line, 0)
+        var target = section
+        if end + 1 < line.count, line[end] == UInt8(ascii: ":"), line[end + 1] == UInt8(ascii: ":") {
+            target = text(0..<end)
+            nameStart = end + 2
+            end = nameEnd(line, nameStart)
+        }
+        let name = text(nameStart..<end)
+        var rest = skipBlanks(line, end)
+        let equals = rest < line.count && line[rest] == UInt8(ascii: "=")
+        // A directive is its word followed by anything: `.include=x`, `.include x`, even `.includex = y`.
+        func directive(_ word: String) -> Bool {
+            name.hasPrefix(word) && (rest != nameStart + word.utf8.count || equals)
+        }
+        if directive(".pragma") || directive(".include") {
+            if equals { rest = skipBlanks(line, rest + 1) }
+            let argument = text(rest..<line.count)
+            if directive(".pragma") {
+                pragma(Substring(argument), path: path, number: number)
+                return .nothing
+            }
             // The path is a value like any other (NCONF's `str_copy`): quotes, escapes and variables.
-            switch expand(target, section: section) {
+            switch expand(argument, section: target) {
             case .value(let expanded):
-                include(expanded, from: path, number: number, tree: tree, section: &section, depth: depth)
+                return include(expanded, from: path, number: number, tree: tree, listing: listing)
             case .environment(let name):
                 unknownEnvironment(name, in: ".include", outcome: "not followed", path: path, number: number)
             case .refused(let reason):
                 refuse(reason, path: path, number: number)
             }
-            return
+            return .nothing
         }
-        if line.hasPrefix(".pragma") {
-            var pragma = line.dropFirst(".pragma".count).trimmingWhitespace()
-            if pragma.hasPrefix("=") { pragma = pragma.dropFirst().trimmingWhitespace() }
-            let parts = pragma.split(separator: ":", maxSplits: 1).map { $0.trimmingWhitespace() }
-            if parts.count == 2, parts[0] == "dollarid" {
-                dollarID = ["on", "true"].contains(parts[1].lowercased())
-            }
-            return
+        guard equals else {
+            refuse("neither 'name = value' nor a section, as OpenSSL reads a line", path: path, number: number)
+            return .nothing
         }
-        guard let equals = line.firstIndex(of: "=") else {
-            diagnostics.append(
-                Diagnostic(
-                    path: path, reason: .malformed, detail: "line \(number): neither 'name = value' nor a section"))
-            return
-        }
-        let key = line[..<equals].trimmingWhitespace()
-        let written = line[line.index(after: equals)...].trimmingWhitespace()
+        let written = text(skipBlanks(line, rest + 1)..<line.count)
         var value: String
-        switch expand(written, section: section) {
+        switch expand(written, section: target) {
         case .value(let expanded):
             value = expanded
-        case .environment(let name):
-            unknownEnvironment(name, in: key, outcome: "kept as written", path: path, number: number)
+        case .environment(let variable):
+            unknownEnvironment(variable, in: name, outcome: "kept as written", path: path, number: number)
             value = written
         case .refused(let reason):
             refuse(reason, path: path, number: number)
+            return .nothing
+        }
+        sections[target, default: []].append(Pair(key: name, value: value, path: path, line: number))
+        latest[target, default: [:]][name] = value
+        return .nothing
+    }
+
+    /// `.pragma [=] name:value`: `dollarid` and `abspath` take on, true, off or false; `includedir` a directory;
+    /// others are ignored. A pragma without a name or a value, or a flag with another value, stops the load.
+    private mutating func pragma(_ argument: Substring, path: ScanPath, number: Int) {
+        guard let colon = argument.firstIndex(of: ":"), colon != argument.startIndex,
+            argument.index(after: colon) != argument.endIndex
+        else {
+            refuse("a .pragma OpenSSL cannot read (name:value)", path: path, number: number)
             return
         }
-        sections[section, default: []].append(Pair(key: key, value: value, path: path, line: number))
-        latest[section, default: [:]][key] = value
+        let name = argument[..<colon].trimmingWhitespace()
+        let value = argument[argument.index(after: colon)...].trimmingWhitespace()
+        func flag() -> Bool? {
+            switch value.lowercased() {
+            case "on", "true": return true
+            case "off", "false": return false
+            default:
+                refuse(".pragma \(name) takes on, true, off or false", path: path, number: number)
+                return nil
+            }
+        }
+        switch name {
+        case "dollarid": if let on = flag() { dollarID = on }
+        case "abspath": if let on = flag() { absolutePathsOnly = on }
+        case "includedir": includeDirectory = String(value)
+        default: break
+        }
+    }
+
+    /// The characters OpenSSL takes in a name (`eat_alpha_numeric`, its table of `CONF_ALNUM_PUNCT`): ASCII
+    /// letters and digits, `_` and `!%&*+,-./;?@^|~`, a `\`-escaped character, and `$` under
+    /// `.pragma dollarid:on`. Checked with `openssl ciphers` for every printable ASCII character.
+    private func isNameByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"):
+            return true
+        case UInt8(ascii: "$"): return dollarID
+        default: return Self.namePunctuation.contains(byte)
+        }
+    }
+
+    private static let namePunctuation = Set("_!%&*+,-./;?@^|~".utf8)
+
+    /// The position past a name starting at `start`.
+    private func nameEnd(_ line: [UInt8], _ start: Int) -> Int {
+        var index = start
+        while index < line.count {
+            if line[index] == UInt8(ascii: "\\") {
+                index = min(index + 2, line.count)
+            } else if isNameByte(line[index]) {
+                index += 1
+            } else {
+                break
+            }
+        }
+        return index
+    }
+
+    private func skipBlanks(_ line: [UInt8], _ start: Int) -> Int {
+        var index = start
+        while index < line.count, [0x20, 0x09, 0x0D, 0x0A].contains(line[index]) { index += 1 }
+        return index
     }
 
     /// A value (or an `.include` path) that names an environment variable the file's `[ENV]` section does not set.
@@ -263,30 +449,47 @@ struct OpenSSLConfParser {
         return .value(String(decoding: out, as: UTF8.self))
     }
 
+    /// Where an `.include` of this path leads, as OpenSSL's `process_include` finds it.
     private mutating func include(
-        _ target: String, from path: ScanPath, number: Int, tree: (any TreeReader)?, section: inout String, depth: Int
-    ) {
-        guard let tree else { return }
-        guard depth < ConfigText.maxIncludeDepth else {
-            diagnostics.append(
-                Diagnostic(path: path, reason: .tooDeep, detail: "line \(number): .include nested too deep"))
-            return
+        _ target: String, from path: ScanPath, number: Int, tree: (any TreeReader)?, listing: Bool
+    ) -> Inclusion {
+        guard let tree else { return .nothing }
+        var written = target
+        if !written.hasPrefix("/"), let includeDirectory {
+            written = includeDirectory.hasSuffix("/") ? includeDirectory + written : includeDirectory + "/" + written
         }
-        let pattern = ConfigText.rootPattern(
-            target, prefix: ConfigText.directory(of: path), label: ConfigText.rootLabel(of: path))
-        var targets = ConfigText.includeTargets(pattern, tree: tree, directoryAllowed: true)
-        if !tree.files(matching: pattern).contains(where: { _ in true }) {
-            // A directory include reads only `*.cnf` and `*.conf` files (config(5)).
-            targets = targets.filter { ["cnf", "conf"].contains($0.lowercasedExtension) }
-        }
-        for file in targets where !visited.contains(file) {
-            includedFiles += 1
-            guard includedFiles <= ConfigText.maxIncludedFiles else { return }
-            switch tree.read(file) {
-            case .success(let bytes): parse(path: file, bytes: bytes, tree: tree, section: &section, depth: depth + 1)
-            case .failure(let diagnostic): diagnostics.append(diagnostic)
+        if !written.hasPrefix("/") {
+            if absolutePathsOnly {
+                refuse(".include of a relative path under .pragma abspath:on", path: path, number: number)
+                return .nothing
             }
+            diagnostics.append(
+                Diagnostic(
+                    path: path, reason: .unsupported,
+                    detail: "line \(number): .include \(target) is relative: OpenSSL resolves it against the working "
+                        + "directory of each program that loads the file (or $OPENSSL_CONF_INCLUDE), which the scan "
+                        + "cannot know; read from /, a system service's working directory (systemd.exec(5))"))
+            written = "/" + written
         }
+        // Taken as written: OpenSSL does not expand globs, so `*` in the path is a file name's own character.
+        let literal = Self.escapedForGlob(
+            ConfigText.rootPattern(written, prefix: "", label: ConfigText.rootLabel(of: path)))
+        if let file = tree.files(matching: literal).first { return .file(file) }
+        // A directory: its `*.cnf` and `*.conf` files, not its subdirectories (config(5)).
+        let files = tree.files(matching: literal + "/*").filter { ["cnf", "conf"].contains($0.lowercasedExtension) }
+        guard !files.isEmpty else { return .nothing }
+        return listing ? .nothing : .directory(Array(files.prefix(ConfigText.maxIncludedFiles)))
+    }
+
+    /// A path as an fnmatch(3) pattern that matches only itself.
+    static func escapedForGlob(_ path: String) -> String {
+        guard path.contains(where: { "*?[\\".contains($0) }) else { return path }
+        var out = ""
+        for character in path {
+            if "*?[\\".contains(character) { out.append("\\") }
+            out.append(character)
+        }
+        return out
     }
 
     static func stripComment(_ line: String) -> String {

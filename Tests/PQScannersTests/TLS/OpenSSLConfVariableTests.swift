@@ -59,6 +59,43 @@ struct OpenSSLConfVariableTests {
             false
         ),
         ("a lone dollar", head + "[system_default_sect]\nCipherString = AES128-SHA:$\n", false),
+        // Lines as `def_load_bio` reads them: a line it cannot read stops the load.
+        ("a line of words", head + "[system_default_sect]\nCipherString = AES128-SHA\njust words\n", false),
+        ("a section header without ']'", head + "[system_default_sect]\nCipherString = AES128-SHA\n[other\n", false),
+        ("a name with a space", head + "[system_default_sect]\nCipherString = AES128-SHA\nkey word = 1\n", false),
+        ("a name with '$'", head + "[system_default_sect]\nCipherString = AES128-SHA\nk$ = 1\n", false),
+        ("a name in UTF-8", head + "[system_default_sect]\nCipherString = AES128-SHA\nk\u{E9} = 1\n", false),
+        ("'$' in a section name", "a = b\n" + head + "[system_default_sect]\nCipherString = AES128-SHA\n[$a]\n", false),
+        (
+            "section::name sets the name in that section",
+            head + "[system_default_sect]\nCipherString = AES128-SHA\n[other]\n"
+                + "system_default_sect::CipherString = AES256-SHA\n", true
+        ),
+        (
+            "a section header's words, and what follows its ']'",
+            head + "[ other words ]\n[ system_default_sect ] ignored\nCipherString = AES256-SHA\n", true
+        ),
+        (
+            "names of punctuation and escapes",
+            head + "[system_default_sect]\nCipherString = AES128-SHA\nk!%&*+,-./;?@^|~_\\ x = 1\n=empty\n", true
+        ),
+        (
+            ".pragma without a value",
+            ".pragma dollarid:\n" + head + "[system_default_sect]\nCipherString = AES128-SHA\n", false
+        ),
+        (
+            ".pragma flag of another value",
+            ".pragma abspath:yes\n" + head + "[system_default_sect]\nCipherString = AES128-SHA\n", false
+        ),
+        (
+            "an unknown .pragma is ignored",
+            ".pragma = Unknown : thing\n.pragma dollarid:ON\n" + head
+                + "[system_default_sect]\nCipherString = AES128-SHA\n", true
+        ),
+        (
+            ".include alone is a name without '='",
+            head + "[system_default_sect]\nCipherString = AES128-SHA\n.include\n", false
+        ),
     ]
 
     /// `openssl ciphers -v` under this configuration file (none: `/dev/null`), spaces collapsed; nil when the CLI
@@ -88,6 +125,20 @@ struct OpenSSLConfVariableTests {
             cipherString: system.cipherString?.value, ciphersuites: system.ciphersuites?.value
         ).get()
         #expect(expansion.suites.map(\.verboseLine) == expected, "\(name)")
+    }
+
+    /// OpenSSL's table of name characters, held character by character: `kXk = 1` after the suites either leaves
+    /// them in force or stops the load.
+    @Test("a name with each printable ASCII character is read or refused as OpenSSL does", arguments: 33...126)
+    func nameCharacter(code: Int) throws {
+        let character = Character(Unicode.Scalar(UInt8(code)))
+        let text = Self.head + "[system_default_sect]\nCipherString = AES128-SHA\nk\(character)k = 1\n"
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("pqscout-cnf-\(UUID().uuidString)")
+        try Data(text.utf8).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let loads = try #require(try Self.cli(conf: file)) != (try #require(try Self.cli(conf: nil)))
+        let conf = OpenSSLConfParser(path: ScanPath("etc/ssl/openssl.cnf"), bytes: Array(text.utf8), tree: nil)
+        #expect((conf.refusal == nil) == loads, "k\(character)k: \(conf.diagnostics.map(\.detail))")
     }
 
     @Test("a refused file is reported with its line, and its services get the library's defaults")

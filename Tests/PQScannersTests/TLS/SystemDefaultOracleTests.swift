@@ -20,7 +20,7 @@ struct SystemDefaultOracleTests {
 
     /// Runs the CLI with its output in a file, not a pipe: a server another test starts meanwhile would inherit
     /// the pipe's write end and hold the read open until it exits.
-    static func run(_ arguments: [String], conf: URL?) throws -> (status: Int32, out: String) {
+    static func run(_ arguments: [String], conf: URL?, directory: URL? = nil) throws -> (status: Int32, out: String) {
         let outFile = FileManager.default.temporaryDirectory.appendingPathComponent("pqscout-out-\(UUID().uuidString)")
         FileManager.default.createFile(atPath: outFile.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: outFile) }
@@ -30,7 +30,10 @@ struct SystemDefaultOracleTests {
         process.arguments = ["openssl"] + arguments
         var environment = ProcessInfo.processInfo.environment
         environment["OPENSSL_CONF"] = conf?.path ?? "/dev/null"
+        // Put in front of relative `.include` paths: the tests name their own folders.
+        environment["OPENSSL_CONF_INCLUDE"] = nil
         process.environment = environment
+        if let directory { process.currentDirectoryURL = directory }
         process.standardOutput = out
         process.standardError = FileHandle.nullDevice
         process.standardInput = FileHandle.nullDevice

@@ -156,7 +156,8 @@ struct TLSHostileInputTests {
         #expect(output.findings.contains { $0.context == "bind :443 (frontend f)" })
     }
 
-    @Test("openssl.cnf: a broken header, a line without '=', a 10 MB line and an include of binaries")
+    /// OpenSSL stops loading at the broken header (checked with `openssl ciphers`): the library's defaults hold.
+    @Test("openssl.cnf: an include of binaries, a broken header, a line without '=' and a 10 MB line")
     func opensslConf() throws {
         let tree = try ScratchTree()
         try tree.file(
@@ -179,11 +180,12 @@ struct TLSHostileInputTests {
         try Data([0, 0, 0, 0xFF]).write(to: URL(fileURLWithPath: tree.root + "/etc/ssl/bin/a.cnf"))
         let output = try scan(tree, "etc/ssl/openssl.cnf", OpenSSLConfScanner())
         let path = "etc/ssl/openssl.cnf"
-        #expect(hasDiagnostic(output, path, "line 3: section header without ']'"))
-        #expect(hasDiagnostic(output, path, "line 4: neither 'name = value' nor a section"))
+        #expect(hasDiagnostic(output, path, "line 3: a section header OpenSSL cannot read"))
+        #expect(!output.diagnostics.contains { $0.detail.hasPrefix("line 4:") })
         #expect(output.diagnostics.contains { $0.reason == .tooLarge && $0.detail.hasPrefix("line 5:") })
         #expect(output.diagnostics.contains { $0.detail.contains("binary data") })
-        #expect(output.findings.filter { $0.usage == .protocolVersion }.map(\.algorithm) == ["TLSv1.3"])
+        #expect(!output.findings.isEmpty && output.findings.allSatisfy { $0.origin == .default })
+        #expect(output.findings.filter { $0.usage == .protocolVersion && $0.effective }.count > 1)
     }
 
     @Test("random bytes and truncations never crash any TLS scanner")
