@@ -11,27 +11,15 @@ struct PostfixParameters {
 
     private(set) var values: [String: Value] = [:]
 
-    /// Postfix 3.6+ defaults (postconf(5), `proto/postconf.proto`) for the parameters the scanner reads.
-    static let defaults: [String: String] = [
-        "smtpd_tls_security_level": "", "smtp_tls_security_level": "",
-        "smtpd_tls_protocols": ">=TLSv1", "smtpd_tls_mandatory_protocols": ">=TLSv1",
-        "smtp_tls_protocols": ">=TLSv1", "smtp_tls_mandatory_protocols": ">=TLSv1",
-        "smtpd_tls_ciphers": "medium", "smtpd_tls_mandatory_ciphers": "medium",
-        "smtp_tls_ciphers": "medium", "smtp_tls_mandatory_ciphers": "medium",
-        "smtpd_tls_exclude_ciphers": "", "smtpd_tls_mandatory_exclude_ciphers": "",
-        "smtp_tls_exclude_ciphers": "", "smtp_tls_mandatory_exclude_ciphers": "",
-        "tls_high_cipherlist": "aNULL:-aNULL:HIGH:@STRENGTH",
-        "tls_medium_cipherlist": "aNULL:-aNULL:HIGH:MEDIUM:+RC4:@STRENGTH",
-        "tls_low_cipherlist": "aNULL:-aNULL:HIGH:MEDIUM:LOW:+RC4:@STRENGTH",
-        "tls_export_cipherlist": "aNULL:-aNULL:HIGH:MEDIUM:LOW:EXPORT:+RC4:@STRENGTH",
-        "tls_null_cipherlist": "eNULL:!aNULL",
-        "tls_eecdh_auto_curves": "X25519 X448 prime256v1 secp384r1 secp521r1",
-        "tls_ffdhe_auto_groups": "ffdhe2048 ffdhe3072",
-        "smtpd_tls_dh1024_param_file": "",
-        "config_directory": "/etc/postfix",
-    ]
+    /// The Postfix release that reads the file, and its built-in values (`PostfixDefaults`).
+    let release: OpenSSLVersion
+    let defaults: [String: String]
 
-    init() {}
+    /// - Parameter openssl: the OpenSSL it is built with (the one in force).
+    init(release: OpenSSLVersion = PostfixDefaults.assumed, openssl: OpenSSLVersion = .assumed) {
+        self.release = release
+        defaults = PostfixDefaults.values(postfix: release, openssl: openssl)
+    }
 
     /// Sets a parameter; a later setting of the same name replaces the earlier one (postconf(5)).
     mutating func set(_ name: String, _ text: String, path: ScanPath, line: Int) {
@@ -41,7 +29,7 @@ struct PostfixParameters {
     func isSet(_ name: String) -> Bool { values[name] != nil }
 
     /// The raw text: set, else the default, else "".
-    func raw(_ name: String) -> String { values[name]?.text ?? Self.defaults[name] ?? "" }
+    func raw(_ name: String) -> String { values[name]?.text ?? defaults[name] ?? "" }
 
     /// Why Postfix cannot evaluate a parameter.
     enum ExpansionFailure: Error, Equatable {

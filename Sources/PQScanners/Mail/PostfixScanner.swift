@@ -7,8 +7,8 @@ import PQModel
 /// cipher string in force: the opportunistic settings at security level `may`, the mandatory ones at `encrypt`
 /// and above, each grade resolved through `tls_<grade>_cipherlist` with the `*_exclude_ciphers` appended as
 /// `!name`, as Postfix does; plus `tls_eecdh_auto_curves`, `tls_ffdhe_auto_groups`, the DH parameter file and
-/// the certificates the cert and chain files hold. Unset parameters take Postfix 3.6+ defaults (origin
-/// `default`). With TLS off (empty or `none` security level) the settings are reported as not in force.
+/// the certificates the cert and chain files hold. Unset parameters take the built-in values of the Postfix release
+/// the tree's packages name, else of the newest (`PostfixDefaults`; origin `default`). With TLS off (empty or `none` security level) the settings are reported as not in force.
 /// In `master.cf`, a service whose `-o` overrides change any of this gets the changed findings with the
 /// service (`submission inet`) as context; `main.cf` next to it supplies the other parameters.
 public struct PostfixScanner: FileScanner {
@@ -40,7 +40,7 @@ public struct PostfixScanner: FileScanner {
         if name == "master.cf" {
             scanMaster(input, &out)
         } else {
-            var parameters = PostfixParameters()
+            var parameters = Self.parameters(input)
             parameters.readMain(input.bytes, path: input.path, &out)
             emitAll(parameters, context: nil, input: input, &out)
         }
@@ -49,6 +49,15 @@ public struct PostfixScanner: FileScanner {
             return out.finish()
         }
         return out.finish()
+    }
+
+    /// No parameter set yet, with the built-in values of the Postfix the tree's packages name (else
+    /// `PostfixDefaults.assumed`), built with the OpenSSL in force.
+    static func parameters(_ input: ScanInput) -> PostfixParameters {
+        PostfixParameters(
+            release: PostfixDefaults.installed(input.context.software) ?? PostfixDefaults.assumed,
+            openssl: OpenSSLInForce.resolve(software: input.context.software, option: input.options.opensslVersion)
+                .version)
     }
 
     // MARK: - Findings for one parameter set
@@ -140,7 +149,12 @@ public struct PostfixScanner: FileScanner {
 
         // The grade picks tls_<grade>_cipherlist; *_exclude_ciphers are appended as !name (postconf(5)).
         let gradeName = mandatory ? "\(role)_tls_mandatory_ciphers" : "\(role)_tls_ciphers"
-        let grade = parameters.expanded(gradeName).lowercased()
+        var grade = parameters.expanded(gradeName).lowercased()
+        // Since 3.8 `low` and `export` mean `medium`, and their lists are ignored (postconf(5)).
+        let release = parameters.release
+        if release >= PostfixDefaults.excludingCipherListsSince, grade == "low" || grade == "export" {
+            grade = "medium"
+        }
         var cipherString = parameters.expanded("tls_\(grade)_cipherlist")
         var excludes = parameters.expanded("\(role)_tls_exclude_ciphers")
         if mandatory { excludes += " " + parameters.expanded("\(role)_tls_mandatory_exclude_ciphers") }
@@ -158,16 +172,14 @@ public struct PostfixScanner: FileScanner {
             service.cipherString = setting(gradeName, cipherString, from: decidedBy)
         }
 
-        // Postfix hands tls_eecdh_auto_curves and then tls_ffdhe_auto_groups to OpenSSL as one group list.
-        let curvesSet = parameters.isSet("tls_eecdh_auto_curves") || parameters.isSet("tls_ffdhe_auto_groups")
-        let hybridDefault = shared.emitter.openssl.version >= TLSDefaults.hybridDefaultSince
-        let curves =
-            parameters.isSet("tls_eecdh_auto_curves") || !hybridDefault
-            ? parameters.expanded("tls_eecdh_auto_curves") : "?X25519MLKEM768 DEFAULT"
-        let ffdhe =
-            parameters.isSet("tls_ffdhe_auto_groups") || !hybridDefault
-            ? parameters.expanded("tls_ffdhe_auto_groups") : ""
-        let groups = (curves + " " + ffdhe).split(whereSeparator: { " ,\t".contains($0) }).joined(separator: ":")
+        // Postfix hands tls_eecdh_auto_curves and then tls_ffdhe_auto_groups to OpenSSL as one group list; before
+        // 3.8 there is no tls_ffdhe_auto_groups (postconf: "unknown parameter"), and a setting of it does nothing.
+        let knowsFFDHE = release >= PostfixDefaults.ffdheGroupsSince
+        let curvesSet =
+            parameters.isSet("tls_eecdh_auto_curves") || (knowsFFDHE && parameters.isSet("tls_ffdhe_auto_groups"))
+        let curves = parameters.expanded("tls_eecdh_auto_curves")
+        let ffdhe = knowsFFDHE ? parameters.expanded("tls_ffdhe_auto_groups") : ""
+        let groups = (curves + " " + ffdhe).split(whereSeparator: { " ,:\t".contains($0) }).joined(separator: ":")
         if !groups.isEmpty {
             let decidedBy =
                 parameters.isSet("tls_eecdh_auto_curves") || !curvesSet
@@ -259,7 +271,7 @@ public struct PostfixScanner: FileScanner {
     }
 
     func scanMaster(_ input: ScanInput, _ out: inout ConfigFindings) {
-        var main = PostfixParameters()
+        var main = Self.parameters(input)
         if let tree = input.context.tree {
             let sibling = ConfigText.directory(of: input.path)
             let path = ScanPath(sibling.isEmpty ? "main.cf" : sibling + "/main.cf")
