@@ -24,6 +24,21 @@ public struct DovecotScanner: FileScanner {
     }
 
     /// Dovecot 2.3's built-in `ssl_cipher_list` (doc.dovecot.org, settings reference).
+    /// `ssl_min_protocol` when unset: `TLSv1` before 2.3.15, `TLSv1.2` since (its default in
+    /// src/lib-master/master-service-ssl-settings.c at the 2.3.14 and 2.3.15 tags of dovecot/core, and in
+    /// src/lib-ssl-iostream/ssl-settings.c in 2.4). The release comes from the package database, else the newest
+    /// is assumed.
+    static func defaultMinimumProtocol(_ software: [Software]) -> String {
+        for name in ["dovecot-core", "dovecot", "dovecot23", "dovecot24"] {
+            if let package = software.first(where: { $0.name == name }),
+                let version = OpenSSLVersion(parsing: package.version)
+            {
+                return version >= OpenSSLVersion(2, 3, 15) ? "TLSv1.2" : "TLSv1"
+            }
+        }
+        return "TLSv1.2"
+    }
+
     static let defaultCipherList =
         "ALL:!kRSA:!SRP:!kDHd:!DSS:!aNULL:!eNULL:!EXPORT:!DES:!3DES:!MD5:!PSK:!RC4:!ADH:!LOW@STRENGTH"
 
@@ -147,11 +162,12 @@ public struct DovecotScanner: FileScanner {
                     "ssl_min_protocol \(setting.value.prefix(40)) is not a TLS version", line: setting.line,
                     file: setting.path)
             }
-            let minimum = minimumSetting.flatMap { TLSProtocolChoice.normalise($0.value) } ?? "TLSv1.2"
+            // Dovecot sets ssl_min_protocol with SSL_CTX_set_min_proto_version.
+            let defaultMinimum = Self.defaultMinimumProtocol(input.context.software)
+            let minimum = minimumSetting.flatMap { TLSProtocolChoice.normalise($0.value) } ?? defaultMinimum
             let maximum = pick(["ssl_max_protocol"]).flatMap { TLSProtocolChoice.normalise($0.value) }
-            // Dovecot 2.3.15+ defaults ssl_min_protocol to TLSv1.2 and sets it with SSL_CTX_set_min_proto_version.
             if let protocolSetting = tlsSetting(["ssl_min_protocol"])
-                ?? applicationDefault("ssl_min_protocol", "TLSv1.2")
+                ?? applicationDefault("ssl_min_protocol", defaultMinimum)
             {
                 service.protocols = TLSProtocolChoice(
                     versions: TLSProtocolChoice.range(min: minimum, max: maximum), setting: protocolSetting,

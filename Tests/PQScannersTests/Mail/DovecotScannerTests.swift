@@ -115,6 +115,26 @@ struct DovecotScannerTests {
         #expect(off.findings.allSatisfy { !$0.effective })
     }
 
+    /// Ubuntu 20.04 ships 2.3.7, Debian 11 2.3.13: both still accept TLS 1.0 unless told otherwise.
+    @Test(
+        "the default minimum protocol follows the Dovecot release the packages name",
+        arguments: [
+            ("1:2.3.7.2-1ubuntu3", ["TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"]),
+            ("1:2.3.13+dfsg1-2", ["TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"]),
+            ("2.3.15-1", ["TLSv1.2", "TLSv1.3"]),
+            ("1:2.4.1+dfsg1-6", ["TLSv1.2", "TLSv1.3"]),
+        ])
+    func minimumByRelease(version: String, protocols: [String]) {
+        let software = [Software(name: "dovecot-core", version: version, sourcePath: ScanPath("var/lib/dpkg/status"))]
+        let out = scanner.scan(
+            ScanInput(
+                path: ScanPath("etc/dovecot/dovecot.conf"), bytes: Array("protocols = imap\n".utf8),
+                context: ScanContext(software: software)))
+        let found = out.findings("ssl_min_protocol")
+        #expect(found.map(\.algorithm) == protocols, "Dovecot \(version)")
+        #expect(found.allSatisfy { $0.origin == .default })
+    }
+
     @Test("a value the system openssl.cnf decides is reported by the main file, at openssl.cnf's line")
     func systemLayer() throws {
         let openssl =
