@@ -4,7 +4,8 @@ import PQModel
 /// Reads OpenVPN configurations (openvpn(8), `--config` file syntax: one option per line without the leading
 /// `--`, `#` and `;` comments, inline files as `<name>…</name>`).
 ///
-/// Data channel: `data-ciphers` (default `AES-256-GCM:AES-128-GCM:CHACHA20-POLY1305` in OpenVPN 2.6),
+/// Data channel: `data-ciphers` (default `AES-256-GCM:AES-128-GCM:CHACHA20-POLY1305` in OpenVPN 2.6; defaults of
+/// older releases when the `openvpn` package names one),
 /// `data-ciphers-fallback`, the legacy `cipher`, and `auth` (HMAC for CBC ciphers and `tls-auth`, default
 /// SHA1). Control channel: `tls-cipher` (an OpenSSL cipher string), `tls-ciphersuites`, `tls-groups`,
 /// `ecdh-curve`, `tls-version-min`/`-max`, and `dh` (the parameter file's size, or `none` for ECDHE only).
@@ -24,6 +25,17 @@ public struct OpenVPNScanner: FileScanner {
     }
 
     static let defaultDataCiphers = "AES-256-GCM:AES-128-GCM:CHACHA20-POLY1305"
+
+    /// What changed with the release (src/openvpn/options.c at the v2.4.12, v2.5.11 and v2.6.0 tags; Changes.rst
+    /// of 2.6.0): 2.5 stopped falling back to BF-CBC when `cipher` is not set, and 2.6 added CHACHA20-POLY1305 to the
+    /// default `data-ciphers` and raised the default `tls-version-min` to 1.2 (before, the library's minimum held).
+    static let noBlowfishFallbackSince = OpenSSLVersion(2, 5)
+    static let tls12MinimumSince = OpenSSLVersion(2, 6)
+
+    /// The OpenVPN release the tree's packages name; nil when unknown (the newest defaults are assumed).
+    static func release(_ software: [Software]) -> OpenSSLVersion? {
+        software.first { $0.name == "openvpn" }.flatMap { OpenSSLVersion(parsing: $0.version) }
+    }
     static let staticKeyNote =
         "static pre-shared key (OpenVPN Static key V1): symmetric, unaffected by Shor; key not recorded"
 
@@ -96,7 +108,9 @@ public struct OpenVPNScanner: FileScanner {
             options[key] = Option(words: words, line: number)
         }
         if let block = inline { out.problem("<\(block.name)> is never closed", line: block.line) }
-        emitOptions(options, tls: tls, shared: SharedTLS(input: input, catalog: catalog), directory: directory, &out)
+        emitOptions(
+            options, tls: tls, shared: SharedTLS(input: input, catalog: catalog), directory: directory,
+            release: Self.release(input.context.software), &out)
         return out.finish()
     }
 
@@ -122,8 +136,9 @@ public struct OpenVPNScanner: FileScanner {
 
     private func emitOptions(
         _ options: [String: Option], tls: TLSSettingsEmitter, shared: SharedTLS, directory: String,
-        _ out: inout ConfigFindings
+        release: OpenSSLVersion?, _ out: inout ConfigFindings
     ) {
+        let before = { (version: OpenSSLVersion) in release.map { $0 < version } ?? false }
         func place(_ option: Option) -> ConfigFindings.Place { ConfigFindings.Place(line: option.line) }
         func value(_ option: Option) -> String { option.words.count > 1 ? option.words[1] : "" }
 
@@ -136,12 +151,23 @@ public struct OpenVPNScanner: FileScanner {
                     entry: catalog.entry(named: String(name)), note: "data channel")
             }
         } else if options["secret"] == nil {
-            for name in Self.defaultDataCiphers.split(separator: ":") {
+            let old = before(Self.tls12MinimumSince)
+            for name in Self.defaultDataCiphers.split(separator: ":") where !old || !name.hasPrefix("CHACHA20") {
                 out.add(
                     at: ConfigFindings.Place(line: nil, origin: .default), setting: "data-ciphers", usage: .cipher,
                     algorithm: String(name), entry: catalog.entry(named: String(name)),
-                    note: "OpenVPN 2.6 default data channel cipher (CHACHA20-POLY1305 when the library has it)")
+                    note: old
+                        ? "OpenVPN 2.4/2.5 default data channel cipher"
+                        : "OpenVPN 2.6 default data channel cipher (CHACHA20-POLY1305 when the library has it)")
             }
+        }
+        if options["secret"] == nil, options["cipher"] == nil, options["data-ciphers-fallback"] == nil,
+            before(Self.noBlowfishFallbackSince)
+        {
+            out.add(
+                at: ConfigFindings.Place(line: nil, origin: .default), setting: "cipher", usage: .cipher,
+                algorithm: "BF-CBC", entry: catalog.entry(named: "BF-CBC"),
+                note: "OpenVPN 2.4's default cipher, used with peers that cannot negotiate data-ciphers")
         }
         if let option = options["data-ciphers-fallback"] {
             out.add(
@@ -193,14 +219,23 @@ public struct OpenVPNScanner: FileScanner {
             }
             let minimum = options["tls-version-min"].flatMap { tls.version(value($0)) }
             let maximum = options["tls-version-max"].flatMap { tls.version(value($0)) }
-            // OpenVPN 2.6 raises the minimum to TLS 1.2 when tls-version-min is not given (openvpn(8)).
-            let versionSetting =
-                (options["tls-version-min"] ?? options["tls-version-max"]).map(setting)
-                ?? TLSSetting(
-                    directive: "tls-version-min", value: "1.2", path: out.path, line: nil, layer: .application)
-            service.protocols = TLSProtocolChoice(
-                versions: TLSProtocolChoice.range(min: minimum ?? "TLSv1.2", max: maximum), setting: versionSetting,
-                overridesSystem: true)
+            if options["tls-version-min"] == nil, before(Self.tls12MinimumSince) {
+                // Before 2.6 the library's (and the system config's) range holds, cut by tls-version-max.
+                if let option = options["tls-version-max"], let maximum {
+                    var bound = setting(option)
+                    bound.value = maximum
+                    service.maxProtocol = bound
+                }
+            } else {
+                // OpenVPN 2.6 raises the minimum to TLS 1.2 when tls-version-min is not given (openvpn(8)).
+                let versionSetting =
+                    (options["tls-version-min"] ?? options["tls-version-max"]).map(setting)
+                    ?? TLSSetting(
+                        directive: "tls-version-min", value: "1.2", path: out.path, line: nil, layer: .application)
+                service.protocols = TLSProtocolChoice(
+                    versions: TLSProtocolChoice.range(min: minimum ?? "TLSv1.2", max: maximum),
+                    setting: versionSetting, overridesSystem: true)
+            }
             service.cipherString =
                 options["tls-cipher"].map { option in
                     var translated = setting(option)

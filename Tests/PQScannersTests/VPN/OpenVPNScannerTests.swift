@@ -38,6 +38,46 @@ struct OpenVPNScannerTests {
         #expect(cipher.first?.note?.contains("needs an ECDSA certificate; the service serves RSA") == true)
     }
 
+    /// A server that sets none of the defaults, on the releases of Ubuntu 18.04 (2.4), 20.04 and 22.04 (2.5) and
+    /// Debian 12 (2.6): (package version, protocol versions, data ciphers, a BF-CBC fallback).
+    static let releases: [(String, [String], [String], Bool)] = [
+        ("2.4.4-2ubuntu1.7", ["TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"], ["AES-256-GCM", "AES-128-GCM"], true),
+        (
+            "2.5.11-0ubuntu0.22.04.1", ["TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"], ["AES-256-GCM", "AES-128-GCM"], false
+        ),
+        ("2.6.3-1+deb12u2", ["TLSv1.2", "TLSv1.3"], ["AES-256-GCM", "AES-128-GCM", "CHACHA20-POLY1305"], false),
+    ]
+
+    @Test("defaults follow the OpenVPN release the packages name", arguments: releases.indices)
+    func defaultsByRelease(index: Int) {
+        let (version, protocols, ciphers, blowfish) = Self.releases[index]
+        let software = [Software(name: "openvpn", version: version, sourcePath: ScanPath("var/lib/dpkg/status"))]
+        let out = scanner.scan(
+            ScanInput(
+                path: ScanPath("etc/openvpn/server.conf"), bytes: Array("server 10.8.0.0 255.255.255.0\n".utf8),
+                context: ScanContext(software: software)))
+        // Listed, whether OpenSSL 3.0's security level then lets TLS 1.0 and 1.1 through or not.
+        let listed = out.findings.filter { $0.usage == .protocolVersion }
+        #expect(listed.map(\.algorithm) == protocols, "OpenVPN \(version)")
+        #expect(listed.allSatisfy { $0.origin == .default })
+        if protocols.count == 4 {
+            #expect(listed.first?.note?.contains("OpenSSL") == true, "the library's range: \(listed.first?.note ?? "")")
+        }
+        #expect(out.algorithms("data-ciphers") == ciphers, "OpenVPN \(version)")
+        #expect((out.algorithms("cipher") == ["BF-CBC"]) == blowfish, "OpenVPN \(version)")
+        // tls-version-max alone cuts the library's range before 2.6.
+        let capped = scanner.scan(
+            ScanInput(
+                path: ScanPath("etc/openvpn/server.conf"),
+                bytes: Array("server 10.8.0.0 255.255.255.0\ntls-version-max 1.2\n".utf8),
+                context: ScanContext(software: software)))
+        let cappedOn = capped.findings.filter { $0.usage == .protocolVersion && $0.effective }.map(\.algorithm)
+        #expect(cappedOn == ["TLSv1.2"], "OpenVPN \(version)")
+        let offNote = capped.findings.first { $0.algorithm == "TLSv1.3" }?.note ?? ""
+        // Before 2.6 the library lists TLS 1.3 and tls-version-max switches it off; 2.6 lists only its range.
+        #expect(offNote.contains("tls-version-max") == (protocols.count == 4), "OpenVPN \(version): \(offNote)")
+    }
+
     @Test("dh names a 1024-bit file: broken; the inline CA is left to the certificate scanner")
     func dhAndInline() throws {
         let out = try MailVPNFixtures.scan(scanner, "etc/openvpn/server.conf", in: tree())
