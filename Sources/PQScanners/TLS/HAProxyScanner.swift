@@ -10,7 +10,7 @@ import PQModel
 /// each `bind`/`server` may override with `ciphers`, `ciphersuites`, `curves`, `sigalgs`, `ssl-min-ver`,
 /// `ssl-max-ver`, `no-tlsv1x`, and names its certificate with `crt` (a PEM holding certificate and key, or a
 /// directory of them; relative to `crt-base`). HAProxy sets min/max versions itself (default minimum TLSv1.2
-/// since 2.2), so the system `MinProtocol` does not apply; ciphers it does not set come from OpenSSL.
+/// since 2.2, TLSv1.0 before, by the `haproxy` package's release), so the system `MinProtocol` does not apply; ciphers it does not set come from OpenSSL.
 public struct HAProxyScanner: FileScanner {
     /// A configuration may set nothing cryptographic; parse failures are reported by the scanner itself.
     public var nothingFoundIsMalformed: Bool { false }
@@ -112,7 +112,9 @@ public struct HAProxyScanner: FileScanner {
                 service.filePrefix = prefix
                 // HAProxy loads the crt before ssl_sock_prepare_ctx applies `ciphers` (and its @SECLEVEL).
                 service.loadsCertificateFirst = true
-                apply(global: global, line: line, bind: isBind, path: input.path, to: &service)
+                apply(
+                    global: global, line: line, bind: isBind, path: input.path,
+                    defaultMinimum: Self.defaultMinimum(input.context.software), to: &service)
                 output.append(emitter.emit(service))
             }
         }
@@ -123,7 +125,19 @@ public struct HAProxyScanner: FileScanner {
         lines.last { $0.words[0].lowercased() == keyword }
     }
 
-    private func apply(global: [Line], line: Line, bind: Bool, path: ScanPath, to service: inout TLSService) {
+    /// The minimum HAProxy sets when `ssl-min-ver` is not given: TLSv1.2 since 2.2 (`default_min_ver` in
+    /// src/ssl_sock.c at v2.2.0), TLSv1.0 before ("start with TLSv10 to remove SSLv3 per default", v2.0.0). The
+    /// release comes from the `haproxy` package, else the newest is assumed.
+    static func defaultMinimum(_ software: [Software]) -> String {
+        guard let package = software.first(where: { $0.name == "haproxy" }),
+            let version = OpenSSLVersion(parsing: package.version)
+        else { return "TLSv1.2" }
+        return version >= OpenSSLVersion(2, 2) ? "TLSv1.2" : "TLSv1"
+    }
+
+    private func apply(
+        global: [Line], line: Line, bind: Bool, path: ScanPath, defaultMinimum: String, to service: inout TLSService
+    ) {
         let side = bind ? "bind" : "server"
         func setting(_ directive: String, _ value: String, _ at: Int) -> TLSSetting {
             TLSSetting(directive: directive, value: value, path: path, line: at, layer: .file)
@@ -155,7 +169,7 @@ public struct HAProxyScanner: FileScanner {
             options += Self.pairs(Array(found.words.dropFirst())).map { ($0.0, found.line, $0.1) }
         }
         options += Self.pairs(Array(line.words.dropFirst(2))).map { ($0.0, line.line, $0.1) }
-        var minimum: String? = "TLSv1.2"
+        var minimum: String? = defaultMinimum
         var maximum: String?
         var disabled: Set<String> = []
         var where_: (String, Int)?
@@ -188,7 +202,7 @@ public struct HAProxyScanner: FileScanner {
         let protocolSetting =
             where_.map { setting($0.0, versions.joined(separator: " "), $0.1) }
             ?? TLSSetting(
-                directive: "ssl-min-ver", value: "TLSv1.2", path: path, line: line.line, layer: .application)
+                directive: "ssl-min-ver", value: defaultMinimum, path: path, line: line.line, layer: .application)
         service.protocols = TLSProtocolChoice(versions: versions, setting: protocolSetting, overridesSystem: true)
         for (index, word) in line.words.enumerated() where word.lowercased() == "crt" && index + 1 < line.words.count {
             let file = setting("\(side) crt", line.words[index + 1], line.line)

@@ -84,7 +84,7 @@ public struct TLSServiceEmitter: Sendable {
         case .success(let answer):
             context = answer
             state.level = answer.securityLevel
-            state.versions = enabled.filter { answer.usableVersions.contains($0) }
+            state.versions = enabled.filter { usable($0, answer) }
         case .failure:
             reportRejectedLists(service, cipherSetting, suitesSetting, base: base, &state, &output)
         }
@@ -352,19 +352,19 @@ public struct TLSServiceEmitter: Sendable {
             var effective = one.on
             var notes = one.notes
             if effective, let context {
-                if !context.usableVersions.contains(one.version) {
+                if !usable(one.version, context) {
                     effective = false
                     notes.append(
-                        ["TLSv1", "TLSv1.1"].contains(one.version) && level >= 1
+                        ["TLSv1", "TLSv1.1"].contains(one.version) && signatureLevel(level) >= 1
                             ? "refused at security level \(level): OpenSSL 3.0 and later allow TLS 1.0 and 1.1 only at "
                                 + "level 0 (SSL_CTX_set_security_level(3))"
                             : "no suite of this service's lists can be used with \(one.version)")
                 } else if !state.effectiveSuites.contains(where: {
-                    TLSSuiteUsability.serves($0, version: one.version, level: level)
+                    TLSSuiteUsability.serves($0, version: one.version, level: signatureLevel(level))
                 }) {
                     effective = false
                     notes.append(
-                        ["TLSv1", "TLSv1.1"].contains(one.version) && level >= 1
+                        ["TLSv1", "TLSv1.1"].contains(one.version) && signatureLevel(level) >= 1
                             ? "refused at security level \(level): TLS 1.0/1.1 sign with MD5+SHA-1 or SHA-1, which the level "
                                 + "forbids, so no certificate can be used"
                             : "no suite in force for \(one.version) (see this service's cipher-suite findings)")
@@ -489,6 +489,21 @@ public struct TLSServiceEmitter: Sendable {
         }
     }
 
+    private func signatureLevel(_ level: Int) -> Int {
+        TLSSuiteUsability.legacySignatureLevel(level: level, openssl: openssl.version)
+    }
+
+    /// Can the target's OpenSSL negotiate `version` with this context? The linked library answers; where the
+    /// target is older than 3.0, TLS 1.0 and 1.1 are not held to the security level's signature rule
+    /// (`TLSSuiteUsability.legacySignatureLevel`): a suite the version can carry is enough.
+    private func usable(_ version: String, _ context: TLSServerProbe.Context) -> Bool {
+        if context.usableVersions.contains(version) { return true }
+        guard version == "TLSv1" || version == "TLSv1.1", signatureLevel(context.securityLevel) == 0 else {
+            return false
+        }
+        return context.suites.contains { $0.usable && TLSSuiteUsability.serves($0.suite, version: version, level: 0) }
+    }
+
     /// A suite finding per suite the list names, then one per part (kx, auth, cipher, MAC) in first-seen order.
     private func suiteRows(
         _ suites: [TLSServerProbe.Suite], server: Bool, level: Int, maximum: String?, _ state: State
@@ -509,7 +524,7 @@ public struct TLSServiceEmitter: Sendable {
             if why == nil, !suite.isTLS13, let failure = state.legacyCertificateFailure { why = failure }
             if why == nil,
                 !state.versions.contains(where: {
-                    TLSSuiteUsability.serves(suite, version: $0, level: level)
+                    TLSSuiteUsability.serves(suite, version: $0, level: signatureLevel(level))
                 })
             {
                 why =

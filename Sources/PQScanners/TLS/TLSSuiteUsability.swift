@@ -33,6 +33,14 @@ public enum TLSSuiteUsability {
     }
 
     /// The default security level of an OpenSSL release: 1, and 2 since 3.2 (CHANGES.md 3.2.0).
+    /// The level OpenSSL checks TLS 1.0 and 1.1's fixed signatures (MD5+SHA-1, SHA-1) against: the security level
+    /// since 3.0, none before. OpenSSL 3.0.0's CHANGES: "SSL 3, TLS 1.0, TLS 1.1, and DTLS 1.0 no longer work at the
+    /// default security level of 1 and instead requires security level 0"; 1.1.1 negotiates them at level 1.
+    /// (Distributions that patch their 1.1.1, such as Ubuntu 20.04 at level 2, are not modelled.)
+    public static func legacySignatureLevel(level: Int, openssl: OpenSSLVersion) -> Int {
+        openssl >= OpenSSLVersion(3, 0) ? level : 0
+    }
+
     public static func defaultLevel(for version: OpenSSLVersion) -> Int {
         version >= OpenSSLVersion(3, 2) ? 2 : 1
     }

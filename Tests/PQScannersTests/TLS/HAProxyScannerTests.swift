@@ -20,6 +20,28 @@ struct HAProxyScannerTests {
         #expect(Set(try scan().findings.compactMap(\.context)) == [main, alt, backend])
     }
 
+    /// Ubuntu 20.04 ships HAProxy 2.0, RHEL 8 1.8: their binds still take TLS 1.0 unless told otherwise.
+    @Test(
+        "the default minimum follows the HAProxy release the packages name",
+        arguments: [
+            ("2.0.33-0ubuntu0.1", ["TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"]),
+            ("1.8.27-4.el8", ["TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"]),
+            ("2.2.9-2+deb11u6", ["TLSv1.2", "TLSv1.3"]), ("2.6.12-1+deb12u4", ["TLSv1.2", "TLSv1.3"]),
+        ])
+    func minimumByRelease(version: String, protocols: [String]) {
+        let text = "frontend www\n    bind :443 ssl crt /etc/haproxy/site.pem\n"
+        let software =
+            [Software(name: "haproxy", version: version, sourcePath: ScanPath("var/lib/dpkg/status"))]
+            + TLS.openssl("1.1.1w-0+deb11u1")
+        let output = HAProxyScanner().scan(
+            ScanInput(
+                path: ScanPath("etc/haproxy/haproxy.cfg"), bytes: Array(text.utf8),
+                context: ScanContext(software: software)))
+        let listed = output.findings.filter { $0.usage == .protocolVersion }
+        #expect(listed.map(\.algorithm) == protocols, "HAProxy \(version)")
+        #expect(listed.allSatisfy { $0.origin == .default }, "HAProxy \(version)")
+    }
+
     @Test("global ssl-default-bind-* apply to a bind that sets nothing")
     func globalDefaults() throws {
         let output = try scan()

@@ -31,6 +31,33 @@ struct TLSInForceTests {
 
     static let www = "server www.example.org:443"
 
+    /// OpenSSL 3.0's CHANGES: TLS 1.0 and 1.1 "no longer work at the default security level of 1"; 1.1.1 still
+    /// negotiates them there. The linked library (3.0) answers for the suites; the version rule follows the target.
+    @Test("TLS 1.0 and 1.1 at security level 1: refused by an OpenSSL 3.0 target, negotiated by a 1.1.1 target")
+    func legacyVersionsByRelease() throws {
+        let base = try MailVPNFixtures.tree(["etc/ssl/rsa.pem": "x509/rsa2048-selfsigned.pem"])
+        var contents = base.contents
+        contents[ScanPath("etc/nginx/nginx.conf")] = Array(
+            """
+            http { server { listen 443 ssl; server_name www.example.org; ssl_certificate /etc/ssl/rsa.pem;
+                ssl_protocols TLSv1 TLSv1.1 TLSv1.2; ssl_ciphers 'ECDHE+AES:AES128-SHA'; } }
+
+            """.utf8)
+        let tree = MemoryTree(contents: contents)
+        func scan(_ openssl: String) throws -> [String: (Bool, String)] {
+            let input = ScanInput(
+                path: ScanPath("etc/nginx/nginx.conf"), bytes: try #require(contents[ScanPath("etc/nginx/nginx.conf")]),
+                context: ScanContext(tree: tree, software: TLS.openssl(openssl)))
+            let found = TLS.findings(NginxScanner().scan(input), context: Self.www, usage: .protocolVersion)
+            return Dictionary(uniqueKeysWithValues: found.map { ($0.algorithm, ($0.effective, $0.note ?? "")) })
+        }
+        let current = try scan("3.0.19-1~deb12u1")
+        #expect(current["TLSv1"]?.0 == false && current["TLSv1.1"]?.0 == false && current["TLSv1.2"]?.0 == true)
+        #expect(current["TLSv1"]?.1.contains("security level 1") == true)
+        let older = try scan("1.1.1w-0+deb11u1")
+        #expect(older["TLSv1"]?.0 == true && older["TLSv1.1"]?.0 == true && older["TLSv1.2"]?.0 == true, "\(older)")
+    }
+
     @Test("HIGH:!MD5 names anonymous suites; none is in force, each says why")
     func anonymous() throws {
         let out = try Self.nginx("ssl_ciphers 'HIGH:!MD5';")
