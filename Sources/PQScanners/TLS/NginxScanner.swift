@@ -9,7 +9,7 @@ import PQModel
 /// judged in the context that includes it. Directives follow nginx's inheritance (ngx_http_ssl_module.c merge
 /// functions): a setting in `http` holds for every `server` that does not set it; array directives
 /// (`ssl_certificate`, `ssl_conf_command`) are replaced as a whole by a lower level that sets any. Unset directives
-/// take nginx's defaults (`ssl_ciphers HIGH:!aNULL:!MD5`, `ssl_protocols TLSv1.2 TLSv1.3` since 1.23.4,
+/// take nginx's defaults (`ssl_ciphers HIGH:!aNULL:!MD5`, `ssl_protocols TLSv1.2 TLSv1.3` since 1.27.3,
 /// `ssl_ecdh_curve auto` = OpenSSL's groups), and then the system OpenSSL config and library defaults apply
 /// (`TLSServiceEmitter`). The `stream` and `mail` contexts work the same way.
 public struct NginxScanner: FileScanner {
@@ -133,7 +133,8 @@ public struct NginxScanner: FileScanner {
                 {
                     out.append(service)
                 }
-                out += upstreamServices(server, block: block, settings: settings, prefix: prefix)
+                out += upstreamServices(
+                    server, block: block, settings: settings, prefix: prefix, nginxVersion: nginxVersion)
             }
             let hasOwnTLS = inherited.keys.contains { $0.hasPrefix("ssl_") }
             if out.count == servicesBefore, hasOwnTLS {
@@ -168,16 +169,17 @@ public struct NginxScanner: FileScanner {
 
     /// The upstream side of a server: locations (and the server) that `proxy_pass https://` or `grpc_pass grpcs://`.
     private func upstreamServices(
-        _ server: NginxDirective, block: [NginxDirective], settings: Inherited, prefix: String
+        _ server: NginxDirective, block: [NginxDirective], settings: Inherited, prefix: String,
+        nginxVersion: OpenSSLVersion?
     ) -> [TLSService] {
         var out: [TLSService] = []
         func visit(_ directives: [NginxDirective], _ inherited: Inherited) {
             for directive in directives {
                 let target = directive.args.first ?? ""
                 if directive.name == "proxy_pass", target.lowercased().hasPrefix("https://") {
-                    out.append(upstream(directive, target, inherited, "proxy_ssl_", prefix))
+                    out.append(upstream(directive, target, inherited, "proxy_ssl_", prefix, nginxVersion))
                 } else if directive.name == "grpc_pass", target.lowercased().hasPrefix("grpcs://") {
-                    out.append(upstream(directive, target, inherited, "grpc_ssl_", prefix))
+                    out.append(upstream(directive, target, inherited, "grpc_ssl_", prefix, nginxVersion))
                 } else if directive.name == "location", let children = directive.children {
                     visit(children, Self.merge(inherited, children))
                 }
@@ -188,12 +190,13 @@ public struct NginxScanner: FileScanner {
     }
 
     private func upstream(
-        _ pass: NginxDirective, _ target: String, _ settings: Inherited, _ directivePrefix: String, _ prefix: String
+        _ pass: NginxDirective, _ target: String, _ settings: Inherited, _ directivePrefix: String, _ prefix: String,
+        _ nginxVersion: OpenSSLVersion?
     ) -> TLSService {
         var service = TLSService(
             source: .nginx, name: "upstream \(target)", path: pass.path, line: pass.line, role: .client)
         service.filePrefix = prefix
-        apply(settings, to: &service, directivePrefix: directivePrefix, nginxVersion: nil, client: true)
+        apply(settings, to: &service, directivePrefix: directivePrefix, nginxVersion: nginxVersion, client: true)
         return service
     }
 
@@ -214,8 +217,7 @@ public struct NginxScanner: FileScanner {
                 versions: directive.args.compactMap(TLSProtocolChoice.normalise),
                 setting: setting(directive, value: directive.args.joined(separator: " ")), overridesSystem: false)
         } else {
-            let modern = nginxVersion.map { $0 >= OpenSSLVersion(1, 23, 4) } ?? true
-            let versions = modern ? ["TLSv1.2", "TLSv1.3"] : ["TLSv1", "TLSv1.1", "TLSv1.2"]
+            let versions = Self.defaultProtocols(nginxVersion)
             service.protocols = TLSProtocolChoice(
                 versions: versions, setting: appDefault(directivePrefix + "protocols", versions.joined(separator: " ")),
                 overridesSystem: false)
@@ -254,6 +256,16 @@ public struct NginxScanner: FileScanner {
         if !client, let directive = settings["ssl_dhparam"]?.last, let value = directive.args.first {
             service.dhParameters = setting(directive, value: value)
         }
+    }
+
+    /// `ssl_protocols` (and `proxy_ssl_protocols`, `grpc_ssl_protocols`) when unset, by release: TLSv1.3 joined at
+    /// 1.23.4, and TLSv1 and TLSv1.1 left at 1.27.3 (`ngx_conf_merge_bitmask_value` of the protocols in
+    /// src/http/modules/ngx_http_ssl_module.c at release-1.23.3, -1.23.4, -1.27.2; `NGX_SSL_DEFAULT_PROTOCOLS` in
+    /// src/event/ngx_event_openssl.h at release-1.27.3). Unknown: the newest.
+    static func defaultProtocols(_ nginxVersion: OpenSSLVersion?) -> [String] {
+        guard let nginxVersion, nginxVersion < OpenSSLVersion(1, 27, 3) else { return ["TLSv1.2", "TLSv1.3"] }
+        return nginxVersion < OpenSSLVersion(1, 23, 4)
+            ? ["TLSv1", "TLSv1.1", "TLSv1.2"] : ["TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"]
     }
 
     /// nginx's version from the package database (`nginx`, `nginx-core`, `nginx-common`), for version-dependent

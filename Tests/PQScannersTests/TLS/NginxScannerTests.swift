@@ -15,6 +15,36 @@ struct NginxScannerTests {
             software: openssl.map(TLS.openssl) ?? [])
     }
 
+    /// Debian 12 ships 1.22.1, Ubuntu 24.04 1.24.0, Debian 13 1.26.3: only 1.27.3 and later leave TLS 1.0 and 1.1
+    /// out when ssl_protocols and proxy_ssl_protocols are not set.
+    @Test(
+        "the default protocols follow the nginx release the packages name, for servers and upstreams",
+        arguments: [
+            ("1.22.1-9", ["TLSv1", "TLSv1.1", "TLSv1.2"]),
+            ("1.24.0-2ubuntu7", ["TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"]),
+            ("1.26.3-3", ["TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"]), ("1.27.3-1", ["TLSv1.2", "TLSv1.3"]),
+            ("1.29.4-1", ["TLSv1.2", "TLSv1.3"]),
+        ])
+    func protocolsByRelease(version: String, protocols: [String]) {
+        let text = """
+            http { server { listen 443 ssl; server_name www.example.org;
+                location / { proxy_pass https://app.internal:8443; } } }
+
+            """
+        let software =
+            [Software(name: "nginx", version: version, sourcePath: ScanPath("var/lib/dpkg/status"))]
+            + TLS.openssl("3.0.19-1")
+        let output = NginxScanner().scan(
+            ScanInput(
+                path: ScanPath("etc/nginx/nginx.conf"), bytes: Array(text.utf8),
+                context: ScanContext(software: software)))
+        for context in [www, "upstream https://app.internal:8443"] {
+            let listed = TLS.findings(output, context: context, usage: .protocolVersion)
+            #expect(listed.map(\.algorithm) == protocols, "nginx \(version), \(context)")
+            #expect(listed.allSatisfy { $0.origin == .default }, "nginx \(version), \(context)")
+        }
+    }
+
     @Test("one service per TLS server block, named by server_name and listen port; plain HTTP is not one")
     func services() throws {
         let output = try scan()
