@@ -7,8 +7,9 @@ import PQModel
 /// cipher string in force: the opportunistic settings at security level `may`, the mandatory ones at `encrypt`
 /// and above, each grade resolved through `tls_<grade>_cipherlist` with the `*_exclude_ciphers` appended as
 /// `!name`, as Postfix does; plus `tls_eecdh_auto_curves`, `tls_ffdhe_auto_groups`, the DH parameter file and
-/// the certificates the cert and chain files hold. Unset parameters take the built-in values of the Postfix release
-/// the tree's packages name, else of the newest (`PostfixDefaults`; origin `default`). With TLS off (empty or `none` security level) the settings are reported as not in force.
+/// the certificates the cert and chain files hold. Unset parameters take the built-in values of the Postfix
+/// release the tree's packages name, else of the newest (`PostfixDefaults`; origin `default`). With TLS off (empty
+/// or `none` security level) the settings are reported as not in force.
 /// In `master.cf`, a service whose `-o` overrides change any of this gets the changed findings with the
 /// service (`submission inet`) as context; `main.cf` next to it supplies the other parameters.
 public struct PostfixScanner: FileScanner {

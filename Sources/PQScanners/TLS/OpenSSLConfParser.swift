@@ -218,10 +218,11 @@ struct OpenSSLConfParser {
         func directive(_ word: String) -> Bool {
             name.hasPrefix(word) && (rest != nameStart + word.utf8.count || equals)
         }
-        if directive(".pragma") || directive(".include") {
+        let isPragma = directive(".pragma")
+        if isPragma || directive(".include") {
             if equals { rest = skipBlanks(line, rest + 1) }
             let argument = text(rest..<line.count)
-            if directive(".pragma") {
+            if isPragma {
                 pragma(Substring(argument), path: path, number: number)
                 return .nothing
             }
@@ -453,7 +454,6 @@ struct OpenSSLConfParser {
     private mutating func include(
         _ target: String, from path: ScanPath, number: Int, tree: (any TreeReader)?, listing: Bool
     ) -> Inclusion {
-        guard let tree else { return .nothing }
         var written = target
         if !written.hasPrefix("/"), let includeDirectory {
             written = includeDirectory.hasSuffix("/") ? includeDirectory + written : includeDirectory + "/" + written
@@ -466,11 +466,13 @@ struct OpenSSLConfParser {
             diagnostics.append(
                 Diagnostic(
                     path: path, reason: .unsupported,
-                    detail: "line \(number): .include \(target) is relative: OpenSSL resolves it against the working "
+                    detail:
+                        "line \(number): .include \(target.prefix(120)) is relative: OpenSSL resolves it against the working "
                         + "directory of each program that loads the file (or $OPENSSL_CONF_INCLUDE), which the scan "
                         + "cannot know; read from /, a system service's working directory (systemd.exec(5))"))
             written = "/" + written
         }
+        guard let tree else { return .nothing }
         // Taken as written: OpenSSL does not expand globs, so `*` in the path is a file name's own character.
         let literal = Self.escapedForGlob(
             ConfigText.rootPattern(written, prefix: "", label: ConfigText.rootLabel(of: path)))

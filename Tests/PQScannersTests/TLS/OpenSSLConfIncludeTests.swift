@@ -9,16 +9,7 @@ import Testing
 /// directory, so a relative path resolves there as the model resolves it against the scanned root (`/`).
 @Suite("OpenSSL config: .include as OpenSSL follows it")
 struct OpenSSLConfIncludeTests {
-    static let head = """
-        openssl_conf = openssl_init
-        [openssl_init]
-        ssl_conf = ssl_sect
-        [ssl_sect]
-        system_default = system_default_sect
-        [system_default_sect]
-        CipherString = AES128-SHA
-
-        """
+    static let head = OpenSSLConfScanner.exampleChain + "CipherString = AES128-SHA\n"
 
     static func suites(_ cipherString: String) -> [UInt8] {
         Array("[system_default_sect]\nCipherString = \(cipherString)\n".utf8)
