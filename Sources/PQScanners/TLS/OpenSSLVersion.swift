@@ -97,6 +97,14 @@ public struct OpenSSLInForce: Sendable, Hashable {
         return OpenSSLInForce(version: .assumed, basis: .assumed)
     }
 
+    /// Built by Ubuntu 20.04 or later (a package version with `ubuntu`, OpenSSL 1.1.1 or later, not an 18.04 one):
+    /// security level 2 by default, and TLS 1.0 and 1.1 refused from level 2 (Ubuntu's security documentation,
+    /// "Disable legacy TLS"; a patch to OpenSSL's meaning of level 2).
+    public var isUbuntuBuild: Bool {
+        guard basis == .package, let package, package.lowercased().contains("ubuntu") else { return false }
+        return version >= OpenSSLVersion(1, 1, 1) && !package.contains("18.04")
+    }
+
     /// Words for a finding's note: "OpenSSL 3.5.1 (package libssl3t64 3.5.1-1)".
     public var phrase: String {
         switch basis {

@@ -73,7 +73,7 @@ public struct TLSServiceEmitter: Sendable {
         // @SECLEVEL).
         let base = system.cipherString?.value
         let ownCipherString = service.cipherString?.value ?? (system.cipherString == nil ? cipherSetting.value : nil)
-        state.defaultLevel = TLSSuiteUsability.defaultLevel(for: openssl.version)
+        state.defaultLevel = TLSSuiteUsability.defaultLevel(for: openssl)
         let groupResolution = resolveGroups(service, skipped)
         checkCertificates(service, base: base, cipherString: ownCipherString, &state, &output)
         let probe = TLSServerProbe.suites(
@@ -84,7 +84,7 @@ public struct TLSServiceEmitter: Sendable {
         case .success(let answer):
             context = answer
             state.level = answer.securityLevel
-            state.versions = enabled.filter { usable($0, answer) }
+            state.versions = enabled.filter { answer.usableVersions.contains($0) }
         case .failure:
             reportRejectedLists(service, cipherSetting, suitesSetting, base: base, &state, &output)
         }
@@ -352,12 +352,11 @@ public struct TLSServiceEmitter: Sendable {
             var effective = one.on
             var notes = one.notes
             if effective, let context {
-                if !usable(one.version, context) {
+                if !context.usableVersions.contains(one.version) {
                     effective = false
                     notes.append(
                         ["TLSv1", "TLSv1.1"].contains(one.version) && signatureLevel(level) >= 1
-                            ? "refused at security level \(level): OpenSSL 3.0 and later allow TLS 1.0 and 1.1 only at "
-                                + "level 0 (SSL_CTX_set_security_level(3))"
+                            ? legacyRefusal(level)
                             : "no suite of this service's lists can be used with \(one.version)")
                 } else if !state.effectiveSuites.contains(where: {
                     TLSSuiteUsability.serves($0, version: one.version, level: signatureLevel(level))
@@ -365,8 +364,9 @@ public struct TLSServiceEmitter: Sendable {
                     effective = false
                     notes.append(
                         ["TLSv1", "TLSv1.1"].contains(one.version) && signatureLevel(level) >= 1
-                            ? "refused at security level \(level): TLS 1.0/1.1 sign with MD5+SHA-1 or SHA-1, which the level "
-                                + "forbids, so no certificate can be used"
+                            ? (openssl.version >= OpenSSLVersion(3, 0)
+                                ? "refused at security level \(level): TLS 1.0/1.1 sign with MD5+SHA-1 or SHA-1, which the "
+                                    + "level forbids, so no certificate can be used" : legacyRefusal(level))
                             : "no suite in force for \(one.version) (see this service's cipher-suite findings)")
                 }
             }
@@ -489,19 +489,17 @@ public struct TLSServiceEmitter: Sendable {
         }
     }
 
-    private func signatureLevel(_ level: Int) -> Int {
-        TLSSuiteUsability.legacySignatureLevel(level: level, openssl: openssl.version)
+    /// Why TLS 1.0 or 1.1 is refused at this level, in the words of the OpenSSL in force.
+    private func legacyRefusal(_ level: Int) -> String {
+        openssl.version >= OpenSSLVersion(3, 0)
+            ? "refused at security level \(level): OpenSSL 3.0 and later allow TLS 1.0 and 1.1 only at level 0 "
+                + "(SSL_CTX_set_security_level(3))"
+            : "refused at security level \(level): Ubuntu's OpenSSL refuses TLS 1.0 and 1.1 from level 2 (a patch of "
+                + "its own)"
     }
 
-    /// Can the target's OpenSSL negotiate `version` with this context? The linked library answers; where the
-    /// target is older than 3.0, TLS 1.0 and 1.1 are not held to the security level's signature rule
-    /// (`TLSSuiteUsability.legacySignatureLevel`): a suite the version can carry is enough.
-    private func usable(_ version: String, _ context: TLSServerProbe.Context) -> Bool {
-        if context.usableVersions.contains(version) { return true }
-        guard version == "TLSv1" || version == "TLSv1.1", signatureLevel(context.securityLevel) == 0 else {
-            return false
-        }
-        return context.suites.contains { $0.usable && TLSSuiteUsability.serves($0.suite, version: version, level: 0) }
+    private func signatureLevel(_ level: Int) -> Int {
+        TLSSuiteUsability.legacySignatureLevel(level: level, openssl: openssl)
     }
 
     /// A suite finding per suite the list names, then one per part (kx, auth, cipher, MAC) in first-seen order.

@@ -33,16 +33,24 @@ public enum TLSSuiteUsability {
     }
 
     /// The default security level of an OpenSSL release: 1, and 2 since 3.2 (CHANGES.md 3.2.0).
-    /// The level OpenSSL checks TLS 1.0 and 1.1's fixed signatures (MD5+SHA-1, SHA-1) against: the security level
-    /// since 3.0, none before. OpenSSL 3.0.0's CHANGES: "SSL 3, TLS 1.0, TLS 1.1, and DTLS 1.0 no longer work at the
-    /// default security level of 1 and instead requires security level 0"; 1.1.1 negotiates them at level 1.
-    /// (Distributions that patch their 1.1.1, such as Ubuntu 20.04 at level 2, are not modelled.)
-    public static func legacySignatureLevel(level: Int, openssl: OpenSSLVersion) -> Int {
-        openssl >= OpenSSLVersion(3, 0) ? level : 0
-    }
-
     public static func defaultLevel(for version: OpenSSLVersion) -> Int {
         version >= OpenSSLVersion(3, 2) ? 2 : 1
+    }
+
+    /// The default security level of the OpenSSL in force: Ubuntu builds it with level 2 since 20.04 (1.1.1f and
+    /// 3.x; Ubuntu's security documentation, "Disable legacy TLS"); otherwise the release's.
+    public static func defaultLevel(for openssl: OpenSSLInForce) -> Int {
+        openssl.isUbuntuBuild ? max(2, defaultLevel(for: openssl.version)) : defaultLevel(for: openssl.version)
+    }
+
+    /// The level at which TLS 1.0 and 1.1 are refused, as `serves` takes it: `level` where the OpenSSL in force
+    /// refuses them at that level, 0 where it does not. OpenSSL 3.0 refuses them at level 1 and above (3.0.0's
+    /// CHANGES: they "no longer work at the default security level of 1 and instead requires security level 0": their
+    /// fixed MD5+SHA-1 and SHA-1 signatures); upstream 1.1.1 at no level; Ubuntu's 1.1.1 (20.04) at level 2 and
+    /// above, a patch of its own.
+    public static func legacySignatureLevel(level: Int, openssl: OpenSSLInForce) -> Int {
+        if openssl.version >= OpenSSLVersion(3, 0) { return level }
+        return openssl.isUbuntuBuild && level >= 2 ? level : 0
     }
 
     private static func value(_ token: String) -> Substring {

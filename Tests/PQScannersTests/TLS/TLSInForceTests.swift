@@ -44,18 +44,25 @@ struct TLSInForceTests {
 
             """.utf8)
         let tree = MemoryTree(contents: contents)
-        func scan(_ openssl: String) throws -> [String: (Bool, String)] {
+        func scan(_ openssl: String, name: String = "libssl3t64") throws -> [String: (Bool, String)] {
+            let software = [Software(name: name, version: openssl, sourcePath: ScanPath("var/lib/dpkg/status"))]
             let input = ScanInput(
                 path: ScanPath("etc/nginx/nginx.conf"), bytes: try #require(contents[ScanPath("etc/nginx/nginx.conf")]),
-                context: ScanContext(tree: tree, software: TLS.openssl(openssl)))
+                context: ScanContext(tree: tree, software: software))
             let found = TLS.findings(NginxScanner().scan(input), context: Self.www, usage: .protocolVersion)
             return Dictionary(uniqueKeysWithValues: found.map { ($0.algorithm, ($0.effective, $0.note ?? "")) })
         }
         let current = try scan("3.0.19-1~deb12u1")
         #expect(current["TLSv1"]?.0 == false && current["TLSv1.1"]?.0 == false && current["TLSv1.2"]?.0 == true)
         #expect(current["TLSv1"]?.1.contains("security level 1") == true)
-        let older = try scan("1.1.1w-0+deb11u1")
+        let older = try scan("1.1.1w-0+deb11u1", name: "libssl1.1")
         #expect(older["TLSv1"]?.0 == true && older["TLSv1.1"]?.0 == true && older["TLSv1.2"]?.0 == true, "\(older)")
+        // Ubuntu builds level 2 in, and its 1.1.1 refuses TLS 1.0 and 1.1 there (not at level 1).
+        let ubuntu = try scan("1.1.1f-1ubuntu2.24", name: "libssl1.1")
+        #expect(ubuntu["TLSv1"]?.0 == false && ubuntu["TLSv1.2"]?.0 == true, "\(ubuntu)")
+        #expect(ubuntu["TLSv1"]?.1.contains("refused at security level 2: Ubuntu's OpenSSL") == true, "\(ubuntu)")
+        let ubuntu3 = try scan("3.0.2-0ubuntu1.18")
+        #expect(ubuntu3["TLSv1"]?.1.contains("refused at security level 2") == true, "\(ubuntu3)")
     }
 
     @Test("HIGH:!MD5 names anonymous suites; none is in force, each says why")
