@@ -29,14 +29,10 @@ public struct DovecotScanner: FileScanner {
     /// src/lib-ssl-iostream/ssl-settings.c in 2.4). The release comes from the package database, else the newest
     /// is assumed.
     static func defaultMinimumProtocol(_ software: [Software]) -> String {
-        for name in ["dovecot-core", "dovecot", "dovecot23", "dovecot24"] {
-            if let package = software.first(where: { $0.name == name }),
-                let version = OpenSSLVersion(parsing: package.version)
-            {
-                return version >= OpenSSLVersion(2, 3, 15) ? "TLSv1.2" : "TLSv1"
-            }
-        }
-        return "TLSv1.2"
+        guard
+            let version = OpenSSLVersion.installed(["dovecot-core", "dovecot", "dovecot23", "dovecot24"], in: software)
+        else { return "TLSv1.2" }
+        return version >= OpenSSLVersion(2, 3, 15) ? "TLSv1.2" : "TLSv1"
     }
 
     static let defaultCipherList =

@@ -21,19 +21,9 @@ enum PostfixDefaults {
     /// The release assumed when the tree's package database does not name one: the newest.
     static let assumed = OpenSSLVersion(3, 11)
 
-    /// Package names that carry Postfix (Debian, RHEL, SUSE, Alpine all call it `postfix`).
-    static let packages = ["postfix"]
-
-    /// The Postfix release the tree's packages name, if any.
+    /// The Postfix release the tree's packages name, if any (Debian, RHEL, SUSE, Alpine all call it `postfix`).
     static func installed(_ software: [Software]) -> OpenSSLVersion? {
-        for name in packages {
-            if let package = software.first(where: { $0.name == name }),
-                let version = OpenSSLVersion(parsing: package.version)
-            {
-                return version
-            }
-        }
-        return nil
+        OpenSSLVersion.installed(["postfix"], in: software)
     }
 
     /// The built-in values of one release, linked with (built against) `openssl`.

@@ -10,7 +10,8 @@ import PQModel
 /// each `bind`/`server` may override with `ciphers`, `ciphersuites`, `curves`, `sigalgs`, `ssl-min-ver`,
 /// `ssl-max-ver`, `no-tlsv1x`, and names its certificate with `crt` (a PEM holding certificate and key, or a
 /// directory of them; relative to `crt-base`). HAProxy sets min/max versions itself (default minimum TLSv1.2
-/// since 2.2, TLSv1.0 before, by the `haproxy` package's release), so the system `MinProtocol` does not apply; ciphers it does not set come from OpenSSL.
+/// since 2.2, TLSv1.0 before, by the `haproxy` package's release), so the system `MinProtocol` does not apply;
+/// ciphers it does not set come from OpenSSL.
 public struct HAProxyScanner: FileScanner {
     /// A configuration may set nothing cryptographic; parse failures are reported by the scanner itself.
     public var nothingFoundIsMalformed: Bool { false }
@@ -94,6 +95,7 @@ public struct HAProxyScanner: FileScanner {
         let prefix = ConfigText.rootPattern(
             crtBase.isEmpty ? ConfigText.directory(of: input.path) : crtBase, prefix: "",
             label: ConfigText.rootLabel(of: input.path))
+        let defaultMinimum = Self.defaultMinimum(input.context.software)
         for section in sections {
             let kind = section.header.words[0].lowercased()
             guard ["frontend", "backend", "listen"].contains(kind) else { continue }
@@ -114,7 +116,7 @@ public struct HAProxyScanner: FileScanner {
                 service.loadsCertificateFirst = true
                 apply(
                     global: global, line: line, bind: isBind, path: input.path,
-                    defaultMinimum: Self.defaultMinimum(input.context.software), to: &service)
+                    defaultMinimum: defaultMinimum, to: &service)
                 output.append(emitter.emit(service))
             }
         }
@@ -129,9 +131,7 @@ public struct HAProxyScanner: FileScanner {
     /// src/ssl_sock.c at v2.2.0), TLSv1.0 before ("start with TLSv10 to remove SSLv3 per default", v2.0.0). The
     /// release comes from the `haproxy` package, else the newest is assumed.
     static func defaultMinimum(_ software: [Software]) -> String {
-        guard let package = software.first(where: { $0.name == "haproxy" }),
-            let version = OpenSSLVersion(parsing: package.version)
-        else { return "TLSv1.2" }
+        guard let version = OpenSSLVersion.installed(["haproxy"], in: software) else { return "TLSv1.2" }
         return version >= OpenSSLVersion(2, 2) ? "TLSv1.2" : "TLSv1"
     }
 

@@ -271,12 +271,8 @@ public struct NginxScanner: FileScanner {
     /// nginx's version from the package database (`nginx`, `nginx-core`, `nginx-common`), for version-dependent
     /// defaults; nil when unknown (the current defaults are assumed).
     static func nginxVersion(_ software: [Software]) -> OpenSSLVersion? {
-        for name in ["nginx", "nginx-core", "nginx-common", "nginx-full", "nginx-light", "nginx-extras"] {
-            if let package = software.first(where: { $0.name == name }) {
-                return OpenSSLVersion(parsing: package.version)
-            }
-        }
-        return nil
+        OpenSSLVersion.installed(
+            ["nginx", "nginx-core", "nginx-common", "nginx-full", "nginx-light", "nginx-extras"], in: software)
     }
 
     public var examples: [ScannerExample] {

@@ -55,6 +55,29 @@ public struct OpenSSLVersion: Sendable, Hashable, Comparable, CustomStringConver
     public static let assumed = OpenSSLVersion(3, 0, 0)
 }
 
+extension OpenSSLVersion {
+    /// The release the tree's package database gives a program: the first of `names` (its package names, in order
+    /// of preference) that is installed with a version this type reads; nil when none is. Scanners pick their
+    /// version-dependent defaults by it.
+    static func installed(_ names: [String], in software: [Software]) -> OpenSSLVersion? {
+        installedPackage(names, in: software)?.version
+    }
+
+    /// The same, with the package it was read from.
+    static func installedPackage(_ names: [String], in software: [Software]) -> (
+        package: Software, version: OpenSSLVersion
+    )? {
+        for name in names {
+            if let package = software.first(where: { $0.name == name }),
+                let version = OpenSSLVersion(parsing: package.version)
+            {
+                return (package, version)
+            }
+        }
+        return nil
+    }
+}
+
 /// The OpenSSL version in force for a scanned tree, and where that answer came from.
 public struct OpenSSLInForce: Sendable, Hashable {
     public enum Basis: String, Sendable, Hashable {
@@ -84,12 +107,8 @@ public struct OpenSSLInForce: Sendable, Hashable {
 
     /// The library version from installed packages, else the option, else the documented assumption.
     public static func resolve(software: [Software], option: String? = nil) -> OpenSSLInForce {
-        for name in libraryPackages {
-            if let package = software.first(where: { $0.name == name }),
-                let version = OpenSSLVersion(parsing: package.version)
-            {
-                return OpenSSLInForce(version: version, basis: .package, package: "\(package.name) \(package.version)")
-            }
+        if let (package, version) = OpenSSLVersion.installedPackage(libraryPackages, in: software) {
+            return OpenSSLInForce(version: version, basis: .package, package: "\(package.name) \(package.version)")
         }
         if let option, let version = OpenSSLVersion(parsing: option) {
             return OpenSSLInForce(version: version, basis: .option)

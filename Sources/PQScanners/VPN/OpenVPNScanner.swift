@@ -34,7 +34,7 @@ public struct OpenVPNScanner: FileScanner {
 
     /// The OpenVPN release the tree's packages name; nil when unknown (the newest defaults are assumed).
     static func release(_ software: [Software]) -> OpenSSLVersion? {
-        software.first { $0.name == "openvpn" }.flatMap { OpenSSLVersion(parsing: $0.version) }
+        OpenSSLVersion.installed(["openvpn"], in: software)
     }
     static let staticKeyNote =
         "static pre-shared key (OpenVPN Static key V1): symmetric, unaffected by Shor; key not recorded"
