@@ -17,8 +17,8 @@ struct PostfixDefaultsTests {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("pqs-postconf-\(UUID())")
         let outFile = scratch.appendingPathExtension("out")
         let errFile = scratch.appendingPathExtension("err")
-        FileManager.default.createFile(atPath: outFile.path, contents: nil)
-        FileManager.default.createFile(atPath: errFile.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: outFile.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errFile.path, contents: nil)
         defer {
             try? FileManager.default.removeItem(at: outFile)
             try? FileManager.default.removeItem(at: errFile)
