@@ -853,11 +853,13 @@ public struct TLSServiceEmitter: Sendable {
         let target = ScanPath(
             ConfigText.rootPattern(
                 setting.value, prefix: service.filePrefix, label: ConfigText.rootLabel(of: setting.path)))
-        var targets = [target]
-        if case .failure = tree.read(target) {
-            // HAProxy `crt` may name a directory of PEM files.
-            targets = Array(tree.files(matching: target.display + "/*").prefix(16))
+        if case .success(let bytes) = tree.read(target) {
+            restate(
+                scan(ScanInput(path: target, bytes: bytes)), from: target, setting, service, &output, wanted: wanted)
+            return
         }
+        // HAProxy `crt` may name a directory of PEM files.
+        let targets = tree.files(matching: target.display + "/*").prefix(16)
         guard !targets.isEmpty else {
             output.diagnostics.append(
                 Diagnostic(
