@@ -45,6 +45,10 @@ struct OpenSSLConfParser {
     private var includeDirectory: String?
     /// Section → name → the value set last: what a variable reads (a lookup per reference, not a search).
     private var latest: [String: [String: String]] = [:]
+    /// The files of the directory being listed, and section → name → the pair one of them set last: two of them
+    /// setting one name differently is a choice OpenSSL makes by the directory's own order, which the scan lacks.
+    private var listedFiles: Set<ScanPath> = []
+    private var setByListedFile: [String: [String: Pair]] = [:]
 
     /// config(5): "It is an error if the value ends up longer than 64k."
     static let maxValueLength = 65536
@@ -109,6 +113,8 @@ struct OpenSSLConfParser {
                     suspended.append(current)
                     current = opened
                 case .directory(var files):
+                    listedFiles = Set(files)
+                    setByListedFile = [:]
                     while !files.isEmpty {
                         let first = files.removeFirst()
                         guard let opened = open(first, tree: tree, depth: suspended.count, from: current.path, number)
@@ -133,6 +139,7 @@ struct OpenSSLConfParser {
                     continue
                 }
                 directory = nil
+                listedFiles = []
             }
             guard let includer = suspended.popLast() else { return }
             current = includer
@@ -253,9 +260,31 @@ struct OpenSSLConfParser {
             refuse(reason, path: path, number: number)
             return .nothing
         }
-        sections[target, default: []].append(Pair(key: name, value: value, path: path, line: number))
+        let pair = Pair(key: name, value: value, path: path, line: number)
+        if listedFiles.contains(path) {
+            if let earlier = setByListedFile[target]?[name], earlier.path != path, earlier.value != value {
+                orderUnknown(pair, earlier: earlier, section: target)
+            }
+            setByListedFile[target, default: [:]][name] = pair
+        }
+        sections[target, default: []].append(pair)
         latest[target, default: [:]][name] = value
         return .nothing
+    }
+
+    /// Two files of one `.include`d directory set a name differently. OpenSSL reads a directory's files in the order
+    /// `readdir(3)` gives them (`OPENSSL_DIR_read`), which depends on the file system that holds them and is not
+    /// kept by a copy of the tree; PQScout reads them by name, so the value it reports may not be the one in force.
+    private mutating func orderUnknown(_ pair: Pair, earlier: Pair, section: String) {
+        let place = section.isEmpty ? "" : " in [\(section.prefix(80))]"
+        diagnostics.append(
+            Diagnostic(
+                path: pair.path, reason: .unsupported,
+                detail:
+                    "line \(pair.line): \(pair.key.prefix(80))\(place) is also set, to another value, by "
+                    + "\(earlier.path.display) line \(earlier.line), a file of the same .include'd directory: which "
+                    + "of the two OpenSSL keeps depends on the order its directory listing (readdir(3)) gives them, "
+                    + "which a scan does not know; PQScout takes the one last by name"))
     }
 
     /// `.pragma [=] name:value`: `dollarid` and `abspath` take on, true, off or false; `includedir` a directory;

@@ -133,6 +133,64 @@ struct OpenSSLConfIncludeTests {
             "\(testCase.name): \(parser.diagnostics)")
     }
 
+    /// The names in a directory in the order `readdir(3)` gives them: the order OpenSSL reads them in.
+    static func readdirOrder(_ directory: URL) -> [String] {
+        guard let handle = opendir(directory.path) else { return [] }
+        defer { closedir(handle) }
+        var names: [String] = []
+        while let entry = readdir(handle) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { bytes in
+                String(decoding: bytes.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            if name != ".", name != ".." { names.append(name) }
+        }
+        return names
+    }
+
+    @Test(
+        "two files of one directory set a name differently: OpenSSL keeps the one readdir gives last; PQScout says so"
+    )
+    func directoryOrder() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("pqscout-order-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let directory = root.appendingPathComponent("etc/ssl/conf.d")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let values = ["a.cnf": "AES256-SHA", "b.cnf": "AES128-GCM-SHA256", "c.cnf": "AES128-GCM-SHA256"]
+        for (name, value) in values { try Data(Self.suites(value)).write(to: directory.appendingPathComponent(name)) }
+        let main = Self.head + ".include \(directory.path)\n"
+        try Data(main.utf8).write(to: root.appendingPathComponent("etc/ssl/openssl.cnf"))
+
+        // The real thing: the value OpenSSL keeps is the one of the file readdir gives last.
+        let order = Self.readdirOrder(directory)
+        try #require(Set(order) == Set(values.keys))
+        let kept = try #require(values[order.last ?? ""])
+        let run = try SystemDefaultOracleTests.run(
+            ["ciphers", "-v"], conf: root.appendingPathComponent("etc/ssl/openssl.cnf"))
+        try #require(run.status == 0)
+        let inForce = run.out.split(separator: "\n").map { $0.split(separator: " ").first.map(String.init) ?? "" }
+        let expected = try CipherStringExpander.expand(cipherString: kept, ciphersuites: nil).get()
+        #expect(inForce == expected.suites.map(\.name), "readdir order \(order)")
+
+        // The model reads by name and says the order decides: once, at b.cnf, where the value first changes.
+        var tree: [ScanPath: [UInt8]] = [:]
+        tree[ScanPath("etc/ssl/openssl.cnf")] = Array((Self.head + ".include /etc/ssl/conf.d\n").utf8)
+        for (name, value) in values { tree[ScanPath("etc/ssl/conf.d/" + name)] = Self.suites(value) }
+        let parser = OpenSSLConfParser(
+            path: ScanPath("etc/ssl/openssl.cnf"), bytes: tree[ScanPath("etc/ssl/openssl.cnf")] ?? [],
+            tree: MemoryTree(contents: tree))
+        let unknown = parser.diagnostics.filter { $0.detail.contains("readdir(3)") }
+        #expect(unknown.map(\.path) == [ScanPath("etc/ssl/conf.d/b.cnf")], "\(parser.diagnostics)")
+        #expect(parser.value("CipherString", in: "system_default_sect")?.value == "AES128-GCM-SHA256")
+
+        // The same value in every file: nothing to say.
+        var same = tree
+        for name in values.keys { same[ScanPath("etc/ssl/conf.d/" + name)] = Self.suites("AES256-SHA") }
+        let agreeing = OpenSSLConfParser(
+            path: ScanPath("etc/ssl/openssl.cnf"), bytes: same[ScanPath("etc/ssl/openssl.cnf")] ?? [],
+            tree: MemoryTree(contents: same))
+        #expect(!agreeing.diagnostics.contains { $0.detail.contains("readdir(3)") })
+    }
+
     @Test("a path with glob characters matches only itself")
     func escaped() {
         #expect(OpenSSLConfParser.escapedForGlob("etc/ssl/a*b?[c]\\d") == "etc/ssl/a\\*b\\?\\[c]\\\\d")
