@@ -49,6 +49,9 @@ struct OpenSSLConfParser {
     /// setting one name differently is a choice OpenSSL makes by the directory's own order, which the scan lacks.
     private var listedFiles: Set<ScanPath> = []
     private var setByListedFile: [String: [String: Pair]] = [:]
+    /// Such disagreements said for the directory being listed; a hostile pair of files could make one per line.
+    private var orderUnknownSaid = 0
+    static let maxOrderUnknown = 16
 
     /// config(5): "It is an error if the value ends up longer than 64k."
     static let maxValueLength = 65536
@@ -115,6 +118,7 @@ struct OpenSSLConfParser {
                 case .directory(var files):
                     listedFiles = Set(files)
                     setByListedFile = [:]
+                    orderUnknownSaid = 0
                     while !files.isEmpty {
                         let first = files.removeFirst()
                         guard let opened = open(first, tree: tree, depth: suspended.count, from: current.path, number)
@@ -276,6 +280,9 @@ struct OpenSSLConfParser {
     /// `readdir(3)` gives them (`OPENSSL_DIR_read`), which depends on the file system that holds them and is not
     /// kept by a copy of the tree; PQScout reads them by name, so the value it reports may not be the one in force.
     private mutating func orderUnknown(_ pair: Pair, earlier: Pair, section: String) {
+        orderUnknownSaid += 1
+        guard orderUnknownSaid <= Self.maxOrderUnknown else { return }
+        let more = orderUnknownSaid == Self.maxOrderUnknown ? " (further such names in this directory not listed)" : ""
         let place = section.isEmpty ? "" : " in [\(section.prefix(80))]"
         diagnostics.append(
             Diagnostic(
@@ -284,7 +291,7 @@ struct OpenSSLConfParser {
                     "line \(pair.line): \(pair.key.prefix(80))\(place) is also set, to another value, by "
                     + "\(earlier.path.display) line \(earlier.line), a file of the same .include'd directory: which "
                     + "of the two OpenSSL keeps depends on the order its directory listing (readdir(3)) gives them, "
-                    + "which a scan does not know; PQScout takes the one last by name"))
+                    + "which a scan does not know; PQScout takes the one last by name" + more))
     }
 
     /// `.pragma [=] name:value`: `dollarid` and `abspath` take on, true, off or false; `includedir` a directory;

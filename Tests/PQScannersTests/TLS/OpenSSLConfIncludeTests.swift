@@ -189,6 +189,17 @@ struct OpenSSLConfIncludeTests {
             path: ScanPath("etc/ssl/openssl.cnf"), bytes: same[ScanPath("etc/ssl/openssl.cnf")] ?? [],
             tree: MemoryTree(contents: same))
         #expect(!agreeing.diagnostics.contains { $0.detail.contains("readdir(3)") })
+
+        // Two hostile files disagreeing on 1,000 names: a bounded number of diagnostics, the last one saying so.
+        var many = tree
+        many[ScanPath("etc/ssl/conf.d/a.cnf")] = Array((0..<1000).map { "k\($0) = 1\n" }.joined().utf8)
+        many[ScanPath("etc/ssl/conf.d/b.cnf")] = Array((0..<1000).map { "k\($0) = 2\n" }.joined().utf8)
+        let hostile = OpenSSLConfParser(
+            path: ScanPath("etc/ssl/openssl.cnf"), bytes: many[ScanPath("etc/ssl/openssl.cnf")] ?? [],
+            tree: MemoryTree(contents: many))
+        let said = hostile.diagnostics.filter { $0.detail.contains("readdir(3)") }
+        #expect(said.count == OpenSSLConfParser.maxOrderUnknown)
+        #expect(said.last?.detail.contains("not listed") == true)
     }
 
     @Test("a path with glob characters matches only itself")
