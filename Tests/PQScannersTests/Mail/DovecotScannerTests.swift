@@ -125,11 +125,9 @@ struct DovecotScannerTests {
             ("1:2.4.1+dfsg1-6", ["TLSv1.2", "TLSv1.3"]),
         ])
     func minimumByRelease(version: String, protocols: [String]) {
-        let software = [Software(name: "dovecot-core", version: version, sourcePath: ScanPath("var/lib/dpkg/status"))]
-        let out = scanner.scan(
-            ScanInput(
-                path: ScanPath("etc/dovecot/dovecot.conf"), bytes: Array("protocols = imap\n".utf8),
-                context: ScanContext(software: software)))
+        let out = TLS.scan(
+            scanner, "etc/dovecot/dovecot.conf", text: "protocols = imap\n",
+            software: [TLS.package("dovecot-core", version)])
         let found = out.findings("ssl_min_protocol")
         #expect(found.map(\.algorithm) == protocols, "Dovecot \(version)")
         #expect(found.allSatisfy { $0.origin == .default })

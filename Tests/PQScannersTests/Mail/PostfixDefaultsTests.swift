@@ -83,14 +83,10 @@ struct PostfixDefaultsTests {
     @Test("a scan takes the defaults of the Postfix release its packages name", arguments: releases.indices)
     func scanByRelease(index: Int) {
         let (postfix, openssl, groups, dss) = Self.releases[index]
-        let software =
-            [Software(name: "postfix", version: postfix, sourcePath: ScanPath("var/lib/dpkg/status"))]
-            + TLS.openssl(openssl)
-        let text = "smtpd_tls_security_level = may\ntls_ffdhe_auto_groups = ffdhe4096\n"
-        let out = PostfixScanner().scan(
-            ScanInput(
-                path: ScanPath("etc/postfix/main.cf"), bytes: Array(text.utf8),
-                context: ScanContext(software: software)))
+        let out = TLS.scan(
+            PostfixScanner(), "etc/postfix/main.cf",
+            text: "smtpd_tls_security_level = may\ntls_ffdhe_auto_groups = ffdhe4096\n",
+            software: [TLS.package("postfix", postfix)] + TLS.openssl(openssl))
         let offered = out.findings("tls_eecdh_auto_curves").filter { $0.context == "smtpd" && $0.effective }
         #expect(Array(offered.compactMap(\.canonical).prefix(groups.count)) == groups, "Postfix \(postfix)")
         if groups.count > 1 { #expect(offered.count == groups.count, "Postfix \(postfix)") }

@@ -30,13 +30,9 @@ struct HAProxyScannerTests {
         ])
     func minimumByRelease(version: String, protocols: [String]) {
         let text = "frontend www\n    bind :443 ssl crt /etc/haproxy/site.pem\n"
-        let software =
-            [Software(name: "haproxy", version: version, sourcePath: ScanPath("var/lib/dpkg/status"))]
-            + TLS.openssl("1.1.1w-0+deb11u1")
-        let output = HAProxyScanner().scan(
-            ScanInput(
-                path: ScanPath("etc/haproxy/haproxy.cfg"), bytes: Array(text.utf8),
-                context: ScanContext(software: software)))
+        let output = TLS.scan(
+            HAProxyScanner(), "etc/haproxy/haproxy.cfg", text: text,
+            software: [TLS.package("haproxy", version)] + TLS.openssl("1.1.1w-0+deb11u1"))
         let listed = output.findings.filter { $0.usage == .protocolVersion }
         #expect(listed.map(\.algorithm) == protocols, "HAProxy \(version)")
         #expect(listed.allSatisfy { $0.origin == .default }, "HAProxy \(version)")

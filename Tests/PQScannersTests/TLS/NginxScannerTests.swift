@@ -31,13 +31,9 @@ struct NginxScannerTests {
                 location / { proxy_pass https://app.internal:8443; } } }
 
             """
-        let software =
-            [Software(name: "nginx", version: version, sourcePath: ScanPath("var/lib/dpkg/status"))]
-            + TLS.openssl("3.0.19-1")
-        let output = NginxScanner().scan(
-            ScanInput(
-                path: ScanPath("etc/nginx/nginx.conf"), bytes: Array(text.utf8),
-                context: ScanContext(software: software)))
+        let output = TLS.scan(
+            NginxScanner(), "etc/nginx/nginx.conf", text: text,
+            software: [TLS.package("nginx", version)] + TLS.openssl("3.0.19-1"))
         for context in [www, "upstream https://app.internal:8443"] {
             let listed = TLS.findings(output, context: context, usage: .protocolVersion)
             #expect(listed.map(\.algorithm) == protocols, "nginx \(version), \(context)")

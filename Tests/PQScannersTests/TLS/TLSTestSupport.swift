@@ -37,9 +37,20 @@ enum TLSTestSupport {
         try scan(root: fixtureRoot(name), file: file, scanner: scanner, software: software)
     }
 
+    /// A package record, as the dpkg reader produces it: what picks a program's release-dependent defaults.
+    static func package(_ name: String, _ version: String) -> Software {
+        Software(name: name, version: version, sourcePath: InstalledSoftware.dpkgStatus)
+    }
+
     /// A package record naming an OpenSSL version, as the package readers produce it.
     static func openssl(_ version: String) -> [Software] {
-        [Software(name: "libssl3t64", version: version, sourcePath: ScanPath("var/lib/dpkg/status"))]
+        [package("libssl3t64", version)]
+    }
+
+    /// Scans one file given as text, with the installed packages as its only context (no tree around it).
+    static func scan(_ scanner: any FileScanner, _ path: String, text: String, software: [Software]) -> ScanOutput {
+        scanner.scan(
+            ScanInput(path: ScanPath(path), bytes: Array(text.utf8), context: ScanContext(software: software)))
     }
 
     /// Findings of one service (by its `context`) and usage.

@@ -51,11 +51,9 @@ struct OpenVPNScannerTests {
     @Test("defaults follow the OpenVPN release the packages name", arguments: releases.indices)
     func defaultsByRelease(index: Int) {
         let (version, protocols, ciphers, blowfish) = Self.releases[index]
-        let software = [Software(name: "openvpn", version: version, sourcePath: ScanPath("var/lib/dpkg/status"))]
-        let out = scanner.scan(
-            ScanInput(
-                path: ScanPath("etc/openvpn/server.conf"), bytes: Array("server 10.8.0.0 255.255.255.0\n".utf8),
-                context: ScanContext(software: software)))
+        let software = [TLS.package("openvpn", version)]
+        let out = TLS.scan(
+            scanner, "etc/openvpn/server.conf", text: "server 10.8.0.0 255.255.255.0\n", software: software)
         // Listed, whether OpenSSL 3.0's security level then lets TLS 1.0 and 1.1 through or not.
         let listed = out.findings.filter { $0.usage == .protocolVersion }
         #expect(listed.map(\.algorithm) == protocols, "OpenVPN \(version)")
@@ -66,11 +64,9 @@ struct OpenVPNScannerTests {
         #expect(out.algorithms("data-ciphers") == ciphers, "OpenVPN \(version)")
         #expect((out.algorithms("cipher") == ["BF-CBC"]) == blowfish, "OpenVPN \(version)")
         // tls-version-max alone cuts the library's range before 2.6.
-        let capped = scanner.scan(
-            ScanInput(
-                path: ScanPath("etc/openvpn/server.conf"),
-                bytes: Array("server 10.8.0.0 255.255.255.0\ntls-version-max 1.2\n".utf8),
-                context: ScanContext(software: software)))
+        let capped = TLS.scan(
+            scanner, "etc/openvpn/server.conf", text: "server 10.8.0.0 255.255.255.0\ntls-version-max 1.2\n",
+            software: software)
         let cappedOn = capped.findings.filter { $0.usage == .protocolVersion && $0.effective }.map(\.algorithm)
         #expect(cappedOn == ["TLSv1.2"], "OpenVPN \(version)")
         let offNote = capped.findings.first { $0.algorithm == "TLSv1.3" }?.note ?? ""
