@@ -364,9 +364,7 @@ public struct TLSServiceEmitter: Sendable {
                     effective = false
                     notes.append(
                         ["TLSv1", "TLSv1.1"].contains(one.version) && signatureLevel(level) >= 1
-                            ? (openssl.version >= OpenSSLVersion(3, 0)
-                                ? "refused at security level \(level): TLS 1.0/1.1 sign with MD5+SHA-1 or SHA-1, which the "
-                                    + "level forbids, so no certificate can be used" : legacyRefusal(level))
+                            ? legacyRefusal(level, noCertificate: true)
                             : "no suite in force for \(one.version) (see this service's cipher-suite findings)")
                 }
             }
@@ -489,13 +487,18 @@ public struct TLSServiceEmitter: Sendable {
         }
     }
 
-    /// Why TLS 1.0 or 1.1 is refused at this level, in the words of the OpenSSL in force.
-    private func legacyRefusal(_ level: Int) -> String {
-        openssl.version >= OpenSSLVersion(3, 0)
-            ? "refused at security level \(level): OpenSSL 3.0 and later allow TLS 1.0 and 1.1 only at level 0 "
+    /// Why TLS 1.0 or 1.1 is refused at this level, in the words of the OpenSSL in force; `noCertificate` when the
+    /// versions are usable but no certificate can sign for them.
+    private func legacyRefusal(_ level: Int, noCertificate: Bool = false) -> String {
+        guard openssl.version >= OpenSSLVersion(3, 0) else {
+            return "refused at security level \(level): Ubuntu's OpenSSL refuses TLS 1.0 and 1.1 from level 2 (a patch "
+                + "of its own)"
+        }
+        return noCertificate
+            ? "refused at security level \(level): TLS 1.0/1.1 sign with MD5+SHA-1 or SHA-1, which the level forbids, "
+                + "so no certificate can be used"
+            : "refused at security level \(level): OpenSSL 3.0 and later allow TLS 1.0 and 1.1 only at level 0 "
                 + "(SSL_CTX_set_security_level(3))"
-            : "refused at security level \(level): Ubuntu's OpenSSL refuses TLS 1.0 and 1.1 from level 2 (a patch of "
-                + "its own)"
     }
 
     private func signatureLevel(_ level: Int) -> Int {
