@@ -155,7 +155,7 @@ public enum FleetReport {
     // MARK: - Markdown
 
     public static func markdown(_ hosts: [FleetScanSummary], context: RenderContext) -> String {
-        let e = MarkdownRenderer.escape
+        let e = MarkdownText.text
         var out = "# Post-quantum cryptography inventory of the fleet\n\n"
         out += "The latest complete scan of each of \(hosts.count) host\(hosts.count == 1 ? "" : "s"), with its newest "
         out += "assessment when one was made. Report by \(e(context.toolName)) \(e(context.toolVersion)) at "

@@ -80,10 +80,10 @@ public struct MarkdownRenderer: ReportRenderer {
     public func write(_ input: ReportInput, context: RenderContext, to output: ReportOutput) throws {
         let digest = try Digest(input.orderedFindings, locationsPerGroup: locationsPerGroup)
         let certificates = input.certificates
-        let m = Self.escape
+        let m = MarkdownText.text
         let scan = input.scan
         var out = "# Post-quantum cryptography inventory\n\n"
-        out += "Scan \(scan.id) of \(scan.roots.map { "`" + Self.code($0) + "`" }.joined(separator: ", ")) on "
+        out += "Scan \(scan.id) of \(scan.roots.map { MarkdownText.code($0) }.joined(separator: ", ")) on "
         out += "\(m(scan.host)), started \(ReportDate.iso(scan.startedAt)), \(scan.status.rawValue). "
         out +=
             "Report by \(m(context.toolName)) \(m(context.toolVersion)) at \(ReportDate.iso(context.generatedAt)).\n\n"
@@ -115,7 +115,7 @@ public struct MarkdownRenderer: ReportRenderer {
                     guard let action = plan.action(id) else { continue }
                     out += "| \(number + 1). \(m(phase.title)) | \(action.deadline.map(\.description) ?? "-") "
                     out +=
-                        "| \(m(action.title)) | `\(Self.code(action.system))` | `\(Self.code(action.rule ?? "-"))` |\n"
+                        "| \(m(action.title)) | \(MarkdownText.code(action.system, inTable: true)) | \(MarkdownText.code(action.rule ?? "-", inTable: true)) |\n"
                 }
             }
             out += "\n"
@@ -128,7 +128,7 @@ public struct MarkdownRenderer: ReportRenderer {
             out += "## Diagnostics\n\n| File | Reason | Detail |\n|---|---|---|\n"
             try diagnostics.walk { diagnostic in
                 out +=
-                    "| `\(Self.code(diagnostic.path.display))` | \(diagnostic.reason.rawValue) | \(m(diagnostic.detail)) |\n"
+                    "| \(MarkdownText.code(diagnostic.path.display, inTable: true)) | \(diagnostic.reason.rawValue) | \(m(diagnostic.detail)) |\n"
                 if out.utf8.count >= 1 << 16 {
                     try output.write(out)
                     out = ""
@@ -141,14 +141,14 @@ public struct MarkdownRenderer: ReportRenderer {
 
     /// The assessment's section, each system's row written as it comes (40,080 systems on the 200k benchmark tree).
     private func assessment(_ input: ReportInput, to output: ReportOutput) throws {
-        let m = Self.escape
+        let m = MarkdownText.text
         guard let assessment = input.assessment else {
             try output.write(
                 "## Assessment\n\nNo assessment was recorded for this scan; `pqscout assess` adds one.\n\n")
             return
         }
         var out =
-            "## Assessment\n\nJudged against **\(m(assessment.profileTitle))** (`\(Self.code(assessment.profile))`)"
+            "## Assessment\n\nJudged against **\(m(assessment.profileTitle))** (\(MarkdownText.code(assessment.profile)))"
         out += " as of \(assessment.asOf)"
         if let category = assessment.category { out += ", system category \(m(category))" }
         out += "; data lifetime \(assessment.dataLifetimeYears) years.\n\n"
@@ -167,7 +167,7 @@ public struct MarkdownRenderer: ReportRenderer {
                     ? (adjustment.points > 0 ? "+\(adjustment.points)" : "\(adjustment.points)") : "n/e"
                 return "\(points) \(m(adjustment.reason))"
             }
-            var out = "| `\(Self.code(system.system.id))` | \(system.score) | \(m(system.grade)) "
+            var out = "| \(MarkdownText.code(system.system.id, inTable: true)) | \(system.score) | \(m(system.grade)) "
             out += "| \(system.findingCount) | \(reasons.joined(separator: "<br>")) |\n"
             try output.write(out)
         }
@@ -181,7 +181,7 @@ public struct MarkdownRenderer: ReportRenderer {
         for key in groups.keys.sorted() {
             let group = groups[key] ?? Digest.Group()
             out += "| \(key.state.rawValue) | \(m(key.date)) | \(m(key.name)) | \(group.count) "
-            out += "| \(places(group)) | `\(Self.code(key.rule))` |\n"
+            out += "| \(places(group)) | \(MarkdownText.code(key.rule, inTable: true)) |\n"
         }
         try output.write(out + "\n")
     }
@@ -252,7 +252,7 @@ public struct MarkdownRenderer: ReportRenderer {
     }
 
     private func writeCertificates(_ certificates: ReportCertificates, to output: ReportOutput) throws {
-        let m = Self.escape
+        let m = MarkdownText.text
         guard certificates.count > 0 else {
             try output.write("## Certificates\n\nNo certificates were found.\n\n")
             return
@@ -272,7 +272,7 @@ public struct MarkdownRenderer: ReportRenderer {
     }
 
     private func findings(_ digest: Digest) -> String {
-        let m = Self.escape
+        let m = MarkdownText.text
         var out = "## Findings\n\n"
         for status in QuantumStatus.allCases.sorted(by: >) {
             guard let byAlgorithm = digest.groups[status], !byAlgorithm.isEmpty else { continue }
@@ -290,47 +290,11 @@ public struct MarkdownRenderer: ReportRenderer {
     /// Distinct places of a group's findings, sorted, with a count where one place holds several; at most
     /// `locationsPerGroup`, then how many more.
     private func places(_ group: Digest.Group) -> String {
-        var out = group.first.map { place, count in "`" + Self.code(place) + "`" + (count > 1 ? " ×\(count)" : "") }
+        var out = group.first.map { place, count in
+            MarkdownText.code(place, inTable: true) + (count > 1 ? " ×\(count)" : "")
+        }
         if group.places > locationsPerGroup { out.append("and \(group.places - locationsPerGroup) more places") }
         return out.joined(separator: "<br>")
-    }
-
-    /// Escapes text for a Markdown table cell: no markup, no raw HTML, one line.
-    static func escape(_ text: String) -> String {
-        var out = ""
-        for character in text {
-            switch character {
-            case "\\", "`", "*", "_", "[", "]", "|", "#", "!", "~": out += "\\" + String(character)
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "&": out += "&amp;"
-            case "\n", "\r", "\r\n": out += " "
-            default:
-                if character.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value != 0x7F }) {
-                    out.append(character)
-                } else {
-                    out += "\u{FFFD}"
-                }
-            }
-        }
-        return out
-    }
-
-    /// Text for inside a code span in a table cell: backticks and pipes cannot end the span or the cell.
-    static func code(_ text: String) -> String {
-        var out = ""
-        for character in text {
-            switch character {
-            case "`": out += "'"
-            case "|": out += "\\|"
-            case "\n", "\r", "\r\n": out += " "
-            default:
-                out +=
-                    character.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value != 0x7F })
-                    ? String(character) : "\u{FFFD}"
-            }
-        }
-        return out
     }
 }
 

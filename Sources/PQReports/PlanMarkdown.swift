@@ -1,15 +1,16 @@
 import PQModel
 
 /// `plan --format md`: the plan as a document for the people who change the systems. Every value that came from
-/// a scanned file is put in code spans with backticks neutralised, so a hostile file name cannot inject markup.
+/// a scanned file goes through `MarkdownText` (code spans, escaped prose), so a hostile file name cannot inject markup.
 public enum PlanMarkdown {
     /// The whole plan as one Markdown document: progress, then each phase with its actions and diffs.
     public static func render(_ plan: Plan) -> String {
         var out = "# Post-quantum migration plan\n\n"
-        out += "Scan \(plan.scanID), profile \(plan.profileTitle) (`\(plan.profile)`), as of \(plan.asOf). "
+        out +=
+            "Scan \(plan.scanID), profile \(MarkdownText.text(plan.profileTitle)) (\(MarkdownText.code(plan.profile))), as of \(plan.asOf). "
         out += "\(plan.actions.count) action(s) in \(plan.phases.count) phase(s); "
         out += "\(plan.actions.filter { $0.patch != nil }.count) with a patch.\n\n"
-        for note in plan.notes { out += "> \(text(note))\n>\n" }
+        for note in plan.notes { out += "> \(MarkdownText.text(note))\n>\n" }
         if !plan.notes.isEmpty { out += "\n" }
         if let progress = plan.progress {
             out += "## Progress since scan \(progress.sinceScanID)\n\n"
@@ -17,14 +18,14 @@ public enum PlanMarkdown {
             out += "\(progress.count(.open)) open.\n\n| state | action | remaining |\n|---|---|---|\n"
             for entry in progress.actions {
                 out +=
-                    "| \(entry.state.rawValue) | \(code(entry.id)) | \(entry.remaining) of \(entry.retiredBefore) |\n"
+                    "| \(entry.state.rawValue) | \(MarkdownText.code(entry.id, inTable: true)) | \(entry.remaining) of \(entry.retiredBefore) |\n"
             }
             out += "\n"
         }
         for (number, phase) in plan.phases.enumerated() {
-            out += "## Phase \(number + 1): \(text(phase.title))\n\n"
+            out += "## Phase \(number + 1): \(MarkdownText.text(phase.title))\n\n"
             out += "Deadline: \(phase.deadline.map(\.description) ?? "none set by the profile"). "
-            out += "\(text(phase.rationale)) Source: \(text(phase.source)).\n\n"
+            out += "\(MarkdownText.text(phase.rationale)) Source: \(MarkdownText.text(phase.source)).\n\n"
             for id in phase.actions {
                 guard let action = plan.action(id) else { continue }
                 out += renderAction(action)
@@ -34,9 +35,11 @@ public enum PlanMarkdown {
     }
 
     static func renderAction(_ action: PlanAction) -> String {
-        var out = "### \(text(action.title))" + (action.assetList?.file.map { " (list: \(code($0)))" } ?? "") + "\n\n"
-        out += "- id: \(code(action.id))\n"
-        out += "- system: \(code(action.system)); software: \(action.software)\n"
+        var out =
+            "### \(MarkdownText.text(action.title))"
+            + (action.assetList?.file.map { " (list: \(MarkdownText.code($0)))" } ?? "") + "\n\n"
+        out += "- id: \(MarkdownText.code(action.id))\n"
+        out += "- system: \(MarkdownText.code(action.system)); software: \(action.software)\n"
         if let list = action.assetList {
             out += assetLines(list)
         }
@@ -44,38 +47,45 @@ public enum PlanMarkdown {
             // A merged action's places are in its list; a few here show what they look like.
             let shown =
                 action.assetList == nil ? action.locations : Array(action.locations.prefix(PlanAssetList.shownPlaces))
-            out += "- touches: " + shown.map { code($0.label) }.joined(separator: ", ")
+            out += "- touches: " + shown.map { MarkdownText.code($0.label) }.joined(separator: ", ")
             out += shown.count < action.placeCount ? ", … (\(action.placeCount) in all)\n" : "\n"
         }
-        out += "- deadline: \(action.deadline.map(\.description) ?? "none") (\(text(action.deadlineReason)))\n"
+        out +=
+            "- deadline: \(action.deadline.map(\.description) ?? "none") (\(MarkdownText.text(action.deadlineReason)))\n"
         if let rule = action.rule {
-            out += "- rule: \(code(rule))" + (action.ruleSource.map { " — \(text($0))" } ?? "") + "\n"
+            out +=
+                "- rule: \(MarkdownText.code(rule))" + (action.ruleSource.map { " — \(MarkdownText.text($0))" } ?? "")
+                + "\n"
         }
-        out += "- change: \(code(action.change))\n"
+        out += "- change: \(MarkdownText.code(action.change))\n"
         if !action.retires.isEmpty {
             out +=
                 "- retires \(action.retireCount) finding(s): "
-                + action.retires.prefix(PlanAssetList.shownFindings).map { code($0.label) }.joined(separator: ", ")
+                + action.retires.prefix(PlanAssetList.shownFindings).map { MarkdownText.code($0.label) }.joined(
+                    separator: ", ")
                 + (action.retireCount > PlanAssetList.shownFindings ? ", …" : "") + "\n"
         }
         if !action.keeps.isEmpty {
             out +=
-                "- keeps as classical fallback: " + action.keeps.map { code($0.label) }.joined(separator: ", ") + "\n"
+                "- keeps as classical fallback: "
+                + action.keeps.map { MarkdownText.code($0.label) }.joined(separator: ", ") + "\n"
         }
-        for prerequisite in action.prerequisites { out += "- prerequisite: \(text(prerequisite.label))\n" }
+        for prerequisite in action.prerequisites { out += "- prerequisite: \(MarkdownText.text(prerequisite.label))\n" }
         for issue in action.compatibility {
-            out += "- compatibility: \(code(issue.peer)) \(text(issue.detail))\n"
+            out += "- compatibility: \(MarkdownText.code(issue.peer)) \(MarkdownText.text(issue.detail))\n"
         }
-        if !action.dependsOn.isEmpty { out += "- after: " + action.dependsOn.map(code).joined(separator: ", ") + "\n" }
+        if !action.dependsOn.isEmpty {
+            out += "- after: " + action.dependsOn.map { MarkdownText.code($0) }.joined(separator: ", ") + "\n"
+        }
         if !action.dependents.isEmpty {
-            out += "- unblocks: " + action.dependents.map(code).joined(separator: ", ") + "\n"
+            out += "- unblocks: " + action.dependents.map { MarkdownText.code($0) }.joined(separator: ", ") + "\n"
         }
         out +=
-            "- effort: \(action.effort.size.rawValue), about \(hours(action.effort.hours)) h — \(text(action.effort.reasoning))\n"
-        out += "- verify: " + action.verify.map(code).joined(separator: "; ") + "\n"
-        out += "- rollback: " + action.rollback.map(text).joined(separator: "; ") + "\n"
-        if let withheld = action.patchWithheld { out += "- no patch: \(text(withheld))\n" }
-        if let blocked = action.blockedOn { out += "- blocked on the peer: \(text(blocked))\n" }
+            "- effort: \(action.effort.size.rawValue), about \(hours(action.effort.hours)) h — \(MarkdownText.text(action.effort.reasoning))\n"
+        out += "- verify: " + action.verify.map { MarkdownText.code($0) }.joined(separator: "; ") + "\n"
+        out += "- rollback: " + action.rollback.map { MarkdownText.text($0) }.joined(separator: "; ") + "\n"
+        if let withheld = action.patchWithheld { out += "- no patch: \(MarkdownText.text(withheld))\n" }
+        if let blocked = action.blockedOn { out += "- blocked on the peer: \(MarkdownText.text(blocked))\n" }
         out += "\n"
         if let patch = action.patch {
             let diff = visible(patch.diff)
@@ -94,37 +104,20 @@ public enum PlanMarkdown {
     /// The assets of a merged action: the count and the CSV that lists them, or each one on its own line.
     static func assetLines(_ list: PlanAssetList) -> String {
         var out = "- assets: \(list.count), retiring \(list.findings) finding(s)"
-        if let file = list.file { return out + "; every one is listed in \(code(file))\n" }
+        if let file = list.file { return out + "; every one is listed in \(MarkdownText.code(file))\n" }
         out += ":\n"
         for asset in list.assets ?? [] {
-            out += "  - \(code(asset.name)): \(code(asset.current))"
+            out += "  - \(MarkdownText.code(asset.name)): \(MarkdownText.code(asset.current))"
             out += asset.expires.map { ", expires \($0)" } ?? ""
             out += asset.deadline.map { ", due \($0)" } ?? ""
-            out += " — " + asset.locations.map { code($0.label) }.joined(separator: ", ")
-            out += " (\(code(asset.action)))\n"
+            out += " — " + asset.locations.map { MarkdownText.code($0.label) }.joined(separator: ", ")
+            out += " (\(MarkdownText.code(asset.action)))\n"
         }
         return out
     }
 
     static func hours(_ value: Double) -> String {
         value == value.rounded() ? String(Int(value)) : String(value)
-    }
-
-    /// A code span that survives backticks inside and never spans lines.
-    static func code(_ value: String) -> String {
-        let flat = value.replacingNewlines()
-        let fence = String(repeating: "`", count: longestBacktickRun(flat) + 1)
-        return "\(fence) \(flat) \(fence)"
-    }
-
-    /// Prose from the plan: one line, Markdown's active characters escaped.
-    static func text(_ value: String) -> String {
-        var out = ""
-        for char in value.replacingNewlines() {
-            if "\\`*_[]<>|#".contains(char) { out.append("\\") }
-            out.append(char)
-        }
-        return out
     }
 
     static func longestBacktickRun(_ value: String) -> Int {
@@ -161,22 +154,4 @@ public enum PlanMarkdown {
 extension Unicode.Scalar {
     /// C0, DEL and C1 controls.
     var isControl: Bool { value < 0x20 || (0x7F...0x9F).contains(value) }
-}
-
-extension String {
-    /// One line: CR, LF and CR LF (one `Character` in Swift, which matches neither "\r" nor "\n") become a
-    /// space; every other control character becomes U+FFFD.
-    func replacingNewlines() -> String {
-        var out = ""
-        for scalar in unicodeScalars {
-            if scalar == "\n" || scalar == "\r" || scalar == "\t" {
-                out += " "
-            } else if scalar.isControl {
-                out += "\u{FFFD}"
-            } else {
-                out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
-    }
 }

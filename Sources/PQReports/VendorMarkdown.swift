@@ -4,7 +4,7 @@ import PQModel
 /// sources; for several, a side-by-side table for a tender first.
 ///
 /// Every text that comes from a claims file or the evidence (vendor, product, validations, file names, proofs) is
-/// untrusted: it goes through `text`, which escapes HTML and Markdown syntax, so a rendered report runs no script,
+/// untrusted: it goes through `MarkdownText`, which escapes HTML and Markdown syntax, so a rendered report runs no script,
 /// loads no image and opens no link a vendor wrote.
 public enum VendorMarkdown {
     /// Renders the comparison (one vendor renders without the side-by-side table).
@@ -19,14 +19,15 @@ public enum VendorMarkdown {
                 "Each cell: **verified** (the evidence shows it), **contradicted** (the evidence disproves it), "
                 + "claimed only (no evidence either way) or not claimed; then the verdict.\n\n"
             out +=
-                "| requirement | " + comparison.vendors.map { cell($0.claims.title) }.joined(separator: " | ")
+                "| requirement | "
+                + comparison.vendors.map { MarkdownText.text($0.claims.title) }.joined(separator: " | ")
                 + " |\n"
             out += "|---|" + String(repeating: "---|", count: comparison.vendors.count) + "\n"
             for row in comparison.rows {
                 let cells = comparison.vendors.indices.map { index in
                     comparisonCell(comparison, row: row, vendor: index)
                 }
-                out += "| \(cell(row)) | " + cells.joined(separator: " | ") + " |\n"
+                out += "| \(MarkdownText.text(row)) | " + cells.joined(separator: " | ") + " |\n"
             }
             for (label, values) in summary(comparison) {
                 out += "| **\(label)** | " + values.joined(separator: " | ") + " |\n"
@@ -64,7 +65,7 @@ public enum VendorMarkdown {
     }
 
     static func comparisonCell(_ comparison: VendorComparison, row: String, vendor: Int) -> String {
-        let text = cell(cellText(comparison, row: row, vendor: vendor))
+        let text = MarkdownText.text(cellText(comparison, row: row, vendor: vendor))
         switch comparison.state(row: row, vendor: vendor) {
         case .verified, .contradicted: return "**\(text)**"
         case .claimedOnly, .notClaimed: return text
@@ -89,15 +90,19 @@ public enum VendorMarkdown {
 
     static func section(_ vendor: VendorAssessment, level: String) -> String {
         let claims = vendor.claims
-        var out = "\(level) Vendor check: \(text(claims.title))\n\n"
-        out += "- Claims: \(code(claims.file)) (\(claims.origin.rawValue))\n"
+        var out = "\(level) Vendor check: \(MarkdownText.text(claims.title))\n\n"
+        out += "- Claims: \(MarkdownText.code(claims.file)) (\(claims.origin.rawValue))\n"
         out +=
-            "- Profile: \(code(vendor.profile))" + (vendor.category.map { ", category \(code($0))" } ?? "")
+            "- Profile: \(MarkdownText.code(vendor.profile))"
+            + (vendor.category.map { ", category \(MarkdownText.code($0))" } ?? "")
             + ", as of \(vendor.asOf)\n"
-        out += "- Evidence: " + text(vendor.evidence ?? "none (pass --evidence PATH or --scan ID to compare)") + "\n"
+        out +=
+            "- Evidence: " + MarkdownText.text(vendor.evidence ?? "none (pass --evidence PATH or --scan ID to compare)")
+            + "\n"
         out +=
             "- Validations: "
-            + (claims.validations.isEmpty ? "none stated" : claims.validations.map(text).joined(separator: "; "))
+            + (claims.validations.isEmpty
+                ? "none stated" : claims.validations.map { MarkdownText.text($0) }.joined(separator: "; "))
             + "\n"
         out +=
             "- Verdicts: \(vendor.count(.meets)) meets, \(vendor.count(.gap)) gap, "
@@ -116,7 +121,7 @@ public enum VendorMarkdown {
                 check.explanation
                     + (check.evidence.isEmpty ? "" : " (evidence: \(check.evidence.joined(separator: "; ")))"),
             ]
-            out += "| " + fields.map(cell).joined(separator: " | ") + " |\n"
+            out += "| " + fields.map { MarkdownText.text($0) }.joined(separator: " | ") + " |\n"
         }
         out += "\n\(level)# Contradictions\n\n"
         if vendor.evidence == nil {
@@ -130,7 +135,7 @@ public enum VendorMarkdown {
             out += "\n"
         }
         out += "\(level)# Sources\n\n"
-        for (name, source) in sources(vendor) { out += "- \(name): \(text(source))\n" }
+        for (name, source) in sources(vendor) { out += "- \(name): \(MarkdownText.text(source))\n" }
         return out + "\n"
     }
 
@@ -150,68 +155,13 @@ public enum VendorMarkdown {
         return out
     }
 
-    /// A table cell: escaped like any text (pipes included), on one line.
-    static func cell(_ value: String) -> String { text(value) }
-
-    /// Untrusted text on one line, inert in Markdown and in the HTML a Markdown viewer makes of it: control
-    /// characters and line breaks become spaces (`"\r\n"` is one `Character`, so characters are tested by their
-    /// scalars), `& < >` become entities (no tag, no `<script>`, no `<img onerror>`), and every ASCII punctuation
-    /// mark Markdown gives meaning to gets a backslash (CommonMark 0.31, "Backslash escapes": any ASCII punctuation
-    /// may be escaped), so `![x](http://...)` is no image, `[x](...)` no link, `` ` `` no code span, `|` no column
-    /// and `*`, `_`, `~` no emphasis.
-    public static func text(_ value: String) -> String {
-        var out = ""
-        out.reserveCapacity(value.utf8.count)
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\\", "`", "*", "_", "[", "]", "!", "|", "~":
-                out += "\\" + String(scalar)
-            default:
-                if scalar.properties.generalCategory == .control || scalar == "\u{2028}" || scalar == "\u{2029}" {
-                    out += " "
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        // GFM turns a bare `http://...` or `www....` into a link; an escaped slash or dot keeps it text.
-        return out.replacingOccurrences(of: "://", with: ":\\/\\/").replacingOccurrences(of: "www.", with: "www\\.")
-    }
-
-    /// Untrusted text in a code span: on one line, backticks and HTML characters made harmless. Inside a code span
-    /// a backslash is literal, so a backtick cannot be escaped: it is replaced by a look-alike (U+02CB).
-    static func code(_ value: String) -> String {
-        // CommonMark keeps `<` literal inside a code span, but not every viewer follows it: such a value is written
-        // as escaped text instead, which every viewer shows as it is.
-        if value.contains(where: { "<>&".contains($0) }) { return text(value) }
-        var body = ""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "`": body += "ˋ"
-            default:
-                if scalar.properties.generalCategory == .control {
-                    body += " "
-                } else {
-                    body.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return "`\(body)`"
-    }
-
     /// A proof sentence whose `` `x` `` spans were written by PQScout around evidence values: each span's value is
     /// made a safe code span, the prose between is escaped text.
     static func prose(_ sentence: String) -> String {
         let parts = sentence.split(separator: "`", omittingEmptySubsequences: false)
-        guard parts.count > 2, parts.count % 2 == 1 else { return text(sentence) }
+        guard parts.count > 2, parts.count % 2 == 1 else { return MarkdownText.text(sentence) }
         return parts.enumerated().map { index, part in
-            index % 2 == 1 ? code(String(part)) : text(String(part))
+            index % 2 == 1 ? MarkdownText.code(String(part)) : MarkdownText.text(String(part))
         }.joined()
     }
-
-    /// Text on one line (kept for callers outside the vendor report).
-    static func inline(_ value: String) -> String { text(value) }
 }

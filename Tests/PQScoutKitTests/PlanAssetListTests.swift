@@ -50,7 +50,7 @@ struct PlanAssetListTests {
             #expect(lines.filter { $0.contains("/host\(number).pem") }.count == 1, "host\(number)")
         }
         let markdown = Presentation.planMarkdown(plan)
-        #expect(markdown.contains("(list: ` plan-assets/\(file.name) `)"))
+        #expect(markdown.contains("(list: `plan-assets/\(file.name)`)"))
         #expect(!markdown.contains("host49.pem"))
         #expect(markdown.contains("few:host2"))
         let json = try Presentation.planJSON(plan)

@@ -53,7 +53,7 @@ struct PlanAssetListCommandTests {
         #expect(plan.status == 0, "stderr: \(plan.stderr)")
         #expect(plan.stdout.isEmpty)
         let markdown = try String(contentsOf: out.appendingPathComponent("plan.md"), encoding: .utf8)
-        let heading = "### Re-issue 5 end-entity certificates (RSA-2048) with ML-DSA-65 (list: ` plan-assets/"
+        let heading = "### Re-issue 5 end-entity certificates (RSA-2048) with ML-DSA-65 (list: `plan-assets/"
         #expect(markdown.contains(heading))
         let folder = out.appendingPathComponent("plan-assets")
         let files = try FileManager.default.contentsOfDirectory(atPath: folder.path)
