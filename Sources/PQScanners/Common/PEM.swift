@@ -79,9 +79,10 @@ public enum PEM {
         return String(decoding: rest.dropLast(dashes.count), as: UTF8.self)
     }
 
-    /// Strict base64 over the body with white space removed; nil on any other character.
+    /// Strict base64 over the body with the white space OpenSSL's decoder skips removed (space, tab, CR, LF:
+    /// `EVP_DecodeUpdate`); nil on any other character.
     static func decodeBase64(_ body: [UInt8]) -> [UInt8]? {
-        let compact = body.filter { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }
+        let compact = body.filter { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D && $0 != 0x0A }
         guard !compact.isEmpty, let data = Data(base64Encoded: Data(compact)) else { return nil }
         return [UInt8](data)
     }

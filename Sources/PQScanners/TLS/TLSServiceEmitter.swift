@@ -646,10 +646,7 @@ public struct TLSServiceEmitter: Sendable {
         guard let start = ByteSearch.firstIndex(of: begin, in: bytes),
             let length = ByteSearch.firstIndex(of: end, in: bytes[(start + begin.count)...])
         else { return nil }
-        let text = String(decoding: bytes[(start + begin.count)..<(start + begin.count + length)], as: UTF8.self)
-        let body = text.filter { !$0.isWhitespace }
-        guard let data = Data(base64Encoded: String(body)) else { return nil }
-        return [UInt8](data)
+        return PEM.decodeBase64(Array(bytes[(start + begin.count)..<(start + begin.count + length)]))
     }
 
     /// What the server has that decides which of OpenSSL's usable suites it can negotiate.

@@ -248,4 +248,34 @@ struct TLSInForceTests {
         #expect(TLSServiceEmitter.firstCertificate(Array("-----BEGIN CERTIFICATE-----\nMIIB\n".utf8)) == nil)
         #expect(TLSServiceEmitter.firstCertificate(Array("no certificate here".utf8)) == nil)
     }
+
+    @Test(
+        "a certificate's body is read with the white space OpenSSL skips, and no other (checked with openssl x509)",
+        .enabled(if: TestCertificates.opensslPath != nil, "needs the openssl command"))
+    func certificateWhiteSpace() throws {
+        let openssl = try #require(TestCertificates.opensslPath)
+        // One certificate: given a chain, `openssl x509` (OSSL_STORE) goes on to the next block when one fails to
+        // decode, where a server's PEM_read_bio_X509 stops.
+        let chain = String(decoding: try X509Fixtures.bytes("rsa-chain.pem"), as: UTF8.self)
+        let begin = try #require(chain.range(of: "-----BEGIN CERTIFICATE-----"))
+        let end = try #require(chain.range(of: "-----END CERTIFICATE-----", range: begin.upperBound..<chain.endIndex))
+        let pem = String(chain[begin.lowerBound..<end.upperBound]) + "\n"
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pqscout-pem-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        // Tab and space inside a body line; vertical tab, form feed and no-break space, which Swift calls white space.
+        var accepted: [String] = []
+        for (name, insert) in [("tab", "\t"), ("space", " "), ("vt", "\u{0B}"), ("ff", "\u{0C}"), ("nbsp", "\u{A0}")] {
+            var lines = pem.components(separatedBy: "\n")
+            let body = try #require(lines.firstIndex(of: "-----BEGIN CERTIFICATE-----")) + 1
+            lines[body].insert(contentsOf: insert, at: lines[body].index(lines[body].startIndex, offsetBy: 10))
+            let file = directory.appendingPathComponent("\(name).pem")
+            try lines.joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
+            let opensslReads = TestCertificates.run(openssl, ["x509", "-in", file.path, "-noout"]) == 0
+            let pqscoutReads = TLSServiceEmitter.firstCertificate(Array(try Data(contentsOf: file))) != nil
+            #expect(pqscoutReads == opensslReads, "\(name)")
+            if opensslReads { accepted.append(name) }
+        }
+        #expect(accepted == ["tab", "space"])
+    }
 }
