@@ -25,6 +25,32 @@ struct StoreSchemaTests {
         }
     }
 
+    @Test("a new store has 16 KiB pages; a store made with 4 KiB keeps them, and takes a scan as before")
+    func pageSize() throws {
+        try Sample.withTemporaryStorePath { path in
+            let store = try InventoryStore(path: path)
+            #expect(try Sample.int(store, "PRAGMA page_size") == 16384)
+        }
+        try Sample.withTemporaryStorePath { path in
+            do {
+                // What an earlier PQScout made: SQLite's default page size, every migration applied.
+                let queue = try DatabaseQueue(path: path)
+                try StoreSchema.migrator().migrate(queue)
+                #expect(try queue.read { db in try Int.fetchOne(db, sql: "PRAGMA page_size") } == 4096)
+            }
+            let store = try InventoryStore(path: path)
+            let id = try Sample.begin(store)
+            try store.record(
+                scanID: id,
+                batch: ScanBatch(
+                    files: [Sample.file("etc/ssh/sshd_config")],
+                    output: ScanOutput(findings: [Sample.finding("etc/ssh/sshd_config", line: 3)])))
+            try store.finishScan(scanID: id, finishedAt: Sample.started, counts: ScanCounts(), complete: true)
+            #expect(try Sample.int(store, "PRAGMA page_size") == 4096)
+            #expect(try Sample.int(store, "SELECT count(*) FROM findings WHERE scan_id = ?", [id]) == 1)
+        }
+    }
+
     @Test(
         "opening a store left at an older migration applies the rest and keeps its rows",
         arguments: 0...StoreSchema.migrations.count)
