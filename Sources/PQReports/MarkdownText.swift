@@ -8,10 +8,11 @@
 /// before it looks for addresses), and changing the address would change what the report says.
 enum MarkdownText {
     /// Text on one line (line breaks become spaces, other control characters U+FFFD; scalars are tested, as
-    /// `"\r\n"` is one `Character`), `& < >` become entities (no tag, no `<script>`, no `<img onerror>`), and every ASCII
-    /// punctuation mark Markdown gives meaning to gets a backslash (CommonMark 0.31, "Backslash escapes": any ASCII
-    /// punctuation may be escaped), so `![x](http://...)` is no image, `[x](...)` no link, `` ` `` no code span,
-    /// `|` no column, `#` no heading, and `*`, `_`, `~` no emphasis.
+    /// `"\r\n"` is one `Character`). `& < >` become entities (no tag, no `<script>`, no `<img onerror>`), and every
+    /// ASCII punctuation mark Markdown gives meaning to gets a backslash (CommonMark 0.31, "Backslash escapes": any
+    /// ASCII punctuation may be escaped), so `![x](http://...)` is no image, `[x](...)` no link, `` ` `` no code
+    /// span, `|` no column, `#` no heading, and `*`, `_`, `~` no emphasis. `://` is escaped whatever the scheme's
+    /// case (GFM links `HTTP://` too).
     ///
     /// Where the text may begin a line (a quote, a list item), it must not begin a block: the spaces at its start
     /// become one (four would make a code block; a viewer shows one either way), and the `-`, `+`, `=`, `.` or `)`

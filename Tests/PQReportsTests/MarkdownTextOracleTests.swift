@@ -18,7 +18,8 @@ struct MarkdownTextOracleTests {
     static let hostile = [
         "<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "![x](http://evil.example/a.png)",
         "[click](https://evil.example)", "[x]: http://evil.example", "<http://evil.example>", "http://evil.example/x",
-        "see https://a.example.", "www.evil.example", "ftp://files.example/x", "javascript:alert(1)",
+        "see https://a.example.", "HTTP://UPPER.example", "www.evil.example", "ftp://files.example/x",
+        "javascript:alert(1)",
         "*em* _em_ **strong** __strong__ ~~del~~ ~del~", "`code` ``x`` ```", "x`", "`x", "``", "` `", "a|b|c", "|",
         "\\|", "a\\", "# heading", "## h2", "> quote", "- item", "1. ordered", "2) x", "3.", "+ y", "-", "---", "- - -",
         "===", "=", "  1. x", "line1\nline2",
