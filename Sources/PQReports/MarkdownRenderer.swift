@@ -115,7 +115,8 @@ public struct MarkdownRenderer: ReportRenderer {
                     guard let action = plan.action(id) else { continue }
                     out += "| \(number + 1). \(m(phase.title)) | \(action.deadline.map(\.description) ?? "-") "
                     out +=
-                        "| \(m(action.title)) | \(MarkdownText.code(action.system, inTable: true)) | \(MarkdownText.code(action.rule ?? "-", inTable: true)) |\n"
+                        "| \(m(action.title)) | \(MarkdownText.code(action.system, inTable: true)) | "
+                        + "\(MarkdownText.code(action.rule ?? "-", inTable: true)) |\n"
                 }
             }
             out += "\n"
@@ -128,7 +129,8 @@ public struct MarkdownRenderer: ReportRenderer {
             out += "## Diagnostics\n\n| File | Reason | Detail |\n|---|---|---|\n"
             try diagnostics.walk { diagnostic in
                 out +=
-                    "| \(MarkdownText.code(diagnostic.path.display, inTable: true)) | \(diagnostic.reason.rawValue) | \(m(diagnostic.detail)) |\n"
+                    "| \(MarkdownText.code(diagnostic.path.display, inTable: true)) | \(diagnostic.reason.rawValue) | "
+                    + "\(m(diagnostic.detail)) |\n"
                 if out.utf8.count >= 1 << 16 {
                     try output.write(out)
                     out = ""
@@ -148,7 +150,8 @@ public struct MarkdownRenderer: ReportRenderer {
             return
         }
         var out =
-            "## Assessment\n\nJudged against **\(m(assessment.profileTitle))** (\(MarkdownText.code(assessment.profile)))"
+            "## Assessment\n\nJudged against **\(m(assessment.profileTitle))** "
+            + "(\(MarkdownText.code(assessment.profile)))"
         out += " as of \(assessment.asOf)"
         if let category = assessment.category { out += ", system category \(m(category))" }
         out += "; data lifetime \(assessment.dataLifetimeYears) years.\n\n"

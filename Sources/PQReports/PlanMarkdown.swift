@@ -7,7 +7,8 @@ public enum PlanMarkdown {
     public static func render(_ plan: Plan) -> String {
         var out = "# Post-quantum migration plan\n\n"
         out +=
-            "Scan \(plan.scanID), profile \(MarkdownText.text(plan.profileTitle)) (\(MarkdownText.code(plan.profile))), as of \(plan.asOf). "
+            "Scan \(plan.scanID), profile \(MarkdownText.text(plan.profileTitle)) "
+            + "(\(MarkdownText.code(plan.profile))), as of \(plan.asOf). "
         out += "\(plan.actions.count) action(s) in \(plan.phases.count) phase(s); "
         out += "\(plan.actions.filter { $0.patch != nil }.count) with a patch.\n\n"
         for note in plan.notes { out += "> \(MarkdownText.text(note))\n>\n" }
@@ -18,7 +19,8 @@ public enum PlanMarkdown {
             out += "\(progress.count(.open)) open.\n\n| state | action | remaining |\n|---|---|---|\n"
             for entry in progress.actions {
                 out +=
-                    "| \(entry.state.rawValue) | \(MarkdownText.code(entry.id, inTable: true)) | \(entry.remaining) of \(entry.retiredBefore) |\n"
+                    "| \(entry.state.rawValue) | \(MarkdownText.code(entry.id, inTable: true)) | "
+                    + "\(entry.remaining) of \(entry.retiredBefore) |\n"
             }
             out += "\n"
         }
@@ -51,7 +53,8 @@ public enum PlanMarkdown {
             out += shown.count < action.placeCount ? ", … (\(action.placeCount) in all)\n" : "\n"
         }
         out +=
-            "- deadline: \(action.deadline.map(\.description) ?? "none") (\(MarkdownText.text(action.deadlineReason)))\n"
+            "- deadline: \(action.deadline.map(\.description) ?? "none") "
+            + "(\(MarkdownText.text(action.deadlineReason)))\n"
         if let rule = action.rule {
             out +=
                 "- rule: \(MarkdownText.code(rule))" + (action.ruleSource.map { " — \(MarkdownText.text($0))" } ?? "")
@@ -81,7 +84,8 @@ public enum PlanMarkdown {
             out += "- unblocks: " + action.dependents.map { MarkdownText.code($0) }.joined(separator: ", ") + "\n"
         }
         out +=
-            "- effort: \(action.effort.size.rawValue), about \(hours(action.effort.hours)) h — \(MarkdownText.text(action.effort.reasoning))\n"
+            "- effort: \(action.effort.size.rawValue), about \(hours(action.effort.hours)) h — "
+            + "\(MarkdownText.text(action.effort.reasoning))\n"
         out += "- verify: " + action.verify.map { MarkdownText.code($0) }.joined(separator: "; ") + "\n"
         out += "- rollback: " + action.rollback.map { MarkdownText.text($0) }.joined(separator: "; ") + "\n"
         if let withheld = action.patchWithheld { out += "- no patch: \(MarkdownText.text(withheld))\n" }

@@ -4,8 +4,8 @@ import PQModel
 /// sources; for several, a side-by-side table for a tender first.
 ///
 /// Every text that comes from a claims file or the evidence (vendor, product, validations, file names, proofs) is
-/// untrusted: it goes through `MarkdownText`, which escapes HTML and Markdown syntax, so a rendered report runs no script,
-/// loads no image and opens no link a vendor wrote.
+/// untrusted: it goes through `MarkdownText`, which escapes HTML and Markdown syntax, so a rendered report runs no
+/// script, loads no image and opens no link a vendor wrote.
 public enum VendorMarkdown {
     /// Renders the comparison (one vendor renders without the side-by-side table).
     public static func render(_ comparison: VendorComparison) -> String {
