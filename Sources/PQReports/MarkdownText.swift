@@ -51,22 +51,37 @@ enum MarkdownText {
         if value.unicodeScalars.contains(where: { $0 == "<" || $0 == ">" || $0 == "&" }) { return text(value) }
         var body = ""
         body.reserveCapacity(value.utf8.count)
-        var run = 0
-        var longestRun = 0
         for scalar in value.unicodeScalars {
-            run = scalar == "`" ? run + 1 : 0
-            longestRun = max(longestRun, run)
             body += inTable && scalar == "|" ? "\\|" : flattened(scalar)
         }
         // Markdown has no empty code span (two backticks are shown as they are): nothing shows nothing.
         guard !body.isEmpty else { return "" }
-        let fence = String(repeating: "`", count: longestRun + 1)
+        let fence = String(repeating: "`", count: longestBacktickRun(value) + 1)
         // A span strips one space at each end when both are there, and a backtick at an end would join the fence:
         // pad both ends then, so the stripped spaces are the padding.
         let ends = [body.unicodeScalars.first, body.unicodeScalars.last]
         let pad =
             !body.unicodeScalars.allSatisfy({ $0 == " " }) && ends.contains { $0 == "`" || $0 == " " }
         return pad ? "\(fence) \(body) \(fence)" : "\(fence)\(body)\(fence)"
+    }
+
+    /// A fenced code block of text kept as it is (a diff): the fence is at least three backticks and longer than any
+    /// run of backticks inside, so no line of the text can close it.
+    static func codeBlock(_ text: String, info: String) -> String {
+        let fence = String(repeating: "`", count: max(3, longestBacktickRun(text) + 1))
+        return "\(fence)\(info)\n\(text)\(text.hasSuffix("\n") ? "" : "\n")\(fence)\n"
+    }
+
+    /// The longest run of backticks, counted in scalars as CommonMark counts them (a backtick with a combining mark
+    /// after it is one `Character` but still a backtick).
+    private static func longestBacktickRun(_ value: String) -> Int {
+        var best = 0
+        var run = 0
+        for scalar in value.unicodeScalars {
+            run = scalar == "`" ? run + 1 : 0
+            best = max(best, run)
+        }
+        return best
     }
 
     /// Where a line that began with these scalars would start a block: a bullet (`-` or `+` then a space or the

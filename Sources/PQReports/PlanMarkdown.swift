@@ -92,15 +92,11 @@ public enum PlanMarkdown {
         if let blocked = action.blockedOn { out += "- blocked on the peer: \(MarkdownText.text(blocked))\n" }
         out += "\n"
         if let patch = action.patch {
-            let diff = visible(patch.diff)
-            let fence = String(repeating: "`", count: max(3, longestBacktickRun(diff) + 1))
-            out += "\(fence)diff\n\(diff)\(diff.hasSuffix("\n") ? "" : "\n")\(fence)\n\n"
+            out += MarkdownText.codeBlock(visible(patch.diff), info: "diff") + "\n"
         }
         if let optIn = action.optInPatch {
-            let diff = visible(optIn.diff)
-            let fence = String(repeating: "`", count: max(3, longestBacktickRun(diff) + 1))
             out += "Opt-in patch, not in all.patch (apply only after the peer has moved):\n\n"
-            out += "\(fence)diff\n\(diff)\(diff.hasSuffix("\n") ? "" : "\n")\(fence)\n\n"
+            out += MarkdownText.codeBlock(visible(optIn.diff), info: "diff") + "\n"
         }
         return out
     }
@@ -122,16 +118,6 @@ public enum PlanMarkdown {
 
     static func hours(_ value: Double) -> String {
         value == value.rounded() ? String(Int(value)) : String(value)
-    }
-
-    static func longestBacktickRun(_ value: String) -> Int {
-        var best = 0
-        var run = 0
-        for char in value {
-            run = char == "`" ? run + 1 : 0
-            best = max(best, run)
-        }
-        return best
     }
 
     /// A diff as the terminal may show it: lines kept, every other control character (ESC, BEL, a lone CR)

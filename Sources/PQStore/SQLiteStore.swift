@@ -56,7 +56,7 @@ final class SQLiteStore: StoreBackend {
             // 16 KiB pages for a store made now (an existing one keeps its own: SQLite sets the size only when it
             // creates the file, https://sqlite.org/pragma.html#pragma_page_size). A scan appends long rows (a
             // finding's note runs to 400 bytes), and with the default 4 KiB the 50k benchmark tree's scan took
-            // 17.4 to 18.4 s against 14.1 to 15.7 s, with a third more system time (Docs/performance.md).
+            // 19.8 to 21.0 s against 17.4 to 17.7 s, with more system time (Docs/performance.md, 16 KiB pages).
             try db.execute(sql: "PRAGMA page_size = 16384")
         }
         let queue = try storeOperation(context) { try DatabaseQueue(path: path, configuration: configuration) }

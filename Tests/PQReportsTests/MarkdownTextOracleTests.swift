@@ -71,6 +71,23 @@ struct MarkdownTextOracleTests {
         #expect(checked == Self.hostile.count + 150)
     }
 
+    @Test(
+        "a code block holds a diff as it is, whatever backticks are in it",
+        .enabled(if: renderer != nil, "needs cmark-gfm (apt-get install cmark-gfm)"))
+    func codeBlock() throws {
+        let renderer = try #require(Self.renderer)
+        for text in ["+a\n-b\n", "```\n+x\n```", "+````` `\u{301}``` \n", "no newline at the end", "<script>&amp;"] {
+            let html = try Self.render(MarkdownText.codeBlock(text, info: "diff") + "\nafter\n", with: renderer)
+            let about = Comment(rawValue: "\(text.debugDescription)\n\(html)")
+            #expect(Self.structure(html) == ["pre": 1, "p": 1], about)
+            let body = try #require(
+                html.firstMatch(of: /<pre><code class="language-diff">(.*?)<\/code><\/pre>/.dotMatchesNewlines()), about
+            )
+            let expected = text.hasSuffix("\n") ? text : text + "\n"
+            #expect(Self.visible(String(body.output.1)) == expected, about)
+        }
+    }
+
     @Test("a code span keeps the value's characters; text keeps its words and begins no block")
     func codeKeepsCharacters() {
         #expect(MarkdownText.code("KexAlgorithms a,b") == "`KexAlgorithms a,b`")

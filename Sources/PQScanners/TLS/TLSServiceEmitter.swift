@@ -638,7 +638,8 @@ public struct TLSServiceEmitter: Sendable {
 
     /// The DER of the first certificate of a PEM or DER file; nil when there is none.
     ///
-    /// The markers are found in bytes (a CA bundle can be 200 KiB); only the body between them becomes text.
+    /// The markers are found in bytes (a CA bundle can be 200 KiB); only the body between them is decoded, with the
+    /// white space OpenSSL skips (`PEM.decodeBase64`).
     static func firstCertificate(_ bytes: [UInt8]) -> [UInt8]? {
         if bytes.first == 0x30 { return bytes }
         let begin = Array("-----BEGIN CERTIFICATE-----".utf8)
