@@ -457,7 +457,7 @@ public struct TLSServiceEmitter: Sendable {
     /// key types and protocol range gets the same suite verdicts and words; only the place and names differ.
     /// Putting them into words was a fifth of a scan of nginx-heavy trees. A few dozen kinds per tree; bounded
     /// because each holds every suite's words.
-    private static let suiteRows = InputMemo<SuiteRowsKey, SuiteRows>(capacity: 64)
+    private static let suiteRows = InputMemo<SuiteRowsKey, SuiteRows>(capacity: 512)
 
     private func emitSuites(
         _ context: TLSServerProbe.Context, _ probe: ProbeInputs, tls13: Bool, _ service: TLSService,
