@@ -124,6 +124,19 @@ public struct OpenSSLInForce: Sendable, Hashable {
         return version >= OpenSSLVersion(1, 1, 1) && !package.contains("18.04")
     }
 
+    /// Built by Fedora or Red Hat (RHEL and its rebuilds): the `openssl-libs` package of a `.fcN` or `.elN` release,
+    /// OpenSSL 1.1.1 or later (RHEL 8 on). Their build reads `PROFILE=SYSTEM` from crypto-policies
+    /// (`SystemCipherProfile`).
+    public var isRedHatBuild: Bool {
+        guard basis == .package, let package, package.hasPrefix("openssl-libs "),
+            version >= OpenSSLVersion(1, 1, 1)
+        else { return false }
+        let release = package.split(separator: "-").last ?? ""
+        return release.split(separator: ".").contains { part in
+            (part.hasPrefix("el") || part.hasPrefix("fc")) && part.dropFirst(2).first?.isNumber == true
+        }
+    }
+
     /// Words for a finding's note: "OpenSSL 3.5.1 (package libssl3t64 3.5.1-1)".
     public var phrase: String {
         switch basis {

@@ -21,6 +21,9 @@ public struct TLSSetting: Sendable, Hashable {
     public var path: ScanPath
     public var line: Int?
     public var layer: Layer
+    /// How the OpenSSL in force reads the value where that is not as written (`PROFILE=SYSTEM`, `SystemCipherProfile`);
+    /// said in every finding of the setting.
+    public var readAs: String?
 
     public init(directive: String, value: String, path: ScanPath, line: Int?, layer: Layer) {
         self.directive = directive

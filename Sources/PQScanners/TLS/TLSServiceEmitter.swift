@@ -52,6 +52,13 @@ public struct TLSServiceEmitter: Sendable {
     /// rejected cipher string or group list, a certificate the security level refuses or the tree lacks) is a
     /// diagnostic, and then nothing of the service is in force.
     public func emit(_ service: TLSService) -> ScanOutput {
+        var service = service
+        if let setting = service.cipherString,
+            let profile = SystemCipherProfile.resolve(setting, openssl: openssl, tree: tree)
+        {
+            service.cipherString?.value = profile.cipherString
+            service.cipherString?.readAs = profile.note
+        }
         var output = ScanOutput()
         output.assets.append(Asset(id: assetID(service), kind: .service, algorithm: "TLS"))
         var state = State()
@@ -251,12 +258,15 @@ public struct TLSServiceEmitter: Sendable {
     private func libraryNote() -> String { "library default of \(openssl.phrase)" }
 
     private func layerNote(_ setting: TLSSetting) -> String? {
-        switch setting.layer {
-        case .file: nil
-        case .application: "the server's built-in default for \(setting.directive)"
-        case .system: "from the system OpenSSL config (system_default)"
-        case .library: libraryNote()
-        }
+        let layer: String? =
+            switch setting.layer {
+            case .file: nil
+            case .application: "the server's built-in default for \(setting.directive)"
+            case .system: "from the system OpenSSL config (system_default)"
+            case .library: libraryNote()
+            }
+        guard let readAs = setting.readAs else { return layer }
+        return [layer, readAs].compactMap { $0 }.joined(separator: "; ")
     }
 
     private func finding(

@@ -1,0 +1,61 @@
+import PQModel
+
+/// `PROFILE=SYSTEM` at the start of a cipher string, as Fedora's and RHEL's OpenSSL read it.
+///
+/// Their build replaces the keyword with the first line of the crypto-policies back-end
+/// `/etc/crypto-policies/back-ends/openssl.config` and keeps the rest of the string after it; a missing or empty file
+/// gives the library's built-in list instead. The keyword counts only at the very start. Source: Fedora's openssl
+/// package, patch 0007 "Add support for PROFILE=SYSTEM system default cipherlist" (`ssl/ssl_ciph.c`,
+/// `load_system_str`; RHEL 8's `openssl-1.1.1-system-cipherlist.patch` before it), and the `PROFILE=SYSTEM` entry it
+/// adds to openssl-ciphers(1). Upstream OpenSSL, Debian's and Ubuntu's know no such keyword: the string matches no
+/// cipher and the server refuses to start. RHEL's Apache (`SSLCipherSuite PROFILE=SYSTEM` in `ssl.conf`), Dovecot and
+/// nginx configs ship it.
+enum SystemCipherProfile {
+    static let keyword = "PROFILE=SYSTEM"
+    static let backEnd = "/etc/crypto-policies/back-ends/openssl.config"
+    /// `SSL_DEFAULT_CIPHER_LIST` of OpenSSL 1.1.1 and 3.x, which the patch falls back to.
+    static let builtIn = "ALL:!COMPLEMENTOFDEFAULT:!eNULL"
+
+    struct Resolution: Sendable, Hashable {
+        /// The string the patched library expands.
+        var cipherString: String
+        /// Why it differs from what is written, for the findings' notes.
+        var note: String
+    }
+
+    /// The string the OpenSSL in force expands for `setting`, and why; nil when the setting does not begin with the
+    /// keyword. A build not known to be Fedora's or RHEL's keeps the string as written, which OpenSSL rejects; the
+    /// note says the keyword would mean something on those builds (an image without a package database may be one).
+    static func resolve(_ setting: TLSSetting, openssl: OpenSSLInForce, tree: (any TreeReader)?) -> Resolution? {
+        guard setting.value.utf8.starts(with: keyword.utf8) else { return nil }
+        guard openssl.isRedHatBuild else {
+            return Resolution(
+                cipherString: setting.value,
+                note: "\(keyword) is read only by Fedora/RHEL builds of OpenSSL (crypto-policies); \(openssl.phrase) "
+                    + "is not known to be one, and OpenSSL as released matches no cipher with it")
+        }
+        let suffix = String(decoding: setting.value.utf8.dropFirst(keyword.utf8.count), as: UTF8.self)
+        let path = ScanPath(ConfigText.rootPattern(backEnd, prefix: "", label: ConfigText.rootLabel(of: setting.path)))
+        let built = "\(keyword) in \(openssl.phrase), a Fedora/RHEL build"
+        guard let tree, case .success(let bytes) = tree.read(path), let line = firstLine(bytes) else {
+            return Resolution(
+                cipherString: builtIn + suffix,
+                note: "\(built): \(backEnd) is not in the scanned tree or is empty, so the library's built-in list "
+                    + "\(builtIn) stands for the keyword")
+        }
+        return Resolution(
+            cipherString: line + suffix, note: "\(built): the keyword stands for \(line) (from \(backEnd))")
+    }
+
+    /// What `fgets` into a 1,024-byte buffer, `strlen` and the patch's trimming of one `\n`, then one `\r`, leave of
+    /// the file; nil for an empty file (`fgets` returns NULL).
+    static func firstLine(_ bytes: [UInt8]) -> String? {
+        guard !bytes.isEmpty else { return nil }
+        var line = bytes.prefix(1_023)
+        if let newline = line.firstIndex(of: UInt8(ascii: "\n")) { line = line[...newline] }
+        if let nul = line.firstIndex(of: 0) { line = line[..<nul] }
+        if line.last == UInt8(ascii: "\n") { line = line.dropLast() }
+        if line.last == UInt8(ascii: "\r") { line = line.dropLast() }
+        return String(decoding: line, as: UTF8.self)
+    }
+}
