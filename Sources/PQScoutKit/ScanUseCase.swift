@@ -481,7 +481,7 @@ public struct ScanUseCase: Sendable {
 
     /// Files in the next batch: `limit`, fewer towards the end. The last batch is written after every file has been
     /// scanned, on one core while the other waits; so batches shrink to a quarter of what remains, and the scan ends
-    /// on the write of a few dozen files instead of `limit` (a fifth of the wall time on 30 copies of `/etc`).
+    /// on the write of a few dozen files instead of `limit` (a sixth of the wall time on 30 copies of `/etc`).
     static func nextBatchSize(remaining: Int, limit: Int) -> Int {
         max(1, min(remaining, limit, max(64, remaining / 4)))
     }
