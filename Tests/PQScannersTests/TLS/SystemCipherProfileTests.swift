@@ -105,6 +105,24 @@ struct SystemCipherProfileTests {
         #expect(lower.diagnostics.contains { $0.detail.contains("no cipher match") })
     }
 
+    @Test("Dovecot's ssl_cipher_list = PROFILE=SYSTEM (RHEL's 10-ssl.conf) is read the same way")
+    func dovecot() throws {
+        let tree = MemoryTree(contents: [
+            ScanPath("etc/dovecot/dovecot.conf"): Array("ssl = required\nssl_cipher_list = PROFILE=SYSTEM\n".utf8),
+            ScanPath("etc/crypto-policies/back-ends/openssl.config"): Array((Self.policyLine + "\n").utf8),
+        ])
+        let input = ScanInput(
+            path: ScanPath("etc/dovecot/dovecot.conf"),
+            bytes: try #require(tree.contents[ScanPath("etc/dovecot/dovecot.conf")]),
+            context: ScanContext(tree: tree, software: [Self.rhel]))
+        let suites = DovecotScanner().scan(input).findings.filter {
+            $0.setting == "ssl_cipher_list" && $0.usage == .cipherSuite
+        }
+        let expected = try #require(try Self.opensslSuites(Self.policyLine))
+        #expect(suites.map(\.algorithm) == expected)
+        #expect(suites.allSatisfy { $0.note?.contains("the keyword stands for @SECLEVEL=2:kEECDH") == true })
+    }
+
     @Test("the first line as fgets, strlen and the patch's trimming leave it")
     func firstLine() {
         #expect(SystemCipherProfile.firstLine(Array("A:B\r\nC".utf8)) == "A:B")
