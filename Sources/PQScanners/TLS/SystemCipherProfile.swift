@@ -28,15 +28,21 @@ enum SystemCipherProfile {
     /// note says the keyword would mean something on those builds (an image without a package database may be one).
     static func resolve(_ setting: TLSSetting, openssl: OpenSSLInForce, tree: (any TreeReader)?) -> Resolution? {
         guard setting.value.utf8.starts(with: keyword.utf8) else { return nil }
-        guard openssl.isRedHatBuild else {
+        let label = ConfigText.rootLabel(of: setting.path)
+        // No package names the library (RHEL 8 keeps its rpm database in Berkeley DB, which PQScout does not read):
+        // the system's own os-release says whose build it is.
+        let system = openssl.basis == .package ? nil : tree.flatMap { redHatSystem(in: $0, label: label) }
+        guard openssl.isRedHatBuild || system != nil else {
             return Resolution(
                 cipherString: setting.value,
                 note: "\(keyword) is read only by Fedora/RHEL builds of OpenSSL (crypto-policies); \(openssl.phrase) "
                     + "is not known to be one, and OpenSSL as released matches no cipher with it")
         }
         let suffix = String(decoding: setting.value.utf8.dropFirst(keyword.utf8.count), as: UTF8.self)
-        let path = ScanPath(ConfigText.rootPattern(backEnd, prefix: "", label: ConfigText.rootLabel(of: setting.path)))
-        let built = "\(keyword) in \(openssl.phrase), a Fedora/RHEL build"
+        let path = ScanPath(ConfigText.rootPattern(backEnd, prefix: "", label: label))
+        let built =
+            system.map { "\(keyword) in \(openssl.phrase) on \($0) (its os-release), taken as a Fedora/RHEL build" }
+            ?? "\(keyword) in \(openssl.phrase), a Fedora/RHEL build"
         guard let tree, case .success(let bytes) = tree.read(path), let line = firstLine(bytes) else {
             return Resolution(
                 cipherString: builtIn + suffix,
@@ -45,6 +51,36 @@ enum SystemCipherProfile {
         }
         return Resolution(
             cipherString: line + suffix, note: "\(built): the keyword stands for \(line) (from \(backEnd))")
+    }
+
+    /// The distributions whose OpenSSL carries the patch, by os-release `ID`; RHEL's rebuilds also by `ID_LIKE`.
+    static let redHatIDs: Set<String> = ["fedora", "rhel", "centos", "rocky", "almalinux", "ol"]
+
+    /// The system's name when its os-release (`etc/os-release`, else `usr/lib/os-release`, os-release(5)) is Fedora's,
+    /// or that of RHEL 8 or later or a rebuild of it (`ID_LIKE` naming rhel): RHEL 7's OpenSSL 1.0.2 predates
+    /// crypto-policies. nil for any other system, or none.
+    static func redHatSystem(in tree: any TreeReader, label: String) -> String? {
+        for file in ["/etc/os-release", "/usr/lib/os-release"] {
+            let path = ScanPath(ConfigText.rootPattern(file, prefix: "", label: label))
+            guard case .success(let bytes) = tree.read(path) else { continue }
+            var fields: [String: String] = [:]
+            for line in bytes.prefix(64 * 1024).split(separator: UInt8(ascii: "\n")) {
+                guard let equals = line.firstIndex(of: UInt8(ascii: "=")) else { continue }
+                let key = String(decoding: line[..<equals], as: UTF8.self).trimmingWhitespace()
+                var value = String(decoding: line[(equals + 1)...], as: UTF8.self).trimmingWhitespace()
+                if value.count >= 2, let first = value.first, first == "\"" || first == "'", value.last == first {
+                    value = String(value.dropFirst().dropLast())
+                }
+                fields[key] = value
+            }
+            let id = fields["ID"] ?? ""
+            let like = (fields["ID_LIKE"] ?? "").split(separator: " ").map(String.init)
+            guard redHatIDs.contains(id) || like.contains("rhel") else { return nil }
+            let major = Int((fields["VERSION_ID"] ?? "").prefix { $0.isNumber }) ?? 0
+            guard id == "fedora" || major >= 8 else { return nil }
+            return fields["PRETTY_NAME"].flatMap { $0.isEmpty ? nil : $0 } ?? "\(id) \(fields["VERSION_ID"] ?? "")"
+        }
+        return nil
     }
 
     /// What `fgets` into a 1,024-byte buffer, `strlen` and the patch's trimming of one `\n`, then one `\r`, leave of

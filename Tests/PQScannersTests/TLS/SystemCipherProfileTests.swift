@@ -105,6 +105,36 @@ struct SystemCipherProfileTests {
         #expect(lower.diagnostics.contains { $0.detail.contains("no cipher match") })
     }
 
+    /// RHEL 8 keeps its rpm database in Berkeley DB, which PQScout does not read: no package names the library.
+    @Test(
+        "with no package database, os-release decides: RHEL 8 and its rebuilds, Fedora; not RHEL 7, not Debian",
+        arguments: [
+            ("ID=\"rhel\"\nVERSION_ID=\"8.9\"\nPRETTY_NAME=\"Red Hat Enterprise Linux 8.9 (Ootpa)\"\n", true),
+            ("ID=\"rocky\"\nID_LIKE=\"rhel centos fedora\"\nVERSION_ID=\"9.4\"\n", true),
+            ("ID=fedora\nVERSION_ID=41\n", true),
+            ("ID=\"rhel\"\nVERSION_ID=\"7.9\"\n", false),
+            ("ID=debian\nVERSION_ID=\"12\"\n", false),
+            ("ID=\"amzn\"\nID_LIKE=\"fedora\"\nVERSION_ID=\"2023\"\n", false),
+        ])
+    func osRelease(text: String, patched: Bool) throws {
+        var contents = try MailVPNFixtures.tree(["etc/ssl/rsa.pem": "x509/rsa2048-selfsigned.pem"]).contents
+        let config =
+            "http { server { listen 443 ssl; ssl_certificate /etc/ssl/rsa.pem; ssl_ciphers PROFILE=SYSTEM; } }\n"
+        contents[ScanPath("etc/nginx/nginx.conf")] = Array(config.utf8)
+        contents[ScanPath("etc/crypto-policies/back-ends/openssl.config")] = Array((Self.policyLine + "\n").utf8)
+        contents[ScanPath("etc/os-release")] = Array(text.utf8)
+        let output = NginxScanner().scan(
+            ScanInput(
+                path: ScanPath("etc/nginx/nginx.conf"), bytes: Array(config.utf8),
+                context: ScanContext(tree: MemoryTree(contents: contents), software: [])))
+        let refused = output.diagnostics.contains { $0.detail.contains("no cipher match") }
+        #expect(refused == !patched, "\(text)")
+        let notes = output.findings.filter { $0.setting == "ssl_ciphers" && $0.usage == .cipherSuite }.compactMap(
+            \.note)
+        #expect(!notes.isEmpty)
+        #expect(notes.allSatisfy { $0.contains("(its os-release), taken as a Fedora/RHEL build") == patched })
+    }
+
     @Test("Dovecot's ssl_cipher_list = PROFILE=SYSTEM (RHEL's 10-ssl.conf) is read the same way")
     func dovecot() throws {
         let tree = MemoryTree(contents: [
