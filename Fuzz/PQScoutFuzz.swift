@@ -77,14 +77,15 @@ struct Harness {
         Harness("openvpn", [OpenVPNScanner()], ["etc/openvpn/server.conf"]),
         Harness("wireguard", [WireGuardScanner()], ["etc/wireguard/wg0.conf"]),
         Harness("java-security", [JavaSecurityScanner()], ["etc/java-21-openjdk/security/java.security"]),
-        // The installed-package databases of a scanned image (dpkg's status, apk's installed, one rpm header),
-        // read before any scanner runs: one of them is chosen by the input's length.
+        // The installed-package databases of a scanned image (dpkg's status, apk's installed, one rpm header, an
+        // rpm Berkeley DB), read before any scanner runs: one of them is chosen by the input's length.
         Harness("package-db") { bytes in
             let source = ScanPath("var/lib/dpkg/status")
-            switch bytes.count % 3 {
+            switch bytes.count % 4 {
             case 0: _ = InstalledSoftware.parseDpkgStatus(bytes, sourcePath: source)
             case 1: _ = InstalledSoftware.parseApkInstalled(bytes, sourcePath: source)
-            default: _ = InstalledSoftware.parseRPMHeader(bytes, sourcePath: source)
+            case 2: _ = InstalledSoftware.parseRPMHeader(bytes, sourcePath: source)
+            default: _ = RPMBerkeleyDB.headerBlobs(bytes)
             }
         },
         Harness("yaml-claims") { bytes in

@@ -8,11 +8,15 @@ import PQModel
 /// database" format), and rpm (`var/lib/rpm/rpmdb.sqlite`, rpm >= 4.16) when the caller passes a reader for its
 /// header blobs: SQL lives only in PQStore (ARCHITECTURE.md), so the Kit hands in `RPMPackageDatabase.headerBlobs`
 /// and this type parses the headers. Without a reader, an rpm database is one diagnostic so the gap is visible.
+/// An older rpm database in Berkeley DB (`var/lib/rpm/Packages`, RHEL 7 and 8) is read from its pages
+/// (`RPMBerkeleyDB`) when there is no `rpmdb.sqlite`.
 public enum InstalledSoftware {
     /// The database files read, relative to the scan root.
     public static let dpkgStatus = ScanPath("var/lib/dpkg/status")
     public static let apkInstalled = ScanPath("lib/apk/db/installed")
     public static let rpmSQLite = ScanPath("var/lib/rpm/rpmdb.sqlite")
+    /// rpm before 4.16 (RHEL 7 and 8): Berkeley DB, read when there is no `rpmdb.sqlite` (`RPMBerkeleyDB`).
+    public static let rpmBerkeleyDB = ScanPath("var/lib/rpm/Packages")
 
     /// Every installed package the tree's databases list, in database order, and the problems met.
     ///
@@ -47,27 +51,39 @@ public enum InstalledSoftware {
                 software += found
             }
         }
+        func readHeaders(_ path: ScanPath, _ blobs: ([UInt8]) throws -> [[UInt8]]) {
+            switch tree.read(path) {
+            case .failure(let diagnostic): diagnostics.append(diagnostic)
+            case .success(let bytes):
+                do {
+                    let headers = try blobs(bytes)
+                    let found = headers.compactMap { parseRPMHeader($0, sourcePath: path) }
+                    if found.count < headers.count {
+                        diagnostics.append(
+                            Diagnostic(
+                                path: path, reason: .malformed,
+                                detail:
+                                    "\(headers.count - found.count) of \(headers.count) package headers not understood"
+                            ))
+                    }
+                    software += found
+                } catch {
+                    diagnostics.append(Diagnostic(path: path, reason: .malformed, detail: "\(error)"))
+                }
+            }
+        }
+        let rpmBerkeleyDB = labelled(Self.rpmBerkeleyDB)
+        if tree.files(matching: rpmSQLite.display).isEmpty, !tree.files(matching: rpmBerkeleyDB.display).isEmpty {
+            readHeaders(rpmBerkeleyDB) { bytes in
+                switch RPMBerkeleyDB.headerBlobs(bytes) {
+                case .success(let blobs): return blobs
+                case .failure(let failure): throw failure
+                }
+            }
+        }
         if !tree.files(matching: rpmSQLite.display).isEmpty {
             if let rpmHeaders {
-                switch tree.read(rpmSQLite) {
-                case .failure(let diagnostic): diagnostics.append(diagnostic)
-                case .success(let bytes):
-                    do {
-                        let headers = try rpmHeaders(bytes)
-                        let found = headers.compactMap { parseRPMHeader($0, sourcePath: rpmSQLite) }
-                        if found.count < headers.count {
-                            diagnostics.append(
-                                Diagnostic(
-                                    path: rpmSQLite, reason: .malformed,
-                                    detail:
-                                        "\(headers.count - found.count) of \(headers.count) package headers not understood"
-                                ))
-                        }
-                        software += found
-                    } catch {
-                        diagnostics.append(Diagnostic(path: rpmSQLite, reason: .malformed, detail: "\(error)"))
-                    }
-                }
+                readHeaders(rpmSQLite, rpmHeaders)
             } else {
                 diagnostics.append(
                     Diagnostic(
