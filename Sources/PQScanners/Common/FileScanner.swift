@@ -57,6 +57,10 @@ public protocol TreeReader: Sendable {
     func files(matching pattern: String) -> [ScanPath]
     /// The bytes of one walked file, or the diagnostic that explains why they cannot be had.
     func read(_ path: ScanPath) -> Result<[UInt8], Diagnostic>
+    /// The same, for a file that may be larger than the scan's file-size limit allows: up to `limit` bytes, or the
+    /// scan's limit where that is larger. For the package databases, which are read before any scanner and are
+    /// larger than any config (an rpm database of a full server is tens of MiB).
+    func read(_ path: ScanPath, upTo limit: Int64) -> Result<[UInt8], Diagnostic>
     /// True when `path` lies outside the scan root (a live subtree's config naming `/etc/ssl/...`): the file is
     /// read for linking only, so a scanner that links to it carries its assets itself (no walk records them).
     func isOutsideRoot(_ path: ScanPath) -> Bool
@@ -66,6 +70,7 @@ public protocol TreeReader: Sendable {
 }
 
 extension TreeReader {
+    public func read(_ path: ScanPath, upTo limit: Int64) -> Result<[UInt8], Diagnostic> { read(path) }
     public func isOutsideRoot(_ path: ScanPath) -> Bool { false }
     public func reportedName(_ path: ScanPath) -> ScanPath { path }
 }

@@ -17,6 +17,9 @@ public enum InstalledSoftware {
     public static let rpmSQLite = ScanPath("var/lib/rpm/rpmdb.sqlite")
     /// rpm before 4.16 (RHEL 7 and 8): Berkeley DB, read when there is no `rpmdb.sqlite` (`RPMBerkeleyDB`).
     public static let rpmBerkeleyDB = ScanPath("var/lib/rpm/Packages")
+    /// The size up to which a package database is read, whatever `--max-file-size` says for config files (a larger
+    /// `--max-file-size` wins): a full server's rpm database is tens of MiB, past the 16 MiB default.
+    public static let databaseSizeLimit: Int64 = 256 * 1024 * 1024
 
     /// Every installed package the tree's databases list, in database order, and the problems met.
     ///
@@ -40,7 +43,7 @@ public enum InstalledSoftware {
         ]
         for (path, parse) in readers {
             guard !tree.files(matching: path.display).isEmpty else { continue }
-            switch tree.read(path) {
+            switch tree.read(path, upTo: databaseSizeLimit) {
             case .failure(let diagnostic): diagnostics.append(diagnostic)
             case .success(let bytes):
                 let found = parse(bytes, path)
@@ -52,7 +55,7 @@ public enum InstalledSoftware {
             }
         }
         func readHeaders(_ path: ScanPath, _ blobs: ([UInt8]) throws -> [[UInt8]]) {
-            switch tree.read(path) {
+            switch tree.read(path, upTo: databaseSizeLimit) {
             case .failure(let diagnostic): diagnostics.append(diagnostic)
             case .success(let bytes):
                 do {

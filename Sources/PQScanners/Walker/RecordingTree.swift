@@ -78,6 +78,11 @@ public final class RecordingTree: TreeReader, @unchecked Sendable {
         return base.read(path)
     }
 
+    public func read(_ path: ScanPath, upTo limit: Int64) -> Result<[UInt8], Diagnostic> {
+        noteLocked(path)
+        return base.read(path, upTo: limit)
+    }
+
     public func isOutsideRoot(_ path: ScanPath) -> Bool {
         noteLocked(path)
         return base.isOutsideRoot(path)

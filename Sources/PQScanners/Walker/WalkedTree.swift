@@ -140,6 +140,14 @@ public struct WalkedTree: TreeReader {
     }
 
     public func read(_ path: ScanPath) -> Result<[UInt8], Diagnostic> {
+        read(path, with: reader)
+    }
+
+    public func read(_ path: ScanPath, upTo limit: Int64) -> Result<[UInt8], Diagnostic> {
+        read(path, with: limit > reader.maxFileSize ? FileReader(maxFileSize: limit) : reader)
+    }
+
+    private func read(_ path: ScanPath, with reader: FileReader) -> Result<[UInt8], Diagnostic> {
         guard let file = file(at: path) else {
             return .failure(
                 Diagnostic(path: path, reason: .unreadable, detail: "not a regular file inside the scanned tree"))
