@@ -82,7 +82,14 @@ public struct OpenSSHConfiguration: Sendable {
         self.path = path
         self.files = loader.filesRead
         self.loadDiagnostics = loader.diagnostics
-        self.events = loader.events
+        // The `-o` options the service unit starts sshd with come first: sshd reads them before its file.
+        var commandLine: [OpenSSHConfigEvent] = []
+        if program == .server, home == nil, let tree, path.lastComponent == Array("sshd_config".utf8) {
+            commandLine = SSHDServiceUnit.options(tree: tree, label: ConfigText.rootLabel(of: path)).map {
+                OpenSSHConfigEvent(kind: .setting($0.line), path: $0.path, line: $0.lineNumber)
+            }
+        }
+        self.events = commandLine + loader.events
         self.includesStopped = loader.stopped
         self.loadRefusal = loader.refusal.map { "\($0): Too many recursive configuration includes" }
         self.accounts = program == .server ? tree.flatMap(OpenSSHAccounts.init(tree:)) : nil

@@ -1,0 +1,151 @@
+import Foundation
+import PQModel
+import Testing
+
+@testable import PQScanners
+
+/// RHEL 8 passes its crypto policy to sshd on the command line (`sshd -D $OPTIONS $CRYPTO_POLICY`, the variable set
+/// by `EnvironmentFile=-/etc/crypto-policies/back-ends/opensshserver.config`). The oracle is the installed
+/// `sshd -T` given the same `-o` words that systemd's expansion makes of the unit (systemd.service(5): `$NAME` split
+/// at white space), written out here by hand: systemd itself does not run in a test.
+@Suite("sshd started by systemd with -o options (RHEL 8's $CRYPTO_POLICY): the lists sshd -T gives")
+struct SSHDServiceUnitTests {
+    static let unit = """
+        [Unit]
+        Description=OpenSSH server daemon
+
+        [Service]
+        Type=notify
+        EnvironmentFile=-/etc/crypto-policies/back-ends/opensshserver.config
+        EnvironmentFile=-/etc/sysconfig/sshd
+        ExecStart=/usr/sbin/sshd -D $OPTIONS $CRYPTO_POLICY
+        ExecReload=/bin/kill -HUP $MAINPID
+
+        """
+    /// The policy's words, as RHEL 8's DEFAULT policy writes them (shortened lists).
+    static let policyWords = [
+        "-oCiphers=aes256-gcm@openssh.com,chacha20-poly1305@openssh.com,aes256-ctr,aes256-cbc",
+        "-oMACs=hmac-sha2-256-etm@openssh.com,hmac-sha1-etm@openssh.com,hmac-sha2-256,hmac-sha1",
+        "-oKexAlgorithms=curve25519-sha256,ecdh-sha2-nistp256,diffie-hellman-group14-sha256,diffie-hellman-group14-sha1",
+        "-oHostKeyAlgorithms=ecdsa-sha2-nistp256,ssh-ed25519,rsa-sha2-256,rsa-sha2-512,ssh-rsa",
+        "-oPubkeyAcceptedKeyTypes=ecdsa-sha2-nistp256,ssh-ed25519,rsa-sha2-256,rsa-sha2-512,ssh-rsa",
+        "-oCASignatureAlgorithms=ecdsa-sha2-nistp256,ssh-ed25519,rsa-sha2-256,rsa-sha2-512,ssh-rsa",
+    ]
+    static var policyFile: String { "CRYPTO_POLICY='\(policyWords.joined(separator: " "))'\n" }
+    static let config =
+        "Ciphers aes128-ctr\nMACs hmac-sha2-512\nMatch User alice\n    PubkeyAcceptedAlgorithms ssh-ed25519\n"
+
+    struct Case: Sendable, CustomTestStringConvertible {
+        let name: String
+        let files: [String: String]
+        /// The `-o` words systemd would give sshd.
+        let words: [String]
+        var testDescription: String { name }
+    }
+
+    static let cases: [Case] = [
+        Case(
+            name: "RHEL 8: the policy's -o lines win over sshd_config",
+            files: [
+                "usr/lib/systemd/system/sshd.service": unit,
+                "etc/crypto-policies/back-ends/opensshserver.config": policyFile,
+                "etc/sysconfig/sshd": "# To opt-out, uncomment the following line\n# CRYPTO_POLICY=\nOPTIONS=\n",
+            ],
+            words: policyWords),
+        Case(
+            name: "opted out in /etc/sysconfig/sshd (CRYPTO_POLICY=): sshd_config decides",
+            files: [
+                "usr/lib/systemd/system/sshd.service": unit,
+                "etc/crypto-policies/back-ends/opensshserver.config": policyFile,
+                "etc/sysconfig/sshd": "CRYPTO_POLICY=\n",
+            ],
+            words: []),
+        Case(
+            name: "the administrator's unit in /etc/systemd/system, without $CRYPTO_POLICY, wins",
+            files: [
+                "usr/lib/systemd/system/sshd.service": unit,
+                "etc/systemd/system/sshd.service":
+                    "[Service]\nExecStart=/usr/sbin/sshd -D -oCiphers=aes128-gcm@openssh.com\n",
+                "etc/crypto-policies/back-ends/opensshserver.config": policyFile,
+            ],
+            words: ["-oCiphers=aes128-gcm@openssh.com"]),
+        Case(
+            name: "${CRYPTO_POLICY} is one word: sshd takes the first -o and the rest of the list as its value",
+            files: [
+                "usr/lib/systemd/system/sshd.service":
+                    "[Service]\nEnvironment=\"CRYPTO_POLICY=-oMACs=hmac-sha2-256\"\nExecStart=/usr/sbin/sshd -D ${CRYPTO_POLICY}\n"
+            ],
+            words: ["-oMACs=hmac-sha2-256"]),
+        Case(name: "no unit: nothing on the command line", files: [:], words: []),
+    ]
+
+    @Test("PQScout's lists equal sshd -T's with the same -o words", arguments: cases)
+    func sameAsSSHD(_ testCase: Case) throws {
+        try #require(OpenSSHRealBinaryComparisonTests.installed, "sshd is not installed")
+        let root = try OpenSSHTempRoot(files: testCase.files.merging(["etc/ssh/sshd_config": Self.config]) { $1 })
+        defer { try? FileManager.default.removeItem(at: root.url) }
+        try FileManager.default.createDirectory(atPath: "/run/sshd", withIntermediateDirectories: true)
+        let key = try #require(OpenSSHRealBinaryComparisonTests.hostKey)
+        for connection in [nil, "user=alice,host=h,addr=10.0.0.1"] {
+            var arguments =
+                [
+                    "-T", "-f", root.url.appendingPathComponent("etc/ssh/sshd_config").path, "-o",
+                    "HostKey=\(key)",
+                ] + testCase.words
+            if let connection { arguments += ["-C", connection] }
+            let run = try #require(OpenSSHTestSupport.run(OpenSSHRealBinaryComparisonTests.sshd, arguments))
+            try #require(run.status == 0, "sshd -T: \(run.error)")
+            var real: [String: String] = [:]
+            for line in run.output.split(separator: "\n") {
+                let parts = line.split(separator: " ", maxSplits: 1)
+                if parts.count == 2 { real[String(parts[0])] = String(parts[1]) }
+            }
+            let status = try Data(contentsOf: URL(fileURLWithPath: "/var/lib/dpkg/status"))
+            let software = InstalledSoftware.parseDpkgStatus(Array(status), sourcePath: InstalledSoftware.dpkgStatus)
+            let configuration = OpenSSHConfiguration(
+                program: .server, path: ScanPath("etc/ssh/sshd_config"), bytes: Array(Self.config.utf8),
+                tree: try root.tree(), profile: OpenSSHProfile.resolve(for: .server, software: software, override: nil))
+            var mine: [String: String] = [:]
+            for list in configuration.effectiveLists(for: connection.flatMap { OpenSSHConnection(spec: $0) }) {
+                mine[list.setting.lowercased()] = list.algorithms.joined(separator: ",")
+            }
+            for keyword in [
+                "ciphers", "macs", "kexalgorithms", "hostkeyalgorithms", "pubkeyacceptedalgorithms",
+                "casignaturealgorithms",
+            ] {
+                #expect(mine[keyword] == real[keyword], "\(testCase.name), \(connection ?? "no Match"): \(keyword)")
+            }
+        }
+    }
+
+    @Test("the findings of the policy's lines point at the file that set CRYPTO_POLICY")
+    func findingsPointAtThePolicy() throws {
+        let root = try OpenSSHTempRoot(files: [
+            "usr/lib/systemd/system/sshd.service": Self.unit,
+            "etc/crypto-policies/back-ends/opensshserver.config": Self.policyFile,
+            "etc/ssh/sshd_config": Self.config,
+        ])
+        defer { try? FileManager.default.removeItem(at: root.url) }
+        let output = OpenSSHConfigScanner().scan(
+            ScanInput(
+                path: ScanPath("etc/ssh/sshd_config"), bytes: Array(Self.config.utf8),
+                options: ScanOptions(opensshVersion: "8.0"), context: ScanContext(tree: try root.tree())))
+        let ciphers = output.findings.filter { $0.setting.lowercased() == "ciphers" && $0.effective }
+        #expect(ciphers.map(\.algorithm).contains("aes256-cbc"))
+        #expect(ciphers.allSatisfy { $0.path == ScanPath("etc/crypto-policies/back-ends/opensshserver.config") })
+        #expect(!ciphers.contains { $0.algorithm == "aes128-ctr" })
+    }
+
+    @Test("environment files: quotes, comments, the last assignment; command lines: quotes, $ and ${}")
+    func parsing() {
+        let file = SSHDServiceUnit.environmentFile(
+            Array("# c\nA='x y'\nB=\"a \\\"q\\\" b\"\nA=z\n; c\nexport C=1\n".utf8))
+        #expect(file["A"]?.value == "z" && file["A"]?.line == 4)
+        #expect(file["B"]?.value == "a \"q\" b")
+        #expect(file["C"]?.value == "1")
+        #expect(
+            SSHDServiceUnit.words("/usr/sbin/sshd -D '-oA=b c' \"-o\" x") == [
+                "/usr/sbin/sshd", "-D", "-oA=b c", "-o", "x",
+            ])
+    }
+}
