@@ -11,8 +11,8 @@
 /// (type 7) each holding `hf_offset` bytes from byte 26. The keys are rpm's record numbers; each data item is one
 /// header blob (`headerExport`), the form `rpmdb.sqlite` stores too, so `InstalledSoftware.parseRPMHeader` reads it.
 ///
-/// Hostile input: every offset and length is checked against its page, every overflow page is taken at most once,
-/// and no blob is longer than the file.
+/// Hostile input: every offset and length is checked against its page, a page's bytes go into at most one blob,
+/// every overflow page is taken at most once: the blobs together are never longer than the file.
 public enum RPMBerkeleyDB {
     public struct Failure: Error, Sendable, Equatable, CustomStringConvertible {
         public var detail: String
@@ -54,6 +54,10 @@ public enum RPMBerkeleyDB {
                 guard offset >= Self.headerSize + 2 * entries, offset < end, end <= pageSize else { return nil }
                 return (page + offset)..<(page + end)
             }
+            // In a sound page each item lies below the one before it. A data item is taken only below every item
+            // taken before it, so hostile offsets cannot make one page's bytes into many blobs: a page gives at most
+            // its own size.
+            var below = pageSize
             // Items are (key, data) pairs. Key 0 holds rpm's next record number, not a header.
             for pair in 0..<(entries / 2) {
                 guard let key = item(2 * pair), let data = item(2 * pair + 1) else { continue }
@@ -66,6 +70,8 @@ public enum RPMBerkeleyDB {
                 }
                 switch bytes[data.lowerBound] {
                 case 1:
+                    guard data.upperBound - page <= below else { continue }
+                    below = data.lowerBound - page
                     blobs.append(Array(bytes[(data.lowerBound + 1)..<data.upperBound]))
                 case 3:
                     guard data.count >= 12 else { continue }
