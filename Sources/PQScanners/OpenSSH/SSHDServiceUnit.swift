@@ -20,6 +20,10 @@ enum SSHDServiceUnit {
         "/etc/systemd/system/sshd.service", "/usr/lib/systemd/system/sshd.service", "/lib/systemd/system/sshd.service",
     ]
 
+    /// Environment files read per unit; a real unit names two. A hostile unit naming one file thousands of times
+    /// reads it once, and a unit naming thousands of files reads the first ones.
+    static let maxEnvironmentFiles = 16
+
     /// One `-o` option: its configuration line, and where its text was written.
     struct Option: Sendable, Hashable {
         var line: OpenSSHConfigLine
@@ -39,6 +43,7 @@ enum SSHDServiceUnit {
             var fileVariables: [String: (value: String, path: ScanPath, line: Int)] = [:]
             var execStart: (text: String, line: Int)?
             var inService = false
+            var environmentFiles: [ScanPath: [String: (value: String, line: Int)]] = [:]
             for (index, raw) in lines(bytes).enumerated() {
                 let text = raw.trimmingWhitespace()
                 if text.hasPrefix("[") {
@@ -59,8 +64,16 @@ enum SSHDServiceUnit {
                     let name = value.hasPrefix("-") ? String(value.dropFirst()) : value
                     guard name.hasPrefix("/") else { continue }
                     let file = inTree(name)
-                    guard case .success(let content) = tree.read(file) else { continue }
-                    for (name, assignment) in environmentFile(content) {
+                    if environmentFiles[file] == nil {
+                        guard environmentFiles.count < Self.maxEnvironmentFiles else { continue }
+                        // A missing file (the `-` prefix allows it) counts too, as an empty one.
+                        guard case .success(let content) = tree.read(file) else {
+                            environmentFiles[file] = [:]
+                            continue
+                        }
+                        environmentFiles[file] = environmentFile(content)
+                    }
+                    for (name, assignment) in environmentFiles[file] ?? [:] {
                         fileVariables[name] = (assignment.value, file, assignment.line)
                     }
                 case "ExecStart":

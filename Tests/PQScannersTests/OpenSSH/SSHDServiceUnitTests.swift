@@ -136,6 +136,40 @@ struct SSHDServiceUnitTests {
         #expect(!ciphers.contains { $0.algorithm == "aes128-ctr" })
     }
 
+    @Test("a unit naming one environment file 20,000 times, and 20,000 files: a bounded number of reads")
+    func environmentFileBomb() throws {
+        let one =
+            "[Service]\n" + String(repeating: "EnvironmentFile=-/etc/sysconfig/sshd\n", count: 20_000)
+            + "ExecStart=/usr/sbin/sshd -D $CRYPTO_POLICY\n"
+        let many =
+            "[Service]\n" + (0..<20_000).map { "EnvironmentFile=-/etc/e\($0)\n" }.joined()
+            + "ExecStart=/usr/sbin/sshd -D $CRYPTO_POLICY\n"
+        for unit in [one, many] {
+            let reads = CountingTree(contents: [
+                ScanPath("usr/lib/systemd/system/sshd.service"): Array(unit.utf8),
+                ScanPath("etc/sysconfig/sshd"): Array("CRYPTO_POLICY='-oCiphers=aes128-ctr'\n".utf8),
+            ])
+            let options = SSHDServiceUnit.options(tree: reads, label: "")
+            #expect(reads.count <= SSHDServiceUnit.maxEnvironmentFiles + SSHDServiceUnit.unitPaths.count)
+            if unit == one { #expect(options.map(\.line.keyword) == ["Ciphers"]) }
+        }
+    }
+
+    /// A tree over a dictionary that counts its reads.
+    final class CountingTree: TreeReader, @unchecked Sendable {
+        let contents: [ScanPath: [UInt8]]
+        private(set) var count = 0
+        init(contents: [ScanPath: [UInt8]]) { self.contents = contents }
+        func files(matching pattern: String) -> [ScanPath] { [] }
+        func read(_ path: ScanPath) -> Result<[UInt8], Diagnostic> {
+            count += 1
+            guard let bytes = contents[path] else {
+                return .failure(Diagnostic(path: path, reason: .unreadable, detail: "absent"))
+            }
+            return .success(bytes)
+        }
+    }
+
     @Test("environment files: quotes, comments, the last assignment; command lines: quotes, $ and ${}")
     func parsing() {
         let file = SSHDServiceUnit.environmentFile(
