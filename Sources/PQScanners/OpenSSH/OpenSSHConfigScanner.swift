@@ -182,6 +182,9 @@ struct OpenSSHFindingBuilder {
                     effective = false
                     note = [note, Self.gssapiOff].compactMap { $0 }.joined(separator: "; ")
                 }
+                if let given = configuration.commandLineNote(visited.path, visited.lineNumber) {
+                    note = [given, note].compactMap { $0 }.joined(separator: "; ")
+                }
                 addList(visited, keyword: keyword, effective: effective, note: note)
             } else if key == "hostkey", program == .server {
                 hostKeyLines += 1

@@ -65,6 +65,17 @@ public struct OpenSSHConfiguration: Sendable {
     let includesStopped: Bool
     /// The tree's `etc/passwd` and `etc/group`, for `Match Group`; nil when the tree lacks them.
     let accounts: OpenSSHAccounts?
+    /// For each line given to sshd as a command-line `-o` (`SSHDServiceUnit`), keyed by `place`, the unit giving it.
+    let commandLineUnits: [String: ScanPath]
+
+    static func place(_ path: ScanPath, _ line: Int) -> String { "\(path.display)\u{0}\(line)" }
+
+    /// The note of a line sshd reads from its command line, nil for a line of a file.
+    func commandLineNote(_ path: ScanPath, _ line: Int) -> String? {
+        commandLineUnits[Self.place(path, line)].map {
+            "given to sshd as -o on its command line by \($0.display) (ExecStart), read before \(self.path.display)"
+        }
+    }
 
     /// Reads `bytes` as the configuration at `path`, following includes through `tree`.
     ///
@@ -83,13 +94,15 @@ public struct OpenSSHConfiguration: Sendable {
         self.files = loader.filesRead
         self.loadDiagnostics = loader.diagnostics
         // The `-o` options the service unit starts sshd with come first: sshd reads them before its file.
-        var commandLine: [OpenSSHConfigEvent] = []
+        var options: [SSHDServiceUnit.Option] = []
         if program == .server, home == nil, let tree, path.lastComponent == Array("sshd_config".utf8) {
-            commandLine = SSHDServiceUnit.options(tree: tree, label: ConfigText.rootLabel(of: path)).map {
-                OpenSSHConfigEvent(kind: .setting($0.line), path: $0.path, line: $0.lineNumber)
-            }
+            options = SSHDServiceUnit.options(tree: tree, label: ConfigText.rootLabel(of: path))
         }
-        self.events = commandLine + loader.events
+        self.events =
+            options.map { OpenSSHConfigEvent(kind: .setting($0.line), path: $0.path, line: $0.lineNumber) }
+            + loader.events
+        self.commandLineUnits = Dictionary(
+            options.map { (Self.place($0.path, $0.lineNumber), $0.unit) }, uniquingKeysWith: { first, _ in first })
         self.includesStopped = loader.stopped
         self.loadRefusal = loader.refusal.map { "\($0): Too many recursive configuration includes" }
         self.accounts = program == .server ? tree.flatMap(OpenSSHAccounts.init(tree:)) : nil

@@ -29,6 +29,8 @@ enum SSHDServiceUnit {
         var line: OpenSSHConfigLine
         var path: ScanPath
         var lineNumber: Int
+        /// The unit whose `ExecStart` gives it.
+        var unit: ScanPath
     }
 
     /// The `-o` options of the unit found in `tree` (scanned under `label` in a multi-root scan), in order.
@@ -120,7 +122,7 @@ enum SSHDServiceUnit {
                 index += 1
             }
             guard case .success(let line) = OpenSSHConfigLine.parse(Substring(text)) else { continue }
-            options.append(Option(line: line, path: argument.path, lineNumber: argument.line))
+            options.append(Option(line: line, path: argument.path, lineNumber: argument.line, unit: unit))
         }
         return options
     }

@@ -134,6 +134,12 @@ struct SSHDServiceUnitTests {
         #expect(ciphers.map(\.algorithm).contains("aes256-cbc"))
         #expect(ciphers.allSatisfy { $0.path == ScanPath("etc/crypto-policies/back-ends/opensshserver.config") })
         #expect(!ciphers.contains { $0.algorithm == "aes128-ctr" })
+        #expect(
+            ciphers.allSatisfy {
+                $0.note?.hasPrefix(
+                    "given to sshd as -o on its command line by usr/lib/systemd/system/sshd.service (ExecStart)")
+                    == true
+            })
     }
 
     @Test("a unit naming one environment file 20,000 times, and 20,000 files: a bounded number of reads")
