@@ -4,15 +4,21 @@ import Testing
 
 @testable import PQScanners
 
-/// Builds an rpm header blob as rpm's sqlite backend stores it (index count, data length, entries, data).
-func rpmHeader(name: String, version: String, release: String, epoch: UInt32? = nil) -> [UInt8] {
+/// Builds an rpm header blob as rpm stores it (index count, data length, entries, data): the epoch first, so its
+/// INT32 data is aligned to 4 bytes as rpm requires (rpm -qa refuses a header where it is not), and a summary
+/// (tag 1004) of `summaryLength` bytes when asked, to make the header as large as wanted.
+func rpmHeader(name: String, version: String, release: String, epoch: UInt32? = nil, summaryLength: Int = 0)
+    -> [UInt8]
+{
     func be(_ value: UInt32) -> [UInt8] {
         [UInt8(value >> 24), UInt8(value >> 16 & 0xFF), UInt8(value >> 8 & 0xFF), UInt8(value & 0xFF)]
     }
-    var entries: [(tag: UInt32, type: UInt32, data: [UInt8])] = [
+    var entries: [(tag: UInt32, type: UInt32, data: [UInt8])] = []
+    if let epoch { entries.append((1003, 4, be(epoch))) }
+    entries += [
         (1000, 6, Array(name.utf8) + [0]), (1001, 6, Array(version.utf8) + [0]), (1002, 6, Array(release.utf8) + [0]),
     ]
-    if let epoch { entries.append((1003, 4, be(epoch))) }
+    if summaryLength > 0 { entries.append((1004, 6, Array(repeating: UInt8(ascii: "s"), count: summaryLength) + [0])) }
     var index: [UInt8] = []
     var data: [UInt8] = []
     for entry in entries {

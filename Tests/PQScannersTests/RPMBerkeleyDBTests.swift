@@ -31,28 +31,12 @@ struct RPMBerkeleyDBTests {
         return list
     }
 
-    /// A header as rpm writes one: strings, the epoch as INT32 aligned to 4 bytes in the data store (rpm refuses a
-    /// header whose INT32 data is not), and a summary (tag 1004) padding it to the size wanted.
     static func header(_ package: (name: String, version: String, release: String, epoch: UInt32?, pad: Int))
         -> [UInt8]
     {
-        func be(_ value: UInt32) -> [UInt8] {
-            [UInt8(value >> 24), UInt8(value >> 16 & 0xFF), UInt8(value >> 8 & 0xFF), UInt8(value & 0xFF)]
-        }
-        var entries: [(tag: UInt32, type: UInt32, data: [UInt8])] = []
-        if let epoch = package.epoch { entries.append((1003, 4, be(epoch))) }
-        entries += [
-            (1000, 6, Array(package.name.utf8) + [0]), (1001, 6, Array(package.version.utf8) + [0]),
-            (1002, 6, Array(package.release.utf8) + [0]),
-        ]
-        if package.pad > 0 { entries.append((1004, 6, Array(repeating: UInt8(ascii: "s"), count: package.pad) + [0])) }
-        var index: [UInt8] = []
-        var data: [UInt8] = []
-        for entry in entries {
-            index += be(entry.tag) + be(entry.type) + be(UInt32(data.count)) + be(1)
-            data += entry.data
-        }
-        return be(UInt32(entries.count)) + be(UInt32(data.count)) + index + data
+        rpmHeader(
+            name: package.name, version: package.version, release: package.release, epoch: package.epoch,
+            summaryLength: package.pad)
     }
 
     /// A Berkeley DB hash database holding `headers` under record numbers 1... and rpm's key 0, made by db_load.
