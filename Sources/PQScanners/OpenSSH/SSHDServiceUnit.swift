@@ -46,7 +46,7 @@ enum SSHDServiceUnit {
             var execStart: (text: String, line: Int)?
             var inService = false
             var environmentFiles: [ScanPath: [String: (value: String, line: Int)]] = [:]
-            for (index, raw) in lines(bytes).enumerated() {
+            for (index, raw) in KeyValueFile.lines(bytes).enumerated() {
                 let text = raw.trimmingWhitespace()
                 if text.hasPrefix("[") {
                     inService = text == "[Service]"
@@ -73,7 +73,7 @@ enum SSHDServiceUnit {
                             environmentFiles[file] = [:]
                             continue
                         }
-                        environmentFiles[file] = environmentFile(content)
+                        environmentFiles[file] = KeyValueFile.assignments(content)
                     }
                     for (name, assignment) in environmentFiles[file] ?? [:] {
                         fileVariables[name] = (assignment.value, file, assignment.line)
@@ -127,43 +127,6 @@ enum SSHDServiceUnit {
         return options
     }
 
-    /// An environment file's assignments with their line numbers; the last of a name counts.
-    static func environmentFile(_ bytes: [UInt8]) -> [String: (value: String, line: Int)] {
-        var assignments: [String: (value: String, line: Int)] = [:]
-        for (index, raw) in lines(bytes).enumerated() {
-            var text = raw.trimmingWhitespace()
-            if text.hasPrefix("export ") { text = String(text.dropFirst(7)).trimmingWhitespace() }
-            guard !text.hasPrefix("#"), !text.hasPrefix(";"), let equals = text.firstIndex(of: "=") else { continue }
-            let name = text[..<equals].trimmingWhitespace()
-            guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else { continue }
-            let value = text[text.index(after: equals)...].trimmingWhitespace()
-            assignments[name] = (unquoted(value), index + 1)
-        }
-        return assignments
-    }
-
-    /// A value without its quotes: single quotes keep everything, double quotes take `\"` and `\\`.
-    static func unquoted(_ value: String) -> String {
-        guard let first = value.first, first == "'" || first == "\"", value.count >= 2, value.last == first else {
-            return value
-        }
-        let inner = value.dropFirst().dropLast()
-        guard first == "\"" else { return String(inner) }
-        var out = ""
-        var escaped = false
-        for character in inner {
-            if escaped {
-                out.append(character)
-                escaped = false
-            } else if character == "\\" {
-                escaped = true
-            } else {
-                out.append(character)
-            }
-        }
-        return out
-    }
-
     /// Words split at white space, quotes grouping (as systemd splits a command line); quotes are removed.
     static func words(_ text: String) -> [String] {
         var words: [String] = []
@@ -187,23 +150,5 @@ enum SSHDServiceUnit {
         }
         if inWord { words.append(current) }
         return words
-    }
-
-    /// Lines of a unit or environment file, a trailing backslash joining the next (systemd's continuation).
-    static func lines(_ bytes: [UInt8]) -> [String] {
-        var out: [String] = []
-        var pending = ""
-        for raw in bytes.prefix(1 << 20).split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
-            var line = String(decoding: raw, as: UTF8.self)
-            if line.hasSuffix("\r") { line.removeLast() }
-            if line.hasSuffix("\\") {
-                pending += line.dropLast() + " "
-                out.append("")
-                continue
-            }
-            out.append(pending + line)
-            pending = ""
-        }
-        return out
     }
 }

@@ -76,7 +76,8 @@ public enum InstalledSoftware {
             }
         }
         let rpmBerkeleyDB = labelled(Self.rpmBerkeleyDB)
-        if tree.files(matching: rpmSQLite.display).isEmpty, !tree.files(matching: rpmBerkeleyDB.display).isEmpty {
+        let hasSQLite = !tree.files(matching: rpmSQLite.display).isEmpty
+        if !hasSQLite, !tree.files(matching: rpmBerkeleyDB.display).isEmpty {
             readHeaders(rpmBerkeleyDB) { bytes in
                 switch RPMBerkeleyDB.headerBlobs(bytes) {
                 case .success(let blobs): return blobs
@@ -84,7 +85,7 @@ public enum InstalledSoftware {
                 }
             }
         }
-        if !tree.files(matching: rpmSQLite.display).isEmpty {
+        if hasSQLite {
             if let rpmHeaders {
                 readHeaders(rpmSQLite, rpmHeaders)
             } else {

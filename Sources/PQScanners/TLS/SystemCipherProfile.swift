@@ -29,8 +29,8 @@ enum SystemCipherProfile {
     static func resolve(_ setting: TLSSetting, openssl: OpenSSLInForce, tree: (any TreeReader)?) -> Resolution? {
         guard setting.value.utf8.starts(with: keyword.utf8) else { return nil }
         let label = ConfigText.rootLabel(of: setting.path)
-        // No package names the library (RHEL 8 keeps its rpm database in Berkeley DB, which PQScout does not read):
-        // the system's own os-release says whose build it is.
+        // No package names the library (an image without a package database, or an unreadable one): the system's
+        // own os-release says whose build it is.
         let system = openssl.basis == .package ? nil : tree.flatMap { redHatSystem(in: $0, label: label) }
         guard openssl.isRedHatBuild || system != nil else {
             return Resolution(
@@ -63,16 +63,7 @@ enum SystemCipherProfile {
         for file in ["/etc/os-release", "/usr/lib/os-release"] {
             let path = ScanPath(ConfigText.rootPattern(file, prefix: "", label: label))
             guard case .success(let bytes) = tree.read(path) else { continue }
-            var fields: [String: String] = [:]
-            for line in bytes.prefix(64 * 1024).split(separator: UInt8(ascii: "\n")) {
-                guard let equals = line.firstIndex(of: UInt8(ascii: "=")) else { continue }
-                let key = String(decoding: line[..<equals], as: UTF8.self).trimmingWhitespace()
-                var value = String(decoding: line[(equals + 1)...], as: UTF8.self).trimmingWhitespace()
-                if value.count >= 2, let first = value.first, first == "\"" || first == "'", value.last == first {
-                    value = String(value.dropFirst().dropLast())
-                }
-                fields[key] = value
-            }
+            let fields = KeyValueFile.assignments(Array(bytes.prefix(64 * 1024))).mapValues(\.value)
             let id = fields["ID"] ?? ""
             let like = (fields["ID_LIKE"] ?? "").split(separator: " ").map(String.init)
             guard redHatIDs.contains(id) || like.contains("rhel") else { return nil }

@@ -20,6 +20,13 @@ public struct TLSServiceEmitter: Sendable {
     /// Why: every finding of a service carries its asset id, a SHA-256 over the service's identity; one per
     /// service is enough.
     private let assetIDs = InputMemo<ServiceIdentity, String>(capacity: 256)
+    /// Why: every vhost of a file with `PROFILE=SYSTEM` would read the crypto-policies file (and os-release) again.
+    private let systemProfiles = InputMemo<SystemProfileKey, SystemCipherProfile.Resolution?>(capacity: 64)
+
+    private struct SystemProfileKey: Hashable, Sendable {
+        var value: String
+        var label: String
+    }
 
     private struct ServiceIdentity: Hashable, Sendable {
         var source: FindingSource
@@ -53,8 +60,10 @@ public struct TLSServiceEmitter: Sendable {
     /// diagnostic, and then nothing of the service is in force.
     public func emit(_ service: TLSService) -> ScanOutput {
         var service = service
-        if let setting = service.cipherString,
-            let profile = SystemCipherProfile.resolve(setting, openssl: openssl, tree: tree)
+        if let setting = service.cipherString, setting.value.utf8.starts(with: SystemCipherProfile.keyword.utf8),
+            let profile = systemProfiles.value(
+                for: SystemProfileKey(value: setting.value, label: ConfigText.rootLabel(of: setting.path)),
+                { SystemCipherProfile.resolve(setting, openssl: openssl, tree: tree) })
         {
             service.cipherString?.value = profile.cipherString
             service.cipherString?.readAs = profile.note

@@ -178,7 +178,7 @@ struct SSHDServiceUnitTests {
 
     @Test("environment files: quotes, comments, the last assignment; command lines: quotes, $ and ${}")
     func parsing() {
-        let file = SSHDServiceUnit.environmentFile(
+        let file = KeyValueFile.assignments(
             Array("# c\nA='x y'\nB=\"a \\\"q\\\" b\"\nA=z\n; c\nexport C=1\n".utf8))
         #expect(file["A"]?.value == "z" && file["A"]?.line == 4)
         #expect(file["B"]?.value == "a \"q\" b")
