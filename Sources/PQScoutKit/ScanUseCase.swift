@@ -557,6 +557,12 @@ public struct ScanUseCase: Sendable {
             switch outcome {
             case .notClaimed:
                 break
+            case .skipped(let diagnostic)
+            where diagnostic.reason == .tooLarge
+                && contexts[index].software.contains(where: { $0.sourcePath == file.path }):
+                // A package database past --max-file-size that `InstalledSoftware` read under its own limit: its
+                // packages are in the scan, and no scanner claims it, so "too large" would say a file went unread.
+                break
             case .skipped(let diagnostic):
                 result.output.diagnostics.append(diagnostic)
                 // A file that vanished or could not be opened may be back next time with the same identity.

@@ -1,6 +1,7 @@
 import Foundation
 import PQModel
 import PQScoutKit
+import PQStore
 import Testing
 
 @Suite("A scan reads the tree's rpm database and judges sshd_config against the OpenSSH it names")
@@ -61,5 +62,34 @@ struct InstalledSoftwareScanTests {
         #expect(
             try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("var/lib/rpm").path)
                 == before)
+    }
+
+    @Test("a package database past --max-file-size is read and not reported as too large; another large file is")
+    func largeDatabaseIsNotSkipped() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("pqscout-dpkg-\(UUID().uuidString)")
+        let store = temporaryStore()
+        defer {
+            try? FileManager.default.removeItem(at: root)
+            try? FileManager.default.removeItem(atPath: store)
+        }
+        try FileManager.default.createDirectory(
+            at: root.appendingPathComponent("var/lib/dpkg"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: root.appendingPathComponent("etc/ssh"), withIntermediateDirectories: true)
+        let status = (0..<60).map { "Package: pkg\($0)\nStatus: install ok installed\nVersion: 1.\($0)-1\n\n" }
+            .joined()
+        try Data(status.utf8).write(to: root.appendingPathComponent("var/lib/dpkg/status"))
+        let config = "# padding\n" + String(repeating: "#\n", count: 1_200) + "Ciphers aes256-ctr\n"
+        try Data(config.utf8).write(to: root.appendingPathComponent("etc/ssh/sshd_config"))
+        let limit: Int64 = 2_048
+        #expect(status.utf8.count > limit && config.utf8.count > limit)
+
+        let scan = try ScanUseCase().run(ScanRequest(roots: [root.path], storePath: store, maxFileSize: limit))
+        let document = try InventoryUseCase.document(InventoryRequest(storePath: store, scanID: scan.id))
+        let tooLarge = document.diagnostics.filter { $0.reason == .tooLarge }.map(\.path.display)
+        #expect(tooLarge == ["etc/ssh/sshd_config"])
+        let software = try InventoryStore(path: store).software(scanID: scan.id)
+        #expect(software.count == 60)
+        #expect(software.allSatisfy { $0.sourcePath.display == "var/lib/dpkg/status" })
     }
 }
