@@ -10,42 +10,118 @@ import PQModel
 /// (servconf.c), so these lines win over `sshd_config` outside `Match` blocks, as the lines at the top of the file
 /// would. RHEL 9 includes the policy from `sshd_config.d/50-redhat.conf` instead, which the loader reads as an include.
 ///
-/// systemd's rules (systemd.exec(5), systemd.service(5)): a later `EnvironmentFile` overrides an earlier one and any
-/// `Environment=`; a leading `-` lets the file be missing; `$NAME` in `ExecStart` is the variable split at white
-/// space into words, `${NAME}` one word; an empty `ExecStart=` clears the ones before it. Drop-ins
-/// (`sshd.service.d/*.conf`) and `ExecStart` lines other than the last are not read.
+/// systemd's rules (systemd.unit(5), systemd.exec(5), systemd.service(5)):
+/// - the unit file is the first found along the load path, `/etc/systemd/system` before `/usr/lib/systemd/system`;
+///   Debian and Ubuntu name it `ssh.service` (`sshd.service` is its alias), Red Hat `sshd.service`;
+/// - drop-ins (`<name>.d/*.conf`, for every name of the unit, in any directory of the load path) are read after the
+///   unit, in the order of their file names whatever their directory; of two with one file name, the one earlier
+///   on the load path is read and the other not;
+/// - `Environment=`, `EnvironmentFile=` and `ExecStart=` given the empty string clear what came before;
+/// - a later `EnvironmentFile` overrides an earlier one and any `Environment=`; a leading `-` lets the file be
+///   missing;
+/// - `$NAME` in `ExecStart` is the variable split at white space into words, `${NAME}` one word.
+/// Debian's `SSHD_OPTS` in `/etc/default/ssh` reaches sshd the same way (`ExecStart=/usr/sbin/sshd -D $SSHD_OPTS`).
+/// Not read: `ExecStart` lines other than the last (systemd refuses a notify service with two), drop-ins of every
+/// service (`service.d/`), a unit masked by a link to `/dev/null`.
 enum SSHDServiceUnit {
-    /// Where systemd finds the unit, the administrator's copy first.
-    static let unitPaths = [
-        "/etc/systemd/system/sshd.service", "/usr/lib/systemd/system/sshd.service", "/lib/systemd/system/sshd.service",
+    /// systemd's load path for system units, the administrator's first (systemd.unit(5), "Unit File Load Path";
+    /// in the order `systemd-analyze unit-paths` gives on Debian 12, whose systemd also reads `/lib/systemd/system`),
+    /// without the directories only a running manager fills.
+    static let unitDirectories = [
+        "/etc/systemd/system", "/run/systemd/system", "/usr/local/lib/systemd/system", "/lib/systemd/system",
+        "/usr/lib/systemd/system",
     ]
+    /// The unit's names: Debian's and Ubuntu's first, then Red Hat's (also Debian's alias of `ssh.service`).
+    static let unitNames = ["ssh.service", "sshd.service"]
 
     /// Environment files read per unit; a real unit names two. A hostile unit naming one file thousands of times
     /// reads it once, and a unit naming thousands of files reads the first ones.
     static let maxEnvironmentFiles = 16
+    /// `EnvironmentFile=` lines kept per unit, a file named twice counting twice (systemd reads it twice).
+    static let maxEnvironmentFileLines = 64
+    /// Drop-ins read per unit; an administrator writes one or two.
+    static let maxDropIns = 32
 
     /// One `-o` option: its configuration line, and where its text was written.
     struct Option: Sendable, Hashable {
         var line: OpenSSHConfigLine
         var path: ScanPath
         var lineNumber: Int
-        /// The unit whose `ExecStart` gives it.
+        /// The unit file or drop-in whose `ExecStart` gives it.
         var unit: ScanPath
     }
+
+    /// A value and the file and line that set it.
+    typealias Placed = (value: String, path: ScanPath, line: Int)
 
     /// The `-o` options of the unit found in `tree` (scanned under `label` in a multi-root scan), in order.
     static func options(tree: any TreeReader, label: String) -> [Option] {
         func inTree(_ absolute: String) -> ScanPath {
             ScanPath(ConfigText.rootPattern(absolute, prefix: "", label: label))
         }
-        for unitPath in unitPaths {
-            guard case .success(let bytes) = tree.read(inTree(unitPath)) else { continue }
-            let unit = inTree(unitPath)
-            var variables: [String: (value: String, path: ScanPath, line: Int)] = [:]
-            var fileVariables: [String: (value: String, path: ScanPath, line: Int)] = [:]
-            var execStart: (text: String, line: Int)?
+        var unit: (path: ScanPath, bytes: [UInt8])?
+        search: for directory in unitDirectories {
+            for name in unitNames {
+                let path = inTree(directory + "/" + name)
+                if case .success(let bytes) = tree.read(path) {
+                    unit = (path, bytes)
+                    break search
+                }
+            }
+        }
+        guard let unit else { return [] }
+        var service = ServiceSettings()
+        service.read(unit.bytes, from: unit.path)
+        for dropIn in dropIns(tree: tree, inTree: inTree) {
+            guard case .success(let bytes) = tree.read(dropIn) else { continue }
+            service.read(bytes, from: dropIn)
+        }
+        guard let execStart = service.execStart else { return [] }
+        var variables: [String: Placed] = service.environment
+        var environmentFiles: [ScanPath: [String: (value: String, line: Int)]] = [:]
+        for name in service.environmentFiles {
+            let file = inTree(name)
+            if environmentFiles[file] == nil {
+                guard environmentFiles.count < Self.maxEnvironmentFiles else { continue }
+                // A missing file (the `-` prefix allows it) counts too, as an empty one.
+                guard case .success(let content) = tree.read(file) else {
+                    environmentFiles[file] = [:]
+                    continue
+                }
+                environmentFiles[file] = KeyValueFile.assignments(content)
+            }
+            // Variables from files override `Environment=`, and a later file an earlier one.
+            for (name, assignment) in environmentFiles[file] ?? [:] {
+                variables[name] = (assignment.value, file, assignment.line)
+            }
+        }
+        return commandLine(execStart.value, variables: variables, unit: execStart.path, unitLine: execStart.line)
+    }
+
+    /// The drop-ins systemd reads for the unit, in the order it reads them: by file name, and of one file name the
+    /// one earliest on the load path.
+    static func dropIns(tree: any TreeReader, inTree: (String) -> ScanPath) -> [ScanPath] {
+        var byName: [String: ScanPath] = [:]
+        for directory in unitDirectories {
+            for name in unitNames {
+                for path in tree.files(matching: inTree(directory + "/" + name + ".d/*.conf").display) {
+                    let fileName = String(path.display.split(separator: "/").last ?? "")
+                    if byName[fileName] == nil { byName[fileName] = path }
+                }
+            }
+        }
+        return byName.keys.sorted().prefix(Self.maxDropIns).compactMap { byName[$0] }
+    }
+
+    /// The `[Service]` settings that decide sshd's command line, read across the unit and its drop-ins.
+    struct ServiceSettings {
+        var environment: [String: Placed] = [:]
+        /// Absolute paths, in order; a leading `-` removed.
+        var environmentFiles: [String] = []
+        var execStart: Placed?
+
+        mutating func read(_ bytes: [UInt8], from path: ScanPath) {
             var inService = false
-            var environmentFiles: [ScanPath: [String: (value: String, line: Int)]] = [:]
             for (index, raw) in KeyValueFile.lines(bytes).enumerated() {
                 let text = raw.trimmingWhitespace()
                 if text.hasPrefix("[") {
@@ -58,38 +134,27 @@ enum SSHDServiceUnit {
                 let value = text[text.index(after: equals)...].trimmingWhitespace()
                 switch key {
                 case "Environment":
-                    for word in words(value) {
+                    if value.isEmpty { environment = [:] }
+                    for word in SSHDServiceUnit.words(value) {
                         guard let split = word.firstIndex(of: "=") else { continue }
-                        variables[String(word[..<split])] = (String(word[word.index(after: split)...]), unit, index + 1)
+                        environment[String(word[..<split])] = (
+                            String(word[word.index(after: split)...]), path, index + 1
+                        )
                     }
                 case "EnvironmentFile":
+                    if value.isEmpty { environmentFiles = [] }
                     let name = value.hasPrefix("-") ? String(value.dropFirst()) : value
-                    guard name.hasPrefix("/") else { continue }
-                    let file = inTree(name)
-                    if environmentFiles[file] == nil {
-                        guard environmentFiles.count < Self.maxEnvironmentFiles else { continue }
-                        // A missing file (the `-` prefix allows it) counts too, as an empty one.
-                        guard case .success(let content) = tree.read(file) else {
-                            environmentFiles[file] = [:]
-                            continue
-                        }
-                        environmentFiles[file] = KeyValueFile.assignments(content)
-                    }
-                    for (name, assignment) in environmentFiles[file] ?? [:] {
-                        fileVariables[name] = (assignment.value, file, assignment.line)
+                    // Bounded (a hostile unit repeats the line); no more than `maxEnvironmentFiles` are read anyway.
+                    if name.hasPrefix("/"), environmentFiles.count < SSHDServiceUnit.maxEnvironmentFileLines {
+                        environmentFiles.append(name)
                     }
                 case "ExecStart":
-                    execStart = value.isEmpty ? nil : (value, index + 1)
+                    execStart = value.isEmpty ? nil : (value, path, index + 1)
                 default:
                     continue
                 }
             }
-            // Variables from files override `Environment=`.
-            variables.merge(fileVariables) { $1 }
-            guard let execStart else { return [] }
-            return commandLine(execStart.text, variables: variables, unit: unit, unitLine: execStart.line)
         }
-        return []
     }
 
     /// The `-o` options of an `ExecStart` command line after systemd's variable expansion.

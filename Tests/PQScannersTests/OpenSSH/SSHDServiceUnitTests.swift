@@ -76,6 +76,52 @@ struct SSHDServiceUnitTests {
                     "[Service]\nEnvironment=\"CRYPTO_POLICY=-oMACs=hmac-sha2-256\"\nExecStart=/usr/sbin/sshd -D ${CRYPTO_POLICY}\n"
             ],
             words: ["-oMACs=hmac-sha2-256"]),
+        Case(
+            name: "a drop-in clears ExecStart and starts sshd with its own -o",
+            files: [
+                "usr/lib/systemd/system/sshd.service": unit,
+                "etc/crypto-policies/back-ends/opensshserver.config": policyFile,
+                "etc/systemd/system/sshd.service.d/override.conf":
+                    "[Service]\nExecStart=\nExecStart=/usr/sbin/sshd -D -oCiphers=aes128-gcm@openssh.com\n",
+            ],
+            words: ["-oCiphers=aes128-gcm@openssh.com"]),
+        Case(
+            name: "a drop-in's empty EnvironmentFile= drops the policy file: $CRYPTO_POLICY is empty",
+            files: [
+                "usr/lib/systemd/system/sshd.service": unit,
+                "etc/crypto-policies/back-ends/opensshserver.config": policyFile,
+                "etc/systemd/system/sshd.service.d/no-policy.conf": "[Service]\nEnvironmentFile=\n",
+            ],
+            words: []),
+        Case(
+            name: "of two drop-ins with one file name, /etc's is read and /usr/lib's is not",
+            files: [
+                "usr/lib/systemd/system/sshd.service": unit,
+                "etc/crypto-policies/back-ends/opensshserver.config": policyFile,
+                "usr/lib/systemd/system/sshd.service.d/10-local.conf":
+                    "[Service]\nExecStart=\nExecStart=/usr/sbin/sshd -D -oCiphers=aes128-ctr\n",
+                "etc/systemd/system/sshd.service.d/10-local.conf": "[Service]\nEnvironment=OPTIONS=\n",
+            ],
+            words: policyWords),
+        Case(
+            name: "drop-ins by file name across directories: /usr/lib's 20- after /etc's 10-",
+            files: [
+                "usr/lib/systemd/system/sshd.service": unit,
+                "etc/systemd/system/sshd.service.d/10-options.conf":
+                    "[Service]\nEnvironment=\"OPTIONS=-oMACs=hmac-sha2-512 -oCiphers=aes256-ctr\"\n",
+                "usr/lib/systemd/system/sshd.service.d/20-options.conf":
+                    "[Service]\nEnvironment=OPTIONS=-oMACs=hmac-sha2-256\n",
+            ],
+            words: ["-oMACs=hmac-sha2-256"]),
+        Case(
+            name: "Debian: ssh.service passes SSHD_OPTS from /etc/default/ssh, -o and its value as two words",
+            files: [
+                "lib/systemd/system/ssh.service":
+                    "[Service]\nEnvironmentFile=-/etc/default/ssh\nExecStartPre=/usr/sbin/sshd -t\n"
+                    + "ExecStart=/usr/sbin/sshd -D $SSHD_OPTS\nType=notify\n",
+                "etc/default/ssh": "# Options to pass to sshd\nSSHD_OPTS=\"-o KexAlgorithms=curve25519-sha256\"\n",
+            ],
+            words: ["-o", "KexAlgorithms=curve25519-sha256"]),
         Case(name: "no unit: nothing on the command line", files: [:], words: []),
     ]
 
@@ -118,6 +164,33 @@ struct SSHDServiceUnitTests {
         }
     }
 
+    @Test("the unit and drop-ins read, in the order systemd-analyze cat-config gives")
+    func dropInOrderAsSystemd() throws {
+        let analyze = "/usr/bin/systemd-analyze"
+        try #require(FileManager.default.isExecutableFile(atPath: analyze), "systemd-analyze is not installed")
+        let files = [
+            "usr/lib/systemd/system/sshd.service", "lib/systemd/system/sshd.service.d/05-l.conf",
+            "etc/systemd/system/sshd.service.d/10-b.conf", "usr/lib/systemd/system/sshd.service.d/10-b.conf",
+            "usr/lib/systemd/system/sshd.service.d/20-a.conf", "run/systemd/system/sshd.service.d/25-r.conf",
+            "etc/systemd/system/sshd.service.d/30-c.conf", "usr/local/lib/systemd/system/sshd.service.d/40-u.conf",
+            "etc/systemd/system/sshd.service.d/50-notes.txt",
+        ]
+        let root = try OpenSSHTempRoot(files: Dictionary(uniqueKeysWithValues: files.map { ($0, "[Service]\n") }))
+        defer { try? FileManager.default.removeItem(at: root.url) }
+        let run = try #require(
+            OpenSSHTestSupport.run(analyze, ["--root=\(root.url.path)", "cat-config", "systemd/system/sshd.service"]))
+        try #require(run.status == 0, "systemd-analyze: \(run.error)")
+        let systemd = run.output.split(separator: "\n").filter { $0.hasPrefix("# /") }.map {
+            String($0.dropFirst(2 + root.url.path.count + 1))
+        }
+        let tree = try root.tree()
+        let mine =
+            ["usr/lib/systemd/system/sshd.service"]
+            + SSHDServiceUnit.dropIns(tree: tree) { ScanPath(ConfigText.rootPattern($0, prefix: "")) }.map(\.display)
+        #expect(mine == systemd)
+        #expect(mine.count == 7)
+    }
+
     @Test("the findings of the policy's lines point at the file that set CRYPTO_POLICY")
     func findingsPointAtThePolicy() throws {
         let root = try OpenSSHTempRoot(files: [
@@ -156,7 +229,10 @@ struct SSHDServiceUnitTests {
                 ScanPath("etc/sysconfig/sshd"): Array("CRYPTO_POLICY='-oCiphers=aes128-ctr'\n".utf8),
             ])
             let options = SSHDServiceUnit.options(tree: reads, label: "")
-            #expect(reads.count <= SSHDServiceUnit.maxEnvironmentFiles + SSHDServiceUnit.unitPaths.count)
+            #expect(
+                reads.count
+                    <= SSHDServiceUnit.maxEnvironmentFiles + SSHDServiceUnit.unitDirectories.count
+                    * SSHDServiceUnit.unitNames.count)
             if unit == one { #expect(options.map(\.line.keyword) == ["Ciphers"]) }
         }
     }
