@@ -19,18 +19,23 @@ struct Harness {
     /// For the YAML and JSON readers, which take text rather than a file.
     let reader: (([UInt8]) -> Void)?
 
+    /// Seeds a reader harness writes itself, having no scanner examples.
+    let seeds: [[UInt8]]
+
     init(_ name: String, _ scanners: [any FileScanner], _ paths: [String]) {
         self.name = name
         self.scanners = scanners
         self.paths = paths
         self.reader = nil
+        self.seeds = []
     }
 
-    init(_ name: String, reader: @escaping ([UInt8]) -> Void) {
+    init(_ name: String, seeds: [String] = [], reader: @escaping ([UInt8]) -> Void) {
         self.name = name
         self.scanners = []
         self.paths = []
         self.reader = reader
+        self.seeds = seeds.map { Array($0.utf8) }
     }
 
     func run(_ bytes: [UInt8]) {
@@ -88,6 +93,24 @@ struct Harness {
             default: _ = RPMBerkeleyDB.headerBlobs(bytes)
             }
         },
+        // The files beside a config that decide what is in force: sshd's systemd unit and its drop-ins, the
+        // environment files it names, os-release and the crypto policy's OpenSSL line (`PROFILE=SYSTEM`). The input
+        // up to its first NUL is the unit; the rest is every other file.
+        Harness("system-files", seeds: SystemFilesTree.seeds) { bytes in
+            let tree = SystemFilesTree(bytes)
+            let context = ScanContext(tree: tree)
+            if bytes.count % 2 == 0 {
+                let config = ScanPath("etc/ssh/sshd_config")
+                _ = OpenSSHConfigScanner().scan(
+                    ScanInput(
+                        path: config, bytes: tree.files[config] ?? [], options: ScanOptions(opensshVersion: "8.0"),
+                        context: context))
+            } else {
+                let config = ScanPath("etc/nginx/nginx.conf")
+                _ = NginxScanner().scan(
+                    ScanInput(path: config, bytes: tree.files[config] ?? [], options: ScanOptions(), context: context))
+            }
+        },
         Harness("yaml-claims") { bytes in
             _ = try? ClaimsLoader.claims(yaml: String(decoding: bytes, as: UTF8.self), file: "c.yaml")
         },
@@ -115,6 +138,53 @@ struct Harness {
     ]
 }
 
+/// A tree of a few fixed configs and the system files the fuzzer writes (`system-files`).
+struct SystemFilesTree: TreeReader {
+    let files: [ScanPath: [UInt8]]
+
+    init(_ bytes: [UInt8]) {
+        let split = bytes.firstIndex(of: 0) ?? bytes.count
+        let unit = Array(bytes[..<split])
+        let rest = split < bytes.count ? Array(bytes[(split + 1)...]) : []
+        var files: [ScanPath: [UInt8]] = [
+            ScanPath("etc/ssh/sshd_config"): Array("Ciphers aes128-ctr\nMatch User a\n  MACs hmac-sha2-256\n".utf8),
+            ScanPath("etc/nginx/nginx.conf"): Array(
+                "http { server { listen 443 ssl; ssl_ciphers PROFILE=SYSTEM:!RC4; } }\n".utf8),
+            ScanPath("usr/lib/systemd/system/sshd.service"): unit,
+        ]
+        for path in [
+            "etc/sysconfig/sshd", "etc/default/ssh", "etc/systemd/system/sshd.service.d/override.conf",
+            "etc/crypto-policies/back-ends/opensshserver.config", "etc/crypto-policies/back-ends/openssl.config",
+            "etc/os-release",
+        ] {
+            files[ScanPath(path)] = rest
+        }
+        self.files = files
+    }
+
+    func files(matching pattern: String) -> [ScanPath] {
+        files.keys.filter { fnmatch(pattern, $0.display, FNM_PATHNAME) == 0 }.sorted()
+    }
+
+    func read(_ path: ScanPath) -> Result<[UInt8], Diagnostic> {
+        guard let bytes = files[path] else {
+            return .failure(Diagnostic(path: path, reason: .unreadable, detail: "absent"))
+        }
+        return .success(bytes)
+    }
+
+    static let seeds = [
+        "[Service]\nEnvironmentFile=-/etc/crypto-policies/back-ends/opensshserver.config\n"
+            + "EnvironmentFile=-/etc/sysconfig/sshd\nExecStart=/usr/sbin/sshd -D $OPTIONS $CRYPTO_POLICY\n\u{0}"
+            + "CRYPTO_POLICY='-oCiphers=aes256-gcm@openssh.com,aes256-ctr -oMACs=hmac-sha2-256'\nOPTIONS=\"-o x\"\n",
+        "[Service]\nEnvironment=\"A=-oKexAlgorithms=curve25519-sha256\"\nExecStart=/usr/sbin/sshd -D ${A} \\\n -o Ciphers=x\n"
+            + "\u{0}[Service]\nExecStart=\nExecStart=/usr/sbin/sshd -D $SSHD_OPTS\nEnvironment=\n"
+            + "SSHD_OPTS='-o MACs=hmac-sha1'\n",
+        "[Unit]\n\u{0}ID=rhel\nVERSION_ID=\"9.4\"\nID_LIKE=\"fedora\"\n"
+            + "@SECLEVEL=2:kEECDH:kRSA:kEDH:kPSK:kDHEPSK:kECDHEPSK:-aDSS:-3DES:!DES:!RC4:!RC2:!IDEA:-SEED:!eNULL:!aNULL\n",
+    ]
+}
+
 nonisolated(unsafe) var selected: Harness?
 
 /// Picks the harness from PQSCOUT_FUZZ; with PQSCOUT_FUZZ_SEEDS set, writes the scanners' own examples there as seed
@@ -138,6 +208,10 @@ public func initialize(_ argc: UnsafeMutablePointer<Int32>, _ argv: UnsafeMutabl
                 _ = FileManager.default.createFile(
                     atPath: "\(directory)/example-\(scanner.id)-\(count)", contents: Data(example.contents))
             }
+        }
+        for seed in harness.seeds {
+            count += 1
+            _ = FileManager.default.createFile(atPath: "\(directory)/seed-\(count)", contents: Data(seed))
         }
         print("\(count) example seeds for \(name)")
         exit(0)

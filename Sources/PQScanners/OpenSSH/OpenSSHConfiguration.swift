@@ -92,12 +92,13 @@ public struct OpenSSHConfiguration: Sendable {
         self.profile = profile
         self.path = path
         self.files = loader.filesRead
-        self.loadDiagnostics = loader.diagnostics
         // The `-o` options the service unit starts sshd with come first: sshd reads them before its file.
         var options: [SSHDServiceUnit.Option] = []
+        var unitDiagnostics: [Diagnostic] = []
         if program == .server, home == nil, let tree, path.lastComponent == Array("sshd_config".utf8) {
-            options = SSHDServiceUnit.options(tree: tree, label: ConfigText.rootLabel(of: path))
+            (options, unitDiagnostics) = SSHDServiceUnit.options(tree: tree, label: ConfigText.rootLabel(of: path))
         }
+        self.loadDiagnostics = loader.diagnostics + unitDiagnostics
         self.events =
             options.map { OpenSSHConfigEvent(kind: .setting($0.line), path: $0.path, line: $0.lineNumber) }
             + loader.events

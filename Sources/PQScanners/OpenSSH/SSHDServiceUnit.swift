@@ -54,29 +54,47 @@ enum SSHDServiceUnit {
     /// A value and the file and line that set it.
     typealias Placed = (value: String, path: ScanPath, line: Int)
 
-    /// The `-o` options of the unit found in `tree` (scanned under `label` in a multi-root scan), in order.
-    static func options(tree: any TreeReader, label: String) -> [Option] {
+    /// The `-o` options of the unit found in `tree` (scanned under `label` in a multi-root scan), in order, and a
+    /// diagnostic for each of its files that is there but cannot be read: what it says is then unknown, and the
+    /// options may be missing some.
+    static func options(tree: any TreeReader, label: String) -> (options: [Option], diagnostics: [Diagnostic]) {
         func inTree(_ absolute: String) -> ScanPath {
             ScanPath(ConfigText.rootPattern(absolute, prefix: "", label: label))
+        }
+        var diagnostics: [Diagnostic] = []
+        /// The file's bytes; nil when it is absent, or there and unreadable (then with a diagnostic).
+        func read(_ path: ScanPath, _ what: String) -> [UInt8]? {
+            switch tree.read(path) {
+            case .success(let bytes): return bytes
+            case .failure(let failure):
+                guard !tree.files(matching: path.display).isEmpty else { return nil }
+                diagnostics.append(
+                    Diagnostic(
+                        path: failure.path, reason: failure.reason,
+                        detail: "\(failure.detail); \(what), so the -o options systemd gives sshd are not known"))
+                return nil
+            }
         }
         var unit: (path: ScanPath, bytes: [UInt8])?
         search: for directory in unitDirectories {
             for name in unitNames {
                 let path = inTree(directory + "/" + name)
-                if case .success(let bytes) = tree.read(path) {
+                if let bytes = read(path, "sshd's systemd unit") {
                     unit = (path, bytes)
                     break search
                 }
+                // systemd would load this unit, not one further along the load path.
+                if !diagnostics.isEmpty { return ([], diagnostics) }
             }
         }
-        guard let unit else { return [] }
+        guard let unit else { return ([], diagnostics) }
         var service = ServiceSettings()
         service.read(unit.bytes, from: unit.path)
         for dropIn in dropIns(tree: tree, inTree: inTree) {
-            guard case .success(let bytes) = tree.read(dropIn) else { continue }
+            guard let bytes = read(dropIn, "a drop-in of sshd's systemd unit") else { continue }
             service.read(bytes, from: dropIn)
         }
-        guard let execStart = service.execStart else { return [] }
+        guard let execStart = service.execStart else { return ([], diagnostics) }
         var variables: [String: Placed] = service.environment
         var environmentFiles: [ScanPath: [String: (value: String, line: Int)]] = [:]
         for name in service.environmentFiles {
@@ -84,18 +102,17 @@ enum SSHDServiceUnit {
             if environmentFiles[file] == nil {
                 guard environmentFiles.count < Self.maxEnvironmentFiles else { continue }
                 // A missing file (the `-` prefix allows it) counts too, as an empty one.
-                guard case .success(let content) = tree.read(file) else {
-                    environmentFiles[file] = [:]
-                    continue
-                }
-                environmentFiles[file] = KeyValueFile.assignments(content)
+                environmentFiles[file] =
+                    read(file, "an environment file of sshd's systemd unit").map(KeyValueFile.assignments) ?? [:]
             }
             // Variables from files override `Environment=`, and a later file an earlier one.
             for (name, assignment) in environmentFiles[file] ?? [:] {
                 variables[name] = (assignment.value, file, assignment.line)
             }
         }
-        return commandLine(execStart.value, variables: variables, unit: execStart.path, unitLine: execStart.line)
+        let options = commandLine(
+            execStart.value, variables: variables, unit: execStart.path, unitLine: execStart.line)
+        return (options, diagnostics)
     }
 
     /// The drop-ins systemd reads for the unit, in the order it reads them: by file name, and of one file name the

@@ -191,6 +191,35 @@ struct SSHDServiceUnitTests {
         #expect(mine.count == 7)
     }
 
+    @Test("a unit file there but unreadable: a diagnostic, and no unit further along the load path stands in")
+    func unreadableUnit() {
+        let tree = MemoryTree(
+            contents: [
+                ScanPath("usr/lib/systemd/system/sshd.service"): Array(Self.unit.utf8),
+                ScanPath("etc/crypto-policies/back-ends/opensshserver.config"): Array(Self.policyFile.utf8),
+            ],
+            unreadable: [ScanPath("etc/systemd/system/sshd.service")])
+        let found = SSHDServiceUnit.options(tree: tree, label: "")
+        #expect(found.options.isEmpty)
+        #expect(found.diagnostics.map(\.path) == [ScanPath("etc/systemd/system/sshd.service")])
+        #expect(found.diagnostics.first?.detail.contains("sshd's systemd unit") == true)
+    }
+
+    @Test("an environment file there but unreadable: a diagnostic naming it; the unit's own -o options stand")
+    func unreadableEnvironmentFile() {
+        let policy = ScanPath("etc/crypto-policies/back-ends/opensshserver.config")
+        let tree = MemoryTree(
+            contents: [
+                ScanPath("usr/lib/systemd/system/sshd.service"): Array(
+                    Self.unit.replacingOccurrences(of: "$OPTIONS", with: "-oMACs=hmac-sha2-512").utf8)
+            ],
+            unreadable: [policy])
+        let found = SSHDServiceUnit.options(tree: tree, label: "")
+        #expect(found.options.map(\.line.keyword) == ["MACs"])
+        #expect(found.diagnostics.map(\.path) == [policy])
+        #expect(found.diagnostics.first?.detail.contains("an environment file of sshd's systemd unit") == true)
+    }
+
     @Test("the findings of the policy's lines point at the file that set CRYPTO_POLICY")
     func findingsPointAtThePolicy() throws {
         let root = try OpenSSHTempRoot(files: [
@@ -228,7 +257,7 @@ struct SSHDServiceUnitTests {
                 ScanPath("usr/lib/systemd/system/sshd.service"): Array(unit.utf8),
                 ScanPath("etc/sysconfig/sshd"): Array("CRYPTO_POLICY='-oCiphers=aes128-ctr'\n".utf8),
             ])
-            let options = SSHDServiceUnit.options(tree: reads, label: "")
+            let options = SSHDServiceUnit.options(tree: reads, label: "").options
             #expect(
                 reads.count
                     <= SSHDServiceUnit.maxEnvironmentFiles + SSHDServiceUnit.unitDirectories.count

@@ -19,7 +19,9 @@ struct SystemCipherProfileTests {
     static let debian = Software(
         name: "libssl3", version: "3.0.19-1~deb12u1", sourcePath: ScanPath("var/lib/dpkg/status"))
 
-    static func scan(_ ciphers: String, software: Software, policy: String?) throws -> ScanOutput {
+    static func scan(
+        _ ciphers: String, software: Software, policy: String?, unreadable: Set<ScanPath> = []
+    ) throws -> ScanOutput {
         var contents = try MailVPNFixtures.tree(["etc/ssl/rsa.pem": "x509/rsa2048-selfsigned.pem"]).contents
         let config = """
             http { server { listen 443 ssl; server_name www.example.org; ssl_certificate /etc/ssl/rsa.pem;
@@ -30,7 +32,7 @@ struct SystemCipherProfileTests {
         if let policy { contents[ScanPath("etc/crypto-policies/back-ends/openssl.config")] = Array(policy.utf8) }
         let input = ScanInput(
             path: ScanPath("etc/nginx/nginx.conf"), bytes: Array(config.utf8),
-            context: ScanContext(tree: MemoryTree(contents: contents), software: [software]))
+            context: ScanContext(tree: MemoryTree(contents: contents, unreadable: unreadable), software: [software]))
         return NginxScanner().scan(input)
     }
 
@@ -92,6 +94,20 @@ struct SystemCipherProfileTests {
         let notes = Self.cipherStringNotes(output)
         #expect(!notes.isEmpty)
         #expect(notes.allSatisfy { $0.contains("is not in the scanned tree or is empty") }, "\(notes.first ?? "")")
+    }
+
+    @Test("on RHEL with the back-end file there but unreadable, the note says the keyword's list is unknown")
+    func rhelPolicyFileUnreadable() throws {
+        let output = try Self.scan(
+            "PROFILE=SYSTEM", software: Self.rhel, policy: nil,
+            unreadable: [ScanPath("etc/crypto-policies/back-ends/openssl.config")])
+        let notes = Self.cipherStringNotes(output)
+        #expect(!notes.isEmpty)
+        #expect(
+            notes.allSatisfy {
+                $0.contains("could not be read (unreadable: Permission denied)") && $0.contains("is unknown")
+                    && !$0.contains("is not in the scanned tree")
+            }, "\(notes.first ?? "")")
     }
 
     @Test("only at the start, and in upper case, as the patch's strncmp matches it")

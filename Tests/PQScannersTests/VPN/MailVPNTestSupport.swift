@@ -46,12 +46,17 @@ enum MailVPNFixtures {
 /// A `TreeReader` over files held in memory, matching patterns with fnmatch(3) like the walked tree does.
 struct MemoryTree: TreeReader {
     let contents: [ScanPath: [UInt8]]
+    /// Files the tree holds that cannot be read (the tests run as root, whom no file mode stops).
+    var unreadable: Set<ScanPath> = []
 
     func files(matching pattern: String) -> [ScanPath] {
-        contents.keys.filter { fnmatch(pattern, $0.display, FNM_PATHNAME) == 0 }.sorted()
+        Set(contents.keys).union(unreadable).filter { fnmatch(pattern, $0.display, FNM_PATHNAME) == 0 }.sorted()
     }
 
     func read(_ path: ScanPath) -> Result<[UInt8], Diagnostic> {
+        if unreadable.contains(path) {
+            return .failure(Diagnostic(path: path, reason: .unreadable, detail: "Permission denied"))
+        }
         guard let bytes = contents[path] else {
             return .failure(Diagnostic(path: path, reason: .unreadable, detail: "not in the tree"))
         }
