@@ -2,7 +2,9 @@ import Foundation
 
 /// A temporary file a streaming renderer parks rendered text in when it cannot write it yet (a CBOM's components
 /// come out sorted by reference, the findings in path order), read back in the order the output needs: memory
-/// stays at what is written between two reads, the disk holds about the output's size. Removed by `remove()`.
+/// stays at what is written between two reads, the disk holds about the output's size. The file is unlinked as soon as
+/// it is open, so a report killed half-way (a 1M-file CBOM parks tens of GB) leaves nothing behind; `remove()` closes
+/// it, and the system frees the space.
 final class SpillFile {
     /// Where some parked text lies in the file.
     struct Span {
@@ -10,7 +12,8 @@ final class SpillFile {
         var length: Int
     }
 
-    private let url: URL
+    /// Where the file was made; gone from the directory once it is open.
+    let url: URL
     private let handle: FileHandle
     private var end: UInt64 = 0
 
@@ -19,6 +22,7 @@ final class SpillFile {
         guard FileManager.default.createFile(atPath: url.path, contents: nil, attributes: [.posixPermissions: 0o600])
         else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path]) }
         handle = try FileHandle(forUpdating: url)
+        try? FileManager.default.removeItem(at: url)
     }
 
     /// Parks `text` at the end of the file.
@@ -52,6 +56,5 @@ final class SpillFile {
 
     func remove() {
         try? handle.close()
-        try? FileManager.default.removeItem(at: url)
     }
 }
