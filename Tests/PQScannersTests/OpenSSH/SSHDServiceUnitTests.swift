@@ -266,6 +266,22 @@ struct SSHDServiceUnitTests {
         }
     }
 
+    @Test("200 drop-ins: the first 32 by file name are read")
+    func dropInBomb() {
+        var contents: [ScanPath: [UInt8]] = [
+            ScanPath("usr/lib/systemd/system/sshd.service"): Array(Self.unit.utf8)
+        ]
+        for number in 0..<200 {
+            let name = String(repeating: "0", count: 3 - String(number).count) + String(number)
+            contents[ScanPath("etc/systemd/system/sshd.service.d/\(name).conf")] = Array("[Service]\n".utf8)
+        }
+        let read = SSHDServiceUnit.dropIns(tree: MemoryTree(contents: contents)) {
+            ScanPath(ConfigText.rootPattern($0, prefix: ""))
+        }
+        #expect(read.count == SSHDServiceUnit.maxDropIns)
+        #expect(read.last == ScanPath("etc/systemd/system/sshd.service.d/031.conf"))
+    }
+
     /// A tree over a dictionary that counts its reads.
     final class CountingTree: TreeReader, @unchecked Sendable {
         let contents: [ScanPath: [UInt8]]
