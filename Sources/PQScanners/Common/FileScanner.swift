@@ -73,6 +73,14 @@ extension TreeReader {
     public func read(_ path: ScanPath, upTo limit: Int64) -> Result<[UInt8], Diagnostic> { read(path) }
     public func isOutsideRoot(_ path: ScanPath) -> Bool { false }
     public func reportedName(_ path: ScanPath) -> ScanPath { path }
+
+    /// `read` for a file that may rightly be absent: nil when the tree holds no such file, the diagnostic when it
+    /// holds one this scan cannot read (what that file says is then unknown, not absent).
+    func readIfPresent(_ path: ScanPath) -> Result<[UInt8], Diagnostic>? {
+        let result = read(path)
+        if case .failure = result, files(matching: path.display).isEmpty { return nil }
+        return result
+    }
 }
 
 /// What a scan knows beyond the file in hand.

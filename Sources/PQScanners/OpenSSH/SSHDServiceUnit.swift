@@ -64,10 +64,10 @@ enum SSHDServiceUnit {
         var diagnostics: [Diagnostic] = []
         /// The file's bytes; nil when it is absent, or there and unreadable (then with a diagnostic).
         func read(_ path: ScanPath, _ what: String) -> [UInt8]? {
-            switch tree.read(path) {
+            switch tree.readIfPresent(path) {
             case .success(let bytes): return bytes
+            case nil: return nil
             case .failure(let failure):
-                guard !tree.files(matching: path.display).isEmpty else { return nil }
                 diagnostics.append(
                     Diagnostic(
                         path: failure.path, reason: failure.reason,

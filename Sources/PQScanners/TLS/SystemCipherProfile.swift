@@ -43,19 +43,19 @@ enum SystemCipherProfile {
         let built =
             system.map { "\(keyword) in \(openssl.phrase) on \($0) (its os-release), taken as a Fedora/RHEL build" }
             ?? "\(keyword) in \(openssl.phrase), a Fedora/RHEL build"
-        switch tree.map({ $0.read(path) }) {
+        switch tree?.readIfPresent(path) {
         case .success(let bytes):
             if let line = firstLine(bytes) {
                 return Resolution(
                     cipherString: line + suffix, note: "\(built): the keyword stands for \(line) (from \(backEnd))")
             }
-        case .failure(let failure) where !(tree?.files(matching: path.display).isEmpty ?? true):
+        case .failure(let failure):
             // There, but not readable by this scan (permissions, size): the library reads it, so its list is unknown.
             return Resolution(
                 cipherString: builtIn + suffix,
                 note: "\(built): \(backEnd) could not be read (\(failure.reason.rawValue): \(failure.detail)), so what "
                     + "the keyword stands for is unknown; the library's built-in list \(builtIn) is shown in its place")
-        case .failure, nil:
+        case nil:
             break
         }
         return Resolution(
