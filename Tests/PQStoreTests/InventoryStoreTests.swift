@@ -136,6 +136,30 @@ struct InventoryStoreTests {
         #expect(try store.assets(scanID: second) == [Sample.certificate])
     }
 
+    @Test(
+        "a finding's text comes back byte for byte: empty, non-ASCII, longer than a page, several rows in one batch",
+        arguments: StoreKind.available)
+    func findingTextRoundTrips(kind: StoreKind) throws {
+        let store = try kind.make()
+        let scanID = try Sample.begin(store)
+        var findings: [Finding] = []
+        // Several rows in one batch: each row's text must not leak into the next one's.
+        for (index, note) in ["", "a\tb", "Zürich – 東京 ✓", String(repeating: "n", count: 20_000), "short"]
+            .enumerated()
+        {
+            var finding = Sample.finding("t.conf", line: index + 1)
+            finding.setting = index == 0 ? "" : "Setting\(index)"
+            finding.note = note
+            finding.context = index == 3 ? nil : "context \(index)"
+            findings.append(finding)
+        }
+        try store.record(
+            scanID: scanID, batch: ScanBatch(files: [Sample.file("t.conf")], output: ScanOutput(findings: findings)))
+        let stored = try store.findings(FindingQuery(scanID: scanID))
+        #expect(stored == findings)
+        #expect(stored.first?.note == "" && stored.first?.setting == "")
+    }
+
     @Test("a finding naming an asset nobody recorded is refused", arguments: StoreKind.available)
     func unknownAsset(kind: StoreKind) throws {
         let store = try kind.make()
