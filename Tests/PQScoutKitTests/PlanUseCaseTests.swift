@@ -121,9 +121,12 @@ struct PlanUseCaseTests {
         // (its RSA-1024 certificate fails @SECLEVEL=2) and the legacy peers' blocks are opt-in, so nothing else.
         let patched = plan.actions.filter { $0.patch != nil }
         #expect(patched.count >= 2)
-        // The default plan keeps what the sample's legacy peers need: their changes are opt-in patches.
+        // The default plan keeps what the sample's legacy peers need: their changes are opt-in patches. The two are
+        // the legacy switch's in ssh_config. The backup user's ssh-rsa in sshd_config is not planned in this pass:
+        // this sshd (9.2) refuses to start with the unpatched file (mlkem768x25519 on 10-hardening), so nothing of
+        // it is in force; the patch that makes it start is planned, and the next scan plans the rest.
         let blocked = plan.actions.filter { $0.blockedOn != nil }
-        #expect(blocked.count >= 3)
+        #expect(blocked.count >= 2)
         #expect(blocked.allSatisfy { $0.patch == nil && $0.optInPatch != nil })
         #expect(plan.phases.map(\.kind) == plan.phases.map(\.kind).sorted())
         let directory = work.appendingPathComponent("patches")

@@ -51,6 +51,9 @@ struct OpenSSHConfigLoader {
     private(set) var refusal: String?
     /// True once an include budget is spent; no Include is followed after it.
     private(set) var stopped = false
+    /// What of the configuration was not read though OpenSSH reads it, as "FILE line N (why)": a file holding a NUL
+    /// byte, a line over the length limit or not UTF-8 that is not a comment.
+    private(set) var notRead: [String] = []
     private var includedReads = 0
     /// Bytes of files already read, so a file included many times is read from the tree once.
     private var cache: [ScanPath: [UInt8]] = [:]
@@ -60,6 +63,13 @@ struct OpenSSHConfigLoader {
         self.tree = tree
         self.program = program
         self.home = home
+    }
+
+    /// A line OpenSSH ignores whatever its bytes: its first word starts with `#` (argv_split stops at a comment),
+    /// so skipping it changes nothing.
+    static func isComment(_ line: ArraySlice<UInt8>) -> Bool {
+        line.first { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\t") && $0 != UInt8(ascii: "\r") }
+            == UInt8(ascii: "#")
     }
 
     /// Reads `bytes` as the file at `path`, following its includes.
@@ -74,6 +84,7 @@ struct OpenSSHConfigLoader {
                 Diagnostic(
                     path: path, reason: .malformed,
                     detail: "line \(line): binary content (NUL byte); not an OpenSSH configuration, not read"))
+            notRead.append("\(path.display) from line \(line) on (a NUL byte)")
             return
         }
         var lineNumber = 0
@@ -85,12 +96,16 @@ struct OpenSSHConfigLoader {
                         path: path, reason: .tooLarge,
                         detail: "line \(lineNumber): \(rawLine.count) bytes, over the \(Self.maxLineLength)-byte "
                             + "line limit; line skipped"))
+                if !Self.isComment(rawLine) {
+                    notRead.append("\(path.display) line \(lineNumber) (over the line limit)")
+                }
                 continue
             }
             guard let text = String(validating: rawLine, as: UTF8.self) else {
                 diagnostics.append(
                     Diagnostic(
                         path: path, reason: .malformed, detail: "line \(lineNumber): not UTF-8 text; line skipped"))
+                if !Self.isComment(rawLine) { notRead.append("\(path.display) line \(lineNumber) (not UTF-8 text)") }
                 continue
             }
             guard let parsed = OpenSSHConfigLine.parse(Substring(text)) else { continue }

@@ -85,7 +85,36 @@ public struct OpenSSHConfigScanner: FileScanner {
             builder.view = OpenSSHConnection(localUser: input.options.localUser ?? OpenSSHConnection.processUser)
         }
         builder.build(includeDefaults: role.home == nil)
+        if let unread = configuration.notRead.first {
+            let reader = role.program == .server ? "sshd" : "ssh"
+            let more = configuration.notRead.count > 1 ? " and \(configuration.notRead.count - 1) more" : ""
+            return Self.notInForce(
+                builder.output,
+                "not known to be in force: PQScout did not read \(unread)\(more), which \(reader) reads, so what "
+                    + "\(reader) uses is unknown")
+        }
+        let refusals = configuration.refusalsAtStart(for: builder.view)
+        if let first = refusals.first {
+            let more = refusals.count > 1 ? " (and \(refusals.count - 1) more)" : ""
+            return Self.notInForce(
+                builder.output,
+                (role.program == .server ? "not in force: sshd refuses to start" : "not in force: ssh refuses to run")
+                    + " with this configuration: \(first)\(more)")
+        }
         return builder.output
+    }
+
+    /// A configuration sshd refuses to start with (ssh refuses to run with) puts nothing in force, and one PQScout
+    /// could not read whole says nothing sure: every finding is kept, with `effective: false` and the reason first
+    /// in its note, so the inventory still shows what the files ask for.
+    static func notInForce(_ output: ScanOutput, _ reason: String) -> ScanOutput {
+        var refused = output
+        for index in refused.findings.indices {
+            refused.findings[index].effective = false
+            refused.findings[index].note = [reason, refused.findings[index].note].compactMap { $0 }.joined(
+                separator: "; ")
+        }
+        return refused
     }
 }
 

@@ -63,6 +63,10 @@ public struct OpenSSHConfiguration: Sendable {
     let loadRefusal: String?
     /// True when the loader stopped following includes (a cycle, too deep, the read budget): `files` is partial.
     let includesStopped: Bool
+    /// What of the configuration PQScout did not read though OpenSSH reads it, as "FILE line N (why)": a file with
+    /// a NUL byte (sshd reads a line up to its NUL and joins the next line to it; ssh drops the rest of the line),
+    /// a line over the length limit or not UTF-8 that is not a comment. What is in force is then unknown.
+    public let notRead: [String]
     /// The tree's `etc/passwd` and `etc/group`, for `Match Group`; nil when the tree lacks them.
     let accounts: OpenSSHAccounts?
     /// For each line given to sshd as a command-line `-o` (`SSHDServiceUnit`), keyed by `place`, the unit giving it.
@@ -105,6 +109,7 @@ public struct OpenSSHConfiguration: Sendable {
         self.commandLineUnits = Dictionary(
             options.map { (Self.place($0.path, $0.lineNumber), $0.unit) }, uniquingKeysWith: { first, _ in first })
         self.includesStopped = loader.stopped
+        self.notRead = loader.notRead
         self.loadRefusal = loader.refusal.map { "\($0): Too many recursive configuration includes" }
         self.accounts = program == .server ? tree.flatMap(OpenSSHAccounts.init(tree:)) : nil
     }
@@ -430,12 +435,23 @@ public struct OpenSSHConfiguration: Sendable {
     /// algorithms or expanding to nothing, algorithm keywords sshd refuses inside Match, keywords of the other
     /// program, a byte-order mark, Match criteria the test connection lacks.
     public func refusals(for connection: OpenSSHConnection?) -> [String] {
+        refusals(for: connection, testConnection: true)
+    }
+
+    /// Why sshd would refuse to start (`sshd -t`), or ssh to run, with this configuration: `refusals(for:)` without
+    /// what only `sshd -T -C` says of a test connection that lacks what a Match asks (sshd starts with no
+    /// connection, and evaluates a Match's criteria only when one comes).
+    public func refusalsAtStart(for connection: OpenSSHConnection?) -> [String] {
+        refusals(for: connection, testConnection: false)
+    }
+
+    private func refusals(for connection: OpenSSHConnection?, testConnection: Bool) -> [String] {
         var out: [String] = []
         if let refusal = loadRefusal { out.append(refusal) }
         let lines: [OpenSSHVisitedLine]
         if program == .server {
             lines = serverVisit(connection: nil).lines
-            out += serverVisit(connection: connection ?? OpenSSHConnection()).problems
+            if testConnection { out += serverVisit(connection: connection ?? OpenSSHConnection()).problems }
         } else {
             lines = clientVisit(connection ?? OpenSSHConnection()).lines
         }

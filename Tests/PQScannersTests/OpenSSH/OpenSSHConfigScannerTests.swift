@@ -128,7 +128,6 @@ struct OpenSSHConfigScannerTests {
             Ciphers aes128-ctr
             Match User backup
                 PubkeyAcceptedAlgorithms +ssh-rsa
-                KexAlgorithms curve25519-sha256
 
             """
         ])
@@ -140,11 +139,36 @@ struct OpenSSHConfigScannerTests {
         #expect(rsa.context == "Match User backup")
         #expect(rsa.effective)
         #expect(rsa.quantumStatus == .broken)
+    }
+
+    @Test("a keyword sshd refuses inside Match stops sshd: that line and every other finding are not in force")
+    func refusedInMatch() throws {
+        let root = try OpenSSHTempRoot(files: [
+            "etc/ssh/sshd_config": """
+            Ciphers aes256-gcm@openssh.com
+            Match User backup
+                PubkeyAcceptedAlgorithms +ssh-rsa
+                KexAlgorithms curve25519-sha256
+
+            """
+        ])
+        let output = try T.scan(root, "etc/ssh/sshd_config")
         let kexInMatch = output.findings.filter { $0.setting == "KexAlgorithms" && $0.context != nil }
-        #expect(kexInMatch.allSatisfy { !$0.effective })
+        #expect(!kexInMatch.isEmpty)
+        #expect(kexInMatch.allSatisfy { ($0.note ?? "").contains("not allowed inside Match") })
         #expect(
             output.diagnostics.contains {
-                $0.detail.contains("line 5") && $0.detail.contains("not allowed inside Match")
+                $0.detail.contains("line 4") && $0.detail.contains("not allowed inside Match")
+            })
+        // sshd -t: "Directive 'KexAlgorithms' is not allowed within a Match block"; nothing runs.
+        #expect(output.findings.contains { $0.setting == "Ciphers" && $0.origin == .file })
+        #expect(output.findings.contains { $0.origin == .default })
+        #expect(
+            output.findings.allSatisfy {
+                !$0.effective
+                    && ($0.note ?? "").hasPrefix(
+                        "not in force: sshd refuses to start with this configuration: etc/ssh/sshd_config line 4: "
+                            + "Directive 'KexAlgorithms' is not allowed within a Match block")
             })
     }
 
@@ -247,6 +271,50 @@ struct OpenSSHConfigScannerTests {
         #expect(matching.count == 1, "\(name): \(output.diagnostics)")
         #expect(matching.first?.path == ScanPath("etc/ssh/sshd_config"))
         #expect(!output.findings.isEmpty, "defaults still reported")
+    }
+
+    @Test("a file PQScout does not read whole (a NUL byte, a long or non-UTF-8 line) leaves nothing known in force")
+    func unreadLeavesInForceUnknown() throws {
+        // What the real sshd makes of a NUL: it reads the line up to the NUL and joins the next line to it, so the
+        // comment swallows "Ciphers aes128-ctr" and sshd keeps its default ciphers. Skipping the NUL line would
+        // have reported aes128-ctr in force.
+        let withNUL = "# note\u{0}junk\nCiphers aes128-ctr\nKexAlgorithms curve25519-sha256\n"
+        let root = try OpenSSHTempRoot(files: ["etc/ssh/sshd_config": withNUL])
+        if let key = OpenSSHRealBinaryComparisonTests.hostKey,
+            FileManager.default.isExecutableFile(atPath: "/usr/sbin/sshd")
+        {
+            try? FileManager.default.createDirectory(atPath: "/run/sshd", withIntermediateDirectories: true)
+            let real = try #require(
+                OpenSSHTestSupport.run(
+                    "/usr/sbin/sshd",
+                    ["-T", "-f", root.url.appendingPathComponent("etc/ssh/sshd_config").path, "-o", "HostKey=\(key)"]))
+            let ciphers = real.output.split(separator: "\n").first { $0.hasPrefix("ciphers ") }
+            #expect(ciphers != nil && ciphers != "ciphers aes128-ctr", "sshd -T: \(real.output.prefix(300))")
+        }
+        let output = try T.scan(root, "etc/ssh/sshd_config")
+        #expect(!output.findings.isEmpty)
+        #expect(
+            output.findings.allSatisfy {
+                !$0.effective
+                    && ($0.note ?? "").hasPrefix(
+                        "not known to be in force: PQScout did not read etc/ssh/sshd_config from line 1 on (a NUL "
+                            + "byte), which sshd reads")
+            })
+
+        // A line that is not UTF-8: unknown, unless it is a comment, which OpenSSH ignores whatever its bytes.
+        let latin1Comment: [UInt8] = Array("# M".utf8) + [0xFC] + Array("ller\nCiphers aes256-ctr\n".utf8)
+        let latin1Value: [UInt8] = Array("Banner /etc/issue.".utf8) + [0xFC] + Array("\nCiphers aes256-ctr\n".utf8)
+        for (bytes, known) in [(latin1Comment, true), (latin1Value, false)] {
+            let other = try OpenSSHTempRoot(files: [:])
+            try other.write("etc/ssh/sshd_config", Data(bytes))
+            let scanned = try T.scan(other, "etc/ssh/sshd_config")
+            let ciphers = try #require(scanned.findings.first { $0.setting == "Ciphers" && $0.origin == .file })
+            #expect(ciphers.effective == known)
+            #expect(
+                (ciphers.note ?? "").hasPrefix(
+                    "not known to be in force: PQScout did not read etc/ssh/sshd_config line 1 (not UTF-8 text)")
+                    == !known)
+        }
     }
 
     @Test("a 10 MB line is one diagnostic; the lines after it still count")

@@ -38,7 +38,12 @@ enum OpenSSHNamespaceRunner {
     }
 
     /// Writes the trees under a temp directory and runs each query in the namespace; outcomes per tree, per query.
-    static func run(_ trees: [OpenSSHRandomTree], program: OpenSSHProgram, hostKey: String) throws -> [[Outcome]] {
+    ///
+    /// With `startOnly`, one run per tree instead of the queries: `sshd -t` (does sshd start with this
+    /// configuration?) or `ssh -G` for host `h` (does ssh run with it?).
+    static func run(
+        _ trees: [OpenSSHRandomTree], program: OpenSSHProgram, hostKey: String, startOnly: Bool = false
+    ) throws -> [[Outcome]] {
         let base = FileManager.default.temporaryDirectory.appendingPathComponent("pqscout-diff-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: base, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: base) }
@@ -57,12 +62,13 @@ enum OpenSSHNamespaceRunner {
             if program == .server {
                 script += "mount --bind '\(root)/etc/passwd' /etc/passwd\nmount --bind '\(root)/etc/group' /etc/group\n"
             }
-            for (number, query) in tree.queries.enumerated() {
+            let queries = startOnly ? [OpenSSHRandomTree.Query(spec: nil)] : tree.queries
+            for (number, query) in queries.enumerated() {
                 let out = base.appendingPathComponent("o\(index)-\(number)").path
                 var command: String
                 switch program {
                 case .server:
-                    command = "\(sshd) -T -f /etc/ssh/sshd_config -o HostKey='\(hostKey)'"
+                    command = "\(sshd) \(startOnly ? "-t" : "-T") -f /etc/ssh/sshd_config -o HostKey='\(hostKey)'"
                     if let spec = query.spec { command += " -C '\(spec)'" }
                 case .client:
                     command = "\(ssh) -G -F /etc/ssh/ssh_config"
@@ -88,7 +94,7 @@ enum OpenSSHNamespaceRunner {
         for process in runs { try process.run() }
         for process in runs { process.waitUntilExit() }
         return trees.enumerated().map { index, tree in
-            tree.queries.indices.map { number in
+            (startOnly ? 0..<1 : tree.queries.indices).map { number in
                 let stem = base.appendingPathComponent("o\(index)-\(number)").path
                 let read = { (suffix: String) in
                     (try? String(contentsOfFile: stem + suffix, encoding: .utf8)) ?? ""
@@ -266,6 +272,71 @@ struct OpenSSHDifferentialTests {
         let tally = try Self.compare(program: .server, count: 300, seed: 0x5EED_0013)
         print("OpenSSH differential, sshd: \(tally)")
         #expect(tally.runs >= 900)
+        #expect(tally.failures.isEmpty, "\(tally.failures.count) disagreements; first: \(tally.failures.prefix(3))")
+    }
+
+    /// A configuration the real program refuses puts nothing in force: the scanner must then report every finding
+    /// as not in force, with OpenSSH's reason, and must not say so of a configuration the program accepts.
+    static func compareStart(program: OpenSSHProgram, count: Int, seed: UInt64) throws -> Tally {
+        let profile = OpenSSHProfile.resolve(for: program, software: machineSoftware, override: nil)
+        var generator = OpenSSHTreeGenerator(seed: seed, profile: profile)
+        let trees = (0..<count).map { _ in program == .server ? generator.serverTree() : generator.clientTree() }
+        let hostKey = try #require(OpenSSHRealBinaryComparisonTests.hostKey, "ssh-keygen could not make a host key")
+        let outcomes = try OpenSSHNamespaceRunner.run(trees, program: program, hostKey: hostKey, startOnly: true)
+        let main = program == .server ? "etc/ssh/sshd_config" : "etc/ssh/ssh_config"
+        let words = program == .server ? "not in force: sshd refuses to start" : "not in force: ssh refuses to run"
+        var tally = Tally()
+        for (index, tree) in trees.enumerated() {
+            let root = try OpenSSHTempRoot(files: [:])
+            for (path, bytes) in tree.files { try root.write(path, Data(bytes)) }
+            let walked = try TreeWalker().walk(root: root.url.path).get()
+            let reader = WalkedTree(files: walked.files, maxFileSize: WalkOptions.defaultMaxFileSize)
+            var options = ScanOptions()
+            options.localUser = localUser
+            let findings = OpenSSHConfigScanner().scan(
+                ScanInput(
+                    path: ScanPath(main), bytes: tree.files[main] ?? [], options: options,
+                    context: ScanContext(tree: reader, software: machineSoftware))
+            ).findings
+            let real = outcomes[index][0]
+            let refused = findings.filter { $0.note?.hasPrefix(words) == true }
+            tally.runs += 1
+            let agrees: Bool
+            if real.status != 0 {
+                tally.refusedByBoth += refused.count == findings.count ? 1 : 0
+                agrees = !findings.isEmpty && refused.count == findings.count && findings.allSatisfy { !$0.effective }
+            } else {
+                agrees = refused.isEmpty && findings.contains { $0.effective }
+            }
+            if agrees {
+                tally.agreed += 1
+            } else {
+                tally.failures.append(
+                    "seed \(seed) tree \(index): real status \(real.status) (\(real.error.prefix(200))), "
+                        + "\(refused.count) of \(findings.count) findings refused: "
+                        + "\(refused.first?.note?.prefix(200) ?? "-")\n\(describe(tree))")
+            }
+        }
+        return tally
+    }
+
+    @Test(
+        "300 random sshd_config trees: sshd -t refuses to start exactly where PQScout reports nothing in force",
+        .enabled(if: OpenSSHNamespaceRunner.unavailable == nil, "needs sshd, ssh, root and unshare --mount"))
+    func serversStart() throws {
+        let tally = try Self.compareStart(program: .server, count: 300, seed: 0x5EED_0014)
+        print("OpenSSH differential, sshd -t: \(tally)")
+        #expect(tally.refusedByBoth >= 10, "the generator must produce refused configurations too")
+        #expect(tally.failures.isEmpty, "\(tally.failures.count) disagreements; first: \(tally.failures.prefix(3))")
+    }
+
+    @Test(
+        "210 random ssh_config trees: ssh -G fails exactly where PQScout reports nothing in force",
+        .enabled(if: OpenSSHNamespaceRunner.unavailable == nil, "needs sshd, ssh, root and unshare --mount"))
+    func clientsStart() throws {
+        let tally = try Self.compareStart(program: .client, count: 210, seed: 0xC11E_0014)
+        print("OpenSSH differential, ssh -G: \(tally)")
+        #expect(tally.refusedByBoth >= 5, "the generator must produce refused configurations too")
         #expect(tally.failures.isEmpty, "\(tally.failures.count) disagreements; first: \(tally.failures.prefix(3))")
     }
 
