@@ -88,7 +88,8 @@ public final class InventoryStore: Sendable {
     /// findings, diagnostics and software. If any row is refused, nothing of the batch is kept.
     ///
     /// Findings keep their order: each gets the next scan-wide ordinal. An asset already in the store keeps its
-    /// first-seen description; a later sighting only fills in fields that were unknown (nil).
+    /// first-seen description; a later sighting only fills in fields that were unknown (nil). A NUL character in
+    /// the batch's text is stored as U+FFFD (`StoredText`): PostgreSQL cannot hold it and SQLite's readers stop at it.
     /// - Throws: `StoreError`: `store.no-such-scan`, `store.scan-finished` (a finished scan is final),
     ///   `store.unknown-file` (a finding's path has no `FileRecord` in this scan), `store.unknown-asset` (a finding
     ///   names an asset no batch recorded), `store.constraint` (a row broke a schema rule; the reason names it).

@@ -13,7 +13,8 @@ import GRDBSQLite
 ///
 /// A row's text is copied into one buffer that the statement keeps, and SQLite reads it in place (`SQLITE_STATIC`)
 /// while `step()` runs: bound as `SQLITE_TRANSIENT`, each string cost SQLite an allocation, a copy and a free
-/// under its memory mutex, ten times per finding, on the thread every scan waits for.
+/// under its memory mutex, ten times per finding, on the thread every scan waits for. A NUL in that buffer is
+/// stored as U+FFFD (`StoredText`); one `memchr` per row finds it.
 struct SQLiteInsert {
     private let statement: Statement
     private let handle: OpaquePointer
@@ -64,6 +65,10 @@ struct SQLiteInsert {
     /// - Throws: `DatabaseError` with SQLite's code and message (a constraint names its table and column).
     mutating func step() throws {
         next = 1
+        let holdsNUL = text.withUnsafeBufferPointer { buffer in
+            buffer.baseAddress.map { memchr($0, 0, buffer.count) != nil } ?? false
+        }
+        if holdsNUL { replaceNULs() }
         let code = text.withUnsafeBufferPointer { buffer in
             for parameter in textParameters {
                 if parameter.count > 0, let base = buffer.baseAddress {
@@ -89,6 +94,21 @@ struct SQLiteInsert {
                 resultCode: ResultCode(rawValue: sqlite3_extended_errcode(connection)), message: message,
                 sql: statement.sql)
         }
+    }
+
+    /// The row's text with each NUL as U+FFFD (`StoredText`: the store keeps no NUL), the parameters moved to match.
+    private mutating func replaceNULs() {
+        var cleaned: [UInt8] = []
+        cleaned.reserveCapacity(text.count + 16)
+        for index in textParameters.indices {
+            let parameter = textParameters[index]
+            let offset = cleaned.count
+            for byte in text[parameter.offset..<parameter.offset + parameter.count] {
+                if byte == 0 { cleaned += StoredText.replacement } else { cleaned.append(byte) }
+            }
+            textParameters[index] = (parameter.index, offset, cleaned.count - offset)
+        }
+        text = cleaned
     }
 
     private mutating func advance() -> Int32 {

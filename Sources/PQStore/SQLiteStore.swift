@@ -157,7 +157,8 @@ final class SQLiteStore: StoreBackend {
         try storeOperation("cannot record scan \(scanID) in \(label)") {
             try writer.write { db in
                 try Self.requireRunning(db, scanID: scanID)
-                try BatchWriter(db: db, scanID: scanID).write(batch)
+                // A finding's text is cleaned as it is bound (`SQLiteInsert`), where it is copied anyway.
+                try BatchWriter(db: db, scanID: scanID).write(batch.replacingNULs(findings: false))
             }
         }
     }

@@ -160,6 +160,41 @@ struct InventoryStoreTests {
         #expect(stored.first?.note == "" && stored.first?.setting == "")
     }
 
+    @Test(
+        "a NUL in a batch's text is stored as U+FFFD: PostgreSQL takes the batch, and both read back the whole text",
+        arguments: StoreKind.available)
+    func nulInText(kind: StoreKind) throws {
+        let store = try kind.make()
+        let scanID = try Sample.begin(store)
+        var finding = Sample.finding("etc/nginx/nginx.conf")
+        finding.algorithm = "pr\u{0}ime256v1"
+        finding.context = "server a\u{0}b:443"
+        finding.note = "\u{0}"
+        var certificate = Sample.certificate
+        certificate.certificate?.subject = "CN=www.example.com\u{0}.evil.example"
+        let diagnostic = Diagnostic(
+            path: ScanPath("etc/nginx/nginx.conf"), reason: .malformed, detail: "line 97: X25519:pr\u{0}ime256v1")
+        let package = Software(name: "nginx\u{0}", version: "1.22", sourcePath: ScanPath("var/lib/dpkg/status"))
+        try store.record(
+            scanID: scanID,
+            batch: ScanBatch(
+                files: [Sample.file("etc/nginx/nginx.conf")],
+                output: ScanOutput(
+                    findings: [finding], assets: [certificate], diagnostics: [diagnostic],
+                    software: [package])
+            ))
+        let stored = try #require(try store.findings(FindingQuery(scanID: scanID)).first)
+        #expect(stored.algorithm == "pr\u{FFFD}ime256v1")
+        #expect(stored.context == "server a\u{FFFD}b:443")
+        #expect(stored.note == "\u{FFFD}")
+        #expect(stored.setting == finding.setting)
+        #expect(try store.diagnostics(scanID: scanID).map(\.detail) == ["line 97: X25519:pr\u{FFFD}ime256v1"])
+        #expect(try store.software(scanID: scanID).map(\.name) == ["nginx\u{FFFD}"])
+        #expect(
+            try store.assets(scanID: scanID).first?.certificate?.subject == "CN=www.example.com\u{FFFD}.evil.example")
+        #expect(StoredText.clean("plain") == "plain" && StoredText.clean("") == "")
+    }
+
     @Test("a finding naming an asset nobody recorded is refused", arguments: StoreKind.available)
     func unknownAsset(kind: StoreKind) throws {
         let store = try kind.make()

@@ -139,7 +139,7 @@ final class PostgresStore: StoreBackend {
         try operation("cannot record scan \(scanID) in \(label)") {
             try session.transaction {
                 try requireRunning(scanID: scanID)
-                try PostgresBatchWriter(session: session, scanID: scanID).write(batch)
+                try PostgresBatchWriter(session: session, scanID: scanID).write(batch.replacingNULs(findings: true))
             }
         }
     }
