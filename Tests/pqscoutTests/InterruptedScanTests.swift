@@ -62,3 +62,58 @@ struct InterruptedScanTests {
         #expect(third.status == 0)
     }
 }
+
+@Suite("A report stopped half-way")
+struct InterruptedReportTests {
+    @Test(
+        "SIGTERM or SIGINT while a report is written: exit 128 + the signal, no target, no temporary file left",
+        arguments: [SIGTERM, SIGINT])
+    func stopped(signalNumber: Int32) throws {
+        let work = try scratch()
+        defer { try? FileManager.default.removeItem(at: work) }
+        let db = work.appendingPathComponent("inventory.db").path
+        let tree = work.appendingPathComponent("tree")
+        // Hard links to one certificate: a store large enough that its CBOM takes a while, made in seconds.
+        let original = work.appendingPathComponent("original.pem").path
+        try FileManager.default.copyItem(atPath: sample + "/etc/ssl/certs/www.example.org.pem", toPath: original)
+        for folder in 0..<20 {
+            let directory = tree.appendingPathComponent("d\(folder)")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            for index in 0..<500 {
+                #expect(link(original, directory.appendingPathComponent("c\(index).pem").path) == 0)
+            }
+        }
+        #expect(try PQScoutBinary.run(["scan", tree.path, "--db", db]).status == 0)
+
+        let reports = work.appendingPathComponent("reports")
+        try FileManager.default.createDirectory(at: reports, withIntermediateDirectories: true)
+        let target = reports.appendingPathComponent("inventory.cdx.json")
+        func temporaries() throws -> [String] {
+            try FileManager.default.contentsOfDirectory(atPath: reports.path).filter {
+                $0.hasPrefix(".inventory.cdx.json.pqscout-")
+            }
+        }
+        let process = Process()
+        process.executableURL = PQScoutBinary.url
+        process.arguments = ["report", "--db", db, "--format", "cbom", "-o", target.path]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        var sawTemporary = false
+        let deadline = Date().addingTimeInterval(60)
+        while process.isRunning, Date() < deadline {
+            if try !temporaries().isEmpty {
+                sawTemporary = true
+                break
+            }
+            usleep(2_000)
+        }
+        kill(process.processIdentifier, signalNumber)
+        process.waitUntilExit()
+        #expect(sawTemporary, "the report finished before it could be stopped; make the store larger")
+        #expect(process.terminationReason == .exit)
+        #expect(process.terminationStatus == 128 + signalNumber)
+        #expect(try temporaries().isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: target.path))
+    }
+}
