@@ -1,6 +1,22 @@
 import Foundation
 import Testing
 
+/// `work/tree`: 500 hard links to one certificate in each of `folders` folders; thousands of files, made in
+/// milliseconds.
+func certificateTree(in work: URL, folders: Int) throws -> URL {
+    let tree = work.appendingPathComponent("tree")
+    let original = work.appendingPathComponent("original.pem").path
+    try FileManager.default.copyItem(atPath: sample + "/etc/ssl/certs/www.example.org.pem", toPath: original)
+    for folder in 0..<folders {
+        let directory = tree.appendingPathComponent("d\(folder)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        for index in 0..<500 {
+            #expect(link(original, directory.appendingPathComponent("c\(index).pem").path) == 0)
+        }
+    }
+    return tree
+}
+
 @Suite("A scan killed half-way")
 struct InterruptedScanTests {
     @Test("SIGKILL during a scan leaves earlier scans complete and the killed one incomplete")
@@ -8,17 +24,7 @@ struct InterruptedScanTests {
         let work = try scratch()
         defer { try? FileManager.default.removeItem(at: work) }
         let db = work.appendingPathComponent("inventory.db").path
-        let tree = work.appendingPathComponent("tree")
-        // Hard links to one certificate: thousands of files to scan, made in milliseconds.
-        let original = work.appendingPathComponent("original.pem").path
-        try FileManager.default.copyItem(atPath: sample + "/etc/ssl/certs/www.example.org.pem", toPath: original)
-        for folder in 0..<40 {
-            let directory = tree.appendingPathComponent("d\(folder)")
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            for index in 0..<500 {
-                #expect(link(original, directory.appendingPathComponent("c\(index).pem").path) == 0)
-            }
-        }
+        let tree = try certificateTree(in: work, folders: 40)
         let first = try PQScoutBinary.run(["scan", sample, "--db", db])
         #expect(first.status == 0)
 
@@ -72,17 +78,8 @@ struct InterruptedReportTests {
         let work = try scratch()
         defer { try? FileManager.default.removeItem(at: work) }
         let db = work.appendingPathComponent("inventory.db").path
-        let tree = work.appendingPathComponent("tree")
-        // Hard links to one certificate: a store large enough that its CBOM takes a while, made in seconds.
-        let original = work.appendingPathComponent("original.pem").path
-        try FileManager.default.copyItem(atPath: sample + "/etc/ssl/certs/www.example.org.pem", toPath: original)
-        for folder in 0..<20 {
-            let directory = tree.appendingPathComponent("d\(folder)")
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            for index in 0..<500 {
-                #expect(link(original, directory.appendingPathComponent("c\(index).pem").path) == 0)
-            }
-        }
+        // A store large enough that its CBOM takes a while.
+        let tree = try certificateTree(in: work, folders: 20)
         #expect(try PQScoutBinary.run(["scan", tree.path, "--db", db]).status == 0)
 
         let reports = work.appendingPathComponent("reports")
