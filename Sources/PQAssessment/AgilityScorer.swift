@@ -86,6 +86,23 @@ public struct AgilityScorer: Sendable {
             findingCount: items.count)
     }
 
+    /// Why a system has no algorithm setting in force. When it has findings and none is in force, their notes say
+    /// why (a daemon that refuses to start with its configuration, one PQScout could not read whole): the commonest
+    /// first clause is quoted (ties: the first alphabetically, so the input's order does not matter), and the score
+    /// does not read as if the settings were merely absent.
+    static func nothingInForce(_ items: [Item]) -> String {
+        let plain = "no algorithm setting in force was found for this system"
+        guard !items.isEmpty, items.allSatisfy({ !$0.finding.effective }) else { return plain }
+        var counts: [String: Int] = [:]
+        for item in items {
+            guard let note = item.finding.note, let clause = note.components(separatedBy: "; ").first else { continue }
+            counts[clause, default: 0] += 1
+        }
+        guard let why = counts.max(by: { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) })?.key
+        else { return plain }
+        return "\(plain): none of its \(items.count) findings is in force (\(why))"
+    }
+
     /// A ≥ 85, B ≥ 70, C ≥ 55, D ≥ 40, F below.
     public static func grade(_ score: Int) -> String {
         switch score {
@@ -114,7 +131,7 @@ public struct AgilityScorer: Sendable {
             out.append(
                 ScoreAdjustment(
                     dimension: "configured-choice", points: 0, evaluated: false,
-                    reason: "no algorithm setting in force was found for this system"))
+                    reason: Self.nothingInForce(items)))
         } else if !explicit.isEmpty {
             out.append(
                 ScoreAdjustment(

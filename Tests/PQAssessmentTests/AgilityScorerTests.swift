@@ -32,6 +32,41 @@ struct AgilityScorerTests {
         score.adjustments.first { $0.dimension == dimension }
     }
 
+    @Test("a system none of whose findings is in force says why, from its notes, whatever their order")
+    func nothingInForceSaysWhy() {
+        func finding(_ name: String, effective: Bool, note: String?) -> Finding {
+            var finding = Self.group(name)
+            finding.effective = effective
+            finding.note = note
+            return finding
+        }
+        let refused = "the server refuses to start: OpenSSL rejects the group list"
+        let findings = [
+            finding("X25519", effective: false, note: refused + "; for OpenSSL 3.0"),
+            finding("P-256", effective: false, note: "not offered: a later line wins"),
+            finding("P-384", effective: false, note: refused),
+            finding("P-521", effective: false, note: nil),
+        ]
+        let expected =
+            "no algorithm setting in force was found for this system: none of its 4 findings is in force (\(refused))"
+        #expect(AgilityScorer.nothingInForce(items(findings)) == expected)
+        #expect(AgilityScorer.nothingInForce(items(findings.reversed())) == expected)
+        #expect(
+            adjustment(nginx(findings), "configured-choice")?.reason == expected,
+            "the score's own n/e line carries it")
+        // One finding in force, or no notes at all: the plain words.
+        var live = findings
+        live[3].effective = true
+        #expect(AgilityScorer.nothingInForce(items(live)) == "no algorithm setting in force was found for this system")
+        let silent = findings.map { finding in
+            var copy = finding
+            copy.note = nil
+            return copy
+        }
+        #expect(
+            AgilityScorer.nothingInForce(items(silent)) == "no algorithm setting in force was found for this system")
+    }
+
     static func group(_ name: String, origin: Origin = .file, line: Int = 3) -> Finding {
         Fixture.finding(
             name, usage: .group, source: "nginx", path: "etc/nginx/nginx.conf", line: line,
