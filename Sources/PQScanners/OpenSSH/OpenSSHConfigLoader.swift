@@ -51,8 +51,8 @@ struct OpenSSHConfigLoader {
     private(set) var refusal: String?
     /// True once an include budget is spent; no Include is followed after it.
     private(set) var stopped = false
-    /// What of the configuration was not read though OpenSSH reads it, as "FILE line N (why)": a file holding a NUL
-    /// byte, a line over the length limit or not UTF-8 that is not a comment.
+    /// What of the configuration was not read though OpenSSH reads it, as "FILE line N (why), which sshd reads": a
+    /// file holding a NUL byte, a line over the length limit or not UTF-8 that is not a comment.
     private(set) var notRead: [String] = []
     private var includedReads = 0
     /// Bytes of files already read, so a file included many times is read from the tree once.
@@ -84,7 +84,7 @@ struct OpenSSHConfigLoader {
                 Diagnostic(
                     path: path, reason: .malformed,
                     detail: "line \(line): binary content (NUL byte); not an OpenSSH configuration, not read"))
-            notRead.append("\(path.display) from line \(line) on (a NUL byte)")
+            notRead.append("\(path.display) from line \(line) on (a NUL byte), which \(program.name) reads")
             return
         }
         var lineNumber = 0
@@ -97,7 +97,8 @@ struct OpenSSHConfigLoader {
                         detail: "line \(lineNumber): \(rawLine.count) bytes, over the \(Self.maxLineLength)-byte "
                             + "line limit; line skipped"))
                 if !Self.isComment(rawLine) {
-                    notRead.append("\(path.display) line \(lineNumber) (over the line limit)")
+                    notRead.append(
+                        "\(path.display) line \(lineNumber) (over the line limit), which \(program.name) reads")
                 }
                 continue
             }
@@ -105,7 +106,9 @@ struct OpenSSHConfigLoader {
                 diagnostics.append(
                     Diagnostic(
                         path: path, reason: .malformed, detail: "line \(lineNumber): not UTF-8 text; line skipped"))
-                if !Self.isComment(rawLine) { notRead.append("\(path.display) line \(lineNumber) (not UTF-8 text)") }
+                if !Self.isComment(rawLine) {
+                    notRead.append("\(path.display) line \(lineNumber) (not UTF-8 text), which \(program.name) reads")
+                }
                 continue
             }
             guard let parsed = OpenSSHConfigLine.parse(Substring(text)) else { continue }
@@ -233,4 +236,9 @@ struct OpenSSHConfigLoader {
         }
         return parts.joined(separator: "/")
     }
+}
+
+extension OpenSSHProgram {
+    /// The program's name as an administrator types it: `sshd`, `ssh`.
+    var name: String { self == .server ? "sshd" : "ssh" }
 }

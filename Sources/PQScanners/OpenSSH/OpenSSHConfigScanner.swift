@@ -86,12 +86,11 @@ public struct OpenSSHConfigScanner: FileScanner {
         }
         builder.build(includeDefaults: role.home == nil)
         if let unread = configuration.notRead.first {
-            let reader = role.program == .server ? "sshd" : "ssh"
-            let more = configuration.notRead.count > 1 ? " and \(configuration.notRead.count - 1) more" : ""
+            let more = configuration.notRead.count > 1 ? " (and \(configuration.notRead.count - 1) more)" : ""
             return Self.notInForce(
                 builder.output,
-                "not known to be in force: PQScout did not read \(unread)\(more), which \(reader) reads, so what "
-                    + "\(reader) uses is unknown")
+                "not known to be in force: PQScout did not read \(unread)\(more), so what "
+                    + "\(role.program.name) uses is unknown")
         }
         let refusals = configuration.refusalsAtStart(for: builder.view)
         if let first = refusals.first {
@@ -125,7 +124,7 @@ extension OpenSSHConfigScanner {
     func scanUnread(_ input: ScanInput, _ dropIn: (program: OpenSSHProgram, main: ScanPath)) -> ScanOutput {
         let profile = OpenSSHProfile.resolve(
             for: dropIn.program, software: input.context.software, override: input.options.opensshVersion)
-        let reader = dropIn.program == .server ? "sshd" : "ssh"
+        let reader = dropIn.program.name
         var reason = "\(reader) does not read this file: no \(dropIn.main.display) in the tree"
         if let tree = input.context.tree, case .success(let mainBytes) = tree.read(dropIn.main) {
             let main = OpenSSHConfiguration(

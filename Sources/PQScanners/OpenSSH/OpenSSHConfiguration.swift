@@ -63,9 +63,10 @@ public struct OpenSSHConfiguration: Sendable {
     let loadRefusal: String?
     /// True when the loader stopped following includes (a cycle, too deep, the read budget): `files` is partial.
     let includesStopped: Bool
-    /// What of the configuration PQScout did not read though OpenSSH reads it, as "FILE line N (why)": a file with
-    /// a NUL byte (sshd reads a line up to its NUL and joins the next line to it; ssh drops the rest of the line),
-    /// a line over the length limit or not UTF-8 that is not a comment. What is in force is then unknown.
+    /// What PQScout did not read of what decides the configuration, each with why and who reads it: a file with a
+    /// NUL byte (sshd reads a line up to its NUL and joins the next line to it; ssh drops the rest of the line), a
+    /// line over the length limit or not UTF-8 that is not a comment, a file of sshd's systemd unit that cannot be
+    /// read. What is in force is then unknown.
     public let notRead: [String]
     /// The tree's `etc/passwd` and `etc/group`, for `Match Group`; nil when the tree lacks them.
     let accounts: OpenSSHAccounts?
@@ -109,7 +110,11 @@ public struct OpenSSHConfiguration: Sendable {
         self.commandLineUnits = Dictionary(
             options.map { (Self.place($0.path, $0.lineNumber), $0.unit) }, uniquingKeysWith: { first, _ in first })
         self.includesStopped = loader.stopped
-        self.notRead = loader.notRead
+        // A unit file, drop-in or environment file that is there but cannot be read: the -o options sshd is given,
+        // which override its file, are not known.
+        self.notRead =
+            loader.notRead
+            + unitDiagnostics.map { "\($0.path.display) (there, but it cannot be read), which gives sshd -o options" }
         self.loadRefusal = loader.refusal.map { "\($0): Too many recursive configuration includes" }
         self.accounts = program == .server ? tree.flatMap(OpenSSHAccounts.init(tree:)) : nil
     }

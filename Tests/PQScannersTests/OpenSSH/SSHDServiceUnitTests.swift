@@ -205,6 +205,28 @@ struct SSHDServiceUnitTests {
         #expect(found.diagnostics.first?.detail.contains("sshd's systemd unit") == true)
     }
 
+    @Test("an unreadable unit file: nothing of sshd_config is known to be in force, and the note says which file")
+    func unreadableUnitLeavesInForceUnknown() {
+        let tree = MemoryTree(
+            contents: [
+                ScanPath("usr/lib/systemd/system/sshd.service"): Array(Self.unit.utf8),
+                ScanPath("etc/ssh/sshd_config"): Array(Self.config.utf8),
+            ],
+            unreadable: [ScanPath("etc/systemd/system/sshd.service")])
+        let output = OpenSSHConfigScanner().scan(
+            ScanInput(
+                path: ScanPath("etc/ssh/sshd_config"), bytes: Array(Self.config.utf8),
+                options: ScanOptions(opensshVersion: "9.2"), context: ScanContext(tree: tree)))
+        #expect(!output.findings.isEmpty)
+        #expect(
+            output.findings.allSatisfy {
+                !$0.effective
+                    && ($0.note ?? "").hasPrefix(
+                        "not known to be in force: PQScout did not read etc/systemd/system/sshd.service (there, but "
+                            + "it cannot be read), which gives sshd -o options, so what sshd uses is unknown")
+            })
+    }
+
     @Test("an environment file there but unreadable: a diagnostic naming it; the unit's own -o options stand")
     func unreadableEnvironmentFile() {
         let policy = ScanPath("etc/crypto-policies/back-ends/opensshserver.config")
