@@ -21,21 +21,6 @@ struct HostileScanTests {
         return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    /// A tree of hard links to one certificate: thousands of files to scan, made in milliseconds.
-    func largeTree(in work: URL, folders: Int = 40) throws -> URL {
-        let tree = work.appendingPathComponent("tree")
-        let original = work.appendingPathComponent("original.pem").path
-        try FileManager.default.copyItem(atPath: sample + "/etc/ssl/certs/www.example.org.pem", toPath: original)
-        for folder in 0..<folders {
-            let directory = tree.appendingPathComponent("d\(folder)")
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            for index in 0..<500 {
-                #expect(link(original, directory.appendingPathComponent("c\(index).pem").path) == 0)
-            }
-        }
-        return tree
-    }
-
     @Test(
         "SIGINT and SIGTERM mark the scan interrupted, with a finish time, before the process exits",
         arguments: [SIGINT, SIGTERM])
@@ -43,7 +28,7 @@ struct HostileScanTests {
         let work = try scratch()
         defer { try? FileManager.default.removeItem(at: work) }
         let db = work.appendingPathComponent("inventory.db").path
-        let tree = try largeTree(in: work)
+        let tree = try certificateTree(in: work, folders: 40)
         let process = Process()
         process.executableURL = PQScoutBinary.url
         process.arguments = ["scan", tree.path, "--db", db]
@@ -82,7 +67,7 @@ struct HostileScanTests {
         let work = try scratch()
         defer { try? FileManager.default.removeItem(at: work) }
         let db = work.appendingPathComponent("shared.db").path
-        let tree = try largeTree(in: work, folders: 4)
+        let tree = try certificateTree(in: work, folders: 4)
         // Create the store first so the five race on writes, not on creating the schema.
         #expect(try PQScoutBinary.run(["scan", sample, "--db", db]).status == 0)
         let outcomes = ResultBox(count: 5)

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// `work/tree`: 500 hard links to one certificate in each of `folders` folders; thousands of files, made in
-/// milliseconds.
+/// milliseconds (the stopped scan and report here, the interrupted scans of `HostileScanTests`).
 func certificateTree(in work: URL, folders: Int) throws -> URL {
     let tree = work.appendingPathComponent("tree")
     let original = work.appendingPathComponent("original.pem").path

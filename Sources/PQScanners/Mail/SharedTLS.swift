@@ -25,13 +25,7 @@ struct SharedTLS {
     /// Emits one endpoint into the file's findings; with `inForce == false` (TLS switched off) every finding says so.
     func emit(_ service: TLSService, inForce: Bool, offNote: String?, into out: inout ConfigFindings) {
         var emitted = emitter.emit(service)
-        if !inForce {
-            for index in emitted.findings.indices {
-                emitted.findings[index].effective = false
-                emitted.findings[index].note = [offNote, emitted.findings[index].note].compactMap { $0 }.joined(
-                    separator: "; ")
-            }
-        }
+        if !inForce { emitted.markNotInForce(offNote) }
         out.output.findings += emitted.findings
         for asset in emitted.assets where !out.output.assets.contains(where: { $0.id == asset.id }) {
             out.output.assets.append(asset)

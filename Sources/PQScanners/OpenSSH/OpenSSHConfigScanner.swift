@@ -85,35 +85,24 @@ public struct OpenSSHConfigScanner: FileScanner {
             builder.view = OpenSSHConnection(localUser: input.options.localUser ?? OpenSSHConnection.processUser)
         }
         builder.build(includeDefaults: role.home == nil)
+        // A configuration PQScout could not read whole says nothing sure, and one sshd refuses to start with (ssh
+        // refuses to run with) puts nothing in force: every finding is kept, not in force, with why first in its
+        // note, so the inventory still shows what the files ask for.
+        var output = builder.output
+        func more(_ list: [String]) -> String { list.count > 1 ? " (and \(list.count - 1) more)" : "" }
         if let unread = configuration.notRead.first {
-            let more = configuration.notRead.count > 1 ? " (and \(configuration.notRead.count - 1) more)" : ""
-            return Self.notInForce(
-                builder.output,
-                "not known to be in force: PQScout did not read \(unread)\(more), so what "
+            output.markNotInForce(
+                "not known to be in force: PQScout did not read \(unread)\(more(configuration.notRead)), so what "
                     + "\(role.program.name) uses is unknown")
+            return output
         }
         let refusals = configuration.refusalsAtStart(for: builder.view)
         if let first = refusals.first {
-            let more = refusals.count > 1 ? " (and \(refusals.count - 1) more)" : ""
-            return Self.notInForce(
-                builder.output,
+            output.markNotInForce(
                 (role.program == .server ? "not in force: sshd refuses to start" : "not in force: ssh refuses to run")
-                    + " with this configuration: \(first)\(more)")
+                    + " with this configuration: \(first)\(more(refusals))")
         }
-        return builder.output
-    }
-
-    /// A configuration sshd refuses to start with (ssh refuses to run with) puts nothing in force, and one PQScout
-    /// could not read whole says nothing sure: every finding is kept, with `effective: false` and the reason first
-    /// in its note, so the inventory still shows what the files ask for.
-    static func notInForce(_ output: ScanOutput, _ reason: String) -> ScanOutput {
-        var refused = output
-        for index in refused.findings.indices {
-            refused.findings[index].effective = false
-            refused.findings[index].note = [reason, refused.findings[index].note].compactMap { $0 }.joined(
-                separator: "; ")
-        }
-        return refused
+        return output
     }
 }
 
@@ -145,12 +134,8 @@ extension OpenSSHConfigScanner {
         var builder = OpenSSHFindingBuilder(configuration: configuration, catalog: catalog, tree: input.context.tree)
         builder.build(includeDefaults: false)
         var output = ScanOutput()
-        output.findings = builder.output.findings.map { finding in
-            var unread = finding
-            unread.effective = false
-            unread.note = [reason, finding.note].compactMap { $0 }.joined(separator: "; ")
-            return unread
-        }
+        output.findings = builder.output.findings
+        output.markNotInForce(reason)
         output.diagnostics = builder.output.diagnostics.filter { $0.reason != .unsupported }
         return output
     }

@@ -85,10 +85,7 @@ enum TLSConfigPlacement {
     /// file not in force names is no daemon's problem).
     static func notInForce(_ output: ScanOutput, reason: String, diagnostics: [Diagnostic]) -> ScanOutput {
         var copy = output
-        for index in copy.findings.indices {
-            copy.findings[index].effective = false
-            copy.findings[index].note = [reason, copy.findings[index].note].compactMap { $0 }.joined(separator: "; ")
-        }
+        copy.markNotInForce(reason)
         copy.diagnostics = diagnostics
         return copy
     }

@@ -125,19 +125,10 @@ public struct TLSServiceEmitter: Sendable {
                 state.refusals.isEmpty
                 ? "the server starts but no handshake succeeds: " + state.deadHandshakes.joined(separator: "; ")
                 : "the server refuses to start: " + state.refusals.joined(separator: "; ")
-            for index in output.findings.indices {
-                output.findings[index].effective = false
-                output.findings[index].note = [reason, output.findings[index].note].compactMap { $0 }.joined(
-                    separator: "; ")
-            }
+            output.markNotInForce(reason)
         }
         if service.isTemplate {
-            for index in output.findings.indices {
-                output.findings[index].effective = false
-                let note = "inherited by any TLS server added here; none uses it yet"
-                output.findings[index].note = [note, output.findings[index].note].compactMap { $0 }.joined(
-                    separator: "; ")
-            }
+            output.markNotInForce("inherited by any TLS server added here; none uses it yet")
         }
         return output
     }
@@ -852,11 +843,7 @@ public struct TLSServiceEmitter: Sendable {
                     state.effectiveSuites.allSatisfy(\.isTLS13)
                     ? "not used: TLS 1.3 never uses DH parameters and this service offers only TLS 1.3"
                     : "not used: no DHE suite is in force"
-                for index in output.findings.indices.dropFirst(before) {
-                    output.findings[index].effective = false
-                    output.findings[index].note = [why, output.findings[index].note].compactMap { $0 }.joined(
-                        separator: "; ")
-                }
+                output.markNotInForce(why, from: before)
             }
         }
     }

@@ -133,11 +133,7 @@ enum ConfigOwnership {
     /// Marks a stand-alone fragment's findings as not in force.
     static func orphan(_ output: ScanOutput, mainName: String) -> ScanOutput {
         var copy = output
-        for index in copy.findings.indices {
-            copy.findings[index].effective = false
-            let note = "no \(mainName) in the scanned tree includes this file"
-            copy.findings[index].note = [note, copy.findings[index].note].compactMap { $0 }.joined(separator: "; ")
-        }
+        copy.markNotInForce("no \(mainName) in the scanned tree includes this file")
         return copy
     }
 }
