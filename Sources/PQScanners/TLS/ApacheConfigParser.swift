@@ -25,6 +25,21 @@ struct ApacheConfigParser {
     private let tree: (any TreeReader)?
     var serverRoot: String
     private var includes = IncludeTracker()
+    /// Where httpd stops with "Syntax error" as it reads the configuration (`apachectl -t` fails): a section never
+    /// closed, closed by another's end tag or not opened, a header without `>`, an `Include` (not
+    /// `IncludeOptional`) whose wildcard matches no file, an include loop. An `Include` inside a conditional
+    /// section (`<IfModule>`, `<IfDefine>`, ...) is not among them: httpd skips it when the condition fails.
+    var startRefusals: [String] { refusals + includes.loops }
+    /// What httpd reads that PQScout did not (a line over 64 KiB, an included file it could not read, a
+    /// `${VARIABLE}` path, an `Include` of a path PQScout cannot tell from an empty directory): what httpd makes of
+    /// the configuration is then not known.
+    var notRead: [String] {
+        unread + (includes.stopped ? ["the files past the first \(ConfigText.maxIncludedFiles) included"] : [])
+    }
+    private var refusals: [String] = []
+    private var unread: [String] = []
+    /// The file being parsed is included from inside a conditional section.
+    private var insideCondition = false
 
     init(tree: (any TreeReader)?, serverRoot: String) {
         self.tree = tree
@@ -36,6 +51,7 @@ struct ApacheConfigParser {
         defer { includes.leave() }
         guard ByteSearch.isText(bytes) else {
             diagnostics.append(Diagnostic(path: path, reason: .malformed, detail: "binary data, not an httpd config"))
+            unread.append("\(path.display) (binary data)")
             return []
         }
         var stack: [(ApacheDirective, [ApacheDirective])] = []
@@ -45,7 +61,9 @@ struct ApacheConfigParser {
         }
         var pending = ""
         var pendingLine = 0
-        for (number, raw) in ConfigText.lines(bytes, path: path, diagnostics: &diagnostics) {
+        var skipped: [Int] = []
+        defer { unread += skipped.map { "\(path.display) line \($0) (over 64 KiB)" } }
+        for (number, raw) in ConfigText.lines(bytes, path: path, diagnostics: &diagnostics, skipped: &skipped) {
             if pending.isEmpty { pendingLine = number }
             var text = String(raw)
             if text.hasSuffix("\\") {
@@ -59,17 +77,11 @@ struct ApacheConfigParser {
             if line.hasPrefix("</") {
                 let name = line.dropFirst(2).prefix { $0 != ">" }.lowercased()
                 guard let (open, children) = stack.popLast() else {
-                    diagnostics.append(
-                        Diagnostic(
-                            path: path, reason: .malformed,
-                            detail: "line \(pendingLine): </\(name)> without an opening section"))
+                    refuse(path, "line \(pendingLine): </\(name)> without an opening section")
                     continue
                 }
                 if open.key != name {
-                    diagnostics.append(
-                        Diagnostic(
-                            path: path, reason: .malformed,
-                            detail: "line \(pendingLine): </\(name)> closes <\(open.name)> of line \(open.line)"))
+                    refuse(path, "line \(pendingLine): </\(name)> closes <\(open.name)> of line \(open.line)")
                 }
                 var closed = open
                 closed.children = children
@@ -78,9 +90,7 @@ struct ApacheConfigParser {
             }
             if line.hasPrefix("<") {
                 guard line.hasSuffix(">") else {
-                    diagnostics.append(
-                        Diagnostic(
-                            path: path, reason: .malformed, detail: "line \(pendingLine): section header without '>'"))
+                    refuse(path, "line \(pendingLine): section header without '>'")
                     continue
                 }
                 let words = Self.words(String(line.dropFirst().dropLast()), path: path, line: pendingLine, &diagnostics)
@@ -97,8 +107,14 @@ struct ApacheConfigParser {
             let directive = ApacheDirective(name: name, args: Array(words.dropFirst()), path: path, line: pendingLine)
             switch directive.key {
             case "include", "includeoptional":
+                let conditional = insideCondition || stack.contains { $0.0.key.hasPrefix("if") }
+                if directive.key == "include", directive.args.count != 1, !conditional {
+                    refuse(path, "line \(pendingLine): Include takes one argument")
+                }
                 for pattern in directive.args {
-                    for included in include(pattern, from: directive, depth: depth) { append(included) }
+                    for included in include(pattern, from: directive, depth: depth, conditional: conditional) {
+                        append(included)
+                    }
                 }
             case "serverroot":
                 if let root = directive.args.first {
@@ -111,8 +127,7 @@ struct ApacheConfigParser {
             }
         }
         while let (open, children) = stack.popLast() {
-            diagnostics.append(
-                Diagnostic(path: path, reason: .malformed, detail: "line \(open.line): <\(open.name)> is never closed"))
+            refuse(path, "line \(open.line): <\(open.name)> is never closed")
             var closed = open
             closed.children = children
             append(closed)
@@ -120,33 +135,64 @@ struct ApacheConfigParser {
         return top
     }
 
-    private mutating func include(_ pattern: String, from directive: ApacheDirective, depth: Int) -> [ApacheDirective] {
+    private mutating func include(
+        _ pattern: String, from directive: ApacheDirective, depth: Int, conditional: Bool
+    ) -> [ApacheDirective] {
         guard let tree else { return [] }
+        let place = "\(directive.path.display) line \(directive.line)"
         guard depth < ConfigText.maxIncludeDepth else {
             diagnostics.append(
                 Diagnostic(
                     path: directive.path, reason: .tooDeep, detail: "line \(directive.line): Include nested too deep"))
+            unread.append("\(place) (an Include nested too deep)")
             return []
         }
         var glob = ConfigText.rootPattern(
             pattern, prefix: serverRoot, label: ConfigText.rootLabel(of: directive.path))
-        if glob.contains("${") { return [] }
+        if glob.contains("${") {
+            unread.append("\(place) (\(directive.name) \(pattern): PQScout does not expand ${...})")
+            return []
+        }
+        let wildcard = pattern.contains { "*?[".contains($0) }
         var files = tree.files(matching: glob)
         if files.isEmpty, !glob.contains("*") {
             glob += "/*"
             files = tree.files(matching: glob)
         }
+        // httpd stops on an Include that matches nothing (ap_process_fnmatch_configs: "No matches for the
+        // wildcard"; "Could not open configuration file"), unless the path is an empty directory, which the tree's
+        // files do not show. IncludeOptional and conditional sections never stop it.
+        if files.isEmpty, directive.key == "include", !conditional {
+            if wildcard {
+                refuse(directive.path, "line \(directive.line): Include \(pattern) matches no file in the scanned tree")
+            } else {
+                unread.append(
+                    "\(place) (Include \(pattern) names no file in the scanned tree: httpd refuses to start unless it "
+                        + "is an empty directory)")
+            }
+        }
         var out: [ApacheDirective] = []
         let admitted = includes.admit(
             Array(files.prefix(ConfigText.maxIncludedFiles)), keyword: "Include", at: directive.path,
             line: directive.line, diagnostics: &diagnostics)
+        let outerCondition = insideCondition
+        insideCondition = conditional
+        defer { insideCondition = outerCondition }
         for file in admitted {
             switch tree.read(file) {
             case .success(let bytes): out += parse(path: file, bytes: bytes, depth: depth + 1)
-            case .failure(let diagnostic): diagnostics.append(diagnostic)
+            case .failure(let diagnostic):
+                diagnostics.append(diagnostic)
+                unread.append("\(file.display) (\(diagnostic.reason.rawValue))")
             }
         }
         return out
+    }
+
+    /// A place httpd stops reading the configuration: a diagnostic, and a reason it does not start.
+    private mutating func refuse(_ path: ScanPath, _ detail: String) {
+        diagnostics.append(Diagnostic(path: path, reason: .malformed, detail: detail))
+        refusals.append("\(path.display) \(detail)")
     }
 
     /// Splits arguments: whitespace-separated, double or single quotes group, backslash escapes a quote.

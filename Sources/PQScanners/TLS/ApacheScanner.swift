@@ -105,6 +105,11 @@ public struct ApacheScanner: FileScanner {
         for service in services(Self.flatten(top), prefix: parser.serverRoot) {
             output.append(emitter.emit(service))
         }
+        if let reason = ConfigText.startReason(
+            daemon: "httpd", refusals: parser.startRefusals, notRead: parser.notRead)
+        {
+            output.markNotInForce(reason)
+        }
         return output
     }
 

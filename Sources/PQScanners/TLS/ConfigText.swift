@@ -12,6 +12,15 @@ enum ConfigText {
 
     /// Lines with 1-based numbers, decoded leniently (invalid UTF-8 becomes U+FFFD), long lines reported.
     static func lines(_ bytes: [UInt8], path: ScanPath, diagnostics: inout [Diagnostic]) -> [(Int, Substring)] {
+        var skipped: [Int] = []
+        return lines(bytes, path: path, diagnostics: &diagnostics, skipped: &skipped)
+    }
+
+    /// The same, with the numbers of the long lines skipped that are not comments (`#` first): a line the daemon
+    /// reads and PQScout did not, so what the daemon makes of the file is not known.
+    static func lines(
+        _ bytes: [UInt8], path: ScanPath, diagnostics: inout [Diagnostic], skipped: inout [Int]
+    ) -> [(Int, Substring)] {
         var out: [(Int, Substring)] = []
         var number = 0
         var start = 0
@@ -26,6 +35,8 @@ enum ConfigText {
                         path: path, reason: .tooLarge,
                         detail:
                             "line \(number): \(end - start) bytes, over the \(maxLineBytes)-byte line limit; skipped"))
+                let first = bytes[start..<end].firstIndex { $0 != 0x20 && $0 != 0x09 }
+                if first.map({ bytes[$0] != UInt8(ascii: "#") }) ?? false { skipped.append(number) }
             } else if end > start {
                 var lineEnd = end
                 if bytes[lineEnd - 1] == 0x0D { lineEnd -= 1 }
@@ -91,6 +102,21 @@ enum ConfigText {
         return Array(matches.prefix(maxIncludedFiles))
     }
 
+    /// Why nothing of a daemon's configuration is in force, first in each finding's note, or nil when nothing stops
+    /// it: what PQScout did not read comes first (the daemon's verdict on the rest is then unknown), then the places
+    /// the daemon refuses to start at. nginx and Apache read their whole configuration at start and stop at its first
+    /// error, so one such place puts none of it in force, as `nginx -t` and `apachectl -t` fail on it.
+    static func startReason(daemon: String, refusals: [String], notRead: [String]) -> String? {
+        func more(_ list: [String]) -> String { list.count > 1 ? " (and \(list.count - 1) more)" : "" }
+        if let unread = notRead.first {
+            return "not known to be in force: PQScout did not read \(unread)\(more(notRead)), which \(daemon) reads, "
+                + "so what \(daemon) uses is unknown"
+        }
+        return refusals.first.map {
+            "not in force: \(daemon) refuses to start with this configuration: \($0)\(more(refusals))"
+        }
+    }
+
     /// Root-relative display of a path for notes.
     static func text(_ path: ScanPath) -> String { path.display }
 }
@@ -102,6 +128,11 @@ enum ConfigText {
 struct IncludeTracker {
     private var reading: [ScanPath] = []
     private var included = 0
+    /// The includes skipped as loops, where they are: nginx and Apache do not start with one (Apache stops at
+    /// depth 128, "There appears to be a recursion"; nginx 1.22 recurses until it crashes).
+    private(set) var loops: [String] = []
+    /// Some file was not read because `maxIncludedFiles` were: what the daemon makes of the rest is not known.
+    private(set) var stopped = false
 
     /// Marks a file as being read (the main file, or an included one), until `leave`.
     mutating func enter(_ path: ScanPath) {
@@ -124,10 +155,15 @@ struct IncludeTracker {
                     Diagnostic(
                         path: path, reason: .linkLoop,
                         detail: "line \(line): \(keyword) of \(file.display), which is including it (loop); skipped"))
+                loops.append(
+                    "\(path.display) line \(line): \(keyword) of \(file.display), which is including it (loop)")
                 continue
             }
             included += 1
-            guard included <= ConfigText.maxIncludedFiles else { break }
+            guard included <= ConfigText.maxIncludedFiles else {
+                stopped = true
+                break
+            }
             admitted.append(file)
         }
         return admitted

@@ -17,8 +17,22 @@ struct NginxDirective: Sendable, Hashable, NestedDirective {
 ///
 /// Damage never stops a parse: an unbalanced `}` is dropped, an unclosed block is closed at the end of the file,
 /// an unterminated quote ends the file, a line over 64 KiB is skipped; each costs one diagnostic with file and line.
+/// The damage nginx itself will not start with is also in `startRefusals`, and what nginx reads that PQScout
+/// skipped in `notRead`: the scanner then reports nothing of the configuration in force (`NginxScanner`).
 struct NginxConfigParser {
     var diagnostics: [Diagnostic] = []
+    /// Where nginx stops with `[emerg]` as it reads the configuration (`nginx -t` fails): a block never closed, a
+    /// stray `}`, a directive without its `;`, a quote never closed, an `include` of a path without a glob (`*?[`,
+    /// ngx_conf_include) that names no file of the tree, an include loop. Unknown directives are not among them:
+    /// PQScout does not know every module's.
+    var startRefusals: [String] { refusals + includes.loops }
+    /// What nginx reads that PQScout did not (a line over 64 KiB, an included file it could not read, includes past
+    /// its limits): what nginx makes of the configuration is then not known.
+    var notRead: [String] {
+        unread + (includes.stopped ? ["the files past the first \(ConfigText.maxIncludedFiles) included"] : [])
+    }
+    private var refusals: [String] = []
+    private var unread: [String] = []
     private let tree: (any TreeReader)?
     private let prefix: String
     private var includes = IncludeTracker()
@@ -34,6 +48,7 @@ struct NginxConfigParser {
         defer { includes.leave() }
         guard ByteSearch.isText(bytes) else {
             diagnostics.append(Diagnostic(path: path, reason: .malformed, detail: "binary data, not an nginx config"))
+            unread.append("\(path.display) (binary data)")
             return []
         }
         let tokens = tokenize(path: path, bytes: bytes)
@@ -54,7 +69,9 @@ struct NginxConfigParser {
                 let directive = NginxDirective(
                     name: first.0, args: words.dropFirst().map(\.0), path: path, line: first.1, children: nil)
                 words = []
-                if directive.name == "include", let pattern = directive.args.first {
+                if directive.name == "include", directive.args.count != 1 {
+                    refuse(path, "line \(directive.line): invalid number of arguments in 'include'")
+                } else if directive.name == "include", let pattern = directive.args.first {
                     for included in include(pattern, from: directive, depth: depth) { append(included) }
                 } else {
                     append(directive)
@@ -68,15 +85,11 @@ struct NginxConfigParser {
                 stack.append((directive, []))
             case .close:
                 if !words.isEmpty {
-                    diagnostics.append(
-                        Diagnostic(
-                            path: path, reason: .malformed,
-                            detail: "line \(words[0].1): directive '\(words[0].0)' is missing its ';'"))
+                    refuse(path, "line \(words[0].1): directive '\(words[0].0)' is missing its ';'")
                     words = []
                 }
                 guard case (var directive, let children)? = stack.popLast() else {
-                    diagnostics.append(
-                        Diagnostic(path: path, reason: .malformed, detail: "line \(token.line): unexpected '}'"))
+                    refuse(path, "line \(token.line): unexpected '}'")
                     continue
                 }
                 directive.children = children
@@ -84,16 +97,10 @@ struct NginxConfigParser {
             }
         }
         if let first = words.first {
-            diagnostics.append(
-                Diagnostic(
-                    path: path, reason: .malformed,
-                    detail: "line \(first.1): directive '\(first.0)' is missing its ';' at the end of the file"))
+            refuse(path, "line \(first.1): directive '\(first.0)' is missing its ';' at the end of the file")
         }
         while case (var directive, let children)? = stack.popLast() {
-            diagnostics.append(
-                Diagnostic(
-                    path: path, reason: .malformed,
-                    detail: "line \(directive.line): block '\(directive.name)' is never closed with '}'"))
+            refuse(path, "line \(directive.line): block '\(directive.name)' is never closed with '}'")
             directive.children = children
             append(directive)
         }
@@ -106,20 +113,34 @@ struct NginxConfigParser {
             diagnostics.append(
                 Diagnostic(
                     path: directive.path, reason: .tooDeep, detail: "line \(directive.line): include nested too deep"))
+            unread.append("\(directive.path.display) line \(directive.line) (an include nested too deep)")
             return []
         }
         let glob = ConfigText.rootPattern(pattern, prefix: prefix, label: ConfigText.rootLabel(of: directive.path))
         var out: [NginxDirective] = []
+        let targets = ConfigText.includeTargets(glob, tree: tree, directoryAllowed: false)
+        // Without a glob character nginx opens the one file (ngx_conf_include): missing, or a directory, it stops
+        // ("open() failed", "pread() failed"). A glob that matches nothing is fine.
+        if targets.isEmpty, !pattern.contains(where: { "*?[".contains($0) }) {
+            refuse(directive.path, "line \(directive.line): include \(pattern) names no file in the scanned tree")
+        }
         let files = includes.admit(
-            ConfigText.includeTargets(glob, tree: tree, directoryAllowed: false), keyword: "include",
-            at: directive.path, line: directive.line, diagnostics: &diagnostics)
+            targets, keyword: "include", at: directive.path, line: directive.line, diagnostics: &diagnostics)
         for file in files {
             switch tree.read(file) {
             case .success(let bytes): out += parse(path: file, bytes: bytes, depth: depth + 1)
-            case .failure(let diagnostic): diagnostics.append(diagnostic)
+            case .failure(let diagnostic):
+                diagnostics.append(diagnostic)
+                unread.append("\(file.display) (\(diagnostic.reason.rawValue))")
             }
         }
         return out
+    }
+
+    /// A place nginx stops reading the configuration: a diagnostic, and a reason it does not start.
+    private mutating func refuse(_ path: ScanPath, _ detail: String) {
+        diagnostics.append(Diagnostic(path: path, reason: .malformed, detail: detail))
+        refusals.append("\(path.display) \(detail)")
     }
 
     // MARK: - Tokens
@@ -148,7 +169,9 @@ struct NginxConfigParser {
             inWord = false
         }
 
-        for (number, text) in ConfigText.lines(bytes, path: path, diagnostics: &diagnostics) {
+        var skipped: [Int] = []
+        defer { unread += skipped.map { "\(path.display) line \($0) (over 64 KiB)" } }
+        for (number, text) in ConfigText.lines(bytes, path: path, diagnostics: &diagnostics, skipped: &skipped) {
             var utf8 = Array(text.utf8)
             utf8.append(0x0A)
             var index = 0
@@ -207,10 +230,7 @@ struct NginxConfigParser {
             }
         }
         if quote != nil {
-            diagnostics.append(
-                Diagnostic(
-                    path: path, reason: .malformed,
-                    detail: "line \(quoteLine): quoted string never closed; the rest of the file is that string"))
+            refuse(path, "line \(quoteLine): quoted string never closed; the rest of the file is that string")
             current = []
             inWord = false
         }

@@ -95,6 +95,11 @@ public struct NginxScanner: FileScanner {
         for service in services(top, prefix: prefix, nginxVersion: nginxVersion) {
             output.append(emitter.emit(service))
         }
+        if let reason = ConfigText.startReason(
+            daemon: "nginx", refusals: parser.startRefusals, notRead: parser.notRead)
+        {
+            output.markNotInForce(reason)
+        }
         return output
     }
 
