@@ -118,8 +118,10 @@ struct PlanTLSPatchTests {
         let global = try #require(
             plan.actions.first { $0.software == "haproxy" && $0.patch != nil && $0.kind == .keyExchange })
         #expect(global.patch?.diff.contains("+    ssl-default-bind-curves X25519:P-256\n") == true)
+        // The :8443 bind's own curves are not in force while the global list stops HAProxy (every bind is set up at
+        // start): the plan makes HAProxy start, and the scan after it plans that bind.
         let bind = plan.actions.filter { $0.software == "haproxy" && $0.kind == .keyExchange && $0.patch == nil }
-        #expect(bind.contains { $0.patchWithheld?.contains("cannot accept") == true })
+        #expect(bind.isEmpty, "\(bind.map(\.title))")
 
         guard Self.available("/usr/sbin/haproxy") else {
             Issue.record("haproxy is not installed (apt-get install haproxy); the real-program check was skipped")

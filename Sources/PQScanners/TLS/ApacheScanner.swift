@@ -102,9 +102,7 @@ public struct ApacheScanner: FileScanner {
         let top = parser.parse(path: input.path, bytes: input.bytes)
         var output = ScanOutput(diagnostics: parser.diagnostics)
         let emitter = TLSServiceEmitter(input: input, catalog: catalog)
-        for service in services(Self.flatten(top), prefix: parser.serverRoot) {
-            output.append(emitter.emit(service))
-        }
+        output.append(emitter.emit(services(Self.flatten(top), prefix: parser.serverRoot), daemon: "httpd"))
         if let reason = ConfigText.startReason(
             daemon: "httpd", refusals: parser.startRefusals, notRead: parser.notRead)
         {

@@ -96,6 +96,7 @@ public struct HAProxyScanner: FileScanner {
             crtBase.isEmpty ? ConfigText.directory(of: input.path) : crtBase, prefix: "",
             label: ConfigText.rootLabel(of: input.path))
         let defaultMinimum = Self.defaultMinimum(input.context.software)
+        var services: [TLSService] = []
         for section in sections {
             let kind = section.header.words[0].lowercased()
             guard ["frontend", "backend", "listen"].contains(kind) else { continue }
@@ -117,9 +118,10 @@ public struct HAProxyScanner: FileScanner {
                 apply(
                     global: global, line: line, bind: isBind, path: input.path,
                     defaultMinimum: defaultMinimum, to: &service)
-                output.append(emitter.emit(service))
+                services.append(service)
             }
         }
+        output.append(emitter.emit(services, daemon: "haproxy"))
         return output
     }
 

@@ -92,9 +92,7 @@ public struct NginxScanner: FileScanner {
         var output = ScanOutput(diagnostics: parser.diagnostics)
         let emitter = TLSServiceEmitter(input: input, catalog: catalog)
         let nginxVersion = Self.nginxVersion(input.context.software)
-        for service in services(top, prefix: prefix, nginxVersion: nginxVersion) {
-            output.append(emitter.emit(service))
-        }
+        output.append(emitter.emit(services(top, prefix: prefix, nginxVersion: nginxVersion), daemon: "nginx"))
         if let reason = ConfigText.startReason(
             daemon: "nginx", refusals: parser.startRefusals, notRead: parser.notRead)
         {

@@ -59,6 +59,40 @@ public struct TLSServiceEmitter: Sendable {
     /// rejected cipher string or group list, a certificate the security level refuses or the tree lacks) is a
     /// diagnostic, and then nothing of the service is in force.
     public func emit(_ service: TLSService) -> ScanOutput {
+        emitService(service).output
+    }
+
+    /// Every service of one daemon's configuration (nginx, httpd, HAProxy). These set up every server when they
+    /// start and stop at the first they cannot (a certificate missing or refused, a list OpenSSL rejects: nginx
+    /// `[emerg]`, httpd's "SSLCertificateFile: file ... does not exist", HAProxy's `[ALERT]`), so one server that
+    /// refuses puts none of the others in force either: their findings are kept, not in force, with the refusing
+    /// server's reason first. A template (settings no server uses yet) refuses nothing: nothing applies it.
+    public func emit(_ services: [TLSService], daemon: String) -> ScanOutput {
+        var output = ScanOutput()
+        var standing: [Range<Int>] = []
+        var refusals: [String] = []
+        for service in services {
+            let (one, refused) = emitService(service)
+            let start = output.findings.count
+            output.append(one)
+            if refused.isEmpty || service.isTemplate {
+                standing.append(start..<output.findings.count)
+            } else {
+                refusals.append("\(service.name): \(refused[0])")
+            }
+        }
+        if let first = refusals.first {
+            let more = refusals.count > 1 ? " (and \(refusals.count - 1) more)" : ""
+            for range in standing {
+                output.markNotInForce(
+                    "not in force: \(daemon) refuses to start with this configuration: \(first)\(more)", in: range)
+            }
+        }
+        return output
+    }
+
+    /// One service's output and the reasons its daemon refuses to start with it.
+    private func emitService(_ service: TLSService) -> (output: ScanOutput, refusals: [String]) {
         var service = service
         if let setting = service.cipherString, setting.value.utf8.starts(with: SystemCipherProfile.keyword.utf8),
             let profile = systemProfiles.value(
@@ -130,7 +164,7 @@ public struct TLSServiceEmitter: Sendable {
         if service.isTemplate {
             output.markNotInForce("inherited by any TLS server added here; none uses it yet")
         }
-        return output
+        return (output, state.refusals)
     }
 
     /// What one emission has learned so far.

@@ -62,6 +62,8 @@ struct TLSStartOracleTests {
         DefaultRuntimeDir \(root)/run
         PidFile \(root)/run/httpd.pid
         ErrorLog \(root)/error.log
+        User nobody
+        Group nogroup
         LoadModule mpm_event_module /usr/lib/apache2/modules/mod_mpm_event.so
         LoadModule authz_core_module /usr/lib/apache2/modules/mod_authz_core.so
         \(body)
@@ -145,8 +147,9 @@ struct TLSStartOracleTests {
     }
 
     /// Runs a program's configuration test: true when it exits 0 within 10 s.
-    static func passes(_ arguments: [String]) throws -> Bool {
+    static func passes(_ arguments: [String], in directory: String? = nil) throws -> Bool {
         let process = Process()
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         process.executableURL = URL(fileURLWithPath: arguments[0])
         process.arguments = Array(arguments.dropFirst())
         process.standardOutput = FileHandle.nullDevice
@@ -216,6 +219,178 @@ struct TLSStartOracleTests {
                 ours == (theirs ? .starts : .refuses),
                 "\(one.name): apache2 -t \(theirs ? "passes" : "fails"); PQScout: \(parser.startRefusals)")
         }
+    }
+
+    // MARK: - One server that refuses stops them all
+
+    /// A server of a configuration: its certificate file (made here, or missing) and its settings.
+    struct Server: Sendable {
+        var certificate = "a.crt"
+        var key = "a.key"
+        var ciphers: String?
+        var groups: String?
+    }
+
+    struct ServersCase: CustomStringConvertible, Sendable {
+        var name: String
+        var servers: [Server]
+        var description: String { name }
+    }
+
+    static let serversCases: [ServersCase] = [
+        ServersCase(name: "two sound servers", servers: [Server(), Server(ciphers: "HIGH:!aNULL")]),
+        ServersCase(
+            name: "the second server's certificate is missing",
+            servers: [Server(), Server(certificate: "missing.crt", key: "missing.key")]),
+        ServersCase(
+            name: "the second server's cipher string matches nothing", servers: [Server(), Server(ciphers: "NOSUCH")]),
+        ServersCase(name: "the first server's groups are all unknown", servers: [Server(groups: "nosuch"), Server()]),
+    ]
+
+    enum Daemon: String, CaseIterable, CustomStringConvertible, Sendable {
+        case nginx, apache2, haproxy
+        var description: String { rawValue }
+        var binary: String { "/usr/sbin/\(rawValue)" }
+        var main: String { self == .haproxy ? "haproxy.cfg" : "\(rawValue).conf" }
+        /// The daemon's name in PQScout's notes.
+        var reported: String { self == .apache2 ? "httpd" : rawValue }
+        var scanner: any FileScanner {
+            switch self {
+            case .nginx: NginxScanner()
+            case .apache2: ApacheScanner()
+            case .haproxy: HAProxyScanner()
+            }
+        }
+
+        /// The main file; `directory` is where it and the certificates are (relative paths resolve there).
+        func config(_ servers: [Server], directory: String, ports: [Int]) -> String {
+            switch self {
+            case .nginx:
+                let blocks = servers.enumerated().map { index, server in
+                    var lines = [
+                        "listen 127.0.0.1:\(ports[index]) ssl;", "ssl_certificate \(server.certificate);",
+                        "ssl_certificate_key \(server.key);",
+                    ]
+                    if let ciphers = server.ciphers { lines.append("ssl_ciphers \(ciphers);") }
+                    if let groups = server.groups { lines.append("ssl_ecdh_curve \(groups);") }
+                    return "server {\n" + lines.joined(separator: "\n") + "\n}"
+                }
+                return nginxMain(blocks.joined(separator: "\n"))
+            case .apache2:
+                let hosts = servers.enumerated().map { index, server in
+                    var lines = [
+                        "SSLEngine on", "SSLCertificateFile \(server.certificate)",
+                        "SSLCertificateKeyFile \(server.key)",
+                    ]
+                    if let ciphers = server.ciphers { lines.append("SSLCipherSuite \(ciphers)") }
+                    if let groups = server.groups { lines.append("SSLOpenSSLConfCmd Groups \(groups)") }
+                    return "Listen 127.0.0.1:\(ports[index])\n<VirtualHost 127.0.0.1:\(ports[index])>\n"
+                        + lines.joined(separator: "\n") + "\n</VirtualHost>"
+                }
+                return apacheMain(
+                    directory,
+                    "LoadModule ssl_module /usr/lib/apache2/modules/mod_ssl.so\nSSLSessionCache none\n"
+                        + hosts.joined(separator: "\n"))
+            case .haproxy:
+                let binds = servers.enumerated().map { index, server in
+                    var bind =
+                        "    bind 127.0.0.1:\(ports[index]) ssl crt \(server.certificate.replacingOccurrences(of: ".crt", with: ".pem"))"
+                    if let ciphers = server.ciphers { bind += " ciphers \(ciphers)" }
+                    if let groups = server.groups { bind += " curves \(groups)" }
+                    return bind
+                }
+                return """
+                    defaults
+                        mode tcp
+                        timeout connect 1s
+                        timeout client 1s
+                        timeout server 1s
+                    frontend fe
+                    \(binds.joined(separator: "\n"))
+                        default_backend be
+                    backend be
+                        server s 127.0.0.1:9
+
+                    """
+            }
+        }
+
+        func test(directory: String) -> [String] {
+            switch self {
+            case .nginx:
+                [
+                    binary, "-t", "-q", "-p", directory, "-c", "\(directory)/nginx.conf", "-e",
+                    "\(directory)/error.log",
+                    "-g", "pid \(directory)/run/nginx.pid;",
+                ]
+            case .apache2: [binary, "-t", "-f", "\(directory)/apache2.conf"]
+            case .haproxy: [binary, "-c", "-q", "-f", "\(directory)/haproxy.cfg"]
+            }
+        }
+    }
+
+    static var serverCombinations: [(Daemon, ServersCase)] {
+        Daemon.allCases.filter { FileManager.default.isExecutableFile(atPath: $0.binary) }.flatMap { daemon in
+            serversCases.map { (daemon, $0) }
+        }
+    }
+
+    @Test(
+        "a server that refuses stops the daemon: every finding is then not in force, as its test fails",
+        .enabled(if: TestCertificates.opensslPath != nil, "needs openssl"), arguments: serverCombinations)
+    func oneServerRefusesThemAll(_ daemon: Daemon, _ one: ServersCase) throws {
+        let root = try TestCertificates.temporaryDirectory("start-\(daemon)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let directory = root.appendingPathComponent("etc/\(daemon)")
+        try FileManager.default.createDirectory(
+            at: directory.appendingPathComponent("run"), withIntermediateDirectories: true)
+        let pair = try #require(TestCertificates.make("rsa:2048", in: directory, name: "a"))
+        try Data((pair.certificatePEM + pair.keyPEM).utf8).write(to: directory.appendingPathComponent("a.pem"))
+        let ports = one.servers.map { _ in TLSLiveOracleTests.freePort() }
+        let text = daemon.config(one.servers, directory: directory.path, ports: ports)
+        try Data(text.utf8).write(to: directory.appendingPathComponent(daemon.main))
+        let theirs =
+            daemon == .apache2
+            ? Self.apacheStarts(directory: directory.path, port: ports[0])
+            : try Self.passes(daemon.test(directory: directory.path), in: directory.path)
+        // PQScout reads the file without the ServerRoot line, whose absolute directory a scan would look for
+        // inside its root; relative paths then resolve against the main file's directory, as httpd's do.
+        let scanned = text.split(separator: "\n").filter { !$0.hasPrefix("ServerRoot ") }.joined(separator: "\n")
+        let tree = try TLS.tree(root: root.path)
+        let path = ScanPath("etc/\(daemon)/\(daemon.main)")
+        let output = daemon.scanner.scan(
+            ScanInput(path: path, bytes: Array(scanned.utf8), context: ScanContext(tree: tree)))
+        let services = Set(output.findings.compactMap(\.context))
+        #expect(services.count >= one.servers.count, "\(services)")
+        let refused = output.findings.contains { $0.note?.contains("refuses to start") == true }
+        #expect(refused == !theirs, "\(daemon) \(one.name): its test \(theirs ? "passes" : "fails")")
+        if refused {
+            for finding in output.findings {
+                #expect(!finding.effective, "\(finding.context ?? "") \(finding.algorithm)")
+                #expect(finding.note?.contains("refuses to start") == true, "\(finding.note ?? "")")
+            }
+        } else {
+            #expect(output.findings.contains { $0.effective })
+        }
+    }
+
+    /// `apache2 -t` checks the syntax only; mod_ssl sets up each virtual host's certificate, cipher string and groups
+    /// when httpd starts (ssl_init_Module). So httpd is started (in the foreground, its own process group): it
+    /// refused when it exits within 4 s, and started when it still runs then and its first port answers (not an
+    /// answer alone: another test's server may hold a port freed a moment ago). It is then stopped.
+    static func apacheStarts(directory: String, port: Int) -> Bool {
+        guard
+            let child = TLSLiveOracleTests.Child.start(
+                [Daemon.apache2.binary, "-f", "\(directory)/apache2.conf", "-DFOREGROUND"],
+                output: "\(directory)/apache.out")
+        else { return false }
+        defer { child.stop() }
+        let deadline = Date().addingTimeInterval(4)
+        while Date() < deadline {
+            if child.poll() != nil { return false }
+            usleep(50_000)
+        }
+        return TLSLiveOracleTests.listening(port)
     }
 
     // MARK: - What the scanners report
