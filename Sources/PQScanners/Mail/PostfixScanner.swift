@@ -136,6 +136,7 @@ public struct PostfixScanner: FileScanner {
         // tls_eecdh_auto_curves) and always has DH parameters (its built-in group, or OpenSSL's automatic ones).
         service.skipsUnknownGroups = true
         service.automaticDHParameters = true
+        service.failure = "TLS is off for \(role): Postfix disables TLS support when it cannot set it up"
         func setting(_ directive: String, _ value: String, from name: String) -> TLSSetting {
             SharedTLS.setting(
                 directive, value, at: parameters.place(name, context: nil, effective: on), mainPath: out.path)
@@ -204,6 +205,7 @@ public struct PostfixScanner: FileScanner {
             let file = parameters.expanded(name)
             if !file.isEmpty { service.keys.append(setting(name, file, from: name)) }
         }
+        let ownFindings = out.output.findings.count
         if role == "smtpd" {
             let file = parameters.expanded("smtpd_tls_dh1024_param_file")
             if file.isEmpty {
@@ -218,7 +220,11 @@ public struct PostfixScanner: FileScanner {
                 service.dhParameters = setting("smtpd_tls_dh1024_param_file", file, from: "smtpd_tls_dh1024_param_file")
             }
         }
-        shared.emit(service, inForce: on, offNote: offNote, into: &out)
+        let dhFindings = ownFindings..<out.output.findings.count
+        // The built-in group goes with the rest when Postfix cannot set TLS up.
+        if let failure = shared.emit(service, inForce: on, offNote: offNote, into: &out), on {
+            out.output.markNotInForce(failure, in: dhFindings)
+        }
     }
 
     enum PEMKind { case certificate, key, both }

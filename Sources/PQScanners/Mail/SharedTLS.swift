@@ -23,8 +23,10 @@ struct SharedTLS {
     }
 
     /// Emits one endpoint into the file's findings; with `inForce == false` (TLS switched off) every finding says so.
-    func emit(_ service: TLSService, inForce: Bool, offNote: String?, into out: inout ConfigFindings) {
-        var emitted = emitter.emit(service)
+    /// Returns why the program cannot set the endpoint up (`TLSService.failure`), or nil when it can.
+    @discardableResult
+    func emit(_ service: TLSService, inForce: Bool, offNote: String?, into out: inout ConfigFindings) -> String? {
+        var (emitted, refusals) = emitter.emitService(service)
         if !inForce { emitted.markNotInForce(offNote) }
         out.output.findings += emitted.findings
         for asset in emitted.assets where !out.output.assets.contains(where: { $0.id == asset.id }) {
@@ -37,5 +39,6 @@ struct SharedTLS {
         for diagnostic in emitted.diagnostics where !out.output.diagnostics.contains(diagnostic) {
             out.output.diagnostics.append(diagnostic)
         }
+        return refusals.isEmpty ? nil : "\(service.failure): " + refusals.joined(separator: "; ")
     }
 }

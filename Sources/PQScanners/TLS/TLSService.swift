@@ -124,6 +124,10 @@ public struct TLSService: Sendable, Hashable {
     /// True for settings no endpoint uses yet (an nginx `http` block with `ssl_*` but no TLS `server`): they are
     /// reported, with `effective = false`, because the next TLS server added inherits them.
     public var isTemplate = false
+    /// What the program does when it cannot set the service up (a certificate missing or refused, a list OpenSSL
+    /// rejects): first in each finding's note. Most refuse to start; Postfix runs on without TLS (tls_server.c:
+    /// "cannot get RSA certificate from file ...: disabling TLS support").
+    public var failure = "the server refuses to start"
 
     public init(source: FindingSource, name: String, path: ScanPath, line: Int?, role: Role = .server) {
         self.source = source

@@ -91,8 +91,9 @@ public struct TLSServiceEmitter: Sendable {
         return output
     }
 
-    /// One service's output and the reasons its daemon refuses to start with it.
-    private func emitService(_ service: TLSService) -> (output: ScanOutput, refusals: [String]) {
+    /// One service's output and the reasons its daemon refuses to start with it (or, for Postfix, runs it without
+    /// TLS: `TLSService.failure`).
+    func emitService(_ service: TLSService) -> (output: ScanOutput, refusals: [String]) {
         var service = service
         if let setting = service.cipherString, setting.value.utf8.starts(with: SystemCipherProfile.keyword.utf8),
             let profile = systemProfiles.value(
@@ -158,7 +159,7 @@ public struct TLSServiceEmitter: Sendable {
             let reason =
                 state.refusals.isEmpty
                 ? "the server starts but no handshake succeeds: " + state.deadHandshakes.joined(separator: "; ")
-                : "the server refuses to start: " + state.refusals.joined(separator: "; ")
+                : "\(service.failure): " + state.refusals.joined(separator: "; ")
             output.markNotInForce(reason)
         }
         if service.isTemplate {

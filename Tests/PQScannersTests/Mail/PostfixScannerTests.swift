@@ -177,6 +177,33 @@ struct PostfixScannerTests {
         #expect(out.diagnostics.isEmpty)
     }
 
+    /// Postfix does not refuse to start when it cannot load its certificate: smtpd runs on without TLS
+    /// (tls_server.c, `set_cert_stuff`: "cannot get RSA certificate from file ...: disabling TLS support").
+    @Test("a missing certificate turns TLS off for smtpd, built-in DH group included, and says so, not 'refuses'")
+    func missingCertificateTurnsTLSOff() {
+        let main = """
+            smtpd_tls_cert_file = /etc/ssl/missing.pem
+            smtpd_tls_key_file = /etc/ssl/missing.key
+            smtpd_tls_security_level = may
+
+            """
+        let tree = MemoryTree(contents: [ScanPath("etc/postfix/main.cf"): Array(main.utf8)])
+        let out = scanner.scan(
+            ScanInput(
+                path: ScanPath("etc/postfix/main.cf"), bytes: Array(main.utf8), context: ScanContext(tree: tree)))
+        let smtpd = out.findings.filter { $0.context == "smtpd" }
+        #expect(!smtpd.isEmpty)
+        #expect(out.findings("smtpd_tls_dh1024_param_file").count == 1)
+        for finding in smtpd {
+            #expect(!finding.effective, "\(finding.setting) \(finding.algorithm)")
+            #expect(
+                finding.note?.hasPrefix(
+                    "TLS is off for smtpd: Postfix disables TLS support when it cannot set it up: certificate file "
+                        + "/etc/ssl/missing.pem is not in the scanned tree") == true, "\(finding.note ?? "")")
+        }
+        #expect(!out.findings.contains { $0.note?.contains("refuses to start") == true })
+    }
+
     @Test("legacy smtpd_use_tls turns TLS on; an unknown grade is one diagnostic naming the line")
     func legacyAndBadGrade() {
         let out = MailVPNFixtures.scan(
