@@ -18,10 +18,19 @@ struct OpenSSLVersionOptionTests {
         }
     }
 
-    @Test("on 3.5 the www server offers X25519MLKEM768; on the assumed 3.0 it is dead configuration")
+    /// On 3.5 the www server's list is accepted; nginx still does not start there, but for another reason: 3.5's
+    /// default security level 2 refuses the intranet server's RSA-1024 certificate, and one server nginx cannot
+    /// set up stops them all (Docs/tls.md).
+    @Test("on 3.5 the www server's X25519MLKEM768 is accepted; on the assumed 3.0 it is dead configuration")
     func versionDecides() throws {
         let on35 = try hybridFindings(["--openssl-version", "3.5.1"])
-        #expect(on35.count == 1 && on35.first?["effective"] as? Bool == true)
+        #expect(on35.count == 1 && on35.first?["effective"] as? Bool == false)
+        let note35 = on35.first?["note"] as? String ?? ""
+        #expect(!note35.contains("dead configuration"), "\(note35)")
+        #expect(
+            note35.hasPrefix(
+                "not in force: nginx refuses to start with this configuration: server intranet.example.org:8443: "
+                    + "OpenSSL refuses the certificate etc/ssl/certs/intranet-legacy.crt (RSA 1024 bits)"), "\(note35)")
         let assumed = try hybridFindings([])
         #expect(assumed.count == 1 && assumed.first?["effective"] as? Bool == false)
         #expect((assumed.first?["note"] as? String)?.contains("dead configuration") == true)
