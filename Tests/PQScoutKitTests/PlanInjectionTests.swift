@@ -33,7 +33,8 @@ struct PlanInjectionTests {
         try Data("events {}\nhttp {\n    include /etc/nginx/sites-enabled/*;\n}\n".utf8)
             .write(to: tree.appendingPathComponent("etc/nginx/nginx.conf"))
         let site =
-            "server {\n    listen 443 ssl;\n    server_name w\(injected)w;\n    ssl_ecdh_curve X25519:prime256v1;\n}\n"
+            "server {\n    listen 443 ssl;\n    server_name w\(injected)w;\n    ssl_ecdh_curve X25519:prime256v1;\n"
+            + "    ssl_certificate /etc/ssl/certs/\(injected).pem;\n}\n"
         for name in ["hostile", "my site\tx", "new\nline", "e\u{1B}[31mred\u{07}"] {
             try Data(site.utf8).write(to: sites.appendingPathComponent(name))
         }

@@ -90,6 +90,22 @@ struct PlanLockOutTests {
         return result.output.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ":").map(String.init)
     }
 
+    /// A throwaway RSA-2048 certificate (PEM) for a TLS server, which its daemon needs to start; made with `openssl req`.
+    static func certificatePEM() throws -> String {
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("pqscout-cert-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: work) }
+        let cert = work.appendingPathComponent("c.pem").path
+        let made = try Support.run(
+            "/usr/bin/openssl",
+            [
+                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=pos.example.org", "-days", "2",
+                "-keyout", work.appendingPathComponent("k.pem").path, "-out", cert,
+            ])
+        #expect(made.status == 0, "openssl req: \(made.output)")
+        return try String(contentsOfFile: cert, encoding: .utf8)
+    }
+
     static func text(_ tree: URL, _ path: String) throws -> String {
         try String(contentsOf: tree.appendingPathComponent(path), encoding: .utf8)
     }
@@ -232,10 +248,12 @@ struct PlanLockOutTests {
                 SSLProtocol TLSv1.2
                 SSLCipherSuite AES128-SHA:ECDHE-RSA-AES128-SHA
                 SSLOpenSSLConfCmd Groups secp384r1
+                SSLCertificateFile /etc/ssl/pos.pem
             </VirtualHost>
 
             """
         let (work, tree, _) = try Self.planApply([
+            "etc/ssl/pos.pem": try Self.certificatePEM(),
             "etc/apache2/sites-enabled/pos.conf": site,
             "etc/apache2/apache2.conf": "ServerRoot \"/etc/apache2\"\nIncludeOptional sites-enabled/*.conf\n",
         ])
@@ -259,10 +277,12 @@ struct PlanLockOutTests {
                 ssl_protocols TLSv1.2;
                 ssl_ciphers ECDHE-RSA-AES128-SHA:AES128-SHA;
                 ssl_ecdh_curve prime256v1:secp384r1;
+                ssl_certificate /etc/ssl/pos.pem;
             }
 
             """
         let (work, tree, _) = try Self.planApply([
+            "etc/ssl/pos.pem": try Self.certificatePEM(),
             "etc/nginx/sites-enabled/pos": site,
             "etc/nginx/nginx.conf": "events {}\nhttp {\n    include /etc/nginx/sites-enabled/*;\n}\n",
         ])

@@ -136,6 +136,8 @@ public struct ApacheScanner: FileScanner {
     func services(_ top: [ApacheDirective], prefix: String) -> [TLSService] {
         let global = top.filter { $0.children == nil }
         var out: [TLSService] = []
+        // mod_md (`MDomain`, `<MDomainSet>`) supplies the certificates of the hosts it manages.
+        let managed = top.contains { $0.key.hasPrefix("md") }
         for host in top where host.key == "virtualhost" {
             let own = host.children ?? []
             let all = global + own
@@ -149,6 +151,7 @@ public struct ApacheScanner: FileScanner {
                 service.filePrefix = prefix
                 // mod_ssl with OpenSSL 3 calls SSL_CTX_set_dh_auto when no DH parameters are configured.
                 service.automaticDHParameters = true
+                service.requiresCertificate = !managed && !own.contains { $0.key.hasPrefix("md") }
                 apply(global: global, own: own, to: &service, proxy: false)
                 out.append(service)
             }

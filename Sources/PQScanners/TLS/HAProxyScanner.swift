@@ -115,6 +115,12 @@ public struct HAProxyScanner: FileScanner {
                 service.filePrefix = prefix
                 // HAProxy loads the crt before ssl_sock_prepare_ctx applies `ciphers` (and its @SECLEVEL).
                 service.loadsCertificateFirst = true
+                // Certificates PQScout does not follow (a crt-list file, generated ones) count as present.
+                service.requiresCertificate =
+                    isBind
+                    && !line.words.contains {
+                        ["crt-list", "default-crt", "generate-certificates"].contains($0.lowercased())
+                    }
                 apply(
                     global: global, line: line, bind: isBind, path: input.path,
                     defaultMinimum: defaultMinimum, to: &service)

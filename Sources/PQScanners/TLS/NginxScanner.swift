@@ -108,7 +108,7 @@ public struct NginxScanner: FileScanner {
 
     static let tlsDirectives: Set<String> = [
         "ssl_protocols", "ssl_ciphers", "ssl_ecdh_curve", "ssl_conf_command", "ssl_certificate",
-        "ssl_certificate_key", "ssl_dhparam", "ssl", "proxy_ssl_protocols", "proxy_ssl_ciphers",
+        "ssl_certificate_key", "ssl_dhparam", "ssl", "ssl_reject_handshake", "proxy_ssl_protocols", "proxy_ssl_ciphers",
         "proxy_ssl_conf_command", "proxy_ssl_certificate", "proxy_ssl_certificate_key", "grpc_ssl_protocols",
         "grpc_ssl_ciphers", "grpc_ssl_conf_command", "grpc_ssl_certificate", "grpc_ssl_certificate_key",
     ]
@@ -166,6 +166,7 @@ public struct NginxScanner: FileScanner {
         var service = TLSService(
             source: .nginx, name: "\(label) \(serverName):\(port)", path: server.path, line: server.line)
         service.filePrefix = prefix
+        service.requiresCertificate = settings["ssl_reject_handshake"]?.last?.args.first != "on"
         apply(settings, to: &service, directivePrefix: "ssl_", nginxVersion: nginxVersion, client: false)
         return service
     }

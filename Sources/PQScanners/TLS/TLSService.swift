@@ -128,6 +128,10 @@ public struct TLSService: Sendable, Hashable {
     /// rejects): first in each finding's note. Most refuse to start; Postfix runs on without TLS (tls_server.c:
     /// "cannot get RSA certificate from file ...: disabling TLS support").
     public var failure = "the server refuses to start"
+    /// A server its program will not set up without a certificate: nginx `listen ... ssl` ("no ssl_certificate is
+    /// defined"; not with `ssl_reject_handshake on`), an httpd virtual host with `SSLEngine on` ("no certificate
+    /// assigned"; not with mod_md, which supplies one), a HAProxy `bind ... ssl` ("no SSL certificate specified").
+    public var requiresCertificate = false
 
     public init(source: FindingSource, name: String, path: ScanPath, line: Int?, role: Role = .server) {
         self.source = source

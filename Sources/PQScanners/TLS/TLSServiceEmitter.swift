@@ -628,6 +628,14 @@ public struct TLSServiceEmitter: Sendable {
         _ service: TLSService, base: String?, cipherString: String?, _ state: inout State, _ output: inout ScanOutput
     ) {
         guard service.role == .server else { return }
+        if service.requiresCertificate, service.certificates.isEmpty, !service.isTemplate {
+            state.refusals.append("no certificate is configured for it")
+            let place = service.line.map { "line \($0): " } ?? ""
+            output.diagnostics.append(
+                Diagnostic(
+                    path: service.path, reason: .malformed,
+                    detail: "\(place)\(service.name): TLS without a certificate; the server refuses to start"))
+        }
         // OpenVPN's `ca`/`extra-certs` are CA certificates the server sends or trusts, not the one it serves.
         for setting in service.certificates where !["ca", "extra-certs"].contains(setting.directive) {
             guard let tree, !setting.value.contains("$"), !setting.value.hasPrefix("data:"),

@@ -109,7 +109,7 @@ struct NginxScannerTests {
 
     @Test("--openssl-version stands in when the tree has no package database, and the finding says so")
     func versionOption() {
-        let conf = "http { server { listen 443 ssl; server_name o.example.org; } }\n"
+        let conf = "http { server { listen 443 ssl; server_name o.example.org; ssl_certificate o.pem; } }\n"
         let input = ScanInput(
             path: ScanPath("etc/nginx/nginx.conf"), bytes: Array(conf.utf8),
             options: ScanOptions(opensslVersion: "3.5.2"))
@@ -148,6 +148,7 @@ struct NginxScannerTests {
                     listen 443 ssl;
                     ssl_protocols TLSv1.1 TLSv1.2 TLSv1.3;
                     ssl_conf_command MinProtocol TLSv1.3;
+                    ssl_certificate site.pem;
                 }
             }
 

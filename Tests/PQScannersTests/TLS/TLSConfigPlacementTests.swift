@@ -19,6 +19,7 @@ struct TLSConfigPlacementTests {
             server_name www.example.org;
             ssl_protocols TLSv1.2 TLSv1.3;
             ssl_ciphers ECDHE+AESGCM;
+            ssl_certificate /etc/ssl/site.pem;
         }
 
         """
@@ -47,6 +48,8 @@ struct TLSConfigPlacementTests {
         ScanPath("roles/web/templates/site.conf.j2"): Array(server.utf8),
         ScanPath("etc/apache2/apache2.conf"): Array(apacheMain.utf8),
         ScanPath("etc/apache2/sites-available/default-ssl.conf"): Array(apacheSite.utf8),
+        // A TLS server needs its certificate to start (TLSStartOracleTests).
+        ScanPath("etc/ssl/site.pem"): (try? MailVPNFixtures.bytes("x509/rsa2048-selfsigned.pem")) ?? [],
         ScanPath("etc/haproxy/conf.d/edge.cfg"): Array(
             "frontend edge\n    bind :443 ssl crt /etc/haproxy/edge.pem ciphers ECDHE+AESGCM\n".utf8),
     ])

@@ -80,7 +80,11 @@ struct TLSHostileInputTests {
     @Test("nginx and Apache: the same snippet included by two server blocks applies to both, with no loop")
     func snippetIncludedTwice() throws {
         let tree = try ScratchTree()
-        let snippet = "ssl_protocols TLSv1.3;\n"
+        // A TLS server needs its certificate to start (TLSStartOracleTests).
+        try tree.file(
+            "etc/ssl/site.pem",
+            String(decoding: try MailVPNFixtures.bytes("x509/rsa2048-selfsigned.pem"), as: UTF8.self))
+        let snippet = "ssl_protocols TLSv1.3;\nssl_certificate /etc/ssl/site.pem;\n"
         try tree.file("etc/nginx/snippets/ssl.conf", snippet)
         let servers = ["a", "b"].map { name in
             "server {\n    listen 443 ssl;\n    server_name \(name).example.org;\n    include snippets/ssl.conf;\n}\n"
@@ -95,7 +99,8 @@ struct TLSHostileInputTests {
             #expect(versions.map(\.algorithm) == ["TLSv1.3"], "server \(name)")
         }
 
-        try tree.file("etc/apache2/ssl-params.conf", "SSLProtocol -all +TLSv1.3\n")
+        try tree.file(
+            "etc/apache2/ssl-params.conf", "SSLProtocol -all +TLSv1.3\nSSLCertificateFile /etc/ssl/site.pem\n")
         let hosts = ["a", "b"].map { name in
             "<VirtualHost *:443>\n  ServerName \(name).example.org\n  SSLEngine on\n"
                 + "  Include /etc/apache2/ssl-params.conf\n</VirtualHost>\n"

@@ -156,9 +156,11 @@ struct TLSInForceTests {
         let tree = MemoryTree(contents: [
             ScanPath("etc/nginx/nginx.conf"): Array(
                 """
-                http { server { listen 443 ssl; ssl_protocols TLSv1.2; ssl_ecdh_curve X25519MLKEM768:X25519; } }
+                http { server { listen 443 ssl; ssl_certificate /etc/ssl/site.pem;
+                    ssl_protocols TLSv1.2; ssl_ecdh_curve X25519MLKEM768:X25519; } }
 
-                """.utf8)
+                """.utf8),
+            ScanPath("etc/ssl/site.pem"): try MailVPNFixtures.bytes("x509/rsa2048-selfsigned.pem"),
         ])
         let hybrid = NginxScanner().scan(
             ScanInput(
