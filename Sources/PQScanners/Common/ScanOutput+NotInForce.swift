@@ -7,6 +7,20 @@ extension ScanOutput {
         markNotInForce(reason, in: start..<findings.count)
     }
 
+    /// Why nothing of a program's configuration is in force, for the start of each finding's note, or nil when
+    /// nothing stops it: what PQScout did not read comes first (`notRead`, each naming what the program reads: the
+    /// program's verdict on the rest is then unknown), then the places the program refuses it at (`refusals`, read
+    /// by `refuses`: "sshd refuses to start", "ssh refuses to run"). OpenSSH, nginx, httpd and HAProxy read their
+    /// whole configuration at start and stop at its first error, so one such place puts none of it in force.
+    static func startNote(program: String, refuses: String, refusals: [String], notRead: [String]) -> String? {
+        func more(_ list: [String]) -> String { list.count > 1 ? " (and \(list.count - 1) more)" : "" }
+        if let unread = notRead.first {
+            return "not known to be in force: PQScout did not read \(unread)\(more(notRead)), so what \(program) uses "
+                + "is unknown"
+        }
+        return refusals.first.map { "not in force: \(refuses) with this configuration: \($0)\(more(refusals))" }
+    }
+
     /// The same for the findings in `range`.
     mutating func markNotInForce(_ reason: String?, in range: Range<Int>) {
         for index in range {

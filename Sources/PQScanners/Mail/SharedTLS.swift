@@ -39,6 +39,6 @@ struct SharedTLS {
         for diagnostic in emitted.diagnostics where !out.output.diagnostics.contains(diagnostic) {
             out.output.diagnostics.append(diagnostic)
         }
-        return refusals.isEmpty ? nil : "\(service.failure): " + refusals.joined(separator: "; ")
+        return refusals.isEmpty ? nil : service.failureNote(refusals)
     }
 }

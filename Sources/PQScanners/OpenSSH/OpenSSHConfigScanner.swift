@@ -89,18 +89,14 @@ public struct OpenSSHConfigScanner: FileScanner {
         // refuses to run with) puts nothing in force: every finding is kept, not in force, with why first in its
         // note, so the inventory still shows what the files ask for.
         var output = builder.output
-        func more(_ list: [String]) -> String { list.count > 1 ? " (and \(list.count - 1) more)" : "" }
-        if let unread = configuration.notRead.first {
-            output.markNotInForce(
-                "not known to be in force: PQScout did not read \(unread)\(more(configuration.notRead)), so what "
-                    + "\(role.program.name) uses is unknown")
-            return output
-        }
-        let refusals = configuration.refusalsAtStart(for: builder.view)
-        if let first = refusals.first {
-            output.markNotInForce(
-                (role.program == .server ? "not in force: sshd refuses to start" : "not in force: ssh refuses to run")
-                    + " with this configuration: \(first)\(more(refusals))")
+        // The refusals only matter when everything was read (the unread part decides what OpenSSH makes of it).
+        let refusals = configuration.notRead.isEmpty ? configuration.refusalsAtStart(for: builder.view) : []
+        if let note = ScanOutput.startNote(
+            program: role.program.name,
+            refuses: role.program == .server ? "sshd refuses to start" : "ssh refuses to run", refusals: refusals,
+            notRead: configuration.notRead)
+        {
+            output.markNotInForce(note)
         }
         return output
     }

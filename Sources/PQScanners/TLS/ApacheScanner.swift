@@ -103,7 +103,7 @@ public struct ApacheScanner: FileScanner {
         var output = ScanOutput(diagnostics: parser.diagnostics)
         let emitter = TLSServiceEmitter(input: input, catalog: catalog)
         output.append(emitter.emit(services(Self.flatten(top), prefix: parser.serverRoot), daemon: "httpd"))
-        if let reason = ConfigText.startReason(
+        if let reason = ConfigText.startNote(
             daemon: "httpd", refusals: parser.startRefusals, notRead: parser.notRead)
         {
             output.markNotInForce(reason)

@@ -102,19 +102,12 @@ enum ConfigText {
         return Array(matches.prefix(maxIncludedFiles))
     }
 
-    /// Why nothing of a daemon's configuration is in force, first in each finding's note, or nil when nothing stops
-    /// it: what PQScout did not read comes first (the daemon's verdict on the rest is then unknown), then the places
-    /// the daemon refuses to start at. nginx and Apache read their whole configuration at start and stop at its first
-    /// error, so one such place puts none of it in force, as `nginx -t` and `apachectl -t` fail on it.
-    static func startReason(daemon: String, refusals: [String], notRead: [String]) -> String? {
-        func more(_ list: [String]) -> String { list.count > 1 ? " (and \(list.count - 1) more)" : "" }
-        if let unread = notRead.first {
-            return "not known to be in force: PQScout did not read \(unread)\(more(notRead)), which \(daemon) reads, "
-                + "so what \(daemon) uses is unknown"
-        }
-        return refusals.first.map {
-            "not in force: \(daemon) refuses to start with this configuration: \($0)\(more(refusals))"
-        }
+    /// `ScanOutput.startNote` for nginx or httpd (`daemon`), whose parsers list what they did not read without
+    /// naming the daemon: `nginx -t` and `apachectl -t` fail where it says the daemon refuses.
+    static func startNote(daemon: String, refusals: [String], notRead: [String]) -> String? {
+        ScanOutput.startNote(
+            program: daemon, refuses: "\(daemon) refuses to start", refusals: refusals,
+            notRead: notRead.map { "\($0), which \(daemon) reads" })
     }
 
     /// Root-relative display of a path for notes.

@@ -93,7 +93,7 @@ public struct NginxScanner: FileScanner {
         let emitter = TLSServiceEmitter(input: input, catalog: catalog)
         let nginxVersion = Self.nginxVersion(input.context.software)
         output.append(emitter.emit(services(top, prefix: prefix, nginxVersion: nginxVersion), daemon: "nginx"))
-        if let reason = ConfigText.startReason(
+        if let reason = ConfigText.startNote(
             daemon: "nginx", refusals: parser.startRefusals, notRead: parser.notRead)
         {
             output.markNotInForce(reason)

@@ -128,6 +128,11 @@ public struct TLSService: Sendable, Hashable {
     /// rejects): first in each finding's note. Most refuse to start; Postfix runs on without TLS (tls_server.c:
     /// "cannot get RSA certificate from file ...: disabling TLS support").
     public var failure = "the server refuses to start"
+
+    /// The note of a service that cannot be set up, for these reasons: `failure`, then each reason.
+    func failureNote(_ refusals: [String]) -> String {
+        "\(failure): " + refusals.joined(separator: "; ")
+    }
     /// A server its program will not set up without a certificate: nginx `listen ... ssl` ("no ssl_certificate is
     /// defined"; not with `ssl_reject_handshake on`), an httpd virtual host with `SSLEngine on` ("no certificate
     /// assigned"; not with mod_md, which supplies one), a HAProxy `bind ... ssl` ("no SSL certificate specified").

@@ -81,12 +81,10 @@ public struct TLSServiceEmitter: Sendable {
                 refusals.append("\(service.name): \(refused[0])")
             }
         }
-        if let first = refusals.first {
-            let more = refusals.count > 1 ? " (and \(refusals.count - 1) more)" : ""
-            for range in standing {
-                output.markNotInForce(
-                    "not in force: \(daemon) refuses to start with this configuration: \(first)\(more)", in: range)
-            }
+        if let note = ScanOutput.startNote(
+            program: daemon, refuses: "\(daemon) refuses to start", refusals: refusals, notRead: [])
+        {
+            for range in standing { output.markNotInForce(note, in: range) }
         }
         return output
     }
@@ -159,7 +157,7 @@ public struct TLSServiceEmitter: Sendable {
             let reason =
                 state.refusals.isEmpty
                 ? "the server starts but no handshake succeeds: " + state.deadHandshakes.joined(separator: "; ")
-                : "\(service.failure): " + state.refusals.joined(separator: "; ")
+                : service.failureNote(state.refusals)
             output.markNotInForce(reason)
         }
         if service.isTemplate {
