@@ -26,7 +26,7 @@ struct SharedTLS {
     /// Returns why the program cannot set the endpoint up (`TLSService.failure`), or nil when it can.
     @discardableResult
     func emit(_ service: TLSService, inForce: Bool, offNote: String?, into out: inout ConfigFindings) -> String? {
-        var (emitted, refusals) = emitter.emitService(service)
+        var (emitted, refusals, _) = emitter.emitService(service)
         if !inForce { emitted.markNotInForce(offNote) }
         out.output.findings += emitted.findings
         for asset in emitted.assets where !out.output.assets.contains(where: { $0.id == asset.id }) {

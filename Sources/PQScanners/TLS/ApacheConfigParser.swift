@@ -163,7 +163,9 @@ struct ApacheConfigParser {
         // wildcard"; "Could not open configuration file"), unless the path is an empty directory, which the tree's
         // files do not show. IncludeOptional and conditional sections never stop it.
         if files.isEmpty, directive.key == "include", !conditional {
-            if wildcard {
+            if ConfigText.lostBytes(pattern) {
+                unread.append("\(place) (Include \(pattern): \(ConfigText.lostBytesReason))")
+            } else if wildcard {
                 refuse(directive.path, "line \(directive.line): Include \(pattern) matches no file in the scanned tree")
             } else {
                 unread.append(

@@ -10,6 +10,15 @@ enum ConfigText {
     /// Most files one include may pull in (`include /etc/nginx/conf.d/*`), and in total per scan.
     static let maxIncludedFiles = 512
 
+    /// True when a path a config names had bytes that are not UTF-8: the lenient decoding put U+FFFD in their
+    /// place, so the tree is searched for another name than the daemon opens, and a file not found there may well
+    /// exist. Such a lookup tells nothing (a file written with U+FFFD itself is taken the same way).
+    static func lostBytes(_ path: String) -> Bool {
+        path.unicodeScalars.contains("\u{FFFD}")
+    }
+
+    static let lostBytesReason = "a name not UTF-8, which PQScout cannot look up"
+
     /// Lines with 1-based numbers, decoded leniently (invalid UTF-8 becomes U+FFFD), long lines reported.
     static func lines(_ bytes: [UInt8], path: ScanPath, diagnostics: inout [Diagnostic]) -> [(Int, Substring)] {
         var skipped: [Int] = []

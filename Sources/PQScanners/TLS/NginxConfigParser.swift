@@ -121,7 +121,10 @@ struct NginxConfigParser {
         let targets = ConfigText.includeTargets(glob, tree: tree, directoryAllowed: false)
         // Without a glob character nginx opens the one file (ngx_conf_include): missing, or a directory, it stops
         // ("open() failed", "pread() failed"). A glob that matches nothing is fine.
-        if targets.isEmpty, !pattern.contains(where: { "*?[".contains($0) }) {
+        if targets.isEmpty, ConfigText.lostBytes(pattern) {
+            unread.append(
+                "\(directive.path.display) line \(directive.line) (include \(pattern): \(ConfigText.lostBytesReason))")
+        } else if targets.isEmpty, !pattern.contains(where: { "*?[".contains($0) }) {
             refuse(directive.path, "line \(directive.line): include \(pattern) names no file in the scanned tree")
         }
         let files = includes.admit(

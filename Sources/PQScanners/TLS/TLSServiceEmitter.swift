@@ -71,27 +71,34 @@ public struct TLSServiceEmitter: Sendable {
         var output = ScanOutput()
         var standing: [Range<Int>] = []
         var refusals: [String] = []
+        var notRead: [String] = []
         for service in services {
-            let (one, refused) = emitService(service)
+            let (one, refused, unread) = emitService(service)
             let start = output.findings.count
             output.append(one)
-            if refused.isEmpty || service.isTemplate {
+            if service.isTemplate {
                 standing.append(start..<output.findings.count)
-            } else {
+            } else if !refused.isEmpty {
                 refusals.append("\(service.name): \(refused[0])")
+            } else if !unread.isEmpty {
+                notRead.append("\(service.name): \(unread[0])")
+            } else {
+                standing.append(start..<output.findings.count)
             }
         }
+        // A server that refuses stops the daemon whatever the others hold; one PQScout could not look into may.
         if let note = ScanOutput.startNote(
-            program: daemon, refuses: "\(daemon) refuses to start", refusals: refusals, notRead: [])
+            program: daemon, refuses: "\(daemon) refuses to start", refusals: refusals,
+            notRead: refusals.isEmpty ? notRead : [])
         {
             for range in standing { output.markNotInForce(note, in: range) }
         }
         return output
     }
 
-    /// One service's output and the reasons its daemon refuses to start with it (or, for Postfix, runs it without
-    /// TLS: `TLSService.failure`).
-    func emitService(_ service: TLSService) -> (output: ScanOutput, refusals: [String]) {
+    /// One service's output, the reasons its daemon refuses to start with it (or, for Postfix, runs it without
+    /// TLS: `TLSService.failure`), and what PQScout could not look into that decides whether it does (`notRead`).
+    func emitService(_ service: TLSService) -> (output: ScanOutput, refusals: [String], notRead: [String]) {
         var service = service
         if let setting = service.cipherString, setting.value.utf8.starts(with: SystemCipherProfile.keyword.utf8),
             let profile = systemProfiles.value(
@@ -159,11 +166,15 @@ public struct TLSServiceEmitter: Sendable {
                 ? "the server starts but no handshake succeeds: " + state.deadHandshakes.joined(separator: "; ")
                 : service.failureNote(state.refusals)
             output.markNotInForce(reason)
+        } else if let note = ScanOutput.startNote(
+            program: "the server", refuses: "", refusals: [], notRead: state.notRead)
+        {
+            output.markNotInForce(note)
         }
         if service.isTemplate {
             output.markNotInForce("inherited by any TLS server added here; none uses it yet")
         }
-        return (output, state.refusals)
+        return (output, state.refusals, state.notRead)
     }
 
     /// What one emission has learned so far.
@@ -172,6 +183,9 @@ public struct TLSServiceEmitter: Sendable {
         var refusals: [String] = []
         /// Why the daemon starts but no handshake can succeed (each also a diagnostic).
         var deadHandshakes: [String] = []
+        /// What decides whether the daemon starts that PQScout could not look into (a certificate's name that is
+        /// not UTF-8): with no refusal, nothing of the service is known to be in force.
+        var notRead: [String] = []
         /// Why no TLS <= 1.2 suite can be negotiated although the daemon starts (HAProxy's certificate order).
         var legacyCertificateFailure: String?
         /// The security level in force (nil until OpenSSL answered).
@@ -646,6 +660,10 @@ public struct TLSServiceEmitter: Sendable {
             if case .failure = tree.read(target) {
                 files = Array(tree.files(matching: target.display + "/*").prefix(16))
             }
+            if files.isEmpty, ConfigText.lostBytes(setting.value) {
+                state.notRead.append("certificate file \(setting.value) (\(ConfigText.lostBytesReason))")
+                continue
+            }
             if files.isEmpty {
                 state.refusals.append("certificate file \(setting.value) is not in the scanned tree")
                 continue
@@ -913,7 +931,10 @@ public struct TLSServiceEmitter: Sendable {
             output.diagnostics.append(
                 Diagnostic(
                     path: setting.path, reason: .unreadable,
-                    detail: "\(where_)\(setting.directive) \(setting.value): not a file in the scanned tree"))
+                    detail: "\(where_)\(setting.directive) \(setting.value): "
+                        + (ConfigText.lostBytes(setting.value)
+                            ? ConfigText.lostBytesReason
+                            : "not a file in the scanned tree")))
             return
         }
         for file in targets {

@@ -465,4 +465,88 @@ struct TLSStartOracleTests {
                 !$0.effective && $0.note?.hasPrefix("not known to be in force: PQScout did not read") == true
             })
     }
+
+    // MARK: - Names that are not UTF-8
+
+    /// Writes `bytes` to `directory/name`, a name given as bytes (Foundation's paths are strings, which cannot
+    /// hold a byte that is not UTF-8).
+    static func write(_ bytes: [UInt8], to directory: URL, name: [UInt8]) throws {
+        let path = Array(directory.path.utf8) + [UInt8(ascii: "/")] + name + [0]
+        let descriptor = path.withUnsafeBufferPointer { pointer in
+            pointer.withMemoryRebound(to: CChar.self) { open($0.baseAddress!, O_WRONLY | O_CREAT | O_TRUNC, 0o600) }
+        }
+        try #require(descriptor >= 0)
+        defer { close(descriptor) }
+        try #require(bytes.withUnsafeBufferPointer { Glibc.write(descriptor, $0.baseAddress, $0.count) } == bytes.count)
+    }
+
+    /// A byte that is not UTF-8 in a file name a configuration gives: nginx opens the name as written, PQScout
+    /// reads U+FFFD in its place and cannot look it up. Whether nginx starts then turns on a file PQScout cannot
+    /// name (`nginx -t` passes with the file there and fails without it), so PQScout says neither.
+    @Test(
+        "a certificate or include whose name is not UTF-8 is not known to be in force, whether nginx -t passes or not",
+        .enabled(if: FileManager.default.isExecutableFile(atPath: nginxBinary), "needs nginx"),
+        .enabled(if: TestCertificates.opensslPath != nil, "needs openssl"), arguments: [true, false])
+    func nginxNameNotUTF8(filesThere: Bool) throws {
+        let root = try TestCertificates.temporaryDirectory("start-latin1")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let directory = root.appendingPathComponent("etc/nginx")
+        try FileManager.default.createDirectory(
+            at: directory.appendingPathComponent("run"), withIntermediateDirectories: true)
+        let pair = try #require(TestCertificates.make("rsa:2048", in: directory, name: "a"))
+        let latin1 = Array("caf".utf8) + [0xE9]
+        if filesThere {
+            try Self.write(Array(pair.certificatePEM.utf8), to: directory, name: latin1 + Array(".crt".utf8))
+            try Self.write(Array(pair.keyPEM.utf8), to: directory, name: latin1 + Array(".key".utf8))
+            try Self.write(
+                Array("ssl_protocols TLSv1.2 TLSv1.3;\n".utf8), to: directory, name: latin1 + Array(".conf".utf8))
+        }
+        for (name, line) in [
+            ("certificate", "ssl_certificate caf\u{1}.crt;\nssl_certificate_key caf\u{1}.key;"),
+            ("include", "ssl_certificate a.crt;\nssl_certificate_key a.key;\ninclude caf\u{1}.conf;"),
+        ] {
+            let text = Self.nginxMain("server {\nlisten 127.0.0.1:\(TLSLiveOracleTests.freePort()) ssl;\n\(line)\n}")
+            let bytes = Array(text.utf8).map { $0 == 0x01 ? 0xE9 : $0 }
+            try Self.write(bytes, to: directory, name: Array("nginx.conf".utf8))
+            let theirs = try Self.passes(Daemon.nginx.test(directory: directory.path), in: directory.path)
+            #expect(theirs == filesThere, "\(name): nginx -t \(theirs ? "passes" : "fails")")
+            let tree = try TLS.tree(root: root.path)
+            let path = ScanPath("etc/nginx/nginx.conf")
+            let output = NginxScanner().scan(ScanInput(path: path, bytes: bytes, context: ScanContext(tree: tree)))
+            #expect(!output.findings.isEmpty, "\(name)")
+            for finding in output.findings {
+                #expect(!finding.effective, "\(name): \(finding.algorithm)")
+                #expect(
+                    finding.note?.hasPrefix("not known to be in force: PQScout did not read ") == true
+                        && finding.note?.contains("a name not UTF-8, which PQScout cannot look up") == true,
+                    "\(name): \(finding.note ?? "")")
+            }
+        }
+    }
+
+    @Test(
+        "an httpd Include wildcard whose name is not UTF-8 is not known, whether apache2 -t passes or not",
+        .enabled(if: FileManager.default.isExecutableFile(atPath: apacheBinary), "needs apache2"),
+        arguments: [true, false])
+    func apacheIncludeNameNotUTF8(fileThere: Bool) throws {
+        let root = try TestCertificates.temporaryDirectory("start-latin1-httpd")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let directory = root.appendingPathComponent("etc/apache2")
+        try FileManager.default.createDirectory(
+            at: directory.appendingPathComponent("run"), withIntermediateDirectories: true)
+        let included = Array("caf".utf8) + [0xE9] + Array(".conf".utf8)
+        if fileThere { try Self.write(Array("ServerAdmin root@localhost\n".utf8), to: directory, name: included) }
+        let text = Self.apacheMain(directory.path, "Include caf\u{1}*.conf")
+        let bytes = Array(text.utf8).map { $0 == 0x01 ? 0xE9 : $0 }
+        try Self.write(bytes, to: directory, name: Array("apache2.conf".utf8))
+        let theirs = try Self.passes([Self.apacheBinary, "-t", "-f", "\(directory.path)/apache2.conf"])
+        #expect(theirs == fileThere, "apache2 -t \(theirs ? "passes" : "fails")")
+        let tree = try TLS.tree(root: root.path)
+        var parser = ApacheConfigParser(tree: tree, serverRoot: "etc/apache2")
+        let scanned = String(decoding: bytes, as: UTF8.self).replacingOccurrences(
+            of: "ServerRoot \(directory.path)\n", with: "")
+        _ = parser.parse(path: ScanPath("etc/apache2/apache2.conf"), bytes: Array(scanned.utf8))
+        #expect(Self.verdict(refusals: parser.startRefusals, notRead: parser.notRead) == .unknown)
+        #expect(parser.notRead.contains { $0.contains(ConfigText.lostBytesReason) }, "\(parser.notRead)")
+    }
 }
