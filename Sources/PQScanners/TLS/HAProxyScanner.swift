@@ -4,8 +4,11 @@ import PQModel
 /// Works out what every TLS `bind` (listening side) and `server ... ssl` (connecting side) of a HAProxy
 /// configuration offers.
 ///
-/// Syntax (HAProxy configuration.txt §2, §3.1, §5.1, §5.2): sections `global`, `defaults`, `frontend`, `backend`,
-/// `listen`; one keyword per line with space-separated arguments, `#` comments, quotes and backslash escapes.
+/// Syntax (HAProxy configuration.txt §2, §3.1, §5.1, §5.2; `HAProxyConfigSyntax`): sections `global`, `defaults`,
+/// `frontend`, `backend`, `listen` and the others of the release; one keyword per line with space-separated
+/// arguments, `#` comments, quotes and backslash escapes. TLS comes from proxies, `peers`, a `ring`'s servers and a
+/// `log-forward`'s binds. A line HAProxy stops at (before any section, a quote left open, a section the release
+/// does not know) puts nothing of the file in force.
 /// `global` sets `ssl-default-bind-{ciphers,ciphersuites,options,curves,sigalgs}` and the same for `server`;
 /// each `bind`/`server` may override with `ciphers`, `ciphersuites`, `curves`, `sigalgs`, `ssl-min-ver`,
 /// `ssl-max-ver`, `no-tlsv1x`, and names its certificate with `crt` (a PEM holding certificate and key, or a
@@ -71,19 +74,26 @@ public struct HAProxyScanner: FileScanner {
                 ])
         }
         var sections: [(header: Line, lines: [Line])] = []
+        // Places HAProxy stops at ("[ALERT] ... Fatal errors found in configuration"): nothing is then in force.
+        var refusals: [String] = []
+        func refuse(_ number: Int, _ why: String) {
+            refusals.append("line \(number): \(why)")
+            diagnostics.append(
+                Diagnostic(
+                    path: input.path, reason: .malformed, detail: "line \(number): \(why); HAProxy refuses to start"))
+        }
+        let release = OpenSSLVersion.installed(["haproxy"], in: input.context.software)
         for (number, raw) in ConfigText.lines(input.bytes, path: input.path, diagnostics: &diagnostics) {
-            let text = String(raw.prefix { $0 != "#" })
-            let words = ApacheConfigParser.words(text, path: input.path, line: number, &diagnostics)
-            guard let first = words.first else { continue }
-            let line = Line(words: words, line: number)
-            if ["global", "defaults", "frontend", "backend", "listen", "peers", "resolvers", "userlist", "program"]
-                .contains(first.lowercased())
-            {
+            let split = HAProxyConfigSyntax.words(raw)
+            if split.unmatchedQuote { refuse(number, "quoted argument never closed") }
+            guard let first = split.words.first else { continue }
+            let line = Line(words: split.words, line: number)
+            let keyword = first.lowercased()
+            if HAProxyConfigSyntax.sections[keyword] != nil {
+                if let why = HAProxyConfigSyntax.unknownSection(keyword, release: release) { refuse(number, why) }
                 sections.append((line, []))
             } else if sections.isEmpty {
-                diagnostics.append(
-                    Diagnostic(
-                        path: input.path, reason: .malformed, detail: "line \(number): '\(first)' outside any section"))
+                refuse(number, "'\(first)' outside any section")
             } else {
                 sections[sections.count - 1].lines.append(line)
             }
@@ -99,11 +109,19 @@ public struct HAProxyScanner: FileScanner {
         var services: [TLSService] = []
         for section in sections {
             let kind = section.header.words[0].lowercased()
-            guard ["frontend", "backend", "listen"].contains(kind) else { continue }
+            // TLS listeners and connections: proxies; `peers` (bind, server, default-server); a `ring`'s servers,
+            // which forward logs; a `log-forward`'s binds, which take them (configuration.txt §3.5, §3.9, §3.10).
+            let keywords: Set<String> =
+                switch kind {
+                case "frontend", "backend", "listen", "peers": ["bind", "server", "default-server"]
+                case "ring": ["server"]
+                case "log-forward": ["bind"]
+                default: []
+                }
             let sectionName = section.header.words.dropFirst().first ?? ""
             for line in section.lines {
                 let keyword = line.words[0].lowercased()
-                guard keyword == "bind" || keyword == "server" || keyword == "default-server" else { continue }
+                guard keywords.contains(keyword) else { continue }
                 guard line.words.contains(where: { $0.lowercased() == "ssl" }) else { continue }
                 let isBind = keyword == "bind"
                 let label =
@@ -128,6 +146,11 @@ public struct HAProxyScanner: FileScanner {
             }
         }
         output.append(emitter.emit(services, daemon: "haproxy"))
+        if let note = ScanOutput.startNote(
+            program: "haproxy", refuses: "haproxy refuses to start", refusals: refusals, notRead: [])
+        {
+            output.markNotInForce(note)
+        }
         return output
     }
 

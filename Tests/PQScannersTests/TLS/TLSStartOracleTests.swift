@@ -549,4 +549,106 @@ struct TLSStartOracleTests {
         #expect(Self.verdict(refusals: parser.startRefusals, notRead: parser.notRead) == .unknown)
         #expect(parser.notRead.contains { $0.contains(ConfigText.lostBytesReason) }, "\(parser.notRead)")
     }
+
+    // MARK: - HAProxy's lines and sections
+
+    static let haproxyBinary = "/usr/sbin/haproxy"
+
+    /// The release of the HAProxy installed here (`haproxy -v`: "HAProxy version 2.6.12-1+deb12u4 ..."), which
+    /// decides the sections it knows; nil when it does not answer.
+    static func haproxyRelease() -> String? {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: haproxyBinary)
+        process.arguments = ["-v"]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return nil }
+        let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return text.split(separator: " ").dropFirst(2).first.map(String.init)
+    }
+
+    /// Bodies after `global`; each case has a TLS listener so PQScout has findings to call in force or not.
+    /// `CRT` becomes the certificate made for the case, `ROOT` its directory, `PORT` a free port.
+    static let haproxyCases: [Case] = [
+        Case(name: "sound", main: ""),
+        Case(name: "a line before any section", main: "stray keyword\n"),
+        Case(name: "a quote never closed", main: "backend quoted\n    description \"open\n"),
+        Case(name: "'#' inside quotes", main: "backend quoted\n    description \"a#b\" 'c#d'\n"),
+        Case(name: "a quote inside a word", main: "backend quoted\n    description a\"b c\"d\n"),
+        Case(
+            name: "a cache section after a backend",
+            main: "backend b\n    server s 127.0.0.1:9\ncache c\n    total-max-size 4\n"),
+        Case(name: "a crt-store section (HAProxy 3.0)", main: "crt-store s\n    load crt CRT\n"),
+        Case(name: "a traces section (HAProxy 3.1)", main: "traces\n"),
+        Case(
+            name: "a ring forwarding over TLS",
+            main: "ring logs\n    format rfc5424\n    size 32764\n    server syslog 127.0.0.1:6514 ssl verify none\n"),
+        Case(name: "a log-forward TLS listener", main: "log-forward lf\n    bind 127.0.0.1:0 ssl crt CRT\n"),
+        Case(
+            name: "a log-forward TLS listener without its certificate",
+            main: "log-forward lf\n    bind 127.0.0.1:0 ssl crt ROOT/missing.pem\n"),
+        Case(
+            name: "peers over TLS",
+            main: "global\n    localpeer local\npeers mesh\n    bind 127.0.0.1:PORT ssl crt CRT\n    server local\n"),
+    ]
+
+    /// `haproxy -c` fails exactly where PQScout says HAProxy refuses to start, on the release installed here.
+    @Test(
+        "haproxy -c fails where PQScout says HAProxy refuses to start, and passes where it says HAProxy starts",
+        .enabled(if: FileManager.default.isExecutableFile(atPath: haproxyBinary), "needs haproxy"),
+        .enabled(if: TestCertificates.opensslPath != nil, "needs openssl"), arguments: haproxyCases)
+    func haproxyAgrees(_ one: Case) throws {
+        let release = try #require(Self.haproxyRelease())
+        let root = try TestCertificates.temporaryDirectory("start-haproxy")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let directory = root.appendingPathComponent("etc/haproxy")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let pair = try #require(TestCertificates.make("rsa:2048", in: directory, name: "a"))
+        try Data((pair.certificatePEM + pair.keyPEM).utf8).write(to: directory.appendingPathComponent("a.pem"))
+        let body = one.main.replacingOccurrences(of: "CRT", with: "\(directory.path)/a.pem")
+            .replacingOccurrences(of: "ROOT", with: directory.path)
+            .replacingOccurrences(of: "PORT", with: "\(TLSLiveOracleTests.freePort())")
+        let outside = one.name == "a line before any section" ? body : ""
+        let text =
+            outside + """
+                global
+                    maxconn 16
+                defaults
+                    mode tcp
+                    timeout connect 1s
+                    timeout client 1s
+                    timeout server 1s
+                frontend fe
+                    bind 127.0.0.1:\(TLSLiveOracleTests.freePort()) ssl crt \(directory.path)/a.pem
+                    default_backend be
+                backend be
+                    server s 127.0.0.1:9
+
+                """ + (outside.isEmpty ? body : "")
+        try Data(text.utf8).write(to: directory.appendingPathComponent("haproxy.cfg"))
+        let theirs = try Self.passes([Self.haproxyBinary, "-c", "-q", "-f", "\(directory.path)/haproxy.cfg"])
+        // The certificate paths are absolute on this host; inside the scanned root they are the same file.
+        let scanned = text.replacingOccurrences(of: root.path + "/", with: "/")
+        let tree = try TLS.tree(root: root.path)
+        let software = [Software(name: "haproxy", version: release, sourcePath: ScanPath("var/lib/dpkg/status"))]
+        let output = HAProxyScanner().scan(
+            ScanInput(
+                path: ScanPath("etc/haproxy/haproxy.cfg"), bytes: Array(scanned.utf8),
+                context: ScanContext(tree: tree, software: software)))
+        #expect(output.findings.contains { $0.context?.hasPrefix("bind 127.0.0.1:") == true }, "\(one.name)")
+        let refused = output.findings.allSatisfy { !$0.effective && $0.note?.contains("refuses to start") == true }
+        #expect(
+            refused == !theirs,
+            "\(one.name): haproxy \(release) -c \(theirs ? "passes" : "fails"); PQScout: \(output.findings.first?.note ?? "")"
+        )
+        if !refused { #expect(output.findings.contains { $0.effective }, "\(one.name)") }
+        if one.name.hasPrefix("a ring") {
+            #expect(output.findings.contains { $0.context == "server syslog 127.0.0.1:6514 (ring logs)" })
+        }
+        if one.name.hasPrefix("a cache section") {
+            #expect(!output.findings.contains { $0.context?.contains("cache") == true })
+        }
+    }
 }

@@ -1,0 +1,121 @@
+import PQModel
+
+/// How HAProxy reads its configuration's lines and sections, as its sources at each release tag do.
+enum HAProxyConfigSyntax {
+    /// A line's words, and whether a quote is left open at its end.
+    struct Words {
+        var words: [String]
+        var unmatchedQuote: Bool
+    }
+
+    /// Splits a line the way `parse_line` does (src/tools.c, v2.6.0), with the options the configuration reader
+    /// passes (cfgparse.c `readcfgfile`: comments, both quotes, backslash escapes):
+    /// - `#` outside quotes ends the line; inside either quote it is text;
+    /// - `"` outside single quotes and `'` outside double quotes open and close a quote anywhere in a word
+    ///   (`a"b c"d` is the one word `ab cd`);
+    /// - outside single quotes, a backslash escapes a space, `\`, `#`, `'` and `"` (and `$` inside double quotes),
+    ///   gives `\t`, `\n`, `\r`; before any other character it stays as written;
+    /// - a quote still open at the end of the line is an error HAProxy stops on ("unmatched quote").
+    /// Environment variables (`$NAME`, `${NAME}`) are kept as written: their values are not in the tree.
+    static func words(_ line: Substring) -> Words {
+        var words: [String] = []
+        var current = ""
+        var inWord = false
+        var single = false
+        var double = false
+        var characters = line.makeIterator()
+        var pending: Character? = nil
+        func next() -> Character? {
+            if let held = pending {
+                pending = nil
+                return held
+            }
+            return characters.next()
+        }
+        while let character = next() {
+            if character == "#", !single, !double { break }
+            if character == "\"", !single {
+                double.toggle()
+                inWord = true
+                continue
+            }
+            if character == "'", !double {
+                single.toggle()
+                inWord = true
+                continue
+            }
+            if character == "\\", !single {
+                guard let escaped = next() else {
+                    current.append(character)
+                    inWord = true
+                    break
+                }
+                switch escaped {
+                case " ", "\\", "#", "'", "\"": current.append(escaped)
+                case "$" where double: current.append(escaped)
+                case "t": current.append("\t")
+                case "n": current.append("\n")
+                case "r": current.append("\r")
+                default:
+                    current.append(character)
+                    pending = escaped
+                }
+                inWord = true
+                continue
+            }
+            if (character == " " || character == "\t"), !single, !double {
+                if inWord { words.append(current) }
+                current = ""
+                inWord = false
+                continue
+            }
+            current.append(character)
+            inWord = true
+        }
+        if inWord { words.append(current) }
+        return Words(words: words, unmatchedQuote: single || double)
+    }
+
+    /// A section keyword and the releases that know it: from `since` (nil: every release PQScout models) until
+    /// before `removedIn`.
+    struct Section {
+        var since: OpenSSLVersion?
+        var removedIn: OpenSSLVersion?
+    }
+
+    /// Every section keyword HAProxy has registered (`REGISTER_CONFIG_SECTION` / `cfg_register_section` in src/ at
+    /// the tags v1.8.0 to v3.4.0): `cache` since 1.8, `program` 2.0 to 3.2, `fcgi-app` 2.1, `http-errors` and
+    /// `ring` 2.2, `log-forward` 2.3, `crt-store` 3.0, `log-profile` and `traces` 3.1, `acme` 3.2, `healthcheck`
+    /// 3.4. A line starting with a keyword the release does not know is read as a keyword of the section before
+    /// (or out of any section), which it does not know either: HAProxy stops ("unknown keyword 'crt-store' in
+    /// 'global' section", 2.6 here).
+    static let sections: [String: Section] = [
+        "global": Section(), "defaults": Section(), "frontend": Section(), "backend": Section(),
+        "listen": Section(), "userlist": Section(), "peers": Section(), "resolvers": Section(),
+        "mailers": Section(), "namespace_list": Section(),
+        "cache": Section(since: OpenSSLVersion(1, 8)),
+        "program": Section(since: OpenSSLVersion(2, 0), removedIn: OpenSSLVersion(3, 3)),
+        "fcgi-app": Section(since: OpenSSLVersion(2, 1)),
+        "http-errors": Section(since: OpenSSLVersion(2, 2)),
+        "ring": Section(since: OpenSSLVersion(2, 2)),
+        "log-forward": Section(since: OpenSSLVersion(2, 3)),
+        "crt-store": Section(since: OpenSSLVersion(3, 0)),
+        "log-profile": Section(since: OpenSSLVersion(3, 1)),
+        "traces": Section(since: OpenSSLVersion(3, 1)),
+        "acme": Section(since: OpenSSLVersion(3, 2)),
+        "healthcheck": Section(since: OpenSSLVersion(3, 4)),
+    ]
+
+    /// Why `release` does not know the section `keyword` ("crt-store ... from 3.0"), or nil when it does, when
+    /// `keyword` is no section, or when the release is not known (the newest is then assumed).
+    static func unknownSection(_ keyword: String, release: OpenSSLVersion?) -> String? {
+        guard let section = sections[keyword], let release else { return nil }
+        if let since = section.since, release < since {
+            return "HAProxy \(release) does not know the section '\(keyword)' (it comes with \(since.major).\(since.minor))"
+        }
+        if let removed = section.removedIn, release >= removed {
+            return "HAProxy \(release) no longer knows the section '\(keyword)' (removed in \(removed.major).\(removed.minor))"
+        }
+        return nil
+    }
+}
