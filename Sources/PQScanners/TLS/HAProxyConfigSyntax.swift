@@ -63,7 +63,7 @@ enum HAProxyConfigSyntax {
                 inWord = true
                 continue
             }
-            if (character == " " || character == "\t"), !single, !double {
+            if character == " " || character == "\t", !single, !double {
                 if inWord { words.append(current) }
                 current = ""
                 inWord = false
@@ -111,10 +111,12 @@ enum HAProxyConfigSyntax {
     static func unknownSection(_ keyword: String, release: OpenSSLVersion?) -> String? {
         guard let section = sections[keyword], let release else { return nil }
         if let since = section.since, release < since {
-            return "HAProxy \(release) does not know the section '\(keyword)' (it comes with \(since.major).\(since.minor))"
+            return
+                "HAProxy \(release) does not know the section '\(keyword)' (it comes with \(since.major).\(since.minor))"
         }
         if let removed = section.removedIn, release >= removed {
-            return "HAProxy \(release) no longer knows the section '\(keyword)' (removed in \(removed.major).\(removed.minor))"
+            return
+                "HAProxy \(release) no longer knows the section '\(keyword)' (removed in \(removed.major).\(removed.minor))"
         }
         return nil
     }
