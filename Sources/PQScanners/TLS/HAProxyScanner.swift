@@ -53,6 +53,11 @@ public struct HAProxyScanner: FileScanner {
     struct Line {
         var words: [String]
         var line: Int
+        /// The line each word was written on, when they differ: a server's parameters can come from the
+        /// `default-server` lines above it, and a change to one belongs on its line.
+        var wordLines: [Int]? = nil
+
+        func line(ofWord index: Int) -> Int { wordLines?[index] ?? line }
     }
 
     /// Services of the file, through `TLSServiceEmitter`; damage costs diagnostics only. A file other than
@@ -107,27 +112,73 @@ public struct HAProxyScanner: FileScanner {
             label: ConfigText.rootLabel(of: input.path))
         let defaultMinimum = Self.defaultMinimum(input.context.software)
         var services: [TLSService] = []
+        // `default-server` parameters of each `defaults` section seen so far, by name ("" for an unnamed one).
+        var defaultsSections: [(name: String, parameters: [(word: String, line: Int)])] = []
         for section in sections {
             let kind = section.header.words[0].lowercased()
-            // TLS listeners and connections: proxies; `peers` (bind, server, default-server); a `ring`'s servers,
-            // which forward logs; a `log-forward`'s binds, which take them (configuration.txt §3.5, §3.9, §3.10).
+            let sectionName = section.header.words.dropFirst().first ?? ""
+            if kind == "defaults" {
+                let parameters = section.lines.filter { $0.words[0].lowercased() == "default-server" }.flatMap {
+                    line in line.words.dropFirst().map { (word: $0, line: line.line) }
+                }
+                defaultsSections.append((name: sectionName, parameters: parameters))
+                continue
+            }
+            // TLS listeners and connections: proxies; `peers`; a `ring`'s servers, which forward logs; a
+            // `log-forward`'s binds, which take them (configuration.txt §3.5, §3.9, §3.10, §4).
             let keywords: Set<String> =
                 switch kind {
-                case "frontend", "backend", "listen", "peers": ["bind", "server", "default-server"]
+                case "frontend": ["bind"]
+                case "backend": ["server", "server-template"]
+                case "listen": ["bind", "server", "server-template"]
+                case "peers": ["bind", "server"]
                 case "ring": ["server"]
                 case "log-forward": ["bind"]
                 default: []
                 }
-            let sectionName = section.header.words.dropFirst().first ?? ""
-            for line in section.lines {
-                let keyword = line.words[0].lowercased()
+            // A server takes the parameters of the `default-server` lines above it, in its section and, for a
+            // proxy, in the `defaults` section it uses (the last one before it, or the one `from` names), its own
+            // written after them: the later of two settings wins, `no-ssl` undoes `ssl` (configuration.txt §4.2
+            // "default-server", §5.2).
+            var inherited: [(word: String, line: Int)] = []
+            if ["backend", "listen"].contains(kind) {
+                let header = section.header.words.map { $0.lowercased() }
+                if let from = header.firstIndex(of: "from"), from + 1 < header.count {
+                    let name = section.header.words[from + 1]
+                    inherited = defaultsSections.last { $0.name == name }?.parameters ?? []
+                } else {
+                    inherited = defaultsSections.last?.parameters ?? []
+                }
+            }
+            for written in section.lines {
+                let keyword = written.words[0].lowercased()
+                if keyword == "default-server" {
+                    inherited += written.words.dropFirst().map { (word: $0, line: written.line) }
+                    continue
+                }
                 guard keywords.contains(keyword) else { continue }
-                guard line.words.contains(where: { $0.lowercased() == "ssl" }) else { continue }
                 let isBind = keyword == "bind"
+                // `server <name> <address> [param*]`; `server-template <prefix> <count> <fqdn> [param*]`.
+                let head = isBind ? 2 : keyword == "server-template" ? 4 : 3
+                // A peers section's own peer is a `server` line without an address: HAProxy does not connect to it.
+                if kind == "peers", !isBind, written.words.count < 3 || !written.words[2].contains(":") { continue }
+                var line = written
+                if !isBind {
+                    let own = written.words.dropFirst(head).map { (word: $0, line: written.line) }
+                    let parameters = inherited + own
+                    line.words = Array(written.words.prefix(head)) + parameters.map(\.word)
+                    line.wordLines =
+                        Array(repeating: written.line, count: min(head, written.words.count))
+                        + parameters.map(\.line)
+                }
+                let switches = line.words.dropFirst(head).map { $0.lowercased() }.filter {
+                    $0 == "ssl" || $0 == "no-ssl"
+                }
+                guard switches.last == "ssl" else { continue }
                 let label =
                     isBind
                     ? "bind \(line.words.dropFirst().first ?? "") (\(kind) \(sectionName))"
-                    : "server \(line.words.dropFirst().prefix(2).joined(separator: " ")) (\(kind) \(sectionName))"
+                    : "\(keyword) \(line.words.dropFirst().prefix(head - 1).joined(separator: " ")) (\(kind) \(sectionName))"
                 var service = TLSService(
                     source: .haproxy, name: label, path: input.path, line: line.line, role: isBind ? .server : .client)
                 service.filePrefix = prefix
@@ -179,10 +230,11 @@ public struct HAProxyScanner: FileScanner {
             }
             return setting(found.words[0], found.words.dropFirst().joined(separator: " "), found.line)
         }
+        // The last one written wins, as HAProxy reads a line's parameters in order.
         func ownValue(_ name: String) -> TLSSetting? {
-            guard let index = line.words.firstIndex(where: { $0.lowercased() == name }), index + 1 < line.words.count
+            guard let index = line.words.lastIndex(where: { $0.lowercased() == name }), index + 1 < line.words.count
             else { return nil }
-            return setting("\(side) \(name)", line.words[index + 1], line.line)
+            return setting("\(side) \(name)", line.words[index + 1], line.line(ofWord: index))
         }
         service.cipherString = ownValue("ciphers") ?? globalValue("ciphers")
         service.ciphersuites = ownValue("ciphersuites") ?? globalValue("ciphersuites")
@@ -199,7 +251,7 @@ public struct HAProxyScanner: FileScanner {
         if let found = Self.value(global, "ssl-default-\(side)-options") {
             options += Self.pairs(Array(found.words.dropFirst())).map { ($0.0, found.line, $0.1) }
         }
-        options += Self.pairs(Array(line.words.dropFirst(2))).map { ($0.0, line.line, $0.1) }
+        options += Self.pairs(Array(line.words.dropFirst(2))).map { ($0.0, line.line(ofWord: $0.2 + 2), $0.1) }
         var minimum: String? = defaultMinimum
         var maximum: String?
         var disabled: Set<String> = []
@@ -236,21 +288,22 @@ public struct HAProxyScanner: FileScanner {
                 directive: "ssl-min-ver", value: defaultMinimum, path: path, line: line.line, layer: .application)
         service.protocols = TLSProtocolChoice(versions: versions, setting: protocolSetting, overridesSystem: true)
         for (index, word) in line.words.enumerated() where word.lowercased() == "crt" && index + 1 < line.words.count {
-            let file = setting("\(side) crt", line.words[index + 1], line.line)
+            let file = setting("\(side) crt", line.words[index + 1], line.line(ofWord: index))
             service.certificates.append(file)
             service.keys.append(file)
         }
     }
 
-    /// Keyword/argument pairs of a bind/server line (`ssl-min-ver TLSv1.2`, `no-tlsv11`).
-    static func pairs(_ words: [String]) -> [(String, String)] {
-        var out: [(String, String)] = []
+    /// Keyword/argument pairs of a bind/server line (`ssl-min-ver TLSv1.2`, `no-tlsv11`), each with its keyword's
+    /// index in `words`.
+    static func pairs(_ words: [String]) -> [(String, String, Int)] {
+        var out: [(String, String, Int)] = []
         var index = 0
         while index < words.count {
             let word = words[index]
             let takesArgument = ["ssl-min-ver", "ssl-max-ver"].contains(word.lowercased())
             let argument = takesArgument && index + 1 < words.count ? words[index + 1] : ""
-            out.append((word, argument))
+            out.append((word, argument, index))
             index += takesArgument ? 2 : 1
         }
         return out

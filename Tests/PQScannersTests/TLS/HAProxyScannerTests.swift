@@ -70,6 +70,55 @@ struct HAProxyScannerTests {
         #expect(TLS.findings(output, context: backend, usage: .protocolVersion).map(\.algorithm) == ["TLSv1.3"])
     }
 
+    /// A server takes the `default-server` lines above it (its section's, and the `defaults` section its proxy
+    /// uses), its own parameters written after them (configuration.txt §4.2 "default-server", §5.2).
+    @Test("a server inherits ssl and ciphers from default-server lines; no-ssl undoes it; the setting's line is kept")
+    func defaultServer() {
+        let text = """
+            defaults
+                default-server ssl verify none
+            defaults named
+                default-server ssl ciphers AES256-SHA
+            backend plain from named
+                server n1 10.0.0.1:443
+            backend app
+                default-server ciphers ECDHE-RSA-AES128-GCM-SHA256
+                server a1 10.0.0.2:443
+                server a2 10.0.0.3:443 no-ssl
+                server a3 10.0.0.4:443 ciphers ECDHE-RSA-AES256-GCM-SHA384
+                server-template web 3 web.example.org:443
+            peers mesh
+                default-server ssl
+                server local
+                server other 10.0.0.9:10000
+
+            """
+        let output = TLS.scan(
+            HAProxyScanner(), "etc/haproxy/haproxy.cfg", text: text, software: TLS.openssl("3.0.13-1"))
+        let contexts = Set(output.findings.compactMap(\.context))
+        #expect(
+            contexts == [
+                "server n1 10.0.0.1:443 (backend plain)", "server a1 10.0.0.2:443 (backend app)",
+                "server a3 10.0.0.4:443 (backend app)", "server-template web 3 web.example.org:443 (backend app)",
+                "server other 10.0.0.9:10000 (peers mesh)",
+            ])
+        func cipherSettings(_ context: String) -> Set<String> {
+            Set(
+                output.findings.filter {
+                    $0.context == context && $0.setting.hasSuffix("ciphers") && $0.origin == .file
+                }
+                .map { "\($0.setting) line \($0.line ?? 0)" })
+        }
+        #expect(cipherSettings("server n1 10.0.0.1:443 (backend plain)") == ["server ciphers line 4"])
+        #expect(cipherSettings("server a1 10.0.0.2:443 (backend app)") == ["server ciphers line 8"])
+        #expect(cipherSettings("server a3 10.0.0.4:443 (backend app)") == ["server ciphers line 11"])
+        let a1Suites = output.findings.filter {
+            $0.context == "server a1 10.0.0.2:443 (backend app)" && $0.usage == .cipherSuite
+        }
+        #expect(a1Suites.map(\.algorithm).contains("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"))
+        #expect(!a1Suites.map(\.algorithm).contains("TLS_RSA_WITH_AES_256_CBC_SHA"))
+    }
+
     @Test("crt naming a directory links every PEM in it")
     func crtDirectory() throws {
         let tree = try ScratchTree()
