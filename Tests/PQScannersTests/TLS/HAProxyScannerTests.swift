@@ -119,6 +119,92 @@ struct HAProxyScannerTests {
         #expect(!a1Suites.map(\.algorithm).contains("TLS_RSA_WITH_AES_256_CBC_SHA"))
     }
 
+    /// What a plain client gets through HAProxy's `frontend` on `port`: the page `openssl s_server -www` writes
+    /// behind it when HAProxy's TLS connection to it succeeded, "" when it failed.
+    static func fetch(port: Int) -> String {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var timeout = timeval(tv_sec: 3, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        let connected = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        guard connected == 0 else { return "" }
+        let request = Array("GET / HTTP/1.0\r\n\r\n".utf8)
+        _ = request.withUnsafeBufferPointer { send(fd, $0.baseAddress, $0.count, 0) }
+        var reply: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = buffer.withUnsafeMutableBufferPointer { recv(fd, $0.baseAddress, $0.count, 0) }
+            if count <= 0 { break }
+            reply += buffer[0..<count]
+        }
+        return String(decoding: reply, as: UTF8.self)
+    }
+
+    /// HAProxy connects to a TLS server that takes one suite only, with the ciphers a `default-server` line gives
+    /// its server: the connection works exactly when PQScout has that suite in force for the server.
+    @Test(
+        "a server's inherited ciphers, held to a live HAProxy connecting to openssl s_server",
+        .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/sbin/haproxy"), "needs haproxy"),
+        .enabled(if: TestCertificates.opensslPath != nil, "needs openssl"),
+        arguments: ["ECDHE-RSA-AES256-GCM-SHA384", "ECDHE-RSA-AES128-GCM-SHA256"])
+    func defaultServerCiphersLive(inherited: String) throws {
+        let openssl = try #require(TestCertificates.opensslPath)
+        let directory = try TestCertificates.temporaryDirectory("haproxy-default-server")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        _ = try #require(TestCertificates.make("rsa:2048", in: directory, name: "a"))
+        let (front, back) = (TLSLiveOracleTests.freePort(), TLSLiveOracleTests.freePort())
+        let server = try #require(
+            TLSLiveOracleTests.Child.start(
+                [
+                    openssl, "s_server", "-accept", "127.0.0.1:\(back)", "-cert", directory.path + "/a.crt", "-key",
+                    directory.path + "/a.key", "-cipher", "ECDHE-RSA-AES256-GCM-SHA384", "-no_tls1_3", "-www",
+                ], output: directory.path + "/s_server.out"))
+        defer { server.stop() }
+        let text = """
+            global
+                maxconn 16
+            defaults
+                mode tcp
+                timeout connect 2s
+                timeout client 2s
+                timeout server 2s
+            frontend fe
+                bind 127.0.0.1:\(front)
+                default_backend be
+            backend be
+                default-server ssl verify none ciphers \(inherited)
+                server s 127.0.0.1:\(back) ssl-max-ver TLSv1.2
+
+            """
+        try Data(text.utf8).write(to: directory.appendingPathComponent("haproxy.cfg"))
+        let haproxy = try #require(
+            TLSLiveOracleTests.Child.start(
+                ["/usr/sbin/haproxy", "-db", "-f", directory.path + "/haproxy.cfg"],
+                output: directory.path + "/haproxy.out"))
+        defer { haproxy.stop() }
+        let deadline = Date().addingTimeInterval(5)
+        while !(TLSLiveOracleTests.listening(front) && TLSLiveOracleTests.listening(back)), Date() < deadline {
+            usleep(50_000)
+        }
+        let connects = Self.fetch(port: front).contains("ECDHE-RSA-AES256-GCM-SHA384")
+        let output = TLS.scan(
+            HAProxyScanner(), "etc/haproxy/haproxy.cfg", text: text, software: TLS.openssl("3.0.13-1"))
+        let inForce = output.findings.contains {
+            $0.context == "server s 127.0.0.1:\(back) (backend be)" && $0.effective
+                && $0.algorithm == "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384"
+        }
+        #expect(connects == (inherited == "ECDHE-RSA-AES256-GCM-SHA384"), "HAProxy with ciphers \(inherited)")
+        #expect(inForce == connects, "ciphers \(inherited): HAProxy \(connects ? "connects" : "does not connect")")
+    }
+
     @Test("crt naming a directory links every PEM in it")
     func crtDirectory() throws {
         let tree = try ScratchTree()
