@@ -126,16 +126,7 @@ struct HAProxyScannerTests {
         defer { close(fd) }
         var timeout = timeval(tv_sec: 3, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        let connected = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        guard connected == 0 else { return "" }
+        guard TLSLiveOracleTests.connect(fd, port: port) else { return "" }
         let request = Array("GET / HTTP/1.0\r\n\r\n".utf8)
         _ = request.withUnsafeBufferPointer { send(fd, $0.baseAddress, $0.count, 0) }
         var reply: [UInt8] = []
