@@ -72,6 +72,7 @@ public struct TLSServiceEmitter: Sendable {
         var standing: [Range<Int>] = []
         var refusals: [String] = []
         var notRead: [String] = []
+        var unknown: [Range<Int>] = []
         for service in services {
             let (one, refused, unread) = emitService(service)
             let start = output.findings.count
@@ -82,11 +83,14 @@ public struct TLSServiceEmitter: Sendable {
                 refusals.append("\(service.name): \(refused[0])")
             } else if !unread.isEmpty {
                 notRead.append("\(service.name): \(unread[0])")
+                unknown.append(start..<output.findings.count)
             } else {
                 standing.append(start..<output.findings.count)
             }
         }
-        // A server that refuses stops the daemon whatever the others hold; one PQScout could not look into may.
+        // A server that refuses stops the daemon whatever the others hold, those PQScout could not look into too;
+        // one of those may stop it.
+        if !refusals.isEmpty { standing += unknown }
         if let note = ScanOutput.startNote(
             program: daemon, refuses: "\(daemon) refuses to start", refusals: refusals,
             notRead: refusals.isEmpty ? notRead : [])

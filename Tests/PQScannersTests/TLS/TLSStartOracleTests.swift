@@ -524,6 +524,25 @@ struct TLSStartOracleTests {
         }
     }
 
+    @Test("a server that refuses stops nginx, a server PQScout could not look into included")
+    func refusalWinsOverNameNotUTF8() {
+        let text = Self.nginxMain(
+            """
+                server { listen 443 ssl; ssl_certificate missing.pem; ssl_certificate_key missing.pem; }
+                server { listen 444 ssl; ssl_certificate caf\u{1}.pem; ssl_certificate_key caf\u{1}.pem; }
+            """)
+        let bytes = Array(text.utf8).map { $0 == 0x01 ? 0xE9 : $0 }
+        let path = ScanPath("etc/nginx/nginx.conf")
+        let tree = MemoryTree(contents: [path: bytes])
+        let output = NginxScanner().scan(ScanInput(path: path, bytes: bytes, context: ScanContext(tree: tree)))
+        #expect(Set(output.findings.compactMap(\.context)).count == 2)
+        for finding in output.findings {
+            #expect(!finding.effective)
+            #expect(
+                finding.note?.contains("refuses to start") == true, "\(finding.context ?? ""): \(finding.note ?? "")")
+        }
+    }
+
     @Test(
         "an httpd Include wildcard whose name is not UTF-8 is not known, whether apache2 -t passes or not",
         .enabled(if: FileManager.default.isExecutableFile(atPath: apacheBinary), "needs apache2"),
