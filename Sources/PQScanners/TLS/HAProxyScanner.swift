@@ -60,8 +60,8 @@ public struct HAProxyScanner: FileScanner {
         func line(ofWord index: Int) -> Int { wordLines?[index] ?? line }
     }
 
-    /// Services of the file, through `TLSServiceEmitter`; damage costs diagnostics only. A file other than
-    /// `haproxy.cfg` is reported not in force.
+    /// Services of the file, through `TLSServiceEmitter`; damage HAProxy stops at puts them all out of force,
+    /// other damage costs a diagnostic. A file other than `haproxy.cfg` is reported not in force.
     public func scan(_ input: ScanInput) -> ScanOutput {
         let output = scanFile(input)
         guard let reason = Self.notInForceReason(input.path) else { return output }
