@@ -24,20 +24,16 @@ struct ApacheConfigParser {
     var diagnostics: [Diagnostic] = []
     private let tree: (any TreeReader)?
     var serverRoot: String
-    private var includes = IncludeTracker()
+    private var reading = ConfigReading()
     /// Where httpd stops with "Syntax error" as it reads the configuration (`apachectl -t` fails): a section never
     /// closed, closed by another's end tag or not opened, a header without `>`, an `Include` (not
     /// `IncludeOptional`) whose wildcard matches no file, an include loop. An `Include` inside a conditional
     /// section (`<IfModule>`, `<IfDefine>`, ...) is not among them: httpd skips it when the condition fails.
-    var startRefusals: [String] { refusals + includes.loops }
+    var startRefusals: [String] { reading.startRefusals }
     /// What httpd reads that PQScout did not (a line over 64 KiB, an included file it could not read, a
     /// `${VARIABLE}` path, an `Include` of a path PQScout cannot tell from an empty directory): what httpd makes of
     /// the configuration is then not known.
-    var notRead: [String] {
-        unread + (includes.stopped ? ["the files past the first \(ConfigText.maxIncludedFiles) included"] : [])
-    }
-    private var refusals: [String] = []
-    private var unread: [String] = []
+    var notRead: [String] { reading.notRead }
     /// The file being parsed is included from inside a conditional section.
     private var insideCondition = false
 
@@ -47,11 +43,11 @@ struct ApacheConfigParser {
     }
 
     mutating func parse(path: ScanPath, bytes: [UInt8], depth: Int = 0) -> [ApacheDirective] {
-        includes.enter(path)
-        defer { includes.leave() }
+        reading.enter(path)
+        defer { reading.leave() }
         guard ByteSearch.isText(bytes) else {
             diagnostics.append(Diagnostic(path: path, reason: .malformed, detail: "binary data, not an httpd config"))
-            unread.append("\(path.display) (binary data)")
+            reading.unread.append("\(path.display) (binary data)")
             return []
         }
         var stack: [(ApacheDirective, [ApacheDirective])] = []
@@ -62,7 +58,7 @@ struct ApacheConfigParser {
         var pending = ""
         var pendingLine = 0
         var skipped: [Int] = []
-        defer { unread += skipped.map { "\(path.display) line \($0) (over 64 KiB)" } }
+        defer { reading.unread += skipped.map { "\(path.display) line \($0) (over 64 KiB)" } }
         for (number, raw) in ConfigText.lines(bytes, path: path, diagnostics: &diagnostics, skipped: &skipped) {
             if pending.isEmpty { pendingLine = number }
             var text = String(raw)
@@ -144,13 +140,13 @@ struct ApacheConfigParser {
             diagnostics.append(
                 Diagnostic(
                     path: directive.path, reason: .tooDeep, detail: "line \(directive.line): Include nested too deep"))
-            unread.append("\(place) (an Include nested too deep)")
+            reading.unread.append("\(place) (an Include nested too deep)")
             return []
         }
         var glob = ConfigText.rootPattern(
             pattern, prefix: serverRoot, label: ConfigText.rootLabel(of: directive.path))
         if glob.contains("${") {
-            unread.append("\(place) (\(directive.name) \(pattern): PQScout does not expand ${...})")
+            reading.unread.append("\(place) (\(directive.name) \(pattern): PQScout does not expand ${...})")
             return []
         }
         let wildcard = pattern.contains { "*?[".contains($0) }
@@ -164,17 +160,17 @@ struct ApacheConfigParser {
         // files do not show. IncludeOptional and conditional sections never stop it.
         if files.isEmpty, directive.key == "include", !conditional {
             if ConfigText.lostBytes(pattern) {
-                unread.append("\(place) (Include \(pattern): \(ConfigText.lostBytesReason))")
+                reading.unread.append("\(place) (Include \(pattern): \(ConfigText.lostBytesReason))")
             } else if wildcard {
                 refuse(directive.path, "line \(directive.line): Include \(pattern) matches no file in the scanned tree")
             } else {
-                unread.append(
+                reading.unread.append(
                     "\(place) (Include \(pattern) names no file in the scanned tree: httpd refuses to start unless it "
                         + "is an empty directory)")
             }
         }
         var out: [ApacheDirective] = []
-        let admitted = includes.admit(
+        let admitted = reading.admit(
             Array(files.prefix(ConfigText.maxIncludedFiles)), keyword: "Include", at: directive.path,
             line: directive.line, diagnostics: &diagnostics)
         let outerCondition = insideCondition
@@ -185,7 +181,7 @@ struct ApacheConfigParser {
             case .success(let bytes): out += parse(path: file, bytes: bytes, depth: depth + 1)
             case .failure(let diagnostic):
                 diagnostics.append(diagnostic)
-                unread.append("\(file.display) (\(diagnostic.reason.rawValue))")
+                reading.unread.append("\(file.display) (\(diagnostic.reason.rawValue))")
             }
         }
         return out
@@ -193,8 +189,7 @@ struct ApacheConfigParser {
 
     /// A place httpd stops reading the configuration: a diagnostic, and a reason it does not start.
     private mutating func refuse(_ path: ScanPath, _ detail: String) {
-        diagnostics.append(Diagnostic(path: path, reason: .malformed, detail: detail))
-        refusals.append("\(path.display) \(detail)")
+        reading.refuse(path, detail, &diagnostics)
     }
 
     /// Splits arguments: whitespace-separated, double or single quotes group, backslash escapes a quote.

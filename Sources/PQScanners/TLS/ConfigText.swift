@@ -123,11 +123,16 @@ enum ConfigText {
     static func text(_ path: ScanPath) -> String { path.display }
 }
 
-/// The include bookkeeping nginx and Apache share: at most `maxIncludedFiles` files read in all, and a file that
-/// includes itself, directly or through others, reported as a loop on the line that includes it. The same file
-/// included again elsewhere (a `snippets/ssl.conf` in every server block) is read again, as nginx and Apache do:
-/// only the files being read right now, the chain of includes, make a loop.
-struct IncludeTracker {
+/// What reading one nginx or httpd configuration found, the bookkeeping both parsers share. Both daemons read
+/// their whole configuration at start and stop at its first error, so the parser records where the daemon stops
+/// (`startRefusals`) and what it reads that PQScout did not (`notRead`); the scanner then reports nothing of the
+/// configuration in force.
+///
+/// Includes: at most `maxIncludedFiles` files read in all, and a file that includes itself, directly or through
+/// others, reported as a loop on the line that includes it. The same file included again elsewhere (a
+/// `snippets/ssl.conf` in every server block) is read again, as nginx and Apache do: only the files being read
+/// right now, the chain of includes, make a loop.
+struct ConfigReading {
     private var reading: [ScanPath] = []
     private var included = 0
     /// The includes skipped as loops, where they are: nginx and Apache do not start with one (Apache stops at
@@ -135,6 +140,23 @@ struct IncludeTracker {
     private(set) var loops: [String] = []
     /// Some file was not read because `maxIncludedFiles` were: what the daemon makes of the rest is not known.
     private(set) var stopped = false
+    /// Where the daemon stops, each also a diagnostic (`refuse`).
+    private var refusals: [String] = []
+    /// What the daemon reads that PQScout did not, each naming the place.
+    var unread: [String] = []
+
+    /// Where the daemon stops as it reads the configuration: `refuse`'s places, then the include loops.
+    var startRefusals: [String] { refusals + loops }
+    /// What the daemon reads that PQScout did not: what it makes of the configuration is then not known.
+    var notRead: [String] {
+        unread + (stopped ? ["the files past the first \(ConfigText.maxIncludedFiles) included"] : [])
+    }
+
+    /// Records a place the daemon stops at, with its diagnostic.
+    mutating func refuse(_ path: ScanPath, _ detail: String, _ diagnostics: inout [Diagnostic]) {
+        diagnostics.append(Diagnostic(path: path, reason: .malformed, detail: detail))
+        refusals.append("\(path.display) \(detail)")
+    }
 
     /// Marks a file as being read (the main file, or an included one), until `leave`.
     mutating func enter(_ path: ScanPath) {

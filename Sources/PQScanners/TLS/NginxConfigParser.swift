@@ -25,17 +25,13 @@ struct NginxConfigParser {
     /// stray `}`, a directive without its `;`, a quote never closed, an `include` of a path without a glob (`*?[`,
     /// ngx_conf_include) that names no file of the tree, an include loop. Unknown directives are not among them:
     /// PQScout does not know every module's.
-    var startRefusals: [String] { refusals + includes.loops }
+    var startRefusals: [String] { reading.startRefusals }
     /// What nginx reads that PQScout did not (a line over 64 KiB, an included file it could not read, includes past
     /// its limits): what nginx makes of the configuration is then not known.
-    var notRead: [String] {
-        unread + (includes.stopped ? ["the files past the first \(ConfigText.maxIncludedFiles) included"] : [])
-    }
-    private var refusals: [String] = []
-    private var unread: [String] = []
+    var notRead: [String] { reading.notRead }
     private let tree: (any TreeReader)?
     private let prefix: String
-    private var includes = IncludeTracker()
+    private var reading = ConfigReading()
 
     init(tree: (any TreeReader)?, prefix: String) {
         self.tree = tree
@@ -44,11 +40,11 @@ struct NginxConfigParser {
 
     /// Parses a file and everything it includes, returning its top-level directives.
     mutating func parse(path: ScanPath, bytes: [UInt8], depth: Int = 0) -> [NginxDirective] {
-        includes.enter(path)
-        defer { includes.leave() }
+        reading.enter(path)
+        defer { reading.leave() }
         guard ByteSearch.isText(bytes) else {
             diagnostics.append(Diagnostic(path: path, reason: .malformed, detail: "binary data, not an nginx config"))
-            unread.append("\(path.display) (binary data)")
+            reading.unread.append("\(path.display) (binary data)")
             return []
         }
         let tokens = tokenize(path: path, bytes: bytes)
@@ -113,7 +109,7 @@ struct NginxConfigParser {
             diagnostics.append(
                 Diagnostic(
                     path: directive.path, reason: .tooDeep, detail: "line \(directive.line): include nested too deep"))
-            unread.append("\(directive.path.display) line \(directive.line) (an include nested too deep)")
+            reading.unread.append("\(directive.path.display) line \(directive.line) (an include nested too deep)")
             return []
         }
         let glob = ConfigText.rootPattern(pattern, prefix: prefix, label: ConfigText.rootLabel(of: directive.path))
@@ -122,19 +118,19 @@ struct NginxConfigParser {
         // Without a glob character nginx opens the one file (ngx_conf_include): missing, or a directory, it stops
         // ("open() failed", "pread() failed"). A glob that matches nothing is fine.
         if targets.isEmpty, ConfigText.lostBytes(pattern) {
-            unread.append(
+            reading.unread.append(
                 "\(directive.path.display) line \(directive.line) (include \(pattern): \(ConfigText.lostBytesReason))")
         } else if targets.isEmpty, !pattern.contains(where: { "*?[".contains($0) }) {
             refuse(directive.path, "line \(directive.line): include \(pattern) names no file in the scanned tree")
         }
-        let files = includes.admit(
+        let files = reading.admit(
             targets, keyword: "include", at: directive.path, line: directive.line, diagnostics: &diagnostics)
         for file in files {
             switch tree.read(file) {
             case .success(let bytes): out += parse(path: file, bytes: bytes, depth: depth + 1)
             case .failure(let diagnostic):
                 diagnostics.append(diagnostic)
-                unread.append("\(file.display) (\(diagnostic.reason.rawValue))")
+                reading.unread.append("\(file.display) (\(diagnostic.reason.rawValue))")
             }
         }
         return out
@@ -142,8 +138,7 @@ struct NginxConfigParser {
 
     /// A place nginx stops reading the configuration: a diagnostic, and a reason it does not start.
     private mutating func refuse(_ path: ScanPath, _ detail: String) {
-        diagnostics.append(Diagnostic(path: path, reason: .malformed, detail: detail))
-        refusals.append("\(path.display) \(detail)")
+        reading.refuse(path, detail, &diagnostics)
     }
 
     // MARK: - Tokens
@@ -173,7 +168,7 @@ struct NginxConfigParser {
         }
 
         var skipped: [Int] = []
-        defer { unread += skipped.map { "\(path.display) line \($0) (over 64 KiB)" } }
+        defer { reading.unread += skipped.map { "\(path.display) line \($0) (over 64 KiB)" } }
         for (number, text) in ConfigText.lines(bytes, path: path, diagnostics: &diagnostics, skipped: &skipped) {
             var utf8 = Array(text.utf8)
             utf8.append(0x0A)
