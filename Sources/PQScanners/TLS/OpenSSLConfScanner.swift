@@ -34,9 +34,12 @@ public struct OpenSSLConfScanner: FileScanner {
         let software = OpenSSLInForce.resolve(software: input.context.software, option: input.options.opensslVersion)
         var system = SystemTLSConfig()
         var diagnostics: [Diagnostic] = []
+        // The applications are clients as much as servers, and a client offers every suite of the list whatever
+        // the certificates: the list is judged as offered (role .client), not against a server certificate no one
+        // named (which made ECDSA suites "not negotiated" against an assumed RSA key).
         var service = TLSService(
             source: .opensslConf, name: "system_default (OpenSSL applications without their own settings)",
-            path: input.path, line: nil)
+            path: input.path, line: nil, role: .client)
         switch name {
         case "openssl.config":
             var lines: [(Int, Substring)] = []

@@ -574,13 +574,26 @@ public struct TLSServiceEmitter: Sendable {
         let note = expansionNote()
         var rows: [SuiteRow] = []
         var inForce: [TLSCipherSuite] = []
-        var componentCounts: [String: (TLSSuiteDecomposer.Component, Int)] = [:]
+        // In force, or not known to be only for want of the server's certificate: what the service's other
+        // findings (versions, groups, DH parameters) are judged against, as before the certificate was unknown.
+        var possible: [TLSCipherSuite] = []
+        var componentCounts: [String: (TLSSuiteDecomposer.Component, Int, Int)] = [:]
         var componentOrder: [String] = []
         for one in suites {
             let suite = one.suite
             var why: String?
+            var unknown: String?
             if !one.usable {
                 why = TLSSuiteUsability.dropReason(suite, level: level, maximum: maximum)
+            } else if server, state.assets.assumed, TLSSuiteUsability.needsKeyOfOneType(suite) {
+                // No certificate of this server was read (a crt-list, a `$variable` path, one PQScout cannot parse):
+                // the key it holds may be of any type, so a suite that needs one type is neither in force nor not.
+                var anyKey = state.assets
+                anyKey.keyTypes = TLSSuiteUsability.everyKeyType
+                why = TLSSuiteUsability.serverReason(suite, assets: anyKey)
+                unknown =
+                    "no certificate of this server was read, so whether it holds the \(TLSSuiteUsability.keyNeeded(suite)) "
+                    + "key this suite needs is not known"
             } else if server {
                 why = TLSSuiteUsability.serverReason(suite, assets: state.assets)
             }
@@ -594,9 +607,11 @@ public struct TLSServiceEmitter: Sendable {
                     "no enabled version can carry it: TLS 1.0/1.1 sign with MD5+SHA-1 or SHA-1, below security level "
                     + "\(level)"
             }
+            if why != nil { unknown = nil }
+            let known = why == nil && unknown == nil
             let verdict = decomposer.judged(suite)
             let words = [
-                why.map { "not negotiated: \($0)" },
+                why.map { "not negotiated: \($0)" } ?? unknown.map { "not known to be in force: \($0)" },
                 "OpenSSL name \(suite.name), \(suite.keyExchange) \(suite.authentication) \(suite.encryption) "
                     + "\(suite.mac); status is its weakest part", note,
             ]
@@ -604,28 +619,33 @@ public struct TLSServiceEmitter: Sendable {
                 SuiteRow(
                     usage: .cipherSuite, algorithm: suite.standardName,
                     canonical: verdict.entry?.canonical ?? verdict.canonical, status: verdict.status,
-                    effective: why == nil, note: words.compactMap { $0 }.joined(separator: "; ")))
-            if why == nil { inForce.append(suite) }
+                    effective: known, note: words.compactMap { $0 }.joined(separator: "; ")))
+            if known { inForce.append(suite) }
+            if why == nil { possible.append(suite) }
             // Every named suite's parts are reported; a part is in force when a suite in force uses it.
             for component in decomposer.components(of: suite) {
                 let key = component.usage.rawValue + "\u{0}" + component.token
-                let used = why == nil ? 1 : 0
-                if let (seen, count) = componentCounts[key] {
-                    componentCounts[key] = (seen, count + used)
+                let used = known ? 1 : 0
+                let maybe = unknown != nil ? 1 : 0
+                if let (seen, count, unsure) = componentCounts[key] {
+                    componentCounts[key] = (seen, count + used, unsure + maybe)
                 } else {
-                    componentCounts[key] = (component, used)
+                    componentCounts[key] = (component, used, maybe)
                     componentOrder.append(key)
                 }
             }
         }
         for key in componentOrder {
-            guard let (component, count) = componentCounts[key] else { continue }
+            guard let (component, count, unsure) = componentCounts[key] else { continue }
             let entry = component.canonical.flatMap { catalog.entry(named: $0) }
             let words = [
                 component.note,
                 count > 0
                     ? "part of \(count) of \(inForce.count) suites in force"
-                    : "part of no suite in force (\(suites.count) named)",
+                    : unsure > 0
+                        ? "not known to be in force: part of \(unsure) suites that need a key of one type, and no "
+                            + "certificate of this server was read"
+                        : "part of no suite in force (\(suites.count) named)",
             ]
             rows.append(
                 SuiteRow(
@@ -633,7 +653,7 @@ public struct TLSServiceEmitter: Sendable {
                     status: component.status, effective: count > 0,
                     note: words.compactMap { $0 }.joined(separator: "; ")))
         }
-        return SuiteRows(rows: rows, inForce: inForce)
+        return SuiteRows(rows: rows, inForce: possible)
     }
 
     // MARK: - Certificates and what they allow

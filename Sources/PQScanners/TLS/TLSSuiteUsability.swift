@@ -116,6 +116,26 @@ public enum TLSSuiteUsability {
         return true
     }
 
+    /// Key types standing for "any certificate" when none was read: one of each family a suite can need.
+    static let everyKeyType: Set<String> = ["RSA", "EC", "DSA"]
+
+    /// Does the suite need the server's certificate to hold a key of one type (RSA, ECDSA or DSA authentication,
+    /// RSA key transport)? TLS 1.3 suites do not (any certificate signs), nor PSK, SRP or anonymous ones.
+    static func needsKeyOfOneType(_ suite: TLSCipherSuite) -> Bool {
+        guard !suite.isTLS13 else { return false }
+        let au = value(suite.authentication).uppercased()
+        return ["RSA", "ECDSA", "DSS"].contains(au) || value(suite.keyExchange).uppercased() == "RSA"
+    }
+
+    /// The key type a suite of `needsKeyOfOneType` needs, in words ("RSA", "ECDSA", "DSA").
+    static func keyNeeded(_ suite: TLSCipherSuite) -> String {
+        switch value(suite.authentication).uppercased() {
+        case "ECDSA": "ECDSA"
+        case "DSS": "DSA"
+        default: "RSA"
+        }
+    }
+
     /// Words for a suite OpenSSL keeps that this server still cannot negotiate; nil when it can.
     public static func serverReason(_ suite: TLSCipherSuite, assets: Assets) -> String? {
         let kx = value(suite.keyExchange).uppercased()

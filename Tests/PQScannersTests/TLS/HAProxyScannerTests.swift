@@ -196,6 +196,36 @@ struct HAProxyScannerTests {
         #expect(inForce == connects, "ciphers \(inherited): HAProxy \(connects ? "connects" : "does not connect")")
     }
 
+    /// A crt-list names certificates PQScout does not follow: the key the bind holds may be RSA or ECDSA (or both),
+    /// so no suite that needs one type is said to be in force or not; the TLS 1.3 suites, which need none, are.
+    @Test("a bind whose certificates are not read: its RSA and ECDSA suites are not known, its TLS 1.3 ones in force")
+    func certificatesNotRead() {
+        let text = """
+            frontend www
+                bind :443 ssl crt-list /etc/haproxy/certs.list ciphers ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256
+
+            """
+        let output = TLS.scan(
+            HAProxyScanner(), "etc/haproxy/haproxy.cfg", text: text, software: TLS.openssl("3.0.13-1"))
+        let suites = output.findings.filter { $0.usage == .cipherSuite }
+        let legacy = suites.filter { $0.algorithm.hasPrefix("TLS_ECDHE_") }
+        #expect(
+            Set(legacy.map(\.algorithm)) == [
+                "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+            ])
+        for suite in legacy {
+            #expect(!suite.effective, "\(suite.algorithm)")
+            #expect(
+                suite.note?.hasPrefix("not known to be in force: no certificate of this server was read") == true,
+                "\(suite.note ?? "")")
+        }
+        let tls13 = suites.filter { !$0.algorithm.hasPrefix("TLS_ECDHE_") }
+        #expect(!tls13.isEmpty && tls13.allSatisfy { $0.effective })
+        let signatures = output.findings.filter { $0.usage == .signature && $0.setting == "bind ciphers" }
+        #expect(!signatures.isEmpty)
+        #expect(signatures.allSatisfy { !$0.effective && $0.note?.hasPrefix("not known to be in force") == true })
+    }
+
     @Test("crt naming a directory links every PEM in it")
     func crtDirectory() throws {
         let tree = try ScratchTree()

@@ -23,6 +23,32 @@ struct OpenSSLConfScannerTests {
         #expect(output.findings.allSatisfy { $0.source == .opensslConf })
     }
 
+    /// The applications under system_default connect out as much as they serve, and a client offers every suite of
+    /// the list: its ECDSA suites are in force as its RSA ones are, not "not negotiated" against a server
+    /// certificate no one named.
+    @Test("system_default's suites are judged as offered: ECDSA ones in force beside RSA ones, DHE without DH files")
+    func systemDefaultIsOffered() {
+        let text = """
+            openssl_conf = init
+            [init]
+            ssl_conf = ssl
+            [ssl]
+            system_default = sys
+            [sys]
+            CipherString = ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:DHE-RSA-AES128-GCM-SHA256
+
+            """
+        let output = TLS.scan(
+            OpenSSLConfScanner(), "etc/ssl/openssl.cnf", text: text, software: TLS.openssl("3.0.13-1"))
+        let suites = output.findings.filter { $0.usage == .cipherSuite && $0.setting == "CipherString" }
+        #expect(
+            Set(suites.filter(\.effective).map(\.algorithm)) == [
+                "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+                "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256",
+            ])
+        #expect(output.findings.contains { $0.algorithm == "Au=ECDSA" && $0.effective })
+    }
+
     @Test("the crypto-policies openssl.config back-end is one cipher string")
     func cipherStringBackEnd() throws {
         let output = try TLS.fixture(
