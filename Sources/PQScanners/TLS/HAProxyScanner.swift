@@ -184,7 +184,8 @@ public struct HAProxyScanner: FileScanner {
                 service.filePrefix = prefix
                 // HAProxy loads the crt before ssl_sock_prepare_ctx applies `ciphers` (and its @SECLEVEL).
                 service.loadsCertificateFirst = true
-                // Certificates PQScout does not follow (a crt-list file, generated ones) count as present.
+                // Certificates PQScout does not follow (generated ones, a crt-list it cannot read whole) count as
+                // present.
                 service.requiresCertificate =
                     isBind
                     && !line.words.contains {
@@ -193,6 +194,15 @@ public struct HAProxyScanner: FileScanner {
                 apply(
                     global: global, line: line, bind: isBind, path: input.path,
                     defaultMinimum: defaultMinimum, to: &service)
+                if isBind {
+                    for (index, word) in line.words.enumerated()
+                    where word.lowercased() == "crt-list" && index + 1 < line.words.count {
+                        service.certificates += Self.crtListEntries(
+                            line.words[index + 1], prefix: prefix, label: ConfigText.rootLabel(of: input.path),
+                            tree: input.context.tree)
+                    }
+                    service.keys = service.certificates
+                }
                 services.append(service)
             }
         }
@@ -203,6 +213,32 @@ public struct HAProxyScanner: FileScanner {
             output.markNotInForce(note)
         }
         return output
+    }
+
+    /// The certificates a `crt-list` file names, each at its line, when every one is in the tree: the first word
+    /// of each line that is not empty or a `#` comment, relative to `crt-base` as `crt` is (src/ssl_crtlist.c,
+    /// `crtlist_parse_file`). Nothing when the list or one of its files is not there: HAProxy may then find a
+    /// multi-certificate bundle (`.rsa`, `.ecdsa`) or refuse, and PQScout does not tell which. The per-entry
+    /// options in `[...]` and SNI filters are not read.
+    static func crtListEntries(_ written: String, prefix: String, label: String, tree: (any TreeReader)?)
+        -> [TLSSetting]
+    {
+        guard let tree, !written.contains("$") else { return [] }
+        let listPath = ScanPath(ConfigText.rootPattern(written, prefix: prefix, label: label))
+        guard case .success(let bytes) = tree.read(listPath), ByteSearch.isText(bytes) else { return [] }
+        var diagnostics: [Diagnostic] = []
+        var entries: [TLSSetting] = []
+        for (number, raw) in ConfigText.lines(bytes, path: listPath, diagnostics: &diagnostics) {
+            let text = raw.drop { $0 == " " || $0 == "\t" }
+            guard !text.isEmpty, !text.hasPrefix("#"), let file = text.split(whereSeparator: \.isWhitespace).first
+            else { continue }
+            let certificate = String(file)
+            guard case .success = tree.read(ScanPath(ConfigText.rootPattern(certificate, prefix: prefix, label: label)))
+            else { return [] }
+            entries.append(
+                TLSSetting(directive: "crt-list entry", value: certificate, path: listPath, line: number, layer: .file))
+        }
+        return entries
     }
 
     static func value(_ lines: [Line], _ keyword: String) -> Line? {

@@ -226,6 +226,71 @@ struct HAProxyScannerTests {
         #expect(signatures.allSatisfy { !$0.effective && $0.note?.hasPrefix("not known to be in force") == true })
     }
 
+    /// A crt-list whose certificates are all there is followed: the key types served are read from them. Held to a
+    /// live HAProxy: an ECDSA suite negotiates and an RSA one does not, as PQScout says.
+    @Test(
+        "a bind's crt-list is followed: an ECDSA certificate in it puts the ECDSA suites in force, live",
+        .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/sbin/haproxy"), "needs haproxy"),
+        .enabled(if: TestCertificates.opensslPath != nil, "needs openssl"))
+    func crtListFollowed() throws {
+        let openssl = try #require(TestCertificates.opensslPath)
+        let root = try TestCertificates.temporaryDirectory("haproxy-crt-list")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let directory = root.appendingPathComponent("etc/haproxy")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let pair = try #require(TestCertificates.make("ec", in: directory, name: "site"))
+        try Data((pair.certificatePEM + pair.keyPEM).utf8).write(to: directory.appendingPathComponent("site.pem"))
+        try Data("# certificates\nsite.pem [alpn h2] www.example.org\n".utf8).write(
+            to: directory.appendingPathComponent("certs.list"))
+        let port = TLSLiveOracleTests.freePort()
+        let text = """
+            global
+                crt-base \(directory.path)
+            defaults
+                mode tcp
+                timeout connect 2s
+                timeout client 2s
+                timeout server 2s
+            frontend www
+                bind 127.0.0.1:\(port) ssl crt-list \(directory.path)/certs.list ssl-max-ver TLSv1.2 ciphers ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256
+                default_backend be
+            backend be
+                server s 127.0.0.1:9
+
+            """
+        try Data(text.utf8).write(to: directory.appendingPathComponent("haproxy.cfg"))
+        let tree = try TLS.tree(root: root.path)
+        let scanned = text.replacingOccurrences(of: root.path + "/", with: "/")
+        let output = HAProxyScanner().scan(
+            ScanInput(
+                path: ScanPath("etc/haproxy/haproxy.cfg"), bytes: Array(scanned.utf8),
+                context: ScanContext(tree: tree, software: TLS.openssl("3.0.13-1"))))
+        func inForce(_ suite: String) -> Bool {
+            output.findings.contains { $0.algorithm == suite && $0.effective }
+        }
+        #expect(output.findings.contains { $0.setting == "crt-list entry" && $0.line == 2 })
+        let haproxy = try #require(
+            TLSLiveOracleTests.Child.start(
+                ["/usr/sbin/haproxy", "-db", "-f", directory.path + "/haproxy.cfg"],
+                output: directory.path + "/haproxy.out"))
+        defer { haproxy.stop() }
+        let deadline = Date().addingTimeInterval(5)
+        while !TLSLiveOracleTests.listening(port), Date() < deadline { usleep(50_000) }
+        for (suite, name) in [
+            ("TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "ECDHE-ECDSA-AES128-GCM-SHA256"),
+            ("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "ECDHE-RSA-AES128-GCM-SHA256"),
+        ] {
+            let (status, answer) = TLSLiveOracleTests.run(
+                [
+                    openssl, "s_client", "-connect", "127.0.0.1:\(port)", "-servername", "www.example.org",
+                    "-tls1_2", "-cipher", name,
+                ], scratch: directory.path + "/s_client.out")
+            let live = TLSLiveOracleTests.negotiated(status, answer, expect: nil)
+            #expect(live == inForce(suite), "\(suite): HAProxy \(live ? "negotiates" : "refuses") it")
+        }
+        #expect(inForce("TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256"))
+    }
+
     @Test("crt naming a directory links every PEM in it")
     func crtDirectory() throws {
         let tree = try ScratchTree()
