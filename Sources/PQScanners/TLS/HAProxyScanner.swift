@@ -219,7 +219,8 @@ public struct HAProxyScanner: FileScanner {
     /// of each line that is not empty or a `#` comment, relative to `crt-base` as `crt` is (src/ssl_crtlist.c,
     /// `crtlist_parse_file`). Nothing when the list or one of its files is not there: HAProxy may then find a
     /// multi-certificate bundle (`.rsa`, `.ecdsa`) or refuse, and PQScout does not tell which. The per-entry
-    /// options in `[...]` and SNI filters are not read.
+    /// options in `[...]` and SNI filters are not read. A list of more than `ConfigText.maxIncludedFiles` entries
+    /// (hostile, or a hosting farm's) is not followed either.
     static func crtListEntries(_ written: String, prefix: String, label: String, tree: (any TreeReader)?)
         -> [TLSSetting]
     {
@@ -232,6 +233,7 @@ public struct HAProxyScanner: FileScanner {
             let text = raw.drop { $0 == " " || $0 == "\t" }
             guard !text.isEmpty, !text.hasPrefix("#"), let file = text.split(whereSeparator: \.isWhitespace).first
             else { continue }
+            guard entries.count < ConfigText.maxIncludedFiles else { return [] }
             let certificate = String(file)
             guard case .success = tree.read(ScanPath(ConfigText.rootPattern(certificate, prefix: prefix, label: label)))
             else { return [] }

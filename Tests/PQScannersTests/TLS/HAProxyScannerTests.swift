@@ -291,6 +291,22 @@ struct HAProxyScannerTests {
         #expect(inForce("TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256"))
     }
 
+    @Test("a crt-list is followed up to maxIncludedFiles entries, and not at all past them or with one file missing")
+    func crtListBounds() {
+        func entries(_ lines: Int, missing: Bool = false) -> Int {
+            var text = String(repeating: "site.pem\n", count: lines)
+            if missing { text += "gone.pem\n" }
+            let tree = MemoryTree(contents: [
+                ScanPath("etc/haproxy/certs.list"): Array(text.utf8), ScanPath("etc/haproxy/site.pem"): [0x30],
+            ])
+            return HAProxyScanner.crtListEntries("certs.list", prefix: "etc/haproxy", label: "", tree: tree).count
+        }
+        #expect(entries(2) == 2)
+        #expect(entries(ConfigText.maxIncludedFiles) == ConfigText.maxIncludedFiles)
+        #expect(entries(ConfigText.maxIncludedFiles + 1) == 0)
+        #expect(entries(2, missing: true) == 0)
+    }
+
     @Test("crt naming a directory links every PEM in it")
     func crtDirectory() throws {
         let tree = try ScratchTree()
