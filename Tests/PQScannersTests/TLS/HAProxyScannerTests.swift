@@ -119,6 +119,18 @@ struct HAProxyScannerTests {
         #expect(!a1Suites.map(\.algorithm).contains("TLS_RSA_WITH_AES_256_CBC_SHA"))
     }
 
+    /// Starts HAProxy in the foreground on `directory/haproxy.cfg` (its own process group, stopped by the caller)
+    /// and waits, 5 s at most, until every port of `ports` answers.
+    static func startHAProxy(in directory: URL, ports: [Int]) throws -> TLSLiveOracleTests.Child {
+        let haproxy = try #require(
+            TLSLiveOracleTests.Child.start(
+                ["/usr/sbin/haproxy", "-db", "-f", directory.path + "/haproxy.cfg"],
+                output: directory.path + "/haproxy.out"))
+        let deadline = Date().addingTimeInterval(5)
+        while !ports.allSatisfy({ TLSLiveOracleTests.listening($0) }), Date() < deadline { usleep(50_000) }
+        return haproxy
+    }
+
     /// What a plain client gets through HAProxy's `frontend` on `port`: the page `openssl s_server -www` writes
     /// behind it when HAProxy's TLS connection to it succeeded, "" when it failed.
     static func fetch(port: Int) -> String {
@@ -176,15 +188,8 @@ struct HAProxyScannerTests {
 
             """
         try Data(text.utf8).write(to: directory.appendingPathComponent("haproxy.cfg"))
-        let haproxy = try #require(
-            TLSLiveOracleTests.Child.start(
-                ["/usr/sbin/haproxy", "-db", "-f", directory.path + "/haproxy.cfg"],
-                output: directory.path + "/haproxy.out"))
+        let haproxy = try Self.startHAProxy(in: directory, ports: [front, back])
         defer { haproxy.stop() }
-        let deadline = Date().addingTimeInterval(5)
-        while !(TLSLiveOracleTests.listening(front) && TLSLiveOracleTests.listening(back)), Date() < deadline {
-            usleep(50_000)
-        }
         let connects = Self.fetch(port: front).contains("ECDHE-RSA-AES256-GCM-SHA384")
         let output = TLS.scan(
             HAProxyScanner(), "etc/haproxy/haproxy.cfg", text: text, software: TLS.openssl("3.0.13-1"))
@@ -269,13 +274,8 @@ struct HAProxyScannerTests {
             output.findings.contains { $0.algorithm == suite && $0.effective }
         }
         #expect(output.findings.contains { $0.setting == "crt-list entry" && $0.line == 2 })
-        let haproxy = try #require(
-            TLSLiveOracleTests.Child.start(
-                ["/usr/sbin/haproxy", "-db", "-f", directory.path + "/haproxy.cfg"],
-                output: directory.path + "/haproxy.out"))
+        let haproxy = try Self.startHAProxy(in: directory, ports: [port])
         defer { haproxy.stop() }
-        let deadline = Date().addingTimeInterval(5)
-        while !TLSLiveOracleTests.listening(port), Date() < deadline { usleep(50_000) }
         for (suite, name) in [
             ("TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "ECDHE-ECDSA-AES128-GCM-SHA256"),
             ("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "ECDHE-RSA-AES128-GCM-SHA256"),
