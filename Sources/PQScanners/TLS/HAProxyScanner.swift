@@ -194,14 +194,20 @@ public struct HAProxyScanner: FileScanner {
                 apply(
                     global: global, line: line, bind: isBind, path: input.path,
                     defaultMinimum: defaultMinimum, to: &service)
-                if isBind {
-                    for (index, word) in line.words.enumerated()
-                    where word.lowercased() == "crt-list" && index + 1 < line.words.count {
-                        service.certificates += Self.crtListEntries(
-                            line.words[index + 1], prefix: prefix, label: ConfigText.rootLabel(of: input.path),
-                            tree: input.context.tree)
+                for (index, word) in line.words.enumerated()
+                where isBind && word.lowercased() == "crt-list" && index + 1 < line.words.count {
+                    let list = line.words[index + 1]
+                    let (entries, problem) = Self.crtListEntries(
+                        list, prefix: prefix, label: ConfigText.rootLabel(of: input.path), tree: input.context.tree)
+                    service.certificates += entries
+                    service.keys += entries
+                    if let problem {
+                        output.diagnostics.append(
+                            Diagnostic(
+                                path: input.path, reason: .unreadable,
+                                detail: "line \(line.line(ofWord: index)): crt-list \(list): \(problem); the key types "
+                                    + "of its certificates are not known"))
                     }
-                    service.keys = service.certificates
                 }
                 services.append(service)
             }
@@ -220,27 +226,39 @@ public struct HAProxyScanner: FileScanner {
     /// `crtlist_parse_file`). Nothing when the list or one of its files is not there: HAProxy may then find a
     /// multi-certificate bundle (`.rsa`, `.ecdsa`) or refuse, and PQScout does not tell which. The per-entry
     /// options in `[...]` and SNI filters are not read. A list of more than `ConfigText.maxIncludedFiles` entries
-    /// (hostile, or a hosting farm's) is not followed either.
+    /// (hostile, or a hosting farm's), or with a line over 64 KiB, is not followed either. `problem` says why a list
+    /// is not followed (nil without a tree: nothing is looked up).
     static func crtListEntries(_ written: String, prefix: String, label: String, tree: (any TreeReader)?)
-        -> [TLSSetting]
+        -> (entries: [TLSSetting], problem: String?)
     {
-        guard let tree, !written.contains("$") else { return [] }
+        guard let tree else { return ([], nil) }
+        guard !written.contains("$") else { return ([], "PQScout does not expand $VARIABLE") }
         let listPath = ScanPath(ConfigText.rootPattern(written, prefix: prefix, label: label))
-        guard case .success(let bytes) = tree.read(listPath), ByteSearch.isText(bytes) else { return [] }
+        let bytes: [UInt8]
+        switch tree.read(listPath) {
+        case .success(let read): bytes = read
+        case .failure(let diagnostic): return ([], diagnostic.detail)
+        }
+        guard ByteSearch.isText(bytes) else { return ([], "binary data, not a crt-list") }
         var diagnostics: [Diagnostic] = []
+        var skipped: [Int] = []
+        let lines = ConfigText.lines(bytes, path: listPath, diagnostics: &diagnostics, skipped: &skipped)
+        if let long = skipped.first { return ([], "line \(long) is over 64 KiB") }
         var entries: [TLSSetting] = []
-        for (number, raw) in ConfigText.lines(bytes, path: listPath, diagnostics: &diagnostics) {
+        for (number, raw) in lines {
             let text = raw.drop { $0 == " " || $0 == "\t" }
             guard !text.isEmpty, !text.hasPrefix("#"), let file = text.split(whereSeparator: \.isWhitespace).first
             else { continue }
-            guard entries.count < ConfigText.maxIncludedFiles else { return [] }
+            guard entries.count < ConfigText.maxIncludedFiles else {
+                return ([], "more than \(ConfigText.maxIncludedFiles) entries")
+            }
             let certificate = String(file)
             guard case .success = tree.read(ScanPath(ConfigText.rootPattern(certificate, prefix: prefix, label: label)))
-            else { return [] }
+            else { return ([], "line \(number): \(certificate) is not a file in the scanned tree") }
             entries.append(
                 TLSSetting(directive: "crt-list entry", value: certificate, path: listPath, line: number, layer: .file))
         }
-        return entries
+        return (entries, nil)
     }
 
     static func value(_ lines: [Line], _ keyword: String) -> Line? {

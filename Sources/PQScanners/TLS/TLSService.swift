@@ -133,6 +133,7 @@ public struct TLSService: Sendable, Hashable {
     func failureNote(_ refusals: [String]) -> String {
         "\(failure): " + refusals.joined(separator: "; ")
     }
+
     /// A server its program will not set up without a certificate: nginx `listen ... ssl` ("no ssl_certificate is
     /// defined"; not with `ssl_reject_handshake on`), an httpd virtual host with `SSLEngine on` ("no certificate
     /// assigned"; not with mod_md, which supplies one), a HAProxy `bind ... ssl` ("no SSL certificate specified").

@@ -199,7 +199,8 @@ public struct TLSServiceEmitter: Sendable {
         var keyTypes: Set<String> = []
         var keysAssumed = false
         var assets = TLSSuiteUsability.Assets(keyTypes: [], assumed: true, dhParameters: false, ecdheGroup: false)
-        /// Suites in force, by minimum protocol.
+        /// Suites in force, by minimum protocol, and those not known to be only because no certificate of the
+        /// server was read: the service's versions, groups and DH parameters are judged against them.
         var effectiveSuites: [TLSCipherSuite] = []
         /// Versions enabled by the configuration and allowed by the security level.
         var versions: [String] = []
@@ -511,7 +512,8 @@ public struct TLSServiceEmitter: Sendable {
 
     private struct SuiteRows: Sendable {
         var rows: [SuiteRow]
-        var inForce: [TLSCipherSuite]
+        /// The suites in force, and those not known to be only for want of the server's certificate.
+        var inForceOrUnknown: [TLSCipherSuite]
     }
 
     /// Why: every vhost, `master.cf` service and HAProxy bind of a tree with the same cipher lists, certificate
@@ -535,7 +537,7 @@ public struct TLSServiceEmitter: Sendable {
                 context.suites.filter { $0.suite.isTLS13 == tls13 }, server: key.server, level: level,
                 maximum: probe.maximum, state)
         }
-        state.effectiveSuites.append(contentsOf: known.inForce)
+        state.effectiveSuites.append(contentsOf: known.inForceOrUnknown)
         let layer = layerNote(setting)
         let asset = assetID(service)
         output.findings.reserveCapacity(output.findings.count + known.rows.count)
@@ -653,7 +655,7 @@ public struct TLSServiceEmitter: Sendable {
                     status: component.status, effective: count > 0,
                     note: words.compactMap { $0 }.joined(separator: "; ")))
         }
-        return SuiteRows(rows: rows, inForce: possible)
+        return SuiteRows(rows: rows, inForceOrUnknown: possible)
     }
 
     // MARK: - Certificates and what they allow

@@ -299,12 +299,21 @@ struct HAProxyScannerTests {
             let tree = MemoryTree(contents: [
                 ScanPath("etc/haproxy/certs.list"): Array(text.utf8), ScanPath("etc/haproxy/site.pem"): [0x30],
             ])
-            return HAProxyScanner.crtListEntries("certs.list", prefix: "etc/haproxy", label: "", tree: tree).count
+            let (found, problem) = HAProxyScanner.crtListEntries(
+                "certs.list", prefix: "etc/haproxy", label: "", tree: tree)
+            #expect(found.isEmpty == (problem != nil), "\(problem ?? "")")
+            return found.count
         }
         #expect(entries(2) == 2)
         #expect(entries(ConfigText.maxIncludedFiles) == ConfigText.maxIncludedFiles)
         #expect(entries(ConfigText.maxIncludedFiles + 1) == 0)
         #expect(entries(2, missing: true) == 0)
+        let long = MemoryTree(contents: [
+            ScanPath("etc/haproxy/certs.list"): Array(("site.pem\n" + String(repeating: "x", count: 70_000)).utf8),
+            ScanPath("etc/haproxy/site.pem"): [0x30],
+        ])
+        let skipped = HAProxyScanner.crtListEntries("certs.list", prefix: "etc/haproxy", label: "", tree: long)
+        #expect(skipped.entries.isEmpty && skipped.problem == "line 2 is over 64 KiB")
     }
 
     @Test("crt naming a directory links every PEM in it")
