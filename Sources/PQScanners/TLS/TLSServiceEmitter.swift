@@ -199,9 +199,12 @@ public struct TLSServiceEmitter: Sendable {
         var keyTypes: Set<String> = []
         var keysAssumed = false
         var assets = TLSSuiteUsability.Assets(keyTypes: [], assumed: true, dhParameters: false, ecdheGroup: false)
-        /// Suites in force, by minimum protocol, and those not known to be only because no certificate of the
-        /// server was read: the service's versions, groups and DH parameters are judged against them.
+        /// Suites in force, and those not known to be only because no certificate of the server was read: a
+        /// version, group or DH parameter only these can use is "not known to be in force", not "not in force".
         var effectiveSuites: [TLSCipherSuite] = []
+        /// The suites known to be in force: the service's versions, groups and DH parameters are in force when one
+        /// of these uses them.
+        var suitesInForce: [TLSCipherSuite] = []
         /// Versions enabled by the configuration and allowed by the security level.
         var versions: [String] = []
     }
@@ -405,6 +408,11 @@ public struct TLSServiceEmitter: Sendable {
         return listed
     }
 
+    private func versionUse(_ version: String, _ state: State) -> Use {
+        let level = signatureLevel(state.level ?? state.defaultLevel)
+        return Self.use(state) { TLSSuiteUsability.serves($0, version: version, level: level) }
+    }
+
     private func emitProtocols(
         _ service: TLSService, _ listed: [ListedVersion], context: TLSServerProbe.Context?, _ state: inout State,
         _ output: inout ScanOutput
@@ -420,14 +428,16 @@ public struct TLSServiceEmitter: Sendable {
                         ["TLSv1", "TLSv1.1"].contains(one.version) && signatureLevel(level) >= 1
                             ? legacyRefusal(level)
                             : "no suite of this service's lists can be used with \(one.version)")
-                } else if !state.effectiveSuites.contains(where: {
-                    TLSSuiteUsability.serves($0, version: one.version, level: signatureLevel(level))
-                }) {
+                } else if case let use = versionUse(one.version, state), use != .inForce {
                     effective = false
-                    notes.append(
-                        ["TLSv1", "TLSv1.1"].contains(one.version) && signatureLevel(level) >= 1
-                            ? legacyRefusal(level, noCertificate: true)
-                            : "no suite in force for \(one.version) (see this service's cipher-suite findings)")
+                    if use == .notKnown {
+                        notes.insert(Self.onlyUnknownSuites, at: 0)
+                    } else {
+                        notes.append(
+                            ["TLSv1", "TLSv1.1"].contains(one.version) && signatureLevel(level) >= 1
+                                ? legacyRefusal(level, noCertificate: true)
+                                : "no suite in force for \(one.version) (see this service's cipher-suite findings)")
+                    }
                 }
             }
             output.findings.append(
@@ -512,6 +522,7 @@ public struct TLSServiceEmitter: Sendable {
 
     private struct SuiteRows: Sendable {
         var rows: [SuiteRow]
+        var inForce: [TLSCipherSuite]
         /// The suites in force, and those not known to be only for want of the server's certificate.
         var inForceOrUnknown: [TLSCipherSuite]
     }
@@ -522,6 +533,30 @@ public struct TLSServiceEmitter: Sendable {
     /// kinds (354 in 30 copies of `/etc`, where 64 places missed two calls in three); bounded because each holds
     /// every suite's words.
     private static let suiteRows = InputMemo<SuiteRowsKey, SuiteRows>(capacity: 512)
+
+    private enum Use { case inForce, notKnown, notInForce }
+
+    /// Whether a version, group or DH parameter the suites `uses` picks out is in force. On a server none of
+    /// whose certificates was read, it is when some suite of each key family serves it, whatever key the server
+    /// holds: RSA or EC/EdDSA, the ground TLS 1.3 suites are held in force on too (a DSA certificate serves no
+    /// TLS 1.3 handshake, RFC 8446 §4.2.3); when only suites of one family do, it is not known.
+    private static func use(_ state: State, by uses: (TLSCipherSuite) -> Bool) -> Use {
+        if state.suitesInForce.contains(where: uses) { return .inForce }
+        let candidates = state.effectiveSuites.filter(uses)
+        guard !candidates.isEmpty else { return .notInForce }
+        let whateverKey = ["RSA", "EC"].allSatisfy { type in
+            var assets = state.assets
+            assets.keyTypes = [type]
+            return candidates.contains { TLSSuiteUsability.serverReason($0, assets: assets) == nil }
+        }
+        return whateverKey ? .inForce : .notKnown
+    }
+
+    /// A version, group or DH parameter only suites of one key family could use, on a server none of whose
+    /// certificates was read: whether it is in force is not known, and is not claimed either way.
+    private static let onlyUnknownSuites =
+        "not known to be in force: only suites that need a key of one type use it, and no certificate of this server "
+        + "was read"
 
     private func emitSuites(
         _ context: TLSServerProbe.Context, _ probe: ProbeInputs, tls13: Bool, _ service: TLSService,
@@ -538,6 +573,7 @@ public struct TLSServiceEmitter: Sendable {
                 maximum: probe.maximum, state)
         }
         state.effectiveSuites.append(contentsOf: known.inForceOrUnknown)
+        state.suitesInForce.append(contentsOf: known.inForce)
         let layer = layerNote(setting)
         let asset = assetID(service)
         output.findings.reserveCapacity(output.findings.count + known.rows.count)
@@ -576,8 +612,7 @@ public struct TLSServiceEmitter: Sendable {
         let note = expansionNote()
         var rows: [SuiteRow] = []
         var inForce: [TLSCipherSuite] = []
-        // In force, or not known to be only for want of the server's certificate: what the service's other
-        // findings (versions, groups, DH parameters) are judged against, as before the certificate was unknown.
+        // In force, or not known to be only for want of the server's certificate.
         var possible: [TLSCipherSuite] = []
         var componentCounts: [String: (TLSSuiteDecomposer.Component, Int, Int)] = [:]
         var componentOrder: [String] = []
@@ -655,7 +690,7 @@ public struct TLSServiceEmitter: Sendable {
                     status: component.status, effective: count > 0,
                     note: words.compactMap { $0 }.joined(separator: "; ")))
         }
-        return SuiteRows(rows: rows, inForceOrUnknown: possible)
+        return SuiteRows(rows: rows, inForce: inForce, inForceOrUnknown: possible)
     }
 
     // MARK: - Certificates and what they allow
@@ -795,8 +830,11 @@ public struct TLSServiceEmitter: Sendable {
     ) {
         let setting = groupSetting(service, skipped)
         let level = state.level ?? state.defaultLevel
-        let tls13InForce = state.effectiveSuites.contains(where: \.isTLS13)
-        let ecdheInForce = state.effectiveSuites.contains { !$0.isTLS13 && $0.keyExchange.uppercased() == "KX=ECDH" }
+        let tls13InForce = state.suitesInForce.contains(where: \.isTLS13)
+        let isECDHE = { (suite: TLSCipherSuite) in !suite.isTLS13 && suite.keyExchange.uppercased() == "KX=ECDH" }
+        let ecdheUse = Self.use(state, by: isECDHE)
+        let ecdheInForce = ecdheUse == .inForce
+        let ecdheUnknown = ecdheUse == .notKnown
         let legacyInForce = state.effectiveSuites.contains { !$0.isTLS13 }
         var offersPQ = false
         for group in resolution.groups {
@@ -819,6 +857,9 @@ public struct TLSServiceEmitter: Sendable {
                 } else if !Self.isEllipticCurve(group.name) {
                     effective = false
                     notes.append("FFDHE groups are negotiated only in TLS 1.3; TLS 1.2 DHE uses the DH parameters")
+                } else if ecdheUnknown {
+                    effective = false
+                    notes.insert(Self.onlyUnknownSuites, at: 0)
                 } else if !ecdheInForce {
                     effective = false
                     notes.append("no ECDHE suite and no TLS 1.3 in force: the group is never used")
@@ -922,8 +963,11 @@ public struct TLSServiceEmitter: Sendable {
             link(setting, service, &output, wanted: nil) { DHParametersScanner(catalog: catalog).scan($0) }
             // DH parameters serve only TLS <= 1.2 DHE suites; TLS 1.3 takes FFDHE from the group list (RFC 8446
             // §4.2.7), so a service with no DHE suite in force never uses them.
-            let dheInForce = state.effectiveSuites.contains { !$0.isTLS13 && $0.keyExchange.uppercased() == "KX=DH" }
-            if !dheInForce {
+            let isDHE = { (suite: TLSCipherSuite) in !suite.isTLS13 && suite.keyExchange.uppercased() == "KX=DH" }
+            let dheUse = Self.use(state, by: isDHE)
+            if dheUse == .notKnown {
+                output.markNotInForce(Self.onlyUnknownSuites, from: before)
+            } else if dheUse == .notInForce {
                 let why =
                     state.effectiveSuites.allSatisfy(\.isTLS13)
                     ? "not used: TLS 1.3 never uses DH parameters and this service offers only TLS 1.3"

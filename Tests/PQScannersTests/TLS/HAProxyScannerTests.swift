@@ -231,6 +231,42 @@ struct HAProxyScannerTests {
         #expect(signatures.allSatisfy { !$0.effective && $0.note?.hasPrefix("not known to be in force") == true })
     }
 
+    /// TLS 1.2 with only ECDSA suites on a server whose certificate was not read: if it holds an RSA key no
+    /// handshake succeeds, so TLS 1.2 and the ECDHE groups are not known to be in force either (they were judged
+    /// in force, as if the key were known, before).
+    @Test("no certificate read: a version or group only key-dependent suites use is not known to be in force")
+    func versionsAndGroupsOfUnreadCertificate() {
+        let text = """
+            frontend www
+                bind :443 ssl crt-list /etc/haproxy/certs.list ssl-min-ver TLSv1.2 ssl-max-ver TLSv1.2 ciphers ECDHE-ECDSA-AES128-GCM-SHA256 curves prime256v1
+
+            """
+        let output = TLS.scan(
+            HAProxyScanner(), "etc/haproxy/haproxy.cfg", text: text, software: TLS.openssl("3.0.13-1"))
+        let version = output.findings.filter { $0.usage == .protocolVersion && $0.algorithm == "TLSv1.2" }
+        let group = output.findings.filter { $0.usage == .group && $0.algorithm == "prime256v1" }
+        #expect(version.count == 1 && group.count == 1)
+        for finding in version + group {
+            #expect(!finding.effective, "\(finding.algorithm)")
+            #expect(
+                finding.note?.hasPrefix("not known to be in force: only suites that need a key of one type") == true,
+                "\(finding.note ?? "")")
+        }
+        // With a suite for either key type, TLS 1.2 and the group are in force whatever the key.
+        let either = TLS.scan(
+            HAProxyScanner(), "etc/haproxy/haproxy.cfg",
+            text: text.replacingOccurrences(
+                of: "ciphers ECDHE-ECDSA-AES128-GCM-SHA256",
+                with: "ciphers ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256"),
+            software: TLS.openssl("3.0.13-1"))
+        let inForce = either.findings.filter {
+            ($0.usage == .protocolVersion && $0.algorithm == "TLSv1.2")
+                || ($0.usage == .group && $0.algorithm == "prime256v1")
+        }
+        #expect(inForce.count == 2)
+        #expect(inForce.allSatisfy { $0.effective }, "\(inForce.map { $0.note ?? "" })")
+    }
+
     /// A crt-list whose certificates are all there is followed: the key types served are read from them. Held to a
     /// live HAProxy: an ECDSA suite negotiates and an RSA one does not, as PQScout says.
     @Test(
