@@ -141,4 +141,93 @@ struct SystemDefaultOracleTests {
         #expect(inForce.intersection(Self.probedGroups) == accepted, "\(name)")
         #expect(!accepted.isEmpty, "\(name)")
     }
+
+    /// (name, the section's lines): system_default cipher strings whose suites a client offers.
+    static let offeredCases: [(String, String)] = [
+        (
+            "suites of every key type, TLS 1.2 at most",
+            "CipherString = ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES256-GCM-SHA384:DHE-RSA-AES128-GCM-SHA256:"
+                + "AES128-SHA\nMaxProtocol = TLSv1.2\n"
+        ),
+        ("security level 3 keeps the forward-secret ones", "CipherString = DEFAULT:@SECLEVEL=3\n"),
+        ("ECDSA suites only", "CipherString = ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-ECDSA-CHACHA20-POLY1305\n"),
+    ]
+
+    /// TLS 1.2 suites of each key type and key exchange: each is held by a server that takes only it.
+    static let offeredProbes: [(suite: String, key: String)] = [
+        ("ECDHE-ECDSA-AES128-GCM-SHA256", "ec"), ("ECDHE-ECDSA-CHACHA20-POLY1305", "ec"),
+        ("ECDHE-RSA-AES256-GCM-SHA384", "rsa:2048"), ("DHE-RSA-AES128-GCM-SHA256", "rsa:2048"),
+        ("AES128-SHA", "rsa:2048"),
+    ]
+
+    /// system_default is judged as offered: its applications connect out as much as they serve, and a client
+    /// offers every suite of its list whatever key a server holds. Held to a live `s_client` under the file: it
+    /// completes a TLS 1.2 handshake with a server that takes only one suite exactly when PQScout has that suite
+    /// in force.
+    @Test(
+        "each suite system_default names is in force exactly when a client under the file negotiates it",
+        .enabled(if: TestCertificates.opensslPath != nil, "needs openssl"))
+    func suitesOfferedMatchClient() throws {
+        let work = try TestCertificates.temporaryDirectory("system-default-offered")
+        defer { try? FileManager.default.removeItem(at: work) }
+        var confs: [URL] = []
+        var inForce: [Set<String>] = []
+        for (index, (_, section)) in Self.offeredCases.enumerated() {
+            let conf = work.appendingPathComponent("openssl-\(index).cnf")
+            try Data((Self.head + section).utf8).write(to: conf)
+            confs.append(conf)
+            let suites = Self.scan(Self.head + section).findings.filter { $0.usage == .cipherSuite && $0.effective }
+            inForce.append(
+                Set(
+                    suites.compactMap { finding in
+                        finding.note?.components(separatedBy: "OpenSSL name ").dropFirst().first?
+                            .split(separator: ",").first.map(String.init)
+                    }))
+        }
+        // A 3072-bit group for the DHE server: a client at security level 3 refuses smaller ones ("dh key too
+        // small"), which is the server's doing, not the client's offer.
+        let parameters = work.appendingPathComponent("dh.pem").path
+        let made = try Self.run(
+            ["genpkey", "-genparam", "-algorithm", "DH", "-pkeyopt", "group:ffdhe3072", "-out", parameters], conf: nil)
+        try #require(made.status == 0)
+        var negotiated: [Set<String>] = Array(repeating: [], count: Self.offeredCases.count)
+        for probe in Self.offeredProbes {
+            try #require(TestCertificates.make(probe.key, in: work, name: probe.suite) != nil)
+            let port = TLSLiveOracleTests.freePort()
+            let server = Process()
+            server.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            server.arguments = [
+                "openssl", "s_server", "-accept", "127.0.0.1:\(port)", "-cert",
+                work.appendingPathComponent("\(probe.suite).crt").path, "-key",
+                work.appendingPathComponent("\(probe.suite).key").path, "-cipher", probe.suite, "-no_tls1_3", "-www",
+                "-naccept", "\(Self.offeredCases.count + 20)", "-dhparam", parameters,
+            ]
+            var environment = ProcessInfo.processInfo.environment
+            environment["OPENSSL_CONF"] = "/dev/null"
+            server.environment = environment
+            server.standardOutput = FileHandle.nullDevice
+            server.standardError = FileHandle.nullDevice
+            server.standardInput = FileHandle.nullDevice
+            try server.run()
+            defer {
+                kill(server.processIdentifier, SIGKILL)
+                server.waitUntilExit()
+            }
+            let deadline = Date().addingTimeInterval(10)
+            while !TLSLiveOracleTests.listening(port), Date() < deadline { usleep(50_000) }
+            try #require(TLSLiveOracleTests.listening(port), "s_server did not start")
+            for (index, conf) in confs.enumerated() {
+                let client = try Self.run(
+                    ["s_client", "-connect", "127.0.0.1:\(port)", "-tls1_2", "-brief"], conf: conf)
+                if client.status == 0 { negotiated[index].insert(probe.suite) }
+            }
+        }
+        let probed = Set(Self.offeredProbes.map(\.suite))
+        for (index, (name, _)) in Self.offeredCases.enumerated() {
+            #expect(inForce[index].intersection(probed) == negotiated[index], "\(name)")
+        }
+        // Each case negotiates something, and some suite of an ECDSA key and of an RSA one is negotiated.
+        #expect(negotiated.allSatisfy { !$0.isEmpty })
+        #expect(negotiated[0].contains("ECDHE-ECDSA-AES128-GCM-SHA256") && negotiated[0].contains("AES128-SHA"))
+    }
 }
