@@ -197,8 +197,17 @@ public struct HAProxyScanner: FileScanner {
                 for (index, word) in line.words.enumerated()
                 where isBind && word.lowercased() == "crt-list" && index + 1 < line.words.count {
                     let list = line.words[index + 1]
-                    let (entries, problem) = Self.crtListEntries(
+                    let (entries, problem, ownOptions) = Self.crtList(
                         list, prefix: prefix, label: ConfigText.rootLabel(of: input.path), tree: input.context.tree)
+                    if let first = ownOptions.first {
+                        let more = ownOptions.count > 1 ? " (and \(ownOptions.count - 1) more entries)" : ""
+                        output.diagnostics.append(
+                            Diagnostic(
+                                path: input.path, reason: .unsupported,
+                                detail: "line \(line.line(ofWord: index)): crt-list \(list): \(first)\(more) sets TLS "
+                                    + "options of its own, which PQScout does not read: connections to that "
+                                    + "certificate may use other suites, versions or groups than this bind's"))
+                    }
                     service.certificates += entries
                     service.keys += entries
                     if let problem {
@@ -225,41 +234,66 @@ public struct HAProxyScanner: FileScanner {
     /// of each line that is not empty or a `#` comment, relative to `crt-base` as `crt` is (src/ssl_crtlist.c,
     /// `crtlist_parse_file`). Nothing when the list or one of its files is not there: HAProxy may then find a
     /// multi-certificate bundle (`.rsa`, `.ecdsa`) or refuse, and PQScout does not tell which. The per-entry
-    /// options in `[...]` and SNI filters are not read. A list of more than `ConfigText.maxIncludedFiles` entries
+    /// options in `[...]` (but for saying they are there) and SNI filters are not read. A list of more than `ConfigText.maxIncludedFiles` entries
     /// (hostile, or a hosting farm's), or with a line over 64 KiB, is not followed either. `problem` says why a list
     /// is not followed (nil without a tree: nothing is looked up).
     static func crtListEntries(_ written: String, prefix: String, label: String, tree: (any TreeReader)?)
         -> (entries: [TLSSetting], problem: String?)
     {
-        guard let tree else { return ([], nil) }
-        guard !written.contains("$") else { return ([], "PQScout does not expand $VARIABLE") }
+        let read = crtList(written, prefix: prefix, label: label, tree: tree)
+        return (read.entries, read.problem)
+    }
+
+    /// What `crtListEntries` reads, and the entries that set TLS options of their own in `[...]` (`ciphers`,
+    /// `curves`, `ssl-min-ver` ...: they override the bind's for that certificate, configuration.txt §5.1
+    /// "crt-list"), each as "line N: FILE [options]". PQScout does not read those options: it says so.
+    static func crtList(_ written: String, prefix: String, label: String, tree: (any TreeReader)?)
+        -> (entries: [TLSSetting], problem: String?, ownOptions: [String])
+    {
+        guard let tree else { return ([], nil, []) }
+        guard !written.contains("$") else { return ([], "PQScout does not expand $VARIABLE", []) }
         let listPath = ScanPath(ConfigText.rootPattern(written, prefix: prefix, label: label))
         let bytes: [UInt8]
         switch tree.read(listPath) {
         case .success(let read): bytes = read
-        case .failure(let diagnostic): return ([], diagnostic.detail)
+        case .failure(let diagnostic): return ([], diagnostic.detail, [])
         }
-        guard ByteSearch.isText(bytes) else { return ([], "binary data, not a crt-list") }
+        guard ByteSearch.isText(bytes) else { return ([], "binary data, not a crt-list", []) }
         var diagnostics: [Diagnostic] = []
         var skipped: [Int] = []
         let lines = ConfigText.lines(bytes, path: listPath, diagnostics: &diagnostics, skipped: &skipped)
-        if let long = skipped.first { return ([], "line \(long) is over 64 KiB") }
+        if let long = skipped.first { return ([], "line \(long) is over 64 KiB", []) }
         var entries: [TLSSetting] = []
+        var ownOptions: [String] = []
         for (number, raw) in lines {
             let text = raw.drop { $0 == " " || $0 == "\t" }
             guard !text.isEmpty, !text.hasPrefix("#"), let file = text.split(whereSeparator: \.isWhitespace).first
             else { continue }
             guard entries.count < ConfigText.maxIncludedFiles else {
-                return ([], "more than \(ConfigText.maxIncludedFiles) entries")
+                return ([], "more than \(ConfigText.maxIncludedFiles) entries", [])
             }
             let certificate = String(file)
             guard case .success = tree.read(ScanPath(ConfigText.rootPattern(certificate, prefix: prefix, label: label)))
-            else { return ([], "line \(number): \(certificate) is not a file in the scanned tree") }
+            else { return ([], "line \(number): \(certificate) is not a file in the scanned tree", []) }
             entries.append(
                 TLSSetting(directive: "crt-list entry", value: certificate, path: listPath, line: number, layer: .file))
+            let rest = text.dropFirst(file.count).drop { $0 == " " || $0 == "\t" }
+            if rest.hasPrefix("["), let close = rest.firstIndex(of: "]") {
+                let options = rest[rest.index(after: rest.startIndex)..<close]
+                let words = options.split(whereSeparator: \.isWhitespace).map { $0.lowercased() }
+                if words.contains(where: Self.entryTLSOptions.contains) {
+                    ownOptions.append(
+                        "line \(number): \(certificate) [\(options.trimmingCharacters(in: .whitespaces))]")
+                }
+            }
         }
-        return (entries, nil)
+        return (entries, nil, ownOptions)
     }
+
+    /// The `[...]` options of a crt-list entry that choose its TLS algorithms or versions.
+    static let entryTLSOptions: Set<String> = [
+        "ciphers", "ciphersuites", "curves", "ecdhe", "ssl-min-ver", "ssl-max-ver", "sigalgs", "client-sigalgs",
+    ]
 
     static func value(_ lines: [Line], _ keyword: String) -> Line? {
         lines.last { $0.words[0].lowercased() == keyword }

@@ -352,6 +352,37 @@ struct HAProxyScannerTests {
         #expect(skipped.entries.isEmpty && skipped.problem == "line 2 is over 64 KiB")
     }
 
+    /// An entry's `[ciphers ...]` overrides the bind's for its certificate; PQScout does not read it and says so,
+    /// once per bind. `[alpn h2]` chooses no algorithm and is not mentioned.
+    @Test("a crt-list entry with TLS options of its own gets one diagnostic on the bind's line")
+    func crtListEntryOptions() {
+        let tree = MemoryTree(contents: [
+            ScanPath("etc/haproxy/certs.list"): Array(
+                "a.pem [alpn h2] a.example\nb.pem [ciphers AES128-SHA ssl-min-ver TLSv1.0] b.example\nc.pem [curves P-256]\n"
+                    .utf8),
+            ScanPath("etc/haproxy/a.pem"): [0x30], ScanPath("etc/haproxy/b.pem"): [0x30],
+            ScanPath("etc/haproxy/c.pem"): [0x30],
+        ])
+        let read = HAProxyScanner.crtList("certs.list", prefix: "etc/haproxy", label: "", tree: tree)
+        #expect(read.entries.count == 3 && read.problem == nil)
+        #expect(
+            read.ownOptions == [
+                "line 2: b.pem [ciphers AES128-SHA ssl-min-ver TLSv1.0]", "line 3: c.pem [curves P-256]",
+            ])
+        let output = HAProxyScanner().scan(
+            ScanInput(
+                path: ScanPath("etc/haproxy/haproxy.cfg"),
+                bytes: Array("frontend www\n    bind :443 ssl crt-list certs.list\n".utf8),
+                context: ScanContext(tree: tree)))
+        let said = output.diagnostics.filter { $0.detail.contains("sets TLS options of its own") }
+        #expect(said.count == 1)
+        #expect(
+            said.first?.detail
+                == "line 2: crt-list certs.list: line 2: b.pem [ciphers AES128-SHA ssl-min-ver TLSv1.0] (and 1 more "
+                + "entries) sets TLS options of its own, which PQScout does not read: connections to that certificate "
+                + "may use other suites, versions or groups than this bind's")
+    }
+
     @Test("crt naming a directory links every PEM in it")
     func crtDirectory() throws {
         let tree = try ScratchTree()
