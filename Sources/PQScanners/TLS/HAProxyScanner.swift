@@ -118,10 +118,18 @@ public struct HAProxyScanner: FileScanner {
             let kind = section.header.words[0].lowercased()
             let sectionName = section.header.words.dropFirst().first ?? ""
             if kind == "defaults" {
-                let parameters = section.lines.filter { $0.words[0].lowercased() == "default-server" }.flatMap {
+                // `defaults b from a` starts from a's settings, `default-server` included (proxy_defproxy_cpy).
+                let header = section.header.words.map { $0.lowercased() }
+                let from = header.firstIndex(of: "from")
+                var parameters: [(word: String, line: Int)] = []
+                if let from, from + 1 < header.count {
+                    let name = section.header.words[from + 1]
+                    parameters = defaultsSections.last { $0.name == name }?.parameters ?? []
+                }
+                parameters += section.lines.filter { $0.words[0].lowercased() == "default-server" }.flatMap {
                     line in line.words.dropFirst().map { (word: $0, line: line.line) }
                 }
-                defaultsSections.append((name: sectionName, parameters: parameters))
+                defaultsSections.append((name: from == 1 ? "" : sectionName, parameters: parameters))
                 continue
             }
             // TLS listeners and connections: proxies; `peers`; a `ring`'s servers, which forward logs; a

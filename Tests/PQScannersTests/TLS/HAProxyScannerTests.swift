@@ -152,7 +152,8 @@ struct HAProxyScannerTests {
     }
 
     /// HAProxy connects to a TLS server that takes one suite only, with the ciphers a `default-server` line gives
-    /// its server: the connection works exactly when PQScout has that suite in force for the server.
+    /// its server, through a `defaults` section that inherits it from another (`defaults chained from tls`): the
+    /// connection works exactly when PQScout has that suite in force for the server.
     @Test(
         "a server's inherited ciphers, held to a live HAProxy connecting to openssl s_server",
         .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/sbin/haproxy"), "needs haproxy"),
@@ -182,8 +183,14 @@ struct HAProxyScannerTests {
             frontend fe
                 bind 127.0.0.1:\(front)
                 default_backend be
-            backend be
+            defaults tls
                 default-server ssl verify none ciphers \(inherited)
+            defaults chained from tls
+                mode tcp
+                timeout connect 2s
+                timeout client 2s
+                timeout server 2s
+            backend be from chained
                 server s 127.0.0.1:\(back) ssl-max-ver TLSv1.2
 
             """
