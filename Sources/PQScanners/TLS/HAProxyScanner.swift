@@ -103,6 +103,24 @@ public struct HAProxyScanner: FileScanner {
                 sections[sections.count - 1].lines.append(line)
             }
         }
+        // A proxy or defaults section that names a defaults section with `from`: HAProxy stops when none of that
+        // name comes before it, or more than one (cfgparse-listen.c, `cfg_parse_listen`).
+        var defaultsNames: [String: Int] = [:]
+        for section in sections where ["frontend", "backend", "listen", "defaults"].contains(Self.kind(section.header))
+        {
+            if let from = Self.from(section.header) {
+                switch from.map({ defaultsNames[$0] }) {
+                case .none: refuse(section.header.line, "'from' names no defaults section")
+                case .some(.none): refuse(section.header.line, "defaults section '\(from ?? "")' not found before it")
+                case .some(.some(let count)) where count > 1:
+                    refuse(section.header.line, "defaults section name '\(from ?? "")' is ambiguous")
+                default: break
+                }
+            }
+            if Self.kind(section.header) == "defaults" {
+                defaultsNames[Self.defaultsName(section.header), default: 0] += 1
+            }
+        }
         var output = ScanOutput(diagnostics: diagnostics)
         let emitter = TLSServiceEmitter(input: input, catalog: catalog)
         let global = sections.filter { $0.header.words[0].lowercased() == "global" }.flatMap(\.lines)
@@ -118,18 +136,16 @@ public struct HAProxyScanner: FileScanner {
             let kind = section.header.words[0].lowercased()
             let sectionName = section.header.words.dropFirst().first ?? ""
             if kind == "defaults" {
-                // `defaults b from a` starts from a's settings, `default-server` included (proxy_defproxy_cpy).
-                let header = section.header.words.map { $0.lowercased() }
-                let from = header.firstIndex(of: "from")
+                // `defaults b from a` starts from a's settings, `default-server` included (proxy_defproxy_cpy); a
+                // defaults section without `from` starts from nothing.
                 var parameters: [(word: String, line: Int)] = []
-                if let from, from + 1 < header.count {
-                    let name = section.header.words[from + 1]
-                    parameters = defaultsSections.last { $0.name == name }?.parameters ?? []
+                if let from = Self.from(section.header), let from {
+                    parameters = defaultsSections.last { $0.name == from }?.parameters ?? []
                 }
                 parameters += section.lines.filter { $0.words[0].lowercased() == "default-server" }.flatMap {
                     line in line.words.dropFirst().map { (word: $0, line: line.line) }
                 }
-                defaultsSections.append((name: from == 1 ? "" : sectionName, parameters: parameters))
+                defaultsSections.append((name: Self.defaultsName(section.header), parameters: parameters))
                 continue
             }
             // TLS listeners and connections: proxies; `peers`; a `ring`'s servers, which forward logs; a
@@ -150,10 +166,8 @@ public struct HAProxyScanner: FileScanner {
             // "default-server", §5.2).
             var inherited: [(word: String, line: Int)] = []
             if ["backend", "listen"].contains(kind) {
-                let header = section.header.words.map { $0.lowercased() }
-                if let from = header.firstIndex(of: "from"), from + 1 < header.count {
-                    let name = section.header.words[from + 1]
-                    inherited = defaultsSections.last { $0.name == name }?.parameters ?? []
+                if let from = Self.from(section.header), let from {
+                    inherited = defaultsSections.last { $0.name == from }?.parameters ?? []
                 } else {
                     inherited = defaultsSections.last?.parameters ?? []
                 }
@@ -236,6 +250,25 @@ public struct HAProxyScanner: FileScanner {
             output.markNotInForce(note)
         }
         return output
+    }
+
+    static func kind(_ header: Line) -> String { header.words[0].lowercased() }
+
+    /// The defaults section a section header names with `from`, as `cfg_parse_listen` reads it: `from` (exactly
+    /// so) after the name, or first in `defaults from a`. nil when there is no `from`; `.some(nil)` when it names
+    /// nothing.
+    static func from(_ header: Line) -> String?? {
+        let words = header.words
+        let at = kind(header) == "defaults" && words.count == 3 && words[1] == "from" ? 1 : 2
+        guard words.count > at, words[at] == "from" else { return nil }
+        return .some(words.count > at + 1 ? words[at + 1] : nil)
+    }
+
+    /// A defaults section's name ("" for none, and for `defaults from a`).
+    static func defaultsName(_ header: Line) -> String {
+        let words = header.words
+        guard words.count > 1, !(words.count == 3 && words[1] == "from") else { return "" }
+        return words[1]
     }
 
     /// The certificates a `crt-list` file names, each at its line, when every one is in the tree: the first word

@@ -609,6 +609,19 @@ struct TLSStartOracleTests {
             name: "a log-forward TLS listener without its certificate",
             main: "log-forward lf\n    bind 127.0.0.1:0 ssl crt ROOT/missing.pem\n"),
         Case(
+            name: "a defaults section that starts from another",
+            main: "defaults a\n    mode tcp\ndefaults b from a\n    timeout connect 1s\nbackend x from b\n"
+                + "    server s 127.0.0.1:9 ssl verify none\n"),
+        Case(name: "a proxy naming a defaults section that is not there", main: "backend x from nosuch\n"),
+        Case(
+            name: "a proxy naming a defaults section written after it",
+            main: "backend x from a\n    server s 127.0.0.1:9\ndefaults a\n    mode tcp\n"),
+        Case(name: "'from' naming nothing", main: "backend x from\n    server s 127.0.0.1:9\n"),
+        Case(
+            name: "two defaults sections of one name, named by 'from'",
+            main: "defaults a\n    mode tcp\ndefaults a\n    mode tcp\nbackend x from a\n"),
+        Case(name: "'FROM' is a word like another", main: "defaults a\n    mode tcp\nbackend x FROM a\n"),
+        Case(
             name: "peers over TLS",
             main: "global\n    localpeer local\npeers mesh\n    bind 127.0.0.1:PORT ssl crt CRT\n    server local\n"),
     ]
