@@ -194,7 +194,10 @@ public struct PostfixScanner: FileScanner {
             guard parameters.isSet(name) else { continue }
             for file in parameters.expanded(name).split(whereSeparator: { ", \t".contains($0) }) where !file.isEmpty {
                 // *_chain_files list keys and certificates, in any mix, one file or several (postconf(5)).
-                let kind = suffix == "chain_files" ? Self.pemKind(String(file), tree: tls.tree) : .certificate
+                let kind =
+                    suffix == "chain_files"
+                    ? Self.pemKind(String(file), prefix: service.filePrefix, config: out.path, tree: tls.tree)
+                    : .certificate
                 if kind != .key { service.certificates.append(setting(name, String(file), from: name)) }
                 if kind != .certificate { service.keys.append(setting(name, String(file), from: name)) }
             }
@@ -229,12 +232,14 @@ public struct PostfixScanner: FileScanner {
 
     enum PEMKind { case certificate, key, both }
 
-    /// What a chain file holds, read through the tree; a file the tree lacks counts as a certificate (the
+    /// What a chain file holds, read through the tree at the path the TLS emitter then links (under the root's
+    /// label in a scan of several roots, `1-host/etc/...`); a file the tree lacks counts as a certificate (the
     /// shared code then says it is missing).
-    static func pemKind(_ written: String, tree: (any TreeReader)?) -> PEMKind {
-        guard let tree, let target = ConfigLines.resolve(written, from: "", tree: tree).first,
-            let bytes = ConfigLines.read(target, tree: tree)
-        else { return .certificate }
+    static func pemKind(_ written: String, prefix: String, config: ScanPath, tree: (any TreeReader)?) -> PEMKind {
+        guard let tree else { return .certificate }
+        let target = ScanPath(
+            ConfigText.rootPattern(written, prefix: prefix, label: ConfigText.rootLabel(of: config)))
+        guard case .success(let bytes) = tree.read(target) else { return .certificate }
         let hasCertificate = ByteSearch.contains(bytes, Array("-----BEGIN CERTIFICATE".utf8))
         let hasKey = ByteSearch.contains(bytes, Array("PRIVATE KEY-----".utf8))
         switch (hasCertificate, hasKey) {

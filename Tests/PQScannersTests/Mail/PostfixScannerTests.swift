@@ -57,6 +57,26 @@ struct PostfixScannerTests {
         #expect(out.diagnostics.contains { $0.reason == .unreadable && $0.detail.contains("missing.pem") })
     }
 
+    /// `pqscout scan host-a host-b` labels each root (`1-mx/etc/...`); a chain file's absolute path is looked up
+    /// under the config's own label, as the emitter links it. The key file was read as a certificate before:
+    /// "nothing readable in 1-mx/etc/ssl/private/ed.key", and its key was not reported.
+    @Test("in a scan of several roots, a chain file holding a key is linked as a key")
+    func chainFilesUnderRootLabel() throws {
+        var contents = try MailVPNFixtures.tree([
+            "1-mx/etc/ssl/private/ed.key": "x509/ed25519-pkcs8-testkey.pem",
+            "1-mx/etc/ssl/certs/rsa.pem": "x509/rsa2048-selfsigned.pem",
+        ]).contents
+        contents[ScanPath("1-mx/etc/postfix/main.cf")] = Array(
+            "smtpd_tls_security_level = may\nsmtpd_tls_chain_files = /etc/ssl/private/ed.key, /etc/ssl/certs/rsa.pem\n"
+                .utf8)
+        let tree = MemoryTree(contents: contents)
+        let out = try MailVPNFixtures.scan(scanner, "1-mx/etc/postfix/main.cf", in: tree)
+        let chain = out.findings("smtpd_tls_chain_files").filter { $0.usage == .publicKey }
+        #expect(chain.contains { $0.note?.contains("privateKey of 1-mx/etc/ssl/private/ed.key") == true })
+        #expect(chain.contains { $0.note?.contains("subjectPublicKey of 1-mx/etc/ssl/certs/rsa.pem") == true })
+        #expect(!out.diagnostics.contains { $0.detail.contains("nothing readable") }, "\(out.diagnostics)")
+    }
+
     @Test("$name, ${name}, ${name?x} and ${name:x} expand; $$ is a dollar")
     func expansion() {
         var parameters = PostfixParameters()
