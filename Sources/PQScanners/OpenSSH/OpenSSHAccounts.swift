@@ -22,10 +22,12 @@ struct OpenSSHAccounts: Sendable, Hashable {
         hasher.combine(groups.map(\.name))
     }
 
-    /// Reads `etc/passwd` and `etc/group` from the tree; nil when either is missing or unreadable.
-    init?(tree: any TreeReader) {
-        guard case .success(let passwd) = tree.read(ScanPath("etc/passwd")),
-            case .success(let group) = tree.read(ScanPath("etc/group"))
+    /// Reads `etc/passwd` and `etc/group` from the tree (under the root's `label` in a scan of several roots);
+    /// nil when either is missing or unreadable.
+    init?(tree: any TreeReader, label: String = "") {
+        let root = label.isEmpty ? "" : label + "/"
+        guard case .success(let passwd) = tree.read(ScanPath(root + "etc/passwd")),
+            case .success(let group) = tree.read(ScanPath(root + "etc/group"))
         else { return nil }
         self.init(passwd: String(decoding: passwd, as: UTF8.self), group: String(decoding: group, as: UTF8.self))
     }

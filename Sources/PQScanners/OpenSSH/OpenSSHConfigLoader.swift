@@ -149,7 +149,7 @@ struct OpenSSHConfigLoader {
                     detail: "line \(line): Include \(argument) not followed: no scanned tree to read it from"))
             return
         }
-        guard let pattern = resolve(argument) else {
+        guard let pattern = resolve(argument, label: ConfigText.rootLabel(of: path)) else {
             diagnostics.append(
                 Diagnostic(
                     path: path, reason: .unsupported,
@@ -213,24 +213,28 @@ struct OpenSSHConfigLoader {
         }
     }
 
-    /// The root-relative fnmatch pattern an Include argument names, or nil when it needs an unknown home.
-    func resolve(_ argument: String) -> String? {
+    /// The root-relative fnmatch pattern an Include argument names, or nil when it needs an unknown home. In a
+    /// scan of several roots the tree names each root's files under its label (`1-web/etc/ssh/...`): a system path
+    /// is looked up under the including file's `label`; `home` already holds it.
+    func resolve(_ argument: String, label: String = "") -> String? {
         var full: String
+        let root = label.isEmpty ? "" : "/" + label
         if argument.hasPrefix("/") {
-            full = argument
+            full = root + argument
         } else if argument.hasPrefix("~") {
             guard program == .client, let home, argument.hasPrefix("~/") else { return nil }
             full = "/" + home.display + String(argument.dropFirst())
         } else if program == .client, let home {
             full = "/" + home.display + "/.ssh/" + argument
         } else {
-            full = "/etc/ssh/" + argument
+            full = root + "/etc/ssh/" + argument
         }
         var parts: [Substring] = []
         for part in full.split(separator: "/", omittingEmptySubsequences: true) {
             switch part {
             case ".": continue
-            case "..": if !parts.isEmpty { parts.removeLast() }
+            // `..` stops at the root, which is the label's folder in a scan of several roots.
+            case "..": if parts.count > (label.isEmpty ? 0 : 1) { parts.removeLast() }
             default: parts.append(part)
             }
         }

@@ -257,7 +257,9 @@ struct OpenSSHFindingBuilder {
             // servconf.c fill_default_server_options: the RSA, ECDSA and Ed25519 keys under /etc/ssh.
             for type in ["rsa", "ecdsa", "ed25519"] {
                 let file = "/etc/ssh/ssh_host_\(type)_key"
-                guard let tree, !tree.files(matching: String(file.dropFirst())).isEmpty else { continue }
+                guard let tree, !tree.files(matching: Self.inTree(file, config: configuration.path)).isEmpty else {
+                    continue
+                }
                 addHostKey(file, at: nil, origin: .default)
             }
         }

@@ -116,7 +116,9 @@ public struct OpenSSHConfiguration: Sendable {
             loader.notRead
             + unitDiagnostics.map { "\($0.path.display) (there, but it cannot be read), which gives sshd -o options" }
         self.loadRefusal = loader.refusal.map { "\($0): Too many recursive configuration includes" }
-        self.accounts = program == .server ? tree.flatMap(OpenSSHAccounts.init(tree:)) : nil
+        self.accounts =
+            program == .server
+            ? tree.flatMap { OpenSSHAccounts(tree: $0, label: ConfigText.rootLabel(of: path)) } : nil
     }
 
     // MARK: - Passes

@@ -73,8 +73,12 @@ public struct TLSServiceEmitter: Sendable {
         var refusals: [String] = []
         var notRead: [String] = []
         var unknown: [Range<Int>] = []
+        var said = Set<Diagnostic>()
         for service in services {
-            let (one, refused, unread) = emitService(service)
+            var (one, refused, unread) = emitService(service)
+            // A setting the daemon's servers share (a global `SSLOpenSSLConfCmd`) is judged once per server: say
+            // what is wrong with it once.
+            one.diagnostics.removeAll { !said.insert($0).inserted }
             let start = output.findings.count
             output.append(one)
             if service.isTemplate {

@@ -365,4 +365,15 @@ struct OpenSSHConfigScannerTests {
         let old = try T.scan(root, "etc/ssh/sshd_config", version: "9.9")
         #expect(old.diagnostics.contains { $0.detail.contains("not supported by OpenSSH 9.9") })
     }
+
+    /// In a scan of several roots a system path is looked up under the including file's label, and `..` stops at
+    /// that label: an Include cannot climb into another root's files.
+    @Test("an Include under a root label resolves inside that root, and .. stops at it")
+    func includeUnderRootLabel() {
+        let loader = OpenSSHConfigLoader(tree: nil, program: .server)
+        #expect(loader.resolve("/etc/ssh/sshd_config.d/*.conf", label: "1-web") == "1-web/etc/ssh/sshd_config.d/*.conf")
+        #expect(loader.resolve("extra.conf", label: "1-web") == "1-web/etc/ssh/extra.conf")
+        #expect(loader.resolve("/../../2-db/etc/ssh/x", label: "1-web") == "1-web/2-db/etc/ssh/x")
+        #expect(loader.resolve("/../etc/ssh/x") == "etc/ssh/x")
+    }
 }
