@@ -61,8 +61,11 @@ public struct CertificateActionBuilder: PlanActionBuilder {
     }
 
     public func actions(_ context: PlanContext) -> [PlanAction] {
-        var candidates = Candidates(context: context)
-        guard !candidates.list.isEmpty else { return [] }
+        // The distribution's trust anchors are not the organisation's to re-issue: one action per store says so.
+        let anchors = TrustStoreAnchors.find(context)
+        let storeActions = anchors.byStore.map { TrustStoreAnchors.action($0.path, $0.findings, context: context) }
+        var candidates = Candidates(context: context, skipping: anchors.certificates)
+        guard !candidates.list.isEmpty else { return storeActions }
         candidates.sortByRoleAndID()
         candidates.link()
         // Dates consistent along the chain: an issuer's re-issue is due no later than the earliest certificate
@@ -96,7 +99,7 @@ public struct CertificateActionBuilder: PlanActionBuilder {
             interim.issuerNumber = -1
             candidates.list.append(interim)
         }
-        return grouped(candidates, context: context)
+        return storeActions + grouped(candidates, context: context)
     }
 
     /// What makes two certificate actions the same change, beside the kind, deadline and rule every action has.
@@ -155,8 +158,8 @@ public struct CertificateActionBuilder: PlanActionBuilder {
         private var ruleNumbers: [String: Int32] = [:]
 
         /// One candidate per certificate with a finding that needs action and not expired, in the order of their
-        /// first findings.
-        init(context: PlanContext) {
+        /// first findings; none for the certificates `skipping` names (a trust store's anchors).
+        init(context: PlanContext, skipping: Set<Int> = []) {
             certificates = context.input.certificates
             var rankOf = [Int32](repeating: -1, count: certificates.count)
             var order: [Int32] = []
@@ -180,7 +183,7 @@ public struct CertificateActionBuilder: PlanActionBuilder {
                 let range = Int32(low)..<Int32(high)
                 low = high
                 let own = members[Int(range.lowerBound)..<Int(range.upperBound)].map(Int.init)
-                guard own.contains(where: context.needsAction) else { continue }
+                guard own.contains(where: context.needsAction), !skipping.contains(Int(number)) else { continue }
                 // An expired certificate protects nothing and needs no migration: it is removed, not re-issued.
                 guard certificates.expires(Int(number)) >= context.asOf else { continue }
                 let authority = certificates.authority(Int(number))

@@ -1,0 +1,96 @@
+import PQModel
+
+/// CA certificates a system trust store holds for the distribution: third parties' roots, which reach the host with
+/// a package and are not the organisation's to re-issue. The plan says what can be done about them (keep the package
+/// updated, remove the roots nothing needs) instead of a key ceremony for someone else's root.
+///
+/// Where the stores are: update-ca-certificates(8) (Debian, Ubuntu, Alpine: the bundle `/etc/ssl/certs/
+/// ca-certificates.crt` and the Java store `/etc/ssl/certs/java/cacerts`, from `/usr/share/ca-certificates`);
+/// update-ca-trust(8) (Fedora, RHEL: `/etc/pki/ca-trust/extracted/`, linked from `/etc/pki/tls/certs/ca-bundle.crt`
+/// and `/etc/pki/java/cacerts`, from `/usr/share/pki/ca-trust-source`); SUSE's update-ca-certificates
+/// (`/var/lib/ca-certificates/`, `/etc/ssl/ca-bundle.pem`); a JDK's own `lib/security/cacerts`. An
+/// administrator's own anchors come from `/usr/local/share/ca-certificates`, `/etc/pki/ca-trust/source/anchors` or
+/// `/etc/pki/trust/anchors`: a certificate found there, or anywhere outside a store, is the organisation's and is
+/// re-issued by its own action.
+enum TrustStoreAnchors {
+    /// Files a store tool writes, as they end (a scan of several roots puts a label in front).
+    static let storeFiles = [
+        "etc/ssl/certs/ca-certificates.crt", "etc/ssl/certs/java/cacerts", "etc/pki/tls/certs/ca-bundle.crt",
+        "etc/pki/tls/certs/ca-bundle.trust.crt", "etc/pki/tls/cert.pem", "etc/pki/java/cacerts",
+        "etc/ssl/ca-bundle.pem", "lib/security/cacerts",
+    ]
+
+    /// Folders a store tool fills, or the distribution's own sources for them.
+    static let storeFolders = [
+        "etc/pki/ca-trust/extracted/", "var/lib/ca-certificates/", "usr/share/ca-certificates/",
+        "usr/share/pki/ca-trust-source/",
+    ]
+
+    static func isStore(_ path: String) -> Bool {
+        storeFiles.contains { path == $0 || path.hasSuffix("/" + $0) }
+            || storeFolders.contains { path.hasPrefix($0) || path.contains("/" + $0) }
+    }
+
+    /// The certificates (numbers in the input's `certificates`) every finding of which is in a store, and the
+    /// findings needing action of those, by store file in the order first seen.
+    static func find(_ context: PlanContext) -> (certificates: Set<Int>, byStore: [(path: String, findings: [Int])]) {
+        var certificates = context.input.certificates
+        var inStore = Set<Int>()
+        var elsewhere = Set<Int>()
+        for finding in context.findings where CertificateActionBuilder.certificateSources.contains(finding.source) {
+            guard let asset = finding.asset, let number = certificates.number(of: asset) else { continue }
+            if isStore(finding.path.display) { inStore.insert(number) } else { elsewhere.insert(number) }
+        }
+        let anchors = inStore.subtracting(elsewhere)
+        guard !anchors.isEmpty else { return ([], []) }
+        var byStore: [(path: String, findings: [Int])] = []
+        var position: [String: Int] = [:]
+        for (index, finding) in context.findings.enumerated()
+        where CertificateActionBuilder.certificateSources.contains(finding.source) && context.needsAction(index) {
+            guard let asset = finding.asset, let number = certificates.number(of: asset), anchors.contains(number)
+            else { continue }
+            let path = finding.path.display
+            if let at = position[path] {
+                byStore[at].findings.append(index)
+            } else {
+                position[path] = byStore.count
+                byStore.append((path, [index]))
+            }
+        }
+        return (anchors, byStore)
+    }
+
+    /// One store file's action: nothing to re-issue; its findings retire when the roots leave the store (removed
+    /// by the administrator, or dropped by the distribution), so progress follows what is really there.
+    static func action(_ path: String, _ members: [Int], context: PlanContext) -> PlanAction {
+        let certificates = Set(members.compactMap { context.findings[$0].asset }).count
+        let deadline = context.earliestDeadline(members)
+        let folder = path.split(separator: "/").dropLast().joined(separator: "/")
+        let java = path.hasSuffix("cacerts")
+        return PlanAction(
+            id: "replace-algorithm:trust-store:\(path):signatures", kind: .replaceAlgorithm, phase: .signatures,
+            title: "Trust anchors in \(path): \(certificates) CA certificate(s) of the distribution's trust store, "
+                + "not re-issued here",
+            system: "store:\(folder)", software: "x509", locations: [PlanLocation(path: path, line: nil)],
+            retires: members.map(context.ref), rule: deadline.rule, ruleSource: deadline.source,
+            deadline: deadline.day,
+            deadlineReason: deadline.reason + "; chains to these roots rely on their signatures until then",
+            change: "nothing to re-issue: these roots belong to their CAs and come with "
+                + (java ? "the Java trust store's package (or the JDK)" : "the ca-certificates package")
+                + ". Keep it updated, so post-quantum roots arrive with it; remove the roots no service here needs "
+                + "(with the store's tool); a CA of your own is re-issued by its own action once its source file "
+                + "(usr/local/share/ca-certificates, etc/pki/ca-trust/source/anchors) is in the scan",
+            patchWithheld: "the store is written by update-ca-certificates or update-ca-trust: an edit is overwritten "
+                + "by the next package update",
+            verify: [
+                "dpkg-query -W ca-certificates 2>/dev/null || rpm -q ca-certificates",
+                java
+                    ? "keytool -list -cacerts -storepass changeit | grep -c trustedCertEntry"
+                    : "grep -c 'BEGIN CERTIFICATE' \(ShellQuote.quote("/" + path))",
+            ],
+            rollback: ["nothing changes until the package updates; a root removed is restored by the store's tool"],
+            effort: PlanEffort(
+                size: .small, hours: 1,
+                reasoning: "a review of which roots the services here need; package updates are routine"))
+    }
+}
