@@ -26,6 +26,9 @@ enum TrustStoreAnchors {
         "usr/share/pki/ca-trust-source/",
     ]
 
+    /// Where a certificate of a store is reported from: a PEM bundle, a PKCS#7 one, a Java `cacerts`.
+    static let sources: Set<FindingSource> = CertificateActionBuilder.certificateSources.union([.javaKeystore])
+
     static func isStore(_ path: String) -> Bool {
         storeFiles.contains { path == $0 || path.hasSuffix("/" + $0) }
             || storeFolders.contains { path.hasPrefix($0) || path.contains("/" + $0) }
@@ -37,7 +40,7 @@ enum TrustStoreAnchors {
         var certificates = context.input.certificates
         var inStore = Set<Int>()
         var elsewhere = Set<Int>()
-        for finding in context.findings where CertificateActionBuilder.certificateSources.contains(finding.source) {
+        for finding in context.findings where sources.contains(finding.source) {
             guard let asset = finding.asset, let number = certificates.number(of: asset) else { continue }
             if isStore(finding.path.display) { inStore.insert(number) } else { elsewhere.insert(number) }
         }
@@ -46,7 +49,7 @@ enum TrustStoreAnchors {
         var byStore: [(path: String, findings: [Int])] = []
         var position: [String: Int] = [:]
         for (index, finding) in context.findings.enumerated()
-        where CertificateActionBuilder.certificateSources.contains(finding.source) && context.needsAction(index) {
+        where sources.contains(finding.source) && context.needsAction(index) {
             guard let asset = finding.asset, let number = certificates.number(of: asset), anchors.contains(number)
             else { continue }
             let path = finding.path.display

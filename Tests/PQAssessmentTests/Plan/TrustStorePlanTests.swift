@@ -26,6 +26,20 @@ struct TrustStorePlanTests {
         return (asset, placed)
     }
 
+    /// A trusted entry of a Java `cacerts`, as the keystore scanner reports it.
+    static func javaEntry(_ id: String, subject: String, at path: String) -> (Asset, [Finding]) {
+        let (asset, findings) = certificate(id, subject: subject, ca: true, at: [(path, 0)])
+        return (
+            asset,
+            findings.map { finding in
+                var copy = finding
+                copy.source = .javaKeystore
+                copy.line = nil
+                return copy
+            }
+        )
+    }
+
     @Test("three distribution roots in ca-certificates.crt: one store action; the own root and its leaf re-issued")
     func storeRootsAreNotReissued() throws {
         let bundle = "1-web/etc/ssl/certs/ca-certificates.crt"
@@ -39,6 +53,7 @@ struct TrustStorePlanTests {
                 "own", subject: "CN=Own Root", ca: true,
                 at: [(bundle, 60), ("1-web/usr/local/share/ca-certificates/own.crt", 1)]),
             Self.certificate("leaf", subject: "CN=www.example.org", ca: false, at: [("1-web/etc/ssl/www.pem", 1)]),
+            Self.javaEntry("d", subject: "CN=Vendor Root D", at: "usr/lib/jvm/java-17-openjdk/lib/security/cacerts"),
         ]
         let plan = try PlanRegressionTests.plan(all.flatMap(\.1), assets: all.map(\.0))
         #expect(!plan.actions.contains { $0.id.contains("Vendor Root") }, "\(plan.actions.map(\.id))")
@@ -47,6 +62,9 @@ struct TrustStorePlanTests {
         #expect(store.retires.count == 4 && store.patch == nil && store.phase == .signatures)
         #expect(store.title.contains("2 CA certificate(s)"))
         #expect(plan.action("replace-algorithm:trust-store:usr/share/ca-certificates/mozilla/C.crt:signatures") != nil)
+        let java = try #require(
+            plan.action("replace-algorithm:trust-store:usr/lib/jvm/java-17-openjdk/lib/security/cacerts:signatures"))
+        #expect(java.retires.count == 2 && java.change.contains("Java"))
         #expect(plan.action("certificate-reissue:CN=Own Root") != nil)
         #expect(plan.action("certificate-reissue:CN=www.example.org") != nil)
         // Every finding that needs action is still in some action.
