@@ -274,20 +274,14 @@ public struct HAProxyScanner: FileScanner {
     /// The certificates a `crt-list` file names, each at its line, when every one is in the tree: the first word
     /// of each line that is not empty or a `#` comment, relative to `crt-base` as `crt` is (src/ssl_crtlist.c,
     /// `crtlist_parse_file`). Nothing when the list or one of its files is not there: HAProxy may then find a
-    /// multi-certificate bundle (`.rsa`, `.ecdsa`) or refuse, and PQScout does not tell which. The per-entry
-    /// options in `[...]` (but for saying they are there) and SNI filters are not read. A list of more than `ConfigText.maxIncludedFiles` entries
-    /// (hostile, or a hosting farm's), or with a line over 64 KiB, is not followed either. `problem` says why a list
-    /// is not followed (nil without a tree: nothing is looked up).
-    static func crtListEntries(_ written: String, prefix: String, label: String, tree: (any TreeReader)?)
-        -> (entries: [TLSSetting], problem: String?)
-    {
-        let read = crtList(written, prefix: prefix, label: label, tree: tree)
-        return (read.entries, read.problem)
-    }
-
-    /// What `crtListEntries` reads, and the entries that set TLS options of their own in `[...]` (`ciphers`,
-    /// `curves`, `ssl-min-ver` ...: they override the bind's for that certificate, configuration.txt §5.1
-    /// "crt-list"), each as "line N: FILE [options]". PQScout does not read those options: it says so.
+    /// multi-certificate bundle (`.rsa`, `.ecdsa`) or refuse, and PQScout does not tell which. A list of more than
+    /// `ConfigText.maxIncludedFiles` entries (hostile, or a hosting farm's), or with a line over 64 KiB, is not
+    /// followed either. `problem` says why a list is not followed (nil without a tree: nothing is looked up).
+    ///
+    /// The SNI filters and the per-entry options in `[...]` are not read; `ownOptions` holds the entries whose
+    /// options choose TLS algorithms or versions (`ciphers`, `curves`, `ssl-min-ver` ...: they override the bind's
+    /// for that certificate, configuration.txt §5.1 "crt-list"), each as "line N: FILE [options]", so PQScout
+    /// can say it does not read them.
     static func crtList(_ written: String, prefix: String, label: String, tree: (any TreeReader)?)
         -> (entries: [TLSSetting], problem: String?, ownOptions: [String])
     {

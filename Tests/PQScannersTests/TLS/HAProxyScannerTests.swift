@@ -342,7 +342,7 @@ struct HAProxyScannerTests {
             let tree = MemoryTree(contents: [
                 ScanPath("etc/haproxy/certs.list"): Array(text.utf8), ScanPath("etc/haproxy/site.pem"): [0x30],
             ])
-            let (found, problem) = HAProxyScanner.crtListEntries(
+            let (found, problem, _) = HAProxyScanner.crtList(
                 "certs.list", prefix: "etc/haproxy", label: "", tree: tree)
             #expect(found.isEmpty == (problem != nil), "\(problem ?? "")")
             return found.count
@@ -355,7 +355,7 @@ struct HAProxyScannerTests {
             ScanPath("etc/haproxy/certs.list"): Array(("site.pem\n" + String(repeating: "x", count: 70_000)).utf8),
             ScanPath("etc/haproxy/site.pem"): [0x30],
         ])
-        let skipped = HAProxyScanner.crtListEntries("certs.list", prefix: "etc/haproxy", label: "", tree: long)
+        let skipped = HAProxyScanner.crtList("certs.list", prefix: "etc/haproxy", label: "", tree: long)
         #expect(skipped.entries.isEmpty && skipped.problem == "line 2 is over 64 KiB")
     }
 
