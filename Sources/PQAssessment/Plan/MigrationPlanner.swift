@@ -47,6 +47,7 @@ public enum MigrationPlanner {
                     + "release offers an ML-KEM-1024 method (mlkem768x25519-sha256 and sntrup761x25519 are flagged "
                     + "by kem-not-cnsa), so the plan adds none; SSH stays on its current methods until one ships.")
         }
+        notes += refusalNotes(context)
         let waived = input.judgements.waivedCount
         if waived > 0 {
             notes.append("\(waived) waived finding(s) are left out of the plan until their waiver expires.")
@@ -56,6 +57,57 @@ public enum MigrationPlanner {
             asOf: input.judgements.asOf, phases: phases(actions), actions: actions, notes: notes)
         plan.installedVersions = installedVersions(context)
         return plan
+    }
+
+    /// One note per program that refuses the configuration it was given: none of its findings is in force, so no
+    /// action here covers them, and what they hold comes into force once it starts. The plan must not read as
+    /// complete for it (the findings say why: `ScanOutput.startNote`).
+    static func refusalNotes(_ context: PlanContext) -> [String] {
+        struct Refusal {
+            var program: String
+            var system: String
+            var file: String
+            var reason: String
+            var count = 0
+            var vulnerable = 0
+        }
+        let marker = " with this configuration: "
+        var order: [String] = []
+        var groups: [String: Refusal] = [:]
+        for finding in context.findings where !finding.effective {
+            guard let note = finding.note, note.hasPrefix("not in force: "), let at = note.range(of: marker) else {
+                continue
+            }
+            let program = note[note.index(note.startIndex, offsetBy: 14)..<at.lowerBound]
+            guard program.hasSuffix(" refuses to start") || program.hasSuffix(" refuses to run") else { continue }
+            let name = String(program.split(separator: " ").first ?? "")
+            let system = AssessedSystems.system(of: finding).id
+            let key = name + "\u{0}" + system
+            if groups[key] == nil {
+                let rest = note[at.upperBound...]
+                let reason = String(rest[..<(rest.range(of: "; ")?.lowerBound ?? rest.endIndex)])
+                order.append(key)
+                groups[key] = Refusal(program: name, system: system, file: finding.path.display, reason: reason)
+            }
+            groups[key]?.count += 1
+            if finding.quantumStatus == .vulnerable || finding.quantumStatus == .broken { groups[key]?.vulnerable += 1 }
+        }
+        func check(_ program: String, _ file: String) -> String {
+            switch program {
+            case "sshd": "sshd -t"
+            case "ssh": "ssh -G HOST"
+            case "nginx": "nginx -t"
+            case "httpd": "apachectl configtest"
+            case "haproxy": "haproxy -c -f " + ShellQuote.quote("/" + file)
+            default: "the program's own configuration check"
+            }
+        }
+        return order.compactMap { groups[$0] }.map { group in
+            "\(group.program) refuses to \(group.program == "ssh" ? "run" : "start") with the configuration of "
+                + "\(group.system) (\(group.reason)): its \(group.count) finding(s), \(group.vulnerable) of them "
+                + "quantum-vulnerable or broken, are not in force, so no action here covers them; they come into "
+                + "force when it starts. Once \(check(group.program, group.file)) passes, scan and plan again."
+        }
     }
 
     /// The actions with each finding reference's index turned from its place in the planner's findings into its

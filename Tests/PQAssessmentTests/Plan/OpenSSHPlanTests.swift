@@ -279,4 +279,29 @@ struct OpenSSHPlanTests {
         #expect(plan.action("certificate-reissue:CN=root")?.title.contains("ML-DSA-87") == true)
         #expect(plan.action("certificate-reissue:CN=leaf")?.title.contains("ML-DSA-65") == true)
     }
+
+    /// sshd refuses a line (RequiredRSASize on 8.9): none of its findings is in force, so the plan has no action for
+    /// them; it must say so, not read as complete for sshd.
+    @Test("a daemon that refuses to start gets a note: its findings are not in force and no action covers them")
+    func refusingDaemonIsNoted() throws {
+        let refusal =
+            "not in force: sshd refuses to start with this configuration: line 19: RequiredRSASize not supported by "
+            + "OpenSSH 8.9; OpenSSH 8.9 default"
+        var kex = Fixture.finding(
+            "diffie-hellman-group14-sha1", usage: .keyExchange, source: .openssh, path: "etc/ssh/sshd_config",
+            origin: .default, effective: false, setting: "KexAlgorithms")
+        kex.note = refusal
+        var other = kex
+        other.algorithm = "ecdh-sha2-nistp256"
+        let running = Fixture.finding(
+            "ssh-rsa", usage: .signature, source: .openssh, path: "etc/ssh/ssh_config", line: 3,
+            setting: "HostKeyAlgorithms")
+        let plan = try PlanRegressionTests.plan([kex, other, running])
+        let notes = plan.notes.filter { $0.hasPrefix("sshd refuses to start") }
+        #expect(notes.count == 1, "\(plan.notes)")
+        #expect(notes.first?.contains("(line 19: RequiredRSASize not supported by OpenSSH 8.9)") == true)
+        #expect(notes.first?.contains("its 2 finding(s), 2 of them quantum-vulnerable or broken") == true)
+        #expect(notes.first?.contains("Once sshd -t passes, scan and plan again.") == true)
+        #expect(!plan.notes.contains { $0.hasPrefix("ssh refuses") })
+    }
 }
