@@ -102,12 +102,23 @@ public enum MigrationPlanner {
             default: "the program's own configuration check"
             }
         }
-        return order.compactMap { groups[$0] }.map { group in
+        // A tree of many hosts may hold thousands of refusing systems; the plan stays readable (issue 20).
+        let shown = 20
+        let refusals = order.compactMap { groups[$0] }
+        var notes = refusals.prefix(shown).map { group in
             "\(group.program) refuses to \(group.program == "ssh" ? "run" : "start") with the configuration of "
                 + "\(group.system) (\(group.reason)): its \(group.count) finding(s), \(group.vulnerable) of them "
                 + "quantum-vulnerable or broken, are not in force, so no action here covers them; they come into "
                 + "force when it starts. Once \(check(group.program, group.file)) passes, scan and plan again."
         }
+        if refusals.count > shown {
+            let rest = refusals.dropFirst(shown)
+            notes.append(
+                "\(rest.count) more program(s) refuse their configuration, with \(rest.map(\.count).reduce(0, +)) "
+                    + "finding(s) not in force: \(rest.prefix(5).map { "\($0.program) (\($0.system))" }.joined(separator: ", "))"
+                    + (rest.count > 5 ? ", ..." : "") + "; each as above.")
+        }
+        return notes
     }
 
     /// The actions with each finding reference's index turned from its place in the planner's findings into its

@@ -303,5 +303,17 @@ struct OpenSSHPlanTests {
         #expect(notes.first?.contains("its 2 finding(s), 2 of them quantum-vulnerable or broken") == true)
         #expect(notes.first?.contains("Once sshd -t passes, scan and plan again.") == true)
         #expect(!plan.notes.contains { $0.hasPrefix("ssh refuses") })
+
+        // Thousands of refusing systems (a tree of many hosts) make 20 notes and one more, not thousands.
+        let many = (0..<30).map { number in
+            var copy = kex
+            copy.path = ScanPath("\(number + 1)-host/etc/ssh/sshd_config")
+            return copy
+        }
+        let crowded = try PlanRegressionTests.plan(many)
+        #expect(crowded.notes.filter { $0.hasPrefix("sshd refuses to start") }.count == 20)
+        #expect(
+            crowded.notes.contains { $0.hasPrefix("10 more program(s) refuse their configuration, with 10 finding(s)") }
+        )
     }
 }
