@@ -43,6 +43,34 @@ struct SystemDefaultOracleTests {
         return (process.terminationStatus, try String(contentsOf: outFile, encoding: .utf8))
     }
 
+    /// Starts `openssl s_server` with `arguments` under `OPENSSL_CONF` (`conf`, else none) and waits until it
+    /// listens on `port`.
+    static func startServer(_ arguments: [String], conf: URL?, port: Int) throws -> Process {
+        let server = Process()
+        server.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        server.arguments = ["openssl", "s_server"] + arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["OPENSSL_CONF"] = conf?.path ?? "/dev/null"
+        server.environment = environment
+        server.standardOutput = FileHandle.nullDevice
+        server.standardError = FileHandle.nullDevice
+        server.standardInput = FileHandle.nullDevice
+        try server.run()
+        let deadline = Date().addingTimeInterval(10)
+        while !TLSLiveOracleTests.listening(port), Date() < deadline { usleep(50_000) }
+        guard TLSLiveOracleTests.listening(port) else {
+            stop(server)
+            throw CocoaError(.featureUnsupported, userInfo: [NSLocalizedDescriptionKey: "s_server did not start"])
+        }
+        return server
+    }
+
+    /// SIGKILL: started from the test process, s_server was seen to outlive SIGTERM.
+    static func stop(_ server: Process) {
+        kill(server.processIdentifier, SIGKILL)
+        server.waitUntilExit()
+    }
+
     static func scan(_ text: String) -> ScanOutput {
         OpenSSLConfScanner().scan(
             ScanInput(
@@ -107,27 +135,12 @@ struct SystemDefaultOracleTests {
         #expect(made.status == 0)
 
         let port = TLSLiveOracleTests.freePort()
-        let server = Process()
-        server.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        server.arguments = [
-            "openssl", "s_server", "-accept", "127.0.0.1:\(port)", "-cert", certificate, "-key", key, "-www",
-            "-naccept", "\(Self.probedGroups.count + 20)",
-        ]
-        var environment = ProcessInfo.processInfo.environment
-        environment["OPENSSL_CONF"] = conf.path
-        server.environment = environment
-        server.standardOutput = FileHandle.nullDevice
-        server.standardError = FileHandle.nullDevice
-        server.standardInput = FileHandle.nullDevice
-        try server.run()
-        defer {
-            // SIGKILL: started from the test process, s_server was seen to outlive SIGTERM.
-            kill(server.processIdentifier, SIGKILL)
-            server.waitUntilExit()
-        }
-        let deadline = Date().addingTimeInterval(10)
-        while !TLSLiveOracleTests.listening(port), Date() < deadline { usleep(50_000) }
-        try #require(TLSLiveOracleTests.listening(port), "s_server did not start")
+        let server = try Self.startServer(
+            [
+                "-accept", "127.0.0.1:\(port)", "-cert", certificate, "-key", key, "-www", "-naccept",
+                "\(Self.probedGroups.count + 20)",
+            ], conf: conf, port: port)
+        defer { Self.stop(server) }
 
         var accepted: Set<String> = []
         for group in Self.probedGroups {
@@ -194,28 +207,13 @@ struct SystemDefaultOracleTests {
         for probe in Self.offeredProbes {
             try #require(TestCertificates.make(probe.key, in: work, name: probe.suite) != nil)
             let port = TLSLiveOracleTests.freePort()
-            let server = Process()
-            server.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            server.arguments = [
-                "openssl", "s_server", "-accept", "127.0.0.1:\(port)", "-cert",
-                work.appendingPathComponent("\(probe.suite).crt").path, "-key",
-                work.appendingPathComponent("\(probe.suite).key").path, "-cipher", probe.suite, "-no_tls1_3", "-www",
-                "-naccept", "\(Self.offeredCases.count + 20)", "-dhparam", parameters,
-            ]
-            var environment = ProcessInfo.processInfo.environment
-            environment["OPENSSL_CONF"] = "/dev/null"
-            server.environment = environment
-            server.standardOutput = FileHandle.nullDevice
-            server.standardError = FileHandle.nullDevice
-            server.standardInput = FileHandle.nullDevice
-            try server.run()
-            defer {
-                kill(server.processIdentifier, SIGKILL)
-                server.waitUntilExit()
-            }
-            let deadline = Date().addingTimeInterval(10)
-            while !TLSLiveOracleTests.listening(port), Date() < deadline { usleep(50_000) }
-            try #require(TLSLiveOracleTests.listening(port), "s_server did not start")
+            let server = try Self.startServer(
+                [
+                    "-accept", "127.0.0.1:\(port)", "-cert", work.appendingPathComponent("\(probe.suite).crt").path,
+                    "-key", work.appendingPathComponent("\(probe.suite).key").path, "-cipher", probe.suite,
+                    "-no_tls1_3", "-www", "-naccept", "\(Self.offeredCases.count + 20)", "-dhparam", parameters,
+                ], conf: nil, port: port)
+            defer { Self.stop(server) }
             for (index, conf) in confs.enumerated() {
                 let client = try Self.run(
                     ["s_client", "-connect", "127.0.0.1:\(port)", "-tls1_2", "-brief"], conf: conf)
