@@ -293,7 +293,8 @@ struct OpenSSHFindingBuilder {
         return configuration.assemble(value, keyword).algorithms.isEmpty
     }
 
-    /// Refusals OpenSSH states for one line: a byte-order mark, the other program's keyword, a global keyword in Match.
+    /// Refusals OpenSSH states for one line: a byte-order mark, the other program's keyword, a keyword no release
+    /// knows, a global keyword in Match.
     private mutating func refusals(_ visited: OpenSSHVisitedLine) {
         let key = visited.line.key
         if key.hasPrefix("\u{FEFF}") {
@@ -307,6 +308,11 @@ struct OpenSSHFindingBuilder {
                 visited,
                 "\(visited.line.keyword) is \(owner): \"Bad configuration option: \(key)\"; "
                     + (program == .client ? "ssh refuses the whole file" : "sshd refuses to start"))
+        } else if OpenSSHKeywords.unknown(key, to: program) {
+            diagnose(
+                visited,
+                "\(visited.line.keyword) is a keyword of no OpenSSH release from 7.0 to 10.5: \"Bad configuration "
+                    + "option\"; \(refusal)" + (program == .client ? " (unless IgnoreUnknown names it)" : ""))
         } else if program == .server, !visited.active, visited.block != nil,
             !OpenSSHKeywords.serverMatchAllowed.contains(key), OpenSSHAlgorithmKeyword.named(key) == nil,
             key != "hostkey"

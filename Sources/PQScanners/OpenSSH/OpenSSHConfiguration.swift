@@ -463,6 +463,9 @@ public struct OpenSSHConfiguration: Sendable {
             lines = clientVisit(connection ?? OpenSSHConnection()).lines
         }
         if program == .server { out += badServerMatches() }
+        // ssh skips an unknown keyword `IgnoreUnknown` names (readconf.c); PQScout does not match its patterns, so
+        // with one in the file it claims no refusal for an unknown keyword.
+        let ignoresUnknown = program == .client && lines.contains { $0.line.key == "ignoreunknown" }
         for visited in lines {
             let key = visited.line.key
             let place = "\(visited.path.display) line \(visited.lineNumber)"
@@ -472,6 +475,14 @@ public struct OpenSSHConfiguration: Sendable {
             }
             if OpenSSHKeywords.refused(key, by: program) {
                 out.append("\(place): Bad configuration option: \(key)")
+                continue
+            }
+            if !ignoresUnknown, OpenSSHKeywords.unknown(key, to: program) || !profile.knowsKeyword(key) {
+                out.append("\(place): Bad configuration option: \(visited.line.keyword)")
+                // An unknown keyword carries no SSHCFG_MATCH flag: inside Match, sshd says that too.
+                if program == .server, !visited.active, visited.block != nil {
+                    out.append("\(place): Directive '\(visited.line.keyword)' is not allowed within a Match block")
+                }
                 continue
             }
             if program == .server, !visited.active, visited.block != nil,
@@ -491,7 +502,8 @@ public struct OpenSSHConfiguration: Sendable {
         }
         // kex.c kex_assemble_names: an explicit, + or ^ list that expands to nothing is an error (sshd: fatal in
         // assemble_algorithms; ssh: fill_default_options fails).
-        for list in effectiveListsUnrebuilt(for: connection) where list.empty && program == .server {
+        let assembled = testConnection ? effectiveListsUnrebuilt(for: connection) : startupListsUnrebuilt(lines)
+        for list in assembled where list.empty && program == .server {
             out.append("\(list.keyword.name) \(list.value): no algorithm left (kex_assemble_names: invalid argument)")
         }
         return out
@@ -564,6 +576,22 @@ public struct OpenSSHConfiguration: Sendable {
         setters += firstValues(in: passes.matched).values.filter {
             OpenSSHAlgorithmKeyword.named($0.line.key, for: program)?.allowedInServerMatch == true
         }
+        return lists(of: setters)
+    }
+
+    /// The lists sshd assembles when it starts (servconf.c `fill_default_server_options`): the first value of each
+    /// keyword among the lines in force at start, global ones and those of `Match all`, which holds without a
+    /// connection. A Match block's list is assembled per connection (`copy_set_server_options`): an empty one
+    /// fails that connection, not the start.
+    private func startupListsUnrebuilt(_ lines: [OpenSSHVisitedLine]) -> [(
+        keyword: OpenSSHAlgorithmKeyword, value: String, empty: Bool
+    )] {
+        lists(of: Array(firstValues(in: lines).values))
+    }
+
+    private func lists(of setters: [OpenSSHVisitedLine]) -> [(
+        keyword: OpenSSHAlgorithmKeyword, value: String, empty: Bool
+    )] {
         var out: [(OpenSSHAlgorithmKeyword, String, Bool)] = []
         for visited in setters.sorted(by: { ($0.path.display, $0.lineNumber) < ($1.path.display, $1.lineNumber) }) {
             guard let keyword = OpenSSHAlgorithmKeyword.named(visited.line.key, for: program),

@@ -351,6 +351,34 @@ struct OpenSSHConfigScannerTests {
             })
     }
 
+    /// sshd stops at a keyword its release does not know (servconf.c `parse_token`: "Bad configuration option",
+    /// then "terminating"), inside a Match block too: the diagnostic said so, but the findings were in force.
+    @Test("a keyword the release does not know puts nothing in force, as its diagnostic says")
+    func unknownKeywordRefuses() throws {
+        let cases: [(String, String, String)] = [
+            ("RequiredRSASize 3072\n", "8.9", "Bad configuration option: RequiredRSASize"),
+            ("Match User backup\n    RequiredRSASize 2048\n", "8.9", "Bad configuration option: RequiredRSASize"),
+            ("KexAlgorithm curve25519-sha256\n", "9.2", "Bad configuration option: KexAlgorithm"),
+        ]
+        for (text, version, reason) in cases {
+            let root = try OpenSSHTempRoot(files: ["etc/ssh/sshd_config": "Ciphers aes256-ctr\n" + text])
+            let output = try T.scan(root, "etc/ssh/sshd_config", version: version)
+            #expect(!output.findings.isEmpty)
+            #expect(
+                output.findings.allSatisfy {
+                    !$0.effective && $0.note?.hasPrefix("not in force: sshd refuses to start") == true
+                        && $0.note?.contains(reason) == true
+                }, "\(text): \(output.findings.first?.note ?? "")")
+            #expect(output.diagnostics.contains { $0.detail.contains("sshd refuses to start") }, "\(text)")
+        }
+        // ssh skips what IgnoreUnknown names; PQScout does not match its patterns, so it claims nothing then.
+        let client = try OpenSSHTempRoot(files: [
+            "etc/ssh/ssh_config": "IgnoreUnknown KexAlgorithm\nKexAlgorithm curve25519-sha256\nCiphers aes256-ctr\n"
+        ])
+        let output = try T.scan(client, "etc/ssh/ssh_config", version: "9.2")
+        #expect(output.findings.contains { $0.effective })
+    }
+
     @Test("the experimental PQ host key type counts from OpenSSH 10.4 and is dead config before")
     func postQuantumHostKeyType() throws {
         let root = try OpenSSHTempRoot(files: [

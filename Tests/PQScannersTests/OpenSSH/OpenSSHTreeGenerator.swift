@@ -130,7 +130,11 @@ struct OpenSSHTreeGenerator {
     static let users = ["alice", "bob", "backup", "root", "deploy"]
     static let groups = ["wheel", "staff", "backup", "ops"]
 
+    /// Keywords no OpenSSH release knows, as a slip of the keyboard writes them: sshd and ssh stop at each.
+    static let misspelt = ["KexAlgorithm", "HostKeyAlgorithm", "PubkeyAcceptedAlgorithm", "MACS2", "CipherSuite"]
+
     mutating func serverSetting(inMatch: Bool, allowBad: Bool) -> String {
+        if allowBad, chance(4) { return line(pick(Self.misspelt), "curve25519-sha256") }
         if chance(12) { return line("RequiredRSASize", pick(["1024", "2048", "3072", "4096"])) }
         if !inMatch, chance(5) { return line("GSSAPIKeyExchange", pick(["yes", "no"])) }
         var choices = Self.serverSpellings
@@ -286,6 +290,7 @@ struct OpenSSHTreeGenerator {
         }
         if chance(8) { return line("User", pick(["alice", "bob", "root", "git"])) }
         if allowBad, chance(4) { return line("HostbasedAcceptedKeyTypes", "ssh-ed25519") }
+        if allowBad, chance(4) { return line(pick(Self.misspelt), "curve25519-sha256") }
         let (spelling, name) = pick(Self.clientSpellings)
         guard let keyword = OpenSSHAlgorithmKeyword.named(name.lowercased()) else { return comment() }
         return line(spelling, listValue(keyword, program: .client, allowBad: allowBad))
