@@ -1,6 +1,7 @@
 import PQModel
 
-/// Keywords one OpenSSH program knows and the other refuses.
+/// The keywords each OpenSSH program knows: those one program knows and the other refuses, those allowed inside
+/// `Match`, and every keyword of any release (a keyword of none stops the program).
 ///
 /// Read from the `keywords[]` tables of openssh-portable `servconf.c` and `readconf.c` at `V_9_2_P1`, plus the
 /// keywords of the distribution GSSAPI key-exchange patch (Debian's `gssapi.patch`), and checked against Debian 12's
