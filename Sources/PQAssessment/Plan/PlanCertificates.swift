@@ -182,6 +182,12 @@ public struct PlanCertificates: Sendable {
         !nameIsBefore(left, right) && !nameIsBefore(right, left)
     }
 
+    /// Sorts the ids for `number(of:)` now, if certificates were added since: copies made afterwards look up
+    /// without sorting again each.
+    mutating func prepareLookups() {
+        if sealedCount != records.count { seal() }
+    }
+
     /// The number of the first certificate added with asset id `id`.
     public mutating func number(of id: String) -> Int? {
         if sealedCount != records.count { seal() }

@@ -9,6 +9,9 @@ public struct PlanContext: Sendable {
     public var assessments: FindingJudgements { input.judgements }
 
     public init(input: PlanInput, catalog: Catalog = .shared) {
+        // The builders each take a copy of the certificates to look them up: sorted once here, not once per copy.
+        var input = input
+        input.certificates.prepareLookups()
         self.input = input
         self.catalog = catalog
     }

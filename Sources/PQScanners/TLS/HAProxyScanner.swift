@@ -123,7 +123,7 @@ public struct HAProxyScanner: FileScanner {
         }
         var output = ScanOutput(diagnostics: diagnostics)
         let emitter = TLSServiceEmitter(input: input, catalog: catalog)
-        let global = sections.filter { $0.header.words[0].lowercased() == "global" }.flatMap(\.lines)
+        let global = sections.filter { Self.kind($0.header) == "global" }.flatMap(\.lines)
         let crtBase = Self.value(global, "crt-base")?.words.dropFirst().first ?? ""
         let prefix = ConfigText.rootPattern(
             crtBase.isEmpty ? ConfigText.directory(of: input.path) : crtBase, prefix: "",
@@ -133,7 +133,7 @@ public struct HAProxyScanner: FileScanner {
         // `default-server` parameters of each `defaults` section seen so far, by name ("" for an unnamed one).
         var defaultsSections: [(name: String, parameters: [(word: String, line: Int)])] = []
         for section in sections {
-            let kind = section.header.words[0].lowercased()
+            let kind = Self.kind(section.header)
             let sectionName = section.header.words.dropFirst().first ?? ""
             if kind == "defaults" {
                 // `defaults b from a` starts from a's settings, `default-server` included (proxy_defproxy_cpy); a
@@ -259,16 +259,20 @@ public struct HAProxyScanner: FileScanner {
     /// nothing.
     static func from(_ header: Line) -> String?? {
         let words = header.words
-        let at = kind(header) == "defaults" && words.count == 3 && words[1] == "from" ? 1 : 2
+        let at = isUnnamedFrom(header) ? 1 : 2
         guard words.count > at, words[at] == "from" else { return nil }
         return .some(words.count > at + 1 ? words[at + 1] : nil)
     }
 
+    /// `defaults from a`: a defaults section without a name of its own (cfg_parse_listen takes `from` as the name
+    /// only when nothing follows it).
+    private static func isUnnamedFrom(_ header: Line) -> Bool {
+        kind(header) == "defaults" && header.words.count == 3 && header.words[1] == "from"
+    }
+
     /// A defaults section's name ("" for none, and for `defaults from a`).
     static func defaultsName(_ header: Line) -> String {
-        let words = header.words
-        guard words.count > 1, !(words.count == 3 && words[1] == "from") else { return "" }
-        return words[1]
+        header.words.count > 1 && !isUnnamedFrom(header) ? header.words[1] : ""
     }
 
     /// The certificates a `crt-list` file names, each at its line, when every one is in the tree: the first word
