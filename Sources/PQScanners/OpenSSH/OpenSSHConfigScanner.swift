@@ -165,10 +165,19 @@ struct OpenSSHFindingBuilder {
         let gssapiOn = configuration.gssapiKeyExchange(for: view)
         var firstInBlock: Set<String> = []
         var hostKeyLines = 0
-        for visited in configuration.visit(connection: view) {
+        let visitedLines = configuration.visit(connection: view)
+        let skipped = configuration.skippedAsUnknown(visitedLines)
+        for (index, visited) in visitedLines.enumerated() {
             let key = visited.line.key
             let blockKey = visited.block.map { "\($0.path.display):\($0.line)" }
             let scopeKey = visited.active ? nil : blockKey
+            if skipped[index] {
+                diagnose(
+                    visited,
+                    "\(visited.line.keyword) is a keyword \(version) does not know; ssh skips it, as the IgnoreUnknown "
+                        + "before it names it (dead config)")
+                continue
+            }
             refusals(visited)
             if let keyword = OpenSSHAlgorithmKeyword.named(key, for: program) {
                 guard configuration.profile.knowsKeyword(key) else {
@@ -312,7 +321,8 @@ struct OpenSSHFindingBuilder {
             diagnose(
                 visited,
                 "\(visited.line.keyword) is a keyword of no OpenSSH release from 7.0 to 10.5: \"Bad configuration "
-                    + "option\"; \(refusal)" + (program == .client ? " (unless IgnoreUnknown names it)" : ""))
+                    + "option\"; \(refusal)"
+                    + (program == .client ? " (unless an IgnoreUnknown in a file ssh reads first names it)" : ""))
         } else if program == .server, !visited.active, visited.block != nil,
             !OpenSSHKeywords.serverMatchAllowed.contains(key), OpenSSHAlgorithmKeyword.named(key) == nil,
             key != "hostkey"

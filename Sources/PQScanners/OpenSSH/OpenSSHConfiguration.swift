@@ -463,10 +463,9 @@ public struct OpenSSHConfiguration: Sendable {
             lines = clientVisit(connection ?? OpenSSHConnection()).lines
         }
         if program == .server { out += badServerMatches() }
-        // ssh skips an unknown keyword `IgnoreUnknown` names (readconf.c); PQScout does not match its patterns, so
-        // with one in the file it claims no refusal for an unknown keyword.
-        let ignoresUnknown = program == .client && lines.contains { $0.line.key == "ignoreunknown" }
-        for visited in lines {
+        let skipped = skippedAsUnknown(lines)
+        for (index, visited) in lines.enumerated() {
+            if skipped[index] { continue }
             let key = visited.line.key
             let place = "\(visited.path.display) line \(visited.lineNumber)"
             if key.hasPrefix("\u{FEFF}") {
@@ -477,7 +476,7 @@ public struct OpenSSHConfiguration: Sendable {
                 out.append("\(place): Bad configuration option: \(key)")
                 continue
             }
-            if !ignoresUnknown, OpenSSHKeywords.unknown(key, to: program) || !profile.knowsKeyword(key) {
+            if OpenSSHKeywords.unknown(key, to: program) || !profile.knowsKeyword(key) {
                 out.append("\(place): Bad configuration option: \(visited.line.keyword)")
                 // An unknown keyword carries no SSHCFG_MATCH flag: inside Match, sshd says that too.
                 if program == .server, !visited.active, visited.block != nil {
@@ -507,6 +506,34 @@ public struct OpenSSHConfiguration: Sendable {
             out.append("\(list.keyword.name) \(list.value): no algorithm left (kex_assemble_names: invalid argument)")
         }
         return out
+    }
+
+    /// For each line, true when ssh skips it as a keyword it does not know that `IgnoreUnknown` names (readconf.c
+    /// `parse_token`): the first `IgnoreUnknown` read in force sets the patterns for every line after it, in the
+    /// final pass too, and they are matched lower-cased against the lower-cased keyword (`match_pattern_list`). A
+    /// keyword ssh does not know includes sshd's own and one newer than the build. A line read in two passes is
+    /// skipped only when both skip it: ssh stops at the first pass that does not. sshd has no `IgnoreUnknown`.
+    func skippedAsUnknown(_ lines: [OpenSSHVisitedLine]) -> [Bool] {
+        guard program == .client else { return Array(repeating: false, count: lines.count) }
+        var patterns: String?
+        var refusedSomewhere: Set<String> = []
+        let skipped = lines.map { visited in
+            let key = visited.line.key
+            if key == "ignoreunknown" {
+                if patterns == nil, visited.active, let value = visited.line.arguments.first { patterns = value }
+                return false
+            }
+            guard
+                key.hasPrefix("\u{FEFF}") || OpenSSHKeywords.refused(key, by: program)
+                    || OpenSSHKeywords.unknown(key, to: program) || !profile.knowsKeyword(key)
+            else { return false }
+            if let patterns, OpenSSHPattern.matchesList(key, list: patterns, caseInsensitive: true) { return true }
+            refusedSomewhere.insert("\(visited.path.display)\n\(visited.lineNumber)")
+            return false
+        }
+        return zip(lines, skipped).map { visited, skipped in
+            skipped && !refusedSomewhere.contains("\(visited.path.display)\n\(visited.lineNumber)")
+        }
     }
 
     /// Match criteria sshd knows (servconf.c `match_cfg_line` at 9.2, and the ones later releases added).

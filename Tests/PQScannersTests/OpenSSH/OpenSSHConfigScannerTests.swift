@@ -371,12 +371,33 @@ struct OpenSSHConfigScannerTests {
                 }, "\(text): \(output.findings.first?.note ?? "")")
             #expect(output.diagnostics.contains { $0.detail.contains("sshd refuses to start") }, "\(text)")
         }
-        // ssh skips what IgnoreUnknown names; PQScout does not match its patterns, so it claims nothing then.
-        let client = try OpenSSHTempRoot(files: [
-            "etc/ssh/ssh_config": "IgnoreUnknown KexAlgorithm\nKexAlgorithm curve25519-sha256\nCiphers aes256-ctr\n"
-        ])
-        let output = try T.scan(client, "etc/ssh/ssh_config", version: "9.2")
-        #expect(output.findings.contains { $0.effective })
+    }
+
+    /// ssh skips an unknown keyword that the first `IgnoreUnknown` in force before it names (readconf.c
+    /// `parse_token`, `match_pattern_list`), and refuses any other. Each case's outcome is what ssh 9.2's `ssh -G`
+    /// printed here; the random trees of OpenSSHDifferentialTests compare more with the real ssh.
+    @Test("IgnoreUnknown: ssh skips the unknown keywords it names, from where it is in force")
+    func ignoreUnknownPatterns() throws {
+        let cases: [(String, Bool)] = [
+            ("IgnoreUnknown KexAlgorithm\nKexAlgorithm curve25519-sha256\n", true),
+            ("IgnoreUnknown KEXALG*\nKexAlgorithm curve25519-sha256\n", true),
+            ("IgnoreUnknown permitrootlogin\nPermitRootLogin no\n", true),
+            ("IgnoreUnknown \"foo,kex*\"\nKexAlgorithm curve25519-sha256\n", true),
+            ("IgnoreUnknown *,!kexalgorithm\nKexAlgorithm curve25519-sha256\n", false),
+            ("KexAlgorithm curve25519-sha256\nIgnoreUnknown *\n", false),
+            ("Host other\nIgnoreUnknown *\nHost *\nKexAlgorithm curve25519-sha256\n", false),
+            ("IgnoreUnknown foo\nIgnoreUnknown *\nKexAlgorithm curve25519-sha256\n", false),
+            ("Match final\nIgnoreUnknown *\nHost *\nKexAlgorithm curve25519-sha256\n", false),
+        ]
+        for (text, runs) in cases {
+            let root = try OpenSSHTempRoot(files: ["etc/ssh/ssh_config": "Ciphers aes256-ctr\n" + text])
+            let output = try T.scan(root, "etc/ssh/ssh_config", version: "9.2")
+            let ciphers = try #require(output.findings.first { $0.setting == "Ciphers" }, "\(text)")
+            #expect(ciphers.effective == runs, "\(text): \(ciphers.note ?? "")")
+            let refusal = output.diagnostics.contains { $0.detail.contains("ssh refuses") }
+            let skip = output.diagnostics.contains { $0.detail.contains("ssh skips it, as the IgnoreUnknown") }
+            #expect(refusal != runs && skip == runs, "\(text): \(output.diagnostics.map(\.detail))")
+        }
     }
 
     @Test("the experimental PQ host key type counts from OpenSSH 10.4 and is dead config before")

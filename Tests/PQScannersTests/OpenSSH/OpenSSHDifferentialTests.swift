@@ -131,16 +131,19 @@ struct OpenSSHDifferentialTests {
         var runs = 0
         var agreed = 0
         var refusedByBoth = 0
+        /// Runs ssh ran where PQScout skipped an unknown keyword IgnoreUnknown names.
+        var skippedByBoth = 0
         var failures: [String] = []
         var description: String {
-            "\(agreed)/\(runs) runs agree (\(refusedByBoth) refused by both)"
+            "\(agreed)/\(runs) runs agree (\(refusedByBoth) refused by both, \(skippedByBoth) with a keyword "
+                + "IgnoreUnknown skips)"
         }
     }
 
     /// PQScout's answer for one query: the printed values, or the refusals.
     static func scout(
         _ tree: OpenSSHRandomTree, _ query: OpenSSHRandomTree.Query, program: OpenSSHProgram, root: URL
-    ) throws -> (values: [String: String], refusals: [String]) {
+    ) throws -> (values: [String: String], refusals: [String], skipped: Bool) {
         let walked = try TreeWalker().walk(root: root.path).get()
         let reader = WalkedTree(files: walked.files, maxFileSize: WalkOptions.defaultMaxFileSize)
         let main = program == .server ? "etc/ssh/sshd_config" : "etc/ssh/ssh_config"
@@ -167,7 +170,8 @@ struct OpenSSHDifferentialTests {
         if program == .server, profile.gssapiKex {
             values["gssapikeyexchange"] = configuration.gssapiKeyExchange(for: connection) ? "yes" : "no"
         }
-        return (values, refusals)
+        let skipped = configuration.skippedAsUnknown(configuration.visit(connection: connection)).contains(true)
+        return (values, refusals, skipped)
     }
 
     static func compare(program: OpenSSHProgram, count: Int, seed: UInt64) throws -> Tally {
@@ -219,6 +223,7 @@ struct OpenSSHDifferentialTests {
                 }
                 if differing.isEmpty {
                     tally.agreed += 1
+                    if mine.skipped { tally.skippedByBoth += 1 }
                 } else {
                     let detail = differing.map {
                         "\($0): real \(printed[$0] ?? "-") / PQScout \(mine.values[$0] ?? "-")"
@@ -347,6 +352,7 @@ struct OpenSSHDifferentialTests {
         let tally = try Self.compare(program: .client, count: 210, seed: 0xC11E_0013)
         print("OpenSSH differential, ssh: \(tally)")
         #expect(tally.runs >= 420)
+        #expect(tally.skippedByBoth >= 5, "the generator must produce keywords IgnoreUnknown skips")
         #expect(tally.failures.isEmpty, "\(tally.failures.count) disagreements; first: \(tally.failures.prefix(3))")
     }
 }

@@ -280,6 +280,10 @@ struct OpenSSHTreeGenerator {
         ("HostbasedKeyTypes", "HostbasedAcceptedAlgorithms"),
         ("CASignatureAlgorithms", "CASignatureAlgorithms"), ("Ciphers", "Ciphers"), ("MACs", "MACs"),
     ]
+    static let ignoredPatterns = [
+        "KexAlgorithm", "KEXALG*", "*algorithm", "macs?", "*,!kexalgorithm", "cipher*,hostkey*", "foo", "\"foo,mac*\"",
+        "PermitRootLogin,*Algorithm",
+    ]
     static let hosts = ["bastion", "BASTION", "db.corp", "web1.example.org", "Legacy", "192.0.2.9"]
 
     mutating func clientSetting(allowBad: Bool) -> String {
@@ -291,6 +295,8 @@ struct OpenSSHTreeGenerator {
         if chance(8) { return line("User", pick(["alice", "bob", "root", "git"])) }
         if allowBad, chance(4) { return line("HostbasedAcceptedKeyTypes", "ssh-ed25519") }
         if allowBad, chance(4) { return line(pick(Self.misspelt), "curve25519-sha256") }
+        // readconf.c parse_token: the first IgnoreUnknown in force names the unknown keywords ssh skips.
+        if chance(12) { return line("IgnoreUnknown", pick(Self.ignoredPatterns)) }
         let (spelling, name) = pick(Self.clientSpellings)
         guard let keyword = OpenSSHAlgorithmKeyword.named(name.lowercased()) else { return comment() }
         return line(spelling, listValue(keyword, program: .client, allowBad: allowBad))
@@ -335,8 +341,13 @@ struct OpenSSHTreeGenerator {
     mutating func clientTree() -> OpenSSHRandomTree {
         var tree = OpenSSHRandomTree()
         let allowBad = chance(12)
-        tree.files["etc/ssh/ssh_config"] = render(
-            clientFile(allowBad: allowBad, include: "/etc/ssh/ssh_config.d/*.conf"))
+        var main = clientFile(allowBad: allowBad, include: "/etc/ssh/ssh_config.d/*.conf")
+        if chance(20) {
+            // An IgnoreUnknown first and an unknown keyword last: ssh runs or refuses as the patterns say.
+            main.insert(line("IgnoreUnknown", pick(Self.ignoredPatterns)), at: 0)
+            main.append(line(pick(Self.misspelt + ["PermitRootLogin"]), "curve25519-sha256"))
+        }
+        tree.files["etc/ssh/ssh_config"] = render(main)
         for index in 0..<count(0...2) {
             tree.files["etc/ssh/ssh_config.d/\(index)0-x.conf"] = render(clientFile(allowBad: allowBad, include: nil))
         }
