@@ -63,7 +63,7 @@ public struct CertificateActionBuilder: PlanActionBuilder {
     public func actions(_ context: PlanContext) -> [PlanAction] {
         // The distribution's trust anchors are not the organisation's to re-issue: one action per store says so.
         let anchors = TrustStoreAnchors.find(context)
-        let storeActions = anchors.byStore.map { TrustStoreAnchors.action($0.path, $0.findings, context: context) }
+        let storeActions = anchors.byStore.map { TrustStoreAnchors.action($0, context: context) }
         var candidates = Candidates(context: context, skipping: anchors.certificates)
         guard !candidates.list.isEmpty else { return storeActions }
         candidates.sortByRoleAndID()

@@ -72,6 +72,36 @@ struct TrustStorePlanTests {
         #expect(planned.count == all.flatMap(\.1).count)
     }
 
+    /// A CA of the organisation's own that update-ca-certificates put in the bundle, its source file not in the
+    /// scan, was taken for a distribution root. Where the scan read the packages' roots (Debian's
+    /// `usr/share/ca-certificates`) in the same root, it is not among them and keeps its re-issue; without them the
+    /// store's action says its roots were taken for the distribution's unchecked.
+    @Test("a root in the bundle but not among the packages' roots of its own scan root is the organisation's")
+    func ownRootOnlyInBundle() throws {
+        let web = "1-web/etc/ssl/certs/ca-certificates.crt"
+        let db = "2-db/etc/ssl/certs/ca-certificates.crt"
+        let all = [
+            Self.certificate(
+                "a", subject: "CN=Vendor Root A", ca: true,
+                at: [(web, 1), (db, 1), ("1-web/usr/share/ca-certificates/mozilla/A.crt", 1)]),
+            // Only in the bundles: the organisation's on 1-web, whose package roots were read; unknown on 2-db.
+            Self.certificate("own", subject: "CN=Own Root", ca: true, at: [(web, 30), (db, 30)]),
+        ]
+        let plan = try PlanRegressionTests.plan(all.flatMap(\.1), assets: all.map(\.0))
+        let checked = try #require(plan.action("replace-algorithm:trust-store:\(web):signatures"))
+        #expect(checked.title.contains("1 CA certificate(s) of the distribution's trust store"), "\(checked.title)")
+        #expect(checked.change.hasPrefix("each is among the packages' roots"))
+        let unchecked = try #require(plan.action("replace-algorithm:trust-store:\(db):signatures"))
+        #expect(unchecked.title.contains("taken for the distribution's"), "\(unchecked.title)")
+        #expect(unchecked.change.contains("not told apart"))
+        // The own root is re-issued by its own action, and so leaves the 2-db store's count as well.
+        let own = try #require(plan.action("certificate-reissue:CN=Own Root"), "\(plan.actions.map(\.id))")
+        #expect(Set(own.retires.map(\.line)) == [30])
+        #expect(unchecked.title.contains("1 CA certificate(s)") && Set(unchecked.retires.map(\.line)) == [1])
+        let planned = Set(plan.actions.flatMap { $0.retires.map(\.index) + $0.keeps.map(\.index) })
+        #expect(planned.count == all.flatMap(\.1).count)
+    }
+
     @Test("the store paths, under a root label or not; an administrator's anchors are not a store")
     func storePaths() {
         for path in [
