@@ -6,6 +6,51 @@ enum HAProxyConfigSyntax {
     struct Words {
         var words: [String]
         var unmatchedQuote: Bool
+        /// Words holding an environment variable whose value the configuration does not give, by index: the
+        /// variable's name. Such a word is kept as written.
+        var fromEnvironment: [Int: String] = [:]
+        /// HAProxy's error for a variable it cannot read ("forbidden first char in environment variable name"),
+        /// which stops it.
+        var variableError: String?
+    }
+
+    /// What the configuration itself says of haproxy's environment: `setenv`, `presetenv`, `unsetenv` and
+    /// `resetenv` in `global`, applied as HAProxy reads each line (cfgparse-global.c, v2.6.0), so a later line's
+    /// `"${NAME}"` sees them. Everything else in the environment comes from outside the tree (the service unit, a
+    /// container's settings, the shell) and is not known.
+    struct Environment {
+        enum Value: Equatable {
+            case set(String)
+            case unset
+            case notKnown
+        }
+
+        private var values: [String: Value] = [:]
+        /// After `resetenv`, every variable it does not name is gone.
+        private var othersUnset = false
+
+        func value(_ name: String) -> Value { values[name] ?? (othersUnset ? .unset : .notKnown) }
+
+        /// Applies a `global` line's words when it is one of the four environment keywords.
+        mutating func apply(_ words: [String]) {
+            guard let keyword = words.first?.lowercased() else { return }
+            switch keyword {
+            case "setenv" where words.count >= 3:
+                values[words[1]] = .set(words[2])
+            case "presetenv" where words.count >= 3:
+                // Only when the environment does not have it already, which is not known unless it was emptied.
+                if value(words[1]) == .unset { values[words[1]] = .set(words[2]) }
+            case "unsetenv":
+                for name in words.dropFirst() { values[name] = .unset }
+            case "resetenv":
+                let kept = Set(words.dropFirst())
+                var next: [String: Value] = [:]
+                for name in kept { next[name] = value(name) }
+                values = next
+                othersUnset = true
+            default: break
+            }
+        }
     }
 
     /// Splits a line the way `parse_line` does (src/tools.c, v2.6.0), with the options the configuration reader
@@ -16,9 +61,16 @@ enum HAProxyConfigSyntax {
     /// - outside single quotes, a backslash escapes a space, `\`, `#`, `'` and `"` (and `$` inside double quotes),
     ///   gives `\t`, `\n`, `\r`; before any other character it stays as written;
     /// - a quote still open at the end of the line is an error HAProxy stops on ("unmatched quote").
-    /// Environment variables (`$NAME`, `${NAME}`) are kept as written: their values are not in the tree.
-    static func words(_ line: Substring) -> Words {
+    ///
+    /// Inside double quotes only (HAProxy 2.6 measured here: `$X` outside quotes and inside single quotes is text),
+    /// `$NAME` and `${NAME}` are environment variables; `${NAME-default}` gives `default` when `NAME` is not set;
+    /// `${NAME[*]}` splits the value into words at spaces; `$.LINE` is the line number (`.FILE` and `.SECTION`
+    /// are taken as not known); a name must start with a letter, `_` or `.`, and a `{` needs its `}`: HAProxy
+    /// stops at either fault. A variable `environment` does not know leaves its word as written, in
+    /// `fromEnvironment`; one not set gives nothing.
+    static func words(_ line: Substring, environment: Environment = Environment(), number: Int = 0) -> Words {
         var words: [String] = []
+        var fromEnvironment: [Int: String] = [:]
         var current = ""
         var inWord = false
         var single = false
@@ -33,6 +85,91 @@ enum HAProxyConfigSyntax {
             return characters.next()
         }
         while let character = next() {
+            if character == "$", double {
+                var written = "$"
+                var name = ""
+                var brace = false
+                var splits = false
+                var fallback: String?
+                var following = next()
+                if following == "{" {
+                    brace = true
+                    written.append("{")
+                    following = next()
+                }
+                guard let first = following, first.isASCII, first.isLetter || first == "_" || first == "." else {
+                    return Words(
+                        words: words, unmatchedQuote: false, fromEnvironment: fromEnvironment,
+                        variableError: "forbidden first char in environment variable name")
+                }
+                name.append(first)
+                following = next()
+                while let character = following, character.isASCII,
+                    character.isLetter || character.isNumber
+                        || character == "_"
+                {
+                    name.append(character)
+                    following = next()
+                }
+                written += name
+                if brace, following == "[" {
+                    guard next() == "*", next() == "]" else {
+                        return Words(
+                            words: words, unmatchedQuote: false, fromEnvironment: fromEnvironment,
+                            variableError: "wrong expansion in environment variable")
+                    }
+                    splits = true
+                    written += "[*]"
+                    following = next()
+                }
+                if brace {
+                    if following == "-" {
+                        var text = ""
+                        following = next()
+                        while let character = following, character != "}" {
+                            text.append(character)
+                            following = next()
+                        }
+                        fallback = text
+                        written += "-" + text
+                    }
+                    guard following == "}" else {
+                        return Words(
+                            words: words, unmatchedQuote: false, fromEnvironment: fromEnvironment,
+                            variableError: "unmatched brace in environment variable name")
+                    }
+                    written += "}"
+                } else {
+                    pending = following
+                }
+                inWord = true
+                let value: Environment.Value =
+                    name == ".LINE" ? .set(String(number)) : name.hasPrefix(".") ? .notKnown : environment.value(name)
+                switch value {
+                case .notKnown:
+                    current += written
+                    fromEnvironment[words.count] = name
+                case .unset:
+                    if let fallback { current += fallback }
+                case .set(let text):
+                    guard splits else {
+                        current += text
+                        continue
+                    }
+                    for character in text {
+                        if character.isWhitespace {
+                            if !current.isEmpty || inWord { words.append(current) }
+                            current = ""
+                            inWord = false
+                        } else {
+                            current.append(character)
+                            inWord = true
+                        }
+                    }
+                    inWord = true
+                }
+                continue
+            }
             if character == "#", !single, !double { break }
             if character == "\"", !single {
                 double.toggle()
@@ -73,7 +210,7 @@ enum HAProxyConfigSyntax {
             inWord = true
         }
         if inWord { words.append(current) }
-        return Words(words: words, unmatchedQuote: single || double)
+        return Words(words: words, unmatchedQuote: single || double, fromEnvironment: fromEnvironment)
     }
 
     /// A section keyword and the releases that know it: from `since` (nil: every release PQScout models) until

@@ -53,6 +53,8 @@ public struct HAProxyScanner: FileScanner {
     struct Line {
         var words: [String]
         var line: Int
+        /// Words holding an environment variable the configuration does not set, by index: the variable's name.
+        var fromEnvironment: [Int: String] = [:]
         /// The line each word was written on, when they differ: a server's parameters can come from the
         /// `default-server` lines above it, and a change to one belongs on its line.
         var wordLines: [Int]? = nil
@@ -88,11 +90,13 @@ public struct HAProxyScanner: FileScanner {
                     path: input.path, reason: .malformed, detail: "line \(number): \(why); HAProxy refuses to start"))
         }
         let release = OpenSSLVersion.installed(["haproxy"], in: input.context.software)
+        var environment = HAProxyConfigSyntax.Environment()
         for (number, raw) in ConfigText.lines(input.bytes, path: input.path, diagnostics: &diagnostics) {
-            let split = HAProxyConfigSyntax.words(raw)
+            let split = HAProxyConfigSyntax.words(raw, environment: environment, number: number)
             if split.unmatchedQuote { refuse(number, "quoted argument never closed") }
+            if let error = split.variableError { refuse(number, error) }
             guard let first = split.words.first else { continue }
-            let line = Line(words: split.words, line: number)
+            let line = Line(words: split.words, line: number, fromEnvironment: split.fromEnvironment)
             let keyword = first.lowercased()
             if HAProxyConfigSyntax.sections[keyword] != nil {
                 if let why = HAProxyConfigSyntax.unknownSection(keyword, release: release) { refuse(number, why) }
@@ -100,6 +104,7 @@ public struct HAProxyScanner: FileScanner {
             } else if sections.isEmpty {
                 refuse(number, "'\(first)' outside any section")
             } else {
+                if Self.kind(sections[sections.count - 1].header) == "global" { environment.apply(split.words) }
                 sections[sections.count - 1].lines.append(line)
             }
         }
@@ -125,25 +130,26 @@ public struct HAProxyScanner: FileScanner {
         let emitter = TLSServiceEmitter(input: input, catalog: catalog)
         let global = sections.filter { Self.kind($0.header) == "global" }.flatMap(\.lines)
         let crtBase = Self.value(global, "crt-base")?.words.dropFirst().first ?? ""
+        let crtBaseFromEnvironment = Self.value(global, "crt-base").map { !$0.fromEnvironment.isEmpty } ?? false
         let prefix = ConfigText.rootPattern(
             crtBase.isEmpty ? ConfigText.directory(of: input.path) : crtBase, prefix: "",
             label: ConfigText.rootLabel(of: input.path))
         let defaultMinimum = Self.defaultMinimum(input.context.software)
         var services: [TLSService] = []
         // `default-server` parameters of each `defaults` section seen so far, by name ("" for an unnamed one).
-        var defaultsSections: [(name: String, parameters: [(word: String, line: Int)])] = []
+        var defaultsSections: [(name: String, parameters: [Parameter])] = []
         for section in sections {
             let kind = Self.kind(section.header)
             let sectionName = section.header.words.dropFirst().first ?? ""
             if kind == "defaults" {
                 // `defaults b from a` starts from a's settings, `default-server` included (proxy_defproxy_cpy); a
                 // defaults section without `from` starts from nothing.
-                var parameters: [(word: String, line: Int)] = []
+                var parameters: [Parameter] = []
                 if let from = Self.from(section.header), let from {
                     parameters = defaultsSections.last { $0.name == from }?.parameters ?? []
                 }
                 parameters += section.lines.filter { $0.words[0].lowercased() == "default-server" }.flatMap {
-                    line in line.words.dropFirst().map { (word: $0, line: line.line) }
+                    line in Self.parameters(line, from: 1)
                 }
                 defaultsSections.append((name: Self.defaultsName(section.header), parameters: parameters))
                 continue
@@ -164,7 +170,7 @@ public struct HAProxyScanner: FileScanner {
             // proxy, in the `defaults` section it uses (the last one before it, or the one `from` names), its own
             // written after them: the later of two settings wins, `no-ssl` undoes `ssl` (configuration.txt §4.2
             // "default-server", §5.2).
-            var inherited: [(word: String, line: Int)] = []
+            var inherited: [Parameter] = []
             if ["backend", "listen"].contains(kind) {
                 if let from = Self.from(section.header), let from {
                     inherited = defaultsSections.last { $0.name == from }?.parameters ?? []
@@ -175,7 +181,7 @@ public struct HAProxyScanner: FileScanner {
             for written in section.lines {
                 let keyword = written.words[0].lowercased()
                 if keyword == "default-server" {
-                    inherited += written.words.dropFirst().map { (word: $0, line: written.line) }
+                    inherited += Self.parameters(written, from: 1)
                     continue
                 }
                 guard keywords.contains(keyword) else { continue }
@@ -186,17 +192,30 @@ public struct HAProxyScanner: FileScanner {
                 if kind == "peers", !isBind, written.words.count < 3 || !written.words[2].contains(":") { continue }
                 var line = written
                 if !isBind {
-                    let own = written.words.dropFirst(head).map { (word: $0, line: written.line) }
+                    let own = Self.parameters(written, from: head)
                     let parameters = inherited + own
                     line.words = Array(written.words.prefix(head)) + parameters.map(\.word)
                     line.wordLines =
                         Array(repeating: written.line, count: min(head, written.words.count))
                         + parameters.map(\.line)
+                    line.fromEnvironment = written.fromEnvironment.filter { $0.key < head }
+                    for (offset, parameter) in parameters.enumerated() {
+                        if let variable = parameter.variable { line.fromEnvironment[head + offset] = variable }
+                    }
                 }
                 let switches = line.words.dropFirst(head).map { $0.lowercased() }.filter {
                     $0 == "ssl" || $0 == "no-ssl"
                 }
-                guard switches.last == "ssl" else { continue }
+                guard switches.last == "ssl" else {
+                    if let unknown = Self.fromEnvironment(line, from: head) {
+                        output.diagnostics.append(
+                            Diagnostic(
+                                path: input.path, reason: .unsupported,
+                                detail: "line \(line.line): whether this \(keyword) uses TLS is not known: it holds "
+                                    + "\(unknown)"))
+                    }
+                    continue
+                }
                 let label =
                     isBind
                     ? "bind \(line.words.dropFirst().first ?? "") (\(kind) \(sectionName))"
@@ -214,11 +233,13 @@ public struct HAProxyScanner: FileScanner {
                         ["crt-list", "default-crt", "generate-certificates"].contains($0.lowercased())
                     }
                 apply(
-                    global: global, line: line, bind: isBind, path: input.path,
-                    defaultMinimum: defaultMinimum, to: &service)
+                    global: global, line: line, head: head, path: input.path, defaultMinimum: defaultMinimum,
+                    to: &service)
                 for (index, word) in line.words.enumerated()
                 where isBind && word.lowercased() == "crt-list" && index + 1 < line.words.count {
                     let list = line.words[index + 1]
+                    // Which list is not known (TLSService.notRead says why), nor its certificates.
+                    guard line.fromEnvironment[index + 1] == nil, !crtBaseFromEnvironment else { continue }
                     let (entries, problem, ownOptions) = Self.crtList(
                         list, prefix: prefix, label: ConfigText.rootLabel(of: input.path), tree: input.context.tree)
                     if let first = ownOptions.first {
@@ -253,6 +274,23 @@ public struct HAProxyScanner: FileScanner {
     }
 
     static func kind(_ header: Line) -> String { header.words[0].lowercased() }
+
+    /// A line's words from `index` on, each with its line and the environment variable it holds, if any.
+    typealias Parameter = (word: String, line: Int, variable: String?)
+
+    static func parameters(_ line: Line, from index: Int) -> [Parameter] {
+        line.words.indices.dropFirst(index).map { (line.words[$0], line.line(ofWord: $0), line.fromEnvironment[$0]) }
+    }
+
+    /// The first word from `index` on whose value comes from haproxy's environment, said for a note: "the
+    /// environment variable CIPHERS (line 2: "${CIPHERS}"), set outside the configuration".
+    static func fromEnvironment(_ line: Line, from index: Int) -> String? {
+        guard let (at, name) = line.fromEnvironment.filter({ $0.key >= index }).min(by: { $0.key < $1.key }) else {
+            return nil
+        }
+        return "the environment variable \(name) (line \(line.line(ofWord: at)): \"\(line.words[at])\"), which "
+            + "haproxy takes from outside its configuration"
+    }
 
     /// The defaults section a section header names with `from`, as `cfg_parse_listen` reads it: `from` (exactly
     /// so) after the name, or first in `defaults from a`. nil when there is no `from`; `.some(nil)` when it names
@@ -290,7 +328,6 @@ public struct HAProxyScanner: FileScanner {
         -> (entries: [TLSSetting], problem: String?, ownOptions: [String])
     {
         guard let tree else { return ([], nil, []) }
-        guard !written.contains("$") else { return ([], "PQScout does not expand $VARIABLE", []) }
         let listPath = ScanPath(ConfigText.rootPattern(written, prefix: prefix, label: label))
         let bytes: [UInt8]
         switch tree.read(listPath) {
@@ -347,14 +384,21 @@ public struct HAProxyScanner: FileScanner {
     }
 
     private func apply(
-        global: [Line], line: Line, bind: Bool, path: ScanPath, defaultMinimum: String, to service: inout TLSService
+        global: [Line], line: Line, head: Int, path: ScanPath, defaultMinimum: String, to service: inout TLSService
     ) {
+        let bind = head == 2
         let side = bind ? "bind" : "server"
         func setting(_ directive: String, _ value: String, _ at: Int) -> TLSSetting {
             TLSSetting(directive: directive, value: value, path: path, line: at, layer: .file)
         }
+        // A value from haproxy's environment is not known: it is left out, and nothing of the service is then
+        // known to be in force (TLSService.notRead), rather than its text being judged as written.
         func globalValue(_ name: String) -> TLSSetting? {
             guard let found = Self.value(global, "ssl-default-\(side)-\(name)"), found.words.count >= 2 else {
+                return nil
+            }
+            if let unknown = Self.fromEnvironment(found, from: 1) {
+                service.notRead.append(unknown)
                 return nil
             }
             return setting(found.words[0], found.words.dropFirst().joined(separator: " "), found.line)
@@ -363,7 +407,16 @@ public struct HAProxyScanner: FileScanner {
         func ownValue(_ name: String) -> TLSSetting? {
             guard let index = line.words.lastIndex(where: { $0.lowercased() == name }), index + 1 < line.words.count
             else { return nil }
+            if line.fromEnvironment[index + 1] != nil || crtBaseFromEnvironment { return nil }
             return setting("\(side) \(name)", line.words[index + 1], line.line(ofWord: index))
+        }
+        // Any word of the line's own from haproxy's environment: a value, or (`"${OPTS[*]}"`) keywords.
+        if let unknown = Self.fromEnvironment(line, from: head) { service.notRead.append(unknown) }
+        let crtBaseFromEnvironment = Self.value(global, "crt-base").map { !$0.fromEnvironment.isEmpty } ?? false
+        for name in ["ssl-default-\(side)-options", "crt-base"] + (bind ? ["ssl-dh-param-file"] : []) {
+            if let found = Self.value(global, name), let unknown = Self.fromEnvironment(found, from: 1) {
+                service.notRead.append(unknown)
+            }
         }
         service.cipherString = ownValue("ciphers") ?? globalValue("ciphers")
         service.ciphersuites = ownValue("ciphersuites") ?? globalValue("ciphersuites")
@@ -372,7 +425,9 @@ public struct HAProxyScanner: FileScanner {
         service.clientSignatureAlgorithms = ownValue("client-sigalgs") ?? globalValue("client-sigalgs")
         // DHE needs `ssl-dh-param-file` (or DH parameters inside the crt PEM): HAProxy 2.6 with OpenSSL 3 offers no
         // DHE suite otherwise (measured live: every DHE probe fails).
-        if bind, let found = Self.value(global, "ssl-dh-param-file"), found.words.count >= 2 {
+        if bind, let found = Self.value(global, "ssl-dh-param-file"), found.words.count >= 2,
+            found.fromEnvironment.isEmpty
+        {
             service.dhParameters = setting(found.words[0], found.words[1], found.line)
         }
         // Protocol range: global options, then the line's own keywords.
@@ -417,6 +472,11 @@ public struct HAProxyScanner: FileScanner {
                 directive: "ssl-min-ver", value: defaultMinimum, path: path, line: line.line, layer: .application)
         service.protocols = TLSProtocolChoice(versions: versions, setting: protocolSetting, overridesSystem: true)
         for (index, word) in line.words.enumerated() where word.lowercased() == "crt" && index + 1 < line.words.count {
+            if line.fromEnvironment[index + 1] != nil || crtBaseFromEnvironment {
+                // Which certificate is not known: its key type neither.
+                service.requiresCertificate = false
+                continue
+            }
             let file = setting("\(side) crt", line.words[index + 1], line.line(ofWord: index))
             service.certificates.append(file)
             service.keys.append(file)

@@ -138,6 +138,10 @@ public struct TLSService: Sendable, Hashable {
     /// defined"; not with `ssl_reject_handshake on`), an httpd virtual host with `SSLEngine on` ("no certificate
     /// assigned"; not with mod_md, which supplies one), a HAProxy `bind ... ssl` ("no SSL certificate specified").
     public var requiresCertificate = false
+    /// What decides the service's settings that the configuration does not hold (a HAProxy `"${CIPHERS}"`, whose
+    /// value comes from haproxy's environment): nothing of the service, or of its daemon, is then known to be in
+    /// force, as for any setting PQScout could not read.
+    public var notRead: [String] = []
 
     public init(source: FindingSource, name: String, path: ScanPath, line: Int?, role: Role = .server) {
         self.source = source

@@ -119,6 +119,7 @@ public struct TLSServiceEmitter: Sendable {
         var output = ScanOutput()
         output.assets.append(Asset(id: assetID(service), kind: .service, algorithm: "TLS"))
         var state = State()
+        state.notRead = service.notRead
         let listed = listedProtocols(service)
         let enabled = listed.filter(\.on).map(\.version).filter { $0 != "SSLv2" && $0 != "SSLv3" }
         let legacyEnabled = enabled.contains { $0 != "TLSv1.3" }

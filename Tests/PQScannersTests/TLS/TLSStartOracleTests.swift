@@ -147,14 +147,18 @@ struct TLSStartOracleTests {
     }
 
     /// Runs a program's configuration test: true when it exits 0 within 10 s.
-    static func passes(_ arguments: [String], in directory: String? = nil) throws -> Bool {
+    static func passes(_ arguments: [String], in directory: String? = nil, environment: [String: String] = [:])
+        throws -> Bool
+    {
         let process = Process()
         if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         process.executableURL = URL(fileURLWithPath: arguments[0])
         process.arguments = Array(arguments.dropFirst())
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
-        process.environment = ["PATH": "/usr/bin:/bin:/usr/sbin:/sbin", "OPENSSL_CONF": "/dev/null"]
+        process.environment = ["PATH": "/usr/bin:/bin:/usr/sbin:/sbin", "OPENSSL_CONF": "/dev/null"].merging(
+            environment
+        ) { $1 }
         try process.run()
         let deadline = Date().addingTimeInterval(10)
         while process.isRunning, Date() < deadline { usleep(10_000) }
@@ -681,6 +685,119 @@ struct TLSStartOracleTests {
         }
         if one.name.hasPrefix("a cache section") {
             #expect(!output.findings.contains { $0.context?.contains("cache") == true })
+        }
+    }
+
+    // MARK: - HAProxy's environment variables
+
+    /// A configuration using `VAR`, and a value of it haproxy accepts in that place (`CRT`, `ROOT` as above).
+    struct EnvironmentCase: CustomStringConvertible, Sendable {
+        var name: String
+        var global: String = ""
+        var bind: String = ""
+        var good: String = "ECDHE-RSA-AES128-GCM-SHA256"
+        var description: String { name }
+    }
+
+    static let environmentCases: [EnvironmentCase] = [
+        EnvironmentCase(name: "in double quotes", global: "    ssl-default-bind-ciphers \"${VAR}\"\n"),
+        EnvironmentCase(name: "$VAR in double quotes", global: "    ssl-default-bind-ciphers \"$VAR\"\n"),
+        EnvironmentCase(name: "unquoted, which is text", global: "    ssl-default-bind-ciphers ${VAR}\n"),
+        EnvironmentCase(name: "in single quotes, which is text", global: "    ssl-default-bind-ciphers '${VAR}'\n"),
+        EnvironmentCase(
+            name: "escaped in double quotes", global: "    ssl-default-bind-ciphers \"AES128-SHA\\$VAR\"\n"),
+        EnvironmentCase(
+            name: "set by setenv",
+            global: "    setenv VAR ECDHE-RSA-AES256-GCM-SHA384\n    ssl-default-bind-ciphers \"${VAR}\"\n"),
+        EnvironmentCase(
+            name: "set by setenv to a string OpenSSL rejects",
+            global: "    setenv VAR BOGUS\n    ssl-default-bind-ciphers \"${VAR}\"\n"),
+        EnvironmentCase(
+            name: "a presetenv default, which the environment overrides",
+            global: "    presetenv VAR ECDHE-RSA-AES256-GCM-SHA384\n    ssl-default-bind-ciphers \"${VAR}\"\n"),
+        EnvironmentCase(
+            name: "a presetenv default after resetenv",
+            global: "    resetenv\n    presetenv VAR ECDHE-RSA-AES256-GCM-SHA384\n"
+                + "    ssl-default-bind-ciphers \"${VAR}\"\n"),
+        EnvironmentCase(
+            name: "a default in braces", global: "    ssl-default-bind-ciphers \"${VAR-ECDHE-RSA-AES256-GCM-SHA384}\"\n"
+        ),
+        EnvironmentCase(
+            name: "a default in braces after unsetenv",
+            global: "    unsetenv VAR\n    ssl-default-bind-ciphers \"${VAR-ECDHE-RSA-AES256-GCM-SHA384}\"\n"),
+        EnvironmentCase(
+            name: "split into words",
+            global: "    setenv VAR \"ssl-min-ver TLSv1.2\"\n    ssl-default-bind-options \"${VAR[*]}\"\n"),
+        EnvironmentCase(name: "a name starting with a digit", global: "    ssl-default-bind-ciphers \"AES$1\"\n"),
+        EnvironmentCase(name: "a brace never closed", global: "    ssl-default-bind-ciphers \"${VAR\"\n"),
+        EnvironmentCase(name: "the line number", global: "    ssl-default-bind-ciphers \"$.LINE\"\n"),
+        EnvironmentCase(name: "the bind's own ciphers", bind: " ciphers \"${VAR}\""),
+        EnvironmentCase(name: "the bind's certificate", bind: " crt \"${VAR}\"", good: "CRT"),
+        EnvironmentCase(name: "crt-base", global: "    crt-base \"${VAR}\"\n", good: "ROOT"),
+    ]
+
+    /// haproxy -c under three environments (`VAR` unset, a value that works, one that does not): where all
+    /// three fail, PQScout must say HAProxy refuses to start; where all pass, that it starts; where they differ,
+    /// that nothing is known to be in force, without a refusal.
+    @Test(
+        "haproxy -c with VAR unset, good and bad: PQScout says refuses, starts, or not known, as they agree or not",
+        .enabled(if: FileManager.default.isExecutableFile(atPath: haproxyBinary), "needs haproxy"),
+        .enabled(if: TestCertificates.opensslPath != nil, "needs openssl"), arguments: environmentCases)
+    func haproxyEnvironment(_ one: EnvironmentCase) throws {
+        let release = try #require(Self.haproxyRelease())
+        let root = try TestCertificates.temporaryDirectory("start-haproxy-env")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let directory = root.appendingPathComponent("etc/haproxy")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let pair = try #require(TestCertificates.make("rsa:2048", in: directory, name: "a"))
+        try Data((pair.certificatePEM + pair.keyPEM).utf8).write(to: directory.appendingPathComponent("a.pem"))
+        // With crt-base from the environment, the bind names its certificate relative to it.
+        let crt = one.name == "crt-base" ? "a.pem" : "\(directory.path)/a.pem"
+        let text = """
+            global
+                maxconn 16
+            \(one.global)defaults
+                mode tcp
+                timeout connect 1s
+                timeout client 1s
+                timeout server 1s
+            frontend fe
+                bind 127.0.0.1:\(TLSLiveOracleTests.freePort()) ssl\(one.bind.contains("crt") ? "" : " crt \(crt)")\(one.bind)
+                default_backend be
+            backend be
+                server s 127.0.0.1:9
+
+            """
+        try Data(text.utf8).write(to: directory.appendingPathComponent("haproxy.cfg"))
+        let good = one.good.replacingOccurrences(of: "CRT", with: "\(directory.path)/a.pem")
+            .replacingOccurrences(of: "ROOT", with: directory.path)
+        var outcomes: [Bool] = []
+        for environment in [[:], ["VAR": good], ["VAR": "BOGUS"]] {
+            outcomes.append(
+                try Self.passes(
+                    [Self.haproxyBinary, "-c", "-q", "-f", "\(directory.path)/haproxy.cfg"], environment: environment))
+        }
+        let scanned = text.replacingOccurrences(of: root.path + "/", with: "/")
+        let tree = try TLS.tree(root: root.path)
+        let software = [Software(name: "haproxy", version: release, sourcePath: ScanPath("var/lib/dpkg/status"))]
+        let output = HAProxyScanner().scan(
+            ScanInput(
+                path: ScanPath("etc/haproxy/haproxy.cfg"), bytes: Array(scanned.utf8),
+                context: ScanContext(tree: tree, software: software)))
+        #expect(!output.findings.isEmpty, "\(one.name)")
+        let note =
+            "\(one.name): haproxy -c \(outcomes) (unset, good, bad); PQScout: \(output.findings.first?.note ?? "")"
+        let refuses = output.findings.contains { $0.note?.contains("refuses to start") == true }
+        if outcomes.allSatisfy({ !$0 }) {
+            #expect(output.findings.allSatisfy { !$0.effective } && refuses, "\(note)")
+        } else if outcomes.allSatisfy({ $0 }) {
+            #expect(output.findings.contains { $0.effective } && !refuses, "\(note)")
+        } else {
+            #expect(
+                !refuses
+                    && output.findings.allSatisfy {
+                        !$0.effective && $0.note?.hasPrefix("not known to be in force") == true
+                    }, "\(note)")
         }
     }
 }
