@@ -68,7 +68,7 @@ def name(cn):
     return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)])
 
 
-def certificate(key, subject, issuer_key, issuer, serial, days=825):
+def certificate(key, subject, issuer_key, issuer, serial, days=825, ca=False):
     now = datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)
     builder = (
         x509.CertificateBuilder()
@@ -78,8 +78,15 @@ def certificate(key, subject, issuer_key, issuer, serial, days=825):
         .serial_number(serial)
         .not_valid_before(now)
         .not_valid_after(now + datetime.timedelta(days=days))
-        .add_extension(x509.SubjectAlternativeName([x509.DNSName(subject)]), critical=False)
     )
+    if ca:
+        # As a CA's certificate is (RFC 5280 4.2.1.9, 4.2.1.3): basicConstraints CA:TRUE, critical; keyCertSign.
+        builder = builder.add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        builder = builder.add_extension(
+            x509.KeyUsage(False, False, False, False, False, True, True, False, False), critical=True
+        )
+    else:
+        builder = builder.add_extension(x509.SubjectAlternativeName([x509.DNSName(subject)]), critical=False)
     algorithm = None if isinstance(issuer_key, ed25519.Ed25519PrivateKey) else hashes.SHA256()
     return builder.sign(issuer_key, algorithm)
 
@@ -241,11 +248,11 @@ def main():
     rng = random.Random(args.seed)
     os.makedirs(args.tree, exist_ok=True)
     ca_key = ec.generate_private_key(ec.SECP384R1())
-    ca_cert = certificate(ca_key, "Fleet CA", ca_key, "Fleet CA", 1, days=3650)
+    ca_cert = certificate(ca_key, "Fleet CA", ca_key, "Fleet CA", 1, days=3650, ca=True)
     # A CA bundle of 40 roots (one key each kind, many names), shared by every host as in a real fleet.
     roots = [ec.generate_private_key(ec.SECP256R1()) for _ in range(4)] + [rsa.generate_private_key(65537, 2048)]
     bundle = b"".join(
-        certificate(roots[i % len(roots)], f"Root CA {i}", roots[i % len(roots)], f"Root CA {i}", 100 + i, 7300)
+        certificate(roots[i % len(roots)], f"Root CA {i}", roots[i % len(roots)], f"Root CA {i}", 100 + i, 7300, ca=True)
         .public_bytes(serialization.Encoding.PEM)
         for i in range(40)
     )

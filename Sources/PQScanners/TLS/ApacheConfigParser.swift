@@ -161,6 +161,8 @@ struct ApacheConfigParser {
         if files.isEmpty, directive.key == "include", !conditional {
             if ConfigText.lostBytes(pattern) {
                 reading.unread.append("\(place) (Include \(pattern): \(ConfigText.lostBytesReason))")
+            } else if TLSConfigPlacement.isCopy(directive.path) {
+                reading.unread.append("\(place) (Include \(pattern): \(TLSConfigPlacement.copyReason))")
             } else if wildcard {
                 refuse(directive.path, "line \(directive.line): Include \(pattern) matches no file in the scanned tree")
             } else {

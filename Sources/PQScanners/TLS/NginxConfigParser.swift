@@ -121,7 +121,13 @@ struct NginxConfigParser {
             reading.unread.append(
                 "\(directive.path.display) line \(directive.line) (include \(pattern): \(ConfigText.lostBytesReason))")
         } else if targets.isEmpty, !pattern.contains(where: { "*?[".contains($0) }) {
-            refuse(directive.path, "line \(directive.line): include \(pattern) names no file in the scanned tree")
+            if TLSConfigPlacement.isCopy(directive.path) {
+                reading.unread.append(
+                    "\(directive.path.display) line \(directive.line) (include \(pattern): "
+                        + "\(TLSConfigPlacement.copyReason))")
+            } else {
+                refuse(directive.path, "line \(directive.line): include \(pattern) names no file in the scanned tree")
+            }
         }
         let files = reading.admit(
             targets, keyword: "include", at: directive.path, line: directive.line, diagnostics: &diagnostics)

@@ -731,7 +731,11 @@ public struct TLSServiceEmitter: Sendable {
                 continue
             }
             if files.isEmpty {
-                state.refusals.append("certificate file \(setting.value) is not in the scanned tree")
+                if TLSConfigPlacement.isCopy(setting.path) {
+                    state.notRead.append("certificate file \(setting.value) (\(TLSConfigPlacement.copyReason))")
+                } else {
+                    state.refusals.append("certificate file \(setting.value) is not in the scanned tree")
+                }
                 continue
             }
             for file in files {

@@ -1,0 +1,91 @@
+import Foundation
+import PQModel
+import Testing
+
+@testable import PQScoutKit
+
+/// A repository of infrastructure code scanned on a workstation is part of the running host (no `etc/` or `usr/`
+/// at its top), and its configs name files of the servers they are deployed to. PQScout looked those files up on
+/// the workstation and, not finding them, said "the server refuses to start". A config outside the scanned
+/// system's configuration folders is a copy: a file it names that the tree lacks is not known to be missing where
+/// it runs. The same files inside an image of a system are that system's, and their absence stops the daemon.
+@Suite("A configuration copy (a repository, a home directory) claims no refusal for the files it names")
+struct ConfigCopyTests {
+    /// A name no host here has.
+    static let missing = "pqscout-absent-\(UUID().uuidString)"
+
+    static func write(_ tree: SystemTree, under folder: String) throws {
+        try tree.write(
+            "\(folder)/nginx/nginx.conf",
+            """
+            events {}
+            http {
+                server {
+                    listen 443 ssl;
+                    ssl_certificate /etc/ssl/certs/\(missing).pem;
+                    ssl_certificate_key /etc/ssl/private/\(missing).key;
+                    ssl_ciphers ECDHE+AESGCM;
+                }
+            }
+
+            """)
+        try tree.write(
+            "\(folder)/apache2/apache2.conf",
+            """
+            Include /etc/apache2/\(missing).conf
+            <VirtualHost *:443>
+                SSLEngine on
+                SSLCertificateFile /etc/apache2/\(missing).pem
+                SSLCipherSuite ECDHE+AESGCM
+            </VirtualHost>
+
+            """)
+    }
+
+    @Test("in a repository: not known to be in force, no refusal; in an image's etc/: nginx and httpd refuse")
+    func copyAndImage() throws {
+        let repository = try SystemTree()
+        try Self.write(repository, under: "roles/web/files")
+        let copied = try repository.scan(["."])
+        let image = try SystemTree()
+        try Self.write(image, under: "etc")
+        try image.write("usr/share/doc/README", "an image of a system\n")
+        let installed = try image.scan(["."])
+        for source in ["nginx", "apache"] {
+            let copies = copied.findings.filter { $0.source.rawValue == source }
+            #expect(!copies.isEmpty, "\(source)")
+            for finding in copies {
+                #expect(!finding.effective)
+                #expect(
+                    finding.note?.hasPrefix("not known to be in force: PQScout did not read") == true
+                        && finding.note?.contains("refuses to start") == false
+                        && finding.note?.contains("a copy, whose files are on the system it is deployed to") == true,
+                    "\(source) copy: \(finding.note ?? "")")
+            }
+            let real = installed.findings.filter { $0.source.rawValue == source }
+            #expect(!real.isEmpty, "\(source)")
+            #expect(
+                real.allSatisfy { !$0.effective && $0.note?.contains("refuses to start") == true },
+                "\(source) image: \(real.first?.note ?? "")")
+        }
+    }
+
+    /// A part of a system scanned with `--system-root`: where the part lies in the system decides, not where it
+    /// lies in the scan (`etc/nginx` scanned alone is still the system's configuration folder).
+    @Test("a subtree of a system root: etc/nginx refuses, home/alice/infra is a copy")
+    func subtreesOfASystem() throws {
+        let system = try SystemTree()
+        try Self.write(system, under: "etc")
+        try Self.write(system, under: "home/alice/infra")
+        let root = SystemRootChoice.path(system.root.path)
+        let configuration = try system.scan(["etc/nginx"], system: root)
+        let repository = try system.scan(["home/alice/infra/nginx"], system: root)
+        let inEtc = configuration.findings.filter { $0.source.rawValue == "nginx" }
+        let inHome = repository.findings.filter { $0.source.rawValue == "nginx" }
+        #expect(!inEtc.isEmpty && !inHome.isEmpty)
+        #expect(inEtc.allSatisfy { $0.note?.contains("refuses to start") == true }, "\(inEtc.first?.note ?? "")")
+        #expect(
+            inHome.allSatisfy { $0.note?.hasPrefix("not known to be in force") == true },
+            "\(inHome.first?.note ?? "")")
+    }
+}
