@@ -70,6 +70,49 @@ struct ConfigCopyTests {
         }
     }
 
+    /// A copy's absolute paths are the deployed system's: a file of that name on the scanning host, outside the
+    /// scan root, is not it. PQScout linked the host's certificate and read the host's include as the copy's.
+    @Test("a copy's certificate and include that exist only on the scanning host are not taken for its own")
+    func hostFilesAreNotTheCopys() throws {
+        let tree = try SystemTree()
+        try tree.copy("certs/mgmt.example.org.crt", to: "host/cert.pem")
+        try tree.copy("private/mgmt.example.org.key", to: "host/key.pem")
+        try tree.write("host/ciphers.conf", "ssl_ciphers ECDHE+AESGCM;\n")
+        let host = tree.root.appendingPathComponent("host").path
+        try tree.write(
+            "repo/nginx/nginx.conf",
+            """
+            events {}
+            http {
+                server {
+                    listen 443 ssl;
+                    ssl_certificate \(host)/cert.pem;
+                    ssl_certificate_key \(host)/key.pem;
+                    include \(host)/ciphers.conf;
+                }
+            }
+
+            """)
+        let copied = try tree.scan(["repo"])
+        let nginx = copied.findings.filter { $0.source.rawValue == "nginx" }
+        #expect(!nginx.isEmpty)
+        #expect(
+            nginx.allSatisfy { !$0.effective && $0.note?.hasPrefix("not known to be in force") == true },
+            "\(nginx.first?.note ?? "")")
+        #expect(!nginx.contains { $0.setting == "ssl_certificate" }, "the host's certificate is not linked")
+        #expect(!nginx.contains { $0.setting == "ssl_ciphers" && $0.origin == .file }, "the host's include is not read")
+        // The same config in the host's configuration folder (an image's etc/ here) reads them.
+        try tree.write("image/usr/share/doc/README", "an image\n")
+        try tree.copy("certs/mgmt.example.org.crt", to: "image/srv/cert.pem")
+        try tree.copy("private/mgmt.example.org.key", to: "image/srv/key.pem")
+        try tree.write("image/srv/ciphers.conf", "ssl_ciphers ECDHE+AESGCM;\n")
+        let text = try String(contentsOf: tree.root.appendingPathComponent("repo/nginx/nginx.conf"), encoding: .utf8)
+        try tree.write("image/etc/nginx/nginx.conf", text.replacingOccurrences(of: host, with: "/srv"))
+        let installed = try tree.scan(["image"]).findings.filter { $0.source.rawValue == "nginx" }
+        #expect(installed.contains { $0.setting == "ssl_certificate" } && installed.contains { $0.effective })
+        #expect(installed.contains { $0.setting == "ssl_ciphers" && $0.origin == .file })
+    }
+
     /// A part of a system scanned with `--system-root`: where the part lies in the system decides, not where it
     /// lies in the scan (`etc/nginx` scanned alone is still the system's configuration folder).
     @Test("a subtree of a system root: etc/nginx refuses, home/alice/infra is a copy")

@@ -155,6 +155,8 @@ struct ApacheConfigParser {
             glob += "/*"
             files = tree.files(matching: glob)
         }
+        // A copy's include outside the scan root would be the scanning host's file (TLSConfigPlacement.isCopy).
+        if TLSConfigPlacement.isCopy(directive.path) { files.removeAll(where: tree.isOutsideRoot) }
         // httpd stops on an Include that matches nothing (ap_process_fnmatch_configs: "No matches for the
         // wildcard"; "Could not open configuration file"), unless the path is an empty directory, which the tree's
         // files do not show. IncludeOptional and conditional sections never stop it.

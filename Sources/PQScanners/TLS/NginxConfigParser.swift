@@ -114,7 +114,9 @@ struct NginxConfigParser {
         }
         let glob = ConfigText.rootPattern(pattern, prefix: prefix, label: ConfigText.rootLabel(of: directive.path))
         var out: [NginxDirective] = []
-        let targets = ConfigText.includeTargets(glob, tree: tree, directoryAllowed: false)
+        var targets = ConfigText.includeTargets(glob, tree: tree, directoryAllowed: false)
+        // A copy's include outside the scan root would be the scanning host's file (TLSConfigPlacement.isCopy).
+        if TLSConfigPlacement.isCopy(directive.path) { targets.removeAll(where: tree.isOutsideRoot) }
         // Without a glob character nginx opens the one file (ngx_conf_include): missing, or a directory, it stops
         // ("open() failed", "pread() failed"). A glob that matches nothing is fine.
         if targets.isEmpty, ConfigText.lostBytes(pattern) {
