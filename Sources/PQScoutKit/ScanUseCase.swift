@@ -591,7 +591,9 @@ public struct ScanUseCase: Sendable {
                     return
                 }
                 // Every question the scanners ask of the tree is written down, for the next rescan.
-                let recorder = contexts[index].tree.map { RecordingTree(base: $0) }
+                // A configuration copy sees the scan roots only, not the scanning host's files (ConfigCopy).
+                let seen = contexts[index].tree.map { ConfigCopy.isCopy(file.path) ? ConfigCopy.View(base: $0) : $0 }
+                let recorder = seen.map { RecordingTree(base: $0) }
                 var context = contexts[index]
                 if let recorder { context.tree = recorder }
                 let cpuBefore = Self.threadCPUSeconds()

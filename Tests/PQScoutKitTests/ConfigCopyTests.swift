@@ -72,7 +72,7 @@ struct ConfigCopyTests {
 
     /// A copy's absolute paths are the deployed system's: a file of that name on the scanning host, outside the
     /// scan root, is not it. PQScout linked the host's certificate and read the host's include as the copy's.
-    @Test("a copy's certificate and include that exist only on the scanning host are not taken for its own")
+    @Test("a copy's certificate, includes and drop-ins that exist only on the scanning host are not taken for its own")
     func hostFilesAreNotTheCopys() throws {
         let tree = try SystemTree()
         try tree.copy("certs/mgmt.example.org.crt", to: "host/cert.pem")
@@ -93,7 +93,12 @@ struct ConfigCopyTests {
             }
 
             """)
+        try tree.write("host/sshd.d/weak.conf", "Ciphers aes128-cbc\n")
+        try tree.write("repo/ssh/sshd_config", "Include \(host)/sshd.d/*.conf\nCiphers aes256-gcm@openssh.com\n")
         let copied = try tree.scan(["repo"])
+        let ssh = copied.findings.filter { $0.source.rawValue == "openssh" && $0.setting == "Ciphers" }
+        #expect(ssh.contains { $0.algorithm == "aes256-gcm@openssh.com" && $0.effective })
+        #expect(!ssh.contains { $0.algorithm == "aes128-cbc" }, "the host's drop-in is not the copy's")
         let nginx = copied.findings.filter { $0.source.rawValue == "nginx" }
         #expect(!nginx.isEmpty)
         #expect(
@@ -108,7 +113,12 @@ struct ConfigCopyTests {
         try tree.write("image/srv/ciphers.conf", "ssl_ciphers ECDHE+AESGCM;\n")
         let text = try String(contentsOf: tree.root.appendingPathComponent("repo/nginx/nginx.conf"), encoding: .utf8)
         try tree.write("image/etc/nginx/nginx.conf", text.replacingOccurrences(of: host, with: "/srv"))
-        let installed = try tree.scan(["image"]).findings.filter { $0.source.rawValue == "nginx" }
+        try tree.write("image/srv/sshd.d/weak.conf", "Ciphers aes128-cbc\n")
+        try tree.write("image/etc/ssh/sshd_config", "Include /srv/sshd.d/*.conf\nCiphers aes256-gcm@openssh.com\n")
+        let image = try tree.scan(["image"])
+        #expect(
+            image.findings.contains { $0.source.rawValue == "openssh" && $0.algorithm == "aes128-cbc" && $0.effective })
+        let installed = image.findings.filter { $0.source.rawValue == "nginx" }
         #expect(installed.contains { $0.setting == "ssl_certificate" } && installed.contains { $0.effective })
         #expect(installed.contains { $0.setting == "ssl_ciphers" && $0.origin == .file })
     }

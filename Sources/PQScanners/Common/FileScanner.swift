@@ -104,7 +104,9 @@ public struct ScanContext: Sendable {
     /// `RecordingTree`: each TLS file depends on them as much as the first did, and a rescan must know it.
     func systemTLS(label: String) -> SystemTLSConfig {
         let recording = tree as? RecordingTree
-        let answer = shared.systemTLS.value(for: label) {
+        // A configuration copy does not see the scanning host's system settings (ConfigCopy): its own answer.
+        let copy = (recording?.base ?? tree) is ConfigCopy.View
+        let answer = shared.systemTLS.value(for: copy ? label + "\u{0}copy" : label) {
             guard let base = recording?.base ?? tree else { return SharedAnswers.SystemTLS(config: SystemTLSConfig()) }
             let recorder = RecordingTree(base: base)
             let config = SystemTLSConfig.load(from: recorder, label: label)

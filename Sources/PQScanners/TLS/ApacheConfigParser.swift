@@ -155,16 +155,14 @@ struct ApacheConfigParser {
             glob += "/*"
             files = tree.files(matching: glob)
         }
-        // A copy's include outside the scan root would be the scanning host's file (TLSConfigPlacement.isCopy).
-        if TLSConfigPlacement.isCopy(directive.path) { files.removeAll(where: tree.isOutsideRoot) }
         // httpd stops on an Include that matches nothing (ap_process_fnmatch_configs: "No matches for the
         // wildcard"; "Could not open configuration file"), unless the path is an empty directory, which the tree's
         // files do not show. IncludeOptional and conditional sections never stop it.
         if files.isEmpty, directive.key == "include", !conditional {
             if ConfigText.lostBytes(pattern) {
                 reading.unread.append("\(place) (Include \(pattern): \(ConfigText.lostBytesReason))")
-            } else if TLSConfigPlacement.isCopy(directive.path) {
-                reading.unread.append("\(place) (Include \(pattern): \(TLSConfigPlacement.copyReason))")
+            } else if ConfigCopy.isCopy(directive.path) {
+                reading.unread.append("\(place) (Include \(pattern): \(ConfigCopy.reason))")
             } else if wildcard {
                 refuse(directive.path, "line \(directive.line): Include \(pattern) matches no file in the scanned tree")
             } else {

@@ -114,19 +114,17 @@ struct NginxConfigParser {
         }
         let glob = ConfigText.rootPattern(pattern, prefix: prefix, label: ConfigText.rootLabel(of: directive.path))
         var out: [NginxDirective] = []
-        var targets = ConfigText.includeTargets(glob, tree: tree, directoryAllowed: false)
-        // A copy's include outside the scan root would be the scanning host's file (TLSConfigPlacement.isCopy).
-        if TLSConfigPlacement.isCopy(directive.path) { targets.removeAll(where: tree.isOutsideRoot) }
+        let targets = ConfigText.includeTargets(glob, tree: tree, directoryAllowed: false)
         // Without a glob character nginx opens the one file (ngx_conf_include): missing, or a directory, it stops
         // ("open() failed", "pread() failed"). A glob that matches nothing is fine.
         if targets.isEmpty, ConfigText.lostBytes(pattern) {
             reading.unread.append(
                 "\(directive.path.display) line \(directive.line) (include \(pattern): \(ConfigText.lostBytesReason))")
         } else if targets.isEmpty, !pattern.contains(where: { "*?[".contains($0) }) {
-            if TLSConfigPlacement.isCopy(directive.path) {
+            if ConfigCopy.isCopy(directive.path) {
                 reading.unread.append(
                     "\(directive.path.display) line \(directive.line) (include \(pattern): "
-                        + "\(TLSConfigPlacement.copyReason))")
+                        + "\(ConfigCopy.reason))")
             } else {
                 refuse(directive.path, "line \(directive.line): include \(pattern) names no file in the scanned tree")
             }

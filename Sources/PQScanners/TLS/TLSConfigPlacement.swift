@@ -12,29 +12,6 @@ enum TLSConfigPlacement {
         ".bak", ".orig", ".old", "~",
     ]
 
-    /// Folders of a system where its programs' configurations live (FHS: `etc/`; `usr/local/etc/`,
-    /// `usr/local/apache2/conf/` of a container image; `opt/<package>/`), relative to the system root.
-    static let systemFolders = ["etc", "usr", "opt"]
-
-    /// True when a configuration file is not in a configuration folder of the scanned system (`systemFolders`,
-    /// after the root label): a repository of infrastructure code, a home directory, a download scanned as part
-    /// of the running host. Such a file is a copy, deployed on another system, so the absolute and prefix-relative
-    /// paths it names (a certificate, an include) are that system's files: one the scanned tree lacks is not known
-    /// to be missing there, and its absence is no refusal to start. Scanner-side paths are relative to the system
-    /// root (Docs/user-guide.md, *Live host or image*).
-    static func isCopy(_ path: ScanPath) -> Bool {
-        let label = ConfigText.rootLabel(of: path)
-        var components = path.bytes.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: true)
-        if !label.isEmpty { components = Array(components.dropFirst()) }
-        guard components.count >= 2, let first = components.first else { return true }
-        return !systemFolders.contains { first.elementsEqual($0.utf8) }
-    }
-
-    /// Why a file a copy names is not known to be missing, for notes.
-    static let copyReason =
-        "not in the scanned tree, and the configuration naming it is not in a configuration folder of the scanned "
-        + "system (etc/, usr/, opt/): a copy, whose files are on the system it is deployed to"
-
     /// The leftover suffix of a file name, if it has one.
     static func leftover(_ name: String) -> String? {
         leftoverSuffixes.first { name.hasSuffix($0) && name.count > $0.count }

@@ -726,14 +726,13 @@ public struct TLSServiceEmitter: Sendable {
             if case .failure = tree.read(target) {
                 files = Array(tree.files(matching: target.display + "/*").prefix(16))
             }
-            files.removeAll(where: Self.hostOnly(setting, tree))
             if files.isEmpty, ConfigText.lostBytes(setting.value) {
                 state.notRead.append("certificate file \(setting.value) (\(ConfigText.lostBytesReason))")
                 continue
             }
             if files.isEmpty {
-                if TLSConfigPlacement.isCopy(setting.path) {
-                    state.notRead.append("certificate file \(setting.value) (\(TLSConfigPlacement.copyReason))")
+                if ConfigCopy.isCopy(setting.path) {
+                    state.notRead.append("certificate file \(setting.value) (\(ConfigCopy.reason))")
                 } else {
                     state.refusals.append("certificate file \(setting.value) is not in the scanned tree")
                 }
@@ -987,13 +986,6 @@ public struct TLSServiceEmitter: Sendable {
         }
     }
 
-    /// For a configuration copy (`TLSConfigPlacement.isCopy`), true for a file of the scanning host outside the
-    /// scan root: it is not the file of the system the copy is deployed to, whatever it holds.
-    static func hostOnly(_ setting: TLSSetting, _ tree: any TreeReader) -> (ScanPath) -> Bool {
-        guard TLSConfigPlacement.isCopy(setting.path) else { return { _ in false } }
-        return { tree.isOutsideRoot($0) }
-    }
-
     /// Reads a file the config names, runs the matching scanner on it and re-states its first findings at the
     /// directive, with the scanner's asset id, so the service links to the certificate/key asset.
     private func link(
@@ -1007,14 +999,13 @@ public struct TLSServiceEmitter: Sendable {
         let target = ScanPath(
             ConfigText.rootPattern(
                 setting.value, prefix: service.filePrefix, label: ConfigText.rootLabel(of: setting.path)))
-        let hostOnly = Self.hostOnly(setting, tree)
-        if !hostOnly(target), case .success(let bytes) = tree.read(target) {
+        if case .success(let bytes) = tree.read(target) {
             restate(
                 scan(ScanInput(path: target, bytes: bytes)), from: target, setting, service, &output, wanted: wanted)
             return
         }
         // HAProxy `crt` may name a directory of PEM files.
-        let targets = tree.files(matching: target.display + "/*").prefix(16).filter { !hostOnly($0) }
+        let targets = tree.files(matching: target.display + "/*").prefix(16)
         guard !targets.isEmpty else {
             output.diagnostics.append(
                 Diagnostic(
