@@ -59,7 +59,7 @@ struct ConfigCopyTests {
                 #expect(
                     finding.note?.hasPrefix("not known to be in force: PQScout did not read") == true
                         && finding.note?.contains("refuses to start") == false
-                        && finding.note?.contains("a copy, whose files are on the system it is deployed to") == true,
+                        && finding.note?.contains("the configuration is a copy, outside etc/, usr/, opt/") == true,
                     "\(source) copy: \(finding.note ?? "")")
             }
             let real = installed.findings.filter { $0.source.rawValue == source }

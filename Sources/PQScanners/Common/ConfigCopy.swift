@@ -20,10 +20,8 @@ public enum ConfigCopy {
         return !systemFolders.contains { first.elementsEqual($0.utf8) }
     }
 
-    /// Why a file a copy names is not known to be missing, for notes.
-    static let reason =
-        "not in the scanned tree, and the configuration naming it is not in a configuration folder of the scanned "
-        + "system (etc/, usr/, opt/): a copy, whose files are on the system it is deployed to"
+    /// Why a file a copy names is not known to be missing, for notes (one per finding: kept short).
+    static let reason = "not in the scanned tree; the configuration is a copy, outside etc/, usr/, opt/"
 
     /// The tree as a copy sees it: the scan roots' files, none of the scanning host's outside them.
     public struct View: TreeReader {
