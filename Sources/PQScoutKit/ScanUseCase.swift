@@ -417,7 +417,7 @@ public struct ScanUseCase: Sendable {
                 let index = start + offset
                 guard let entry, let identity = files[index].identity, identity == entry.identity,
                     let tree = contexts[rootOfFile[index]].tree as? WalkedTree,
-                    unchanged(entry.reads, entry.listings, in: tree)
+                    unchanged(entry.reads, entry.listings, in: tree, for: files[index].path)
                 else { return false }
             }
             start = end
@@ -535,7 +535,7 @@ public struct ScanUseCase: Sendable {
             let earlier = earlierEntries?[index]
             // Unchanged by its identity, and so is everything its scanners read: reuse without opening the file.
             if let earlier, let tree, let identity = file.identity, identity == earlier.identity,
-                Self.unchanged(earlier.reads, earlier.listings, in: tree)
+                Self.unchanged(earlier.reads, earlier.listings, in: tree, for: file.path)
             {
                 var result = FileResult()
                 result.reused = earlier.rows
@@ -572,7 +572,8 @@ public struct ScanUseCase: Sendable {
             case .contents(let bytes):
                 // Only the metadata moved (a touch, a copy over itself): the same content reuses the results.
                 if let earlier, let tree, let known = earlier.digest, let identity = file.identity,
-                    Self.unchanged(earlier.reads, earlier.listings, in: tree), Digest.sha256Hex(bytes) == known
+                    Self.unchanged(earlier.reads, earlier.listings, in: tree, for: file.path),
+                    Digest.sha256Hex(bytes) == known
                 {
                     var reusedResult = FileResult()
                     reusedResult.reused = earlier.rows
@@ -640,16 +641,18 @@ public struct ScanUseCase: Sendable {
 
     /// True when every file a scan read still resolves to the same file with the same identity, and every listing
     /// still matches the same paths.
-    static func unchanged(_ reads: [RescanEntry.ReadFile], _ listings: [TreeReads.Listing], in tree: WalkedTree)
-        -> Bool
-    {
+    static func unchanged(
+        _ reads: [RescanEntry.ReadFile], _ listings: [TreeReads.Listing], in tree: WalkedTree, for path: ScanPath
+    ) -> Bool {
+        // A configuration copy listed the tree through ConfigCopy.View, which leaves out the host's files.
+        let seen: any TreeReader = ConfigCopy.isCopy(path) ? ConfigCopy.View(base: tree) : tree
         for read in reads {
             let now = tree.file(at: read.path)
             guard now?.path == read.resolved, now?.identity == read.identity else { return false }
             // A file whose identity was never known cannot be vouched for.
             if now != nil, read.identity == nil { return false }
         }
-        for listing in listings where tree.files(matching: listing.pattern) != listing.matches { return false }
+        for listing in listings where seen.files(matching: listing.pattern) != listing.matches { return false }
         return true
     }
 

@@ -123,6 +123,23 @@ struct ConfigCopyTests {
         #expect(installed.contains { $0.setting == "ssl_ciphers" && $0.origin == .file })
     }
 
+    /// A rescan checks what a copy listed the way the copy saw it (without the host's files): an unchanged copy
+    /// whose include glob matches files of the scanning host is reused, not scanned again each time.
+    @Test("an unchanged copy is reused by a rescan, though its include glob matches host files")
+    func copyRescan() throws {
+        let tree = try SystemTree()
+        try tree.write("host/sshd.d/weak.conf", "Ciphers aes128-cbc\n")
+        let host = tree.root.appendingPathComponent("host").path
+        try tree.write("repo/ssh/sshd_config", "Include \(host)/sshd.d/*.conf\nCiphers aes256-gcm@openssh.com\n")
+        let store = temporaryStore()
+        defer { try? FileManager.default.removeItem(atPath: store) }
+        let request = ScanRequest(roots: [tree.root.appendingPathComponent("repo").path], storePath: store)
+        let first = try ScanUseCase().scan(request)
+        let rescan = try ScanUseCase().scan(request)
+        #expect(first.filesReused == 0)
+        #expect(rescan.filesReused == rescan.record.counts.filesExamined && rescan.filesReused > 0)
+    }
+
     /// A part of a system scanned with `--system-root`: where the part lies in the system decides, not where it
     /// lies in the scan (`etc/nginx` scanned alone is still the system's configuration folder).
     @Test("a subtree of a system root: etc/nginx refuses, home/alice/infra is a copy")

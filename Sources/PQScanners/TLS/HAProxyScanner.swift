@@ -407,7 +407,7 @@ public struct HAProxyScanner: FileScanner {
         func ownValue(_ name: String) -> TLSSetting? {
             guard let index = line.words.lastIndex(where: { $0.lowercased() == name }), index + 1 < line.words.count
             else { return nil }
-            if line.fromEnvironment[index + 1] != nil || crtBaseFromEnvironment { return nil }
+            if line.fromEnvironment[index + 1] != nil { return nil }
             return setting("\(side) \(name)", line.words[index + 1], line.line(ofWord: index))
         }
         // Any word of the line's own from haproxy's environment: a value, or (`"${OPTS[*]}"`) keywords.
