@@ -630,6 +630,28 @@ struct TLSStartOracleTests {
             main: "global\n    localpeer local\npeers mesh\n    bind 127.0.0.1:PORT ssl crt CRT\n    server local\n"),
     ]
 
+    /// A temporary root holding `etc/haproxy/a.pem`, an RSA certificate and its key, for a `haproxy.cfg` beside it.
+    static func haproxyRoot(_ name: String) throws -> (root: URL, directory: URL) {
+        let root = try TestCertificates.temporaryDirectory(name)
+        let directory = root.appendingPathComponent("etc/haproxy")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let pair = try #require(TestCertificates.make("rsa:2048", in: directory, name: "a"))
+        try Data((pair.certificatePEM + pair.keyPEM).utf8).write(to: directory.appendingPathComponent("a.pem"))
+        return (root, directory)
+    }
+
+    /// PQScout's reading of `text`, the `etc/haproxy/haproxy.cfg` of `root` on this host, with HAProxy `release`
+    /// installed. Its absolute paths are this host's; inside the scanned root they name the same files.
+    static func scanHAProxy(_ text: String, root: URL, release: String) throws -> ScanOutput {
+        let scanned = text.replacingOccurrences(of: root.path + "/", with: "/")
+        let tree = try TLS.tree(root: root.path)
+        let software = [Software(name: "haproxy", version: release, sourcePath: ScanPath("var/lib/dpkg/status"))]
+        return HAProxyScanner().scan(
+            ScanInput(
+                path: ScanPath("etc/haproxy/haproxy.cfg"), bytes: Array(scanned.utf8),
+                context: ScanContext(tree: tree, software: software)))
+    }
+
     /// `haproxy -c` fails exactly where PQScout says HAProxy refuses to start, on the release installed here.
     @Test(
         "haproxy -c fails where PQScout says HAProxy refuses to start, and passes where it says HAProxy starts",
@@ -637,12 +659,8 @@ struct TLSStartOracleTests {
         .enabled(if: TestCertificates.opensslPath != nil, "needs openssl"), arguments: haproxyCases)
     func haproxyAgrees(_ one: Case) throws {
         let release = try #require(Self.haproxyRelease())
-        let root = try TestCertificates.temporaryDirectory("start-haproxy")
+        let (root, directory) = try Self.haproxyRoot("start-haproxy")
         defer { try? FileManager.default.removeItem(at: root) }
-        let directory = root.appendingPathComponent("etc/haproxy")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let pair = try #require(TestCertificates.make("rsa:2048", in: directory, name: "a"))
-        try Data((pair.certificatePEM + pair.keyPEM).utf8).write(to: directory.appendingPathComponent("a.pem"))
         let body = one.main.replacingOccurrences(of: "CRT", with: "\(directory.path)/a.pem")
             .replacingOccurrences(of: "ROOT", with: directory.path)
             .replacingOccurrences(of: "PORT", with: "\(TLSLiveOracleTests.freePort())")
@@ -665,14 +683,7 @@ struct TLSStartOracleTests {
                 """ + (outside.isEmpty ? body : "")
         try Data(text.utf8).write(to: directory.appendingPathComponent("haproxy.cfg"))
         let theirs = try Self.passes([Self.haproxyBinary, "-c", "-q", "-f", "\(directory.path)/haproxy.cfg"])
-        // The certificate paths are absolute on this host; inside the scanned root they are the same file.
-        let scanned = text.replacingOccurrences(of: root.path + "/", with: "/")
-        let tree = try TLS.tree(root: root.path)
-        let software = [Software(name: "haproxy", version: release, sourcePath: ScanPath("var/lib/dpkg/status"))]
-        let output = HAProxyScanner().scan(
-            ScanInput(
-                path: ScanPath("etc/haproxy/haproxy.cfg"), bytes: Array(scanned.utf8),
-                context: ScanContext(tree: tree, software: software)))
+        let output = try Self.scanHAProxy(text, root: root, release: release)
         #expect(output.findings.contains { $0.context?.hasPrefix("bind 127.0.0.1:") == true }, "\(one.name)")
         let refused = output.findings.allSatisfy { !$0.effective && $0.note?.contains("refuses to start") == true }
         #expect(
@@ -745,12 +756,8 @@ struct TLSStartOracleTests {
         .enabled(if: TestCertificates.opensslPath != nil, "needs openssl"), arguments: environmentCases)
     func haproxyEnvironment(_ one: EnvironmentCase) throws {
         let release = try #require(Self.haproxyRelease())
-        let root = try TestCertificates.temporaryDirectory("start-haproxy-env")
+        let (root, directory) = try Self.haproxyRoot("start-haproxy-env")
         defer { try? FileManager.default.removeItem(at: root) }
-        let directory = root.appendingPathComponent("etc/haproxy")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let pair = try #require(TestCertificates.make("rsa:2048", in: directory, name: "a"))
-        try Data((pair.certificatePEM + pair.keyPEM).utf8).write(to: directory.appendingPathComponent("a.pem"))
         // With crt-base from the environment, the bind names its certificate relative to it.
         let crt = one.name == "crt-base" ? "a.pem" : "\(directory.path)/a.pem"
         let text = """
@@ -777,13 +784,7 @@ struct TLSStartOracleTests {
                 try Self.passes(
                     [Self.haproxyBinary, "-c", "-q", "-f", "\(directory.path)/haproxy.cfg"], environment: environment))
         }
-        let scanned = text.replacingOccurrences(of: root.path + "/", with: "/")
-        let tree = try TLS.tree(root: root.path)
-        let software = [Software(name: "haproxy", version: release, sourcePath: ScanPath("var/lib/dpkg/status"))]
-        let output = HAProxyScanner().scan(
-            ScanInput(
-                path: ScanPath("etc/haproxy/haproxy.cfg"), bytes: Array(scanned.utf8),
-                context: ScanContext(tree: tree, software: software)))
+        let output = try Self.scanHAProxy(text, root: root, release: release)
         #expect(!output.findings.isEmpty, "\(one.name)")
         let note =
             "\(one.name): haproxy -c \(outcomes) (unset, good, bad); PQScout: \(output.findings.first?.note ?? "")"
