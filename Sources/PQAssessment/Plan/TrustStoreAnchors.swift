@@ -124,8 +124,9 @@ enum TrustStoreAnchors {
         let told =
             store.verified
             ? "each is among the packages' roots in \(debianSources), read in the same scan; "
-            : "they are taken for the distribution's unchecked: the scan holds no source of this store's roots "
-                + "(Debian's \(debianSources)), so a CA of your own in it is not told apart; "
+            : "they are taken for the distribution's unchecked: PQScout checks a store against the packages' roots "
+                + "in Debian's \(debianSources) only, and the scan holds none beside this store, so a CA of your own "
+                + "in it is not told apart; "
         return PlanAction(
             id: "replace-algorithm:trust-store:\(path):signatures", kind: .replaceAlgorithm, phase: .signatures,
             title: "Trust anchors in \(path): \(certificates) CA certificate(s) \(whose), not re-issued here",
