@@ -593,7 +593,7 @@ public struct ScanUseCase: Sendable {
                 }
                 // Every question the scanners ask of the tree is written down, for the next rescan.
                 // A configuration copy sees the scan roots only, not the scanning host's files (ConfigCopy).
-                let seen = contexts[index].tree.map { ConfigCopy.isCopy(file.path) ? ConfigCopy.View(base: $0) : $0 }
+                let seen = contexts[index].tree.map { ConfigCopy.tree($0, seenFrom: file.path) }
                 let recorder = seen.map { RecordingTree(base: $0) }
                 var context = contexts[index]
                 if let recorder { context.tree = recorder }
@@ -645,7 +645,7 @@ public struct ScanUseCase: Sendable {
         _ reads: [RescanEntry.ReadFile], _ listings: [TreeReads.Listing], in tree: WalkedTree, for path: ScanPath
     ) -> Bool {
         // A configuration copy listed the tree through ConfigCopy.View, which leaves out the host's files.
-        let seen: any TreeReader = ConfigCopy.isCopy(path) ? ConfigCopy.View(base: tree) : tree
+        let seen = ConfigCopy.tree(tree, seenFrom: path)
         for read in reads {
             let now = tree.file(at: read.path)
             guard now?.path == read.resolved, now?.identity == read.identity else { return false }

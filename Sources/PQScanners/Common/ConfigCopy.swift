@@ -20,6 +20,12 @@ public enum ConfigCopy {
         return !systemFolders.contains { first.elementsEqual($0.utf8) }
     }
 
+    /// The tree a file's scanners see: through `View` for a copy, `base` itself otherwise. The scan and a
+    /// rescan's check of what the scan listed both ask here, so they see the same files.
+    public static func tree(_ base: any TreeReader, seenFrom path: ScanPath) -> any TreeReader {
+        isCopy(path) ? View(base: base) : base
+    }
+
     /// Why a file a copy names is not known to be missing, for notes (one per finding: kept short).
     static let reason = "not in the scanned tree; the configuration is a copy, outside etc/, usr/, opt/"
 

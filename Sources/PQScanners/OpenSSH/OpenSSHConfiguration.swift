@@ -476,7 +476,7 @@ public struct OpenSSHConfiguration: Sendable {
                 out.append("\(place): Bad configuration option: \(key)")
                 continue
             }
-            if OpenSSHKeywords.unknown(key, to: program) || !profile.knowsKeyword(key) {
+            if unknownToBuild(key) {
                 out.append("\(place): Bad configuration option: \(visited.line.keyword)")
                 // An unknown keyword carries no SSHCFG_MATCH flag: inside Match, sshd says that too.
                 if program == .server, !visited.active, visited.block != nil {
@@ -508,6 +508,12 @@ public struct OpenSSHConfiguration: Sendable {
         return out
     }
 
+    /// True when the installed build of the program knows no such keyword: none of its releases does, or this
+    /// one is older than the keyword (`RequiredRSASize` before 9.1).
+    func unknownToBuild(_ key: String) -> Bool {
+        OpenSSHKeywords.unknown(key, to: program) || !profile.knowsKeyword(key)
+    }
+
     /// For each line, true when ssh skips it as a keyword it does not know that `IgnoreUnknown` names (readconf.c
     /// `parse_token`): the first `IgnoreUnknown` read in force sets the patterns for every line after it, in the
     /// final pass too, and they are matched lower-cased against the lower-cased keyword (`match_pattern_list`). A
@@ -523,9 +529,7 @@ public struct OpenSSHConfiguration: Sendable {
                 if patterns == nil, visited.active, let value = visited.line.arguments.first { patterns = value }
                 return false
             }
-            guard
-                key.hasPrefix("\u{FEFF}") || OpenSSHKeywords.refused(key, by: program)
-                    || OpenSSHKeywords.unknown(key, to: program) || !profile.knowsKeyword(key)
+            guard key.hasPrefix("\u{FEFF}") || OpenSSHKeywords.refused(key, by: program) || unknownToBuild(key)
             else { return false }
             if let patterns, OpenSSHPattern.matchesList(key, list: patterns, caseInsensitive: true) { return true }
             refusedSomewhere.insert("\(visited.path.display)\n\(visited.lineNumber)")

@@ -84,6 +84,9 @@ enum HAProxyConfigSyntax {
             }
             return characters.next()
         }
+        func failed(_ error: String) -> Words {
+            Words(words: words, unmatchedQuote: false, fromEnvironment: fromEnvironment, variableError: error)
+        }
         while let character = next() {
             if character == "$", double {
                 var written = "$"
@@ -98,9 +101,7 @@ enum HAProxyConfigSyntax {
                     following = next()
                 }
                 guard let first = following, first.isASCII, first.isLetter || first == "_" || first == "." else {
-                    return Words(
-                        words: words, unmatchedQuote: false, fromEnvironment: fromEnvironment,
-                        variableError: "forbidden first char in environment variable name")
+                    return failed("forbidden first char in environment variable name")
                 }
                 name.append(first)
                 following = next()
@@ -113,11 +114,7 @@ enum HAProxyConfigSyntax {
                 }
                 written += name
                 if brace, following == "[" {
-                    guard next() == "*", next() == "]" else {
-                        return Words(
-                            words: words, unmatchedQuote: false, fromEnvironment: fromEnvironment,
-                            variableError: "wrong expansion in environment variable")
-                    }
+                    guard next() == "*", next() == "]" else { return failed("wrong expansion in environment variable") }
                     splits = true
                     written += "[*]"
                     following = next()
@@ -133,11 +130,7 @@ enum HAProxyConfigSyntax {
                         fallback = text
                         written += "-" + text
                     }
-                    guard following == "}" else {
-                        return Words(
-                            words: words, unmatchedQuote: false, fromEnvironment: fromEnvironment,
-                            variableError: "unmatched brace in environment variable name")
-                    }
+                    guard following == "}" else { return failed("unmatched brace in environment variable name") }
                     written += "}"
                 } else {
                     pending = following

@@ -234,7 +234,7 @@ public struct HAProxyScanner: FileScanner {
                     }
                 apply(
                     global: global, line: line, head: head, path: input.path, defaultMinimum: defaultMinimum,
-                    to: &service)
+                    crtBaseFromEnvironment: crtBaseFromEnvironment, to: &service)
                 for (index, word) in line.words.enumerated()
                 where isBind && word.lowercased() == "crt-list" && index + 1 < line.words.count {
                     let list = line.words[index + 1]
@@ -384,7 +384,8 @@ public struct HAProxyScanner: FileScanner {
     }
 
     private func apply(
-        global: [Line], line: Line, head: Int, path: ScanPath, defaultMinimum: String, to service: inout TLSService
+        global: [Line], line: Line, head: Int, path: ScanPath, defaultMinimum: String, crtBaseFromEnvironment: Bool,
+        to service: inout TLSService
     ) {
         let bind = head == 2
         let side = bind ? "bind" : "server"
@@ -412,7 +413,6 @@ public struct HAProxyScanner: FileScanner {
         }
         // Any word of the line's own from haproxy's environment: a value, or (`"${OPTS[*]}"`) keywords.
         if let unknown = Self.fromEnvironment(line, from: head) { service.notRead.append(unknown) }
-        let crtBaseFromEnvironment = Self.value(global, "crt-base").map { !$0.fromEnvironment.isEmpty } ?? false
         for name in ["ssl-default-\(side)-options", "crt-base"] + (bind ? ["ssl-dh-param-file"] : []) {
             if let found = Self.value(global, name), let unknown = Self.fromEnvironment(found, from: 1) {
                 service.notRead.append(unknown)
