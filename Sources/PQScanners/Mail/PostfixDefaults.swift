@@ -5,6 +5,10 @@ import PQModel
 /// Source: the `DEF_*` values in `src/global/mail_params.h` at each release tag of Postfix
 /// (github.com/vdukhovni/postfix), and postconf(5). `PostfixDefaultsTests` holds the release installed here to its
 /// own `postconf -d`.
+/// - 3.1 sets OpenSSL's security level to 0 on its server and client contexts ("backwards compatible security as a
+///   base for opportunistic TLS", `tls_server.c` and `tls_client.c` at v3.1.0 and still at 3.12), and to 1 on a
+///   connection that must authenticate the peer: the server with `smtpd_tls_req_ccert` at level `encrypt`
+///   (`smtpd.c`, `requirecert`), the client at levels above `encrypt` (`TLS_MUST_MATCH`, `tls.h`).
 /// - 3.8 added `tls_ffdhe_auto_groups` and made the cipher lists exclude SEED, IDEA, 3DES, RC2, RC4, RC5, kDH,
 ///   kECDH, aDSS and MD5; `low` and `export` became `medium` (postconf(5), tls_low_cipherlist: "Ignored as of
 ///   Postfix 3.8").
@@ -12,6 +16,7 @@ import PQModel
 /// - 3.11, built with OpenSSL 3.5 or later, lets OpenSSL choose with `?X25519MLKEM768:DEFAULT` and sets no FFDHE
 ///   list of its own.
 enum PostfixDefaults {
+    static let securityLevelZeroSince = OpenSSLVersion(3, 1)
     static let ffdheGroupsSince = OpenSSLVersion(3, 8)
     static let excludingCipherListsSince = OpenSSLVersion(3, 8)
     static let p384BeforeP521Since = OpenSSLVersion(3, 10)
@@ -36,7 +41,7 @@ enum PostfixDefaults {
             "smtp_tls_ciphers": "medium", "smtp_tls_mandatory_ciphers": "medium",
             "smtpd_tls_exclude_ciphers": "", "smtpd_tls_mandatory_exclude_ciphers": "",
             "smtp_tls_exclude_ciphers": "", "smtp_tls_mandatory_exclude_ciphers": "",
-            "smtpd_tls_dh1024_param_file": "",
+            "smtpd_tls_dh1024_param_file": "", "smtpd_tls_req_ccert": "no",
             "config_directory": "/etc/postfix",
         ]
         if postfix >= excludingCipherListsSince {

@@ -85,7 +85,7 @@ public struct PostfixScanner: FileScanner {
         names += ["eckey_file", "dkey_file"].map { "\(role)_tls_\($0)" }
         names += ["high", "medium", "low", "export", "null"].map { "tls_\($0)_cipherlist" }
         names += ["tls_eecdh_auto_curves", "tls_ffdhe_auto_groups"]
-        if role == "smtpd" { names.append("smtpd_tls_dh1024_param_file") }
+        if role == "smtpd" { names += ["smtpd_tls_dh1024_param_file", "smtpd_tls_req_ccert"] }
         return names
     }
 
@@ -137,6 +137,14 @@ public struct PostfixScanner: FileScanner {
         service.skipsUnknownGroups = true
         service.automaticDHParameters = true
         service.failure = "TLS is off for \(role): Postfix disables TLS support when it cannot set it up"
+        if parameters.release >= PostfixDefaults.securityLevelZeroSince {
+            // Level 0 for opportunistic TLS, 1 on a connection that authenticates its peer (PostfixDefaults).
+            let authenticates =
+                role == "smtpd"
+                ? level == "encrypt" && parameters.expanded("smtpd_tls_req_ccert").lowercased() == "yes"
+                : ["fingerprint", "dane-only", "verify", "secure"].contains(level)
+            service.securityLevel = DaemonSecurityLevel(level: authenticates ? 1 : 0, perConnection: authenticates)
+        }
         func setting(_ directive: String, _ value: String, from name: String) -> TLSSetting {
             SharedTLS.setting(
                 directive, value, at: parameters.place(name, context: nil, effective: on), mainPath: out.path)
@@ -224,7 +232,7 @@ public struct PostfixScanner: FileScanner {
             }
         }
         let dhFindings = ownFindings..<out.output.findings.count
-        // The built-in group goes with the rest when Postfix cannot set TLS up.
+        // The built-in group goes with the rest when Postfix cannot set TLS up, or when that is not known.
         if let failure = shared.emit(service, inForce: on, offNote: offNote, into: &out), on {
             out.output.markNotInForce(failure, in: dhFindings)
         }

@@ -23,10 +23,11 @@ struct SharedTLS {
     }
 
     /// Emits one endpoint into the file's findings; with `inForce == false` (TLS switched off) every finding says so.
-    /// Returns why the program cannot set the endpoint up (`TLSService.failure`), or nil when it can.
+    /// Returns why none of the endpoint is in force: the program cannot set it up (`TLSService.failure`), or
+    /// whether it can is not known (what PQScout did not read, a copy's missing certificate); nil when it is.
     @discardableResult
     func emit(_ service: TLSService, inForce: Bool, offNote: String?, into out: inout ConfigFindings) -> String? {
-        var (emitted, refusals, _) = emitter.emitService(service)
+        var (emitted, refusals, notRead) = emitter.emitService(service)
         if !inForce { emitted.markNotInForce(offNote) }
         out.output.findings += emitted.findings
         for asset in emitted.assets where !out.output.assets.contains(where: { $0.id == asset.id }) {
@@ -39,6 +40,7 @@ struct SharedTLS {
         for diagnostic in emitted.diagnostics where !out.output.diagnostics.contains(diagnostic) {
             out.output.diagnostics.append(diagnostic)
         }
-        return refusals.isEmpty ? nil : service.failureNote(refusals)
+        guard refusals.isEmpty else { return service.failureNote(refusals) }
+        return ScanOutput.startNote(program: "the server", refuses: "", refusals: [], notRead: notRead)
     }
 }

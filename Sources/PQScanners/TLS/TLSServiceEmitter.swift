@@ -136,9 +136,15 @@ public struct TLSServiceEmitter: Sendable {
         // still leave its mark (only TLS 1.3 suites after "no cipher match"); a service's own string replaces
         // the list but keeps its @SECLEVEL (SSL_CTX_set_cipher_list moves the level only when the string says
         // @SECLEVEL).
-        let base = system.cipherString?.value
-        let ownCipherString = service.cipherString?.value ?? (system.cipherString == nil ? cipherSetting.value : nil)
-        state.defaultLevel = TLSSuiteUsability.defaultLevel(for: openssl)
+        // A level the daemon sets itself comes after the system string's @SECLEVEL, and one it sets per
+        // connection after the service's too: OpenSSL is asked with those @SECLEVELs taken out.
+        let daemonLevel = service.securityLevel
+        let base = system.cipherString.flatMap {
+            daemonLevel == nil ? $0.value : TLSSuiteUsability.removingSecurityLevel($0.value)
+        }
+        let ownCipherString = (service.cipherString?.value ?? (system.cipherString == nil ? cipherSetting.value : nil))
+            .map { daemonLevel?.perConnection == true ? TLSSuiteUsability.removingSecurityLevel($0) ?? "" : $0 }
+        state.defaultLevel = daemonLevel?.level ?? TLSSuiteUsability.defaultLevel(for: openssl)
         let groupResolution = resolveGroups(service, skipped)
         checkCertificates(service, base: base, cipherString: ownCipherString, &state, &output)
         let probe = TLSServerProbe.suites(

@@ -27,6 +27,14 @@ public enum TLSSuiteUsability {
         }
     }
 
+    /// A cipher string without its `@SECLEVEL=n` elements (separated as OpenSSL separates them: `:`, `,`, `;`,
+    /// space; ssl_ciph.c `ITEM_SEP`), for a daemon whose own level replaces theirs; nil when nothing else is left.
+    public static func removingSecurityLevel(_ cipherString: String) -> String? {
+        let kept = cipherString.split(whereSeparator: { ":, ;".contains($0) })
+            .filter { !$0.uppercased().hasPrefix("@SECLEVEL=") }
+        return kept.isEmpty ? nil : kept.joined(separator: ":")
+    }
+
     /// Minimum symmetric strength per security level (SSL_CTX_set_security_level(3)).
     public static func minimumBits(level: Int) -> Int {
         [0, 80, 112, 128, 192, 256][max(0, min(level, 5))]

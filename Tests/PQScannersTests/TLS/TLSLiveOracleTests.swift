@@ -348,8 +348,11 @@ struct TLSLiveOracleTests {
         var expect: String?
     }
 
-    static func probes(for findings: [Finding], port: Int) -> [Probe] {
-        let base = ["openssl", "s_client", "-connect", "127.0.0.1:\(port)", "-servername", "localhost"]
+    /// `starttls`: the protocol to upgrade first (`smtp`), as `s_client -starttls` names it.
+    static func probes(for findings: [Finding], port: Int, starttls: String? = nil) -> [Probe] {
+        let base =
+            ["openssl", "s_client", "-connect", "127.0.0.1:\(port)", "-servername", "localhost"]
+            + (starttls.map { ["-starttls", $0] } ?? [])
         var out: [Probe] = []
         let tls13InForce = findings.contains {
             $0.usage == .protocolVersion && $0.algorithm == "TLSv1.3" && $0.effective
