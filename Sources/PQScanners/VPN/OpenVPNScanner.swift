@@ -8,7 +8,8 @@ import PQModel
 /// older releases when the `openvpn` package names one),
 /// `data-ciphers-fallback`, the legacy `cipher`, and `auth` (HMAC for CBC ciphers and `tls-auth`, default
 /// SHA1). Control channel: `tls-cipher` (an OpenSSL cipher string), `tls-ciphersuites`, `tls-groups`,
-/// `ecdh-curve`, `tls-version-min`/`-max`, and `dh` (the parameter file's size, or `none` for ECDHE only).
+/// `ecdh-curve`, `tls-version-min`/`-max`, `tls-cert-profile` (the security level), and `dh` (the parameter
+/// file's size, or `none` for ECDHE only).
 /// Certificates, keys and DH parameters written inline (`<ca>`, `<cert>`, `<key>`, `<dh>`) are PEM blocks the
 /// certificate, key and DH-parameter scanners read in place, like certificate files; `tls-auth`/`tls-crypt`/`tls-crypt-v2` and `secret` static keys are symmetric:
 /// they are noted, never stored.
@@ -31,6 +32,12 @@ public struct OpenVPNScanner: FileScanner {
     /// default `data-ciphers` and raised the default `tls-version-min` to 1.2 (before, the library's minimum held).
     static let noBlowfishFallbackSince = OpenSSLVersion(2, 5)
     static let tls12MinimumSince = OpenSSLVersion(2, 6)
+    /// `tls-cert-profile` sets OpenSSL's security level after `SSL_CTX_new` and before `tls-cipher`, so the
+    /// system `openssl.cnf`'s `@SECLEVEL` does not hold and `tls-cipher`'s does (ssl.c `init_ssl`, ssl_openssl.c
+    /// `tls_ctx_set_cert_profile`, from v2.4.5 to 2.6 and on): no profile is `legacy`; an unknown one stops openvpn
+    /// ("Invalid cert profile").
+    static let certificateProfileSince = OpenSSLVersion(2, 4, 5)
+    static let certificateProfileLevels = ["legacy": 1, "insecure": 0, "preferred": 2, "suiteb": 3]
 
     /// The OpenVPN release the tree's packages name; nil when unknown (the newest defaults are assumed).
     static func release(_ software: [Software]) -> OpenSSLVersion? {
@@ -139,6 +146,9 @@ public struct OpenVPNScanner: FileScanner {
         release: OpenSSLVersion?, _ out: inout ConfigFindings
     ) {
         let before = { (version: OpenSSLVersion) in release.map { $0 < version } ?? false }
+        /// Why openvpn stops at start with these options: then nothing of the file is in force.
+        var refusal: String?
+        defer { if let refusal { out.output.markNotInForce(refusal) } }
         func place(_ option: Option) -> ConfigFindings.Place { ConfigFindings.Place(line: option.line) }
         func value(_ option: Option) -> String { option.words.count > 1 ? option.words[1] : "" }
 
@@ -258,6 +268,18 @@ public struct OpenVPNScanner: FileScanner {
             }
             if let option = options["dh"], value(option).lowercased() != "none", value(option) != "[inline]" {
                 service.dhParameters = setting(option)
+            }
+            if !before(Self.certificateProfileSince) {
+                let profile = options["tls-cert-profile"].map(value) ?? "legacy"
+                if let level = Self.certificateProfileLevels[profile] {
+                    service.securityLevel = DaemonSecurityLevel(level: level, perConnection: false)
+                } else {
+                    let reason =
+                        "tls-cert-profile \(profile.prefix(40)) is not legacy, insecure, preferred or suiteb "
+                        + "(\"Invalid cert profile\")"
+                    out.problem(reason + "; openvpn refuses to start", line: options["tls-cert-profile"]?.line)
+                    refusal = "not in force: openvpn refuses to start with this configuration: " + reason
+                }
             }
             shared.emit(service, inForce: true, offNote: nil, into: &out)
         }

@@ -115,6 +115,43 @@ struct OpenVPNScannerTests {
         #expect(out.diagnostics.isEmpty, "the broken <dh> block is the DH-parameter scanner's to report")
     }
 
+    /// `tls-cert-profile` sets the security level after the system `openssl.cnf` (whose `@SECLEVEL=0` then does not
+    /// hold) and before `tls-cipher` (whose `@SECLEVEL` does); OpenSSL 3.0 allows TLS 1.0 at level 0 only.
+    @Test(
+        "tls-cert-profile decides the security level over the system openssl.cnf; tls-cipher's @SECLEVEL over it",
+        arguments: [
+            ("", false), ("tls-cert-profile legacy\n", false), ("tls-cert-profile insecure\n", true),
+            ("tls-cert-profile insecure\ntls-cipher DEFAULT:@SECLEVEL=1\n", false),
+            ("tls-cipher DEFAULT:@SECLEVEL=0\n", true),
+        ])
+    func certificateProfile(options: String, tls10: Bool) throws {
+        let openssl =
+            "openssl_conf = init\n[init]\nssl_conf = ssl\n[ssl]\nsystem_default = sys\n[sys]\n"
+            + "CipherString = DEFAULT:@SECLEVEL=0\n"
+        var contents = try MailVPNFixtures.tree(["etc/openvpn/server.crt": "x509/rsa2048-selfsigned.pem"]).contents
+        contents[ScanPath("etc/ssl/openssl.cnf")] = Array(openssl.utf8)
+        contents[ScanPath("etc/openvpn/server.conf")] = Array(
+            ("server 10.8.0.0 255.255.255.0\ncert server.crt\ntls-version-min 1.0\n" + options).utf8)
+        let out = try MailVPNFixtures.scan(scanner, "etc/openvpn/server.conf", in: MemoryTree(contents: contents))
+        let versions = out.findings.filter { $0.usage == .protocolVersion }
+        #expect(versions.contains { $0.algorithm == "TLSv1.2" && $0.effective }, "\(options)")
+        #expect(
+            versions.contains { $0.algorithm == "TLSv1" && $0.effective } == tls10,
+            "\(options): \(versions.first { $0.algorithm == "TLSv1" }?.note ?? "")")
+        #expect(out.diagnostics.isEmpty, "\(out.diagnostics)")
+    }
+
+    @Test("an unknown tls-cert-profile stops openvpn: one diagnostic, nothing of the file in force")
+    func unknownCertificateProfile() {
+        let out = MailVPNFixtures.scan(
+            scanner, text: "client\nremote vpn.example.org\ndata-ciphers AES-256-GCM\ntls-cert-profile strict\n",
+            path: "etc/openvpn/client.conf")
+        #expect(out.diagnostics.count == 1)
+        #expect(out.diagnostics.first?.detail.contains("tls-cert-profile strict") == true)
+        #expect(!out.findings.isEmpty)
+        #expect(out.findings.allSatisfy { !$0.effective && $0.note?.contains("openvpn refuses to start") == true })
+    }
+
     @Test("an unclosed inline block is one diagnostic; the options before it still count")
     func unclosed() {
         let out = MailVPNFixtures.scan(
