@@ -21,6 +21,8 @@ struct PostfixLiveOracleTests {
         var certificate = "rsa"
         /// `$DIR` stands for the directory holding the certificates and DH parameters.
         var lines: [String]
+        /// What follows `smtpd` on its master.cf line (`-o name=value` overrides); the findings are then master.cf's.
+        var overrides = ""
         var description: String { name }
     }
 
@@ -59,6 +61,12 @@ struct PostfixLiveOracleTests {
         Case(name: "legacy smtpd_use_tls", lines: ["smtpd_tls_security_level =", "smtpd_use_tls = yes"]),
         Case(name: "certificate file missing: TLS off", lines: ["smtpd_tls_cert_file = $DIR/missing.crt"]),
         Case(name: "security level none", lines: ["smtpd_tls_security_level = none"]),
+        Case(
+            name: "master.cf overrides: high grade, TLS 1.3 only, excluded ciphers", lines: [],
+            overrides: "-o smtpd_tls_ciphers=high -o smtpd_tls_protocols=>=TLSv1.3 -o smtpd_tls_exclude_ciphers=AES256"),
+        Case(
+            name: "master.cf overrides in braces: encrypt, mandatory list", lines: ["smtpd_tls_security_level = none"],
+            overrides: "-o { smtpd_tls_security_level = encrypt } -o { smtpd_tls_mandatory_protocols = <=TLSv1.2 }"),
     ]
 
     static let postfix = "/usr/sbin/postfix"
@@ -70,9 +78,9 @@ struct PostfixLiveOracleTests {
     }
 
     /// The services master needs to run smtpd and log to a file (master.cf as Debian ships it, trimmed).
-    static func masterCF(port: Int) -> String {
+    static func masterCF(port: Int, overrides: String) -> String {
         """
-        127.0.0.1:\(port) inet n - n - - smtpd
+        127.0.0.1:\(port) inet n - n - - smtpd \(overrides)
         pickup unix n - n 60 1 pickup
         cleanup unix n - n - 0 cleanup
         qmgr unix n - n 300 1 qmgr
@@ -149,8 +157,8 @@ struct PostfixLiveOracleTests {
             chown("\(instance)/data", postfixUser.pw_uid, postfixUser.pw_gid)
             let main = Self.mainCF(one, dir: path, instance: instance)
             try main.write(toFile: "\(configDirectory)/main.cf", atomically: true, encoding: .utf8)
-            try Self.masterCF(port: port).write(
-                toFile: "\(configDirectory)/master.cf", atomically: true, encoding: .utf8)
+            let master = Self.masterCF(port: port, overrides: one.overrides)
+            try master.write(toFile: "\(configDirectory)/master.cf", atomically: true, encoding: .utf8)
 
             // What PQScout says, from a tree holding the same files at the same (root-relative) paths.
             let relative = String(path.dropFirst())
@@ -161,12 +169,19 @@ struct PostfixLiveOracleTests {
                 }
             }
             let mainPath = ScanPath("\(relative)/case\(number)/etc/postfix/main.cf")
+            let masterPath = ScanPath("\(relative)/case\(number)/etc/postfix/master.cf")
             contents[mainPath] = Array(main.utf8)
+            contents[masterPath] = Array(master.utf8)
+            // With overrides, the service's endpoint is master.cf's (context "127.0.0.1:PORT inet"); else main.cf's.
+            let scanned = one.overrides.isEmpty ? mainPath : masterPath
             let output = PostfixScanner().scan(
                 ScanInput(
-                    path: mainPath, bytes: Array(main.utf8),
+                    path: scanned, bytes: contents[scanned] ?? [],
                     context: ScanContext(tree: MemoryTree(contents: contents), software: software)))
-            let server = output.findings.filter { $0.context == "smtpd" }
+            let server = output.findings.filter {
+                one.overrides.isEmpty ? $0.context == "smtpd" : $0.context == "127.0.0.1:\(port) inet"
+            }
+            try #require(!server.isEmpty, "\(one): PQScout reports no smtpd endpoint")
             let offered = server.contains { $0.effective }
 
             // What Postfix does.
