@@ -41,7 +41,7 @@ enum PostfixDefaults {
             "smtp_tls_ciphers": "medium", "smtp_tls_mandatory_ciphers": "medium",
             "smtpd_tls_exclude_ciphers": "", "smtpd_tls_mandatory_exclude_ciphers": "",
             "smtp_tls_exclude_ciphers": "", "smtp_tls_mandatory_exclude_ciphers": "",
-            "smtpd_tls_dh1024_param_file": "", "smtpd_tls_req_ccert": "no",
+            "smtpd_tls_dh1024_param_file": "", "smtpd_tls_req_ccert": "no", "smtpd_tls_ask_ccert": "no",
             "config_directory": "/etc/postfix",
         ]
         if postfix >= excludingCipherListsSince {

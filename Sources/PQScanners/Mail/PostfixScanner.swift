@@ -44,12 +44,36 @@ public struct PostfixScanner: FileScanner {
             var parameters = Self.parameters(input)
             parameters.readMain(input.bytes, path: input.path, &out)
             emitAll(parameters, context: nil, input: input, &out)
+            if let note = noServiceTakesMainSettings(input) {
+                for index in out.output.findings.indices where out.output.findings[index].context == "smtpd" {
+                    out.output.findings[index].effective = false
+                    out.output.findings[index].note = [note, out.output.findings[index].note].compactMap { $0 }
+                        .joined(separator: "; ")
+                }
+            }
         }
         if out.output.findings.isEmpty, out.output.diagnostics.isEmpty, name == "master.cf" {
             // A master.cf without TLS overrides is fine: nothing to report, and no reason for a diagnostic.
             return out.finish()
         }
         return out.finish()
+    }
+
+    /// Why main.cf's SMTP server settings are in force for no service: the `master.cf` beside it runs no `smtpd`
+    /// (a send-only host), or gives each its own TLS settings with `-o`, so each is reported by master.cf. nil when a
+    /// service takes them, or when master.cf is not in the tree: what runs is then not known from it.
+    func noServiceTakesMainSettings(_ input: ScanInput) -> String? {
+        guard let tree = input.context.tree else { return nil }
+        let directory = ConfigText.directory(of: input.path)
+        let path = ScanPath(directory.isEmpty ? "master.cf" : directory + "/master.cf")
+        guard let bytes = ConfigLines.read(path, tree: tree) else { return nil }
+        var ignored = ConfigFindings(path: path, source: .postfix, catalog: catalog)
+        let servers = services(bytes, &ignored).filter { $0.command == "smtpd" }
+        // The same test as scanMaster's: a service without TLS overrides is main.cf's endpoint.
+        guard !servers.contains(where: { !$0.overrides.contains { $0.name.contains("tls") } }) else { return nil }
+        return servers.isEmpty
+            ? "not in force: \(path.display) runs no smtpd service"
+            : "not in force: every smtpd service of \(path.display) sets TLS settings of its own (-o), reported there"
     }
 
     /// No parameter set yet, with the built-in values of the Postfix the tree's packages name (else
@@ -85,7 +109,7 @@ public struct PostfixScanner: FileScanner {
         names += ["eckey_file", "dkey_file"].map { "\(role)_tls_\($0)" }
         names += ["high", "medium", "low", "export", "null"].map { "tls_\($0)_cipherlist" }
         names += ["tls_eecdh_auto_curves", "tls_ffdhe_auto_groups"]
-        if role == "smtpd" { names += ["smtpd_tls_dh1024_param_file", "smtpd_tls_req_ccert"] }
+        if role == "smtpd" { names += ["smtpd_tls_dh1024_param_file", "smtpd_tls_req_ccert", "smtpd_tls_ask_ccert"] }
         return names
     }
 
@@ -137,12 +161,12 @@ public struct PostfixScanner: FileScanner {
         service.skipsUnknownGroups = true
         service.automaticDHParameters = true
         service.failure = "TLS is off for \(role): Postfix disables TLS support when it cannot set it up"
+        let requiresClientCertificate =
+            role == "smtpd" && level == "encrypt" && parameters.expanded("smtpd_tls_req_ccert").lowercased() == "yes"
+        let verifiesServer = role == "smtp" && ["fingerprint", "dane-only", "verify", "secure"].contains(level)
         if parameters.release >= PostfixDefaults.securityLevelZeroSince {
             // Level 0 for opportunistic TLS, 1 on a connection that authenticates its peer (PostfixDefaults).
-            let authenticates =
-                role == "smtpd"
-                ? level == "encrypt" && parameters.expanded("smtpd_tls_req_ccert").lowercased() == "yes"
-                : ["fingerprint", "dane-only", "verify", "secure"].contains(level)
+            let authenticates = requiresClientCertificate || verifiesServer
             service.securityLevel = DaemonSecurityLevel(level: authenticates ? 1 : 0, perConnection: authenticates)
         }
         func setting(_ directive: String, _ value: String, from name: String) -> TLSSetting {
@@ -165,13 +189,25 @@ public struct PostfixScanner: FileScanner {
         if release >= PostfixDefaults.excludingCipherListsSince, grade == "low" || grade == "export" {
             grade = "medium"
         }
-        var cipherString = parameters.expanded("tls_\(grade)_cipherlist")
+        let gradeList = parameters.expanded("tls_\(grade)_cipherlist")
+        var cipherString = gradeList
         var excludes = parameters.expanded("\(role)_tls_exclude_ciphers")
         if mandatory { excludes += " " + parameters.expanded("\(role)_tls_mandatory_exclude_ciphers") }
+        // What Postfix excludes itself: anonymous suites where a certificate is asked for or verified, NULL
+        // encryption for the client at `encrypt` (smtpd.c `ask_client_cert`, smtp_tls_policy.c `also_exclude`).
+        if role == "smtpd",
+            parameters.expanded("smtpd_tls_ask_ccert").lowercased() == "yes" || requiresClientCertificate
+        {
+            excludes += " aNULL"
+        } else if role == "smtp", level == "encrypt" {
+            excludes += " eNULL"
+        } else if verifiesServer {
+            excludes += " aNULL"
+        }
         for name in excludes.split(whereSeparator: { ", :\t".contains($0) }) where !name.isEmpty {
             cipherString += ":!" + name
         }
-        if cipherString.isEmpty {
+        if gradeList.isEmpty {
             out.problem(
                 "\(gradeName) = \(grade.prefix(40)) is not a known grade",
                 line: parameters.place(gradeName, context: nil, effective: true).line)

@@ -23,6 +23,8 @@ struct PostfixLiveOracleTests {
         var lines: [String]
         /// What follows `smtpd` on its master.cf line (`-o name=value` overrides); the findings are then master.cf's.
         var overrides = ""
+        /// False: master.cf's smtpd line is commented out (a send-only host), so nothing listens.
+        var runsSMTPD = true
         var description: String { name }
     }
 
@@ -61,6 +63,8 @@ struct PostfixLiveOracleTests {
         Case(name: "legacy smtpd_use_tls", lines: ["smtpd_tls_security_level =", "smtpd_use_tls = yes"]),
         Case(name: "certificate file missing: TLS off", lines: ["smtpd_tls_cert_file = $DIR/missing.crt"]),
         Case(name: "security level none", lines: ["smtpd_tls_security_level = none"]),
+        Case(name: "send-only: master.cf runs no smtpd", lines: [], runsSMTPD: false),
+        Case(name: "client certificates asked for: no anonymous suites", lines: ["smtpd_tls_ask_ccert = yes"]),
         Case(
             name: "master.cf overrides: high grade, TLS 1.3 only, excluded ciphers", lines: [],
             overrides: "-o smtpd_tls_ciphers=high -o smtpd_tls_protocols=>=TLSv1.3 -o smtpd_tls_exclude_ciphers=AES256"),
@@ -78,9 +82,9 @@ struct PostfixLiveOracleTests {
     }
 
     /// The services master needs to run smtpd and log to a file (master.cf as Debian ships it, trimmed).
-    static func masterCF(port: Int, overrides: String) -> String {
+    static func masterCF(port: Int, overrides: String, runsSMTPD: Bool) -> String {
         """
-        127.0.0.1:\(port) inet n - n - - smtpd \(overrides)
+        \(runsSMTPD ? "" : "#")127.0.0.1:\(port) inet n - n - - smtpd \(overrides)
         pickup unix n - n 60 1 pickup
         cleanup unix n - n - 0 cleanup
         qmgr unix n - n 300 1 qmgr
@@ -157,7 +161,7 @@ struct PostfixLiveOracleTests {
             chown("\(instance)/data", postfixUser.pw_uid, postfixUser.pw_gid)
             let main = Self.mainCF(one, dir: path, instance: instance)
             try main.write(toFile: "\(configDirectory)/main.cf", atomically: true, encoding: .utf8)
-            let master = Self.masterCF(port: port, overrides: one.overrides)
+            let master = Self.masterCF(port: port, overrides: one.overrides, runsSMTPD: one.runsSMTPD)
             try master.write(toFile: "\(configDirectory)/master.cf", atomically: true, encoding: .utf8)
 
             // What PQScout says, from a tree holding the same files at the same (root-relative) paths.
@@ -189,14 +193,29 @@ struct PostfixLiveOracleTests {
                 [Self.postfix, "-c", configDirectory, "start"], scratch: "\(instance)/start.out")
             defer { Self.stop(configDirectory: configDirectory, instance: instance) }
             var up = false
+            var log = ""
             for _ in 0..<50 {
                 if TLSLiveOracleTests.listening(port) {
                     up = true
                     break
                 }
+                log = (try? String(contentsOfFile: "\(instance)/maillog", encoding: .utf8)) ?? ""
+                if !one.runsSMTPD, log.contains("daemon started") { break }
                 usleep(100_000)
             }
-            let log = (try? String(contentsOfFile: "\(instance)/maillog", encoding: .utf8)) ?? ""
+            guard one.runsSMTPD else {
+                // master runs, and no smtpd listens: nothing of main.cf's smtpd settings may be in force.
+                try #require(log.contains("daemon started"), "\(one): Postfix did not start: \(log.suffix(600))")
+                total += 1
+                if !up && !offered {
+                    agreed += 1
+                } else {
+                    failures.append(
+                        "\(one): smtpd \(up ? "listens" : "does not listen"), PQScout reports "
+                            + (offered ? "TLS in force" : "nothing in force"))
+                }
+                continue
+            }
             try #require(up, "\(one): Postfix did not start (exit \(start.0)): \(log.suffix(600))")
 
             // STARTTLS with anything OpenSSL can do: it completes only if smtpd offers TLS at all.

@@ -235,4 +235,71 @@ struct PostfixScannerTests {
         #expect(out.diagnostics.count == 1)
         #expect(out.diagnostics.first?.detail.contains("line 2") == true)
     }
+
+    /// main.cf's smtpd settings are in force only for an smtpd service of master.cf that takes them: one without
+    /// TLS overrides of its own. `PostfixLiveOracleTests` holds the send-only case to a running Postfix.
+    @Test(
+        "main.cf's smtpd endpoint is in force only when master.cf runs an smtpd without TLS overrides",
+        arguments: [
+            ("smtp inet n - y - - smtpd\n", true),
+            ("smtp inet n - y - 1 postscreen\nsmtpd pass - - y - - smtpd\n", true),
+            ("#smtp inet n - y - - smtpd\npickup unix n - y 60 1 pickup\n", false),
+            ("submission inet n - y - - smtpd -o smtpd_tls_security_level=encrypt\n", false),
+            (nil, true),
+        ])
+    func masterDecidesMainEndpoint(master: String?, inForce: Bool) {
+        let main = "smtpd_tls_security_level = may\nsmtp_tls_security_level = may\n"
+        var contents = [ScanPath("etc/postfix/main.cf"): Array(main.utf8)]
+        if let master { contents[ScanPath("etc/postfix/master.cf")] = Array(master.utf8) }
+        let out = scanner.scan(
+            ScanInput(
+                path: ScanPath("etc/postfix/main.cf"), bytes: Array(main.utf8),
+                context: ScanContext(tree: MemoryTree(contents: contents))))
+        let server = out.findings.filter { $0.context == "smtpd" }
+        #expect(!server.isEmpty)
+        #expect(server.contains { $0.effective } == inForce, "\(master ?? "no master.cf")")
+        if !inForce {
+            #expect(
+                server.allSatisfy {
+                    $0.note?.hasPrefix("not in force: ") == true && $0.note?.contains(" etc/postfix/master.cf ") == true
+                })
+        }
+        // The client is not master.cf's smtpd: its settings stay in force.
+        #expect(out.findings.contains { $0.context == "smtp" && $0.effective })
+    }
+
+    /// Postfix adds exclusions of its own to the grade's list (smtpd.c `ask_client_cert`, smtp_tls_policy.c
+    /// `also_exclude`): anonymous suites go where a certificate is asked for or verified, NULL encryption for the
+    /// client at `encrypt` (so `encrypt` with the `null` grade leaves no suite: TLS is off).
+    @Test(
+        "Postfix's own exclusions: aNULL when a certificate is asked for or verified, eNULL for the client at encrypt",
+        arguments: [
+            ("smtpd_tls_security_level = may\nsmtpd_tls_ask_ccert = yes\n", "smtpd", "_anon_", false),
+            ("smtpd_tls_security_level = encrypt\nsmtpd_tls_req_ccert = yes\n", "smtpd", "_anon_", false),
+            ("smtpd_tls_security_level = may\n", "smtpd", "_anon_", true),
+            ("smtp_tls_security_level = verify\n", "smtp", "_anon_", false),
+            ("smtp_tls_security_level = may\n", "smtp", "_anon_", true),
+            ("smtp_tls_security_level = encrypt\nsmtp_tls_mandatory_ciphers = null\n", "smtp", "_NULL_", false),
+            // Level 1 on a verified connection drops NULL suites too; level 0 at `may` keeps them.
+            ("smtp_tls_security_level = fingerprint\nsmtp_tls_mandatory_ciphers = null\n", "smtp", "_NULL_", false),
+            ("smtp_tls_security_level = may\nsmtp_tls_ciphers = null\n", "smtp", "_NULL_", true),
+        ])
+    func ownExclusions(main: String, context: String, marker: String, inForce: Bool) {
+        let out = MailVPNFixtures.scan(scanner, text: main, path: "etc/postfix/main.cf")
+        let suites = out.findings.filter {
+            $0.context == context && $0.usage == .cipherSuite && $0.algorithm.contains(marker)
+        }
+        #expect(suites.contains { $0.effective } == inForce, "\(main)")
+    }
+
+    @Test("an unknown grade is one diagnostic even with exclusions appended")
+    func badGradeWithExclusions() {
+        let out = MailVPNFixtures.scan(
+            scanner,
+            text: "smtpd_tls_security_level = may\nsmtpd_tls_ask_ccert = yes\nsmtpd_tls_ciphers = bogus\n"
+                + "smtpd_tls_exclude_ciphers = RC4\n",
+            path: "etc/postfix/main.cf")
+        #expect(out.diagnostics.count == 1)
+        #expect(out.diagnostics.first?.detail.contains("not a known grade") == true)
+    }
 }
