@@ -200,7 +200,10 @@ struct TLSLiveOracleTests {
         var pid: pid_t
         var output: String
 
-        static func start(_ arguments: [String], output: String) -> Child? {
+        static func start(
+            _ arguments: [String], output: String,
+            environment: [String] = ["OPENSSL_CONF=/dev/null", "PATH=/usr/bin:/bin:/usr/sbin:/sbin"]
+        ) -> Child? {
             var attributes = posix_spawnattr_t()
             posix_spawnattr_init(&attributes)
             defer { posix_spawnattr_destroy(&attributes) }
@@ -212,7 +215,6 @@ struct TLSLiveOracleTests {
             posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
             posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
             posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-            let environment = ["OPENSSL_CONF=/dev/null", "PATH=/usr/bin:/bin:/usr/sbin:/sbin"]
             var pid: pid_t = 0
             let argv = arguments.map { strdup($0) } + [nil]
             let envp = environment.map { strdup($0) } + [nil]
