@@ -78,9 +78,6 @@ public struct TLSProtocolChoice: Sendable, Hashable {
     }
 }
 
-/// One TLS endpoint of a config: an nginx `server`, an Apache `<VirtualHost>`, a HAProxy `bind` or `server`,
-/// an upstream (client) side, or OpenSSL's `system_default`. Scanners fill what the application decides; the
-/// emitter adds the system and library layers.
 /// A security level a daemon sets with `SSL_CTX_set_security_level` after `SSL_CTX_new`, so after the system
 /// configuration's `CipherString` (whose `@SECLEVEL` then does not hold), before its own cipher string (whose
 /// `@SECLEVEL` does); or, `perConnection`, with `SSL_set_security_level` on each connection, after everything.
@@ -94,6 +91,9 @@ public struct DaemonSecurityLevel: Sendable, Hashable {
     }
 }
 
+/// One TLS endpoint of a config: an nginx `server`, an Apache `<VirtualHost>`, a HAProxy `bind` or `server`,
+/// an upstream (client) side, or OpenSSL's `system_default`. Scanners fill what the application decides; the
+/// emitter adds the system and library layers.
 public struct TLSService: Sendable, Hashable {
     public enum Role: String, Sendable, Hashable {
         case server
@@ -155,8 +155,8 @@ public struct TLSService: Sendable, Hashable {
     /// value comes from haproxy's environment): nothing of the service, or of its daemon, is then known to be in
     /// force, as for any setting PQScout could not read.
     public var notRead: [String] = []
-    /// The security level the daemon sets itself, where it does (Postfix), in place of OpenSSL's default and the
-    /// system configuration's `@SECLEVEL`.
+    /// The security level the daemon sets itself, where it does (Postfix; OpenVPN's `tls-cert-profile`), in place
+    /// of OpenSSL's default and the system configuration's `@SECLEVEL`.
     public var securityLevel: DaemonSecurityLevel?
 
     public init(source: FindingSource, name: String, path: ScanPath, line: Int?, role: Role = .server) {
