@@ -166,12 +166,7 @@ struct PostfixLiveOracleTests {
 
             // What PQScout says, from a tree holding the same files at the same (root-relative) paths.
             let relative = String(path.dropFirst())
-            var contents: [ScanPath: [UInt8]] = [:]
-            for file in try FileManager.default.contentsOfDirectory(atPath: path) where file.contains(".") {
-                if let bytes = FileManager.default.contents(atPath: "\(path)/\(file)") {
-                    contents[ScanPath("\(relative)/\(file)")] = [UInt8](bytes)
-                }
-            }
+            var contents = try TLSLiveOracleTests.files(in: path)
             let mainPath = ScanPath("\(relative)/case\(number)/etc/postfix/main.cf")
             let masterPath = ScanPath("\(relative)/case\(number)/etc/postfix/master.cf")
             contents[mainPath] = Array(main.utf8)

@@ -300,6 +300,18 @@ struct TLSLiveOracleTests {
         return results.all
     }
 
+    /// The files directly in the absolute directory `path` whose names have an extension (certificates, keys, DH
+    /// parameters), at their root-relative paths: the tree PQScout is given beside the daemon's configuration.
+    static func files(in path: String) throws -> [ScanPath: [UInt8]] {
+        var contents: [ScanPath: [UInt8]] = [:]
+        for file in try FileManager.default.contentsOfDirectory(atPath: path) where file.contains(".") {
+            if let bytes = FileManager.default.contents(atPath: "\(path)/\(file)") {
+                contents[ScanPath("\(path.dropFirst())/\(file)")] = [UInt8](bytes)
+            }
+        }
+        return contents
+    }
+
     /// A free loopback port (bind to 0, read it back, close).
     static func freePort() -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -444,13 +456,8 @@ struct TLSLiveOracleTests {
             try text.write(toFile: configFile, atomically: true, encoding: .utf8)
 
             // What PQScout says, from a tree holding the same files at the same (root-relative) paths.
-            var contents: [ScanPath: [UInt8]] = [:]
+            var contents = try Self.files(in: path)
             let relative = String(path.dropFirst())
-            for file in try FileManager.default.contentsOfDirectory(atPath: path) where file.contains(".") {
-                if let bytes = FileManager.default.contents(atPath: "\(path)/\(file)") {
-                    contents[ScanPath("\(relative)/\(file)")] = [UInt8](bytes)
-                }
-            }
             contents[ScanPath("\(relative)/\(daemon.configPath)")] = Array(text.utf8)
             let tree = MemoryTree(contents: contents)
             let output = daemon.scanner.scan(
