@@ -27,11 +27,28 @@ public enum TLSSuiteUsability {
         }
     }
 
-    /// A cipher string without its `@SECLEVEL=n` elements (separated as OpenSSL separates them: `:`, `,`, `;`,
-    /// space; ssl_ciph.c `ITEM_SEP`), for a daemon whose own level replaces theirs; nil when nothing else is left.
+    /// A cipher string without its `@SECLEVEL=n` commands, for a daemon whose own level replaces theirs; nil when
+    /// nothing else is left. As ssl_ciph.c `ssl_cipher_process_rulestr` reads them: elements are separated by `:`,
+    /// `,`, `;` or space (`ITEM_SEP`); a command may follow a name directly (`HIGH@SECLEVEL=2`); its name is
+    /// case-sensitive and takes one digit; and the rest of the element after a command is thrown away, so it goes
+    /// with it. A malformed command (`@SECLEVEL=12`) stays: OpenSSL rejects the string either way.
     public static func removingSecurityLevel(_ cipherString: String) -> String? {
-        let kept = cipherString.split(whereSeparator: { ":, ;".contains($0) })
-            .filter { !$0.uppercased().hasPrefix("@SECLEVEL=") }
+        func isNameCharacter(_ character: Character) -> Bool {
+            character.isASCII && (character.isLetter || character.isNumber || "-.=".contains(character))
+        }
+        var kept: [String] = []
+        for element in cipherString.split(whereSeparator: { ":, ;".contains($0) }) {
+            var text = element[...]
+            if let command = text.range(of: "@SECLEVEL=") {
+                let after = text[command.upperBound...]
+                if let digit = after.first, digit.isASCII, digit.isNumber,
+                    after.dropFirst().first.map(isNameCharacter) != true
+                {
+                    text = text[..<command.lowerBound]
+                }
+            }
+            if !text.isEmpty { kept.append(String(text)) }
+        }
         return kept.isEmpty ? nil : kept.joined(separator: ":")
     }
 
