@@ -23,9 +23,16 @@ extension ScanOutput {
 
     /// The same for the findings in `range`.
     mutating func markNotInForce(_ reason: String?, in range: Range<Int>) {
-        for index in range {
-            findings[index].effective = false
-            findings[index].note = [reason, findings[index].note].compactMap { $0 }.joined(separator: "; ")
-        }
+        for index in range { markNotInForce(reason, at: index) }
+    }
+
+    /// The same for the findings `chosen` picks.
+    mutating func markNotInForce(_ reason: String?, where chosen: (Finding) -> Bool) {
+        for index in findings.indices where chosen(findings[index]) { markNotInForce(reason, at: index) }
+    }
+
+    private mutating func markNotInForce(_ reason: String?, at index: Int) {
+        findings[index].effective = false
+        findings[index].note = [reason, findings[index].note].compactMap { $0 }.joined(separator: "; ")
     }
 }

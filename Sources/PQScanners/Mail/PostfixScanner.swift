@@ -45,11 +45,7 @@ public struct PostfixScanner: FileScanner {
             parameters.readMain(input.bytes, path: input.path, &out)
             emitAll(parameters, context: nil, input: input, &out)
             if let note = noServiceTakesMainSettings(input) {
-                for index in out.output.findings.indices where out.output.findings[index].context == "smtpd" {
-                    out.output.findings[index].effective = false
-                    out.output.findings[index].note = [note, out.output.findings[index].note].compactMap { $0 }
-                        .joined(separator: "; ")
-                }
+                out.output.markNotInForce(note) { $0.context == "smtpd" }
             }
         }
         if out.output.findings.isEmpty, out.output.diagnostics.isEmpty, name == "master.cf" {

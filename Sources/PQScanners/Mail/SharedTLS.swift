@@ -41,6 +41,6 @@ struct SharedTLS {
             out.output.diagnostics.append(diagnostic)
         }
         guard refusals.isEmpty else { return service.failureNote(refusals) }
-        return ScanOutput.startNote(program: "the server", refuses: "", refusals: [], notRead: notRead)
+        return TLSServiceEmitter.notKnownNote(notRead)
     }
 }

@@ -181,15 +181,19 @@ public struct TLSServiceEmitter: Sendable {
                 ? "the server starts but no handshake succeeds: " + state.deadHandshakes.joined(separator: "; ")
                 : service.failureNote(state.refusals)
             output.markNotInForce(reason)
-        } else if let note = ScanOutput.startNote(
-            program: "the server", refuses: "", refusals: [], notRead: state.notRead)
-        {
+        } else if let note = Self.notKnownNote(state.notRead) {
             output.markNotInForce(note)
         }
         if service.isTemplate {
             output.markNotInForce("inherited by any TLS server added here; none uses it yet")
         }
         return (output, state.refusals, state.notRead)
+    }
+
+    /// The note of a service of which nothing is known to be in force, for what PQScout did not read; nil when it
+    /// read everything.
+    static func notKnownNote(_ notRead: [String]) -> String? {
+        ScanOutput.startNote(program: "the server", refuses: "", refusals: [], notRead: notRead)
     }
 
     /// What one emission has learned so far.

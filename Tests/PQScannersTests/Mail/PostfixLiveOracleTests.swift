@@ -148,9 +148,7 @@ struct PostfixLiveOracleTests {
                 name: "postfix", version: Self.installedRelease() ?? "3.7.11-0",
                 sourcePath: ScanPath("var/lib/dpkg/status")),
         ]
-        var total = 0
-        var agreed = 0
-        var failures: [String] = []
+        var tally = TLSLiveOracleTests.Tally()
         for (number, one) in Self.cases.enumerated() {
             let port = TLSLiveOracleTests.freePort()
             let instance = "\(path)/case\(number)"
@@ -201,14 +199,10 @@ struct PostfixLiveOracleTests {
             guard one.runsSMTPD else {
                 // master runs, and no smtpd listens: nothing of main.cf's smtpd settings may be in force.
                 try #require(log.contains("daemon started"), "\(one): Postfix did not start: \(log.suffix(600))")
-                total += 1
-                if !up && !offered {
-                    agreed += 1
-                } else {
-                    failures.append(
-                        "\(one): smtpd \(up ? "listens" : "does not listen"), PQScout reports "
-                            + (offered ? "TLS in force" : "nothing in force"))
-                }
+                tally.record(
+                    agrees: !up && !offered,
+                    "\(one): smtpd \(up ? "listens" : "does not listen"), PQScout reports "
+                        + (offered ? "TLS in force" : "nothing in force"))
                 continue
             }
             try #require(up, "\(one): Postfix did not start (exit \(start.0)): \(log.suffix(600))")
@@ -219,37 +213,23 @@ struct PostfixLiveOracleTests {
                     "openssl", "s_client", "-connect", "127.0.0.1:\(port)", "-starttls", "smtp",
                     "-cipher", "ALL:COMPLEMENTOFALL:@SECLEVEL=0",
                 ], scratch: "\(instance)/probe-any.out")
-            total += 1
             let handshake = TLSLiveOracleTests.negotiated(anything.0, anything.1, expect: nil)
-            if handshake == offered {
-                agreed += 1
-            } else {
-                failures.append(
-                    "\(one): STARTTLS handshake \(handshake ? "completed" : "failed"), PQScout reports "
-                        + (offered
-                            ? "in force: "
-                                + server.filter(\.effective).prefix(3).map {
-                                    "\($0.algorithm) (\($0.note?.prefix(160) ?? ""))"
-                                }.joined(separator: ", ")
-                            : "TLS off"))
-            }
+            tally.record(
+                agrees: handshake == offered,
+                "\(one): STARTTLS handshake \(handshake ? "completed" : "failed"), PQScout reports "
+                    + (offered
+                        ? "in force: "
+                            + server.filter(\.effective).prefix(3).map {
+                                "\($0.algorithm) (\($0.note?.prefix(160) ?? ""))"
+                            }.joined(separator: ", ")
+                        : "TLS off"))
             let probes = TLSLiveOracleTests.probes(for: server, port: port, starttls: "smtp")
             let results = TLSLiveOracleTests.runAll(probes.map(\.arguments), scratch: instance, width: 4)
-            for (probe, (status, text)) in zip(probes, results) {
-                total += 1
-                let works = TLSLiveOracleTests.negotiated(status, text, expect: probe.expect)
-                if works == probe.inForce {
-                    agreed += 1
-                } else {
-                    failures.append(
-                        "\(one): \(probe.what) reported \(probe.inForce ? "in force" : "not in force"), "
-                            + "handshake \(works ? "succeeded" : "failed")")
-                }
-            }
+            tally.record(probes, results, configuration: "\(one)")
         }
-        print("live postfix: \(agreed)/\(total) agree (\(Self.cases.count) configurations)")
-        #expect(total > Self.cases.count * 5)
-        #expect(failures.isEmpty, "\(failures.count) disagreements: \(failures.prefix(12).joined(separator: " | "))")
+        print("live postfix: \(tally.agreed)/\(tally.total) agree (\(Self.cases.count) configurations)")
+        #expect(tally.total > Self.cases.count * 5)
+        #expect(tally.failures.isEmpty, "\(tally.summary)")
     }
 
     /// The installed Postfix's release for the scan's package list (`postconf -d mail_version`).
